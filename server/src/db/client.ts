@@ -1,0 +1,78 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as tables from './tables.js';
+
+/**
+ * One concrete drizzle type for both backends. The PGlite and postgres-js drizzle types differ only
+ * in their query-result wrapper, which our code never touches, but TypeScript cannot unify them.
+ */
+export type Db = PostgresJsDatabase<typeof tables>;
+/** A transaction handle; services accept `Db | Tx` so callers can compose them in one transaction. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface Database {
+  db: Db;
+  kind: DatabaseKind;
+  /** Runs the drizzle-kit migrations; safe when several instances start at once. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const MIGRATIONS_FOLDER = path.resolve(import.meta.dirname, '../../../migrations');
+/** Arbitrary constant shared by every PeakOps instance so only one migrates at a time. */
+const MIGRATION_LOCK_KEY = 4_242_618_1111;
+
+export type DatabaseOptions =
+  | { kind: 'postgres'; url: string; maxConnections?: number }
+  | { kind: 'pglite'; dataDir: string | null };
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.kind === 'postgres' ? openPostgres(options.url, options.maxConnections) : openPglite(options.dataDir);
+}
+
+async function openPostgres(url: string, maxConnections = 10): Promise<Database> {
+  const sql = postgres(url, { max: maxConnections, onnotice: () => {} });
+  const db = drizzlePostgres({ client: sql, schema: tables, casing: 'snake_case' });
+  return {
+    db,
+    kind: 'postgres',
+    async migrate() {
+      const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+      // The advisory lock is per connection, so lock and migrate on one dedicated connection.
+      const lockSql = postgres(url, { max: 1, onnotice: () => {} });
+      try {
+        await lockSql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+        await migrate(drizzlePostgres({ client: lockSql, casing: 'snake_case' }), {
+          migrationsFolder: MIGRATIONS_FOLDER,
+        });
+      } finally {
+        await lockSql.end({ timeout: 5 });
+      }
+    },
+    close: () => sql.end({ timeout: 5 }),
+  };
+}
+
+async function openPglite(dataDir: string | null): Promise<Database> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const client = dataDir ? new PGlite(path.resolve(dataDir)) : new PGlite();
+  await client.waitReady;
+  const pgliteDb = drizzlePglite({ client, schema: tables, casing: 'snake_case' });
+  return {
+    db: pgliteDb as unknown as Db,
+    kind: 'pglite',
+    async migrate() {
+      const { migrate } = await import('drizzle-orm/pglite/migrator');
+      // PGlite is a single connection inside this process: nobody else can migrate concurrently.
+      await migrate(pgliteDb, { migrationsFolder: MIGRATIONS_FOLDER });
+    },
+    close: () => client.close(),
+  };
+}

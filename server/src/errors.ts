@@ -1,0 +1,52 @@
+/**
+ * Expected failures. Services throw these; mutation resolvers turn them into `userErrors` with a
+ * stable code a partner can branch on. Anything else is unexpected and is masked by Yoga.
+ */
+export const USER_ERROR_CODES = [
+  'INVALID_INPUT',
+  'NOT_FOUND',
+  'FORBIDDEN',
+  'CONFLICT',
+  'INVALID_WINDOW',
+  'INVALID_AMOUNT',
+  'RESPONSE_PLAN_REQUIRED',
+  'DELAY_REASON_REQUIRED',
+] as const;
+export type UserErrorCode = (typeof USER_ERROR_CODES)[number];
+
+export interface UserErrorShape {
+  /** Path of the offending input field, e.g. ["input", "skus", "0", "price"]. */
+  field: string[] | null;
+  message: string;
+  code: UserErrorCode;
+}
+
+export class DomainError extends Error {
+  override name = 'DomainError';
+  constructor(
+    readonly code: UserErrorCode,
+    message: string,
+    readonly field: string[] | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/** Several problems with one input at once (validation reports them all, not just the first). */
+export class InputErrors extends Error {
+  override name = 'InputErrors';
+  constructor(readonly errors: UserErrorShape[]) {
+    super(errors.map((e) => e.message).join('; '));
+  }
+}
+
+/** An id that does not exist and one the viewer may not see look the same: no existence leak. */
+export function notFound(what: string, field: string[] | null = null): DomainError {
+  return new DomainError('NOT_FOUND', `${what} not found`, field);
+}
+
+export function toUserErrors(error: unknown): UserErrorShape[] | null {
+  if (error instanceof DomainError) return [{ field: error.field, message: error.message, code: error.code }];
+  if (error instanceof InputErrors) return error.errors;
+  return null;
+}

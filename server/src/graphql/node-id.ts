@@ -1,0 +1,21 @@
+import { GraphQLError } from 'graphql';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Node ids wrap UUIDs. Checking the shape when a global id is decoded turns a forged or truncated id
+ * into a clear BAD_USER_INPUT error instead of a database error.
+ */
+export function uuidNodeId<T extends { id: string }>() {
+  return {
+    resolve: (row: T) => row.id,
+    parse: (id: string) => {
+      if (!UUID.test(id)) {
+        throw new GraphQLError(`Invalid id: ${JSON.stringify(id)} is not an id issued by PeakOps`, {
+          extensions: { code: 'BAD_USER_INPUT' },
+        });
+      }
+      return id;
+    },
+  };
+}

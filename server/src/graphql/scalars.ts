@@ -1,0 +1,34 @@
+import { GraphQLError, Kind, type ValueNode } from 'graphql';
+import { isCalendarDate } from '../lib/time.js';
+
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+function fail(message: string): never {
+  throw new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+}
+
+/** Exact decimal as a string ("1234.50"). Numbers are accepted on input but never produced. */
+export function parseDecimal(value: unknown): string {
+  const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
+  if (typeof text !== 'string' || !DECIMAL.test(text.trim())) {
+    fail(`Decimal must be a string such as "1234.50"; got ${JSON.stringify(value)}`);
+  }
+  return text.trim();
+}
+
+export function parseDecimalLiteral(ast: ValueNode): string {
+  if (ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT) return parseDecimal(ast.value);
+  return fail('Decimal must be a string such as "1234.50"');
+}
+
+/** A calendar day in Asia/Shanghai, YYYY-MM-DD. */
+export function parseDate(value: unknown): string {
+  if (typeof value !== 'string' || !isCalendarDate(value)) {
+    fail(`Date must be a calendar day YYYY-MM-DD; got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+export function parseDateLiteral(ast: ValueNode): string {
+  return ast.kind === Kind.STRING ? parseDate(ast.value) : fail('Date must be a string YYYY-MM-DD');
+}

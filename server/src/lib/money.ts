@@ -1,0 +1,29 @@
+/**
+ * Money is integer fen (分) everywhere inside PeakOps and an exact yuan decimal string on the wire.
+ * Conversions go through strings and integers only; a float never touches an amount.
+ */
+const YUAN = /^(-)?(\d+)(?:\.(\d{1,2}))?$/;
+
+export class MoneyFormatError extends Error {
+  override name = 'MoneyFormatError';
+}
+
+/** "1234.5" → 123450. Rejects more than two decimals rather than rounding someone's money. */
+export function yuanToFen(value: string): number {
+  const match = YUAN.exec(value.trim());
+  if (!match) throw new MoneyFormatError(`"${value}" is not an amount in yuan with at most two decimals`);
+  const [, minus, whole = '0', cents = ''] = match;
+  const fen = Number(whole) * 100 + Number(cents.padEnd(2, '0'));
+  if (!Number.isSafeInteger(fen)) throw new MoneyFormatError(`"${value}" is too large`);
+  return minus && fen !== 0 ? -fen : fen;
+}
+
+/** 123450 → "1234.50" */
+export function fenToYuan(fen: number | bigint | string): string {
+  const big = BigInt(fen);
+  const negative = big < 0n;
+  const abs = negative ? -big : big;
+  const whole = abs / 100n;
+  const cents = (abs % 100n).toString().padStart(2, '0');
+  return `${negative ? '-' : ''}${whole}.${cents}`;
+}

@@ -1,0 +1,29 @@
+/**
+ * Day and hour boundaries are in Asia/Shanghai (UTC+8, no daylight saving since 1991), so the
+ * offset is fixed and arithmetic on it is exact.
+ */
+export const BUSINESS_TIME_ZONE = 'Asia/Shanghai';
+const OFFSET_MS = 8 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The Asia/Shanghai calendar date of an instant, as YYYY-MM-DD. */
+export function shanghaiDate(instant: Date): string {
+  return new Date(instant.getTime() + OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The instant at which an Asia/Shanghai calendar date begins. */
+export function startOfShanghaiDay(date: string): Date {
+  return new Date(Date.parse(`${date}T00:00:00Z`) - OFFSET_MS);
+}
+
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+export function isCalendarDate(value: string): boolean {
+  const match = DATE.exec(value);
+  if (!match) return false;
+  const parsed = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { InputErrors, USER_ERROR_CODES, type UserErrorCode } from '../errors.js';
+import { MoneyFormatError, yuanToFen } from './money.js';
+
+/**
+ * Validates a mutation input with zod and reports every problem at once as userErrors whose field
+ * path starts at "input", the argument name every mutation uses.
+ */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new InputErrors(
+    result.error.issues.map((issue) => ({
+      field: ['input', ...issue.path.map(String)],
+      message: issue.message,
+      code: codeOf(issue),
+    })),
+  );
+}
+
+function codeOf(issue: z.core.$ZodIssue): UserErrorCode {
+  const code = issue.code === 'custom' ? (issue.params as { code?: unknown } | undefined)?.code : undefined;
+  return typeof code === 'string' && (USER_ERROR_CODES as readonly string[]).includes(code)
+    ? (code as UserErrorCode)
+    : 'INVALID_INPUT';
+}
+
+/** A non-negative yuan amount as a Decimal string, parsed to integer fen. */
+export const moneyInput = z.string().transform((value, ctx) => {
+  try {
+    const fen = yuanToFen(value);
+    if (fen < 0) throw new MoneyFormatError('amount must not be negative');
+    return fen;
+  } catch (error) {
+    ctx.addIssue({
+      code: 'custom',
+      message: error instanceof Error ? error.message : 'invalid amount',
+      params: { code: 'INVALID_AMOUNT' },
+    });
+    return z.NEVER;
+  }
+});
+
+/** Required free text: trimmed, non-empty, bounded so nobody stores a novel in a name. */
+export const text = (max = 200) => z.string().trim().min(1, 'must not be empty').max(max);
+export const optionalText = (max = 2000) => z.string().trim().max(max).nullish();

@@ -1,0 +1,60 @@
+import { index, jsonb, pgEnum, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { fen, id, instant, timestamps } from '../../db/columns.js';
+
+export const campaigns = pgTable(
+  'campaigns',
+  {
+    id: id(),
+    name: text().notNull(),
+    /** e.g. 满300减50 */
+    theme: text(),
+    startsAt: instant().notNull(),
+    endsAt: instant().notNull(),
+    gmvTargetFen: fen().notNull(),
+    /**
+     * The shops the campaign runs in. A viewer sees a campaign only when they can see every one of
+     * its shops, so a partner never learns another merchant's target.
+     */
+    shopIds: uuid().array().notNull(),
+    /** Relative weight of each Asia/Shanghai hour of day (24 numbers) for the plan curve; null → default shape. */
+    hourlyShape: jsonb().$type<number[]>(),
+    cancelledAt: instant(),
+    ...timestamps(),
+  },
+  (t) => [index('campaigns_window_idx').on(t.startsAt, t.endsAt)],
+);
+
+export const MILESTONE_STATUSES = ['NOT_STARTED', 'IN_PROGRESS', 'DONE', 'DELAYED'] as const;
+export type MilestoneStatus = (typeof MILESTONE_STATUSES)[number];
+export const milestoneStatusEnum = pgEnum('milestone_status', MILESTONE_STATUSES);
+
+/** 风险预警 levels; HIGH requires a response plan (风险应对方案) within 24 hours. */
+export const RISK_LEVELS = ['NONE', 'LOW', 'MEDIUM', 'HIGH'] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
+export const riskLevelEnum = pgEnum('risk_level', RISK_LEVELS);
+
+export const campaignMilestones = pgTable(
+  'campaign_milestones',
+  {
+    id: id(),
+    campaignId: uuid()
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    name: text().notNull(),
+    owner: text().notNull(),
+    dueAt: instant().notNull(),
+    /** 完成标准, e.g. "page loads in under 3 s" */
+    completionStandard: text().notNull(),
+    status: milestoneStatusEnum().notNull().default('NOT_STARTED'),
+    riskLevel: riskLevelEnum().notNull().default('NONE'),
+    responsePlan: text(),
+    /** When the risk last became HIGH: the 24-hour response-plan clock starts here. */
+    highRiskSince: instant(),
+    completedAt: instant(),
+    ...timestamps(),
+  },
+  (t) => [index('campaign_milestones_campaign_idx').on(t.campaignId, t.dueAt)],
+);
+
+export type CampaignRow = typeof campaigns.$inferSelect;
+export type MilestoneRow = typeof campaignMilestones.$inferSelect;

@@ -1,0 +1,42 @@
+import { bigint, index, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { instant } from '../../db/columns.js';
+import { shops } from '../shop/shop.table.js';
+
+export const EVENT_TYPES = [
+  'VISIT',
+  'PRODUCT_VIEW',
+  'ADD_TO_CART',
+  'ORDER_PLACED',
+  'ORDER_PAID',
+  'ORDER_REFUNDED',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+export const eventTypeEnum = pgEnum('event_type', EVENT_TYPES);
+
+/**
+ * The raw event log, append-only. (shop, producer event id) is unique: a replayed event hits the
+ * key and changes nothing, which is what makes ingestion idempotent.
+ */
+export const events = pgTable(
+  'events',
+  {
+    seq: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    shopId: uuid()
+      .notNull()
+      .references(() => shops.id),
+    eventId: text().notNull(),
+    type: eventTypeEnum().notNull(),
+    occurredAt: instant().notNull(),
+    receivedAt: instant().notNull().defaultNow(),
+    /** The validated event as accepted, normalised (money in fen). */
+    payload: jsonb().notNull(),
+    /** Hash of the normalised payload: a reused id with a different payload is a conflict, not a duplicate. */
+    payloadHash: text().notNull(),
+  },
+  (t) => [
+    uniqueIndex('events_shop_event_id_key').on(t.shopId, t.eventId),
+    index('events_occurred_idx').on(t.occurredAt),
+  ],
+);
+
+export type EventRow = typeof events.$inferSelect;

@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { getTableName, is, sql } from 'drizzle-orm';
+import { PgTable } from 'drizzle-orm/pg-core';
+import postgres from 'postgres';
+import { afterAll, beforeAll, beforeEach, describe, inject } from 'vitest';
+import { openDatabase, type Database, type DatabaseKind, type Db } from '../src/db/client.js';
+import * as tables from '../src/db/tables.js';
+
+export interface TestBackend {
+  kind: DatabaseKind;
+  database: Database;
+  db: Db;
+}
+
+/** The backends this run covers: PGlite always, real PostgreSQL when the global setup started one. */
+export function availableBackends(): DatabaseKind[] {
+  return inject('postgresUrl') ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+/**
+ * Declares the suite once per backend. Each file gets its own database (an in-memory PGlite, or a
+ * fresh database on the shared PostgreSQL server), migrated once; tables are emptied before each test.
+ */
+export function describeEachBackend(name: string, body: (backend: () => TestBackend) => void) {
+  for (const kind of availableBackends()) {
+    describe(`${name} [${kind}]`, () => {
+      let backend: (TestBackend & { dispose(): Promise<void> }) | undefined;
+      beforeAll(async () => {
+        backend = await openTestBackend(kind);
+      });
+      afterAll(async () => {
+        await backend?.dispose();
+      });
+      beforeEach(async () => {
+        await truncateAll(backend!.db);
+      });
+      body(() => {
+        if (!backend) throw new Error('backend not ready');
+        return backend;
+      });
+    });
+  }
+}
+
+export async function openTestBackend(kind: DatabaseKind): Promise<TestBackend & { dispose(): Promise<void> }> {
+  if (kind === 'pglite') {
+    const database = await openDatabase({ kind: 'pglite', dataDir: null });
+    await database.migrate();
+    return { kind, database, db: database.db, dispose: () => database.close() };
+  }
+  const adminUrl = inject('postgresUrl');
+  if (!adminUrl) throw new Error('no PostgreSQL server for this run');
+  const name = `peakops_test_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const database = await openDatabase({ kind: 'postgres', url: adminUrl.replace(/\/[^/]*$/, `/${name}`) });
+  await database.migrate();
+  return {
+    kind,
+    database,
+    db: database.db,
+    async dispose() {
+      await database.close();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+const tableNames = Object.values(tables)
+  .filter((value): value is PgTable => is(value, PgTable))
+  .map((table) => `"${getTableName(table)}"`);
+
+export async function truncateAll(db: Db) {
+  await db.execute(sql.raw(`truncate table ${tableNames.join(', ')} restart identity cascade`));
+}

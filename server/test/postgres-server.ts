@@ -1,0 +1,75 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+/**
+ * A throwaway PostgreSQL server for tests and benchmarks: initdb in a temp dir, pg_ctl on a free
+ * port, torn down after. Debian keeps initdb outside PATH, so we also look where its packages put it.
+ */
+export interface PostgresServer {
+  url: (database?: string) => string;
+  port: number;
+  version: string;
+  stop(): void;
+}
+
+export function findPostgresBin(): string | null {
+  const onPath = spawnSync('sh', ['-c', 'command -v initdb'], { encoding: 'utf8' }).stdout.trim();
+  if (onPath) return path.dirname(onPath);
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return null;
+  const versions = readdirSync(root)
+    .filter((v) => existsSync(path.join(root, v, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
+  return versions[0] ? path.join(root, versions[0], 'bin') : null;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+export async function startPostgres(bin: string): Promise<PostgresServer> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'peakops-pg-'));
+  const port = await freePort();
+  const asRoot = process.getuid?.() === 0;
+  // initdb refuses to run as root; hand the directory to the postgres user and run as them.
+  if (asRoot) {
+    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+    chownSync(dir, uid, gid);
+  }
+  const data = path.join(dir, 'data');
+  const script = [
+    `${quote(path.join(bin, 'initdb'))} -D ${quote(data)} -U postgres --auth=trust --no-sync -E UTF8 --locale=C.UTF-8 >${quote(path.join(dir, 'initdb.log'))} 2>&1`,
+    `${quote(path.join(bin, 'pg_ctl'))} -D ${quote(data)} -o ${quote(`-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`)} -l ${quote(path.join(dir, 'log'))} -w start >/dev/null`,
+  ].join(' && ');
+  const run = (cmd: string) =>
+    asRoot ? spawnSync('su', ['postgres', '-s', '/bin/sh', '-c', cmd], { encoding: 'utf8' }) : spawnSync('sh', ['-c', cmd], { encoding: 'utf8' });
+  const started = run(script);
+  if (started.status !== 0) {
+    const log = spawnSync('sh', ['-c', `cat ${quote(dir)}/*.log ${quote(dir)}/log 2>/dev/null | tail -20`], { encoding: 'utf8' }).stdout;
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`could not start PostgreSQL from ${bin}: ${started.stderr}\n${log}`);
+  }
+  const version = spawnSync(path.join(bin, 'postgres'), ['--version'], { encoding: 'utf8' }).stdout.trim();
+  return {
+    port,
+    version,
+    url: (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`,
+    stop() {
+      run(`${quote(path.join(bin, 'pg_ctl'))} -D ${quote(data)} -m immediate -w stop >/dev/null 2>&1`);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
