@@ -9,6 +9,7 @@ import { LOCAL_OPERATOR, type Viewer } from './auth/viewer.js';
 import type { Context } from './context.js';
 import type { Database } from './db/client.js';
 import type { Env } from './env.js';
+import { maskError } from './graphql/mask-error.js';
 import { schema } from './schema.js';
 
 export interface AppOptions {
@@ -42,7 +43,7 @@ export function buildApp(options: AppOptions): App {
     graphiql: isDev,
     landingPage: false,
     healthCheckEndpoint: '/health',
-    maskedErrors: { isDev },
+    maskedErrors: { isDev, maskError },
     logging: {
       debug: (...args) => logger.debug(args),
       info: (...args) => logger.info(args),

@@ -1,6 +1,12 @@
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import { builder } from './builder.js';
 import './modules/shop/shop.schema.js';
+import './modules/product/product.schema.js';
+import './modules/campaign/campaign.schema.js';
+import './modules/campaign/milestone.schema.js';
+import './modules/plan/plan.schema.js';
+import './modules/customer/customer.schema.js';
+import './modules/order/order.schema.js';
 
 export const schema = builder.toSchema();
 

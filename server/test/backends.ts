@@ -67,9 +67,9 @@ export async function openTestBackend(kind: DatabaseKind): Promise<TestBackend &
   };
 }
 
-const tableNames = Object.values(tables)
-  .filter((value): value is PgTable => is(value, PgTable))
-  .map((table) => `"${getTableName(table)}"`);
+const tableNames = Object.values(tables).flatMap((value: unknown) =>
+  is(value, PgTable) ? [`"${getTableName(value)}"`] : [],
+);
 
 export async function truncateAll(db: Db) {
   await db.execute(sql.raw(`truncate table ${tableNames.join(', ')} restart identity cascade`));

@@ -39,7 +39,7 @@ export async function startTestServer(
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify({ query, variables }),
       });
-      return (await response.json()) as GraphQLResponse;
+      return (await response.json()) as GraphQLResponse<never>;
     },
     stop: () => app.stop(),
   };

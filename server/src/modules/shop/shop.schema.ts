@@ -24,7 +24,10 @@ builder.queryField('shops', (t) =>
     type: ShopRef,
     description: 'Shops the caller may see, oldest first.',
     resolve: (_root, args, ctx) => listShops(ctx.db, ctx.viewer, args),
-  }),
+  },
+    { name: 'ShopConnection' },
+    { name: 'ShopEdge' },
+  ),
 );
 
 const CreateShopInput = builder.inputType('CreateShopInput', {

@@ -2,6 +2,7 @@ import { and, count, eq, inArray, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { shopVisible, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
+import { isUniqueViolation } from '../../db/errors.js';
 import { CHANNELS } from '../../db/enums.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
 import { DomainError, notFound } from '../../errors.js';
@@ -54,12 +55,16 @@ export async function createShop(db: DbOrTx, viewer: Viewer, input: unknown): Pr
   // Partners are granted shops; they cannot mint new ones and widen their own scope.
   if (viewer.kind !== 'OPERATOR') throw new DomainError('FORBIDDEN', 'Only operators can create shops');
   const data = parseInput(CreateShopInput, input);
-  await assertPlatformIdFree(db, data.platform, data.platformShopId ?? null, null);
-  const [row] = await db
-    .insert(shops)
-    .values({ name: data.name, platform: data.platform, platformShopId: data.platformShopId ?? null })
-    .returning();
-  return row!;
+  const platformShopId = data.platformShopId ?? null;
+  await assertPlatformIdFree(db, data.platform, platformShopId, null);
+  try {
+    const [row] = await db.insert(shops).values({ name: data.name, platform: data.platform, platformShopId }).returning();
+    return row!;
+  } catch (error) {
+    // Lost a race with a concurrent createShop: report it as the check above would have.
+    if (isUniqueViolation(error, 'shops_platform_shop_id_key')) await assertPlatformIdFree(db, data.platform, platformShopId, null);
+    throw error;
+  }
 }
 
 const UpdateShopInput = z.object({
@@ -75,17 +80,24 @@ export async function updateShop(db: DbOrTx, viewer: Viewer, input: unknown): Pr
   if (data.platformShopId !== undefined) {
     await assertPlatformIdFree(db, shop.platform, data.platformShopId, shop.id);
   }
-  const [row] = await db
-    .update(shops)
-    .set({
-      ...(data.name !== undefined && { name: data.name }),
-      ...(data.platformShopId !== undefined && { platformShopId: data.platformShopId }),
-      ...(data.active != null && { active: data.active }),
-      updatedAt: new Date(),
-    })
-    .where(eq(shops.id, shop.id))
-    .returning();
-  return row!;
+  try {
+    const [row] = await db
+      .update(shops)
+      .set({
+        ...(data.name !== undefined && { name: data.name }),
+        ...(data.platformShopId !== undefined && { platformShopId: data.platformShopId }),
+        ...(data.active != null && { active: data.active }),
+        updatedAt: new Date(),
+      })
+      .where(eq(shops.id, shop.id))
+      .returning();
+    return row!;
+  } catch (error) {
+    if (isUniqueViolation(error, 'shops_platform_shop_id_key')) {
+      await assertPlatformIdFree(db, shop.platform, data.platformShopId ?? null, shop.id);
+    }
+    throw error;
+  }
 }
 
 async function assertPlatformIdFree(db: DbOrTx, platform: ShopRow['platform'], platformShopId: string | null, self: string | null) {

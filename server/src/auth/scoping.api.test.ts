@@ -1,0 +1,107 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { describeEachBackend } from '../../test/backends.js';
+import { insertCampaign, insertOrder, insertShop, insertSku } from '../../test/fixtures.js';
+import { startTestServer, type TestServer } from '../../test/http.js';
+import { LOCAL_OPERATOR, type Viewer } from './viewer.js';
+
+const toGlobalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
+
+/** Test-only stand-in for sign-in: the header names the shops a partner was granted. */
+function viewerFromHeader(request: Request): Viewer {
+  const granted = request.headers.get('x-test-shops');
+  if (granted === null) return LOCAL_OPERATOR;
+  return { id: 'partner', kind: 'PARTNER', displayName: 'Partner', shops: new Set(granted.split(',').filter(Boolean)) };
+}
+
+describeEachBackend('a partner sees only their own shops', (backend) => {
+  let server: TestServer;
+  let shopA: { id: string };
+  let shopB: { id: string };
+  let orderA: { id: string };
+  let orderB: { id: string };
+  let asPartnerA: Record<string, string>;
+
+  beforeEach(async () => {
+    const { db } = backend();
+    shopA = await insertShop(db, '甲店');
+    shopB = await insertShop(db, '乙店', 'JD');
+    const skuA = (await insertSku(db, shopA.id, 'A-1')).sku;
+    const skuB = (await insertSku(db, shopB.id, 'B-1')).sku;
+    const placedAt = new Date('2026-11-11T02:00:00Z');
+    orderA = await insertOrder(db, { shopId: shopA.id, externalId: 'A-100', placedAt, items: [{ skuId: skuA.id, quantity: 1, unitPriceFen: 9_900 }] });
+    orderB = await insertOrder(db, { shopId: shopB.id, externalId: 'B-100', placedAt, channel: 'JD', items: [{ skuId: skuB.id, quantity: 2, unitPriceFen: 5_000 }] });
+    asPartnerA = { 'x-test-shops': shopA.id };
+    server = await startTestServer(backend(), { resolveViewer: viewerFromHeader });
+  });
+  afterEach(() => server.stop());
+
+  it("cannot read shop B's order by node(id), while the operator can", async () => {
+    const query = `query ($id: ID!) { node(id: $id) { id ... on Order { externalId amount } } }`;
+    const id = toGlobalId('Order', orderB.id);
+    const partner = await server.gql(query, { id }, asPartnerA);
+    expect(partner.errors).toBeUndefined();
+    expect(partner.data.node).toBeNull();
+    const operator = await server.gql(query, { id });
+    expect(operator.data.node).toEqual({ id, externalId: 'B-100', amount: '100.00' });
+  });
+
+  it("gets null for shop B's order among nodes(ids) and its own order intact", async () => {
+    const result = await server.gql(
+      `query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Order { externalId } } }`,
+      { ids: [toGlobalId('Order', orderA.id), toGlobalId('Order', orderB.id)] },
+      asPartnerA,
+    );
+    expect(result.data.nodes).toEqual([{ externalId: 'A-100' }, null]);
+  });
+
+  it('lists and counts only its own orders, even when filtering by shop B', async () => {
+    const all = await server.gql('{ orders { totalCount edges { node { externalId shop { name } } } } }', {}, asPartnerA);
+    expect(all.data.orders.totalCount).toBe(1);
+    expect(all.data.orders.edges).toEqual([{ node: { externalId: 'A-100', shop: { name: '甲店' } } }]);
+    const filtered = await server.gql(
+      `query ($s: [ID!]) { orders(filter: { shopIds: $s }) { totalCount } }`,
+      { s: [toGlobalId('Shop', shopB.id)] },
+      asPartnerA,
+    );
+    expect(filtered.data.orders.totalCount).toBe(0);
+  });
+
+  it("does not see shop B, its products, or a campaign that spans shop B", async () => {
+    const { db } = backend();
+    await insertCampaign(db, [shopA.id], '甲店双11');
+    const joint = await insertCampaign(db, [shopA.id, shopB.id], '联合大促');
+    const result = await server.gql(
+      `query ($c: ID!) { shops { totalCount } products { totalCount } campaigns { edges { node { name } } } campaign(id: $c) { name } }`,
+      { c: toGlobalId('Campaign', joint.id) },
+      asPartnerA,
+    );
+    expect(result.data).toEqual({
+      shops: { totalCount: 1 },
+      products: { totalCount: 1 },
+      campaigns: { edges: [{ node: { name: '甲店双11' } }] },
+      campaign: null,
+    });
+  });
+
+  it('cannot change shop B nor start a campaign in it: both look like unknown ids', async () => {
+    const update = await server.gql(
+      `mutation ($id: ID!) { updateShop(input: { id: $id, name: "hijacked" }) { shop { id } userErrors { code field } } }`,
+      { id: toGlobalId('Shop', shopB.id) },
+      asPartnerA,
+    );
+    expect(update.data.updateShop).toEqual({ shop: null, userErrors: [{ code: 'NOT_FOUND', field: ['input', 'id'] }] });
+    const create = await server.gql(
+      `mutation ($s: [ID!]!) { createCampaign(input: { name: "x", startsAt: "2026-12-01T00:00:00Z", endsAt: "2026-12-02T00:00:00Z", gmvTarget: "1000.00", shopIds: $s }) { campaign { id } userErrors { code field } } }`,
+      { s: [toGlobalId('Shop', shopA.id), toGlobalId('Shop', shopB.id)] },
+      asPartnerA,
+    );
+    expect(create.data.createCampaign).toEqual({ campaign: null, userErrors: [{ code: 'NOT_FOUND', field: ['input', 'shopIds', '1'] }] });
+    const shopBNow = await server.gql(`query ($id: ID!) { node(id: $id) { ... on Shop { name } } }`, { id: toGlobalId('Shop', shopB.id) });
+    expect(shopBNow.data.node.name).toBe('乙店');
+  });
+
+  it('a partner granted no shops sees nothing at all', async () => {
+    const result = await server.gql('{ shops { totalCount } orders { totalCount } }', {}, { 'x-test-shops': '' });
+    expect(result.data).toEqual({ shops: { totalCount: 0 }, orders: { totalCount: 0 } });
+  });
+});

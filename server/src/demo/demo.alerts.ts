@@ -1,0 +1,127 @@
+import { addDays, startOfShanghaiDay } from '../lib/time.js';
+import { fenToYuan } from '../lib/money.js';
+import type { alerts } from '../modules/alert/alert.table.js';
+import { DEFAULT_LOW_STOCK_THRESHOLD } from '../modules/product/product.table.js';
+import type { DemoShop, DemoSku } from './demo.catalog.js';
+import type { DemoCampaigns } from './demo.campaigns.js';
+import type { DemoOrder, History } from './demo.history.js';
+import type { IncidentFacts } from './demo.reports.js';
+
+const MINUTE_MS = 60 * 1000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+type AlertInsert = typeof alerts.$inferInsert;
+
+export interface AlertInput {
+  shops: readonly DemoShop[];
+  skus: readonly DemoSku[];
+  campaigns: DemoCampaigns;
+  history: History;
+  facts: IncidentFacts;
+  now: Date;
+}
+
+/**
+ * The alerts the rule engine would have raised over this history, quoting the same figures the
+ * reports and orders show, so a demo user who follows an alert finds its cause.
+ */
+export function buildAlerts({ shops, skus, campaigns, history, facts, now }: AlertInput): AlertInsert[] {
+  const nowMs = now.getTime();
+  const shopName = (id: string) => shops.find((s) => s.id === id)?.name ?? id;
+  const result: AlertInsert[] = [];
+
+  const lowStock = skus.filter((s) => s.onSale && s.stock <= DEFAULT_LOW_STOCK_THRESHOLD).sort((a, b) => b.popularity - a.popularity)[0];
+  if (lowStock) {
+    const weekAgo = nowMs - 7 * DAY_MS;
+    const paidThisWeek = new Set(
+      history.orders.filter((o) => o.paidAt && o.paidAt.getTime() >= weekAgo).map((o) => o.id),
+    );
+    const units = history.items
+      .filter((i) => i.skuId === lowStock.id && paidThisWeek.has(i.orderId))
+      .reduce((sum, i) => sum + i.quantity, 0);
+    const perDay = units / 7;
+    result.push({
+      rule: 'LOW_STOCK',
+      severity: 'WARNING',
+      shopId: lowStock.shopId,
+      subject: `${lowStock.code} ${lowStock.label}`,
+      message:
+        `库存 ${lowStock.stock} 件，已低于预警线 ${DEFAULT_LOW_STOCK_THRESHOLD} 件；近 7 日日均售出 ${perDay.toFixed(1)} 件` +
+        (perDay > 0 ? `，预计 ${(lowStock.stock / perDay).toFixed(1)} 天内售罄` : ''),
+      raisedAt: new Date(nowMs - 2 * HOUR_MS),
+      dedupeKey: `LOW_STOCK:${lowStock.id}`,
+    });
+  }
+
+  const { live, unplannedRisk } = campaigns;
+  const riskSince = unplannedRisk.highRiskSince!;
+  result.push({
+    rule: 'HIGH_RISK_WITHOUT_PLAN',
+    severity: 'CRITICAL',
+    shopId: null,
+    campaignId: live.id,
+    subject: `${live.name} · ${unplannedRisk.name}`,
+    message:
+      `风险等级为 HIGH 已 ${Math.round((nowMs - riskSince.getTime()) / HOUR_MS)} 小时，` +
+      `超过 24 小时仍未提交风险应对方案（负责人：${unplannedRisk.owner}）`,
+    raisedAt: new Date(riskSince.getTime() + DAY_MS),
+    dedupeKey: `HIGH_RISK_WITHOUT_PLAN:${unplannedRisk.id}`,
+  });
+
+  // Raised two mornings later, once the cohort's refunds had piled up; the shop owner has seen it.
+  const spike = facts.refundSpike;
+  const spikeRaised = new Date(startOfShanghaiDay(addDays(spike.date, 2)).getTime() + 10 * HOUR_MS);
+  result.push({
+    rule: 'REFUND_RATE_SPIKE',
+    severity: 'WARNING',
+    shopId: spike.shopId,
+    subject: `${shopName(spike.shopId)} ${spike.date}`,
+    message:
+      `退款率 ${((spike.refundedOrders / Math.max(1, spike.orders)) * 100).toFixed(1)}%` +
+      `（${spike.refundedOrders}/${spike.orders}），常态约 4%`,
+    raisedAt: spikeRaised,
+    acknowledgedAt: new Date(spikeRaised.getTime() + 25 * MINUTE_MS),
+    acknowledgedBy: shops.find((s) => s.id === spike.shopId)?.owner ?? null,
+    dedupeKey: `REFUND_RATE_SPIKE:${spike.shopId}:${spike.date}`,
+  });
+
+  // One ROI alert, for the latest incident, keeps the demo feed to a handful the eye can take in.
+  const latestRoi = [...facts.roiBelowOne].sort((a, b) => b.date.localeCompare(a.date)).slice(0, 1);
+  for (const roi of latestRoi) {
+    result.push({
+      rule: 'ROI_BELOW_ONE',
+      severity: 'WARNING',
+      shopId: roi.shopId,
+      subject: `${shopName(roi.shopId)} · ${roi.source} ${roi.date}`,
+      message: `ROI ${roi.roi.toFixed(2)} < 1：花费 ¥${fenToYuan(roi.spendFen)}，归因 GMV ¥${fenToYuan(roi.gmvFen)}，建议暂停该渠道投放`,
+      raisedAt: new Date(startOfShanghaiDay(addDays(roi.date, 1)).getTime() + 9 * HOUR_MS),
+      dedupeKey: `ROI_BELOW_ONE:${roi.shopId}:${roi.source}:${roi.date}`,
+    });
+  }
+
+  const pace = campaignPace(history.orders, live, nowMs);
+  if (pace.ratio < 1) {
+    result.push({
+      rule: 'GMV_BEHIND_PACE',
+      severity: 'WARNING',
+      shopId: null,
+      campaignId: live.id,
+      subject: live.name,
+      message:
+        `截至目前 GMV ¥${fenToYuan(pace.actualFen)}，按时间进度应达 ¥${fenToYuan(pace.plannedFen)}，` +
+        `进度 ${(pace.ratio * 100).toFixed(1)}%`,
+      raisedAt: new Date(nowMs - 20 * MINUTE_MS),
+      dedupeKey: `GMV_BEHIND_PACE:${live.id}`,
+    });
+  }
+  return result;
+}
+
+/** Linear-in-time plan: good enough for the demo's one alert; the real pace uses the hourly shape. */
+function campaignPace(orders: readonly DemoOrder[], live: DemoCampaigns['live'], nowMs: number) {
+  const actualFen = orders.filter((o) => o.campaignId === live.id && o.paidAt).reduce((sum, o) => sum + o.amountFen, 0);
+  const elapsed = (nowMs - live.startsAt.getTime()) / (live.endsAt.getTime() - live.startsAt.getTime());
+  const plannedFen = Math.round(live.gmvTargetFen * Math.min(1, Math.max(0, elapsed)));
+  return { actualFen, plannedFen, ratio: plannedFen > 0 ? actualFen / plannedFen : 1 };
+}

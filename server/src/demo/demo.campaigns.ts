@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import { addDays, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
+import type { campaignMilestones, campaigns } from '../modules/campaign/campaign.table.js';
+import type { CampaignWindow } from './demo.history.js';
+
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
+const YUAN = 100;
+
+type CampaignInsert = typeof campaigns.$inferInsert;
+type MilestoneInsert = typeof campaignMilestones.$inferInsert;
+
+export interface DemoCampaigns {
+  rows: CampaignInsert[];
+  milestones: MilestoneInsert[];
+  /** Every campaign's window, so orders inside one are attributed to it. */
+  windows: CampaignWindow[];
+  live: CampaignInsert & CampaignWindow;
+  /** The HIGH-risk milestone whose 24-hour response-plan deadline has passed. */
+  unplannedRisk: MilestoneInsert & { id: string };
+}
+
+/**
+ * Campaign windows are placed relative to `now`, so a demo started on any date has one campaign
+ * live in the war room, one finished for the 复盘 and one coming up to plan for.
+ */
+export function buildCampaigns(shopIds: string[], now: Date): DemoCampaigns {
+  const today = shanghaiDate(now);
+  const year = Number(today.slice(0, 4));
+  const campaign = (name: string, theme: string, startsAt: Date, endsAt: Date, targetYuan: number) => {
+    const createdAt = new Date(Math.min(now.getTime(), startsAt.getTime() - 40 * DAY_MS));
+    return {
+      id: randomUUID(),
+      name,
+      theme,
+      startsAt,
+      endsAt,
+      gmvTargetFen: targetYuan * YUAN,
+      shopIds,
+      hourlyShape: null,
+      createdAt,
+      updatedAt: createdAt,
+    };
+  };
+
+  // Live: opened ten days ago and closing at tonight's midnight, so today is its final 零点 rush.
+  const live = campaign(
+    '双11全球狂欢节',
+    '满300减50',
+    startOfShanghaiDay(addDays(today, -10)),
+    startOfShanghaiDay(addDays(today, 1)),
+    3_000_000,
+  );
+  // The most recent 618 that has already ended, for target-vs-actual retrospectives.
+  let year618 = year;
+  if (startOfShanghaiDay(`${year618}-06-19`).getTime() > now.getTime()) year618 -= 1;
+  const ended = campaign(
+    '618年中大促',
+    '跨店每满200减30',
+    startOfShanghaiDay(`${year618}-06-01`),
+    startOfShanghaiDay(`${year618}-06-19`),
+    10_000_000,
+  );
+  let year1212 = year;
+  if (startOfShanghaiDay(`${year1212}-12-01`).getTime() <= now.getTime()) year1212 += 1;
+  const upcoming = campaign(
+    '双12年终盛典',
+    '满200减20',
+    startOfShanghaiDay(`${year1212}-12-01`),
+    startOfShanghaiDay(`${year1212}-12-13`),
+    2_000_000,
+  );
+
+  const milestones = liveMilestones(live.id, live.startsAt, live.endsAt, now);
+  const unplannedRisk = milestones.find((m) => m.riskLevel === 'HIGH' && !m.responsePlan);
+  if (!unplannedRisk) throw new Error('demo needs a HIGH risk without a response plan');
+  return { rows: [live, ended, upcoming], milestones, windows: [live, ended, upcoming], live, unplannedRisk };
+}
+
+function liveMilestones(campaignId: string, start: Date, end: Date, now: Date): (MilestoneInsert & { id: string })[] {
+  const at = (base: Date, hours: number) => new Date(base.getTime() + hours * HOUR_MS);
+  const nowMs = now.getTime();
+  const plans: Omit<MilestoneInsert, 'campaignId'>[] = [
+    {
+      name: '优惠券配置',
+      owner: '王磊',
+      dueAt: at(start, -48),
+      completionStandard: '满300减50 券全渠道配置完成并经测试',
+      status: 'DONE',
+      riskLevel: 'NONE',
+      completedAt: at(start, -60),
+    },
+    {
+      name: '客服培训',
+      owner: '陈静',
+      dueAt: at(start, -72),
+      completionStandard: '客服话术培训完成，考核通过率 ≥ 95%',
+      status: 'DONE',
+      riskLevel: 'NONE',
+      completedAt: at(start, -80),
+    },
+    {
+      name: '页面性能优化',
+      owner: '张伟',
+      dueAt: at(start, -24),
+      completionStandard: '活动页面加载时间 < 3 秒（4G 网络首屏）',
+      status: 'DONE',
+      riskLevel: 'LOW',
+      completedAt: at(start, -29),
+    },
+    {
+      name: '直播排期',
+      owner: '赵敏',
+      dueAt: at(start, 48),
+      completionStandard: '活动期每日店播 ≥ 6 场，3 位头部主播档期确认',
+      status: 'DELAYED',
+      riskLevel: 'MEDIUM',
+    },
+    {
+      name: '库存备货',
+      owner: '刘洋',
+      dueAt: end,
+      completionStandard: '爆款 SKU 库存覆盖尾日预测销量 120%，库存≤50 的 SKU 全部补足',
+      status: 'IN_PROGRESS',
+      riskLevel: 'HIGH',
+      responsePlan: '工厂加急补货 2,000 件，48 小时内入仓；补货到仓前低库存 SKU 转预售并下调投放',
+      highRiskSince: new Date(nowMs - 72 * HOUR_MS),
+    },
+    {
+      // HIGH since 30 hours ago and still no 风险应对方案: six hours past the 24-hour rule.
+      name: '应急预案演练',
+      owner: '孙浩',
+      dueAt: at(end, -2),
+      completionStandard: '宕机等突发事件 10 分钟内响应、30 分钟内解决，全链路演练完成并留档',
+      status: 'IN_PROGRESS',
+      riskLevel: 'HIGH',
+      highRiskSince: new Date(nowMs - 30 * HOUR_MS),
+    },
+    {
+      name: '物流发货保障',
+      owner: '周杰',
+      dueAt: at(end, 48),
+      completionStandard: '大促订单 48 小时内发货率 ≥ 98%',
+      status: 'NOT_STARTED',
+      riskLevel: 'LOW',
+    },
+    {
+      name: '活动复盘',
+      owner: '李娜',
+      dueAt: at(end, 7 * 24),
+      completionStandard: '提交复盘报告：目标达成率、贡献 80% GMV 的商品、渠道 ROI、新客占比与经验沉淀',
+      status: 'NOT_STARTED',
+      riskLevel: 'NONE',
+    },
+  ];
+  return plans.map((m) => ({ ...m, id: randomUUID(), campaignId }));
+}

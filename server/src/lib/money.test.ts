@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { fenToYuan, yuanToFen } from './money.js';
+
+describe('money is exact', () => {
+  it('parses yuan strings into integer fen without floating point', () => {
+    expect(yuanToFen('0.1')).toBe(10);
+    expect(yuanToFen('0.29')).toBe(29); // 0.29 * 100 in floating point is 28.999999999999996
+    expect(yuanToFen('1234.5')).toBe(123_450);
+    expect(yuanToFen('10000000')).toBe(1_000_000_000);
+    expect(yuanToFen('-8.52')).toBe(-852);
+  });
+
+  it('refuses more than two decimals rather than rounding someone’s money', () => {
+    expect(() => yuanToFen('1.005')).toThrow(/at most two decimals/);
+    expect(() => yuanToFen('1e3')).toThrow();
+    expect(() => yuanToFen('')).toThrow();
+  });
+
+  it('formats fen as yuan with exactly two decimals', () => {
+    expect(fenToYuan(0)).toBe('0.00');
+    expect(fenToYuan(5)).toBe('0.05');
+    expect(fenToYuan(852_000)).toBe('8520.00');
+    expect(fenToYuan(-1)).toBe('-0.01');
+    expect(fenToYuan('12300000000000001')).toBe('123000000000000.01');
+  });
+});

@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { describeEachBackend } from '../../../test/backends.js';
+import { startTestServer, type TestServer } from '../../../test/http.js';
+
+const CAMPAIGN_FIELDS = 'id name theme status startsAt endsAt gmvTarget shops { id name }';
+
+const CREATE = /* GraphQL */ `
+  mutation ($input: CreateCampaignInput!) {
+    createCampaign(input: $input) { campaign { ${CAMPAIGN_FIELDS} } userErrors { field message code } }
+  }
+`;
+
+const UPDATE = /* GraphQL */ `
+  mutation ($input: UpdateCampaignInput!) {
+    updateCampaign(input: $input) { campaign { id status } userErrors { field code } }
+  }
+`;
+
+const LIST = /* GraphQL */ `
+  query ($status: CampaignStatus, $first: Int, $after: String) {
+    campaigns(status: $status, first: $first, after: $after) {
+      totalCount
+      edges { node { name status } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`;
+
+// 618 in Asia/Shanghai time: 6.1 00:00 to 6.19 00:00.
+const START_618 = '2026-06-01T00:00:00+08:00';
+const END_618 = '2026-06-19T00:00:00+08:00';
+const at = (iso: string) => new Date(iso);
+const ghost = (type: string) => Buffer.from(`${type}:${randomUUID()}`).toString('base64');
+
+describeEachBackend('campaigns', (backend) => {
+  let server: TestServer;
+  let clock: Date;
+  let tmall: string;
+  let jd: string;
+
+  beforeEach(async () => {
+    clock = at('2026-05-20T10:00:00+08:00');
+    server = await startTestServer(backend(), { now: () => clock });
+    tmall = await openShop('天猫旗舰店', 'TMALL');
+    jd = await openShop('京东自营', 'JD');
+  });
+  afterEach(() => server.stop());
+
+  async function openShop(name: string, platform: string): Promise<string> {
+    const result = await server.gql(`mutation ($input: CreateShopInput!) { createShop(input: $input) { shop { id } } }`, {
+      input: { name, platform },
+    });
+    return result.data.createShop.shop.id;
+  }
+
+  async function create(input: Record<string, unknown> = {}) {
+    const result = await server.gql(CREATE, {
+      input: { name: '618年中大促', startsAt: START_618, endsAt: END_618, gmvTarget: '10000000.00', shopIds: [tmall], ...input },
+    });
+    expect(result.errors).toBeUndefined();
+    return result.data.createCampaign;
+  }
+
+  async function list(status?: string): Promise<{ name: string; status: string }[]> {
+    const result = await server.gql(LIST, { status, first: 50 });
+    expect(result.errors).toBeUndefined();
+    return result.data.campaigns.edges.map((e: { node: { name: string; status: string } }) => e.node);
+  }
+
+  it('plans 618 across two shops with a ¥10,000,000 target that comes back exactly', async () => {
+    const created = await create({ theme: '满300减50', shopIds: [tmall, jd] });
+    expect(created.userErrors).toEqual([]);
+    expect(created.campaign).toMatchObject({ name: '618年中大促', theme: '满300减50', gmvTarget: '10000000.00', status: 'UPCOMING' });
+    expect(at(created.campaign.startsAt).getTime()).toBe(at(START_618).getTime());
+    expect(at(created.campaign.endsAt).getTime()).toBe(at(END_618).getTime());
+    expect(created.campaign.shops.map((s: { id: string }) => s.id).sort()).toEqual([tmall, jd].sort());
+
+    expect(await list()).toEqual([{ name: '618年中大促', status: 'UPCOMING' }]);
+  });
+
+  it.each([
+    ['ends before it starts', '2026-05-31T23:59:59+08:00'],
+    ['ends the moment it starts', START_618],
+  ])('a campaign that %s is refused as an invalid window and not stored', async (_case, endsAt) => {
+    const result = await create({ endsAt });
+    expect(result.campaign).toBeNull();
+    expect(result.userErrors).toEqual([{ field: ['input', 'endsAt'], message: expect.any(String), code: 'INVALID_WINDOW' }]);
+    expect(await list()).toEqual([]);
+  });
+
+  it.each([
+    ['zero', '0.00'],
+    ['negative', '-100.00'],
+    ['finer than a fen', '100.005'],
+  ])('a %s GMV target is refused as an invalid amount and not stored', async (_case, gmvTarget) => {
+    const result = await create({ gmvTarget });
+    expect(result.campaign).toBeNull();
+    expect(result.userErrors).toEqual([{ field: ['input', 'gmvTarget'], message: expect.any(String), code: 'INVALID_AMOUNT' }]);
+    expect(await list()).toEqual([]);
+  });
+
+  it('an unknown shop is reported at its position in the list and nothing is stored', async () => {
+    const result = await create({ shopIds: [tmall, jd, ghost('Shop')] });
+    expect(result).toEqual({
+      campaign: null,
+      userErrors: [{ field: ['input', 'shopIds', '2'], message: 'Shop not found', code: 'NOT_FOUND' }],
+    });
+    expect(await list()).toEqual([]);
+  });
+
+  it('status follows the clock: upcoming before the window, active inside it, ended from its end', async () => {
+    const { campaign } = await create();
+    const statusAt = async (iso: string) => {
+      clock = at(iso);
+      const result = await server.gql(`query ($id: ID!) { campaign(id: $id) { status } }`, { id: campaign.id });
+      return result.data.campaign.status;
+    };
+    expect(await statusAt('2026-05-31T23:59:59.999+08:00')).toBe('UPCOMING');
+    expect(await statusAt(START_618)).toBe('ACTIVE');
+    expect(await statusAt('2026-06-18T23:59:59.999+08:00')).toBe('ACTIVE');
+    expect(await statusAt(END_618)).toBe('ENDED');
+  });
+
+  it('filters campaigns by the status they have now, with cancelled ones apart', async () => {
+    clock = at('2026-06-10T12:00:00+08:00');
+    await create({ name: '年货节', startsAt: '2026-01-10T00:00:00+08:00', endsAt: '2026-01-25T00:00:00+08:00' });
+    await create({ name: '618年中大促' });
+    await create({ name: '双11', startsAt: '2026-10-20T20:00:00+08:00', endsAt: '2026-11-12T00:00:00+08:00' });
+    const { campaign: cancelled } = await create({ name: '夏日清仓', startsAt: '2026-06-05T00:00:00+08:00', endsAt: '2026-06-15T00:00:00+08:00' });
+    expect((await server.gql(UPDATE, { input: { id: cancelled.id, cancelled: true } })).data.updateCampaign).toEqual({
+      campaign: { id: cancelled.id, status: 'CANCELLED' },
+      userErrors: [],
+    });
+
+    expect(await list('ACTIVE')).toEqual([{ name: '618年中大促', status: 'ACTIVE' }]);
+    expect(await list('UPCOMING')).toEqual([{ name: '双11', status: 'UPCOMING' }]);
+    expect(await list('ENDED')).toEqual([{ name: '年货节', status: 'ENDED' }]);
+    expect(await list('CANCELLED')).toEqual([{ name: '夏日清仓', status: 'CANCELLED' }]);
+
+    // The moment 618 ends the same query answers differently: nothing is stored as "active".
+    clock = at(END_618);
+    expect(await list('ACTIVE')).toEqual([]);
+    expect((await list('ENDED')).map((c) => c.name)).toEqual(['618年中大促', '年货节']);
+  });
+
+  it('a cancelled campaign can be reinstated and takes its clock status again', async () => {
+    clock = at('2026-06-10T12:00:00+08:00');
+    const { campaign } = await create();
+    await server.gql(UPDATE, { input: { id: campaign.id, cancelled: true } });
+    expect(await list('ACTIVE')).toEqual([]);
+
+    const reinstated = await server.gql(UPDATE, { input: { id: campaign.id, cancelled: false } });
+    expect(reinstated.data.updateCampaign.campaign.status).toBe('ACTIVE');
+    expect(await list('CANCELLED')).toEqual([]);
+    expect(await list('ACTIVE')).toEqual([{ name: '618年中大促', status: 'ACTIVE' }]);
+  });
+
+  it('moving the end before the start is refused and the window is kept', async () => {
+    const { campaign } = await create();
+    const result = await server.gql(UPDATE, { input: { id: campaign.id, endsAt: '2026-05-01T00:00:00+08:00' } });
+    expect(result.data.updateCampaign).toEqual({ campaign: null, userErrors: [{ field: ['input', 'endsAt'], code: 'INVALID_WINDOW' }] });
+    const stored = await server.gql(`query ($id: ID!) { campaign(id: $id) { endsAt } }`, { id: campaign.id });
+    expect(at(stored.data.campaign.endsAt).getTime()).toBe(at(END_618).getTime());
+  });
+
+  it('lists the latest start first and pages through with cursors, none skipped or repeated', async () => {
+    const starts = ['2026-03-08', '2026-11-01', '2026-06-01', '2026-01-10', '2026-09-09'];
+    for (const day of starts) {
+      await create({ name: `活动 ${day}`, startsAt: `${day}T00:00:00+08:00`, endsAt: `${day}T23:00:00+08:00` });
+    }
+    const names: string[] = [];
+    let after: string | null = null;
+    for (let pages = 0; pages < 10; pages++) {
+      // any: the page shape is checked by the assertions below
+      const page: { data?: any } = await server.gql(LIST, { first: 2, after });
+      expect(page.data.campaigns.totalCount).toBe(5);
+      names.push(...page.data.campaigns.edges.map((e: { node: { name: string } }) => e.node.name));
+      if (!page.data.campaigns.pageInfo.hasNextPage) break;
+      after = page.data.campaigns.pageInfo.endCursor;
+    }
+    expect(names).toEqual([...starts].sort().reverse().map((day) => `活动 ${day}`));
+  });
+
+  it('opens one campaign by id with its milestones, and an unknown id finds nothing', async () => {
+    const { campaign } = await create({ shopIds: [tmall, jd] });
+    for (const name of ['会场上线', '预售开启']) {
+      const made = await server.gql(
+        `mutation ($input: CreateMilestoneInput!) { createMilestone(input: $input) { userErrors { code } } }`,
+        { input: { campaignId: campaign.id, name, owner: '王运营', dueAt: '2026-05-25T18:00:00+08:00', completionStandard: '页面3秒内打开' } },
+      );
+      expect(made.data.createMilestone.userErrors).toEqual([]);
+    }
+
+    const result = await server.gql(
+      `query ($id: ID!) { campaign(id: $id) { ${CAMPAIGN_FIELDS} milestones { name owner completionStandard campaign { id } } } }`,
+      { id: campaign.id },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data.campaign).toMatchObject({ id: campaign.id, name: '618年中大促', gmvTarget: '10000000.00', status: 'UPCOMING' });
+    expect(result.data.campaign.milestones.map((m: { name: string }) => m.name).sort()).toEqual(['会场上线', '预售开启']);
+    expect(result.data.campaign.milestones[0]).toMatchObject({ owner: '王运营', completionStandard: '页面3秒内打开', campaign: { id: campaign.id } });
+
+    const missing = await server.gql(`query ($id: ID!) { campaign(id: $id) { id } }`, { id: ghost('Campaign') });
+    expect(missing).toEqual({ data: { campaign: null } });
+  });
+});

@@ -1,0 +1,107 @@
+import { builder } from '../../builder.js';
+import { uuidNodeId } from '../../graphql/node-id.js';
+import { asPayload, payloadType } from '../../graphql/user-error.js';
+import { fenToYuan } from '../../lib/money.js';
+import { ShopRef } from '../shop/shop.schema.js';
+import {
+  CAMPAIGN_STATUSES,
+  campaignStatus,
+  createCampaign,
+  listCampaigns,
+  loadCampaigns,
+  updateCampaign,
+} from './campaign.service.js';
+import type { CampaignRow } from './campaign.table.js';
+
+export const CampaignStatusEnum = builder.enumType('CampaignStatus', {
+  description: 'Derived from the campaign window and the current time; CANCELLED once cancelled.',
+  values: CAMPAIGN_STATUSES,
+});
+
+export const CampaignRef = builder.loadableNode('Campaign', {
+  description: '大促活动: a sales campaign with a window, a GMV target and milestones.',
+  id: uuidNodeId<CampaignRow>(),
+  load: (ids: string[], ctx) => loadCampaigns(ctx.db, ctx.viewer, ids),
+  sort: (campaign) => campaign.id,
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    theme: t.exposeString('theme', { nullable: true, description: 'e.g. 满300减50' }),
+    status: t.field({ type: CampaignStatusEnum, resolve: (c, _args, ctx) => campaignStatus(c, ctx.now()) }),
+    startsAt: t.expose('startsAt', { type: 'DateTime' }),
+    endsAt: t.expose('endsAt', { type: 'DateTime' }),
+    gmvTarget: t.field({ type: 'Decimal', description: 'GMV target in yuan.', resolve: (c) => fenToYuan(c.gmvTargetFen) }),
+    hourlyShape: t.floatList({
+      nullable: true,
+      description: 'Relative weight of each Asia/Shanghai hour (0–23) in the plan curve; null means the default Double 11 shape.',
+      resolve: (c) => c.hourlyShape,
+    }),
+    shops: t.field({ type: [ShopRef], resolve: (c) => c.shopIds }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  campaign: t.field({
+    type: CampaignRef,
+    nullable: true,
+    args: { id: t.arg.globalID({ for: CampaignRef, required: true }) },
+    resolve: (_root, { id }) => id.id,
+  }),
+  campaigns: t.connection({
+    type: CampaignRef,
+    description: 'Campaigns the caller may see, latest start first.',
+    args: { status: t.arg({ type: CampaignStatusEnum }) },
+    resolve: (_root, { status, ...args }, ctx) => listCampaigns(ctx.db, ctx.viewer, { status, now: ctx.now() }, args),
+  },
+    { name: 'CampaignConnection' },
+    { name: 'CampaignEdge' },
+  ),
+}));
+
+const CreateCampaignInput = builder.inputType('CreateCampaignInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    theme: t.string(),
+    startsAt: t.field({ type: 'DateTime', required: true }),
+    endsAt: t.field({ type: 'DateTime', required: true }),
+    gmvTarget: t.field({ type: 'Decimal', required: true }),
+    shopIds: t.globalIDList({ for: ShopRef, required: true }),
+    hourlyShape: t.floatList({ description: '24 non-negative weights, one per Asia/Shanghai hour.' }),
+  }),
+});
+
+const UpdateCampaignInput = builder.inputType('UpdateCampaignInput', {
+  fields: (t) => ({
+    id: t.globalID({ for: CampaignRef, required: true }),
+    name: t.string(),
+    theme: t.string(),
+    startsAt: t.field({ type: 'DateTime' }),
+    endsAt: t.field({ type: 'DateTime' }),
+    gmvTarget: t.field({ type: 'Decimal' }),
+    shopIds: t.globalIDList({ for: ShopRef }),
+    hourlyShape: t.floatList(),
+    cancelled: t.boolean({ description: 'true cancels the campaign; false reinstates it.' }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  createCampaign: t.field({
+    type: payloadType('CreateCampaignPayload', 'campaign', CampaignRef),
+    args: { input: t.arg({ type: CreateCampaignInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      asPayload(() => createCampaign(ctx.db, ctx.viewer, { ...input, shopIds: input.shopIds.map((id) => id.id) })),
+  }),
+  updateCampaign: t.field({
+    type: payloadType('UpdateCampaignPayload', 'campaign', CampaignRef),
+    args: { input: t.arg({ type: UpdateCampaignInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      asPayload(() =>
+        updateCampaign(
+          ctx.db,
+          ctx.viewer,
+          { ...input, id: input.id.id, shopIds: input.shopIds?.map((id) => id.id) },
+          ctx.now(),
+        ),
+      ),
+  }),
+}));

@@ -1,0 +1,144 @@
+import { and, count, eq, gt, inArray, isNotNull, isNull, lte, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { allShopsVisible, type Viewer } from '../../auth/viewer.js';
+import type { DbOrTx } from '../../db/client.js';
+import { paginate, type ConnectionArgs } from '../../db/paginate.js';
+import { InputErrors, notFound, type UserErrorShape } from '../../errors.js';
+import { moneyInput, optionalText, parseInput, text } from '../../lib/validate.js';
+import { assertShopsVisible } from '../shop/shop.service.js';
+import { campaigns, type CampaignRow } from './campaign.table.js';
+
+export const CAMPAIGN_STATUSES = ['UPCOMING', 'ACTIVE', 'ENDED', 'CANCELLED'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
+/** Derived from the window and the clock, so a status can never be stale. */
+export function campaignStatus(campaign: CampaignRow, now: Date): CampaignStatus {
+  if (campaign.cancelledAt) return 'CANCELLED';
+  if (now < campaign.startsAt) return 'UPCOMING';
+  return now < campaign.endsAt ? 'ACTIVE' : 'ENDED';
+}
+
+function statusCondition(status: CampaignStatus, now: Date): SQL | undefined {
+  const live = isNull(campaigns.cancelledAt);
+  switch (status) {
+    case 'CANCELLED':
+      return isNotNull(campaigns.cancelledAt);
+    case 'UPCOMING':
+      return and(live, gt(campaigns.startsAt, now));
+    case 'ACTIVE':
+      return and(live, lte(campaigns.startsAt, now), gt(campaigns.endsAt, now));
+    case 'ENDED':
+      return and(live, lte(campaigns.endsAt, now));
+  }
+}
+
+export async function loadCampaigns(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<CampaignRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(campaigns)
+    .where(and(inArray(campaigns.id, [...ids]), allShopsVisible(viewer, campaigns.shopIds)));
+}
+
+export async function requireCampaign(db: DbOrTx, viewer: Viewer, id: string, field: string[]): Promise<CampaignRow> {
+  const [campaign] = await loadCampaigns(db, viewer, [id]);
+  if (!campaign) throw notFound('Campaign', field);
+  return campaign;
+}
+
+/** Newest first: the war room and the picker want the current campaign at the top. */
+export function listCampaigns(
+  db: DbOrTx,
+  viewer: Viewer,
+  filter: { status?: CampaignStatus | null; now: Date },
+  args: ConnectionArgs,
+) {
+  const where = and(allShopsVisible(viewer, campaigns.shopIds), filter.status ? statusCondition(filter.status, filter.now) : undefined);
+  return paginate<CampaignRow>(
+    args,
+    { column: campaigns.startsAt, type: 'timestamptz', direction: 'desc', value: (c) => c.startsAt, idColumn: campaigns.id, id: (c) => c.id },
+    ({ bounds, orderBy, limit }) => db.select().from(campaigns).where(and(where, bounds)).orderBy(...orderBy).limit(limit),
+    async () => (await db.select({ n: count() }).from(campaigns).where(where))[0]?.n ?? 0,
+  );
+}
+
+/** 24 relative weights, one per Asia/Shanghai hour of day, for the plan curve. */
+const HourlyShape = z
+  .array(z.number().finite().min(0, 'weights cannot be negative'))
+  .length(24, 'give one weight per hour of day (24)')
+  .refine((weights) => weights.some((w) => w > 0), 'at least one hour needs a positive weight');
+
+const positiveTarget = moneyInput.refine((fen) => fen > 0, {
+  message: 'the GMV target must be above zero',
+  params: { code: 'INVALID_AMOUNT' },
+});
+
+const CreateCampaignInput = z.object({
+  name: text(100),
+  theme: optionalText(200),
+  startsAt: z.date(),
+  endsAt: z.date(),
+  gmvTarget: positiveTarget,
+  shopIds: z.array(z.string()).min(1, 'a campaign runs in at least one shop'),
+  hourlyShape: HourlyShape.nullish(),
+});
+
+export async function createCampaign(db: DbOrTx, viewer: Viewer, input: unknown): Promise<CampaignRow> {
+  const data = parseInput(CreateCampaignInput, input);
+  assertWindow(data.startsAt, data.endsAt);
+  await assertShopsVisible(db, viewer, data.shopIds, ['input', 'shopIds']);
+  const [row] = await db
+    .insert(campaigns)
+    .values({
+      name: data.name,
+      theme: data.theme ?? null,
+      startsAt: data.startsAt,
+      endsAt: data.endsAt,
+      gmvTargetFen: data.gmvTarget,
+      shopIds: [...new Set(data.shopIds)],
+      hourlyShape: data.hourlyShape ?? null,
+    })
+    .returning();
+  return row!;
+}
+
+const UpdateCampaignInput = z.object({
+  id: z.string(),
+  name: text(100).nullish(),
+  theme: optionalText(200),
+  startsAt: z.date().nullish(),
+  endsAt: z.date().nullish(),
+  gmvTarget: positiveTarget.nullish(),
+  shopIds: z.array(z.string()).min(1, 'a campaign runs in at least one shop').nullish(),
+  hourlyShape: HourlyShape.nullish(),
+  cancelled: z.boolean().nullish(),
+});
+
+export async function updateCampaign(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<CampaignRow> {
+  const data = parseInput(UpdateCampaignInput, input);
+  const campaign = await requireCampaign(db, viewer, data.id, ['input', 'id']);
+  assertWindow(data.startsAt ?? campaign.startsAt, data.endsAt ?? campaign.endsAt);
+  if (data.shopIds) await assertShopsVisible(db, viewer, data.shopIds, ['input', 'shopIds']);
+  const [row] = await db
+    .update(campaigns)
+    .set({
+      ...(data.name != null && { name: data.name }),
+      ...(data.theme !== undefined && { theme: data.theme }),
+      ...(data.startsAt != null && { startsAt: data.startsAt }),
+      ...(data.endsAt != null && { endsAt: data.endsAt }),
+      ...(data.gmvTarget != null && { gmvTargetFen: data.gmvTarget }),
+      ...(data.shopIds != null && { shopIds: [...new Set(data.shopIds)] }),
+      ...(data.hourlyShape !== undefined && { hourlyShape: data.hourlyShape }),
+      ...(data.cancelled != null && { cancelledAt: data.cancelled ? (campaign.cancelledAt ?? now) : null }),
+      updatedAt: now,
+    })
+    .where(eq(campaigns.id, campaign.id))
+    .returning();
+  return row!;
+}
+
+function assertWindow(startsAt: Date, endsAt: Date) {
+  if (endsAt > startsAt) return;
+  const error: UserErrorShape = { field: ['input', 'endsAt'], message: 'the campaign must end after it starts', code: 'INVALID_WINDOW' };
+  throw new InputErrors([error]);
+}

@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { describeEachBackend } from '../../../test/backends.js';
+import { startTestServer, type TestServer } from '../../../test/http.js';
+
+const MILESTONE_FIELDS = /* GraphQL */ `
+  id name owner dueAt completionStandard status riskLevel responsePlan
+  highRiskSince responsePlanDueAt responsePlanOverdue overdue completedAt
+`;
+
+const CREATE = /* GraphQL */ `
+  mutation ($input: CreateMilestoneInput!) {
+    createMilestone(input: $input) { milestone { ${MILESTONE_FIELDS} } userErrors { field message code } }
+  }
+`;
+
+const UPDATE = /* GraphQL */ `
+  mutation ($input: UpdateMilestoneInput!) {
+    updateMilestone(input: $input) { milestone { ${MILESTONE_FIELDS} } userErrors { field message code } }
+  }
+`;
+
+const HOUR = 60 * 60 * 1000;
+const at = (iso: string) => new Date(iso);
+/** DateTime outputs as epoch milliseconds, so the comparison does not depend on the offset printed. */
+const ms = (value: string | null) => (value === null ? null : new Date(value).getTime());
+
+describeEachBackend('campaign milestones', (backend) => {
+  let server: TestServer;
+  let clock: Date;
+  let campaignId: string;
+
+  beforeEach(async () => {
+    clock = at('2026-05-20T09:00:00+08:00');
+    server = await startTestServer(backend(), { now: () => clock });
+    const shop = await server.gql(`mutation { createShop(input: { name: "天猫旗舰店", platform: TMALL }) { shop { id } } }`);
+    const campaign = await server.gql(
+      `mutation ($input: CreateCampaignInput!) { createCampaign(input: $input) { campaign { id } } }`,
+      {
+        input: {
+          name: '618年中大促',
+          startsAt: '2026-06-01T00:00:00+08:00',
+          endsAt: '2026-06-19T00:00:00+08:00',
+          gmvTarget: '10000000.00',
+          shopIds: [shop.data.createShop.shop.id],
+        },
+      },
+    );
+    campaignId = campaign.data.createCampaign.campaign.id;
+  });
+  afterEach(() => server.stop());
+
+  async function create(input: Record<string, unknown> = {}) {
+    const result = await server.gql(CREATE, {
+      input: { campaignId, name: '会场页上线', owner: '李设计', dueAt: '2026-05-28T18:00:00+08:00', completionStandard: '页面3秒内打开', ...input },
+    });
+    expect(result.errors).toBeUndefined();
+    expect(result.data.createMilestone.userErrors).toEqual([]);
+    return result.data.createMilestone.milestone;
+  }
+
+  async function update(input: Record<string, unknown>) {
+    const result = await server.gql(UPDATE, { input });
+    expect(result.errors).toBeUndefined();
+    return result.data.updateMilestone;
+  }
+
+  /** Reads a milestone afresh, as the war room would at the current clock. */
+  async function read(id: string) {
+    const result = await server.gql(`query ($id: ID!) { node(id: $id) { ... on Milestone { ${MILESTONE_FIELDS} } } }`, { id });
+    expect(result.errors).toBeUndefined();
+    return result.data.node;
+  }
+
+  it('a new milestone starts not started, without risk, and is listed soonest due first', async () => {
+    const first = await create({ name: '预售开启', dueAt: '2026-05-25T20:00:00+08:00' });
+    expect(first).toMatchObject({
+      name: '预售开启',
+      owner: '李设计',
+      completionStandard: '页面3秒内打开',
+      status: 'NOT_STARTED',
+      riskLevel: 'NONE',
+      responsePlan: null,
+      highRiskSince: null,
+      responsePlanDueAt: null,
+      responsePlanOverdue: false,
+      overdue: false,
+      completedAt: null,
+    });
+    expect(ms(first.dueAt)).toBe(at('2026-05-25T20:00:00+08:00').getTime());
+
+    await create({ name: '压测完成', dueAt: '2026-05-30T12:00:00+08:00' });
+    await create({ name: '选品确认', dueAt: '2026-05-21T10:00:00+08:00' });
+    const campaign = await server.gql(`query ($id: ID!) { campaign(id: $id) { milestones { name } } }`, { id: campaignId });
+    expect(campaign.data.campaign.milestones.map((m: { name: string }) => m.name)).toEqual(['选品确认', '预售开启', '压测完成']);
+  });
+
+  it('raising a risk to HIGH without a response plan starts a 24-hour clock that turns overdue', async () => {
+    const milestone = await create();
+    clock = at('2026-05-21T14:30:00+08:00');
+    const raised = await update({ id: milestone.id, riskLevel: 'HIGH' });
+    expect(raised.userErrors).toEqual([]);
+    expect(raised.milestone.riskLevel).toBe('HIGH');
+    expect(ms(raised.milestone.highRiskSince)).toBe(clock.getTime());
+    expect(ms(raised.milestone.responsePlanDueAt)).toBe(clock.getTime() + 24 * HOUR);
+    expect(raised.milestone.responsePlanOverdue).toBe(false);
+
+    clock = at('2026-05-22T14:30:00+08:00'); // exactly 24 h later: still in time
+    expect((await read(milestone.id)).responsePlanOverdue).toBe(false);
+    clock = at('2026-05-22T14:30:00.001+08:00');
+    expect((await read(milestone.id)).responsePlanOverdue).toBe(true);
+
+    // A later edit that keeps the risk HIGH does not restart the clock.
+    const renamed = await update({ id: milestone.id, owner: '张主管' });
+    expect(ms(renamed.milestone.highRiskSince)).toBe(at('2026-05-21T14:30:00+08:00').getTime());
+    expect(renamed.milestone.responsePlanOverdue).toBe(true);
+  });
+
+  it('adding a response plan clears the due date and the overdue flag', async () => {
+    const milestone = await create({ riskLevel: 'HIGH' });
+    expect(ms(milestone.highRiskSince)).toBe(clock.getTime());
+    expect(ms(milestone.responsePlanDueAt)).toBe(clock.getTime() + 24 * HOUR);
+
+    clock = new Date(clock.getTime() + 30 * HOUR);
+    expect((await read(milestone.id)).responsePlanOverdue).toBe(true);
+
+    const planned = await update({ id: milestone.id, responsePlan: '备用CDN切换，运维值守' });
+    expect(planned.userErrors).toEqual([]);
+    expect(planned.milestone).toMatchObject({
+      riskLevel: 'HIGH',
+      responsePlan: '备用CDN切换，运维值守',
+      responsePlanDueAt: null,
+      responsePlanOverdue: false,
+    });
+  });
+
+  it.each([
+    ['an empty string', ''],
+    ['only spaces', '   '],
+  ])('clearing the response plan of a HIGH risk with %s is refused and the plan is kept', async (_case, responsePlan) => {
+    const milestone = await create({ riskLevel: 'HIGH', responsePlan: '扩容两倍' });
+
+    const cleared = await update({ id: milestone.id, responsePlan, owner: '新负责人' });
+    expect(cleared.milestone).toBeNull();
+    expect(cleared.userErrors).toEqual([
+      { field: ['input', 'responsePlan'], message: expect.any(String), code: 'RESPONSE_PLAN_REQUIRED' },
+    ]);
+    expect(await read(milestone.id)).toMatchObject({ riskLevel: 'HIGH', responsePlan: '扩容两倍', owner: '李设计' });
+
+    // Once the risk is lowered the plan may go, and the HIGH-risk clock stops.
+    const lowered = await update({ id: milestone.id, riskLevel: 'LOW', responsePlan });
+    expect(lowered.userErrors).toEqual([]);
+    expect(lowered.milestone).toMatchObject({ riskLevel: 'LOW', responsePlan: null, highRiskSince: null, responsePlanDueAt: null });
+  });
+
+  it('a risk raised to HIGH again gets a fresh 24 hours', async () => {
+    const milestone = await create({ riskLevel: 'HIGH' });
+    clock = new Date(clock.getTime() + 2 * HOUR);
+    await update({ id: milestone.id, riskLevel: 'MEDIUM' });
+    clock = new Date(clock.getTime() + 48 * HOUR);
+    const again = await update({ id: milestone.id, riskLevel: 'HIGH' });
+    expect(ms(again.milestone.highRiskSince)).toBe(clock.getTime());
+    expect(ms(again.milestone.responsePlanDueAt)).toBe(clock.getTime() + 24 * HOUR);
+    expect(again.milestone.responsePlanOverdue).toBe(false);
+  });
+
+  it('is overdue once past its due time unless it is done, and DONE records when', async () => {
+    const milestone = await create({ dueAt: '2026-05-28T18:00:00+08:00', status: 'IN_PROGRESS' });
+    clock = at('2026-05-28T18:00:00+08:00');
+    expect((await read(milestone.id)).overdue).toBe(false);
+    clock = at('2026-05-28T18:00:01+08:00');
+    expect((await read(milestone.id)).overdue).toBe(true);
+
+    clock = at('2026-05-29T09:15:00+08:00');
+    const done = await update({ id: milestone.id, status: 'DONE' });
+    expect(done.milestone).toMatchObject({ status: 'DONE', overdue: false });
+    expect(ms(done.milestone.completedAt)).toBe(clock.getTime());
+
+    // Editing a done milestone keeps the moment it was completed.
+    clock = at('2026-05-30T09:00:00+08:00');
+    const edited = await update({ id: milestone.id, completionStandard: '页面2秒内打开' });
+    expect(ms(edited.milestone.completedAt)).toBe(at('2026-05-29T09:15:00+08:00').getTime());
+
+    // Reopened, it is no longer complete and is overdue again.
+    const reopened = await update({ id: milestone.id, status: 'IN_PROGRESS' });
+    expect(reopened.milestone).toMatchObject({ status: 'IN_PROGRESS', completedAt: null, overdue: true });
+  });
+
+  it('a milestone created as DONE is complete from the start and never overdue', async () => {
+    const milestone = await create({ status: 'DONE', dueAt: '2026-05-19T18:00:00+08:00' });
+    expect(ms(milestone.completedAt)).toBe(clock.getTime());
+    expect(milestone.overdue).toBe(false);
+  });
+
+  it('an unknown campaign or milestone is reported as not found and nothing is stored', async () => {
+    const ghost = (type: string) => Buffer.from(`${type}:${randomUUID()}`).toString('base64');
+    const orphan = await server.gql(CREATE, {
+      input: { campaignId: ghost('Campaign'), name: 'x', owner: 'y', dueAt: '2026-05-28T18:00:00+08:00', completionStandard: 'z' },
+    });
+    expect(orphan.data.createMilestone).toEqual({
+      milestone: null,
+      userErrors: [{ field: ['input', 'campaignId'], message: 'Campaign not found', code: 'NOT_FOUND' }],
+    });
+    const campaign = await server.gql(`query ($id: ID!) { campaign(id: $id) { milestones { id } } }`, { id: campaignId });
+    expect(campaign.data.campaign.milestones).toEqual([]);
+
+    const missing = await update({ id: ghost('Milestone'), status: 'DONE' });
+    expect(missing).toEqual({ milestone: null, userErrors: [{ field: ['input', 'id'], message: 'Milestone not found', code: 'NOT_FOUND' }] });
+  });
+});

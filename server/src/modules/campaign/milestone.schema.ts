@@ -1,0 +1,103 @@
+import { builder } from '../../builder.js';
+import { uuidNodeId } from '../../graphql/node-id.js';
+import { asPayload, payloadType } from '../../graphql/user-error.js';
+import { CampaignRef } from './campaign.schema.js';
+import {
+  createMilestone,
+  isOverdue,
+  loadMilestones,
+  milestonesOfCampaigns,
+  responsePlanDueAt,
+  updateMilestone,
+} from './milestone.service.js';
+import { MILESTONE_STATUSES, RISK_LEVELS, type MilestoneRow } from './campaign.table.js';
+
+const MilestoneStatusEnum = builder.enumType('MilestoneStatus', { values: MILESTONE_STATUSES });
+const RiskLevelEnum = builder.enumType('RiskLevel', {
+  description: '风险预警 level. HIGH requires a response plan (风险应对方案) within 24 hours.',
+  values: RISK_LEVELS,
+});
+
+export const MilestoneRef = builder.loadableNode('Milestone', {
+  description: '关键节点: a dated deliverable of a campaign with an owner and a completion standard.',
+  id: uuidNodeId<MilestoneRow>(),
+  load: (ids: string[], ctx) => loadMilestones(ctx.db, ctx.viewer, ids),
+  sort: (milestone) => milestone.id,
+  fields: (t) => ({
+    campaign: t.field({ type: CampaignRef, resolve: (m) => m.campaignId }),
+    name: t.exposeString('name'),
+    owner: t.exposeString('owner'),
+    dueAt: t.expose('dueAt', { type: 'DateTime' }),
+    completionStandard: t.exposeString('completionStandard', { description: '完成标准, e.g. "page loads in under 3 s".' }),
+    status: t.expose('status', { type: MilestoneStatusEnum }),
+    riskLevel: t.expose('riskLevel', { type: RiskLevelEnum }),
+    responsePlan: t.exposeString('responsePlan', { nullable: true }),
+    highRiskSince: t.expose('highRiskSince', { type: 'DateTime', nullable: true }),
+    responsePlanDueAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When a HIGH risk without a response plan must have one (24 h after it became HIGH).',
+      resolve: (m) => responsePlanDueAt(m),
+    }),
+    responsePlanOverdue: t.boolean({
+      description: 'HIGH risk, no response plan, and the 24 hours are up.',
+      resolve: (m, _args, ctx) => {
+        const due = responsePlanDueAt(m);
+        return due !== null && due < ctx.now();
+      },
+    }),
+    overdue: t.boolean({ description: 'Past due and not DONE.', resolve: (m, _args, ctx) => isOverdue(m, ctx.now()) }),
+    completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.objectField(CampaignRef, 'milestones', (t) =>
+  t.loadableList({
+    type: MilestoneRef,
+    description: 'Milestones, soonest due first.',
+    load: (campaignIds: string[], ctx) => milestonesOfCampaigns(ctx.db, ctx.viewer, campaignIds),
+    resolve: (campaign) => campaign.id,
+  }),
+);
+
+const CreateMilestoneInput = builder.inputType('CreateMilestoneInput', {
+  fields: (t) => ({
+    campaignId: t.globalID({ for: CampaignRef, required: true }),
+    name: t.string({ required: true }),
+    owner: t.string({ required: true }),
+    dueAt: t.field({ type: 'DateTime', required: true }),
+    completionStandard: t.string({ required: true }),
+    status: t.field({ type: MilestoneStatusEnum }),
+    riskLevel: t.field({ type: RiskLevelEnum }),
+    responsePlan: t.string(),
+  }),
+});
+
+const UpdateMilestoneInput = builder.inputType('UpdateMilestoneInput', {
+  fields: (t) => ({
+    id: t.globalID({ for: MilestoneRef, required: true }),
+    name: t.string(),
+    owner: t.string(),
+    dueAt: t.field({ type: 'DateTime' }),
+    completionStandard: t.string(),
+    status: t.field({ type: MilestoneStatusEnum }),
+    riskLevel: t.field({ type: RiskLevelEnum }),
+    responsePlan: t.string({ description: 'An empty string clears it (not allowed while the risk is HIGH).' }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  createMilestone: t.field({
+    type: payloadType('CreateMilestonePayload', 'milestone', MilestoneRef),
+    args: { input: t.arg({ type: CreateMilestoneInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      asPayload(() => createMilestone(ctx.db, ctx.viewer, { ...input, campaignId: input.campaignId.id }, ctx.now())),
+  }),
+  updateMilestone: t.field({
+    type: payloadType('UpdateMilestonePayload', 'milestone', MilestoneRef),
+    args: { input: t.arg({ type: UpdateMilestoneInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      asPayload(() => updateMilestone(ctx.db, ctx.viewer, { ...input, id: input.id.id }, ctx.now())),
+  }),
+}));

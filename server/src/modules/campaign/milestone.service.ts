@@ -1,0 +1,145 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import { allShopsVisible, type Viewer } from '../../auth/viewer.js';
+import type { DbOrTx } from '../../db/client.js';
+import { DomainError, notFound } from '../../errors.js';
+import { groupByKeys } from '../../lib/group.js';
+import { optionalText, parseInput, text } from '../../lib/validate.js';
+import { requireCampaign } from './campaign.service.js';
+import {
+  campaignMilestones,
+  campaigns,
+  MILESTONE_STATUSES,
+  RISK_LEVELS,
+  type MilestoneRow,
+} from './campaign.table.js';
+
+/** 风险应对方案 must exist within 24 hours of a risk becoming HIGH. */
+export const RESPONSE_PLAN_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+export function responsePlanDueAt(milestone: MilestoneRow): Date | null {
+  if (milestone.riskLevel !== 'HIGH' || milestone.responsePlan || !milestone.highRiskSince) return null;
+  return new Date(milestone.highRiskSince.getTime() + RESPONSE_PLAN_WINDOW_MS);
+}
+
+export function isOverdue(milestone: MilestoneRow, now: Date): boolean {
+  return milestone.status !== 'DONE' && milestone.dueAt < now;
+}
+
+// Milestones are visible exactly when their campaign is.
+const milestoneColumns = {
+  id: campaignMilestones.id,
+  campaignId: campaignMilestones.campaignId,
+  name: campaignMilestones.name,
+  owner: campaignMilestones.owner,
+  dueAt: campaignMilestones.dueAt,
+  completionStandard: campaignMilestones.completionStandard,
+  status: campaignMilestones.status,
+  riskLevel: campaignMilestones.riskLevel,
+  responsePlan: campaignMilestones.responsePlan,
+  highRiskSince: campaignMilestones.highRiskSince,
+  completedAt: campaignMilestones.completedAt,
+  createdAt: campaignMilestones.createdAt,
+  updatedAt: campaignMilestones.updatedAt,
+};
+
+export async function loadMilestones(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<MilestoneRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select(milestoneColumns)
+    .from(campaignMilestones)
+    .innerJoin(campaigns, eq(campaigns.id, campaignMilestones.campaignId))
+    .where(and(inArray(campaignMilestones.id, [...ids]), allShopsVisible(viewer, campaigns.shopIds)));
+}
+
+/** Milestones of each campaign, soonest due first. */
+export async function milestonesOfCampaigns(db: DbOrTx, viewer: Viewer, campaignIds: readonly string[]): Promise<MilestoneRow[][]> {
+  if (campaignIds.length === 0) return [];
+  const rows = await db
+    .select(milestoneColumns)
+    .from(campaignMilestones)
+    .innerJoin(campaigns, eq(campaigns.id, campaignMilestones.campaignId))
+    .where(and(inArray(campaignMilestones.campaignId, [...campaignIds]), allShopsVisible(viewer, campaigns.shopIds)))
+    .orderBy(asc(campaignMilestones.dueAt), asc(campaignMilestones.id));
+  return groupByKeys(campaignIds, rows, (m) => m.campaignId);
+}
+
+const CreateMilestoneInput = z.object({
+  campaignId: z.string(),
+  name: text(100),
+  owner: text(50),
+  dueAt: z.date(),
+  completionStandard: text(500),
+  status: z.enum(MILESTONE_STATUSES).nullish(),
+  riskLevel: z.enum(RISK_LEVELS).nullish(),
+  responsePlan: optionalText(),
+});
+
+export async function createMilestone(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<MilestoneRow> {
+  const data = parseInput(CreateMilestoneInput, input);
+  const campaign = await requireCampaign(db, viewer, data.campaignId, ['input', 'campaignId']);
+  const status = data.status ?? 'NOT_STARTED';
+  const riskLevel = data.riskLevel ?? 'NONE';
+  const [row] = await db
+    .insert(campaignMilestones)
+    .values({
+      campaignId: campaign.id,
+      name: data.name,
+      owner: data.owner,
+      dueAt: data.dueAt,
+      completionStandard: data.completionStandard,
+      status,
+      riskLevel,
+      responsePlan: data.responsePlan || null,
+      highRiskSince: riskLevel === 'HIGH' ? now : null,
+      completedAt: status === 'DONE' ? now : null,
+    })
+    .returning();
+  return row!;
+}
+
+const UpdateMilestoneInput = z.object({
+  id: z.string(),
+  name: text(100).nullish(),
+  owner: text(50).nullish(),
+  dueAt: z.date().nullish(),
+  completionStandard: text(500).nullish(),
+  status: z.enum(MILESTONE_STATUSES).nullish(),
+  riskLevel: z.enum(RISK_LEVELS).nullish(),
+  responsePlan: optionalText(),
+});
+
+export async function updateMilestone(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<MilestoneRow> {
+  const data = parseInput(UpdateMilestoneInput, input);
+  const [milestone] = await loadMilestones(db, viewer, [data.id]);
+  if (!milestone) throw notFound('Milestone', ['input', 'id']);
+
+  const riskLevel = data.riskLevel ?? milestone.riskLevel;
+  const responsePlan = data.responsePlan === undefined ? milestone.responsePlan : data.responsePlan || null;
+  if (riskLevel === 'HIGH' && milestone.responsePlan && !responsePlan) {
+    throw new DomainError('RESPONSE_PLAN_REQUIRED', 'a HIGH-risk milestone keeps its response plan (风险应对方案)', [
+      'input',
+      'responsePlan',
+    ]);
+  }
+  const status = data.status ?? milestone.status;
+  const becameHigh = riskLevel === 'HIGH' && milestone.riskLevel !== 'HIGH';
+  const [row] = await db
+    .update(campaignMilestones)
+    .set({
+      ...(data.name != null && { name: data.name }),
+      ...(data.owner != null && { owner: data.owner }),
+      ...(data.dueAt != null && { dueAt: data.dueAt }),
+      ...(data.completionStandard != null && { completionStandard: data.completionStandard }),
+      status,
+      riskLevel,
+      responsePlan,
+      // The 24-hour clock starts when the risk becomes HIGH and stops mattering when it drops.
+      highRiskSince: riskLevel !== 'HIGH' ? null : becameHigh ? now : milestone.highRiskSince,
+      completedAt: status !== 'DONE' ? null : (milestone.completedAt ?? now),
+      updatedAt: now,
+    })
+    .where(eq(campaignMilestones.id, milestone.id))
+    .returning();
+  return row!;
+}

@@ -1,0 +1,67 @@
+import { and, asc, count, eq, gte, inArray, lt, type SQL } from 'drizzle-orm';
+import { shopVisible, type Viewer } from '../../auth/viewer.js';
+import type { DbOrTx } from '../../db/client.js';
+import type { Channel, TrafficSource } from '../../db/enums.js';
+import { paginate, type ConnectionArgs } from '../../db/paginate.js';
+import { DomainError } from '../../errors.js';
+import { groupByKeys } from '../../lib/group.js';
+import { orderItems, orders, refunds, type OrderItemRow, type OrderRow, type OrderStatus, type RefundRow } from './order.table.js';
+
+export interface OrderFilter {
+  shopIds?: readonly string[] | null;
+  statuses?: readonly OrderStatus[] | null;
+  channels?: readonly Channel[] | null;
+  sources?: readonly TrafficSource[] | null;
+  campaignId?: string | null;
+  customerId?: string | null;
+  /** Placed at or after this instant. */
+  from?: Date | null;
+  /** Placed strictly before this instant: [from, to) windows tile without overlap. */
+  to?: Date | null;
+}
+
+export async function loadOrders(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<OrderRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(orders)
+    .where(and(inArray(orders.id, [...ids]), shopVisible(viewer, orders.shopId)));
+}
+
+/** Newest first. Keyset on (placedAt, id) so paging deep into millions of orders stays cheap. */
+export function listOrders(db: DbOrTx, viewer: Viewer, filter: OrderFilter, args: ConnectionArgs) {
+  if (filter.from && filter.to && filter.from >= filter.to) {
+    throw new DomainError('INVALID_WINDOW', '"from" must be before "to"', ['filter', 'to']);
+  }
+  const conditions: (SQL | undefined)[] = [
+    shopVisible(viewer, orders.shopId),
+    filter.shopIds ? inArray(orders.shopId, [...filter.shopIds]) : undefined,
+    filter.statuses?.length ? inArray(orders.status, [...filter.statuses]) : undefined,
+    filter.channels?.length ? inArray(orders.channel, [...filter.channels]) : undefined,
+    filter.sources?.length ? inArray(orders.source, [...filter.sources]) : undefined,
+    filter.campaignId ? eq(orders.campaignId, filter.campaignId) : undefined,
+    filter.customerId ? eq(orders.customerId, filter.customerId) : undefined,
+    filter.from ? gte(orders.placedAt, filter.from) : undefined,
+    filter.to ? lt(orders.placedAt, filter.to) : undefined,
+  ];
+  const where = and(...conditions);
+  return paginate<OrderRow>(
+    args,
+    { column: orders.placedAt, type: 'timestamptz', direction: 'desc', value: (o) => o.placedAt, idColumn: orders.id, id: (o) => o.id },
+    ({ bounds, orderBy, limit }) => db.select().from(orders).where(and(where, bounds)).orderBy(...orderBy).limit(limit),
+    async () => (await db.select({ n: count() }).from(orders).where(where))[0]?.n ?? 0,
+  );
+}
+
+/** Items of orders the caller has already been allowed to load (the order is the unit of visibility). */
+export async function itemsOfOrders(db: DbOrTx, orderIds: readonly string[]): Promise<OrderItemRow[][]> {
+  if (orderIds.length === 0) return [];
+  const rows = await db.select().from(orderItems).where(inArray(orderItems.orderId, [...orderIds])).orderBy(asc(orderItems.id));
+  return groupByKeys(orderIds, rows, (item) => item.orderId);
+}
+
+export async function refundsOfOrders(db: DbOrTx, orderIds: readonly string[]): Promise<RefundRow[][]> {
+  if (orderIds.length === 0) return [];
+  const rows = await db.select().from(refunds).where(inArray(refunds.orderId, [...orderIds])).orderBy(asc(refunds.refundedAt));
+  return groupByKeys(orderIds, rows, (refund) => refund.orderId);
+}

@@ -1,0 +1,237 @@
+import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import { allShopsVisible, type Viewer } from '../../auth/viewer.js';
+import type { DbOrTx } from '../../db/client.js';
+import { paginate, type ConnectionArgs } from '../../db/paginate.js';
+import { InputErrors, notFound } from '../../errors.js';
+import { groupByKeys } from '../../lib/group.js';
+import { isCalendarDate } from '../../lib/time.js';
+import { moneyInput, optionalText, parseInput, text } from '../../lib/validate.js';
+import { assertShopsVisible } from '../shop/shop.service.js';
+import { operationPlans, planTasks, TASK_STATUSES, type PlanRow, type TaskRow, type TaskStatus } from './plan.table.js';
+
+const calendarDate = z.string().refine(isCalendarDate, 'must be a calendar day YYYY-MM-DD');
+const personDays = z
+  .string()
+  .regex(/^\d{1,5}(\.\d)?$/, 'person-days with at most one decimal, e.g. "2.5"')
+  .or(z.number().nonnegative().multipleOf(0.1).transform(String));
+
+export async function loadPlans(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<PlanRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(operationPlans)
+    .where(and(inArray(operationPlans.id, [...ids]), allShopsVisible(viewer, operationPlans.shopIds)));
+}
+
+export function listPlans(db: DbOrTx, viewer: Viewer, args: ConnectionArgs) {
+  const where = allShopsVisible(viewer, operationPlans.shopIds);
+  return paginate<PlanRow>(
+    args,
+    { column: operationPlans.periodStart, type: 'date', direction: 'desc', value: (p) => p.periodStart, idColumn: operationPlans.id, id: (p) => p.id },
+    ({ bounds, orderBy, limit }) => db.select().from(operationPlans).where(and(where, bounds)).orderBy(...orderBy).limit(limit),
+    async () => (await db.select({ n: count() }).from(operationPlans).where(where))[0]?.n ?? 0,
+  );
+}
+
+// Tasks are visible exactly when their plan is.
+const taskColumns = {
+  id: planTasks.id,
+  planId: planTasks.planId,
+  title: planTasks.title,
+  owner: planTasks.owner,
+  startsOn: planTasks.startsOn,
+  endsOn: planTasks.endsOn,
+  budgetFen: planTasks.budgetFen,
+  personDays: planTasks.personDays,
+  status: planTasks.status,
+  delayReason: planTasks.delayReason,
+  catchUpPlan: planTasks.catchUpPlan,
+  createdAt: planTasks.createdAt,
+  updatedAt: planTasks.updatedAt,
+};
+
+export async function loadTasks(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<TaskRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select(taskColumns)
+    .from(planTasks)
+    .innerJoin(operationPlans, eq(operationPlans.id, planTasks.planId))
+    .where(and(inArray(planTasks.id, [...ids]), allShopsVisible(viewer, operationPlans.shopIds)));
+}
+
+export async function tasksOfPlans(
+  db: DbOrTx,
+  viewer: Viewer,
+  planIds: readonly string[],
+  status: TaskStatus | null | undefined,
+): Promise<TaskRow[][]> {
+  if (planIds.length === 0) return [];
+  const rows = await db
+    .select(taskColumns)
+    .from(planTasks)
+    .innerJoin(operationPlans, eq(operationPlans.id, planTasks.planId))
+    .where(
+      and(
+        inArray(planTasks.planId, [...planIds]),
+        allShopsVisible(viewer, operationPlans.shopIds),
+        status ? eq(planTasks.status, status) : undefined,
+      ),
+    )
+    .orderBy(asc(planTasks.startsOn), asc(planTasks.id));
+  return groupByKeys(planIds, rows, (t) => t.planId);
+}
+
+function assertPeriod(start: string, end: string, endField: string[]) {
+  if (end < start) {
+    throw new InputErrors([{ field: endField, message: 'the end must not be before the start', code: 'INVALID_WINDOW' }]);
+  }
+}
+
+const CreatePlanInput = z.object({
+  name: text(100),
+  periodStart: calendarDate,
+  periodEnd: calendarDate,
+  goal: text(500),
+  strategy: optionalText(4000),
+  owner: text(50),
+  shopIds: z.array(z.string()).min(1, 'a plan covers at least one shop'),
+});
+
+export async function createPlan(db: DbOrTx, viewer: Viewer, input: unknown): Promise<PlanRow> {
+  const data = parseInput(CreatePlanInput, input);
+  assertPeriod(data.periodStart, data.periodEnd, ['input', 'periodEnd']);
+  await assertShopsVisible(db, viewer, data.shopIds, ['input', 'shopIds']);
+  const [row] = await db
+    .insert(operationPlans)
+    .values({ ...data, strategy: data.strategy ?? '', shopIds: [...new Set(data.shopIds)] })
+    .returning();
+  return row!;
+}
+
+const UpdatePlanInput = z.object({
+  id: z.string(),
+  name: text(100).nullish(),
+  periodStart: calendarDate.nullish(),
+  periodEnd: calendarDate.nullish(),
+  goal: text(500).nullish(),
+  strategy: optionalText(4000),
+  owner: text(50).nullish(),
+});
+
+export async function updatePlan(db: DbOrTx, viewer: Viewer, input: unknown): Promise<PlanRow> {
+  const data = parseInput(UpdatePlanInput, input);
+  const [plan] = await loadPlans(db, viewer, [data.id]);
+  if (!plan) throw notFound('Plan', ['input', 'id']);
+  assertPeriod(data.periodStart ?? plan.periodStart, data.periodEnd ?? plan.periodEnd, ['input', 'periodEnd']);
+  const [row] = await db
+    .update(operationPlans)
+    .set({
+      ...(data.name != null && { name: data.name }),
+      ...(data.periodStart != null && { periodStart: data.periodStart }),
+      ...(data.periodEnd != null && { periodEnd: data.periodEnd }),
+      ...(data.goal != null && { goal: data.goal }),
+      ...(data.strategy != null && { strategy: data.strategy }),
+      ...(data.owner != null && { owner: data.owner }),
+      updatedAt: new Date(),
+    })
+    .where(eq(operationPlans.id, plan.id))
+    .returning();
+  return row!;
+}
+
+const TaskFields = {
+  title: text(200),
+  owner: text(50),
+  startsOn: calendarDate,
+  endsOn: calendarDate,
+  budget: moneyInput,
+  personDays,
+  status: z.enum(TASK_STATUSES),
+  delayReason: optionalText(),
+  catchUpPlan: optionalText(),
+};
+
+const CreateTaskInput = z.object({
+  planId: z.string(),
+  ...TaskFields,
+  budget: TaskFields.budget.nullish(),
+  personDays: TaskFields.personDays.nullish(),
+  status: TaskFields.status.nullish(),
+});
+
+export async function createTask(db: DbOrTx, viewer: Viewer, input: unknown): Promise<TaskRow> {
+  const data = parseInput(CreateTaskInput, input);
+  const [plan] = await loadPlans(db, viewer, [data.planId]);
+  if (!plan) throw notFound('Plan', ['input', 'planId']);
+  assertPeriod(data.startsOn, data.endsOn, ['input', 'endsOn']);
+  const status = data.status ?? 'NOT_STARTED';
+  assertDelayExplained(status, data.delayReason, data.catchUpPlan);
+  const [row] = await db
+    .insert(planTasks)
+    .values({
+      planId: plan.id,
+      title: data.title,
+      owner: data.owner,
+      startsOn: data.startsOn,
+      endsOn: data.endsOn,
+      budgetFen: data.budget ?? 0,
+      personDays: data.personDays ?? '0',
+      status,
+      delayReason: data.delayReason || null,
+      catchUpPlan: data.catchUpPlan || null,
+    })
+    .returning();
+  return row!;
+}
+
+const UpdateTaskInput = z.object({
+  id: z.string(),
+  title: TaskFields.title.nullish(),
+  owner: TaskFields.owner.nullish(),
+  startsOn: calendarDate.nullish(),
+  endsOn: calendarDate.nullish(),
+  budget: TaskFields.budget.nullish(),
+  personDays: TaskFields.personDays.nullish(),
+  status: TaskFields.status.nullish(),
+  delayReason: optionalText(),
+  catchUpPlan: optionalText(),
+});
+
+export async function updateTask(db: DbOrTx, viewer: Viewer, input: unknown): Promise<TaskRow> {
+  const data = parseInput(UpdateTaskInput, input);
+  const [task] = await loadTasks(db, viewer, [data.id]);
+  if (!task) throw notFound('Task', ['input', 'id']);
+  assertPeriod(data.startsOn ?? task.startsOn, data.endsOn ?? task.endsOn, ['input', 'endsOn']);
+  const status = data.status ?? task.status;
+  const delayReason = data.delayReason === undefined ? task.delayReason : data.delayReason || null;
+  const catchUpPlan = data.catchUpPlan === undefined ? task.catchUpPlan : data.catchUpPlan || null;
+  assertDelayExplained(status, delayReason, catchUpPlan);
+  const [row] = await db
+    .update(planTasks)
+    .set({
+      ...(data.title != null && { title: data.title }),
+      ...(data.owner != null && { owner: data.owner }),
+      ...(data.startsOn != null && { startsOn: data.startsOn }),
+      ...(data.endsOn != null && { endsOn: data.endsOn }),
+      ...(data.budget != null && { budgetFen: data.budget }),
+      ...(data.personDays != null && { personDays: data.personDays }),
+      status,
+      delayReason,
+      catchUpPlan,
+      updatedAt: new Date(),
+    })
+    .where(eq(planTasks.id, task.id))
+    .returning();
+  return row!;
+}
+
+/** The manuals' rule: a DELAYED task needs a reason and a catch-up plan. */
+function assertDelayExplained(status: TaskStatus, delayReason: string | null | undefined, catchUpPlan: string | null | undefined) {
+  if (status !== 'DELAYED') return;
+  const errors = [
+    !delayReason && { field: ['input', 'delayReason'], message: 'a delayed task needs a reason', code: 'DELAY_REASON_REQUIRED' as const },
+    !catchUpPlan && { field: ['input', 'catchUpPlan'], message: 'a delayed task needs a catch-up plan', code: 'DELAY_REASON_REQUIRED' as const },
+  ].filter((e) => e !== false);
+  if (errors.length > 0) throw new InputErrors(errors);
+}

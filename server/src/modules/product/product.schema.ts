@@ -1,0 +1,144 @@
+import { builder } from '../../builder.js';
+import { uuidNodeId } from '../../graphql/node-id.js';
+import { asPayload, payloadType } from '../../graphql/user-error.js';
+import { fenToYuan } from '../../lib/money.js';
+import { ShopRef } from '../shop/shop.schema.js';
+import {
+  createProduct,
+  listProducts,
+  loadProducts,
+  loadSkus,
+  skusOfProducts,
+  updateProduct,
+  updateSku,
+} from './product.service.js';
+import { PRODUCT_ROLES, PRODUCT_STATUSES, type ProductRow, type SkuRow } from './product.table.js';
+
+const ProductRoleEnum = builder.enumType('ProductRole', {
+  description: 'Role in the assortment: 引流款 TRAFFIC, 利润款 PROFIT, 形象款 IMAGE.',
+  values: PRODUCT_ROLES,
+});
+const ProductStatusEnum = builder.enumType('ProductStatus', { values: PRODUCT_STATUSES });
+
+export const SkuRef = builder.loadableNode('Sku', {
+  description: 'A sellable variant of a product, with its price and inventory.',
+  id: uuidNodeId<SkuRow>(),
+  load: (ids: string[], ctx) => loadSkus(ctx.db, ctx.viewer, ids),
+  sort: (sku) => sku.id,
+  fields: (t) => ({
+    code: t.exposeString('code', { description: 'The merchant SKU code (货号), unique within a shop.' }),
+    spec: t.exposeString('spec'),
+    price: t.field({ type: 'Decimal', resolve: (s) => fenToYuan(s.priceFen) }),
+    cost: t.field({ type: 'Decimal', resolve: (s) => fenToYuan(s.costFen) }),
+    stock: t.exposeInt('stock'),
+    lowStockThreshold: t.exposeInt('lowStockThreshold'),
+    lowStock: t.boolean({
+      description: 'Stock at or below the threshold (库存≤阈值预警), so a campaign does not oversell.',
+      resolve: (s) => s.stock <= s.lowStockThreshold,
+    }),
+  }),
+});
+
+export const ProductRef = builder.loadableNode('Product', {
+  id: uuidNodeId<ProductRow>(),
+  load: (ids: string[], ctx) => loadProducts(ctx.db, ctx.viewer, ids),
+  sort: (product) => product.id,
+  fields: (t) => ({
+    shop: t.field({ type: ShopRef, resolve: (p) => p.shopId }),
+    name: t.exposeString('name'),
+    category: t.exposeString('category'),
+    role: t.expose('role', { type: ProductRoleEnum }),
+    status: t.expose('status', { type: ProductStatusEnum }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    skus: t.loadableList({
+      type: SkuRef,
+      load: (productIds: string[], ctx) => skusOfProducts(ctx.db, ctx.viewer, productIds),
+      resolve: (p) => p.id,
+    }),
+  }),
+});
+
+builder.objectField(SkuRef, 'product', (t) => t.field({ type: ProductRef, resolve: (s) => s.productId }));
+
+const ProductFilter = builder.inputType('ProductFilter', {
+  fields: (t) => ({
+    shopIds: t.globalIDList({ for: ShopRef }),
+    role: t.field({ type: ProductRoleEnum }),
+    status: t.field({ type: ProductStatusEnum }),
+    lowStock: t.boolean({ description: 'Only products with a SKU at or below its low-stock threshold.' }),
+  }),
+});
+
+builder.queryField('products', (t) =>
+  t.connection({
+    type: ProductRef,
+    args: { filter: t.arg({ type: ProductFilter }) },
+    resolve: (_root, { filter, ...args }, ctx) =>
+      listProducts(ctx.db, ctx.viewer, { ...filter, shopIds: filter?.shopIds?.map((id) => id.id) }, args),
+  },
+    { name: 'ProductConnection' },
+    { name: 'ProductEdge' },
+  ),
+);
+
+const SkuInput = builder.inputType('SkuInput', {
+  fields: (t) => ({
+    code: t.string({ required: true }),
+    spec: t.string(),
+    price: t.field({ type: 'Decimal', required: true }),
+    cost: t.field({ type: 'Decimal', required: true }),
+    stock: t.int({ required: true }),
+    lowStockThreshold: t.int({ description: 'Defaults to 50 (库存≤50 预警).' }),
+  }),
+});
+
+const CreateProductInput = builder.inputType('CreateProductInput', {
+  fields: (t) => ({
+    shopId: t.globalID({ for: ShopRef, required: true }),
+    name: t.string({ required: true }),
+    category: t.string({ required: true }),
+    role: t.field({ type: ProductRoleEnum, required: true }),
+    skus: t.field({ type: [SkuInput], required: true }),
+  }),
+});
+
+const UpdateProductInput = builder.inputType('UpdateProductInput', {
+  fields: (t) => ({
+    id: t.globalID({ for: ProductRef, required: true }),
+    name: t.string(),
+    category: t.string(),
+    role: t.field({ type: ProductRoleEnum }),
+    status: t.field({ type: ProductStatusEnum }),
+  }),
+});
+
+const UpdateSkuInput = builder.inputType('UpdateSkuInput', {
+  fields: (t) => ({
+    id: t.globalID({ for: SkuRef, required: true }),
+    spec: t.string(),
+    price: t.field({ type: 'Decimal' }),
+    cost: t.field({ type: 'Decimal' }),
+    stock: t.int(),
+    lowStockThreshold: t.int(),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  createProduct: t.field({
+    type: payloadType('CreateProductPayload', 'product', ProductRef),
+    args: { input: t.arg({ type: CreateProductInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      asPayload(() => createProduct(ctx.db, ctx.viewer, { ...input, shopId: input.shopId.id })),
+  }),
+  updateProduct: t.field({
+    type: payloadType('UpdateProductPayload', 'product', ProductRef),
+    args: { input: t.arg({ type: UpdateProductInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      asPayload(() => updateProduct(ctx.db, ctx.viewer, { ...input, id: input.id.id })),
+  }),
+  updateSku: t.field({
+    type: payloadType('UpdateSkuPayload', 'sku', SkuRef),
+    args: { input: t.arg({ type: UpdateSkuInput, required: true }) },
+    resolve: (_root, { input }, ctx) => asPayload(() => updateSku(ctx.db, ctx.viewer, { ...input, id: input.id.id })),
+  }),
+}));

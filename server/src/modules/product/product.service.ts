@@ -1,0 +1,216 @@
+import { and, count, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { shopVisible, type Viewer } from '../../auth/viewer.js';
+import type { DbOrTx } from '../../db/client.js';
+import { paginate, type ConnectionArgs } from '../../db/paginate.js';
+import { InputErrors, notFound } from '../../errors.js';
+import { isUniqueViolation } from '../../db/errors.js';
+import { groupByKeys } from '../../lib/group.js';
+import { moneyInput, parseInput, text } from '../../lib/validate.js';
+import { requireShop } from '../shop/shop.service.js';
+import {
+  DEFAULT_LOW_STOCK_THRESHOLD,
+  PRODUCT_ROLES,
+  PRODUCT_STATUSES,
+  products,
+  skus,
+  type ProductRole,
+  type ProductRow,
+  type ProductStatus,
+  type SkuRow,
+} from './product.table.js';
+
+export interface ProductFilter {
+  shopIds?: readonly string[] | null;
+  role?: ProductRole | null;
+  status?: ProductStatus | null;
+  /** Only products with at least one SKU at or below its low-stock threshold (库存预警). */
+  lowStock?: boolean | null;
+}
+
+export async function loadProducts(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<ProductRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(products)
+    .where(and(inArray(products.id, [...ids]), shopVisible(viewer, products.shopId)));
+}
+
+export async function loadSkus(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<SkuRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(skus)
+    .where(and(inArray(skus.id, [...ids]), shopVisible(viewer, skus.shopId)));
+}
+
+/** SKUs of each given product (in the order given), for batching Product.skus across a page. */
+export async function skusOfProducts(db: DbOrTx, viewer: Viewer, productIds: readonly string[]): Promise<SkuRow[][]> {
+  if (productIds.length === 0) return [];
+  const rows = await db
+    .select()
+    .from(skus)
+    .where(and(inArray(skus.productId, [...productIds]), shopVisible(viewer, skus.shopId)))
+    .orderBy(skus.code);
+  return groupByKeys(productIds, rows, (sku) => sku.productId);
+}
+
+export function listProducts(db: DbOrTx, viewer: Viewer, filter: ProductFilter, args: ConnectionArgs) {
+  const conditions: (SQL | undefined)[] = [
+    shopVisible(viewer, products.shopId),
+    filter.shopIds ? inArray(products.shopId, [...filter.shopIds]) : undefined,
+    filter.role ? eq(products.role, filter.role) : undefined,
+    filter.status ? eq(products.status, filter.status) : undefined,
+    filter.lowStock
+      ? sql`exists (select 1 from ${skus} where ${skus.productId} = ${products.id} and ${lte(skus.stock, skus.lowStockThreshold)})`
+      : undefined,
+  ];
+  const where = and(...conditions);
+  return paginate<ProductRow>(
+    args,
+    {
+      column: products.createdAt,
+      type: 'timestamptz',
+      direction: 'asc',
+      value: (p) => p.createdAt,
+      idColumn: products.id,
+      id: (p) => p.id,
+    },
+    ({ bounds, orderBy, limit }) =>
+      db.select().from(products).where(and(where, bounds)).orderBy(...orderBy).limit(limit),
+    async () => (await db.select({ n: count() }).from(products).where(where))[0]?.n ?? 0,
+  );
+}
+
+const SkuFields = {
+  code: text(64),
+  spec: z.string().trim().max(200).nullish(),
+  price: moneyInput.refine((fen) => fen > 0, { message: 'price must be above zero', params: { code: 'INVALID_AMOUNT' } }),
+  cost: moneyInput,
+  stock: z.number().int().min(0, 'stock cannot be negative'),
+  lowStockThreshold: z.number().int().min(0).nullish(),
+};
+
+const CreateProductInput = z.object({
+  shopId: z.string(),
+  name: text(200),
+  category: text(100),
+  role: z.enum(PRODUCT_ROLES),
+  skus: z.array(z.object(SkuFields)).min(1, 'a product needs at least one SKU').max(100),
+});
+
+export async function createProduct(db: DbOrTx, viewer: Viewer, input: unknown): Promise<ProductRow> {
+  const data = parseInput(CreateProductInput, input);
+  const shop = await requireShop(db, viewer, data.shopId, ['input', 'shopId']);
+  const codes = data.skus.map((s) => s.code);
+  await assertCodesFree(db, shop.id, codes);
+  try {
+    return await insertProduct(db, shop.id, data);
+  } catch (error) {
+    // A concurrent request took one of the codes between the check and the insert: the unique
+    // index caught it, so report it as the check would have instead of as an unexpected error.
+    if (!isUniqueViolation(error, 'skus_shop_code_key')) throw error;
+    await assertCodesFree(db, shop.id, codes);
+    throw error;
+  }
+}
+
+function insertProduct(db: DbOrTx, shopId: string, data: z.output<typeof CreateProductInput>): Promise<ProductRow> {
+  return db.transaction(async (tx) => {
+    const [product] = await tx
+      .insert(products)
+      .values({ shopId, name: data.name, category: data.category, role: data.role })
+      .returning();
+    await tx.insert(skus).values(
+      data.skus.map((s) => ({
+        productId: product!.id,
+        shopId,
+        code: s.code,
+        spec: s.spec ?? '',
+        priceFen: s.price,
+        costFen: s.cost,
+        stock: s.stock,
+        lowStockThreshold: s.lowStockThreshold ?? DEFAULT_LOW_STOCK_THRESHOLD,
+      })),
+    );
+    return product!;
+  });
+}
+
+
+/** SKU codes (货号) are unique within a shop: reports and partners' ERPs key on them. */
+async function assertCodesFree(db: DbOrTx, shopId: string, codes: string[]) {
+  const errors = codes.flatMap((code, i) =>
+    codes.indexOf(code) !== i
+      ? [{ field: ['input', 'skus', String(i), 'code'], message: `SKU code ${code} is repeated`, code: 'CONFLICT' as const }]
+      : [],
+  );
+  const taken = new Set(
+    (
+      await db
+        .select({ code: skus.code })
+        .from(skus)
+        .where(and(eq(skus.shopId, shopId), inArray(skus.code, codes)))
+    ).map((r) => r.code),
+  );
+  codes.forEach((code, i) => {
+    if (taken.has(code)) {
+      errors.push({ field: ['input', 'skus', String(i), 'code'], message: `SKU code ${code} already exists in this shop`, code: 'CONFLICT' });
+    }
+  });
+  if (errors.length > 0) throw new InputErrors(errors);
+}
+
+const UpdateProductInput = z.object({
+  id: z.string(),
+  name: text(200).nullish(),
+  category: text(100).nullish(),
+  role: z.enum(PRODUCT_ROLES).nullish(),
+  status: z.enum(PRODUCT_STATUSES).nullish(),
+});
+
+export async function updateProduct(db: DbOrTx, viewer: Viewer, input: unknown): Promise<ProductRow> {
+  const data = parseInput(UpdateProductInput, input);
+  const [product] = await loadProducts(db, viewer, [data.id]);
+  if (!product) throw notFound('Product', ['input', 'id']);
+  const [row] = await db
+    .update(products)
+    .set({
+      ...(data.name != null && { name: data.name }),
+      ...(data.category != null && { category: data.category }),
+      ...(data.role != null && { role: data.role }),
+      ...(data.status != null && { status: data.status }),
+      updatedAt: new Date(),
+    })
+    .where(eq(products.id, product.id))
+    .returning();
+  return row!;
+}
+
+const UpdateSkuInput = z.object({
+  id: z.string(),
+  spec: z.string().trim().max(200).nullish(),
+  price: SkuFields.price.nullish(),
+  cost: SkuFields.cost.nullish(),
+  stock: SkuFields.stock.nullish(),
+  lowStockThreshold: z.number().int().min(0).nullish(),
+});
+
+export async function updateSku(db: DbOrTx, viewer: Viewer, input: unknown): Promise<SkuRow> {
+  const data = parseInput(UpdateSkuInput, input);
+  const [sku] = await loadSkus(db, viewer, [data.id]);
+  if (!sku) throw notFound('SKU', ['input', 'id']);
+  const [row] = await db
+    .update(skus)
+    .set({
+      ...(data.spec != null && { spec: data.spec }),
+      ...(data.price != null && { priceFen: data.price }),
+      ...(data.cost != null && { costFen: data.cost }),
+      ...(data.stock != null && { stock: data.stock }),
+      ...(data.lowStockThreshold != null && { lowStockThreshold: data.lowStockThreshold }),
+      updatedAt: new Date(),
+    })
+    .where(eq(skus.id, sku.id))
+    .returning();
+  return row!;
+}
