@@ -1,14 +1,22 @@
-import { index, integer, pgTable, unique, uuid } from 'drizzle-orm/pg-core';
+import { bytea } from '../../db/bytea.js';
+import { index, integer, pgEnum, pgTable, unique, uuid } from 'drizzle-orm/pg-core';
 import { fen, instant } from '../../db/columns.js';
 import { channelEnum, trafficSourceEnum } from '../../db/enums.js';
 
 /**
- * Per-minute rollups, upserted in the same transaction as the events they count, so dashboards read
- * O(buckets) rows instead of scanning orders. Hour and day views are derived from these minutes.
+ * Rollups are kept at three granularities so any window reads a bounded number of rows: whole
+ * Asia/Shanghai days inside the window come from DAY rows, whole hours from HOUR rows, and only the
+ * ragged edges from MINUTE rows. All three are upserted in the ingest transaction.
  */
-export const metricMinutes = pgTable(
-  'metric_minutes',
+export const GRANULARITIES = ['MINUTE', 'HOUR', 'DAY'] as const;
+export type Granularity = (typeof GRANULARITIES)[number];
+export const granularityEnum = pgEnum('granularity', GRANULARITIES);
+
+export const metricRollups = pgTable(
+  'metric_rollups',
   {
+    granularity: granularityEnum().notNull(),
+    /** Start of the minute, hour or Asia/Shanghai day. */
     bucket: instant().notNull(),
     shopId: uuid().notNull(),
     channel: channelEnum().notNull(),
@@ -20,30 +28,43 @@ export const metricMinutes = pgTable(
     ordersPlaced: integer().notNull().default(0),
     ordersPaid: integer().notNull().default(0),
     gmvFen: fen().notNull().default(0),
-    refunds: integer().notNull().default(0),
+    /** Orders whose first refund falls in this bucket (the refund-rate numerator). */
+    refundedOrders: integer().notNull().default(0),
     refundedFen: fen().notNull().default(0),
     unitsSold: integer().notNull().default(0),
+    /** HyperLogLog sketches (see lib/hll.ts): distinct visitors, visitors who added to cart, paying customers. */
+    visitors: bytea(),
+    carters: bytea(),
+    buyers: bytea(),
   },
   (t) => [
-    unique('metric_minutes_key').on(t.bucket, t.shopId, t.channel, t.source, t.campaignId).nullsNotDistinct(),
-    index('metric_minutes_campaign_idx').on(t.campaignId, t.bucket),
+    unique('metric_rollups_key').on(t.granularity, t.bucket, t.shopId, t.channel, t.source, t.campaignId).nullsNotDistinct(),
+    index('metric_rollups_campaign_idx').on(t.campaignId, t.granularity, t.bucket),
   ],
 );
 
-/** Per-SKU minute rollups for top products and sell-through. */
-export const skuMinutes = pgTable(
-  'sku_minutes',
+/** Per-SKU rollups for top products, at the same granularities and dimensions. */
+export const skuRollups = pgTable(
+  'sku_rollups',
   {
+    granularity: granularityEnum().notNull(),
     bucket: instant().notNull(),
     shopId: uuid().notNull(),
-    skuId: uuid().notNull(),
+    channel: channelEnum().notNull(),
+    source: trafficSourceEnum().notNull(),
     campaignId: uuid(),
+    skuId: uuid().notNull(),
     ordersPaid: integer().notNull().default(0),
     unitsSold: integer().notNull().default(0),
     gmvFen: fen().notNull().default(0),
   },
   (t) => [
-    unique('sku_minutes_key').on(t.bucket, t.shopId, t.skuId, t.campaignId).nullsNotDistinct(),
-    index('sku_minutes_campaign_idx').on(t.campaignId, t.bucket),
+    unique('sku_rollups_key')
+      .on(t.granularity, t.bucket, t.shopId, t.channel, t.source, t.campaignId, t.skuId)
+      .nullsNotDistinct(),
+    index('sku_rollups_campaign_idx').on(t.campaignId, t.granularity, t.bucket),
   ],
 );
+
+export type MetricRollupRow = typeof metricRollups.$inferSelect;
+export type SkuRollupRow = typeof skuRollups.$inferSelect;

@@ -29,9 +29,12 @@ export const orders = pgTable(
     refundedFen: fen().notNull().default(0),
     /** Earliest known moment of the order (events may arrive out of order). */
     placedAt: instant().notNull(),
+    /** When ORDER_PLACED happened; null until that event arrives (it may come after the payment). */
+    placedEventAt: instant(),
     paidAt: instant(),
     shippedAt: instant(),
     deliveredAt: instant(),
+    /** Earliest refund: the refund-rate count sits in this moment's bucket, whatever order refunds arrive in. */
     refundedAt: instant(),
     ...timestamps(),
   },

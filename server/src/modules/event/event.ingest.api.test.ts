@@ -1,0 +1,96 @@
+import { sql } from 'drizzle-orm';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { describeEachBackend } from '../../../test/backends.js';
+import { insertShop, insertSku } from '../../../test/fixtures.js';
+import { startTestServer, type TestServer } from '../../../test/http.js';
+import { rows } from '../../db/rows.js';
+
+const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
+const INGEST = `mutation ($events: [EventInput!]!) {
+  ingestEvents(input: { events: $events }) { accepted duplicates userErrors { index eventId field message code } }
+}`;
+
+describeEachBackend('event ingestion', (backend) => {
+  let server: TestServer;
+  let shop: string;
+  let sku: string;
+  let otherShopSku: string;
+  beforeEach(async () => {
+    const { db } = backend();
+    const s = await insertShop(backend().db, '天猫店');
+    shop = gid('Shop', s.id);
+    sku = gid('Sku', (await insertSku(db, s.id, 'SKU-1', 19_900)).sku.id);
+    const other = await insertShop(db, '京东店', 'JD');
+    otherShopSku = gid('Sku', (await insertSku(db, other.id, 'SKU-J')).sku.id);
+    server = await startTestServer(backend(), { now: () => new Date('2026-11-11T12:00:00+08:00') });
+  });
+  afterEach(() => server.stop());
+
+  const at = (hhmm: string) => `2026-11-11T${hhmm}:00+08:00`;
+  const order = (id: string, extra: Record<string, unknown>) => ({ shopId: shop, source: 'SEARCH', orderId: id, ...extra });
+
+  it('materialises an order paid before it was placed, with exact money', async () => {
+    const result = await server.gql(INGEST, {
+      events: [
+        order('O1', { id: 'e2', type: 'ORDER_PAID', occurredAt: at('10:05'), amount: '398.00', customerId: 'c1' }),
+        order('O1', { id: 'e1', type: 'ORDER_PLACED', occurredAt: at('10:00'), items: [{ skuId: sku, quantity: 2, unitPrice: '199.00' }] }),
+      ],
+    });
+    expect(result.data.ingestEvents).toEqual({ accepted: 2, duplicates: 0, userErrors: [] });
+    const orders = await server.gql('{ orders { edges { node { externalId status amount placedAt paidAt customer { externalId paidOrders spend } items { quantity sku { stock } } } } } }');
+    expect(orders.data.orders.edges[0].node).toEqual({
+      externalId: 'O1',
+      status: 'PAID',
+      amount: '398.00',
+      placedAt: '2026-11-11T02:00:00.000Z',
+      paidAt: '2026-11-11T02:05:00.000Z',
+      customer: { externalId: 'c1', paidOrders: 1, spend: '398.00' },
+      items: [{ quantity: 2, sku: { stock: 98 } }],
+    });
+  });
+
+  it('reports invalid events by index and still accepts the valid ones', async () => {
+    const result = await server.gql(INGEST, {
+      events: [
+        { id: 'v1', type: 'VISIT', occurredAt: at('09:00'), shopId: shop, source: 'SEARCH', visitorId: 'u1' },
+        { id: 'v2', type: 'VISIT', occurredAt: at('09:00'), shopId: shop, source: 'SEARCH' },
+        order('O2', { id: 'p1', type: 'ORDER_PAID', occurredAt: at('09:10'), amount: '1.005', customerId: 'c1' }),
+        order('O3', { id: 'p2', type: 'ORDER_PLACED', occurredAt: at('09:10'), items: [{ skuId: otherShopSku, quantity: 1, unitPrice: '1.00' }] }),
+        { id: 'v3', type: 'VISIT', occurredAt: at('09:00'), shopId: 'garbage', source: 'SEARCH', visitorId: 'u1' },
+      ],
+    });
+    const payload = result.data.ingestEvents;
+    expect(payload.accepted).toBe(1);
+    expect(payload.userErrors.map((e: { index: number; code: string; field: string[] }) => [e.index, e.code, e.field.slice(3).join('.')])).toEqual([
+      [1, 'INVALID_INPUT', 'visitorId'],
+      [2, 'INVALID_AMOUNT', 'amount'],
+      [3, 'NOT_FOUND', 'items.0.skuId'],
+      [4, 'NOT_FOUND', 'shopId'],
+    ]);
+  });
+
+  it('counts a replay as a duplicate and refuses a reused id with different content', async () => {
+    const visit = { id: 'v1', type: 'VISIT', occurredAt: at('09:00'), shopId: shop, source: 'SEARCH', visitorId: 'u1' };
+    await server.gql(INGEST, { events: [visit] });
+    const again = await server.gql(INGEST, { events: [visit, { ...visit, visitorId: 'u2' }] });
+    expect(again.data.ingestEvents.accepted).toBe(0);
+    expect(again.data.ingestEvents.duplicates).toBe(1);
+    expect(again.data.ingestEvents.userErrors).toMatchObject([{ index: 1, code: 'CONFLICT' }]);
+    const [visits] = await rows<{ n: number }>(backend().db, sql`select sum(visits)::int as n from metric_rollups where granularity = 'DAY'`);
+    expect(visits!.n).toBe(1);
+  });
+
+  it('refuses a refund beyond the paid amount and keeps partial refunds', async () => {
+    await server.gql(INGEST, { events: [order('O4', { id: 'p', type: 'ORDER_PAID', occurredAt: at('08:00'), amount: '100.00', customerId: 'c9' })] });
+    const refunds = await server.gql(INGEST, {
+      events: [
+        order('O4', { id: 'r1', type: 'ORDER_REFUNDED', occurredAt: at('11:00'), amount: '30.00', reason: '七天无理由' }),
+        order('O4', { id: 'r2', type: 'ORDER_REFUNDED', occurredAt: at('11:30'), amount: '80.00' }),
+      ],
+    });
+    expect(refunds.data.ingestEvents.accepted).toBe(1);
+    expect(refunds.data.ingestEvents.userErrors).toMatchObject([{ index: 1, code: 'INVALID_AMOUNT' }]);
+    const o = await server.gql('{ orders { edges { node { status refundedAmount netAmount refunds { amount reason } } } } }');
+    expect(o.data.orders.edges[0].node).toEqual({ status: 'PAID', refundedAmount: '30.00', netAmount: '70.00', refunds: [{ amount: '30.00', reason: '七天无理由' }] });
+  });
+});

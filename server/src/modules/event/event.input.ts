@@ -1,0 +1,169 @@
+import { decodeGlobalID } from '@pothos/plugin-relay';
+import { z } from 'zod';
+import { CHANNELS, TRAFFIC_SOURCES, type Channel, type TrafficSource } from '../../db/enums.js';
+import { moneyInput } from '../../lib/validate.js';
+import { EVENT_TYPES, type EventType } from './event.table.js';
+
+/** One event as a producer sends it (after GraphQL scalar parsing). */
+export interface EventInput {
+  id: string;
+  type: EventType;
+  occurredAt: Date;
+  shopId: string;
+  channel?: Channel | null;
+  source: TrafficSource;
+  visitorId?: string | null;
+  customerId?: string | null;
+  orderId?: string | null;
+  campaignId?: string | null;
+  skuId?: string | null;
+  amount?: string | null;
+  items?: { skuId: string; quantity: number; unitPrice: string }[] | null;
+  reason?: string | null;
+}
+
+/** An event that passed the checks that need no database: ids decoded, money in fen. */
+export interface ParsedEvent {
+  index: number;
+  eventId: string;
+  type: EventType;
+  occurredAt: Date;
+  shopId: string;
+  channel: Channel | null;
+  source: TrafficSource;
+  visitorId: string | null;
+  customerId: string | null;
+  orderId: string | null;
+  campaignId: string | null;
+  skuId: string | null;
+  amountFen: number | null;
+  items: { skuId: string; quantity: number; unitPriceFen: number }[] | null;
+  reason: string | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A global id of the given type, decoded to its UUID; anything else is a clear validation issue. */
+const globalId = (typename: string) =>
+  z.string().transform((value, ctx) => {
+    try {
+      const decoded = decodeGlobalID(value);
+      if (decoded.typename === typename && UUID.test(decoded.id)) return decoded.id;
+    } catch {
+      // reported below
+    }
+    ctx.addIssue({ code: 'custom', message: `not a ${typename} id`, params: { code: 'NOT_FOUND' } });
+    return z.NEVER;
+  });
+
+const key = z.string().trim().min(1, 'must not be empty').max(128);
+const TRAFFIC_TYPES: readonly EventType[] = ['VISIT', 'PRODUCT_VIEW', 'ADD_TO_CART'];
+
+const EventSchema = z
+  .object({
+    id: key,
+    type: z.enum(EVENT_TYPES),
+    occurredAt: z.date(),
+    shopId: globalId('Shop'),
+    channel: z.enum(CHANNELS).nullish(),
+    source: z.enum(TRAFFIC_SOURCES),
+    visitorId: key.nullish(),
+    customerId: key.nullish(),
+    orderId: key.nullish(),
+    campaignId: globalId('Campaign').nullish(),
+    skuId: globalId('Sku').nullish(),
+    amount: moneyInput.nullish(),
+    items: z
+      .array(
+        z.object({
+          skuId: globalId('Sku'),
+          quantity: z.number().int().min(1, 'quantity must be at least 1').max(100_000),
+          unitPrice: moneyInput,
+        }),
+      )
+      .max(200)
+      .nullish(),
+    reason: z.string().trim().max(500).nullish(),
+  })
+  .superRefine((e, ctx) => {
+    const need = (field: keyof typeof e, why: string) => {
+      if (e[field] == null || (Array.isArray(e[field]) && e[field].length === 0)) {
+        ctx.addIssue({ code: 'custom', path: [field], message: `${e.type} needs ${why}` });
+      }
+    };
+    if (TRAFFIC_TYPES.includes(e.type)) need('visitorId', 'a visitorId');
+    if (e.type.startsWith('ORDER_')) need('orderId', 'an orderId');
+    if (e.type === 'ORDER_PLACED') need('items', 'at least one item');
+    if (e.type === 'ORDER_PAID') {
+      need('amount', 'the paid amount');
+      need('customerId', 'a customerId (buyers are distinct paying customers)');
+    }
+    if (e.type === 'ORDER_REFUNDED') {
+      need('amount', 'the refunded amount');
+      if (e.amount === 0) ctx.addIssue({ code: 'custom', path: ['amount'], message: 'a refund must be above zero', params: { code: 'INVALID_AMOUNT' } });
+    }
+  });
+
+export type EventIssue = { path: string[]; message: string; code: string };
+
+export function parseEvent(
+  input: EventInput,
+  index: number,
+  now: Date,
+): { event: ParsedEvent } | { issues: EventIssue[] } {
+  const result = EventSchema.safeParse(input);
+  if (!result.success) {
+    return {
+      issues: result.error.issues.map((issue) => ({
+        path: issue.path.map(String),
+        message: issue.message,
+        code: (issue.code === 'custom' && (issue.params as { code?: string } | undefined)?.code) || 'INVALID_INPUT',
+      })),
+    };
+  }
+  const e = result.data;
+  // A clock a few minutes fast is normal; an event from tomorrow is a producer bug.
+  if (e.occurredAt.getTime() > now.getTime() + 5 * 60_000) {
+    return { issues: [{ path: ['occurredAt'], message: 'occurredAt is in the future', code: 'INVALID_INPUT' }] };
+  }
+  const items = e.items?.map((i) => ({ skuId: i.skuId, quantity: i.quantity, unitPriceFen: i.unitPrice })) ?? null;
+  const itemsTotal = items?.reduce((sum, i) => sum + i.quantity * i.unitPriceFen, 0) ?? null;
+  return {
+    event: {
+      index,
+      eventId: e.id,
+      type: e.type,
+      occurredAt: e.occurredAt,
+      shopId: e.shopId,
+      channel: e.channel ?? null,
+      source: e.source,
+      visitorId: e.visitorId ?? null,
+      customerId: e.customerId ?? null,
+      orderId: e.orderId ?? null,
+      campaignId: e.campaignId ?? null,
+      skuId: e.skuId ?? null,
+      // A placed order without an explicit amount is worth its items.
+      amountFen: e.amount ?? (e.type === 'ORDER_PLACED' ? itemsTotal : null),
+      items: e.type === 'ORDER_PLACED' || e.type === 'ORDER_PAID' ? items : null,
+      reason: e.type === 'ORDER_REFUNDED' ? (e.reason || '未说明') : null,
+    },
+  };
+}
+
+/** Canonical payload stored in the raw log; its hash tells a replay from a reused id. */
+export function canonicalPayload(e: ParsedEvent) {
+  return {
+    type: e.type,
+    occurredAt: e.occurredAt.toISOString(),
+    channel: e.channel,
+    source: e.source,
+    visitorId: e.visitorId,
+    customerId: e.customerId,
+    orderId: e.orderId,
+    campaignId: e.campaignId,
+    skuId: e.skuId,
+    amountFen: e.amountFen,
+    items: e.items,
+    reason: e.reason,
+  };
+}

@@ -1,0 +1,174 @@
+import { sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.js';
+import type { Channel, TrafficSource } from '../../db/enums.js';
+import { jsonRecords } from '../../db/rows.js';
+import { Hll } from '../../lib/hll.js';
+import { shanghaiDate, startOfShanghaiDay } from '../../lib/time.js';
+import type { Granularity } from './metrics.table.js';
+
+export interface RollupDims {
+  shopId: string;
+  channel: Channel;
+  source: TrafficSource;
+  campaignId: string | null;
+}
+
+const COUNTERS = [
+  'visits',
+  'pageViews',
+  'addToCarts',
+  'ordersPlaced',
+  'ordersPaid',
+  'gmvFen',
+  'refundedOrders',
+  'refundedFen',
+  'unitsSold',
+] as const;
+export type Counters = Record<(typeof COUNTERS)[number], number>;
+const SKETCHES = ['visitors', 'carters', 'buyers'] as const;
+type SketchName = (typeof SKETCHES)[number];
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** Start of the minute, hour or Asia/Shanghai day containing `at` (Shanghai hours coincide with UTC hours). */
+export function bucketStart(granularity: Granularity, at: Date): Date {
+  const t = at.getTime();
+  if (granularity === 'MINUTE') return new Date(t - (((t % MINUTE) + MINUTE) % MINUTE));
+  if (granularity === 'HOUR') return new Date(t - (((t % HOUR) + HOUR) % HOUR));
+  return startOfShanghaiDay(shanghaiDate(at));
+}
+
+const GRANULARITIES: readonly Granularity[] = ['MINUTE', 'HOUR', 'DAY'];
+
+interface MetricCell {
+  granularity: Granularity;
+  bucket: Date;
+  dims: RollupDims;
+  counters: Counters;
+  sketches: Partial<Record<SketchName, Hll>>;
+}
+
+interface SkuCell {
+  granularity: Granularity;
+  bucket: Date;
+  dims: RollupDims;
+  skuId: string;
+  ordersPaid: number;
+  unitsSold: number;
+  gmvFen: number;
+}
+
+/**
+ * Accumulates one ingest batch's contributions in memory, then upserts each touched rollup row
+ * once. Rows are written in key order so concurrent batches lock them in the same order and
+ * cannot deadlock.
+ */
+export class RollupBatch {
+  private readonly cells = new Map<string, MetricCell>();
+  private readonly skuCells = new Map<string, SkuCell>();
+
+  add(at: Date, dims: RollupDims, counters: Partial<Counters>, sketchItems: Partial<Record<SketchName, string>> = {}) {
+    for (const granularity of GRANULARITIES) {
+      const bucket = bucketStart(granularity, at);
+      const key = `${granularity}|${bucket.toISOString()}|${dims.shopId}|${dims.channel}|${dims.source}|${dims.campaignId ?? ''}`;
+      let cell = this.cells.get(key);
+      if (!cell) {
+        cell = { granularity, bucket, dims, counters: Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Counters, sketches: {} };
+        this.cells.set(key, cell);
+      }
+      for (const [name, value] of Object.entries(counters) as [keyof Counters, number][]) cell.counters[name] += value;
+      for (const [name, item] of Object.entries(sketchItems) as [SketchName, string][]) {
+        (cell.sketches[name] ??= new Hll()).add(item);
+      }
+    }
+  }
+
+  addSku(at: Date, dims: RollupDims, skuId: string, figures: { ordersPaid: number; unitsSold: number; gmvFen: number }) {
+    for (const granularity of GRANULARITIES) {
+      const bucket = bucketStart(granularity, at);
+      const key = `${granularity}|${bucket.toISOString()}|${dims.shopId}|${dims.channel}|${dims.source}|${dims.campaignId ?? ''}|${skuId}`;
+      const cell = this.skuCells.get(key) ?? { granularity, bucket, dims, skuId, ordersPaid: 0, unitsSold: 0, gmvFen: 0 };
+      cell.ordersPaid += figures.ordersPaid;
+      cell.unitsSold += figures.unitsSold;
+      cell.gmvFen += figures.gmvFen;
+      this.skuCells.set(key, cell);
+    }
+  }
+
+  get size() {
+    return this.cells.size + this.skuCells.size;
+  }
+
+  async write(tx: DbOrTx) {
+    if (this.cells.size > 0) await tx.execute(upsertMetrics(sortedValues(this.cells)));
+    if (this.skuCells.size > 0) await tx.execute(upsertSkus(sortedValues(this.skuCells)));
+  }
+}
+
+function sortedValues<T>(map: Map<string, T>): T[] {
+  return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+}
+
+const hex = (sketch: Hll | undefined) => (sketch ? Buffer.from(sketch.toBytes()).toString('hex') : null);
+
+function upsertMetrics(cells: MetricCell[]) {
+  const records = cells.map((c) => ({
+    g: c.granularity,
+    b: c.bucket.toISOString(),
+    shop: c.dims.shopId,
+    ch: c.dims.channel,
+    src: c.dims.source,
+    camp: c.dims.campaignId,
+    ...c.counters,
+    vis: hex(c.sketches.visitors),
+    cart: hex(c.sketches.carters),
+    buy: hex(c.sketches.buyers),
+  }));
+  return sql`
+    insert into metric_rollups (granularity, bucket, shop_id, channel, source, campaign_id, visits, page_views,
+      add_to_carts, orders_placed, orders_paid, gmv_fen, refunded_orders, refunded_fen, units_sold, visitors, carters, buyers)
+    select g::granularity, b, shop, ch::channel, src::traffic_source, camp, "visits", "pageViews", "addToCarts",
+      "ordersPlaced", "ordersPaid", "gmvFen", "refundedOrders", "refundedFen", "unitsSold",
+      decode(vis, 'hex'), decode(cart, 'hex'), decode(buy, 'hex')
+    from jsonb_to_recordset(${jsonRecords(records)}::jsonb) as r(g text, b timestamptz, shop uuid, ch text, src text, camp uuid,
+      "visits" int, "pageViews" int, "addToCarts" int, "ordersPlaced" int, "ordersPaid" int, "gmvFen" bigint,
+      "refundedOrders" int, "refundedFen" bigint, "unitsSold" int, vis text, cart text, buy text)
+    on conflict on constraint metric_rollups_key do update set
+      visits = metric_rollups.visits + excluded.visits,
+      page_views = metric_rollups.page_views + excluded.page_views,
+      add_to_carts = metric_rollups.add_to_carts + excluded.add_to_carts,
+      orders_placed = metric_rollups.orders_placed + excluded.orders_placed,
+      orders_paid = metric_rollups.orders_paid + excluded.orders_paid,
+      gmv_fen = metric_rollups.gmv_fen + excluded.gmv_fen,
+      refunded_orders = metric_rollups.refunded_orders + excluded.refunded_orders,
+      refunded_fen = metric_rollups.refunded_fen + excluded.refunded_fen,
+      units_sold = metric_rollups.units_sold + excluded.units_sold,
+      visitors = peakops_hll_union(metric_rollups.visitors, excluded.visitors),
+      carters = peakops_hll_union(metric_rollups.carters, excluded.carters),
+      buyers = peakops_hll_union(metric_rollups.buyers, excluded.buyers)`;
+}
+
+function upsertSkus(cells: SkuCell[]) {
+  const records = cells.map((c) => ({
+    g: c.granularity,
+    b: c.bucket.toISOString(),
+    shop: c.dims.shopId,
+    ch: c.dims.channel,
+    src: c.dims.source,
+    camp: c.dims.campaignId,
+    sku: c.skuId,
+    o: c.ordersPaid,
+    u: c.unitsSold,
+    gmv: c.gmvFen,
+  }));
+  return sql`
+    insert into sku_rollups (granularity, bucket, shop_id, channel, source, campaign_id, sku_id, orders_paid, units_sold, gmv_fen)
+    select g::granularity, b, shop, ch::channel, src::traffic_source, camp, sku, o, u, gmv
+    from jsonb_to_recordset(${jsonRecords(records)}::jsonb) as r(g text, b timestamptz, shop uuid, ch text, src text,
+      camp uuid, sku uuid, o int, u int, gmv bigint)
+    on conflict on constraint sku_rollups_key do update set
+      orders_paid = sku_rollups.orders_paid + excluded.orders_paid,
+      units_sold = sku_rollups.units_sold + excluded.units_sold,
+      gmv_fen = sku_rollups.gmv_fen + excluded.gmv_fen`;
+}
