@@ -25,7 +25,7 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const app = buildApp({
     database: backend.database,
-    env: { NODE_ENV: 'test' },
+    env: { NODE_ENV: process.env.TEST_DEV ? 'development' : 'test' },
     logger: pino({ level: 'silent' }),
     ...options,
   });
