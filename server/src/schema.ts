@@ -7,6 +7,8 @@ import './modules/campaign/milestone.schema.js';
 import './modules/plan/plan.schema.js';
 import './modules/customer/customer.schema.js';
 import './modules/order/order.schema.js';
+import './modules/metrics/metrics.schema.js';
+import './modules/metrics/campaign-progress.schema.js';
 import './modules/event/event.schema.js';
 
 export const schema = builder.toSchema();

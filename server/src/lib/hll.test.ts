@@ -39,3 +39,14 @@ describe('HyperLogLog distinct counts', () => {
     expect(new Hll().merge(large.toBytes()).registers).toEqual(large.registers);
   });
 });
+
+describe('sparse sketches built during ingestion', () => {
+  it('store exactly what a dense sketch of the same items stores', async () => {
+    const { SparseHll } = await import('./hll.js');
+    for (const n of [5, 3_000]) {
+      const sparse = items('x', n).reduce((h, v) => h.add(v), new SparseHll());
+      const dense = sketchOf(items('x', n));
+      expect(new Hll().merge(sparse.toBytes()).registers).toEqual(dense.registers);
+    }
+  });
+});

@@ -106,3 +106,38 @@ export class Hll {
     return out;
   }
 }
+
+/**
+ * A sketch under construction that only remembers the registers it touched: an ingest batch
+ * creates hundreds of small per-bucket sketches, and a dense 4 KB array for each would cost far
+ * more than the few entries they hold. Produces the same stored bytes as Hll.toBytes().
+ */
+export class SparseHll {
+  private readonly entries = new Map<number, number>();
+
+  add(item: string): this {
+    return this.addEntry(hllEntry(item));
+  }
+
+  /** For callers that add one item to several sketches: hash once. */
+  addEntry({ register, value }: { register: number; value: number }): this {
+    if (value > (this.entries.get(register) ?? 0)) this.entries.set(register, value);
+    return this;
+  }
+
+  toBytes(): Uint8Array {
+    if (this.entries.size * 3 >= HLL_REGISTERS) {
+      const dense = new Uint8Array(HLL_REGISTERS);
+      for (const [register, value] of this.entries) dense[register] = value;
+      return dense;
+    }
+    const out = new Uint8Array(this.entries.size * 3);
+    let o = 0;
+    for (const [register, value] of this.entries) {
+      out[o++] = register >>> 8;
+      out[o++] = register & 0xff;
+      out[o++] = value;
+    }
+    return out;
+  }
+}

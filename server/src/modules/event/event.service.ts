@@ -51,7 +51,9 @@ export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[],
   const { valid, rejected } = await validateAgainstCatalog(db, viewer, parsed);
   for (const r of rejected) reject(r.index, r.issues);
 
-  const hashes = new Map(valid.map((e) => [e.index, hashPayload(e)]));
+  // The canonical JSON is built once: it is both what the log stores and what the hash covers.
+  const payloads = new Map(valid.map((e) => [e.index, JSON.stringify(canonicalPayload(e))]));
+  const hashes = new Map(valid.map((e) => [e.index, createHash('sha1').update(payloads.get(e.index)!).digest('hex')]));
   const { unique, duplicates: repeatedInBatch, conflicts } = firstOccurrences(valid, hashes);
   for (const c of conflicts) reject(c.index, [c.issue]);
 
@@ -60,7 +62,7 @@ export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[],
     const orderEvents = unique.filter((e) => e.orderId !== null && e.type.startsWith('ORDER_'));
     const trafficEvents = unique.filter((e) => !e.type.startsWith('ORDER_'));
     const orders = await applyOrderEvents(tx, orderEvents, hashes, rollups);
-    const traffic = await appendToLog(tx, [...orders.accepted, ...trafficEvents], hashes, new Set(trafficEvents.map((e) => e.index)));
+    const traffic = await appendToLog(tx, [...orders.accepted, ...trafficEvents], payloads, hashes, new Set(trafficEvents.map((e) => e.index)));
     for (const e of traffic.inserted) countTraffic(e, rollups);
     await rollups.write(tx);
     return {
@@ -72,10 +74,6 @@ export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[],
   for (const r of outcome.rejected) reject(r.index, r.issues);
   userErrors.sort((a, b) => a.index - b.index);
   return { accepted: outcome.accepted, duplicates: outcome.duplicates + repeatedInBatch, userErrors };
-}
-
-function hashPayload(event: ValidEvent): string {
-  return createHash('sha1').update(JSON.stringify(canonicalPayload(event))).digest('hex');
 }
 
 /** The same (shop, id) twice in one batch: the second is a replay if identical, else a conflict. */
@@ -103,14 +101,20 @@ function firstOccurrences(events: ValidEvent[], hashes: Map<number, string>) {
  * then classified as duplicates or conflicts by their stored hash. (Order events were classified
  * earlier, under their order's lock, and always insert.)
  */
-async function appendToLog(tx: Tx, events: ValidEvent[], hashes: Map<number, string>, trafficIndexes: Set<number>) {
+async function appendToLog(
+  tx: Tx,
+  events: ValidEvent[],
+  payloads: Map<number, string>,
+  hashes: Map<number, string>,
+  trafficIndexes: Set<number>,
+) {
   const sorted = [...events].sort((a, b) => (a.shopId + a.eventId < b.shopId + b.eventId ? -1 : 1));
   const records = sorted.map((e) => ({
     shop: e.shopId,
     id: e.eventId,
     type: e.type,
     at: e.occurredAt.toISOString(),
-    payload: canonicalPayload(e),
+    payload: payloads.get(e.index),
     hash: hashes.get(e.index),
   }));
   const inserted =
@@ -119,8 +123,8 @@ async function appendToLog(tx: Tx, events: ValidEvent[], hashes: Map<number, str
       : await rows<{ shop_id: string; event_id: string }>(
           tx,
           sql`insert into events (shop_id, event_id, type, occurred_at, payload, payload_hash)
-              select shop, id, type::event_type, at, payload, hash
-              from jsonb_to_recordset(${jsonRecords(records)}::jsonb) as r(shop uuid, id text, type text, at timestamptz, payload jsonb, hash text)
+              select shop, id, type::event_type, at, payload::jsonb, hash
+              from jsonb_to_recordset(${jsonRecords(records)}::jsonb) as r(shop uuid, id text, type text, at timestamptz, payload text, hash text)
               on conflict (shop_id, event_id) do nothing
               returning shop_id, event_id`,
         );

@@ -100,6 +100,37 @@ describeEachBackend('a random stream of events', (backend) => {
     });
   });
 
+  it('answers the metrics query with exactly the independently computed totals', async () => {
+    await send(shuffled([...stream.events, ...stream.invalid], 3));
+    const result = await server.gql(
+      `query ($from: DateTime!, $to: DateTime!) { metrics(scope: {}, from: $from, to: $to) {
+        gmv netGmv orders ordersPlaced refundedOrders refundedAmount pageViews addToCarts unitsSold visitors buyers
+        conversionRate averageOrderValue refundRate
+        bySource { source gmv } series(interval: DAY) { at gmv }
+      } }`,
+      { from: '2026-11-09T16:00:00Z', to: '2026-11-11T16:00:00Z' },
+    );
+    expect(result.errors).toBeUndefined();
+    const m = result.data.metrics;
+    const e = stream.expected;
+    const yuan = (fen: number) => (fen / 100).toFixed(2);
+    expect({ gmv: m.gmv, netGmv: m.netGmv, orders: m.orders, ordersPlaced: m.ordersPlaced, refundedOrders: m.refundedOrders, refundedAmount: m.refundedAmount, pageViews: m.pageViews, addToCarts: m.addToCarts, unitsSold: m.unitsSold }).toEqual({
+      gmv: yuan(e.gmvFen), netGmv: yuan(e.netGmvFen), orders: e.orders, ordersPlaced: e.ordersPlaced, refundedOrders: e.refundedOrders,
+      refundedAmount: yuan(e.refundedFen), pageViews: e.pageViews, addToCarts: e.addToCarts, unitsSold: e.unitsSold,
+    });
+    expect(Math.abs(m.visitors - e.visitors.size)).toBeLessThanOrEqual(3 * HLL_STANDARD_ERROR * e.visitors.size);
+    expect(Math.abs(m.buyers - e.buyers.size)).toBeLessThanOrEqual(3 * HLL_STANDARD_ERROR * e.buyers.size);
+    expect(m.conversionRate).toBeCloseTo(m.buyers / m.visitors, 10);
+    expect(m.refundRate).toBeCloseTo(e.refundedOrders / e.orders, 10);
+    expect(Object.fromEntries(m.bySource.map((s: { source: string; gmv: string }) => [s.source, s.gmv]))).toEqual(
+      Object.fromEntries([...e.gmvBySource].map(([source, fen]) => [source, yuan(fen)])),
+    );
+    expect(m.series.map((p: { at: string; gmv: string }) => [p.at, p.gmv])).toEqual([
+      ['2026-11-09T16:00:00.000Z', yuan(e.gmvByDay.get('2026-11-10') ?? 0)],
+      ['2026-11-10T16:00:00.000Z', yuan(e.gmvByDay.get('2026-11-11') ?? 0)],
+    ]);
+  });
+
   it('changes nothing when the whole stream is replayed', async () => {
     await send(shuffled(stream.events, 1));
     const before = await rollupTotals(backend().db, 'DAY');

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import type { Channel, TrafficSource } from '../../db/enums.js';
 import { jsonRecords } from '../../db/rows.js';
-import { Hll } from '../../lib/hll.js';
+import { hllEntry, SparseHll } from '../../lib/hll.js';
 import { shanghaiDate, startOfShanghaiDay } from '../../lib/time.js';
 import type { Granularity } from './metrics.table.js';
 
@@ -46,7 +46,7 @@ interface MetricCell {
   bucket: Date;
   dims: RollupDims;
   counters: Counters;
-  sketches: Partial<Record<SketchName, Hll>>;
+  sketches: Partial<Record<SketchName, SparseHll>>;
 }
 
 interface SkuCell {
@@ -69,25 +69,25 @@ export class RollupBatch {
   private readonly skuCells = new Map<string, SkuCell>();
 
   add(at: Date, dims: RollupDims, counters: Partial<Counters>, sketchItems: Partial<Record<SketchName, string>> = {}) {
+    // Hash each item once; the same entry goes into the minute, hour and day sketches.
+    const entries = Object.entries(sketchItems).map(([name, item]) => [name as SketchName, hllEntry(item)] as const);
     for (const granularity of GRANULARITIES) {
       const bucket = bucketStart(granularity, at);
-      const key = `${granularity}|${bucket.toISOString()}|${dims.shopId}|${dims.channel}|${dims.source}|${dims.campaignId ?? ''}`;
+      const key = `${granularity}|${bucket.getTime()}|${dims.shopId}|${dims.channel}|${dims.source}|${dims.campaignId ?? ''}`;
       let cell = this.cells.get(key);
       if (!cell) {
         cell = { granularity, bucket, dims, counters: Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Counters, sketches: {} };
         this.cells.set(key, cell);
       }
       for (const [name, value] of Object.entries(counters) as [keyof Counters, number][]) cell.counters[name] += value;
-      for (const [name, item] of Object.entries(sketchItems) as [SketchName, string][]) {
-        (cell.sketches[name] ??= new Hll()).add(item);
-      }
+      for (const [name, entry] of entries) (cell.sketches[name] ??= new SparseHll()).addEntry(entry);
     }
   }
 
   addSku(at: Date, dims: RollupDims, skuId: string, figures: { ordersPaid: number; unitsSold: number; gmvFen: number }) {
     for (const granularity of GRANULARITIES) {
       const bucket = bucketStart(granularity, at);
-      const key = `${granularity}|${bucket.toISOString()}|${dims.shopId}|${dims.channel}|${dims.source}|${dims.campaignId ?? ''}|${skuId}`;
+      const key = `${granularity}|${bucket.getTime()}|${dims.shopId}|${dims.channel}|${dims.source}|${dims.campaignId ?? ''}|${skuId}`;
       const cell = this.skuCells.get(key) ?? { granularity, bucket, dims, skuId, ordersPaid: 0, unitsSold: 0, gmvFen: 0 };
       cell.ordersPaid += figures.ordersPaid;
       cell.unitsSold += figures.unitsSold;
@@ -110,7 +110,7 @@ function sortedValues<T>(map: Map<string, T>): T[] {
   return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
 }
 
-const hex = (sketch: Hll | undefined) => (sketch ? Buffer.from(sketch.toBytes()).toString('hex') : null);
+const hex = (sketch: SparseHll | undefined) => (sketch ? Buffer.from(sketch.toBytes()).toString('hex') : null);
 
 function upsertMetrics(cells: MetricCell[]) {
   const records = cells.map((c) => ({

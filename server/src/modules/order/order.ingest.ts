@@ -59,8 +59,8 @@ export async function applyOrderEvents(
   const outcome: OrderOutcome = { accepted: [], duplicates: 0, rejected: [] };
   if (events.length === 0) return outcome;
   const orders = await lockOrders(tx, events);
-  const logged = await loggedHashes(tx, events);
-  const existingItems = await itemsOf(tx, [...orders.values()].map((o) => o.id));
+  // One connection, two independent reads: postgres-js pipelines them instead of waiting twice.
+  const [logged, existingItems] = await Promise.all([loggedHashes(tx, events), itemsOf(tx, [...orders.values()].map((o) => o.id))]);
   for (const order of orders.values()) order.items = existingItems.get(order.id) ?? null;
 
   const customerDeltas = new Map<string, CustomerDelta>();

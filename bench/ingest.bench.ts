@@ -1,0 +1,93 @@
+/**
+ * Ingest throughput: events/s through the ingestEvents mutation (HTTP, batches of 1,000) against a
+ * raw COPY of the same event rows into the same PostgreSQL, measured side by side in one run.
+ * Target: ingest ≥ 30% of raw COPY. Run: npm run bench:ingest [-- --events 100000 --rounds 3]
+ */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { sql } from 'drizzle-orm';
+import pino from 'pino';
+import postgres from 'postgres';
+import { buildApp } from '../server/src/app.js';
+import { openDatabase } from '../server/src/db/client.js';
+import { canonicalPayload, parseEvent, type EventInput } from '../server/src/modules/event/event.input.js';
+import { buildStream, chunks, shuffled } from '../server/test/event-stream.js';
+import { insertShop, insertSku } from '../server/test/fixtures.js';
+import { findPostgresBin, startPostgres } from '../server/test/postgres-server.js';
+import { truncateAll } from '../server/test/backends.js';
+import { arg, median, report } from './bench-util.js';
+
+const EVENTS = Number(arg('events', '100000'));
+const ROUNDS = Number(arg('rounds', '3'));
+const BATCH = 1_000;
+const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
+
+const bin = findPostgresBin();
+if (!bin) throw new Error('PostgreSQL binaries (initdb) are needed for this benchmark');
+const pg = await startPostgres(bin);
+try {
+  const admin = postgres(pg.url(), { max: 1, onnotice: () => {} });
+  await admin.unsafe('create database bench');
+  const url = pg.url('bench');
+  const database = await openDatabase({ kind: 'postgres', url, maxConnections: 10 });
+  await database.migrate();
+  const app = buildApp({ database, env: { NODE_ENV: 'production' }, logger: pino({ level: 'silent' }), now: () => new Date('2026-11-12T00:00:00Z') });
+  const port = await app.start(0, '127.0.0.1');
+  const copySql = postgres(url, { max: 1, onnotice: () => {} });
+  await copySql.unsafe('create table events_copy (like events including all)');
+
+  const results = { ingest: [] as number[], copy: [] as number[] };
+  for (let round = 0; round < ROUNDS; round++) {
+    await truncateAll(database.db);
+    await copySql.unsafe('truncate events_copy');
+    const shop = await insertShop(database.db, '天猫店');
+    const skus = await Promise.all([990, 12_900, 45_000, 3_990].map(async (p, i) => ({ gid: gid('Sku', (await insertSku(database.db, shop.id, `S${i}`, p)).sku.id), priceFen: p })));
+    const stream = buildStream({ seed: 7 + round, sessions: Math.ceil(EVENTS / 1.9), start: new Date('2026-11-10T16:00:00Z'), hours: 0.25, shops: [{ gid: gid('Shop', shop.id), skus, campaignGid: null }] });
+    // A live stream: events arrive roughly in time order (15 minutes of Double 11 traffic),
+    // shuffled within each batch as producers' clocks and retries make them.
+    const inTimeOrder = [...stream.events].sort((a, b) => (a.occurredAt as string).localeCompare(b.occurredAt as string)).slice(0, EVENTS);
+    const events = chunks(inTimeOrder, BATCH).flatMap((batch, i) => shuffled(batch, round * 1000 + i));
+
+    // Raw COPY of the same rows the ingest path stores in the log (normalised payload and hash included).
+    const rowsTsv = events.map((input, i) => {
+      const parsed = parseEvent({ ...(input as unknown as EventInput), occurredAt: new Date(input.occurredAt as string) }, i, new Date('2026-11-12T00:00:00Z'));
+      if ('issues' in parsed) throw new Error('stream event failed validation');
+      const payload = JSON.stringify(canonicalPayload({ ...parsed.event, channel: 'TMALL' })).replace(/\\/g, '\\\\');
+      return `${shop.id}\t${parsed.event.eventId}\t${parsed.event.type}\t${parsed.event.occurredAt.toISOString()}\t${payload}\t${i.toString(16).padStart(40, '0')}\n`;
+    });
+    const copyStart = performance.now();
+    const writable = await copySql`copy events_copy (shop_id, event_id, type, occurred_at, payload, payload_hash) from stdin`.writable();
+    await pipeline(Readable.from(rowsTsv), writable);
+    results.copy.push(events.length / ((performance.now() - copyStart) / 1000));
+
+    const ingestStart = performance.now();
+    for (const batch of chunks(events, BATCH)) {
+      const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'mutation ($e: [EventInput!]!) { ingestEvents(input: { events: $e }) { accepted userErrors { code } } }', variables: { e: batch } }),
+      });
+      const body = (await response.json()) as { data?: { ingestEvents: { accepted: number } }; errors?: unknown };
+      if (!body.data || body.data.ingestEvents.accepted !== batch.length) throw new Error(`ingest failed: ${JSON.stringify(body).slice(0, 300)}`);
+    }
+    results.ingest.push(events.length / ((performance.now() - ingestStart) / 1000));
+    const [check] = await database.db.execute(sql`select count(*)::int as n from events`) as unknown as { n: number }[];
+    console.log(`round ${round + 1}: ingest ${results.ingest.at(-1)!.toFixed(0)} ev/s, COPY ${results.copy.at(-1)!.toFixed(0)} ev/s (${check?.n} events stored)`);
+  }
+  const ingest = median(results.ingest);
+  const copy = median(results.copy);
+  report('ingest', [
+    ['events per round', EVENTS],
+    ['stream', '15 minutes of traffic, time-ordered across batches, shuffled within'],
+    ['rounds', ROUNDS],
+    ['ingestEvents over HTTP, batches of 1,000 (median ev/s)', ingest.toFixed(0)],
+    ['raw COPY of the same rows (median ev/s)', copy.toFixed(0)],
+    ['ratio ingest / COPY', `${((ingest / copy) * 100).toFixed(1)}% (target ≥ 30%)`],
+  ]);
+  await app.stop();
+  await copySql.end();
+  await database.close();
+  await admin.end();
+} finally {
+  pg.stop();
+}

@@ -1,0 +1,92 @@
+import { builder } from '../../builder.js';
+import { fenToYuan } from '../../lib/money.js';
+import { CampaignRef } from '../campaign/campaign.schema.js';
+import { CampaignProgress, type ProgressPoint } from './campaign-progress.js';
+import { MetricsRef } from './metrics.schema.js';
+import { metricsView, scopeConditions } from './metrics.service.js';
+
+const yuan = (fen: number | null) => (fen === null ? null : fenToYuan(fen));
+
+const ProgressPointRef = builder.objectRef<ProgressPoint>('ProgressPoint').implement({
+  description: 'One Asia/Shanghai hour of the campaign window: plan against actual GMV.',
+  fields: (t) => ({
+    at: t.expose('at', { type: 'DateTime', description: 'Start of the hour (the campaign start for a partial first hour).' }),
+    plannedGmv: t.field({ type: 'Decimal', description: 'GMV planned for this hour, in yuan.', resolve: (p) => fenToYuan(p.plannedFen) }),
+    cumulativePlannedGmv: t.field({
+      type: 'Decimal',
+      description: 'GMV planned from the campaign start to the end of this hour.',
+      resolve: (p) => fenToYuan(p.cumulativePlannedFen),
+    }),
+    actualGmv: t.field({
+      type: 'Decimal',
+      nullable: true,
+      description: 'GMV of this hour so far; null for hours that have not started.',
+      resolve: (p) => yuan(p.actualFen),
+    }),
+    cumulativeActualGmv: t.field({
+      type: 'Decimal',
+      nullable: true,
+      description: 'GMV from the campaign start to the end of this hour (or now); null for hours that have not started.',
+      resolve: (p) => yuan(p.cumulativeActualFen),
+    }),
+  }),
+});
+
+const CampaignProgressRef = builder.objectRef<CampaignProgress>('CampaignProgress').implement({
+  description:
+    "Actual GMV of the campaign (orders attributed to it) against its target and plan curve. The plan spreads the target over the window by the campaign's hourly shape (default: a Double 11 day), linearly within each hour.",
+  fields: (t) => ({
+    asOf: t.field({ type: 'DateTime', description: 'The instant these figures describe.', resolve: (p) => p.asOf }),
+    gmv: t.field({
+      type: 'Decimal',
+      description: 'Actual GMV from the campaign start to now (or its end), refunds not deducted.',
+      resolve: async (p) => fenToYuan(await p.actualFen()),
+    }),
+    target: t.field({ type: 'Decimal', description: 'The GMV target.', resolve: (p) => fenToYuan(p.campaign.gmvTargetFen) }),
+    achievementRate: t.float({
+      description: '达成率 = gmv / target. Not capped: above 1 once the target is beaten.',
+      resolve: async (p) => (await p.figures()).achievementRate,
+    }),
+    plannedGmv: t.field({
+      type: 'Decimal',
+      description: 'GMV the plan expects by now: the target times the planned share of the window elapsed.',
+      resolve: async (p) => fenToYuan((await p.figures()).plannedFen),
+    }),
+    pace: t.float({
+      nullable: true,
+      description: 'Actual cumulative GMV / planned cumulative GMV at this moment (1 = on plan); null before anything is planned.',
+      resolve: async (p) => (await p.figures()).pace,
+    }),
+    projectedGmv: t.field({
+      type: 'Decimal',
+      nullable: true,
+      description: 'Final GMV if the campaign keeps its pace: gmv / planned share elapsed. Null before anything is planned; the actual GMV once the campaign has ended.',
+      resolve: async (p) => yuan((await p.figures()).projectedFen),
+    }),
+    remaining: t.field({
+      type: 'Decimal',
+      description: 'target − gmv, never below 0.',
+      resolve: async (p) => fenToYuan((await p.figures()).remainingFen),
+    }),
+    curve: t.field({
+      type: [ProgressPointRef],
+      description: 'One point per Asia/Shanghai hour of the campaign window.',
+      resolve: (p) => p.curve(),
+    }),
+  }),
+});
+
+builder.objectFields(CampaignRef, (t) => ({
+  progress: t.field({
+    type: CampaignProgressRef,
+    description: 'Actual GMV, achievement rate, pace against plan and projected final GMV, as of now.',
+    resolve: (campaign, _args, ctx) => new CampaignProgress(ctx.db, ctx.viewer, campaign, ctx.now()),
+  }),
+  metrics: t.field({
+    type: MetricsRef,
+    description: "Metrics of the orders and traffic attributed to this campaign; the window defaults to the campaign's.",
+    args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }) },
+    resolve: (campaign, { from, to }, ctx) =>
+      metricsView(ctx.db, scopeConditions(ctx.viewer, { campaignId: campaign.id }), from ?? campaign.startsAt, to ?? campaign.endsAt),
+  }),
+}));

@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import {
+  allocateByLargestRemainder,
+  DOUBLE_11_HOURLY_SHAPE,
+  planCurve,
+  plannedFenAt,
+  progressFigures,
+  type PlanCampaign,
+} from './campaign-progress.js';
+
+const sh = (local: string) => new Date(`${local}+08:00`);
+const sum = (values: number[]) => values.reduce((a, v) => a + v, 0);
+
+/** 双11 day: ¥10,000,000 target over 11.11 in Shanghai. */
+const double11: PlanCampaign = {
+  startsAt: sh('2026-11-11T00:00:00'),
+  endsAt: sh('2026-11-12T00:00:00'),
+  gmvTargetFen: 1_000_000_000,
+  hourlyShape: null,
+};
+
+describe('the default Double 11 hourly shape', () => {
+  it('has a weight for each of the 24 hours', () => {
+    expect(DOUBLE_11_HOURLY_SHAPE).toHaveLength(24);
+    expect(DOUBLE_11_HOURLY_SHAPE.every((w) => w > 0)).toBe(true);
+  });
+
+  it('spikes at midnight and peaks in the evening, well above the early-morning trough', () => {
+    const [midnight, , , , four] = DOUBLE_11_HOURLY_SHAPE;
+    expect(midnight!).toBeGreaterThan(four!);
+    expect(DOUBLE_11_HOURLY_SHAPE[21]!).toBeGreaterThan(four!);
+    expect(DOUBLE_11_HOURLY_SHAPE[12]!).toBeGreaterThan(DOUBLE_11_HOURLY_SHAPE[10]!); // lunch bump
+  });
+});
+
+describe('the plan curve', () => {
+  it('has one hour per Asia/Shanghai hour of the window and sums exactly to the target', () => {
+    const curve = planCurve(double11);
+    expect(curve).toHaveLength(24);
+    expect(curve[0]!.from).toEqual(sh('2026-11-11T00:00:00'));
+    expect(sum(curve.map((h) => h.plannedFen))).toBe(1_000_000_000);
+    expect(curve.every((h) => Number.isInteger(h.plannedFen))).toBe(true);
+  });
+
+  it('plans more for midnight and 21:00 than for 04:00', () => {
+    const curve = planCurve(double11);
+    expect(curve[0]!.plannedFen).toBeGreaterThan(curve[4]!.plannedFen);
+    expect(curve[21]!.plannedFen).toBeGreaterThan(curve[4]!.plannedFen);
+  });
+
+  it('sums exactly to an awkward target over a multi-day window with ragged edges', () => {
+    const campaign: PlanCampaign = {
+      startsAt: sh('2026-06-01T20:30:00'),
+      endsAt: sh('2026-06-18T23:45:00'),
+      gmvTargetFen: 1_000_000_007,
+      hourlyShape: null,
+    };
+    const curve = planCurve(campaign);
+    expect(sum(curve.map((h) => h.plannedFen))).toBe(1_000_000_007);
+    expect(curve[0]).toMatchObject({ from: sh('2026-06-01T20:30:00'), to: sh('2026-06-01T21:00:00') });
+    expect(curve.at(-1)).toMatchObject({ from: sh('2026-06-18T23:00:00'), to: sh('2026-06-18T23:45:00') });
+  });
+
+  it('weighs a partial edge hour by its overlap with the window', () => {
+    const flat = Array.from({ length: 24 }, () => 1);
+    const curve = planCurve({ startsAt: sh('2026-11-11T10:30:00'), endsAt: sh('2026-11-11T12:00:00'), gmvTargetFen: 300, hourlyShape: flat });
+    expect(curve.map((h) => h.plannedFen)).toEqual([100, 200]);
+  });
+
+  it("follows the campaign's own hourly shape when it has one", () => {
+    const onlyEvening = Array.from({ length: 24 }, (_, hour) => (hour >= 20 ? 1 : 0));
+    const curve = planCurve({ ...double11, hourlyShape: onlyEvening });
+    expect(curve.slice(0, 20).every((h) => h.plannedFen === 0)).toBe(true);
+    expect(curve.slice(20).map((h) => h.plannedFen)).toEqual([250_000_000, 250_000_000, 250_000_000, 250_000_000]);
+  });
+
+  it('spreads evenly over time when the shape gives the whole window zero weight', () => {
+    const onlyEvening = Array.from({ length: 24 }, (_, hour) => (hour >= 20 ? 1 : 0));
+    const curve = planCurve({ startsAt: sh('2026-11-11T09:00:00'), endsAt: sh('2026-11-11T11:00:00'), gmvTargetFen: 1_001, hourlyShape: onlyEvening });
+    expect(curve.map((h) => h.plannedFen)).toEqual([501, 500]);
+  });
+
+  it('is linear within an hour', () => {
+    const curve = planCurve(double11);
+    const firstHour = curve[0]!.plannedFen;
+    expect(plannedFenAt(curve, sh('2026-11-11T00:30:00'))).toBe(Math.round(firstHour / 2));
+    expect(plannedFenAt(curve, sh('2026-11-11T01:00:00'))).toBe(firstHour);
+    expect(plannedFenAt(curve, sh('2026-11-10T23:00:00'))).toBe(0);
+    expect(plannedFenAt(curve, sh('2026-11-12T08:00:00'))).toBe(1_000_000_000);
+  });
+});
+
+describe('allocating fen by largest remainder', () => {
+  it('gives the leftover fen to the largest remainders, earlier first on ties', () => {
+    expect(allocateByLargestRemainder(10, [1, 1, 1])).toEqual([4, 3, 3]);
+    expect(allocateByLargestRemainder(100, [1, 2, 3, 4])).toEqual([10, 20, 30, 40]);
+    expect(allocateByLargestRemainder(7, [0.1, 0.2, 0.7])).toEqual([1, 1, 5]);
+  });
+
+  it('always sums to the total', () => {
+    const weights = Array.from({ length: 500 }, (_, i) => ((i * 7919) % 97) / 13 + 0.001);
+    expect(sum(allocateByLargestRemainder(123_456_789_012, weights))).toBe(123_456_789_012);
+  });
+});
+
+describe('progress against plan', () => {
+  it('reports pace and projects the final GMV from the planned share elapsed', () => {
+    // ¥2.5M planned by now, ¥3M actual: 20% ahead, on course for ¥12M of a ¥10M target.
+    expect(progressFigures({ actualFen: 300_000_000, plannedFen: 250_000_000, targetFen: 1_000_000_000, ended: false })).toEqual({
+      achievementRate: 0.3,
+      plannedFen: 250_000_000,
+      pace: 1.2,
+      projectedFen: 1_200_000_000,
+      remainingFen: 700_000_000,
+    });
+  });
+
+  it('has no pace or projection before anything is planned', () => {
+    const figures = progressFigures({ actualFen: 0, plannedFen: 0, targetFen: 1_000_000_000, ended: false });
+    expect(figures.pace).toBeNull();
+    expect(figures.projectedFen).toBeNull();
+    expect(figures.remainingFen).toBe(1_000_000_000);
+  });
+
+  it('does not cap achievement above target, floors the remaining amount at 0, and projects the actual once ended', () => {
+    const figures = progressFigures({ actualFen: 1_250_000_000, plannedFen: 1_000_000_000, targetFen: 1_000_000_000, ended: true });
+    expect(figures.achievementRate).toBe(1.25);
+    expect(figures.remainingFen).toBe(0);
+    expect(figures.projectedFen).toBe(1_250_000_000);
+  });
+
+  it('projects exactly in fen even when actual × target exceeds 2^53', () => {
+    const figures = progressFigures({ actualFen: 4_000_000_000_000, plannedFen: 3_000_000_000_000, targetFen: 5_000_000_000_000, ended: false });
+    expect(figures.projectedFen).toBe(6_666_666_666_667); // 6,666,666,666,666.67 rounded half-up
+  });
+});

@@ -1,0 +1,194 @@
+import type { Viewer } from '../../auth/viewer.js';
+import type { DbOrTx } from '../../db/client.js';
+import type { CampaignRow } from '../campaign/campaign.table.js';
+import { loadGmvFen, loadSeries, scopeConditions, type ScopeConditions } from './metrics.service.js';
+import { floorHour, resolveWindow, type Window } from './metrics.window.js';
+
+/**
+ * The default plan shape of a Double 11 day: relative GMV weight of each Asia/Shanghai hour (0–23),
+ * used when a campaign sets no hourlyShape of its own. The sale opens at midnight with a spike
+ * (pre-paid deposits and carts settle at 00:00), falls to a trough from 3 to 7, rises through the
+ * morning, bumps at lunch, and peaks in the evening from 20 to 23 (live streams, after work).
+ */
+export const DOUBLE_11_HOURLY_SHAPE: readonly number[] = Object.freeze([
+  // 0    1    2    3    4    5    6    7
+  10.0, 6.0, 3.0, 1.5, 1.0, 1.0, 1.2, 1.5,
+  // 8    9   10   11   12   13   14   15
+  2.5, 3.5, 4.0, 4.5, 5.0, 5.0, 4.0, 3.8,
+  // 16  17   18   19   20   21   22   23
+  3.8, 4.0, 4.5, 5.5, 7.0, 8.0, 8.0, 6.5,
+]);
+
+const HOUR_MS = 3_600_000;
+const SHANGHAI_OFFSET_HOURS = 8;
+
+export type PlanCampaign = Pick<CampaignRow, 'startsAt' | 'endsAt' | 'gmvTargetFen' | 'hourlyShape'>;
+
+/** One Asia/Shanghai hour of the campaign window (clipped to the window at its edges). */
+export interface PlanHour {
+  from: Date;
+  to: Date;
+  plannedFen: number;
+}
+
+const hourOfDayInShanghai = (t: Date) => (t.getUTCHours() + SHANGHAI_OFFSET_HOURS) % 24;
+
+/**
+ * Spreads the GMV target over the campaign window hour by hour: an hour weighs its shape weight
+ * times the fraction of it inside the window. Amounts are whole fen, allocated by largest remainder
+ * so the hours sum exactly to the target. A shape that gives the whole window zero weight falls
+ * back to an even spread over time.
+ */
+export function planCurve(campaign: PlanCampaign): PlanHour[] {
+  const shape = campaign.hourlyShape?.length === 24 ? campaign.hourlyShape : DOUBLE_11_HOURLY_SHAPE;
+  const hours: { from: Date; to: Date; overlap: number }[] = [];
+  for (let start = floorHour(campaign.startsAt); start < campaign.endsAt; start = new Date(start.getTime() + HOUR_MS)) {
+    const from = start < campaign.startsAt ? campaign.startsAt : start;
+    const end = new Date(start.getTime() + HOUR_MS);
+    const to = end > campaign.endsAt ? campaign.endsAt : end;
+    hours.push({ from, to, overlap: (to.getTime() - from.getTime()) / HOUR_MS });
+  }
+  let weights = hours.map((h) => (shape[hourOfDayInShanghai(h.from)] ?? 0) * h.overlap);
+  if (!weights.some((w) => w > 0)) weights = hours.map((h) => h.overlap);
+  const fen = allocateByLargestRemainder(campaign.gmvTargetFen, weights);
+  return hours.map((h, i) => ({ from: h.from, to: h.to, plannedFen: fen[i]! }));
+}
+
+/** Splits `total` whole units in proportion to `weights`; the parts sum exactly to `total`. */
+export function allocateByLargestRemainder(total: number, weights: readonly number[]): number[] {
+  const sum = weights.reduce((a, w) => a + w, 0);
+  if (weights.length === 0 || sum <= 0) return weights.map(() => 0);
+  const exact = weights.map((w) => (total * w) / sum);
+  const parts = exact.map(Math.floor);
+  let left = total - parts.reduce((a, p) => a + p, 0);
+  // Largest fractional part first; earlier hours win ties. Float error can leave `left` a unit off
+  // either way, so take back from the smallest remainders when it is negative.
+  const order = exact.map((x, i) => ({ i, remainder: x - Math.floor(x) })).sort((a, b) => b.remainder - a.remainder || a.i - b.i);
+  for (let k = 0; left > 0; k++, left--) parts[order[k % order.length]!.i]!++;
+  for (let k = order.length - 1; left < 0; k = (k - 1 + order.length) % order.length) {
+    const i = order[k]!.i;
+    if (parts[i]! > 0) {
+      parts[i]!--;
+      left++;
+    }
+  }
+  return parts;
+}
+
+/** Planned cumulative GMV at an instant, in fen: whole hours before it plus a linear share of its hour. */
+export function plannedFenAt(curve: readonly PlanHour[], at: Date): number {
+  let planned = 0;
+  for (const hour of curve) {
+    if (hour.to <= at) planned += hour.plannedFen;
+    else if (hour.from < at) planned += (hour.plannedFen * (at.getTime() - hour.from.getTime())) / (hour.to.getTime() - hour.from.getTime());
+  }
+  return Math.round(planned);
+}
+
+export interface ProgressFigures {
+  achievementRate: number;
+  plannedFen: number;
+  /** null before anything is planned. */
+  pace: number | null;
+  /** null before anything is planned; the actual GMV once the campaign has ended. */
+  projectedFen: number | null;
+  remainingFen: number;
+}
+
+/** 达成率, pace against plan and the projected final GMV, from actual GMV and the planned cumulative. */
+export function progressFigures(input: { actualFen: number; plannedFen: number; targetFen: number; ended: boolean }): ProgressFigures {
+  const { actualFen, plannedFen, targetFen, ended } = input;
+  const projected = (): number | null => {
+    if (ended) return actualFen;
+    if (plannedFen <= 0) return null;
+    // actual / (planned / target), exact in fen, rounded half-up; BigInt because actual × target overflows 2^53.
+    const numerator = 2n * BigInt(actualFen) * BigInt(targetFen) + BigInt(plannedFen);
+    return Number(numerator / (2n * BigInt(plannedFen)));
+  };
+  return {
+    achievementRate: targetFen > 0 ? actualFen / targetFen : 0,
+    plannedFen,
+    pace: plannedFen > 0 ? actualFen / plannedFen : null,
+    projectedFen: projected(),
+    remainingFen: Math.max(0, targetFen - actualFen),
+  };
+}
+
+export interface ProgressPoint {
+  at: Date;
+  plannedFen: number;
+  cumulativePlannedFen: number;
+  /** null for hours that have not started. */
+  actualFen: number | null;
+  cumulativeActualFen: number | null;
+}
+
+/**
+ * A campaign's progress as of one instant. Figures load lazily and once: the headline needs one
+ * summed rollup query, the curve one hourly series; both read rollups of the campaign only.
+ */
+export class CampaignProgress {
+  private readonly scope: ScopeConditions;
+  private plan?: PlanHour[];
+  private actual?: Promise<number>;
+  private points?: Promise<ProgressPoint[]>;
+
+  constructor(
+    private readonly db: DbOrTx,
+    viewer: Viewer,
+    readonly campaign: CampaignRow,
+    readonly asOf: Date,
+  ) {
+    this.scope = scopeConditions(viewer, { campaignId: campaign.id });
+  }
+
+  /** From the start to min(now, end), in whole minutes; empty before the start. */
+  get elapsed(): Window {
+    const end = this.asOf < this.campaign.endsAt ? this.asOf : this.campaign.endsAt;
+    return resolveWindow(this.campaign.startsAt, end > this.campaign.startsAt ? end : this.campaign.startsAt);
+  }
+
+  get ended(): boolean {
+    return this.asOf >= this.campaign.endsAt;
+  }
+
+  curvePlan(): PlanHour[] {
+    return (this.plan ??= planCurve(this.campaign));
+  }
+
+  actualFen(): Promise<number> {
+    const window = this.elapsed;
+    return (this.actual ??= window.from < window.to ? loadGmvFen(this.db, this.scope, window) : Promise.resolve(0));
+  }
+
+  async figures(): Promise<ProgressFigures> {
+    const plannedFen = plannedFenAt(this.curvePlan(), this.asOf);
+    return progressFigures({ actualFen: await this.actualFen(), plannedFen, targetFen: this.campaign.gmvTargetFen, ended: this.ended });
+  }
+
+  curve(): Promise<ProgressPoint[]> {
+    return (this.points ??= this.loadCurve());
+  }
+
+  private async loadCurve(): Promise<ProgressPoint[]> {
+    const plan = this.curvePlan();
+    const window = this.elapsed;
+    const series = window.from < window.to ? await loadSeries(this.db, this.scope, window, 'HOUR', plan.length + 1) : [];
+    const actualByHour = new Map(series.map((p) => [floorHour(p.at).getTime(), p.gmvFen]));
+    let cumulativePlanned = 0;
+    let cumulativeActual = 0;
+    return plan.map((hour) => {
+      cumulativePlanned += hour.plannedFen;
+      const started = hour.from < this.asOf;
+      const actual = started ? (actualByHour.get(floorHour(hour.from).getTime()) ?? 0) : null;
+      if (actual !== null) cumulativeActual += actual;
+      return {
+        at: hour.from,
+        plannedFen: hour.plannedFen,
+        cumulativePlannedFen: cumulativePlanned,
+        actualFen: actual,
+        cumulativeActualFen: actual === null ? null : cumulativeActual,
+      };
+    });
+  }
+}

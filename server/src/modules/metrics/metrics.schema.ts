@@ -1,0 +1,261 @@
+import { builder } from '../../builder.js';
+import type { Channel, TrafficSource } from '../../db/enums.js';
+import { ChannelEnum, TrafficSourceEnum } from '../../graphql/enums.js';
+import { fenToYuan } from '../../lib/money.js';
+import { CampaignRef } from '../campaign/campaign.schema.js';
+import { ProductRef, SkuRef } from '../product/product.schema.js';
+import { ShopRef } from '../shop/shop.schema.js';
+import {
+  addToCartRate,
+  averageOrderValueFen,
+  conversionRate,
+  funnel,
+  FUNNEL_STEPS,
+  netGmvFen,
+  rate,
+  refundRate,
+  type Figures,
+  type FunnelStep,
+} from './metrics.formulas.js';
+import {
+  loadSeries,
+  loadTopSkus,
+  MAX_SERIES_POINTS,
+  MAX_TOP_PRODUCTS,
+  openMetrics,
+  type MetricsView,
+  type SeriesPoint,
+  type SkuFigures,
+} from './metrics.service.js';
+import type { Granularity } from './metrics.table.js';
+
+/** Said on every distinct count and on the rates built from them (see lib/hll.ts). */
+const HLL_BOUND =
+  'standard error 1.6%, so within ±4.9% of the true count at 99.7% confidence; small counts (below about 10,000) use linear counting and are near-exact.';
+const HLL_ERROR = `Estimated from HyperLogLog sketches merged over the window and scope: ${HLL_BOUND}`;
+
+const DEFINITION = {
+  gmv: 'GMV (商品交易总额) in yuan: sum of paid order amounts in the window, refunds not deducted.',
+  netGmv: 'Net GMV in yuan: GMV minus amounts refunded in the window.',
+  orders: 'Paid orders in the window.',
+  ordersPlaced: 'Orders placed (下单) in the window, paid or not.',
+  buyers: `Distinct customers with a paid order in the window. ${HLL_ERROR}`,
+  visitors: `Distinct visitors (UV) who visited, viewed a product or added to cart in the window. ${HLL_ERROR}`,
+  visits: 'Visits (sessions landing on the shop) in the window.',
+  pageViews: 'Page views (PV): visit landings plus product views.',
+  addToCarts: 'Add-to-cart events (加购) in the window.',
+  unitsSold: 'Units in paid orders.',
+  refundedOrders: 'Orders whose first refund falls in the window (whenever they were paid).',
+  refundedAmount: 'Amount refunded in the window, in yuan.',
+  conversionRate: `Conversion rate (转化率) = buyers / visitors, in [0, 1]; 0 without visitors. Buyers and visitors are HyperLogLog estimates: ${HLL_BOUND}`,
+  averageOrderValue: '客单价 = GMV / buyers in yuan, rounded half-up to the fen; 0 without buyers.',
+  refundRate: 'Refund rate (退款率) = refunded orders / orders, in [0, 1]; 0 without orders. Capped at 1 because refunds in the window may belong to orders paid before it.',
+  addToCartRate: `Add-to-cart rate (加购率) = visitors who added to cart / visitors, in [0, 1]; 0 without visitors. Both counts are HyperLogLog estimates: ${HLL_BOUND}`,
+};
+
+const IntervalEnum = builder.enumType('Interval', {
+  description: 'Bucket size of a series. Day and hour boundaries are in Asia/Shanghai.',
+  values: {
+    MINUTE: { value: 'MINUTE', description: 'One point per minute.' },
+    HOUR: { value: 'HOUR', description: 'One point per hour.' },
+    DAY: { value: 'DAY', description: 'One point per Asia/Shanghai calendar day (midnight to midnight, UTC+8).' },
+  } as const satisfies Record<Granularity, { value: Granularity; description: string }>,
+});
+
+const FunnelStepNameEnum = builder.enumType('FunnelStepName', {
+  description: 'visit → product view → add to cart (加购) → order placed (下单) → paid (支付).',
+  values: FUNNEL_STEPS,
+});
+
+const MetricScopeInput = builder.inputType('MetricScope', {
+  description:
+    'What to aggregate. Conditions combine with AND; an omitted or empty list means no restriction. Always limited to the shops the caller may see.',
+  fields: (t) => ({
+    shopIds: t.globalIDList({ for: ShopRef, description: 'Only these shops.' }),
+    campaignId: t.globalID({
+      for: CampaignRef,
+      description: 'Only traffic and orders attributed to this campaign. A campaign the caller cannot see is NOT_FOUND.',
+    }),
+    channels: t.field({ type: [ChannelEnum], description: 'Only these platforms.' }),
+    sources: t.field({ type: [TrafficSourceEnum], description: 'Only these traffic sources.' }),
+  }),
+});
+
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+type Fields<P> = PothosSchemaTypes.ObjectFieldBuilder<Types, P>;
+type Source<P> = (parent: P) => Figures | Promise<Figures>;
+
+/** Field makers that read one figure of the parent's Figures. */
+function figureFields<P>(t: Fields<P>, figures: Source<P>) {
+  return {
+    money: (description: string, fen: (f: Figures) => number) =>
+      t.field({ type: 'Decimal', description, resolve: async (p) => fenToYuan(fen(await figures(p))) }),
+    int: (description: string, value: (f: Figures) => number) =>
+      t.int({ description, resolve: async (p) => value(await figures(p)) }),
+    float: (description: string, value: (f: Figures) => number) =>
+      t.float({ description, resolve: async (p) => value(await figures(p)) }),
+  };
+}
+
+/** The figures Metrics, ChannelMetrics and SourceMetrics share, with the definitions of DOMAIN.md. */
+function headlineFields<P>({ money, int, float }: ReturnType<typeof figureFields<P>>) {
+  return {
+    gmv: money(DEFINITION.gmv, (f) => f.gmvFen),
+    orders: int(DEFINITION.orders, (f) => f.ordersPaid),
+    buyers: int(DEFINITION.buyers, (f) => f.buyers),
+    visitors: int(DEFINITION.visitors, (f) => f.visitors),
+    conversionRate: float(DEFINITION.conversionRate, conversionRate),
+    averageOrderValue: money(DEFINITION.averageOrderValue, (f) => averageOrderValueFen(f.gmvFen, f.buyers)),
+    refundRate: float(DEFINITION.refundRate, refundRate),
+  };
+}
+
+const breakdownFields = <P extends Figures>(t: Fields<P>) => headlineFields(figureFields(t, (p) => p));
+
+const ChannelMetricsRef = builder.objectRef<Figures & { channel: Channel }>('ChannelMetrics').implement({
+  description: 'The figures of one channel (platform) in the window; distinct counts are per channel, so they do not add up to the total.',
+  fields: (t) => ({ channel: t.expose('channel', { type: ChannelEnum }), ...breakdownFields(t) }),
+});
+
+const SourceMetricsRef = builder.objectRef<Figures & { source: TrafficSource }>('SourceMetrics').implement({
+  description: 'The figures of one traffic source in the window; distinct counts are per source, so they do not add up to the total.',
+  fields: (t) => ({ source: t.expose('source', { type: TrafficSourceEnum }), ...breakdownFields(t) }),
+});
+
+const MetricPointRef = builder.objectRef<SeriesPoint>('MetricPoint').implement({
+  description:
+    'The additive figures of one interval of a series. Distinct counts (visitors, buyers) and rates built on them are not given per point: they do not add across points; ask Metrics over a window instead.',
+  fields: (t) => ({
+    at: t.expose('at', {
+      type: 'DateTime',
+      description: "Start of the point's interval (Asia/Shanghai day or hour boundary), or the window's start for a partial first point.",
+    }),
+    gmv: t.field({ type: 'Decimal', description: DEFINITION.gmv, resolve: (p) => fenToYuan(p.gmvFen) }),
+    netGmv: t.field({ type: 'Decimal', description: DEFINITION.netGmv, resolve: (p) => fenToYuan(netGmvFen(p)) }),
+    orders: t.exposeInt('ordersPaid', { description: DEFINITION.orders }),
+    ordersPlaced: t.exposeInt('ordersPlaced', { description: DEFINITION.ordersPlaced }),
+    visits: t.exposeInt('visits', { description: DEFINITION.visits }),
+    pageViews: t.exposeInt('pageViews', { description: DEFINITION.pageViews }),
+    addToCarts: t.exposeInt('addToCarts', { description: DEFINITION.addToCarts }),
+    refundedOrders: t.exposeInt('refundedOrders', { description: DEFINITION.refundedOrders }),
+    refundedAmount: t.field({ type: 'Decimal', description: DEFINITION.refundedAmount, resolve: (p) => fenToYuan(p.refundedFen) }),
+    unitsSold: t.exposeInt('unitsSold', { description: DEFINITION.unitsSold }),
+  }),
+});
+
+const ProductMetricsRef = builder.objectRef<SkuFigures & { share: number }>('ProductMetrics').implement({
+  description: 'A SKU among the best sellers of the window, by GMV of its order lines (quantity × unit price).',
+  fields: (t) => ({
+    sku: t.field({ type: SkuRef, resolve: (p) => p.skuId }),
+    product: t.field({
+      type: ProductRef,
+      resolve: async (p, _args, ctx) => (await SkuRef.getDataloader(ctx).load(p.skuId)).productId,
+    }),
+    gmv: t.field({
+      type: 'Decimal',
+      description: "GMV of this SKU's lines in paid orders, in yuan (before order-level discounts).",
+      resolve: (p) => fenToYuan(p.gmvFen),
+    }),
+    unitsSold: t.exposeInt('unitsSold', { description: DEFINITION.unitsSold }),
+    orders: t.exposeInt('ordersPaid', { description: 'Paid orders containing this SKU.' }),
+    share: t.exposeFloat('share', {
+      description: "This SKU's GMV / the window's GMV, in [0, 1] (capped: line totals can exceed discounted order amounts).",
+    }),
+  }),
+});
+
+const FunnelStepRef = builder.objectRef<FunnelStep>('FunnelStep').implement({
+  fields: (t) => ({
+    name: t.expose('name', { type: FunnelStepNameEnum }),
+    count: t.exposeInt('count', {
+      description:
+        'VISIT: distinct visitors (HyperLogLog estimate); PRODUCT_VIEW: product views (page views minus visit landings); ADD_TO_CART: distinct visitors who added to cart (estimate); ORDER_PLACED: orders placed; ORDER_PAID: paid orders.',
+    }),
+    rateFromPrevious: t.exposeFloat('rateFromPrevious', {
+      description: 'count / the previous step’s count, in [0, 1]; 0 for the first step or when the previous count is 0. Capped at 1 (several product views per visitor).',
+    }),
+    rateFromFirst: t.exposeFloat('rateFromFirst', {
+      description: 'count / the VISIT count, in [0, 1]; 0 when there are no visitors. Capped at 1.',
+    }),
+  }),
+});
+
+const FunnelRef = builder.objectRef<FunnelStep[]>('Funnel').implement({
+  description: 'visit → product view → add to cart → order placed → paid, over the window and scope.',
+  fields: (t) => ({ steps: t.field({ type: [FunnelStepRef], resolve: (steps) => steps }) }),
+});
+
+const all = async (m: MetricsView) => (await m.totals()).all;
+
+export const MetricsRef = builder.objectRef<MetricsView>('Metrics').implement({
+  description:
+    'Aggregates over a window and scope, read from minute/hour/day rollups. The window counts whole minutes: a minute belongs to it when it starts inside [from, to). Rates follow DOMAIN.md and lie in [0, 1].',
+  fields: (t) => {
+    const figure = figureFields(t, all);
+    return {
+      from: t.field({ type: 'DateTime', description: 'Start of the first minute counted.', resolve: (m) => m.window.from }),
+      to: t.field({ type: 'DateTime', description: 'End of the last minute counted (exclusive).', resolve: (m) => m.window.to }),
+      ...headlineFields(figure),
+      netGmv: figure.money(DEFINITION.netGmv, netGmvFen),
+      ordersPlaced: figure.int(DEFINITION.ordersPlaced, (f) => f.ordersPlaced),
+      visits: figure.int(DEFINITION.visits, (f) => f.visits),
+      pageViews: figure.int(DEFINITION.pageViews, (f) => f.pageViews),
+      addToCarts: figure.int(DEFINITION.addToCarts, (f) => f.addToCarts),
+      unitsSold: figure.int(DEFINITION.unitsSold, (f) => f.unitsSold),
+      refundedOrders: figure.int(DEFINITION.refundedOrders, (f) => f.refundedOrders),
+      refundedAmount: figure.money(DEFINITION.refundedAmount, (f) => f.refundedFen),
+      addToCartRate: figure.float(DEFINITION.addToCartRate, addToCartRate),
+      series: t.field({
+        type: [MetricPointRef],
+        description: `One point per interval of the window, zeros included, so a line is continuous. At most ${MAX_SERIES_POINTS} points; more is BAD_USER_INPUT (use a coarser interval). Points carry additive figures only: distinct counts do not add across points.`,
+        args: { interval: t.arg({ type: IntervalEnum, required: true }) },
+        resolve: (m, { interval }, ctx) => loadSeries(ctx.db, m.scope, m.window, interval),
+      }),
+      byChannel: t.field({
+        type: [ChannelMetricsRef],
+        description: 'Channels with activity in the window, highest GMV first.',
+        resolve: async (m) => (await m.totals()).byChannel,
+      }),
+      bySource: t.field({
+        type: [SourceMetricsRef],
+        description: 'Traffic sources with activity in the window, highest GMV first.',
+        resolve: async (m) => (await m.totals()).bySource,
+      }),
+      topProducts: t.field({
+        type: [ProductMetricsRef],
+        description: `Best-selling SKUs by GMV (ties by id), at most ${MAX_TOP_PRODUCTS}.`,
+        args: { limit: t.arg.int({ defaultValue: 10, description: `1 to ${MAX_TOP_PRODUCTS}.` }) },
+        resolve: async (m, { limit }, ctx) => {
+          const [skus, totals] = await Promise.all([loadTopSkus(ctx.db, m.scope, m.window, limit ?? 10), m.totals()]);
+          return skus.map((sku) => ({ ...sku, share: rate(sku.gmvFen, totals.all.gmvFen) }));
+        },
+      }),
+      funnel: t.field({ type: FunnelRef, resolve: async (m) => funnel(await all(m)) }),
+    };
+  },
+});
+
+builder.queryField('metrics', (t) =>
+  t.field({
+    type: MetricsRef,
+    description: 'Aggregates over [from, to) and a scope; all rates follow the metric table in DOMAIN.md. from must be before to.',
+    args: {
+      scope: t.arg({ type: MetricScopeInput, required: true }),
+      from: t.arg({ type: 'DateTime', required: true }),
+      to: t.arg({ type: 'DateTime', required: true }),
+    },
+    resolve: (_root, { scope, from, to }, ctx) =>
+      openMetrics(
+        ctx.db,
+        ctx.viewer,
+        {
+          shopIds: scope.shopIds?.map((id) => id.id),
+          campaignId: scope.campaignId?.id,
+          channels: scope.channels,
+          sources: scope.sources,
+        },
+        from,
+        to,
+      ),
+  }),
+);

@@ -1,0 +1,221 @@
+import { and, asc, desc, eq, inArray, sql, type Column, type SQL } from 'drizzle-orm';
+import { shopVisible, type Viewer } from '../../auth/viewer.js';
+import type { DbOrTx } from '../../db/client.js';
+import type { Channel, TrafficSource } from '../../db/enums.js';
+import { DomainError } from '../../errors.js';
+import { requireCampaign } from '../campaign/campaign.service.js';
+import { COUNTER_NAMES, zeroCounters, type Counters } from './metrics.formulas.js';
+import { metricRollups, skuRollups, type Granularity } from './metrics.table.js';
+import { accumulateTotals, type Totals } from './metrics.totals.js';
+import {
+  countBoundaries,
+  decomposeWindow,
+  floorTo,
+  piecesCondition,
+  resolveWindow,
+  splitAtBoundaries,
+  type Window,
+} from './metrics.window.js';
+
+// Every query here reads rollup rows only: its cost grows with the buckets of the window (bounded by
+// days + 2·23 hours + 2·59 minutes per dimension combination), never with orders or events.
+
+export interface MetricScopeInput {
+  shopIds?: readonly string[] | null;
+  campaignId?: string | null;
+  channels?: readonly Channel[] | null;
+  sources?: readonly TrafficSource[] | null;
+}
+
+/** Conditions on the dimension columns of each rollup table, already narrowed to the viewer's shops. */
+export interface ScopeConditions {
+  metricRollups: SQL | undefined;
+  skuRollups: SQL | undefined;
+}
+
+interface DimensionColumns {
+  shopId: Column;
+  channel: Column;
+  source: Column;
+  campaignId: Column;
+}
+
+/** Omitted and empty lists both mean "no restriction"; the viewer's shops always apply. */
+function dimensionConditions(table: DimensionColumns, viewer: Viewer, scope: MetricScopeInput): SQL | undefined {
+  return and(
+    shopVisible(viewer, table.shopId),
+    scope.shopIds?.length ? inArray(table.shopId, [...scope.shopIds]) : undefined,
+    scope.campaignId ? eq(table.campaignId, scope.campaignId) : undefined,
+    scope.channels?.length ? inArray(table.channel, [...scope.channels]) : undefined,
+    scope.sources?.length ? inArray(table.source, [...scope.sources]) : undefined,
+  );
+}
+
+/** Scope conditions for a scope whose campaign (if any) the caller has already been allowed to see. */
+export function scopeConditions(viewer: Viewer, scope: MetricScopeInput): ScopeConditions {
+  return {
+    metricRollups: dimensionConditions(metricRollups, viewer, scope),
+    skuRollups: dimensionConditions(skuRollups, viewer, scope),
+  };
+}
+
+/**
+ * A scope intersected with what the viewer may see. Shops the viewer cannot see simply contribute
+ * nothing; a campaign they cannot see (or that does not exist) is NOT_FOUND, so a partner can tell
+ * neither its figures nor its existence.
+ */
+export async function resolveScope(db: DbOrTx, viewer: Viewer, scope: MetricScopeInput): Promise<ScopeConditions> {
+  if (scope.campaignId) await requireCampaign(db, viewer, scope.campaignId, ['scope', 'campaignId']);
+  return scopeConditions(viewer, scope);
+}
+
+export function assertWindow(from: Date, to: Date): void {
+  if (from >= to) throw new DomainError('INVALID_WINDOW', '"from" must be before "to"', ['to']);
+}
+
+const sumOf = (column: Column) => sql<number>`coalesce(sum(${column}), 0)`.mapWith(Number);
+
+export async function loadTotals(db: DbOrTx, scope: ScopeConditions, window: Window): Promise<Totals> {
+  const t = metricRollups;
+  const rows = await db
+    .select({
+      channel: t.channel,
+      source: t.source,
+      visits: t.visits,
+      pageViews: t.pageViews,
+      addToCarts: t.addToCarts,
+      ordersPlaced: t.ordersPlaced,
+      ordersPaid: t.ordersPaid,
+      gmvFen: t.gmvFen,
+      refundedOrders: t.refundedOrders,
+      refundedFen: t.refundedFen,
+      unitsSold: t.unitsSold,
+      visitors: t.visitors,
+      carters: t.carters,
+      buyers: t.buyers,
+    })
+    .from(t)
+    .where(and(piecesCondition(t, decomposeWindow(window.from, window.to)), scope.metricRollups));
+  return accumulateTotals(rows);
+}
+
+/** GMV alone over a window, summed in SQL (campaign progress needs no sketches). */
+export async function loadGmvFen(db: DbOrTx, scope: ScopeConditions, window: Window): Promise<number> {
+  const t = metricRollups;
+  const [row] = await db
+    .select({ gmvFen: sumOf(t.gmvFen) })
+    .from(t)
+    .where(and(piecesCondition(t, decomposeWindow(window.from, window.to)), scope.metricRollups));
+  return row?.gmvFen ?? 0;
+}
+
+export const MAX_SERIES_POINTS = 2_000;
+
+export interface SeriesPoint extends Counters {
+  /** Start of the point's sub-window: an interval boundary, or the window's start for a partial first point. */
+  at: Date;
+}
+
+/**
+ * One point per interval (days in Asia/Shanghai), with zeros where nothing happened. Each point sums
+ * exactly its sub-window: the window is decomposed without any granularity coarser than the interval,
+ * so every row read lies inside one point. `maxPoints` guards the public API; campaign curves pass
+ * their own bound.
+ */
+export async function loadSeries(
+  db: DbOrTx,
+  scope: ScopeConditions,
+  window: Window,
+  interval: Granularity,
+  maxPoints: number = MAX_SERIES_POINTS,
+): Promise<SeriesPoint[]> {
+  const count = countBoundaries(window, interval);
+  if (count > maxPoints) {
+    throw new DomainError(
+      'INVALID_INPUT',
+      `a ${interval} series over this window has ${count} points; at most ${maxPoints} are returned, so use a coarser interval or a shorter window`,
+      ['interval'],
+    );
+  }
+  const points: SeriesPoint[] = splitAtBoundaries(window, interval).map((part) => ({ at: part.from, ...zeroCounters() }));
+  if (points.length === 0) return points;
+  const index = new Map(points.map((point, i) => [floorTo(interval, point.at).getTime(), i]));
+  const t = metricRollups;
+  const rows = await db
+    .select({
+      bucket: t.bucket,
+      visits: sumOf(t.visits),
+      pageViews: sumOf(t.pageViews),
+      addToCarts: sumOf(t.addToCarts),
+      ordersPlaced: sumOf(t.ordersPlaced),
+      ordersPaid: sumOf(t.ordersPaid),
+      gmvFen: sumOf(t.gmvFen),
+      refundedOrders: sumOf(t.refundedOrders),
+      refundedFen: sumOf(t.refundedFen),
+      unitsSold: sumOf(t.unitsSold),
+    })
+    .from(t)
+    .where(and(piecesCondition(t, decomposeWindow(window.from, window.to, interval)), scope.metricRollups))
+    .groupBy(t.granularity, t.bucket);
+  for (const row of rows) {
+    const point = points[index.get(floorTo(interval, row.bucket).getTime()) ?? -1];
+    if (!point) continue; // cannot happen: every piece lies inside the window
+    for (const name of COUNTER_NAMES) point[name] += row[name];
+  }
+  return points;
+}
+
+export const MAX_TOP_PRODUCTS = 100;
+
+export interface SkuFigures {
+  skuId: string;
+  gmvFen: number;
+  unitsSold: number;
+  ordersPaid: number;
+}
+
+/** The best-selling SKUs by GMV (ties by id, so the order is stable), from sku_rollups only. */
+export async function loadTopSkus(db: DbOrTx, scope: ScopeConditions, window: Window, limit: number): Promise<SkuFigures[]> {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TOP_PRODUCTS) {
+    throw new DomainError('INVALID_INPUT', `limit must be between 1 and ${MAX_TOP_PRODUCTS}`, ['limit']);
+  }
+  const t = skuRollups;
+  const gmvFen = sumOf(t.gmvFen);
+  return db
+    .select({ skuId: t.skuId, gmvFen, unitsSold: sumOf(t.unitsSold), ordersPaid: sumOf(t.ordersPaid) })
+    .from(t)
+    .where(and(piecesCondition(t, decomposeWindow(window.from, window.to)), scope.skuRollups))
+    .groupBy(t.skuId)
+    .orderBy(desc(gmvFen), asc(t.skuId))
+    .limit(limit);
+}
+
+/**
+ * The figures of one window and scope, loaded lazily. Totals (counters, sketches, by channel, by
+ * source) come from one rollup query, made at most once per object however many fields ask.
+ */
+export interface MetricsView {
+  /** The resolved window: whole minutes (see metrics.window.ts). */
+  window: Window;
+  scope: ScopeConditions;
+  totals(): Promise<Totals>;
+}
+
+export function metricsView(db: DbOrTx, scope: ScopeConditions, from: Date, to: Date): MetricsView {
+  assertWindow(from, to);
+  const window = resolveWindow(from, to);
+  let totals: Promise<Totals> | undefined;
+  return { window, scope, totals: () => (totals ??= loadTotals(db, scope, window)) };
+}
+
+/** The `metrics` query: checks the window and the scope against the viewer, loads nothing yet. */
+export async function openMetrics(
+  db: DbOrTx,
+  viewer: Viewer,
+  scope: MetricScopeInput,
+  from: Date,
+  to: Date,
+): Promise<MetricsView> {
+  assertWindow(from, to);
+  return metricsView(db, await resolveScope(db, viewer, scope), from, to);
+}

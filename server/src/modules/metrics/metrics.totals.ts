@@ -1,0 +1,86 @@
+import { CHANNELS, TRAFFIC_SOURCES, type Channel, type TrafficSource } from '../../db/enums.js';
+import { Hll } from '../../lib/hll.js';
+import { addCounters, zeroCounters, type Counters, type Figures } from './metrics.formulas.js';
+
+/** One metric_rollups row as the totals query reads it. */
+export interface TotalsRow extends Counters {
+  channel: Channel;
+  source: TrafficSource;
+  visitors: Uint8Array | null;
+  carters: Uint8Array | null;
+  buyers: Uint8Array | null;
+}
+
+export interface Totals {
+  all: Figures;
+  /** Channels with at least one row in the window, highest GMV first (ties in enum order). */
+  byChannel: (Figures & { channel: Channel })[];
+  bySource: (Figures & { source: TrafficSource })[];
+}
+
+/** Summed counters and merged sketches of one group of rows. */
+class Group {
+  readonly counters = zeroCounters();
+  readonly visitors = new Hll();
+  readonly carters = new Hll();
+  readonly buyers = new Hll();
+
+  add(row: TotalsRow) {
+    addCounters(this.counters, row);
+    this.visitors.merge(row.visitors);
+    this.carters.merge(row.carters);
+    this.buyers.merge(row.buyers);
+  }
+
+  /** Folds another group in: its registers are a dense sketch, so the merge is register-wise max. */
+  absorb(other: Group) {
+    addCounters(this.counters, other.counters);
+    this.visitors.merge(other.visitors.registers);
+    this.carters.merge(other.carters.registers);
+    this.buyers.merge(other.buyers.registers);
+  }
+
+  figures(): Figures {
+    return {
+      ...this.counters,
+      visitors: this.visitors.estimate(),
+      carters: this.carters.estimate(),
+      buyers: this.buyers.estimate(),
+    };
+  }
+}
+
+/**
+ * Sums counters and merges sketches over exactly the rows given, overall and per channel and per
+ * source. Distinct counts come from the merged sketch of each group, never from adding per-row
+ * estimates (a visitor seen in two buckets or two sources counts once). Each row's sketches are
+ * merged twice (its channel, its source); the overall total folds the per-channel groups, which
+ * partition the rows, so the work is O(rows + channels) sketch merges.
+ */
+export function accumulateTotals(rows: readonly TotalsRow[]): Totals {
+  const channels = new Map<Channel, Group>();
+  const sources = new Map<TrafficSource, Group>();
+  for (const row of rows) {
+    groupOf(channels, row.channel).add(row);
+    groupOf(sources, row.source).add(row);
+  }
+  const all = new Group();
+  for (const group of channels.values()) all.absorb(group);
+  return {
+    all: all.figures(),
+    byChannel: ordered(channels, CHANNELS).map(([channel, group]) => ({ channel, ...group.figures() })),
+    bySource: ordered(sources, TRAFFIC_SOURCES).map(([source, group]) => ({ source, ...group.figures() })),
+  };
+}
+
+function groupOf<K>(groups: Map<K, Group>, key: K): Group {
+  let group = groups.get(key);
+  if (!group) groups.set(key, (group = new Group()));
+  return group;
+}
+
+function ordered<K extends string>(groups: Map<K, Group>, enumOrder: readonly K[]): [K, Group][] {
+  return [...groups].sort(
+    ([a, ga], [b, gb]) => gb.counters.gmvFen - ga.counters.gmvFen || enumOrder.indexOf(a) - enumOrder.indexOf(b),
+  );
+}
