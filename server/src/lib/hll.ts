@@ -48,6 +48,9 @@ export function hllEntry(item: string): { register: number; value: number } {
   return { register, value };
 }
 
+/** 2^-v for every possible register value, so estimating does no Math.pow. */
+const INVERSE_POWERS = Float64Array.from({ length: 256 }, (_, v) => 2 ** -v);
+
 /** A sketch being built or merged in memory: a dense register array. */
 export class Hll {
   readonly registers = new Uint8Array(HLL_REGISTERS);
@@ -58,17 +61,21 @@ export class Hll {
     return this;
   }
 
-  /** Merges a stored sketch (dense or sparse bytes). */
+  /** Merges a stored sketch (dense or sparse bytes). Hot on every metrics read: keep it a tight loop. */
   merge(stored: Uint8Array | null | undefined): this {
     if (!stored || stored.length === 0) return this;
+    const registers = this.registers;
     if (stored.length === HLL_REGISTERS) {
-      for (let i = 0; i < HLL_REGISTERS; i++) if (stored[i]! > this.registers[i]!) this.registers[i] = stored[i]!;
+      for (let i = 0; i < HLL_REGISTERS; i++) {
+        const value = stored[i]!;
+        if (value > registers[i]!) registers[i] = value;
+      }
       return this;
     }
     for (let i = 0; i + 2 < stored.length; i += 3) {
       const register = (stored[i]! << 8) | stored[i + 1]!;
       const value = stored[i + 2]!;
-      if (value > this.registers[register]!) this.registers[register] = value;
+      if (value > registers[register]!) registers[register] = value;
     }
     return this;
   }
@@ -76,9 +83,10 @@ export class Hll {
   estimate(): number {
     let sum = 0;
     let zeros = 0;
+    const registers = this.registers;
     for (let i = 0; i < HLL_REGISTERS; i++) {
-      const value = this.registers[i]!;
-      sum += 2 ** -value;
+      const value = registers[i]!;
+      sum += INVERSE_POWERS[value]!;
       if (value === 0) zeros++;
     }
     const m = HLL_REGISTERS;

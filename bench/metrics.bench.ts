@@ -1,0 +1,152 @@
+/**
+ * Read cost: the war room's `metrics` query for a campaign day (totals, by source and channel, hourly
+ * series, top products, funnel) at 1M and then 10M orders, against a plain SQL aggregate over the
+ * raw orders answering the same totals, measured side by side in one run.
+ * Target: metrics p50 ≤ 20 ms at 10M orders and ≤ 1.5× growth from 1M to 10M.
+ * Run: npm run bench:metrics [-- --small 1000000 --large 10000000 --samples 40]
+ *
+ * Orders and rollups are generated in SQL (ingesting 10M orders through the API would take hours
+ * here); rollups are aggregated from those orders at minute, hour and day granularity, with dense
+ * 4 KB sketches on hour and day rows, as ingestion leaves them.
+ */
+import pino from 'pino';
+import postgres from 'postgres';
+import { buildApp } from '../server/src/app.js';
+import { openDatabase } from '../server/src/db/client.js';
+import { findPostgresBin, startPostgres } from '../server/test/postgres-server.js';
+import { arg, median, percentile, report } from './bench-util.js';
+
+const SMALL = Number(arg('small', '1000000'));
+const LARGE = Number(arg('large', '10000000'));
+const SAMPLES = Number(arg('samples', '40'));
+const DAY_START = '2026-11-10T16:00:00Z'; // 11.11 00:00 Asia/Shanghai
+const DAY_END = '2026-11-11T16:00:00Z';
+const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
+
+const METRICS = `query ($scope: MetricScope!, $from: DateTime!, $to: DateTime!) {
+  metrics(scope: $scope, from: $from, to: $to) {
+    gmv netGmv orders buyers visitors pageViews conversionRate averageOrderValue refundRate addToCartRate
+    bySource { source gmv orders buyers conversionRate } byChannel { channel gmv orders }
+    series(interval: HOUR) { at gmv orders } topProducts(limit: 10) { gmv unitsSold sku { id } } funnel { steps { name count } }
+  }
+}`;
+
+const bin = findPostgresBin();
+if (!bin) throw new Error('PostgreSQL binaries (initdb) are needed for this benchmark');
+const pg = await startPostgres(bin);
+try {
+  const admin = postgres(pg.url(), { max: 1, onnotice: () => {} });
+  await admin.unsafe('create database bench');
+  const url = pg.url('bench');
+  const database = await openDatabase({ kind: 'postgres', url });
+  await database.migrate();
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  const app = buildApp({ database, env: { NODE_ENV: (process.env.BENCH_DEV ? 'development' : 'production') }, logger: pino({ level: 'silent' }), now: () => new Date('2026-11-12T00:00:00Z') });
+  const port = await app.start(0, '127.0.0.1');
+
+  const shops = await sql<{ id: string }[]>`insert into shops (name, platform) select 'shop ' || i, (array['TMALL','JD','DOUYIN','PINDUODUO'])[i]::channel from generate_series(1, 4) i returning id`;
+  const shopIds = shops.map((s) => s.id);
+  await sql`insert into products (shop_id, name, category, role) select (${shopIds}::uuid[])[1 + i % 4], 'p' || i, '家居', 'PROFIT' from generate_series(0, 199) i`;
+  await sql`insert into skus (product_id, shop_id, code, price_fen, cost_fen, stock) select id, shop_id, 'S' || row_number() over (), 9900, 5000, 1000 from products`;
+  const [campaign] = await sql<{ id: string }[]>`insert into campaigns (name, starts_at, ends_at, gmv_target_fen, shop_ids) values ('双11', '2026-11-01T16:00:00Z', ${DAY_END}, 100000000000, ${shopIds}::uuid[]) returning id`;
+
+  async function addOrders(from: number, to: number) {
+    // 30 days of orders; 11.11 gets a fifth of them, as Double 11 does.
+    for (let start = from; start < to; start += 1_000_000) {
+      const end = Math.min(to, start + 1_000_000);
+      await sql.unsafe(`
+        insert into orders (shop_id, external_id, channel, source, campaign_id, status, amount_fen, placed_at, paid_at, refunded_fen)
+        select s.id, 'O' || i, s.platform, (enum_range(null::traffic_source))[1 + (i % 7)],
+          case when t >= '2026-11-01T16:00:00Z' then '${campaign!.id}'::uuid end,
+          'PAID', 1000 + (i * 7919) % 90000, t - interval '2 minutes', t, case when i % 33 = 0 then 1000 else 0 end
+        from generate_series(${start}::bigint, ${end - 1}::bigint) i
+        cross join lateral (select case when i % 5 = 0
+          then timestamptz '${DAY_START}' + ((i * 2654435761) % 86400000) * interval '1 millisecond'
+          else timestamptz '2026-10-12T16:00:00Z' + ((i * 2654435761) % 2592000000) * interval '1 millisecond' end as t) tt
+        join shops s on s.id = (array['${shopIds.join("','")}']::uuid[])[1 + i % 4]`);
+    }
+  }
+
+  async function rebuildRollups() {
+    await sql`truncate metric_rollups, sku_rollups`;
+    for (const [granularity, bucket] of [
+      ['MINUTE', "date_trunc('minute', paid_at)"],
+      ['HOUR', "date_trunc('hour', paid_at)"],
+      ['DAY', "date_trunc('day', paid_at at time zone 'Asia/Shanghai') at time zone 'Asia/Shanghai'"],
+    ] as const) {
+      // Hour and day sketches are dense (4,096 bytes) once traffic is real; minute ones stay sparse.
+      // Register values stay below 16, as real sketches' do (a value of v means a run of v-1 zero bits).
+      const sketch =
+        granularity === 'MINUTE'
+          ? "decode('000a05' || '01ff03' || lpad(to_hex((random() * 4095)::int), 4, '0') || '07', 'hex')"
+          : "decode(repeat(regexp_replace(substr(md5(random()::text), 1, 16), '(.)', '0\\1', 'g'), 256), 'hex')";
+      await sql.unsafe(`
+        insert into metric_rollups (granularity, bucket, shop_id, channel, source, campaign_id, visits, page_views, add_to_carts,
+          orders_placed, orders_paid, gmv_fen, refunded_orders, refunded_fen, units_sold, visitors, carters, buyers)
+        select '${granularity}'::granularity, b, shop_id, channel, source, campaign_id, n * 30, n * 50, n * 4, n, n, gmv, r, rf, n, ${sketch}, ${sketch}, ${sketch}
+        from (select ${bucket} as b, shop_id, channel, source, campaign_id, count(*) n, sum(amount_fen) gmv,
+                count(*) filter (where refunded_fen > 0) r, sum(refunded_fen) rf
+              from orders group by 1, 2, 3, 4, 5) x`);
+      await sql.unsafe(`
+        insert into sku_rollups (granularity, bucket, shop_id, channel, source, campaign_id, sku_id, orders_paid, units_sold, gmv_fen)
+        select '${granularity}'::granularity, b, o.shop_id, channel, source, campaign_id, k.id, count(*), count(*), sum(amount_fen)
+        from (select ${bucket} as b, *, abs(hashtext(external_id)) % 50 as slot from orders) o
+        join lateral (select id from skus where skus.shop_id = o.shop_id order by id offset o.slot limit 1) k on true
+        group by 1, 2, 3, 4, 5, 6, 7`);
+    }
+    await sql`analyze`;
+  }
+
+  const baselineSql = () => sql`
+    select sum(amount_fen) gmv, count(*) orders, count(distinct customer_id) buyers, sum(refunded_fen) refunded,
+      count(*) filter (where refunded_fen > 0) refunded_orders
+    from orders where campaign_id = ${campaign!.id} and paid_at >= ${DAY_START} and paid_at < ${DAY_END}
+    union all
+    select sum(amount_fen), count(*), 0, 0, 0 from orders where campaign_id = ${campaign!.id} and paid_at >= ${DAY_START} and paid_at < ${DAY_END} group by source
+    union all
+    select sum(amount_fen), count(*), 0, 0, 0 from orders where campaign_id = ${campaign!.id} and paid_at >= ${DAY_START} and paid_at < ${DAY_END} group by date_trunc('hour', paid_at)`;
+
+  async function measure(label: string) {
+    const metrics: number[] = [];
+    const baseline: number[] = [];
+    const body = JSON.stringify({ query: METRICS, variables: { scope: { campaignId: gid('Campaign', campaign!.id) }, from: DAY_START, to: DAY_END } });
+    for (let i = 0; i < SAMPLES; i++) {
+      let t = performance.now();
+      const response = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const json = (await response.json()) as { data?: unknown; errors?: unknown };
+      if (!json.data) throw new Error(JSON.stringify(json.errors));
+      metrics.push(performance.now() - t);
+      t = performance.now();
+      await baselineSql();
+      baseline.push(performance.now() - t);
+    }
+    const [count] = await sql<{ n: number; r: number }[]>`select (select count(*) from orders)::int n, (select count(*) from metric_rollups)::int r`;
+    console.log(`${label}: ${count!.n} orders, ${count!.r} rollup rows; metrics p50 ${median(metrics).toFixed(1)} ms (p95 ${percentile(metrics, 95).toFixed(1)}), plain SQL p50 ${median(baseline).toFixed(1)} ms`);
+    return { metrics: median(metrics), metricsP95: percentile(metrics, 95), baseline: median(baseline) };
+  }
+
+  console.log(`generating ${SMALL} orders…`);
+  await addOrders(0, SMALL);
+  await rebuildRollups();
+  const small = await measure('small');
+  console.log(`growing to ${LARGE} orders…`);
+  await addOrders(SMALL, LARGE);
+  await rebuildRollups();
+  const large = await measure('large');
+
+  report('metrics for a campaign day', [
+    [`metrics p50 at ${SMALL} orders (ms)`, small.metrics.toFixed(1)],
+    [`metrics p50 at ${LARGE} orders (ms)`, `${large.metrics.toFixed(1)} (p95 ${large.metricsP95.toFixed(1)}; target ≤ 20)`],
+    ['metrics growth large / small', `${(large.metrics / small.metrics).toFixed(2)}× (target ≤ 1.5×)`],
+    [`plain SQL over orders p50 at ${SMALL} (ms)`, small.baseline.toFixed(1)],
+    [`plain SQL over orders p50 at ${LARGE} (ms)`, large.baseline.toFixed(1)],
+    ['plain SQL growth large / small', `${(large.baseline / small.baseline).toFixed(2)}×`],
+    [`plain SQL / metrics at ${LARGE}`, `${(large.baseline / large.metrics).toFixed(1)}×`],
+  ]);
+  await app.stop();
+  await sql.end();
+  await database.close();
+  await admin.end();
+} finally {
+  pg.stop();
+}
