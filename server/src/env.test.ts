@@ -3,7 +3,14 @@ import { parseEnv } from './env.js';
 
 describe('configuration from the environment', () => {
   it('defaults to the embedded database in ./data on port 4000', () => {
-    expect(parseEnv({})).toEqual({ PORT: 4000, DATA_DIR: './data', LOG_LEVEL: 'info', NODE_ENV: 'development' });
+    expect(parseEnv({})).toEqual({ PORT: 4000, DATA_DIR: './data', LOG_LEVEL: 'info', NODE_ENV: 'development', SIMULATOR_RATE: 5 });
+  });
+
+  it('runs the demo simulator at 5 events/s unless SIMULATOR_RATE says otherwise (0 turns it off)', () => {
+    expect(parseEnv({ SIMULATOR_RATE: '0' }).SIMULATOR_RATE).toBe(0);
+    expect(parseEnv({ SIMULATOR_RATE: '2.5' }).SIMULATOR_RATE).toBe(2.5);
+    expect(() => parseEnv({ SIMULATOR_RATE: '-1' })).toThrow(/SIMULATOR_RATE="-1"/);
+    expect(() => parseEnv({ SIMULATOR_RATE: 'fast' })).toThrow(/SIMULATOR_RATE="fast"/);
   });
 
   it('treats empty variables as unset, as docker-compose exports them', () => {

@@ -14,6 +14,11 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /**
+   * Events per second the in-process simulator sends through ingestion when the demo runs
+   * (`npm start`), on average over the day curve; 0 turns it off, as does --no-simulate.
+   */
+  SIMULATOR_RATE: z.coerce.number().min(0).max(10_000).default(5),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -1,19 +1,47 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { availableBackends } from '../test/backends.js';
-import { gqlAt, startServerProcess } from '../test/server-process.js';
+import { gqlAt, startServerProcess, type ServerProcess } from '../test/server-process.js';
+import { openDatabase, type DatabaseKind } from './db/client.js';
+import { rows } from './db/rows.js';
+import { demoConsistency } from './demo/demo.consistency.js';
 
 const DEMO_QUERY = `{
   campaigns(first: 5) { edges { node { name status gmvTarget milestones { name riskLevel } } } }
   shops { totalCount }
   orders { totalCount }
+  paid: orders(filter: { statuses: [PAID] }) { totalCount }
   products { totalCount }
 }`;
+const PAID_ORDERS = '{ orders(filter: { statuses: [PAID] }) { totalCount } }';
 
-/** What `npm start` promises a newcomer, on each backend: a demo that loads once and survives restarts. */
+async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 150_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Opens the database a stopped server left behind, as the next start would. */
+async function consistencyOf(kind: DatabaseKind, env: Record<string, string>) {
+  const database = await openDatabase(kind === 'pglite' ? { kind, dataDir: env.DATA_DIR! } : { kind, url: env.DATABASE_URL! });
+  try {
+    const [span] = await rows<{ days: number }>(
+      database.db,
+      sql`select count(distinct (placed_at at time zone 'Asia/Shanghai')::date)::int as days from orders`,
+    );
+    return { ...(await demoConsistency(database.db)), days: span!.days };
+  } finally {
+    await database.close();
+  }
+}
+
+/** What `npm start` promises a newcomer, on each backend: a demo that loads once, comes alive and survives restarts. */
 for (const kind of availableBackends()) {
   describe(`npm start [${kind}]`, () => {
     const cleanups: (() => Promise<void> | void)[] = [];
@@ -38,10 +66,17 @@ for (const kind of availableBackends()) {
       return { DATABASE_URL: adminUrl.replace(/\/[^/]*$/, `/${name}`) };
     }
 
-    it('serves the demo Double 11 campaign, keeps the data across a restart and does not load it twice', async () => {
+    async function start(env: Record<string, string>): Promise<ServerProcess> {
+      const server = await startServerProcess(env);
+      cleanups.push(() => void server.child.kill('SIGKILL'));
+      return server;
+    }
+
+    it('serves the demo Double 11 campaign, ingests its history once, keeps it across restarts and comes alive', async () => {
       const env = await backendEnv();
-      const first = await startServerProcess(env);
-      cleanups.push(() => void first.child.kill('SIGKILL'));
+      // The simulator would keep adding orders; the restart comparison needs a still database.
+      const first = await start({ ...env, SIMULATOR_RATE: '0' });
+      await waitFor('the demo history', () => first.output().includes('demo history loaded'));
       const before = await gqlAt(first.url, DEMO_QUERY);
       expect(before.errors).toBeUndefined();
       const campaigns = before.data.campaigns.edges.map((e: { node: unknown }) => e.node);
@@ -53,18 +88,37 @@ for (const kind of availableBackends()) {
       expect(before.data.orders.totalCount).toBeGreaterThan(1000);
       expect(await first.stop()).toBe(0);
 
-      const second = await startServerProcess(env);
-      cleanups.push(() => void second.child.kill('SIGKILL'));
+      // Metrics over the past days agree with the orders a user can list, to the fen.
+      const history = await consistencyOf(kind, env);
+      expect(history.days).toBeGreaterThanOrEqual(29);
+      expect(history.rollupGmvFen).toBeGreaterThan(0);
+      expect(history.rollupGmvFen).toBe(history.paidOrdersGmvFen);
+      expect(history.rollupOrdersPaid).toBe(history.paidOrders);
+      expect([history.spendMismatches, history.ordersWithoutEvents]).toEqual([0, 0]);
+
+      const second = await start({ ...env, SIMULATOR_RATE: '0' });
       const after = await gqlAt(second.url, DEMO_QUERY);
       expect(after.data).toEqual(before.data);
       expect(second.output()).toContain('demo not loaded');
+      expect(second.output()).not.toContain('demo history loaded');
       expect(await second.stop()).toBe(0);
-    }, 240_000);
+
+      // With the simulator on, orders keep arriving through ingestion, and still add up.
+      const live = await start({ ...env, SIMULATOR_RATE: '300' });
+      await waitFor('simulated payments', async () => (await gqlAt(live.url, PAID_ORDERS)).data.orders.totalCount > before.data.paid.totalCount + 20, 60_000);
+      expect(await live.stop()).toBe(0);
+      expect(live.output()).toContain('simulator: sending about 300 events/s');
+      const alive = await consistencyOf(kind, env);
+      expect(alive.paidOrders).toBeGreaterThan(history.paidOrders);
+      expect(alive.rollupGmvFen).toBe(alive.paidOrdersGmvFen);
+      expect(alive.spendMismatches).toBe(0);
+    }, 300_000);
   });
 }
 
 describe('start-up configuration', () => {
   it('refuses to start with a bad setting and names it', async () => {
     await expect(startServerProcess({ LOG_LEVEL: 'chatty' })).rejects.toThrow(/LOG_LEVEL="chatty"/);
+    await expect(startServerProcess({ SIMULATOR_RATE: 'lots' })).rejects.toThrow(/SIMULATOR_RATE="lots"/);
   });
 });

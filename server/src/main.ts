@@ -1,31 +1,55 @@
 import { buildApp } from './app.js';
 import { openDatabase } from './db/client.js';
-import { loadDemoIfEmpty } from './demo/demo.seed.js';
+import { startDemo } from './demo/demo.seed.js';
 import { EnvError, parseEnv } from './env.js';
 import { createLogger } from './logger.js';
+import { startDemoTraffic, type DemoTraffic } from './simulator/demo-traffic.js';
 
-// Boot only: env → db → migrate → demo → serve. Everything else lives in buildApp().
+const DEMO_MESSAGES = {
+  created: 'demo data loaded; its 30-day history follows in the background',
+  incomplete: 'demo history was interrupted; resending it in the background',
+  complete: 'database already has data; demo not loaded',
+  other: 'database already has data; demo not loaded (and no simulated traffic: it is not the demo)',
+} as const;
+
+// Boot only: env → db → migrate → demo → serve → demo history and traffic. Everything else lives in buildApp().
 async function main() {
   const env = parseEnv();
   const logger = createLogger(env);
+  const demo = process.argv.includes('--demo');
   const database = await openDatabase(
     env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL } : { kind: 'pglite', dataDir: env.DATA_DIR },
   );
   logger.info({ backend: database.kind, dataDir: env.DATABASE_URL ? undefined : env.DATA_DIR }, 'database opened');
   await database.migrate();
-  if (process.argv.includes('--demo')) {
-    const loaded = await loadDemoIfEmpty(database.db, logger);
-    logger.info(loaded ? 'demo data loaded' : 'database already has data; demo not loaded');
-  }
+  const demoStart = demo ? await startDemo(database.db, logger) : null;
+  if (demoStart) logger.info(DEMO_MESSAGES[demoStart.state]);
+  // Simulated traffic only ever goes into the demo's own shops, never into a database with real data.
+  const simulate = demoStart !== null && demoStart.state !== 'other' && !process.argv.includes('--no-simulate') && env.SIMULATOR_RATE > 0;
   const app = buildApp({ database, env, logger });
   const port = await app.start(env.PORT);
   logger.info(`PeakOps listening on http://localhost:${port}/graphql`);
 
+  // A month of history takes seconds to ingest, so it runs after the server listens; the live
+  // traffic starts once it is in, so it sees the history's best sellers and buyers.
+  const stopHistory = new AbortController();
+  let traffic: DemoTraffic | undefined;
   let stopping = false;
+  const background = (async () => {
+    await demoStart?.finish?.({ signal: stopHistory.signal });
+    if (simulate && !stopping) traffic = await startDemoTraffic({ db: database.db, logger, rate: env.SIMULATOR_RATE });
+  })().catch((error: unknown) => {
+    if (!stopHistory.signal.aborted) logger.error({ err: error }, 'demo history or traffic failed');
+  });
+
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // Everything that writes stops before the database closes; a history cut short resumes next start.
+    stopHistory.abort();
+    await background;
+    await traffic?.stop();
     await app.stop();
     await database.close();
     process.exit(0);

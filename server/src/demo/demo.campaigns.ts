@@ -1,13 +1,20 @@
-import { randomUUID } from 'node:crypto';
 import { addDays, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
 import type { campaignMilestones, campaigns } from '../modules/campaign/campaign.table.js';
-import type { CampaignWindow } from './demo.history.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 const YUAN = 100;
 
 type CampaignInsert = typeof campaigns.$inferInsert;
+
+/** What the traffic needs to know of a campaign: who takes part, when, and its 满减 theme. */
+export interface CampaignWindow {
+  id: string;
+  startsAt: Date;
+  endsAt: Date;
+  shopIds: readonly string[];
+  theme: string;
+}
 type MilestoneInsert = typeof campaignMilestones.$inferInsert;
 
 export interface DemoCampaigns {
@@ -24,13 +31,13 @@ export interface DemoCampaigns {
  * Campaign windows are placed relative to `now`, so a demo started on any date has one campaign
  * live in the war room, one finished for the 复盘 and one coming up to plan for.
  */
-export function buildCampaigns(shopIds: string[], now: Date): DemoCampaigns {
+export function buildCampaigns(shopIds: string[], now: Date, newId: () => string): DemoCampaigns {
   const today = shanghaiDate(now);
   const year = Number(today.slice(0, 4));
   const campaign = (name: string, theme: string, startsAt: Date, endsAt: Date, targetYuan: number) => {
     const createdAt = new Date(Math.min(now.getTime(), startsAt.getTime() - 40 * DAY_MS));
     return {
-      id: randomUUID(),
+      id: newId(),
       name,
       theme,
       startsAt,
@@ -71,13 +78,13 @@ export function buildCampaigns(shopIds: string[], now: Date): DemoCampaigns {
     2_000_000,
   );
 
-  const milestones = liveMilestones(live.id, live.startsAt, live.endsAt, now);
+  const milestones = liveMilestones(live.id, live.startsAt, live.endsAt, now, newId);
   const unplannedRisk = milestones.find((m) => m.riskLevel === 'HIGH' && !m.responsePlan);
   if (!unplannedRisk) throw new Error('demo needs a HIGH risk without a response plan');
   return { rows: [live, ended, upcoming], milestones, windows: [live, ended, upcoming], live, unplannedRisk };
 }
 
-function liveMilestones(campaignId: string, start: Date, end: Date, now: Date): (MilestoneInsert & { id: string })[] {
+function liveMilestones(campaignId: string, start: Date, end: Date, now: Date, newId: () => string): (MilestoneInsert & { id: string })[] {
   const at = (base: Date, hours: number) => new Date(base.getTime() + hours * HOUR_MS);
   const nowMs = now.getTime();
   const plans: Omit<MilestoneInsert, 'campaignId'>[] = [
@@ -153,5 +160,5 @@ function liveMilestones(campaignId: string, start: Date, end: Date, now: Date): 
       riskLevel: 'NONE',
     },
   ];
-  return plans.map((m) => ({ ...m, id: randomUUID(), campaignId }));
+  return plans.map((m) => ({ ...m, id: newId(), campaignId }));
 }

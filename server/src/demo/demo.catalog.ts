@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Channel } from '../db/enums.js';
 import {
   DEFAULT_LOW_STOCK_THRESHOLD,
@@ -154,7 +153,7 @@ export interface Catalog {
   demoSkus: DemoSku[];
 }
 
-export function buildCatalog(shopList: readonly DemoShop[], random: Random, now: Date): Catalog {
+export function buildCatalog(shopList: readonly DemoShop[], random: Random, now: Date, newId: () => string): Catalog {
   const catalog: Catalog = { products: [], skus: [], demoSkus: [] };
   for (const shop of shopList) {
     // Same merchant, so the shops overlap in assortment, but each lists its own subset and order.
@@ -169,7 +168,7 @@ export function buildCatalog(shopList: readonly DemoShop[], random: Random, now:
       const isNew = rank === 3 || rank === 9;
       const listedAt = new Date(now.getTime() - (isNew ? random.between(3, 6) : random.between(45, 420)) * DAY_MS);
       const onSale = !(template.role === 'IMAGE' && random.chance(0.12));
-      const productId = randomUUID();
+      const productId = newId();
       catalog.products.push({
         id: productId,
         shopId: shop.id,
@@ -187,7 +186,7 @@ export function buildCatalog(shopList: readonly DemoShop[], random: Random, now:
         // Most SKUs are well stocked; about one in twenty sits at or under the 库存≤50 line.
         const stock = random.chance(0.05) ? random.int(0, DEFAULT_LOW_STOCK_THRESHOLD) : random.int(80, 2000);
         const sku: DemoSku = {
-          id: randomUUID(),
+          id: newId(),
           shopId: shop.id,
           code: `${shop.orderPrefix}-${String(TEMPLATES.indexOf(template) + 1).padStart(3, '0')}-${variant + 1}`,
           label: `${template.name}（${spec}）`,
@@ -226,6 +225,7 @@ export function buildCatalog(shopList: readonly DemoShop[], random: Random, now:
   return catalog;
 }
 
-export function shopRows(shopList: readonly DemoShop[]): (typeof shops.$inferInsert)[] {
-  return shopList.map((s) => ({ id: s.id, name: s.name, platform: s.platform, platformShopId: s.platformShopId }));
+/** The shops were opened in PeakOps when the demo was loaded: their creation time is the demo's clock. */
+export function shopRows(shopList: readonly DemoShop[], now: Date): (typeof shops.$inferInsert)[] {
+  return shopList.map((s) => ({ id: s.id, name: s.name, platform: s.platform, platformShopId: s.platformShopId, createdAt: now, updatedAt: now }));
 }

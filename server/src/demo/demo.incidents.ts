@@ -1,11 +1,13 @@
 /**
  * Incidents written into the history so that reports, ROI and alerts have something real to find.
- * Order generation and the reports both read this one list, and alerts quote the reports' figures,
- * so an anomaly note, an alert and the orders behind them always describe the same day.
+ * The traffic generator and the reports both read this one list, and alerts quote the reports'
+ * figures, so an anomaly note, an alert and the orders behind them always describe the same day.
  */
 export const INCIDENTS = {
-  conversionDrop: { platform: 'JD', daysAgo: 6, source: 'SEARCH', orderFactor: 0.7, conversionRate: 0.011 },
-  refundSpike: { platform: 'PINDUODUO', daysAgo: 4, fullRefundRate: 0.12 },
+  /** 主图改版 on JD: search visitors who carted ordered far less that day. */
+  conversionDrop: { platform: 'JD', daysAgo: 6, source: 'SEARCH', conversionFactor: 0.35 },
+  /** A bad batch on Pinduoduo: orders paid that day came back, mostly as 质量问题. */
+  refundSpike: { platform: 'PINDUODUO', daysAgo: 4, refundRate: 0.18, reason: '质量问题' },
   roiBelowOne: [
     { platform: 'DOUYIN', daysAgo: 5, source: 'SOCIAL', roi: 0.82 },
     { platform: 'PINDUODUO', daysAgo: 12, source: 'PAID', roi: 0.91 },

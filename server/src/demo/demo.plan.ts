@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { addDays, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
 import type { operationPlans, planTasks, TaskStatus } from '../modules/plan/plan.table.js';
 
@@ -54,7 +53,7 @@ const TASKS: readonly TaskSpec[] = [
  * The operations plan for the quarter containing `now` (2026年Q4 for a November 2026 demo), with
  * tasks placed around today so each status is one a weekly review would plausibly report.
  */
-export function buildPlan(shopIds: string[], now: Date): { plan: PlanInsert; tasks: TaskInsert[] } {
+export function buildPlan(shopIds: string[], now: Date, newId: () => string): { plan: PlanInsert; tasks: TaskInsert[] } {
   const today = shanghaiDate(now);
   const year = Number(today.slice(0, 4));
   const quarter = Math.floor((Number(today.slice(5, 7)) - 1) / 3);
@@ -62,7 +61,7 @@ export function buildPlan(shopIds: string[], now: Date): { plan: PlanInsert; tas
   const nextQuarter = quarter === 3 ? `${year + 1}-01-01` : `${year}-${String(quarter * 3 + 4).padStart(2, '0')}-01`;
   const createdAt = new Date(Math.min(now.getTime(), startOfShanghaiDay(periodStart).getTime() - 7 * 24 * 3600 * 1000));
   const plan: PlanInsert = {
-    id: randomUUID(),
+    id: newId(),
     name: `${year}年Q${quarter + 1}运营计划`,
     periodStart,
     periodEnd: addDays(nextQuarter, -1),

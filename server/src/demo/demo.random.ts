@@ -83,3 +83,16 @@ export class WeightedTable<T> {
     return this.values[lo]!;
   }
 }
+
+/**
+ * A version-4-shaped UUID drawn from a seeded stream. The demo's ids are as reproducible as its
+ * figures, so a history interrupted by a crash can be regenerated and resent with the very same
+ * shop, SKU and campaign ids, and ingestion recognises what it already has.
+ */
+export function seededUuid(random: Random): string {
+  const hex = Array.from({ length: 32 }, () => Math.floor(random.next() * 16).toString(16));
+  hex[12] = '4';
+  hex[16] = '89ab'[Math.floor(random.next() * 4)]!;
+  const s = hex.join('');
+  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+}

@@ -3,29 +3,12 @@ import { addDays, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
 import type { marketingSpend } from '../modules/marketing/marketing.table.js';
 import type { dailyReports } from '../modules/report/report.table.js';
 import type { DemoShop } from './demo.catalog.js';
-import { HISTORY_DAYS, type DemoOrder } from './demo.history.js';
+import { factKey, type DayFacts } from './demo.facts.js';
+import { HISTORY_DAYS } from './demo.history.js';
 import { INCIDENTS } from './demo.incidents.js';
 import type { Random } from './demo.random.js';
 
 const HOUR_MS = 60 * 60 * 1000;
-
-/** Typical conversion by source (2–4 %): 直接访问 and 活动会场 visitors arrive ready to buy, 内容 visitors browse. */
-const CONVERSION: Record<TrafficSource, number> = {
-  SEARCH: 0.028,
-  RECOMMENDATION: 0.022,
-  CAMPAIGN: 0.036,
-  PAID: 0.025,
-  SOCIAL: 0.021,
-  DIRECT: 0.038,
-  OTHER: 0.022,
-};
-
-interface DayTotals {
-  orders: number;
-  gmvFen: number;
-  refundedOrders: number;
-  buyers: Set<string>;
-}
 
 /** What the alerts need to quote the incidents with the same figures the reports show. */
 export interface IncidentFacts {
@@ -41,36 +24,20 @@ export interface Reports {
   facts: IncidentFacts;
 }
 
-/**
- * Paid orders grouped by shop, Asia/Shanghai day of payment and source. An order's refund counts
- * against the day it was paid (cohort), so a day's refund rate stays within [0, 1].
- */
-function totalsByDay(orders: readonly DemoOrder[]): Map<string, DayTotals> {
-  const totals = new Map<string, DayTotals>();
-  for (const o of orders) {
-    if (!o.paidAt) continue;
-    const key = `${o.shopId}|${shanghaiDate(o.paidAt)}|${o.source}`;
-    let t = totals.get(key);
-    if (!t) totals.set(key, (t = { orders: 0, gmvFen: 0, refundedOrders: 0, buyers: new Set() }));
-    t.orders += 1;
-    t.gmvFen += o.amountFen;
-    if (o.refundedFen > 0) t.refundedOrders += 1;
-    t.buyers.add(o.customerId);
-  }
-  return totals;
-}
-
 const pct = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
 
+/**
+ * Daily reports, marketing spend and the incidents' figures, all from what ingestion recorded for
+ * the history (`facts`), so a report's GMV is the paid orders' GMV and its visitors the metrics'.
+ */
 export function buildReports(
   shops: readonly DemoShop[],
-  orders: readonly DemoOrder[],
+  facts: ReadonlyMap<string, DayFacts>,
   now: Date,
   random: Random,
 ): Reports {
   const today = shanghaiDate(now);
-  const totals = totalsByDay(orders);
-  const get = (shopId: string, date: string, source: TrafficSource) => totals.get(`${shopId}|${date}|${source}`);
+  const get = (shopId: string, date: string, source: TrafficSource) => facts.get(factKey(shopId, date, source));
   const shopOf = (platform: string) => shops.find((s) => s.platform === platform)!;
   // The report is written at 09:00 the next morning; an anomaly in it opens a rectification report due 48 h later.
   const writtenAt = (date: string) => new Date(startOfShanghaiDay(addDays(date, 1)).getTime() + 9 * HOUR_MS);
@@ -94,15 +61,13 @@ export function buildReports(
     for (const shop of shops) {
       for (const source of TRAFFIC_SOURCES) {
         const t = get(shop.id, date, source);
-        const buyers = t?.buyers.size ?? 0;
-        const isDrop = shop.id === dropShop.id && date === dropDate && source === drop.source;
-        const usual = Math.min(0.04, Math.max(0.02, CONVERSION[source] * random.between(0.88, 1.12)));
-        const rate = isDrop ? drop.conversionRate : usual;
+        const buyers = t?.buyers ?? 0;
         reports.push({
           shopId: shop.id,
           date,
           source,
-          visitors: buyers > 0 ? Math.round(buyers / rate) : random.int(30, 120),
+          // The visitor count is an estimate; a report never shows fewer visitors than buyers.
+          visitors: Math.max(t?.visitors ?? 0, buyers),
           buyers,
           orders: t?.orders ?? 0,
           refundedOrders: t?.refundedOrders ?? 0,
@@ -125,7 +90,7 @@ export function buildReports(
   const usual = before.reduce((s, r) => s + r.buyers, 0) / Math.max(1, before.reduce((s, r) => s + r.visitors, 0));
   flag(
     dropRow,
-    `搜索转化率 ${pct(dropRow.buyers / dropRow.visitors)}，较前 7 日均值 ${pct(usual)} 骤降；主图改版后点击转化下滑`,
+    `搜索转化率 ${pct(dropRow.buyers / Math.max(1, dropRow.visitors))}，较前 7 日均值 ${pct(usual)} 骤降；主图改版后点击转化下滑`,
     '恢复原主图并开 A/B 测试，详情页首屏加入满减信息；48 小时内提交整改报告',
   );
 
@@ -136,7 +101,7 @@ export function buildReports(
   flag(
     spikeRow,
     `全店退款率 ${pct(spikeRefunded / Math.max(1, spikeOrders))}（${spikeRefunded}/${spikeOrders}），` +
-      '远高于约 4% 的常态，退款原因集中为质量问题',
+      '远高于约 3% 的常态，退款原因集中为质量问题',
     '问题批次下架送检，联系工厂返工；对已购客户主动联系并补偿，客服统一话术',
   );
 

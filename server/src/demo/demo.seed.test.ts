@@ -1,28 +1,23 @@
-import { and, count, eq, gt, is, isNull, lte, sql } from 'drizzle-orm';
+import { and, count, eq, gt, is, lte, sql } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
 import { pino } from 'pino';
 import { expect, it } from 'vitest';
 import { describeEachBackend } from '../../test/backends.js';
+import { LOCAL_OPERATOR } from '../auth/viewer.js';
 import type { Db } from '../db/client.js';
+import { rows } from '../db/rows.js';
 import * as tables from '../db/tables.js';
-import {
-  campaignMilestones,
-  campaigns,
-  customers,
-  dailyReports,
-  orderItems,
-  orders,
-  planTasks,
-  products,
-  shops,
-  skus,
-} from '../db/tables.js';
-import { buildDemo, loadDemoIfEmpty } from './demo.seed.js';
+import { alerts, campaignMilestones, campaigns, customers, dailyReports, orderItems, orders, planTasks, products, shops, skus } from '../db/tables.js';
+import { ingestEvents } from '../modules/event/event.service.js';
+import { demoConsistency } from './demo.consistency.js';
+import { buildDemo, loadDemoIfEmpty, startDemo } from './demo.seed.js';
 
 const silent = pino({ level: 'silent' });
 /** Noon in Shanghai on 11.11 itself: the war room's busiest day. */
 const NOW = new Date('2026-11-11T04:00:00Z');
 const shanghaiDay = (column: unknown) => sql`(${column} at time zone 'Asia/Shanghai')::date`;
+/** A quarter of the month's volume keeps the test quick; the rules do not depend on volume. */
+const SCALE = 0.25;
 
 async function rowCounts(db: Db): Promise<Record<string, number>> {
   const result: Record<string, number> = {};
@@ -36,30 +31,22 @@ async function rowCounts(db: Db): Promise<Record<string, number>> {
 
 describeEachBackend('demo data', (backend) => {
   // One load per test costs seconds, so the content and its arithmetic are checked in one test.
-  it('an empty database gets four shops, a live 双11 campaign and a month of orders that add up', async () => {
+  it('an empty database gets four shops, a live 双11 campaign and a month of ingested orders that add up', async () => {
     const { db } = backend();
-    expect(await loadDemoIfEmpty(db, silent, NOW)).toBe(true);
+    expect(await loadDemoIfEmpty(db, silent, NOW, { scale: SCALE })).toBe(true);
 
     const platforms = await db.selectDistinct({ platform: shops.platform }).from(shops);
     expect(platforms.length).toBeGreaterThanOrEqual(4);
-
     const [skuCount] = await db.select({ n: count() }).from(skus);
     expect(skuCount!.n).toBeGreaterThanOrEqual(180);
     expect(skuCount!.n).toBeLessThanOrEqual(220);
-    const roles = await db
-      .selectDistinct({ role: products.role })
-      .from(skus)
-      .innerJoin(products, eq(products.id, skus.productId));
+    const roles = await db.selectDistinct({ role: products.role }).from(skus).innerJoin(products, eq(products.id, skus.productId));
     expect(roles.map((r) => r.role).sort()).toEqual(['IMAGE', 'PROFIT', 'TRAFFIC']);
 
-    const live = await db
-      .select()
-      .from(campaigns)
-      .where(and(lte(campaigns.startsAt, NOW), gt(campaigns.endsAt, NOW)));
+    const live = await db.select().from(campaigns).where(and(lte(campaigns.startsAt, NOW), gt(campaigns.endsAt, NOW)));
     expect(live).toHaveLength(1);
     const milestones = await db.select().from(campaignMilestones).where(eq(campaignMilestones.campaignId, live[0]!.id));
     expect(milestones.some((m) => m.riskLevel === 'HIGH' && m.responsePlan === null)).toBe(true);
-
     const tasks = await db.select().from(planTasks);
     expect(new Set(tasks.map((t) => t.status))).toEqual(new Set(['NOT_STARTED', 'IN_PROGRESS', 'DONE', 'DELAYED']));
     for (const task of tasks.filter((t) => t.status === 'DELAYED')) {
@@ -67,25 +54,27 @@ describeEachBackend('demo data', (backend) => {
       expect(task.catchUpPlan, task.title).toBeTruthy();
     }
 
-    const [span] = await db
-      .select({ days: sql<number>`count(distinct ${shanghaiDay(orders.placedAt)})::int` })
-      .from(orders);
+    const [span] = await db.select({ days: sql<number>`count(distinct ${shanghaiDay(orders.placedAt)})::int` }).from(orders);
     expect(span!.days).toBeGreaterThanOrEqual(29);
 
-    const [spendMismatch] = await db.select({ n: count() }).from(customers).where(sql`${customers.spendFen} <> coalesce(
-      (select sum(o.amount_fen) from orders o where o.customer_id = ${customers.id} and o.paid_at is not null), 0)`);
-    expect(spendMismatch!.n).toBe(0);
+    // Orders, customers and rollups all came out of ingestion, so they agree to the fen.
+    const check = await demoConsistency(db);
+    expect(check.paidOrders).toBeGreaterThan(300);
+    expect(check.rollupGmvFen).toBe(check.paidOrdersGmvFen);
+    expect(check.rollupOrdersPaid).toBe(check.paidOrders);
+    expect([check.spendMismatches, check.ordersWithoutEvents, check.unpaidButRefunded]).toEqual([0, 0, 0]);
 
-    const [amountMismatch] = await db.select({ n: count() }).from(orders).where(sql`${orders.amountFen} <>
-      (select coalesce(sum(i.quantity * i.unit_price_fen), 0) from order_items i where i.order_id = ${orders.id})`);
-    expect(amountMismatch!.n).toBe(0);
+    // An order is worth its items, less 满300减50 when the campaign attributed it and it reached ¥300.
+    const [wrongAmount] = await rows<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from orders o
+          join (select order_id, sum(quantity * unit_price_fen) as total from order_items group by order_id) i on i.order_id = o.id
+          where o.amount_fen <> i.total - case when o.campaign_id = ${live[0]!.id} and i.total >= 30000 then 5000 else 0 end`,
+    );
+    expect(wrongAmount!.n).toBe(0);
 
     // Orders only involve their own shop's customers and SKUs.
-    const [foreignCustomer] = await db
-      .select({ n: count() })
-      .from(orders)
-      .innerJoin(customers, eq(customers.id, orders.customerId))
-      .where(sql`${customers.shopId} <> ${orders.shopId}`);
+    const [foreignCustomer] = await db.select({ n: count() }).from(orders).innerJoin(customers, eq(customers.id, orders.customerId)).where(sql`${customers.shopId} <> ${orders.shopId}`);
     const [foreignSku] = await db
       .select({ n: count() })
       .from(orderItems)
@@ -94,53 +83,68 @@ describeEachBackend('demo data', (backend) => {
       .where(sql`${skus.shopId} <> ${orders.shopId}`);
     expect([foreignCustomer!.n, foreignSku!.n]).toEqual([0, 0]);
 
+    // Ingestion took the month's sales off stock, which ends where the catalog meant it to be.
+    const planned = new Map(buildDemo(NOW, { scale: SCALE }).catalog.demoSkus.map((s) => [s.id, s.stock]));
+    const stock = await db.select({ id: skus.id, stock: skus.stock }).from(skus);
+    expect(stock.filter((s) => s.stock !== planned.get(s.id))).toEqual([]);
+
     // The daily reports' GMV is the paid orders' GMV on the same Asia/Shanghai days.
     const [reported] = await db
-      .select({
-        gmv: sql<string>`sum(${dailyReports.gmvFen})`,
-        from: sql<string>`min(${dailyReports.date})::text`,
-        to: sql<string>`max(${dailyReports.date})::text`,
-      })
+      .select({ gmv: sql<string>`sum(${dailyReports.gmvFen})`, from: sql<string>`min(${dailyReports.date})::text`, to: sql<string>`max(${dailyReports.date})::text` })
       .from(dailyReports);
     const [paid] = await db
       .select({ gmv: sql<string>`sum(${orders.amountFen})` })
       .from(orders)
-      .where(
-        sql`${orders.paidAt} is not null
-          and ${shanghaiDay(orders.paidAt)} between ${reported!.from}::date and ${reported!.to}::date`,
-      );
+      .where(sql`${orders.paidAt} is not null and ${shanghaiDay(orders.paidAt)} between ${reported!.from}::date and ${reported!.to}::date`);
     expect(Number(reported!.gmv)).toBeGreaterThan(0);
     expect(Number(reported!.gmv)).toBe(Number(paid!.gmv));
+    const [flagged] = await db.select({ n: count() }).from(dailyReports).where(sql`${dailyReports.anomalyNote} is not null`);
+    expect(flagged!.n).toBeGreaterThanOrEqual(2);
+    const rules = await db.selectDistinct({ rule: alerts.rule }).from(alerts);
+    expect(rules.map((r) => r.rule)).toEqual(expect.arrayContaining(['LOW_STOCK', 'HIGH_RISK_WITHOUT_PLAN', 'REFUND_RATE_SPIKE']));
+  }, 180_000);
 
-    const [unpaidButRefunded] = await db
-      .select({ n: count() })
-      .from(orders)
-      .where(and(isNull(orders.paidAt), gt(orders.refundedFen, 0)));
-    expect(unpaidButRefunded!.n).toBe(0);
-  });
-
-  it('a second start finds the shops and leaves every table as it was', async () => {
+  it('a second start finds the demo and leaves every table as it was', async () => {
     const { db } = backend();
-    expect(await loadDemoIfEmpty(db, silent)).toBe(true);
+    expect(await loadDemoIfEmpty(db, silent, NOW, { scale: 0.05 })).toBe(true);
     const before = await rowCounts(db);
     expect(before.orders).toBeGreaterThan(0);
-    expect(before.metricMinutes).toBe(0);
-    expect(before.events).toBe(0);
+    expect(before.events).toBeGreaterThan(before.orders!);
 
-    expect(await loadDemoIfEmpty(db, silent)).toBe(false);
+    const again = await startDemo(db, silent, new Date(NOW.getTime() + 3_600_000), { scale: 0.05 });
+    expect(again).toEqual({ state: 'complete', finish: null });
     expect(await rowCounts(db)).toEqual(before);
-  });
+  }, 120_000);
+
+  it('a load interrupted mid-history is finished by the next start, counting nothing twice', async () => {
+    const { db } = backend();
+    const first = await startDemo(db, silent, NOW, { scale: 0.05 });
+    expect(first.state).toBe('created');
+    // The crash: one batch of the history went in, then the process died.
+    const { events } = buildDemo(NOW, { scale: 0.05 }).history;
+    expect(events.length).toBeGreaterThan(5_000);
+    await ingestEvents(db, LOCAL_OPERATOR, events.slice(0, 5_000), NOW);
+
+    const resumed = await startDemo(db, silent, new Date(NOW.getTime() + 86_400_000), { scale: 0.05 });
+    expect(resumed.state).toBe('incomplete');
+    const load = await resumed.finish!();
+    expect(load.skippedBatches).toBe(1);
+    expect(load.rejected).toBe(0);
+
+    const expectedOrders = new Set(events.filter((e) => e.orderId).map((e) => `${e.shopId}|${e.orderId}`)).size;
+    const [orderCount] = await db.select({ n: count() }).from(orders);
+    expect(orderCount!.n).toBe(expectedOrders);
+    const check = await demoConsistency(db);
+    expect(check.rollupGmvFen).toBe(check.paidOrdersGmvFen);
+    expect(check.spendMismatches).toBe(0);
+    expect((await startDemo(db, silent, NOW, { scale: 0.05 })).state).toBe('complete');
+  }, 120_000);
 });
 
-it('the same clock always yields the same figures', () => {
-  const figures = () => {
-    const demo = buildDemo(NOW);
-    return {
-      orders: demo.orders.map((o) => [o.externalId, o.status, o.amountFen, o.refundedFen, o.placedAt.getTime()]),
-      customers: demo.customers.map((c) => [c.externalId, c.nickname, c.spendFen]),
-      skus: demo.skus.map((s) => [s.code, s.priceFen, s.costFen, s.stock]),
-      reports: demo.dailyReports.map((r) => [r.date, r.source, r.visitors, r.gmvFen]),
-    };
-  };
-  expect(figures()).toEqual(figures());
+it('the same clock always yields the same demo, ids and history events included', () => {
+  const a = buildDemo(NOW, { scale: 0.1 });
+  const b = buildDemo(NOW, { scale: 0.1 });
+  expect(b.rows).toEqual(a.rows);
+  expect(b.history.events).toEqual(a.history.events);
+  expect(a.history.events.length).toBeGreaterThan(10_000);
 });

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import type { PgInsertValue, PgTable } from 'drizzle-orm/pg-core';
 import type { Logger } from 'pino';
-import type { Db, Tx } from '../db/client.js';
+import type { Db, DbOrTx } from '../db/client.js';
 import {
   alerts,
   campaignMilestones,
@@ -11,64 +10,50 @@ import {
   dailyReports,
   marketingSpend,
   operationPlans,
-  orderItems,
-  orders,
   planTasks,
   products,
-  refunds,
   shops,
   skus,
 } from '../db/tables.js';
-import { buildAlerts } from './demo.alerts.js';
+import { addDays, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
+import { buildAlerts, lowStockSku } from './demo.alerts.js';
 import { buildCampaigns } from './demo.campaigns.js';
 import { buildCatalog, DEMO_SHOPS, shopRows, type DemoShop } from './demo.catalog.js';
 import { buildCustomers, customerRows } from './demo.customers.js';
-import { buildHistory } from './demo.history.js';
+import { campaignGmvFen, readDayFacts, unitsPaid } from './demo.facts.js';
+import { buildHistory, HISTORY_DAYS } from './demo.history.js';
+import { ingestHistory, type IngestProgress } from './demo.ingest.js';
 import { buildPlan } from './demo.plan.js';
-import { createRandom } from './demo.random.js';
+import { createRandom, seededUuid } from './demo.random.js';
 import { buildReports } from './demo.reports.js';
 
 /** One stream per part, so changing how customers are named does not reshuffle every order. */
-const SEEDS = { catalog: 0x618, customers: 0x1111, history: 0x2026, reports: 0x1212 } as const;
+const SEEDS = { ids: 0x1d5, catalog: 0x618, customers: 0x1111, history: 0x2026, traffic: 0x11_11, reports: 0x1212 } as const;
 /** Arbitrary, distinct from the migration lock: serialises demo loads of instances booting together. */
 const DEMO_LOCK_KEY = 4_242_618_1112;
-/** Well under PostgreSQL's 65,535 bind parameters even for the widest table (orders, 17 columns). */
+/** Well under PostgreSQL's 65,535 bind parameters even for the widest table. */
 const CHUNK_ROWS = 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
-/**
- * Fills an empty database with a month of believable operations for four shops, with a campaign
- * live at `now`. Does nothing when any shop exists, so it is safe on every boot with --demo.
- * Ids are random; every figure comes from seeded generators, so the same `now` gives the same numbers.
- */
-export async function loadDemoIfEmpty(db: Db, logger: Logger, now = new Date()): Promise<boolean> {
-  const started = performance.now();
-  const counts = await db.transaction(async (tx) => {
-    // Two instances booting with --demo against one PostgreSQL would both see no shops; the lock
-    // makes "check empty, then load" atomic. The lock ends with the transaction.
-    await tx.execute(sql`select pg_advisory_xact_lock(${DEMO_LOCK_KEY}::bigint)`);
-    const [existing] = await tx.select({ id: shops.id }).from(shops).limit(1);
-    if (existing) return null;
-    return insertDemo(tx, now);
-  });
-  if (!counts) return false;
-  const ms = Math.round(performance.now() - started);
-  logger.info(
-    { ...counts, ms },
-    `demo loaded in ${ms} ms: ${counts.shops} shops, ${counts.skus} SKUs, ${counts.customers} customers, ` +
-      `${counts.orders} orders, ${counts.campaigns} campaigns, ${counts.dailyReports} daily reports, ` +
-      `${counts.alerts} alerts`,
-  );
-  return true;
+export interface DemoOptions {
+  /** Multiplies the history's volume; tests load a fraction of the month. */
+  scale?: number;
 }
 
-/** Everything the demo inserts, built in memory; pure apart from the random ids. */
-export function buildDemo(now: Date) {
-  const shopList: DemoShop[] = DEMO_SHOPS.map((s) => ({ ...s, id: randomUUID() }));
+/**
+ * The demo built in memory. Everything is seeded, ids included, so the same `now` always gives
+ * the same rows and the same history events: an interrupted load can be regenerated and resent.
+ */
+export function buildDemo(now: Date, options: DemoOptions = {}) {
+  const ids = createRandom(SEEDS.ids);
+  const newId = () => seededUuid(ids);
+  // Shops draw the first ids, whatever the clock: see demoShopIds.
+  const shopList: DemoShop[] = DEMO_SHOPS.map((s) => ({ ...s, id: newId() }));
   const shopIds = shopList.map((s) => s.id);
-  const catalog = buildCatalog(shopList, createRandom(SEEDS.catalog), now);
-  const people = buildCustomers(shopList, createRandom(SEEDS.customers));
-  const demoCampaigns = buildCampaigns(shopIds, now);
-  const { plan, tasks } = buildPlan(shopIds, now);
+  const catalog = buildCatalog(shopList, createRandom(SEEDS.catalog), now, newId);
+  const people = buildCustomers(shopList, createRandom(SEEDS.customers), newId);
+  const demoCampaigns = buildCampaigns(shopIds, now, newId);
+  const { plan, tasks } = buildPlan(shopIds, now, newId);
   const history = buildHistory({
     shops: shopList,
     skus: catalog.demoSkus,
@@ -76,55 +61,147 @@ export function buildDemo(now: Date) {
     campaigns: demoCampaigns.windows,
     now,
     random: createRandom(SEEDS.history),
+    seed: SEEDS.traffic,
+    ...(options.scale === undefined ? {} : { scale: options.scale }),
   });
-  const reports = buildReports(shopList, history.orders, now, createRandom(SEEDS.reports));
   return {
-    shops: shopRows(shopList),
-    products: catalog.products,
-    skus: catalog.skus,
-    customers: customerRows(people, history.orders),
-    campaigns: demoCampaigns.rows,
-    milestones: demoCampaigns.milestones,
-    plans: [plan],
-    planTasks: tasks,
-    orders: history.orders,
-    orderItems: history.items,
-    refunds: history.refunds,
-    dailyReports: reports.dailyReports,
-    marketingSpend: reports.spend,
-    alerts: buildAlerts({
-      shops: shopList,
-      skus: catalog.demoSkus,
-      campaigns: demoCampaigns,
-      history,
-      facts: reports.facts,
-      now,
-    }),
+    now,
+    shopList,
+    catalog,
+    campaigns: demoCampaigns,
+    history,
+    rows: {
+      shops: shopRows(shopList, now),
+      products: catalog.products,
+      // Ingesting the month's paid orders takes their units off, so start with that much more.
+      skus: catalog.skus.map((s) => ({ ...s, stock: s.stock! + (history.unitsSold.get(s.id!) ?? 0) })),
+      customers: customerRows(people, now, createRandom(SEEDS.customers + 1)),
+      campaigns: demoCampaigns.rows,
+      milestones: demoCampaigns.milestones,
+      plans: [plan],
+      planTasks: tasks,
+    },
   };
 }
 
-async function insertDemo(tx: Tx, now: Date) {
-  const demo = buildDemo(now);
+export type Demo = ReturnType<typeof buildDemo>;
+
+/** The demo shops' ids: the first ids of the seeded stream, as buildDemo draws them. */
+function demoShopIds(): string[] {
+  const ids = createRandom(SEEDS.ids);
+  return DEMO_SHOPS.map(() => seededUuid(ids));
+}
+
+export interface DemoStart {
+  /**
+   * created: this call inserted the demo. incomplete: an earlier load stopped before its history
+   * was in. complete: nothing to do. other: the database holds something that is not the demo.
+   */
+  state: 'created' | 'incomplete' | 'complete' | 'other';
+  /** Sends the history through ingestion and writes what is derived from it; null when nothing is left to do. */
+  finish: ((options?: { signal?: AbortSignal }) => Promise<HistoryLoad>) | null;
+}
+
+export interface HistoryLoad extends IngestProgress {
+  events: number;
+  ms: number;
+}
+
+/**
+ * Inserts the demo's shops, catalog, customers, campaigns and plan into an empty database (one
+ * transaction, so it is all or nothing), and hands back the history to ingest: ingesting a month
+ * takes seconds, so `npm start` runs it after the server listens. Daily reports are written last
+ * and mark the demo complete; a start that finds the demo without them resends the history
+ * (regenerated from the shops' creation time, the demo's clock) and ingestion skips what it has.
+ */
+export async function startDemo(db: Db, logger: Logger, now = new Date(), options: DemoOptions = {}): Promise<DemoStart> {
+  const prepared = await db.transaction(async (tx) => {
+    // Two instances booting with --demo against one PostgreSQL would both see no shops; the lock
+    // makes "check empty, then load" atomic. The lock ends with the transaction.
+    await tx.execute(sql`select pg_advisory_xact_lock(${DEMO_LOCK_KEY}::bigint)`);
+    const existing = await tx.select({ id: shops.id, createdAt: shops.createdAt }).from(shops);
+    if (existing.length === 0) {
+      const demo = buildDemo(now, options);
+      await insertBase(tx, demo);
+      return { state: 'created' as const, demo };
+    }
+    // The demo's shops have fixed ids; their creation time is the clock the demo was built for.
+    const demoShops = demoShopIds().map((id) => existing.find((e) => e.id === id));
+    if (!demoShops.every((s) => s !== undefined)) return { state: 'other' as const, demo: null };
+    const demo = buildDemo(demoShops[0]!.createdAt, options);
+    if (await hasReports(tx, demo)) return { state: 'complete' as const, demo: null };
+    return { state: 'incomplete' as const, demo };
+  });
+  const { state, demo } = prepared;
+  if (!demo) return { state, finish: null };
+  return { state, finish: (finishOptions = {}) => finishDemo(db, logger, demo, { resume: state === 'incomplete', ...finishOptions }) };
+}
+
+/** Loads the whole demo into an empty database and waits for its history. False if there was data already. */
+export async function loadDemoIfEmpty(db: Db, logger: Logger, now = new Date(), options: DemoOptions = {}): Promise<boolean> {
+  const start = await startDemo(db, logger, now, options);
+  await start.finish?.();
+  return start.state === 'created';
+}
+
+async function finishDemo(db: Db, logger: Logger, demo: Demo, options: { resume: boolean; signal?: AbortSignal }): Promise<HistoryLoad> {
+  const started = performance.now();
+  const { events } = demo.history;
+  const progress = await ingestHistory(db, events, {
+    logger,
+    resume: options.resume,
+    // A demo built for a fixed clock in the future (tests) must not have its events refused as future ones.
+    now: () => new Date(Math.max(Date.now(), demo.now.getTime())),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${DEMO_LOCK_KEY}::bigint)`);
+    // Another instance sharing the database may have finished first.
+    if (await hasReports(tx, demo)) return;
+    await insertDerived(tx, demo);
+  });
+  const ms = Math.round(performance.now() - started);
+  logger.info({ ...progress, events: events.length, ms }, `demo history loaded in ${ms} ms: ${events.length} events through ingestion (${progress.accepted} accepted, ${progress.duplicates} duplicates)`);
+  return { ...progress, events: events.length, ms };
+}
+
+async function hasReports(tx: DbOrTx, demo: Demo): Promise<boolean> {
+  const shopIds = demo.shopList.map((s) => s.id);
+  const [report] = await tx.select({ id: dailyReports.id }).from(dailyReports).where(inArray(dailyReports.shopId, shopIds)).limit(1);
+  return report !== undefined;
+}
+
+async function insertBase(tx: DbOrTx, demo: Demo) {
   // Parents before children, in the order the foreign keys require.
-  return {
-    shops: await insertAll(tx, shops, demo.shops),
-    products: await insertAll(tx, products, demo.products),
-    skus: await insertAll(tx, skus, demo.skus),
-    customers: await insertAll(tx, customers, demo.customers),
-    campaigns: await insertAll(tx, campaigns, demo.campaigns),
-    milestones: await insertAll(tx, campaignMilestones, demo.milestones),
-    plans: await insertAll(tx, operationPlans, demo.plans),
-    planTasks: await insertAll(tx, planTasks, demo.planTasks),
-    orders: await insertAll(tx, orders, demo.orders),
-    orderItems: await insertAll(tx, orderItems, demo.orderItems),
-    refunds: await insertAll(tx, refunds, demo.refunds),
-    dailyReports: await insertAll(tx, dailyReports, demo.dailyReports),
-    marketingSpend: await insertAll(tx, marketingSpend, demo.marketingSpend),
-    alerts: await insertAll(tx, alerts, demo.alerts),
-  };
+  const { rows } = demo;
+  await insertAll(tx, shops, rows.shops);
+  await insertAll(tx, products, rows.products);
+  await insertAll(tx, skus, rows.skus);
+  await insertAll(tx, customers, rows.customers);
+  await insertAll(tx, campaigns, rows.campaigns);
+  await insertAll(tx, campaignMilestones, rows.milestones);
+  await insertAll(tx, operationPlans, rows.plans);
+  await insertAll(tx, planTasks, rows.planTasks);
 }
 
-async function insertAll<T extends PgTable>(tx: Tx, table: T, rows: readonly PgInsertValue<T>[]): Promise<number> {
+/** Reports, marketing spend and alerts quote what ingestion recorded for the month. */
+async function insertDerived(tx: DbOrTx, demo: Demo) {
+  const { now, shopList, campaigns: demoCampaigns } = demo;
+  const from = startOfShanghaiDay(addDays(shanghaiDate(now), -HISTORY_DAYS));
+  const facts = await readDayFacts(tx, from, now);
+  const reports = buildReports(shopList, facts, now, createRandom(SEEDS.reports));
+  const lowStock = lowStockSku(demo.catalog.demoSkus);
+  const recorded = {
+    lowStockUnitsLastWeek: lowStock ? await unitsPaid(tx, lowStock.id, new Date(now.getTime() - 7 * DAY_MS), now) : 0,
+    liveCampaignGmvFen: await campaignGmvFen(tx, demoCampaigns.live.id, now),
+  };
+  const alertRows = buildAlerts({ shops: shopList, skus: demo.catalog.demoSkus, campaigns: demoCampaigns, facts: reports.facts, recorded, now });
+  await insertAll(tx, dailyReports, reports.dailyReports);
+  await insertAll(tx, marketingSpend, reports.spend);
+  await insertAll(tx, alerts, alertRows);
+}
+
+async function insertAll<T extends PgTable>(tx: DbOrTx, table: T, rows: readonly PgInsertValue<T>[]): Promise<number> {
   for (let i = 0; i < rows.length; i += CHUNK_ROWS) {
     await tx.insert(table).values(rows.slice(i, i + CHUNK_ROWS));
   }

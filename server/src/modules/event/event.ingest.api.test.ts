@@ -80,6 +80,14 @@ describeEachBackend('event ingestion', (backend) => {
     expect(visits!.n).toBe(1);
   });
 
+  it('leaves no empty order behind when every event of a new order is refused', async () => {
+    await server.gql(INGEST, { events: [order('O1', { id: 'e1', type: 'ORDER_PLACED', occurredAt: at('10:00'), items: [{ skuId: sku, quantity: 1, unitPrice: '199.00' }] })] });
+    const reused = await server.gql(INGEST, { events: [order('O2', { id: 'e1', type: 'ORDER_PLACED', occurredAt: at('10:01'), items: [{ skuId: sku, quantity: 1, unitPrice: '199.00' }] })] });
+    expect(reused.data.ingestEvents.userErrors).toMatchObject([{ index: 0, code: 'CONFLICT' }]);
+    const orders = await server.gql('{ orders { totalCount edges { node { externalId } } } }');
+    expect(orders.data.orders).toEqual({ totalCount: 1, edges: [{ node: { externalId: 'O1' } }] });
+  });
+
   it('refuses a refund beyond the paid amount and keeps partial refunds', async () => {
     await server.gql(INGEST, { events: [order('O4', { id: 'p', type: 'ORDER_PAID', occurredAt: at('08:00'), amount: '100.00', customerId: 'c9' })] });
     const refunds = await server.gql(INGEST, {

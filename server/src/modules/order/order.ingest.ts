@@ -86,7 +86,14 @@ export async function applyOrderEvents(
     }
   }
   const customerIds = await upsertCustomers(tx, [...customerDeltas.values()]);
-  await writeOrders(tx, [...orders.values()], customerIds, refundsToInsert, stock);
+  // An order row seeded by this batch whose every event was refused (a reused id, say) must not
+  // survive as an empty order. Any order that ever accepted an event has one of these moments.
+  const untouched = [...orders.values()].filter((o) => !o.placedEventAt && !o.paidAt && !o.refundedAt);
+  const live = [...orders.values()].filter((o) => !untouched.includes(o));
+  if (untouched.length > 0) {
+    await tx.execute(sql`delete from orders where id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(untouched.map((o) => o.id))}::jsonb))`);
+  }
+  await writeOrders(tx, live, customerIds, refundsToInsert, stock);
   return outcome;
 }
 
