@@ -51,12 +51,14 @@ export function buildCampaigns(shopIds: string[], now: Date, newId: () => string
   };
 
   // Live: opened ten days ago and closing at tonight's midnight, so today is its final 零点 rush.
+  // The target is set so the history leaves it a little behind plan (pace ≈ 0.85 at the start of
+  // the last day) and the live traffic has something to catch up.
   const live = campaign(
     '双11全球狂欢节',
     '满300减50',
     startOfShanghaiDay(addDays(today, -10)),
     startOfShanghaiDay(addDays(today, 1)),
-    3_000_000,
+    150_000,
   );
   // The most recent 618 that has already ended, for target-vs-actual retrospectives.
   let year618 = year;
