@@ -4,6 +4,7 @@ import type { Channel, TrafficSource } from '../../db/enums.js';
 import { jsonRecords } from '../../db/rows.js';
 import { hllEntry, SparseHll } from '../../lib/hll.js';
 import { shanghaiDate, startOfShanghaiDay } from '../../lib/time.js';
+import { zeroCounters, type Counters } from './metrics.formulas.js';
 import type { Granularity } from './metrics.table.js';
 
 export interface RollupDims {
@@ -13,18 +14,6 @@ export interface RollupDims {
   campaignId: string | null;
 }
 
-const COUNTERS = [
-  'visits',
-  'pageViews',
-  'addToCarts',
-  'ordersPlaced',
-  'ordersPaid',
-  'gmvFen',
-  'refundedOrders',
-  'refundedFen',
-  'unitsSold',
-] as const;
-export type Counters = Record<(typeof COUNTERS)[number], number>;
 const SKETCHES = ['visitors', 'carters', 'buyers'] as const;
 type SketchName = (typeof SKETCHES)[number];
 
@@ -76,7 +65,7 @@ export class RollupBatch {
       const key = `${granularity}|${bucket.getTime()}|${dims.shopId}|${dims.channel}|${dims.source}|${dims.campaignId ?? ''}`;
       let cell = this.cells.get(key);
       if (!cell) {
-        cell = { granularity, bucket, dims, counters: Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Counters, sketches: {} };
+        cell = { granularity, bucket, dims, counters: zeroCounters(), sketches: {} };
         this.cells.set(key, cell);
       }
       for (const [name, value] of Object.entries(counters) as [keyof Counters, number][]) cell.counters[name] += value;
