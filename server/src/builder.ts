@@ -44,6 +44,7 @@ builder.scalarType('Decimal', {
 
 builder.queryType({});
 builder.mutationType({});
+builder.subscriptionType({});
 
 builder.globalConnectionField('totalCount', (t) =>
   t.int({ description: 'Number of items matching the filters, ignoring pagination.', resolve: (parent) => parent.totalCount() }),

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Viewer } from './auth/viewer.js';
 import type { Db } from './db/client.js';
+import type { Ticker } from './realtime/ticker.js';
 
 /** Everything a resolver may use. Built once per request (or per WebSocket operation). */
 export interface Context {
@@ -9,4 +10,6 @@ export interface Context {
   logger: Logger;
   /** Injected clock, so "overdue" and campaign status are testable. */
   now: () => Date;
+  /** Shared live topics: subscriptions register here instead of querying on their own. */
+  ticker: Ticker;
 }

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { buildApp, type AppOptions } from '../src/app.js';
+import { buildApp, type App, type AppOptions } from '../src/app.js';
 import type { TestBackend } from './backends.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -16,12 +16,13 @@ export interface TestServer {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   stop(): Promise<void>;
+  app: App;
 }
 
 /** Starts the real app (HTTP server on a free port) on a test backend. */
 export async function startTestServer(
   backend: TestBackend,
-  options: Partial<Pick<AppOptions, 'resolveViewer' | 'now'>> = {},
+  options: Partial<Pick<AppOptions, 'resolveViewer' | 'now' | 'tickMs'>> = {},
 ): Promise<TestServer> {
   const app = buildApp({
     database: backend.database,
@@ -42,5 +43,6 @@ export async function startTestServer(
       return (await response.json()) as GraphQLResponse<never>;
     },
     stop: () => app.stop(),
+    app,
   };
 }

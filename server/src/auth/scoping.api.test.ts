@@ -7,8 +7,8 @@ import { LOCAL_OPERATOR, type Viewer } from './viewer.js';
 const toGlobalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 
 /** Test-only stand-in for sign-in: the header names the shops a partner was granted. */
-function viewerFromHeader(request: Request): Viewer {
-  const granted = request.headers.get('x-test-shops');
+function viewerFromHeader({ request }: { request?: Request }): Viewer {
+  const granted = request?.headers.get('x-test-shops') ?? null;
   if (granted === null) return LOCAL_OPERATOR;
   return { id: 'partner', kind: 'PARTNER', displayName: 'Partner', shops: new Set(granted.split(',').filter(Boolean)) };
 }

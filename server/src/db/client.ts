@@ -23,6 +23,14 @@ export interface Database {
   /** Runs the drizzle-kit migrations; safe when several instances start at once. */
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /** Statements issued through drizzle since open: the realtime tests and /metrics watch it. */
+  queryCount(): number;
+}
+
+/** Counts statements via drizzle's logger hook, the same way for both drivers. */
+function queryCounter() {
+  let count = 0;
+  return { logger: { logQuery: () => void count++ }, queryCount: () => count };
 }
 
 const MIGRATIONS_FOLDER = path.resolve(import.meta.dirname, '../../../migrations');
@@ -39,10 +47,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
 async function openPostgres(url: string, maxConnections = 10): Promise<Database> {
   const sql = postgres(url, { max: maxConnections, onnotice: () => {} });
-  const db = drizzlePostgres({ client: sql, schema: tables, casing: 'snake_case' });
+  const counter = queryCounter();
+  const db = drizzlePostgres({ client: sql, schema: tables, casing: 'snake_case', logger: counter.logger });
   return {
     db,
     kind: 'postgres',
+    queryCount: counter.queryCount,
     async migrate() {
       const { migrate } = await import('drizzle-orm/postgres-js/migrator');
       // The advisory lock is per connection, so lock and migrate on one dedicated connection.
@@ -64,10 +74,12 @@ async function openPglite(dataDir: string | null): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const client = dataDir ? new PGlite(path.resolve(dataDir)) : new PGlite();
   await client.waitReady;
-  const pgliteDb = drizzlePglite({ client, schema: tables, casing: 'snake_case' });
+  const counter = queryCounter();
+  const pgliteDb = drizzlePglite({ client, schema: tables, casing: 'snake_case', logger: counter.logger });
   return {
     db: pgliteDb as unknown as Db,
     kind: 'pglite',
+    queryCount: counter.queryCount,
     async migrate() {
       const { migrate } = await import('drizzle-orm/pglite/migrator');
       // PGlite is a single connection inside this process: nobody else can migrate concurrently.

@@ -18,8 +18,6 @@ import {
   type FunnelStep,
 } from './metrics.formulas.js';
 import {
-  loadSeries,
-  loadTopSkus,
   MAX_SERIES_POINTS,
   MAX_TOP_PRODUCTS,
   openMetrics,
@@ -67,7 +65,7 @@ const FunnelStepNameEnum = builder.enumType('FunnelStepName', {
   values: FUNNEL_STEPS,
 });
 
-const MetricScopeInput = builder.inputType('MetricScope', {
+export const MetricScopeInput = builder.inputType('MetricScope', {
   description:
     'What to aggregate. Conditions combine with AND; an omitted or empty list means no restriction. Always limited to the shops the caller may see.',
   fields: (t) => ({
@@ -209,7 +207,7 @@ export const MetricsRef = builder.objectRef<MetricsView>('Metrics').implement({
         type: [MetricPointRef],
         description: `One point per interval of the window, zeros included, so a line is continuous. At most ${MAX_SERIES_POINTS} points; more is BAD_USER_INPUT (use a coarser interval). Points carry additive figures only: distinct counts do not add across points.`,
         args: { interval: t.arg({ type: IntervalEnum, required: true }) },
-        resolve: (m, { interval }, ctx) => loadSeries(ctx.db, m.scope, m.window, interval),
+        resolve: (m, { interval }) => m.series(interval),
       }),
       byChannel: t.field({
         type: [ChannelMetricsRef],
@@ -225,8 +223,8 @@ export const MetricsRef = builder.objectRef<MetricsView>('Metrics').implement({
         type: [ProductMetricsRef],
         description: `Best-selling SKUs by GMV (ties by id), at most ${MAX_TOP_PRODUCTS}.`,
         args: { limit: t.arg.int({ defaultValue: 10, description: `1 to ${MAX_TOP_PRODUCTS}.` }) },
-        resolve: async (m, { limit }, ctx) => {
-          const [skus, totals] = await Promise.all([loadTopSkus(ctx.db, m.scope, m.window, limit ?? 10), m.totals()]);
+        resolve: async (m, { limit }) => {
+          const [skus, totals] = await Promise.all([m.topSkus(limit ?? 10), m.totals()]);
           return skus.map((sku) => ({ ...sku, share: rate(sku.gmvFen, totals.all.gmvFen) }));
         },
       }),

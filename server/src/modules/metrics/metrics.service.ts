@@ -191,21 +191,37 @@ export async function loadTopSkus(db: DbOrTx, scope: ScopeConditions, window: Wi
 }
 
 /**
- * The figures of one window and scope, loaded lazily. Totals (counters, sketches, by channel, by
- * source) come from one rollup query, made at most once per object however many fields ask.
+ * The figures of one window and scope, loaded lazily and each at most once per object, however many
+ * fields (or, for a live topic, however many subscribers) ask: totals (counters, sketches, by channel,
+ * by source) in one rollup query, and one query per distinct series interval or top-products limit.
  */
 export interface MetricsView {
   /** The resolved window: whole minutes (see metrics.window.ts). */
   window: Window;
   scope: ScopeConditions;
   totals(): Promise<Totals>;
+  series(interval: Granularity): Promise<SeriesPoint[]>;
+  topSkus(limit: number): Promise<SkuFigures[]>;
 }
 
 export function metricsView(db: DbOrTx, scope: ScopeConditions, from: Date, to: Date): MetricsView {
   assertWindow(from, to);
   const window = resolveWindow(from, to);
   let totals: Promise<Totals> | undefined;
-  return { window, scope, totals: () => (totals ??= loadTotals(db, scope, window)) };
+  const series = new Map<Granularity, Promise<SeriesPoint[]>>();
+  const top = new Map<number, Promise<SkuFigures[]>>();
+  const once = <K, V>(cache: Map<K, Promise<V>>, key: K, load: () => Promise<V>) => {
+    let value = cache.get(key);
+    if (!value) cache.set(key, (value = load()));
+    return value;
+  };
+  return {
+    window,
+    scope,
+    totals: () => (totals ??= loadTotals(db, scope, window)),
+    series: (interval) => once(series, interval, () => loadSeries(db, scope, window, interval)),
+    topSkus: (limit) => once(top, limit, () => loadTopSkus(db, scope, window, limit)),
+  };
 }
 
 /** The `metrics` query: checks the window and the scope against the viewer, loads nothing yet. */

@@ -1,0 +1,52 @@
+import type { Viewer } from '../../auth/viewer.js';
+import type { DbOrTx } from '../../db/client.js';
+import { addDays, shanghaiDate, startOfShanghaiDay } from '../../lib/time.js';
+import type { TopicSource } from '../../realtime/ticker.js';
+import { requireCampaign } from '../campaign/campaign.service.js';
+import { metricsView, scopeConditions, type MetricScopeInput, type MetricsView } from './metrics.service.js';
+
+export interface LiveMetricsState {
+  from: Date;
+  to: Date;
+  metrics: MetricsView;
+}
+
+/**
+ * The topic key of a live scope: the same scope seen by viewers with the same shops is one topic.
+ * Lists are sorted and deduplicated so `[A, B]` and `[B, A]` share a topic.
+ */
+export function liveMetricsKey(viewer: Viewer, scope: MetricScopeInput): string {
+  const sorted = (list?: readonly string[] | null) => (list?.length ? [...new Set(list)].sort() : null);
+  return JSON.stringify({
+    topic: 'metrics',
+    shopIds: sorted(scope.shopIds),
+    campaignId: scope.campaignId ?? null,
+    channels: sorted(scope.channels),
+    sources: sorted(scope.sources),
+    viewerShops: viewer.shops === 'ALL' ? 'ALL' : [...viewer.shops].sort(),
+  });
+}
+
+/**
+ * The window is the campaign's when the scope names one, else the current Asia/Shanghai day, which
+ * rolls over at midnight (a new window is itself a change, so it produces a message).
+ */
+export async function liveMetricsSource(db: DbOrTx, viewer: Viewer, scope: MetricScopeInput): Promise<TopicSource<LiveMetricsState>> {
+  const campaign = scope.campaignId ? await requireCampaign(db, viewer, scope.campaignId, ['scope', 'campaignId']) : null;
+  const conditions = scopeConditions(viewer, scope);
+  return {
+    async compute(now) {
+      const today = shanghaiDate(now);
+      const from = campaign ? campaign.startsAt : startOfShanghaiDay(today);
+      const to = campaign ? campaign.endsAt : startOfShanghaiDay(addDays(today, 1));
+      const metrics = metricsView(db, conditions, from, to);
+      await metrics.totals(); // the one query per tick; every subscriber's fields reuse it
+      return { from, to, metrics };
+    },
+    async fingerprint(state) {
+      const { all } = await state.metrics.totals();
+      const { visitors, carters, buyers, ...counters } = all;
+      return JSON.stringify([state.from, state.to, counters, visitors, carters, buyers]);
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import { createClient, type Client } from 'graphql-ws';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { describeEachBackend } from '../../test/backends.js';
+import { insertShop, insertSku } from '../../test/fixtures.js';
+import { startTestServer, type TestServer } from '../../test/http.js';
+
+const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
+const NOW = new Date('2026-11-11T12:00:00+08:00');
+const LIVE = `subscription { liveMetrics(scope: {}) { sequence asOf from to metrics { gmv orders } } }`;
+type Message = { sequence: number; asOf: string; from: string; to: string; metrics: { gmv: string; orders: number } };
+
+/** A graphql-ws subscription (the library's own client) collecting messages as they arrive. */
+function watch(client: Client, query = LIVE) {
+  const messages: Message[] = [];
+  const waiters: (() => void)[] = [];
+  const unsubscribe = client.subscribe<{ liveMetrics: Message }>(
+    { query },
+    {
+      next: (result) => {
+        if (result.data) messages.push(result.data.liveMetrics);
+        waiters.splice(0).forEach((w) => w());
+      },
+      error: (error) => {
+        throw error;
+      },
+      complete: () => {},
+    },
+  );
+  const until = async (count: number) => {
+    while (messages.length < count) await new Promise<void>((resolve) => waiters.push(resolve));
+  };
+  return { messages, until, unsubscribe };
+}
+
+describeEachBackend('live metrics over graphql-ws', (backend) => {
+  let server: TestServer;
+  let clients: Client[];
+  let shop: string;
+  let sku: string;
+
+  beforeEach(async () => {
+    const s = await insertShop(backend().db, '天猫店');
+    shop = gid('Shop', s.id);
+    sku = gid('Sku', (await insertSku(backend().db, s.id, 'S1', 19_900)).sku.id);
+    // A long tick: the tests drive ticks themselves, so every count below is deterministic.
+    server = await startTestServer(backend(), { now: () => NOW, tickMs: 3_600_000 });
+    clients = [];
+  });
+  afterEach(async () => {
+    await Promise.all(clients.map((c) => c.dispose()));
+    await server.stop();
+  });
+
+  const connect = () => {
+    const client = createClient({ url: server.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, lazy: true, retryAttempts: 0 });
+    clients.push(client);
+    return client;
+  };
+
+  const pay = (orderId: string, amount: string) =>
+    server.gql(`mutation ($e: [EventInput!]!) { ingestEvents(input: { events: $e }) { accepted } }`, {
+      e: [{ id: `paid-${orderId}`, type: 'ORDER_PAID', occurredAt: '2026-11-11T11:00:00+08:00', shopId: shop, source: 'SEARCH', orderId, customerId: 'c1', amount, items: [{ skuId: sku, quantity: 1, unitPrice: amount }] }],
+    });
+
+  it('sends the full state first, then an update whose GMV matches the metrics query', async () => {
+    await pay('O1', '199.00');
+    const live = watch(connect());
+    await live.until(1);
+    expect(live.messages[0]).toMatchObject({ sequence: 1, from: '2026-11-10T16:00:00.000Z', to: '2026-11-11T16:00:00.000Z', metrics: { gmv: '199.00', orders: 1 } });
+
+    await server.app.ticker.tick(); // nothing changed: no message
+    await pay('O2', '1000.50');
+    await server.app.ticker.tick();
+    await live.until(2);
+    const query = await server.gql(`{ metrics(scope: {}, from: "2026-11-10T16:00:00Z", to: "2026-11-11T16:00:00Z") { gmv orders } }`);
+    expect(live.messages).toHaveLength(2);
+    expect(live.messages[1]).toMatchObject({ sequence: 2, metrics: query.data.metrics });
+    expect(query.data.metrics).toEqual({ gmv: '1199.50', orders: 2 });
+  });
+
+  it('costs the database the same per tick for 1 and for 200 subscribers of one scope', async () => {
+    const first = watch(connect());
+    await first.until(1);
+    // Each measured tick carries a real change, so every subscriber is sent (and resolves) a message.
+    const queriesPerTick = async (orderId: string, watchers: ReturnType<typeof watch>[]) => {
+      await pay(orderId, '50.00');
+      const expected = watchers.map((w) => w.messages.length + 1);
+      const start = backend().database.queryCount();
+      await server.app.ticker.tick();
+      await Promise.all(watchers.map((w, i) => w.until(expected[i]!)));
+      return backend().database.queryCount() - start;
+    };
+    const alone = await queriesPerTick('A1', [first]);
+    const crowd = [first, ...Array.from({ length: 199 }, () => watch(connect()))];
+    await Promise.all(crowd.map((w) => w.until(1)));
+    expect(server.app.ticker.stats()).toMatchObject({ topics: 1, subscribers: 200 });
+    expect(await queriesPerTick('A2', crowd)).toBe(alone);
+    expect(alone).toBeGreaterThan(0);
+    expect(crowd.every((w) => w.messages.at(-1)!.metrics.orders === 2)).toBe(true);
+  });
+
+  it('removes the topic and its work when the last subscriber leaves', async () => {
+    const a = watch(connect());
+    const b = watch(connect());
+    await Promise.all([a.until(1), b.until(1)]);
+    expect(server.app.ticker.stats()).toMatchObject({ topics: 1, subscribers: 2 });
+    a.unsubscribe();
+    b.unsubscribe();
+    await expect.poll(() => server.app.ticker.stats().topics).toBe(0);
+    const start = backend().database.queryCount();
+    await server.app.ticker.tick();
+    expect(backend().database.queryCount()).toBe(start);
+  });
+
+  it('never repeats or rewinds a sequence, and a skipped number is a gap the client can see', async () => {
+    const live = watch(connect());
+    await live.until(1);
+    for (let i = 0; i < 3; i++) {
+      await pay(`G${i}`, '10.00');
+      await server.app.ticker.tick();
+    }
+    await live.until(4);
+    const sequences = live.messages.map((m) => m.sequence);
+    expect(sequences).toEqual([1, 2, 3, 4]);
+    // A client that missed a message notices the jump and resubscribes for a fresh snapshot.
+    const received = [sequences[0]!, sequences[2]!, sequences[3]!];
+    const gap = received.findIndex((s, i) => i > 0 && s !== received[i - 1]! + 1);
+    expect(gap).toBe(1);
+    const resync = watch(connect());
+    await resync.until(1);
+    expect(resync.messages[0]!.metrics).toEqual(live.messages[3]!.metrics);
+  });
+});

@@ -1,0 +1,178 @@
+/**
+ * The ticker: subscriptions with the same normalised key share one topic; each tick computes each
+ * live topic ONCE and hands the result to every subscriber, so the database work per tick depends on
+ * the number of live topics, never on the number of watchers. A topic without subscribers is
+ * dropped and costs nothing.
+ */
+export interface Snapshot<T> {
+  sequence: number;
+  asOf: Date;
+  value: T;
+}
+
+export interface TopicSource<T> {
+  /** Computes the topic's current state: the only place that touches the database. */
+  compute(now: Date): Promise<T>;
+  /** A cheap fingerprint of a state; a tick whose fingerprint did not change sends nothing. */
+  fingerprint(value: T): Promise<string> | string;
+}
+
+interface Topic<T> {
+  source: TopicSource<T>;
+  subscribers: Set<Mailbox<T>>;
+  latest: Snapshot<T> | null;
+  fingerprint: string | null;
+  sequence: number;
+  /** The first computation, shared by everyone who subscribes before it finishes. */
+  warming: Promise<void> | null;
+}
+
+/**
+ * One subscriber's delivery slot. It holds only the newest snapshot: a consumer that cannot keep up
+ * skips intermediate ticks instead of queueing them, so memory per subscriber is bounded and a slow
+ * client never holds the others back.
+ */
+class Mailbox<T> implements AsyncIterableIterator<Snapshot<T>> {
+  private pending: Snapshot<T> | null = null;
+  /** Never hand out a sequence twice or go back: a client relies on that to detect gaps. */
+  private lastSequence = 0;
+  private waiting: ((result: IteratorResult<Snapshot<T>>) => void) | null = null;
+  private closed = false;
+
+  constructor(private readonly onClose: () => void) {}
+
+  deliver(snapshot: Snapshot<T>) {
+    if (this.closed || snapshot.sequence <= this.lastSequence) return;
+    this.lastSequence = snapshot.sequence;
+    if (this.waiting) {
+      const resolve = this.waiting;
+      this.waiting = null;
+      resolve({ value: snapshot, done: false });
+    } else this.pending = snapshot;
+  }
+
+  next(): Promise<IteratorResult<Snapshot<T>>> {
+    if (this.pending) {
+      const value = this.pending;
+      this.pending = null;
+      return Promise.resolve({ value, done: false });
+    }
+    if (this.closed) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  return(): Promise<IteratorResult<Snapshot<T>>> {
+    this.close();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  close() {
+    if (this.closed) return;
+    this.closed = true;
+    this.pending = null;
+    this.waiting?.({ value: undefined, done: true });
+    this.waiting = null;
+    this.onClose();
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+}
+
+export interface TickerStats {
+  topics: number;
+  subscribers: number;
+  /** Topic computations in the last completed tick (one per live topic). */
+  computationsLastTick: number;
+  ticks: number;
+}
+
+export class Ticker {
+  private readonly topics = new Map<string, Topic<unknown>>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private computationsLastTick = 0;
+  private ticks = 0;
+
+  constructor(
+    private readonly intervalMs: number,
+    private readonly now: () => Date,
+    private readonly onError: (error: unknown, key: string) => void,
+  ) {}
+
+  start() {
+    this.timer ??= setInterval(() => void this.tick(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops ticking and ends every subscription (the server closes sockets with a restart code first). */
+  async stop() {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+    for (const topic of this.topics.values()) for (const mailbox of topic.subscribers) mailbox.close();
+    this.topics.clear();
+  }
+
+  stats(): TickerStats {
+    let subscribers = 0;
+    for (const topic of this.topics.values()) subscribers += topic.subscribers.size;
+    return { topics: this.topics.size, subscribers, computationsLastTick: this.computationsLastTick, ticks: this.ticks };
+  }
+
+  /** Subscribes to a topic: the first message is the full current state, then one per changed tick. */
+  subscribe<T>(key: string, source: TopicSource<T>): AsyncIterableIterator<Snapshot<T>> {
+    let topic = this.topics.get(key) as Topic<T> | undefined;
+    if (!topic) {
+      topic = { source, subscribers: new Set(), latest: null, fingerprint: null, sequence: 0, warming: null };
+      this.topics.set(key, topic as Topic<unknown>);
+    }
+    const live = topic;
+    const mailbox: Mailbox<T> = new Mailbox<T>(() => {
+      live.subscribers.delete(mailbox);
+      if (live.subscribers.size === 0 && this.topics.get(key) === live) this.topics.delete(key);
+    });
+    live.subscribers.add(mailbox);
+    if (live.latest) mailbox.deliver(live.latest);
+    else {
+      live.warming ??= this.refresh(key, live).finally(() => (live.warming = null));
+      void live.warming.then(() => {
+        // Delivered by refresh if the state is new; a late joiner of the warm-up gets it here.
+        if (live.latest) mailbox.deliver(live.latest);
+      });
+    }
+    return mailbox;
+  }
+
+  /** One tick: every live topic computed once, in turn; exposed for tests. */
+  async tick(): Promise<void> {
+    if (this.running) return this.running; // a slow tick is never overlapped by the next
+    this.running = (async () => {
+      let computations = 0;
+      for (const [key, topic] of this.topics) {
+        if (topic.subscribers.size === 0 || topic.warming) continue;
+        computations++;
+        await this.refresh(key, topic);
+      }
+      this.computationsLastTick = computations;
+      this.ticks++;
+    })().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async refresh<T>(key: string, topic: Topic<T>) {
+    try {
+      const asOf = this.now();
+      const value = await topic.source.compute(asOf);
+      const fingerprint = await topic.source.fingerprint(value);
+      if (fingerprint === topic.fingerprint && topic.latest) return;
+      topic.fingerprint = fingerprint;
+      topic.sequence++;
+      topic.latest = { sequence: topic.sequence, asOf, value };
+      for (const mailbox of topic.subscribers) mailbox.deliver(topic.latest);
+    } catch (error) {
+      this.onError(error, key);
+    }
+  }
+}
