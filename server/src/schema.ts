@@ -10,6 +10,7 @@ import './modules/order/order.schema.js';
 import './modules/metrics/metrics.schema.js';
 import './modules/metrics/campaign-progress.schema.js';
 import './modules/metrics/live-metrics.schema.js';
+import './modules/metrics/live-campaign-progress.schema.js';
 import './modules/event/event.schema.js';
 
 export const schema = builder.toSchema();

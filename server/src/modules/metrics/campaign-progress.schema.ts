@@ -32,7 +32,7 @@ const ProgressPointRef = builder.objectRef<ProgressPoint>('ProgressPoint').imple
   }),
 });
 
-const CampaignProgressRef = builder.objectRef<CampaignProgress>('CampaignProgress').implement({
+export const CampaignProgressRef = builder.objectRef<CampaignProgress>('CampaignProgress').implement({
   description:
     "Actual GMV of the campaign (orders attributed to it) against its target and plan curve. The plan spreads the target over the window by the campaign's hourly shape (default: a Double 11 day), linearly within each hour.",
   fields: (t) => ({

@@ -1,0 +1,43 @@
+import { builder } from '../../builder.js';
+import type { Snapshot, TopicSource } from '../../realtime/ticker.js';
+import { CampaignRef } from '../campaign/campaign.schema.js';
+import { requireCampaign } from '../campaign/campaign.service.js';
+import { CampaignProgress } from './campaign-progress.js';
+import { CampaignProgressRef } from './campaign-progress.schema.js';
+
+const LiveCampaignProgressRef = builder.objectRef<Snapshot<CampaignProgress>>('LiveCampaignProgress').implement({
+  description: 'One message of a campaign progress stream. The first message is the full current state.',
+  fields: (t) => ({
+    sequence: t.exposeInt('sequence', { description: 'Per topic, increasing by one per message: a jump means a missed message.' }),
+    asOf: t.expose('asOf', { type: 'DateTime' }),
+    campaign: t.field({ type: CampaignRef, resolve: (s) => s.value.campaign }),
+    progress: t.field({ type: CampaignProgressRef, resolve: (s) => s.value }),
+  }),
+});
+
+builder.subscriptionField('campaignProgress', (t) =>
+  t.field({
+    type: LiveCampaignProgressRef,
+    description:
+      'Live progress of a campaign against its target and plan. First message: the full state; then at most one per tick when the actual GMV changed, and at least once a minute while pace and projection move with the plan.',
+    args: { campaignId: t.arg.globalID({ for: CampaignRef, required: true }) },
+    subscribe: async (_root, { campaignId }, ctx) => {
+      const campaign = await requireCampaign(ctx.db, ctx.viewer, campaignId.id, ['campaignId']);
+      const source: TopicSource<CampaignProgress> = {
+        async compute(now) {
+          // Re-read each tick: an edited target or window shows up without resubscribing.
+          const current = await requireCampaign(ctx.db, ctx.viewer, campaign.id, ['campaignId']);
+          const progress = new CampaignProgress(ctx.db, ctx.viewer, current, now);
+          await progress.actualFen(); // the one query per tick; subscribers' fields reuse it
+          return progress;
+        },
+        async fingerprint(progress) {
+          return `${await progress.actualFen()}|${Math.floor(progress.asOf.getTime() / 60_000)}`;
+        },
+      };
+      const viewerShops = ctx.viewer.shops === 'ALL' ? 'ALL' : [...ctx.viewer.shops].sort().join(',');
+      return ctx.ticker.subscribe(`campaignProgress|${campaign.id}|${viewerShops}`, source);
+    },
+    resolve: (snapshot) => snapshot,
+  }),
+);

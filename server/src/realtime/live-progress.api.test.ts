@@ -1,0 +1,88 @@
+import { createClient } from 'graphql-ws';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { describeEachBackend } from '../../test/backends.js';
+import { insertCampaign, insertShop, insertSku } from '../../test/fixtures.js';
+import { startTestServer, type TestServer } from '../../test/http.js';
+
+const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
+const NOW = new Date('2026-11-11T12:00:00+08:00');
+
+/** Reads `event: next` messages of a GraphQL-over-SSE response as they arrive. */
+async function* sseMessages(response: Response): AsyncGenerator<Record<string, any>> { // any: ad-hoc payloads checked by the assertions
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += decoder.decode(value, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const data = block.split('\n').find((line) => line.startsWith('data:'));
+      if (block.includes('event: next') && data) yield JSON.parse(data.slice(5));
+    }
+  }
+}
+
+describeEachBackend('campaign progress over SSE, and socket life', (backend) => {
+  let server: TestServer;
+  let shop: string;
+  let sku: string;
+  let campaign: string;
+
+  beforeEach(async () => {
+    const s = await insertShop(backend().db, '天猫店');
+    shop = gid('Shop', s.id);
+    sku = gid('Sku', (await insertSku(backend().db, s.id, 'S1', 19_900)).sku.id);
+    campaign = gid('Campaign', (await insertCampaign(backend().db, [s.id])).id);
+    server = await startTestServer(backend(), { now: () => NOW, tickMs: 3_600_000 });
+  });
+  afterEach(() => server.stop());
+
+  it('streams the campaign snapshot first over SSE, then the new GMV after an order is paid', async () => {
+    const abort = new AbortController();
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({
+        query: `subscription ($id: ID!) { campaignProgress(campaignId: $id) { sequence campaign { name } progress { gmv target achievementRate } } }`,
+        variables: { id: campaign },
+      }),
+      signal: abort.signal,
+    });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const messages = sseMessages(response);
+    const first = (await messages.next()).value!;
+    expect(first.data.campaignProgress).toEqual({ sequence: 1, campaign: { name: '双11' }, progress: { gmv: '0.00', target: '1000000.00', achievementRate: 0 } });
+
+    await server.gql(`mutation ($e: [EventInput!]!) { ingestEvents(input: { events: $e }) { accepted } }`, {
+      e: [{ id: 'p1', type: 'ORDER_PAID', occurredAt: '2026-11-11T11:00:00+08:00', shopId: shop, source: 'SEARCH', campaignId: campaign, orderId: 'O1', customerId: 'c1', amount: '2500.00', items: [{ skuId: sku, quantity: 1, unitPrice: '2500.00' }] }],
+    });
+    await server.app.ticker.tick();
+    const second = (await messages.next()).value!;
+    expect(second.data.campaignProgress).toMatchObject({ sequence: 2, progress: { gmv: '2500.00', achievementRate: 0.0025 } });
+    abort.abort();
+  });
+
+  it('closes sockets with the restart code on shutdown, so clients know to reconnect', async () => {
+    let closeCode = 0;
+    const client = createClient({
+      url: server.url.replace('http', 'ws') + '/graphql',
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      on: { closed: (event) => void (closeCode = (event as { code: number }).code) },
+    });
+    const first = new Promise((resolve) =>
+      client.subscribe({ query: 'subscription { liveMetrics(scope: {}) { sequence } }' }, { next: resolve, error: () => {}, complete: () => {} }),
+    );
+    await first;
+    await server.stop();
+    await expect.poll(() => closeCode).toBe(1012);
+    expect(server.app.ticker.stats().topics).toBe(0);
+    server = await startTestServer(backend(), { now: () => NOW, tickMs: 3_600_000 }); // for afterEach
+    await client.dispose();
+  });
+});
