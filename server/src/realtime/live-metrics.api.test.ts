@@ -131,4 +131,25 @@ describeEachBackend('live metrics over graphql-ws', (backend) => {
     await resync.until(1);
     expect(resync.messages[0]!.metrics).toEqual(live.messages[3]!.metrics);
   });
+
+  it('a client away for 5 s while orders arrive resubscribes into exactly a fresh snapshot', async () => {
+    const first = connect();
+    const before = watch(first);
+    await before.until(1);
+    await first.dispose(); // the client drops off
+    const ticking = setInterval(() => void server.app.ticker.tick(), 200);
+    try {
+      for (let i = 0; i < 5; i++) {
+        await pay(`away-${i}`, '88.00');
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+      const back = watch(connect());
+      const fresh = watch(connect());
+      await Promise.all([back.until(1), fresh.until(1)]);
+      expect(back.messages[0]!.metrics).toEqual({ gmv: '440.00', orders: 5 });
+      expect(back.messages[0]!.metrics).toEqual(fresh.messages[0]!.metrics);
+    } finally {
+      clearInterval(ticking);
+    }
+  }, 20_000);
 });
