@@ -13,6 +13,7 @@ import type { Context } from './context.js';
 import type { Database } from './db/client.js';
 import type { Env } from './env.js';
 import { maskError } from './graphql/mask-error.js';
+import { createAppPubSub, type AppPubSub } from './realtime/pubsub.js';
 import { Ticker } from './realtime/ticker.js';
 import { schema } from './schema.js';
 
@@ -28,6 +29,8 @@ export interface AppOptions {
   now?: () => Date;
   /** Milliseconds between live ticks (default 1,000). */
   tickMs?: number;
+  /** With a Redis URL, change notices go through Redis to every instance; else in-process. */
+  redisUrl?: string;
 }
 
 /** The enveloped execute/subscribe, carried to graphql-ws through rootValue (as Yoga's example does). */
@@ -43,6 +46,7 @@ export interface App {
   stop(): Promise<void>;
   fetch: (request: Request) => Promise<Response>;
   ticker: Ticker;
+  pubsub: AppPubSub;
 }
 
 /** WebSocket close code 1012 (Service Restart): clients should reconnect, and resync by resubscribing. */
@@ -57,6 +61,11 @@ export function buildApp(options: AppOptions): App {
   const now = options.now ?? (() => new Date());
   const isDev = env.NODE_ENV === 'development';
   const ticker = new Ticker(options.tickMs ?? 1_000, now, (error, key) => logger.error({ err: error, topic: key }, 'live topic failed'));
+  const { pubsub, close: closePubSub } = createAppPubSub(options.redisUrl);
+  const notices = pubsub.subscribe('ingest:committed');
+  void (async () => {
+    for await (const _notice of notices) ticker.markChanged();
+  })().catch((error: unknown) => logger.error({ err: error }, 'change notices stopped'));
 
   const yoga = createYoga<{ req?: IncomingMessage; res?: ServerResponse }, Context>({
     schema,
@@ -80,6 +89,7 @@ export function buildApp(options: AppOptions): App {
         logger,
         now,
         ticker,
+        pubsub,
       };
     },
   });
@@ -178,10 +188,13 @@ export function buildApp(options: AppOptions): App {
       await wsServer.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await ticker.stop();
+      await notices.return?.();
+      await closePubSub();
       for (const socket of sockets) socket.destroy();
       await closed;
     },
     fetch: (request) => Promise.resolve(yoga.fetch(request)),
     ticker,
+    pubsub,
   };
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Viewer } from './auth/viewer.js';
 import type { Db } from './db/client.js';
+import type { AppPubSub } from './realtime/pubsub.js';
 import type { Ticker } from './realtime/ticker.js';
 
 /** Everything a resolver may use. Built once per request (or per WebSocket operation). */
@@ -12,4 +13,5 @@ export interface Context {
   now: () => Date;
   /** Shared live topics: subscriptions register here instead of querying on their own. */
   ticker: Ticker;
+  pubsub: AppPubSub;
 }

@@ -19,6 +19,11 @@ const EnvSchema = z.object({
    * (`npm start`), on average over the day curve; 0 turns it off, as does --no-simulate.
    */
   SIMULATOR_RATE: z.coerce.number().min(0).max(10_000).default(5),
+  /** With it, change notices go through Redis so every instance's subscribers see every ingest. */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
   /** Milliseconds between live-subscription ticks: at most one message per topic per tick. */
   TICK_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
 });

@@ -26,7 +26,7 @@ async function main() {
   if (demoStart) logger.info(DEMO_MESSAGES[demoStart.state]);
   // Simulated traffic only ever goes into the demo's own shops, never into a database with real data.
   const simulate = demoStart !== null && demoStart.state !== 'other' && !process.argv.includes('--no-simulate') && env.SIMULATOR_RATE > 0;
-  const app = buildApp({ database, env, logger, tickMs: env.TICK_MS });
+  const app = buildApp({ database, env, logger, tickMs: env.TICK_MS, redisUrl: env.REDIS_URL });
   const port = await app.start(env.PORT);
   logger.info(`PeakOps listening on http://localhost:${port}/graphql`);
 
@@ -37,7 +37,12 @@ async function main() {
   let stopping = false;
   const background = (async () => {
     await demoStart?.finish?.({ signal: stopHistory.signal });
-    if (simulate && !stopping) traffic = await startDemoTraffic({ db: database.db, logger, rate: env.SIMULATOR_RATE });
+    if (simulate && !stopping) traffic = await startDemoTraffic({
+        db: database.db,
+        logger,
+        rate: env.SIMULATOR_RATE,
+        onCommitted: (accepted) => app.pubsub.publish('ingest:committed', { at: new Date().toISOString(), accepted }),
+      });
   })().catch((error: unknown) => {
     if (!stopHistory.signal.aborted) logger.error({ err: error }, 'demo history or traffic failed');
   });

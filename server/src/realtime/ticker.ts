@@ -25,6 +25,9 @@ interface Topic<T> {
   sequence: number;
   /** The first computation, shared by everyone who subscribes before it finishes. */
   warming: Promise<void> | null;
+  /** Set by a change notice; cleared when the topic is recomputed. */
+  dirty: boolean;
+  lastComputed: number;
 }
 
 /**
@@ -95,11 +98,21 @@ export class Ticker {
   private computationsLastTick = 0;
   private ticks = 0;
 
+  /**
+   * @param refreshMs topics are recomputed on a change notice, and at least this often anyway: time
+   *   alone moves pace, projections and the day window, and a writer may not have sent a notice.
+   */
   constructor(
     private readonly intervalMs: number,
     private readonly now: () => Date,
     private readonly onError: (error: unknown, key: string) => void,
+    private readonly refreshMs = 10_000,
   ) {}
+
+  /** A change notice (ingestion committed, here or on another instance): recompute on the next tick. */
+  markChanged() {
+    for (const topic of this.topics.values()) topic.dirty = true;
+  }
 
   start() {
     this.timer ??= setInterval(() => void this.tick(), this.intervalMs);
@@ -125,7 +138,7 @@ export class Ticker {
   subscribe<T>(key: string, source: TopicSource<T>): AsyncIterableIterator<Snapshot<T>> {
     let topic = this.topics.get(key) as Topic<T> | undefined;
     if (!topic) {
-      topic = { source, subscribers: new Set(), latest: null, fingerprint: null, sequence: 0, warming: null };
+      topic = { source, subscribers: new Set(), latest: null, fingerprint: null, sequence: 0, warming: null, dirty: false, lastComputed: 0 };
       this.topics.set(key, topic as Topic<unknown>);
     }
     const live = topic;
@@ -145,13 +158,15 @@ export class Ticker {
     return mailbox;
   }
 
-  /** One tick: every live topic computed once, in turn; exposed for tests. */
+  /** One tick: every changed (or due) live topic computed once, in turn; exposed for tests. */
   async tick(): Promise<void> {
     if (this.running) return this.running; // a slow tick is never overlapped by the next
     this.running = (async () => {
       let computations = 0;
+      const now = this.now().getTime();
       for (const [key, topic] of this.topics) {
         if (topic.subscribers.size === 0 || topic.warming) continue;
+        if (!topic.dirty && now - topic.lastComputed < this.refreshMs) continue;
         computations++;
         await this.refresh(key, topic);
       }
@@ -164,6 +179,8 @@ export class Ticker {
   private async refresh<T>(key: string, topic: Topic<T>) {
     try {
       const asOf = this.now();
+      topic.dirty = false; // a notice arriving while we compute marks it again
+      topic.lastComputed = asOf.getTime();
       const value = await topic.source.compute(asOf);
       const fingerprint = await topic.source.fingerprint(value);
       if (fingerprint === topic.fingerprint && topic.latest) return;

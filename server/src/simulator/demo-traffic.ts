@@ -18,6 +18,8 @@ export interface DemoTrafficOptions {
   now?: () => Date;
   tickMs?: number;
   logEveryMs?: number;
+  /** Called after each committed batch that accepted something: the server's change notice. */
+  onCommitted?: (accepted: number) => void;
 }
 
 export interface DemoTraffic {
@@ -71,6 +73,7 @@ export async function startDemoTraffic(options: DemoTrafficOptions): Promise<Dem
     for (let i = 0; i < events.length && !stopped; i += MAX_BATCH) {
       const batch = events.slice(i, i + MAX_BATCH);
       const result = await ingestEvents(db, LOCAL_OPERATOR, batch, now());
+      if (result.accepted > 0) options.onCommitted?.(result.accepted);
       const sent = tally.add(batch);
       window.sent += batch.length;
       window.accepted += result.accepted;

@@ -1,0 +1,30 @@
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import { createPubSub } from 'graphql-yoga';
+import { Redis } from 'ioredis';
+
+/**
+ * Typed topics, `domain:event`. Payloads are plain JSON (they may cross Redis): ids and ISO strings.
+ * `ingest:committed` tells every instance's ticker that rollups changed, so live topics recompute.
+ */
+export type Topics = {
+  'ingest:committed': [{ at: string; accepted: number }];
+};
+
+export type AppPubSub = ReturnType<typeof createPubSub<Topics>>;
+
+/**
+ * In-process pub/sub, or through Redis when REDIS_URL is set, so subscribers on any instance hear of
+ * events ingested on any other.
+ */
+export function createAppPubSub(redisUrl?: string): { pubsub: AppPubSub; close(): Promise<void> } {
+  if (!redisUrl) return { pubsub: createPubSub<Topics>(), close: async () => {} };
+  const publishClient = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+  const subscribeClient = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
+  return {
+    pubsub: createPubSub<Topics>({ eventTarget }),
+    async close() {
+      await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import { createClient } from 'graphql-ws';
+import postgres from 'postgres';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import WebSocket from 'ws';
+import { insertShop, insertSku } from '../../test/fixtures.js';
+import { hasRedisServer, startRedis } from '../../test/redis-server.js';
+import { startServerProcess, type ServerProcess } from '../../test/server-process.js';
+import { openDatabase, type Database } from '../db/client.js';
+
+const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
+const adminUrl = inject('postgresUrl');
+const TICK_MS = 200;
+if (process.env.PEAKOPS_REQUIRE_REDIS === '1' && !hasRedisServer()) {
+  throw new Error('PEAKOPS_REQUIRE_REDIS=1 but redis-server is not installed');
+}
+
+/** Two instances, one PostgreSQL, one Redis: a subscriber on B sees what was ingested on A. */
+describe.skipIf(!adminUrl || !hasRedisServer())('scale-out through Redis [postgres + redis]', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterAll(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  });
+
+  it('delivers an order ingested on instance A to a subscriber on instance B within two ticks', async () => {
+    const redis = await startRedis();
+    cleanups.push(() => redis.stop());
+    const name = `peakops_scale_${Date.now()}`;
+    const admin = postgres(adminUrl!, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database ${name}`);
+    cleanups.push(async () => {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    });
+    const url = adminUrl!.replace(/\/[^/]*$/, `/${name}`);
+    // Ticks are fast and the fallback refresh (10 s) slow: only a Redis notice can make B update in time.
+    const env = { DATABASE_URL: url, REDIS_URL: redis.url, TICK_MS: String(TICK_MS) };
+    const a: ServerProcess = await startServerProcess(env, []);
+    cleanups.push(() => void a.child.kill('SIGKILL'));
+    const b: ServerProcess = await startServerProcess(env, []);
+    cleanups.push(() => void b.child.kill('SIGKILL'));
+    const database: Database = await openDatabase({ kind: 'postgres', url, maxConnections: 1 });
+    cleanups.push(() => database.close());
+    const shop = await insertShop(database.db, '天猫店');
+    const sku = gid('Sku', (await insertSku(database.db, shop.id, 'S1', 9_900)).sku.id);
+
+    const client = createClient({ url: b.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0 });
+    cleanups.push(() => client.dispose());
+    const received: { at: number; orders: number }[] = [];
+    client.subscribe<{ liveMetrics: { metrics: { orders: number } } }>(
+      { query: 'subscription { liveMetrics(scope: {}) { sequence metrics { orders } } }' },
+      { next: (r) => void received.push({ at: performance.now(), orders: r.data!.liveMetrics.metrics.orders }), error: () => {}, complete: () => {} },
+    );
+    await expect.poll(() => received.length).toBe(1);
+    expect(received[0]!.orders).toBe(0);
+    // Let B's ticker run past its first computation, so only a notice can trigger the next.
+    await new Promise((resolve) => setTimeout(resolve, 3 * TICK_MS));
+
+    const response = await fetch(`${a.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: 'mutation ($e: [EventInput!]!) { ingestEvents(input: { events: $e }) { accepted } }',
+        variables: { e: [{ id: 'p1', type: 'ORDER_PAID', occurredAt: new Date().toISOString(), shopId: gid('Shop', shop.id), source: 'SEARCH', orderId: 'O1', customerId: 'c1', amount: '99.00', items: [{ skuId: sku, quantity: 1, unitPrice: '99.00' }] }] },
+      }),
+    });
+    const ingested = performance.now();
+    expect(((await response.json()) as { data: { ingestEvents: { accepted: number } } }).data.ingestEvents.accepted).toBe(1);
+    await expect.poll(() => received.length, { timeout: 5_000 }).toBe(2);
+    expect(received[1]!.orders).toBe(1);
+    expect(received[1]!.at - ingested).toBeLessThanOrEqual(2 * TICK_MS + 250);
+  }, 120_000);
+});
