@@ -165,7 +165,8 @@ export class Ticker {
       let computations = 0;
       const now = this.now().getTime();
       for (const [key, topic] of this.topics) {
-        if (topic.subscribers.size === 0 || topic.warming) continue;
+        if (topic.warming) await topic.warming; // its first computation is in flight: wait, don't double it
+        if (topic.subscribers.size === 0) continue;
         if (!topic.dirty && now - topic.lastComputed < this.refreshMs) continue;
         computations++;
         await this.refresh(key, topic);

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { Ticker, type TopicSource } from './ticker.js';
+
+/** A topic whose state is a counter the test moves; compute calls are counted. */
+function counterTopic() {
+  const state = { value: 0, computations: 0 };
+  const source: TopicSource<number> = {
+    compute: async () => {
+      state.computations++;
+      return state.value;
+    },
+    fingerprint: (value) => String(value),
+  };
+  return { state, source };
+}
+
+describe('the ticker', () => {
+  it('lets a slow consumer skip intermediate ticks: it gets the latest state, never a backlog', async () => {
+    const ticker = new Ticker(60_000, () => new Date(), (error) => {
+      throw error;
+    });
+    ticker.markChanged();
+    const { state, source } = counterTopic();
+    const slow = ticker.subscribe('t', source);
+    const fast = ticker.subscribe('t', source);
+    expect((await fast.next()).value).toMatchObject({ sequence: 1, value: 0 });
+    for (let i = 1; i <= 50; i++) {
+      state.value = i;
+      ticker.markChanged();
+      await ticker.tick();
+      expect((await fast.next()).value).toMatchObject({ sequence: i + 1, value: i });
+    }
+    // The slow consumer reads only now: one message, the newest, and nothing queued behind it.
+    expect((await slow.next()).value).toMatchObject({ sequence: 51, value: 50 });
+    state.value = 51;
+    ticker.markChanged();
+    await ticker.tick();
+    expect((await slow.next()).value).toMatchObject({ sequence: 52, value: 51 });
+    expect(state.computations).toBe(52); // once per change, not once per subscriber
+    await ticker.stop();
+  });
+
+  it('computes nothing for a topic nobody watches any more', async () => {
+    const ticker = new Ticker(60_000, () => new Date(), () => {});
+    const { state, source } = counterTopic();
+    const subscription = ticker.subscribe('t', source);
+    await subscription.next();
+    await subscription.return?.();
+    ticker.markChanged();
+    await ticker.tick();
+    expect(state.computations).toBe(1);
+    expect(ticker.stats()).toMatchObject({ topics: 0, subscribers: 0 });
+  });
+});
