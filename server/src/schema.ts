@@ -12,6 +12,7 @@ import './modules/metrics/campaign-progress.schema.js';
 import './modules/metrics/live-metrics.schema.js';
 import './modules/metrics/live-campaign-progress.schema.js';
 import './modules/event/event.schema.js';
+import './modules/alert/alert.schema.js';
 
 export const schema = builder.toSchema();
 

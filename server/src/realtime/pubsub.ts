@@ -8,7 +8,21 @@ import { Redis } from 'ioredis';
  */
 export type Topics = {
   'ingest:committed': [{ at: string; accepted: number }];
+  /** The whole alert, so subscribers need no database read to receive it. */
+  'alert:raised': [AlertMessage];
 };
+
+export interface AlertMessage {
+  id: string;
+  rule: string;
+  severity: string;
+  shopId: string | null;
+  campaignId: string | null;
+  subject: string;
+  message: string;
+  raisedAt: string;
+  dedupeKey: string;
+}
 
 export type AppPubSub = ReturnType<typeof createPubSub<Topics>>;
 

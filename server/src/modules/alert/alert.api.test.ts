@@ -1,0 +1,78 @@
+import { createClient } from 'graphql-ws';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { describeEachBackend } from '../../../test/backends.js';
+import { insertShop } from '../../../test/fixtures.js';
+import { startTestServer, type TestServer } from '../../../test/http.js';
+import { LOCAL_OPERATOR, type Viewer } from '../../auth/viewer.js';
+import { alertMessage, raiseAlert } from './alert.service.js';
+
+const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
+
+/** Test-only stand-in for sign-in: connectionParams (WebSocket) or a header (HTTP) name a partner's shops. */
+function viewerOf({ request, connectionParams }: { request?: Request; connectionParams?: Record<string, unknown> }): Viewer {
+  const granted = (connectionParams?.shops as string | undefined) ?? request?.headers.get('x-test-shops') ?? null;
+  if (granted === null) return LOCAL_OPERATOR;
+  return { id: 'partner', kind: 'PARTNER', displayName: 'Partner', shops: new Set(granted.split(',').filter(Boolean)) };
+}
+
+describeEachBackend('alerts', (backend) => {
+  let server: TestServer;
+  let shopA: string;
+  let shopB: string;
+  beforeEach(async () => {
+    shopA = (await insertShop(backend().db, '甲店')).id;
+    shopB = (await insertShop(backend().db, '乙店', 'JD')).id;
+    server = await startTestServer(backend(), { resolveViewer: viewerOf, now: () => new Date('2026-11-11T12:00:00+08:00') });
+  });
+  afterEach(() => server.stop());
+
+  const raise = (shopId: string, key: string, at: string) =>
+    raiseAlert(backend().db, { rule: 'LOW_STOCK', severity: 'WARNING', shopId, campaignId: null, subject: `SKU ${key}`, message: '库存≤50', dedupeKey: key, raisedAt: new Date(at) });
+
+  it('lists newest first, acknowledges once, and never re-raises the same alert', async () => {
+    await raise(shopA, 'a1', '2026-11-11T01:00:00Z');
+    await raise(shopA, 'a2', '2026-11-11T02:00:00Z');
+    expect(await raise(shopA, 'a2', '2026-11-11T03:00:00Z')).toBeNull();
+    const list = await server.gql('{ alerts { totalCount edges { node { id subject } } } }');
+    expect(list.data.alerts.edges.map((e: { node: { subject: string } }) => e.node.subject)).toEqual(['SKU a2', 'SKU a1']);
+    const id = list.data.alerts.edges[0].node.id;
+    const ack = `mutation ($id: ID!) { acknowledgeAlert(input: { id: $id }) { alert { acknowledgedAt acknowledgedBy } userErrors { code } } }`;
+    const first = await server.gql(ack, { id });
+    expect(first.data.acknowledgeAlert).toEqual({ alert: { acknowledgedAt: '2026-11-11T04:00:00.000Z', acknowledgedBy: 'Local operator' }, userErrors: [] });
+    const again = await server.gql(ack, { id }, { 'x-test-shops': shopA });
+    expect(again.data.acknowledgeAlert.alert.acknowledgedBy).toBe('Local operator');
+    const open = await server.gql('{ alerts(filter: { acknowledged: false }) { edges { node { subject } } } }');
+    expect(open.data.alerts.edges).toEqual([{ node: { subject: 'SKU a1' } }]);
+  });
+
+  it('shows a partner only the alerts of its own shops, in the list and when acknowledging', async () => {
+    const hidden = (await raise(shopB, 'b1', '2026-11-11T01:00:00Z'))!;
+    const list = await server.gql('{ alerts { totalCount } }', {}, { 'x-test-shops': shopA });
+    expect(list.data.alerts.totalCount).toBe(0);
+    const ack = await server.gql(`mutation ($id: ID!) { acknowledgeAlert(input: { id: $id }) { userErrors { code } } }`, { id: gid('Alert', hidden.id) }, { 'x-test-shops': shopA });
+    expect(ack.data.acknowledgeAlert.userErrors).toEqual([{ code: 'NOT_FOUND' }]);
+  });
+
+  it('pushes a raised alert to subscribers who may see it, and not to a partner of another shop', async () => {
+    const connect = (connectionParams?: Record<string, unknown>) =>
+      createClient({ url: server.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0, connectionParams });
+    const operator = connect();
+    const partnerB = connect({ shops: shopB });
+    const seen: Record<string, string[]> = { operator: [], partnerB: [] };
+    const listen = (client: ReturnType<typeof connect>, who: string) =>
+      client.subscribe<{ alertRaised: { subject: string } }>(
+        { query: 'subscription { alertRaised { subject severity shop { name } } }' },
+        { next: (r) => void seen[who]!.push(r.data!.alertRaised.subject), error: () => {}, complete: () => {} },
+      );
+    listen(operator, 'operator');
+    listen(partnerB, 'partnerB');
+    await new Promise((resolve) => setTimeout(resolve, 300)); // both subscriptions registered
+    const row = (await raise(shopA, 'live-1', '2026-11-11T03:59:00Z'))!;
+    server.app.pubsub.publish('alert:raised', alertMessage(row));
+    await expect.poll(() => seen.operator).toEqual(['SKU live-1']);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(seen.partnerB).toEqual([]);
+    await Promise.all([operator.dispose(), partnerB.dispose()]);
+  });
+});
