@@ -31,6 +31,8 @@ export interface AppOptions {
   tickMs?: number;
   /** With a Redis URL, change notices go through Redis to every instance; else in-process. */
   redisUrl?: string;
+  /** false only to benchmark the naive design (one topic per subscription). */
+  shareTopics?: boolean;
 }
 
 /** The enveloped execute/subscribe, carried to graphql-ws through rootValue (as Yoga's example does). */
@@ -60,7 +62,7 @@ export function buildApp(options: AppOptions): App {
   const resolveViewer = options.resolveViewer ?? (() => LOCAL_OPERATOR);
   const now = options.now ?? (() => new Date());
   const isDev = env.NODE_ENV === 'development';
-  const ticker = new Ticker(options.tickMs ?? 1_000, now, (error, key) => logger.error({ err: error, topic: key }, 'live topic failed'));
+  const ticker = new Ticker(options.tickMs ?? 1_000, now, (error, key) => logger.error({ err: error, topic: key }, 'live topic failed'), 10_000, options.shareTopics ?? true);
   const { pubsub, close: closePubSub } = createAppPubSub(options.redisUrl);
   const notices = pubsub.subscribe('ingest:committed');
   void (async () => {

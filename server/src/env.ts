@@ -24,6 +24,11 @@ const EnvSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .optional(),
+  /**
+   * Benchmarks only: `false` gives every subscription its own topic, i.e. the naive design where each
+   * subscriber polls the database itself, so bench/fanout can measure what sharing saves.
+   */
+  LIVE_SHARE_TOPICS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** Milliseconds between live-subscription ticks: at most one message per topic per tick. */
   TICK_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
 });

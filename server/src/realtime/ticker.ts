@@ -107,7 +107,10 @@ export class Ticker {
     private readonly now: () => Date,
     private readonly onError: (error: unknown, key: string) => void,
     private readonly refreshMs = 10_000,
+    private readonly shareTopics = true,
   ) {}
+
+  private naiveSerial = 0;
 
   /** A change notice (ingestion committed, here or on another instance): recompute on the next tick. */
   markChanged() {
@@ -135,7 +138,8 @@ export class Ticker {
   }
 
   /** Subscribes to a topic: the first message is the full current state, then one per changed tick. */
-  subscribe<T>(key: string, source: TopicSource<T>): AsyncIterableIterator<Snapshot<T>> {
+  subscribe<T>(sharedKey: string, source: TopicSource<T>): AsyncIterableIterator<Snapshot<T>> {
+    const key = this.shareTopics ? sharedKey : `${sharedKey}#${++this.naiveSerial}`;
     let topic = this.topics.get(key) as Topic<T> | undefined;
     if (!topic) {
       topic = { source, subscribers: new Set(), latest: null, fingerprint: null, sequence: 0, warming: null, dirty: false, lastComputed: 0 };
