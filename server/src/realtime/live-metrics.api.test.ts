@@ -111,6 +111,14 @@ describeEachBackend('live metrics over graphql-ws', (backend) => {
     const start = backend().database.queryCount();
     await server.app.ticker.tick();
     expect(backend().database.queryCount()).toBe(start);
+
+    // Closing the socket without unsubscribing releases the subscription too.
+    const closer = connect();
+    const c = watch(closer);
+    await c.until(1);
+    expect(server.app.ticker.stats().topics).toBe(1);
+    await closer.dispose();
+    await expect.poll(() => server.app.ticker.stats().topics).toBe(0);
   });
 
   it('never repeats or rewinds a sequence, and a skipped number is a gap the client can see', async () => {

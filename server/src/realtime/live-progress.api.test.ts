@@ -67,6 +67,28 @@ describeEachBackend('campaign progress over SSE, and socket life', (backend) => 
     abort.abort();
   });
 
+  it('streams liveMetrics over SSE: snapshot first, then GMV equal to the metrics query at that moment', async () => {
+    const abort = new AbortController();
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: 'subscription { liveMetrics(scope: {}) { sequence metrics { gmv orders } } }' }),
+      signal: abort.signal,
+    });
+    const messages = sseMessages(response);
+    expect((await messages.next()).value!.data.liveMetrics).toEqual({ sequence: 1, metrics: { gmv: '0.00', orders: 0 } });
+    await server.gql(`mutation ($e: [EventInput!]!) { ingestEvents(input: { events: $e }) { accepted } }`, {
+      e: [{ id: 'p9', type: 'ORDER_PAID', occurredAt: '2026-11-11T09:30:00+08:00', shopId: shop, source: 'PAID', orderId: 'O9', customerId: 'c9', amount: '66.60', items: [{ skuId: sku, quantity: 1, unitPrice: '66.60' }] }],
+    });
+    await server.app.ticker.tick();
+    const update = (await messages.next()).value!.data.liveMetrics;
+    const query = await server.gql(`{ metrics(scope: {}, from: "2026-11-10T16:00:00Z", to: "2026-11-11T16:00:00Z") { gmv orders } }`);
+    expect(update).toEqual({ sequence: 2, metrics: query.data.metrics });
+    expect(update.metrics).toEqual({ gmv: '66.60', orders: 1 });
+    abort.abort();
+    await expect.poll(() => server.app.ticker.stats().topics).toBe(0); // the SSE client left: its topic is gone
+  });
+
   it('closes sockets with the restart code on shutdown, so clients know to reconnect', async () => {
     let closeCode = 0;
     const client = createClient({
