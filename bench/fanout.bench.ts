@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
 import { openDatabase } from '../server/src/db/client.js';
-import { insertCampaign, insertShop, insertSku } from '../server/test/fixtures.js';
+import { gid, insertCampaign, insertShop, insertSku } from '../server/test/fixtures.js';
 import { findPostgresBin, startPostgres } from '../server/test/postgres-server.js';
 import { startServerProcess, type ServerProcess } from '../server/test/server-process.js';
 import { arg, percentile, report } from './bench-util.js';
@@ -21,7 +21,6 @@ const NAIVE = Number(arg('naive', '1000'));
 const CLIENT_PROCESSES = 4;
 const TICK_MS = 1_000;
 const ROUNDS = Number(arg('rounds', '10'));
-const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 
 function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');

@@ -12,7 +12,7 @@ import { buildApp } from '../server/src/app.js';
 import { openDatabase } from '../server/src/db/client.js';
 import { canonicalPayload, parseEvent, type EventInput } from '../server/src/modules/event/event.input.js';
 import { buildStream, chunks, shuffled } from '../server/test/event-stream.js';
-import { insertShop, insertSku } from '../server/test/fixtures.js';
+import { gid, insertShop, insertSku } from '../server/test/fixtures.js';
 import { findPostgresBin, startPostgres } from '../server/test/postgres-server.js';
 import { truncateAll } from '../server/test/backends.js';
 import { arg, median, report } from './bench-util.js';
@@ -20,7 +20,6 @@ import { arg, median, report } from './bench-util.js';
 const EVENTS = Number(arg('events', '100000'));
 const ROUNDS = Number(arg('rounds', '3'));
 const BATCH = 1_000;
-const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 
 const bin = findPostgresBin();
 if (!bin) throw new Error('PostgreSQL binaries (initdb) are needed for this benchmark');

@@ -15,13 +15,13 @@ import { buildApp } from '../server/src/app.js';
 import { openDatabase } from '../server/src/db/client.js';
 import { findPostgresBin, startPostgres } from '../server/test/postgres-server.js';
 import { arg, median, percentile, report } from './bench-util.js';
+import { gid } from '../server/test/fixtures.js';
 
 const SMALL = Number(arg('small', '1000000'));
 const LARGE = Number(arg('large', '10000000'));
 const SAMPLES = Number(arg('samples', '40'));
 const DAY_START = '2026-11-10T16:00:00Z'; // 11.11 00:00 Asia/Shanghai
 const DAY_END = '2026-11-11T16:00:00Z';
-const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 
 const METRICS = `query ($scope: MetricScope!, $from: DateTime!, $to: DateTime!) {
   metrics(scope: $scope, from: $from, to: $to) {

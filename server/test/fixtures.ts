@@ -66,3 +66,6 @@ export async function insertOrder(db: Db, fixture: OrderFixture) {
   if (items.length > 0) await db.insert(orderItems).values(items.map((item) => ({ ...item, orderId: order!.id })));
   return order!;
 }
+
+/** The Relay global id clients use for a row (base64 of "Type:uuid"). */
+export const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');

@@ -1,10 +1,9 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../test/backends.js';
-import { insertCampaign, insertOrder, insertShop, insertSku } from '../../test/fixtures.js';
+import { gid, insertCampaign, insertOrder, insertShop, insertSku } from '../../test/fixtures.js';
 import { startTestServer, type TestServer } from '../../test/http.js';
 import { LOCAL_OPERATOR, type Viewer } from './viewer.js';
 
-const toGlobalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 
 /** Test-only stand-in for sign-in: the header names the shops a partner was granted. */
 function viewerFromHeader({ request }: { request?: Request }): Viewer {
@@ -37,7 +36,7 @@ describeEachBackend('a partner sees only their own shops', (backend) => {
 
   it("cannot read shop B's order by node(id), while the operator can", async () => {
     const query = `query ($id: ID!) { node(id: $id) { id ... on Order { externalId amount } } }`;
-    const id = toGlobalId('Order', orderB.id);
+    const id = gid('Order', orderB.id);
     const partner = await server.gql(query, { id }, asPartnerA);
     expect(partner.errors).toBeUndefined();
     expect(partner.data.node).toBeNull();
@@ -48,7 +47,7 @@ describeEachBackend('a partner sees only their own shops', (backend) => {
   it("gets null for shop B's order among nodes(ids) and its own order intact", async () => {
     const result = await server.gql(
       `query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Order { externalId } } }`,
-      { ids: [toGlobalId('Order', orderA.id), toGlobalId('Order', orderB.id)] },
+      { ids: [gid('Order', orderA.id), gid('Order', orderB.id)] },
       asPartnerA,
     );
     expect(result.data.nodes).toEqual([{ externalId: 'A-100' }, null]);
@@ -60,7 +59,7 @@ describeEachBackend('a partner sees only their own shops', (backend) => {
     expect(all.data.orders.edges).toEqual([{ node: { externalId: 'A-100', shop: { name: '甲店' } } }]);
     const filtered = await server.gql(
       `query ($s: [ID!]) { orders(filter: { shopIds: $s }) { totalCount } }`,
-      { s: [toGlobalId('Shop', shopB.id)] },
+      { s: [gid('Shop', shopB.id)] },
       asPartnerA,
     );
     expect(filtered.data.orders.totalCount).toBe(0);
@@ -72,7 +71,7 @@ describeEachBackend('a partner sees only their own shops', (backend) => {
     const joint = await insertCampaign(db, [shopA.id, shopB.id], '联合大促');
     const result = await server.gql(
       `query ($c: ID!) { shops { totalCount } products { totalCount } campaigns { edges { node { name } } } campaign(id: $c) { name } }`,
-      { c: toGlobalId('Campaign', joint.id) },
+      { c: gid('Campaign', joint.id) },
       asPartnerA,
     );
     expect(result.data).toEqual({
@@ -86,17 +85,17 @@ describeEachBackend('a partner sees only their own shops', (backend) => {
   it('cannot change shop B nor start a campaign in it: both look like unknown ids', async () => {
     const update = await server.gql(
       `mutation ($id: ID!) { updateShop(input: { id: $id, name: "hijacked" }) { shop { id } userErrors { code field } } }`,
-      { id: toGlobalId('Shop', shopB.id) },
+      { id: gid('Shop', shopB.id) },
       asPartnerA,
     );
     expect(update.data.updateShop).toEqual({ shop: null, userErrors: [{ code: 'NOT_FOUND', field: ['input', 'id'] }] });
     const create = await server.gql(
       `mutation ($s: [ID!]!) { createCampaign(input: { name: "x", startsAt: "2026-12-01T00:00:00Z", endsAt: "2026-12-02T00:00:00Z", gmvTarget: "1000.00", shopIds: $s }) { campaign { id } userErrors { code field } } }`,
-      { s: [toGlobalId('Shop', shopA.id), toGlobalId('Shop', shopB.id)] },
+      { s: [gid('Shop', shopA.id), gid('Shop', shopB.id)] },
       asPartnerA,
     );
     expect(create.data.createCampaign).toEqual({ campaign: null, userErrors: [{ code: 'NOT_FOUND', field: ['input', 'shopIds', '1'] }] });
-    const shopBNow = await server.gql(`query ($id: ID!) { node(id: $id) { ... on Shop { name } } }`, { id: toGlobalId('Shop', shopB.id) });
+    const shopBNow = await server.gql(`query ($id: ID!) { node(id: $id) { ... on Shop { name } } }`, { id: gid('Shop', shopB.id) });
     expect(shopBNow.data.node.name).toBe('乙店');
   });
 

@@ -2,10 +2,9 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { describeEachBackend } from '../../test/backends.js';
-import { insertShop, insertSku } from '../../test/fixtures.js';
+import { gid, insertShop, insertSku } from '../../test/fixtures.js';
 import { startTestServer, type TestServer } from '../../test/http.js';
 
-const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 const NOW = new Date('2026-11-11T12:00:00+08:00');
 const LIVE = `subscription { liveMetrics(scope: {}) { sequence asOf from to metrics { gmv orders } } }`;
 type Message = { sequence: number; asOf: string; from: string; to: string; metrics: { gmv: string; orders: number } };

@@ -2,10 +2,9 @@ import { createClient } from 'graphql-ws';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { describeEachBackend } from '../../test/backends.js';
-import { insertCampaign, insertShop, insertSku } from '../../test/fixtures.js';
+import { gid, insertCampaign, insertShop, insertSku } from '../../test/fixtures.js';
 import { startTestServer, type TestServer } from '../../test/http.js';
 
-const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 const NOW = new Date('2026-11-11T12:00:00+08:00');
 
 /** Reads `event: next` messages of a GraphQL-over-SSE response as they arrive. */

@@ -2,12 +2,11 @@ import { createClient } from 'graphql-ws';
 import postgres from 'postgres';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
-import { insertShop, insertSku } from '../../test/fixtures.js';
+import { gid, insertShop, insertSku } from '../../test/fixtures.js';
 import { hasRedisServer, startRedis } from '../../test/redis-server.js';
 import { startServerProcess, type ServerProcess } from '../../test/server-process.js';
 import { openDatabase, type Database } from '../db/client.js';
 
-const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 const adminUrl = inject('postgresUrl');
 const TICK_MS = 200;
 if (process.env.PEAKOPS_REQUIRE_REDIS === '1' && !hasRedisServer()) {

@@ -2,12 +2,11 @@ import { createClient } from 'graphql-ws';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { describeEachBackend } from '../../../test/backends.js';
-import { insertShop } from '../../../test/fixtures.js';
+import { gid, insertShop } from '../../../test/fixtures.js';
 import { startTestServer, type TestServer } from '../../../test/http.js';
 import { LOCAL_OPERATOR, type Viewer } from '../../auth/viewer.js';
 import { alertMessage, raiseAlert } from './alert.service.js';
 
-const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 
 /** Test-only stand-in for sign-in: connectionParams (WebSocket) or a header (HTTP) name a partner's shops. */
 function viewerOf({ request, connectionParams }: { request?: Request; connectionParams?: Record<string, unknown> }): Viewer {

@@ -2,12 +2,11 @@ import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { buildStream, chunks, shuffled } from '../../../test/event-stream.js';
-import { insertShop, insertSku } from '../../../test/fixtures.js';
+import { gid, insertShop, insertSku } from '../../../test/fixtures.js';
 import { startServerProcess, type ServerProcess } from '../../../test/server-process.js';
 import { openDatabase, type Database } from '../../db/client.js';
 import { rows } from '../../db/rows.js';
 
-const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 const INGEST = `mutation ($events: [EventInput!]!) { ingestEvents(input: { events: $events }) { accepted duplicates userErrors { code } } }`;
 const adminUrl = inject('postgresUrl');
 

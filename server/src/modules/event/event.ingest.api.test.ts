@@ -1,11 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../../test/backends.js';
-import { insertShop, insertSku } from '../../../test/fixtures.js';
+import { gid, insertShop, insertSku } from '../../../test/fixtures.js';
 import { startTestServer, type TestServer } from '../../../test/http.js';
 import { rows } from '../../db/rows.js';
 
-const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 const INGEST = `mutation ($events: [EventInput!]!) {
   ingestEvents(input: { events: $events }) { accepted duplicates userErrors { index eventId field message code } }
 }`;

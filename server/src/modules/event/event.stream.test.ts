@@ -2,13 +2,12 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../../test/backends.js';
 import { buildStream, chunks, shuffled, type Expected, type Stream } from '../../../test/event-stream.js';
-import { insertCampaign, insertShop, insertSku } from '../../../test/fixtures.js';
+import { gid, insertCampaign, insertShop, insertSku } from '../../../test/fixtures.js';
 import { startTestServer, type TestServer } from '../../../test/http.js';
 import type { Db } from '../../db/client.js';
 import { rows } from '../../db/rows.js';
 import { Hll, HLL_STANDARD_ERROR } from '../../lib/hll.js';
 
-const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 const INGEST = `mutation ($events: [EventInput!]!) { ingestEvents(input: { events: $events }) { accepted duplicates userErrors { index code } } }`;
 const START = new Date('2026-11-10T14:00:00Z'); // 22:00 on 11.10 in Shanghai: the stream crosses into Double 11
 

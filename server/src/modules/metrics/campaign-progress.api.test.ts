@@ -1,13 +1,12 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../../test/backends.js';
-import { insertCampaign, insertShop } from '../../../test/fixtures.js';
+import { gid, insertCampaign, insertShop } from '../../../test/fixtures.js';
 import { startTestServer, type TestServer } from '../../../test/http.js';
 import { fenToYuan } from '../../lib/money.js';
 import type { CampaignRow } from '../campaign/campaign.table.js';
 import { planCurve, plannedFenAt, progressFigures } from './campaign-progress.js';
 import { insertRollups } from './metrics.test-fixtures.js';
 
-const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 const sh = (local: string) => new Date(`${local}+08:00`);
 
 const PROGRESS = `query ($id: ID!) { campaign(id: $id) { progress {

@@ -1,12 +1,11 @@
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { LOCAL_OPERATOR, type Viewer } from '../../auth/viewer.js';
 import { describeEachBackend } from '../../../test/backends.js';
-import { insertCampaign, insertShop, insertSku } from '../../../test/fixtures.js';
+import { gid, insertCampaign, insertShop, insertSku } from '../../../test/fixtures.js';
 import { startTestServer, type TestServer } from '../../../test/http.js';
 import { metricsView, scopeConditions } from './metrics.service.js';
 import { insertRollups, insertSkuRollups } from './metrics.test-fixtures.js';
 
-const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 const sh = (local: string) => new Date(`${local}+08:00`);
 const DAY_11 = { from: '2026-11-11T00:00:00+08:00', to: '2026-11-12T00:00:00+08:00' };
 

@@ -1,10 +1,9 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../../test/backends.js';
-import { insertCampaign, insertCustomer, insertOrder, insertShop, insertSku } from '../../../test/fixtures.js';
+import { gid, insertCampaign, insertCustomer, insertOrder, insertShop, insertSku } from '../../../test/fixtures.js';
 import { startTestServer, type TestServer } from '../../../test/http.js';
 import { refunds } from './order.table.js';
 
-const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 const ORDERS = `query ($filter: OrderFilter, $first: Int, $after: String) {
   orders(filter: $filter, first: $first, after: $after) {
     totalCount
