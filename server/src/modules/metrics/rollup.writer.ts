@@ -62,7 +62,7 @@ export class RollupBatch {
     const entries = Object.entries(sketchItems).map(([name, item]) => [name as SketchName, hllEntry(item)] as const);
     for (const granularity of GRANULARITIES) {
       const bucket = bucketStart(granularity, at);
-      const key = `${granularity}|${bucket.getTime()}|${dims.shopId}|${dims.channel}|${dims.source}|${dims.campaignId ?? ''}`;
+      const key = cellKey(granularity, bucket, dims);
       let cell = this.cells.get(key);
       if (!cell) {
         cell = { granularity, bucket, dims, counters: zeroCounters(), sketches: {} };
@@ -76,7 +76,7 @@ export class RollupBatch {
   addSku(at: Date, dims: RollupDims, skuId: string, figures: { ordersPaid: number; unitsSold: number; gmvFen: number }) {
     for (const granularity of GRANULARITIES) {
       const bucket = bucketStart(granularity, at);
-      const key = `${granularity}|${bucket.getTime()}|${dims.shopId}|${dims.channel}|${dims.source}|${dims.campaignId ?? ''}|${skuId}`;
+      const key = `${cellKey(granularity, bucket, dims)}|${skuId}`;
       const cell = this.skuCells.get(key) ?? { granularity, bucket, dims, skuId, ordersPaid: 0, unitsSold: 0, gmvFen: 0 };
       cell.ordersPaid += figures.ordersPaid;
       cell.unitsSold += figures.unitsSold;
@@ -95,6 +95,16 @@ export class RollupBatch {
   }
 }
 
+/** Identity of a rollup row; writing in this key's order is what keeps concurrent batches deadlock-free. */
+function cellKey(granularity: Granularity, bucket: Date, dims: RollupDims): string {
+  return `${granularity}|${bucket.getTime()}|${dims.shopId}|${dims.channel}|${dims.source}|${dims.campaignId ?? ''}`;
+}
+
+/** The key columns of a rollup row as jsonb_to_recordset reads them (g, b, shop, ch, src, camp). */
+function keyRecord(cell: { granularity: Granularity; bucket: Date; dims: RollupDims }) {
+  return { g: cell.granularity, b: cell.bucket.toISOString(), shop: cell.dims.shopId, ch: cell.dims.channel, src: cell.dims.source, camp: cell.dims.campaignId };
+}
+
 function sortedValues<T>(map: Map<string, T>): T[] {
   return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
 }
@@ -103,12 +113,7 @@ const hex = (sketch: SparseHll | undefined) => (sketch ? Buffer.from(sketch.toBy
 
 function upsertMetrics(cells: MetricCell[]) {
   const records = cells.map((c) => ({
-    g: c.granularity,
-    b: c.bucket.toISOString(),
-    shop: c.dims.shopId,
-    ch: c.dims.channel,
-    src: c.dims.source,
-    camp: c.dims.campaignId,
+    ...keyRecord(c),
     ...c.counters,
     vis: hex(c.sketches.visitors),
     cart: hex(c.sketches.carters),
@@ -140,12 +145,7 @@ function upsertMetrics(cells: MetricCell[]) {
 
 function upsertSkus(cells: SkuCell[]) {
   const records = cells.map((c) => ({
-    g: c.granularity,
-    b: c.bucket.toISOString(),
-    shop: c.dims.shopId,
-    ch: c.dims.channel,
-    src: c.dims.source,
-    camp: c.dims.campaignId,
+    ...keyRecord(c),
     sku: c.skuId,
     o: c.ordersPaid,
     u: c.unitsSold,
