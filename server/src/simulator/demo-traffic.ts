@@ -5,7 +5,7 @@ import { fenToYuan } from '../lib/money.js';
 import { ingestEvents, MAX_BATCH } from '../modules/event/event.service.js';
 import { loadCatalog } from './catalog.db.js';
 import { TrafficGenerator } from './traffic.generator.js';
-import { PaidTally } from './traffic.options.js';
+import { countBatch, emptyTotals, PaidTally } from './traffic.options.js';
 
 /** Shoppers already browsing when the server starts: orders flow from the first second. */
 const WARM_UP_MS = 15 * 60_000;
@@ -27,14 +27,6 @@ export interface DemoTraffic {
   stop(): Promise<void>;
 }
 
-export interface TrafficTotals {
-  sent: number;
-  accepted: number;
-  duplicates: number;
-  rejected: number;
-  ordersPaid: number;
-  gmvFen: number;
-}
 
 /**
  * Keeps the demo alive: once a second, the traffic of the second just past goes through the ingest
@@ -74,13 +66,7 @@ export async function startDemoTraffic(options: DemoTrafficOptions): Promise<Dem
       const batch = events.slice(i, i + MAX_BATCH);
       const result = await ingestEvents(db, LOCAL_OPERATOR, batch, now());
       if (result.accepted > 0) options.onCommitted?.(result.accepted);
-      const sent = tally.add(batch);
-      window.sent += batch.length;
-      window.accepted += result.accepted;
-      window.duplicates += result.duplicates;
-      window.rejected += result.userErrors.length;
-      window.ordersPaid += sent.ordersPaid;
-      window.gmvFen += sent.gmvFen;
+      countBatch(window, batch, result, tally);
       if (result.userErrors.length > 0) logger.warn({ firstErrors: result.userErrors.slice(0, 3) }, 'simulator: ingestion rejected events');
     }
     if (t - lastLog >= logEveryMs) {
@@ -112,8 +98,4 @@ export async function startDemoTraffic(options: DemoTrafficOptions): Promise<Dem
       await inFlight;
     },
   };
-}
-
-function emptyTotals(): TrafficTotals {
-  return { sent: 0, accepted: 0, duplicates: 0, rejected: 0, ordersPaid: 0, gmvFen: 0 };
 }

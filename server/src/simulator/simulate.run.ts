@@ -4,7 +4,7 @@ import type { SimulateOptions } from './simulate.args.js';
 import { RequestRefused, sendEvents } from './simulate.http.js';
 import type { TrafficCatalog } from './traffic.catalog.js';
 import { TrafficGenerator } from './traffic.generator.js';
-import { PaidTally } from './traffic.options.js';
+import { countBatch, PaidTally, type TrafficTotals } from './traffic.options.js';
 
 /** Events per ingestEvents call over HTTP. */
 export const HTTP_BATCH = 1_000;
@@ -21,18 +21,11 @@ export interface RunOptions extends SimulateOptions {
   reportEveryMs?: number;
 }
 
-export interface RunTotals {
-  sent: number;
-  accepted: number;
-  duplicates: number;
-  /** Events the server refused (userErrors). */
-  rejected: number;
+export interface RunTotals extends TrafficTotals {
   /** Events whose request still failed after every retry. */
   failed: number;
   /** Generated but never sent (the run was interrupted). */
   unsent: number;
-  ordersPaid: number;
-  gmvFen: number;
   seconds: number;
 }
 
@@ -87,13 +80,7 @@ export async function runSimulation(options: RunOptions, catalog: TrafficCatalog
       try {
         // Resending the same events is safe: ingestion is idempotent on (shop, event id).
         const reply = await sendEvents(options.url, batch);
-        const sold = tally.add(batch);
-        totals.sent += batch.length;
-        totals.accepted += reply.accepted;
-        totals.duplicates += reply.duplicates;
-        totals.rejected += reply.userErrors.length;
-        totals.ordersPaid += sold.ordersPaid;
-        totals.gmvFen += sold.gmvFen;
+        countBatch(totals, batch, reply, tally);
         window.acknowledged += batch.length;
         for (const e of reply.userErrors) report(`refused ${e.eventId}: ${e.code} ${e.message}`);
         return;

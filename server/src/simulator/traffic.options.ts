@@ -63,3 +63,33 @@ export class PaidTally {
     return added;
   }
 }
+
+/** What a run of simulated traffic has achieved, for the logs of both the CLI and `npm start`. */
+export interface TrafficTotals {
+  sent: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  ordersPaid: number;
+  gmvFen: number;
+}
+
+export function emptyTotals(): TrafficTotals {
+  return { sent: 0, accepted: 0, duplicates: 0, rejected: 0, ordersPaid: 0, gmvFen: 0 };
+}
+
+/** Adds one acknowledged batch: the server's verdict and the paid orders it carried (counted once each). */
+export function countBatch(
+  totals: TrafficTotals,
+  batch: readonly EventInput[],
+  reply: { accepted: number; duplicates: number; userErrors: readonly unknown[] },
+  tally: PaidTally,
+) {
+  const sold = tally.add(batch);
+  totals.sent += batch.length;
+  totals.accepted += reply.accepted;
+  totals.duplicates += reply.duplicates;
+  totals.rejected += reply.userErrors.length;
+  totals.ordersPaid += sold.ordersPaid;
+  totals.gmvFen += sold.gmvFen;
+}
