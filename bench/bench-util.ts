@@ -1,3 +1,7 @@
+import postgres from 'postgres';
+import { openDatabase, type Database } from '../server/src/db/client.js';
+import { findPostgresBin, startPostgres } from '../server/test/postgres-server.js';
+
 /** `--name value` from the command line, or the default. */
 export function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -18,4 +22,26 @@ export function percentile(values: number[], p: number): number {
 export function report(name: string, rows: [string, string | number][]) {
   console.log(`\n== ${name} ==`);
   for (const [label, value] of rows) console.log(`${label.padEnd(60)} ${value}`);
+}
+
+
+/** A throwaway PostgreSQL with a migrated `bench` database; stop() closes and removes all of it. */
+export async function startBenchDatabase(maxConnections = 10): Promise<{ url: string; database: Database; stop(): Promise<void> }> {
+  const bin = findPostgresBin();
+  if (!bin) throw new Error('PostgreSQL binaries (initdb) are needed for this benchmark');
+  const pg = await startPostgres(bin);
+  const admin = postgres(pg.url(), { max: 1, onnotice: () => {} });
+  await admin.unsafe('create database bench');
+  await admin.end();
+  const url = pg.url('bench');
+  const database = await openDatabase({ kind: 'postgres', url, maxConnections });
+  await database.migrate();
+  return {
+    url,
+    database,
+    async stop() {
+      await database.close().catch(() => {});
+      pg.stop();
+    },
+  };
 }

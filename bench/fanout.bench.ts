@@ -9,12 +9,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import postgres from 'postgres';
-import { openDatabase } from '../server/src/db/client.js';
 import { gid, insertCampaign, insertShop, insertSku } from '../server/test/fixtures.js';
-import { findPostgresBin, startPostgres } from '../server/test/postgres-server.js';
 import { startServerProcess, type ServerProcess } from '../server/test/server-process.js';
-import { arg, percentile, report } from './bench-util.js';
+import { arg, percentile, report, startBenchDatabase } from './bench-util.js';
 
 const SIZES = arg('sizes', '1000,5000,10000').split(',').map(Number);
 const NAIVE = Number(arg('naive', '1000'));
@@ -35,16 +32,9 @@ async function serverMetrics(url: string) {
   return { queries: value('peakops_db_queries_total'), ticks: value('peakops_live_ticks_total'), topics: value('peakops_live_topics') };
 }
 
-const bin = findPostgresBin();
-if (!bin) throw new Error('PostgreSQL binaries (initdb) are needed for this benchmark');
-const pg = await startPostgres(bin);
+const { url, database, stop } = await startBenchDatabase(2);
 const results: [string, string][] = [];
 try {
-  const admin = postgres(pg.url(), { max: 1, onnotice: () => {} });
-  await admin.unsafe('create database bench');
-  const url = pg.url('bench');
-  const database = await openDatabase({ kind: 'postgres', url, maxConnections: 2 });
-  await database.migrate();
   const shop = await insertShop(database.db, '天猫店');
   const sku = gid('Sku', (await insertSku(database.db, shop.id, 'S1', 9_900)).sku.id);
   const campaign = await insertCampaign(database.db, [shop.id], '双11', { startsAt: new Date(Date.now() - 86_400_000), endsAt: new Date(Date.now() + 86_400_000) });
@@ -128,8 +118,6 @@ try {
   results.push(['naive / shared DB queries per tick', `${(naive.queriesPerTick / sharedAtNaive.queriesPerTick).toFixed(0)}×`]);
   results.push(['naive / shared server CPU', `${(naive.cpu / sharedAtNaive.cpu).toFixed(1)}×`]);
   report('fan-out', results);
-  await database.close();
-  await admin.end();
 } finally {
-  pg.stop();
+  await stop();
 }

@@ -9,27 +9,18 @@ import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import postgres from 'postgres';
 import { buildApp } from '../server/src/app.js';
-import { openDatabase } from '../server/src/db/client.js';
 import { canonicalPayload, parseEvent, type EventInput } from '../server/src/modules/event/event.input.js';
 import { buildStream, chunks, shuffled } from '../server/test/event-stream.js';
 import { gid, insertShop, insertSku } from '../server/test/fixtures.js';
-import { findPostgresBin, startPostgres } from '../server/test/postgres-server.js';
 import { truncateAll } from '../server/test/backends.js';
-import { arg, median, report } from './bench-util.js';
+import { arg, median, report, startBenchDatabase } from './bench-util.js';
 
 const EVENTS = Number(arg('events', '100000'));
 const ROUNDS = Number(arg('rounds', '3'));
 const BATCH = 1_000;
 
-const bin = findPostgresBin();
-if (!bin) throw new Error('PostgreSQL binaries (initdb) are needed for this benchmark');
-const pg = await startPostgres(bin);
+const { url, database, stop } = await startBenchDatabase(10);
 try {
-  const admin = postgres(pg.url(), { max: 1, onnotice: () => {} });
-  await admin.unsafe('create database bench');
-  const url = pg.url('bench');
-  const database = await openDatabase({ kind: 'postgres', url, maxConnections: 10 });
-  await database.migrate();
   const app = buildApp({ database, env: { NODE_ENV: 'production' }, logger: pino({ level: 'silent' }), now: () => new Date('2026-11-12T00:00:00Z') });
   const port = await app.start(0, '127.0.0.1');
   const copySql = postgres(url, { max: 1, onnotice: () => {} });
@@ -85,8 +76,6 @@ try {
   ]);
   await app.stop();
   await copySql.end();
-  await database.close();
-  await admin.end();
 } finally {
-  pg.stop();
+  await stop();
 }

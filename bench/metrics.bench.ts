@@ -12,9 +12,7 @@
 import pino from 'pino';
 import postgres from 'postgres';
 import { buildApp } from '../server/src/app.js';
-import { openDatabase } from '../server/src/db/client.js';
-import { findPostgresBin, startPostgres } from '../server/test/postgres-server.js';
-import { arg, median, percentile, report } from './bench-util.js';
+import { arg, median, percentile, report, startBenchDatabase } from './bench-util.js';
 import { gid } from '../server/test/fixtures.js';
 
 const SMALL = Number(arg('small', '1000000'));
@@ -31,15 +29,8 @@ const METRICS = `query ($scope: MetricScope!, $from: DateTime!, $to: DateTime!) 
   }
 }`;
 
-const bin = findPostgresBin();
-if (!bin) throw new Error('PostgreSQL binaries (initdb) are needed for this benchmark');
-const pg = await startPostgres(bin);
+const { url, database, stop } = await startBenchDatabase(10);
 try {
-  const admin = postgres(pg.url(), { max: 1, onnotice: () => {} });
-  await admin.unsafe('create database bench');
-  const url = pg.url('bench');
-  const database = await openDatabase({ kind: 'postgres', url });
-  await database.migrate();
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   const app = buildApp({ database, env: { NODE_ENV: (process.env.BENCH_DEV ? 'development' : 'production') }, logger: pino({ level: 'silent' }), now: () => new Date('2026-11-12T00:00:00Z') });
   const port = await app.start(0, '127.0.0.1');
@@ -145,8 +136,6 @@ try {
   ]);
   await app.stop();
   await sql.end();
-  await database.close();
-  await admin.end();
 } finally {
-  pg.stop();
+  await stop();
 }
