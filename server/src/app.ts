@@ -1,7 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -15,6 +13,7 @@ import type { Env } from './env.js';
 import { maskError } from './graphql/mask-error.js';
 import { createAppPubSub, type AppPubSub } from './realtime/pubsub.js';
 import { Ticker } from './realtime/ticker.js';
+import { clientFiles } from './http/client-files.js';
 import { schema } from './schema.js';
 
 export interface AppOptions {
@@ -29,6 +28,8 @@ export interface AppOptions {
   now?: () => Date;
   /** Milliseconds between live ticks (default 1,000). */
   tickMs?: number;
+  /** A live topic that sent nothing for this long sends its state again with a fresh asOf (default 5,000). */
+  heartbeatMs?: number;
   /** With a Redis URL, change notices go through Redis to every instance; else in-process. */
   redisUrl?: string;
   /** false only to benchmark the naive design (one topic per subscription). */
@@ -53,16 +54,21 @@ export interface App {
 
 /** WebSocket close code 1012 (Service Restart): clients should reconnect, and resync by resubscribing. */
 const SERVICE_RESTART = 1012;
+
+/** Paths Yoga answers (the API, GraphiQL, its health check); every other GET is the war-room screen. */
+function isApiPath(url: string): boolean {
+  const pathname = url.split('?')[0] ?? '';
+  return pathname === '/graphql' || pathname.startsWith('/graphql/') || pathname === '/health';
+}
 const KEEP_ALIVE_MS = 12_000;
 
-const CLIENT_INDEX = path.resolve(import.meta.dirname, '../../client/index.html');
 
 export function buildApp(options: AppOptions): App {
   const { database, env, logger } = options;
   const resolveViewer = options.resolveViewer ?? (() => LOCAL_OPERATOR);
   const now = options.now ?? (() => new Date());
   const isDev = env.NODE_ENV === 'development';
-  const ticker = new Ticker(options.tickMs ?? 1_000, now, (error, key) => logger.error({ err: error, topic: key }, 'live topic failed'), 10_000, options.shareTopics ?? true);
+  const ticker = new Ticker(options.tickMs ?? 1_000, now, (error, key) => logger.error({ err: error, topic: key }, 'live topic failed'), options.heartbeatMs ?? 5_000, options.shareTopics ?? true);
   const { pubsub, close: closePubSub } = createAppPubSub(options.redisUrl);
   const notices = pubsub.subscribe('ingest:committed');
   void (async () => {
@@ -98,16 +104,13 @@ export function buildApp(options: AppOptions): App {
 
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
-    if (req.method === 'GET' && (url === '/' || url === '/index.html')) return void serveClient(res);
     if (req.method === 'GET' && url === '/ready') return void ready(res);
     if (req.method === 'GET' && url === '/metrics') return void metrics(res);
-    return void yoga(req, res);
+    if (isApiPath(url) || (req.method !== 'GET' && req.method !== 'HEAD')) return void yoga(req, res);
+    return void serveClient(req, res);
   });
 
-  async function serveClient(res: ServerResponse) {
-    const html = await readFile(CLIENT_INDEX);
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
-  }
+  const serveClient = clientFiles();
 
   /** Ready means the database answers; /health only says the process is up. */
   async function ready(res: ServerResponse) {

@@ -31,6 +31,11 @@ const EnvSchema = z.object({
   LIVE_SHARE_TOPICS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** Milliseconds between live-subscription ticks: at most one message per topic per tick. */
   TICK_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  /**
+   * A live stream with no change for this long re-sends its state with a fresh asOf, so screens can
+   * tell a quiet feed from a stuck one (the war room calls data older than this plus 3 ticks "delayed").
+   */
+  LIVE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

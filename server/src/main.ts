@@ -26,7 +26,7 @@ async function main() {
   if (demoStart) logger.info(DEMO_MESSAGES[demoStart.state]);
   // Simulated traffic only ever goes into the demo's own shops, never into a database with real data.
   const simulate = demoStart !== null && demoStart.state !== 'other' && !process.argv.includes('--no-simulate') && env.SIMULATOR_RATE > 0;
-  const app = buildApp({ database, env, logger, tickMs: env.TICK_MS, redisUrl: env.REDIS_URL, shareTopics: env.LIVE_SHARE_TOPICS });
+  const app = buildApp({ database, env, logger, tickMs: env.TICK_MS, heartbeatMs: env.LIVE_HEARTBEAT_MS, redisUrl: env.REDIS_URL, shareTopics: env.LIVE_SHARE_TOPICS });
   const port = await app.start(env.PORT);
   logger.info(`PeakOps listening on http://localhost:${port}/graphql`);
 

@@ -27,7 +27,8 @@ interface Topic<T> {
   warming: Promise<void> | null;
   /** Set by a change notice; cleared when the topic is recomputed. */
   dirty: boolean;
-  lastComputed: number;
+  /** When the last message went out (heartbeats included), by the ticker's clock. */
+  lastSent: number;
 }
 
 /**
@@ -99,14 +100,16 @@ export class Ticker {
   private ticks = 0;
 
   /**
-   * @param refreshMs topics are recomputed on a change notice, and at least this often anyway: time
-   *   alone moves pace, projections and the day window, and a writer may not have sent a notice.
+   * @param heartbeatMs topics are recomputed on a change notice, and at least this often anyway (time
+   *   alone moves pace, projections and the day window, and a writer may not have sent a notice); a
+   *   topic that sent nothing for this long sends its state again with a fresh `asOf`, so a screen can
+   *   tell "nothing changed" from "the feed is stuck".
    */
   constructor(
     private readonly intervalMs: number,
     private readonly now: () => Date,
     private readonly onError: (error: unknown, key: string) => void,
-    private readonly refreshMs = 10_000,
+    private readonly heartbeatMs = 5_000,
     private readonly shareTopics = true,
   ) {}
 
@@ -142,7 +145,7 @@ export class Ticker {
     const key = this.shareTopics ? sharedKey : `${sharedKey}#${++this.naiveSerial}`;
     let topic = this.topics.get(key) as Topic<T> | undefined;
     if (!topic) {
-      topic = { source, subscribers: new Set(), latest: null, fingerprint: null, sequence: 0, warming: null, dirty: false, lastComputed: 0 };
+      topic = { source, subscribers: new Set(), latest: null, fingerprint: null, sequence: 0, warming: null, dirty: false, lastSent: 0 };
       this.topics.set(key, topic as Topic<unknown>);
     }
     const live = topic;
@@ -171,9 +174,10 @@ export class Ticker {
       for (const [key, topic] of this.topics) {
         if (topic.warming) await topic.warming; // its first computation is in flight: wait, don't double it
         if (topic.subscribers.size === 0) continue;
-        if (!topic.dirty && now - topic.lastComputed < this.refreshMs) continue;
+        const heartbeatDue = now - topic.lastSent >= this.heartbeatMs;
+        if (!topic.dirty && !heartbeatDue) continue;
         computations++;
-        await this.refresh(key, topic);
+        await this.refresh(key, topic, heartbeatDue);
       }
       this.computationsLastTick = computations;
       this.ticks++;
@@ -181,17 +185,17 @@ export class Ticker {
     return this.running;
   }
 
-  private async refresh<T>(key: string, topic: Topic<T>) {
+  private async refresh<T>(key: string, topic: Topic<T>, sendEvenIfUnchanged = false) {
     try {
       const asOf = this.now();
       topic.dirty = false; // a notice arriving while we compute marks it again
-      topic.lastComputed = asOf.getTime();
       const value = await topic.source.compute(asOf);
       const fingerprint = await topic.source.fingerprint(value);
-      if (fingerprint === topic.fingerprint && topic.latest) return;
+      if (fingerprint === topic.fingerprint && topic.latest && !sendEvenIfUnchanged) return;
       topic.fingerprint = fingerprint;
       topic.sequence++;
       topic.latest = { sequence: topic.sequence, asOf, value };
+      topic.lastSent = asOf.getTime();
       for (const mailbox of topic.subscribers) mailbox.deliver(topic.latest);
     } catch (error) {
       this.onError(error, key);

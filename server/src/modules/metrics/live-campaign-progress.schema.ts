@@ -19,7 +19,7 @@ builder.subscriptionField('campaignProgress', (t) =>
   t.field({
     type: LiveCampaignProgressRef,
     description:
-      'Live progress of a campaign against its target and plan. First message: the full state; then at most one per tick when the actual GMV changed, and at least once a minute while pace and projection move with the plan.',
+      'Live progress of a campaign against its target and plan. First message: the full state; then at most one per tick when the actual GMV changed, at least once a minute while pace and projection move with the plan, and the same state with a fresh asOf after a few quiet seconds (a heartbeat).',
     args: { campaignId: t.arg.globalID({ for: CampaignRef, required: true }) },
     subscribe: async (_root, { campaignId }, ctx) => {
       const campaign = await requireCampaign(ctx.db, ctx.viewer, campaignId.id, ['campaignId']);

@@ -1,7 +1,15 @@
 import { builder } from '../../builder.js';
 import type { Snapshot } from '../../realtime/ticker.js';
-import { liveMetricsKey, liveMetricsSource, type LiveMetricsState } from './live-metrics.js';
+import { defaultLiveWindow, liveMetricsKey, liveMetricsSource, type LiveMetricsState } from './live-metrics.js';
 import { MetricScopeInput, MetricsRef } from './metrics.schema.js';
+
+const LiveWindowEnum = builder.enumType('LiveWindow', {
+  description: 'The window of a live metrics stream.',
+  values: {
+    CAMPAIGN: { description: "The campaign's whole window (needs scope.campaignId)." },
+    TODAY: { description: 'The current Asia/Shanghai day, rolling over at midnight; still scoped to the campaign if one is named.' },
+  } as const,
+});
 
 const LiveMetricsRef = builder.objectRef<Snapshot<LiveMetricsState>>('LiveMetrics').implement({
   description: 'One message of a live metrics stream. The first message is the full current state.',
@@ -20,16 +28,20 @@ builder.subscriptionField('liveMetrics', (t) =>
   t.field({
     type: LiveMetricsRef,
     description:
-      "Live metrics for a scope over the campaign's window (scope.campaignId) or the current Asia/Shanghai day. First message: the full state; then at most one per tick, only when something changed.",
-    args: { scope: t.arg({ type: MetricScopeInput, required: true }) },
-    subscribe: async (_root, { scope: input }, ctx) => {
+      "Live metrics for a scope over the campaign's window (scope.campaignId) or the current Asia/Shanghai day (see `window`). First message: the full state; then at most one per tick when something changed, and the same state with a fresh asOf after a few quiet seconds (a heartbeat: a screen can tell a quiet feed from a stuck one).",
+    args: {
+      scope: t.arg({ type: MetricScopeInput, required: true }),
+      window: t.arg({ type: LiveWindowEnum, description: 'Default: CAMPAIGN when scope.campaignId is set, else TODAY.' }),
+    },
+    subscribe: async (_root, { scope: input, window: requested }, ctx) => {
       const scope = {
         shopIds: input.shopIds?.map((id) => id.id),
         campaignId: input.campaignId?.id,
         channels: input.channels,
         sources: input.sources,
       };
-      return ctx.ticker.subscribe(liveMetricsKey(ctx.viewer, scope), await liveMetricsSource(ctx.db, ctx.viewer, scope));
+      const window = requested ?? defaultLiveWindow(scope);
+      return ctx.ticker.subscribe(liveMetricsKey(ctx.viewer, scope, window), await liveMetricsSource(ctx.db, ctx.viewer, scope, window));
     },
     resolve: (snapshot) => snapshot,
   }),

@@ -2,8 +2,12 @@ import type { Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import { addDays, shanghaiDate, startOfShanghaiDay } from '../../lib/time.js';
 import type { TopicSource } from '../../realtime/ticker.js';
+import { DomainError } from '../../errors.js';
 import { requireCampaign } from '../campaign/campaign.service.js';
 import { metricsView, scopeConditions, type MetricScopeInput, type MetricsView } from './metrics.service.js';
+
+/** CAMPAIGN: the campaign's whole window; TODAY: the current Asia/Shanghai day (still scoped to the campaign if one is named). */
+export type LiveWindow = 'CAMPAIGN' | 'TODAY';
 
 export interface LiveMetricsState {
   from: Date;
@@ -15,10 +19,11 @@ export interface LiveMetricsState {
  * The topic key of a live scope: the same scope seen by viewers with the same shops is one topic.
  * Lists are sorted and deduplicated so `[A, B]` and `[B, A]` share a topic.
  */
-export function liveMetricsKey(viewer: Viewer, scope: MetricScopeInput): string {
+export function liveMetricsKey(viewer: Viewer, scope: MetricScopeInput, window: LiveWindow): string {
   const sorted = (list?: readonly string[] | null) => (list?.length ? [...new Set(list)].sort() : null);
   return JSON.stringify({
     topic: 'metrics',
+    window,
     shopIds: sorted(scope.shopIds),
     campaignId: scope.campaignId ?? null,
     channels: sorted(scope.channels),
@@ -27,12 +32,26 @@ export function liveMetricsKey(viewer: Viewer, scope: MetricScopeInput): string 
   });
 }
 
+/** The window a live stream gets when the subscriber names none: the campaign's if the scope has one. */
+export function defaultLiveWindow(scope: MetricScopeInput): LiveWindow {
+  return scope.campaignId ? 'CAMPAIGN' : 'TODAY';
+}
+
 /**
- * The window is the campaign's when the scope names one, else the current Asia/Shanghai day, which
- * rolls over at midnight (a new window is itself a change, so it produces a message).
+ * The window is the campaign's (CAMPAIGN) or the current Asia/Shanghai day (TODAY), which rolls over
+ * at midnight (a new window is itself a change, so it produces a message).
  */
-export async function liveMetricsSource(db: DbOrTx, viewer: Viewer, scope: MetricScopeInput): Promise<TopicSource<LiveMetricsState>> {
-  const campaign = scope.campaignId ? await requireCampaign(db, viewer, scope.campaignId, ['scope', 'campaignId']) : null;
+export async function liveMetricsSource(
+  db: DbOrTx,
+  viewer: Viewer,
+  scope: MetricScopeInput,
+  window: LiveWindow,
+): Promise<TopicSource<LiveMetricsState>> {
+  const found = scope.campaignId ? await requireCampaign(db, viewer, scope.campaignId, ['scope', 'campaignId']) : null;
+  if (window === 'CAMPAIGN' && !found) {
+    throw new DomainError('INVALID_INPUT', 'window CAMPAIGN needs scope.campaignId', ['window']);
+  }
+  const campaign = window === 'CAMPAIGN' ? found : null;
   const conditions = scopeConditions(viewer, scope);
   return {
     async compute(now) {

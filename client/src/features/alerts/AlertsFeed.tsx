@@ -1,0 +1,53 @@
+import { createMutation, createQuery, createSubscription } from '@urql/solid';
+import { createEffect, createMemo, createSignal, on, Show } from 'solid-js';
+import { Panel } from '../../components/Panel';
+import { readFragment } from '../../graphql/graphql';
+import { useI18n } from '../../i18n/i18n';
+import { AcknowledgeAlertMutation, AlertFields, AlertRaisedSubscription, OpenAlertsQuery } from './alerts.documents';
+import { AlertList, type AlertRow } from './AlertList';
+
+/**
+ * Open alerts: loaded once, then new ones arrive over alertRaised and go on top. Acknowledging
+ * removes an alert only when the server confirms; a failure keeps it and says why.
+ */
+export function AlertsFeed() {
+  const { t } = useI18n();
+  const [open] = createQuery({ query: OpenAlertsQuery });
+  const [raised] = createSubscription({ query: AlertRaisedSubscription }, (previous: AlertRow[] = [], data) => [
+    readFragment(AlertFields, data.alertRaised),
+    ...previous.slice(0, 29),
+  ]);
+  const [acknowledged, setAcknowledged] = createSignal<ReadonlySet<string>>(new Set());
+  const [pending, setPending] = createSignal<ReadonlySet<string>>(new Set());
+  const [failure, setFailure] = createSignal<string | null>(null);
+  const [, acknowledge] = createMutation(AcknowledgeAlertMutation);
+
+  const alerts = createMemo(() => {
+    const loaded = (open.data?.alerts.edges ?? []).map((edge) => readFragment(AlertFields, edge.node));
+    const seen = new Set<string>();
+    return [...(raised.data ?? []), ...loaded].filter((a) => !acknowledged().has(a.id) && !seen.has(a.id) && seen.add(a.id));
+  });
+
+  createEffect(on(() => open.data, () => setFailure(null), { defer: true }));
+
+  const onAcknowledge = async (id: string) => {
+    setPending((s) => new Set(s).add(id));
+    const result = await acknowledge({ id });
+    setPending((s) => new Set([...s].filter((x) => x !== id)));
+    const message = result.error?.message ?? result.data?.acknowledgeAlert.userErrors[0]?.message;
+    if (message) return void setFailure(t('alerts.ackFailed', { message }));
+    setFailure(null);
+    setAcknowledged((s) => new Set(s).add(id));
+  };
+
+  return (
+    <Panel title={t('alerts.title')} class="panel-alerts" testId="alerts-feed" extra={<span class="count">{alerts().length}</span>}>
+      <Show when={failure()}>
+        <p class="inline-error" role="alert">
+          {failure()}
+        </p>
+      </Show>
+      <AlertList alerts={alerts()} pending={pending()} onAcknowledge={(id) => void onAcknowledge(id)} />
+    </Panel>
+  );
+}

@@ -1,0 +1,38 @@
+import { For } from 'solid-js';
+import { KpiTile } from '../../components/KpiTile';
+import { useI18n } from '../../i18n/i18n';
+import { formatChange, formatCny, formatDecimal, formatInteger, formatPercent } from '../../lib/format';
+import type { Kpi } from './kpis';
+
+export function KpiStrip(props: { kpis: Kpi[] }) {
+  const { t, locale } = useI18n();
+  const show = (kpi: Kpi) => {
+    switch (kpi.key) {
+      case 'ordersPerSecond':
+        return formatDecimal(kpi.value, locale(), 1);
+      case 'buyers':
+        return formatInteger(kpi.value, locale());
+      case 'averageOrderValue':
+        return formatCny(kpi.value, locale());
+      default:
+        return formatPercent(kpi.value, locale());
+    }
+  };
+  return (
+    <div class="kpi-strip" data-testid="kpi-strip">
+      <For each={props.kpis}>
+        {(kpi) => (
+          <KpiTile
+            testId={`kpi-${kpi.key}`}
+            label={t(`kpi.${kpi.key}`)}
+            value={show(kpi)}
+            change={kpi.change}
+            changeText={formatChange(kpi.change, locale())}
+            caption={t('kpi.vsYesterday')}
+            higherIsWorse={kpi.key === 'refundRate'}
+          />
+        )}
+      </For>
+    </div>
+  );
+}

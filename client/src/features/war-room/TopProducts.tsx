@@ -1,0 +1,52 @@
+import { For, Show } from 'solid-js';
+import { useI18n } from '../../i18n/i18n';
+import { decimalToFen } from '../../lib/decimal';
+import { formatCny, formatInteger } from '../../lib/format';
+
+export interface TopProductRow {
+  gmv: string;
+  unitsSold: number;
+  product: { id: string; name: string };
+  sku: { id: string; spec: string; stock: number; lowStock: boolean };
+}
+
+/** Today's ten best sellers by GMV with stock left; at or below the threshold they are marked. */
+export function TopProducts(props: { rows: readonly TopProductRow[] }) {
+  const { t, locale } = useI18n();
+  return (
+    <table class="top-products" data-testid="top-products">
+      <thead>
+        <tr>
+          <th>#</th>
+          <th>{t('top.product')}</th>
+          <th class="num">{t('top.gmv')}</th>
+          <th class="num">{t('top.units')}</th>
+          <th class="num">{t('top.stock')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        <For each={props.rows}>
+          {(row, i) => (
+            <tr classList={{ 'low-stock': row.sku.lowStock }}>
+              <td class="rank">{i() + 1}</td>
+              <td class="name">
+                {row.product.name}
+                <span class="spec"> {row.sku.spec}</span>
+              </td>
+              <td class="num">{formatCny(decimalToFen(row.gmv), locale())}</td>
+              <td class="num">{formatInteger(row.unitsSold, locale())}</td>
+              <td class="num">
+                {formatInteger(row.sku.stock, locale())}
+                <Show when={row.sku.lowStock}>
+                  <span class="low-stock-mark" data-testid="low-stock-mark">
+                    {t('top.lowStock')}
+                  </span>
+                </Show>
+              </td>
+            </tr>
+          )}
+        </For>
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,124 @@
+import { graphql } from '../../graphql/graphql';
+
+export const CampaignsQuery = graphql(`
+  query WarRoomCampaigns {
+    campaigns(first: 50) {
+      edges {
+        node {
+          id
+          name
+          status
+          startsAt
+          endsAt
+        }
+      }
+    }
+  }
+`);
+
+/** The hero: campaign GMV against target and plan, pushed each tick it changes. */
+export const CampaignProgressSubscription = graphql(`
+  subscription WarRoomProgress($campaignId: ID!) {
+    campaignProgress(campaignId: $campaignId) {
+      sequence
+      asOf
+      campaign {
+        id
+        name
+        theme
+        startsAt
+        endsAt
+      }
+      progress {
+        gmv
+        target
+        achievementRate
+        pace
+        plannedGmv
+        projectedGmv
+        remaining
+        curve {
+          at
+          cumulativeActualGmv
+          cumulativePlannedGmv
+        }
+      }
+    }
+  }
+`);
+
+/** Today's figures of the campaign (Asia/Shanghai day): KPIs, the per-minute line, the breakdowns. */
+export const TodayMetricsSubscription = graphql(`
+  subscription WarRoomToday($campaignId: ID!) {
+    liveMetrics(scope: { campaignId: $campaignId }, window: TODAY) {
+      sequence
+      asOf
+      from
+      to
+      metrics {
+        gmv
+        orders
+        buyers
+        visitors
+        conversionRate
+        averageOrderValue
+        refundRate
+        addToCartRate
+        series(interval: MINUTE) {
+          at
+          gmv
+          orders
+        }
+        byChannel {
+          channel
+          gmv
+          orders
+        }
+        bySource {
+          source
+          gmv
+          visitors
+        }
+        funnel {
+          steps {
+            name
+            count
+            rateFromPrevious
+          }
+        }
+        topProducts(limit: 10) {
+          gmv
+          unitsSold
+          product {
+            id
+            name
+          }
+          sku {
+            id
+            spec
+            stock
+            lowStock
+          }
+        }
+      }
+    }
+  }
+`);
+
+/** The same scope from yesterday's midnight to this moment yesterday, for the "vs yesterday" figures. */
+export const YesterdayMetricsQuery = graphql(`
+  query WarRoomYesterday($campaignId: ID!, $from: DateTime!, $to: DateTime!) {
+    metrics(scope: { campaignId: $campaignId }, from: $from, to: $to) {
+      orders
+      buyers
+      conversionRate
+      averageOrderValue
+      refundRate
+      addToCartRate
+      series(interval: MINUTE) {
+        at
+        orders
+      }
+    }
+  }
+`);

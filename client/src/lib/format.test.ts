@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { decimalToFen, fenToDecimal } from './decimal';
+import { formatChange, formatClock, formatCny, formatCnyExact, formatPercent } from './format';
+
+describe('CNY on the war room', () => {
+  it('uses 万 and 亿 in Chinese, with the full amount below ¥10,000', () => {
+    expect(formatCny(decimalToFen('123456789.00'), 'zh-CN')).toBe('¥1.23亿');
+    expect(formatCny(decimalToFen('8520.00'), 'zh-CN')).toBe('¥8,520.00');
+    expect(formatCny(decimalToFen('0.00'), 'zh-CN')).toBe('¥0.00');
+    expect(formatCny(decimalToFen('152345.67'), 'zh-CN')).toBe('¥15.23万');
+  });
+
+  it('uses M and B in English', () => {
+    expect(formatCny(decimalToFen('123456789.00'), 'en')).toBe('¥123.45M');
+    expect(formatCny(decimalToFen('2500000000.00'), 'en')).toBe('¥2.50B');
+    expect(formatCny(decimalToFen('8520.00'), 'en')).toBe('¥8,520.00');
+  });
+
+  it('never rounds a growing GMV up to a figure it has not reached', () => {
+    expect(formatCny(decimalToFen('99995000.00'), 'zh-CN')).toBe('¥9999.50万') // CLDR's Chinese compact form has no grouping;
+    expect(formatCny(decimalToFen('99999999.99'), 'zh-CN')).not.toBe('¥1.00亿');
+  });
+
+  it('keeps every fen of an exact amount', () => {
+    expect(formatCnyExact(decimalToFen('90071992547409.91'), 'zh-CN')).toBe('¥90,071,992,547,409.91');
+    expect(fenToDecimal(decimalToFen('1234.5'))).toBe('1234.50');
+    expect(() => decimalToFen('12.345')).toThrow(/not a money amount/);
+  });
+
+  it('formats rates, changes and Beijing time through Intl', () => {
+    expect(formatPercent(0.0357, 'zh-CN')).toBe('3.57%');
+    expect(formatChange(0.346, 'zh-CN')).toBe('+34.6%');
+    expect(formatChange(null, 'en')).toBe('—');
+    expect(formatClock('2026-11-10T16:00:05Z', 'zh-CN')).toBe('00:00:05');
+  });
+});

@@ -1,0 +1,105 @@
+import type { Locale } from '../i18n/messages';
+import { fenToDecimal } from './decimal';
+
+/** Below this the full amount is shown (¥8,520.00); from here on, 万/亿 (zh-CN) or M/B (en). */
+const COMPACT_FROM: Record<Locale, number> = { 'zh-CN': 10_000, en: 1_000_000 };
+
+const SHANGHAI = 'Asia/Shanghai';
+
+const cache = new Map<string, Intl.NumberFormat>();
+function numberFormat(locale: Locale, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let format = cache.get(key);
+  if (!format) cache.set(key, (format = new Intl.NumberFormat(locale, options)));
+  return format;
+}
+
+const CNY: Intl.NumberFormatOptions = { style: 'currency', currency: 'CNY', currencyDisplay: 'narrowSymbol' };
+
+/** The exact amount with two decimals: ¥8,520.00. */
+export function formatCnyExact(fen: number, locale: Locale): string {
+  // Formatted from the decimal string, not fen / 100: a float would lose fen above ¥90 billion.
+  return numberFormat(locale, { ...CNY, minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(fenToDecimal(fen) as Intl.StringNumericLiteral);
+}
+
+/**
+ * A money amount in the unit a reader expects: ¥8,520.00, ¥152.34万, ¥1.23亿 (zh-CN) or ¥1.23M (en).
+ * Truncated, never rounded up: a GMV of ¥99,995,000 must not read "¥1.00亿" before it gets there.
+ */
+export function formatCny(fen: number, locale: Locale): string {
+  if (Math.abs(fen / 100) < COMPACT_FROM[locale]) return formatCnyExact(fen, locale);
+  return numberFormat(locale, {
+    ...CNY,
+    notation: 'compact',
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+    roundingMode: 'trunc',
+  }).format(fen / 100);
+}
+
+/** Chart axes: short and without fen, ¥1,750 / ¥12.5万 / ¥1.2亿. */
+export function formatCnyAxis(fen: number, locale: Locale): string {
+  const yuan = fen / 100;
+  const compact = Math.abs(yuan) >= COMPACT_FROM[locale];
+  return numberFormat(locale, { ...CNY, ...(compact ? { notation: 'compact' } : {}), maximumFractionDigits: compact ? 1 : 0 }).format(yuan);
+}
+
+/** Hour and minute in Asia/Shanghai (chart axes): 20:00. */
+export function formatHourMinute(at: Date | number, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale, { timeZone: SHANGHAI, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(at));
+}
+
+/** Month and day in Asia/Shanghai (chart axes): 11/11 or 11月11日. */
+export function formatMonthDay(at: Date | number, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale, { timeZone: SHANGHAI, month: 'numeric', day: 'numeric' }).format(new Date(at));
+}
+
+export function formatInteger(value: number, locale: Locale): string {
+  return numberFormat(locale, { maximumFractionDigits: 0 }).format(value);
+}
+
+export function formatDecimal(value: number, locale: Locale, digits = 1): string {
+  return numberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+}
+
+/** A rate in [0, 1] as a percentage: 0.0345 → 3.45%. */
+export function formatPercent(rate: number, locale: Locale, digits = 2): string {
+  return numberFormat(locale, { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(rate);
+}
+
+/** A relative change with its sign: +12.3%, −4.0%; null (nothing to compare with) is "—". */
+export function formatChange(change: number | null, locale: Locale): string {
+  if (change === null || !Number.isFinite(change)) return '—';
+  return numberFormat(locale, { style: 'percent', signDisplay: 'exceptZero', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(change);
+}
+
+/** (current − previous) / previous; null when there is no previous figure to compare with. */
+export function relativeChange(current: number, previous: number): number | null {
+  if (previous === 0) return null;
+  return (current - previous) / previous;
+}
+
+/** Wall-clock time in Asia/Shanghai, whatever the screen's own time zone is: 23:59:58. */
+export function formatClock(at: Date | string, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale, { timeZone: SHANGHAI, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(
+    new Date(at),
+  );
+}
+
+/** Date and time in Asia/Shanghai: 11月11日 20:00 / Nov 11, 20:00. */
+export function formatDateTime(at: Date | string, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale, {
+    timeZone: SHANGHAI,
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(at));
+}
+
+export function formatDate(at: Date | string, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale, { timeZone: SHANGHAI, year: 'numeric', month: 'long', day: 'numeric', weekday: 'short' }).format(
+    new Date(at),
+  );
+}

@@ -1,0 +1,30 @@
+import type { SocketState } from '../graphql/connection';
+
+/**
+ * What the badge says. Streams send a heartbeat after a few quiet seconds (LIVE_HEARTBEAT_MS, 5 s by
+ * default), so data older than that plus three 1-s ticks means the feed is stuck, not merely quiet.
+ */
+export type Freshness = 'connecting' | 'live' | 'stale' | 'reconnecting';
+
+export const DEFAULT_STALE_AFTER_MS = 8_000;
+
+export interface FreshnessInput {
+  socket: SocketState;
+  /** performance.now() when the newest live message arrived; null before the first. */
+  receivedAt: number | null;
+  now: number;
+  staleAfterMs: number;
+}
+
+export function freshness(input: FreshnessInput): Freshness {
+  if (input.socket === 'reconnecting') return 'reconnecting';
+  if (input.receivedAt === null) return 'connecting';
+  if (input.now - input.receivedAt > input.staleAfterMs) return 'stale';
+  return input.socket === 'connected' ? 'live' : 'connecting';
+}
+
+/** `?staleAfter=15000` for screens on slow links; otherwise the default. */
+export function staleAfterFromUrl(search: string): number {
+  const value = Number(new URLSearchParams(search).get('staleAfter'));
+  return Number.isFinite(value) && value >= 1_000 ? value : DEFAULT_STALE_AFTER_MS;
+}

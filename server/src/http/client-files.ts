@@ -1,0 +1,37 @@
+import { existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import sirv from 'sirv';
+
+/** Where `npm run build:client` (vite build) writes the war-room screen. */
+export const CLIENT_DIST = path.resolve(import.meta.dirname, '../../../client/dist');
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * Serves the built war room: hashed assets cached for a year, index.html never cached (so a deploy
+ * reaches every screen on its next load), unknown paths fall back to index.html for client routes.
+ * Without a build it answers with how to make one, instead of a bare 404.
+ */
+export function clientFiles(dist = CLIENT_DIST): Handler {
+  if (!existsSync(path.join(dist, 'index.html'))) {
+    return (_req, res) => {
+      res
+        .writeHead(503, { 'content-type': 'text/plain; charset=utf-8' })
+        .end('The war-room screen is not built: run `npm run build:client` (npm start does it for you). The API is at /graphql.\n');
+    };
+  }
+  const serve = sirv(dist, {
+    single: true,
+    etag: true,
+    gzip: false,
+    setHeaders(res, pathname) {
+      const hashed = pathname.startsWith('/assets/');
+      res.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
+  return (req, res) =>
+    serve(req, res, () => {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+    });
+}
