@@ -30,7 +30,6 @@ export default defineConfig({
           include: ['client/**/*.test.{ts,tsx}'],
           environment: 'jsdom',
           setupFiles: ['client/test/setup.ts'],
-          reporters: ['verbose'],
         },
       },
       {

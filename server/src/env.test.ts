@@ -3,7 +3,7 @@ import { parseEnv } from './env.js';
 
 describe('configuration from the environment', () => {
   it('defaults to the embedded database in ./data on port 4000', () => {
-    expect(parseEnv({})).toEqual({ PORT: 4000, DATA_DIR: './data', LOG_LEVEL: 'info', NODE_ENV: 'development', SIMULATOR_RATE: 5, TICK_MS: 1000, LIVE_SHARE_TOPICS: true });
+    expect(parseEnv({})).toEqual({ PORT: 4000, DATA_DIR: './data', LOG_LEVEL: 'info', NODE_ENV: 'development', SIMULATOR_RATE: 5, TICK_MS: 1000, LIVE_HEARTBEAT_MS: 5000, LIVE_SHARE_TOPICS: true });
   });
 
   it('runs the demo simulator at 5 events/s unless SIMULATOR_RATE says otherwise (0 turns it off)', () => {

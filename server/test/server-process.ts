@@ -12,9 +12,18 @@ export interface ServerProcess {
   stop(): Promise<number | null>;
 }
 
+export interface ServerProcessOptions {
+  /** Listen on this port (e.g. to restart a server where its clients expect it); a free one when absent. */
+  port?: number;
+}
+
 /** Starts `server/src/main.ts` as `npm start` does, in its own process, and waits until /ready answers. */
-export async function startServerProcess(env: Record<string, string>, args: string[] = ['--demo']): Promise<ServerProcess> {
-  const port = await freePort();
+export async function startServerProcess(
+  env: Record<string, string>,
+  args: string[] = ['--demo'],
+  options: ServerProcessOptions = {},
+): Promise<ServerProcess> {
+  const port = options.port ?? (await freePort());
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', ...args], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', ...env, PORT: String(port) },

@@ -31,7 +31,7 @@ export const en: Record<MessageKey, string> = {
   'hero.projected': 'Projected finish',
   'hero.planned': 'Plan by now',
   'hero.notPlanned': 'Plan not started',
-  'pace.title': 'Actual vs plan (cumulative by hour)',
+  'pace.title': 'Actual vs plan, cumulative',
   'pace.actual': 'Actual',
   'pace.plan': 'Plan',
   'minute.title': "Today's GMV and orders per minute",

@@ -29,7 +29,7 @@ export const zhCN = {
   'hero.projected': '预计收官',
   'hero.planned': '计划应达',
   'hero.notPlanned': '尚未开始计划',
-  'pace.title': '实际 vs 计划（按小时累计）',
+  'pace.title': '实际 vs 计划（累计）',
   'pace.actual': '实际',
   'pace.plan': '计划',
   'minute.title': '今日每分钟成交额与订单',

@@ -2,7 +2,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { describeEachBackend } from '../../test/backends.js';
-import { gid, insertShop, insertSku } from '../../test/fixtures.js';
+import { gid, insertCampaign, insertShop, insertSku } from '../../test/fixtures.js';
 import { startTestServer, type TestServer } from '../../test/http.js';
 
 const NOW = new Date('2026-11-11T12:00:00+08:00');
@@ -36,11 +36,13 @@ describeEachBackend('live metrics over graphql-ws', (backend) => {
   let server: TestServer;
   let clients: Client[];
   let shop: string;
+  let shopRowId: string;
   let sku: string;
 
   beforeEach(async () => {
     const s = await insertShop(backend().db, '天猫店');
     shop = gid('Shop', s.id);
+    shopRowId = s.id;
     sku = gid('Sku', (await insertSku(backend().db, s.id, 'S1', 19_900)).sku.id);
     // A long tick: the tests drive ticks themselves, so every count below is deterministic.
     server = await startTestServer(backend(), { now: () => NOW, tickMs: 3_600_000 });
@@ -76,6 +78,34 @@ describeEachBackend('live metrics over graphql-ws', (backend) => {
     expect(live.messages).toHaveLength(2);
     expect(live.messages[1]).toMatchObject({ sequence: 2, metrics: query.data.metrics });
     expect(query.data.metrics).toEqual({ gmv: '1199.50', orders: 2 });
+  });
+
+  it("gives a campaign's screen today's figures (window TODAY) next to the whole campaign (CAMPAIGN)", async () => {
+    const campaign = await insertCampaign(backend().db, [shopRowId]);
+    const id = gid('Campaign', campaign.id);
+    const event = (orderId: string, amount: string, occurredAt: string, campaignId: string | null) => ({
+      id: `paid-${orderId}`, type: 'ORDER_PAID', occurredAt, shopId: shop, source: 'SEARCH', orderId, customerId: 'c1', amount, campaignId,
+      items: [{ skuId: sku, quantity: 1, unitPrice: amount }],
+    });
+    await server.gql(`mutation ($e: [EventInput!]!) { ingestEvents(input: { events: $e }) { accepted } }`, {
+      e: [
+        event('Y1', '300.00', '2026-11-10T21:00:00+08:00', id), // the campaign, yesterday
+        event('T1', '120.00', '2026-11-11T09:00:00+08:00', id), // the campaign, today
+        event('T2', '999.00', '2026-11-11T10:00:00+08:00', null), // today, not the campaign's
+      ],
+    });
+    const query = (window: string) => `subscription { liveMetrics(scope: { campaignId: "${id}" }${window}) { from to metrics { gmv orders } } }`;
+    const today = watch(connect(), query(', window: TODAY'));
+    const whole = watch(connect(), query(''));
+    await Promise.all([today.until(1), whole.until(1)]);
+    expect(today.messages[0]).toMatchObject({ from: '2026-11-10T16:00:00.000Z', to: '2026-11-11T16:00:00.000Z', metrics: { gmv: '120.00', orders: 1 } });
+    expect(whole.messages[0]).toMatchObject({ from: '2026-10-31T16:00:00.000Z', to: '2026-11-11T16:00:00.000Z', metrics: { gmv: '420.00', orders: 2 } });
+    expect(server.app.ticker.stats().topics).toBe(2);
+
+    const noCampaign = await new Promise<unknown>((resolve) =>
+      connect().subscribe({ query: 'subscription { liveMetrics(scope: {}, window: CAMPAIGN) { sequence } }' }, { next: resolve, error: resolve, complete: () => {} }),
+    );
+    expect(JSON.stringify(noCampaign)).toContain('window CAMPAIGN needs scope.campaignId');
   });
 
   it('costs the database the same per tick for 1 and for 200 subscribers of one scope', async () => {

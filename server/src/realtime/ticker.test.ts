@@ -51,4 +51,34 @@ describe('the ticker', () => {
     expect(state.computations).toBe(1);
     expect(ticker.stats()).toMatchObject({ topics: 0, subscribers: 0 });
   });
+
+  it('re-sends an unchanged state as a heartbeat with a fresh asOf, so a screen can tell quiet from stuck', async () => {
+    let now = Date.parse('2026-11-11T12:00:00Z');
+    const ticker = new Ticker(60_000, () => new Date(now), (error) => {
+      throw error;
+    }, 5_000);
+    const { state, source } = counterTopic();
+    const subscription = ticker.subscribe('t', source);
+    expect((await subscription.next()).value).toMatchObject({ sequence: 1, value: 0, asOf: new Date(now) });
+
+    now += 4_000;
+    await ticker.tick(); // quiet, and the heartbeat is not due: nothing computed, nothing sent
+    expect(state.computations).toBe(1);
+
+    now += 1_000;
+    await ticker.tick();
+    const heartbeat = (await subscription.next()).value;
+    expect(heartbeat).toMatchObject({ sequence: 2, value: 0, asOf: new Date(now) });
+
+    // A real change resets the heartbeat clock: the next quiet tick sends nothing.
+    now += 2_000;
+    state.value = 7;
+    ticker.markChanged();
+    await ticker.tick();
+    expect((await subscription.next()).value).toMatchObject({ sequence: 3, value: 7 });
+    now += 4_000;
+    await ticker.tick();
+    expect(state.computations).toBe(3);
+    await ticker.stop();
+  });
 });

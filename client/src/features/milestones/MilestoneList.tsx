@@ -1,4 +1,4 @@
-import { For, Show } from 'solid-js';
+import { createMemo, For, Show } from 'solid-js';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
 import { formatDateTime } from '../../lib/format';
@@ -22,12 +22,19 @@ export function needsResponsePlan(m: Pick<MilestoneRow, 'riskLevel' | 'responseP
   return m.riskLevel === 'HIGH' && !m.responsePlan?.trim();
 }
 
+/** What needs the room's attention first: missing plans, then open work by due date, finished work last. */
+export function boardOrder(milestones: readonly MilestoneRow[]): MilestoneRow[] {
+  const rank = (m: MilestoneRow) => (needsResponsePlan(m) ? 0 : m.status === 'DONE' ? 2 : 1);
+  return [...milestones].sort((a, b) => rank(a) - rank(b) || Date.parse(a.dueAt) - Date.parse(b.dueAt));
+}
+
 export function MilestoneList(props: { milestones: readonly MilestoneRow[] }) {
   const { t, locale } = useI18n();
+  const ordered = createMemo(() => boardOrder(props.milestones));
   return (
     <Show when={props.milestones.length > 0} fallback={<p class="empty">{t('milestones.empty')}</p>}>
       <ul class="milestones" data-testid="milestones">
-        <For each={props.milestones}>
+        <For each={ordered()}>
           {(m) => (
             <li
               class={`milestone risk-${m.riskLevel.toLowerCase()}`}

@@ -60,7 +60,7 @@ export function HeroGmv(props: { progress: HeroProgress; stale: boolean }) {
         </dl>
       </div>
       <div class="hero-ring">
-        <Ring rate={props.progress.achievementRate} label={formatPercent(props.progress.achievementRate, locale(), 1)} />
+        <Ring size={196} rate={props.progress.achievementRate} label={formatPercent(props.progress.achievementRate, locale(), 1)} />
         <div class="hero-ring-caption">{t('hero.achievement')}</div>
       </div>
     </div>

@@ -1,0 +1,140 @@
+import { fireEvent, screen, waitFor, within } from '@solidjs/testing-library';
+import { delay, HttpResponse } from 'msw';
+import { describe, expect, it, vi } from 'vitest';
+import { acknowledgeResult, alert, alertRaisedPayload, openAlertsResult } from '../../../test/fixtures';
+import { api, server, useMockApi } from '../../../test/msw';
+import { renderWithProviders, startApi } from '../../../test/render';
+import type { ResultOf, VariablesOf } from '../../graphql/graphql';
+import { AlertRaisedSubscription, type AcknowledgeAlertMutation, type OpenAlertsQuery } from './alerts.documents';
+import { AlertsFeed } from './AlertsFeed';
+
+useMockApi();
+
+const conversion = alert({ id: 'a-conv', severity: 'CRITICAL', subject: '天猫旗舰店', message: '转化率 10 分钟内下降 35%' });
+const stock = alert({ id: 'a-stock', rule: 'LOW_STOCK', severity: 'WARNING', subject: '保温杯 500ml', message: '库存仅剩 3 件' });
+
+function openAlerts(...alerts: Parameters<typeof openAlertsResult>[0]) {
+  return api.query<ResultOf<typeof OpenAlertsQuery>, VariablesOf<typeof OpenAlertsQuery>>('WarRoomAlerts', () =>
+    HttpResponse.json({ data: openAlertsResult(alerts) }),
+  );
+}
+
+type AckHandler = (id: string) => Promise<ResultOf<typeof AcknowledgeAlertMutation>> | ResultOf<typeof AcknowledgeAlertMutation>;
+
+function acknowledgements(answer: AckHandler) {
+  const asked: string[] = [];
+  server.use(
+    api.mutation<ResultOf<typeof AcknowledgeAlertMutation>, VariablesOf<typeof AcknowledgeAlertMutation>>('WarRoomAcknowledge', async ({ variables }) => {
+      asked.push(variables.id);
+      return HttpResponse.json({ data: await answer(variables.id) });
+    }),
+  );
+  return asked;
+}
+
+const alertItem = (subject: string) => {
+  const item = screen.getByText(subject).closest('li');
+  if (!item) throw new Error(`no alert about ${subject}`);
+  return item;
+};
+
+describe('AlertsFeed', () => {
+  it('loads the open alerts with severity, subject, Beijing time and count', async () => {
+    server.use(openAlerts(conversion, stock));
+    renderWithProviders(() => <AlertsFeed />, { api: startApi(), locale: 'zh-CN' });
+
+    expect(await screen.findAllByTestId('alert')).toHaveLength(2);
+    const feed = screen.getByTestId('alerts-feed');
+    expect(within(feed).getByRole('heading')).toHaveTextContent('告警');
+    expect(feed.querySelector('.count')).toHaveTextContent('2');
+    expect(alertItem('天猫旗舰店')).toHaveTextContent('严重');
+    expect(alertItem('天猫旗舰店')).toHaveTextContent('11:58:00');
+    expect(alertItem('天猫旗舰店')).toHaveClass('severity-critical');
+    expect(alertItem('保温杯 500ml')).toHaveTextContent('警告库存仅剩 3 件'.slice(0, 2));
+  });
+
+  it('says there is nothing open when the list is empty', async () => {
+    server.use(openAlerts());
+    renderWithProviders(() => <AlertsFeed />, { api: startApi(), locale: 'zh-CN' });
+    expect(await screen.findByText('没有未处理的告警')).toBeInTheDocument();
+  });
+
+  it('removes an alert only once the server confirms the acknowledgement', async () => {
+    server.use(openAlerts(conversion, stock));
+    let confirm: () => void = () => undefined;
+    const asked = acknowledgements(
+      (id) =>
+        new Promise((resolve) => {
+          confirm = () => resolve(acknowledgeResult(id === conversion.id ? conversion : stock));
+        }),
+    );
+    renderWithProviders(() => <AlertsFeed />, { api: startApi(), locale: 'zh-CN' });
+    await screen.findAllByTestId('alert');
+
+    fireEvent.click(within(alertItem('天猫旗舰店')).getByRole('button', { name: '确认' }));
+    const button = within(alertItem('天猫旗舰店')).getByRole('button');
+    expect(button).toBeDisabled();
+    expect(button).toHaveTextContent('确认中…');
+    await vi.waitFor(() => expect(asked).toEqual([conversion.id]));
+    // In flight: still on screen.
+    expect(screen.getByText('天猫旗舰店')).toBeInTheDocument();
+
+    confirm();
+    await waitFor(() => expect(screen.queryByText('天猫旗舰店')).not.toBeInTheDocument());
+    expect(screen.getAllByTestId('alert')).toHaveLength(1);
+    expect(screen.getByTestId('alerts-feed').querySelector('.count')).toHaveTextContent('1');
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+
+  it('keeps the alert and says why when the server refuses the acknowledgement', async () => {
+    server.use(openAlerts(conversion));
+    acknowledgements(() => acknowledgeResult(null, ['告警不存在或无权操作']));
+    renderWithProviders(() => <AlertsFeed />, { api: startApi(), locale: 'zh-CN' });
+    await screen.findAllByTestId('alert');
+
+    fireEvent.click(screen.getByRole('button', { name: '确认' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('确认失败：告警不存在或无权操作');
+    expect(screen.getByText('天猫旗舰店')).toBeInTheDocument();
+    // Ready to try again.
+    expect(screen.getByRole('button', { name: '确认' })).toBeEnabled();
+  });
+
+  it('keeps the alert and says why when the request itself fails', async () => {
+    server.use(
+      openAlerts(conversion),
+      api.mutation('WarRoomAcknowledge', async () => {
+        await delay(5);
+        return HttpResponse.json({ errors: [{ message: 'Unexpected error.' }] });
+      }),
+    );
+    renderWithProviders(() => <AlertsFeed />, { api: startApi(), locale: 'en' });
+    await screen.findAllByTestId('alert');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Acknowledge' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(/^Could not acknowledge: .*Unexpected error\./);
+    expect(screen.getByText('天猫旗舰店')).toBeInTheDocument();
+  });
+
+  it('puts a newly raised alert on top of the loaded ones', async () => {
+    server.use(openAlerts(stock));
+    const { live } = startApiAndRender();
+    await screen.findAllByTestId('alert');
+    await vi.waitFor(() => expect(live.isSubscribed('WarRoomAlertRaised')).toBe(true));
+
+    live.push(AlertRaisedSubscription, alertRaisedPayload(conversion));
+    await waitFor(() => expect(screen.getAllByTestId('alert')).toHaveLength(2));
+    expect(screen.getAllByTestId('alert')[0]).toHaveTextContent('天猫旗舰店');
+
+    // The same alert again (e.g. after a resubscribe) is not listed twice.
+    live.push(AlertRaisedSubscription, alertRaisedPayload(conversion));
+    live.push(AlertRaisedSubscription, alertRaisedPayload(stock));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(screen.getAllByTestId('alert')).toHaveLength(2);
+  });
+});
+
+function startApiAndRender() {
+  const testApi = startApi();
+  renderWithProviders(() => <AlertsFeed />, { api: testApi, locale: 'zh-CN' });
+  return testApi;
+}

@@ -1,0 +1,73 @@
+import { screen, within } from '@solidjs/testing-library';
+import { describe, expect, it } from 'vitest';
+import { milestone } from '../../../test/fixtures';
+import { renderWithProviders } from '../../../test/render';
+import { MilestoneList, needsResponsePlan } from './MilestoneList';
+
+const unplanned = milestone({ id: 'm1', name: '支付通道扩容', riskLevel: 'HIGH', responsePlan: null, responsePlanDueAt: '2026-11-11T02:00:00Z' });
+const planned = milestone({ id: 'm2', name: 'CDN 预热', riskLevel: 'HIGH', responsePlan: '切换备用 CDN 厂商' });
+const low = milestone({ id: 'm3', name: '客服排班', riskLevel: 'LOW', overdue: true, status: 'DELAYED' });
+const done = milestone({ id: 'm4', name: '会场页面上线', riskLevel: 'NONE', status: 'DONE' });
+
+const itemFor = (name: string) => {
+  const item = screen.getByText(name).closest('li');
+  if (!item) throw new Error(`no milestone named ${name}`);
+  return item;
+};
+
+describe('a HIGH risk without a response plan', () => {
+  it('is one whose plan is missing or blank, and only at HIGH risk', () => {
+    expect(needsResponsePlan({ riskLevel: 'HIGH', responsePlan: null })).toBe(true);
+    expect(needsResponsePlan({ riskLevel: 'HIGH', responsePlan: '   ' })).toBe(true);
+    expect(needsResponsePlan({ riskLevel: 'HIGH', responsePlan: '限流降级' })).toBe(false);
+    expect(needsResponsePlan({ riskLevel: 'MEDIUM', responsePlan: null })).toBe(false);
+  });
+
+  it('stands out on the board with a warning and when its plan is due; the others do not', () => {
+    renderWithProviders(() => <MilestoneList milestones={[unplanned, planned, low, done]} />, { locale: 'zh-CN' });
+    expect(screen.getAllByTestId('milestone')).toHaveLength(4);
+
+    const flagged = itemFor('支付通道扩容');
+    expect(flagged).toHaveAttribute('data-needs-plan', 'true');
+    expect(flagged).toHaveClass('needs-plan', 'risk-high');
+    expect(within(flagged).getByTestId('no-plan-warning')).toBeVisible();
+    expect(within(flagged).getByTestId('no-plan-warning')).toHaveTextContent('⚠ 高风险 · 无应对预案 · 预案截止 11月11日 10:00');
+
+    for (const name of ['CDN 预热', '客服排班', '会场页面上线']) {
+      expect(itemFor(name)).toHaveAttribute('data-needs-plan', 'false');
+      expect(itemFor(name)).not.toHaveClass('needs-plan');
+      expect(within(itemFor(name)).queryByTestId('no-plan-warning')).not.toBeInTheDocument();
+    }
+    expect(screen.getAllByTestId('no-plan-warning')).toHaveLength(1);
+  });
+});
+
+describe('MilestoneList', () => {
+  it('marks overdue milestones and only those', () => {
+    renderWithProviders(() => <MilestoneList milestones={[unplanned, low]} />, { locale: 'zh-CN' });
+    expect(within(itemFor('客服排班')).getByText(/已逾期/)).toBeInTheDocument();
+    expect(within(itemFor('支付通道扩容')).queryByText(/已逾期/)).not.toBeInTheDocument();
+  });
+
+  it('shows owner, due time in Beijing, standard, status and risk', () => {
+    renderWithProviders(() => <MilestoneList milestones={[low, done]} />, { locale: 'zh-CN' });
+    const item = itemFor('客服排班');
+    expect(item).toHaveTextContent('负责人 王磊 · 截止 11月10日 12:00');
+    expect(item).toHaveTextContent('完成标准：峰值 5 万单/秒下 P99 < 300 ms');
+    expect(item).toHaveTextContent('已延期');
+    expect(item).toHaveTextContent('低风险');
+    expect(itemFor('会场页面上线')).toHaveClass('done');
+  });
+
+  it('reads in English', () => {
+    renderWithProviders(() => <MilestoneList milestones={[unplanned, low]} />, { locale: 'en' });
+    expect(screen.getByTestId('no-plan-warning')).toHaveTextContent('HIGH risk · no response plan · plan due Nov 11, 10:00');
+    expect(itemFor('客服排班')).toHaveTextContent('Overdue');
+  });
+
+  it('says so when there are no milestones', () => {
+    renderWithProviders(() => <MilestoneList milestones={[]} />, { locale: 'zh-CN' });
+    expect(screen.getByText('没有关键节点')).toBeInTheDocument();
+    expect(screen.queryByTestId('milestones')).not.toBeInTheDocument();
+  });
+});

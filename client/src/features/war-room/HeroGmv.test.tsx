@@ -1,0 +1,48 @@
+import { screen } from '@solidjs/testing-library';
+import { describe, expect, it } from 'vitest';
+import { progressPayload } from '../../../test/fixtures';
+import { renderWithProviders } from '../../../test/render';
+import { HeroGmv, type HeroProgress } from './HeroGmv';
+
+const hero = (progress: Partial<HeroProgress> = {}): HeroProgress => ({ ...progressPayload().campaignProgress.progress, ...progress });
+
+describe('HeroGmv', () => {
+  it('shows campaign GMV in 亿 with the exact amount beside it, in zh-CN', () => {
+    renderWithProviders(() => <HeroGmv progress={hero()} stale={false} />, { locale: 'zh-CN' });
+    expect(screen.getByTestId('hero-gmv')).toHaveTextContent('¥1.23亿');
+    expect(screen.getByTestId('hero-gmv')).toHaveAttribute('data-value', '12345678900');
+    expect(screen.getByTestId('hero-gmv-exact')).toHaveTextContent('¥123,456,789.00');
+    expect(screen.getByTestId('hero-target')).toHaveTextContent('¥5.00亿');
+    expect(screen.getByTestId('hero-projected')).toHaveTextContent('¥5.20亿');
+  });
+
+  it('shows small amounts in full: ¥8,520.00 and ¥0.00', () => {
+    renderWithProviders(() => <HeroGmv progress={hero({ gmv: '8520.00', projectedGmv: '0.00' })} stale={false} />, { locale: 'zh-CN' });
+    expect(screen.getByTestId('hero-gmv')).toHaveTextContent('¥8,520.00');
+    expect(screen.getByTestId('hero-projected')).toHaveTextContent('¥0.00');
+  });
+
+  it('uses M and B in English', () => {
+    renderWithProviders(() => <HeroGmv progress={hero({ target: '2500000000.00' })} stale={false} />, { locale: 'en' });
+    expect(screen.getByTestId('hero-gmv')).toHaveTextContent('¥123.45M');
+    expect(screen.getByTestId('hero-target')).toHaveTextContent('¥2.50B');
+    expect(screen.getByTestId('hero-gmv-exact')).toHaveTextContent('¥123,456,789.00');
+  });
+
+  it('reads pace against plan, and says the plan has not started when there is none', () => {
+    renderWithProviders(() => <HeroGmv progress={hero({ pace: 0.85 })} stale={false} />, { locale: 'zh-CN' });
+    expect(screen.getByTestId('hero-pace')).toHaveTextContent('计划的 85%');
+    expect(screen.getByTestId('hero-pace')).toHaveClass('bad');
+  });
+
+  it('has no pace or projection to show before the plan starts', () => {
+    renderWithProviders(() => <HeroGmv progress={hero({ pace: null, projectedGmv: null })} stale={false} />, { locale: 'zh-CN' });
+    expect(screen.getByTestId('hero-pace')).toHaveTextContent('尚未开始计划');
+    expect(screen.getByTestId('hero-projected')).toHaveTextContent('—');
+  });
+
+  it('greys out when the figures are not live', () => {
+    renderWithProviders(() => <HeroGmv progress={hero()} stale={true} />, { locale: 'zh-CN' });
+    expect(screen.getByTestId('hero')).toHaveClass('is-stale');
+  });
+});

@@ -1,0 +1,42 @@
+import { screen } from '@solidjs/testing-library';
+import { describe, expect, it } from 'vitest';
+import { NOW_WALL, todayPayload, yesterdayMetrics } from '../../../test/fixtures';
+import { renderWithProviders } from '../../../test/render';
+import { KpiStrip } from './KpiStrip';
+import { kpis } from './kpis';
+
+const today = todayPayload().liveMetrics.metrics;
+
+describe('KpiStrip', () => {
+  it('shows each KPI with its change against yesterday, refunds going up in red', () => {
+    renderWithProviders(() => <KpiStrip kpis={kpis(today, yesterdayMetrics(), NOW_WALL)} />, { locale: 'zh-CN' });
+    const ops = screen.getByTestId('kpi-ordersPerSecond');
+    expect(ops).toHaveTextContent('每秒订单');
+    expect(ops.querySelector('.kpi-value')).toHaveTextContent('5.0');
+    expect(ops.querySelector('.kpi-change')).toHaveTextContent('▲ +20.0% 较昨日同时段');
+    expect(ops.querySelector('.kpi-change')).toHaveClass('good');
+    expect(screen.getByTestId('kpi-averageOrderValue').querySelector('.kpi-value')).toHaveTextContent('¥2,743.48');
+    expect(screen.getByTestId('kpi-conversionRate').querySelector('.kpi-value')).toHaveTextContent('3.00%');
+    // Refund rate fell 20%: down is good for refunds.
+    expect(screen.getByTestId('kpi-refundRate').querySelector('.kpi-change')).toHaveTextContent('▼ -20.0%');
+    expect(screen.getByTestId('kpi-refundRate').querySelector('.kpi-change')).toHaveClass('good');
+    expect(screen.getByTestId('kpi-addToCartRate').querySelector('.kpi-change')).toHaveClass('bad');
+  });
+
+  it('shows "—" without an arrow while yesterday is missing', () => {
+    renderWithProviders(() => <KpiStrip kpis={kpis(today, null, NOW_WALL)} />, { locale: 'zh-CN' });
+    for (const tile of screen.getByTestId('kpi-strip').querySelectorAll('.kpi')) {
+      expect(tile.querySelector('.kpi-change')).toHaveTextContent(/^— 较昨日同时段$/);
+      expect(tile.querySelector('.kpi-change')).toHaveClass('neutral');
+    }
+    expect(screen.getByTestId('kpi-strip').querySelectorAll('.kpi')).toHaveLength(6);
+  });
+
+  it('shows "—" for a KPI that was zero yesterday, and a large average order value in 万', () => {
+    const list = kpis({ ...today, averageOrderValue: '152345.67' }, yesterdayMetrics({ buyers: 0 }), NOW_WALL);
+    renderWithProviders(() => <KpiStrip kpis={list} />, { locale: 'zh-CN' });
+    expect(screen.getByTestId('kpi-buyers').querySelector('.kpi-change')).toHaveTextContent(/^— /);
+    expect(screen.getByTestId('kpi-buyers').querySelector('.kpi-value')).toHaveTextContent('36,000');
+    expect(screen.getByTestId('kpi-averageOrderValue').querySelector('.kpi-value')).toHaveTextContent('¥15.23万');
+  });
+});

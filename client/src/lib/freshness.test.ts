@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_STALE_AFTER_MS, freshness, staleAfterFromUrl, type FreshnessInput } from './freshness';
+
+const at = (input: Partial<FreshnessInput>): FreshnessInput => ({ socket: 'connected', receivedAt: 10_000, now: 10_000, staleAfterMs: 8_000, ...input });
+
+describe('what the connection badge says', () => {
+  it('is connecting until the first live message arrives, even on an open socket', () => {
+    expect(freshness(at({ socket: 'connecting', receivedAt: null }))).toBe('connecting');
+    expect(freshness(at({ socket: 'connected', receivedAt: null }))).toBe('connecting');
+  });
+
+  it('is live on an open socket whose newest message is no older than staleAfterMs', () => {
+    expect(freshness(at({ now: 10_000 }))).toBe('live');
+    expect(freshness(at({ now: 18_000 }))).toBe('live');
+  });
+
+  it('turns stale the moment the newest message is older than staleAfterMs, socket open or not', () => {
+    expect(freshness(at({ now: 18_001 }))).toBe('stale');
+    expect(freshness(at({ socket: 'connecting', now: 30_000 }))).toBe('stale');
+    expect(freshness(at({ now: 13_001, staleAfterMs: 3_000 }))).toBe('stale');
+  });
+
+  it('says reconnecting whenever the socket was lost, however fresh the last message', () => {
+    expect(freshness(at({ socket: 'reconnecting' }))).toBe('reconnecting');
+    expect(freshness(at({ socket: 'reconnecting', now: 60_000 }))).toBe('reconnecting');
+    expect(freshness(at({ socket: 'reconnecting', receivedAt: null }))).toBe('reconnecting');
+  });
+
+  it('holds data that arrived before the socket reported connected as connecting, not live', () => {
+    expect(freshness(at({ socket: 'connecting' }))).toBe('connecting');
+  });
+});
+
+describe('?staleAfter= for screens on slow links', () => {
+  it('takes a threshold of at least one second from the URL', () => {
+    expect(staleAfterFromUrl('?staleAfter=15000')).toBe(15_000);
+    expect(staleAfterFromUrl('?staleAfter=1000')).toBe(1_000);
+  });
+
+  it('falls back to the default for a missing, tiny or nonsensical value', () => {
+    expect(staleAfterFromUrl('')).toBe(DEFAULT_STALE_AFTER_MS);
+    expect(staleAfterFromUrl('?staleAfter=500')).toBe(DEFAULT_STALE_AFTER_MS);
+    expect(staleAfterFromUrl('?staleAfter=soon')).toBe(DEFAULT_STALE_AFTER_MS);
+    expect(staleAfterFromUrl('?staleAfter=-20000')).toBe(DEFAULT_STALE_AFTER_MS);
+  });
+});
