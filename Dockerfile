@@ -1,4 +1,15 @@
 # The PeakOps server. TypeScript runs through tsx, as in development, so the image is the repo as tested.
+
+# The war-room screen is built with the dev toolchain (Vite, gql.tada) and only its output is kept.
+FROM node:20-bookworm-slim AS client
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY tsconfig.json ./
+COPY schema ./schema
+COPY client ./client
+RUN npm run build:client
+
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
@@ -6,7 +17,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 COPY tsconfig.json ./
 COPY server ./server
-COPY client ./client
+COPY --from=client /app/client/dist ./client/dist
 COPY migrations ./migrations
 COPY schema ./schema
 EXPOSE 4000
