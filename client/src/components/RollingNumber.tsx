@@ -7,14 +7,16 @@ import { createEffect, createSignal, on, onCleanup } from 'solid-js';
 export function RollingNumber(props: { value: number; format: (value: number) => string; durationMs?: number; class?: string; testId?: string }) {
   const [shown, setShown] = createSignal(props.value);
   let frame = 0;
+  const animates = typeof requestAnimationFrame === 'function' && typeof cancelAnimationFrame === 'function';
+  const cancel = () => animates && cancelAnimationFrame(frame);
   createEffect(
     on(
       () => props.value,
       (target) => {
-        cancelAnimationFrame(frame);
+        cancel();
         const start = shown();
         const duration = props.durationMs ?? 800;
-        if (start === target || duration <= 0 || typeof requestAnimationFrame !== 'function') return void setShown(target);
+        if (start === target || duration <= 0 || !animates) return void setShown(target);
         const began = performance.now();
         const step = (time: number) => {
           const t = Math.min(1, (time - began) / duration);
@@ -27,7 +29,7 @@ export function RollingNumber(props: { value: number; format: (value: number) =>
       { defer: true },
     ),
   );
-  onCleanup(() => cancelAnimationFrame(frame));
+  onCleanup(cancel);
   return (
     <span class={`rolling ${props.class ?? ''}`} data-testid={props.testId} data-value={props.value}>
       {props.format(shown())}

@@ -1,5 +1,5 @@
-import { Client, fetchExchange, subscriptionExchange } from '@urql/core';
-import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
+import { Client, fetchExchange, subscriptionExchange, type ExecutionResult } from '@urql/core';
+import { createClient as createWsClient, type Client as WsClient, type SubscribePayload } from 'graphql-ws';
 import type { ConnectionStore } from './connection';
 
 export interface ApiClients {
@@ -12,6 +12,50 @@ export function retryDelayMs(retries: number): number {
   return Math.min(500 * 2 ** retries, 3_000) + Math.random() * 300;
 }
 
+const PING_EVERY_MS = 10_000;
+const PONG_TIMEOUT_MS = 5_000;
+
+interface Sink {
+  next(value: ExecutionResult): void;
+  error(error: unknown): void;
+  complete(): void;
+}
+
+/**
+ * A subscription the server refused or failed (say, the campaign was hidden from this viewer) is shown
+ * as an error and tried again with the reconnect backoff, instead of being resent at once by urql in a
+ * tight loop. Lost sockets are graphql-ws's business: it resubscribes by itself.
+ */
+export function subscribeWithRetry(ws: Pick<WsClient, 'subscribe'>, payload: SubscribePayload, sink: Sink): () => void {
+  let attempt = 0;
+  let stopped = false;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  let unsubscribe = () => {};
+  const start = () => {
+    unsubscribe = ws.subscribe<Record<string, unknown>>(payload, {
+      next: (result) => {
+        attempt = 0;
+        sink.next(result as ExecutionResult);
+      },
+      error: (error) => {
+        if (stopped) return;
+        const errors = Array.isArray(error) ? error : [{ message: error instanceof Error ? error.message : String(error) }];
+        sink.next({ errors } as ExecutionResult);
+        retry = setTimeout(start, retryDelayMs(attempt++));
+      },
+      complete: () => {
+        if (!stopped) sink.complete();
+      },
+    });
+  };
+  start();
+  return () => {
+    stopped = true;
+    clearTimeout(retry);
+    unsubscribe();
+  };
+}
+
 /**
  * Queries and mutations over HTTP, subscriptions over graphql-ws on the same /graphql path. The
  * socket retries forever: a war-room screen must come back on its own after a server restart.
@@ -21,16 +65,36 @@ export function createApiClients(origin: string, connection: ConnectionStore): A
   const wsUrl = new URL(httpUrl);
   wsUrl.protocol = httpUrl.protocol === 'https:' ? 'wss:' : 'ws:';
 
+  // A socket that stays open but carries nothing (a dead NAT entry, a frozen proxy) is only noticed by
+  // a ping that gets no pong: then close it, and the retry loop reconnects.
+  let socket: WebSocket | null = null;
+  let pongDeadline: ReturnType<typeof setTimeout> | undefined;
   const ws = createWsClient({
     url: wsUrl.toString(),
     lazy: false,
+    keepAlive: PING_EVERY_MS,
     retryAttempts: Number.POSITIVE_INFINITY,
     shouldRetry: () => true,
     retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, retryDelayMs(retries))),
     on: {
       connecting: () => connection.connecting(),
-      connected: () => connection.connected(),
-      closed: () => connection.closed(),
+      connected: (opened) => {
+        socket = opened as WebSocket;
+        connection.connected();
+      },
+      closed: () => {
+        clearTimeout(pongDeadline);
+        connection.closed();
+      },
+      ping: (received) => {
+        if (received) return;
+        pongDeadline = setTimeout(() => {
+          if (socket?.readyState === WebSocket.OPEN) socket.close(4408, 'pong timeout');
+        }, PONG_TIMEOUT_MS);
+      },
+      pong: (received) => {
+        if (received) clearTimeout(pongDeadline);
+      },
     },
   });
 
@@ -41,7 +105,7 @@ export function createApiClients(origin: string, connection: ConnectionStore): A
     exchanges: [
       subscriptionExchange({
         forwardSubscription: (request) => ({
-          subscribe: (sink) => ({ unsubscribe: ws.subscribe({ ...request, query: request.query ?? '' }, sink) }),
+          subscribe: (sink) => ({ unsubscribe: subscribeWithRetry(ws, { ...request, query: request.query ?? '' }, sink) }),
         }),
       }),
       fetchExchange,

@@ -21,6 +21,7 @@ export function initialLocale(): Locale {
 
 export function I18nProvider(props: ParentProps<{ locale?: Locale }>) {
   const [locale, setLocaleSignal] = createSignal<Locale>(props.locale ?? initialLocale());
+  document.documentElement.lang = locale(); // index.html says zh-CN; ?lang=en or a saved choice may differ
   const i18n: I18n = {
     locale,
     setLocale(next) {

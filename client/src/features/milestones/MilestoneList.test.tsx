@@ -5,7 +5,7 @@ import { renderWithProviders } from '../../../test/render';
 import { MilestoneList, needsResponsePlan } from './MilestoneList';
 
 const unplanned = milestone({ id: 'm1', name: '支付通道扩容', riskLevel: 'HIGH', responsePlan: null, responsePlanDueAt: '2026-11-11T02:00:00Z' });
-const planned = milestone({ id: 'm2', name: 'CDN 预热', riskLevel: 'HIGH', responsePlan: '切换备用 CDN 厂商' });
+const planned = milestone({ id: 'm2', name: 'CDN 预热', riskLevel: 'HIGH', responsePlan: '切换备用 CDN 厂商', dueAt: '2026-11-10T08:00:00Z' });
 const low = milestone({ id: 'm3', name: '客服排班', riskLevel: 'LOW', overdue: true, status: 'DELAYED' });
 const done = milestone({ id: 'm4', name: '会场页面上线', riskLevel: 'NONE', status: 'DONE' });
 
@@ -43,6 +43,13 @@ describe('a HIGH risk without a response plan', () => {
 });
 
 describe('MilestoneList', () => {
+  it('puts missing plans first, then open work by due date, finished work last', () => {
+    const soon = milestone({ id: 'm5', name: '物流预约', dueAt: '2026-11-09T04:00:00Z' });
+    renderWithProviders(() => <MilestoneList milestones={[done, low, planned, soon, unplanned]} />, { locale: 'zh-CN' });
+    const names = screen.getAllByTestId('milestone').map((li) => li.querySelector('.milestone-name')?.textContent);
+    expect(names).toEqual(['支付通道扩容', '物流预约', '客服排班', 'CDN 预热', '会场页面上线']);
+  });
+
   it('marks overdue milestones and only those', () => {
     renderWithProviders(() => <MilestoneList milestones={[unplanned, low]} />, { locale: 'zh-CN' });
     expect(within(itemFor('客服排班')).getByText(/已逾期/)).toBeInTheDocument();

@@ -53,9 +53,7 @@ export function MilestoneList(props: { milestones: readonly MilestoneRow[] }) {
                   <span class="overdue"> · {t('milestones.overdue')}</span>
                 </Show>
               </div>
-              <div class="milestone-standard">
-                {t('milestones.standard')}：{m.completionStandard}
-              </div>
+              <div class="milestone-standard">{t('milestones.standard', { text: m.completionStandard })}</div>
               <Show when={needsResponsePlan(m)}>
                 <div class="no-plan" data-testid="no-plan-warning">
                   ⚠ {t('milestones.noPlan')}

@@ -17,7 +17,7 @@ export function CampaignPicker(props: { campaigns: readonly CampaignOption[]; se
         <For each={props.campaigns}>
           {(c) => (
             <option value={c.id} selected={c.id === props.selected}>
-              {c.name}（{t(`status.${c.status}` as MessageKey)}）
+              {t('picker.option', { name: c.name, status: t(`status.${c.status}` as MessageKey) })}
             </option>
           )}
         </For>

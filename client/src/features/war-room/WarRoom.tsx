@@ -38,14 +38,21 @@ export function WarRoom(props: WarRoomProps) {
   const progress = createLiveFeed(CampaignProgressSubscription, variables, (d) => d.campaignProgress.sequence);
   const today = createLiveFeed(TodayMetricsSubscription, variables, (d) => d.liveMetrics.sequence);
 
+  // The clock ticks every second; charts and the yesterday window only need the minute.
+  const minute = createMemo(() => Math.floor(props.now().wall / MINUTE_MS) * MINUTE_MS);
+
   // Yesterday from its midnight to this minute yesterday; the variables move once a minute, which refetches it.
-  const yesterdayWindow = createMemo(() => {
-    const from = today.data()?.liveMetrics.from;
-    if (!from) return null;
-    const to = Math.floor((props.now().wall - DAY_MS) / MINUTE_MS) * MINUTE_MS;
-    const start = Date.parse(from) - DAY_MS;
-    return to > start ? { from: new Date(start).toISOString(), to: new Date(to).toISOString() } : null;
-  });
+  const yesterdayWindow = createMemo(
+    () => {
+      const from = today.data()?.liveMetrics.from;
+      if (!from) return null;
+      const to = minute() - DAY_MS;
+      const start = Date.parse(from) - DAY_MS;
+      return to > start ? { from: new Date(start).toISOString(), to: new Date(to).toISOString() } : null;
+    },
+    null,
+    { equals: (a, b) => a?.from === b?.from && a?.to === b?.to },
+  );
   const [yesterday] = createQuery({
     query: YesterdayMetricsQuery,
     variables: () => ({ campaignId: props.campaignId, from: yesterdayWindow()?.from ?? '', to: yesterdayWindow()?.to ?? '' }),
@@ -76,7 +83,7 @@ export function WarRoom(props: WarRoomProps) {
   const kpiList = createMemo(() => {
     const m = today.data()?.liveMetrics.metrics;
     if (!m) return [];
-    return kpis(m, yesterday.data?.metrics ?? null, props.now().wall);
+    return kpis(m, yesterday.data?.metrics ?? null, minute());
   });
 
   return (
@@ -121,7 +128,7 @@ export function WarRoom(props: WarRoomProps) {
             <KpiStrip kpis={kpiList()} />
           </div>
           <Panel title={t('minute.title')} class="panel-minute" extra={<Legend items={[['gmv', t('minute.gmv')], ['orders', t('minute.orders')]]} />}>
-            <MinuteChart series={today.data()?.liveMetrics.metrics.series ?? []} nowMs={props.now().wall} />
+            <MinuteChart series={today.data()?.liveMetrics.metrics.series ?? []} nowMs={minute()} />
           </Panel>
         </div>
         <div class="col col-right">

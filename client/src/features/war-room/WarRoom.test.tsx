@@ -1,0 +1,296 @@
+import { fireEvent, screen, waitFor, within } from '@solidjs/testing-library';
+import { HttpResponse } from 'msw';
+import { createSignal } from 'solid-js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  AS_OF_CLOCK,
+  milestone,
+  NOW_WALL,
+  openAlertsResult,
+  progressPayload,
+  todayPayload,
+  yesterdayMetrics,
+} from '../../../test/fixtures';
+import { api, server, useMockApi } from '../../../test/msw';
+import { renderWithProviders, startApi } from '../../../test/render';
+import type { ResultOf, VariablesOf } from '../../graphql/graphql';
+import type { Locale } from '../../i18n/messages';
+import type { Now } from '../../lib/clock';
+import { decimalToFen } from '../../lib/decimal';
+import type { MilestonesQuery } from '../milestones/milestones.documents';
+import { WarRoom } from './WarRoom';
+import { CampaignProgressSubscription, TodayMetricsSubscription, type YesterdayMetricsQuery } from './war-room.documents';
+
+useMockApi();
+
+const CAMPAIGN = 'Q2FtcGFpZ246MQ==';
+const STALE_AFTER_MS = 8_000;
+
+// The feed stamps each message with performance.now(); faking it (and the animation frames that read it)
+// lets the screen's clock and those stamps move together under the test's control. setTimeout stays
+// real, so msw, graphql-ws and waitFor run as usual.
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['performance', 'requestAnimationFrame', 'cancelAnimationFrame'] });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+function answerQueries() {
+  const yesterdayAsked: VariablesOf<typeof YesterdayMetricsQuery>[] = [];
+  server.use(
+    api.query<ResultOf<typeof YesterdayMetricsQuery>, VariablesOf<typeof YesterdayMetricsQuery>>('WarRoomYesterday', ({ variables }) => {
+      yesterdayAsked.push(variables);
+      return HttpResponse.json({ data: { metrics: yesterdayMetrics() } });
+    }),
+    api.query<ResultOf<typeof MilestonesQuery>, VariablesOf<typeof MilestonesQuery>>('WarRoomMilestones', ({ variables }) =>
+      HttpResponse.json({
+        data: { campaign: { id: variables.campaignId, milestones: [milestone({ name: '支付通道扩容', riskLevel: 'HIGH' }), milestone({ id: 'm2', name: '客服排班' })] } },
+      }),
+    ),
+    api.query('WarRoomAlerts', () => HttpResponse.json({ data: openAlertsResult([]) })),
+  );
+  return { yesterdayAsked };
+}
+
+/** The war room for one campaign on msw, with a clock that moves only when the test says so. */
+async function openWarRoom(options: { locale?: Locale } = {}) {
+  const queries = answerQueries();
+  const testApi = startApi();
+  const started = performance.now();
+  const read = (): Now => ({ wall: NOW_WALL + (performance.now() - started), mono: performance.now() });
+  const [now, setNow] = createSignal<Now>(read());
+  const view = renderWithProviders(
+    () => <WarRoom campaignId={CAMPAIGN} picker={<span data-testid="picker" />} now={now} connection={testApi.connection} staleAfterMs={STALE_AFTER_MS} />,
+    { api: testApi, locale: options.locale },
+  );
+  await vi.waitFor(() => {
+    expect(testApi.connection.state()).toBe('connected');
+    expect(testApi.live.isSubscribed('WarRoomProgress')).toBe(true);
+    expect(testApi.live.isSubscribed('WarRoomToday')).toBe(true);
+  });
+  const room = () => {
+    const root = view.container.querySelector<HTMLElement>('.war-room');
+    if (!root) throw new Error('no war room on screen');
+    return root;
+  };
+  return {
+    ...testApi,
+    ...queries,
+    room,
+    badge: () => screen.getByTestId('connection-badge'),
+    /** Lets `ms` pass on the screen's clock, as createClock's one-second ticks would. */
+    tick(ms: number) {
+      vi.advanceTimersByTime(ms);
+      setNow(read());
+    },
+    /** Both streams send their full state (what the server does every tick and after a resubscribe). */
+    async sendBoth(sequence = 1, gmv = '123456789.00') {
+      // One socket delivers in order: once the hero shows this GMV, today's metrics have arrived too.
+      testApi.live.push(TodayMetricsSubscription, todayPayload({ sequence }));
+      testApi.live.push(CampaignProgressSubscription, progressPayload({ sequence, progress: { gmv } }));
+      await waitFor(() => {
+        expect(screen.getByTestId('hero-gmv')).toHaveAttribute('data-value', String(decimalToFen(gmv)));
+        expect(room()).toHaveAttribute('data-freshness', 'live');
+      });
+    },
+  };
+}
+
+describe('WarRoom connection state', () => {
+  it('says connecting, with no banner, until both live streams have spoken', async () => {
+    const w = await openWarRoom({ locale: 'zh-CN' });
+    expect(w.badge()).toHaveAttribute('data-state', 'connecting');
+    expect(w.badge()).toHaveTextContent('连接中');
+    expect(screen.getByTestId('as-of')).toHaveTextContent('—');
+
+    w.live.push(CampaignProgressSubscription, progressPayload());
+    await screen.findByTestId('hero');
+    // One stream alone is not enough to call the screen live.
+    expect(w.badge()).toHaveAttribute('data-state', 'connecting');
+    expect(screen.queryByTestId('delayed-banner')).not.toBeInTheDocument();
+
+    w.live.push(TodayMetricsSubscription, todayPayload());
+    await waitFor(() => expect(w.badge()).toHaveAttribute('data-state', 'live'));
+    expect(w.badge()).toHaveTextContent('实时');
+    expect(screen.getByTestId('as-of')).toHaveTextContent(AS_OF_CLOCK);
+    expect(screen.queryByTestId('delayed-banner')).not.toBeInTheDocument();
+    expect(w.room()).not.toHaveClass('not-live');
+    expect(screen.getByTestId('hero')).not.toHaveClass('is-stale');
+  });
+
+  it('turns stale after staleAfterMs without a message: banner in plain words with the asOf time, figures greyed', async () => {
+    const w = await openWarRoom({ locale: 'zh-CN' });
+    await w.sendBoth();
+
+    w.tick(STALE_AFTER_MS);
+    expect(w.badge()).toHaveAttribute('data-state', 'live');
+    expect(screen.queryByTestId('delayed-banner')).not.toBeInTheDocument();
+
+    w.tick(1_000);
+    expect(w.badge()).toHaveAttribute('data-state', 'stale');
+    expect(w.badge()).toHaveTextContent('数据延迟');
+    expect(screen.getByTestId('delayed-banner')).toHaveTextContent(`数据延迟：当前数字截至 ${AS_OF_CLOCK}（9 秒前），不是实时数据。正在自动恢复…`);
+    expect(screen.getByRole('alert')).toBe(screen.getByTestId('delayed-banner'));
+    expect(w.room()).toHaveClass('not-live');
+    expect(screen.getByTestId('hero')).toHaveClass('is-stale');
+    expect(screen.getByTestId('kpi-strip').parentElement).toHaveClass('is-stale');
+
+    // The banner keeps counting while nothing arrives.
+    w.tick(5_000);
+    expect(screen.getByTestId('delayed-banner')).toHaveTextContent('（14 秒前）');
+
+    // The next message brings the screen back.
+    await w.sendBoth(2);
+    expect(screen.queryByTestId('delayed-banner')).not.toBeInTheDocument();
+    expect(w.room()).not.toHaveClass('not-live');
+    expect(screen.getByTestId('hero')).not.toHaveClass('is-stale');
+  });
+
+  it('one stuck stream is enough to call the screen stale', async () => {
+    const w = await openWarRoom({ locale: 'zh-CN' });
+    await w.sendBoth();
+    w.tick(5_000);
+    w.live.push(CampaignProgressSubscription, progressPayload({ sequence: 2, progress: { gmv: '123460000.00' } }));
+    await waitFor(() => expect(screen.getByTestId('hero-gmv')).toHaveAttribute('data-value', '12346000000'));
+    w.tick(4_000); // progress 4 s old, today's metrics 9 s old
+    await waitFor(() => expect(w.badge()).toHaveAttribute('data-state', 'stale'));
+    expect(screen.getByTestId('delayed-banner')).toHaveTextContent('（9 秒前）');
+  });
+
+  it('says reconnecting the moment the socket drops, and comes back live once the server answers again', async () => {
+    const w = await openWarRoom({ locale: 'zh-CN' });
+    await w.sendBoth();
+
+    w.live.hold();
+    w.live.drop();
+    await waitFor(() => expect(w.badge()).toHaveAttribute('data-state', 'reconnecting'));
+    expect(w.badge()).toHaveTextContent('重连中');
+    expect(screen.getByTestId('delayed-banner')).toHaveTextContent(`与服务器的连接已断开，正在重连。屏幕上的数字截至 ${AS_OF_CLOCK}。`);
+    expect(w.room()).toHaveClass('not-live');
+    expect(screen.getByTestId('hero')).toHaveClass('is-stale');
+
+    // graphql-ws opens a new socket after its back-off; unacknowledged, the screen stays reconnecting.
+    await vi.waitFor(() => expect(w.live.connections()).toBe(2), { timeout: 3_000 });
+    w.tick(1_000);
+    expect(w.badge()).toHaveAttribute('data-state', 'reconnecting');
+
+    w.live.accept();
+    await vi.waitFor(() => {
+      expect(w.connection.state()).toBe('connected');
+      expect(w.live.isSubscribed('WarRoomToday')).toBe(true);
+      expect(w.live.isSubscribed('WarRoomProgress')).toBe(true);
+    });
+    // After a resubscribe the server starts a fresh topic: its first message is the full state.
+    await w.sendBoth(1, '123500000.00');
+    expect(screen.queryByTestId('delayed-banner')).not.toBeInTheDocument();
+    expect(screen.getByTestId('hero-gmv')).toHaveAttribute('data-value', '12350000000');
+  });
+
+  it('shows no banner while reconnecting before any figure was ever shown', async () => {
+    const w = await openWarRoom({ locale: 'zh-CN' });
+    w.live.hold();
+    w.live.drop();
+    await waitFor(() => expect(w.badge()).toHaveAttribute('data-state', 'reconnecting'));
+    expect(screen.queryByTestId('delayed-banner')).not.toBeInTheDocument();
+  });
+
+  it('shows a failed stream inline', async () => {
+    const w = await openWarRoom({ locale: 'zh-CN' });
+    w.live.fail(TodayMetricsSubscription, 'campaign not visible to this viewer');
+    expect(await screen.findByText(/^加载失败：.*campaign not visible to this viewer/)).toBeInTheDocument();
+  });
+});
+
+describe('WarRoom figures', () => {
+  it('shows money as ¥1.23亿, ¥8,520.00 and ¥0.00 in Chinese', async () => {
+    const w = await openWarRoom({ locale: 'zh-CN' });
+    await w.sendBoth();
+    expect(screen.getByTestId('hero-gmv')).toHaveTextContent('¥1.23亿');
+    const gmv = within(screen.getByTestId('top-products')).getAllByRole('row').slice(1).map((row) => row.querySelectorAll('td')[2]?.textContent);
+    expect(gmv).toEqual(['¥1.23亿', '¥8,520.00', '¥0.00']);
+    expect(within(screen.getByTestId('channel-bars')).getByText('天猫').nextElementSibling?.nextElementSibling).toHaveTextContent('¥6000.00万');
+  });
+
+  it('rolls the hero up to a new GMV, landing on the exact figure', async () => {
+    const w = await openWarRoom({ locale: 'zh-CN' });
+    await w.sendBoth(1, '100000000.00');
+    expect(screen.getByTestId('hero-gmv')).toHaveTextContent('¥1.00亿');
+
+    w.live.push(CampaignProgressSubscription, progressPayload({ sequence: 2, progress: { gmv: '200000000.00' } }));
+    await waitFor(() => expect(screen.getByTestId('hero-gmv')).toHaveAttribute('data-value', '20000000000'));
+    expect(screen.getByTestId('hero-gmv-exact')).toHaveTextContent('¥200,000,000.00');
+    vi.advanceTimersByTime(400);
+    expect(screen.getByTestId('hero-gmv').textContent).not.toBe('¥2.00亿'); // still rolling
+    vi.advanceTimersByTime(500);
+    expect(screen.getByTestId('hero-gmv')).toHaveTextContent('¥2.00亿');
+  });
+
+  it('compares KPIs with yesterday up to this minute, loaded over HTTP once today is known', async () => {
+    const w = await openWarRoom({ locale: 'zh-CN' });
+    expect(w.yesterdayAsked).toEqual([]); // nothing to ask before today's window is known
+    await w.sendBoth();
+    await waitFor(() => expect(screen.getByTestId('kpi-ordersPerSecond')).toHaveTextContent('+20.0%'));
+    expect(w.yesterdayAsked.at(-1)).toEqual({ campaignId: CAMPAIGN, from: '2026-11-09T16:00:00.000Z', to: '2026-11-10T04:00:00.000Z' });
+    expect(screen.getByTestId('kpi-ordersPerSecond').querySelector('.kpi-value')).toHaveTextContent('5.0');
+    expect(screen.getByTestId('kpi-buyers')).toHaveTextContent('▲ +20.0%');
+  });
+
+  it('asks for yesterday again once a minute, not on every tick of the clock', async () => {
+    const w = await openWarRoom({ locale: 'zh-CN' });
+    await w.sendBoth();
+    await waitFor(() => expect(w.yesterdayAsked).toHaveLength(1));
+    for (let second = 0; second < 5; second += 1) {
+      w.tick(1_000); // up to 12:00:35, still the same minute
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    expect(w.yesterdayAsked).toHaveLength(1);
+
+    w.tick(30_000); // 12:01:05
+    await waitFor(() => expect(w.yesterdayAsked).toHaveLength(2));
+    expect(w.yesterdayAsked[1]?.to).toBe('2026-11-10T04:01:00.000Z');
+  });
+
+  it('keeps the milestone board and the alerts on the same screen', async () => {
+    const w = await openWarRoom({ locale: 'zh-CN' });
+    await w.sendBoth();
+    const flagged = await within(screen.getByTestId('milestone-board')).findByTestId('no-plan-warning');
+    expect(flagged.closest('li')).toHaveTextContent('支付通道扩容');
+    expect(await within(screen.getByTestId('alerts-feed')).findByText('没有未处理的告警')).toBeInTheDocument();
+  });
+});
+
+describe('WarRoom language', () => {
+  it('opens in Chinese and switches every visible string and money unit with the toggle, remembering it', async () => {
+    const w = await openWarRoom();
+    await w.sendBoth();
+    await within(screen.getByTestId('milestone-board')).findByTestId('no-plan-warning');
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('PeakOps 作战室');
+    expect(screen.getByText('活动累计成交额 GMV')).toBeInTheDocument();
+    expect(screen.getByTestId('hero-gmv')).toHaveTextContent('¥1.23亿');
+
+    fireEvent.click(screen.getByTestId('lang-toggle'));
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('PeakOps War Room');
+    expect(screen.getByText('Campaign GMV')).toBeInTheDocument();
+    expect(screen.queryByText('活动累计成交额 GMV')).not.toBeInTheDocument();
+    expect(w.badge()).toHaveTextContent('Live');
+    expect(screen.getByTestId('hero-gmv')).toHaveTextContent('¥123.45M');
+    expect(screen.getByTestId('hero-target')).toHaveTextContent('¥500.00M');
+    expect(screen.getByTestId('kpi-ordersPerSecond')).toHaveTextContent('Orders / s');
+    expect(screen.getByTestId('no-plan-warning')).toHaveTextContent('HIGH risk · no response plan');
+    expect(within(screen.getByTestId('milestone-board')).getByRole('heading')).toHaveTextContent('Milestones');
+    expect(localStorage.getItem('peakops.locale')).toBe('en');
+
+    w.tick(STALE_AFTER_MS + 1_000);
+    expect(screen.getByTestId('delayed-banner')).toHaveTextContent(`Data delayed: these figures are as of ${AS_OF_CLOCK} (9 s ago), not live.`);
+  });
+
+  it('opens in English with ?lang=en', async () => {
+    history.replaceState(null, '', `/?lang=en`);
+    const w = await openWarRoom();
+    await w.sendBoth();
+    expect(screen.getByText('Campaign GMV')).toBeInTheDocument();
+    expect(screen.getByTestId('hero-gmv')).toHaveTextContent('¥123.45M');
+    expect(screen.getByTestId('lang-toggle')).toHaveTextContent('中文');
+  });
+});

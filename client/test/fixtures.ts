@@ -1,0 +1,184 @@
+import { maskFragments } from 'gql.tada';
+import type { ResultOf } from '../src/graphql/graphql';
+import { AlertFields, type AcknowledgeAlertMutation, type AlertRaisedSubscription, type OpenAlertsQuery } from '../src/features/alerts/alerts.documents';
+import type { MilestonesQuery } from '../src/features/milestones/milestones.documents';
+import type {
+  CampaignProgressSubscription,
+  CampaignsQuery,
+  TodayMetricsSubscription,
+  YesterdayMetricsQuery,
+} from '../src/features/war-room/war-room.documents';
+
+/**
+ * One moment on Double 11: 12:00:30 in Beijing (04:00:30Z). The Asia/Shanghai day began at
+ * 2026-11-10T16:00:00Z; the data on screen was computed one second before now.
+ */
+export const NOW_WALL = Date.parse('2026-11-11T04:00:30Z');
+export const TODAY_FROM = '2026-11-10T16:00:00Z';
+export const AS_OF = '2026-11-11T04:00:29Z';
+/** AS_OF on a Beijing clock. */
+export const AS_OF_CLOCK = '12:00:29';
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+
+/** Per-minute points starting at `from`, one per entry of `orders`. */
+export function minuteSeries(from: string, orders: readonly number[]) {
+  return orders.map((count, i) => ({ at: new Date(Date.parse(from) + i * MINUTE_MS).toISOString(), gmv: `${count * 100}.00`, orders: count }));
+}
+
+type Campaign = ResultOf<typeof CampaignsQuery>['campaigns']['edges'][number]['node'];
+
+export function campaign(overrides: Partial<Campaign> = {}): Campaign {
+  return { id: 'Q2FtcGFpZ246MQ==', name: '双11 主会场', status: 'ACTIVE', startsAt: '2026-10-31T16:00:00Z', endsAt: '2026-11-11T16:00:00Z', ...overrides };
+}
+
+export function campaignsResult(campaigns: readonly Campaign[]): ResultOf<typeof CampaignsQuery> {
+  return { campaigns: { edges: campaigns.map((node) => ({ node })) } };
+}
+
+type Progress = ResultOf<typeof CampaignProgressSubscription>['campaignProgress'];
+
+export function progressPayload(
+  overrides: Partial<Omit<Progress, 'progress'>> & { progress?: Partial<Progress['progress']> } = {},
+): ResultOf<typeof CampaignProgressSubscription> {
+  const base: Progress = {
+    sequence: 1,
+    asOf: AS_OF,
+    campaign: { id: campaign().id, name: campaign().name, theme: '狂欢购物节', startsAt: campaign().startsAt, endsAt: campaign().endsAt },
+    progress: {
+      gmv: '123456789.00',
+      target: '500000000.00',
+      achievementRate: 0.2469,
+      pace: 1.04,
+      plannedGmv: '118708451.00',
+      projectedGmv: '520000000.00',
+      remaining: '376543211.00',
+      curve: [
+        { at: '2026-11-10T16:00:00Z', cumulativeActualGmv: '60000000.00', cumulativePlannedGmv: '58000000.00' },
+        { at: '2026-11-10T17:00:00Z', cumulativeActualGmv: null, cumulativePlannedGmv: '70000000.00' },
+      ],
+    },
+  };
+  return { campaignProgress: { ...base, ...overrides, progress: { ...base.progress, ...overrides.progress } } };
+}
+
+type Today = ResultOf<typeof TodayMetricsSubscription>['liveMetrics'];
+type TodayMetrics = Today['metrics'];
+export type TopProductFixture = TodayMetrics['topProducts'][number];
+
+export function topProduct(name: string, gmv: string, overrides: Partial<TopProductFixture['sku']> = {}): TopProductFixture {
+  return {
+    gmv,
+    unitsSold: 12,
+    product: { id: `P-${name}`, name },
+    sku: { id: `S-${name}`, spec: '标准版', stock: 240, lowStock: false, ...overrides },
+  };
+}
+
+/**
+ * Today: 300 orders in each of the five complete minutes before now (1,500 / 300 s = 5.0 orders/s),
+ * the minute before them and the running minute deliberately far off so a wrong window shows.
+ */
+export const TODAY_SERIES = minuteSeries('2026-11-11T03:54:00Z', [9_000, 300, 300, 300, 300, 300, 9_000]);
+
+export function todayPayload(overrides: Partial<Omit<Today, 'metrics'>> & { metrics?: Partial<TodayMetrics> } = {}): ResultOf<typeof TodayMetricsSubscription> {
+  const base: Today = {
+    sequence: 1,
+    asOf: AS_OF,
+    from: TODAY_FROM,
+    to: '2026-11-11T16:00:00Z',
+    metrics: {
+      gmv: '98765432.10',
+      orders: 41_234,
+      buyers: 36_000,
+      visitors: 1_200_000,
+      conversionRate: 0.03,
+      averageOrderValue: '2743.48',
+      refundRate: 0.012,
+      addToCartRate: 0.18,
+      series: TODAY_SERIES,
+      byChannel: [
+        { channel: 'TMALL', gmv: '60000000.00', orders: 25_000 },
+        { channel: 'JD', gmv: '38765432.10', orders: 16_234 },
+      ],
+      bySource: [{ source: 'SEARCH', gmv: '98765432.10', visitors: 1_200_000 }],
+      funnel: {
+        steps: [
+          { name: 'VISIT', count: 1_200_000, rateFromPrevious: 0 },
+          { name: 'ORDER_PAID', count: 41_234, rateFromPrevious: 0.0344 },
+        ],
+      },
+      topProducts: [topProduct('旗舰手机', '123456789.00'), topProduct('保温杯', '8520.00', { stock: 3, lowStock: true }), topProduct('赠品贴纸', '0.00')],
+    },
+  };
+  return { liveMetrics: { ...base, ...overrides, metrics: { ...base.metrics, ...overrides.metrics } } };
+}
+
+type Yesterday = NonNullable<ResultOf<typeof YesterdayMetricsQuery>['metrics']>;
+
+/** Yesterday: 250 orders in each of the same five minutes (1,250 / 300 s ≈ 4.17 orders/s, so today is +20.0%). */
+export function yesterdayMetrics(overrides: Partial<Yesterday> = {}): Yesterday {
+  return {
+    orders: 30_000,
+    buyers: 30_000,
+    conversionRate: 0.025,
+    averageOrderValue: '2500.00',
+    refundRate: 0.015,
+    addToCartRate: 0.2,
+    series: minuteSeries(new Date(Date.parse('2026-11-11T03:54:00Z') - DAY_MS).toISOString(), [0, 250, 250, 250, 250, 250, 0]).map(({ at, orders }) => ({ at, orders })),
+    ...overrides,
+  };
+}
+
+/** As the API sends it (enums narrowed), which MilestoneList accepts as a MilestoneRow. */
+export type MilestoneFixture = NonNullable<ResultOf<typeof MilestonesQuery>['campaign']>['milestones'][number];
+
+export function milestone(overrides: Partial<MilestoneFixture> = {}): MilestoneFixture {
+  return {
+    id: 'TWlsZXN0b25lOjE=',
+    name: '主会场压测',
+    owner: '王磊',
+    dueAt: '2026-11-10T04:00:00Z',
+    completionStandard: '峰值 5 万单/秒下 P99 < 300 ms',
+    status: 'IN_PROGRESS',
+    riskLevel: 'LOW',
+    responsePlan: null,
+    responsePlanDueAt: null,
+    responsePlanOverdue: false,
+    overdue: false,
+    ...overrides,
+  };
+}
+
+export type AlertFixture = ResultOf<typeof AlertFields>;
+
+export function alert(overrides: Partial<AlertFixture> = {}): AlertFixture {
+  return {
+    id: 'QWxlcnQ6MQ==',
+    rule: 'CONVERSION_DROP',
+    severity: 'CRITICAL',
+    subject: '天猫旗舰店',
+    message: '转化率 10 分钟内下降 35%',
+    raisedAt: '2026-11-11T03:58:00Z',
+    acknowledgedAt: null,
+    ...overrides,
+  };
+}
+
+export function openAlertsResult(alerts: readonly AlertFixture[]): ResultOf<typeof OpenAlertsQuery> {
+  return { alerts: { edges: alerts.map((a) => ({ node: maskFragments([AlertFields], a) })) } };
+}
+
+export function alertRaisedPayload(a: AlertFixture): ResultOf<typeof AlertRaisedSubscription> {
+  return { alertRaised: maskFragments([AlertFields], a) };
+}
+
+export function acknowledgeResult(a: AlertFixture | null, userErrors: readonly string[] = []): ResultOf<typeof AcknowledgeAlertMutation> {
+  return {
+    acknowledgeAlert: {
+      alert: a ? maskFragments([AlertFields], { ...a, acknowledgedAt: '2026-11-11T04:00:31Z' }) : null,
+      userErrors: userErrors.map((message) => ({ message })),
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import { getOperationName, type AnyVariables, type TypedDocumentNode } from '@urql/core';
+import { routeSockets } from './msw';
+
+/**
+ * The server half of graphql-ws (graphql-transport-ws) behind msw's WebSocket interception, so the
+ * screen runs its real client (graphql/client.ts) and the test decides what each stream says and when.
+ */
+export interface LiveApi {
+  /** Subscriptions currently open on acknowledged sockets, by operation name. */
+  isSubscribed(operationName: string): boolean;
+  /** Variables of every open subscription with this operation name, oldest first. */
+  variablesOf(operationName: string): Record<string, unknown>[];
+  /** Sends one `next` message to every open subscription of this document. */
+  push<Data, Variables extends AnyVariables>(subscription: TypedDocumentNode<Data, Variables>, data: Data): void;
+  /** Sends GraphQL errors to every open subscription of this document (the stream then ends). */
+  fail<Data, Variables extends AnyVariables>(subscription: TypedDocumentNode<Data, Variables>, message: string): void;
+  /** Closes every socket as a server restart would (1012, so graphql-ws retries). */
+  drop(): void;
+  /** While held, new sockets are opened but never acknowledged: the client stays "reconnecting". */
+  hold(): void;
+  /** Acknowledges waiting sockets and every later one. */
+  accept(): void;
+  /** Sockets the client has opened so far, reconnects included. */
+  connections(): number;
+}
+
+interface OpenSubscription {
+  id: string;
+  operationName: string;
+  variables: Record<string, unknown>;
+  send(message: object): void;
+}
+
+interface SubscribeMessage {
+  type: 'subscribe';
+  id: string;
+  payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null };
+}
+
+type ClientMessage = SubscribeMessage | { type: 'connection_init' | 'ping' | 'pong' } | { type: 'complete'; id: string };
+
+function operationNameOf(payload: SubscribeMessage['payload']): string {
+  return payload.operationName ?? /subscription\s+(\w+)/.exec(payload.query)?.[1] ?? '';
+}
+
+function nameOf<Data, Variables extends AnyVariables>(document: TypedDocumentNode<Data, Variables>): string {
+  const name = getOperationName(document);
+  if (!name) throw new Error('live documents must be named operations');
+  return name;
+}
+
+/** Takes over the sockets msw intercepts from now until the end of the test (see useMockApi). */
+export function createLiveApi(): LiveApi {
+  const subscriptions = new Map<string, OpenSubscription>();
+  const sockets = new Set<{ close(code?: number, reason?: string): void }>();
+  const waiting: (() => void)[] = [];
+  let holding = false;
+  let opened = 0;
+
+  routeSockets(({ client }) => {
+    opened += 1;
+    const socketNo = opened;
+    sockets.add(client);
+    const mine = new Set<string>();
+    const send = (message: object) => client.send(JSON.stringify(message));
+    const ack = () => send({ type: 'connection_ack' });
+    client.addEventListener('message', (event) => {
+      const message = JSON.parse(String(event.data)) as ClientMessage;
+      switch (message.type) {
+        case 'connection_init':
+          if (holding) waiting.push(ack);
+          else ack();
+          break;
+        case 'ping':
+          send({ type: 'pong' });
+          break;
+        case 'subscribe': {
+          // Keyed by socket and id: graphql-ws reuses ids across sockets after a reconnect.
+          const key = `${socketNo}:${message.id}`;
+          mine.add(key);
+          subscriptions.set(key, {
+            id: message.id,
+            operationName: operationNameOf(message.payload),
+            variables: message.payload.variables ?? {},
+            send,
+          });
+          break;
+        }
+        case 'complete':
+          for (const key of mine) if (subscriptions.get(key)?.id === message.id) subscriptions.delete(key);
+          break;
+      }
+    });
+    client.addEventListener('close', () => {
+      sockets.delete(client);
+      for (const key of mine) subscriptions.delete(key);
+    });
+  });
+
+  const open = (operationName: string) => [...subscriptions.values()].filter((s) => s.operationName === operationName);
+
+  return {
+    isSubscribed: (operationName) => open(operationName).length > 0,
+    variablesOf: (operationName) => open(operationName).map((s) => s.variables),
+    push(subscription, data) {
+      const targets = open(nameOf(subscription));
+      if (targets.length === 0) throw new Error(`nothing is subscribed to ${nameOf(subscription)}`);
+      for (const s of targets) s.send({ type: 'next', id: s.id, payload: { data } });
+    },
+    fail(subscription, message) {
+      // An `error` message ends the stream on both sides: it is no longer open.
+      for (const [key, s] of subscriptions) {
+        if (s.operationName !== nameOf(subscription)) continue;
+        s.send({ type: 'error', id: s.id, payload: [{ message }] });
+        subscriptions.delete(key);
+      }
+    },
+    drop() {
+      for (const socket of [...sockets]) socket.close(1012, 'service restart');
+    },
+    hold() {
+      holding = true;
+    },
+    accept() {
+      holding = false;
+      for (const ack of waiting.splice(0)) ack();
+    },
+    connections: () => opened,
+  };
+}
