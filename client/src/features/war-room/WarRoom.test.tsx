@@ -5,9 +5,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   AS_OF_CLOCK,
   milestone,
+  minuteSeries,
   NOW_WALL,
   openAlertsResult,
   progressPayload,
+  TODAY_FROM,
   todayPayload,
   yesterdayMetrics,
 } from '../../../test/fixtures';
@@ -19,7 +21,7 @@ import type { Now } from '../../lib/clock';
 import { decimalToFen } from '../../lib/decimal';
 import type { MilestonesQuery } from '../milestones/milestones.documents';
 import { WarRoom } from './WarRoom';
-import { CampaignProgressSubscription, TodayMetricsSubscription, type YesterdayMetricsQuery } from './war-room.documents';
+import { CampaignProgressSubscription, TodayMetricsSubscription, type TodaySeriesQuery, type YesterdayMetricsQuery } from './war-room.documents';
 
 useMockApi();
 
@@ -38,7 +40,12 @@ afterEach(() => {
 
 function answerQueries() {
   const yesterdayAsked: VariablesOf<typeof YesterdayMetricsQuery>[] = [];
+  const daySeriesAsked: VariablesOf<typeof TodaySeriesQuery>[] = [];
   server.use(
+    api.query<ResultOf<typeof TodaySeriesQuery>, VariablesOf<typeof TodaySeriesQuery>>('WarRoomTodaySeries', ({ variables }) => {
+      daySeriesAsked.push(variables);
+      return HttpResponse.json({ data: { metrics: { series: minuteSeries(TODAY_FROM, [1, 2, 3]) } } });
+    }),
     api.query<ResultOf<typeof YesterdayMetricsQuery>, VariablesOf<typeof YesterdayMetricsQuery>>('WarRoomYesterday', ({ variables }) => {
       yesterdayAsked.push(variables);
       return HttpResponse.json({ data: { metrics: yesterdayMetrics() } });
@@ -50,7 +57,7 @@ function answerQueries() {
     ),
     api.query('WarRoomAlerts', () => HttpResponse.json({ data: openAlertsResult([]) })),
   );
-  return { yesterdayAsked };
+  return { yesterdayAsked, daySeriesAsked };
 }
 
 /** The war room for one campaign on msw, with a clock that moves only when the test says so. */
@@ -181,8 +188,10 @@ describe('WarRoom connection state', () => {
       expect(w.live.isSubscribed('WarRoomToday')).toBe(true);
       expect(w.live.isSubscribed('WarRoomProgress')).toBe(true);
     });
-    // After a resubscribe the server starts a fresh topic: its first message is the full state.
+    // After a resubscribe the server starts a fresh topic: its first message is the full state; the
+    // day's minute line is loaded again for the minutes missed while away.
     await w.sendBoth(1, '123500000.00');
+    await vi.waitFor(() => expect(w.daySeriesAsked).toHaveLength(2));
     expect(screen.queryByTestId('delayed-banner')).not.toBeInTheDocument();
     expect(screen.getByTestId('hero-gmv')).toHaveAttribute('data-value', '12350000000');
   });
@@ -234,6 +243,15 @@ describe('WarRoom figures', () => {
     expect(w.yesterdayAsked.at(-1)).toEqual({ campaignId: CAMPAIGN, from: '2026-11-09T16:00:00.000Z', to: '2026-11-10T04:00:00.000Z' });
     expect(screen.getByTestId('kpi-ordersPerSecond').querySelector('.kpi-value')).toHaveTextContent('5.0');
     expect(screen.getByTestId('kpi-buyers')).toHaveTextContent('▲ +20.0%');
+  });
+
+  it("loads the day's minute line once for today's window; the stream then carries only its tail", async () => {
+    const w = await openWarRoom({ locale: 'zh-CN' });
+    await w.sendBoth();
+    await vi.waitFor(() => expect(w.daySeriesAsked).toEqual([{ campaignId: CAMPAIGN, from: TODAY_FROM, to: '2026-11-11T16:00:00Z' }]));
+    await w.sendBoth(2);
+    w.tick(5_000);
+    expect(w.daySeriesAsked).toHaveLength(1);
   });
 
   it('asks for yesterday again once a minute, not on every tick of the clock', async () => {

@@ -1,5 +1,5 @@
 import { createQuery } from '@urql/solid';
-import { createMemo, For, Show, type Accessor, type JSX } from 'solid-js';
+import { createEffect, createMemo, For, on, onCleanup, Show, type Accessor, type JSX } from 'solid-js';
 import { DelayedBanner } from '../../components/DelayedBanner';
 import { Panel } from '../../components/Panel';
 import type { ConnectionStore } from '../../graphql/connection';
@@ -18,10 +18,13 @@ import { createLiveFeed } from './live-feed';
 import { MinuteChart } from './MinuteChart';
 import { PaceChart } from './PaceChart';
 import { TopProducts } from './TopProducts';
-import { CampaignProgressSubscription, TodayMetricsSubscription, YesterdayMetricsQuery } from './war-room.documents';
+import { mergeTail } from './minute-series';
+import { CampaignProgressSubscription, TodayMetricsSubscription, TodaySeriesQuery, YesterdayMetricsQuery } from './war-room.documents';
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
+/** The full minute line is reloaded this often too, for events that arrive late into older minutes. */
+const SERIES_RELOAD_MS = 5 * MINUTE_MS;
 
 export interface WarRoomProps {
   campaignId: string;
@@ -58,6 +61,26 @@ export function WarRoom(props: WarRoomProps) {
     variables: () => ({ campaignId: props.campaignId, from: yesterdayWindow()?.from ?? '', to: yesterdayWindow()?.to ?? '' }),
     pause: () => yesterdayWindow() === null,
   });
+
+  // The day's minute line: loaded whole for today's window, then kept current by the stream's tail.
+  const todayWindow = createMemo(
+    () => {
+      const live = today.data()?.liveMetrics;
+      return live ? { from: live.from, to: live.to } : null;
+    },
+    null,
+    { equals: (a, b) => a?.from === b?.from && a?.to === b?.to },
+  );
+  const [daySeries, reloadDaySeries] = createQuery({
+    query: TodaySeriesQuery,
+    variables: () => ({ campaignId: props.campaignId, from: todayWindow()?.from ?? '', to: todayWindow()?.to ?? '' }),
+    pause: () => todayWindow() === null,
+  });
+  const reload = () => todayWindow() && reloadDaySeries({ requestPolicy: 'network-only' });
+  createEffect(on(props.connection.connects, reload, { defer: true })); // minutes missed while away
+  const reloading = setInterval(reload, SERIES_RELOAD_MS);
+  onCleanup(() => clearInterval(reloading));
+  const minuteSeries = createMemo(() => mergeTail(daySeries.data?.metrics.series ?? [], today.data()?.liveMetrics.metrics.series ?? []));
 
   // The older of the two streams decides: one stuck stream is enough to mistrust the screen.
   const receivedAt = createMemo(() => {
@@ -128,7 +151,7 @@ export function WarRoom(props: WarRoomProps) {
             <KpiStrip kpis={kpiList()} />
           </div>
           <Panel title={t('minute.title')} class="panel-minute" extra={<Legend items={[['gmv', t('minute.gmv')], ['orders', t('minute.orders')]]} />}>
-            <MinuteChart series={today.data()?.liveMetrics.metrics.series ?? []} nowMs={minute()} />
+            <MinuteChart series={minuteSeries()} nowMs={minute()} />
           </Panel>
         </div>
         <div class="col col-right">

@@ -64,7 +64,7 @@ export const TodayMetricsSubscription = graphql(`
         averageOrderValue
         refundRate
         addToCartRate
-        series(interval: MINUTE) {
+        series(interval: MINUTE, last: 10) {
           at
           gmv
           orders
@@ -105,6 +105,22 @@ export const TodayMetricsSubscription = graphql(`
   }
 `);
 
+/**
+ * The whole day's minute line, loaded once (and again after a reconnect, at midnight and every few
+ * minutes for late events); the live stream then carries only its last ten minutes.
+ */
+export const TodaySeriesQuery = graphql(`
+  query WarRoomTodaySeries($campaignId: ID!, $from: DateTime!, $to: DateTime!) {
+    metrics(scope: { campaignId: $campaignId }, from: $from, to: $to) {
+      series(interval: MINUTE) {
+        at
+        gmv
+        orders
+      }
+    }
+  }
+`);
+
 /** The same scope from yesterday's midnight to this moment yesterday, for the "vs yesterday" figures. */
 export const YesterdayMetricsQuery = graphql(`
   query WarRoomYesterday($campaignId: ID!, $from: DateTime!, $to: DateTime!) {
@@ -115,7 +131,7 @@ export const YesterdayMetricsQuery = graphql(`
       averageOrderValue
       refundRate
       addToCartRate
-      series(interval: MINUTE) {
+      series(interval: MINUTE, last: 6) {
         at
         orders
       }

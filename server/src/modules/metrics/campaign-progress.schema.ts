@@ -87,6 +87,6 @@ builder.objectFields(CampaignRef, (t) => ({
     description: "Metrics of the orders and traffic attributed to this campaign; the window defaults to the campaign's.",
     args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }) },
     resolve: (campaign, { from, to }, ctx) =>
-      metricsView(ctx.db, scopeConditions(ctx.viewer, { campaignId: campaign.id }), from ?? campaign.startsAt, to ?? campaign.endsAt),
+      metricsView(ctx.db, scopeConditions(ctx.viewer, { campaignId: campaign.id }), from ?? campaign.startsAt, to ?? campaign.endsAt, ctx.now()),
   }),
 }));

@@ -58,7 +58,7 @@ export async function liveMetricsSource(
       const today = shanghaiDate(now);
       const from = campaign ? campaign.startsAt : startOfShanghaiDay(today);
       const to = campaign ? campaign.endsAt : startOfShanghaiDay(addDays(today, 1));
-      const metrics = metricsView(db, conditions, from, to);
+      const metrics = metricsView(db, conditions, from, to, now);
       await metrics.totals(); // the one query per tick; every subscriber's fields reuse it
       return { from, to, metrics };
     },

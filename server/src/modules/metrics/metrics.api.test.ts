@@ -156,6 +156,20 @@ describeEachBackend('metrics over a window and scope', (backend) => {
     expect(minutes.data.metrics.series).toEqual([{ gmv: '0.00' }, { gmv: '99.00' }, { gmv: '0.00' }]);
   });
 
+  it('gives only the tail of a series with last, however long the window', async () => {
+    const tail = await metrics({}, { from: '2026-11-11T21:00:00+08:00', to: '2026-11-11T21:16:00+08:00' }, 'series(interval: MINUTE, last: 3) { at gmv }');
+    expect(tail.data.metrics.series).toEqual([
+      { at: '2026-11-11T13:13:00.000Z', gmv: '0.00' },
+      { at: '2026-11-11T13:14:00.000Z', gmv: '0.00' },
+      { at: '2026-11-11T13:15:00.000Z', gmv: '99.00' },
+    ]);
+    // Three days by minute is too long for a whole series, not for its tail.
+    const long = await metrics({}, { from: '2026-11-10T00:00:00+08:00', to: '2026-11-13T00:00:00+08:00' }, 'series(interval: MINUTE, last: 2) { at }');
+    expect(long.data.metrics.series).toEqual([{ at: '2026-11-12T15:58:00.000Z' }, { at: '2026-11-12T15:59:00.000Z' }]);
+    const bad = await metrics({}, DAY_11, 'series(interval: HOUR, last: 0) { at }');
+    expect(bad.errors?.[0]).toMatchObject({ message: expect.stringMatching(/last must be between 1/), extensions: { code: 'BAD_USER_INPUT' } });
+  });
+
   it('refuses a series with too many points and asks for a coarser interval', async () => {
     const result = await metrics({}, { from: '2026-11-10T00:00:00+08:00', to: '2026-11-13T00:00:00+08:00' }, 'series(interval: MINUTE) { gmv }');
     expect(result.errors?.[0]).toMatchObject({ message: expect.stringMatching(/coarser interval/), extensions: { code: 'BAD_USER_INPUT' } });

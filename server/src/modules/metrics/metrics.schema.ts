@@ -206,8 +206,13 @@ export const MetricsRef = builder.objectRef<MetricsView>('Metrics').implement({
       series: t.field({
         type: [MetricPointRef],
         description: `One point per interval of the window, zeros included, so a line is continuous. At most ${MAX_SERIES_POINTS} points; more is BAD_USER_INPUT (use a coarser interval). Points carry additive figures only: distinct counts do not add across points.`,
-        args: { interval: t.arg({ type: IntervalEnum, required: true }) },
-        resolve: (m, { interval }) => m.series(interval),
+        args: {
+          interval: t.arg({ type: IntervalEnum, required: true }),
+          last: t.arg.int({
+            description: `Only the latest N points (1 to ${MAX_SERIES_POINTS}) up to the current one — the point containing now, the window's last once it has ended, its first before it starts. A screen that already holds the line refreshes its tail with it instead of receiving the whole window on every update.`,
+          }),
+        },
+        resolve: (m, { interval, last }) => (last == null ? m.series(interval) : m.seriesTail(interval, last)),
       }),
       byChannel: t.field({
         type: [ChannelMetricsRef],
@@ -254,6 +259,7 @@ builder.queryField('metrics', (t) =>
         },
         from,
         to,
+        ctx.now(),
       ),
   }),
 );

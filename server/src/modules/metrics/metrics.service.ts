@@ -11,6 +11,7 @@ import {
   countBoundaries,
   decomposeWindow,
   floorTo,
+  nextBoundary,
   piecesCondition,
   resolveWindow,
   splitAtBoundaries,
@@ -201,14 +202,32 @@ export interface MetricsView {
   scope: ScopeConditions;
   totals(): Promise<Totals>;
   series(interval: Granularity): Promise<SeriesPoint[]>;
+  /** The latest `last` points up to the current one (see tailWindow). */
+  seriesTail(interval: Granularity, last: number): Promise<SeriesPoint[]>;
   topSkus(limit: number): Promise<SkuFigures[]>;
 }
 
-export function metricsView(db: DbOrTx, scope: ScopeConditions, from: Date, to: Date): MetricsView {
+/**
+ * The sub-window of the latest `last` points up to the one containing `now` — clamped to the window,
+ * so a window that has ended gives its last points and one not yet started its first. Its pieces are
+ * whole points of the full series (same boundaries, same partial first point).
+ */
+export function tailWindow(window: Window, interval: Granularity, last: number, now: Date): Window {
+  if (window.from >= window.to) return window;
+  const current = new Date(Math.min(Math.max(now.getTime(), window.from.getTime()), window.to.getTime() - 1));
+  let start = floorTo(interval, current);
+  for (let i = 1; i < last && start > window.from; i++) start = floorTo(interval, new Date(start.getTime() - 1));
+  const end = nextBoundary(interval, current);
+  return { from: start < window.from ? window.from : start, to: end > window.to ? window.to : end };
+}
+
+/** `now` places the current point of a series tail; figures never depend on it. */
+export function metricsView(db: DbOrTx, scope: ScopeConditions, from: Date, to: Date, now: Date = new Date()): MetricsView {
   assertWindow(from, to);
   const window = resolveWindow(from, to);
   let totals: Promise<Totals> | undefined;
   const series = new Map<Granularity, Promise<SeriesPoint[]>>();
+  const tails = new Map<string, Promise<SeriesPoint[]>>();
   const top = new Map<number, Promise<SkuFigures[]>>();
   const once = <K, V>(cache: Map<K, Promise<V>>, key: K, load: () => Promise<V>) => {
     let value = cache.get(key);
@@ -220,6 +239,12 @@ export function metricsView(db: DbOrTx, scope: ScopeConditions, from: Date, to: 
     scope,
     totals: () => (totals ??= loadTotals(db, scope, window)),
     series: (interval) => once(series, interval, () => loadSeries(db, scope, window, interval)),
+    seriesTail: (interval, last) => {
+      if (!Number.isInteger(last) || last < 1 || last > MAX_SERIES_POINTS) {
+        return Promise.reject(new DomainError('INVALID_INPUT', `last must be between 1 and ${MAX_SERIES_POINTS}`, ['last']));
+      }
+      return once(tails, `${interval}:${last}`, () => loadSeries(db, scope, tailWindow(window, interval, last, now), interval));
+    },
     topSkus: (limit) => once(top, limit, () => loadTopSkus(db, scope, window, limit)),
   };
 }
@@ -231,7 +256,8 @@ export async function openMetrics(
   scope: MetricScopeInput,
   from: Date,
   to: Date,
+  now: Date,
 ): Promise<MetricsView> {
   assertWindow(from, to);
-  return metricsView(db, await resolveScope(db, viewer, scope), from, to);
+  return metricsView(db, await resolveScope(db, viewer, scope), from, to, now);
 }
