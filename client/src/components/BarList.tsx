@@ -1,4 +1,4 @@
-import { For } from 'solid-js';
+import { Index } from 'solid-js';
 
 export interface BarRow {
   key: string;
@@ -12,17 +12,18 @@ export interface BarRow {
 export function BarList(props: { rows: BarRow[]; testId?: string }) {
   return (
     <ul class="bar-list" data-testid={props.testId}>
-      <For each={props.rows}>
+      {/* Index, not For: every update brings new row objects, and rows should change in place. */}
+      <Index each={props.rows}>
         {(row) => (
           <li class="bar-row">
-            <span class="bar-label">{row.label}</span>
+            <span class="bar-label">{row().label}</span>
             <span class="bar-track">
-              <span class="bar-fill" style={{ width: `${Math.max(0, Math.min(1, row.share)) * 100}%` }} />
+              <span class="bar-fill" style={{ width: `${Math.max(0, Math.min(1, row().share)) * 100}%` }} />
             </span>
-            <span class="bar-value">{row.value}</span>
+            <span class="bar-value">{row().value}</span>
           </li>
         )}
-      </For>
+      </Index>
     </ul>
   );
 }

@@ -1,4 +1,4 @@
-import { For } from 'solid-js';
+import { Index } from 'solid-js';
 import { KpiTile } from '../../components/KpiTile';
 import { useI18n } from '../../i18n/i18n';
 import { formatChange, formatCny, formatDecimal, formatInteger, formatPercent } from '../../lib/format';
@@ -20,19 +20,19 @@ export function KpiStrip(props: { kpis: Kpi[] }) {
   };
   return (
     <div class="kpi-strip" data-testid="kpi-strip">
-      <For each={props.kpis}>
+      <Index each={props.kpis}>
         {(kpi) => (
           <KpiTile
-            testId={`kpi-${kpi.key}`}
-            label={t(`kpi.${kpi.key}`)}
-            value={show(kpi)}
-            change={kpi.change}
-            changeText={formatChange(kpi.change, locale())}
+            testId={`kpi-${kpi().key}`}
+            label={t(`kpi.${kpi().key}`)}
+            value={show(kpi())}
+            change={kpi().change}
+            changeText={formatChange(kpi().change, locale())}
             caption={t('kpi.vsYesterday')}
-            higherIsWorse={kpi.key === 'refundRate'}
+            higherIsWorse={kpi().key === 'refundRate'}
           />
         )}
-      </For>
+      </Index>
     </div>
   );
 }

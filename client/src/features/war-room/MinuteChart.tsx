@@ -6,6 +6,8 @@ import { decimalToFen } from '../../lib/decimal';
 import { formatCnyAxis, formatHourMinute, formatInteger } from '../../lib/format';
 import { axis, COLORS, shanghaiTime } from './chart-theme';
 
+const WHOLE_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000];
+
 export interface MinutePoint {
   at: string;
   gmv: string;
@@ -44,7 +46,8 @@ export function MinuteChart(props: { series: readonly MinutePoint[]; nowMs: numb
         axes: [
           axis({ values: (_u, ticks) => ticks.map((v) => formatHourMinute(v * 1000, locale())) }),
           axis({ scale: 'gmv', size: 90, values: (_u, ticks) => ticks.map((v) => formatCnyAxis(Math.round(v * 100), locale())) }),
-          axis({ scale: 'orders', side: 1, size: 60, grid: { show: false }, values: (_u, ticks) => ticks.map((v) => formatInteger(v, locale())) }),
+          // Orders are whole: whole-number steps, or the axis would read "2, 2, 1, 1, 0".
+          axis({ scale: 'orders', side: 1, size: 60, grid: { show: false }, incrs: WHOLE_STEPS, values: (_u, ticks) => ticks.map((v) => formatInteger(v, locale())) }),
         ],
       })}
     />

@@ -1,4 +1,4 @@
-import { For, Show } from 'solid-js';
+import { Index, Show } from 'solid-js';
 import { useI18n } from '../../i18n/i18n';
 import { decimalToFen } from '../../lib/decimal';
 import { formatCny, formatInteger } from '../../lib/format';
@@ -25,19 +25,20 @@ export function TopProducts(props: { rows: readonly TopProductRow[] }) {
         </tr>
       </thead>
       <tbody>
-        <For each={props.rows}>
+        {/* Ranks stay put and their contents change: Index updates the ten rows in place. */}
+        <Index each={props.rows}>
           {(row, i) => (
-            <tr classList={{ 'low-stock': row.sku.lowStock }}>
-              <td class="rank">{i() + 1}</td>
+            <tr classList={{ 'low-stock': row().sku.lowStock }}>
+              <td class="rank">{i + 1}</td>
               <td class="name">
-                {row.product.name}
-                <span class="spec"> {row.sku.spec}</span>
+                {row().product.name}
+                <span class="spec"> {row().sku.spec}</span>
               </td>
-              <td class="num">{formatCny(decimalToFen(row.gmv), locale())}</td>
-              <td class="num">{formatInteger(row.unitsSold, locale())}</td>
+              <td class="num">{formatCny(decimalToFen(row().gmv), locale())}</td>
+              <td class="num">{formatInteger(row().unitsSold, locale())}</td>
               <td class="num">
-                {formatInteger(row.sku.stock, locale())}
-                <Show when={row.sku.lowStock}>
+                {formatInteger(row().sku.stock, locale())}
+                <Show when={row().sku.lowStock}>
                   <span class="low-stock-mark" data-testid="low-stock-mark">
                     {t('top.lowStock')}
                   </span>
@@ -45,7 +46,7 @@ export function TopProducts(props: { rows: readonly TopProductRow[] }) {
               </td>
             </tr>
           )}
-        </For>
+        </Index>
       </tbody>
     </table>
   );

@@ -41,4 +41,12 @@ describe('totals from rollup rows', () => {
   it('is all zeros without rows', () => {
     expect(accumulateTotals([])).toEqual({ all: { ...zeroCounters(), visitors: 0, carters: 0, buyers: 0 }, byChannel: [], bySource: [] });
   });
+
+  it('never shows more buyers than paid orders, whatever the sketch estimates', () => {
+    // 40 distinct customers recorded against only 30 paid orders cannot happen; the bound wins.
+    const totals = accumulateTotals([{ ...row('TMALL', 'SEARCH', 1_000, [], range('c', 0, 40)), ordersPaid: 30, addToCarts: 5, carters: sketch(range('v', 0, 9)) }]);
+    expect(totals.all.buyers).toBe(30);
+    expect(totals.all.carters).toBe(5);
+    expect(totals.byChannel[0]!.buyers).toBe(30);
+  });
 });

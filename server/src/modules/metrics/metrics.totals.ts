@@ -40,12 +40,18 @@ class Group {
     this.buyers.merge(other.buyers.registers);
   }
 
+  /**
+   * Estimates are capped by the exact counts that bound them — every buyer paid at least one order,
+   * every carter added to cart at least once — so a sketch's error never shows more buyers than paid
+   * orders on one screen.
+   */
   figures(): Figures {
+    const c = this.counters;
     return {
-      ...this.counters,
+      ...c,
       visitors: this.visitors.estimate(),
-      carters: this.carters.estimate(),
-      buyers: this.buyers.estimate(),
+      carters: Math.min(this.carters.estimate(), c.addToCarts),
+      buyers: Math.min(this.buyers.estimate(), c.ordersPaid),
     };
   }
 }
