@@ -12,10 +12,14 @@
  *                 changes at most 4 ticks a second; several, out of phase, change most of them
  */
 import { readFileSync } from 'node:fs';
+import { print } from 'graphql';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { TodayMetricsSubscription } from '../client/src/features/war-room/war-room.documents.js';
 import type { CDPSession } from 'playwright-core';
 import { launchChromium, WarRoomPage } from '../e2e/support/browser.js';
 import { budgetLine, FIRST_LIVE_NUMBERS_BUDGET_MS, JS_GZIP_BUDGET_BYTES, kb, shippedJs } from '../e2e/support/client-dist.js';
-import { activeCampaign, startDemoStack, startSimulator } from '../e2e/support/stack.js';
+import { activeCampaign, clearOfShanghaiMidnight, startDemoStack, startSimulator } from '../e2e/support/stack.js';
 import { arg, report } from './bench-util.js';
 
 const MINUTES = Number(arg('minutes', '10'));
@@ -56,6 +60,27 @@ async function serverCounters(url: string) {
   return { ticks: value('peakops_live_ticks_total'), queries: value('peakops_db_queries_total') };
 }
 
+/**
+ * Side by side on one server and one traffic: the screen's today stream as shipped (the minute line's
+ * last ten points) against the same stream carrying the whole day's line on every message.
+ */
+async function payloadSizes(url: string, campaignId: string, seconds = 15) {
+  const tail = print(TodayMetricsSubscription);
+  const whole = tail.replace(/series\(interval: MINUTE, last: 10\)/, 'series(interval: MINUTE)');
+  if (whole === tail) throw new Error('the today stream no longer asks for a series tail: update this bench');
+  const measure = (query: string) => {
+    const sizes: number[] = [];
+    const client = createClient({ url: url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket });
+    client.subscribe({ query, variables: { campaignId } }, { next: (r) => void sizes.push(JSON.stringify(r).length), error: () => {}, complete: () => {} });
+    return { sizes, close: () => client.dispose() };
+  };
+  const [shipped, full] = [measure(tail), measure(whole)];
+  await sleep(seconds * 1_000);
+  await Promise.all([shipped.close(), full.close()]);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  return { tailBytes: mean(shipped.sizes), wholeBytes: mean(full.sizes), messages: Math.min(shipped.sizes.length, full.sizes.length) };
+}
+
 const js = shippedJs();
 const jsGzip = js.reduce((sum, f) => sum + f.gzipBytes, 0);
 console.log(
@@ -63,6 +88,8 @@ console.log(
     `${SIMULATORS} simulator(s) sending ${EVENTS} events/s in all`,
 );
 
+// The demo campaign closes at Shanghai midnight: a soak must not straddle it.
+await clearOfShanghaiMidnight((MINUTES + 3) * 60_000 + WARMUP_S * 1_000);
 const stack = await startDemoStack('pglite', { TICK_MS: String(TICK_MS), LIVE_HEARTBEAT_MS: '1000' });
 const browser = await launchChromium();
 const simulators: ReturnType<typeof startSimulator>[] = [];
@@ -81,6 +108,12 @@ try {
     simulators.push(startSimulator(stack.url, campaign.id, EVENTS / SIMULATORS, ['--seed', String(seed + i)]));
   }
   await Promise.all(simulators.map((s) => s.started()));
+
+  const payload = await payloadSizes(stack.url, campaign.id);
+  console.log(
+    `today stream, bytes per message over ${payload.messages} messages: minute-line tail ${kb(payload.tailBytes)} vs whole day ${kb(payload.wholeBytes)} ` +
+      `= ${(payload.wholeBytes / payload.tailBytes).toFixed(1)}× smaller`,
+  );
 
   const room = await WarRoomPage.open(browser, `${stack.url}/`);
   const first = await room.firstLive();
@@ -146,6 +179,7 @@ try {
     ['uncaught page errors', String(room.pageErrors.length)],
     ['first live numbers (ms from navigation start)', `${Math.round(first.frameMs)} (budget ${FIRST_LIVE_NUMBERS_BUDGET_MS})`],
     ['JS shipped, gzip', `${kb(jsGzip)} (budget ${kb(JS_GZIP_BUDGET_BYTES)})`],
+    ['today stream message: tail / whole-day line', `${kb(payload.tailBytes)} / ${kb(payload.wholeBytes)} (${(payload.wholeBytes / payload.tailBytes).toFixed(1)}× smaller)`],
   ]);
   console.log(budgetLine('js-gzip', kb(jsGzip), kb(JS_GZIP_BUDGET_BYTES)));
   console.log(budgetLine('first-live-numbers', `${Math.round(first.frameMs)} ms`, `${FIRST_LIVE_NUMBERS_BUDGET_MS} ms`));

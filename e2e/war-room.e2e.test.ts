@@ -18,7 +18,7 @@ import {
   shippedJs,
 } from './support/client-dist.js';
 import { decimalToFen, fenToDecimal, formatCount, formatYuanCompact, formatYuanExact, shanghaiDay } from './support/money.js';
-import { activeCampaign, e2eBackends, metricsOver, startDemoStack, startSimulator, type Campaign, type DemoStack, type Simulator } from './support/stack.js';
+import { activeCampaign, clearOfShanghaiMidnight, e2eBackends, metricsOver, startDemoStack, startSimulator, type Campaign, type DemoStack, type Simulator } from './support/stack.js';
 
 // Not a skip: without a build every test below would exercise a missing page.
 requireClientDist();
@@ -52,6 +52,7 @@ for (const backend of e2eBackends()) {
     const campaignGmv = async () => (await metricsOver(server().url, campaign.id, campaign.startsAt, campaign.endsAt)).gmv;
 
     beforeAll(async () => {
+      await clearOfShanghaiMidnight();
       // Both at once; whichever starts is kept for afterAll even when the other fails.
       const [started, launched] = await Promise.allSettled([startDemoStack(backend), launchChromium()]);
       stack = started.status === 'fulfilled' ? started.value : undefined;
@@ -64,7 +65,7 @@ for (const backend of e2eBackends()) {
       expect(campaign.name).toBe('双11全球狂欢节');
       simulator = startSimulator(demo.url, campaign.id, SIMULATOR_RATE);
       await simulator.started();
-    });
+    }, 600_000); // may first wait out Shanghai midnight (see clearOfShanghaiMidnight)
 
     afterAll(async () => {
       const died = stack?.unexpectedExit();

@@ -6,6 +6,7 @@ import postgres from 'postgres';
 import { findPostgresBin, startPostgres, type PostgresServer } from '../../server/test/postgres-server.js';
 import { gqlAt, startServerProcess, type ServerProcess } from '../../server/test/server-process.js';
 import { ROOT } from './client-dist.js';
+import { shanghaiDay } from './money.js';
 
 export type Backend = 'pglite' | 'postgres';
 
@@ -229,3 +230,16 @@ export function startSimulator(url: string, campaignId: string, rate: number, ex
     },
   };
 }
+
+/**
+ * The demo's live campaign closes at the next Asia/Shanghai midnight (16:00 UTC), and today's window
+ * rolls over then. A run that straddles it would watch the campaign end mid-test, so one that starts
+ * within `marginMs` of midnight waits until just after it (at most a few minutes, once a day).
+ */
+export async function clearOfShanghaiMidnight(marginMs = 4 * 60_000): Promise<void> {
+  const untilMidnight = Date.parse(shanghaiDay().to) - Date.now();
+  if (untilMidnight > marginMs) return;
+  console.log(`[e2e] ${Math.ceil(untilMidnight / 1000)} s to midnight in Asia/Shanghai: waiting for the new day's demo campaign`);
+  await new Promise((resolve) => setTimeout(resolve, untilMidnight + 5_000));
+}
+
