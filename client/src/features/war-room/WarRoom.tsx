@@ -1,100 +1,27 @@
-import { createQuery } from '@urql/solid';
-import { createEffect, createMemo, For, on, onCleanup, Show, type Accessor, type JSX } from 'solid-js';
+import { For, Show, type JSX } from 'solid-js';
 import { DelayedBanner } from '../../components/DelayedBanner';
 import { Panel } from '../../components/Panel';
-import type { ConnectionStore } from '../../graphql/connection';
 import { useI18n } from '../../i18n/i18n';
-import type { Now } from '../../lib/clock';
 import { formatClock } from '../../lib/format';
-import { freshness } from '../../lib/freshness';
 import { AlertsFeed } from '../alerts/AlertsFeed';
 import { MilestoneBoard } from '../milestones/MilestoneBoard';
 import { StatusBar } from '../status/StatusBar';
 import { ChannelBars, FunnelBars, SourceBars } from './Breakdowns';
 import { HeroGmv } from './HeroGmv';
 import { KpiStrip } from './KpiStrip';
-import { kpis } from './kpis';
-import { createLiveFeed } from './live-feed';
 import { MinuteChart } from './MinuteChart';
 import { PaceChart } from './PaceChart';
 import { TopProducts } from './TopProducts';
-import { mergeTail } from './minute-series';
-import { CampaignProgressSubscription, TodayMetricsSubscription, TodaySeriesQuery, YesterdayMetricsQuery } from './war-room.documents';
+import { createWarRoomData, type WarRoomDataProps } from './war-room.data';
 
-const DAY_MS = 86_400_000;
-const MINUTE_MS = 60_000;
-/** The full minute line is reloaded this often too, for events that arrive late into older minutes. */
-const SERIES_RELOAD_MS = 5 * MINUTE_MS;
-
-export interface WarRoomProps {
-  campaignId: string;
+export interface WarRoomProps extends WarRoomDataProps {
   picker: JSX.Element;
-  now: Accessor<Now>;
-  connection: ConnectionStore;
-  staleAfterMs: number;
 }
 
-/** One campaign's screen: two live streams (campaign progress, today's metrics) and two polled lists. */
+/** One campaign's screen laid out on the wall: its data comes from war-room.data.ts. */
 export function WarRoom(props: WarRoomProps) {
   const { t, locale } = useI18n();
-  const variables = () => ({ campaignId: props.campaignId });
-  const progress = createLiveFeed(CampaignProgressSubscription, variables, (d) => d.campaignProgress.sequence);
-  const today = createLiveFeed(TodayMetricsSubscription, variables, (d) => d.liveMetrics.sequence);
-
-  // The clock ticks every second; charts and the yesterday window only need the minute.
-  const minute = createMemo(() => Math.floor(props.now().wall / MINUTE_MS) * MINUTE_MS);
-
-  // Yesterday from its midnight to this minute yesterday; the variables move once a minute, which refetches it.
-  const yesterdayWindow = createMemo(
-    () => {
-      const from = today.data()?.liveMetrics.from;
-      if (!from) return null;
-      const to = minute() - DAY_MS;
-      const start = Date.parse(from) - DAY_MS;
-      return to > start ? { from: new Date(start).toISOString(), to: new Date(to).toISOString() } : null;
-    },
-    null,
-    { equals: (a, b) => a?.from === b?.from && a?.to === b?.to },
-  );
-  const [yesterday] = createQuery({
-    query: YesterdayMetricsQuery,
-    variables: () => ({ campaignId: props.campaignId, from: yesterdayWindow()?.from ?? '', to: yesterdayWindow()?.to ?? '' }),
-    pause: () => yesterdayWindow() === null,
-  });
-
-  // The day's minute line: loaded whole for today's window, then kept current by the stream's tail.
-  const todayWindow = createMemo(
-    () => {
-      const live = today.data()?.liveMetrics;
-      return live ? { from: live.from, to: live.to } : null;
-    },
-    null,
-    { equals: (a, b) => a?.from === b?.from && a?.to === b?.to },
-  );
-  const [daySeries, reloadDaySeries] = createQuery({
-    query: TodaySeriesQuery,
-    variables: () => ({ campaignId: props.campaignId, from: todayWindow()?.from ?? '', to: todayWindow()?.to ?? '' }),
-    pause: () => todayWindow() === null,
-  });
-  const reload = () => todayWindow() && reloadDaySeries({ requestPolicy: 'network-only' });
-  createEffect(on(props.connection.connects, reload, { defer: true })); // minutes missed while away
-  const reloading = setInterval(reload, SERIES_RELOAD_MS);
-  onCleanup(() => clearInterval(reloading));
-  const minuteSeries = createMemo(() => mergeTail(daySeries.data?.metrics.series ?? [], today.data()?.liveMetrics.metrics.series ?? []));
-
-  // The older of the two streams decides: one stuck stream is enough to mistrust the screen.
-  const receivedAt = createMemo(() => {
-    const times = [progress.receivedAt(), today.receivedAt()];
-    return times.includes(null) ? null : Math.min(...(times as number[]));
-  });
-  const asOf = createMemo(() => {
-    const times = [progress.data()?.campaignProgress.asOf, today.data()?.liveMetrics.asOf].filter((x): x is string => Boolean(x));
-    return times.length ? times.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b)) : null;
-  });
-  const state = createMemo(() =>
-    freshness({ socket: props.connection.state(), receivedAt: receivedAt(), now: props.now().mono, staleAfterMs: props.staleAfterMs }),
-  );
-  const notLive = () => (state() === 'stale' || state() === 'reconnecting') && asOf() !== null;
+  const { progress, today, minute, minuteSeries, kpiList, receivedAt, asOf, state, notLive } = createWarRoomData(props);
   const bannerText = () => {
     const at = asOf();
     if (!at) return '';
@@ -102,12 +29,6 @@ export function WarRoom(props: WarRoomProps) {
     const params = { asOf: formatClock(at, locale()), seconds };
     return state() === 'reconnecting' ? t('banner.reconnecting', params) : t('banner.delayed', params);
   };
-
-  const kpiList = createMemo(() => {
-    const m = today.data()?.liveMetrics.metrics;
-    if (!m) return [];
-    return kpis(m, yesterday.data?.metrics ?? null, minute());
-  });
 
   return (
     <div class="war-room" classList={{ 'not-live': notLive() }} data-freshness={state()}>

@@ -1,0 +1,95 @@
+import { createQuery } from '@urql/solid';
+import { createEffect, createMemo, on, onCleanup, type Accessor } from 'solid-js';
+import type { ConnectionStore } from '../../graphql/connection';
+import type { Now } from '../../lib/clock';
+import { freshness } from '../../lib/freshness';
+import { kpis } from './kpis';
+import { createLiveFeed } from './live-feed';
+import { mergeTail } from './minute-series';
+import { CampaignProgressSubscription, TodayMetricsSubscription, TodaySeriesQuery, YesterdayMetricsQuery } from './war-room.documents';
+
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+/** The full minute line is reloaded this often too, for events that arrive late into older minutes. */
+const SERIES_RELOAD_MS = 5 * MINUTE_MS;
+
+export interface WarRoomDataProps {
+  campaignId: string;
+  now: Accessor<Now>;
+  connection: ConnectionStore;
+  staleAfterMs: number;
+}
+
+/**
+ * Everything one campaign's screen reads: two live streams (campaign progress, today's metrics),
+ * yesterday's figures up to this minute, the day's minute line, and how fresh it all is.
+ */
+export function createWarRoomData(props: WarRoomDataProps) {
+  const variables = () => ({ campaignId: props.campaignId });
+  const progress = createLiveFeed(CampaignProgressSubscription, variables, (d) => d.campaignProgress.sequence);
+  const today = createLiveFeed(TodayMetricsSubscription, variables, (d) => d.liveMetrics.sequence);
+
+  // The clock ticks every second; charts and the yesterday window only need the minute.
+  const minute = createMemo(() => Math.floor(props.now().wall / MINUTE_MS) * MINUTE_MS);
+
+  // Yesterday from its midnight to this minute yesterday; the variables move once a minute, which refetches it.
+  const yesterdayWindow = createMemo(
+    () => {
+      const from = today.data()?.liveMetrics.from;
+      if (!from) return null;
+      const to = minute() - DAY_MS;
+      const start = Date.parse(from) - DAY_MS;
+      return to > start ? { from: new Date(start).toISOString(), to: new Date(to).toISOString() } : null;
+    },
+    null,
+    { equals: (a, b) => a?.from === b?.from && a?.to === b?.to },
+  );
+  const [yesterday] = createQuery({
+    query: YesterdayMetricsQuery,
+    variables: () => ({ campaignId: props.campaignId, from: yesterdayWindow()?.from ?? '', to: yesterdayWindow()?.to ?? '' }),
+    pause: () => yesterdayWindow() === null,
+  });
+
+  // The day's minute line: loaded whole for today's window, then kept current by the stream's tail.
+  const todayWindow = createMemo(
+    () => {
+      const live = today.data()?.liveMetrics;
+      return live ? { from: live.from, to: live.to } : null;
+    },
+    null,
+    { equals: (a, b) => a?.from === b?.from && a?.to === b?.to },
+  );
+  const [daySeries, reloadDaySeries] = createQuery({
+    query: TodaySeriesQuery,
+    variables: () => ({ campaignId: props.campaignId, from: todayWindow()?.from ?? '', to: todayWindow()?.to ?? '' }),
+    pause: () => todayWindow() === null,
+  });
+  const reload = () => todayWindow() && reloadDaySeries({ requestPolicy: 'network-only' });
+  createEffect(on(props.connection.connects, reload, { defer: true })); // minutes missed while away
+  const reloading = setInterval(reload, SERIES_RELOAD_MS);
+  onCleanup(() => clearInterval(reloading));
+  const minuteSeries = createMemo(() => mergeTail(daySeries.data?.metrics.series ?? [], today.data()?.liveMetrics.metrics.series ?? []));
+
+  // The older of the two streams decides: one stuck stream is enough to mistrust the screen.
+  const receivedAt = createMemo(() => {
+    const times = [progress.receivedAt(), today.receivedAt()];
+    return times.includes(null) ? null : Math.min(...(times as number[]));
+  });
+  const asOf = createMemo(() => {
+    const times = [progress.data()?.campaignProgress.asOf, today.data()?.liveMetrics.asOf].filter((x): x is string => Boolean(x));
+    return times.length ? times.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b)) : null;
+  });
+  const state = createMemo(() =>
+    freshness({ socket: props.connection.state(), receivedAt: receivedAt(), now: props.now().mono, staleAfterMs: props.staleAfterMs }),
+  );
+  /** Stale or reconnecting with figures on screen: say so, and grey them. */
+  const notLive = () => (state() === 'stale' || state() === 'reconnecting') && asOf() !== null;
+
+  const kpiList = createMemo(() => {
+    const m = today.data()?.liveMetrics.metrics;
+    if (!m) return [];
+    return kpis(m, yesterday.data?.metrics ?? null, minute());
+  });
+
+  return { progress, today, minute, minuteSeries, kpiList, receivedAt, asOf, state, notLive };
+}
