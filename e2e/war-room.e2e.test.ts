@@ -92,6 +92,11 @@ for (const backend of e2eBackends()) {
       expect(await page.page.getByTestId('kpi-strip').textContent()).toContain('买家数');
       expect(live.heroExact).toMatch(/^¥\d{1,3}(,\d{3})*\.\d{2}$/);
 
+      // Layout shift while the numbers move (Chromium's layout-shift entries, from now on): the screen
+      // must not jump as figures change width. A number, not a time: Google's "good" CLS is < 0.1.
+      await page.page.evaluate(
+        `window.__shift = 0; new PerformanceObserver((list) => { for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value; }).observe({ type: 'layout-shift' })`,
+      );
       const before = live.heroFen!;
       expect(before).toBeGreaterThan(0);
       const after = await page.until('the hero GMV to rise above its first reading', (s) => (s.heroFen ?? 0) > before, 60_000);
@@ -99,6 +104,9 @@ for (const backend of e2eBackends()) {
       expect(after.badge).toBe('live');
       // The exact figure follows the same value as the rolling one.
       expect(decimalToFen(after.heroExact!.replace(/[¥,]/g, ''))).toBeGreaterThan(before);
+      const shift = Number(await page.page.evaluate('window.__shift'));
+      console.log(`[e2e] layout shift while the figures moved [${backend}]: ${shift.toFixed(4)}`);
+      expect(shift).toBeLessThan(0.01);
     });
 
     it('fits the wall: 1920×1080 as designed, 4K scaled up, ultrawide letterboxed', async () => {
