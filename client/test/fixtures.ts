@@ -99,10 +99,10 @@ export function todayPayload(overrides: Partial<Omit<Today, 'metrics'>> & { metr
       addToCartRate: 0.18,
       series: TODAY_SERIES,
       byChannel: [
-        { channel: 'TMALL', gmv: '60000000.00', orders: 25_000 },
-        { channel: 'JD', gmv: '38765432.10', orders: 16_234 },
+        { key: 'TMALL', gmv: '60000000.00' },
+        { key: 'JD', gmv: '38765432.10' },
       ],
-      bySource: [{ source: 'SEARCH', gmv: '98765432.10', visitors: 1_200_000 }],
+      bySource: [{ key: 'SEARCH', gmv: '98765432.10' }],
       funnel: {
         steps: [
           { name: 'VISIT', count: 1_200_000, rateFromPrevious: 0 },

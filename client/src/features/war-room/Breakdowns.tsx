@@ -9,34 +9,22 @@ const shareOf = (values: number[]) => {
   return (v: number) => (max > 0 ? v / max : 0);
 };
 
-/** Platforms side by side by GMV (Tmall, JD, Douyin, …). */
-export function ChannelBars(props: { rows: readonly { channel: string; gmv: string; orders: number }[] }) {
+/**
+ * GMV bars of one breakdown: platforms side by side (Tmall, JD, Douyin, …) or traffic sources, each
+ * label from the `channel.*` or `source.*` messages.
+ */
+export function GmvBars(props: { rows: readonly { key: string; gmv: string }[]; labels: 'channel' | 'source'; testId: string }) {
   const { t, locale } = useI18n();
   const rows = () => {
     const share = shareOf(props.rows.map((r) => decimalToFen(r.gmv)));
     return props.rows.map((r) => ({
-      key: r.channel,
-      label: t(`channel.${r.channel}` as MessageKey),
+      key: r.key,
+      label: t(`${props.labels}.${r.key}` as MessageKey),
       value: formatCny(decimalToFen(r.gmv), locale()),
       share: share(decimalToFen(r.gmv)),
     }));
   };
-  return <BarList testId="channel-bars" rows={rows()} />;
-}
-
-/** Traffic sources by GMV, with their visitors. */
-export function SourceBars(props: { rows: readonly { source: string; gmv: string; visitors: number }[] }) {
-  const { t, locale } = useI18n();
-  const rows = () => {
-    const share = shareOf(props.rows.map((r) => decimalToFen(r.gmv)));
-    return props.rows.map((r) => ({
-      key: r.source,
-      label: t(`source.${r.source}` as MessageKey),
-      value: formatCny(decimalToFen(r.gmv), locale()),
-      share: share(decimalToFen(r.gmv)),
-    }));
-  };
-  return <BarList testId="source-bars" rows={rows()} />;
+  return <BarList testId={props.testId} rows={rows()} />;
 }
 
 /** visit → view → cart → order → paid, each with its step-to-step rate. */

@@ -4,7 +4,7 @@ import { UPlotChart } from '../../components/UPlotChart';
 import { useI18n } from '../../i18n/i18n';
 import { decimalToFen } from '../../lib/decimal';
 import { formatCnyAxis, formatHourMinute, formatInteger } from '../../lib/format';
-import { axis, COLORS, shanghaiTime } from './chart-theme';
+import { axis, COLORS, wallChart } from './chart-theme';
 
 const WHOLE_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000];
 
@@ -21,11 +21,12 @@ export interface MinutePoint {
 export function MinuteChart(props: { series: readonly MinutePoint[]; nowMs: number }) {
   const { t, locale } = useI18n();
   const data = createMemo<uPlot.AlignedData>(() => {
-    const past = props.series.filter((p) => Date.parse(p.at) <= props.nowMs);
+    // Minutes still ahead are gaps, not zeros: the line stops at now.
+    const ahead = (p: MinutePoint) => Date.parse(p.at) > props.nowMs;
     return [
       props.series.map((p) => Date.parse(p.at) / 1000),
-      props.series.map((p, i) => (i < past.length ? decimalToFen(p.gmv) / 100 : null)),
-      props.series.map((p, i) => (i < past.length ? p.orders : null)),
+      props.series.map((p) => (ahead(p) ? null : decimalToFen(p.gmv) / 100)),
+      props.series.map((p) => (ahead(p) ? null : p.orders)),
     ];
   });
   return (
@@ -34,9 +35,7 @@ export function MinuteChart(props: { series: readonly MinutePoint[]; nowMs: numb
       class="minute-chart"
       data={data()}
       options={(lib) => ({
-        ...shanghaiTime(lib),
-        legend: { show: false },
-        cursor: { show: false },
+        ...wallChart(lib),
         scales: { x: { time: true }, gmv: { auto: true }, orders: { auto: true } },
         series: [
           {},

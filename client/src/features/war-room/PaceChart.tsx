@@ -4,7 +4,7 @@ import { UPlotChart } from '../../components/UPlotChart';
 import { useI18n } from '../../i18n/i18n';
 import { decimalToFen } from '../../lib/decimal';
 import { formatCnyAxis, formatMonthDay } from '../../lib/format';
-import { axis, COLORS, shanghaiTime } from './chart-theme';
+import { axis, COLORS, wallChart } from './chart-theme';
 
 export interface CurvePoint {
   at: string;
@@ -39,9 +39,7 @@ export function PaceChart(props: { curve: readonly CurvePoint[]; projectedGmv: s
       class="pace-chart"
       data={data()}
       options={(lib) => ({
-        ...shanghaiTime(lib),
-        legend: { show: false },
-        cursor: { show: false },
+        ...wallChart(lib),
         series: [
           {},
           { label: t('pace.actual'), stroke: COLORS.gmv, width: 3 },

@@ -6,7 +6,7 @@ import { formatClock } from '../../lib/format';
 import { AlertsFeed } from '../alerts/AlertsFeed';
 import { MilestoneBoard } from '../milestones/MilestoneBoard';
 import { StatusBar } from '../status/StatusBar';
-import { ChannelBars, FunnelBars, SourceBars } from './Breakdowns';
+import { FunnelBars, GmvBars } from './Breakdowns';
 import { HeroGmv } from './HeroGmv';
 import { KpiStrip } from './KpiStrip';
 import { MinuteChart } from './MinuteChart';
@@ -55,10 +55,10 @@ export function WarRoom(props: WarRoomProps) {
             </Show>
           </Panel>
           <Panel title={t('channels.title')} class="panel-channels">
-            <ChannelBars rows={today.data()?.liveMetrics.metrics.byChannel ?? []} />
+            <GmvBars testId="channel-bars" labels="channel" rows={today.data()?.liveMetrics.metrics.byChannel ?? []} />
           </Panel>
           <Panel title={t('sources.title')} class="panel-sources">
-            <SourceBars rows={today.data()?.liveMetrics.metrics.bySource ?? []} />
+            <GmvBars testId="source-bars" labels="source" rows={today.data()?.liveMetrics.metrics.bySource ?? []} />
           </Panel>
           <Panel title={t('funnel.title')} class="panel-funnel">
             <FunnelBars steps={today.data()?.liveMetrics.metrics.funnel.steps ?? []} />

@@ -26,8 +26,8 @@ export interface WarRoomDataProps {
  */
 export function createWarRoomData(props: WarRoomDataProps) {
   const variables = () => ({ campaignId: props.campaignId });
-  const progress = createLiveFeed(CampaignProgressSubscription, variables, (d) => d.campaignProgress.sequence);
-  const today = createLiveFeed(TodayMetricsSubscription, variables, (d) => d.liveMetrics.sequence);
+  const progress = createLiveFeed(CampaignProgressSubscription, variables);
+  const today = createLiveFeed(TodayMetricsSubscription, variables);
 
   // The clock ticks every second; charts and the yesterday window only need the minute.
   const minute = createMemo(() => Math.floor(props.now().wall / MINUTE_MS) * MINUTE_MS);

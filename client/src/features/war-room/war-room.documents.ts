@@ -70,14 +70,12 @@ export const TodayMetricsSubscription = graphql(`
           orders
         }
         byChannel {
-          channel
+          key: channel
           gmv
-          orders
         }
         bySource {
-          source
+          key: source
           gmv
-          visitors
         }
         funnel {
           steps {
