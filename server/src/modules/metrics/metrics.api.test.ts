@@ -235,7 +235,7 @@ describeEachBackend('metrics over a window and scope', (backend) => {
   it('reads the rollups once however many figures and breakdowns are asked for', async () => {
     const { db } = backend();
     const select = vi.spyOn(db, 'select');
-    const view = metricsView(db, scopeConditions(LOCAL_OPERATOR, {}), sh('2026-11-11T00:00:00'), sh('2026-11-12T00:00:00'));
+    const view = metricsView(db, scopeConditions(LOCAL_OPERATOR, {}), sh('2026-11-11T00:00:00'), sh('2026-11-12T00:00:00'), sh('2026-11-12T00:00:00'));
     const [a, b] = await Promise.all([view.totals(), view.totals()]);
     expect(a).toBe(b);
     expect(a.all.gmvFen).toBe(52_245);

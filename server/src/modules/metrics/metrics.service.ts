@@ -222,7 +222,7 @@ export function tailWindow(window: Window, interval: Granularity, last: number, 
 }
 
 /** `now` places the current point of a series tail; figures never depend on it. */
-export function metricsView(db: DbOrTx, scope: ScopeConditions, from: Date, to: Date, now: Date = new Date()): MetricsView {
+export function metricsView(db: DbOrTx, scope: ScopeConditions, from: Date, to: Date, now: Date): MetricsView {
   assertWindow(from, to);
   const window = resolveWindow(from, to);
   let totals: Promise<Totals> | undefined;
