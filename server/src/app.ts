@@ -1,13 +1,20 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { sql } from 'drizzle-orm';
-import type { ExecutionArgs } from 'graphql';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga } from 'graphql-yoga';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
-import { LOCAL_OPERATOR, type Viewer } from './auth/viewer.js';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { accessTokenSigner, signingSecret } from './auth/access-token.js';
+import { useAccessGate } from './auth/access.plugin.js';
+import { createAuthenticator, type AuthResult } from './auth/authenticator.js';
+import { ARMOR_LIMITS, CREDENTIAL_LIMITS, DEFAULT_BUCKET } from './auth/limits.js';
+import { memoryRateLimiter, redisRateLimiter, type BucketPolicy } from './auth/rate-limit.js';
+import { ANONYMOUS, type Viewer } from './auth/viewer.js';
 import type { Context } from './context.js';
+import { useAuditTrail } from './modules/audit/audit.plugin.js';
 import type { Database } from './db/client.js';
 import type { Env } from './env.js';
 import { maskError } from './graphql/mask-error.js';
@@ -20,11 +27,16 @@ export interface AppOptions {
   database: Database;
   env: Pick<Env, 'NODE_ENV'>;
   logger: Logger;
-  /**
-   * Decides who is calling, from the HTTP request or the WebSocket's connectionParams. Until sign-in
-   * exists every caller is the local operator.
-   */
-  resolveViewer?: (caller: { request?: Request; connectionParams?: Record<string, unknown> }) => Viewer | Promise<Viewer>;
+  /** PEAKOPS_ADMIN_KEY: the bootstrap credential over every shop (≥ 32 characters). */
+  adminKey?: string;
+  /** PEAKOPS_JWT_SECRET; without it the access-token key derives from the admin key (auth/access-token.ts). */
+  jwtSecret?: string;
+  /** Lifetime of staff access tokens (default 900 s). */
+  accessTokenTtlSeconds?: number;
+  /** The leaky bucket per credential (default auth/limits.ts). */
+  rateLimit?: BucketPolicy;
+  /** Browser origins allowed by CORS; none by default (same-origin screen and server-side partners need none). */
+  corsOrigins?: string[];
   now?: () => Date;
   /** Milliseconds between live ticks (default 1,000). */
   tickMs?: number;
@@ -54,6 +66,24 @@ export interface App {
 
 /** WebSocket close code 1012 (Service Restart): clients should reconnect, and resync by resubscribing. */
 const SERVICE_RESTART = 1012;
+/** graphql-ws's Forbidden: no valid credential, or it expired or was revoked while connected. */
+const FORBIDDEN_CLOSE = 4403;
+/** Too many sockets for one credential. */
+const TOO_MANY_SOCKETS = 4429;
+/** setTimeout's ceiling (~24.8 days); a later expiry is checked again when this fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function bearerOf(connectionParams: Record<string, unknown> | undefined): string | null {
+  const value = connectionParams?.authorization ?? connectionParams?.Authorization;
+  return typeof value === 'string' ? value : null;
+}
+
+/** Per open socket: who it is, and what it holds open. */
+interface SocketSession {
+  viewer: Viewer;
+  subscriptions: Set<string>;
+  expiry?: ReturnType<typeof setTimeout>;
+}
 
 /** Paths Yoga answers (the API, GraphiQL, its health check); every other GET is the war-room screen. */
 function isApiPath(url: string): boolean {
@@ -63,23 +93,65 @@ function isApiPath(url: string): boolean {
 const KEEP_ALIVE_MS = 12_000;
 
 
+function viewerOf(result: AuthResult): Viewer {
+  return 'viewer' in result ? result.viewer : ANONYMOUS;
+}
+
+function unauthenticatedError() {
+  return new GraphQLError('A valid credential is required', { extensions: { code: 'UNAUTHENTICATED' } });
+}
+
+function tooManySubscriptions() {
+  return new GraphQLError(`At most ${CREDENTIAL_LIMITS.subscriptionsPerCredential} subscriptions per credential`, {
+    extensions: { code: 'RATE_LIMITED' },
+  });
+}
+
 export function buildApp(options: AppOptions): App {
   const { database, env, logger } = options;
-  const resolveViewer = options.resolveViewer ?? (() => LOCAL_OPERATOR);
   const now = options.now ?? (() => new Date());
   const isDev = env.NODE_ENV === 'development';
+  const { secret, source: signingSource } = signingSecret({ jwtSecret: options.jwtSecret, adminKey: options.adminKey });
+  if (signingSource === 'RANDOM') logger.warn('neither PEAKOPS_JWT_SECRET nor PEAKOPS_ADMIN_KEY is set: staff sessions end when this process restarts and are not shared with other instances');
+  const signer = accessTokenSigner(secret, options.accessTokenTtlSeconds ?? 900);
+  const authenticator = createAuthenticator({
+    db: database.db,
+    adminKey: options.adminKey,
+    signer,
+    now,
+    onError: (error) => logger.warn({ err: error }, 'could not record key use'),
+  });
+  const bucket = options.rateLimit ?? DEFAULT_BUCKET;
+  const limiter = options.redisUrl ? redisRateLimiter(bucket, options.redisUrl) : memoryRateLimiter(bucket);
   const ticker = new Ticker(options.tickMs ?? 1_000, now, (error, key) => logger.error({ err: error, topic: key }, 'live topic failed'), options.heartbeatMs ?? 5_000, options.shareTopics ?? true);
   const { pubsub, close: closePubSub } = createAppPubSub(options.redisUrl);
   const notices = pubsub.subscribe('ingest:committed');
   void (async () => {
     for await (const _notice of notices) ticker.markChanged();
   })().catch((error: unknown) => logger.error({ err: error }, 'change notices stopped'));
+  const announceRevoked = (ids: string[]) => pubsub.publish('auth:revoked', { ids });
+  const revocations = pubsub.subscribe('auth:revoked');
+  void (async () => {
+    for await (const { ids } of revocations) {
+      authenticator.evict(ids);
+      closeSocketsOf(ids);
+    }
+  })().catch((error: unknown) => logger.error({ err: error }, 'revocation notices stopped'));
 
   const yoga = createYoga<{ req?: IncomingMessage; res?: ServerResponse }, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     graphiql: isDev,
     landingPage: false,
+    // Same-origin screens and server-side partners need no CORS; browsers elsewhere only when listed.
+    cors: options.corsOrigins?.length
+      ? { origin: options.corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type', 'accept'], credentials: false }
+      : false,
+    plugins: [
+      EnvelopArmorPlugin({ ...ARMOR_LIMITS, blockFieldSuggestion: { enabled: !isDev } }),
+      useAccessGate(limiter),
+      useAuditTrail(),
+    ],
     healthCheckEndpoint: '/health',
     maskedErrors: { isDev, maskError },
     logging: {
@@ -89,15 +161,20 @@ export function buildApp(options: AppOptions): App {
       error: (...args) => logger.error(args),
     },
     context: async (initial) => {
-      // HTTP requests carry `request`; WebSocket operations carry the connectionParams (see below).
-      const connectionParams = (initial as { connectionParams?: Record<string, unknown> }).connectionParams;
+      // WebSocket operations arrive already authenticated (onConnect/onSubscribe below); HTTP and SSE
+      // requests carry the Authorization header.
+      const fromSocket = initial as { viewer?: Viewer; sourceAddress?: string | null };
+      const viewer = fromSocket.viewer ?? viewerOf(await authenticator.authenticate(initial.request.headers.get('authorization')));
       return {
         db: database.db,
-        viewer: await resolveViewer(connectionParams ? { connectionParams } : { request: initial.request }),
+        viewer,
         logger,
         now,
         ticker,
         pubsub,
+        signer,
+        announceRevoked,
+        sourceAddress: fromSocket.sourceAddress ?? initial.req?.socket.remoteAddress ?? null,
       };
     },
   });
@@ -141,18 +218,91 @@ export function buildApp(options: AppOptions): App {
   // graphql-ws on the same server and path as HTTP, through Yoga's envelop: sockets get the same
   // plugins, context and limits as HTTP requests.
   const wss = new WebSocketServer({ server, path: '/graphql' });
+  const socketSessions = new Map<WebSocket, SocketSession>();
+
+  function countFor(viewerId: string, what: 'sockets' | 'subscriptions'): number {
+    let total = 0;
+    for (const session of socketSessions.values()) {
+      if (session.viewer.id === viewerId) total += what === 'sockets' ? 1 : session.subscriptions.size;
+    }
+    return total;
+  }
+
+  function closeSocket(socket: WebSocket, reason: string) {
+    const session = socketSessions.get(socket);
+    if (session?.expiry) clearTimeout(session.expiry);
+    socketSessions.delete(socket);
+    socket.close(FORBIDDEN_CLOSE, reason);
+  }
+
+  /** A revocation names sessions, users or keys; their sockets close at once. */
+  function closeSocketsOf(revokedIds: readonly string[]) {
+    const revoked = new Set(revokedIds);
+    for (const [socket, session] of socketSessions) {
+      if (session.viewer.revocationIds?.some((id) => revoked.has(id))) closeSocket(socket, 'credential revoked');
+    }
+  }
+
+  /** An expiring credential closes its socket when it expires, not at the next message. */
+  function armExpiry(socket: WebSocket, session: SocketSession) {
+    const expiresAt = session.viewer.expiresAt;
+    if (!expiresAt) return;
+    const wait = expiresAt.getTime() - now().getTime();
+    session.expiry = setTimeout(() => {
+      if (expiresAt.getTime() <= now().getTime()) closeSocket(socket, 'credential expired');
+      else armExpiry(socket, session);
+    }, Math.min(Math.max(wait, 0), MAX_TIMER_MS));
+    session.expiry.unref();
+  }
+
   const wsServer = useServer(
     {
+      onConnect: async (ctx) => {
+        const socket = ctx.extra.socket as unknown as WebSocket;
+        const result = await authenticator.authenticate(bearerOf(ctx.connectionParams));
+        if (!('viewer' in result)) return false; // → 4403
+        if (result.viewer.kind !== 'ADMIN_KEY' && countFor(result.viewer.id, 'sockets') >= CREDENTIAL_LIMITS.socketsPerCredential) {
+          socket.close(TOO_MANY_SOCKETS, `at most ${CREDENTIAL_LIMITS.socketsPerCredential} sockets per credential`);
+          return false;
+        }
+        const session: SocketSession = { viewer: result.viewer, subscriptions: new Set() };
+        socketSessions.set(socket, session);
+        armExpiry(socket, session);
+        return true;
+      },
+      onClose: (ctx) => {
+        const socket = ctx.extra.socket as unknown as WebSocket;
+        const session = socketSessions.get(socket);
+        if (session?.expiry) clearTimeout(session.expiry);
+        socketSessions.delete(socket);
+      },
+      onComplete: (ctx, id) => {
+        socketSessions.get(ctx.extra.socket as unknown as WebSocket)?.subscriptions.delete(id);
+      },
       // The enveloped functions return graphql-js results; graphql-ws types them as its OperationResult.
       execute: (args) => (args.rootValue as EnvelopedExecution).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedExecution).subscribe(args) as never,
-      onSubscribe: async (ctx, _id, params) => {
+      onSubscribe: async (ctx, id, params) => {
+        const socket = ctx.extra.socket as unknown as WebSocket;
+        const session = socketSessions.get(socket);
+        // The credential is checked again on every subscribe: a key revoked on another instance whose
+        // notice was missed is still refused here once the cache entry is older than its bound.
+        const result = await authenticator.authenticate(bearerOf(ctx.connectionParams));
+        if (!session || !('viewer' in result)) {
+          closeSocket(socket, 'credential no longer valid');
+          return [unauthenticatedError()];
+        }
+        if (session.viewer.kind !== 'ADMIN_KEY' && countFor(session.viewer.id, 'subscriptions') >= CREDENTIAL_LIMITS.subscriptionsPerCredential) {
+          return [tooManySubscriptions()];
+        }
+        session.subscriptions.add(id);
         const { schema: enveloped, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params,
-          connectionParams: ctx.connectionParams ?? {},
+          viewer: result.viewer,
+          sourceAddress: ctx.extra.request.socket.remoteAddress ?? null,
         });
         const args: ExecutionArgs = {
           schema: enveloped,
@@ -194,6 +344,9 @@ export function buildApp(options: AppOptions): App {
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await ticker.stop();
       await notices.return?.();
+      await revocations.return?.();
+      for (const session of socketSessions.values()) if (session.expiry) clearTimeout(session.expiry);
+      await limiter.close();
       await closePubSub();
       for (const socket of sockets) socket.destroy();
       await closed;

@@ -1,6 +1,8 @@
 import SchemaBuilder from '@pothos/core';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { GraphQLError } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import type { Context } from './context.js';
 import { parseDate, parseDateLiteral, parseDecimal, parseDecimalLiteral } from './graphql/scalars.js';
@@ -17,8 +19,25 @@ export const builder = new SchemaBuilder<{
   };
   /** Counted lazily: a page that does not ask for totalCount costs no count query. */
   Connection: { totalCount: () => Promise<number> };
+  /** One scope per permission (auth/viewer.ts); docs/SECURITY.md has the matrix. */
+  AuthScopes: { authenticated: boolean; read: boolean; ingest: boolean; manage: boolean; admin: boolean };
 }>({
-  plugins: [RelayPlugin, DataloaderPlugin],
+  // Relay first so scope checks see decoded global ids; scope-auth before the dataloader wraps resolvers.
+  plugins: [RelayPlugin, ScopeAuthPlugin, DataloaderPlugin],
+  scopeAuth: {
+    authorizeOnSubscribe: true,
+    authScopes: ({ viewer }) => ({
+      authenticated: viewer.kind !== 'ANONYMOUS',
+      read: viewer.permissions.has('READ'),
+      ingest: viewer.permissions.has('INGEST'),
+      manage: viewer.permissions.has('MANAGE'),
+      admin: viewer.permissions.has('ADMIN'),
+    }),
+    unauthorizedError: (_parent, _context, info) =>
+      new GraphQLError(`Not allowed: your credential does not permit ${info.parentType.name}.${info.fieldName}`, {
+        extensions: { code: 'FORBIDDEN' },
+      }),
+  },
   defaultFieldNullability: false,
   relay: {
     clientMutationId: 'omit',
@@ -42,9 +61,11 @@ builder.scalarType('Decimal', {
   parseLiteral: parseDecimalLiteral,
 });
 
-builder.queryType({});
-builder.mutationType({});
-builder.subscriptionType({});
+// Fail closed: reading needs READ and changing needs MANAGE unless a field states otherwise
+// (ingestEvents needs INGEST; users and the audit trail ADMIN; viewer, signIn, refreshSession opt out).
+builder.queryType({ authScopes: { read: true } });
+builder.mutationType({ authScopes: { manage: true } });
+builder.subscriptionType({ authScopes: { read: true } });
 
 builder.globalConnectionField('totalCount', (t) =>
   t.int({ description: 'Number of items matching the filters, ignoring pagination.', resolve: (parent) => parent.totalCount() }),

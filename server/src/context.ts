@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
+import type { AccessTokenSigner } from './auth/access-token.js';
 import type { Viewer } from './auth/viewer.js';
 import type { Db } from './db/client.js';
+import type { AnnounceRevoked } from './modules/user/user.service.js';
 import type { AppPubSub } from './realtime/pubsub.js';
 import type { Ticker } from './realtime/ticker.js';
 
@@ -14,4 +16,10 @@ export interface Context {
   /** Shared live topics: subscriptions register here instead of querying on their own. */
   ticker: Ticker;
   pubsub: AppPubSub;
+  /** Signs staff access tokens (sign-in, refresh). */
+  signer: AccessTokenSigner;
+  /** Tells every instance that sessions, users or keys were revoked. */
+  announceRevoked: AnnounceRevoked;
+  /** The caller's address, for sessions and the audit trail. */
+  sourceAddress: string | null;
 }

@@ -2,8 +2,32 @@ import { describe, expect, it } from 'vitest';
 import { parseEnv } from './env.js';
 
 describe('configuration from the environment', () => {
-  it('defaults to the embedded database in ./data on port 4000', () => {
-    expect(parseEnv({})).toEqual({ PORT: 4000, DATA_DIR: './data', LOG_LEVEL: 'info', NODE_ENV: 'development', SIMULATOR_RATE: 5, TICK_MS: 1000, LIVE_HEARTBEAT_MS: 5000, LIVE_SHARE_TOPICS: true });
+  it('defaults to the embedded database in ./data on port 4000, in production mode, with CORS closed', () => {
+    expect(parseEnv({})).toEqual({
+      PORT: 4000,
+      DATA_DIR: './data',
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'production',
+      SIMULATOR_RATE: 5,
+      TICK_MS: 1000,
+      LIVE_HEARTBEAT_MS: 5000,
+      LIVE_SHARE_TOPICS: true,
+      ACCESS_TOKEN_TTL_SECONDS: 900,
+      CORS_ORIGINS: [],
+      RATE_LIMIT_MAX: 20_000,
+      RATE_LIMIT_RESTORE_PER_SECOND: 10_000,
+    });
+  });
+
+  it('takes an admin key of at least 32 characters and never echoes a bad one', () => {
+    expect(parseEnv({ PEAKOPS_ADMIN_KEY: 'k'.repeat(32) }).PEAKOPS_ADMIN_KEY).toBe('k'.repeat(32));
+    expect(() => parseEnv({ PEAKOPS_ADMIN_KEY: 'short-secret' })).toThrow(/PEAKOPS_ADMIN_KEY: must be at least 32/);
+    expect(() => parseEnv({ PEAKOPS_ADMIN_KEY: 'short-secret' })).not.toThrow(/short-secret/);
+  });
+
+  it('lists CORS origins and refuses one with a path', () => {
+    expect(parseEnv({ CORS_ORIGINS: 'https://a.example, http://localhost:5173' }).CORS_ORIGINS).toEqual(['https://a.example', 'http://localhost:5173']);
+    expect(() => parseEnv({ CORS_ORIGINS: 'https://a.example/app' })).toThrow(/CORS_ORIGINS/);
   });
 
   it('runs the demo simulator at 5 events/s unless SIMULATOR_RATE says otherwise (0 turns it off)', () => {

@@ -13,7 +13,26 @@ const EnvSchema = z.object({
     .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** Fail closed: production unless told otherwise (GraphiQL, field suggestions and unmasked errors only in development). */
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  /**
+   * The bootstrap ADMIN credential over every shop. Unset: `npm start` (the demo) generates one, keeps it
+   * in DATA_DIR/admin-key and prints a ready-to-open screen link; without the demo there is none.
+   */
+  PEAKOPS_ADMIN_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Signs staff access tokens; unset → derived from PEAKOPS_ADMIN_KEY. Set it (≥ 32 characters) when running several instances without an admin key. */
+  PEAKOPS_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Lifetime of a staff access token in seconds (refresh tokens last 12 hours from their last use). */
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(900),
+  /** Comma-separated browser origins allowed by CORS; none by default. */
+  CORS_ORIGINS: z
+    .string()
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^https?:\/\/[^/]+$/, 'each origin is scheme://host[:port], no path')))
+    .default([]),
+  /** The leaky bucket per credential: capacity in cost points, and points restored per second. */
+  RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(20_000),
+  RATE_LIMIT_RESTORE_PER_SECOND: z.coerce.number().int().min(1).default(10_000),
   /**
    * Events per second the in-process simulator sends through ingestion when the demo runs
    * (`npm start`), on average over the day curve; 0 turns it off, as does --no-simulate.
@@ -51,8 +70,9 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const name = issue.path.join('.');
-      // Never echo DATABASE_URL: it usually carries a password.
-      const shown = name === 'DATABASE_URL' ? '' : `=${JSON.stringify(source[name])}`;
+      // Never echo DATABASE_URL (it usually carries a password) nor a secret.
+      const secret = name === 'DATABASE_URL' || name === 'PEAKOPS_ADMIN_KEY' || name === 'PEAKOPS_JWT_SECRET';
+      const shown = secret ? '' : `=${JSON.stringify(source[name])}`;
       return `  ${name}${shown}: ${issue.message}`;
     });
     throw new EnvError(`Invalid environment configuration:\n${lines.join('\n')}`);

@@ -11,6 +11,8 @@ export const USER_ERROR_CODES = [
   'INVALID_AMOUNT',
   'RESPONSE_PLAN_REQUIRED',
   'DELAY_REASON_REQUIRED',
+  'INVALID_CREDENTIALS',
+  'LOCKED',
 ] as const;
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];
 
@@ -43,6 +45,11 @@ export class InputErrors extends Error {
 /** An id that does not exist and one the viewer may not see look the same: no existence leak. */
 export function notFound(what: string, field: string[] | null = null): DomainError {
   return new DomainError('NOT_FOUND', `${what} not found`, field);
+}
+
+/** Something outside the caller's shops was named where figures are asked for: refused before any work. */
+export function forbidden(what: string, field: string[] | null = null): DomainError {
+  return new DomainError('FORBIDDEN', `${what} is outside the shops your credential covers`, field);
 }
 
 export function toUserErrors(error: unknown): UserErrorShape[] | null {

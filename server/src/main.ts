@@ -3,6 +3,7 @@ import { openDatabase } from './db/client.js';
 import { startDemo } from './demo/demo.seed.js';
 import { EnvError, parseEnv } from './env.js';
 import { createLogger } from './logger.js';
+import { demoAdminKey } from './auth/demo-admin-key.js';
 import { startDemoTraffic, type DemoTraffic } from './simulator/demo-traffic.js';
 
 const DEMO_MESSAGES = {
@@ -26,9 +27,30 @@ async function main() {
   if (demoStart) logger.info(DEMO_MESSAGES[demoStart.state]);
   // Simulated traffic only ever goes into the demo's own shops, never into a database with real data.
   const simulate = demoStart !== null && demoStart.state !== 'other' && !process.argv.includes('--no-simulate') && env.SIMULATOR_RATE > 0;
-  const app = buildApp({ database, env, logger, tickMs: env.TICK_MS, heartbeatMs: env.LIVE_HEARTBEAT_MS, redisUrl: env.REDIS_URL, shareTopics: env.LIVE_SHARE_TOPICS });
+  // The demo needs one click to open: without a configured admin key it makes (and keeps) its own.
+  const adminKey = env.PEAKOPS_ADMIN_KEY ?? (demo ? demoAdminKey(env.DATA_DIR).key : undefined);
+  const app = buildApp({
+    database,
+    env,
+    logger,
+    adminKey,
+    jwtSecret: env.PEAKOPS_JWT_SECRET,
+    accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+    corsOrigins: env.CORS_ORIGINS,
+    rateLimit: { maximumAvailable: env.RATE_LIMIT_MAX, restoreRate: env.RATE_LIMIT_RESTORE_PER_SECOND },
+    tickMs: env.TICK_MS,
+    heartbeatMs: env.LIVE_HEARTBEAT_MS,
+    redisUrl: env.REDIS_URL,
+    shareTopics: env.LIVE_SHARE_TOPICS,
+  });
   const port = await app.start(env.PORT);
   logger.info(`PeakOps listening on http://localhost:${port}/graphql`);
+  if (adminKey && !env.PEAKOPS_ADMIN_KEY) {
+    // Printed to the terminal, not the log: the link carries the demo's admin key.
+    console.log(`\n  War room (demo admin key, kept in ${env.DATA_DIR}/admin-key):\n  http://localhost:${port}/#key=${adminKey}\n`);
+  } else if (!adminKey) {
+    logger.info('no PEAKOPS_ADMIN_KEY: sign in as a user (npm run users -- add …) or use an API key');
+  }
 
   // A month of history takes seconds to ingest, so it runs after the server listens; the live
   // traffic starts once it is in, so it sees the history's best sellers and buyers.

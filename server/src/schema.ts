@@ -13,6 +13,10 @@ import './modules/metrics/live-metrics.schema.js';
 import './modules/metrics/live-campaign-progress.schema.js';
 import './modules/event/event.schema.js';
 import './modules/alert/alert.schema.js';
+import './modules/user/user.schema.js';
+import './modules/user/viewer.schema.js';
+import './modules/api-key/api-key.schema.js';
+import './modules/audit/audit.schema.js';
 
 export const schema = builder.toSchema();
 

@@ -4,6 +4,9 @@ import { freePort } from './postgres-server.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
+/** The admin key every test server process starts with (PEAKOPS_ADMIN_KEY), unless a test sets its own. */
+export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdefghijklmnopqrstuv';
+
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
@@ -26,7 +29,7 @@ export async function startServerProcess(
   const port = options.port ?? (await freePort());
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', ...args], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', ...env, PORT: String(port) },
+    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', PEAKOPS_ADMIN_KEY: TEST_ADMIN_KEY, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -56,10 +59,10 @@ export async function startServerProcess(
   };
 }
 
-export async function gqlAt(url: string, query: string, variables?: Record<string, unknown>) {
+export async function gqlAt(url: string, query: string, variables?: Record<string, unknown>, credential = TEST_ADMIN_KEY) {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${credential}` },
     body: JSON.stringify({ query, variables }),
   });
   // any: callers read ad-hoc shapes and assert on them

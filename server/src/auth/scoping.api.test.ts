@@ -1,16 +1,9 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../test/backends.js';
 import { gid, insertCampaign, insertOrder, insertShop, insertSku } from '../../test/fixtures.js';
-import { startTestServer, type TestServer } from '../../test/http.js';
-import { LOCAL_OPERATOR, type Viewer } from './viewer.js';
+import { bearer, startTestServer, type TestServer } from '../../test/http.js';
 
 
-/** Test-only stand-in for sign-in: the header names the shops a partner was granted. */
-function viewerFromHeader({ request }: { request?: Request }): Viewer {
-  const granted = request?.headers.get('x-test-shops') ?? null;
-  if (granted === null) return LOCAL_OPERATOR;
-  return { id: 'partner', kind: 'PARTNER', displayName: 'Partner', shops: new Set(granted.split(',').filter(Boolean)) };
-}
 
 describeEachBackend('a partner sees only their own shops', (backend) => {
   let server: TestServer;
@@ -29,8 +22,8 @@ describeEachBackend('a partner sees only their own shops', (backend) => {
     const placedAt = new Date('2026-11-11T02:00:00Z');
     orderA = await insertOrder(db, { shopId: shopA.id, externalId: 'A-100', placedAt, items: [{ skuId: skuA.id, quantity: 1, unitPriceFen: 9_900 }] });
     orderB = await insertOrder(db, { shopId: shopB.id, externalId: 'B-100', placedAt, channel: 'JD', items: [{ skuId: skuB.id, quantity: 2, unitPriceFen: 5_000 }] });
-    asPartnerA = { 'x-test-shops': shopA.id };
-    server = await startTestServer(backend(), { resolveViewer: viewerFromHeader });
+    server = await startTestServer(backend());
+    asPartnerA = bearer(await server.createKey({ name: 'partner A', shopIds: [shopA.id], scopes: ['READ', 'MANAGE'] }));
   });
   afterEach(() => server.stop());
 
@@ -99,8 +92,10 @@ describeEachBackend('a partner sees only their own shops', (backend) => {
     expect(shopBNow.data.node.name).toBe('乙店');
   });
 
-  it('a partner granted no shops sees nothing at all', async () => {
-    const result = await server.gql('{ shops { totalCount } orders { totalCount } }', {}, { 'x-test-shops': '' });
-    expect(result.data).toEqual({ shops: { totalCount: 0 }, orders: { totalCount: 0 } });
+  it('a key cannot be made for no shops at all: an empty grant is refused, not read as "every shop"', async () => {
+    const result = await server.gql(
+      `mutation { createApiKey(input: { name: "nobody", scopes: [READ], shopIds: [] }) { secret userErrors { field code } } }`,
+    );
+    expect(result.data.createApiKey).toEqual({ secret: null, userErrors: [{ field: ['input', 'shopIds'], code: 'INVALID_INPUT' }] });
   });
 });

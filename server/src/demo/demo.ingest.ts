@@ -1,7 +1,7 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { LOCAL_OPERATOR } from '../auth/viewer.js';
+import { SYSTEM } from '../auth/viewer.js';
 import type { Db } from '../db/client.js';
 import { jsonRecords, rows } from '../db/rows.js';
 import type { EventInput } from '../modules/event/event.input.js';
@@ -41,7 +41,7 @@ export async function ingestHistory(db: Db, events: readonly EventInput[], optio
       progress.skippedBatches++;
       continue;
     }
-    const result = await ingestEvents(db, LOCAL_OPERATOR, batch, options.now());
+    const result = await ingestEvents(db, SYSTEM, batch, options.now());
     progress.sent += batch.length;
     progress.accepted += result.accepted;
     progress.duplicates += result.duplicates;

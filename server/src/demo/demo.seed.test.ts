@@ -3,7 +3,7 @@ import { PgTable } from 'drizzle-orm/pg-core';
 import { pino } from 'pino';
 import { expect, it } from 'vitest';
 import { describeEachBackend } from '../../test/backends.js';
-import { LOCAL_OPERATOR } from '../auth/viewer.js';
+import { SYSTEM } from '../auth/viewer.js';
 import type { Db } from '../db/client.js';
 import { rows } from '../db/rows.js';
 import * as tables from '../db/tables.js';
@@ -123,7 +123,7 @@ describeEachBackend('demo data', (backend) => {
     // The crash: one batch of the history went in, then the process died.
     const { events } = buildDemo(NOW, { scale: 0.05 }).history;
     expect(events.length).toBeGreaterThan(5_000);
-    await ingestEvents(db, LOCAL_OPERATOR, events.slice(0, 5_000), NOW);
+    await ingestEvents(db, SYSTEM, events.slice(0, 5_000), NOW);
 
     const resumed = await startDemo(db, silent, new Date(NOW.getTime() + 86_400_000), { scale: 0.05 });
     expect(resumed.state).toBe('incomplete');

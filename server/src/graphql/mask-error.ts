@@ -15,7 +15,7 @@ export const maskError: MaskError = (error, message, isDev) => {
     return new GraphQLError(original.message, {
       nodes: error instanceof GraphQLError ? error.nodes : undefined,
       path: error instanceof GraphQLError ? error.path : undefined,
-      extensions: { code: reason === 'NOT_FOUND' ? 'NOT_FOUND' : 'BAD_USER_INPUT', reason },
+      extensions: { code: reason === 'NOT_FOUND' || reason === 'FORBIDDEN' ? reason : 'BAD_USER_INPUT', reason },
     });
   }
   return yogaMaskError(error, message, isDev);

@@ -6,6 +6,19 @@ import sirv from 'sirv';
 /** Where `npm run build:client` (vite build) writes the war-room screen. */
 export const CLIENT_DIST = path.resolve(import.meta.dirname, '../../../client/dist');
 
+/**
+ * The screen loads only its own scripts and styles and talks only to its own origin (HTTP and the
+ * WebSocket on the same host); it is never framed, so a credential in it cannot be clickjacked.
+ * 'unsafe-inline' styles: Solid sets inline style attributes for the scaled canvas and the charts.
+ */
+export const SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+} as const;
+
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
@@ -28,6 +41,7 @@ export function clientFiles(dist = CLIENT_DIST): Handler {
     setHeaders(res, pathname) {
       const hashed = pathname.startsWith('/assets/');
       res.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     },
   });
   return (req, res) =>

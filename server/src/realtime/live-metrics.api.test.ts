@@ -54,7 +54,7 @@ describeEachBackend('live metrics over graphql-ws', (backend) => {
   });
 
   const connect = () => {
-    const client = createClient({ url: server.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, lazy: true, retryAttempts: 0 });
+    const client = createClient({ url: server.wsUrl, webSocketImpl: WebSocket, lazy: true, retryAttempts: 0, connectionParams: server.wsParams });
     clients.push(client);
     return client;
   };

@@ -45,7 +45,7 @@ describeEachBackend('campaign progress over SSE, and socket life', (backend) => 
     const abort = new AbortController();
     const response = await fetch(`${server.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${server.adminKey}` },
       body: JSON.stringify({
         query: `subscription ($id: ID!) { campaignProgress(campaignId: $id) { sequence campaign { name } progress { gmv target achievementRate } } }`,
         variables: { id: campaign },
@@ -70,7 +70,7 @@ describeEachBackend('campaign progress over SSE, and socket life', (backend) => 
     const abort = new AbortController();
     const response = await fetch(`${server.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${server.adminKey}` },
       body: JSON.stringify({ query: 'subscription { liveMetrics(scope: {}) { sequence metrics { gmv orders } } }' }),
       signal: abort.signal,
     });
@@ -91,9 +91,10 @@ describeEachBackend('campaign progress over SSE, and socket life', (backend) => 
   it('closes sockets with the restart code on shutdown, so clients know to reconnect', async () => {
     let closeCode = 0;
     const client = createClient({
-      url: server.url.replace('http', 'ws') + '/graphql',
+      url: server.wsUrl,
       webSocketImpl: WebSocket,
       retryAttempts: 0,
+      connectionParams: server.wsParams,
       on: { closed: (event) => void (closeCode = (event as { code: number }).code) },
     });
     const first = new Promise((resolve) =>

@@ -10,6 +10,8 @@ export type Topics = {
   'ingest:committed': [{ at: string; accepted: number }];
   /** The whole alert, so subscribers need no database read to receive it. */
   'alert:raised': [AlertMessage];
+  /** Sessions, users or keys revoked (`session:<id>`, `user:<id>`, `key:<id>`): caches forget them, sockets close. */
+  'auth:revoked': [{ ids: string[] }];
 };
 
 export interface AlertMessage {

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
 import { gid, insertShop, insertSku } from '../../test/fixtures.js';
 import { hasRedisServer, startRedis } from '../../test/redis-server.js';
-import { startServerProcess, type ServerProcess } from '../../test/server-process.js';
+import { startServerProcess, TEST_ADMIN_KEY, type ServerProcess } from '../../test/server-process.js';
 import { openDatabase, type Database } from '../db/client.js';
 
 const adminUrl = inject('postgresUrl');
@@ -42,7 +42,7 @@ describe.skipIf(!adminUrl || !hasRedisServer())('scale-out through Redis [postgr
     const shop = await insertShop(database.db, '天猫店');
     const sku = gid('Sku', (await insertSku(database.db, shop.id, 'S1', 9_900)).sku.id);
 
-    const client = createClient({ url: b.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0 });
+    const client = createClient({ url: b.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${TEST_ADMIN_KEY}` } });
     cleanups.push(() => client.dispose());
     const received: { at: number; orders: number }[] = [];
     client.subscribe<{ liveMetrics: { metrics: { orders: number } } }>(
@@ -56,7 +56,7 @@ describe.skipIf(!adminUrl || !hasRedisServer())('scale-out through Redis [postgr
 
     const response = await fetch(`${a.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_KEY}` },
       body: JSON.stringify({
         query: 'mutation ($e: [EventInput!]!) { ingestEvents(input: { events: $e }) { accepted } }',
         variables: { e: [{ id: 'p1', type: 'ORDER_PAID', occurredAt: new Date().toISOString(), shopId: gid('Shop', shop.id), source: 'SEARCH', orderId: 'O1', customerId: 'c1', amount: '99.00', items: [{ skuId: sku, quantity: 1, unitPrice: '99.00' }] }] },

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { LOCAL_OPERATOR } from '../auth/viewer.js';
+import { SYSTEM } from '../auth/viewer.js';
 import type { Db } from '../db/client.js';
 import { fenToYuan } from '../lib/money.js';
 import { ingestEvents, MAX_BATCH } from '../modules/event/event.service.js';
@@ -64,7 +64,7 @@ export async function startDemoTraffic(options: DemoTrafficOptions): Promise<Dem
     last = t;
     for (let i = 0; i < events.length && !stopped; i += MAX_BATCH) {
       const batch = events.slice(i, i + MAX_BATCH);
-      const result = await ingestEvents(db, LOCAL_OPERATOR, batch, now());
+      const result = await ingestEvents(db, SYSTEM, batch, now());
       if (result.accepted > 0) options.onCommitted?.(result.accepted);
       countBatch(window, batch, result, tally);
       if (result.userErrors.length > 0) logger.warn({ firstErrors: result.userErrors.slice(0, 3) }, 'simulator: ingestion rejected events');

@@ -3,17 +3,10 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { describeEachBackend } from '../../../test/backends.js';
 import { gid, insertShop } from '../../../test/fixtures.js';
-import { startTestServer, type TestServer } from '../../../test/http.js';
-import { LOCAL_OPERATOR, type Viewer } from '../../auth/viewer.js';
+import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
 import { alertMessage, raiseAlert } from './alert.service.js';
 
 
-/** Test-only stand-in for sign-in: connectionParams (WebSocket) or a header (HTTP) name a partner's shops. */
-function viewerOf({ request, connectionParams }: { request?: Request; connectionParams?: Record<string, unknown> }): Viewer {
-  const granted = (connectionParams?.shops as string | undefined) ?? request?.headers.get('x-test-shops') ?? null;
-  if (granted === null) return LOCAL_OPERATOR;
-  return { id: 'partner', kind: 'PARTNER', displayName: 'Partner', shops: new Set(granted.split(',').filter(Boolean)) };
-}
 
 describeEachBackend('alerts', (backend) => {
   let server: TestServer;
@@ -22,9 +15,10 @@ describeEachBackend('alerts', (backend) => {
   beforeEach(async () => {
     shopA = (await insertShop(backend().db, '甲店')).id;
     shopB = (await insertShop(backend().db, '乙店', 'JD')).id;
-    server = await startTestServer(backend(), { resolveViewer: viewerOf, now: () => new Date('2026-11-11T12:00:00+08:00') });
+    server = await startTestServer(backend(), { now: () => new Date('2026-11-11T12:00:00+08:00') });
   });
   afterEach(() => server.stop());
+  const partnerOf = async (shopId: string) => bearer(await server.createKey({ name: `partner of ${shopId}`, shopIds: [shopId], scopes: ['READ', 'MANAGE'] }));
 
   const raise = (shopId: string, key: string, at: string) =>
     raiseAlert(backend().db, { rule: 'LOW_STOCK', severity: 'WARNING', shopId, campaignId: null, subject: `SKU ${key}`, message: '库存≤50', dedupeKey: key, raisedAt: new Date(at) });
@@ -38,26 +32,26 @@ describeEachBackend('alerts', (backend) => {
     const id = list.data.alerts.edges[0].node.id;
     const ack = `mutation ($id: ID!) { acknowledgeAlert(input: { id: $id }) { alert { acknowledgedAt acknowledgedBy } userErrors { code } } }`;
     const first = await server.gql(ack, { id });
-    expect(first.data.acknowledgeAlert).toEqual({ alert: { acknowledgedAt: '2026-11-11T04:00:00.000Z', acknowledgedBy: 'Local operator' }, userErrors: [] });
-    const again = await server.gql(ack, { id }, { 'x-test-shops': shopA });
-    expect(again.data.acknowledgeAlert.alert.acknowledgedBy).toBe('Local operator');
+    expect(first.data.acknowledgeAlert).toEqual({ alert: { acknowledgedAt: '2026-11-11T04:00:00.000Z', acknowledgedBy: 'Admin key' }, userErrors: [] });
+    const again = await server.gql(ack, { id }, await partnerOf(shopA));
+    expect(again.data.acknowledgeAlert.alert.acknowledgedBy).toBe('Admin key');
     const open = await server.gql('{ alerts(filter: { acknowledged: false }) { edges { node { subject } } } }');
     expect(open.data.alerts.edges).toEqual([{ node: { subject: 'SKU a1' } }]);
   });
 
   it('shows a partner only the alerts of its own shops, in the list and when acknowledging', async () => {
     const hidden = (await raise(shopB, 'b1', '2026-11-11T01:00:00Z'))!;
-    const list = await server.gql('{ alerts { totalCount } }', {}, { 'x-test-shops': shopA });
+    const list = await server.gql('{ alerts { totalCount } }', {}, await partnerOf(shopA));
     expect(list.data.alerts.totalCount).toBe(0);
-    const ack = await server.gql(`mutation ($id: ID!) { acknowledgeAlert(input: { id: $id }) { userErrors { code } } }`, { id: gid('Alert', hidden.id) }, { 'x-test-shops': shopA });
+    const ack = await server.gql(`mutation ($id: ID!) { acknowledgeAlert(input: { id: $id }) { userErrors { code } } }`, { id: gid('Alert', hidden.id) }, await partnerOf(shopA));
     expect(ack.data.acknowledgeAlert.userErrors).toEqual([{ code: 'NOT_FOUND' }]);
   });
 
   it('pushes a raised alert to subscribers who may see it, and not to a partner of another shop', async () => {
-    const connect = (connectionParams?: Record<string, unknown>) =>
-      createClient({ url: server.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0, connectionParams });
-    const operator = connect();
-    const partnerB = connect({ shops: shopB });
+    const connect = (connectionParams: Record<string, unknown>) =>
+      createClient({ url: server.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams });
+    const operator = connect(server.wsParams);
+    const partnerB = connect(await partnerOf(shopB));
     const seen: Record<string, string[]> = { operator: [], partnerB: [] };
     const listen = (client: ReturnType<typeof connect>, who: string) =>
       client.subscribe<{ alertRaised: { subject: string } }>(

@@ -202,6 +202,7 @@ describeEachBackend('campaigns', (backend) => {
     expect(result.data.campaign.milestones[0]).toMatchObject({ owner: '王运营', completionStandard: '页面3秒内打开', campaign: { id: campaign.id } });
 
     const missing = await server.gql(`query ($id: ID!) { campaign(id: $id) { id } }`, { id: ghost('Campaign') });
-    expect(missing).toEqual({ data: { campaign: null } });
+    expect(missing.errors).toBeUndefined();
+    expect(missing.data).toEqual({ campaign: null });
   });
 });

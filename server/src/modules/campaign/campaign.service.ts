@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { allShopsVisible, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
-import { InputErrors, notFound, type UserErrorShape } from '../../errors.js';
+import { forbidden, InputErrors, notFound, type UserErrorShape } from '../../errors.js';
 import { moneyInput, optionalText, parseInput, text } from '../../lib/validate.js';
 import { assertShopsVisible } from '../shop/shop.service.js';
 import { campaigns, type CampaignRow } from './campaign.table.js';
@@ -44,6 +44,18 @@ export async function requireCampaign(db: DbOrTx, viewer: Viewer, id: string, fi
   const [campaign] = await loadCampaigns(db, viewer, [id]);
   if (!campaign) throw notFound('Campaign', field);
   return campaign;
+}
+
+/**
+ * A campaign named as the scope of figures (metrics, live streams): a caller limited to some shops is
+ * refused with FORBIDDEN before any work when it is not theirs — the same answer whether it exists or
+ * not, so nothing leaks. Callers over every shop still get NOT_FOUND for an id that does not exist.
+ */
+export async function requireScopeCampaign(db: DbOrTx, viewer: Viewer, id: string, field: string[]): Promise<CampaignRow> {
+  const [campaign] = await loadCampaigns(db, viewer, [id]);
+  if (campaign) return campaign;
+  if (viewer.shops !== 'ALL') throw forbidden('Campaign', field);
+  throw notFound('Campaign', field);
 }
 
 /** Newest first: the war room and the picker want the current campaign at the top. */

@@ -3,7 +3,7 @@ import postgres from 'postgres';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { buildStream, chunks, shuffled } from '../../../test/event-stream.js';
 import { gid, insertShop, insertSku } from '../../../test/fixtures.js';
-import { startServerProcess, type ServerProcess } from '../../../test/server-process.js';
+import { startServerProcess, TEST_ADMIN_KEY, type ServerProcess } from '../../../test/server-process.js';
 import { openDatabase, type Database } from '../../db/client.js';
 import { rows } from '../../db/rows.js';
 
@@ -47,7 +47,7 @@ describe.skipIf(!adminUrl)('ingestion survives SIGKILL [postgres]', () => {
         try {
           const response = await fetch(`${target.url}/graphql`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_KEY}` },
             body: JSON.stringify({ query: INGEST, variables: { events: batches[index] } }),
           });
           const body = (await response.json()) as { data?: { ingestEvents: unknown } };
@@ -72,7 +72,7 @@ describe.skipIf(!adminUrl)('ingestion survives SIGKILL [postgres]', () => {
       if (acknowledged.has(index)) continue;
       const response = await fetch(`${server.url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_KEY}` },
         body: JSON.stringify({ query: INGEST, variables: { events: batch } }),
       });
       const body = (await response.json()) as { data: { ingestEvents: { userErrors: unknown[] } } };

@@ -49,7 +49,7 @@ const IngestErrorRef = builder.objectRef<IngestError>('IngestEventError').implem
     eventId: t.exposeString('eventId', { nullable: true }),
     field: t.exposeStringList('field'),
     message: t.exposeString('message'),
-    code: t.exposeString('code', { description: 'INVALID_INPUT, INVALID_AMOUNT, NOT_FOUND or CONFLICT (an id reused for different content, or an order event that contradicts its order).' }),
+    code: t.exposeString('code', { description: 'INVALID_INPUT, INVALID_AMOUNT, NOT_FOUND, FORBIDDEN (a shop outside the credential grant) or CONFLICT (an id reused for different content, or an order event that contradicts its order).' }),
   }),
 });
 
@@ -65,6 +65,8 @@ const IngestEventsPayload = builder.objectRef<IngestResult>('IngestEventsPayload
 builder.mutationField('ingestEvents', (t) =>
   t.field({
     type: IngestEventsPayload,
+    skipTypeScopes: true,
+    authScopes: { ingest: true },
     description: 'Bulk ingestion of order and traffic events; idempotent on (shop, EventInput.id).',
     args: { input: t.arg({ type: IngestEventsInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {

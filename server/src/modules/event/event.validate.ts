@@ -1,5 +1,5 @@
 import { and, inArray } from 'drizzle-orm';
-import { shopVisible, type Viewer } from '../../auth/viewer.js';
+import { canSeeShop, shopVisible, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import type { Channel } from '../../db/enums.js';
 import { loadCampaigns } from '../campaign/campaign.service.js';
@@ -39,7 +39,10 @@ export async function validateAgainstCatalog(
   for (const event of events) {
     const issues: EventIssue[] = [];
     const platform = platformOf.get(event.shopId);
-    if (!platform) {
+    if (!canSeeShop(viewer, event.shopId)) {
+      // A shop outside the caller's grant: refused as such, whether or not it exists (no existence leak).
+      issues.push({ path: ['shopId'], message: 'your credential does not cover this shop', code: 'FORBIDDEN' });
+    } else if (!platform) {
       issues.push({ path: ['shopId'], message: 'shop not found', code: 'NOT_FOUND' });
     } else if (event.channel && event.channel !== platform) {
       issues.push({ path: ['channel'], message: `the shop sells on ${platform}, not ${event.channel}`, code: 'INVALID_INPUT' });

@@ -1,7 +1,8 @@
 import { builder } from '../../builder.js';
 import type { Snapshot, TopicSource } from '../../realtime/ticker.js';
 import { CampaignRef } from '../campaign/campaign.schema.js';
-import { requireCampaign } from '../campaign/campaign.service.js';
+import { requireCampaign, requireScopeCampaign } from '../campaign/campaign.service.js';
+import { shopsKey } from '../../auth/viewer.js';
 import { CampaignProgress } from './campaign-progress.js';
 import { CampaignProgressRef } from './campaign-progress.schema.js';
 
@@ -22,7 +23,7 @@ builder.subscriptionField('campaignProgress', (t) =>
       'Live progress of a campaign against its target and plan. First message: the full state; then at most one per tick when the actual GMV changed, at least once a minute while pace and projection move with the plan, and the same state with a fresh asOf after a few quiet seconds (a heartbeat).',
     args: { campaignId: t.arg.globalID({ for: CampaignRef, required: true }) },
     subscribe: async (_root, { campaignId }, ctx) => {
-      const campaign = await requireCampaign(ctx.db, ctx.viewer, campaignId.id, ['campaignId']);
+      const campaign = await requireScopeCampaign(ctx.db, ctx.viewer, campaignId.id, ['campaignId']);
       const source: TopicSource<CampaignProgress> = {
         async compute(now) {
           // Re-read each tick: an edited target or window shows up without resubscribing.
@@ -35,8 +36,7 @@ builder.subscriptionField('campaignProgress', (t) =>
           return `${await progress.actualFen()}|${Math.floor(progress.asOf.getTime() / 60_000)}`;
         },
       };
-      const viewerShops = ctx.viewer.shops === 'ALL' ? 'ALL' : [...ctx.viewer.shops].sort().join(',');
-      return ctx.ticker.subscribe(`campaignProgress|${campaign.id}|${viewerShops}`, source);
+      return ctx.ticker.subscribe(`campaignProgress|${campaign.id}|${shopsKey(ctx.viewer)}`, source);
     },
     resolve: (snapshot) => snapshot,
   }),

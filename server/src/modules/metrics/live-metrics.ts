@@ -1,10 +1,10 @@
-import type { Viewer } from '../../auth/viewer.js';
+import { shopsKey, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import { addDays, shanghaiDate, startOfShanghaiDay } from '../../lib/time.js';
 import type { TopicSource } from '../../realtime/ticker.js';
 import { DomainError } from '../../errors.js';
-import { requireCampaign } from '../campaign/campaign.service.js';
-import { metricsView, scopeConditions, type MetricScopeInput, type MetricsView } from './metrics.service.js';
+import { requireScopeCampaign } from '../campaign/campaign.service.js';
+import { assertScopeShops, metricsView, scopeConditions, type MetricScopeInput, type MetricsView } from './metrics.service.js';
 
 /** CAMPAIGN: the campaign's whole window; TODAY: the current Asia/Shanghai day (still scoped to the campaign if one is named). */
 export type LiveWindow = 'CAMPAIGN' | 'TODAY';
@@ -28,7 +28,7 @@ export function liveMetricsKey(viewer: Viewer, scope: MetricScopeInput, window: 
     campaignId: scope.campaignId ?? null,
     channels: sorted(scope.channels),
     sources: sorted(scope.sources),
-    viewerShops: viewer.shops === 'ALL' ? 'ALL' : [...viewer.shops].sort(),
+    viewerShops: shopsKey(viewer),
   });
 }
 
@@ -47,7 +47,8 @@ export async function liveMetricsSource(
   scope: MetricScopeInput,
   window: LiveWindow,
 ): Promise<TopicSource<LiveMetricsState>> {
-  const found = scope.campaignId ? await requireCampaign(db, viewer, scope.campaignId, ['scope', 'campaignId']) : null;
+  assertScopeShops(viewer, scope);
+  const found = scope.campaignId ? await requireScopeCampaign(db, viewer, scope.campaignId, ['scope', 'campaignId']) : null;
   if (window === 'CAMPAIGN' && !found) {
     throw new DomainError('INVALID_INPUT', 'window CAMPAIGN needs scope.campaignId', ['window']);
   }

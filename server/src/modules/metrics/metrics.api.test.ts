@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import { LOCAL_OPERATOR, type Viewer } from '../../auth/viewer.js';
+import { SYSTEM } from '../../auth/viewer.js';
 import { describeEachBackend } from '../../../test/backends.js';
 import { gid, insertCampaign, insertShop, insertSku } from '../../../test/fixtures.js';
-import { startTestServer, type TestServer } from '../../../test/http.js';
+import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
 import { metricsView, scopeConditions } from './metrics.service.js';
 import { insertRollups, insertSkuRollups } from './metrics.test-fixtures.js';
 
@@ -15,12 +15,6 @@ const METRICS = `query ($scope: MetricScope!, $from: DateTime!, $to: DateTime!) 
     conversionRate averageOrderValue refundRate addToCartRate
   }
 }`;
-
-function viewerFromHeader({ request }: { request?: Request }): Viewer {
-  const granted = request?.headers.get('x-test-shops') ?? null;
-  if (granted === null) return LOCAL_OPERATOR;
-  return { id: 'partner', kind: 'PARTNER', displayName: 'Partner', shops: new Set(granted.split(',').filter(Boolean)) };
-}
 
 describeEachBackend('metrics over a window and scope', (backend) => {
   let server: TestServer;
@@ -81,7 +75,7 @@ describeEachBackend('metrics over a window and scope', (backend) => {
       { at: sh('2026-11-11T21:15:00'), shopId: jd.id, channel: 'JD', skuId: skus.C, gmvFen: 9_900, unitsSold: 1, ordersPaid: 1 },
       { at: sh('2026-11-10T23:50:00'), shopId: jd.id, channel: 'JD', skuId: skus.C, gmvFen: 99_999, unitsSold: 9, ordersPaid: 9 },
     ]);
-    server = await startTestServer(backend(), { resolveViewer: viewerFromHeader });
+    server = await startTestServer(backend());
   });
   afterEach(() => server.stop());
 
@@ -215,14 +209,19 @@ describeEachBackend('metrics over a window and scope', (backend) => {
 
   it("shows a partner only their own shops' figures", async () => {
     const { db } = backend();
-    const asTmall = { 'x-test-shops': tmall.id };
+    const asTmall = bearer(await server.createKey({ name: 'tmall partner', shopIds: [tmall.id], scopes: ['READ'] }));
     const own = await metrics({}, DAY_11, 'gmv visitors byChannel { channel }', asTmall);
     expect(own.data.metrics).toEqual({ gmv: '423.45', visitors: 4, byChannel: [{ channel: 'TMALL' }] });
+    // Naming a foreign shop or campaign is refused before any work, with no data at all.
     const other = await metrics({ shopIds: [gid('Shop', jd.id)] }, DAY_11, 'gmv topProducts { gmv }', asTmall);
-    expect(other.data.metrics).toEqual({ gmv: '0.00', topProducts: [] });
+    expect(other.data).toBeNull();
+    expect(other.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
     const joint = await insertCampaign(db, [tmall.id, jd.id], '联合大促');
     const hidden = await metrics({ campaignId: gid('Campaign', joint.id) }, DAY_11, 'gmv', asTmall);
-    expect(hidden.errors?.[0]).toMatchObject({ message: 'Campaign not found', extensions: { code: 'NOT_FOUND' } });
+    expect(hidden.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    // …and a campaign that does not exist looks exactly the same to a partner.
+    const nowhere = await metrics({ campaignId: gid('Campaign', '00000000-0000-4000-8000-000000000000') }, DAY_11, 'gmv', asTmall);
+    expect(nowhere.errors?.[0]).toMatchObject({ message: hidden.errors?.[0]?.message, extensions: { code: 'FORBIDDEN' } });
     const unknown = await metrics({ campaignId: gid('Campaign', '00000000-0000-4000-8000-000000000000') }, DAY_11, 'gmv');
     expect(unknown.errors?.[0]).toMatchObject({ message: 'Campaign not found', extensions: { code: 'NOT_FOUND' } });
   });
@@ -235,7 +234,7 @@ describeEachBackend('metrics over a window and scope', (backend) => {
   it('reads the rollups once however many figures and breakdowns are asked for', async () => {
     const { db } = backend();
     const select = vi.spyOn(db, 'select');
-    const view = metricsView(db, scopeConditions(LOCAL_OPERATOR, {}), sh('2026-11-11T00:00:00'), sh('2026-11-12T00:00:00'), sh('2026-11-12T00:00:00'));
+    const view = metricsView(db, scopeConditions(SYSTEM, {}), sh('2026-11-11T00:00:00'), sh('2026-11-12T00:00:00'), sh('2026-11-12T00:00:00'));
     const [a, b] = await Promise.all([view.totals(), view.totals()]);
     expect(a).toBe(b);
     expect(a.all.gmvFen).toBe(52_245);

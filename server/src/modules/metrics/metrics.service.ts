@@ -1,9 +1,9 @@
 import { and, asc, desc, eq, inArray, sql, type Column, type SQL } from 'drizzle-orm';
-import { shopVisible, type Viewer } from '../../auth/viewer.js';
+import { canSeeShop, shopVisible, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import type { Channel, TrafficSource } from '../../db/enums.js';
-import { DomainError } from '../../errors.js';
-import { requireCampaign } from '../campaign/campaign.service.js';
+import { DomainError, forbidden } from '../../errors.js';
+import { requireScopeCampaign } from '../campaign/campaign.service.js';
 import { COUNTER_NAMES, zeroCounters, type Counters } from './metrics.formulas.js';
 import { metricRollups, skuRollups, type Granularity } from './metrics.table.js';
 import { accumulateTotals, type Totals } from './metrics.totals.js';
@@ -61,13 +61,20 @@ export function scopeConditions(viewer: Viewer, scope: MetricScopeInput): ScopeC
 }
 
 /**
- * A scope intersected with what the viewer may see. Shops the viewer cannot see simply contribute
- * nothing; a campaign they cannot see (or that does not exist) is NOT_FOUND, so a partner can tell
- * neither its figures nor its existence.
+ * A scope checked against what the viewer may see: a shop or campaign outside their grant is FORBIDDEN
+ * (whether or not it exists, so a partner can tell neither its figures nor its existence); within
+ * it, every condition is still narrowed to the viewer's shops.
  */
 export async function resolveScope(db: DbOrTx, viewer: Viewer, scope: MetricScopeInput): Promise<ScopeConditions> {
-  if (scope.campaignId) await requireCampaign(db, viewer, scope.campaignId, ['scope', 'campaignId']);
+  assertScopeShops(viewer, scope);
+  if (scope.campaignId) await requireScopeCampaign(db, viewer, scope.campaignId, ['scope', 'campaignId']);
   return scopeConditions(viewer, scope);
+}
+
+/** Naming a shop outside the caller's grant is refused (FORBIDDEN) before any query runs. */
+export function assertScopeShops(viewer: Viewer, scope: MetricScopeInput): void {
+  const foreign = scope.shopIds?.findIndex((shopId) => !canSeeShop(viewer, shopId)) ?? -1;
+  if (foreign >= 0) throw forbidden('Shop', ['scope', 'shopIds', String(foreign)]);
 }
 
 export function assertWindow(from: Date, to: Date): void {

@@ -256,6 +256,7 @@ describeEachBackend('operations plans', (backend) => {
       userErrors: [{ field: ['input', 'id'], message: 'Task not found', code: 'NOT_FOUND' }],
     });
     const plan = await server.gql(`query ($id: ID!) { plan(id: $id) { id } }`, { id: ghost('Plan') });
-    expect(plan).toEqual({ data: { plan: null } });
+    expect(plan.errors).toBeUndefined();
+    expect(plan.data).toEqual({ plan: null });
   });
 });

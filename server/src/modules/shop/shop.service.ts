@@ -52,8 +52,8 @@ const CreateShopInput = z.object({
 });
 
 export async function createShop(db: DbOrTx, viewer: Viewer, input: unknown): Promise<ShopRow> {
-  // Partners are granted shops; they cannot mint new ones and widen their own scope.
-  if (viewer.kind !== 'OPERATOR') throw new DomainError('FORBIDDEN', 'Only operators can create shops');
+  // A caller limited to some shops cannot mint new ones and so widen their own scope.
+  if (viewer.shops !== 'ALL') throw new DomainError('FORBIDDEN', 'Only callers over every shop can create shops');
   const data = parseInput(CreateShopInput, input);
   const platformShopId = data.platformShopId ?? null;
   await assertPlatformIdFree(db, data.platform, platformShopId, null);

@@ -1,0 +1,79 @@
+import { GraphQLError, getOperationAST, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Context } from '../context.js';
+import { queryCost } from './query-cost.js';
+import type { RateLimiter } from './rate-limit.js';
+
+/** The only operations a caller without a credential may run. */
+const OPEN_FIELDS = new Set(['signIn', 'refreshSession', '__typename']);
+
+function onlyOpenFields(document: DocumentNode, operationName: string | null | undefined): boolean {
+  const operation = getOperationAST(document, operationName);
+  if (!operation || operation.operation !== 'mutation') return false;
+  return operation.selectionSet.selections.every((s) => s.kind === 'Field' && OPEN_FIELDS.has(s.name.value));
+}
+
+export function unauthenticated(): GraphQLError {
+  return new GraphQLError('A valid credential is required: send "Authorization: Bearer <API key or access token>"', {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } } },
+  });
+}
+
+interface CostExtension {
+  requestedQueryCost: number;
+  actualQueryCost: number | null;
+  throttleStatus: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number };
+}
+
+function withCost<T extends ExecutionResult>(result: T, cost: CostExtension): T {
+  return { ...result, extensions: { ...result.extensions, cost } };
+}
+
+/**
+ * The gate every operation passes before it runs, over HTTP, SSE and WebSocket alike: a credential
+ * (401 without one, except to sign in), then the credential's bucket (429 with Retry-After when the
+ * cost is not available; nothing runs). Every answer carries `extensions.cost`.
+ */
+export function useAccessGate(limiter: RateLimiter): Plugin<Context> {
+  const gate = async (
+    args: { schema: GraphQLSchema; document: DocumentNode; operationName?: string | null; variableValues?: Record<string, unknown> | null; contextValue: unknown },
+    stop: (result: ExecutionResult) => void,
+  ): Promise<CostExtension | null> => {
+    const context = args.contextValue as Context;
+    if (context.viewer.kind === 'ANONYMOUS') {
+      if (onlyOpenFields(args.document, args.operationName)) return null;
+      stop({ errors: [unauthenticated()] });
+      return null;
+    }
+    const cost = queryCost(args.schema, args.document, args.operationName, args.variableValues ?? {});
+    const bucket = await limiter.take(context.viewer.id, cost);
+    const extension: CostExtension = {
+      requestedQueryCost: cost,
+      actualQueryCost: bucket.allowed ? cost : null,
+      throttleStatus: { ...limiter.policy, currentlyAvailable: bucket.currentlyAvailable },
+    };
+    if (!bucket.allowed) {
+      const message =
+        cost > limiter.policy.maximumAvailable
+          ? `This request costs ${cost} points, more than the bucket holds (${limiter.policy.maximumAvailable}): ask for smaller pages or send fewer events per call`
+          : `Rate limited: this request costs ${cost} points and ${bucket.currentlyAvailable} are available; retry in ${bucket.retryAfterSeconds} s`;
+      const error = new GraphQLError(message, {
+        extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: { 'Retry-After': String(bucket.retryAfterSeconds) } } },
+      });
+      stop(withCost({ errors: [error] }, extension));
+      return null;
+    }
+    return extension;
+  };
+
+  return {
+    async onExecute({ args, setResultAndStopExecution }) {
+      const cost = await gate(args, setResultAndStopExecution);
+      if (!cost) return;
+      return { onExecuteDone: ({ result, setResult }) => void (!('next' in result) && setResult(withCost(result, cost))) };
+    },
+    async onSubscribe({ args, setResultAndStopExecution }) {
+      await gate(args, setResultAndStopExecution);
+    },
+  };
+}

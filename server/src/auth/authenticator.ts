@@ -1,0 +1,131 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { apiKeys } from '../modules/api-key/api-key.table.js';
+import { sessions, users } from '../modules/user/user.table.js';
+import type { AccessTokenSigner } from './access-token.js';
+import { sameSecret, sha256 } from './secrets.js';
+import { ADMIN_KEY_VIEWER, ROLE_PERMISSIONS, shopsOf, type Permission, type Viewer } from './viewer.js';
+
+/** Why a request has no viewer: no credential at all, or one that is wrong, expired or revoked. */
+export type AuthFailure = 'MISSING' | 'INVALID';
+export type AuthResult = { viewer: Viewer } | { failure: AuthFailure };
+
+/**
+ * How long a verified credential is trusted without asking the database again. Revocations evict at
+ * once through the revocation notice (on every instance with Redis), so this only bounds how long an
+ * instance that missed a notice keeps honouring a revoked credential.
+ */
+const CACHE_MS = 10_000;
+/** lastUsedAt is written at most this often per key: a hot ingest key must not write on every batch. */
+const LAST_USED_EVERY_MS = 60_000;
+
+export interface Authenticator {
+  /** Reads `Bearer <credential>`; anything else is INVALID, nothing is MISSING. */
+  authenticate(authorization: string | null | undefined): Promise<AuthResult>;
+  /** Forget cached credentials that a revocation names (`key:<id>`, `session:<id>`, `user:<id>`). */
+  evict(revokedIds: readonly string[]): void;
+}
+
+interface CacheEntry {
+  viewer: Viewer;
+  checkedAt: number;
+}
+
+export function createAuthenticator(options: {
+  db: Db;
+  adminKey?: string;
+  signer: AccessTokenSigner;
+  now: () => Date;
+  onError: (error: unknown) => void;
+}): Authenticator {
+  const { db, adminKey, signer, now } = options;
+  const cache = new Map<string, CacheEntry>();
+  const lastUsedWritten = new Map<string, number>();
+
+  async function lookUpApiKey(secret: string): Promise<Viewer | null> {
+    const [key] = await db.select().from(apiKeys).where(eq(apiKeys.secretHash, sha256(secret)));
+    if (!key || key.revokedAt) return null;
+    const permissions = new Set<Permission>(key.scopes);
+    return {
+      id: `key:${key.id}`,
+      kind: 'API_KEY',
+      displayName: key.name,
+      shops: shopsOf(key.shopIds),
+      permissions,
+      scopes: key.scopes,
+      keyPrefix: key.prefix,
+      expiresAt: key.expiresAt,
+      revocationIds: [`key:${key.id}`],
+      trustedDocumentsOnly: key.trustedDocumentsOnly === 'TRUSTED_ONLY',
+    };
+  }
+
+  async function lookUpSession(token: string): Promise<Viewer | null> {
+    const claims = await signer.verify(token, now());
+    if (!claims) return null;
+    const [row] = await db
+      .select({ user: users, session: sessions })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(and(eq(sessions.id, claims.sessionId), eq(users.id, claims.userId), isNull(sessions.revokedAt), isNull(users.disabledAt)));
+    if (!row) return null;
+    const { user } = row;
+    return {
+      id: `user:${user.id}`,
+      kind: 'USER',
+      displayName: user.name,
+      shops: shopsOf(user.shopIds),
+      permissions: ROLE_PERMISSIONS[user.role],
+      role: user.role,
+      expiresAt: claims.expiresAt,
+      revocationIds: [`session:${claims.sessionId}`, `user:${user.id}`],
+    };
+  }
+
+  function touchKey(viewer: Viewer, at: number) {
+    const last = lastUsedWritten.get(viewer.id) ?? 0;
+    if (at - last < LAST_USED_EVERY_MS) return;
+    lastUsedWritten.set(viewer.id, at);
+    const keyId = viewer.id.slice('key:'.length);
+    db.update(apiKeys)
+      .set({ lastUsedAt: new Date(at) })
+      .where(eq(apiKeys.id, keyId))
+      .then(() => undefined, options.onError);
+  }
+
+  return {
+    async authenticate(authorization) {
+      if (!authorization) return { failure: 'MISSING' };
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+      if (!match) return { failure: 'INVALID' };
+      const credential = match[1]!;
+      if (adminKey && sameSecret(credential, adminKey)) return { viewer: ADMIN_KEY_VIEWER };
+
+      const at = now().getTime();
+      const cacheKey = sha256(credential);
+      const cached = cache.get(cacheKey);
+      let viewer = cached && at - cached.checkedAt < CACHE_MS ? cached.viewer : undefined;
+      if (!viewer) {
+        const found = credential.startsWith('pk_') ? await lookUpApiKey(credential) : await lookUpSession(credential);
+        if (!found) {
+          cache.delete(cacheKey);
+          return { failure: 'INVALID' };
+        }
+        viewer = found;
+        cache.set(cacheKey, { viewer, checkedAt: at });
+      }
+      if (viewer.expiresAt && viewer.expiresAt.getTime() <= at) {
+        cache.delete(cacheKey);
+        return { failure: 'INVALID' };
+      }
+      if (viewer.kind === 'API_KEY') touchKey(viewer, at);
+      return { viewer };
+    },
+    evict(revokedIds) {
+      const revoked = new Set(revokedIds);
+      for (const [key, entry] of cache) {
+        if (entry.viewer.revocationIds?.some((id) => revoked.has(id))) cache.delete(key);
+      }
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { Kind, getOperationAST, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type SelectionSetNode, type ValueNode } from 'graphql';
+import { getArgumentValues } from 'graphql/execution/values.js';
+
+/**
+ * The cost a request is charged against its credential's bucket, Shopify-style: every object or list
+ * field costs 1, a connection multiplies what is beneath it by the page size asked for (`first`/`last`,
+ * default 20), scalars are free, and `ingestEvents` costs one point per event. Computed from the
+ * document and its variables before execution (the walk is linear in the document, which the token
+ * limit bounds).
+ */
+const DEFAULT_PAGE = 20;
+const PAGE_ARGS = new Set(['first', 'last', 'limit']);
+
+function numberArg(value: ValueNode, variables: Record<string, unknown>): number | null {
+  if (value.kind === Kind.INT) return Number(value.value);
+  if (value.kind === Kind.VARIABLE) {
+    const v = variables[value.name.value];
+    return typeof v === 'number' ? v : null;
+  }
+  return null;
+}
+
+export function queryCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> = {},
+): number {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return 1;
+  const ingestField = operation.operation === 'mutation' ? schema.getMutationType()?.getFields().ingestEvents : undefined;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  const seen = new Set<string>();
+  const walk = (set: SelectionSetNode): number => {
+    let total = 0;
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.INLINE_FRAGMENT) total += walk(selection.selectionSet);
+      else if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = fragments.get(selection.name.value);
+        if (fragment && !seen.has(fragment.name.value)) {
+          seen.add(fragment.name.value);
+          total += walk(fragment.selectionSet);
+          seen.delete(fragment.name.value);
+        }
+      } else if (selection.selectionSet) {
+        let pageSize = 1;
+        let isConnection = false;
+        for (const arg of selection.arguments ?? []) {
+          if (PAGE_ARGS.has(arg.name.value)) {
+            pageSize = Math.max(pageSize, numberArg(arg.value, variables) ?? DEFAULT_PAGE);
+            isConnection = true;
+          }
+        }
+        const inner = walk(selection.selectionSet);
+        if (selection.name.value === 'edges' || selection.name.value === 'nodes') total += inner;
+        else total += 1 + (isConnection ? pageSize : 1) * inner;
+        if (selection.name.value === 'ingestEvents' && ingestField) {
+          const { input } = getArgumentValues(ingestField, selection, variables) as { input?: { events?: unknown[] } };
+          total += input?.events?.length ?? 0;
+        }
+      }
+    }
+    return total;
+  };
+  return Math.max(1, walk(operation.selectionSet));
+}

@@ -1,0 +1,95 @@
+import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { z } from 'zod';
+import { keyPrefix, newApiKeySecret, sha256 } from '../../auth/secrets.js';
+import { coversShops, shopsOf, type Viewer } from '../../auth/viewer.js';
+import type { DbOrTx } from '../../db/client.js';
+import { DomainError, InputErrors, notFound, type UserErrorShape } from '../../errors.js';
+import { parseInput, text } from '../../lib/validate.js';
+import type { AnnounceRevoked } from '../user/user.service.js';
+import { API_KEY_SCOPES, apiKeys, type ApiKeyRow } from './api-key.table.js';
+
+const CreateApiKeyInput = z.object({
+  name: text(100),
+  /** Null or omitted: every shop the caller has (only a caller over every shop gets an all-shops key). */
+  shopIds: z.array(z.string().uuid()).min(1, 'name at least one shop, or omit to mean all').max(1000).nullish(),
+  scopes: z.array(z.enum(API_KEY_SCOPES)).min(1, 'a key needs at least one scope').max(3),
+  expiresAt: z.date().nullish(),
+  trustedDocumentsOnly: z.boolean().nullish(),
+});
+
+/**
+ * No key can be broader than its creator: its scopes are among the creator's permissions, its shops
+ * among the creator's shops, and it expires no later than the creator's own credential.
+ */
+function narrowerThanCaller(viewer: Viewer, data: z.output<typeof CreateApiKeyInput>, now: Date): UserErrorShape[] {
+  const problems: UserErrorShape[] = [];
+  const isAdmin = viewer.permissions.has('ADMIN');
+  data.scopes.forEach((scope, i) => {
+    if (!isAdmin && !viewer.permissions.has(scope)) {
+      problems.push({ field: ['input', 'scopes', String(i)], message: `you do not hold ${scope} yourself`, code: 'FORBIDDEN' });
+    }
+  });
+  const shops = data.shopIds ? shopsOf(data.shopIds) : viewer.shops;
+  if (!coversShops(viewer.shops, shops)) {
+    problems.push({ field: ['input', 'shopIds'], message: 'a key can cover only shops you can see yourself', code: 'FORBIDDEN' });
+  }
+  if (data.expiresAt && data.expiresAt <= now) {
+    problems.push({ field: ['input', 'expiresAt'], message: 'must be in the future', code: 'INVALID_INPUT' });
+  }
+  const ceiling = viewer.kind === 'API_KEY' ? viewer.expiresAt : null;
+  if (ceiling && (!data.expiresAt || data.expiresAt > ceiling)) {
+    problems.push({ field: ['input', 'expiresAt'], message: `a key created by a key expires no later than it (${ceiling.toISOString()})`, code: 'FORBIDDEN' });
+  }
+  return problems;
+}
+
+export async function createApiKey(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<{ key: ApiKeyRow; secret: string }> {
+  const data = parseInput(CreateApiKeyInput, input);
+  const problems = narrowerThanCaller(viewer, data, now);
+  if (problems.length > 0) throw new InputErrors(problems);
+  const secret = newApiKeySecret();
+  const shops = data.shopIds ? [...new Set(data.shopIds)] : viewer.shops === 'ALL' ? null : [...viewer.shops];
+  const [key] = await db
+    .insert(apiKeys)
+    .values({
+      name: data.name,
+      prefix: keyPrefix(secret),
+      secretHash: sha256(secret),
+      shopIds: shops,
+      scopes: [...new Set(data.scopes)],
+      trustedDocumentsOnly: data.trustedDocumentsOnly ? 'TRUSTED_ONLY' : 'ANY',
+      expiresAt: data.expiresAt ?? null,
+      createdBy: viewer.id,
+    })
+    .returning();
+  return { key: key!, secret };
+}
+
+/** ADMIN sees every key; anyone else the keys they created. */
+function keysOf(viewer: Viewer) {
+  return viewer.permissions.has('ADMIN') ? undefined : eq(apiKeys.createdBy, viewer.id);
+}
+
+export function listApiKeys(db: DbOrTx, viewer: Viewer, options: { includeRevoked: boolean }): Promise<ApiKeyRow[]> {
+  return db
+    .select()
+    .from(apiKeys)
+    .where(and(keysOf(viewer), options.includeRevoked ? undefined : isNull(apiKeys.revokedAt)))
+    .orderBy(desc(apiKeys.createdAt));
+}
+
+export async function loadApiKeys(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<ApiKeyRow[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(apiKeys).where(and(inArray(apiKeys.id, [...ids]), keysOf(viewer)));
+}
+
+/** Revoking is immediate: every instance forgets the key and closes its sockets within a tick. */
+export async function revokeApiKey(db: DbOrTx, viewer: Viewer, id: string, announce: AnnounceRevoked, now: Date): Promise<ApiKeyRow> {
+  const [existing] = await db.select().from(apiKeys).where(and(eq(apiKeys.id, id), keysOf(viewer)));
+  if (!existing) throw notFound('API key', ['input', 'id']);
+  if (existing.revokedAt) return existing;
+  const [row] = await db.update(apiKeys).set({ revokedAt: now }).where(eq(apiKeys.id, id)).returning();
+  if (!row) throw new DomainError('NOT_FOUND', 'API key not found', ['input', 'id']);
+  announce([`key:${row.id}`]);
+  return row;
+}

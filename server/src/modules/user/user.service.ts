@@ -1,0 +1,195 @@
+import { and, asc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { AccessTokenSigner } from '../../auth/access-token.js';
+import { DUMMY_PASSWORD_HASH, hashPassword, newRefreshToken, sha256, verifyPassword } from '../../auth/secrets.js';
+import type { Viewer } from '../../auth/viewer.js';
+import type { DbOrTx } from '../../db/client.js';
+import { isUniqueViolation } from '../../db/errors.js';
+import { DomainError, InputErrors, notFound } from '../../errors.js';
+import { parseInput, text } from '../../lib/validate.js';
+import { ROLES, sessions, users, type UserRow } from './user.table.js';
+
+/**
+ * Sign-in policy: after LOCK_AFTER consecutive failures the account is locked for LOCK_MINUTES; before
+ * that, each failure past the second answers more slowly (250 ms, 500 ms, 1 s …), so guessing costs
+ * time even below the lock. A success resets the count.
+ */
+export const SIGN_IN_POLICY = { lockAfter: 5, lockMinutes: 15, slowDownFromFailure: 3, baseDelayMs: 250 } as const;
+/** Refresh tokens live 12 hours from their last use: a war-room shift, renewed while the screen is open. */
+export const REFRESH_TTL_MS = 12 * 60 * 60 * 1000;
+
+/** Announces revoked sessions, users or keys to every instance (sockets close, caches forget). */
+export type AnnounceRevoked = (ids: string[]) => void;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const email = z.string().trim().toLowerCase().email('must be an email address').max(200);
+/** At least 12 characters: length beats composition rules (NIST SP 800-63B). */
+const password = z.string().min(12, 'must be at least 12 characters').max(200);
+const shopIds = z.array(z.string().uuid()).max(1000).nullish();
+
+const CreateUserInput = z.object({ email, name: text(100), role: z.enum(ROLES), password, shopIds });
+const UpdateUserInput = z.object({
+  id: z.string().uuid(),
+  name: text(100).nullish(),
+  role: z.enum(ROLES).nullish(),
+  password: password.nullish(),
+  /** Explicit null means every shop; omitted means unchanged. */
+  shopIds: z.array(z.string().uuid()).max(1000).nullable().optional(),
+});
+
+export async function createUser(db: DbOrTx, input: unknown): Promise<UserRow> {
+  const data = parseInput(CreateUserInput, input);
+  try {
+    const [row] = await db
+      .insert(users)
+      .values({ email: data.email, name: data.name, role: data.role, shopIds: data.shopIds ?? null, passwordHash: await hashPassword(data.password) })
+      .returning();
+    return row!;
+  } catch (error) {
+    if (isUniqueViolation(error, 'users_email_key')) {
+      throw new DomainError('CONFLICT', 'a user with this email already exists', ['input', 'email']);
+    }
+    throw error;
+  }
+}
+
+export async function updateUser(db: DbOrTx, input: unknown, announce: AnnounceRevoked, now: Date): Promise<UserRow> {
+  const data = parseInput(UpdateUserInput, input);
+  const changes: Partial<typeof users.$inferInsert> = { updatedAt: now };
+  if (data.name) changes.name = data.name;
+  if (data.role) changes.role = data.role;
+  if (data.password) changes.passwordHash = await hashPassword(data.password);
+  if (data.shopIds !== undefined) changes.shopIds = data.shopIds;
+  const [row] = await db.update(users).set(changes).where(eq(users.id, data.id)).returning();
+  if (!row) throw notFound('User', ['input', 'id']);
+  // New rights (or a new password) apply at once: cached credentials of this user are forgotten.
+  announce([`user:${row.id}`]);
+  return row;
+}
+
+/** Disabling ends every session of the user now, on every instance. */
+export async function disableUser(db: DbOrTx, id: string, announce: AnnounceRevoked, now: Date): Promise<UserRow> {
+  const row = await db.transaction(async (tx) => {
+    const [user] = await tx.update(users).set({ disabledAt: now, updatedAt: now }).where(eq(users.id, id)).returning();
+    if (!user) throw notFound('User', ['input', 'id']);
+    await tx.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.userId, id), isNull(sessions.revokedAt)));
+    return user;
+  });
+  announce([`user:${row.id}`]);
+  return row;
+}
+
+export function listUsers(db: DbOrTx): Promise<UserRow[]> {
+  return db.select().from(users).orderBy(asc(users.email));
+}
+
+export interface SessionTokens {
+  user: UserRow;
+  accessToken: string;
+  expiresAt: Date;
+  refreshToken: string;
+  refreshExpiresAt: Date;
+}
+
+const SignInInput = z.object({ email: z.string().trim().toLowerCase().max(200), password: z.string().max(200) });
+
+const invalidCredentials = () => new DomainError('INVALID_CREDENTIALS', 'email or password is wrong', null);
+
+export async function signIn(
+  db: DbOrTx,
+  signer: AccessTokenSigner,
+  input: unknown,
+  context: { now: Date; sourceAddress: string | null },
+): Promise<SessionTokens> {
+  const { email: address, password: given } = parseInput(SignInInput, input);
+  const { now } = context;
+  const [user] = await db.select().from(users).where(eq(users.email, address));
+  if (!user) {
+    // Same work as for a real account, so the answer's timing does not reveal which emails exist.
+    await verifyPassword(given, DUMMY_PASSWORD_HASH);
+    throw invalidCredentials();
+  }
+  if (user.lockedUntil && user.lockedUntil > now) {
+    throw new DomainError('LOCKED', `too many failed sign-ins; try again after ${user.lockedUntil.toISOString()}`, null);
+  }
+  const ok = !user.disabledAt && (await verifyPassword(given, user.passwordHash));
+  if (!ok) {
+    // Counted in SQL so concurrent guesses cannot each read the same old count.
+    const [after] = await db
+      .update(users)
+      .set({
+        failedSignIns: sql`${users.failedSignIns} + 1`,
+        lockedUntil: sql`case when ${users.failedSignIns} + 1 >= ${SIGN_IN_POLICY.lockAfter}
+          then ${new Date(now.getTime() + SIGN_IN_POLICY.lockMinutes * 60_000).toISOString()}::timestamptz else null end`,
+      })
+      .where(eq(users.id, user.id))
+      .returning({ failures: users.failedSignIns });
+    const failures = after?.failures ?? 1;
+    if (failures >= SIGN_IN_POLICY.slowDownFromFailure) {
+      await sleep(SIGN_IN_POLICY.baseDelayMs * 2 ** Math.min(failures - SIGN_IN_POLICY.slowDownFromFailure, 4));
+    }
+    throw invalidCredentials();
+  }
+  const refreshToken = newRefreshToken();
+  const refreshExpiresAt = new Date(now.getTime() + REFRESH_TTL_MS);
+  const session = await db.transaction(async (tx) => {
+    await tx.update(users).set({ failedSignIns: 0, lockedUntil: null }).where(eq(users.id, user.id));
+    const [row] = await tx
+      .insert(sessions)
+      .values({ userId: user.id, refreshHash: sha256(refreshToken), expiresAt: refreshExpiresAt, sourceAddress: context.sourceAddress })
+      .returning();
+    return row!;
+  });
+  const access = await signer.sign({ userId: user.id, sessionId: session.id }, now);
+  return { user, accessToken: access.token, expiresAt: access.expiresAt, refreshToken, refreshExpiresAt };
+}
+
+const RefreshInput = z.object({ refreshToken: z.string().min(1).max(200) });
+
+/**
+ * Swaps a refresh token for a new pair. A token that was already swapped coming back means two parties
+ * hold it (it was stolen): the whole session is revoked, which signs out the thief and the owner alike.
+ */
+export async function refreshSession(
+  db: DbOrTx,
+  signer: AccessTokenSigner,
+  input: unknown,
+  context: { now: Date; announce: AnnounceRevoked },
+): Promise<SessionTokens> {
+  const { refreshToken: presented } = parseInput(RefreshInput, input);
+  const { now } = context;
+  const hash = sha256(presented);
+  const refreshToken = newRefreshToken();
+  const refreshExpiresAt = new Date(now.getTime() + REFRESH_TTL_MS);
+  const rotated = await db
+    .update(sessions)
+    .set({ refreshHash: sha256(refreshToken), previousRefreshHash: hash, expiresAt: refreshExpiresAt, refreshedAt: now })
+    .where(and(eq(sessions.refreshHash, hash), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
+    .returning();
+  const session = rotated[0];
+  if (!session) {
+    const [reused] = await db
+      .update(sessions)
+      .set({ revokedAt: now })
+      .where(and(eq(sessions.previousRefreshHash, hash), isNull(sessions.revokedAt)))
+      .returning({ id: sessions.id });
+    if (reused) context.announce([`session:${reused.id}`]);
+    throw invalidCredentials();
+  }
+  const [user] = await db.select().from(users).where(eq(users.id, session.userId));
+  if (!user || user.disabledAt) throw invalidCredentials();
+  const access = await signer.sign({ userId: user.id, sessionId: session.id }, now);
+  return { user, accessToken: access.token, expiresAt: access.expiresAt, refreshToken, refreshExpiresAt };
+}
+
+/** Ends the caller's own session (its refresh token and, on every instance, its open sockets). */
+export async function signOut(db: DbOrTx, viewer: Viewer, announce: AnnounceRevoked, now: Date): Promise<boolean> {
+  const sessionId = viewer.revocationIds?.find((id) => id.startsWith('session:'))?.slice('session:'.length);
+  if (viewer.kind !== 'USER' || !sessionId) {
+    throw new InputErrors([{ field: null, message: 'only a signed-in staff session can sign out; revoke a key instead', code: 'INVALID_INPUT' }]);
+  }
+  await db.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.id, sessionId), or(isNull(sessions.revokedAt))));
+  announce([`session:${sessionId}`]);
+  return true;
+}
