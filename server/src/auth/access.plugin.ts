@@ -4,6 +4,9 @@ import type { Context } from '../context.js';
 import { queryCost } from './query-cost.js';
 import type { RateLimiter } from './rate-limit.js';
 
+/** A sign-in costs this many times its size: 20,000 points refill at 10,000/s, so ~100 attempts a second per address at most. */
+const ANONYMOUS_COST_FACTOR = 50;
+
 /** The only operations a caller without a credential may run. */
 const OPEN_FIELDS = new Set(['signIn', 'refreshSession', '__typename']);
 
@@ -40,13 +43,16 @@ export function useAccessGate(limiter: RateLimiter): Plugin<Context> {
     stop: (result: ExecutionResult) => void,
   ): Promise<CostExtension | null> => {
     const context = args.contextValue as Context;
-    if (context.viewer.kind === 'ANONYMOUS') {
-      if (onlyOpenFields(args.document, args.operationName)) return null;
+    const anonymous = context.viewer.kind === 'ANONYMOUS';
+    if (anonymous && !onlyOpenFields(args.document, args.operationName)) {
       stop({ errors: [unauthenticated()] });
       return null;
     }
     const cost = queryCost(args.schema, args.document, args.operationName, args.variableValues ?? {});
-    const bucket = await limiter.take(context.viewer.id, cost);
+    // Sign-in attempts have no credential to charge: they share a bucket per source address, on top
+    // of the per-account lock, so one address cannot spray guesses across many accounts.
+    const bucketId = anonymous ? `anonymous:${context.sourceAddress ?? 'unknown'}` : context.viewer.id;
+    const bucket = await limiter.take(bucketId, anonymous ? cost * ANONYMOUS_COST_FACTOR : cost);
     const extension: CostExtension = {
       requestedQueryCost: cost,
       actualQueryCost: bucket.allowed ? cost : null,

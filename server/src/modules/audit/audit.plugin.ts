@@ -1,6 +1,18 @@
 import type { Plugin } from 'graphql-yoga';
 import { getArgumentValues } from 'graphql/execution/values.js';
-import { getOperationAST, type ExecutionArgs, type ExecutionResult, type FieldNode, type GraphQLError } from 'graphql';
+import {
+  getNamedType,
+  getOperationAST,
+  isObjectType,
+  Kind,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type FieldNode,
+  type GraphQLError,
+  type GraphQLObjectType,
+  type OperationDefinitionNode,
+} from 'graphql';
 import type { Context } from '../../context.js';
 import { recordAudit, type AuditEntry, type AuditOutcome } from './audit.service.js';
 
@@ -18,14 +30,51 @@ function collectIds(value: unknown, into: Set<string>, depth = 0) {
   }
 }
 
-function outcomeOf(responseKey: string, result: ExecutionResult): { outcome: AuditOutcome; code: string | null } {
+/** Alias under which the trail reads each payload's userErrors, whatever the caller selected. */
+const AUDIT_ALIAS = '__auditUserErrors';
+
+/**
+ * The document with `__auditUserErrors: userErrors { code }` added to every root mutation field whose
+ * payload has userErrors, so the outcome is recorded even when the caller did not ask for it. The
+ * addition is valid by construction (the field exists on the payload), and is removed from the answer.
+ */
+function withUserErrors(document: DocumentNode, operation: OperationDefinitionNode, mutationType: GraphQLObjectType): DocumentNode {
+  const selections = operation.selectionSet.selections.map((selection) => {
+    if (selection.kind !== Kind.FIELD || !selection.selectionSet) return selection;
+    const payload = getNamedType(mutationType.getFields()[selection.name.value]?.type);
+    if (!isObjectType(payload) || !payload.getFields().userErrors) return selection;
+    const extra: FieldNode = {
+      kind: Kind.FIELD,
+      alias: { kind: Kind.NAME, value: AUDIT_ALIAS },
+      name: { kind: Kind.NAME, value: 'userErrors' },
+      selectionSet: { kind: Kind.SELECTION_SET, selections: [{ kind: Kind.FIELD, name: { kind: Kind.NAME, value: 'code' } }] },
+    };
+    return { ...selection, selectionSet: { ...selection.selectionSet, selections: [...selection.selectionSet.selections, extra] } };
+  });
+  const rewritten: OperationDefinitionNode = { ...operation, selectionSet: { ...operation.selectionSet, selections } };
+  return { ...document, definitions: document.definitions.map((d) => (d === operation ? rewritten : d)) };
+}
+
+/** Takes the audit's userErrors out of the answer again, returning what each field reported. */
+function stripUserErrors(result: ExecutionResult): Map<string, { code?: string }[]> {
+  const found = new Map<string, { code?: string }[]>();
+  const data = result.data as Record<string, Record<string, unknown> | null> | null | undefined;
+  for (const [key, value] of Object.entries(data ?? {})) {
+    if (value && AUDIT_ALIAS in value) {
+      found.set(key, (value[AUDIT_ALIAS] as { code?: string }[] | null) ?? []);
+      delete value[AUDIT_ALIAS];
+    }
+  }
+  return found;
+}
+
+function outcomeOf(responseKey: string, result: ExecutionResult, userErrors: Map<string, { code?: string }[]>): { outcome: AuditOutcome; code: string | null } {
   const error = result.errors?.find((e: GraphQLError) => e.path?.[0] === responseKey);
   if (error) {
     const code = typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL';
     return { outcome: code === 'FORBIDDEN' || code === 'UNAUTHENTICATED' ? 'DENIED' : 'ERROR', code };
   }
-  const payload = (result.data as Record<string, { userErrors?: { code?: string }[] } | null> | null | undefined)?.[responseKey];
-  const firstUserError = payload?.userErrors?.[0];
+  const firstUserError = userErrors.get(responseKey)?.[0];
   if (firstUserError) return { outcome: 'REJECTED', code: firstUserError.code ?? null };
   return { outcome: 'OK', code: null };
 }
@@ -42,7 +91,9 @@ export function useAuditTrail(): Plugin<Context> {
       const context = args.contextValue as Context;
       const mutationType = args.schema.getMutationType();
       setExecuteFn(async (execution: ExecutionArgs) => {
-        const result = (await executeFn(execution)) as ExecutionResult;
+        const document = mutationType ? withUserErrors(execution.document, operation, mutationType) : execution.document;
+        const result = (await executeFn({ ...execution, document })) as ExecutionResult;
+        const userErrors = stripUserErrors(result);
         const at = context.now();
         const entries: AuditEntry[] = [];
         for (const selection of operation.selectionSet.selections) {
@@ -65,7 +116,7 @@ export function useAuditTrail(): Plugin<Context> {
             affectedIds: [...ids],
             input,
             sourceAddress: context.sourceAddress,
-            ...outcomeOf(responseKey, result),
+            ...outcomeOf(responseKey, result, userErrors),
             at,
           });
         }

@@ -2,7 +2,7 @@ import { builder } from '../../builder.js';
 import { uuidNodeId } from '../../graphql/node-id.js';
 import { asPayload, payloadType, UserErrorRef, type Payload } from '../../graphql/user-error.js';
 import { ShopRef } from '../shop/shop.schema.js';
-import { createUser, disableUser, listUsers, refreshSession, signIn, signOut, updateUser, type SessionTokens } from './user.service.js';
+import { createUser, disableUser, listUsers, loadUsers, refreshSession, signIn, signOut, updateUser, type SessionTokens } from './user.service.js';
 import { ROLES, type UserRow } from './user.table.js';
 
 export const RoleEnum = builder.enumType('Role', {
@@ -13,8 +13,8 @@ export const RoleEnum = builder.enumType('Role', {
 export const UserRef = builder.loadableNode('User', {
   description: 'A member of staff who signs in with email and password. The password is never readable.',
   id: uuidNodeId<UserRow>(),
-  authScopes: { admin: true },
-  load: async (ids: string[], ctx) => (await listUsers(ctx.db)).filter((u) => ids.includes(u.id)),
+  // Through node(id): ADMIN sees everyone, anyone else only themself (a session's own user).
+  load: (ids: string[], ctx) => loadUsers(ctx.db, ctx.viewer, ids),
   sort: (user) => user.id,
   fields: (t) => ({
     email: t.exposeString('email'),
@@ -47,7 +47,7 @@ const SessionRef = builder.objectRef<SessionTokens>('Session').implement({
     expiresAt: t.expose('expiresAt', { type: 'DateTime', description: 'When the access token stops working (15 minutes by default).' }),
     refreshToken: t.exposeString('refreshToken', { description: 'Single use: each refresh returns a new one. Presenting a used one ends the session.' }),
     refreshExpiresAt: t.expose('refreshExpiresAt', { type: 'DateTime' }),
-    user: t.field({ type: UserRef, skipTypeScopes: true, resolve: (s) => s.user }),
+    user: t.field({ type: UserRef, resolve: (s) => s.user }),
   }),
 });
 

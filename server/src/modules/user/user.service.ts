@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AccessTokenSigner } from '../../auth/access-token.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, newRefreshToken, sha256, verifyPassword } from '../../auth/secrets.js';
@@ -82,6 +82,13 @@ export async function disableUser(db: DbOrTx, id: string, announce: AnnounceRevo
 
 export function listUsers(db: DbOrTx): Promise<UserRow[]> {
   return db.select().from(users).orderBy(asc(users.email));
+}
+
+/** ADMIN may load anyone; everyone else only their own account. */
+export function loadUsers(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<UserRow[]> {
+  const allowed = viewer.permissions.has('ADMIN') ? [...ids] : ids.filter((id) => viewer.id === `user:${id}`);
+  if (allowed.length === 0) return Promise.resolve([]);
+  return db.select().from(users).where(inArray(users.id, allowed));
 }
 
 export interface SessionTokens {

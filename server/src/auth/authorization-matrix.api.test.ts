@@ -1,0 +1,142 @@
+import { count, sql } from 'drizzle-orm';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { describeEachBackend } from '../../test/backends.js';
+import { gid, insertShop } from '../../test/fixtures.js';
+import { bearer, startTestServer, type TestServer } from '../../test/http.js';
+import { auditLog } from '../modules/audit/audit.table.js';
+import { schema } from '../schema.js';
+
+/**
+ * Every mutation against every kind of principal (docs/SECURITY.md has the same matrix). A denied call
+ * is refused with FORBIDDEN (or 401 without a credential) before its resolver runs; an allowed one may
+ * still fail on its made-up input, but never for lack of rights.
+ */
+type Need = 'OPEN' | 'AUTHENTICATED' | 'INGEST' | 'MANAGE' | 'ADMIN';
+
+const NOBODY = '00000000-0000-4000-8000-000000000000';
+const PASSWORD = 'a-long-enough-password';
+
+function mutations(shopA: string): Record<string, { need: Need; input?: Record<string, unknown> }> {
+  const shop = gid('Shop', shopA);
+  return {
+    signIn: { need: 'OPEN', input: { email: 'nobody@example.cn', password: 'wrong-password' } },
+    refreshSession: { need: 'OPEN', input: { refreshToken: 'rt_nothing' } },
+    signOut: { need: 'AUTHENTICATED' },
+    ingestEvents: { need: 'INGEST', input: { events: [] } },
+    createUser: { need: 'ADMIN', input: { email: `u${Math.random().toString(36).slice(2)}@example.cn`, name: 'x', role: 'VIEWER', password: PASSWORD } },
+    updateUser: { need: 'ADMIN', input: { id: gid('User', NOBODY) } },
+    disableUser: { need: 'ADMIN', input: { id: gid('User', NOBODY) } },
+    createApiKey: { need: 'MANAGE', input: { name: 'k', scopes: ['READ'], shopIds: [shop] } },
+    revokeApiKey: { need: 'MANAGE', input: { id: gid('ApiKey', NOBODY) } },
+    acknowledgeAlert: { need: 'MANAGE', input: { id: gid('Alert', NOBODY) } },
+    createShop: { need: 'MANAGE', input: { name: '新店', platform: 'JD' } },
+    updateShop: { need: 'MANAGE', input: { id: gid('Shop', NOBODY) } },
+    createProduct: { need: 'MANAGE', input: { shopId: shop, name: 'p', category: 'c', role: 'TRAFFIC', skus: [] } },
+    updateProduct: { need: 'MANAGE', input: { id: gid('Product', NOBODY) } },
+    updateSku: { need: 'MANAGE', input: { id: gid('Sku', NOBODY) } },
+    createCampaign: {
+      need: 'MANAGE',
+      input: { name: '双12', shopIds: [shop], startsAt: '2026-12-12T00:00:00+08:00', endsAt: '2026-12-13T00:00:00+08:00', gmvTarget: '1000.00' },
+    },
+    updateCampaign: { need: 'MANAGE', input: { id: gid('Campaign', NOBODY) } },
+    createMilestone: { need: 'MANAGE', input: { campaignId: gid('Campaign', NOBODY), name: 'm', owner: 'o', dueAt: '2026-12-01T00:00:00Z', completionStandard: 's' } },
+    updateMilestone: { need: 'MANAGE', input: { id: gid('Milestone', NOBODY) } },
+    createPlan: { need: 'MANAGE', input: { name: 'p', goal: 'g', owner: 'o', periodStart: '2026-10-01', periodEnd: '2026-12-31', shopIds: [shop] } },
+    updatePlan: { need: 'MANAGE', input: { id: gid('Plan', NOBODY) } },
+    createPlanTask: { need: 'MANAGE', input: { planId: gid('Plan', NOBODY), title: 't', owner: 'o', startsOn: '2026-11-01', endsOn: '2026-11-02' } },
+    updatePlanTask: { need: 'MANAGE', input: { id: gid('PlanTask', NOBODY) } },
+  };
+}
+
+type Principal = { name: string; grants: Need[]; headers: () => Record<string, string> };
+
+describeEachBackend('authorization matrix: every mutation × every kind of principal', (backend) => {
+  let server: TestServer;
+  let shopA: string;
+  const credentials = new Map<string, string>();
+
+  // One set-up for the whole matrix (the backend harness empties tables before each test).
+  beforeEach(async () => {
+    shopA = (await insertShop(backend().db, '甲店')).id;
+    server = await startTestServer(backend());
+    credentials.clear();
+    for (const role of ['ADMIN', 'OPERATOR', 'VIEWER'] as const) {
+      const email = `${role.toLowerCase()}@example.cn`;
+      await server.gql(`mutation ($i: CreateUserInput!) { createUser(input: $i) { userErrors { code } } }`, { i: { email, name: role, role, password: PASSWORD } });
+      const signedIn = await server.gql(`mutation ($e: String!, $p: String!) { signIn(input: { email: $e, password: $p }) { accessToken } }`, { e: email, p: PASSWORD }, { authorization: '' });
+      credentials.set(`user ${role}`, signedIn.data.signIn.accessToken);
+    }
+    for (const scope of ['READ', 'INGEST', 'MANAGE'] as const) {
+      credentials.set(`key ${scope}`, await server.createKey({ name: `${scope} key`, shopIds: [shopA], scopes: [scope] }));
+    }
+  });
+  afterEach(() => server.stop());
+
+  const principals: Principal[] = [
+    { name: 'no credential', grants: ['OPEN'], headers: () => ({ authorization: '' }) },
+    { name: 'admin key', grants: ['OPEN', 'AUTHENTICATED', 'INGEST', 'MANAGE', 'ADMIN'], headers: () => bearer(server.adminKey) },
+    { name: 'user ADMIN', grants: ['OPEN', 'AUTHENTICATED', 'INGEST', 'MANAGE', 'ADMIN'], headers: () => bearer(credentials.get('user ADMIN')!) },
+    { name: 'user OPERATOR', grants: ['OPEN', 'AUTHENTICATED', 'MANAGE'], headers: () => bearer(credentials.get('user OPERATOR')!) },
+    { name: 'user VIEWER', grants: ['OPEN', 'AUTHENTICATED'], headers: () => bearer(credentials.get('user VIEWER')!) },
+    { name: 'key READ', grants: ['OPEN', 'AUTHENTICATED'], headers: () => bearer(credentials.get('key READ')!) },
+    { name: 'key INGEST', grants: ['OPEN', 'AUTHENTICATED', 'INGEST'], headers: () => bearer(credentials.get('key INGEST')!) },
+    { name: 'key MANAGE', grants: ['OPEN', 'AUTHENTICATED', 'MANAGE'], headers: () => bearer(credentials.get('key MANAGE')!) },
+  ];
+
+  it('covers every mutation in the schema', () => {
+    const table = Object.keys(mutations(NOBODY)).sort();
+    expect(table).toEqual(Object.keys(schema.getMutationType()!.getFields()).sort());
+  });
+
+  it('allows each principal exactly what its role or scopes grant, refuses the rest before any work, and audits it all', async () => {
+    const outcomes: Record<string, Record<string, string>> = {};
+    const expected: Record<string, Record<string, string>> = {};
+    for (const principal of principals) {
+      outcomes[principal.name] = {};
+      expected[principal.name] = {};
+      for (const [name, { need, input }] of Object.entries(mutations(shopA))) {
+        // signOut is skipped for staff: it would end the session the later cases use.
+        if (name === 'signOut' && principal.name.startsWith('user')) continue;
+        const field = schema.getMutationType()!.getFields()[name]!;
+        const inputType = field.args[0]?.type.toString();
+        const document = inputType
+          ? `mutation ($input: ${inputType}) { ${name}(input: $input) { __typename } }`
+          : `mutation { ${name} { __typename } }`;
+        const response = await server.post(document, input ? { input } : {}, principal.headers());
+        const code = response.body.errors?.[0]?.extensions?.code as string | undefined;
+        outcomes[principal.name]![name] = code === 'UNAUTHENTICATED' ? `401:${response.status}` : code === 'FORBIDDEN' ? 'FORBIDDEN' : 'allowed';
+        expected[principal.name]![name] = principal.grants.includes(need) ? 'allowed' : principal.name === 'no credential' ? '401:401' : 'FORBIDDEN';
+        if (code === 'FORBIDDEN') expect(response.body.data ?? null).toBeNull();
+      }
+    }
+    expect(outcomes).toEqual(expected);
+
+    const rows: { operation: string; outcome: string; principalKind: string; keyPrefix: string | null; input: string }[] = [];
+    let after: string | null = null;
+    for (;;) {
+      type Page = { auditLog: { edges: { node: (typeof rows)[number] }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } };
+      const { data: page } = await server.gql<Page>(
+        `query ($after: String) { auditLog(first: 100, after: $after) { edges { node { operation outcome principalKind keyPrefix input } } pageInfo { hasNextPage endCursor } } }`,
+        { after },
+      );
+      rows.push(...page!.auditLog.edges.map((e) => e.node));
+      if (!page!.auditLog.pageInfo.hasNextPage) break;
+      after = page!.auditLog.pageInfo.endCursor;
+    }
+    const operations = new Set(rows.map((r) => r.operation));
+    for (const name of Object.keys(mutations(NOBODY))) expect(operations, name).toContain(name);
+    expect(rows.some((r) => r.operation === 'createUser' && r.outcome === 'DENIED' && r.principalKind === 'API_KEY' && r.keyPrefix?.startsWith('pk_'))).toBe(true);
+    expect(rows.some((r) => r.operation === 'signIn' && r.outcome === 'OK' && r.principalKind === 'ANONYMOUS')).toBe(true);
+    expect(rows.some((r) => r.operation === 'signIn' && r.outcome === 'REJECTED')).toBe(true);
+    expect(rows.filter((r) => r.input.includes(PASSWORD))).toEqual([]);
+  }, 60_000);
+
+  it('keeps the audit trail append-only: the database refuses to change or delete a row', async () => {
+    const { db } = backend();
+    await server.gql(`mutation { createShop(input: { name: "乙店", platform: JD }) { userErrors { code } } }`);
+    await expect(db.execute(sql`update audit_log set outcome = 'OK'`)).rejects.toThrow();
+    await expect(db.execute(sql`delete from audit_log`)).rejects.toThrow();
+    const [row] = await db.select({ n: count() }).from(auditLog);
+    expect(row?.n).toBeGreaterThan(0);
+  });
+});
