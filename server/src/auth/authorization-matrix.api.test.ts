@@ -2,7 +2,7 @@ import { count, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../test/backends.js';
 import { gid, insertShop } from '../../test/fixtures.js';
-import { bearer, startTestServer, type TestServer } from '../../test/http.js';
+import { bearer, startTestServer, type GraphQLResponse, type TestServer } from '../../test/http.js';
 import { auditLog } from '../modules/audit/audit.table.js';
 import { schema } from '../schema.js';
 
@@ -115,10 +115,11 @@ describeEachBackend('authorization matrix: every mutation × every kind of princ
     let after: string | null = null;
     for (;;) {
       type Page = { auditLog: { edges: { node: (typeof rows)[number] }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } };
-      const { data: page } = await server.gql<Page>(
+      const response: GraphQLResponse<Page> = await server.gql<Page>(
         `query ($after: String) { auditLog(first: 100, after: $after) { edges { node { operation outcome principalKind keyPrefix input } } pageInfo { hasNextPage endCursor } } }`,
         { after },
       );
+      const page = response.data;
       rows.push(...page!.auditLog.edges.map((e) => e.node));
       if (!page!.auditLog.pageInfo.hasNextPage) break;
       after = page!.auditLog.pageInfo.endCursor;
