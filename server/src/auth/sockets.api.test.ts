@@ -1,0 +1,112 @@
+import { createClient, type Client } from 'graphql-ws';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { describeEachBackend } from '../../test/backends.js';
+import { gid, insertCampaign, insertShop } from '../../test/fixtures.js';
+import { bearer, startTestServer, type TestServer } from '../../test/http.js';
+
+/** Opens a socket and subscribes; resolves with the first message, error, or the close code. */
+function watch(server: TestServer, connectionParams: Record<string, unknown> | undefined, query: string) {
+  let closeCode: number | null = null;
+  const closed = new Promise<number>((resolve) => {
+    clients.push(
+      createClient({
+        url: server.wsUrl,
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        lazy: false,
+        connectionParams,
+        onNonLazyError: () => {}, // the refusals below are what these tests expect
+        on: { closed: (event) => resolve((closeCode = (event as { code: number }).code)) },
+      }),
+    );
+  });
+  const client = clients.at(-1)!;
+  const first = new Promise<{ data?: unknown; errors?: { extensions?: { code?: string } }[] }>((resolve) =>
+    client.subscribe({ query }, { next: (r) => resolve(r as never), error: (e) => resolve(Array.isArray(e) ? { errors: e } : { errors: [{ extensions: { code: `closed ${(e as { code?: number }).code}` } }] }), complete: () => {} }),
+  );
+  return { closed, first, closeCode: () => closeCode };
+}
+const clients: Client[] = [];
+
+describeEachBackend('credentials on sockets, and tenants on live streams', (backend) => {
+  let server: TestServer;
+  let shopA: string;
+  let shopB: string;
+  beforeEach(async () => {
+    shopA = (await insertShop(backend().db, '甲店')).id;
+    shopB = (await insertShop(backend().db, '乙店', 'JD')).id;
+    server = await startTestServer(backend(), { tickMs: 100 });
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.dispose()));
+    await server.stop();
+  });
+
+  const LIVE = 'subscription { liveMetrics(scope: {}) { sequence metrics { gmv } } }';
+
+  it('refuses a socket without a valid credential at connection_init with 4403', async () => {
+    for (const params of [undefined, { authorization: 'Bearer pk_wrong' }]) {
+      const socket = watch(server, params, LIVE);
+      expect(await socket.closed).toBe(4403);
+    }
+  });
+
+  it('closes a socket with 4403 within a tick when its key is revoked, and refuses the key afterwards', async () => {
+    const secret = await server.createKey({ shopIds: [shopA], scopes: ['READ'] });
+    const socket = watch(server, bearer(secret), LIVE);
+    expect((await socket.first).data).toBeTruthy();
+    const keys = await server.gql('{ apiKeys { id prefix } }');
+    const key = keys.data.apiKeys.find((k: { prefix: string }) => secret.startsWith(k.prefix));
+    const revokedAt = Date.now();
+    await server.gql(`mutation ($id: ID!) { revokeApiKey(input: { id: $id }) { apiKey { revokedAt } } }`, { id: key.id });
+    expect(await socket.closed).toBe(4403);
+    expect(Date.now() - revokedAt).toBeLessThan(1_000);
+    expect((await server.post('{ viewer { kind } }', {}, bearer(secret))).status).toBe(401);
+  });
+
+  it('closes a socket with 4403 when its credential expires while connected', async () => {
+    const secret = await server.createKey({ shopIds: [shopA], scopes: ['READ'], expiresAt: new Date(Date.now() + 1_500).toISOString() });
+    const socket = watch(server, bearer(secret), LIVE);
+    expect((await socket.first).data).toBeTruthy();
+    expect(await socket.closed).toBe(4403);
+    expect((await server.post('{ viewer { kind } }', {}, bearer(secret))).status).toBe(401);
+  });
+
+  it('refuses a live stream naming a foreign shop or campaign with FORBIDDEN, before any work', async () => {
+    const secret = await server.createKey({ shopIds: [shopA], scopes: ['READ'] });
+    const foreign = await insertCampaign(backend().db, [shopB], '乙店双11');
+    const computations = server.app.ticker.stats().ticks;
+    const byShop = watch(server, bearer(secret), `subscription { liveMetrics(scope: { shopIds: ["${gid('Shop', shopB)}"] }) { sequence } }`);
+    expect((await byShop.first).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const byCampaign = watch(server, bearer(secret), `subscription { campaignProgress(campaignId: "${gid('Campaign', foreign.id)}") { sequence } }`);
+    expect((await byCampaign.first).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(server.app.ticker.stats().topics).toBe(0);
+    expect(server.app.ticker.stats().ticks).toBeGreaterThanOrEqual(computations);
+  });
+
+  it('refuses a key without READ to subscribe', async () => {
+    const secret = await server.createKey({ shopIds: [shopA], scopes: ['INGEST'] });
+    const socket = watch(server, bearer(secret), LIVE);
+    expect((await socket.first).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it("refuses ingest events for a foreign shop one by one, storing nothing of them", async () => {
+    const secret = await server.createKey({ shopIds: [shopA], scopes: ['INGEST', 'READ'] });
+    const visit = (id: string, shop: string) => ({ id, type: 'VISIT', occurredAt: '2026-11-11T02:00:00Z', shopId: gid('Shop', shop), source: 'SEARCH', visitorId: `v-${id}` });
+    const result = await server.gql(
+      `mutation ($e: [EventInput!]!) { ingestEvents(input: { events: $e }) { accepted userErrors { index code field } } }`,
+      { e: [visit('1', shopA), visit('2', shopB), visit('3', shopA), visit('4', '00000000-0000-4000-8000-000000000000')] },
+      bearer(secret),
+    );
+    expect(result.data.ingestEvents).toEqual({
+      accepted: 2,
+      userErrors: [
+        { index: 1, code: 'FORBIDDEN', field: ['input', 'events', '1', 'shopId'] },
+        { index: 3, code: 'FORBIDDEN', field: ['input', 'events', '3', 'shopId'] },
+      ],
+    });
+    const metrics = await server.gql(`{ metrics(scope: {}, from: "2026-11-11T00:00:00Z", to: "2026-11-12T00:00:00Z") { pageViews byChannel { channel visitors } } }`);
+    expect(metrics.data.metrics).toEqual({ pageViews: 2, byChannel: [{ channel: 'TMALL', visitors: 2 }] });
+  });
+});
