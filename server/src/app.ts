@@ -12,6 +12,7 @@ import { useAccessGate } from './auth/access.plugin.js';
 import { createAuthenticator, type AuthResult } from './auth/authenticator.js';
 import { ARMOR_LIMITS, CREDENTIAL_LIMITS, DEFAULT_BUCKET } from './auth/limits.js';
 import { memoryRateLimiter, redisRateLimiter, type BucketPolicy } from './auth/rate-limit.js';
+import { loadTrustedDocumentIds } from './auth/trusted-documents.js';
 import { ANONYMOUS, type Viewer } from './auth/viewer.js';
 import type { Context } from './context.js';
 import { useAuditTrail } from './modules/audit/audit.plugin.js';
@@ -35,6 +36,8 @@ export interface AppOptions {
   accessTokenTtlSeconds?: number;
   /** The leaky bucket per credential (default auth/limits.ts). */
   rateLimit?: BucketPolicy;
+  /** Ids of the documents screen keys may run (default: the manifest built with the screen). */
+  trustedDocuments?: ReadonlySet<string>;
   /** Browser origins allowed by CORS; none by default (same-origin screen and server-side partners need none). */
   corsOrigins?: string[];
   now?: () => Date;
@@ -149,7 +152,7 @@ export function buildApp(options: AppOptions): App {
       : false,
     plugins: [
       EnvelopArmorPlugin({ ...ARMOR_LIMITS, blockFieldSuggestion: { enabled: !isDev } }),
-      useAccessGate(limiter),
+      useAccessGate(limiter, options.trustedDocuments ?? loadTrustedDocumentIds()),
       useAuditTrail(),
     ],
     healthCheckEndpoint: '/health',

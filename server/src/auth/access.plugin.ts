@@ -2,6 +2,7 @@ import { GraphQLError, getOperationAST, type DocumentNode, type ExecutionResult,
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
 import { queryCost } from './query-cost.js';
+import { documentId } from './trusted-documents.js';
 import type { RateLimiter } from './rate-limit.js';
 
 /** A sign-in costs this many times its size: 20,000 points refill at 10,000/s, so ~100 attempts a second per address at most. */
@@ -37,7 +38,14 @@ function withCost<T extends ExecutionResult>(result: T, cost: CostExtension): T 
  * (401 without one, except to sign in), then the credential's bucket (429 with Retry-After when the
  * cost is not available; nothing runs). Every answer carries `extensions.cost`.
  */
-export function useAccessGate(limiter: RateLimiter): Plugin<Context> {
+const ids = new WeakMap<DocumentNode, string>();
+function idOf(document: DocumentNode): string {
+  let id = ids.get(document);
+  if (!id) ids.set(document, (id = documentId(document)));
+  return id;
+}
+
+export function useAccessGate(limiter: RateLimiter, trustedDocuments: ReadonlySet<string>): Plugin<Context> {
   const gate = async (
     args: { schema: GraphQLSchema; document: DocumentNode; operationName?: string | null; variableValues?: Record<string, unknown> | null; contextValue: unknown },
     stop: (result: ExecutionResult) => void,
@@ -46,6 +54,11 @@ export function useAccessGate(limiter: RateLimiter): Plugin<Context> {
     const anonymous = context.viewer.kind === 'ANONYMOUS';
     if (anonymous && !onlyOpenFields(args.document, args.operationName)) {
       stop({ errors: [unauthenticated()] });
+      return null;
+    }
+    if (context.viewer.trustedDocumentsOnly && !trustedDocuments.has(idOf(args.document))) {
+      // Yoga caches parsed documents per query string, so the id is computed once per distinct document.
+      stop({ errors: [new GraphQLError('This key runs only the war room’s own operations (trusted documents)', { extensions: { code: 'FORBIDDEN' } })] });
       return null;
     }
     const cost = queryCost(args.schema, args.document, args.operationName, args.variableValues ?? {});

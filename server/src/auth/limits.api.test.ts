@@ -1,0 +1,99 @@
+import { parse } from 'graphql';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { describeEachBackend } from '../../test/backends.js';
+import { gid, insertCampaign, insertShop } from '../../test/fixtures.js';
+import { bearer, startTestServer, type TestServer } from '../../test/http.js';
+import { ARMOR_LIMITS } from './limits.js';
+import { documentId, extractTrustedDocuments } from './trusted-documents.js';
+
+/** `campaign → milestones → campaign → …` nested to the given depth: valid, and as deep as asked. */
+function deepQuery(campaignId: string, depth: number): string {
+  let inner = 'id';
+  // The outermost level sits under Campaign, so it is milestones; they alternate inwards.
+  for (let level = depth - 1; level >= 0; level--) inner = level % 2 === 0 ? `milestones { ${inner} }` : `campaign { ${inner} }`;
+  return `{ campaign(id: "${campaignId}") { ${inner} } }`;
+}
+
+describeEachBackend('limits before execution', (backend) => {
+  let server: TestServer;
+  let campaign: string;
+  let shop: string;
+  const trusted = extractTrustedDocuments();
+
+  beforeEach(async () => {
+    shop = (await insertShop(backend().db, '甲店')).id;
+    campaign = gid('Campaign', (await insertCampaign(backend().db, [shop])).id);
+    server = await startTestServer(backend(), {
+      rateLimit: { maximumAvailable: 100, restoreRate: 10 },
+      trustedDocuments: new Set(trusted.keys()),
+    });
+  });
+  afterEach(() => server.stop());
+
+  it('refuses a 30-deep query and a query with 1,000 aliases before running them: errors, no data', async () => {
+    const deep = await server.post(deepQuery(campaign, 30));
+    expect(deep.body.data).toBeUndefined();
+    expect(deep.body.errors?.map((e) => e.message).join(' ')).toMatch(/(depth|cost) limit/i);
+    const aliases = `{ ${Array.from({ length: 1_000 }, (_, i) => `a${i}: viewer { kind }`).join(' ')} }`;
+    const many = await server.post(aliases);
+    expect(many.body.data).toBeUndefined();
+    expect(many.body.errors?.[0]?.message).toMatch(/(aliases|token) limit/i);
+    // A query within the limits still runs.
+    const fine = await server.gql(deepQuery(campaign, 6));
+    expect(fine.errors, JSON.stringify(fine.errors)).toBeUndefined();
+  });
+
+  it('lets every document of the war room through the limits', async () => {
+    expect(trusted.size).toBeGreaterThanOrEqual(8);
+    const variables = { campaignId: campaign, id: campaign, from: '2026-11-11T00:00:00Z', to: '2026-11-12T00:00:00Z' };
+    for (const [, text] of trusted) {
+      // Subscriptions go over SSE: the first chunk says whether the limits let it through; then stop.
+      const abort = new AbortController();
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: text.startsWith('subscription') ? 'text/event-stream' : 'application/json', ...bearer(server.adminKey) },
+        body: JSON.stringify({ query: text, variables }),
+        signal: abort.signal,
+      });
+      const reader = response.body!.getReader();
+      const { value } = await reader.read();
+      abort.abort();
+      const answer = new TextDecoder().decode(value);
+      expect(answer, text.slice(0, 60)).not.toMatch(/limit of|exceeded/i);
+    }
+    expect(ARMOR_LIMITS.maxDepth.n).toBe(12);
+  });
+
+  it('charges each request to its credential: extensions.cost on every answer, 429 with Retry-After and nothing run when over budget', async () => {
+    const secret = await server.createKey({ shopIds: [shop], scopes: ['READ', 'INGEST'] });
+    const first = await server.post('{ viewer { kind } shops(first: 10) { edges { node { name } } } }', {}, bearer(secret));
+    expect(first.body.extensions?.cost).toEqual({
+      requestedQueryCost: 12,
+      actualQueryCost: 12,
+      throttleStatus: { maximumAvailable: 100, currentlyAvailable: 88, restoreRate: 10 },
+    });
+    // 120 events cost more than the 88 points left: refused whole, and not one event is stored.
+    const events = Array.from({ length: 120 }, (_, i) => ({ id: `v${i}`, type: 'VISIT', occurredAt: '2026-11-11T02:00:00Z', shopId: gid('Shop', shop), source: 'SEARCH', visitorId: `v${i}` }));
+    const refused = await server.post(`mutation ($e: [EventInput!]!) { ingestEvents(input: { events: $e }) { accepted } }`, { e: events }, bearer(secret));
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(refused.body.data).toBeUndefined();
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    const stored = await server.gql(`{ metrics(scope: {}, from: "2026-11-11T00:00:00Z", to: "2026-11-12T00:00:00Z") { pageViews } }`);
+    expect(stored.data.metrics.pageViews).toBe(0);
+    // Another credential has its own budget.
+    expect((await server.post('{ viewer { kind } }')).status).toBe(200);
+  });
+
+  it('lets a screen key run the war room’s documents and nothing else', async () => {
+    const screen = await server.createKey({ name: '大屏', shopIds: [shop], scopes: ['READ'], trustedDocumentsOnly: true });
+    const [id, text] = [...trusted].find(([, t]) => t.includes('WarRoomCampaigns'))!;
+    expect(id).toBe(documentId(parse(text)));
+    const allowed = await server.post(text, {}, bearer(screen));
+    expect(allowed.body.errors).toBeUndefined();
+    expect(allowed.body.data.campaigns.edges).toHaveLength(1);
+    const other = await server.post('{ orders { totalCount } }', {}, bearer(screen));
+    expect(other.body.data).toBeUndefined();
+    expect(other.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
