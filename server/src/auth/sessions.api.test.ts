@@ -35,6 +35,14 @@ describeEachBackend('staff sign-in and sessions', (backend) => {
       expect(response.body.data).toBeUndefined();
       expect(response.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     }
+    // SSE takes the same header: a stream without it is refused the same way.
+    const sse = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: 'subscription { liveMetrics(scope: {}) { sequence } }' }),
+    });
+    expect(sse.status).toBe(401);
+    await sse.body?.cancel();
     // Liveness and readiness stay open for load balancers.
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
     expect((await fetch(`${server.url}/ready`)).status).toBe(200);

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
 import { gid, insertShop, insertSku } from '../../test/fixtures.js';
 import { hasRedisServer, startRedis } from '../../test/redis-server.js';
-import { startServerProcess, TEST_ADMIN_KEY, type ServerProcess } from '../../test/server-process.js';
+import { gqlAt, startServerProcess, TEST_ADMIN_KEY, type ServerProcess } from '../../test/server-process.js';
 import { openDatabase, type Database } from '../db/client.js';
 
 const adminUrl = inject('postgresUrl');
@@ -67,5 +67,60 @@ describe.skipIf(!adminUrl || !hasRedisServer())('scale-out through Redis [postgr
     await expect.poll(() => received.length, { timeout: 5_000 }).toBe(2);
     expect(received[1]!.orders).toBe(1);
     expect(received[1]!.at - ingested).toBeLessThanOrEqual(2 * TICK_MS + 250);
+  }, 120_000);
+
+  it('shares revocations and rate budgets across instances: a key revoked on A closes its socket on B (4403); a budget spent on A is spent on B', async () => {
+    const redis = await startRedis();
+    cleanups.push(() => redis.stop());
+    const name = `peakops_access_${Date.now()}`;
+    const admin = postgres(adminUrl!, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database ${name}`);
+    cleanups.push(async () => {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    });
+    const url = adminUrl!.replace(/\/[^/]*$/, `/${name}`);
+    // A small bucket (40 points, 1 a second) so one request's cost is felt on the other instance.
+    const env = { DATABASE_URL: url, REDIS_URL: redis.url, TICK_MS: String(TICK_MS), RATE_LIMIT_MAX: '40', RATE_LIMIT_RESTORE_PER_SECOND: '1' };
+    const a: ServerProcess = await startServerProcess(env, []);
+    cleanups.push(() => void a.child.kill('SIGKILL'));
+    const b: ServerProcess = await startServerProcess(env, []);
+    cleanups.push(() => void b.child.kill('SIGKILL'));
+    const database: Database = await openDatabase({ kind: 'postgres', url, maxConnections: 1 });
+    cleanups.push(() => database.close());
+    const shop = await insertShop(database.db, '天猫店');
+
+    const createKey = async () => {
+      const created = await gqlAt(a.url, `mutation ($s: [ID!]) { createApiKey(input: { name: "partner", scopes: [READ], shopIds: $s }) { apiKey { id } secret } }`, { s: [gid('Shop', shop.id)] });
+      return created.data.createApiKey as { apiKey: { id: string }; secret: string };
+    };
+    const spender = await createKey();
+    // 1 + 19 = 20 points on A, then the same on B: only 20 are left in the shared bucket (≤ 2 restored since).
+    const page = '{ shops(first: 19) { edges { node { id } } } }';
+    const onA = await fetch(`${a.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${spender.secret}` }, body: JSON.stringify({ query: page }) });
+    expect(onA.status).toBe(200);
+    const onB = await fetch(`${b.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${spender.secret}` }, body: JSON.stringify({ query: '{ shops(first: 30) { edges { node { id } } } }' }) });
+    expect(onB.status).toBe(429);
+    expect(((await onB.json()) as { extensions: { cost: { throttleStatus: { currentlyAvailable: number } } } }).extensions.cost.throttleStatus.currentlyAvailable).toBeLessThanOrEqual(22);
+
+    const watched = await createKey();
+    let closeCode = 0;
+    const client = createClient({
+      url: b.url.replace('http', 'ws') + '/graphql',
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${watched.secret}` },
+      on: { closed: (event) => void (closeCode = (event as { code: number }).code) },
+    });
+    cleanups.push(() => client.dispose());
+    const first = new Promise((resolve) =>
+      client.subscribe({ query: 'subscription { liveMetrics(scope: {}) { sequence } }' }, { next: resolve, error: () => {}, complete: () => {} }),
+    );
+    await first;
+    const revoked = await gqlAt(a.url, `mutation ($id: ID!) { revokeApiKey(input: { id: $id }) { apiKey { revokedAt } } }`, { id: watched.apiKey.id });
+    expect(revoked.data.revokeApiKey.apiKey.revokedAt).toBeTruthy();
+    const at = performance.now();
+    await expect.poll(() => closeCode, { timeout: 5_000 }).toBe(4403);
+    expect(performance.now() - at).toBeLessThan(2 * TICK_MS + 1_000);
   }, 120_000);
 });
