@@ -13,7 +13,7 @@ import { createAuthenticator, type AuthResult } from './auth/authenticator.js';
 import { ARMOR_LIMITS, CREDENTIAL_LIMITS, DEFAULT_BUCKET } from './auth/limits.js';
 import { memoryRateLimiter, redisRateLimiter, type BucketPolicy } from './auth/rate-limit.js';
 import { loadTrustedDocumentIds } from './auth/trusted-documents.js';
-import { ANONYMOUS, type Viewer } from './auth/viewer.js';
+import { ADMIN_KEY_VIEWER, ANONYMOUS, type Viewer } from './auth/viewer.js';
 import type { Context } from './context.js';
 import { useAuditTrail } from './modules/audit/audit.plugin.js';
 import type { Database } from './db/client.js';
@@ -36,6 +36,11 @@ export interface AppOptions {
   accessTokenTtlSeconds?: number;
   /** The leaky bucket per credential (default auth/limits.ts). */
   rateLimit?: BucketPolicy;
+  /**
+   * Benchmarks only (bench/access.bench.ts): no credential check, limits, bucket or audit; every caller
+   * is the admin key. The baseline the cost of access is measured against; never read from the environment.
+   */
+  withoutAccessControlForBenchmark?: boolean;
   /** Ids of the documents screen keys may run (default: the manifest built with the screen). */
   trustedDocuments?: ReadonlySet<string>;
   /** Browser origins allowed by CORS; none by default (same-origin screen and server-side partners need none). */
@@ -150,11 +155,13 @@ export function buildApp(options: AppOptions): App {
     cors: options.corsOrigins?.length
       ? { origin: options.corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type', 'accept'], credentials: false }
       : false,
-    plugins: [
-      EnvelopArmorPlugin({ ...ARMOR_LIMITS, blockFieldSuggestion: { enabled: !isDev } }),
-      useAccessGate(limiter, options.trustedDocuments ?? loadTrustedDocumentIds()),
-      useAuditTrail(),
-    ],
+    plugins: options.withoutAccessControlForBenchmark
+      ? []
+      : [
+          EnvelopArmorPlugin({ ...ARMOR_LIMITS, blockFieldSuggestion: { enabled: !isDev } }),
+          useAccessGate(limiter, options.trustedDocuments ?? loadTrustedDocumentIds()),
+          useAuditTrail(),
+        ],
     healthCheckEndpoint: '/health',
     maskedErrors: { isDev, maskError },
     logging: {
@@ -167,7 +174,9 @@ export function buildApp(options: AppOptions): App {
       // WebSocket operations arrive already authenticated (onConnect/onSubscribe below); HTTP and SSE
       // requests carry the Authorization header.
       const fromSocket = initial as { viewer?: Viewer; sourceAddress?: string | null };
-      const viewer = fromSocket.viewer ?? viewerOf(await authenticator.authenticate(initial.request.headers.get('authorization')));
+      const viewer = options.withoutAccessControlForBenchmark
+        ? ADMIN_KEY_VIEWER
+        : (fromSocket.viewer ?? viewerOf(await authenticator.authenticate(initial.request.headers.get('authorization'))));
       return {
         db: database.db,
         viewer,

@@ -39,7 +39,7 @@ export const bearer = (credential: string) => ({ authorization: `Bearer ${creden
 /** Starts the real app (HTTP server on a free port) on a test backend, with a fresh admin key. */
 export async function startTestServer(
   backend: TestBackend,
-  options: Partial<Pick<AppOptions, 'now' | 'tickMs' | 'rateLimit' | 'accessTokenTtlSeconds' | 'redisUrl' | 'corsOrigins'>> = {},
+  options: Partial<Pick<AppOptions, 'now' | 'tickMs' | 'rateLimit' | 'accessTokenTtlSeconds' | 'redisUrl' | 'corsOrigins' | 'trustedDocuments'>> = {},
 ): Promise<TestServer> {
   const adminKey = `test-admin-${randomBytes(24).toString('base64url')}`;
   const app = buildApp({

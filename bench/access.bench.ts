@@ -1,0 +1,123 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pino from 'pino';
+import { buildApp, type App } from '../server/src/app.js';
+import { startDemo } from '../server/src/demo/demo.seed.js';
+import { arg, benchAdminKey, graphqlHeaders, median, report, startBenchDatabase, UNMETERED } from './bench-util.js';
+
+/**
+ * The cost of access on the hot paths (issue 9): the same server, the same PostgreSQL and data, with
+ * and without access control (credential check, GraphQL Armor, the leaky bucket, the audit trail),
+ * measured side by side in alternating rounds. Target: at most 10 % slower. Also the ingest rate
+ * through a partner key against the same batches with no access control.
+ *
+ * npm run bench:access -- [--seconds 5] [--rounds 3] [--concurrency 16]
+ */
+const run = promisify(execFile);
+const seconds = Number(arg('seconds', '5'));
+const rounds = Number(arg('rounds', '3'));
+const concurrency = Number(arg('concurrency', '16'));
+const LOAD = path.resolve(import.meta.dirname, 'http-load.client.ts');
+
+const ORDERS_PAGE = `{ orders(first: 20) { edges { node { id externalId status amount placedAt items { quantity unitPrice sku { code } } } } } }`;
+const TRIVIAL = '{ __typename }';
+
+async function load(port: number, credential: string | null, query: string, variables?: unknown): Promise<number> {
+  const body = JSON.stringify({ query, variables });
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', LOAD, `http://127.0.0.1:${port}/graphql`, String(concurrency), String(seconds * 1000), credential ? `Bearer ${credential}` : '-', body], { maxBuffer: 1 << 20 });
+  const { requests, failures } = JSON.parse(stdout.trim().split('\n').at(-1)!) as { requests: number; failures: number };
+  if (failures > 0) throw new Error(`${failures} failed requests against :${port} (${query.slice(0, 40)})`);
+  return requests / seconds;
+}
+
+const db = await startBenchDatabase(20);
+const logger = pino({ level: 'silent' });
+const adminKey = benchAdminKey();
+const apps: App[] = [];
+try {
+  console.log('loading the demo (30 days of history) into PostgreSQL …');
+  const demo = await startDemo(db.database.db, logger);
+  await demo.finish?.();
+
+  const secured = buildApp({ database: db.database, env: { NODE_ENV: 'production' }, logger, adminKey, rateLimit: UNMETERED });
+  const open = buildApp({ database: db.database, env: { NODE_ENV: 'production' }, logger, adminKey, withoutAccessControlForBenchmark: true });
+  apps.push(secured, open);
+  const securedPort = await secured.start(0, '127.0.0.1');
+  const openPort = await open.start(0, '127.0.0.1');
+
+  // A partner's key over every demo shop, the way partners call: its hash is looked up, then cached.
+  const shops = (await (await fetch(`http://127.0.0.1:${securedPort}/graphql`, { method: 'POST', headers: graphqlHeaders(adminKey), body: JSON.stringify({ query: '{ shops { edges { node { id } } } }' }) })).json()) as {
+    data: { shops: { edges: { node: { id: string } }[] } };
+  };
+  const created = (await (await fetch(`http://127.0.0.1:${securedPort}/graphql`, {
+    method: 'POST',
+    headers: graphqlHeaders(adminKey),
+    body: JSON.stringify({
+      query: 'mutation ($s: [ID!]) { createApiKey(input: { name: "bench partner", scopes: [READ, INGEST], shopIds: $s }) { secret } }',
+      variables: { s: shops.data.shops.edges.map((e) => e.node.id) },
+    }),
+  })).json()) as { data: { createApiKey: { secret: string } } };
+  const partnerKey = created.data.createApiKey.secret;
+
+  const measure = async (query: string) => {
+    const withAccess: number[] = [];
+    const without: number[] = [];
+    await load(securedPort, partnerKey, query); // warm-up: JIT, parse cache, key cache
+    await load(openPort, null, query);
+    // Alternate which goes first, so drift on a shared machine does not favour one side.
+    for (let round = 0; round < rounds; round++) {
+      if (round % 2 === 0) {
+        withAccess.push(await load(securedPort, partnerKey, query));
+        without.push(await load(openPort, null, query));
+      } else {
+        without.push(await load(openPort, null, query));
+        withAccess.push(await load(securedPort, partnerKey, query));
+      }
+    }
+    return { withAccess: median(withAccess), without: median(without) };
+  };
+
+  const orders = await measure(ORDERS_PAGE);
+  const trivial = await measure(TRIVIAL);
+  const pct = (a: number, b: number) => `${((1 - a / b) * 100).toFixed(1)} % slower (${(a / b).toFixed(3)}×)`;
+  report(`cost of access, ${concurrency} connections, ${rounds} × ${seconds} s alternating rounds, medians`, [
+    ['orders page (20 orders, items, SKU codes), req/s with access', orders.withAccess.toFixed(0)],
+    ['orders page, req/s without access control', orders.without.toFixed(0)],
+    ['orders page: with / without', pct(orders.withAccess, orders.without)],
+    ['{ __typename }, req/s with access', trivial.withAccess.toFixed(0)],
+    ['{ __typename }, req/s without access control', trivial.without.toFixed(0)],
+    ['{ __typename }: with / without', pct(trivial.withAccess, trivial.without)],
+  ]);
+
+  // Ingest: 20 batches of 1,000 visits each way (fresh ids, so every event is accepted and stored).
+  const shopId = shops.data.shops.edges[0]!.node.id;
+  const ingestRate = async (port: number, credential: string | null, tag: string) => {
+    const started = performance.now();
+    let accepted = 0;
+    for (let batch = 0; batch < 20; batch++) {
+      const events = Array.from({ length: 1_000 }, (_, i) => ({ id: `${tag}-${batch}-${i}`, type: 'VISIT', occurredAt: new Date().toISOString(), shopId, source: 'SEARCH', visitorId: `${tag}-v${i}` }));
+      const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: credential ? graphqlHeaders(credential) : { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'mutation ($e: [EventInput!]!) { ingestEvents(input: { events: $e }) { accepted } }', variables: { e: events } }),
+      });
+      accepted += ((await response.json()) as { data: { ingestEvents: { accepted: number } } }).data.ingestEvents.accepted;
+    }
+    return accepted / ((performance.now() - started) / 1000);
+  };
+  const keyed: number[] = [];
+  const unkeyed: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    keyed.push(await ingestRate(securedPort, partnerKey, `k${round}`));
+    unkeyed.push(await ingestRate(openPort, null, `o${round}`));
+  }
+  report('ingestEvents, 20 × 1,000 visits per round, medians', [
+    ['events/s through a partner key (INGEST)', median(keyed).toFixed(0)],
+    ['events/s without access control', median(unkeyed).toFixed(0)],
+    ['through a key / without', pct(median(keyed), median(unkeyed))],
+  ]);
+} finally {
+  for (const app of apps) await app.stop();
+  await db.stop();
+}
