@@ -6,11 +6,11 @@ import type { BucketPolicy } from './rate-limit.js';
  * them with room to spare (limits.test.ts checks each); docs/SECURITY.md explains each value.
  */
 export const ARMOR_LIMITS = {
-  /** The deepest screen document is 7 levels (liveMetrics → metrics → topProducts → sku → product …). */
+  /** The deepest screen document nests 5 selection sets; partners get room for orders → items → sku → product. */
   maxDepth: { n: 12 },
   /** The screen uses none; partners batching a few lookups in one request need a handful. */
   maxAliases: { n: 20 },
-  /** The largest screen document has ~400 tokens. */
+  /** The largest screen document has ~250 tokens. */
   maxTokens: { n: 3000 },
   maxDirectives: { n: 30 },
   /** Armor's static complexity (objects 2, scalars 1, × 1.5 per level). */
