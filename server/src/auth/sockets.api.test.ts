@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import { describeEachBackend } from '../../test/backends.js';
 import { gid, insertCampaign, insertShop } from '../../test/fixtures.js';
 import { bearer, startTestServer, type TestServer } from '../../test/http.js';
+import { CREDENTIAL_LIMITS } from './limits.js';
 
 /** Opens a socket and subscribes; resolves with the first message, error, or the close code. */
 function watch(server: TestServer, connectionParams: Record<string, unknown> | undefined, query: string) {
@@ -83,6 +84,16 @@ describeEachBackend('credentials on sockets, and tenants on live streams', (back
     expect((await byCampaign.first).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(server.app.ticker.stats().topics).toBe(0);
     expect(server.app.ticker.stats().ticks).toBeGreaterThanOrEqual(computations);
+  });
+
+  it(`caps the sockets one credential may hold open (${CREDENTIAL_LIMITS.socketsPerCredential}), refusing the next with 4429`, async () => {
+    const secret = await server.createKey({ shopIds: [shopA], scopes: ['READ'] });
+    const open = Array.from({ length: CREDENTIAL_LIMITS.socketsPerCredential }, () => watch(server, bearer(secret), LIVE));
+    await Promise.all(open.map((socket) => socket.first));
+    const extra = watch(server, bearer(secret), LIVE);
+    expect(await extra.closed).toBe(4429);
+    // Another credential is not affected.
+    expect((await watch(server, server.wsParams, LIVE).first).data).toBeTruthy();
   });
 
   it('refuses a key without READ to subscribe', async () => {

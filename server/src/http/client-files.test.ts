@@ -37,6 +37,10 @@ describe('serving the built war room', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/html');
     expect(response.headers.get('cache-control')).toBe('no-cache');
+    // Scripts only from our own origin, never framed: a kiosk credential in the page cannot be lifted.
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
     expect(await response.text()).toContain('PeakOps 作战室');
   });
 
