@@ -20,6 +20,7 @@ import type { Database } from './db/client.js';
 import type { Env } from './env.js';
 import { maskError } from './graphql/mask-error.js';
 import { createAppPubSub, type AppPubSub } from './realtime/pubsub.js';
+import { SocketRegistry } from './realtime/socket-registry.js';
 import { Ticker } from './realtime/ticker.js';
 import { clientFiles } from './http/client-files.js';
 import { schema } from './schema.js';
@@ -74,24 +75,16 @@ export interface App {
 
 /** WebSocket close code 1012 (Service Restart): clients should reconnect, and resync by resubscribing. */
 const SERVICE_RESTART = 1012;
-/** graphql-ws's Forbidden: no valid credential, or it expired or was revoked while connected. */
-const FORBIDDEN_CLOSE = 4403;
-/** Too many sockets for one credential. */
-const TOO_MANY_SOCKETS = 4429;
-/** setTimeout's ceiling (~24.8 days); a later expiry is checked again when this fires. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function socketOf(ctx: { extra: { socket: unknown } }): WebSocket {
+  return ctx.extra.socket as WebSocket;
+}
 
 function bearerOf(connectionParams: Record<string, unknown> | undefined): string | null {
   const value = connectionParams?.authorization ?? connectionParams?.Authorization;
   return typeof value === 'string' ? value : null;
 }
 
-/** Per open socket: who it is, and what it holds open. */
-interface SocketSession {
-  viewer: Viewer;
-  subscriptions: Set<string>;
-  expiry?: ReturnType<typeof setTimeout>;
-}
 
 /** Paths Yoga answers (the API, GraphiQL, its health check); every other GET is the war-room screen. */
 function isApiPath(url: string): boolean {
@@ -137,12 +130,13 @@ export function buildApp(options: AppOptions): App {
   void (async () => {
     for await (const _notice of notices) ticker.markChanged();
   })().catch((error: unknown) => logger.error({ err: error }, 'change notices stopped'));
+  const wsSessions = new SocketRegistry(now);
   const announceRevoked = (ids: string[]) => pubsub.publish('auth:revoked', { ids });
   const revocations = pubsub.subscribe('auth:revoked');
   void (async () => {
     for await (const { ids } of revocations) {
       authenticator.evict(ids);
-      closeSocketsOf(ids);
+      wsSessions.closeRevoked(ids);
     }
   })().catch((error: unknown) => logger.error({ err: error }, 'revocation notices stopped'));
 
@@ -230,84 +224,28 @@ export function buildApp(options: AppOptions): App {
   // graphql-ws on the same server and path as HTTP, through Yoga's envelop: sockets get the same
   // plugins, context and limits as HTTP requests.
   const wss = new WebSocketServer({ server, path: '/graphql' });
-  const socketSessions = new Map<WebSocket, SocketSession>();
-
-  function countFor(viewerId: string, what: 'sockets' | 'subscriptions'): number {
-    let total = 0;
-    for (const session of socketSessions.values()) {
-      if (session.viewer.id === viewerId) total += what === 'sockets' ? 1 : session.subscriptions.size;
-    }
-    return total;
-  }
-
-  function closeSocket(socket: WebSocket, reason: string) {
-    const session = socketSessions.get(socket);
-    if (session?.expiry) clearTimeout(session.expiry);
-    socketSessions.delete(socket);
-    socket.close(FORBIDDEN_CLOSE, reason);
-  }
-
-  /** A revocation names sessions, users or keys; their sockets close at once. */
-  function closeSocketsOf(revokedIds: readonly string[]) {
-    const revoked = new Set(revokedIds);
-    for (const [socket, session] of socketSessions) {
-      if (session.viewer.revocationIds?.some((id) => revoked.has(id))) closeSocket(socket, 'credential revoked');
-    }
-  }
-
-  /** An expiring credential closes its socket when it expires, not at the next message. */
-  function armExpiry(socket: WebSocket, session: SocketSession) {
-    const expiresAt = session.viewer.expiresAt;
-    if (!expiresAt) return;
-    const wait = expiresAt.getTime() - now().getTime();
-    session.expiry = setTimeout(() => {
-      if (expiresAt.getTime() <= now().getTime()) closeSocket(socket, 'credential expired');
-      else armExpiry(socket, session);
-    }, Math.min(Math.max(wait, 0), MAX_TIMER_MS));
-    session.expiry.unref();
-  }
-
   const wsServer = useServer(
     {
       onConnect: async (ctx) => {
-        const socket = ctx.extra.socket as unknown as WebSocket;
         const result = await authenticator.authenticate(bearerOf(ctx.connectionParams));
         if (!('viewer' in result)) return false; // → 4403
-        if (result.viewer.kind !== 'ADMIN_KEY' && countFor(result.viewer.id, 'sockets') >= CREDENTIAL_LIMITS.socketsPerCredential) {
-          socket.close(TOO_MANY_SOCKETS, `at most ${CREDENTIAL_LIMITS.socketsPerCredential} sockets per credential`);
-          return false;
-        }
-        const session: SocketSession = { viewer: result.viewer, subscriptions: new Set() };
-        socketSessions.set(socket, session);
-        armExpiry(socket, session);
-        return true;
+        return wsSessions.open(socketOf(ctx), result.viewer); // false → closed with 4429
       },
-      onClose: (ctx) => {
-        const socket = ctx.extra.socket as unknown as WebSocket;
-        const session = socketSessions.get(socket);
-        if (session?.expiry) clearTimeout(session.expiry);
-        socketSessions.delete(socket);
-      },
-      onComplete: (ctx, id) => {
-        socketSessions.get(ctx.extra.socket as unknown as WebSocket)?.subscriptions.delete(id);
-      },
+      onClose: (ctx) => wsSessions.forget(socketOf(ctx)),
+      onComplete: (ctx, id) => wsSessions.complete(socketOf(ctx), id),
       // The enveloped functions return graphql-js results; graphql-ws types them as its OperationResult.
       execute: (args) => (args.rootValue as EnvelopedExecution).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedExecution).subscribe(args) as never,
       onSubscribe: async (ctx, id, params) => {
-        const socket = ctx.extra.socket as unknown as WebSocket;
-        const session = socketSessions.get(socket);
+        const socket = socketOf(ctx);
         // The credential is checked again on every subscribe: a key revoked on another instance whose
         // notice was missed is still refused here once the cache entry is older than its bound.
         const result = await authenticator.authenticate(bearerOf(ctx.connectionParams));
-        if (!session || !('viewer' in result)) {
-          closeSocket(socket, 'credential no longer valid');
+        if (!wsSessions.viewerOf(socket) || !('viewer' in result)) {
+          wsSessions.refuse(socket, 'credential no longer valid');
           return [unauthenticatedError()];
         }
-        if (session.viewer.kind !== 'ADMIN_KEY' && countFor(session.viewer.id, 'subscriptions') >= CREDENTIAL_LIMITS.subscriptionsPerCredential) {
-          return [tooManySubscriptions()];
-        }
-        session.subscriptions.add(id);
+        if (!wsSessions.subscribe(socket, id)) return [tooManySubscriptions()];
         const { schema: enveloped, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
@@ -357,7 +295,7 @@ export function buildApp(options: AppOptions): App {
       await ticker.stop();
       await notices.return?.();
       await revocations.return?.();
-      for (const session of socketSessions.values()) if (session.expiry) clearTimeout(session.expiry);
+      wsSessions.dispose();
       await limiter.close();
       await closePubSub();
       for (const socket of sockets) socket.destroy();
