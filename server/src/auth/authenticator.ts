@@ -16,6 +16,8 @@ export type AuthResult = { viewer: Viewer } | { failure: AuthFailure };
  * instance that missed a notice keeps honouring a revoked credential.
  */
 const CACHE_MS = 10_000;
+/** Credentials remembered per instance; past this the oldest are forgotten (they are simply checked again). */
+const CACHE_ENTRIES = 50_000;
 /** lastUsedAt is written at most this often per key: a hot ingest key must not write on every batch. */
 const LAST_USED_EVERY_MS = 60_000;
 
@@ -112,7 +114,9 @@ export function createAuthenticator(options: {
           return { failure: 'INVALID' };
         }
         viewer = found;
+        cache.delete(cacheKey); // re-inserted last: Map order is then oldest-checked first
         cache.set(cacheKey, { viewer, checkedAt: at });
+        if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
       }
       if (viewer.expiresAt && viewer.expiresAt.getTime() <= at) {
         cache.delete(cacheKey);
