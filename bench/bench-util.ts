@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { openDatabase, type Database } from '../server/src/db/client.js';
 import { findPostgresBin, startPostgres } from '../server/test/postgres-server.js';
@@ -18,6 +19,25 @@ export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
+
+/**
+ * A fresh bootstrap admin key for the server a benchmark starts (PEAKOPS_ADMIN_KEY or buildApp's
+ * adminKey): every GraphQL call needs a credential, and the admin key sees every shop.
+ */
+export function benchAdminKey(): string {
+  return `bench-admin-${randomBytes(24).toString('base64url')}`;
+}
+
+/** Headers of a GraphQL POST as `credential`. */
+export function graphqlHeaders(credential: string): Record<string, string> {
+  return { 'content-type': 'application/json', authorization: `Bearer ${credential}` };
+}
+
+/**
+ * A bucket no benchmark drains: benchmarks measure ingestion and fan-out, not one credential's budget
+ * (DEFAULT_BUCKET allows 10,000 points a second, about what one ingest pipeline does here).
+ */
+export const UNMETERED = { maximumAvailable: 1_000_000_000, restoreRate: 1_000_000_000 };
 
 export function report(name: string, rows: [string, string | number][]) {
   console.log(`\n== ${name} ==`);

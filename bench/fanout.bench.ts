@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gid, insertCampaign, insertShop, insertSku } from '../server/test/fixtures.js';
 import { startServerProcess, type ServerProcess } from '../server/test/server-process.js';
-import { arg, percentile, report, startBenchDatabase } from './bench-util.js';
+import { arg, benchAdminKey, graphqlHeaders, percentile, report, startBenchDatabase, UNMETERED } from './bench-util.js';
 
 const SIZES = arg('sizes', '1000,5000,10000').split(',').map(Number);
 const NAIVE = Number(arg('naive', '1000'));
@@ -32,6 +32,7 @@ async function serverMetrics(url: string) {
   return { queries: value('peakops_db_queries_total'), ticks: value('peakops_live_ticks_total'), topics: value('peakops_live_topics') };
 }
 
+const adminKey = benchAdminKey();
 const { url, database, stop } = await startBenchDatabase(2);
 const results: [string, string][] = [];
 try {
@@ -41,7 +42,20 @@ try {
 
   let orderSerial = 0;
   async function run(size: number, shared: boolean) {
-    const server: ServerProcess = await startServerProcess({ DATABASE_URL: url, TICK_MS: String(TICK_MS), LOG_LEVEL: 'warn', LIVE_SHARE_TOPICS: String(shared) }, []);
+    // One admin key for every subscriber: it is exempt from the per-key socket limits, and with an
+    // unmetered bucket 10,000 subscribes at once are not throttled.
+    const server: ServerProcess = await startServerProcess(
+      {
+        DATABASE_URL: url,
+        TICK_MS: String(TICK_MS),
+        LOG_LEVEL: 'warn',
+        LIVE_SHARE_TOPICS: String(shared),
+        PEAKOPS_ADMIN_KEY: adminKey,
+        RATE_LIMIT_MAX: String(UNMETERED.maximumAvailable),
+        RATE_LIMIT_RESTORE_PER_SECOND: String(UNMETERED.restoreRate),
+      },
+      [],
+    );
     const pid = server.child.pid!;
     const baselineRss = rssKb(pid);
     const clients: ChildProcess[] = [];
@@ -50,10 +64,20 @@ try {
     for (let p = 0; p < CLIENT_PROCESSES; p++) {
       const child = fork(path.resolve(import.meta.dirname, 'fanout.client.ts'), [server.url.replace('http', 'ws') + '/graphql', String(perProcess), gid('Campaign', campaign.id)], {
         execArgv: ['--import', 'tsx'],
+        // The credential goes by environment, not argv, where `ps` would show it.
+        env: { ...process.env, PEAKOPS_API_KEY: adminKey },
         stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       });
       clients.push(child);
-      readiness.push(new Promise<void>((resolve) => child.on('message', (m: { type: string }) => m.type === 'ready' && resolve())));
+      // A refused socket (4403) or subscription ends the run with its reason instead of waiting for ever.
+      readiness.push(
+        new Promise<void>((resolve, reject) =>
+          child.on('message', (m: { type: string; error?: string }) => {
+            if (m.type === 'ready') resolve();
+            else if (m.type === 'error') reject(new Error(`fan-out client: ${m.error}`));
+          }),
+        ),
+      );
     }
     await Promise.all(readiness);
     const connections = perProcess * CLIENT_PROCESSES;
@@ -67,13 +91,15 @@ try {
       const n = ++orderSerial;
       const response = await fetch(`${server.url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: graphqlHeaders(adminKey),
         body: JSON.stringify({
           query: 'mutation ($e: [EventInput!]!) { ingestEvents(input: { events: $e }) { accepted } }',
           variables: { e: [{ id: `o${n}`, type: 'ORDER_PAID', occurredAt: new Date().toISOString(), shopId: gid('Shop', shop.id), source: 'SEARCH', campaignId: gid('Campaign', campaign.id), orderId: `O${n}`, customerId: `c${n}`, amount: '99.00', items: [{ skuId: sku, quantity: 1, unitPrice: '99.00' }] }] },
         }),
       });
-      await response.json();
+      const body = (await response.json()) as { data?: { ingestEvents: { accepted: number } }; errors?: unknown };
+      // A refused order would only show up later as "updates not seen"; say why now.
+      if (body.data?.ingestEvents.accepted !== 1) throw new Error(`ingest failed: ${JSON.stringify(body).slice(0, 300)}`);
       ingested.set(n, Date.now());
       await new Promise((resolve) => setTimeout(resolve, TICK_MS));
     }

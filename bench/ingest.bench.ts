@@ -13,7 +13,7 @@ import { canonicalPayload, parseEvent, type EventInput } from '../server/src/mod
 import { buildStream, chunks, shuffled } from '../server/test/event-stream.js';
 import { gid, insertShop, insertSku } from '../server/test/fixtures.js';
 import { truncateAll } from '../server/test/backends.js';
-import { arg, median, report, startBenchDatabase } from './bench-util.js';
+import { arg, benchAdminKey, graphqlHeaders, median, report, startBenchDatabase, UNMETERED } from './bench-util.js';
 
 const EVENTS = Number(arg('events', '100000'));
 const ROUNDS = Number(arg('rounds', '3'));
@@ -21,7 +21,15 @@ const BATCH = 1_000;
 
 const { url, database, stop } = await startBenchDatabase(10);
 try {
-  const app = buildApp({ database, env: { NODE_ENV: 'production' }, logger: pino({ level: 'silent' }), now: () => new Date('2026-11-12T00:00:00Z') });
+  const adminKey = benchAdminKey();
+  const app = buildApp({
+    database,
+    env: { NODE_ENV: 'production' },
+    logger: pino({ level: 'silent' }),
+    adminKey,
+    rateLimit: UNMETERED,
+    now: () => new Date('2026-11-12T00:00:00Z'),
+  });
   const port = await app.start(0, '127.0.0.1');
   const copySql = postgres(url, { max: 1, onnotice: () => {} });
   await copySql.unsafe('create table events_copy (like events including all)');
@@ -54,7 +62,7 @@ try {
     for (const batch of chunks(events, BATCH)) {
       const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: graphqlHeaders(adminKey),
         body: JSON.stringify({ query: 'mutation ($e: [EventInput!]!) { ingestEvents(input: { events: $e }) { accepted userErrors { code } } }', variables: { e: batch } }),
       });
       const body = (await response.json()) as { data?: { ingestEvents: { accepted: number } }; errors?: unknown };

@@ -12,7 +12,7 @@
 import pino from 'pino';
 import postgres from 'postgres';
 import { buildApp } from '../server/src/app.js';
-import { arg, median, percentile, report, startBenchDatabase } from './bench-util.js';
+import { arg, benchAdminKey, graphqlHeaders, median, percentile, report, startBenchDatabase, UNMETERED } from './bench-util.js';
 import { gid } from '../server/test/fixtures.js';
 
 const SMALL = Number(arg('small', '1000000'));
@@ -32,7 +32,15 @@ const METRICS = `query ($scope: MetricScope!, $from: DateTime!, $to: DateTime!) 
 const { url, database, stop } = await startBenchDatabase(10);
 try {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
-  const app = buildApp({ database, env: { NODE_ENV: (process.env.BENCH_DEV ? 'development' : 'production') }, logger: pino({ level: 'silent' }), now: () => new Date('2026-11-12T00:00:00Z') });
+  const adminKey = benchAdminKey();
+  const app = buildApp({
+    database,
+    env: { NODE_ENV: process.env.BENCH_DEV ? 'development' : 'production' },
+    logger: pino({ level: 'silent' }),
+    adminKey,
+    rateLimit: UNMETERED,
+    now: () => new Date('2026-11-12T00:00:00Z'),
+  });
   const port = await app.start(0, '127.0.0.1');
 
   const shops = await sql<{ id: string }[]>`insert into shops (name, platform) select 'shop ' || i, (array['TMALL','JD','DOUYIN','PINDUODUO'])[i]::channel from generate_series(1, 4) i returning id`;
@@ -103,7 +111,7 @@ try {
     const body = JSON.stringify({ query: METRICS, variables: { scope: { campaignId: gid('Campaign', campaign!.id) }, from: DAY_START, to: DAY_END } });
     for (let i = 0; i < SAMPLES; i++) {
       let t = performance.now();
-      const response = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const response = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: graphqlHeaders(adminKey), body });
       const json = (await response.json()) as { data?: unknown; errors?: unknown };
       if (!json.data) throw new Error(JSON.stringify(json.errors));
       metrics.push(performance.now() - t);

@@ -19,7 +19,8 @@ import { TodayMetricsSubscription } from '../client/src/features/war-room/war-ro
 import type { CDPSession } from 'playwright-core';
 import { launchChromium, WarRoomPage } from '../e2e/support/browser.js';
 import { budgetLine, FIRST_LIVE_NUMBERS_BUDGET_MS, JS_GZIP_BUDGET_BYTES, kb, shippedJs } from '../e2e/support/client-dist.js';
-import { activeCampaign, clearOfShanghaiMidnight, startDemoStack, startSimulator } from '../e2e/support/stack.js';
+import { activeCampaign, clearOfShanghaiMidnight, kioskLink, startDemoStack, startSimulator } from '../e2e/support/stack.js';
+import { TEST_ADMIN_KEY } from '../server/test/server-process.js';
 import { arg, report } from './bench-util.js';
 
 const MINUTES = Number(arg('minutes', '10'));
@@ -28,6 +29,11 @@ const EVENTS = Number(arg('events', '150'));
 const WARMUP_S = Number(arg('warmup', '30'));
 const SIMULATORS = Number(arg('simulators', '3'));
 const TICK_MS = Math.max(50, Math.round(1_000 / RATE));
+/**
+ * The demo stack's server starts with the harness's admin key (server-process.ts); activeCampaign, the
+ * simulators and the kiosk link send it, and so does the payload probe.
+ */
+const ADMIN_KEY = TEST_ADMIN_KEY;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
@@ -68,15 +74,25 @@ async function payloadSizes(url: string, campaignId: string, seconds = 15) {
   const tail = print(TodayMetricsSubscription);
   const whole = tail.replace(/series\(interval: MINUTE, last: 10\)/, 'series(interval: MINUTE)');
   if (whole === tail) throw new Error('the today stream no longer asks for a series tail: update this bench');
+  const failures: string[] = [];
   const measure = (query: string) => {
     const sizes: number[] = [];
-    const client = createClient({ url: url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket });
-    client.subscribe({ query, variables: { campaignId } }, { next: (r) => void sizes.push(JSON.stringify(r).length), error: () => {}, complete: () => {} });
+    const client = createClient({ url: url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${ADMIN_KEY}` } });
+    client.subscribe(
+      { query, variables: { campaignId } },
+      {
+        next: (r) => void sizes.push(JSON.stringify(r).length),
+        // A refused subscription would report 0-byte means; stop with the reason instead.
+        error: (error: unknown) => void failures.push(error instanceof Error ? error.message : JSON.stringify(error)),
+        complete: () => {},
+      },
+    );
     return { sizes, close: () => client.dispose() };
   };
   const [shipped, full] = [measure(tail), measure(whole)];
   await sleep(seconds * 1_000);
   await Promise.all([shipped.close(), full.close()]);
+  if (failures.length > 0) throw new Error(`today stream refused: ${failures.join('; ')}`);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   return { tailBytes: mean(shipped.sizes), wholeBytes: mean(full.sizes), messages: Math.min(shipped.sizes.length, full.sizes.length) };
 }
@@ -115,7 +131,7 @@ try {
       `= ${(payload.wholeBytes / payload.tailBytes).toFixed(1)}× smaller`,
   );
 
-  const room = await WarRoomPage.open(browser, `${stack.url}/`);
+  const room = await WarRoomPage.open(browser, kioskLink(stack.url));
   const first = await room.firstLive();
   await room.until('live', (s) => s.badge === 'live', 30_000);
   const cdp = await room.page.context().newCDPSession(room.page);

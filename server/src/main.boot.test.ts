@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -121,4 +121,48 @@ describe('start-up configuration', () => {
     await expect(startServerProcess({ LOG_LEVEL: 'chatty' })).rejects.toThrow(/LOG_LEVEL="chatty"/);
     await expect(startServerProcess({ SIMULATOR_RATE: 'lots' })).rejects.toThrow(/SIMULATOR_RATE="lots"/);
   }, 120_000); // two cold tsx start-ups; slow when the machine is busy
+});
+
+describe('npm start without PEAKOPS_ADMIN_KEY', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'peakops-demo-key-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('makes its own admin key, keeps it in DATA_DIR/admin-key and prints the screen link that carries it', async () => {
+    // PEAKOPS_ADMIN_KEY='' overrides the harness's test key: empty means unset (env.ts).
+    const env = { DATA_DIR: dataDir, PEAKOPS_ADMIN_KEY: '', SIMULATOR_RATE: '0' };
+    const server = await startServerProcess(env, ['--demo', '--no-simulate']);
+    let key: string;
+    try {
+      // Printed just after the server starts listening, so possibly after /ready first answers.
+      const link = new RegExp(`http://localhost:${new URL(server.url).port}/#key=(pk_admin_[A-Za-z0-9_-]{43})\\s`);
+      await waitFor('the screen link', () => link.test(server.output()), 30_000);
+      key = link.exec(server.output())![1]!;
+      const file = path.join(dataDir, 'admin-key');
+      expect(readFileSync(file, 'utf8').trim()).toBe(key);
+      // Only the owner may read it: it is the key to every shop.
+      expect(statSync(file).mode & 0o077).toBe(0);
+
+      const withoutKey = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ viewer { kind } }' }),
+      });
+      expect(withoutKey.status).toBe(401);
+      expect(((await withoutKey.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
+      expect((await gqlAt(server.url, '{ viewer { kind } }', {}, key)).data).toEqual({ viewer: { kind: 'ADMIN_KEY' } });
+      // The demo's key is only ever on the terminal, never in the structured log.
+      expect(server.output().split('\n').filter((line) => line.includes(key) && line.startsWith('{'))).toEqual([]);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+
+    // The next start finds the key and prints the same link: a screen opened with it keeps working.
+    const again = await startServerProcess(env, ['--demo', '--no-simulate']);
+    try {
+      await waitFor('the same screen link', () => again.output().includes(`/#key=${key}`), 30_000);
+      expect((await gqlAt(again.url, '{ viewer { kind } }', {}, key)).data).toEqual({ viewer: { kind: 'ADMIN_KEY' } });
+    } finally {
+      expect(await again.stop()).toBe(0);
+    }
+  }, 180_000);
 });

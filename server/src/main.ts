@@ -1,5 +1,5 @@
 import { buildApp } from './app.js';
-import { openDatabase } from './db/client.js';
+import { configuredDatabase, openDatabase } from './db/client.js';
 import { startDemo } from './demo/demo.seed.js';
 import { EnvError, parseEnv } from './env.js';
 import { createLogger } from './logger.js';
@@ -18,9 +18,7 @@ async function main() {
   const env = parseEnv();
   const logger = createLogger(env);
   const demo = process.argv.includes('--demo');
-  const database = await openDatabase(
-    env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL } : { kind: 'pglite', dataDir: env.DATA_DIR },
-  );
+  const database = await openDatabase(configuredDatabase(env));
   logger.info({ backend: database.kind, dataDir: env.DATABASE_URL ? undefined : env.DATA_DIR }, 'database opened');
   await database.migrate();
   const demoStart = demo ? await startDemo(database.db, logger) : null;

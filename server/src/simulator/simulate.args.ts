@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { UsageError } from '../lib/usage-error.js';
+import type { Endpoint } from './simulate.http.js';
 
 export interface SimulateOptions {
   /** Average events per second of real time. */
@@ -7,7 +9,8 @@ export interface SimulateOptions {
   speed: number;
   /** Only this campaign's shops, with their traffic attributed to it inside its window. */
   campaign: string | null;
-  url: string;
+  /** The GraphQL URL and the credential every call carries. */
+  endpoint: Endpoint;
   /** Seconds of real time to run; until Ctrl-C when absent. */
   duration: number | null;
   /** Where the simulated clock starts; now when absent. */
@@ -15,16 +18,15 @@ export interface SimulateOptions {
   seed: number;
 }
 
-/** A bad command line: the message says what is wrong, and the process exits with code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
 export const USAGE = `Sends simulated Double 11 traffic through the ingestEvents mutation.
 
-usage: npm run simulate -- --rate <events/s> [options]
+usage: npm run simulate -- --rate <events/s> --key <credential> [options]
+   or: PEAKOPS_API_KEY=<credential> npm run simulate -- --rate <events/s> [options]
 
   --rate <n>          average events per second of real time (required, > 0)
+  --key <credential>  what every call sends as "Authorization: Bearer": an API key (pk_…) with
+                      READ and INGEST (createApiKey), the admin key or a staff access token
+                      (required; default: the PEAKOPS_API_KEY environment variable)
   --speed <x>         simulated time runs x times faster than real time (default 1); it never
                       runs ahead of now: once it catches up it continues at speed 1
   --from <ISO time>   where the simulated clock starts (default: now), e.g. 2026-11-11T00:00:00+08:00
@@ -43,8 +45,19 @@ const number = (name: string, value: string | undefined, check: (n: number) => b
   return n;
 };
 
+export interface ArgsContext {
+  now: Date;
+  /** PEAKOPS_API_KEY as simulate.ts read it; --key wins over it. */
+  environmentKey?: string | undefined;
+}
+
+const MISSING_KEY =
+  'a key is required: --key <credential> or PEAKOPS_API_KEY, an API key with READ and INGEST ' +
+  '(createApiKey mutation), the admin key (PEAKOPS_ADMIN_KEY) or a staff access token (signIn)';
+
 /** Parses the flags after `npm run simulate --`; throws UsageError, or returns null for --help. */
-export function parseSimulateArgs(argv: readonly string[], now: Date): SimulateOptions | null {
+export function parseSimulateArgs(argv: readonly string[], context: ArgsContext): SimulateOptions | null {
+  const { now } = context;
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
@@ -56,6 +69,7 @@ export function parseSimulateArgs(argv: readonly string[], now: Date): SimulateO
         speed: { type: 'string' },
         campaign: { type: 'string' },
         url: { type: 'string' },
+        key: { type: 'string' },
         duration: { type: 'string' },
         from: { type: 'string' },
         seed: { type: 'string' },
@@ -89,5 +103,11 @@ export function parseSimulateArgs(argv: readonly string[], now: Date): SimulateO
     // The server refuses events from the future; the clock can only replay the past and then keep up.
     if (from.getTime() > now.getTime()) throw new UsageError(`--from ${fromText}: must not be in the future`);
   }
-  return { rate, speed, campaign: campaign ?? null, url, duration, from, seed: seed ?? now.getTime() % 2 ** 32 };
+
+  // An empty PEAKOPS_API_KEY= is unset, as the server treats its own variables (env.ts).
+  const key = text('key') ?? (context.environmentKey || undefined);
+  if (key === undefined || key.trim() === '') throw new UsageError(MISSING_KEY);
+  // The server reads "Bearer <one token>"; the key itself is never echoed, it is a secret.
+  if (/\s/.test(key)) throw new UsageError('--key / PEAKOPS_API_KEY: a credential has no spaces (is it pasted with its label?)');
+  return { rate, speed, campaign: campaign ?? null, endpoint: { url, key }, duration, from, seed: seed ?? now.getTime() % 2 ** 32 };
 }

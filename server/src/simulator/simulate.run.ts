@@ -1,7 +1,7 @@
 import { fenToYuan } from '../lib/money.js';
 import type { EventInput } from '../modules/event/event.input.js';
 import type { SimulateOptions } from './simulate.args.js';
-import { RequestRefused, sendEvents } from './simulate.http.js';
+import { AccessRefused, MAX_RATE_LIMIT_WAITS, RateLimited, RequestRefused, sendEvents } from './simulate.http.js';
 import type { TrafficCatalog } from './traffic.catalog.js';
 import { TrafficGenerator } from './traffic.generator.js';
 import { countBatch, PaidTally, type TrafficTotals } from './traffic.options.js';
@@ -27,6 +27,8 @@ export interface RunTotals extends TrafficTotals {
   /** Generated but never sent (the run was interrupted). */
   unsent: number;
   seconds: number;
+  /** Why the server refused the credential (401, FORBIDDEN): the run stopped there; null otherwise. */
+  refusal: string | null;
 }
 
 const shanghai = (t: number) => `${new Date(t + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ')} +08:00`;
@@ -49,7 +51,7 @@ export async function runSimulation(options: RunOptions, catalog: TrafficCatalog
   // While replaying at `speed`, a simulated second holds rate/speed events.
   generator.warmUp(new Date(simNow), WARM_UP_MS, ((options.rate / options.speed) * WARM_UP_MS * generator.curveFactor(warmFrom, new Date(simNow))) / 1000);
 
-  const totals: RunTotals = { sent: 0, accepted: 0, duplicates: 0, rejected: 0, failed: 0, unsent: 0, ordersPaid: 0, gmvFen: 0, seconds: 0 };
+  const totals: RunTotals = { sent: 0, accepted: 0, duplicates: 0, rejected: 0, failed: 0, unsent: 0, ordersPaid: 0, gmvFen: 0, seconds: 0, refusal: null };
   const window = { acknowledged: 0, since: realStart };
   const reported = new Set<string>();
   const tally = new PaidTally();
@@ -60,6 +62,8 @@ export async function runSimulation(options: RunOptions, catalog: TrafficCatalog
   let curve = generator.curveFactor(warmFrom, new Date(simNow));
   /** The simulated clock has reached now and keeps pace with it. */
   let live = options.from === null;
+  /** Nothing new is sent after Ctrl-C, or once the server has refused the key (it would refuse every batch). */
+  const halted = () => options.signal?.aborted === true || totals.refusal !== null;
 
   const tick = () => {
     const realNow = Date.now();
@@ -76,22 +80,38 @@ export async function runSimulation(options: RunOptions, catalog: TrafficCatalog
   };
 
   async function send(batch: EventInput[]) {
-    for (let attempt = 0; ; attempt++) {
+    let failures = 0;
+    let waits = 0;
+    for (;;) {
       try {
         // Resending the same events is safe: ingestion is idempotent on (shop, event id).
-        const reply = await sendEvents(options.url, batch);
+        const reply = await sendEvents(options.endpoint, batch);
         countBatch(totals, batch, reply, tally);
         window.acknowledged += batch.length;
         for (const e of reply.userErrors) report(`refused ${e.eventId}: ${e.code} ${e.message}`);
         return;
       } catch (error) {
-        const delay = RETRY_DELAYS_MS[attempt];
-        if (error instanceof RequestRefused || delay === undefined || options.signal?.aborted) {
+        const message = (error as Error).message;
+        if (error instanceof AccessRefused) {
+          totals.refusal ??= message;
           totals.failed += batch.length;
-          report(`gave up on ${batch.length} events: ${(error as Error).message}`);
+          report(`the server refused the key, stopping: ${message}`);
           return;
         }
-        report(`retrying ${batch.length} events: ${(error as Error).message}`);
+        // A 429 waits for the refill the server names and does not use up RETRY_DELAYS_MS.
+        if (error instanceof RateLimited && waits < MAX_RATE_LIMIT_WAITS && !halted()) {
+          waits++;
+          report(`rate limited, resending ${batch.length} events in ${error.retryAfterSeconds} s: ${message}`);
+          await sleep(error.retryAfterSeconds * 1000);
+          continue;
+        }
+        const delay = RETRY_DELAYS_MS[failures++];
+        if (error instanceof RequestRefused || delay === undefined || halted()) {
+          totals.failed += batch.length;
+          report(`gave up on ${batch.length} events: ${message}`);
+          return;
+        }
+        report(`retrying ${batch.length} events: ${message}`);
         await sleep(delay);
       }
     }
@@ -106,7 +126,7 @@ export async function runSimulation(options: RunOptions, catalog: TrafficCatalog
   }
 
   function pump() {
-    while (inFlight.size < CONCURRENCY && backlog.length > 0 && !options.signal?.aborted) {
+    while (inFlight.size < CONCURRENCY && backlog.length > 0 && !halted()) {
       const request: Promise<void> = send(backlog.splice(0, HTTP_BATCH)).finally(() => {
         inFlight.delete(request);
         pump();
@@ -127,7 +147,7 @@ export async function runSimulation(options: RunOptions, catalog: TrafficCatalog
   }
 
   const deadline = options.duration === null ? Infinity : realStart + options.duration * 1000;
-  while (Date.now() < deadline && !options.signal?.aborted) {
+  while (Date.now() < deadline && !halted()) {
     tick();
     pump();
     if (Date.now() - lastReport >= reportEveryMs) {
@@ -137,8 +157,9 @@ export async function runSimulation(options: RunOptions, catalog: TrafficCatalog
     }
     await sleep(Math.min(tickMs, Math.max(0, deadline - Date.now())));
   }
-  // At the end of --duration the traffic generated so far is still delivered; after Ctrl-C only what is in flight.
-  if (!options.signal?.aborted) tick();
+  // At the end of --duration the traffic generated so far is still delivered; after Ctrl-C (or a
+  // refused key) only what is in flight.
+  if (!halted()) tick();
   pump();
   while (inFlight.size > 0) await Promise.race(inFlight);
   totals.unsent = backlog.length;

@@ -1,17 +1,20 @@
 import { fenToYuan } from '../lib/money.js';
-import { parseSimulateArgs, USAGE, UsageError } from './simulate.args.js';
-import { fetchCatalog, RequestRefused } from './simulate.http.js';
+import { UsageError } from '../lib/usage-error.js';
+import { parseSimulateArgs, USAGE } from './simulate.args.js';
+import { AccessRefused, checkAccess, fetchCatalog, RequestRefused } from './simulate.http.js';
 import { runSimulation } from './simulate.run.js';
 
 /**
- * `npm run simulate -- --rate <events/s> [--speed <x>] [--campaign <id>] [--url …] [--duration <s>] [--from <ISO>]`:
+ * `npm run simulate -- --rate <events/s> --key <credential> [--speed <x>] [--campaign <id>] [--url …] [--duration <s>] [--from <ISO>]`:
  * realistic Double 11 traffic through the ingestEvents mutation over HTTP. Exit codes: 0 done,
- * 1 the server could not be used (or some events never got through), 2 bad flags.
+ * 1 the server could not be used (it refused the key, or some events never got through), 2 bad flags
+ * (no key at all included).
  */
 async function main(argv: string[]): Promise<number> {
   let options;
   try {
-    options = parseSimulateArgs(argv, new Date());
+    // This entry point is the simulator's only reader of the environment; the rest gets the key passed in.
+    options = parseSimulateArgs(argv, { now: new Date(), environmentKey: process.env.PEAKOPS_API_KEY });
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(`simulate: ${error.message}\n\n${USAGE}`);
@@ -24,8 +27,13 @@ async function main(argv: string[]): Promise<number> {
 
   let catalog;
   try {
-    catalog = await fetchCatalog(options.url, options.campaign);
+    await checkAccess(options.endpoint);
+    catalog = await fetchCatalog(options.endpoint, options.campaign);
   } catch (error) {
+    if (error instanceof AccessRefused) {
+      console.error(`simulate: the server refused the key: ${error.message}`);
+      return 1;
+    }
     console.error(`simulate: ${(error as Error).message}`);
     // A campaign id that does not exist is a bad flag; anything else is the server's side.
     return error instanceof RequestRefused && options.campaign ? 2 : 1;
@@ -38,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
   console.log(
     `simulate: ${catalog.shops.length} shops, ${skus} SKUs, ${catalog.campaigns.length} campaign(s); ${options.rate} events/s` +
       `${options.speed === 1 ? '' : `, simulated clock ×${options.speed}`}${options.from ? ` from ${options.from.toISOString()}` : ''}` +
-      ` → ${options.url}${options.duration === null ? ' (Ctrl-C to stop)' : ` for ${options.duration} s`}`,
+      ` → ${options.endpoint.url}${options.duration === null ? ' (Ctrl-C to stop)' : ` for ${options.duration} s`}`,
   );
 
   const stop = new AbortController();
@@ -53,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
       `${totals.accepted} accepted, ${totals.duplicates} duplicates, ${totals.rejected} refused, ${totals.failed} failed` +
       `${totals.unsent > 0 ? `, ${totals.unsent} generated but not sent` : ''}; ${totals.ordersPaid} orders paid, GMV ¥${fenToYuan(totals.gmvFen)}`,
   );
+  if (totals.refusal) console.error(`simulate: stopped, the server refused the key: ${totals.refusal}`);
   return totals.failed > 0 ? 1 : 0;
 }
 

@@ -1,0 +1,89 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, type CliRun } from '../../../test/cli.js';
+import { verifyPassword } from '../../auth/secrets.js';
+import { openDatabase } from '../../db/client.js';
+import { listUsers } from './user.service.js';
+
+const CLI = path.resolve(import.meta.dirname, 'users.cli.ts');
+const PASSWORD = 'war-room-双11-2026';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** `npm run users -- …` on the embedded database of a fresh DATA_DIR, whatever the caller's shell has set. */
+describe('npm run users (PGlite in DATA_DIR)', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'peakops-users-'));
+  const dataDir = path.join(dir, 'data');
+  const untouched = path.join(dir, 'never-created');
+  const users = (args: string[], env: Record<string, string | undefined> = {}) =>
+    runCli(CLI, args, { DATA_DIR: dataDir, DATABASE_URL: undefined, PEAKOPS_PASSWORD: PASSWORD, ...env });
+
+  /** Command lines refused before any database opens; started first so they run while the first add creates its database. */
+  const BAD: [string[], Record<string, string | undefined>][] = [
+    [['add', '--email', 'x@shop.cn', '--name', 'X', '--role', 'BOSS'], {}],
+    [['add', '--email', 'x@shop.cn', '--role', 'VIEWER'], {}],
+    [['add', '--email', 'x@shop.cn', '--name', 'X', '--role', 'VIEWER', '--shops', 'shop-1'], {}],
+    [['remove', '--email', 'x@shop.cn'], {}],
+    [['list', '--email', 'x@shop.cn'], {}],
+    [['add', '--email', 'x@shop.cn', '--name', 'X', '--role', 'VIEWER'], { PEAKOPS_PASSWORD: undefined }],
+  ];
+  let refused: Promise<CliRun[]>;
+  beforeAll(() => {
+    refused = Promise.all(BAD.map(([args, env]) => users(args, { DATA_DIR: untouched, ...env })));
+  });
+  afterAll(async () => {
+    await refused;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('adds the first ADMIN to a new database, printing only its id', async () => {
+    const added = await users(['add', '--email', 'Zhang.San@Shop.cn', '--name', '张三', '--role', 'ADMIN']);
+    expect(added.stderr).toContain('users: added 张三 <zhang.san@shop.cn> as ADMIN, every shop');
+    expect(added.code).toBe(0);
+    expect(added.stdout.trim()).toMatch(UUID);
+  });
+
+  it('refuses a second account with the same email, however it is capitalised, and says which', async () => {
+    const again = await users(['add', '--email', 'ZHANG.SAN@shop.cn', '--name', '张三丰', '--role', 'VIEWER']);
+    expect(again.code).toBe(1);
+    expect(again.stderr.trim()).toBe('users: a user with this email already exists: zhang.san@shop.cn (npm run users -- list shows every account)');
+    expect(again.stdout).toBe('');
+  });
+
+  it('disables an account, which stays listed with its role, marked disabled', async () => {
+    const disabled = await users(['disable', '--email', 'zhang.san@shop.cn']);
+    expect(disabled.code).toBe(0);
+    expect(disabled.stderr).toContain('users: disabled zhang.san@shop.cn and ended its sessions');
+    const listed = await users(['list']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout.trim().split('\n')).toEqual(['email\tname\trole\tdisabled', 'zhang.san@shop.cn\t张三\tADMIN\tyes']);
+  });
+
+  it('stored the password as a hash it can be checked against, never as itself', async () => {
+    const database = await openDatabase({ kind: 'pglite', dataDir });
+    try {
+      const [admin] = (await listUsers(database.db)).filter((u) => u.email === 'zhang.san@shop.cn');
+      expect(admin!.passwordHash).not.toContain(PASSWORD);
+      expect(await verifyPassword(PASSWORD, admin!.passwordHash)).toBe(true);
+      expect(admin!.shopIds).toBeNull();
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('refuses bad flags and a missing password with exit code 2, before touching any database', async () => {
+    const runs = await refused;
+    expect(runs.map((r) => r.code)).toEqual([2, 2, 2, 2, 2, 2]);
+    expect(runs.map((r) => r.stderr.split('\n')[0])).toEqual([
+      'users: --role "BOSS": must be ADMIN, OPERATOR, VIEWER',
+      'users: --name is required: the person’s name as the screens show it',
+      'users: --shops: "shop-1" is not a shop uuid',
+      'users: unknown command "remove": add, list or disable',
+      'users: list takes no --email',
+      'users: no password: set PEAKOPS_PASSWORD, or run this in a terminal to be asked for it',
+    ]);
+    for (const run of runs) expect(run.stderr).toContain('usage: npm run users -- add --email <email>');
+    expect(existsSync(untouched)).toBe(false);
+  });
+});

@@ -1,0 +1,95 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { SYSTEM } from '../../auth/viewer.js';
+import { configuredDatabase, openDatabase, type Db } from '../../db/client.js';
+import { parseEnv, type Env } from '../../env.js';
+import { DomainError, InputErrors } from '../../errors.js';
+import { loadShops } from '../shop/shop.service.js';
+import { createUser, disableUser, listUsers } from './user.service.js';
+import type { UsersCommand } from './users.args.js';
+
+/** What `npm run users` does once its flags and password are in hand; users.cli.ts turns the outcome into an exit code. */
+export type DatabaseCommand = Exclude<UsersCommand, { command: 'help' }>;
+
+/**
+ * PGlite is one process's database and keeps postmaster.pid in its directory while open. A second
+ * process writing the same files would corrupt them, so a server still running on it stops us. A crash
+ * leaves the file behind too, which is why the message says how to clear it.
+ */
+function embeddedDatabaseInUse(env: Env): string | null {
+  if (env.DATABASE_URL) return null;
+  const pidFile = path.join(env.DATA_DIR, 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  return (
+    `the embedded database in ${env.DATA_DIR} is open in another process (is the server running?); it serves one ` +
+    `process at a time, so stop the server first. If no server runs (it was killed), ${pidFile} is left over: ` +
+    'start and stop the server once, or delete that file.'
+  );
+}
+
+async function add(db: Db, command: Extract<UsersCommand, { command: 'add' }>, password: string) {
+  if (command.shopIds) {
+    const found = new Set((await loadShops(db, SYSTEM, command.shopIds)).map((shop) => shop.id));
+    const missing = command.shopIds.find((id) => !found.has(id));
+    // An account limited to a shop that does not exist would see nothing and nobody would know why.
+    if (missing) throw new InputErrors([{ field: ['input', 'shopIds'], message: `no shop has the id ${missing}`, code: 'NOT_FOUND' }]);
+  }
+  const { email, name, role, shopIds } = command;
+  const user = await createUser(db, { email, name, role, shopIds, password }).catch((error: unknown) => {
+    if (error instanceof DomainError && error.code === 'CONFLICT') {
+      throw new DomainError('CONFLICT', `${error.message}: ${email.toLowerCase()} (npm run users -- list shows every account)`);
+    }
+    throw error;
+  });
+  const reach = user.shopIds ? `limited to ${user.shopIds.length} shop(s)` : 'every shop';
+  console.error(`users: added ${user.name} <${user.email}> as ${user.role}, ${reach}`);
+  // Only the id on stdout, so scripts can capture it.
+  console.log(user.id);
+}
+
+async function list(db: Db) {
+  const users = await listUsers(db);
+  if (users.length === 0) {
+    console.error('users: no accounts yet; add the first with: npm run users -- add --email … --name … --role ADMIN');
+    return;
+  }
+  // Tab-separated: names in Chinese have no fixed column width, and scripts split on tabs.
+  console.log(['email', 'name', 'role', 'disabled'].join('\t'));
+  for (const user of users) console.log([user.email, user.name, user.role, user.disabledAt ? 'yes' : 'no'].join('\t'));
+}
+
+async function disable(db: Db, email: string, now: Date) {
+  const address = email.toLowerCase();
+  const user = (await listUsers(db)).find((u) => u.email === address);
+  if (!user) throw new DomainError('NOT_FOUND', `no account has the email ${address}`);
+  if (user.disabledAt) {
+    console.error(`users: ${address} has been disabled since ${user.disabledAt.toISOString()}`);
+    return;
+  }
+  // No running server hears this process: they stop honouring cached credentials within 10 s
+  // (auth/authenticator.ts), and an open live screen closes when its access token expires.
+  await disableUser(db, user.id, () => {}, now);
+  console.error(
+    `users: disabled ${address} and ended its sessions; a running server refuses its tokens within 10 s, and its open ` +
+      'live screens close when their access token expires (the disableUser mutation closes them at once)',
+  );
+}
+
+/**
+ * Opens the database the server would (main.ts: DATABASE_URL, else PGlite in DATA_DIR), applies the
+ * migrations and runs the command. Throws DomainError for refusals, InputErrors for bad input.
+ */
+export async function runDatabaseCommand(command: DatabaseCommand, context: { password: string; now: Date }): Promise<void> {
+  const env = parseEnv();
+  const busy = embeddedDatabaseInUse(env);
+  if (busy) throw new DomainError('CONFLICT', busy);
+  const database = await openDatabase(configuredDatabase(env));
+  try {
+    await database.migrate();
+    if (command.command === 'add') await add(database.db, command, context.password);
+    else if (command.command === 'list') await list(database.db);
+    else await disable(database.db, command.email, context.now);
+  } finally {
+    await database.close();
+  }
+}
