@@ -18,7 +18,18 @@ import {
   shippedJs,
 } from './support/client-dist.js';
 import { decimalToFen, fenToDecimal, formatCount, formatYuanCompact, formatYuanExact, shanghaiDay } from './support/money.js';
-import { activeCampaign, clearOfShanghaiMidnight, e2eBackends, metricsOver, startDemoStack, startSimulator, type Campaign, type DemoStack, type Simulator } from './support/stack.js';
+import {
+  activeCampaign,
+  clearOfShanghaiMidnight,
+  e2eBackends,
+  kioskLink,
+  metricsOver,
+  startDemoStack,
+  startSimulator,
+  type Campaign,
+  type DemoStack,
+  type Simulator,
+} from './support/stack.js';
 
 // Not a skip: without a build every test below would exercise a missing page.
 requireClientDist();
@@ -47,7 +58,7 @@ for (const backend of e2eBackends()) {
       if (!stack) throw new Error('stack not started');
       return stack;
     };
-    const warRoom = async () => (room ??= await WarRoomPage.open(browser!, `${server().url}/`));
+    const warRoom = async () => (room ??= await WarRoomPage.open(browser!, kioskLink(server().url)));
     /** The live campaign's GMV over its whole window, from the `metrics` query over HTTP. */
     const campaignGmv = async () => (await metricsOver(server().url, campaign.id, campaign.startsAt, campaign.endsAt)).gmv;
 
@@ -118,7 +129,7 @@ for (const backend of e2eBackends()) {
         { width: 2560, height: 1080, file: null, canvas: { x: 320, y: 0, width: 1920, height: 1080 } },
       ];
       for (const shot of shots) {
-        const page = await WarRoomPage.open(browser!, `${server().url}/`, { width: shot.width, height: shot.height });
+        const page = await WarRoomPage.open(browser!, kioskLink(server().url), { width: shot.width, height: shot.height });
         try {
           // Live, and the rolling number has come to rest on the exact value (for the picture).
           await page.until('live figures', (s) => s.badge === 'live' && (s.heroFen ?? 0) > 0 && s.heroText === formatYuanCompact(fenToDecimal(s.heroFen!)));

@@ -1,5 +1,7 @@
 import { maskFragments } from 'gql.tada';
 import type { ResultOf } from '../src/graphql/graphql';
+import { SessionFields, type RefreshSessionMutation, type SignInMutation } from '../src/auth/auth.documents';
+import type { SessionCredential } from '../src/auth/credential';
 import { AlertFields, type AcknowledgeAlertMutation, type AlertRaisedSubscription, type OpenAlertsQuery } from '../src/features/alerts/alerts.documents';
 import type { MilestonesQuery } from '../src/features/milestones/milestones.documents';
 import type {
@@ -182,3 +184,33 @@ export function acknowledgeResult(a: AlertFixture | null, userErrors: readonly s
     },
   };
 }
+
+type SessionGrant = ResultOf<typeof SessionFields>;
+
+/** The n-th access/refresh token pair of one staff session, its access token living `lifetimeMs` from now. */
+export function sessionGrant(n: number, lifetimeMs = 900_000): SessionGrant {
+  const now = Date.now();
+  return {
+    accessToken: `access-${n}`,
+    expiresAt: new Date(now + lifetimeMs).toISOString(),
+    refreshToken: `refresh-${n}`,
+    refreshExpiresAt: new Date(now + 12 * 3_600_000).toISOString(),
+    user: { name: '王磊', role: 'VIEWER' },
+  };
+}
+
+/** A staff session as the screen stores it, as if signed in a moment ago. */
+export function storedSession(n = 1, lifetimeMs = 900_000): SessionCredential {
+  return { kind: 'session', ...sessionGrant(n, lifetimeMs), receivedAt: Date.now() };
+}
+
+type SignInResult = ResultOf<typeof SignInMutation>['signIn'];
+
+/** signIn's or refreshSession's payload: the session granted, or refused with a user error. */
+export function sessionPayload(answer: SessionGrant | { code: string; message: string }): SignInResult {
+  if ('code' in answer) return { session: null, userErrors: [answer] as SignInResult['userErrors'] };
+  return { session: maskFragments([SessionFields], answer), userErrors: [] };
+}
+
+export const signInResult = (answer: Parameters<typeof sessionPayload>[0]): ResultOf<typeof SignInMutation> => ({ signIn: sessionPayload(answer) });
+export const refreshResult = (answer: Parameters<typeof sessionPayload>[0]): ResultOf<typeof RefreshSessionMutation> => ({ refreshSession: sessionPayload(answer) });

@@ -16,6 +16,12 @@ export interface LiveApi {
   fail<Data, Variables extends AnyVariables>(subscription: TypedDocumentNode<Data, Variables>, message: string): void;
   /** Closes every socket as a server restart would (1012, so graphql-ws retries). */
   drop(): void;
+  /** Closes every socket with 4403, as the server does when a credential expires or is revoked. */
+  forbid(): void;
+  /** From now on a connection_init whose authorization fails `accepts` is refused with 4403, as the server does. */
+  acceptOnly(accepts: (authorization: string | null) => boolean): void;
+  /** The authorization of every connection_init so far, oldest first (null: none sent). */
+  authorizations(): (string | null)[];
   /** While held, new sockets are opened but never acknowledged: the client stays "reconnecting". */
   hold(): void;
   /** Acknowledges waiting sockets and every later one. */
@@ -37,7 +43,11 @@ interface SubscribeMessage {
   payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null };
 }
 
-type ClientMessage = SubscribeMessage | { type: 'connection_init' | 'ping' | 'pong' } | { type: 'complete'; id: string };
+type ClientMessage =
+  | SubscribeMessage
+  | { type: 'connection_init'; payload?: { authorization?: string } }
+  | { type: 'ping' | 'pong' }
+  | { type: 'complete'; id: string };
 
 function operationNameOf(payload: SubscribeMessage['payload']): string {
   return payload.operationName ?? /subscription\s+(\w+)/.exec(payload.query)?.[1] ?? '';
@@ -56,6 +66,8 @@ export function createLiveApi(): LiveApi {
   const waiting: (() => void)[] = [];
   let holding = false;
   let opened = 0;
+  let accepts: (authorization: string | null) => boolean = () => true;
+  const authorizations: (string | null)[] = [];
 
   routeSockets(({ client }) => {
     opened += 1;
@@ -67,10 +79,14 @@ export function createLiveApi(): LiveApi {
     client.addEventListener('message', (event) => {
       const message = JSON.parse(String(event.data)) as ClientMessage;
       switch (message.type) {
-        case 'connection_init':
-          if (holding) waiting.push(ack);
+        case 'connection_init': {
+          const authorization = message.payload?.authorization ?? null;
+          authorizations.push(authorization);
+          if (!accepts(authorization)) client.close(4403, 'Forbidden');
+          else if (holding) waiting.push(ack);
           else ack();
           break;
+        }
         case 'ping':
           send({ type: 'pong' });
           break;
@@ -118,6 +134,13 @@ export function createLiveApi(): LiveApi {
     drop() {
       for (const socket of [...sockets]) socket.close(1012, 'service restart');
     },
+    forbid() {
+      for (const socket of [...sockets]) socket.close(4403, 'credential expired');
+    },
+    acceptOnly(check) {
+      accepts = check;
+    },
+    authorizations: () => [...authorizations],
     hold() {
       holding = true;
     },

@@ -85,6 +85,8 @@ export class WarRoomPage {
   loads = 0;
   /** Main-frame navigations, the first `goto` included (same-document history changes count too). */
   navigations = 0;
+  /** WebSockets the page opened: the first one and every reconnect. */
+  sockets = 0;
   /** Live messages (graphql-ws `next` frames) received, in all and per operation (WarRoomProgress, WarRoomToday). */
   liveMessages = 0;
   readonly liveMessagesByOperation = new Map<string, number>();
@@ -96,6 +98,7 @@ export class WarRoomPage {
       if (frame === page.mainFrame()) this.navigations++;
     });
     page.on('websocket', (ws) => {
+      this.sockets++;
       const operations = new Map<string, string>(); // subscription id → operation name, per socket
       ws.on('framesent', (frame) => {
         if (typeof frame.payload !== 'string' || !frame.payload.includes('"subscribe"')) return;
@@ -128,7 +131,9 @@ export class WarRoomPage {
 
   /** Waits for the probe; ms are since this document's navigation start. */
   async firstLive(timeoutMs = 30_000): Promise<FirstLive> {
-    await this.page.waitForFunction('window.__e2eFirstLive !== undefined', undefined, { timeout: timeoutMs });
+    // A function, not a string: Playwright evals a string predicate inside the page, which the screen's
+    // Content-Security-Policy (script-src 'self', no 'unsafe-eval') refuses.
+    await this.page.waitForFunction(() => (globalThis as { __e2eFirstLive?: unknown }).__e2eFirstLive !== undefined, undefined, { timeout: timeoutMs });
     return (await this.page.evaluate(`({
       ...window.__e2eFirstLive,
       fcpMs: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,

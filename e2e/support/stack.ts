@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { findPostgresBin, startPostgres, type PostgresServer } from '../../server/test/postgres-server.js';
-import { gqlAt, startServerProcess, type ServerProcess } from '../../server/test/server-process.js';
+import { gqlAt, startServerProcess, TEST_ADMIN_KEY, type ServerProcess } from '../../server/test/server-process.js';
 import { ROOT } from './client-dist.js';
 import { shanghaiDay } from './money.js';
 
@@ -76,10 +76,26 @@ function watchExit(server: ServerProcess): () => string | null {
 }
 
 /**
- * `npm start`-like server with the demo data on a fresh database and no in-process traffic
+ * The screen as a wall kiosk opens it: the link `npm start` prints, with the server's admin key in the
+ * fragment (every stack here starts with TEST_ADMIN_KEY, see server-process.ts).
+ */
+export function kioskLink(url: string, key = TEST_ADMIN_KEY): string {
+  return `${url}/#key=${key}`;
+}
+
+export interface DemoStackOptions {
+  /**
+   * The server's own demo traffic (`--demo`, SIMULATOR_RATE) instead of none (`--demo --no-simulate`):
+   * for tests that need figures moving but never pause ingestion.
+   */
+  inProcessTraffic?: boolean;
+}
+
+/**
+ * `npm start`-like server with the demo data on a fresh database and, by default, no in-process traffic
  * (`--demo --no-simulate`): the tests drive traffic with the simulator CLI, so they can pause it.
  */
-export async function startDemoStack(backend: Backend, env: Record<string, string> = {}): Promise<DemoStack> {
+export async function startDemoStack(backend: Backend, env: Record<string, string> = {}, options: DemoStackOptions = {}): Promise<DemoStack> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'peakops-e2e-'));
   let pg: PostgresServer | null = null;
   let server: ServerProcess | null = null;
@@ -101,7 +117,7 @@ export async function startDemoStack(backend: Backend, env: Record<string, strin
       backendEnv.DATABASE_URL = pg.url('peakops_e2e');
     }
     const serverEnv = { LOG_LEVEL: 'info', ...backendEnv, ...env };
-    const args = ['--demo', '--no-simulate'];
+    const args = options.inProcessTraffic ? ['--demo'] : ['--demo', '--no-simulate'];
     server = await startServerProcess(serverEnv, args);
     let exitOf = watchExit(server);
     let stopping = false;
@@ -193,12 +209,15 @@ export interface Simulator {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** `npm run simulate` as its own process group, its traffic attributed to `campaignId`. */
+/**
+ * `npm run simulate` as its own process group, its traffic attributed to `campaignId`, sent with the
+ * stack's admin key (PEAKOPS_API_KEY; a `--key` in extraArgs wins).
+ */
 export function startSimulator(url: string, campaignId: string, rate: number, extraArgs: string[] = []): Simulator {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'server/src/simulator/simulate.ts', '--url', `${url}/graphql`, '--rate', String(rate), '--campaign', campaignId, ...extraArgs],
-    { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production', PEAKOPS_API_KEY: TEST_ADMIN_KEY }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));

@@ -1,10 +1,11 @@
 import { fireEvent, render, screen, waitFor } from '@solidjs/testing-library';
 import { HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
-import { campaign, campaignsResult, openAlertsResult } from '../../test/fixtures';
+import { campaign, campaignsResult, openAlertsResult, sessionGrant, signInResult, storedSession } from '../../test/fixtures';
 import { api, server, useMockApi } from '../../test/msw';
-import { startApi } from '../../test/render';
-import type { ResultOf } from '../graphql/graphql';
+import { startApi, TEST_KEY, type StartApiOptions } from '../../test/render';
+import type { SignInMutation } from '../auth/auth.documents';
+import type { ResultOf, VariablesOf } from '../graphql/graphql';
 import type { CampaignsQuery } from '../features/war-room/war-room.documents';
 import { App } from './App';
 
@@ -21,9 +22,9 @@ function campaigns(list: ReturnType<typeof campaign>[]) {
   );
 }
 
-function openApp() {
-  const testApi = startApi();
-  render(() => <App clients={testApi.clients} connection={testApi.connection} staleAfterMs={8_000} />);
+function openApp(options: StartApiOptions = {}) {
+  const testApi = startApi(options);
+  render(() => <App clients={testApi.clients} connection={testApi.connection} credentials={testApi.credentials} staleAfterMs={8_000} />);
   return testApi;
 }
 
@@ -79,5 +80,93 @@ describe('App', () => {
     server.use(api.query('WarRoomCampaigns', () => HttpResponse.json({ errors: [{ message: 'Not authorised' }] })));
     openApp();
     expect(await screen.findByText(/^加载失败：.*Not authorised/)).toBeInTheDocument();
+  });
+});
+
+/** signIn answers with `answer`; returns the Authorization each campaigns query carried. */
+function answerSignIn(answer: Parameters<typeof signInResult>[0]) {
+  const campaignsAsked: (string | null)[] = [];
+  server.use(
+    api.mutation<ResultOf<typeof SignInMutation>, VariablesOf<typeof SignInMutation>>('SignIn', () => HttpResponse.json({ data: signInResult(answer) })),
+    api.query<ResultOf<typeof CampaignsQuery>>('WarRoomCampaigns', ({ request }) => {
+      campaignsAsked.push(request.headers.get('authorization'));
+      return HttpResponse.json({ data: campaignsResult([active]) });
+    }),
+  );
+  return campaignsAsked;
+}
+
+function signIn(email: string, password: string) {
+  fireEvent.input(screen.getByLabelText('邮箱'), { target: { value: email } });
+  fireEvent.input(screen.getByLabelText('密码'), { target: { value: password } });
+  fireEvent.submit(screen.getByTestId('sign-in').querySelector('form')!);
+}
+
+describe('App access', () => {
+  it('shows the sign-in page without a credential, and opens no socket until someone signs in', async () => {
+    const campaignsAsked = answerSignIn(sessionGrant(1));
+    server.use(api.query('WarRoomMilestones', () => HttpResponse.json({ data: { campaign: null } })), api.query('WarRoomAlerts', () => HttpResponse.json({ data: openAlertsResult([]) })));
+    const { live } = openApp({ credential: null });
+    expect(screen.getByRole('heading', { name: '登录' })).toBeInTheDocument();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(live.connections()).toBe(0);
+
+    signIn('wang.lei@example.com', 'correct horse battery');
+    expect(await screen.findByTestId<HTMLSelectElement>('campaign-picker')).toHaveValue('c-1111');
+    expect(screen.queryByTestId('sign-in')).not.toBeInTheDocument();
+    expect(campaignsAsked).toEqual(['Bearer access-1']);
+    await streamedCampaign(live);
+    expect(live.authorizations()).toEqual(['Bearer access-1']);
+    expect(screen.getByTestId('account-name')).toHaveTextContent('王磊');
+  });
+
+  it('stays on the sign-in page with the reason in words after a wrong password', async () => {
+    answerSignIn({ code: 'INVALID_CREDENTIALS', message: 'email or password is wrong' });
+    openApp({ credential: null });
+    signIn('wang.lei@example.com', 'not my password');
+    expect(await screen.findByTestId('sign-in-error')).toHaveTextContent('邮箱或密码错误。');
+    expect(screen.queryByTestId('campaign-picker')).not.toBeInTheDocument();
+  });
+
+  it('takes a kiosk link\'s key out of the address bar, never shows it, and offers no sign-out', async () => {
+    history.replaceState(null, '', '/#key=pk_live_wall_7');
+    campaigns([ended, active]);
+    const { live } = openApp();
+    expect(location.hash).toBe('');
+    await streamedCampaign(live);
+    expect(live.authorizations()).toEqual(['Bearer pk_live_wall_7']);
+    expect(document.body.textContent).not.toContain('pk_live_wall_7');
+    expect(screen.queryByTestId('sign-out')).not.toBeInTheDocument();
+  });
+
+  it('shows the sign-in page, saying why, when the server refuses the screen\'s key', async () => {
+    server.use(
+      api.query('WarRoomCampaigns', () =>
+        HttpResponse.json({ errors: [{ message: 'A valid credential is required', extensions: { code: 'UNAUTHENTICATED' } }] }, { status: 401 }),
+      ),
+    );
+    openApp();
+    expect(await screen.findByTestId('sign-in-notice')).toHaveTextContent('此屏幕的访问密钥已被拒绝');
+    expect(document.body.textContent).not.toContain(TEST_KEY);
+  });
+
+  it('signs a staff member out: signOut on the server, the store emptied, the sign-in page back', async () => {
+    const signedOut: (string | null)[] = [];
+    campaigns([ended, active]);
+    server.use(
+      api.mutation('SignOut', ({ request }) => {
+        signedOut.push(request.headers.get('authorization'));
+        return HttpResponse.json({ data: { signOut: { userErrors: [] } } });
+      }),
+    );
+    const { credentials, connection } = openApp({ credential: storedSession(1) });
+    await waitFor(() => expect(connection.state()).toBe('connected'));
+    fireEvent.click(await screen.findByTestId('sign-out'));
+
+    expect(await screen.findByRole('heading', { name: '登录' })).toBeInTheDocument();
+    expect(screen.queryByTestId('sign-in-notice')).not.toBeInTheDocument();
+    expect(credentials.current()).toBeNull();
+    await waitFor(() => expect(signedOut).toEqual(['Bearer access-1']));
+    expect(connection.state()).toBe('connecting');
   });
 });

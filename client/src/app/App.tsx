@@ -1,5 +1,8 @@
 import { createQuery, Provider } from '@urql/solid';
-import { createMemo, createSignal, Match, Show, Switch } from 'solid-js';
+import { createEffect, createMemo, createSignal, Match, Show, Switch, type JSX } from 'solid-js';
+import type { CredentialStore } from '../auth/credential-store';
+import { SignInPage } from '../features/access/SignInPage';
+import { SignOutButton } from '../features/access/SignOutButton';
 import { CampaignPicker, defaultCampaign } from '../features/war-room/CampaignPicker';
 import { WarRoom } from '../features/war-room/WarRoom';
 import { CampaignsQuery } from '../features/war-room/war-room.documents';
@@ -13,16 +16,25 @@ import { ScaledCanvas } from '../layout/ScaledCanvas';
 export interface AppProps {
   clients: ApiClients;
   connection: ConnectionStore;
+  credentials: CredentialStore;
   staleAfterMs: number;
   locale?: Locale;
 }
 
+/** The war room for whoever holds a credential; the sign-in page for everyone else. */
 export function App(props: AppProps) {
+  const signedIn = createMemo(() => props.credentials.current() !== null);
+  // Signed out, the socket is gone for good: the next sign-in's socket is a first connection, not a reconnect.
+  createEffect(() => {
+    if (!signedIn()) props.connection.reset();
+  });
   return (
     <I18nProvider locale={props.locale}>
       <Provider value={props.clients.urql}>
         <ScaledCanvas>
-          <Screen connection={props.connection} staleAfterMs={props.staleAfterMs} />
+          <Show when={signedIn()} fallback={<SignInPage credentials={props.credentials} />}>
+            <Screen connection={props.connection} staleAfterMs={props.staleAfterMs} account={<SignOutButton credentials={props.credentials} />} />
+          </Show>
         </ScaledCanvas>
       </Provider>
     </I18nProvider>
@@ -30,7 +42,7 @@ export function App(props: AppProps) {
 }
 
 /** Picks the campaign (`?campaign=<id>`, else the active one) and shows its war room. */
-function Screen(props: { connection: ConnectionStore; staleAfterMs: number }) {
+function Screen(props: { connection: ConnectionStore; staleAfterMs: number; account: JSX.Element }) {
   const { t } = useI18n();
   const now = createClock();
   const [campaigns] = createQuery({ query: CampaignsQuery });
@@ -48,12 +60,14 @@ function Screen(props: { connection: ConnectionStore; staleAfterMs: number }) {
   };
   return (
     <Switch>
-      <Match when={campaigns.error}>{(error) => <p class="screen-message">{t('app.error', { message: error().message })}</p>}</Match>
+      <Match when={campaigns.error}>
+        {(error) => <ScreenMessage account={props.account}>{t('app.error', { message: error().message })}</ScreenMessage>}
+      </Match>
       <Match when={!campaigns.data}>
-        <p class="screen-message">{t('app.loading')}</p>
+        <ScreenMessage account={props.account}>{t('app.loading')}</ScreenMessage>
       </Match>
       <Match when={campaigns.data && list().length === 0}>
-        <p class="screen-message">{t('app.noCampaign')}</p>
+        <ScreenMessage account={props.account}>{t('app.noCampaign')}</ScreenMessage>
       </Match>
       <Match when={campaignId()}>
         <Show when={campaignId()} keyed>
@@ -63,11 +77,22 @@ function Screen(props: { connection: ConnectionStore; staleAfterMs: number }) {
               now={now}
               connection={props.connection}
               staleAfterMs={props.staleAfterMs}
+              account={props.account}
               picker={<CampaignPicker campaigns={list()} selected={id} onSelect={select} />}
             />
           )}
         </Show>
       </Match>
     </Switch>
+  );
+}
+
+/** A whole-screen message; a signed-in person can still sign out from it (say, to try another account). */
+function ScreenMessage(props: { account: JSX.Element; children: JSX.Element }) {
+  return (
+    <div class="screen-message">
+      <p>{props.children}</p>
+      {props.account}
+    </div>
   );
 }

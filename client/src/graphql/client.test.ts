@@ -1,7 +1,11 @@
+import { HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
-import { TodayMetricsSubscription } from '../features/war-room/war-room.documents';
-import { useMockApi } from '../../test/msw';
-import { startApi } from '../../test/render';
+import type { RefreshSessionMutation } from '../auth/auth.documents';
+import { CampaignsQuery, TodayMetricsSubscription } from '../features/war-room/war-room.documents';
+import { campaign, campaignsResult, refreshResult, sessionGrant, storedSession } from '../../test/fixtures';
+import { api, server, useMockApi } from '../../test/msw';
+import { startApi, TEST_KEY } from '../../test/render';
+import type { ResultOf, VariablesOf } from './graphql';
 import { retryDelayMs } from './client';
 
 useMockApi();
@@ -44,5 +48,111 @@ describe('the API clients', () => {
     expect(live.isSubscribed('WarRoomToday')).toBe(false); // backing off (≥ 0.5 s), not hammering
     await vi.waitFor(() => expect(live.isSubscribed('WarRoomToday')).toBe(true), { timeout: 2_000 });
     subscription.unsubscribe();
+  });
+});
+
+/** refreshSession hands out the next pair of tokens each time it is asked; returns the refresh tokens presented. */
+function answerRefreshes() {
+  const asked: string[] = [];
+  server.use(
+    api.mutation<ResultOf<typeof RefreshSessionMutation>, VariablesOf<typeof RefreshSessionMutation>>('RefreshSession', ({ variables }) => {
+      asked.push(variables.refreshToken);
+      return HttpResponse.json({ data: refreshResult(sessionGrant(asked.length + 1)) });
+    }),
+  );
+  return asked;
+}
+
+/** WarRoomCampaigns answers only the access tokens in `valid` (401 UNAUTHENTICATED otherwise); returns each Authorization seen. */
+function answerCampaignsFor(valid: readonly string[]) {
+  const seen: (string | null)[] = [];
+  server.use(
+    api.query<ResultOf<typeof CampaignsQuery>>('WarRoomCampaigns', ({ request }) => {
+      const authorization = request.headers.get('authorization');
+      seen.push(authorization);
+      if (!valid.some((token) => authorization === `Bearer ${token}`)) {
+        return HttpResponse.json({ errors: [{ message: 'A valid credential is required', extensions: { code: 'UNAUTHENTICATED' } }] }, { status: 401 });
+      }
+      return HttpResponse.json({ data: campaignsResult([campaign()]) });
+    }),
+  );
+  return seen;
+}
+
+describe('the credential on the wire', () => {
+  it('goes with every HTTP request and in connectionParams of every socket', async () => {
+    const seen = answerCampaignsFor([TEST_KEY]);
+    const { clients, connection, live } = startApi();
+    const result = await clients.urql.query(CampaignsQuery, {}).toPromise();
+    expect(result.error).toBeUndefined();
+    expect(seen).toEqual([`Bearer ${TEST_KEY}`]);
+
+    await vi.waitFor(() => expect(connection.state()).toBe('connected'));
+    live.drop();
+    await vi.waitFor(() => expect(live.connections()).toBe(2), { timeout: 3_000 });
+    await vi.waitFor(() => expect(live.authorizations()).toEqual([`Bearer ${TEST_KEY}`, `Bearer ${TEST_KEY}`]));
+  });
+
+  it('after a 4403 the socket comes back with the refreshed access token, reconnecting in between', async () => {
+    const refreshed = answerRefreshes();
+    const { connection, credentials, live } = startApi({ credential: storedSession(1) });
+    await vi.waitFor(() => expect(connection.state()).toBe('connected'));
+    live.acceptOnly((authorization) => authorization !== 'Bearer access-1'); // the server's view once access-1 expired
+
+    live.forbid(); // the access token expired (or was revoked) while connected
+    await vi.waitFor(() => expect(connection.state()).toBe('reconnecting'));
+    await vi.waitFor(() => expect(connection.state()).toBe('connected'), { timeout: 3_000 });
+    expect(refreshed).toEqual(['refresh-1']);
+    expect(credentials.bearer()).toBe('access-2');
+    expect(live.authorizations()).toEqual(['Bearer access-1', 'Bearer access-2']);
+  });
+
+  it('when the server closes the socket as the old token expires, it reconnects with the token refreshed ahead of time', async () => {
+    const refreshed = answerRefreshes();
+    const { connection, credentials, live } = startApi({ credential: storedSession(1, 2_000) }); // refreshed at ~1 s
+    await vi.waitFor(() => expect(credentials.bearer()).toBe('access-2'), { timeout: 3_000 });
+    expect(connection.state()).toBe('connected');
+
+    live.forbid(); // access-1, which the socket opened with, has expired
+    await vi.waitFor(() => expect(live.authorizations()).toEqual(['Bearer access-1', 'Bearer access-2']), { timeout: 3_000 });
+    await vi.waitFor(() => expect(connection.state()).toBe('connected'));
+    expect(refreshed).toEqual(['refresh-1']); // nothing more to refresh: the new token was already there
+  });
+
+  it('a key refused at connect is dropped, and the socket stops trying instead of hammering the server', async () => {
+    const { credentials, live } = startApi();
+    live.acceptOnly(() => false);
+    live.drop(); // say the key was revoked while the server restarted
+    await vi.waitFor(() => expect(credentials.current()).toBeNull(), { timeout: 3_000 });
+    expect(credentials.notice()).toBe('keyRefused');
+    const attempts = live.connections();
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // longer than two back-offs
+    expect(live.connections()).toBe(attempts);
+  });
+
+  it('a 401 over HTTP refreshes the session once and sends the request again', async () => {
+    const refreshed = answerRefreshes();
+    const seen = answerCampaignsFor(['access-2']);
+    const { clients, credentials } = startApi({ credential: storedSession(1) });
+
+    const result = await clients.urql.query(CampaignsQuery, {}).toPromise();
+    expect(result.error).toBeUndefined();
+    expect(result.data?.campaigns.edges).toHaveLength(1);
+    expect(seen).toEqual(['Bearer access-1', 'Bearer access-2']);
+    expect(refreshed).toEqual(['refresh-1']);
+    expect(credentials.bearer()).toBe('access-2');
+  });
+
+  it('a second 401 after the refresh gives up: the session is dropped and the sign-in page is next', async () => {
+    const refreshed = answerRefreshes();
+    const seen = answerCampaignsFor([]);
+    const { clients, credentials } = startApi({ credential: storedSession(1) });
+
+    const result = await clients.urql.query(CampaignsQuery, {}).toPromise();
+    expect(result.error).toBeDefined();
+    expect(seen).toEqual(['Bearer access-1', 'Bearer access-2']);
+    expect(refreshed).toEqual(['refresh-1']);
+    expect(credentials.current()).toBeNull();
+    expect(credentials.notice()).toBe('sessionEnded');
   });
 });

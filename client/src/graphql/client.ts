@@ -1,5 +1,7 @@
 import { Client, fetchExchange, subscriptionExchange, type ExecutionResult } from '@urql/core';
 import { createClient as createWsClient, type Client as WsClient, type SubscribePayload } from 'graphql-ws';
+import { fetchRenewingOnce } from '../auth/authorized-fetch';
+import type { CredentialSource } from '../auth/credential-store';
 import type { ConnectionStore } from './connection';
 
 export interface ApiClients {
@@ -14,6 +16,14 @@ export function retryDelayMs(retries: number): number {
 
 const PING_EVERY_MS = 10_000;
 const PONG_TIMEOUT_MS = 5_000;
+
+/** graphql-ws's Forbidden: the credential was refused at connection_init, or expired or was revoked while connected. */
+export const FORBIDDEN_CLOSE = 4403;
+
+const isForbidden = (closeOrError: unknown) =>
+  typeof closeOrError === 'object' && closeOrError !== null && 'code' in closeOrError && closeOrError.code === FORBIDDEN_CLOSE;
+
+const authorization = (bearer: string | null): Record<string, string> => (bearer ? { authorization: `Bearer ${bearer}` } : {});
 
 interface Sink {
   next(value: ExecutionResult): void;
@@ -56,12 +66,21 @@ export function subscribeWithRetry(ws: Pick<WsClient, 'subscribe'>, payload: Sub
   };
 }
 
+export interface ApiClientsOptions {
+  /** Where the API is: /graphql on this origin, over HTTP and WebSocket. */
+  origin: string;
+  connection: ConnectionStore;
+  credentials: CredentialSource;
+}
+
 /**
- * Queries and mutations over HTTP, subscriptions over graphql-ws on the same /graphql path. The
- * socket retries forever: a war-room screen must come back on its own after a server restart.
+ * Queries and mutations over HTTP, subscriptions over graphql-ws on the same /graphql path, both with
+ * the credential of the moment. The socket retries forever: a war-room screen must come back on its own
+ * after a server restart, and after the server closed it because its access token expired.
  */
-export function createApiClients(origin: string, connection: ConnectionStore): ApiClients {
-  const httpUrl = new URL('/graphql', origin);
+export function createApiClients(options: ApiClientsOptions): ApiClients {
+  const { connection, credentials } = options;
+  const httpUrl = new URL('/graphql', options.origin);
   const wsUrl = new URL(httpUrl);
   wsUrl.protocol = httpUrl.protocol === 'https:' ? 'wss:' : 'ws:';
 
@@ -69,13 +88,39 @@ export function createApiClients(origin: string, connection: ConnectionStore): A
   // a ping that gets no pong: then close it, and the retry loop reconnects.
   let socket: WebSocket | null = null;
   let pongDeadline: ReturnType<typeof setTimeout> | undefined;
+  // A 4403 refuses the credential its socket opened with, which may be older than the current one.
+  let sentOnSocket: string | null = null;
+  let renewal: Promise<boolean> = Promise.resolve(true);
   const ws = createWsClient({
-    url: wsUrl.toString(),
+    // Asked before every (re)connect: with nobody signed in there is nothing to connect with, so the
+    // socket waits for the sign-in instead of being refused.
+    url: async () => {
+      await credentials.whenSignedIn();
+      return wsUrl.toString();
+    },
     lazy: false,
     keepAlive: PING_EVERY_MS,
     retryAttempts: Number.POSITIVE_INFINITY,
-    shouldRetry: () => true,
-    retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, retryDelayMs(retries))),
+    // Called on every (re)connect, so the socket after a refresh opens with the new access token.
+    connectionParams: () => {
+      sentOnSocket = credentials.bearer();
+      return authorization(sentOnSocket);
+    },
+    // A 4403 is retried only with a credential to try: the session being refreshed, or a newer token.
+    // A refused key is dropped by renew(), and the sign-in page shows instead of a retry loop.
+    shouldRetry: (closeOrError) => {
+      if (!isForbidden(closeOrError)) return true;
+      renewal = credentials.renew(sentOnSocket);
+      return credentials.bearer() !== null;
+    },
+    retryWait: async (retries) => {
+      await new Promise((resolve) => setTimeout(resolve, retryDelayMs(retries)));
+      await renewal; // a refresh under way finishes before the next socket asks for the credential
+    },
+    // Giving up after a 4403 is the sign-in page's business, not an error.
+    onNonLazyError: (error) => {
+      if (!isForbidden(error)) console.error(error);
+    },
     on: {
       connecting: () => connection.connecting(),
       connected: (opened) => {
@@ -102,6 +147,9 @@ export function createApiClients(origin: string, connection: ConnectionStore): A
     url: httpUrl.toString(),
     // No document cache: every figure on this screen is either live or polled fresh.
     requestPolicy: 'network-only',
+    // A function, so each request reads the credential of the moment (refreshes, sign-in, sign-out).
+    fetchOptions: () => ({ headers: authorization(credentials.bearer()) }),
+    fetch: fetchRenewingOnce(credentials),
     exchanges: [
       subscriptionExchange({
         forwardSubscription: (request) => ({

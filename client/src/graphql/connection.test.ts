@@ -26,4 +26,14 @@ describe('the socket state the badge reads', () => {
     expect(connection.state()).toBe('connected');
     expect(connection.connects()).toBe(2);
   });
+
+  it('is connecting again after a sign-out, so the next sign-in does not read as a lost socket', () => {
+    const connection = createConnectionStore();
+    connection.connected();
+    connection.closed();
+    connection.reset();
+    expect(connection.state()).toBe('connecting');
+    connection.closed(); // a last refused attempt after the sign-out
+    expect(connection.state()).toBe('connecting');
+  });
 });

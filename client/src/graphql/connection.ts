@@ -14,6 +14,8 @@ export interface ConnectionStore {
   connecting(): void;
   connected(): void;
   closed(): void;
+  /** Signed out: no socket is expected, and the next one is a first connection again. */
+  reset(): void;
 }
 
 export function createConnectionStore(): ConnectionStore {
@@ -28,5 +30,6 @@ export function createConnectionStore(): ConnectionStore {
       setState('connected');
     },
     closed: () => setState((s) => (s === 'connecting' ? 'connecting' : 'reconnecting')),
+    reset: () => setState('connecting'),
   };
 }

@@ -1,12 +1,22 @@
 import { Show, type JSX } from 'solid-js';
 import { ConnectionBadge } from '../../components/ConnectionBadge';
+import { LangToggle } from '../../components/LangToggle';
 import { useI18n } from '../../i18n/i18n';
 import type { Freshness } from '../../lib/freshness';
 import { formatClock, formatDate } from '../../lib/format';
 
-/** Title, campaign picker, Beijing clock, the data's asOf, the connection badge and the language toggle. */
-export function StatusBar(props: { picker: JSX.Element; nowWall: number; asOf: string | null; freshness: Freshness }) {
-  const { t, locale, setLocale } = useI18n();
+export interface StatusBarProps {
+  picker: JSX.Element;
+  nowWall: number;
+  asOf: string | null;
+  freshness: Freshness;
+  /** Who is signed in and the sign-out control (staff sessions only; a kiosk key shows nothing). */
+  account?: JSX.Element;
+}
+
+/** Title, campaign picker, Beijing clock, the data's asOf, the connection badge, the language toggle and the account. */
+export function StatusBar(props: StatusBarProps) {
+  const { t, locale } = useI18n();
   return (
     <header class="status-bar">
       <div class="status-left">
@@ -28,15 +38,8 @@ export function StatusBar(props: { picker: JSX.Element; nowWall: number; asOf: s
           </span>
         </div>
         <ConnectionBadge state={props.freshness} label={t(`badge.${props.freshness}`)} />
-        <button
-          type="button"
-          class="lang-toggle"
-          data-testid="lang-toggle"
-          aria-label={t('lang.label')}
-          onClick={() => setLocale(locale() === 'zh-CN' ? 'en' : 'zh-CN')}
-        >
-          {t('lang.toggle')}
-        </button>
+        <LangToggle />
+        {props.account}
       </div>
     </header>
   );

@@ -16,6 +16,8 @@ import { createWarRoomData, type WarRoomDataProps } from './war-room.data';
 
 export interface WarRoomProps extends WarRoomDataProps {
   picker: JSX.Element;
+  /** The signed-in person and the sign-out control, in the header. */
+  account?: JSX.Element;
 }
 
 /** One campaign's screen laid out on the wall: its data comes from war-room.data.ts. */
@@ -32,7 +34,7 @@ export function WarRoom(props: WarRoomProps) {
 
   return (
     <div class="war-room" classList={{ 'not-live': notLive() }} data-freshness={state()}>
-      <StatusBar picker={props.picker} nowWall={props.now().wall} asOf={asOf()} freshness={state()} />
+      <StatusBar picker={props.picker} account={props.account} nowWall={props.now().wall} asOf={asOf()} freshness={state()} />
       <DelayedBanner visible={notLive()} message={bannerText()} />
       <Show when={progress.error() ?? today.error()}>
         {(message) => (

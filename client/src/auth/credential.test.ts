@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { keyFromFragment, parseStoredCredential, refreshDueAt } from './credential';
+
+const AT = Date.parse('2026-11-11T04:00:00Z');
+
+describe('when a staff session is refreshed', () => {
+  it('is a minute before a 15-minute access token expires', () => {
+    const due = refreshDueAt({ receivedAt: AT, expiresAt: new Date(AT + 900_000).toISOString() });
+    expect(due - AT).toBe(840_000);
+  });
+
+  it('is half-way through a token that lives under two minutes (a test server with 10 s)', () => {
+    expect(refreshDueAt({ receivedAt: AT, expiresAt: new Date(AT + 10_000).toISOString() }) - AT).toBe(5_000);
+    expect(refreshDueAt({ receivedAt: AT, expiresAt: new Date(AT + 120_000).toISOString() }) - AT).toBe(60_000);
+  });
+
+  it('is at once for a token that had already expired when it was stored', () => {
+    expect(refreshDueAt({ receivedAt: AT, expiresAt: new Date(AT - 1_000).toISOString() })).toBeLessThan(AT);
+  });
+});
+
+describe('a kiosk link', () => {
+  it('carries its key in the fragment, which is taken out and the rest kept', () => {
+    expect(keyFromFragment('#key=pk_abc')).toEqual({ key: 'pk_abc', rest: '' });
+    expect(keyFromFragment('#key=pk_abc&panel=alerts')).toEqual({ key: 'pk_abc', rest: '#panel=alerts' });
+    expect(keyFromFragment('')).toEqual({ key: null, rest: '' });
+    expect(keyFromFragment('#key=')).toEqual({ key: null, rest: '' });
+  });
+});
+
+describe('what the screen finds in localStorage', () => {
+  it('is a key or a complete staff session', () => {
+    expect(parseStoredCredential('{"kind":"key","key":"pk_abc"}')).toEqual({ kind: 'key', key: 'pk_abc' });
+    const session = {
+      kind: 'session',
+      accessToken: 'a',
+      expiresAt: '2026-11-11T04:15:00Z',
+      refreshToken: 'r',
+      refreshExpiresAt: '2026-11-11T16:00:00Z',
+      receivedAt: AT,
+      user: { name: '王磊', role: 'VIEWER' },
+    };
+    expect(parseStoredCredential(JSON.stringify(session))).toEqual(session);
+  });
+
+  it('is nothing when it is anything else (an old format, a hand edit, a half-written session)', () => {
+    for (const stored of [null, '', 'pk_abc', '{"kind":"key"}', '{"kind":"session","accessToken":"a"}', '[]', 'null']) {
+      expect(parseStoredCredential(stored), String(stored)).toBeNull();
+    }
+  });
+});
