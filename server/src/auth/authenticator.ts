@@ -3,7 +3,8 @@ import type { Db } from '../db/client.js';
 import { apiKeys } from '../modules/api-key/api-key.table.js';
 import { sessions, users } from '../modules/user/user.table.js';
 import type { AccessTokenSigner } from './access-token.js';
-import { sameSecret, sha256 } from './secrets.js';
+import { timingSafeEqual } from 'node:crypto';
+import { sha256 } from './secrets.js';
 import { ADMIN_KEY_VIEWER, ROLE_PERMISSIONS, shopsOf, type Permission, type Viewer } from './viewer.js';
 
 /** Why a request has no viewer: no credential at all, or one that is wrong, expired or revoked. */
@@ -40,7 +41,9 @@ export function createAuthenticator(options: {
   now: () => Date;
   onError: (error: unknown) => void;
 }): Authenticator {
-  const { db, adminKey, signer, now } = options;
+  const { db, signer, now } = options;
+  // Hashed once: each request then costs one SHA-256 (also its cache key), compared in constant time.
+  const adminKeyHash = options.adminKey ? Buffer.from(sha256(options.adminKey), 'hex') : null;
   const cache = new Map<string, CacheEntry>();
   const lastUsedWritten = new Map<string, number>();
 
@@ -101,10 +104,10 @@ export function createAuthenticator(options: {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
       if (!match) return { failure: 'INVALID' };
       const credential = match[1]!;
-      if (adminKey && sameSecret(credential, adminKey)) return { viewer: ADMIN_KEY_VIEWER };
+      const cacheKey = sha256(credential);
+      if (adminKeyHash && timingSafeEqual(Buffer.from(cacheKey, 'hex'), adminKeyHash)) return { viewer: ADMIN_KEY_VIEWER };
 
       const at = now().getTime();
-      const cacheKey = sha256(credential);
       const cached = cache.get(cacheKey);
       let viewer = cached && at - cached.checkedAt < CACHE_MS ? cached.viewer : undefined;
       if (!viewer) {

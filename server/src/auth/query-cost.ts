@@ -1,4 +1,4 @@
-import { Kind, getOperationAST, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type SelectionSetNode, type ValueNode } from 'graphql';
+import { Kind, getOperationAST, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values.js';
 
 /**
@@ -20,6 +20,9 @@ function numberArg(value: ValueNode, variables: Record<string, unknown>): number
   return null;
 }
 
+/** Costs of documents without variables, which cannot change between requests (Yoga reuses the parsed document). */
+const fixedCosts = new WeakMap<DocumentNode, Map<string, number>>();
+
 export function queryCost(
   schema: GraphQLSchema,
   document: DocumentNode,
@@ -28,6 +31,16 @@ export function queryCost(
 ): number {
   const operation = getOperationAST(document, operationName);
   if (!operation) return 1;
+  if (operation.variableDefinitions?.length) return computeCost(schema, document, operation, variables);
+  let byOperation = fixedCosts.get(document);
+  if (!byOperation) fixedCosts.set(document, (byOperation = new Map()));
+  const key = operationName ?? '';
+  let cost = byOperation.get(key);
+  if (cost === undefined) byOperation.set(key, (cost = computeCost(schema, document, operation, variables)));
+  return cost;
+}
+
+function computeCost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): number {
   const ingestField = operation.operation === 'mutation' ? schema.getMutationType()?.getFields().ingestEvents : undefined;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {

@@ -23,12 +23,6 @@ export function sha256(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
-export function sameSecret(a: string, b: string): boolean {
-  const x = createHash('sha256').update(a).digest();
-  const y = createHash('sha256').update(b).digest();
-  return timingSafeEqual(x, y);
-}
-
 /**
  * scrypt parameters for passwords: N = 2^15, r = 8, p = 1 costs 32 MiB and ~60-100 ms per hash on this
  * machine (OWASP's minimum for scrypt is N = 2^17 with r = 8 at p = 1, or an equivalent 2^15 at p = 4;
