@@ -23,12 +23,15 @@ const LOAD = path.resolve(import.meta.dirname, 'http-load.client.ts');
 const ORDERS_PAGE = `{ orders(first: 20) { edges { node { id externalId status amount placedAt items { quantity unitPrice sku { code } } } } } }`;
 const TRIVIAL = '{ __typename }';
 
-async function load(port: number, credential: string | null, query: string, variables?: unknown): Promise<number> {
+/** Requests per second, and this process's CPU (the servers live here; the load is a child) per request. */
+async function load(port: number, credential: string | null, query: string, variables?: unknown): Promise<{ rate: number; cpuUs: number }> {
   const body = JSON.stringify({ query, variables });
+  const cpu = process.cpuUsage();
   const { stdout } = await run(process.execPath, ['--import', 'tsx', LOAD, `http://127.0.0.1:${port}/graphql`, String(concurrency), String(seconds * 1000), credential ? `Bearer ${credential}` : '-', body], { maxBuffer: 1 << 20 });
   const { requests, failures } = JSON.parse(stdout.trim().split('\n').at(-1)!) as { requests: number; failures: number };
   if (failures > 0) throw new Error(`${failures} failed requests against :${port} (${query.slice(0, 40)})`);
-  return requests / seconds;
+  const used = process.cpuUsage(cpu);
+  return { rate: requests / seconds, cpuUs: (used.user + used.system) / requests };
 }
 
 const db = await startBenchDatabase(20);
@@ -65,19 +68,22 @@ try {
   // and the same server without access control.
   const measure = async (query: string) => {
     const sides = [
-      { name: 'partner', port: securedPort, credential: partnerKey as string | null, rates: [] as number[] },
-      { name: 'admin', port: securedPort, credential: adminKey as string | null, rates: [] as number[] },
-      { name: 'open', port: openPort, credential: null as string | null, rates: [] as number[] },
+      { name: 'partner', port: securedPort, credential: partnerKey as string | null, rates: [] as number[], cpu: [] as number[] },
+      { name: 'admin', port: securedPort, credential: adminKey as string | null, rates: [] as number[], cpu: [] as number[] },
+      { name: 'open', port: openPort, credential: null as string | null, rates: [] as number[], cpu: [] as number[] },
     ];
     for (const side of sides) await load(side.port, side.credential, query); // warm-up: JIT, caches
     for (let round = 0; round < rounds; round++) {
       for (let i = 0; i < sides.length; i++) {
         const side = sides[(i + round) % sides.length]!;
-        side.rates.push(await load(side.port, side.credential, query));
+        const { rate, cpuUs } = await load(side.port, side.credential, query);
+        side.rates.push(rate);
+        side.cpu.push(cpuUs);
       }
     }
     const [partner, admin, open] = sides.map((side) => median(side.rates)) as [number, number, number];
-    return { partner, admin, open };
+    const [partnerCpu, adminCpu, openCpu] = sides.map((side) => median(side.cpu)) as [number, number, number];
+    return { partner, admin, open, partnerCpu, adminCpu, openCpu };
   };
 
   const orders = await measure(ORDERS_PAGE);
@@ -94,6 +100,17 @@ try {
     ['{ __typename }, req/s, without access control', trivial.open.toFixed(0)],
     ['{ __typename }: partner key / without', pct(trivial.partner, trivial.open)],
     ['{ __typename }: admin key / without', pct(trivial.admin, trivial.open)],
+  ]);
+  // Throughput swings with whatever else shares the two cores (PostgreSQL, the load client, other
+  // work); the server's own CPU per request is the steadier measure of what access adds.
+  const more = (a: number, b: number) => `${((a / b - 1) * 100).toFixed(1)} % more (${(a / b).toFixed(3)}×)`;
+  report('server CPU per request (µs, medians)', [
+    ['orders page: partner key / admin key / without', `${orders.partnerCpu.toFixed(0)} / ${orders.adminCpu.toFixed(0)} / ${orders.openCpu.toFixed(0)}`],
+    ['orders page: partner key vs without', more(orders.partnerCpu, orders.openCpu)],
+    ['orders page: admin key vs without', more(orders.adminCpu, orders.openCpu)],
+    ['{ __typename }: partner key / admin key / without', `${trivial.partnerCpu.toFixed(0)} / ${trivial.adminCpu.toFixed(0)} / ${trivial.openCpu.toFixed(0)}`],
+    ['{ __typename }: partner key vs without', more(trivial.partnerCpu, trivial.openCpu)],
+    ['{ __typename }: admin key vs without', more(trivial.adminCpu, trivial.openCpu)],
   ]);
 
   // Ingest: 20 batches of 1,000 visits each way (fresh ids, so every event is accepted and stored).

@@ -33,11 +33,15 @@ function withCost<T extends ExecutionResult>(result: T, cost: CostExtension): T 
   return { ...result, extensions: { ...result.extensions, cost } };
 }
 
-/**
- * The gate every operation passes before it runs, over HTTP, SSE and WebSocket alike: a credential
- * (401 without one, except to sign in), then the credential's bucket (429 with Retry-After when the
- * cost is not available; nothing runs). Every answer carries `extensions.cost`.
- */
+/** The cost charged to each request, for its answer's extensions (one shared hook, no closure per request). */
+const costs = new WeakMap<object, CostExtension>();
+const ADD_COST = {
+  onExecuteDone: ({ args, result, setResult }: { args: { contextValue: object }; result: ExecutionResult | AsyncIterable<ExecutionResult>; setResult: (result: ExecutionResult) => void }) => {
+    const cost = costs.get(args.contextValue);
+    if (cost && !(Symbol.asyncIterator in result)) setResult(withCost(result, cost));
+  },
+};
+
 const ids = new WeakMap<DocumentNode, string>();
 function idOf(document: DocumentNode): string {
   let id = ids.get(document);
@@ -45,6 +49,11 @@ function idOf(document: DocumentNode): string {
   return id;
 }
 
+/**
+ * The gate every operation passes before it runs, over HTTP, SSE and WebSocket alike: a credential
+ * (401 without one, except to sign in), then the credential's bucket (429 with Retry-After when the
+ * cost is not available; nothing runs). Every answer carries `extensions.cost`.
+ */
 export function useAccessGate(limiter: RateLimiter, trustedDocuments: ReadonlySet<string>): Plugin<Context> {
   const gate = async (
     args: { schema: GraphQLSchema; document: DocumentNode; operationName?: string | null; variableValues?: Record<string, unknown> | null; contextValue: unknown },
@@ -89,7 +98,8 @@ export function useAccessGate(limiter: RateLimiter, trustedDocuments: ReadonlySe
     async onExecute({ args, setResultAndStopExecution }) {
       const cost = await gate(args, setResultAndStopExecution);
       if (!cost) return;
-      return { onExecuteDone: ({ result, setResult }) => void (!('next' in result) && setResult(withCost(result, cost))) };
+      costs.set(args.contextValue as object, cost);
+      return ADD_COST;
     },
     async onSubscribe({ args, setResultAndStopExecution }) {
       await gate(args, setResultAndStopExecution);

@@ -104,25 +104,25 @@ export function createAuthenticator(options: {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
       if (!match) return { failure: 'INVALID' };
       const credential = match[1]!;
-      const cacheKey = sha256(credential);
-      if (adminKeyHash && timingSafeEqual(Buffer.from(cacheKey, 'hex'), adminKeyHash)) return { viewer: ADMIN_KEY_VIEWER };
-
       const at = now().getTime();
-      const cached = cache.get(cacheKey);
-      let viewer = cached && at - cached.checkedAt < CACHE_MS ? cached.viewer : undefined;
+      // Keyed by the credential itself: a hit costs one map lookup, no hashing. The map lives only in
+      // this process's memory, like the request that carried the credential; it is never written out.
+      const cached = cache.get(credential);
+      let viewer = cached && (cached.viewer.kind === 'ADMIN_KEY' || at - cached.checkedAt < CACHE_MS) ? cached.viewer : undefined;
       if (!viewer) {
-        const found = credential.startsWith('pk_') ? await lookUpApiKey(credential) : await lookUpSession(credential);
+        const isAdminKey = adminKeyHash !== null && timingSafeEqual(Buffer.from(sha256(credential), 'hex'), adminKeyHash);
+        const found = isAdminKey ? ADMIN_KEY_VIEWER : credential.startsWith('pk_') ? await lookUpApiKey(credential) : await lookUpSession(credential);
         if (!found) {
-          cache.delete(cacheKey);
+          cache.delete(credential);
           return { failure: 'INVALID' };
         }
         viewer = found;
-        cache.delete(cacheKey); // re-inserted last: Map order is then oldest-checked first
-        cache.set(cacheKey, { viewer, checkedAt: at });
+        cache.delete(credential); // re-inserted last: Map order is then oldest-checked first
+        cache.set(credential, { viewer, checkedAt: at });
         if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
       }
       if (viewer.expiresAt && viewer.expiresAt.getTime() <= at) {
-        cache.delete(cacheKey);
+        cache.delete(credential);
         return { failure: 'INVALID' };
       }
       if (viewer.kind === 'API_KEY') touchKey(viewer, at);
