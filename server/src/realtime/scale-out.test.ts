@@ -20,7 +20,8 @@ describe.skipIf(!adminUrl || !hasRedisServer())('scale-out through Redis [postgr
     for (const cleanup of cleanups.reverse()) await cleanup();
   });
 
-  it('delivers an order ingested on instance A to a subscriber on instance B within two ticks', async () => {
+  /** A fresh database on the shared PostgreSQL, a fresh redis-server, and instances A and B on both. */
+  async function twoInstances(extraEnv: Record<string, string>): Promise<{ a: ServerProcess; b: ServerProcess; database: Database }> {
     const redis = await startRedis();
     cleanups.push(() => redis.stop());
     const name = `peakops_scale_${Date.now()}`;
@@ -31,14 +32,19 @@ describe.skipIf(!adminUrl || !hasRedisServer())('scale-out through Redis [postgr
       await admin.end();
     });
     const url = adminUrl!.replace(/\/[^/]*$/, `/${name}`);
-    // Ticks are fast and the fallback refresh (10 s) slow: only a Redis notice can make B update in time.
-    const env = { DATABASE_URL: url, REDIS_URL: redis.url, TICK_MS: String(TICK_MS) };
-    const a: ServerProcess = await startServerProcess(env, []);
+    const env = { DATABASE_URL: url, REDIS_URL: redis.url, TICK_MS: String(TICK_MS), ...extraEnv };
+    const a = await startServerProcess(env, []);
     cleanups.push(() => void a.child.kill('SIGKILL'));
-    const b: ServerProcess = await startServerProcess(env, []);
+    const b = await startServerProcess(env, []);
     cleanups.push(() => void b.child.kill('SIGKILL'));
-    const database: Database = await openDatabase({ kind: 'postgres', url, maxConnections: 1 });
+    const database = await openDatabase({ kind: 'postgres', url, maxConnections: 1 });
     cleanups.push(() => database.close());
+    return { a, b, database };
+  }
+
+  it('delivers an order ingested on instance A to a subscriber on instance B within two ticks', async () => {
+    // Ticks are fast and the fallback refresh (10 s) slow: only a Redis notice can make B update in time.
+    const { a, b, database } = await twoInstances({});
     const shop = await insertShop(database.db, '天猫店');
     const sku = gid('Sku', (await insertSku(database.db, shop.id, 'S1', 9_900)).sku.id);
 
@@ -70,24 +76,8 @@ describe.skipIf(!adminUrl || !hasRedisServer())('scale-out through Redis [postgr
   }, 120_000);
 
   it('shares revocations and rate budgets across instances: a key revoked on A closes its socket on B (4403); a budget spent on A is spent on B', async () => {
-    const redis = await startRedis();
-    cleanups.push(() => redis.stop());
-    const name = `peakops_access_${Date.now()}`;
-    const admin = postgres(adminUrl!, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name}`);
-    cleanups.push(async () => {
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    });
-    const url = adminUrl!.replace(/\/[^/]*$/, `/${name}`);
     // A small bucket (40 points, 1 a second) so one request's cost is felt on the other instance.
-    const env = { DATABASE_URL: url, REDIS_URL: redis.url, TICK_MS: String(TICK_MS), RATE_LIMIT_MAX: '40', RATE_LIMIT_RESTORE_PER_SECOND: '1' };
-    const a: ServerProcess = await startServerProcess(env, []);
-    cleanups.push(() => void a.child.kill('SIGKILL'));
-    const b: ServerProcess = await startServerProcess(env, []);
-    cleanups.push(() => void b.child.kill('SIGKILL'));
-    const database: Database = await openDatabase({ kind: 'postgres', url, maxConnections: 1 });
-    cleanups.push(() => database.close());
+    const { a, b, database } = await twoInstances({ RATE_LIMIT_MAX: '40', RATE_LIMIT_RESTORE_PER_SECOND: '1' });
     const shop = await insertShop(database.db, '天猫店');
 
     const createKey = async () => {
