@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AccessTokenSigner } from '../../auth/access-token.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, newRefreshToken, sha256, verifyPassword } from '../../auth/secrets.js';
@@ -196,7 +196,7 @@ export async function signOut(db: DbOrTx, viewer: Viewer, announce: AnnounceRevo
   if (viewer.kind !== 'USER' || !sessionId) {
     throw new InputErrors([{ field: null, message: 'only a signed-in staff session can sign out; revoke a key instead', code: 'INVALID_INPUT' }]);
   }
-  await db.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.id, sessionId), or(isNull(sessions.revokedAt))));
+  await db.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
   announce([`session:${sessionId}`]);
   return true;
 }
