@@ -3,6 +3,7 @@ import type { ResultOf } from '../src/graphql/graphql';
 import { SessionFields, type RefreshSessionMutation, type SignInMutation } from '../src/auth/auth.documents';
 import type { SessionCredential } from '../src/auth/credential';
 import { AlertFields, type AcknowledgeAlertMutation, type AlertRaisedSubscription, type OpenAlertsQuery } from '../src/features/alerts/alerts.documents';
+import type { Permission, ViewerPermissionsQuery } from '../src/features/access/viewer.documents';
 import type { MilestonesQuery } from '../src/features/milestones/milestones.documents';
 import type {
   CampaignProgressSubscription,
@@ -183,6 +184,14 @@ export function acknowledgeResult(a: AlertFixture | null, userErrors: readonly s
       userErrors: userErrors.map((message) => ({ message })),
     },
   };
+}
+
+/** A screen key or a VIEWER reads; an OPERATOR or ADMIN may also manage (acknowledge alerts). */
+export const READ_ONLY: readonly Permission[] = ['READ'];
+export const MAY_MANAGE: readonly Permission[] = ['READ', 'MANAGE'];
+
+export function viewerResult(permissions: readonly Permission[]): ResultOf<typeof ViewerPermissionsQuery> {
+  return { viewer: { permissions: [...permissions] } };
 }
 
 type SessionGrant = ResultOf<typeof SessionFields>;

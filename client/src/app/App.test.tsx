@@ -1,9 +1,10 @@
 import { fireEvent, render, screen, waitFor } from '@solidjs/testing-library';
 import { HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
-import { campaign, campaignsResult, openAlertsResult, sessionGrant, signInResult, storedSession } from '../../test/fixtures';
+import { alert, campaign, campaignsResult, MAY_MANAGE, openAlertsResult, READ_ONLY, sessionGrant, signInResult, storedSession } from '../../test/fixtures';
 import { api, server, useMockApi } from '../../test/msw';
 import { startApi, TEST_KEY, type StartApiOptions } from '../../test/render';
+import { answerViewer } from '../../test/viewer';
 import type { SignInMutation } from '../auth/auth.documents';
 import type { ResultOf, VariablesOf } from '../graphql/graphql';
 import type { CampaignsQuery } from '../features/war-room/war-room.documents';
@@ -14,12 +15,16 @@ useMockApi();
 const ended = campaign({ id: 'c-618', name: '618 年中大促', status: 'ENDED', endsAt: '2026-06-18T16:00:00Z' });
 const active = campaign({ id: 'c-1111', name: '双11 主会场', status: 'ACTIVE' });
 
+const conversionAlert = alert({ subject: '天猫旗舰店' });
+
+/** The campaigns listed, no milestones, one open alert; a screen key (or anyone) may only read unless a test says otherwise. */
 function campaigns(list: ReturnType<typeof campaign>[]) {
   server.use(
     api.query<ResultOf<typeof CampaignsQuery>>('WarRoomCampaigns', () => HttpResponse.json({ data: campaignsResult(list) })),
     api.query('WarRoomMilestones', () => HttpResponse.json({ data: { campaign: null } })),
-    api.query('WarRoomAlerts', () => HttpResponse.json({ data: openAlertsResult([]) })),
+    api.query('WarRoomAlerts', () => HttpResponse.json({ data: openAlertsResult([conversionAlert]) })),
   );
+  answerViewer(() => READ_ONLY);
 }
 
 function openApp(options: StartApiOptions = {}) {
@@ -78,6 +83,7 @@ describe('App', () => {
 
   it('says what went wrong when the campaigns cannot be loaded', async () => {
     server.use(api.query('WarRoomCampaigns', () => HttpResponse.json({ errors: [{ message: 'Not authorised' }] })));
+    answerViewer(() => READ_ONLY);
     openApp();
     expect(await screen.findByText(/^加载失败：.*Not authorised/)).toBeInTheDocument();
   });
@@ -106,6 +112,7 @@ describe('App access', () => {
   it('shows the sign-in page without a credential, and opens no socket until someone signs in', async () => {
     const campaignsAsked = answerSignIn(sessionGrant(1));
     server.use(api.query('WarRoomMilestones', () => HttpResponse.json({ data: { campaign: null } })), api.query('WarRoomAlerts', () => HttpResponse.json({ data: openAlertsResult([]) })));
+    answerViewer(() => READ_ONLY);
     const { live } = openApp({ credential: null });
     expect(screen.getByRole('heading', { name: '登录' })).toBeInTheDocument();
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -140,10 +147,10 @@ describe('App access', () => {
   });
 
   it('shows the sign-in page, saying why, when the server refuses the screen\'s key', async () => {
+    const refused = { errors: [{ message: 'A valid credential is required', extensions: { code: 'UNAUTHENTICATED' } }] };
     server.use(
-      api.query('WarRoomCampaigns', () =>
-        HttpResponse.json({ errors: [{ message: 'A valid credential is required', extensions: { code: 'UNAUTHENTICATED' } }] }, { status: 401 }),
-      ),
+      api.query('WarRoomCampaigns', () => HttpResponse.json(refused, { status: 401 })),
+      api.query('WarRoomViewer', () => HttpResponse.json(refused, { status: 401 })),
     );
     openApp();
     expect(await screen.findByTestId('sign-in-notice')).toHaveTextContent('此屏幕的访问密钥已被拒绝');
@@ -168,5 +175,39 @@ describe('App access', () => {
     expect(credentials.current()).toBeNull();
     await waitFor(() => expect(signedOut).toEqual(['Bearer access-1']));
     expect(connection.state()).toBe('connecting');
+  });
+});
+
+describe('App permissions', () => {
+  const ackButton = () => screen.queryByRole('button', { name: '确认' });
+
+  it('shows a read-only screen key its alerts without 确认, asking what it may do once, not per campaign', async () => {
+    campaigns([ended, active]);
+    const asked = answerViewer(() => READ_ONLY);
+    const { live } = openApp();
+    expect(await screen.findByText('天猫旗舰店')).toBeInTheDocument();
+    await streamedCampaign(live);
+
+    fireEvent.change(screen.getByTestId('campaign-picker'), { target: { value: 'c-618' } });
+    await waitFor(() => expect(live.variablesOf('WarRoomProgress')).toEqual([{ campaignId: 'c-618' }]));
+    expect(await screen.findByText('天猫旗舰店')).toBeInTheDocument();
+    expect(ackButton()).not.toBeInTheDocument();
+    expect(asked).toEqual([`Bearer ${TEST_KEY}`]);
+  });
+
+  it('shows 确认 to a staff member who may manage, and asks again for whoever signs in next', async () => {
+    campaigns([active]);
+    server.use(api.mutation('SignOut', () => HttpResponse.json({ data: { signOut: { userErrors: [] } } })));
+    const asked = answerViewer((bearer) => (bearer === 'access-1' ? MAY_MANAGE : READ_ONLY));
+    openApp({ credential: { ...storedSession(1), user: { name: '李娜', role: 'OPERATOR' } } });
+    expect(await screen.findByRole('button', { name: '确认' })).toBeEnabled();
+
+    fireEvent.click(screen.getByTestId('sign-out'));
+    answerSignIn(sessionGrant(2));
+    signIn('wang.lei@example.com', 'correct horse battery');
+    expect(await screen.findByText('天猫旗舰店')).toBeInTheDocument();
+    await waitFor(() => expect(asked).toEqual(['Bearer access-1', 'Bearer access-2']));
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the VIEWER's answer, READ only, has landed
+    expect(ackButton()).not.toBeInTheDocument();
   });
 });

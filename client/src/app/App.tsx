@@ -3,6 +3,7 @@ import { createEffect, createMemo, createSignal, Match, Show, Switch, type JSX }
 import type { CredentialStore } from '../auth/credential-store';
 import { SignInPage } from '../features/access/SignInPage';
 import { SignOutButton } from '../features/access/SignOutButton';
+import { createViewerPermissions } from '../features/access/viewer.data';
 import { CampaignPicker, defaultCampaign } from '../features/war-room/CampaignPicker';
 import { WarRoom } from '../features/war-room/WarRoom';
 import { CampaignsQuery } from '../features/war-room/war-room.documents';
@@ -33,7 +34,12 @@ export function App(props: AppProps) {
       <Provider value={props.clients.urql}>
         <ScaledCanvas>
           <Show when={signedIn()} fallback={<SignInPage credentials={props.credentials} />}>
-            <Screen connection={props.connection} staleAfterMs={props.staleAfterMs} account={<SignOutButton credentials={props.credentials} />} />
+            <Screen
+              credentials={props.credentials}
+              connection={props.connection}
+              staleAfterMs={props.staleAfterMs}
+              account={<SignOutButton credentials={props.credentials} />}
+            />
           </Show>
         </ScaledCanvas>
       </Provider>
@@ -41,10 +47,14 @@ export function App(props: AppProps) {
   );
 }
 
-/** Picks the campaign (`?campaign=<id>`, else the active one) and shows its war room. */
-function Screen(props: { connection: ConnectionStore; staleAfterMs: number; account: JSX.Element }) {
+/**
+ * Picks the campaign (`?campaign=<id>`, else the active one) and shows its war room. Lives as long as
+ * someone is signed in, so what the viewer may do is asked once, not again per campaign.
+ */
+function Screen(props: { credentials: Pick<CredentialStore, 'current'>; connection: ConnectionStore; staleAfterMs: number; account: JSX.Element }) {
   const { t } = useI18n();
   const now = createClock();
+  const permissions = createViewerPermissions(() => props.credentials.current());
   const [campaigns] = createQuery({ query: CampaignsQuery });
   const list = createMemo(() => (campaigns.data?.campaigns.edges ?? []).map((e) => e.node));
   const [chosen, setChosen] = createSignal<string | null>(new URLSearchParams(location.search).get('campaign'));
@@ -78,6 +88,7 @@ function Screen(props: { connection: ConnectionStore; staleAfterMs: number; acco
               connection={props.connection}
               staleAfterMs={props.staleAfterMs}
               account={props.account}
+              permissions={permissions()}
               picker={<CampaignPicker campaigns={list()} selected={id} onSelect={select} />}
             />
           )}

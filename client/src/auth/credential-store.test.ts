@@ -1,4 +1,5 @@
 import { HttpResponse } from 'msw';
+import { createComputed, createRoot } from 'solid-js';
 import { describe, expect, it, vi } from 'vitest';
 import { refreshResult, sessionGrant, signInResult, storedSession } from '../../test/fixtures';
 import { api, API_URL, onApiTeardown, server, useMockApi } from '../../test/msw';
@@ -122,6 +123,26 @@ describe('a staff session', () => {
     expect(await credentials.renew('access-1')).toBe(true);
     expect(credentials.bearer()).toBe('access-2');
     expect(asked).toEqual([]);
+  });
+
+  it('hands out its token without subscribing the reader, so a refresh does not make every query ask again', async () => {
+    answerRefresh(sessionGrant(2));
+    storeCredential(storedSession(1));
+    const credentials = openStore();
+    // As urql reads it: inside @urql/solid's computation, while a query subscribes.
+    let reads = 0;
+    const stop = createRoot((dispose) => {
+      createComputed(() => {
+        credentials.bearer();
+        reads += 1;
+      });
+      return dispose;
+    });
+    onApiTeardown(stop);
+
+    expect(await credentials.renew('access-1')).toBe(true);
+    expect(credentials.bearer()).toBe('access-2');
+    expect(reads).toBe(1);
   });
 
   it('is refreshed once however many requests and sockets were refused at the same moment', async () => {

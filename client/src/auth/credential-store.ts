@@ -1,4 +1,4 @@
-import { batch, createSignal, type Accessor } from 'solid-js';
+import { batch, createSignal, untrack, type Accessor } from 'solid-js';
 import type { AuthApi, SessionGrant } from './auth.api';
 import { bearerOf, keyFromFragment, parseStoredCredential, refreshDueAt, type Credential, type KeyCredential, type SessionCredential } from './credential';
 
@@ -14,7 +14,11 @@ export type SignInFailure = { code: 'INVALID_CREDENTIALS' } | { code: 'LOCKED'; 
 
 /** What the API clients need: the secret to send now, and what to do when the server refuses it. */
 export interface CredentialSource {
-  /** The secret to send as `Bearer …` now; null when nobody is signed in. */
+  /**
+   * The secret to send as `Bearer …` now; null when nobody is signed in. Not tracked: urql reads it
+   * (fetchOptions) while @urql/solid's createQuery subscribes, inside that query's computation, and a
+   * tracked read would make every query on screen ask again whenever a token is refreshed.
+   */
   bearer(): string | null;
   /**
    * The server refused `refused` (HTTP 401, socket 4403). Resolves true once a different credential is
@@ -149,7 +153,7 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
     current,
     notice,
     bearer: () => {
-      const credential = current();
+      const credential = untrack(current);
       return credential ? bearerOf(credential) : null;
     },
     renew(refused) {

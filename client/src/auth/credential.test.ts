@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keyFromFragment, parseStoredCredential, refreshDueAt } from './credential';
+import { keyFromFragment, parseStoredCredential, principalOf, refreshDueAt, type SessionCredential } from './credential';
 
 const AT = Date.parse('2026-11-11T04:00:00Z');
 
@@ -49,3 +49,32 @@ describe('what the screen finds in localStorage', () => {
     }
   });
 });
+
+describe('whom a credential speaks for', () => {
+  const session = (accessToken: string, user: SessionCredential['user']): SessionCredential => ({
+    kind: 'session',
+    accessToken,
+    expiresAt: '2026-11-11T04:15:00Z',
+    refreshToken: `refresh-of-${accessToken}`,
+    refreshExpiresAt: '2026-11-11T16:00:00Z',
+    receivedAt: AT,
+    user,
+  });
+  const wang = { name: '王磊', role: 'VIEWER' };
+
+  it('stays the same across a refresh, which swaps only the tokens', () => {
+    expect(principalOf(session('access-2', wang))).toBe(principalOf(session('access-1', wang)));
+  });
+
+  it('changes with another person, another role, or another key', () => {
+    const principals = [
+      principalOf(session('access-1', wang)),
+      principalOf(session('access-1', { name: '王磊', role: 'OPERATOR' })),
+      principalOf(session('access-1', { name: '李娜', role: 'VIEWER' })),
+      principalOf({ kind: 'key', key: 'pk_wall_1' }),
+      principalOf({ kind: 'key', key: 'pk_wall_2' }),
+    ];
+    expect(new Set(principals).size).toBe(principals.length);
+  });
+});
+

@@ -27,6 +27,16 @@ export function bearerOf(credential: Credential): string {
   return credential.kind === 'key' ? credential.key : credential.accessToken;
 }
 
+/**
+ * Who a credential speaks for, as far as what it may do goes: the key itself, or a staff member in a
+ * role. A refresh swaps a session's tokens, not its principal, so the screen need not ask again what
+ * it may do; the server derives a staff member's permissions from the role, so a refresh that brings
+ * another role (or another tab's sign-in as someone else) is a new principal.
+ */
+export function principalOf(credential: Credential): string {
+  return credential.kind === 'key' ? `key:${credential.key}` : `user:${credential.user.name}:${credential.user.role}`;
+}
+
 /** A minute ahead of expiry: time enough for a slow refresh, and for one retry after a failed one. */
 export const REFRESH_LEAD_MS = 60_000;
 

@@ -93,6 +93,7 @@ export const en: Record<MessageKey, string> = {
   'alerts.ack': 'Acknowledge',
   'alerts.acking': 'Acknowledging…',
   'alerts.ackFailed': 'Could not acknowledge: {message}',
+  'alerts.readOnly': 'this account may only read',
   'severity.CRITICAL': 'Critical',
   'severity.WARNING': 'Warning',
   'severity.INFO': 'Info',

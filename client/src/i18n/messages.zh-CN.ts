@@ -91,6 +91,7 @@ export const zhCN = {
   'alerts.ack': '确认',
   'alerts.acking': '确认中…',
   'alerts.ackFailed': '确认失败：{message}',
+  'alerts.readOnly': '此账号只有查看权限',
   'severity.CRITICAL': '严重',
   'severity.WARNING': '警告',
   'severity.INFO': '提示',

@@ -11,7 +11,15 @@ export interface AlertRow {
   raisedAt: string;
 }
 
-export function AlertList(props: { alerts: readonly AlertRow[]; pending: ReadonlySet<string>; onAcknowledge: (id: string) => void }) {
+export interface AlertListProps {
+  alerts: readonly AlertRow[];
+  /** False hides 确认: the viewer may not acknowledge, or it is not yet known whether they may. */
+  canAcknowledge: boolean;
+  pending: ReadonlySet<string>;
+  onAcknowledge: (id: string) => void;
+}
+
+export function AlertList(props: AlertListProps) {
   const { t, locale } = useI18n();
   return (
     <Show when={props.alerts.length > 0} fallback={<p class="empty">{t('alerts.empty')}</p>}>
@@ -25,9 +33,11 @@ export function AlertList(props: { alerts: readonly AlertRow[]; pending: Readonl
                 <time class="alert-time">{formatClock(alert.raisedAt, locale())}</time>
               </div>
               <div class="alert-message">{alert.message}</div>
-              <button type="button" class="ack" disabled={props.pending.has(alert.id)} onClick={() => props.onAcknowledge(alert.id)}>
-                {props.pending.has(alert.id) ? t('alerts.acking') : t('alerts.ack')}
-              </button>
+              <Show when={props.canAcknowledge}>
+                <button type="button" class="ack" disabled={props.pending.has(alert.id)} onClick={() => props.onAcknowledge(alert.id)}>
+                  {props.pending.has(alert.id) ? t('alerts.acking') : t('alerts.ack')}
+                </button>
+              </Show>
             </li>
           )}
         </For>

@@ -1,17 +1,22 @@
 import { createMutation, createQuery, createSubscription } from '@urql/solid';
 import { createEffect, createMemo, createSignal, on, Show } from 'solid-js';
 import { Panel } from '../../components/Panel';
+import { hasErrorCode } from '../../graphql/errors';
 import { readFragment } from '../../graphql/graphql';
 import { useI18n } from '../../i18n/i18n';
+import type { Permission } from '../access/viewer.documents';
 import { AcknowledgeAlertMutation, AlertFields, AlertRaisedSubscription, OpenAlertsQuery } from './alerts.documents';
 import { AlertList, type AlertRow } from './AlertList';
 
 /**
  * Open alerts: loaded once, then new ones arrive over alertRaised and go on top. Acknowledging
- * removes an alert only when the server confirms; a failure keeps it and says why.
+ * removes an alert only when the server confirms; a failure keeps it and says why. The list shows
+ * whatever the viewer may do; only 确认 waits for their permissions.
  */
-export function AlertsFeed() {
+export function AlertsFeed(props: { permissions: ReadonlySet<Permission> }) {
   const { t } = useI18n();
+  // acknowledgeAlert needs MANAGE on the server: a screen key or a VIEWER would only be refused.
+  const canAcknowledge = () => props.permissions.has('MANAGE');
   const [open] = createQuery({ query: OpenAlertsQuery });
   const [raised] = createSubscription({ query: AlertRaisedSubscription }, (previous: AlertRow[] = [], data) => [
     readFragment(AlertFields, data.alertRaised),
@@ -34,7 +39,9 @@ export function AlertsFeed() {
     setPending((s) => new Set(s).add(id));
     const result = await acknowledge({ id });
     setPending((s) => new Set([...s].filter((x) => x !== id)));
-    const message = result.error?.message ?? result.data?.acknowledgeAlert.userErrors[0]?.message;
+    // The server's word is final (MANAGE withdrawn after the screen asked): say so in words, not in its English.
+    const forbidden = hasErrorCode(result.error, 'FORBIDDEN') ? t('alerts.readOnly') : undefined;
+    const message = forbidden ?? result.error?.message ?? result.data?.acknowledgeAlert.userErrors[0]?.message;
     if (message) return void setFailure(t('alerts.ackFailed', { message }));
     setFailure(null);
     setAcknowledged((s) => new Set(s).add(id));
@@ -47,7 +54,7 @@ export function AlertsFeed() {
           {failure()}
         </p>
       </Show>
-      <AlertList alerts={alerts()} pending={pending()} onAcknowledge={(id) => void onAcknowledge(id)} />
+      <AlertList alerts={alerts()} canAcknowledge={canAcknowledge()} pending={pending()} onAcknowledge={(id) => void onAcknowledge(id)} />
     </Panel>
   );
 }

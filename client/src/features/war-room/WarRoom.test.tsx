@@ -68,7 +68,16 @@ async function openWarRoom(options: { locale?: Locale } = {}) {
   const read = (): Now => ({ wall: NOW_WALL + (performance.now() - started), mono: performance.now() });
   const [now, setNow] = createSignal<Now>(read());
   const view = renderWithProviders(
-    () => <WarRoom campaignId={CAMPAIGN} picker={<span data-testid="picker" />} now={now} connection={testApi.connection} staleAfterMs={STALE_AFTER_MS} />,
+    () => (
+      <WarRoom
+        campaignId={CAMPAIGN}
+        picker={<span data-testid="picker" />}
+        now={now}
+        connection={testApi.connection}
+        staleAfterMs={STALE_AFTER_MS}
+        permissions={new Set(['READ'])}
+      />
+    ),
     { api: testApi, locale: options.locale },
   );
   await vi.waitFor(() => {

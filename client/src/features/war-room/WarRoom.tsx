@@ -3,6 +3,7 @@ import { DelayedBanner } from '../../components/DelayedBanner';
 import { Panel } from '../../components/Panel';
 import { useI18n } from '../../i18n/i18n';
 import { formatClock } from '../../lib/format';
+import type { Permission } from '../access/viewer.documents';
 import { AlertsFeed } from '../alerts/AlertsFeed';
 import { MilestoneBoard } from '../milestones/MilestoneBoard';
 import { StatusBar } from '../status/StatusBar';
@@ -18,6 +19,8 @@ export interface WarRoomProps extends WarRoomDataProps {
   picker: JSX.Element;
   /** The signed-in person and the sign-out control, in the header. */
   account?: JSX.Element;
+  /** What the viewer may do (none until known): decides which controls show. */
+  permissions: ReadonlySet<Permission>;
 }
 
 /** One campaign's screen laid out on the wall: its data comes from war-room.data.ts. */
@@ -82,7 +85,7 @@ export function WarRoom(props: WarRoomProps) {
             <TopProducts rows={today.data()?.liveMetrics.metrics.topProducts ?? []} />
           </Panel>
           <MilestoneBoard campaignId={props.campaignId} />
-          <AlertsFeed />
+          <AlertsFeed permissions={props.permissions} />
         </div>
       </main>
     </div>
