@@ -20,6 +20,7 @@ import type { Database } from './db/client.js';
 import type { Env } from './env.js';
 import { maskError } from './graphql/mask-error.js';
 import { createAppPubSub, type AppPubSub } from './realtime/pubsub.js';
+import { useFreshContextPerMessage } from './realtime/fresh-context.plugin.js';
 import { SocketRegistry } from './realtime/socket-registry.js';
 import { Ticker } from './realtime/ticker.js';
 import { clientFiles } from './http/client-files.js';
@@ -159,8 +160,9 @@ export function buildApp(options: AppOptions): App {
       ? { origin: options.corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type', 'accept'], credentials: false }
       : false,
     plugins: options.withoutAccessControlForBenchmark
-      ? []
+      ? [useFreshContextPerMessage()]
       : [
+          useFreshContextPerMessage(),
           EnvelopArmorPlugin({ ...ARMOR_LIMITS, blockFieldSuggestion: { enabled: !isDev } }),
           useAccessGate(limiter, options.trustedDocuments ?? loadTrustedDocumentIds()),
           useAuditTrail(),

@@ -4,6 +4,8 @@ import WebSocket from 'ws';
 import { describeEachBackend } from '../../test/backends.js';
 import { gid, insertCampaign, insertShop, insertSku } from '../../test/fixtures.js';
 import { startTestServer, type TestServer } from '../../test/http.js';
+import { eq } from 'drizzle-orm';
+import { skus } from '../modules/product/product.table.js';
 
 const NOW = new Date('2026-11-11T12:00:00+08:00');
 const LIVE = `subscription { liveMetrics(scope: {}) { sequence asOf from to metrics { gmv orders } } }`;
@@ -127,6 +129,35 @@ describeEachBackend('live metrics over graphql-ws', (backend) => {
     expect(await queriesPerTick('A2', crowd)).toBe(alone);
     expect(alone).toBeGreaterThan(0);
     expect(crowd.every((w) => w.messages.at(-1)!.metrics.orders === 2)).toBe(true);
+  });
+
+  it("reflects the database at each tick in nested fields too (a SKU's stock), loading them once per tick for all subscribers", async () => {
+    const NESTED = `subscription { liveMetrics(scope: {}) { sequence metrics { orders topProducts { sku { code stock } } } } }`;
+    type Nested = { metrics: { orders: number; topProducts: { sku: { code: string; stock: number } }[] } };
+    await pay('S1', '199.00');
+    const watchers = [watch(connect(), NESTED), watch(connect(), NESTED)];
+    await Promise.all(watchers.map((w) => w.until(1)));
+    const stockOf = (w: ReturnType<typeof watch>) => (w.messages.at(-1) as unknown as Nested).metrics.topProducts[0]!.sku.stock;
+    expect(watchers.map(stockOf)).toEqual([99, 99]);
+
+    // The stock drops (a warehouse correction), then an order arrives: the next message shows both.
+    await backend().db.update(skus).set({ stock: 7 }).where(eq(skus.shopId, shopRowId));
+    await pay('S2', '199.00');
+    const start = backend().database.queryCount();
+    await server.app.ticker.tick();
+    await Promise.all(watchers.map((w) => w.until(2)));
+    const queriesForTwo = backend().database.queryCount() - start;
+    expect(watchers.map(stockOf)).toEqual([6, 6]);
+
+    // A third subscriber adds no query to a tick: nested loads are shared per topic and tick.
+    const third = watch(connect(), NESTED);
+    await third.until(1);
+    await pay('S3', '199.00');
+    const again = backend().database.queryCount();
+    await server.app.ticker.tick();
+    await Promise.all([...watchers, third].map((w, i) => w.until(i < 2 ? 3 : 2)));
+    expect(backend().database.queryCount() - again).toBe(queriesForTwo);
+    expect(stockOf(third)).toBe(5);
   });
 
   it('removes the topic and its work when the last subscriber leaves', async () => {
