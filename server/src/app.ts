@@ -8,7 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { accessTokenSigner, signingSecret } from './auth/access-token.js';
-import { useAccessGate } from './auth/access.plugin.js';
+import { unauthenticated, useAccessGate } from './auth/access.plugin.js';
 import { createAuthenticator, type AuthResult } from './auth/authenticator.js';
 import { ARMOR_LIMITS, CREDENTIAL_LIMITS, DEFAULT_BUCKET } from './auth/limits.js';
 import { memoryRateLimiter, redisRateLimiter, type BucketPolicy } from './auth/rate-limit.js';
@@ -108,10 +108,6 @@ function viewerOf(result: AuthResult): Viewer {
   return 'viewer' in result ? result.viewer : ANONYMOUS;
 }
 
-function unauthenticatedError() {
-  return new GraphQLError('A valid credential is required', { extensions: { code: 'UNAUTHENTICATED' } });
-}
-
 function tooManySubscriptions() {
   return new GraphQLError(`At most ${CREDENTIAL_LIMITS.subscriptionsPerCredential} subscriptions per credential`, {
     extensions: { code: 'RATE_LIMITED' },
@@ -133,13 +129,20 @@ export function buildApp(options: AppOptions): App {
     onError: (error) => logger.warn({ err: error }, 'could not record key use'),
   });
   const bucket = options.rateLimit ?? DEFAULT_BUCKET;
-  const limiter = options.redisUrl ? redisRateLimiter(bucket, options.redisUrl) : memoryRateLimiter(bucket);
+  const limiter = options.redisUrl ? redisRateLimiter(bucket, options.redisUrl) : memoryRateLimiter(bucket, () => now().getTime());
   const ticker = new Ticker(options.tickMs ?? 1_000, now, (error, key) => logger.error({ err: error, topic: key }, 'live topic failed'), options.heartbeatMs ?? 5_000, options.shareTopics ?? true);
   const { pubsub, close: closePubSub } = createAppPubSub(options.redisUrl);
+  // A background loop that dies must not only log: /ready turns red and says which, so the
+  // instance is taken out of rotation instead of serving stale figures or honouring revoked keys.
+  const stoppedLoops: string[] = [];
+  const loopStopped = (name: string) => (error: unknown) => {
+    stoppedLoops.push(name);
+    logger.error({ err: error }, `${name} stopped`);
+  };
   const notices = pubsub.subscribe('ingest:committed');
   void (async () => {
     for await (const _notice of notices) ticker.markChanged();
-  })().catch((error: unknown) => logger.error({ err: error }, 'change notices stopped'));
+  })().catch(loopStopped('change notices'));
   const wsSessions = new SocketRegistry(now);
   const announceRevoked = (ids: string[]) => pubsub.publish('auth:revoked', { ids });
   const revocations = pubsub.subscribe('auth:revoked');
@@ -148,7 +151,7 @@ export function buildApp(options: AppOptions): App {
       authenticator.evict(ids);
       wsSessions.closeRevoked(ids);
     }
-  })().catch((error: unknown) => logger.error({ err: error }, 'revocation notices stopped'));
+  })().catch(loopStopped('revocation notices'));
 
   const yoga = createYoga<{ req?: IncomingMessage; res?: ServerResponse }, Context>({
     schema,
@@ -208,6 +211,10 @@ export function buildApp(options: AppOptions): App {
 
   /** Ready means the database answers; /health only says the process is up. */
   async function ready(res: ServerResponse) {
+    if (stoppedLoops.length > 0) {
+      res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'unavailable', stopped: stoppedLoops }));
+      return;
+    }
     try {
       await database.db.execute(sql`select 1`);
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ready"}');
@@ -254,7 +261,7 @@ export function buildApp(options: AppOptions): App {
         const result = await authenticator.authenticate(bearerOf(ctx.connectionParams));
         if (!wsSessions.viewerOf(socket) || !('viewer' in result)) {
           wsSessions.refuse(socket, 'credential no longer valid');
-          return [unauthenticatedError()];
+          return [unauthenticated()];
         }
         if (!wsSessions.subscribe(socket, id)) return [tooManySubscriptions()];
         const { schema: enveloped, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({

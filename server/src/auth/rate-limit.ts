@@ -29,7 +29,8 @@ function retryAfter(policy: BucketPolicy, available: number, cost: number): numb
 }
 
 /** One process's buckets: right for a single instance (and PGlite). */
-export function memoryRateLimiter(policy: BucketPolicy, now: () => number = Date.now): RateLimiter {
+/** `now` in milliseconds: the app's injected clock, so tests control refills. */
+export function memoryRateLimiter(policy: BucketPolicy, now: () => number): RateLimiter {
   const buckets = new Map<string, { available: number; at: number }>();
   return {
     policy,
