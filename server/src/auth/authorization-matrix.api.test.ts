@@ -11,7 +11,7 @@ import { schema } from '../schema.js';
  * is refused with FORBIDDEN (or 401 without a credential) before its resolver runs; an allowed one may
  * still fail on its made-up input, but never for lack of rights.
  */
-type Need = 'OPEN' | 'AUTHENTICATED' | 'INGEST' | 'MANAGE' | 'ADMIN';
+type Need = 'OPEN' | 'AUTHENTICATED' | 'READ' | 'INGEST' | 'MANAGE' | 'ADMIN';
 
 const NOBODY = '00000000-0000-4000-8000-000000000000';
 const PASSWORD = 'a-long-enough-password';
@@ -130,6 +130,31 @@ describeEachBackend('authorization matrix: every mutation × every kind of princ
     expect(rows.some((r) => r.operation === 'signIn' && r.outcome === 'OK' && r.principalKind === 'ANONYMOUS')).toBe(true);
     expect(rows.some((r) => r.operation === 'signIn' && r.outcome === 'REJECTED')).toBe(true);
     expect(rows.filter((r) => r.input.includes(PASSWORD))).toEqual([]);
+  }, 60_000);
+
+  it('gates the access queries the same way: users and the audit trail for ADMIN, keys for MANAGE, reads for READ', async () => {
+    const queries: Record<string, { need: Need; query: string }> = {
+      viewer: { need: 'AUTHENTICATED', query: '{ viewer { kind } }' },
+      orders: { need: 'READ', query: '{ orders { totalCount } }' },
+      apiKeys: { need: 'MANAGE', query: '{ apiKeys { prefix } }' },
+      users: { need: 'ADMIN', query: '{ users { email } }' },
+      auditLog: { need: 'ADMIN', query: '{ auditLog { totalCount } }' },
+    };
+    const outcomes: Record<string, Record<string, string>> = {};
+    const expected: Record<string, Record<string, string>> = {};
+    for (const principal of principals) {
+      outcomes[principal.name] = {};
+      expected[principal.name] = {};
+      // READ is held by every staff role and by READ keys; the mutation table above has no READ row.
+      const grants = principal.name.startsWith('user') || principal.name === 'admin key' || principal.name === 'key READ' ? [...principal.grants, 'READ'] : principal.grants;
+      for (const [name, { need, query }] of Object.entries(queries)) {
+        const response = await server.post(query, {}, principal.headers());
+        const code = response.body.errors?.[0]?.extensions?.code as string | undefined;
+        outcomes[principal.name]![name] = code === 'UNAUTHENTICATED' ? '401' : code === 'FORBIDDEN' ? 'FORBIDDEN' : code ?? 'allowed';
+        expected[principal.name]![name] = grants.includes(need) ? 'allowed' : principal.name === 'no credential' ? '401' : 'FORBIDDEN';
+      }
+    }
+    expect(outcomes).toEqual(expected);
   }, 60_000);
 
   it('keeps the audit trail append-only: the database refuses to change or delete a row', async () => {

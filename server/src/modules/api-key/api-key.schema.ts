@@ -41,6 +41,8 @@ export const ApiKeyRef = builder.loadableNode('ApiKey', {
 builder.queryField('apiKeys', (t) =>
   t.field({
     type: [ApiKeyRef],
+    // MANAGE alone is enough: a key that manages keys need not also read the shops' figures.
+    skipTypeScopes: true,
     authScopes: { manage: true },
     description: 'Keys the caller may manage (ADMIN: all; others: the keys they created), newest first. Secrets are never shown.',
     args: { includeRevoked: t.arg.boolean({ defaultValue: false }) },
