@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { keyPrefix, newApiKeySecret, sha256 } from '../../auth/secrets.js';
 import { coversShops, shopsOf, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
-import { DomainError, InputErrors, notFound, type UserErrorShape } from '../../errors.js';
+import { InputErrors, notFound, type UserErrorShape } from '../../errors.js';
 import { parseInput, text } from '../../lib/validate.js';
 import type { AnnounceRevoked } from '../user/user.service.js';
 import { API_KEY_SCOPES, apiKeys, type ApiKeyRow } from './api-key.table.js';
@@ -88,8 +88,8 @@ export async function revokeApiKey(db: DbOrTx, viewer: Viewer, id: string, annou
   const [existing] = await db.select().from(apiKeys).where(and(eq(apiKeys.id, id), keysOf(viewer)));
   if (!existing) throw notFound('API key', ['input', 'id']);
   if (existing.revokedAt) return existing;
+  // Keys are never deleted, so the row read above is still there to update.
   const [row] = await db.update(apiKeys).set({ revokedAt: now }).where(eq(apiKeys.id, id)).returning();
-  if (!row) throw new DomainError('NOT_FOUND', 'API key not found', ['input', 'id']);
-  announce([`key:${row.id}`]);
-  return row;
+  announce([`key:${row!.id}`]);
+  return row!;
 }
