@@ -129,7 +129,9 @@ export function buildApp(options: AppOptions): App {
     onError: (error) => logger.warn({ err: error }, 'could not record key use'),
   });
   const bucket = options.rateLimit ?? DEFAULT_BUCKET;
-  const limiter = options.redisUrl ? redisRateLimiter(bucket, options.redisUrl) : memoryRateLimiter(bucket, () => now().getTime());
+  // Budgets refill in real time whatever clock the domain runs on (tests and replays freeze `now`;
+  // a frozen bucket would never refill), so the bucket is given the wall clock, as Redis uses its own.
+  const limiter = options.redisUrl ? redisRateLimiter(bucket, options.redisUrl) : memoryRateLimiter(bucket, Date.now);
   const ticker = new Ticker(options.tickMs ?? 1_000, now, (error, key) => logger.error({ err: error, topic: key }, 'live topic failed'), options.heartbeatMs ?? 5_000, options.shareTopics ?? true);
   const { pubsub, close: closePubSub } = createAppPubSub(options.redisUrl);
   // A background loop that dies must not only log: /ready turns red and says which, so the

@@ -29,7 +29,7 @@ function retryAfter(policy: BucketPolicy, available: number, cost: number): numb
 }
 
 /** One process's buckets: right for a single instance (and PGlite). */
-/** `now` in milliseconds: the app's injected clock, so tests control refills. */
+/** `now`: wall-clock milliseconds, passed by the caller (the app passes Date.now: refills are real time). */
 export function memoryRateLimiter(policy: BucketPolicy, now: () => number): RateLimiter {
   const buckets = new Map<string, { available: number; at: number }>();
   return {
