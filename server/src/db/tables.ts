@@ -10,6 +10,7 @@ export * from '../modules/plan/plan.table.js';
 export * from '../modules/report/report.table.js';
 export * from '../modules/marketing/marketing.table.js';
 export * from '../modules/alert/alert.table.js';
+export * from '../modules/webhook/webhook.table.js';
 export * from '../modules/metrics/metrics.table.js';
 export * from '../modules/user/user.table.js';
 export * from '../modules/api-key/api-key.table.js';

@@ -1,5 +1,6 @@
-import { index, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { id, instant } from '../../db/columns.js';
+import { sql } from 'drizzle-orm';
+import { boolean, doublePrecision, index, integer, pgEnum, pgTable, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { id, instant, timestamps } from '../../db/columns.js';
 import { campaigns } from '../campaign/campaign.table.js';
 import { shops } from '../shop/shop.table.js';
 
@@ -11,6 +12,7 @@ export const ALERT_RULES = [
   'ROI_BELOW_ONE',
   'MILESTONE_OVERDUE',
   'HIGH_RISK_WITHOUT_PLAN',
+  'UNSHIPPED_OVERDUE',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 export const alertRuleEnum = pgEnum('alert_rule', ALERT_RULES);
@@ -18,6 +20,11 @@ export const alertRuleEnum = pgEnum('alert_rule', ALERT_RULES);
 export const ALERT_SEVERITIES = ['INFO', 'WARNING', 'CRITICAL'] as const;
 export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
 export const alertSeverityEnum = pgEnum('alert_severity', ALERT_SEVERITIES);
+
+/** OPEN → ACKNOWLEDGED (someone is on it) → RESOLVED (the condition cleared, by itself or by hand). */
+export const ALERT_STATUSES = ['OPEN', 'ACKNOWLEDGED', 'RESOLVED'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+export const alertStatusEnum = pgEnum('alert_status', ALERT_STATUSES);
 
 export const alerts = pgTable(
   'alerts',
@@ -33,14 +40,49 @@ export const alerts = pgTable(
     raisedAt: instant().notNull().defaultNow(),
     acknowledgedAt: instant(),
     acknowledgedBy: text(),
-    /** One open alert per rule and subject: the rule engine re-firing does not flood the feed. */
+    status: alertStatusEnum().notNull().default('OPEN'),
+    resolvedAt: instant(),
+    /** What the rule measured when it last fired (a rate, a count, hours …) and the threshold it crossed. */
+    value: doublePrecision(),
+    threshold: doublePrecision(),
+    /** When the condition was first seen cleared; the alert resolves once it has stayed clear long enough (hysteresis). */
+    clearSince: instant(),
+    /** Rule and subject (`LOW_STOCK:<sku id>`): at most one unresolved alert per key, enforced by the index below. */
     dedupeKey: text().notNull(),
+    updatedAt: instant().notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('alerts_dedupe_key').on(t.dedupeKey),
+    // A constraint, not luck: two instances evaluating at once cannot both open the same alert.
+    uniqueIndex('alerts_open_key').on(t.dedupeKey).where(sql`status <> 'RESOLVED'`),
+    index('alerts_dedupe_idx').on(t.dedupeKey, t.raisedAt),
+    index('alerts_status_idx').on(t.status, t.raisedAt),
     index('alerts_raised_idx').on(t.raisedAt, t.id),
     index('alerts_shop_idx').on(t.shopId),
   ],
 );
 
+/**
+ * Thresholds per rule, overridden per shop or campaign (neither: the installation's default). A null
+ * column inherits: campaign row → shop row → global row → the rule's built-in default (alert/rules/).
+ */
+export const alertRuleSettings = pgTable(
+  'alert_rule_settings',
+  {
+    id: id(),
+    rule: alertRuleEnum().notNull(),
+    shopId: uuid().references(() => shops.id, { onDelete: 'cascade' }),
+    campaignId: uuid().references(() => campaigns.id, { onDelete: 'cascade' }),
+    enabled: boolean(),
+    threshold: doublePrecision(),
+    /** How long the condition must hold before the alert opens (GMV pace: "for several minutes"). */
+    sustainMinutes: integer(),
+    /** The smallest sample the rule judges (visitors, orders, ¥ spend): below it, noise is not an alert. */
+    minSample: integer(),
+    updatedBy: text(),
+    ...timestamps(),
+  },
+  (t) => [unique('alert_rule_settings_key').on(t.rule, t.shopId, t.campaignId).nullsNotDistinct()],
+);
+
 export type AlertRow = typeof alerts.$inferSelect;
+export type AlertRuleSettingRow = typeof alertRuleSettings.$inferSelect;

@@ -9,6 +9,8 @@ export const EVENT_TYPES = [
   'ORDER_PLACED',
   'ORDER_PAID',
   'ORDER_REFUNDED',
+  'ORDER_SHIPPED',
+  'ORDER_DELIVERED',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 export const eventTypeEnum = pgEnum('event_type', EVENT_TYPES);

@@ -1,9 +1,13 @@
-import { date, pgTable, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { fen, id, timestamps } from '../../db/columns.js';
-import { trafficSourceEnum } from '../../db/enums.js';
+import { index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { fen, id, instant } from '../../db/columns.js';
+import { channelEnum, trafficSourceEnum } from '../../db/enums.js';
+import { campaigns } from '../campaign/campaign.table.js';
 import { shops } from '../shop/shop.table.js';
 
-/** Marketing spend per shop, traffic source (直通车, 内容投放 …) and Asia/Shanghai day; ROI = attributed GMV / spend. */
+/**
+ * Marketing spend entries as recorded (直通车, 内容投放 …): idempotent on the producer's entry id per
+ * shop. The amounts are also rolled up into metric_rollups.spend_fen, which is what ROI reads.
+ */
 export const marketingSpend = pgTable(
   'marketing_spend',
   {
@@ -11,12 +15,22 @@ export const marketingSpend = pgTable(
     shopId: uuid()
       .notNull()
       .references(() => shops.id),
-    date: date({ mode: 'string' }).notNull(),
+    /** The producer's id for the entry, unique per shop: replaying it changes nothing. */
+    entryId: text().notNull(),
+    /** When the money was spent (an hourly ad report gives the hour's start). */
+    spentAt: instant().notNull(),
+    channel: channelEnum().notNull(),
     source: trafficSourceEnum().notNull(),
-    spendFen: fen().notNull(),
-    ...timestamps(),
+    campaignId: uuid().references(() => campaigns.id),
+    amountFen: fen().notNull(),
+    /** Hash of the normalised entry: a reused id with a different entry is a conflict, not a duplicate. */
+    payloadHash: text().notNull(),
+    recordedAt: instant().notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('marketing_spend_shop_date_source_key').on(t.shopId, t.date, t.source)],
+  (t) => [
+    uniqueIndex('marketing_spend_shop_entry_key').on(t.shopId, t.entryId),
+    index('marketing_spend_shop_spent_idx').on(t.shopId, t.spentAt),
+  ],
 );
 
 export type MarketingSpendRow = typeof marketingSpend.$inferSelect;

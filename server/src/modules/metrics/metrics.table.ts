@@ -1,5 +1,5 @@
 import { bytea } from '../../db/bytea.js';
-import { index, integer, pgEnum, pgTable, unique, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, pgEnum, pgTable, unique, uuid } from 'drizzle-orm/pg-core';
 import { fen, instant } from '../../db/columns.js';
 import { channelEnum, trafficSourceEnum } from '../../db/enums.js';
 
@@ -32,6 +32,14 @@ export const metricRollups = pgTable(
     refundedOrders: integer().notNull().default(0),
     refundedFen: fen().notNull().default(0),
     unitsSold: integer().notNull().default(0),
+    /** Marketing spend attributed to this bucket and dimensions (recordMarketingSpend). */
+    spendFen: fen().notNull().default(0),
+    /** Orders whose shipment / delivery falls in this bucket. */
+    ordersShipped: integer().notNull().default(0),
+    ordersDelivered: integer().notNull().default(0),
+    /** Paid-to-shipped seconds summed over the shipped orders of this bucket whose payment is known, and their count. */
+    shipSeconds: bigint({ mode: 'number' }).notNull().default(0),
+    shipTimedOrders: integer().notNull().default(0),
     /** HyperLogLog sketches (see lib/hll.ts): distinct visitors, visitors who added to cart, paying customers. */
     visitors: bytea(),
     carters: bytea(),

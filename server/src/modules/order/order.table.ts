@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { fen, id, instant, timestamps } from '../../db/columns.js';
 import { channelEnum, trafficSourceEnum } from '../../db/enums.js';
@@ -34,6 +35,9 @@ export const orders = pgTable(
     paidAt: instant(),
     shippedAt: instant(),
     deliveredAt: instant(),
+    /** From ORDER_SHIPPED: the carrier (顺丰, 中通 …) and its waybill number, when the producer sends them. */
+    carrier: text(),
+    trackingNumber: text(),
     /** Earliest refund: the refund-rate count sits in this moment's bucket, whatever order refunds arrive in. */
     refundedAt: instant(),
     ...timestamps(),
@@ -44,6 +48,8 @@ export const orders = pgTable(
     index('orders_placed_idx').on(t.placedAt, t.id),
     index('orders_campaign_idx').on(t.campaignId),
     index('orders_customer_idx').on(t.customerId),
+    // Paid and not shipped: the UNSHIPPED_OVERDUE rule and the fulfilment tile read only these rows.
+    index('orders_unshipped_idx').on(t.shopId, t.paidAt).where(sql`status = 'PAID' and shipped_at is null`),
   ],
 );
 
