@@ -22,4 +22,8 @@ export interface Context {
   announceRevoked: AnnounceRevoked;
   /** The caller's address, for sessions and the audit trail. */
   sourceAddress: string | null;
+  /** Sends committed webhook deliveries now instead of at the dispatcher's next poll. */
+  wakeWebhooks?: () => void;
+  /** Re-evaluates the alert rules soon (a threshold, stock or milestone changed). */
+  evaluateAlertsSoon?: () => void;
 }

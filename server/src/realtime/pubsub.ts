@@ -10,6 +10,8 @@ export type Topics = {
   'ingest:committed': [{ at: string; accepted: number }];
   /** The whole alert, so subscribers need no database read to receive it. */
   'alert:raised': [AlertMessage];
+  /** Every lifecycle change (raised, escalated, acknowledged, resolved), with the alert as it is after it. */
+  'alert:changed': [AlertMessage & { change: string }];
   /** Sessions, users or keys revoked (`session:<id>`, `user:<id>`, `key:<id>`): caches forget them, sockets close. */
   'auth:revoked': [{ ids: string[] }];
 };
@@ -24,6 +26,13 @@ export interface AlertMessage {
   message: string;
   raisedAt: string;
   dedupeKey: string;
+  status: string;
+  value: number | null;
+  threshold: number | null;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  resolvedAt: string | null;
+  updatedAt: string;
 }
 
 export type AppPubSub = ReturnType<typeof createPubSub<Topics>>;

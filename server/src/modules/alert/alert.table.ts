@@ -13,6 +13,8 @@ export const ALERT_RULES = [
   'MILESTONE_OVERDUE',
   'HIGH_RISK_WITHOUT_PLAN',
   'UNSHIPPED_OVERDUE',
+  /** Raised by the webhook dispatcher when an endpoint is paused after a long run of failures (for admins). */
+  'WEBHOOK_PAUSED',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 export const alertRuleEnum = pgEnum('alert_rule', ALERT_RULES);
@@ -83,6 +85,9 @@ export const alertRuleSettings = pgTable(
   },
   (t) => [unique('alert_rule_settings_key').on(t.rule, t.shopId, t.campaignId).nullsNotDistinct()],
 );
+
+/** The partial unique index's predicate: ON CONFLICT must name it to use the index. */
+export const UNRESOLVED = sql`status <> 'RESOLVED'`;
 
 export type AlertRow = typeof alerts.$inferSelect;
 export type AlertRuleSettingRow = typeof alertRuleSettings.$inferSelect;

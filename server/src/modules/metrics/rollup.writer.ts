@@ -121,13 +121,15 @@ function upsertMetrics(cells: MetricCell[]) {
   }));
   return sql`
     insert into metric_rollups (granularity, bucket, shop_id, channel, source, campaign_id, visits, page_views,
-      add_to_carts, orders_placed, orders_paid, gmv_fen, refunded_orders, refunded_fen, units_sold, visitors, carters, buyers)
+      add_to_carts, orders_placed, orders_paid, gmv_fen, refunded_orders, refunded_fen, units_sold, spend_fen, orders_shipped,
+      orders_delivered, ship_seconds, ship_timed_orders, visitors, carters, buyers)
     select g::granularity, b, shop, ch::channel, src::traffic_source, camp, "visits", "pageViews", "addToCarts",
-      "ordersPlaced", "ordersPaid", "gmvFen", "refundedOrders", "refundedFen", "unitsSold",
-      decode(vis, 'hex'), decode(cart, 'hex'), decode(buy, 'hex')
+      "ordersPlaced", "ordersPaid", "gmvFen", "refundedOrders", "refundedFen", "unitsSold", "spendFen", "ordersShipped",
+      "ordersDelivered", "shipSeconds", "shipTimedOrders", decode(vis, 'hex'), decode(cart, 'hex'), decode(buy, 'hex')
     from jsonb_to_recordset(${jsonRecords(records)}::jsonb) as r(g text, b timestamptz, shop uuid, ch text, src text, camp uuid,
       "visits" int, "pageViews" int, "addToCarts" int, "ordersPlaced" int, "ordersPaid" int, "gmvFen" bigint,
-      "refundedOrders" int, "refundedFen" bigint, "unitsSold" int, vis text, cart text, buy text)
+      "refundedOrders" int, "refundedFen" bigint, "unitsSold" int, "spendFen" bigint, "ordersShipped" int,
+      "ordersDelivered" int, "shipSeconds" bigint, "shipTimedOrders" int, vis text, cart text, buy text)
     on conflict on constraint metric_rollups_key do update set
       visits = metric_rollups.visits + excluded.visits,
       page_views = metric_rollups.page_views + excluded.page_views,
@@ -138,6 +140,11 @@ function upsertMetrics(cells: MetricCell[]) {
       refunded_orders = metric_rollups.refunded_orders + excluded.refunded_orders,
       refunded_fen = metric_rollups.refunded_fen + excluded.refunded_fen,
       units_sold = metric_rollups.units_sold + excluded.units_sold,
+      spend_fen = metric_rollups.spend_fen + excluded.spend_fen,
+      orders_shipped = metric_rollups.orders_shipped + excluded.orders_shipped,
+      orders_delivered = metric_rollups.orders_delivered + excluded.orders_delivered,
+      ship_seconds = metric_rollups.ship_seconds + excluded.ship_seconds,
+      ship_timed_orders = metric_rollups.ship_timed_orders + excluded.ship_timed_orders,
       visitors = peakops_hll_union(metric_rollups.visitors, excluded.visitors),
       carters = peakops_hll_union(metric_rollups.carters, excluded.carters),
       buyers = peakops_hll_union(metric_rollups.buyers, excluded.buyers)`;
