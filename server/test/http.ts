@@ -36,10 +36,14 @@ export interface TestServer {
 
 export const bearer = (credential: string) => ({ authorization: `Bearer ${credential}` });
 
-/** Starts the real app (HTTP server on a free port) on a test backend, with a fresh admin key. */
+/**
+ * Starts the real app (HTTP server on a free port) on a test backend, with a fresh admin key. The
+ * alert engine does not run by itself here (its queries would disturb tests that count queries, and
+ * its alerts tests that count alerts); alert tests drive it with `app.alertEngine.evaluate()`.
+ */
 export async function startTestServer(
   backend: TestBackend,
-  options: Partial<Pick<AppOptions, 'now' | 'tickMs' | 'rateLimit' | 'accessTokenTtlSeconds' | 'redisUrl' | 'corsOrigins' | 'trustedDocuments'>> = {},
+  options: Partial<Pick<AppOptions, 'now' | 'tickMs' | 'rateLimit' | 'accessTokenTtlSeconds' | 'redisUrl' | 'corsOrigins' | 'trustedDocuments' | 'alertEngine' | 'webhooks' | 'webhookAllowPrivateUrls'>> = {},
 ): Promise<TestServer> {
   const adminKey = `test-admin-${randomBytes(24).toString('base64url')}`;
   const app = buildApp({
@@ -47,6 +51,9 @@ export async function startTestServer(
     env: { NODE_ENV: process.env.TEST_DEV ? 'development' : 'test' },
     logger: pino({ level: 'silent' }),
     adminKey,
+    alertEngine: { start: false },
+    // The tests' webhook receivers listen on 127.0.0.1.
+    webhookAllowPrivateUrls: true,
     ...options,
   });
   const port = await app.start(0, '127.0.0.1');

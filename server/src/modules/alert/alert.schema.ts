@@ -4,11 +4,15 @@ import { asPayload, payloadType } from '../../graphql/user-error.js';
 import type { AlertMessage } from '../../realtime/pubsub.js';
 import { CampaignRef } from '../campaign/campaign.schema.js';
 import { ShopRef } from '../shop/shop.schema.js';
-import { acknowledgeAlert, alertMatches, listAlerts, loadAlerts, type AlertFilter } from './alert.service.js';
-import { ALERT_RULES, ALERT_SEVERITIES, type AlertRow } from './alert.table.js';
+import { acknowledgeAlert, alertFromMessage, alertMatches, listAlerts, loadAlerts, publishAlertEvents, type AlertFilter } from './alert.service.js';
+import { ALERT_RULES, ALERT_SEVERITIES, ALERT_STATUSES, type AlertRow } from './alert.table.js';
 
-const AlertRuleEnum = builder.enumType('AlertRule', { values: ALERT_RULES });
+export const AlertRuleEnum = builder.enumType('AlertRule', { values: ALERT_RULES });
 const AlertSeverityEnum = builder.enumType('AlertSeverity', { values: ALERT_SEVERITIES });
+const AlertStatusEnum = builder.enumType('AlertStatus', {
+  values: ALERT_STATUSES,
+  description: 'OPEN → ACKNOWLEDGED (someone is on it) → RESOLVED (the condition cleared and stayed clear).',
+});
 
 export const AlertRef = builder.loadableNode('Alert', {
   description: 'A rule firing: conversion drop, GMV behind pace, refund spike, low stock, ROI < 1, overdue milestone, HIGH risk without plan.',
@@ -25,21 +29,40 @@ export const AlertRef = builder.loadableNode('Alert', {
     raisedAt: t.expose('raisedAt', { type: 'DateTime' }),
     acknowledgedAt: t.expose('acknowledgedAt', { type: 'DateTime', nullable: true }),
     acknowledgedBy: t.exposeString('acknowledgedBy', { nullable: true }),
+    status: t.expose('status', { type: AlertStatusEnum }),
+    resolvedAt: t.expose('resolvedAt', { type: 'DateTime', nullable: true }),
+    value: t.exposeFloat('value', { nullable: true, description: 'What the rule measured when it last fired (a rate, a ROI, units in stock, hours, orders; see docs/ALERTS.md).' }),
+    threshold: t.exposeFloat('threshold', { nullable: true, description: 'The threshold in force when it fired, in the same unit as value.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
 });
 
 const AlertFilterInput = builder.inputType('AlertFilter', {
   fields: (t) => ({
-    acknowledged: t.boolean({ description: 'true: only acknowledged; false: only open.' }),
+    acknowledged: t.boolean({ description: 'true: only acknowledged; false: only not yet acknowledged.' }),
+    statuses: t.field({ type: [AlertStatusEnum], description: 'e.g. [OPEN, ACKNOWLEDGED]: the unresolved alerts, what the war room shows.' }),
+    rules: t.field({ type: [AlertRuleEnum] }),
     severities: t.field({ type: [AlertSeverityEnum] }),
     shopIds: t.globalIDList({ for: ShopRef }),
     campaignId: t.globalID({ for: CampaignRef }),
   }),
 });
 
-type FilterArg = { acknowledged?: boolean | null; severities?: AlertRow['severity'][] | null; shopIds?: { id: string }[] | null; campaignId?: { id: string } | null } | null | undefined;
+type FilterArg =
+  | {
+      acknowledged?: boolean | null;
+      statuses?: AlertRow['status'][] | null;
+      rules?: AlertRow['rule'][] | null;
+      severities?: AlertRow['severity'][] | null;
+      shopIds?: { id: string }[] | null;
+      campaignId?: { id: string } | null;
+    }
+  | null
+  | undefined;
 const toFilter = (filter: FilterArg): AlertFilter => ({
   acknowledged: filter?.acknowledged,
+  statuses: filter?.statuses,
+  rules: filter?.rules,
   severities: filter?.severities,
   shopIds: filter?.shopIds?.map((id) => id.id),
   campaignId: filter?.campaignId?.id,
@@ -66,21 +89,18 @@ builder.mutationField('acknowledgeAlert', (t) =>
   t.field({
     type: payloadType('AcknowledgeAlertPayload', 'alert', AlertRef),
     args: { input: t.arg({ type: AcknowledgeAlertInput, required: true }) },
-    resolve: (_root, { input }, ctx) => asPayload(() => acknowledgeAlert(ctx.db, ctx.viewer, { id: input.id.id }, ctx.now())),
+    resolve: (_root, { input }, ctx) =>
+      asPayload(async () => {
+        const { alert, event } = await acknowledgeAlert(ctx.db, ctx.viewer, { id: input.id.id }, ctx.now());
+        // Published after the transaction committed: a subscriber never hears of a change that rolled back.
+        if (event) {
+          publishAlertEvents(ctx.pubsub, [event]);
+          ctx.wakeWebhooks?.();
+        }
+        return alert;
+      }),
   }),
 );
-
-/** The published message back into a row shape; it crossed JSON (and maybe Redis). */
-function fromMessage(m: AlertMessage): AlertRow {
-  return {
-    ...m,
-    rule: m.rule as AlertRow['rule'],
-    severity: m.severity as AlertRow['severity'],
-    raisedAt: new Date(m.raisedAt),
-    acknowledgedAt: null,
-    acknowledgedBy: null,
-  };
-}
 
 builder.subscriptionField('alertRaised', (t) =>
   t.field({
@@ -91,10 +111,37 @@ builder.subscriptionField('alertRaised', (t) =>
       const wanted = toFilter(filter);
       // Filtering is in memory on the published message: no database read per subscriber.
       for await (const message of ctx.pubsub.subscribe('alert:raised')) {
-        const alert = fromMessage(message);
+        const alert = alertFromMessage(message);
         if (alertMatches(ctx.viewer, wanted, alert)) yield alert;
       }
     },
     resolve: (alert) => alert,
+  }),
+);
+
+const AlertChangeEnum = builder.enumType('AlertChange', { values: ['RAISED', 'ESCALATED', 'ACKNOWLEDGED', 'RESOLVED'] as const });
+
+const AlertChangedRef = builder.objectRef<{ change: 'RAISED' | 'ESCALATED' | 'ACKNOWLEDGED' | 'RESOLVED'; alert: AlertRow }>('AlertChanged').implement({
+  description: 'One lifecycle change of an alert and the alert as it is after it.',
+  fields: (t) => ({
+    change: t.expose('change', { type: AlertChangeEnum }),
+    alert: t.field({ type: AlertRef, resolve: (c) => c.alert }),
+  }),
+});
+
+builder.subscriptionField('alertChanged', (t) =>
+  t.field({
+    type: AlertChangedRef,
+    description: 'Every change of the alerts the caller may see (raised, escalated, acknowledged, resolved), on any instance: a feed stays current without polling.',
+    args: { filter: t.arg({ type: AlertFilterInput }) },
+    subscribe: async function* (_root, { filter }, ctx) {
+      // The status filter is not applied here: a feed of unresolved alerts must hear that one resolved.
+      const wanted = { ...toFilter(filter), statuses: null, acknowledged: null };
+      for await (const message of ctx.pubsub.subscribe('alert:changed')) {
+        const alert = alertFromMessage(message);
+        if (alertMatches(ctx.viewer, wanted, alert)) yield { change: message.change as 'RAISED', alert };
+      }
+    },
+    resolve: (change) => change,
   }),
 );

@@ -1,16 +1,19 @@
-import { and, count, eq, inArray, isNotNull, isNull, type SQL } from 'drizzle-orm';
+import { and, count, eq, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Viewer } from '../../auth/viewer.js';
 import { shopVisible } from '../../auth/viewer.js';
-import type { DbOrTx } from '../../db/client.js';
+import type { Db, DbOrTx } from '../../db/client.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
 import { notFound } from '../../errors.js';
 import { parseInput } from '../../lib/validate.js';
-import type { AlertMessage } from '../../realtime/pubsub.js';
-import { alerts, type AlertRow, type AlertSeverity } from './alert.table.js';
+import type { AlertMessage, AppPubSub } from '../../realtime/pubsub.js';
+import { alerts, UNRESOLVED, type AlertRow, type AlertRule, type AlertSeverity, type AlertStatus } from './alert.table.js';
+import { recordEvent, subjectShops, type AlertEvent } from './alert.lifecycle.js';
 
 export interface AlertFilter {
   acknowledged?: boolean | null;
+  statuses?: readonly AlertStatus[] | null;
+  rules?: readonly AlertRule[] | null;
   severities?: readonly AlertSeverity[] | null;
   shopIds?: readonly string[] | null;
   campaignId?: string | null;
@@ -22,8 +25,10 @@ function visible(viewer: Viewer): SQL | undefined {
   return and(isNotNull(alerts.shopId), shopVisible(viewer, alerts.shopId));
 }
 
-export function alertMatches(viewer: Viewer, filter: AlertFilter, alert: Pick<AlertRow, 'shopId' | 'severity' | 'campaignId' | 'acknowledgedAt'>): boolean {
+export function alertMatches(viewer: Viewer, filter: AlertFilter, alert: Pick<AlertRow, 'shopId' | 'severity' | 'campaignId' | 'acknowledgedAt' | 'status' | 'rule'>): boolean {
   if (viewer.shops !== 'ALL' && (!alert.shopId || !viewer.shops.has(alert.shopId))) return false;
+  if (filter.statuses?.length && !filter.statuses.includes(alert.status)) return false;
+  if (filter.rules?.length && !filter.rules.includes(alert.rule)) return false;
   if (filter.acknowledged != null && filter.acknowledged !== (alert.acknowledgedAt !== null)) return false;
   if (filter.severities?.length && !filter.severities.includes(alert.severity)) return false;
   if (filter.shopIds?.length && (!alert.shopId || !filter.shopIds.includes(alert.shopId))) return false;
@@ -41,6 +46,8 @@ export function listAlerts(db: DbOrTx, viewer: Viewer, filter: AlertFilter, args
   const where = and(
     visible(viewer),
     filter.acknowledged == null ? undefined : filter.acknowledged ? isNotNull(alerts.acknowledgedAt) : isNull(alerts.acknowledgedAt),
+    filter.statuses?.length ? inArray(alerts.status, [...filter.statuses]) : undefined,
+    filter.rules?.length ? inArray(alerts.rule, [...filter.rules]) : undefined,
     filter.severities?.length ? inArray(alerts.severity, [...filter.severities]) : undefined,
     filter.shopIds?.length ? inArray(alerts.shopId, [...filter.shopIds]) : undefined,
     filter.campaignId ? eq(alerts.campaignId, filter.campaignId) : undefined,
@@ -55,42 +62,97 @@ export function listAlerts(db: DbOrTx, viewer: Viewer, filter: AlertFilter, args
 
 const AcknowledgeInput = z.object({ id: z.string() });
 
-/** Acknowledging twice keeps the first acknowledgement: who saw it first is what the 复盘 needs. */
-export async function acknowledgeAlert(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<AlertRow> {
+/**
+ * Acknowledging twice keeps the first acknowledgement: who saw it first is what the 复盘 needs. A
+ * resolved alert can still be acknowledged (someone looked), but its status stays RESOLVED. The
+ * change and its webhook deliveries commit together; the caller publishes the returned event.
+ */
+export async function acknowledgeAlert(db: Db, viewer: Viewer, input: unknown, now: Date): Promise<{ alert: AlertRow; event: AlertEvent | null }> {
   const { id } = parseInput(AcknowledgeInput, input);
-  const [alert] = await loadAlerts(db, viewer, [id]);
-  if (!alert) throw notFound('Alert', ['input', 'id']);
-  if (alert.acknowledgedAt) return alert;
-  const [row] = await db
-    .update(alerts)
-    .set({ acknowledgedAt: now, acknowledgedBy: viewer.displayName })
-    .where(and(eq(alerts.id, alert.id), isNull(alerts.acknowledgedAt)))
-    .returning();
-  return row ?? (await loadAlerts(db, viewer, [id]))[0]!;
+  return db.transaction(async (tx) => {
+    const [alert] = await loadAlerts(tx, viewer, [id]);
+    if (!alert) throw notFound('Alert', ['input', 'id']);
+    if (alert.acknowledgedAt) return { alert, event: null };
+    const [row] = await tx
+      .update(alerts)
+      .set({
+        acknowledgedAt: now,
+        acknowledgedBy: viewer.displayName,
+        updatedAt: now,
+        status: sql`case when ${alerts.status} = 'OPEN' then 'ACKNOWLEDGED'::alert_status else ${alerts.status} end`,
+      })
+      .where(and(eq(alerts.id, alert.id), isNull(alerts.acknowledgedAt)))
+      .returning();
+    if (!row) return { alert: (await loadAlerts(tx, viewer, [id]))[0]!, event: null };
+    return { alert: row, event: await recordEvent(tx, 'ACKNOWLEDGED', row, await subjectShops(tx, row), now) };
+  });
 }
 
-export type NewAlert = Pick<AlertRow, 'rule' | 'severity' | 'shopId' | 'campaignId' | 'subject' | 'message' | 'dedupeKey'> & { raisedAt?: Date };
+export type NewAlert = Pick<AlertRow, 'rule' | 'severity' | 'shopId' | 'campaignId' | 'subject' | 'message' | 'dedupeKey'> & Partial<Pick<AlertRow, 'value' | 'threshold' | 'raisedAt'>>;
 
 /**
  * Records an alert unless one with the same dedupe key exists (a rule re-firing does not flood the
  * feed). Returns the new row, or null when it was a repeat; the caller publishes new ones.
  */
 export async function raiseAlert(db: DbOrTx, alert: NewAlert): Promise<AlertRow | null> {
-  const [row] = await db.insert(alerts).values(alert).onConflictDoNothing({ target: alerts.dedupeKey }).returning();
-  return row ?? null;
+  return db.transaction(async (tx) => {
+    const [row] = await tx.insert(alerts).values(alert).onConflictDoNothing({ target: alerts.dedupeKey, where: UNRESOLVED }).returning();
+    if (row) await recordEvent(tx, 'RAISED', row, await subjectShops(tx, row), row.raisedAt);
+    return row ?? null;
+  });
 }
 
-/** What to publish for a newly raised alert. */
+/** What to publish for an alert: the whole row, so subscribers need no database read. */
 export function alertMessage(row: AlertRow): AlertMessage {
   return {
     id: row.id,
     rule: row.rule,
     severity: row.severity,
+    status: row.status,
     shopId: row.shopId,
     campaignId: row.campaignId,
     subject: row.subject,
     message: row.message,
+    value: row.value,
+    threshold: row.threshold,
     raisedAt: row.raisedAt.toISOString(),
+    acknowledgedAt: row.acknowledgedAt?.toISOString() ?? null,
+    acknowledgedBy: row.acknowledgedBy,
+    resolvedAt: row.resolvedAt?.toISOString() ?? null,
+    updatedAt: row.updatedAt.toISOString(),
     dedupeKey: row.dedupeKey,
   };
+}
+
+/** The published message back into a row; it crossed JSON (and maybe Redis). */
+export function alertFromMessage(m: AlertMessage): AlertRow {
+  const date = (iso: string | null) => (iso ? new Date(iso) : null);
+  return {
+    id: m.id,
+    rule: m.rule as AlertRow['rule'],
+    severity: m.severity as AlertRow['severity'],
+    status: m.status as AlertRow['status'],
+    shopId: m.shopId,
+    campaignId: m.campaignId,
+    subject: m.subject,
+    message: m.message,
+    value: m.value,
+    threshold: m.threshold,
+    raisedAt: new Date(m.raisedAt),
+    acknowledgedAt: date(m.acknowledgedAt),
+    acknowledgedBy: m.acknowledgedBy,
+    resolvedAt: date(m.resolvedAt),
+    clearSince: null,
+    updatedAt: new Date(m.updatedAt),
+    dedupeKey: m.dedupeKey,
+  };
+}
+
+/** Publishes committed changes: `alert:raised` for new alerts, `alert:changed` for every change. */
+export function publishAlertEvents(pubsub: AppPubSub, events: readonly AlertEvent[]) {
+  for (const { change, alert } of events) {
+    const message = alertMessage(alert);
+    if (change === 'RAISED') pubsub.publish('alert:raised', message);
+    pubsub.publish('alert:changed', { ...message, change });
+  }
 }

@@ -1,0 +1,104 @@
+import { and, eq, isNull, or } from 'drizzle-orm';
+import { z } from 'zod';
+import { canSeeShop, type Viewer } from '../../auth/viewer.js';
+import type { DbOrTx } from '../../db/client.js';
+import { DomainError, forbidden } from '../../errors.js';
+import { parseInput } from '../../lib/validate.js';
+import { requireScopeCampaign } from '../campaign/campaign.service.js';
+import { alertRuleSettings } from './alert.table.js';
+import { ENGINE_RULES, RULES, RuleSettingsIndex, type EffectiveSettings, type EngineRule } from './rules/rule-settings.js';
+
+export interface RuleScope {
+  shopId?: string | null;
+  campaignId?: string | null;
+}
+
+export interface AlertRuleView extends EffectiveSettings {
+  rule: EngineRule;
+  shopId: string | null;
+  campaignId: string | null;
+}
+
+/**
+ * A scope the caller may read or set: a shop of theirs, a campaign they can see, or (callers over
+ * every shop only) the installation-wide default. Naming a foreign shop or campaign is FORBIDDEN.
+ */
+async function checkScope(db: DbOrTx, viewer: Viewer, scope: RuleScope, write: boolean): Promise<void> {
+  if (scope.shopId && scope.campaignId) throw new DomainError('INVALID_INPUT', 'name a shop or a campaign, not both', ['input', 'campaignId']);
+  if (scope.shopId && !canSeeShop(viewer, scope.shopId)) throw forbidden('Shop', ['shopId']);
+  if (scope.campaignId) await requireScopeCampaign(db, viewer, scope.campaignId, ['campaignId']);
+  if (write && !scope.shopId && !scope.campaignId && viewer.shops !== 'ALL') throw forbidden('the installation-wide alert settings', ['input', 'shopId']);
+}
+
+async function settingsFor(db: DbOrTx, scope: RuleScope) {
+  return db
+    .select()
+    .from(alertRuleSettings)
+    .where(
+      or(
+        and(isNull(alertRuleSettings.shopId), isNull(alertRuleSettings.campaignId)),
+        scope.shopId ? eq(alertRuleSettings.shopId, scope.shopId) : undefined,
+        scope.campaignId ? eq(alertRuleSettings.campaignId, scope.campaignId) : undefined,
+      ),
+    );
+}
+
+/** The settings in force for every rule at a scope, and where each came from. */
+export async function alertRules(db: DbOrTx, viewer: Viewer, scope: RuleScope): Promise<AlertRuleView[]> {
+  await checkScope(db, viewer, scope, false);
+  const index = new RuleSettingsIndex(await settingsFor(db, scope));
+  return ENGINE_RULES.map((rule) => ({ rule, shopId: scope.shopId ?? null, campaignId: scope.campaignId ?? null, ...index.resolve(rule, scope) }));
+}
+
+const UpdateInput = z
+  .object({
+    rule: z.enum(ENGINE_RULES),
+    shopId: z.string().nullish(),
+    campaignId: z.string().nullish(),
+    enabled: z.boolean().nullish(),
+    threshold: z.number().finite().nullish(),
+    sustainMinutes: z.number().int().min(0).max(1_440).nullish(),
+    minSample: z.number().int().min(0).max(100_000_000).nullish(),
+    /** Drop this scope's own values: it inherits again. */
+    reset: z.boolean().nullish(),
+  })
+  .superRefine((input, ctx) => {
+    if (input.threshold == null) return;
+    const { min, max, integer } = RULES[input.rule].thresholdRange;
+    if (input.threshold < min || input.threshold > max || (integer && !Number.isInteger(input.threshold))) {
+      ctx.addIssue({ code: 'custom', path: ['threshold'], message: `${input.rule}: threshold must be ${integer ? 'a whole number ' : ''}between ${min} and ${max} (${RULES[input.rule].thresholdMeaning})` });
+    }
+  });
+
+/**
+ * Sets (or with `reset`, clears) a rule's values at one scope. Omitted fields keep their current
+ * value at that scope; null-valued fields inherit.
+ */
+export async function updateAlertRule(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<AlertRuleView> {
+  const parsed = parseInput(UpdateInput, input);
+  const scope = { shopId: parsed.shopId ?? null, campaignId: parsed.campaignId ?? null };
+  await checkScope(db, viewer, scope, true);
+  const where = and(
+    eq(alertRuleSettings.rule, parsed.rule),
+    scope.shopId ? eq(alertRuleSettings.shopId, scope.shopId) : isNull(alertRuleSettings.shopId),
+    scope.campaignId ? eq(alertRuleSettings.campaignId, scope.campaignId) : isNull(alertRuleSettings.campaignId),
+  );
+  if (parsed.reset) {
+    await db.delete(alertRuleSettings).where(where);
+  } else {
+    const values = {
+      ...(parsed.enabled !== undefined ? { enabled: parsed.enabled } : {}),
+      ...(parsed.threshold !== undefined ? { threshold: parsed.threshold } : {}),
+      ...(parsed.sustainMinutes !== undefined ? { sustainMinutes: parsed.sustainMinutes } : {}),
+      ...(parsed.minSample !== undefined ? { minSample: parsed.minSample } : {}),
+      updatedBy: viewer.displayName,
+      updatedAt: now,
+    };
+    await db
+      .insert(alertRuleSettings)
+      .values({ rule: parsed.rule, ...scope, ...values })
+      .onConflictDoUpdate({ target: [alertRuleSettings.rule, alertRuleSettings.shopId, alertRuleSettings.campaignId], set: values });
+  }
+  const views = await alertRules(db, viewer, scope);
+  return views.find((v) => v.rule === parsed.rule)!;
+}

@@ -1,0 +1,208 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { describeEachBackend } from '../../../test/backends.js';
+import { gid, insertCampaign, insertOrder, insertShop, insertSku } from '../../../test/fixtures.js';
+import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
+import { campaignMilestones } from '../campaign/campaign.table.js';
+import { insertRollups, insertSkuRollups } from '../metrics/metrics.test-fixtures.js';
+import { orders } from '../order/order.table.js';
+import { skus } from '../product/product.table.js';
+import { alerts } from './alert.table.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/**
+ * The rule engine driven by hand with an injected clock: each step moves the clock, changes the
+ * data the way producers and operators would, evaluates once, and checks the alerts table.
+ */
+describeEachBackend('alert rule engine', (backend) => {
+  let server: TestServer;
+  let clock: Date;
+  let shopId: string;
+  let otherShopId: string;
+  const at = (iso: string) => (clock = new Date(iso));
+  const advance = (ms: number) => (clock = new Date(clock.getTime() + ms));
+
+  beforeEach(async () => {
+    at('2026-11-11T20:00:00+08:00');
+    shopId = (await insertShop(backend().db, '旗舰店')).id;
+    otherShopId = (await insertShop(backend().db, '京东店', 'JD')).id;
+    server = await startTestServer(backend(), { now: () => clock });
+  });
+  afterEach(() => server.stop());
+
+  const evaluate = () => server.app.alertEngine.evaluate();
+  const rows = (rule: string) => backend().db.select().from(alerts).where(eq(alerts.rule, rule as 'LOW_STOCK'));
+  const setStock = async (skuId: string, stock: number) => {
+    await backend().db.update(skus).set({ stock }).where(eq(skus.id, skuId));
+    return evaluate();
+  };
+
+  it('LOW_STOCK opens once, escalates at zero, does not flap near its line, resolves when restocked and reopens later as a new alert', async () => {
+    const { sku } = await insertSku(backend().db, shopId, 'SK-1');
+    // 30 units sold in the last 3 hours: 10 an hour, so 8 units last about 48 minutes.
+    await insertSkuRollups(backend().db, [{ at: new Date(clock.getTime() - 2 * HOUR), shopId, skuId: sku.id, gmvFen: 300_000, unitsSold: 30, ordersPaid: 30 }]);
+    expect(await setStock(sku.id, 100)).toEqual([]);
+
+    const raised = await setStock(sku.id, 40);
+    expect(raised.map((e) => e.change)).toEqual(['RAISED']);
+    const [open] = await rows('LOW_STOCK');
+    expect(open).toMatchObject({ status: 'OPEN', severity: 'WARNING', value: 40, threshold: 50, shopId, dedupeKey: `LOW_STOCK:${sku.id}` });
+    expect(open!.message).toContain('约 4 小时后售罄');
+
+    // Between the line (50) and the clear level (61): stays open, nothing new.
+    expect(await setStock(sku.id, 55)).toEqual([]);
+    expect(await setStock(sku.id, 45)).toEqual([]);
+    expect(await rows('LOW_STOCK')).toHaveLength(1);
+
+    const escalated = await setStock(sku.id, 0);
+    expect(escalated.map((e) => [e.change, e.alert.severity])).toEqual([['ESCALATED', 'CRITICAL']]);
+    expect((await setStock(sku.id, 8)).map((e) => e.change)).toEqual([]); // severity never drops back
+    expect((await rows('LOW_STOCK'))[0]).toMatchObject({ severity: 'CRITICAL', value: 8 });
+
+    advance(MINUTE);
+    const resolved = await setStock(sku.id, 500);
+    expect(resolved.map((e) => e.change)).toEqual(['RESOLVED']);
+    expect((await rows('LOW_STOCK'))[0]).toMatchObject({ status: 'RESOLVED', resolvedAt: clock });
+
+    advance(HOUR);
+    expect((await setStock(sku.id, 20)).map((e) => e.change)).toEqual(['RAISED']);
+    const all = await rows('LOW_STOCK');
+    expect(all.map((a) => a.status).sort()).toEqual(['OPEN', 'RESOLVED']);
+  });
+
+  it('CONVERSION_DROP waits its sustain time, and resolves only after staying clear past its clear level', async () => {
+    const visitors = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+    const traffic = (when: Date, prefix: string, buyers: number) =>
+      insertRollups(backend().db, [{ at: when, shopId, counters: { visits: 400, ordersPaid: buyers, gmvFen: buyers * 10_000 }, visitors: visitors(prefix, 400), buyers: visitors(prefix, buyers) }]);
+    // Yesterday 3 % converted in the same hour; today 1 %: a 67 % drop.
+    await traffic(new Date(clock.getTime() - 24 * HOUR - 30 * MINUTE), 'y', 12);
+    await traffic(new Date(clock.getTime() - 30 * MINUTE), 't', 4);
+
+    expect(await evaluate()).toEqual([]); // holds, but not yet for 5 minutes
+    advance(3 * MINUTE);
+    expect(await evaluate()).toEqual([]);
+    advance(2 * MINUTE);
+    const raised = await evaluate();
+    expect(raised.map((e) => [e.change, e.alert.severity])).toEqual([['RAISED', 'CRITICAL']]);
+    expect(raised[0]!.alert.value).toBeCloseTo(2 / 3, 1);
+    expect(raised[0]!.alert.threshold).toBe(0.3);
+
+    // Today's buyers recover to 3 %: clear, but it must stay clear for 5 minutes.
+    await traffic(new Date(clock.getTime() - 20 * MINUTE), 't', 12);
+    expect(await evaluate()).toEqual([]);
+    advance(4 * MINUTE);
+    expect(await evaluate()).toEqual([]);
+    advance(MINUTE);
+    expect((await evaluate()).map((e) => e.change)).toEqual(['RESOLVED']);
+  });
+
+  it('REFUND_RATE_SPIKE stays open inside its hysteresis band instead of flapping', async () => {
+    const paid = (orders: number, refunded: number, minutesAgo: number) =>
+      insertRollups(backend().db, [{ at: new Date(clock.getTime() - minutesAgo * MINUTE), shopId, counters: { ordersPaid: orders, refundedOrders: refunded } }]);
+    await paid(40, 5, 120); // 12.5 % ≥ 8 %
+    expect((await evaluate()).map((e) => [e.change, e.alert.value])).toEqual([['RAISED', 0.125]]);
+    await paid(33, 0, 60); // 5 / 73 = 6.8 %: under the threshold, above the clear level (6 %)
+    advance(30 * MINUTE);
+    expect(await evaluate()).toEqual([]);
+    await paid(10, 0, 30); // 5 / 83 = 6.0 %… still not below 6 %
+    await paid(20, 0, 20); // 5 / 103 = 4.9 %
+    advance(MINUTE);
+    expect(await evaluate()).toEqual([]); // clear clock starts
+    advance(10 * MINUTE);
+    expect((await evaluate()).map((e) => e.change)).toEqual(['RESOLVED']);
+    expect(await rows('REFUND_RATE_SPIKE')).toHaveLength(1);
+  });
+
+  it('GMV_BEHIND_PACE compares a campaign with its plan for several minutes; ROI_BELOW_ONE names the channel and source', async () => {
+    const campaign = await insertCampaign(backend().db, [shopId], '双11', { startsAt: new Date('2026-11-11T00:00:00+08:00'), endsAt: new Date('2026-11-12T00:00:00+08:00') });
+    // Target ¥1,000,000; by 20:00 most of the day's plan is due. Sold ¥100,000 so far.
+    await insertRollups(backend().db, [{ at: new Date('2026-11-11T10:00:00+08:00'), shopId, campaignId: campaign.id, source: 'PAID', counters: { ordersPaid: 10, gmvFen: 10_000_000, spendFen: 20_000_000 } }]);
+    // ROI needs no sustain: ¥100,000 GMV on ¥200,000 of spend today.
+    const first = await evaluate();
+    expect(first.map((e) => [e.change, e.alert.rule, e.alert.severity])).toEqual([['RAISED', 'ROI_BELOW_ONE', 'WARNING']]);
+    expect(first[0]!.alert).toMatchObject({ value: 0.5, threshold: 1, dedupeKey: `ROI_BELOW_ONE:${shopId}:TMALL:PAID`, shopId });
+    advance(4 * MINUTE);
+    expect(await evaluate()).toEqual([]);
+    advance(MINUTE);
+    const later = await evaluate();
+    expect(later.map((e) => [e.change, e.alert.rule, e.alert.severity])).toEqual([['RAISED', 'GMV_BEHIND_PACE', 'CRITICAL']]);
+    const pace = later[0]!.alert;
+    expect(pace).toMatchObject({ campaignId: campaign.id, threshold: 0.9, shopId: null });
+    expect(pace.value).toBeLessThan(0.2);
+  });
+
+  it('MILESTONE_OVERDUE and HIGH_RISK_WITHOUT_PLAN follow the milestone, UNSHIPPED_OVERDUE the orders', async () => {
+    const campaign = await insertCampaign(backend().db, [shopId]);
+    const [milestone] = await backend()
+      .db.insert(campaignMilestones)
+      .values({ campaignId: campaign.id, name: '页面压测', owner: '张三', dueAt: new Date(clock.getTime() - 2 * HOUR), completionStandard: '3 秒内打开', riskLevel: 'HIGH', highRiskSince: new Date(clock.getTime() - 25 * HOUR) })
+      .returning();
+    await insertOrder(backend().db, { shopId, externalId: 'late', placedAt: new Date(clock.getTime() - 30 * HOUR) });
+    await insertOrder(backend().db, { shopId, externalId: 'fresh', placedAt: new Date(clock.getTime() - 2 * HOUR) });
+
+    const raised = await evaluate();
+    expect(raised.map((e) => [e.alert.rule, e.alert.severity, e.alert.value]).sort()).toEqual([
+      ['HIGH_RISK_WITHOUT_PLAN', 'CRITICAL', 25],
+      ['MILESTONE_OVERDUE', 'CRITICAL', 2],
+      ['UNSHIPPED_OVERDUE', 'WARNING', 1],
+    ]);
+
+    await backend().db.update(campaignMilestones).set({ responsePlan: '扩容 CDN，准备降级页' }).where(eq(campaignMilestones.id, milestone!.id));
+    expect((await evaluate()).map((e) => [e.change, e.alert.rule])).toEqual([['RESOLVED', 'HIGH_RISK_WITHOUT_PLAN']]);
+    await backend().db.update(campaignMilestones).set({ status: 'DONE' }).where(eq(campaignMilestones.id, milestone!.id));
+    await backend().db.update(orders).set({ status: 'SHIPPED', shippedAt: clock }).where(eq(orders.externalId, 'late'));
+    expect((await evaluate()).map((e) => e.alert.rule).sort()).toEqual(['MILESTONE_OVERDUE', 'UNSHIPPED_OVERDUE']);
+    expect((await backend().db.select().from(alerts)).every((a) => a.status === 'RESOLVED')).toBe(true);
+  });
+
+  it('two instances evaluating at once raise an alert once (the database decides)', async () => {
+    const second = await startTestServer(backend(), { now: () => clock });
+    try {
+      const { sku } = await insertSku(backend().db, shopId, 'SK-2');
+      await backend().db.update(skus).set({ stock: 3 }).where(eq(skus.id, sku.id));
+      const results = await Promise.all([evaluate(), second.app.alertEngine.evaluate(), evaluate(), second.app.alertEngine.evaluate()]);
+      expect(results.flat().filter((e) => e.change === 'RAISED')).toHaveLength(1);
+      expect(await rows('LOW_STOCK')).toHaveLength(1);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('thresholds per shop through updateAlertRule; a partner reads and sets only its own shops', async () => {
+    const { sku } = await insertSku(backend().db, shopId, 'SK-3');
+    const { sku: foreignSku } = await insertSku(backend().db, otherShopId, 'JD-1');
+    await backend().db.update(skus).set({ stock: 40 });
+    expect((await evaluate()).map((e) => e.alert.subject).sort()).toEqual(['JD-1 商品 JD-1', 'SK-3 商品 SK-3']);
+
+    const partner = bearer(await server.createKey({ name: 'partner', shopIds: [shopId], scopes: ['READ', 'MANAGE'] }));
+    const update = `mutation ($input: UpdateAlertRuleInput!) { updateAlertRule(input: $input) { setting { rule threshold source enabled clearLevel } userErrors { field code message } } }`;
+    const set = await server.gql(update, { input: { rule: 'LOW_STOCK', shopId: gid('Shop', shopId), threshold: 10 } }, partner);
+    expect(set.data.updateAlertRule).toEqual({ setting: { rule: 'LOW_STOCK', threshold: 10, source: 'SHOP', enabled: true, clearLevel: 13 }, userErrors: [] });
+    advance(MINUTE);
+    expect((await evaluate()).map((e) => [e.change, e.alert.shopId])).toEqual([['RESOLVED', shopId]]);
+    expect((await rows('LOW_STOCK')).find((a) => a.dedupeKey === `LOW_STOCK:${foreignSku.id}`)?.status).toBe('OPEN');
+    expect((await rows('LOW_STOCK')).find((a) => a.dedupeKey === `LOW_STOCK:${sku.id}`)?.status).toBe('RESOLVED');
+
+    const foreign = await server.gql(update, { input: { rule: 'LOW_STOCK', shopId: gid('Shop', otherShopId), threshold: 1 } }, partner);
+    expect(foreign.data.updateAlertRule.userErrors).toEqual([expect.objectContaining({ code: 'FORBIDDEN' })]);
+    const global = await server.gql(update, { input: { rule: 'LOW_STOCK', threshold: 1 } }, partner);
+    expect(global.data.updateAlertRule.userErrors).toEqual([expect.objectContaining({ code: 'FORBIDDEN' })]);
+    const bad = await server.gql(update, { input: { rule: 'CONVERSION_DROP', shopId: gid('Shop', shopId), threshold: 3 } }, partner);
+    expect(bad.data.updateAlertRule.userErrors).toEqual([expect.objectContaining({ code: 'INVALID_INPUT', field: ['input', 'threshold'] })]);
+    const reader = bearer(await server.createKey({ name: 'reader', shopIds: [shopId], scopes: ['READ'] }));
+    const refused = await server.gql(update, { input: { rule: 'LOW_STOCK', shopId: gid('Shop', shopId), threshold: 5 } }, reader);
+    expect(refused.data?.updateAlertRule ?? null).toBeNull();
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    const read = await server.gql(`query ($shop: ID) { alertRules(shopId: $shop) { rule threshold source } }`, { shop: gid('Shop', shopId) }, reader);
+    expect(read.data.alertRules).toContainEqual({ rule: 'LOW_STOCK', threshold: 10, source: 'SHOP' });
+    expect(read.data.alertRules).toContainEqual({ rule: 'ROI_BELOW_ONE', threshold: 1, source: 'DEFAULT' });
+    const peek = await server.gql(`query ($shop: ID) { alertRules(shopId: $shop) { rule } }`, { shop: gid('Shop', otherShopId) }, reader);
+    expect(peek.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    const reset = await server.gql(update, { input: { rule: 'LOW_STOCK', shopId: gid('Shop', shopId), reset: true } }, partner);
+    expect(reset.data.updateAlertRule.setting).toMatchObject({ threshold: 50, source: 'DEFAULT' });
+  });
+});

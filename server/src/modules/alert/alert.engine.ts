@@ -1,0 +1,116 @@
+import type { Logger } from 'pino';
+import type { Db } from '../../db/client.js';
+import { applyFindings, PendingConditions, type AlertEvent } from './alert.lifecycle.js';
+import { evaluateRules } from './rules/evaluate.js';
+import { loadRuleInputs, loadRuleSettings } from './rules/rule-inputs.js';
+import { RULES, RuleSettingsIndex } from './rules/rule-settings.js';
+
+export interface AlertEngineOptions {
+  db: Db;
+  logger: Logger;
+  now: () => Date;
+  /** Called after each committed change (publish to subscribers, wake the webhook dispatcher). */
+  onEvents: (events: AlertEvent[]) => void;
+  /** Evaluate at least this often even without changes (time alone makes milestones overdue). Default 60 s. */
+  everyMs?: number;
+  /** After a change notice, wait at most this long, and never evaluate more often than this. Default 2 s. */
+  debounceMs?: number;
+}
+
+export interface EvaluationStats {
+  evaluations: number;
+  lastFindings: number;
+  lastDurationMs: number;
+}
+
+/**
+ * Evaluates every rule for every active shop, campaign, SKU and milestone: on change (an ingest
+ * notice, debounced) and at least once a minute. The work per evaluation is a fixed number of
+ * queries over rollups; it does not grow with the screens watching.
+ */
+export class AlertEngine {
+  private readonly pending = new PendingConditions();
+  private timer: NodeJS.Timeout | null = null;
+  private debounce: NodeJS.Timeout | null = null;
+  private running: Promise<AlertEvent[]> | null = null;
+  private again = false;
+  private stopped = false;
+  readonly stats: EvaluationStats = { evaluations: 0, lastFindings: 0, lastDurationMs: 0 };
+
+  constructor(private readonly options: AlertEngineOptions) {}
+
+  start() {
+    if (this.timer || this.stopped) return;
+    this.timer = setInterval(() => void this.run(), this.options.everyMs ?? 60_000);
+    this.timer.unref();
+    this.markChanged();
+  }
+
+  /** Something changed (ingestion committed here or on another instance): evaluate soon. */
+  markChanged() {
+    if (this.stopped || this.debounce) return;
+    this.debounce = setTimeout(() => {
+      this.debounce = null;
+      void this.run();
+    }, this.options.debounceMs ?? 2_000);
+    this.debounce.unref();
+  }
+
+  async stop() {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    if (this.debounce) clearTimeout(this.debounce);
+    this.timer = this.debounce = null;
+    await this.running?.catch(() => {});
+  }
+
+  /** One evaluation now (tests call it with their clock); a call during a run waits for it and runs once more. */
+  async evaluate(): Promise<AlertEvent[]> {
+    if (this.running) {
+      this.again = true;
+      await this.running.catch(() => {});
+      if (this.running) return this.running;
+    }
+    this.running = this.evaluateOnce().finally(() => (this.running = null));
+    const events = await this.running;
+    if (this.again && !this.stopped) {
+      this.again = false;
+      return [...events, ...(await this.evaluate())];
+    }
+    return events;
+  }
+
+  private async run() {
+    try {
+      await this.evaluate();
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'alert evaluation failed');
+    }
+  }
+
+  private async evaluateOnce(): Promise<AlertEvent[]> {
+    const { db, now: clock } = this.options;
+    const started = performance.now();
+    const now = clock();
+    const settings = await loadRuleSettings(db);
+    const inputs = await loadRuleInputs(db, now, settings, loadBounds(settings, now));
+    const findings = evaluateRules(inputs);
+    const events = await applyFindings(db, findings, now, this.pending);
+    this.stats.evaluations++;
+    this.stats.lastFindings = findings.length;
+    this.stats.lastDurationMs = performance.now() - started;
+    if (events.length > 0) this.options.onEvents(events);
+    return events;
+  }
+}
+
+/** The widest net any setting in force needs: the highest LOW_STOCK clear level, the shortest shipping deadline. */
+function loadBounds(settings: Parameters<typeof loadRuleInputs>[2], now: Date) {
+  const index = new RuleSettingsIndex(settings);
+  const explicitStock = settings.filter((s) => s.rule === 'LOW_STOCK' && s.threshold !== null).map((s) => s.threshold!);
+  const shipHours = [index.resolve('UNSHIPPED_OVERDUE', {}).threshold, ...settings.filter((s) => s.rule === 'UNSHIPPED_OVERDUE' && s.threshold !== null).map((s) => s.threshold!)];
+  return {
+    stockCeiling: Math.max(0, ...explicitStock.map((t) => RULES.LOW_STOCK.clearLevel(t))),
+    unshippedCutoff: new Date(now.getTime() - Math.min(...shipHours) * 3_600_000),
+  };
+}

@@ -1,0 +1,172 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { and, eq, inArray, ne } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../../db/client.js';
+import { campaigns } from '../campaign/campaign.table.js';
+import { shops } from '../shop/shop.table.js';
+import type { WebhookAlert } from '../webhook/webhook.events.js';
+import { enqueueWebhookEvent } from '../webhook/webhook.outbox.js';
+import type { WebhookEvent } from '../webhook/webhook.table.js';
+import { alerts, UNRESOLVED, type AlertRow } from './alert.table.js';
+import type { Finding } from './rules/evaluate.js';
+import { ENGINE_RULES, RULES, severityRank, type EngineRule } from './rules/rule-settings.js';
+
+export type AlertChange = 'RAISED' | 'ESCALATED' | 'ACKNOWLEDGED' | 'RESOLVED';
+
+/** What happened to an alert in a committed transaction: published (and delivered) only after commit. */
+export interface AlertEvent {
+  change: AlertChange;
+  alert: AlertRow;
+}
+
+const WEBHOOK_EVENT: Record<AlertChange, WebhookEvent> = {
+  RAISED: 'ALERT_RAISED',
+  ESCALATED: 'ALERT_ESCALATED',
+  ACKNOWLEDGED: 'ALERT_ACKNOWLEDGED',
+  RESOLVED: 'ALERT_RESOLVED',
+};
+
+/**
+ * Per-instance memory of conditions that hold but have not yet held for their rule's sustain time
+ * ("behind pace for 5 minutes"). Losing it on restart only delays an alert by the sustain time.
+ */
+export class PendingConditions {
+  private readonly since = new Map<string, number>();
+
+  /** True once the finding's condition has held for its sustain minutes (now included). */
+  due(finding: Finding, now: Date): boolean {
+    if (finding.sustainMinutes <= 0) return true;
+    const first = this.since.get(finding.key) ?? now.getTime();
+    this.since.set(finding.key, first);
+    return now.getTime() - first >= finding.sustainMinutes * 60_000;
+  }
+
+  /** Forgets conditions that no longer hold. */
+  retain(breachedKeys: ReadonlySet<string>) {
+    for (const key of this.since.keys()) if (!breachedKeys.has(key)) this.since.delete(key);
+  }
+}
+
+/**
+ * Applies one evaluation in one transaction: opens alerts for conditions that hold (at most one
+ * unresolved per rule and subject — the partial unique index decides, so two instances evaluating
+ * at once open it once), raises severity when it worsened, starts the clear clock when a condition
+ * is back past its clear level and resolves once it stayed there, and writes webhook deliveries
+ * for each change into the outbox in the same transaction. Returns the changes to publish after commit.
+ */
+export async function applyFindings(db: Db, findings: readonly Finding[], now: Date, pending: PendingConditions): Promise<AlertEvent[]> {
+  const breached = new Set(findings.filter((f) => f.breached).map((f) => f.key));
+  pending.retain(breached);
+  return db.transaction(async (tx) => {
+    const events: AlertEvent[] = [];
+    const open = await tx
+      .select()
+      .from(alerts)
+      .where(and(ne(alerts.status, 'RESOLVED'), inArray(alerts.rule, [...ENGINE_RULES])));
+    const openByKey = new Map(open.map((a) => [a.dedupeKey, a]));
+    const seen = new Set<string>();
+
+    for (const finding of findings) {
+      seen.add(finding.key);
+      const current = openByKey.get(finding.key);
+      if (!current) {
+        if (!finding.breached || !pending.due(finding, now)) continue;
+        const [row] = await tx
+          .insert(alerts)
+          .values({
+            rule: finding.rule,
+            severity: finding.severity,
+            shopId: finding.shopId,
+            campaignId: finding.campaignId,
+            subject: finding.subject,
+            message: finding.message,
+            raisedAt: now,
+            value: finding.value,
+            threshold: finding.threshold,
+            dedupeKey: finding.key,
+            updatedAt: now,
+          })
+          .onConflictDoNothing({ target: alerts.dedupeKey, where: UNRESOLVED })
+          .returning();
+        if (row) events.push(await recordEvent(tx, 'RAISED', row, finding.shopIds, now));
+        continue;
+      }
+      // Open already: keep its figures current; a worse severity is an escalation (never lowered).
+      const escalated = severityRank(finding.severity) > severityRank(current.severity);
+      const changed = escalated || current.value !== finding.value || current.message !== finding.message || current.clearSince !== null;
+      if (!changed) continue;
+      const [row] = await tx
+        .update(alerts)
+        .set({
+          value: finding.value,
+          threshold: finding.threshold,
+          message: finding.message,
+          clearSince: null,
+          updatedAt: now,
+          ...(escalated ? { severity: finding.severity } : {}),
+        })
+        .where(and(eq(alerts.id, current.id), ne(alerts.status, 'RESOLVED')))
+        .returning();
+      if (row && escalated) events.push(await recordEvent(tx, 'ESCALATED', row, finding.shopIds, now));
+    }
+
+    // Open alerts whose subject produced no finding are clear: resolve once they stayed clear long enough.
+    for (const alert of open) {
+      if (seen.has(alert.dedupeKey)) continue;
+      const clearMinutes = clearMinutesOf(alert);
+      const since = alert.clearSince ?? now;
+      if (now.getTime() - since.getTime() >= clearMinutes * 60_000) {
+        const [row] = await tx
+          .update(alerts)
+          .set({ status: 'RESOLVED', resolvedAt: now, clearSince: since, updatedAt: now })
+          .where(and(eq(alerts.id, alert.id), ne(alerts.status, 'RESOLVED')))
+          .returning();
+        if (row) events.push(await recordEvent(tx, 'RESOLVED', row, await subjectShops(tx, row), now));
+      } else if (!alert.clearSince) {
+        await tx.update(alerts).set({ clearSince: now, updatedAt: now }).where(eq(alerts.id, alert.id));
+      }
+    }
+    return events;
+  });
+}
+
+
+function clearMinutesOf(alert: AlertRow): number {
+  return (ENGINE_RULES as readonly string[]).includes(alert.rule) ? RULES[alert.rule as EngineRule].clearMinutes : 0;
+}
+
+/** The shops an alert concerns: its shop, or every shop of its campaign; none for installation-wide alerts. */
+export async function subjectShops(db: DbOrTx, alert: AlertRow): Promise<string[]> {
+  if (alert.shopId) return [alert.shopId];
+  if (!alert.campaignId) return [];
+  const [campaign] = await db.select({ shopIds: campaigns.shopIds }).from(campaigns).where(eq(campaigns.id, alert.campaignId));
+  return campaign?.shopIds ?? [];
+}
+
+/** Writes the change's webhook deliveries into the outbox (same transaction) and returns it for publishing. */
+export async function recordEvent(tx: DbOrTx, change: AlertChange, alert: AlertRow, shopIds: readonly string[], now: Date): Promise<AlertEvent> {
+  await enqueueWebhookEvent(tx, { type: WEBHOOK_EVENT[change], shopIds, occurredAt: now, data: { alert: await webhookAlert(tx, alert) } });
+  return { change, alert };
+}
+
+async function webhookAlert(db: DbOrTx, alert: AlertRow): Promise<WebhookAlert> {
+  const [shop] = alert.shopId ? await db.select({ id: shops.id, name: shops.name }).from(shops).where(eq(shops.id, alert.shopId)) : [];
+  const [campaign] = alert.campaignId
+    ? await db.select({ id: campaigns.id, name: campaigns.name }).from(campaigns).where(eq(campaigns.id, alert.campaignId))
+    : [];
+  return {
+    id: encodeGlobalID('Alert', alert.id),
+    rule: alert.rule,
+    severity: alert.severity,
+    status: alert.status,
+    shop: shop ? { id: encodeGlobalID('Shop', shop.id), name: shop.name } : null,
+    campaign: campaign ? { id: encodeGlobalID('Campaign', campaign.id), name: campaign.name } : null,
+    subject: alert.subject,
+    message: alert.message,
+    value: alert.value,
+    threshold: alert.threshold,
+    raisedAt: alert.raisedAt.toISOString(),
+    acknowledgedAt: alert.acknowledgedAt?.toISOString() ?? null,
+    acknowledgedBy: alert.acknowledgedBy,
+    resolvedAt: alert.resolvedAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,204 @@
+import { fenToYuan } from '../../../lib/money.js';
+import { planCurve, plannedFenAt } from '../../metrics/campaign-progress.js';
+import { conversionRate, rate } from '../../metrics/metrics.formulas.js';
+import type { AlertSeverity } from '../alert.table.js';
+import { COVER_WINDOW_HOURS, RECENT_WINDOW_MINUTES, type RuleInputs } from './rule-inputs.js';
+import { RULES, RuleSettingsIndex, type EffectiveSettings, type EngineRule } from './rule-settings.js';
+
+/**
+ * One subject a rule looked at whose condition holds (`breached`) or sits between the threshold and
+ * the clear level (`breached: false`: an open alert stays open, nothing new opens). Subjects that
+ * produce no finding are clear.
+ */
+export interface Finding {
+  rule: EngineRule;
+  /** `RULE:subject ids`: the alert's dedupe key. */
+  key: string;
+  shopId: string | null;
+  campaignId: string | null;
+  /** The shops the subject belongs to (its shop, or every shop of its campaign): who may hear of it. */
+  shopIds: readonly string[];
+  subject: string;
+  breached: boolean;
+  severity: AlertSeverity;
+  value: number;
+  threshold: number;
+  message: string;
+  sustainMinutes: number;
+  clearMinutes: number;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const HOUR_MS = 3_600_000;
+
+/** Judges every rule over the inputs. Pure: the same inputs and clock give the same findings. */
+export function evaluateRules(inputs: RuleInputs): Finding[] {
+  const settings = new RuleSettingsIndex(inputs.settings);
+  const findings: Finding[] = [];
+  const push = (rule: EngineRule, s: EffectiveSettings, f: Omit<Finding, 'rule' | 'sustainMinutes' | 'clearMinutes'>) =>
+    findings.push({ rule, ...f, sustainMinutes: s.sustainMinutes, clearMinutes: RULES[rule].clearMinutes });
+  const { now } = inputs;
+
+  for (const shop of inputs.shops) {
+    const base = { shopId: shop.id, campaignId: null, shopIds: [shop.id] };
+
+    const conv = settings.resolve('CONVERSION_DROP', { shopId: shop.id });
+    const recent = shop.recent;
+    const before = shop.sameWindowYesterday;
+    if (conv.enabled && recent.visitors >= conv.minSample && before.visitors >= conv.minSample) {
+      const was = conversionRate(before);
+      const nowRate = conversionRate(recent);
+      const drop = was > 0 ? Math.max(0, (was - nowRate) / was) : 0;
+      if (drop > RULES.CONVERSION_DROP.clearLevel(conv.threshold)) {
+        push('CONVERSION_DROP', conv, {
+          ...base,
+          key: `CONVERSION_DROP:${shop.id}`,
+          subject: shop.name,
+          breached: drop >= conv.threshold,
+          severity: drop >= Math.min(1, conv.threshold * 2) ? 'CRITICAL' : 'WARNING',
+          value: drop,
+          threshold: conv.threshold,
+          message: `近 ${RECENT_WINDOW_MINUTES} 分钟转化率 ${pct(nowRate)}（${recent.buyers}/${recent.visitors}），昨日同时段 ${pct(was)}，下降 ${pct(drop)}`,
+        });
+      }
+    }
+
+    const refund = settings.resolve('REFUND_RATE_SPIKE', { shopId: shop.id });
+    const { ordersPaid, refundedOrders } = shop.last24h;
+    if (refund.enabled && ordersPaid >= refund.minSample) {
+      const r = rate(refundedOrders, ordersPaid);
+      if (r > RULES.REFUND_RATE_SPIKE.clearLevel(refund.threshold)) {
+        push('REFUND_RATE_SPIKE', refund, {
+          ...base,
+          key: `REFUND_RATE_SPIKE:${shop.id}`,
+          subject: shop.name,
+          breached: r >= refund.threshold,
+          severity: r >= refund.threshold * 2 ? 'CRITICAL' : 'WARNING',
+          value: r,
+          threshold: refund.threshold,
+          message: `近 24 小时退款率 ${pct(r)}（${refundedOrders}/${ordersPaid} 单），阈值 ${pct(refund.threshold)}`,
+        });
+      }
+    }
+
+    for (const line of shop.todayByChannelSource) {
+      const roiSettings = settings.resolve('ROI_BELOW_ONE', { shopId: shop.id });
+      if (!roiSettings.enabled || line.spendFen <= 0 || line.spendFen < roiSettings.minSample * 100) continue;
+      const roi = line.gmvFen / line.spendFen;
+      if (roi >= RULES.ROI_BELOW_ONE.clearLevel(roiSettings.threshold)) continue;
+      push('ROI_BELOW_ONE', roiSettings, {
+        ...base,
+        key: `ROI_BELOW_ONE:${shop.id}:${line.channel}:${line.source}`,
+        subject: `${shop.name} · ${line.channel} · ${line.source}`,
+        breached: roi < roiSettings.threshold,
+        severity: roi < roiSettings.threshold / 2 ? 'CRITICAL' : 'WARNING',
+        value: roi,
+        threshold: roiSettings.threshold,
+        message: `今日 ROI ${roi.toFixed(2)}：花费 ¥${fenToYuan(line.spendFen)}，归因 GMV ¥${fenToYuan(line.gmvFen)}；ROI < 1 建议暂停或调减该渠道投放`,
+      });
+    }
+
+    const ship = settings.resolve('UNSHIPPED_OVERDUE', { shopId: shop.id });
+    if (ship.enabled) {
+      const cutoff = now.getTime() - ship.threshold * HOUR_MS;
+      const overdue = shop.unshipped.filter((o) => o.paidAt.getTime() < cutoff);
+      if (overdue.length > 0 && overdue.length >= ship.minSample) {
+        const oldest = Math.min(...overdue.map((o) => o.paidAt.getTime()));
+        push('UNSHIPPED_OVERDUE', ship, {
+          ...base,
+          key: `UNSHIPPED_OVERDUE:${shop.id}`,
+          subject: shop.name,
+          breached: true,
+          severity: now.getTime() - oldest >= 2 * ship.threshold * HOUR_MS ? 'CRITICAL' : 'WARNING',
+          value: overdue.length,
+          threshold: ship.threshold,
+          message: `${overdue.length} 笔订单付款超过 ${ship.threshold} 小时仍未发货，最早一笔已 ${Math.floor((now.getTime() - oldest) / HOUR_MS)} 小时`,
+        });
+      }
+    }
+  }
+
+  for (const sku of inputs.skus) {
+    const s = settings.resolve('LOW_STOCK', { shopId: sku.shopId });
+    if (!s.enabled) continue;
+    const line = s.thresholdIsExplicit ? s.threshold : sku.lowStockThreshold;
+    if (sku.stock >= RULES.LOW_STOCK.clearLevel(line)) continue;
+    const perHour = sku.unitsSoldRecently / COVER_WINDOW_HOURS;
+    const coverHours = perHour > 0 ? sku.stock / perHour : null;
+    push('LOW_STOCK', s, {
+      shopId: sku.shopId,
+      campaignId: null,
+      shopIds: [sku.shopId],
+      key: `LOW_STOCK:${sku.id}`,
+      subject: `${sku.code} ${sku.productName}`,
+      breached: sku.stock <= line,
+      severity: sku.stock === 0 || (coverHours !== null && coverHours < 1) ? 'CRITICAL' : 'WARNING',
+      value: sku.stock,
+      threshold: line,
+      message: `库存 ${sku.stock} 件，预警线 ${line} 件` + (sku.stock === 0 ? '，已售罄' : coverHours !== null ? `；按近 ${COVER_WINDOW_HOURS} 小时销量约 ${formatCover(coverHours)}后售罄` : '；近 3 小时无销量'),
+    });
+  }
+
+  for (const { campaign, actualFen } of inputs.campaigns) {
+    const s = settings.resolve('GMV_BEHIND_PACE', { campaignId: campaign.id });
+    if (!s.enabled) continue;
+    const plannedFen = plannedFenAt(planCurve(campaign), now);
+    if (plannedFen <= 0 || plannedFen < s.minSample * 100) continue;
+    const pace = actualFen / plannedFen;
+    if (pace >= RULES.GMV_BEHIND_PACE.clearLevel(s.threshold)) continue;
+    push('GMV_BEHIND_PACE', s, {
+      shopId: null,
+      campaignId: campaign.id,
+      shopIds: campaign.shopIds,
+      key: `GMV_BEHIND_PACE:${campaign.id}`,
+      subject: campaign.name,
+      breached: pace < s.threshold,
+      severity: pace < s.threshold - 0.2 ? 'CRITICAL' : 'WARNING',
+      value: pace,
+      threshold: s.threshold,
+      message: `截至目前 GMV ¥${fenToYuan(actualFen)}，按计划应达 ¥${fenToYuan(plannedFen)}，进度 ${pct(pace)}`,
+    });
+  }
+
+  for (const { milestone, campaign } of inputs.milestones) {
+    const scope = { campaignId: campaign.id };
+    const base = { shopId: null, campaignId: campaign.id, shopIds: campaign.shopIds };
+    const overdue = settings.resolve('MILESTONE_OVERDUE', scope);
+    const lateMs = now.getTime() - milestone.dueAt.getTime();
+    if (overdue.enabled && lateMs > overdue.threshold * 60_000) {
+      push('MILESTONE_OVERDUE', overdue, {
+        ...base,
+        key: `MILESTONE_OVERDUE:${milestone.id}`,
+        subject: `${campaign.name} · ${milestone.name}`,
+        breached: true,
+        severity: milestone.riskLevel === 'HIGH' || lateMs >= 24 * HOUR_MS ? 'CRITICAL' : 'WARNING',
+        value: lateMs / HOUR_MS,
+        threshold: overdue.threshold,
+        message: `关键节点已逾期 ${formatCover(lateMs / HOUR_MS)}（负责人：${milestone.owner}，完成标准：${milestone.completionStandard}）`,
+      });
+    }
+    const risk = settings.resolve('HIGH_RISK_WITHOUT_PLAN', scope);
+    const since = milestone.highRiskSince;
+    if (risk.enabled && milestone.riskLevel === 'HIGH' && !milestone.responsePlan?.trim() && since && now.getTime() - since.getTime() >= risk.threshold * HOUR_MS) {
+      const hours = (now.getTime() - since.getTime()) / HOUR_MS;
+      push('HIGH_RISK_WITHOUT_PLAN', risk, {
+        ...base,
+        key: `HIGH_RISK_WITHOUT_PLAN:${milestone.id}`,
+        subject: `${campaign.name} · ${milestone.name}`,
+        breached: true,
+        severity: 'CRITICAL',
+        value: hours,
+        threshold: risk.threshold,
+        message: `风险等级为 HIGH 已 ${Math.floor(hours)} 小时，超过 ${risk.threshold} 小时仍未提交风险应对方案（负责人：${milestone.owner}）`,
+      });
+    }
+  }
+  return findings;
+}
+
+/** "40 分钟", "3.5 小时": hours of cover or lateness the way the room says it. */
+export function formatCover(hours: number): string {
+  if (hours < 1) return `${Math.max(1, Math.round(hours * 60))} 分钟`;
+  if (hours < 48) return `${(Math.round(hours * 10) / 10).toString()} 小时`;
+  return `${Math.round(hours / 24)} 天`;
+}

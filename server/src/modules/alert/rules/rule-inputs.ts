@@ -1,0 +1,221 @@
+import { and, eq, gte, inArray, isNull, lt, lte, ne, or, sql, type Column } from 'drizzle-orm';
+import type { DbOrTx } from '../../../db/client.js';
+import type { Channel, TrafficSource } from '../../../db/enums.js';
+import { shanghaiDate, startOfShanghaiDay } from '../../../lib/time.js';
+import { campaignMilestones, campaigns, type CampaignRow, type MilestoneRow } from '../../campaign/campaign.table.js';
+import type { Figures } from '../../metrics/metrics.formulas.js';
+import { metricRollups, skuRollups } from '../../metrics/metrics.table.js';
+import { accumulateTotals, type TotalsRow } from '../../metrics/metrics.totals.js';
+import { decomposeWindow, floorMinute, piecesCondition, type Window } from '../../metrics/metrics.window.js';
+import { orders } from '../../order/order.table.js';
+import { products, skus } from '../../product/product.table.js';
+import { shops } from '../../shop/shop.table.js';
+import { alertRuleSettings, type AlertRuleSettingRow } from '../alert.table.js';
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+
+/** The recent window rules compare: the last 60 whole minutes (the minute in progress is not complete yet). */
+export const RECENT_WINDOW_MINUTES = 60;
+/** Sales over this many hours give a SKU's hours of cover ("sells out in ~40 min"). */
+export const COVER_WINDOW_HOURS = 3;
+
+export interface ShopInputs {
+  id: string;
+  name: string;
+  /** The last 60 whole minutes and the same 60 minutes yesterday. */
+  recent: Figures;
+  sameWindowYesterday: Figures;
+  /** Paid and refunded orders over the last 24 hours. */
+  last24h: { ordersPaid: number; refundedOrders: number };
+  /** Today (Asia/Shanghai) per channel and traffic source: GMV and spend, for ROI. */
+  todayByChannelSource: { channel: Channel; source: TrafficSource; gmvFen: number; spendFen: number }[];
+  /** Paid, not shipped, paid before the cutoff (now − the rule's hours; the lowest cutoff of any setting is loaded). */
+  unshipped: { paidAt: Date }[];
+}
+
+export interface CampaignInputs {
+  campaign: CampaignRow;
+  actualFen: number;
+}
+
+export interface SkuInputs {
+  id: string;
+  shopId: string;
+  code: string;
+  productName: string;
+  stock: number;
+  lowStockThreshold: number;
+  unitsSoldRecently: number;
+}
+
+export interface RuleInputs {
+  now: Date;
+  shops: ShopInputs[];
+  campaigns: CampaignInputs[];
+  skus: SkuInputs[];
+  milestones: { milestone: MilestoneRow; campaign: CampaignRow }[];
+  settings: AlertRuleSettingRow[];
+}
+
+export interface LoadOptions {
+  /** SKUs with stock at or below this are loaded (the highest LOW_STOCK clear level in force). */
+  stockCeiling: number;
+  /** Orders paid before this are loaded as unshipped candidates (the shortest UNSHIPPED_OVERDUE hours in force). */
+  unshippedCutoff: Date;
+}
+
+/**
+ * Everything the rules judge, in a fixed number of queries whatever the number of screens watching
+ * (≈ 10 per evaluation): rollups by shop for the recent windows, sums for the day, campaign GMV in
+ * one grouped query, the SKUs near their line, open milestones, unshipped orders.
+ */
+export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleSettingRow[], options: LoadOptions): Promise<RuleInputs> {
+  const recentTo = floorMinute(now);
+  const recent: Window = { from: new Date(recentTo.getTime() - RECENT_WINDOW_MINUTES * MINUTE_MS), to: recentTo };
+  const yesterday: Window = { from: new Date(recent.from.getTime() - 24 * HOUR_MS), to: new Date(recent.to.getTime() - 24 * HOUR_MS) };
+  const today = startOfShanghaiDay(shanghaiDate(now));
+
+  const [shopRows, recentRows, yesterdayRows, refunds, roiRows, active, lowSkus, openMilestones, unshipped] = await Promise.all([
+    db.select({ id: shops.id, name: shops.name }).from(shops).where(eq(shops.active, true)),
+    sketchRows(db, recent),
+    sketchRows(db, yesterday),
+    sumsByShop(db, { from: new Date(now.getTime() - 24 * HOUR_MS), to: now }),
+    todayByChannelSource(db, { from: today, to: now }),
+    db
+      .select()
+      .from(campaigns)
+      .where(and(isNull(campaigns.cancelledAt), lte(campaigns.startsAt, now), gte(campaigns.endsAt, now))),
+    db
+      .select({
+        id: skus.id,
+        shopId: skus.shopId,
+        code: skus.code,
+        productName: products.name,
+        stock: skus.stock,
+        lowStockThreshold: skus.lowStockThreshold,
+      })
+      .from(skus)
+      .innerJoin(products, eq(products.id, skus.productId))
+      .where(and(eq(products.status, 'ON_SALE'), or(lte(skus.stock, options.stockCeiling), lte(skus.stock, sql`${skus.lowStockThreshold} * 1.2 + 1`)))),
+    db
+      .select({ milestone: campaignMilestones, campaign: campaigns })
+      .from(campaignMilestones)
+      .innerJoin(campaigns, eq(campaigns.id, campaignMilestones.campaignId))
+      .where(and(isNull(campaigns.cancelledAt), ne(campaignMilestones.status, 'DONE'), or(lt(campaignMilestones.dueAt, now), eq(campaignMilestones.riskLevel, 'HIGH')))),
+    db
+      .select({ shopId: orders.shopId, paidAt: orders.paidAt })
+      .from(orders)
+      .where(and(sql`${orders.status} = 'PAID' and ${orders.shippedAt} is null`, lt(orders.paidAt, options.unshippedCutoff))),
+  ]);
+
+  const campaignsWithGmv = await campaignGmv(db, active, now);
+  const sold = await unitsSold(db, lowSkus.map((s) => s.id), { from: new Date(now.getTime() - COVER_WINDOW_HOURS * HOUR_MS), to: now });
+
+  const byShop = <T extends { shopId: string }>(rows: readonly T[]) => {
+    const map = new Map<string, T[]>();
+    for (const row of rows) map.set(row.shopId, [...(map.get(row.shopId) ?? []), row]);
+    return map;
+  };
+  const recentByShop = byShop(recentRows);
+  const yesterdayByShop = byShop(yesterdayRows);
+  const roiByShop = byShop(roiRows);
+  const unshippedByShop = byShop(unshipped.filter((o): o is { shopId: string; paidAt: Date } => o.paidAt !== null));
+  const refundsByShop = new Map(refunds.map((r) => [r.shopId, r]));
+
+  return {
+    now,
+    shops: shopRows.map((shop) => ({
+      id: shop.id,
+      name: shop.name,
+      recent: accumulateTotals(recentByShop.get(shop.id) ?? []).all,
+      sameWindowYesterday: accumulateTotals(yesterdayByShop.get(shop.id) ?? []).all,
+      last24h: refundsByShop.get(shop.id) ?? { ordersPaid: 0, refundedOrders: 0 },
+      todayByChannelSource: roiByShop.get(shop.id) ?? [],
+      unshipped: unshippedByShop.get(shop.id) ?? [],
+    })),
+    campaigns: campaignsWithGmv,
+    skus: lowSkus.map((s) => ({ ...s, unitsSoldRecently: sold.get(s.id) ?? 0 })),
+    milestones: openMilestones,
+    settings,
+  };
+}
+
+export function loadRuleSettings(db: DbOrTx): Promise<AlertRuleSettingRow[]> {
+  return db.select().from(alertRuleSettings);
+}
+
+type ShopTotalsRow = TotalsRow & { shopId: string };
+
+function sketchRows(db: DbOrTx, window: Window): Promise<ShopTotalsRow[]> {
+  const t = metricRollups;
+  return db
+    .select({
+      shopId: t.shopId,
+      channel: t.channel,
+      source: t.source,
+      visits: t.visits,
+      pageViews: t.pageViews,
+      addToCarts: t.addToCarts,
+      ordersPlaced: t.ordersPlaced,
+      ordersPaid: t.ordersPaid,
+      gmvFen: t.gmvFen,
+      refundedOrders: t.refundedOrders,
+      refundedFen: t.refundedFen,
+      unitsSold: t.unitsSold,
+      spendFen: t.spendFen,
+      ordersShipped: t.ordersShipped,
+      ordersDelivered: t.ordersDelivered,
+      shipSeconds: t.shipSeconds,
+      shipTimedOrders: t.shipTimedOrders,
+      visitors: t.visitors,
+      carters: t.carters,
+      buyers: t.buyers,
+    })
+    .from(t)
+    .where(piecesCondition(t, decomposeWindow(window.from, window.to)));
+}
+
+const sum = (column: Column) => sql<number>`coalesce(sum(${column}), 0)`.mapWith(Number);
+
+function sumsByShop(db: DbOrTx, window: Window) {
+  const t = metricRollups;
+  return db
+    .select({ shopId: t.shopId, ordersPaid: sum(t.ordersPaid), refundedOrders: sum(t.refundedOrders) })
+    .from(t)
+    .where(piecesCondition(t, decomposeWindow(window.from, window.to)))
+    .groupBy(t.shopId);
+}
+
+function todayByChannelSource(db: DbOrTx, window: Window) {
+  const t = metricRollups;
+  return db
+    .select({ shopId: t.shopId, channel: t.channel, source: t.source, gmvFen: sum(t.gmvFen), spendFen: sum(t.spendFen) })
+    .from(t)
+    .where(piecesCondition(t, decomposeWindow(window.from, window.to)))
+    .groupBy(t.shopId, t.channel, t.source);
+}
+
+/** Every active campaign's GMV from its start to now, in one grouped query. */
+async function campaignGmv(db: DbOrTx, active: CampaignRow[], now: Date): Promise<CampaignInputs[]> {
+  if (active.length === 0) return [];
+  const t = metricRollups;
+  const rows = await db
+    .select({ campaignId: t.campaignId, gmvFen: sum(t.gmvFen) })
+    .from(t)
+    .where(or(...active.map((c) => and(eq(t.campaignId, c.id), piecesCondition(t, decomposeWindow(c.startsAt, now))))))
+    .groupBy(t.campaignId);
+  const gmv = new Map(rows.map((r) => [r.campaignId, r.gmvFen]));
+  return active.map((campaign) => ({ campaign, actualFen: gmv.get(campaign.id) ?? 0 }));
+}
+
+async function unitsSold(db: DbOrTx, skuIds: string[], window: Window): Promise<Map<string, number>> {
+  if (skuIds.length === 0) return new Map();
+  const t = skuRollups;
+  const rows = await db
+    .select({ skuId: t.skuId, units: sql<number>`coalesce(sum(${t.unitsSold}), 0)`.mapWith(Number) })
+    .from(t)
+    .where(and(inArray(t.skuId, skuIds), piecesCondition(t, decomposeWindow(window.from, window.to))))
+    .groupBy(t.skuId);
+  return new Map(rows.map((r) => [r.skuId, r.units]));
+}

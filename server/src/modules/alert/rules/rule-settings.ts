@@ -1,0 +1,159 @@
+import type { AlertRule, AlertRuleSettingRow, AlertSeverity } from '../alert.table.js';
+
+/** Rules the engine evaluates by itself (WEBHOOK_PAUSED is raised by the webhook dispatcher). */
+export const ENGINE_RULES = [
+  'CONVERSION_DROP',
+  'GMV_BEHIND_PACE',
+  'REFUND_RATE_SPIKE',
+  'LOW_STOCK',
+  'ROI_BELOW_ONE',
+  'MILESTONE_OVERDUE',
+  'HIGH_RISK_WITHOUT_PLAN',
+  'UNSHIPPED_OVERDUE',
+] as const satisfies readonly AlertRule[];
+export type EngineRule = (typeof ENGINE_RULES)[number];
+
+export interface RuleSettings {
+  enabled: boolean;
+  threshold: number;
+  /** Minutes the condition must hold before an alert opens. */
+  sustainMinutes: number;
+  /** The smallest sample judged (unit per rule: visitors, paid orders, yuan of spend or plan, orders). */
+  minSample: number;
+}
+
+export interface RuleDefinition {
+  defaults: RuleSettings;
+  /** What the threshold means, for the API and docs/ALERTS.md. */
+  thresholdMeaning: string;
+  minSampleMeaning: string;
+  /** Allowed thresholds: rates are in (0, 1], counts and hours are whole and positive. */
+  thresholdRange: { min: number; max: number; integer?: boolean };
+  /**
+   * Hysteresis: once open, the alert resolves only when the value is back past this clear level
+   * (not merely past the threshold) and has stayed there `clearMinutes`.
+   */
+  clearLevel(threshold: number): number;
+  clearMinutes: number;
+}
+
+/**
+ * Defaults from the manuals (DOMAIN.md): 库存≤50 预警 (the SKU's own line unless a setting overrides
+ * it), ROI < 1 means pause the channel, a HIGH risk needs a plan within 24 hours, search traffic
+ * converts around 2 % and refunds around 3 %, so 30 % down or 8 % refunds is far outside normal.
+ */
+export const RULES: Record<EngineRule, RuleDefinition> = {
+  CONVERSION_DROP: {
+    defaults: { enabled: true, threshold: 0.3, sustainMinutes: 5, minSample: 200 },
+    thresholdMeaning: 'relative drop of the last 60 minutes’ conversion vs the same 60 minutes yesterday (0.3 = 30 % lower)',
+    minSampleMeaning: 'visitors in each of the two windows',
+    thresholdRange: { min: 0.01, max: 1 },
+    clearLevel: (t) => t * (2 / 3),
+    clearMinutes: 5,
+  },
+  GMV_BEHIND_PACE: {
+    defaults: { enabled: true, threshold: 0.9, sustainMinutes: 5, minSample: 1_000 },
+    thresholdMeaning: 'pace = actual cumulative GMV / planned cumulative GMV; alert below this (0.9 = 10 % behind plan)',
+    minSampleMeaning: 'planned cumulative GMV in yuan before pace is judged',
+    thresholdRange: { min: 0.01, max: 1 },
+    clearLevel: (t) => Math.min(1, t + 0.05),
+    clearMinutes: 5,
+  },
+  REFUND_RATE_SPIKE: {
+    defaults: { enabled: true, threshold: 0.08, sustainMinutes: 0, minSample: 30 },
+    thresholdMeaning: 'refunded orders / paid orders over the last 24 hours',
+    minSampleMeaning: 'paid orders in the last 24 hours',
+    thresholdRange: { min: 0.001, max: 1 },
+    clearLevel: (t) => t * 0.75,
+    clearMinutes: 10,
+  },
+  LOW_STOCK: {
+    defaults: { enabled: true, threshold: 50, sustainMinutes: 0, minSample: 0 },
+    thresholdMeaning: 'units in stock at or below which a SKU on sale alerts (default: the SKU’s own low-stock line, 50)',
+    minSampleMeaning: 'unused',
+    thresholdRange: { min: 0, max: 1_000_000, integer: true },
+    clearLevel: (t) => Math.ceil(t * 1.2) + 1,
+    clearMinutes: 0,
+  },
+  ROI_BELOW_ONE: {
+    defaults: { enabled: true, threshold: 1, sustainMinutes: 0, minSample: 200 },
+    thresholdMeaning: 'ROI = attributed GMV / spend for today (Asia/Shanghai), per shop, channel and traffic source',
+    minSampleMeaning: 'spend in yuan today before ROI is judged',
+    thresholdRange: { min: 0.01, max: 100 },
+    clearLevel: (t) => t * 1.1,
+    clearMinutes: 10,
+  },
+  MILESTONE_OVERDUE: {
+    defaults: { enabled: true, threshold: 0, sustainMinutes: 0, minSample: 0 },
+    thresholdMeaning: 'grace in minutes after a milestone’s due time before it counts as overdue',
+    minSampleMeaning: 'unused',
+    thresholdRange: { min: 0, max: 10_080, integer: true },
+    clearLevel: (t) => t,
+    clearMinutes: 0,
+  },
+  HIGH_RISK_WITHOUT_PLAN: {
+    defaults: { enabled: true, threshold: 24, sustainMinutes: 0, minSample: 0 },
+    thresholdMeaning: 'hours a HIGH risk may go without a response plan (风险应对方案)',
+    minSampleMeaning: 'unused',
+    thresholdRange: { min: 1, max: 720, integer: true },
+    clearLevel: (t) => t,
+    clearMinutes: 0,
+  },
+  UNSHIPPED_OVERDUE: {
+    defaults: { enabled: true, threshold: 24, sustainMinutes: 0, minSample: 1 },
+    thresholdMeaning: 'hours after payment by which an order must have shipped',
+    minSampleMeaning: 'overdue orders in a shop before it alerts',
+    thresholdRange: { min: 1, max: 720, integer: true },
+    clearLevel: (t) => t,
+    clearMinutes: 0,
+  },
+};
+
+export type SettingsSource = 'DEFAULT' | 'GLOBAL' | 'SHOP' | 'CAMPAIGN';
+
+export interface EffectiveSettings extends RuleSettings {
+  /** Where each value came from, most specific first: a campaign row, a shop row, the global row, the default. */
+  source: SettingsSource;
+  /** LOW_STOCK without an explicit threshold uses each SKU's own line. */
+  thresholdIsExplicit: boolean;
+}
+
+const FIELDS = ['enabled', 'threshold', 'sustainMinutes', 'minSample'] as const;
+
+/**
+ * Resolves the settings of one rule for a subject: a campaign row beats a shop row beats the global
+ * row beats the default, field by field (a shop that only lowers the threshold keeps the default sustain).
+ */
+export class RuleSettingsIndex {
+  private readonly rows = new Map<string, AlertRuleSettingRow>();
+
+  constructor(rows: readonly AlertRuleSettingRow[]) {
+    for (const row of rows) this.rows.set(settingKey(row.rule, row.shopId, row.campaignId), row);
+  }
+
+  resolve(rule: EngineRule, scope: { shopId?: string | null; campaignId?: string | null }): EffectiveSettings {
+    const chain: [SettingsSource, AlertRuleSettingRow | undefined][] = [
+      ['CAMPAIGN', scope.campaignId ? this.rows.get(settingKey(rule, null, scope.campaignId)) : undefined],
+      ['SHOP', scope.shopId ? this.rows.get(settingKey(rule, scope.shopId, null)) : undefined],
+      ['GLOBAL', this.rows.get(settingKey(rule, null, null))],
+    ];
+    const result: EffectiveSettings = { ...RULES[rule].defaults, source: 'DEFAULT', thresholdIsExplicit: false };
+    for (const field of FIELDS) {
+      for (const [source, row] of chain) {
+        const value = row?.[field];
+        if (value === null || value === undefined) continue;
+        (result as unknown as Record<string, unknown>)[field] = value;
+        if (field === 'threshold') result.thresholdIsExplicit = true;
+        if (rank(source) > rank(result.source)) result.source = source;
+        break;
+      }
+    }
+    return result;
+  }
+}
+
+const rank = (source: SettingsSource) => ['DEFAULT', 'GLOBAL', 'SHOP', 'CAMPAIGN'].indexOf(source);
+const settingKey = (rule: string, shopId: string | null, campaignId: string | null) => `${rule}|${shopId ?? ''}|${campaignId ?? ''}`;
+
+export const SEVERITY_ORDER: readonly AlertSeverity[] = ['INFO', 'WARNING', 'CRITICAL'];
+export const severityRank = (s: AlertSeverity) => SEVERITY_ORDER.indexOf(s);
