@@ -48,6 +48,8 @@ export function buildAlerts({ shops, skus, campaigns, facts, recorded, now }: Al
         `库存 ${lowStock.stock} 件，已低于预警线 ${DEFAULT_LOW_STOCK_THRESHOLD} 件；近 7 日日均售出 ${perDay.toFixed(1)} 件` +
         (perDay > 0 ? `，预计 ${(lowStock.stock / perDay).toFixed(1)} 天内售罄` : ''),
       raisedAt: new Date(nowMs - 2 * HOUR_MS),
+      value: lowStock.stock,
+      threshold: DEFAULT_LOW_STOCK_THRESHOLD,
       dedupeKey: `LOW_STOCK:${lowStock.id}`,
     });
   }
@@ -64,6 +66,8 @@ export function buildAlerts({ shops, skus, campaigns, facts, recorded, now }: Al
       `风险等级为 HIGH 已 ${Math.round((nowMs - riskSince.getTime()) / HOUR_MS)} 小时，` +
       `超过 24 小时仍未提交风险应对方案（负责人：${unplannedRisk.owner}）`,
     raisedAt: new Date(riskSince.getTime() + DAY_MS),
+    value: (nowMs - riskSince.getTime()) / HOUR_MS,
+    threshold: 24,
     dedupeKey: `HIGH_RISK_WITHOUT_PLAN:${unplannedRisk.id}`,
   });
 
@@ -81,6 +85,11 @@ export function buildAlerts({ shops, skus, campaigns, facts, recorded, now }: Al
     raisedAt: spikeRaised,
     acknowledgedAt: new Date(spikeRaised.getTime() + 25 * MINUTE_MS),
     acknowledgedBy: shops.find((s) => s.id === spike.shopId)?.owner ?? null,
+    // History: the cohort's refunds settled within the day and the alert resolved itself.
+    status: 'RESOLVED',
+    resolvedAt: new Date(spikeRaised.getTime() + 9 * HOUR_MS),
+    value: spike.refundedOrders / Math.max(1, spike.orders),
+    threshold: 0.08,
     dedupeKey: `REFUND_RATE_SPIKE:${spike.shopId}:${spike.date}`,
   });
 
@@ -94,6 +103,11 @@ export function buildAlerts({ shops, skus, campaigns, facts, recorded, now }: Al
       subject: `${shopName(roi.shopId)} · ${roi.source} ${roi.date}`,
       message: `ROI ${roi.roi.toFixed(2)} < 1：花费 ¥${fenToYuan(roi.spendFen)}，归因 GMV ¥${fenToYuan(roi.gmvFen)}，建议暂停该渠道投放`,
       raisedAt: new Date(startOfShanghaiDay(addDays(roi.date, 1)).getTime() + 9 * HOUR_MS),
+      // History: that day's spend was paused the next morning; the alert is closed.
+      status: 'RESOLVED',
+      resolvedAt: new Date(startOfShanghaiDay(addDays(roi.date, 1)).getTime() + 11 * HOUR_MS),
+      value: roi.roi,
+      threshold: 1,
       dedupeKey: `ROI_BELOW_ONE:${roi.shopId}:${roi.source}:${roi.date}`,
     });
   }
@@ -110,6 +124,8 @@ export function buildAlerts({ shops, skus, campaigns, facts, recorded, now }: Al
         `截至目前 GMV ¥${fenToYuan(pace.actualFen)}，按时间进度应达 ¥${fenToYuan(pace.plannedFen)}，` +
         `进度 ${(pace.ratio * 100).toFixed(1)}%`,
       raisedAt: new Date(nowMs - 20 * MINUTE_MS),
+      value: pace.ratio,
+      threshold: 0.9,
       dedupeKey: `GMV_BEHIND_PACE:${live.id}`,
     });
   }

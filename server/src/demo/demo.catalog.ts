@@ -222,6 +222,16 @@ export function buildCatalog(shopList: readonly DemoShop[], random: Random, now:
     const row = catalog.skus.find((s) => s.id === hot.id);
     if (row) row.stock = hot.stock;
   }
+  // And one best seller of the second shop sits just above the line, so within minutes of `npm start`
+  // the live traffic sells it under 50 and the rule engine raises LOW_STOCK by itself.
+  const nearly = catalog.demoSkus
+    .filter((s) => s.shopId === shopList[1]?.id && s.onSale && s.stock > DEFAULT_LOW_STOCK_THRESHOLD)
+    .sort((a, b) => b.popularity - a.popularity)[0];
+  if (nearly) {
+    nearly.stock = DEFAULT_LOW_STOCK_THRESHOLD + 4;
+    const row = catalog.skus.find((s) => s.id === nearly.id);
+    if (row) row.stock = nearly.stock;
+  }
   return catalog;
 }
 

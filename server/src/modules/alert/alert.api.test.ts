@@ -2,7 +2,10 @@ import { createClient } from 'graphql-ws';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { describeEachBackend } from '../../../test/backends.js';
-import { gid, insertShop } from '../../../test/fixtures.js';
+import { eq } from 'drizzle-orm';
+import { gid, insertShop, insertSku } from '../../../test/fixtures.js';
+import { skus } from '../product/product.table.js';
+import { webhookDeliveries, webhooks } from '../webhook/webhook.table.js';
 import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
 import { alertMessage, raiseAlert } from './alert.service.js';
 
@@ -67,5 +70,57 @@ describeEachBackend('alerts', (backend) => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(seen.partnerB).toEqual([]);
     await Promise.all([operator.dispose(), partnerB.dispose()]);
+  });
+});
+
+describeEachBackend('alert lifecycle over the API', (backend) => {
+  let server: TestServer;
+  let shopA: string;
+  let shopB: string;
+  let clock: Date;
+  beforeEach(async () => {
+    clock = new Date('2026-11-11T12:00:00+08:00');
+    shopA = (await insertShop(backend().db, '甲店')).id;
+    shopB = (await insertShop(backend().db, '乙店', 'JD')).id;
+    server = await startTestServer(backend(), { now: () => clock });
+  });
+  afterEach(() => server.stop());
+
+  it('streams raised, acknowledged and resolved changes to who may see them; the webhook outbox gets each change in the same transaction', async () => {
+    const { sku } = await insertSku(backend().db, shopA, 'A-1');
+    const [hook] = await backend()
+      .db.insert(webhooks)
+      .values({ name: '运营群', url: 'http://127.0.0.1:9/hook', format: 'JSON', events: ['ALERT_RAISED', 'ALERT_ACKNOWLEDGED', 'ALERT_RESOLVED'], shopIds: [shopA], secret: 'whsec_test', createdBy: 'test' })
+      .returning();
+    const connect = (connectionParams: Record<string, unknown>) => createClient({ url: server.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams });
+    const partnerB = bearer(await server.createKey({ name: 'B', shopIds: [shopB], scopes: ['READ'] }));
+    const clients = [connect(server.wsParams), connect(partnerB)];
+    const seen: string[][] = [[], []];
+    const feed = `subscription { alertChanged(filter: { statuses: [OPEN, ACKNOWLEDGED] }) { change alert { status subject acknowledgedBy value threshold resolvedAt } } }`;
+    clients.forEach((client, i) =>
+      client.subscribe<{ alertChanged: { change: string; alert: { status: string; acknowledgedBy: string | null } } }>(
+        { query: feed },
+        { next: (r) => void seen[i]!.push(`${r.data!.alertChanged.change}:${r.data!.alertChanged.alert.status}:${r.data!.alertChanged.alert.acknowledgedBy ?? ''}`), error: () => {}, complete: () => {} },
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    await backend().db.update(skus).set({ stock: 5 }).where(eq(skus.id, sku.id));
+    await server.app.alertEngine.evaluate();
+    const list = await server.gql(`{ alerts(filter: { statuses: [OPEN] }) { edges { node { id status value threshold rule } } } }`);
+    const node = list.data.alerts.edges[0].node;
+    expect(node).toMatchObject({ status: 'OPEN', value: 5, threshold: 50, rule: 'LOW_STOCK' });
+    const ack = await server.gql(`mutation ($id: ID!) { acknowledgeAlert(input: { id: $id }) { alert { status acknowledgedBy } } }`, { id: node.id });
+    expect(ack.data.acknowledgeAlert.alert).toEqual({ status: 'ACKNOWLEDGED', acknowledgedBy: 'Admin key' });
+    clock = new Date(clock.getTime() + 60_000);
+    await backend().db.update(skus).set({ stock: 900 }).where(eq(skus.id, sku.id));
+    await server.app.alertEngine.evaluate();
+
+    await expect.poll(() => seen[0]).toEqual(['RAISED:OPEN:', 'ACKNOWLEDGED:ACKNOWLEDGED:Admin key', 'RESOLVED:RESOLVED:Admin key']);
+    expect(seen[1]).toEqual([]);
+    const outbox = await backend().db.select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, hook!.id));
+    expect(outbox.map((d) => d.event).sort()).toEqual(['ALERT_ACKNOWLEDGED', 'ALERT_RAISED', 'ALERT_RESOLVED']);
+    expect(outbox.find((d) => d.event === 'ALERT_RESOLVED')!.data).toMatchObject({ alert: { status: 'RESOLVED', rule: 'LOW_STOCK', shop: { name: '甲店' }, value: 5, threshold: 50 } });
+    await Promise.all(clients.map((c) => c.dispose()));
   });
 });
