@@ -16,6 +16,9 @@ import { loadTrustedDocumentIds } from './auth/trusted-documents.js';
 import { ADMIN_KEY_VIEWER, ANONYMOUS, type Viewer } from './auth/viewer.js';
 import type { Context } from './context.js';
 import { useAuditTrail } from './modules/audit/audit.plugin.js';
+import { AlertEngine } from './modules/alert/alert.engine.js';
+import { publishAlertEvents } from './modules/alert/alert.service.js';
+import { startWebhookDispatcher, type WebhookDispatcher, type WebhookDispatcherTuning } from './modules/webhook/webhook.dispatcher.js';
 import type { Database } from './db/client.js';
 import type { Env } from './env.js';
 import { maskError } from './graphql/mask-error.js';
@@ -56,6 +59,15 @@ export interface AppOptions {
   redisUrl?: string;
   /** false only to benchmark the naive design (one topic per subscription). */
   shareTopics?: boolean;
+  /**
+   * The alert rule engine (default on): evaluates on change and at least every `everyMs` (60 s).
+   * Tests that drive it by hand pass `{ everyMs: …, start: false }` and call `app.alertEngine.evaluate()`.
+   */
+  alertEngine?: { everyMs?: number; debounceMs?: number; start?: boolean };
+  /** Webhook URLs may point at private and loopback addresses (WEBHOOK_ALLOW_PRIVATE_URLS; the tests' receivers). */
+  webhookAllowPrivateUrls?: boolean;
+  /** The webhook dispatcher's tuning (modules/webhook); false: none runs in this process. Default: started. */
+  webhooks?: false | WebhookDispatcherTuning;
 }
 
 /** The enveloped execute/subscribe, carried to graphql-ws through rootValue (as Yoga's example does). */
@@ -72,6 +84,9 @@ export interface App {
   fetch: (request: Request) => Promise<Response>;
   ticker: Ticker;
   pubsub: AppPubSub;
+  alertEngine: AlertEngine;
+  /** Sends the webhook outbox; null when started with `webhooks: false`. */
+  webhooks: WebhookDispatcher | null;
 }
 
 /** WebSocket close code 1012 (Service Restart): clients should reconnect, and resync by resubscribing. */
@@ -141,9 +156,28 @@ export function buildApp(options: AppOptions): App {
     stoppedLoops.push(name);
     logger.error({ err: error }, `${name} stopped`);
   };
+  // The webhook dispatcher (modules/webhook) sends committed deliveries; waking it skips its poll delay.
+  // It is assigned where the dispatcher starts, below.
+  let wakeWebhooks: () => void = () => {};
+  // Every instance evaluates the rules; the database's unique index keeps an alert single when two
+  // evaluate at once. Changes are published after their transaction commits, here and on Redis.
+  const alertEngine = new AlertEngine({
+    db: database.db,
+    logger,
+    now,
+    everyMs: options.alertEngine?.everyMs,
+    debounceMs: options.alertEngine?.debounceMs,
+    onEvents: (events) => {
+      publishAlertEvents(pubsub, events);
+      wakeWebhooks();
+    },
+  });
   const notices = pubsub.subscribe('ingest:committed');
   void (async () => {
-    for await (const _notice of notices) ticker.markChanged();
+    for await (const _notice of notices) {
+      ticker.markChanged();
+      alertEngine.markChanged();
+    }
   })().catch(loopStopped('change notices'));
   const wsSessions = new SocketRegistry(now);
   const announceRevoked = (ids: string[]) => pubsub.publish('auth:revoked', { ids });
@@ -197,6 +231,9 @@ export function buildApp(options: AppOptions): App {
         signer,
         announceRevoked,
         sourceAddress: fromSocket.sourceAddress ?? initial.req?.socket.remoteAddress ?? null,
+        wakeWebhooks,
+        webhookAllowPrivateUrls: options.webhookAllowPrivateUrls ?? false,
+        evaluateAlertsSoon: () => alertEngine.markChanged(),
       };
     },
   });
@@ -290,6 +327,19 @@ export function buildApp(options: AppOptions): App {
     KEEP_ALIVE_MS,
   );
   ticker.start();
+  // Webhooks: the dispatcher sends what alert transactions wrote to the outbox (modules/webhook).
+  const webhooks = options.webhooks === false
+    ? null
+    : startWebhookDispatcher({
+        db: database.db,
+        logger,
+        now,
+        allowPrivateUrls: options.webhookAllowPrivateUrls ?? false,
+        publish: (message) => pubsub.publish('alert:raised', message),
+        ...options.webhooks,
+      });
+  if (webhooks) wakeWebhooks = () => webhooks.wake();
+  if (options.alertEngine?.start !== false) alertEngine.start();
 
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
@@ -313,6 +363,8 @@ export function buildApp(options: AppOptions): App {
       await wsServer.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await ticker.stop();
+      await alertEngine.stop();
+      await webhooks?.stop(); // in-flight requests finish and are recorded before the database closes
       await notices.return?.();
       await revocations.return?.();
       wsSessions.dispose();
@@ -324,5 +376,7 @@ export function buildApp(options: AppOptions): App {
     fetch: (request) => Promise.resolve(yoga.fetch(request)),
     ticker,
     pubsub,
+    alertEngine,
+    webhooks,
   };
 }

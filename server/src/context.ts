@@ -24,6 +24,8 @@ export interface Context {
   sourceAddress: string | null;
   /** Sends committed webhook deliveries now instead of at the dispatcher's next poll. */
   wakeWebhooks?: () => void;
+  /** Webhook URLs may point at private and loopback addresses (WEBHOOK_ALLOW_PRIVATE_URLS; tests). */
+  webhookAllowPrivateUrls: boolean;
   /** Re-evaluates the alert rules soon (a threshold, stock or milestone changed). */
   evaluateAlertsSoon?: () => void;
 }

@@ -16,7 +16,14 @@ describe('configuration from the environment', () => {
       CORS_ORIGINS: [],
       RATE_LIMIT_MAX: 20_000,
       RATE_LIMIT_RESTORE_PER_SECOND: 10_000,
+      WEBHOOK_ALLOW_PRIVATE_URLS: false,
     });
+  });
+
+  it('refuses webhooks to private addresses unless WEBHOOK_ALLOW_PRIVATE_URLS=true', () => {
+    expect(parseEnv({ WEBHOOK_ALLOW_PRIVATE_URLS: 'true' }).WEBHOOK_ALLOW_PRIVATE_URLS).toBe(true);
+    expect(parseEnv({ WEBHOOK_ALLOW_PRIVATE_URLS: 'false' }).WEBHOOK_ALLOW_PRIVATE_URLS).toBe(false);
+    expect(() => parseEnv({ WEBHOOK_ALLOW_PRIVATE_URLS: 'yes' })).toThrow(/WEBHOOK_ALLOW_PRIVATE_URLS="yes"/);
   });
 
   it('takes an admin key of at least 32 characters and never echoes a bad one', () => {

@@ -55,6 +55,11 @@ const EnvSchema = z.object({
    * tell a quiet feed from a stuck one (the war room calls data older than this plus 3 ticks "delayed").
    */
   LIVE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  /**
+   * Webhooks may be pointed at private, loopback and link-local addresses. Off by default: a webhook
+   * makes this server send requests, and inside the network that would let any MANAGE key probe it.
+   */
+  WEBHOOK_ALLOW_PRIVATE_URLS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -19,6 +19,8 @@ export const REDACTED_PATHS = [
   'connectionParams.authorization',
   'variables.input.password',
   'variables.input.refreshToken',
+  'variables.input.secret',
+  'variables.input.url',
 ];
 
 export function createLogger(env: Pick<Env, 'LOG_LEVEL'>): Logger {

@@ -17,6 +17,7 @@ import './modules/user/user.schema.js';
 import './modules/user/viewer.schema.js';
 import './modules/api-key/api-key.schema.js';
 import './modules/audit/audit.schema.js';
+import './modules/webhook/webhook.schema.js';
 
 export const schema = builder.toSchema();
 

@@ -45,6 +45,10 @@ function mutations(shopA: string): Record<string, { need: Need; input?: Record<s
     updatePlan: { need: 'MANAGE', input: { id: gid('Plan', NOBODY) } },
     createPlanTask: { need: 'MANAGE', input: { planId: gid('Plan', NOBODY), title: 't', owner: 'o', startsOn: '2026-11-01', endsOn: '2026-11-02' } },
     updatePlanTask: { need: 'MANAGE', input: { id: gid('PlanTask', NOBODY) } },
+    createWebhook: { need: 'MANAGE', input: { url: 'http://127.0.0.1:9/hook', events: ['ALERT_RAISED'], format: 'JSON', shopIds: [shop] } },
+    updateWebhook: { need: 'MANAGE', input: { id: gid('Webhook', NOBODY), resume: true } },
+    deleteWebhook: { need: 'MANAGE', input: { id: gid('Webhook', NOBODY) } },
+    redeliverWebhookDelivery: { need: 'MANAGE', input: { id: gid('WebhookDelivery', NOBODY) } },
   };
 }
 
@@ -137,6 +141,7 @@ describeEachBackend('authorization matrix: every mutation × every kind of princ
       viewer: { need: 'AUTHENTICATED', query: '{ viewer { kind } }' },
       orders: { need: 'READ', query: '{ orders { totalCount } }' },
       apiKeys: { need: 'MANAGE', query: '{ apiKeys { prefix } }' },
+      webhooks: { need: 'MANAGE', query: '{ webhooks { url } }' },
       users: { need: 'ADMIN', query: '{ users { email } }' },
       auditLog: { need: 'ADMIN', query: '{ auditLog { totalCount } }' },
     };

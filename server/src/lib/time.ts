@@ -16,6 +16,11 @@ export function startOfShanghaiDay(date: string): Date {
   return new Date(Date.parse(`${date}T00:00:00Z`) - OFFSET_MS);
 }
 
+/** An instant as Asia/Shanghai wall-clock time, `YYYY-MM-DD HH:mm:ss` (for messages people read). */
+export function shanghaiDateTime(instant: Date): string {
+  return new Date(instant.getTime() + OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
+}
+
 export function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }

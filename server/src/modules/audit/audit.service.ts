@@ -2,6 +2,7 @@ import { and, count, eq, gte, inArray, lt, type SQL } from 'drizzle-orm';
 import type { Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
+import { redactUrl } from '../../lib/redact-url.js';
 import { auditLog, type AuditRow } from './audit.table.js';
 
 export type AuditOutcome = 'OK' | 'REJECTED' | 'ERROR' | 'DENIED';
@@ -31,7 +32,11 @@ export function redact(value: unknown, depth = 0): unknown {
   if (value instanceof Date) return value.toISOString();
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, SECRET_KEYS.test(k) ? '[redacted]' : redact(v, depth + 1)]),
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+        k,
+        // A webhook URL can be a credential itself (an IM robot's access_token): kept, but masked.
+        SECRET_KEYS.test(k) ? '[redacted]' : k === 'url' && typeof v === 'string' ? redactUrl(v) : redact(v, depth + 1),
+      ]),
     );
   }
   return value;

@@ -1,0 +1,110 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { describeEachBackend } from '../../../test/backends.js';
+import { gid, insertShop } from '../../../test/fixtures.js';
+import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
+
+const CREATE = `mutation ($input: CreateWebhookInput!) {
+  createWebhook(input: $input) { secret webhook { id name url format events signed shops { name } } userErrors { field message code } }
+}`;
+const LIST = '{ webhooks { id name url format signed shops { name } pausedAt consecutiveFailures } }';
+const DINGTALK_URL = 'https://oapi.dingtalk.com/robot/send?access_token=0123456789abcdef0123456789abcdef';
+
+describeEachBackend('webhooks API', (backend) => {
+  let server: TestServer;
+  let shopA: string;
+  let shopB: string;
+  beforeEach(async () => {
+    shopA = (await insertShop(backend().db, '甲店')).id;
+    shopB = (await insertShop(backend().db, '乙店', 'JD')).id;
+    // No dispatcher: these tests are about the API; robot URLs below point at hosts nobody calls.
+    server = await startTestServer(backend(), { webhooks: false });
+  });
+  afterEach(() => server.stop());
+
+  const partner = async (shopId: string, scopes: ('READ' | 'MANAGE')[] = ['READ', 'MANAGE']) =>
+    bearer(await server.createKey({ name: `partner of ${shopId}`, shopIds: [shopId], scopes }));
+
+  it('creates a JSON webhook whose secret is shown once and never again', async () => {
+    const created = await server.gql(CREATE, { input: { url: 'http://127.0.0.1:9/hook', events: ['ALERT_RAISED', 'ALERT_RESOLVED'], format: 'JSON' } });
+    const { secret, webhook, userErrors } = created.data.createWebhook;
+    expect(userErrors).toEqual([]);
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    expect(webhook).toMatchObject({ format: 'JSON', events: ['ALERT_RAISED', 'ALERT_RESOLVED'], signed: true, shops: null, name: 'JSON → 127.0.0.1:9' });
+    const listed = await server.gql(LIST);
+    expect(JSON.stringify(listed)).not.toContain(secret);
+    expect(listed.data.webhooks).toEqual([expect.objectContaining({ id: webhook.id, pausedAt: null, consecutiveFailures: 0 })]);
+  });
+
+  it('takes a robot’s 加签 secret without ever showing it, and masks the robot’s token in lists and the audit trail', async () => {
+    const robotSecret = 'SEC0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcd';
+    const created = await server.gql(CREATE, { input: { name: '运营群', url: DINGTALK_URL, events: ['ALERT_RAISED'], format: 'DINGTALK', secret: robotSecret, shopIds: [gid('Shop', shopA)] } });
+    expect(created.data.createWebhook).toMatchObject({ secret: null, userErrors: [], webhook: { signed: true, url: 'https://oapi.dingtalk.com/robot/send?access_token=***' } });
+    const listed = await server.gql(LIST);
+    expect(listed.data.webhooks[0]).toMatchObject({ name: '运营群', url: 'https://oapi.dingtalk.com/robot/send?access_token=***', shops: [{ name: '甲店' }] });
+    const audit = await server.gql('{ auditLog(filter: { operations: ["createWebhook"] }) { edges { node { input outcome } } } }');
+    const trail = JSON.stringify(audit.data.auditLog.edges);
+    expect(trail).toContain('access_token=***');
+    expect(trail).not.toContain('0123456789abcdef0123456789abcdef');
+    expect(trail).not.toContain(robotSecret);
+  });
+
+  it('refuses secrets where the format has none of the caller’s: JSON generates its own, WeCom robots do not sign', async () => {
+    const json = await server.gql(CREATE, { input: { url: 'http://127.0.0.1:9/', events: ['ALERT_RAISED'], format: 'JSON', secret: 'mine' } });
+    expect(json.data.createWebhook.userErrors).toEqual([expect.objectContaining({ field: ['input', 'secret'], code: 'INVALID_INPUT' })]);
+    const wecom = await server.gql(CREATE, { input: { url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k', events: ['ALERT_RAISED'], format: 'WECOM', secret: 'x' } });
+    expect(wecom.data.createWebhook.userErrors).toEqual([expect.objectContaining({ field: ['input', 'secret'] })]);
+  });
+
+  it('refuses a READ-only key before any work', async () => {
+    const result = await server.gql(CREATE, { input: { url: 'http://127.0.0.1:9/', events: ['ALERT_RAISED'], format: 'JSON' } }, await partner(shopA, ['READ']));
+    expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(result.data).toBeNull();
+    expect((await server.gql(LIST)).data.webhooks).toEqual([]);
+  });
+
+  it('keeps a partner within its shops: a foreign shop is refused, omitting shops means its own, and it sees only its own webhooks', async () => {
+    const asPartner = await partner(shopA);
+    const foreign = await server.gql(CREATE, { input: { url: 'http://127.0.0.1:9/', events: ['ALERT_RAISED'], format: 'JSON', shopIds: [gid('Shop', shopA), gid('Shop', shopB)] } }, asPartner);
+    expect(foreign.data.createWebhook).toMatchObject({ webhook: null, secret: null, userErrors: [{ field: ['input', 'shopIds'], code: 'FORBIDDEN' }] });
+    const own = await server.gql(CREATE, { input: { url: 'http://127.0.0.1:9/', events: ['ALERT_RAISED'], format: 'JSON' } }, asPartner);
+    expect(own.data.createWebhook.webhook.shops).toEqual([{ name: '甲店' }]);
+    await server.gql(CREATE, { input: { name: 'admin', url: 'http://127.0.0.1:9/', events: ['ALERT_RAISED'], format: 'JSON' } });
+    const partnerList = await server.gql(LIST, {}, asPartner);
+    expect(partnerList.data.webhooks.map((w: { id: string }) => w.id)).toEqual([own.data.createWebhook.webhook.id]);
+    expect((await server.gql(LIST)).data.webhooks).toHaveLength(2);
+    const adminHook = (await server.gql(LIST)).data.webhooks.find((w: { name: string }) => w.name === 'admin');
+    const tamper = await server.gql(`mutation ($id: ID!) { deleteWebhook(input: { id: $id }) { userErrors { code } } }`, { id: adminHook.id }, asPartner);
+    expect(tamper.data.deleteWebhook.userErrors).toEqual([{ code: 'NOT_FOUND' }]);
+  });
+
+  it('changes name, URL, events and shops, and deletes', async () => {
+    const created = await server.gql(CREATE, { input: { url: 'http://127.0.0.1:9/a', events: ['ALERT_RAISED'], format: 'JSON' } });
+    const id = created.data.createWebhook.webhook.id;
+    const updated = await server.gql(
+      `mutation ($input: UpdateWebhookInput!) { updateWebhook(input: $input) { webhook { name url events shops { name } } userErrors { code } } }`,
+      { input: { id, name: '新名字', url: 'http://127.0.0.1:9/b', events: ['ALERT_RAISED', 'ALERT_ACKNOWLEDGED'], shopIds: [gid('Shop', shopB)] } },
+    );
+    expect(updated.data.updateWebhook).toEqual({
+      webhook: { name: '新名字', url: 'http://127.0.0.1:9/b', events: ['ALERT_RAISED', 'ALERT_ACKNOWLEDGED'], shops: [{ name: '乙店' }] },
+      userErrors: [],
+    });
+    const deleted = await server.gql(`mutation ($id: ID!) { deleteWebhook(input: { id: $id }) { webhook { id } userErrors { code } } }`, { id });
+    expect(deleted.data.deleteWebhook).toEqual({ webhook: { id }, userErrors: [] });
+    expect((await server.gql(LIST)).data.webhooks).toEqual([]);
+  });
+
+  it('refuses private and loopback URLs unless the installation allows them', async () => {
+    const strict = await startTestServer(backend(), { webhooks: false, webhookAllowPrivateUrls: false });
+    try {
+      for (const url of ['http://127.0.0.1:8080/hook', 'http://localhost/hook', 'http://[::1]/', 'http://10.0.0.8/', 'http://169.254.169.254/latest/meta-data/', 'http://[::ffff:192.168.1.1]/']) {
+        const result = await strict.gql(CREATE, { input: { url, events: ['ALERT_RAISED'], format: 'JSON' } });
+        expect(result.data.createWebhook.userErrors, url).toEqual([expect.objectContaining({ field: ['input', 'url'], code: 'INVALID_INPUT' })]);
+      }
+      const ftp = await strict.gql(CREATE, { input: { url: 'ftp://files.example.cn/x', events: ['ALERT_RAISED'], format: 'JSON' } });
+      expect(ftp.data.createWebhook.userErrors[0].message).toMatch(/https:\/\/ or http:\/\//);
+      expect((await strict.gql(LIST)).data.webhooks).toEqual([]);
+    } finally {
+      await strict.stop();
+    }
+  });
+});

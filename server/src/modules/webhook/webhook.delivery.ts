@@ -1,0 +1,163 @@
+import { and, desc, eq, isNull, ne, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.js';
+import { rows } from '../../db/rows.js';
+import { raiseAlert } from '../alert/alert.service.js';
+import type { AlertRow } from '../alert/alert.table.js';
+import { toWebhookAlert, type WebhookAlert } from './webhook.events.js';
+import { enqueueWebhookEvent } from './webhook.outbox.js';
+import { nextAttemptAfterFailure, type RetryPolicy } from './webhook.retry.js';
+import { webhookAttempts, webhookDeliveries, webhooks, type WebhookEvent, type WebhookFormat, type WebhookRow } from './webhook.table.js';
+import { redactUrl } from '../../lib/redact-url.js';
+
+/** A delivery this dispatcher holds the lease of, with what it needs to send it. */
+export interface ClaimedDelivery {
+  id: string;
+  webhookId: string;
+  event: WebhookEvent;
+  data: { alert: WebhookAlert };
+  createdAt: Date;
+  attempts: number;
+  url: string;
+  format: WebhookFormat;
+  secret: string | null;
+}
+
+interface ClaimedRow {
+  id: string;
+  webhook_id: string;
+  event: WebhookEvent;
+  data: { alert: WebhookAlert } | string;
+  created_at: Date | string;
+  attempts: number;
+  url: string;
+  format: WebhookFormat;
+  secret: string | null;
+}
+
+/**
+ * Takes up to `limit` due deliveries and leases them until `leaseUntil`. The inner SELECT … FOR UPDATE
+ * SKIP LOCKED lets two instances claim at once without taking the same row (each skips what the other
+ * locked, and re-checks the lease of a row the other just committed); the lease keeps the row from
+ * being claimed again while it is being sent, and its expiry hands it to another instance if this one
+ * dies mid-send. Deliveries of paused or deleted webhooks are not due.
+ */
+export async function claimDueDeliveries(db: Db, now: Date, leaseUntil: Date, limit: number): Promise<ClaimedDelivery[]> {
+  const at = now.toISOString();
+  const claimed = await rows<ClaimedRow>(
+    db,
+    sql`update webhook_deliveries d
+        set locked_until = ${leaseUntil.toISOString()}::timestamptz
+        from webhooks w
+        where w.id = d.webhook_id and d.id in (
+          select due.id from webhook_deliveries due join webhooks hook on hook.id = due.webhook_id
+          where due.status = 'PENDING' and due.next_attempt_at <= ${at}::timestamptz
+            and (due.locked_until is null or due.locked_until <= ${at}::timestamptz)
+            and hook.deleted_at is null and hook.paused_at is null
+          order by due.next_attempt_at
+          limit ${limit}
+          for update of due skip locked)
+        returning d.id, d.webhook_id, d.event, d.data, d.created_at, d.attempts, w.url, w.format, w.secret`,
+  );
+  return claimed.map((row) => ({
+    id: row.id,
+    webhookId: row.webhook_id,
+    event: row.event,
+    data: typeof row.data === 'string' ? (JSON.parse(row.data) as { alert: WebhookAlert }) : row.data,
+    createdAt: new Date(row.created_at),
+    attempts: row.attempts,
+    url: row.url,
+    format: row.format,
+    secret: row.secret,
+  }));
+}
+
+export interface AttemptOutcome {
+  attemptedAt: Date;
+  statusCode: number | null;
+  /** Null: delivered. */
+  error: string | null;
+  durationMs: number;
+}
+
+export interface RecordedAttempt {
+  /** The webhook, when this failure paused it. */
+  paused: WebhookRow | null;
+  /** The WEBHOOK_PAUSED alert it raised (null when one was open already): publish after commit. */
+  alert: AlertRow | null;
+}
+
+/**
+ * Logs the attempt and moves the delivery on, in one transaction: DELIVERED, or the next attempt
+ * after back-off, or FAILED once it has been retried for long enough. A success resets the endpoint's
+ * run of failures; a long enough run pauses the endpoint and raises WEBHOOK_PAUSED for the admins.
+ */
+export async function recordAttempt(
+  db: Db,
+  delivery: ClaimedDelivery,
+  outcome: AttemptOutcome,
+  options: { policy: RetryPolicy; now: Date; random: () => number },
+): Promise<RecordedAttempt> {
+  const { now } = options;
+  return db.transaction(async (tx) => {
+    await tx.insert(webhookAttempts).values({ deliveryId: delivery.id, ...outcome });
+    const common = { attempts: sql`${webhookDeliveries.attempts} + 1`, lastStatusCode: outcome.statusCode, lockedUntil: null, updatedAt: now };
+    if (outcome.error === null) {
+      await tx
+        .update(webhookDeliveries)
+        .set({ ...common, status: 'DELIVERED', deliveredAt: outcome.attemptedAt, lastError: null })
+        .where(eq(webhookDeliveries.id, delivery.id));
+      await tx
+        .update(webhooks)
+        .set({ consecutiveFailures: 0 })
+        .where(and(eq(webhooks.id, delivery.webhookId), ne(webhooks.consecutiveFailures, 0)));
+      return { paused: null, alert: null };
+    }
+    const next = nextAttemptAfterFailure(options.policy, { createdAt: delivery.createdAt, failures: delivery.attempts + 1 }, now, options.random);
+    // Only a delivery still pending moves on: one whose webhook was deleted meanwhile stays FAILED.
+    await tx
+      .update(webhookDeliveries)
+      .set({ ...common, lastError: outcome.error, ...(next ? { nextAttemptAt: next } : { status: 'FAILED' as const }) })
+      .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, 'PENDING')));
+    const [endpoint] = await tx
+      .update(webhooks)
+      .set({ consecutiveFailures: sql`${webhooks.consecutiveFailures} + 1` })
+      .where(eq(webhooks.id, delivery.webhookId))
+      .returning();
+    if (!endpoint || endpoint.pausedAt || endpoint.deletedAt || endpoint.consecutiveFailures < options.policy.pauseAfterFailures) {
+      return { paused: null, alert: null };
+    }
+    if (now.getTime() - (await failingSince(tx, endpoint)).getTime() < options.policy.pauseAfterFailingMs) return { paused: null, alert: null };
+    const [paused] = await tx
+      .update(webhooks)
+      .set({ pausedAt: now, updatedAt: now })
+      .where(and(eq(webhooks.id, endpoint.id), isNull(webhooks.pausedAt)))
+      .returning();
+    if (!paused) return { paused: null, alert: null };
+    const alert = await raiseAlert(tx, {
+      rule: 'WEBHOOK_PAUSED',
+      severity: 'CRITICAL',
+      shopId: null,
+      campaignId: null,
+      subject: `Webhook「${paused.name}」`,
+      message: `${redactUrl(paused.url)} 连续 ${paused.consecutiveFailures} 次投递失败（最近一次：${outcome.error}），已暂停；待投递的消息保留，恢复（updateWebhook resume）后继续发送。`,
+      dedupeKey: `WEBHOOK_PAUSED:${paused.id}`,
+      raisedAt: now,
+    });
+    // Installation-wide: only webhooks over every shop (the operators' own group robots) hear of it.
+    if (alert) await enqueueWebhookEvent(tx, { type: 'ALERT_RAISED', shopIds: null, occurredAt: now, data: { alert: toWebhookAlert(alert) } });
+    return { paused, alert };
+  });
+}
+
+/** When the endpoint's current run of failures began: its n-th most recent attempt, n being the run's length. */
+async function failingSince(tx: Tx, endpoint: WebhookRow): Promise<Date> {
+  const [first] = await tx
+    .select({ at: webhookAttempts.attemptedAt })
+    .from(webhookAttempts)
+    .innerJoin(webhookDeliveries, eq(webhookDeliveries.id, webhookAttempts.deliveryId))
+    .where(eq(webhookDeliveries.webhookId, endpoint.id))
+    .orderBy(desc(webhookAttempts.attemptedAt))
+    .offset(endpoint.consecutiveFailures - 1)
+    .limit(1);
+  return first?.at ?? new Date(0);
+}

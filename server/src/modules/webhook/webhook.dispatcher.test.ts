@@ -1,0 +1,251 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import pino from 'pino';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { describeEachBackend } from '../../../test/backends.js';
+import { gid, insertShop } from '../../../test/fixtures.js';
+import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
+import type { AppOptions } from '../../app.js';
+import { startWebhookDispatcher } from './webhook.dispatcher.js';
+import type { WebhookAlert, WebhookEventInput } from './webhook.events.js';
+import { enqueueWebhookEvent } from './webhook.outbox.js';
+import { TestReceiver, type Received } from './webhook.test-receiver.js';
+
+/** Retries within milliseconds instead of seconds, so a test sees several attempts without waiting. */
+const FAST: NonNullable<AppOptions['webhooks']> = { pollMs: 25, fetchTimeoutMs: 2_000, retry: { baseDelayMs: 10, maxDelayMs: 50 } };
+
+const CREATE = `mutation ($input: CreateWebhookInput!) { createWebhook(input: $input) { secret webhook { id } userErrors { message } } }`;
+const DELIVERIES = `query { webhooks { id name pausedAt consecutiveFailures deliveries(first: 100) { totalCount edges { node {
+  id event status attemptCount lastStatusCode lastError deliveredAt nextAttemptAt attempts { statusCode error durationMs } } } } } }`;
+
+interface DeliveryView {
+  id: string;
+  status: string;
+  attemptCount: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  attempts: { statusCode: number | null; error: string | null }[];
+}
+
+function alertFor(subject: string, shop: { id: string; name: string } | null): WebhookAlert {
+  return {
+    id: gid('Alert', '00000000-0000-4000-8000-000000000001'),
+    rule: 'LOW_STOCK',
+    severity: 'CRITICAL',
+    status: 'OPEN',
+    shop: shop ? { id: gid('Shop', shop.id), name: shop.name } : null,
+    campaign: null,
+    subject,
+    message: '库存 7 件，约 40 分钟售罄',
+    value: 7,
+    threshold: 50,
+    raisedAt: '2026-11-11T04:00:00.000Z',
+    acknowledgedAt: null,
+    acknowledgedBy: null,
+    resolvedAt: null,
+  };
+}
+
+describeEachBackend('webhook delivery', (backend) => {
+  let server: TestServer;
+  let receiver: TestReceiver;
+  let shopA: { id: string; name: string };
+  let shopB: { id: string; name: string };
+
+  beforeEach(async () => {
+    shopA = await insertShop(backend().db, '甲店');
+    shopB = await insertShop(backend().db, '乙店', 'JD');
+    receiver = await TestReceiver.start();
+    server = await startTestServer(backend(), { webhooks: FAST });
+  });
+  afterEach(async () => {
+    await server.stop();
+    await receiver.down();
+  });
+
+  const event = (subject: string, shopIds: string[] | null, occurredAt = new Date()): WebhookEventInput => ({
+    type: 'ALERT_RAISED',
+    shopIds,
+    occurredAt,
+    data: { alert: alertFor(subject, shopIds?.length === 1 ? (shopIds[0] === shopA.id ? shopA : shopB) : null) },
+  });
+  const enqueue = async (...events: WebhookEventInput[]) => {
+    let written = 0;
+    for (const e of events) written += await enqueueWebhookEvent(backend().db, e);
+    server.app.webhooks?.wake();
+    return written;
+  };
+  const createWebhook = async (input: Record<string, unknown>, headers?: Record<string, string>) => {
+    const result = await server.gql(CREATE, { input: { events: ['ALERT_RAISED'], format: 'JSON', url: receiver.url, ...input } }, headers);
+    expect(result.data.createWebhook.userErrors).toEqual([]);
+    return result.data.createWebhook as { secret: string | null; webhook: { id: string } };
+  };
+  const deliveries = async (name?: string): Promise<DeliveryView[]> => {
+    const result = await server.gql(DELIVERIES);
+    const hooks = result.data.webhooks as { name: string; deliveries: { edges: { node: DeliveryView }[] } }[];
+    return hooks.filter((w) => !name || w.name === name).flatMap((w) => w.deliveries.edges.map((e) => e.node));
+  };
+
+  it('sends the JSON body of API.md, signed with the secret shown at creation', async () => {
+    const { secret } = await createWebhook({});
+    expect(await enqueue(event('SKU A-01 保温杯', [shopA.id]))).toBe(1);
+    await expect.poll(() => receiver.received.length).toBe(1);
+    const [request] = receiver.received as [Received];
+    const body = JSON.parse(request.body);
+    expect(body).toEqual({ id: request.deliveryId, type: 'ALERT_RAISED', createdAt: expect.any(String), data: { alert: alertFor('SKU A-01 保温杯', shopA) } });
+    // What a partner does: recompute the HMAC over "<t>.<raw body>" with the secret and compare in constant time.
+    const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(request.headers['peakops-signature']))!;
+    const expected = createHmac('sha256', secret!).update(`${t}.${request.body}`).digest();
+    expect(timingSafeEqual(expected, Buffer.from(v1!, 'hex'))).toBe(true);
+    expect(Math.abs(Number(t) - Date.now() / 1000)).toBeLessThan(300);
+    await expect.poll(async () => (await deliveries())[0]?.status).toBe('DELIVERED');
+    expect((await deliveries())[0]).toMatchObject({ id: request.deliveryId, attemptCount: 1, lastStatusCode: 200, attempts: [{ statusCode: 200, error: null }] });
+  });
+
+  it('retries a 500 under the same id, and the log shows both attempts', async () => {
+    receiver.answer = (_request, index) => (index === 0 ? { status: 500, body: 'upstream busy' } : { status: 200 });
+    await createWebhook({});
+    await enqueue(event('SKU A-01', [shopA.id]));
+    await expect.poll(async () => (await deliveries())[0]?.status).toBe('DELIVERED');
+    expect(receiver.received).toHaveLength(2);
+    expect(new Set(receiver.received.map((r) => r.deliveryId)).size).toBe(1);
+    expect(JSON.parse(receiver.received[0]!.body).id).toBe(JSON.parse(receiver.received[1]!.body).id);
+    expect((await deliveries())[0]).toMatchObject({
+      id: receiver.received[0]!.deliveryId,
+      attemptCount: 2,
+      attempts: [
+        { statusCode: 500, error: 'HTTP 500: upstream busy' },
+        { statusCode: 200, error: null },
+      ],
+    });
+  });
+
+  it('delivers what was raised while the receiver was down once it is back', async () => {
+    await createWebhook({});
+    await receiver.down();
+    await enqueue(event('a', [shopA.id]), event('b', [shopA.id]), event('c', [shopB.id]));
+    await expect.poll(async () => (await deliveries()).every((d) => d.attemptCount >= 2 && d.status === 'PENDING')).toBe(true);
+    expect((await deliveries())[0]!.attempts[0]!.statusCode).toBeNull();
+    await receiver.up();
+    await expect.poll(async () => (await deliveries()).map((d) => d.status)).toEqual(['DELIVERED', 'DELIVERED', 'DELIVERED']);
+    expect([...receiver.countsById().values()]).toEqual([1, 1, 1]);
+  });
+
+  it('loses nothing and sends nothing twice across a restart in the middle of a backlog', async () => {
+    const BACKLOG = 120;
+    receiver.answer = () => ({ status: 200, delayMs: 20 });
+    await createWebhook({});
+    await server.stop();
+    server = await startTestServer(backend(), { webhooks: { ...FAST, concurrency: 2 } });
+    await enqueue(...Array.from({ length: BACKLOG }, (_, i) => event(`SKU ${i}`, [shopA.id])));
+    await expect.poll(() => receiver.received.length).toBeGreaterThanOrEqual(10);
+    await server.stop(); // the "restart": requests in flight finish and are recorded, the rest stay queued
+    const sentBeforeRestart = receiver.received.length;
+    expect(sentBeforeRestart).toBeLessThan(BACKLOG);
+    server = await startTestServer(backend(), { webhooks: FAST });
+    await server.app.webhooks!.drain();
+    const counts = receiver.countsById();
+    expect(counts.size).toBe(BACKLOG);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    const delivered = await server.gql('{ webhooks { deliveries(status: DELIVERED) { totalCount } } }');
+    expect(delivered.data.webhooks[0].deliveries.totalCount).toBe(BACKLOG);
+  });
+
+  it('never sends one delivery from two dispatchers at once', async () => {
+    await createWebhook({});
+    const second = startWebhookDispatcher({ db: backend().db, logger: pino({ level: 'silent' }), now: () => new Date(), allowPrivateUrls: true, pollMs: 10 });
+    try {
+      await enqueue(...Array.from({ length: 80 }, (_, i) => event(`SKU ${i}`, [shopA.id])));
+      second.wake();
+      await Promise.all([server.app.webhooks!.drain(), second.drain()]);
+      await expect.poll(() => receiver.countsById().size).toBe(80);
+      expect([...receiver.countsById().values()].every((n) => n === 1)).toBe(true);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('never gives a partner’s webhook another shop’s alert', async () => {
+    const partner = bearer(await server.createKey({ name: 'partner A', shopIds: [shopA.id], scopes: ['MANAGE'] }));
+    await createWebhook({ name: 'partner', url: `http://127.0.0.1:${receiver.port}/partner` }, partner);
+    await createWebhook({ name: 'ops', url: `http://127.0.0.1:${receiver.port}/ops` });
+    expect(await enqueue(event('A only', [shopA.id]))).toBe(2);
+    expect(await enqueue(event('B only', [shopB.id]))).toBe(1);
+    expect(await enqueue(event('campaign over A and B', [shopA.id, shopB.id]))).toBe(1);
+    expect(await enqueue(event('no single shop', null))).toBe(1);
+    await server.app.webhooks!.drain();
+    const subjects = (path: string) => receiver.received.filter((r) => r.url === path).map((r) => JSON.parse(r.body).data.alert.subject as string).sort();
+    expect(subjects('/partner')).toEqual(['A only']);
+    expect(subjects('/ops')).toEqual(['A only', 'B only', 'campaign over A and B', 'no single shop']);
+  });
+
+  it('counts a robot’s 200 with an error code as a failure, and signs DingTalk requests as documented', async () => {
+    const robotSecret = 'SEC0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcd';
+    receiver.answer = () => ({ status: 200, body: '{"errcode":310000,"errmsg":"sign not match"}' });
+    await createWebhook({ format: 'DINGTALK', url: `${receiver.url}?access_token=tok`, secret: robotSecret });
+    await enqueue(event('SKU A-01', [shopA.id]));
+    await expect.poll(async () => (await deliveries())[0]?.attemptCount ?? 0).toBeGreaterThanOrEqual(1);
+    expect((await deliveries())[0]).toMatchObject({ status: 'PENDING', lastStatusCode: 200, lastError: 'errcode 310000: sign not match' });
+    const query = new URL(receiver.received[0]!.url, 'http://x').searchParams;
+    expect(query.get('access_token')).toBe('tok');
+    const sign = createHmac('sha256', robotSecret).update(`${query.get('timestamp')}\n${robotSecret}`).digest('base64');
+    expect(query.get('sign')).toBe(sign);
+    expect(JSON.parse(receiver.received[0]!.body)).toMatchObject({ msgtype: 'markdown', markdown: { title: '【严重】低库存预警' } });
+    receiver.answer = () => ({ status: 200, body: '{"errcode":0,"errmsg":"ok"}' });
+    await expect.poll(async () => (await deliveries())[0]?.status).toBe('DELIVERED');
+  });
+
+  it('pauses an endpoint after a run of failures, tells the admins, and sends what waited once resumed', async () => {
+    await server.stop();
+    server = await startTestServer(backend(), { webhooks: { ...FAST, retry: { ...FAST.retry, pauseAfterFailures: 3, pauseAfterFailingMs: 0 } } });
+    const raised = server.app.pubsub.subscribe('alert:raised');
+    const published = (async () => (await raised.next()).value as { rule: string; dedupeKey: string })();
+    receiver.answer = (request) => (request.url === '/ops' ? { status: 200 } : { status: 503 });
+    const { webhook } = await createWebhook({ name: 'partner', url: `http://127.0.0.1:${receiver.port}/partner`, shopIds: [gid('Shop', shopA.id)] });
+    await createWebhook({ name: 'ops', url: `http://127.0.0.1:${receiver.port}/ops` });
+    await enqueue(event('a', [shopA.id]), event('b', [shopA.id]));
+    await expect.poll(async () => (await server.gql(DELIVERIES)).data.webhooks.find((w: { id: string }) => w.id === webhook.id).pausedAt).not.toBeNull();
+
+    const alerts = await server.gql('{ alerts { edges { node { rule severity subject shop { id } } } } }');
+    expect(alerts.data.alerts.edges).toContainEqual({ node: { rule: 'WEBHOOK_PAUSED', severity: 'CRITICAL', subject: 'Webhook「partner」', shop: null } });
+    expect(await published).toMatchObject({ rule: 'WEBHOOK_PAUSED', dedupeKey: `WEBHOOK_PAUSED:${Buffer.from(webhook.id, 'base64').toString().split(':')[1]}` });
+    // The operators' own webhook over every shop hears of it; the paused one keeps its deliveries.
+    await expect.poll(() => receiver.received.filter((r) => r.url === '/ops').map((r) => JSON.parse(r.body).data.alert.rule)).toContain('WEBHOOK_PAUSED');
+    expect((await deliveries('partner')).map((d) => d.status)).toEqual(['PENDING', 'PENDING']);
+
+    receiver.answer = () => ({ status: 200 });
+    const resumed = await server.gql(`mutation ($id: ID!) { updateWebhook(input: { id: $id, resume: true }) { webhook { pausedAt consecutiveFailures } userErrors { code } } }`, { id: webhook.id });
+    expect(resumed.data.updateWebhook).toEqual({ webhook: { pausedAt: null, consecutiveFailures: 0 }, userErrors: [] });
+    await expect.poll(async () => (await deliveries('partner')).map((d) => d.status)).toEqual(['DELIVERED', 'DELIVERED']);
+    await raised.return?.();
+  });
+
+  it('gives up after the retry period, and redelivers a failed delivery under the same id', async () => {
+    receiver.answer = () => ({ status: 500 });
+    await createWebhook({});
+    await enqueue(event('old news', [shopA.id], new Date(Date.now() - 25 * 60 * 60_000)));
+    await expect.poll(async () => (await deliveries())[0]?.status).toBe('FAILED');
+    const [failed] = await deliveries();
+    expect(failed).toMatchObject({ attemptCount: 1, lastStatusCode: 500 });
+
+    receiver.answer = () => ({ status: 200 });
+    const REDELIVER = `mutation ($id: ID!) { redeliverWebhookDelivery(input: { id: $id }) { delivery { id status } userErrors { code } } }`;
+    const again = await server.gql(REDELIVER, { id: failed!.id });
+    expect(again.data.redeliverWebhookDelivery).toEqual({ delivery: { id: failed!.id, status: 'PENDING' }, userErrors: [] });
+    await expect.poll(async () => (await deliveries())[0]?.status).toBe('DELIVERED');
+    expect(receiver.received.map((r) => r.deliveryId)).toEqual([failed!.id, failed!.id]);
+    const twice = await server.gql(REDELIVER, { id: failed!.id });
+    expect(twice.data.redeliverWebhookDelivery.userErrors).toEqual([{ code: 'CONFLICT' }]);
+  });
+
+  it('sends nothing more for a deleted webhook', async () => {
+    await receiver.down();
+    const { webhook } = await createWebhook({});
+    await enqueue(event('a', [shopA.id]));
+    await expect.poll(async () => (await deliveries())[0]?.attemptCount ?? 0).toBeGreaterThanOrEqual(1);
+    await server.gql(`mutation ($id: ID!) { deleteWebhook(input: { id: $id }) { userErrors { code } } }`, { id: webhook.id });
+    await receiver.up();
+    expect(await enqueue(event('b', [shopA.id]))).toBe(0);
+    await server.app.webhooks!.drain();
+    expect(receiver.received).toEqual([]);
+  });
+});

@@ -1,0 +1,210 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import type { Logger } from 'pino';
+import type { Db } from '../../db/client.js';
+import type { AlertMessage } from '../../realtime/pubsub.js';
+import { alertMessage } from '../alert/alert.service.js';
+import { claimDueDeliveries, recordAttempt, type AttemptOutcome, type ClaimedDelivery } from './webhook.delivery.js';
+import { renderRequest, robotRefusal } from './webhook.formats.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './webhook.retry.js';
+import type { WebhookRow } from './webhook.table.js';
+import { checkWebhookUrl } from './webhook.url.js';
+
+/** What buildApp (and tests, benchmarks) may tune; everything has a production default. */
+export interface WebhookDispatcherTuning {
+  /** Per request, headers and body included (default 10 s). */
+  fetchTimeoutMs?: number;
+  /** How often due deliveries are looked for without a wake() (default 1 s). */
+  pollMs?: number;
+  /** Requests in flight at once, per instance (default 8). */
+  concurrency?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Jitter source (default Math.random); tests pass a fixed one. */
+  random?: () => number;
+}
+
+export interface WebhookDispatcherOptions extends WebhookDispatcherTuning {
+  db: Db;
+  logger: Logger;
+  now: () => Date;
+  /** Send to private and loopback addresses too (WEBHOOK_ALLOW_PRIVATE_URLS; tests). */
+  allowPrivateUrls: boolean;
+  /** Publishes a raised WEBHOOK_PAUSED alert (the app passes pubsub 'alert:raised'). */
+  publish?: (message: AlertMessage) => void;
+  onPaused?: (webhook: WebhookRow) => void;
+}
+
+export interface WebhookDispatcher {
+  /** Look for due deliveries now (after a commit that enqueued some) instead of at the next poll. */
+  wake(): void;
+  /** Stops claiming; resolves once the requests in flight have finished and been recorded. */
+  stop(): Promise<void>;
+  /** Resolves when nothing is due and nothing is in flight (benchmarks, tests). */
+  drain(): Promise<void>;
+}
+
+/** Enough of an answer to show why a robot refused; the rest is not read. */
+const MAX_ANSWER_BYTES = 16 * 1024;
+
+async function readAnswer(response: Response): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size < MAX_ANSWER_BYTES) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  await reader.cancel().catch(() => {});
+  return Buffer.concat(chunks).toString('utf8').slice(0, MAX_ANSWER_BYTES);
+}
+
+function describeError(error: unknown, timeoutMs: number): string {
+  if (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `timed out after ${timeoutMs} ms`;
+  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return `${error instanceof Error ? error.message : String(error)}${cause}`.slice(0, 500);
+}
+
+/**
+ * Sends the outbox. Polls for due deliveries (and on wake()), leases a small batch at a time, keeps at
+ * most `concurrency` requests in flight, and records every attempt. Nothing is held only in memory:
+ * a delivery is a row until it is DELIVERED or FAILED, so a restart loses none — an instance that
+ * dies mid-send leaves a lease that expires, and whichever instance comes next sends the delivery again.
+ */
+export function startWebhookDispatcher(options: WebhookDispatcherOptions): WebhookDispatcher {
+  const { db, logger, now } = options;
+  const fetchTimeoutMs = options.fetchTimeoutMs ?? 10_000;
+  const concurrency = Math.max(1, options.concurrency ?? 8);
+  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  const random = options.random ?? Math.random;
+  // Longer than any send and its recording can take, so a live instance never loses its lease.
+  const leaseMs = fetchTimeoutMs + 60_000;
+  const batchSize = Math.min(concurrency, 32);
+
+  const inFlight = new Set<Promise<void>>();
+  let stopped = false;
+  let pumping: Promise<void> | null = null;
+  let again = false;
+  let lastClaimed = 0;
+
+  async function attempt(delivery: ClaimedDelivery): Promise<AttemptOutcome> {
+    const attemptedAt = now();
+    const started = performance.now();
+    let statusCode: number | null = null;
+    let error: string | null;
+    try {
+      // Checked again at send time: the name may point somewhere else than when the webhook was saved.
+      const refused = await checkWebhookUrl(delivery.url, { allowPrivate: options.allowPrivateUrls });
+      if (refused) {
+        error = `not sent: ${refused.message}`;
+      } else {
+        const request = renderRequest(
+          { id: encodeGlobalID('WebhookDelivery', delivery.id), event: delivery.event, createdAt: delivery.createdAt, data: delivery.data },
+          { url: delivery.url, format: delivery.format, secret: delivery.secret },
+          attemptedAt,
+        );
+        // No redirects: a 3xx could lead to an address the check above would have refused.
+        const response = await fetch(request.url, {
+          method: 'POST',
+          headers: request.headers,
+          body: request.body,
+          redirect: 'manual',
+          signal: AbortSignal.timeout(fetchTimeoutMs),
+        });
+        statusCode = response.status;
+        const answer = await readAnswer(response);
+        error =
+          response.status >= 200 && response.status < 300
+            ? robotRefusal(delivery.format, answer)
+            : `HTTP ${response.status}${answer ? `: ${answer.slice(0, 300)}` : ''}`;
+      }
+    } catch (failure) {
+      error = describeError(failure, fetchTimeoutMs);
+    }
+    return { attemptedAt, statusCode, error, durationMs: Math.round(performance.now() - started) };
+  }
+
+  async function send(delivery: ClaimedDelivery): Promise<void> {
+    const outcome = await attempt(delivery);
+    const recorded = await recordAttempt(db, delivery, outcome, { policy, now: now(), random });
+    if (recorded.paused) {
+      logger.warn({ webhookId: recorded.paused.id, failures: recorded.paused.consecutiveFailures }, 'webhook paused after a run of failures');
+      options.onPaused?.(recorded.paused);
+    }
+    if (recorded.alert) {
+      options.publish?.(alertMessage(recorded.alert));
+      wake(); // the WEBHOOK_PAUSED alert was enqueued for the operators' own webhooks
+    }
+  }
+
+  function track(delivery: ClaimedDelivery) {
+    const task: Promise<void> = send(delivery)
+      .catch((error: unknown) => logger.error({ err: error, deliveryId: delivery.id }, 'webhook delivery could not be recorded; its lease will expire and it is sent again'))
+      .finally(() => {
+        inFlight.delete(task);
+        void pump(); // a slot is free: keep a backlog flowing without waiting for the next poll
+      });
+    inFlight.add(task);
+  }
+
+  /** Claims while there is room and something is due. */
+  async function fill() {
+    while (!stopped && inFlight.size < concurrency) {
+      const room = Math.min(concurrency - inFlight.size, batchSize);
+      const at = now();
+      const claimed = await claimDueDeliveries(db, at, new Date(at.getTime() + leaseMs), room);
+      lastClaimed = claimed.length;
+      for (const delivery of claimed) track(delivery);
+      if (claimed.length < room) return;
+    }
+  }
+
+  /** One filling at a time; a call while one runs makes it go round once more. */
+  function pump(): Promise<void> {
+    if (stopped) return Promise.resolve();
+    if (pumping) {
+      again = true;
+      return pumping;
+    }
+    pumping = (async () => {
+      try {
+        do {
+          again = false;
+          await fill();
+        } while (again && !stopped);
+      } catch (error) {
+        logger.error({ err: error }, 'webhook dispatcher could not claim deliveries; retrying at the next poll');
+      } finally {
+        pumping = null;
+      }
+    })();
+    return pumping;
+  }
+
+  function wake() {
+    void pump();
+  }
+
+  const timer = setInterval(wake, options.pollMs ?? 1_000);
+  timer.unref();
+  wake();
+
+  return {
+    wake,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await pumping;
+      await Promise.allSettled([...inFlight]);
+    },
+    async drain() {
+      for (;;) {
+        if (stopped) return;
+        await pump();
+        if (inFlight.size > 0) await Promise.race(inFlight);
+        else if (lastClaimed === 0) return;
+      }
+    },
+  };
+}

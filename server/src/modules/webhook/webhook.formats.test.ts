@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import type { WebhookAlert } from './webhook.events.js';
+import { dingTalkSign, feishuSign, peakOpsSignature, renderRequest, robotRefusal, robotTitle, type DeliveryToRender } from './webhook.formats.js';
+
+// Expected signatures were computed with the vendors' documented Python snippets (hmac, hashlib,
+// base64, urllib.parse.quote_plus), not with this code: 2024-11-11T04:00:00Z = 1731297600 s.
+const SENT_AT = new Date(1_731_297_600_000);
+const DINGTALK_SECRET = 'SEC0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcd';
+const FEISHU_SECRET = 'qX2bE9kLm3NpR7sT';
+
+const alert: WebhookAlert = {
+  id: 'QWxlcnQ6MQ==',
+  rule: 'LOW_STOCK',
+  severity: 'CRITICAL',
+  status: 'OPEN',
+  shop: { id: 'U2hvcDox', name: '天猫旗舰店' },
+  campaign: { id: 'Q2FtcGFpZ246MQ==', name: '双11' },
+  subject: 'SKU A-01 保温杯',
+  message: '库存 7 件，约 40 分钟售罄',
+  value: 7,
+  threshold: 50,
+  raisedAt: '2026-11-11T04:00:00.000Z',
+  acknowledgedAt: null,
+  acknowledgedBy: null,
+  resolvedAt: null,
+};
+const delivery: DeliveryToRender = { id: 'V2ViaG9va0RlbGl2ZXJ5OjE=', event: 'ALERT_RAISED', createdAt: new Date('2026-11-11T04:00:00Z'), data: { alert } };
+
+describe('signatures', () => {
+  it('signs JSON as API.md states: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>', () => {
+    expect(peakOpsSignature('whsec_test', '{"id":"x","type":"ALERT_RAISED"}', SENT_AT)).toBe(
+      't=1731297600,v1=a386c52ab975669e90bdc4e0048dab8026d7d9ab9b967653ff4ba5414b8efd8f',
+    );
+  });
+
+  it('signs for DingTalk with the secret as key over "<timestamp ms>\\n<secret>"', () => {
+    expect(dingTalkSign(DINGTALK_SECRET, SENT_AT.getTime())).toBe('993XJerO7wv4YixN44+GRgHNVwukr+N0UIGvO04tpzQ=');
+  });
+
+  it('signs for Feishu with "<timestamp s>\\n<secret>" as key over nothing', () => {
+    expect(feishuSign(FEISHU_SECRET, 1_731_297_600)).toBe('OKy5/L8GnMof06femmDuKsYcGCSeCQCEMVqPTvCLkV8=');
+  });
+});
+
+describe('rendering a delivery', () => {
+  it('JSON: exactly { id, type, createdAt, data }, with the id header and a signature over the bytes sent', () => {
+    const request = renderRequest(delivery, { url: 'https://partner.example.cn/hooks', format: 'JSON', secret: 'whsec_test' }, SENT_AT);
+    expect(Object.keys(JSON.parse(request.body))).toEqual(['id', 'type', 'createdAt', 'data']);
+    expect(JSON.parse(request.body)).toEqual({ id: delivery.id, type: 'ALERT_RAISED', createdAt: '2026-11-11T04:00:00.000Z', data: { alert } });
+    expect(request.headers['content-type']).toBe('application/json');
+    expect(request.headers['PeakOps-Webhook-Id']).toBe(delivery.id);
+    expect(request.headers['PeakOps-Signature']).toBe(peakOpsSignature('whsec_test', request.body, SENT_AT));
+    expect(request.url).toBe('https://partner.example.cn/hooks');
+  });
+
+  it('DingTalk: a markdown message in Chinese, signed in the query string next to the access token', () => {
+    const request = renderRequest(delivery, { url: 'https://oapi.dingtalk.com/robot/send?access_token=abc123', format: 'DINGTALK', secret: DINGTALK_SECRET }, SENT_AT);
+    expect(request.url).toBe('https://oapi.dingtalk.com/robot/send?access_token=abc123&timestamp=1731297600000&sign=993XJerO7wv4YixN44%2BGRgHNVwukr%2BN0UIGvO04tpzQ%3D');
+    const body = JSON.parse(request.body);
+    expect(body.msgtype).toBe('markdown');
+    expect(body.markdown.title).toBe('【严重】低库存预警');
+    for (const part of ['严重', '低库存', 'SKU A-01 保温杯', '库存 7 件，约 40 分钟售罄', '7（阈值 50）', '天猫旗舰店', '双11', '2026-11-11 12:00:00（北京时间）', 'PeakOps 作战室自动推送']) {
+      expect(body.markdown.text).toContain(part);
+    }
+    expect(body.markdown.text).not.toMatch(/https?:\/\//);
+  });
+
+  it('DingTalk without a secret sends the URL unchanged', () => {
+    const request = renderRequest(delivery, { url: 'https://oapi.dingtalk.com/robot/send?access_token=abc123', format: 'DINGTALK', secret: null }, SENT_AT);
+    expect(request.url).toBe('https://oapi.dingtalk.com/robot/send?access_token=abc123');
+  });
+
+  it('WeCom: markdown content with the severity coloured, never over 4,096 bytes', () => {
+    const request = renderRequest(delivery, { url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k', format: 'WECOM', secret: null }, SENT_AT);
+    const body = JSON.parse(request.body);
+    expect(body.msgtype).toBe('markdown');
+    expect(body.markdown.content).toContain('<font color="warning">严重</font>');
+    const long = { ...delivery, data: { alert: { ...alert, message: '库存告急'.repeat(2_000) } } };
+    const content = JSON.parse(renderRequest(long, { url: 'https://qyapi.weixin.qq.com/x', format: 'WECOM', secret: null }, SENT_AT).body).markdown.content;
+    expect(Buffer.byteLength(content)).toBeLessThanOrEqual(4096);
+  });
+
+  it('Feishu: an interactive card coloured by severity, signed in the body', () => {
+    const request = renderRequest(delivery, { url: 'https://open.feishu.cn/open-apis/bot/v2/hook/x', format: 'FEISHU', secret: FEISHU_SECRET }, SENT_AT);
+    const body = JSON.parse(request.body);
+    expect(body.timestamp).toBe('1731297600');
+    expect(body.sign).toBe('OKy5/L8GnMof06femmDuKsYcGCSeCQCEMVqPTvCLkV8=');
+    expect(body.msg_type).toBe('interactive');
+    expect(body.card.header).toEqual({ template: 'red', title: { tag: 'plain_text', content: '【严重】低库存预警' } });
+    expect(JSON.stringify(body.card.elements)).toContain('7（阈值 50）');
+    const resolved = JSON.parse(renderRequest({ ...delivery, event: 'ALERT_RESOLVED' }, { url: 'https://open.feishu.cn/x', format: 'FEISHU', secret: null }, SENT_AT).body);
+    expect(resolved.card.header.template).toBe('green');
+    expect(resolved).not.toHaveProperty('sign');
+  });
+
+  it('titles stay short enough for the chat list', () => {
+    const long = { ...delivery, data: { alert: { ...alert, rule: 'HIGH_RISK_WITHOUT_PLAN', severity: 'WARNING' } } };
+    expect(robotTitle(long)).toBe('【警告】高风险未提交应对方案预警');
+    expect([...robotTitle(long)].length).toBeLessThanOrEqual(20);
+    expect(robotTitle({ ...delivery, event: 'ALERT_RESOLVED' })).toBe('【已恢复】低库存');
+  });
+});
+
+describe('robot answers', () => {
+  it('treats an error code in a 200 answer as a failure, with the robot’s message', () => {
+    expect(robotRefusal('DINGTALK', '{"errcode":0,"errmsg":"ok"}')).toBeNull();
+    expect(robotRefusal('DINGTALK', '{"errcode":310000,"errmsg":"sign not match"}')).toBe('errcode 310000: sign not match');
+    expect(robotRefusal('WECOM', '{"errcode":93000,"errmsg":"invalid webhook url"}')).toBe('errcode 93000: invalid webhook url');
+    expect(robotRefusal('FEISHU', '{"code":0,"msg":"success","data":{}}')).toBeNull();
+    expect(robotRefusal('FEISHU', '{"StatusCode":0,"StatusMessage":"success"}')).toBeNull();
+    expect(robotRefusal('FEISHU', '{"code":19021,"msg":"sign match fail or timestamp is not within one hour from current time"}')).toMatch(/^code 19021: sign match fail/);
+    expect(robotRefusal('DINGTALK', '<html>bad gateway</html>')).toMatch(/unexpected answer/);
+    expect(robotRefusal('JSON', 'anything')).toBeNull();
+  });
+});

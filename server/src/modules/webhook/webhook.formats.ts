@@ -1,0 +1,204 @@
+import { createHmac } from 'node:crypto';
+import { shanghaiDateTime } from '../../lib/time.js';
+import type { WebhookAlert } from './webhook.events.js';
+import type { WebhookEvent, WebhookFormat } from './webhook.table.js';
+
+/** What is sent for one delivery: rendered at send time, because the signatures carry the send time. */
+export interface RenderedRequest {
+  url: string;
+  /** The exact bytes sent (and signed). */
+  body: string;
+  headers: Record<string, string>;
+}
+
+export interface DeliveryToRender {
+  /** The delivery's global id: the JSON body's `id` and the PeakOps-Webhook-Id header, the same on every retry. */
+  id: string;
+  event: WebhookEvent;
+  /** When the event happened (the delivery was written). */
+  createdAt: Date;
+  data: { alert: WebhookAlert };
+}
+
+export interface EndpointToRender {
+  url: string;
+  format: WebhookFormat;
+  /** JSON: ours; DingTalk / Feishu: the robot's 加签 secret, or null when the robot does not sign. */
+  secret: string | null;
+}
+
+const RULE_ZH: Record<string, string> = {
+  CONVERSION_DROP: '转化率下跌',
+  GMV_BEHIND_PACE: 'GMV 落后计划',
+  REFUND_RATE_SPIKE: '退款率飙升',
+  LOW_STOCK: '低库存',
+  ROI_BELOW_ONE: 'ROI 低于 1',
+  MILESTONE_OVERDUE: '关键节点逾期',
+  HIGH_RISK_WITHOUT_PLAN: '高风险未提交应对方案',
+  UNSHIPPED_OVERDUE: '超 24 小时未发货',
+  WEBHOOK_PAUSED: 'Webhook 已暂停',
+};
+const SEVERITY_ZH: Record<string, string> = { INFO: '提示', WARNING: '警告', CRITICAL: '严重' };
+const EVENT_ZH: Record<WebhookEvent, string> = {
+  ALERT_RAISED: '新预警',
+  ALERT_RESOLVED: '已恢复',
+  ALERT_ACKNOWLEDGED: '已认领',
+  ALERT_ESCALATED: '升级',
+};
+const FOOTER = 'PeakOps 作战室自动推送';
+
+/** The HMAC of API.md: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`. */
+export function peakOpsSignature(secret: string, body: string, sentAt: Date): string {
+  const t = Math.floor(sentAt.getTime() / 1000);
+  return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
+}
+
+/** DingTalk 加签: base64(HmacSHA256(key = secret, data = "<timestamp ms>\n<secret>")), URL-encoded by the caller. */
+export function dingTalkSign(secret: string, timestampMs: number): string {
+  return createHmac('sha256', secret).update(`${timestampMs}\n${secret}`).digest('base64');
+}
+
+/** Feishu 签名校验: base64(HmacSHA256(key = "<timestamp s>\n<secret>", data = empty)) — key and data the other way round from DingTalk. */
+export function feishuSign(secret: string, timestampSeconds: number): string {
+  return createHmac('sha256', `${timestampSeconds}\n${secret}`).update('').digest('base64');
+}
+
+function formatNumber(value: number): string {
+  return Number.isInteger(value) ? String(value) : String(Number(value.toFixed(4)));
+}
+
+/** The lines every robot message shows, in Chinese, as label/value pairs. */
+function alertFacts(delivery: DeliveryToRender): [string, string][] {
+  const { alert } = delivery.data;
+  const facts: [string, string][] = [
+    ['级别', SEVERITY_ZH[alert.severity] ?? alert.severity],
+    ['规则', RULE_ZH[alert.rule] ?? alert.rule],
+    ['对象', alert.subject],
+    ['说明', alert.message],
+  ];
+  if (alert.value !== null) {
+    facts.push(['数值', alert.threshold === null ? formatNumber(alert.value) : `${formatNumber(alert.value)}（阈值 ${formatNumber(alert.threshold)}）`]);
+  }
+  if (alert.shop) facts.push(['店铺', alert.shop.name]);
+  if (alert.campaign) facts.push(['活动', alert.campaign.name]);
+  if (delivery.event === 'ALERT_ACKNOWLEDGED' && alert.acknowledgedBy) facts.push(['认领人', alert.acknowledgedBy]);
+  facts.push(['时间', `${shanghaiDateTime(delivery.createdAt)}（北京时间）`]);
+  return facts;
+}
+
+/** 【严重】低库存预警 for new and escalated alerts, 【已恢复】低库存 otherwise; DingTalk shows it in the chat list. */
+export function robotTitle(delivery: DeliveryToRender): string {
+  const { alert } = delivery.data;
+  const rule = RULE_ZH[alert.rule] ?? alert.rule;
+  const title =
+    delivery.event === 'ALERT_RAISED' || delivery.event === 'ALERT_ESCALATED'
+      ? `【${SEVERITY_ZH[alert.severity] ?? alert.severity}】${rule}${delivery.event === 'ALERT_ESCALATED' ? '升级' : '预警'}`
+      : `【${EVENT_ZH[delivery.event]}】${rule}`;
+  return [...title].slice(0, 20).join('');
+}
+
+/** Keeps a UTF-8 text within `maxBytes` without cutting a character in half. */
+function truncateBytes(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text;
+  let out = '';
+  let used = 0;
+  for (const char of text) {
+    const size = Buffer.byteLength(char);
+    if (used + size > maxBytes - 3) break;
+    out += char;
+    used += size;
+  }
+  return `${out}…`;
+}
+
+function renderJson(delivery: DeliveryToRender, endpoint: EndpointToRender, sentAt: Date): RenderedRequest {
+  const body = JSON.stringify({ id: delivery.id, type: delivery.event, createdAt: delivery.createdAt.toISOString(), data: delivery.data });
+  const headers: Record<string, string> = { 'PeakOps-Webhook-Id': delivery.id };
+  if (endpoint.secret) headers['PeakOps-Signature'] = peakOpsSignature(endpoint.secret, body, sentAt);
+  return { url: endpoint.url, body, headers };
+}
+
+function renderDingTalk(delivery: DeliveryToRender, endpoint: EndpointToRender, sentAt: Date): RenderedRequest {
+  const lines = alertFacts(delivery).map(([label, value]) => `- **${label}**：${value}`);
+  const text = [`### ${robotTitle(delivery)}`, '', `**${EVENT_ZH[delivery.event]}**`, '', ...lines, '', `> ${FOOTER}`].join('\n');
+  const body = JSON.stringify({ msgtype: 'markdown', markdown: { title: robotTitle(delivery), text } });
+  const url = new URL(endpoint.url);
+  if (endpoint.secret) {
+    const timestamp = sentAt.getTime();
+    // URLSearchParams encodes as application/x-www-form-urlencoded (+ → %2B, / → %2F, = → %3D), what the docs' urlEncode does.
+    url.searchParams.set('timestamp', String(timestamp));
+    url.searchParams.set('sign', dingTalkSign(endpoint.secret, timestamp));
+  }
+  return { url: url.toString(), body, headers: { 'PeakOps-Webhook-Id': delivery.id } };
+}
+
+const WECOM_COLOR: Record<string, string> = { CRITICAL: 'warning', WARNING: 'warning', INFO: 'comment' };
+/** WeCom's markdown content limit, in bytes. */
+const WECOM_MAX_BYTES = 4096;
+
+function renderWeCom(delivery: DeliveryToRender, endpoint: EndpointToRender): RenderedRequest {
+  const { alert } = delivery.data;
+  const color = delivery.event === 'ALERT_RESOLVED' ? 'info' : (WECOM_COLOR[alert.severity] ?? 'comment');
+  const lines = alertFacts(delivery).map(([label, value]) =>
+    label === '级别' ? `> ${label}：<font color="${color}">${value}</font>` : `> ${label}：${value}`,
+  );
+  const content = truncateBytes([`### ${robotTitle(delivery)}`, `**${EVENT_ZH[delivery.event]}**`, ...lines, '', `<font color="comment">${FOOTER}</font>`].join('\n'), WECOM_MAX_BYTES);
+  return {
+    url: endpoint.url,
+    body: JSON.stringify({ msgtype: 'markdown', markdown: { content } }),
+    headers: { 'PeakOps-Webhook-Id': delivery.id },
+  };
+}
+
+const FEISHU_TEMPLATE: Record<string, string> = { CRITICAL: 'red', WARNING: 'orange', INFO: 'blue' };
+
+function renderFeishu(delivery: DeliveryToRender, endpoint: EndpointToRender, sentAt: Date): RenderedRequest {
+  const { alert } = delivery.data;
+  const template = delivery.event === 'ALERT_RESOLVED' ? 'green' : (FEISHU_TEMPLATE[alert.severity] ?? 'blue');
+  const card = {
+    config: { wide_screen_mode: true },
+    header: { template, title: { tag: 'plain_text', content: robotTitle(delivery) } },
+    elements: [
+      { tag: 'div', text: { tag: 'lark_md', content: alertFacts(delivery).map(([label, value]) => `**${label}**：${value}`).join('\n') } },
+      { tag: 'note', elements: [{ tag: 'plain_text', content: FOOTER }] },
+    ],
+  };
+  const signature = endpoint.secret
+    ? { timestamp: String(Math.floor(sentAt.getTime() / 1000)), sign: feishuSign(endpoint.secret, Math.floor(sentAt.getTime() / 1000)) }
+    : {};
+  return { url: endpoint.url, body: JSON.stringify({ ...signature, msg_type: 'interactive', card }), headers: { 'PeakOps-Webhook-Id': delivery.id } };
+}
+
+const RENDERERS: Record<WebhookFormat, (delivery: DeliveryToRender, endpoint: EndpointToRender, sentAt: Date) => RenderedRequest> = {
+  JSON: renderJson,
+  DINGTALK: renderDingTalk,
+  WECOM: renderWeCom,
+  FEISHU: renderFeishu,
+};
+
+/** The request for one attempt of a delivery, in the endpoint's format, signed as of `sentAt`. */
+export function renderRequest(delivery: DeliveryToRender, endpoint: EndpointToRender, sentAt: Date): RenderedRequest {
+  const rendered = RENDERERS[endpoint.format](delivery, endpoint, sentAt);
+  return { ...rendered, headers: { 'content-type': 'application/json', 'user-agent': 'PeakOps-Webhooks/1', ...rendered.headers } };
+}
+
+/**
+ * Group robots answer HTTP 200 even when they refuse a message, with the reason in the body
+ * (DingTalk and WeCom `errcode`, Feishu `code`; old Feishu hooks `StatusCode`). Null when the answer
+ * is a success; else the reason, recorded as the attempt's error so the delivery is retried and shown.
+ */
+export function robotRefusal(format: WebhookFormat, responseText: string): string | null {
+  if (format === 'JSON') return null;
+  let answer: Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(responseText);
+    if (typeof parsed !== 'object' || parsed === null) return `unexpected answer: ${responseText.slice(0, 200)}`;
+    answer = parsed as Record<string, unknown>;
+  } catch {
+    return `unexpected answer: ${responseText.slice(0, 200)}`;
+  }
+  const code = format === 'FEISHU' ? (answer.code ?? answer.StatusCode) : answer.errcode;
+  const message = format === 'FEISHU' ? (answer.msg ?? answer.StatusMessage) : answer.errmsg;
+  if (code === 0) return null;
+  return `${format === 'FEISHU' ? 'code' : 'errcode'} ${String(code)}: ${String(message ?? '')}`.trim();
+}

@@ -1,0 +1,29 @@
+import { sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.js';
+import { rows } from '../../db/rows.js';
+import type { WebhookEventInput } from './webhook.events.js';
+
+/**
+ * Writes one delivery per webhook that wants the event, in the caller's transaction: the alert and
+ * its deliveries commit together or not at all, so no crash can lose one or announce an alert that
+ * was rolled back. Paused webhooks get theirs too (sent when the endpoint resumes); deleted ones do not.
+ * A webhook wants the event when it subscribes to its type and covers all of its shops (a webhook over
+ * every shop takes everything; an event about no single shop goes only to those). One statement
+ * whatever the number of webhooks. Returns how many deliveries were written; call the dispatcher's
+ * `wake()` after commit to send them at once rather than at its next poll.
+ */
+export async function enqueueWebhookEvent(tx: DbOrTx, event: WebhookEventInput): Promise<number> {
+  const shopIds = [...new Set(event.shopIds ?? [])];
+  const at = event.occurredAt.toISOString();
+  const inserted = await rows<{ id: string }>(
+    tx,
+    sql`insert into webhook_deliveries (webhook_id, event, data, next_attempt_at, created_at, updated_at)
+        select w.id, ${event.type}::webhook_event, ${JSON.stringify(event.data)}::jsonb, ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz
+        from webhooks w
+        where w.deleted_at is null
+          and ${event.type}::webhook_event = any(w.events)
+          and (w.shop_ids is null or (cardinality(${sql.param(shopIds)}::uuid[]) > 0 and ${sql.param(shopIds)}::uuid[] <@ w.shop_ids))
+        returning id`,
+  );
+  return inserted.length;
+}

@@ -1,0 +1,250 @@
+import { randomBytes } from 'node:crypto';
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { allShopsVisible, coversShops, shopsOf, type Viewer } from '../../auth/viewer.js';
+import type { Db, DbOrTx } from '../../db/client.js';
+import { paginate, type ConnectionArgs } from '../../db/paginate.js';
+import { DomainError, InputErrors, notFound, type UserErrorShape } from '../../errors.js';
+import { groupByKeys } from '../../lib/group.js';
+import { parseInput, text } from '../../lib/validate.js';
+import { shops } from '../shop/shop.table.js';
+import {
+  WEBHOOK_EVENTS,
+  WEBHOOK_FORMATS,
+  webhookAttempts,
+  webhookDeliveries,
+  webhooks,
+  type DeliveryStatus,
+  type WebhookAttemptRow,
+  type WebhookDeliveryRow,
+  type WebhookFormat,
+  type WebhookRow,
+} from './webhook.table.js';
+import { checkWebhookUrl, type Resolve } from './webhook.url.js';
+
+/** What the service needs besides the caller: the clock, the URL policy and a way to send at once. */
+export interface WebhookServiceOptions {
+  now: Date;
+  allowPrivateUrls: boolean;
+  /** Tells the dispatcher that deliveries became due (after the change committed). */
+  wake?: () => void;
+  resolve?: Resolve;
+}
+
+/** A signing secret for a JSON webhook: `whsec_` + 32 random bytes in base64url, shown once. */
+export function newWebhookSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64url')}`;
+}
+
+/** Robots that sign (加签) with their own secret; WeCom group robots do not sign at all. */
+const ROBOT_SIGNS: Record<WebhookFormat, 'OURS' | 'THEIRS' | 'NONE'> = { JSON: 'OURS', DINGTALK: 'THEIRS', FEISHU: 'THEIRS', WECOM: 'NONE' };
+
+const Events = z.array(z.enum(WEBHOOK_EVENTS)).min(1, 'subscribe to at least one event').max(WEBHOOK_EVENTS.length * 2);
+const ShopIds = z.array(z.string().uuid()).min(1, 'name at least one shop, or omit to mean all of yours').max(1000);
+const RobotSecret = z.string().trim().min(1, 'must not be empty').max(200);
+
+const CreateInput = z.object({
+  name: text(100).nullish(),
+  url: z.string(),
+  events: Events,
+  format: z.enum(WEBHOOK_FORMATS),
+  shopIds: ShopIds.nullish(),
+  secret: RobotSecret.nullish(),
+});
+
+const UpdateInput = z.object({
+  id: z.string(),
+  name: text(100).nullish(),
+  url: z.string().nullish(),
+  events: Events.nullish(),
+  shopIds: ShopIds.nullish(),
+  secret: RobotSecret.nullish(),
+  resume: z.boolean().nullish(),
+});
+
+/**
+ * Webhooks a caller may see and change: ADMIN every one; anyone else those they created, and only
+ * while all of its shops are theirs (a webhook over every shop only for callers over every shop).
+ */
+function visible(viewer: Viewer, options: { includeDeleted?: boolean } = {}): SQL | undefined {
+  return and(
+    options.includeDeleted ? undefined : isNull(webhooks.deletedAt),
+    viewer.permissions.has('ADMIN') ? undefined : eq(webhooks.createdBy, viewer.id),
+    viewer.shops === 'ALL' ? undefined : and(isNotNull(webhooks.shopIds), allShopsVisible(viewer, webhooks.shopIds)),
+  );
+}
+
+function secretProblem(format: WebhookFormat, secret: string | null | undefined): UserErrorShape | null {
+  if (!secret) return null;
+  if (ROBOT_SIGNS[format] === 'OURS') return { field: ['input', 'secret'], message: 'JSON webhooks are signed with a secret PeakOps generates and shows once; omit secret', code: 'INVALID_INPUT' };
+  if (ROBOT_SIGNS[format] === 'NONE') return { field: ['input', 'secret'], message: 'WeCom group robots have no signing secret; omit secret', code: 'INVALID_INPUT' };
+  return null;
+}
+
+/** The shops a webhook will cover: those named (all visible to the caller and existing), else all of the caller's. */
+async function coveredShops(db: DbOrTx, viewer: Viewer, shopIds: readonly string[] | null | undefined): Promise<string[] | null> {
+  if (!shopIds) {
+    if (viewer.shops === 'ALL') return null;
+    if (viewer.shops.size === 0) throw new DomainError('FORBIDDEN', 'your credential covers no shop', ['input', 'shopIds']);
+    return [...viewer.shops];
+  }
+  const unique = [...new Set(shopIds)];
+  if (!coversShops(viewer.shops, shopsOf(unique))) {
+    throw new DomainError('FORBIDDEN', 'a webhook can cover only shops you can see yourself', ['input', 'shopIds']);
+  }
+  const found = await db.select({ id: shops.id }).from(shops).where(inArray(shops.id, unique));
+  if (found.length !== unique.length) throw notFound('Shop', ['input', 'shopIds']);
+  return unique;
+}
+
+async function urlProblem(url: string, options: WebhookServiceOptions): Promise<UserErrorShape | null> {
+  const problem = await checkWebhookUrl(url, { allowPrivate: options.allowPrivateUrls, resolve: options.resolve });
+  return problem ? { field: ['input', 'url'], message: problem.message, code: 'INVALID_INPUT' } : null;
+}
+
+function defaultName(format: WebhookFormat, url: string): string {
+  return `${format} → ${new URL(url).host}`;
+}
+
+/** Only a JSON webhook gets a secret back, once: a robot's 加签 secret is the caller's own already. */
+export async function createWebhook(db: Db, viewer: Viewer, input: unknown, options: WebhookServiceOptions): Promise<{ webhook: WebhookRow; secret: string | null }> {
+  const data = parseInput(CreateInput, input);
+  const problems = [secretProblem(data.format, data.secret), await urlProblem(data.url, options)].filter((p): p is UserErrorShape => p !== null);
+  if (problems.length > 0) throw new InputErrors(problems);
+  const shopIds = await coveredShops(db, viewer, data.shopIds);
+  const secret = ROBOT_SIGNS[data.format] === 'OURS' ? newWebhookSecret() : (data.secret ?? null);
+  const [webhook] = await db
+    .insert(webhooks)
+    .values({
+      name: data.name ?? defaultName(data.format, data.url),
+      url: data.url,
+      format: data.format,
+      events: [...new Set(data.events)],
+      shopIds,
+      secret,
+      createdBy: viewer.id,
+      createdAt: options.now,
+      updatedAt: options.now,
+    })
+    .returning();
+  return { webhook: webhook!, secret: data.format === 'JSON' ? secret : null };
+}
+
+async function visibleWebhook(db: DbOrTx, viewer: Viewer, id: string): Promise<WebhookRow> {
+  const [webhook] = await db.select().from(webhooks).where(and(eq(webhooks.id, id), visible(viewer)));
+  if (!webhook) throw notFound('Webhook', ['input', 'id']);
+  return webhook;
+}
+
+/** Resuming a paused endpoint sends what waited for it at once (their back-off is forgiven). */
+export async function updateWebhook(db: Db, viewer: Viewer, input: unknown, options: WebhookServiceOptions): Promise<WebhookRow> {
+  const data = parseInput(UpdateInput, input);
+  const current = await visibleWebhook(db, viewer, data.id);
+  const problems = [secretProblem(current.format, data.secret), data.url ? await urlProblem(data.url, options) : null].filter(
+    (p): p is UserErrorShape => p !== null,
+  );
+  if (problems.length > 0) throw new InputErrors(problems);
+  const shopIds = data.shopIds ? await coveredShops(db, viewer, data.shopIds) : undefined;
+  const resume = data.resume === true && current.pausedAt !== null;
+  const updated = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(webhooks)
+      .set({
+        ...(data.name ? { name: data.name } : {}),
+        ...(data.url ? { url: data.url } : {}),
+        ...(data.events ? { events: [...new Set(data.events)] } : {}),
+        ...(shopIds ? { shopIds } : {}),
+        ...(data.secret ? { secret: data.secret } : {}),
+        ...(resume ? { pausedAt: null, consecutiveFailures: 0 } : {}),
+        updatedAt: options.now,
+      })
+      .where(and(eq(webhooks.id, current.id), isNull(webhooks.deletedAt)))
+      .returning();
+    if (!row) throw notFound('Webhook', ['input', 'id']);
+    if (resume) {
+      await tx
+        .update(webhookDeliveries)
+        .set({ nextAttemptAt: options.now, updatedAt: options.now })
+        .where(and(eq(webhookDeliveries.webhookId, row.id), eq(webhookDeliveries.status, 'PENDING')));
+    }
+    return row;
+  });
+  if (resume) options.wake?.();
+  return updated;
+}
+
+/** Soft delete: the row stays for the delivery log; what was still pending is never sent. */
+export async function deleteWebhook(db: Db, viewer: Viewer, id: string, now: Date): Promise<WebhookRow> {
+  const current = await visibleWebhook(db, viewer, id);
+  return db.transaction(async (tx) => {
+    const [row] = await tx.update(webhooks).set({ deletedAt: now, updatedAt: now }).where(and(eq(webhooks.id, current.id), isNull(webhooks.deletedAt))).returning();
+    if (!row) throw notFound('Webhook', ['input', 'id']);
+    await tx
+      .update(webhookDeliveries)
+      .set({ status: 'FAILED', lastError: 'webhook deleted', lockedUntil: null, updatedAt: now })
+      .where(and(eq(webhookDeliveries.webhookId, row.id), eq(webhookDeliveries.status, 'PENDING')));
+    return row;
+  });
+}
+
+export function listWebhooks(db: DbOrTx, viewer: Viewer): Promise<WebhookRow[]> {
+  return db.select().from(webhooks).where(visible(viewer)).orderBy(desc(webhooks.createdAt), desc(webhooks.id));
+}
+
+export async function loadWebhooks(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<WebhookRow[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(webhooks).where(and(inArray(webhooks.id, [...ids]), visible(viewer)));
+}
+
+/** A webhook's deliveries, newest first (the caller resolved the webhook, so it may see them). */
+export function listDeliveries(db: DbOrTx, webhookId: string, status: DeliveryStatus | null | undefined, args: ConnectionArgs) {
+  const where = and(eq(webhookDeliveries.webhookId, webhookId), status ? eq(webhookDeliveries.status, status) : undefined);
+  return paginate<WebhookDeliveryRow>(
+    args,
+    { column: webhookDeliveries.createdAt, type: 'timestamptz', direction: 'desc', value: (d) => d.createdAt, idColumn: webhookDeliveries.id, id: (d) => d.id },
+    ({ bounds, orderBy, limit }) => db.select().from(webhookDeliveries).where(and(where, bounds)).orderBy(...orderBy).limit(limit),
+    async () => (await db.select({ n: count() }).from(webhookDeliveries).where(where))[0]?.n ?? 0,
+  );
+}
+
+/** Deliveries by id, only those of webhooks the caller may see (deleted webhooks included: the log stays). */
+export async function loadDeliveries(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<WebhookDeliveryRow[]> {
+  if (ids.length === 0) return [];
+  const found = await db
+    .select({ delivery: webhookDeliveries })
+    .from(webhookDeliveries)
+    .innerJoin(webhooks, eq(webhooks.id, webhookDeliveries.webhookId))
+    .where(and(inArray(webhookDeliveries.id, [...ids]), visible(viewer, { includeDeleted: true })));
+  return found.map((r) => r.delivery);
+}
+
+/** The attempt log of each delivery, oldest first. */
+export async function attemptsOfDeliveries(db: DbOrTx, deliveryIds: readonly string[]): Promise<WebhookAttemptRow[][]> {
+  if (deliveryIds.length === 0) return [];
+  const found = await db
+    .select()
+    .from(webhookAttempts)
+    .where(inArray(webhookAttempts.deliveryId, [...deliveryIds]))
+    .orderBy(asc(webhookAttempts.attemptedAt), asc(webhookAttempts.id));
+  return groupByKeys(deliveryIds, found, (a) => a.deliveryId);
+}
+
+/**
+ * Puts a FAILED delivery back in the queue under the same id (receivers deduplicate on it). It is sent
+ * at once; once a delivery is older than the retry period a failed attempt makes it FAILED again.
+ */
+export async function redeliverWebhookDelivery(db: Db, viewer: Viewer, id: string, options: WebhookServiceOptions): Promise<WebhookDeliveryRow> {
+  const [delivery] = await loadDeliveries(db, viewer, [id]);
+  if (!delivery) throw notFound('Webhook delivery', ['input', 'id']);
+  const [webhook] = await db.select({ deletedAt: webhooks.deletedAt }).from(webhooks).where(eq(webhooks.id, delivery.webhookId));
+  if (webhook?.deletedAt) throw new DomainError('CONFLICT', 'the webhook was deleted; its deliveries cannot be sent again', ['input', 'id']);
+  if (delivery.status !== 'FAILED') throw new DomainError('CONFLICT', `only a FAILED delivery can be redelivered; this one is ${delivery.status}`, ['input', 'id']);
+  const [row] = await db
+    .update(webhookDeliveries)
+    .set({ status: 'PENDING', nextAttemptAt: options.now, lockedUntil: null, updatedAt: options.now })
+    .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, 'FAILED')))
+    .returning();
+  if (!row) throw new DomainError('CONFLICT', 'the delivery changed meanwhile; look again', ['input', 'id']);
+  options.wake?.();
+  return row;
+}
