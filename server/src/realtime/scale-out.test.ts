@@ -1,4 +1,5 @@
 import { createClient } from 'graphql-ws';
+import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
@@ -73,6 +74,30 @@ describe.skipIf(!adminUrl || !hasRedisServer())('scale-out through Redis [postgr
     await expect.poll(() => received.length, { timeout: 5_000 }).toBe(2);
     expect(received[1]!.orders).toBe(1);
     expect(received[1]!.at - ingested).toBeLessThanOrEqual(2 * TICK_MS + 250);
+  }, 120_000);
+
+  it('raises an alert once when both instances evaluate the same change, and B hears of a raise on A', async () => {
+    const { a, b, database } = await twoInstances({});
+    const shop = await insertShop(database.db, '天猫店');
+    const sku = await insertSku(database.db, shop.id, 'HOT-1', 9_900); // 100 in stock, line 50
+    const client = createClient({ url: b.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${TEST_ADMIN_KEY}` } });
+    cleanups.push(() => client.dispose());
+    const changes: string[] = [];
+    client.subscribe<{ alertChanged: { change: string; alert: { rule: string; value: number } } }>(
+      { query: 'subscription { alertChanged { change alert { rule value } } }' },
+      { next: (r) => void changes.push(`${r.data!.alertChanged.change}:${r.data!.alertChanged.alert.rule}:${r.data!.alertChanged.alert.value}`), error: () => {}, complete: () => {} },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // 60 units sold on A: the notice reaches both instances through Redis and both evaluate.
+    const sold = await gqlAt(a.url, 'mutation ($e: [EventInput!]!) { ingestEvents(input: { events: $e }) { accepted } }', {
+      e: [{ id: 'p1', type: 'ORDER_PAID', occurredAt: new Date().toISOString(), shopId: gid('Shop', shop.id), source: 'SEARCH', orderId: 'O1', customerId: 'c1', amount: '5940.00', items: [{ skuId: gid('Sku', sku.sku.id), quantity: 60, unitPrice: '99.00' }] }],
+    });
+    expect(sold.data?.ingestEvents).toEqual({ accepted: 1 });
+    await expect.poll(() => changes, { timeout: 15_000 }).toEqual(['RAISED:LOW_STOCK:40']);
+    await new Promise((resolve) => setTimeout(resolve, 3_000)); // both have evaluated by now
+    expect(changes).toEqual(['RAISED:LOW_STOCK:40']);
+    const rows = await database.db.execute<{ n: number }>(sql`select count(*)::int as n from alerts where rule = 'LOW_STOCK'`);
+    expect([...rows][0]?.n).toBe(1);
   }, 120_000);
 
   it('shares revocations and rate budgets across instances: a key revoked on A closes its socket on B (4403); a budget spent on A is spent on B', async () => {
