@@ -98,6 +98,10 @@ builder.mutationFields((t) => ({
     type: payloadType('UpdateMilestonePayload', 'milestone', MilestoneRef),
     args: { input: t.arg({ type: UpdateMilestoneInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(() => updateMilestone(ctx.db, ctx.viewer, { ...input, id: input.id.id }, ctx.now())),
+      asPayload(async () => {
+        const milestone = await updateMilestone(ctx.db, ctx.viewer, { ...input, id: input.id.id }, ctx.now());
+        ctx.evaluateAlertsSoon?.(); // status, risk or plan changed: milestone alerts may open or clear
+        return milestone;
+      }),
   }),
 }));

@@ -139,6 +139,11 @@ builder.mutationFields((t) => ({
   updateSku: t.field({
     type: payloadType('UpdateSkuPayload', 'sku', SkuRef),
     args: { input: t.arg({ type: UpdateSkuInput, required: true }) },
-    resolve: (_root, { input }, ctx) => asPayload(() => updateSku(ctx.db, ctx.viewer, { ...input, id: input.id.id })),
+    resolve: (_root, { input }, ctx) =>
+      asPayload(async () => {
+        const sku = await updateSku(ctx.db, ctx.viewer, { ...input, id: input.id.id });
+        ctx.evaluateAlertsSoon?.(); // stock or its line changed: LOW_STOCK may open or clear
+        return sku;
+      }),
   }),
 }));
