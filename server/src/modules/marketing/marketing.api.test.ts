@@ -1,0 +1,290 @@
+import { count, sql } from 'drizzle-orm';
+import { createClient, type Client } from 'graphql-ws';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { describeEachBackend } from '../../../test/backends.js';
+import { gid, insertCampaign, insertShop } from '../../../test/fixtures.js';
+import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
+import { rows } from '../../db/rows.js';
+import { marketingSpend } from './marketing.table.js';
+
+const NOW = new Date('2026-11-11T12:00:00+08:00');
+/** 11.11 in Asia/Shanghai: [2026-11-10T16:00Z, 2026-11-11T16:00Z). */
+const DAY = { from: '2026-11-11T00:00:00+08:00', to: '2026-11-12T00:00:00+08:00' };
+
+const RECORD = `mutation ($entries: [MarketingSpendEntryInput!]!) {
+  recordMarketingSpend(input: { entries: $entries }) { accepted duplicates userErrors { index entryId field message code } }
+}`;
+const INGEST = `mutation ($events: [EventInput!]!) { ingestEvents(input: { events: $events }) { accepted userErrors { index code message } } }`;
+const METRICS = `query ($scope: MetricScope!, $from: DateTime!, $to: DateTime!) {
+  metrics(scope: $scope, from: $from, to: $to) {
+    gmv spend roi
+    byChannel { channel gmv spend roi }
+    bySource { source gmv spend roi }
+  }
+}`;
+
+type SpendError = { index: number; entryId: string | null; field: string[]; message: string; code: string };
+
+describeEachBackend('recordMarketingSpend, Metrics.spend and Metrics.roi', (backend) => {
+  let server: TestServer;
+  let tmallId: string;
+  let jdId: string;
+  let tmall: string;
+  let jd: string;
+
+  beforeEach(async () => {
+    const { db } = backend();
+    tmallId = (await insertShop(db, '天猫店', 'TMALL')).id;
+    jdId = (await insertShop(db, '京东店', 'JD')).id;
+    tmall = gid('Shop', tmallId);
+    jd = gid('Shop', jdId);
+    server = await startTestServer(backend(), { now: () => NOW, tickMs: 3_600_000 });
+  });
+  afterEach(() => server.stop());
+
+  const at = (hhmm: string, date = '2026-11-11') => `${date}T${hhmm}:00+08:00`;
+  const entry = (id: string, shopId: string, source: string, amount: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+    id,
+    shopId,
+    spentAt: at('10:00'),
+    source,
+    amount,
+    ...extra,
+  });
+  const record = async (entries: unknown[], headers?: Record<string, string>) => {
+    const result = await server.gql(RECORD, { entries }, headers);
+    return result.data?.recordMarketingSpend as { accepted: number; duplicates: number; userErrors: SpendError[] };
+  };
+  const pay = async (shopId: string, orderId: string, source: string, amount: string, occurredAt = at('09:00')) => {
+    const result = await server.gql(INGEST, {
+      events: [{ id: `paid-${orderId}`, type: 'ORDER_PAID', occurredAt, shopId, source, orderId, customerId: `c-${orderId}`, amount }],
+    });
+    expect(result.data.ingestEvents).toEqual({ accepted: 1, userErrors: [] });
+  };
+  const metrics = async (scope: Record<string, unknown> = {}, window = DAY) => (await server.gql(METRICS, { scope, ...window })).data.metrics;
+  const storedEntries = async () => (await backend().db.select({ n: count() }).from(marketingSpend))[0]!.n;
+
+  /** GMV: TMALL PAID ¥300, TMALL SOCIAL ¥100, JD PAID ¥99.99. Spend: TMALL PAID ¥70 + ¥50, TMALL SOCIAL ¥125, JD PAID ¥33.33. */
+  const SPEND = () => [
+    entry('tm-paid-1', tmall, 'PAID', '70.00'),
+    entry('tm-paid-2', tmall, 'PAID', '50', { spentAt: at('11:00'), channel: 'TMALL' }),
+    entry('tm-social', tmall, 'SOCIAL', '125.00'),
+    entry('jd-paid', jd, 'PAID', '33.33', { spentAt: at('08:30') }),
+  ];
+  const seed = async () => {
+    await pay(tmall, 'O1', 'PAID', '300.00');
+    await pay(tmall, 'O2', 'SOCIAL', '100.00');
+    await pay(jd, 'O3', 'PAID', '99.99');
+    expect(await record(SPEND())).toEqual({ accepted: 4, duplicates: 0, userErrors: [] });
+  };
+
+  it('records spend and shows it with ROI = GMV / spend exactly, overall, per channel and per source', async () => {
+    await seed();
+    expect(await metrics()).toEqual({
+      gmv: '499.99',
+      spend: '278.33',
+      roi: 49_999 / 27_833,
+      byChannel: [
+        { channel: 'TMALL', gmv: '400.00', spend: '245.00', roi: 40_000 / 24_500 },
+        { channel: 'JD', gmv: '99.99', spend: '33.33', roi: 3 },
+      ],
+      bySource: [
+        { source: 'PAID', gmv: '399.99', spend: '153.33', roi: 39_999 / 15_333 },
+        { source: 'SOCIAL', gmv: '100.00', spend: '125.00', roi: 0.8 },
+      ],
+    });
+    // Scopes narrow spend exactly like GMV.
+    expect(await metrics({ shopIds: [tmall], sources: ['SOCIAL'] })).toMatchObject({ gmv: '100.00', spend: '125.00', roi: 0.8 });
+    expect(await metrics({ channels: ['JD'] })).toMatchObject({ spend: '33.33', roi: 3 });
+
+    // Series points carry spend and their own ROI too.
+    const series = await server.gql(`query ($from: DateTime!, $to: DateTime!) { metrics(scope: {}, from: $from, to: $to) { series(interval: HOUR) { at gmv spend roi } } }`, DAY);
+    const points = series.data.metrics.series as { at: string; gmv: string; spend: string; roi: number | null }[];
+    expect(points.filter((p) => p.spend !== '0.00')).toEqual([
+      { at: '2026-11-11T00:00:00.000Z', gmv: '0.00', spend: '33.33', roi: 0 },
+      { at: '2026-11-11T02:00:00.000Z', gmv: '0.00', spend: '195.00', roi: 0 },
+      { at: '2026-11-11T03:00:00.000Z', gmv: '0.00', spend: '50.00', roi: 0 },
+    ]);
+    expect(points.find((p) => p.at === '2026-11-11T01:00:00.000Z')).toEqual({ at: '2026-11-11T01:00:00.000Z', gmv: '499.99', spend: '0.00', roi: null });
+  });
+
+  it('has spend 0.00 and ROI null where nothing was spent', async () => {
+    await pay(tmall, 'O1', 'SEARCH', '300.00');
+    await record([entry('jd-paid', jd, 'PAID', '10.00')]);
+    expect(await metrics({ shopIds: [tmall] })).toEqual({
+      gmv: '300.00',
+      spend: '0.00',
+      roi: null,
+      byChannel: [{ channel: 'TMALL', gmv: '300.00', spend: '0.00', roi: null }],
+      bySource: [{ source: 'SEARCH', gmv: '300.00', spend: '0.00', roi: null }],
+    });
+    // Spend without sales is ROI 0: all cost, nothing sold.
+    expect(await metrics({ shopIds: [jd] })).toMatchObject({ gmv: '0.00', spend: '10.00', roi: 0 });
+  });
+
+  it('changes nothing when the same entries are replayed, and reports an id reused for a different entry', async () => {
+    await seed();
+    const before = await metrics();
+    // A replay, and "channel omitted" is the same entry as "channel = the shop's platform".
+    const replay = SPEND();
+    replay[0] = { ...replay[0]!, channel: 'TMALL' };
+    expect(await record(replay)).toEqual({ accepted: 0, duplicates: 4, userErrors: [] });
+    expect(await metrics()).toEqual(before);
+    expect(await storedEntries()).toBe(4);
+
+    const reused = await record([entry('tm-social', tmall, 'SOCIAL', '126.00'), entry('tm-paid-1', tmall, 'PAID', '70.00'), entry('jd-paid', jd, 'PAID', '33.33', { spentAt: at('09:30') })]);
+    expect(reused.accepted).toBe(0);
+    expect(reused.duplicates).toBe(1);
+    expect(reused.userErrors.map((e) => [e.index, e.code, e.entryId, e.field])).toEqual([
+      [0, 'CONFLICT', 'tm-social', ['input', 'entries', '0', 'id']],
+      [2, 'CONFLICT', 'jd-paid', ['input', 'entries', '2', 'id']],
+    ]);
+    expect(await metrics()).toEqual(before);
+
+    // The same id is another shop's own entry: ids are per shop.
+    expect(await record([entry('tm-social', jd, 'SOCIAL', '1.00')])).toMatchObject({ accepted: 1, userErrors: [] });
+    // Repeated within one call: once accepted, once a duplicate; with other content, a conflict.
+    const twice = await record([entry('x', tmall, 'PAID', '1.00'), entry('x', tmall, 'PAID', '1.00'), entry('x', tmall, 'PAID', '2.00')]);
+    expect(twice).toMatchObject({ accepted: 1, duplicates: 1, userErrors: [{ index: 2, code: 'CONFLICT' }] });
+  });
+
+  it('counts an entry once when two calls carry it at the same time', async () => {
+    const same = [entry('race', tmall, 'PAID', '12.34')];
+    const results = await Promise.all([record(same), record(same), record(same)]);
+    expect(results.map((r) => r.accepted).sort()).toEqual([0, 0, 1]);
+    expect(results.reduce((n, r) => n + r.duplicates, 0)).toBe(2);
+    expect((await metrics()).spend).toBe('12.34');
+  });
+
+  it('reports every bad entry with its index and field, and still stores the good ones', async () => {
+    const otherCampaign = gid('Campaign', (await insertCampaign(backend().db, [jdId])).id);
+    const ownCampaign = gid('Campaign', (await insertCampaign(backend().db, [tmallId], '双11 天猫')).id);
+    const result = await record([
+      entry('ok-1', tmall, 'PAID', '10.00'),
+      entry('zero', tmall, 'PAID', '0.00'),
+      entry('fraction', tmall, 'PAID', '1.005'),
+      entry('negative', tmall, 'PAID', '-5.00'),
+      entry('garbage-shop', 'not-an-id', 'PAID', '1.00'),
+      entry('wrong-channel', tmall, 'PAID', '1.00', { channel: 'JD' }),
+      entry('foreign-campaign', tmall, 'PAID', '1.00', { campaignId: otherCampaign }),
+      entry('future', tmall, 'PAID', '1.00', { spentAt: at('12:30') }),
+      entry('', tmall, 'PAID', '1.00'),
+      entry('ok-2', tmall, 'SOCIAL', '20.00', { campaignId: ownCampaign, spentAt: at('12:04') }),
+      entry('no-shop', gid('Shop', '00000000-0000-4000-8000-000000000000'), 'PAID', '1.00'),
+    ]);
+    expect(result.accepted).toBe(2);
+    expect(result.duplicates).toBe(0);
+    expect(result.userErrors.map((e) => [e.index, e.code, e.field.join('.')])).toEqual([
+      [1, 'INVALID_AMOUNT', 'input.entries.1.amount'],
+      [2, 'INVALID_AMOUNT', 'input.entries.2.amount'],
+      [3, 'INVALID_AMOUNT', 'input.entries.3.amount'],
+      [4, 'NOT_FOUND', 'input.entries.4.shopId'],
+      [5, 'INVALID_INPUT', 'input.entries.5.channel'],
+      [6, 'INVALID_INPUT', 'input.entries.6.campaignId'],
+      [7, 'INVALID_INPUT', 'input.entries.7.spentAt'],
+      [8, 'INVALID_INPUT', 'input.entries.8.id'],
+      [10, 'NOT_FOUND', 'input.entries.10.shopId'],
+    ]);
+    expect(result.userErrors.every((e) => e.message.length > 0)).toBe(true);
+    expect(await metrics()).toMatchObject({ spend: '30.00' });
+    expect(await metrics({ campaignId: ownCampaign })).toMatchObject({ spend: '20.00', bySource: [{ source: 'SOCIAL', spend: '20.00' }] });
+  });
+
+  it('refuses more than 5,000 entries in one call, storing nothing', async () => {
+    const entries = Array.from({ length: 5_001 }, (_, i) => entry(`e${i}`, tmall, 'PAID', '1.00'));
+    const result = await server.gql(RECORD, { entries });
+    expect(result.data ?? null).toBeNull();
+    expect(result.errors?.[0]).toMatchObject({ message: expect.stringMatching(/at most 5000 spend entries/), extensions: { code: 'BAD_USER_INPUT' } });
+    expect(await storedEntries()).toBe(0);
+    // 5,000 is fine.
+    expect(await record(entries.slice(0, 5_000))).toMatchObject({ accepted: 5_000, userErrors: [] });
+    expect((await metrics()).spend).toBe('5000.00');
+  }, 60_000);
+
+  it("refuses a partner's entry for a shop outside its grant (FORBIDDEN, nothing stored) and a READ key the mutation", async () => {
+    const partner = await server.createKey({ shopIds: [tmallId], scopes: ['INGEST'] });
+    const result = await record([entry('mine', tmall, 'PAID', '10.00'), entry('theirs', jd, 'PAID', '99.00')], bearer(partner));
+    expect(result).toEqual({
+      accepted: 1,
+      duplicates: 0,
+      userErrors: [{ index: 1, entryId: 'theirs', field: ['input', 'entries', '1', 'shopId'], message: expect.any(String), code: 'FORBIDDEN' }],
+    });
+    const stored = await rows<{ shop_id: string; entry_id: string }>(backend().db, sql`select shop_id, entry_id from marketing_spend`);
+    expect(stored).toEqual([{ shop_id: tmallId, entry_id: 'mine' }]);
+    expect(await metrics({ shopIds: [jd] })).toMatchObject({ spend: '0.00' });
+
+    // A MANAGE key of the shop may record too (an operator typing in the day's budget).
+    const manager = await server.createKey({ shopIds: [tmallId], scopes: ['MANAGE'] });
+    expect(await record([entry('typed-in', tmall, 'SOCIAL', '5.00')], bearer(manager))).toMatchObject({ accepted: 1 });
+
+    const reader = await server.createKey({ shopIds: [tmallId], scopes: ['READ'] });
+    const refused = await server.gql(RECORD, { entries: [entry('read', tmall, 'PAID', '1.00')] }, bearer(reader));
+    expect(refused.data ?? null).toBeNull();
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await storedEntries()).toBe(2);
+  });
+
+  it('buckets spend by Asia/Shanghai day and hour: a window counts the spend whose minute starts inside it', async () => {
+    await record([
+      entry('late-10th', tmall, 'PAID', '1.00', { spentAt: at('23:59', '2026-11-10') }), // 15:59Z on the 10th
+      entry('midnight', tmall, 'PAID', '2.00', { spentAt: at('00:00') }), // 16:00Z on the 10th: already 11.11
+      entry('last-minute', tmall, 'PAID', '4.00', { spentAt: '2026-11-11T00:59:59.999+08:00' }),
+      entry('one-am', tmall, 'PAID', '8.00', { spentAt: at('01:00') }),
+    ]);
+    expect((await metrics({}, DAY)).spend).toBe('14.00');
+    expect((await metrics({}, { from: at('00:00', '2026-11-10'), to: at('00:00') })).spend).toBe('1.00');
+    expect((await metrics({}, { from: at('00:00'), to: at('01:00') })).spend).toBe('6.00');
+    expect((await metrics({}, { from: at('00:59'), to: at('01:01') })).spend).toBe('12.00');
+    const days = await server.gql(`{ metrics(scope: {}, from: "2026-11-10T00:00:00+08:00", to: "2026-11-12T00:00:00+08:00") { series(interval: DAY) { at spend } } }`);
+    expect(days.data.metrics.series).toEqual([
+      { at: '2026-11-09T16:00:00.000Z', spend: '1.00' },
+      { at: '2026-11-10T16:00:00.000Z', spend: '14.00' },
+    ]);
+  });
+
+  describe('live', () => {
+    let clients: Client[] = [];
+    afterEach(async () => {
+      await Promise.all(clients.map((c) => c.dispose()));
+      clients = [];
+    });
+
+    it('a liveMetrics subscription shows the spend and ROI after recordMarketingSpend', async () => {
+      await pay(tmall, 'O1', 'SOCIAL', '100.00');
+      const client = createClient({ url: server.wsUrl, webSocketImpl: WebSocket, lazy: true, retryAttempts: 0, connectionParams: server.wsParams });
+      clients.push(client);
+      type Live = { sequence: number; metrics: { spend: string; roi: number | null; bySource: { source: string; spend: string; roi: number | null }[] } };
+      const messages: Live[] = [];
+      const waiters: (() => void)[] = [];
+      client.subscribe<{ liveMetrics: Live }>(
+        { query: 'subscription { liveMetrics(scope: {}) { sequence metrics { spend roi bySource { source spend roi } } } }' },
+        {
+          next: (result) => {
+            if (result.data) messages.push(result.data.liveMetrics);
+            waiters.splice(0).forEach((w) => w());
+          },
+          error: (error) => {
+            throw error;
+          },
+          complete: () => {},
+        },
+      );
+      const until = async (n: number) => {
+        while (messages.length < n) await new Promise<void>((resolve) => waiters.push(resolve));
+      };
+      await until(1);
+      expect(messages[0]!.metrics).toEqual({ spend: '0.00', roi: null, bySource: [{ source: 'SOCIAL', spend: '0.00', roi: null }] });
+
+      expect(await record([entry('live', tmall, 'SOCIAL', '125.00')])).toMatchObject({ accepted: 1 });
+      await server.app.ticker.tick();
+      await until(2);
+      expect(messages[1]).toMatchObject({ sequence: 2, metrics: { spend: '125.00', roi: 0.8, bySource: [{ source: 'SOCIAL', spend: '125.00', roi: 0.8 }] } });
+
+      // A replay commits nothing new: no change notice, no message.
+      expect(await record([entry('live', tmall, 'SOCIAL', '125.00')])).toMatchObject({ accepted: 0, duplicates: 1 });
+      await server.app.ticker.tick();
+      expect(messages).toHaveLength(2);
+    });
+  });
+});

@@ -1,0 +1,270 @@
+import { createHash } from 'node:crypto';
+import { decodeGlobalID } from '@pothos/plugin-relay';
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { canSeeShop, type Viewer } from '../../auth/viewer.js';
+import type { DbOrTx, Tx } from '../../db/client.js';
+import { CHANNELS, TRAFFIC_SOURCES, type Channel, type TrafficSource } from '../../db/enums.js';
+import { jsonRecords, rows } from '../../db/rows.js';
+import { DomainError } from '../../errors.js';
+import { moneyInput } from '../../lib/validate.js';
+import { loadCampaigns } from '../campaign/campaign.service.js';
+import { RollupBatch } from '../metrics/rollup.writer.js';
+import { loadShops } from '../shop/shop.service.js';
+
+export const MAX_SPEND_ENTRIES = 5_000;
+/** An ad report's clock a few minutes fast is normal; spend dated later than that is a producer bug. */
+const FUTURE_SLACK_MS = 5 * 60_000;
+
+/** One spend entry as a producer sends it (after GraphQL scalar parsing). */
+export interface SpendEntryInput {
+  id: string;
+  shopId: string;
+  spentAt: Date;
+  channel?: Channel | null;
+  source: TrafficSource;
+  campaignId?: string | null;
+  amount: string;
+}
+
+export interface SpendError {
+  index: number;
+  entryId: string | null;
+  field: string[];
+  message: string;
+  code: string;
+}
+
+export interface RecordSpendResult {
+  /** New entries stored and rolled up. */
+  accepted: number;
+  /** Replays of entries already stored (or repeated in the call) with the same content: they changed nothing. */
+  duplicates: number;
+  userErrors: SpendError[];
+}
+
+interface Issue {
+  path: string[];
+  message: string;
+  code: string;
+}
+
+/** An entry that passed every check: ids decoded, channel resolved, money in fen. */
+interface ValidEntry {
+  index: number;
+  entryId: string;
+  shopId: string;
+  spentAt: Date;
+  channel: Channel;
+  source: TrafficSource;
+  campaignId: string | null;
+  amountFen: number;
+  hash: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A global id of the given type, decoded to its UUID; anything else is NOT_FOUND on that field. */
+const globalId = (typename: string) =>
+  z.string().transform((value, ctx) => {
+    try {
+      const decoded = decodeGlobalID(value);
+      if (decoded.typename === typename && UUID.test(decoded.id)) return decoded.id;
+    } catch {
+      // reported below
+    }
+    ctx.addIssue({ code: 'custom', message: `not a ${typename} id`, params: { code: 'NOT_FOUND' } });
+    return z.NEVER;
+  });
+
+const EntrySchema = z.object({
+  id: z.string().trim().min(1, 'must not be empty').max(128),
+  shopId: globalId('Shop'),
+  spentAt: z.date(),
+  channel: z.enum(CHANNELS).nullish(),
+  source: z.enum(TRAFFIC_SOURCES),
+  campaignId: globalId('Campaign').nullish(),
+  amount: moneyInput.refine((fen) => fen > 0, { message: 'spend must be above zero', params: { code: 'INVALID_AMOUNT' } }),
+});
+
+type ParsedEntry = Omit<ValidEntry, 'channel' | 'hash'> & { channel: Channel | null };
+
+function parseEntry(input: SpendEntryInput, index: number, now: Date): { entry: ParsedEntry } | { issues: Issue[] } {
+  const result = EntrySchema.safeParse(input);
+  if (!result.success) {
+    return {
+      issues: result.error.issues.map((issue) => ({
+        path: issue.path.map(String),
+        message: issue.message,
+        code: (issue.code === 'custom' && (issue.params as { code?: string } | undefined)?.code) || 'INVALID_INPUT',
+      })),
+    };
+  }
+  const e = result.data;
+  if (e.spentAt.getTime() > now.getTime() + FUTURE_SLACK_MS) {
+    return { issues: [{ path: ['spentAt'], message: 'spentAt is in the future: record spend once it is spent', code: 'INVALID_INPUT' }] };
+  }
+  return {
+    entry: {
+      index,
+      entryId: e.id,
+      shopId: e.shopId,
+      spentAt: e.spentAt,
+      channel: e.channel ?? null,
+      source: e.source,
+      campaignId: e.campaignId ?? null,
+      amountFen: e.amount,
+    },
+  };
+}
+
+/** What the hash covers: the entry after defaults, so "channel omitted" and "channel = the shop's platform" are one entry. */
+function payloadHash(e: Omit<ValidEntry, 'hash' | 'index'>): string {
+  const canonical = JSON.stringify({
+    spentAt: e.spentAt.toISOString(),
+    channel: e.channel,
+    source: e.source,
+    campaignId: e.campaignId,
+    amountFen: e.amountFen,
+  });
+  return createHash('sha1').update(canonical).digest('hex');
+}
+
+/** Shop, channel and campaign checks for the whole call at once: one query for shops, one for campaigns. */
+async function validateAgainstCatalog(db: DbOrTx, viewer: Viewer, entries: ParsedEntry[]) {
+  const shopIds = [...new Set(entries.map((e) => e.shopId))];
+  const campaignIds = [...new Set(entries.flatMap((e) => (e.campaignId ? [e.campaignId] : [])))];
+  const [shopRows, campaignRows] = await Promise.all([loadShops(db, viewer, shopIds), loadCampaigns(db, viewer, campaignIds)]);
+  const platformOf = new Map(shopRows.map((s) => [s.id, s.platform]));
+  const shopsOfCampaign = new Map(campaignRows.map((c) => [c.id, new Set(c.shopIds)]));
+
+  const valid: ValidEntry[] = [];
+  const rejected: { index: number; issues: Issue[] }[] = [];
+  for (const entry of entries) {
+    const issues: Issue[] = [];
+    const platform = platformOf.get(entry.shopId);
+    if (!canSeeShop(viewer, entry.shopId)) {
+      // Outside the caller's grant: refused as such, whether or not the shop exists (no existence leak).
+      issues.push({ path: ['shopId'], message: 'your credential does not cover this shop', code: 'FORBIDDEN' });
+    } else if (!platform) {
+      issues.push({ path: ['shopId'], message: 'shop not found', code: 'NOT_FOUND' });
+    } else if (entry.channel && entry.channel !== platform) {
+      issues.push({ path: ['channel'], message: `the shop sells on ${platform}, not ${entry.channel}`, code: 'INVALID_INPUT' });
+    }
+    if (entry.campaignId && platform) {
+      const campaignShops = shopsOfCampaign.get(entry.campaignId);
+      if (!campaignShops) issues.push({ path: ['campaignId'], message: 'campaign not found', code: 'NOT_FOUND' });
+      else if (!campaignShops.has(entry.shopId)) {
+        issues.push({ path: ['campaignId'], message: 'the shop does not take part in this campaign', code: 'INVALID_INPUT' });
+      }
+    }
+    if (issues.length > 0 || !platform) {
+      rejected.push({ index: entry.index, issues });
+      continue;
+    }
+    const resolved = { ...entry, channel: platform };
+    valid.push({ ...resolved, hash: payloadHash(resolved) });
+  }
+  return { valid, rejected };
+}
+
+/**
+ * Records marketing spend entries (直通车, 引力魔方, 千川 …). Each entry is checked on its own: a bad
+ * one is reported by index and the rest still land. The new entries and their rollup into
+ * metric_rollups.spend_fen (minute, hour and Asia/Shanghai day, by shop × channel × source ×
+ * campaign) are written in ONE transaction, so once this resolves they are durable and counted; an
+ * entry id already stored for the shop counts as a duplicate when its content is the same (nothing
+ * changes) and is a CONFLICT when it differs. Publishing the change notice is the caller's job, after
+ * this has committed.
+ */
+export async function recordSpend(db: DbOrTx, viewer: Viewer, inputs: readonly SpendEntryInput[], now: Date): Promise<RecordSpendResult> {
+  if (inputs.length > MAX_SPEND_ENTRIES) {
+    throw new DomainError('INVALID_INPUT', `send at most ${MAX_SPEND_ENTRIES} spend entries per call (got ${inputs.length})`, ['input', 'entries']);
+  }
+  const userErrors: SpendError[] = [];
+  const reject = (index: number, issues: Issue[]) => {
+    for (const issue of issues) {
+      userErrors.push({ index, entryId: inputs[index]?.id ?? null, field: ['input', 'entries', String(index), ...issue.path], message: issue.message, code: issue.code });
+    }
+  };
+
+  const parsed: ParsedEntry[] = [];
+  inputs.forEach((input, index) => {
+    const result = parseEntry(input, index, now);
+    if ('issues' in result) reject(index, result.issues);
+    else parsed.push(result.entry);
+  });
+  const { valid, rejected } = await validateAgainstCatalog(db, viewer, parsed);
+  for (const r of rejected) reject(r.index, r.issues);
+
+  const { unique, repeated, conflicts } = firstOccurrences(valid);
+  for (const c of conflicts) reject(c.index, [c.issue]);
+
+  const outcome = unique.length === 0 ? { accepted: 0, duplicates: 0, rejected: [] } : await db.transaction((tx) => store(tx, unique));
+  for (const r of outcome.rejected) reject(r.index, r.issues);
+  userErrors.sort((a, b) => a.index - b.index);
+  return { accepted: outcome.accepted, duplicates: outcome.duplicates + repeated, userErrors };
+}
+
+/** The same (shop, id) twice in one call: the second is a replay if identical, else a conflict. */
+function firstOccurrences(entries: ValidEntry[]) {
+  const seen = new Map<string, string>();
+  const unique: ValidEntry[] = [];
+  const conflicts: { index: number; issue: Issue }[] = [];
+  let repeated = 0;
+  for (const e of entries) {
+    const key = `${e.shopId}|${e.entryId}`;
+    const earlier = seen.get(key);
+    if (earlier === undefined) {
+      seen.set(key, e.hash);
+      unique.push(e);
+    } else if (earlier === e.hash) repeated++;
+    else conflicts.push({ index: e.index, issue: { path: ['id'], message: `entry id ${e.entryId} appears twice in this call with different content`, code: 'CONFLICT' } });
+  }
+  return { unique, repeated, conflicts };
+}
+
+/**
+ * Inserts in key order (concurrent calls lock keys in the same order); ON CONFLICT DO NOTHING turns
+ * replays into no-ops, and only the rows actually inserted are rolled up. Keys not inserted are
+ * classified by their stored hash: a replay, or an id reused for a different entry.
+ */
+async function store(tx: Tx, entries: ValidEntry[]) {
+  const sorted = [...entries].sort((a, b) => (a.shopId + a.entryId < b.shopId + b.entryId ? -1 : 1));
+  const inserted = await rows<{ shop_id: string; entry_id: string }>(
+    tx,
+    sql`insert into marketing_spend (shop_id, entry_id, spent_at, channel, source, campaign_id, amount_fen, payload_hash)
+        select shop, id, at, ch::channel, src::traffic_source, camp, fen, hash
+        from jsonb_to_recordset(${jsonRecords(
+          sorted.map((e) => ({ shop: e.shopId, id: e.entryId, at: e.spentAt.toISOString(), ch: e.channel, src: e.source, camp: e.campaignId, fen: e.amountFen, hash: e.hash })),
+        )}::jsonb) as r(shop uuid, id text, at timestamptz, ch text, src text, camp uuid, fen bigint, hash text)
+        on conflict (shop_id, entry_id) do nothing
+        returning shop_id, entry_id`,
+  );
+  const insertedKeys = new Set(inserted.map((r) => `${r.shop_id}|${r.entry_id}`));
+  const fresh = sorted.filter((e) => insertedKeys.has(`${e.shopId}|${e.entryId}`));
+  const replayed = sorted.filter((e) => !insertedKeys.has(`${e.shopId}|${e.entryId}`));
+
+  const rollups = new RollupBatch();
+  for (const e of fresh) {
+    rollups.add(e.spentAt, { shopId: e.shopId, channel: e.channel, source: e.source, campaignId: e.campaignId }, { spendFen: e.amountFen });
+  }
+  await rollups.write(tx);
+
+  let duplicates = 0;
+  const rejected: { index: number; issues: Issue[] }[] = [];
+  if (replayed.length > 0) {
+    const stored = await rows<{ shop_id: string; entry_id: string; payload_hash: string }>(
+      tx,
+      sql`select m.shop_id, m.entry_id, m.payload_hash from marketing_spend m
+          join jsonb_to_recordset(${jsonRecords(replayed.map((e) => ({ shop: e.shopId, id: e.entryId })))}::jsonb) as k(shop uuid, id text)
+          on m.shop_id = k.shop and m.entry_id = k.id`,
+    );
+    const hashOf = new Map(stored.map((r) => [`${r.shop_id}|${r.entry_id}`, r.payload_hash]));
+    for (const e of replayed) {
+      if (hashOf.get(`${e.shopId}|${e.entryId}`) === e.hash) duplicates++;
+      else rejected.push({ index: e.index, issues: [{ path: ['id'], message: `entry id ${e.entryId} was already used for a different spend entry`, code: 'CONFLICT' }] });
+    }
+  }
+  return { accepted: fresh.length, duplicates, rejected };
+}
