@@ -87,8 +87,8 @@ export interface RecordedAttempt {
 }
 
 /**
- * Logs the attempt and moves the delivery on, in one transaction: DELIVERED, or the next attempt
- * after back-off, or FAILED once it has been retried for long enough. A success resets the endpoint's
+ * Logs the attempt and moves the delivery on, atomically: DELIVERED (one statement), or — in one
+ * transaction — the next attempt after back-off, or FAILED once it has been retried for long enough. A success resets the endpoint's
  * run of failures; a long enough run pauses the endpoint and raises WEBHOOK_PAUSED for the admins.
  */
 export async function recordAttempt(
@@ -98,25 +98,24 @@ export async function recordAttempt(
   options: { policy: RetryPolicy; now: Date; random: () => number },
 ): Promise<RecordedAttempt> {
   const { now } = options;
+  if (outcome.error === null) {
+    await recordSuccess(db, delivery, outcome, now);
+    return { paused: null, alert: null };
+  }
   return db.transaction(async (tx) => {
     await tx.insert(webhookAttempts).values({ deliveryId: delivery.id, ...outcome });
-    const common = { attempts: sql`${webhookDeliveries.attempts} + 1`, lastStatusCode: outcome.statusCode, lockedUntil: null, updatedAt: now };
-    if (outcome.error === null) {
-      await tx
-        .update(webhookDeliveries)
-        .set({ ...common, status: 'DELIVERED', deliveredAt: outcome.attemptedAt, lastError: null })
-        .where(eq(webhookDeliveries.id, delivery.id));
-      await tx
-        .update(webhooks)
-        .set({ consecutiveFailures: 0 })
-        .where(and(eq(webhooks.id, delivery.webhookId), ne(webhooks.consecutiveFailures, 0)));
-      return { paused: null, alert: null };
-    }
     const next = nextAttemptAfterFailure(options.policy, { createdAt: delivery.createdAt, failures: delivery.attempts + 1 }, now, options.random);
     // Only a delivery still pending moves on: one whose webhook was deleted meanwhile stays FAILED.
     await tx
       .update(webhookDeliveries)
-      .set({ ...common, lastError: outcome.error, ...(next ? { nextAttemptAt: next } : { status: 'FAILED' as const }) })
+      .set({
+        attempts: sql`${webhookDeliveries.attempts} + 1`,
+        lastStatusCode: outcome.statusCode,
+        lastError: outcome.error,
+        lockedUntil: null,
+        updatedAt: now,
+        ...(next ? { nextAttemptAt: next } : { status: 'FAILED' as const }),
+      })
       .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, 'PENDING')));
     const [endpoint] = await tx
       .update(webhooks)
@@ -147,6 +146,26 @@ export async function recordAttempt(
     if (alert) await enqueueWebhookEvent(tx, { type: 'ALERT_RAISED', shopIds: null, occurredAt: now, data: { alert: toWebhookAlert(alert) } });
     return { paused, alert };
   });
+}
+
+/**
+ * The common case in one statement (one round trip, atomic without a transaction): log the attempt,
+ * mark the delivery DELIVERED — even if its webhook was deleted meanwhile, since it did arrive — and
+ * end the endpoint's run of failures, writing the webhook only when there was one.
+ */
+async function recordSuccess(db: Db, delivery: ClaimedDelivery, outcome: AttemptOutcome, now: Date): Promise<void> {
+  const at = outcome.attemptedAt.toISOString();
+  await db.execute(sql`
+    with attempt as (
+      insert into webhook_attempts (delivery_id, attempted_at, status_code, error, duration_ms)
+      values (${delivery.id}, ${at}::timestamptz, ${outcome.statusCode}, null, ${outcome.durationMs})
+    ), delivered as (
+      update webhook_deliveries
+      set status = 'DELIVERED', attempts = attempts + 1, delivered_at = ${at}::timestamptz, last_status_code = ${outcome.statusCode},
+          last_error = null, locked_until = null, updated_at = ${now.toISOString()}::timestamptz
+      where id = ${delivery.id}
+    )
+    update webhooks set consecutive_failures = 0 where id = ${delivery.webhookId} and consecutive_failures <> 0`);
 }
 
 /** When the endpoint's current run of failures began: its n-th most recent attempt, n being the run's length. */

@@ -8,6 +8,8 @@ import type { AppOptions } from '../../app.js';
 import { startWebhookDispatcher } from './webhook.dispatcher.js';
 import type { WebhookAlert, WebhookEventInput } from './webhook.events.js';
 import { enqueueWebhookEvent } from './webhook.outbox.js';
+import { webhookDeliveries } from './webhook.table.js';
+import { sampleWebhookAlert } from './webhook.test-fixtures.js';
 import { TestReceiver, type Received } from './webhook.test-receiver.js';
 
 /** Retries within milliseconds instead of seconds, so a test sees several attempts without waiting. */
@@ -27,22 +29,7 @@ interface DeliveryView {
 }
 
 function alertFor(subject: string, shop: { id: string; name: string } | null): WebhookAlert {
-  return {
-    id: gid('Alert', '00000000-0000-4000-8000-000000000001'),
-    rule: 'LOW_STOCK',
-    severity: 'CRITICAL',
-    status: 'OPEN',
-    shop: shop ? { id: gid('Shop', shop.id), name: shop.name } : null,
-    campaign: null,
-    subject,
-    message: '库存 7 件，约 40 分钟售罄',
-    value: 7,
-    threshold: 50,
-    raisedAt: '2026-11-11T04:00:00.000Z',
-    acknowledgedAt: null,
-    acknowledgedBy: null,
-    resolvedAt: null,
-  };
+  return sampleWebhookAlert({ subject, shop: shop ? { id: gid('Shop', shop.id), name: shop.name } : null, campaign: null });
 }
 
 describeEachBackend('webhook delivery', (backend) => {
@@ -117,6 +104,19 @@ describeEachBackend('webhook delivery', (backend) => {
         { statusCode: 200, error: null },
       ],
     });
+  });
+
+  it('counts a receiver that does not answer in time as a failure, and tries again', async () => {
+    await server.stop();
+    server = await startTestServer(backend(), { webhooks: { ...FAST, fetchTimeoutMs: 200 } });
+    receiver.answer = (_request, index) => (index === 0 ? { status: 200, delayMs: 1_000 } : { status: 200 });
+    await createWebhook({});
+    await enqueue(event('slow', [shopA.id]));
+    await expect.poll(async () => (await deliveries())[0]?.status).toBe('DELIVERED');
+    expect((await deliveries())[0]!.attempts).toEqual([
+      { statusCode: null, error: 'timed out after 200 ms', durationMs: expect.any(Number) },
+      { statusCode: 200, error: null, durationMs: expect.any(Number) },
+    ]);
   });
 
   it('delivers what was raised while the receiver was down once it is back', async () => {
@@ -243,9 +243,14 @@ describeEachBackend('webhook delivery', (backend) => {
     await enqueue(event('a', [shopA.id]));
     await expect.poll(async () => (await deliveries())[0]?.attemptCount ?? 0).toBeGreaterThanOrEqual(1);
     await server.gql(`mutation ($id: ID!) { deleteWebhook(input: { id: $id }) { userErrors { code } } }`, { id: webhook.id });
+    await server.app.webhooks!.drain(); // an attempt already under way when it was deleted ends (refused) first
     await receiver.up();
     expect(await enqueue(event('b', [shopA.id]))).toBe(0);
     await server.app.webhooks!.drain();
     expect(receiver.received).toEqual([]);
+    // The log stays (the webhook is soft-deleted); what was pending will never be sent.
+    expect(await backend().db.select({ status: webhookDeliveries.status, lastError: webhookDeliveries.lastError }).from(webhookDeliveries)).toEqual([
+      { status: 'FAILED', lastError: 'webhook deleted' },
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { WebhookAlert } from './webhook.events.js';
 import { dingTalkSign, feishuSign, peakOpsSignature, renderRequest, robotRefusal, robotTitle, type DeliveryToRender } from './webhook.formats.js';
+import { sampleWebhookAlert } from './webhook.test-fixtures.js';
 
 // Expected signatures were computed with the vendors' documented Python snippets (hmac, hashlib,
 // base64, urllib.parse.quote_plus), not with this code: 2024-11-11T04:00:00Z = 1731297600 s.
@@ -8,22 +8,7 @@ const SENT_AT = new Date(1_731_297_600_000);
 const DINGTALK_SECRET = 'SEC0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcd';
 const FEISHU_SECRET = 'qX2bE9kLm3NpR7sT';
 
-const alert: WebhookAlert = {
-  id: 'QWxlcnQ6MQ==',
-  rule: 'LOW_STOCK',
-  severity: 'CRITICAL',
-  status: 'OPEN',
-  shop: { id: 'U2hvcDox', name: '天猫旗舰店' },
-  campaign: { id: 'Q2FtcGFpZ246MQ==', name: '双11' },
-  subject: 'SKU A-01 保温杯',
-  message: '库存 7 件，约 40 分钟售罄',
-  value: 7,
-  threshold: 50,
-  raisedAt: '2026-11-11T04:00:00.000Z',
-  acknowledgedAt: null,
-  acknowledgedBy: null,
-  resolvedAt: null,
-};
+const alert = sampleWebhookAlert();
 const delivery: DeliveryToRender = { id: 'V2ViaG9va0RlbGl2ZXJ5OjE=', event: 'ALERT_RAISED', createdAt: new Date('2026-11-11T04:00:00Z'), data: { alert } };
 
 describe('signatures', () => {
