@@ -2,7 +2,7 @@ import { maskFragments } from 'gql.tada';
 import type { ResultOf } from '../src/graphql/graphql';
 import { SessionFields, type RefreshSessionMutation, type SignInMutation } from '../src/auth/auth.documents';
 import type { SessionCredential } from '../src/auth/credential';
-import { AlertFields, type AcknowledgeAlertMutation, type AlertRaisedSubscription, type OpenAlertsQuery } from '../src/features/alerts/alerts.documents';
+import { AlertFields, type AcknowledgeAlertMutation, type AlertChange, type AlertChangedSubscription, type OpenAlertsQuery } from '../src/features/alerts/alerts.documents';
 import type { Permission, ViewerPermissionsQuery } from '../src/features/access/viewer.documents';
 import type { MilestonesQuery } from '../src/features/milestones/milestones.documents';
 import type {
@@ -105,7 +105,12 @@ export function todayPayload(overrides: Partial<Omit<Today, 'metrics'>> & { metr
         { key: 'TMALL', gmv: '60000000.00' },
         { key: 'JD', gmv: '38765432.10' },
       ],
-      bySource: [{ key: 'SEARCH', gmv: '98765432.10' }],
+      bySource: [
+        { key: 'SEARCH', gmv: '88765432.10', spend: '0.00', roi: null },
+        { key: 'PAID', gmv: '6200.00', spend: '10000.00', roi: 0.62 },
+        { key: 'SOCIAL', gmv: '9993800.00', spend: '2500000.00', roi: 3.99752 },
+      ],
+      fulfilment: { shippedOrders: 38_120, unshippedOverdue: 3, averagePaidToShippedSeconds: 22_320 },
       funnel: {
         steps: [
           { name: 'VISIT', count: 1_200_000, rateFromPrevious: 0 },
@@ -163,24 +168,44 @@ export function alert(overrides: Partial<AlertFixture> = {}): AlertFixture {
     severity: 'CRITICAL',
     subject: '天猫旗舰店',
     message: '转化率 10 分钟内下降 35%',
+    status: 'OPEN',
     raisedAt: '2026-11-11T03:58:00Z',
     acknowledgedAt: null,
+    acknowledgedBy: null,
+    resolvedAt: null,
+    value: 0.35,
+    threshold: 0.3,
+    updatedAt: overrides.raisedAt ?? '2026-11-11T03:58:00Z',
     ...overrides,
   };
+}
+
+/** The same alert after a change, one second later than its last one (so it counts as newer). */
+export function changed(a: AlertFixture, change: AlertChange, overrides: Partial<AlertFixture> = {}): AlertFixture {
+  const at = new Date(Date.parse(a.updatedAt) + 1_000).toISOString();
+  const byChange: Record<AlertChange, Partial<AlertFixture>> = {
+    RAISED: {},
+    ESCALATED: { severity: 'CRITICAL' },
+    ACKNOWLEDGED: { status: 'ACKNOWLEDGED', acknowledgedAt: at, acknowledgedBy: '张三' },
+    RESOLVED: { status: 'RESOLVED', resolvedAt: at },
+  };
+  return { ...a, ...byChange[change], updatedAt: at, ...overrides };
 }
 
 export function openAlertsResult(alerts: readonly AlertFixture[]): ResultOf<typeof OpenAlertsQuery> {
   return { alerts: { edges: alerts.map((a) => ({ node: maskFragments([AlertFields], a) })) } };
 }
 
-export function alertRaisedPayload(a: AlertFixture): ResultOf<typeof AlertRaisedSubscription> {
-  return { alertRaised: maskFragments([AlertFields], a) };
+/** One alertChanged message: `a` is the alert as it is after the change (see changed()). */
+export function alertChangedPayload(change: AlertChange, a: AlertFixture): ResultOf<typeof AlertChangedSubscription> {
+  return { alertChanged: { change, alert: maskFragments([AlertFields], a) } };
 }
 
-export function acknowledgeResult(a: AlertFixture | null, userErrors: readonly string[] = []): ResultOf<typeof AcknowledgeAlertMutation> {
+/** acknowledgeAlert's answer: the alert acknowledged by `by`, or refused with user errors. */
+export function acknowledgeResult(a: AlertFixture | null, userErrors: readonly string[] = [], by = '王磊'): ResultOf<typeof AcknowledgeAlertMutation> {
   return {
     acknowledgeAlert: {
-      alert: a ? maskFragments([AlertFields], { ...a, acknowledgedAt: '2026-11-11T04:00:31Z' }) : null,
+      alert: a ? maskFragments([AlertFields], changed(a, 'ACKNOWLEDGED', { acknowledgedBy: by })) : null,
       userErrors: userErrors.map((message) => ({ message })),
     },
   };

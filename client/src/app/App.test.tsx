@@ -179,9 +179,9 @@ describe('App access', () => {
 });
 
 describe('App permissions', () => {
-  const ackButton = () => screen.queryByRole('button', { name: '确认' });
+  const ackButton = () => screen.queryByRole('button', { name: '认领' });
 
-  it('shows a read-only screen key its alerts without 确认, asking what it may do once, not per campaign', async () => {
+  it('shows a read-only screen key its alerts without 认领, asking what it may do once, not per campaign', async () => {
     campaigns([ended, active]);
     const asked = answerViewer(() => READ_ONLY);
     const { live } = openApp();
@@ -195,12 +195,12 @@ describe('App permissions', () => {
     expect(asked).toEqual([`Bearer ${TEST_KEY}`]);
   });
 
-  it('shows 确认 to a staff member who may manage, and asks again for whoever signs in next', async () => {
+  it('shows 认领 to a staff member who may manage, and asks again for whoever signs in next', async () => {
     campaigns([active]);
     server.use(api.mutation('SignOut', () => HttpResponse.json({ data: { signOut: { userErrors: [] } } })));
     const asked = answerViewer((bearer) => (bearer === 'access-1' ? MAY_MANAGE : READ_ONLY));
     openApp({ credential: { ...storedSession(1), user: { name: '李娜', role: 'OPERATOR' } } });
-    expect(await screen.findByRole('button', { name: '确认' })).toBeEnabled();
+    expect(await screen.findByRole('button', { name: '认领' })).toBeEnabled();
 
     fireEvent.click(screen.getByTestId('sign-out'));
     answerSignIn(sessionGrant(2));

@@ -4,6 +4,7 @@ import type { CredentialStore } from '../auth/credential-store';
 import { SignInPage } from '../features/access/SignInPage';
 import { SignOutButton } from '../features/access/SignOutButton';
 import { createViewerPermissions } from '../features/access/viewer.data';
+import { PhoneView } from '../features/phone/PhoneView';
 import { CampaignPicker, defaultCampaign } from '../features/war-room/CampaignPicker';
 import { WarRoom } from '../features/war-room/WarRoom';
 import { CampaignsQuery } from '../features/war-room/war-room.documents';
@@ -14,44 +15,58 @@ import type { Locale } from '../i18n/messages';
 import { createClock } from '../lib/clock';
 import { ScaledCanvas } from '../layout/ScaledCanvas';
 
+export type View = 'wall' | 'phone';
+
+/** `/m` (the phone of the person on call, 390 × 844) or the wall; the server serves index.html for both. */
+export function viewOf(pathname: string): View {
+  return /^\/m\/?$/.test(pathname) ? 'phone' : 'wall';
+}
+
 export interface AppProps {
   clients: ApiClients;
   connection: ConnectionStore;
   credentials: CredentialStore;
   staleAfterMs: number;
   locale?: Locale;
+  /** By default from the address (viewOf). */
+  view?: View;
 }
 
-/** The war room for whoever holds a credential; the sign-in page for everyone else. */
+/** The war room (or the phone view) for whoever holds a credential; the sign-in page for everyone else. */
 export function App(props: AppProps) {
+  const view = props.view ?? viewOf(location.pathname);
   const signedIn = createMemo(() => props.credentials.current() !== null);
   // Signed out, the socket is gone for good: the next sign-in's socket is a first connection, not a reconnect.
   createEffect(() => {
     if (!signedIn()) props.connection.reset();
   });
+  const content = () => (
+    <Show when={signedIn()} fallback={<SignInPage credentials={props.credentials} />}>
+      <Screen
+        view={view}
+        credentials={props.credentials}
+        connection={props.connection}
+        staleAfterMs={props.staleAfterMs}
+        account={<SignOutButton credentials={props.credentials} />}
+      />
+    </Show>
+  );
   return (
     <I18nProvider locale={props.locale}>
       <Provider value={props.clients.urql}>
-        <ScaledCanvas>
-          <Show when={signedIn()} fallback={<SignInPage credentials={props.credentials} />}>
-            <Screen
-              credentials={props.credentials}
-              connection={props.connection}
-              staleAfterMs={props.staleAfterMs}
-              account={<SignOutButton credentials={props.credentials} />}
-            />
-          </Show>
-        </ScaledCanvas>
+        <Show when={view === 'phone'} fallback={<ScaledCanvas>{content()}</ScaledCanvas>}>
+          <div class="phone-page">{content()}</div>
+        </Show>
       </Provider>
     </I18nProvider>
   );
 }
 
 /**
- * Picks the campaign (`?campaign=<id>`, else the active one) and shows its war room. Lives as long as
- * someone is signed in, so what the viewer may do is asked once, not again per campaign.
+ * Picks the campaign (`?campaign=<id>`, else the active one) and shows its war room or phone view.
+ * Lives as long as someone is signed in, so what the viewer may do is asked once, not again per campaign.
  */
-function Screen(props: { credentials: Pick<CredentialStore, 'current'>; connection: ConnectionStore; staleAfterMs: number; account: JSX.Element }) {
+function Screen(props: { view: View; credentials: Pick<CredentialStore, 'current'>; connection: ConnectionStore; staleAfterMs: number; account: JSX.Element }) {
   const { t } = useI18n();
   const now = createClock();
   const permissions = createViewerPermissions(() => props.credentials.current());
@@ -81,17 +96,21 @@ function Screen(props: { credentials: Pick<CredentialStore, 'current'>; connecti
       </Match>
       <Match when={campaignId()}>
         <Show when={campaignId()} keyed>
-          {(id) => (
-            <WarRoom
-              campaignId={id}
-              now={now}
-              connection={props.connection}
-              staleAfterMs={props.staleAfterMs}
-              account={props.account}
-              permissions={permissions()}
-              picker={<CampaignPicker campaigns={list()} selected={id} onSelect={select} />}
-            />
-          )}
+          {(id) => {
+            const screenProps = {
+              campaignId: id,
+              now,
+              connection: props.connection,
+              staleAfterMs: props.staleAfterMs,
+              account: props.account,
+              picker: <CampaignPicker campaigns={list()} selected={id} onSelect={select} />,
+            };
+            return (
+              <Show when={props.view === 'phone'} fallback={<WarRoom {...screenProps} permissions={permissions()} />}>
+                <PhoneView {...screenProps} permissions={permissions()} />
+              </Show>
+            );
+          }}
         </Show>
       </Match>
     </Switch>

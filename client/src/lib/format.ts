@@ -103,3 +103,20 @@ export function formatDate(at: Date | string, locale: Locale): string {
     new Date(at),
   );
 }
+
+/**
+ * A duration the way the room says it: under an hour in minutes ("40 分钟"), under two days in hours
+ * with at most one decimal ("6.2 小时", "24 小时"), beyond that in days ("8 天"). The words come from
+ * the caller's messages (`unit.minutes`, `unit.hours`, `unit.days`).
+ */
+export function formatDuration(
+  seconds: number,
+  locale: Locale,
+  t: (key: 'unit.minutes' | 'unit.hours' | 'unit.days', params: { n: string }) => string,
+): string {
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return t('unit.minutes', { n: formatInteger(minutes, locale) });
+  const oneDecimal = numberFormat(locale, { maximumFractionDigits: 1 });
+  if (seconds <= 48 * 3_600) return t('unit.hours', { n: oneDecimal.format(seconds / 3_600) });
+  return t('unit.days', { n: oneDecimal.format(seconds / 86_400) });
+}

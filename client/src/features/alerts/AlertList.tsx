@@ -1,44 +1,40 @@
-import { For, Show } from 'solid-js';
+import { createMemo, For, Show } from 'solid-js';
 import { useI18n } from '../../i18n/i18n';
-import type { MessageKey } from '../../i18n/messages';
-import { formatClock } from '../../lib/format';
-
-export interface AlertRow {
-  id: string;
-  severity: string;
-  subject: string;
-  message: string;
-  raisedAt: string;
-}
+import type { AlertRow } from './alerts.documents';
+import { AlertItem } from './AlertItem';
 
 export interface AlertListProps {
   alerts: readonly AlertRow[];
-  /** False hides 确认: the viewer may not acknowledge, or it is not yet known whether they may. */
+  isLeaving: (id: string) => boolean;
+  /** False hides 认领: the viewer may not acknowledge, or it is not yet known whether they may. */
   canAcknowledge: boolean;
   pending: ReadonlySet<string>;
   onAcknowledge: (id: string) => void;
+  /** The list has been loaded: only then does an empty list mean nothing is open. */
+  loaded: boolean;
 }
 
 export function AlertList(props: AlertListProps) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
+  const byId = createMemo(() => new Map(props.alerts.map((a) => [a.id, a])));
+  // Keyed by id, not by object: a change to an alert updates its item in place instead of replacing it.
+  const ids = createMemo(() => props.alerts.map((a) => a.id));
   return (
-    <Show when={props.alerts.length > 0} fallback={<p class="empty">{t('alerts.empty')}</p>}>
+    <Show when={props.alerts.length > 0} fallback={<Show when={props.loaded}>{<p class="empty">{t('alerts.empty')}</p>}</Show>}>
       <ul class="alerts" data-testid="alerts">
-        <For each={props.alerts}>
-          {(alert) => (
-            <li class={`alert severity-${alert.severity.toLowerCase()}`} data-testid="alert">
-              <div class="alert-line">
-                <span class="severity-chip">{t(`severity.${alert.severity}` as MessageKey)}</span>
-                <span class="alert-subject">{alert.subject}</span>
-                <time class="alert-time">{formatClock(alert.raisedAt, locale())}</time>
-              </div>
-              <div class="alert-message">{alert.message}</div>
-              <Show when={props.canAcknowledge}>
-                <button type="button" class="ack" disabled={props.pending.has(alert.id)} onClick={() => props.onAcknowledge(alert.id)}>
-                  {props.pending.has(alert.id) ? t('alerts.acking') : t('alerts.ack')}
-                </button>
-              </Show>
-            </li>
+        <For each={ids()}>
+          {(id) => (
+            <Show when={byId().get(id)}>
+              {(alert) => (
+                <AlertItem
+                  alert={alert()}
+                  leaving={props.isLeaving(id)}
+                  canAcknowledge={props.canAcknowledge}
+                  pending={props.pending.has(id)}
+                  onAcknowledge={() => props.onAcknowledge(id)}
+                />
+              )}
+            </Show>
           )}
         </For>
       </ul>

@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@solidjs/testing-library';
 import { delay, HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
-import { acknowledgeResult, alert, alertRaisedPayload, MAY_MANAGE, openAlertsResult, READ_ONLY } from '../../../test/fixtures';
+import { acknowledgeResult, alert, alertChangedPayload, changed, MAY_MANAGE, openAlertsResult, READ_ONLY, type AlertFixture } from '../../../test/fixtures';
 import { api, server, useMockApi } from '../../../test/msw';
 import { renderWithProviders, startApi } from '../../../test/render';
 import { answerViewer } from '../../../test/viewer';
@@ -10,15 +10,15 @@ import type { ResultOf, VariablesOf } from '../../graphql/graphql';
 import type { Locale } from '../../i18n/messages';
 import { createViewerPermissions } from '../access/viewer.data';
 import type { Permission } from '../access/viewer.documents';
-import { AlertRaisedSubscription, type AcknowledgeAlertMutation, type OpenAlertsQuery } from './alerts.documents';
+import { AlertChangedSubscription, type AcknowledgeAlertMutation, type OpenAlertsQuery } from './alerts.documents';
 import { AlertsFeed } from './AlertsFeed';
 
 useMockApi();
 
 /** The feed as the screen wires it: permissions asked of the server with the screen's credential. */
-function FeedForViewer(props: { credentials: CredentialStore }) {
+function FeedForViewer(props: { credentials: CredentialStore; connects: () => number }) {
   const permissions = createViewerPermissions(() => props.credentials.current());
-  return <AlertsFeed permissions={permissions()} />;
+  return <AlertsFeed permissions={permissions()} connects={props.connects} />;
 }
 
 /**
@@ -31,18 +31,49 @@ function openFeed(options: { permissions: readonly Permission[]; locale?: Locale
     return options.permissions;
   });
   const testApi = startApi();
-  renderWithProviders(() => <FeedForViewer credentials={testApi.credentials} />, { api: testApi, locale: options.locale ?? 'zh-CN' });
+  renderWithProviders(() => <FeedForViewer credentials={testApi.credentials} connects={testApi.connection.connects} />, { api: testApi, locale: options.locale ?? 'zh-CN' });
   return { ...testApi, viewerAsked: () => asked.length };
 }
 
-const conversion = alert({ id: 'a-conv', severity: 'CRITICAL', subject: '天猫旗舰店', message: '转化率 10 分钟内下降 35%' });
-const stock = alert({ id: 'a-stock', rule: 'LOW_STOCK', severity: 'WARNING', subject: '保温杯 500ml', message: '库存仅剩 3 件' });
+const conversion = alert({ id: 'a-conv', severity: 'CRITICAL', subject: '天猫旗舰店', message: '近 60 分钟转化率 1.3%，下降 35.0%' });
+const stock = alert({
+  id: 'a-stock',
+  rule: 'LOW_STOCK',
+  severity: 'WARNING',
+  subject: 'TM-001-1 保温杯 500ml',
+  message: '库存 3 件，预警线 50 件',
+  value: 3,
+  threshold: 50,
+  raisedAt: '2026-11-11T03:59:00Z',
+});
+const roi = alert({
+  id: 'a-roi',
+  rule: 'ROI_BELOW_ONE',
+  severity: 'WARNING',
+  subject: '京东自营店 · JD · PAID',
+  message: '今日 ROI 0.62',
+  value: 0.62,
+  threshold: 1,
+  raisedAt: '2026-11-11T03:30:00Z',
+});
 
-function openAlerts(...alerts: Parameters<typeof openAlertsResult>[0]) {
-  return api.query<ResultOf<typeof OpenAlertsQuery>, VariablesOf<typeof OpenAlertsQuery>>('WarRoomAlerts', () =>
-    HttpResponse.json({ data: openAlertsResult(alerts) }),
-  );
+/** Answers every WarRoomAlerts with `alerts`; returns how many times the feed asked. */
+function openAlerts(...alerts: AlertFixture[]) {
+  return openAlertsInTurn(() => alerts);
 }
+
+function openAlertsInTurn(answer: (asked: number) => AlertFixture[]) {
+  const asked: string[] = [];
+  server.use(
+    api.query<ResultOf<typeof OpenAlertsQuery>, VariablesOf<typeof OpenAlertsQuery>>('WarRoomAlerts', ({ query }) => {
+      asked.push(query);
+      return HttpResponse.json({ data: openAlertsResult(answer(asked.length)) });
+    }),
+  );
+  return asked;
+}
+
+const subjects = () => screen.queryAllByTestId('alert').map((li) => li.querySelector('.alert-subject')?.textContent);
 
 type AckHandler = (id: string) => Promise<ResultOf<typeof AcknowledgeAlertMutation>> | ResultOf<typeof AcknowledgeAlertMutation>;
 
@@ -58,106 +89,135 @@ function acknowledgements(answer: AckHandler) {
 }
 
 const alertItem = (subject: string) => {
-  const item = screen.getByText(subject).closest('li');
+  const item = screen.getByTitle(subject, { exact: true }).closest('li');
   if (!item) throw new Error(`no alert about ${subject}`);
   return item;
 };
 
+
+/** Opens the feed and waits until it has loaded and listens for changes. */
+async function openLiveFeed(options: Parameters<typeof openFeed>[0]) {
+  const feed = openFeed(options);
+  await vi.waitFor(() => expect(feed.live.isSubscribed('WarRoomAlertChanged')).toBe(true));
+  await waitFor(() => expect(screen.getByTestId('alerts-feed').querySelector('.alerts, .empty')).not.toBeNull());
+  return feed;
+}
+
 describe('AlertsFeed', () => {
-  it('loads the open alerts with severity, subject, Beijing time and count', async () => {
-    server.use(openAlerts(conversion, stock));
+  it('loads the unresolved alerts, most severe first, then newest, each with rule, figures and Beijing time', async () => {
+    const asked = openAlerts(roi, conversion, stock);
     openFeed({ permissions: MAY_MANAGE });
 
-    expect(await screen.findAllByTestId('alert')).toHaveLength(2);
+    expect(await screen.findAllByTestId('alert')).toHaveLength(3);
+    expect(asked[0]).toMatch(/statuses:\s*\[OPEN, ACKNOWLEDGED\]/);
+    // CRITICAL first; the two WARNINGs newest first.
+    expect(subjects()).toEqual(['天猫旗舰店', 'TM-001-1 保温杯 500ml', '京东自营店 · JD · PAID']);
     const feed = screen.getByTestId('alerts-feed');
     expect(within(feed).getByRole('heading')).toHaveTextContent('告警');
-    expect(feed.querySelector('.count')).toHaveTextContent('2');
-    expect(alertItem('天猫旗舰店')).toHaveTextContent('严重');
-    expect(alertItem('天猫旗舰店')).toHaveTextContent('11:58:00');
-    expect(alertItem('天猫旗舰店')).toHaveClass('severity-critical');
-    expect(alertItem('保温杯 500ml')).toHaveTextContent('警告');
-    expect(alertItem('保温杯 500ml')).toHaveTextContent('库存仅剩 3 件');
+    expect(feed.querySelector('.count')).toHaveTextContent('3');
+
+    const top = alertItem('天猫旗舰店');
+    expect(top).toHaveClass('severity-critical');
+    expect(top).toHaveTextContent('严重');
+    expect(top).toHaveTextContent('转化率下跌');
+    expect(top).toHaveTextContent('11:58:00');
+    expect(top).toHaveTextContent('当前 35.0% · 阈值 30.0%');
+    expect(alertItem('TM-001-1 保温杯 500ml')).toHaveClass('severity-warning');
+    expect(alertItem('TM-001-1 保温杯 500ml')).toHaveTextContent('低库存');
+    expect(alertItem('TM-001-1 保温杯 500ml')).toHaveTextContent('库存 3 件，预警线 50 件');
+    expect(alertItem('TM-001-1 保温杯 500ml')).toHaveTextContent('当前 3 件 · 阈值 50 件');
+    expect(alertItem('京东自营店 · JD · PAID')).toHaveTextContent('ROI 低于 1');
+    expect(alertItem('京东自营店 · JD · PAID')).toHaveTextContent('当前 0.62 · 阈值 1.00');
+  });
+
+  it('names the rule and the figures in English when the screen is in English', async () => {
+    openAlerts(stock);
+    openFeed({ permissions: READ_ONLY, locale: 'en' });
+    const item = (await screen.findAllByTestId('alert'))[0]!;
+    expect(item).toHaveTextContent('Low stock');
+    expect(item).toHaveTextContent('now 3 units · threshold 50 units');
+    expect(item).toHaveTextContent('Warning');
   });
 
   it('says there is nothing open when the list is empty', async () => {
-    server.use(openAlerts());
+    openAlerts();
     openFeed({ permissions: MAY_MANAGE });
     expect(await screen.findByText('没有未处理的告警')).toBeInTheDocument();
   });
 
-  it('shows a read-only viewer (a screen key, a VIEWER) every alert but no 确认', async () => {
-    server.use(openAlerts(conversion, stock));
+  it('shows a read-only viewer (a screen key, a VIEWER) every alert but no 认领', async () => {
+    openAlerts(conversion, stock);
     const feed = openFeed({ permissions: READ_ONLY });
 
     expect(await screen.findAllByTestId('alert')).toHaveLength(2);
     await vi.waitFor(() => expect(feed.viewerAsked()).toBe(1));
     await new Promise((resolve) => setTimeout(resolve, 100)); // the answer, READ only, has landed
     expect(screen.queryByRole('button')).not.toBeInTheDocument();
-    expect(screen.getByTestId('alerts-feed')).not.toHaveTextContent('确认');
+    expect(screen.getByTestId('alerts-feed')).not.toHaveTextContent('认领');
     expect(screen.getByTestId('alerts-feed').querySelector('.count')).toHaveTextContent('2');
   });
 
-  it('shows the alerts at once but 确认 only once the server has said the viewer may manage', async () => {
-    server.use(openAlerts(conversion));
+  it('shows the alerts at once but 认领 only once the server has said the viewer may manage', async () => {
+    openAlerts(conversion);
     let answer: () => void = () => undefined;
     const feed = openFeed({ permissions: MAY_MANAGE, answered: new Promise((resolve) => (answer = resolve)) });
 
     await screen.findAllByTestId('alert');
     await vi.waitFor(() => expect(feed.viewerAsked()).toBe(1));
-    expect(screen.getByText('天猫旗舰店')).toBeInTheDocument();
+    expect(alertItem('天猫旗舰店')).toBeInTheDocument();
     expect(screen.queryByRole('button')).not.toBeInTheDocument();
 
     answer();
-    expect(await within(alertItem('天猫旗舰店')).findByRole('button', { name: '确认' })).toBeEnabled();
+    expect(await within(alertItem('天猫旗舰店')).findByRole('button', { name: '认领' })).toBeEnabled();
     expect(feed.viewerAsked()).toBe(1);
   });
 
-  it('lets a viewer who may manage acknowledge, removing the alert only once the server confirms', async () => {
-    server.use(openAlerts(conversion, stock));
+  it('lets a viewer who may manage acknowledge: the alert stays, saying who claimed it and when', async () => {
+    openAlerts(conversion, stock);
     let confirm: () => void = () => undefined;
     const asked = acknowledgements(
       (id) =>
         new Promise((resolve) => {
-          confirm = () => resolve(acknowledgeResult(id === conversion.id ? conversion : stock));
+          confirm = () => resolve(acknowledgeResult(id === conversion.id ? conversion : stock, [], '张三'));
         }),
     );
     openFeed({ permissions: MAY_MANAGE });
 
-    await screen.findAllByRole('button', { name: '确认' });
-    fireEvent.click(within(alertItem('天猫旗舰店')).getByRole('button', { name: '确认' }));
+    await screen.findAllByRole('button', { name: '认领' });
+    fireEvent.click(within(alertItem('天猫旗舰店')).getByRole('button', { name: '认领' }));
     const button = within(alertItem('天猫旗舰店')).getByRole('button');
     expect(button).toBeDisabled();
-    expect(button).toHaveTextContent('确认中…');
+    expect(button).toHaveTextContent('认领中…');
     await vi.waitFor(() => expect(asked).toEqual([conversion.id]));
-    // In flight: still on screen.
-    expect(screen.getByText('天猫旗舰店')).toBeInTheDocument();
 
     confirm();
-    await waitFor(() => expect(screen.queryByText('天猫旗舰店')).not.toBeInTheDocument());
-    expect(screen.getAllByTestId('alert')).toHaveLength(1);
-    expect(screen.getByTestId('alerts-feed').querySelector('.count')).toHaveTextContent('1');
+    // 11:58:01 in Beijing: a second after it was raised.
+    await waitFor(() => expect(alertItem('天猫旗舰店')).toHaveTextContent('已认领 · 张三 · 11:58'));
+    expect(within(alertItem('天猫旗舰店')).queryByRole('button')).not.toBeInTheDocument();
+    expect(within(alertItem('TM-001-1 保温杯 500ml')).getByRole('button', { name: '认领' })).toBeEnabled();
+    expect(screen.getByTestId('alerts-feed').querySelector('.count')).toHaveTextContent('2');
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
   });
 
   it('keeps the alert and says why when the server refuses the acknowledgement', async () => {
-    server.use(openAlerts(conversion));
+    openAlerts(conversion);
     acknowledgements(() => acknowledgeResult(null, ['告警不存在或无权操作']));
     openFeed({ permissions: MAY_MANAGE });
 
-    fireEvent.click(await screen.findByRole('button', { name: '确认' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('确认失败：告警不存在或无权操作');
-    expect(screen.getByText('天猫旗舰店')).toBeInTheDocument();
+    fireEvent.click(await screen.findByRole('button', { name: '认领' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('认领失败：告警不存在或无权操作');
+    expect(alertItem('天猫旗舰店')).not.toHaveTextContent('已认领');
     // Ready to try again.
-    expect(screen.getByRole('button', { name: '确认' })).toBeEnabled();
+    expect(screen.getByRole('button', { name: '认领' })).toBeEnabled();
   });
 
   it.each([
-    { locale: 'zh-CN' as const, ack: '确认', says: '确认失败：此账号只有查看权限' },
+    { locale: 'zh-CN' as const, ack: '认领', says: '认领失败：此账号只有查看权限' },
     { locale: 'en' as const, ack: 'Acknowledge', says: 'Could not acknowledge: this account may only read' },
   ])('says in words ($locale) that the account may only read when the server answers FORBIDDEN', async ({ locale, ack, says }) => {
     // The screen was told MANAGE, but the server refuses (the grant changed since): its word is final.
+    openAlerts(conversion);
     server.use(
-      openAlerts(conversion),
       api.mutation('WarRoomAcknowledge', () =>
         HttpResponse.json({
           data: null,
@@ -170,12 +230,12 @@ describe('AlertsFeed', () => {
     fireEvent.click(await screen.findByRole('button', { name: ack }));
     expect(await screen.findByRole('alert')).toHaveTextContent(says);
     expect(screen.getByRole('alert')).not.toHaveTextContent('Not allowed');
-    expect(screen.getByText('天猫旗舰店')).toBeInTheDocument();
+    expect(alertItem('天猫旗舰店')).toBeInTheDocument();
   });
 
   it('keeps the alert and says why when the request itself fails', async () => {
+    openAlerts(conversion);
     server.use(
-      openAlerts(conversion),
       api.mutation('WarRoomAcknowledge', async () => {
         await delay(5);
         return HttpResponse.json({ errors: [{ message: 'Unexpected error.' }] });
@@ -185,24 +245,79 @@ describe('AlertsFeed', () => {
 
     fireEvent.click(await screen.findByRole('button', { name: 'Acknowledge' }));
     expect(await screen.findByRole('alert')).toHaveTextContent(/^Could not acknowledge: .*Unexpected error\./);
-    expect(screen.getByText('天猫旗舰店')).toBeInTheDocument();
+    expect(alertItem('天猫旗舰店')).toBeInTheDocument();
   });
 
-  it('puts a newly raised alert on top of the loaded ones', async () => {
-    server.use(openAlerts(stock));
-    const { live } = openFeed({ permissions: READ_ONLY });
-    await screen.findAllByTestId('alert');
-    await vi.waitFor(() => expect(live.isSubscribed('WarRoomAlertRaised')).toBe(true));
+  it('puts a newly raised alert in its rank by itself, and never lists one alert twice', async () => {
+    openAlerts(stock);
+    const { live } = await openLiveFeed({ permissions: READ_ONLY });
+    expect(subjects()).toEqual(['TM-001-1 保温杯 500ml']);
 
-    live.push(AlertRaisedSubscription, alertRaisedPayload(conversion));
-    await waitFor(() => expect(screen.getAllByTestId('alert')).toHaveLength(2));
-    expect(screen.getAllByTestId('alert')[0]).toHaveTextContent('天猫旗舰店');
+    live.push(AlertChangedSubscription, alertChangedPayload('RAISED', conversion));
+    await waitFor(() => expect(subjects()).toEqual(['天猫旗舰店', 'TM-001-1 保温杯 500ml']));
+    expect(alertItem('天猫旗舰店')).toHaveTextContent('转化率下跌');
 
-    // An alert already on screen (raised again, or raised and loaded) is not listed twice.
-    live.push(AlertRaisedSubscription, alertRaisedPayload(conversion));
-    live.push(AlertRaisedSubscription, alertRaisedPayload(stock));
-    live.push(AlertRaisedSubscription, alertRaisedPayload(alert({ id: 'a-refund', subject: '京东自营店', message: '退款率升至 8%' })));
-    await screen.findByText('京东自营店');
-    expect(screen.getAllByTestId('alert').map((li) => li.querySelector('.alert-subject')?.textContent)).toEqual(['京东自营店', '保温杯 500ml', '天猫旗舰店']);
+    // An older WARNING goes below the newer one; an alert already on screen is not listed again.
+    live.push(AlertChangedSubscription, alertChangedPayload('RAISED', roi));
+    live.push(AlertChangedSubscription, alertChangedPayload('RAISED', conversion));
+    await waitFor(() => expect(subjects()).toEqual(['天猫旗舰店', 'TM-001-1 保温杯 500ml', '京东自营店 · JD · PAID']));
+    expect(screen.getByTestId('alerts-feed').querySelector('.count')).toHaveTextContent('3');
+  });
+
+  it('raises the severity of an escalated alert in place, moving it up', async () => {
+    openAlerts(conversion, stock);
+    const { live } = await openLiveFeed({ permissions: READ_ONLY });
+    const item = alertItem('TM-001-1 保温杯 500ml');
+
+    live.push(AlertChangedSubscription, alertChangedPayload('ESCALATED', changed(stock, 'ESCALATED', { value: 0, message: '库存 0 件，预警线 50 件，已售罄' })));
+    await waitFor(() => expect(item).toHaveClass('severity-critical'));
+    expect(alertItem('TM-001-1 保温杯 500ml')).toBe(item); // the same item, changed in place
+    expect(item).toHaveTextContent('严重');
+    expect(item).toHaveTextContent('已售罄');
+    // Both CRITICAL now: the newer first.
+    expect(subjects()).toEqual(['TM-001-1 保温杯 500ml', '天猫旗舰店']);
+  });
+
+  it('shows who acknowledged an alert on another screen', async () => {
+    openAlerts(conversion);
+    const { live } = await openLiveFeed({ permissions: MAY_MANAGE });
+    await within(alertItem('天猫旗舰店')).findByRole('button', { name: '认领' });
+
+    live.push(AlertChangedSubscription, alertChangedPayload('ACKNOWLEDGED', changed(conversion, 'ACKNOWLEDGED', { acknowledgedBy: '张三', acknowledgedAt: '2026-11-11T04:03:00Z' })));
+    await waitFor(() => expect(alertItem('天猫旗舰店')).toHaveTextContent('已认领 · 张三 · 12:03'));
+    expect(within(alertItem('天猫旗舰店')).queryByRole('button')).not.toBeInTheDocument();
+    expect(alertItem('天猫旗舰店')).toHaveAttribute('data-status', 'ACKNOWLEDGED');
+  });
+
+  it('takes a resolved alert off the list by itself, and an older copy of it does not bring it back', async () => {
+    openAlerts(conversion, stock);
+    const { live } = await openLiveFeed({ permissions: READ_ONLY });
+
+    live.push(AlertChangedSubscription, alertChangedPayload('RESOLVED', changed(stock, 'RESOLVED')));
+    // Counted out at once, gone once it has faded.
+    await waitFor(() => expect(screen.getByTestId('alerts-feed').querySelector('.count')).toHaveTextContent('1'));
+    await waitFor(() => expect(subjects()).toEqual(['天猫旗舰店']));
+
+    live.push(AlertChangedSubscription, alertChangedPayload('RAISED', stock));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(subjects()).toEqual(['天猫旗舰店']);
+  });
+
+  it('reloads the list once after a reconnect, so an alert resolved while the socket was down leaves', async () => {
+    const asked = openAlertsInTurn((n) => (n === 1 ? [conversion, stock] : [stock, roi]));
+    const { live, connection } = await openLiveFeed({ permissions: READ_ONLY });
+    expect(subjects()).toEqual(['天猫旗舰店', 'TM-001-1 保温杯 500ml']);
+    expect(asked).toHaveLength(1);
+
+    live.drop(); // the server restarts; meanwhile the conversion alert resolves and an ROI alert is raised
+    await vi.waitFor(() => expect(connection.connects()).toBe(2), { timeout: 5_000 });
+    await waitFor(() => expect(subjects()).toEqual(['TM-001-1 保温杯 500ml', '京东自营店 · JD · PAID']));
+    expect(asked).toHaveLength(2);
+
+    // And it keeps listening on the new socket.
+    await vi.waitFor(() => expect(live.isSubscribed('WarRoomAlertChanged')).toBe(true));
+    live.push(AlertChangedSubscription, alertChangedPayload('RAISED', alert({ id: 'a-new', subject: '抖音旗舰店', raisedAt: '2026-11-11T04:00:00Z' })));
+    await waitFor(() => expect(subjects()[0]).toBe('抖音旗舰店'));
+    expect(asked).toHaveLength(2);
   });
 });

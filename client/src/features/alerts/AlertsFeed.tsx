@@ -1,60 +1,62 @@
-import { createMutation, createQuery, createSubscription } from '@urql/solid';
-import { createEffect, createMemo, createSignal, on, Show } from 'solid-js';
+import { createSignal, Show } from 'solid-js';
 import { Panel } from '../../components/Panel';
-import { hasErrorCode } from '../../graphql/errors';
-import { readFragment } from '../../graphql/graphql';
 import { useI18n } from '../../i18n/i18n';
 import type { Permission } from '../access/viewer.documents';
-import { AcknowledgeAlertMutation, AlertFields, AlertRaisedSubscription, OpenAlertsQuery } from './alerts.documents';
-import { AlertList, type AlertRow } from './AlertList';
+import { createAlertFeed } from './alerts.data';
+import { AlertList } from './AlertList';
+
+export interface AlertsFeedProps {
+  permissions: ReadonlySet<Permission>;
+  /** Socket (re)connections so far (ConnectionStore.connects): each reconnect reloads the list once. */
+  connects: () => number;
+  /** The phone's layout: messages wrap instead of being cut, larger touch targets. */
+  compact?: boolean;
+}
 
 /**
- * Open alerts: loaded once, then new ones arrive over alertRaised and go on top. Acknowledging
- * removes an alert only when the server confirms; a failure keeps it and says why. The list shows
- * whatever the viewer may do; only 确认 waits for their permissions.
+ * The unresolved alerts, live (alerts.data.ts): most severe first, new ones arrive by themselves,
+ * resolved ones fade out. 认领 (acknowledge) shows only for a viewer with MANAGE; the server's answer
+ * is final, and a refusal keeps the alert and says why in words.
  */
-export function AlertsFeed(props: { permissions: ReadonlySet<Permission> }) {
+export function AlertsFeed(props: AlertsFeedProps) {
   const { t } = useI18n();
+  const feed = createAlertFeed({ connects: () => props.connects() });
   // acknowledgeAlert needs MANAGE on the server: a screen key or a VIEWER would only be refused.
   const canAcknowledge = () => props.permissions.has('MANAGE');
-  const [open] = createQuery({ query: OpenAlertsQuery });
-  const [raised] = createSubscription({ query: AlertRaisedSubscription }, (previous: AlertRow[] = [], data) => [
-    readFragment(AlertFields, data.alertRaised),
-    ...previous.slice(0, 29),
-  ]);
-  const [acknowledged, setAcknowledged] = createSignal<ReadonlySet<string>>(new Set());
   const [pending, setPending] = createSignal<ReadonlySet<string>>(new Set());
   const [failure, setFailure] = createSignal<string | null>(null);
-  const [, acknowledge] = createMutation(AcknowledgeAlertMutation);
-
-  const alerts = createMemo(() => {
-    const loaded = (open.data?.alerts.edges ?? []).map((edge) => readFragment(AlertFields, edge.node));
-    const seen = new Set<string>();
-    return [...(raised.data ?? []), ...loaded].filter((a) => !acknowledged().has(a.id) && !seen.has(a.id) && seen.add(a.id));
-  });
-
-  createEffect(on(() => open.data, () => setFailure(null), { defer: true }));
 
   const onAcknowledge = async (id: string) => {
     setPending((s) => new Set(s).add(id));
-    const result = await acknowledge({ id });
+    const outcome = await feed.acknowledge(id);
     setPending((s) => new Set([...s].filter((x) => x !== id)));
-    // The server's word is final (MANAGE withdrawn after the screen asked): say so in words, not in its English.
-    const forbidden = hasErrorCode(result.error, 'FORBIDDEN') ? t('alerts.readOnly') : undefined;
-    const message = forbidden ?? result.error?.message ?? result.data?.acknowledgeAlert.userErrors[0]?.message;
-    if (message) return void setFailure(t('alerts.ackFailed', { message }));
+    // MANAGE withdrawn after the screen asked: say so in words, not in the server's English.
+    if (!outcome.ok) return void setFailure(t('alerts.ackFailed', { message: outcome.forbidden ? t('alerts.readOnly') : outcome.message }));
     setFailure(null);
-    setAcknowledged((s) => new Set(s).add(id));
   };
 
   return (
-    <Panel title={t('alerts.title')} class="panel-alerts" testId="alerts-feed" extra={<span class="count">{alerts().length}</span>}>
-      <Show when={failure()}>
-        <p class="inline-error" role="alert">
-          {failure()}
-        </p>
+    <Panel
+      title={t('alerts.title')}
+      class={props.compact ? 'panel-alerts alerts-compact' : 'panel-alerts'}
+      testId="alerts-feed"
+      extra={<span class="count">{feed.count()}</span>}
+    >
+      <Show when={failure() ?? (feed.loadError() && t('alerts.loadFailed', { message: feed.loadError() ?? '' }))}>
+        {(message) => (
+          <p class="inline-error" role="alert">
+            {message()}
+          </p>
+        )}
       </Show>
-      <AlertList alerts={alerts()} canAcknowledge={canAcknowledge()} pending={pending()} onAcknowledge={(id) => void onAcknowledge(id)} />
+      <AlertList
+        alerts={feed.alerts()}
+        isLeaving={feed.isLeaving}
+        loaded={feed.loaded()}
+        canAcknowledge={canAcknowledge()}
+        pending={pending()}
+        onAcknowledge={(id) => void onAcknowledge(id)}
+      />
     </Panel>
   );
 }

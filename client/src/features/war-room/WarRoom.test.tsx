@@ -230,6 +230,18 @@ describe('WarRoom figures', () => {
     expect(within(screen.getByTestId('channel-bars')).getByText('天猫').nextElementSibling?.nextElementSibling).toHaveTextContent('¥6000.00万');
   });
 
+  it("shows today's spend and ROI per source and the fulfilment tile from today's stream", async () => {
+    const w = await openWarRoom({ locale: 'zh-CN' });
+    await w.sendBoth();
+    const sources = within(screen.getByTestId('source-panel'));
+    expect(sources.getByRole('heading')).toHaveTextContent('今日流量来源 · 投放 ROI');
+    expect(sources.getByText('付费推广').closest('tr')).toHaveTextContent('0.62建议暂停');
+    expect(sources.getByText('搜索').closest('tr')?.querySelector('td.roi')).toHaveTextContent('—');
+    expect(screen.getByTestId('fulfilment-shipped')).toHaveTextContent('38,120 单');
+    expect(screen.getByTestId('fulfilment-overdue')).toHaveClass('bad');
+    expect(screen.getByTestId('fulfilment-paid-to-shipped')).toHaveTextContent('6.2 小时');
+  });
+
   it('rolls the hero up to a new GMV, landing on the exact figure', async () => {
     const w = await openWarRoom({ locale: 'zh-CN' });
     await w.sendBoth(1, '100000000.00');

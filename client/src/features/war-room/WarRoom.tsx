@@ -8,10 +8,12 @@ import { AlertsFeed } from '../alerts/AlertsFeed';
 import { MilestoneBoard } from '../milestones/MilestoneBoard';
 import { StatusBar } from '../status/StatusBar';
 import { FunnelBars, GmvBars } from './Breakdowns';
+import { FulfilmentTile } from './FulfilmentTile';
 import { HeroGmv } from './HeroGmv';
 import { KpiStrip } from './KpiStrip';
 import { MinuteChart } from './MinuteChart';
 import { PaceChart } from './PaceChart';
+import { SourceRoi } from './SourceRoi';
 import { TopProducts } from './TopProducts';
 import { createWarRoomData, type WarRoomDataProps } from './war-room.data';
 
@@ -62,8 +64,8 @@ export function WarRoom(props: WarRoomProps) {
           <Panel title={t('channels.title')} class="panel-channels">
             <GmvBars testId="channel-bars" labels="channel" rows={today.data()?.liveMetrics.metrics.byChannel ?? []} />
           </Panel>
-          <Panel title={t('sources.title')} class="panel-sources">
-            <GmvBars testId="source-bars" labels="source" rows={today.data()?.liveMetrics.metrics.bySource ?? []} />
+          <Panel title={t('sources.title')} class="panel-sources" testId="source-panel">
+            <SourceRoi rows={today.data()?.liveMetrics.metrics.bySource ?? []} />
           </Panel>
           <Panel title={t('funnel.title')} class="panel-funnel">
             <FunnelBars steps={today.data()?.liveMetrics.metrics.funnel.steps ?? []} />
@@ -76,6 +78,7 @@ export function WarRoom(props: WarRoomProps) {
           <div classList={{ 'is-stale': notLive() }}>
             <KpiStrip kpis={kpiList()} />
           </div>
+          <FulfilmentTile figures={today.data()?.liveMetrics.metrics.fulfilment} />
           <Panel title={t('minute.title')} class="panel-minute" extra={<Legend items={[['gmv', t('minute.gmv')], ['orders', t('minute.orders')]]} />}>
             <MinuteChart series={minuteSeries()} nowMs={minute()} />
           </Panel>
@@ -85,7 +88,7 @@ export function WarRoom(props: WarRoomProps) {
             <TopProducts rows={today.data()?.liveMetrics.metrics.topProducts ?? []} />
           </Panel>
           <MilestoneBoard campaignId={props.campaignId} />
-          <AlertsFeed permissions={props.permissions} />
+          <AlertsFeed permissions={props.permissions} connects={props.connection.connects} />
         </div>
       </main>
     </div>

@@ -47,7 +47,7 @@ export const CampaignProgressSubscription = graphql(`
   }
 `);
 
-/** Today's figures of the campaign (Asia/Shanghai day): KPIs, the per-minute line, the breakdowns. */
+/** Today's figures of the campaign (Asia/Shanghai day): KPIs, the per-minute line, the breakdowns, spend and ROI per source, shipping. */
 export const TodayMetricsSubscription = graphql(`
   subscription WarRoomToday($campaignId: ID!) {
     liveMetrics(scope: { campaignId: $campaignId }, window: TODAY) {
@@ -76,6 +76,13 @@ export const TodayMetricsSubscription = graphql(`
         bySource {
           key: source
           gmv
+          spend
+          roi
+        }
+        fulfilment {
+          shippedOrders
+          unshippedOverdue
+          averagePaidToShippedSeconds
         }
         funnel {
           steps {

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { translate, type Locale, type MessageKey } from '../../i18n/messages';
+import { alertFigures } from './alert-figures';
+import type { AlertRule } from './alerts.documents';
+
+const figures = (rule: AlertRule, value: number | null, threshold: number | null, locale: Locale = 'zh-CN') =>
+  alertFigures({ rule, value, threshold }, locale, (key: MessageKey, params?: Record<string, string | number>) => translate(locale, key, params));
+
+describe('the figures under an alert', () => {
+  it('are rates as percentages, ROI with two decimals, stock in units', () => {
+    expect(figures('CONVERSION_DROP', 0.352, 0.3)).toBe('当前 35.2% · 阈值 30.0%');
+    expect(figures('GMV_BEHIND_PACE', 0.82, 0.9)).toBe('当前 82.0% · 阈值 90.0%');
+    expect(figures('REFUND_RATE_SPIKE', 0.091, 0.08)).toBe('当前 9.1% · 阈值 8.0%');
+    expect(figures('ROI_BELOW_ONE', 0.6234, 1)).toBe('当前 0.62 · 阈值 1.00');
+    expect(figures('LOW_STOCK', 28, 50)).toBe('当前 28 件 · 阈值 50 件');
+  });
+
+  it('are hours late or without a plan, and overdue orders against hours', () => {
+    expect(figures('MILESTONE_OVERDUE', 3.5, 0)).toBe('当前 3.5 小时');
+    expect(figures('MILESTONE_OVERDUE', 192.9, 0)).toBe('当前 8 天');
+    expect(figures('HIGH_RISK_WITHOUT_PLAN', 30.2, 24)).toBe('当前 30.2 小时 · 阈值 24 小时');
+    expect(figures('UNSHIPPED_OVERDUE', 12, 24)).toBe('当前 12 单 · 阈值 24 小时');
+    expect(figures('MILESTONE_OVERDUE', 0.5, 30, 'en')).toBe('now 30 min · threshold 30 min');
+    expect(figures('UNSHIPPED_OVERDUE', 1_204, 48, 'en')).toBe('now 1,204 orders · threshold 48 h');
+  });
+
+  it('are absent when the rule records none (a paused webhook)', () => {
+    expect(figures('WEBHOOK_PAUSED', null, null)).toBeNull();
+    expect(figures('LOW_STOCK', 3, null)).toBe('当前 3 件');
+  });
+});

@@ -1,0 +1,20 @@
+import type { AlertRow } from './alerts.documents';
+
+const SEVERITY_RANK: Record<AlertRow['severity'], number> = { CRITICAL: 0, WARNING: 1, INFO: 2 };
+
+/** What the room should look at first: the most severe, and among equals the most recently raised. */
+export function rankAlerts(alerts: readonly AlertRow[]): AlertRow[] {
+  return [...alerts].sort(
+    (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || Date.parse(b.raisedAt) - Date.parse(a.raisedAt) || a.id.localeCompare(b.id),
+  );
+}
+
+/**
+ * Of two copies of one alert (loaded, streamed, returned by an acknowledgement), the one the server
+ * changed last; on a tie the incoming one, which is the same state. A load answered after a change
+ * was streamed must not put back the older state (an alert resolved meanwhile would come back).
+ */
+export function newerOf(current: AlertRow | undefined, incoming: AlertRow): AlertRow {
+  if (!current) return incoming;
+  return Date.parse(current.updatedAt) > Date.parse(incoming.updatedAt) ? current : incoming;
+}

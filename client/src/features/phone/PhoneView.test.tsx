@@ -1,0 +1,101 @@
+import { fireEvent, render, screen, waitFor, within } from '@solidjs/testing-library';
+import { HttpResponse } from 'msw';
+import { describe, expect, it, vi } from 'vitest';
+import { acknowledgeResult, alert, campaign, campaignsResult, MAY_MANAGE, openAlertsResult, progressPayload, READ_ONLY, storedSession } from '../../../test/fixtures';
+import { api, server, useMockApi } from '../../../test/msw';
+import { startApi, type StartApiOptions } from '../../../test/render';
+import { answerViewer } from '../../../test/viewer';
+import { App, viewOf } from '../../app/App';
+import type { ResultOf } from '../../graphql/graphql';
+import { CampaignProgressSubscription, type CampaignsQuery } from '../war-room/war-room.documents';
+
+useMockApi();
+
+const active = campaign({ id: 'c-1111', name: '双11 主会场', status: 'ACTIVE' });
+const stock = alert({ id: 'a-stock', rule: 'LOW_STOCK', severity: 'WARNING', subject: 'TM-001-1 保温杯 500ml', message: '库存 3 件，预警线 50 件', value: 3, threshold: 50 });
+const conversion = alert({ id: 'a-conv', subject: '天猫旗舰店' });
+
+/** The phone at /m with one live campaign and two open alerts; the viewer gets `permissions`. */
+function openPhone(options: StartApiOptions & { permissions?: typeof READ_ONLY } = {}) {
+  history.replaceState(null, '', '/m');
+  server.use(
+    api.query<ResultOf<typeof CampaignsQuery>>('WarRoomCampaigns', () => HttpResponse.json({ data: campaignsResult([active]) })),
+    api.query('WarRoomAlerts', () => HttpResponse.json({ data: openAlertsResult([stock, conversion]) })),
+  );
+  answerViewer(() => options.permissions ?? READ_ONLY);
+  const testApi = startApi(options);
+  render(() => <App clients={testApi.clients} connection={testApi.connection} credentials={testApi.credentials} staleAfterMs={8_000} />);
+  return testApi;
+}
+
+async function streamProgress(live: ReturnType<typeof startApi>['live']) {
+  await vi.waitFor(() => expect(live.isSubscribed('WarRoomProgress')).toBe(true));
+  expect(live.variablesOf('WarRoomProgress')).toEqual([{ campaignId: 'c-1111' }]);
+  live.push(CampaignProgressSubscription, progressPayload({ progress: { gmv: '123456789.00', achievementRate: 0.2469 } }));
+}
+
+describe('the phone view (/m)', () => {
+  it('is chosen by the address: /m and /m/ only', () => {
+    expect(viewOf('/m')).toBe('phone');
+    expect(viewOf('/m/')).toBe('phone');
+    expect(viewOf('/')).toBe('wall');
+    expect(viewOf('/metrics-board')).toBe('wall');
+  });
+
+  it("shows the live campaign's GMV and achievement from the war room's stream, and the open alerts", async () => {
+    const { live } = openPhone();
+    expect(await screen.findByTestId('phone')).toBeInTheDocument();
+    expect(screen.queryByTestId('canvas')).not.toBeInTheDocument();
+    await streamProgress(live);
+
+    expect(await screen.findByTestId('phone-gmv')).toHaveTextContent('¥1.23亿');
+    expect(screen.getByTestId('phone-gmv')).toHaveAttribute('data-value', '12345678900');
+    expect(screen.getByTestId('phone-hero')).toHaveTextContent('¥123,456,789.00');
+    expect(screen.getByTestId('phone-achievement')).toHaveTextContent('24.7%');
+    expect(screen.getByTestId('phone-achievement')).toHaveTextContent('达成率');
+    await waitFor(() => expect(screen.getByTestId('connection-badge')).toHaveTextContent('实时'));
+
+    const alerts = await screen.findAllByTestId('alert');
+    // CRITICAL first, as on the wall.
+    expect(alerts.map((li) => li.querySelector('.alert-subject')?.textContent)).toEqual(['天猫旗舰店', 'TM-001-1 保温杯 500ml']);
+    expect(alerts[1]).toHaveTextContent('低库存');
+    expect(screen.getByTestId('alerts-feed')).toHaveClass('alerts-compact');
+    expect(screen.queryByRole('button', { name: '认领' })).not.toBeInTheDocument();
+  });
+
+  it('lets the person on call acknowledge an alert, then shows their name on it', async () => {
+    const acknowledged: string[] = [];
+    server.use(
+      api.mutation('WarRoomAcknowledge', ({ variables }) => {
+        acknowledged.push(String(variables.id));
+        return HttpResponse.json({ data: acknowledgeResult(stock, [], '王磊') });
+      }),
+    );
+    const { live } = openPhone({ credential: storedSession(1), permissions: MAY_MANAGE });
+    await streamProgress(live);
+    const item = (await screen.findByTitle('TM-001-1 保温杯 500ml')).closest('li')!;
+    fireEvent.click(await within(item).findByRole('button', { name: '认领' }));
+
+    await waitFor(() => expect(item).toHaveTextContent('已认领 · 王磊 · 11:58'));
+    expect(acknowledged).toEqual([stock.id]);
+    expect(within(item).queryByRole('button')).not.toBeInTheDocument();
+    expect(screen.getByTestId('account-name')).toHaveTextContent('王磊');
+  });
+
+  it('switches to English with the toggle', async () => {
+    const { live } = openPhone();
+    await streamProgress(live);
+    await screen.findByTestId('phone-gmv');
+    fireEvent.click(screen.getByTestId('lang-toggle'));
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('PeakOps on call');
+    expect(screen.getByTestId('phone-gmv')).toHaveTextContent('¥123.45M');
+    expect(screen.getByTestId('phone-achievement')).toHaveTextContent('Achieved');
+    expect((await screen.findAllByTestId('alert'))[1]).toHaveTextContent('Low stock');
+  });
+
+  it('asks a phone without a credential to sign in, like the wall', async () => {
+    openPhone({ credential: null });
+    expect(await screen.findByRole('heading', { name: '登录' })).toBeInTheDocument();
+    expect(screen.queryByTestId('phone')).not.toBeInTheDocument();
+  });
+});

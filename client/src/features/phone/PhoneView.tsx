@@ -1,0 +1,78 @@
+import { createMemo, Show, type Accessor, type JSX } from 'solid-js';
+import { ConnectionBadge } from '../../components/ConnectionBadge';
+import { LangToggle } from '../../components/LangToggle';
+import { Ring } from '../../components/Ring';
+import type { ConnectionStore } from '../../graphql/connection';
+import { useI18n } from '../../i18n/i18n';
+import type { Now } from '../../lib/clock';
+import { decimalToFen } from '../../lib/decimal';
+import { formatClock, formatCny, formatCnyExact, formatPercent } from '../../lib/format';
+import { freshness } from '../../lib/freshness';
+import type { Permission } from '../access/viewer.documents';
+import { AlertsFeed } from '../alerts/AlertsFeed';
+import { createLiveFeed } from '../war-room/live-feed';
+import { CampaignProgressSubscription } from '../war-room/war-room.documents';
+
+export interface PhoneViewProps {
+  campaignId: string;
+  now: Accessor<Now>;
+  connection: ConnectionStore;
+  staleAfterMs: number;
+  picker: JSX.Element;
+  account?: JSX.Element;
+  permissions: ReadonlySet<Permission>;
+}
+
+/**
+ * `/m`, for the person on call (390 × 844): the campaign's GMV and achievement from the same stream as
+ * the wall, its freshness, and the open alerts with 认领. Laid out for a phone, not scaled.
+ */
+export function PhoneView(props: PhoneViewProps) {
+  const { t, locale } = useI18n();
+  const progress = createLiveFeed(CampaignProgressSubscription, () => ({ campaignId: props.campaignId }));
+  const state = createMemo(() =>
+    freshness({ socket: props.connection.state(), receivedAt: progress.receivedAt(), now: props.now().mono, staleAfterMs: props.staleAfterMs }),
+  );
+  const notLive = () => (state() === 'stale' || state() === 'reconnecting') && progress.data() !== undefined;
+  return (
+    <div class="phone" data-testid="phone" data-freshness={state()}>
+      <header class="phone-bar">
+        <h1>{t('phone.title')}</h1>
+        <ConnectionBadge state={state()} label={t(`badge.${state()}`)} />
+        <LangToggle />
+      </header>
+      <div class="phone-picker">{props.picker}</div>
+      <Show when={progress.error()}>
+        {(message) => (
+          <p class="inline-error" role="alert">
+            {t('app.error', { message: message() })}
+          </p>
+        )}
+      </Show>
+      <section class="phone-hero" classList={{ 'is-stale': notLive() }} data-testid="phone-hero">
+        <Show when={progress.data()?.campaignProgress} fallback={<p class="empty">{t('app.loading')}</p>}>
+          {(live) => (
+            <>
+              <div class="phone-hero-main">
+                <div class="hero-label">{t('hero.gmv')}</div>
+                <div class="phone-gmv" data-testid="phone-gmv" data-value={decimalToFen(live().progress.gmv)}>
+                  {formatCny(decimalToFen(live().progress.gmv), locale())}
+                </div>
+                <div class="hero-exact">{formatCnyExact(decimalToFen(live().progress.gmv), locale())}</div>
+                <div class="phone-facts">
+                  {t('hero.target')} {formatCny(decimalToFen(live().progress.target), locale())} · {t('asOf.label')} {formatClock(live().asOf, locale())}
+                </div>
+              </div>
+              <div class="phone-ring" data-testid="phone-achievement">
+                <Ring size={112} rate={live().progress.achievementRate} label={formatPercent(live().progress.achievementRate, locale(), 1)} />
+                <div class="hero-ring-caption">{t('hero.achievement')}</div>
+              </div>
+            </>
+          )}
+        </Show>
+      </section>
+      <AlertsFeed compact permissions={props.permissions} connects={props.connection.connects} />
+      <footer class="phone-account">{props.account}</footer>
+    </div>
+  );
+}

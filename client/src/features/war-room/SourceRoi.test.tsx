@@ -1,0 +1,60 @@
+import { screen, within } from '@solidjs/testing-library';
+import { describe, expect, it } from 'vitest';
+import { renderWithProviders } from '../../../test/render';
+import type { Locale } from '../../i18n/messages';
+import { SourceRoi, type SourceRoiRow } from './SourceRoi';
+
+const rows: SourceRoiRow[] = [
+  { key: 'SEARCH', gmv: '88765432.10', spend: '0.00', roi: null },
+  { key: 'PAID', gmv: '6200.00', spend: '10000.00', roi: 0.62 },
+  { key: 'SOCIAL', gmv: '9993800.00', spend: '2500000.00', roi: 3.99752 },
+  { key: 'CAMPAIGN', gmv: '1000.00', spend: '1000.00', roi: 1 },
+];
+
+function show(locale: Locale = 'zh-CN') {
+  renderWithProviders(() => <SourceRoi rows={rows} />, { locale });
+  const row = (key: string) => {
+    const tr = screen.getByTestId('source-roi').querySelector<HTMLElement>(`tr[data-source="${key}"]`);
+    if (!tr) throw new Error(`no row for ${key}`);
+    return tr;
+  };
+  const roiCell = (key: string) => row(key).querySelector('td.roi') as HTMLElement;
+  return { row, roiCell };
+}
+
+describe('ROI per traffic source', () => {
+  it('shows each source with its GMV, spend and ROI', () => {
+    const { row } = show();
+    expect(within(screen.getByTestId('source-roi')).getAllByRole('columnheader').map((th) => th.textContent)).toEqual(['来源', '成交额', '花费', 'ROI']);
+    expect(row('SOCIAL')).toHaveTextContent('社交分享');
+    expect(row('SOCIAL')).toHaveTextContent('¥999.38万');
+    expect(row('SOCIAL')).toHaveTextContent('¥250.00万');
+    expect(row('SOCIAL')).toHaveTextContent('4.00');
+  });
+
+  it('marks a source that costs more than it sells in red, with 建议暂停', () => {
+    const { row, roiCell } = show();
+    expect(roiCell('PAID')).toHaveTextContent('0.62');
+    expect(roiCell('PAID').querySelector('.roi-value')).toHaveClass('bad');
+    expect(roiCell('PAID')).toHaveTextContent('建议暂停');
+    expect(row('PAID')).toHaveClass('roi-low');
+    // At 1 it pays for itself: not red, no hint.
+    expect(roiCell('CAMPAIGN').querySelector('.roi-value')).not.toHaveClass('bad');
+    expect(roiCell('CAMPAIGN')).not.toHaveTextContent('建议暂停');
+    expect(roiCell('SOCIAL').querySelector('.roi-value')).toHaveClass('good');
+  });
+
+  it('shows — where nothing was spent: no ROI, no hint', () => {
+    const { row, roiCell } = show();
+    expect(roiCell('SEARCH')).toHaveTextContent(/^—$/);
+    expect(row('SEARCH').querySelectorAll('td')[2]).toHaveTextContent(/^—$/);
+    expect(row('SEARCH')).not.toHaveClass('roi-low');
+    expect(roiCell('SEARCH').querySelector('[title]')).toHaveAttribute('title', '今日无投放花费，无 ROI');
+  });
+
+  it('says pause in English', () => {
+    const { roiCell } = show('en');
+    expect(roiCell('PAID')).toHaveTextContent('0.62pause');
+    expect(screen.getAllByRole('columnheader').map((th) => th.textContent)).toEqual(['Source', 'GMV', 'Spend', 'ROI']);
+  });
+});

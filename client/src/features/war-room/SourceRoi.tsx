@@ -1,0 +1,61 @@
+import { Index, Show } from 'solid-js';
+import { useI18n } from '../../i18n/i18n';
+import type { MessageKey } from '../../i18n/messages';
+import { decimalToFen } from '../../lib/decimal';
+import { formatCny, formatDecimal } from '../../lib/format';
+
+export interface SourceRoiRow {
+  key: string;
+  gmv: string;
+  spend: string;
+  /** GMV / spend; null without spend. */
+  roi: number | null;
+}
+
+/**
+ * Today's traffic sources with what they sold, what they cost and the ROI: the hour-by-hour "move the
+ * ad budget" decision. Below 1 a source costs more than it sells: red, with 建议暂停 (pause). Without
+ * spend there is no ROI, only "—".
+ */
+export function SourceRoi(props: { rows: readonly SourceRoiRow[] }) {
+  const { t, locale } = useI18n();
+  return (
+    <table class="source-roi" data-testid="source-roi">
+      <thead>
+        <tr>
+          <th>{t('roi.source')}</th>
+          <th class="num">{t('roi.gmv')}</th>
+          <th class="num">{t('roi.spend')}</th>
+          <th class="num">{t('roi.roi')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        <Index each={props.rows}>
+          {(row) => {
+            const label = () => t(`source.${row().key}` as MessageKey);
+            const low = () => row().roi !== null && (row().roi ?? 0) < 1;
+            return (
+              <tr data-source={row().key} classList={{ 'roi-low': low() }}>
+                <td class="name" title={label()}>
+                  {label()}
+                </td>
+                <td class="num">{formatCny(decimalToFen(row().gmv), locale())}</td>
+                <td class="num">{decimalToFen(row().spend) > 0 ? formatCny(decimalToFen(row().spend), locale()) : '—'}</td>
+                <td class="num roi">
+                  <Show when={row().roi !== null} fallback={<span title={t('roi.noSpend')}>—</span>}>
+                    <span class={low() ? 'roi-value bad' : 'roi-value good'}>{formatDecimal(row().roi ?? 0, locale(), 2)}</span>
+                    <Show when={low()}>
+                      <span class="pause-hint" title={t('roi.pauseHint')}>
+                        {t('roi.pause')}
+                      </span>
+                    </Show>
+                  </Show>
+                </td>
+              </tr>
+            );
+          }}
+        </Index>
+      </tbody>
+    </table>
+  );
+}
