@@ -8,6 +8,7 @@ import './modules/plan/plan.schema.js';
 import './modules/customer/customer.schema.js';
 import './modules/order/order.schema.js';
 import './modules/metrics/metrics.schema.js';
+import './modules/metrics/fulfilment.schema.js';
 import './modules/metrics/campaign-progress.schema.js';
 import './modules/metrics/live-metrics.schema.js';
 import './modules/metrics/live-campaign-progress.schema.js';

@@ -20,6 +20,11 @@ export interface DemoConsistency {
   ordersWithoutEvents: number;
   /** Orders with refunds but no payment. */
   unpaidButRefunded: number;
+  /** Orders with a shipment / a delivery, and the same counted over the DAY rollup rows. */
+  shippedOrders: number;
+  rollupOrdersShipped: number;
+  deliveredOrders: number;
+  rollupOrdersDelivered: number;
 }
 
 export async function demoConsistency(db: DbOrTx): Promise<DemoConsistency> {
@@ -34,7 +39,11 @@ export async function demoConsistency(db: DbOrTx): Promise<DemoConsistency> {
         (select sum(o.amount_fen) from orders o where o.customer_id = c.id and o.paid_at is not null), 0)) as spend_mismatches,
       (select count(*) from orders o where not exists (
         select 1 from events e where e.shop_id = o.shop_id and e.payload->>'orderId' = o.external_id)) as without_events,
-      (select count(*) from orders where paid_at is null and refunded_fen > 0) as unpaid_refunded`,
+      (select count(*) from orders where paid_at is null and refunded_fen > 0) as unpaid_refunded,
+      (select count(*) from orders where shipped_at is not null) as shipped,
+      (select coalesce(sum(orders_shipped), 0) from metric_rollups where granularity = 'DAY') as rollup_shipped,
+      (select count(*) from orders where delivered_at is not null) as delivered,
+      (select coalesce(sum(orders_delivered), 0) from metric_rollups where granularity = 'DAY') as rollup_delivered`,
   );
   const n = (key: string) => Number(figures?.[key] ?? 0);
   return {
@@ -45,5 +54,9 @@ export async function demoConsistency(db: DbOrTx): Promise<DemoConsistency> {
     spendMismatches: n('spend_mismatches'),
     ordersWithoutEvents: n('without_events'),
     unpaidButRefunded: n('unpaid_refunded'),
+    shippedOrders: n('shipped'),
+    rollupOrdersShipped: n('rollup_shipped'),
+    deliveredOrders: n('delivered'),
+    rollupOrdersDelivered: n('rollup_delivered'),
   };
 }

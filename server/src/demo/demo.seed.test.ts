@@ -9,6 +9,8 @@ import { rows } from '../db/rows.js';
 import * as tables from '../db/tables.js';
 import { alerts, campaignMilestones, campaigns, customers, dailyReports, orderItems, orders, planTasks, products, shops, skus } from '../db/tables.js';
 import { ingestEvents } from '../modules/event/event.service.js';
+import { scopeConditions } from '../modules/metrics/metrics.service.js';
+import { countUnshippedOverdue } from '../modules/order/order.service.js';
 import { demoConsistency } from './demo.consistency.js';
 import { buildDemo, loadDemoIfEmpty, startDemo } from './demo.seed.js';
 
@@ -63,6 +65,14 @@ describeEachBackend('demo data', (backend) => {
     expect(check.rollupGmvFen).toBe(check.paidOrdersGmvFen);
     expect(check.rollupOrdersPaid).toBe(check.paidOrders);
     expect([check.spendMismatches, check.ordersWithoutEvents, check.unpaidButRefunded]).toEqual([0, 0, 0]);
+    // Shipping too: most of the month went out and arrived, and a handful paid over a day ago never
+    // left the warehouse (for the fulfilment tile and the UNSHIPPED_OVERDUE rule).
+    expect([check.rollupOrdersShipped, check.rollupOrdersDelivered]).toEqual([check.shippedOrders, check.deliveredOrders]);
+    expect(check.deliveredOrders).toBeGreaterThan(check.paidOrders * 0.8);
+    const overdue = await countUnshippedOverdue(db, scopeConditions(SYSTEM, {}), new Date(NOW.getTime() - 86_400_000));
+    const waiting = overdue.reduce((sum, shop) => sum + shop.count, 0);
+    expect(waiting).toBeGreaterThan(0);
+    expect(waiting).toBeLessThan(check.paidOrders * 0.02);
 
     // An order is worth its items, less 满300减50 when the campaign attributed it and it reached ¥300.
     const [wrongAmount] = await rows<{ n: number }>(

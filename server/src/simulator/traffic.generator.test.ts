@@ -62,6 +62,30 @@ describe('traffic generator', () => {
     expect(count(flat, 'ORDER_REFUNDED') / count(flat, 'ORDER_PAID')).toBeLessThan(0.045);
   });
 
+  it('ships almost every paid order 10–60 minutes after payment and delivers it a day or three later; a few stay unshipped', () => {
+    const byOrder = new Map<string, Partial<Record<EventInput['type'], EventInput>>>();
+    for (const e of flat.filter((e) => e.orderId)) {
+      const key = `${e.shopId}|${e.orderId}`;
+      byOrder.set(key, { ...byOrder.get(key), [e.type]: e });
+    }
+    const paid = [...byOrder.values()].filter((o) => o.ORDER_PAID);
+    const shipped = paid.filter((o) => o.ORDER_SHIPPED);
+    expect(shipped.length / paid.length).toBeGreaterThan(0.97);
+    expect(paid.length - shipped.length).toBeGreaterThan(0);
+    for (const o of shipped) {
+      const waited = o.ORDER_SHIPPED!.occurredAt.getTime() - o.ORDER_PAID!.occurredAt.getTime();
+      expect(waited).toBeGreaterThanOrEqual(10 * 60_000);
+      expect(waited).toBeLessThanOrEqual(60 * 60_000);
+      expect(o.ORDER_SHIPPED!.carrier).toBeTruthy();
+      expect(o.ORDER_SHIPPED!.trackingNumber).toMatch(/^[A-Z0-9]{13,15}$/);
+      const onTheRoad = o.ORDER_DELIVERED!.occurredAt.getTime() - o.ORDER_SHIPPED!.occurredAt.getTime();
+      expect(onTheRoad).toBeGreaterThanOrEqual(18 * HOUR);
+      expect(onTheRoad).toBeLessThanOrEqual(3 * DAY);
+    }
+    // Nothing ships that was never paid.
+    expect([...byOrder.values()].filter((o) => (o.ORDER_SHIPPED || o.ORDER_DELIVERED) && !o.ORDER_PAID)).toEqual([]);
+  });
+
   it('converts 2–4 % of visitors into buyers, as the manuals’ figures do', () => {
     const firstDay = flat.filter((e) => e.occurredAt.getTime() < DAY_ONE + DAY);
     const visitors = new Set(firstDay.filter((e) => e.type === 'VISIT').map((e) => `${e.shopId}|${e.visitorId}`));

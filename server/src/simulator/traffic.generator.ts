@@ -7,7 +7,17 @@ import { CustomerPool } from './customer.pool.js';
 import { DeliveryQueue } from './delivery.queue.js';
 import { discountFen, parseDiscount, type SimCampaign, type SimShop, type SimSku, type TrafficIncident } from './traffic.catalog.js';
 import { DEFAULT_FUNNEL, type FunnelRates, type GeneratorOptions } from './traffic.options.js';
-import { itemsTotalFen, paymentDelayMs, planRefund, quantityFor, refundDelayMs, type OrderLine } from './traffic.orders.js';
+import {
+  deliveryDelayMs,
+  itemsTotalFen,
+  paymentDelayMs,
+  pickCarrier,
+  planRefund,
+  quantityFor,
+  refundDelayMs,
+  shippingDelayMs,
+  type OrderLine,
+} from './traffic.orders.js';
 import { DOUBLE_11_DAY, ORDINARY_DAY, PLATFORM_WEIGHT, SOURCE_CONVERSION, curveFactor, peakWeight, shanghaiHour, sourceTable } from './traffic.shape.js';
 
 /** Views per visitor who views at all. */
@@ -36,8 +46,8 @@ interface Session {
 /**
  * Deterministic traffic for a catalog: the same catalog, seed and sequence of slices always give
  * the same events. Each slice [from, to) starts new visitor sessions spread by the day curve and
- * hands out every event due before `to`; payments, refunds and late deliveries that fall later are
- * carried in the generator to the slice they belong to.
+ * hands out every event due before `to`; payments, shipments, refunds and late deliveries that fall
+ * later are carried in the generator to the slice they belong to.
  */
 export class TrafficGenerator {
   readonly funnel: FunnelRates;
@@ -74,11 +84,12 @@ export class TrafficGenerator {
     const f = this.funnel;
     const ordered = f.view * f.cart * f.place;
     // A second cart line needs two different products viewed, which about half of the carts have.
-    const perSession = 1 + f.view * MEAN_VIEWS + f.view * f.cart * (1 + SECOND_LINE * 0.5) + ordered * (1 + f.pay * (1 + f.refund));
+    // A shipped order brings two more events (shipped, delivered).
+    const perSession = 1 + f.view * MEAN_VIEWS + f.view * f.cart * (1 + SECOND_LINE * 0.5) + ordered * (1 + f.pay * (1 + f.refund + 2 * f.ship));
     this.sessionEvents = perSession * (1 + (options.duplicateRate ?? 0.01));
   }
 
-  /** Events still to be delivered in later slices (payments, refunds, late deliveries). */
+  /** Events still to be delivered in later slices (payments, shipments, refunds, late deliveries). */
   get pending() {
     return this.queue.size;
   }
@@ -203,14 +214,24 @@ export class TrafficGenerator {
     this.deliver(this.event({ ...base, type: 'ORDER_PAID', amount: fenToYuan(amountFen) }, paidAt), paidAt);
 
     const incident = this.incident(shop.id, paidAt, session.source);
-    if (amountFen === 0 || !random.chance(incident?.refundRate ?? this.funnel.refund)) return;
-    const delay = refundDelayMs(random);
-    const refund = planRefund(random, lines, amountFen, this.funnel.partialRefund, delay, incident?.refundReason);
+    const refunded = amountFen > 0 && random.chance(incident?.refundRate ?? this.funnel.refund);
+    const delay = refunded ? refundDelayMs(random) : 0;
+    const refund = refunded ? planRefund(random, lines, amountFen, this.funnel.partialRefund, delay, incident?.refundReason) : null;
+    if (!refund?.beforeShipping && random.chance(this.funnel.ship)) this.ship(base, paidAt);
+    if (!refund) return;
     const refundedAt = paidAt + delay;
     this.deliver(
       this.event({ ...base, customerId: null, type: 'ORDER_REFUNDED', amount: fenToYuan(refund.amountFen), reason: refund.reason }, refundedAt),
       refundedAt,
     );
+  }
+
+  /** The parcel leaves the warehouse and, a day or three later, reaches the buyer. */
+  private ship(base: Omit<EventInput, 'id' | 'occurredAt' | 'type'>, paidAt: number) {
+    const shippedAt = paidAt + shippingDelayMs(this.random);
+    this.deliver(this.event({ ...base, customerId: null, type: 'ORDER_SHIPPED', ...pickCarrier(this.random) }, shippedAt), shippedAt);
+    const deliveredAt = shippedAt + deliveryDelayMs(this.random);
+    this.deliver(this.event({ ...base, customerId: null, type: 'ORDER_DELIVERED' }, deliveredAt), deliveredAt);
   }
 
   private traffic(session: Session, type: 'VISIT' | 'PRODUCT_VIEW' | 'ADD_TO_CART', at: number, sku: SimSku | null) {

@@ -16,10 +16,15 @@ export interface FunnelRates {
   refund: number;
   /** Refunds that give back only part of the order. */
   partialRefund: number;
+  /**
+   * Paid orders the warehouse ships (then delivers) unless the buyer cancelled first; the rest are
+   * forgotten — a handful of paid, unshipped orders for the UNSHIPPED_OVERDUE rule to find.
+   */
+  ship: number;
 }
 
 /** 0.6 × 0.14 × 0.38 × 0.9 ≈ 2.9 % of visitors pay: inside the manuals' 2–4 % (search: 2.1 %, target ≥ 3 %). */
-export const DEFAULT_FUNNEL: FunnelRates = { view: 0.6, cart: 0.14, place: 0.38, pay: 0.9, refund: 0.032, partialRefund: 0.25 };
+export const DEFAULT_FUNNEL: FunnelRates = { view: 0.6, cart: 0.14, place: 0.38, pay: 0.9, refund: 0.032, partialRefund: 0.25, ship: 0.995 };
 
 export interface GeneratorOptions {
   catalog: TrafficCatalog;

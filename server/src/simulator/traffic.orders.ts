@@ -43,6 +43,8 @@ const PARTIAL_REASONS = ['价保补差', '部分商品破损', '赠品未发', '
 export interface RefundPlan {
   amountFen: number;
   reason: string;
+  /** A full refund asked for before the parcel left: the warehouse never ships the order. */
+  beforeShipping: boolean;
 }
 
 /**
@@ -60,14 +62,31 @@ export function planRefund(
   if (paidFen > 1 && random.chance(partialShare)) {
     const cheapest = Math.min(...lines.map((l) => l.sku.priceFen));
     const part = lines.length > 1 ? cheapest : Math.round(paidFen * random.between(0.1, 0.3));
-    return { amountFen: Math.min(paidFen - 1, Math.max(1, part)), reason: random.pick(PARTIAL_REASONS) };
+    return { amountFen: Math.min(paidFen - 1, Math.max(1, part)), reason: random.pick(PARTIAL_REASONS), beforeShipping: false };
   }
-  // Within a day the parcel has usually not left the warehouse yet.
-  const reason =
-    usualReason && random.chance(0.8)
-      ? usualReason
-      : delayMs < DAY_MS
-        ? random.pick(BEFORE_SHIPPING)
-        : AFTER_SHIPPING.sample(random);
-  return { amountFen: paidFen, reason };
+  if (usualReason && random.chance(0.8)) return { amountFen: paidFen, reason: usualReason, beforeShipping: false };
+  // Most buyers who give up within a day do so before the parcel leaves the warehouse.
+  return delayMs < DAY_MS
+    ? { amountFen: paidFen, reason: random.pick(BEFORE_SHIPPING), beforeShipping: true }
+    : { amountFen: paidFen, reason: AFTER_SHIPPING.sample(random), beforeShipping: false };
+}
+
+/** The warehouse ships 10–60 minutes after payment (fast enough for the war room to watch it happen). */
+export function shippingDelayMs(random: Random): number {
+  return random.int(10 * 60, 60 * 60) * 1000;
+}
+
+/** 次日达 to three days on the road, most parcels the next day or the day after. */
+export function deliveryDelayMs(random: Random): number {
+  return Math.round(18 * HOUR_MS + random.next() ** 1.5 * 54 * HOUR_MS);
+}
+
+const CARRIERS = new WeightedTable([['中通快递', 28], ['圆通速递', 22], ['韵达快递', 16], ['申通快递', 12], ['顺丰速运', 12], ['京东物流', 10]] as const);
+const WAYBILL_PREFIX: Record<string, string> = { 中通快递: '7', 圆通速递: 'YT', 韵达快递: '46', 申通快递: '77', 顺丰速运: 'SF', 京东物流: 'JDX' };
+
+/** A carrier by market share and a waybill number in its format (prefix and digits). */
+export function pickCarrier(random: Random): { carrier: string; trackingNumber: string } {
+  const carrier = CARRIERS.sample(random);
+  const digits = Array.from({ length: 12 }, () => random.int(0, 9)).join('');
+  return { carrier, trackingNumber: `${WAYBILL_PREFIX[carrier]}${digits}` };
 }

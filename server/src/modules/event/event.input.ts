@@ -20,6 +20,9 @@ export interface EventInput {
   amount?: string | null;
   items?: { skuId: string; quantity: number; unitPrice: string }[] | null;
   reason?: string | null;
+  /** ORDER_SHIPPED only: the carrier (顺丰, 中通 …) and its waybill number. */
+  carrier?: string | null;
+  trackingNumber?: string | null;
 }
 
 /** An event that passed the checks that need no database: ids decoded, money in fen. */
@@ -39,6 +42,8 @@ export interface ParsedEvent {
   amountFen: number | null;
   items: { skuId: string; quantity: number; unitPriceFen: number }[] | null;
   reason: string | null;
+  carrier: string | null;
+  trackingNumber: string | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -84,6 +89,8 @@ const EventSchema = z
       .max(200)
       .nullish(),
     reason: z.string().trim().max(500).nullish(),
+    carrier: z.string().trim().min(1, 'must not be empty').max(64).nullish(),
+    trackingNumber: z.string().trim().min(1, 'must not be empty').max(64).nullish(),
   })
   .superRefine((e, ctx) => {
     const need = (field: keyof typeof e, why: string) => {
@@ -146,6 +153,9 @@ export function parseEvent(
       amountFen: e.amount ?? (e.type === 'ORDER_PLACED' ? itemsTotal : null),
       items: e.type === 'ORDER_PLACED' || e.type === 'ORDER_PAID' ? items : null,
       reason: e.type === 'ORDER_REFUNDED' ? (e.reason || '未说明') : null,
+      // Like `reason` on other types, shipping details on anything but a shipment are ignored.
+      carrier: e.type === 'ORDER_SHIPPED' ? (e.carrier ?? null) : null,
+      trackingNumber: e.type === 'ORDER_SHIPPED' ? (e.trackingNumber ?? null) : null,
     },
   };
 }
@@ -165,5 +175,9 @@ export function canonicalPayload(e: ParsedEvent) {
     amountFen: e.amountFen,
     items: e.items,
     reason: e.reason,
+    // Only when present: events logged before these fields existed must hash as they did, or their
+    // replays would turn into conflicts.
+    ...(e.carrier !== null ? { carrier: e.carrier } : {}),
+    ...(e.trackingNumber !== null ? { trackingNumber: e.trackingNumber } : {}),
   };
 }

@@ -33,6 +33,8 @@ const EventInputRef = builder.inputType('EventInput', {
     }),
     items: t.field({ type: [EventItemInput], description: 'Required for ORDER_PLACED; optional on ORDER_PAID.' }),
     reason: t.string({ description: 'Refund reason (退款原因).' }),
+    carrier: t.string({ description: 'ORDER_SHIPPED: the carrier (顺丰, 中通 …), ≤ 64 chars; optional, ignored on other types.' }),
+    trackingNumber: t.string({ description: 'ORDER_SHIPPED: the waybill number (运单号), ≤ 64 chars; optional, ignored on other types.' }),
   }),
 });
 

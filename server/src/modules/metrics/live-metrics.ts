@@ -60,13 +60,16 @@ export async function liveMetricsSource(
       const from = campaign ? campaign.startsAt : startOfShanghaiDay(today);
       const to = campaign ? campaign.endsAt : startOfShanghaiDay(addDays(today, 1));
       const metrics = metricsView(db, conditions, from, to, now);
-      await metrics.totals(); // the one query per tick; every subscriber's fields reuse it
+      // The figures of one tick, loaded once; every subscriber's fields reuse them. Overdue shipments
+      // are a state of the orders, not of the rollups, so they are read (through their partial index)
+      // each tick too: an order crossing its 24 hours changes the stream without any new event.
+      await Promise.all([metrics.totals(), metrics.unshippedOverdue()]);
       return { from, to, metrics };
     },
     async fingerprint(state) {
       const { all } = await state.metrics.totals();
       const { visitors, carters, buyers, ...counters } = all;
-      return JSON.stringify([state.from, state.to, counters, visitors, carters, buyers]);
+      return JSON.stringify([state.from, state.to, counters, visitors, carters, buyers, await state.metrics.unshippedOverdue()]);
     },
   };
 }

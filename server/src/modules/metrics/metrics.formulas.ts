@@ -14,6 +14,14 @@ export interface Counters {
   refundedOrders: number;
   refundedFen: number;
   unitsSold: number;
+  /** Marketing spend (recordMarketingSpend). */
+  spendFen: number;
+  /** Orders shipped / delivered in the window. */
+  ordersShipped: number;
+  ordersDelivered: number;
+  /** Paid-to-shipped seconds summed over shipped orders whose payment is known, and how many those are. */
+  shipSeconds: number;
+  shipTimedOrders: number;
 }
 
 export const COUNTER_NAMES = [
@@ -26,10 +34,15 @@ export const COUNTER_NAMES = [
   'refundedOrders',
   'refundedFen',
   'unitsSold',
+  'spendFen',
+  'ordersShipped',
+  'ordersDelivered',
+  'shipSeconds',
+  'shipTimedOrders',
 ] as const satisfies readonly (keyof Counters)[];
 
 export function zeroCounters(): Counters {
-  return { visits: 0, pageViews: 0, addToCarts: 0, ordersPlaced: 0, ordersPaid: 0, gmvFen: 0, refundedOrders: 0, refundedFen: 0, unitsSold: 0 };
+  return { visits: 0, pageViews: 0, addToCarts: 0, ordersPlaced: 0, ordersPaid: 0, gmvFen: 0, refundedOrders: 0, refundedFen: 0, unitsSold: 0, spendFen: 0, ordersShipped: 0, ordersDelivered: 0, shipSeconds: 0, shipTimedOrders: 0 };
 }
 
 /** Adds `row` into `into`. Fen sums stay exact in a double up to 2^53 fen (≈ ¥90 trillion). */
@@ -100,3 +113,10 @@ export function funnel(f: Figures): FunnelStep[] {
     return { name, count, rateFromPrevious: rate(count, previous), rateFromFirst: rate(count, first) };
   });
 }
+
+/**
+ * Mean seconds from payment to shipment over the shipments whose payment is known (each order once,
+ * at its shippedAt); null without any, which is "nothing shipped yet", not "shipped instantly".
+ */
+export const averagePaidToShippedSeconds = (f: Pick<Counters, 'shipSeconds' | 'shipTimedOrders'>): number | null =>
+  f.shipTimedOrders > 0 ? f.shipSeconds / f.shipTimedOrders : null;

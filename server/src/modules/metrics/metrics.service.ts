@@ -4,6 +4,8 @@ import type { DbOrTx } from '../../db/client.js';
 import type { Channel, TrafficSource } from '../../db/enums.js';
 import { DomainError, forbidden } from '../../errors.js';
 import { requireScopeCampaign } from '../campaign/campaign.service.js';
+import { countUnshippedOverdue, SHIP_WITHIN_MS } from '../order/order.service.js';
+import { orders } from '../order/order.table.js';
 import { COUNTER_NAMES, zeroCounters, type Counters } from './metrics.formulas.js';
 import { metricRollups, skuRollups, type Granularity } from './metrics.table.js';
 import { accumulateTotals, type Totals } from './metrics.totals.js';
@@ -32,6 +34,8 @@ export interface MetricScopeInput {
 export interface ScopeConditions {
   metricRollups: SQL | undefined;
   skuRollups: SQL | undefined;
+  /** The same scope on the orders table, for the few figures that are a state of orders, not a sum of events. */
+  orders: SQL | undefined;
 }
 
 interface DimensionColumns {
@@ -57,6 +61,7 @@ export function scopeConditions(viewer: Viewer, scope: MetricScopeInput): ScopeC
   return {
     metricRollups: dimensionConditions(metricRollups, viewer, scope),
     skuRollups: dimensionConditions(skuRollups, viewer, scope),
+    orders: dimensionConditions(orders, viewer, scope),
   };
 }
 
@@ -98,6 +103,11 @@ export async function loadTotals(db: DbOrTx, scope: ScopeConditions, window: Win
       refundedOrders: t.refundedOrders,
       refundedFen: t.refundedFen,
       unitsSold: t.unitsSold,
+      spendFen: t.spendFen,
+      ordersShipped: t.ordersShipped,
+      ordersDelivered: t.ordersDelivered,
+      shipSeconds: t.shipSeconds,
+      shipTimedOrders: t.shipTimedOrders,
       visitors: t.visitors,
       carters: t.carters,
       buyers: t.buyers,
@@ -161,6 +171,11 @@ export async function loadSeries(
       refundedOrders: sumOf(t.refundedOrders),
       refundedFen: sumOf(t.refundedFen),
       unitsSold: sumOf(t.unitsSold),
+      spendFen: sumOf(t.spendFen),
+      ordersShipped: sumOf(t.ordersShipped),
+      ordersDelivered: sumOf(t.ordersDelivered),
+      shipSeconds: sumOf(t.shipSeconds),
+      shipTimedOrders: sumOf(t.shipTimedOrders),
     })
     .from(t)
     .where(and(piecesCondition(t, decomposeWindow(window.from, window.to, interval)), scope.metricRollups))
@@ -212,6 +227,11 @@ export interface MetricsView {
   /** The latest `last` points up to the current one (see tailWindow). */
   seriesTail(interval: Granularity, last: number): Promise<SeriesPoint[]>;
   topSkus(limit: number): Promise<SkuFigures[]>;
+  /**
+   * Paid orders of the scope not shipped more than 24 h after payment, counted at the window's end
+   * (or now while the window is open) from the orders as they stand, not from rollups.
+   */
+  unshippedOverdue(): Promise<number>;
 }
 
 /**
@@ -233,6 +253,7 @@ export function metricsView(db: DbOrTx, scope: ScopeConditions, from: Date, to: 
   assertWindow(from, to);
   const window = resolveWindow(from, to);
   let totals: Promise<Totals> | undefined;
+  let unshipped: Promise<number> | undefined;
   const series = new Map<Granularity, Promise<SeriesPoint[]>>();
   const tails = new Map<string, Promise<SeriesPoint[]>>();
   const top = new Map<number, Promise<SkuFigures[]>>();
@@ -253,6 +274,10 @@ export function metricsView(db: DbOrTx, scope: ScopeConditions, from: Date, to: 
       return once(tails, `${interval}:${last}`, () => loadSeries(db, scope, tailWindow(window, interval, last, now), interval));
     },
     topSkus: (limit) => once(top, limit, () => loadTopSkus(db, scope, window, limit)),
+    unshippedOverdue: () =>
+      (unshipped ??= countUnshippedOverdue(db, scope, new Date(Math.min(window.to.getTime(), now.getTime()) - SHIP_WITHIN_MS)).then(
+        (shops) => shops.reduce((sum, shop) => sum + shop.count, 0),
+      )),
   };
 }
 

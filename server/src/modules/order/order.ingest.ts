@@ -4,7 +4,7 @@ import { jsonRecords, rows } from '../../db/rows.js';
 import type { EventIssue } from '../event/event.input.js';
 import type { ValidEvent } from '../event/event.validate.js';
 import type { RollupBatch, RollupDims } from '../metrics/rollup.writer.js';
-import type { OrderStatus } from './order.table.js';
+import { applyDelivery, applyShipment, orderStatus, timeShipment } from './order.shipping.js';
 
 type Item = { skuId: string; quantity: number; unitPriceFen: number };
 
@@ -20,6 +20,10 @@ interface OrderState {
   placedEventAt: Date | null;
   paidAt: Date | null;
   refundedAt: Date | null;
+  shippedAt: Date | null;
+  deliveredAt: Date | null;
+  carrier: string | null;
+  trackingNumber: string | null;
   items: Item[] | null;
   newItems: Item[] | null;
 }
@@ -40,14 +44,15 @@ export interface OrderOutcome {
   rejected: { index: number; issues: EventIssue[] }[];
 }
 
-const TYPE_RANK = { ORDER_PLACED: 0, ORDER_PAID: 1, ORDER_REFUNDED: 2 } as Record<string, number>;
+const TYPE_RANK = { ORDER_PLACED: 0, ORDER_PAID: 1, ORDER_REFUNDED: 2, ORDER_SHIPPED: 3, ORDER_DELIVERED: 4 } as Record<string, number>;
 const orderKey = (shopId: string, externalId: string) => `${shopId}|${externalId}`;
 
 /**
  * Materialises orders from their events, whatever order the events arrive in: each order's events
  * are applied in time order onto its locked row, and every contribution to the rollups is placed in
  * the bucket of the moment it belongs to (a payment's GMV at the payment, an order's first refund at
- * the earliest refund), so the final state and every metric are the same for any arrival order.
+ * the earliest refund, its shipment and delivery at the earliest of each: order.shipping.ts), so the
+ * final state and every metric are the same for any arrival order.
  * Must run inside the ingest transaction; `hashes` are the canonical payload hashes by event index.
  */
 export async function applyOrderEvents(
@@ -88,7 +93,7 @@ export async function applyOrderEvents(
   const customerIds = await upsertCustomers(tx, [...customerDeltas.values()]);
   // An order row seeded by this batch whose every event was refused (a reused id, say) must not
   // survive as an empty order. Any order that ever accepted an event has one of these moments.
-  const untouched = [...orders.values()].filter((o) => !o.placedEventAt && !o.paidAt && !o.refundedAt);
+  const untouched = [...orders.values()].filter((o) => !o.placedEventAt && !o.paidAt && !o.refundedAt && !o.shippedAt && !o.deliveredAt);
   const live = [...orders.values()].filter((o) => !untouched.includes(o));
   if (untouched.length > 0) {
     await tx.execute(sql`delete from orders where id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(untouched.map((o) => o.id))}::jsonb))`);
@@ -133,6 +138,12 @@ function apply(
     delta.lastOrderAt = delta.lastOrderAt && delta.lastOrderAt > t ? delta.lastOrderAt : t;
     customers.set(orderKey(e.shopId, e.customerId!), delta);
     if (order.items) recordItemsSold(order, order.items, rollups, stock);
+    // A shipment that arrived first gets its paid-to-shipped time now that both moments are known.
+    timeShipment(order, rollups, 1);
+  } else if (e.type === 'ORDER_SHIPPED') {
+    applyShipment(order, e, rollups);
+  } else if (e.type === 'ORDER_DELIVERED') {
+    applyDelivery(order, t, rollups);
   } else {
     const knownAmount = order.paidAt || order.placedEventAt ? order.amountFen : null;
     if (knownAmount !== null && order.refundedFen + e.amountFen! > knownAmount) {
@@ -173,11 +184,6 @@ function recordItemsSold(order: OrderState, items: Item[], rollups: RollupBatch,
   }
 }
 
-export function orderStatus(order: { paidAt: Date | null; amountFen: number; refundedFen: number }): OrderStatus {
-  if (!order.paidAt) return 'PLACED';
-  return order.refundedFen >= order.amountFen && order.refundedFen > 0 ? 'REFUNDED' : 'PAID';
-}
-
 /** Creates missing orders from their earliest event, then locks every order of the batch in key order. */
 async function lockOrders(tx: Tx, events: ValidEvent[]): Promise<Map<string, OrderState>> {
   const first = new Map<string, ValidEvent>();
@@ -200,11 +206,13 @@ async function lockOrders(tx: Tx, events: ValidEvent[]): Promise<Map<string, Ord
     id: string; shop_id: string; external_id: string; channel: RollupDims['channel']; source: RollupDims['source'];
     campaign_id: string | null; customer_external_id: string | null; amount_fen: string | number; refunded_fen: string | number;
     placed_at: string | Date; placed_event_at: string | Date | null; paid_at: string | Date | null; refunded_at: string | Date | null;
+    shipped_at: string | Date | null; delivered_at: string | Date | null; carrier: string | null; tracking_number: string | null;
   }>(
     tx,
     sql`
     select o.id, o.shop_id, o.external_id, o.channel, o.source, o.campaign_id, c.external_id as customer_external_id,
-      o.amount_fen, o.refunded_fen, o.placed_at, o.placed_event_at, o.paid_at, o.refunded_at
+      o.amount_fen, o.refunded_fen, o.placed_at, o.placed_event_at, o.paid_at, o.refunded_at,
+      o.shipped_at, o.delivered_at, o.carrier, o.tracking_number
     from orders o
     join jsonb_to_recordset(${jsonRecords(seeds.map(({ shop, ext }) => ({ shop, ext })))}::jsonb) as k(shop uuid, ext text)
       on o.shop_id = k.shop and o.external_id = k.ext
@@ -228,6 +236,10 @@ async function lockOrders(tx: Tx, events: ValidEvent[]): Promise<Map<string, Ord
         placedEventAt: date(o.placed_event_at),
         paidAt: date(o.paid_at),
         refundedAt: date(o.refunded_at),
+        shippedAt: date(o.shipped_at),
+        deliveredAt: date(o.delivered_at),
+        carrier: o.carrier,
+        trackingNumber: o.tracking_number,
         items: null,
         newItems: null,
       },
@@ -304,14 +316,20 @@ async function writeOrders(
     placedEvent: iso(o.placedEventAt),
     paid: iso(o.paidAt),
     refundedAt: iso(o.refundedAt),
+    shipped: iso(o.shippedAt),
+    delivered: iso(o.deliveredAt),
+    carrier: o.carrier,
+    tracking: o.trackingNumber,
   }));
   await tx.execute(sql`
     update orders o set
       customer_id = coalesce(r.cust, o.customer_id), status = r.status::order_status, amount_fen = r.amount,
       refunded_fen = r.refunded, placed_at = r.placed, placed_event_at = r."placedEvent", paid_at = r.paid,
-      refunded_at = r."refundedAt", updated_at = now()
+      refunded_at = r."refundedAt", shipped_at = r.shipped, delivered_at = r.delivered, carrier = r.carrier,
+      tracking_number = r.tracking, updated_at = now()
     from jsonb_to_recordset(${jsonRecords(updates)}::jsonb) as r(id uuid, cust uuid, status text, amount bigint, refunded bigint,
-      placed timestamptz, "placedEvent" timestamptz, paid timestamptz, "refundedAt" timestamptz)
+      placed timestamptz, "placedEvent" timestamptz, paid timestamptz, "refundedAt" timestamptz, shipped timestamptz,
+      delivered timestamptz, carrier text, tracking text)
     where o.id = r.id`);
   const items = orders.flatMap((o) => (o.newItems ?? []).map((i) => ({ ord: o.id, sku: i.skuId, q: i.quantity, p: i.unitPriceFen })));
   if (items.length > 0) {

@@ -11,7 +11,8 @@ import { itemsOfOrders, listOrders, loadOrders, refundsOfOrders } from './order.
 import type { OrderItemRow, OrderRow, RefundRow } from './order.table.js';
 
 const OrderStatusEnum = builder.enumType('OrderStatus', {
-  description: 'REFUNDED means fully refunded; a partially refunded order keeps its status and shows refundedAmount.',
+  description:
+    'From what is known, highest first: REFUNDED (fully refunded) > DELIVERED > SHIPPED > PAID > PLACED. A partially refunded order keeps its status and shows refundedAmount; an order whose payment is not known yet stays PLACED even if shipped.',
   values: ORDER_STATUSES,
 });
 
@@ -49,8 +50,22 @@ export const OrderRef = builder.loadableNode('Order', {
     netAmount: t.field({ type: 'Decimal', description: 'Amount minus refunds.', resolve: (o) => fenToYuan(o.amountFen - o.refundedFen) }),
     placedAt: t.expose('placedAt', { type: 'DateTime' }),
     paidAt: t.expose('paidAt', { type: 'DateTime', nullable: true }),
-    shippedAt: t.expose('shippedAt', { type: 'DateTime', nullable: true }),
-    deliveredAt: t.expose('deliveredAt', { type: 'DateTime', nullable: true }),
+    shippedAt: t.expose('shippedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'Earliest ORDER_SHIPPED. Known even before the payment; the status turns SHIPPED only once the order is paid.',
+    }),
+    deliveredAt: t.expose('deliveredAt', { type: 'DateTime', nullable: true, description: 'Earliest ORDER_DELIVERED.' }),
+    carrier: t.exposeString('carrier', {
+      nullable: true,
+      authScopes: { read: true },
+      description: 'From ORDER_SHIPPED: the carrier (顺丰, 中通 …) of the earliest shipment that names one.',
+    }),
+    trackingNumber: t.exposeString('trackingNumber', {
+      nullable: true,
+      authScopes: { read: true },
+      description: 'From ORDER_SHIPPED: the waybill number (运单号) of the earliest shipment that names one.',
+    }),
     refundedAt: t.expose('refundedAt', { type: 'DateTime', nullable: true }),
     items: t.loadableList({
       type: OrderItemRef,

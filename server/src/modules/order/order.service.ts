@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, inArray, lt, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, lt, min, sql, type SQL } from 'drizzle-orm';
 import { shopVisible, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import type { Channel, TrafficSource } from '../../db/enums.js';
@@ -64,4 +64,34 @@ export async function refundsOfOrders(db: DbOrTx, orderIds: readonly string[]): 
   if (orderIds.length === 0) return [];
   const rows = await db.select().from(refunds).where(inArray(refunds.orderId, [...orderIds])).orderBy(asc(refunds.refundedAt));
   return groupByKeys(orderIds, rows, (refund) => refund.orderId);
+}
+
+/** A paid order should leave the warehouse within a day (the UNSHIPPED_OVERDUE rule's default). */
+export const SHIP_WITHIN_MS = 24 * 60 * 60_000;
+
+export interface UnshippedOverdue {
+  shopId: string;
+  /** Paid orders of the shop not shipped, paid before the cutoff. */
+  count: number;
+  oldestPaidAt: Date;
+}
+
+/**
+ * Paid orders still waiting for their shipment (status PAID, no shippedAt) whose payment is before
+ * `cutoff` — for "unshipped after 24 h", now − 24 h — per shop with any, by shop id. A point-in-time
+ * count of the orders as they stand, read through the partial index orders_unshipped_idx: its
+ * predicate is written out literally below so the planner can use the index, and the rows read are
+ * only the overdue ones, however many orders were paid within the last day. `scope.orders` is a
+ * condition on `orders` already narrowed to what the caller may see (metrics' scopeConditions gives
+ * one); a shop outside it is neither counted nor named.
+ */
+export async function countUnshippedOverdue(db: DbOrTx, scope: { orders: SQL | undefined }, cutoff: Date): Promise<UnshippedOverdue[]> {
+  const found = await db
+    .select({ shopId: orders.shopId, count: count(), oldestPaidAt: min(orders.paidAt) })
+    .from(orders)
+    .where(and(sql`${orders.status} = 'PAID' and ${orders.shippedAt} is null`, lt(orders.paidAt, cutoff), scope.orders))
+    .groupBy(orders.shopId)
+    .orderBy(orders.shopId);
+  // min() over a non-empty group of paid orders is never null.
+  return found.map((r) => ({ shopId: r.shopId, count: r.count, oldestPaidAt: r.oldestPaidAt! }));
 }
