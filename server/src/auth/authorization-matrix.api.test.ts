@@ -16,19 +16,22 @@ type Need = 'OPEN' | 'AUTHENTICATED' | 'READ' | 'INGEST' | 'MANAGE' | 'ADMIN';
 const NOBODY = '00000000-0000-4000-8000-000000000000';
 const PASSWORD = 'a-long-enough-password';
 
-function mutations(shopA: string): Record<string, { need: Need; input?: Record<string, unknown> }> {
+/** One permission, or several of which any one suffices. */
+function mutations(shopA: string): Record<string, { need: Need | Need[]; input?: Record<string, unknown> }> {
   const shop = gid('Shop', shopA);
   return {
     signIn: { need: 'OPEN', input: { email: 'nobody@example.cn', password: 'wrong-password' } },
     refreshSession: { need: 'OPEN', input: { refreshToken: 'rt_nothing' } },
     signOut: { need: 'AUTHENTICATED' },
     ingestEvents: { need: 'INGEST', input: { events: [] } },
+    recordMarketingSpend: { need: ['INGEST', 'MANAGE'], input: { entries: [] } },
     createUser: { need: 'ADMIN', input: { email: `u${Math.random().toString(36).slice(2)}@example.cn`, name: 'x', role: 'VIEWER', password: PASSWORD } },
     updateUser: { need: 'ADMIN', input: { id: gid('User', NOBODY) } },
     disableUser: { need: 'ADMIN', input: { id: gid('User', NOBODY) } },
     createApiKey: { need: 'MANAGE', input: { name: 'k', scopes: ['READ'], shopIds: [shop] } },
     revokeApiKey: { need: 'MANAGE', input: { id: gid('ApiKey', NOBODY) } },
     acknowledgeAlert: { need: 'MANAGE', input: { id: gid('Alert', NOBODY) } },
+    updateAlertRule: { need: 'MANAGE', input: { rule: 'LOW_STOCK', shopId: shop, threshold: 20 } },
     createShop: { need: 'MANAGE', input: { name: '新店', platform: 'JD' } },
     updateShop: { need: 'MANAGE', input: { id: gid('Shop', NOBODY) } },
     createProduct: { need: 'MANAGE', input: { shopId: shop, name: 'p', category: 'c', role: 'TRAFFIC', skus: [] } },
@@ -109,7 +112,7 @@ describeEachBackend('authorization matrix: every mutation × every kind of princ
         const response = await server.post(document, input ? { input } : {}, principal.headers());
         const code = response.body.errors?.[0]?.extensions?.code as string | undefined;
         outcomes[principal.name]![name] = code === 'UNAUTHENTICATED' ? `401:${response.status}` : code === 'FORBIDDEN' ? 'FORBIDDEN' : 'allowed';
-        expected[principal.name]![name] = principal.grants.includes(need) ? 'allowed' : principal.name === 'no credential' ? '401:401' : 'FORBIDDEN';
+        expected[principal.name]![name] = [need].flat().some((n) => principal.grants.includes(n)) ? 'allowed' : principal.name === 'no credential' ? '401:401' : 'FORBIDDEN';
         if (code === 'FORBIDDEN') expect(response.body.data ?? null).toBeNull();
       }
     }

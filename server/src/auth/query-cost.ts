@@ -4,12 +4,14 @@ import { getArgumentValues } from 'graphql/execution/values.js';
 /**
  * The cost a request is charged against its credential's bucket, Shopify-style: every object or list
  * field costs 1, a connection multiplies what is beneath it by the page size asked for (`first`/`last`,
- * default 20), scalars are free, and `ingestEvents` costs one point per event. Computed from the
- * document and its variables before execution (the walk is linear in the document, which the token
- * limit bounds).
+ * default 20), scalars are free, and the bulk mutations cost one point per item: `ingestEvents` per
+ * event, `recordMarketingSpend` per entry. Computed from the document and its variables before
+ * execution (the walk is linear in the document, which the token limit bounds).
  */
 const DEFAULT_PAGE = 20;
 const PAGE_ARGS = new Set(['first', 'last', 'limit']);
+/** Bulk mutations and the list in their input that is charged per item. */
+const BULK_FIELDS: Record<string, string> = { ingestEvents: 'events', recordMarketingSpend: 'entries' };
 
 function numberArg(value: ValueNode, variables: Record<string, unknown>): number | null {
   if (value.kind === Kind.INT) return Number(value.value);
@@ -41,7 +43,7 @@ export function queryCost(
 }
 
 function computeCost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): number {
-  const ingestField = operation.operation === 'mutation' ? schema.getMutationType()?.getFields().ingestEvents : undefined;
+  const mutationFields = operation.operation === 'mutation' ? schema.getMutationType()?.getFields() : undefined;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
@@ -70,9 +72,12 @@ function computeCost(schema: GraphQLSchema, document: DocumentNode, operation: O
         const inner = walk(selection.selectionSet);
         if (selection.name.value === 'edges' || selection.name.value === 'nodes') total += inner;
         else total += 1 + (isConnection ? pageSize : 1) * inner;
-        if (selection.name.value === 'ingestEvents' && ingestField) {
-          const { input } = getArgumentValues(ingestField, selection, variables) as { input?: { events?: unknown[] } };
-          total += input?.events?.length ?? 0;
+        const bulkList = BULK_FIELDS[selection.name.value];
+        const bulkField = bulkList ? mutationFields?.[selection.name.value] : undefined;
+        if (bulkList && bulkField) {
+          const { input } = getArgumentValues(bulkField, selection, variables) as { input?: Record<string, unknown> };
+          const items = input?.[bulkList];
+          total += Array.isArray(items) ? items.length : 0;
         }
       }
     }

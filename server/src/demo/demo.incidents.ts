@@ -12,4 +12,9 @@ export const INCIDENTS = {
     { platform: 'DOUYIN', daysAgo: 5, source: 'SOCIAL', roi: 0.82 },
     { platform: 'PINDUODUO', daysAgo: 12, source: 'PAID', roi: 0.91 },
   ],
+  /**
+   * Today's 直播间投流 runs hot on every shop: SOCIAL spend above what it sells, both in the day so far
+   * and in the live traffic's spend (which swings around this ROI), for the rule engine to find by itself.
+   */
+  liveSocialOverspend: { source: 'SOCIAL', roi: 0.85 },
 } as const;

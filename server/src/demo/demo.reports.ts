@@ -1,6 +1,5 @@
 import { TRAFFIC_SOURCES, type TrafficSource } from '../db/enums.js';
 import { addDays, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
-import type { marketingSpend } from '../modules/marketing/marketing.table.js';
 import type { dailyReports } from '../modules/report/report.table.js';
 import type { DemoShop } from './demo.catalog.js';
 import { factKey, type DayFacts } from './demo.facts.js';
@@ -18,9 +17,17 @@ export interface IncidentFacts {
 
 type ReportInsert = typeof dailyReports.$inferInsert;
 
+/** One day's spend of a shop on a source, recorded through recordMarketingSpend (demo.seed.ts). */
+export interface DaySpend {
+  shopId: string;
+  date: string;
+  source: TrafficSource;
+  spendFen: number;
+}
+
 export interface Reports {
   dailyReports: ReportInsert[];
-  spend: (typeof marketingSpend.$inferInsert)[];
+  spend: DaySpend[];
   facts: IncidentFacts;
 }
 
@@ -105,7 +112,8 @@ export function buildReports(
     '问题批次下架送检，联系工厂返工；对已购客户主动联系并补偿，客服统一话术',
   );
 
-  // Spend for the same 30 days plus today so far, so channel ROI on the war room is live too.
+  // Spend for the same 30 days plus today so far, so channel ROI on the war room is live too. Today's
+  // SOCIAL spend runs hot (INCIDENTS.liveSocialOverspend) with no canned alert: the rule engine finds it.
   const spend: Reports['spend'] = [];
   const roiBelowOne: IncidentFacts['roiBelowOne'] = [];
   for (let daysAgo = HISTORY_DAYS; daysAgo >= 0; daysAgo--) {
@@ -116,7 +124,8 @@ export function buildReports(
         const incident = INCIDENTS.roiBelowOne.find(
           (i) => i.platform === shop.platform && i.daysAgo === daysAgo && i.source === source,
         );
-        const roi = incident ? incident.roi : random.between(2, 5);
+        let roi = incident ? incident.roi : random.between(2, 5);
+        if (daysAgo === 0 && source === INCIDENTS.liveSocialOverspend.source) roi = INCIDENTS.liveSocialOverspend.roi;
         // Budgets are set in whole yuan.
         const spendFen = Math.max(100, Math.round(gmvFen / roi / 100) * 100);
         spend.push({ shopId: shop.id, date, source, spendFen });

@@ -8,6 +8,8 @@ import type { Db } from '../db/client.js';
 import { rows } from '../db/rows.js';
 import * as tables from '../db/tables.js';
 import { alerts, campaignMilestones, campaigns, customers, dailyReports, orderItems, orders, planTasks, products, shops, skus } from '../db/tables.js';
+import { fenToYuan } from '../lib/money.js';
+import { shanghaiDate } from '../lib/time.js';
 import { ingestEvents } from '../modules/event/event.service.js';
 import { scopeConditions } from '../modules/metrics/metrics.service.js';
 import { countUnshippedOverdue } from '../modules/order/order.service.js';
@@ -112,6 +114,40 @@ describeEachBackend('demo data', (backend) => {
     expect(flagged!.n).toBeGreaterThanOrEqual(2);
     const rules = await db.selectDistinct({ rule: alerts.rule }).from(alerts);
     expect(rules.map((r) => r.rule)).toEqual(expect.arrayContaining(['LOW_STOCK', 'HIGH_RISK_WITHOUT_PLAN', 'REFUND_RATE_SPIKE']));
+
+    // The month's spend went through recordMarketingSpend: every entry is in the rollups metrics read,
+    // and the ROI incidents are what metrics show for their shop, day and source.
+    const [spent] = await rows<{ entries: number; rolled: number }>(
+      db,
+      sql`select (select sum(amount_fen) from marketing_spend)::float8 as entries,
+                 (select sum(spend_fen) from metric_rollups where granularity = 'DAY')::float8 as rolled`,
+    );
+    expect(spent!.entries).toBeGreaterThan(0);
+    expect(spent!.rolled).toBe(spent!.entries);
+    const days = await rows<{ shop_id: string; date: string; source: string; gmv: number; spend: number }>(
+      db,
+      sql`select shop_id, ((bucket at time zone 'Asia/Shanghai')::date)::text as date, source,
+            sum(gmv_fen)::float8 as gmv, sum(spend_fen)::float8 as spend
+          from metric_rollups where granularity = 'DAY' group by 1, 2, 3 having sum(spend_fen) > 0`,
+    );
+    const roiOf = (d: { gmv: number; spend: number }) => d.gmv / d.spend;
+    // The reports' ROI notes and the ROI alert quote the figures metrics show for that shop, day and source.
+    const notes = await db.select().from(dailyReports).where(sql`${dailyReports.anomalyNote} like '%ROI%'`);
+    expect(notes.length).toBeGreaterThan(0);
+    for (const note of notes) {
+      const day = days.find((d) => d.shop_id === note.shopId && d.date === note.date && d.source === note.source)!;
+      expect(note.anomalyNote).toContain(`ROI ${roiOf(day).toFixed(2)} < 1`);
+      expect(day.gmv).toBe(note.gmvFen);
+    }
+    for (const alert of await db.select().from(alerts).where(eq(alerts.rule, 'ROI_BELOW_ONE'))) {
+      const [, spend, gmv] = /花费 ¥([\d.]+)，归因 GMV ¥([\d.]+)/.exec(alert.message) ?? [];
+      expect(days.some((d) => d.shop_id === alert.shopId && fenToYuan(d.spend) === spend && fenToYuan(d.gmv) === gmv), alert.message).toBe(true);
+    }
+    // Today's SOCIAL spend runs hot for the rule engine to find; PAID pays for itself.
+    const douyin = (await db.select({ id: shops.id }).from(shops).where(eq(shops.platform, 'DOUYIN')))[0]!.id;
+    const today = days.filter((d) => d.shop_id === douyin && d.date === shanghaiDate(NOW));
+    expect(roiOf(today.find((d) => d.source === 'SOCIAL')!)).toBeLessThan(1);
+    expect(roiOf(today.find((d) => d.source === 'PAID')!)).toBeGreaterThan(1);
   }, 180_000);
 
   it('a second start finds the demo and leaves every table as it was', async () => {

@@ -1,6 +1,8 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { inArray, sql } from 'drizzle-orm';
 import type { PgInsertValue, PgTable } from 'drizzle-orm/pg-core';
 import type { Logger } from 'pino';
+import { SYSTEM } from '../auth/viewer.js';
 import type { Db, DbOrTx } from '../db/client.js';
 import {
   alerts,
@@ -8,14 +10,15 @@ import {
   campaigns,
   customers,
   dailyReports,
-  marketingSpend,
   operationPlans,
   planTasks,
   products,
   shops,
   skus,
 } from '../db/tables.js';
+import { fenToYuan } from '../lib/money.js';
 import { addDays, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
+import { recordSpend, type SpendEntryInput } from '../modules/marketing/marketing.service.js';
 import { buildAlerts, lowStockSku } from './demo.alerts.js';
 import { buildCampaigns } from './demo.campaigns.js';
 import { buildCatalog, DEMO_SHOPS, shopRows, type DemoShop } from './demo.catalog.js';
@@ -25,7 +28,7 @@ import { buildHistory, HISTORY_DAYS } from './demo.history.js';
 import { ingestHistory, type IngestProgress } from './demo.ingest.js';
 import { buildPlan } from './demo.plan.js';
 import { createRandom, seededUuid } from './demo.random.js';
-import { buildReports } from './demo.reports.js';
+import { buildReports, type DaySpend } from './demo.reports.js';
 
 /** One stream per part, so changing how customers are named does not reshuffle every order. */
 const SEEDS = { ids: 0x1d5, catalog: 0x618, customers: 0x1111, history: 0x2026, traffic: 0x11_11, reports: 0x1212 } as const;
@@ -197,8 +200,33 @@ async function insertDerived(tx: DbOrTx, demo: Demo) {
   };
   const alertRows = buildAlerts({ shops: shopList, skus: demo.catalog.demoSkus, campaigns: demoCampaigns, facts: reports.facts, recorded, now });
   await insertAll(tx, dailyReports, reports.dailyReports);
-  await insertAll(tx, marketingSpend, reports.spend);
+  await recordDemoSpend(tx, demo, reports.spend);
   await insertAll(tx, alerts, alertRows);
+}
+
+/**
+ * The month's spend goes through recordMarketingSpend's own service (validation, idempotency, the
+ * rollup into metric_rollups.spend_fen), so Metrics.spend and roi show exactly what the reports and
+ * the ROI incidents quote. One entry per shop × day × source at the day's start, attributed to the
+ * campaign running then (the demo's campaigns span whole days, as their orders' attribution does).
+ */
+async function recordDemoSpend(tx: DbOrTx, demo: Demo, spend: readonly DaySpend[]) {
+  const campaignAt = (shopId: string, at: Date) =>
+    demo.campaigns.windows.find((c) => c.shopIds.includes(shopId) && c.startsAt <= at && at < c.endsAt);
+  const entries: SpendEntryInput[] = spend.map((s) => {
+    const spentAt = startOfShanghaiDay(s.date);
+    const campaign = campaignAt(s.shopId, spentAt);
+    return {
+      id: `demo-spend-${s.date}-${s.source}`,
+      shopId: encodeGlobalID('Shop', s.shopId),
+      spentAt,
+      source: s.source,
+      campaignId: campaign ? encodeGlobalID('Campaign', campaign.id) : null,
+      amount: fenToYuan(s.spendFen),
+    };
+  });
+  const result = await recordSpend(tx, SYSTEM, entries, demo.now);
+  if (result.userErrors.length > 0) throw new Error(`demo spend refused: ${JSON.stringify(result.userErrors.slice(0, 3))}`);
 }
 
 async function insertAll<T extends PgTable>(tx: DbOrTx, table: T, rows: readonly PgInsertValue<T>[]): Promise<number> {

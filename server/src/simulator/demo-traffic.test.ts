@@ -3,7 +3,8 @@ import { pino } from 'pino';
 import { beforeEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../test/backends.js';
 import { insertCustomer, insertShop, insertSku } from '../../test/fixtures.js';
-import { events, orders } from '../db/tables.js';
+import { rows } from '../db/rows.js';
+import { events, marketingSpend, orders } from '../db/tables.js';
 import { demoConsistency } from '../demo/demo.consistency.js';
 import { startDemoTraffic } from './demo-traffic.js';
 
@@ -37,6 +38,37 @@ describeEachBackend('demo traffic in the server process', (backend) => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     const [ordersLater] = await db.select({ n: count() }).from(orders);
     expect(ordersLater!.n).toBe(ordersAtStop!.n);
+  });
+
+  it("records each whole minute's PAID and SOCIAL ad spend through the spend service, rolled up where ROI reads it", async () => {
+    const { db } = backend();
+    // A clock running 200× fast: a few real seconds are several simulated minutes.
+    const startedAt = Date.now();
+    const now = () => new Date(startedAt + (Date.now() - startedAt) * 200);
+    const lines: string[] = [];
+    let committed = 0;
+    const traffic = await startDemoTraffic({
+      db,
+      logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }),
+      rate: 20,
+      now,
+      tickMs: 100,
+      logEveryMs: 60_000,
+      onCommitted: (accepted) => void (committed += accepted),
+    });
+    await expect.poll(async () => (await db.select({ n: count() }).from(marketingSpend))[0]!.n, { timeout: 20_000 }).toBeGreaterThan(0);
+    await traffic.stop();
+
+    const [spend] = await rows<{ entries: number; rolled: number; sources: string[] }>(
+      db,
+      sql`select (select sum(amount_fen)::float8 from marketing_spend) as entries,
+                 (select sum(spend_fen)::float8 from metric_rollups where granularity = 'DAY') as rolled,
+                 (select array_agg(distinct source::text) from marketing_spend) as sources`,
+    );
+    expect(spend!.rolled).toBe(spend!.entries);
+    expect(spend!.sources.every((s) => s === 'PAID' || s === 'SOCIAL')).toBe(true);
+    expect(committed).toBeGreaterThan(0);
+    expect(lines.some((l) => /ad spend ¥\d+\.\d\d/.test(l))).toBe(true);
   });
 
   it('does nothing when no shop has anything on sale', async () => {

@@ -1,14 +1,28 @@
 import type { Logger } from 'pino';
 import { SYSTEM } from '../auth/viewer.js';
 import type { Db } from '../db/client.js';
-import { fenToYuan } from '../lib/money.js';
+import { INCIDENTS } from '../demo/demo.incidents.js';
+import { fenToYuan, yuanToFen } from '../lib/money.js';
 import { ingestEvents, MAX_BATCH } from '../modules/event/event.service.js';
+import { MAX_SPEND_ENTRIES, recordSpend } from '../modules/marketing/marketing.service.js';
 import { loadCatalog } from './catalog.db.js';
+import { LiveSpend } from './live-spend.js';
 import { TrafficGenerator } from './traffic.generator.js';
 import { countBatch, emptyTotals, PaidTally } from './traffic.options.js';
 
 /** Shoppers already browsing when the server starts: orders flow from the first second. */
 const WARM_UP_MS = 15 * 60_000;
+/** The SOCIAL budget's ROI swings over three hours around the demo's overspend: below 1 mostly, above it at the top. */
+const SOCIAL_ROI_SWING = { amplitude: 0.35, periodMs: 3 * 60 * 60_000 };
+/** PAID (直通车) pays for itself well. */
+const PAID_ROI = 3;
+
+/** The ROI each source's simulated budget is set for at a given minute. */
+export function simulatedTargetRoi(source: 'PAID' | 'SOCIAL', minute: Date): number {
+  if (source === 'PAID') return PAID_ROI;
+  const phase = (2 * Math.PI * minute.getTime()) / SOCIAL_ROI_SWING.periodMs;
+  return INCIDENTS.liveSocialOverspend.roi * (1 + SOCIAL_ROI_SWING.amplitude * Math.sin(phase));
+}
 
 export interface DemoTrafficOptions {
   db: Db;
@@ -31,7 +45,8 @@ export interface DemoTraffic {
 /**
  * Keeps the demo alive: once a second, the traffic of the second just past goes through the ingest
  * service — the same validation and transaction as the ingestEvents mutation — so the war room
- * moves. Ids are tagged with the start time, so every boot's traffic is new to ingestion.
+ * moves; each whole minute, the PAID and SOCIAL ad spend behind it goes through recordMarketingSpend's
+ * service, so today's ROI moves too. Ids are tagged with the start time, so every boot's traffic is new.
  */
 export async function startDemoTraffic(options: DemoTrafficOptions): Promise<DemoTraffic> {
   const { db, logger, rate } = options;
@@ -44,7 +59,17 @@ export async function startDemoTraffic(options: DemoTrafficOptions): Promise<Dem
     logger.warn('simulator: no shop has a SKU on sale; no demo traffic');
     return { stop: async () => {} };
   }
-  const generator = new TrafficGenerator({ catalog, seed: started % 2 ** 32, tag: `live-${started.toString(36)}` });
+  const tag = `live-${started.toString(36)}`;
+  const generator = new TrafficGenerator({ catalog, seed: started % 2 ** 32, tag });
+  const spend = new LiveSpend({
+    tag,
+    shopIds: catalog.shops.map((s) => s.id),
+    start: new Date(started),
+    targetRoi: simulatedTargetRoi,
+    // The traffic of a campaign's shops in its window is the campaign's (the generator's rule), so is the money behind it.
+    campaignAt: (shopId, at) => catalog.campaigns.find((c) => c.shopIds.includes(shopId) && c.startsAt <= at && at < c.endsAt)?.id ?? null,
+  });
+  let spendFen = 0;
   const warmFrom = new Date(started - WARM_UP_MS);
   generator.warmUp(new Date(started), WARM_UP_MS, ((rate * WARM_UP_MS) / 1000) * generator.curveFactor(warmFrom, new Date(started)));
   const window = emptyTotals();
@@ -67,16 +92,28 @@ export async function startDemoTraffic(options: DemoTrafficOptions): Promise<Dem
       const result = await ingestEvents(db, SYSTEM, batch, now());
       if (result.accepted > 0) options.onCommitted?.(result.accepted);
       countBatch(window, batch, result, tally);
+      spend.observe(batch, new Set(result.userErrors.map((e) => e.index)));
       if (result.userErrors.length > 0) logger.warn({ firstErrors: result.userErrors.slice(0, 3) }, 'simulator: ingestion rejected events');
+    }
+    const entries = spend.due(to);
+    for (let i = 0; i < entries.length && !stopped; i += MAX_SPEND_ENTRIES) {
+      const chunk = entries.slice(i, i + MAX_SPEND_ENTRIES);
+      const result = await recordSpend(db, SYSTEM, chunk, now());
+      if (result.accepted > 0) options.onCommitted?.(result.accepted);
+      const refused = new Set(result.userErrors.map((e) => e.index));
+      spendFen += chunk.reduce((sum, e, index) => sum + (refused.has(index) ? 0 : yuanToFen(e.amount)), 0);
+      if (result.userErrors.length > 0) logger.warn({ firstErrors: result.userErrors.slice(0, 3) }, 'simulator: spend entries refused');
     }
     if (t - lastLog >= logEveryMs) {
       const seconds = (t - lastLog) / 1000;
       logger.info(
         { ...window, seconds },
         `simulator: ${window.accepted} events accepted in ${Math.round(seconds)} s (${(window.accepted / seconds).toFixed(1)}/s, ` +
-          `${window.duplicates} duplicates, ${window.rejected} rejected), ${window.ordersPaid} orders paid, GMV sent ¥${fenToYuan(window.gmvFen)}`,
+          `${window.duplicates} duplicates, ${window.rejected} rejected), ${window.ordersPaid} orders paid, GMV sent ¥${fenToYuan(window.gmvFen)}, ` +
+          `ad spend ¥${fenToYuan(spendFen)}`,
       );
       Object.assign(window, emptyTotals());
+      spendFen = 0;
       lastLog = t;
     }
   }

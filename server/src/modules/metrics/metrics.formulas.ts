@@ -82,6 +82,12 @@ export const refundRate = (f: Figures) => rate(f.refundedOrders, f.ordersPaid);
 export const addToCartRate = (f: Figures) => rate(f.carters, f.visitors);
 export const netGmvFen = (f: Counters) => f.gmvFen - f.refundedFen;
 
+/**
+ * ROI = GMV / marketing spend (DOMAIN.md: attributed GMV / spend); null without spend. Both are exact
+ * integer fen, so the quotient is the correctly rounded double of GMV / spend.
+ */
+export const roi = (f: Pick<Counters, 'gmvFen' | 'spendFen'>): number | null => (f.spendFen > 0 ? f.gmvFen / f.spendFen : null);
+
 export const FUNNEL_STEPS = ['VISIT', 'PRODUCT_VIEW', 'ADD_TO_CART', 'ORDER_PLACED', 'ORDER_PAID'] as const;
 export type FunnelStepName = (typeof FUNNEL_STEPS)[number];
 

@@ -14,6 +14,7 @@ import {
   netGmvFen,
   rate,
   refundRate,
+  roi,
   type Figures,
   type FunnelStep,
 } from './metrics.formulas.js';
@@ -48,6 +49,8 @@ const DEFINITION = {
   conversionRate: `Conversion rate (转化率) = buyers / visitors, in [0, 1]; 0 without visitors. Buyers and visitors are HyperLogLog estimates: ${HLL_BOUND}`,
   averageOrderValue: '客单价 = GMV / buyers in yuan, rounded half-up to the fen; 0 without buyers.',
   refundRate: 'Refund rate (退款率) = refunded orders / orders, in [0, 1]; 0 without orders. Capped at 1 because refunds in the window may belong to orders paid before it.',
+  spend: 'Marketing spend (recordMarketingSpend) in yuan, counted at its spentAt; 0.00 without spend.',
+  roi: 'ROI = GMV / spend (DOMAIN.md: attributed GMV / marketing spend), exact from integer fen; null without spend. ROI < 1 means pause the channel: it costs more than it sells.',
   addToCartRate: `Add-to-cart rate (加购率) = visitors who added to cart / visitors, in [0, 1]; 0 without visitors. Both counts are HyperLogLog estimates: ${HLL_BOUND}`,
 };
 
@@ -92,11 +95,13 @@ function figureFields<P>(t: Fields<P>, figures: Source<P>) {
       t.int({ description, resolve: async (p) => value(await figures(p)) }),
     float: (description: string, value: (f: Figures) => number) =>
       t.float({ description, resolve: async (p) => value(await figures(p)) }),
+    nullableFloat: (description: string, value: (f: Figures) => number | null) =>
+      t.float({ description, nullable: true, resolve: async (p) => value(await figures(p)) }),
   };
 }
 
 /** The figures Metrics, ChannelMetrics and SourceMetrics share, with the definitions of DOMAIN.md. */
-function headlineFields<P>({ money, int, float }: ReturnType<typeof figureFields<P>>) {
+function headlineFields<P>({ money, int, float, nullableFloat }: ReturnType<typeof figureFields<P>>) {
   return {
     gmv: money(DEFINITION.gmv, (f) => f.gmvFen),
     orders: int(DEFINITION.orders, (f) => f.ordersPaid),
@@ -105,6 +110,8 @@ function headlineFields<P>({ money, int, float }: ReturnType<typeof figureFields
     conversionRate: float(DEFINITION.conversionRate, conversionRate),
     averageOrderValue: money(DEFINITION.averageOrderValue, (f) => averageOrderValueFen(f.gmvFen, f.buyers)),
     refundRate: float(DEFINITION.refundRate, refundRate),
+    spend: money(DEFINITION.spend, (f) => f.spendFen),
+    roi: nullableFloat(DEFINITION.roi, roi),
   };
 }
 
@@ -138,6 +145,8 @@ const MetricPointRef = builder.objectRef<SeriesPoint>('MetricPoint').implement({
     refundedOrders: t.exposeInt('refundedOrders', { description: DEFINITION.refundedOrders }),
     refundedAmount: t.field({ type: 'Decimal', description: DEFINITION.refundedAmount, resolve: (p) => fenToYuan(p.refundedFen) }),
     unitsSold: t.exposeInt('unitsSold', { description: DEFINITION.unitsSold }),
+    spend: t.field({ type: 'Decimal', description: DEFINITION.spend, resolve: (p) => fenToYuan(p.spendFen) }),
+    roi: t.float({ description: DEFINITION.roi, nullable: true, resolve: (p) => roi(p) }),
   }),
 });
 
