@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { rows } from '../../db/rows.js';
 import { raiseAlert } from '../alert/alert.service.js';
@@ -179,4 +179,13 @@ async function failingSince(tx: Tx, endpoint: WebhookRow): Promise<Date> {
     .offset(endpoint.consecutiveFailures - 1)
     .limit(1);
   return first?.at ?? new Date(0);
+}
+
+/** Gives back leases of deliveries claimed but not sent (a stopping dispatcher): due again at once elsewhere. */
+export async function releaseLeases(db: Db, deliveryIds: readonly string[]): Promise<void> {
+  if (deliveryIds.length === 0) return;
+  await db
+    .update(webhookDeliveries)
+    .set({ lockedUntil: null })
+    .where(and(inArray(webhookDeliveries.id, [...deliveryIds]), eq(webhookDeliveries.status, 'PENDING')));
 }
