@@ -24,8 +24,11 @@ import {
   e2eBackends,
   kioskLink,
   metricsOver,
+  setStock,
+  skusOnSale,
   startDemoStack,
   startSimulator,
+  until,
   type Campaign,
   type DemoStack,
   type Simulator,
@@ -35,6 +38,21 @@ import {
 requireClientDist();
 
 const SIMULATOR_RATE = 50;
+
+/** Panels of a wall column that overlap the one above or run past the column (evaluated in the page). */
+const COLLISIONS = `(() => {
+  const found = [];
+  for (const col of document.querySelectorAll('.grid > .col')) {
+    const boxes = [...col.children].map((el) => ({ name: el.className, box: el.getBoundingClientRect() }));
+    boxes.forEach((b, i) => {
+      const above = boxes[i - 1];
+      if (above && b.box.top < above.box.bottom - 0.5) found.push(above.name + ' overlaps ' + b.name);
+    });
+    const last = boxes[boxes.length - 1];
+    if (last && last.box.bottom > col.getBoundingClientRect().bottom + 0.5) found.push(last.name + ' runs past ' + col.className);
+  }
+  return found;
+})()`;
 
 describe('war room budgets', () => {
   it('ships at most 200 KB of JavaScript (gzip)', () => {
@@ -120,6 +138,67 @@ for (const backend of e2eBackends()) {
       expect(shift).toBeLessThan(0.01);
     });
 
+    it('shows a LOW_STOCK alert the engine raised by itself, in view in the feed, without a reload', async () => {
+      const page = await warRoom();
+      await page.until('live', (s) => s.badge === 'live');
+      const loads = page.loads;
+      // A SKU on sale well above its line (no alert of its own yet), sold out by a stock correction.
+      const sku = (await skusOnSale(server().url)).find((s) => s.stock > s.lowStockThreshold * 2 && s.lowStockThreshold > 0);
+      if (!sku) throw new Error('the demo has no SKU on sale well above its low-stock line');
+      const shownBefore = await page.alerts();
+      expect(shownBefore.some((a) => a.subject.startsWith(`${sku.code} `))).toBe(false);
+
+      const started = Date.now();
+      await setStock(server().url, sku.id, 0);
+      // No reload, no poll: the engine evaluates (on the simulator's ingest notices, at least once a
+      // minute) and alertChanged brings it to the screen.
+      const shown = await until(`a 低库存 alert about ${sku.code} on the screen`, 90_000, async () =>
+        (await page.alerts()).find((a) => a.rule === 'LOW_STOCK' && a.subject.startsWith(`${sku.code} `) && a.inView),
+      );
+      console.log(`[e2e] LOW_STOCK alert on screen ${Date.now() - started} ms after the stock of ${sku.code} fell to 0 [${backend}]`);
+      expect(shown.status).toBe('OPEN');
+      expect(shown.text).toContain('低库存');
+      expect(shown.text).toContain('严重'); // sold out: CRITICAL, so among the first on the wall
+      expect(shown.text).toContain('库存 0 件');
+      expect(page.loads).toBe(loads);
+      expect(page.pageErrors).toEqual([]);
+    });
+
+    it('shows the phone view at /m (390×844): campaign GMV, achievement and the open alerts, and lets the person on call acknowledge', async () => {
+      const phone = await WarRoomPage.open(browser!, kioskLink(`${server().url}/m`), { width: 390, height: 844 });
+      try {
+        const gmv = await until('the phone to show the campaign GMV', 30_000, async () => {
+          const value = await phone.page.getByTestId('phone-gmv').getAttribute('data-value', { timeout: 1_000 }).catch(() => null);
+          return value !== null && Number(value) > 0 ? Number(value) : undefined;
+        });
+        expect(gmv).toBeGreaterThan(0);
+        expect(await phone.page.getByTestId('phone-gmv').textContent()).toMatch(/^¥[\d,.]+(万|亿)?$/);
+        expect(await phone.page.getByTestId('phone-achievement').textContent()).toMatch(/\d+\.\d%达成率/);
+        expect(await phone.page.evaluate('document.documentElement.lang')).toBe('zh-CN');
+        // Laid out for the phone: nothing wider than the screen.
+        expect(Number(await phone.page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(390);
+
+        const alerts = await until('the open alerts on the phone', 30_000, async () => {
+          const list = await phone.alerts();
+          return list.some((a) => a.rule === 'LOW_STOCK') ? list : undefined;
+        });
+        expect(alerts.every((a) => a.status === 'OPEN' || a.status === 'ACKNOWLEDGED')).toBe(true);
+        mkdirSync(ARTIFACTS, { recursive: true });
+        if (backend === 'pglite') await phone.page.screenshot({ path: path.join(ARTIFACTS, 'phone-390x844.png') });
+
+        // The admin key may manage: 认领 on the first open alert, and the phone says who has it.
+        const first = phone.page.locator('[data-testid="alert"][data-status="OPEN"]').first();
+        const subject = (await first.locator('.alert-subject').textContent()) ?? '';
+        await first.getByRole('button', { name: '认领' }).click();
+        await until(`"${subject}" to read 已认领`, 15_000, async () =>
+          (await phone.alerts()).find((a) => a.subject === subject && a.status === 'ACKNOWLEDGED' && a.text.includes('已认领')),
+        );
+        expect(phone.pageErrors).toEqual([]);
+      } finally {
+        await phone.close();
+      }
+    });
+
     it('fits the wall: 1920×1080 as designed, 4K scaled up, ultrawide letterboxed', async () => {
       mkdirSync(ARTIFACTS, { recursive: true });
       const suffix = backend === 'pglite' ? '' : `-${backend}`;
@@ -133,12 +212,17 @@ for (const backend of e2eBackends()) {
         try {
           // Live, and the rolling number has come to rest on the exact value (for the picture).
           await page.until('live figures', (s) => s.badge === 'live' && (s.heroFen ?? 0) > 0 && s.heroText === formatYuanCompact(fenToDecimal(s.heroFen!)));
+          // Every column's panels stacked without overlap, and none running past the column's foot.
+          const collisions = await page.page.evaluate(COLLISIONS);
+          expect(collisions, `at ${shot.width}×${shot.height}`).toEqual([]);
           const box = await page.page.getByTestId('canvas').boundingBox();
           expect(box, `canvas at ${shot.width}×${shot.height}`).not.toBeNull();
           for (const key of ['x', 'y', 'width', 'height'] as const) {
             expect(Math.abs(box![key] - shot.canvas[key]), `canvas ${key} at ${shot.width}×${shot.height}: ${JSON.stringify(box)}`).toBeLessThanOrEqual(1);
           }
           if (shot.file) {
+            // The picture shows the alerts and milestones too: their queries answer after the live figures.
+            await page.page.waitForSelector('[data-testid="alerts-feed"] :is(.alerts, .empty)');
             const file = path.join(ARTIFACTS, shot.file);
             await page.page.screenshot({ path: file });
             const png = readFileSync(file);

@@ -77,6 +77,33 @@ const SCREEN_STATE = `(() => {
   };
 })()`;
 
+/** One item of the alert feed as the screen shows it. */
+export interface AlertOnScreen {
+  rule: string | null;
+  /** OPEN, ACKNOWLEDGED, or RESOLVED while it fades out. */
+  status: string | null;
+  subject: string;
+  text: string;
+  /** Wholly inside the feed's panel (the wall cuts off what does not fit), not merely in the DOM. */
+  inView: boolean;
+}
+
+const ALERTS_ON_SCREEN = `(() => {
+  const feed = document.querySelector('[data-testid="alerts-feed"] .panel-body');
+  const box = feed ? feed.getBoundingClientRect() : null;
+  return [...document.querySelectorAll('[data-testid="alert"]')].map((li) => {
+    const r = li.getBoundingClientRect();
+    const subject = li.querySelector('.alert-subject');
+    return {
+      rule: li.getAttribute('data-rule'),
+      status: li.getAttribute('data-status'),
+      subject: subject ? subject.textContent || '' : '',
+      text: li.textContent || '',
+      inView: !!box && r.height > 0 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1,
+    };
+  });
+})()`;
+
 /** A browser tab on the war room, counting what happened to it since it was opened. */
 export class WarRoomPage {
   /** Uncaught exceptions in the page. */
@@ -127,6 +154,11 @@ export class WarRoomPage {
   // The evaluated strings run in the page (DOM types are not in this project's lib); each returns the declared shape.
   state(): Promise<ScreenState> {
     return this.page.evaluate(SCREEN_STATE) as Promise<ScreenState>;
+  }
+
+  /** The alert feed's items, in the order shown. */
+  alerts(): Promise<AlertOnScreen[]> {
+    return this.page.evaluate(ALERTS_ON_SCREEN) as Promise<AlertOnScreen[]>;
   }
 
   /** Waits for the probe; ms are since this document's navigation start. */

@@ -200,6 +200,30 @@ export async function metricsOver(url: string, campaignId: string, from: string,
   return result.data.metrics as Figures;
 }
 
+export interface SkuStock {
+  id: string;
+  code: string;
+  stock: number;
+  lowStockThreshold: number;
+}
+
+/** Every SKU of the products on sale (the ones the LOW_STOCK rule watches), with stock and low-stock line. */
+export async function skusOnSale(url: string): Promise<SkuStock[]> {
+  const result = await gqlAt(url, '{ products(first: 100, filter: { status: ON_SALE }) { edges { node { skus { id code stock lowStockThreshold } } } } }');
+  if (!result.data) throw new Error(`products query failed: ${JSON.stringify(result.errors)}`);
+  return (result.data.products.edges as { node: { skus: SkuStock[] } }[]).flatMap((e) => e.node.skus);
+}
+
+/** `updateSku` as the admin key: the warehouse corrects a SKU's stock. */
+export async function setStock(url: string, skuId: string, stock: number): Promise<void> {
+  const result = await gqlAt(url, 'mutation($id: ID!, $stock: Int!) { updateSku(input: { id: $id, stock: $stock }) { sku { stock } userErrors { message } } }', {
+    id: skuId,
+    stock,
+  });
+  const payload = result.data?.updateSku as { sku: { stock: number } | null; userErrors: { message: string }[] } | undefined;
+  if (payload?.sku?.stock !== stock) throw new Error(`updateSku failed: ${JSON.stringify(result)}`);
+}
+
 export interface Simulator {
   child: ChildProcess;
   output(): string;

@@ -52,6 +52,12 @@ describe('ROI per traffic source', () => {
     expect(roiCell('SEARCH').querySelector('[title]')).toHaveAttribute('title', '今日无投放花费，无 ROI');
   });
 
+  it('puts the paid sources first, worst ROI first, so the ones to pause are never cut off', () => {
+    show();
+    const order = [...screen.getByTestId('source-roi').querySelectorAll('tbody tr')].map((tr) => tr.getAttribute('data-source'));
+    expect(order).toEqual(['PAID', 'CAMPAIGN', 'SOCIAL', 'SEARCH']);
+  });
+
   it('says pause in English', () => {
     const { roiCell } = show('en');
     expect(roiCell('PAID')).toHaveTextContent('0.62pause');

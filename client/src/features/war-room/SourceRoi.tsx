@@ -1,4 +1,4 @@
-import { Index, Show } from 'solid-js';
+import { createMemo, Index, Show } from 'solid-js';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
 import { decimalToFen } from '../../lib/decimal';
@@ -13,12 +13,22 @@ export interface SourceRoiRow {
 }
 
 /**
+ * Paid sources first, worst ROI first (the ones to pause must not be cut off at the panel's foot), then
+ * the unpaid ones in the order given (by GMV).
+ */
+export function byRoi(rows: readonly SourceRoiRow[]): SourceRoiRow[] {
+  const paid = rows.filter((r) => r.roi !== null).sort((a, b) => (a.roi ?? 0) - (b.roi ?? 0));
+  return [...paid, ...rows.filter((r) => r.roi === null)];
+}
+
+/**
  * Today's traffic sources with what they sold, what they cost and the ROI: the hour-by-hour "move the
  * ad budget" decision. Below 1 a source costs more than it sells: red, with 建议暂停 (pause). Without
  * spend there is no ROI, only "—".
  */
 export function SourceRoi(props: { rows: readonly SourceRoiRow[] }) {
   const { t, locale } = useI18n();
+  const rows = createMemo(() => byRoi(props.rows));
   return (
     <table class="source-roi" data-testid="source-roi">
       <thead>
@@ -30,7 +40,7 @@ export function SourceRoi(props: { rows: readonly SourceRoiRow[] }) {
         </tr>
       </thead>
       <tbody>
-        <Index each={props.rows}>
+        <Index each={rows()}>
           {(row) => {
             const label = () => t(`source.${row().key}` as MessageKey);
             const low = () => row().roi !== null && (row().roi ?? 0) < 1;
