@@ -6,6 +6,7 @@ import { SYSTEM } from '../auth/viewer.js';
 import type { Db, DbOrTx } from '../db/client.js';
 import {
   alerts,
+  UNRESOLVED,
   campaignMilestones,
   campaigns,
   customers,
@@ -201,7 +202,9 @@ async function insertDerived(tx: DbOrTx, demo: Demo) {
   const alertRows = buildAlerts({ shops: shopList, skus: demo.catalog.demoSkus, campaigns: demoCampaigns, facts: reports.facts, recorded, now });
   await insertAll(tx, dailyReports, reports.dailyReports);
   await recordDemoSpend(tx, demo, reports.spend);
-  await insertAll(tx, alerts, alertRows);
+  // The rule engine runs while the history loads and may already have raised the same alert (the hot
+  // SKU under its line, the HIGH risk without a plan): its row stands, the canned one is dropped.
+  if (alertRows.length > 0) await tx.insert(alerts).values(alertRows).onConflictDoNothing({ target: alerts.dedupeKey, where: UNRESOLVED });
 }
 
 /**

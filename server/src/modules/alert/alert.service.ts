@@ -88,6 +88,19 @@ export async function acknowledgeAlert(db: Db, viewer: Viewer, input: unknown, n
   });
 }
 
+/**
+ * Resolves the unresolved alert with this key, if any (a paused webhook resumed by hand), in the
+ * caller's transaction; the caller publishes the returned event after commit.
+ */
+export async function resolveAlertByKey(tx: DbOrTx, dedupeKey: string, now: Date): Promise<AlertEvent | null> {
+  const [row] = await tx
+    .update(alerts)
+    .set({ status: 'RESOLVED', resolvedAt: now, updatedAt: now })
+    .where(and(eq(alerts.dedupeKey, dedupeKey), UNRESOLVED))
+    .returning();
+  return row ? recordEvent(tx, 'RESOLVED', row, await subjectShops(tx, row), now) : null;
+}
+
 export type NewAlert = Pick<AlertRow, 'rule' | 'severity' | 'shopId' | 'campaignId' | 'subject' | 'message' | 'dedupeKey'> & Partial<Pick<AlertRow, 'value' | 'threshold' | 'raisedAt'>>;
 
 /**

@@ -216,6 +216,9 @@ describeEachBackend('webhook delivery', (backend) => {
     const resumed = await server.gql(`mutation ($id: ID!) { updateWebhook(input: { id: $id, resume: true }) { webhook { pausedAt consecutiveFailures } userErrors { code } } }`, { id: webhook.id });
     expect(resumed.data.updateWebhook).toEqual({ webhook: { pausedAt: null, consecutiveFailures: 0 }, userErrors: [] });
     await expect.poll(async () => (await deliveries('partner')).map((d) => d.status)).toEqual(['DELIVERED', 'DELIVERED']);
+    // Resuming ends the admins' alert.
+    const after = await server.gql('{ alerts(filter: { rules: [WEBHOOK_PAUSED] }) { edges { node { status resolvedAt } } } }');
+    expect(after.data.alerts.edges).toEqual([{ node: { status: 'RESOLVED', resolvedAt: expect.any(String) } }]);
     await raised.return?.();
   });
 

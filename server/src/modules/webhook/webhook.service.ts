@@ -7,6 +7,8 @@ import { paginate, type ConnectionArgs } from '../../db/paginate.js';
 import { DomainError, InputErrors, notFound, type UserErrorShape } from '../../errors.js';
 import { groupByKeys } from '../../lib/group.js';
 import { parseInput, text } from '../../lib/validate.js';
+import type { AlertEvent } from '../alert/alert.lifecycle.js';
+import { resolveAlertByKey } from '../alert/alert.service.js';
 import { shops } from '../shop/shop.table.js';
 import {
   WEBHOOK_EVENTS,
@@ -28,6 +30,8 @@ export interface WebhookServiceOptions {
   allowPrivateUrls: boolean;
   /** Tells the dispatcher that deliveries became due (after the change committed). */
   wake?: () => void;
+  /** Publishes alert changes made in the same transaction (after it committed). */
+  publishAlerts?: (events: AlertEvent[]) => void;
   resolve?: Resolve;
 }
 
@@ -161,16 +165,20 @@ export async function updateWebhook(db: Db, viewer: Viewer, input: unknown, opti
       .where(and(eq(webhooks.id, current.id), isNull(webhooks.deletedAt)))
       .returning();
     if (!row) throw notFound('Webhook', ['input', 'id']);
+    let resolved: AlertEvent | null = null;
     if (resume) {
       await tx
         .update(webhookDeliveries)
         .set({ nextAttemptAt: options.now, updatedAt: options.now })
         .where(and(eq(webhookDeliveries.webhookId, row.id), eq(webhookDeliveries.status, 'PENDING')));
+      // The admins' WEBHOOK_PAUSED alert is over once someone resumes the endpoint.
+      resolved = await resolveAlertByKey(tx, `WEBHOOK_PAUSED:${row.id}`, options.now);
     }
-    return row;
+    return { row, resolved };
   });
+  if (updated.resolved) options.publishAlerts?.([updated.resolved]);
   if (resume) options.wake?.();
-  return updated;
+  return updated.row;
 }
 
 /** Soft delete: the row stays for the delivery log; what was still pending is never sent. */

@@ -110,8 +110,9 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
           subject: shop.name,
           breached: true,
           severity: now.getTime() - oldest >= 2 * ship.threshold * HOUR_MS ? 'CRITICAL' : 'WARNING',
+          // value and threshold in one unit (orders): the deadline in hours is in the message.
           value: overdue.length,
-          threshold: ship.threshold,
+          threshold: Math.max(1, ship.minSample),
           message: `${overdue.length} 笔订单付款超过 ${ship.threshold} 小时仍未发货，最早一笔已 ${Math.floor((now.getTime() - oldest) / HOUR_MS)} 小时`,
         });
       }
@@ -172,8 +173,9 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
         subject: `${campaign.name} · ${milestone.name}`,
         breached: true,
         severity: milestone.riskLevel === 'HIGH' || lateMs >= 24 * HOUR_MS ? 'CRITICAL' : 'WARNING',
+        // Both in hours: how late, and the grace (set in minutes).
         value: lateMs / HOUR_MS,
-        threshold: overdue.threshold,
+        threshold: overdue.threshold / 60,
         message: `关键节点已逾期 ${formatCover(lateMs / HOUR_MS)}（负责人：${milestone.owner}，完成标准：${milestone.completionStandard}）`,
       });
     }
