@@ -19,9 +19,9 @@ describe('the figures under an alert', () => {
     expect(figures('MILESTONE_OVERDUE', 3.5, 0)).toBe('当前 3.5 小时');
     expect(figures('MILESTONE_OVERDUE', 192.9, 0)).toBe('当前 8 天');
     expect(figures('HIGH_RISK_WITHOUT_PLAN', 30.2, 24)).toBe('当前 30.2 小时 · 阈值 24 小时');
-    expect(figures('UNSHIPPED_OVERDUE', 12, 24)).toBe('当前 12 单 · 阈值 24 小时');
-    expect(figures('MILESTONE_OVERDUE', 0.5, 30, 'en')).toBe('now 30 min · threshold 30 min');
-    expect(figures('UNSHIPPED_OVERDUE', 1_204, 48, 'en')).toBe('now 1,204 orders · threshold 48 h');
+    expect(figures('UNSHIPPED_OVERDUE', 12, 1)).toBe('当前 12 单 · 阈值 1 单');
+    expect(figures('MILESTONE_OVERDUE', 0.5, 0.5, 'en')).toBe('now 30 min · threshold 30 min');
+    expect(figures('UNSHIPPED_OVERDUE', 1_204, 5, 'en')).toBe('now 1,204 orders · threshold 5 orders');
   });
 
   it('are absent when the rule records none (a paused webhook)', () => {

@@ -5,11 +5,11 @@ import type { AlertRule } from './alerts.documents';
 type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
 /** The unit a rule's measured value or threshold is in (docs/ALERTS.md, the server's rule table). */
-type Unit = 'rate' | 'roi' | 'units' | 'orders' | 'hours' | 'minutes';
+type Unit = 'rate' | 'roi' | 'units' | 'orders' | 'hours';
 
 /**
- * Per rule: the unit of `value` and of `threshold`. Not always the same unit: an overdue milestone
- * measures hours late against a grace in minutes, unshipped orders count orders past a limit in hours.
+ * Per rule: the unit of `value` and of `threshold` (the server records both in one unit: an overdue
+ * milestone's grace in hours, unshipped orders against the order count that triggers the alert).
  * A rule added to the schema without a line here fails the type check.
  */
 const UNITS: Record<AlertRule, { value: Unit; threshold: Unit } | null> = {
@@ -18,9 +18,9 @@ const UNITS: Record<AlertRule, { value: Unit; threshold: Unit } | null> = {
   REFUND_RATE_SPIKE: { value: 'rate', threshold: 'rate' },
   LOW_STOCK: { value: 'units', threshold: 'units' },
   ROI_BELOW_ONE: { value: 'roi', threshold: 'roi' },
-  MILESTONE_OVERDUE: { value: 'hours', threshold: 'minutes' },
+  MILESTONE_OVERDUE: { value: 'hours', threshold: 'hours' },
   HIGH_RISK_WITHOUT_PLAN: { value: 'hours', threshold: 'hours' },
-  UNSHIPPED_OVERDUE: { value: 'orders', threshold: 'hours' },
+  UNSHIPPED_OVERDUE: { value: 'orders', threshold: 'orders' },
   WEBHOOK_PAUSED: null,
 };
 
@@ -36,8 +36,6 @@ function formatIn(unit: Unit, n: number, locale: Locale, t: Translate): string {
       return t('unit.orders', { n: formatInteger(n, locale) });
     case 'hours':
       return formatDuration(n * 3_600, locale, t);
-    case 'minutes':
-      return t('unit.minutes', { n: formatInteger(n, locale) });
   }
 }
 
@@ -46,7 +44,7 @@ export function alertFigures(alert: { rule: AlertRule; value: number | null; thr
   const units = UNITS[alert.rule];
   if (!units || alert.value === null) return null;
   const value = formatIn(units.value, alert.value, locale, t);
-  // A grace of 0 minutes is no threshold worth reading: overdue means past the due time.
-  if (alert.threshold === null || (units.threshold === 'minutes' && alert.threshold === 0)) return t('alerts.figure', { value });
+  // A grace of 0 is no threshold worth reading: overdue means past the due time.
+  if (alert.threshold === null || (alert.rule === 'MILESTONE_OVERDUE' && alert.threshold === 0)) return t('alerts.figure', { value });
   return t('alerts.figures', { value, threshold: formatIn(units.threshold, alert.threshold, locale, t) });
 }
