@@ -57,6 +57,9 @@ describeEachBackend('demo traffic in the server process', (backend) => {
       onCommitted: (accepted) => void (committed += accepted),
     });
     await expect.poll(async () => (await db.select({ n: count() }).from(marketingSpend))[0]!.n, { timeout: 20_000 }).toBeGreaterThan(0);
+    // The first whole minute's spend can land before the first log line is due (both are a simulated
+    // minute apart, from different starting points): wait for the line too before stopping.
+    await expect.poll(() => lines.some((l) => /ad spend ¥\d+\.\d\d/.test(l)), { timeout: 20_000 }).toBe(true);
     await traffic.stop();
 
     const [spend] = await rows<{ entries: number; rolled: number; sources: string[] }>(
