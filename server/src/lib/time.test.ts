@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, isCalendarDate, shanghaiDate, startOfShanghaiDay } from './time.js';
+import { addDays, isCalendarDate, lastFriday1700, shanghaiDate, startOfShanghaiDay } from './time.js';
 
 describe('business days are Asia/Shanghai days', () => {
   it('puts 2026-11-10T16:30Z on 11.11, the first half hour of Double 11', () => {
@@ -16,5 +16,17 @@ describe('business days are Asia/Shanghai days', () => {
     expect(isCalendarDate('2028-02-29')).toBe(true);
     expect(isCalendarDate('2026-02-29')).toBe(false);
     expect(isCalendarDate('2026-11-1')).toBe(false);
+  });
+});
+
+describe('the weekly plan deadline: Friday 17:00 in Asia/Shanghai', () => {
+  const at = (iso: string) => lastFriday1700(new Date(iso)).toISOString();
+  it('is the Friday before on a Monday, the same Friday from 17:00 on, the week before until then', () => {
+    expect(at('2026-11-30T12:00:00+08:00')).toBe('2026-11-27T09:00:00.000Z'); // Monday → Fri 27th 17:00
+    expect(at('2026-11-27T17:00:00+08:00')).toBe('2026-11-27T09:00:00.000Z');
+    expect(at('2026-11-27T16:59:59+08:00')).toBe('2026-11-20T09:00:00.000Z');
+    // Friday 01:30 in Shanghai is still Thursday in UTC: the Shanghai calendar decides.
+    expect(at('2026-11-27T01:30:00+08:00')).toBe('2026-11-20T09:00:00.000Z');
+    expect(at('2026-11-28T00:30:00+08:00')).toBe('2026-11-27T09:00:00.000Z');
   });
 });

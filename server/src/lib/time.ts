@@ -32,3 +32,14 @@ export function isCalendarDate(value: string): boolean {
   const parsed = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
 }
+
+/**
+ * The most recent Friday 17:00 Asia/Shanghai at or before `instant`: the weekly update deadline of
+ * operations plans (计划每周五 17:00 更新).
+ */
+export function lastFriday1700(instant: Date): Date {
+  const local = new Date(instant.getTime() + OFFSET_MS); // wall clock, read with UTC getters
+  const daysSinceFriday = (local.getUTCDay() - 5 + 7) % 7;
+  const candidate = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() - daysSinceFriday, 17) - OFFSET_MS;
+  return new Date(candidate <= instant.getTime() ? candidate : candidate - 7 * DAY_MS);
+}

@@ -12,6 +12,8 @@ export type Topics = {
   'alert:raised': [AlertMessage];
   /** Every lifecycle change (raised, escalated, acknowledged, resolved), with the alert as it is after it. */
   'alert:changed': [AlertMessage & { change: string }];
+  /** A milestone created or changed (the whole row, ISO dates), so a campaign's screens update without polling. */
+  'milestone:changed': [{ change: 'CREATED' | 'UPDATED'; campaignId: string; milestone: Record<string, unknown> }];
   /** Sessions, users or keys revoked (`session:<id>`, `user:<id>`, `key:<id>`): caches forget them, sockets close. */
   'auth:revoked': [{ ids: string[] }];
 };

@@ -48,6 +48,8 @@ export const campaignMilestones = pgTable(
     status: milestoneStatusEnum().notNull().default('NOT_STARTED'),
     riskLevel: riskLevelEnum().notNull().default('NONE'),
     responsePlan: text(),
+    /** 实际情况: what actually happened or where it stands now, written by its owner. */
+    actualSituation: text(),
     /** When the risk last became HIGH: the 24-hour response-plan clock starts here. */
     highRiskSince: instant(),
     completedAt: instant(),

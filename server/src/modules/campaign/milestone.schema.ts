@@ -1,7 +1,9 @@
 import { builder } from '../../builder.js';
 import { uuidNodeId } from '../../graphql/node-id.js';
 import { asPayload, payloadType } from '../../graphql/user-error.js';
+import type { Context } from '../../context.js';
 import { CampaignRef } from './campaign.schema.js';
+import { requireScopeCampaign } from './campaign.service.js';
 import {
   createMilestone,
   isOverdue,
@@ -32,6 +34,7 @@ export const MilestoneRef = builder.loadableNode('Milestone', {
     status: t.expose('status', { type: MilestoneStatusEnum }),
     riskLevel: t.expose('riskLevel', { type: RiskLevelEnum }),
     responsePlan: t.exposeString('responsePlan', { nullable: true }),
+    actualSituation: t.exposeString('actualSituation', { nullable: true, description: '实际情况: what actually happened, or where it stands now.' }),
     highRiskSince: t.expose('highRiskSince', { type: 'DateTime', nullable: true }),
     responsePlanDueAt: t.field({
       type: 'DateTime',
@@ -71,6 +74,7 @@ const CreateMilestoneInput = builder.inputType('CreateMilestoneInput', {
     status: t.field({ type: MilestoneStatusEnum }),
     riskLevel: t.field({ type: RiskLevelEnum }),
     responsePlan: t.string(),
+    actualSituation: t.string(),
   }),
 });
 
@@ -84,6 +88,7 @@ const UpdateMilestoneInput = builder.inputType('UpdateMilestoneInput', {
     status: t.field({ type: MilestoneStatusEnum }),
     riskLevel: t.field({ type: RiskLevelEnum }),
     responsePlan: t.string({ description: 'An empty string clears it (not allowed while the risk is HIGH).' }),
+    actualSituation: t.string({ description: '实际情况; an empty string clears it.' }),
   }),
 });
 
@@ -92,7 +97,11 @@ builder.mutationFields((t) => ({
     type: payloadType('CreateMilestonePayload', 'milestone', MilestoneRef),
     args: { input: t.arg({ type: CreateMilestoneInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(() => createMilestone(ctx.db, ctx.viewer, { ...input, campaignId: input.campaignId.id }, ctx.now())),
+      asPayload(async () => {
+        const milestone = await createMilestone(ctx.db, ctx.viewer, { ...input, campaignId: input.campaignId.id }, ctx.now());
+        publishMilestone(ctx, 'CREATED', milestone);
+        return milestone;
+      }),
   }),
   updateMilestone: t.field({
     type: payloadType('UpdateMilestonePayload', 'milestone', MilestoneRef),
@@ -100,8 +109,51 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, ctx) =>
       asPayload(async () => {
         const milestone = await updateMilestone(ctx.db, ctx.viewer, { ...input, id: input.id.id }, ctx.now());
+        publishMilestone(ctx, 'UPDATED', milestone);
         ctx.evaluateAlertsSoon?.(); // status, risk or plan changed: milestone alerts may open or clear
         return milestone;
       }),
   }),
 }));
+
+type MilestoneChange = 'CREATED' | 'UPDATED';
+
+/** After the write committed: the whole row, so subscribers need no database read. */
+function publishMilestone(ctx: Context, change: MilestoneChange, milestone: MilestoneRow) {
+  ctx.pubsub.publish('milestone:changed', { change, campaignId: milestone.campaignId, milestone: { ...milestone } });
+}
+
+const DATE_FIELDS = ['dueAt', 'highRiskSince', 'completedAt', 'createdAt', 'updatedAt'] as const;
+
+/** The published row back into a MilestoneRow; it crossed JSON (and maybe Redis). */
+function milestoneFromMessage(data: Record<string, unknown>): MilestoneRow {
+  const row = { ...data } as Record<string, unknown>;
+  for (const field of DATE_FIELDS) row[field] = row[field] ? new Date(row[field] as string) : null;
+  return row as unknown as MilestoneRow;
+}
+
+const MilestoneChangeEnum = builder.enumType('MilestoneChange', { values: ['CREATED', 'UPDATED'] as const });
+
+const MilestoneChangedRef = builder.objectRef<{ change: MilestoneChange; milestone: MilestoneRow }>('MilestoneChanged').implement({
+  description: 'A milestone of the campaign was created or changed, and how it is now.',
+  fields: (t) => ({
+    change: t.expose('change', { type: MilestoneChangeEnum }),
+    milestone: t.field({ type: MilestoneRef, resolve: (c) => c.milestone }),
+  }),
+});
+
+builder.subscriptionField('milestoneChanged', (t) =>
+  t.field({
+    type: MilestoneChangedRef,
+    description: 'Every create or change of a milestone of this campaign, on any instance, after it committed: the board stays current without polling.',
+    args: { campaignId: t.arg.globalID({ for: CampaignRef, required: true }) },
+    subscribe: async function* (_root, { campaignId }, ctx) {
+      // Refused before anything streams when the caller may not see the campaign.
+      const campaign = await requireScopeCampaign(ctx.db, ctx.viewer, campaignId.id, ['campaignId']);
+      for await (const message of ctx.pubsub.subscribe('milestone:changed')) {
+        if (message.campaignId === campaign.id) yield { change: message.change, milestone: milestoneFromMessage(message.milestone) };
+      }
+    },
+    resolve: (change) => change,
+  }),
+);

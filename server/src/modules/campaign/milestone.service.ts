@@ -37,6 +37,7 @@ const milestoneColumns = {
   status: campaignMilestones.status,
   riskLevel: campaignMilestones.riskLevel,
   responsePlan: campaignMilestones.responsePlan,
+  actualSituation: campaignMilestones.actualSituation,
   highRiskSince: campaignMilestones.highRiskSince,
   completedAt: campaignMilestones.completedAt,
   createdAt: campaignMilestones.createdAt,
@@ -73,6 +74,7 @@ const CreateMilestoneInput = z.object({
   status: z.enum(MILESTONE_STATUSES).nullish(),
   riskLevel: z.enum(RISK_LEVELS).nullish(),
   responsePlan: optionalText(),
+  actualSituation: optionalText(),
 });
 
 export async function createMilestone(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<MilestoneRow> {
@@ -91,6 +93,7 @@ export async function createMilestone(db: DbOrTx, viewer: Viewer, input: unknown
       status,
       riskLevel,
       responsePlan: data.responsePlan || null,
+      actualSituation: data.actualSituation || null,
       highRiskSince: riskLevel === 'HIGH' ? now : null,
       completedAt: status === 'DONE' ? now : null,
     })
@@ -107,6 +110,8 @@ const UpdateMilestoneInput = z.object({
   status: z.enum(MILESTONE_STATUSES).nullish(),
   riskLevel: z.enum(RISK_LEVELS).nullish(),
   responsePlan: optionalText(),
+  /** 实际情况; an empty string clears it. */
+  actualSituation: optionalText(),
 });
 
 export async function updateMilestone(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<MilestoneRow> {
@@ -131,6 +136,7 @@ export async function updateMilestone(db: DbOrTx, viewer: Viewer, input: unknown
       ...(data.owner != null && { owner: data.owner }),
       ...(data.dueAt != null && { dueAt: data.dueAt }),
       ...(data.completionStandard != null && { completionStandard: data.completionStandard }),
+      ...(data.actualSituation !== undefined && { actualSituation: data.actualSituation || null }),
       status,
       riskLevel,
       responsePlan,

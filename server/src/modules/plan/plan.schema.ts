@@ -2,10 +2,12 @@ import { builder } from '../../builder.js';
 import { uuidNodeId } from '../../graphql/node-id.js';
 import { asPayload, payloadType } from '../../graphql/user-error.js';
 import { fenToYuan } from '../../lib/money.js';
+import { lastFriday1700 } from '../../lib/time.js';
 import { ShopRef } from '../shop/shop.schema.js';
 import {
   createPlan,
   createTask,
+  isStale,
   listPlans,
   loadPlans,
   loadTasks,
@@ -50,6 +52,15 @@ export const PlanTaskRef = builder.loadableNode('PlanTask', {
     delayReason: t.exposeString('delayReason', { nullable: true }),
     catchUpPlan: t.exposeString('catchUpPlan', { nullable: true }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    weeklyUpdateDueAt: t.field({
+      type: 'DateTime',
+      description: 'The last Friday 17:00 (Asia/Shanghai): plans are updated weekly by then.',
+      resolve: (_task, _args, ctx) => lastFriday1700(ctx.now()),
+    }),
+    stale: t.boolean({
+      description: 'Not DONE and not updated since the last Friday 17:00 (Asia/Shanghai) update deadline.',
+      resolve: (task, _args, ctx) => isStale(task, ctx.now()),
+    }),
   }),
 });
 
@@ -152,11 +163,11 @@ builder.mutationFields((t) => ({
     type: payloadType('CreatePlanTaskPayload', 'task', PlanTaskRef),
     args: { input: t.arg({ type: CreatePlanTaskInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(() => createTask(ctx.db, ctx.viewer, { ...input, planId: input.planId.id })),
+      asPayload(() => createTask(ctx.db, ctx.viewer, { ...input, planId: input.planId.id }, ctx.now())),
   }),
   updatePlanTask: t.field({
     type: payloadType('UpdatePlanTaskPayload', 'task', PlanTaskRef),
     args: { input: t.arg({ type: UpdatePlanTaskInput, required: true }) },
-    resolve: (_root, { input }, ctx) => asPayload(() => updateTask(ctx.db, ctx.viewer, { ...input, id: input.id.id })),
+    resolve: (_root, { input }, ctx) => asPayload(() => updateTask(ctx.db, ctx.viewer, { ...input, id: input.id.id }, ctx.now())),
   }),
 }));

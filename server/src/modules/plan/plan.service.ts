@@ -5,7 +5,7 @@ import type { DbOrTx } from '../../db/client.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
 import { InputErrors, notFound } from '../../errors.js';
 import { groupByKeys } from '../../lib/group.js';
-import { isCalendarDate } from '../../lib/time.js';
+import { isCalendarDate, lastFriday1700 } from '../../lib/time.js';
 import { moneyInput, optionalText, parseInput, text } from '../../lib/validate.js';
 import { assertShopsVisible } from '../shop/shop.service.js';
 import { operationPlans, planTasks, TASK_STATUSES, type PlanRow, type TaskRow, type TaskStatus } from './plan.table.js';
@@ -160,7 +160,7 @@ const CreateTaskInput = z.object({
   status: TaskFields.status.nullish(),
 });
 
-export async function createTask(db: DbOrTx, viewer: Viewer, input: unknown): Promise<TaskRow> {
+export async function createTask(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<TaskRow> {
   const data = parseInput(CreateTaskInput, input);
   const [plan] = await loadPlans(db, viewer, [data.planId]);
   if (!plan) throw notFound('Plan', ['input', 'planId']);
@@ -180,6 +180,9 @@ export async function createTask(db: DbOrTx, viewer: Viewer, input: unknown): Pr
       status,
       delayReason: data.delayReason || null,
       catchUpPlan: data.catchUpPlan || null,
+      // The domain clock, not the database's: the weekly-update flag compares against it.
+      createdAt: now,
+      updatedAt: now,
     })
     .returning();
   return row!;
@@ -198,7 +201,7 @@ const UpdateTaskInput = z.object({
   catchUpPlan: optionalText(),
 });
 
-export async function updateTask(db: DbOrTx, viewer: Viewer, input: unknown): Promise<TaskRow> {
+export async function updateTask(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<TaskRow> {
   const data = parseInput(UpdateTaskInput, input);
   const [task] = await loadTasks(db, viewer, [data.id]);
   if (!task) throw notFound('Task', ['input', 'id']);
@@ -219,7 +222,7 @@ export async function updateTask(db: DbOrTx, viewer: Viewer, input: unknown): Pr
       status,
       delayReason,
       catchUpPlan,
-      updatedAt: new Date(),
+      updatedAt: now,
     })
     .where(eq(planTasks.id, task.id))
     .returning();
@@ -234,4 +237,9 @@ function assertDelayExplained(status: TaskStatus, delayReason: string | null | u
     !catchUpPlan && { field: ['input', 'catchUpPlan'], message: 'a delayed task needs a catch-up plan', code: 'DELAY_REASON_REQUIRED' as const },
   ].filter((e) => e !== false);
   if (errors.length > 0) throw new InputErrors(errors);
+}
+
+/** A task someone should have updated at the last weekly deadline and did not (DONE tasks need no update). */
+export function isStale(task: Pick<TaskRow, 'status' | 'updatedAt'>, now: Date): boolean {
+  return task.status !== 'DONE' && task.updatedAt < lastFriday1700(now);
 }

@@ -1,0 +1,1 @@
+ALTER TABLE "campaign_milestones" ADD COLUMN "actual_situation" text;

@@ -1,0 +1,39 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { describeEachBackend } from '../../../test/backends.js';
+import { gid, insertShop } from '../../../test/fixtures.js';
+import { startTestServer, type TestServer } from '../../../test/http.js';
+
+const TASKS = `query ($id: ID!) { node(id: $id) { ... on Plan { tasks { title stale weeklyUpdateDueAt } } } }`;
+
+describeEachBackend('plan tasks and the Friday 17:00 update', (backend) => {
+  let server: TestServer;
+  let clock: Date;
+  beforeEach(async () => {
+    clock = new Date('2026-11-26T10:00:00+08:00'); // Thursday
+    server = await startTestServer(backend(), { now: () => clock });
+  });
+  afterEach(() => server.stop());
+
+  it('flags a task nobody updated by Friday 17:00, until someone does; DONE tasks are never flagged', async () => {
+    const shopId = gid('Shop', (await insertShop(backend().db, '甲店')).id);
+    const plan = await server.gql(`mutation ($input: CreatePlanInput!) { createPlan(input: $input) { plan { id } } }`, {
+      input: { name: 'Q4 计划', goal: 'GMV +30%', owner: '王经理', periodStart: '2026-10-01', periodEnd: '2026-12-31', shopIds: [shopId] },
+    });
+    const planId = plan.data.createPlan.plan.id;
+    const task = async (title: string, startsOn: string) =>
+      (await server.gql(`mutation ($input: CreatePlanTaskInput!) { createPlanTask(input: $input) { task { id } } }`, { input: { planId, title, owner: '李', startsOn, endsOn: '2026-12-15' } })).data.createPlanTask.task.id;
+    const open = await task('会场搭建', '2026-11-01');
+    const done = await task('素材制作', '2026-11-02');
+    await server.gql(`mutation ($id: ID!) { updatePlanTask(input: { id: $id, status: DONE }) { task { status } } }`, { id: done });
+    const tasks = async () => (await server.gql(TASKS, { id: planId })).data.node.tasks;
+
+    expect((await tasks()).map((t: { stale: boolean }) => t.stale)).toEqual([false, false]);
+    clock = new Date('2026-11-27T17:00:01+08:00'); // just past Friday 17:00
+    expect(await tasks()).toEqual([
+      { title: '会场搭建', stale: true, weeklyUpdateDueAt: '2026-11-27T09:00:00.000Z' },
+      { title: '素材制作', stale: false, weeklyUpdateDueAt: '2026-11-27T09:00:00.000Z' },
+    ]);
+    await server.gql(`mutation ($id: ID!) { updatePlanTask(input: { id: $id, status: IN_PROGRESS }) { task { status } } }`, { id: open });
+    expect((await tasks()).map((t: { stale: boolean }) => t.stale)).toEqual([false, false]);
+  });
+});
