@@ -15,6 +15,8 @@ export const ALERT_RULES = [
   'UNSHIPPED_OVERDUE',
   /** Raised by the webhook dispatcher when an endpoint is paused after a long run of failures (for admins). */
   'WEBHOOK_PAUSED',
+  /** A rectification report (整改报告) not submitted within 48 hours of its anomaly. */
+  'RECTIFICATION_OVERDUE',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 export const alertRuleEnum = pgEnum('alert_rule', ALERT_RULES);

@@ -36,4 +36,35 @@ export const dailyReports = pgTable(
   ],
 );
 
+/**
+ * 异常数据整改报告: opened when a day's report row is flagged as an anomaly, due 48 hours later; the
+ * content, who submitted it and when are kept (an overdue one raises RECTIFICATION_OVERDUE).
+ */
+export const rectificationReports = pgTable(
+  'rectification_reports',
+  {
+    id: id(),
+    dailyReportId: uuid()
+      .notNull()
+      .references(() => dailyReports.id, { onDelete: 'cascade' }),
+    shopId: uuid()
+      .notNull()
+      .references(() => shops.id),
+    /** Which rules flagged the row (e.g. CONVERSION_DROP, REFUND_RATE_SPIKE), as the report showed them. */
+    reasons: text().array().notNull(),
+    openedAt: instant().notNull(),
+    dueAt: instant().notNull(),
+    content: text(),
+    submittedBy: text(),
+    submittedAt: instant(),
+    ...timestamps(),
+  },
+  (t) => [
+    uniqueIndex('rectification_reports_daily_report_key').on(t.dailyReportId),
+    index('rectification_reports_due_idx').on(t.submittedAt, t.dueAt),
+    index('rectification_reports_shop_idx').on(t.shopId, t.openedAt),
+  ],
+);
+
 export type DailyReportRow = typeof dailyReports.$inferSelect;
+export type RectificationReportRow = typeof rectificationReports.$inferSelect;
