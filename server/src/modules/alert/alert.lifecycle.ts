@@ -1,9 +1,8 @@
-import { encodeGlobalID } from '@pothos/plugin-relay';
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { campaigns } from '../campaign/campaign.table.js';
 import { shops } from '../shop/shop.table.js';
-import type { WebhookAlert } from '../webhook/webhook.events.js';
+import { toWebhookAlert, type WebhookAlert } from '../webhook/webhook.events.js';
 import { enqueueWebhookEvent } from '../webhook/webhook.outbox.js';
 import type { WebhookEvent } from '../webhook/webhook.table.js';
 import { alerts, UNRESOLVED, type AlertRow } from './alert.table.js';
@@ -153,20 +152,5 @@ async function webhookAlert(db: DbOrTx, alert: AlertRow): Promise<WebhookAlert> 
   const [campaign] = alert.campaignId
     ? await db.select({ id: campaigns.id, name: campaigns.name }).from(campaigns).where(eq(campaigns.id, alert.campaignId))
     : [];
-  return {
-    id: encodeGlobalID('Alert', alert.id),
-    rule: alert.rule,
-    severity: alert.severity,
-    status: alert.status,
-    shop: shop ? { id: encodeGlobalID('Shop', shop.id), name: shop.name } : null,
-    campaign: campaign ? { id: encodeGlobalID('Campaign', campaign.id), name: campaign.name } : null,
-    subject: alert.subject,
-    message: alert.message,
-    value: alert.value,
-    threshold: alert.threshold,
-    raisedAt: alert.raisedAt.toISOString(),
-    acknowledgedAt: alert.acknowledgedAt?.toISOString() ?? null,
-    acknowledgedBy: alert.acknowledgedBy,
-    resolvedAt: alert.resolvedAt?.toISOString() ?? null,
-  };
+  return toWebhookAlert(alert, { shop, campaign });
 }

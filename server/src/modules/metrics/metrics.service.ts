@@ -88,30 +88,33 @@ export function assertWindow(from: Date, to: Date): void {
 
 const sumOf = (column: Column) => sql<number>`coalesce(sum(${column}), 0)`.mapWith(Number);
 
+/** The columns the totals read from a rollup row: counters and sketches by channel and source. */
+export const TOTALS_COLUMNS = {
+  channel: metricRollups.channel,
+  source: metricRollups.source,
+  visits: metricRollups.visits,
+  pageViews: metricRollups.pageViews,
+  addToCarts: metricRollups.addToCarts,
+  ordersPlaced: metricRollups.ordersPlaced,
+  ordersPaid: metricRollups.ordersPaid,
+  gmvFen: metricRollups.gmvFen,
+  refundedOrders: metricRollups.refundedOrders,
+  refundedFen: metricRollups.refundedFen,
+  unitsSold: metricRollups.unitsSold,
+  spendFen: metricRollups.spendFen,
+  ordersShipped: metricRollups.ordersShipped,
+  ordersDelivered: metricRollups.ordersDelivered,
+  shipSeconds: metricRollups.shipSeconds,
+  shipTimedOrders: metricRollups.shipTimedOrders,
+  visitors: metricRollups.visitors,
+  carters: metricRollups.carters,
+  buyers: metricRollups.buyers,
+};
+
 export async function loadTotals(db: DbOrTx, scope: ScopeConditions, window: Window): Promise<Totals> {
   const t = metricRollups;
   const rows = await db
-    .select({
-      channel: t.channel,
-      source: t.source,
-      visits: t.visits,
-      pageViews: t.pageViews,
-      addToCarts: t.addToCarts,
-      ordersPlaced: t.ordersPlaced,
-      ordersPaid: t.ordersPaid,
-      gmvFen: t.gmvFen,
-      refundedOrders: t.refundedOrders,
-      refundedFen: t.refundedFen,
-      unitsSold: t.unitsSold,
-      spendFen: t.spendFen,
-      ordersShipped: t.ordersShipped,
-      ordersDelivered: t.ordersDelivered,
-      shipSeconds: t.shipSeconds,
-      shipTimedOrders: t.shipTimedOrders,
-      visitors: t.visitors,
-      carters: t.carters,
-      buyers: t.buyers,
-    })
+    .select(TOTALS_COLUMNS)
     .from(t)
     .where(and(piecesCondition(t, decomposeWindow(window.from, window.to)), scope.metricRollups));
   return accumulateTotals(rows);

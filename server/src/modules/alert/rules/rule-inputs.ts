@@ -4,6 +4,7 @@ import type { Channel, TrafficSource } from '../../../db/enums.js';
 import { shanghaiDate, startOfShanghaiDay } from '../../../lib/time.js';
 import { campaignMilestones, campaigns, type CampaignRow, type MilestoneRow } from '../../campaign/campaign.table.js';
 import type { Figures } from '../../metrics/metrics.formulas.js';
+import { TOTALS_COLUMNS } from '../../metrics/metrics.service.js';
 import { metricRollups, skuRollups } from '../../metrics/metrics.table.js';
 import { accumulateTotals, type TotalsRow } from '../../metrics/metrics.totals.js';
 import { decomposeWindow, floorMinute, piecesCondition, type Window } from '../../metrics/metrics.window.js';
@@ -150,28 +151,7 @@ type ShopTotalsRow = TotalsRow & { shopId: string };
 function sketchRows(db: DbOrTx, window: Window): Promise<ShopTotalsRow[]> {
   const t = metricRollups;
   return db
-    .select({
-      shopId: t.shopId,
-      channel: t.channel,
-      source: t.source,
-      visits: t.visits,
-      pageViews: t.pageViews,
-      addToCarts: t.addToCarts,
-      ordersPlaced: t.ordersPlaced,
-      ordersPaid: t.ordersPaid,
-      gmvFen: t.gmvFen,
-      refundedOrders: t.refundedOrders,
-      refundedFen: t.refundedFen,
-      unitsSold: t.unitsSold,
-      spendFen: t.spendFen,
-      ordersShipped: t.ordersShipped,
-      ordersDelivered: t.ordersDelivered,
-      shipSeconds: t.shipSeconds,
-      shipTimedOrders: t.shipTimedOrders,
-      visitors: t.visitors,
-      carters: t.carters,
-      buyers: t.buyers,
-    })
+    .select({ shopId: t.shopId, ...TOTALS_COLUMNS })
     .from(t)
     .where(piecesCondition(t, decomposeWindow(window.from, window.to)));
 }
