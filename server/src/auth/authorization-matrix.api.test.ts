@@ -52,6 +52,7 @@ function mutations(shopA: string): Record<string, { need: Need | Need[]; input?:
     updateWebhook: { need: 'MANAGE', input: { id: gid('Webhook', NOBODY), resume: true } },
     deleteWebhook: { need: 'MANAGE', input: { id: gid('Webhook', NOBODY) } },
     redeliverWebhookDelivery: { need: 'MANAGE', input: { id: gid('WebhookDelivery', NOBODY) } },
+    redeemPoints: { need: 'MANAGE', input: { customerId: gid('Customer', NOBODY), points: 100, requestId: 'matrix' } },
   };
 }
 

@@ -3,6 +3,7 @@ import type { Tx } from '../../db/client.js';
 import { jsonRecords, rows } from '../../db/rows.js';
 import type { EventIssue } from '../event/event.input.js';
 import type { ValidEvent } from '../event/event.validate.js';
+import { applyOrderPoints } from '../customer/points.ledger.js';
 import type { RollupBatch, RollupDims } from '../metrics/rollup.writer.js';
 import { applyDelivery, applyShipment, orderStatus, timeShipment } from './order.shipping.js';
 
@@ -26,6 +27,8 @@ interface OrderState {
   trackingNumber: string | null;
   items: Item[] | null;
   newItems: Item[] | null;
+  /** Paid or refunded in this batch: its points (EARN / REVERSE) may change. */
+  pointsTouched: boolean;
 }
 
 export interface CustomerDelta {
@@ -99,6 +102,8 @@ export async function applyOrderEvents(
     await tx.execute(sql`delete from orders where id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(untouched.map((o) => o.id))}::jsonb))`);
   }
   await writeOrders(tx, live, customerIds, refundsToInsert, stock);
+  // After the orders and refunds are written, under the customer locks upsertCustomers took.
+  await applyOrderPoints(tx, live.filter((o) => o.pointsTouched).map((o) => o.id));
   return outcome;
 }
 
@@ -130,6 +135,7 @@ function apply(
     if (order.paidAt) return { path: ['type'], message: `order ${order.externalId} was already paid`, code: 'CONFLICT' };
     order.paidAt = t;
     order.amountFen = e.amountFen!;
+    order.pointsTouched = true;
     rollups.add(t, order.dims, { ordersPaid: 1, gmvFen: e.amountFen! }, { buyers: `${e.shopId}:${e.customerId}` });
     const delta = customers.get(orderKey(e.shopId, e.customerId!)) ?? { shopId: e.shopId, externalId: e.customerId!, paidOrders: 0, spendFen: 0, firstOrderAt: null, lastOrderAt: null };
     delta.paidOrders += 1;
@@ -150,6 +156,7 @@ function apply(
       return { path: ['amount'], message: `refunds would exceed the order amount of ${knownAmount} fen`, code: 'INVALID_AMOUNT' };
     }
     order.refundedFen += e.amountFen!;
+    order.pointsTouched = true;
     refunds.push({ orderId: order.id, amountFen: e.amountFen!, reason: e.reason!, refundedAt: t });
     rollups.add(t, order.dims, { refundedFen: e.amountFen! });
     // The order counts as refunded once, at its earliest refund, even if an earlier refund arrives late.
@@ -159,11 +166,12 @@ function apply(
       order.refundedAt = t;
     }
   }
-  if (e.customerId && !order.customerExternalId) {
-    order.customerExternalId = e.customerId;
-    if (!customers.has(orderKey(e.shopId, e.customerId))) {
-      customers.set(orderKey(e.shopId, e.customerId), { shopId: e.shopId, externalId: e.customerId, paidOrders: 0, spendFen: 0, firstOrderAt: null, lastOrderAt: null });
-    }
+  const learnt = e.customerId !== null && !order.customerExternalId;
+  if (learnt) order.customerExternalId = e.customerId;
+  // Every customer whose points may change gets a row in the upsert, which locks it in key order.
+  const moneyMoved = e.type === 'ORDER_PAID' || e.type === 'ORDER_REFUNDED';
+  if (order.customerExternalId && (learnt || moneyMoved) && !customers.has(orderKey(e.shopId, order.customerExternalId))) {
+    customers.set(orderKey(e.shopId, order.customerExternalId), { shopId: e.shopId, externalId: order.customerExternalId, paidOrders: 0, spendFen: 0, firstOrderAt: null, lastOrderAt: null });
   }
   if (t < order.placedAt) order.placedAt = t;
   if (!order.items && e.items?.length) {
@@ -242,6 +250,7 @@ async function lockOrders(tx: Tx, events: ValidEvent[]): Promise<Map<string, Ord
         trackingNumber: o.tracking_number,
         items: null,
         newItems: null,
+        pointsTouched: false,
       },
     ]),
   );
@@ -274,7 +283,7 @@ async function itemsOf(tx: Tx, orderIds: string[]): Promise<Map<string, Item[]>>
   return byOrder;
 }
 
-/** Spend, paid orders and first/last order dates accumulate per customer; 1 point per yuan spent. */
+/** Spend, paid orders and first/last order dates accumulate per customer; points follow from the ledger (points.ledger.ts). */
 async function upsertCustomers(tx: Tx, deltas: CustomerDelta[]): Promise<Map<string, string>> {
   if (deltas.length === 0) return new Map();
   const records = deltas
@@ -283,13 +292,12 @@ async function upsertCustomers(tx: Tx, deltas: CustomerDelta[]): Promise<Map<str
   const upserted = await rows<{ id: string; shop_id: string; external_id: string }>(
     tx,
     sql`
-    insert into customers (shop_id, external_id, paid_orders, spend_fen, points, first_order_at, last_order_at)
-    select shop, ext, n, spend, spend / 100, first, last
+    insert into customers (shop_id, external_id, paid_orders, spend_fen, first_order_at, last_order_at)
+    select shop, ext, n, spend, first, last
     from jsonb_to_recordset(${jsonRecords(records)}::jsonb) as r(shop uuid, ext text, n int, spend bigint, first timestamptz, last timestamptz)
     on conflict (shop_id, external_id) do update set
       paid_orders = customers.paid_orders + excluded.paid_orders,
       spend_fen = customers.spend_fen + excluded.spend_fen,
-      points = (customers.spend_fen + excluded.spend_fen) / 100,
       first_order_at = least(customers.first_order_at, excluded.first_order_at),
       last_order_at = greatest(customers.last_order_at, excluded.last_order_at),
       updated_at = now()
