@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../db/client.js';
+import { expirePoints } from '../customer/points.ledger.js';
 import { applyFindings, PendingConditions, type AlertEvent } from './alert.lifecycle.js';
 import { evaluateRules } from './rules/evaluate.js';
 import { loadRuleInputs, loadRuleSettings } from './rules/rule-inputs.js';
@@ -92,6 +93,8 @@ export class AlertEngine {
     const { db, now: clock } = this.options;
     const started = performance.now();
     const now = clock();
+    // Points lots past their year expire here, the loop that runs regularly; a failure must not stop the alerts.
+    await expirePoints(db, now).catch((error: unknown) => this.options.logger.error({ err: error }, 'points expiry failed'));
     const settings = await loadRuleSettings(db);
     const inputs = await loadRuleInputs(db, now, settings, loadBounds(settings, now));
     const findings = evaluateRules(inputs);
