@@ -48,6 +48,8 @@ function mutations(shopA: string): Record<string, { need: Need | Need[]; input?:
     updatePlan: { need: 'MANAGE', input: { id: gid('Plan', NOBODY) } },
     createPlanTask: { need: 'MANAGE', input: { planId: gid('Plan', NOBODY), title: 't', owner: 'o', startsOn: '2026-11-01', endsOn: '2026-11-02' } },
     updatePlanTask: { need: 'MANAGE', input: { id: gid('PlanTask', NOBODY) } },
+    writeDailyReportNote: { need: 'MANAGE', input: { shopId: shop, date: '2026-11-19', source: 'SEARCH', owner: 'o' } },
+    submitRectification: { need: 'MANAGE', input: { id: gid('RectificationReport', NOBODY), content: 'c' } },
     createWebhook: { need: 'MANAGE', input: { url: 'http://127.0.0.1:9/hook', events: ['ALERT_RAISED'], format: 'JSON', shopIds: [shop] } },
     updateWebhook: { need: 'MANAGE', input: { id: gid('Webhook', NOBODY), resume: true } },
     deleteWebhook: { need: 'MANAGE', input: { id: gid('Webhook', NOBODY) } },

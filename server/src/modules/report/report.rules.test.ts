@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import type { Figures } from '../metrics/metrics.formulas.js';
+import { zeroCounters } from '../metrics/metrics.formulas.js';
+import { dailyAnomalies } from './report.rules.js';
+
+const day = (f: Partial<Figures>): Figures => ({ ...zeroCounters(), visitors: 0, carters: 0, buyers: 0, ...f });
+const rules = (today: Partial<Figures>, before: Partial<Figures>) => dailyAnomalies(day(today), day(before)).map((a) => a.rule);
+
+describe('daily anomaly rules', () => {
+  it('flags a conversion drop of 30 % with 200 visitors on both days, not below the sample', () => {
+    expect(rules({ visitors: 200, buyers: 7 }, { visitors: 200, buyers: 10 })).toEqual(['CONVERSION_DROP']);
+    expect(rules({ visitors: 200, buyers: 8 }, { visitors: 200, buyers: 10 })).toEqual([]);
+    expect(rules({ visitors: 199, buyers: 1 }, { visitors: 200, buyers: 10 })).toEqual([]);
+  });
+
+  it('flags traffic down 40 % from at least 500 visitors', () => {
+    expect(rules({ visitors: 300 }, { visitors: 500 })).toEqual(['TRAFFIC_DROP']);
+    expect(rules({ visitors: 301 }, { visitors: 500 })).toEqual([]);
+    expect(rules({ visitors: 0 }, { visitors: 499 })).toEqual([]);
+  });
+
+  it('flags a refund rate of 8 % with 30 paid orders, not with 29', () => {
+    expect(rules({ ordersPaid: 50, refundedOrders: 4 }, {})).toEqual(['REFUND_RATE_SPIKE']);
+    expect(rules({ ordersPaid: 50, refundedOrders: 3 }, {})).toEqual([]);
+    expect(rules({ ordersPaid: 29, refundedOrders: 29 }, {})).toEqual([]);
+  });
+
+  it('flags ROI below 1 once the day spent ¥200, never without spend', () => {
+    expect(rules({ spendFen: 20_000, gmvFen: 19_999 }, {})).toEqual(['ROI_BELOW_ONE']);
+    expect(rules({ spendFen: 20_000, gmvFen: 20_000 }, {})).toEqual([]);
+    expect(rules({ spendFen: 19_999, gmvFen: 0 }, {})).toEqual([]);
+    expect(rules({ gmvFen: 100 }, {})).toEqual([]);
+  });
+});

@@ -1,0 +1,252 @@
+import { and, count, eq, exists, gte, inArray, isNull, lt, lte, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { canSeeShop, shopVisible, SYSTEM, type Viewer } from '../../auth/viewer.js';
+import type { DbOrTx } from '../../db/client.js';
+import { TRAFFIC_SOURCES, type TrafficSource } from '../../db/enums.js';
+import { paginate, type ConnectionArgs } from '../../db/paginate.js';
+import { DomainError, forbidden, notFound } from '../../errors.js';
+import { addDays, isCalendarDate, shanghaiDate, startOfShanghaiDay } from '../../lib/time.js';
+import { optionalText, parseInput } from '../../lib/validate.js';
+import type { Figures } from '../metrics/metrics.formulas.js';
+import { loadTotals, scopeConditions } from '../metrics/metrics.service.js';
+import type { Totals } from '../metrics/metrics.totals.js';
+import { assertShopsVisible } from '../shop/shop.service.js';
+import { shops } from '../shop/shop.table.js';
+import { dailyAnomalies, type DailyAnomaly } from './report.rules.js';
+import { dailyReports, rectificationReports, type DailyReportRow, type RectificationReportRow } from './report.table.js';
+
+/** 整改报告 are due this long after they open (DOMAIN.md: within 48 hours). */
+export const RECTIFICATION_DUE_MS = 48 * 3_600_000;
+
+/** One traffic source of one shop-day: figures from the rollups, the operator's notes from daily_reports. */
+export interface ReportLine {
+  shopId: string;
+  date: string;
+  source: TrafficSource;
+  figures: Figures;
+  previousDay: Figures;
+  anomalies: DailyAnomaly[];
+  report: DailyReportRow | null;
+  rectification: RectificationReportRow | null;
+}
+
+export interface DailyReport {
+  shopId: string;
+  date: string;
+  rows: ReportLine[];
+  totals: Figures;
+  previousTotals: Figures;
+}
+
+const calendarDate = z.string().refine(isCalendarDate, 'must be a calendar day YYYY-MM-DD');
+
+function assertDate(date: string, field: string[]) {
+  if (!isCalendarDate(date)) throw new DomainError('INVALID_INPUT', 'must be a calendar day YYYY-MM-DD', field);
+}
+
+/**
+ * The day and the day before for one shop, read exactly as the `metrics` query reads them (same
+ * rollup rows, same sketch merges), so a report row equals `metrics` for that shop, day and source.
+ */
+async function shopDayTotals(db: DbOrTx, shopId: string, date: string): Promise<[Totals, Totals]> {
+  const scope = scopeConditions(SYSTEM, { shopIds: [shopId] });
+  const day = (d: string) => ({ from: startOfShanghaiDay(d), to: startOfShanghaiDay(addDays(d, 1)) });
+  return Promise.all([loadTotals(db, scope, day(date)), loadTotals(db, scope, day(addDays(date, -1)))]);
+}
+
+const EMPTY_FIGURES: Figures = {
+  visits: 0, pageViews: 0, addToCarts: 0, ordersPlaced: 0, ordersPaid: 0, gmvFen: 0, refundedOrders: 0, refundedFen: 0,
+  unitsSold: 0, spendFen: 0, ordersShipped: 0, ordersDelivered: 0, shipSeconds: 0, shipTimedOrders: 0, visitors: 0, carters: 0, buyers: 0,
+};
+
+/** A day is closed once it is over in Asia/Shanghai: only closed days open rectifications. */
+export const isClosedDay = (date: string, now: Date) => date < shanghaiDate(now);
+
+/**
+ * Builds a shop-day's report: a row per source active that day or the day before (a source that went
+ * silent is itself an anomaly) or with a stored row, in TRAFFIC_SOURCES order. Flagged rows of a
+ * closed day get their rectification report opened here if it is not yet (idempotent).
+ */
+export async function buildDailyReport(db: DbOrTx, shopId: string, date: string, now: Date): Promise<DailyReport> {
+  const [[day, previous], stored] = await Promise.all([
+    shopDayTotals(db, shopId, date),
+    db.select().from(dailyReports).where(and(eq(dailyReports.shopId, shopId), eq(dailyReports.date, date))),
+  ]);
+  const bySource = (t: Totals) => new Map(t.bySource.map((s) => [s.source, s as Figures]));
+  const current = bySource(day);
+  const before = bySource(previous);
+  const storedBySource = new Map(stored.map((r) => [r.source, r]));
+  const rows: ReportLine[] = TRAFFIC_SOURCES.filter((s) => current.has(s) || before.has(s) || storedBySource.has(s)).map((source) => {
+    const figures = current.get(source) ?? EMPTY_FIGURES;
+    const previousDay = before.get(source) ?? EMPTY_FIGURES;
+    return { shopId, date, source, figures, previousDay, anomalies: dailyAnomalies(figures, previousDay), report: storedBySource.get(source) ?? null, rectification: null };
+  });
+  if (isClosedDay(date, now)) {
+    for (const row of rows) {
+      if (row.anomalies.length > 0 && !row.report) row.report = await ensureReportRow(db, row);
+      if (row.anomalies.length > 0) await openRectification(db, row.report!, row.anomalies, now);
+    }
+  }
+  const ids = rows.flatMap((r) => (r.report ? [r.report.id] : []));
+  if (ids.length > 0) {
+    const rects = await db.select().from(rectificationReports).where(inArray(rectificationReports.dailyReportId, ids));
+    const byReport = new Map(rects.map((r) => [r.dailyReportId, r]));
+    for (const row of rows) row.rectification = row.report ? (byReport.get(row.report.id) ?? null) : null;
+  }
+  return { shopId, date, rows, totals: day.all, previousTotals: previous.all };
+}
+
+/**
+ * The stored row of a line, created when missing. Its count columns are a snapshot for older readers;
+ * figures are always read from the rollups. An empty owner means nobody is assigned yet.
+ */
+async function ensureReportRow(db: DbOrTx, line: Pick<ReportLine, 'shopId' | 'date' | 'source' | 'figures'>): Promise<DailyReportRow> {
+  const f = line.figures;
+  await db
+    .insert(dailyReports)
+    .values({ shopId: line.shopId, date: line.date, source: line.source, visitors: f.visitors, buyers: f.buyers, orders: f.ordersPaid, refundedOrders: f.refundedOrders, gmvFen: f.gmvFen, owner: '' })
+    .onConflictDoNothing();
+  const [row] = await db
+    .select()
+    .from(dailyReports)
+    .where(and(eq(dailyReports.shopId, line.shopId), eq(dailyReports.date, line.date), eq(dailyReports.source, line.source)));
+  return row!;
+}
+
+/** Opens the rectification of a flagged row once (unique on the row): due 48 hours after it opens. */
+async function openRectification(db: DbOrTx, report: DailyReportRow, anomalies: DailyAnomaly[], now: Date) {
+  const dueAt = new Date(now.getTime() + RECTIFICATION_DUE_MS);
+  const opened = await db
+    .insert(rectificationReports)
+    .values({ dailyReportId: report.id, shopId: report.shopId, reasons: anomalies.map((a) => a.rule), openedAt: now, dueAt })
+    .onConflictDoNothing()
+    .returning({ id: rectificationReports.id, dueAt: rectificationReports.dueAt });
+  if (opened[0]) {
+    await db.update(dailyReports).set({ rectificationDueAt: opened[0].dueAt }).where(eq(dailyReports.id, report.id));
+  }
+}
+
+/** `dailyReport(shopId, date)`: a shop outside the caller's grant is FORBIDDEN, as in `metrics`. */
+export async function dailyReport(db: DbOrTx, viewer: Viewer, shopId: string, date: string, now: Date): Promise<DailyReport> {
+  if (!canSeeShop(viewer, shopId)) throw forbidden('Shop', ['shopId']);
+  assertDate(date, ['date']);
+  return buildDailyReport(db, shopId, date, now);
+}
+
+/**
+ * The daily sweep: yesterday's (Asia/Shanghai) report of every active shop, opening the rectification
+ * of each flagged row. Idempotent; two rollup reads per shop. Call it once a day or more often.
+ */
+export async function openRectifications(db: DbOrTx, now: Date): Promise<number> {
+  const yesterday = addDays(shanghaiDate(now), -1);
+  const active = await db.select({ id: shops.id }).from(shops).where(eq(shops.active, true));
+  let flagged = 0;
+  for (const shop of active) {
+    const report = await buildDailyReport(db, shop.id, yesterday, now);
+    flagged += report.rows.filter((r) => r.anomalies.length > 0).length;
+  }
+  return flagged;
+}
+
+export interface DailyReportFilter {
+  shopIds?: readonly string[] | null;
+  from?: string | null;
+  to?: string | null;
+  anomaliesOnly?: boolean | null;
+  rectificationOverdue?: boolean | null;
+}
+
+/**
+ * Stored report rows (those with notes or a rectification), newest day first. `anomaliesOnly` keeps
+ * rows whose anomaly opened a rectification (closed days); `rectificationOverdue` those past due and
+ * not submitted. Figures of the page are read from the rollups, two reads per shop-day on the page.
+ */
+export async function listDailyReports(db: DbOrTx, viewer: Viewer, filter: DailyReportFilter, args: ConnectionArgs, now: Date) {
+  const foreign = filter.shopIds?.findIndex((id) => !canSeeShop(viewer, id)) ?? -1;
+  if (foreign >= 0) throw forbidden('Shop', ['filter', 'shopIds', String(foreign)]);
+  if (filter.from) assertDate(filter.from, ['filter', 'from']);
+  if (filter.to) assertDate(filter.to, ['filter', 'to']);
+  const r = rectificationReports;
+  const withRectification = (extra?: ReturnType<typeof and>) =>
+    exists(db.select({ one: sql`1` }).from(r).where(and(eq(r.dailyReportId, dailyReports.id), extra)));
+  const where = and(
+    shopVisible(viewer, dailyReports.shopId),
+    filter.shopIds?.length ? inArray(dailyReports.shopId, [...filter.shopIds]) : undefined,
+    filter.from ? gte(dailyReports.date, filter.from) : undefined,
+    filter.to ? lte(dailyReports.date, filter.to) : undefined,
+    filter.anomaliesOnly ? withRectification() : undefined,
+    filter.rectificationOverdue ? withRectification(and(isNull(r.submittedAt), lt(r.dueAt, now))) : undefined,
+  );
+  const page = await paginate<DailyReportRow>(
+    args,
+    { column: dailyReports.date, type: 'date', direction: 'desc', value: (row) => row.date, idColumn: dailyReports.id, id: (row) => row.id },
+    ({ bounds, orderBy, limit }) => db.select().from(dailyReports).where(and(where, bounds)).orderBy(...orderBy).limit(limit),
+    async () => (await db.select({ n: count() }).from(dailyReports).where(where))[0]?.n ?? 0,
+  );
+  const reports = new Map<string, Promise<DailyReport>>();
+  const edges = await Promise.all(
+    page.edges.map(async ({ cursor, node }) => {
+      const key = `${node.shopId}|${node.date}`;
+      let report = reports.get(key);
+      if (!report) reports.set(key, (report = buildDailyReport(db, node.shopId, node.date, now)));
+      const line = (await report).rows.find((l) => l.source === node.source)!;
+      return { cursor, node: line };
+    }),
+  );
+  return { ...page, edges };
+}
+
+const WriteNoteInput = z.object({
+  shopId: z.string(),
+  date: calendarDate,
+  source: z.enum(TRAFFIC_SOURCES),
+  anomalyNote: optionalText(2000),
+  correctiveAction: optionalText(2000),
+  owner: optionalText(50),
+});
+
+/** Writes the operator's notes on a shop-day-source (creating its stored row), then returns the line. */
+export async function writeDailyReportNote(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<ReportLine> {
+  const data = parseInput(WriteNoteInput, input);
+  await assertShopsVisible(db, viewer, [data.shopId], ['input', 'shopId']);
+  const [day] = await shopDayTotals(db, data.shopId, data.date);
+  const f = day.bySource.find((s) => s.source === data.source) ?? EMPTY_FIGURES;
+  const notes = {
+    ...(data.anomalyNote !== undefined ? { anomalyNote: data.anomalyNote || null } : {}),
+    ...(data.correctiveAction !== undefined ? { correctiveAction: data.correctiveAction || null } : {}),
+    ...(data.owner !== undefined ? { owner: data.owner ?? '' } : {}),
+  };
+  await db
+    .insert(dailyReports)
+    .values({ shopId: data.shopId, date: data.date, source: data.source, visitors: f.visitors, buyers: f.buyers, orders: f.ordersPaid, refundedOrders: f.refundedOrders, gmvFen: f.gmvFen, owner: '', ...notes })
+    .onConflictDoUpdate({ target: [dailyReports.shopId, dailyReports.date, dailyReports.source], set: { ...notes, updatedAt: now } });
+  const report = await buildDailyReport(db, data.shopId, data.date, now);
+  return report.rows.find((l) => l.source === data.source)!;
+}
+
+export async function loadRectifications(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<RectificationReportRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(rectificationReports)
+    .where(and(inArray(rectificationReports.id, [...ids]), shopVisible(viewer, rectificationReports.shopId)));
+}
+
+const SubmitInput = z.object({ id: z.string(), content: z.string().trim().min(1, 'must not be empty').max(10_000) });
+
+/** Records the rectification's content and who submitted it; resubmitting replaces the content. */
+export async function submitRectification(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<RectificationReportRow> {
+  const data = parseInput(SubmitInput, input);
+  const [existing] = await loadRectifications(db, viewer, [data.id]);
+  if (!existing) throw notFound('RectificationReport', ['input', 'id']);
+  const [row] = await db
+    .update(rectificationReports)
+    .set({ content: data.content, submittedBy: viewer.displayName, submittedAt: now, updatedAt: now })
+    .where(eq(rectificationReports.id, existing.id))
+    .returning();
+  return row!;
+}
+
+/** Not submitted and past its due time. */
+export const isOverdue = (r: RectificationReportRow, now: Date) => r.submittedAt === null && now.getTime() > r.dueAt.getTime();
+
