@@ -18,6 +18,8 @@ export interface DemoConsistency {
   spendMismatches: number;
   /** Orders with no event in the raw log: they did not come through ingestion. */
   ordersWithoutEvents: number;
+  /** Customers whose points balance is not the sum of their points ledger. */
+  pointsMismatches: number;
   /** Orders with refunds but no payment. */
   unpaidButRefunded: number;
   /** Orders with a shipment / a delivery, and the same counted over the DAY rollup rows. */
@@ -37,6 +39,8 @@ export async function demoConsistency(db: DbOrTx): Promise<DemoConsistency> {
       (select coalesce(sum(orders_paid), 0) from metric_rollups where granularity = 'DAY') as rollup_orders,
       (select count(*) from customers c where c.spend_fen <> coalesce(
         (select sum(o.amount_fen) from orders o where o.customer_id = c.id and o.paid_at is not null), 0)) as spend_mismatches,
+      (select count(*) from customers c where c.points <> coalesce(
+        (select sum(l.points) from points_ledger l where l.customer_id = c.id), 0)) as points_mismatches,
       (select count(*) from orders o where not exists (
         select 1 from events e where e.shop_id = o.shop_id and e.payload->>'orderId' = o.external_id)) as without_events,
       (select count(*) from orders where paid_at is null and refunded_fen > 0) as unpaid_refunded,
@@ -53,6 +57,7 @@ export async function demoConsistency(db: DbOrTx): Promise<DemoConsistency> {
     rollupOrdersPaid: n('rollup_orders'),
     spendMismatches: n('spend_mismatches'),
     ordersWithoutEvents: n('without_events'),
+    pointsMismatches: n('points_mismatches'),
     unpaidButRefunded: n('unpaid_refunded'),
     shippedOrders: n('shipped'),
     rollupOrdersShipped: n('rollup_shipped'),
