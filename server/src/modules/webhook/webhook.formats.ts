@@ -36,6 +36,7 @@ const RULE_ZH: Record<string, string> = {
   MILESTONE_OVERDUE: '关键节点逾期',
   HIGH_RISK_WITHOUT_PLAN: '高风险未提交应对方案',
   UNSHIPPED_OVERDUE: '超 24 小时未发货',
+  RECTIFICATION_OVERDUE: '整改报告逾期',
   WEBHOOK_PAUSED: 'Webhook 已暂停',
 };
 const SEVERITY_ZH: Record<string, string> = { INFO: '提示', WARNING: '警告', CRITICAL: '严重' };

@@ -195,6 +195,24 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
       });
     }
   }
+
+  for (const rect of inputs.overdueRectifications) {
+    const s = settings.resolve('RECTIFICATION_OVERDUE', { shopId: rect.shopId });
+    const lateMs = now.getTime() - rect.dueAt.getTime();
+    if (!s.enabled || lateMs <= s.threshold * HOUR_MS) continue;
+    push('RECTIFICATION_OVERDUE', s, {
+      shopId: rect.shopId,
+      campaignId: null,
+      shopIds: [rect.shopId],
+      key: `RECTIFICATION_OVERDUE:${rect.id}`,
+      subject: `${rect.shopName} ${rect.date} ${rect.source}`,
+      breached: true,
+      severity: lateMs >= (s.threshold + 24) * HOUR_MS ? 'CRITICAL' : 'WARNING',
+      value: lateMs / HOUR_MS,
+      threshold: s.threshold,
+      message: `${rect.date} ${rect.source} 的异常数据整改报告已逾期 ${formatCover(lateMs / HOUR_MS)}（应于 48 小时内提交）`,
+    });
+  }
   return findings;
 }
 

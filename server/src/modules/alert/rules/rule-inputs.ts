@@ -10,6 +10,7 @@ import { accumulateTotals, type TotalsRow } from '../../metrics/metrics.totals.j
 import { decomposeWindow, floorMinute, piecesCondition, type Window } from '../../metrics/metrics.window.js';
 import { orders } from '../../order/order.table.js';
 import { products, skus } from '../../product/product.table.js';
+import { dailyReports, rectificationReports } from '../../report/report.table.js';
 import { shops } from '../../shop/shop.table.js';
 import { alertRuleSettings, type AlertRuleSettingRow } from '../alert.table.js';
 
@@ -57,6 +58,17 @@ export interface RuleInputs {
   skus: SkuInputs[];
   milestones: { milestone: MilestoneRow; campaign: CampaignRow }[];
   settings: AlertRuleSettingRow[];
+  /** Rectification reports (整改报告) past due and not submitted, with what names them. */
+  overdueRectifications: OverdueRectification[];
+}
+
+export interface OverdueRectification {
+  id: string;
+  shopId: string;
+  shopName: string;
+  date: string;
+  source: TrafficSource;
+  dueAt: Date;
 }
 
 export interface LoadOptions {
@@ -77,7 +89,7 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
   const yesterday: Window = { from: new Date(recent.from.getTime() - 24 * HOUR_MS), to: new Date(recent.to.getTime() - 24 * HOUR_MS) };
   const today = startOfShanghaiDay(shanghaiDate(now));
 
-  const [shopRows, recentRows, yesterdayRows, refunds, roiRows, active, lowSkus, openMilestones, unshipped] = await Promise.all([
+  const [shopRows, recentRows, yesterdayRows, refunds, roiRows, active, lowSkus, openMilestones, unshipped, overdueRectifications] = await Promise.all([
     db.select({ id: shops.id, name: shops.name }).from(shops).where(eq(shops.active, true)),
     sketchRows(db, recent),
     sketchRows(db, yesterday),
@@ -108,6 +120,12 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
       .select({ shopId: orders.shopId, paidAt: orders.paidAt })
       .from(orders)
       .where(and(sql`${orders.status} = 'PAID' and ${orders.shippedAt} is null`, lt(orders.paidAt, options.unshippedCutoff))),
+    db
+      .select({ id: rectificationReports.id, shopId: rectificationReports.shopId, shopName: shops.name, date: dailyReports.date, source: dailyReports.source, dueAt: rectificationReports.dueAt })
+      .from(rectificationReports)
+      .innerJoin(dailyReports, eq(dailyReports.id, rectificationReports.dailyReportId))
+      .innerJoin(shops, eq(shops.id, rectificationReports.shopId))
+      .where(and(isNull(rectificationReports.submittedAt), lt(rectificationReports.dueAt, now))),
   ]);
 
   const campaignsWithGmv = await campaignGmv(db, active, now);
@@ -139,6 +157,7 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
     skus: lowSkus.map((s) => ({ ...s, unitsSoldRecently: sold.get(s.id) ?? 0 })),
     milestones: openMilestones,
     settings,
+    overdueRectifications,
   };
 }
 

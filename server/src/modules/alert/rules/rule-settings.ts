@@ -10,6 +10,7 @@ export const ENGINE_RULES = [
   'MILESTONE_OVERDUE',
   'HIGH_RISK_WITHOUT_PLAN',
   'UNSHIPPED_OVERDUE',
+  'RECTIFICATION_OVERDUE',
 ] as const satisfies readonly AlertRule[];
 export type EngineRule = (typeof ENGINE_RULES)[number];
 
@@ -104,6 +105,14 @@ export const RULES: Record<EngineRule, RuleDefinition> = {
     thresholdMeaning: 'hours after payment by which an order must have shipped',
     minSampleMeaning: 'overdue orders in a shop before it alerts',
     thresholdRange: { min: 1, max: 720, integer: true },
+    clearLevel: (t) => t,
+    clearMinutes: 0,
+  },
+  RECTIFICATION_OVERDUE: {
+    defaults: { enabled: true, threshold: 0, sustainMinutes: 0, minSample: 0 },
+    thresholdMeaning: 'grace in hours after a rectification report’s due time (48 h after it opened) before it alerts',
+    minSampleMeaning: 'unused',
+    thresholdRange: { min: 0, max: 720, integer: true },
     clearLevel: (t) => t,
     clearMinutes: 0,
   },
