@@ -108,6 +108,7 @@ export const en: Record<MessageKey, string> = {
   'rule.MILESTONE_OVERDUE': 'Milestone overdue',
   'rule.HIGH_RISK_WITHOUT_PLAN': 'High risk, no plan',
   'rule.UNSHIPPED_OVERDUE': 'Unshipped > 24 h',
+  'rule.RECTIFICATION_OVERDUE': 'Rectification overdue',
   'rule.WEBHOOK_PAUSED': 'Webhook paused',
   'unit.units': '{n} units',
   'unit.orders': '{n} orders',

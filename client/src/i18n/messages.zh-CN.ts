@@ -106,6 +106,7 @@ export const zhCN = {
   'rule.MILESTONE_OVERDUE': '关键节点逾期',
   'rule.HIGH_RISK_WITHOUT_PLAN': '高风险未提交应对方案',
   'rule.UNSHIPPED_OVERDUE': '超 24 小时未发货',
+  'rule.RECTIFICATION_OVERDUE': '整改报告逾期',
   'rule.WEBHOOK_PAUSED': 'Webhook 已暂停',
   'unit.units': '{n} 件',
   'unit.orders': '{n} 单',
