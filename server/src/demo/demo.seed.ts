@@ -29,6 +29,7 @@ import { buildHistory, HISTORY_DAYS } from './demo.history.js';
 import { ingestHistory, type IngestProgress } from './demo.ingest.js';
 import { buildPlan } from './demo.plan.js';
 import { createRandom, seededUuid } from './demo.random.js';
+import { openDemoRectifications } from './demo.rectifications.js';
 import { buildReports, type DaySpend } from './demo.reports.js';
 
 /** One stream per part, so changing how customers are named does not reshuffle every order. */
@@ -202,6 +203,7 @@ async function insertDerived(tx: DbOrTx, demo: Demo) {
   const alertRows = buildAlerts({ shops: shopList, skus: demo.catalog.demoSkus, campaigns: demoCampaigns, facts: reports.facts, recorded, now });
   await insertAll(tx, dailyReports, reports.dailyReports);
   await recordDemoSpend(tx, demo, reports.spend);
+  await openDemoRectifications(tx, shopList, now);
   // The rule engine runs while the history loads and may already have raised the same alert (the hot
   // SKU under its line, the HIGH risk without a plan): its row stands, the canned one is dropped.
   if (alertRows.length > 0) await tx.insert(alerts).values(alertRows).onConflictDoNothing({ target: alerts.dedupeKey, where: UNRESOLVED });
