@@ -21,6 +21,7 @@ const UNITS: Record<AlertRule, { value: Unit; threshold: Unit } | null> = {
   MILESTONE_OVERDUE: { value: 'hours', threshold: 'hours' },
   HIGH_RISK_WITHOUT_PLAN: { value: 'hours', threshold: 'hours' },
   UNSHIPPED_OVERDUE: { value: 'orders', threshold: 'orders' },
+  RECTIFICATION_OVERDUE: { value: 'hours', threshold: 'hours' },
   WEBHOOK_PAUSED: null,
 };
 
@@ -45,6 +46,6 @@ export function alertFigures(alert: { rule: AlertRule; value: number | null; thr
   if (!units || alert.value === null) return null;
   const value = formatIn(units.value, alert.value, locale, t);
   // A grace of 0 is no threshold worth reading: overdue means past the due time.
-  if (alert.threshold === null || (alert.rule === 'MILESTONE_OVERDUE' && alert.threshold === 0)) return t('alerts.figure', { value });
+  if (alert.threshold === null || (units.threshold === 'hours' && alert.threshold === 0)) return t('alerts.figure', { value });
   return t('alerts.figures', { value, threshold: formatIn(units.threshold, alert.threshold, locale, t) });
 }

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../db/client.js';
+import { shanghaiDate } from '../../lib/time.js';
 import { expirePoints } from '../customer/points.ledger.js';
+import { openRectifications } from '../report/report.service.js';
 import { applyFindings, PendingConditions, type AlertEvent } from './alert.lifecycle.js';
 import { evaluateRules } from './rules/evaluate.js';
 import { loadRuleInputs, loadRuleSettings } from './rules/rule-inputs.js';
@@ -36,6 +38,7 @@ export class AlertEngine {
   private running: Promise<AlertEvent[]> | null = null;
   private again = false;
   private stopped = false;
+  private rectificationsSweptFor: string | null = null;
   readonly stats: EvaluationStats = { evaluations: 0, lastFindings: 0, lastDurationMs: 0 };
 
   constructor(private readonly options: AlertEngineOptions) {}
@@ -95,6 +98,14 @@ export class AlertEngine {
     const now = clock();
     // Points lots past their year expire here, the loop that runs regularly; a failure must not stop the alerts.
     await expirePoints(db, now).catch((error: unknown) => this.options.logger.error({ err: error }, 'points expiry failed'));
+    // Once per Asia/Shanghai day: yesterday's flagged report rows open their rectification reports,
+    // which RECTIFICATION_OVERDUE then watches.
+    const today = shanghaiDate(now);
+    if (this.rectificationsSweptFor !== today) {
+      await openRectifications(db, now)
+        .then(() => (this.rectificationsSweptFor = today))
+        .catch((error: unknown) => this.options.logger.error({ err: error }, 'opening rectification reports failed'));
+    }
     const settings = await loadRuleSettings(db);
     const inputs = await loadRuleInputs(db, now, settings, loadBounds(settings, now));
     const findings = evaluateRules(inputs);
