@@ -4,7 +4,7 @@ import { SessionFields, type RefreshSessionMutation, type SignInMutation } from 
 import type { SessionCredential } from '../src/auth/credential';
 import { AlertFields, type AcknowledgeAlertMutation, type AlertChange, type AlertChangedSubscription, type OpenAlertsQuery } from '../src/features/alerts/alerts.documents';
 import type { Permission, ViewerPermissionsQuery } from '../src/features/access/viewer.documents';
-import type { MilestonesQuery } from '../src/features/milestones/milestones.documents';
+import type { MilestoneChange, MilestoneChangedSubscription, MilestonesQuery, UpdateMilestoneMutation } from '../src/features/milestones/milestones.documents';
 import type {
   CampaignProgressSubscription,
   CampaignsQuery,
@@ -154,9 +154,24 @@ export function milestone(overrides: Partial<MilestoneFixture> = {}): MilestoneF
     responsePlan: null,
     responsePlanDueAt: null,
     responsePlanOverdue: false,
+    actualSituation: null,
     overdue: false,
+    updatedAt: '2026-11-11T03:00:00Z',
     ...overrides,
   };
+}
+
+/** A milestoneChanged message as the server streams it. */
+export function milestoneChangedPayload(change: MilestoneChange, m: MilestoneFixture): ResultOf<typeof MilestoneChangedSubscription> {
+  return { milestoneChanged: { change, milestone: m } };
+}
+
+/** updateMilestone's answer: the milestone as saved, or refused with user errors (code and message). */
+export function updateMilestoneResult(
+  m: MilestoneFixture | null,
+  userErrors: ResultOf<typeof UpdateMilestoneMutation>['updateMilestone']['userErrors'] = [],
+): ResultOf<typeof UpdateMilestoneMutation> {
+  return { updateMilestone: { milestone: m, userErrors } };
 }
 
 export type AlertFixture = ResultOf<typeof AlertFields>;

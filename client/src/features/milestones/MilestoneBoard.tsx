@@ -1,21 +1,49 @@
-import { createQuery } from '@urql/solid';
-import { onCleanup } from 'solid-js';
+import { createSignal, Show } from 'solid-js';
 import { Panel } from '../../components/Panel';
 import { useI18n } from '../../i18n/i18n';
-import { MilestonesQuery } from './milestones.documents';
+import type { Permission } from '../access/viewer.documents';
+import { MilestoneEditor } from './MilestoneEditor';
 import { MilestoneList } from './MilestoneList';
+import { createMilestoneFeed } from './milestones.data';
 
-const REFRESH_MS = 30_000;
+export interface MilestoneBoardProps {
+  campaignId: string;
+  /** What the viewer may do (none until known): editing needs MANAGE. */
+  permissions: ReadonlySet<Permission>;
+  /** Socket (re)connections so far (ConnectionStore.connects): each reconnect reloads the list once. */
+  connects: () => number;
+}
 
-/** Milestones change by hand, not by the second: polled every 30 s. */
-export function MilestoneBoard(props: { campaignId: string }) {
+/**
+ * The campaign's milestones, live (milestones.data.ts): loaded once, then changed by milestoneChanged.
+ * A viewer with MANAGE edits status, risk, response plan and 实际情况 in a dialog over the wall.
+ */
+export function MilestoneBoard(props: MilestoneBoardProps) {
   const { t } = useI18n();
-  const [result, refetch] = createQuery({ query: MilestonesQuery, variables: () => ({ campaignId: props.campaignId }) });
-  const timer = setInterval(() => refetch({ requestPolicy: 'network-only' }), REFRESH_MS);
-  onCleanup(() => clearInterval(timer));
+  const feed = createMilestoneFeed({ campaignId: () => props.campaignId, connects: () => props.connects() });
+  // updateMilestone needs MANAGE on the server: a screen key or a VIEWER would only be refused.
+  const canEdit = () => props.permissions.has('MANAGE');
+  const [editing, setEditing] = createSignal<{ id: string; opener: HTMLElement } | null>(null);
+  // The copy being edited follows the feed, so the dialog never shows a milestone older than the board.
+  const edited = () => feed.milestones().find((m) => m.id === editing()?.id);
+  const close = () => {
+    const opener = editing()?.opener;
+    setEditing(null);
+    if (opener?.isConnected) opener.focus();
+  };
+
   return (
     <Panel title={t('milestones.title')} class="panel-milestones" testId="milestone-board">
-      <MilestoneList milestones={result.data?.campaign?.milestones ?? []} />
+      <Show when={feed.loadError()}>
+        {(message) => (
+          <p class="inline-error" role="alert">
+            {t('milestones.loadFailed', { message: message() })}
+          </p>
+        )}
+      </Show>
+      <MilestoneList milestones={feed.milestones()} canEdit={canEdit()} onEdit={(m, opener) => setEditing({ id: m.id, opener })} />
+      {/* Not keyed: a streamed change to the milestone must not wipe what the operator is typing. */}
+      <Show when={canEdit() && edited()}>{(m) => <MilestoneEditor milestone={m()} onSave={feed.save} onClose={close} />}</Show>
     </Panel>
   );
 }

@@ -66,10 +66,26 @@ describe('MilestoneList', () => {
     expect(itemFor('会场页面上线')).toHaveClass('done');
   });
 
+  it('shows the 实际情况 note when there is one, cut to one line and readable in full as a tooltip', () => {
+    const note = '压测完成 80%，支付链路待压；预计 11月10日 18:00 前完成剩余场景';
+    renderWithProviders(() => <MilestoneList milestones={[{ ...low, actualSituation: note }, done]} />, { locale: 'zh-CN' });
+    const actual = within(itemFor('客服排班')).getByTestId('milestone-actual');
+    expect(actual).toHaveTextContent(`实际情况：${note}`);
+    expect(actual).toHaveAttribute('title', note);
+    expect(within(itemFor('会场页面上线')).queryByTestId('milestone-actual')).not.toBeInTheDocument();
+  });
+
+  it('offers no edit control unless the board says the viewer may edit', () => {
+    renderWithProviders(() => <MilestoneList milestones={[low, done]} />, { locale: 'zh-CN' });
+    expect(screen.queryByRole('button')).not.toBeInTheDocument();
+  });
+
   it('reads in English', () => {
-    renderWithProviders(() => <MilestoneList milestones={[unplanned, low]} />, { locale: 'en' });
+    renderWithProviders(() => <MilestoneList milestones={[unplanned, { ...low, actualSituation: '60% staffed' }]} canEdit />, { locale: 'en' });
     expect(screen.getByTestId('no-plan-warning')).toHaveTextContent('HIGH risk · no response plan · plan due Nov 11, 10:00');
     expect(itemFor('客服排班')).toHaveTextContent('Overdue');
+    expect(itemFor('客服排班')).toHaveTextContent('Actual: 60% staffed');
+    expect(within(itemFor('客服排班')).getByRole('button', { name: 'Edit milestone “客服排班”' })).toHaveTextContent('Edit');
   });
 
   it('says so when there are no milestones', () => {

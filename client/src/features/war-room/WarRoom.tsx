@@ -87,7 +87,7 @@ export function WarRoom(props: WarRoomProps) {
           <Panel title={t('top.title')} class="panel-top">
             <TopProducts rows={today.data()?.liveMetrics.metrics.topProducts ?? []} />
           </Panel>
-          <MilestoneBoard campaignId={props.campaignId} />
+          <MilestoneBoard campaignId={props.campaignId} permissions={props.permissions} connects={props.connection.connects} />
           <AlertsFeed permissions={props.permissions} connects={props.connection.connects} />
         </div>
       </main>

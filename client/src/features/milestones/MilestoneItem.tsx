@@ -1,0 +1,71 @@
+import { Show } from 'solid-js';
+import { useI18n } from '../../i18n/i18n';
+import { formatDateTime } from '../../lib/format';
+import type { MilestoneRow } from './milestones.documents';
+
+/** A HIGH risk without a response plan is the one thing on this board that must not be missed. */
+export function needsResponsePlan(m: Pick<MilestoneRow, 'riskLevel' | 'responsePlan'>): boolean {
+  return m.riskLevel === 'HIGH' && !m.responsePlan?.trim();
+}
+
+export interface MilestoneItemProps {
+  milestone: MilestoneRow;
+  /** Shown only to a viewer with MANAGE: updateMilestone would refuse anyone else. */
+  canEdit: boolean;
+  /** `opener` gets the focus back when the editor closes. */
+  onEdit: (opener: HTMLElement) => void;
+}
+
+/**
+ * One milestone: name, status and risk, owner and due time (Beijing), the completion standard, the
+ * 实际情况 note when there is one, and the missing-plan warning. Lines that may not fit are cut with an
+ * ellipsis and readable in full as a tooltip.
+ */
+export function MilestoneItem(props: MilestoneItemProps) {
+  const { t, locale } = useI18n();
+  const m = () => props.milestone;
+  return (
+    <li
+      class={`milestone risk-${m().riskLevel.toLowerCase()}`}
+      classList={{ 'needs-plan': needsResponsePlan(m()), done: m().status === 'DONE' }}
+      data-testid="milestone"
+      data-id={m().id}
+      data-needs-plan={needsResponsePlan(m()) ? 'true' : 'false'}
+    >
+      <div class="milestone-line">
+        <span class="milestone-name" title={m().name}>
+          {m().name}
+        </span>
+        <span class={`milestone-status status-${m().status.toLowerCase()}`}>{t(`milestone.${m().status}`)}</span>
+        <span class="risk-chip">{t(`risk.${m().riskLevel}`)}</span>
+        <Show when={props.canEdit}>
+          <button type="button" class="milestone-edit" aria-label={t('milestones.editNamed', { name: m().name })} onClick={(e) => props.onEdit(e.currentTarget)}>
+            {t('milestones.edit')}
+          </button>
+        </Show>
+      </div>
+      <div class="milestone-meta">
+        {t('milestones.owner')} {m().owner} · {t('milestones.due')} {formatDateTime(m().dueAt, locale())}
+        <Show when={m().overdue}>
+          <span class="overdue"> · {t('milestones.overdue')}</span>
+        </Show>
+      </div>
+      <div class="milestone-standard" title={m().completionStandard}>
+        {t('milestones.standard', { text: m().completionStandard })}
+      </div>
+      <Show when={m().actualSituation?.trim()}>
+        {(text) => (
+          <div class="milestone-actual" data-testid="milestone-actual" title={text()}>
+            {t('milestones.actual', { text: text() })}
+          </div>
+        )}
+      </Show>
+      <Show when={needsResponsePlan(m())}>
+        <div class="no-plan" data-testid="no-plan-warning">
+          ⚠ {t('milestones.noPlan')}
+          <Show when={m().responsePlanDueAt}>{(due) => <> · {t('milestones.planDue', { at: formatDateTime(due(), locale()) })}</>}</Show>
+        </div>
+      </Show>
+    </li>
+  );
+}

@@ -1,0 +1,102 @@
+import { useClient } from '@urql/solid';
+import { createEffect, createMemo, createSignal, on, onCleanup, type Accessor } from 'solid-js';
+import { hasErrorCode } from '../../graphql/errors';
+import type { VariablesOf } from '../../graphql/graphql';
+import { MilestoneChangedSubscription, MilestonesQuery, UpdateMilestoneMutation, type MilestoneRow } from './milestones.documents';
+
+export type MilestoneUpdate = VariablesOf<typeof UpdateMilestoneMutation>['input'];
+
+/** A refusal keeps its code (RESPONSE_PLAN_REQUIRED, …) so the screen can say it in the viewer's words. */
+export type SaveOutcome = { ok: true } | { ok: false; forbidden: boolean; code: string | null; message: string };
+
+export interface MilestoneFeed {
+  /** The campaign's milestones in no particular order (the list orders them for the room). */
+  milestones: Accessor<MilestoneRow[]>;
+  loaded: Accessor<boolean>;
+  loadError: Accessor<string | null>;
+  save(input: MilestoneUpdate): Promise<SaveOutcome>;
+}
+
+/** The later of two copies of one milestone by `updatedAt`; the one on screen wins a tie. */
+export function newerMilestone(shown: MilestoneRow | undefined, incoming: MilestoneRow): MilestoneRow {
+  if (!shown) return incoming;
+  return Date.parse(incoming.updatedAt) > Date.parse(shown.updatedAt) ? incoming : shown;
+}
+
+/**
+ * One campaign's milestones, loaded once and then kept current by milestoneChanged — no polling.
+ * Every copy (loaded, streamed, returned by an edit) is merged by `updatedAt`, so an answer that left
+ * the server before a change cannot undo it. After a socket reconnect the list is loaded once more
+ * (the same rule as the alerts feed): changes made while the socket was down were never streamed.
+ */
+export function createMilestoneFeed(options: { campaignId: Accessor<string>; connects: Accessor<number> }): MilestoneFeed {
+  const client = useClient();
+  const [byId, setById] = createSignal<ReadonlyMap<string, MilestoneRow>>(new Map());
+  const [loaded, setLoaded] = createSignal(false);
+  const [loadError, setLoadError] = createSignal<string | null>(null);
+  let generation = 0;
+  // Milestones streamed since the load under way was asked for: its answer may predate them.
+  let streamedSinceLoad = new Set<string>();
+
+  const put = (milestone: MilestoneRow) => {
+    const shown = byId().get(milestone.id);
+    const kept = newerMilestone(shown, milestone);
+    if (kept !== shown) setById((current) => new Map(current).set(milestone.id, kept));
+  };
+
+  const load = async (campaignId: string) => {
+    const mine = ++generation;
+    streamedSinceLoad = new Set();
+    const result = await client.query(MilestonesQuery, { campaignId }, { requestPolicy: 'network-only' }).toPromise();
+    if (mine !== generation) return; // a newer load (or another campaign) was asked for meanwhile
+    if (result.error && !result.data) return void setLoadError(result.error.message);
+    const fresh = result.data?.campaign?.milestones ?? [];
+    setById((current) => {
+      const next = new Map<string, MilestoneRow>();
+      for (const m of fresh) next.set(m.id, newerMilestone(current.get(m.id), m));
+      for (const [id, m] of current) if (!next.has(id) && streamedSinceLoad.has(id)) next.set(id, m);
+      return next;
+    });
+    setLoadError(null);
+    setLoaded(true);
+  };
+
+  // A new campaign on the screen: a fresh list and a stream of its own.
+  createEffect(
+    on(options.campaignId, (campaignId) => {
+      setById(new Map());
+      setLoaded(false);
+      const subscription = client.subscription(MilestoneChangedSubscription, { campaignId }).subscribe((result) => {
+        const changed = result.data?.milestoneChanged;
+        if (!changed) return;
+        streamedSinceLoad.add(changed.milestone.id);
+        put(changed.milestone);
+      });
+      void load(campaignId);
+      onCleanup(() => {
+        generation++;
+        subscription.unsubscribe();
+      });
+    }),
+  );
+  // Not on the first connect (the load above covers it): on every later one, once.
+  createEffect(
+    on(options.connects, (connects, previous) => previous !== undefined && previous > 0 && connects > previous && void load(options.campaignId()), { defer: true }),
+  );
+
+  const milestones = createMemo(() => [...byId().values()]);
+
+  const save = async (input: MilestoneUpdate): Promise<SaveOutcome> => {
+    const result = await client.mutation(UpdateMilestoneMutation, { input }).toPromise();
+    const forbidden = hasErrorCode(result.error, 'FORBIDDEN');
+    const refusal = result.data?.updateMilestone.userErrors[0];
+    const saved = result.data?.updateMilestone.milestone;
+    if (result.error || refusal || !saved) {
+      return { ok: false, forbidden, code: refusal?.code ?? null, message: refusal?.message ?? result.error?.message ?? '' };
+    }
+    put(saved);
+    return { ok: true };
+  };
+
+  return { milestones, loaded, loadError, save };
+}
