@@ -4,7 +4,7 @@ import { SessionFields, type RefreshSessionMutation, type SignInMutation } from 
 import type { SessionCredential } from '../src/auth/credential';
 import { AlertFields, type AcknowledgeAlertMutation, type AlertChange, type AlertChangedSubscription, type OpenAlertsQuery } from '../src/features/alerts/alerts.documents';
 import type { Permission, ViewerPermissionsQuery } from '../src/features/access/viewer.documents';
-import type { MilestoneChange, MilestoneChangedSubscription, MilestonesQuery, UpdateMilestoneMutation } from '../src/features/milestones/milestones.documents';
+import { MilestoneFields, type MilestoneChange, type MilestoneChangedSubscription, type MilestonesQuery, type UpdateMilestoneMutation } from '../src/features/milestones/milestones.documents';
 import type {
   CampaignProgressSubscription,
   CampaignsQuery,
@@ -140,7 +140,7 @@ export function yesterdayMetrics(overrides: Partial<Yesterday> = {}): Yesterday 
 }
 
 /** As the API sends it (enums narrowed), which MilestoneList accepts as a MilestoneRow. */
-export type MilestoneFixture = NonNullable<ResultOf<typeof MilestonesQuery>['campaign']>['milestones'][number];
+export type MilestoneFixture = ResultOf<typeof MilestoneFields>;
 
 export function milestone(overrides: Partial<MilestoneFixture> = {}): MilestoneFixture {
   return {
@@ -161,9 +161,14 @@ export function milestone(overrides: Partial<MilestoneFixture> = {}): MilestoneF
   };
 }
 
+/** A campaign's milestones as WarRoomMilestones answers (null: a campaign the API does not know). */
+export function milestonesResult(campaignId: string, milestones: readonly MilestoneFixture[] | null): ResultOf<typeof MilestonesQuery> {
+  return { campaign: milestones && { id: campaignId, milestones: milestones.map((m) => maskFragments([MilestoneFields], m)) } };
+}
+
 /** A milestoneChanged message as the server streams it. */
 export function milestoneChangedPayload(change: MilestoneChange, m: MilestoneFixture): ResultOf<typeof MilestoneChangedSubscription> {
-  return { milestoneChanged: { change, milestone: m } };
+  return { milestoneChanged: { change, milestone: maskFragments([MilestoneFields], m) } };
 }
 
 /** updateMilestone's answer: the milestone as saved, or refused with user errors (code and message). */
@@ -171,7 +176,7 @@ export function updateMilestoneResult(
   m: MilestoneFixture | null,
   userErrors: ResultOf<typeof UpdateMilestoneMutation>['updateMilestone']['userErrors'] = [],
 ): ResultOf<typeof UpdateMilestoneMutation> {
-  return { updateMilestone: { milestone: m, userErrors } };
+  return { updateMilestone: { milestone: m && maskFragments([MilestoneFields], m), userErrors } };
 }
 
 export type AlertFixture = ResultOf<typeof AlertFields>;

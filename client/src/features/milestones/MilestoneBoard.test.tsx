@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@solidjs/testing-library';
 import { HttpResponse } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MAY_MANAGE, milestone, milestoneChangedPayload, READ_ONLY, updateMilestoneResult, type MilestoneFixture } from '../../../test/fixtures';
+import { MAY_MANAGE, milestone, milestoneChangedPayload, milestonesResult, READ_ONLY, updateMilestoneResult, type MilestoneFixture } from '../../../test/fixtures';
 import { api, server, useMockApi } from '../../../test/msw';
 import { renderWithProviders, startApi } from '../../../test/render';
 import type { ResultOf, VariablesOf } from '../../graphql/graphql';
@@ -24,8 +24,7 @@ function milestonesInTurn(answer: (asked: number) => MilestoneFixture[] | null) 
   server.use(
     api.query<ResultOf<typeof MilestonesQuery>, VariablesOf<typeof MilestonesQuery>>('WarRoomMilestones', ({ variables }) => {
       asked.push(variables.campaignId);
-      const milestones = answer(asked.length);
-      return HttpResponse.json({ data: { campaign: milestones && { id: variables.campaignId, milestones } } });
+      return HttpResponse.json({ data: milestonesResult(variables.campaignId, answer(asked.length)) });
     }),
   );
   return asked;

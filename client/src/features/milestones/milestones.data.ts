@@ -1,8 +1,8 @@
 import { useClient } from '@urql/solid';
 import { createEffect, createMemo, createSignal, on, onCleanup, type Accessor } from 'solid-js';
 import { hasErrorCode } from '../../graphql/errors';
-import type { VariablesOf } from '../../graphql/graphql';
-import { MilestoneChangedSubscription, MilestonesQuery, UpdateMilestoneMutation, type MilestoneRow } from './milestones.documents';
+import { readFragment, type VariablesOf } from '../../graphql/graphql';
+import { MilestoneChangedSubscription, MilestoneFields, MilestonesQuery, UpdateMilestoneMutation, type MilestoneRow } from './milestones.documents';
 
 export type MilestoneUpdate = VariablesOf<typeof UpdateMilestoneMutation>['input'];
 
@@ -50,7 +50,7 @@ export function createMilestoneFeed(options: { campaignId: Accessor<string>; con
     const result = await client.query(MilestonesQuery, { campaignId }, { requestPolicy: 'network-only' }).toPromise();
     if (mine !== generation) return; // a newer load (or another campaign) was asked for meanwhile
     if (result.error && !result.data) return void setLoadError(result.error.message);
-    const fresh = result.data?.campaign?.milestones ?? [];
+    const fresh = (result.data?.campaign?.milestones ?? []).map((m) => readFragment(MilestoneFields, m));
     setById((current) => {
       const next = new Map<string, MilestoneRow>();
       for (const m of fresh) next.set(m.id, newerMilestone(current.get(m.id), m));
@@ -69,8 +69,9 @@ export function createMilestoneFeed(options: { campaignId: Accessor<string>; con
       const subscription = client.subscription(MilestoneChangedSubscription, { campaignId }).subscribe((result) => {
         const changed = result.data?.milestoneChanged;
         if (!changed) return;
-        streamedSinceLoad.add(changed.milestone.id);
-        put(changed.milestone);
+        const milestone = readFragment(MilestoneFields, changed.milestone);
+        streamedSinceLoad.add(milestone.id);
+        put(milestone);
       });
       void load(campaignId);
       onCleanup(() => {
@@ -94,7 +95,7 @@ export function createMilestoneFeed(options: { campaignId: Accessor<string>; con
     if (result.error || refusal || !saved) {
       return { ok: false, forbidden, code: refusal?.code ?? null, message: refusal?.message ?? result.error?.message ?? '' };
     }
-    put(saved);
+    put(readFragment(MilestoneFields, saved));
     return { ok: true };
   };
 

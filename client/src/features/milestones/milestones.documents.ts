@@ -2,10 +2,11 @@ import { graphql, type ResultOf } from '../../graphql/graphql';
 
 /**
  * Everything a milestone item shows; `updatedAt` decides which of two copies (loaded, streamed, returned
- * by an edit) is newer. Unmasked: the board reads these fields wherever the fragment is spread.
+ * by an edit) is newer. Masked like AlertFields (read with readFragment): gql.tada's `@_unmask` would be
+ * sent to the server, which rejects a directive it does not know.
  */
 export const MilestoneFields = graphql(`
-  fragment MilestoneFields on Milestone @_unmask {
+  fragment MilestoneFields on Milestone {
     id
     name
     owner

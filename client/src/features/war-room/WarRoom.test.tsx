@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   AS_OF_CLOCK,
   milestone,
+  milestonesResult,
   minuteSeries,
   NOW_WALL,
   openAlertsResult,
@@ -52,7 +53,7 @@ function answerQueries() {
     }),
     api.query<ResultOf<typeof MilestonesQuery>, VariablesOf<typeof MilestonesQuery>>('WarRoomMilestones', ({ variables }) =>
       HttpResponse.json({
-        data: { campaign: { id: variables.campaignId, milestones: [milestone({ name: '支付通道扩容', riskLevel: 'HIGH' }), milestone({ id: 'm2', name: '客服排班' })] } },
+        data: milestonesResult(variables.campaignId, [milestone({ name: '支付通道扩容', riskLevel: 'HIGH' }), milestone({ id: 'm2', name: '客服排班' })]),
       }),
     ),
     api.query('WarRoomAlerts', () => HttpResponse.json({ data: openAlertsResult([]) })),
