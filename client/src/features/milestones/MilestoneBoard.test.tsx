@@ -211,14 +211,21 @@ describe('editing a milestone from the screen', () => {
     expect(itemFor('CDN 预热')).toHaveAttribute('data-needs-plan', 'false');
   });
 
-  it('closes on Esc without sending anything', async () => {
+  it('keeps Tab inside the dialog and closes on Esc without sending anything', async () => {
     milestonesInTurn(() => [staffing]);
     const sent = updates(() => updateMilestoneResult(staffing));
     await openLiveBoard({ permissions: MAY_MANAGE });
 
     const opener = screen.getByRole('button', { name: '编辑节点「客服排班」' });
     fireEvent.click(opener);
-    fireEvent.change(field(screen.getByRole('dialog'), '风险等级'), { target: { value: 'HIGH' } });
+    const dialog = screen.getByRole('dialog');
+    // Tab wraps inside the dialog: from 保存 back to the first field, and the other way.
+    within(dialog).getByRole('button', { name: '保存' }).focus();
+    fireEvent.keyDown(document.activeElement ?? document.body, { key: 'Tab' });
+    expect(field(dialog, '状态')).toHaveFocus();
+    fireEvent.keyDown(document.activeElement ?? document.body, { key: 'Tab', shiftKey: true });
+    expect(within(dialog).getByRole('button', { name: '保存' })).toHaveFocus();
+    fireEvent.change(field(dialog, '风险等级'), { target: { value: 'HIGH' } });
     fireEvent.keyDown(document.activeElement ?? document.body, { key: 'Escape' });
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
     expect(opener).toHaveFocus();
@@ -226,16 +233,23 @@ describe('editing a milestone from the screen', () => {
     expect(sent).toEqual([]);
   });
 
-  it('keeps what the operator is typing when someone else changes the milestone meanwhile', async () => {
+  it('keeps what the operator is typing when someone else changes the milestone meanwhile, and does not write their change back', async () => {
     milestonesInTurn(() => [staffing]);
+    const sent = updates((input) => updateMilestoneResult({ ...staffing, owner: '李娜', status: 'DONE', actualSituation: input.actualSituation ?? null, updatedAt: '2026-11-11T04:02:00Z' }));
     const { live } = await openLiveBoard({ permissions: MAY_MANAGE });
 
     fireEvent.click(screen.getByRole('button', { name: '编辑节点「客服排班」' }));
     const dialog = screen.getByRole('dialog');
     fireEvent.input(field(dialog, '实际情况'), { target: { value: '排班表已发' } });
-    live.push(MilestoneChangedSubscription, milestoneChangedPayload('UPDATED', { ...staffing, owner: '李娜', updatedAt: '2026-11-11T04:00:00Z' }));
+    live.push(MilestoneChangedSubscription, milestoneChangedPayload('UPDATED', { ...staffing, owner: '李娜', status: 'DONE', updatedAt: '2026-11-11T04:00:00Z' }));
     await waitFor(() => expect(itemFor('客服排班')).toHaveTextContent('负责人 李娜'));
     expect(screen.getByRole('dialog')).toBe(dialog);
     expect(field(dialog, '实际情况')).toHaveValue('排班表已发');
+
+    // The status the form opened with was not touched here: the DONE set elsewhere stays.
+    fireEvent.click(within(dialog).getByRole('button', { name: '保存' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(sent).toEqual([{ id: staffing.id, actualSituation: '排班表已发' }]);
+    expect(itemFor('客服排班')).toHaveTextContent('已完成');
   });
 });

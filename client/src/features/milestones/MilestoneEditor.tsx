@@ -1,4 +1,4 @@
-import { createSignal, For, onCleanup, onMount, Show } from 'solid-js';
+import { createSignal, For, onCleanup, onMount, Show, untrack } from 'solid-js';
 import { Portal } from 'solid-js/web';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
@@ -33,15 +33,28 @@ export interface MilestoneEditorProps {
  */
 export function MilestoneEditor(props: MilestoneEditorProps) {
   const { t } = useI18n();
-  const [status, setStatus] = createSignal(props.milestone.status);
-  const [riskLevel, setRiskLevel] = createSignal(props.milestone.riskLevel);
-  const [responsePlan, setResponsePlan] = createSignal(props.milestone.responsePlan ?? '');
-  const [actualSituation, setActualSituation] = createSignal(props.milestone.actualSituation ?? '');
+  // The copy the form started from: a field changed elsewhere meanwhile but not here is not sent back.
+  const opened = untrack(() => props.milestone);
+  const [status, setStatus] = createSignal(opened.status);
+  const [riskLevel, setRiskLevel] = createSignal(opened.riskLevel);
+  const [responsePlan, setResponsePlan] = createSignal(opened.responsePlan ?? '');
+  const [actualSituation, setActualSituation] = createSignal(opened.actualSituation ?? '');
   const [pending, setPending] = createSignal(false);
   const [failure, setFailure] = createSignal<string | null>(null);
   let first: HTMLSelectElement | undefined;
+  let form: HTMLFormElement | undefined;
 
-  const onKey = (e: KeyboardEvent) => e.key === 'Escape' && props.onClose();
+  // Esc closes; Tab stays inside the dialog (aria-modal), wrapping at either end.
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key === 'Escape') return props.onClose();
+    if (e.key !== 'Tab' || !form) return;
+    const controls = [...form.querySelectorAll<HTMLElement>('select, textarea, button:not(:disabled)')];
+    const [head, tail] = [controls[0], controls[controls.length - 1]];
+    const at = document.activeElement;
+    if (form.contains(at) && at !== (e.shiftKey ? head : tail)) return; // an ordinary step inside
+    e.preventDefault();
+    (e.shiftKey ? tail : head)?.focus();
+  };
   onMount(() => {
     document.addEventListener('keydown', onKey);
     first?.focus();
@@ -56,7 +69,7 @@ export function MilestoneEditor(props: MilestoneEditorProps) {
 
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
-    const input = changedFields(props.milestone, { status: status(), riskLevel: riskLevel(), responsePlan: responsePlan(), actualSituation: actualSituation() });
+    const input = changedFields(opened, { status: status(), riskLevel: riskLevel(), responsePlan: responsePlan(), actualSituation: actualSituation() });
     if (Object.keys(input).length === 1) return props.onClose(); // nothing changed
     setPending(true);
     const outcome = await props.onSave(input);
@@ -68,7 +81,7 @@ export function MilestoneEditor(props: MilestoneEditorProps) {
   return (
     <Portal>
       <div class="milestone-editor-backdrop" onClick={(e) => e.target === e.currentTarget && props.onClose()}>
-        <form class="milestone-editor" role="dialog" aria-modal="true" aria-labelledby="milestone-editor-title" data-testid="milestone-editor" onSubmit={(e) => void submit(e)}>
+        <form ref={form} class="milestone-editor" role="dialog" aria-modal="true" aria-labelledby="milestone-editor-title" data-testid="milestone-editor" onSubmit={(e) => void submit(e)}>
           <h2 id="milestone-editor-title" title={props.milestone.name}>
             {t('milestones.editTitle', { name: props.milestone.name })}
           </h2>
