@@ -21,7 +21,12 @@ describeEachBackend('demo traffic in the server process', (backend) => {
     const { db } = backend();
     const lines: string[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
-    const traffic = await startDemoTraffic({ db, logger, rate: 300, tickMs: 100, logEveryMs: 500 });
+    // Traffic follows the hour of day (3 a.m. in Shanghai is a tenth of 9 p.m.): run the clock from a
+    // busy evening hour, at real speed, so the volume does not depend on when the suite runs.
+    const startedAt = Date.now();
+    const evening = new Date('2026-11-11T21:00:00+08:00').getTime();
+    const now = () => new Date(evening + (Date.now() - startedAt));
+    const traffic = await startDemoTraffic({ db, logger, rate: 300, tickMs: 100, logEveryMs: 500, now });
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     await traffic.stop();
 
