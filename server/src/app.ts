@@ -250,8 +250,9 @@ export function buildApp(options: AppOptions): App {
 
   /** Ready means the database answers; /health only says the process is up. */
   async function ready(res: ServerResponse) {
-    if (stoppedLoops.length > 0) {
-      res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'unavailable', stopped: stoppedLoops }));
+    const stopped = alertEngine.healthy() ? stoppedLoops : [...stoppedLoops, 'alert engine'];
+    if (stopped.length > 0) {
+      res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'unavailable', stopped }));
       return;
     }
     try {
@@ -273,6 +274,8 @@ export function buildApp(options: AppOptions): App {
         `peakops_live_topic_computations_last_tick ${stats.computationsLastTick}`,
         `peakops_live_ticks_total ${stats.ticks}`,
         `peakops_db_queries_total ${database.queryCount()}`,
+        `peakops_alert_evaluations_total ${alertEngine.stats.evaluations}`,
+        `peakops_alert_evaluation_failures_consecutive ${alertEngine.stats.consecutiveFailures}`,
         '',
       ].join('\n'),
     );

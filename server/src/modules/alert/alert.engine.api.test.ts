@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../../test/backends.js';
 import { gid, insertCampaign, insertOrder, insertShop, insertSku } from '../../../test/fixtures.js';
@@ -167,6 +167,27 @@ describeEachBackend('alert rule engine', (backend) => {
       expect(await rows('LOW_STOCK')).toHaveLength(1);
     } finally {
       await second.stop();
+    }
+  });
+
+  it('a stuck engine turns /ready red and names itself, and recovers once evaluations succeed again', async () => {
+    const running = await startTestServer(backend(), { now: () => clock, alertEngine: { everyMs: 50, debounceMs: 10 } });
+    const ready = async () => {
+      const response = await fetch(`${running.url}/ready`);
+      return { status: response.status, body: (await response.json()) as { stopped?: string[] } };
+    };
+    try {
+      await expect.poll(() => running.app.alertEngine.stats.evaluations).toBeGreaterThan(0);
+      expect((await ready()).status).toBe(200);
+      // A real failure: the settings table the engine reads first is gone.
+      await backend().db.execute(sql`alter table alert_rule_settings rename to alert_rule_settings_away`);
+      await expect.poll(async () => (await ready()).status, { timeout: 10_000 }).toBe(503);
+      expect((await ready()).body.stopped).toContain('alert engine');
+      await backend().db.execute(sql`alter table alert_rule_settings_away rename to alert_rule_settings`);
+      await expect.poll(async () => (await ready()).status, { timeout: 10_000 }).toBe(200);
+    } finally {
+      await backend().db.execute(sql`alter table if exists alert_rule_settings_away rename to alert_rule_settings`);
+      await running.stop();
     }
   });
 

@@ -8,6 +8,9 @@ import { evaluateRules } from './rules/evaluate.js';
 import { loadRuleInputs, loadRuleSettings } from './rules/rule-inputs.js';
 import { RULES, RuleSettingsIndex } from './rules/rule-settings.js';
 
+/** One failure is a blip (a deadlock victim, a restart of the database); three in a row is a stuck engine. */
+const FAILURES_BEFORE_UNHEALTHY = 3;
+
 export interface AlertEngineOptions {
   db: Db;
   logger: Logger;
@@ -22,6 +25,8 @@ export interface AlertEngineOptions {
 
 export interface EvaluationStats {
   evaluations: number;
+  /** Background evaluations that failed in a row; reset by a success. /ready turns red past a few. */
+  consecutiveFailures: number;
   lastFindings: number;
   lastDurationMs: number;
 }
@@ -39,7 +44,7 @@ export class AlertEngine {
   private again = false;
   private stopped = false;
   private rectificationsSweptFor: string | null = null;
-  readonly stats: EvaluationStats = { evaluations: 0, lastFindings: 0, lastDurationMs: 0 };
+  readonly stats: EvaluationStats = { evaluations: 0, consecutiveFailures: 0, lastFindings: 0, lastDurationMs: 0 };
 
   constructor(private readonly options: AlertEngineOptions) {}
 
@@ -48,6 +53,11 @@ export class AlertEngine {
     this.timer = setInterval(() => void this.run(), this.options.everyMs ?? 60_000);
     this.timer.unref();
     this.markChanged();
+  }
+
+  /** False after several background evaluations failed in a row: alerts are not being raised. */
+  healthy(): boolean {
+    return this.stats.consecutiveFailures < FAILURES_BEFORE_UNHEALTHY;
   }
 
   /** Something changed (ingestion committed here or on another instance): evaluate soon. */
@@ -87,8 +97,11 @@ export class AlertEngine {
   private async run() {
     try {
       await this.evaluate();
+      this.stats.consecutiveFailures = 0;
     } catch (error) {
-      this.options.logger.error({ err: error }, 'alert evaluation failed');
+      // Counted, not only logged: the app's /ready reports a stuck engine (see healthy()).
+      this.stats.consecutiveFailures++;
+      this.options.logger.error({ err: error, consecutiveFailures: this.stats.consecutiveFailures }, 'alert evaluation failed');
     }
   }
 
