@@ -6,6 +6,7 @@ export * from '../modules/customer/customer.table.js';
 export * from '../modules/order/order.table.js';
 export * from '../modules/event/event.table.js';
 export * from '../modules/campaign/campaign.table.js';
+export * from '../modules/campaign/retrospective.table.js';
 export * from '../modules/plan/plan.table.js';
 export * from '../modules/report/report.table.js';
 export * from '../modules/marketing/marketing.table.js';

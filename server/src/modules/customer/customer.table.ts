@@ -23,7 +23,11 @@ export const customers = pgTable(
     points: integer().notNull().default(0),
     ...timestamps(),
   },
-  (t) => [uniqueIndex('customers_shop_external_key').on(t.shopId, t.externalId)],
+  (t) => [
+    uniqueIndex('customers_shop_external_key').on(t.shopId, t.externalId),
+    // New buyers of a window are the customers whose first payment falls in it (metrics, retrospective).
+    index('customers_shop_first_order_idx').on(t.shopId, t.firstOrderAt),
+  ],
 );
 
 export type CustomerRow = typeof customers.$inferSelect;

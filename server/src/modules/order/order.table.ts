@@ -48,6 +48,8 @@ export const orders = pgTable(
     index('orders_placed_idx').on(t.placedAt, t.id),
     index('orders_campaign_idx').on(t.campaignId),
     index('orders_customer_idx').on(t.customerId),
+    // Paid orders by payment time with their customer: repurchase rate and GMV by RFM segment read only this index.
+    index('orders_shop_paid_idx').on(t.shopId, t.paidAt, t.customerId).where(sql`paid_at is not null`),
     // Paid and not shipped: the UNSHIPPED_OVERDUE rule and the fulfilment tile read only these rows.
     index('orders_unshipped_idx').on(t.shopId, t.paidAt).where(sql`status = 'PAID' and shipped_at is null`),
   ],
