@@ -22,6 +22,7 @@ import { startWebhookDispatcher, type WebhookDispatcher, type WebhookDispatcherT
 import type { Database } from './db/client.js';
 import type { Env } from './env.js';
 import { maskError } from './graphql/mask-error.js';
+import { exportsHandler, isExportPath } from './http/exports.js';
 import { createAppPubSub, type AppPubSub } from './realtime/pubsub.js';
 import { useFreshContextPerMessage } from './realtime/fresh-context.plugin.js';
 import { SocketRegistry } from './realtime/socket-registry.js';
@@ -242,11 +243,13 @@ export function buildApp(options: AppOptions): App {
     const url = req.url ?? '/';
     if (req.method === 'GET' && url === '/ready') return void ready(res);
     if (req.method === 'GET' && url === '/metrics') return void metrics(res);
+    if (isExportPath(url)) return void exportFile(req, res);
     if (isApiPath(url) || (req.method !== 'GET' && req.method !== 'HEAD')) return void yoga(req, res);
     return void serveClient(req, res);
   });
 
   const serveClient = clientFiles();
+  const exportFile = exportsHandler({ db: database.db, authenticator, limiter, now, logger });
 
   /** Ready means the database answers; /health only says the process is up. */
   async function ready(res: ServerResponse) {

@@ -22,6 +22,7 @@ import './modules/user/viewer.schema.js';
 import './modules/api-key/api-key.schema.js';
 import './modules/audit/audit.schema.js';
 import './modules/webhook/webhook.schema.js';
+import './modules/retrospective/retrospective.schema.js';
 
 export const schema = builder.toSchema();
 

@@ -55,6 +55,7 @@ function mutations(shopA: string): Record<string, { need: Need | Need[]; input?:
     deleteWebhook: { need: 'MANAGE', input: { id: gid('Webhook', NOBODY) } },
     redeliverWebhookDelivery: { need: 'MANAGE', input: { id: gid('WebhookDelivery', NOBODY) } },
     redeemPoints: { need: 'MANAGE', input: { customerId: gid('Customer', NOBODY), points: 100, requestId: 'matrix' } },
+    writeRetrospectiveLessons: { need: 'MANAGE', input: { campaignId: gid('Campaign', NOBODY), lessons: 'l' } },
   };
 }
 

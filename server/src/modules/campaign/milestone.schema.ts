@@ -14,8 +14,8 @@ import {
 } from './milestone.service.js';
 import { MILESTONE_STATUSES, RISK_LEVELS, type MilestoneRow } from './campaign.table.js';
 
-const MilestoneStatusEnum = builder.enumType('MilestoneStatus', { values: MILESTONE_STATUSES });
-const RiskLevelEnum = builder.enumType('RiskLevel', {
+export const MilestoneStatusEnum = builder.enumType('MilestoneStatus', { values: MILESTONE_STATUSES });
+export const RiskLevelEnum = builder.enumType('RiskLevel', {
   description: '风险预警 level. HIGH requires a response plan (风险应对方案) within 24 hours.',
   values: RISK_LEVELS,
 });

@@ -13,6 +13,7 @@ import {
   RISK_LEVELS,
   type MilestoneRow,
 } from './campaign.table.js';
+import { milestoneChanges } from './retrospective.table.js';
 
 /** 风险应对方案 must exist within 24 hours of a risk becoming HIGH. */
 export const RESPONSE_PLAN_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -82,23 +83,26 @@ export async function createMilestone(db: DbOrTx, viewer: Viewer, input: unknown
   const campaign = await requireCampaign(db, viewer, data.campaignId, ['input', 'campaignId']);
   const status = data.status ?? 'NOT_STARTED';
   const riskLevel = data.riskLevel ?? 'NONE';
-  const [row] = await db
-    .insert(campaignMilestones)
-    .values({
-      campaignId: campaign.id,
-      name: data.name,
-      owner: data.owner,
-      dueAt: data.dueAt,
-      completionStandard: data.completionStandard,
-      status,
-      riskLevel,
-      responsePlan: data.responsePlan || null,
-      actualSituation: data.actualSituation || null,
-      highRiskSince: riskLevel === 'HIGH' ? now : null,
-      completedAt: status === 'DONE' ? now : null,
-    })
-    .returning();
-  return row!;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(campaignMilestones)
+      .values({
+        campaignId: campaign.id,
+        name: data.name,
+        owner: data.owner,
+        dueAt: data.dueAt,
+        completionStandard: data.completionStandard,
+        status,
+        riskLevel,
+        responsePlan: data.responsePlan || null,
+        actualSituation: data.actualSituation || null,
+        highRiskSince: riskLevel === 'HIGH' ? now : null,
+        completedAt: status === 'DONE' ? now : null,
+      })
+      .returning();
+    await tx.insert(milestoneChanges).values({ milestoneId: row!.id, status, riskLevel, changedAt: now, changedBy: viewer.displayName });
+    return row!;
+  });
 }
 
 const UpdateMilestoneInput = z.object({
@@ -129,23 +133,29 @@ export async function updateMilestone(db: DbOrTx, viewer: Viewer, input: unknown
   }
   const status = data.status ?? milestone.status;
   const becameHigh = riskLevel === 'HIGH' && milestone.riskLevel !== 'HIGH';
-  const [row] = await db
-    .update(campaignMilestones)
-    .set({
-      ...(data.name != null && { name: data.name }),
-      ...(data.owner != null && { owner: data.owner }),
-      ...(data.dueAt != null && { dueAt: data.dueAt }),
-      ...(data.completionStandard != null && { completionStandard: data.completionStandard }),
-      ...(data.actualSituation !== undefined && { actualSituation: data.actualSituation || null }),
-      status,
-      riskLevel,
-      responsePlan,
-      // The 24-hour clock starts when the risk becomes HIGH and stops mattering when it drops.
-      highRiskSince: riskLevel !== 'HIGH' ? null : becameHigh ? now : milestone.highRiskSince,
-      completedAt: status !== 'DONE' ? null : (milestone.completedAt ?? now),
-      updatedAt: now,
-    })
-    .where(eq(campaignMilestones.id, milestone.id))
-    .returning();
-  return row!;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(campaignMilestones)
+      .set({
+        ...(data.name != null && { name: data.name }),
+        ...(data.owner != null && { owner: data.owner }),
+        ...(data.dueAt != null && { dueAt: data.dueAt }),
+        ...(data.completionStandard != null && { completionStandard: data.completionStandard }),
+        ...(data.actualSituation !== undefined && { actualSituation: data.actualSituation || null }),
+        status,
+        riskLevel,
+        responsePlan,
+        // The 24-hour clock starts when the risk becomes HIGH and stops mattering when it drops.
+        highRiskSince: riskLevel !== 'HIGH' ? null : becameHigh ? now : milestone.highRiskSince,
+        completedAt: status !== 'DONE' ? null : (milestone.completedAt ?? now),
+        updatedAt: now,
+      })
+      .where(eq(campaignMilestones.id, milestone.id))
+      .returning();
+    // The risk history the retrospective shows: one row per change of status or risk, not per edit.
+    if (status !== milestone.status || riskLevel !== milestone.riskLevel) {
+      await tx.insert(milestoneChanges).values({ milestoneId: milestone.id, status, riskLevel, changedAt: now, changedBy: viewer.displayName });
+    }
+    return row!;
+  });
 }

@@ -7,7 +7,7 @@ import { metricsView, scopeConditions } from './metrics.service.js';
 
 const yuan = (fen: number | null) => (fen === null ? null : fenToYuan(fen));
 
-const ProgressPointRef = builder.objectRef<ProgressPoint>('ProgressPoint').implement({
+export const ProgressPointRef = builder.objectRef<ProgressPoint>('ProgressPoint').implement({
   description: 'One Asia/Shanghai hour of the campaign window: plan against actual GMV.',
   fields: (t) => ({
     at: t.expose('at', { type: 'DateTime', description: 'Start of the hour (the campaign start for a partial first hour).' }),

@@ -44,6 +44,17 @@ export async function loadSkus(db: DbOrTx, viewer: Viewer, ids: readonly string[
     .where(and(inArray(skus.id, [...ids]), shopVisible(viewer, skus.shopId)));
 }
 
+/** Code and display name ("product · spec") of each visible SKU, for files that name SKUs (exports). */
+export async function skuLabels(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<Map<string, { code: string; name: string }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: skus.id, code: skus.code, spec: skus.spec, product: products.name })
+    .from(skus)
+    .innerJoin(products, eq(products.id, skus.productId))
+    .where(and(inArray(skus.id, [...ids]), shopVisible(viewer, skus.shopId)));
+  return new Map(rows.map((r) => [r.id, { code: r.code, name: r.spec ? `${r.product} · ${r.spec}` : r.product }]));
+}
+
 /** SKUs of each given product (in the order given), for batching Product.skus across a page. */
 export async function skusOfProducts(db: DbOrTx, viewer: Viewer, productIds: readonly string[]): Promise<SkuRow[][]> {
   if (productIds.length === 0) return [];

@@ -1,0 +1,116 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { decodeGlobalID } from '@pothos/plugin-relay';
+import type { Logger } from 'pino';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { RateLimiter } from '../auth/rate-limit.js';
+import type { Viewer } from '../auth/viewer.js';
+import type { Db } from '../db/client.js';
+import { toUserErrors } from '../errors.js';
+import { retrospectiveWorkbook, XLSX_CONTENT_TYPE } from '../modules/retrospective/retrospective.export.js';
+import { skuLabels } from '../modules/product/product.service.js';
+import { openRetrospective } from '../modules/retrospective/retrospective.service.js';
+
+/** What an export costs from the caller's rate-limit bucket: it reads as much as a large query. */
+export const EXPORT_COST = 2_000;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const RETROSPECTIVE = /^\/export\/campaigns\/([^/]+)\/retrospective\.xlsx$/;
+
+export interface ExportDeps {
+  db: Db;
+  authenticator: Authenticator;
+  limiter: RateLimiter;
+  now: () => Date;
+  logger: Logger;
+}
+
+class ExportError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const isExportPath = (url: string) => (url.split('?')[0] ?? '').startsWith('/export/');
+
+function campaignIdOf(segment: string): string {
+  let id: string;
+  try {
+    const decoded = decodeGlobalID(decodeURIComponent(segment));
+    if (decoded.typename !== 'Campaign') throw new Error('not a campaign');
+    id = decoded.id;
+  } catch {
+    throw new ExportError(400, 'BAD_USER_INPUT', `"${segment}" is not a campaign id issued by PeakOps`);
+  }
+  if (!UUID.test(id)) throw new ExportError(400, 'BAD_USER_INPUT', `"${segment}" is not a campaign id issued by PeakOps`);
+  return id;
+}
+
+/**
+ * Files (XLSX, CSV) that a browser downloads or a partner fetches with curl: the same credential,
+ * READ scope, shop scoping and rate-limit bucket as the GraphQL API, outside GraphQL because the
+ * answer is a file, not JSON.
+ */
+export function exportsHandler(deps: ExportDeps) {
+  async function authorize(req: IncomingMessage): Promise<Viewer> {
+    const result = await deps.authenticator.authenticate(req.headers.authorization ?? null);
+    if (!('viewer' in result)) throw new ExportError(401, 'UNAUTHENTICATED', 'Send a credential: Authorization: Bearer <key or access token>', { 'www-authenticate': 'Bearer' });
+    const viewer = result.viewer;
+    if (!viewer.permissions.has('READ')) throw new ExportError(403, 'FORBIDDEN', 'Exports need the READ scope');
+    if (viewer.trustedDocumentsOnly) throw new ExportError(403, 'FORBIDDEN', 'This key runs only the war room’s own operations (trusted documents)');
+    const bucket = await deps.limiter.take(viewer.id, EXPORT_COST);
+    if (!bucket.allowed) {
+      throw new ExportError(429, 'RATE_LIMITED', `Rate limited: an export costs ${EXPORT_COST} points; retry in ${bucket.retryAfterSeconds} s`, {
+        'retry-after': String(bucket.retryAfterSeconds),
+      });
+    }
+    return viewer;
+  }
+
+  async function retrospective(viewer: Viewer, campaignId: string, res: ServerResponse) {
+    const r = await openRetrospective(deps.db, viewer, campaignId, deps.now());
+    const file = await retrospectiveWorkbook(r, (ids) => skuLabels(deps.db, viewer, ids));
+    const name = `${r.campaign.name}-复盘.xlsx`;
+    res
+      .writeHead(200, {
+        'content-type': XLSX_CONTENT_TYPE,
+        'content-length': String(file.length),
+        'content-disposition': `attachment; filename="retrospective.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`,
+        'cache-control': 'no-store',
+      })
+      .end(file);
+  }
+
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    try {
+      if (req.method !== 'GET') throw new ExportError(405, 'METHOD_NOT_ALLOWED', 'Exports are fetched with GET');
+      const match = RETROSPECTIVE.exec(url.pathname);
+      if (!match) throw new ExportError(404, 'NOT_FOUND', `No export at ${url.pathname}`);
+      const campaignId = campaignIdOf(match[1]!);
+      const viewer = await authorize(req);
+      await retrospective(viewer, campaignId, res);
+    } catch (error) {
+      const failure = toExportError(error);
+      if (failure.status >= 500) deps.logger.error({ err: error, path: url.pathname }, 'export failed');
+      if (res.headersSent) return void res.destroy();
+      res
+        .writeHead(failure.status, { 'content-type': 'application/json', ...failure.headers })
+        .end(JSON.stringify({ errors: [{ message: failure.message, extensions: { code: failure.code } }] }));
+    }
+  };
+}
+
+function toExportError(error: unknown): ExportError {
+  if (error instanceof ExportError) return error;
+  const [userError] = toUserErrors(error) ?? [];
+  if (userError) {
+    const status = userError.code === 'NOT_FOUND' ? 404 : userError.code === 'FORBIDDEN' ? 403 : 400;
+    return new ExportError(status, userError.code, userError.message);
+  }
+  return new ExportError(500, 'INTERNAL_SERVER_ERROR', 'The export failed; it has been logged');
+}

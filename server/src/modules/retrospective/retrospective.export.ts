@@ -1,0 +1,231 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import ExcelJS from 'exceljs';
+import { fenToYuan } from '../../lib/money.js';
+import { conversionRate } from '../metrics/metrics.formulas.js';
+import { bestAndWorst, rankByRoi } from './retrospective.figures.js';
+import type { Retrospective } from './retrospective.service.js';
+
+export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** Where the workbook of a campaign's retrospective is served (app.ts, /export/…), by its global id. */
+export function exportPathOf(campaignId: string): string {
+  return `/export/campaigns/${encodeURIComponent(encodeGlobalID('Campaign', campaignId))}/retrospective.xlsx`;
+}
+
+// Amounts go into cells as numbers in yuan (so a sheet can sum them) from the exact decimal string.
+const money = (fen: number) => Number(fenToYuan(fen));
+const MONEY = '#,##0.00';
+const PERCENT = '0.00%';
+const SHANGHAI = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' });
+/** Times as Asia/Shanghai wall-clock text: a spreadsheet cell has no time zone. */
+const local = (t: Date | null | undefined) => (t ? SHANGHAI.format(t) : '');
+const seconds = (s: number | null) => (s === null ? '' : Math.round(s / 60));
+
+interface Column {
+  header: string;
+  key: string;
+  width?: number;
+  numFmt?: string;
+}
+
+function sheet(book: ExcelJS.Workbook, name: string, columns: Column[], rows: Record<string, unknown>[]) {
+  const ws = book.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+  ws.columns = columns.map((c) => ({ header: c.header, key: c.key, width: c.width ?? 16, style: c.numFmt ? { numFmt: c.numFmt } : {} }));
+  ws.getRow(1).font = { bold: true };
+  for (const row of rows) ws.addRow(row);
+  return ws;
+}
+
+/**
+ * The retrospective as an XLSX workbook, one sheet per section (概览 summary, 逐时 hours, 渠道 channels,
+ * 来源 sources, 帕累托 Pareto SKUs, 退款原因 refunds, 关键节点 milestones, 预警 alerts, 经验教训 lessons).
+ * Headers are Chinese with the English name after a slash; times are Asia/Shanghai.
+ */
+export async function retrospectiveWorkbook(r: Retrospective, skuNames: (ids: string[]) => Promise<Map<string, { code: string; name: string }>>): Promise<Buffer> {
+  const [totals, figures, hours, pareto, mix, refunds, milestones, alerts, lessons, overdue, ackMedian, resolveMedian] = await Promise.all([
+    r.totals(),
+    r.progress.figures(),
+    r.hours(),
+    r.pareto(),
+    r.buyerMix(),
+    r.refundsByReason(),
+    r.milestones(),
+    r.alerts(),
+    r.lessons(),
+    r.overdue(),
+    r.medianSecondsTo('acknowledge'),
+    r.medianSecondsTo('resolve'),
+  ]);
+  const c = r.campaign;
+  const channels = rankByRoi(totals.byChannel);
+  const sources = rankByRoi(totals.bySource);
+  const refundedFen = refunds.reduce((sum, x) => sum + x.amountFen, 0);
+  const names = await skuNames(pareto.skus.map((s) => s.skuId));
+
+  const book = new ExcelJS.Workbook();
+  book.creator = 'PeakOps';
+  book.created = r.now;
+
+  const summary: [string, unknown, string?][] = [
+    ['活动 / Campaign', c.name],
+    ['开始 / Starts', local(c.startsAt)],
+    ['结束 / Ends', local(c.endsAt)],
+    ['复盘截止 / Due', local(r.dueAt)],
+    ['是否逾期 / Overdue', overdue ? '是 / yes' : '否 / no'],
+    ['目标 GMV / Target (¥)', money(c.gmvTargetFen), MONEY],
+    ['实际 GMV / GMV (¥)', money(totals.all.gmvFen), MONEY],
+    ['净 GMV / Net GMV (¥)', money(totals.all.gmvFen - refundedFen), MONEY],
+    ['达成率 / Achievement', figures.achievementRate, PERCENT],
+    ['支付订单 / Orders', totals.all.ordersPaid],
+    ['买家 / Buyers', totals.all.buyers],
+    ['访客 / Visitors', totals.all.visitors],
+    ['转化率 / Conversion', conversionRate(totals.all) ?? '', PERCENT],
+    ['推广花费 / Spend (¥)', money(totals.all.spendFen), MONEY],
+    ['ROI', totals.all.spendFen > 0 ? totals.all.gmvFen / totals.all.spendFen : ''],
+    ['最佳渠道 / Best channel', bestAndWorst(channels).best?.channel ?? ''],
+    ['最差渠道 / Worst channel', bestAndWorst(channels).worst?.channel ?? ''],
+    ['最佳来源 / Best source', bestAndWorst(sources).best?.source ?? ''],
+    ['最差来源 / Worst source', bestAndWorst(sources).worst?.source ?? ''],
+    ['新客 / New buyers', mix.newBuyers],
+    ['老客 / Returning buyers', mix.returningBuyers],
+    ['新客占比 / New-buyer share', mix.buyers > 0 ? mix.newBuyers / mix.buyers : '', PERCENT],
+    ['帕累托 SKU 数 / SKUs making 80 %', pareto.skus.length],
+    ['动销 SKU 数 / SKUs sold', pareto.soldSkus],
+    ['预警数 / Alerts', alerts.length],
+    ['认领中位 (分钟) / Median minutes to acknowledge', seconds(ackMedian)],
+    ['解决中位 (分钟) / Median minutes to resolve', seconds(resolveMedian)],
+  ];
+  const ws = sheet(book, '概览 Summary', [{ header: '指标 / Figure', key: 'k', width: 40 }, { header: '数值 / Value', key: 'v', width: 28 }], []);
+  for (const [k, v, fmt] of summary) {
+    const row = ws.addRow({ k, v });
+    if (fmt) row.getCell('v').numFmt = fmt;
+  }
+
+  sheet(
+    book,
+    '逐时 Hours',
+    [
+      { header: '小时 / Hour', key: 'at', width: 20 },
+      { header: '计划 / Plan (¥)', key: 'plan', numFmt: MONEY },
+      { header: '实际 / Actual (¥)', key: 'actual', numFmt: MONEY },
+      { header: '累计计划 / Cumulative plan (¥)', key: 'cplan', width: 24, numFmt: MONEY },
+      { header: '累计实际 / Cumulative actual (¥)', key: 'cactual', width: 24, numFmt: MONEY },
+    ],
+    hours.map((h) => ({
+      at: local(h.at),
+      plan: money(h.plannedFen),
+      actual: h.actualFen === null ? '' : money(h.actualFen),
+      cplan: money(h.cumulativePlannedFen),
+      cactual: h.cumulativeActualFen === null ? '' : money(h.cumulativeActualFen),
+    })),
+  );
+
+  const roiColumns = (key: string, header: string): Column[] => [
+    { header: '排名 / Rank', key: 'rank', width: 10 },
+    { header, key },
+    { header: 'GMV (¥)', key: 'gmv', numFmt: MONEY },
+    { header: '订单 / Orders', key: 'orders' },
+    { header: '花费 / Spend (¥)', key: 'spend', numFmt: MONEY },
+    { header: 'ROI', key: 'roi', numFmt: '0.00' },
+  ];
+  const roiRow = (row: { rank: number | null; gmvFen: number; ordersPaid: number; spendFen: number; roi: number | null }) => ({
+    rank: row.rank ?? '',
+    gmv: money(row.gmvFen),
+    orders: row.ordersPaid,
+    spend: money(row.spendFen),
+    roi: row.roi ?? '',
+  });
+  sheet(book, '渠道 Channels', roiColumns('channel', '渠道 / Channel'), channels.map((x) => ({ channel: x.channel, ...roiRow(x) })));
+  sheet(book, '来源 Sources', roiColumns('source', '来源 / Source'), sources.map((x) => ({ source: x.source, ...roiRow(x) })));
+
+  sheet(
+    book,
+    '帕累托 Pareto',
+    [
+      { header: 'SKU', key: 'code' },
+      { header: '商品 / Product', key: 'name', width: 32 },
+      { header: 'GMV (¥)', key: 'gmv', numFmt: MONEY },
+      { header: '件数 / Units', key: 'units' },
+      { header: '占比 / Share', key: 'share', numFmt: PERCENT },
+      { header: '累计占比 / Cumulative', key: 'cumulative', numFmt: PERCENT },
+    ],
+    pareto.skus.map((s) => ({
+      code: names.get(s.skuId)?.code ?? s.skuId,
+      name: names.get(s.skuId)?.name ?? '',
+      gmv: money(s.gmvFen),
+      units: s.unitsSold,
+      share: s.share,
+      cumulative: s.cumulativeShare,
+    })),
+  );
+
+  sheet(
+    book,
+    '退款原因 Refunds',
+    [
+      { header: '原因 / Reason', key: 'reason', width: 24 },
+      { header: '笔数 / Refunds', key: 'refunds' },
+      { header: '金额 / Amount (¥)', key: 'amount', numFmt: MONEY },
+      { header: '占比 / Share', key: 'share', numFmt: PERCENT },
+    ],
+    refunds.map((x) => ({ reason: x.reason, refunds: x.refunds, amount: money(x.amountFen), share: x.share })),
+  );
+
+  sheet(
+    book,
+    '关键节点 Milestones',
+    [
+      { header: '节点 / Milestone', key: 'name', width: 24 },
+      { header: '负责人 / Owner', key: 'owner' },
+      { header: '截止 / Due', key: 'due', width: 18 },
+      { header: '完成 / Completed', key: 'done', width: 18 },
+      { header: '按时 / On time', key: 'onTime' },
+      { header: '延误 (小时) / Hours late', key: 'late' },
+      { header: '最高风险 / Highest risk', key: 'risk' },
+      { header: '风险历程 / Risk history', key: 'history', width: 60 },
+      { header: '实际情况 / Actual situation', key: 'actual', width: 40 },
+    ],
+    milestones.map((m) => ({
+      name: m.milestone.name,
+      owner: m.milestone.owner,
+      due: local(m.milestone.dueAt),
+      done: local(m.milestone.completedAt),
+      onTime: m.onTime === null ? '' : m.onTime ? '是 / yes' : '否 / no',
+      late: m.secondsLate === null ? '' : Math.round(m.secondsLate / 360) / 10,
+      risk: m.highestRisk,
+      history: m.changes.map((ch) => `${local(ch.changedAt)} ${ch.status}/${ch.riskLevel}${ch.changedBy ? ` (${ch.changedBy})` : ''}`).join('; '),
+      actual: m.milestone.actualSituation ?? '',
+    })),
+  );
+
+  sheet(
+    book,
+    '预警 Alerts',
+    [
+      { header: '触发 / Raised', key: 'raised', width: 18 },
+      { header: '规则 / Rule', key: 'rule', width: 22 },
+      { header: '级别 / Severity', key: 'severity' },
+      { header: '内容 / Message', key: 'message', width: 48 },
+      { header: '认领人 / Acknowledged by', key: 'by' },
+      { header: '认领 (分钟) / Minutes to acknowledge', key: 'ack', width: 20 },
+      { header: '解决 (分钟) / Minutes to resolve', key: 'resolve', width: 20 },
+    ],
+    alerts.map((a) => ({
+      raised: local(a.alert.raisedAt),
+      rule: a.alert.rule,
+      severity: a.alert.severity,
+      message: a.alert.message,
+      by: a.alert.acknowledgedBy ?? '',
+      ack: seconds(a.secondsToAcknowledge),
+      resolve: seconds(a.secondsToResolve),
+    })),
+  );
+
+  const lessonsSheet = sheet(book, '经验教训 Lessons', [{ header: '经验教训 / Lessons learned', key: 'text', width: 100 }], [
+    { text: lessons?.lessons ?? '' },
+    { text: lessons ? `${lessons.updatedBy} · ${local(lessons.updatedAt)}` : '' },
+  ]);
+  lessonsSheet.getCell('A2').alignment = { wrapText: true, vertical: 'top' };
+
+  return Buffer.from(await book.xlsx.writeBuffer());
+}

@@ -1,0 +1,72 @@
+// The retrospective's rankings and shares, as pure functions over figures already loaded.
+
+/** The share of GMV the Pareto SKUs make together: the fewest best sellers reaching it. */
+export const PARETO_SHARE = 0.8;
+
+export interface RoiRow {
+  gmvFen: number;
+  spendFen: number;
+}
+
+export type Ranked<T> = T & { roi: number | null; rank: number | null };
+
+/**
+ * Best ROI first. Rows without spend have no ROI and no rank and come last, by GMV. Equal ROI share a
+ * rank (1, 2, 2, 4), ties listed by GMV.
+ */
+export function rankByRoi<T extends RoiRow>(rows: readonly T[]): Ranked<T>[] {
+  const withRoi = rows.map((row) => ({ ...row, roi: row.spendFen > 0 ? row.gmvFen / row.spendFen : null, rank: null as number | null }));
+  withRoi.sort((a, b) => {
+    if (a.roi === null || b.roi === null) return a.roi === null && b.roi === null ? b.gmvFen - a.gmvFen : a.roi === null ? 1 : -1;
+    return b.roi - a.roi || b.gmvFen - a.gmvFen;
+  });
+  withRoi.forEach((row, i) => {
+    if (row.roi === null) return;
+    const previous = withRoi[i - 1];
+    row.rank = previous && previous.roi === row.roi ? previous.rank : i + 1;
+  });
+  return withRoi;
+}
+
+/** The best and the worst ranked rows; the worst only when at least two rows have spend to compare. */
+export function bestAndWorst<T extends { rank: number | null }>(ranked: readonly T[]): { best: T | null; worst: T | null } {
+  const withRank = ranked.filter((row) => row.rank !== null);
+  return { best: withRank[0] ?? null, worst: withRank.length >= 2 ? withRank[withRank.length - 1]! : null };
+}
+
+export interface SkuSale {
+  skuId: string;
+  gmvFen: number;
+  unitsSold: number;
+}
+
+export interface ParetoSku extends SkuSale {
+  share: number;
+  cumulativeShare: number;
+}
+
+/**
+ * The fewest SKUs, best sellers first, whose GMV together reaches 80 % of the total (帕累托). Ties in GMV
+ * are broken by id so the list is stable; a share of exactly 80 % counts as reached.
+ */
+export function paretoSkus(sales: readonly SkuSale[], share = PARETO_SHARE): ParetoSku[] {
+  const sold = sales.filter((s) => s.gmvFen > 0).sort((a, b) => b.gmvFen - a.gmvFen || (a.skuId < b.skuId ? -1 : 1));
+  const total = sold.reduce((sum, s) => sum + s.gmvFen, 0);
+  const result: ParetoSku[] = [];
+  let cumulative = 0;
+  for (const sale of sold) {
+    if (cumulative >= total * share) break;
+    cumulative += sale.gmvFen;
+    result.push({ ...sale, share: sale.gmvFen / total, cumulativeShare: cumulative / total });
+  }
+  return result;
+}
+
+/** The median of whole seconds (the lower middle for an even count, so it is one of the values); null when empty. */
+export function medianSeconds(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+export const secondsBetween = (from: Date, to: Date) => Math.round((to.getTime() - from.getTime()) / 1000);

@@ -1,0 +1,199 @@
+import { builder } from '../../builder.js';
+import { ChannelEnum, TrafficSourceEnum } from '../../graphql/enums.js';
+import { asPayload, payloadType } from '../../graphql/user-error.js';
+import { fenToYuan } from '../../lib/money.js';
+import { AlertRef } from '../alert/alert.schema.js';
+import { CampaignRef } from '../campaign/campaign.schema.js';
+import { MilestoneRef, MilestoneStatusEnum, RiskLevelEnum } from '../campaign/milestone.schema.js';
+import type { MilestoneChangeRow } from '../campaign/retrospective.table.js';
+import { conversionRate } from '../metrics/metrics.formulas.js';
+import { ProgressPointRef } from '../metrics/campaign-progress.schema.js';
+import { SkuRef } from '../product/product.schema.js';
+import type { Channel, TrafficSource } from '../../db/enums.js';
+import { bestAndWorst, rankByRoi, type ParetoSku, type Ranked, type RoiRow } from './retrospective.figures.js';
+import { exportPathOf } from './retrospective.export.js';
+import { Retrospective, writeRetrospectiveLessons, type AlertReview, type MilestoneReview, type RefundReasonFigures } from './retrospective.service.js';
+
+type ChannelFigures = Ranked<RoiRow & { channel: Channel; ordersPaid: number }>;
+type SourceFigures = Ranked<RoiRow & { source: TrafficSource; ordersPaid: number }>;
+
+const yuan = (fen: number) => fenToYuan(fen);
+const RANK = 'Rank by ROI, 1 = best; null without spend (those come last).';
+
+const RetrospectiveChannelRef = builder.objectRef<ChannelFigures>('RetrospectiveChannel').implement({
+  fields: (t) => ({
+    channel: t.expose('channel', { type: ChannelEnum }),
+    gmv: t.field({ type: 'Decimal', resolve: (r) => yuan(r.gmvFen) }),
+    orders: t.int({ resolve: (r) => r.ordersPaid }),
+    spend: t.field({ type: 'Decimal', resolve: (r) => yuan(r.spendFen) }),
+    roi: t.float({ nullable: true, description: 'GMV / spend; null without spend.', resolve: (r) => r.roi }),
+    rank: t.int({ nullable: true, description: RANK, resolve: (r) => r.rank }),
+  }),
+});
+
+const RetrospectiveSourceRef = builder.objectRef<SourceFigures>('RetrospectiveSource').implement({
+  fields: (t) => ({
+    source: t.expose('source', { type: TrafficSourceEnum }),
+    gmv: t.field({ type: 'Decimal', resolve: (r) => yuan(r.gmvFen) }),
+    orders: t.int({ resolve: (r) => r.ordersPaid }),
+    spend: t.field({ type: 'Decimal', resolve: (r) => yuan(r.spendFen) }),
+    roi: t.float({ nullable: true, description: 'GMV / spend; null without spend.', resolve: (r) => r.roi }),
+    rank: t.int({ nullable: true, description: RANK, resolve: (r) => r.rank }),
+  }),
+});
+
+const ParetoSkuRef = builder.objectRef<ParetoSku>('ParetoSku').implement({
+  fields: (t) => ({
+    sku: t.field({ type: SkuRef, resolve: (s) => s.skuId }),
+    gmv: t.field({ type: 'Decimal', resolve: (s) => yuan(s.gmvFen) }),
+    units: t.int({ resolve: (s) => s.unitsSold }),
+    share: t.float({ description: "This SKU's share of the campaign's GMV.", resolve: (s) => s.share }),
+    cumulativeShare: t.float({ description: 'Share of GMV of this SKU and every better seller.', resolve: (s) => s.cumulativeShare }),
+  }),
+});
+
+const RetrospectiveParetoRef = builder.objectRef<{ skus: ParetoSku[]; soldSkus: number }>('RetrospectivePareto').implement({
+  description: '帕累托: the fewest best-selling SKUs that together make at least 80 % of GMV.',
+  fields: (t) => ({
+    skus: t.field({ type: [ParetoSkuRef], resolve: (p) => p.skus }),
+    skuCount: t.int({ description: 'How many SKUs make 80 % of GMV.', resolve: (p) => p.skus.length }),
+    soldSkus: t.int({ description: 'SKUs with any sale in the campaign.', resolve: (p) => p.soldSkus }),
+  }),
+});
+
+const RefundReasonRef = builder.objectRef<RefundReasonFigures>('RefundReasonFigures').implement({
+  fields: (t) => ({
+    reason: t.exposeString('reason'),
+    refunds: t.exposeInt('refunds'),
+    amount: t.field({ type: 'Decimal', resolve: (r) => yuan(r.amountFen) }),
+    share: t.float({ description: "Share of the campaign's refunded amount.", resolve: (r) => r.share }),
+  }),
+});
+
+const MilestoneChangeRef = builder.objectRef<MilestoneChangeRow>('MilestoneHistoryEntry').implement({
+  description: 'A change of a milestone\'s status or risk level, and who made it.',
+  fields: (t) => ({
+    status: t.expose('status', { type: MilestoneStatusEnum }),
+    riskLevel: t.expose('riskLevel', { type: RiskLevelEnum }),
+    changedAt: t.expose('changedAt', { type: 'DateTime' }),
+    changedBy: t.exposeString('changedBy', { nullable: true }),
+  }),
+});
+
+const RetrospectiveMilestoneRef = builder.objectRef<MilestoneReview>('RetrospectiveMilestone').implement({
+  fields: (t) => ({
+    milestone: t.field({ type: MilestoneRef, resolve: (m) => m.milestone }),
+    onTime: t.boolean({ nullable: true, description: 'Done by its due time; null while not done.', resolve: (m) => m.onTime }),
+    secondsLate: t.int({ nullable: true, description: 'How late it was done (0 when on time); null while not done.', resolve: (m) => m.secondsLate }),
+    highestRisk: t.field({ type: RiskLevelEnum, description: 'The highest risk level it ever had.', resolve: (m) => m.highestRisk }),
+    changes: t.field({ type: [MilestoneChangeRef], description: 'Status and risk history, oldest first.', resolve: (m) => m.changes }),
+  }),
+});
+
+const RetrospectiveAlertRef = builder.objectRef<AlertReview>('RetrospectiveAlert').implement({
+  fields: (t) => ({
+    alert: t.field({ type: AlertRef, resolve: (a) => a.alert }),
+    secondsToAcknowledge: t.int({ nullable: true, resolve: (a) => a.secondsToAcknowledge }),
+    secondsToResolve: t.int({ nullable: true, resolve: (a) => a.secondsToResolve }),
+  }),
+});
+
+const channels = async (r: Retrospective) => rankByRoi((await r.totals()).byChannel);
+const sources = async (r: Retrospective) => rankByRoi((await r.totals()).bySource);
+
+export const RetrospectiveRef = builder.objectRef<Retrospective>('CampaignRetrospective').implement({
+  description:
+    '复盘: target against actual, hour by hour against plan, channels and sources by ROI, the Pareto SKUs, new and returning buyers, refunds by reason, milestones and alerts, and the lessons learned. Figures so far while the campaign runs; due two days after it ends.',
+  fields: (t) => ({
+    campaign: t.field({ type: CampaignRef, resolve: (r) => r.campaign }),
+    ended: t.boolean({ resolve: (r) => r.ended }),
+    dueAt: t.field({ type: 'DateTime', description: 'Two days after the campaign ends.', resolve: (r) => r.dueAt }),
+    overdue: t.boolean({ description: 'The campaign has ended, the due time has passed and no lessons are written.', resolve: (r) => r.overdue() }),
+    gmvTarget: t.field({ type: 'Decimal', resolve: (r) => yuan(r.campaign.gmvTargetFen) }),
+    gmv: t.field({ type: 'Decimal', description: 'GMV of the campaign, refunds not deducted.', resolve: async (r) => yuan((await r.totals()).all.gmvFen) }),
+    netGmv: t.field({
+      type: 'Decimal',
+      description: "GMV minus every refund of the campaign's orders, including refunds after it ended.",
+      resolve: async (r) => {
+        const [totals, reasons] = await Promise.all([r.totals(), r.refundsByReason()]);
+        return yuan(totals.all.gmvFen - reasons.reduce((sum, x) => sum + x.amountFen, 0));
+      },
+    }),
+    achievementRate: t.float({ description: '达成率 = GMV / target.', resolve: async (r) => (await r.progress.figures()).achievementRate }),
+    orders: t.int({ description: 'Paid orders.', resolve: async (r) => (await r.totals()).all.ordersPaid }),
+    buyers: t.int({ resolve: async (r) => (await r.totals()).all.buyers }),
+    visitors: t.int({ resolve: async (r) => (await r.totals()).all.visitors }),
+    conversionRate: t.float({ nullable: true, description: 'buyers / visitors.', resolve: async (r) => conversionRate((await r.totals()).all) }),
+    spend: t.field({ type: 'Decimal', resolve: async (r) => yuan((await r.totals()).all.spendFen) }),
+    roi: t.float({
+      nullable: true,
+      description: 'GMV / spend; null without spend.',
+      resolve: async (r) => {
+        const { gmvFen, spendFen } = (await r.totals()).all;
+        return spendFen > 0 ? gmvFen / spendFen : null;
+      },
+    }),
+    hours: t.field({ type: [ProgressPointRef], description: 'Every hour of the window: plan against actual.', resolve: (r) => r.hours() }),
+    channels: t.field({ type: [RetrospectiveChannelRef], description: 'Best ROI first; channels without spend last.', resolve: channels }),
+    sources: t.field({ type: [RetrospectiveSourceRef], description: 'Best ROI first; sources without spend last.', resolve: sources }),
+    bestChannel: t.field({ type: RetrospectiveChannelRef, nullable: true, resolve: async (r) => bestAndWorst(await channels(r)).best }),
+    worstChannel: t.field({ type: RetrospectiveChannelRef, nullable: true, description: 'null unless two channels have spend.', resolve: async (r) => bestAndWorst(await channels(r)).worst }),
+    bestSource: t.field({ type: RetrospectiveSourceRef, nullable: true, resolve: async (r) => bestAndWorst(await sources(r)).best }),
+    worstSource: t.field({ type: RetrospectiveSourceRef, nullable: true, description: 'null unless two sources have spend.', resolve: async (r) => bestAndWorst(await sources(r)).worst }),
+    pareto: t.field({ type: RetrospectiveParetoRef, resolve: (r) => r.pareto() }),
+    newBuyers: t.int({
+      description: "Customers of the campaign's shops whose first payment ever falls inside the campaign window.",
+      resolve: async (r) => (await r.buyerMix()).newBuyers,
+    }),
+    returningBuyers: t.int({ description: 'Buyers of the campaign who had paid before it: buyers − new buyers.', resolve: async (r) => (await r.buyerMix()).returningBuyers }),
+    newBuyerShare: t.float({
+      nullable: true,
+      description: 'new buyers / buyers; null without buyers.',
+      resolve: async (r) => {
+        const mix = await r.buyerMix();
+        return mix.buyers > 0 ? mix.newBuyers / mix.buyers : null;
+      },
+    }),
+    refundsByReason: t.field({ type: [RefundReasonRef], description: 'The largest refunded amount first.', resolve: (r) => r.refundsByReason() }),
+    milestones: t.field({ type: [RetrospectiveMilestoneRef], resolve: (r) => r.milestones() }),
+    alerts: t.field({
+      type: [RetrospectiveAlertRef],
+      description: "Alerts raised during the campaign about it or its shops, oldest first.",
+      resolve: (r) => r.alerts(),
+    }),
+    medianSecondsToAcknowledge: t.int({ nullable: true, resolve: (r) => r.medianSecondsTo('acknowledge') }),
+    medianSecondsToResolve: t.int({ nullable: true, resolve: (r) => r.medianSecondsTo('resolve') }),
+    lessons: t.string({ nullable: true, description: 'Lessons learned, kept for the next campaign.', resolve: async (r) => (await r.lessons())?.lessons || null }),
+    lessonsUpdatedBy: t.string({ nullable: true, resolve: async (r) => (await r.lessons())?.updatedBy ?? null }),
+    lessonsUpdatedAt: t.field({ type: 'DateTime', nullable: true, resolve: async (r) => (await r.lessons())?.updatedAt ?? null }),
+    exportPath: t.string({
+      description: 'GET this path with the Authorization header for the retrospective as an XLSX workbook.',
+      resolve: (r) => exportPathOf(r.campaign.id),
+    }),
+  }),
+});
+
+builder.objectField(CampaignRef, 'retrospective', (t) =>
+  t.field({
+    type: RetrospectiveRef,
+    description: '复盘 of this campaign (figures so far while it runs).',
+    resolve: (campaign, _args, ctx) => new Retrospective(ctx.db, ctx.viewer, campaign, ctx.now()),
+  }),
+);
+
+const WriteLessonsInput = builder.inputType('WriteRetrospectiveLessonsInput', {
+  fields: (t) => ({
+    campaignId: t.globalID({ for: CampaignRef, required: true }),
+    lessons: t.string({ required: true, description: 'An empty text clears them.' }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  writeRetrospectiveLessons: t.field({
+    type: payloadType('WriteRetrospectiveLessonsPayload', 'retrospective', RetrospectiveRef),
+    description: 'Writes the lessons learned of a campaign (MANAGE, the caller\'s campaigns only).',
+    args: { input: t.arg({ type: WriteLessonsInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      asPayload(() => writeRetrospectiveLessons(ctx.db, ctx.viewer, { ...input, campaignId: input.campaignId.id }, ctx.now())),
+  }),
+}));

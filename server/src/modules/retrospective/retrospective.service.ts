@@ -1,0 +1,259 @@
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { shopVisible, type Viewer } from '../../auth/viewer.js';
+import type { DbOrTx } from '../../db/client.js';
+import { parseInput } from '../../lib/validate.js';
+import { alerts, type AlertRow } from '../alert/alert.table.js';
+import { requireCampaign } from '../campaign/campaign.service.js';
+import type { CampaignRow, MilestoneRow, RiskLevel } from '../campaign/campaign.table.js';
+import { milestonesOfCampaigns } from '../campaign/milestone.service.js';
+import { campaignRetrospectives, milestoneChanges, type CampaignRetrospectiveRow, type MilestoneChangeRow } from '../campaign/retrospective.table.js';
+import { customers } from '../customer/customer.table.js';
+import { CampaignProgress, type ProgressPoint } from '../metrics/campaign-progress.js';
+import { loadTotals, scopeConditions, type ScopeConditions } from '../metrics/metrics.service.js';
+import { skuRollups } from '../metrics/metrics.table.js';
+import { accumulateTotals, type Totals } from '../metrics/metrics.totals.js';
+import { decomposeWindow, piecesCondition } from '../metrics/metrics.window.js';
+import { orders, refunds } from '../order/order.table.js';
+import { medianSeconds, paretoSkus, secondsBetween, type ParetoSku, type SkuSale } from './retrospective.figures.js';
+
+/** 复盘 is due two days after the campaign ends. */
+export const RETROSPECTIVE_DUE_MS = 2 * 24 * 60 * 60 * 1000;
+
+const RISK_ORDER: readonly RiskLevel[] = ['NONE', 'LOW', 'MEDIUM', 'HIGH'];
+
+export interface RefundReasonFigures {
+  reason: string;
+  refunds: number;
+  amountFen: number;
+  /** Of the campaign's refunded amount. */
+  share: number;
+}
+
+export interface MilestoneReview {
+  milestone: MilestoneRow;
+  /** null while not done. */
+  onTime: boolean | null;
+  secondsLate: number | null;
+  highestRisk: RiskLevel;
+  changes: MilestoneChangeRow[];
+}
+
+export interface AlertReview {
+  alert: AlertRow;
+  secondsToAcknowledge: number | null;
+  secondsToResolve: number | null;
+}
+
+export interface BuyerMix {
+  buyers: number;
+  newBuyers: number;
+  returningBuyers: number;
+}
+
+/**
+ * One campaign's retrospective as of `now` (figures so far while it runs). Each part loads lazily and
+ * once, so a screen asking for the headline reads only the rollup totals and an export asking for
+ * everything reads each source once. Figures come from the campaign's rollups; refunds by reason,
+ * milestones and alerts from their own tables, bounded by the campaign.
+ */
+export class Retrospective {
+  readonly progress: CampaignProgress;
+  private readonly scope: ScopeConditions;
+  private readonly cache = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly db: DbOrTx,
+    private readonly viewer: Viewer,
+    readonly campaign: CampaignRow,
+    readonly now: Date,
+  ) {
+    this.progress = new CampaignProgress(db, viewer, campaign, now);
+    this.scope = scopeConditions(viewer, { campaignId: campaign.id });
+  }
+
+  get ended(): boolean {
+    return this.progress.ended;
+  }
+
+  get dueAt(): Date {
+    return new Date(this.campaign.endsAt.getTime() + RETROSPECTIVE_DUE_MS);
+  }
+
+  private once<T>(key: string, load: () => Promise<T>): Promise<T> {
+    let value = this.cache.get(key) as Promise<T> | undefined;
+    if (!value) this.cache.set(key, (value = load()));
+    return value;
+  }
+
+  /** Overdue: the campaign has ended, its due time has passed and nobody has written the lessons. */
+  async overdue(): Promise<boolean> {
+    return this.ended && this.now > this.dueAt && !(await this.lessons())?.lessons.trim();
+  }
+
+  totals(): Promise<Totals> {
+    const window = this.progress.elapsed;
+    return this.once('totals', () => (window.from < window.to ? loadTotals(this.db, this.scope, window) : Promise.resolve(accumulateTotals([]))));
+  }
+
+  hours(): Promise<ProgressPoint[]> {
+    return this.progress.curve();
+  }
+
+  /** Every SKU sold in the campaign, best first; the Pareto list is cut from these. */
+  skuSales(): Promise<SkuSale[]> {
+    return this.once('skus', async () => {
+      const window = this.progress.elapsed;
+      if (window.from >= window.to) return [];
+      const t = skuRollups;
+      const gmvFen = sql<number>`sum(${t.gmvFen})`.mapWith(Number);
+      return this.db
+        .select({ skuId: t.skuId, gmvFen, unitsSold: sql<number>`sum(${t.unitsSold})`.mapWith(Number) })
+        .from(t)
+        .where(and(piecesCondition(t, decomposeWindow(window.from, window.to)), this.scope.skuRollups))
+        .groupBy(t.skuId)
+        .orderBy(desc(gmvFen), asc(t.skuId));
+    });
+  }
+
+  async pareto(): Promise<{ skus: ParetoSku[]; soldSkus: number }> {
+    const sales = await this.skuSales();
+    return { skus: paretoSkus(sales), soldSkus: sales.filter((s) => s.gmvFen > 0).length };
+  }
+
+  /**
+   * New buyers: customers of the campaign's shops whose first payment ever falls inside the campaign
+   * (exact, from customers). Buyers: the campaign's distinct paying customers (the rollups' sketch).
+   * Returning: the difference, never below zero.
+   */
+  buyerMix(): Promise<BuyerMix> {
+    return this.once('buyers', async () => {
+      const window = this.progress.elapsed;
+      const [totals, [row]] = await Promise.all([
+        this.totals(),
+        this.db
+          .select({ n: count() })
+          .from(customers)
+          .where(
+            and(
+              inArray(customers.shopId, this.campaign.shopIds),
+              shopVisible(this.viewer, customers.shopId),
+              gte(customers.firstOrderAt, window.from),
+              lt(customers.firstOrderAt, window.to),
+            ),
+          ),
+      ]);
+      const buyers = totals.all.buyers;
+      const newBuyers = Math.min(row?.n ?? 0, buyers);
+      return { buyers, newBuyers, returningBuyers: buyers - newBuyers };
+    });
+  }
+
+  /** Refunds of the campaign's orders by reason, the largest refunded amount first. */
+  refundsByReason(): Promise<RefundReasonFigures[]> {
+    return this.once('refunds', async () => {
+      const amountFen = sql<number>`sum(${refunds.amountFen})`.mapWith(Number);
+      const rows = await this.db
+        .select({ reason: refunds.reason, refunds: count(), amountFen })
+        .from(refunds)
+        .innerJoin(orders, eq(orders.id, refunds.orderId))
+        .where(and(eq(orders.campaignId, this.campaign.id), shopVisible(this.viewer, orders.shopId)))
+        .groupBy(refunds.reason)
+        .orderBy(desc(amountFen), asc(refunds.reason));
+      const total = rows.reduce((sum, r) => sum + r.amountFen, 0);
+      return rows.map((r) => ({ ...r, share: total > 0 ? r.amountFen / total : 0 }));
+    });
+  }
+
+  /** Milestones in due order, each on time or late and with its status and risk history. */
+  milestones(): Promise<MilestoneReview[]> {
+    return this.once('milestones', async () => {
+      const [list = []] = await milestonesOfCampaigns(this.db, this.viewer, [this.campaign.id]);
+      const changes =
+        list.length === 0
+          ? []
+          : await this.db
+              .select()
+              .from(milestoneChanges)
+              .where(inArray(milestoneChanges.milestoneId, list.map((m) => m.id)))
+              .orderBy(asc(milestoneChanges.changedAt), asc(milestoneChanges.id));
+      return list.map((milestone) => {
+        const own = changes.filter((c) => c.milestoneId === milestone.id);
+        const risks = [milestone.riskLevel, ...own.map((c) => c.riskLevel)];
+        const done = milestone.status === 'DONE' && milestone.completedAt;
+        return {
+          milestone,
+          onTime: done ? milestone.completedAt! <= milestone.dueAt : null,
+          secondsLate: done ? Math.max(0, secondsBetween(milestone.dueAt, milestone.completedAt!)) : null,
+          highestRisk: RISK_ORDER[Math.max(...risks.map((r) => RISK_ORDER.indexOf(r)))]!,
+          changes: own,
+        };
+      });
+    });
+  }
+
+  /**
+   * Alerts raised during the campaign about it or its shops, oldest first, with the time to
+   * acknowledge and to resolve. Alerts that concern no shop (webhook pauses) are not the campaign's.
+   */
+  alerts(): Promise<AlertReview[]> {
+    return this.once('alerts', async () => {
+      const c = this.campaign;
+      const rows = await this.db
+        .select()
+        .from(alerts)
+        .where(
+          and(
+            gte(alerts.raisedAt, c.startsAt),
+            lt(alerts.raisedAt, c.endsAt),
+            isNotNull(alerts.shopId),
+            or(eq(alerts.campaignId, c.id), inArray(alerts.shopId, c.shopIds)),
+            shopVisible(this.viewer, alerts.shopId),
+          ),
+        )
+        .orderBy(asc(alerts.raisedAt), asc(alerts.id));
+      return rows.map((alert) => ({
+        alert,
+        secondsToAcknowledge: alert.acknowledgedAt ? secondsBetween(alert.raisedAt, alert.acknowledgedAt) : null,
+        secondsToResolve: alert.resolvedAt ? secondsBetween(alert.raisedAt, alert.resolvedAt) : null,
+      }));
+    });
+  }
+
+  async medianSecondsTo(what: 'acknowledge' | 'resolve'): Promise<number | null> {
+    const list = await this.alerts();
+    const values = list.map((a) => (what === 'acknowledge' ? a.secondsToAcknowledge : a.secondsToResolve)).filter((s): s is number => s !== null);
+    return medianSeconds(values);
+  }
+
+  lessons(): Promise<CampaignRetrospectiveRow | null> {
+    return this.once('lessons', async () => {
+      const [row] = await this.db.select().from(campaignRetrospectives).where(eq(campaignRetrospectives.campaignId, this.campaign.id));
+      return row ?? null;
+    });
+  }
+}
+
+export async function openRetrospective(db: DbOrTx, viewer: Viewer, campaignId: string, now: Date): Promise<Retrospective> {
+  const campaign = await requireCampaign(db, viewer, campaignId, ['campaignId']);
+  return new Retrospective(db, viewer, campaign, now);
+}
+
+const LessonsInput = z.object({
+  campaignId: z.string(),
+  lessons: z.string().trim().max(20_000, 'at most 20,000 characters'),
+});
+
+/** Writes (or, with an empty text, clears) the lessons learned; the campaign must be the caller's. */
+export async function writeRetrospectiveLessons(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<Retrospective> {
+  const data = parseInput(LessonsInput, input);
+  const campaign = await requireCampaign(db, viewer, data.campaignId, ['input', 'campaignId']);
+  await db
+    .insert(campaignRetrospectives)
+    .values({ campaignId: campaign.id, lessons: data.lessons, updatedBy: viewer.displayName, createdAt: now, updatedAt: now })
+    .onConflictDoUpdate({
+      target: campaignRetrospectives.campaignId,
+      set: { lessons: data.lessons, updatedBy: viewer.displayName, updatedAt: now },
+    });
+  return new Retrospective(db, viewer, campaign, now);
+}
