@@ -1,7 +1,6 @@
-import { decodeGlobalID } from '@pothos/plugin-relay';
 import { z } from 'zod';
 import { CHANNELS, TRAFFIC_SOURCES, type Channel, type TrafficSource } from '../../db/enums.js';
-import { moneyInput } from '../../lib/validate.js';
+import { globalId, moneyInput } from '../../lib/validate.js';
 import { EVENT_TYPES, type EventType } from './event.table.js';
 
 /** One event as a producer sends it (after GraphQL scalar parsing). */
@@ -46,20 +45,6 @@ export interface ParsedEvent {
   trackingNumber: string | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A global id of the given type, decoded to its UUID; anything else is a clear validation issue. */
-const globalId = (typename: string) =>
-  z.string().transform((value, ctx) => {
-    try {
-      const decoded = decodeGlobalID(value);
-      if (decoded.typename === typename && UUID.test(decoded.id)) return decoded.id;
-    } catch {
-      // reported below
-    }
-    ctx.addIssue({ code: 'custom', message: `not a ${typename} id`, params: { code: 'NOT_FOUND' } });
-    return z.NEVER;
-  });
 
 const key = z.string().trim().min(1, 'must not be empty').max(128);
 const TRAFFIC_TYPES: readonly EventType[] = ['VISIT', 'PRODUCT_VIEW', 'ADD_TO_CART'];

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { decodeGlobalID } from '@pothos/plugin-relay';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { canSeeShop, type Viewer } from '../../auth/viewer.js';
@@ -7,7 +6,7 @@ import type { DbOrTx, Tx } from '../../db/client.js';
 import { CHANNELS, TRAFFIC_SOURCES, type Channel, type TrafficSource } from '../../db/enums.js';
 import { jsonRecords, rows } from '../../db/rows.js';
 import { DomainError } from '../../errors.js';
-import { moneyInput } from '../../lib/validate.js';
+import { globalId, moneyInput } from '../../lib/validate.js';
 import { loadCampaigns } from '../campaign/campaign.service.js';
 import { RollupBatch } from '../metrics/rollup.writer.js';
 import { loadShops } from '../shop/shop.service.js';
@@ -62,20 +61,6 @@ interface ValidEntry {
   hash: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A global id of the given type, decoded to its UUID; anything else is NOT_FOUND on that field. */
-const globalId = (typename: string) =>
-  z.string().transform((value, ctx) => {
-    try {
-      const decoded = decodeGlobalID(value);
-      if (decoded.typename === typename && UUID.test(decoded.id)) return decoded.id;
-    } catch {
-      // reported below
-    }
-    ctx.addIssue({ code: 'custom', message: `not a ${typename} id`, params: { code: 'NOT_FOUND' } });
-    return z.NEVER;
-  });
 
 const EntrySchema = z.object({
   id: z.string().trim().min(1, 'must not be empty').max(128),
