@@ -9,6 +9,7 @@ import './modules/customer/customer.schema.js';
 import './modules/report/report.schema.js';
 import './modules/order/order.schema.js';
 import './modules/metrics/metrics.schema.js';
+import './modules/customer/buyer-mix.schema.js';
 import './modules/metrics/fulfilment.schema.js';
 import './modules/metrics/campaign-progress.schema.js';
 import './modules/metrics/live-metrics.schema.js';

@@ -13,7 +13,7 @@ const MembershipTierEnum = builder.enumType('MembershipTier', {
   values: MEMBERSHIP_TIERS,
 });
 
-const RfmSegmentEnum = builder.enumType('RfmSegment', {
+export const RfmSegmentEnum = builder.enumType('RfmSegment', {
   description:
     'SLEEPING: no paid order for 90 days. Otherwise IMPORTANT_VALUE: last paid order within 30 days, ≥ 3 paid orders and net spend ≥ ¥1,000; ' +
     'IMPORTANT_DEVELOPMENT: net spend ≥ ¥1,000 without being both recent and frequent; GENERAL_VALUE: the rest. Computed with the clock, at read time.',

@@ -5,7 +5,11 @@ import type { Channel, TrafficSource } from '../../db/enums.js';
 import { DomainError, forbidden } from '../../errors.js';
 import { requireScopeCampaign } from '../campaign/campaign.service.js';
 import { countUnshippedOverdue, SHIP_WITHIN_MS } from '../order/order.service.js';
+import { loadBuyerMix, type BuyerMix } from '../customer/buyer-mix.js';
+import { customers } from '../customer/customer.table.js';
+import { loadSegmentFigures, type SegmentFigures } from '../customer/segment-figures.js';
 import { orders } from '../order/order.table.js';
+import { shops } from '../shop/shop.table.js';
 import { COUNTER_NAMES, zeroCounters, type Counters } from './metrics.formulas.js';
 import { metricRollups, skuRollups, type Granularity } from './metrics.table.js';
 import { accumulateTotals, type Totals } from './metrics.totals.js';
@@ -36,6 +40,11 @@ export interface ScopeConditions {
   skuRollups: SQL | undefined;
   /** The same scope on the orders table, for the few figures that are a state of orders, not a sum of events. */
   orders: SQL | undefined;
+  /**
+   * The scope on the customers table — a customer belongs to one shop, on that shop's platform, so shops
+   * and channels apply — or null when the scope names sources or a campaign, which only orders carry.
+   */
+  customers: { where: SQL | undefined } | null;
 }
 
 interface DimensionColumns {
@@ -62,7 +71,19 @@ export function scopeConditions(viewer: Viewer, scope: MetricScopeInput): ScopeC
     metricRollups: dimensionConditions(metricRollups, viewer, scope),
     skuRollups: dimensionConditions(skuRollups, viewer, scope),
     orders: dimensionConditions(orders, viewer, scope),
+    customers: scope.campaignId || scope.sources?.length ? null : { where: customerConditions(viewer, scope) },
   };
+}
+
+/** Shops and channels on customers: an order's channel is always its shop's platform (ingestion checks it). */
+function customerConditions(viewer: Viewer, scope: MetricScopeInput): SQL | undefined {
+  return and(
+    shopVisible(viewer, customers.shopId),
+    scope.shopIds?.length ? inArray(customers.shopId, [...scope.shopIds]) : undefined,
+    scope.channels?.length
+      ? sql`${customers.shopId} in (select ${shops.id} from ${shops} where ${inArray(shops.platform, [...scope.channels])})`
+      : undefined,
+  );
 }
 
 /**
@@ -235,6 +256,10 @@ export interface MetricsView {
    * (or now while the window is open) from the orders as they stand, not from rollups.
    */
   unshippedOverdue(): Promise<number>;
+  /** New vs returning buyers and repurchase, exact, from paid orders and customers (customer/buyer-mix.ts). */
+  buyerMix(): Promise<BuyerMix>;
+  /** Paid orders of the window by their customers' RFM segment as of `now` (customer/segment-figures.ts). */
+  bySegment(): Promise<SegmentFigures[]>;
 }
 
 /**
@@ -251,12 +276,14 @@ export function tailWindow(window: Window, interval: Granularity, last: number, 
   return { from: start < window.from ? window.from : start, to: end > window.to ? window.to : end };
 }
 
-/** `now` places the current point of a series tail; figures never depend on it. */
+/** `now` places the current point of a series tail and dates the RFM segments of bySegment; no other figure depends on it. */
 export function metricsView(db: DbOrTx, scope: ScopeConditions, from: Date, to: Date, now: Date): MetricsView {
   assertWindow(from, to);
   const window = resolveWindow(from, to);
   let totals: Promise<Totals> | undefined;
   let unshipped: Promise<number> | undefined;
+  let buyerMix: Promise<BuyerMix> | undefined;
+  let bySegment: Promise<SegmentFigures[]> | undefined;
   const series = new Map<Granularity, Promise<SeriesPoint[]>>();
   const tails = new Map<string, Promise<SeriesPoint[]>>();
   const top = new Map<number, Promise<SkuFigures[]>>();
@@ -281,6 +308,8 @@ export function metricsView(db: DbOrTx, scope: ScopeConditions, from: Date, to: 
       (unshipped ??= countUnshippedOverdue(db, scope, new Date(Math.min(window.to.getTime(), now.getTime()) - SHIP_WITHIN_MS)).then(
         (shops) => shops.reduce((sum, shop) => sum + shop.count, 0),
       )),
+    buyerMix: () => (buyerMix ??= loadBuyerMix(db, scope, window)),
+    bySegment: () => (bySegment ??= loadSegmentFigures(db, scope, window, now)),
   };
 }
 
