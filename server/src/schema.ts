@@ -7,6 +7,7 @@ import './modules/campaign/milestone.schema.js';
 import './modules/plan/plan.schema.js';
 import './modules/customer/customer.schema.js';
 import './modules/report/report.schema.js';
+import './modules/report/report.period.schema.js';
 import './modules/order/order.schema.js';
 import './modules/metrics/metrics.schema.js';
 import './modules/customer/buyer-mix.schema.js';

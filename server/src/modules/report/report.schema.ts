@@ -20,8 +20,8 @@ import type { RectificationReportRow } from './report.table.js';
 
 const SAME_AS_METRICS = 'Equal to `metrics` for the same shop, Asia/Shanghai day and source.';
 
-const DailyFiguresRef = builder.objectRef<Figures>('DailyFigures').implement({
-  description: `One Asia/Shanghai day's figures, computed from the rollups. ${SAME_AS_METRICS}`,
+export const DailyFiguresRef = builder.objectRef<Figures>('DailyFigures').implement({
+  description: `One Asia/Shanghai day's figures (or a week's or month's, in a roll-up), computed from the rollups. ${SAME_AS_METRICS}`,
   fields: (t) => ({
     visitors: t.int({ resolve: (f) => f.visitors }),
     pageViews: t.int({ resolve: (f) => f.pageViews }),
@@ -38,8 +38,9 @@ const DailyFiguresRef = builder.objectRef<Figures>('DailyFigures').implement({
 /** Relative change (now − before) / before; null when there is nothing to compare with. */
 const change = (now: number | null, before: number | null) => (now === null || before === null || before === 0 ? null : (now - before) / before);
 
-const DailyChangeRef = builder.objectRef<{ day: Figures; before: Figures }>('DailyFigureChange').implement({
-  description: 'Relative change against the previous day, (day − previous) / previous (−0.3 = 30 % lower); null when the previous day is 0 or null.',
+export const DailyChangeRef = builder.objectRef<{ day: Figures; before: Figures }>('DailyFigureChange').implement({
+  description:
+    'Relative change against the previous day (or week, or month, in a roll-up), (now − previous) / previous (−0.3 = 30 % lower); null when the previous figure is 0 or null.',
   fields: (t) => {
     const rel = (value: (f: Figures) => number | null) => t.float({ nullable: true, resolve: (p) => change(value(p.day), value(p.before)) });
     return {

@@ -40,21 +40,33 @@ export interface DailyReport {
 
 const calendarDate = z.string().refine(isCalendarDate, 'must be a calendar day YYYY-MM-DD');
 
-function assertDate(date: string, field: string[]) {
+export function assertDate(date: string, field: string[]) {
   if (!isCalendarDate(date)) throw new DomainError('INVALID_INPUT', 'must be a calendar day YYYY-MM-DD', field);
 }
 
-/**
- * The day and the day before for one shop, read exactly as the `metrics` query reads them (same
- * rollup rows, same sketch merges), so a report row equals `metrics` for that shop, day and source.
- */
-async function shopDayTotals(db: DbOrTx, shopId: string, date: string): Promise<[Totals, Totals]> {
-  const scope = scopeConditions(SYSTEM, { shopIds: [shopId] });
-  const day = (d: string) => ({ from: startOfShanghaiDay(d), to: startOfShanghaiDay(addDays(d, 1)) });
-  return Promise.all([loadTotals(db, scope, day(date)), loadTotals(db, scope, day(addDays(date, -1)))]);
+/** A run of whole Asia/Shanghai days, `from` to `to` inclusive. */
+export interface DayRange {
+  from: string;
+  to: string;
 }
 
-const EMPTY_FIGURES: Figures = {
+/**
+ * One shop's days, read exactly as the `metrics` query reads them (same rollup rows, same sketch
+ * merges: a visitor or buyer of several days counts once), so a report row equals `metrics` for
+ * that shop, window [from 00:00, to + 1 day 00:00) and source.
+ */
+export function shopRangeTotals(db: DbOrTx, shopId: string, range: DayRange): Promise<Totals> {
+  const scope = scopeConditions(SYSTEM, { shopIds: [shopId] });
+  return loadTotals(db, scope, { from: startOfShanghaiDay(range.from), to: startOfShanghaiDay(addDays(range.to, 1)) });
+}
+
+/** The day and the day before for one shop. */
+function shopDayTotals(db: DbOrTx, shopId: string, date: string): Promise<[Totals, Totals]> {
+  const before = addDays(date, -1);
+  return Promise.all([shopRangeTotals(db, shopId, { from: date, to: date }), shopRangeTotals(db, shopId, { from: before, to: before })]);
+}
+
+export const EMPTY_FIGURES: Figures = {
   visits: 0, pageViews: 0, addToCarts: 0, ordersPlaced: 0, ordersPaid: 0, gmvFen: 0, refundedOrders: 0, refundedFen: 0,
   unitsSold: 0, spendFen: 0, ordersShipped: 0, ordersDelivered: 0, shipSeconds: 0, shipTimedOrders: 0, visitors: 0, carters: 0, buyers: 0,
 };
