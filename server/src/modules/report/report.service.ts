@@ -38,7 +38,7 @@ export interface DailyReport {
   previousTotals: Figures;
 }
 
-const calendarDate = z.string().refine(isCalendarDate, 'must be a calendar day YYYY-MM-DD');
+export const calendarDate = z.string().refine(isCalendarDate, 'must be a calendar day YYYY-MM-DD');
 
 export function assertDate(date: string, field: string[]) {
   if (!isCalendarDate(date)) throw new DomainError('INVALID_INPUT', 'must be a calendar day YYYY-MM-DD', field);
