@@ -8,6 +8,7 @@ import type { Db } from '../db/client.js';
 import { toUserErrors } from '../errors.js';
 import { retrospectiveWorkbook, XLSX_CONTENT_TYPE } from '../modules/retrospective/retrospective.export.js';
 import { skuLabels } from '../modules/product/product.service.js';
+import { dailyReportsCsv, type DailyReportsCsvInput } from '../modules/report/report.csv.js';
 import { openRetrospective } from '../modules/retrospective/retrospective.service.js';
 
 /** What an export costs from the caller's rate-limit bucket: it reads as much as a large query. */
@@ -15,6 +16,7 @@ export const EXPORT_COST = 2_000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RETROSPECTIVE = /^\/export\/campaigns\/([^/]+)\/retrospective\.xlsx$/;
+const DAILY_REPORTS = '/export/daily-reports.csv';
 
 export interface ExportDeps {
   db: Db;
@@ -37,16 +39,18 @@ class ExportError extends Error {
 
 export const isExportPath = (url: string) => (url.split('?')[0] ?? '').startsWith('/export/');
 
-function campaignIdOf(segment: string): string {
+/** The UUID inside a global id of the given type (already URL-decoded); 400 for anything else. */
+function idOf(typename: string, value: string): string {
+  const refuse = () => new ExportError(400, 'BAD_USER_INPUT', `"${value}" is not a ${typename.toLowerCase()} id issued by PeakOps`);
   let id: string;
   try {
-    const decoded = decodeGlobalID(decodeURIComponent(segment));
-    if (decoded.typename !== 'Campaign') throw new Error('not a campaign');
+    const decoded = decodeGlobalID(value);
+    if (decoded.typename !== typename) throw refuse();
     id = decoded.id;
   } catch {
-    throw new ExportError(400, 'BAD_USER_INPUT', `"${segment}" is not a campaign id issued by PeakOps`);
+    throw refuse();
   }
-  if (!UUID.test(id)) throw new ExportError(400, 'BAD_USER_INPUT', `"${segment}" is not a campaign id issued by PeakOps`);
+  if (!UUID.test(id)) throw refuse();
   return id;
 }
 
@@ -85,15 +89,33 @@ export function exportsHandler(deps: ExportDeps) {
       .end(file);
   }
 
+  async function dailyReports(viewer: Viewer, input: DailyReportsCsvInput, res: ServerResponse) {
+    const file = Buffer.from(await dailyReportsCsv(deps.db, viewer, input, deps.now()), 'utf8');
+    res
+      .writeHead(200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-length': String(file.length),
+        'content-disposition': `attachment; filename="daily-reports-${input.from}-${input.to}.csv"`,
+        'cache-control': 'no-store',
+      })
+      .end(file);
+  }
+
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     try {
       if (req.method !== 'GET') throw new ExportError(405, 'METHOD_NOT_ALLOWED', 'Exports are fetched with GET');
       const match = RETROSPECTIVE.exec(url.pathname);
-      if (!match) throw new ExportError(404, 'NOT_FOUND', `No export at ${url.pathname}`);
-      const campaignId = campaignIdOf(match[1]!);
-      const viewer = await authorize(req);
-      await retrospective(viewer, campaignId, res);
+      if (match) {
+        const campaignId = idOf('Campaign', decodeURIComponent(match[1]!));
+        return await retrospective(await authorize(req), campaignId, res);
+      }
+      if (url.pathname === DAILY_REPORTS) {
+        const shop = url.searchParams.get('shopId');
+        const input = { shopId: shop ? idOf('Shop', shop) : null, from: url.searchParams.get('from') ?? '', to: url.searchParams.get('to') ?? '' };
+        return await dailyReports(await authorize(req), input, res);
+      }
+      throw new ExportError(404, 'NOT_FOUND', `No export at ${url.pathname}`);
     } catch (error) {
       const failure = toExportError(error);
       if (failure.status >= 500) deps.logger.error({ err: error, path: url.pathname }, 'export failed');
