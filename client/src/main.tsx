@@ -6,6 +6,7 @@ import { createApiClients } from './graphql/client';
 import { createConnectionStore } from './graphql/connection';
 import { staleAfterFromUrl } from './lib/freshness';
 import './styles.css';
+import './console.css';
 
 // First, before anything can show or log the address: a `#key=` link is stored and taken out of the address bar.
 const credentials = createCredentialStore({

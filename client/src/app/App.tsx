@@ -1,9 +1,12 @@
+import { Route, Router, type RouteSectionProps } from '@solidjs/router';
 import { createQuery, Provider } from '@urql/solid';
 import { createEffect, createMemo, createSignal, Match, Show, Switch, type JSX } from 'solid-js';
 import type { CredentialStore } from '../auth/credential-store';
 import { SignInPage } from '../features/access/SignInPage';
 import { SignOutButton } from '../features/access/SignOutButton';
 import { createViewerPermissions } from '../features/access/viewer.data';
+import { ConsoleLayout } from '../features/console/ConsoleLayout';
+import { ConsoleRoutes } from '../features/console/ConsoleRoutes';
 import { PhoneView } from '../features/phone/PhoneView';
 import { CampaignPicker, defaultCampaign } from '../features/war-room/CampaignPicker';
 import { WarRoom } from '../features/war-room/WarRoom';
@@ -17,46 +20,54 @@ import { ScaledCanvas } from '../layout/ScaledCanvas';
 
 export type View = 'wall' | 'phone';
 
-/** `/m` (the phone of the person on call, 390 × 844) or the wall; the server serves index.html for both. */
-export function viewOf(pathname: string): View {
-  return /^\/m\/?$/.test(pathname) ? 'phone' : 'wall';
-}
-
 export interface AppProps {
   clients: ApiClients;
   connection: ConnectionStore;
   credentials: CredentialStore;
   staleAfterMs: number;
   locale?: Locale;
-  /** By default from the address (viewOf). */
-  view?: View;
 }
 
-/** The war room (or the phone view) for whoever holds a credential; the sign-in page for everyone else. */
+/**
+ * The screens by address (the server serves index.html for every path): `/m` the phone, `/console/…`
+ * the operations console (运营台), anything else the war room on the wall. Each shows the sign-in page
+ * to whoever holds no credential.
+ */
 export function App(props: AppProps) {
-  const view = props.view ?? viewOf(location.pathname);
   const signedIn = createMemo(() => props.credentials.current() !== null);
   // Signed out, the socket is gone for good: the next sign-in's socket is a first connection, not a reconnect.
   createEffect(() => {
     if (!signedIn()) props.connection.reset();
   });
-  const content = () => (
+  const account = () => <SignOutButton credentials={props.credentials} />;
+  const gate = (page: () => JSX.Element) => (
     <Show when={signedIn()} fallback={<SignInPage credentials={props.credentials} />}>
-      <Screen
-        view={view}
-        credentials={props.credentials}
-        connection={props.connection}
-        staleAfterMs={props.staleAfterMs}
-        account={<SignOutButton credentials={props.credentials} />}
-      />
+      {page()}
     </Show>
   );
+  const screen = (view: View) =>
+    gate(() => <Screen view={view} credentials={props.credentials} connection={props.connection} staleAfterMs={props.staleAfterMs} account={account()} />);
   return (
     <I18nProvider locale={props.locale}>
       <Provider value={props.clients.urql}>
-        <Show when={view === 'phone'} fallback={<ScaledCanvas>{content()}</ScaledCanvas>}>
-          <div class="phone-page">{content()}</div>
-        </Show>
+        <Router>
+          <Route path="/m" component={() => <div class="phone-page">{screen('phone')}</div>} />
+          <Route
+            path="/console"
+            component={(route: RouteSectionProps) => (
+              <div class="console-page">
+                {gate(() => (
+                  <ConsoleLayout credentials={props.credentials} connection={props.connection} account={account()}>
+                    {route.children}
+                  </ConsoleLayout>
+                ))}
+              </div>
+            )}
+          >
+            <ConsoleRoutes />
+          </Route>
+          <Route path="*" component={() => <ScaledCanvas>{screen('wall')}</ScaledCanvas>} />
+        </Router>
       </Provider>
     </I18nProvider>
   );

@@ -5,7 +5,7 @@ import { acknowledgeResult, alert, campaign, campaignsResult, MAY_MANAGE, openAl
 import { api, server, useMockApi } from '../../../test/msw';
 import { startApi, type StartApiOptions } from '../../../test/render';
 import { answerViewer } from '../../../test/viewer';
-import { App, viewOf } from '../../app/App';
+import { App } from '../../app/App';
 import type { ResultOf } from '../../graphql/graphql';
 import { CampaignProgressSubscription, type CampaignsQuery } from '../war-room/war-room.documents';
 
@@ -35,13 +35,6 @@ async function streamProgress(live: ReturnType<typeof startApi>['live']) {
 }
 
 describe('the phone view (/m)', () => {
-  it('is chosen by the address: /m and /m/ only', () => {
-    expect(viewOf('/m')).toBe('phone');
-    expect(viewOf('/m/')).toBe('phone');
-    expect(viewOf('/')).toBe('wall');
-    expect(viewOf('/metrics-board')).toBe('wall');
-  });
-
   it("shows the live campaign's GMV and achievement from the war room's stream, and the open alerts", async () => {
     const { live } = openPhone();
     expect(await screen.findByTestId('phone')).toBeInTheDocument();

@@ -14,7 +14,7 @@ export interface StatusBarProps {
   account?: JSX.Element;
 }
 
-/** Title, campaign picker, Beijing clock, the data's asOf, the connection badge, the language toggle and the account. */
+/** Title, campaign picker, Beijing clock, the data's asOf, the connection badge, the way to the console, the language toggle and the account. */
 export function StatusBar(props: StatusBarProps) {
   const { t, locale } = useI18n();
   return (
@@ -38,6 +38,10 @@ export function StatusBar(props: StatusBarProps) {
           </span>
         </div>
         <ConnectionBadge state={props.freshness} label={t(`badge.${props.freshness}`)} />
+        {/* A fixed-size link (the router takes the click): it never moves what is beside it. */}
+        <a class="nav-link" href="/console" data-testid="console-link">
+          {t('nav.console')}
+        </a>
         <LangToggle />
         {props.account}
       </div>

@@ -1,0 +1,26 @@
+import { Navigate, Route } from '@solidjs/router';
+import { defaultCampaign } from '../war-room/CampaignPicker';
+import { CustomersPage } from '../customers/CustomersPage';
+import { MilestonesPlansPage } from '../plans/MilestonesPlansPage';
+import { ReportsPage } from '../reports/ReportsPage';
+import { RetrospectivePage } from '../retrospective/RetrospectivePage';
+import { CampaignRoute, lastEnded } from './CampaignRoute';
+
+/** The console's pages under /console (reports by default); an unknown console path goes to the reports. */
+export function ConsoleRoutes() {
+  return (
+    <>
+      <Route path={['/', '/reports', '/reports/:shopId/:date']} component={ReportsPage} />
+      <Route
+        path="/retrospective/:campaignId?"
+        component={() => <CampaignRoute base="/console/retrospective" choose={lastEnded}>{(id) => <RetrospectivePage campaignId={id} />}</CampaignRoute>}
+      />
+      <Route
+        path="/milestones/:campaignId?"
+        component={() => <CampaignRoute base="/console/milestones" choose={defaultCampaign}>{(id) => <MilestonesPlansPage campaignId={id} />}</CampaignRoute>}
+      />
+      <Route path="/customers" component={CustomersPage} />
+      <Route path="*" component={() => <Navigate href="/console/reports" />} />
+    </>
+  );
+}

@@ -1,0 +1,138 @@
+import { fireEvent, screen, waitFor, within } from '@solidjs/testing-library';
+import { http, HttpResponse } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { answerDailyReports, captureDownloads, maskRow, openConsole, reportRow, SHOP } from '../../../test/console';
+import { MAY_MANAGE, READ_ONLY, storedSession } from '../../../test/fixtures';
+import { api, server, useMockApi } from '../../../test/msw';
+import type { ResultOf, VariablesOf } from '../../graphql/graphql';
+import type { SubmitRectificationMutation, WriteReportNoteMutation } from './reports.documents';
+
+useMockApi();
+
+const DAY = '2026-11-10';
+const search = reportRow({
+  source: 'SEARCH',
+  figures: { visitors: 12_000, pageViews: 30_500, conversionRate: 0.05, gmv: '61234.50', orders: 600, buyers: 600, refundRate: 0.02, spend: '0.00', roi: null },
+  change: { visitors: 0.125, gmv: -0.04, refundRate: 0.5 },
+});
+const rectification = {
+  id: 'UmVjdGlmaWNhdGlvblJlcG9ydDox',
+  reasons: ['ROI_BELOW_ONE' as const],
+  openedAt: '2026-11-11T01:00:00Z',
+  dueAt: '2026-11-13T01:00:00Z',
+  overdue: true,
+  content: null,
+  submittedAt: null,
+  submittedBy: null,
+};
+const paid = reportRow({
+  source: 'PAID',
+  figures: { visitors: 3_000, gmv: '1500.00', orders: 30, spend: '2000.00', roi: 0.75 },
+  anomalies: [{ rule: 'ROI_BELOW_ONE', message: 'ROI 0.75 < 1 (spend ¥2,000.00)' }],
+  rectification,
+});
+
+const rowOf = (source: string) => {
+  const row = screen.getAllByTestId('report-row').find((r) => r.dataset.source === source);
+  if (!row) throw new Error(`no ${source} row`);
+  return row;
+};
+
+describe('the daily report page', () => {
+  it('shows each source with its figures and change, and the flagged row with its rule, notes and overdue rectification', async () => {
+    answerDailyReports(() => [search, paid]);
+    openConsole(`/console/reports/${SHOP.id}/${DAY}`);
+    await waitFor(() => expect(screen.getAllByTestId('report-row')).toHaveLength(2));
+
+    const first = rowOf('SEARCH');
+    expect(first).not.toHaveClass('anomaly');
+    expect(first).toHaveTextContent('搜索');
+    expect(first).toHaveTextContent('12,000+12.5%');
+    expect(first).toHaveTextContent('¥61,234.50-4.0%');
+    // A rising refund rate is bad news.
+    expect(within(first).getByText('+50.0%')).toHaveClass('bad');
+
+    const flagged = rowOf('PAID');
+    expect(flagged).toHaveClass('anomaly');
+    expect(within(flagged).getByTestId('anomalies')).toHaveTextContent('ROI 低于 1 ROI 0.75 < 1 (spend ¥2,000.00)');
+    expect(within(flagged).getByTestId('rectification')).toHaveAttribute('data-overdue', 'true');
+    expect(within(flagged).getByTestId('rectification-due')).toHaveTextContent('截止 11月13日 09:00 · 已逾期');
+    expect(within(flagged).getByTestId('rectification-due')).toHaveClass('bad');
+  });
+
+  it('lets a viewer with MANAGE write the notes and submit the rectification, sending exactly what was typed', async () => {
+    answerDailyReports(() => [search, paid]);
+    const notes: VariablesOf<typeof WriteReportNoteMutation>['input'][] = [];
+    const submitted: VariablesOf<typeof SubmitRectificationMutation>['input'][] = [];
+    server.use(
+      api.mutation<ResultOf<typeof WriteReportNoteMutation>, VariablesOf<typeof WriteReportNoteMutation>>('ConsoleWriteReportNote', ({ variables }) => {
+        notes.push(variables.input);
+        const { anomalyNote = null, correctiveAction = null, owner = null } = variables.input;
+        return HttpResponse.json({ data: { writeDailyReportNote: { row: maskRow({ ...paid, anomalyNote, correctiveAction, owner }), userErrors: [] } } });
+      }),
+      api.mutation<ResultOf<typeof SubmitRectificationMutation>, VariablesOf<typeof SubmitRectificationMutation>>('ConsoleSubmitRectification', ({ variables }) => {
+        submitted.push(variables.input);
+        const saved = { ...rectification, content: variables.input.content, submittedAt: '2026-11-12T02:30:00Z', submittedBy: '王磊', overdue: false };
+        return HttpResponse.json({ data: { submitRectification: { rectification: saved, userErrors: [] } } });
+      }),
+    );
+    openConsole(`/console/reports/${SHOP.id}/${DAY}`, { credential: storedSession(1), permissions: MAY_MANAGE });
+
+    const editor = await screen.findByTestId('report-note-editor');
+    expect(rowOf('SEARCH').querySelector('[data-testid="report-note-editor"]')).toBeNull();
+    fireEvent.input(within(editor).getByLabelText('异常指标说明'), { target: { value: '  付费推广出价过高，ROI 跌破 1 ' } });
+    fireEvent.input(within(editor).getByLabelText('整改措施'), { target: { value: '下调出价 20%，暂停低效关键词' } });
+    fireEvent.input(within(editor).getByLabelText('负责人'), { target: { value: '李娜' } });
+    fireEvent.click(within(editor).getByRole('button', { name: '保存说明' }));
+
+    expect(await within(editor).findByRole('status')).toHaveTextContent('已保存');
+    expect(notes).toEqual([
+      { shopId: SHOP.id, date: DAY, source: 'PAID', anomalyNote: '付费推广出价过高，ROI 跌破 1', correctiveAction: '下调出价 20%，暂停低效关键词', owner: '李娜' },
+    ]);
+
+    const box = within(rowOf('PAID')).getByTestId('rectification');
+    fireEvent.input(within(box).getByLabelText('整改内容'), { target: { value: '已下调出价并复核关键词，ROI 回升至 1.3' } });
+    fireEvent.click(within(box).getByRole('button', { name: '提交整改报告' }));
+    await waitFor(() => expect(within(box).getByTestId('rectification-submitted')).toHaveTextContent('王磊 于 11月12日 10:30 提交'));
+    expect(submitted).toEqual([{ id: rectification.id, content: '已下调出价并复核关键词，ROI 回升至 1.3' }]);
+    expect(within(box).getByTestId('rectification-due')).not.toHaveTextContent('已逾期');
+  });
+
+  it('shows a VIEWER the notes and the rectification but no editor and no submit', async () => {
+    answerDailyReports(() => [search, { ...paid, anomalyNote: '出价过高', owner: '李娜' }]);
+    openConsole(`/console/reports/${SHOP.id}/${DAY}`, { credential: storedSession(1), permissions: READ_ONLY });
+    await waitFor(() => expect(screen.getAllByTestId('report-row')).toHaveLength(2));
+    const flagged = rowOf('PAID');
+    expect(within(flagged).getByTestId('report-notes')).toHaveTextContent('异常指标说明出价过高整改措施—负责人李娜');
+    expect(within(flagged).getByTestId('rectification')).toHaveTextContent('尚未提交');
+    expect(screen.queryByTestId('report-note-editor')).not.toBeInTheDocument();
+    expect(screen.queryByRole('textbox')).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: '提交整改报告' })).not.toBeInTheDocument();
+  });
+
+  it('asks for every day of the range, newest first, and downloads the range as CSV with the Authorization header', async () => {
+    const asked = answerDailyReports(() => [search]);
+    const downloads = captureDownloads();
+    const exports: { url: string; authorization: string | null }[] = [];
+    server.use(
+      http.get('*/export/daily-reports.csv', ({ request }) => {
+        exports.push({ url: request.url, authorization: request.headers.get('authorization') });
+        return new HttpResponse('date,source,visitors\n2026-11-10,SEARCH,12000\n', {
+          headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': "attachment; filename=\"r.csv\"; filename*=UTF-8''%E6%97%A5%E6%8A%A5.csv" },
+        });
+      }),
+    );
+    openConsole(`/console/reports?shop=${SHOP.id}&from=2026-11-08&to=${DAY}`, { credential: storedSession(1) });
+
+    await waitFor(() => expect(screen.getAllByTestId('report-row')).toHaveLength(3));
+    expect(screen.getAllByTestId('day-report').map((d) => d.dataset.date)).toEqual(['2026-11-10', '2026-11-09', '2026-11-08']);
+    expect([...asked].sort()).toEqual([`${SHOP.id} 2026-11-08`, `${SHOP.id} 2026-11-09`, `${SHOP.id} 2026-11-10`]);
+
+    fireEvent.click(screen.getByTestId('export-csv'));
+    await waitFor(() => expect(downloads).toHaveLength(1));
+    expect(exports).toHaveLength(1);
+    expect(exports[0]!.authorization).toBe('Bearer access-1');
+    expect(Object.fromEntries(new URL(exports[0]!.url).searchParams)).toEqual({ shopId: SHOP.id, from: '2026-11-08', to: DAY });
+    expect(await downloads[0]!.text()).toBe('date,source,visitors\n2026-11-10,SEARCH,12000\n');
+  });
+});

@@ -1,0 +1,50 @@
+import { useClient } from '@urql/solid';
+import { createSignal, Show, untrack } from 'solid-js';
+import { mutationOutcome } from '../../graphql/mutation-outcome';
+import { InlineError } from '../../components/InlineError';
+import { useI18n } from '../../i18n/i18n';
+import { formatDateTime } from '../../lib/format';
+import { useSaveFailure } from '../console/save-failure';
+import { RetroSection } from './RetroSection';
+import { WriteLessonsMutation, type Lessons } from './retrospective.documents';
+
+/** 经验教训: read by everyone, written with MANAGE; the server records who wrote them last and when. */
+export function LessonsEditor(props: { campaignId: string; lessons: Lessons; canEdit: boolean; onSaved: (lessons: Lessons) => void }) {
+  const { t, locale } = useI18n();
+  const client = useClient();
+  const [text, setText] = createSignal(untrack(() => props.lessons.lessons) ?? '');
+  const [pending, setPending] = createSignal(false);
+  const failure = useSaveFailure();
+  const save = async (e: SubmitEvent) => {
+    e.preventDefault();
+    setPending(true);
+    const result = await client.mutation(WriteLessonsMutation, { input: { campaignId: props.campaignId, lessons: text().trim() } }).toPromise();
+    setPending(false);
+    const payload = result.data?.writeRetrospectiveLessons;
+    const outcome = mutationOutcome(result.error, payload, payload?.retrospective);
+    failure.show(outcome);
+    if (outcome.ok) props.onSaved(outcome.value);
+  };
+  return (
+    <RetroSection title={t('retro.lessons')} testId="retro-lessons">
+      <Show when={props.lessons.lessonsUpdatedAt}>
+        {(at) => <p class="muted" data-testid="lessons-by">{t('retro.lessonsBy', { who: props.lessons.lessonsUpdatedBy ?? '—', at: formatDateTime(at(), locale()) })}</p>}
+      </Show>
+      <Show when={props.canEdit} fallback={<p class="retro-lessons-text">{props.lessons.lessons ?? t('retro.noLessons')}</p>}>
+        <form class="lessons-form" onSubmit={(e) => void save(e)}>
+          <label class="field">
+            {t('retro.lessons')}
+            <textarea rows={8} maxLength={20_000} value={text()} onInput={(e) => setText(e.currentTarget.value)} />
+          </label>
+          <p class="print-only retro-lessons-text">{text() || t('retro.noLessons')}</p>
+          <div class="form-actions">
+            <InlineError message={failure.message()} />
+            <button type="submit" class="primary" disabled={pending()}>
+              {pending() ? t('console.saving') : t('retro.saveLessons')}
+            </button>
+          </div>
+        </form>
+      </Show>
+    </RetroSection>
+  );
+}

@@ -1,0 +1,39 @@
+import { For, Show } from 'solid-js';
+import { ConsoleTable } from '../../components/ConsoleTable';
+import { useI18n } from '../../i18n/i18n';
+import type { MessageKey } from '../../i18n/messages';
+import { formatDateTime, formatDuration } from '../../lib/format';
+import { RetroSection } from './RetroSection';
+import type { Retrospective } from './retrospective.documents';
+
+/** The alert timeline, oldest first, with how long each took to be acknowledged and resolved, and the medians. */
+export function RetroAlerts(props: { retrospective: Retrospective }) {
+  const { t, locale } = useI18n();
+  const duration = (seconds: number | null) => (seconds === null ? '—' : formatDuration(seconds, locale(), t));
+  return (
+    <RetroSection title={t('retro.alerts')} testId="retro-alerts">
+      <p class="retro-verdict" data-testid="alert-medians">
+        {t('retro.medians', { ack: duration(props.retrospective.medianSecondsToAcknowledge), resolve: duration(props.retrospective.medianSecondsToResolve) })}
+      </p>
+      <Show when={props.retrospective.alerts.length > 0} fallback={<p class="empty">{t('retro.noAlerts')}</p>}>
+        <ConsoleTable columns={[t('retro.raisedAt'), t('retro.alert'), t('retro.toAcknowledge'), t('retro.toResolve')]}>
+          <tbody>
+            <For each={props.retrospective.alerts}>
+              {(a) => (
+                <tr data-testid="retro-alert">
+                  <td>{formatDateTime(a.alert.raisedAt, locale())}</td>
+                  <th scope="row">
+                    {t(`rule.${a.alert.rule}` as MessageKey)} · {t(`severity.${a.alert.severity}` as MessageKey)} · {a.alert.subject}
+                    <span class="muted"> {a.alert.message}</span>
+                  </th>
+                  <td class="num">{duration(a.secondsToAcknowledge)}</td>
+                  <td class="num">{duration(a.secondsToResolve)}</td>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </ConsoleTable>
+      </Show>
+    </RetroSection>
+  );
+}

@@ -1,0 +1,49 @@
+import { For } from 'solid-js';
+import { ConsoleTable } from '../../components/ConsoleTable';
+import { useI18n } from '../../i18n/i18n';
+import { formatCnyExact, formatHourMinute } from '../../lib/format';
+import { money, rate } from '../console/console-format';
+import { byDay, pace } from './retro-days';
+import { RetroSection } from './RetroSection';
+import type { Retrospective } from './retrospective.documents';
+
+/** Hour by hour against the plan, a line per day that opens to its hours (the XLSX has every hour flat). */
+export function RetroHours(props: { retrospective: Retrospective }) {
+  const { t, locale } = useI18n();
+  const fen = (value: number | null) => (value === null ? '—' : formatCnyExact(value, locale()));
+  const days = () => byDay(props.retrospective.hours);
+  return (
+    <RetroSection title={t('retro.hours')} testId="retro-hours">
+      <ConsoleTable class="retro-hours" columns={[t('retro.day'), t('retro.planned'), t('retro.actual'), t('retro.cumulativePlanned'), t('retro.cumulativeActual'), t('retro.pace')]}>
+        <For each={days()}>
+          {(day) => (
+            <tbody data-testid="retro-day">
+              <tr>
+                <th scope="row">
+                  <details>
+                    <summary>{day.date}</summary>
+                    <ol class="retro-hour-list">
+                      <For each={day.hours}>
+                        {(h) => (
+                          <li>
+                            {formatHourMinute(Date.parse(h.at), locale())} · {t('retro.planned')} {money(h.plannedGmv, locale())} · {t('retro.actual')}{' '}
+                            {h.actualGmv === null ? '—' : money(h.actualGmv, locale())}
+                          </li>
+                        )}
+                      </For>
+                    </ol>
+                  </details>
+                </th>
+                <td class="num">{fen(day.plannedFen)}</td>
+                <td class="num">{fen(day.actualFen)}</td>
+                <td class="num">{fen(day.cumulativePlannedFen)}</td>
+                <td class="num">{fen(day.cumulativeActualFen)}</td>
+                <td class="num">{rate(pace(day.cumulativeActualFen, day.cumulativePlannedFen), locale(), 1)}</td>
+              </tr>
+            </tbody>
+          )}
+        </For>
+      </ConsoleTable>
+    </RetroSection>
+  );
+}

@@ -1,0 +1,42 @@
+import { For } from 'solid-js';
+import { useI18n } from '../../i18n/i18n';
+import type { MessageKey } from '../../i18n/messages';
+import { formatInteger, formatPercent } from '../../lib/format';
+import { money, rate, roiText } from '../console/console-format';
+import { RetroSection } from './RetroSection';
+import type { Retrospective } from './retrospective.documents';
+
+/** Target against actual: 达成率, net GMV after refunds, orders, buyers, traffic, spend and ROI. */
+export function RetroSummary(props: { retrospective: Retrospective }) {
+  const { t, locale } = useI18n();
+  const facts = (): [MessageKey, string][] => {
+    const r = props.retrospective;
+    const l = locale();
+    return [
+      ['retro.gmvTarget', money(r.gmvTarget, l)],
+      ['retro.gmv', money(r.gmv, l)],
+      ['retro.achievement', formatPercent(r.achievementRate, l, 1)],
+      ['retro.netGmv', money(r.netGmv, l)],
+      ['retro.orders', formatInteger(r.orders, l)],
+      ['retro.buyers', formatInteger(r.buyers, l)],
+      ['retro.visitors', formatInteger(r.visitors, l)],
+      ['retro.conversion', rate(r.conversionRate, l)],
+      ['retro.spend', money(r.spend, l)],
+      ['retro.roi', roiText(r.roi, l)],
+    ];
+  };
+  return (
+    <RetroSection title={t('retro.summary')} testId="retro-summary">
+      <dl class="retro-facts">
+        <For each={facts()}>
+          {([key, value]) => (
+            <div>
+              <dt>{t(key)}</dt>
+              <dd>{value}</dd>
+            </div>
+          )}
+        </For>
+      </dl>
+    </RetroSection>
+  );
+}

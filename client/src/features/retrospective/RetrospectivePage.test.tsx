@@ -1,0 +1,192 @@
+import { fireEvent, screen, waitFor, within } from '@solidjs/testing-library';
+import { http, HttpResponse } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { captureDownloads, openConsole } from '../../../test/console';
+import { campaign, campaignsResult, MAY_MANAGE, READ_ONLY, storedSession } from '../../../test/fixtures';
+import { api, server, useMockApi } from '../../../test/msw';
+import type { ResultOf, VariablesOf } from '../../graphql/graphql';
+import type { Lessons, Retrospective, RetrospectiveQuery, WriteLessonsMutation } from './retrospective.documents';
+
+useMockApi();
+
+const CAMPAIGN = 'Q2FtcGFpZ246NjE4';
+const EXPORT_PATH = `/export/campaigns/${CAMPAIGN}/retrospective.xlsx`;
+const ended = campaign({ id: CAMPAIGN, name: '618 年中大促', status: 'ENDED', startsAt: '2026-05-31T16:00:00Z', endsAt: '2026-06-18T16:00:00Z' });
+const NO_LESSONS: Lessons = { lessons: null, lessonsUpdatedBy: null, lessonsUpdatedAt: null, overdue: true };
+
+const sku = (id: string, name: string, code: string) => ({ id, code, spec: '默认', product: { name } });
+const hour = (at: string, planned: string, actual: string | null, cumPlanned: string, cumActual: string | null) => ({
+  at,
+  plannedGmv: planned,
+  actualGmv: actual,
+  cumulativePlannedGmv: cumPlanned,
+  cumulativeActualGmv: cumActual,
+});
+
+/** A small ended campaign: two days of hours, ranked channels and sources, a Pareto cut, refunds, a late milestone, two alerts. */
+function retrospective(lessons: Lessons = NO_LESSONS): Retrospective {
+  return {
+    ended: true,
+    dueAt: '2026-06-20T16:00:00Z',
+    gmvTarget: '1000000.00',
+    gmv: '823456.78',
+    netGmv: '790000.00',
+    achievementRate: 0.82345678,
+    orders: 4_120,
+    buyers: 3_801,
+    visitors: 95_000,
+    conversionRate: 0.04,
+    spend: '200000.00',
+    roi: 4.12,
+    hours: [
+      hour('2026-05-31T16:00:00Z', '100.00', '80.50', '100.00', '80.50'),
+      hour('2026-05-31T17:00:00Z', '200.00', '300.00', '300.00', '380.50'),
+      hour('2026-06-01T16:00:00Z', '50.00', '25.00', '350.00', '405.50'),
+    ],
+    channels: [
+      { channel: 'TMALL', gmv: '600000.00', orders: 3_000, spend: '100000.00', roi: 6, rank: 1 },
+      { channel: 'DOUYIN', gmv: '150000.00', orders: 800, spend: '100000.00', roi: 1.5, rank: 2 },
+      { channel: 'OWN_SITE', gmv: '73456.78', orders: 320, spend: '0.00', roi: null, rank: null },
+    ],
+    sources: [
+      { source: 'SEARCH', gmv: '500000.00', orders: 2_500, spend: '50000.00', roi: 10, rank: 1 },
+      { source: 'PAID', gmv: '120000.00', orders: 600, spend: '150000.00', roi: 0.8, rank: 2 },
+    ],
+    bestChannel: { channel: 'TMALL' },
+    worstChannel: { channel: 'DOUYIN' },
+    bestSource: { source: 'SEARCH' },
+    worstSource: { source: 'PAID' },
+    pareto: {
+      skuCount: 2,
+      soldSkus: 9,
+      skus: [
+        { gmv: '500000.00', units: 1_000, share: 0.6072, cumulativeShare: 0.6072, sku: sku('s1', '保温杯', 'TM-001-1') },
+        { gmv: '180000.00', units: 900, share: 0.2186, cumulativeShare: 0.8258, sku: sku('s2', '电饭煲', 'TM-002-1') },
+      ],
+    },
+    newBuyers: 1_520,
+    returningBuyers: 2_281,
+    newBuyerShare: 0.3999,
+    refundsByReason: [
+      { reason: '尺码不合适', refunds: 120, amount: '23456.78', share: 0.7 },
+      { reason: '七天无理由', refunds: 40, amount: '10000.00', share: 0.3 },
+    ],
+    milestones: [
+      {
+        onTime: false,
+        secondsLate: 7_200,
+        highestRisk: 'HIGH',
+        milestone: { id: 'm1', name: '支付通道扩容', owner: '王磊', dueAt: '2026-05-30T02:00:00Z', status: 'DONE', completedAt: '2026-05-30T04:00:00Z' },
+        changes: [
+          { status: 'IN_PROGRESS', riskLevel: 'HIGH', changedAt: '2026-05-29T02:00:00Z', changedBy: '李娜' },
+          { status: 'DONE', riskLevel: 'LOW', changedAt: '2026-05-30T04:00:00Z', changedBy: '王磊' },
+        ],
+      },
+    ],
+    alerts: [
+      {
+        secondsToAcknowledge: 600,
+        secondsToResolve: 5_400,
+        alert: { id: 'a1', rule: 'LOW_STOCK', severity: 'CRITICAL', subject: 'TM-001-1 保温杯', message: '库存 0 件', raisedAt: '2026-06-18T12:00:00Z', acknowledgedBy: '王磊' },
+      },
+    ],
+    medianSecondsToAcknowledge: 600,
+    medianSecondsToResolve: 5_400,
+    exportPath: EXPORT_PATH,
+    ...lessons,
+  };
+}
+
+function answerRetrospective(lessons?: Lessons) {
+  const data: ResultOf<typeof RetrospectiveQuery> = {
+    campaign: { id: CAMPAIGN, name: ended.name, startsAt: ended.startsAt, endsAt: ended.endsAt, retrospective: retrospective(lessons) },
+  };
+  server.use(
+    api.query('WarRoomCampaigns', () => HttpResponse.json({ data: campaignsResult([campaign({ id: 'c-1111', status: 'ACTIVE' }), ended]) })),
+    api.query('ConsoleRetrospective', () => HttpResponse.json({ data })),
+  );
+}
+
+const section = (id: string) => screen.getByTestId(id);
+
+describe('the retrospective page', () => {
+  it('renders every section of the 复盘 from the API', async () => {
+    answerRetrospective();
+    openConsole(`/console/retrospective/${CAMPAIGN}`);
+    expect(await screen.findByRole('heading', { name: '618 年中大促 · 复盘' })).toBeInTheDocument();
+
+    expect(screen.getByTestId('retro-due')).toHaveTextContent('复盘截止 6月21日 00:00 · 已逾期');
+    expect(section('retro-summary')).toHaveTextContent('GMV 目标¥1,000,000.00');
+    expect(section('retro-summary')).toHaveTextContent('达成率82.3%');
+    expect(section('retro-summary')).toHaveTextContent('净成交额（扣退款）¥790,000.00');
+    expect(section('retro-summary')).toHaveTextContent('ROI4.12');
+
+    // The hours of each Asia/Shanghai day summed exactly: 06-01 is 80.50 + 300.00.
+    const days = within(section('retro-hours')).getAllByTestId('retro-day');
+    expect(days.map((d) => d.querySelector('summary')?.textContent)).toEqual(['2026-06-01', '2026-06-02']);
+    expect(days[0]).toHaveTextContent('¥300.00¥380.50¥300.00¥380.50126.8%');
+    expect(days[1]).toHaveTextContent('¥50.00¥25.00¥350.00¥405.50115.9%');
+
+    const channels = within(section('retro-channels')).getAllByTestId('ranked-row');
+    expect(channels.map((r) => r.textContent)).toEqual(['1天猫最佳¥600,000.003,000¥100,000.006.00', '2抖音最差¥150,000.00800¥100,000.001.50', '—官网¥73,456.78320¥0.00—']);
+    expect(section('retro-sources')).toHaveTextContent('最佳：搜索 · 最差：付费推广');
+    expect(within(section('retro-sources')).getByText('0.80')).toHaveClass('bad');
+
+    expect(screen.getByTestId('pareto-verdict')).toHaveTextContent('2 个 SKU 贡献了 80% 的成交额（共售出 9 个 SKU）');
+    expect(within(section('retro-pareto')).getAllByTestId('pareto-sku')[1]).toHaveTextContent('电饭煲 TM-002-1 默认¥180,000.0090021.9%82.6%');
+
+    expect(section('retro-buyers')).toHaveTextContent('新买家1,520老买家2,281新买家占比40.0%');
+    expect(within(section('retro-buyers')).getAllByTestId('refund-reason')[0]).toHaveTextContent('尺码不合适120¥23,456.7870.0%');
+
+    const milestone = within(section('retro-milestones')).getByTestId('retro-milestone');
+    expect(milestone).toHaveTextContent('延迟 2 小时');
+    expect(milestone).toHaveTextContent('高风险');
+    expect(milestone).toHaveTextContent('5月29日 10:00 进行中 · 高风险 · 李娜');
+
+    expect(screen.getByTestId('alert-medians')).toHaveTextContent('认领用时中位数 10 分钟 · 恢复用时中位数 1.5 小时');
+    expect(within(section('retro-alerts')).getByTestId('retro-alert')).toHaveTextContent('低库存 · 严重 · TM-001-1 保温杯');
+    expect(section('retro-lessons')).toHaveTextContent('尚未填写经验教训');
+  });
+
+  it('downloads the XLSX from exportPath with the Authorization header', async () => {
+    answerRetrospective();
+    const downloads = captureDownloads();
+    const asked: (string | null)[] = [];
+    const workbook = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]);
+    server.use(
+      http.get(`*${EXPORT_PATH}`, ({ request }) => {
+        asked.push(request.headers.get('authorization'));
+        return new HttpResponse(workbook, { headers: { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } });
+      }),
+    );
+    openConsole(`/console/retrospective/${CAMPAIGN}`, { credential: storedSession(1), permissions: READ_ONLY });
+    fireEvent.click(await screen.findByRole('button', { name: '导出 Excel' }));
+
+    await waitFor(() => expect(downloads).toHaveLength(1));
+    expect(asked).toEqual(['Bearer access-1']);
+    expect(new Uint8Array(await downloads[0]!.arrayBuffer())).toEqual(workbook);
+    // A VIEWER reads the lessons but is offered no editor.
+    expect(within(section('retro-lessons')).queryByRole('textbox')).not.toBeInTheDocument();
+  });
+
+  it('lets a viewer with MANAGE write the lessons, and the overdue flag clears', async () => {
+    answerRetrospective();
+    const sent: VariablesOf<typeof WriteLessonsMutation>['input'][] = [];
+    server.use(
+      api.mutation<ResultOf<typeof WriteLessonsMutation>, VariablesOf<typeof WriteLessonsMutation>>('ConsoleWriteLessons', ({ variables }) => {
+        sent.push(variables.input);
+        const saved = { lessons: variables.input.lessons, lessonsUpdatedBy: '王磊', lessonsUpdatedAt: '2026-06-20T02:00:00Z', overdue: false };
+        return HttpResponse.json({ data: { writeRetrospectiveLessons: { retrospective: saved, userErrors: [] } } });
+      }),
+    );
+    openConsole(`/console/retrospective/${CAMPAIGN}`, { credential: storedSession(1), permissions: MAY_MANAGE });
+    const lessons = await screen.findByTestId('retro-lessons');
+    fireEvent.input(await within(lessons).findByLabelText('经验教训'), { target: { value: ' 支付扩容要提前两周；付费推广 ROI 低于 1 应当天止损 ' } });
+    fireEvent.click(within(lessons).getByRole('button', { name: '保存经验教训' }));
+
+    await waitFor(() => expect(within(lessons).getByTestId('lessons-by')).toHaveTextContent('王磊 最后更新于 6月20日 10:00'));
+    expect(sent).toEqual([{ campaignId: CAMPAIGN, lessons: '支付扩容要提前两周；付费推广 ROI 低于 1 应当天止损' }]);
+    expect(screen.getByTestId('retro-due')).toHaveAttribute('data-overdue', 'false');
+    expect(screen.getByTestId('retro-due')).not.toHaveTextContent('已逾期');
+  });
+});

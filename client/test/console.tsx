@@ -1,0 +1,90 @@
+import { render } from '@solidjs/testing-library';
+import { maskFragments } from 'gql.tada';
+import { HttpResponse } from 'msw';
+import { App } from '../src/app/App';
+import type { Permission } from '../src/features/access/viewer.documents';
+import type { CustomersQuery, SegmentSummary } from '../src/features/customers/customers.documents';
+import { ConsoleShopsQuery, ReportRowFields, type DailyReportQuery, type ReportRow } from '../src/features/reports/reports.documents';
+import type { ResultOf, VariablesOf } from '../src/graphql/graphql';
+import { READ_ONLY } from './fixtures';
+import { api, server } from './msw';
+import { startApi, type StartApiOptions } from './render';
+import { answerViewer } from './viewer';
+
+export const SHOP = { id: 'U2hvcDox', name: '天猫旗舰店', platform: 'TMALL' as const };
+
+/** The console as a browser opens it at `path`: the whole App (router, layout, sign-in gate); the viewer gets `permissions`. */
+export function openConsole(path: string, options: StartApiOptions & { permissions?: readonly Permission[] } = {}) {
+  history.replaceState(null, '', path);
+  answerViewer(() => options.permissions ?? READ_ONLY);
+  server.use(api.query<ResultOf<typeof ConsoleShopsQuery>>('ConsoleShops', () => HttpResponse.json({ data: { shops: { edges: [{ node: SHOP }] } } })));
+  const testApi = startApi(options);
+  render(() => <App clients={testApi.clients} connection={testApi.connection} credentials={testApi.credentials} staleAfterMs={8_000} />);
+  return testApi;
+}
+
+const FIGURES: ReportRow['figures'] = { visitors: 0, pageViews: 0, conversionRate: 0, gmv: '0.00', orders: 0, buyers: 0, refundRate: 0, spend: '0.00', roi: null };
+const NO_CHANGE: ReportRow['change'] = { visitors: null, pageViews: null, conversionRate: null, gmv: null, orders: null, refundRate: null, spend: null, roi: null };
+
+/** A report row: a quiet day of one source unless `overrides` say more. */
+export function reportRow(overrides: Partial<Omit<ReportRow, 'figures' | 'change'>> & { figures?: Partial<ReportRow['figures']>; change?: Partial<ReportRow['change']> } = {}): ReportRow {
+  return {
+    date: '2026-11-10',
+    source: 'SEARCH',
+    anomalies: [],
+    anomalyNote: null,
+    correctiveAction: null,
+    owner: null,
+    rectification: null,
+    ...overrides,
+    figures: { ...FIGURES, ...overrides.figures },
+    change: { ...NO_CHANGE, ...overrides.change },
+  };
+}
+
+export const maskRow = (row: ReportRow) => maskFragments([ReportRowFields], row);
+
+/** Answers ConsoleDailyReport with `rows(date)` for every day asked; returns the days asked, in order. */
+export function answerDailyReports(rows: (date: string) => ReportRow[]): string[] {
+  const asked: string[] = [];
+  server.use(
+    api.query<ResultOf<typeof DailyReportQuery>, VariablesOf<typeof DailyReportQuery>>('ConsoleDailyReport', ({ variables }) => {
+      asked.push(`${variables.shopId} ${variables.date}`);
+      return HttpResponse.json({ data: { dailyReport: { date: variables.date, rows: rows(variables.date).map(maskRow) } } });
+    }),
+  );
+  return asked;
+}
+
+export function segmentSummary(segment: SegmentSummary['segment'], customers: number, overrides: Partial<SegmentSummary> = {}): SegmentSummary {
+  return { segment, customers, share: 0, spend: '0.00', netSpend: '0.00', paidOrders: 0, repurchaseRate: null, ...overrides };
+}
+
+type CustomerNode = ResultOf<typeof CustomersQuery>['customers']['edges'][number]['node'];
+
+export function customer(overrides: Partial<CustomerNode> = {}): CustomerNode {
+  return {
+    id: 'Q3VzdG9tZXI6MQ==',
+    externalId: 'c-0001',
+    nickname: '小米粥',
+    tier: 'NORMAL',
+    points: 0,
+    rfmSegment: 'GENERAL_VALUE',
+    netSpend: '0.00',
+    paidOrders: 1,
+    lastOrderAt: '2026-11-10T04:00:00Z',
+    shop: { name: SHOP.name },
+    ...overrides,
+  };
+}
+
+/** A URL.createObjectURL for jsdom (it has none): keeps each blob handed to the browser, so a test can read the file. */
+export function captureDownloads() {
+  const blobs: Blob[] = [];
+  URL.createObjectURL = (blob: Blob) => {
+    blobs.push(blob);
+    return `blob:http://localhost/${blobs.length}`;
+  };
+  URL.revokeObjectURL = () => {};
+  return blobs;
+}
