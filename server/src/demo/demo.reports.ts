@@ -48,10 +48,11 @@ export function buildReports(
   const shopOf = (platform: string) => shops.find((s) => s.platform === platform)!;
   // The report is written at 09:00 the next morning; an anomaly in it opens a rectification report due 48 h later.
   const writtenAt = (date: string) => new Date(startOfShanghaiDay(addDays(date, 1)).getTime() + 9 * HOUR_MS);
+  // A note only: a rectification (and its due time) is opened by the report service when the daily
+  // rules flag the row (demo.rectifications.ts), never written here.
   const flag = (row: ReportInsert, anomalyNote: string, correctiveAction: string) => {
     row.anomalyNote = anomalyNote;
     row.correctiveAction = correctiveAction;
-    row.rectificationDueAt = new Date(writtenAt(row.date).getTime() + 48 * HOUR_MS);
   };
 
   const drop = INCIDENTS.conversionDrop;
@@ -126,8 +127,11 @@ export function buildReports(
         );
         let roi = incident ? incident.roi : random.between(2, 5);
         if (daysAgo === 0 && source === INCIDENTS.liveSocialOverspend.source) roi = INCIDENTS.liveSocialOverspend.roi;
-        // Budgets are set in whole yuan.
-        const spendFen = Math.max(100, Math.round(gmvFen / roi / 100) * 100);
+        const overspend = INCIDENTS.weekOverspend.find((o) => o.platform === shop.platform && o.daysAgo === daysAgo && o.source === source);
+        // Budgets are set in whole yuan; an overspent budget cost at least its floor and 1 / roi of the GMV.
+        const spendFen = overspend
+          ? Math.max(overspend.budgetYuan * 100, Math.ceil(gmvFen / overspend.roi / 100) * 100)
+          : Math.max(100, Math.round(gmvFen / roi / 100) * 100);
         spend.push({ shopId: shop.id, date, source, spendFen });
         if (incident) roiBelowOne.push({ shopId: shop.id, date, source, roi: gmvFen / spendFen, spendFen, gmvFen });
       }

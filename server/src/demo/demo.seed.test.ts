@@ -1,4 +1,4 @@
-import { and, count, eq, gt, is, lte, sql } from 'drizzle-orm';
+import { and, count, countDistinct, eq, gt, gte, is, lt, lte, sql } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
 import { pino } from 'pino';
 import { expect, it } from 'vitest';
@@ -7,12 +7,14 @@ import { SYSTEM } from '../auth/viewer.js';
 import type { Db } from '../db/client.js';
 import { rows } from '../db/rows.js';
 import * as tables from '../db/tables.js';
-import { alerts, campaignMilestones, campaigns, customers, dailyReports, orderItems, orders, planTasks, products, shops, skus } from '../db/tables.js';
+import { alerts, campaignMilestones, campaigns, customers, dailyReports, orderItems, orders, planTasks, products, rectificationReports, shops, skus } from '../db/tables.js';
 import { fenToYuan } from '../lib/money.js';
-import { shanghaiDate } from '../lib/time.js';
+import { addDays, shanghaiDate } from '../lib/time.js';
+import { AlertEngine } from '../modules/alert/alert.engine.js';
 import { ingestEvents } from '../modules/event/event.service.js';
 import { scopeConditions } from '../modules/metrics/metrics.service.js';
 import { countUnshippedOverdue } from '../modules/order/order.service.js';
+import { dailyReport } from '../modules/report/report.service.js';
 import { demoConsistency } from './demo.consistency.js';
 import { buildDemo, loadDemoIfEmpty, startDemo } from './demo.seed.js';
 
@@ -31,6 +33,57 @@ async function rowCounts(db: Db): Promise<Record<string, number>> {
     result[name] = row?.n ?? 0;
   }
   return result;
+}
+
+/**
+ * The last seven closed days hold, for every demo shop, rows the daily rules flag on what was
+ * ingested and spent; the demo opened their rectifications through the report service, and they
+ * are answered (with note, corrective action and owner), overdue (raising RECTIFICATION_OVERDUE)
+ * or still open within their 48 hours.
+ */
+async function expectAWeekOfFollowedUpAnomalies(db: Db) {
+  const today = shanghaiDate(NOW);
+  const week = Array.from({ length: 7 }, (_, i) => addDays(today, i - 7));
+  const [reportDays] = await db.select({ n: countDistinct(dailyReports.date) }).from(dailyReports).where(lt(dailyReports.date, today));
+  expect(reportDays!.n).toBeGreaterThanOrEqual(7);
+
+  // As the demo left them, before any report is read (reading a closed day opens what is missing).
+  const opened = await db
+    .select({ id: rectificationReports.id, submittedAt: rectificationReports.submittedAt, dueAt: rectificationReports.dueAt })
+    .from(rectificationReports)
+    .innerJoin(dailyReports, eq(dailyReports.id, rectificationReports.dailyReportId))
+    .where(gte(dailyReports.date, week[0]!));
+  const submitted = opened.filter((r) => r.submittedAt !== null);
+  const overdue = opened.filter((r) => r.submittedAt === null && r.dueAt < NOW);
+  const open = opened.filter((r) => r.submittedAt === null && r.dueAt >= NOW);
+  expect(submitted.length).toBeGreaterThanOrEqual(1);
+  expect(overdue.length).toBeGreaterThanOrEqual(1);
+  expect(open.length).toBeGreaterThanOrEqual(1);
+
+  const flaggedDays = new Set<string>();
+  const flaggedPerShop = new Map<string, number>();
+  const demoShops = await db.select({ id: shops.id }).from(shops);
+  for (const date of week) {
+    for (const shop of demoShops) {
+      for (const row of (await dailyReport(db, SYSTEM, shop.id, date, NOW)).rows) {
+        if (row.anomalies.length === 0) continue;
+        flaggedDays.add(date);
+        flaggedPerShop.set(shop.id, (flaggedPerShop.get(shop.id) ?? 0) + 1);
+        // Every flagged row's rectification was opened by the demo, not by this read.
+        expect(opened.map((r) => r.id), `${date} ${row.source}`).toContain(row.rectification?.id);
+        if (row.rectification?.submittedAt) {
+          expect([row.report?.anomalyNote, row.report?.correctiveAction, row.report?.owner, row.rectification.submittedBy].every(Boolean)).toBe(true);
+        }
+      }
+    }
+  }
+  expect(flaggedDays.size).toBeGreaterThanOrEqual(3);
+  expect(demoShops.map((s) => flaggedPerShop.get(s.id) ?? 0).every((n) => n >= 2)).toBe(true);
+
+  const engine = new AlertEngine({ db, logger: silent, now: () => NOW, onEvents: () => {} });
+  await engine.evaluate();
+  const raised = await db.select({ n: count() }).from(alerts).where(and(eq(alerts.rule, 'RECTIFICATION_OVERDUE'), eq(alerts.status, 'OPEN')));
+  expect(raised[0]!.n).toBe(overdue.length);
 }
 
 describeEachBackend('demo data', (backend) => {
@@ -148,6 +201,8 @@ describeEachBackend('demo data', (backend) => {
     const today = days.filter((d) => d.shop_id === douyin && d.date === shanghaiDate(NOW));
     expect(roiOf(today.find((d) => d.source === 'SOCIAL')!)).toBeLessThan(1);
     expect(roiOf(today.find((d) => d.source === 'PAID')!)).toBeGreaterThan(1);
+
+    await expectAWeekOfFollowedUpAnomalies(db);
   }, 180_000);
 
   it('a second start finds the demo and leaves every table as it was', async () => {
