@@ -23,6 +23,8 @@ export interface DemoCampaigns {
   /** Every campaign's window, so orders inside one are attributed to it. */
   windows: CampaignWindow[];
   live: CampaignInsert & CampaignWindow;
+  /** The most recent 618 that has ended: the 复盘's campaign. */
+  ended: CampaignInsert & CampaignWindow;
   /** The HIGH-risk milestone whose 24-hour response-plan deadline has passed. */
   unplannedRisk: MilestoneInsert & { id: string };
 }
@@ -68,7 +70,7 @@ export function buildCampaigns(shopIds: string[], now: Date, newId: () => string
     '跨店每满200减30',
     startOfShanghaiDay(`${year618}-06-01`),
     startOfShanghaiDay(`${year618}-06-19`),
-    10_000_000,
+    3_000_000,
   );
   let year1212 = year;
   if (startOfShanghaiDay(`${year1212}-12-01`).getTime() <= now.getTime()) year1212 += 1;
@@ -83,7 +85,7 @@ export function buildCampaigns(shopIds: string[], now: Date, newId: () => string
   const milestones = liveMilestones(live.id, live.startsAt, live.endsAt, now, newId);
   const unplannedRisk = milestones.find((m) => m.riskLevel === 'HIGH' && !m.responsePlan);
   if (!unplannedRisk) throw new Error('demo needs a HIGH risk without a response plan');
-  return { rows: [live, ended, upcoming], milestones, windows: [live, ended, upcoming], live, unplannedRisk };
+  return { rows: [live, ended, upcoming], milestones, windows: [live, ended, upcoming], live, ended, unplannedRisk };
 }
 
 function liveMilestones(campaignId: string, start: Date, end: Date, now: Date, newId: () => string): (MilestoneInsert & { id: string })[] {

@@ -20,6 +20,8 @@ import {
 import { fenToYuan } from '../lib/money.js';
 import { addDays, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
 import { recordSpend, type SpendEntryInput } from '../modules/marketing/marketing.service.js';
+import { build618, withCampaign618 } from './demo.618.js';
+import { record618 } from './demo.618.records.js';
 import { buildAlerts, lowStockSku } from './demo.alerts.js';
 import { buildCampaigns } from './demo.campaigns.js';
 import { buildCatalog, DEMO_SHOPS, shopRows, type DemoShop } from './demo.catalog.js';
@@ -59,7 +61,9 @@ export function buildDemo(now: Date, options: DemoOptions = {}) {
   const people = buildCustomers(shopList, createRandom(SEEDS.customers), newId);
   const demoCampaigns = buildCampaigns(shopIds, now, newId);
   const { plan, tasks } = buildPlan(shopIds, now, newId);
-  const history = buildHistory({
+  const members = customerRows(people, now, createRandom(SEEDS.customers + 1));
+  const the618 = build618({ shops: shopList, skus: catalog.demoSkus, members, campaign: demoCampaigns.ended, now, scale: options.scale ?? 1 });
+  const month = buildHistory({
     shops: shopList,
     skus: catalog.demoSkus,
     customers: people,
@@ -69,18 +73,21 @@ export function buildDemo(now: Date, options: DemoOptions = {}) {
     seed: SEEDS.traffic,
     ...(options.scale === undefined ? {} : { scale: options.scale }),
   });
+  // The ended 618 goes through ingestion after the month, so the war room's own days come in first.
+  const history = withCampaign618(month, the618);
   return {
     now,
     shopList,
     catalog,
     campaigns: demoCampaigns,
     history,
+    the618,
     rows: {
       shops: shopRows(shopList, now),
       products: catalog.products,
       // Ingesting the month's paid orders takes their units off, so start with that much more.
       skus: catalog.skus.map((s) => ({ ...s, stock: s.stock! + (history.unitsSold.get(s.id!) ?? 0) })),
-      customers: customerRows(people, now, createRandom(SEEDS.customers + 1)),
+      customers: members,
       campaigns: demoCampaigns.rows,
       milestones: demoCampaigns.milestones,
       plans: [plan],
@@ -203,6 +210,7 @@ async function insertDerived(tx: DbOrTx, demo: Demo) {
   const alertRows = buildAlerts({ shops: shopList, skus: demo.catalog.demoSkus, campaigns: demoCampaigns, facts: reports.facts, recorded, now });
   await insertAll(tx, dailyReports, reports.dailyReports);
   await recordDemoSpend(tx, demo, reports.spend);
+  await record618(tx, demo.the618);
   await openDemoRectifications(tx, shopList, now);
   // The rule engine runs while the history loads and may already have raised the same alert (the hot
   // SKU under its line, the HIGH risk without a plan): its row stands, the canned one is dropped.
