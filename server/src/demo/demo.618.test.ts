@@ -112,6 +112,9 @@ describeEachBackend("the demo's ended 618", (backend) => {
     const result = await server.gql(RETROSPECTIVE, { id: gid('Campaign', campaign.id) });
     expect(result.errors).toBeUndefined();
     const r = (result.data as unknown as { campaign: { retrospective: Retro } }).campaign.retrospective;
+    // Every section of the 复盘 has something in it: no null figure, no empty list or text.
+    const empty = Object.entries(r).filter(([, v]) => v === null || v === '' || (Array.isArray(v) && v.length === 0));
+    expect(empty).toEqual([]);
     const gmvFen = sum(planned.map((o) => o.amountFen));
     expect([r.ended, r.overdue, r.gmv, r.orders]).toEqual([true, false, fenToYuan(gmvFen), planned.length]);
     expect(r.achievementRate).toBeCloseTo(gmvFen / campaign.gmvTargetFen, 6);

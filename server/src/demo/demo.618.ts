@@ -8,9 +8,9 @@ import { createRandom } from './demo.random.js';
 
 const SEED = 0x618_2026;
 /**
- * Visits that end in no order, per paid 618 order. Each visit is one event through ingestion, so
- * the 618's visitors are thinned out (about 12 % conversion, where a real 618 shows 3–8 %) to keep
- * the first start's load short.
+ * Visits that end in no order, per paid 618 order (on average). Each visit is one event through
+ * ingestion, so the 618's visitors are thinned out — about a quarter of them buy, where a real 618
+ * converts 3–8 % — to keep the first start's load short.
  */
 const VISITS_PER_ORDER = 2;
 
