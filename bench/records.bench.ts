@@ -88,8 +88,8 @@ try {
   }
   await sql`update customers c set first_order_at = o.first, last_order_at = o.last, paid_orders = o.n, spend_fen = o.spend
     from (select customer_id, min(paid_at) first, max(paid_at) last, count(*) n, sum(amount_fen) spend from orders group by customer_id) o where o.customer_id = c.id`;
-  await sql`insert into refunds (order_id, amount_fen, reason, refunded_at)
-    select id, refunded_fen, (array['尺码不符','质量问题','发货太慢','七天无理由'])[1 + abs(hashtext(external_id)) % 4], paid_at + interval '2 days' from orders where refunded_fen > 0`;
+  await sql`insert into refunds (order_id, shop_id, campaign_id, amount_fen, reason, refunded_at)
+    select id, shop_id, campaign_id, refunded_fen, (array['尺码不符','质量问题','发货太慢','七天无理由'])[1 + abs(hashtext(external_id)) % 4], paid_at + interval '2 days' from orders where refunded_fen > 0`;
   for (const [granularity, bucket] of [
     ['MINUTE', "date_trunc('minute', paid_at)"],
     ['HOUR', "date_trunc('hour', paid_at)"],
@@ -143,6 +143,14 @@ try {
 
   const day = await measure(() => post(DAILY_REPORT, { shopId: gid('Shop', shopIds[0]!), date: REPORT_DAY }), plainDay);
   const retro = await measure(() => post(RETROSPECTIVE, { id: gid('Campaign', campaignId) }), plainCampaign);
+  // Where the time goes: each section of the retrospective asked alone.
+  const SECTIONS = ['gmv netGmv achievementRate orders buyers visitors spend roi', 'hours { at actualGmv }', 'channels { roi } sources { roi }', 'pareto { skuCount skus { gmv } }', 'newBuyers returningBuyers', 'refundsByReason { reason amount }', 'milestones { onTime changes { status } }', 'alerts { secondsToResolve } medianSecondsToResolve'];
+  const sections: [string, string][] = [];
+  for (const fields of SECTIONS) {
+    const query = `query ($id: ID!) { campaign(id: $id) { retrospective { ${fields} } } }`;
+    const alone = await measure(() => post(query, { id: gid('Campaign', campaignId) }), async () => {});
+    sections.push([`  section alone p50 (ms): ${fields.slice(0, 40)}`, alone.p50.toFixed(1)]);
+  }
   const [sizes] = await sql<{ o: number; r: number; c: number; f: number }[]>`select (select count(*) from orders)::int o, (select count(*) from metric_rollups)::int r,
     (select count(*) from customers)::int c, (select count(*) from refunds)::int f`;
 
@@ -155,6 +163,7 @@ try {
     ['retrospective p50 / target', `${(retro.p50 / 500).toFixed(2)}`],
     ['plain SQL over orders, campaign by source × channel only, p50 (ms)', retro.plain.toFixed(1)],
     ['plain SQL / retrospective', `${(retro.plain / retro.p50).toFixed(1)}×`],
+    ...sections,
   ]);
   await app.stop();
   await sql.end();

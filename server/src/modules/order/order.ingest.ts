@@ -348,8 +348,10 @@ async function writeOrders(
   if (refunds.length > 0) {
     const records = refunds.map((r) => ({ ord: r.orderId, amount: r.amountFen, reason: r.reason, at: r.refundedAt.toISOString() }));
     await tx.execute(sql`
-      insert into refunds (order_id, amount_fen, reason, refunded_at)
-      select ord, amount, reason, at from jsonb_to_recordset(${jsonRecords(records)}::jsonb) as r(ord uuid, amount bigint, reason text, at timestamptz)`);
+      insert into refunds (order_id, shop_id, campaign_id, amount_fen, reason, refunded_at)
+      select r.ord, o.shop_id, o.campaign_id, r.amount, r.reason, r.at
+      from jsonb_to_recordset(${jsonRecords(records)}::jsonb) as r(ord uuid, amount bigint, reason text, at timestamptz)
+      join orders o on o.id = r.ord`);
   }
   if (stock.size > 0) {
     // Stock may go below zero: that is an oversell the war room must see, not something to hide.

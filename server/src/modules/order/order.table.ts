@@ -81,9 +81,16 @@ export const refunds = pgTable(
     amountFen: fen().notNull(),
     reason: text().notNull(),
     refundedAt: instant().notNull(),
+    /** Copied from the order when the refund is written (an order's shop and campaign never change). */
+    shopId: uuid(),
+    campaignId: uuid(),
     ...timestamps(),
   },
-  (t) => [index('refunds_order_idx').on(t.orderId)],
+  (t) => [
+    index('refunds_order_idx').on(t.orderId),
+    // Refunds by reason for a campaign's retrospective, answered from this index alone.
+    index('refunds_campaign_reason_idx').on(t.campaignId, t.reason, t.amountFen),
+  ],
 );
 
 export type OrderRow = typeof orders.$inferSelect;

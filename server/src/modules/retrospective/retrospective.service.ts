@@ -14,7 +14,7 @@ import { loadTotals, scopeConditions, type ScopeConditions } from '../metrics/me
 import { skuRollups } from '../metrics/metrics.table.js';
 import { accumulateTotals, type Totals } from '../metrics/metrics.totals.js';
 import { decomposeWindow, piecesCondition } from '../metrics/metrics.window.js';
-import { orders, refunds } from '../order/order.table.js';
+import { refunds } from '../order/order.table.js';
 import { medianSeconds, paretoSkus, secondsBetween, type ParetoSku, type SkuSale } from './retrospective.figures.js';
 
 /** 复盘 is due two days after the campaign ends. */
@@ -156,8 +156,7 @@ export class Retrospective {
       const rows = await this.db
         .select({ reason: refunds.reason, refunds: count(), amountFen })
         .from(refunds)
-        .innerJoin(orders, eq(orders.id, refunds.orderId))
-        .where(and(eq(orders.campaignId, this.campaign.id), shopVisible(this.viewer, orders.shopId)))
+        .where(and(eq(refunds.campaignId, this.campaign.id), shopVisible(this.viewer, refunds.shopId)))
         .groupBy(refunds.reason)
         .orderBy(desc(amountFen), asc(refunds.reason));
       const total = rows.reduce((sum, r) => sum + r.amountFen, 0);
