@@ -311,6 +311,19 @@ export const zhCN = {
   'retro.lessonsBy': '{who} 最后更新于 {at}',
   'retro.noLessons': '尚未填写经验教训',
   'retro.saveLessons': '保存经验教训',
+  'reports.daily': '日报',
+  'reports.weekly': '周报',
+  'reports.monthly': '月报',
+  'reports.periodOf': '日期',
+  'reports.week': '{from} 至 {to} 周报',
+  'reports.month': '{from} 至 {to} 月报',
+  'reports.versus': '对比 {from} 至 {to}',
+  'reports.periodComplete': '已结束',
+  'reports.periodSoFar': '进行中（截至目前）',
+  'reports.periodDue': '报告截止 {at}',
+  'reports.total': '全店合计',
+  'reports.followUp': '异常跟进：标记 {flagged} 行，开立整改 {opened} 份，已提交 {submitted} 份，逾期 {overdue} 份',
+  'reports.editNote': '编辑说明',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -1,4 +1,4 @@
-import { For, Show } from 'solid-js';
+import { createSignal, For, Show } from 'solid-js';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
 import { RectificationBox } from './RectificationBox';
@@ -6,12 +6,17 @@ import { ReportNoteEditor } from './ReportNoteEditor';
 import type { ReportTableProps } from './ReportTable';
 import type { ReportRow } from './reports.documents';
 
-/** Under a flagged row: the rules that flagged it in words, the notes (editable with MANAGE) and the 整改报告. */
+/**
+ * Under a row: the rules that flagged it in words, the notes and the 整改报告. A flagged row opens its
+ * notes editor (MANAGE); a quiet row with notes shows them on one line, editable on request.
+ */
 export function ReportRowDetail(props: Omit<ReportTableProps, 'rows'> & { row: ReportRow }) {
   const { t } = useI18n();
+  const [editing, setEditing] = createSignal(false);
+  const flagged = () => props.row.anomalies.length > 0;
   return (
-    <div class="report-follow-up">
-      <Show when={props.row.anomalies.length > 0}>
+    <div class="report-follow-up" classList={{ quiet: !flagged() && !editing() }}>
+      <Show when={flagged()}>
         <ul class="anomalies" data-testid="anomalies">
           <For each={props.row.anomalies}>
             {(a) => (
@@ -23,16 +28,18 @@ export function ReportRowDetail(props: Omit<ReportTableProps, 'rows'> & { row: R
         </ul>
       </Show>
       <Show
-        when={props.canEdit}
+        when={props.canEdit && (flagged() || editing())}
         fallback={
-          <dl class="report-notes" data-testid="report-notes">
-            <dt>{t('reports.anomalyNote')}</dt>
-            <dd>{props.row.anomalyNote ?? '—'}</dd>
-            <dt>{t('reports.correctiveAction')}</dt>
-            <dd>{props.row.correctiveAction ?? '—'}</dd>
-            <dt>{t('reports.owner')}</dt>
-            <dd>{props.row.owner || '—'}</dd>
-          </dl>
+          <p class="report-notes" data-testid="report-notes">
+            <span>{t('reports.anomalyNote')}：{props.row.anomalyNote ?? '—'}</span>
+            <span>{t('reports.correctiveAction')}：{props.row.correctiveAction ?? '—'}</span>
+            <span>{t('reports.owner')}：{props.row.owner || '—'}</span>
+            <Show when={props.canEdit}>
+              <button type="button" class="link-button" onClick={() => setEditing(true)}>
+                {t('reports.editNote')}
+              </button>
+            </Show>
+          </p>
         }
       >
         <ReportNoteEditor row={props.row} onSave={props.onSaveNote} />

@@ -1,8 +1,9 @@
 import { createMemo, For, Show } from 'solid-js';
+import { ConsoleTable } from '../../components/ConsoleTable';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
-import { formatChange } from '../../lib/format';
-import { changeTone, FIGURE_COLUMNS } from './report-figures';
+import { FigureCells } from './FigureCells';
+import { FIGURE_COLUMNS } from './report-figures';
 import { ReportRowDetail } from './ReportRowDetail';
 import type { ReportNoteInput, ReportRow } from './reports.documents';
 import type { SaveOutcome } from './reports.data';
@@ -24,21 +25,15 @@ export function ReportTable(props: ReportTableProps) {
   const sources = createMemo(() => props.rows.map((r) => r.source), [], { equals: sameList });
   return (
     <Show when={props.rows.length > 0} fallback={<p class="empty">{t('reports.noRows')}</p>}>
-      <table class="console-table report-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('reports.source')}</th>
-            <For each={FIGURE_COLUMNS}>{(c) => <th scope="col">{t(`figure.${c.key}` as MessageKey)}</th>}</For>
-          </tr>
-        </thead>
+      <ConsoleTable class="report-table" columns={[t('reports.source'), ...FIGURE_COLUMNS.map((c) => t(`figure.${c.key}` as MessageKey))]}>
         <For each={sources()}>{(source) => <Show when={bySource().get(source)}>{(row) => <ReportTableRow {...props} row={row()} />}</Show>}</For>
-      </table>
+      </ConsoleTable>
     </Show>
   );
 }
 
 function ReportTableRow(props: Omit<ReportTableProps, 'rows'> & { row: ReportRow }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const flagged = () => props.row.anomalies.length > 0;
   const followedUp = () => flagged() || !!props.row.rectification || !!props.row.anomalyNote || !!props.row.correctiveAction || !!props.row.owner;
   return (
@@ -50,14 +45,7 @@ function ReportTableRow(props: Omit<ReportTableProps, 'rows'> & { row: ReportRow
             <span class="anomaly-flag">{t('reports.anomaly')}</span>
           </Show>
         </th>
-        <For each={FIGURE_COLUMNS}>
-          {(c) => (
-            <td>
-              <span class="figure">{c.format(props.row.figures, locale())}</span>
-              <span class={`figure-change ${changeTone(props.row.change[c.key], c.risingIs)}`}>{formatChange(props.row.change[c.key], locale())}</span>
-            </td>
-          )}
-        </For>
+        <FigureCells figures={props.row.figures} change={props.row.change} />
       </tr>
       <Show when={followedUp()}>
         <tr class="report-detail">

@@ -5,6 +5,8 @@ import { answerDailyReports, captureDownloads, maskRow, openConsole, reportRow, 
 import { MAY_MANAGE, READ_ONLY, storedSession } from '../../../test/fixtures';
 import { api, server, useMockApi } from '../../../test/msw';
 import type { ResultOf, VariablesOf } from '../../graphql/graphql';
+import { maskFragments } from 'gql.tada';
+import { PeriodReportFields, type PeriodReport, type WeeklyReportQuery } from './period.documents';
 import type { SubmitRectificationMutation, WriteReportNoteMutation } from './reports.documents';
 
 useMockApi();
@@ -103,11 +105,22 @@ describe('the daily report page', () => {
     openConsole(`/console/reports/${SHOP.id}/${DAY}`, { credential: storedSession(1), permissions: READ_ONLY });
     await waitFor(() => expect(screen.getAllByTestId('report-row')).toHaveLength(2));
     const flagged = rowOf('PAID');
-    expect(within(flagged).getByTestId('report-notes')).toHaveTextContent('异常指标说明出价过高整改措施—负责人李娜');
+    expect(within(flagged).getByTestId('report-notes')).toHaveTextContent('异常指标说明：出价过高整改措施：—负责人：李娜');
     expect(within(flagged).getByTestId('rectification')).toHaveTextContent('尚未提交');
     expect(screen.queryByTestId('report-note-editor')).not.toBeInTheDocument();
     expect(screen.queryByRole('textbox')).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: '提交整改报告' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: '编辑说明' })).not.toBeInTheDocument();
+  });
+
+  it('shows a quiet row\'s notes on one line, and opens its editor only when asked (MANAGE)', async () => {
+    answerDailyReports(() => [{ ...search, owner: '李娜', anomalyNote: '大促前预热' }]);
+    openConsole(`/console/reports/${SHOP.id}/${DAY}`, { credential: storedSession(1), permissions: MAY_MANAGE });
+    const notes = await screen.findByTestId('report-notes');
+    expect(notes).toHaveTextContent('异常指标说明：大促前预热整改措施：—负责人：李娜');
+    expect(screen.queryByTestId('report-note-editor')).not.toBeInTheDocument();
+    fireEvent.click(within(notes).getByRole('button', { name: '编辑说明' }));
+    expect(within(await screen.findByTestId('report-note-editor')).getByLabelText('负责人')).toHaveValue('李娜');
   });
 
   it('asks for every day of the range, newest first, and downloads the range as CSV with the Authorization header', async () => {
@@ -134,5 +147,47 @@ describe('the daily report page', () => {
     expect(exports[0]!.authorization).toBe('Bearer access-1');
     expect(Object.fromEntries(new URL(exports[0]!.url).searchParams)).toEqual({ shopId: SHOP.id, from: '2026-11-08', to: DAY });
     expect(await downloads[0]!.text()).toBe('date,source,visitors\n2026-11-10,SEARCH,12000\n');
+  });
+});
+
+describe('the weekly and monthly roll-ups', () => {
+  const week: PeriodReport = {
+    kind: 'WEEK',
+    from: '2026-11-09',
+    to: '2026-11-15',
+    previousFrom: '2026-11-02',
+    previousTo: '2026-11-08',
+    dueAt: '2026-11-15T16:00:00Z',
+    complete: false,
+    totals: { ...search.figures, gmv: '420000.00' },
+    change: { ...search.change, gmv: 0.2 },
+    rows: [{ source: 'SEARCH', figures: { ...search.figures, gmv: '400000.00' }, change: { ...search.change, gmv: 0.25 } }],
+    anomalyFollowUp: { flaggedRows: 3, opened: 2, submitted: 1, overdue: 1 },
+  };
+
+  it('shows the 周报 holding the chosen day, against the week before, with the anomaly follow-up', async () => {
+    const asked: VariablesOf<typeof WeeklyReportQuery>[] = [];
+    answerDailyReports(() => [search]);
+    server.use(
+      api.query<ResultOf<typeof WeeklyReportQuery>, VariablesOf<typeof WeeklyReportQuery>>('ConsoleWeeklyReport', ({ variables }) => {
+        asked.push(variables);
+        return HttpResponse.json({ data: { weeklyReport: maskFragments([PeriodReportFields], week) } });
+      }),
+    );
+    openConsole(`/console/reports?shop=${SHOP.id}&from=2026-11-08&to=${DAY}`);
+    fireEvent.click(await screen.findByTestId('report-tab-week'));
+
+    const report = await screen.findByTestId('period-report');
+    await waitFor(() => expect(report).toHaveTextContent('2026-11-09 至 2026-11-15 周报'));
+    expect(asked).toEqual([{ shopId: SHOP.id, weekOf: DAY }]);
+    expect(new URLSearchParams(location.search).get('period')).toBe('week');
+    expect(report).toHaveTextContent('对比 2026-11-02 至 2026-11-08');
+    expect(screen.getByTestId('period-due')).toHaveTextContent('进行中（截至目前） · 报告截止 11月16日 00:00');
+    expect(screen.getByTestId('period-row')).toHaveTextContent('¥400,000.00+25.0%');
+    expect(screen.getByTestId('period-total')).toHaveTextContent('全店合计');
+    expect(screen.getByTestId('period-total')).toHaveTextContent('¥420,000.00+20.0%');
+    expect(screen.getByTestId('period-follow-up')).toHaveTextContent('异常跟进：标记 3 行，开立整改 2 份，已提交 1 份，逾期 1 份');
+    expect(screen.queryByTestId('day-report')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('export-csv')).not.toBeInTheDocument();
   });
 });

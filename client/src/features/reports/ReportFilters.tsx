@@ -1,0 +1,78 @@
+import { createSignal, For, Show } from 'solid-js';
+import { InlineError } from '../../components/InlineError';
+import { useI18n } from '../../i18n/i18n';
+import { downloadExport } from '../../lib/download';
+import { isDate } from '../../lib/shanghai-day';
+import { useConsole } from '../console/console.context';
+import type { Period } from './PeriodReportView';
+import type { ShopOption } from './reports.documents';
+
+/** What the report page shows: a shop, days from–to (inclusive), and 日报 (period null) or the 周报 / 月报 holding `to`. */
+export interface ReportView {
+  shopId: string | null;
+  from: string;
+  to: string;
+  period: Period | null;
+}
+
+const TABS: readonly { period: Period | null; label: 'reports.daily' | 'reports.weekly' | 'reports.monthly' }[] = [
+  { period: null, label: 'reports.daily' },
+  { period: 'week', label: 'reports.weekly' },
+  { period: 'month', label: 'reports.monthly' },
+];
+
+/** 日报 / 周报 / 月报, the shop, the days, and the CSV of the days shown (fetched with the credential: a link cannot carry it). */
+export function ReportFilters(props: { shops: readonly ShopOption[]; view: ReportView; onChange: (view: ReportView) => void }) {
+  const { t } = useI18n();
+  const services = useConsole();
+  const change = (next: Partial<ReportView>) => props.onChange({ ...props.view, ...next });
+  const [exporting, setExporting] = createSignal(false);
+  const [exportError, setExportError] = createSignal<string | null>(null);
+  const exportCsv = async (shopId: string) => {
+    const { from, to } = props.view;
+    setExporting(true);
+    const outcome = await downloadExport(services.credentials, `/export/daily-reports.csv?${new URLSearchParams({ shopId, from, to })}`, `daily-reports-${from}-${to}.csv`);
+    setExporting(false);
+    setExportError(outcome.ok ? null : t('console.exportFailed', { message: outcome.message }));
+  };
+  return (
+    <>
+      <div class="console-toolbar">
+        <h2>{t('reports.title')}</h2>
+        <div class="tabs" role="group" aria-label={t('reports.title')}>
+          <For each={TABS}>
+            {(tab) => (
+              <button type="button" aria-pressed={props.view.period === tab.period} data-testid={`report-tab-${tab.period ?? 'day'}`} onClick={() => change({ period: tab.period })}>
+                {t(tab.label)}
+              </button>
+            )}
+          </For>
+        </div>
+        <label class="field field-inline">
+          {t('reports.shop')}
+          <select data-testid="report-shop" value={props.view.shopId ?? ''} onChange={(e) => change({ shopId: e.currentTarget.value })}>
+            <For each={props.shops}>{(s) => <option value={s.id} selected={s.id === props.view.shopId}>{s.name}</option>}</For>
+          </select>
+        </label>
+        <Show when={!props.view.period}>
+          <label class="field field-inline">
+            {t('reports.from')}
+            <input type="date" data-testid="report-from" value={props.view.from} max={props.view.to} onChange={(e) => isDate(e.currentTarget.value) && change({ from: e.currentTarget.value })} />
+          </label>
+        </Show>
+        <label class="field field-inline">
+          {t(props.view.period ? 'reports.periodOf' : 'reports.to')}
+          <input type="date" data-testid="report-to" value={props.view.to} onChange={(e) => isDate(e.currentTarget.value) && change({ to: e.currentTarget.value })} />
+        </label>
+        <Show when={!props.view.period && props.view.shopId}>
+          {(shopId) => (
+            <button type="button" class="primary" data-testid="export-csv" disabled={exporting()} onClick={() => void exportCsv(shopId())}>
+              {exporting() ? t('console.exporting') : t('reports.exportCsv')}
+            </button>
+          )}
+        </Show>
+      </div>
+      <InlineError message={exportError()} />
+    </>
+  );
+}
