@@ -3,6 +3,7 @@ import { createQuery } from '@urql/solid';
 import { createMemo, Match, Show, Switch, type JSX } from 'solid-js';
 import { InlineError } from '../../components/InlineError';
 import { useI18n } from '../../i18n/i18n';
+import { idFromPath } from './console.context';
 import { CampaignPicker, defaultCampaign } from '../war-room/CampaignPicker';
 import { CampaignsQuery } from '../war-room/war-room.documents';
 
@@ -31,7 +32,7 @@ export function CampaignRoute(props: CampaignRouteProps) {
   const fallback = createMemo(() => props.choose(list())?.id);
   return (
     <Switch>
-      <Match when={params.campaignId}>
+      <Match when={idFromPath(params.campaignId)}>
         {(id) => (
           <>
             <div class="console-campaign">

@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor } from '@solidjs/testing-library';
 import { HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { answerDailyReports, openConsole, SHOP } from '../../../test/console';
+import { answerDailyReports, openConsole } from '../../../test/console';
 import { campaign, campaignsResult, milestonesResult, openAlertsResult } from '../../../test/fixtures';
 import { api, server, useMockApi } from '../../../test/msw';
 
@@ -41,12 +41,13 @@ describe('the console routes', () => {
     expect(location.pathname).toBe(path);
   });
 
-  it('shows one day of one shop at /console/reports/:shopId/:date', async () => {
+  it('shows one day of one shop at /console/reports/:shopId/:date, the id taken back out of the address', async () => {
     answerEverything();
     const asked = answerDailyReports(() => []); // the handler added last answers
-    openConsole(`/console/reports/${SHOP.id}/2026-11-10`);
+    const shopId = 'U2hvcDo/MQ=='; // base64 ids may hold / and =
+    openConsole(`/console/reports/${encodeURIComponent(shopId)}/2026-11-10`);
     await waitFor(() => expect(screen.getAllByTestId('day-report').map((d) => d.dataset.date)).toEqual(['2026-11-10']));
-    await waitFor(() => expect(asked).toEqual([`${SHOP.id} 2026-11-10`]));
+    await waitFor(() => expect(asked).toEqual([`${shopId} 2026-11-10`]));
   });
 
   it.each([

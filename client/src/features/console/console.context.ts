@@ -22,3 +22,6 @@ export function useConsole(): ConsoleServices {
 
 /** The server refuses every write without MANAGE (a VIEWER, a READ key): the console does not offer it. */
 export const canManage = (permissions: ReadonlySet<Permission>) => permissions.has('MANAGE');
+
+/** An id from a path segment: the router gives segments as they are in the address (ids are put there encoded). */
+export const idFromPath = (segment: string | undefined) => (segment === undefined ? undefined : decodeURIComponent(segment));

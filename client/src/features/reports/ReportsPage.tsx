@@ -4,7 +4,7 @@ import { createMemo, For, Match, Show, Switch } from 'solid-js';
 import { InlineError } from '../../components/InlineError';
 import { useI18n } from '../../i18n/i18n';
 import { addDays, datesDown, isDate, shanghaiDate } from '../../lib/shanghai-day';
-import { canManage, useConsole } from '../console/console.context';
+import { canManage, idFromPath, useConsole } from '../console/console.context';
 import { DayReport } from './DayReport';
 import { PeriodReportView, type Period } from './PeriodReportView';
 import { ReportFilters, type ReportView } from './ReportFilters';
@@ -30,7 +30,7 @@ export function ReportsPage() {
   const shopList = createMemo(() => shops.data?.shops.edges.map((e) => e.node) ?? []);
   const day = () => (isDate(params.date) ? params.date : undefined);
   const view = createMemo<ReportView>(() => ({
-    shopId: params.shopId ?? search.shop ?? shopList()[0]?.id ?? null,
+    shopId: idFromPath(params.shopId) ?? search.shop ?? shopList()[0]?.id ?? null,
     to: day() ?? (isDate(search.to) ? search.to : addDays(shanghaiDate(services.now()), -1)),
     from: '',
     period: day() ? null : periodOf(search.period),

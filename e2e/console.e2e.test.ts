@@ -1,0 +1,124 @@
+/**
+ * The operations console (运营台) of the built client in Chromium against one real server (PGlite, the
+ * demo data, no traffic): the admin key's kiosk link opens the console, an anomaly note written on a
+ * flagged report row is still there after a reload, and the two exports download as files — the daily
+ * reports as CSV and the ended 618 campaign's retrospective as XLSX — fetched with the credential.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Download, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DAILY_REPORTS_CSV_HEADER } from '../server/src/modules/report/report.csv.js';
+import { gqlAt, TEST_ADMIN_KEY } from '../server/test/server-process.js';
+import { launchChromium } from './support/browser.js';
+import { ARTIFACTS, requireClientDist } from './support/client-dist.js';
+import { campaigns, clearOfShanghaiMidnight, kioskLink, startDemoStack, type DemoStack } from './support/stack.js';
+
+requireClientDist();
+
+interface FlaggedRow {
+  date: string;
+  source: string;
+  shop: { id: string; name: string };
+}
+
+/** A report row of the demo flagged by an anomaly rule, as the API lists it (newest day first). */
+async function flaggedRow(url: string): Promise<FlaggedRow> {
+  const result = await gqlAt(url, '{ dailyReports(first: 1, filter: { anomaliesOnly: true }) { edges { node { date source shop { id name } } } } }');
+  const row = result.data?.dailyReports.edges[0]?.node as FlaggedRow | undefined;
+  if (!row) throw new Error(`the demo has no flagged report row: ${JSON.stringify(result)}`);
+  return row;
+}
+
+async function saved(download: Download): Promise<{ name: string; bytes: Buffer }> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const target = path.join(ARTIFACTS, `console-${download.suggestedFilename()}`);
+  await download.saveAs(target);
+  return { name: download.suggestedFilename(), bytes: readFileSync(target) };
+}
+
+/** Clicks `testId` and waits for the download it starts. */
+async function downloadBy(page: Page, testId: string): Promise<{ name: string; bytes: Buffer }> {
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId(testId).click()]);
+  expect(await download.failure()).toBeNull();
+  return saved(download);
+}
+
+describe('the operations console in Chromium [pglite]', () => {
+  let stack: DemoStack | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+
+  beforeAll(async () => {
+    await clearOfShanghaiMidnight();
+    const [started, launched] = await Promise.allSettled([startDemoStack('pglite'), launchChromium()]);
+    stack = started.status === 'fulfilled' ? started.value : undefined;
+    browser = launched.status === 'fulfilled' ? launched.value : undefined;
+    if (started.status === 'rejected') throw started.reason;
+    if (launched.status === 'rejected') throw launched.reason;
+    await started.value.historyLoaded();
+  }, 600_000);
+
+  afterAll(async () => {
+    const died = stack?.unexpectedExit();
+    if (died) console.error(`[e2e] ${died}`);
+    await page?.close().catch(() => {});
+    await browser?.close().catch(() => {});
+    await stack?.dispose();
+  });
+
+  it('writes an anomaly note on a flagged row that is still there after a reload, then downloads the CSV and the 618 retrospective XLSX', async () => {
+    const url = stack!.url;
+    const row = await flaggedRow(url);
+    page = await browser!.newPage({ viewport: { width: 1920, height: 1080 }, acceptDownloads: true });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+
+    // From the war room, by its 运营台 link, to the report of the flagged row's shop and day.
+    await page.goto(kioskLink(url));
+    await page.getByTestId('console-link').click();
+    await page.getByTestId('reports-page').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/console');
+    await page.goto(`${url}/console/reports/${encodeURIComponent(row.shop.id)}/${row.date}`);
+
+    const flagged = page.locator(`[data-testid="report-row"][data-source="${row.source}"]`);
+    await flagged.locator('[data-testid="anomalies"]').waitFor();
+    const note = `e2e ${Date.now()}：付费推广出价过高，已下调`;
+    const editor = flagged.getByTestId('report-note-editor');
+    await editor.getByLabel('异常指标说明').fill(note);
+    await editor.getByRole('button', { name: '保存说明' }).click();
+    await editor.getByRole('status').waitFor();
+    expect(await editor.getByRole('status').textContent()).toBe('已保存');
+
+    await page.reload();
+    await flagged.getByTestId('report-note-editor').waitFor();
+    expect(await flagged.getByTestId('report-note-editor').getByLabel('异常指标说明').inputValue()).toBe(note);
+    const stored = await gqlAt(url, 'query($s: ID!, $d: Date!) { dailyReport(shopId: $s, date: $d) { rows { source anomalyNote } } }', { s: row.shop.id, d: row.date });
+    expect((stored.data?.dailyReport.rows as { source: string; anomalyNote: string | null }[]).find((r) => r.source === row.source)?.anomalyNote).toBe(note);
+
+    // The CSV of the days shown (one day here): the header, then the day's rows, our note among them.
+    const csv = await downloadBy(page, 'export-csv');
+    expect(csv.name).toBe(`daily-reports-${row.date}-${row.date}.csv`);
+    const text = csv.bytes.toString('utf8').replace(/^\uFEFF/, '');
+    expect(text.split('\r\n')[0]).toBe(DAILY_REPORTS_CSV_HEADER.join(','));
+    expect(text).toContain(note);
+    console.log(`[e2e] CSV ${csv.name}: ${csv.bytes.length} bytes, ${text.trim().split('\r\n').length - 1} rows`);
+
+    // The retrospective opens on the campaign that ended last: the demo's 618.
+    const ended = (await campaigns(url)).find((c) => c.status === 'ENDED');
+    expect(ended?.name).toContain('618');
+    await page.getByRole('link', { name: '活动复盘' }).click();
+    await page.getByTestId('retro-summary').waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/console/retrospective/${ended!.id}`);
+    expect(await page.getByRole('heading', { level: 2 }).first().textContent()).toContain('618');
+    const xlsx = await downloadBy(page, 'export-xlsx');
+    expect(xlsx.name.endsWith('.xlsx')).toBe(true);
+    expect(xlsx.bytes.length).toBeGreaterThan(1_000);
+    expect(xlsx.bytes.subarray(0, 2).toString('latin1')).toBe('PK'); // a ZIP container, as every XLSX is
+    console.log(`[e2e] XLSX ${xlsx.name}: ${xlsx.bytes.length} bytes`);
+
+    await page.screenshot({ path: path.join(ARTIFACTS, 'console-retrospective-1920x1080.png') });
+    expect(errors).toEqual([]);
+    expect(await page.content()).not.toContain(TEST_ADMIN_KEY);
+  });
+});
