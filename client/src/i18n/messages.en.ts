@@ -326,4 +326,9 @@ export const en: Record<MessageKey, string> = {
   'reports.total': 'Whole shop',
   'reports.followUp': 'Anomaly follow-up: {flagged} rows flagged, {opened} rectifications opened, {submitted} submitted, {overdue} overdue',
   'reports.editNote': 'Edit note',
+  'plans.update': 'Update',
+  'plans.updateNamed': 'Update task “{title}”',
+  'plans.delayReason': 'Delay reason',
+  'plans.catchUpPlan': 'Catch-up plan',
+  'plans.saveTask': 'Save update',
 };

@@ -324,6 +324,11 @@ export const zhCN = {
   'reports.total': '全店合计',
   'reports.followUp': '异常跟进：标记 {flagged} 行，开立整改 {opened} 份，已提交 {submitted} 份，逾期 {overdue} 份',
   'reports.editNote': '编辑说明',
+  'plans.update': '更新',
+  'plans.updateNamed': '更新任务「{title}」',
+  'plans.delayReason': '延期原因',
+  'plans.catchUpPlan': '追赶计划',
+  'plans.saveTask': '保存更新',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

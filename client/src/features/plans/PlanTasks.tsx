@@ -1,17 +1,29 @@
-import { createQuery } from '@urql/solid';
-import { For, Show } from 'solid-js';
+import { createQuery, useClient } from '@urql/solid';
+import { createSignal, For, Show } from 'solid-js';
 import { ConsoleTable } from '../../components/ConsoleTable';
 import { InlineError } from '../../components/InlineError';
+import { mutationOutcome } from '../../graphql/mutation-outcome';
 import { useI18n } from '../../i18n/i18n';
-import type { MessageKey } from '../../i18n/messages';
-import { formatDateTime } from '../../lib/format';
-import { PlansQuery } from './plans.documents';
+import { canManage, useConsole } from '../console/console.context';
+import { PlansQuery, UpdatePlanTaskMutation, type PlanTaskRow as Task, type PlanTaskUpdate } from './plans.documents';
+import { PlanTaskRow } from './PlanTaskRow';
 
 /** Every plan the caller sees with its tasks; a task not updated by the weekly Friday 17:00 deadline is flagged. */
 export function PlanTasks() {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
+  const services = useConsole();
+  const client = useClient();
   const [plans] = createQuery({ query: PlansQuery });
+  // Tasks as the last update returned them: the row shows what the server stored (its stale flag cleared).
+  const [saved, setSaved] = createSignal<ReadonlyMap<string, Task>>(new Map());
   const list = () => plans.data?.plans.edges.map((e) => e.node) ?? [];
+  const save = async (input: PlanTaskUpdate) => {
+    const result = await client.mutation(UpdatePlanTaskMutation, { input }).toPromise();
+    const payload = result.data?.updatePlanTask;
+    const outcome = mutationOutcome(result.error, payload, payload?.task);
+    if (outcome.ok) setSaved((current) => new Map(current).set(outcome.value.id, outcome.value));
+    return outcome;
+  };
   return (
     <section class="console-card" data-testid="plans">
       <h3>{t('plans.title')}</h3>
@@ -23,32 +35,10 @@ export function PlanTasks() {
               <article class="plan" data-testid="plan">
                 <h4>
                   {plan.name}
-                  <span class="plan-meta">
-                    {t('plans.meta', { owner: plan.owner, goal: plan.goal, from: plan.periodStart, to: plan.periodEnd })}
-                  </span>
+                  <span class="plan-meta">{t('plans.meta', { owner: plan.owner, goal: plan.goal, from: plan.periodStart, to: plan.periodEnd })}</span>
                 </h4>
-                <ConsoleTable columns={[t('plans.task'), t('plans.owner'), t('plans.status'), t('plans.period'), t('plans.updated')]}>
-                  <tbody>
-                    <For each={plan.tasks}>
-                      {(task) => (
-                        <tr data-testid="plan-task" data-stale={String(task.stale)}>
-                          <th scope="row">
-                            {task.title}
-                            <Show when={task.delayReason}>{(reason) => <span class="task-note">{t('plans.delay', { reason: reason(), plan: task.catchUpPlan ?? '—' })}</span>}</Show>
-                          </th>
-                          <td>{task.owner}</td>
-                          <td>{t(`task.${task.status}` as MessageKey)}</td>
-                          <td>{task.startsOn} – {task.endsOn}</td>
-                          <td>
-                            {formatDateTime(task.updatedAt, locale())}
-                            <Show when={task.stale}>
-                              <span class="stale-flag bad">{t('plans.stale', { due: formatDateTime(task.weeklyUpdateDueAt, locale()) })}</span>
-                            </Show>
-                          </td>
-                        </tr>
-                      )}
-                    </For>
-                  </tbody>
+                <ConsoleTable columns={[t('plans.task'), t('plans.owner'), t('plans.status'), t('plans.period'), t('plans.updated'), '']}>
+                  <For each={plan.tasks}>{(task) => <PlanTaskRow task={saved().get(task.id) ?? task} canEdit={canManage(services.permissions())} onSave={save} />}</For>
                 </ConsoleTable>
               </article>
             )}

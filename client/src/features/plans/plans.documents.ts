@@ -1,4 +1,4 @@
-import { graphql, type ResultOf } from '../../graphql/graphql';
+import { graphql, type ResultOf, type VariablesOf } from '../../graphql/graphql';
 
 /** Operations plans and their tasks; a task not updated since the last Friday 17:00 (Asia/Shanghai) is stale. */
 export const PlansQuery = graphql(`
@@ -12,19 +12,7 @@ export const PlansQuery = graphql(`
           goal
           periodStart
           periodEnd
-          tasks {
-            id
-            title
-            owner
-            status
-            startsOn
-            endsOn
-            stale
-            weeklyUpdateDueAt
-            updatedAt
-            delayReason
-            catchUpPlan
-          }
+          tasks { id title owner status startsOn endsOn stale weeklyUpdateDueAt updatedAt delayReason catchUpPlan }
         }
       }
     }
@@ -33,3 +21,18 @@ export const PlansQuery = graphql(`
 
 export type PlanRow = ResultOf<typeof PlansQuery>['plans']['edges'][number]['node'];
 export type PlanTaskRow = PlanRow['tasks'][number];
+
+/** A task's status, delay reason and catch-up plan (MANAGE); DELAYED needs both of the latter. Counts as the weekly update. */
+export const UpdatePlanTaskMutation = graphql(`
+  mutation ConsoleUpdatePlanTask($input: UpdatePlanTaskInput!) {
+    updatePlanTask(input: $input) {
+      task { id title owner status startsOn endsOn stale weeklyUpdateDueAt updatedAt delayReason catchUpPlan }
+      userErrors {
+        code
+        message
+      }
+    }
+  }
+`);
+
+export type PlanTaskUpdate = VariablesOf<typeof UpdatePlanTaskMutation>['input'];
