@@ -12,7 +12,7 @@ import { orders } from '../order/order.table.js';
 import { shops } from '../shop/shop.table.js';
 import { COUNTER_NAMES, zeroCounters, type Counters } from './metrics.formulas.js';
 import { metricRollups, skuRollups, type Granularity } from './metrics.table.js';
-import { accumulateTotals, type Totals } from './metrics.totals.js';
+import { accumulateTotals, type Totals, type TotalsOptions } from './metrics.totals.js';
 import {
   countBoundaries,
   decomposeWindow,
@@ -132,13 +132,15 @@ export const TOTALS_COLUMNS = {
   buyers: metricRollups.buyers,
 };
 
-export async function loadTotals(db: DbOrTx, scope: ScopeConditions, window: Window): Promise<Totals> {
+export async function loadTotals(db: DbOrTx, scope: ScopeConditions, window: Window, options: TotalsOptions = {}): Promise<Totals> {
   const t = metricRollups;
+  // Overall-only callers do not show add-to-cart rates: their carters sketches are not even read.
+  const columns = options.overallDistinctOnly ? { ...TOTALS_COLUMNS, carters: sql<Uint8Array | null>`null` } : TOTALS_COLUMNS;
   const rows = await db
-    .select(TOTALS_COLUMNS)
+    .select(columns)
     .from(t)
     .where(and(piecesCondition(t, decomposeWindow(window.from, window.to)), scope.metricRollups));
-  return accumulateTotals(rows);
+  return accumulateTotals(rows, options);
 }
 
 /** GMV alone over a window, summed in SQL (campaign progress needs no sketches). */

@@ -32,6 +32,22 @@ describe('totals from rollup rows', () => {
     expect(search.visitors).toBe(estimateOf([...range('v', 0, 300), ...range('v', 450, 600)]));
   });
 
+  it('with overallDistinctOnly, gives the same overall figures and per-group counters, and no per-group distinct counts', () => {
+    const rows = [
+      row('TMALL', 'SEARCH', 1_000, range('v', 0, 300), ['c1']),
+      row('TMALL', 'PAID', 2_000, range('v', 200, 500), ['c1', 'c2']),
+      row('JD', 'SEARCH', 500, range('v', 450, 600)),
+    ];
+    const full = accumulateTotals(rows);
+    const light = accumulateTotals(rows, { overallDistinctOnly: true });
+    expect(light.all).toEqual(full.all);
+    expect(light.byChannel.map((c) => [c.channel, c.gmvFen, c.ordersPaid, c.buyers, c.visitors])).toEqual([
+      ['TMALL', 3_000, 3, 0, 0],
+      ['JD', 500, 0, 0, 0],
+    ]);
+    expect(light.bySource.map((s) => [s.source, s.gmvFen])).toEqual(full.bySource.map((s) => [s.source, s.gmvFen]));
+  });
+
   it('orders breakdowns by GMV, highest first', () => {
     const totals = accumulateTotals([row('JD', 'DIRECT', 10, []), row('DOUYIN', 'SOCIAL', 90, []), row('TMALL', 'SEARCH', 50, [])]);
     expect(totals.byChannel.map((c) => c.channel)).toEqual(['DOUYIN', 'TMALL', 'JD']);

@@ -56,6 +56,16 @@ class Group {
   }
 }
 
+export interface TotalsOptions {
+  /**
+   * Distinct counts (visitors, buyers) for the overall figures only: by channel and by source they are
+   * 0, and carters (add-to-cart visitors) are not read at all (0 everywhere). For callers that show
+   * counters per channel or source but distinct counts only overall (the retrospective), at a sixth of
+   * the sketch merges and two thirds of the sketch bytes.
+   */
+  overallDistinctOnly?: boolean;
+}
+
 /**
  * Sums counters and merges sketches over exactly the rows given, overall and per channel and per
  * source. Distinct counts come from the merged sketch of each group, never from adding per-row
@@ -63,15 +73,24 @@ class Group {
  * merged twice (its channel, its source); the overall total folds the per-channel groups, which
  * partition the rows, so the work is O(rows + channels) sketch merges.
  */
-export function accumulateTotals(rows: readonly TotalsRow[]): Totals {
+export function accumulateTotals(rows: readonly TotalsRow[], options: TotalsOptions = {}): Totals {
   const channels = new Map<Channel, Group>();
   const sources = new Map<TrafficSource, Group>();
-  for (const row of rows) {
-    groupOf(channels, row.channel).add(row);
-    groupOf(sources, row.source).add(row);
-  }
   const all = new Group();
-  for (const group of channels.values()) all.absorb(group);
+  if (options.overallDistinctOnly) {
+    // A third of the sketch merges: each row's sketches go into the overall group only.
+    for (const row of rows) {
+      addCounters(groupOf(channels, row.channel).counters, row);
+      addCounters(groupOf(sources, row.source).counters, row);
+      all.add(row);
+    }
+  } else {
+    for (const row of rows) {
+      groupOf(channels, row.channel).add(row);
+      groupOf(sources, row.source).add(row);
+    }
+    for (const group of channels.values()) all.absorb(group);
+  }
   return {
     all: all.figures(),
     byChannel: ordered(channels, CHANNELS).map(([channel, group]) => ({ channel, ...group.figures() })),

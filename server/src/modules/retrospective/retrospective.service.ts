@@ -93,7 +93,7 @@ export class Retrospective {
 
   totals(): Promise<Totals> {
     const window = this.progress.elapsed;
-    return this.once('totals', () => (window.from < window.to ? loadTotals(this.db, this.scope, window) : Promise.resolve(accumulateTotals([]))));
+    return this.once('totals', () => (window.from < window.to ? loadTotals(this.db, this.scope, window, { overallDistinctOnly: true }) : Promise.resolve(accumulateTotals([]))));
   }
 
   hours(): Promise<ProgressPoint[]> {
