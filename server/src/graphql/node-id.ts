@@ -1,3 +1,4 @@
+import { decodeGlobalID } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -18,4 +19,14 @@ export function uuidNodeId<T extends { id: string }>() {
       return id;
     },
   };
+}
+
+/** The UUID inside a global id of `typename`, or null for anything else (another type, not base64, not a UUID). */
+export function decodeGlobalUuid(typename: string, value: string): string | null {
+  try {
+    const decoded = decodeGlobalID(value);
+    return decoded.typename === typename && UUID.test(decoded.id) ? decoded.id : null;
+  } catch {
+    return null;
+  }
 }

@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { decodeGlobalID } from '@pothos/plugin-relay';
 import type { Logger } from 'pino';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { RateLimiter } from '../auth/rate-limit.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { Db } from '../db/client.js';
 import { toUserErrors } from '../errors.js';
+import { decodeGlobalUuid } from '../graphql/node-id.js';
 import { retrospectiveWorkbook, XLSX_CONTENT_TYPE } from '../modules/retrospective/retrospective.export.js';
 import { skuLabels } from '../modules/product/product.service.js';
 import { dailyReportsCsv, type DailyReportsCsvInput } from '../modules/report/report.csv.js';
@@ -14,7 +14,6 @@ import { openRetrospective } from '../modules/retrospective/retrospective.servic
 /** What an export costs from the caller's rate-limit bucket: it reads as much as a large query. */
 export const EXPORT_COST = 2_000;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RETROSPECTIVE = /^\/export\/campaigns\/([^/]+)\/retrospective\.xlsx$/;
 const DAILY_REPORTS = '/export/daily-reports.csv';
 
@@ -41,16 +40,8 @@ export const isExportPath = (url: string) => (url.split('?')[0] ?? '').startsWit
 
 /** The UUID inside a global id of the given type (already URL-decoded); 400 for anything else. */
 function idOf(typename: string, value: string): string {
-  const refuse = () => new ExportError(400, 'BAD_USER_INPUT', `"${value}" is not a ${typename.toLowerCase()} id issued by PeakOps`);
-  let id: string;
-  try {
-    const decoded = decodeGlobalID(value);
-    if (decoded.typename !== typename) throw refuse();
-    id = decoded.id;
-  } catch {
-    throw refuse();
-  }
-  if (!UUID.test(id)) throw refuse();
+  const id = decodeGlobalUuid(typename, value);
+  if (!id) throw new ExportError(400, 'BAD_USER_INPUT', `"${value}" is not a ${typename.toLowerCase()} id issued by PeakOps`);
   return id;
 }
 

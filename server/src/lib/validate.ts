@@ -1,5 +1,5 @@
-import { decodeGlobalID } from '@pothos/plugin-relay';
 import { z } from 'zod';
+import { decodeGlobalUuid } from '../graphql/node-id.js';
 import { InputErrors, USER_ERROR_CODES, type UserErrorCode } from '../errors.js';
 import { MoneyFormatError, yuanToFen } from './money.js';
 
@@ -46,17 +46,11 @@ export const moneyInput = z.string().transform((value, ctx) => {
 export const text = (max = 200) => z.string().trim().min(1, 'must not be empty').max(max);
 export const optionalText = (max = 2000) => z.string().trim().max(max).nullish();
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** A global id of the given type inside a bulk input, decoded to its UUID; anything else is NOT_FOUND on that field. */
 export const globalId = (typename: string) =>
   z.string().transform((value, ctx) => {
-    try {
-      const decoded = decodeGlobalID(value);
-      if (decoded.typename === typename && UUID.test(decoded.id)) return decoded.id;
-    } catch {
-      // reported below
-    }
+    const id = decodeGlobalUuid(typename, value);
+    if (id) return id;
     ctx.addIssue({ code: 'custom', message: `not a ${typename} id`, params: { code: 'NOT_FOUND' } });
     return z.NEVER;
   });
