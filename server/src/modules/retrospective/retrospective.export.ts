@@ -2,7 +2,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import ExcelJS from 'exceljs';
 import { fenToYuan } from '../../lib/money.js';
 import { conversionRate } from '../metrics/metrics.formulas.js';
-import { bestAndWorst, rankByRoi } from './retrospective.figures.js';
+import { bestAndWorst } from './retrospective.figures.js';
 import type { Retrospective } from './retrospective.service.js';
 
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -42,7 +42,7 @@ function sheet(book: ExcelJS.Workbook, name: string, columns: Column[], rows: Re
  * Headers are Chinese with the English name after a slash; times are Asia/Shanghai.
  */
 export async function retrospectiveWorkbook(r: Retrospective, skuNames: (ids: string[]) => Promise<Map<string, { code: string; name: string }>>): Promise<Buffer> {
-  const [totals, figures, hours, pareto, mix, refunds, milestones, alerts, lessons, overdue, ackMedian, resolveMedian] = await Promise.all([
+  const [totals, figures, hours, pareto, mix, refunds, milestones, alerts, lessons, overdue, ackMedian, resolveMedian, channels, sources, netGmvFen] = await Promise.all([
     r.totals(),
     r.progress.figures(),
     r.hours(),
@@ -55,11 +55,11 @@ export async function retrospectiveWorkbook(r: Retrospective, skuNames: (ids: st
     r.overdue(),
     r.medianSecondsTo('acknowledge'),
     r.medianSecondsTo('resolve'),
+    r.channels(),
+    r.sources(),
+    r.netGmvFen(),
   ]);
   const c = r.campaign;
-  const channels = rankByRoi(totals.byChannel);
-  const sources = rankByRoi(totals.bySource);
-  const refundedFen = refunds.reduce((sum, x) => sum + x.amountFen, 0);
   const names = await skuNames(pareto.skus.map((s) => s.skuId));
 
   const book = new ExcelJS.Workbook();
@@ -74,7 +74,7 @@ export async function retrospectiveWorkbook(r: Retrospective, skuNames: (ids: st
     ['是否逾期 / Overdue', overdue ? '是 / yes' : '否 / no'],
     ['目标 GMV / Target (¥)', money(c.gmvTargetFen), MONEY],
     ['实际 GMV / GMV (¥)', money(totals.all.gmvFen), MONEY],
-    ['净 GMV / Net GMV (¥)', money(totals.all.gmvFen - refundedFen), MONEY],
+    ['净 GMV / Net GMV (¥)', money(netGmvFen), MONEY],
     ['达成率 / Achievement', figures.achievementRate, PERCENT],
     ['支付订单 / Orders', totals.all.ordersPaid],
     ['买家 / Buyers', totals.all.buyers],

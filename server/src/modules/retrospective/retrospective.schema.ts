@@ -10,7 +10,7 @@ import { conversionRate } from '../metrics/metrics.formulas.js';
 import { ProgressPointRef } from '../metrics/campaign-progress.schema.js';
 import { SkuRef } from '../product/product.schema.js';
 import type { Channel, TrafficSource } from '../../db/enums.js';
-import { bestAndWorst, rankByRoi, type ParetoSku, type Ranked, type RoiRow } from './retrospective.figures.js';
+import { bestAndWorst, type ParetoSku, type Ranked, type RoiRow } from './retrospective.figures.js';
 import { exportPathOf } from './retrospective.export.js';
 import { Retrospective, writeRetrospectiveLessons, type AlertReview, type MilestoneReview, type RefundReasonFigures } from './retrospective.service.js';
 
@@ -98,8 +98,8 @@ const RetrospectiveAlertRef = builder.objectRef<AlertReview>('RetrospectiveAlert
   }),
 });
 
-const channels = async (r: Retrospective) => rankByRoi((await r.totals()).byChannel);
-const sources = async (r: Retrospective) => rankByRoi((await r.totals()).bySource);
+const channels = (r: Retrospective) => r.channels();
+const sources = (r: Retrospective) => r.sources();
 
 export const RetrospectiveRef = builder.objectRef<Retrospective>('CampaignRetrospective').implement({
   description:
@@ -114,10 +114,7 @@ export const RetrospectiveRef = builder.objectRef<Retrospective>('CampaignRetros
     netGmv: t.field({
       type: 'Decimal',
       description: "GMV minus every refund of the campaign's orders, including refunds after it ended.",
-      resolve: async (r) => {
-        const [totals, reasons] = await Promise.all([r.totals(), r.refundsByReason()]);
-        return yuan(totals.all.gmvFen - reasons.reduce((sum, x) => sum + x.amountFen, 0));
-      },
+      resolve: async (r) => yuan(await r.netGmvFen()),
     }),
     achievementRate: t.float({ description: '达成率 = GMV / target.', resolve: async (r) => (await r.progress.figures()).achievementRate }),
     orders: t.int({ description: 'Paid orders.', resolve: async (r) => (await r.totals()).all.ordersPaid }),

@@ -12,10 +12,12 @@ import { customers } from '../customer/customer.table.js';
 import { CampaignProgress, type ProgressPoint } from '../metrics/campaign-progress.js';
 import { loadTotals, scopeConditions, type ScopeConditions } from '../metrics/metrics.service.js';
 import { skuRollups } from '../metrics/metrics.table.js';
+import type { Figures } from '../metrics/metrics.formulas.js';
 import { accumulateTotals, type Totals } from '../metrics/metrics.totals.js';
 import { decomposeWindow, piecesCondition } from '../metrics/metrics.window.js';
 import { refunds } from '../order/order.table.js';
-import { medianSeconds, paretoSkus, secondsBetween, type ParetoSku, type SkuSale } from './retrospective.figures.js';
+import { medianSeconds, paretoSkus, rankByRoi, secondsBetween, type ParetoSku, type Ranked, type SkuSale } from './retrospective.figures.js';
+import type { Channel, TrafficSource } from '../../db/enums.js';
 
 /** 复盘 is due two days after the campaign ends. */
 export const RETROSPECTIVE_DUE_MS = 2 * 24 * 60 * 60 * 1000;
@@ -94,6 +96,21 @@ export class Retrospective {
   totals(): Promise<Totals> {
     const window = this.progress.elapsed;
     return this.once('totals', () => (window.from < window.to ? loadTotals(this.db, this.scope, window, { overallDistinctOnly: true }) : Promise.resolve(accumulateTotals([]))));
+  }
+
+  /** Channels and sources ranked by ROI (best first, no spend last), from the totals. */
+  async channels(): Promise<Ranked<Figures & { channel: Channel }>[]> {
+    return rankByRoi((await this.totals()).byChannel);
+  }
+
+  async sources(): Promise<Ranked<Figures & { source: TrafficSource }>[]> {
+    return rankByRoi((await this.totals()).bySource);
+  }
+
+  /** GMV minus every refund of the campaign's orders, also those after it ended. */
+  async netGmvFen(): Promise<number> {
+    const [totals, reasons] = await Promise.all([this.totals(), this.refundsByReason()]);
+    return totals.all.gmvFen - reasons.reduce((sum, x) => sum + x.amountFen, 0);
   }
 
   hours(): Promise<ProgressPoint[]> {
