@@ -24,7 +24,9 @@ import type { Env } from './env.js';
 import { maskError } from './graphql/mask-error.js';
 import { exportsHandler, isExportPath } from './http/exports.js';
 import { createAppPubSub, type AppPubSub } from './realtime/pubsub.js';
-import { useFreshContextPerMessage } from './realtime/fresh-context.plugin.js';
+import { SharedExecutions } from './realtime/shared-execution.js';
+import { useSharedLiveExecution } from './realtime/shared-execution.plugin.js';
+import { sendSharedNext, SharedPayloadSocket } from './realtime/ws-shared-payload.js';
 import { SocketRegistry } from './realtime/socket-registry.js';
 import { Ticker } from './realtime/ticker.js';
 import { clientFiles } from './http/client-files.js';
@@ -84,6 +86,8 @@ export interface App {
   stop(): Promise<void>;
   fetch: (request: Request) => Promise<Response>;
   ticker: Ticker;
+  /** Live messages executed once per alike subscribers (realtime/shared-execution.ts). */
+  liveExecutions: SharedExecutions;
   pubsub: AppPubSub;
   alertEngine: AlertEngine;
   /** Sends the webhook outbox; null when started with `webhooks: false`. */
@@ -150,6 +154,7 @@ export function buildApp(options: AppOptions): App {
   const limiter = options.redisUrl ? redisRateLimiter(bucket, options.redisUrl) : memoryRateLimiter(bucket, Date.now);
   const ticker = new Ticker(options.tickMs ?? 1_000, now, (error, key) => logger.error({ err: error, topic: key }, 'live topic failed'), options.heartbeatMs ?? 5_000, options.shareTopics ?? true);
   const { pubsub, close: closePubSub } = createAppPubSub(options.redisUrl);
+  const liveExecutions = new SharedExecutions();
   // A background loop that dies must not only log: /ready turns red and says which, so the
   // instance is taken out of rotation instead of serving stale figures or honouring revoked keys.
   const stoppedLoops: string[] = [];
@@ -200,9 +205,9 @@ export function buildApp(options: AppOptions): App {
       ? { origin: options.corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type', 'accept'], credentials: false }
       : false,
     plugins: options.withoutAccessControlForBenchmark
-      ? [useFreshContextPerMessage()]
+      ? [useSharedLiveExecution(liveExecutions)]
       : [
-          useFreshContextPerMessage(),
+          useSharedLiveExecution(liveExecutions),
           EnvelopArmorPlugin({ ...ARMOR_LIMITS, blockFieldSuggestion: { enabled: !isDev } }),
           useAccessGate(limiter, options.trustedDocuments ?? loadTrustedDocumentIds()),
           useAuditTrail(),
@@ -275,6 +280,7 @@ export function buildApp(options: AppOptions): App {
         `peakops_live_topics ${stats.topics}`,
         `peakops_live_subscribers ${stats.subscribers}`,
         `peakops_live_topic_computations_last_tick ${stats.computationsLastTick}`,
+        `peakops_live_executions_total ${liveExecutions.executions}`,
         `peakops_live_ticks_total ${stats.ticks}`,
         `peakops_db_queries_total ${database.queryCount()}`,
         `peakops_alert_evaluations_total ${alertEngine.stats.evaluations}`,
@@ -286,7 +292,7 @@ export function buildApp(options: AppOptions): App {
 
   // graphql-ws on the same server and path as HTTP, through Yoga's envelop: sockets get the same
   // plugins, context and limits as HTTP requests.
-  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const wss = new WebSocketServer({ server, path: '/graphql', WebSocket: SharedPayloadSocket });
   const wsServer = useServer(
     {
       onConnect: async (ctx) => {
@@ -296,6 +302,8 @@ export function buildApp(options: AppOptions): App {
       },
       onClose: (ctx) => wsSessions.forget(socketOf(ctx)),
       onComplete: (ctx, id) => wsSessions.complete(socketOf(ctx), id),
+      // A shared live result goes out as its one cached JSON (realtime/ws-shared-payload.ts).
+      onNext: (ctx, id, _payload, _args, result) => sendSharedNext(socketOf(ctx), id, liveExecutions.json(result)),
       // The enveloped functions return graphql-js results; graphql-ws types them as its OperationResult.
       execute: (args) => (args.rootValue as EnvelopedExecution).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedExecution).subscribe(args) as never,
@@ -381,6 +389,7 @@ export function buildApp(options: AppOptions): App {
     },
     fetch: (request) => Promise.resolve(yoga.fetch(request)),
     ticker,
+    liveExecutions,
     pubsub,
     alertEngine,
     webhooks,

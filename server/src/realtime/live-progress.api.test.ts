@@ -4,27 +4,9 @@ import WebSocket from 'ws';
 import { describeEachBackend } from '../../test/backends.js';
 import { gid, insertCampaign, insertShop, insertSku } from '../../test/fixtures.js';
 import { startTestServer, type TestServer } from '../../test/http.js';
+import { sseMessages } from '../../test/sse.js';
 
 const NOW = new Date('2026-11-11T12:00:00+08:00');
-
-/** Reads `event: next` messages of a GraphQL-over-SSE response as they arrive. */
-async function* sseMessages(response: Response): AsyncGenerator<Record<string, any>> { // any: ad-hoc payloads checked by the assertions
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    buffer += decoder.decode(value, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const data = block.split('\n').find((line) => line.startsWith('data:'));
-      if (block.includes('event: next') && data) yield JSON.parse(data.slice(5));
-    }
-  }
-}
 
 describeEachBackend('campaign progress over SSE, and socket life', (backend) => {
   let server: TestServer;
