@@ -1,10 +1,7 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import pino from 'pino';
 import { buildApp, type App } from '../server/src/app.js';
 import { startDemo } from '../server/src/demo/demo.seed.js';
-import { arg, benchAdminKey, graphqlHeaders, median, report, startBenchDatabase, UNMETERED } from './bench-util.js';
+import { arg, benchAdminKey, createPartnerKey, graphqlHeaders, httpLoad, median, report, rotatedRounds, startBenchDatabase, UNMETERED } from './bench-util.js';
 
 /**
  * The cost of access on the hot paths (issue 9): the same server, the same PostgreSQL and data, with
@@ -14,24 +11,16 @@ import { arg, benchAdminKey, graphqlHeaders, median, report, startBenchDatabase,
  *
  * npm run bench:access -- [--seconds 5] [--rounds 3] [--concurrency 16]
  */
-const run = promisify(execFile);
 const seconds = Number(arg('seconds', '5'));
 const rounds = Number(arg('rounds', '3'));
 const concurrency = Number(arg('concurrency', '16'));
-const LOAD = path.resolve(import.meta.dirname, 'http-load.client.ts');
 
 const ORDERS_PAGE = `{ orders(first: 20) { edges { node { id externalId status amount placedAt items { quantity unitPrice sku { code } } } } } }`;
 const TRIVIAL = '{ __typename }';
 
 /** Requests per second, and this process's CPU (the servers live here; the load is a child) per request. */
-async function load(port: number, credential: string | null, query: string, variables?: unknown): Promise<{ rate: number; cpuUs: number }> {
-  const body = JSON.stringify({ query, variables });
-  const cpu = process.cpuUsage();
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', LOAD, `http://127.0.0.1:${port}/graphql`, String(concurrency), String(seconds * 1000), credential ? `Bearer ${credential}` : '-', body], { maxBuffer: 1 << 20 });
-  const { requests, failures } = JSON.parse(stdout.trim().split('\n').at(-1)!) as { requests: number; failures: number };
-  if (failures > 0) throw new Error(`${failures} failed requests against :${port} (${query.slice(0, 40)})`);
-  const used = process.cpuUsage(cpu);
-  return { rate: requests / seconds, cpuUs: (used.user + used.system) / requests };
+function load(port: number, credential: string | null, query: string, variables?: unknown): Promise<{ rate: number; cpuUs: number }> {
+  return httpLoad(`http://127.0.0.1:${port}/graphql`, credential, JSON.stringify({ query, variables }), { concurrency, seconds });
 }
 
 const db = await startBenchDatabase(20);
@@ -53,37 +42,19 @@ try {
   const shops = (await (await fetch(`http://127.0.0.1:${securedPort}/graphql`, { method: 'POST', headers: graphqlHeaders(adminKey), body: JSON.stringify({ query: '{ shops { edges { node { id } } } }' }) })).json()) as {
     data: { shops: { edges: { node: { id: string } }[] } };
   };
-  const created = (await (await fetch(`http://127.0.0.1:${securedPort}/graphql`, {
-    method: 'POST',
-    headers: graphqlHeaders(adminKey),
-    body: JSON.stringify({
-      query: 'mutation ($s: [ID!]) { createApiKey(input: { name: "bench partner", scopes: [READ, INGEST], shopIds: $s }) { secret } }',
-      variables: { s: shops.data.shops.edges.map((e) => e.node.id) },
-    }),
-  })).json()) as { data: { createApiKey: { secret: string } } };
-  const partnerKey = created.data.createApiKey.secret;
+  const partnerKey = await createPartnerKey(securedPort, adminKey, shops.data.shops.edges.map((e) => e.node.id));
 
   // Three ways in, rotated each round so drift on a shared machine favours none: a partner key limited
   // to the four demo shops (every query also filtered by them), the admin key (every shop, no filter),
   // and the same server without access control.
   const measure = async (query: string) => {
     const sides = [
-      { name: 'partner', port: securedPort, credential: partnerKey as string | null, rates: [] as number[], cpu: [] as number[] },
-      { name: 'admin', port: securedPort, credential: adminKey as string | null, rates: [] as number[], cpu: [] as number[] },
-      { name: 'open', port: openPort, credential: null as string | null, rates: [] as number[], cpu: [] as number[] },
+      { port: securedPort, credential: partnerKey as string | null },
+      { port: securedPort, credential: adminKey as string | null },
+      { port: openPort, credential: null as string | null },
     ];
-    for (const side of sides) await load(side.port, side.credential, query); // warm-up: JIT, caches
-    for (let round = 0; round < rounds; round++) {
-      for (let i = 0; i < sides.length; i++) {
-        const side = sides[(i + round) % sides.length]!;
-        const { rate, cpuUs } = await load(side.port, side.credential, query);
-        side.rates.push(rate);
-        side.cpu.push(cpuUs);
-      }
-    }
-    const [partner, admin, open] = sides.map((side) => median(side.rates)) as [number, number, number];
-    const [partnerCpu, adminCpu, openCpu] = sides.map((side) => median(side.cpu)) as [number, number, number];
-    return { partner, admin, open, partnerCpu, adminCpu, openCpu };
+    const [partner, admin, open] = await rotatedRounds(sides, rounds, (side) => load(side.port, side.credential, query));
+    return { partner: partner!.rate, admin: admin!.rate, open: open!.rate, partnerCpu: partner!.cpuUs, adminCpu: admin!.cpuUs, openCpu: open!.cpuUs };
   };
 
   const orders = await measure(ORDERS_PAGE);

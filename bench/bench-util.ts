@@ -1,4 +1,8 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { openDatabase, type Database } from '../server/src/db/client.js';
 import { findPostgresBin, startPostgres } from '../server/test/postgres-server.js';
@@ -44,6 +48,66 @@ export function report(name: string, rows: [string, string | number][]) {
   for (const [label, value] of rows) console.log(`${label.padEnd(60)} ${value}`);
 }
 
+
+const runFile = promisify(execFile);
+const HTTP_LOAD = path.resolve(import.meta.dirname, 'http-load.client.ts');
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux): the peer server's too. */
+export function processCpuMs(pid: number): number {
+  // Fields after the parenthesised command name: utime and stime are the 12th and 13th, in clock ticks (100 Hz).
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/**
+ * Requests per second of a closed-loop load (bench/http-load.client.ts, a child process, so the
+ * server's CPU is measured apart from the client's) POSTing `body` to `url`, and the CPU the server
+ * process `serverPid` used per request (µs). Any failed request or GraphQL error fails the run.
+ */
+export async function httpLoad(
+  url: string,
+  credential: string | null,
+  body: string,
+  { concurrency, seconds, serverPid = process.pid }: { concurrency: number; seconds: number; serverPid?: number },
+): Promise<{ rate: number; cpuUs: number }> {
+  const cpu = processCpuMs(serverPid);
+  const { stdout } = await runFile(process.execPath, ['--import', 'tsx', HTTP_LOAD, url, String(concurrency), String(seconds * 1000), credential ? `Bearer ${credential}` : '-', body], { maxBuffer: 1 << 20 });
+  const { requests, failures } = JSON.parse(stdout.trim().split('\n').at(-1)!) as { requests: number; failures: number };
+  if (failures > 0) throw new Error(`${failures} failed requests against ${url} (${body.slice(0, 60)})`);
+  return { rate: requests / seconds, cpuUs: ((processCpuMs(serverPid) - cpu) * 1000) / requests };
+}
+
+/**
+ * Each side's load once to warm up (JIT, caches), then `rounds` rounds over all sides, each round
+ * starting one side later so drift on a shared machine favours none. Per side, in the order given: the
+ * median requests/s and the median server CPU per request (µs).
+ */
+export async function rotatedRounds<Side>(sides: Side[], rounds: number, load: (side: Side) => Promise<{ rate: number; cpuUs: number }>): Promise<{ rate: number; cpuUs: number }[]> {
+  const samples = sides.map(() => ({ rates: [] as number[], cpu: [] as number[] }));
+  for (const side of sides) await load(side);
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < sides.length; i++) {
+      const k = (i + round) % sides.length;
+      const { rate, cpuUs } = await load(sides[k]!);
+      samples[k]!.rates.push(rate);
+      samples[k]!.cpu.push(cpuUs);
+    }
+  }
+  return samples.map((s) => ({ rate: median(s.rates), cpuUs: median(s.cpu) }));
+}
+
+/** A partner's API key (READ, INGEST) over `shopIds`, created through the admin key as a partner's would be. */
+export async function createPartnerKey(port: number, adminKey: string, shopIds: string[]): Promise<string> {
+  const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: graphqlHeaders(adminKey),
+    body: JSON.stringify({
+      query: 'mutation ($s: [ID!]) { createApiKey(input: { name: "bench partner", scopes: [READ, INGEST], shopIds: $s }) { secret } }',
+      variables: { s: shopIds },
+    }),
+  });
+  return ((await response.json()) as { data: { createApiKey: { secret: string } } }).data.createApiKey.secret;
+}
 
 /** A throwaway PostgreSQL with a migrated `bench` database; stop() closes and removes all of it. */
 export async function startBenchDatabase(maxConnections = 10): Promise<{ url: string; database: Database; stop(): Promise<void> }> {

@@ -1,0 +1,153 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { once } from 'node:events';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import postgres from 'postgres';
+import pino from 'pino';
+import { buildApp, type App } from '../server/src/app.js';
+import { arg, benchAdminKey, createPartnerKey, graphqlHeaders, httpLoad, report, rotatedRounds, startBenchDatabase, UNMETERED } from './bench-util.js';
+
+/**
+ * PeakOps against a peer (issue 12): PostGraphile v5 (amber preset) over the same PostgreSQL, the same
+ * tables and rows, asked for the same fields; requests/s in alternating rounds with the same load
+ * generator, and the ratio PeakOps / PostGraphile. The peer lives in bench/peer/ with its own
+ * package.json, installed there on first use (never a PeakOps dependency), and runs in its own process.
+ *
+ * npm run bench:peer -- [--seconds 5] [--rounds 3] [--concurrency 16] [--orders 50000]
+ */
+const seconds = Number(arg('seconds', '5'));
+const rounds = Number(arg('rounds', '3'));
+const concurrency = Number(arg('concurrency', '16'));
+const orderCount = Number(arg('orders', '50000'));
+const POOL = 20;
+const PEER = path.resolve(import.meta.dirname, 'peer');
+
+const ORDERS_PAGE = `{ orders(first: 20) { edges { node { id externalId status amount placedAt items { quantity unitPrice sku { code } } } } } }`;
+// PostGraphile's inflection of the same page: orders newest first with the id breaking ties (as
+// PeakOps's keyset does), items by primary key (PeakOps orders them by id), the SKU through its key.
+// Money is the stored fen there (a BigInt string) and yuan here: the same column, its own scalar.
+const PEER_ORDERS_PAGE = `{ allOrders(first: 20, orderBy: [PLACED_AT_DESC, ROW_ID_DESC]) { edges { node { id externalId status amountFen placedAt orderItemsByOrderId { nodes { quantity unitPriceFen skusBySkuId { code } } } } } } }`;
+const TRIVIAL = '{ __typename }';
+
+/** 4 shops, 200 SKUs, `orderCount` orders of 1–4 items, one order every 37 s back from now; in SQL. */
+async function generate(url: string) {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  await sql.unsafe(`
+    insert into shops (name, platform, platform_shop_id)
+      select 'peer shop ' || s, 'TMALL', 'peer-' || s from generate_series(1, 4) s;
+    insert into products (shop_id, name, category, role)
+      select sh.id, 'product ' || p, 'category ' || (p % 5), 'PROFIT' from shops sh, generate_series(1, 50) p;
+    insert into skus (product_id, shop_id, code, price_fen, cost_fen, stock)
+      select pr.id, pr.shop_id, 'SKU-' || row_number() over (partition by pr.shop_id order by pr.name), 1000 + (abs(hashtext(pr.id::text)) % 50000), 500, 1000 from products pr;
+    create temporary table shop_no as select id, row_number() over (order by platform_shop_id) - 1 as n from shops;
+    create temporary table sku_no as select id, shop_id, price_fen, row_number() over (partition by shop_id order by code) - 1 as n from skus;
+    insert into orders (shop_id, external_id, channel, source, status, amount_fen, placed_at)
+      select s.id, 'peer-order-' || i, 'TMALL', (array['SEARCH','RECOMMENDATION','CAMPAIGN','PAID'])[1 + i % 4]::traffic_source,
+             (array['PLACED','PAID','SHIPPED','DELIVERED','REFUNDED'])[1 + i % 5]::order_status, 0,
+             date_trunc('second', now()) - make_interval(secs => i * 37)
+      from generate_series(0, ${orderCount - 1}) i join shop_no s on s.n = i % 4;
+    insert into order_items (order_id, sku_id, quantity, unit_price_fen)
+      select o.id, k.id, 1 + (line + o.n) % 3, k.price_fen
+      from (select id, shop_id, substring(external_id from 12)::int as n from orders) o
+      cross join lateral generate_series(0, o.n % 4) line
+      join sku_no k on k.shop_id = o.shop_id and k.n = (o.n * 7 + line * 13) % 50;
+    update orders o set amount_fen = t.total from (select order_id, sum(quantity * unit_price_fen) total from order_items group by order_id) t where t.order_id = o.id;
+    analyze;
+  `);
+  await sql.end();
+}
+
+/** Installs the peer into bench/peer/node_modules when it is not there yet. */
+function installPeer() {
+  if (existsSync(path.join(PEER, 'node_modules', 'postgraphile'))) return;
+  console.log('installing PostGraphile into bench/peer/node_modules …');
+  execFileSync('npm', ['install', '--prefix', PEER, '--no-audit', '--no-fund'], { stdio: 'inherit' });
+}
+
+async function startPeer(url: string): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(process.execPath, [path.join(PEER, 'server.mjs'), url, String(POOL)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
+  const lines = createInterface({ input: child.stdout! });
+  const [line] = (await Promise.race([once(lines, 'line'), once(child, 'exit').then(() => { throw new Error('PostGraphile exited before listening'); })])) as [string];
+  return { port: (JSON.parse(line) as { port: number }).port, child };
+}
+
+async function post<T>(port: number, credential: string | null, query: string): Promise<T> {
+  const response = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: credential ? graphqlHeaders(credential) : { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  const body = (await response.json()) as { data?: T; errors?: unknown };
+  if (!body.data || body.errors) throw new Error(`:${port} answered ${JSON.stringify(body).slice(0, 400)}`);
+  return body.data;
+}
+
+interface PeakOpsPage { orders: { edges: { node: { externalId: string; status: string; amount: string; placedAt: string; items: { quantity: number; unitPrice: string; sku: { code: string } }[] } }[] } }
+interface PeerPage { allOrders: { edges: { node: { externalId: string; status: string; amountFen: string; placedAt: string; orderItemsByOrderId: { nodes: { quantity: number; unitPriceFen: string; skusBySkuId: { code: string } }[] } } }[] } }
+
+/** Both pages as comparable rows: the same orders in the same order, with the same items. */
+function samePage(ours: PeakOpsPage, theirs: PeerPage) {
+  const yuan = (fen: string) => (Number(fen) / 100).toFixed(2);
+  const a = ours.orders.edges.map(({ node: o }) => ({ externalId: o.externalId, status: o.status, amount: o.amount, placedAt: new Date(o.placedAt).toISOString(), items: o.items.map((i) => [i.quantity, i.unitPrice, i.sku.code]) }));
+  const b = theirs.allOrders.edges.map(({ node: o }) => ({ externalId: o.externalId, status: o.status, amount: yuan(o.amountFen), placedAt: new Date(o.placedAt).toISOString(), items: o.orderItemsByOrderId.nodes.map((i) => [i.quantity, yuan(i.unitPriceFen), i.skusBySkuId.code]) }));
+  if (a.length !== 20 || JSON.stringify(a) !== JSON.stringify(b)) {
+    throw new Error(`the servers disagree on the orders page:\nPeakOps ${JSON.stringify(a.slice(0, 2))}\nPostGraphile ${JSON.stringify(b.slice(0, 2))}`);
+  }
+  if (a.every((o) => o.items.length === 1)) throw new Error('expected orders with several items');
+}
+
+installPeer();
+const db = await startBenchDatabase(POOL);
+const logger = pino({ level: 'silent' });
+const adminKey = benchAdminKey();
+let app: App | undefined;
+let peer: ChildProcess | undefined;
+try {
+  console.log(`generating ${orderCount.toLocaleString('en')} orders …`);
+  await generate(db.url);
+  app = buildApp({ database: db.database, env: { NODE_ENV: 'production' }, logger, adminKey, rateLimit: UNMETERED, webhooks: false, alertEngine: { start: false } });
+  const ourPort = await app.start(0, '127.0.0.1');
+  const started = await startPeer(db.url);
+  peer = started.child;
+  const peerPort = started.port;
+
+  const shopIds = (await post<{ shops: { edges: { node: { id: string } }[] } }>(ourPort, adminKey, '{ shops { edges { node { id } } } }')).shops.edges.map((e) => e.node.id);
+  const partnerKey = await createPartnerKey(ourPort, adminKey, shopIds);
+  samePage(await post<PeakOpsPage>(ourPort, adminKey, ORDERS_PAGE), await post<PeerPage>(peerPort, null, PEER_ORDERS_PAGE));
+  samePage(await post<PeakOpsPage>(ourPort, partnerKey, ORDERS_PAGE), await post<PeerPage>(peerPort, null, PEER_ORDERS_PAGE));
+
+  // PeakOps through the admin key and a partner key over the 4 shops, and PostGraphile (no
+  // credential: it has none to check), rotated each round so drift on the shared machine favours none.
+  const measure = async (ours: string, theirs: string) => {
+    const sides = [
+      { port: ourPort, credential: adminKey as string | null, query: ours, pid: process.pid },
+      { port: ourPort, credential: partnerKey as string | null, query: ours, pid: process.pid },
+      { port: peerPort, credential: null, query: theirs, pid: peer!.pid! },
+    ];
+    const [admin, partner, peerSide] = await rotatedRounds(sides, rounds, (side) =>
+      httpLoad(`http://127.0.0.1:${side.port}/graphql`, side.credential, JSON.stringify({ query: side.query }), { concurrency, seconds, serverPid: side.pid }),
+    );
+    return { admin: admin!.rate, partner: partner!.rate, theirs: peerSide!.rate, adminCpu: admin!.cpuUs, partnerCpu: partner!.cpuUs, theirsCpu: peerSide!.cpuUs };
+  };
+
+  const orders = await measure(ORDERS_PAGE, PEER_ORDERS_PAGE);
+  const trivial = await measure(TRIVIAL, TRIVIAL);
+  const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+  report(`PeakOps vs PostGraphile v5, ${orderCount.toLocaleString('en')} orders, ${concurrency} connections, ${rounds} rotated rounds of ${seconds} s, medians`, [
+    ['orders page (20 orders, items, SKU codes), req/s: PeakOps admin key', orders.admin.toFixed(0)],
+    ['orders page, req/s: PeakOps partner key (4 shops)', orders.partner.toFixed(0)],
+    ['orders page, req/s: PostGraphile', orders.theirs.toFixed(0)],
+    ['orders page: PeakOps admin / PostGraphile', x(orders.admin, orders.theirs)],
+    ['orders page: PeakOps partner / PostGraphile', x(orders.partner, orders.theirs)],
+    ['{ __typename }, req/s: PeakOps admin key', trivial.admin.toFixed(0)],
+    ['{ __typename }, req/s: PeakOps partner key', trivial.partner.toFixed(0)],
+    ['{ __typename }, req/s: PostGraphile', trivial.theirs.toFixed(0)],
+    ['{ __typename }: PeakOps admin / PostGraphile', x(trivial.admin, trivial.theirs)],
+    ['{ __typename }: PeakOps partner / PostGraphile', x(trivial.partner, trivial.theirs)],
+  ]);
+  report('server process CPU per request (µs, medians; PostgreSQL not included)', [
+    ['orders page: PeakOps admin / partner / PostGraphile', `${orders.adminCpu.toFixed(0)} / ${orders.partnerCpu.toFixed(0)} / ${orders.theirsCpu.toFixed(0)}`],
+    ['{ __typename }: PeakOps admin / partner / PostGraphile', `${trivial.adminCpu.toFixed(0)} / ${trivial.partnerCpu.toFixed(0)} / ${trivial.theirsCpu.toFixed(0)}`],
+  ]);
+} finally {
+  peer?.kill('SIGTERM');
+  await app?.stop();
+  await db.stop();
+}
