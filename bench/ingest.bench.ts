@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import postgres from 'postgres';
 import { buildApp } from '../server/src/app.js';
-import { canonicalPayload, parseEvent, type EventInput } from '../server/src/modules/event/event.input.js';
+import { canonicalPayload, parseEvent, type EventInput } from '../server/src/modules/ingest/ingest.parse.js';
 import { buildStream, chunks, shuffled } from '../server/test/event-stream.js';
 import { gid, insertShop, insertSku } from '../server/test/fixtures.js';
 import { truncateAll } from '../server/test/backends.js';

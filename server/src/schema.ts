@@ -15,7 +15,7 @@ import './modules/metrics/fulfilment.schema.js';
 import './modules/metrics/campaign-progress.schema.js';
 import './modules/metrics/live-metrics.schema.js';
 import './modules/metrics/live-campaign-progress.schema.js';
-import './modules/event/event.schema.js';
+import './modules/ingest/ingest.schema.js';
 import './modules/marketing/marketing.schema.js';
 import './modules/alert/alert.schema.js';
 import './modules/alert/alert-rule.schema.js';

@@ -1,6 +1,6 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { fenToYuan } from '../lib/money.js';
-import type { EventInput } from '../modules/event/event.input.js';
+import type { EventInput } from '../modules/ingest/ingest.parse.js';
 import { plan618Orders, type OrdersInput, type PlannedOrder } from './demo.618.orders.js';
 import type { DemoShop } from './demo.catalog.js';
 import type { History } from './demo.history.js';

@@ -1,6 +1,6 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { addDays, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
-import type { EventInput } from '../modules/event/event.input.js';
+import type { EventInput } from '../modules/ingest/ingest.parse.js';
 import type { TrafficIncident } from '../simulator/traffic.catalog.js';
 import { TrafficGenerator } from '../simulator/traffic.generator.js';
 import type { DemoShop, DemoSku } from './demo.catalog.js';

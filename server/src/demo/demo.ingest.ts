@@ -4,8 +4,8 @@ import type { Logger } from 'pino';
 import { SYSTEM } from '../auth/viewer.js';
 import type { Db } from '../db/client.js';
 import { jsonRecords, rows } from '../db/rows.js';
-import type { EventInput } from '../modules/event/event.input.js';
-import { ingestEvents, MAX_BATCH, type IngestError } from '../modules/event/event.service.js';
+import type { EventInput } from '../modules/ingest/ingest.parse.js';
+import { ingestEvents, MAX_BATCH, type IngestError } from '../modules/ingest/ingest.service.js';
 
 export interface IngestProgress {
   sent: number;

@@ -11,7 +11,7 @@ import { alerts, campaignMilestones, campaigns, customers, dailyReports, orderIt
 import { fenToYuan } from '../lib/money.js';
 import { addDays, shanghaiDate } from '../lib/time.js';
 import { AlertEngine } from '../modules/alert/alert.engine.js';
-import { ingestEvents } from '../modules/event/event.service.js';
+import { ingestEvents } from '../modules/ingest/ingest.service.js';
 import { scopeConditions } from '../modules/metrics/metrics.service.js';
 import { countUnshippedOverdue } from '../modules/order/order.service.js';
 import { dailyReport } from '../modules/report/report.service.js';

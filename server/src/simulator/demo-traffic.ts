@@ -3,7 +3,7 @@ import { SYSTEM } from '../auth/viewer.js';
 import type { Db } from '../db/client.js';
 import { INCIDENTS } from '../demo/demo.incidents.js';
 import { fenToYuan, yuanToFen } from '../lib/money.js';
-import { ingestEvents, MAX_BATCH } from '../modules/event/event.service.js';
+import { ingestEvents, MAX_BATCH } from '../modules/ingest/ingest.service.js';
 import { MAX_SPEND_ENTRIES, recordSpend } from '../modules/marketing/marketing.service.js';
 import { loadCatalog } from './catalog.db.js';
 import { LiveSpend } from './live-spend.js';

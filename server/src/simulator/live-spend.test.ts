@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EventInput } from '../modules/event/event.input.js';
+import type { EventInput } from '../modules/ingest/ingest.parse.js';
 import { simulatedTargetRoi } from './demo-traffic.js';
 import { LiveSpend } from './live-spend.js';
 

@@ -1,6 +1,6 @@
 import type { TrafficSource } from '../db/enums.js';
 import { fenToYuan, yuanToFen } from '../lib/money.js';
-import type { EventInput } from '../modules/event/event.input.js';
+import type { EventInput } from '../modules/ingest/ingest.parse.js';
 import type { SpendEntryInput } from '../modules/marketing/marketing.service.js';
 
 const MINUTE_MS = 60_000;

@@ -1,6 +1,6 @@
 import type { Channel } from '../db/enums.js';
 import { yuanToFen } from '../lib/money.js';
-import type { EventInput } from '../modules/event/event.input.js';
+import type { EventInput } from '../modules/ingest/ingest.parse.js';
 import { ORDER_PREFIX, type SimCampaign, type SimShop, type TrafficCatalog } from './traffic.catalog.js';
 
 /** Where the simulator sends its calls, and the credential it sends with each one. */

@@ -1,5 +1,5 @@
 import { fenToYuan } from '../lib/money.js';
-import type { EventInput } from '../modules/event/event.input.js';
+import type { EventInput } from '../modules/ingest/ingest.parse.js';
 import type { SimulateOptions } from './simulate.args.js';
 import { AccessRefused, MAX_RATE_LIMIT_WAITS, RateLimited, RequestRefused, sendEvents } from './simulate.http.js';
 import type { TrafficCatalog } from './traffic.catalog.js';

@@ -2,7 +2,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { describe, expect, it } from 'vitest';
 import type { TrafficSource } from '../db/enums.js';
 import { yuanToFen } from '../lib/money.js';
-import { parseEvent, type EventInput } from '../modules/event/event.input.js';
+import { parseEvent, type EventInput } from '../modules/ingest/ingest.parse.js';
 import type { TrafficCatalog } from './traffic.catalog.js';
 import { TrafficGenerator } from './traffic.generator.js';
 import { PaidTally, type GeneratorOptions } from './traffic.options.js';

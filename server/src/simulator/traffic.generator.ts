@@ -2,7 +2,7 @@ import type { TrafficSource } from '../db/enums.js';
 import { WeightedTable, createRandom, type Random } from '../demo/demo.random.js';
 import { fenToYuan } from '../lib/money.js';
 import { shanghaiDate } from '../lib/time.js';
-import type { EventInput } from '../modules/event/event.input.js';
+import type { EventInput } from '../modules/ingest/ingest.parse.js';
 import { CustomerPool } from './customer.pool.js';
 import { DeliveryQueue } from './delivery.queue.js';
 import { discountFen, parseDiscount, type SimCampaign, type SimShop, type SimSku, type TrafficIncident } from './traffic.catalog.js';

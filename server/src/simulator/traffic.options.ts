@@ -1,5 +1,5 @@
 import { yuanToFen } from '../lib/money.js';
-import type { EventInput } from '../modules/event/event.input.js';
+import type { EventInput } from '../modules/ingest/ingest.parse.js';
 import type { SimShop, TrafficCatalog, TrafficIncident } from './traffic.catalog.js';
 
 /** Step-to-step rates of the funnel (DOMAIN.md: visit → view → 加购 → 下单 → 支付), and what follows payment. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CHANNELS, TRAFFIC_SOURCES, type Channel, type TrafficSource } from '../../db/enums.js';
 import { globalId, moneyInput } from '../../lib/validate.js';
-import { EVENT_TYPES, type EventType } from './event.table.js';
+import { EVENT_TYPES, type EventType } from '../event/event.table.js';
 
 /** One event as a producer sends it (after GraphQL scalar parsing). */
 export interface EventInput {

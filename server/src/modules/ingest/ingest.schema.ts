@@ -1,7 +1,7 @@
 import { builder } from '../../builder.js';
 import { ChannelEnum, TrafficSourceEnum } from '../../graphql/enums.js';
-import { ingestEvents, MAX_BATCH, type IngestError, type IngestResult } from './event.service.js';
-import { EVENT_TYPES } from './event.table.js';
+import { ingestEvents, MAX_BATCH, type IngestError, type IngestResult } from './ingest.service.js';
+import { EVENT_TYPES } from '../event/event.table.js';
 
 const EventTypeEnum = builder.enumType('EventType', { values: EVENT_TYPES });
 

@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import type { Viewer } from '../../auth/viewer.js';
-import type { Db, Tx } from '../../db/client.js';
-import { jsonRecords, rows } from '../../db/rows.js';
+import type { Db } from '../../db/client.js';
 import { DomainError } from '../../errors.js';
+import { applyCustomerPurchases } from '../customer/customer.ingest.js';
+import { applyOrderPoints } from '../customer/points.ledger.js';
+import { appendEvents } from '../event/event.log.js';
 import { RollupBatch } from '../metrics/rollup.writer.js';
-import { applyOrderEvents } from '../order/order.ingest.js';
-import { canonicalPayload, parseEvent, type EventInput, type EventIssue, type ParsedEvent } from './event.input.js';
-import { validateAgainstCatalog, type ValidEvent } from './event.validate.js';
+import { materialiseOrders, ordersWithPointChanges, writeOrders } from '../order/order.ingest.js';
+import { applyStockSales } from '../product/product.stock.js';
+import { canonicalPayload, parseEvent, type EventInput, type EventIssue, type ParsedEvent } from './ingest.parse.js';
+import { validateAgainstCatalog, type ValidEvent } from './ingest.validate.js';
 
 export const MAX_BATCH = 5_000;
 
@@ -26,10 +28,15 @@ export interface IngestResult {
 }
 
 /**
- * Ingests a batch of producer events. Invalid events are reported by index and skipped; the rest
- * are appended to the raw log, materialised into orders and counted into the rollups in ONE
- * transaction, so once this resolves they are durable, and a resend after a crash finds them by
- * (shop, event id) and counts nothing twice.
+ * Ingests a batch of producer events: the write path of PeakOps, one pipeline.
+ * 1. parse     each event on its own (zod; ids decoded, money in fen) — no database;
+ * 2. validate  the batch against the catalog (shops, SKUs, campaigns, the caller's grant) at once;
+ * 3. materialise, in ONE transaction: orders under their row locks, then the other modules' batch
+ *    writes — customers, order rows, stock, points — and the raw event log;
+ * 4. roll up   the counted contributions into the minute/hour/day rollups, same transaction.
+ * Every step is one statement per table for the whole batch, never one per event. Invalid events are
+ * reported by index and skipped; once this resolves the accepted ones are durable, and a resend after
+ * a crash finds them by (shop, event id) and counts nothing twice.
  */
 export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[], now: Date): Promise<IngestResult> {
   if (inputs.length > MAX_BATCH) {
@@ -42,33 +49,41 @@ export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[],
     }
   };
 
+  // 1. parse
   const parsed: ParsedEvent[] = [];
   inputs.forEach((input, index) => {
     const result = parseEvent(input, index, now);
     if ('issues' in result) reject(index, result.issues);
     else parsed.push(result.event);
   });
+  // 2. validate
   const { valid, rejected } = await validateAgainstCatalog(db, viewer, parsed);
   for (const r of rejected) reject(r.index, r.issues);
-
   // The canonical JSON is built once: it is both what the log stores and what the hash covers.
   const payloads = new Map(valid.map((e) => [e.index, JSON.stringify(canonicalPayload(e))]));
   const hashes = new Map(valid.map((e) => [e.index, createHash('sha1').update(payloads.get(e.index)!).digest('hex')]));
   const { unique, duplicates: repeatedInBatch, conflicts } = firstOccurrences(valid, hashes);
   for (const c of conflicts) reject(c.index, [c.issue]);
+  const orderEvents = unique.filter((e) => e.orderId !== null && e.type.startsWith('ORDER_'));
+  const trafficEvents = unique.filter((e) => !e.type.startsWith('ORDER_'));
 
   const outcome = await db.transaction(async (tx) => {
     const rollups = new RollupBatch();
-    const orderEvents = unique.filter((e) => e.orderId !== null && e.type.startsWith('ORDER_'));
-    const trafficEvents = unique.filter((e) => !e.type.startsWith('ORDER_'));
-    const orders = await applyOrderEvents(tx, orderEvents, hashes, rollups);
-    const traffic = await appendToLog(tx, [...orders.accepted, ...trafficEvents], payloads, hashes, new Set(trafficEvents.map((e) => e.index)));
-    for (const e of traffic.inserted) countTraffic(e, rollups);
+    // 3. materialise — in this order, which is also the lock order every batch takes.
+    const orders = await materialiseOrders(tx, orderEvents, hashes, rollups);
+    const customerIds = await applyCustomerPurchases(tx, [...orders.changes.customers.values()]);
+    await writeOrders(tx, orders, customerIds);
+    await applyStockSales(tx, orders.changes.unitsSold);
+    // After the orders and refunds are written, under the customer locks applyCustomerPurchases took.
+    await applyOrderPoints(tx, ordersWithPointChanges(orders));
+    const log = await appendEvents(tx, [...orders.accepted, ...trafficEvents], payloads, hashes, new Set(trafficEvents.map((e) => e.index)));
+    // 4. roll up (order events were counted while they were applied).
+    for (const e of log.inserted) countTraffic(e, rollups);
     await rollups.write(tx);
     return {
-      accepted: orders.accepted.length + traffic.inserted.length,
-      duplicates: orders.duplicates + traffic.duplicates,
-      rejected: [...orders.rejected, ...traffic.rejected],
+      accepted: orders.accepted.length + log.inserted.length,
+      duplicates: orders.duplicates + log.duplicates,
+      rejected: [...orders.rejected, ...log.rejected],
     };
   });
   for (const r of outcome.rejected) reject(r.index, r.issues);
@@ -93,60 +108,6 @@ function firstOccurrences(events: ValidEvent[], hashes: Map<number, string>) {
     else conflicts.push({ index: e.index, issue: { path: ['id'], message: `event id ${e.eventId} appears twice in this batch with different content`, code: 'CONFLICT' } });
   }
   return { unique, duplicates, conflicts };
-}
-
-/**
- * Appends to the raw log in key order (so concurrent batches lock keys in the same order).
- * ON CONFLICT DO NOTHING turns replays into no-ops; for traffic events the keys not inserted are
- * then classified as duplicates or conflicts by their stored hash. (Order events were classified
- * earlier, under their order's lock, and always insert.)
- */
-async function appendToLog(
-  tx: Tx,
-  events: ValidEvent[],
-  payloads: Map<number, string>,
-  hashes: Map<number, string>,
-  trafficIndexes: Set<number>,
-) {
-  const sorted = [...events].sort((a, b) => (a.shopId + a.eventId < b.shopId + b.eventId ? -1 : 1));
-  const records = sorted.map((e) => ({
-    shop: e.shopId,
-    id: e.eventId,
-    type: e.type,
-    at: e.occurredAt.toISOString(),
-    payload: payloads.get(e.index),
-    hash: hashes.get(e.index),
-  }));
-  const inserted =
-    records.length === 0
-      ? []
-      : await rows<{ shop_id: string; event_id: string }>(
-          tx,
-          sql`insert into events (shop_id, event_id, type, occurred_at, payload, payload_hash)
-              select shop, id, type::event_type, at, payload::jsonb, hash
-              from jsonb_to_recordset(${jsonRecords(records)}::jsonb) as r(shop uuid, id text, type text, at timestamptz, payload text, hash text)
-              on conflict (shop_id, event_id) do nothing
-              returning shop_id, event_id`,
-        );
-  const insertedKeys = new Set(inserted.map((r) => `${r.shop_id}|${r.event_id}`));
-  const fresh = sorted.filter((e) => insertedKeys.has(`${e.shopId}|${e.eventId}`));
-  const replayed = sorted.filter((e) => !insertedKeys.has(`${e.shopId}|${e.eventId}`) && trafficIndexes.has(e.index));
-  let duplicates = 0;
-  const rejected: { index: number; issues: EventIssue[] }[] = [];
-  if (replayed.length > 0) {
-    const stored = await rows<{ shop_id: string; event_id: string; payload_hash: string }>(
-      tx,
-      sql`select e.shop_id, e.event_id, e.payload_hash from events e
-          join jsonb_to_recordset(${jsonRecords(replayed.map((e) => ({ shop: e.shopId, id: e.eventId })))}::jsonb) as k(shop uuid, id text)
-          on e.shop_id = k.shop and e.event_id = k.id`,
-    );
-    const hashOf = new Map(stored.map((r) => [`${r.shop_id}|${r.event_id}`, r.payload_hash]));
-    for (const e of replayed) {
-      if (hashOf.get(`${e.shopId}|${e.eventId}`) === hashes.get(e.index)) duplicates++;
-      else rejected.push({ index: e.index, issues: [{ path: ['id'], message: `event id ${e.eventId} was already used for a different event`, code: 'CONFLICT' }] });
-    }
-  }
-  return { inserted: fresh.filter((e) => trafficIndexes.has(e.index)), duplicates, rejected };
 }
 
 function countTraffic(e: ValidEvent, rollups: RollupBatch) {

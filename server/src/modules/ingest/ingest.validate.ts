@@ -5,7 +5,7 @@ import type { Channel } from '../../db/enums.js';
 import { loadCampaigns } from '../campaign/campaign.service.js';
 import { skus } from '../product/product.table.js';
 import { loadShops } from '../shop/shop.service.js';
-import type { EventIssue, ParsedEvent } from './event.input.js';
+import type { EventIssue, ParsedEvent } from './ingest.parse.js';
 
 /** A parsed event whose shop, SKUs and campaign were found and belong together. */
 export type ValidEvent = ParsedEvent & { channel: Channel };

@@ -1,195 +1,70 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { jsonRecords, rows } from '../../db/rows.js';
-import type { EventIssue } from '../event/event.input.js';
-import type { ValidEvent } from '../event/event.validate.js';
-import { applyOrderPoints } from '../customer/points.ledger.js';
+import { customerKey } from '../customer/customer.ingest.js';
+import type { EventIssue } from '../ingest/ingest.parse.js';
+import type { ValidEvent } from '../ingest/ingest.validate.js';
 import type { RollupBatch, RollupDims } from '../metrics/rollup.writer.js';
-import { applyDelivery, applyShipment, orderStatus, timeShipment } from './order.shipping.js';
+import { applyOrderEvent, orderKey, TYPE_RANK, type Item, type OrderChanges, type OrderState } from './order.apply.js';
+import { orderStatus } from './order.shipping.js';
 
-type Item = { skuId: string; quantity: number; unitPriceFen: number };
-
-interface OrderState {
-  id: string;
-  shopId: string;
-  externalId: string;
-  dims: RollupDims;
-  customerExternalId: string | null;
-  amountFen: number;
-  refundedFen: number;
-  placedAt: Date;
-  placedEventAt: Date | null;
-  paidAt: Date | null;
-  refundedAt: Date | null;
-  shippedAt: Date | null;
-  deliveredAt: Date | null;
-  carrier: string | null;
-  trackingNumber: string | null;
-  items: Item[] | null;
-  newItems: Item[] | null;
-  /** Paid or refunded in this batch: its points (EARN / REVERSE) may change. */
-  pointsTouched: boolean;
-}
-
-export interface CustomerDelta {
-  shopId: string;
-  externalId: string;
-  paidOrders: number;
-  spendFen: number;
-  firstOrderAt: Date | null;
-  lastOrderAt: Date | null;
-}
-
-export interface OrderOutcome {
+/** The order events of one ingest batch, applied in memory onto their locked orders, not yet written. */
+export interface OrderBatch {
   /** Order events that change state and must be appended to the raw log. */
   accepted: ValidEvent[];
   duplicates: number;
   rejected: { index: number; issues: EventIssue[] }[];
+  orders: OrderState[];
+  changes: OrderChanges;
 }
 
-const TYPE_RANK = { ORDER_PLACED: 0, ORDER_PAID: 1, ORDER_REFUNDED: 2, ORDER_SHIPPED: 3, ORDER_DELIVERED: 4 } as Record<string, number>;
-const orderKey = (shopId: string, externalId: string) => `${shopId}|${externalId}`;
-
 /**
- * Materialises orders from their events, whatever order the events arrive in: each order's events
- * are applied in time order onto its locked row, and every contribution to the rollups is placed in
- * the bucket of the moment it belongs to (a payment's GMV at the payment, an order's first refund at
- * the earliest refund, its shipment and delivery at the earliest of each: order.shipping.ts), so the
- * final state and every metric are the same for any arrival order.
+ * Materialises orders from their events, whatever order the events arrive in: creates the missing
+ * orders and locks every order of the batch (in key order), then applies each order's events in time
+ * order (order.apply.ts). Events already in the raw log are replays (same hash) or conflicts. Nothing
+ * is written to orders yet: the customers come first (their ids go into the orders), then writeOrders.
  * Must run inside the ingest transaction; `hashes` are the canonical payload hashes by event index.
  */
-export async function applyOrderEvents(
-  tx: Tx,
-  events: ValidEvent[],
-  hashes: Map<number, string>,
-  rollups: RollupBatch,
-): Promise<OrderOutcome> {
-  const outcome: OrderOutcome = { accepted: [], duplicates: 0, rejected: [] };
-  if (events.length === 0) return outcome;
+export async function materialiseOrders(tx: Tx, events: ValidEvent[], hashes: Map<number, string>, rollups: RollupBatch): Promise<OrderBatch> {
+  const changes: OrderChanges = { customers: new Map(), refunds: [], unitsSold: new Map() };
+  const batch: OrderBatch = { accepted: [], duplicates: 0, rejected: [], orders: [], changes };
+  if (events.length === 0) return batch;
   const orders = await lockOrders(tx, events);
   // One connection, two independent reads: postgres-js pipelines them instead of waiting twice.
   const [logged, existingItems] = await Promise.all([loggedHashes(tx, events), itemsOf(tx, [...orders.values()].map((o) => o.id))]);
   for (const order of orders.values()) order.items = existingItems.get(order.id) ?? null;
-
-  const customerDeltas = new Map<string, CustomerDelta>();
-  const refundsToInsert: { orderId: string; amountFen: number; reason: string; refundedAt: Date }[] = [];
-  const stock = new Map<string, number>();
   const sorted = [...events].sort(
     (a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || TYPE_RANK[a.type]! - TYPE_RANK[b.type]! || (a.eventId < b.eventId ? -1 : 1),
   );
   for (const event of sorted) {
     const known = logged.get(orderKey(event.shopId, event.eventId));
     if (known !== undefined) {
-      if (known === hashes.get(event.index)) outcome.duplicates++;
-      else outcome.rejected.push({ index: event.index, issues: [reusedId(event)] });
+      if (known === hashes.get(event.index)) batch.duplicates++;
+      else batch.rejected.push({ index: event.index, issues: [reusedId(event)] });
       continue;
     }
-    const order = orders.get(orderKey(event.shopId, event.orderId!))!;
-    const issue = apply(order, event, rollups, customerDeltas, refundsToInsert, stock);
-    if (issue) outcome.rejected.push({ index: event.index, issues: [issue] });
+    const issue = applyOrderEvent(orders.get(orderKey(event.shopId, event.orderId!))!, event, rollups, changes);
+    if (issue) batch.rejected.push({ index: event.index, issues: [issue] });
     else {
-      outcome.accepted.push(event);
+      batch.accepted.push(event);
       // A second event with the same id later in this very batch is a replay of this one.
       logged.set(orderKey(event.shopId, event.eventId), hashes.get(event.index)!);
     }
   }
-  const customerIds = await upsertCustomers(tx, [...customerDeltas.values()]);
-  // An order row seeded by this batch whose every event was refused (a reused id, say) must not
-  // survive as an empty order. Any order that ever accepted an event has one of these moments.
-  const untouched = [...orders.values()].filter((o) => !o.placedEventAt && !o.paidAt && !o.refundedAt && !o.shippedAt && !o.deliveredAt);
-  const live = [...orders.values()].filter((o) => !untouched.includes(o));
-  if (untouched.length > 0) {
-    await tx.execute(sql`delete from orders where id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(untouched.map((o) => o.id))}::jsonb))`);
-  }
-  await writeOrders(tx, live, customerIds, refundsToInsert, stock);
-  // After the orders and refunds are written, under the customer locks upsertCustomers took.
-  await applyOrderPoints(tx, live.filter((o) => o.pointsTouched).map((o) => o.id));
-  return outcome;
+  batch.orders = [...orders.values()];
+  return batch;
 }
+
+/** Orders paid or refunded by the batch: their points (EARN / REVERSE) may change. */
+export function ordersWithPointChanges(batch: OrderBatch): string[] {
+  return batch.orders.filter((o) => o.pointsTouched && !untouched(o)).map((o) => o.id);
+}
+
+/** An order row seeded by this batch whose every event was refused (a reused id, say). Any order that ever accepted an event has one of these moments. */
+const untouched = (o: OrderState) => !o.placedEventAt && !o.paidAt && !o.refundedAt && !o.shippedAt && !o.deliveredAt;
 
 function reusedId(event: ValidEvent): EventIssue {
   return { path: ['id'], message: `event id ${event.eventId} was already used for a different event`, code: 'CONFLICT' };
-}
-
-function apply(
-  order: OrderState,
-  e: ValidEvent,
-  rollups: RollupBatch,
-  customers: Map<string, CustomerDelta>,
-  refunds: { orderId: string; amountFen: number; reason: string; refundedAt: Date }[],
-  stock: Map<string, number>,
-): EventIssue | null {
-  if (e.source !== order.dims.source || (e.campaignId ?? null) !== order.dims.campaignId) {
-    return { path: ['source'], message: `order ${order.externalId} is attributed to ${order.dims.source}${order.dims.campaignId ? ' and a campaign' : ''}; its events must agree`, code: 'CONFLICT' };
-  }
-  if (e.customerId && order.customerExternalId && e.customerId !== order.customerExternalId) {
-    return { path: ['customerId'], message: `order ${order.externalId} belongs to another customer`, code: 'CONFLICT' };
-  }
-  const t = e.occurredAt;
-  if (e.type === 'ORDER_PLACED') {
-    if (order.placedEventAt) return { path: ['type'], message: `order ${order.externalId} was already placed`, code: 'CONFLICT' };
-    order.placedEventAt = t;
-    if (!order.paidAt) order.amountFen = e.amountFen ?? 0;
-    rollups.add(t, order.dims, { ordersPlaced: 1 });
-  } else if (e.type === 'ORDER_PAID') {
-    if (order.paidAt) return { path: ['type'], message: `order ${order.externalId} was already paid`, code: 'CONFLICT' };
-    order.paidAt = t;
-    order.amountFen = e.amountFen!;
-    order.pointsTouched = true;
-    rollups.add(t, order.dims, { ordersPaid: 1, gmvFen: e.amountFen! }, { buyers: `${e.shopId}:${e.customerId}` });
-    const delta = customers.get(orderKey(e.shopId, e.customerId!)) ?? { shopId: e.shopId, externalId: e.customerId!, paidOrders: 0, spendFen: 0, firstOrderAt: null, lastOrderAt: null };
-    delta.paidOrders += 1;
-    delta.spendFen += e.amountFen!;
-    delta.firstOrderAt = delta.firstOrderAt && delta.firstOrderAt < t ? delta.firstOrderAt : t;
-    delta.lastOrderAt = delta.lastOrderAt && delta.lastOrderAt > t ? delta.lastOrderAt : t;
-    customers.set(orderKey(e.shopId, e.customerId!), delta);
-    if (order.items) recordItemsSold(order, order.items, rollups, stock);
-    // A shipment that arrived first gets its paid-to-shipped time now that both moments are known.
-    timeShipment(order, rollups, 1);
-  } else if (e.type === 'ORDER_SHIPPED') {
-    applyShipment(order, e, rollups);
-  } else if (e.type === 'ORDER_DELIVERED') {
-    applyDelivery(order, t, rollups);
-  } else {
-    const knownAmount = order.paidAt || order.placedEventAt ? order.amountFen : null;
-    if (knownAmount !== null && order.refundedFen + e.amountFen! > knownAmount) {
-      return { path: ['amount'], message: `refunds would exceed the order amount of ${knownAmount} fen`, code: 'INVALID_AMOUNT' };
-    }
-    order.refundedFen += e.amountFen!;
-    order.pointsTouched = true;
-    refunds.push({ orderId: order.id, amountFen: e.amountFen!, reason: e.reason!, refundedAt: t });
-    rollups.add(t, order.dims, { refundedFen: e.amountFen! });
-    // The order counts as refunded once, at its earliest refund, even if an earlier refund arrives late.
-    if (!order.refundedAt || t < order.refundedAt) {
-      if (order.refundedAt) rollups.add(order.refundedAt, order.dims, { refundedOrders: -1 });
-      rollups.add(t, order.dims, { refundedOrders: 1 });
-      order.refundedAt = t;
-    }
-  }
-  const learnt = e.customerId !== null && !order.customerExternalId;
-  if (learnt) order.customerExternalId = e.customerId;
-  // Every customer whose points may change gets a row in the upsert, which locks it in key order.
-  const moneyMoved = e.type === 'ORDER_PAID' || e.type === 'ORDER_REFUNDED';
-  if (order.customerExternalId && (learnt || moneyMoved) && !customers.has(orderKey(e.shopId, order.customerExternalId))) {
-    customers.set(orderKey(e.shopId, order.customerExternalId), { shopId: e.shopId, externalId: order.customerExternalId, paidOrders: 0, spendFen: 0, firstOrderAt: null, lastOrderAt: null });
-  }
-  if (t < order.placedAt) order.placedAt = t;
-  if (!order.items && e.items?.length) {
-    order.items = e.items;
-    order.newItems = e.items;
-    // Items learnt with or after the payment: the sale belongs to the payment's moment.
-    if (order.paidAt) recordItemsSold(order, e.items, rollups, stock);
-  }
-  return null;
-}
-
-function recordItemsSold(order: OrderState, items: Item[], rollups: RollupBatch, stock: Map<string, number>) {
-  const paidAt = order.paidAt!;
-  for (const item of items) {
-    rollups.addSku(paidAt, order.dims, item.skuId, { ordersPaid: 1, unitsSold: item.quantity, gmvFen: item.quantity * item.unitPriceFen });
-    rollups.add(paidAt, order.dims, { unitsSold: item.quantity });
-    stock.set(item.skuId, (stock.get(item.skuId) ?? 0) + item.quantity);
-  }
 }
 
 /** Creates missing orders from their earliest event, then locks every order of the batch in key order. */
@@ -283,40 +158,22 @@ async function itemsOf(tx: Tx, orderIds: string[]): Promise<Map<string, Item[]>>
   return byOrder;
 }
 
-/** Spend, paid orders and first/last order dates accumulate per customer; points follow from the ledger (points.ledger.ts). */
-async function upsertCustomers(tx: Tx, deltas: CustomerDelta[]): Promise<Map<string, string>> {
-  if (deltas.length === 0) return new Map();
-  const records = deltas
-    .sort((a, b) => (orderKey(a.shopId, a.externalId) < orderKey(b.shopId, b.externalId) ? -1 : 1))
-    .map((d) => ({ shop: d.shopId, ext: d.externalId, n: d.paidOrders, spend: d.spendFen, first: d.firstOrderAt?.toISOString() ?? null, last: d.lastOrderAt?.toISOString() ?? null }));
-  const upserted = await rows<{ id: string; shop_id: string; external_id: string }>(
-    tx,
-    sql`
-    insert into customers (shop_id, external_id, paid_orders, spend_fen, first_order_at, last_order_at)
-    select shop, ext, n, spend, first, last
-    from jsonb_to_recordset(${jsonRecords(records)}::jsonb) as r(shop uuid, ext text, n int, spend bigint, first timestamptz, last timestamptz)
-    on conflict (shop_id, external_id) do update set
-      paid_orders = customers.paid_orders + excluded.paid_orders,
-      spend_fen = customers.spend_fen + excluded.spend_fen,
-      first_order_at = least(customers.first_order_at, excluded.first_order_at),
-      last_order_at = greatest(customers.last_order_at, excluded.last_order_at),
-      updated_at = now()
-    returning id, shop_id, external_id`,
-  );
-  return new Map(upserted.map((c) => [orderKey(c.shop_id, c.external_id), c.id]));
-}
-
-async function writeOrders(
-  tx: Tx,
-  orders: OrderState[],
-  customerIds: Map<string, string>,
-  refunds: { orderId: string; amountFen: number; reason: string; refundedAt: Date }[],
-  stock: Map<string, number>,
-) {
+/**
+ * Writes the batch's orders, their new items and refunds (refunds carry their order's shop and campaign),
+ * and removes the empty orders the batch seeded; `customerIds` by customerKey come from
+ * applyCustomerPurchases. Runs under the locks materialiseOrders took.
+ */
+export async function writeOrders(tx: Tx, batch: OrderBatch, customerIds: Map<string, string>): Promise<void> {
+  const empty = batch.orders.filter(untouched);
+  if (empty.length > 0) {
+    await tx.execute(sql`delete from orders where id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(empty.map((o) => o.id))}::jsonb))`);
+  }
+  const orders = batch.orders.filter((o) => !untouched(o));
+  const refunds = batch.changes.refunds;
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   const updates = orders.map((o) => ({
     id: o.id,
-    cust: o.customerExternalId ? (customerIds.get(orderKey(o.shopId, o.customerExternalId)) ?? null) : null,
+    cust: o.customerExternalId ? (customerIds.get(customerKey(o.shopId, o.customerExternalId)) ?? null) : null,
     status: orderStatus(o),
     amount: o.amountFen,
     refunded: o.refundedFen,
@@ -352,18 +209,5 @@ async function writeOrders(
       select r.ord, o.shop_id, o.campaign_id, r.amount, r.reason, r.at
       from jsonb_to_recordset(${jsonRecords(records)}::jsonb) as r(ord uuid, amount bigint, reason text, at timestamptz)
       join orders o on o.id = r.ord`);
-  }
-  if (stock.size > 0) {
-    // Stock may go below zero: that is an oversell the war room must see, not something to hide.
-    const records = [...stock.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([sku, sold]) => ({ sku, sold }));
-    // Lock in key order first: an UPDATE … FROM join may visit rows in any order, and concurrent
-    // batches selling the same SKUs must not deadlock. NO KEY UPDATE is what the stock update needs
-    // and, unlike FOR UPDATE, does not wait for the key-share locks other batches' order_items hold.
-    await tx.execute(sql`
-      select s.id from skus s join jsonb_to_recordset(${jsonRecords(records)}::jsonb) as r(sku uuid, sold int) on s.id = r.sku
-      order by s.id for no key update of s`);
-    await tx.execute(sql`
-      update skus s set stock = s.stock - r.sold, updated_at = now()
-      from jsonb_to_recordset(${jsonRecords(records)}::jsonb) as r(sku uuid, sold int) where s.id = r.sku`);
   }
 }

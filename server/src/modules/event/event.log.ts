@@ -1,0 +1,60 @@
+import { sql } from 'drizzle-orm';
+import type { Tx } from '../../db/client.js';
+import { jsonRecords, rows } from '../../db/rows.js';
+import type { EventIssue } from '../ingest/ingest.parse.js';
+import type { ValidEvent } from '../ingest/ingest.validate.js';
+
+/**
+ * Appends to the raw log in key order (so concurrent batches lock keys in the same order).
+ * ON CONFLICT DO NOTHING turns replays into no-ops; for traffic events the keys not inserted are
+ * then classified as duplicates or conflicts by their stored hash. (Order events were classified
+ * earlier, under their order's lock, and always insert.)
+ */
+export async function appendEvents(
+  tx: Tx,
+  events: ValidEvent[],
+  payloads: Map<number, string>,
+  hashes: Map<number, string>,
+  trafficIndexes: Set<number>,
+) {
+  const sorted = [...events].sort((a, b) => (a.shopId + a.eventId < b.shopId + b.eventId ? -1 : 1));
+  const records = sorted.map((e) => ({
+    shop: e.shopId,
+    id: e.eventId,
+    type: e.type,
+    at: e.occurredAt.toISOString(),
+    payload: payloads.get(e.index),
+    hash: hashes.get(e.index),
+  }));
+  const inserted =
+    records.length === 0
+      ? []
+      : await rows<{ shop_id: string; event_id: string }>(
+          tx,
+          sql`insert into events (shop_id, event_id, type, occurred_at, payload, payload_hash)
+              select shop, id, type::event_type, at, payload::jsonb, hash
+              from jsonb_to_recordset(${jsonRecords(records)}::jsonb) as r(shop uuid, id text, type text, at timestamptz, payload text, hash text)
+              on conflict (shop_id, event_id) do nothing
+              returning shop_id, event_id`,
+        );
+  const insertedKeys = new Set(inserted.map((r) => `${r.shop_id}|${r.event_id}`));
+  const fresh = sorted.filter((e) => insertedKeys.has(`${e.shopId}|${e.eventId}`));
+  const replayed = sorted.filter((e) => !insertedKeys.has(`${e.shopId}|${e.eventId}`) && trafficIndexes.has(e.index));
+  let duplicates = 0;
+  const rejected: { index: number; issues: EventIssue[] }[] = [];
+  if (replayed.length > 0) {
+    const stored = await rows<{ shop_id: string; event_id: string; payload_hash: string }>(
+      tx,
+      sql`select e.shop_id, e.event_id, e.payload_hash from events e
+          join jsonb_to_recordset(${jsonRecords(replayed.map((e) => ({ shop: e.shopId, id: e.eventId })))}::jsonb) as k(shop uuid, id text)
+          on e.shop_id = k.shop and e.event_id = k.id`,
+    );
+    const hashOf = new Map(stored.map((r) => [`${r.shop_id}|${r.event_id}`, r.payload_hash]));
+    for (const e of replayed) {
+      if (hashOf.get(`${e.shopId}|${e.eventId}`) === hashes.get(e.index)) duplicates++;
+      else rejected.push({ index: e.index, issues: [{ path: ['id'], message: `event id ${e.eventId} was already used for a different event`, code: 'CONFLICT' }] });
+    }
+  }
+  return { inserted: fresh.filter((e) => trafficIndexes.has(e.index)), duplicates, rejected };
+}
+

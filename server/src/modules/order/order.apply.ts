@@ -1,0 +1,135 @@
+import { customerKey, type CustomerPurchases } from '../customer/customer.ingest.js';
+import type { EventIssue } from '../ingest/ingest.parse.js';
+import type { ValidEvent } from '../ingest/ingest.validate.js';
+import type { RollupBatch, RollupDims } from '../metrics/rollup.writer.js';
+import { applyDelivery, applyShipment, timeShipment } from './order.shipping.js';
+
+// The rules of an order's life, applied in memory to the locked rows of one ingest batch
+// (order.ingest.ts reads and writes them). No I/O here: every effect is recorded in the order's
+// state, in OrderChanges or in the batch's rollups.
+
+export type Item = { skuId: string; quantity: number; unitPriceFen: number };
+
+export interface OrderState {
+  id: string;
+  shopId: string;
+  externalId: string;
+  dims: RollupDims;
+  customerExternalId: string | null;
+  amountFen: number;
+  refundedFen: number;
+  placedAt: Date;
+  placedEventAt: Date | null;
+  paidAt: Date | null;
+  refundedAt: Date | null;
+  shippedAt: Date | null;
+  deliveredAt: Date | null;
+  carrier: string | null;
+  trackingNumber: string | null;
+  items: Item[] | null;
+  newItems: Item[] | null;
+  /** Paid or refunded in this batch: its points (EARN / REVERSE) may change. */
+  pointsTouched: boolean;
+}
+
+export interface NewRefund {
+  orderId: string;
+  amountFen: number;
+  reason: string;
+  refundedAt: Date;
+}
+
+/** What a batch's order events change outside the orders themselves: customers, refunds, stock. */
+export interface OrderChanges {
+  /** By customerKey(shop, external id). */
+  customers: Map<string, CustomerPurchases>;
+  refunds: NewRefund[];
+  /** Units sold by SKU id. */
+  unitsSold: Map<string, number>;
+}
+
+export const TYPE_RANK = { ORDER_PLACED: 0, ORDER_PAID: 1, ORDER_REFUNDED: 2, ORDER_SHIPPED: 3, ORDER_DELIVERED: 4 } as Record<string, number>;
+export const orderKey = (shopId: string, externalId: string) => `${shopId}|${externalId}`;
+
+/**
+ * Applies one event to its order. Every contribution to the rollups is placed in the bucket of the
+ * moment it belongs to (a payment's GMV at the payment, an order's first refund at the earliest
+ * refund, its shipment and delivery at the earliest of each: order.shipping.ts), so applying an
+ * order's events in time order gives the same state and metrics for any arrival order.
+ * Returns the reason the event is refused, or null when it was applied.
+ */
+export function applyOrderEvent(order: OrderState, e: ValidEvent, rollups: RollupBatch, changes: OrderChanges): EventIssue | null {
+  if (e.source !== order.dims.source || (e.campaignId ?? null) !== order.dims.campaignId) {
+    return { path: ['source'], message: `order ${order.externalId} is attributed to ${order.dims.source}${order.dims.campaignId ? ' and a campaign' : ''}; its events must agree`, code: 'CONFLICT' };
+  }
+  if (e.customerId && order.customerExternalId && e.customerId !== order.customerExternalId) {
+    return { path: ['customerId'], message: `order ${order.externalId} belongs to another customer`, code: 'CONFLICT' };
+  }
+  const t = e.occurredAt;
+  if (e.type === 'ORDER_PLACED') {
+    if (order.placedEventAt) return { path: ['type'], message: `order ${order.externalId} was already placed`, code: 'CONFLICT' };
+    order.placedEventAt = t;
+    if (!order.paidAt) order.amountFen = e.amountFen ?? 0;
+    rollups.add(t, order.dims, { ordersPlaced: 1 });
+  } else if (e.type === 'ORDER_PAID') {
+    if (order.paidAt) return { path: ['type'], message: `order ${order.externalId} was already paid`, code: 'CONFLICT' };
+    order.paidAt = t;
+    order.amountFen = e.amountFen!;
+    order.pointsTouched = true;
+    rollups.add(t, order.dims, { ordersPaid: 1, gmvFen: e.amountFen! }, { buyers: `${e.shopId}:${e.customerId}` });
+    const key = customerKey(e.shopId, e.customerId!);
+    const purchases = changes.customers.get(key) ?? { shopId: e.shopId, externalId: e.customerId!, paidOrders: 0, spendFen: 0, firstOrderAt: null, lastOrderAt: null };
+    purchases.paidOrders += 1;
+    purchases.spendFen += e.amountFen!;
+    purchases.firstOrderAt = purchases.firstOrderAt && purchases.firstOrderAt < t ? purchases.firstOrderAt : t;
+    purchases.lastOrderAt = purchases.lastOrderAt && purchases.lastOrderAt > t ? purchases.lastOrderAt : t;
+    changes.customers.set(key, purchases);
+    if (order.items) recordItemsSold(order, order.items, rollups, changes);
+    // A shipment that arrived first gets its paid-to-shipped time now that both moments are known.
+    timeShipment(order, rollups, 1);
+  } else if (e.type === 'ORDER_SHIPPED') {
+    applyShipment(order, e, rollups);
+  } else if (e.type === 'ORDER_DELIVERED') {
+    applyDelivery(order, t, rollups);
+  } else {
+    const knownAmount = order.paidAt || order.placedEventAt ? order.amountFen : null;
+    if (knownAmount !== null && order.refundedFen + e.amountFen! > knownAmount) {
+      return { path: ['amount'], message: `refunds would exceed the order amount of ${knownAmount} fen`, code: 'INVALID_AMOUNT' };
+    }
+    order.refundedFen += e.amountFen!;
+    order.pointsTouched = true;
+    changes.refunds.push({ orderId: order.id, amountFen: e.amountFen!, reason: e.reason!, refundedAt: t });
+    rollups.add(t, order.dims, { refundedFen: e.amountFen! });
+    // The order counts as refunded once, at its earliest refund, even if an earlier refund arrives late.
+    if (!order.refundedAt || t < order.refundedAt) {
+      if (order.refundedAt) rollups.add(order.refundedAt, order.dims, { refundedOrders: -1 });
+      rollups.add(t, order.dims, { refundedOrders: 1 });
+      order.refundedAt = t;
+    }
+  }
+  const learnt = e.customerId !== null && !order.customerExternalId;
+  if (learnt) order.customerExternalId = e.customerId;
+  // Every customer whose points may change gets a row in the upsert, which locks it in key order.
+  const moneyMoved = e.type === 'ORDER_PAID' || e.type === 'ORDER_REFUNDED';
+  const key = order.customerExternalId ? customerKey(e.shopId, order.customerExternalId) : null;
+  if (key && (learnt || moneyMoved) && !changes.customers.has(key)) {
+    changes.customers.set(key, { shopId: e.shopId, externalId: order.customerExternalId!, paidOrders: 0, spendFen: 0, firstOrderAt: null, lastOrderAt: null });
+  }
+  if (t < order.placedAt) order.placedAt = t;
+  if (!order.items && e.items?.length) {
+    order.items = e.items;
+    order.newItems = e.items;
+    // Items learnt with or after the payment: the sale belongs to the payment's moment.
+    if (order.paidAt) recordItemsSold(order, e.items, rollups, changes);
+  }
+  return null;
+}
+
+function recordItemsSold(order: OrderState, items: Item[], rollups: RollupBatch, changes: OrderChanges) {
+  const paidAt = order.paidAt!;
+  for (const item of items) {
+    rollups.addSku(paidAt, order.dims, item.skuId, { ordersPaid: 1, unitsSold: item.quantity, gmvFen: item.quantity * item.unitPriceFen });
+    rollups.add(paidAt, order.dims, { unitsSold: item.quantity });
+    changes.unitsSold.set(item.skuId, (changes.unitsSold.get(item.skuId) ?? 0) + item.quantity);
+  }
+}
