@@ -17,23 +17,16 @@ export async function appendEvents(
   hashes: Map<number, string>,
   trafficIndexes: Set<number>,
 ) {
-  const sorted = [...events].sort((a, b) => (a.shopId + a.eventId < b.shopId + b.eventId ? -1 : 1));
-  const records = sorted.map((e) => ({
-    shop: e.shopId,
-    id: e.eventId,
-    type: e.type,
-    at: e.occurredAt.toISOString(),
-    payload: payloads.get(e.index),
-    hash: hashes.get(e.index),
-  }));
+  const sorted = [...events].sort((a, b) => (a.shopId < b.shopId ? -1 : a.shopId > b.shopId ? 1 : a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
   const inserted =
-    records.length === 0
+    sorted.length === 0
       ? []
       : await rows<{ shop_id: string; event_id: string }>(
           tx,
           sql`insert into events (shop_id, event_id, type, occurred_at, payload, payload_hash)
-              select shop, id, type::event_type, at, payload::jsonb, hash
-              from jsonb_to_recordset(${jsonRecords(records)}::jsonb) as r(shop uuid, id text, type text, at timestamptz, payload text, hash text)
+              select shop, id, type, at, payload, hash
+              from jsonb_to_recordset(${stagedBatch(sorted, payloads, hashes)}::jsonb)
+                as r(shop uuid, id text, type event_type, at timestamptz, payload jsonb, hash text)
               on conflict (shop_id, event_id) do nothing
               returning shop_id, event_id`,
         );
@@ -56,5 +49,18 @@ export async function appendEvents(
     }
   }
   return { inserted: fresh.filter((e) => trafficIndexes.has(e.index)), duplicates, rejected };
+}
+
+/**
+ * The whole batch as ONE JSON document, the statement's only parameter. Each payload is already
+ * canonical JSON text (what the hash covers), so it is spliced in as it is: PostgreSQL reads it as a
+ * jsonb value of the document, instead of a string it would unescape and parse a second time.
+ * Shop ids (uuids), types (an enum) and hashes (hex) need no escaping; producer ids do.
+ */
+function stagedBatch(events: ValidEvent[], payloads: Map<number, string>, hashes: Map<number, string>): string {
+  const records = events.map(
+    (e) => `{"shop":"${e.shopId}","id":${JSON.stringify(e.eventId)},"type":"${e.type}","at":"${e.occurredAt.toISOString()}","hash":"${hashes.get(e.index)}","payload":${payloads.get(e.index)}}`,
+  );
+  return `[${records.join(',')}]`;
 }
 

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../../test/backends.js';
 import { gid, insertShop, insertSku } from '../../../test/fixtures.js';
-import { startTestServer, type TestServer } from '../../../test/http.js';
+import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
 import { rows } from '../../db/rows.js';
 
 const INGEST = `mutation ($events: [EventInput!]!) {
@@ -99,5 +99,48 @@ describeEachBackend('event ingestion', (backend) => {
     expect(refunds.data.ingestEvents.userErrors).toMatchObject([{ index: 1, code: 'INVALID_AMOUNT' }]);
     const o = await server.gql('{ orders { edges { node { status refundedAmount netAmount refunds { amount reason } } } } }');
     expect(o.data.orders.edges[0].node).toEqual({ status: 'PAID', refundedAmount: '30.00', netAmount: '70.00', refunds: [{ amount: '30.00', reason: '七天无理由' }] });
+  });
+
+  it('accepts a SKU created after the catalog was first read, on its first use', async () => {
+    const visit = (id: string, skuId: string) => ({ id, type: 'PRODUCT_VIEW', occurredAt: at('09:00'), shopId: shop, source: 'SEARCH', visitorId: 'u1', skuId });
+    expect((await server.gql(INGEST, { events: [visit('w1', sku)] })).data.ingestEvents.accepted).toBe(1);
+    const created = await server.gql(`mutation ($input: CreateProductInput!) { createProduct(input: $input) { product { skus { id } } userErrors { code } } }`, {
+      input: { shopId: shop, name: '羽绒服', category: '服饰', role: 'PROFIT', skus: [{ code: 'NEW-1', price: '599.00', cost: '200.00', stock: 10 }] },
+    });
+    const fresh = created.data.createProduct.product.skus[0].id;
+    const placed = await server.gql(INGEST, {
+      events: [visit('w2', fresh), order('O9', { id: 'n1', type: 'ORDER_PLACED', occurredAt: at('09:01'), items: [{ skuId: fresh, quantity: 2, unitPrice: '599.00' }] })],
+    });
+    expect(placed.data.ingestEvents).toEqual({ accepted: 2, duplicates: 0, userErrors: [] });
+  });
+
+  it('keeps another shop\'s SKUs unknown to a key limited to one shop, even once they are cached', async () => {
+    const otherShop = (await rows<{ shop_id: string }>(backend().db, sql`select shop_id from skus where code = 'SKU-J'`))[0]!.shop_id;
+    // The admin key's batch puts the JD shop and its SKU into the catalog cache first.
+    const asAdmin = await server.gql(INGEST, { events: [{ id: 'j1', type: 'PRODUCT_VIEW', occurredAt: at('09:00'), shopId: gid('Shop', otherShop), source: 'SEARCH', visitorId: 'u1', skuId: otherShopSku }] });
+    expect(asAdmin.data.ingestEvents.accepted).toBe(1);
+    const tmallOnly = await server.createKey({ shopIds: [Buffer.from(shop, 'base64').toString().split(':')[1]!], scopes: ['INGEST'] });
+    const forged = gid('Sku', '00000000-0000-4000-8000-000000000000');
+    const result = await server.gql(
+      INGEST,
+      {
+        events: [
+          { id: 'k1', type: 'PRODUCT_VIEW', occurredAt: at('09:05'), shopId: shop, source: 'SEARCH', visitorId: 'u2', skuId: otherShopSku },
+          { id: 'k2', type: 'PRODUCT_VIEW', occurredAt: at('09:05'), shopId: shop, source: 'SEARCH', visitorId: 'u2', skuId: forged },
+          { id: 'k3', type: 'PRODUCT_VIEW', occurredAt: at('09:05'), shopId: gid('Shop', otherShop), source: 'SEARCH', visitorId: 'u2', skuId: otherShopSku },
+        ],
+      },
+      bearer(tmallOnly),
+    );
+    // The real JD SKU and a made-up one answer alike: the key learns nothing about the other shop.
+    expect(result.data.ingestEvents.accepted).toBe(0);
+    expect(result.data.ingestEvents.userErrors.map((e: { index: number; code: string; field: string[] }) => [e.index, e.code, e.field.slice(3).join('.')])).toEqual([
+      [0, 'NOT_FOUND', 'skuId'],
+      [1, 'NOT_FOUND', 'skuId'],
+      [2, 'FORBIDDEN', 'shopId'],
+      [2, 'NOT_FOUND', 'skuId'],
+    ]);
+    const [stored] = await rows<{ n: number }>(backend().db, sql`select count(*)::int as n from events where event_id like 'k%'`);
+    expect(stored!.n).toBe(0);
   });
 });

@@ -1,37 +1,35 @@
-import { and, inArray } from 'drizzle-orm';
-import { canSeeShop, shopVisible, type Viewer } from '../../auth/viewer.js';
-import type { DbOrTx } from '../../db/client.js';
+import { canSeeShop, type Viewer } from '../../auth/viewer.js';
+import type { Db } from '../../db/client.js';
 import type { Channel } from '../../db/enums.js';
 import { loadCampaigns } from '../campaign/campaign.service.js';
-import { skus } from '../product/product.table.js';
-import { loadShops } from '../shop/shop.service.js';
+import { catalogCache } from './ingest.catalog.js';
 import type { EventIssue, ParsedEvent } from './ingest.parse.js';
 
 /** A parsed event whose shop, SKUs and campaign were found and belong together. */
 export type ValidEvent = ParsedEvent & { channel: Channel };
 
 /**
- * The checks that need the database, for a whole batch at once: one query each for shops, SKUs and
- * campaigns, whatever the batch size.
+ * The checks that need the database, for a whole batch at once: at most one query each for shops,
+ * SKUs (both cached: ingest.catalog.ts) and campaigns, whatever the batch size.
  */
 export async function validateAgainstCatalog(
-  db: DbOrTx,
+  db: Db,
   viewer: Viewer,
   events: ParsedEvent[],
 ): Promise<{ valid: ValidEvent[]; rejected: { index: number; issues: EventIssue[] }[] }> {
-  const shopIds = [...new Set(events.map((e) => e.shopId))];
+  // Only shops the caller may see are looked up: a foreign shop is refused before its existence is known.
+  const shopIds = [...new Set(events.map((e) => e.shopId))].filter((id) => canSeeShop(viewer, id));
   const skuIds = [...new Set(events.flatMap((e) => [...(e.items?.map((i) => i.skuId) ?? []), ...(e.skuId ? [e.skuId] : [])]))];
   const campaignIds = [...new Set(events.flatMap((e) => (e.campaignId ? [e.campaignId] : [])))];
 
-  const [shopRows, skuRows, campaignRows] = await Promise.all([
-    loadShops(db, viewer, shopIds),
-    skuIds.length === 0
-      ? []
-      : db.select({ id: skus.id, shopId: skus.shopId }).from(skus).where(and(inArray(skus.id, skuIds), shopVisible(viewer, skus.shopId))),
+  const catalog = catalogCache(db);
+  const [platformOf, skuShops, campaignRows] = await Promise.all([
+    catalog.shopPlatforms(db, shopIds),
+    catalog.skuShops(db, skuIds),
     loadCampaigns(db, viewer, campaignIds),
   ]);
-  const platformOf = new Map(shopRows.map((s) => [s.id, s.platform]));
-  const shopOfSku = new Map(skuRows.map((s) => [s.id, s.shopId]));
+  // A SKU of a shop outside the caller's grant does not exist for them, whatever event names it.
+  const shopOfSku = new Map([...skuShops].filter(([, shopId]) => canSeeShop(viewer, shopId)));
   const shopsOfCampaign = new Map(campaignRows.map((c) => [c.id, new Set(c.shopIds)]));
 
   const valid: ValidEvent[] = [];
