@@ -23,6 +23,7 @@ import type { Database } from './db/client.js';
 import type { Env } from './env.js';
 import { maskError } from './graphql/mask-error.js';
 import { exportsHandler, isExportPath } from './http/exports.js';
+import { isSmallJsonPost, useRequestBodyLimit, withSmallBody } from './http/small-body.js';
 import { createAppPubSub, type AppPubSub } from './realtime/pubsub.js';
 import { SharedExecutions } from './realtime/shared-execution.js';
 import { useSharedLiveExecution } from './realtime/shared-execution.plugin.js';
@@ -204,9 +205,12 @@ export function buildApp(options: AppOptions): App {
     cors: options.corsOrigins?.length
       ? { origin: options.corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type', 'accept'], credentials: false }
       : false,
+    // Yoga's body limit, kept by useRequestBodyLimit without re-reading the small bodies withSmallBody read whole (http/small-body.ts).
+    maxRequestBodySize: false,
     plugins: options.withoutAccessControlForBenchmark
-      ? [useSharedLiveExecution(liveExecutions)]
+      ? [useRequestBodyLimit(), useSharedLiveExecution(liveExecutions)]
       : [
+          useRequestBodyLimit(),
           useSharedLiveExecution(liveExecutions),
           EnvelopArmorPlugin({ ...ARMOR_LIMITS, blockFieldSuggestion: { enabled: !isDev } }),
           useAccessGate(limiter, options.trustedDocuments ?? loadTrustedDocumentIds()),
@@ -249,7 +253,9 @@ export function buildApp(options: AppOptions): App {
     if (req.method === 'GET' && url === '/ready') return void ready(res);
     if (req.method === 'GET' && url === '/metrics') return void metrics(res);
     if (isExportPath(url)) return void exportFile(req, res);
-    if (isApiPath(url) || (req.method !== 'GET' && req.method !== 'HEAD')) return void yoga(req, res);
+    if (isApiPath(url) || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      return void (isSmallJsonPost(req) ? withSmallBody(req, res, () => yoga(req, res)) : yoga(req, res));
+    }
     return void serveClient(req, res);
   });
 

@@ -1,0 +1,61 @@
+import { request } from 'node:http';
+import { afterEach, expect, it } from 'vitest';
+import { describeEachBackend } from '../../test/backends.js';
+import { bearer, startTestServer, type TestServer } from '../../test/http.js';
+import { MAX_REQUEST_BODY_BYTES } from './small-body.js';
+
+/** A raw POST to /graphql (Node's http, so headers and chunking are exactly as written here). */
+function rawPost(server: TestServer, headers: Record<string, string | number>, chunks: string[]): Promise<{ status: number; body: string }> {
+  const target = new URL(`${server.url}/graphql`);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { ...bearer(server.adminKey), ...headers } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    for (const chunk of chunks) req.write(chunk);
+    req.end();
+  });
+}
+
+describeEachBackend('request bodies', (backend) => {
+  let server: TestServer | undefined;
+  afterEach(() => server?.stop());
+
+  it('answers small queries read whole, larger and chunked bodies streamed, alike', async () => {
+    server = await startTestServer(backend());
+    const query = JSON.stringify({ query: '{ shops { totalCount } }' });
+    const small = await rawPost(server, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(query) }, [query]);
+    // Over 16 KB (a long comment in the document): the streamed path.
+    const padded = JSON.stringify({ query: `# ${'x'.repeat(20_000)}\n{ shops { totalCount } }` });
+    const large = await rawPost(server, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(padded) }, [padded]);
+    // No Content-Length at all: chunked transfer encoding, also streamed.
+    const chunked = await rawPost(server, { 'content-type': 'application/json' }, [query.slice(0, 10), query.slice(10)]);
+    for (const answer of [small, large, chunked]) {
+      expect(answer.status).toBe(200);
+      expect(JSON.parse(answer.body)).toMatchObject({ data: { shops: { totalCount: 0 } } });
+    }
+  });
+
+  it('refuses broken JSON and a body declared over the limit, as Yoga did', async () => {
+    server = await startTestServer(backend());
+    const broken = await rawPost(server, { 'content-type': 'application/json', 'content-length': 9 }, ['{"query":']);
+    expect(broken.status).toBe(400);
+    expect(JSON.parse(broken.body).errors[0].message).toMatch(/invalid JSON/i);
+
+    // Declared over the limit: refused from the header, before any of the body is read.
+    const tooLarge = await rawPost(server, { 'content-type': 'application/json', 'content-length': MAX_REQUEST_BODY_BYTES + 1 }, ['{"query":"{ __typename }"}']);
+    expect(tooLarge.status).toBe(413);
+    expect(JSON.parse(tooLarge.body).errors[0].extensions.code).toBe('REQUEST_ENTITY_TOO_LARGE');
+    expect(MAX_REQUEST_BODY_BYTES).toBe(25_000_000);
+  });
+
+  it('still refuses a small body without a credential', async () => {
+    server = await startTestServer(backend());
+    const answer = await server.post('{ shops { totalCount } }', undefined, { authorization: '' });
+    expect(answer.status).toBe(401);
+    expect(answer.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
