@@ -47,10 +47,18 @@ export const text = (max = 200) => z.string().trim().min(1, 'must not be empty')
 export const optionalText = (max = 2000) => z.string().trim().max(max).nullish();
 
 /** A global id of the given type inside a bulk input, decoded to its UUID; anything else is NOT_FOUND on that field. */
-export const globalId = (typename: string) =>
-  z.string().transform((value, ctx) => {
-    const id = decodeGlobalUuid(typename, value);
+export const globalId = (typename: string) => {
+  // Bulk inputs repeat a few ids thousands of times (a batch of one shop's events): decode each once.
+  const decoded = new Map<string, string | null>();
+  return z.string().transform((value, ctx) => {
+    let id = decoded.get(value);
+    if (id === undefined) {
+      id = decodeGlobalUuid(typename, value);
+      if (decoded.size >= 10_000) decoded.clear();
+      decoded.set(value, id);
+    }
     if (id) return id;
     ctx.addIssue({ code: 'custom', message: `not a ${typename} id`, params: { code: 'NOT_FOUND' } });
     return z.NEVER;
   });
+};

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Viewer } from '../../auth/viewer.js';
 import type { Db } from '../../db/client.js';
 import { DomainError } from '../../errors.js';
@@ -61,7 +61,7 @@ export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[],
   for (const r of rejected) reject(r.index, r.issues);
   // The canonical JSON is built once: it is both what the log stores and what the hash covers.
   const payloads = new Map(valid.map((e) => [e.index, JSON.stringify(canonicalPayload(e))]));
-  const hashes = new Map(valid.map((e) => [e.index, createHash('sha1').update(payloads.get(e.index)!).digest('hex')]));
+  const hashes = new Map(valid.map((e) => [e.index, hash('sha1', payloads.get(e.index)!)]));
   const { unique, duplicates: repeatedInBatch, conflicts } = firstOccurrences(valid, hashes);
   for (const c of conflicts) reject(c.index, [c.issue]);
   const orderEvents = unique.filter((e) => e.orderId !== null && e.type.startsWith('ORDER_'));

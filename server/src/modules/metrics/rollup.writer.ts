@@ -56,33 +56,53 @@ interface SkuCell {
 export class RollupBatch {
   private readonly cells = new Map<string, MetricCell>();
   private readonly skuCells = new Map<string, SkuCell>();
+  /** The minute, hour and day buckets of each minute seen: a batch spans a few minutes, not thousands. */
+  private readonly bucketsByMinute = new Map<number, { granularity: Granularity; bucket: Date; key: string }[]>();
 
   add(at: Date, dims: RollupDims, counters: Partial<Counters>, sketchItems: Partial<Record<SketchName, string>> = {}) {
-    // Hash each item once; the same entry goes into the minute, hour and day sketches.
-    const entries = Object.entries(sketchItems).map(([name, item]) => [name as SketchName, hllEntry(item)] as const);
-    for (const granularity of GRANULARITIES) {
-      const bucket = bucketStart(granularity, at);
-      const key = cellKey(granularity, bucket, dims);
+    const dimsKey = dimensionKey(dims);
+    for (const { granularity, bucket, key: bucketKey } of this.bucketsOf(at)) {
+      const key = `${bucketKey}|${dimsKey}`;
       let cell = this.cells.get(key);
       if (!cell) {
         cell = { granularity, bucket, dims, counters: zeroCounters(), sketches: {} };
         this.cells.set(key, cell);
       }
-      for (const [name, value] of Object.entries(counters) as [keyof Counters, number][]) cell.counters[name] += value;
-      for (const [name, entry] of entries) (cell.sketches[name] ??= new SparseHll()).addEntry(entry);
+      for (const name in counters) cell.counters[name as keyof Counters] += counters[name as keyof Counters]!;
+    }
+    for (const name in sketchItems) {
+      // Hash each item once; the same entry goes into the minute, hour and day sketches.
+      const entry = hllEntry(sketchItems[name as SketchName]!);
+      for (const { key: bucketKey } of this.bucketsOf(at)) {
+        const cell = this.cells.get(`${bucketKey}|${dimsKey}`)!;
+        (cell.sketches[name as SketchName] ??= new SparseHll()).addEntry(entry);
+      }
     }
   }
 
   addSku(at: Date, dims: RollupDims, skuId: string, figures: { ordersPaid: number; unitsSold: number; gmvFen: number }) {
-    for (const granularity of GRANULARITIES) {
-      const bucket = bucketStart(granularity, at);
-      const key = `${cellKey(granularity, bucket, dims)}|${skuId}`;
+    const dimsKey = dimensionKey(dims);
+    for (const { granularity, bucket, key: bucketKey } of this.bucketsOf(at)) {
+      const key = `${bucketKey}|${dimsKey}|${skuId}`;
       const cell = this.skuCells.get(key) ?? { granularity, bucket, dims, skuId, ordersPaid: 0, unitsSold: 0, gmvFen: 0 };
       cell.ordersPaid += figures.ordersPaid;
       cell.unitsSold += figures.unitsSold;
       cell.gmvFen += figures.gmvFen;
       this.skuCells.set(key, cell);
     }
+  }
+
+  private bucketsOf(at: Date) {
+    const minute = bucketStart('MINUTE', at).getTime();
+    let buckets = this.bucketsByMinute.get(minute);
+    if (!buckets) {
+      buckets = GRANULARITIES.map((granularity) => {
+        const bucket = bucketStart(granularity, at);
+        return { granularity, bucket, key: `${granularity}|${bucket.getTime()}` };
+      });
+      this.bucketsByMinute.set(minute, buckets);
+    }
+    return buckets;
   }
 
   get size() {
@@ -95,9 +115,10 @@ export class RollupBatch {
   }
 }
 
-/** Identity of a rollup row; writing in this key's order is what keeps concurrent batches deadlock-free. */
-function cellKey(granularity: Granularity, bucket: Date, dims: RollupDims): string {
-  return `${granularity}|${bucket.getTime()}|${dims.shopId}|${dims.channel}|${dims.source}|${dims.campaignId ?? ''}`;
+// A rollup row's identity is `granularity|bucket ms|dimensions` (plus `|sku` for SKU rows); writing in
+// this key's order is what keeps concurrent batches deadlock-free.
+function dimensionKey(dims: RollupDims): string {
+  return `${dims.shopId}|${dims.channel}|${dims.source}|${dims.campaignId ?? ''}`;
 }
 
 /** The key columns of a rollup row as jsonb_to_recordset reads them (g, b, shop, ch, src, camp). */
