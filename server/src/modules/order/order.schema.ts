@@ -1,4 +1,8 @@
+import { createContextCache } from '@pothos/core';
+import DataLoader from 'dataloader';
 import { builder } from '../../builder.js';
+import type { Context } from '../../context.js';
+import { selects } from '../../graphql/selection.js';
 import { ORDER_STATUSES } from './order.table.js';
 import { ChannelEnum, TrafficSourceEnum } from '../../graphql/enums.js';
 import { uuidNodeId } from '../../graphql/node-id.js';
@@ -7,7 +11,7 @@ import { CampaignRef } from '../campaign/campaign.schema.js';
 import { CustomerRef } from '../customer/customer.schema.js';
 import { SkuRef } from '../product/product.schema.js';
 import { ShopRef } from '../shop/shop.schema.js';
-import { itemsOfOrders, listOrders, loadOrders, refundsOfOrders } from './order.service.js';
+import { itemsOfOrders, listOrders, loadOrders, prefetchedItems, refundsOfOrders } from './order.service.js';
 import type { OrderItemRow, OrderRow, RefundRow } from './order.table.js';
 
 const OrderStatusEnum = builder.enumType('OrderStatus', {
@@ -24,6 +28,9 @@ const OrderItemRef = builder.objectRef<OrderItemRow>('OrderItem').implement({
     lineTotal: t.field({ type: 'Decimal', resolve: (item) => fenToYuan(item.unitPriceFen * item.quantity) }),
   }),
 });
+
+/** Items of orders not read with their page (a single order, a customer's orders), batched per request. */
+const itemsLoader = createContextCache((ctx: Context) => new DataLoader<string, OrderItemRow[]>((orderIds) => itemsOfOrders(ctx.db, orderIds)));
 
 const RefundRef = builder.objectRef<RefundRow>('Refund').implement({
   fields: (t) => ({
@@ -67,10 +74,10 @@ export const OrderRef = builder.loadableNode('Order', {
       description: 'From ORDER_SHIPPED: the waybill number (运单号) of the earliest shipment that names one.',
     }),
     refundedAt: t.expose('refundedAt', { type: 'DateTime', nullable: true }),
-    items: t.loadableList({
-      type: OrderItemRef,
-      load: (orderIds: string[], ctx) => itemsOfOrders(ctx.db, orderIds),
-      resolve: (o) => o.id,
+    items: t.field({
+      type: [OrderItemRef],
+      // Read with the page when the orders connection asked for them (listOrders), else batched.
+      resolve: (o, _args, ctx) => prefetchedItems(o)?.map((e) => e.item) ?? itemsLoader(ctx).load(o.id),
     }),
     refunds: t.loadableList({
       type: RefundRef,
@@ -98,8 +105,8 @@ builder.queryField('orders', (t) =>
     type: OrderRef,
     description: 'Orders the caller may see, newest first.',
     args: { filter: t.arg({ type: OrderFilter }) },
-    resolve: (_root, { filter, ...args }, ctx) =>
-      listOrders(
+    resolve: async (_root, { filter, ...args }, ctx, info) => {
+      const page = await listOrders(
         ctx.db,
         ctx.viewer,
         {
@@ -109,7 +116,13 @@ builder.queryField('orders', (t) =>
           customerId: filter?.customerId?.id,
         },
         args,
-      ),
+        { items: selects(info, ['edges', 'node', 'items']), skus: selects(info, ['edges', 'node', 'items', 'sku']) },
+      );
+      // The SKUs read with the items (only those the caller may see) need no statement of their own.
+      const skuLoader = SkuRef.getDataloader(ctx);
+      for (const { node } of page.edges) for (const { sku } of prefetchedItems(node) ?? []) if (sku) skuLoader.prime(sku.id, sku);
+      return page;
+    },
   },
     { name: 'OrderConnection' },
     { name: 'OrderEdge' },
