@@ -159,8 +159,8 @@ async function itemsOf(tx: Tx, orderIds: string[]): Promise<Map<string, Item[]>>
 }
 
 /**
- * Writes the batch's orders, their new items and refunds (refunds carry their order's shop and campaign),
- * and removes the empty orders the batch seeded; `customerIds` by customerKey come from
+ * Writes the batch's orders, their new items and refunds (refunds carry their order's shop and campaign)
+ * in one statement, and removes the empty orders the batch seeded; `customerIds` by customerKey come from
  * applyCustomerPurchases. Runs under the locks materialiseOrders took.
  */
 export async function writeOrders(tx: Tx, batch: OrderBatch, customerIds: Map<string, string>): Promise<void> {
@@ -169,7 +169,6 @@ export async function writeOrders(tx: Tx, batch: OrderBatch, customerIds: Map<st
     await tx.execute(sql`delete from orders where id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(empty.map((o) => o.id))}::jsonb))`);
   }
   const orders = batch.orders.filter((o) => !untouched(o));
-  const refunds = batch.changes.refunds;
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   const updates = orders.map((o) => ({
     id: o.id,
@@ -186,28 +185,31 @@ export async function writeOrders(tx: Tx, batch: OrderBatch, customerIds: Map<st
     carrier: o.carrier,
     tracking: o.trackingNumber,
   }));
-  await tx.execute(sql`
-    update orders o set
-      customer_id = coalesce(r.cust, o.customer_id), status = r.status::order_status, amount_fen = r.amount,
-      refunded_fen = r.refunded, placed_at = r.placed, placed_event_at = r."placedEvent", paid_at = r.paid,
-      refunded_at = r."refundedAt", shipped_at = r.shipped, delivered_at = r.delivered, carrier = r.carrier,
-      tracking_number = r.tracking, updated_at = now()
-    from jsonb_to_recordset(${jsonRecords(updates)}::jsonb) as r(id uuid, cust uuid, status text, amount bigint, refunded bigint,
-      placed timestamptz, "placedEvent" timestamptz, paid timestamptz, "refundedAt" timestamptz, shipped timestamptz,
-      delivered timestamptz, carrier text, tracking text)
-    where o.id = r.id`);
   const items = orders.flatMap((o) => (o.newItems ?? []).map((i) => ({ ord: o.id, sku: i.skuId, q: i.quantity, p: i.unitPriceFen })));
-  if (items.length > 0) {
-    await tx.execute(sql`
+  const refunds = batch.changes.refunds.map((r) => ({ ord: r.orderId, amount: r.amountFen, reason: r.reason, at: r.refundedAt.toISOString() }));
+  // One statement for the three tables. The refunds read their order's shop and campaign, which never
+  // change, from the snapshot before the update.
+  await tx.execute(sql`
+    with updated as (
+      update orders o set
+        customer_id = coalesce(r.cust, o.customer_id), status = r.status::order_status, amount_fen = r.amount,
+        refunded_fen = r.refunded, placed_at = r.placed, placed_event_at = r."placedEvent", paid_at = r.paid,
+        refunded_at = r."refundedAt", shipped_at = r.shipped, delivered_at = r.delivered, carrier = r.carrier,
+        tracking_number = r.tracking, updated_at = now()
+      from jsonb_to_recordset(${jsonRecords(updates)}::jsonb) as r(id uuid, cust uuid, status text, amount bigint, refunded bigint,
+        placed timestamptz, "placedEvent" timestamptz, paid timestamptz, "refundedAt" timestamptz, shipped timestamptz,
+        delivered timestamptz, carrier text, tracking text)
+      where o.id = r.id
+      returning o.id),
+    new_items as (
       insert into order_items (order_id, sku_id, quantity, unit_price_fen)
-      select ord, sku, q, p from jsonb_to_recordset(${jsonRecords(items)}::jsonb) as r(ord uuid, sku uuid, q int, p bigint)`);
-  }
-  if (refunds.length > 0) {
-    const records = refunds.map((r) => ({ ord: r.orderId, amount: r.amountFen, reason: r.reason, at: r.refundedAt.toISOString() }));
-    await tx.execute(sql`
+      select ord, sku, q, p from jsonb_to_recordset(${jsonRecords(items)}::jsonb) as r(ord uuid, sku uuid, q int, p bigint)
+      returning id),
+    new_refunds as (
       insert into refunds (order_id, shop_id, campaign_id, amount_fen, reason, refunded_at)
       select r.ord, o.shop_id, o.campaign_id, r.amount, r.reason, r.at
-      from jsonb_to_recordset(${jsonRecords(records)}::jsonb) as r(ord uuid, amount bigint, reason text, at timestamptz)
-      join orders o on o.id = r.ord`);
-  }
+      from jsonb_to_recordset(${jsonRecords(refunds)}::jsonb) as r(ord uuid, amount bigint, reason text, at timestamptz)
+      join orders o on o.id = r.ord
+      returning id)
+    select (select count(*) from updated) as orders, (select count(*) from new_items) as items, (select count(*) from new_refunds) as refunds`);
 }
