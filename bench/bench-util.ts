@@ -62,38 +62,51 @@ export function processCpuMs(pid: number): number {
 /**
  * Requests per second of a closed-loop load (bench/http-load.client.ts, a child process, so the
  * server's CPU is measured apart from the client's) POSTing `body` to `url`, and the CPU the server
- * process `serverPid` used per request (µs). Any failed request or GraphQL error fails the run.
+ * process `serverPid` used per request (µs), and with `databasePids` PostgreSQL's (the backends that
+ * exist at the end of the window). Any failed request or GraphQL error fails the run.
  */
 export async function httpLoad(
   url: string,
   credential: string | null,
   body: string,
-  { concurrency, seconds, serverPid = process.pid }: { concurrency: number; seconds: number; serverPid?: number },
-): Promise<{ rate: number; cpuUs: number }> {
+  { concurrency, seconds, serverPid = process.pid, databasePids }: { concurrency: number; seconds: number; serverPid?: number; databasePids?: () => number[] },
+): Promise<{ rate: number; cpuUs: number; databaseCpuUs: number }> {
+  const databaseCpu = () => (databasePids ? databasePids().reduce((sum, pid) => sum + processCpuMs(pid), 0) : 0);
   const cpu = processCpuMs(serverPid);
+  const dbCpu = databaseCpu();
   const { stdout } = await runFile(process.execPath, ['--import', 'tsx', HTTP_LOAD, url, String(concurrency), String(seconds * 1000), credential ? `Bearer ${credential}` : '-', body], { maxBuffer: 1 << 20 });
   const { requests, failures } = JSON.parse(stdout.trim().split('\n').at(-1)!) as { requests: number; failures: number };
   if (failures > 0) throw new Error(`${failures} failed requests against ${url} (${body.slice(0, 60)})`);
-  return { rate: requests / seconds, cpuUs: ((processCpuMs(serverPid) - cpu) * 1000) / requests };
+  return { rate: requests / seconds, cpuUs: ((processCpuMs(serverPid) - cpu) * 1000) / requests, databaseCpuUs: ((databaseCpu() - dbCpu) * 1000) / requests };
 }
 
 /**
  * Each side's load once to warm up (JIT, caches), then `rounds` rounds over all sides, each round
  * starting one side later so drift on a shared machine favours none. Per side, in the order given: the
- * median requests/s and the median server CPU per request (µs).
+ * median of each figure the load reports (requests/s, CPU per request …).
  */
-export async function rotatedRounds<Side>(sides: Side[], rounds: number, load: (side: Side) => Promise<{ rate: number; cpuUs: number }>): Promise<{ rate: number; cpuUs: number }[]> {
-  const samples = sides.map(() => ({ rates: [] as number[], cpu: [] as number[] }));
+export async function rotatedRounds<Side, Figures extends Record<string, number>>(sides: Side[], rounds: number, load: (side: Side) => Promise<Figures>): Promise<Figures[]> {
+  const samples = sides.map(() => [] as Figures[]);
   for (const side of sides) await load(side);
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < sides.length; i++) {
       const k = (i + round) % sides.length;
-      const { rate, cpuUs } = await load(sides[k]!);
-      samples[k]!.rates.push(rate);
-      samples[k]!.cpu.push(cpuUs);
+      samples[k]!.push(await load(sides[k]!));
     }
   }
-  return samples.map((s) => ({ rate: median(s.rates), cpuUs: median(s.cpu) }));
+  return samples.map((runs) => Object.fromEntries(Object.keys(runs[0]!).map((key) => [key, median(runs.map((r) => r[key]!))])) as Figures);
+}
+
+/**
+ * The processes of the PostgreSQL server `sql` is connected to (the postmaster and its backends), for
+ * its CPU per request: the database's share of a request happens outside the servers' processes.
+ */
+export async function postgresPids(url: string): Promise<() => number[]> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  const [{ setting }] = (await sql`select setting from pg_settings where name = 'data_directory'`) as unknown as [{ setting: string }];
+  await sql.end();
+  const postmaster = Number(readFileSync(path.join(setting, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  return () => [postmaster, ...readFileSync(`/proc/${postmaster}/task/${postmaster}/children`, 'utf8').trim().split(' ').filter(Boolean).map(Number)];
 }
 
 /** A partner's API key (READ, INGEST) over `shopIds`, created through the admin key as a partner's would be. */

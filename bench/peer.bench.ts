@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import postgres from 'postgres';
 import pino from 'pino';
 import { buildApp, type App } from '../server/src/app.js';
-import { arg, benchAdminKey, createPartnerKey, graphqlHeaders, httpLoad, report, rotatedRounds, startBenchDatabase, UNMETERED } from './bench-util.js';
+import { arg, benchAdminKey, createPartnerKey, graphqlHeaders, httpLoad, postgresPids, report, rotatedRounds, startBenchDatabase, UNMETERED } from './bench-util.js';
 
 /**
  * PeakOps against a peer (issue 12): PostGraphile v5 (amber preset) over the same PostgreSQL, the same
@@ -105,6 +105,7 @@ try {
   app = buildApp({ database: db.database, env: { NODE_ENV: 'production' }, logger, adminKey, rateLimit: UNMETERED, webhooks: false, alertEngine: { start: false } });
   const ourPort = await app.start(0, '127.0.0.1');
   const started = await startPeer(db.url);
+  const databasePids = await postgresPids(db.url);
   peer = started.child;
   const peerPort = started.port;
 
@@ -122,9 +123,9 @@ try {
       { port: peerPort, credential: null, query: theirs, pid: peer!.pid! },
     ];
     const [admin, partner, peerSide] = await rotatedRounds(sides, rounds, (side) =>
-      httpLoad(`http://127.0.0.1:${side.port}/graphql`, side.credential, JSON.stringify({ query: side.query }), { concurrency, seconds, serverPid: side.pid }),
+      httpLoad(`http://127.0.0.1:${side.port}/graphql`, side.credential, JSON.stringify({ query: side.query }), { concurrency, seconds, serverPid: side.pid, databasePids }),
     );
-    return { admin: admin!.rate, partner: partner!.rate, theirs: peerSide!.rate, adminCpu: admin!.cpuUs, partnerCpu: partner!.cpuUs, theirsCpu: peerSide!.cpuUs };
+    return { admin: admin!.rate, partner: partner!.rate, theirs: peerSide!.rate, cpu: [admin!, partner!, peerSide!].map((s) => s.cpuUs.toFixed(0)).join(' / '), dbCpu: [admin!, partner!, peerSide!].map((s) => s.databaseCpuUs.toFixed(0)).join(' / ') };
   };
 
   const orders = await measure(ORDERS_PAGE, PEER_ORDERS_PAGE);
@@ -142,9 +143,10 @@ try {
     ['{ __typename }: PeakOps admin / PostGraphile', x(trivial.admin, trivial.theirs)],
     ['{ __typename }: PeakOps partner / PostGraphile', x(trivial.partner, trivial.theirs)],
   ]);
-  report('server process CPU per request (µs, medians; PostgreSQL not included)', [
-    ['orders page: PeakOps admin / partner / PostGraphile', `${orders.adminCpu.toFixed(0)} / ${orders.partnerCpu.toFixed(0)} / ${orders.theirsCpu.toFixed(0)}`],
-    ['{ __typename }: PeakOps admin / partner / PostGraphile', `${trivial.adminCpu.toFixed(0)} / ${trivial.partnerCpu.toFixed(0)} / ${trivial.theirsCpu.toFixed(0)}`],
+  report('CPU per request, µs (medians): the server process; PostgreSQL', [
+    ['orders page, server: PeakOps admin / partner / PostGraphile', orders.cpu],
+    ['orders page, PostgreSQL: PeakOps admin / partner / PostGraphile', orders.dbCpu],
+    ['{ __typename }, server: PeakOps admin / partner / PostGraphile', trivial.cpu],
   ]);
 } finally {
   peer?.kill('SIGTERM');

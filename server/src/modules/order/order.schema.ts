@@ -77,7 +77,7 @@ export const OrderRef = builder.loadableNode('Order', {
     items: t.field({
       type: [OrderItemRef],
       // Read with the page when the orders connection asked for them (listOrders), else batched.
-      resolve: (o, _args, ctx) => prefetchedItems(o)?.map((e) => e.item) ?? itemsLoader(ctx).load(o.id),
+      resolve: (o, _args, ctx) => prefetchedItems(o) ?? itemsLoader(ctx).load(o.id),
     }),
     refunds: t.loadableList({
       type: RefundRef,
@@ -105,8 +105,8 @@ builder.queryField('orders', (t) =>
     type: OrderRef,
     description: 'Orders the caller may see, newest first.',
     args: { filter: t.arg({ type: OrderFilter }) },
-    resolve: async (_root, { filter, ...args }, ctx, info) => {
-      const page = await listOrders(
+    resolve: (_root, { filter, ...args }, ctx, info) =>
+      listOrders(
         ctx.db,
         ctx.viewer,
         {
@@ -116,13 +116,8 @@ builder.queryField('orders', (t) =>
           customerId: filter?.customerId?.id,
         },
         args,
-        { items: selects(info, ['edges', 'node', 'items']), skus: selects(info, ['edges', 'node', 'items', 'sku']) },
-      );
-      // The SKUs read with the items (only those the caller may see) need no statement of their own.
-      const skuLoader = SkuRef.getDataloader(ctx);
-      for (const { node } of page.edges) for (const { sku } of prefetchedItems(node) ?? []) if (sku) skuLoader.prime(sku.id, sku);
-      return page;
-    },
+        { items: selects(info, ['edges', 'node', 'items']) },
+      ),
   },
     { name: 'OrderConnection' },
     { name: 'OrderEdge' },

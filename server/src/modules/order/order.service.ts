@@ -6,7 +6,6 @@ import type { Channel, TrafficSource } from '../../db/enums.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
 import { DomainError } from '../../errors.js';
 import { groupByKeys } from '../../lib/group.js';
-import { skus, type SkuRow } from '../product/product.table.js';
 import { orderItems, orders, refunds, type OrderItemRow, type OrderRow, type OrderStatus, type RefundRow } from './order.table.js';
 
 export interface OrderFilter {
@@ -30,34 +29,27 @@ export async function loadOrders(db: DbOrTx, viewer: Viewer, ids: readonly strin
     .where(and(inArray(orders.id, [...ids]), shopVisible(viewer, orders.shopId)));
 }
 
-/** An order's items, each with its SKU when that was read too and the caller may see it. */
-export type PrefetchedItem = { item: OrderItemRow; sku: SkuRow | null };
-const prefetched = new WeakMap<OrderRow, PrefetchedItem[]>();
+const prefetched = new WeakMap<OrderRow, OrderItemRow[]>();
 
 /** The items listOrders read with this order row (`include.items`), or undefined when it did not. */
-export function prefetchedItems(order: OrderRow): PrefetchedItem[] | undefined {
+export function prefetchedItems(order: OrderRow): OrderItemRow[] | undefined {
   return prefetched.get(order);
 }
 
 /**
- * Each order's items (by id, as itemsOfOrders) as one JSON array column of the order's own row, and with
- * `skus` each item's SKU row where the caller may see its shop: a page of orders with their items and
- * SKUs is one statement instead of three.
+ * Each order's items (by id, as itemsOfOrders) as one JSON array column of the order's own row: a page
+ * of orders with their items is one statement instead of two. Their SKUs are left to the SKU loader (one
+ * statement for the page): read per item here, PostgreSQL scanned the SKUs once per order (measured:
+ * items in the order's row 0.36 ms per page, with each item's SKU row 1.3–2.2 ms, the loader's
+ * statement well under that).
  */
-function itemsColumn(viewer: Viewer, withSkus: boolean) {
-  // Written out with aliases: drizzle leaves column names unqualified in a one-table select, and the
-  // subquery must name the outer "orders"."id". The SKU's shop must be visible, as loadSkus requires.
-  const visible = viewer.shops === 'ALL' ? sql`` : sql` and s.shop_id = any(${sql.param([...viewer.shops])}::uuid[])`;
-  const sku = withSkus ? sql`to_json(s)` : sql`null`;
-  const join = withSkus ? sql`left join skus s on s.id = i.sku_id${visible}` : sql``;
-  return sql<{ item: Record<string, unknown>; sku: Record<string, unknown> | null }[] | string>`coalesce((select json_agg(json_build_object('item', to_json(i), 'sku', ${sku}) order by i.id) from order_items i ${join} where i.order_id = "orders"."id"), '[]'::json)`;
-}
+const ITEMS = sql<Record<string, unknown>[] | string>`coalesce((select json_agg(to_json(i) order by i.id) from order_items i where i.order_id = "orders"."id"), '[]'::json)`;
 
 /**
  * Newest first. Keyset on (placedAt, id) so paging deep into millions of orders stays cheap. `include`
- * reads the page's items (and their SKUs) in the same statement; prefetchedItems(row) hands them out.
+ * reads the page's items in the same statement; prefetchedItems(row) hands them out.
  */
-export function listOrders(db: DbOrTx, viewer: Viewer, filter: OrderFilter, args: ConnectionArgs, include: { items?: boolean; skus?: boolean } = {}) {
+export function listOrders(db: DbOrTx, viewer: Viewer, filter: OrderFilter, args: ConnectionArgs, include: { items?: boolean } = {}) {
   if (filter.from && filter.to && filter.from >= filter.to) {
     throw new DomainError('INVALID_WINDOW', '"from" must be before "to"', ['filter', 'to']);
   }
@@ -79,14 +71,14 @@ export function listOrders(db: DbOrTx, viewer: Viewer, filter: OrderFilter, args
     async ({ bounds, orderBy, limit }) => {
       if (!include.items) return db.select().from(orders).where(and(where, bounds)).orderBy(...orderBy).limit(limit);
       const found = await db
-        .select({ order: orders, items: itemsColumn(viewer, include.skus ?? false) })
+        .select({ order: orders, items: ITEMS })
         .from(orders)
         .where(and(where, bounds))
         .orderBy(...orderBy)
         .limit(limit);
       return found.map(({ order, items }) => {
-        const parsed = typeof items === 'string' ? (JSON.parse(items) as Exclude<typeof items, string>) : items;
-        prefetched.set(order, parsed.map((e) => ({ item: rowFromJson(orderItems, e.item), sku: e.sku ? rowFromJson(skus, e.sku) : null })));
+        const parsed = typeof items === 'string' ? (JSON.parse(items) as Record<string, unknown>[]) : items;
+        prefetched.set(order, parsed.map((item) => rowFromJson(orderItems, item)));
         return order;
       });
     },
