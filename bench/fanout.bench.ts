@@ -1,10 +1,14 @@
 /**
- * Fan-out: N concurrent WebSocket subscribers (in separate client processes) on one campaign scope
+ * Fan-out: N concurrent WebSocket (or SSE) subscribers (in separate client processes) on one campaign scope
  * while orders are ingested once a second. Reports p50/p99 latency from the ingest mutation returning
  * to each client receiving the update, server CPU, server memory per connection, and database queries
  * per tick; then the same with the naive design (every subscription polling the database itself).
  * Targets (2-core machine): 10,000 subscribers; p99 ≤ tick + 250 ms; ≤ 50 KB per connection; queries
- * per tick identical at 1,000 and 10,000. Run: npm run bench:fanout [-- --sizes 1000,5000,10000 --naive 1000]
+ * per tick identical at 1,000 and 10,000. Issue 12 adds, in the same run: the same audience with every
+ subscriber's message executed and serialised separately (`--unshared`, the design before shared
+ execution; target p99 ≤ 1,250 ms at 10,000) and SSE against WebSocket at the same size (`--sse`;
+ target: SSE delivers at ≥ 0.8× WebSocket, by p99 latency and by server CPU per message).
+ Run: npm run bench:fanout [-- --sizes 1000,5000,10000 --unshared 10000 --sse 1000 --naive 1000]
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -15,6 +19,8 @@ import { arg, benchAdminKey, graphqlHeaders, percentile, report, startBenchDatab
 
 const SIZES = arg('sizes', '1000,5000,10000').split(',').map(Number);
 const NAIVE = Number(arg('naive', '1000'));
+const UNSHARED = Number(arg('unshared', '10000'));
+const SSE = Number(arg('sse', '1000'));
 const CLIENT_PROCESSES = 4;
 const TICK_MS = 1_000;
 const ROUNDS = Number(arg('rounds', '10'));
@@ -41,7 +47,14 @@ try {
   const campaign = await insertCampaign(database.db, [shop.id], '双11', { startsAt: new Date(Date.now() - 86_400_000), endsAt: new Date(Date.now() + 86_400_000) });
 
   let orderSerial = 0;
-  async function run(size: number, shared: boolean) {
+  interface Mode {
+    /** One topic per scope (false: every subscription polls the database itself). */
+    topics: boolean;
+    /** One execution and one serialisation per alike subscribers and tick (false: per subscriber). */
+    executions: boolean;
+    transport: 'ws' | 'sse';
+  }
+  async function run(size: number, mode: Mode) {
     // One admin key for every subscriber: it is exempt from the per-key socket limits, and with an
     // unmetered bucket 10,000 subscribes at once are not throttled.
     const server: ServerProcess = await startServerProcess(
@@ -49,7 +62,8 @@ try {
         DATABASE_URL: url,
         TICK_MS: String(TICK_MS),
         LOG_LEVEL: 'warn',
-        LIVE_SHARE_TOPICS: String(shared),
+        LIVE_SHARE_TOPICS: String(mode.topics),
+        LIVE_SHARE_EXECUTIONS: String(mode.executions),
         PEAKOPS_ADMIN_KEY: adminKey,
         RATE_LIMIT_MAX: String(UNMETERED.maximumAvailable),
         RATE_LIMIT_RESTORE_PER_SECOND: String(UNMETERED.restoreRate),
@@ -62,7 +76,7 @@ try {
     const perProcess = Math.ceil(size / CLIENT_PROCESSES);
     const readiness = [];
     for (let p = 0; p < CLIENT_PROCESSES; p++) {
-      const child = fork(path.resolve(import.meta.dirname, 'fanout.client.ts'), [server.url.replace('http', 'ws') + '/graphql', String(perProcess), gid('Campaign', campaign.id)], {
+      const child = fork(path.resolve(import.meta.dirname, 'fanout.client.ts'), [server.url.replace('http', 'ws') + '/graphql', String(perProcess), gid('Campaign', campaign.id), mode.transport], {
         execArgv: ['--import', 'tsx'],
         // The credential goes by environment, not argv, where `ps` would show it.
         env: { ...process.env, PEAKOPS_API_KEY: adminKey },
@@ -79,7 +93,15 @@ try {
         ),
       );
     }
-    await Promise.all(readiness);
+    try {
+      await Promise.all(readiness);
+    } catch (error) {
+      // Say what the server saw (it may have died) before giving up, and leave no process behind.
+      for (const child of clients) child.kill('SIGKILL');
+      const exit = server.child.exitCode;
+      await server.stop();
+      throw new Error(`${(error as Error).message}; server exit code ${exit}; server output:\n${server.output().slice(0, 3000)}`);
+    }
     const connections = perProcess * CLIENT_PROCESSES;
     await new Promise((resolve) => setTimeout(resolve, 2 * TICK_MS));
     const memoryPerConnectionKb = (rssKb(pid) - baselineRss) / connections;
@@ -129,6 +151,7 @@ try {
       memoryPerConnectionKb,
       queriesPerTick: (metricsAfter.queries - metricsBefore.queries) / Math.max(1, ticks),
       missing,
+      deliveredPerCpuSecond: latencies.length / Math.max(1e-9, (cpuAfter - cpuBefore) / 1000),
     };
   }
 
@@ -137,12 +160,28 @@ try {
     results.push([`${label} ${r.connections}`, `p50 ${r.p50} ms, p99 ${r.p99} ms, CPU ${(r.cpu * 100).toFixed(0)}%, ${r.memoryPerConnectionKb.toFixed(1)} KB/conn, ${r.queriesPerTick.toFixed(2)} queries/tick`]);
     return r;
   };
-  const shared = [];
-  for (const size of SIZES) shared.push(line('shared topics', await run(size, true)));
-  const naive = line('naive (each polls)', await run(NAIVE, false));
-  const sharedAtNaive = shared.find((r) => r.connections === naive.connections) ?? shared[0]!;
-  results.push(['naive / shared DB queries per tick', `${(naive.queriesPerTick / sharedAtNaive.queriesPerTick).toFixed(0)}×`]);
-  results.push(['naive / shared server CPU', `${(naive.cpu / sharedAtNaive.cpu).toFixed(1)}×`]);
+  const SHARED: Mode = { topics: true, executions: true, transport: 'ws' };
+  const shared: Awaited<ReturnType<typeof run>>[] = [];
+  for (const size of SIZES) shared.push(line('shared topics', await run(size, SHARED)));
+  const sharedAt = (size: number) => shared.find((r) => r.connections === size) ?? shared.at(-1)!;
+  if (UNSHARED > 0) {
+    const unshared = line('shared topic, executed per subscriber', await run(UNSHARED, { ...SHARED, executions: false }));
+    const after = sharedAt(unshared.connections);
+    results.push([`p99 shared / per-subscriber execution at ${unshared.connections}`, `${after.p99} / ${unshared.p99} ms = ${(after.p99 / unshared.p99).toFixed(2)}`]);
+    results.push([`server CPU shared / per-subscriber execution at ${unshared.connections}`, `${(after.cpu / unshared.cpu).toFixed(2)}`]);
+  }
+  if (SSE > 0) {
+    const sse = line('shared topics over SSE', await run(SSE, { ...SHARED, transport: 'sse' }));
+    const ws = sharedAt(sse.connections);
+    results.push([`SSE vs WebSocket at ${sse.connections}: p99 (WS p99 / SSE p99)`, `${ws.p99} / ${sse.p99} ms = ${(ws.p99 / sse.p99).toFixed(2)}× (target ≥ 0.8)`]);
+    results.push([`SSE vs WebSocket at ${sse.connections}: messages per server CPU second`, `${sse.deliveredPerCpuSecond.toFixed(0)} / ${ws.deliveredPerCpuSecond.toFixed(0)} = ${(sse.deliveredPerCpuSecond / ws.deliveredPerCpuSecond).toFixed(2)}× (target ≥ 0.8)`]);
+  }
+  if (NAIVE > 0) {
+    const naive = line('naive (each polls)', await run(NAIVE, { topics: false, executions: false, transport: 'ws' }));
+    const sharedAtNaive = sharedAt(naive.connections);
+    results.push(['naive / shared DB queries per tick', `${(naive.queriesPerTick / sharedAtNaive.queriesPerTick).toFixed(0)}×`]);
+    results.push(['naive / shared server CPU', `${(naive.cpu / sharedAtNaive.cpu).toFixed(1)}×`]);
+  }
   report('fan-out', results);
 } finally {
   await stop();

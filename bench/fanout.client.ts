@@ -1,12 +1,14 @@
 /**
- * A fan-out benchmark client process: opens `count` graphql-ws connections, each subscribed to the
- * campaign's liveMetrics, and reports to the parent when each connection first sees `orders = k`.
+ * A fan-out benchmark client process: opens `count` connections, each subscribed to the campaign's
+ * liveMetrics — over graphql-ws (`ws`, the default) or GraphQL over SSE (`sse`, one HTTP request per
+ * subscriber) — and reports to the parent when each connection first sees `orders = k`.
  * Every connection authenticates with the credential in PEAKOPS_API_KEY (fanout.bench.ts sets it).
  */
+import { Agent, request } from 'node:http';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
-const [url, countText, campaignId] = process.argv.slice(2);
+const [url, countText, campaignId, transport = 'ws'] = process.argv.slice(2);
 const count = Number(countText);
 const credential = process.env.PEAKOPS_API_KEY;
 if (!credential) throw new Error('fanout.client: PEAKOPS_API_KEY (the credential to connect with) is not set');
@@ -15,30 +17,66 @@ const query = `subscription ($c: ID!) { liveMetrics(scope: { campaignId: $c }) {
 let ready = 0;
 const seen = new Map<number, number[]>(); // orders value → receive times (ms since epoch)
 
-for (let i = 0; i < count; i++) {
-  const client = createClient({ url: url!, webSocketImpl: WebSocket, connectionParams, retryAttempts: 5, lazy: false });
+/** One subscriber's handler: the first message is the snapshot, later ones are timed by their orders count. */
+function receiver() {
   let first = true;
+  return (orders: number) => {
+    const now = Date.now();
+    if (first) {
+      first = false;
+      if (++ready === count) process.send?.({ type: 'ready' });
+      return;
+    }
+    const list = seen.get(orders) ?? [];
+    list.push(now);
+    seen.set(orders, list);
+  };
+}
+const fail = (error: unknown) => {
+  const text = error instanceof Error ? error.message : typeof error === 'object' ? JSON.stringify(error) : String(error);
+  if (process.connected) process.send?.({ type: 'error', error: text.slice(0, 500) });
+};
+
+function subscribeWs(received: (orders: number) => void) {
+  const client = createClient({ url: url!, webSocketImpl: WebSocket, connectionParams, retryAttempts: 5, lazy: false });
   client.subscribe<{ liveMetrics: { metrics: { orders: number } } }>(
     { query, variables: { c: campaignId } },
-    {
-      next: (result) => {
-        const now = Date.now();
-        if (first) {
-          first = false;
-          if (++ready === count) process.send?.({ type: 'ready' });
-          return;
-        }
-        const orders = result.data!.liveMetrics.metrics.orders;
-        const list = seen.get(orders) ?? [];
-        list.push(now);
-        seen.set(orders, list);
-      },
-      error: (error) => process.send?.({ type: 'error', error: String(error) }),
-      complete: () => {},
-    },
+    { next: (result) => (result.data ? received(result.data.liveMetrics.metrics.orders) : fail(result)), error: fail, complete: () => {} },
   );
+}
+
+const sseAgent = new Agent({ keepAlive: false, maxSockets: Infinity });
+/** GraphQL over SSE ("distinct connections" mode, as Yoga serves it): `event: next` blocks of `data:` JSON. */
+function subscribeSse(received: (orders: number) => void) {
+  const body = JSON.stringify({ query, variables: { c: campaignId } });
+  const req = request(url!.replace(/^ws/, 'http'), {
+    method: 'POST',
+    agent: sseAgent,
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: connectionParams.authorization, 'content-length': Buffer.byteLength(body) },
+  }, (res) => {
+    if (res.statusCode !== 200) return fail(`SSE status ${res.statusCode}`);
+    res.setEncoding('utf8');
+    let buffer = '';
+    res.on('data', (chunk: string) => {
+      buffer += chunk;
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const data = block.split('\n').find((line) => line.startsWith('data:'));
+        if (block.startsWith('event: next') && data) received(JSON.parse(data.slice(5)).data.liveMetrics.metrics.orders);
+      }
+    });
+  });
+  req.on('error', fail);
+  req.end(body);
+}
+
+for (let i = 0; i < count; i++) {
+  if (transport === 'sse') subscribeSse(receiver());
+  else subscribeWs(receiver());
   // Pace connection opening so the server's accept queue is not flooded.
-  if (i % 200 === 199) await new Promise((resolve) => setTimeout(resolve, 50));
+  if (i % 100 === 99) await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
 process.on('message', (message: { type: string }) => {

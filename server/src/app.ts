@@ -63,6 +63,8 @@ export interface AppOptions {
   redisUrl?: string;
   /** false only to benchmark the naive design (one topic per subscription). */
   shareTopics?: boolean;
+  /** false only to benchmark per-subscriber execution and serialisation of live messages. */
+  shareExecutions?: boolean;
   /**
    * The alert rule engine (default on): evaluates on change and at least every `everyMs` (60 s).
    * Tests that drive it by hand pass `{ everyMs: …, start: false }` and call `app.alertEngine.evaluate()`.
@@ -123,6 +125,8 @@ function isApiPath(url: string): boolean {
   return pathname === '/graphql' || pathname.startsWith('/graphql/') || pathname === '/health';
 }
 const KEEP_ALIVE_MS = 12_000;
+/** Capped by the kernel's net.core.somaxconn (4,096 on current Linux). */
+const LISTEN_BACKLOG = 4_096;
 
 
 function viewerOf(result: AuthResult): Viewer {
@@ -155,7 +159,7 @@ export function buildApp(options: AppOptions): App {
   const limiter = options.redisUrl ? redisRateLimiter(bucket, options.redisUrl) : memoryRateLimiter(bucket, Date.now);
   const ticker = new Ticker(options.tickMs ?? 1_000, now, (error, key) => logger.error({ err: error, topic: key }, 'live topic failed'), options.heartbeatMs ?? 5_000, options.shareTopics ?? true);
   const { pubsub, close: closePubSub } = createAppPubSub(options.redisUrl);
-  const liveExecutions = new SharedExecutions();
+  const liveExecutions = new SharedExecutions({ share: options.shareExecutions ?? true });
   // A background loop that dies must not only log: /ready turns red and says which, so the
   // instance is taken out of rotation instead of serving stale figures or honouring revoked keys.
   const stoppedLoops: string[] = [];
@@ -371,7 +375,9 @@ export function buildApp(options: AppOptions): App {
     start: (port, host) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
-        server.listen(port, host, () => {
+        // A deep accept queue: after a restart every screen reconnects at once, and Node's default
+        // backlog (511) overflows at thousands of sockets, turning reconnects into resets and retries.
+        server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
           server.off('error', reject);
           resolve((server.address() as AddressInfo).port);
         });

@@ -48,6 +48,11 @@ const EnvSchema = z.object({
    * subscriber polls the database itself, so bench/fanout can measure what sharing saves.
    */
   LIVE_SHARE_TOPICS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /**
+   * Benchmarks only: `false` executes and serialises every subscriber's live message separately (the
+   * design before issue 12), so bench/fanout can measure what shared execution saves.
+   */
+  LIVE_SHARE_EXECUTIONS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** Milliseconds between live-subscription ticks: at most one message per topic per tick. */
   TICK_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
   /**

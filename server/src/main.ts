@@ -40,6 +40,7 @@ async function main() {
     heartbeatMs: env.LIVE_HEARTBEAT_MS,
     redisUrl: env.REDIS_URL,
     shareTopics: env.LIVE_SHARE_TOPICS,
+    shareExecutions: env.LIVE_SHARE_EXECUTIONS,
     webhookAllowPrivateUrls: env.WEBHOOK_ALLOW_PRIVATE_URLS,
   });
   const port = await app.start(env.PORT);

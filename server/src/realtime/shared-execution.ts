@@ -21,8 +21,15 @@ export class SharedExecutions {
   /** Shared results serialised since start: one per execution that reached a socket, not one per socket. */
   serialisations = 0;
 
+  /** @param share false only to benchmark the per-subscriber design (LIVE_SHARE_EXECUTIONS). */
+  constructor(private readonly options: { share: boolean } = { share: true }) {}
+
   /** The result of executing `key` on `payload`: the first caller executes, the others wait for it. */
   run(payload: object, key: string, execute: () => ExecutionResult | Promise<ExecutionResult>): Promise<ExecutionResult> {
+    if (!this.options.share) {
+      this.executions++;
+      return Promise.resolve(execute());
+    }
     let byKey = this.byPayload.get(payload);
     if (!byKey) this.byPayload.set(payload, (byKey = new Map()));
     let result = byKey.get(key);
