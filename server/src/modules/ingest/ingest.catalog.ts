@@ -19,33 +19,34 @@ import { shops } from '../shop/shop.table.js';
  * Visibility is not cached either: the caller's grant is checked against the shop id every time.
  */
 export class CatalogCache {
-  /** Far above any real catalog; past it the cache starts over rather than grow without bound. */
+  /** Far above any real catalog. */
   static readonly MAX_ENTRIES = 200_000;
   private readonly platformOfShop = new Map<string, Channel>();
   private readonly shopOfSku = new Map<string, string>();
 
-  async shopPlatforms(db: DbOrTx, ids: readonly string[]): Promise<Map<string, Channel>> {
-    const missing = ids.filter((id) => !this.platformOfShop.has(id));
-    if (missing.length > 0) {
-      const found = await db.select({ id: shops.id, platform: shops.platform }).from(shops).where(inArray(shops.id, missing));
-      this.remember(this.platformOfShop, found.map((s) => [s.id, s.platform]));
-    }
-    return pick(this.platformOfShop, ids);
+  shopPlatforms(db: DbOrTx, ids: readonly string[]): Promise<Map<string, Channel>> {
+    return lookUp(this.platformOfShop, ids, async (missing) =>
+      (await db.select({ id: shops.id, platform: shops.platform }).from(shops).where(inArray(shops.id, missing))).map((s) => [s.id, s.platform]),
+    );
   }
 
-  async skuShops(db: DbOrTx, ids: readonly string[]): Promise<Map<string, string>> {
-    const missing = ids.filter((id) => !this.shopOfSku.has(id));
-    if (missing.length > 0) {
-      const found = await db.select({ id: skus.id, shopId: skus.shopId }).from(skus).where(inArray(skus.id, missing));
-      this.remember(this.shopOfSku, found.map((s) => [s.id, s.shopId]));
-    }
-    return pick(this.shopOfSku, ids);
+  skuShops(db: DbOrTx, ids: readonly string[]): Promise<Map<string, string>> {
+    return lookUp(this.shopOfSku, ids, async (missing) =>
+      (await db.select({ id: skus.id, shopId: skus.shopId }).from(skus).where(inArray(skus.id, missing))).map((s) => [s.id, s.shopId]),
+    );
   }
+}
 
-  private remember<V>(map: Map<string, V>, entries: [string, V][]) {
-    if (map.size + entries.length > CatalogCache.MAX_ENTRIES) map.clear();
-    for (const [key, value] of entries) map.set(key, value);
+/** The cached values of `ids`, loading the missing ones first; ids not found are left out (and not cached). */
+async function lookUp<V>(cache: Map<string, V>, ids: readonly string[], load: (missing: string[]) => Promise<[string, V][]>): Promise<Map<string, V>> {
+  const missing = ids.filter((id) => !cache.has(id));
+  if (missing.length > 0) {
+    const found = await load(missing);
+    // Past the bound the cache starts over rather than grow without limit.
+    if (cache.size + found.length > CatalogCache.MAX_ENTRIES) cache.clear();
+    for (const [key, value] of found) cache.set(key, value);
   }
+  return pick(cache, ids);
 }
 
 function pick<V>(map: Map<string, V>, ids: readonly string[]): Map<string, V> {
