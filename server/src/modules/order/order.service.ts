@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, inArray, lt, min, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, lt, min, sql, type SQL } from 'drizzle-orm';
 import { shopVisible, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import { rowFromJson } from '../../db/json-row.js';
@@ -69,21 +69,49 @@ export function listOrders(db: DbOrTx, viewer: Viewer, filter: OrderFilter, args
     args,
     { column: orders.placedAt, type: 'timestamptz', direction: 'desc', value: (o) => o.placedAt, idColumn: orders.id, id: (o) => o.id },
     async ({ bounds, orderBy, limit }) => {
+      const unfiltered = conditions.slice(1).every((c) => c === undefined);
+      if (unfiltered && !args.after && !args.before && args.last == null) return withItems(await firstPage(db, viewer, include.items ?? false, limit));
       if (!include.items) return db.select().from(orders).where(and(where, bounds)).orderBy(...orderBy).limit(limit);
-      const found = await db
-        .select({ order: orders, items: ITEMS })
-        .from(orders)
-        .where(and(where, bounds))
-        .orderBy(...orderBy)
-        .limit(limit);
-      return found.map(({ order, items }) => {
-        const parsed = typeof items === 'string' ? (JSON.parse(items) as Record<string, unknown>[]) : items;
-        prefetched.set(order, parsed.map((item) => rowFromJson(orderItems, item)));
-        return order;
-      });
+      return withItems(await db.select({ order: orders, items: ITEMS }).from(orders).where(and(where, bounds)).orderBy(...orderBy).limit(limit));
     },
     async () => (await db.select({ n: count() }).from(orders).where(where))[0]?.n ?? 0,
   );
+}
+
+/** Order rows, and with `items` their items, which prefetchedItems hands out. */
+function withItems(found: OrderRow[] | { order: OrderRow; items: Record<string, unknown>[] | string }[]): OrderRow[] {
+  return found.map((row) => {
+    if (!('items' in row)) return row;
+    const { order, items } = row;
+    const parsed = typeof items === 'string' ? (JSON.parse(items) as Record<string, unknown>[]) : items;
+    prefetched.set(order, parsed.map((item) => rowFromJson(orderItems, item)));
+    return order;
+  });
+}
+
+/**
+ * The first page of every order the caller may see, newest first — what a partner polls — as a
+ * statement drizzle builds once per database, kind of viewer and `items`, then runs with the caller's
+ * shops and the page size (building it each time cost more of our CPU than reading its rows).
+ */
+const firstPages = new WeakMap<DbOrTx, Map<string, { execute(values: Record<string, unknown>): Promise<OrderRow[] | { order: OrderRow; items: Record<string, unknown>[] | string }[]> }>>();
+function firstPage(db: DbOrTx, viewer: Viewer, items: boolean, limit: number) {
+  const all = viewer.shops === 'ALL';
+  const key = `${all ? 'all' : 'shops'}:${items}`;
+  let cached = firstPages.get(db);
+  if (!cached) firstPages.set(db, (cached = new Map()));
+  let statement = cached.get(key);
+  if (!statement) {
+    // As shopVisible: every shop, or only the viewer's (none: an empty array, so no rows).
+    const visible = all ? undefined : sql`${orders.shopId} = any(${sql.placeholder('shops')}::uuid[])`;
+    const name = `orders_first_page_${all ? 'all' : 'shops'}${items ? '_items' : ''}`;
+    const order = [desc(orders.placedAt), desc(orders.id)];
+    statement = items
+      ? db.select({ order: orders, items: ITEMS }).from(orders).where(visible).orderBy(...order).limit(sql.placeholder('limit')).prepare(name)
+      : db.select().from(orders).where(visible).orderBy(...order).limit(sql.placeholder('limit')).prepare(name);
+    cached.set(key, statement);
+  }
+  return statement.execute({ limit, shops: all ? [] : [...viewer.shops] });
 }
 
 /** Items of orders the caller has already been allowed to load (the order is the unit of visibility). */
