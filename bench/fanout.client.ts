@@ -76,7 +76,7 @@ for (let i = 0; i < count; i++) {
   if (transport === 'sse') subscribeSse(receiver());
   else subscribeWs(receiver());
   // Pace connection opening so the server's accept queue is not flooded.
-  if (i % 100 === 99) await new Promise((resolve) => setTimeout(resolve, 100));
+  if (i % 50 === 49) await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
 process.on('message', (message: { type: string }) => {
