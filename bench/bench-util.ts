@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
@@ -55,7 +55,14 @@ const HTTP_LOAD = path.resolve(import.meta.dirname, 'http-load.client.ts');
 /** CPU time (user + system, ms) a process has used so far, from /proc (Linux): the peer server's too. */
 export function processCpuMs(pid: number): number {
   // Fields after the parenthesised command name: utime and stime are the 12th and 13th, in clock ticks (100 Hz).
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // A process gone meanwhile (a database backend closed between listing and reading) has used nothing more.
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return 0;
+  }
+  const fields = stat.split(') ')[1]!.split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
@@ -71,13 +78,15 @@ export async function httpLoad(
   body: string,
   { concurrency, seconds, serverPid = process.pid, databasePids }: { concurrency: number; seconds: number; serverPid?: number; databasePids?: () => number[] },
 ): Promise<{ rate: number; cpuUs: number; databaseCpuUs: number }> {
-  const databaseCpu = () => (databasePids ? databasePids().reduce((sum, pid) => sum + processCpuMs(pid), 0) : 0);
+  // Per process, so a backend that ends in the window (a pool closing an idle connection) takes
+  // nothing away; one that starts in it counts from zero.
+  const databaseCpu = () => new Map((databasePids?.() ?? []).flatMap((pid) => (existsSync(`/proc/${pid}`) ? [[pid, processCpuMs(pid)] as const] : [])));
   const cpu = processCpuMs(serverPid);
   const dbCpu = databaseCpu();
   const { stdout } = await runFile(process.execPath, ['--import', 'tsx', HTTP_LOAD, url, String(concurrency), String(seconds * 1000), credential ? `Bearer ${credential}` : '-', body], { maxBuffer: 1 << 20 });
   const { requests, failures } = JSON.parse(stdout.trim().split('\n').at(-1)!) as { requests: number; failures: number };
   if (failures > 0) throw new Error(`${failures} failed requests against ${url} (${body.slice(0, 60)})`);
-  return { rate: requests / seconds, cpuUs: ((processCpuMs(serverPid) - cpu) * 1000) / requests, databaseCpuUs: ((databaseCpu() - dbCpu) * 1000) / requests };
+  return { rate: requests / seconds, cpuUs: ((processCpuMs(serverPid) - cpu) * 1000) / requests, databaseCpuUs: ([...databaseCpu()].reduce((sum, [pid, ms]) => sum + ms - (dbCpu.get(pid) ?? 0), 0) * 1000) / requests };
 }
 
 /**
