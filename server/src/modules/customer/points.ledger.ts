@@ -81,41 +81,44 @@ async function openLots(tx: Tx, customerIds: string[]): Promise<Map<string, Lot[
 export async function applyOrderPoints(tx: Tx, orderIds: string[]): Promise<void> {
   if (orderIds.length === 0) return;
   const batch = JSON.stringify(orderIds);
-  const earned = await rows<{ customer_id: string; points: number }>(
-    tx,
-    sql`
-    insert into points_ledger (customer_id, kind, points, source_key, order_id, occurred_at, expires_at, remaining)
-    select o.customer_id, 'EARN', o.amount_fen / ${FEN_PER_POINT_EARNED}, 'EARN:' || o.id, o.id, o.paid_at,
-      o.paid_at + ${POINTS_LIFETIME}, o.amount_fen / ${FEN_PER_POINT_EARNED}
-    from orders o
-    where o.id in (select value::uuid from jsonb_array_elements_text(${batch}::jsonb))
-      and o.paid_at is not null and o.customer_id is not null
-    order by o.customer_id, o.id
-    on conflict (customer_id, source_key) do nothing
-    returning customer_id, points`,
-  );
-  // Each new refund reverses floor((paid − refunded before)/100) − floor((paid − refunded after)/100),
-  // counting refunds already reversed first: the total over an order's refunds telescopes to the exact
-  // figure whatever order they arrived in.
-  const reversals = await rows<{ id: string; order_id: string; customer_id: string; amount_fen: string | number; refunded_at: string | Date; points: string | number }>(
-    tx,
-    sql`
-    with paid as (
-      select o.id, o.customer_id, o.amount_fen from orders o
+  // Independent of each other (a new EARN is not a REVERSE the second one looks for): one round trip.
+  const [earned, reversals] = await Promise.all([
+    rows<{ customer_id: string; points: number }>(
+      tx,
+      sql`
+      insert into points_ledger (customer_id, kind, points, source_key, order_id, occurred_at, expires_at, remaining)
+      select o.customer_id, 'EARN', o.amount_fen / ${FEN_PER_POINT_EARNED}, 'EARN:' || o.id, o.id, o.paid_at,
+        o.paid_at + ${POINTS_LIFETIME}, o.amount_fen / ${FEN_PER_POINT_EARNED}
+      from orders o
       where o.id in (select value::uuid from jsonb_array_elements_text(${batch}::jsonb))
-        and o.paid_at is not null and o.customer_id is not null),
-    refs as (
-      select r.id, r.order_id, r.amount_fen, r.refunded_at, p.customer_id, p.amount_fen as paid_fen,
-        exists (select 1 from points_ledger l where l.customer_id = p.customer_id and l.source_key = 'REVERSE:' || r.id) as done
-      from refunds r join paid p on p.id = r.order_id),
-    done_sum as (select order_id, sum(amount_fen)::bigint as s from refs where done group by order_id),
-    news as (
-      select n.*, (coalesce(d.s, 0) + sum(n.amount_fen) over (partition by n.order_id order by n.refunded_at, n.id))::bigint as after
-      from refs n left join done_sum d on d.order_id = n.order_id where not n.done)
-    select id, order_id, customer_id, amount_fen, refunded_at,
-      greatest(paid_fen - (after - amount_fen), 0) / ${FEN_PER_POINT_EARNED} - greatest(paid_fen - after, 0) / ${FEN_PER_POINT_EARNED} as points
-    from news order by customer_id, refunded_at, id`,
-  );
+        and o.paid_at is not null and o.customer_id is not null
+      order by o.customer_id, o.id
+      on conflict (customer_id, source_key) do nothing
+      returning customer_id, points`,
+    ),
+    // Each new refund reverses floor((paid − refunded before)/100) − floor((paid − refunded after)/100),
+    // counting refunds already reversed first: the total over an order's refunds telescopes to the exact
+    // figure whatever order they arrived in.
+    rows<{ id: string; order_id: string; customer_id: string; amount_fen: string | number; refunded_at: string | Date; points: string | number }>(
+      tx,
+      sql`
+      with paid as (
+        select o.id, o.customer_id, o.amount_fen from orders o
+        where o.id in (select value::uuid from jsonb_array_elements_text(${batch}::jsonb))
+          and o.paid_at is not null and o.customer_id is not null),
+      refs as (
+        select r.id, r.order_id, r.amount_fen, r.refunded_at, p.customer_id, p.amount_fen as paid_fen,
+          exists (select 1 from points_ledger l where l.customer_id = p.customer_id and l.source_key = 'REVERSE:' || r.id) as done
+        from refunds r join paid p on p.id = r.order_id),
+      done_sum as (select order_id, sum(amount_fen)::bigint as s from refs where done group by order_id),
+      news as (
+        select n.*, (coalesce(d.s, 0) + sum(n.amount_fen) over (partition by n.order_id order by n.refunded_at, n.id))::bigint as after
+        from refs n left join done_sum d on d.order_id = n.order_id where not n.done)
+      select id, order_id, customer_id, amount_fen, refunded_at,
+        greatest(paid_fen - (after - amount_fen), 0) / ${FEN_PER_POINT_EARNED} - greatest(paid_fen - after, 0) / ${FEN_PER_POINT_EARNED} as points
+      from news order by customer_id, refunded_at, id`,
+    ),
+  ]);
   const delta = new Map<string, { points: number; refunded: number }>();
   const bump = (customerId: string, points: number, refunded: number) => {
     const d = delta.get(customerId) ?? { points: 0, refunded: 0 };
