@@ -99,12 +99,12 @@ function firstOccurrences(events: ValidEvent[], hashes: Map<number, string>) {
   let duplicates = 0;
   for (const e of events) {
     const key = `${e.shopId}|${e.eventId}`;
-    const hash = hashes.get(e.index)!;
+    const digest = hashes.get(e.index)!;
     const earlier = seen.get(key);
     if (earlier === undefined) {
-      seen.set(key, hash);
+      seen.set(key, digest);
       unique.push(e);
-    } else if (earlier === hash) duplicates++;
+    } else if (earlier === digest) duplicates++;
     else conflicts.push({ index: e.index, issue: { path: ['id'], message: `event id ${e.eventId} appears twice in this batch with different content`, code: 'CONFLICT' } });
   }
   return { unique, duplicates, conflicts };
