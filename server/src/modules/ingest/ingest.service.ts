@@ -34,7 +34,7 @@ export interface IngestResult {
  * 3. materialise, in ONE transaction: orders under their row locks, then the other modules' batch
  *    writes — customers, order rows, stock, points — and the raw event log;
  * 4. roll up   the counted contributions into the minute/hour/day rollups, same transaction.
- * Every step is one statement per table for the whole batch, never one per event. Invalid events are
+ * Each step runs a fixed number of statements for the whole batch, never one per event. Invalid events are
  * reported by index and skipped; once this resolves the accepted ones are durable, and a resend after
  * a crash finds them by (shop, event id) and counts nothing twice.
  */
