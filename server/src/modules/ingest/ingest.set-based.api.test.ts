@@ -1,0 +1,66 @@
+import { sql } from 'drizzle-orm';
+import { expect, it } from 'vitest';
+import { describeEachBackend } from '../../../test/backends.js';
+import { gid, insertShop, insertSku } from '../../../test/fixtures.js';
+import { SYSTEM } from '../../auth/viewer.js';
+import { rows } from '../../db/rows.js';
+import type { EventInput } from './ingest.parse.js';
+import { ingestEvents } from './ingest.service.js';
+
+const NOW = new Date('2026-11-11T12:00:00+08:00');
+
+/** `sessions` visitors, each viewing a SKU, and every tenth one ordering it, paying and getting half back. */
+function traffic(shop: string, sku: string, tag: string, sessions: number): EventInput[] {
+  const at = (minute: number) => new Date(Date.parse('2026-11-11T10:00:00+08:00') + minute * 60_000);
+  return Array.from({ length: sessions }, (_, i): EventInput[] => {
+    const base = { shopId: shop, source: 'SEARCH' as const, visitorId: `${tag}-v${i}` };
+    const visit: EventInput[] = [
+      { ...base, id: `${tag}-visit-${i}`, type: 'VISIT', occurredAt: at(i % 50) },
+      { ...base, id: `${tag}-view-${i}`, type: 'PRODUCT_VIEW', occurredAt: at(i % 50), skuId: sku },
+    ];
+    if (i % 10 !== 0) return visit;
+    const order = { shopId: shop, source: 'SEARCH' as const, orderId: `${tag}-o${i}`, customerId: `${tag}-c${i}` };
+    return [
+      ...visit,
+      { ...order, id: `${tag}-placed-${i}`, type: 'ORDER_PLACED', occurredAt: at(i % 50), items: [{ skuId: sku, quantity: 2, unitPrice: '50.00' }] },
+      { ...order, id: `${tag}-paid-${i}`, type: 'ORDER_PAID', occurredAt: at((i % 50) + 1), amount: '100.00' },
+      { ...order, id: `${tag}-refund-${i}`, type: 'ORDER_REFUNDED', occurredAt: at((i % 50) + 2), amount: '50.00', reason: '七天无理由' },
+    ];
+  }).flat();
+}
+
+describeEachBackend('set-based ingestion', (backend) => {
+  it('writes a batch of 1,150 events with as many statements as a batch of 13, and counts every one', async () => {
+    const { db, database } = backend();
+    const shop = await insertShop(db, '天猫店');
+    const sku = await insertSku(db, shop.id, 'SKU-1', 5_000);
+    const [shopGid, skuGid] = [gid('Shop', shop.id), gid('Sku', sku.sku.id)];
+    // The first batch fills the catalog cache; both measured batches then find their shop and SKU there.
+    await ingestEvents(db, SYSTEM, traffic(shopGid, skuGid, 'warm', 1), NOW);
+
+    const statementsFor = async (events: EventInput[]) => {
+      const before = database.queryCount();
+      const result = await ingestEvents(db, SYSTEM, events, NOW);
+      expect(result).toEqual({ accepted: events.length, duplicates: 0, userErrors: [] });
+      return database.queryCount() - before;
+    };
+    const small = traffic(shopGid, skuGid, 'small', 5);
+    const large = traffic(shopGid, skuGid, 'large', 500);
+    expect([small.length, large.length]).toEqual([13, 1_150]);
+    const forSmall = await statementsFor(small);
+    // Log, orders, customers, stock, points, rollups…: a handful of statements, whatever the batch size.
+    expect(forSmall).toBeGreaterThan(5);
+    expect(await statementsFor(large)).toBe(forSmall);
+
+    // 1 + 5 + 500 sessions: 506 visits; 1 + 1 + 50 orders of ¥100 each refunded ¥50.
+    const [day] = await rows<{ visits: number; orders: number; gmv: number; refunded: number; units: number }>(
+      db,
+      sql`select sum(visits)::int as visits, sum(orders_paid)::int as orders, sum(gmv_fen)::int as gmv,
+            sum(refunded_fen)::int as refunded, sum(units_sold)::int as units
+          from metric_rollups where granularity = 'DAY'`,
+    );
+    expect(day).toEqual({ visits: 506, orders: 52, gmv: 520_000, refunded: 260_000, units: 104 });
+    const [stock] = await rows<{ stock: number }>(db, sql`select stock from skus where id = ${sku.sku.id}`);
+    expect(stock!.stock).toBe(sku.sku.stock - 104);
+  });
+});
