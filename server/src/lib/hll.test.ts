@@ -40,6 +40,22 @@ describe('HyperLogLog distinct counts', () => {
   });
 });
 
+describe('merging dense sketches', () => {
+  it('takes the larger register everywhere, four at a time or byte by byte, whatever the alignment', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let round = 0; round < 20; round++) {
+      const a = Uint8Array.from({ length: HLL_REGISTERS }, () => Math.floor(random() * 54));
+      const b = Uint8Array.from({ length: HLL_REGISTERS }, () => (random() < 0.3 ? 0 : Math.floor(random() * 54)));
+      const expected = a.map((value, i) => Math.max(value, b[i]!));
+      // Aligned (word-wise) and shifted by one byte inside a larger buffer (byte loop).
+      const shifted = new Uint8Array(HLL_REGISTERS + 1).fill(99).subarray(1);
+      shifted.set(b);
+      for (const stored of [b, shifted]) expect(new Hll().merge(a).merge(stored).registers).toEqual(expected);
+    }
+  });
+});
+
 describe('sparse sketches built during ingestion', () => {
   it('store exactly what a dense sketch of the same items stores', async () => {
     const { SparseHll } = await import('./hll.js');

@@ -48,12 +48,30 @@ export function hllEntry(item: string): { register: number; value: number } {
   return { register, value };
 }
 
+/**
+ * Register-wise max of dense sketches four registers at a time (every metrics read merges dozens of
+ * 4 KB sketches; this is ~3× the byte loop). Register values are at most 64 - 12 + 1 = 53, so each
+ * byte's top bit is free: (a | 0x80) - b stays within its byte and keeps its top bit exactly when
+ * a ≥ b, which gives a per-byte mask choosing a or b.
+ */
+function mergeWords(into: Uint32Array, from: Uint32Array) {
+  for (let i = 0; i < into.length; i++) {
+    const a = into[i]!;
+    const b = from[i]!;
+    const aWins = (((a | 0x80808080) - b) & 0x80808080) >>> 7;
+    const mask = aWins * 0xff;
+    into[i] = (a & mask) | (b & ~mask);
+  }
+}
+
 /** 2^-v for every possible register value, so estimating does no Math.pow. */
 const INVERSE_POWERS = Float64Array.from({ length: 256 }, (_, v) => 2 ** -v);
 
 /** A sketch being built or merged in memory: a dense register array. */
 export class Hll {
   readonly registers = new Uint8Array(HLL_REGISTERS);
+  /** The same registers four at a time, for the word-wise merge. */
+  private readonly words = new Uint32Array(this.registers.buffer);
 
   add(item: string): this {
     const { register, value } = hllEntry(item);
@@ -66,6 +84,10 @@ export class Hll {
     if (!stored || stored.length === 0) return this;
     const registers = this.registers;
     if (stored.length === HLL_REGISTERS) {
+      if (stored.byteOffset % 4 === 0) {
+        mergeWords(this.words, new Uint32Array(stored.buffer, stored.byteOffset, HLL_REGISTERS / 4));
+        return this;
+      }
       for (let i = 0; i < HLL_REGISTERS; i++) {
         const value = stored[i]!;
         if (value > registers[i]!) registers[i] = value;
