@@ -22,6 +22,7 @@ import { startWebhookDispatcher, type WebhookDispatcher, type WebhookDispatcherT
 import type { Database } from './db/client.js';
 import type { Env } from './env.js';
 import { maskError } from './graphql/mask-error.js';
+import { useCompiledQueries } from './graphql/compiled-queries.plugin.js';
 import { exportsHandler, isExportPath } from './http/exports.js';
 import { isSmallJsonPost, useRequestBodyLimit, withSmallBody } from './http/small-body.js';
 import { createAppPubSub, type AppPubSub } from './realtime/pubsub.js';
@@ -212,13 +213,14 @@ export function buildApp(options: AppOptions): App {
     // Yoga's body limit, kept by useRequestBodyLimit without re-reading the small bodies withSmallBody read whole (http/small-body.ts).
     maxRequestBodySize: false,
     plugins: options.withoutAccessControlForBenchmark
-      ? [useRequestBodyLimit(), useSharedLiveExecution(liveExecutions)]
+      ? [useRequestBodyLimit(), useSharedLiveExecution(liveExecutions), useCompiledQueries()]
       : [
           useRequestBodyLimit(),
           useSharedLiveExecution(liveExecutions),
           EnvelopArmorPlugin({ ...ARMOR_LIMITS, blockFieldSuggestion: { enabled: !isDev } }),
           useAccessGate(limiter, options.trustedDocuments ?? loadTrustedDocumentIds()),
           useAuditTrail(),
+          useCompiledQueries(),
         ],
     healthCheckEndpoint: '/health',
     maskedErrors: { isDev, maskError },
