@@ -214,6 +214,16 @@ export async function skusOnSale(url: string): Promise<SkuStock[]> {
   return (result.data.products.edges as { node: { skus: SkuStock[] } }[]).flatMap((e) => e.node.skus);
 }
 
+/**
+ * The subjects of the unresolved alerts (OPEN or ACKNOWLEDGED). LOW_STOCK also fires on hours of
+ * cover, so at a busy hour a best seller far above its line may already have one.
+ */
+export async function unresolvedAlertSubjects(url: string): Promise<string[]> {
+  const result = await gqlAt(url, '{ alerts(filter: { statuses: [OPEN, ACKNOWLEDGED] }, first: 100) { edges { node { subject } } } }');
+  if (!result.data) throw new Error(`alerts query failed: ${JSON.stringify(result.errors)}`);
+  return (result.data.alerts.edges as { node: { subject: string } }[]).map((e) => e.node.subject);
+}
+
 /** `updateSku` as the admin key: the warehouse corrects a SKU's stock. */
 export async function setStock(url: string, skuId: string, stock: number): Promise<void> {
   const result = await gqlAt(url, 'mutation($id: ID!, $stock: Int!) { updateSku(input: { id: $id, stock: $stock }) { sku { stock } userErrors { message } } }', {

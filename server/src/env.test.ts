@@ -12,6 +12,7 @@ describe('configuration from the environment', () => {
       TICK_MS: 1000,
       LIVE_HEARTBEAT_MS: 5000,
       LIVE_SHARE_TOPICS: true,
+      LIVE_SHARE_EXECUTIONS: true,
       ACCESS_TOKEN_TTL_SECONDS: 900,
       CORS_ORIGINS: [],
       RATE_LIMIT_MAX: 20_000,
