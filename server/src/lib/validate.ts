@@ -19,6 +19,18 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   );
 }
 
+/** A bulk input's problems with one item (an event, a spend entry), paths relative to the item. */
+export interface ItemIssue {
+  path: string[];
+  message: string;
+  code: UserErrorCode;
+}
+
+/** zod's issues for one item of a bulk input, coded as parseInput codes them. */
+export function itemIssues(error: z.ZodError): ItemIssue[] {
+  return error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message, code: codeOf(issue) }));
+}
+
 function codeOf(issue: z.core.$ZodIssue): UserErrorCode {
   const code = issue.code === 'custom' ? (issue.params as { code?: unknown } | undefined)?.code : undefined;
   return typeof code === 'string' && (USER_ERROR_CODES as readonly string[]).includes(code)

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CHANNELS, TRAFFIC_SOURCES, type Channel, type TrafficSource } from '../../db/enums.js';
-import { globalId, moneyInput } from '../../lib/validate.js';
+import { globalId, itemIssues, moneyInput } from '../../lib/validate.js';
 import { EVENT_TYPES, type EventType } from '../event/event.table.js';
 
 /** One event as a producer sends it (after GraphQL scalar parsing). */
@@ -105,13 +105,7 @@ export function parseEvent(
 ): { event: ParsedEvent } | { issues: EventIssue[] } {
   const result = EventSchema.safeParse(input);
   if (!result.success) {
-    return {
-      issues: result.error.issues.map((issue) => ({
-        path: issue.path.map(String),
-        message: issue.message,
-        code: (issue.code === 'custom' && (issue.params as { code?: string } | undefined)?.code) || 'INVALID_INPUT',
-      })),
-    };
+    return { issues: itemIssues(result.error) };
   }
   const e = result.data;
   // A clock a few minutes fast is normal; an event from tomorrow is a producer bug.

@@ -6,7 +6,7 @@ import type { DbOrTx, Tx } from '../../db/client.js';
 import { CHANNELS, TRAFFIC_SOURCES, type Channel, type TrafficSource } from '../../db/enums.js';
 import { jsonRecords, rows } from '../../db/rows.js';
 import { DomainError } from '../../errors.js';
-import { globalId, moneyInput } from '../../lib/validate.js';
+import { globalId, itemIssues, moneyInput } from '../../lib/validate.js';
 import { loadCampaigns } from '../campaign/campaign.service.js';
 import { RollupBatch } from '../metrics/rollup.writer.js';
 import { loadShops } from '../shop/shop.service.js';
@@ -77,13 +77,7 @@ type ParsedEntry = Omit<ValidEntry, 'channel' | 'hash'> & { channel: Channel | n
 function parseEntry(input: SpendEntryInput, index: number, now: Date): { entry: ParsedEntry } | { issues: Issue[] } {
   const result = EntrySchema.safeParse(input);
   if (!result.success) {
-    return {
-      issues: result.error.issues.map((issue) => ({
-        path: issue.path.map(String),
-        message: issue.message,
-        code: (issue.code === 'custom' && (issue.params as { code?: string } | undefined)?.code) || 'INVALID_INPUT',
-      })),
-    };
+    return { issues: itemIssues(result.error) };
   }
   const e = result.data;
   if (e.spentAt.getTime() > now.getTime() + FUTURE_SLACK_MS) {
