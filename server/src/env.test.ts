@@ -18,6 +18,7 @@ describe('configuration from the environment', () => {
       RATE_LIMIT_MAX: 20_000,
       RATE_LIMIT_RESTORE_PER_SECOND: 10_000,
       WEBHOOK_ALLOW_PRIVATE_URLS: false,
+      DEMO: false,
     });
   });
 
@@ -36,6 +37,13 @@ describe('configuration from the environment', () => {
   it('lists CORS origins and refuses one with a path', () => {
     expect(parseEnv({ CORS_ORIGINS: 'https://a.example, http://localhost:5173' }).CORS_ORIGINS).toEqual(['https://a.example', 'http://localhost:5173']);
     expect(() => parseEnv({ CORS_ORIGINS: 'https://a.example/app' })).toThrow(/CORS_ORIGINS/);
+  });
+
+  it('loads the demo only when DEMO=true', () => {
+    expect(parseEnv({}).DEMO).toBe(false);
+    expect(parseEnv({ DEMO: 'true' }).DEMO).toBe(true);
+    expect(parseEnv({ DEMO: 'false' }).DEMO).toBe(false);
+    expect(() => parseEnv({ DEMO: '1' })).toThrow(/DEMO="1"/);
   });
 
   it('runs the demo simulator at 5 events/s unless SIMULATOR_RATE says otherwise (0 turns it off)', () => {

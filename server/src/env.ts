@@ -38,6 +38,12 @@ const EnvSchema = z.object({
    * (`npm start`), on average over the day curve; 0 turns it off, as does --no-simulate.
    */
   SIMULATOR_RATE: z.coerce.number().min(0).max(10_000).default(5),
+  /**
+   * Load the demo (its shops, a month of history and simulated traffic) into an empty database, as
+   * `--demo` (`npm start`) does. Off by default: a production database is never filled with the demo
+   * unless asked.
+   */
+  DEMO: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /** With it, change notices go through Redis so every instance's subscribers see every ingest. */
   REDIS_URL: z
     .string()

@@ -1,3 +1,5 @@
+// First: NODE_ENV must be settled before graphql is imported (node-env.ts).
+import './node-env.js';
 import { buildApp } from './app.js';
 import { configuredDatabase, openDatabase } from './db/client.js';
 import { startDemo } from './demo/demo.seed.js';
@@ -17,7 +19,8 @@ const DEMO_MESSAGES = {
 async function main() {
   const env = parseEnv();
   const logger = createLogger(env);
-  const demo = process.argv.includes('--demo');
+  // Only when asked: DEMO=true (production, the image) or --demo (`npm start`, the README's first command).
+  const demo = env.DEMO || process.argv.includes('--demo');
   const database = await openDatabase(configuredDatabase(env));
   logger.info({ backend: database.kind, dataDir: env.DATABASE_URL ? undefined : env.DATA_DIR }, 'database opened');
   await database.migrate();

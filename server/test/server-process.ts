@@ -18,17 +18,23 @@ export interface ServerProcess {
 export interface ServerProcessOptions {
   /** Listen on this port (e.g. to restart a server where its clients expect it); a free one when absent. */
   port?: number;
+  /**
+   * Run a compiled entry point with plain node from `cwd`, as `npm run start:prod` and the image do,
+   * instead of server/src/main.ts through tsx from the repository.
+   */
+  compiled?: { main: string; cwd: string };
 }
 
-/** Starts `server/src/main.ts` as `npm start` does, in its own process, and waits until /ready answers. */
+/** Starts `server/src/main.ts` as `npm start` does (or a compiled build), in its own process, and waits until /ready answers. */
 export async function startServerProcess(
   env: Record<string, string>,
   args: string[] = ['--demo'],
   options: ServerProcessOptions = {},
 ): Promise<ServerProcess> {
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', ...args], {
-    cwd: ROOT,
+  const entry = options.compiled ? [options.compiled.main] : ['--import', 'tsx', 'server/src/main.ts'];
+  const child = spawn(process.execPath, [...entry, ...args], {
+    cwd: options.compiled?.cwd ?? ROOT,
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', PEAKOPS_ADMIN_KEY: TEST_ADMIN_KEY, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -2,14 +2,15 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Kind, parse, print, visit, type DefinitionNode, type DocumentNode, type FragmentDefinitionNode } from 'graphql';
+import { fromProjectRoot } from '../lib/project-root.js';
 
 /**
  * Trusted documents: the operations the war room was built with. A screen key (trustedDocumentsOnly)
  * may run only these; partners keep arbitrary documents within the limits. The manifest is made at
  * build time from the client's `graphql(\`…\`)` sources and written beside the built screen.
  */
-export const CLIENT_SRC = path.resolve(import.meta.dirname, '../../../client/src');
-export const MANIFEST_PATH = path.resolve(import.meta.dirname, '../../../client/dist/trusted-documents.json');
+export const CLIENT_SRC = fromProjectRoot('client/src');
+export const MANIFEST_PATH = fromProjectRoot('client/dist/trusted-documents.json');
 
 /** The id of a document: SHA-256 of its definitions, each printed canonically, sorted. */
 export function documentId(document: DocumentNode): string {

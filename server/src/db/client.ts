@@ -5,6 +5,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import type { Env } from '../env.js';
+import { fromProjectRoot } from '../lib/project-root.js';
 import * as tables from './tables.js';
 
 /**
@@ -34,7 +35,7 @@ function queryCounter() {
   return { logger: { logQuery: () => void count++ }, queryCount: () => count };
 }
 
-const MIGRATIONS_FOLDER = path.resolve(import.meta.dirname, '../../../migrations');
+const MIGRATIONS_FOLDER = fromProjectRoot('migrations');
 /** Arbitrary constant shared by every PeakOps instance so only one migrates at a time. */
 const MIGRATION_LOCK_KEY = 4_242_618_1111;
 

@@ -2,9 +2,10 @@ import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import sirv from 'sirv';
+import { fromProjectRoot } from '../lib/project-root.js';
 
 /** Where `npm run build:client` (vite build) writes the war-room screen. */
-export const CLIENT_DIST = path.resolve(import.meta.dirname, '../../../client/dist');
+export const CLIENT_DIST = fromProjectRoot('client/dist');
 
 /**
  * The screen loads only its own scripts and styles and talks only to its own origin (HTTP and the
