@@ -97,6 +97,19 @@ export function shopVisible(viewer: Viewer, column: Column): SQL | undefined {
 }
 
 /**
+ * shopVisible for a statement built once and run for every viewer of a kind: undefined for a viewer over
+ * every shop, else "this column is one of the `shops` placeholder", run with `{ shops: visibleShopIds(viewer) }`.
+ */
+export function shopVisiblePlaceholder(viewer: Viewer, column: Column): SQL | undefined {
+  return viewer.shops === 'ALL' ? undefined : sql`${column} = any(${sql.placeholder('shops')}::uuid[])`;
+}
+
+/** The `shops` value for shopVisiblePlaceholder: no shops is an empty array, so no rows (as shopVisible's `false`). */
+export function visibleShopIds(viewer: Viewer): string[] {
+  return viewer.shops === 'ALL' ? [] : [...viewer.shops];
+}
+
+/**
  * SQL condition for rows owned by several shops (campaigns, plans): visible only when every shop is,
  * so a partner never sees a target set for a merchant they do not represent.
  */

@@ -1,9 +1,10 @@
 import { and, asc, count, desc, eq, gte, inArray, lt, min, sql, type SQL } from 'drizzle-orm';
-import { shopVisible, type Viewer } from '../../auth/viewer.js';
+import { shopVisible, shopVisiblePlaceholder, visibleShopIds, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import { rowFromJson } from '../../db/json-row.js';
 import type { Channel, TrafficSource } from '../../db/enums.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
+import { visibleRowsById } from '../../db/visible-by-id.js';
 import { DomainError } from '../../errors.js';
 import { groupByKeys } from '../../lib/group.js';
 import { orderItems, orders, refunds, type OrderItemRow, type OrderRow, type OrderStatus, type RefundRow } from './order.table.js';
@@ -21,12 +22,8 @@ export interface OrderFilter {
   to?: Date | null;
 }
 
-export async function loadOrders(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<OrderRow[]> {
-  if (ids.length === 0) return [];
-  return db
-    .select()
-    .from(orders)
-    .where(and(inArray(orders.id, [...ids]), shopVisible(viewer, orders.shopId)));
+export function loadOrders(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<OrderRow[]> {
+  return visibleRowsById(db, orders, viewer, ids);
 }
 
 const prefetched = new WeakMap<OrderRow, OrderItemRow[]>();
@@ -102,8 +99,7 @@ function firstPage(db: DbOrTx, viewer: Viewer, items: boolean, limit: number) {
   if (!cached) firstPages.set(db, (cached = new Map()));
   let statement = cached.get(key);
   if (!statement) {
-    // As shopVisible: every shop, or only the viewer's (none: an empty array, so no rows).
-    const visible = all ? undefined : sql`${orders.shopId} = any(${sql.placeholder('shops')}::uuid[])`;
+    const visible = shopVisiblePlaceholder(viewer, orders.shopId);
     const name = `orders_first_page_${all ? 'all' : 'shops'}${items ? '_items' : ''}`;
     const order = [desc(orders.placedAt), desc(orders.id)];
     statement = items
@@ -111,7 +107,7 @@ function firstPage(db: DbOrTx, viewer: Viewer, items: boolean, limit: number) {
       : db.select().from(orders).where(visible).orderBy(...order).limit(sql.placeholder('limit')).prepare(name);
     cached.set(key, statement);
   }
-  return statement.execute({ limit, shops: all ? [] : [...viewer.shops] });
+  return statement.execute({ limit, shops: visibleShopIds(viewer) });
 }
 
 /** Items of orders the caller has already been allowed to load (the order is the unit of visibility). */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { shopVisible, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
+import { visibleRowsById } from '../../db/visible-by-id.js';
 import { InputErrors, notFound } from '../../errors.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { groupByKeys } from '../../lib/group.js';
@@ -28,20 +29,12 @@ export interface ProductFilter {
   lowStock?: boolean | null;
 }
 
-export async function loadProducts(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<ProductRow[]> {
-  if (ids.length === 0) return [];
-  return db
-    .select()
-    .from(products)
-    .where(and(inArray(products.id, [...ids]), shopVisible(viewer, products.shopId)));
+export function loadProducts(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<ProductRow[]> {
+  return visibleRowsById(db, products, viewer, ids);
 }
 
-export async function loadSkus(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<SkuRow[]> {
-  if (ids.length === 0) return [];
-  return db
-    .select()
-    .from(skus)
-    .where(and(inArray(skus.id, [...ids]), shopVisible(viewer, skus.shopId)));
+export function loadSkus(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<SkuRow[]> {
+  return visibleRowsById(db, skus, viewer, ids);
 }
 
 /** Code and display name ("product · spec") of each visible SKU, for files that name SKUs (exports). */
