@@ -219,8 +219,9 @@ export function buildApp(options: AppOptions): App {
           useSharedLiveExecution(liveExecutions),
           EnvelopArmorPlugin({ ...ARMOR_LIMITS, blockFieldSuggestion: { enabled: !isDev } }),
           useAccessGate(limiter, options.trustedDocuments ?? loadTrustedDocumentIds()),
-          useAuditTrail(),
+          // Before the audit trail, which wraps the compiled executor (graphql/compiled-queries.plugin.ts).
           useCompiledQueries(),
+          useAuditTrail(),
         ],
     healthCheckEndpoint: '/health',
     maskedErrors: { isDev, maskError },

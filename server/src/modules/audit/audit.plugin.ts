@@ -39,6 +39,24 @@ const AUDIT_ALIAS = '__auditUserErrors';
  * addition is valid by construction (the field exists on the payload), and is removed from the answer.
  */
 function withUserErrors(document: DocumentNode, operation: OperationDefinitionNode, mutationType: GraphQLObjectType): DocumentNode {
+  const known = rewrittenDocuments.get(document)?.get(operation);
+  if (known) return known;
+  const rewritten = rewrite(document, operation, mutationType);
+  const ofDocument = rewrittenDocuments.get(document) ?? new Map<OperationDefinitionNode, DocumentNode>();
+  ofDocument.set(operation, rewritten);
+  rewrittenDocuments.set(document, ofDocument);
+  return rewritten;
+}
+
+/**
+ * One rewritten document per parsed document and operation (Yoga caches parsed documents per query
+ * string, and there is one schema): the same mutation text executes the same document object every
+ * time, so the compiled executor (graphql/compiled-queries.plugin.ts, keyed on the document object)
+ * compiles it once instead of once per request. Weak, so it lives no longer than the parse cache's entry.
+ */
+const rewrittenDocuments = new WeakMap<DocumentNode, Map<OperationDefinitionNode, DocumentNode>>();
+
+function rewrite(document: DocumentNode, operation: OperationDefinitionNode, mutationType: GraphQLObjectType): DocumentNode {
   const selections = operation.selectionSet.selections.map((selection) => {
     if (selection.kind !== Kind.FIELD || !selection.selectionSet) return selection;
     const payload = getNamedType(mutationType.getFields()[selection.name.value]?.type);
