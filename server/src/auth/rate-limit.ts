@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { closeRedis, redisClient } from '../lib/redis.js';
 
 /**
  * A leaky bucket per credential, as Shopify's GraphQL Admin API meters it: the bucket holds up to
@@ -73,14 +73,27 @@ redis.call('PEXPIRE', KEYS[1], math.ceil(max / rate * 1000) + 1000)
 return {allowed, tostring(available)}
 `;
 
+/**
+ * While Redis is unreachable each instance meters from a bucket of its own (as without REDIS_URL)
+ * instead of failing every request: on Double 11 night a Redis outage must not take the API down with
+ * it, and a caller can then spend at most one budget per instance. Budgets refill in real time, as
+ * Redis's own clock does. Commands are not queued while disconnected, so the fallback is immediate.
+ */
 export function redisRateLimiter(policy: BucketPolicy, url: string): RateLimiter {
-  const redis = new Redis(url, { maxRetriesPerRequest: 2 });
+  const redis = redisClient(url, 'rate limits', { maxRetriesPerRequest: 2, enableOfflineQueue: false });
+  const local = memoryRateLimiter(policy, Date.now);
   redis.defineCommand('peakopsTake', { numberOfKeys: 1, lua: TAKE_SCRIPT });
   const take = (redis as unknown as { peakopsTake(key: string, ...args: number[]): Promise<[number, string]> }).peakopsTake.bind(redis);
   return {
     policy,
     async take(id, cost) {
-      const [allowed, availableText] = await take(`peakops:bucket:${id}`, policy.maximumAvailable, policy.restoreRate, cost);
+      let reply: [number, string];
+      try {
+        reply = await take(`peakops:bucket:${id}`, policy.maximumAvailable, policy.restoreRate, cost);
+      } catch {
+        return local.take(id, cost);
+      }
+      const [allowed, availableText] = reply;
       const available = Number(availableText);
       return {
         allowed: allowed === 1,
@@ -88,8 +101,6 @@ export function redisRateLimiter(policy: BucketPolicy, url: string): RateLimiter
         retryAfterSeconds: allowed === 1 ? 0 : retryAfter(policy, available, cost),
       };
     },
-    async close() {
-      await redis.quit().catch(() => undefined);
-    },
+    close: () => closeRedis(redis),
   };
 }

@@ -1,6 +1,7 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub } from 'graphql-yoga';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { closeRedis, redisClient } from '../lib/redis.js';
 
 /**
  * Typed topics, `domain:event`. Payloads are plain JSON (they may cross Redis): ids and ISO strings.
@@ -39,19 +40,52 @@ export interface AlertMessage {
 
 export type AppPubSub = ReturnType<typeof createPubSub<Topics>>;
 
+type EventTargetOf = NonNullable<NonNullable<Parameters<typeof createPubSub<Topics>>[0]>['eventTarget']>;
+
+/**
+ * Redis, and this process alone while Redis is unreachable. Through Redis an instance hears its own
+ * events as every other instance does (they come back on its subscription); while Redis is down they
+ * are delivered here directly instead of being lost, so this instance's screens still get their
+ * ingest notices, alerts and milestones. The other instances miss them until Redis is back: live
+ * figures catch up on their periodic refresh (LIVE_HEARTBEAT_MS); lists reload on reconnect.
+ * Payloads go through JSON either way, so a subscriber sees the same shapes.
+ */
+function withLocalFallback(redis: EventTargetOf, publishClient: Redis): EventTargetOf {
+  const local = new EventTarget();
+  return {
+    addEventListener(type, callback) {
+      redis.addEventListener(type, callback);
+      local.addEventListener(type, callback as EventListenerOrEventListenerObject);
+    },
+    removeEventListener(type, callback) {
+      redis.removeEventListener(type, callback);
+      local.removeEventListener(type, callback as EventListenerOrEventListenerObject);
+    },
+    dispatchEvent(event) {
+      const json = JSON.stringify(event.detail);
+      const here = () => void local.dispatchEvent(new CustomEvent(event.type, { detail: JSON.parse(json) as unknown }));
+      if (publishClient.status === 'ready') publishClient.publish(event.type, json).catch(here);
+      else here();
+      return true;
+    },
+  };
+}
+
 /**
  * In-process pub/sub, or through Redis when REDIS_URL is set, so subscribers on any instance hear of
  * events ingested on any other.
  */
 export function createAppPubSub(redisUrl?: string): { pubsub: AppPubSub; close(): Promise<void> } {
   if (!redisUrl) return { pubsub: createPubSub<Topics>(), close: async () => {} };
-  const publishClient = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
-  const subscribeClient = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
-  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
+  // Publishing never waits for a reconnect (withLocalFallback delivers here meanwhile). Subscribing
+  // does: a channel subscribed while Redis is down is subscribed once it is back, never dropped.
+  const publishClient = redisClient(redisUrl, 'pub/sub', { maxRetriesPerRequest: 3, enableOfflineQueue: false });
+  const subscribeClient = redisClient(redisUrl, 'pub/sub subscriptions', { maxRetriesPerRequest: null });
+  const eventTarget = withLocalFallback(createRedisEventTarget({ publishClient, subscribeClient }), publishClient);
   return {
     pubsub: createPubSub<Topics>({ eventTarget }),
     async close() {
-      await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
+      await Promise.allSettled([closeRedis(publishClient), closeRedis(subscribeClient)]);
     },
   };
 }

@@ -1,0 +1,28 @@
+import { Redis, type RedisOptions } from 'ioredis';
+
+/**
+ * An ioredis client that says once that Redis became unreachable and once that it is back. Without an
+ * 'error' listener ioredis prints a stack for every reconnect attempt (every ≤ 2 s, per client) for as
+ * long as Redis is down; with a silent one an outage would go unnoticed.
+ */
+export function redisClient(url: string, name: string, options: RedisOptions, report: (message: string) => void = console.warn): Redis {
+  const client = new Redis(url, options);
+  let down = false;
+  client.on('error', (error: Error) => {
+    if (down) return;
+    down = true;
+    report(`Redis (${name}) unreachable, retrying: ${error.message}`);
+  });
+  client.on('ready', () => {
+    if (!down) return;
+    down = false;
+    report(`Redis (${name}) reachable again`);
+  });
+  return client;
+}
+
+/** QUIT when connected; while Redis is unreachable a QUIT would wait for the reconnect, so just disconnect. */
+export async function closeRedis(client: Redis): Promise<void> {
+  if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
+  else client.disconnect();
+}
