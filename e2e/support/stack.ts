@@ -37,7 +37,7 @@ export async function until<T>(what: string, timeoutMs: number, check: () => T |
 }
 
 /** SIGTERM, then SIGKILL if the process has not exited within `graceMs`. */
-async function stopServer(server: ServerProcess, graceMs = 15_000): Promise<void> {
+export async function stopServer(server: ServerProcess, graceMs = 15_000): Promise<void> {
   if (server.child.exitCode !== null || server.child.signalCode !== null) return;
   const timer = setTimeout(() => server.child.kill('SIGKILL'), graceMs);
   try {

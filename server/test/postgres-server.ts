@@ -12,6 +12,10 @@ export interface PostgresServer {
   url: (database?: string) => string;
   port: number;
   version: string;
+  /** `pg_ctl stop -m fast`, keeping the data: the server is down until restart(). */
+  halt(): void;
+  /** `pg_ctl start` again on the same port and data after halt(). */
+  restart(): void;
   stop(): void;
 }
 
@@ -50,9 +54,10 @@ export async function startPostgres(bin: string): Promise<PostgresServer> {
     chownSync(dir, uid, gid);
   }
   const data = path.join(dir, 'data');
+  const start = `${quote(path.join(bin, 'pg_ctl'))} -D ${quote(data)} -o ${quote(`-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`)} -l ${quote(path.join(dir, 'log'))} -w start >/dev/null`;
   const script = [
     `${quote(path.join(bin, 'initdb'))} -D ${quote(data)} -U postgres --auth=trust --no-sync -E UTF8 --locale=C.UTF-8 >${quote(path.join(dir, 'initdb.log'))} 2>&1`,
-    `${quote(path.join(bin, 'pg_ctl'))} -D ${quote(data)} -o ${quote(`-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`)} -l ${quote(path.join(dir, 'log'))} -w start >/dev/null`,
+    start,
   ].join(' && ');
   const run = (cmd: string) =>
     asRoot ? spawnSync('su', ['postgres', '-s', '/bin/sh', '-c', cmd], { encoding: 'utf8' }) : spawnSync('sh', ['-c', cmd], { encoding: 'utf8' });
@@ -67,6 +72,14 @@ export async function startPostgres(bin: string): Promise<PostgresServer> {
     port,
     version,
     url: (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`,
+    halt() {
+      const stopped = run(`${quote(path.join(bin, 'pg_ctl'))} -D ${quote(data)} -m fast -w stop`);
+      if (stopped.status !== 0) throw new Error(`pg_ctl stop failed: ${stopped.stderr}`);
+    },
+    restart() {
+      const started = run(start);
+      if (started.status !== 0) throw new Error(`pg_ctl start failed: ${started.stderr}`);
+    },
     stop() {
       run(`${quote(path.join(bin, 'pg_ctl'))} -D ${quote(data)} -m immediate -w stop >/dev/null 2>&1`);
       rmSync(dir, { recursive: true, force: true });

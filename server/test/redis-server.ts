@@ -6,8 +6,16 @@ export function hasRedisServer(): boolean {
   return spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim() !== '';
 }
 
-export async function startRedis(): Promise<{ url: string; stop(): void }> {
-  const port = await freePort();
+export interface RedisServer {
+  url: string;
+  port: number;
+  /** SIGKILL, resolved once it has exited (its port is free again). */
+  stop(): Promise<void>;
+}
+
+/** `port`: start it again where its clients expect it (after a stop); a free port when absent. */
+export async function startRedis(options: { port?: number } = {}): Promise<RedisServer> {
+  const port = options.port ?? (await freePort());
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -23,5 +31,13 @@ export async function startRedis(): Promise<{ url: string; stop(): void }> {
     });
     child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}:\n${output}`)));
   });
-  return { url: `redis://127.0.0.1:${port}`, stop: () => void child.kill('SIGKILL') };
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    async stop() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
 }
