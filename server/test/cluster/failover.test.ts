@@ -47,9 +47,9 @@ describe.skipIf(missing !== null)('a cluster behind nginx survives failures [pos
   const producers: Producer[] = [];
 
   beforeAll(async () => {
-    await clearOfShanghaiMidnight(8 * 60_000); // today's figures must not roll over mid-file
+    await clearOfShanghaiMidnight(); // today's figures must not roll over mid-file (waits ≤ 4 min, once a day)
     cluster = await startCluster();
-  }, 240_000);
+  }, 480_000);
   afterAll(async () => {
     await cluster?.dispose();
   });
