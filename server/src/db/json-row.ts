@@ -26,3 +26,24 @@ export function rowFromJson<T extends Table>(table: T, json: Record<string, unkn
   }
   return row as InferSelectModel<T>;
 }
+
+/**
+ * A row of `table` from a row read in array mode (drizzle's `select().from(table)` order: the table's
+ * columns as declared), its columns starting at `offset`, each mapped as drizzle maps it: what drizzle's
+ * own mapper gives, without its per-column path walk (db/prepared-rows.ts says why that matters).
+ */
+export function rowFromValues<T extends Table>(table: T, values: readonly unknown[], offset = 0): InferSelectModel<T> {
+  const row: Record<string, unknown> = {};
+  const layout = layoutOf(table);
+  for (let i = 0; i < layout.length; i++) {
+    const [key, , column] = layout[i]!;
+    const value = values[offset + i];
+    row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return row as InferSelectModel<T>;
+}
+
+/** How many values a row of `table` takes in array mode (where the next selected column starts). */
+export function columnCount(table: Table): number {
+  return layoutOf(table).length;
+}

@@ -1,8 +1,9 @@
 import { and, inArray } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { describeEachBackend } from '../../test/backends.js';
-import { insertShop, insertSku } from '../../test/fixtures.js';
+import { insertCampaign, insertCustomer, insertOrder, insertShop, insertSku } from '../../test/fixtures.js';
 import { shopsOf, shopVisible, SYSTEM, type Viewer } from '../auth/viewer.js';
+import { orders } from '../modules/order/order.table.js';
 import { skus } from '../modules/product/product.table.js';
 import { visibleRowsById } from './visible-by-id.js';
 
@@ -44,5 +45,21 @@ describeEachBackend('rows by id for a viewer', (backend) => {
       return sku!;
     });
     expect((await visibleRowsById(db, skus, SYSTEM, [created.id])).map((s) => s.code)).toEqual(['IN-TX']);
+  });
+
+  it('maps every kind of column as drizzle does: instants to the millisecond, fen beyond 2^31, nulls, enums', async () => {
+    const { db } = backend();
+    const tmall = await insertShop(db, '天猫店');
+    const customer = await insertCustomer(db, tmall.id, 'C-1');
+    const campaign = await insertCampaign(db, [tmall.id]);
+    const at = new Date('2026-11-11T00:00:00.123+08:00');
+    const full = await insertOrder(db, { shopId: tmall.id, externalId: 'T-1', placedAt: at, customerId: customer.id, campaignId: campaign.id, status: 'SHIPPED' });
+    await db.update(orders).set({ amountFen: 2 ** 40 + 7, refundedFen: 1, shippedAt: new Date(at.getTime() + 1), carrier: '顺丰', trackingNumber: 'SF1', placedEventAt: at });
+    const bare = await insertOrder(db, { shopId: tmall.id, externalId: 'T-2', placedAt: at, status: 'PLACED' });
+    const expected = await db.select().from(orders);
+    const read = await visibleRowsById(db, orders, SYSTEM, [full.id, bare.id]);
+    expect(byId(read)).toEqual(byId(expected));
+    expect(read.find((o) => o.id === full.id)).toMatchObject({ amountFen: 2 ** 40 + 7, carrier: '顺丰', placedAt: at, customerId: customer.id });
+    expect(read.find((o) => o.id === bare.id)).toMatchObject({ paidAt: null, customerId: null, carrier: null });
   });
 });

@@ -2,23 +2,22 @@ import { getTableName, sql, type Column, type InferSelectModel } from 'drizzle-o
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { shopVisiblePlaceholder, visibleShopIds, type Viewer } from '../auth/viewer.js';
 import type { DbOrTx } from './client.js';
+import { rowFromValues } from './json-row.js';
+import { prepareRows, type PreparedRows } from './prepared-rows.js';
 
 /** A table whose rows each belong to one shop, addressed by a uuid id. */
 type ShopOwnedTable = PgTable & { id: Column; shopId: Column };
 
-interface ByIdStatement {
-  execute(values: { ids: string[]; shops: string[] }): Promise<unknown[]>;
-}
-
-const statements = new WeakMap<DbOrTx, Map<string, ByIdStatement>>();
+const statements = new WeakMap<DbOrTx, Map<string, PreparedRows<unknown>>>();
 
 /**
  * Rows of a shop-owned table by id, only those of shops the viewer sees — what
  * `and(inArray(table.id, ids), shopVisible(viewer, table.shopId))` reads — through a statement drizzle
  * builds and prepares once per database handle, table and kind of viewer (every shop / some), run with
- * the ids and the viewer's shops as two uuid[] parameters. Built per call with one parameter per id, the
- * SKU loader's statement was ~10 % of the server's CPU on the orders page (drizzle typing each parameter),
- * and postgres.js sent an unprepared statement with parameters in two round trips (describe, then bind).
+ * the ids and the viewer's shops as two uuid[] parameters, its rows mapped by rowFromValues (prepared-rows.ts).
+ * Built per call with one parameter per id, the SKU loader's statement was ~10 % of the server's CPU on
+ * the orders page (drizzle typing each parameter), and postgres.js sent an unprepared statement with
+ * parameters in two round trips (describe, then bind).
  */
 export function visibleRowsById<T extends ShopOwnedTable>(db: DbOrTx, table: T, viewer: Viewer, ids: readonly string[]): Promise<InferSelectModel<T>[]> {
   if (ids.length === 0) return Promise.resolve([]);
@@ -29,12 +28,11 @@ export function visibleRowsById<T extends ShopOwnedTable>(db: DbOrTx, table: T, 
   let statement = cached.get(name);
   if (!statement) {
     const byId = sql`${table.id} = any(${sql.placeholder('ids')}::uuid[])`;
-    // The table is generic here; drizzle's select types cannot follow it, the rows are the table's own.
-    statement = db
+    const query = db
       .select()
       .from(table as PgTable)
-      .where(visible ? sql`${byId} and ${visible}` : byId)
-      .prepare(name) as ByIdStatement;
+      .where(visible ? sql`${byId} and ${visible}` : byId);
+    statement = prepareRows(db, name, query, (values) => rowFromValues(table, values));
     cached.set(name, statement);
   }
   return statement.execute({ ids: [...ids], shops: visibleShopIds(viewer) }) as Promise<InferSelectModel<T>[]>;

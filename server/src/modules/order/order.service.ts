@@ -1,7 +1,8 @@
 import { and, asc, count, desc, eq, gte, inArray, lt, min, sql, type SQL } from 'drizzle-orm';
 import { shopVisible, shopVisiblePlaceholder, visibleShopIds, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
-import { rowFromJson } from '../../db/json-row.js';
+import { columnCount, rowFromJson, rowFromValues } from '../../db/json-row.js';
+import { prepareRows, type PreparedRows } from '../../db/prepared-rows.js';
 import type { Channel, TrafficSource } from '../../db/enums.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
 import { visibleRowsById } from '../../db/visible-by-id.js';
@@ -40,7 +41,7 @@ export function prefetchedItems(order: OrderRow): OrderItemRow[] | undefined {
  * items in the order's row 0.36 ms per page, with each item's SKU row 1.3–2.2 ms, the loader's
  * statement well under that).
  */
-const ITEMS = sql<Record<string, unknown>[] | string>`coalesce((select json_agg(to_json(i) order by i.id) from order_items i where i.order_id = "orders"."id"), '[]'::json)`;
+const ITEMS = sql<JsonItems>`coalesce((select json_agg(to_json(i) order by i.id) from order_items i where i.order_id = "orders"."id"), '[]'::json)`;
 
 /**
  * Newest first. Keyset on (placedAt, id) so paging deep into millions of orders stays cheap. `include`
@@ -67,7 +68,7 @@ export function listOrders(db: DbOrTx, viewer: Viewer, filter: OrderFilter, args
     { column: orders.placedAt, type: 'timestamptz', direction: 'desc', value: (o) => o.placedAt, idColumn: orders.id, id: (o) => o.id },
     async ({ bounds, orderBy, limit }) => {
       const unfiltered = conditions.slice(1).every((c) => c === undefined);
-      if (unfiltered && !args.after && !args.before && args.last == null) return withItems(await firstPage(db, viewer, include.items ?? false, limit));
+      if (unfiltered && !args.after && !args.before && args.last == null) return firstPage(db, viewer, include.items ?? false, limit);
       if (!include.items) return db.select().from(orders).where(and(where, bounds)).orderBy(...orderBy).limit(limit);
       return withItems(await db.select({ order: orders, items: ITEMS }).from(orders).where(and(where, bounds)).orderBy(...orderBy).limit(limit));
     },
@@ -76,23 +77,29 @@ export function listOrders(db: DbOrTx, viewer: Viewer, filter: OrderFilter, args
 }
 
 /** Order rows, and with `items` their items, which prefetchedItems hands out. */
-function withItems(found: OrderRow[] | { order: OrderRow; items: Record<string, unknown>[] | string }[]): OrderRow[] {
-  return found.map((row) => {
-    if (!('items' in row)) return row;
-    const { order, items } = row;
-    const parsed = typeof items === 'string' ? (JSON.parse(items) as Record<string, unknown>[]) : items;
-    prefetched.set(order, parsed.map((item) => rowFromJson(orderItems, item)));
-    return order;
-  });
+function withItems(found: OrderRow[] | { order: OrderRow; items: JsonItems }[]): OrderRow[] {
+  return found.map((row) => ('items' in row ? remember(row.order, row.items) : row));
 }
+
+/** The ITEMS column as the driver gives it (postgres.js and PGlite parse json; text when not). */
+type JsonItems = Record<string, unknown>[] | string;
+
+function remember(order: OrderRow, items: JsonItems): OrderRow {
+  const parsed = typeof items === 'string' ? (JSON.parse(items) as Record<string, unknown>[]) : items;
+  prefetched.set(order, parsed.map((item) => rowFromJson(orderItems, item)));
+  return order;
+}
+
+const ORDER_COLUMNS = columnCount(orders);
 
 /**
  * The first page of every order the caller may see, newest first — what a partner polls — as a
  * statement drizzle builds once per database, kind of viewer and `items`, then runs with the caller's
- * shops and the page size (building it each time cost more of our CPU than reading its rows).
+ * shops and the page size (building it each time cost more of our CPU than reading its rows); its rows
+ * are mapped by rowFromValues, the items column after the order's own (db/prepared-rows.ts says why).
  */
-const firstPages = new WeakMap<DbOrTx, Map<string, { execute(values: Record<string, unknown>): Promise<OrderRow[] | { order: OrderRow; items: Record<string, unknown>[] | string }[]> }>>();
-function firstPage(db: DbOrTx, viewer: Viewer, items: boolean, limit: number) {
+const firstPages = new WeakMap<DbOrTx, Map<string, PreparedRows<OrderRow>>>();
+function firstPage(db: DbOrTx, viewer: Viewer, items: boolean, limit: number): Promise<OrderRow[]> {
   const all = viewer.shops === 'ALL';
   const key = `${all ? 'all' : 'shops'}:${items}`;
   let cached = firstPages.get(db);
@@ -103,8 +110,10 @@ function firstPage(db: DbOrTx, viewer: Viewer, items: boolean, limit: number) {
     const name = `orders_first_page_${all ? 'all' : 'shops'}${items ? '_items' : ''}`;
     const order = [desc(orders.placedAt), desc(orders.id)];
     statement = items
-      ? db.select({ order: orders, items: ITEMS }).from(orders).where(visible).orderBy(...order).limit(sql.placeholder('limit')).prepare(name)
-      : db.select().from(orders).where(visible).orderBy(...order).limit(sql.placeholder('limit')).prepare(name);
+      ? prepareRows(db, name, db.select({ order: orders, items: ITEMS }).from(orders).where(visible).orderBy(...order).limit(sql.placeholder('limit')), (values) =>
+          remember(rowFromValues(orders, values), values[ORDER_COLUMNS] as JsonItems),
+        )
+      : prepareRows(db, name, db.select().from(orders).where(visible).orderBy(...order).limit(sql.placeholder('limit')), (values) => rowFromValues(orders, values));
     cached.set(key, statement);
   }
   return statement.execute({ limit, shops: visibleShopIds(viewer) });
