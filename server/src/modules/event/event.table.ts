@@ -1,6 +1,5 @@
 import { bigint, index, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { instant } from '../../db/columns.js';
-import { shops } from '../shop/shop.table.js';
 
 export const EVENT_TYPES = [
   'VISIT',
@@ -23,9 +22,13 @@ export const events = pgTable(
   'events',
   {
     seq: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    shopId: uuid()
-      .notNull()
-      .references(() => shops.id),
+    /**
+     * No foreign key to shops, deliberately (migration 0015): the ingest pipeline checks every event's
+     * shop against the catalog (and the caller's grant) in the same call before it appends, and shops
+     * are never deleted. The key cost a lookup and a KEY SHARE row lock on the shop for every appended
+     * row — ~4 ms of a 1,000-event batch, and concurrent producers of one shop queued on that row.
+     */
+    shopId: uuid().notNull(),
     eventId: text().notNull(),
     type: eventTypeEnum().notNull(),
     occurredAt: instant().notNull(),

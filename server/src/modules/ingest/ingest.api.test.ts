@@ -48,6 +48,22 @@ describeEachBackend('event ingestion', (backend) => {
     });
   });
 
+  it('logs producer ids exactly as sent, quotes, braces and separators included, and knows their replays', async () => {
+    const ids = ['a"b', 'c\\d', '{e,f}', 'NULL', 'g\u001eh'];
+    const visits = ids.map((id) => ({ id, type: 'VISIT', occurredAt: at('09:00'), shopId: shop, source: 'SEARCH', visitorId: `${id}|\u001e"` }));
+    expect((await server.gql(INGEST, { events: visits })).data.ingestEvents).toEqual({ accepted: 5, duplicates: 0, userErrors: [] });
+    const logged = await rows<{ event_id: string; visitor: string }>(backend().db, sql`select event_id, payload->>'visitorId' as visitor from events order by seq`);
+    expect(logged.map((r) => [r.event_id, r.visitor]).sort()).toEqual(ids.map((id) => [id, `${id}|\u001e"`]).sort());
+    expect((await server.gql(INGEST, { events: [...visits].reverse() })).data.ingestEvents).toEqual({ accepted: 0, duplicates: 5, userErrors: [] });
+  });
+
+  it('logs nothing for a shop that does not exist (the log has no foreign key; the catalog check is the guard)', async () => {
+    const nowhere = gid('Shop', '00000000-0000-4000-8000-000000000000');
+    const result = await server.gql(INGEST, { events: [{ id: 'x1', type: 'VISIT', occurredAt: at('09:00'), shopId: nowhere, source: 'SEARCH', visitorId: 'u1' }] });
+    expect(result.data.ingestEvents.userErrors.map((e: { code: string }) => e.code)).toEqual(['NOT_FOUND']);
+    expect(await rows(backend().db, sql`select 1 from events`)).toEqual([]);
+  });
+
   it('reports invalid events by index and still accepts the valid ones', async () => {
     const result = await server.gql(INGEST, {
       events: [
