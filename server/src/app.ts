@@ -32,6 +32,9 @@ import { sendSharedNext, SharedPayloadSocket } from './realtime/ws-shared-payloa
 import { SocketRegistry } from './realtime/socket-registry.js';
 import { Ticker } from './realtime/ticker.js';
 import { clientFiles } from './http/client-files.js';
+import { createAppMetrics } from './observability/metrics.js';
+import { useOperationLog, yogaErrorLog } from './observability/operation-log.plugin.js';
+import { REQUEST_ID_HEADER, requestIdFrom, requestIdOf } from './observability/request-id.js';
 import { schema } from './schema.js';
 
 export interface AppOptions {
@@ -184,6 +187,8 @@ export function buildApp(options: AppOptions): App {
       wakeWebhooks();
     },
   });
+  // /metrics: operations (Yoga's Prometheus plugin) and the live topics' work, one registry.
+  const appMetrics = createAppMetrics({ ticker, liveExecutions, queryCount: database.queryCount, alertEngine });
   const notices = pubsub.subscribe('ingest:committed');
   void (async () => {
     for await (const _notice of notices) {
@@ -213,8 +218,11 @@ export function buildApp(options: AppOptions): App {
     // Yoga's body limit, kept by useRequestBodyLimit without re-reading the small bodies withSmallBody read whole (http/small-body.ts).
     maxRequestBodySize: false,
     plugins: options.withoutAccessControlForBenchmark
-      ? [useRequestBodyLimit(), useSharedLiveExecution(liveExecutions), useCompiledQueries()]
+      ? [appMetrics.plugin, useOperationLog(), useRequestBodyLimit(), useSharedLiveExecution(liveExecutions), useCompiledQueries()]
       : [
+          // First, so they see every operation and error, including those the plugins below refuse.
+          appMetrics.plugin,
+          useOperationLog(),
           useRequestBodyLimit(),
           useSharedLiveExecution(liveExecutions),
           EnvelopArmorPlugin({ ...ARMOR_LIMITS, blockFieldSuggestion: { enabled: !isDev } }),
@@ -229,7 +237,7 @@ export function buildApp(options: AppOptions): App {
       debug: (...args) => logger.debug(args),
       info: (...args) => logger.info(args),
       warn: (...args) => logger.warn(args),
-      error: (...args) => logger.error(args),
+      error: yogaErrorLog(logger),
     },
     context: async (initial) => {
       // WebSocket operations arrive already authenticated (onConnect/onSubscribe below); HTTP and SSE
@@ -241,7 +249,8 @@ export function buildApp(options: AppOptions): App {
       return {
         db: database.db,
         viewer,
-        logger,
+        // Every line a request logs carries the id it got back in X-Request-Id (a socket: its upgrade request's).
+        logger: logger.child({ requestId: initial.req ? requestIdOf(initial.req) : requestIdFrom(initial.request.headers.get(REQUEST_ID_HEADER)) }),
         now,
         ticker,
         pubsub,
@@ -257,6 +266,7 @@ export function buildApp(options: AppOptions): App {
 
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
+    res.setHeader(REQUEST_ID_HEADER, requestIdOf(req));
     if (req.method === 'GET' && url === '/ready') return void ready(res);
     if (req.method === 'GET' && url === '/metrics') return void metrics(res);
     if (isExportPath(url)) return void exportFile(req, res);
@@ -285,27 +295,16 @@ export function buildApp(options: AppOptions): App {
     }
   }
 
-  /** Prometheus text: the live-topic work per tick must not grow with subscribers, and this shows it. */
-  function metrics(res: ServerResponse) {
-    const stats = ticker.stats();
-    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(
-      [
-        `peakops_live_topics ${stats.topics}`,
-        `peakops_live_subscribers ${stats.subscribers}`,
-        `peakops_live_topic_computations_last_tick ${stats.computationsLastTick}`,
-        `peakops_live_executions_total ${liveExecutions.executions}`,
-        `peakops_live_ticks_total ${stats.ticks}`,
-        `peakops_db_queries_total ${database.queryCount()}`,
-        `peakops_alert_evaluations_total ${alertEngine.stats.evaluations}`,
-        `peakops_alert_evaluation_failures_consecutive ${alertEngine.stats.consecutiveFailures}`,
-        '',
-      ].join('\n'),
-    );
+  /** Prometheus text: operations, and the live-topic work per tick that must not grow with subscribers. */
+  async function metrics(res: ServerResponse) {
+    const { contentType, body } = await appMetrics.exposition();
+    res.writeHead(200, { 'content-type': contentType }).end(body);
   }
 
   // graphql-ws on the same server and path as HTTP, through Yoga's envelop: sockets get the same
   // plugins, context and limits as HTTP requests.
   const wss = new WebSocketServer({ server, path: '/graphql', WebSocket: SharedPayloadSocket });
+  wss.on('headers', (headers, req) => headers.push(`X-Request-Id: ${requestIdOf(req)}`));
   const wsServer = useServer(
     {
       onConnect: async (ctx) => {

@@ -1,0 +1,128 @@
+import type { IncomingMessage } from 'node:http';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { openTestBackend } from '../../test/backends.js';
+import { buildApp, type App } from '../app.js';
+import type { Database } from '../db/client.js';
+import { operationNameLabels } from './metrics.js';
+
+const ADMIN_KEY = 'observability-admin-key-0123456789abcdef';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The real app on a free port, logging JSON lines at debug level into `lines`. */
+async function start(database: Database, lines: Record<string, unknown>[]): Promise<{ app: App; url: string }> {
+  const sink = new Writable({ write: (chunk, _encoding, done) => void (lines.push(JSON.parse(String(chunk)) as Record<string, unknown>), done()) });
+  const app = buildApp({
+    database,
+    env: { NODE_ENV: 'test' },
+    logger: pino({ level: 'debug' }, sink),
+    adminKey: ADMIN_KEY,
+    alertEngine: { start: false },
+    webhooks: false,
+  });
+  return { app, url: `http://127.0.0.1:${await app.start(0, '127.0.0.1')}` };
+}
+
+describe('operations observability: /metrics and request ids [pglite]', () => {
+  let backend: Awaited<ReturnType<typeof openTestBackend>>;
+  let app: App;
+  let url: string;
+  const lines: Record<string, unknown>[] = [];
+
+  let broken: App;
+  let brokenUrl: string;
+
+  beforeAll(async () => {
+    backend = await openTestBackend('pglite');
+    ({ app, url } = await start(backend.database, lines));
+    // The same app on a database whose every call fails, as when PostgreSQL is unreachable.
+    const unreachable = new Proxy(backend.database.db, {
+      get: () => () => {
+        throw new Error('connect ECONNREFUSED 10.0.0.5:5432 (test)');
+      },
+    });
+    ({ app: broken, url: brokenUrl } = await start({ ...backend.database, db: unreachable }, lines));
+  });
+  afterAll(async () => {
+    await app.stop();
+    await broken.stop();
+    await backend.dispose();
+  });
+
+  const post = (query: string, headers: Record<string, string> = {}, at = url) =>
+    fetch(`${at}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}`, ...headers },
+      body: JSON.stringify({ query }),
+    });
+
+  it('counts operations, their durations and their errors by operation name, beside the live-topic figures', async () => {
+    expect((await (await post('query ShopCount { shops { totalCount } }')).json()).errors).toBeUndefined();
+    const failing = await (await post('query BackwardsWindow { metrics(scope: {}, from: "2026-11-11T00:00:00Z", to: "2026-11-10T00:00:00Z") { orders } }')).json();
+    expect(failing.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+
+    const scrape = await fetch(`${url}/metrics`);
+    expect(scrape.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await scrape.text();
+    expect(text).toMatch(/^graphql_envelop_request_duration_count\{operationName="ShopCount",operationType="query"\} 1$/m);
+    expect(text).toMatch(/^graphql_envelop_request_duration_bucket\{le="10",operationName="ShopCount",operationType="query"\} 1$/m);
+    expect(text).toMatch(/^graphql_envelop_request_duration_count\{operationName="BackwardsWindow",operationType="query"\} 1$/m);
+    expect(text).toMatch(/^graphql_envelop_error_result\{operationName="BackwardsWindow",operationType="query",phase="execute"\} 1$/m);
+    expect(text).not.toMatch(/graphql_envelop_error_result\{operationName="ShopCount"/);
+    // The live-topic figures that were there before, in the same exposition.
+    expect(text).toMatch(/^peakops_live_subscribers 0$/m);
+    expect(text).toMatch(/^peakops_db_queries_total [1-9]\d*$/m);
+  });
+
+  it('echoes a valid X-Request-Id, replaces an unusable one, makes one when there is none', async () => {
+    expect((await post('{ __typename }', { 'x-request-id': 'edge-7f3a:42' })).headers.get('x-request-id')).toBe('edge-7f3a:42');
+    expect((await post('{ __typename }')).headers.get('x-request-id')).toMatch(UUID);
+    for (const unusable of ['two words', 'x'.repeat(129), '"quoted"']) {
+      const echoed = (await post('{ __typename }', { 'x-request-id': unusable })).headers.get('x-request-id');
+      expect(echoed).toMatch(UUID);
+    }
+    // Not only the API: the screen, /ready and /metrics answer with one too.
+    expect((await fetch(`${url}/ready`, { headers: { 'x-request-id': 'probe-1' } })).headers.get('x-request-id')).toBe('probe-1');
+    // A WebSocket gets its id on the upgrade; its operations log with it.
+    const socket = new WebSocket(`${url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws', { headers: { 'x-request-id': 'socket-9' } });
+    const upgrade = await new Promise<IncomingMessage>((resolve, reject) => {
+      socket.once('upgrade', resolve);
+      socket.once('error', reject);
+    });
+    socket.close();
+    expect(upgrade.headers['x-request-id']).toBe('socket-9');
+  });
+
+  it("puts the request's id on the log lines of its operation", async () => {
+    await post('query TracedShops { shops { totalCount } }', { 'x-request-id': 'trace-0001' });
+    const line = lines.find((l) => l.requestId === 'trace-0001');
+    expect(line).toMatchObject({ msg: 'operation executed', operationName: 'TracedShops', errors: 0 });
+    expect(lines.filter((l) => l.msg === 'operation executed' && l.requestId === undefined)).toEqual([]);
+  });
+
+  it('logs an unexpected error once, with the request id the caller got back, and masks it in the answer', async () => {
+    const before = lines.length;
+    const response = await post('query ShopsDuringOutage { shops { totalCount } }', { 'x-request-id': 'trace-outage' }, brokenUrl);
+    expect(response.headers.get('x-request-id')).toBe('trace-outage');
+    expect(JSON.stringify(await response.json())).not.toContain('ECONNREFUSED');
+    const errors = lines.slice(before).filter((l) => (l.level as number) >= 50);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ requestId: 'trace-outage', operationName: 'ShopsDuringOutage', msg: 'unexpected error in an operation' });
+    expect(JSON.stringify(errors[0])).toContain('ECONNREFUSED');
+  });
+});
+
+describe('operation name labels', () => {
+  it('keeps a bounded number of valid names and counts the rest as other, invalid or Anonymous', () => {
+    const label = operationNameLabels(2);
+    expect(label('ShopCount')).toBe('ShopCount');
+    expect(label('Orders')).toBe('Orders');
+    expect(label('Third')).toBe('other');
+    expect(label('ShopCount')).toBe('ShopCount');
+    expect(label('not a name')).toBe('invalid');
+    expect(label('x'.repeat(65))).toBe('invalid');
+    expect(label(undefined)).toBe('Anonymous');
+  });
+});
