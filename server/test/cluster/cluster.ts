@@ -24,6 +24,10 @@ export interface Instance {
   stop(): Promise<void>;
   /** Starts it again on its port and waits until /ready answers. */
   start(): Promise<void>;
+  /** Exits nobody asked for, with the process's last lines; the supervisor restarted it after each. */
+  crashes: string[];
+  /** Resolves once a restart after a crash has succeeded (or been called off). */
+  settled(): Promise<void>;
   output(): string;
 }
 
@@ -46,30 +50,64 @@ export interface Cluster {
 export const CLUSTER_TICK_MS = 200;
 export const CLUSTER_HEARTBEAT_MS = 2_000;
 
-function instance(name: string, port: number, env: Record<string, string>): Instance & { process: ServerProcess | null } {
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * An instance under a supervisor, as `restart: unless-stopped` keeps one in docker-compose: an exit
+ * nobody asked for is recorded in `crashes` and the instance is started again (retrying every second,
+ * e.g. while PostgreSQL is down and it cannot boot) until it is ready or told to stop.
+ */
+function instance(name: string, port: number, env: Record<string, string>): Instance {
   const url = `http://127.0.0.1:${port}`;
+  let current: ServerProcess | null = null;
   let lastOutput = '';
-  const self = {
+  /** Whether it should be running: kill() and stop() clear it, so their exits are not crashes. */
+  let wanted = false;
+  let supervising: Promise<void> | null = null;
+  const running = () => current !== null && current.child.exitCode === null && current.child.signalCode === null;
+  const launch = async () => {
+    lastOutput = current?.output() ?? lastOutput;
+    const started = await startServerProcess(env, [], { port });
+    current = started;
+    started.child.once('exit', (code, signal) => {
+      if (!wanted || current !== started) return;
+      const tail = started.output().trim().split('\n').slice(-12).join('\n');
+      self.crashes.push(`instance ${name} exited with ${signal ?? `code ${code}`} at ${new Date().toISOString()}:\n${tail}`);
+      supervising ??= (async () => {
+        while (wanted && !running()) await launch().catch(() => sleep(1_000));
+      })().finally(() => (supervising = null));
+    });
+  };
+  const stopSupervising = async () => {
+    wanted = false;
+    await supervising;
+  };
+  const self: Instance = {
     name,
     url,
-    process: null as ServerProcess | null,
-    running: () => self.process !== null && self.process.child.exitCode === null && self.process.child.signalCode === null,
+    crashes: [],
+    running,
     async kill() {
-      const child = self.process?.child;
-      if (!child || !self.running()) return;
+      await stopSupervising();
+      const child = current?.child;
+      if (!child || !running()) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGKILL');
       await exited;
     },
     async stop() {
-      if (self.process) await stopServer(self.process);
+      await stopSupervising();
+      if (current) await stopServer(current);
     },
     async start() {
-      if (self.running()) throw new Error(`instance ${name} is already running`);
-      lastOutput = self.output();
-      self.process = await startServerProcess(env, [], { port });
+      if (running()) throw new Error(`instance ${name} is already running`);
+      wanted = true;
+      await launch();
     },
-    output: () => (self.process ? self.process.output() : lastOutput),
+    async settled() {
+      await supervising;
+    },
+    output: () => current?.output() ?? lastOutput,
   };
   return self;
 }
@@ -135,7 +173,10 @@ export async function startCluster(): Promise<Cluster> {
       async restore() {
         if (!pgRunning) cluster.postgres.restart();
         await cluster.redis.start();
-        for (const one of instances) if (!one.running()) await one.start();
+        for (const one of instances) {
+          await one.settled();
+          if (!one.running()) await one.start();
+        }
         for (const one of instances) {
           await until(`instance ${one.name} ready`, 60_000, () => fetch(`${one.url}/ready`).then((r) => r.ok, () => false), 200);
         }
