@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { Writable } from 'node:stream';
 import pino from 'pino';
@@ -6,6 +7,7 @@ import { WebSocket } from 'ws';
 import { openTestBackend } from '../../test/backends.js';
 import { buildApp, type App } from '../app.js';
 import type { Database } from '../db/client.js';
+import { fromProjectRoot } from '../lib/project-root.js';
 import { operationNameLabels } from './metrics.js';
 
 const ADMIN_KEY = 'observability-admin-key-0123456789abcdef';
@@ -74,6 +76,16 @@ describe('operations observability: /metrics and request ids [pglite]', () => {
     // The live-topic figures that were there before, in the same exposition.
     expect(text).toMatch(/^peakops_live_subscribers 0$/m);
     expect(text).toMatch(/^peakops_db_queries_total [1-9]\d*$/m);
+  });
+
+  it('the Grafana dashboard asks only for metrics /metrics exposes', async () => {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const exposed = new Set([...text.matchAll(/^# TYPE (\S+)/gm)].map((m) => m[1]!));
+    const dashboard = JSON.parse(readFileSync(fromProjectRoot('deploy/grafana/peakops-dashboard.json'), 'utf8')) as { panels: { targets?: { expr: string }[] }[] };
+    const exprs = dashboard.panels.flatMap((p) => p.targets ?? []).map((t) => t.expr);
+    expect(exprs.length).toBeGreaterThan(5);
+    const asked = new Set(exprs.flatMap((e) => [...e.matchAll(/\b(?:graphql_envelop|peakops)_\w+/g)].map((m) => m[0].replace(/_(bucket|count|sum)$/, ''))));
+    expect([...asked].filter((name) => !exposed.has(name))).toEqual([]);
   });
 
   it('echoes a valid X-Request-Id, replaces an unusable one, makes one when there is none', async () => {
