@@ -23,4 +23,16 @@ describe('money is exact', () => {
     expect(fenToYuan(-1)).toBe('-0.01');
     expect(fenToYuan('12300000000000001')).toBe('123000000000000.01');
   });
+
+  it('formats safe integers as the exact BigInt arithmetic does, up to 2^53 fen', () => {
+    const viaBigInt = (fen: number) => {
+      const abs = BigInt(Math.abs(fen));
+      return `${fen < 0 ? '-' : ''}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
+    };
+    const samples = [1, 9, 10, 99, 100, 101, 1_999, 2 ** 31 + 7, 2 ** 40 + 99, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER - 1];
+    // Integers just below a multiple of 100 are where a float division would round up.
+    for (let k = 1; k <= 2 ** 20; k *= 2) samples.push(Math.floor(Number.MAX_SAFE_INTEGER / 100 / k) * 100 - 1);
+    for (const fen of samples.flatMap((n) => [n, -n])) expect(fenToYuan(fen)).toBe(viaBigInt(fen));
+    expect(fenToYuan(-0)).toBe('0.00');
+  });
 });

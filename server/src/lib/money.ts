@@ -20,6 +20,13 @@ export function yuanToFen(value: string): number {
 
 /** 123450 → "1234.50" */
 export function fenToYuan(fen: number | bigint | string): string {
+  // A safe integer splits exactly in number arithmetic (the remainder is exact, and so is dividing the
+  // rest, a multiple of 100); BigInt allocates at each step, and a page formats every amount on it.
+  if (typeof fen === 'number' && Number.isSafeInteger(fen)) {
+    const abs = Math.abs(fen);
+    const cents = abs % 100;
+    return `${fen < 0 ? '-' : ''}${(abs - cents) / 100}.${cents < 10 ? '0' : ''}${cents}`;
+  }
   const big = BigInt(fen);
   const negative = big < 0n;
   const abs = negative ? -big : big;
