@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { clearOfShanghaiMidnight, until } from '../../../e2e/support/stack.js';
 import { fenToYuan, yuanToFen } from '../../src/lib/money.js';
 import { gid, insertCampaign, insertShop } from '../fixtures.js';
-import { gqlAt } from '../server-process.js';
+import { gqlAt, TEST_ADMIN_KEY } from '../server-process.js';
+import { sseMessages } from '../sse.js';
 import { clusterPrerequisitesMissing, startCluster, type Cluster } from './cluster.js';
 import { Producer } from './producer.js';
 import { latest, openScreen, type Screen } from './screens.js';
@@ -151,6 +152,31 @@ describe.skipIf(missing !== null)('a cluster behind nginx survives failures [pos
     expect(victim.running()).toBe(false);
     expect(crashes()).toEqual([]);
   }, 150_000);
+
+  it('SSE through nginx: the first snapshot, then the next change while the stream stays open; /metrics stays behind it', async () => {
+    const { shopId, campaignId } = await campaignOfItsOwn('sse');
+    const abort = new AbortController();
+    const giveUp = setTimeout(() => abort.abort(), 30_000);
+    try {
+      const response = await fetch(`${cluster.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${TEST_ADMIN_KEY}` },
+        body: JSON.stringify({ query: 'subscription ($id: ID!) { liveMetrics(scope: { campaignId: $id }, window: TODAY) { metrics { gmv orders } } }', variables: { id: campaignId } }),
+        signal: abort.signal,
+      });
+      expect(response.headers.get('content-type')).toContain('text/event-stream');
+      const messages = sseMessages(response);
+      expect((await messages.next()).value!.data.liveMetrics.metrics).toEqual({ gmv: '0.00', orders: 0 });
+      const orders = producer({ url: cluster.url, shopId, campaignId, tag: 'sse', batchSize: 1 });
+      await orders.sendBatch();
+      expect((await messages.next()).value!.data.liveMetrics.metrics).toEqual(orders.totals());
+    } finally {
+      clearTimeout(giveUp);
+      abort.abort();
+    }
+    expect((await fetch(`${cluster.url}/metrics`)).status).toBe(404);
+    expect((await fetch(`${cluster.instances[0]!.url}/metrics`)).status).toBe(200);
+  }, 60_000);
 
   it('a rolling restart under ingestion (each instance stopped and started in turn): metrics exact, nothing lost, nothing doubled', async () => {
     const { campaignId, from, to, orders } = await ingestionUnderWay('rolling');
