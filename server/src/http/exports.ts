@@ -10,6 +10,7 @@ import { retrospectiveWorkbook, XLSX_CONTENT_TYPE } from '../modules/retrospecti
 import { skuLabels } from '../modules/product/product.service.js';
 import { dailyReportsCsv, type DailyReportsCsvInput } from '../modules/report/report.csv.js';
 import { openRetrospective } from '../modules/retrospective/retrospective.service.js';
+import { requestIdOf } from '../observability/request-id.js';
 
 /** What an export costs from the caller's rate-limit bucket: it reads as much as a large query. */
 export const EXPORT_COST = 2_000;
@@ -109,7 +110,7 @@ export function exportsHandler(deps: ExportDeps) {
       throw new ExportError(404, 'NOT_FOUND', `No export at ${url.pathname}`);
     } catch (error) {
       const failure = toExportError(error);
-      if (failure.status >= 500) deps.logger.error({ err: error, path: url.pathname }, 'export failed');
+      if (failure.status >= 500) deps.logger.error({ err: error, path: url.pathname, requestId: requestIdOf(req) }, 'export failed');
       if (res.headersSent) return void res.destroy();
       res
         .writeHead(failure.status, { 'content-type': 'application/json', ...failure.headers })

@@ -123,6 +123,11 @@ describe('operations observability: /metrics and request ids [pglite]', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ requestId: 'trace-outage', operationName: 'ShopsDuringOutage', msg: 'unexpected error in an operation' });
     expect(JSON.stringify(errors[0])).toContain('ECONNREFUSED');
+
+    // Files outside GraphQL too.
+    const exported = await fetch(`${brokenUrl}/export/daily-reports.csv?from=2026-11-01&to=2026-11-02`, { headers: { authorization: `Bearer ${ADMIN_KEY}`, 'x-request-id': 'trace-export' } });
+    expect(exported.status).toBe(500);
+    expect(lines.find((l) => l.msg === 'export failed')).toMatchObject({ requestId: 'trace-export' });
   });
 });
 
