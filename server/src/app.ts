@@ -20,6 +20,7 @@ import { AlertEngine } from './modules/alert/alert.engine.js';
 import { publishAlertEvents } from './modules/alert/alert.service.js';
 import { startWebhookDispatcher, type WebhookDispatcher, type WebhookDispatcherTuning } from './modules/webhook/webhook.dispatcher.js';
 import type { Database } from './db/client.js';
+import type { ReadReplica } from './db/read-replica.js';
 import type { Env } from './env.js';
 import { maskError } from './graphql/mask-error.js';
 import { useCompiledQueries } from './graphql/compiled-queries.plugin.js';
@@ -65,6 +66,8 @@ export interface AppOptions {
   heartbeatMs?: number;
   /** With a Redis URL, change notices go through Redis to every instance; else in-process. */
   redisUrl?: string;
+  /** DATABASE_READ_URL: `metrics` and the live topics read from this streaming replica (db/read-replica.ts). */
+  readReplica?: ReadReplica;
   /** false only to benchmark the naive design (one topic per subscription). */
   shareTopics?: boolean;
   /** false only to benchmark per-subscriber execution and serialisation of live messages. */
@@ -161,7 +164,7 @@ export function buildApp(options: AppOptions): App {
   // Budgets refill in real time whatever clock the domain runs on (tests and replays freeze `now`;
   // a frozen bucket would never refill), so the bucket is given the wall clock, as Redis uses its own.
   const limiter = options.redisUrl ? redisRateLimiter(bucket, options.redisUrl) : memoryRateLimiter(bucket, Date.now);
-  const ticker = new Ticker(options.tickMs ?? 1_000, now, (error, key) => logger.error({ err: error, topic: key }, 'live topic failed'), options.heartbeatMs ?? 5_000, options.shareTopics ?? true);
+  const ticker = new Ticker(options.tickMs ?? 1_000, now, (error, key) => logger.error({ err: error, topic: key }, 'live topic failed'), options.heartbeatMs ?? 5_000, options.shareTopics ?? true, options.readReplica && ((at) => options.readReplica!.dataTime(at)));
   const { pubsub, close: closePubSub } = createAppPubSub(options.redisUrl);
   const liveExecutions = new SharedExecutions({ share: options.shareExecutions ?? true });
   // A background loop that dies must not only log: /ready turns red and says which, so the
@@ -248,6 +251,7 @@ export function buildApp(options: AppOptions): App {
         : (fromSocket.viewer ?? viewerOf(await authenticator.authenticate(authorizationOf(initial))));
       return {
         db: database.db,
+        readDb: options.readReplica?.db ?? database.db,
         viewer,
         // Every line a request logs carries the id it got back in X-Request-Id (a socket: its upgrade request's).
         logger: logger.child({ requestId: initial.req ? requestIdOf(initial.req) : requestIdFrom(initial.request.headers.get(REQUEST_ID_HEADER)) }),

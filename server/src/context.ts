@@ -9,6 +9,8 @@ import type { Ticker } from './realtime/ticker.js';
 /** Everything a resolver may use. Built once per request (or per WebSocket operation). */
 export interface Context {
   db: Db;
+  /** Where `metrics` and live topics read: the streaming replica (DATABASE_READ_URL), else `db`. */
+  readDb: Db;
   viewer: Viewer;
   logger: Logger;
   /** Injected clock, so "overdue" and campaign status are testable. */

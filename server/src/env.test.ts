@@ -72,4 +72,19 @@ describe('configuration from the environment', () => {
     expect(message).toMatch(/DATABASE_URL: must be a postgres/);
     expect(message).not.toMatch(/secret/);
   });
+
+  it('takes a read replica only beside a PostgreSQL primary, and never echoes its URL', () => {
+    const primary = 'postgres://peakops:secret@primary/peakops';
+    const replica = 'postgres://peakops:secret@replica/peakops';
+    expect(parseEnv({ DATABASE_URL: primary, DATABASE_READ_URL: replica }).DATABASE_READ_URL).toBe(replica);
+    expect(() => parseEnv({ DATABASE_READ_URL: replica })).toThrow(/DATABASE_READ_URL: needs DATABASE_URL/);
+    let message = '';
+    try {
+      parseEnv({ DATABASE_URL: primary, DATABASE_READ_URL: 'mysql://root:secret@replica/x' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/DATABASE_READ_URL: must be a postgres/);
+    expect(message).not.toMatch(/secret/);
+  });
 });

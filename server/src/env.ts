@@ -11,6 +11,14 @@ const EnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /**
+   * A PostgreSQL streaming replica: `metrics` and the live topics read there, and its replay lag becomes
+   * the live messages' asOf (db/read-replica.ts). Needs DATABASE_URL (the primary, for every write).
+   */
+  DATABASE_READ_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Fail closed: production unless told otherwise (GraphiQL, field suggestions and unmasked errors only in development). */
@@ -71,6 +79,9 @@ const EnvSchema = z.object({
    * makes this server send requests, and inside the network that would let any MANAGE key probe it.
    */
   WEBHOOK_ALLOW_PRIVATE_URLS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+}).refine((env) => !env.DATABASE_READ_URL || env.DATABASE_URL, {
+  path: ['DATABASE_READ_URL'],
+  message: 'needs DATABASE_URL: a read replica follows a PostgreSQL primary, and the embedded PGlite has none',
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -87,7 +98,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     const lines = result.error.issues.map((issue) => {
       const name = issue.path.join('.');
       // Never echo DATABASE_URL (it usually carries a password) nor a secret.
-      const secret = name === 'DATABASE_URL' || name === 'PEAKOPS_ADMIN_KEY' || name === 'PEAKOPS_JWT_SECRET';
+      const secret = name === 'DATABASE_URL' || name === 'DATABASE_READ_URL' || name === 'PEAKOPS_ADMIN_KEY' || name === 'PEAKOPS_JWT_SECRET';
       const shown = secret ? '' : `=${JSON.stringify(source[name])}`;
       return `  ${name}${shown}: ${issue.message}`;
     });

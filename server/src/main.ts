@@ -2,6 +2,7 @@
 import './node-env.js';
 import { buildApp } from './app.js';
 import { configuredDatabase, openDatabase } from './db/client.js';
+import { openReadReplica } from './db/read-replica.js';
 import { startDemo } from './demo/demo.seed.js';
 import { EnvError, parseEnv } from './env.js';
 import { createLogger } from './logger.js';
@@ -22,6 +23,7 @@ async function main() {
   // Only when asked: DEMO=true (production, the image) or --demo (`npm start`, the README's first command).
   const demo = env.DEMO || process.argv.includes('--demo');
   const database = await openDatabase(configuredDatabase(env));
+  const readReplica = env.DATABASE_READ_URL ? openReadReplica(env.DATABASE_READ_URL) : undefined;
   logger.info({ backend: database.kind, dataDir: env.DATABASE_URL ? undefined : env.DATA_DIR }, 'database opened');
   await database.migrate();
   const demoStart = demo ? await startDemo(database.db, logger) : null;
@@ -42,6 +44,7 @@ async function main() {
     tickMs: env.TICK_MS,
     heartbeatMs: env.LIVE_HEARTBEAT_MS,
     redisUrl: env.REDIS_URL,
+    readReplica,
     shareTopics: env.LIVE_SHARE_TOPICS,
     shareExecutions: env.LIVE_SHARE_EXECUTIONS,
     webhookAllowPrivateUrls: env.WEBHOOK_ALLOW_PRIVATE_URLS,
@@ -81,6 +84,7 @@ async function main() {
     await background;
     await traffic?.stop();
     await app.stop();
+    await readReplica?.close();
     await database.close();
     process.exit(0);
   };

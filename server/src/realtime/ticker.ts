@@ -111,6 +111,11 @@ export class Ticker {
     private readonly onError: (error: unknown, key: string) => void,
     private readonly heartbeatMs = 5_000,
     private readonly shareTopics = true,
+    /**
+     * With a read replica: the instant its data describes (db/read-replica.ts). Asked once per tick, and
+     * it becomes the messages' `asOf`, so replication lag shows on the screens' freshness badge.
+     */
+    private readonly dataTime?: (now: Date) => Promise<Date>,
   ) {}
 
   private naiveSerial = 0;
@@ -171,13 +176,23 @@ export class Ticker {
     this.running = (async () => {
       let computations = 0;
       const now = this.now().getTime();
+      let dataAt: Date | undefined;
       for (const [key, topic] of this.topics) {
         if (topic.warming) await topic.warming; // its first computation is in flight: wait, don't double it
         if (topic.subscribers.size === 0) continue;
         const heartbeatDue = now - topic.lastSent >= this.heartbeatMs;
         if (!topic.dirty && !heartbeatDue) continue;
         computations++;
-        await this.refresh(key, topic, heartbeatDue);
+        if (this.dataTime && !dataAt) {
+          try {
+            dataAt = await this.dataTime(new Date(now));
+          } catch (error) {
+            // The replica does not answer: its topics could not compute either; the next tick retries.
+            this.onError(error, 'read replica');
+            break;
+          }
+        }
+        await this.refresh(key, topic, heartbeatDue, dataAt);
       }
       this.computationsLastTick = computations;
       this.ticks++;
@@ -185,9 +200,11 @@ export class Ticker {
     return this.running;
   }
 
-  private async refresh<T>(key: string, topic: Topic<T>, sendEvenIfUnchanged = false) {
+  private async refresh<T>(key: string, topic: Topic<T>, sendEvenIfUnchanged = false, dataAt?: Date) {
     try {
-      const asOf = this.now();
+      const clock = this.now();
+      // Never later than the clock: a replica's data time is at most now (db/read-replica.ts).
+      const asOf = dataAt ?? (this.dataTime ? await this.dataTime(clock) : clock);
       topic.dirty = false; // a notice arriving while we compute marks it again
       const value = await topic.source.compute(asOf);
       const fingerprint = await topic.source.fingerprint(value);
@@ -195,7 +212,8 @@ export class Ticker {
       topic.fingerprint = fingerprint;
       topic.sequence++;
       topic.latest = { sequence: topic.sequence, asOf, value };
-      topic.lastSent = asOf.getTime();
+      // The ticker's clock, not asOf: a lagging replica must not make every tick a heartbeat.
+      topic.lastSent = clock.getTime();
       for (const mailbox of topic.subscribers) mailbox.deliver(topic.latest);
     } catch (error) {
       this.onError(error, key);

@@ -27,8 +27,8 @@ builder.subscriptionField('campaignProgress', (t) =>
       const source: TopicSource<CampaignProgress> = {
         async compute(now) {
           // Re-read each tick: an edited target or window shows up without resubscribing.
-          const current = await requireCampaign(ctx.db, ctx.viewer, campaign.id, ['campaignId']);
-          const progress = new CampaignProgress(ctx.db, ctx.viewer, current, now);
+          const current = await requireCampaign(ctx.readDb, ctx.viewer, campaign.id, ['campaignId']);
+          const progress = new CampaignProgress(ctx.readDb, ctx.viewer, current, now);
           await progress.actualFen(); // the one query per tick; subscribers' fields reuse it
           return progress;
         },

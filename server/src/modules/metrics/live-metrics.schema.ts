@@ -17,7 +17,10 @@ const LiveMetricsRef = builder.objectRef<Snapshot<LiveMetricsState>>('LiveMetric
     sequence: t.exposeInt('sequence', {
       description: 'Per topic, increasing by one per message sent: a jump means a missed message — resubscribe to resync.',
     }),
-    asOf: t.expose('asOf', { type: 'DateTime', description: 'When these figures were computed.' }),
+    asOf: t.expose('asOf', {
+      type: 'DateTime',
+      description: 'The instant these figures describe: when they were computed, or, read from a replica that is behind, the commit time of the last transaction it replayed.',
+    }),
     from: t.field({ type: 'DateTime', resolve: (s) => s.value.from }),
     to: t.field({ type: 'DateTime', resolve: (s) => s.value.to }),
     metrics: t.field({ type: MetricsRef, resolve: (s) => s.value.metrics }),
@@ -41,7 +44,7 @@ builder.subscriptionField('liveMetrics', (t) =>
         sources: input.sources,
       };
       const window = requested ?? defaultLiveWindow(scope);
-      return ctx.ticker.subscribe(liveMetricsKey(ctx.viewer, scope, window), await liveMetricsSource(ctx.db, ctx.viewer, scope, window));
+      return ctx.ticker.subscribe(liveMetricsKey(ctx.viewer, scope, window), await liveMetricsSource(ctx.readDb, ctx.viewer, scope, window));
     },
     resolve: (snapshot) => snapshot,
   }),

@@ -258,7 +258,7 @@ builder.queryField('metrics', (t) =>
     },
     resolve: (_root, { scope, from, to }, ctx) =>
       openMetrics(
-        ctx.db,
+        ctx.readDb,
         ctx.viewer,
         {
           shopIds: scope.shopIds?.map((id) => id.id),
