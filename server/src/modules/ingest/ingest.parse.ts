@@ -78,23 +78,26 @@ const EventSchema = z
     trackingNumber: z.string().trim().min(1, 'must not be empty').max(64).nullish(),
   })
   .superRefine((e, ctx) => {
-    const need = (field: keyof typeof e, why: string) => {
-      if (e[field] == null || (Array.isArray(e[field]) && e[field].length === 0)) {
-        ctx.addIssue({ code: 'custom', path: [field], message: `${e.type} needs ${why}` });
-      }
-    };
-    if (TRAFFIC_TYPES.includes(e.type)) need('visitorId', 'a visitorId');
-    if (e.type.startsWith('ORDER_')) need('orderId', 'an orderId');
-    if (e.type === 'ORDER_PLACED') need('items', 'at least one item');
+    if (TRAFFIC_TYPES.includes(e.type)) need(e, ctx, 'visitorId', 'a visitorId');
+    if (e.type.startsWith('ORDER_')) need(e, ctx, 'orderId', 'an orderId');
+    if (e.type === 'ORDER_PLACED') need(e, ctx, 'items', 'at least one item');
     if (e.type === 'ORDER_PAID') {
-      need('amount', 'the paid amount');
-      need('customerId', 'a customerId (buyers are distinct paying customers)');
+      need(e, ctx, 'amount', 'the paid amount');
+      need(e, ctx, 'customerId', 'a customerId (buyers are distinct paying customers)');
     }
     if (e.type === 'ORDER_REFUNDED') {
-      need('amount', 'the refunded amount');
+      need(e, ctx, 'amount', 'the refunded amount');
       if (e.amount === 0) ctx.addIssue({ code: 'custom', path: ['amount'], message: 'a refund must be above zero', params: { code: 'INVALID_AMOUNT' } });
     }
   });
+
+/** A field the event's type requires. A module function, not a closure made per event (batches of 5,000). */
+function need<E extends { type: EventType }>(e: E, ctx: z.RefinementCtx, field: keyof E & string, why: string) {
+  const value = e[field];
+  if (value == null || (Array.isArray(value) && value.length === 0)) {
+    ctx.addIssue({ code: 'custom', path: [field], message: `${e.type} needs ${why}` });
+  }
+}
 
 export type EventIssue = { path: string[]; message: string; code: string };
 

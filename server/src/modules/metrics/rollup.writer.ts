@@ -61,22 +61,26 @@ export class RollupBatch {
 
   add(at: Date, dims: RollupDims, counters: Partial<Counters>, sketchItems: Partial<Record<SketchName, string>> = {}) {
     const dimsKey = dimensionKey(dims);
-    for (const { granularity, bucket, key: bucketKey } of this.bucketsOf(at)) {
+    // The minute, hour and day cells are found once and reused for the counters and every sketch.
+    const cells = this.bucketsOf(at).map(({ granularity, bucket, key: bucketKey }) => {
       const key = `${bucketKey}|${dimsKey}`;
       let cell = this.cells.get(key);
       if (!cell) {
         cell = { granularity, bucket, dims, counters: zeroCounters(), sketches: {} };
         this.cells.set(key, cell);
       }
-      for (const name in counters) cell.counters[name as keyof Counters] += counters[name as keyof Counters]!;
+      return cell;
+    });
+    for (const name of Object.keys(counters) as (keyof Counters)[]) {
+      const value = counters[name]!;
+      for (const cell of cells) cell.counters[name] += value;
     }
-    for (const name in sketchItems) {
+    for (const name of SKETCHES) {
+      const item = sketchItems[name];
+      if (item === undefined) continue;
       // Hash each item once; the same entry goes into the minute, hour and day sketches.
-      const entry = hllEntry(sketchItems[name as SketchName]!);
-      for (const { key: bucketKey } of this.bucketsOf(at)) {
-        const cell = this.cells.get(`${bucketKey}|${dimsKey}`)!;
-        (cell.sketches[name as SketchName] ??= new SparseHll()).addEntry(entry);
-      }
+      const entry = hllEntry(item);
+      for (const cell of cells) (cell.sketches[name] ??= new SparseHll()).addEntry(entry);
     }
   }
 
@@ -93,7 +97,8 @@ export class RollupBatch {
   }
 
   private bucketsOf(at: Date) {
-    const minute = bucketStart('MINUTE', at).getTime();
+    const t = at.getTime();
+    const minute = t - (((t % MINUTE) + MINUTE) % MINUTE);
     let buckets = this.bucketsByMinute.get(minute);
     if (!buckets) {
       buckets = GRANULARITIES.map((granularity) => {
