@@ -18,7 +18,7 @@ import { ingestEvents } from '../server/src/modules/ingest/ingest.service.js';
 import { buildStream, chunks, shuffled } from '../server/test/event-stream.js';
 import { gid, insertShop, insertSku } from '../server/test/fixtures.js';
 import { truncateAll } from '../server/test/backends.js';
-import { arg, benchAdminKey, graphqlHeaders, median, report, startBenchDatabase, UNMETERED } from './bench-util.js';
+import { arg, benchAdminKey, graphqlHeaders, median, postgresPids, processCpuMs, report, startBenchDatabase, UNMETERED } from './bench-util.js';
 
 const EVENTS = Number(arg('events', '100000'));
 const ROUNDS = Number(arg('rounds', '3'));
@@ -39,7 +39,15 @@ try {
   const copySql = postgres(url, { max: 1, onnotice: () => {} });
   await copySql.unsafe('create table events_copy (like events including all)');
 
-  const results = { ingest: [] as number[], copy: [] as number[], direct: [] as number[], ratio: [] as number[] };
+  const results = { ingest: [] as number[], copy: [] as number[], direct: [] as number[], ratio: [] as number[], cpu: { ingest: [] as number[], copy: [] as number[], direct: [] as number[] } };
+  // CPU (this process — server, client and ingest service alike — plus every PostgreSQL process) per
+  // 1,000 events: on a shared machine wall-clock rates swing with other people's load, CPU much less.
+  const databasePids = await postgresPids(url);
+  const cpuMs = () => {
+    const own = process.cpuUsage();
+    return (own.user + own.system) / 1000 + databasePids().reduce((sum, pid) => sum + processCpuMs(pid), 0);
+  };
+  const cpuPer1000 = (since: number) => ((cpuMs() - since) / EVENTS) * 1000;
   for (let round = 0; round < ROUNDS; round++) {
     await truncateAll(database.db);
     await copySql.unsafe('truncate events_copy');
@@ -59,11 +67,14 @@ try {
       return `${shop.id}\t${parsed.event.eventId}\t${parsed.event.type}\t${parsed.event.occurredAt.toISOString()}\t${payload}\t${i.toString(16).padStart(40, '0')}\n`;
     });
     const copyStart = performance.now();
+    const copyCpu = cpuMs();
     const writable = await copySql`copy events_copy (shop_id, event_id, type, occurred_at, payload, payload_hash) from stdin`.writable();
     await pipeline(Readable.from(rowsTsv), writable);
     results.copy.push(events.length / ((performance.now() - copyStart) / 1000));
+    results.cpu.copy.push(cpuPer1000(copyCpu));
 
     const ingestStart = performance.now();
+    const ingestCpu = cpuMs();
     for (const batch of chunks(events, BATCH)) {
       const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
         method: 'POST',
@@ -74,20 +85,23 @@ try {
       if (!body.data || body.data.ingestEvents.accepted !== batch.length) throw new Error(`ingest failed: ${JSON.stringify(body).slice(0, 300)}`);
     }
     results.ingest.push(events.length / ((performance.now() - ingestStart) / 1000));
+    results.cpu.ingest.push(cpuPer1000(ingestCpu));
     const [check] = await database.db.execute(sql`select count(*)::int as n from events`) as unknown as { n: number }[];
 
     // The same batches through the service alone, on emptied tables with the same catalog.
     await database.db.execute(sql`truncate events, orders, order_items, refunds, customers, points_ledger, metric_rollups, sku_rollups`);
     const inputs = events.map((e) => ({ ...(e as unknown as EventInput), occurredAt: new Date(e.occurredAt as string) }));
     const directStart = performance.now();
+    const directCpu = cpuMs();
     for (const batch of chunks(inputs, BATCH)) {
       const result = await ingestEvents(database.db, SYSTEM, batch, new Date('2026-11-12T00:00:00Z'));
       if (result.accepted !== batch.length) throw new Error(`direct ingest failed: ${JSON.stringify(result.userErrors.slice(0, 3))}`);
     }
     results.direct.push(events.length / ((performance.now() - directStart) / 1000));
+    results.cpu.direct.push(cpuPer1000(directCpu));
     // Each round's ratio is of two runs a few seconds apart: on a shared machine it drifts less than either figure.
     results.ratio.push(results.ingest.at(-1)! / results.copy.at(-1)!);
-    console.log(`round ${round + 1}: ingest ${results.ingest.at(-1)!.toFixed(0)} ev/s, service alone ${results.direct.at(-1)!.toFixed(0)} ev/s, COPY ${results.copy.at(-1)!.toFixed(0)} ev/s (${check?.n} events stored)`);
+    console.log(`round ${round + 1}: ingest ${results.ingest.at(-1)!.toFixed(0)} ev/s, service alone ${results.direct.at(-1)!.toFixed(0)} ev/s, COPY ${results.copy.at(-1)!.toFixed(0)} ev/s (${check?.n} events stored); CPU ms per 1,000 events: ingest ${results.cpu.ingest.at(-1)!.toFixed(0)}, service ${results.cpu.direct.at(-1)!.toFixed(0)}, COPY ${results.cpu.copy.at(-1)!.toFixed(0)}`);
   }
   const ingest = median(results.ingest);
   const copy = median(results.copy);
@@ -101,6 +115,8 @@ try {
     ['ratio ingest / COPY (of the medians)', `${((ingest / copy) * 100).toFixed(1)}% (target ≥ 35%)`],
     ['ratio ingest / COPY (median of the rounds\' ratios)', `${(median(results.ratio) * 100).toFixed(1)}%`],
     ['ratio service alone / COPY', `${((median(results.direct) / copy) * 100).toFixed(1)}%`],
+    ['CPU ms per 1,000 events (this process + PostgreSQL): ingestEvents / service / COPY', `${median(results.cpu.ingest).toFixed(0)} / ${median(results.cpu.direct).toFixed(0)} / ${median(results.cpu.copy).toFixed(0)}`],
+    ['ratio by CPU: COPY CPU / ingestEvents CPU', `${((median(results.cpu.copy) / median(results.cpu.ingest)) * 100).toFixed(1)}%`],
   ]);
   await app.stop();
   await copySql.end();
