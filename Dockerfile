@@ -6,6 +6,7 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY server/scripts/patch-postgres-driver.mjs ./server/scripts/
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY schema ./schema
@@ -18,6 +19,8 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./
+# npm ci's postinstall mends the PostgreSQL driver (see the script).
+COPY server/scripts/patch-postgres-driver.mjs ./server/scripts/
 RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/client/dist ./client/dist
