@@ -1,5 +1,6 @@
 import { useGraphQlJit } from '@envelop/graphql-jit';
-import { getOperationAST } from 'graphql';
+import type { ExecuteFunction, Plugin } from '@envelop/core';
+import { getOperationAST, type ExecutionResult } from 'graphql';
 
 /**
  * Queries and mutations run through graphql-jit: each document is compiled once into a function for
@@ -16,8 +17,8 @@ import { getOperationAST } from 'graphql';
  * checks that every mutation leaves its row).
  * Subscriptions keep the shared live execution (realtime/shared-execution.plugin.ts).
  */
-export function useCompiledQueries() {
-  return useGraphQlJit(
+export function useCompiledQueries(): Plugin {
+  const jit = useGraphQlJit(
     {},
     {
       enableIf: (args) => {
@@ -26,4 +27,22 @@ export function useCompiledQueries() {
       },
     },
   );
+  return {
+    onExecute(payload) {
+      const before = payload.executeFn;
+      let compiled: ExecuteFunction | null = null;
+      // enableIf is synchronous, so jit has chosen by the time this returns.
+      void jit.onExecute!({ ...payload, setExecuteFn: (fn) => void (compiled = fn) });
+      if (!compiled) return;
+      const run: ExecuteFunction = compiled;
+      payload.setExecuteFn(async (args) => {
+        const result = (await run(args)) as ExecutionResult;
+        // A variable graphql-jit could not coerce ({ errors } and no data: nothing has run yet). Its
+        // message drops the scalar's own reason and the path inside the variable ("Expected type
+        // Date."); graphql-js names both, as callers were told before. Invalid input is rare, so it
+        // runs again through graphql-js for those errors.
+        return !('data' in result) && result.errors?.length ? before(args) : result;
+      });
+    },
+  };
 }
