@@ -76,9 +76,9 @@ export function listOrders(db: DbOrTx, viewer: Viewer, filter: OrderFilter, args
   );
 }
 
-/** Order rows, and with `items` their items, which prefetchedItems hands out. */
-function withItems(found: OrderRow[] | { order: OrderRow; items: JsonItems }[]): OrderRow[] {
-  return found.map((row) => ('items' in row ? remember(row.order, row.items) : row));
+/** Order rows read with their items, which prefetchedItems hands out. */
+function withItems(found: { order: OrderRow; items: JsonItems }[]): OrderRow[] {
+  return found.map((row) => remember(row.order, row.items));
 }
 
 /** The ITEMS column as the driver gives it (postgres.js and PGlite parse json; text when not). */
