@@ -124,11 +124,13 @@ describe.skipIf(!bin)('a read replica (DATABASE_READ_URL)', () => {
 
       // Replay resumed: the figures arrive, and asOf is the clock again.
       await replica.resumeReplay();
+      const resumedAt = Date.now();
       await replica.caughtUp(primary.url('peakops'));
       let caughtUp = await next();
       while (caughtUp.metrics.gmv !== '299.00') caughtUp = await next();
       expect(caughtUp.metrics.orders).toBe(2);
-      expect(Date.now() - new Date(caughtUp.asOf).getTime()).toBeLessThan(1_500);
+      // The clock again (not a replayed commit from before the resume), whatever the machine's load.
+      expect(new Date(caughtUp.asOf).getTime()).toBeGreaterThanOrEqual(resumedAt);
       expect(await metrics()).toEqual({ metrics: { gmv: '299.00', orders: 2 } });
     } finally {
       stop();

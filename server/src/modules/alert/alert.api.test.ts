@@ -94,6 +94,12 @@ describeEachBackend('alert lifecycle over the API', (backend) => {
       .returning();
     const connect = (connectionParams: Record<string, unknown>) => createClient({ url: server.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams });
     const partnerB = bearer(await server.createKey({ name: 'B', shopIds: [shopB], scopes: ['READ'] }));
+    // Counted at the pubsub, so the alert is raised only once both feeds listen (a fixed wait was too
+    // short on a loaded machine, and the first client missed RAISED).
+    let listening = 0;
+    const pubsub = server.app.pubsub;
+    const subscribe = pubsub.subscribe.bind(pubsub);
+    pubsub.subscribe = ((...args: Parameters<typeof subscribe>) => (listening++, subscribe(...args))) as typeof subscribe;
     const clients = [connect(server.wsParams), connect(partnerB)];
     const seen: string[][] = [[], []];
     const feed = `subscription { alertChanged(filter: { statuses: [OPEN, ACKNOWLEDGED] }) { change alert { status subject acknowledgedBy value threshold resolvedAt } } }`;
@@ -103,7 +109,8 @@ describeEachBackend('alert lifecycle over the API', (backend) => {
         { next: (r) => void seen[i]!.push(`${r.data!.alertChanged.change}:${r.data!.alertChanged.alert.status}:${r.data!.alertChanged.alert.acknowledgedBy ?? ''}`), error: () => {}, complete: () => {} },
       ),
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await expect.poll(() => listening, { timeout: 15_000 }).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the listener attaches as the iterator starts
 
     await backend().db.update(skus).set({ stock: 5 }).where(eq(skus.id, sku.id));
     await server.app.alertEngine.evaluate();
