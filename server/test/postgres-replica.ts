@@ -1,9 +1,8 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { realpathSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
-import { freePort } from './postgres-server.js';
+import { freePort, postgresWorkspace, quote } from './postgres-server.js';
 
 /**
  * A real streaming replica of a running test PostgreSQL: `pg_basebackup -R` over the replication
@@ -19,23 +18,13 @@ export interface PostgresReplica {
   stop(): void;
 }
 
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
 export async function startReplica(bin: string, primaryPort: number): Promise<PostgresReplica> {
   // bin may be a directory of symlinks to a few tools (initdb, pg_ctl): pg_basebackup sits beside the real ones.
   bin = path.dirname(realpathSync(path.join(bin, 'initdb')));
-  const dir = mkdtempSync(path.join(tmpdir(), 'peakops-replica-'));
+  const { dir, run } = postgresWorkspace('peakops-replica-');
   const port = await freePort();
-  const asRoot = process.getuid?.() === 0;
-  // PostgreSQL refuses to run as root, as in postgres-server.ts. The standby's max_connections must be
-  // at least the primary's (200 there).
-  if (asRoot) {
-    const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
-    chownSync(dir, id('-u'), id('-g'));
-  }
+  // The standby's max_connections must be at least the primary's (200 there).
   const data = path.join(dir, 'data');
-  const run = (cmd: string) =>
-    asRoot ? spawnSync('su', ['postgres', '-s', '/bin/sh', '-c', cmd], { encoding: 'utf8' }) : spawnSync('sh', ['-c', cmd], { encoding: 'utf8' });
   const script = [
     `${quote(path.join(bin, 'pg_basebackup'))} -h 127.0.0.1 -p ${primaryPort} -U postgres -D ${quote(data)} -R -X stream --no-sync`,
     `${quote(path.join(bin, 'pg_ctl'))} -D ${quote(data)} -o ${quote(`-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c hot_standby=on -c fsync=off -c max_connections=200`)} -l ${quote(path.join(dir, 'log'))} -w start >/dev/null`,

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -41,26 +41,35 @@ export async function freePort(): Promise<number> {
   });
 }
 
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+/** A single-quoted shell word. */
+export const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-export async function startPostgres(bin: string): Promise<PostgresServer> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'peakops-pg-'));
-  const port = await freePort();
+/**
+ * A temp directory PostgreSQL's tools may write, and a runner for them: initdb, pg_ctl and postgres
+ * refuse to run as root, so as root the directory goes to the postgres user and commands run as them.
+ */
+export function postgresWorkspace(prefix: string): { dir: string; run: (cmd: string) => SpawnSyncReturns<string> } {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
   const asRoot = process.getuid?.() === 0;
-  // initdb refuses to run as root; hand the directory to the postgres user and run as them.
   if (asRoot) {
     const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
     const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
     chownSync(dir, uid, gid);
   }
+  const run = (cmd: string) =>
+    asRoot ? spawnSync('su', ['postgres', '-s', '/bin/sh', '-c', cmd], { encoding: 'utf8' }) : spawnSync('sh', ['-c', cmd], { encoding: 'utf8' });
+  return { dir, run };
+}
+
+export async function startPostgres(bin: string): Promise<PostgresServer> {
+  const { dir, run } = postgresWorkspace('peakops-pg-');
+  const port = await freePort();
   const data = path.join(dir, 'data');
   const start = `${quote(path.join(bin, 'pg_ctl'))} -D ${quote(data)} -o ${quote(`-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`)} -l ${quote(path.join(dir, 'log'))} -w start >/dev/null`;
   const script = [
     `${quote(path.join(bin, 'initdb'))} -D ${quote(data)} -U postgres --auth=trust --no-sync -E UTF8 --locale=C.UTF-8 >${quote(path.join(dir, 'initdb.log'))} 2>&1`,
     start,
   ].join(' && ');
-  const run = (cmd: string) =>
-    asRoot ? spawnSync('su', ['postgres', '-s', '/bin/sh', '-c', cmd], { encoding: 'utf8' }) : spawnSync('sh', ['-c', cmd], { encoding: 'utf8' });
   const started = run(script);
   if (started.status !== 0) {
     const log = spawnSync('sh', ['-c', `cat ${quote(dir)}/*.log ${quote(dir)}/log 2>/dev/null | tail -20`], { encoding: 'utf8' }).stdout;
