@@ -292,11 +292,21 @@ export function buildApp(options: AppOptions): App {
     }
     try {
       await database.db.execute(sql`select 1`);
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ready"}');
     } catch (error) {
       logger.warn({ err: error }, 'readiness check failed');
       res.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"unavailable"}');
+      return;
     }
+    // A replica that does not answer stops metrics and the live topics (the ticker skips its ticks):
+    // not ready, and said so, rather than only logged.
+    try {
+      await options.readReplica?.db.execute(sql`select 1`);
+    } catch (error) {
+      logger.warn({ err: error }, 'read replica readiness check failed');
+      res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'unavailable', stopped: ['read replica'] }));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ready"}');
   }
 
   /** Prometheus text: operations, and the live-topic work per tick that must not grow with subscribers. */

@@ -137,6 +137,16 @@ describe.skipIf(!bin)('a read replica (DATABASE_READ_URL)', () => {
       await client.dispose();
     }
   }, 120_000);
+
+  it('is not ready while the replica does not answer, naming it', async () => {
+    const ready = async () => {
+      const response = await fetch(`${server.url}/ready`);
+      return { status: response.status, body: (await response.json()) as unknown };
+    };
+    expect(await ready()).toEqual({ status: 200, body: { status: 'ready' } });
+    replica.stop();
+    expect(await ready()).toEqual({ status: 503, body: { status: 'unavailable', stopped: ['read replica'] } });
+  }, 60_000);
 });
 
 describe('the data time of a read replica', () => {
