@@ -1,4 +1,7 @@
-import { execFile } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -41,6 +44,33 @@ export function graphqlHeaders(credential: string): Record<string, string> {
  * A bucket no benchmark drains: benchmarks measure ingestion and fan-out, not one credential's budget
  * (DEFAULT_BUCKET allows 10,000 points a second, about what one ingest pipeline does here).
  */
+/**
+ * Waits (up to `maxMinutes`) until the machine's 1-minute load average is at most `maxLoad`, so a long
+ * benchmark that generated its data on a busy shared machine measures in a calm moment; returns the
+ * load average it measured at, to print beside the figures. `maxLoad` ≤ 0 does not wait.
+ */
+export async function settle(maxLoad: number, maxMinutes = 30): Promise<number> {
+  const deadline = Date.now() + maxMinutes * 60_000;
+  while (maxLoad > 0 && loadavg()[0]! > maxLoad && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5_000));
+  return loadavg()[0]!;
+}
+
+/** A server in its own plain-node process that prints `{"port": …}` once listening. */
+export async function startServer(name: string, script: string, args: string[], nodeArgs: string[] = []): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
+  const lines = createInterface({ input: child.stdout! });
+  const [line] = (await Promise.race([once(lines, 'line'), once(child, 'exit').then(() => { throw new Error(`${name} exited before listening`); })])) as [string];
+  return { port: (JSON.parse(line) as { port: number }).port, child };
+}
+
+/** PeakOps as production runs it (compiled, plain node, its own process); see the file's comment. */
+export const PEAKOPS_SERVER = path.resolve(import.meta.dirname, 'peakops-server.mjs');
+
+/** `npm run build:server`: the compiled server PEAKOPS_SERVER runs, rebuilt from the working tree. */
+export function buildServer() {
+  execFileSync('npm', ['run', '--silent', 'build:server'], { stdio: 'inherit', cwd: path.resolve(import.meta.dirname, '..') });
+}
+
 export const UNMETERED = { maximumAvailable: 1_000_000_000, restoreRate: 1_000_000_000 };
 
 export function report(name: string, rows: [string, string | number][]) {

@@ -1,12 +1,10 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { once } from 'node:events';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import postgres from 'postgres';
 import pino from 'pino';
 import { buildApp, type App } from '../server/src/app.js';
-import { arg, benchAdminKey, createPartnerKey, graphqlHeaders, httpLoad, postgresPids, report, rotatedRounds, startBenchDatabase, UNMETERED } from './bench-util.js';
+import { arg, benchAdminKey, buildServer, createPartnerKey, graphqlHeaders, httpLoad, postgresPids, report, rotatedRounds, startBenchDatabase, startServer, UNMETERED, PEAKOPS_SERVER } from './bench-util.js';
 
 /**
  * PeakOps against a peer (issue 12): PostGraphile v5 (amber preset) over the same PostgreSQL, the same
@@ -14,13 +12,20 @@ import { arg, benchAdminKey, createPartnerKey, graphqlHeaders, httpLoad, postgre
  * generator, and the ratio PeakOps / PostGraphile. The peer lives in bench/peer/ with its own
  * package.json, installed there on first use (never a PeakOps dependency), and runs in its own process.
  *
- * npm run bench:peer -- [--seconds 5] [--rounds 3] [--concurrency 16] [--orders 50000]
+ * PeakOps runs as production does: compiled (`npm run build:server`, rebuilt each run) in its own `node`
+ * process (bench/peakops-server.mjs); `--also-tsx` adds the in-process tsx server rounds 1–3 measured.
+ *
+ * npm run bench:peer -- [--seconds 5] [--rounds 3] [--concurrency 16] [--orders 50000] [--also-tsx] [--profile DIR]
  */
 const seconds = Number(arg('seconds', '5'));
 const rounds = Number(arg('rounds', '3'));
 const concurrency = Number(arg('concurrency', '16'));
 const orderCount = Number(arg('orders', '50000'));
 const POOL = 20;
+/** Also measure PeakOps through tsx inside this process (how rounds 1–3 ran), beside the compiled server. */
+const alsoTsx = process.argv.includes('--also-tsx');
+/** Writes the PeakOps server's CPU profile (`node --cpu-prof`, whole run) into this folder. */
+const profileDir = arg('profile', '');
 const PEER = path.resolve(import.meta.dirname, 'peer');
 
 const ORDERS_PAGE = `{ orders(first: 20) { edges { node { id externalId status amount placedAt items { quantity unitPrice sku { code } } } } } }`;
@@ -65,13 +70,6 @@ function installPeer() {
   execFileSync('npm', ['install', '--prefix', PEER, '--no-audit', '--no-fund'], { stdio: 'inherit' });
 }
 
-async function startPeer(url: string): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, [path.join(PEER, 'server.mjs'), url, String(POOL)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
-  const lines = createInterface({ input: child.stdout! });
-  const [line] = (await Promise.race([once(lines, 'line'), once(child, 'exit').then(() => { throw new Error('PostGraphile exited before listening'); })])) as [string];
-  return { port: (JSON.parse(line) as { port: number }).port, child };
-}
-
 async function post<T>(port: number, credential: string | null, query: string): Promise<T> {
   const response = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: credential ? graphqlHeaders(credential) : { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
   const body = (await response.json()) as { data?: T; errors?: unknown };
@@ -94,62 +92,75 @@ function samePage(ours: PeakOpsPage, theirs: PeerPage) {
 }
 
 installPeer();
+buildServer();
 const db = await startBenchDatabase(POOL);
-const logger = pino({ level: 'silent' });
 const adminKey = benchAdminKey();
 let app: App | undefined;
-let peer: ChildProcess | undefined;
+const children: ChildProcess[] = [];
 try {
   console.log(`generating ${orderCount.toLocaleString('en')} orders …`);
   await generate(db.url);
-  app = buildApp({ database: db.database, env: { NODE_ENV: 'production' }, logger, adminKey, rateLimit: UNMETERED, webhooks: false, alertEngine: { start: false } });
-  const ourPort = await app.start(0, '127.0.0.1');
-  const started = await startPeer(db.url);
+  const ours = await startServer('PeakOps', PEAKOPS_SERVER, [db.url, String(POOL), adminKey], profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(profileDir)] : []);
+  children.push(ours.child);
+  const peer = await startServer('PostGraphile', path.join(PEER, 'server.mjs'), [db.url, String(POOL)]);
+  children.push(peer.child);
+  const ourPort = ours.port;
+  const peerPort = peer.port;
+  // How rounds 1–3 measured PeakOps: tsx-transformed, inside this process (which only waits on the load).
+  let tsxPort: number | undefined;
+  if (alsoTsx) {
+    app = buildApp({ database: db.database, env: { NODE_ENV: 'production' }, logger: pino({ level: 'silent' }), adminKey, rateLimit: UNMETERED, webhooks: false, alertEngine: { start: false } });
+    tsxPort = await app.start(0, '127.0.0.1');
+  }
   const databasePids = await postgresPids(db.url);
-  peer = started.child;
-  const peerPort = started.port;
 
   const shopIds = (await post<{ shops: { edges: { node: { id: string } }[] } }>(ourPort, adminKey, '{ shops { edges { node { id } } } }')).shops.edges.map((e) => e.node.id);
   const partnerKey = await createPartnerKey(ourPort, adminKey, shopIds);
   samePage(await post<PeakOpsPage>(ourPort, adminKey, ORDERS_PAGE), await post<PeerPage>(peerPort, null, PEER_ORDERS_PAGE));
   samePage(await post<PeakOpsPage>(ourPort, partnerKey, ORDERS_PAGE), await post<PeerPage>(peerPort, null, PEER_ORDERS_PAGE));
+  if (tsxPort) samePage(await post<PeakOpsPage>(tsxPort, adminKey, ORDERS_PAGE), await post<PeerPage>(peerPort, null, PEER_ORDERS_PAGE));
 
   // PeakOps through the admin key and a partner key over the 4 shops, and PostGraphile (no
   // credential: it has none to check), rotated each round so drift on the shared machine favours none.
-  const measure = async (ours: string, theirs: string) => {
+  const measure = async (query: string, theirs: string) => {
     const sides = [
-      { port: ourPort, credential: adminKey as string | null, query: ours, pid: process.pid },
-      { port: ourPort, credential: partnerKey as string | null, query: ours, pid: process.pid },
-      { port: peerPort, credential: null, query: theirs, pid: peer!.pid! },
+      { port: ourPort, credential: adminKey as string | null, query, pid: ours.child.pid! },
+      { port: ourPort, credential: partnerKey as string | null, query, pid: ours.child.pid! },
+      { port: peerPort, credential: null, query: theirs, pid: peer.child.pid! },
+      ...(tsxPort ? [{ port: tsxPort, credential: adminKey as string | null, query, pid: process.pid }] : []),
     ];
-    const [admin, partner, peerSide] = await rotatedRounds(sides, rounds, (side) =>
+    const results = await rotatedRounds(sides, rounds, (side) =>
       httpLoad(`http://127.0.0.1:${side.port}/graphql`, side.credential, JSON.stringify({ query: side.query }), { concurrency, seconds, serverPid: side.pid, databasePids }),
     );
-    return { admin: admin!.rate, partner: partner!.rate, theirs: peerSide!.rate, cpu: [admin!, partner!, peerSide!].map((s) => s.cpuUs.toFixed(0)).join(' / '), dbCpu: [admin!, partner!, peerSide!].map((s) => s.databaseCpuUs.toFixed(0)).join(' / ') };
+    const [admin, partner, peerSide, tsx] = results;
+    return { admin: admin!.rate, partner: partner!.rate, theirs: peerSide!.rate, tsx: tsx?.rate, cpu: results.map((s) => s.cpuUs.toFixed(0)).join(' / '), dbCpu: results.map((s) => s.databaseCpuUs.toFixed(0)).join(' / ') };
   };
 
   const orders = await measure(ORDERS_PAGE, PEER_ORDERS_PAGE);
   const trivial = await measure(TRIVIAL, TRIVIAL);
   const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
-  report(`PeakOps vs PostGraphile v5, ${orderCount.toLocaleString('en')} orders, ${concurrency} connections, ${rounds} rotated rounds of ${seconds} s, medians`, [
+  const sidesNamed = `PeakOps admin / partner / PostGraphile${alsoTsx ? ' / PeakOps admin under tsx' : ''}`;
+  report(`PeakOps (compiled, own process) vs PostGraphile v5, ${orderCount.toLocaleString('en')} orders, ${concurrency} connections, ${rounds} rotated rounds of ${seconds} s, medians`, [
     ['orders page (20 orders, items, SKU codes), req/s: PeakOps admin key', orders.admin.toFixed(0)],
     ['orders page, req/s: PeakOps partner key (4 shops)', orders.partner.toFixed(0)],
     ['orders page, req/s: PostGraphile', orders.theirs.toFixed(0)],
     ['orders page: PeakOps admin / PostGraphile', x(orders.admin, orders.theirs)],
     ['orders page: PeakOps partner / PostGraphile', x(orders.partner, orders.theirs)],
+    ...(orders.tsx ? ([['orders page: PeakOps admin under tsx, in-process / PostGraphile', x(orders.tsx, orders.theirs)]] as [string, string][]) : []),
     ['{ __typename }, req/s: PeakOps admin key', trivial.admin.toFixed(0)],
     ['{ __typename }, req/s: PeakOps partner key', trivial.partner.toFixed(0)],
     ['{ __typename }, req/s: PostGraphile', trivial.theirs.toFixed(0)],
     ['{ __typename }: PeakOps admin / PostGraphile', x(trivial.admin, trivial.theirs)],
     ['{ __typename }: PeakOps partner / PostGraphile', x(trivial.partner, trivial.theirs)],
+    ...(trivial.tsx ? ([['{ __typename }: PeakOps admin under tsx, in-process / PostGraphile', x(trivial.tsx, trivial.theirs)]] as [string, string][]) : []),
   ]);
-  report('CPU per request, µs (medians): the server process; PostgreSQL', [
-    ['orders page, server: PeakOps admin / partner / PostGraphile', orders.cpu],
-    ['orders page, PostgreSQL: PeakOps admin / partner / PostGraphile', orders.dbCpu],
-    ['{ __typename }, server: PeakOps admin / partner / PostGraphile', trivial.cpu],
+  report(`CPU per request, µs (medians): the server process; PostgreSQL — ${sidesNamed}`, [
+    ['orders page, server', orders.cpu],
+    ['orders page, PostgreSQL', orders.dbCpu],
+    ['{ __typename }, server', trivial.cpu],
   ]);
 } finally {
-  peer?.kill('SIGTERM');
+  for (const child of children) child.kill('SIGTERM');
   await app?.stop();
   await db.stop();
 }
