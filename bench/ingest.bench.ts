@@ -6,10 +6,11 @@
  * The mutation is served as production runs it: the compiled server in its own process
  * (bench/peakops-server.mjs); `--server tsx` serves it from this process through tsx, as rounds 1–2 did.
  * `--batch` sets the events per call (the API takes up to 5,000).
- * Run: npm run bench:ingest [-- --events 100000 --rounds 3 --batch 1000 --server compiled|tsx]
+ * Run: npm run bench:ingest [-- --events 100000 --rounds 3 --batch 1000 --server compiled|tsx --profile DIR]
  */
 import './node-env-production.js';
 import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { sql } from 'drizzle-orm';
@@ -30,6 +31,8 @@ const BATCH = Number(arg('batch', '1000'));
 const SERVER = arg('server', 'compiled');
 if (SERVER !== 'compiled' && SERVER !== 'tsx') throw new Error('--server is compiled or tsx');
 const NOW = '2026-11-12T00:00:00Z';
+/** Writes the compiled server's CPU profile (`node --cpu-prof`, whole run) into this folder. */
+const PROFILE_DIR = arg('profile', '');
 const batchLabel = BATCH.toLocaleString('en');
 
 if (SERVER === 'compiled') buildServer();
@@ -40,7 +43,7 @@ try {
   let app: App | undefined;
   let port: number;
   if (SERVER === 'compiled') {
-    const started = await startServer('PeakOps', PEAKOPS_SERVER, [url, '10', adminKey, NOW]);
+    const started = await startServer('PeakOps', PEAKOPS_SERVER, [url, '10', adminKey, NOW], PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(PROFILE_DIR)] : []);
     child = started.child;
     port = started.port;
   } else {
