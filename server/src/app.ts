@@ -17,6 +17,8 @@ import { ADMIN_KEY_VIEWER, ANONYMOUS, type Viewer } from './auth/viewer.js';
 import type { Context } from './context.js';
 import { useAuditTrail } from './modules/audit/audit.plugin.js';
 import { AlertEngine } from './modules/alert/alert.engine.js';
+import { HistoryJob } from './modules/history/history.job.js';
+import { DEFAULT_RETENTION, type RetentionSettings } from './modules/history/history.retention.js';
 import { publishAlertEvents } from './modules/alert/alert.service.js';
 import { startWebhookDispatcher, type WebhookDispatcher, type WebhookDispatcherTuning } from './modules/webhook/webhook.dispatcher.js';
 import type { Database } from './db/client.js';
@@ -81,6 +83,10 @@ export interface AppOptions {
   webhookAllowPrivateUrls?: boolean;
   /** The webhook dispatcher's tuning (modules/webhook); false: none runs in this process. Default: started. */
   webhooks?: false | WebhookDispatcherTuning;
+  /** RETENTION_* (modules/history); default: minute rollups 90 days, events forever. */
+  retention?: RetentionSettings;
+  /** The partition and retention job (modules/history), run at start and hourly; false: none runs here. Default: started. */
+  history?: false | { everyMs?: number };
 }
 
 /** The enveloped execute/subscribe, carried to graphql-ws through rootValue (as Yoga's example does). */
@@ -102,6 +108,8 @@ export interface App {
   alertEngine: AlertEngine;
   /** Sends the webhook outbox; null when started with `webhooks: false`. */
   webhooks: WebhookDispatcher | null;
+  /** Monthly partitions and retention; null when started with `history: false`. */
+  history: HistoryJob | null;
 }
 
 /** WebSocket close code 1012 (Service Restart): clients should reconnect, and resync by resubscribing. */
@@ -149,6 +157,7 @@ function tooManySubscriptions() {
 export function buildApp(options: AppOptions): App {
   const { database, env, logger } = options;
   const now = options.now ?? (() => new Date());
+  const retention = options.retention ?? DEFAULT_RETENTION;
   const isDev = env.NODE_ENV === 'development';
   const { secret, source: signingSource } = signingSecret({ jwtSecret: options.jwtSecret, adminKey: options.adminKey });
   if (signingSource === 'RANDOM') logger.warn('neither PEAKOPS_JWT_SECRET nor PEAKOPS_ADMIN_KEY is set: staff sessions end when this process restarts and are not shared with other instances');
@@ -263,6 +272,7 @@ export function buildApp(options: AppOptions): App {
         sourceAddress: fromSocket.sourceAddress ?? initial.req?.socket.remoteAddress ?? null,
         wakeWebhooks,
         webhookAllowPrivateUrls: options.webhookAllowPrivateUrls ?? false,
+        retention,
         evaluateAlertsSoon: () => alertEngine.markChanged(),
       };
     },
@@ -285,7 +295,7 @@ export function buildApp(options: AppOptions): App {
 
   /** Ready means the database answers; /health only says the process is up. */
   async function ready(res: ServerResponse) {
-    const stopped = alertEngine.healthy() ? stoppedLoops : [...stoppedLoops, 'alert engine'];
+    const stopped = [...stoppedLoops, ...(alertEngine.healthy() ? [] : ['alert engine']), ...(history?.healthy() === false ? ['history maintenance'] : [])];
     if (stopped.length > 0) {
       res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'unavailable', stopped }));
       return;
@@ -380,6 +390,9 @@ export function buildApp(options: AppOptions): App {
       });
   if (webhooks) wakeWebhooks = () => webhooks.wake();
   if (options.alertEngine?.start !== false) alertEngine.start();
+  // Partitions for this month and the next two, and retention: at start, then hourly (modules/history).
+  const history = options.history === false ? null : new HistoryJob({ db: database.db, logger, now, retention, everyMs: options.history?.everyMs });
+  history?.start();
 
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
@@ -406,6 +419,7 @@ export function buildApp(options: AppOptions): App {
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await ticker.stop();
       await alertEngine.stop();
+      await history?.stop();
       await webhooks?.stop(); // in-flight requests finish and are recorded before the database closes
       await notices.return?.();
       await revocations.return?.();
@@ -421,5 +435,6 @@ export function buildApp(options: AppOptions): App {
     pubsub,
     alertEngine,
     webhooks,
+    history,
   };
 }

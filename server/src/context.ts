@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { AccessTokenSigner } from './auth/access-token.js';
 import type { Viewer } from './auth/viewer.js';
 import type { Db } from './db/client.js';
+import type { RetentionSettings } from './modules/history/history.retention.js';
 import type { AnnounceRevoked } from './modules/user/user.service.js';
 import type { AppPubSub } from './realtime/pubsub.js';
 import type { Ticker } from './realtime/ticker.js';
@@ -28,6 +29,8 @@ export interface Context {
   wakeWebhooks?: () => void;
   /** Webhook URLs may point at private and loopback addresses (WEBHOOK_ALLOW_PRIVATE_URLS; tests). */
   webhookAllowPrivateUrls: boolean;
+  /** How long history is kept (RETENTION_*): ingestion refuses events older than the events retention. */
+  retention: RetentionSettings;
   /** Re-evaluates the alert rules soon (a threshold, stock or milestone changed). */
   evaluateAlertsSoon?: () => void;
 }

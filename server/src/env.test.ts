@@ -18,8 +18,16 @@ describe('configuration from the environment', () => {
       RATE_LIMIT_MAX: 20_000,
       RATE_LIMIT_RESTORE_PER_SECOND: 10_000,
       WEBHOOK_ALLOW_PRIVATE_URLS: false,
+      RETENTION_MINUTE_ROLLUPS_DAYS: 90,
       DEMO: false,
     });
+  });
+
+  it('keeps minute rollups 90 days and raw events forever unless RETENTION_* says otherwise', () => {
+    expect(parseEnv({}).RETENTION_EVENTS_DAYS).toBeUndefined();
+    expect(parseEnv({ RETENTION_EVENTS_DAYS: '400', RETENTION_MINUTE_ROLLUPS_DAYS: '30' })).toMatchObject({ RETENTION_EVENTS_DAYS: 400, RETENTION_MINUTE_ROLLUPS_DAYS: 30 });
+    expect(() => parseEnv({ RETENTION_MINUTE_ROLLUPS_DAYS: '0' })).toThrow(/RETENTION_MINUTE_ROLLUPS_DAYS="0"/);
+    expect(() => parseEnv({ RETENTION_EVENTS_DAYS: 'forever' })).toThrow(/RETENTION_EVENTS_DAYS="forever"/);
   });
 
   it('refuses webhooks to private addresses unless WEBHOOK_ALLOW_PRIVATE_URLS=true', () => {

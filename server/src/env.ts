@@ -75,6 +75,16 @@ const EnvSchema = z.object({
    */
   LIVE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   /**
+   * Days of minute rollups kept (modules/history): whole UTC months older than this are dropped. Past it a
+   * metrics window's ragged minute edges are no longer counted; its whole hours and days always are.
+   */
+  RETENTION_MINUTE_ROLLUPS_DAYS: z.coerce.number().int().min(1).max(36_500).default(90),
+  /**
+   * Days of raw events kept; unset keeps them forever. Older months are dropped with their idempotency
+   * keys, and ingestion then refuses events older than this (a replay could no longer be recognised).
+   */
+  RETENTION_EVENTS_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
+  /**
    * Webhooks may be pointed at private, loopback and link-local addresses. Off by default: a webhook
    * makes this server send requests, and inside the network that would let any MANAGE key probe it.
    */

@@ -48,6 +48,7 @@ async function main() {
     shareTopics: env.LIVE_SHARE_TOPICS,
     shareExecutions: env.LIVE_SHARE_EXECUTIONS,
     webhookAllowPrivateUrls: env.WEBHOOK_ALLOW_PRIVATE_URLS,
+    retention: { minuteRollupsDays: env.RETENTION_MINUTE_ROLLUPS_DAYS, eventsDays: env.RETENTION_EVENTS_DAYS ?? null },
   });
   const port = await app.start(env.PORT);
   logger.info(`PeakOps listening on http://localhost:${port}/graphql`);

@@ -4,6 +4,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { getTableName, is } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
+import { MONTHLY_TABLES, monthlyPartitions } from '../modules/history/history.partitions.js';
 import { openDatabase, type Database } from './client.js';
 import * as tables from './tables.js';
 
@@ -51,6 +52,7 @@ export async function copyPgliteToPostgres(options: CopyOptions): Promise<Copied
     const order = await dependencyOrder(sql);
     const copied: CopiedTable[] = [];
     await sql.begin(async (tx) => {
+      await matchMonthlyPartitions(source, tx);
       for (const table of order) {
         const columns = await copyableColumns(tx, table);
         const list = columns.map(quoteIdent).join(', ');
@@ -76,6 +78,18 @@ export async function copyPgliteToPostgres(options: CopyOptions): Promise<Copied
     await sql.end({ timeout: 5 });
     await target.close();
     await source.close();
+  }
+}
+
+/**
+ * The target gets the source's monthly partitions before the rows arrive: without them old months
+ * would land in the DEFAULT partitions, where retention cannot drop them whole (modules/history).
+ */
+async function matchMonthlyPartitions(source: Database, tx: Sql): Promise<void> {
+  for (const table of MONTHLY_TABLES) {
+    for (const partition of await monthlyPartitions(source.db, table.parent)) {
+      await tx.unsafe('select peakops_month_partition($1, $2, $3::timestamptz)', [table.parent, table.key, partition.from.toISOString()]);
+    }
   }
 }
 
@@ -135,9 +149,11 @@ async function resetIdentities(sql: Sql): Promise<void> {
   }
 }
 
+/** A partitioned table's TID ranges apply to each partition at once: its pages are its largest partition's. */
 async function pageCount(pglite: PGlite, table: string): Promise<number> {
   const { rows } = await pglite.query<{ pages: number }>(
-    `select (pg_relation_size($1::regclass) / current_setting('block_size')::int)::int as pages`,
+    `select (greatest(pg_relation_size($1::regclass), (select coalesce(max(pg_relation_size(relid)), 0) from pg_partition_tree($1::regclass) where isleaf))
+       / current_setting('block_size')::int)::int as pages`,
     [table],
   );
   return rows[0]!.pages;

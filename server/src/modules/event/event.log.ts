@@ -5,10 +5,12 @@ import type { EventIssue } from '../ingest/ingest.parse.js';
 import type { ValidEvent } from '../ingest/ingest.validate.js';
 
 /**
- * Appends to the raw log in key order (so concurrent batches lock keys in the same order).
- * ON CONFLICT DO NOTHING turns replays into no-ops; for traffic events the keys not inserted are
- * then classified as duplicates or conflicts by their stored hash. (Order events were classified
- * earlier, under their order's lock, and always insert.)
+ * Appends to the raw log in key order (so concurrent batches lock keys in the same order). The key
+ * goes into event_keys first, ON CONFLICT DO NOTHING turning replays into no-ops, and only the keys
+ * inserted are appended to the partitioned events table, in the same statement. For traffic events
+ * the keys not inserted are then classified as duplicates or conflicts by their stored hash. (Order
+ * events were classified earlier, under their order's lock, and always insert.) The caller passes
+ * each (shop, event id) once per batch.
  */
 export async function appendEvents(
   tx: Tx,
@@ -23,15 +25,22 @@ export async function appendEvents(
       ? []
       : await rows<{ shop_id: string; event_id: string }>(
           tx,
-          sql`insert into events (shop_id, event_id, type, occurred_at, payload, payload_hash)
-              select shop, id, type, at, payload::jsonb, hash
-              from unnest(${sql.param(sorted.map((e) => e.shopId))}::uuid[], ${sql.param(sorted.map((e) => e.eventId))}::text[],
-                          ${sql.param(sorted.map((e) => e.type))}::text[]::event_type[], ${sql.param(sorted.map((e) => e.occurredAt.toISOString()))}::text[]::timestamptz[],
-                          string_to_array(${joinedPayloads(sorted, payloads)}::text, ${PAYLOAD_SEPARATOR}),
-                          ${sql.param(sorted.map((e) => hashes.get(e.index)!))}::text[])
-                as r(shop, id, type, at, payload, hash)
-              on conflict (shop_id, event_id) do nothing
-              returning shop_id, event_id`,
+          sql`with r as (
+                select * from unnest(${sql.param(sorted.map((e) => e.shopId))}::uuid[], ${sql.param(sorted.map((e) => e.eventId))}::text[],
+                            ${sql.param(sorted.map((e) => e.type))}::text[]::event_type[], ${sql.param(sorted.map((e) => e.occurredAt.toISOString()))}::text[]::timestamptz[],
+                            string_to_array(${joinedPayloads(sorted, payloads)}::text, ${PAYLOAD_SEPARATOR}),
+                            ${sql.param(sorted.map((e) => hashes.get(e.index)!))}::text[])
+                  as r(shop, id, type, at, payload, hash)
+              ), k as (
+                insert into event_keys (shop_id, event_id, occurred_at, payload_hash)
+                select shop, id, at, hash from r
+                on conflict (shop_id, event_id) do nothing
+                returning shop_id, event_id
+              ), logged as (
+                insert into events (shop_id, event_id, type, occurred_at, payload, payload_hash)
+                select r.shop, r.id, r.type, r.at, r.payload::jsonb, r.hash from r join k on k.shop_id = r.shop and k.event_id = r.id
+              )
+              select shop_id, event_id from k`,
         );
   const insertedKeys = new Set(inserted.map((r) => `${r.shop_id}|${r.event_id}`));
   const fresh = sorted.filter((e) => insertedKeys.has(`${e.shopId}|${e.eventId}`));
@@ -41,7 +50,7 @@ export async function appendEvents(
   if (replayed.length > 0) {
     const stored = await rows<{ shop_id: string; event_id: string; payload_hash: string }>(
       tx,
-      sql`select e.shop_id, e.event_id, e.payload_hash from events e
+      sql`select e.shop_id, e.event_id, e.payload_hash from event_keys e
           join jsonb_to_recordset(${jsonRecords(replayed.map((e) => ({ shop: e.shopId, id: e.eventId })))}::jsonb) as k(shop uuid, id text)
           on e.shop_id = k.shop and e.event_id = k.id`,
     );

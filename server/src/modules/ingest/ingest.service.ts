@@ -5,6 +5,7 @@ import { DomainError } from '../../errors.js';
 import { applyCustomerPurchases } from '../customer/customer.ingest.js';
 import { applyOrderPoints } from '../customer/points.ledger.js';
 import { appendEvents } from '../event/event.log.js';
+import { eventsHorizon } from '../history/history.retention.js';
 import { RollupBatch } from '../metrics/rollup.writer.js';
 import { materialiseOrders, ordersWithPointChanges, writeOrders } from '../order/order.ingest.js';
 import { applyStockSales } from '../product/product.stock.js';
@@ -19,6 +20,11 @@ export interface IngestError {
   field: string[];
   message: string;
   code: string;
+}
+
+export interface IngestOptions {
+  /** RETENTION_EVENTS_DAYS; null or absent: events are kept forever and none is too old. */
+  eventsRetentionDays?: number | null;
 }
 
 export interface IngestResult {
@@ -38,7 +44,7 @@ export interface IngestResult {
  * reported by index and skipped; once this resolves the accepted ones are durable, and a resend after
  * a crash finds them by (shop, event id) and counts nothing twice.
  */
-export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[], now: Date): Promise<IngestResult> {
+export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[], now: Date, options: IngestOptions = {}): Promise<IngestResult> {
   if (inputs.length > MAX_BATCH) {
     throw new DomainError('INVALID_INPUT', `send at most ${MAX_BATCH} events per call (got ${inputs.length})`, ['input', 'events']);
   }
@@ -51,9 +57,11 @@ export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[],
 
   // 1. parse
   const parsed: ParsedEvent[] = [];
+  const oldest = eventsHorizon(now, { eventsDays: options.eventsRetentionDays ?? null });
   inputs.forEach((input, index) => {
     const result = parseEvent(input, index, now);
     if ('issues' in result) reject(index, result.issues);
+    else if (oldest && result.event.occurredAt < oldest) reject(index, [tooOld(options.eventsRetentionDays!)]);
     else parsed.push(result.event);
   });
   // 2. validate
@@ -89,6 +97,14 @@ export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[],
   for (const r of outcome.rejected) reject(r.index, r.issues);
   userErrors.sort((a, b) => a.index - b.index);
   return { accepted: outcome.accepted, duplicates: outcome.duplicates + repeatedInBatch, userErrors };
+}
+
+/**
+ * Past the events retention the log's months are dropped with their idempotency keys: accepting such
+ * an event could count a replay twice, so it is refused, whether new or a replay.
+ */
+function tooOld(days: number): EventIssue {
+  return { path: ['occurredAt'], message: `occurredAt is older than the ${days}-day event retention: the log can no longer tell a replay from a new event`, code: 'INVALID_INPUT' };
 }
 
 /** The same (shop, id) twice in one batch: the second is a replay if identical, else a conflict. */

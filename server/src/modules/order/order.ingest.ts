@@ -131,12 +131,12 @@ async function lockOrders(tx: Tx, events: ValidEvent[]): Promise<Map<string, Ord
   );
 }
 
-/** Payload hashes of events of this batch that are already in the raw log (safe: their orders are locked). */
+/** Payload hashes of events of this batch that are already in the raw log's keys (safe: their orders are locked). */
 async function loggedHashes(tx: Tx, events: ValidEvent[]): Promise<Map<string, string>> {
   const keys = events.map((e) => ({ shop: e.shopId, id: e.eventId }));
   const found = await rows<{ shop_id: string; event_id: string; payload_hash: string }>(
     tx,
-    sql`select e.shop_id, e.event_id, e.payload_hash from events e
+    sql`select e.shop_id, e.event_id, e.payload_hash from event_keys e
         join jsonb_to_recordset(${jsonRecords(keys)}::jsonb) as k(shop uuid, id text) on e.shop_id = k.shop and e.event_id = k.id`,
   );
   return new Map(found.map((r) => [orderKey(r.shop_id, r.event_id), r.payload_hash]));

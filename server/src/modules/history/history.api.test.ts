@@ -1,0 +1,173 @@
+import { sql } from 'drizzle-orm';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { describeEachBackend } from '../../../test/backends.js';
+import { gid, insertShop } from '../../../test/fixtures.js';
+import { startTestServer, type TestServer } from '../../../test/http.js';
+import { rows } from '../../db/rows.js';
+import { ensureMonthlyPartitions } from './history.partitions.js';
+
+const INGEST = `mutation ($events: [EventInput!]!) {
+  ingestEvents(input: { events: $events }) { accepted duplicates userErrors { index field message code } }
+}`;
+const VISITS = `query ($from: DateTime!, $to: DateTime!) { metrics(scope: {}, from: $from, to: $to) { visits } }`;
+
+// Every test works in months of its own, years apart: partitions outlive the truncation between tests.
+describeEachBackend('history partitioned by month, and its retention', (backend) => {
+  let server: TestServer;
+  let started = false;
+  let shop: string;
+  let clock: Date;
+  const visit = (id: string, occurredAt: string, visitorId = 'v1') => ({ id, type: 'VISIT', shopId: shop, source: 'SEARCH', visitorId, occurredAt });
+  const ingest = (...events: object[]) => server.gql(INGEST, { events });
+  const visits = async (from: string, to: string) => (await server.gql(VISITS, { from, to })).data.metrics.visits as number;
+  /** Which partition holds each row, by event id (events) or minute (rollups). */
+  const eventHomes = async () => rows<{ event_id: string; home: string }>(backend().db, sql`select event_id, tableoid::regclass::text as home from events order by event_id`);
+  const minuteHomes = async () =>
+    rows<{ bucket: string; home: string }>(backend().db, sql`select to_char(bucket at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as bucket, tableoid::regclass::text as home from metric_rollups where granularity = 'MINUTE' order by bucket`);
+  const partitionsOf = async (parent: string) =>
+    (await rows<{ name: string }>(backend().db, sql`select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = to_regclass(${parent}) order by 1`)).map((r) => r.name);
+
+  beforeEach(async () => {
+    shop = gid('Shop', (await insertShop(backend().db, '天猫店')).id);
+  });
+  afterEach(async () => {
+    if (started) await server.stop();
+    started = false;
+  });
+
+  const start = async (at: string, retention = { minuteRollupsDays: 90, eventsDays: null as number | null }) => {
+    clock = new Date(at);
+    server = await startTestServer(backend(), { now: () => clock, retention, history: { everyMs: 3_600_000 } });
+    started = true;
+    // The run the job starts with; run() waits for it.
+    await server.app.history!.run();
+  };
+
+  it('partitions the log and the minute rollups by month after migration, with a default for any time', async () => {
+    for (const parent of ['events', 'metric_rollups_minute', 'sku_rollups_minute']) {
+      const parts = await partitionsOf(parent);
+      expect(parts).toContain(`${parent}_default`);
+      expect(parts.filter((p) => /_p\d{6}$/.test(p)).length).toBeGreaterThanOrEqual(3);
+    }
+    expect(await partitionsOf('metric_rollups')).toEqual(['metric_rollups_day', 'metric_rollups_hour', 'metric_rollups_minute']);
+    expect(await partitionsOf('sku_rollups')).toEqual(['sku_rollups_day', 'sku_rollups_hour', 'sku_rollups_minute']);
+  });
+
+  it('creates this month and the next two at start, and an event of a new month lands in its partition', async () => {
+    await start('2031-03-15T12:00:00Z');
+    expect(await partitionsOf('events')).toEqual(expect.arrayContaining(['events_p203103', 'events_p203104', 'events_p203105']));
+    expect(await partitionsOf('sku_rollups_minute')).toEqual(expect.arrayContaining(['sku_rollups_minute_p203103', 'sku_rollups_minute_p203105']));
+    expect((await ingest(visit('e1', '2031-03-15T11:59:30Z'))).data.ingestEvents.accepted).toBe(1);
+    expect(await eventHomes()).toEqual([{ event_id: 'e1', home: 'events_p203103' }]);
+    expect(await minuteHomes()).toEqual([{ bucket: '2031-03-15 11:59', home: 'metric_rollups_minute_p203103' }]);
+  });
+
+  it('moves events that arrived before their month had a partition into it when the month is created', async () => {
+    await start('2032-06-20T00:00:00Z');
+    clock = new Date('2032-09-02T00:00:00Z');
+    expect((await ingest(visit('early', '2032-09-01T08:00:00Z'))).data.ingestEvents.accepted).toBe(1);
+    expect(await eventHomes()).toEqual([{ event_id: 'early', home: 'events_default' }]);
+    const run = await server.app.history!.run();
+    expect(run.created).toContain('events_p203209');
+    expect(await eventHomes()).toEqual([{ event_id: 'early', home: 'events_p203209' }]);
+    expect(await minuteHomes()).toEqual([{ bucket: '2032-09-01 08:00', home: 'metric_rollups_minute_p203209' }]);
+    // Its key came along: a replay is still a duplicate, counted once.
+    expect((await ingest(visit('early', '2032-09-01T08:00:00Z'))).data.ingestEvents).toMatchObject({ accepted: 0, duplicates: 1 });
+    expect(await visits('2032-09-01T00:00:00Z', '2032-09-02T00:00:00Z')).toBe(1);
+  });
+
+  it('still recognises replays and reused ids across months', async () => {
+    await start('2033-04-30T23:59:30Z');
+    expect((await ingest(visit('m1', '2033-04-30T23:59:00Z'), visit('m2', '2033-04-30T22:00:00Z'))).data.ingestEvents.accepted).toBe(2);
+    clock = new Date('2033-05-01T00:30:00Z');
+    const replay = await ingest(
+      visit('m1', '2033-04-30T23:59:00Z'),
+      // Same id, a time in the next month: a different event under a used id.
+      visit('m2', '2033-05-01T00:10:00Z'),
+      visit('m3', '2033-05-01T00:10:00Z'),
+    );
+    expect(replay.data.ingestEvents).toEqual({
+      accepted: 1,
+      duplicates: 1,
+      userErrors: [{ index: 1, field: ['input', 'events', '1', 'id'], message: 'event id m2 was already used for a different event', code: 'CONFLICT' }],
+    });
+    expect(await eventHomes()).toEqual([
+      { event_id: 'm1', home: 'events_p203304' },
+      { event_id: 'm2', home: 'events_p203304' },
+      { event_id: 'm3', home: 'events_p203305' },
+    ]);
+    expect(await visits('2033-04-30T00:00:00Z', '2033-05-02T00:00:00Z')).toBe(3);
+  });
+
+  it('drops minute months past 90 days: recent windows stay exact, old windows count their whole hours and days', async () => {
+    await start('2034-09-16T00:00:00Z');
+    // 2034-09-15 is a Friday in Shanghai; three visits around 11:00 UTC, one inside a whole hour.
+    await ingest(visit('old-edge-1', '2034-09-15T10:30:00Z'), visit('old-hour', '2034-09-15T11:30:00Z', 'v2'), visit('old-edge-2', '2034-09-15T12:30:00Z', 'v3'));
+    const oldWindow = { from: '2034-09-15T10:15:00Z', to: '2034-09-15T12:45:00Z' };
+    expect(await visits(oldWindow.from, oldWindow.to)).toBe(3);
+
+    clock = new Date('2035-01-10T00:00:00Z'); // 90 days back is 2034-10-12: September is entirely older
+    await ingest(visit('recent-1', '2035-01-09T10:30:00Z'), visit('recent-2', '2035-01-09T10:44:00Z', 'v2'));
+    const run = await server.app.history!.run();
+    expect(run.dropped).toEqual(expect.arrayContaining(['metric_rollups_minute_p203409', 'sku_rollups_minute_p203409']));
+    expect(run.dropped).not.toContain('metric_rollups_minute_p203410');
+    expect(run.dropped.filter((p) => p.startsWith('events'))).toEqual([]); // events are kept forever by default
+
+    expect(await visits('2035-01-09T10:15:00Z', '2035-01-09T10:45:00Z')).toBe(2);
+    // The minute edges 10:15–11:00 and 12:00–12:45 are gone; the whole hour 11:00–12:00 remains.
+    expect(await visits(oldWindow.from, oldWindow.to)).toBe(1);
+    expect(await visits('2034-09-15T11:00:00Z', '2034-09-15T12:00:00Z')).toBe(1);
+    // The Shanghai day (DAY row) and its hours (HOUR rows) are all there.
+    expect(await visits('2034-09-15T00:00:00+08:00', '2034-09-16T00:00:00+08:00')).toBe(3);
+    expect(await visits('2034-09-15T10:00:00Z', '2034-09-15T13:00:00Z')).toBe(3);
+    // The raw log still has every event.
+    expect((await eventHomes()).map((e) => e.event_id)).toHaveLength(5);
+  });
+
+  it('refuses events older than the events retention, new or replayed, once their month and keys are gone', async () => {
+    await start('2036-02-01T00:00:00Z', { minuteRollupsDays: 90, eventsDays: 30 });
+    expect((await ingest(visit('feb', '2036-02-01T00:00:00Z'))).data.ingestEvents.accepted).toBe(1);
+    clock = new Date('2036-04-15T00:00:00Z'); // 30 days back is 2036-03-16
+    const run = await server.app.history!.run();
+    expect(run.dropped).toContain('events_p203602');
+    expect(run.eventKeys).toBe(1);
+    const late = await ingest(visit('feb', '2036-02-01T00:00:00Z'), visit('mar', '2036-03-10T00:00:00Z'), visit('apr', '2036-04-10T00:00:00Z'));
+    const refusal = { field: ['occurredAt'], message: 'occurredAt is older than the 30-day event retention: the log can no longer tell a replay from a new event', code: 'INVALID_INPUT' };
+    expect(late.data.ingestEvents).toEqual({
+      accepted: 1,
+      duplicates: 0,
+      userErrors: [
+        { index: 0, ...refusal, field: ['input', 'events', '0', 'occurredAt'] },
+        { index: 1, ...refusal, field: ['input', 'events', '1', 'occurredAt'] },
+      ],
+    });
+    expect((await eventHomes()).map((e) => e.event_id)).toEqual(['apr']);
+    // February counts once, from its DAY and HOUR rows, however often it is resent.
+    expect(await visits('2036-02-01T00:00:00Z', '2036-02-02T00:00:00Z')).toBe(1);
+  });
+
+  it('turns /ready red while maintenance fails, and green once it runs again', async () => {
+    await start('2037-01-10T00:00:00Z');
+    const ready = async () => (await fetch(`${server.url}/ready`)).status;
+    expect(await ready()).toBe(200);
+    await backend().db.execute(sql`alter function peakops_month_partition(text, text, timestamptz) rename to peakops_month_partition_away`);
+    try {
+      clock = new Date('2037-06-10T00:00:00Z');
+      await expect(server.app.history!.run()).rejects.toThrow();
+      expect(await ready()).toBe(503);
+      expect(await (await fetch(`${server.url}/ready`)).json()).toEqual({ status: 'unavailable', stopped: ['history maintenance'] });
+    } finally {
+      await backend().db.execute(sql`alter function peakops_month_partition_away(text, text, timestamptz) rename to peakops_month_partition`);
+    }
+    await server.app.history!.run();
+    expect(await ready()).toBe(200);
+    expect(await partitionsOf('events')).toContain('events_p203708');
+  });
+
+  it('creates the months ahead idempotently, as two instances at once would', async () => {
+    const at = new Date('2038-05-05T00:00:00Z');
+    const [a, b] = [await ensureMonthlyPartitions(backend().db, at), await ensureMonthlyPartitions(backend().db, at)];
+    expect(a).toEqual(expect.arrayContaining(['events_p203805', 'events_p203806', 'events_p203807', 'metric_rollups_minute_p203807']));
+    expect(b).toEqual([]);
+  });
+});

@@ -1,0 +1,118 @@
+import { sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.js';
+import { rows } from '../../db/rows.js';
+import { eventsHorizon, horizon, type RetentionSettings } from './history.retention.js';
+
+/**
+ * The tables partitioned by UTC month (migration 0017): each has monthly partitions `<parent>_pYYYYMM`
+ * and a DEFAULT partition `<parent>_default` that takes any row no month was created for, so an event
+ * from any time is always accepted. UTC months, because retention horizons are instants: a month is
+ * dropped once its last instant is older than the horizon, whatever the time zone of the screens.
+ */
+export const MONTHLY_TABLES = [
+  { parent: 'events', key: 'occurred_at', kept: 'events' },
+  { parent: 'metric_rollups_minute', key: 'bucket', kept: 'minuteRollups' },
+  { parent: 'sku_rollups_minute', key: 'bucket', kept: 'minuteRollups' },
+] as const;
+
+/** Months created ahead of the current one, so the month turning over never sends rows to the default. */
+export const MONTHS_AHEAD = 2;
+
+export interface MonthlyPartition {
+  name: string;
+  from: Date;
+  to: Date;
+}
+
+export const monthStart = (t: Date, monthsLater = 0) => new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + monthsLater, 1));
+
+/**
+ * Creates the partitions of the current UTC month and the next MONTHS_AHEAD for every monthly table,
+ * those missing. peakops_month_partition (migration 0017) first moves rows of that month out of the
+ * default partition (PostgreSQL refuses a partition whose rows the default already holds) and back in
+ * through the parent, in this transaction. Returns the partitions created.
+ */
+export async function ensureMonthlyPartitions(db: DbOrTx, now: Date): Promise<string[]> {
+  const created: string[] = [];
+  await db.transaction(async (tx) => {
+    for (const table of MONTHLY_TABLES) {
+      for (let i = 0; i <= MONTHS_AHEAD; i++) {
+        const month = monthStart(now, i);
+        if (await createMonthPartition(tx, table, month)) created.push(partitionName(table.parent, month));
+      }
+    }
+  });
+  return created;
+}
+
+/** The partition of the UTC month holding `month`, unless it exists (then false). Run it in a transaction. */
+export async function createMonthPartition(db: DbOrTx, table: (typeof MONTHLY_TABLES)[number], month: Date): Promise<boolean> {
+  const [made] = await rows<{ made: boolean }>(db, sql`select peakops_month_partition(${table.parent}, ${table.key}, ${month.toISOString()}::timestamptz) as made`);
+  return made!.made;
+}
+
+/** The monthly partitions of a parent, oldest first (the default is not one of them). */
+export async function monthlyPartitions(db: DbOrTx, parent: string): Promise<MonthlyPartition[]> {
+  const children = await rows<{ name: string }>(
+    db,
+    sql`select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = to_regclass(${parent})`,
+  );
+  const pattern = new RegExp(`^${parent}_p(\\d{4})(\\d{2})$`);
+  return children
+    .flatMap(({ name }) => {
+      const match = pattern.exec(name);
+      if (!match) return [];
+      const from = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 1));
+      return [{ name, from, to: monthStart(from, 1) }];
+    })
+    .sort((a, b) => a.from.getTime() - b.from.getTime());
+}
+
+export interface Expired {
+  /** Monthly partitions dropped whole. */
+  dropped: string[];
+  /** Rows past a horizon deleted from the DEFAULT partitions: stragglers that arrived for a month with no partition. */
+  stragglers: number;
+  /** Idempotency keys deleted with the events past the events horizon. */
+  eventKeys: number;
+}
+
+/**
+ * Applies retention in one transaction: drops every monthly partition entirely older than its horizon
+ * (never deleting row by row in the months), deletes the few rows past the horizon that sit in a
+ * default partition, and the events' idempotency keys past the events horizon (ingestion refuses
+ * events that old, so no replay can need them).
+ */
+export async function dropExpiredHistory(db: DbOrTx, now: Date, settings: RetentionSettings): Promise<Expired> {
+  const horizons = { minuteRollups: horizon(now, settings.minuteRollupsDays), events: eventsHorizon(now, settings) };
+  const expired: Expired = { dropped: [], stragglers: 0, eventKeys: 0 };
+  await db.transaction(async (tx) => {
+    for (const table of MONTHLY_TABLES) {
+      const before = horizons[table.kept];
+      if (!before) continue;
+      for (const partition of await monthlyPartitions(tx, table.parent)) {
+        if (partition.to > before) continue;
+        await tx.execute(sql`drop table ${sql.identifier(partition.name)}`);
+        expired.dropped.push(partition.name);
+      }
+      const stragglers = await rows<{ n: number }>(
+        tx,
+        sql`with gone as (delete from ${sql.identifier(`${table.parent}_default`)} where ${sql.identifier(table.key)} < ${before.toISOString()}::timestamptz returning 1)
+            select count(*)::int as n from gone`,
+      );
+      expired.stragglers += stragglers[0]!.n;
+    }
+    if (horizons.events) {
+      const keys = await rows<{ n: number }>(
+        tx,
+        sql`with gone as (delete from event_keys where occurred_at < ${horizons.events.toISOString()}::timestamptz returning 1) select count(*)::int as n from gone`,
+      );
+      expired.eventKeys = keys[0]!.n;
+    }
+  });
+  return expired;
+}
+
+function partitionName(parent: string, month: Date): string {
+  return `${parent}_p${month.getUTCFullYear()}${String(month.getUTCMonth() + 1).padStart(2, '0')}`;
+}
