@@ -76,6 +76,24 @@ describeEachBackend('history partitioned by month, and its retention', (backend)
     expect(await visits('2032-09-01T00:00:00Z', '2032-09-02T00:00:00Z')).toBe(1);
   });
 
+  it('gives a past month its partition when late events land in the default, and drops its minutes if past the horizon', async () => {
+    await start('2039-11-20T00:00:00Z');
+    clock = new Date('2039-11-21T00:00:00Z');
+    // A producer back-fills October and July: months the job never made, so their rows land in the defaults.
+    await ingest(visit('oct', '2039-10-05T08:00:00Z'), visit('jul', '2039-07-05T08:00:00Z', 'v2'));
+    expect((await eventHomes()).map((e) => e.home)).toEqual(['events_default', 'events_default']);
+    const run = await server.app.history!.run();
+    expect(run.created).toEqual(expect.arrayContaining(['events_p203910', 'events_p203907', 'metric_rollups_minute_p203910']));
+    expect(await eventHomes()).toEqual([
+      { event_id: 'jul', home: 'events_p203907' },
+      { event_id: 'oct', home: 'events_p203910' },
+    ]);
+    // July's minutes are past 90 days (horizon 2039-08-23): made, then dropped in the same run.
+    expect(run.dropped).toContain('metric_rollups_minute_p203907');
+    expect(await minuteHomes()).toEqual([{ bucket: '2039-10-05 08:00', home: 'metric_rollups_minute_p203910' }]);
+    expect(await visits('2039-07-05T00:00:00+08:00', '2039-07-06T00:00:00+08:00')).toBe(1);
+  });
+
   it('still recognises replays and reused ids across months', async () => {
     await start('2033-04-30T23:59:30Z');
     expect((await ingest(visit('m1', '2033-04-30T23:59:00Z'), visit('m2', '2033-04-30T22:00:00Z'))).data.ingestEvents.accepted).toBe(2);

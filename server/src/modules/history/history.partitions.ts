@@ -28,16 +28,23 @@ export const monthStart = (t: Date, monthsLater = 0) => new Date(Date.UTC(t.getU
 
 /**
  * Creates the partitions of the current UTC month and the next MONTHS_AHEAD for every monthly table,
- * those missing. peakops_month_partition (migration 0017) first moves rows of that month out of the
- * default partition (PostgreSQL refuses a partition whose rows the default already holds) and back in
- * through the parent, in this transaction. Returns the partitions created.
+ * and of every month the DEFAULT partition holds rows of (late or back-filled events, a month before
+ * this version was installed), those missing. peakops_month_partition (migration 0017) first moves a
+ * month's rows out of the default (PostgreSQL refuses a partition whose rows the default already holds)
+ * and back in through the parent, in this transaction, so the default stays a place rows pass through.
+ * Returns the partitions created.
  */
 export async function ensureMonthlyPartitions(db: DbOrTx, now: Date): Promise<string[]> {
   const created: string[] = [];
   await db.transaction(async (tx) => {
     for (const table of MONTHLY_TABLES) {
-      for (let i = 0; i <= MONTHS_AHEAD; i++) {
-        const month = monthStart(now, i);
+      const stranded = await rows<{ month: string }>(
+        tx,
+        sql`select distinct to_char(date_trunc('month', ${sql.identifier(table.key)} at time zone 'UTC'), 'YYYY-MM-DD"T00:00:00Z"') as month
+            from ${sql.identifier(`${table.parent}_default`)}`,
+      );
+      const ahead = Array.from({ length: MONTHS_AHEAD + 1 }, (_, i) => monthStart(now, i));
+      for (const month of [...stranded.map((r) => new Date(r.month)), ...ahead]) {
         if (await createMonthPartition(tx, table, month)) created.push(partitionName(table.parent, month));
       }
     }
