@@ -7,6 +7,12 @@ import { channelEnum, trafficSourceEnum } from '../../db/enums.js';
  * Rollups are kept at three granularities so any window reads a bounded number of rows: whole
  * Asia/Shanghai days inside the window come from DAY rows, whole hours from HOUR rows, and only the
  * ragged edges from MINUTE rows. All three are upserted in the ingest transaction.
+ *
+ * Both rollup tables are partitioned in the database by migration 0017, which drizzle-kit's snapshot
+ * cannot express (so it is not shown here; columns, key and index are the tables'): `PARTITION BY LIST
+ * (granularity)`, the MINUTE partition by RANGE (bucket) in UTC months (`…_minute_pYYYYMM` and a
+ * `…_minute_default`), so retention drops whole months of minute rows (modules/history); HOUR and DAY
+ * rows are few and kept whole. The unique keys already hold granularity and bucket, as partitioning needs.
  */
 export const GRANULARITIES = ['MINUTE', 'HOUR', 'DAY'] as const;
 export type Granularity = (typeof GRANULARITIES)[number];
