@@ -53,12 +53,12 @@ export async function ingestHistory(db: Db, events: readonly EventInput[], optio
   return progress;
 }
 
-/** Every distinct event of the batch is already in the raw log: its transaction committed before. */
+/** Every distinct event of the batch is already in the raw log (its keys are indexed in event_keys): its transaction committed before. */
 async function alreadyIngested(db: Db, batch: readonly EventInput[]): Promise<boolean> {
   const keys = new Map(batch.map((e) => [`${e.shopId}|${e.id}`, { shop: decodeGlobalID(e.shopId).id, id: e.id }]));
   const [found] = await rows<{ n: number }>(
     db,
-    sql`select count(*)::int as n from events e
+    sql`select count(*)::int as n from event_keys e
         join jsonb_to_recordset(${jsonRecords([...keys.values()])}::jsonb) as k(shop uuid, id text)
           on e.shop_id = k.shop and e.event_id = k.id`,
   );
