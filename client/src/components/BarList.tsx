@@ -16,11 +16,15 @@ export function BarList(props: { rows: BarRow[]; testId?: string }) {
       <Index each={props.rows}>
         {(row) => (
           <li class="bar-row">
-            <span class="bar-label">{row().label}</span>
+            <span class="bar-label" title={row().label}>
+              {row().label}
+            </span>
             <span class="bar-track">
               <span class="bar-fill" style={{ width: `${Math.max(0, Math.min(1, row().share)) * 100}%` }} />
             </span>
-            <span class="bar-value">{row().value}</span>
+            <span class="bar-value" title={row().value}>
+              {row().value}
+            </span>
           </li>
         )}
       </Index>

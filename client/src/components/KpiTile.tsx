@@ -1,14 +1,19 @@
 import { Show } from 'solid-js';
+import { FitText } from './FitText';
 
 /** One KPI with its change against the same time yesterday (▲ green / ▼ red; for refunds the colours swap). */
 export function KpiTile(props: { label: string; value: string; change: number | null; changeText: string; caption: string; higherIsWorse?: boolean; testId?: string }) {
   const direction = () => (props.change === null || props.change === 0 ? 'flat' : props.change > 0 ? 'up' : 'down');
   const good = () => (direction() === 'flat' ? 'neutral' : (direction() === 'up') !== Boolean(props.higherIsWorse) ? 'good' : 'bad');
   return (
-    <div class="kpi" data-testid={props.testId}>
-      <div class="kpi-label">{props.label}</div>
-      <div class="kpi-value">{props.value}</div>
-      <div class={`kpi-change ${good()}`}>
+    <div class="kpi" data-testid={props.testId} data-panel>
+      <div class="kpi-label" title={props.label}>
+        {props.label}
+      </div>
+      <FitText class="kpi-value" text={props.value} title={props.value}>
+        {props.value}
+      </FitText>
+      <div class={`kpi-change ${good()}`} title={`${props.changeText} ${props.caption}`}>
         <Show when={direction() !== 'flat'}>
           <span aria-hidden="true">{direction() === 'up' ? '▲ ' : '▼ '}</span>
         </Show>

@@ -38,7 +38,9 @@ export function AlertItem(props: AlertItemProps) {
     >
       <div class="alert-line">
         <span class="severity-chip">{t(`severity.${props.alert.severity}`)}</span>
-        <span class="alert-rule">{t(`rule.${props.alert.rule}`)}</span>
+        <span class="alert-rule" title={t(`rule.${props.alert.rule}`)}>
+          {t(`rule.${props.alert.rule}`)}
+        </span>
         <span class="alert-subject" title={props.alert.subject}>
           {props.alert.subject}
         </span>
@@ -50,8 +52,23 @@ export function AlertItem(props: AlertItemProps) {
         {props.alert.message}
       </div>
       <div class="alert-foot">
-        <Show when={figures()}>{(text) => <span class="alert-figures">{text()}</span>}</Show>
-        <Show when={props.leaving} fallback={<Show when={claimed()}>{(text) => <span class="alert-claimed">{text()}</span>}</Show>}>
+        <Show when={figures()}>
+          {(text) => (
+            <span class="alert-figures" title={text()}>
+              {text()}
+            </span>
+          )}
+        </Show>
+        <Show when={props.leaving} fallback={
+            <Show when={claimed()}>
+              {(text) => (
+                <span class="alert-claimed" title={text()}>
+                  {text()}
+                </span>
+              )}
+            </Show>
+          }
+        >
           <span class="alert-claimed">{t('alerts.resolved')}</span>
         </Show>
         <Show when={props.canAcknowledge && !props.leaving && props.alert.status === 'OPEN'}>

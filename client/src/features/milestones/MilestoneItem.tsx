@@ -44,7 +44,7 @@ export function MilestoneItem(props: MilestoneItemProps) {
           </button>
         </Show>
       </div>
-      <div class="milestone-meta">
+      <div class="milestone-meta" title={`${t('milestones.owner')} ${m().owner} · ${t('milestones.due')} ${formatDateTime(m().dueAt, locale())}`}>
         {t('milestones.owner')} {m().owner} · {t('milestones.due')} {formatDateTime(m().dueAt, locale())}
         <Show when={m().overdue}>
           <span class="overdue"> · {t('milestones.overdue')}</span>

@@ -18,7 +18,7 @@ export interface StatusBarProps {
 export function StatusBar(props: StatusBarProps) {
   const { t, locale } = useI18n();
   return (
-    <header class="status-bar">
+    <header class="status-bar" data-panel>
       <div class="status-left">
         <h1>{t('app.title')}</h1>
         {props.picker}

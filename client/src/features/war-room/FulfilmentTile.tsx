@@ -1,4 +1,3 @@
-import { Show } from 'solid-js';
 import { useI18n } from '../../i18n/i18n';
 import { formatDuration, formatInteger } from '../../lib/format';
 
@@ -14,29 +13,35 @@ export interface FulfilmentFigures {
 export function FulfilmentTile(props: { figures: FulfilmentFigures | undefined }) {
   const { t, locale } = useI18n();
   const orders = (n: number) => t('unit.orders', { n: formatInteger(n, locale()) });
+  const paidToShipped = () => {
+    const seconds = props.figures?.averagePaidToShippedSeconds;
+    return seconds == null ? '—' : formatDuration(seconds, locale(), t);
+  };
   return (
-    <section class="fulfilment" data-testid="fulfilment">
+    <section class="fulfilment" data-testid="fulfilment" data-panel>
       <h2 class="fulfilment-title">{t('fulfilment.title')}</h2>
-      <div class="fulfilment-figure">
-        <span class="fulfilment-label">{t('fulfilment.shipped')}</span>
-        <span class="fulfilment-value" data-testid="fulfilment-shipped">
-          {props.figures ? orders(props.figures.shippedOrders) : '—'}
-        </span>
-      </div>
-      <div class="fulfilment-figure">
-        <span class="fulfilment-label">{t('fulfilment.overdue')}</span>
-        <span class="fulfilment-value" classList={{ bad: (props.figures?.unshippedOverdue ?? 0) > 0 }} data-testid="fulfilment-overdue">
-          {props.figures ? orders(props.figures.unshippedOverdue) : '—'}
-        </span>
-      </div>
-      <div class="fulfilment-figure">
-        <span class="fulfilment-label">{t('fulfilment.paidToShipped')}</span>
-        <span class="fulfilment-value" data-testid="fulfilment-paid-to-shipped">
-          <Show when={props.figures?.averagePaidToShippedSeconds != null} fallback="—">
-            {formatDuration(props.figures?.averagePaidToShippedSeconds ?? 0, locale(), t)}
-          </Show>
-        </span>
-      </div>
+      <Figure label={t('fulfilment.shipped')} value={props.figures ? orders(props.figures.shippedOrders) : '—'} testId="fulfilment-shipped" />
+      <Figure
+        label={t('fulfilment.overdue')}
+        value={props.figures ? orders(props.figures.unshippedOverdue) : '—'}
+        bad={(props.figures?.unshippedOverdue ?? 0) > 0}
+        testId="fulfilment-overdue"
+      />
+      <Figure label={t('fulfilment.paidToShipped')} value={paidToShipped()} testId="fulfilment-paid-to-shipped" />
     </section>
+  );
+}
+
+/** Label over figure; both cut with an ellipsis when a long language or a big day leaves no room, full text as the tooltip. */
+function Figure(props: { label: string; value: string; bad?: boolean; testId: string }) {
+  return (
+    <div class="fulfilment-figure">
+      <span class="fulfilment-label" title={props.label}>
+        {props.label}
+      </span>
+      <span class="fulfilment-value" classList={{ bad: props.bad === true }} data-testid={props.testId} title={props.value}>
+        {props.value}
+      </span>
+    </div>
   );
 }

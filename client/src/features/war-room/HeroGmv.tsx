@@ -1,4 +1,4 @@
-import { Show } from 'solid-js';
+import { FitText } from '../../components/FitText';
 import { RollingNumber } from '../../components/RollingNumber';
 import { Ring } from '../../components/Ring';
 import { useI18n } from '../../i18n/i18n';
@@ -24,45 +24,44 @@ export function HeroGmv(props: { progress: HeroProgress; stale: boolean }) {
     if (pace === null) return 'neutral';
     return pace >= 1 ? 'good' : pace >= 0.9 ? 'warn' : 'bad';
   };
+  const exact = () => formatCnyExact(fen(), locale());
+  const pace = () => (props.progress.pace === null ? t('hero.notPlanned') : t('hero.paceValue', { value: formatPercent(props.progress.pace, locale(), 0) }));
+  const projected = () => (props.progress.projectedGmv === null ? '—' : formatCny(decimalToFen(props.progress.projectedGmv), locale()));
   return (
-    <div class="hero" classList={{ 'is-stale': props.stale }} data-testid="hero">
+    <div class="hero" classList={{ 'is-stale': props.stale }} data-testid="hero" data-panel>
       <div class="hero-main">
         <div class="hero-label">{t('hero.gmv')}</div>
-        <RollingNumber class="hero-gmv" testId="hero-gmv" value={fen()} format={(v) => formatCny(v, locale())} />
-        <div class="hero-exact">
-          {t('hero.exact')} <span data-testid="hero-gmv-exact">{formatCnyExact(fen(), locale())}</span>
+        <FitText class="hero-gmv-box" text={formatCny(fen(), locale())}>
+          <RollingNumber class="hero-gmv" testId="hero-gmv" value={fen()} format={(v) => formatCny(v, locale())} />
+        </FitText>
+        <div class="hero-exact" title={`${t('hero.exact')} ${exact()}`}>
+          {t('hero.exact')} <span data-testid="hero-gmv-exact">{exact()}</span>
         </div>
         <dl class="hero-facts">
-          <div>
-            <dt>{t('hero.target')}</dt>
-            <dd data-testid="hero-target">{formatCny(decimalToFen(props.progress.target), locale())}</dd>
-          </div>
-          <div>
-            <dt>{t('hero.remaining')}</dt>
-            <dd>{formatCny(decimalToFen(props.progress.remaining), locale())}</dd>
-          </div>
-          <div>
-            <dt>{t('hero.pace')}</dt>
-            <dd class={paceClass()} data-testid="hero-pace">
-              <Show when={props.progress.pace !== null} fallback={t('hero.notPlanned')}>
-                {t('hero.paceValue', { value: formatPercent(props.progress.pace ?? 0, locale(), 0) })}
-              </Show>
-            </dd>
-          </div>
-          <div>
-            <dt>{t('hero.projected')}</dt>
-            <dd data-testid="hero-projected">
-              <Show when={props.progress.projectedGmv} fallback="—">
-                {(projected) => formatCny(decimalToFen(projected()), locale())}
-              </Show>
-            </dd>
-          </div>
+          <Fact label={t('hero.target')} value={formatCny(decimalToFen(props.progress.target), locale())} testId="hero-target" />
+          <Fact label={t('hero.remaining')} value={formatCny(decimalToFen(props.progress.remaining), locale())} />
+          <Fact label={t('hero.pace')} value={pace()} class={paceClass()} testId="hero-pace" />
+          <Fact label={t('hero.projected')} value={projected()} testId="hero-projected" />
         </dl>
       </div>
       <div class="hero-ring">
         <Ring size={196} rate={props.progress.achievementRate} label={formatPercent(props.progress.achievementRate, locale(), 1)} />
         <div class="hero-ring-caption">{t('hero.achievement')}</div>
       </div>
+    </div>
+  );
+}
+
+/** One figure under the hero: it shrinks to its column rather than run into the next one. */
+function Fact(props: { label: string; value: string; class?: string; testId?: string }) {
+  return (
+    <div>
+      <dt title={props.label}>{props.label}</dt>
+      <dd class={props.class} data-testid={props.testId}>
+        <FitText text={props.value} title={props.value}>
+          {props.value}
+        </FitText>
+      </dd>
     </div>
   );
 }

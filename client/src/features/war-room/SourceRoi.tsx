@@ -44,14 +44,21 @@ export function SourceRoi(props: { rows: readonly SourceRoiRow[] }) {
           {(row) => {
             const label = () => t(`source.${row().key}` as MessageKey);
             const low = () => row().roi !== null && (row().roi ?? 0) < 1;
+            const gmv = () => formatCny(decimalToFen(row().gmv), locale());
+            const spend = () => (decimalToFen(row().spend) > 0 ? formatCny(decimalToFen(row().spend), locale()) : '—');
+            const roi = () => (row().roi === null ? t('roi.noSpend') : formatDecimal(row().roi ?? 0, locale(), 2));
             return (
               <tr data-source={row().key} classList={{ 'roi-low': low() }}>
                 <td class="name" title={label()}>
                   {label()}
                 </td>
-                <td class="num">{formatCny(decimalToFen(row().gmv), locale())}</td>
-                <td class="num">{decimalToFen(row().spend) > 0 ? formatCny(decimalToFen(row().spend), locale()) : '—'}</td>
-                <td class="num roi">
+                <td class="num" title={gmv()}>
+                  {gmv()}
+                </td>
+                <td class="num" title={spend()}>
+                  {spend()}
+                </td>
+                <td class="num roi" title={roi()}>
                   <Show when={row().roi !== null} fallback={<span title={t('roi.noSpend')}>—</span>}>
                     <span class={low() ? 'roi-value bad' : 'roi-value good'}>{formatDecimal(row().roi ?? 0, locale(), 2)}</span>
                     <Show when={low()}>

@@ -30,13 +30,17 @@ export function TopProducts(props: { rows: readonly TopProductRow[] }) {
           {(row, i) => (
             <tr classList={{ 'low-stock': row().sku.lowStock }}>
               <td class="rank">{i + 1}</td>
-              <td class="name">
+              <td class="name" title={`${row().product.name} ${row().sku.spec}`}>
                 {row().product.name}
                 <span class="spec"> {row().sku.spec}</span>
               </td>
-              <td class="num">{formatCny(decimalToFen(row().gmv), locale())}</td>
-              <td class="num">{formatInteger(row().unitsSold, locale())}</td>
-              <td class="num">
+              <td class="num" title={formatCny(decimalToFen(row().gmv), locale())}>
+                {formatCny(decimalToFen(row().gmv), locale())}
+              </td>
+              <td class="num" title={formatInteger(row().unitsSold, locale())}>
+                {formatInteger(row().unitsSold, locale())}
+              </td>
+              <td class="num" title={row().sku.lowStock ? `${formatInteger(row().sku.stock, locale())} ${t('top.lowStock')}` : formatInteger(row().sku.stock, locale())}>
                 {formatInteger(row().sku.stock, locale())}
                 <Show when={row().sku.lowStock}>
                   <span class="low-stock-mark" data-testid="low-stock-mark">
