@@ -224,6 +224,14 @@ export async function unresolvedAlertSubjects(url: string): Promise<string[]> {
   return (result.data.alerts.edges as { node: { subject: string } }[]).map((e) => e.node.subject);
 }
 
+/** Rule evaluations the alert engine has finished, from the server's /metrics. */
+export async function alertEvaluations(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('peakops_alert_evaluations_total '));
+  if (!line) throw new Error('/metrics has no peakops_alert_evaluations_total');
+  return Number(line.split(' ')[1]);
+}
+
 /** `updateSku` as the admin key: the warehouse corrects a SKU's stock. */
 export async function setStock(url: string, skuId: string, stock: number): Promise<void> {
   const result = await gqlAt(url, 'mutation($id: ID!, $stock: Int!) { updateSku(input: { id: $id, stock: $stock }) { sku { stock } userErrors { message } } }', {
