@@ -122,6 +122,8 @@ describe('the war room fits in every language and size', () => {
             expect(report.texts).toBeGreaterThan(50);
             expect(problems, `${label}: see e2e/artifacts/fit-failed-${label}.png`).toEqual([]);
           } finally {
+            // A rewritten answer still in flight when the page closes must not fail the run afterwards.
+            await page.unrouteAll({ behavior: 'ignoreErrors' });
             await page.close();
           }
         });

@@ -62,10 +62,16 @@ export async function serveWidestFigures(page: Page): Promise<void> {
       request.method() === 'GET'
         ? { operationName: params.get('operationName') ?? undefined, query: params.get('query') ?? undefined }
         : (request.postDataJSON() as { operationName?: string; query?: string } | null);
-    const response = await route.fetch();
-    const body = (await response.json()) as { data?: unknown };
-    const operation = operationOf(sent ?? undefined);
-    await route.fulfill({ response, json: { ...body, data: widestFigures(body.data, { yesterday: isYesterday(operation) }) } });
+    try {
+      const response = await route.fetch();
+      const body = (await response.json()) as { data?: unknown };
+      const operation = operationOf(sent ?? undefined);
+      await route.fulfill({ response, json: { ...body, data: widestFigures(body.data, { yesterday: isYesterday(operation) }) } });
+    } catch (error) {
+      // The page closed while its answer was on the way (the check had finished): nobody is waiting for it.
+      if (page.isClosed()) return;
+      throw error;
+    }
   });
   await page.routeWebSocket(/\/graphql$/, (ws) => {
     const server = ws.connectToServer();
