@@ -56,8 +56,14 @@ export async function settle(maxLoad: number, maxMinutes = 30): Promise<number> 
 }
 
 /** A server in its own plain-node process that prints `{"port": …}` once listening. */
-export async function startServer(name: string, script: string, args: string[], nodeArgs: string[] = []): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, [...nodeArgs, script, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
+export async function startServer(
+  name: string,
+  script: string,
+  args: string[],
+  nodeArgs: string[] = [],
+  env: Record<string, string> = {},
+): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env, NODE_ENV: 'production' } });
   const lines = createInterface({ input: child.stdout! });
   const [line] = (await Promise.race([once(lines, 'line'), once(child, 'exit').then(() => { throw new Error(`${name} exited before listening`); })])) as [string];
   return { port: (JSON.parse(line) as { port: number }).port, child };

@@ -20,7 +20,9 @@ if (!url || !poolSize || !adminKey) {
   process.exit(2);
 }
 
-const database = await openDatabase({ kind: 'postgres', url, maxConnections: Number(poolSize) });
+// PEAKOPS_BENCH_GENERIC_PLANS=off serves without the generic-plan pool (db/generic-plans.ts), for an A/B.
+const genericPlanPool = process.env.PEAKOPS_BENCH_GENERIC_PLANS !== 'off';
+const database = await openDatabase({ kind: 'postgres', url, maxConnections: Number(poolSize), genericPlanPool });
 const app = buildApp({
   database,
   env: { NODE_ENV: 'production' },

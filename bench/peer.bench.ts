@@ -15,7 +15,7 @@ import { arg, benchAdminKey, buildServer, createPartnerKey, graphqlHeaders, http
  * PeakOps runs as production does: compiled (`npm run build:server`, rebuilt each run) in its own `node`
  * process (bench/peakops-server.mjs); `--also-tsx` adds the in-process tsx server rounds 1–3 measured.
  *
- * npm run bench:peer -- [--seconds 5] [--rounds 3] [--concurrency 16] [--orders 50000] [--also-tsx] [--profile DIR]
+ * npm run bench:peer -- [--seconds 5] [--rounds 3] [--concurrency 16] [--orders 50000] [--also-tsx] [--ab-generic-plans] [--profile DIR]
  */
 const seconds = Number(arg('seconds', '5'));
 const rounds = Number(arg('rounds', '3'));
@@ -24,6 +24,8 @@ const orderCount = Number(arg('orders', '50000'));
 const POOL = 20;
 /** Also measure PeakOps through tsx inside this process (how rounds 1–3 ran), beside the compiled server. */
 const alsoTsx = process.argv.includes('--also-tsx');
+/** Also measure a second compiled server without the generic-plan pool (db/generic-plans.ts), admin and partner. */
+const abGenericPlans = process.argv.includes('--ab-generic-plans');
 /** Writes the PeakOps server's CPU profile (`node --cpu-prof`, whole run) into this folder. */
 const profileDir = arg('profile', '');
 const PEER = path.resolve(import.meta.dirname, 'peer');
@@ -104,6 +106,8 @@ try {
   children.push(ours.child);
   const peer = await startServer('PostGraphile', path.join(PEER, 'server.mjs'), [db.url, String(POOL)]);
   children.push(peer.child);
+  const without = abGenericPlans ? await startServer('PeakOps without generic plans', PEAKOPS_SERVER, [db.url, String(POOL), adminKey], [], { PEAKOPS_BENCH_GENERIC_PLANS: 'off' }) : undefined;
+  if (without) children.push(without.child);
   const ourPort = ours.port;
   const peerPort = peer.port;
   // How rounds 1–3 measured PeakOps: tsx-transformed, inside this process (which only waits on the load).
@@ -128,18 +132,26 @@ try {
       { port: ourPort, credential: partnerKey as string | null, query, pid: ours.child.pid! },
       { port: peerPort, credential: null, query: theirs, pid: peer.child.pid! },
       ...(tsxPort ? [{ port: tsxPort, credential: adminKey as string | null, query, pid: process.pid }] : []),
+      ...(without
+        ? [
+            { port: without.port, credential: adminKey as string | null, query, pid: without.child.pid! },
+            { port: without.port, credential: partnerKey as string | null, query, pid: without.child.pid! },
+          ]
+        : []),
     ];
     const results = await rotatedRounds(sides, rounds, (side) =>
       httpLoad(`http://127.0.0.1:${side.port}/graphql`, side.credential, JSON.stringify({ query: side.query }), { concurrency, seconds, serverPid: side.pid, databasePids }),
     );
-    const [admin, partner, peerSide, tsx] = results;
-    return { admin: admin!.rate, partner: partner!.rate, theirs: peerSide!.rate, tsx: tsx?.rate, cpu: results.map((s) => s.cpuUs.toFixed(0)).join(' / '), dbCpu: results.map((s) => s.databaseCpuUs.toFixed(0)).join(' / ') };
+    const [admin, partner, peerSide] = results;
+    const tsx = tsxPort ? results[3] : undefined;
+    const [withoutAdmin, withoutPartner] = without ? results.slice(tsxPort ? 4 : 3) : [];
+    return { admin: admin!.rate, partner: partner!.rate, theirs: peerSide!.rate, tsx: tsx?.rate, withoutAdmin: withoutAdmin?.rate, withoutPartner: withoutPartner?.rate, cpu: results.map((s) => s.cpuUs.toFixed(0)).join(' / '), dbCpu: results.map((s) => s.databaseCpuUs.toFixed(0)).join(' / ') };
   };
 
   const orders = await measure(ORDERS_PAGE, PEER_ORDERS_PAGE);
   const trivial = await measure(TRIVIAL, TRIVIAL);
   const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
-  const sidesNamed = `PeakOps admin / partner / PostGraphile${alsoTsx ? ' / PeakOps admin under tsx' : ''}`;
+  const sidesNamed = `PeakOps admin / partner / PostGraphile${alsoTsx ? ' / PeakOps admin under tsx' : ''}${abGenericPlans ? ' / admin, partner without generic plans' : ''}`;
   report(`PeakOps (compiled, own process) vs PostGraphile v5, ${orderCount.toLocaleString('en')} orders, ${concurrency} connections, ${rounds} rotated rounds of ${seconds} s, medians`, [
     ['orders page (20 orders, items, SKU codes), req/s: PeakOps admin key', orders.admin.toFixed(0)],
     ['orders page, req/s: PeakOps partner key (4 shops)', orders.partner.toFixed(0)],
@@ -147,6 +159,12 @@ try {
     ['orders page: PeakOps admin / PostGraphile', x(orders.admin, orders.theirs)],
     ['orders page: PeakOps partner / PostGraphile', x(orders.partner, orders.theirs)],
     ...(orders.tsx ? ([['orders page: PeakOps admin under tsx, in-process / PostGraphile', x(orders.tsx, orders.theirs)]] as [string, string][]) : []),
+    ...(orders.withoutAdmin && orders.withoutPartner
+      ? ([
+          ['orders page: PeakOps admin without the generic-plan pool / PostGraphile', x(orders.withoutAdmin, orders.theirs)],
+          ['orders page: PeakOps partner without the generic-plan pool / PostGraphile', x(orders.withoutPartner, orders.theirs)],
+        ] as [string, string][])
+      : []),
     ['{ __typename }, req/s: PeakOps admin key', trivial.admin.toFixed(0)],
     ['{ __typename }, req/s: PeakOps partner key', trivial.partner.toFixed(0)],
     ['{ __typename }, req/s: PostGraphile', trivial.theirs.toFixed(0)],

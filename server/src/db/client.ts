@@ -6,6 +6,7 @@ import { drizzle as drizzlePostgres, type PostgresJsDatabase } from 'drizzle-orm
 import postgres from 'postgres';
 import type { Env } from '../env.js';
 import { fromProjectRoot } from '../lib/project-root.js';
+import { GENERIC_PLAN_SESSION, genericPoolSize, pairGenericPlanDb } from './generic-plans.js';
 import * as tables from './tables.js';
 
 /**
@@ -40,7 +41,13 @@ const MIGRATIONS_FOLDER = fromProjectRoot('migrations');
 const MIGRATION_LOCK_KEY = 4_242_618_1111;
 
 export type DatabaseOptions =
-  | { kind: 'postgres'; url: string; maxConnections?: number }
+  | {
+      kind: 'postgres';
+      url: string;
+      maxConnections?: number;
+      /** The generic-plan pool for hot prepared statements (generic-plans.ts); on unless false (benchmarks compare). */
+      genericPlanPool?: boolean;
+    }
   | { kind: 'pglite'; dataDir: string | null };
 
 /** The database the configuration names: PostgreSQL at DATABASE_URL, else the embedded PGlite in DATA_DIR. */
@@ -49,7 +56,7 @@ export function configuredDatabase(env: Pick<Env, 'DATABASE_URL' | 'DATA_DIR'>):
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.kind === 'postgres' ? openPostgres(options.url, options.maxConnections) : openPglite(options.dataDir);
+  return options.kind === 'postgres' ? openPostgres(options.url, options.maxConnections, options.genericPlanPool ?? true) : openPglite(options.dataDir);
 }
 
 /**
@@ -60,10 +67,18 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
  */
 const reconnectBackoffSeconds = (retries: number) => Math.min(0.05 * 2 ** retries, 1);
 
-async function openPostgres(url: string, maxConnections = 10): Promise<Database> {
+async function openPostgres(url: string, maxConnections = 10, genericPlanPool = true): Promise<Database> {
   const sql = postgres(url, { max: maxConnections, onnotice: () => {}, backoff: reconnectBackoffSeconds });
+  // Opens its connections only when a hot prepared statement first runs (generic-plans.ts says why).
+  const genericSql = postgres(url, {
+    max: genericPoolSize(maxConnections),
+    onnotice: () => {},
+    backoff: reconnectBackoffSeconds,
+    connection: GENERIC_PLAN_SESSION,
+  });
   const counter = queryCounter();
   const db = drizzlePostgres({ client: sql, schema: tables, casing: 'snake_case', logger: counter.logger });
+  if (genericPlanPool) pairGenericPlanDb(db, drizzlePostgres({ client: genericSql, schema: tables, casing: 'snake_case', logger: counter.logger }));
   return {
     db,
     kind: 'postgres',
@@ -81,7 +96,9 @@ async function openPostgres(url: string, maxConnections = 10): Promise<Database>
         await lockSql.end({ timeout: 5 });
       }
     },
-    close: () => sql.end({ timeout: 5 }),
+    close: async () => {
+      await Promise.all([sql.end({ timeout: 5 }), genericSql.end({ timeout: 5 })]);
+    },
   };
 }
 

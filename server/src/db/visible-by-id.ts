@@ -2,6 +2,7 @@ import { getTableName, sql, type Column, type InferSelectModel } from 'drizzle-o
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { shopVisiblePlaceholder, visibleShopIds, type Viewer } from '../auth/viewer.js';
 import type { DbOrTx } from './client.js';
+import { genericPlanDb } from './generic-plans.js';
 import { rowFromValues } from './json-row.js';
 import { prepareRows, type PreparedRows } from './prepared-rows.js';
 
@@ -19,8 +20,9 @@ const statements = new WeakMap<DbOrTx, Map<string, PreparedRows<unknown>>>();
  * the orders page (drizzle typing each parameter), and postgres.js sent an unprepared statement with
  * parameters in two round trips (describe, then bind).
  */
-export function visibleRowsById<T extends ShopOwnedTable>(db: DbOrTx, table: T, viewer: Viewer, ids: readonly string[]): Promise<InferSelectModel<T>[]> {
+export function visibleRowsById<T extends ShopOwnedTable>(anyDb: DbOrTx, table: T, viewer: Viewer, ids: readonly string[]): Promise<InferSelectModel<T>[]> {
   if (ids.length === 0) return Promise.resolve([]);
+  const db = genericPlanDb(anyDb);
   const visible = shopVisiblePlaceholder(viewer, table.shopId);
   const name = `${getTableName(table)}_by_id_${visible ? 'shops' : 'all'}`;
   let cached = statements.get(db);

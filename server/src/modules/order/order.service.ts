@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, gte, inArray, lt, min, sql, type SQL } from 'drizzle-orm';
 import { shopVisible, shopVisiblePlaceholder, visibleShopIds, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
+import { genericPlanDb } from '../../db/generic-plans.js';
 import { columnCount, rowFromJson, rowFromValues } from '../../db/json-row.js';
 import { prepareRows, type PreparedRows } from '../../db/prepared-rows.js';
 import type { Channel, TrafficSource } from '../../db/enums.js';
@@ -99,7 +100,8 @@ const ORDER_COLUMNS = columnCount(orders);
  * are mapped by rowFromValues, the items column after the order's own (db/prepared-rows.ts says why).
  */
 const firstPages = new WeakMap<DbOrTx, Map<string, PreparedRows<OrderRow>>>();
-function firstPage(db: DbOrTx, viewer: Viewer, items: boolean, limit: number): Promise<OrderRow[]> {
+function firstPage(anyDb: DbOrTx, viewer: Viewer, items: boolean, limit: number): Promise<OrderRow[]> {
+  const db = genericPlanDb(anyDb);
   const all = viewer.shops === 'ALL';
   const key = `${all ? 'all' : 'shops'}:${items}`;
   let cached = firstPages.get(db);

@@ -1,0 +1,33 @@
+import type { Db, DbOrTx } from './client.js';
+
+/**
+ * Connections that run a prepared statement on its generic plan from the first execution
+ * (`plan_cache_mode = force_generic_plan`), for the hot prepared statements whose best plan does not
+ * depend on their parameters: rows by id (`id = any($ids)`, visible-by-id.ts) and the keyset first
+ * page of orders. On an ordinary connection PostgreSQL plans those again on every execution: with
+ * `limit $n` or `shop_id = any($shops)` as parameters the generic plan is costed for a tenth of the
+ * table, so the custom plan always looks cheaper although it is the same backward index scan —
+ * 0.13–0.35 ms of planning per orders page against 0.4 ms of execution (docs/BENCHMARKS.md, bench:peer).
+ * The mode is per session in PostgreSQL, never per statement, and every other statement keeps its
+ * custom plans (a metrics window's partition pruning, a range's selectivity), hence a pool of its own.
+ */
+export const GENERIC_PLAN_SESSION = { plan_cache_mode: 'force_generic_plan' } as const;
+
+/** The generic-plan pool's size beside an ordinary pool of `max`: half of it, at least 2. */
+export function genericPoolSize(max: number): number {
+  return Math.max(2, Math.ceil(max / 2));
+}
+
+const pairs = new WeakMap<DbOrTx, Db>();
+
+export function pairGenericPlanDb(db: Db, generic: Db): void {
+  pairs.set(db, generic);
+}
+
+/**
+ * The generic-plan handle paired with `db`, or `db` itself: a transaction must keep its own connection,
+ * and PGlite (one session in this process) has no pool to pair.
+ */
+export function genericPlanDb(db: DbOrTx): DbOrTx {
+  return pairs.get(db) ?? db;
+}
