@@ -1,4 +1,5 @@
-import type { SQL } from 'drizzle-orm';
+import type { Query, SQL } from 'drizzle-orm';
+import type { PgDialect } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from './client.js';
 
 /**
@@ -16,4 +17,29 @@ export async function rows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
  */
 export function jsonRecords(records: readonly object[]): string {
   return JSON.stringify(records);
+}
+
+/** The part of drizzle's session (postgres.js or PGlite) that prepares a statement by name. */
+interface NamingSession {
+  dialect: PgDialect;
+  prepareQuery(query: Query, fields: undefined, name: string, isResponseInArrayMode: boolean): { execute(): Promise<unknown> };
+}
+
+/**
+ * rows() through a statement the driver prepares by name (postgres.js keeps one per connection, keyed
+ * by its text), for the bulk statements a batch runs every time: one round trip where an unnamed
+ * statement with parameters takes two (postgres.js describes it first), no parse, and PostgreSQL may
+ * keep a generic plan instead of planning each batch. Only for statements whose text is the same for
+ * every call — bulk values as arrays or one jsonb parameter, never a parameter per value — or every
+ * variant would stay prepared on every connection.
+ */
+export async function preparedRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
+  const session = (db as unknown as { _: { session: NamingSession } })._.session;
+  const result = await session.prepareQuery(session.dialect.sqlToQuery(query), undefined, 'bulk', false).execute();
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+/** preparedRows for a statement whose rows are not read. */
+export async function executePrepared(db: DbOrTx, query: SQL): Promise<void> {
+  await preparedRows(db, query);
 }

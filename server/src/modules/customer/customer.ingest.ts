@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import { jsonRecords, rows } from '../../db/rows.js';
+import { jsonRecords, preparedRows } from '../../db/rows.js';
 
 /** What one ingest batch adds to a customer: its payments (a customer whose points may change comes with zeros). */
 export interface CustomerPurchases {
@@ -26,7 +26,7 @@ export async function applyCustomerPurchases(tx: Tx, purchases: CustomerPurchase
   const records = [...purchases]
     .sort((a, b) => (customerKey(a.shopId, a.externalId) < customerKey(b.shopId, b.externalId) ? -1 : 1))
     .map((d) => ({ shop: d.shopId, ext: d.externalId, n: d.paidOrders, spend: d.spendFen, first: d.firstOrderAt?.toISOString() ?? null, last: d.lastOrderAt?.toISOString() ?? null }));
-  const upserted = await rows<{ id: string; shop_id: string; external_id: string }>(
+  const upserted = await preparedRows<{ id: string; shop_id: string; external_id: string }>(
     tx,
     sql`
     insert into customers (shop_id, external_id, paid_orders, spend_fen, first_order_at, last_order_at)

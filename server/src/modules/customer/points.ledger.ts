@@ -2,7 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { shopVisible, type Viewer } from '../../auth/viewer.js';
 import type { Db, Tx } from '../../db/client.js';
-import { jsonRecords, rows } from '../../db/rows.js';
+import { executePrepared, jsonRecords, preparedRows, rows } from '../../db/rows.js';
 import { DomainError, notFound } from '../../errors.js';
 import { parseInput } from '../../lib/validate.js';
 import { customers, pointsLedger, type CustomerRow, type PointsEntryRow } from './customer.table.js';
@@ -49,13 +49,13 @@ function takeFromLots(lots: Lot[], wanted: number, taken: Map<string, Lot>, firs
 async function writeLots(tx: Tx, changed: Map<string, Lot>) {
   if (changed.size === 0) return;
   const records = [...changed.values()].map((l) => ({ id: l.id, remaining: l.remaining }));
-  await tx.execute(sql`
+  await executePrepared(tx, sql`
     update points_ledger l set remaining = r.remaining, updated_at = now()
     from jsonb_to_recordset(${jsonRecords(records)}::jsonb) as r(id uuid, remaining int) where l.id = r.id`);
 }
 
 async function openLots(tx: Tx, customerIds: string[]): Promise<Map<string, Lot[]>> {
-  const found = await rows<{ id: string; customer_id: string; order_id: string | null; remaining: number }>(
+  const found = await preparedRows<{ id: string; customer_id: string; order_id: string | null; remaining: number }>(
     tx,
     sql`select id, customer_id, order_id, remaining from points_ledger
         where kind = 'EARN' and remaining > 0
@@ -135,7 +135,7 @@ export async function applyOrderPoints(tx: Tx, orderIds: string[]): Promise<void
       bump(r.customer_id, -actual, Number(r.amount_fen));
       return { cust: r.customer_id, points: -actual, key: `REVERSE:${r.id}`, ord: r.order_id, at: new Date(r.refunded_at).toISOString() };
     });
-    await tx.execute(sql`
+    await executePrepared(tx, sql`
       insert into points_ledger (customer_id, kind, points, source_key, order_id, occurred_at)
       select cust, 'REVERSE', points, key, ord, at
       from jsonb_to_recordset(${jsonRecords(entries)}::jsonb) as r(cust uuid, points int, key text, ord uuid, at timestamptz)
@@ -145,7 +145,7 @@ export async function applyOrderPoints(tx: Tx, orderIds: string[]): Promise<void
   if (delta.size === 0) return;
   const records = [...delta.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, d]) => ({ id, points: d.points, refunded: d.refunded }));
   // refunded_fen counts refunds of paid orders only, exactly once: when their REVERSE entry is written.
-  await tx.execute(sql`
+  await executePrepared(tx, sql`
     update customers c set points = c.points + r.points, refunded_fen = c.refunded_fen + r.refunded, updated_at = now()
     from jsonb_to_recordset(${jsonRecords(records)}::jsonb) as r(id uuid, points int, refunded bigint) where c.id = r.id`);
 }

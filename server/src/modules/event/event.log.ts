@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import { jsonRecords, rows } from '../../db/rows.js';
+import { jsonRecords, preparedRows } from '../../db/rows.js';
 import type { EventIssue } from '../ingest/ingest.parse.js';
 import type { ValidEvent } from '../ingest/ingest.validate.js';
 
@@ -23,7 +23,7 @@ export async function appendEvents(
   const inserted =
     sorted.length === 0
       ? []
-      : await rows<{ shop_id: string; event_id: string }>(
+      : await preparedRows<{ shop_id: string; event_id: string }>(
           tx,
           sql`with r as (
                 select * from unnest(${sql.param(sorted.map((e) => e.shopId))}::uuid[], ${sql.param(sorted.map((e) => e.eventId))}::text[],
@@ -48,7 +48,7 @@ export async function appendEvents(
   let duplicates = 0;
   const rejected: { index: number; issues: EventIssue[] }[] = [];
   if (replayed.length > 0) {
-    const stored = await rows<{ shop_id: string; event_id: string; payload_hash: string }>(
+    const stored = await preparedRows<{ shop_id: string; event_id: string; payload_hash: string }>(
       tx,
       sql`select e.shop_id, e.event_id, e.payload_hash from event_keys e
           join jsonb_to_recordset(${jsonRecords(replayed.map((e) => ({ shop: e.shopId, id: e.eventId })))}::jsonb) as k(shop uuid, id text)

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import type { Channel, TrafficSource } from '../../db/enums.js';
-import { jsonRecords } from '../../db/rows.js';
+import { executePrepared, jsonRecords } from '../../db/rows.js';
 import { hllEntry, SparseHll } from '../../lib/hll.js';
 import { shanghaiDate, startOfShanghaiDay } from '../../lib/time.js';
 import { zeroCounters, type Counters } from './metrics.formulas.js';
@@ -115,8 +115,8 @@ export class RollupBatch {
   }
 
   async write(tx: DbOrTx) {
-    if (this.cells.size > 0) await tx.execute(upsertMetrics(sortedValues(this.cells)));
-    if (this.skuCells.size > 0) await tx.execute(upsertSkus(sortedValues(this.skuCells)));
+    if (this.cells.size > 0) await executePrepared(tx, upsertMetrics(sortedValues(this.cells)));
+    if (this.skuCells.size > 0) await executePrepared(tx, upsertSkus(sortedValues(this.skuCells)));
   }
 }
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import { jsonRecords, rows } from '../../db/rows.js';
+import { executePrepared, jsonRecords, preparedRows } from '../../db/rows.js';
 import { customerKey } from '../customer/customer.ingest.js';
 import type { EventIssue } from '../ingest/ingest.parse.js';
 import type { ValidEvent } from '../ingest/ingest.validate.js';
@@ -80,12 +80,12 @@ async function lockOrders(tx: Tx, events: ValidEvent[]): Promise<Map<string, Ord
   const seeds = [...first.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([, e]) => ({ shop: e.shopId, ext: e.orderId, ch: e.channel, src: e.source, camp: e.campaignId, at: e.occurredAt.toISOString() }));
-  await tx.execute(sql`
+  await executePrepared(tx, sql`
     insert into orders (shop_id, external_id, channel, source, campaign_id, status, amount_fen, placed_at)
     select shop, ext, ch::channel, src::traffic_source, camp, 'PLACED', 0, at
     from jsonb_to_recordset(${jsonRecords(seeds)}::jsonb) as r(shop uuid, ext text, ch text, src text, camp uuid, at timestamptz)
     on conflict (shop_id, external_id) do nothing`);
-  const locked = await rows<{
+  const locked = await preparedRows<{
     id: string; shop_id: string; external_id: string; channel: RollupDims['channel']; source: RollupDims['source'];
     campaign_id: string | null; customer_external_id: string | null; amount_fen: string | number; refunded_fen: string | number;
     placed_at: string | Date; placed_event_at: string | Date | null; paid_at: string | Date | null; refunded_at: string | Date | null;
@@ -134,7 +134,7 @@ async function lockOrders(tx: Tx, events: ValidEvent[]): Promise<Map<string, Ord
 /** Payload hashes of events of this batch that are already in the raw log's keys (safe: their orders are locked). */
 async function loggedHashes(tx: Tx, events: ValidEvent[]): Promise<Map<string, string>> {
   const keys = events.map((e) => ({ shop: e.shopId, id: e.eventId }));
-  const found = await rows<{ shop_id: string; event_id: string; payload_hash: string }>(
+  const found = await preparedRows<{ shop_id: string; event_id: string; payload_hash: string }>(
     tx,
     sql`select e.shop_id, e.event_id, e.payload_hash from event_keys e
         join jsonb_to_recordset(${jsonRecords(keys)}::jsonb) as k(shop uuid, id text) on e.shop_id = k.shop and e.event_id = k.id`,
@@ -143,7 +143,7 @@ async function loggedHashes(tx: Tx, events: ValidEvent[]): Promise<Map<string, s
 }
 
 async function itemsOf(tx: Tx, orderIds: string[]): Promise<Map<string, Item[]>> {
-  const found = await rows<{ order_id: string; sku_id: string; quantity: number; unit_price_fen: string | number }>(
+  const found = await preparedRows<{ order_id: string; sku_id: string; quantity: number; unit_price_fen: string | number }>(
     tx,
     sql`select order_id, sku_id, quantity, unit_price_fen from order_items
         where order_id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(orderIds)}::jsonb))
@@ -189,7 +189,7 @@ export async function writeOrders(tx: Tx, batch: OrderBatch, customerIds: Map<st
   const refunds = batch.changes.refunds.map((r) => ({ ord: r.orderId, amount: r.amountFen, reason: r.reason, at: r.refundedAt.toISOString() }));
   // One statement for the three tables. The refunds read their order's shop and campaign, which never
   // change, from the snapshot before the update.
-  await tx.execute(sql`
+  await executePrepared(tx, sql`
     with updated as (
       update orders o set
         customer_id = coalesce(r.cust, o.customer_id), status = r.status::order_status, amount_fen = r.amount,

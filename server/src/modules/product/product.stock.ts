@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import { jsonRecords } from '../../db/rows.js';
+import { executePrepared, jsonRecords } from '../../db/rows.js';
 
 /**
  * Takes the units an ingest batch sold (units by SKU id) off stock, in one locking statement and one
@@ -13,10 +13,10 @@ export async function applyStockSales(tx: Tx, unitsBySku: ReadonlyMap<string, nu
   // Lock in key order first: an UPDATE … FROM join may visit rows in any order, and concurrent
   // batches selling the same SKUs must not deadlock. NO KEY UPDATE is what the stock update needs
   // and, unlike FOR UPDATE, does not wait for the key-share locks other batches' order_items hold.
-  await tx.execute(sql`
+  await executePrepared(tx, sql`
     select s.id from skus s join jsonb_to_recordset(${jsonRecords(records)}::jsonb) as r(sku uuid, sold int) on s.id = r.sku
     order by s.id for no key update of s`);
-  await tx.execute(sql`
+  await executePrepared(tx, sql`
     update skus s set stock = s.stock - r.sold, updated_at = now()
     from jsonb_to_recordset(${jsonRecords(records)}::jsonb) as r(sku uuid, sold int) where s.id = r.sku`);
 }
