@@ -6,7 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import pino from 'pino';
 import postgres from 'postgres';
+import { buildApp, type App } from '../server/src/app.js';
 import { openDatabase, type Database } from '../server/src/db/client.js';
 import { findPostgresBin, startPostgres } from '../server/test/postgres-server.js';
 
@@ -209,4 +211,24 @@ export async function profiled<T>(file: string | null, work: () => Promise<T>): 
     session.disconnect();
     console.log(`profile written to ${file}`);
   }
+}
+
+/**
+ * PeakOps inside this process (tsx) as every benchmark serves it: production mode, silent, no rate
+ * limit, and no background work that would charge the measured windows (the alert engine's
+ * evaluations, webhook delivery). `now` freezes the clock for runs replaying a fixed day; `history:
+ * false` for runs that start the partition job by hand.
+ */
+export function benchApp(database: Database, adminKey: string, options: { now?: Date; history?: false; env?: Record<string, string> } = {}): App {
+  return buildApp({
+    database,
+    env: { NODE_ENV: 'production', ...options.env },
+    logger: pino({ level: 'silent' }),
+    adminKey,
+    rateLimit: UNMETERED,
+    alertEngine: { start: false },
+    webhooks: false,
+    ...(options.now ? { now: () => options.now! } : {}),
+    ...(options.history === false ? { history: false as const } : {}),
+  });
 }

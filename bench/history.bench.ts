@@ -15,12 +15,11 @@
  */
 import pino from 'pino';
 import postgres from 'postgres';
-import { buildApp } from '../server/src/app.js';
 import { HistoryJob } from '../server/src/modules/history/history.job.js';
 import { createMonthPartition, MONTHLY_TABLES, monthStart } from '../server/src/modules/history/history.partitions.js';
 import { DEFAULT_RETENTION } from '../server/src/modules/history/history.retention.js';
 import { gid } from '../server/test/fixtures.js';
-import { arg, benchAdminKey, graphqlHeaders, median, percentile, report, settle, startBenchDatabase, UNMETERED } from './bench-util.js';
+import { arg, benchAdminKey, benchApp, graphqlHeaders, median, percentile, report, settle, startBenchDatabase } from './bench-util.js';
 
 const SMALL = Number(arg('small', '1000000'));
 const LARGE = Number(arg('large', '100000000'));
@@ -55,18 +54,8 @@ const { url, database, stop } = await startBenchDatabase(10);
 try {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   const adminKey = benchAdminKey();
-  const app = buildApp({
-    database,
-    env: { NODE_ENV: 'production' },
-    logger: pino({ level: 'silent' }),
-    adminKey,
-    rateLimit: UNMETERED,
-    now: () => NOW,
-    alertEngine: { start: false },
-    webhooks: false,
-    // Run by hand below, once the history is in: its start-up run would race the generation.
-    history: false,
-  });
+  // The history job runs by hand below, once the history is in: its start-up run would race the generation.
+  const app = benchApp(database, adminKey, { now: NOW, history: false });
   const port = await app.start(0, '127.0.0.1');
 
   const shops = await sql<{ id: string }[]>`insert into shops (name, platform) select 'shop ' || i, (array['TMALL','JD','DOUYIN','PINDUODUO'])[i]::channel from generate_series(1, ${SHOPS}) i returning id`;

@@ -14,16 +14,15 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { sql } from 'drizzle-orm';
-import pino from 'pino';
 import postgres from 'postgres';
-import { buildApp, type App } from '../server/src/app.js';
+import { type App } from '../server/src/app.js';
 import { SYSTEM } from '../server/src/auth/viewer.js';
 import { canonicalPayload, parseEvent, type EventInput } from '../server/src/modules/ingest/ingest.parse.js';
 import { ingestEvents } from '../server/src/modules/ingest/ingest.service.js';
 import { buildStream, chunks, shuffled } from '../server/test/event-stream.js';
 import { gid, insertShop, insertSku } from '../server/test/fixtures.js';
 import { truncateAll } from '../server/test/backends.js';
-import { arg, benchAdminKey, buildServer, graphqlHeaders, median, PEAKOPS_SERVER, postgresPids, processCpuMs, report, startBenchDatabase, startServer, UNMETERED } from './bench-util.js';
+import { arg, benchAdminKey, benchApp, buildServer, graphqlHeaders, median, PEAKOPS_SERVER, postgresPids, processCpuMs, report, startBenchDatabase, startServer } from './bench-util.js';
 
 const EVENTS = Number(arg('events', '100000'));
 const ROUNDS = Number(arg('rounds', '3'));
@@ -47,7 +46,7 @@ try {
     child = started.child;
     port = started.port;
   } else {
-    app = buildApp({ database, env: { NODE_ENV: 'production' }, logger: pino({ level: 'silent' }), adminKey, rateLimit: UNMETERED, now: () => new Date(NOW), alertEngine: { start: false }, webhooks: false });
+    app = benchApp(database, adminKey, { now: new Date(NOW) });
     port = await app.start(0, '127.0.0.1');
   }
   const copySql = postgres(url, { max: 1, onnotice: () => {} });

@@ -15,25 +15,10 @@
  * `--server both` asks both in turn in each sample. `--keep` leaves the database running and prints
  * how to measure it again; `--database URL` measures such a database without generating anything.
  */
-import pino from 'pino';
 import postgres from 'postgres';
-import { buildApp, type App } from '../server/src/app.js';
+import { type App } from '../server/src/app.js';
 import { openDatabase } from '../server/src/db/client.js';
-import {
-  arg,
-  benchAdminKey,
-  buildServer,
-  graphqlHeaders,
-  median,
-  PEAKOPS_SERVER,
-  percentile,
-  profiled,
-  report,
-  settle,
-  startBenchDatabase,
-  startServer,
-  UNMETERED,
-} from './bench-util.js';
+import { arg, benchAdminKey, benchApp, buildServer, graphqlHeaders, median, PEAKOPS_SERVER, percentile, profiled, report, settle, startBenchDatabase, startServer } from './bench-util.js';
 import { gid } from '../server/test/fixtures.js';
 
 const SMALL = Number(arg('small', '1000000'));
@@ -75,18 +60,9 @@ try {
     servers.push({ name: 'compiled', port: compiled.port });
   }
   if (SERVER !== 'compiled') {
-    app = buildApp({
-      database,
-      env: { NODE_ENV: process.env.BENCH_DEV ? 'development' : 'production' },
-      logger: pino({ level: 'silent' }),
-      adminKey,
-      rateLimit: UNMETERED,
-      now: () => new Date(FROZEN_NOW),
-      // The query alone is measured: the alert engine's evaluations (every minute, over the same dense
-      // sketches) would otherwise run on this event loop during the samples and during generation.
-      alertEngine: { start: false },
-      webhooks: false,
-    });
+    // The query alone is measured: the alert engine's evaluations (every minute, over the same dense
+    // sketches) would otherwise run on this event loop during the samples and during generation.
+    app = benchApp(database, adminKey, { now: new Date(FROZEN_NOW), ...(process.env.BENCH_DEV ? { env: { NODE_ENV: 'development' } } : {}) });
     servers.push({ name: 'tsx', port: await app.start(0, '127.0.0.1') });
   }
 

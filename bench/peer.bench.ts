@@ -2,9 +2,8 @@ import { execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
-import pino from 'pino';
-import { buildApp, type App } from '../server/src/app.js';
-import { arg, benchAdminKey, buildServer, createPartnerKey, graphqlHeaders, httpLoad, postgresPids, report, rotatedRounds, startBenchDatabase, startServer, UNMETERED, PEAKOPS_SERVER } from './bench-util.js';
+import { type App } from '../server/src/app.js';
+import { arg, benchAdminKey, benchApp, buildServer, createPartnerKey, graphqlHeaders, httpLoad, PEAKOPS_SERVER, postgresPids, report, rotatedRounds, startBenchDatabase, startServer } from './bench-util.js';
 
 /**
  * PeakOps against a peer (issue 12): PostGraphile v5 (amber preset) over the same PostgreSQL, the same
@@ -113,7 +112,7 @@ try {
   // How rounds 1–3 measured PeakOps: tsx-transformed, inside this process (which only waits on the load).
   let tsxPort: number | undefined;
   if (alsoTsx) {
-    app = buildApp({ database: db.database, env: { NODE_ENV: 'production' }, logger: pino({ level: 'silent' }), adminKey, rateLimit: UNMETERED, webhooks: false, alertEngine: { start: false } });
+    app = benchApp(db.database, adminKey);
     tsxPort = await app.start(0, '127.0.0.1');
   }
   const databasePids = await postgresPids(db.url);

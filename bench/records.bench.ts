@@ -10,11 +10,9 @@
  * 10M orders through the API would take hours here); rollups are aggregated from the orders at
  * minute, hour and day granularity with dense sketches on hour and day rows, as ingestion leaves them.
  */
-import pino from 'pino';
 import postgres from 'postgres';
-import { buildApp } from '../server/src/app.js';
 import { gid } from '../server/test/fixtures.js';
-import { arg, benchAdminKey, graphqlHeaders, median, percentile, report, startBenchDatabase, UNMETERED } from './bench-util.js';
+import { arg, benchAdminKey, benchApp, graphqlHeaders, median, percentile, report, startBenchDatabase } from './bench-util.js';
 
 const ORDERS = Number(arg('orders', '10000000'));
 const SAMPLES = Number(arg('samples', '20'));
@@ -44,16 +42,7 @@ const { url, database, stop } = await startBenchDatabase(10);
 try {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   const adminKey = benchAdminKey();
-  const app = buildApp({
-    database,
-    env: { NODE_ENV: 'production' },
-    logger: pino({ level: 'silent' }),
-    adminKey,
-    rateLimit: UNMETERED,
-    now: () => new Date('2026-06-22T00:00:00Z'),
-    alertEngine: { start: false },
-    webhooks: false,
-  });
+  const app = benchApp(database, adminKey, { now: new Date('2026-06-22T00:00:00Z') });
   const port = await app.start(0, '127.0.0.1');
 
   const shops = await sql<{ id: string }[]>`insert into shops (name, platform) select 'shop ' || i, (array['TMALL','JD','DOUYIN','PINDUODUO'])[i]::channel from generate_series(1, 4) i returning id`;
