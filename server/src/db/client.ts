@@ -70,15 +70,12 @@ const reconnectBackoffSeconds = (retries: number) => Math.min(0.05 * 2 ** retrie
 async function openPostgres(url: string, maxConnections = 10, genericPlanPool = true): Promise<Database> {
   const sql = postgres(url, { max: maxConnections, onnotice: () => {}, backoff: reconnectBackoffSeconds });
   // Opens its connections only when a hot prepared statement first runs (generic-plans.ts says why).
-  const genericSql = postgres(url, {
-    max: genericPoolSize(maxConnections),
-    onnotice: () => {},
-    backoff: reconnectBackoffSeconds,
-    connection: GENERIC_PLAN_SESSION,
-  });
+  const genericSql = genericPlanPool
+    ? postgres(url, { max: genericPoolSize(maxConnections), onnotice: () => {}, backoff: reconnectBackoffSeconds, connection: GENERIC_PLAN_SESSION })
+    : null;
   const counter = queryCounter();
   const db = drizzlePostgres({ client: sql, schema: tables, casing: 'snake_case', logger: counter.logger });
-  if (genericPlanPool) pairGenericPlanDb(db, drizzlePostgres({ client: genericSql, schema: tables, casing: 'snake_case', logger: counter.logger }));
+  if (genericSql) pairGenericPlanDb(db, drizzlePostgres({ client: genericSql, schema: tables, casing: 'snake_case', logger: counter.logger }));
   return {
     db,
     kind: 'postgres',
@@ -97,7 +94,7 @@ async function openPostgres(url: string, maxConnections = 10, genericPlanPool = 
       }
     },
     close: async () => {
-      await Promise.all([sql.end({ timeout: 5 }), genericSql.end({ timeout: 5 })]);
+      await Promise.all([sql.end({ timeout: 5 }), genericSql?.end({ timeout: 5 })]);
     },
   };
 }

@@ -6,15 +6,14 @@ import { shopsOf, SYSTEM, type Viewer } from '../auth/viewer.js';
 import { listOrders } from '../modules/order/order.service.js';
 import type { DbOrTx } from './client.js';
 import { genericPlanDb } from './generic-plans.js';
+import { rows } from './rows.js';
 
 const partnerOf = (shopIds: string[]): Viewer => ({ ...SYSTEM, id: 'key:partner', kind: 'API_KEY', shops: shopsOf(shopIds) });
 
 /** The session's plan cache mode and whether JIT may compile its plans, e.g. `auto jit:on`. */
 async function planCacheMode(db: DbOrTx): Promise<string> {
-  const found = (await db.execute(sql`select current_setting('plan_cache_mode') || ' jit:' || current_setting('jit') as mode`)) as unknown as
-    | { mode: string }[]
-    | { rows: { mode: string }[] };
-  return (Array.isArray(found) ? found : found.rows)[0]!.mode;
+  const [found] = await rows<{ mode: string }>(db, sql`select current_setting('plan_cache_mode') || ' jit:' || current_setting('jit') as mode`);
+  return found!.mode;
 }
 
 async function firstPageIds(db: DbOrTx, viewer: Viewer, first = 20): Promise<string[]> {
@@ -71,12 +70,14 @@ describeEachBackend('hot prepared statements on generic plans', (backend) => {
     // Every connection of the pool that prepared a first-page statement planned it generically only.
     const seen: { name: string; generic_plans: number; custom_plans: number }[] = [];
     for (let attempt = 0; attempt < 10; attempt++) {
-      const result = (await genericPlanDb(db).execute(
-        // postgres.js names the statements itself: found by their text (newest first, with a page size).
-        sql`select name, generic_plans::int, custom_plans::int from pg_prepared_statements
-            where statement like '%"placed_at" desc%' and statement like '%limit $%'`,
-      )) as unknown as typeof seen;
-      seen.push(...result);
+      seen.push(
+        ...(await rows<(typeof seen)[number]>(
+          genericPlanDb(db),
+          // postgres.js names the statements itself: found by their text (newest first, with a page size).
+          sql`select name, generic_plans::int, custom_plans::int from pg_prepared_statements
+              where statement like '%"placed_at" desc%' and statement like '%limit $%'`,
+        )),
+      );
     }
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.every((s) => s.custom_plans === 0 && s.generic_plans > 0)).toBe(true);

@@ -1,4 +1,4 @@
-import type { Query, SQL } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import type { PgDialect } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from './client.js';
 
@@ -7,7 +7,11 @@ import type { DbOrTx } from './client.js';
  * `{ rows }`; bulk statements (jsonb_to_recordset) need raw SQL on both.
  */
 export async function rows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
-  const result = (await db.execute(query)) as unknown;
+  return resultRows<T>(await db.execute(query));
+}
+
+/** The rows of a raw statement's result: an array from postgres-js, `{ rows }` from PGlite. */
+function resultRows<T>(result: unknown): T[] {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
@@ -19,12 +23,6 @@ export function jsonRecords(records: readonly object[]): string {
   return JSON.stringify(records);
 }
 
-/** The part of drizzle's session (postgres.js or PGlite) that prepares a statement by name. */
-interface NamingSession {
-  dialect: PgDialect;
-  prepareQuery(query: Query, fields: undefined, name: string, isResponseInArrayMode: boolean): { execute(): Promise<unknown> };
-}
-
 /**
  * rows() through a statement the driver prepares by name (postgres.js keeps one per connection, keyed
  * by its text), for the bulk statements a batch runs every time: one round trip where an unnamed
@@ -34,9 +32,10 @@ interface NamingSession {
  * variant would stay prepared on every connection.
  */
 export async function preparedRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
-  const session = (db as unknown as { _: { session: NamingSession } })._.session;
-  const result = await session.prepareQuery(session.dialect.sqlToQuery(query), undefined, 'bulk', false).execute();
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+  const { session } = db._;
+  // drizzle keeps the session's dialect internal; it is what db.execute renders raw SQL with.
+  const { dialect } = session as unknown as { dialect: PgDialect };
+  return resultRows<T>(await session.prepareQuery(dialect.sqlToQuery(query), undefined, 'bulk', false).execute());
 }
 
 /** preparedRows for a statement whose rows are not read. */
