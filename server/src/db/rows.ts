@@ -23,6 +23,11 @@ export function jsonRecords(records: readonly object[]): string {
   return JSON.stringify(records);
 }
 
+/** drizzle keeps the session's dialect internal; it is what db.execute renders raw SQL with. */
+function dialectOf(db: DbOrTx): PgDialect {
+  return (db._.session as unknown as { dialect: PgDialect }).dialect;
+}
+
 /**
  * rows() through a statement the driver prepares by name (postgres.js keeps one per connection, keyed
  * by its text), for the bulk statements a batch runs every time: one round trip where an unnamed
@@ -33,9 +38,17 @@ export function jsonRecords(records: readonly object[]): string {
  */
 export async function preparedRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
   const { session } = db._;
-  // drizzle keeps the session's dialect internal; it is what db.execute renders raw SQL with.
-  const { dialect } = session as unknown as { dialect: PgDialect };
-  return resultRows<T>(await session.prepareQuery(dialect.sqlToQuery(query), undefined, 'bulk', false).execute());
+  return resultRows<T>(await session.prepareQuery(dialectOf(db).sqlToQuery(query), undefined, 'bulk', false).execute());
+}
+
+/**
+ * The rendered text and parameters of a fragment, as a string that is equal for equal fragments: a key
+ * for what a statement built around it would read.
+ */
+export function statementKey(db: DbOrTx, fragment: SQL | undefined): string {
+  if (!fragment) return '';
+  const { sql, params } = dialectOf(db).sqlToQuery(fragment);
+  return `${sql}\u0000${JSON.stringify(params)}`;
 }
 
 /** preparedRows for a statement whose rows are not read. */

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, sql, type Column, type SQL } from 'drizzle-orm';
 import { canSeeShop, shopVisible, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
+import { statementKey } from '../../db/rows.js';
 import type { Channel, TrafficSource } from '../../db/enums.js';
 import { DomainError, forbidden } from '../../errors.js';
 import { requireScopeCampaign } from '../campaign/campaign.service.js';
@@ -12,7 +13,8 @@ import { orders } from '../order/order.table.js';
 import { shops } from '../shop/shop.table.js';
 import { COUNTER_NAMES, zeroCounters, type Counters } from './metrics.formulas.js';
 import { metricRollups, skuRollups, type Granularity } from './metrics.table.js';
-import { accumulateTotals, type Totals, type TotalsOptions } from './metrics.totals.js';
+import { accumulateTotals, type Totals, type TotalsOptions, type TotalsRow } from './metrics.totals.js';
+import { frozenTotals, heldRow, sameRows, sketchBytes, StaleVersion, totalsCacheOf, type CachedTotals, type TotalsCache } from './totals.cache.js';
 import {
   countBoundaries,
   decomposeWindow,
@@ -118,17 +120,15 @@ const PREPARED = 'metrics';
 const sumOf = (column: Column) => sql<number>`coalesce(sum(${column}), 0)`.mapWith(Number);
 
 /**
- * A sketch column read as base64 text. bytea arrives as hex text, which the driver slices and decodes:
+ * A sketch column arrives as base64 text. bytea arrives as hex text, which the driver slices and decodes:
  * for a campaign day's 84 dense sketches that was 1.3 MB of strings per query to collect (garbage
  * collection was the largest item of the metrics profile at 10M orders). Base64 is a third smaller and
  * decodes without the slice; PostgreSQL's line breaks in it are skipped by the decoder.
  */
-function sketchColumn(column: Column) {
-  return sql<Uint8Array | null>`encode(${column}, 'base64')`.mapWith((value: string) => Buffer.from(value, 'base64'));
-}
+const fromBase64 = (value: string): Uint8Array => Buffer.from(value, 'base64');
 
-/** The columns the totals read from a rollup row: counters and sketches by channel and source. */
-export const TOTALS_COLUMNS = {
+/** The counters and dimensions the totals read from a rollup row; sketches come through totalsSketches. */
+const TOTALS_COUNTERS = {
   channel: metricRollups.channel,
   source: metricRollups.source,
   visits: metricRollups.visits,
@@ -145,22 +145,81 @@ export const TOTALS_COLUMNS = {
   ordersDelivered: metricRollups.ordersDelivered,
   shipSeconds: metricRollups.shipSeconds,
   shipTimedOrders: metricRollups.shipTimedOrders,
+};
+
+const sketchColumn = (column: Column) => sql<Uint8Array | null>`encode(${column}, 'base64')`.mapWith(fromBase64);
+
+/** Counters and sketches of a rollup row, for callers that group rows their own way (the alert engine's inputs). */
+export const TOTALS_COLUMNS = {
+  ...TOTALS_COUNTERS,
   visitors: sketchColumn(metricRollups.visitors),
   carters: sketchColumn(metricRollups.carters),
   buyers: sketchColumn(metricRollups.buyers),
 };
 
+/** A rollup row version: its partition, slot and writing transaction (see totals.cache.ts). */
+const ROW_VERSION = sql<string>`${metricRollups}.tableoid::int8::text || '/' || ${metricRollups}.ctid::text || '/' || ${metricRollups}.xmin::text`;
+
+/**
+ * The sketch columns, null for the row versions named in `known` (the caller holds them already). The
+ * list is one text[] parameter, so the statement's text is the same however many versions it names;
+ * `in (select unnest(…))` is hashed once per execution instead of scanning the list for every row.
+ */
+function totalsSketches(known: readonly string[], options: TotalsOptions) {
+  const isKnown = sql`(${ROW_VERSION}) in (select unnest(${sql.param(known)}::text[]))`;
+  const sketch = (column: Column) =>
+    sql<Uint8Array | null>`case when ${isKnown} then null else encode(${column}, 'base64') end`.mapWith(fromBase64);
+  return {
+    visitors: sketch(metricRollups.visitors),
+    // Overall-only callers do not show add-to-cart rates: their carters sketches are not even read.
+    carters: options.overallDistinctOnly ? sql<Uint8Array | null>`null` : sketch(metricRollups.carters),
+    buyers: sketch(metricRollups.buyers),
+  };
+}
+
+/**
+ * Totals of the rollup rows of a window and scope. The rows' counters and versions are read every time;
+ * their sketches only for versions this handle has not decoded yet, and when every version is one the
+ * last answer was computed from, that answer is returned as it stands (totals.cache.ts).
+ */
 export async function loadTotals(db: DbOrTx, scope: ScopeConditions, window: Window, options: TotalsOptions = {}): Promise<Totals> {
-  const t = metricRollups;
-  // Overall-only callers do not show add-to-cart rates: their carters sketches are not even read.
-  const columns = options.overallDistinctOnly ? { ...TOTALS_COLUMNS, carters: sql<Uint8Array | null>`null` } : TOTALS_COLUMNS;
-  const rows = await db
-    .select(columns)
-    .from(t)
-    .where(and(piecesCondition(t, decomposeWindow(window.from, window.to)), scope.metricRollups))
+  const where = and(piecesCondition(metricRollups, decomposeWindow(window.from, window.to)), scope.metricRollups);
+  const cache = totalsCacheOf(db);
+  const key = `${options.overallDistinctOnly ? 'overall' : 'all'}:${statementKey(db, where)}`;
+  const previous = cache.get(key);
+  try {
+    return await readTotals(db, where, options, cache, key, previous);
+  } catch (error) {
+    if (!(error instanceof StaleVersion)) throw error;
+    return readTotals(db, where, options, cache, key, undefined);
+  }
+}
+
+async function readTotals(
+  db: DbOrTx,
+  where: SQL | undefined,
+  options: TotalsOptions,
+  cache: TotalsCache,
+  key: string,
+  previous: CachedTotals | undefined,
+): Promise<Totals> {
+  const read = await db
+    .select({ version: ROW_VERSION, ...TOTALS_COUNTERS, ...totalsSketches(previous ? [...previous.rows.keys()] : [], options) })
+    .from(metricRollups)
+    .where(where)
     .prepare(PREPARED)
     .execute();
-  return accumulateTotals(rows, options);
+  if (previous && sameRows(read, previous)) return previous.totals;
+  const rows = new Map<string, TotalsRow>();
+  let bytes = 0;
+  for (const row of read) {
+    const complete = heldRow(previous, row.version, row) ?? row;
+    rows.set(row.version, complete);
+    bytes += sketchBytes(complete);
+  }
+  const totals = frozenTotals(accumulateTotals([...rows.values()], options));
+  cache.set(key, { totals, rows, bytes });
+  return totals;
 }
 
 /** GMV alone over a window, summed in SQL (campaign progress needs no sketches). */

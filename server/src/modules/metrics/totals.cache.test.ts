@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { accumulateTotals } from './metrics.totals.js';
+import { TotalsCache, type CachedTotals } from './totals.cache.js';
+
+const entry = (bytes: number): CachedTotals => ({ totals: accumulateTotals([]), rows: new Map(), bytes });
+
+describe('the held totals', () => {
+  it('stay within their byte bound, dropping the least recently asked first', () => {
+    const cache = new TotalsCache(10_000);
+    cache.set('a', entry(4_000));
+    cache.set('b', entry(4_000));
+    cache.get('a');
+    cache.set('c', entry(4_000));
+    expect([cache.get('a'), cache.get('b'), cache.get('c')].map(Boolean)).toEqual([true, false, true]);
+    expect(cache.heldBytes).toBe(8_000);
+  });
+
+  it('count a replaced answer once and never hold one larger than the bound', () => {
+    const cache = new TotalsCache(10_000);
+    cache.set('a', entry(4_000));
+    cache.set('a', entry(6_000));
+    expect(cache.heldBytes).toBe(6_000);
+    cache.set('a', entry(20_000));
+    expect(cache.get('a')).toBeUndefined();
+    expect([cache.size, cache.heldBytes]).toEqual([0, 0]);
+  });
+});
