@@ -4,7 +4,7 @@
  * raw orders answering the same totals, measured side by side in one run.
  * Target: metrics p50 ≤ 20 ms at 10M orders and ≤ 1.5× growth from 1M to 10M.
  * Run: npm run bench:metrics [-- --small 1000000 --large 10000000 --samples 40 --settle 1.5
- *        --server compiled|tsx|both --interleaved --profile large.cpuprofile --keep | --database URL]
+ *        --server compiled|tsx|both --ab-totals-cache --interleaved --profile large.cpuprofile --keep | --database URL]
  *
  * Orders and rollups are generated in SQL (ingesting 10M orders through the API would take hours
  * here); rollups are aggregated from those orders at minute, hour and day granularity, with dense
@@ -14,6 +14,8 @@
  * `--server tsx` serves it through tsx inside this process as runs before issue 12's fifth round did,
  * `--server both` asks both in turn in each sample. `--keep` leaves the database running and prints
  * how to measure it again; `--database URL` measures such a database without generating anything.
+ * `--ab-totals-cache` adds a second compiled server that holds no totals (modules/metrics/totals.cache.ts):
+ * every request reads and merges its window's sketches, as before the cache.
  */
 import postgres from 'postgres';
 import { type App } from '../server/src/app.js';
@@ -31,6 +33,7 @@ const SETTLE = Number(arg('settle', '0'));
 const SERVER = arg('server', 'compiled');
 if (!['compiled', 'tsx', 'both'].includes(SERVER)) throw new Error('--server is compiled, tsx or both');
 const KEEP = process.argv.includes('--keep');
+const AB_TOTALS_CACHE = process.argv.includes('--ab-totals-cache');
 /** A database a `--keep` run left running: measured as it is, nothing generated. */
 const REUSE = arg('database', '') || null;
 const FROZEN_NOW = '2026-11-12T00:00:00Z';
@@ -52,6 +55,7 @@ const { url, database, stop } = REUSE
   : await startBenchDatabase(10);
 let app: App | undefined;
 let compiled: Awaited<ReturnType<typeof startServer>> | undefined;
+let uncached: Awaited<ReturnType<typeof startServer>> | undefined;
 try {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   const adminKey = benchAdminKey();
@@ -60,6 +64,10 @@ try {
     buildServer();
     compiled = await startServer('PeakOps', PEAKOPS_SERVER, [url, '10', adminKey, FROZEN_NOW]);
     servers.push({ name: 'compiled', port: compiled.port });
+    if (AB_TOTALS_CACHE) {
+      uncached = await startServer('PeakOps, no totals cache', PEAKOPS_SERVER, [url, '10', adminKey, FROZEN_NOW], [], { PEAKOPS_BENCH_TOTALS_CACHE: 'off' });
+      servers.push({ name: 'compiled, no totals cache', port: uncached.port });
+    }
   }
   if (SERVER !== 'compiled') {
     // The query alone is measured: the alert engine's evaluations (every minute, over the same dense
@@ -156,7 +164,10 @@ try {
       await baselineSql();
       baseline.push(performance.now() - t);
     };
-    for (const server of servers) await ask(server.port); // warm-up: compiled queries, caches
+    // Warm-up (compiled queries, prepared statements, the totals cache); its time is the first answer's.
+    const first = [];
+    for (const server of servers) first.push(`${server.name} ${(await ask(server.port)).toFixed(1)} ms`);
+    console.log(`${label}: first request ${first.join(', ')}`);
     for (let i = 0; i < SAMPLES; i++) {
       for (let j = 0; j < servers.length; j++) {
         const k = (i + j) % servers.length;
@@ -205,6 +216,7 @@ try {
   await sql.end();
 } finally {
   compiled?.child.kill('SIGTERM');
+  uncached?.child.kill('SIGTERM');
   await app?.stop();
   if (KEEP && !REUSE) {
     await database.close();

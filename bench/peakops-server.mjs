@@ -3,6 +3,7 @@ import '../dist/server/node-env.js';
 import pino from 'pino';
 import { buildApp } from '../dist/server/app.js';
 import { openDatabase } from '../dist/server/db/client.js';
+import { setTotalsCacheBytes } from '../dist/server/modules/metrics/totals.cache.js';
 
 /**
  * PeakOps as production runs it — the compiled server from `npm run build:server`, plain `node`, its
@@ -23,6 +24,8 @@ if (!url || !poolSize || !adminKey) {
 // PEAKOPS_BENCH_GENERIC_PLANS=off serves without the generic-plan pool (db/generic-plans.ts), for an A/B.
 const genericPlanPool = process.env.PEAKOPS_BENCH_GENERIC_PLANS !== 'off';
 const database = await openDatabase({ kind: 'postgres', url, maxConnections: Number(poolSize), genericPlanPool });
+// PEAKOPS_BENCH_TOTALS_CACHE=off reads every metrics window in full (modules/metrics/totals.cache.ts), for an A/B.
+if (process.env.PEAKOPS_BENCH_TOTALS_CACHE === 'off') setTotalsCacheBytes(database.db, 0);
 const app = buildApp({
   database,
   env: { NODE_ENV: 'production' },

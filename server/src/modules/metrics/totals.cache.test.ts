@@ -24,4 +24,10 @@ describe('the held totals', () => {
     expect(cache.get('a')).toBeUndefined();
     expect([cache.size, cache.heldBytes]).toEqual([0, 0]);
   });
+
+  it('hold nothing with a bound of 0, not even an answer without sketches', () => {
+    const cache = new TotalsCache(0);
+    cache.set('a', entry(0));
+    expect(cache.get('a')).toBeUndefined();
+  });
 });

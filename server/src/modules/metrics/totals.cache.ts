@@ -52,7 +52,7 @@ export class TotalsCache {
 
   set(key: string, entry: CachedTotals): void {
     this.delete(key);
-    if (entry.bytes > this.maxBytes) return;
+    if (this.maxBytes <= 0 || entry.bytes > this.maxBytes) return;
     this.entries.set(key, entry);
     this.bytes += entry.bytes;
     for (const [oldest, old] of this.entries) {
@@ -108,6 +108,11 @@ export class StaleVersion extends Error {
   constructor(version: string) {
     super(`rollup row version ${version} is held with other contents`);
   }
+}
+
+/** Replaces the handle's cache with one of `maxBytes` (0: nothing is held, every read is in full), for benchmarks' A/B. */
+export function setTotalsCacheBytes(db: DbOrTx, maxBytes: number): void {
+  caches.set(db, new TotalsCache(maxBytes));
 }
 
 /** True when the rows read are exactly the rows the entry was computed from (a version appears once per result). */
