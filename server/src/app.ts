@@ -23,6 +23,7 @@ import { publishAlertEvents } from './modules/alert/alert.service.js';
 import { startWebhookDispatcher, type WebhookDispatcher, type WebhookDispatcherTuning } from './modules/webhook/webhook.dispatcher.js';
 import type { Database } from './db/client.js';
 import type { ReadReplica } from './db/read-replica.js';
+import { genericPlanDb } from './db/generic-plans.js';
 import type { Env } from './env.js';
 import { maskError } from './graphql/mask-error.js';
 import { useCompiledQueries } from './graphql/compiled-queries.plugin.js';
@@ -301,7 +302,10 @@ export function buildApp(options: AppOptions): App {
       return;
     }
     try {
-      await database.db.execute(sql`select 1`);
+      // The generic-plan pool (db/generic-plans.ts) serves every orders page: if it cannot connect
+      // (the primary out of connections) those fail while the main pool still answers.
+      const generic = genericPlanDb(database.db);
+      await Promise.all([database.db.execute(sql`select 1`), generic === database.db ? undefined : generic.execute(sql`select 1`)]);
     } catch (error) {
       logger.warn({ err: error }, 'readiness check failed');
       res.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"unavailable"}');

@@ -1,12 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { expect, it } from 'vitest';
-import { describeEachBackend } from '../../test/backends.js';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import { describe, expect, it } from 'vitest';
+import { availableBackends, describeEachBackend, openTestBackend } from '../../test/backends.js';
+import { startTestServer, type TestServer } from '../../test/http.js';
 import { insertOrder, insertShop } from '../../test/fixtures.js';
 import { shopsOf, SYSTEM, type Viewer } from '../auth/viewer.js';
 import { listOrders } from '../modules/order/order.service.js';
 import type { DbOrTx } from './client.js';
-import { genericPlanDb } from './generic-plans.js';
+import { genericPlanDb, pairGenericPlanDb } from './generic-plans.js';
 import { rows } from './rows.js';
+import * as tables from './tables.js';
 
 const partnerOf = (shopIds: string[]): Viewer => ({ ...SYSTEM, id: 'key:partner', kind: 'API_KEY', shops: shopsOf(shopIds) });
 
@@ -82,4 +86,24 @@ describeEachBackend('hot prepared statements on generic plans', (backend) => {
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.every((s) => s.custom_plans === 0 && s.generic_plans > 0)).toBe(true);
   });
+});
+
+describe('readiness with the generic-plan pool', () => {
+  it.runIf(availableBackends().includes('postgres'))('is not ready while the pool that serves orders pages cannot connect, though the main pool can', async () => {
+    const backend = await openTestBackend('postgres');
+    // What a primary out of connections does to the pool's lazily opened sessions: refused.
+    const refused = postgres('postgres://peakops@127.0.0.1:1/none', { max: 1, connect_timeout: 2, onnotice: () => {} });
+    let server: TestServer | undefined;
+    try {
+      server = await startTestServer(backend);
+      const ready = async () => (await fetch(`${server!.url}/ready`)).status;
+      expect(await ready()).toBe(200);
+      pairGenericPlanDb(backend.db, drizzle({ client: refused, schema: tables, casing: 'snake_case' }));
+      expect(await ready()).toBe(503);
+    } finally {
+      await server?.stop();
+      await refused.end({ timeout: 1 });
+      await backend.dispose();
+    }
+  }, 60_000);
 });
