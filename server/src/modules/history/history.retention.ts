@@ -21,6 +21,16 @@ export function horizon(now: Date, days: number): Date {
 }
 
 /**
+ * Minute rollups before this instant are gone, or go at the next run of the history job: retention
+ * drops a UTC month of them once its last instant is older than the horizon (history.partitions.ts),
+ * so what survives starts at the month holding the horizon.
+ */
+export function minuteRollupsKeptFrom(now: Date, settings: Pick<RetentionSettings, 'minuteRollupsDays'>): Date {
+  const at = horizon(now, settings.minuteRollupsDays);
+  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));
+}
+
+/**
  * Events that occurred before this instant are refused by ingestion: their idempotency keys are
  * deleted with them, so a replay could no longer be recognised and would be counted twice. Null: none.
  */

@@ -27,6 +27,7 @@ import {
   type SkuFigures,
 } from './metrics.service.js';
 import type { Granularity } from './metrics.table.js';
+import { minuteRollupsKeptFrom } from '../history/history.retention.js';
 
 /** Said on every distinct count and on the rates built from them (see lib/hll.ts). */
 const HLL_BOUND =
@@ -200,8 +201,18 @@ export const MetricsRef = builder.objectRef<MetricsView>('Metrics').implement({
   fields: (t) => {
     const figure = figureFields(t, all);
     return {
-      from: t.field({ type: 'DateTime', description: 'Start of the first minute counted.', resolve: (m) => m.window.from }),
-      to: t.field({ type: 'DateTime', description: 'End of the last minute counted (exclusive).', resolve: (m) => m.window.to }),
+      from: t.field({
+        type: 'DateTime',
+        description:
+          'Start of the first minute counted. Later than asked when the first minutes are older than the minute rollups kept (RETENTION_MINUTE_ROLLUPS_DAYS): the window then starts at its first whole hour.',
+        resolve: (m) => m.window.from,
+      }),
+      to: t.field({
+        type: 'DateTime',
+        description:
+          'End of the last minute counted (exclusive). Earlier than asked when the last minutes are older than the minute rollups kept: the window then ends at its last whole hour.',
+        resolve: (m) => m.window.to,
+      }),
       ...headlineFields(figure),
       netGmv: figure.money(DEFINITION.netGmv, netGmvFen),
       ordersPlaced: figure.int(DEFINITION.ordersPlaced, (f) => f.ordersPlaced),
@@ -256,8 +267,9 @@ builder.queryField('metrics', (t) =>
       from: t.arg({ type: 'DateTime', required: true }),
       to: t.arg({ type: 'DateTime', required: true }),
     },
-    resolve: (_root, { scope, from, to }, ctx) =>
-      openMetrics(
+    resolve: (_root, { scope, from, to }, ctx) => {
+      const now = ctx.now();
+      return openMetrics(
         ctx.readDb,
         ctx.viewer,
         {
@@ -268,7 +280,9 @@ builder.queryField('metrics', (t) =>
         },
         from,
         to,
-        ctx.now(),
-      ),
+        now,
+        minuteRollupsKeptFrom(now, ctx.retention),
+      );
+    },
   }),
 );

@@ -17,6 +17,7 @@ import { accumulateTotals, type Totals, type TotalsOptions, type TotalsRow } fro
 import { frozenTotals, heldRow, sameRows, sketchBytes, StaleVersion, totalsCacheOf, type CachedTotals, type TotalsCache } from './totals.cache.js';
 import {
   countBoundaries,
+  countedWindow,
   decomposeWindow,
   floorTo,
   nextBoundary,
@@ -361,10 +362,13 @@ export function tailWindow(window: Window, interval: Granularity, last: number, 
   return { from: start < window.from ? window.from : start, to: end > window.to ? window.to : end };
 }
 
-/** `now` places the current point of a series tail and dates the RFM segments of bySegment; no other figure depends on it. */
-export function metricsView(db: DbOrTx, scope: ScopeConditions, from: Date, to: Date, now: Date): MetricsView {
+/**
+ * `now` places the current point of a series tail and dates the RFM segments of bySegment; no other figure
+ * depends on it. `minutesKeptFrom` (minute rollups retention) cuts old ragged edges (countedWindow).
+ */
+export function metricsView(db: DbOrTx, scope: ScopeConditions, from: Date, to: Date, now: Date, minutesKeptFrom: Date | null = null): MetricsView {
   assertWindow(from, to);
-  const window = resolveWindow(from, to);
+  const window = countedWindow(resolveWindow(from, to), minutesKeptFrom);
   let totals: Promise<Totals> | undefined;
   let unshipped: Promise<number> | undefined;
   let buyerMix: Promise<BuyerMix> | undefined;
@@ -406,7 +410,8 @@ export async function openMetrics(
   from: Date,
   to: Date,
   now: Date,
+  minutesKeptFrom: Date | null = null,
 ): Promise<MetricsView> {
   assertWindow(from, to);
-  return metricsView(db, await resolveScope(db, viewer, scope), from, to, now);
+  return metricsView(db, await resolveScope(db, viewer, scope), from, to, now, minutesKeptFrom);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { countBoundaries, decomposeWindow, nextBoundary, resolveWindow, splitAtBoundaries, type RollupPiece } from './metrics.window.js';
+import { countBoundaries, countedWindow, decomposeWindow, nextBoundary, resolveWindow, splitAtBoundaries, type RollupPiece } from './metrics.window.js';
+import { minuteRollupsKeptFrom } from '../history/history.retention.js';
 
 /** Instants written in Asia/Shanghai time, as the operations team reads them. */
 const sh = (local: string) => new Date(`${local}+08:00`);
@@ -134,5 +135,27 @@ describe('cutting a window into series points', () => {
     expect(countBoundaries(window, 'HOUR')).toBe(4);
     expect(countBoundaries(window, 'MINUTE')).toBe(210);
     expect(countBoundaries({ from: window.from, to: window.from }, 'HOUR')).toBe(0);
+  });
+});
+
+describe('a window past the minute rollups kept', () => {
+  const at = (iso: string) => new Date(iso);
+  const kept = at('2034-10-01T00:00:00Z');
+  it('is cut to its whole hours on the side whose minutes are gone, and kept whole where they remain', () => {
+    expect(countedWindow({ from: at('2034-09-15T10:15:00Z'), to: at('2034-09-15T12:45:00Z') }, kept)).toEqual({ from: at('2034-09-15T11:00:00Z'), to: at('2034-09-15T12:00:00Z') });
+    expect(countedWindow({ from: at('2034-09-30T23:15:00Z'), to: at('2034-10-01T00:45:00Z') }, kept)).toEqual({ from: at('2034-10-01T00:00:00Z'), to: at('2034-10-01T00:45:00Z') });
+    expect(countedWindow({ from: at('2034-10-01T00:15:00Z'), to: at('2034-10-01T02:45:00Z') }, kept)).toEqual({ from: at('2034-10-01T00:15:00Z'), to: at('2034-10-01T02:45:00Z') });
+  });
+  it('keeps windows on whole hours as they are, and gives an empty window where nothing is left', () => {
+    expect(countedWindow({ from: at('2034-09-15T10:00:00Z'), to: at('2034-09-16T10:00:00Z') }, kept)).toEqual({ from: at('2034-09-15T10:00:00Z'), to: at('2034-09-16T10:00:00Z') });
+    expect(countedWindow({ from: at('2034-09-15T10:15:00Z'), to: at('2034-09-15T10:45:00Z') }, kept)).toEqual({ from: at('2034-09-15T11:00:00Z'), to: at('2034-09-15T11:00:00Z') });
+    expect(countedWindow({ from: at('2034-09-15T10:15:00Z'), to: at('2034-09-15T10:45:00Z') }, null)).toEqual({ from: at('2034-09-15T10:15:00Z'), to: at('2034-09-15T10:45:00Z') });
+  });
+});
+
+describe('the minute rollups kept', () => {
+  it('start at the UTC month holding the retention horizon', () => {
+    expect(minuteRollupsKeptFrom(new Date('2035-01-10T00:00:00Z'), { minuteRollupsDays: 90 })).toEqual(new Date('2034-10-01T00:00:00Z'));
+    expect(minuteRollupsKeptFrom(new Date('2035-01-01T00:00:00Z'), { minuteRollupsDays: 31 })).toEqual(new Date('2034-12-01T00:00:00Z'));
   });
 });

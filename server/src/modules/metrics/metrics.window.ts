@@ -55,6 +55,22 @@ export function resolveWindow(from: Date, to: Date): Window {
 }
 
 /**
+ * The window as it can be counted when minute rollups before `minutesKeptFrom` are gone (retention,
+ * modules/history): a ragged minute edge older than that would count nothing, so the window is cut to
+ * its whole hours on that side — 10:15–12:45 four months ago is counted as 11:00–12:00 — and the
+ * answer's `from` and `to` say so. Whole hours and days are kept forever, so only edges move; an
+ * edge is cut whether or not the history job has dropped its month yet, so the answer does not change
+ * with the job's timing. Null: every minute is kept.
+ */
+export function countedWindow(window: Window, minutesKeptFrom: Date | null): Window {
+  if (!minutesKeptFrom || window.from >= window.to) return window;
+  // Month starts are hour boundaries, so an edge's minutes lie in one month: the month of its hour.
+  const from = floorHour(window.from) < minutesKeptFrom ? ceilHour(window.from) : window.from;
+  const to = floorHour(window.to) < minutesKeptFrom ? floorHour(window.to) : window.to;
+  return from < to ? { from, to } : { from, to: from };
+}
+
+/**
  * Splits a window into the fewest rollup pieces: whole Asia/Shanghai days inside it from DAY rows,
  * the remaining whole hours from HOUR rows, the ragged minutes from MINUTE rows. At most seven
  * pieces (minutes, hours, days, hours, minutes), so a query reads O(days + 2·23 hours + 2·59
