@@ -5,8 +5,10 @@
  * no GraphQL) on the same rows, so the API layer's share is visible.
  * The mutation is served as production runs it: the compiled server in its own process
  * (bench/peakops-server.mjs); `--server tsx` serves it from this process through tsx, as rounds 1–2 did.
- * `--batch` sets the events per call (the API takes up to 5,000).
- * Run: npm run bench:ingest [-- --events 100000 --rounds 3 --batch 1000 --server compiled|tsx --profile DIR]
+ * `--batch` sets the events per call (the API takes up to 5,000). `--producers N` sends the batches from N
+ * concurrent producers (each takes the next batch in order), as a platform's shops' producers do; the
+ * baselines stay one COPY stream, and the service alone one caller.
+ * Run: npm run bench:ingest [-- --events 100000 --rounds 3 --batch 1000 --producers 1 --server compiled|tsx --profile DIR]
  */
 import './node-env-production.js';
 import type { ChildProcess } from 'node:child_process';
@@ -27,6 +29,8 @@ import { arg, benchAdminKey, benchApp, buildServer, graphqlHeaders, median, PEAK
 const EVENTS = Number(arg('events', '100000'));
 const ROUNDS = Number(arg('rounds', '3'));
 const BATCH = Number(arg('batch', '1000'));
+const PRODUCERS = Number(arg('producers', '1'));
+if (!Number.isInteger(PRODUCERS) || PRODUCERS < 1) throw new Error('--producers is a whole number of at least 1');
 const SERVER = arg('server', 'compiled');
 if (SERVER !== 'compiled' && SERVER !== 'tsx') throw new Error('--server is compiled or tsx');
 const NOW = '2026-11-12T00:00:00Z';
@@ -111,7 +115,12 @@ try {
 
     const ingestStart = performance.now();
     const ingestCpu = cpuMs();
-    for (const batch of chunks(events, BATCH)) {
+    const batches = chunks(events, BATCH);
+    let next = 0;
+    const produce = async () => {
+      for (let i = next++; i < batches.length; i = next++) await send(batches[i]!);
+    };
+    const send = async (batch: (typeof batches)[number]) => {
       const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
         method: 'POST',
         headers: graphqlHeaders(adminKey),
@@ -119,7 +128,8 @@ try {
       });
       const body = (await response.json()) as { data?: { ingestEvents: { accepted: number } }; errors?: unknown };
       if (!body.data || body.data.ingestEvents.accepted !== batch.length) throw new Error(`ingest failed: ${JSON.stringify(body).slice(0, 300)}`);
-    }
+    };
+    await Promise.all(Array.from({ length: PRODUCERS }, produce));
     results.ingest.push(events.length / ((performance.now() - ingestStart) / 1000));
     results.cpu.ingest.push(cpuPer1000(ingestCpu));
     const [check] = await database.db.execute(sql`select count(*)::int as n from events`) as unknown as { n: number }[];
@@ -148,7 +158,7 @@ try {
     ['stream', '15 minutes of traffic, time-ordered across batches, shuffled within'],
     ['rounds', ROUNDS],
     ['server', SERVER === 'compiled' ? 'compiled, its own process (as npm run start:prod)' : 'tsx, in this process'],
-    [`ingestEvents over HTTP, batches of ${batchLabel} (median ev/s)`, ingest.toFixed(0)],
+    [`ingestEvents over HTTP, batches of ${batchLabel}, ${PRODUCERS} producer${PRODUCERS === 1 ? '' : 's'} (median ev/s)`, ingest.toFixed(0)],
     ['ingest service called directly, same batches (median ev/s)', median(results.direct).toFixed(0)],
     ['raw COPY of the same rows (median ev/s)', copy.toFixed(0)],
     ['ratio ingest / COPY (of the medians)', `${((ingest / copy) * 100).toFixed(1)}% (target ≥ 35%)`],
