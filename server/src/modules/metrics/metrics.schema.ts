@@ -154,10 +154,11 @@ const MetricPointRef = builder.objectRef<SeriesPoint>('MetricPoint').implement({
 const ProductMetricsRef = builder.objectRef<SkuFigures & { share: number }>('ProductMetrics').implement({
   description: 'A SKU among the best sellers of the window, by GMV of its order lines (quantity × unit price).',
   fields: (t) => ({
-    sku: t.field({ type: SkuRef, resolve: (p) => p.skuId }),
+    // The row read with the figures when there is one (loadTopSkus), else the id for the SKU loader.
+    sku: t.field({ type: SkuRef, resolve: (p) => p.sku ?? p.skuId }),
     product: t.field({
       type: ProductRef,
-      resolve: async (p, _args, ctx) => (await SkuRef.getDataloader(ctx).load(p.skuId)).productId,
+      resolve: async (p, _args, ctx) => (p.sku ?? (await SkuRef.getDataloader(ctx).load(p.skuId))).productId,
     }),
     gmv: t.field({
       type: 'Decimal',

@@ -11,6 +11,7 @@ import { customers } from '../customer/customer.table.js';
 import { loadSegmentFigures, type SegmentFigures } from '../customer/segment-figures.js';
 import { orders } from '../order/order.table.js';
 import { shops } from '../shop/shop.table.js';
+import { skus, type SkuRow } from '../product/product.table.js';
 import { COUNTER_NAMES, zeroCounters, type Counters } from './metrics.formulas.js';
 import { metricRollups, skuRollups, type Granularity } from './metrics.table.js';
 import { accumulateTotals, type Totals, type TotalsOptions, type TotalsRow } from './metrics.totals.js';
@@ -303,22 +304,35 @@ export interface SkuFigures {
   gmvFen: number;
   unitsSold: number;
   ordersPaid: number;
+  /** The SKU's row, read in the same statement (null if the SKU is gone), so no second statement loads it. */
+  sku: SkuRow | null;
 }
 
-/** The best-selling SKUs by GMV (ties by id, so the order is stable), from sku_rollups only. */
+/**
+ * The best-selling SKUs by GMV (ties by id, so the order is stable), from sku_rollups, with each SKU's
+ * row joined: the war room asks for them with every top-products list, and a second statement for ten
+ * rows by id cost a round trip after this one. The rows need no visibility check of their own: a SKU
+ * belongs to one shop, and the rollup rows are already narrowed to the caller's shops.
+ */
 export async function loadTopSkus(db: DbOrTx, scope: ScopeConditions, window: Window, limit: number): Promise<SkuFigures[]> {
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TOP_PRODUCTS) {
     throw new DomainError('INVALID_INPUT', `limit must be between 1 and ${MAX_TOP_PRODUCTS}`, ['limit']);
   }
   const t = skuRollups;
-  const gmvFen = sumOf(t.gmvFen);
-  return db
-    .select({ skuId: t.skuId, gmvFen, unitsSold: sumOf(t.unitsSold), ordersPaid: sumOf(t.ordersPaid) })
+  const gmvFen = sumOf(t.gmvFen).as('gmv_fen');
+  const top = db
+    .select({ skuId: t.skuId, gmvFen, unitsSold: sumOf(t.unitsSold).as('units_sold'), ordersPaid: sumOf(t.ordersPaid).as('orders_paid') })
     .from(t)
     .where(and(piecesCondition(t, decomposeWindow(window.from, window.to)), scope.skuRollups))
     .groupBy(t.skuId)
     .orderBy(desc(gmvFen), asc(t.skuId))
     .limit(limit)
+    .as('top');
+  return db
+    .select({ skuId: top.skuId, gmvFen: top.gmvFen, unitsSold: top.unitsSold, ordersPaid: top.ordersPaid, sku: skus })
+    .from(top)
+    .leftJoin(skus, eq(skus.id, top.skuId))
+    .orderBy(desc(top.gmvFen), asc(top.skuId))
     .prepare(PREPARED)
     .execute();
 }
