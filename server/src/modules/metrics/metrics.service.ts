@@ -1,7 +1,6 @@
 import { and, asc, desc, eq, inArray, sql, type Column, type SQL } from 'drizzle-orm';
-import { canSeeShop, shopVisible, type Viewer } from '../../auth/viewer.js';
+import { canSeeShop, shopsKey, shopVisible, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
-import { statementKey } from '../../db/rows.js';
 import type { Channel, TrafficSource } from '../../db/enums.js';
 import { DomainError, forbidden } from '../../errors.js';
 import { requireScopeCampaign } from '../campaign/campaign.service.js';
@@ -49,6 +48,8 @@ export interface ScopeConditions {
    * and channels apply — or null when the scope names sources or a campaign, which only orders carry.
    */
   customers: { where: SQL | undefined } | null;
+  /** Equal for equal conditions (the viewer's shops and the scope as given): what held totals are keyed by. */
+  key: string;
 }
 
 interface DimensionColumns {
@@ -76,6 +77,7 @@ export function scopeConditions(viewer: Viewer, scope: MetricScopeInput): ScopeC
     skuRollups: dimensionConditions(skuRollups, viewer, scope),
     orders: dimensionConditions(orders, viewer, scope),
     customers: scope.campaignId || scope.sources?.length ? null : { where: customerConditions(viewer, scope) },
+    key: JSON.stringify([shopsKey(viewer), scope.shopIds ?? null, scope.campaignId ?? null, scope.channels ?? null, scope.sources ?? null]),
   };
 }
 
@@ -187,7 +189,8 @@ function totalsSketches(known: readonly string[], options: TotalsOptions) {
 export async function loadTotals(db: DbOrTx, scope: ScopeConditions, window: Window, options: TotalsOptions = {}): Promise<Totals> {
   const where = and(piecesCondition(metricRollups, decomposeWindow(window.from, window.to)), scope.metricRollups);
   const cache = totalsCacheOf(db);
-  const key = `${options.overallDistinctOnly ? 'overall' : 'all'}:${statementKey(db, where)}`;
+  // The window and the scope's key determine the statement's text and parameters (no need to render it).
+  const key = `${options.overallDistinctOnly ? 'overall' : 'all'}:${window.from.toISOString()}:${window.to.toISOString()}:${scope.key}`;
   const previous = cache.get(key);
   try {
     return await readTotals(db, where, options, cache, key, previous);
