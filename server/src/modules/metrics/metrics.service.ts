@@ -14,6 +14,7 @@ import { skus, type SkuRow } from '../product/product.table.js';
 import { COUNTER_NAMES, zeroCounters, type Counters } from './metrics.formulas.js';
 import { metricRollups, skuRollups, type Granularity } from './metrics.table.js';
 import { accumulateTotals, type Totals, type TotalsOptions, type TotalsRow } from './metrics.totals.js';
+import { piecesFilter, scopeFilter, statementOfShape, type DimensionColumns, type ScopeFilter } from './rollup.statements.js';
 import { frozenTotals, heldRow, sameRows, sketchBytes, StaleVersion, totalsCacheOf, type CachedTotals, type TotalsCache } from './totals.cache.js';
 import {
   countBoundaries,
@@ -50,13 +51,8 @@ export interface ScopeConditions {
   customers: { where: SQL | undefined } | null;
   /** Equal for equal conditions (the viewer's shops and the scope as given): what held totals are keyed by. */
   key: string;
-}
-
-interface DimensionColumns {
-  shopId: Column;
-  channel: Column;
-  source: Column;
-  campaignId: Column;
+  /** The same conditions on the rollup tables as placeholders, for statements built once per shape. */
+  filter: ScopeFilter;
 }
 
 /** Omitted and empty lists both mean "no restriction"; the viewer's shops always apply. */
@@ -78,6 +74,7 @@ export function scopeConditions(viewer: Viewer, scope: MetricScopeInput): ScopeC
     orders: dimensionConditions(orders, viewer, scope),
     customers: scope.campaignId || scope.sources?.length ? null : { where: customerConditions(viewer, scope) },
     key: JSON.stringify([shopsKey(viewer), scope.shopIds ?? null, scope.campaignId ?? null, scope.channels ?? null, scope.sources ?? null]),
+    filter: scopeFilter(viewer, scope),
   };
 }
 
@@ -169,8 +166,8 @@ const ROW_VERSION = sql<string>`${metricRollups}.tableoid::int8::text || '/' || 
  * list is one text[] parameter, so the statement's text is the same however many versions it names;
  * `in (select unnest(…))` is hashed once per execution instead of scanning the list for every row.
  */
-function totalsSketches(known: readonly string[], options: TotalsOptions) {
-  const isKnown = sql`(${ROW_VERSION}) in (select unnest(${sql.param(known)}::text[]))`;
+function totalsSketches(options: TotalsOptions) {
+  const isKnown = sql`(${ROW_VERSION}) in (select unnest(${sql.placeholder('known')}::text[]))`;
   const sketch = (column: Column) =>
     sql<Uint8Array | null>`case when ${isKnown} then null else encode(${column}, 'base64') end`.mapWith(fromBase64);
   return {
@@ -187,33 +184,33 @@ function totalsSketches(known: readonly string[], options: TotalsOptions) {
  * last answer was computed from, that answer is returned as it stands (totals.cache.ts).
  */
 export async function loadTotals(db: DbOrTx, scope: ScopeConditions, window: Window, options: TotalsOptions = {}): Promise<Totals> {
-  const where = and(piecesCondition(metricRollups, decomposeWindow(window.from, window.to)), scope.metricRollups);
+  const pieces = piecesFilter(metricRollups, decomposeWindow(window.from, window.to));
+  const overall = options.overallDistinctOnly ?? false;
+  const statement = statementOfShape(db, `totals:${overall}:${pieces.shape}:${scope.filter.shape}`, () =>
+    db
+      .select({ version: ROW_VERSION, ...TOTALS_COUNTERS, ...totalsSketches(options) })
+      .from(metricRollups)
+      .where(and(pieces.condition, scope.filter.condition(metricRollups)))
+      .prepare(PREPARED),
+  );
+  const read: ReadRows = (known) => statement.execute({ ...pieces.values, ...scope.filter.values, known });
   const cache = totalsCacheOf(db);
   // The window and the scope's key determine the statement's text and parameters (no need to render it).
   const key = `${options.overallDistinctOnly ? 'overall' : 'all'}:${window.from.toISOString()}:${window.to.toISOString()}:${scope.key}`;
   const previous = cache.get(key);
   try {
-    return await readTotals(db, where, options, cache, key, previous);
+    return await readTotals(read, options, cache, key, previous);
   } catch (error) {
     if (!(error instanceof StaleVersion)) throw error;
-    return readTotals(db, where, options, cache, key, undefined);
+    return readTotals(read, options, cache, key, undefined);
   }
 }
 
-async function readTotals(
-  db: DbOrTx,
-  where: SQL | undefined,
-  options: TotalsOptions,
-  cache: TotalsCache,
-  key: string,
-  previous: CachedTotals | undefined,
-): Promise<Totals> {
-  const read = await db
-    .select({ version: ROW_VERSION, ...TOTALS_COUNTERS, ...totalsSketches(previous ? [...previous.rows.keys()] : [], options) })
-    .from(metricRollups)
-    .where(where)
-    .prepare(PREPARED)
-    .execute();
+/** The window's rollup rows, sketches left out for the `known` versions. */
+type ReadRows = (known: string[]) => Promise<(TotalsRow & { version: string })[]>;
+
+async function readTotals(readRows: ReadRows, options: TotalsOptions, cache: TotalsCache, key: string, previous: CachedTotals | undefined): Promise<Totals> {
+  const read = await readRows(previous ? [...previous.rows.keys()] : []);
   if (previous && sameRows(read, previous)) return previous.totals;
   const rows = new Map<string, TotalsRow>();
   let bytes = 0;
@@ -269,29 +266,32 @@ export async function loadSeries(
   if (points.length === 0) return points;
   const index = new Map(points.map((point, i) => [floorTo(interval, point.at).getTime(), i]));
   const t = metricRollups;
-  const rows = await db
-    .select({
-      bucket: t.bucket,
-      visits: sumOf(t.visits),
-      pageViews: sumOf(t.pageViews),
-      addToCarts: sumOf(t.addToCarts),
-      ordersPlaced: sumOf(t.ordersPlaced),
-      ordersPaid: sumOf(t.ordersPaid),
-      gmvFen: sumOf(t.gmvFen),
-      refundedOrders: sumOf(t.refundedOrders),
-      refundedFen: sumOf(t.refundedFen),
-      unitsSold: sumOf(t.unitsSold),
-      spendFen: sumOf(t.spendFen),
-      ordersShipped: sumOf(t.ordersShipped),
-      ordersDelivered: sumOf(t.ordersDelivered),
-      shipSeconds: sumOf(t.shipSeconds),
-      shipTimedOrders: sumOf(t.shipTimedOrders),
-    })
-    .from(t)
-    .where(and(piecesCondition(t, decomposeWindow(window.from, window.to, interval)), scope.metricRollups))
-    .groupBy(t.granularity, t.bucket)
-    .prepare(PREPARED)
-    .execute();
+  const pieces = piecesFilter(t, decomposeWindow(window.from, window.to, interval));
+  const statement = statementOfShape(db, `series:${pieces.shape}:${scope.filter.shape}`, () =>
+    db
+      .select({
+        bucket: t.bucket,
+        visits: sumOf(t.visits),
+        pageViews: sumOf(t.pageViews),
+        addToCarts: sumOf(t.addToCarts),
+        ordersPlaced: sumOf(t.ordersPlaced),
+        ordersPaid: sumOf(t.ordersPaid),
+        gmvFen: sumOf(t.gmvFen),
+        refundedOrders: sumOf(t.refundedOrders),
+        refundedFen: sumOf(t.refundedFen),
+        unitsSold: sumOf(t.unitsSold),
+        spendFen: sumOf(t.spendFen),
+        ordersShipped: sumOf(t.ordersShipped),
+        ordersDelivered: sumOf(t.ordersDelivered),
+        shipSeconds: sumOf(t.shipSeconds),
+        shipTimedOrders: sumOf(t.shipTimedOrders),
+      })
+      .from(t)
+      .where(and(pieces.condition, scope.filter.condition(t)))
+      .groupBy(t.granularity, t.bucket)
+      .prepare(PREPARED),
+  );
+  const rows = await statement.execute({ ...pieces.values, ...scope.filter.values });
   for (const row of rows) {
     const point = points[index.get(floorTo(interval, row.bucket).getTime()) ?? -1];
     if (!point) continue; // cannot happen: every piece lies inside the window
@@ -322,22 +322,25 @@ export async function loadTopSkus(db: DbOrTx, scope: ScopeConditions, window: Wi
     throw new DomainError('INVALID_INPUT', `limit must be between 1 and ${MAX_TOP_PRODUCTS}`, ['limit']);
   }
   const t = skuRollups;
-  const gmvFen = sumOf(t.gmvFen).as('gmv_fen');
-  const top = db
-    .select({ skuId: t.skuId, gmvFen, unitsSold: sumOf(t.unitsSold).as('units_sold'), ordersPaid: sumOf(t.ordersPaid).as('orders_paid') })
-    .from(t)
-    .where(and(piecesCondition(t, decomposeWindow(window.from, window.to)), scope.skuRollups))
-    .groupBy(t.skuId)
-    .orderBy(desc(gmvFen), asc(t.skuId))
-    .limit(limit)
-    .as('top');
-  return db
-    .select({ skuId: top.skuId, gmvFen: top.gmvFen, unitsSold: top.unitsSold, ordersPaid: top.ordersPaid, sku: skus })
-    .from(top)
-    .leftJoin(skus, eq(skus.id, top.skuId))
-    .orderBy(desc(top.gmvFen), asc(top.skuId))
-    .prepare(PREPARED)
-    .execute();
+  const pieces = piecesFilter(t, decomposeWindow(window.from, window.to));
+  const statement = statementOfShape(db, `top:${pieces.shape}:${scope.filter.shape}`, () => {
+    const gmvFen = sumOf(t.gmvFen).as('gmv_fen');
+    const top = db
+      .select({ skuId: t.skuId, gmvFen, unitsSold: sumOf(t.unitsSold).as('units_sold'), ordersPaid: sumOf(t.ordersPaid).as('orders_paid') })
+      .from(t)
+      .where(and(pieces.condition, scope.filter.condition(t)))
+      .groupBy(t.skuId)
+      .orderBy(desc(gmvFen), asc(t.skuId))
+      .limit(sql.placeholder('limit'))
+      .as('top');
+    return db
+      .select({ skuId: top.skuId, gmvFen: top.gmvFen, unitsSold: top.unitsSold, ordersPaid: top.ordersPaid, sku: skus })
+      .from(top)
+      .leftJoin(skus, eq(skus.id, top.skuId))
+      .orderBy(desc(top.gmvFen), asc(top.skuId))
+      .prepare(PREPARED);
+  });
+  return statement.execute({ ...pieces.values, ...scope.filter.values, limit });
 }
 
 /**

@@ -65,6 +65,18 @@ describeEachBackend('totals of a window asked again', (backend) => {
     expect(partner.byChannel.map((c) => c.channel)).toEqual(['TMALL']);
     expect(await totals()).toBe(admin);
     expect((await totals(partnerOf([]))).all).toMatchObject({ gmvFen: 0, ordersPaid: 0, buyers: 0 });
+    // Two partners of the same kind share one statement (rollup.statements.ts), never their figures.
+    expect((await totals(partnerOf([jd.id]))).all).toMatchObject({ gmvFen: 50_000, ordersPaid: 1, buyers: 1 });
+    expect((await totals(partnerOf([tmall.id]))).all).toMatchObject({ gmvFen: 42_345, ordersPaid: 3, buyers: 2 });
+  });
+
+  it('filters by channel, source and campaign with the values of each call', async () => {
+    const scoped = (scope: object) => loadTotals(backend().db, scopeConditions(SYSTEM, scope), DAY_11);
+    expect((await scoped({ channels: ['JD'] })).all.gmvFen).toBe(50_000);
+    expect((await scoped({ channels: ['TMALL'] })).all.gmvFen).toBe(42_345);
+    expect((await scoped({ sources: ['PAID'] })).all.gmvFen).toBe(12_345);
+    expect((await scoped({ shopIds: [jd.id], sources: ['SEARCH'] })).all.gmvFen).toBe(50_000);
+    expect((await scoped({ shopIds: [jd.id], sources: ['PAID'] })).all.gmvFen).toBe(0);
   });
 
   it('keeps the overall-only answer (no carters, no distinct counts by channel) apart from the full one', async () => {
