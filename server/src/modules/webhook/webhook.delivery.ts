@@ -103,6 +103,13 @@ export async function recordAttempt(
     return { paused: null, alert: null };
   }
   return db.transaction(async (tx) => {
+    // The webhook's row first, then the delivery's: the order deleteWebhook and updateWebhook write them
+    // in. The other order deadlocks with a delete made during the attempt, and PostgreSQL aborts one.
+    const [endpoint] = await tx
+      .update(webhooks)
+      .set({ consecutiveFailures: sql`${webhooks.consecutiveFailures} + 1` })
+      .where(eq(webhooks.id, delivery.webhookId))
+      .returning();
     await tx.insert(webhookAttempts).values({ deliveryId: delivery.id, ...outcome });
     const next = nextAttemptAfterFailure(options.policy, { createdAt: delivery.createdAt, failures: delivery.attempts + 1 }, now, options.random);
     // Only a delivery still pending moves on: one whose webhook was deleted meanwhile stays FAILED.
@@ -117,11 +124,6 @@ export async function recordAttempt(
         ...(next ? { nextAttemptAt: next } : { status: 'FAILED' as const }),
       })
       .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, 'PENDING')));
-    const [endpoint] = await tx
-      .update(webhooks)
-      .set({ consecutiveFailures: sql`${webhooks.consecutiveFailures} + 1` })
-      .where(eq(webhooks.id, delivery.webhookId))
-      .returning();
     if (!endpoint || endpoint.pausedAt || endpoint.deletedAt || endpoint.consecutiveFailures < options.policy.pauseAfterFailures) {
       return { paused: null, alert: null };
     }
@@ -151,7 +153,9 @@ export async function recordAttempt(
 /**
  * The common case in one statement (one round trip, atomic without a transaction): log the attempt,
  * mark the delivery DELIVERED — even if its webhook was deleted meanwhile, since it did arrive — and
- * end the endpoint's run of failures, writing the webhook only when there was one.
+ * end the endpoint's run of failures, writing the webhook only when there was one. PostgreSQL runs the
+ * outer UPDATE before the WITH clauses nobody reads, so the webhook's row is taken before the
+ * delivery's, as everywhere else (the race test in webhook.delivery.test.ts covers this path too).
  */
 async function recordSuccess(db: Db, delivery: ClaimedDelivery, outcome: AttemptOutcome, now: Date): Promise<void> {
   const at = outcome.attemptedAt.toISOString();
