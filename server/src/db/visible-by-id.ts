@@ -4,12 +4,11 @@ import { shopVisiblePlaceholder, visibleShopIds, type Viewer } from '../auth/vie
 import type { DbOrTx } from './client.js';
 import { genericPlanDb } from './generic-plans.js';
 import { rowFromValues } from './json-row.js';
-import { prepareRows, type PreparedRows } from './prepared-rows.js';
+import { builtOnce } from './built-once.js';
+import { prepareRows } from './prepared-rows.js';
 
 /** A table whose rows each belong to one shop, addressed by a uuid id. */
 type ShopOwnedTable = PgTable & { id: Column; shopId: Column };
-
-const statements = new WeakMap<DbOrTx, Map<string, PreparedRows<unknown>>>();
 
 /**
  * Rows of a shop-owned table by id, only those of shops the viewer sees — what
@@ -25,17 +24,13 @@ export function visibleRowsById<T extends ShopOwnedTable>(anyDb: DbOrTx, table: 
   const db = genericPlanDb(anyDb);
   const visible = shopVisiblePlaceholder(viewer, table.shopId);
   const name = `${getTableName(table)}_by_id_${visible ? 'shops' : 'all'}`;
-  let cached = statements.get(db);
-  if (!cached) statements.set(db, (cached = new Map()));
-  let statement = cached.get(name);
-  if (!statement) {
+  const statement = builtOnce(db, name, () => {
     const byId = sql`${table.id} = any(${sql.placeholder('ids')}::uuid[])`;
     const query = db
       .select()
       .from(table as PgTable)
       .where(visible ? sql`${byId} and ${visible}` : byId);
-    statement = prepareRows(db, name, query, (values) => rowFromValues(table, values));
-    cached.set(name, statement);
-  }
+    return prepareRows(db, name, query, (values) => rowFromValues(table, values));
+  });
   return statement.execute({ ids: [...ids], shops: visibleShopIds(viewer) }) as Promise<InferSelectModel<T>[]>;
 }

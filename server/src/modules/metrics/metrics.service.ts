@@ -14,7 +14,8 @@ import { skus, type SkuRow } from '../product/product.table.js';
 import { COUNTER_NAMES, zeroCounters, type Counters } from './metrics.formulas.js';
 import { metricRollups, skuRollups, type Granularity } from './metrics.table.js';
 import { accumulateTotals, type Totals, type TotalsOptions, type TotalsRow } from './metrics.totals.js';
-import { piecesFilter, scopeFilter, statementOfShape, type DimensionColumns, type ScopeFilter } from './rollup.statements.js';
+import { piecesFilter, scopeFilter, type DimensionColumns, type ScopeFilter } from './rollup.statements.js';
+import { builtOnce } from '../../db/built-once.js';
 import { frozenTotals, heldRow, sameRows, sketchBytes, StaleVersion, totalsCacheOf, type CachedTotals, type TotalsCache } from './totals.cache.js';
 import {
   countBoundaries,
@@ -186,7 +187,7 @@ function totalsSketches(options: TotalsOptions) {
 export async function loadTotals(db: DbOrTx, scope: ScopeConditions, window: Window, options: TotalsOptions = {}): Promise<Totals> {
   const pieces = piecesFilter(metricRollups, decomposeWindow(window.from, window.to));
   const overall = options.overallDistinctOnly ?? false;
-  const statement = statementOfShape(db, `totals:${overall}:${pieces.shape}:${scope.filter.shape}`, () =>
+  const statement = builtOnce(db, `totals:${overall}:${pieces.shape}:${scope.filter.shape}`, () =>
     db
       .select({ version: ROW_VERSION, ...TOTALS_COUNTERS, ...totalsSketches(options) })
       .from(metricRollups)
@@ -267,7 +268,7 @@ export async function loadSeries(
   const index = new Map(points.map((point, i) => [floorTo(interval, point.at).getTime(), i]));
   const t = metricRollups;
   const pieces = piecesFilter(t, decomposeWindow(window.from, window.to, interval));
-  const statement = statementOfShape(db, `series:${pieces.shape}:${scope.filter.shape}`, () =>
+  const statement = builtOnce(db, `series:${pieces.shape}:${scope.filter.shape}`, () =>
     db
       .select({
         bucket: t.bucket,
@@ -323,7 +324,7 @@ export async function loadTopSkus(db: DbOrTx, scope: ScopeConditions, window: Wi
   }
   const t = skuRollups;
   const pieces = piecesFilter(t, decomposeWindow(window.from, window.to));
-  const statement = statementOfShape(db, `top:${pieces.shape}:${scope.filter.shape}`, () => {
+  const statement = builtOnce(db, `top:${pieces.shape}:${scope.filter.shape}`, () => {
     const gmvFen = sumOf(t.gmvFen).as('gmv_fen');
     const top = db
       .select({ skuId: t.skuId, gmvFen, unitsSold: sumOf(t.unitsSold).as('units_sold'), ordersPaid: sumOf(t.ordersPaid).as('orders_paid') })

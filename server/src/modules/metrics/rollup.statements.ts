@@ -1,6 +1,5 @@
 import { and, eq, sql, type Column, type SQL } from 'drizzle-orm';
 import type { Viewer } from '../../auth/viewer.js';
-import type { DbOrTx } from '../../db/client.js';
 import type { RollupColumns, RollupPiece } from './metrics.window.js';
 
 /**
@@ -75,19 +74,4 @@ export function piecesFilter(table: RollupColumns, pieces: readonly RollupPiece[
     values,
     condition: parts.length === 0 ? sql`false` : sql`(${sql.join(parts, sql` or `)})`,
   };
-}
-
-interface Executable<T> {
-  execute(values: Record<string, unknown>): Promise<T>;
-}
-
-const statements = new WeakMap<DbOrTx, Map<string, Executable<unknown>>>();
-
-/** The statement of this shape on this database handle, built by `build` the first time it is asked for. */
-export function statementOfShape<T>(db: DbOrTx, shape: string, build: () => Executable<T>): Executable<T> {
-  let byShape = statements.get(db);
-  if (!byShape) statements.set(db, (byShape = new Map()));
-  let statement = byShape.get(shape) as Executable<T> | undefined;
-  if (!statement) byShape.set(shape, (statement = build()));
-  return statement;
 }

@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, gte, inArray, lt, min, sql, type SQL } from 
 import { shopVisible, shopVisiblePlaceholder, visibleShopIds, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import { genericPlanDb } from '../../db/generic-plans.js';
+import { builtOnce } from '../../db/built-once.js';
 import { columnCount, rowFromJson, rowFromValues } from '../../db/json-row.js';
 import { prepareRows, type PreparedRows } from '../../db/prepared-rows.js';
 import type { Channel, TrafficSource } from '../../db/enums.js';
@@ -99,25 +100,20 @@ const ORDER_COLUMNS = columnCount(orders);
  * shops and the page size (building it each time cost more of our CPU than reading its rows); its rows
  * are mapped by rowFromValues, the items column after the order's own (db/prepared-rows.ts says why).
  */
-const firstPages = new WeakMap<DbOrTx, Map<string, PreparedRows<OrderRow>>>();
 function firstPage(anyDb: DbOrTx, viewer: Viewer, items: boolean, limit: number): Promise<OrderRow[]> {
   const db = genericPlanDb(anyDb);
   const all = viewer.shops === 'ALL';
   const key = `${all ? 'all' : 'shops'}:${items}`;
-  let cached = firstPages.get(db);
-  if (!cached) firstPages.set(db, (cached = new Map()));
-  let statement = cached.get(key);
-  if (!statement) {
+  const statement = builtOnce(db, `orders_first_page:${key}`, (): PreparedRows<OrderRow> => {
     const visible = shopVisiblePlaceholder(viewer, orders.shopId);
     const name = `orders_first_page_${all ? 'all' : 'shops'}${items ? '_items' : ''}`;
     const order = [desc(orders.placedAt), desc(orders.id)];
-    statement = items
+    return items
       ? prepareRows(db, name, db.select({ order: orders, items: ITEMS }).from(orders).where(visible).orderBy(...order).limit(sql.placeholder('limit')), (values) =>
           remember(rowFromValues(orders, values), values[ORDER_COLUMNS] as JsonItems),
         )
       : prepareRows(db, name, db.select().from(orders).where(visible).orderBy(...order).limit(sql.placeholder('limit')), (values) => rowFromValues(orders, values));
-    cached.set(key, statement);
-  }
+  });
   return statement.execute({ limit, shops: visibleShopIds(viewer) });
 }
 
