@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../../test/backends.js';
-import { gid, insertShop } from '../../../test/fixtures.js';
+import { gid, insertCampaign, insertShop } from '../../../test/fixtures.js';
 import { startTestServer, type TestServer } from '../../../test/http.js';
 import { rows } from '../../db/rows.js';
 import { ensureMonthlyPartitions } from './history.partitions.js';
@@ -121,10 +121,16 @@ describeEachBackend('history partitioned by month, and its retention', (backend)
 
   it('drops minute months past 90 days: recent windows stay exact, old windows count their whole hours and days', async () => {
     await start('2034-09-16T00:00:00Z');
-    // 2034-09-15 is a Friday in Shanghai; three visits around 11:00 UTC, one inside a whole hour.
-    await ingest(visit('old-edge-1', '2034-09-15T10:30:00Z'), visit('old-hour', '2034-09-15T11:30:00Z', 'v2'), visit('old-edge-2', '2034-09-15T12:30:00Z', 'v3'));
     const oldWindow = { from: '2034-09-15T10:15:00Z', to: '2034-09-15T12:45:00Z' };
+    // A flash sale over exactly that window, whose visits are attributed to it.
+    const flash = await insertCampaign(backend().db, [Buffer.from(shop, 'base64').toString().split(':')[1]!], '秒杀', { startsAt: new Date(oldWindow.from), endsAt: new Date(oldWindow.to) });
+    const campaignVisits = async () =>
+      (await server.gql(`query ($id: ID!) { node(id: $id) { ... on Campaign { metrics { from to visits } } } }`, { id: gid('Campaign', flash.id) })).data.node.metrics;
+    const inFlash = (e: object) => ({ ...e, campaignId: gid('Campaign', flash.id) });
+    // 2034-09-15 is a Friday in Shanghai; three visits around 11:00 UTC, one inside a whole hour.
+    await ingest(...[visit('old-edge-1', '2034-09-15T10:30:00Z'), visit('old-hour', '2034-09-15T11:30:00Z', 'v2'), visit('old-edge-2', '2034-09-15T12:30:00Z', 'v3')].map(inFlash));
     expect(await visits(oldWindow.from, oldWindow.to)).toBe(3);
+    expect(await campaignVisits()).toEqual({ from: '2034-09-15T10:15:00.000Z', to: '2034-09-15T12:45:00.000Z', visits: 3 });
 
     clock = new Date('2035-01-10T00:00:00Z'); // 90 days back is 2034-10-12: September is entirely older
     // Before the job drops September's minutes, the answer is already the one it will be after, and says
@@ -140,6 +146,8 @@ describeEachBackend('history partitioned by month, and its retention', (backend)
     // The minute edges 10:15–11:00 and 12:00–12:45 are gone; the whole hour 11:00–12:00 remains.
     expect(await counted(oldWindow.from, oldWindow.to)).toEqual({ from: '2034-09-15T11:00:00.000Z', to: '2034-09-15T12:00:00.000Z', visits: 1 });
     expect(await visits('2034-09-15T11:00:00Z', '2034-09-15T12:00:00Z')).toBe(1);
+    // A campaign's own metrics (its window by default) follow the same horizon.
+    expect(await campaignVisits()).toEqual({ from: '2034-09-15T11:00:00.000Z', to: '2034-09-15T12:00:00.000Z', visits: 1 });
     // Inside one old hour nothing is left to count: an empty window, said as such.
     expect(await counted('2034-09-15T10:15:00Z', '2034-09-15T10:45:00Z')).toEqual({ from: '2034-09-15T11:00:00.000Z', to: '2034-09-15T11:00:00.000Z', visits: 0 });
     // A recent window keeps its minutes, and its from and to are the ones asked.

@@ -1,6 +1,7 @@
 import { builder } from '../../builder.js';
 import { fenToYuan } from '../../lib/money.js';
 import { CampaignRef } from '../campaign/campaign.schema.js';
+import { minuteRollupsKeptFrom } from '../history/history.retention.js';
 import { CampaignProgress, type ProgressPoint } from './campaign-progress.js';
 import { MetricsRef } from './metrics.schema.js';
 import { metricsView, scopeConditions } from './metrics.service.js';
@@ -86,7 +87,10 @@ builder.objectFields(CampaignRef, (t) => ({
     type: MetricsRef,
     description: "Metrics of the orders and traffic attributed to this campaign; the window defaults to the campaign's.",
     args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }) },
-    resolve: (campaign, { from, to }, ctx) =>
-      metricsView(ctx.db, scopeConditions(ctx.viewer, { campaignId: campaign.id }), from ?? campaign.startsAt, to ?? campaign.endsAt, ctx.now()),
+    resolve: (campaign, { from, to }, ctx) => {
+      const now = ctx.now();
+      const scope = scopeConditions(ctx.viewer, { campaignId: campaign.id });
+      return metricsView(ctx.db, scope, from ?? campaign.startsAt, to ?? campaign.endsAt, now, minuteRollupsKeptFrom(now, ctx.retention));
+    },
   }),
 }));

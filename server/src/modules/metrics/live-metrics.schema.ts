@@ -44,7 +44,7 @@ builder.subscriptionField('liveMetrics', (t) =>
         sources: input.sources,
       };
       const window = requested ?? defaultLiveWindow(scope);
-      return ctx.ticker.subscribe(liveMetricsKey(ctx.viewer, scope, window), await liveMetricsSource(ctx.readDb, ctx.viewer, scope, window));
+      return ctx.ticker.subscribe(liveMetricsKey(ctx.viewer, scope, window), await liveMetricsSource(ctx.readDb, ctx.viewer, scope, window, ctx.retention));
     },
     resolve: (snapshot) => snapshot,
   }),

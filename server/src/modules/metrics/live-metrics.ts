@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../db/client.js';
 import { addDays, shanghaiDate, startOfShanghaiDay } from '../../lib/time.js';
 import type { TopicSource } from '../../realtime/ticker.js';
 import { DomainError } from '../../errors.js';
+import { minuteRollupsKeptFrom, type RetentionSettings } from '../history/history.retention.js';
 import { requireScopeCampaign } from '../campaign/campaign.service.js';
 import { assertScopeShops, metricsView, scopeConditions, type MetricScopeInput, type MetricsView } from './metrics.service.js';
 
@@ -46,6 +47,7 @@ export async function liveMetricsSource(
   viewer: Viewer,
   scope: MetricScopeInput,
   window: LiveWindow,
+  retention: Pick<RetentionSettings, 'minuteRollupsDays'>,
 ): Promise<TopicSource<LiveMetricsState>> {
   assertScopeShops(viewer, scope);
   const found = scope.campaignId ? await requireScopeCampaign(db, viewer, scope.campaignId, ['scope', 'campaignId']) : null;
@@ -59,7 +61,8 @@ export async function liveMetricsSource(
       const today = shanghaiDate(now);
       const from = campaign ? campaign.startsAt : startOfShanghaiDay(today);
       const to = campaign ? campaign.endsAt : startOfShanghaiDay(addDays(today, 1));
-      const metrics = metricsView(db, conditions, from, to, now);
+      // An ended campaign can be watched too, months on: its ragged edges may be past the minute horizon.
+      const metrics = metricsView(db, conditions, from, to, now, minuteRollupsKeptFrom(now, retention));
       // The figures of one tick, loaded once; every subscriber's fields reuse them. Overdue shipments
       // are a state of the orders, not of the rollups, so they are read (through their partial index)
       // each tick too: an order crossing its 24 hours changes the stream without any new event.

@@ -237,7 +237,7 @@ describeEachBackend('metrics over a window and scope', (backend) => {
   it('reads the rollups once however many figures and breakdowns are asked for', async () => {
     const { db, database } = backend();
     const before = database.queryCount();
-    const view = metricsView(db, scopeConditions(SYSTEM, {}), sh('2026-11-11T00:00:00'), sh('2026-11-12T00:00:00'), sh('2026-11-12T00:00:00'));
+    const view = metricsView(db, scopeConditions(SYSTEM, {}), sh('2026-11-11T00:00:00'), sh('2026-11-12T00:00:00'), sh('2026-11-12T00:00:00'), null);
     const [a, b] = await Promise.all([view.totals(), view.totals()]);
     expect(a).toBe(b);
     expect(a.all.gmvFen).toBe(52_245);

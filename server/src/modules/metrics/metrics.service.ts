@@ -385,9 +385,10 @@ export function tailWindow(window: Window, interval: Granularity, last: number, 
 
 /**
  * `now` places the current point of a series tail and dates the RFM segments of bySegment; no other figure
- * depends on it. `minutesKeptFrom` (minute rollups retention) cuts old ragged edges (countedWindow).
+ * depends on it. `minutesKeptFrom` (minute rollups retention, minuteRollupsKeptFrom) cuts old ragged edges
+ * (countedWindow); every caller names it, since any window may reach past the horizon (an old campaign).
  */
-export function metricsView(db: DbOrTx, scope: ScopeConditions, from: Date, to: Date, now: Date, minutesKeptFrom: Date | null = null): MetricsView {
+export function metricsView(db: DbOrTx, scope: ScopeConditions, from: Date, to: Date, now: Date, minutesKeptFrom: Date | null): MetricsView {
   assertWindow(from, to);
   const window = countedWindow(resolveWindow(from, to), minutesKeptFrom);
   let totals: Promise<Totals> | undefined;
@@ -431,7 +432,7 @@ export async function openMetrics(
   from: Date,
   to: Date,
   now: Date,
-  minutesKeptFrom: Date | null = null,
+  minutesKeptFrom: Date | null,
 ): Promise<MetricsView> {
   assertWindow(from, to);
   return metricsView(db, await resolveScope(db, viewer, scope), from, to, now, minutesKeptFrom);
