@@ -134,16 +134,18 @@ describeEachBackend('simulate over HTTP', (backend) => {
     expect(catalog.shops.map((s) => [s.platform, s.skus.length, s.customers])).toEqual([['TMALL', 4, ['c-000001']], ['JD', 4, ['c-000001']]]);
     expect(catalog.campaigns.map((c) => c.id)).toEqual([campaignId]);
     const lines: string[] = [];
-    const totals = await runSimulation(options({ print: (line) => lines.push(line) }), catalog);
-    // Traffic follows the Shanghai hour of day (the run prints its curve factor): at 5 a.m. in Shanghai
-    // 300 events/s × 2 s is about a third of the evening's, so expect at least half of rate × time × curve.
+    // The simulated clock starts at the last 21:00 in Shanghai, not at the hour the test happens to run:
+    // at 4 a.m. two seconds of traffic hold a quarter of the average's events, and at times no payment.
+    const totals = await runSimulation(options({ from: lastShanghaiNine(), print: (line) => lines.push(line) }), catalog);
+    // Traffic follows the Shanghai hour of day (the run prints its curve factor), so expect at least
+    // half of rate × time × curve.
     const curve = Number(/day curve ×([\d.]+)/.exec(lines.at(-1) ?? '')?.[1] ?? 'NaN');
     expect(totals.sent).toBeGreaterThan(0.5 * 300 * 2 * curve);
     expect(totals.sent).toBeGreaterThan(50);
     expect(totals.accepted + totals.duplicates).toBe(totals.sent);
     expect([totals.rejected, totals.failed, totals.unsent]).toEqual([0, 0, 0]);
     expect(totals.ordersPaid).toBeGreaterThan(0);
-    expect(lines.at(-1)).toMatch(/^done sim .* live, day curve ×[\d.]+ \| sent \d+ accepted \d+ duplicates \d+ errors 0 \| [\d.]+ events\/s \| \d+ orders paid, GMV ¥\d+\.\d\d$/);
+    expect(lines.at(-1)).toMatch(/^done sim .* ×1, day curve ×[\d.]+ \| sent \d+ accepted \d+ duplicates \d+ errors 0 \| [\d.]+ events\/s \| \d+ orders paid, GMV ¥\d+\.\d\d$/);
 
     const check = await demoConsistency(backend().db);
     expect(check.paidOrders).toBe(totals.ordersPaid);
@@ -295,3 +297,11 @@ describeEachBackend('simulate over HTTP', (backend) => {
     expect(stored!.n).toBe(0);
   });
 });
+
+/** The last 21:00 in Asia/Shanghai (UTC+8, no daylight saving) before now: the evening peak of the day curve. */
+function lastShanghaiNine(): Date {
+  const HOUR = 3_600_000;
+  const shanghaiNow = Date.now() + 8 * HOUR;
+  const nine = Math.floor(shanghaiNow / (24 * HOUR)) * 24 * HOUR + 21 * HOUR - 8 * HOUR;
+  return new Date(nine <= Date.now() ? nine : nine - 24 * HOUR);
+}
