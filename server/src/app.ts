@@ -143,6 +143,14 @@ function isApiPath(url: string): boolean {
 const KEEP_ALIVE_MS = 12_000;
 /** Capped by the kernel's net.core.somaxconn (4,096 on current Linux). */
 const LISTEN_BACKLOG = 4_096;
+/**
+ * How long an idle kept-alive connection stays open: longer than the idle timeout of whatever reuses
+ * connections to us (nginx's upstream keepalive_timeout, 60 s by default; undici's 4 s), so the client
+ * always closes first. Node's default (5 s) is shorter than nginx's: nginx could send a request down a
+ * connection the server was closing at that instant and answer 502 (for a POST, without trying again);
+ * a client in this process saw ECONNRESET the same way (the eight-producer ingest test, once in CI).
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 
 function viewerOf(result: AuthResult): Viewer {
@@ -290,6 +298,10 @@ export function buildApp(options: AppOptions): App {
     }
     return void serveClient(req, res);
   });
+
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  // Node checks it on every request of a connection; it must not cut a request short of the above.
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
 
   const serveClient = clientFiles();
   const exportFile = exportsHandler({ db: database.db, authenticator, limiter, now, logger });

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterEach, expect, it } from 'vitest';
@@ -21,6 +22,27 @@ describeEachBackend('safe defaults', (backend) => {
     expect(evil.headers.get('access-control-allow-origin')).not.toBe('*');
     const listed = await preflight('https://ops.example.cn');
     expect(listed.headers.get('access-control-allow-origin')).toBe('https://ops.example.cn');
+  });
+
+  it('keeps an idle connection open longer than a proxy keeps it for reuse, and serves the next request on it', async () => {
+    server = await startTestServer(backend());
+    const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+    const answers = async (n: number) => {
+      await expect.poll(() => received.split('HTTP/1.1 200').length - 1, { timeout: 5_000 }).toBe(n);
+    };
+    socket.write('GET /health HTTP/1.1\r\nHost: peakops\r\n\r\n');
+    await answers(1);
+    // nginx reuses an idle upstream connection for up to 60 s (its keepalive_timeout): the server must wait longer.
+    const announced = Number(/keep-alive: timeout=(\d+)/i.exec(received)?.[1]);
+    expect(announced).toBeGreaterThan(60);
+    // Idle past Node's default of 5 s, the connection still takes a request.
+    await new Promise((resolve) => setTimeout(resolve, 5_500));
+    expect(socket.destroyed).toBe(false);
+    socket.write('GET /health HTTP/1.1\r\nHost: peakops\r\n\r\n');
+    await answers(2);
+    socket.destroy();
   });
 
   it('with no CORS_ORIGINS, echoes no origin at all', async () => {
