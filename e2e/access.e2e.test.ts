@@ -9,9 +9,9 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gqlAt, TEST_ADMIN_KEY } from '../server/test/server-process.js';
-import { launchChromium, WarRoomPage } from './support/browser.js';
+import { WarRoomPage } from './support/browser.js';
 import { ARTIFACTS, requireClientDist } from './support/client-dist.js';
-import { clearOfShanghaiMidnight, kioskLink, startDemoStack, type DemoStack } from './support/stack.js';
+import { kioskLink, startDemoStack, startStackAndChromium, type DemoStack } from './support/stack.js';
 
 requireClientDist();
 
@@ -61,20 +61,13 @@ describe('access to the war room in Chromium [pglite]', () => {
     page.until(what, (s) => s.badge === 'live' && (s.heroFen ?? 0) > 0, 60_000);
 
   beforeAll(async () => {
-    await clearOfShanghaiMidnight();
-    const [started, launched] = await Promise.allSettled([
+    ({ stack, browser } = await startStackAndChromium(() =>
       startDemoStack('pglite', { ACCESS_TOKEN_TTL_SECONDS: String(ACCESS_TOKEN_TTL_S), SIMULATOR_RATE: '50' }, { inProcessTraffic: true }),
-      launchChromium(),
-    ]);
-    stack = started.status === 'fulfilled' ? started.value : undefined;
-    browser = launched.status === 'fulfilled' ? launched.value : undefined;
-    if (started.status === 'rejected') throw started.reason;
-    if (launched.status === 'rejected') throw launched.reason;
-    await started.value.historyLoaded();
+    ));
 
     // A member of staff, made through the API with the admin key, as an operator would.
     const created = await gqlAt(
-      started.value.url,
+      stack.url,
       'mutation ($input: CreateUserInput!) { createUser(input: $input) { user { id } userErrors { code message } } }',
       { input: { ...STAFF, role: 'VIEWER' } },
       TEST_ADMIN_KEY,

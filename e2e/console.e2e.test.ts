@@ -10,9 +10,8 @@ import type { Browser, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAILY_REPORTS_CSV_HEADER } from '../server/src/modules/report/report.csv.js';
 import { gqlAt, TEST_ADMIN_KEY } from '../server/test/server-process.js';
-import { launchChromium } from './support/browser.js';
 import { ARTIFACTS, requireClientDist } from './support/client-dist.js';
-import { campaigns, clearOfShanghaiMidnight, kioskLink, startDemoStack, type DemoStack } from './support/stack.js';
+import { campaigns, kioskLink, startDemoStack, startStackAndChromium, type DemoStack } from './support/stack.js';
 
 requireClientDist();
 
@@ -50,13 +49,7 @@ describe('the operations console in Chromium [pglite]', () => {
   let page: Page | undefined;
 
   beforeAll(async () => {
-    await clearOfShanghaiMidnight();
-    const [started, launched] = await Promise.allSettled([startDemoStack('pglite'), launchChromium()]);
-    stack = started.status === 'fulfilled' ? started.value : undefined;
-    browser = launched.status === 'fulfilled' ? launched.value : undefined;
-    if (started.status === 'rejected') throw started.reason;
-    if (launched.status === 'rejected') throw launched.reason;
-    await started.value.historyLoaded();
+    ({ stack, browser } = await startStackAndChromium(() => startDemoStack('pglite')));
   }, 600_000);
 
   afterAll(async () => {

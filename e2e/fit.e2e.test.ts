@@ -13,10 +13,9 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.js';
 import { ARTIFACTS, requireClientDist } from './support/client-dist.js';
 import { checkFit, fitProblems, screenshotWithOutlines } from './support/fit-check.js';
-import { clearOfShanghaiMidnight, startDemoStack, until, type DemoStack } from './support/stack.js';
+import { startDemoStack, startStackAndChromium, until, type DemoStack } from './support/stack.js';
 import { TEST_ADMIN_KEY } from '../server/test/server-process.js';
 import { LONG_TEXT, serveWidestFigures } from './support/widest-figures.js';
 
@@ -63,13 +62,7 @@ describe('the war room fits in every language and size', () => {
   let browser: Browser | undefined;
 
   beforeAll(async () => {
-    await clearOfShanghaiMidnight();
-    const [started, launched] = await Promise.allSettled([startDemoStack('pglite'), launchChromium()]);
-    stack = started.status === 'fulfilled' ? started.value : undefined;
-    browser = launched.status === 'fulfilled' ? launched.value : undefined;
-    if (started.status === 'rejected') throw started.reason;
-    if (launched.status === 'rejected') throw launched.reason;
-    await started.value.historyLoaded();
+    ({ stack, browser } = await startStackAndChromium(() => startDemoStack('pglite')));
   }, 600_000); // may first wait out Shanghai midnight (see clearOfShanghaiMidnight)
 
   afterAll(async () => {

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, WarRoomPage } from './support/browser.js';
+import { WarRoomPage } from './support/browser.js';
 import {
   ARTIFACTS,
   budgetLine,
@@ -21,7 +21,6 @@ import { layoutShiftSoFar, startLayoutShiftObserver } from './support/layout-shi
 import { decimalToFen, fenToDecimal, formatCount, formatYuanCompact, formatYuanExact, shanghaiDay } from './support/money.js';
 import {
   activeCampaign,
-  clearOfShanghaiMidnight,
   e2eBackends,
   kioskLink,
   metricsOver,
@@ -31,6 +30,7 @@ import {
   alertEvaluations,
   startDemoStack,
   startSimulator,
+  startStackAndChromium,
   until,
   type Campaign,
   type DemoStack,
@@ -84,18 +84,10 @@ for (const backend of e2eBackends()) {
     const campaignGmv = async () => (await metricsOver(server().url, campaign.id, campaign.startsAt, campaign.endsAt)).gmv;
 
     beforeAll(async () => {
-      await clearOfShanghaiMidnight();
-      // Both at once; whichever starts is kept for afterAll even when the other fails.
-      const [started, launched] = await Promise.allSettled([startDemoStack(backend), launchChromium()]);
-      stack = started.status === 'fulfilled' ? started.value : undefined;
-      browser = launched.status === 'fulfilled' ? launched.value : undefined;
-      if (started.status === 'rejected') throw started.reason;
-      if (launched.status === 'rejected') throw launched.reason;
-      const demo = started.value;
-      await demo.historyLoaded();
-      campaign = await activeCampaign(demo.url);
+      ({ stack, browser } = await startStackAndChromium(() => startDemoStack(backend)));
+      campaign = await activeCampaign(stack.url);
       expect(campaign.name).toBe('双11全球狂欢节');
-      simulator = startSimulator(demo.url, campaign.id, SIMULATOR_RATE);
+      simulator = startSimulator(stack.url, campaign.id, SIMULATOR_RATE);
       await simulator.started();
     }, 600_000); // may first wait out Shanghai midnight (see clearOfShanghaiMidnight)
 

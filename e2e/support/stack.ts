@@ -2,9 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Browser } from 'playwright-core';
 import postgres from 'postgres';
 import { findPostgresBin, startPostgres, type PostgresServer } from '../../server/test/postgres-server.js';
 import { gqlAt, startServerProcess, TEST_ADMIN_KEY, type ServerProcess } from '../../server/test/server-process.js';
+import { launchChromium } from './browser.js';
 import { ROOT } from './client-dist.js';
 import { shanghaiDay } from './money.js';
 
@@ -304,3 +306,30 @@ export async function clearOfShanghaiMidnight(marginMs = 4 * 60_000): Promise<vo
   await new Promise((resolve) => setTimeout(resolve, untilMidnight + 5_000));
 }
 
+/**
+ * What every e2e suite starts with: clear of Shanghai midnight (clearOfShanghaiMidnight), the demo stack
+ * and Chromium started side by side (each takes seconds), and the demo's history loaded. When any step
+ * fails, what did start is closed (after saying how the server died, if it did) and the failure thrown,
+ * so a suite's afterAll has nothing left to clean up.
+ */
+export async function startStackAndChromium(start: () => Promise<DemoStack>): Promise<{ stack: DemoStack; browser: Browser }> {
+  await clearOfShanghaiMidnight();
+  const [started, launched] = await Promise.allSettled([start(), launchChromium()]);
+  const close = async (failure: unknown): Promise<never> => {
+    if (started.status === 'fulfilled') {
+      const died = started.value.unexpectedExit();
+      if (died) console.error(`[e2e] ${died}`);
+      await started.value.dispose().catch(() => {});
+    }
+    if (launched.status === 'fulfilled') await launched.value.close().catch(() => {});
+    throw failure;
+  };
+  if (started.status === 'rejected') return close(started.reason);
+  if (launched.status === 'rejected') return close(launched.reason);
+  try {
+    await started.value.historyLoaded();
+  } catch (failure) {
+    return close(failure);
+  }
+  return { stack: started.value, browser: launched.value };
+}
