@@ -23,7 +23,6 @@ import {
   decomposeWindow,
   floorTo,
   nextBoundary,
-  piecesCondition,
   resolveWindow,
   splitAtBoundaries,
   type Window,
@@ -41,8 +40,8 @@ export interface MetricScopeInput {
 
 /** Conditions on the dimension columns of each rollup table, already narrowed to the viewer's shops. */
 export interface ScopeConditions {
-  metricRollups: SQL | undefined;
-  skuRollups: SQL | undefined;
+  /** The scope on the rollup tables as placeholders, for statements built once per shape. */
+  filter: ScopeFilter;
   /** The same scope on the orders table, for the few figures that are a state of orders, not a sum of events. */
   orders: SQL | undefined;
   /**
@@ -52,8 +51,6 @@ export interface ScopeConditions {
   customers: { where: SQL | undefined } | null;
   /** Equal for equal conditions (the viewer's shops and the scope as given): what held totals are keyed by. */
   key: string;
-  /** The same conditions on the rollup tables as placeholders, for statements built once per shape. */
-  filter: ScopeFilter;
 }
 
 /** Omitted and empty lists both mean "no restriction"; the viewer's shops always apply. */
@@ -70,12 +67,10 @@ function dimensionConditions(table: DimensionColumns, viewer: Viewer, scope: Met
 /** Scope conditions for a scope whose campaign (if any) the caller has already been allowed to see. */
 export function scopeConditions(viewer: Viewer, scope: MetricScopeInput): ScopeConditions {
   return {
-    metricRollups: dimensionConditions(metricRollups, viewer, scope),
-    skuRollups: dimensionConditions(skuRollups, viewer, scope),
+    filter: scopeFilter(viewer, scope),
     orders: dimensionConditions(orders, viewer, scope),
     customers: scope.campaignId || scope.sources?.length ? null : { where: customerConditions(viewer, scope) },
     key: JSON.stringify([shopsKey(viewer), scope.shopIds ?? null, scope.campaignId ?? null, scope.channels ?? null, scope.sources ?? null]),
-    filter: scopeFilter(viewer, scope),
   };
 }
 
@@ -228,11 +223,29 @@ async function readTotals(readRows: ReadRows, options: TotalsOptions, cache: Tot
 /** GMV alone over a window, summed in SQL (campaign progress needs no sketches). */
 export async function loadGmvFen(db: DbOrTx, scope: ScopeConditions, window: Window): Promise<number> {
   const t = metricRollups;
-  const [row] = await db
-    .select({ gmvFen: sumOf(t.gmvFen) })
-    .from(t)
-    .where(and(piecesCondition(t, decomposeWindow(window.from, window.to)), scope.metricRollups));
+  const pieces = piecesFilter(t, decomposeWindow(window.from, window.to));
+  const statement = builtOnce(db, `gmv:${pieces.shape}:${scope.filter.shape}`, () =>
+    db.select({ gmvFen: sumOf(t.gmvFen) }).from(t).where(and(pieces.condition, scope.filter.condition(t))).prepare(PREPARED),
+  );
+  const [row] = await statement.execute({ ...pieces.values, ...scope.filter.values });
   return row?.gmvFen ?? 0;
+}
+
+/** Every SKU sold in the window with its GMV and units, best first (ties by SKU id). */
+export function loadSkuSales(db: DbOrTx, scope: ScopeConditions, window: Window): Promise<{ skuId: string; gmvFen: number; unitsSold: number }[]> {
+  const t = skuRollups;
+  const pieces = piecesFilter(t, decomposeWindow(window.from, window.to));
+  const statement = builtOnce(db, `sku-sales:${pieces.shape}:${scope.filter.shape}`, () => {
+    const gmvFen = sumOf(t.gmvFen);
+    return db
+      .select({ skuId: t.skuId, gmvFen, unitsSold: sumOf(t.unitsSold) })
+      .from(t)
+      .where(and(pieces.condition, scope.filter.condition(t)))
+      .groupBy(t.skuId)
+      .orderBy(desc(gmvFen), asc(t.skuId))
+      .prepare(PREPARED);
+  });
+  return statement.execute({ ...pieces.values, ...scope.filter.values });
 }
 
 export const MAX_SERIES_POINTS = 2_000;

@@ -10,11 +10,9 @@ import { milestonesOfCampaigns } from '../campaign/milestone.service.js';
 import { campaignRetrospectives, milestoneChanges, type CampaignRetrospectiveRow, type MilestoneChangeRow } from '../campaign/retrospective.table.js';
 import { customers } from '../customer/customer.table.js';
 import { CampaignProgress, type ProgressPoint } from '../metrics/campaign-progress.js';
-import { loadTotals, scopeConditions, type ScopeConditions } from '../metrics/metrics.service.js';
-import { skuRollups } from '../metrics/metrics.table.js';
+import { loadSkuSales, loadTotals, scopeConditions, type ScopeConditions } from '../metrics/metrics.service.js';
 import type { Figures } from '../metrics/metrics.formulas.js';
 import { accumulateTotals, type Totals } from '../metrics/metrics.totals.js';
-import { decomposeWindow, piecesCondition } from '../metrics/metrics.window.js';
 import { refunds } from '../order/order.table.js';
 import { medianSeconds, paretoSkus, rankByRoi, secondsBetween, type ParetoSku, type Ranked, type SkuSale } from './retrospective.figures.js';
 import type { Channel, TrafficSource } from '../../db/enums.js';
@@ -122,14 +120,7 @@ export class Retrospective {
     return this.once('skus', async () => {
       const window = this.progress.elapsed;
       if (window.from >= window.to) return [];
-      const t = skuRollups;
-      const gmvFen = sql<number>`sum(${t.gmvFen})`.mapWith(Number);
-      return this.db
-        .select({ skuId: t.skuId, gmvFen, unitsSold: sql<number>`sum(${t.unitsSold})`.mapWith(Number) })
-        .from(t)
-        .where(and(piecesCondition(t, decomposeWindow(window.from, window.to)), this.scope.skuRollups))
-        .groupBy(t.skuId)
-        .orderBy(desc(gmvFen), asc(t.skuId));
+      return loadSkuSales(this.db, this.scope, window);
     });
   }
 
