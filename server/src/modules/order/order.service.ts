@@ -102,11 +102,9 @@ const ORDER_COLUMNS = columnCount(orders);
  */
 function firstPage(anyDb: DbOrTx, viewer: Viewer, items: boolean, limit: number): Promise<OrderRow[]> {
   const db = genericPlanDb(anyDb);
-  const all = viewer.shops === 'ALL';
-  const key = `${all ? 'all' : 'shops'}:${items}`;
-  const statement = builtOnce(db, `orders_first_page:${key}`, (): PreparedRows<OrderRow> => {
+  const name = `orders_first_page_${viewer.shops === 'ALL' ? 'all' : 'shops'}${items ? '_items' : ''}`;
+  const statement = builtOnce(db, name, (): PreparedRows<OrderRow> => {
     const visible = shopVisiblePlaceholder(viewer, orders.shopId);
-    const name = `orders_first_page_${all ? 'all' : 'shops'}${items ? '_items' : ''}`;
     const order = [desc(orders.placedAt), desc(orders.id)];
     return items
       ? prepareRows(db, name, db.select({ order: orders, items: ITEMS }).from(orders).where(visible).orderBy(...order).limit(sql.placeholder('limit')), (values) =>
