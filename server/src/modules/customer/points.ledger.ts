@@ -83,7 +83,7 @@ export async function applyOrderPoints(tx: Tx, orderIds: string[]): Promise<void
   const batch = JSON.stringify(orderIds);
   // Independent of each other (a new EARN is not a REVERSE the second one looks for): one round trip.
   const [earned, reversals] = await Promise.all([
-    rows<{ customer_id: string; points: number }>(
+    preparedRows<{ customer_id: string; points: number }>(
       tx,
       sql`
       insert into points_ledger (customer_id, kind, points, source_key, order_id, occurred_at, expires_at, remaining)
@@ -99,7 +99,7 @@ export async function applyOrderPoints(tx: Tx, orderIds: string[]): Promise<void
     // Each new refund reverses floor((paid − refunded before)/100) − floor((paid − refunded after)/100),
     // counting refunds already reversed first: the total over an order's refunds telescopes to the exact
     // figure whatever order they arrived in.
-    rows<{ id: string; order_id: string; customer_id: string; amount_fen: string | number; refunded_at: string | Date; points: string | number }>(
+    preparedRows<{ id: string; order_id: string; customer_id: string; amount_fen: string | number; refunded_at: string | Date; points: string | number }>(
       tx,
       sql`
       with paid as (

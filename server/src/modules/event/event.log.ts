@@ -20,10 +20,12 @@ export async function appendEvents(
   trafficIndexes: Set<number>,
 ) {
   const sorted = [...events].sort((a, b) => (a.shopId < b.shopId ? -1 : a.shopId > b.shopId ? 1 : a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
-  const inserted =
+  // Only the keys NOT inserted come back (replays and reused ids): a live batch is all new events,
+  // and returning its 1,000 keys cost PostgreSQL the rows and the driver their parsing for nothing.
+  const skipped =
     sorted.length === 0
       ? []
-      : await preparedRows<{ shop_id: string; event_id: string }>(
+      : await preparedRows<{ shop: string; id: string }>(
           tx,
           sql`with r as (
                 select * from unnest(${sql.param(sorted.map((e) => e.shopId))}::uuid[], ${sql.param(sorted.map((e) => e.eventId))}::text[],
@@ -40,11 +42,12 @@ export async function appendEvents(
                 insert into events (shop_id, event_id, type, occurred_at, payload, payload_hash)
                 select r.shop, r.id, r.type, r.at, r.payload::jsonb, r.hash from r join k on k.shop_id = r.shop and k.event_id = r.id
               )
-              select shop_id, event_id from k`,
+              select r.shop, r.id from r where not exists (select from k where k.shop_id = r.shop and k.event_id = r.id)`,
         );
-  const insertedKeys = new Set(inserted.map((r) => `${r.shop_id}|${r.event_id}`));
-  const fresh = sorted.filter((e) => insertedKeys.has(`${e.shopId}|${e.eventId}`));
-  const replayed = sorted.filter((e) => !insertedKeys.has(`${e.shopId}|${e.eventId}`) && trafficIndexes.has(e.index));
+  const skippedKeys = new Set(skipped.map((r) => `${r.shop}|${r.id}`));
+  const wasSkipped = (e: ValidEvent) => skippedKeys.size > 0 && skippedKeys.has(`${e.shopId}|${e.eventId}`);
+  const fresh = sorted.filter((e) => !wasSkipped(e));
+  const replayed = sorted.filter((e) => wasSkipped(e) && trafficIndexes.has(e.index));
   let duplicates = 0;
   const rejected: { index: number; issues: EventIssue[] }[] = [];
   if (replayed.length > 0) {
