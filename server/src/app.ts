@@ -304,7 +304,7 @@ export function buildApp(options: AppOptions): App {
   server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
 
   const serveClient = clientFiles();
-  const exportFile = exportsHandler({ db: database.db, authenticator, limiter, now, logger });
+  const exportFile = exportsHandler({ db: database.db, authenticator, limiter, now, logger, retention });
 
   /** Ready means the database answers; /health only says the process is up. */
   async function ready(res: ServerResponse) {

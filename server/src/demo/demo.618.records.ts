@@ -3,6 +3,7 @@ import { SYSTEM } from '../auth/viewer.js';
 import type { DbOrTx } from '../db/client.js';
 import { alerts, campaignMilestones, milestoneChanges, skus } from '../db/tables.js';
 import { fenToYuan } from '../lib/money.js';
+import { DEFAULT_RETENTION, minuteRollupsKeptFrom } from '../modules/history/history.retention.js';
 import { bestAndWorst, rankByRoi } from '../modules/retrospective/retrospective.figures.js';
 import { openRetrospective, writeRetrospectiveLessons } from '../modules/retrospective/retrospective.service.js';
 import type { Demo618 } from './demo.618.js';
@@ -14,6 +15,8 @@ import { createRandom } from './demo.random.js';
 const HOUR_MS = 60 * 60 * 1000;
 /** Who wrote the 复盘: the operations lead who owns the 活动复盘 milestone. */
 const LESSONS_BY = '李娜';
+/** The author wrote on the day, when every minute rollup of the campaign was still kept. */
+const minutesKeptOn = (writtenAt: Date) => minuteRollupsKeptFrom(writtenAt, DEFAULT_RETENTION);
 
 /**
  * Everything of the 618 that is not an event, once its orders are ingested: spend through the
@@ -32,7 +35,7 @@ export async function record618(tx: DbOrTx, the618: Demo618): Promise<void> {
   const writtenAt = new Date(campaign.startsAt.getTime() + LESSONS_HOURS * HOUR_MS);
   if (writtenAt > the618.now) return;
   const lessons = await lessonsFrom(tx, campaign.id, writtenAt);
-  await writeRetrospectiveLessons(tx, { ...SYSTEM, displayName: LESSONS_BY }, { campaignId: campaign.id, lessons }, writtenAt);
+  await writeRetrospectiveLessons(tx, { ...SYSTEM, displayName: LESSONS_BY }, { campaignId: campaign.id, lessons }, writtenAt, minutesKeptOn(writtenAt));
 }
 
 /** Share of the 618's shipped orders that left the warehouse within 24 hours of payment. */
@@ -43,7 +46,7 @@ export function shippedWithin24h(the618: Demo618): number {
 
 /** The lessons quote the retrospective's own figures as its author saw them on the day she wrote. */
 async function lessonsFrom(tx: DbOrTx, campaignId: string, writtenAt: Date): Promise<string> {
-  const r = await openRetrospective(tx, SYSTEM, campaignId, writtenAt);
+  const r = await openRetrospective(tx, SYSTEM, campaignId, writtenAt, minutesKeptOn(writtenAt));
   const [totals, pareto, mix, figures] = await Promise.all([r.totals(), r.pareto(), r.buyerMix(), r.progress.figures()]);
   const channels = bestAndWorst(rankByRoi(totals.byChannel));
   const sources = bestAndWorst(rankByRoi(totals.bySource));

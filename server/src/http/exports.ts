@@ -9,6 +9,7 @@ import { decodeGlobalUuid } from '../graphql/node-id.js';
 import { retrospectiveWorkbook, XLSX_CONTENT_TYPE } from '../modules/retrospective/retrospective.export.js';
 import { skuLabels } from '../modules/product/product.service.js';
 import { dailyReportsCsv, type DailyReportsCsvInput } from '../modules/report/report.csv.js';
+import { minuteRollupsKeptFrom, type RetentionSettings } from '../modules/history/history.retention.js';
 import { openRetrospective } from '../modules/retrospective/retrospective.service.js';
 import { requestIdOf } from '../observability/request-id.js';
 
@@ -24,6 +25,8 @@ export interface ExportDeps {
   limiter: RateLimiter;
   now: () => Date;
   logger: Logger;
+  /** Where the retrospective's figures find minute rollups (minuteRollupsKeptFrom). */
+  retention: Pick<RetentionSettings, 'minuteRollupsDays'>;
 }
 
 class ExportError extends Error {
@@ -68,7 +71,8 @@ export function exportsHandler(deps: ExportDeps) {
   }
 
   async function retrospective(viewer: Viewer, campaignId: string, res: ServerResponse) {
-    const r = await openRetrospective(deps.db, viewer, campaignId, deps.now());
+    const now = deps.now();
+    const r = await openRetrospective(deps.db, viewer, campaignId, now, minuteRollupsKeptFrom(now, deps.retention));
     const file = await retrospectiveWorkbook(r, (ids) => skuLabels(deps.db, viewer, ids));
     const name = `${r.campaign.name}-复盘.xlsx`;
     res

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../../test/backends.js';
-import { gid, insertCampaign, insertShop } from '../../../test/fixtures.js';
+import { gid, insertCampaign, insertShop, insertSku } from '../../../test/fixtures.js';
 import { startTestServer, type TestServer } from '../../../test/http.js';
 import { rows } from '../../db/rows.js';
 import { ensureMonthlyPartitions } from './history.partitions.js';
@@ -157,6 +157,54 @@ describeEachBackend('history partitioned by month, and its retention', (backend)
     expect(await visits('2034-09-15T10:00:00Z', '2034-09-15T13:00:00Z')).toBe(3);
     // The raw log still has every event.
     expect((await eventHomes()).map((e) => e.event_id)).toHaveLength(5);
+  });
+
+  it("counts an old campaign's progress and retrospective on the window it can still count, and says which", async () => {
+    await start('2037-09-16T00:00:00Z');
+    const shopId = Buffer.from(shop, 'base64').toString().split(':')[1]!;
+    const { sku } = await insertSku(backend().db, shopId, 'FLASH', 10_000);
+    const flash = await insertCampaign(backend().db, [shopId], '秒杀', { startsAt: new Date('2037-09-15T10:15:00Z'), endsAt: new Date('2037-09-15T12:45:00Z') });
+    const sale = (order: string, at: string, amount: string) =>
+      ['ORDER_PLACED', 'ORDER_PAID'].map((type) => ({
+        id: `${order}-${type}`, type, shopId: shop, source: 'SEARCH', occurredAt: at, orderId: order, customerId: `c-${order}`, amount,
+        campaignId: gid('Campaign', flash.id), items: [{ skuId: gid('Sku', sku.id), quantity: 1, unitPrice: amount }],
+      }));
+    // One paid order in each minute edge and one inside the whole hour 11:00–12:00.
+    const sent = await ingest(...sale('o1', '2037-09-15T10:30:00Z', '100.00'), ...sale('o2', '2037-09-15T11:30:00Z', '200.00'), ...sale('o3', '2037-09-15T12:30:00Z', '300.00'));
+    expect(sent.data.ingestEvents).toMatchObject({ accepted: 6, userErrors: [] });
+    const figures = async () =>
+      (
+        await server.gql(
+          `query ($id: ID!) { node(id: $id) { ... on Campaign {
+            progress { gmv countedFrom countedTo curve { at actualGmv cumulativeActualGmv } }
+            retrospective { gmv orders countedFrom countedTo } } } }`,
+          { id: gid('Campaign', flash.id) },
+        )
+      ).data.node;
+    const point = (at: string, actualGmv: string | null, cumulativeActualGmv: string | null) => ({ at, actualGmv, cumulativeActualGmv });
+    expect(await figures()).toEqual({
+      progress: {
+        gmv: '600.00', countedFrom: '2037-09-15T10:15:00.000Z', countedTo: '2037-09-15T12:45:00.000Z',
+        curve: [point('2037-09-15T10:15:00.000Z', '100.00', '100.00'), point('2037-09-15T11:00:00.000Z', '200.00', '300.00'), point('2037-09-15T12:00:00.000Z', '300.00', '600.00')],
+      },
+      retrospective: { gmv: '600.00', orders: 3, countedFrom: '2037-09-15T10:15:00.000Z', countedTo: '2037-09-15T12:45:00.000Z' },
+    });
+
+    // Four months on, September's minutes are past the 90 days kept: the edges cannot be counted any
+    // more, so the figures are the whole hour's, the edge hours show no figure (not a 0), and both say so.
+    clock = new Date('2038-01-10T00:00:00Z');
+    const past = {
+      progress: {
+        gmv: '200.00', countedFrom: '2037-09-15T11:00:00.000Z', countedTo: '2037-09-15T12:00:00.000Z',
+        curve: [point('2037-09-15T10:15:00.000Z', null, null), point('2037-09-15T11:00:00.000Z', '200.00', '200.00'), point('2037-09-15T12:00:00.000Z', null, null)],
+      },
+      retrospective: { gmv: '200.00', orders: 1, countedFrom: '2037-09-15T11:00:00.000Z', countedTo: '2037-09-15T12:00:00.000Z' },
+    };
+    // The same answer before the job drops the month as after: it does not depend on the job's timing.
+    expect(await figures()).toEqual(past);
+    const run = await server.app.history!.run();
+    expect(run.dropped).toContain('metric_rollups_minute_p203709');
+    expect(await figures()).toEqual(past);
   });
 
   it('refuses events older than the events retention, new or replayed, once their month and keys are gone', async () => {

@@ -21,13 +21,14 @@ export const ProgressPointRef = builder.objectRef<ProgressPoint>('ProgressPoint'
     actualGmv: t.field({
       type: 'Decimal',
       nullable: true,
-      description: 'GMV of this hour so far; null for hours that have not started.',
+      description:
+        'GMV of this hour so far; null for hours that have not started, and for a partial first or last hour outside countedFrom–countedTo (its minute rollups are past retention).',
       resolve: (p) => yuan(p.actualFen),
     }),
     cumulativeActualGmv: t.field({
       type: 'Decimal',
       nullable: true,
-      description: 'GMV from the campaign start to the end of this hour (or now); null for hours that have not started.',
+      description: 'GMV from countedFrom to the end of this hour (or now); null where actualGmv is.',
       resolve: (p) => yuan(p.cumulativeActualFen),
     }),
   }),
@@ -40,8 +41,20 @@ export const CampaignProgressRef = builder.objectRef<CampaignProgress>('Campaign
     asOf: t.field({ type: 'DateTime', description: 'The instant these figures describe.', resolve: (p) => p.asOf }),
     gmv: t.field({
       type: 'Decimal',
-      description: 'Actual GMV from the campaign start to now (or its end), refunds not deducted.',
+      description: 'Actual GMV from the campaign start to now (or its end), refunds not deducted: over countedFrom–countedTo.',
       resolve: async (p) => fenToYuan(await p.actualFen()),
+    }),
+    countedFrom: t.field({
+      type: 'DateTime',
+      description:
+        'Start of the first minute gmv and the curve count: the campaign start, rounded up to a whole minute. Later when the first minutes are older than the minute rollups kept (RETENTION_MINUTE_ROLLUPS_DAYS): the first whole hour.',
+      resolve: (p) => p.counted.from,
+    }),
+    countedTo: t.field({
+      type: 'DateTime',
+      description:
+        'End of the last minute counted (exclusive): now or the campaign end, rounded up to a whole minute. Earlier when the last minutes are older than the minute rollups kept: the last whole hour.',
+      resolve: (p) => p.counted.to,
     }),
     target: t.field({ type: 'Decimal', description: 'The GMV target.', resolve: (p) => fenToYuan(p.campaign.gmvTargetFen) }),
     achievementRate: t.float({
@@ -81,7 +94,10 @@ builder.objectFields(CampaignRef, (t) => ({
   progress: t.field({
     type: CampaignProgressRef,
     description: 'Actual GMV, achievement rate, pace against plan and projected final GMV, as of now.',
-    resolve: (campaign, _args, ctx) => new CampaignProgress(ctx.db, ctx.viewer, campaign, ctx.now()),
+    resolve: (campaign, _args, ctx) => {
+      const now = ctx.now();
+      return new CampaignProgress(ctx.db, ctx.viewer, campaign, now, minuteRollupsKeptFrom(now, ctx.retention));
+    },
   }),
   metrics: t.field({
     type: MetricsRef,

@@ -2,7 +2,7 @@ import type { Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import type { CampaignRow } from '../campaign/campaign.table.js';
 import { loadGmvFen, loadSeries, scopeConditions, type ScopeConditions } from './metrics.service.js';
-import { floorHour, resolveWindow, type Window } from './metrics.window.js';
+import { countedWindow, floorHour, resolveWindow, type Window } from './metrics.window.js';
 
 /**
  * The default plan shape of a Double 11 day: relative GMV weight of each Asia/Shanghai hour (0–23),
@@ -118,7 +118,7 @@ export interface ProgressPoint {
   at: Date;
   plannedFen: number;
   cumulativePlannedFen: number;
-  /** null for hours that have not started. */
+  /** null for hours that have not started, and for an edge hour not counted (CampaignProgress.counted). */
   actualFen: number | null;
   cumulativeActualFen: number | null;
 }
@@ -126,6 +126,8 @@ export interface ProgressPoint {
 /**
  * A campaign's progress as of one instant. Figures load lazily and once: the headline needs one
  * summed rollup query, the curve one hourly series; both read rollups of the campaign only.
+ * `minutesKeptFrom` (minuteRollupsKeptFrom) is where minute rollups still exist: an old campaign whose
+ * start or end is not on a whole hour is counted on its whole hours there (`counted`), as metrics are.
  */
 export class CampaignProgress {
   private readonly scope: ScopeConditions;
@@ -138,6 +140,7 @@ export class CampaignProgress {
     viewer: Viewer,
     readonly campaign: CampaignRow,
     readonly asOf: Date,
+    private readonly minutesKeptFrom: Date | null,
   ) {
     this.scope = scopeConditions(viewer, { campaignId: campaign.id });
   }
@@ -146,6 +149,14 @@ export class CampaignProgress {
   get elapsed(): Window {
     const end = this.asOf < this.campaign.endsAt ? this.asOf : this.campaign.endsAt;
     return resolveWindow(this.campaign.startsAt, end > this.campaign.startsAt ? end : this.campaign.startsAt);
+  }
+
+  /**
+   * The part of `elapsed` the rollups can count: the same, or cut to whole hours on a side whose
+   * minutes are past the minute rollups kept. GMV, the curve and the retrospective's figures count this.
+   */
+  get counted(): Window {
+    return countedWindow(this.elapsed, this.minutesKeptFrom);
   }
 
   get ended(): boolean {
@@ -157,7 +168,7 @@ export class CampaignProgress {
   }
 
   actualFen(): Promise<number> {
-    const window = this.elapsed;
+    const window = this.counted;
     return (this.actual ??= window.from < window.to ? loadGmvFen(this.db, this.scope, window) : Promise.resolve(0));
   }
 
@@ -172,15 +183,17 @@ export class CampaignProgress {
 
   private async loadCurve(): Promise<ProgressPoint[]> {
     const plan = this.curvePlan();
-    const window = this.elapsed;
-    const series = window.from < window.to ? await loadSeries(this.db, this.scope, window, 'HOUR', plan.length + 1) : [];
+    const { elapsed, counted } = this;
+    const series = counted.from < counted.to ? await loadSeries(this.db, this.scope, counted, 'HOUR', plan.length + 1) : [];
     const actualByHour = new Map(series.map((p) => [floorHour(p.at).getTime(), p.gmvFen]));
+    // An edge hour left out of the counted window has no figure to show: null, not a made-up 0.
+    const cut = (hour: PlanHour) => (counted.from > elapsed.from && hour.to <= counted.from) || (counted.to < elapsed.to && hour.from >= counted.to);
     let cumulativePlanned = 0;
     let cumulativeActual = 0;
     return plan.map((hour) => {
       cumulativePlanned += hour.plannedFen;
       const started = hour.from < this.asOf;
-      const actual = started ? (actualByHour.get(floorHour(hour.from).getTime()) ?? 0) : null;
+      const actual = started && !cut(hour) ? (actualByHour.get(floorHour(hour.from).getTime()) ?? 0) : null;
       if (actual !== null) cumulativeActual += actual;
       return {
         at: hour.from,

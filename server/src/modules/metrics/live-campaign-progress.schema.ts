@@ -3,6 +3,7 @@ import type { Snapshot, TopicSource } from '../../realtime/ticker.js';
 import { CampaignRef } from '../campaign/campaign.schema.js';
 import { requireCampaign, requireScopeCampaign } from '../campaign/campaign.service.js';
 import { shopsKey } from '../../auth/viewer.js';
+import { minuteRollupsKeptFrom } from '../history/history.retention.js';
 import { CampaignProgress } from './campaign-progress.js';
 import { CampaignProgressRef } from './campaign-progress.schema.js';
 
@@ -28,7 +29,7 @@ builder.subscriptionField('campaignProgress', (t) =>
         async compute(now) {
           // Re-read each tick: an edited target or window shows up without resubscribing.
           const current = await requireCampaign(ctx.readDb, ctx.viewer, campaign.id, ['campaignId']);
-          const progress = new CampaignProgress(ctx.readDb, ctx.viewer, current, now);
+          const progress = new CampaignProgress(ctx.readDb, ctx.viewer, current, now, minuteRollupsKeptFrom(now, ctx.retention));
           await progress.actualFen(); // the one query per tick; subscribers' fields reuse it
           return progress;
         },

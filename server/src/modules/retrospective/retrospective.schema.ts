@@ -6,6 +6,7 @@ import { AlertRef } from '../alert/alert.schema.js';
 import { CampaignRef } from '../campaign/campaign.schema.js';
 import { MilestoneRef, MilestoneStatusEnum, RiskLevelEnum } from '../campaign/milestone.schema.js';
 import type { MilestoneChangeRow } from '../campaign/retrospective.table.js';
+import { minuteRollupsKeptFrom } from '../history/history.retention.js';
 import { conversionRate } from '../metrics/metrics.formulas.js';
 import { ProgressPointRef } from '../metrics/campaign-progress.schema.js';
 import { SkuRef } from '../product/product.schema.js';
@@ -110,7 +111,18 @@ export const RetrospectiveRef = builder.objectRef<Retrospective>('CampaignRetros
     dueAt: t.field({ type: 'DateTime', description: 'Two days after the campaign ends.', resolve: (r) => r.dueAt }),
     overdue: t.boolean({ description: 'The campaign has ended, the due time has passed and no lessons are written.', resolve: (r) => r.overdue() }),
     gmvTarget: t.field({ type: 'Decimal', resolve: (r) => yuan(r.campaign.gmvTargetFen) }),
-    gmv: t.field({ type: 'Decimal', description: 'GMV of the campaign, refunds not deducted.', resolve: async (r) => yuan((await r.totals()).all.gmvFen) }),
+    gmv: t.field({ type: 'Decimal', description: 'GMV of the campaign, refunds not deducted (over countedFrom–countedTo).', resolve: async (r) => yuan((await r.totals()).all.gmvFen) }),
+    countedFrom: t.field({
+      type: 'DateTime',
+      description:
+        'Start of the first minute the figures from rollups count (GMV, orders, buyers, channels, sources, SKUs, hours): the campaign start, or its first whole hour once the first minutes are older than the minute rollups kept.',
+      resolve: (r) => r.progress.counted.from,
+    }),
+    countedTo: t.field({
+      type: 'DateTime',
+      description: 'End of the last minute counted (exclusive): now or the campaign end, or its last whole hour once the last minutes are older than the minute rollups kept.',
+      resolve: (r) => r.progress.counted.to,
+    }),
     netGmv: t.field({
       type: 'Decimal',
       description: "GMV minus every refund of the campaign's orders, including refunds after it ended.",
@@ -174,7 +186,10 @@ builder.objectField(CampaignRef, 'retrospective', (t) =>
   t.field({
     type: RetrospectiveRef,
     description: '复盘 of this campaign (figures so far while it runs).',
-    resolve: (campaign, _args, ctx) => new Retrospective(ctx.db, ctx.viewer, campaign, ctx.now()),
+    resolve: (campaign, _args, ctx) => {
+      const now = ctx.now();
+      return new Retrospective(ctx.db, ctx.viewer, campaign, now, minuteRollupsKeptFrom(now, ctx.retention));
+    },
   }),
 );
 
@@ -191,6 +206,9 @@ builder.mutationFields((t) => ({
     description: 'Writes the lessons learned of a campaign (MANAGE, the caller\'s campaigns only).',
     args: { input: t.arg({ type: WriteLessonsInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(() => writeRetrospectiveLessons(ctx.db, ctx.viewer, { ...input, campaignId: input.campaignId.id }, ctx.now())),
+      asPayload(() => {
+        const now = ctx.now();
+        return writeRetrospectiveLessons(ctx.db, ctx.viewer, { ...input, campaignId: input.campaignId.id }, now, minuteRollupsKeptFrom(now, ctx.retention));
+      }),
   }),
 }));

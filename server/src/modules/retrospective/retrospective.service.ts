@@ -67,8 +67,9 @@ export class Retrospective {
     private readonly viewer: Viewer,
     readonly campaign: CampaignRow,
     readonly now: Date,
+    minutesKeptFrom: Date | null,
   ) {
-    this.progress = new CampaignProgress(db, viewer, campaign, now);
+    this.progress = new CampaignProgress(db, viewer, campaign, now, minutesKeptFrom);
     this.scope = scopeConditions(viewer, { campaignId: campaign.id });
   }
 
@@ -92,7 +93,7 @@ export class Retrospective {
   }
 
   totals(): Promise<Totals> {
-    const window = this.progress.elapsed;
+    const window = this.progress.counted;
     return this.once('totals', () => (window.from < window.to ? loadTotals(this.db, this.scope, window, { overallDistinctOnly: true }) : Promise.resolve(accumulateTotals([]))));
   }
 
@@ -118,7 +119,7 @@ export class Retrospective {
   /** Every SKU sold in the campaign, best first; the Pareto list is cut from these. */
   skuSales(): Promise<SkuSale[]> {
     return this.once('skus', async () => {
-      const window = this.progress.elapsed;
+      const window = this.progress.counted;
       if (window.from >= window.to) return [];
       return loadSkuSales(this.db, this.scope, window);
     });
@@ -241,9 +242,9 @@ export class Retrospective {
   }
 }
 
-export async function openRetrospective(db: DbOrTx, viewer: Viewer, campaignId: string, now: Date): Promise<Retrospective> {
+export async function openRetrospective(db: DbOrTx, viewer: Viewer, campaignId: string, now: Date, minutesKeptFrom: Date | null): Promise<Retrospective> {
   const campaign = await requireCampaign(db, viewer, campaignId, ['campaignId']);
-  return new Retrospective(db, viewer, campaign, now);
+  return new Retrospective(db, viewer, campaign, now, minutesKeptFrom);
 }
 
 const LessonsInput = z.object({
@@ -252,7 +253,7 @@ const LessonsInput = z.object({
 });
 
 /** Writes (or, with an empty text, clears) the lessons learned; the campaign must be the caller's. */
-export async function writeRetrospectiveLessons(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<Retrospective> {
+export async function writeRetrospectiveLessons(db: DbOrTx, viewer: Viewer, input: unknown, now: Date, minutesKeptFrom: Date | null): Promise<Retrospective> {
   const data = parseInput(LessonsInput, input);
   const campaign = await requireCampaign(db, viewer, data.campaignId, ['input', 'campaignId']);
   await db
@@ -262,5 +263,5 @@ export async function writeRetrospectiveLessons(db: DbOrTx, viewer: Viewer, inpu
       target: campaignRetrospectives.campaignId,
       set: { lessons: data.lessons, updatedBy: viewer.displayName, updatedAt: now },
     });
-  return new Retrospective(db, viewer, campaign, now);
+  return new Retrospective(db, viewer, campaign, now, minutesKeptFrom);
 }
