@@ -153,6 +153,14 @@ describeEachBackend('a random stream of events', (backend) => {
     expect(results.reduce((sum, r) => sum + r.accepted, 0)).toBe(stream.events.length);
     expect(results.reduce((sum, r) => sum + r.duplicates, 0)).toBe(7 * stream.events.length);
     expectTotals(await rollupTotals(backend().db, 'DAY'), stream.expected);
+    // Stock, taken by every batch under its SKU row locks: each SKU lost exactly the units sold, once.
+    const stock = await rows<{ code: string; stock: number; sold: string | number }>(
+      backend().db,
+      sql`select s.code, s.stock, coalesce((select sum(r.units_sold) from sku_rollups r where r.sku_id = s.id and r.granularity = 'DAY'), 0) as sold
+          from skus s order by s.code`,
+    );
+    expect(stock.reduce((sum, s) => sum + Number(s.sold), 0)).toBe(stream.expected.unitsSold);
+    expect(stock.map((s) => [s.code, s.stock])).toEqual(stock.map((s) => [s.code, 100 - Number(s.sold)]));
   }, 300_000);
 
   it('puts GMV in Asia/Shanghai days: the first minutes after 16:00 UTC belong to 11.11', async () => {
