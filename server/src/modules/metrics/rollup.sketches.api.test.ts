@@ -1,0 +1,41 @@
+import { sql } from 'drizzle-orm';
+import { expect, it } from 'vitest';
+import { describeEachBackend } from '../../../test/backends.js';
+import { gid, insertShop } from '../../../test/fixtures.js';
+import { SYSTEM } from '../../auth/viewer.js';
+import { rows } from '../../db/rows.js';
+import { HLL_STANDARD_ERROR } from '../../lib/hll.js';
+import type { EventInput } from '../ingest/ingest.parse.js';
+import { ingestEvents } from '../ingest/ingest.service.js';
+import { loadTotals, scopeConditions } from './metrics.service.js';
+
+const NOW = new Date('2026-11-11T23:00:00+08:00');
+const VISITORS = 3_000;
+
+describeEachBackend('dense rollup sketches', (backend) => {
+  it('stores the dense hour and day sketches compressed (lz4 where PostgreSQL has it) and counts from them', async () => {
+    const { db, kind } = backend();
+    const shop = gid('Shop', (await insertShop(db, '天猫店')).id);
+    const visits = Array.from({ length: VISITORS }, (_, i): EventInput => ({
+      id: `visit-${i}`, type: 'VISIT', shopId: shop, source: 'SEARCH', visitorId: `v${i}`,
+      occurredAt: new Date(Date.parse('2026-11-11T20:00:00+08:00') + (i % 60) * 60_000),
+    }));
+    // Two batches: the second unions its sketch into the stored dense one, as live ingestion does.
+    for (const batch of [visits.slice(0, 1_500), visits.slice(1_500)]) expect((await ingestEvents(db, SYSTEM, batch, NOW)).accepted).toBe(batch.length);
+
+    const stored = await rows<{ granularity: string; bytes: number; compression: string | null }>(
+      db,
+      sql`select granularity, length(visitors) as bytes, pg_column_compression(visitors) as compression
+          from metric_rollups where granularity in ('HOUR', 'DAY') order by granularity`, // enum order: HOUR, DAY
+    );
+    // A dense sketch is 4,096 registers; PGlite has no lz4 and keeps the default, pglz.
+    const method = kind === 'postgres' ? 'lz4' : 'pglz';
+    expect(stored).toEqual([
+      { granularity: 'HOUR', bytes: 4_096, compression: method },
+      { granularity: 'DAY', bytes: 4_096, compression: method },
+    ]);
+    const totals = await loadTotals(db, scopeConditions(SYSTEM, {}), { from: new Date('2026-11-11T00:00:00+08:00'), to: new Date('2026-11-12T00:00:00+08:00') });
+    expect(Math.abs(totals.all.visitors - VISITORS)).toBeLessThanOrEqual(3 * HLL_STANDARD_ERROR * VISITORS);
+    expect(totals.all.visits).toBe(VISITORS);
+  });
+});
