@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../../test/backends.js';
 import { gid, insertCampaign, insertShop, insertSku } from '../../../test/fixtures.js';
-import { startTestServer, type TestServer } from '../../../test/http.js';
+import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
 import { rows } from '../../db/rows.js';
 import { ensureMonthlyPartitions } from './history.partitions.js';
 
@@ -205,6 +205,16 @@ describeEachBackend('history partitioned by month, and its retention', (backend)
     const run = await server.app.history!.run();
     expect(run.dropped).toContain('metric_rollups_minute_p203709');
     expect(await figures()).toEqual(past);
+
+    // Another merchant's key sees neither the campaign nor its counted window.
+    const stranger = await server.createKey({ scopes: ['READ'], shopIds: [(await insertShop(backend().db, '京东店')).id] });
+    const foreign = await server.gql(
+      `query ($id: ID!) { node(id: $id) { ... on Campaign { progress { countedFrom countedTo } retrospective { countedFrom countedTo } } } }`,
+      { id: gid('Campaign', flash.id) },
+      bearer(stranger),
+    );
+    expect(foreign.errors).toBeUndefined();
+    expect(foreign.data.node).toBeNull();
   });
 
   it('refuses events older than the events retention, new or replayed, once their month and keys are gone', async () => {
