@@ -11,6 +11,8 @@ import postgres from 'postgres';
 import { buildApp, type App } from '../server/src/app.js';
 import { openDatabase, type Database } from '../server/src/db/client.js';
 import { findPostgresBin, startPostgres } from '../server/test/postgres-server.js';
+import { buildStream, chunks, shuffled } from '../server/test/event-stream.js';
+import { gid, insertShop, insertSku } from '../server/test/fixtures.js';
 
 /** `--name value` from the command line, or the default. */
 export function arg(name: string, fallback: string): string {
@@ -129,10 +131,10 @@ export async function httpLoad(
 
 /**
  * Each side's load once to warm up (JIT, caches), then `rounds` rounds over all sides, each round
- * starting one side later so drift on a shared machine favours none. Per side, in the order given: the
- * median of each figure the load reports (requests/s, CPU per request …).
+ * starting one side later so drift on a shared machine favours none. Per side, in the order given, every
+ * round's figures (requests/s, CPU per request …), in round order.
  */
-export async function rotatedRounds<Side, Figures extends Record<string, number>>(sides: Side[], rounds: number, load: (side: Side) => Promise<Figures>): Promise<Figures[]> {
+export async function rotatedSamples<Side, Figures extends Record<string, number>>(sides: Side[], rounds: number, load: (side: Side) => Promise<Figures>): Promise<Figures[][]> {
   const samples = sides.map(() => [] as Figures[]);
   for (const side of sides) await load(side);
   for (let round = 0; round < rounds; round++) {
@@ -141,7 +143,26 @@ export async function rotatedRounds<Side, Figures extends Record<string, number>
       samples[k]!.push(await load(sides[k]!));
     }
   }
-  return samples.map((runs) => Object.fromEntries(Object.keys(runs[0]!).map((key) => [key, median(runs.map((r) => r[key]!))])) as Figures);
+  return samples;
+}
+
+/** As rotatedSamples, the median of each figure per side. */
+export async function rotatedRounds<Side, Figures extends Record<string, number>>(sides: Side[], rounds: number, load: (side: Side) => Promise<Figures>): Promise<Figures[]> {
+  return (await rotatedSamples(sides, rounds, load)).map(medians);
+}
+
+export function medians<Figures extends Record<string, number>>(runs: Figures[]): Figures {
+  return Object.fromEntries(Object.keys(runs[0]!).map((key) => [key, median(runs.map((r) => r[key]!))])) as Figures;
+}
+
+/**
+ * The ratio a / b of one figure round by round — the two sides of a round ran seconds apart, so the
+ * machine's drift between rounds (2× in requests/s on a shared 2-core machine) cancels — as
+ * "median× (lowest–highest×, n rounds)".
+ */
+export function roundRatios<Figures extends Record<string, number>>(a: Figures[], b: Figures[], key: keyof Figures): string {
+  const ratios = a.map((run, i) => run[key]! / b[i]![key]!);
+  return `${median(ratios).toFixed(2)}× (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}×, ${ratios.length} rounds)`;
 }
 
 /**
@@ -231,4 +252,17 @@ export function benchApp(database: Database, adminKey: string, options: { now?: 
     ...(options.now ? { now: () => options.now! } : {}),
     ...(options.history === false ? { history: false as const } : {}),
   });
+}
+
+/**
+ * The stream bench:ingest and bench:ingest-statements send: a Tmall shop with four SKUs (inserted into
+ * `db`), 15 minutes of Double 11 traffic in time order across batches of `batch`, shuffled within each
+ * as producers' clocks and retries make them. `round` varies the seeds between a bench's rounds.
+ */
+export async function ingestBenchStream(db: Database['db'], events: number, batch: number, round = 0) {
+  const shop = await insertShop(db, '天猫店');
+  const skus = await Promise.all([990, 12_900, 45_000, 3_990].map(async (p, i) => ({ gid: gid('Sku', (await insertSku(db, shop.id, `S${i}`, p)).sku.id), priceFen: p })));
+  const stream = buildStream({ seed: 7 + round, sessions: Math.ceil(events / 1.9), start: new Date('2026-11-10T16:00:00Z'), hours: 0.25, shops: [{ gid: gid('Shop', shop.id), skus, campaignGid: null }] });
+  const inTimeOrder = [...stream.events].sort((a, b) => (a.occurredAt as string).localeCompare(b.occurredAt as string)).slice(0, events);
+  return { shop, events: chunks(inTimeOrder, batch).flatMap((each, i) => shuffled(each, round * 1000 + i)) };
 }

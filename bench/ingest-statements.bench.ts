@@ -15,9 +15,8 @@ import { sql } from 'drizzle-orm';
 import { SYSTEM } from '../server/src/auth/viewer.js';
 import type { EventInput } from '../server/src/modules/ingest/ingest.parse.js';
 import { ingestEvents } from '../server/src/modules/ingest/ingest.service.js';
-import { buildStream, chunks, shuffled } from '../server/test/event-stream.js';
-import { gid, insertShop, insertSku } from '../server/test/fixtures.js';
-import { arg, profiled, report, startBenchDatabase } from './bench-util.js';
+import { chunks } from '../server/test/event-stream.js';
+import { arg, ingestBenchStream, profiled, report, startBenchDatabase } from './bench-util.js';
 
 const EVENTS = Number(arg('events', '30000'));
 const BATCH = Number(arg('batch', '1000'));
@@ -33,13 +32,8 @@ try {
   // The throwaway server logs next to its data directory (server/test/postgres-server.ts).
   const logFile = path.join(path.dirname(where!.data_directory), 'log');
   if (BEFORE_SQL) await db.execute(sql.raw(BEFORE_SQL));
-  const shop = await insertShop(db, '天猫店');
-  const skus = await Promise.all([990, 12_900, 45_000, 3_990].map(async (p, i) => ({ gid: gid('Sku', (await insertSku(db, shop.id, `S${i}`, p)).sku.id), priceFen: p })));
   // The stream bench:ingest sends: 15 minutes of traffic, time-ordered across batches, shuffled within.
-  const stream = buildStream({ seed: 7, sessions: Math.ceil(EVENTS / 1.9), start: new Date('2026-11-10T16:00:00Z'), hours: 0.25, shops: [{ gid: gid('Shop', shop.id), skus, campaignGid: null }] });
-  const inTimeOrder = [...stream.events].sort((a, b) => (a.occurredAt as string).localeCompare(b.occurredAt as string)).slice(0, EVENTS);
-  const inputs = chunks(inTimeOrder, BATCH)
-    .flatMap((batch, i) => shuffled(batch, i))
+  const inputs = (await ingestBenchStream(db, EVENTS, BATCH)).events
     .map((e) => ({ ...(e as unknown as EventInput), occurredAt: new Date(e.occurredAt as string) }));
   const batches = chunks(inputs, BATCH);
   if (batches.length <= WARM_UP) throw new Error(`--events must give more than ${WARM_UP} batches`);

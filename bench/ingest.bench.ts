@@ -21,10 +21,9 @@ import { type App } from '../server/src/app.js';
 import { SYSTEM } from '../server/src/auth/viewer.js';
 import { canonicalPayload, parseEvent, type EventInput } from '../server/src/modules/ingest/ingest.parse.js';
 import { ingestEvents } from '../server/src/modules/ingest/ingest.service.js';
-import { buildStream, chunks, shuffled } from '../server/test/event-stream.js';
-import { gid, insertShop, insertSku } from '../server/test/fixtures.js';
+import { chunks } from '../server/test/event-stream.js';
 import { truncateAll } from '../server/test/backends.js';
-import { arg, benchAdminKey, benchApp, buildServer, graphqlHeaders, median, PEAKOPS_SERVER, postgresPids, processCpuMs, report, startBenchDatabase, startServer } from './bench-util.js';
+import { arg, benchAdminKey, benchApp, buildServer, graphqlHeaders, ingestBenchStream, median, PEAKOPS_SERVER, postgresPids, processCpuMs, report, startBenchDatabase, startServer } from './bench-util.js';
 
 const EVENTS = Number(arg('events', '100000'));
 const ROUNDS = Number(arg('rounds', '3'));
@@ -79,13 +78,9 @@ try {
   for (let round = 0; round < ROUNDS; round++) {
     await truncateAll(database.db);
     await copySql.unsafe('truncate events_copy, event_keys_copy');
-    const shop = await insertShop(database.db, '天猫店');
-    const skus = await Promise.all([990, 12_900, 45_000, 3_990].map(async (p, i) => ({ gid: gid('Sku', (await insertSku(database.db, shop.id, `S${i}`, p)).sku.id), priceFen: p })));
-    const stream = buildStream({ seed: 7 + round, sessions: Math.ceil(EVENTS / 1.9), start: new Date('2026-11-10T16:00:00Z'), hours: 0.25, shops: [{ gid: gid('Shop', shop.id), skus, campaignGid: null }] });
     // A live stream: events arrive roughly in time order (15 minutes of Double 11 traffic),
     // shuffled within each batch as producers' clocks and retries make them.
-    const inTimeOrder = [...stream.events].sort((a, b) => (a.occurredAt as string).localeCompare(b.occurredAt as string)).slice(0, EVENTS);
-    const events = chunks(inTimeOrder, BATCH).flatMap((batch, i) => shuffled(batch, round * 1000 + i));
+    const { shop, events } = await ingestBenchStream(database.db, EVENTS, BATCH, round);
 
     // Raw COPY of the same rows the ingest path stores in the log (normalised payload and hash included).
     const rowsTsv = events.map((input, i) => {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
 import { type App } from '../server/src/app.js';
-import { arg, benchAdminKey, benchApp, buildServer, createPartnerKey, graphqlHeaders, httpLoad, PEAKOPS_SERVER, postgresPids, report, rotatedRounds, startBenchDatabase, startServer } from './bench-util.js';
+import { arg, benchAdminKey, benchApp, buildServer, createPartnerKey, graphqlHeaders, httpLoad, medians, PEAKOPS_SERVER, postgresPids, report, rotatedSamples, roundRatios, startBenchDatabase, startServer } from './bench-util.js';
 
 /**
  * PeakOps against a peer (issue 12): PostGraphile v5 (amber preset) over the same PostgreSQL, the same
@@ -14,7 +14,7 @@ import { arg, benchAdminKey, benchApp, buildServer, createPartnerKey, graphqlHea
  * PeakOps runs as production does: compiled (`npm run build:server`, rebuilt each run) in its own `node`
  * process (bench/peakops-server.mjs); `--also-tsx` adds the in-process tsx server rounds 1–3 measured.
  *
- * npm run bench:peer -- [--seconds 5] [--rounds 3] [--concurrency 16] [--orders 50000] [--also-tsx] [--ab-generic-plans] [--profile DIR]
+ * npm run bench:peer -- [--seconds 5] [--rounds 3] [--concurrency 16] [--orders 50000] [--also-tsx] [--ab-generic-plans] [--ab-node-flags "FLAGS"] [--profile DIR]
  */
 const seconds = Number(arg('seconds', '5'));
 const rounds = Number(arg('rounds', '3'));
@@ -25,6 +25,8 @@ const POOL = 20;
 const alsoTsx = process.argv.includes('--also-tsx');
 /** Also measure a second compiled server without the generic-plan pool (db/generic-plans.ts), admin and partner. */
 const abGenericPlans = process.argv.includes('--ab-generic-plans');
+/** Also measure a second compiled server started with these node flags (e.g. "--max-semi-space-size=64"), admin and partner. */
+const abNodeFlags = arg('ab-node-flags', '').split(' ').filter(Boolean);
 /** Writes the PeakOps server's CPU profile (`node --cpu-prof`, whole run) into this folder. */
 const profileDir = arg('profile', '');
 const PEER = path.resolve(import.meta.dirname, 'peer');
@@ -107,6 +109,8 @@ try {
   children.push(peer.child);
   const without = abGenericPlans ? await startServer('PeakOps without generic plans', PEAKOPS_SERVER, [db.url, String(POOL), adminKey], [], { PEAKOPS_BENCH_GENERIC_PLANS: 'off' }) : undefined;
   if (without) children.push(without.child);
+  const flagged = abNodeFlags.length > 0 ? await startServer('PeakOps with node flags', PEAKOPS_SERVER, [db.url, String(POOL), adminKey], abNodeFlags) : undefined;
+  if (flagged) children.push(flagged.child);
   const ourPort = ours.port;
   const peerPort = peer.port;
   // How rounds 1–3 measured PeakOps: tsx-transformed, inside this process (which only waits on the load).
@@ -137,26 +141,47 @@ try {
             { port: without.port, credential: partnerKey as string | null, query, pid: without.child.pid! },
           ]
         : []),
+      ...(flagged
+        ? [
+            { port: flagged.port, credential: adminKey as string | null, query, pid: flagged.child.pid! },
+            { port: flagged.port, credential: partnerKey as string | null, query, pid: flagged.child.pid! },
+          ]
+        : []),
     ];
-    const results = await rotatedRounds(sides, rounds, (side) =>
+    const samples = await rotatedSamples(sides, rounds, (side) =>
       httpLoad(`http://127.0.0.1:${side.port}/graphql`, side.credential, JSON.stringify({ query: side.query }), { concurrency, seconds, serverPid: side.pid, databasePids }),
     );
+    const results = samples.map(medians);
     const [admin, partner, peerSide] = results;
+    // Round by round, beside the ratio of the medians: the sides of one round ran seconds apart.
+    const [adminRuns, partnerRuns, peerRuns] = samples.map((runs) => runs.map((r) => ({ ...r, cpuAllUs: r.cpuUs + r.databaseCpuUs })));
+    const perRound = {
+      admin: roundRatios(adminRuns!, peerRuns!, 'rate'),
+      partner: roundRatios(partnerRuns!, peerRuns!, 'rate'),
+      // Inverted (theirs / ours), so above 1 means PeakOps spends less, as for requests/s.
+      adminCpu: roundRatios(peerRuns!, adminRuns!, 'cpuAllUs'),
+      partnerCpu: roundRatios(peerRuns!, partnerRuns!, 'cpuAllUs'),
+    };
     const tsx = tsxPort ? results[3] : undefined;
     const [withoutAdmin, withoutPartner] = without ? results.slice(tsxPort ? 4 : 3) : [];
-    return { admin: admin!.rate, partner: partner!.rate, theirs: peerSide!.rate, tsx: tsx?.rate, withoutAdmin: withoutAdmin?.rate, withoutPartner: withoutPartner?.rate, cpu: results.map((s) => s.cpuUs.toFixed(0)).join(' / '), dbCpu: results.map((s) => s.databaseCpuUs.toFixed(0)).join(' / ') };
+    const [flaggedAdmin, flaggedPartner] = flagged ? results.slice((tsxPort ? 4 : 3) + (without ? 2 : 0)) : [];
+    return { perRound, admin: admin!.rate, partner: partner!.rate, theirs: peerSide!.rate, tsx: tsx?.rate, withoutAdmin: withoutAdmin?.rate, withoutPartner: withoutPartner?.rate, flaggedAdmin: flaggedAdmin?.rate, flaggedPartner: flaggedPartner?.rate, cpu: results.map((s) => s.cpuUs.toFixed(0)).join(' / '), dbCpu: results.map((s) => s.databaseCpuUs.toFixed(0)).join(' / ') };
   };
 
   const orders = await measure(ORDERS_PAGE, PEER_ORDERS_PAGE);
   const trivial = await measure(TRIVIAL, TRIVIAL);
   const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
-  const sidesNamed = `PeakOps admin / partner / PostGraphile${alsoTsx ? ' / PeakOps admin under tsx' : ''}${abGenericPlans ? ' / admin, partner without generic plans' : ''}`;
+  const sidesNamed = `PeakOps admin / partner / PostGraphile${alsoTsx ? ' / PeakOps admin under tsx' : ''}${abGenericPlans ? ' / admin, partner without generic plans' : ''}${flagged ? ` / admin, partner with ${abNodeFlags.join(' ')}` : ''}`;
   report(`PeakOps (compiled, own process) vs PostGraphile v5, ${orderCount.toLocaleString('en')} orders, ${concurrency} connections, ${rounds} rotated rounds of ${seconds} s, medians`, [
     ['orders page (20 orders, items, SKU codes), req/s: PeakOps admin key', orders.admin.toFixed(0)],
     ['orders page, req/s: PeakOps partner key (4 shops)', orders.partner.toFixed(0)],
     ['orders page, req/s: PostGraphile', orders.theirs.toFixed(0)],
     ['orders page: PeakOps admin / PostGraphile', x(orders.admin, orders.theirs)],
     ['orders page: PeakOps partner / PostGraphile', x(orders.partner, orders.theirs)],
+    ['orders page: PeakOps admin / PostGraphile, round by round', orders.perRound.admin],
+    ['orders page: PeakOps partner / PostGraphile, round by round', orders.perRound.partner],
+    ['orders page, CPU per page (server + PostgreSQL): PostGraphile / PeakOps admin, round by round', orders.perRound.adminCpu],
+    ['orders page, CPU per page (server + PostgreSQL): PostGraphile / PeakOps partner, round by round', orders.perRound.partnerCpu],
     ...(orders.tsx ? ([['orders page: PeakOps admin under tsx, in-process / PostGraphile', x(orders.tsx, orders.theirs)]] as [string, string][]) : []),
     ...(orders.withoutAdmin && orders.withoutPartner
       ? ([
@@ -164,12 +189,20 @@ try {
           ['orders page: PeakOps partner without the generic-plan pool / PostGraphile', x(orders.withoutPartner, orders.theirs)],
         ] as [string, string][])
       : []),
+    ...(orders.flaggedAdmin && orders.flaggedPartner
+      ? ([
+          [`orders page: PeakOps admin with ${abNodeFlags.join(' ')} / PostGraphile`, x(orders.flaggedAdmin, orders.theirs)],
+          [`orders page: PeakOps partner with ${abNodeFlags.join(' ')} / PostGraphile`, x(orders.flaggedPartner, orders.theirs)],
+        ] as [string, string][])
+      : []),
     ['{ __typename }, req/s: PeakOps admin key', trivial.admin.toFixed(0)],
     ['{ __typename }, req/s: PeakOps partner key', trivial.partner.toFixed(0)],
     ['{ __typename }, req/s: PostGraphile', trivial.theirs.toFixed(0)],
     ['{ __typename }: PeakOps admin / PostGraphile', x(trivial.admin, trivial.theirs)],
     ['{ __typename }: PeakOps partner / PostGraphile', x(trivial.partner, trivial.theirs)],
+    ['{ __typename }: PeakOps admin / PostGraphile, round by round', trivial.perRound.admin],
     ...(trivial.tsx ? ([['{ __typename }: PeakOps admin under tsx, in-process / PostGraphile', x(trivial.tsx, trivial.theirs)]] as [string, string][]) : []),
+    ...(trivial.flaggedAdmin ? ([[`{ __typename }: PeakOps admin with ${abNodeFlags.join(' ')} / PostGraphile`, x(trivial.flaggedAdmin, trivial.theirs)]] as [string, string][]) : []),
   ]);
   report(`CPU per request, µs (medians): the server process; PostgreSQL — ${sidesNamed}`, [
     ['orders page, server', orders.cpu],
