@@ -8,7 +8,10 @@
  * `--batch` sets the events per call (the API takes up to 5,000). `--producers N` sends the batches from N
  * concurrent producers (each takes the next batch in order), as a platform's shops' producers do; the
  * baselines stay one COPY stream, and the service alone one caller.
- * Run: npm run bench:ingest [-- --events 100000 --rounds 3 --batch 1000 --producers 1 --server compiled|tsx --profile DIR]
+ * `--server-flags "FLAGS"` starts the compiled server with those node flags (e.g. "--max-semi-space-size=64");
+ * `--ab-server-flags "FLAGS"` also starts a second compiled server with them and sends it the same batches
+ * each round, on emptied tables, right after the first: an A/B of one run.
+ * Run: npm run bench:ingest [-- --events 100000 --rounds 3 --batch 1000 --producers 1 --server compiled|tsx --server-flags FLAGS --ab-server-flags FLAGS --profile DIR]
  */
 import './node-env-production.js';
 import type { ChildProcess } from 'node:child_process';
@@ -35,22 +38,31 @@ if (SERVER !== 'compiled' && SERVER !== 'tsx') throw new Error('--server is comp
 const NOW = '2026-11-12T00:00:00Z';
 /** Writes the compiled server's CPU profile (`node --cpu-prof`, whole run) into this folder. */
 const PROFILE_DIR = arg('profile', '');
+const SERVER_FLAGS = arg('server-flags', '').split(' ').filter(Boolean);
+const AB_SERVER_FLAGS = arg('ab-server-flags', '').split(' ').filter(Boolean);
 const batchLabel = BATCH.toLocaleString('en');
 
 if (SERVER === 'compiled') buildServer();
 const { url, database, stop } = await startBenchDatabase(10);
 let child: ChildProcess | undefined;
+let childB: ChildProcess | undefined;
 try {
   const adminKey = benchAdminKey();
   let app: App | undefined;
   let port: number;
   if (SERVER === 'compiled') {
-    const started = await startServer('PeakOps', PEAKOPS_SERVER, [url, '10', adminKey, NOW], PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(PROFILE_DIR)] : []);
+    const started = await startServer('PeakOps', PEAKOPS_SERVER, [url, '10', adminKey, NOW], [...SERVER_FLAGS, ...(PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(PROFILE_DIR)] : [])]);
     child = started.child;
     port = started.port;
   } else {
     app = benchApp(database, adminKey, { now: new Date(NOW) });
     port = await app.start(0, '127.0.0.1');
+  }
+  let portB: number | undefined;
+  if (AB_SERVER_FLAGS.length > 0) {
+    const started = await startServer('PeakOps B', PEAKOPS_SERVER, [url, '10', adminKey, NOW], AB_SERVER_FLAGS);
+    childB = started.child;
+    portB = started.port;
   }
   const copySql = postgres(url, { max: 1, onnotice: () => {} });
   await copySql.unsafe('create table events_copy (like events including all)');
@@ -60,11 +72,12 @@ try {
 
   const results = {
     ingest: [] as number[],
+    ingestB: [] as number[],
     copy: [] as number[],
     copyLog: [] as number[],
     direct: [] as number[],
     ratio: [] as number[],
-    cpu: { ingest: [] as number[], copy: [] as number[], copyLog: [] as number[], direct: [] as number[] },
+    cpu: { ingest: [] as number[], ingestB: [] as number[], copy: [] as number[], copyLog: [] as number[], direct: [] as number[] },
   };
   // CPU (this process — client and ingest service, and the server under tsx —, the compiled server's
   // process, and every PostgreSQL process) per 1,000 events: on a shared machine wall-clock rates swing
@@ -72,7 +85,7 @@ try {
   const databasePids = await postgresPids(url);
   const cpuMs = () => {
     const own = process.cpuUsage();
-    return (own.user + own.system) / 1000 + (child ? processCpuMs(child.pid!) : 0) + databasePids().reduce((sum, pid) => sum + processCpuMs(pid), 0);
+    return (own.user + own.system) / 1000 + (child ? processCpuMs(child.pid!) : 0) + (childB ? processCpuMs(childB.pid!) : 0) + databasePids().reduce((sum, pid) => sum + processCpuMs(pid), 0);
   };
   const cpuPer1000 = (since: number) => ((cpuMs() - since) / EVENTS) * 1000;
   for (let round = 0; round < ROUNDS; round++) {
@@ -108,15 +121,19 @@ try {
     results.copyLog.push(events.length / ((performance.now() - logStart) / 1000));
     results.cpu.copyLog.push(cpuPer1000(logCpu));
 
-    const ingestStart = performance.now();
-    const ingestCpu = cpuMs();
     const batches = chunks(events, BATCH);
-    let next = 0;
-    const produce = async () => {
-      for (let i = next++; i < batches.length; i = next++) await send(batches[i]!);
+    const httpIngest = async (to: number) => {
+      const start = performance.now();
+      const cpu = cpuMs();
+      let next = 0;
+      const produce = async () => {
+        for (let i = next++; i < batches.length; i = next++) await send(to, batches[i]!);
+      };
+      await Promise.all(Array.from({ length: PRODUCERS }, produce));
+      return { rate: events.length / ((performance.now() - start) / 1000), cpu: cpuPer1000(cpu) };
     };
-    const send = async (batch: (typeof batches)[number]) => {
-      const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    const send = async (to: number, batch: (typeof batches)[number]) => {
+      const response = await fetch(`http://127.0.0.1:${to}/graphql`, {
         method: 'POST',
         headers: graphqlHeaders(adminKey),
         body: JSON.stringify({ query: 'mutation ($e: [EventInput!]!) { ingestEvents(input: { events: $e }) { accepted userErrors { code } } }', variables: { e: batch } }),
@@ -124,15 +141,22 @@ try {
       const body = (await response.json()) as { data?: { ingestEvents: { accepted: number } }; errors?: unknown };
       if (!body.data || body.data.ingestEvents.accepted !== batch.length) throw new Error(`ingest failed: ${JSON.stringify(body).slice(0, 300)}`);
     };
-    await Promise.all(Array.from({ length: PRODUCERS }, produce));
-    results.ingest.push(events.length / ((performance.now() - ingestStart) / 1000));
-    results.cpu.ingest.push(cpuPer1000(ingestCpu));
+    const http = await httpIngest(port);
+    results.ingest.push(http.rate);
+    results.cpu.ingest.push(http.cpu);
     const [check] = await database.db.execute(sql`select count(*)::int as n from events`) as unknown as { n: number }[];
 
     // The same batches through the service alone, on emptied tables with the same catalog.
     // Everything ingestion wrote (the catalog stays): the event log's key table too, where it has one.
     const [keys] = (await database.db.execute(sql`select to_regclass('event_keys') is not null as present`)) as unknown as { present: boolean }[];
-    await database.db.execute(sql.raw(`truncate events, ${keys?.present ? 'event_keys, ' : ''}orders, order_items, refunds, customers, points_ledger, metric_rollups, sku_rollups`));
+    const emptyIngestTables = () => database.db.execute(sql.raw(`truncate events, ${keys?.present ? 'event_keys, ' : ''}orders, order_items, refunds, customers, points_ledger, metric_rollups, sku_rollups`));
+    await emptyIngestTables();
+    if (portB !== undefined) {
+      const b = await httpIngest(portB);
+      results.ingestB.push(b.rate);
+      results.cpu.ingestB.push(b.cpu);
+      await emptyIngestTables();
+    }
     const inputs = events.map((e) => ({ ...(e as unknown as EventInput), occurredAt: new Date(e.occurredAt as string) }));
     const directStart = performance.now();
     const directCpu = cpuMs();
@@ -144,7 +168,7 @@ try {
     results.cpu.direct.push(cpuPer1000(directCpu));
     // Each round's ratio is of two runs a few seconds apart: on a shared machine it drifts less than either figure.
     results.ratio.push(results.ingest.at(-1)! / results.copy.at(-1)!);
-    console.log(`round ${round + 1}: ingest ${results.ingest.at(-1)!.toFixed(0)} ev/s, service alone ${results.direct.at(-1)!.toFixed(0)} ev/s, COPY ${results.copy.at(-1)!.toFixed(0)} ev/s, COPY with keys ${results.copyLog.at(-1)!.toFixed(0)} ev/s (${check?.n} events stored); CPU ms per 1,000 events: ingest ${results.cpu.ingest.at(-1)!.toFixed(0)}, service ${results.cpu.direct.at(-1)!.toFixed(0)}, COPY ${results.cpu.copy.at(-1)!.toFixed(0)}, with keys ${results.cpu.copyLog.at(-1)!.toFixed(0)}`);
+    console.log(`round ${round + 1}: ingest ${results.ingest.at(-1)!.toFixed(0)} ev/s, service alone ${results.direct.at(-1)!.toFixed(0)} ev/s, COPY ${results.copy.at(-1)!.toFixed(0)} ev/s, COPY with keys ${results.copyLog.at(-1)!.toFixed(0)} ev/s (${check?.n} events stored)${portB ? `, ingest B ${results.ingestB.at(-1)!.toFixed(0)} ev/s` : ''}; CPU ms per 1,000 events: ingest ${results.cpu.ingest.at(-1)!.toFixed(0)},${portB ? ` ingest B ${results.cpu.ingestB.at(-1)!.toFixed(0)},` : ''} service ${results.cpu.direct.at(-1)!.toFixed(0)}, COPY ${results.cpu.copy.at(-1)!.toFixed(0)}, with keys ${results.cpu.copyLog.at(-1)!.toFixed(0)}`);
   }
   const ingest = median(results.ingest);
   const copy = median(results.copy);
@@ -152,7 +176,7 @@ try {
     ['events per round', EVENTS],
     ['stream', '15 minutes of traffic, time-ordered across batches, shuffled within'],
     ['rounds', ROUNDS],
-    ['server', SERVER === 'compiled' ? 'compiled, its own process (as npm run start:prod)' : 'tsx, in this process'],
+    ['server', SERVER === 'compiled' ? `compiled, its own process (as npm run start:prod)${SERVER_FLAGS.length ? `, node ${SERVER_FLAGS.join(' ')}` : ''}` : 'tsx, in this process'],
     [`ingestEvents over HTTP, batches of ${batchLabel}, ${PRODUCERS} producer${PRODUCERS === 1 ? '' : 's'} (median ev/s)`, ingest.toFixed(0)],
     ['ingest service called directly, same batches (median ev/s)', median(results.direct).toFixed(0)],
     ['raw COPY of the same rows (median ev/s)', copy.toFixed(0)],
@@ -164,10 +188,18 @@ try {
     ['raw COPY of the log as stored, rows and keys (event_keys) (median ev/s)', median(results.copyLog).toFixed(0)],
     ['ratio ingest / COPY of rows and keys', `${((ingest / median(results.copyLog)) * 100).toFixed(1)}% (target ≥ 35%)`],
     ['ratio by CPU: COPY of rows and keys / ingestEvents', `${((median(results.cpu.copyLog) / median(results.cpu.ingest)) * 100).toFixed(1)}% (COPY of rows and keys: ${median(results.cpu.copyLog).toFixed(0)} ms per 1,000)`],
+    ...(portB !== undefined
+      ? ([
+          [`B: ingestEvents over HTTP, node ${AB_SERVER_FLAGS.join(' ')} (median ev/s)`, median(results.ingestB).toFixed(0)],
+          ['B: CPU ms per 1,000 events', median(results.cpu.ingestB).toFixed(0)],
+          ['B / A, round by round: ev/s; CPU per event', `${median(results.ingestB.map((b, i) => b / results.ingest[i]!)).toFixed(3)}×; ${median(results.cpu.ingestB.map((b, i) => b / results.cpu.ingest[i]!)).toFixed(3)}×`],
+        ] as [string, string][])
+      : []),
   ]);
   await app?.stop();
   await copySql.end();
 } finally {
   child?.kill('SIGTERM');
+  childB?.kill('SIGTERM');
   await stop();
 }
