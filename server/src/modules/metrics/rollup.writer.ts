@@ -28,6 +28,12 @@ export function bucketStart(granularity: Granularity, at: Date): Date {
   return startOfShanghaiDay(shanghaiDate(at));
 }
 
+/** Start of the minute containing `at`, in epoch milliseconds. */
+function minuteOf(at: Date): number {
+  const t = at.getTime();
+  return t - (((t % MINUTE) + MINUTE) % MINUTE);
+}
+
 const GRANULARITIES: readonly Granularity[] = ['MINUTE', 'HOUR', 'DAY'];
 
 interface MetricCell {
@@ -58,19 +64,11 @@ export class RollupBatch {
   private readonly skuCells = new Map<string, SkuCell>();
   /** The minute, hour and day buckets of each minute seen: a batch spans a few minutes, not thousands. */
   private readonly bucketsByMinute = new Map<number, { granularity: Granularity; bucket: Date; key: string }[]>();
+  /** The cells an event of a minute and dimensions adds to (see cellsOf). */
+  private readonly cellsByMinute = new Map<string, MetricCell[]>();
 
   add(at: Date, dims: RollupDims, counters: Partial<Counters>, sketchItems: Partial<Record<SketchName, string>> = {}) {
-    const dimsKey = dimensionKey(dims);
-    // The minute, hour and day cells are found once and reused for the counters and every sketch.
-    const cells = this.bucketsOf(at).map(({ granularity, bucket, key: bucketKey }) => {
-      const key = `${bucketKey}|${dimsKey}`;
-      let cell = this.cells.get(key);
-      if (!cell) {
-        cell = { granularity, bucket, dims, counters: zeroCounters(), sketches: {} };
-        this.cells.set(key, cell);
-      }
-      return cell;
-    });
+    const cells = this.cellsOf(at, dims);
     for (const name of Object.keys(counters) as (keyof Counters)[]) {
       const value = counters[name]!;
       for (const cell of cells) cell.counters[name] += value;
@@ -96,9 +94,7 @@ export class RollupBatch {
     }
   }
 
-  private bucketsOf(at: Date) {
-    const t = at.getTime();
-    const minute = t - (((t % MINUTE) + MINUTE) % MINUTE);
+  private bucketsOf(at: Date, minute = minuteOf(at)) {
     let buckets = this.bucketsByMinute.get(minute);
     if (!buckets) {
       buckets = GRANULARITIES.map((granularity) => {
@@ -108,6 +104,30 @@ export class RollupBatch {
       this.bucketsByMinute.set(minute, buckets);
     }
     return buckets;
+  }
+
+  /**
+   * The minute, hour and day cells of the minute of `at` and these dimensions, found once per batch
+   * and reused for every event of that minute and dimensions (a batch spans a few minutes and a few
+   * dozen dimension combinations; it has a thousand events).
+   */
+  private cellsOf(at: Date, dims: RollupDims): MetricCell[] {
+    const minute = minuteOf(at);
+    const dimsKey = dimensionKey(dims);
+    const minuteKey = `${minute}|${dimsKey}`;
+    const found = this.cellsByMinute.get(minuteKey);
+    if (found) return found;
+    const cells = this.bucketsOf(at, minute).map(({ granularity, bucket, key: bucketKey }) => {
+      const key = `${bucketKey}|${dimsKey}`;
+      let cell = this.cells.get(key);
+      if (!cell) {
+        cell = { granularity, bucket, dims, counters: zeroCounters(), sketches: {} };
+        this.cells.set(key, cell);
+      }
+      return cell;
+    });
+    this.cellsByMinute.set(minuteKey, cells);
+    return cells;
   }
 
   get size() {
