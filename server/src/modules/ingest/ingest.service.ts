@@ -68,8 +68,13 @@ export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[],
   const { valid, rejected } = await validateAgainstCatalog(db, viewer, parsed);
   for (const r of rejected) reject(r.index, r.issues);
   // The canonical JSON is built once: it is both what the log stores and what the hash covers.
-  const payloads = new Map(valid.map((e) => [e.index, JSON.stringify(canonicalPayload(e))]));
-  const hashes = new Map(valid.map((e) => [e.index, hash('sha1', payloads.get(e.index)!)]));
+  const payloads = new Map<number, string>();
+  const hashes = new Map<number, string>();
+  for (const e of valid) {
+    const payload = JSON.stringify(canonicalPayload(e));
+    payloads.set(e.index, payload);
+    hashes.set(e.index, hash('sha1', payload));
+  }
   const { unique, duplicates: repeatedInBatch, conflicts } = firstOccurrences(valid, hashes);
   for (const c of conflicts) reject(c.index, [c.issue]);
   const orderEvents = unique.filter((e) => e.orderId !== null && e.type.startsWith('ORDER_'));

@@ -1,0 +1,34 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { describe, expect, it } from 'vitest';
+import { canonicalPayload, parseEvent, type EventInput } from './ingest.parse.js';
+
+const SHOP = '0b8f8a4e-4f2c-4a57-9d55-0e8f1f6f2a11';
+const SKU = '5d1c2b7a-8e3f-4c1d-a2b4-6f7e8d9c0b1a';
+const NOW = new Date('2026-11-11T12:00:00Z');
+
+function payloadOf(input: Partial<EventInput>): string {
+  const parsed = parseEvent({ id: 'e1', shopId: encodeGlobalID('Shop', SHOP), source: 'SEARCH', occurredAt: new Date('2026-11-11T01:02:03.456Z'), type: 'VISIT', ...input } as EventInput, 0, NOW);
+  if ('issues' in parsed) throw new Error(JSON.stringify(parsed.issues));
+  return JSON.stringify(canonicalPayload({ ...parsed.event, channel: 'TMALL' }));
+}
+
+// The log stores this text and its SHA-1 tells a replay from a reused id: events logged by any earlier
+// version must produce the same text again, or their replays would be refused as conflicts.
+describe('the canonical payload of an event', () => {
+  it('is the same text, field for field and in the same order, as the log has always stored', () => {
+    expect(payloadOf({ visitorId: 'v1' })).toBe(
+      '{"type":"VISIT","occurredAt":"2026-11-11T01:02:03.456Z","channel":"TMALL","source":"SEARCH","visitorId":"v1","customerId":null,"orderId":null,"campaignId":null,"skuId":null,"amountFen":null,"items":null,"reason":null}',
+    );
+    expect(payloadOf({ type: 'ORDER_PLACED', orderId: 'o1', items: [{ skuId: encodeGlobalID('Sku', SKU), quantity: 2, unitPrice: '12.50' }] })).toBe(
+      `{"type":"ORDER_PLACED","occurredAt":"2026-11-11T01:02:03.456Z","channel":"TMALL","source":"SEARCH","visitorId":null,"customerId":null,"orderId":"o1","campaignId":null,"skuId":null,"amountFen":2500,"items":[{"skuId":"${SKU}","quantity":2,"unitPriceFen":1250}],"reason":null}`,
+    );
+  });
+
+  it('carries the shipment only when there is one, after every older field', () => {
+    expect(payloadOf({ type: 'ORDER_SHIPPED', orderId: 'o1' })).not.toContain('carrier');
+    expect(payloadOf({ type: 'ORDER_SHIPPED', orderId: 'o1', carrier: '顺丰', trackingNumber: 'SF123' })).toBe(
+      '{"type":"ORDER_SHIPPED","occurredAt":"2026-11-11T01:02:03.456Z","channel":"TMALL","source":"SEARCH","visitorId":null,"customerId":null,"orderId":"o1","campaignId":null,"skuId":null,"amountFen":null,"items":null,"reason":null,"carrier":"顺丰","trackingNumber":"SF123"}',
+    );
+    expect(payloadOf({ type: 'ORDER_SHIPPED', orderId: 'o1', trackingNumber: 'SF123' })).toMatch(/"reason":null,"trackingNumber":"SF123"}$/);
+  });
+});
