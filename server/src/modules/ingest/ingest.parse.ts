@@ -142,24 +142,16 @@ export function parseEvent(
   };
 }
 
+/** What the raw log stores of an event (and its hash covers); shipment fields only when present. */
+type CanonicalPayload = Pick<ParsedEvent, 'type' | 'channel' | 'source' | 'visitorId' | 'customerId' | 'orderId' | 'campaignId' | 'skuId' | 'amountFen' | 'items' | 'reason'> & {
+  occurredAt: string;
+  carrier?: string;
+  trackingNumber?: string;
+};
+
 /** Canonical payload stored in the raw log; its hash tells a replay from a reused id. */
 export function canonicalPayload(e: ParsedEvent) {
-  const payload: {
-    type: EventType;
-    occurredAt: string;
-    channel: Channel | null;
-    source: TrafficSource;
-    visitorId: string | null;
-    customerId: string | null;
-    orderId: string | null;
-    campaignId: string | null;
-    skuId: string | null;
-    amountFen: number | null;
-    items: ParsedEvent['items'];
-    reason: string | null;
-    carrier?: string;
-    trackingNumber?: string;
-  } = {
+  const payload: CanonicalPayload = {
     type: e.type,
     occurredAt: e.occurredAt.toISOString(),
     channel: e.channel,
