@@ -26,7 +26,7 @@ import { canonicalPayload, parseEvent, type EventInput } from '../server/src/mod
 import { ingestEvents } from '../server/src/modules/ingest/ingest.service.js';
 import { chunks } from '../server/test/event-stream.js';
 import { truncateAll } from '../server/test/backends.js';
-import { arg, benchAdminKey, benchApp, buildServer, graphqlHeaders, ingestBenchStream, median, PEAKOPS_SERVER, postgresPids, processCpuMs, report, startBenchDatabase, startServer } from './bench-util.js';
+import { arg, benchAdminKey, benchApp, buildServer, graphqlHeaders, ingestBenchStream, median, PEAKOPS_SERVER, postgresPids, processCpuMs, report, roundRatios, startBenchDatabase, startServer } from './bench-util.js';
 
 const EVENTS = Number(arg('events', '100000'));
 const ROUNDS = Number(arg('rounds', '3'));
@@ -192,7 +192,8 @@ try {
       ? ([
           [`B: ingestEvents over HTTP, node ${AB_SERVER_FLAGS.join(' ')} (median ev/s)`, median(results.ingestB).toFixed(0)],
           ['B: CPU ms per 1,000 events', median(results.cpu.ingestB).toFixed(0)],
-          ['B / A, round by round: ev/s; CPU per event', `${median(results.ingestB.map((b, i) => b / results.ingest[i]!)).toFixed(3)}×; ${median(results.cpu.ingestB.map((b, i) => b / results.cpu.ingest[i]!)).toFixed(3)}×`],
+          ['B / A, round by round: ev/s', roundRatios(results.ingestB.map((rate) => ({ rate })), results.ingest.map((rate) => ({ rate })), 'rate')],
+          ['B / A, round by round: CPU per event', roundRatios(results.cpu.ingestB.map((cpu) => ({ cpu })), results.cpu.ingest.map((cpu) => ({ cpu })), 'cpu')],
         ] as [string, string][])
       : []),
   ]);
