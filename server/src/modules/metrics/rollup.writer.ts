@@ -20,18 +20,20 @@ type SketchName = (typeof SKETCHES)[number];
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-/** Start of the minute, hour or Asia/Shanghai day containing `at` (Shanghai hours coincide with UTC hours). */
-export function bucketStart(granularity: Granularity, at: Date): Date {
+/** Start of the `step` (a minute or an hour) containing `at`, in epoch milliseconds. */
+function startOf(step: number, at: Date): number {
   const t = at.getTime();
-  if (granularity === 'MINUTE') return new Date(t - (((t % MINUTE) + MINUTE) % MINUTE));
-  if (granularity === 'HOUR') return new Date(t - (((t % HOUR) + HOUR) % HOUR));
-  return startOfShanghaiDay(shanghaiDate(at));
+  return t - (((t % step) + step) % step);
 }
 
-/** Start of the minute containing `at`, in epoch milliseconds. */
-function minuteOf(at: Date): number {
-  const t = at.getTime();
-  return t - (((t % MINUTE) + MINUTE) % MINUTE);
+/** Start of the minute containing `at`, in epoch milliseconds: the key a batch's buckets are found by. */
+const minuteOf = (at: Date) => startOf(MINUTE, at);
+
+/** Start of the minute, hour or Asia/Shanghai day containing `at` (Shanghai hours coincide with UTC hours). */
+export function bucketStart(granularity: Granularity, at: Date): Date {
+  if (granularity === 'MINUTE') return new Date(minuteOf(at));
+  if (granularity === 'HOUR') return new Date(startOf(HOUR, at));
+  return startOfShanghaiDay(shanghaiDate(at));
 }
 
 const GRANULARITIES: readonly Granularity[] = ['MINUTE', 'HOUR', 'DAY'];
