@@ -76,9 +76,9 @@ export async function startServer(
 /** PeakOps as production runs it (compiled, plain node, its own process); see the file's comment. */
 export const PEAKOPS_SERVER = path.resolve(import.meta.dirname, 'peakops-server.mjs');
 
-/** `npm run build:server`: the compiled server PEAKOPS_SERVER runs, rebuilt from the working tree. */
-export function buildServer() {
-  execFileSync('npm', ['run', '--silent', 'build:server'], { stdio: 'inherit', cwd: path.resolve(import.meta.dirname, '..') });
+/** `npm run build:server`: the compiled server PEAKOPS_SERVER runs, rebuilt from the working tree (or another checkout). */
+export function buildServer(checkout = path.resolve(import.meta.dirname, '..')) {
+  execFileSync('npm', ['run', '--silent', 'build:server'], { stdio: 'inherit', cwd: checkout });
 }
 
 export const UNMETERED = { maximumAvailable: 1_000_000_000, restoreRate: 1_000_000_000 };

@@ -14,7 +14,14 @@ import { arg, benchAdminKey, benchApp, buildServer, createPartnerKey, graphqlHea
  * PeakOps runs as production does: compiled (`npm run build:server`, rebuilt each run) in its own `node`
  * process (bench/peakops-server.mjs); `--also-tsx` adds the in-process tsx server rounds 1–3 measured.
  *
- * npm run bench:peer -- [--seconds 5] [--rounds 3] [--concurrency 16] [--orders 50000] [--also-tsx] [--ab-generic-plans] [--ab-node-flags "FLAGS"] [--profile DIR]
+ * npm run bench:peer -- [--seconds 5] [--rounds 3] [--concurrency 16] [--orders 50000] [--also-tsx] [--ab-generic-plans]
+ *   [--ab-node-flags "FLAGS"] [--ab-dir DIR] [--stock-yoga] [--profile DIR]
+ *
+ * `--ab-node-flags` and `--ab-dir` add a second compiled PeakOps, "B", to the same rotation: started with
+ * those node flags, and/or built from another checkout (e.g. `git worktree add /tmp/old <commit>`, with
+ * node_modules linked), so a change is measured against the code before it in one run. `--stock-yoga`
+ * adds `{ __typename }` on a Yoga server as it comes (bench/stock-yoga-server.mjs): what Yoga's own
+ * per-request stack costs, with none of PeakOps's schema, plugins or tuning.
  */
 const seconds = Number(arg('seconds', '5'));
 const rounds = Number(arg('rounds', '3'));
@@ -25,8 +32,13 @@ const POOL = 20;
 const alsoTsx = process.argv.includes('--also-tsx');
 /** Also measure a second compiled server without the generic-plan pool (db/generic-plans.ts), admin and partner. */
 const abGenericPlans = process.argv.includes('--ab-generic-plans');
-/** Also measure a second compiled server started with these node flags (e.g. "--max-semi-space-size=64"), admin and partner. */
+/** Also measure a second compiled server ("B") started with these node flags (e.g. "--max-semi-space-size=64"), admin and partner. */
 const abNodeFlags = arg('ab-node-flags', '').split(' ').filter(Boolean);
+/** B built from this checkout instead of this one (its `npm run build:server` is run first). */
+const abDir = arg('ab-dir', '');
+/** Also measure `{ __typename }` on a stock Yoga server (bench/stock-yoga-server.mjs). */
+const stockYoga = process.argv.includes('--stock-yoga');
+const abNamed = [abDir ? `from ${abDir}` : '', abNodeFlags.length > 0 ? `with ${abNodeFlags.join(' ')}` : ''].filter(Boolean).join(' ');
 /** Writes the PeakOps server's CPU profile (`node --cpu-prof`, whole run) into this folder. */
 const profileDir = arg('profile', '');
 const PEER = path.resolve(import.meta.dirname, 'peer');
@@ -66,6 +78,19 @@ async function generate(url: string) {
   await sql.end();
 }
 
+type Run = { rate: number; cpuUs: number; databaseCpuUs: number };
+/** B against A in the same rounds (B's admin and partner samples are the rotation's last two). */
+function abRounds([bAdmin, bPartner]: Run[][], aAdmin: (Run & { cpuAllUs: number })[], aPartner: Run[]) {
+  const withAll = (runs: Run[]) => runs.map((r) => ({ ...r, cpuAllUs: r.cpuUs + r.databaseCpuUs }));
+  return {
+    abAdmin: roundRatios(bAdmin!, aAdmin, 'rate'),
+    abPartner: roundRatios(bPartner!, aPartner, 'rate'),
+    // Inverted (A / B), so above 1 means B spends less.
+    abAdminCpu: roundRatios(aAdmin, withAll(bAdmin!), 'cpuAllUs'),
+    abAdminServerCpu: roundRatios(aAdmin, bAdmin!, 'cpuUs'),
+  };
+}
+
 /** Installs the peer into bench/peer/node_modules when it is not there yet. */
 function installPeer() {
   if (existsSync(path.join(PEER, 'node_modules', 'postgraphile'))) return;
@@ -96,6 +121,7 @@ function samePage(ours: PeakOpsPage, theirs: PeerPage) {
 
 installPeer();
 buildServer();
+if (abDir) buildServer(abDir);
 const db = await startBenchDatabase(POOL);
 const adminKey = benchAdminKey();
 let app: App | undefined;
@@ -109,8 +135,10 @@ try {
   children.push(peer.child);
   const without = abGenericPlans ? await startServer('PeakOps without generic plans', PEAKOPS_SERVER, [db.url, String(POOL), adminKey], [], { PEAKOPS_BENCH_GENERIC_PLANS: 'off' }) : undefined;
   if (without) children.push(without.child);
-  const flagged = abNodeFlags.length > 0 ? await startServer('PeakOps with node flags', PEAKOPS_SERVER, [db.url, String(POOL), adminKey], abNodeFlags) : undefined;
+  const flagged = abNamed ? await startServer(`PeakOps ${abNamed}`, abDir ? path.resolve(abDir, 'bench', path.basename(PEAKOPS_SERVER)) : PEAKOPS_SERVER, [db.url, String(POOL), adminKey], abNodeFlags) : undefined;
   if (flagged) children.push(flagged.child);
+  const stock = stockYoga ? await startServer('stock Yoga', path.resolve(import.meta.dirname, 'stock-yoga-server.mjs'), []) : undefined;
+  if (stock) children.push(stock.child);
   const ourPort = ours.port;
   const peerPort = peer.port;
   // How rounds 1–3 measured PeakOps: tsx-transformed, inside this process (which only waits on the load).
@@ -147,7 +175,10 @@ try {
             { port: flagged.port, credential: partnerKey as string | null, query, pid: flagged.child.pid! },
           ]
         : []),
+      // Stock Yoga has no orders: only the trivial query is asked of it.
+      ...(stock && query === TRIVIAL ? [{ port: stock.port, credential: null, query, pid: stock.child.pid! }] : []),
     ];
+    const flaggedAt = (tsxPort ? 4 : 3) + (without ? 2 : 0);
     const samples = await rotatedSamples(sides, rounds, (side) =>
       httpLoad(`http://127.0.0.1:${side.port}/graphql`, side.credential, JSON.stringify({ query: side.query }), { concurrency, seconds, serverPid: side.pid, databasePids }),
     );
@@ -161,17 +192,19 @@ try {
       // Inverted (theirs / ours), so above 1 means PeakOps spends less, as for requests/s.
       adminCpu: roundRatios(peerRuns!, adminRuns!, 'cpuAllUs'),
       partnerCpu: roundRatios(peerRuns!, partnerRuns!, 'cpuAllUs'),
+      ...(flagged ? abRounds(samples.slice(flaggedAt, flaggedAt + 2), adminRuns!, partnerRuns!) : {}),
+      ...(stock && query === TRIVIAL ? { stock: roundRatios(samples.at(-1)!, peerRuns!, 'rate') } : {}),
     };
     const tsx = tsxPort ? results[3] : undefined;
     const [withoutAdmin, withoutPartner] = without ? results.slice(tsxPort ? 4 : 3) : [];
-    const [flaggedAdmin, flaggedPartner] = flagged ? results.slice((tsxPort ? 4 : 3) + (without ? 2 : 0)) : [];
+    const [flaggedAdmin, flaggedPartner] = flagged ? results.slice(flaggedAt) : [];
     return { perRound, admin: admin!.rate, partner: partner!.rate, theirs: peerSide!.rate, tsx: tsx?.rate, withoutAdmin: withoutAdmin?.rate, withoutPartner: withoutPartner?.rate, flaggedAdmin: flaggedAdmin?.rate, flaggedPartner: flaggedPartner?.rate, cpu: results.map((s) => s.cpuUs.toFixed(0)).join(' / '), dbCpu: results.map((s) => s.databaseCpuUs.toFixed(0)).join(' / ') };
   };
 
   const orders = await measure(ORDERS_PAGE, PEER_ORDERS_PAGE);
   const trivial = await measure(TRIVIAL, TRIVIAL);
   const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
-  const sidesNamed = `PeakOps admin / partner / PostGraphile${alsoTsx ? ' / PeakOps admin under tsx' : ''}${abGenericPlans ? ' / admin, partner without generic plans' : ''}${flagged ? ` / admin, partner with ${abNodeFlags.join(' ')}` : ''}`;
+  const sidesNamed = `PeakOps admin / partner / PostGraphile${alsoTsx ? ' / PeakOps admin under tsx' : ''}${abGenericPlans ? ' / admin, partner without generic plans' : ''}${flagged ? ` / admin, partner ${abNamed}` : ''}${stock ? ' / stock Yoga ({ __typename } only)' : ''}`;
   report(`PeakOps (compiled, own process) vs PostGraphile v5, ${orderCount.toLocaleString('en')} orders, ${concurrency} connections, ${rounds} rotated rounds of ${seconds} s, medians`, [
     ['orders page (20 orders, items, SKU codes), req/s: PeakOps admin key', orders.admin.toFixed(0)],
     ['orders page, req/s: PeakOps partner key (4 shops)', orders.partner.toFixed(0)],
@@ -191,8 +224,11 @@ try {
       : []),
     ...(orders.flaggedAdmin && orders.flaggedPartner
       ? ([
-          [`orders page: PeakOps admin with ${abNodeFlags.join(' ')} / PostGraphile`, x(orders.flaggedAdmin, orders.theirs)],
-          [`orders page: PeakOps partner with ${abNodeFlags.join(' ')} / PostGraphile`, x(orders.flaggedPartner, orders.theirs)],
+          [`orders page: PeakOps admin ${abNamed} / PostGraphile`, x(orders.flaggedAdmin, orders.theirs)],
+          [`orders page: PeakOps partner ${abNamed} / PostGraphile`, x(orders.flaggedPartner, orders.theirs)],
+          [`orders page: B (${abNamed}) / A, admin, round by round`, orders.perRound.abAdmin!],
+          [`orders page: B (${abNamed}) / A, partner, round by round`, orders.perRound.abPartner!],
+          [`orders page, CPU per page (server + PostgreSQL): A / B, admin, round by round`, orders.perRound.abAdminCpu!],
         ] as [string, string][])
       : []),
     ['{ __typename }, req/s: PeakOps admin key', trivial.admin.toFixed(0)],
@@ -202,7 +238,14 @@ try {
     ['{ __typename }: PeakOps partner / PostGraphile', x(trivial.partner, trivial.theirs)],
     ['{ __typename }: PeakOps admin / PostGraphile, round by round', trivial.perRound.admin],
     ...(trivial.tsx ? ([['{ __typename }: PeakOps admin under tsx, in-process / PostGraphile', x(trivial.tsx, trivial.theirs)]] as [string, string][]) : []),
-    ...(trivial.flaggedAdmin ? ([[`{ __typename }: PeakOps admin with ${abNodeFlags.join(' ')} / PostGraphile`, x(trivial.flaggedAdmin, trivial.theirs)]] as [string, string][]) : []),
+    ...(trivial.flaggedAdmin
+      ? ([
+          [`{ __typename }: PeakOps admin ${abNamed} / PostGraphile`, x(trivial.flaggedAdmin, trivial.theirs)],
+          [`{ __typename }: B (${abNamed}) / A, admin, round by round`, trivial.perRound.abAdmin!],
+          [`{ __typename }, server CPU per request: A / B, admin, round by round`, trivial.perRound.abAdminServerCpu!],
+        ] as [string, string][])
+      : []),
+    ...(trivial.perRound.stock ? ([['{ __typename }: stock Yoga / PostGraphile, round by round', trivial.perRound.stock]] as [string, string][]) : []),
   ]);
   report(`CPU per request, µs (medians): the server process; PostgreSQL — ${sidesNamed}`, [
     ['orders page, server', orders.cpu],
