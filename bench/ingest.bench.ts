@@ -10,8 +10,9 @@
  * baselines stay one COPY stream, and the service alone one caller.
  * `--server-flags "FLAGS"` starts the compiled server with those node flags (e.g. "--max-semi-space-size=64");
  * `--ab-server-flags "FLAGS"` also starts a second compiled server with them and sends it the same batches
- * each round, on emptied tables, right after the first: an A/B of one run.
- * Run: npm run bench:ingest [-- --events 100000 --rounds 3 --batch 1000 --producers 1 --server compiled|tsx --server-flags FLAGS --ab-server-flags FLAGS --profile DIR]
+ * each round, on emptied tables, right after the first: an A/B of one run. `--ab-dir DIR` builds B from
+ * another checkout (e.g. `git worktree add /tmp/old <commit>`, node_modules linked), with or without flags.
+ * Run: npm run bench:ingest [-- --events 100000 --rounds 3 --batch 1000 --producers 1 --server compiled|tsx --server-flags FLAGS --ab-server-flags FLAGS --ab-dir DIR --profile DIR]
  */
 import './node-env-production.js';
 import type { ChildProcess } from 'node:child_process';
@@ -40,9 +41,12 @@ const NOW = '2026-11-12T00:00:00Z';
 const PROFILE_DIR = arg('profile', '');
 const SERVER_FLAGS = arg('server-flags', '').split(' ').filter(Boolean);
 const AB_SERVER_FLAGS = arg('ab-server-flags', '').split(' ').filter(Boolean);
+const AB_DIR = arg('ab-dir', '');
+const AB_NAMED = [AB_DIR ? `from ${AB_DIR}` : '', AB_SERVER_FLAGS.length > 0 ? `node ${AB_SERVER_FLAGS.join(' ')}` : ''].filter(Boolean).join(', ');
 const batchLabel = BATCH.toLocaleString('en');
 
 if (SERVER === 'compiled') buildServer();
+if (AB_DIR) buildServer(AB_DIR);
 const { url, database, stop } = await startBenchDatabase(10);
 let child: ChildProcess | undefined;
 let childB: ChildProcess | undefined;
@@ -59,8 +63,9 @@ try {
     port = await app.start(0, '127.0.0.1');
   }
   let portB: number | undefined;
-  if (AB_SERVER_FLAGS.length > 0) {
-    const started = await startServer('PeakOps B', PEAKOPS_SERVER, [url, '10', adminKey, NOW], AB_SERVER_FLAGS);
+  if (AB_NAMED) {
+    const script = AB_DIR ? path.resolve(AB_DIR, 'bench', path.basename(PEAKOPS_SERVER)) : PEAKOPS_SERVER;
+    const started = await startServer('PeakOps B', script, [url, '10', adminKey, NOW], AB_SERVER_FLAGS);
     childB = started.child;
     portB = started.port;
   }
@@ -190,7 +195,7 @@ try {
     ['ratio by CPU: COPY of rows and keys / ingestEvents', `${((median(results.cpu.copyLog) / median(results.cpu.ingest)) * 100).toFixed(1)}% (COPY of rows and keys: ${median(results.cpu.copyLog).toFixed(0)} ms per 1,000)`],
     ...(portB !== undefined
       ? ([
-          [`B: ingestEvents over HTTP, node ${AB_SERVER_FLAGS.join(' ')} (median ev/s)`, median(results.ingestB).toFixed(0)],
+          [`B: ingestEvents over HTTP, ${AB_NAMED} (median ev/s)`, median(results.ingestB).toFixed(0)],
           ['B: CPU ms per 1,000 events', median(results.cpu.ingestB).toFixed(0)],
           ['B / A, round by round: ev/s', roundRatios(results.ingestB.map((rate) => ({ rate })), results.ingest.map((rate) => ({ rate })), 'rate')],
           ['B / A, round by round: CPU per event', roundRatios(results.cpu.ingestB.map((cpu) => ({ cpu })), results.cpu.ingest.map((cpu) => ({ cpu })), 'cpu')],
