@@ -88,11 +88,27 @@ try {
   // process, and every PostgreSQL process) per 1,000 events: on a shared machine wall-clock rates swing
   // with other people's load, CPU much less.
   const databasePids = await postgresPids(url);
-  const cpuMs = () => {
+  /** CPU ms so far, by where it was spent: this process, the compiled servers, PostgreSQL. */
+  const cpuParts = () => {
     const own = process.cpuUsage();
-    return (own.user + own.system) / 1000 + (child ? processCpuMs(child.pid!) : 0) + (childB ? processCpuMs(childB.pid!) : 0) + databasePids().reduce((sum, pid) => sum + processCpuMs(pid), 0);
+    return {
+      here: (own.user + own.system) / 1000,
+      server: (child ? processCpuMs(child.pid!) : 0) + (childB ? processCpuMs(childB.pid!) : 0),
+      database: databasePids().reduce((sum, pid) => sum + processCpuMs(pid), 0),
+    };
+  };
+  const cpuMs = () => {
+    const { here, server, database } = cpuParts();
+    return here + server + database;
   };
   const cpuPer1000 = (since: number) => ((cpuMs() - since) / EVENTS) * 1000;
+  /** Each part's CPU per 1,000 events since `since` (cpuParts). */
+  const partsPer1000 = (since: ReturnType<typeof cpuParts>) => {
+    const now = cpuParts();
+    const per1000 = (ms: number) => (ms / EVENTS) * 1000;
+    return { here: per1000(now.here - since.here), server: per1000(now.server - since.server), database: per1000(now.database - since.database) };
+  };
+  const split = { ingest: [] as ReturnType<typeof partsPer1000>[], direct: [] as ReturnType<typeof partsPer1000>[] };
   for (let round = 0; round < ROUNDS; round++) {
     await truncateAll(database.db);
     await copySql.unsafe('truncate events_copy, event_keys_copy');
@@ -130,12 +146,13 @@ try {
     const httpIngest = async (to: number) => {
       const start = performance.now();
       const cpu = cpuMs();
+      const parts = cpuParts();
       let next = 0;
       const produce = async () => {
         for (let i = next++; i < batches.length; i = next++) await send(to, batches[i]!);
       };
       await Promise.all(Array.from({ length: PRODUCERS }, produce));
-      return { rate: events.length / ((performance.now() - start) / 1000), cpu: cpuPer1000(cpu) };
+      return { rate: events.length / ((performance.now() - start) / 1000), cpu: cpuPer1000(cpu), parts: partsPer1000(parts) };
     };
     const send = async (to: number, batch: (typeof batches)[number]) => {
       const response = await fetch(`http://127.0.0.1:${to}/graphql`, {
@@ -149,6 +166,7 @@ try {
     const http = await httpIngest(port);
     results.ingest.push(http.rate);
     results.cpu.ingest.push(http.cpu);
+    split.ingest.push(http.parts);
     const [check] = await database.db.execute(sql`select count(*)::int as n from events`) as unknown as { n: number }[];
 
     // The same batches through the service alone, on emptied tables with the same catalog.
@@ -165,12 +183,14 @@ try {
     const inputs = events.map((e) => ({ ...(e as unknown as EventInput), occurredAt: new Date(e.occurredAt as string) }));
     const directStart = performance.now();
     const directCpu = cpuMs();
+    const directParts = cpuParts();
     for (const batch of chunks(inputs, BATCH)) {
       const result = await ingestEvents(database.db, SYSTEM, batch, new Date(NOW));
       if (result.accepted !== batch.length) throw new Error(`direct ingest failed: ${JSON.stringify(result.userErrors.slice(0, 3))}`);
     }
     results.direct.push(events.length / ((performance.now() - directStart) / 1000));
     results.cpu.direct.push(cpuPer1000(directCpu));
+    split.direct.push(partsPer1000(directParts));
     // Each round's ratio is of two runs a few seconds apart: on a shared machine it drifts less than either figure.
     results.ratio.push(results.ingest.at(-1)! / results.copy.at(-1)!);
     console.log(`round ${round + 1}: ingest ${results.ingest.at(-1)!.toFixed(0)} ev/s, service alone ${results.direct.at(-1)!.toFixed(0)} ev/s, COPY ${results.copy.at(-1)!.toFixed(0)} ev/s, COPY with keys ${results.copyLog.at(-1)!.toFixed(0)} ev/s (${check?.n} events stored)${portB ? `, ingest B ${results.ingestB.at(-1)!.toFixed(0)} ev/s` : ''}; CPU ms per 1,000 events: ingest ${results.cpu.ingest.at(-1)!.toFixed(0)},${portB ? ` ingest B ${results.cpu.ingestB.at(-1)!.toFixed(0)},` : ''} service ${results.cpu.direct.at(-1)!.toFixed(0)}, COPY ${results.cpu.copy.at(-1)!.toFixed(0)}, with keys ${results.cpu.copyLog.at(-1)!.toFixed(0)}`);
@@ -189,6 +209,17 @@ try {
     ['ratio ingest / COPY (median of the rounds\' ratios)', `${(median(results.ratio) * 100).toFixed(1)}%`],
     ['ratio service alone / COPY', `${((median(results.direct) / copy) * 100).toFixed(1)}%`],
     ['CPU ms per 1,000 events (this process, the server, PostgreSQL): ingestEvents / service / COPY', `${median(results.cpu.ingest).toFixed(0)} / ${median(results.cpu.direct).toFixed(0)} / ${median(results.cpu.copy).toFixed(0)}`],
+    // Where it goes: over HTTP the server's process holds the service and the HTTP/GraphQL layer in front of
+    // it; called directly the service runs in this process. Their difference is that layer's cost.
+    ...(SERVER === 'compiled'
+      ? ([
+          [
+            'CPU ms per 1,000 events over HTTP: client (this process) / server / PostgreSQL',
+            `${median(split.ingest.map((p) => p.here)).toFixed(1)} / ${median(split.ingest.map((p) => p.server)).toFixed(1)} / ${median(split.ingest.map((p) => p.database)).toFixed(1)}`,
+          ],
+          ['CPU ms per 1,000 events, service called directly: this process / PostgreSQL', `${median(split.direct.map((p) => p.here)).toFixed(1)} / ${median(split.direct.map((p) => p.database)).toFixed(1)}`],
+        ] as [string, string][])
+      : []),
     ['ratio by CPU: COPY CPU / ingestEvents CPU', `${((median(results.cpu.copy) / median(results.cpu.ingest)) * 100).toFixed(1)}%`],
     ['raw COPY of the log as stored, rows and keys (event_keys) (median ev/s)', median(results.copyLog).toFixed(0)],
     ['ratio ingest / COPY of rows and keys', `${((ingest / median(results.copyLog)) * 100).toFixed(1)}% (target ≥ 35%)`],
