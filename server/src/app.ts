@@ -77,7 +77,8 @@ export interface AppOptions {
   shareExecutions?: boolean;
   /**
    * The alert rule engine (default on): evaluates on change and at least every `everyMs` (60 s).
-   * Tests that drive it by hand pass `{ everyMs: …, start: false }` and call `app.alertEngine.evaluate()`.
+   * Tests that drive it by hand pass `{ everyMs: …, start: false }` and call `app.alertEngine.evaluate()`:
+   * not started, it never runs by itself, not even on an ingest's change notice.
    */
   alertEngine?: { everyMs?: number; debounceMs?: number; start?: boolean };
   /** Webhook URLs may point at private and loopback addresses (WEBHOOK_ALLOW_PRIVATE_URLS; the tests' receivers). */

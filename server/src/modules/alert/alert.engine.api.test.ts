@@ -170,6 +170,23 @@ describeEachBackend('alert rule engine', (backend) => {
     }
   });
 
+  it('runs by itself only once started: a change notice is then evaluated within its debounce', async () => {
+    const notice = () => server.app.pubsub.publish('ingest:committed', { at: clock.toISOString(), accepted: 1 });
+    // The test server's engine is not started: a notice (what every ingest publishes) changes nothing.
+    notice();
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(server.app.alertEngine.stats.evaluations).toBe(0);
+    const running = await startTestServer(backend(), { now: () => clock, alertEngine: { everyMs: 3_600_000, debounceMs: 10 } });
+    try {
+      // Started: it evaluates once at start, and once more after a notice.
+      await expect.poll(() => running.app.alertEngine.stats.evaluations).toBe(1);
+      running.app.pubsub.publish('ingest:committed', { at: clock.toISOString(), accepted: 1 });
+      await expect.poll(() => running.app.alertEngine.stats.evaluations).toBe(2);
+    } finally {
+      await running.stop();
+    }
+  });
+
   it('a stuck engine turns /ready red and names itself, and recovers once evaluations succeed again', async () => {
     const running = await startTestServer(backend(), { now: () => clock, alertEngine: { everyMs: 50, debounceMs: 10 } });
     const ready = async () => {
