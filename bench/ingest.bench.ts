@@ -145,14 +145,14 @@ try {
     const batches = chunks(events, BATCH);
     const httpIngest = async (to: number) => {
       const start = performance.now();
-      const cpu = cpuMs();
       const parts = cpuParts();
       let next = 0;
       const produce = async () => {
         for (let i = next++; i < batches.length; i = next++) await send(to, batches[i]!);
       };
       await Promise.all(Array.from({ length: PRODUCERS }, produce));
-      return { rate: events.length / ((performance.now() - start) / 1000), cpu: cpuPer1000(cpu), parts: partsPer1000(parts) };
+      const spent = partsPer1000(parts);
+      return { rate: events.length / ((performance.now() - start) / 1000), cpu: spent.here + spent.server + spent.database, parts: spent };
     };
     const send = async (to: number, batch: (typeof batches)[number]) => {
       const response = await fetch(`http://127.0.0.1:${to}/graphql`, {
@@ -182,15 +182,15 @@ try {
     }
     const inputs = events.map((e) => ({ ...(e as unknown as EventInput), occurredAt: new Date(e.occurredAt as string) }));
     const directStart = performance.now();
-    const directCpu = cpuMs();
     const directParts = cpuParts();
     for (const batch of chunks(inputs, BATCH)) {
       const result = await ingestEvents(database.db, SYSTEM, batch, new Date(NOW));
       if (result.accepted !== batch.length) throw new Error(`direct ingest failed: ${JSON.stringify(result.userErrors.slice(0, 3))}`);
     }
     results.direct.push(events.length / ((performance.now() - directStart) / 1000));
-    results.cpu.direct.push(cpuPer1000(directCpu));
-    split.direct.push(partsPer1000(directParts));
+    const direct = partsPer1000(directParts);
+    results.cpu.direct.push(direct.here + direct.server + direct.database);
+    split.direct.push(direct);
     // Each round's ratio is of two runs a few seconds apart: on a shared machine it drifts less than either figure.
     results.ratio.push(results.ingest.at(-1)! / results.copy.at(-1)!);
     console.log(`round ${round + 1}: ingest ${results.ingest.at(-1)!.toFixed(0)} ev/s, service alone ${results.direct.at(-1)!.toFixed(0)} ev/s, COPY ${results.copy.at(-1)!.toFixed(0)} ev/s, COPY with keys ${results.copyLog.at(-1)!.toFixed(0)} ev/s (${check?.n} events stored)${portB ? `, ingest B ${results.ingestB.at(-1)!.toFixed(0)} ev/s` : ''}; CPU ms per 1,000 events: ingest ${results.cpu.ingest.at(-1)!.toFixed(0)},${portB ? ` ingest B ${results.cpu.ingestB.at(-1)!.toFixed(0)},` : ''} service ${results.cpu.direct.at(-1)!.toFixed(0)}, COPY ${results.cpu.copy.at(-1)!.toFixed(0)}, with keys ${results.cpu.copyLog.at(-1)!.toFixed(0)}`);

@@ -34,7 +34,7 @@ const alsoTsx = process.argv.includes('--also-tsx');
 const abGenericPlans = process.argv.includes('--ab-generic-plans');
 /** Also measure a second compiled server ("B") started with these node flags (e.g. "--max-semi-space-size=64"), admin and partner. */
 const abNodeFlags = arg('ab-node-flags', '').split(' ').filter(Boolean);
-/** B built from this checkout instead of this one (its `npm run build:server` is run first). */
+/** B built from the checkout in this folder instead of the working tree (its `npm run build:server` is run first). */
 const abDir = arg('ab-dir', '');
 /** Also measure `{ __typename }` on a stock Yoga server (bench/stock-yoga-server.mjs). */
 const stockYoga = process.argv.includes('--stock-yoga');
@@ -78,15 +78,14 @@ async function generate(url: string) {
   await sql.end();
 }
 
-type Run = { rate: number; cpuUs: number; databaseCpuUs: number };
-/** B against A in the same rounds (B's admin and partner samples are the rotation's last two). */
-function abRounds([bAdmin, bPartner]: Run[][], aAdmin: (Run & { cpuAllUs: number })[], aPartner: Run[]) {
-  const withAll = (runs: Run[]) => runs.map((r) => ({ ...r, cpuAllUs: r.cpuUs + r.databaseCpuUs }));
+type Run = { rate: number; cpuUs: number; cpuAllUs: number };
+/** B against A in the same rounds: B's admin and partner runs, A's admin and partner runs. */
+function abRounds([bAdmin, bPartner]: Run[][], aAdmin: Run[], aPartner: Run[]) {
   return {
     abAdmin: roundRatios(bAdmin!, aAdmin, 'rate'),
     abPartner: roundRatios(bPartner!, aPartner, 'rate'),
     // Inverted (A / B), so above 1 means B spends less.
-    abAdminCpu: roundRatios(aAdmin, withAll(bAdmin!), 'cpuAllUs'),
+    abAdminCpu: roundRatios(aAdmin, bAdmin!, 'cpuAllUs'),
     abAdminServerCpu: roundRatios(aAdmin, bAdmin!, 'cpuUs'),
   };
 }
@@ -185,15 +184,16 @@ try {
     const results = samples.map(medians);
     const [admin, partner, peerSide] = results;
     // Round by round, beside the ratio of the medians: the sides of one round ran seconds apart.
-    const [adminRuns, partnerRuns, peerRuns] = samples.map((runs) => runs.map((r) => ({ ...r, cpuAllUs: r.cpuUs + r.databaseCpuUs })));
+    const runs = samples.map((side) => side.map((r) => ({ ...r, cpuAllUs: r.cpuUs + r.databaseCpuUs })));
+    const [adminRuns, partnerRuns, peerRuns] = runs;
     const perRound = {
       admin: roundRatios(adminRuns!, peerRuns!, 'rate'),
       partner: roundRatios(partnerRuns!, peerRuns!, 'rate'),
       // Inverted (theirs / ours), so above 1 means PeakOps spends less, as for requests/s.
       adminCpu: roundRatios(peerRuns!, adminRuns!, 'cpuAllUs'),
       partnerCpu: roundRatios(peerRuns!, partnerRuns!, 'cpuAllUs'),
-      ...(flagged ? abRounds(samples.slice(flaggedAt, flaggedAt + 2), adminRuns!, partnerRuns!) : {}),
-      ...(stock && query === TRIVIAL ? { stock: roundRatios(samples.at(-1)!, peerRuns!, 'rate') } : {}),
+      ...(flagged ? abRounds(runs.slice(flaggedAt, flaggedAt + 2), adminRuns!, partnerRuns!) : {}),
+      ...(stock && query === TRIVIAL ? { stock: roundRatios(runs.at(-1)!, peerRuns!, 'rate') } : {}),
     };
     const tsx = tsxPort ? results[3] : undefined;
     const [withoutAdmin, withoutPartner] = without ? results.slice(tsxPort ? 4 : 3) : [];
