@@ -171,11 +171,16 @@ describeEachBackend('alert rule engine', (backend) => {
   });
 
   it('runs by itself only once started: a change notice is then evaluated within its debounce', async () => {
-    const notice = () => server.app.pubsub.publish('ingest:committed', { at: clock.toISOString(), accepted: 1 });
-    // The test server's engine is not started: a notice (what every ingest publishes) changes nothing.
-    notice();
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
-    expect(server.app.alertEngine.stats.evaluations).toBe(0);
+    // Not started, with a debounce that would have fired many times over: a notice (what every ingest
+    // publishes) changes nothing.
+    const idle = await startTestServer(backend(), { now: () => clock, alertEngine: { start: false, debounceMs: 10 } });
+    try {
+      idle.app.pubsub.publish('ingest:committed', { at: clock.toISOString(), accepted: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(idle.app.alertEngine.stats.evaluations).toBe(0);
+    } finally {
+      await idle.stop();
+    }
     const running = await startTestServer(backend(), { now: () => clock, alertEngine: { everyMs: 3_600_000, debounceMs: 10 } });
     try {
       // Started: it evaluates once at start, and once more after a notice.

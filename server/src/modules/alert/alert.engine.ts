@@ -42,7 +42,6 @@ export class AlertEngine {
   private debounce: NodeJS.Timeout | null = null;
   private running: Promise<AlertEvent[]> | null = null;
   private again = false;
-  private started = false;
   private stopped = false;
   private rectificationsSweptFor: string | null = null;
   readonly stats: EvaluationStats = { evaluations: 0, consecutiveFailures: 0, lastFindings: 0, lastDurationMs: 0 };
@@ -51,7 +50,6 @@ export class AlertEngine {
 
   start() {
     if (this.timer || this.stopped) return;
-    this.started = true;
     this.timer = setInterval(() => void this.run(), this.options.everyMs ?? 60_000);
     this.timer.unref();
     this.markChanged();
@@ -68,7 +66,8 @@ export class AlertEngine {
    * an evaluation of its own among their queries, alerts or CPU, two seconds after an ingest.
    */
   markChanged() {
-    if (!this.started || this.stopped || this.debounce) return;
+    // Not started (no timer) or stopped: nothing runs by itself.
+    if (!this.timer || this.debounce) return;
     this.debounce = setTimeout(() => {
       this.debounce = null;
       void this.run();
