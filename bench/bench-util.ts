@@ -81,6 +81,18 @@ export function buildServer(checkout = path.resolve(import.meta.dirname, '..')) 
   execFileSync('npm', ['run', '--silent', 'build:server'], { stdio: 'inherit', cwd: checkout });
 }
 
+/**
+ * The second PeakOps of an A/B, "B": built from `checkout` (another working tree, e.g. a `git worktree` of
+ * an earlier commit with node_modules linked) when one is given, started with `flags`. Null when neither
+ * is asked for. `named` says what B is, for the report.
+ */
+export function abServer(checkout: string, flags: string[]): { script: string; named: string } | null {
+  const named = [checkout ? `from ${checkout}` : '', flags.length > 0 ? `with ${flags.join(' ')}` : ''].filter(Boolean).join(', ');
+  if (!named) return null;
+  if (checkout) buildServer(checkout);
+  return { script: checkout ? path.resolve(checkout, 'bench', path.basename(PEAKOPS_SERVER)) : PEAKOPS_SERVER, named };
+}
+
 export const UNMETERED = { maximumAvailable: 1_000_000_000, restoreRate: 1_000_000_000 };
 
 export function report(name: string, rows: [string, string | number][]) {

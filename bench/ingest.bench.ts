@@ -27,7 +27,7 @@ import { canonicalPayload, parseEvent, type EventInput } from '../server/src/mod
 import { ingestEvents } from '../server/src/modules/ingest/ingest.service.js';
 import { chunks } from '../server/test/event-stream.js';
 import { truncateAll } from '../server/test/backends.js';
-import { arg, benchAdminKey, benchApp, buildServer, graphqlHeaders, ingestBenchStream, median, PEAKOPS_SERVER, postgresPids, processCpuMs, report, roundRatios, startBenchDatabase, startServer } from './bench-util.js';
+import { abServer, arg, benchAdminKey, benchApp, buildServer, graphqlHeaders, ingestBenchStream, median, PEAKOPS_SERVER, postgresPids, processCpuMs, report, roundRatios, startBenchDatabase, startServer } from './bench-util.js';
 
 const EVENTS = Number(arg('events', '100000'));
 const ROUNDS = Number(arg('rounds', '3'));
@@ -41,12 +41,10 @@ const NOW = '2026-11-12T00:00:00Z';
 const PROFILE_DIR = arg('profile', '');
 const SERVER_FLAGS = arg('server-flags', '').split(' ').filter(Boolean);
 const AB_SERVER_FLAGS = arg('ab-server-flags', '').split(' ').filter(Boolean);
-const AB_DIR = arg('ab-dir', '');
-const AB_NAMED = [AB_DIR ? `from ${AB_DIR}` : '', AB_SERVER_FLAGS.length > 0 ? `node ${AB_SERVER_FLAGS.join(' ')}` : ''].filter(Boolean).join(', ');
 const batchLabel = BATCH.toLocaleString('en');
 
 if (SERVER === 'compiled') buildServer();
-if (AB_DIR) buildServer(AB_DIR);
+const AB = abServer(arg('ab-dir', ''), AB_SERVER_FLAGS);
 const { url, database, stop } = await startBenchDatabase(10);
 let child: ChildProcess | undefined;
 let childB: ChildProcess | undefined;
@@ -63,9 +61,8 @@ try {
     port = await app.start(0, '127.0.0.1');
   }
   let portB: number | undefined;
-  if (AB_NAMED) {
-    const script = AB_DIR ? path.resolve(AB_DIR, 'bench', path.basename(PEAKOPS_SERVER)) : PEAKOPS_SERVER;
-    const started = await startServer('PeakOps B', script, [url, '10', adminKey, NOW], AB_SERVER_FLAGS);
+  if (AB) {
+    const started = await startServer('PeakOps B', AB.script, [url, '10', adminKey, NOW], AB_SERVER_FLAGS);
     childB = started.child;
     portB = started.port;
   }
@@ -226,7 +223,7 @@ try {
     ['ratio by CPU: COPY of rows and keys / ingestEvents', `${((median(results.cpu.copyLog) / median(results.cpu.ingest)) * 100).toFixed(1)}% (COPY of rows and keys: ${median(results.cpu.copyLog).toFixed(0)} ms per 1,000)`],
     ...(portB !== undefined
       ? ([
-          [`B: ingestEvents over HTTP, ${AB_NAMED} (median ev/s)`, median(results.ingestB).toFixed(0)],
+          [`B: ingestEvents over HTTP, ${AB!.named} (median ev/s)`, median(results.ingestB).toFixed(0)],
           ['B: CPU ms per 1,000 events', median(results.cpu.ingestB).toFixed(0)],
           ['B / A, round by round: ev/s', roundRatios(results.ingestB.map((rate) => ({ rate })), results.ingest.map((rate) => ({ rate })), 'rate')],
           ['B / A, round by round: CPU per event', roundRatios(results.cpu.ingestB.map((cpu) => ({ cpu })), results.cpu.ingest.map((cpu) => ({ cpu })), 'cpu')],

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
 import { type App } from '../server/src/app.js';
-import { arg, benchAdminKey, benchApp, buildServer, createPartnerKey, graphqlHeaders, httpLoad, medians, PEAKOPS_SERVER, postgresPids, report, rotatedSamples, roundRatios, startBenchDatabase, startServer } from './bench-util.js';
+import { abServer, arg, benchAdminKey, benchApp, buildServer, createPartnerKey, graphqlHeaders, httpLoad, medians, PEAKOPS_SERVER, postgresPids, report, rotatedSamples, roundRatios, startBenchDatabase, startServer } from './bench-util.js';
 
 /**
  * PeakOps against a peer (issue 12): PostGraphile v5 (amber preset) over the same PostgreSQL, the same
@@ -34,11 +34,10 @@ const alsoTsx = process.argv.includes('--also-tsx');
 const abGenericPlans = process.argv.includes('--ab-generic-plans');
 /** Also measure a second compiled server ("B") started with these node flags (e.g. "--max-semi-space-size=64"), admin and partner. */
 const abNodeFlags = arg('ab-node-flags', '').split(' ').filter(Boolean);
-/** B built from the checkout in this folder instead of the working tree (its `npm run build:server` is run first). */
+/** B built from the checkout in this folder instead of the working tree. */
 const abDir = arg('ab-dir', '');
 /** Also measure `{ __typename }` on a stock Yoga server (bench/stock-yoga-server.mjs). */
 const stockYoga = process.argv.includes('--stock-yoga');
-const abNamed = [abDir ? `from ${abDir}` : '', abNodeFlags.length > 0 ? `with ${abNodeFlags.join(' ')}` : ''].filter(Boolean).join(' ');
 /** Writes the PeakOps server's CPU profile (`node --cpu-prof`, whole run) into this folder. */
 const profileDir = arg('profile', '');
 const PEER = path.resolve(import.meta.dirname, 'peer');
@@ -120,7 +119,8 @@ function samePage(ours: PeakOpsPage, theirs: PeerPage) {
 
 installPeer();
 buildServer();
-if (abDir) buildServer(abDir);
+const ab = abServer(abDir, abNodeFlags);
+const abNamed = ab?.named ?? '';
 const db = await startBenchDatabase(POOL);
 const adminKey = benchAdminKey();
 let app: App | undefined;
@@ -134,7 +134,7 @@ try {
   children.push(peer.child);
   const without = abGenericPlans ? await startServer('PeakOps without generic plans', PEAKOPS_SERVER, [db.url, String(POOL), adminKey], [], { PEAKOPS_BENCH_GENERIC_PLANS: 'off' }) : undefined;
   if (without) children.push(without.child);
-  const flagged = abNamed ? await startServer(`PeakOps ${abNamed}`, abDir ? path.resolve(abDir, 'bench', path.basename(PEAKOPS_SERVER)) : PEAKOPS_SERVER, [db.url, String(POOL), adminKey], abNodeFlags) : undefined;
+  const flagged = ab ? await startServer(`PeakOps ${ab.named}`, ab.script, [db.url, String(POOL), adminKey], abNodeFlags) : undefined;
   if (flagged) children.push(flagged.child);
   const stock = stockYoga ? await startServer('stock Yoga', path.resolve(import.meta.dirname, 'stock-yoga-server.mjs'), []) : undefined;
   if (stock) children.push(stock.child);
