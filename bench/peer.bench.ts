@@ -15,13 +15,14 @@ import { abServer, arg, benchAdminKey, benchApp, buildServer, createPartnerKey, 
  * process (bench/peakops-server.mjs); `--also-tsx` adds the in-process tsx server rounds 1–3 measured.
  *
  * npm run bench:peer -- [--seconds 5] [--rounds 3] [--concurrency 16] [--orders 50000] [--also-tsx] [--ab-generic-plans]
- *   [--ab-node-flags "FLAGS"] [--ab-dir DIR] [--stock-yoga] [--profile DIR]
+ *   [--ab-node-flags "FLAGS"] [--ab-dir DIR] [--stock-yoga] [--sku-price] [--profile DIR]
  *
  * `--ab-node-flags` and `--ab-dir` add a second compiled PeakOps, "B", to the same rotation: started with
  * those node flags, and/or built from another checkout (e.g. `git worktree add /tmp/old <commit>`, with
  * node_modules linked), so a change is measured against the code before it in one run. `--stock-yoga`
  * adds `{ __typename }` on a Yoga server as it comes (bench/stock-yoga-server.mjs): what Yoga's own
  * per-request stack costs, with none of PeakOps's schema, plugins or tuning.
+ * `--sku-price` asks for each line's SKU price too, a field that changes (PeakOps then reads the SKUs).
  */
 const seconds = Number(arg('seconds', '5'));
 const rounds = Number(arg('rounds', '3'));
@@ -42,11 +43,17 @@ const stockYoga = process.argv.includes('--stock-yoga');
 const profileDir = arg('profile', '');
 const PEER = path.resolve(import.meta.dirname, 'peer');
 
-const ORDERS_PAGE = `{ orders(first: 20) { edges { node { id externalId status amount placedAt items { quantity unitPrice sku { code } } } } } }`;
+/**
+ * `--sku-price` asks the page for each line's SKU price as well: a field that changes, so PeakOps reads
+ * the SKUs for it on every page, where a SKU's code alone (which never changes) it names from what it
+ * has already read (modules/product/product.facts.ts).
+ */
+const skuPrice = process.argv.includes('--sku-price');
+const ORDERS_PAGE = `{ orders(first: 20) { edges { node { id externalId status amount placedAt items { quantity unitPrice sku { code${skuPrice ? ' price' : ''} } } } } } }`;
 // PostGraphile's inflection of the same page: orders newest first with the id breaking ties (as
 // PeakOps's keyset does), items by primary key (PeakOps orders them by id), the SKU through its key.
 // Money is the stored fen there (a BigInt string) and yuan here: the same column, its own scalar.
-const PEER_ORDERS_PAGE = `{ allOrders(first: 20, orderBy: [PLACED_AT_DESC, ROW_ID_DESC]) { edges { node { id externalId status amountFen placedAt orderItemsByOrderId { nodes { quantity unitPriceFen skusBySkuId { code } } } } } } }`;
+const PEER_ORDERS_PAGE = `{ allOrders(first: 20, orderBy: [PLACED_AT_DESC, ROW_ID_DESC]) { edges { node { id externalId status amountFen placedAt orderItemsByOrderId { nodes { quantity unitPriceFen skusBySkuId { code${skuPrice ? ' priceFen' : ''} } } } } } } }`;
 const TRIVIAL = '{ __typename }';
 
 /** 4 shops, 200 SKUs, `orderCount` orders of 1–4 items, one order every 37 s back from now; in SQL. */
@@ -103,14 +110,14 @@ async function post<T>(port: number, credential: string | null, query: string): 
   return body.data;
 }
 
-interface PeakOpsPage { orders: { edges: { node: { externalId: string; status: string; amount: string; placedAt: string; items: { quantity: number; unitPrice: string; sku: { code: string } }[] } }[] } }
-interface PeerPage { allOrders: { edges: { node: { externalId: string; status: string; amountFen: string; placedAt: string; orderItemsByOrderId: { nodes: { quantity: number; unitPriceFen: string; skusBySkuId: { code: string } }[] } } }[] } }
+interface PeakOpsPage { orders: { edges: { node: { externalId: string; status: string; amount: string; placedAt: string; items: { quantity: number; unitPrice: string; sku: { code: string; price?: string } }[] } }[] } }
+interface PeerPage { allOrders: { edges: { node: { externalId: string; status: string; amountFen: string; placedAt: string; orderItemsByOrderId: { nodes: { quantity: number; unitPriceFen: string; skusBySkuId: { code: string; priceFen?: string } }[] } } }[] } }
 
 /** Both pages as comparable rows: the same orders in the same order, with the same items. */
 function samePage(ours: PeakOpsPage, theirs: PeerPage) {
   const yuan = (fen: string) => (Number(fen) / 100).toFixed(2);
-  const a = ours.orders.edges.map(({ node: o }) => ({ externalId: o.externalId, status: o.status, amount: o.amount, placedAt: new Date(o.placedAt).toISOString(), items: o.items.map((i) => [i.quantity, i.unitPrice, i.sku.code]) }));
-  const b = theirs.allOrders.edges.map(({ node: o }) => ({ externalId: o.externalId, status: o.status, amount: yuan(o.amountFen), placedAt: new Date(o.placedAt).toISOString(), items: o.orderItemsByOrderId.nodes.map((i) => [i.quantity, yuan(i.unitPriceFen), i.skusBySkuId.code]) }));
+  const a = ours.orders.edges.map(({ node: o }) => ({ externalId: o.externalId, status: o.status, amount: o.amount, placedAt: new Date(o.placedAt).toISOString(), items: o.items.map((i) => [i.quantity, i.unitPrice, i.sku.code, i.sku.price ?? null]) }));
+  const b = theirs.allOrders.edges.map(({ node: o }) => ({ externalId: o.externalId, status: o.status, amount: yuan(o.amountFen), placedAt: new Date(o.placedAt).toISOString(), items: o.orderItemsByOrderId.nodes.map((i) => [i.quantity, yuan(i.unitPriceFen), i.skusBySkuId.code, i.skusBySkuId.priceFen === undefined ? null : yuan(i.skusBySkuId.priceFen)]) }));
   if (a.length !== 20 || JSON.stringify(a) !== JSON.stringify(b)) {
     throw new Error(`the servers disagree on the orders page:\nPeakOps ${JSON.stringify(a.slice(0, 2))}\nPostGraphile ${JSON.stringify(b.slice(0, 2))}`);
   }
@@ -206,7 +213,7 @@ try {
   const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
   const sidesNamed = `PeakOps admin / partner / PostGraphile${alsoTsx ? ' / PeakOps admin under tsx' : ''}${abGenericPlans ? ' / admin, partner without generic plans' : ''}${flagged ? ` / admin, partner ${abNamed}` : ''}${stock ? ' / stock Yoga ({ __typename } only)' : ''}`;
   report(`PeakOps (compiled, own process) vs PostGraphile v5, ${orderCount.toLocaleString('en')} orders, ${concurrency} connections, ${rounds} rotated rounds of ${seconds} s, medians`, [
-    ['orders page (20 orders, items, SKU codes), req/s: PeakOps admin key', orders.admin.toFixed(0)],
+    [`orders page (20 orders, items, SKU codes${skuPrice ? ' and prices' : ''}), req/s: PeakOps admin key`, orders.admin.toFixed(0)],
     ['orders page, req/s: PeakOps partner key (4 shops)', orders.partner.toFixed(0)],
     ['orders page, req/s: PostGraphile', orders.theirs.toFixed(0)],
     ['orders page: PeakOps admin / PostGraphile', x(orders.admin, orders.theirs)],

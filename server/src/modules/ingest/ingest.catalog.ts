@@ -1,7 +1,8 @@
 import { inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import type { Channel } from '../../db/enums.js';
-import { skus } from '../product/product.table.js';
+import { FactsCache, perDatabase } from '../../lib/facts-cache.js';
+import { skuFacts } from '../product/product.facts.js';
 import { shops } from '../shop/shop.table.js';
 
 /**
@@ -11,7 +12,8 @@ import { shops } from '../shop/shop.table.js';
  * Only facts that never change once written are cached, and only rows that were found:
  * - a shop's platform is set by createShop and updateShop cannot change it; shops are never deleted;
  * - a SKU's shop is set when the SKU is created (skus.shop_id) and updateSku cannot move it; SKUs are
- *   never deleted; prices are not looked up (an event carries its own unit prices).
+ *   never deleted; prices are not looked up (an event carries its own unit prices). The product module
+ *   keeps those facts (product.facts.ts), for the order lines' SKU codes as well.
  * So no entry can go stale: a SKU or shop created a moment ago — on this instance or any other — is a
  * miss, looked up and found; a price or stock change touches nothing cached. That is why there is no
  * invalidation and no Redis notice. Campaigns are not cached: updateCampaign changes a campaign's
@@ -21,48 +23,20 @@ import { shops } from '../shop/shop.table.js';
 export class CatalogCache {
   /** Far above any real catalog. */
   static readonly MAX_ENTRIES = 200_000;
-  private readonly platformOfShop = new Map<string, Channel>();
-  private readonly shopOfSku = new Map<string, string>();
+  private readonly platformOfShop = new FactsCache<Channel>(CatalogCache.MAX_ENTRIES);
 
   shopPlatforms(db: DbOrTx, ids: readonly string[]): Promise<Map<string, Channel>> {
-    return lookUp(this.platformOfShop, ids, async (missing) =>
-      (await db.select({ id: shops.id, platform: shops.platform }).from(shops).where(inArray(shops.id, missing))).map((s) => [s.id, s.platform]),
+    return this.platformOfShop.lookUp(ids, async (missing) =>
+      (await db.select({ id: shops.id, platform: shops.platform }).from(shops).where(inArray(shops.id, missing))).map((s) => [s.id, s.platform] as const),
     );
   }
 
-  skuShops(db: DbOrTx, ids: readonly string[]): Promise<Map<string, string>> {
-    return lookUp(this.shopOfSku, ids, async (missing) =>
-      (await db.select({ id: skus.id, shopId: skus.shopId }).from(skus).where(inArray(skus.id, missing))).map((s) => [s.id, s.shopId]),
-    );
+  async skuShops(db: DbOrTx, ids: readonly string[]): Promise<Map<string, string>> {
+    const shopOf = new Map<string, string>();
+    for (const [id, facts] of await skuFacts(db).lookUp(db, ids)) shopOf.set(id, facts.shopId);
+    return shopOf;
   }
 }
 
-/** The cached values of `ids`, loading the missing ones first; ids not found are left out (and not cached). */
-async function lookUp<V>(cache: Map<string, V>, ids: readonly string[], load: (missing: string[]) => Promise<[string, V][]>): Promise<Map<string, V>> {
-  const missing = ids.filter((id) => !cache.has(id));
-  if (missing.length > 0) {
-    const found = await load(missing);
-    // Past the bound the cache starts over rather than grow without limit.
-    if (cache.size + found.length > CatalogCache.MAX_ENTRIES) cache.clear();
-    for (const [key, value] of found) cache.set(key, value);
-  }
-  return pick(cache, ids);
-}
-
-function pick<V>(map: Map<string, V>, ids: readonly string[]): Map<string, V> {
-  const result = new Map<string, V>();
-  for (const id of ids) {
-    const value = map.get(id);
-    if (value !== undefined) result.set(id, value);
-  }
-  return result;
-}
-
-const caches = new WeakMap<object, CatalogCache>();
-
-/** The cache of one database (the tests run PGlite and PostgreSQL side by side in one process). */
-export function catalogCache(db: DbOrTx): CatalogCache {
-  let cache = caches.get(db);
-  if (!cache) caches.set(db, (cache = new CatalogCache()));
-  return cache;
-}
+/** The cache of one database. */
+export const catalogCache: (db: DbOrTx) => CatalogCache = perDatabase(() => new CatalogCache());

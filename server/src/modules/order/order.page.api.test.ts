@@ -62,6 +62,34 @@ describeEachBackend('the orders page', (backend) => {
     expect(backend().database.queryCount() - counted).toBe(2);
   });
 
+  it('names the SKUs of its lines from what this instance already read, and still reads what changes fresh', async () => {
+    const CODES = `{ orders(first: 20) { edges { node { externalId items { sku { code } } } } } }`;
+    const count = async (query: string) => {
+      const before = backend().database.queryCount();
+      const result = await server.gql(query);
+      return { statements: backend().database.queryCount() - before, data: result.data, errors: result.errors };
+    };
+    const first = await count(CODES);
+    expect(first.statements).toBe(2);
+    // A SKU's code never changes once written (updateSku cannot), so the next pages need no SKU statement.
+    const again = await count(CODES);
+    expect(again).toEqual({ statements: 1, data: first.data, errors: undefined });
+    expect(again.data.orders.edges.map((e: { node: { externalId: string; items: { sku: { code: string } }[] } }) => [e.node.externalId, e.node.items.map((i) => i.sku.code).sort()])).toEqual([
+      ['J-1', ['JD-SECRET']],
+      ['T-3', []],
+      ['T-2', ['A-1', 'B-2']],
+      ['T-1', ['A-1']],
+    ]);
+    // Stock changes: asked for, it is read, and as it is now.
+    const skuId = Buffer.from(`Sku:${a}`).toString('base64');
+    const updated = await server.gql(`mutation ($id: ID!) { updateSku(input: { id: $id, stock: 41 }) { sku { stock } } }`, { id: skuId });
+    expect(updated.errors).toBeUndefined();
+    const stock = await count(`{ orders(first: 20) { edges { node { externalId items { sku { code stock } } } } } }`);
+    expect(stock.statements).toBe(2);
+    const t1 = stock.data.orders.edges.find((e: { node: { externalId: string } }) => e.node.externalId === 'T-1').node;
+    expect(t1.items).toEqual([{ sku: { code: 'A-1', stock: 41 } }]);
+  });
+
   it('without items selected reads no items', async () => {
     const before = backend().database.queryCount();
     const page = await server.gql('{ orders(first: 20) { edges { node { externalId } } } }');
@@ -74,6 +102,13 @@ describeEachBackend('the orders page', (backend) => {
     // A Tmall order whose item names the JD shop's SKU (no producer may send this; written here directly).
     await insertOrder(db, { shopId: tmall.id, externalId: 'T-4', placedAt: new Date('2026-11-11T05:00:00+08:00'), items: [{ skuId: foreign, quantity: 1, unitPriceFen: 777 }] });
     const partner = await server.createKey({ shopIds: [tmall.id], scopes: ['READ'] });
+    // The admin key reads every SKU first, so this instance knows the JD SKU's code before the partner asks.
+    expect(JSON.stringify(await server.gql(PAGE))).toContain('JD-SECRET');
+    for (const query of [PAGE, `{ orders(first: 20) { edges { node { externalId items { sku { code } } } } } }`]) {
+      const page = await server.gql(query, undefined, bearer(partner));
+      expect(JSON.stringify(page)).not.toContain('JD-SECRET');
+      expect(page.errors?.[0]?.path).toEqual(['orders', 'edges', 0, 'node', 'items', 0, 'sku']);
+    }
     const page = await server.gql(PAGE, undefined, bearer(partner));
     expect(JSON.stringify(page)).not.toContain('JD-SECRET');
     expect(page.data?.orders?.edges?.map((e: { node: { externalId: string } } | null) => e?.node.externalId) ?? []).not.toContain('J-1');

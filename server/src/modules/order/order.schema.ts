@@ -9,7 +9,7 @@ import { uuidNodeId } from '../../graphql/node-id.js';
 import { fenToYuan } from '../../lib/money.js';
 import { CampaignRef } from '../campaign/campaign.schema.js';
 import { CustomerRef } from '../customer/customer.schema.js';
-import { SkuRef } from '../product/product.schema.js';
+import { SkuRef, visibleSkuFacts } from '../product/product.schema.js';
 import { ShopRef } from '../shop/shop.schema.js';
 import { itemsOfOrders, listOrders, loadOrders, prefetchedItems, refundsOfOrders } from './order.service.js';
 import type { OrderItemRow, OrderRow, RefundRow } from './order.table.js';
@@ -22,7 +22,8 @@ const OrderStatusEnum = builder.enumType('OrderStatus', {
 
 const OrderItemRef = builder.objectRef<OrderItemRow>('OrderItem').implement({
   fields: (t) => ({
-    sku: t.field({ type: SkuRef, resolve: (item) => item.skuId }),
+    // The SKU's code and product need no query once the SKU was read on this instance (product.facts.ts).
+    sku: t.field({ type: SkuRef, resolve: (item, _args, ctx) => visibleSkuFacts(ctx, item.skuId) ?? item.skuId }),
     quantity: t.exposeInt('quantity'),
     unitPrice: t.field({ type: 'Decimal', resolve: (item) => fenToYuan(item.unitPriceFen) }),
     lineTotal: t.field({ type: 'Decimal', resolve: (item) => fenToYuan(item.unitPriceFen * item.quantity) }),

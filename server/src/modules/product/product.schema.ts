@@ -1,4 +1,6 @@
+import { canSeeShop } from '../../auth/viewer.js';
 import { builder } from '../../builder.js';
+import type { Context } from '../../context.js';
 import { uuidNodeId } from '../../graphql/node-id.js';
 import { asPayload, payloadType } from '../../graphql/user-error.js';
 import { fenToYuan } from '../../lib/money.js';
@@ -12,6 +14,7 @@ import {
   updateProduct,
   updateSku,
 } from './product.service.js';
+import { skuFacts, type SkuFacts } from './product.facts.js';
 import { PRODUCT_ROLES, PRODUCT_STATUSES, type ProductRow, type SkuRow } from './product.table.js';
 
 const ProductRoleEnum = builder.enumType('ProductRole', {
@@ -20,24 +23,60 @@ const ProductRoleEnum = builder.enumType('ProductRole', {
 });
 const ProductStatusEnum = builder.enumType('ProductStatus', { values: PRODUCT_STATUSES });
 
+/** A SKU as a field may hand it over: its whole row, or only its facts from the cache (product.facts.ts). */
+type SkuSource = SkuRow | SkuFacts;
+
 export const SkuRef = builder.loadableNode('Sku', {
   description: 'A sellable variant of a product, with its price and inventory.',
-  id: uuidNodeId<SkuRow>(),
-  load: (ids: string[], ctx) => loadSkus(ctx.db, ctx.viewer, ids),
+  id: uuidNodeId<SkuSource>(),
+  load: async (ids: string[], ctx): Promise<SkuSource[]> => {
+    const rows = await loadSkus(ctx.db, ctx.viewer, ids);
+    skuFacts(ctx.db).remember(rows);
+    return rows;
+  },
   sort: (sku) => sku.id,
   fields: (t) => ({
     code: t.exposeString('code', { description: 'The merchant SKU code (货号), unique within a shop.' }),
-    spec: t.exposeString('spec'),
-    price: t.field({ type: 'Decimal', resolve: (s) => fenToYuan(s.priceFen) }),
-    cost: t.field({ type: 'Decimal', resolve: (s) => fenToYuan(s.costFen) }),
-    stock: t.exposeInt('stock'),
-    lowStockThreshold: t.exposeInt('lowStockThreshold'),
+    spec: t.string({ resolve: async (s, _args, ctx) => (await wholeSku(s, ctx)).spec }),
+    price: t.field({ type: 'Decimal', resolve: async (s, _args, ctx) => fenToYuan((await wholeSku(s, ctx)).priceFen) }),
+    cost: t.field({ type: 'Decimal', resolve: async (s, _args, ctx) => fenToYuan((await wholeSku(s, ctx)).costFen) }),
+    stock: t.int({ resolve: async (s, _args, ctx) => (await wholeSku(s, ctx)).stock }),
+    lowStockThreshold: t.int({ resolve: async (s, _args, ctx) => (await wholeSku(s, ctx)).lowStockThreshold }),
     lowStock: t.boolean({
       description: 'Stock at or below the threshold (库存≤阈值预警), so a campaign does not oversell.',
-      resolve: (s) => s.stock <= s.lowStockThreshold,
+      resolve: async (s, _args, ctx) => {
+        const sku = await wholeSku(s, ctx);
+        return sku.stock <= sku.lowStockThreshold;
+      },
     }),
   }),
 });
+
+/**
+ * The SKU's whole row: the source when it is one, else read through the SKU loader, so every SKU of a
+ * page that asks for more than its facts is still read in one statement, and fresh.
+ */
+async function wholeSku(source: SkuSource, ctx: Context): Promise<SkuRow> {
+  if (isWholeRow(source)) return source;
+  const row = await SkuRef.getDataloader(ctx).load(source.id);
+  // The facts came from a SKU the caller may see (visibleSkuFacts), so the loader finds its row.
+  if (!isWholeRow(row)) throw new Error(`SKU ${source.id} was read without its row`);
+  return row;
+}
+
+function isWholeRow(source: SkuSource): source is SkuRow {
+  return 'priceFen' in source;
+}
+
+/**
+ * A SKU's facts from the cache, without a query, when the caller may see its shop; else undefined and
+ * the field hands over the id for the loader. For fields that name a SKU many times a page (order lines):
+ * `sku { code }` then costs no statement once the SKUs were read once on this instance.
+ */
+export function visibleSkuFacts(ctx: Context, id: string): SkuFacts | undefined {
+  const facts = skuFacts(ctx.db).get(id);
+  return facts && canSeeShop(ctx.viewer, facts.shopId) ? facts : undefined;
+}
 
 export const ProductRef = builder.loadableNode('Product', {
   id: uuidNodeId<ProductRow>(),
