@@ -37,31 +37,31 @@ export const SkuRef = builder.loadableNode('Sku', {
   sort: (sku) => sku.id,
   fields: (t) => ({
     code: t.exposeString('code', { description: 'The merchant SKU code (货号), unique within a shop.' }),
-    spec: t.string({ resolve: async (s, _args, ctx) => (await wholeSku(s, ctx)).spec }),
-    price: t.field({ type: 'Decimal', resolve: async (s, _args, ctx) => fenToYuan((await wholeSku(s, ctx)).priceFen) }),
-    cost: t.field({ type: 'Decimal', resolve: async (s, _args, ctx) => fenToYuan((await wholeSku(s, ctx)).costFen) }),
-    stock: t.int({ resolve: async (s, _args, ctx) => (await wholeSku(s, ctx)).stock }),
-    lowStockThreshold: t.int({ resolve: async (s, _args, ctx) => (await wholeSku(s, ctx)).lowStockThreshold }),
+    spec: t.string({ resolve: (s, _args, ctx) => fromRow(s, ctx, (sku) => sku.spec) }),
+    price: t.field({ type: 'Decimal', resolve: (s, _args, ctx) => fromRow(s, ctx, (sku) => fenToYuan(sku.priceFen)) }),
+    cost: t.field({ type: 'Decimal', resolve: (s, _args, ctx) => fromRow(s, ctx, (sku) => fenToYuan(sku.costFen)) }),
+    stock: t.int({ resolve: (s, _args, ctx) => fromRow(s, ctx, (sku) => sku.stock) }),
+    lowStockThreshold: t.int({ resolve: (s, _args, ctx) => fromRow(s, ctx, (sku) => sku.lowStockThreshold) }),
     lowStock: t.boolean({
       description: 'Stock at or below the threshold (库存≤阈值预警), so a campaign does not oversell.',
-      resolve: async (s, _args, ctx) => {
-        const sku = await wholeSku(s, ctx);
-        return sku.stock <= sku.lowStockThreshold;
-      },
+      resolve: (s, _args, ctx) => fromRow(s, ctx, (sku) => sku.stock <= sku.lowStockThreshold),
     }),
   }),
 });
 
 /**
- * The SKU's whole row: the source when it is one, else read through the SKU loader, so every SKU of a
- * page that asks for more than its facts is still read in one statement, and fresh.
+ * A field of the SKU's whole row: at once when the source is the row, else read through the SKU loader,
+ * so every SKU of a page that asks for more than its facts is still read in one statement, and fresh.
  */
-async function wholeSku(source: SkuSource, ctx: Context): Promise<SkuRow> {
-  if (isWholeRow(source)) return source;
-  const row = await SkuRef.getDataloader(ctx).load(source.id);
-  // The facts came from a SKU the caller may see (visibleSkuFacts), so the loader finds its row.
-  if (!isWholeRow(row)) throw new Error(`SKU ${source.id} was read without its row`);
-  return row;
+function fromRow<T>(source: SkuSource, ctx: Context, field: (sku: SkuRow) => T): T | Promise<T> {
+  if (isWholeRow(source)) return field(source);
+  return SkuRef.getDataloader(ctx)
+    .load(source.id)
+    .then((row) => {
+      // The facts came from a SKU the caller may see (visibleSkuFacts), so the loader finds its row.
+      if (!isWholeRow(row)) throw new Error(`SKU ${source.id} was read without its row`);
+      return field(row);
+    });
 }
 
 function isWholeRow(source: SkuSource): source is SkuRow {
