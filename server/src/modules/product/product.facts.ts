@@ -27,7 +27,9 @@ export class SkuFactsCache {
 
   /** Keeps the facts of rows read elsewhere (the SKU loader), so the next reader needs no query. */
   remember(rows: readonly SkuFacts[]): void {
-    this.facts.remember(rows.map((r) => [r.id, { id: r.id, shopId: r.shopId, productId: r.productId, code: r.code }] as const));
+    // A page asking for prices loads the same SKUs every time: only the new ones are copied.
+    const fresh = rows.filter((r) => this.facts.get(r.id) === undefined);
+    if (fresh.length > 0) this.facts.remember(fresh.map((r) => [r.id, { id: r.id, shopId: r.shopId, productId: r.productId, code: r.code }] as const));
   }
 
   /** The facts of `ids`, reading the missing ones first; ids not found are left out (and not cached). */
