@@ -6,7 +6,8 @@
 export class FactsCache<V> {
   private readonly entries = new Map<string, V>();
 
-  constructor(private readonly maxEntries: number) {}
+  /** The bound is far above any real catalog (~100–150 bytes an entry). */
+  constructor(private readonly maxEntries = 200_000) {}
 
   get(id: string): V | undefined {
     return this.entries.get(id);

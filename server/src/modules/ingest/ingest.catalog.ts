@@ -21,9 +21,7 @@ import { shops } from '../shop/shop.table.js';
  * Visibility is not cached either: the caller's grant is checked against the shop id every time.
  */
 export class CatalogCache {
-  /** Far above any real catalog. */
-  static readonly MAX_ENTRIES = 200_000;
-  private readonly platformOfShop = new FactsCache<Channel>(CatalogCache.MAX_ENTRIES);
+  private readonly platformOfShop = new FactsCache<Channel>();
 
   shopPlatforms(db: DbOrTx, ids: readonly string[]): Promise<Map<string, Channel>> {
     return this.platformOfShop.lookUp(ids, async (missing) =>

@@ -17,9 +17,7 @@ export type SkuFacts = Pick<SkuRow, 'id' | 'shopId' | 'productId' | 'code'>;
  * It holds facts only, never visibility: whoever reads an entry checks the caller's grant on its shop.
  */
 export class SkuFactsCache {
-  /** Far above any real catalog (~100 bytes an entry). */
-  static readonly MAX_ENTRIES = 200_000;
-  private readonly facts = new FactsCache<SkuFacts>(SkuFactsCache.MAX_ENTRIES);
+  private readonly facts = new FactsCache<SkuFacts>();
 
   get(id: string): SkuFacts | undefined {
     return this.facts.get(id);
