@@ -157,10 +157,10 @@ try {
       const spent = partsPer1000(parts);
       return { rate: events.length / ((performance.now() - start) / 1000), cpu: spent.here + spent.server + spent.database, parts: spent };
     };
-    const send = async (to: number, requestBody: string, events: number) => {
+    const send = async (to: number, requestBody: string, expected: number) => {
       const response = await fetch(`http://127.0.0.1:${to}/graphql`, { method: 'POST', headers: graphqlHeaders(adminKey), body: requestBody });
       const body = (await response.json()) as { data?: { ingestEvents: { accepted: number } }; errors?: unknown };
-      if (!body.data || body.data.ingestEvents.accepted !== events) throw new Error(`ingest failed: ${JSON.stringify(body).slice(0, 300)}`);
+      if (!body.data || body.data.ingestEvents.accepted !== expected) throw new Error(`ingest failed: ${JSON.stringify(body).slice(0, 300)}`);
     };
     const http = await httpIngest(port);
     results.ingest.push(http.rate);

@@ -1,3 +1,4 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../../test/backends.js';
 import { insertOrder, insertShop, insertSku } from '../../../test/fixtures.js';
@@ -81,8 +82,7 @@ describeEachBackend('the orders page', (backend) => {
       ['T-1', ['A-1']],
     ]);
     // Stock changes: asked for, it is read, and as it is now.
-    const skuId = Buffer.from(`Sku:${a}`).toString('base64');
-    const updated = await server.gql(`mutation ($id: ID!) { updateSku(input: { id: $id, stock: 41 }) { sku { stock } } }`, { id: skuId });
+    const updated = await server.gql(`mutation ($id: ID!) { updateSku(input: { id: $id, stock: 41 }) { sku { stock } } }`, { id: encodeGlobalID('Sku', a) });
     expect(updated.errors).toBeUndefined();
     const stock = await count(`{ orders(first: 20) { edges { node { externalId items { sku { code stock } } } } } }`);
     expect(stock.statements).toBe(2);
