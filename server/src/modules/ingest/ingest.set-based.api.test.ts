@@ -63,4 +63,38 @@ describeEachBackend('set-based ingestion', (backend) => {
     const [stock] = await rows<{ stock: number }>(db, sql`select stock from skus where id = ${sku.sku.id}`);
     expect(stock!.stock).toBe(sku.sku.stock - 104);
   });
+
+  it('appends a batch that holds replays: the new events once, the replay as a duplicate, the reused id refused, nothing half-written', async () => {
+    const { db } = backend();
+    const shop = await insertShop(db, '天猫店');
+    const sku = await insertSku(db, shop.id, 'SKU-1', 5_000);
+    const [shopGid, skuGid] = [gid('Shop', shop.id), gid('Sku', sku.sku.id)];
+    const first = traffic(shopGid, skuGid, 'a', 20);
+    // All new: appended with plain inserts.
+    expect(await ingestEvents(db, SYSTEM, first, NOW)).toEqual({ accepted: first.length, duplicates: 0, userErrors: [] });
+    // New events around a replayed visit and a visit id reused with other content: the plain append meets
+    // the taken keys, is undone, and the batch goes in key by key.
+    const fresh = traffic(shopGid, skuGid, 'b', 20);
+    const replayed = first[2]!;
+    const reused = { ...first[0]!, visitorId: 'someone-else' };
+    const mixed = [...fresh.slice(0, 10), replayed, ...fresh.slice(10), reused];
+    const result = await ingestEvents(db, SYSTEM, mixed, NOW);
+    expect(result).toMatchObject({ accepted: fresh.length, duplicates: 1, userErrors: [{ index: mixed.length - 1, code: 'CONFLICT' }] });
+    expect(result.userErrors).toHaveLength(1);
+
+    const [log] = await rows<{ events: number; keys: number; distinct_ids: number }>(
+      db,
+      sql`select (select count(*)::int from events) as events, (select count(*)::int from event_keys) as keys,
+                 (select count(distinct event_id)::int from events) as distinct_ids`,
+    );
+    expect(log).toEqual({ events: first.length + fresh.length, keys: first.length + fresh.length, distinct_ids: first.length + fresh.length });
+    const [visitor] = await rows<{ visitor: string }>(db, sql`select payload->>'visitorId' as visitor from events where event_id = ${first[0]!.id}`);
+    expect(visitor!.visitor).toBe('a-v0');
+    // 20 + 20 sessions' visits, each counted once; 2 + 2 orders paid.
+    const [day] = await rows<{ visits: number; orders: number }>(
+      db,
+      sql`select sum(visits)::int as visits, sum(orders_paid)::int as orders from metric_rollups where granularity = 'DAY'`,
+    );
+    expect(day).toEqual({ visits: 40, orders: 4 });
+  });
 });
