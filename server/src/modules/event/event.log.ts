@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { executePrepared, jsonRecords, preparedRows } from '../../db/rows.js';
+import { perDatabase } from '../../lib/facts-cache.js';
 import type { EventIssue } from '../ingest/ingest.parse.js';
 import type { ValidEvent } from '../ingest/ingest.validate.js';
 
@@ -19,13 +20,11 @@ export async function appendEvents(
   payloads: Map<number, string>,
   hashes: Map<number, string>,
   trafficIndexes: Set<number>,
+  hint: AppendHint,
 ) {
   const sorted = [...events].sort((a, b) => (a.shopId < b.shopId ? -1 : a.shopId > b.shopId ? 1 : a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
   const batch = batchColumns(sorted, payloads, hashes);
-  // A live batch is all new events: append it with plain inserts first. Only when a key is already
-  // taken (a replay, a reused id, a concurrent producer's copy) is that undone and the batch appended
-  // key by key with ON CONFLICT, which costs PostgreSQL ~40 % more for the same batch (docs/BENCHMARKS.md, Ingest round 10).
-  const skipped = sorted.length === 0 || (await appendAllNew(tx, batch)) ? [] : await appendNewKeys(tx, batch);
+  const skipped = sorted.length === 0 ? [] : await append(tx, batch, hint);
   const skippedKeys = new Set(skipped.map((r) => `${r.shop}|${r.id}`));
   const wasSkipped = (e: ValidEvent) => skippedKeys.size > 0 && skippedKeys.has(`${e.shopId}|${e.eventId}`);
   const fresh = sorted.filter((e) => !wasSkipped(e));
@@ -46,6 +45,39 @@ export async function appendEvents(
     }
   }
   return { inserted: fresh.filter((e) => trafficIndexes.has(e.index)), duplicates, rejected };
+}
+
+/** How a database's next batches go into the log (appendHint). */
+export interface AppendHint {
+  /** Batches still to append key by key after the last one that met a taken key. */
+  keyByKey: number;
+}
+
+/** One per database: a replayed batch says nothing about another database's producers. */
+export const appendHint = perDatabase((): AppendHint => ({ keyByKey: 0 }));
+
+/**
+ * A replayed batch makes its producer's next batches likely replays too (a producer resending after a
+ * timeout or a restart): that many go key by key straight away.
+ */
+export const KEY_BY_KEY_AFTER_REPLAY = 50;
+
+/**
+ * A live batch is all new events: it is appended with plain inserts first. Only when a key is already
+ * taken (a replay, a reused id, a concurrent producer's copy) is that undone and the batch appended key
+ * by key with ON CONFLICT, which costs PostgreSQL ~40 % more for the same batch (docs/BENCHMARKS.md,
+ * Ingest round 10). The undone attempt leaves one "duplicate key" ERROR in PostgreSQL's own log; the
+ * next KEY_BY_KEY_AFTER_REPLAY batches go key by key at once, so a producer replaying an hour of batches
+ * leaves one such line per KEY_BY_KEY_AFTER_REPLAY + 1 batches, not one per batch.
+ */
+async function append(tx: Tx, batch: BatchColumns, hint: AppendHint) {
+  if (hint.keyByKey > 0) {
+    hint.keyByKey--;
+    return appendNewKeys(tx, batch);
+  }
+  if (await appendAllNew(tx, batch)) return [];
+  hint.keyByKey = KEY_BY_KEY_AFTER_REPLAY;
+  return appendNewKeys(tx, batch);
 }
 
 type BatchColumns = ReturnType<typeof batchColumns>;

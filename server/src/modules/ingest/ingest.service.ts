@@ -4,7 +4,7 @@ import type { Db } from '../../db/client.js';
 import { DomainError } from '../../errors.js';
 import { applyCustomerPurchases } from '../customer/customer.ingest.js';
 import { applyOrderPoints } from '../customer/points.ledger.js';
-import { appendEvents } from '../event/event.log.js';
+import { appendEvents, appendHint } from '../event/event.log.js';
 import { eventsHorizon } from '../history/history.retention.js';
 import { RollupBatch } from '../metrics/rollup.writer.js';
 import { materialiseOrders, ordersWithPointChanges, writeOrders } from '../order/order.ingest.js';
@@ -89,7 +89,7 @@ export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[],
     await applyStockSales(tx, orders.changes.unitsSold);
     // After the orders and refunds are written, under the customer locks applyCustomerPurchases took.
     await applyOrderPoints(tx, ordersWithPointChanges(orders));
-    const log = await appendEvents(tx, [...orders.accepted, ...trafficEvents], payloads, hashes, new Set(trafficEvents.map((e) => e.index)));
+    const log = await appendEvents(tx, [...orders.accepted, ...trafficEvents], payloads, hashes, new Set(trafficEvents.map((e) => e.index)), appendHint(db));
     // 4. roll up (order events were counted while they were applied).
     for (const e of log.inserted) countTraffic(e, rollups);
     await rollups.write(tx);
