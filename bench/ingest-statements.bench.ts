@@ -10,12 +10,12 @@
  */
 import './node-env-production.js';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { SYSTEM } from '../server/src/auth/viewer.js';
 import type { EventInput } from '../server/src/modules/ingest/ingest.parse.js';
 import { ingestEvents } from '../server/src/modules/ingest/ingest.service.js';
 import { chunks } from '../server/test/event-stream.js';
+import { serverLogFile } from '../server/test/postgres-server.js';
 import { arg, ingestBenchStream, profiled, report, startBenchDatabase } from './bench-util.js';
 
 const EVENTS = Number(arg('events', '30000'));
@@ -29,8 +29,7 @@ const { database, stop } = await startBenchDatabase(10);
 try {
   const db = database.db;
   const [where] = (await db.execute(sql`show data_directory`)) as unknown as { data_directory: string }[];
-  // The throwaway server logs next to its data directory (server/test/postgres-server.ts).
-  const logFile = path.join(path.dirname(where!.data_directory), 'log');
+  const logFile = serverLogFile(where!.data_directory);
   if (BEFORE_SQL) await db.execute(sql.raw(BEFORE_SQL));
   // The stream bench:ingest sends: 15 minutes of traffic, time-ordered across batches, shuffled within.
   const inputs = (await ingestBenchStream(db, EVENTS, BATCH)).events

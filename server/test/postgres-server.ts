@@ -61,11 +61,16 @@ export function postgresWorkspace(prefix: string): { dir: string; run: (cmd: str
   return { dir, run };
 }
 
+/** The log of a server startPostgres started, found from its data directory (`show data_directory`): they sit side by side. */
+export function serverLogFile(dataDirectory: string): string {
+  return path.join(path.dirname(dataDirectory), 'log');
+}
+
 export async function startPostgres(bin: string): Promise<PostgresServer> {
   const { dir, run } = postgresWorkspace('peakops-pg-');
   const port = await freePort();
   const data = path.join(dir, 'data');
-  const start = `${quote(path.join(bin, 'pg_ctl'))} -D ${quote(data)} -o ${quote(`-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`)} -l ${quote(path.join(dir, 'log'))} -w start >/dev/null`;
+  const start = `${quote(path.join(bin, 'pg_ctl'))} -D ${quote(data)} -o ${quote(`-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`)} -l ${quote(serverLogFile(data))} -w start >/dev/null`;
   const script = [
     `${quote(path.join(bin, 'initdb'))} -D ${quote(data)} -U postgres --auth=trust --no-sync -E UTF8 --locale=C.UTF-8 >${quote(path.join(dir, 'initdb.log'))} 2>&1`,
     start,

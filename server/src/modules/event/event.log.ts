@@ -60,7 +60,7 @@ export const appendHint = perDatabase((): AppendHint => ({ keyByKey: 0 }));
  * A replayed batch makes its producer's next batches likely replays too (a producer resending after a
  * timeout or a restart): that many go key by key straight away.
  */
-export const KEY_BY_KEY_AFTER_REPLAY = 50;
+const KEY_BY_KEY_AFTER_REPLAY = 50;
 
 /**
  * A live batch is all new events: it is appended with plain inserts first. Only when a key is already

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { describeEachBackend } from '../../../test/backends.js';
 import { gid, insertShop, insertSku } from '../../../test/fixtures.js';
+import { serverLogFile } from '../../../test/postgres-server.js';
 import { SYSTEM } from '../../auth/viewer.js';
 import { rows } from '../../db/rows.js';
 import { appendHint } from '../event/event.log.js';
@@ -128,9 +128,9 @@ describeEachBackend('set-based ingestion', (backend) => {
   });
 });
 
-/** The throwaway PostgreSQL server's log (server/test/postgres-server.ts writes it next to the data directory). */
+/** The throwaway PostgreSQL server's log (server/test/postgres-server.ts). */
 async function postgresLog(db: Parameters<typeof rows>[0]) {
   const [where] = await rows<{ data_directory: string }>(db, sql`show data_directory`);
-  const file = path.join(path.dirname(where!.data_directory), 'log');
+  const file = serverLogFile(where!.data_directory);
   return { length: () => readFileSync(file, 'utf8').length, since: (start: number) => readFileSync(file, 'utf8').slice(start) };
 }
