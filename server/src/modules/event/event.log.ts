@@ -23,8 +23,7 @@ export async function appendEvents(
   hint: AppendHint,
 ) {
   const sorted = [...events].sort((a, b) => (a.shopId < b.shopId ? -1 : a.shopId > b.shopId ? 1 : a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
-  const batch = batchColumns(sorted, payloads, hashes);
-  const skipped = sorted.length === 0 ? [] : await append(tx, batch, hint);
+  const skipped = sorted.length === 0 ? [] : await append(tx, batchColumns(sorted, payloads, hashes), hint);
   const skippedKeys = new Set(skipped.map((r) => `${r.shop}|${r.id}`));
   const wasSkipped = (e: ValidEvent) => skippedKeys.size > 0 && skippedKeys.has(`${e.shopId}|${e.eventId}`);
   const fresh = sorted.filter((e) => !wasSkipped(e));
@@ -84,10 +83,10 @@ type BatchColumns = ReturnType<typeof batchColumns>;
 
 /**
  * The batch as the columns of one `unnest`, in key order. Columns that never hold a comma (uuids, type
- * names, ISO instants, hex hashes) travel as one comma-joined text each, split in PostgreSQL: the driver
- * quotes and escapes every element of an array parameter (~5 % of the server's CPU for a batch), and a
- * join does not. Producer ids can hold any character, so they stay an array the driver escapes; the
- * payloads are joined as PAYLOAD_SEPARATOR explains.
+ * names, ISO instants, hex hashes) travel as one comma-joined text each, split in PostgreSQL, rather than
+ * as arrays whose every element the driver quotes and PostgreSQL unquotes: the statement's bind went from
+ * 1.3–1.7 to 0.9–1.1 ms per 1,000 events (docs/BENCHMARKS.md, Ingest round 10). Producer ids can hold any
+ * character, so they stay an array the driver escapes; the payloads are joined as PAYLOAD_SEPARATOR explains.
  */
 function batchColumns(sorted: ValidEvent[], payloads: Map<number, string>, hashes: Map<number, string>) {
   const n = sorted.length;
