@@ -1,8 +1,8 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { shopVisible, type Viewer } from '../../auth/viewer.js';
 import type { Db, Tx } from '../../db/client.js';
-import { executePrepared, jsonRecords, preparedRows, rows } from '../../db/rows.js';
+import { executePrepared, jsonRecords, pipelined, preparedRows, rows } from '../../db/rows.js';
 import { DomainError, notFound } from '../../errors.js';
 import { parseInput } from '../../lib/validate.js';
 import { customers, pointsLedger, type CustomerRow, type PointsEntryRow } from './customer.table.js';
@@ -47,11 +47,17 @@ function takeFromLots(lots: Lot[], wanted: number, taken: Map<string, Lot>, firs
 }
 
 async function writeLots(tx: Tx, changed: Map<string, Lot>) {
-  if (changed.size === 0) return;
+  const update = lotUpdates(changed);
+  if (update) await executePrepared(tx, update);
+}
+
+/** The statement that stores the lots' new remainders (null when none changed). */
+function lotUpdates(changed: Map<string, Lot>): SQL | null {
+  if (changed.size === 0) return null;
   const records = [...changed.values()].map((l) => ({ id: l.id, remaining: l.remaining }));
-  await executePrepared(tx, sql`
+  return sql`
     update points_ledger l set remaining = r.remaining, updated_at = now()
-    from jsonb_to_recordset(${jsonRecords(records)}::jsonb) as r(id uuid, remaining int) where l.id = r.id`);
+    from jsonb_to_recordset(${jsonRecords(records)}::jsonb) as r(id uuid, remaining int) where l.id = r.id`;
 }
 
 async function openLots(tx: Tx, customerIds: string[]): Promise<Map<string, Lot[]>> {
@@ -71,37 +77,45 @@ async function openLots(tx: Tx, customerIds: string[]): Promise<Map<string, Lot[
   return byCustomer;
 }
 
+/** A refund of a paid order whose REVERSE entry is still to be written, with the points it reverses at most. */
+export interface PendingReversal {
+  id: string;
+  order_id: string;
+  customer_id: string;
+  amount_fen: string | number;
+  refunded_at: string | Date;
+  points: string | number;
+}
+
 /**
- * Brings the ledger up to date for orders that were paid or refunded in an ingest batch: an EARN lot for
- * each newly paid order, a REVERSE for each refund of a paid order not reversed yet (a refund that arrived
- * before its payment is reversed once the payment is known). The sourceKey unique index makes a replay
- * write nothing. Runs inside the ingest transaction after the orders and refunds are written; the
- * caller must already hold the locks of the orders and of their customers' rows.
+ * The statements that bring the ledger up to date for orders that were paid or refunded in an ingest
+ * batch (null when none was): `earn` writes an EARN lot for each newly paid order and credits its
+ * customer; `reversals` answers the refunds of paid orders not reversed yet (a refund that arrived
+ * before its payment is reversed once the payment is known), which reversePoints then writes. The
+ * sourceKey unique index makes a replay write nothing. For the ingest transaction's pipeline, after the
+ * orders and refunds are written, under the locks of the orders and of their customers' rows.
  */
-export async function applyOrderPoints(tx: Tx, orderIds: string[]): Promise<void> {
-  if (orderIds.length === 0) return;
+export function orderPoints(orderIds: string[]): { earn: SQL; reversals: SQL } | null {
+  if (orderIds.length === 0) return null;
   const batch = JSON.stringify(orderIds);
-  // Independent of each other (a new EARN is not a REVERSE the second one looks for): one round trip.
-  const [earned, reversals] = await Promise.all([
-    preparedRows<{ customer_id: string; points: number }>(
-      tx,
-      sql`
-      insert into points_ledger (customer_id, kind, points, source_key, order_id, occurred_at, expires_at, remaining)
-      select o.customer_id, 'EARN', o.amount_fen / ${FEN_PER_POINT_EARNED}, 'EARN:' || o.id, o.id, o.paid_at,
-        o.paid_at + ${POINTS_LIFETIME}, o.amount_fen / ${FEN_PER_POINT_EARNED}
-      from orders o
-      where o.id in (select value::uuid from jsonb_array_elements_text(${batch}::jsonb))
-        and o.paid_at is not null and o.customer_id is not null
-      order by o.customer_id, o.id
-      on conflict (customer_id, source_key) do nothing
-      returning customer_id, points`,
-    ),
+  return {
+    earn: sql`
+      with earned as (
+        insert into points_ledger (customer_id, kind, points, source_key, order_id, occurred_at, expires_at, remaining)
+        select o.customer_id, 'EARN', o.amount_fen / ${FEN_PER_POINT_EARNED}, 'EARN:' || o.id, o.id, o.paid_at,
+          o.paid_at + ${POINTS_LIFETIME}, o.amount_fen / ${FEN_PER_POINT_EARNED}
+        from orders o
+        where o.id in (select value::uuid from jsonb_array_elements_text(${batch}::jsonb))
+          and o.paid_at is not null and o.customer_id is not null
+        order by o.customer_id, o.id
+        on conflict (customer_id, source_key) do nothing
+        returning customer_id, points),
+      credit as (select customer_id, sum(points)::int as points from earned group by customer_id)
+      update customers c set points = c.points + credit.points, updated_at = now() from credit where c.id = credit.customer_id`,
     // Each new refund reverses floor((paid − refunded before)/100) − floor((paid − refunded after)/100),
     // counting refunds already reversed first: the total over an order's refunds telescopes to the exact
-    // figure whatever order they arrived in.
-    preparedRows<{ id: string; order_id: string; customer_id: string; amount_fen: string | number; refunded_at: string | Date; points: string | number }>(
-      tx,
-      sql`
+    // figure whatever order they arrived in. A new EARN is not a REVERSE this looks for.
+    reversals: sql`
       with paid as (
         select o.id, o.customer_id, o.amount_fen from orders o
         where o.id in (select value::uuid from jsonb_array_elements_text(${batch}::jsonb))
@@ -117,37 +131,37 @@ export async function applyOrderPoints(tx: Tx, orderIds: string[]): Promise<void
       select id, order_id, customer_id, amount_fen, refunded_at,
         greatest(paid_fen - (after - amount_fen), 0) / ${FEN_PER_POINT_EARNED} - greatest(paid_fen - after, 0) / ${FEN_PER_POINT_EARNED} as points
       from news order by customer_id, refunded_at, id`,
-    ),
-  ]);
-  const delta = new Map<string, { points: number; refunded: number }>();
-  const bump = (customerId: string, points: number, refunded: number) => {
-    const d = delta.get(customerId) ?? { points: 0, refunded: 0 };
-    d.points += points;
-    d.refunded += refunded;
-    delta.set(customerId, d);
   };
-  for (const e of earned) bump(e.customer_id, Number(e.points), 0);
-  if (reversals.length > 0) {
-    const lots = await openLots(tx, [...new Set(reversals.map((r) => r.customer_id))]);
-    const changed = new Map<string, Lot>();
-    const entries = reversals.map((r) => {
-      const actual = takeFromLots(lots.get(r.customer_id) ?? [], Number(r.points), changed, r.order_id);
-      bump(r.customer_id, -actual, Number(r.amount_fen));
-      return { cust: r.customer_id, points: -actual, key: `REVERSE:${r.id}`, ord: r.order_id, at: new Date(r.refunded_at).toISOString() };
-    });
-    await executePrepared(tx, sql`
+}
+
+/** Writes the REVERSE entries orderPoints' `reversals` answered, taking the points from the lots, and debits the customers. */
+export async function reversePoints(tx: Tx, reversals: PendingReversal[]): Promise<void> {
+  if (reversals.length === 0) return;
+  const lots = await openLots(tx, [...new Set(reversals.map((r) => r.customer_id))]);
+  const changed = new Map<string, Lot>();
+  const debit = new Map<string, { points: number; refunded: number }>();
+  const entries = reversals.map((r) => {
+    const actual = takeFromLots(lots.get(r.customer_id) ?? [], Number(r.points), changed, r.order_id);
+    const d = debit.get(r.customer_id) ?? { points: 0, refunded: 0 };
+    d.points -= actual;
+    d.refunded += Number(r.amount_fen);
+    debit.set(r.customer_id, d);
+    return { cust: r.customer_id, points: -actual, key: `REVERSE:${r.id}`, ord: r.order_id, at: new Date(r.refunded_at).toISOString() };
+  });
+  const records = [...debit.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, d]) => ({ id, points: d.points, refunded: d.refunded }));
+  // Computed here, independent of each other's answers: one round trip.
+  await pipelined(tx, [
+    sql`
       insert into points_ledger (customer_id, kind, points, source_key, order_id, occurred_at)
       select cust, 'REVERSE', points, key, ord, at
       from jsonb_to_recordset(${jsonRecords(entries)}::jsonb) as r(cust uuid, points int, key text, ord uuid, at timestamptz)
-      on conflict (customer_id, source_key) do nothing`);
-    await writeLots(tx, changed);
-  }
-  if (delta.size === 0) return;
-  const records = [...delta.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, d]) => ({ id, points: d.points, refunded: d.refunded }));
-  // refunded_fen counts refunds of paid orders only, exactly once: when their REVERSE entry is written.
-  await executePrepared(tx, sql`
-    update customers c set points = c.points + r.points, refunded_fen = c.refunded_fen + r.refunded, updated_at = now()
-    from jsonb_to_recordset(${jsonRecords(records)}::jsonb) as r(id uuid, points int, refunded bigint) where c.id = r.id`);
+      on conflict (customer_id, source_key) do nothing`,
+    lotUpdates(changed),
+    // refunded_fen counts refunds of paid orders only, exactly once: when their REVERSE entry is written.
+    sql`
+      update customers c set points = c.points + r.points, refunded_fen = c.refunded_fen + r.refunded, updated_at = now()
+      from jsonb_to_recordset(${jsonRecords(records)}::jsonb) as r(id uuid, points int, refunded bigint) where c.id = r.id`,
+  ]);
 }
 
 /**

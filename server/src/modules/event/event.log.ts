@@ -1,33 +1,27 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { executePrepared, jsonRecords, preparedRows } from '../../db/rows.js';
 import { perDatabase } from '../../lib/facts-cache.js';
 import type { EventIssue } from '../ingest/ingest.parse.js';
 import type { ValidEvent } from '../ingest/ingest.validate.js';
+import { TRAFFIC_EVENT_TYPES } from './event.table.js';
 
 /**
- * Appends to the raw log in key order (so concurrent batches lock keys in the same order). The keys
- * go into event_keys, the rows into the partitioned events table: all at once when every key is new,
- * else key by key, replays becoming no-ops (appendNewKeys). For traffic events
- * the keys not inserted are then classified as duplicates or conflicts by their stored hash. (Order
- * events were classified earlier, under their order's lock, and always insert.) The caller passes
- * each (shop, event id) once per batch.
+ * Claims the batch's keys in event_keys, in key order (so concurrent batches lock keys in the same
+ * order), before any other row of the batch is locked, and appends the traffic events' rows to the
+ * partitioned events table in the same statement: all at once when every key is new, else key by key,
+ * replays becoming no-ops (appendNewKeys). The events whose key was taken are classified as duplicates or
+ * conflicts by their stored hash; `inserted` are the others, traffic and order events. An order event's
+ * row waits for its order's verdict (orderEventRows), and the key of one its order refuses is released
+ * (releasedKeys). The caller passes each (shop, event id) once per batch.
  */
-export async function appendEvents(
-  tx: Tx,
-  events: ValidEvent[],
-  payloads: Map<number, string>,
-  hashes: Map<number, string>,
-  trafficIndexes: Set<number>,
-  hint: AppendHint,
-) {
-  const sorted = [...events].sort((a, b) => (a.shopId < b.shopId ? -1 : a.shopId > b.shopId ? 1 : a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
+export async function appendEvents(tx: Tx, events: ValidEvent[], payloads: Map<number, string>, hashes: Map<number, string>, hint: AppendHint) {
+  const sorted = inKeyOrder(events);
   const skipped = sorted.length === 0 ? [] : await append(tx, batchColumns(sorted, payloads, hashes), hint);
   const skippedKeys = new Set(skipped.map((r) => `${r.shop}|${r.id}`));
   const wasSkipped = (e: ValidEvent) => skippedKeys.size > 0 && skippedKeys.has(`${e.shopId}|${e.eventId}`);
-  const fresh = sorted.filter((e) => !wasSkipped(e));
-  const replayed = sorted.filter((e) => wasSkipped(e) && trafficIndexes.has(e.index));
+  const replayed = sorted.filter(wasSkipped);
   let duplicates = 0;
   const rejected: { index: number; issues: EventIssue[] }[] = [];
   if (replayed.length > 0) {
@@ -43,7 +37,25 @@ export async function appendEvents(
       else rejected.push({ index: e.index, issues: [{ path: ['id'], message: `event id ${e.eventId} was already used for a different event`, code: 'CONFLICT' }] });
     }
   }
-  return { inserted: fresh.filter((e) => trafficIndexes.has(e.index)), duplicates, rejected };
+  return { inserted: sorted.filter((e) => !wasSkipped(e)), duplicates, rejected };
+}
+
+/** The statement that appends the rows of order events whose keys appendEvents claimed and whose orders accepted them (null for none). */
+export function orderEventRows(events: ValidEvent[], payloads: Map<number, string>, hashes: Map<number, string>): SQL | null {
+  if (events.length === 0) return null;
+  return sql`insert into events (shop_id, event_id, type, occurred_at, payload, payload_hash)
+             select shop, id, type, at, payload::jsonb, hash from (${batchColumns(inKeyOrder(events), payloads, hashes)}) r`;
+}
+
+/** The statement that releases the keys appendEvents claimed for events the batch then refused (null for none). */
+export function releasedKeys(events: ValidEvent[]): SQL | null {
+  if (events.length === 0) return null;
+  return sql`delete from event_keys e using jsonb_to_recordset(${jsonRecords(events.map((e) => ({ shop: e.shopId, id: e.eventId })))}::jsonb) as k(shop uuid, id text)
+             where e.shop_id = k.shop and e.event_id = k.id`;
+}
+
+function inKeyOrder(events: ValidEvent[]): ValidEvent[] {
+  return [...events].sort((a, b) => (a.shopId < b.shopId ? -1 : a.shopId > b.shopId ? 1 : a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
 }
 
 /** How a database's next batches go into the log (appendHint). */
@@ -106,6 +118,9 @@ function batchColumns(sorted: ValidEvent[], payloads: Map<number, string>, hashe
              as r(shop, id, type, at, payload, hash)`;
 }
 
+/** The rows appended with the keys: traffic events' (an order event's waits for its order, orderEventRows). */
+const TRAFFIC_ONLY = sql.raw(`r.type in (${TRAFFIC_EVENT_TYPES.map((t) => `'${t}'`).join(', ')})`);
+
 /**
  * Every key and row with plain inserts, inside a savepoint: false, with nothing appended, if a key is
  * already in event_keys. No speculative insertion per key and no join of the rows with the keys inserted.
@@ -119,7 +134,7 @@ async function appendAllNew(tx: Tx, batch: BatchColumns): Promise<boolean> {
               insert into event_keys (shop_id, event_id, occurred_at, payload_hash) select shop, id, at, hash from r
             )
             insert into events (shop_id, event_id, type, occurred_at, payload, payload_hash)
-            select shop, id, type, at, payload::jsonb, hash from r`,
+            select shop, id, type, at, payload::jsonb, hash from r where ${TRAFFIC_ONLY}`,
       ),
     );
     return true;
@@ -145,6 +160,7 @@ function appendNewKeys(tx: Tx, batch: BatchColumns) {
         ), logged as (
           insert into events (shop_id, event_id, type, occurred_at, payload, payload_hash)
           select r.shop, r.id, r.type, r.at, r.payload::jsonb, r.hash from r join k on k.shop_id = r.shop and k.event_id = r.id
+          where ${TRAFFIC_ONLY}
         )
         select r.shop, r.id from r where not exists (select from k where k.shop_id = r.shop and k.event_id = r.id)`,
   );

@@ -12,6 +12,8 @@ export const EVENT_TYPES = [
   'ORDER_DELIVERED',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
+/** What visitors do; every other type is an order's event (ORDER_*). */
+export const TRAFFIC_EVENT_TYPES: readonly EventType[] = ['VISIT', 'PRODUCT_VIEW', 'ADD_TO_CART'];
 export const eventTypeEnum = pgEnum('event_type', EVENT_TYPES);
 
 /**

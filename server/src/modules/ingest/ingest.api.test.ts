@@ -115,6 +115,11 @@ describeEachBackend('event ingestion', (backend) => {
     expect(refunds.data.ingestEvents.userErrors).toMatchObject([{ index: 1, code: 'INVALID_AMOUNT' }]);
     const o = await server.gql('{ orders { edges { node { status refundedAmount netAmount refunds { amount reason } } } } }');
     expect(o.data.orders.edges[0].node).toEqual({ status: 'PAID', refundedAmount: '30.00', netAmount: '70.00', refunds: [{ amount: '30.00', reason: '七天无理由' }] });
+    // The refused refund left nothing in the log: its id can still carry the corrected refund.
+    expect(await rows(backend().db, sql`select event_id from event_keys order by event_id`)).toEqual([{ event_id: 'p' }, { event_id: 'r1' }]);
+    const corrected = await server.gql(INGEST, { events: [order('O4', { id: 'r2', type: 'ORDER_REFUNDED', occurredAt: at('11:30'), amount: '70.00' })] });
+    expect(corrected.data.ingestEvents).toMatchObject({ accepted: 1, userErrors: [] });
+    expect(await rows(backend().db, sql`select event_id from events order by event_id`)).toEqual([{ event_id: 'p' }, { event_id: 'r1' }, { event_id: 'r2' }]);
   });
 
   it('accepts a SKU created after the catalog was first read, on its first use', async () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CHANNELS, TRAFFIC_SOURCES, type Channel, type TrafficSource } from '../../db/enums.js';
 import { globalId, itemIssues, moneyInput } from '../../lib/validate.js';
-import { EVENT_TYPES, type EventType } from '../event/event.table.js';
+import { EVENT_TYPES, TRAFFIC_EVENT_TYPES, type EventType } from '../event/event.table.js';
 
 /** One event as a producer sends it (after GraphQL scalar parsing). */
 export interface EventInput {
@@ -47,7 +47,6 @@ export interface ParsedEvent {
 
 
 const key = z.string().trim().min(1, 'must not be empty').max(128);
-const TRAFFIC_TYPES: readonly EventType[] = ['VISIT', 'PRODUCT_VIEW', 'ADD_TO_CART'];
 
 const EventSchema = z
   .object({
@@ -78,7 +77,7 @@ const EventSchema = z
     trackingNumber: z.string().trim().min(1, 'must not be empty').max(64).nullish(),
   })
   .superRefine((e, ctx) => {
-    if (TRAFFIC_TYPES.includes(e.type)) need(e, ctx, 'visitorId', 'a visitorId');
+    if (TRAFFIC_EVENT_TYPES.includes(e.type)) need(e, ctx, 'visitorId', 'a visitorId');
     if (e.type.startsWith('ORDER_')) need(e, ctx, 'orderId', 'an orderId');
     if (e.type === 'ORDER_PLACED') need(e, ctx, 'items', 'at least one item');
     if (e.type === 'ORDER_PAID') {

@@ -1,18 +1,27 @@
 import { hash } from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 import type { Viewer } from '../../auth/viewer.js';
 import type { Db } from '../../db/client.js';
+import { pipelined } from '../../db/rows.js';
 import { DomainError } from '../../errors.js';
-import { applyCustomerPurchases } from '../customer/customer.ingest.js';
-import { applyOrderPoints } from '../customer/points.ledger.js';
-import { appendEvents, appendHint } from '../event/event.log.js';
+import { customerPurchases } from '../customer/customer.ingest.js';
+import { orderPoints, reversePoints, type PendingReversal } from '../customer/points.ledger.js';
+import { appendEvents, appendHint, orderEventRows, releasedKeys } from '../event/event.log.js';
+import { TRAFFIC_EVENT_TYPES } from '../event/event.table.js';
 import { eventsHorizon } from '../history/history.retention.js';
 import { RollupBatch } from '../metrics/rollup.writer.js';
-import { materialiseOrders, ordersWithPointChanges, writeOrders } from '../order/order.ingest.js';
-import { applyStockSales } from '../product/product.stock.js';
+import { materialiseOrders, orderWrites, ordersWithPointChanges } from '../order/order.ingest.js';
+import { stockSales } from '../product/product.stock.js';
 import { canonicalPayload, parseEvent, type EventInput, type EventIssue, type ParsedEvent } from './ingest.parse.js';
 import { validateAgainstCatalog, type ValidEvent } from './ingest.validate.js';
 
 export const MAX_BATCH = 5_000;
+/**
+ * The per-event loops before the transaction give the event loop back this often: a 1,000-event batch's
+ * parse is several milliseconds of JavaScript, and other batches' transactions, holding row locks, wait
+ * on their next statement behind it.
+ */
+const YIELD_EVERY = 200;
 
 export interface IngestError {
   index: number;
@@ -37,9 +46,10 @@ export interface IngestResult {
  * Ingests a batch of producer events: the write path of PeakOps, one pipeline.
  * 1. parse     each event on its own (zod; ids decoded, money in fen) — no database;
  * 2. validate  the batch against the catalog (shops, SKUs, campaigns, the caller's grant) at once;
- * 3. materialise, in ONE transaction: orders under their row locks, then the other modules' batch
- *    writes — customers, order rows, stock, points — and the raw event log;
- * 4. roll up   the counted contributions into the minute/hour/day rollups, same transaction.
+ * 3. materialise, in ONE transaction: the raw event log's keys first (replays stop there), then the
+ *    orders under their row locks, then the other modules' batch writes — customers, order rows, stock,
+ *    points — sent together;
+ * 4. roll up   the counted contributions into the minute/hour/day rollups, with those writes.
  * Each step runs a fixed number of statements for the whole batch, never one per event. Invalid events are
  * reported by index and skipped; once this resolves the accepted ones are durable, and a resend after
  * a crash finds them by (shop, event id) and counts nothing twice.
@@ -58,44 +68,61 @@ export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[],
   // 1. parse
   const parsed: ParsedEvent[] = [];
   const oldest = eventsHorizon(now, { eventsDays: options.eventsRetentionDays ?? null });
-  inputs.forEach((input, index) => {
-    const result = parseEvent(input, index, now);
+  for (let index = 0; index < inputs.length; index++) {
+    if (index % YIELD_EVERY === YIELD_EVERY - 1) await setImmediate();
+    const result = parseEvent(inputs[index]!, index, now);
     if ('issues' in result) reject(index, result.issues);
     else if (oldest && result.event.occurredAt < oldest) reject(index, [tooOld(options.eventsRetentionDays!)]);
     else parsed.push(result.event);
-  });
+  }
   // 2. validate
   const { valid, rejected } = await validateAgainstCatalog(db, viewer, parsed);
   for (const r of rejected) reject(r.index, r.issues);
   // The canonical JSON is built once: it is both what the log stores and what the hash covers.
   const payloads = new Map<number, string>();
   const hashes = new Map<number, string>();
-  for (const e of valid) {
+  for (let i = 0; i < valid.length; i++) {
+    if (i % YIELD_EVERY === YIELD_EVERY - 1) await setImmediate();
+    const e = valid[i]!;
     const payload = JSON.stringify(canonicalPayload(e));
     payloads.set(e.index, payload);
     hashes.set(e.index, hash('sha1', payload));
   }
   const { unique, duplicates: repeatedInBatch, conflicts } = firstOccurrences(valid, hashes);
+  const byIndex = new Map(unique.map((e) => [e.index, e]));
   for (const c of conflicts) reject(c.index, [c.issue]);
-  const orderEvents = unique.filter((e) => e.orderId !== null && e.type.startsWith('ORDER_'));
-  const trafficEvents = unique.filter((e) => !e.type.startsWith('ORDER_'));
-
   const outcome = await db.transaction(async (tx) => {
     const rollups = new RollupBatch();
-    // 3. materialise — in this order, which is also the lock order every batch takes.
-    const orders = await materialiseOrders(tx, orderEvents, hashes, rollups);
-    const customerIds = await applyCustomerPurchases(tx, [...orders.changes.customers.values()]);
-    await writeOrders(tx, orders, customerIds);
-    await applyStockSales(tx, orders.changes.unitsSold);
-    // After the orders and refunds are written, under the customer locks applyCustomerPurchases took.
-    await applyOrderPoints(tx, ordersWithPointChanges(orders));
-    const log = await appendEvents(tx, [...orders.accepted, ...trafficEvents], payloads, hashes, new Set(trafficEvents.map((e) => e.index)), appendHint(db));
-    // 4. roll up (order events were counted while they were applied).
-    for (const e of log.inserted) countTraffic(e, rollups);
-    await rollups.write(tx);
+    // 3a. The log first: every key of the batch claimed, in key order, before any row another batch also
+    // needs; the traffic events' rows go in with them. A taken key is a replay or a conflict.
+    const log = await appendEvents(tx, unique, payloads, hashes, appendHint(db));
+    const orderEvents: ValidEvent[] = [];
+    for (const e of log.inserted) {
+      if (TRAFFIC_EVENT_TYPES.includes(e.type)) countTraffic(e, rollups);
+      else orderEvents.push(e);
+    }
+    // 3b. From here to the commit other batches may wait on this one's rows — orders, customers, SKUs,
+    // rollups, each class locked in key order and in this order by every batch — so the rest goes in as
+    // few round trips as the data allows: the orders in one, every write after them in one more.
+    const orders = await materialiseOrders(tx, orderEvents, rollups);
+    const points = orderPoints(ordersWithPointChanges(orders));
+    const reversals = points?.reversals ?? null;
+    const writes = [
+      customerPurchases([...orders.changes.customers.values()]),
+      ...orderWrites(orders),
+      stockSales(orders.changes.unitsSold),
+      orderEventRows(orders.accepted, payloads, hashes),
+      releasedKeys(orders.rejected.map((r) => byIndex.get(r.index)!)),
+      points?.earn ?? null,
+      reversals,
+      // 4. roll up, in the same round trip (order events were counted while they were applied).
+      ...rollups.statements(),
+    ];
+    const answers = await pipelined(tx, writes);
+    await reversePoints(tx, (reversals ? answers[writes.indexOf(reversals)] : []) as PendingReversal[]);
     return {
-      accepted: orders.accepted.length + log.inserted.length,
-      duplicates: orders.duplicates + log.duplicates,
+      accepted: log.inserted.length - orders.rejected.length,
+      duplicates: log.duplicates,
       rejected: [...orders.rejected, ...log.rejected],
     };
   });

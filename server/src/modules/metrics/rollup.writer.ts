@@ -1,7 +1,7 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import type { Channel, TrafficSource } from '../../db/enums.js';
-import { executePrepared, jsonRecords } from '../../db/rows.js';
+import { jsonRecords, pipelined } from '../../db/rows.js';
 import { hllEntry, SparseHll } from '../../lib/hll.js';
 import { shanghaiDate, startOfShanghaiDay } from '../../lib/time.js';
 import { zeroCounters, type Counters } from './metrics.formulas.js';
@@ -136,9 +136,17 @@ export class RollupBatch {
     return this.cells.size + this.skuCells.size;
   }
 
+  /** Upserts every touched row: one round trip. */
   async write(tx: DbOrTx) {
-    if (this.cells.size > 0) await executePrepared(tx, upsertMetrics(sortedValues(this.cells)));
-    if (this.skuCells.size > 0) await executePrepared(tx, upsertSkus(sortedValues(this.skuCells)));
+    await pipelined(tx, this.statements());
+  }
+
+  /** The statements that upsert the touched rows, metrics then SKUs, each in key order: for a caller's pipeline. */
+  statements(): SQL[] {
+    return [
+      ...(this.cells.size > 0 ? [upsertMetrics(sortedValues(this.cells))] : []),
+      ...(this.skuCells.size > 0 ? [upsertSkus(sortedValues(this.skuCells))] : []),
+    ];
   }
 }
 

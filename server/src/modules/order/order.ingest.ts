@@ -1,7 +1,6 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import { executePrepared, jsonRecords, preparedRows } from '../../db/rows.js';
-import { customerKey } from '../customer/customer.ingest.js';
+import { jsonRecords, pipelined } from '../../db/rows.js';
 import type { EventIssue } from '../ingest/ingest.parse.js';
 import type { ValidEvent } from '../ingest/ingest.validate.js';
 import type { RollupBatch, RollupDims } from '../metrics/rollup.writer.js';
@@ -12,7 +11,7 @@ import { orderStatus } from './order.shipping.js';
 export interface OrderBatch {
   /** Order events that change state and must be appended to the raw log. */
   accepted: ValidEvent[];
-  duplicates: number;
+  /** Order events their order refuses (they contradict it). */
   rejected: { index: number; issues: EventIssue[] }[];
   orders: OrderState[];
   changes: OrderChanges;
@@ -21,35 +20,30 @@ export interface OrderBatch {
 /**
  * Materialises orders from their events, whatever order the events arrive in: creates the missing
  * orders and locks every order of the batch (in key order), then applies each order's events in time
- * order (order.apply.ts). Events already in the raw log are replays (same hash) or conflicts. Nothing
- * is written to orders yet: the customers come first (their ids go into the orders), then writeOrders.
- * Must run inside the ingest transaction; `hashes` are the canonical payload hashes by event index.
+ * order (order.apply.ts). The events are new: their keys were claimed in the log first (event.log.ts),
+ * so a replay never gets here. Nothing is written to orders yet: the customers come first (orders name
+ * them), then orderWrites. Must run inside the ingest transaction.
  */
-export async function materialiseOrders(tx: Tx, events: ValidEvent[], hashes: Map<number, string>, rollups: RollupBatch): Promise<OrderBatch> {
+export async function materialiseOrders(tx: Tx, events: ValidEvent[], rollups: RollupBatch): Promise<OrderBatch> {
   const changes: OrderChanges = { customers: new Map(), refunds: [], unitsSold: new Map() };
-  const batch: OrderBatch = { accepted: [], duplicates: 0, rejected: [], orders: [], changes };
+  const batch: OrderBatch = { accepted: [], rejected: [], orders: [], changes };
   if (events.length === 0) return batch;
-  const orders = await lockOrders(tx, events);
-  // One connection, two independent reads: postgres-js pipelines them instead of waiting twice.
-  const [logged, existingItems] = await Promise.all([loggedHashes(tx, events), itemsOf(tx, [...orders.values()].map((o) => o.id))]);
+  // One round trip while other batches may be waiting for these orders: the seeds, the locks and the
+  // items are sent together and run in that order (db/rows.ts pipelined), so the reads see the orders
+  // created and locked.
+  const seeds = orderSeeds(events);
+  const keys = jsonRecords(seeds.map(({ shop, ext }) => ({ shop, ext })));
+  const [, locked, itemRows] = await pipelined(tx, [seedOrders(seeds), lockOrders(keys), itemsOf(keys)]);
+  const orders = orderStates(locked as LockedOrder[]);
+  const existingItems = itemsByOrder(itemRows as ItemRow[]);
   for (const order of orders.values()) order.items = existingItems.get(order.id) ?? null;
   const sorted = [...events].sort(
     (a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || TYPE_RANK[a.type]! - TYPE_RANK[b.type]! || (a.eventId < b.eventId ? -1 : 1),
   );
   for (const event of sorted) {
-    const known = logged.get(orderKey(event.shopId, event.eventId));
-    if (known !== undefined) {
-      if (known === hashes.get(event.index)) batch.duplicates++;
-      else batch.rejected.push({ index: event.index, issues: [reusedId(event)] });
-      continue;
-    }
     const issue = applyOrderEvent(orders.get(orderKey(event.shopId, event.orderId!))!, event, rollups, changes);
     if (issue) batch.rejected.push({ index: event.index, issues: [issue] });
-    else {
-      batch.accepted.push(event);
-      // A second event with the same id later in this very batch is a replay of this one.
-      logged.set(orderKey(event.shopId, event.eventId), hashes.get(event.index)!);
-    }
+    else batch.accepted.push(event);
   }
   batch.orders = [...orders.values()];
   return batch;
@@ -63,12 +57,10 @@ export function ordersWithPointChanges(batch: OrderBatch): string[] {
 /** An order row seeded by this batch whose every event was refused (a reused id, say). Any order that ever accepted an event has one of these moments. */
 const untouched = (o: OrderState) => !o.placedEventAt && !o.paidAt && !o.refundedAt && !o.shippedAt && !o.deliveredAt;
 
-function reusedId(event: ValidEvent): EventIssue {
-  return { path: ['id'], message: `event id ${event.eventId} was already used for a different event`, code: 'CONFLICT' };
-}
+type OrderSeed = { shop: string; ext: string; ch: string; src: string; camp: string | null; at: string };
 
-/** Creates missing orders from their earliest event, then locks every order of the batch in key order. */
-async function lockOrders(tx: Tx, events: ValidEvent[]): Promise<Map<string, OrderState>> {
+/** Each order of the batch once, from its earliest event, in key order: the order every batch locks them in. */
+function orderSeeds(events: ValidEvent[]): OrderSeed[] {
   const first = new Map<string, ValidEvent>();
   for (const e of events) {
     const key = orderKey(e.shopId, e.orderId!);
@@ -77,32 +69,41 @@ async function lockOrders(tx: Tx, events: ValidEvent[]): Promise<Map<string, Ord
       first.set(key, e);
     }
   }
-  const seeds = [...first.entries()]
+  return [...first.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([, e]) => ({ shop: e.shopId, ext: e.orderId, ch: e.channel, src: e.source, camp: e.campaignId, at: e.occurredAt.toISOString() }));
-  await executePrepared(tx, sql`
+    .map(([, e]) => ({ shop: e.shopId, ext: e.orderId!, ch: e.channel, src: e.source, camp: e.campaignId, at: e.occurredAt.toISOString() }));
+}
+
+/** Creates the orders not seen before, from their earliest event. */
+function seedOrders(seeds: OrderSeed[]) {
+  return sql`
     insert into orders (shop_id, external_id, channel, source, campaign_id, status, amount_fen, placed_at)
     select shop, ext, ch::channel, src::traffic_source, camp, 'PLACED', 0, at
     from jsonb_to_recordset(${jsonRecords(seeds)}::jsonb) as r(shop uuid, ext text, ch text, src text, camp uuid, at timestamptz)
-    on conflict (shop_id, external_id) do nothing`);
-  const locked = await preparedRows<{
-    id: string; shop_id: string; external_id: string; channel: RollupDims['channel']; source: RollupDims['source'];
-    campaign_id: string | null; customer_external_id: string | null; amount_fen: string | number; refunded_fen: string | number;
-    placed_at: string | Date; placed_event_at: string | Date | null; paid_at: string | Date | null; refunded_at: string | Date | null;
-    shipped_at: string | Date | null; delivered_at: string | Date | null; carrier: string | null; tracking_number: string | null;
-  }>(
-    tx,
-    sql`
+    on conflict (shop_id, external_id) do nothing`;
+}
+
+interface LockedOrder {
+  id: string; shop_id: string; external_id: string; channel: RollupDims['channel']; source: RollupDims['source'];
+  campaign_id: string | null; customer_external_id: string | null; amount_fen: string | number; refunded_fen: string | number;
+  placed_at: string | Date; placed_event_at: string | Date | null; paid_at: string | Date | null; refunded_at: string | Date | null;
+  shipped_at: string | Date | null; delivered_at: string | Date | null; carrier: string | null; tracking_number: string | null;
+}
+
+/** Locks every order of the batch (`keys`: shop and external id) in key order and reads it. */
+function lockOrders(keys: string) {
+  return sql`
     select o.id, o.shop_id, o.external_id, o.channel, o.source, o.campaign_id, c.external_id as customer_external_id,
       o.amount_fen, o.refunded_fen, o.placed_at, o.placed_event_at, o.paid_at, o.refunded_at,
       o.shipped_at, o.delivered_at, o.carrier, o.tracking_number
     from orders o
-    join jsonb_to_recordset(${jsonRecords(seeds.map(({ shop, ext }) => ({ shop, ext })))}::jsonb) as k(shop uuid, ext text)
-      on o.shop_id = k.shop and o.external_id = k.ext
+    join jsonb_to_recordset(${keys}::jsonb) as k(shop uuid, ext text) on o.shop_id = k.shop and o.external_id = k.ext
     left join customers c on c.id = o.customer_id
     order by o.shop_id, o.external_id
-    for update of o`,
-  );
+    for update of o`;
+}
+
+function orderStates(locked: LockedOrder[]): Map<string, OrderState> {
   const date = (v: string | Date | null) => (v === null ? null : new Date(v));
   return new Map(
     locked.map((o) => [
@@ -131,24 +132,17 @@ async function lockOrders(tx: Tx, events: ValidEvent[]): Promise<Map<string, Ord
   );
 }
 
-/** Payload hashes of events of this batch that are already in the raw log's keys (safe: their orders are locked). */
-async function loggedHashes(tx: Tx, events: ValidEvent[]): Promise<Map<string, string>> {
-  const keys = events.map((e) => ({ shop: e.shopId, id: e.eventId }));
-  const found = await preparedRows<{ shop_id: string; event_id: string; payload_hash: string }>(
-    tx,
-    sql`select e.shop_id, e.event_id, e.payload_hash from event_keys e
-        join jsonb_to_recordset(${jsonRecords(keys)}::jsonb) as k(shop uuid, id text) on e.shop_id = k.shop and e.event_id = k.id`,
-  );
-  return new Map(found.map((r) => [orderKey(r.shop_id, r.event_id), r.payload_hash]));
+type ItemRow = { order_id: string; sku_id: string; quantity: number; unit_price_fen: string | number };
+
+/** The items of the batch's orders (`keys`: shop and external id), as their order's lock keeps them. */
+function itemsOf(keys: string) {
+  return sql`select i.order_id, i.sku_id, i.quantity, i.unit_price_fen from order_items i
+    join orders o on o.id = i.order_id
+    join jsonb_to_recordset(${keys}::jsonb) as k(shop uuid, ext text) on o.shop_id = k.shop and o.external_id = k.ext
+    order by i.order_id, i.id`;
 }
 
-async function itemsOf(tx: Tx, orderIds: string[]): Promise<Map<string, Item[]>> {
-  const found = await preparedRows<{ order_id: string; sku_id: string; quantity: number; unit_price_fen: string | number }>(
-    tx,
-    sql`select order_id, sku_id, quantity, unit_price_fen from order_items
-        where order_id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(orderIds)}::jsonb))
-        order by order_id, id`,
-  );
+function itemsByOrder(found: ItemRow[]): Map<string, Item[]> {
   const byOrder = new Map<string, Item[]>();
   for (const r of found) {
     const list = byOrder.get(r.order_id) ?? [];
@@ -159,20 +153,19 @@ async function itemsOf(tx: Tx, orderIds: string[]): Promise<Map<string, Item[]>>
 }
 
 /**
- * Writes the batch's orders, their new items and refunds (refunds carry their order's shop and campaign)
- * in one statement, and removes the empty orders the batch seeded; `customerIds` by customerKey come from
- * applyCustomerPurchases. Runs under the locks materialiseOrders took.
+ * The statements that write the batch's orders, their new items and refunds (refunds carry their order's
+ * shop and campaign), and remove the empty orders the batch seeded. An order's customer is found by its
+ * external id, so the customers' statement (customerPurchases) must run before these. For a pipeline
+ * under the locks materialiseOrders took.
  */
-export async function writeOrders(tx: Tx, batch: OrderBatch, customerIds: Map<string, string>): Promise<void> {
+export function orderWrites(batch: OrderBatch): SQL[] {
   const empty = batch.orders.filter(untouched);
-  if (empty.length > 0) {
-    await tx.execute(sql`delete from orders where id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(empty.map((o) => o.id))}::jsonb))`);
-  }
+  const removal = empty.length === 0 ? [] : [sql`delete from orders where id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(empty.map((o) => o.id))}::jsonb))`];
   const orders = batch.orders.filter((o) => !untouched(o));
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   const updates = orders.map((o) => ({
     id: o.id,
-    cust: o.customerExternalId ? (customerIds.get(customerKey(o.shopId, o.customerExternalId)) ?? null) : null,
+    cust: o.customerExternalId,
     status: orderStatus(o),
     amount: o.amountFen,
     refunded: o.refundedFen,
@@ -189,14 +182,16 @@ export async function writeOrders(tx: Tx, batch: OrderBatch, customerIds: Map<st
   const refunds = batch.changes.refunds.map((r) => ({ ord: r.orderId, amount: r.amountFen, reason: r.reason, at: r.refundedAt.toISOString() }));
   // One statement for the three tables. The refunds read their order's shop and campaign, which never
   // change, from the snapshot before the update.
-  await executePrepared(tx, sql`
+  return [
+    ...removal,
+    sql`
     with updated as (
       update orders o set
-        customer_id = coalesce(r.cust, o.customer_id), status = r.status::order_status, amount_fen = r.amount,
+        customer_id = coalesce((select c.id from customers c where c.shop_id = o.shop_id and c.external_id = r.cust), o.customer_id), status = r.status::order_status, amount_fen = r.amount,
         refunded_fen = r.refunded, placed_at = r.placed, placed_event_at = r."placedEvent", paid_at = r.paid,
         refunded_at = r."refundedAt", shipped_at = r.shipped, delivered_at = r.delivered, carrier = r.carrier,
         tracking_number = r.tracking, updated_at = now()
-      from jsonb_to_recordset(${jsonRecords(updates)}::jsonb) as r(id uuid, cust uuid, status text, amount bigint, refunded bigint,
+      from jsonb_to_recordset(${jsonRecords(updates)}::jsonb) as r(id uuid, cust text, status text, amount bigint, refunded bigint,
         placed timestamptz, "placedEvent" timestamptz, paid timestamptz, "refundedAt" timestamptz, shipped timestamptz,
         delivered timestamptz, carrier text, tracking text)
       where o.id = r.id
@@ -211,5 +206,6 @@ export async function writeOrders(tx: Tx, batch: OrderBatch, customerIds: Map<st
       from jsonb_to_recordset(${jsonRecords(refunds)}::jsonb) as r(ord uuid, amount bigint, reason text, at timestamptz)
       join orders o on o.id = r.ord
       returning id)
-    select (select count(*) from updated) as orders, (select count(*) from new_items) as items, (select count(*) from new_refunds) as refunds`);
+    select (select count(*) from updated) as orders, (select count(*) from new_items) as items, (select count(*) from new_refunds) as refunds`,
+  ];
 }
