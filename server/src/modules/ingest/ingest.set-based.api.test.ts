@@ -128,6 +128,36 @@ describeEachBackend('set-based ingestion', (backend) => {
       expect(undone).toHaveLength(1);
     }
   });
+
+  it("answers a producer's replay from the log, without waiting for the orders a live batch holds", async () => {
+    const { db, kind } = backend();
+    const shop = await insertShop(db, '天猫店');
+    const sku = await insertSku(db, shop.id, 'SKU-1', 5_000);
+    const events = traffic(gid('Shop', shop.id), gid('Sku', sku.sku.id), 'held', 20);
+    expect((await ingestEvents(db, SYSTEM, events, NOW)).accepted).toBe(events.length);
+    // On PostgreSQL another transaction holds every order of the batch, as a live batch does from its
+    // lock to its commit (PGlite has one connection: nothing can hold a lock beside the ingest).
+    let release = () => {};
+    let holder: Promise<void> = Promise.resolve();
+    if (kind === 'postgres') {
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let held = () => {};
+      const holding = new Promise<void>((resolve) => (held = resolve));
+      holder = db.transaction(async (tx) => {
+        await tx.execute(sql`select id from orders where shop_id = ${shop.id} order by id for update`);
+        held();
+        await released;
+      });
+      await holding;
+    }
+    try {
+      // Every event, order events too, is found in the log before any order is locked.
+      expect(await ingestEvents(db, SYSTEM, events, NOW)).toEqual({ accepted: 0, duplicates: events.length, userErrors: [] });
+    } finally {
+      release();
+      await holder;
+    }
+  });
 });
 
 /** The throwaway PostgreSQL server's log (server/test/postgres-server.ts). */
