@@ -12,7 +12,10 @@
  * `--ab-server-flags "FLAGS"` also starts a second compiled server with them and sends it the same batches
  * each round, on emptied tables, right after the first: an A/B of one run. `--ab-dir DIR` builds B from
  * another checkout (e.g. `git worktree add /tmp/old <commit>`, node_modules linked), with or without flags.
- * Run: npm run bench:ingest [-- --events 100000 --rounds 3 --batch 1000 --producers 1 --server compiled|tsx --server-flags FLAGS --ab-server-flags FLAGS --ab-dir DIR --profile DIR]
+ * `--waits` samples pg_stat_activity every few milliseconds while the batches go over HTTP and prints, per
+ * server, how many of the database's sessions were on average running a statement, waiting on another
+ * batch's row lock, or idle in a transaction waiting for the server's next statement (its event loop).
+ * Run: npm run bench:ingest [-- --events 100000 --rounds 3 --batch 1000 --producers 1 --server compiled|tsx --server-flags FLAGS --ab-server-flags FLAGS --ab-dir DIR --profile DIR --waits]
  */
 import './node-env-production.js';
 import type { ChildProcess } from 'node:child_process';
@@ -41,6 +44,7 @@ const NOW = '2026-11-12T00:00:00Z';
 const PROFILE_DIR = arg('profile', '');
 const SERVER_FLAGS = arg('server-flags', '').split(' ').filter(Boolean);
 const AB_SERVER_FLAGS = arg('ab-server-flags', '').split(' ').filter(Boolean);
+const WAITS = process.argv.includes('--waits');
 const batchLabel = BATCH.toLocaleString('en');
 
 if (SERVER === 'compiled') buildServer();
@@ -106,6 +110,8 @@ try {
     return { here: per1000(now.here - since.here), server: per1000(now.server - since.server), database: per1000(now.database - since.database) };
   };
   const split = { ingest: [] as ReturnType<typeof partsPer1000>[], direct: [] as ReturnType<typeof partsPer1000>[] };
+  const waitSql = WAITS ? postgres(url, { max: 1, onnotice: () => {} }) : null;
+  const waits = { A: [] as SessionStates[], B: [] as SessionStates[] };
   for (let round = 0; round < ROUNDS; round++) {
     await truncateAll(database.db);
     await copySql.unsafe('truncate events_copy, event_keys_copy');
@@ -146,14 +152,16 @@ try {
     const bodies = batches.map((batch) =>
       JSON.stringify({ query: 'mutation ($e: [EventInput!]!) { ingestEvents(input: { events: $e }) { accepted userErrors { code } } }', variables: { e: batch } }),
     );
-    const httpIngest = async (to: number) => {
+    const httpIngest = async (to: number, label: 'A' | 'B') => {
       const start = performance.now();
       const parts = cpuParts();
       let next = 0;
       const produce = async () => {
         for (let i = next++; i < batches.length; i = next++) await send(to, bodies[i]!, batches[i]!.length);
       };
+      const sampling = waitSql ? sampleSessions(waitSql) : null;
       await Promise.all(Array.from({ length: PRODUCERS }, produce));
+      if (sampling) waits[label].push(await sampling.stop());
       const spent = partsPer1000(parts);
       return { rate: events.length / ((performance.now() - start) / 1000), cpu: spent.here + spent.server + spent.database, parts: spent };
     };
@@ -162,7 +170,7 @@ try {
       const body = (await response.json()) as { data?: { ingestEvents: { accepted: number } }; errors?: unknown };
       if (!body.data || body.data.ingestEvents.accepted !== expected) throw new Error(`ingest failed: ${JSON.stringify(body).slice(0, 300)}`);
     };
-    const http = await httpIngest(port);
+    const http = await httpIngest(port, 'A');
     results.ingest.push(http.rate);
     results.cpu.ingest.push(http.cpu);
     split.ingest.push(http.parts);
@@ -174,7 +182,7 @@ try {
     const emptyIngestTables = () => database.db.execute(sql.raw(`truncate events, ${keys?.present ? 'event_keys, ' : ''}orders, order_items, refunds, customers, points_ledger, metric_rollups, sku_rollups`));
     await emptyIngestTables();
     if (portB !== undefined) {
-      const b = await httpIngest(portB);
+      const b = await httpIngest(portB, 'B');
       results.ingestB.push(b.rate);
       results.cpu.ingestB.push(b.cpu);
       await emptyIngestTables();
@@ -232,10 +240,64 @@ try {
         ] as [string, string][])
       : []),
   ]);
+  if (waitSql) {
+    for (const [label, samples] of Object.entries(waits)) {
+      if (samples.length === 0) continue;
+      const mean = (pick: (s: SessionStates) => number) => median(samples.map(pick)).toFixed(2);
+      report(`sessions over HTTP${portB !== undefined ? `, ${label}` : ''} (mean per sample, median of the rounds)`, [
+        ['samples per round', median(samples.map((s) => s.samples)).toFixed(0)],
+        ['running a statement', mean((s) => s.running)],
+        ["waiting on another batch's row lock", mean((s) => s.lock)],
+        ["idle in transaction, waiting for the server's next statement", mean((s) => s.server)],
+        ['of which row-lock waits by statement', [...new Set(samples.flatMap((s) => [...s.lockBy.keys()]))].map((k) => `${k}: ${median(samples.map((s) => (s.lockBy.get(k) ?? 0) / s.samples)).toFixed(2)}`).join('; ') || '—'],
+      ]);
+    }
+    await waitSql.end();
+  }
   await app?.stop();
   await copySql.end();
 } finally {
   child?.kill('SIGTERM');
   childB?.kill('SIGTERM');
   await stop();
+}
+
+interface SessionStates {
+  samples: number;
+  running: number;
+  lock: number;
+  server: number;
+  /** Row-lock wait samples by the statement's first words. */
+  lockBy: Map<string, number>;
+}
+
+/** Samples the bench database's other sessions until stopped; means per sample (SessionStates). */
+function sampleSessions(client: postgres.Sql) {
+  const counts: SessionStates = { samples: 0, running: 0, lock: 0, server: 0, lockBy: new Map() };
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const sessions = await client<{ state: string; wait_event_type: string | null; wait_event: string | null; query: string }[]>`
+        select state, wait_event_type, wait_event, left(query, 40) as query from pg_stat_activity
+        where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend'`;
+      counts.samples++;
+      for (const s of sessions) {
+        if (s.wait_event_type === 'Lock') {
+          counts.lock++;
+          const words = s.query.replace(/\s+/g, ' ').trim().split(' ').slice(0, 3).join(' ');
+          counts.lockBy.set(words, (counts.lockBy.get(words) ?? 0) + 1);
+        } else if (s.state === 'active') counts.running++;
+        else if (s.state === 'idle in transaction' && s.wait_event === 'ClientRead') counts.server++;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 3));
+    }
+  })();
+  return {
+    async stop(): Promise<SessionStates> {
+      stopped = true;
+      await loop;
+      const n = Math.max(counts.samples, 1);
+      return { samples: counts.samples, running: counts.running / n, lock: counts.lock / n, server: counts.server / n, lockBy: counts.lockBy };
+    },
+  };
 }
