@@ -11,6 +11,7 @@ import postgres from 'postgres';
 import { buildApp, type App } from '../server/src/app.js';
 import { openDatabase, type Database } from '../server/src/db/client.js';
 import { findPostgresBin, startPostgres } from '../server/test/postgres-server.js';
+import { productionNodeFlags } from '../server/test/server-process.js';
 import { buildStream, chunks, shuffled } from '../server/test/event-stream.js';
 import { gid, insertShop, insertSku } from '../server/test/fixtures.js';
 
@@ -75,6 +76,14 @@ export async function startServer(
 
 /** PeakOps as production runs it (compiled, plain node, its own process); see the file's comment. */
 export const PEAKOPS_SERVER = path.resolve(import.meta.dirname, 'peakops-server.mjs');
+
+/**
+ * startServer for a PeakOps server script (PEAKOPS_SERVER or another checkout's): with the node flags
+ * production runs with (`npm run start:prod`), then `flags` (a later flag overrides an earlier one).
+ */
+export function startPeakOps(name: string, script: string, args: string[], flags: string[] = [], env: Record<string, string> = {}) {
+  return startServer(name, script, args, [...productionNodeFlags(), ...flags], env);
+}
 
 /** `npm run build:server`: the compiled server PEAKOPS_SERVER runs, rebuilt from the working tree (or another checkout). */
 export function buildServer(checkout = path.resolve(import.meta.dirname, '..')) {

@@ -8,7 +8,8 @@
  * `--batch` sets the events per call (the API takes up to 5,000). `--producers N` sends the batches from N
  * concurrent producers (each takes the next batch in order), as a platform's shops' producers do; the
  * baselines stay one COPY stream, and the service alone one caller.
- * `--server-flags "FLAGS"` starts the compiled server with those node flags (e.g. "--max-semi-space-size=64");
+ * The compiled server runs with production's node flags (`npm run start:prod`); `--server-flags "FLAGS"` adds
+ * more after them (a later flag overrides an earlier one);
  * `--ab-server-flags "FLAGS"` also starts a second compiled server with them and sends it the same batches
  * each round, on emptied tables, right after the first: an A/B of one run. `--ab-dir DIR` builds B from
  * another checkout (e.g. `git worktree add /tmp/old <commit>`, node_modules linked), with or without flags.
@@ -30,7 +31,7 @@ import { canonicalPayload, parseEvent, type EventInput } from '../server/src/mod
 import { ingestEvents } from '../server/src/modules/ingest/ingest.service.js';
 import { chunks } from '../server/test/event-stream.js';
 import { truncateAll } from '../server/test/backends.js';
-import { abServer, arg, benchAdminKey, benchApp, buildServer, graphqlHeaders, ingestBenchStream, median, PEAKOPS_SERVER, postgresPids, processCpuMs, report, roundRatios, startBenchDatabase, startServer } from './bench-util.js';
+import { abServer, arg, benchAdminKey, benchApp, buildServer, graphqlHeaders, ingestBenchStream, median, PEAKOPS_SERVER, postgresPids, processCpuMs, report, roundRatios, startBenchDatabase, startPeakOps } from './bench-util.js';
 
 const EVENTS = Number(arg('events', '100000'));
 const ROUNDS = Number(arg('rounds', '3'));
@@ -57,7 +58,7 @@ try {
   let app: App | undefined;
   let port: number;
   if (SERVER === 'compiled') {
-    const started = await startServer('PeakOps', PEAKOPS_SERVER, [url, '10', adminKey, NOW], [...SERVER_FLAGS, ...(PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(PROFILE_DIR)] : [])]);
+    const started = await startPeakOps('PeakOps', PEAKOPS_SERVER, [url, '10', adminKey, NOW], [...SERVER_FLAGS, ...(PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(PROFILE_DIR)] : [])]);
     child = started.child;
     port = started.port;
   } else {
@@ -66,7 +67,7 @@ try {
   }
   let portB: number | undefined;
   if (AB) {
-    const started = await startServer('PeakOps B', AB.script, [url, '10', adminKey, NOW], AB_SERVER_FLAGS);
+    const started = await startPeakOps('PeakOps B', AB.script, [url, '10', adminKey, NOW], AB_SERVER_FLAGS);
     childB = started.child;
     portB = started.port;
   }
@@ -83,6 +84,7 @@ try {
     copyLog: [] as number[],
     direct: [] as number[],
     ratio: [] as number[],
+    ratioLog: [] as number[],
     cpu: { ingest: [] as number[], ingestB: [] as number[], copy: [] as number[], copyLog: [] as number[], direct: [] as number[] },
   };
   // CPU (this process — client and ingest service, and the server under tsx —, the compiled server's
@@ -200,6 +202,7 @@ try {
     split.direct.push(direct);
     // Each round's ratio is of two runs a few seconds apart: on a shared machine it drifts less than either figure.
     results.ratio.push(results.ingest.at(-1)! / results.copy.at(-1)!);
+    results.ratioLog.push(results.ingest.at(-1)! / results.copyLog.at(-1)!);
     console.log(`round ${round + 1}: ingest ${results.ingest.at(-1)!.toFixed(0)} ev/s, service alone ${results.direct.at(-1)!.toFixed(0)} ev/s, COPY ${results.copy.at(-1)!.toFixed(0)} ev/s, COPY with keys ${results.copyLog.at(-1)!.toFixed(0)} ev/s (${check?.n} events stored)${portB ? `, ingest B ${results.ingestB.at(-1)!.toFixed(0)} ev/s` : ''}; CPU ms per 1,000 events: ingest ${results.cpu.ingest.at(-1)!.toFixed(0)},${portB ? ` ingest B ${results.cpu.ingestB.at(-1)!.toFixed(0)},` : ''} service ${results.cpu.direct.at(-1)!.toFixed(0)}, COPY ${results.cpu.copy.at(-1)!.toFixed(0)}, with keys ${results.cpu.copyLog.at(-1)!.toFixed(0)}`);
   }
   const ingest = median(results.ingest);
@@ -230,6 +233,7 @@ try {
     ['ratio by CPU: COPY CPU / ingestEvents CPU', `${((median(results.cpu.copy) / median(results.cpu.ingest)) * 100).toFixed(1)}%`],
     ['raw COPY of the log as stored, rows and keys (event_keys) (median ev/s)', median(results.copyLog).toFixed(0)],
     ['ratio ingest / COPY of rows and keys', `${((ingest / median(results.copyLog)) * 100).toFixed(1)}% (target ≥ 35%)`],
+    ["ratio ingest / COPY of rows and keys (median of the rounds' ratios)", `${(median(results.ratioLog) * 100).toFixed(1)}%`],
     ['ratio by CPU: COPY of rows and keys / ingestEvents', `${((median(results.cpu.copyLog) / median(results.cpu.ingest)) * 100).toFixed(1)}% (COPY of rows and keys: ${median(results.cpu.copyLog).toFixed(0)} ms per 1,000)`],
     ...(portB !== undefined
       ? ([

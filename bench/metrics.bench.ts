@@ -20,7 +20,7 @@
 import postgres from 'postgres';
 import { type App } from '../server/src/app.js';
 import { openDatabase } from '../server/src/db/client.js';
-import { arg, benchAdminKey, benchApp, buildServer, graphqlHeaders, median, PEAKOPS_SERVER, percentile, profiled, report, settle, startBenchDatabase, startServer } from './bench-util.js';
+import { arg, benchAdminKey, benchApp, buildServer, graphqlHeaders, median, PEAKOPS_SERVER, percentile, profiled, report, settle, startBenchDatabase, startPeakOps } from './bench-util.js';
 import { gid } from '../server/test/fixtures.js';
 
 const SMALL = Number(arg('small', '1000000'));
@@ -54,18 +54,18 @@ const { url, database, stop } = REUSE
   ? { url: REUSE, database: await openDatabase({ kind: 'postgres', url: REUSE, maxConnections: 10 }), stop: async () => {} }
   : await startBenchDatabase(10);
 let app: App | undefined;
-let compiled: Awaited<ReturnType<typeof startServer>> | undefined;
-let uncached: Awaited<ReturnType<typeof startServer>> | undefined;
+let compiled: Awaited<ReturnType<typeof startPeakOps>> | undefined;
+let uncached: Awaited<ReturnType<typeof startPeakOps>> | undefined;
 try {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   const adminKey = benchAdminKey();
   const servers: { name: string; port: number }[] = [];
   if (SERVER !== 'tsx') {
     buildServer();
-    compiled = await startServer('PeakOps', PEAKOPS_SERVER, [url, '10', adminKey, FROZEN_NOW]);
+    compiled = await startPeakOps('PeakOps', PEAKOPS_SERVER, [url, '10', adminKey, FROZEN_NOW]);
     servers.push({ name: 'compiled', port: compiled.port });
     if (AB_TOTALS_CACHE) {
-      uncached = await startServer('PeakOps, no totals cache', PEAKOPS_SERVER, [url, '10', adminKey, FROZEN_NOW], [], { PEAKOPS_BENCH_TOTALS_CACHE: 'off' });
+      uncached = await startPeakOps('PeakOps, no totals cache', PEAKOPS_SERVER, [url, '10', adminKey, FROZEN_NOW], [], { PEAKOPS_BENCH_TOTALS_CACHE: 'off' });
       servers.push({ name: 'compiled, no totals cache', port: uncached.port });
     }
   }

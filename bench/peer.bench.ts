@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
 import { type App } from '../server/src/app.js';
-import { abServer, arg, benchAdminKey, benchApp, buildServer, createPartnerKey, graphqlHeaders, httpLoad, medians, PEAKOPS_SERVER, postgresPids, report, rotatedSamples, roundRatios, startBenchDatabase, startServer } from './bench-util.js';
+import { abServer, arg, benchAdminKey, benchApp, buildServer, createPartnerKey, graphqlHeaders, httpLoad, medians, PEAKOPS_SERVER, postgresPids, report, rotatedSamples, roundRatios, startBenchDatabase, startPeakOps, startServer } from './bench-util.js';
 
 /**
  * PeakOps against a peer (issue 12): PostGraphile v5 (amber preset) over the same PostgreSQL, the same
@@ -135,13 +135,13 @@ const children: ChildProcess[] = [];
 try {
   console.log(`generating ${orderCount.toLocaleString('en')} orders …`);
   await generate(db.url);
-  const ours = await startServer('PeakOps', PEAKOPS_SERVER, [db.url, String(POOL), adminKey], profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(profileDir)] : []);
+  const ours = await startPeakOps('PeakOps', PEAKOPS_SERVER, [db.url, String(POOL), adminKey], profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(profileDir)] : []);
   children.push(ours.child);
   const peer = await startServer('PostGraphile', path.join(PEER, 'server.mjs'), [db.url, String(POOL)]);
   children.push(peer.child);
-  const without = abGenericPlans ? await startServer('PeakOps without generic plans', PEAKOPS_SERVER, [db.url, String(POOL), adminKey], [], { PEAKOPS_BENCH_GENERIC_PLANS: 'off' }) : undefined;
+  const without = abGenericPlans ? await startPeakOps('PeakOps without generic plans', PEAKOPS_SERVER, [db.url, String(POOL), adminKey], [], { PEAKOPS_BENCH_GENERIC_PLANS: 'off' }) : undefined;
   if (without) children.push(without.child);
-  const flagged = ab ? await startServer(`PeakOps ${ab.named}`, ab.script, [db.url, String(POOL), adminKey], abNodeFlags) : undefined;
+  const flagged = ab ? await startPeakOps(`PeakOps ${ab.named}`, ab.script, [db.url, String(POOL), adminKey], abNodeFlags) : undefined;
   if (flagged) children.push(flagged.child);
   const stock = stockYoga ? await startServer('stock Yoga', path.resolve(import.meta.dirname, 'stock-yoga-server.mjs'), []) : undefined;
   if (stock) children.push(stock.child);

@@ -1,8 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from './postgres-server.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/**
+ * The node flags production runs the compiled server with, as `npm run start:prod` spells them (the
+ * image's CMD must say the same: main.prod.test.ts). The benchmarks start PeakOps with them too.
+ */
+export function productionNodeFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const command = /\bnode((?:\s+--\S+)*)\s+dist\/server\/main\.js/.exec(scripts['start:prod'] ?? '');
+  if (!command) throw new Error('package.json start:prod does not run node … dist/server/main.js');
+  return command[1]!.trim().split(/\s+/).filter(Boolean);
+}
 
 /** The admin key every test server process starts with (PEAKOPS_ADMIN_KEY), unless a test sets its own. */
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdefghijklmnopqrstuv';
@@ -19,8 +31,8 @@ export interface ServerProcessOptions {
   /** Listen on this port (e.g. to restart a server where its clients expect it); a free one when absent. */
   port?: number;
   /**
-   * Run a compiled entry point with plain node from `cwd`, as `npm run start:prod` and the image do,
-   * instead of server/src/main.ts through tsx from the repository.
+   * Run a compiled entry point with plain node and production's flags from `cwd`, as `npm run
+   * start:prod` and the image do, instead of server/src/main.ts through tsx from the repository.
    */
   compiled?: { main: string; cwd: string };
 }
@@ -32,7 +44,7 @@ export async function startServerProcess(
   options: ServerProcessOptions = {},
 ): Promise<ServerProcess> {
   const port = options.port ?? (await freePort());
-  const entry = options.compiled ? [options.compiled.main] : ['--import', 'tsx', 'server/src/main.ts'];
+  const entry = options.compiled ? [...productionNodeFlags(), options.compiled.main] : ['--import', 'tsx', 'server/src/main.ts'];
   const child = spawn(process.execPath, [...entry, ...args], {
     cwd: options.compiled?.cwd ?? ROOT,
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', PEAKOPS_ADMIN_KEY: TEST_ADMIN_KEY, ...env, PORT: String(port) },
