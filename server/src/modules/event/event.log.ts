@@ -40,11 +40,14 @@ export async function appendEvents(tx: Tx, events: ValidEvent[], payloads: Map<n
   return { inserted: sorted.filter((e) => !wasSkipped(e)), duplicates, rejected };
 }
 
-/** The statement that appends the rows of order events whose keys appendEvents claimed and whose orders accepted them (null for none). */
+/**
+ * The statement that appends the rows of order events whose keys appendEvents claimed and whose orders
+ * accepted them (null for none). In any order: events has no unique key, the keys hold the locks.
+ */
 export function orderEventRows(events: ValidEvent[], payloads: Map<number, string>, hashes: Map<number, string>): SQL | null {
   if (events.length === 0) return null;
   return sql`insert into events (shop_id, event_id, type, occurred_at, payload, payload_hash)
-             select shop, id, type, at, payload::jsonb, hash from (${batchColumns(inKeyOrder(events), payloads, hashes)}) r`;
+             select shop, id, type, at, payload::jsonb, hash from (${batchColumns(events, payloads, hashes)}) r`;
 }
 
 /** The statement that releases the keys appendEvents claimed for events the batch then refused (null for none). */
@@ -94,17 +97,18 @@ async function append(tx: Tx, batch: BatchColumns, hint: AppendHint) {
 type BatchColumns = ReturnType<typeof batchColumns>;
 
 /**
- * The batch as the columns of one `unnest`, in key order. Columns that never hold a comma (uuids, type
- * names, ISO instants, hex hashes) travel as one comma-joined text each, split in PostgreSQL, rather than
+ * The batch as the columns of one `unnest`, in the order given (key order where keys are claimed).
+ * Columns that never hold a comma (uuids, type names, ISO instants, hex hashes) travel as one
+ * comma-joined text each, split in PostgreSQL, rather than
  * as arrays whose every element the driver quotes and PostgreSQL unquotes: the statement's bind went from
  * 1.3–1.7 to 0.9–1.1 ms per 1,000 events (docs/BENCHMARKS.md, Ingest round 10). Producer ids can hold any
  * character, so they stay an array the driver escapes; the payloads are joined as PAYLOAD_SEPARATOR explains.
  */
-function batchColumns(sorted: ValidEvent[], payloads: Map<number, string>, hashes: Map<number, string>) {
-  const n = sorted.length;
+function batchColumns(events: ValidEvent[], payloads: Map<number, string>, hashes: Map<number, string>) {
+  const n = events.length;
   const [shops, ids, types, instants, texts, digests] = [new Array<string>(n), new Array<string>(n), new Array<string>(n), new Array<string>(n), new Array<string>(n), new Array<string>(n)];
   for (let i = 0; i < n; i++) {
-    const e = sorted[i]!;
+    const e = events[i]!;
     shops[i] = e.shopId;
     ids[i] = e.eventId;
     types[i] = e.type;
