@@ -28,7 +28,7 @@ export async function appendEvents(tx: Tx, events: ValidEvent[], payloads: Map<n
     const stored = await preparedRows<{ shop_id: string; event_id: string; payload_hash: string }>(
       tx,
       sql`select e.shop_id, e.event_id, e.payload_hash from event_keys e
-          join jsonb_to_recordset(${jsonRecords(replayed.map((e) => ({ shop: e.shopId, id: e.eventId })))}::jsonb) as k(shop uuid, id text)
+          join jsonb_to_recordset(${keyRecords(replayed)}::jsonb) as k(shop uuid, id text)
           on e.shop_id = k.shop and e.event_id = k.id`,
     );
     const hashOf = new Map(stored.map((r) => [`${r.shop_id}|${r.event_id}`, r.payload_hash]));
@@ -53,9 +53,12 @@ export function orderEventRows(events: ValidEvent[], payloads: Map<number, strin
 /** The statement that releases the keys appendEvents claimed for events the batch then refused (null for none). */
 export function releasedKeys(events: ValidEvent[]): SQL | null {
   if (events.length === 0) return null;
-  return sql`delete from event_keys e using jsonb_to_recordset(${jsonRecords(events.map((e) => ({ shop: e.shopId, id: e.eventId })))}::jsonb) as k(shop uuid, id text)
+  return sql`delete from event_keys e using jsonb_to_recordset(${keyRecords(events)}::jsonb) as k(shop uuid, id text)
              where e.shop_id = k.shop and e.event_id = k.id`;
 }
+
+/** The events' log keys as one jsonb parameter, read as k(shop uuid, id text). */
+const keyRecords = (events: ValidEvent[]) => jsonRecords(events.map((e) => ({ shop: e.shopId, id: e.eventId })));
 
 function inKeyOrder(events: ValidEvent[]): ValidEvent[] {
   return [...events].sort((a, b) => (a.shopId < b.shopId ? -1 : a.shopId > b.shopId ? 1 : a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));

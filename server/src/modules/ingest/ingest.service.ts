@@ -89,7 +89,6 @@ export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[],
     hashes.set(e.index, hash('sha1', payload));
   }
   const { unique, duplicates: repeatedInBatch, conflicts } = firstOccurrences(valid, hashes);
-  const byIndex = new Map(unique.map((e) => [e.index, e]));
   for (const c of conflicts) reject(c.index, [c.issue]);
   const outcome = await db.transaction(async (tx) => {
     const rollups = new RollupBatch();
@@ -105,6 +104,7 @@ export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[],
     // rollups, each class locked in key order and in this order by every batch — so the rest goes in as
     // few round trips as the data allows: the orders in one, every write after them in one more.
     const orders = await materialiseOrders(tx, orderEvents, rollups);
+    const refused = new Set(orders.rejected.map((r) => r.index));
     const points = orderPoints(ordersWithPointChanges(orders));
     const reversals = points?.reversals ?? null;
     const writes = [
@@ -112,7 +112,7 @@ export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[],
       ...orderWrites(orders),
       stockSales(orders.changes.unitsSold),
       orderEventRows(orders.accepted, payloads, hashes),
-      releasedKeys(orders.rejected.map((r) => byIndex.get(r.index)!)),
+      releasedKeys(refused.size === 0 ? [] : orderEvents.filter((e) => refused.has(e.index))),
       points?.earn ?? null,
       reversals,
       // 4. roll up, in the same round trip (order events were counted while they were applied).

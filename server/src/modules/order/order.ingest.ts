@@ -54,7 +54,7 @@ export function ordersWithPointChanges(batch: OrderBatch): string[] {
   return batch.orders.filter((o) => o.pointsTouched && !untouched(o)).map((o) => o.id);
 }
 
-/** An order row seeded by this batch whose every event was refused (a reused id, say). Any order that ever accepted an event has one of these moments. */
+/** An order row this batch seeded whose events were all refused (they contradicted it, say). Any order that ever accepted an event has one of these moments. */
 const untouched = (o: OrderState) => !o.placedEventAt && !o.paidAt && !o.refundedAt && !o.shippedAt && !o.deliveredAt;
 
 type OrderSeed = { shop: string; ext: string; ch: string; src: string; camp: string | null; at: string };
