@@ -34,7 +34,6 @@ EXPOSE 4000
 # The start period covers a first boot on PGlite (initdb) and migrations.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# node itself is PID 1, so SIGTERM (docker stop) reaches the server's graceful shutdown. The flags are
-# start:prod's (package.json): a 64 MB young generation, so a burst of concurrent ingest batches is
-# collected while young instead of copied and promoted (docs/BENCHMARKS.md, Ingest round 11).
-CMD ["node", "--max-semi-space-size=64", "dist/server/main.js"]
+# node itself is PID 1, so SIGTERM (docker stop) reaches the server's graceful shutdown. Node's flags,
+# if any, are start:prod's (package.json; main.prod.test.ts checks they agree).
+CMD ["node", "dist/server/main.js"]

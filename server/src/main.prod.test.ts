@@ -85,7 +85,6 @@ describe('the compiled build (npm run build, npm run start:prod)', () => {
   it("runs with the same node flags in the image as in start:prod (and the compiled server starts with them below)", () => {
     const commands = readFileSync(fromProjectRoot('Dockerfile'), 'utf8').split('\n').filter((line) => line.startsWith('CMD '));
     expect(JSON.parse(commands.at(-1)!.slice(4))).toEqual(['node', ...productionNodeFlags(), ENTRY]);
-    expect(productionNodeFlags()).toContain('--max-semi-space-size=64');
   });
 
   it('settles NODE_ENV before anything imports graphql (main.js imports node-env.js first)', () => {
