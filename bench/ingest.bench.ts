@@ -72,8 +72,8 @@ try {
     portB = started.port;
   }
   const copySql = postgres(url, { max: 1, onnotice: () => {} });
-  // The copies are never vacuumed: autovacuum woke by COPY's 100,000 rows ran while the next run was
-  // timed and was charged to it (docs/BENCHMARKS.md, Ingest round 12).
+  // The copies are never vacuumed: autovacuum, woken by COPY's 100,000 rows, could run while the next
+  // run is timed and be charged to it (docs/BENCHMARKS.md, Ingest round 12).
   await copySql.unsafe('create table events_copy (like events including all) with (autovacuum_enabled = false)');
   // Since issue 13 the log's idempotency key lives in event_keys, not in an index of events: a raw COPY
   // of the log as it is stored writes both tables (the baseline the target was set against carried the key).
