@@ -11,7 +11,8 @@
  * The compiled server runs with production's node flags (`npm run start:prod`); `--server-flags "FLAGS"` adds
  * more after them (a later flag overrides an earlier one);
  * `--ab-server-flags "FLAGS"` also starts a second compiled server with them and sends it the same batches
- * each round, on emptied tables, right after the first: an A/B of one run. `--ab-dir DIR` builds B from
+ * each round, on emptied tables, A and B taking turns going first (the second of a pair tends to run
+ * faster): an A/B of one run. Each timed run starts from a checkpoint. `--ab-dir DIR` builds B from
  * another checkout (e.g. `git worktree add /tmp/old <commit>`, node_modules linked), with or without flags.
  * `--waits` samples pg_stat_activity every few milliseconds while the batches go over HTTP and prints, per
  * server, how many of the database's sessions were on average running a statement, waiting on another
