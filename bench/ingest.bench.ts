@@ -14,6 +14,10 @@
  * each round, on emptied tables, A and B taking turns going first (the second of a pair tends to run
  * faster): an A/B of one run. Each timed run starts from a checkpoint. `--ab-dir DIR` builds B from
  * another checkout (e.g. `git worktree add /tmp/old <commit>`, node_modules linked), with or without flags.
+ * With the compiled server it also prints, per 1,000 events over HTTP, the wall time beside the CPU the client,
+ * the server and PostgreSQL spent in it, and their quotient: how many of the machine's cores were busy on
+ * average (1.0 when the server and PostgreSQL take turns, as with one producer waiting for each answer), and
+ * the wall time 35 % of COPY of rows and keys would allow.
  * `--waits` samples pg_stat_activity every few milliseconds while the batches go over HTTP and prints, per
  * server, how many of the database's sessions were on average running a statement, waiting on another
  * batch's row lock, or idle in a transaction waiting for the server's next statement (its event loop).
@@ -248,6 +252,13 @@ try {
             `${median(split.ingest.map((p) => p.here)).toFixed(1)} / ${median(split.ingest.map((p) => p.server)).toFixed(1)} / ${median(split.ingest.map((p) => p.database)).toFixed(1)}`,
           ],
           ['CPU ms per 1,000 events, service called directly: this process / PostgreSQL', `${median(split.direct.map((p) => p.here)).toFixed(1)} / ${median(split.direct.map((p) => p.database)).toFixed(1)}`],
+          // Whether the server and PostgreSQL work side by side: a producer that waits for each answer makes
+          // them take turns, so a batch's wall time is the sum of their CPU (~1 core busy of 2).
+          [
+            'over HTTP, per 1,000 events: wall ms / CPU ms of client + server + PostgreSQL / cores busy on average',
+            `${median(results.ingest.map((rate) => 1e6 / rate)).toFixed(1)} / ${median(split.ingest.map((p) => p.here + p.server + p.database)).toFixed(1)} / ${median(split.ingest.map((p, i) => (p.here + p.server + p.database) / (1e6 / results.ingest[i]!))).toFixed(2)}`,
+          ],
+          ['wall ms per 1,000 events that 35 % of COPY of rows and keys allows', (1e6 / (0.35 * median(results.copyLog))).toFixed(1)],
         ] as [string, string][])
       : []),
     ['ratio by CPU: COPY CPU / ingestEvents CPU', `${((median(results.cpu.copy) / median(results.cpu.ingest)) * 100).toFixed(1)}%`],
