@@ -256,7 +256,7 @@ try {
           // them take turns, so a batch's wall time is the sum of their CPU (~1 core busy of 2).
           [
             'over HTTP, per 1,000 events: wall ms / CPU ms of client + server + PostgreSQL / cores busy on average',
-            `${median(results.ingest.map((rate) => 1e6 / rate)).toFixed(1)} / ${median(split.ingest.map((p) => p.here + p.server + p.database)).toFixed(1)} / ${median(split.ingest.map((p, i) => (p.here + p.server + p.database) / (1e6 / results.ingest[i]!))).toFixed(2)}`,
+            `${median(results.ingest.map((rate) => 1e6 / rate)).toFixed(1)} / ${median(results.cpu.ingest).toFixed(1)} / ${median(results.cpu.ingest.map((cpu, i) => cpu / (1e6 / results.ingest[i]!))).toFixed(2)}`,
           ],
           ['wall ms per 1,000 events that 35 % of COPY of rows and keys allows', (1e6 / (0.35 * median(results.copyLog))).toFixed(1)],
         ] as [string, string][])
