@@ -51,6 +51,8 @@ const PROFILE_DIR = arg('profile', '');
 const SERVER_FLAGS = arg('server-flags', '').split(' ').filter(Boolean);
 const AB_SERVER_FLAGS = arg('ab-server-flags', '').split(' ').filter(Boolean);
 const WAITS = process.argv.includes('--waits');
+/** Issue 12's target: ingestEvents at least this share of COPY's events/s. */
+const TARGET = 0.35;
 const batchLabel = BATCH.toLocaleString('en');
 
 if (SERVER === 'compiled') buildServer();
@@ -239,7 +241,7 @@ try {
     [`ingestEvents over HTTP, batches of ${batchLabel}, ${PRODUCERS} producer${PRODUCERS === 1 ? '' : 's'} (median ev/s)`, ingest.toFixed(0)],
     ['ingest service called directly, same batches (median ev/s)', median(results.direct).toFixed(0)],
     ['raw COPY of the same rows (median ev/s)', copy.toFixed(0)],
-    ['ratio ingest / COPY (of the medians)', `${((ingest / copy) * 100).toFixed(1)}% (target ≥ 35%)`],
+    ['ratio ingest / COPY (of the medians)', `${((ingest / copy) * 100).toFixed(1)}% (target ≥ ${TARGET * 100}%)`],
     ['ratio ingest / COPY (median of the rounds\' ratios)', `${(median(results.ratio) * 100).toFixed(1)}%`],
     ['ratio service alone / COPY', `${((median(results.direct) / copy) * 100).toFixed(1)}%`],
     ['CPU ms per 1,000 events (this process, the server, PostgreSQL): ingestEvents / service / COPY', `${median(results.cpu.ingest).toFixed(0)} / ${median(results.cpu.direct).toFixed(0)} / ${median(results.cpu.copy).toFixed(0)}`],
@@ -258,12 +260,12 @@ try {
             'over HTTP, per 1,000 events: wall ms / CPU ms of client + server + PostgreSQL / cores busy on average',
             `${median(results.ingest.map((rate) => 1e6 / rate)).toFixed(1)} / ${median(results.cpu.ingest).toFixed(1)} / ${median(results.cpu.ingest.map((cpu, i) => cpu / (1e6 / results.ingest[i]!))).toFixed(2)}`,
           ],
-          ['wall ms per 1,000 events that 35 % of COPY of rows and keys allows', (1e6 / (0.35 * median(results.copyLog))).toFixed(1)],
+          [`wall ms per 1,000 events that ${TARGET * 100} % of COPY of rows and keys allows`, (1e6 / (TARGET * median(results.copyLog))).toFixed(1)],
         ] as [string, string][])
       : []),
     ['ratio by CPU: COPY CPU / ingestEvents CPU', `${((median(results.cpu.copy) / median(results.cpu.ingest)) * 100).toFixed(1)}%`],
     ['raw COPY of the log as stored, rows and keys (event_keys) (median ev/s)', median(results.copyLog).toFixed(0)],
-    ['ratio ingest / COPY of rows and keys', `${((ingest / median(results.copyLog)) * 100).toFixed(1)}% (target ≥ 35%)`],
+    ['ratio ingest / COPY of rows and keys', `${((ingest / median(results.copyLog)) * 100).toFixed(1)}% (target ≥ ${TARGET * 100}%)`],
     ["ratio ingest / COPY of rows and keys (median of the rounds' ratios)", `${(median(results.ratioLog) * 100).toFixed(1)}%`],
     ['ratio by CPU: COPY of rows and keys / ingestEvents', `${((median(results.cpu.copyLog) / median(results.cpu.ingest)) * 100).toFixed(1)}% (COPY of rows and keys: ${median(results.cpu.copyLog).toFixed(0)} ms per 1,000)`],
     ...(portB !== undefined
