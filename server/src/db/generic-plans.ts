@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from './client.js';
 
 /**
@@ -18,6 +19,15 @@ export const GENERIC_PLAN_SESSION = {
   // (~18 ms each, measured with EXPLAIN ANALYZE). Index lookups of a few rows never gain from JIT.
   jit: 'off',
 } as const;
+
+/**
+ * The same mode for one transaction on an ordinary connection (set_config's `true`: SET LOCAL, undone at
+ * its end), for a transaction of bulk statements whose text is the same every time and whose values
+ * travel as one array or jsonb parameter — ingestion's. Their plans cannot depend on the values, yet
+ * PostgreSQL planned each again at every bind: 5.6 ms of a 1,000-event batch's ~30 ms, 2.2 ms with
+ * generic plans (docs/BENCHMARKS.md, Ingest round 14). JIT off as above: the generic plan is kept.
+ */
+export const GENERIC_PLANS_IN_TRANSACTION = sql`select set_config('plan_cache_mode', 'force_generic_plan', true), set_config('jit', 'off', true)`;
 
 /** The generic-plan pool's size beside an ordinary pool of `max`: half of it, at least 2. */
 export function genericPoolSize(max: number): number {

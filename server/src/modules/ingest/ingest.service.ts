@@ -2,7 +2,8 @@ import { hash } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import type { Viewer } from '../../auth/viewer.js';
 import type { Db } from '../../db/client.js';
-import { pipelined } from '../../db/rows.js';
+import { GENERIC_PLANS_IN_TRANSACTION } from '../../db/generic-plans.js';
+import { executePrepared, pipelined } from '../../db/rows.js';
 import { DomainError } from '../../errors.js';
 import { customerPurchases } from '../customer/customer.ingest.js';
 import { orderPoints, reversePoints, type PendingReversal } from '../customer/points.ledger.js';
@@ -94,6 +95,7 @@ export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[],
     const rollups = new RollupBatch();
     // 3a. The log first: every key of the batch claimed, in key order, before any row another batch also
     // needs; the traffic events' rows go in with them. A taken key is a replay or a conflict.
+    await executePrepared(tx, GENERIC_PLANS_IN_TRANSACTION);
     const log = await appendEvents(tx, unique, payloads, hashes, appendHint(db));
     const orderEvents: ValidEvent[] = [];
     for (const e of log.inserted) {

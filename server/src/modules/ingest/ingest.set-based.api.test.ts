@@ -129,6 +129,25 @@ describeEachBackend('set-based ingestion', (backend) => {
     }
   });
 
+  it('keeps its generic plans to its own transactions: the pooled connections go back planning as before', async () => {
+    const { db } = backend();
+    const shop = await insertShop(db, '天猫店');
+    const sku = await insertSku(db, shop.id, 'SKU-1', 5_000);
+    // Several batches side by side, so several of the pool's connections have run an ingest transaction,
+    // one of them undone at its savepoint (a replay) and appended again key by key.
+    const batches = Array.from({ length: 4 }, (_, i) => traffic(gid('Shop', shop.id), gid('Sku', sku.sku.id), `g${i}`, 5));
+    await Promise.all(batches.map((events) => ingestEvents(db, SYSTEM, events, NOW)));
+    expect(await ingestEvents(db, SYSTEM, [...batches[0]!, ...traffic(gid('Shop', shop.id), gid('Sku', sku.sku.id), 'g4', 5)], NOW))
+      .toMatchObject({ accepted: 13, duplicates: 13, userErrors: [] });
+    // More queries at once than the pool has connections: every connection answers at least once.
+    const settings = await Promise.all(
+      Array.from({ length: 24 }, () => rows<{ mode: string; jit: string }>(db, sql`select current_setting('plan_cache_mode') as mode, current_setting('jit') as jit`)),
+    );
+    const defaults = await rows<{ mode: string; jit: string }>(db, sql`select reset_val as mode, (select reset_val from pg_settings where name = 'jit') as jit from pg_settings where name = 'plan_cache_mode'`);
+    expect(new Set(settings.map(([s]) => `${s!.mode} ${s!.jit}`))).toEqual(new Set([`${defaults[0]!.mode} ${defaults[0]!.jit}`]));
+    expect(defaults[0]!.mode).toBe('auto');
+  });
+
   it("answers a producer's replay from the log, without waiting for the orders a live batch holds", async () => {
     const { db, kind } = backend();
     const shop = await insertShop(db, '天猫店');
