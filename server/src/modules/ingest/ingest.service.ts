@@ -111,7 +111,7 @@ export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[],
     const reversals = points?.reversals ?? null;
     const writes = [
       customerPurchases([...orders.changes.customers.values()]),
-      ...orderWrites(orders),
+      orderWrites(orders),
       stockSales(orders.changes.unitsSold),
       orderEventRows(orders.accepted, payloads, hashes),
       releasedKeys(refused.size === 0 ? [] : orderEvents.filter((e) => refused.has(e.index))),

@@ -129,6 +129,36 @@ describeEachBackend('set-based ingestion', (backend) => {
     }
   });
 
+  it('creates each order once when batches bring its first events at the same moment', async () => {
+    const { db } = backend();
+    const shop = await insertShop(db, '天猫店');
+    const sku = await insertSku(db, shop.id, 'SKU-1', 5_000);
+    const [shopGid, skuGid] = [gid('Shop', shop.id), gid('Sku', sku.sku.id)];
+    // Three producers, each with one event of each of 40 new orders (placed, paid, refunded): on
+    // PostgreSQL the batches run side by side, and every order's first writer may be any of them.
+    const split = traffic(shopGid, skuGid, 'race', 400).filter((e) => e.orderId);
+    const byType = ['ORDER_PLACED', 'ORDER_PAID', 'ORDER_REFUNDED'].map((type) => split.filter((e) => e.type === type));
+    expect(byType.map((b) => b.length)).toEqual([40, 40, 40]);
+    const results = await Promise.all(byType.map((events) => ingestEvents(db, SYSTEM, events, NOW)));
+    expect(results).toEqual(byType.map((events) => ({ accepted: events.length, duplicates: 0, userErrors: [] })));
+
+    const orders = await rows<{ status: string; amount: number; refunded: number; items: number; refunds: number; customer: string | null }>(
+      db,
+      sql`select o.status, o.amount_fen::int as amount, o.refunded_fen::int as refunded, c.external_id as customer,
+            (select count(*)::int from order_items i where i.order_id = o.id) as items,
+            (select count(*)::int from refunds r where r.order_id = o.id) as refunds
+          from orders o left join customers c on c.id = o.customer_id order by o.external_id`,
+    );
+    expect(orders).toHaveLength(40);
+    expect(orders.filter((o) => o.status === 'PAID' && o.amount === 10_000 && o.refunded === 5_000 && o.items === 1 && o.refunds === 1 && o.customer)).toHaveLength(40);
+    const [day] = await rows<{ orders: number; gmv: number; refunded: number; units: number }>(
+      db,
+      sql`select sum(orders_paid)::int as orders, sum(gmv_fen)::int as gmv, sum(refunded_fen)::int as refunded, sum(units_sold)::int as units
+          from metric_rollups where granularity = 'DAY'`,
+    );
+    expect(day).toEqual({ orders: 40, gmv: 400_000, refunded: 200_000, units: 80 });
+  });
+
   it('keeps its generic plans to its own transactions: the pooled connections go back planning as before', async () => {
     const { db } = backend();
     const shop = await insertShop(db, '天猫店');

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { jsonRecords, pipelined } from '../../db/rows.js';
@@ -14,29 +15,41 @@ export interface OrderBatch {
   /** Order events their order refuses (they contradict it). */
   rejected: { index: number; issues: EventIssue[] }[];
   orders: OrderState[];
+  /** Ids of the orders this batch creates: not in the database yet, inserted by orderWrites. */
+  created: Set<string>;
   changes: OrderChanges;
 }
 
 /**
- * Materialises orders from their events, whatever order the events arrive in: creates the missing
- * orders and locks every order of the batch (in key order), then applies each order's events in time
- * order (order.apply.ts). The events are new: their keys were claimed in the log first (event.log.ts),
- * so a replay never gets here. Nothing is written to orders yet: the customers come first (orders name
- * them), then orderWrites. Must run inside the ingest transaction.
+ * Materialises orders from their events, whatever order the events arrive in: takes every order key of
+ * the batch (a transaction-scoped advisory lock per key, in one order for every batch, so an order that
+ * does not exist yet is claimed as well as one that does), locks and reads the existing orders, then
+ * applies each order's events in time order (order.apply.ts) onto them or onto a new order made from
+ * its earliest event. The events are new: their keys were claimed in the log first (event.log.ts), so a
+ * replay never gets here. Nothing is written to orders yet: the customers come first (orders name them),
+ * then orderWrites, which inserts the new orders once, as they end up. Must run inside the ingest
+ * transaction.
  */
 export async function materialiseOrders(tx: Tx, events: ValidEvent[], rollups: RollupBatch): Promise<OrderBatch> {
   const changes: OrderChanges = { customers: new Map(), refunds: [], unitsSold: new Map() };
-  const batch: OrderBatch = { accepted: [], rejected: [], orders: [], changes };
+  const batch: OrderBatch = { accepted: [], rejected: [], orders: [], created: new Set(), changes };
   if (events.length === 0) return batch;
-  // One round trip while other batches may be waiting for these orders: the seeds, the locks and the
-  // items are sent together and run in that order (db/rows.ts pipelined), so the reads see the orders
-  // created and locked.
+  // One round trip while other batches may be waiting for these orders: the keys' locks, the rows' locks
+  // and the items are sent together and run in that order (db/rows.ts pipelined), so the reads come after
+  // the wait for another batch's keys and see what it committed.
   const seeds = orderSeeds(events);
   const keys = jsonRecords(seeds.map(({ shop, ext }) => ({ shop, ext })));
-  const [, locked, itemRows] = await pipelined(tx, [seedOrders(seeds), lockOrders(keys), itemsOf(keys)]);
+  const [, locked, itemRows] = await pipelined(tx, [lockOrderKeys(keys), lockOrders(keys), itemsOf(keys)]);
   const orders = orderStates(locked as LockedOrder[]);
   const existingItems = itemsByOrder(itemRows as ItemRow[]);
   for (const order of orders.values()) order.items = existingItems.get(order.id) ?? null;
+  for (const seed of seeds) {
+    const key = orderKey(seed.shop, seed.ext);
+    if (orders.has(key)) continue;
+    const order = newOrder(seed);
+    orders.set(key, order);
+    batch.created.add(order.id);
+  }
   const sorted = [...events].sort(
     (a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || TYPE_RANK[a.type]! - TYPE_RANK[b.type]! || (a.eventId < b.eventId ? -1 : 1),
   );
@@ -54,33 +67,67 @@ export function ordersWithPointChanges(batch: OrderBatch): string[] {
   return batch.orders.filter((o) => o.pointsTouched && !untouched(o)).map((o) => o.id);
 }
 
-/** An order row this batch seeded whose events were all refused (they contradicted it, say). Any order that ever accepted an event has one of these moments. */
+/** A new order whose events were all refused (they contradicted it, say): never written. Any order that ever accepted an event has one of these moments. */
 const untouched = (o: OrderState) => !o.placedEventAt && !o.paidAt && !o.refundedAt && !o.shippedAt && !o.deliveredAt;
 
-type OrderSeed = { shop: string; ext: string; ch: string; src: string; camp: string | null; at: string };
+/** An order of the batch: its key and its earliest event (by time, then by type rank). */
+type OrderSeed = { shop: string; ext: string; first: ValidEvent };
 
-/** Each order of the batch once, from its earliest event, in key order: the order every batch locks them in. */
+/** Each order of the batch once, with its earliest event: what a new order starts from. */
 function orderSeeds(events: ValidEvent[]): OrderSeed[] {
-  const first = new Map<string, ValidEvent>();
+  const seeds = new Map<string, OrderSeed>();
   for (const e of events) {
     const key = orderKey(e.shopId, e.orderId!);
-    const seen = first.get(key);
-    if (!seen || e.occurredAt < seen.occurredAt || (e.occurredAt.getTime() === seen.occurredAt.getTime() && TYPE_RANK[e.type]! < TYPE_RANK[seen.type]!)) {
-      first.set(key, e);
-    }
+    const seen = seeds.get(key);
+    if (!seen) seeds.set(key, { shop: e.shopId, ext: e.orderId!, first: e });
+    else if (e.occurredAt < seen.first.occurredAt || (e.occurredAt.getTime() === seen.first.occurredAt.getTime() && TYPE_RANK[e.type]! < TYPE_RANK[seen.first.type]!)) seen.first = e;
   }
-  return [...first.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([, e]) => ({ shop: e.shopId, ext: e.orderId!, ch: e.channel, src: e.source, camp: e.campaignId, at: e.occurredAt.toISOString() }));
+  return [...seeds.values()];
 }
 
-/** Creates the orders not seen before, from their earliest event. */
-function seedOrders(seeds: OrderSeed[]) {
+/**
+ * The class of the advisory locks on order keys (the two-key form: its keys never meet the one-key locks
+ * of migrations and the demo). Two batches with events of one order, existing or not, take turns.
+ */
+const ORDER_KEY_LOCKS = 61811;
+
+/**
+ * Takes each order key of the batch (`keys`: shop and external id) for the transaction, in the order of
+ * the keys' hashes, which every batch shares: no two batches can wait on each other. Two keys of one hash
+ * share a lock, and their batches merely take turns.
+ */
+function lockOrderKeys(keys: string) {
+  // PostgreSQL evaluates the volatile lock function after the sort (it postpones volatile target-list
+  // expressions past ORDER BY), so the locks are taken in hash order.
   return sql`
-    insert into orders (shop_id, external_id, channel, source, campaign_id, status, amount_fen, placed_at)
-    select shop, ext, ch::channel, src::traffic_source, camp, 'PLACED', 0, at
-    from jsonb_to_recordset(${jsonRecords(seeds)}::jsonb) as r(shop uuid, ext text, ch text, src text, camp uuid, at timestamptz)
-    on conflict (shop_id, external_id) do nothing`;
+    select pg_advisory_xact_lock(${ORDER_KEY_LOCKS}::int, h) from (
+      select distinct hashtext(k.shop::text || '|' || k.ext) as h
+      from jsonb_to_recordset(${keys}::jsonb) as k(shop uuid, ext text)) s
+    order by h`;
+}
+
+/** An order not in the database yet, as its earliest event of the batch starts it. */
+function newOrder(seed: OrderSeed): OrderState {
+  return {
+    id: randomUUID(),
+    shopId: seed.shop,
+    externalId: seed.ext,
+    dims: { shopId: seed.shop, channel: seed.first.channel, source: seed.first.source, campaignId: seed.first.campaignId },
+    customerExternalId: null,
+    amountFen: 0,
+    refundedFen: 0,
+    placedAt: seed.first.occurredAt,
+    placedEventAt: null,
+    paidAt: null,
+    refundedAt: null,
+    shippedAt: null,
+    deliveredAt: null,
+    carrier: null,
+    trackingNumber: null,
+    items: null,
+    newItems: null,
+    pointsTouched: false,
+  };
 }
 
 interface LockedOrder {
@@ -153,17 +200,14 @@ function itemsByOrder(found: ItemRow[]): Map<string, Item[]> {
 }
 
 /**
- * The statements that write the batch's orders, their new items and refunds (refunds carry their order's
- * shop and campaign), and remove the empty orders the batch seeded. An order's customer is found by its
- * external id, so the customers' statement (customerPurchases) must run before these. For a pipeline
- * under the locks materialiseOrders took.
+ * The statement that writes the batch's orders — inserts the new ones as they end up, updates the others
+ * — with their new items and refunds (refunds carry their order's shop and campaign). An order's customer
+ * is found by its external id, so the customers' statement (customerPurchases) must run before this one.
+ * For a pipeline under the locks materialiseOrders took.
  */
-export function orderWrites(batch: OrderBatch): SQL[] {
-  const empty = batch.orders.filter(untouched);
-  const removal = empty.length === 0 ? [] : [sql`delete from orders where id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(empty.map((o) => o.id))}::jsonb))`];
-  const orders = batch.orders.filter((o) => !untouched(o));
+export function orderWrites(batch: OrderBatch): SQL {
   const iso = (d: Date | null) => d?.toISOString() ?? null;
-  const updates = orders.map((o) => ({
+  const values = (o: OrderState) => ({
     id: o.id,
     cust: o.customerExternalId,
     status: orderStatus(o),
@@ -177,15 +221,34 @@ export function orderWrites(batch: OrderBatch): SQL[] {
     delivered: iso(o.deliveredAt),
     carrier: o.carrier,
     tracking: o.trackingNumber,
-  }));
-  const items = orders.flatMap((o) => (o.newItems ?? []).map((i) => ({ ord: o.id, sku: i.skuId, q: i.quantity, p: i.unitPriceFen })));
-  const refunds = batch.changes.refunds.map((r) => ({ ord: r.orderId, amount: r.amountFen, reason: r.reason, at: r.refundedAt.toISOString() }));
-  // One statement for the three tables. The refunds read their order's shop and campaign, which never
-  // change, from the snapshot before the update.
-  return [
-    ...removal,
-    sql`
-    with updated as (
+  });
+  const inserts: (ReturnType<typeof values> & { shop: string; ext: string; ch: string; src: string; camp: string | null })[] = [];
+  const updates: ReturnType<typeof values>[] = [];
+  const byId = new Map<string, OrderState>();
+  for (const o of batch.orders) {
+    byId.set(o.id, o);
+    if (!batch.created.has(o.id)) updates.push(values(o));
+    else if (!untouched(o)) inserts.push({ ...values(o), shop: o.shopId, ext: o.externalId, ch: o.dims.channel, src: o.dims.source, camp: o.dims.campaignId });
+  }
+  const items = batch.orders.flatMap((o) => (o.newItems ?? []).map((i) => ({ ord: o.id, sku: i.skuId, q: i.quantity, p: i.unitPriceFen })));
+  const refunds = batch.changes.refunds.map((r) => {
+    const order = byId.get(r.orderId)!;
+    return { ord: r.orderId, shop: order.shopId, camp: order.dims.campaignId, amount: r.amountFen, reason: r.reason, at: r.refundedAt.toISOString() };
+  });
+  // One statement for the four: the new items' and refunds' foreign keys are checked at its end, when
+  // the new orders are in.
+  return sql`
+    with inserted as (
+      insert into orders (id, shop_id, external_id, channel, source, campaign_id, customer_id, status, amount_fen,
+        refunded_fen, placed_at, placed_event_at, paid_at, refunded_at, shipped_at, delivered_at, carrier, tracking_number)
+      select r.id, r.shop, r.ext, r.ch::channel, r.src::traffic_source, r.camp,
+        (select c.id from customers c where c.shop_id = r.shop and c.external_id = r.cust), r.status::order_status, r.amount,
+        r.refunded, r.placed, r."placedEvent", r.paid, r."refundedAt", r.shipped, r.delivered, r.carrier, r.tracking
+      from jsonb_to_recordset(${jsonRecords(inserts)}::jsonb) as r(id uuid, shop uuid, ext text, ch text, src text, camp uuid,
+        cust text, status text, amount bigint, refunded bigint, placed timestamptz, "placedEvent" timestamptz, paid timestamptz,
+        "refundedAt" timestamptz, shipped timestamptz, delivered timestamptz, carrier text, tracking text)
+      returning id),
+    updated as (
       update orders o set
         customer_id = coalesce((select c.id from customers c where c.shop_id = o.shop_id and c.external_id = r.cust), o.customer_id), status = r.status::order_status, amount_fen = r.amount,
         refunded_fen = r.refunded, placed_at = r.placed, placed_event_at = r."placedEvent", paid_at = r.paid,
@@ -202,10 +265,9 @@ export function orderWrites(batch: OrderBatch): SQL[] {
       returning id),
     new_refunds as (
       insert into refunds (order_id, shop_id, campaign_id, amount_fen, reason, refunded_at)
-      select r.ord, o.shop_id, o.campaign_id, r.amount, r.reason, r.at
-      from jsonb_to_recordset(${jsonRecords(refunds)}::jsonb) as r(ord uuid, amount bigint, reason text, at timestamptz)
-      join orders o on o.id = r.ord
+      select ord, shop, camp, amount, reason, at
+      from jsonb_to_recordset(${jsonRecords(refunds)}::jsonb) as r(ord uuid, shop uuid, camp uuid, amount bigint, reason text, at timestamptz)
       returning id)
-    select (select count(*) from updated) as orders, (select count(*) from new_items) as items, (select count(*) from new_refunds) as refunds`,
-  ];
+    select (select count(*) from inserted) as created, (select count(*) from updated) as orders,
+      (select count(*) from new_items) as items, (select count(*) from new_refunds) as refunds`;
 }
