@@ -95,6 +95,8 @@ export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[],
     const rollups = new RollupBatch();
     // 3a. The log first: every key of the batch claimed, in key order, before any row another batch also
     // needs; the traffic events' rows go in with them. A taken key is a replay or a conflict.
+    // Every statement of this transaction on generic plans (db/generic-plans.ts): set before the log's
+    // savepoint, whose undoing would take the setting with it.
     await executePrepared(tx, GENERIC_PLANS_IN_TRANSACTION);
     const log = await appendEvents(tx, unique, payloads, hashes, appendHint(db));
     const orderEvents: ValidEvent[] = [];
