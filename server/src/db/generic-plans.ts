@@ -25,9 +25,12 @@ export const GENERIC_PLAN_SESSION = {
  * its end), for a transaction of bulk statements whose text is the same every time and whose values
  * travel as one array or jsonb parameter — ingestion's. Their plans cannot depend on the values, yet
  * PostgreSQL planned each again at every bind: 5.6 ms of a 1,000-event batch's ~30 ms, 2.2 ms with
- * generic plans (docs/BENCHMARKS.md, Ingest round 14). JIT off as above: the generic plan is kept.
+ * generic plans (docs/BENCHMARKS.md, Ingest round 14). The settings are GENERIC_PLAN_SESSION's.
  */
-export const GENERIC_PLANS_IN_TRANSACTION = sql`select set_config('plan_cache_mode', 'force_generic_plan', true), set_config('jit', 'off', true)`;
+export const GENERIC_PLANS_IN_TRANSACTION = sql`select ${sql.join(
+  Object.entries(GENERIC_PLAN_SESSION).map(([name, value]) => sql`set_config(${name}, ${value}, true)`),
+  sql`, `,
+)}`;
 
 /** The generic-plan pool's size beside an ordinary pool of `max`: half of it, at least 2. */
 export function genericPoolSize(max: number): number {

@@ -34,6 +34,9 @@ export interface OrderState {
 
 export interface NewRefund {
   orderId: string;
+  /** The order's shop and campaign, stored with the refund (an order's never change). */
+  shopId: string;
+  campaignId: string | null;
   amountFen: number;
   reason: string;
   refundedAt: Date;
@@ -98,7 +101,7 @@ export function applyOrderEvent(order: OrderState, e: ValidEvent, rollups: Rollu
     }
     order.refundedFen += e.amountFen!;
     order.pointsTouched = true;
-    changes.refunds.push({ orderId: order.id, amountFen: e.amountFen!, reason: e.reason!, refundedAt: t });
+    changes.refunds.push({ orderId: order.id, shopId: order.shopId, campaignId: order.dims.campaignId, amountFen: e.amountFen!, reason: e.reason!, refundedAt: t });
     rollups.add(t, order.dims, { refundedFen: e.amountFen! });
     // The order counts as refunded once, at its earliest refund, even if an earlier refund arrives late.
     if (!order.refundedAt || t < order.refundedAt) {

@@ -224,17 +224,12 @@ export function orderWrites(batch: OrderBatch): SQL {
   });
   const inserts: (ReturnType<typeof values> & { shop: string; ext: string; ch: string; src: string; camp: string | null })[] = [];
   const updates: ReturnType<typeof values>[] = [];
-  const byId = new Map<string, OrderState>();
   for (const o of batch.orders) {
-    byId.set(o.id, o);
     if (!batch.created.has(o.id)) updates.push(values(o));
     else if (!untouched(o)) inserts.push({ ...values(o), shop: o.shopId, ext: o.externalId, ch: o.dims.channel, src: o.dims.source, camp: o.dims.campaignId });
   }
   const items = batch.orders.flatMap((o) => (o.newItems ?? []).map((i) => ({ ord: o.id, sku: i.skuId, q: i.quantity, p: i.unitPriceFen })));
-  const refunds = batch.changes.refunds.map((r) => {
-    const order = byId.get(r.orderId)!;
-    return { ord: r.orderId, shop: order.shopId, camp: order.dims.campaignId, amount: r.amountFen, reason: r.reason, at: r.refundedAt.toISOString() };
-  });
+  const refunds = batch.changes.refunds.map((r) => ({ ord: r.orderId, shop: r.shopId, camp: r.campaignId, amount: r.amountFen, reason: r.reason, at: r.refundedAt.toISOString() }));
   // One statement for the four: the new items' and refunds' foreign keys are checked at its end, when
   // the new orders are in.
   return sql`
