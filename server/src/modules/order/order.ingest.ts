@@ -37,16 +37,16 @@ export async function materialiseOrders(tx: Tx, events: ValidEvent[], rollups: R
   // One round trip while other batches may be waiting for these orders: the keys' locks, the rows' locks
   // and the items are sent together and run in that order (db/rows.ts pipelined), so the reads come after
   // the wait for another batch's keys and see what it committed.
-  const seeds = orderSeeds(events);
-  const keys = jsonRecords(seeds.map(({ shop, ext }) => ({ shop, ext })));
+  const firsts = firstEvents(events);
+  const keys = jsonRecords(firsts.map((e) => ({ shop: e.shopId, ext: e.orderId })));
   const [, locked, itemRows] = await pipelined(tx, [lockOrderKeys(keys), lockOrders(keys), itemsOf(keys)]);
   const orders = orderStates(locked as LockedOrder[]);
   const existingItems = itemsByOrder(itemRows as ItemRow[]);
   for (const order of orders.values()) order.items = existingItems.get(order.id) ?? null;
-  for (const seed of seeds) {
-    const key = orderKey(seed.shop, seed.ext);
+  for (const first of firsts) {
+    const key = orderKey(first.shopId, first.orderId!);
     if (orders.has(key)) continue;
-    const order = newOrder(seed);
+    const order = newOrder(first);
     orders.set(key, order);
     batch.created.add(order.id);
   }
@@ -62,27 +62,25 @@ export async function materialiseOrders(tx: Tx, events: ValidEvent[], rollups: R
   return batch;
 }
 
-/** Orders paid or refunded by the batch: their points (EARN / REVERSE) may change. */
+/** Orders paid or refunded by the batch: their points (EARN / REVERSE) may change. (Such an order accepted an event, so it is written.) */
 export function ordersWithPointChanges(batch: OrderBatch): string[] {
-  return batch.orders.filter((o) => o.pointsTouched && !untouched(o)).map((o) => o.id);
+  return batch.orders.filter((o) => o.pointsTouched).map((o) => o.id);
 }
 
 /** A new order whose events were all refused (they contradicted it, say): never written. Any order that ever accepted an event has one of these moments. */
 const untouched = (o: OrderState) => !o.placedEventAt && !o.paidAt && !o.refundedAt && !o.shippedAt && !o.deliveredAt;
 
-/** An order of the batch: its key and its earliest event (by time, then by type rank). */
-type OrderSeed = { shop: string; ext: string; first: ValidEvent };
-
-/** Each order of the batch once, with its earliest event: what a new order starts from. */
-function orderSeeds(events: ValidEvent[]): OrderSeed[] {
-  const seeds = new Map<string, OrderSeed>();
+/** Each order's earliest event in the batch (by time, then by type rank): what a new order starts from. */
+function firstEvents(events: ValidEvent[]): ValidEvent[] {
+  const first = new Map<string, ValidEvent>();
   for (const e of events) {
     const key = orderKey(e.shopId, e.orderId!);
-    const seen = seeds.get(key);
-    if (!seen) seeds.set(key, { shop: e.shopId, ext: e.orderId!, first: e });
-    else if (e.occurredAt < seen.first.occurredAt || (e.occurredAt.getTime() === seen.first.occurredAt.getTime() && TYPE_RANK[e.type]! < TYPE_RANK[seen.first.type]!)) seen.first = e;
+    const seen = first.get(key);
+    if (!seen || e.occurredAt < seen.occurredAt || (e.occurredAt.getTime() === seen.occurredAt.getTime() && TYPE_RANK[e.type]! < TYPE_RANK[seen.type]!)) {
+      first.set(key, e);
+    }
   }
-  return [...seeds.values()];
+  return [...first.values()];
 }
 
 /**
@@ -107,16 +105,16 @@ function lockOrderKeys(keys: string) {
 }
 
 /** An order not in the database yet, as its earliest event of the batch starts it. */
-function newOrder(seed: OrderSeed): OrderState {
+function newOrder(first: ValidEvent): OrderState {
   return {
     id: randomUUID(),
-    shopId: seed.shop,
-    externalId: seed.ext,
-    dims: { shopId: seed.shop, channel: seed.first.channel, source: seed.first.source, campaignId: seed.first.campaignId },
+    shopId: first.shopId,
+    externalId: first.orderId!,
+    dims: { shopId: first.shopId, channel: first.channel, source: first.source, campaignId: first.campaignId },
     customerExternalId: null,
     amountFen: 0,
     refundedFen: 0,
-    placedAt: seed.first.occurredAt,
+    placedAt: first.occurredAt,
     placedEventAt: null,
     paidAt: null,
     refundedAt: null,
