@@ -1,5 +1,7 @@
+import { once } from 'node:events';
+import net from 'node:net';
 import { sql } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { until } from '../../../e2e/support/stack.js';
 import { findPostgresBin, startPostgres } from '../../test/postgres-server.js';
 import { openDatabase } from './client.js';
@@ -68,4 +70,62 @@ describe.skipIf(!bin)('PostgreSQL restarted under transactions [postgres]', () =
       pg.stop();
     }
   }, 120_000);
+});
+
+/**
+ * A TCP hop to PostgreSQL that resets the client's side of the first connection whose client sends
+ * `marker` (as a failover or `pg_ctl stop` does to a connection mid-statement); the rest pass through.
+ */
+async function resettingProxy(target: URL, marker: string) {
+  let resets = 0;
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port), target.hostname);
+    client.on('error', () => {});
+    upstream.on('error', () => client.destroy());
+    upstream.on('data', (chunk) => client.write(chunk));
+    client.on('data', (chunk) => {
+      if (resets === 0 && chunk.includes(marker)) {
+        resets++;
+        upstream.destroy();
+        client.resetAndDestroy();
+      } else upstream.write(chunk);
+    });
+    client.on('close', () => upstream.destroy());
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const url = new URL(target);
+  url.port = String((server.address() as net.AddressInfo).port);
+  return { url: url.toString(), resets: () => resets, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+const sharedUrl = inject('postgresUrl');
+
+/**
+ * Before the second mend in server/scripts/patch-postgres-driver.mjs, postgres.js ran its array-type
+ * lookup, every new connection's first statement, from a promise nobody handled (porsager/postgres#1192):
+ * a reset at that moment was an unhandled rejection, and in the server a dead process (CI, the cluster
+ * test restarting PostgreSQL: `instance b exited with code 1 … read ECONNRESET`).
+ */
+describe.skipIf(!sharedUrl)('a connection reset while it opens [postgres]', () => {
+  it('fails the query that opened it with an ordinary error, crashes nothing, and the next query is served', async () => {
+    const proxy = await resettingProxy(new URL(sharedUrl!), 'typarray');
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    const database = await openDatabase({ kind: 'postgres', url: proxy.url, maxConnections: 1 });
+    try {
+      const first = await database.db.execute(sql`select 1 as one`).then(() => 'served', reasonOf);
+      expect(proxy.resets()).toBe(1); // the lookup was what met the reset
+      expect(first).toBe('ECONNRESET');
+      const [again] = [...(await database.db.execute<{ one: number }>(sql`select 1 as one`))];
+      expect(again!.one).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 50)); // a dropped rejection is reported after a turn
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', record);
+      await database.close();
+      await proxy.close();
+    }
+  }, 30_000);
 });
