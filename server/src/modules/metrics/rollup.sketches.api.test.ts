@@ -4,7 +4,7 @@ import { describeEachBackend } from '../../../test/backends.js';
 import { gid, insertShop } from '../../../test/fixtures.js';
 import { SYSTEM } from '../../auth/viewer.js';
 import { rows } from '../../db/rows.js';
-import { HLL_STANDARD_ERROR } from '../../lib/hll.js';
+import { Hll, HLL_STANDARD_ERROR } from '../../lib/hll.js';
 import type { EventInput } from '../ingest/ingest.parse.js';
 import { ingestEvents } from '../ingest/ingest.service.js';
 import { loadTotals, scopeConditions } from './metrics.service.js';
@@ -37,5 +37,28 @@ describeEachBackend('dense rollup sketches', (backend) => {
     const totals = await loadTotals(db, scopeConditions(SYSTEM, {}), { from: new Date('2026-11-11T00:00:00+08:00'), to: new Date('2026-11-12T00:00:00+08:00') });
     expect(Math.abs(totals.all.visitors - VISITORS)).toBeLessThanOrEqual(3 * HLL_STANDARD_ERROR * VISITORS);
     expect(totals.all.visits).toBe(VISITORS);
+  });
+
+  it('merges a small batch into a stored dense sketch register by register: exactly the sketch of every visitor', async () => {
+    const { db } = backend();
+    const shop = await insertShop(db, '京东店');
+    const visit = (i: number, n: number): EventInput => ({
+      id: `visit-${n}`, type: 'VISIT', shopId: gid('Shop', shop.id), source: 'SEARCH', visitorId: `v${i}`,
+      occurredAt: new Date(Date.parse('2026-11-11T21:00:00+08:00') + (n % 60) * 60_000),
+    });
+    const dense = Array.from({ length: 2_000 }, (_, i) => visit(i, i));
+    // Then 60 visits: 30 by new visitors, 30 by ones already counted (their registers must stay as they are).
+    const small = Array.from({ length: 60 }, (_, k) => visit(k < 30 ? 5_000 + k : k * 50, 2_000 + k));
+    expect((await ingestEvents(db, SYSTEM, dense, NOW)).accepted).toBe(dense.length);
+    expect((await ingestEvents(db, SYSTEM, small, NOW)).accepted).toBe(small.length);
+
+    const everyone = new Hll();
+    for (const e of [...dense, ...small]) everyone.add(`${shop.id}:${e.visitorId}`); // the service's visitor key
+    const stored = await rows<{ granularity: string; visitors: Uint8Array }>(
+      db,
+      sql`select granularity, visitors from metric_rollups where shop_id = ${shop.id} and granularity in ('HOUR', 'DAY') order by granularity`,
+    );
+    expect(stored.map((r) => r.granularity)).toEqual(['HOUR', 'DAY']);
+    for (const row of stored) expect(Buffer.from(row.visitors).equals(Buffer.from(everyone.registers))).toBe(true);
   });
 });
