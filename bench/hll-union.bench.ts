@@ -48,7 +48,7 @@ try {
     const sketch = (name: string, dense: boolean) => (dense ? denseOf(`${row}:${name}`, 20_000) : sparseOf(`${row}:${name}`, 200));
     await db.execute(sql`insert into sketch_bench (id, visitors, carters, buyers) values (${row}, ${sketch('v', true)}, ${sketch('c', DENSE >= 2)}, ${sketch('b', DENSE >= 3)})`);
   }
-  // One rewrite through each function first, so the stored values are what an upsert writes (not an INSERT's).
+  // One merge first, so the stored values are what the upsert writes (not what the INSERT wrote).
   const batch = (round: number) => sparseOf(`batch${round}`, ENTRIES);
   const merge = (fn: string, sketch: Buffer) =>
     sql.raw(`update sketch_bench set n = n + 1, visitors = ${fn}(visitors, '\\x${sketch.toString('hex')}'), carters = ${fn}(carters, '\\x${sketch.toString('hex')}'), buyers = ${fn}(buyers, '\\x${sketch.toString('hex')}')`);
