@@ -48,7 +48,7 @@ describeEachBackend('dense rollup sketches', (backend) => {
     });
     const dense = Array.from({ length: 2_000 }, (_, i) => visit(i, i));
     // Then 60 visits: 30 by new visitors, 30 by ones already counted (their registers must stay as they are).
-    const small = Array.from({ length: 60 }, (_, k) => visit(k < 30 ? 5_000 + k : k * 50, 2_000 + k));
+    const small = Array.from({ length: 60 }, (_, k) => visit(k < 30 ? 5_000 + k : (k - 30) * 50, 2_000 + k));
     expect((await ingestEvents(db, SYSTEM, dense, NOW)).accepted).toBe(dense.length);
     expect((await ingestEvents(db, SYSTEM, small, NOW)).accepted).toBe(small.length);
 
