@@ -148,11 +148,14 @@ type CanonicalPayload = Pick<ParsedEvent, 'type' | 'channel' | 'source' | 'visit
   trackingNumber?: string;
 };
 
-/** Canonical payload stored in the raw log; its hash tells a replay from a reused id. */
-export function canonicalPayload(e: ParsedEvent) {
+/**
+ * Canonical payload stored in the raw log; its hash tells a replay from a reused id. `occurredAt`: the
+ * event's instant as ISO text, for a caller that has made it already (the log stores it too).
+ */
+export function canonicalPayload(e: ParsedEvent, occurredAt = e.occurredAt.toISOString()) {
   const payload: CanonicalPayload = {
     type: e.type,
-    occurredAt: e.occurredAt.toISOString(),
+    occurredAt,
     channel: e.channel,
     source: e.source,
     visitorId: e.visitorId,

@@ -7,9 +7,10 @@ import { executePrepared, pipelined } from '../../db/rows.js';
 import { DomainError } from '../../errors.js';
 import { customerPurchases } from '../customer/customer.ingest.js';
 import { orderPoints, reversePoints, type PendingReversal } from '../customer/points.ledger.js';
-import { appendEvents, appendHint, orderEventRows, releasedKeys } from '../event/event.log.js';
+import { appendEvents, appendHint, logTexts, orderEventRows, releasedKeys } from '../event/event.log.js';
 import { TRAFFIC_EVENT_TYPES } from '../event/event.table.js';
 import { eventsHorizon } from '../history/history.retention.js';
+import type { Counters } from '../metrics/metrics.formulas.js';
 import { RollupBatch } from '../metrics/rollup.writer.js';
 import { materialiseOrders, orderWrites, ordersWithPointChanges } from '../order/order.ingest.js';
 import { stockSales } from '../product/product.stock.js';
@@ -80,25 +81,26 @@ export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[],
   const { valid, rejected } = await validateAgainstCatalog(db, viewer, parsed);
   for (const r of rejected) reject(r.index, r.issues);
   // The canonical JSON is built once: it is both what the log stores and what the hash covers.
-  const payloads = new Map<number, string>();
-  const hashes = new Map<number, string>();
+  const texts = logTexts(inputs.length);
   for (let i = 0; i < valid.length; i++) {
     if (i % YIELD_EVERY === YIELD_EVERY - 1) await setImmediate();
     const e = valid[i]!;
-    const payload = JSON.stringify(canonicalPayload(e));
-    payloads.set(e.index, payload);
-    hashes.set(e.index, hash('sha1', payload));
+    const occurredAt = e.occurredAt.toISOString();
+    const payload = JSON.stringify(canonicalPayload(e, occurredAt));
+    texts.occurredAt[e.index] = occurredAt;
+    texts.payload[e.index] = payload;
+    texts.hash[e.index] = hash('sha1', payload);
   }
-  const { unique, duplicates: repeatedInBatch, conflicts } = firstOccurrences(valid, hashes);
+  const { unique, duplicates: repeatedInBatch, conflicts } = firstOccurrences(valid, texts.hash);
   for (const c of conflicts) reject(c.index, [c.issue]);
   const outcome = await db.transaction(async (tx) => {
     const rollups = new RollupBatch();
     // 3a. The log first: every key of the batch claimed, in key order, before any row another batch also
     // needs; the traffic events' rows go in with them. A taken key is a replay or a conflict.
-    // Every statement of this transaction on generic plans (db/generic-plans.ts): set before the log's
-    // savepoint, whose undoing would take the setting with it.
-    await executePrepared(tx, GENERIC_PLANS_IN_TRANSACTION);
-    const log = await appendEvents(tx, unique, payloads, hashes, appendHint(db));
+    // Every statement of this transaction on generic plans (db/generic-plans.ts): sent ahead of the log's
+    // savepoint, whose undoing would take the setting with it, without waiting for its answer (a
+    // connection runs its statements in the order they were sent): one round trip less per batch.
+    const [, log] = await Promise.all([executePrepared(tx, GENERIC_PLANS_IN_TRANSACTION), appendEvents(tx, unique, texts, appendHint(db))]);
     const orderEvents: ValidEvent[] = [];
     for (const e of log.inserted) {
       if (TRAFFIC_EVENT_TYPES.includes(e.type)) countTraffic(e, rollups);
@@ -115,7 +117,7 @@ export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[],
       customerPurchases([...orders.changes.customers.values()]),
       orderWrites(orders),
       stockSales(orders.changes.unitsSold),
-      orderEventRows(orders.accepted, payloads, hashes),
+      orderEventRows(orders.accepted, texts),
       releasedKeys(refused.size === 0 ? [] : orderEvents.filter((e) => refused.has(e.index))),
       points?.earn ?? null,
       reversals,
@@ -144,14 +146,14 @@ function tooOld(days: number): EventIssue {
 }
 
 /** The same (shop, id) twice in one batch: the second is a replay if identical, else a conflict. */
-function firstOccurrences(events: ValidEvent[], hashes: Map<number, string>) {
+function firstOccurrences(events: ValidEvent[], hashes: readonly string[]) {
   const seen = new Map<string, string>();
   const unique: ValidEvent[] = [];
   const conflicts: { index: number; issue: EventIssue }[] = [];
   let duplicates = 0;
   for (const e of events) {
     const key = `${e.shopId}|${e.eventId}`;
-    const digest = hashes.get(e.index)!;
+    const digest = hashes[e.index]!;
     const earlier = seen.get(key);
     if (earlier === undefined) {
       seen.set(key, digest);
@@ -162,11 +164,16 @@ function firstOccurrences(events: ValidEvent[], hashes: Map<number, string>) {
   return { unique, duplicates, conflicts };
 }
 
+/** What each kind of traffic event adds: made once, not per event (a batch has thousands). */
+const VISIT_COUNTS: Readonly<Partial<Counters>> = Object.freeze({ visits: 1, pageViews: 1 });
+const VIEW_COUNTS: Readonly<Partial<Counters>> = Object.freeze({ pageViews: 1 });
+const CART_COUNTS: Readonly<Partial<Counters>> = Object.freeze({ addToCarts: 1 });
+
 function countTraffic(e: ValidEvent, rollups: RollupBatch) {
-  const dims = { shopId: e.shopId, channel: e.channel, source: e.source, campaignId: e.campaignId };
   // Visitor ids are per shop: "v1" on Tmall and "v1" on JD are different people.
   const visitor = `${e.shopId}:${e.visitorId}`;
-  if (e.type === 'VISIT') rollups.add(e.occurredAt, dims, { visits: 1, pageViews: 1 }, { visitors: visitor });
-  else if (e.type === 'PRODUCT_VIEW') rollups.add(e.occurredAt, dims, { pageViews: 1 }, { visitors: visitor });
-  else rollups.add(e.occurredAt, dims, { addToCarts: 1 }, { visitors: visitor, carters: visitor });
+  // The event carries its rollup dimensions (shop, channel, source, campaign) itself: no copy per event.
+  if (e.type === 'VISIT') rollups.add(e.occurredAt, e, VISIT_COUNTS, { visitors: visitor });
+  else if (e.type === 'PRODUCT_VIEW') rollups.add(e.occurredAt, e, VIEW_COUNTS, { visitors: visitor });
+  else rollups.add(e.occurredAt, e, CART_COUNTS, { visitors: visitor, carters: visitor });
 }

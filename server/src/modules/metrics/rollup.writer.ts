@@ -69,11 +69,12 @@ export class RollupBatch {
   /** The cells an event of a minute and dimensions adds to (see cellsOf). */
   private readonly cellsByMinute = new Map<string, MetricCell[]>();
 
-  add(at: Date, dims: RollupDims, counters: Partial<Counters>, sketchItems: Partial<Record<SketchName, string>> = {}) {
+  add(at: Date, dims: RollupDims, counters: Readonly<Partial<Counters>>, sketchItems: Partial<Record<SketchName, string>> = {}) {
     const cells = this.cellsOf(at, dims);
-    for (const name of Object.keys(counters) as (keyof Counters)[]) {
-      const value = counters[name]!;
-      for (const cell of cells) cell.counters[name] += value;
+    // for…in: no array of names made per event.
+    for (const name in counters) {
+      const value = counters[name as keyof Counters]!;
+      for (const cell of cells) cell.counters[name as keyof Counters] += value;
     }
     for (const name of SKETCHES) {
       const item = sketchItems[name];
@@ -156,25 +157,32 @@ function dimensionKey(dims: RollupDims): string {
   return `${dims.shopId}|${dims.channel}|${dims.source}|${dims.campaignId ?? ''}`;
 }
 
-/** The key columns of a rollup row as jsonb_to_recordset reads them (g, b, shop, ch, src, camp). */
-function keyRecord(cell: { granularity: Granularity; bucket: Date; dims: RollupDims }) {
-  return { g: cell.granularity, b: cell.bucket.toISOString(), shop: cell.dims.shopId, ch: cell.dims.channel, src: cell.dims.source, camp: cell.dims.campaignId };
-}
-
 function sortedValues<T>(map: Map<string, T>): T[] {
   return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
 }
 
 const hex = (sketch: SparseHll | undefined) => (sketch ? Buffer.from(sketch.toBytes()).toString('hex') : null);
 
-function upsertMetrics(cells: MetricCell[]) {
-  const records = cells.map((c) => ({
-    ...keyRecord(c),
-    ...c.counters,
+/**
+ * A metric cell as a record of the upsert's jsonb_to_recordset: the row's key (g, b, shop, ch, src, camp),
+ * its counters and sketches, every property spelled out. Built with object spreads (`...key, ...counters`)
+ * a record cost ~15 µs, and a small batch's rollup statements ~0.13 ms (docs/BENCHMARKS.md, Ingest round 16).
+ */
+function metricRecord(c: MetricCell) {
+  const n = c.counters;
+  return {
+    g: c.granularity, b: c.bucket.toISOString(), shop: c.dims.shopId, ch: c.dims.channel, src: c.dims.source, camp: c.dims.campaignId,
+    visits: n.visits, pageViews: n.pageViews, addToCarts: n.addToCarts, ordersPlaced: n.ordersPlaced, ordersPaid: n.ordersPaid,
+    gmvFen: n.gmvFen, refundedOrders: n.refundedOrders, refundedFen: n.refundedFen, unitsSold: n.unitsSold, spendFen: n.spendFen,
+    ordersShipped: n.ordersShipped, ordersDelivered: n.ordersDelivered, shipSeconds: n.shipSeconds, shipTimedOrders: n.shipTimedOrders,
     vis: hex(c.sketches.visitors),
     cart: hex(c.sketches.carters),
     buy: hex(c.sketches.buyers),
-  }));
+  } satisfies Record<keyof Counters, number> & Record<string, unknown>;
+}
+
+function upsertMetrics(cells: MetricCell[]) {
+  const records = cells.map(metricRecord);
   return sql`
     insert into metric_rollups (granularity, bucket, shop_id, channel, source, campaign_id, visits, page_views,
       add_to_carts, orders_placed, orders_paid, gmv_fen, refunded_orders, refunded_fen, units_sold, spend_fen, orders_shipped,
@@ -208,7 +216,7 @@ function upsertMetrics(cells: MetricCell[]) {
 
 function upsertSkus(cells: SkuCell[]) {
   const records = cells.map((c) => ({
-    ...keyRecord(c),
+    g: c.granularity, b: c.bucket.toISOString(), shop: c.dims.shopId, ch: c.dims.channel, src: c.dims.source, camp: c.dims.campaignId,
     sku: c.skuId,
     o: c.ordersPaid,
     u: c.unitsSold,
