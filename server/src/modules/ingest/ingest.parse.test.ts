@@ -32,3 +32,39 @@ describe('the canonical payload of an event', () => {
     expect(payloadOf({ type: 'ORDER_SHIPPED', orderId: 'o1', trackingNumber: 'SF123' })).toMatch(/"reason":null,"trackingNumber":"SF123"}$/);
   });
 });
+
+describe('checking an event', () => {
+  const base = { id: 'e1', shopId: encodeGlobalID('Shop', SHOP), source: 'SEARCH', occurredAt: new Date('2026-11-11T01:02:03.456Z') } as const;
+  const parse = (input: Record<string, unknown>) => parseEvent({ ...base, ...input } as EventInput, 0, NOW);
+
+  it('reports a traffic event without its visitor as the full check words it', () => {
+    expect(parse({ type: 'VISIT' })).toEqual({ issues: [{ path: ['visitorId'], message: 'VISIT needs a visitorId', code: 'INVALID_INPUT' }] });
+    expect(parse({ type: 'ADD_TO_CART', visitorId: '  ' })).toEqual({ issues: [{ path: ['visitorId'], message: 'must not be empty', code: 'INVALID_INPUT' }] });
+  });
+
+  it('reports every problem of a traffic event at once, each on its field', () => {
+    const result = parse({ type: 'PRODUCT_VIEW', visitorId: 'v1', skuId: 'not-an-id', campaignId: encodeGlobalID('Shop', SHOP) });
+    expect('issues' in result && result.issues.map((i) => [i.path.join('.'), i.code])).toEqual([
+      ['campaignId', 'NOT_FOUND'],
+      ['skuId', 'NOT_FOUND'],
+    ]);
+  });
+
+  it('keeps what a traffic event carries beyond its own fields, and checks it', () => {
+    const withAmount = parse({ type: 'VISIT', visitorId: 'v1', amount: '12.30' });
+    expect('event' in withAmount && withAmount.event.amountFen).toBe(1230);
+    const badAmount = parse({ type: 'VISIT', visitorId: 'v1', amount: '-1' });
+    expect('issues' in badAmount && badAmount.issues.map((i) => [i.path.join('.'), i.code])).toEqual([['amount', 'INVALID_AMOUNT']]);
+  });
+
+  it('gives a plain traffic event every field, trimmed and decoded', () => {
+    const result = parse({ type: 'PRODUCT_VIEW', id: ' e7 ', visitorId: ' v1 ', skuId: encodeGlobalID('Sku', SKU) });
+    expect(result).toEqual({
+      event: {
+        index: 0, eventId: 'e7', type: 'PRODUCT_VIEW', occurredAt: base.occurredAt, shopId: SHOP, channel: null, source: 'SEARCH',
+        visitorId: 'v1', customerId: null, orderId: null, campaignId: null, skuId: SKU, amountFen: null, items: null, reason: null,
+        carrier: null, trackingNumber: null,
+      },
+    });
+  });
+});
