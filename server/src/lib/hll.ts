@@ -156,18 +156,21 @@ export class SparseHll {
   }
 
   toBytes(): Uint8Array {
+    // forEach, not for…of: no [register, value] array per entry (a batch writes thousands).
     if (this.entries.size * 3 >= HLL_REGISTERS) {
       const dense = new Uint8Array(HLL_REGISTERS);
-      for (const [register, value] of this.entries) dense[register] = value;
+      this.entries.forEach((value, register) => {
+        dense[register] = value;
+      });
       return dense;
     }
     const out = new Uint8Array(this.entries.size * 3);
     let o = 0;
-    for (const [register, value] of this.entries) {
+    this.entries.forEach((value, register) => {
       out[o++] = register >>> 8;
       out[o++] = register & 0xff;
       out[o++] = value;
-    }
+    });
     return out;
   }
 }

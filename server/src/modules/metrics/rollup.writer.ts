@@ -71,17 +71,18 @@ export class RollupBatch {
 
   add(at: Date, dims: RollupDims, counters: Readonly<Partial<Counters>>, sketchItems: Partial<Record<SketchName, string>> = {}) {
     const cells = this.cellsOf(at, dims);
-    // for…in: no array of names made per event.
+    // for…in and index loops: no array of names or iterator made per event.
     for (const name in counters) {
       const value = counters[name as keyof Counters]!;
-      for (const cell of cells) cell.counters[name as keyof Counters] += value;
+      for (let c = 0; c < cells.length; c++) cells[c]!.counters[name as keyof Counters] += value;
     }
-    for (const name of SKETCHES) {
+    for (let s = 0; s < SKETCHES.length; s++) {
+      const name = SKETCHES[s]!;
       const item = sketchItems[name];
       if (item === undefined) continue;
       // Hash each item once; the same entry goes into the minute, hour and day sketches.
       const entry = hllEntry(item);
-      for (const cell of cells) (cell.sketches[name] ??= new SparseHll()).addEntry(entry);
+      for (let c = 0; c < cells.length; c++) (cells[c]!.sketches[name] ??= new SparseHll()).addEntry(entry);
     }
   }
 
