@@ -29,8 +29,8 @@ const adminKey = benchAdminKey();
 const apps: App[] = [];
 try {
   console.log('loading the demo (30 days of history) into PostgreSQL …');
-  const demo = await startDemo(db.database.db, logger);
-  await demo.finish?.();
+  const demo = await startDemo(db.database.db, logger, () => new Date());
+  await demo.finish?.({ announce: null });
 
   const secured = buildApp({ database: db.database, env: { NODE_ENV: 'production' }, logger, adminKey, rateLimit: UNMETERED });
   const open = buildApp({ database: db.database, env: { NODE_ENV: 'production' }, logger, adminKey, withoutAccessControlForBenchmark: true });

@@ -37,7 +37,7 @@ try {
   const batches = chunks(inputs, BATCH);
   if (batches.length <= WARM_UP) throw new Error(`--events must give more than ${WARM_UP} batches`);
   const send = async (batch: EventInput[]) => {
-    const result = await ingestEvents(db, SYSTEM, batch, NOW);
+    const result = await ingestEvents(db, SYSTEM, batch, NOW, { announce: null });
     if (result.accepted !== batch.length) throw new Error(`ingest failed: ${JSON.stringify(result.userErrors.slice(0, 3))}`);
   };
   for (const batch of batches.slice(0, WARM_UP)) await send(batch);

@@ -19,7 +19,7 @@ import { useAuditTrail } from './modules/audit/audit.plugin.js';
 import { AlertEngine } from './modules/alert/alert.engine.js';
 import { HistoryJob } from './modules/history/history.job.js';
 import { DEFAULT_RETENTION, type RetentionSettings } from './modules/history/history.retention.js';
-import { publishAlertEvents } from './modules/alert/alert.service.js';
+import { publishAlertEvents, type AnnounceAlerts } from './modules/alert/alert.service.js';
 import { startWebhookDispatcher, type WebhookDispatcher, type WebhookDispatcherTuning } from './modules/webhook/webhook.dispatcher.js';
 import type { Database } from './db/client.js';
 import type { ReadReplica } from './db/read-replica.js';
@@ -29,7 +29,7 @@ import { maskError } from './graphql/mask-error.js';
 import { useCompiledQueries } from './graphql/compiled-queries.plugin.js';
 import { exportsHandler, isExportPath } from './http/exports.js';
 import { isSmallJsonPost, useRequestBodyLimit, withSmallBody } from './http/small-body.js';
-import { createAppPubSub, type AppPubSub } from './realtime/pubsub.js';
+import { countedAnnouncer, createAppPubSub, type AppPubSub } from './realtime/pubsub.js';
 import { SharedExecutions } from './realtime/shared-execution.js';
 import { useSharedLiveExecution } from './realtime/shared-execution.plugin.js';
 import { sendSharedNext, SharedPayloadSocket } from './realtime/ws-shared-payload.js';
@@ -196,6 +196,11 @@ export function buildApp(options: AppOptions): App {
   // The webhook dispatcher (modules/webhook) sends committed deliveries; waking it skips its poll delay.
   // It is assigned where the dispatcher starts, below.
   let wakeWebhooks: () => void = () => {};
+  // One way alert changes leave, whoever made them (the engine, an acknowledgement, a resumed webhook).
+  const announceAlerts: AnnounceAlerts = (events) => {
+    publishAlertEvents(pubsub, events);
+    wakeWebhooks();
+  };
   // Every instance evaluates the rules; the database's unique index keeps an alert single when two
   // evaluate at once. Changes are published after their transaction commits, here and on Redis.
   const alertEngine = new AlertEngine({
@@ -204,10 +209,7 @@ export function buildApp(options: AppOptions): App {
     now,
     everyMs: options.alertEngine?.everyMs,
     debounceMs: options.alertEngine?.debounceMs,
-    onEvents: (events) => {
-      publishAlertEvents(pubsub, events);
-      wakeWebhooks();
-    },
+    onEvents: (events) => announceAlerts(events),
   });
   // /metrics: operations (Yoga's Prometheus plugin) and the live topics' work, one registry.
   const appMetrics = createAppMetrics({ ticker, liveExecutions, queryCount: database.queryCount, alertEngine });
@@ -219,6 +221,7 @@ export function buildApp(options: AppOptions): App {
     }
   })().catch(loopStopped('change notices'));
   const wsSessions = new SocketRegistry(now);
+  const announceCounted = countedAnnouncer(pubsub);
   const announceRevoked = (ids: string[]) => pubsub.publish('auth:revoked', { ids });
   const revocations = pubsub.subscribe('auth:revoked');
   void (async () => {
@@ -278,6 +281,8 @@ export function buildApp(options: AppOptions): App {
         ticker,
         pubsub,
         signer,
+        announceAlerts,
+        announceCounted,
         announceRevoked,
         sourceAddress: fromSocket.sourceAddress ?? initial.req?.socket.remoteAddress ?? null,
         wakeWebhooks,

@@ -2,9 +2,10 @@ import type { Logger } from 'pino';
 import type { AccessTokenSigner } from './auth/access-token.js';
 import type { Viewer } from './auth/viewer.js';
 import type { Db } from './db/client.js';
+import type { AnnounceAlerts } from './modules/alert/alert.service.js';
 import type { RetentionSettings } from './modules/history/history.retention.js';
 import type { AnnounceRevoked } from './modules/user/user.service.js';
-import type { AppPubSub } from './realtime/pubsub.js';
+import type { AnnounceCounted, AppPubSub } from './realtime/pubsub.js';
 import type { Ticker } from './realtime/ticker.js';
 
 /** Everything a resolver may use. Built once per request (or per WebSocket operation). */
@@ -21,6 +22,10 @@ export interface Context {
   pubsub: AppPubSub;
   /** Signs staff access tokens (sign-in, refresh). */
   signer: AccessTokenSigner;
+  /** Tells every instance's subscribers and the webhook dispatcher of committed alert changes. */
+  announceAlerts: AnnounceAlerts;
+  /** Tells every instance that events or spend were counted (services call it after their commit). */
+  announceCounted: AnnounceCounted;
   /** Tells every instance that sessions, users or keys were revoked. */
   announceRevoked: AnnounceRevoked;
   /** The caller's address, for sessions and the audit trail. */

@@ -7,6 +7,7 @@ import { startDemo } from './demo/demo.seed.js';
 import { EnvError, parseEnv } from './env.js';
 import { createLogger } from './logger.js';
 import { demoAdminKey } from './auth/demo-admin-key.js';
+import { countedAnnouncer } from './realtime/pubsub.js';
 import { startDemoTraffic, type DemoTraffic } from './simulator/demo-traffic.js';
 
 const DEMO_MESSAGES = {
@@ -26,13 +27,16 @@ async function main() {
   const readReplica = env.DATABASE_READ_URL ? openReadReplica(env.DATABASE_READ_URL) : undefined;
   logger.info({ backend: database.kind, dataDir: env.DATABASE_URL ? undefined : env.DATA_DIR }, 'database opened');
   await database.migrate();
-  const demoStart = demo ? await startDemo(database.db, logger) : null;
+  // The one real clock: the app, the demo and its traffic all get it injected.
+  const clock = () => new Date();
+  const demoStart = demo ? await startDemo(database.db, logger, clock) : null;
   if (demoStart) logger.info(DEMO_MESSAGES[demoStart.state]);
   // Simulated traffic only ever goes into the demo's own shops, never into a database with real data.
   const simulate = demoStart !== null && demoStart.state !== 'other' && !process.argv.includes('--no-simulate') && env.SIMULATOR_RATE > 0;
   // The demo needs one click to open: without a configured admin key it makes (and keeps) its own.
   const adminKey = env.PEAKOPS_ADMIN_KEY ?? (demo ? demoAdminKey(env.DATA_DIR).key : undefined);
   const app = buildApp({
+    now: clock,
     database,
     env,
     logger,
@@ -64,14 +68,11 @@ async function main() {
   const stopHistory = new AbortController();
   let traffic: DemoTraffic | undefined;
   let stopping = false;
+  // The history and the live traffic tell every instance as they commit, as a producer's batches do.
+  const announce = countedAnnouncer(app.pubsub);
   const background = (async () => {
-    await demoStart?.finish?.({ signal: stopHistory.signal });
-    if (simulate && !stopping) traffic = await startDemoTraffic({
-        db: database.db,
-        logger,
-        rate: env.SIMULATOR_RATE,
-        onCommitted: (accepted) => app.pubsub.publish('ingest:committed', { at: new Date().toISOString(), accepted }),
-      });
+    await demoStart?.finish?.({ announce, signal: stopHistory.signal });
+    if (simulate && !stopping) traffic = await startDemoTraffic({ db: database.db, logger, rate: env.SIMULATOR_RATE, now: clock, announce });
   })().catch((error: unknown) => {
     if (!stopHistory.signal.aborted) logger.error({ err: error }, 'demo history or traffic failed');
   });

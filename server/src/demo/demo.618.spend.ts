@@ -64,6 +64,7 @@ export async function record618Spend(tx: DbOrTx, the618: Demo618, spend: readonl
     campaignId,
     amount: fenToYuan(s.spendFen),
   }));
-  const result = await recordSpend(tx, SYSTEM, entries, the618.now);
+  // Inside the caller's transaction: nothing is announced before it commits.
+  const result = await recordSpend(tx, SYSTEM, entries, the618.now, null);
   if (result.userErrors.length > 0) throw new Error(`demo 618 spend refused: ${JSON.stringify(result.userErrors.slice(0, 3))}`);
 }

@@ -42,7 +42,7 @@ describeEachBackend("the demo's ended 618", (backend) => {
 
   it('has a complete 复盘: orders, spend, buyers, refunds, milestones with history, resolved alerts and lessons', async () => {
     const { db } = backend();
-    expect(await loadDemoIfEmpty(db, silent, NOW, { scale: SCALE })).toBe(true);
+    expect(await loadDemoIfEmpty(db, silent, () => NOW, { scale: SCALE })).toBe(true);
     const the618 = buildDemo(NOW, { scale: SCALE }).the618;
     const { campaign } = the618;
     const planned = the618.orders.filter((o) => o.inCampaign);

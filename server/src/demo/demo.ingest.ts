@@ -6,6 +6,7 @@ import type { Db } from '../db/client.js';
 import { jsonRecords, rows } from '../db/rows.js';
 import type { EventInput } from '../modules/ingest/ingest.parse.js';
 import { ingestEvents, MAX_BATCH, type IngestError } from '../modules/ingest/ingest.service.js';
+import type { AnnounceCounted } from '../realtime/pubsub.js';
 
 export interface IngestProgress {
   sent: number;
@@ -18,6 +19,8 @@ export interface IngestProgress {
 
 export interface IngestHistoryOptions {
   logger: Logger;
+  /** Told after each batch commits that counted something; null where no server listens. */
+  announce: AnnounceCounted | null;
   /** The clock ingestion checks `occurredAt` against. */
   now: () => Date;
   /** An earlier load was interrupted: skip the batches it already committed. */
@@ -41,7 +44,7 @@ export async function ingestHistory(db: Db, events: readonly EventInput[], optio
       progress.skippedBatches++;
       continue;
     }
-    const result = await ingestEvents(db, SYSTEM, batch, options.now());
+    const result = await ingestEvents(db, SYSTEM, batch, options.now(), { announce: options.announce });
     progress.sent += batch.length;
     progress.accepted += result.accepted;
     progress.duplicates += result.duplicates;

@@ -90,7 +90,7 @@ describeEachBackend('demo data', (backend) => {
   // One load per test costs seconds, so the content and its arithmetic are checked in one test.
   it('an empty database gets four shops, a live 双11 campaign and a month of ingested orders that add up', async () => {
     const { db } = backend();
-    expect(await loadDemoIfEmpty(db, silent, NOW, { scale: SCALE })).toBe(true);
+    expect(await loadDemoIfEmpty(db, silent, () => NOW, { scale: SCALE })).toBe(true);
 
     const platforms = await db.selectDistinct({ platform: shops.platform }).from(shops);
     expect(platforms.length).toBeGreaterThanOrEqual(4);
@@ -210,29 +210,33 @@ describeEachBackend('demo data', (backend) => {
 
   it('a second start finds the demo and leaves every table as it was', async () => {
     const { db } = backend();
-    expect(await loadDemoIfEmpty(db, silent, NOW, { scale: 0.05 })).toBe(true);
+    expect(await loadDemoIfEmpty(db, silent, () => NOW, { scale: 0.05 })).toBe(true);
     const before = await rowCounts(db);
     expect(before.orders).toBeGreaterThan(0);
     expect(before.events).toBeGreaterThan(before.orders!);
 
-    const again = await startDemo(db, silent, new Date(NOW.getTime() + 3_600_000), { scale: 0.05 });
+    const again = await startDemo(db, silent, () => new Date(NOW.getTime() + 3_600_000), { scale: 0.05 });
     expect(again).toEqual({ state: 'complete', finish: null });
     expect(await rowCounts(db)).toEqual(before);
   }, 120_000);
 
   it('a load interrupted mid-history is finished by the next start, counting nothing twice', async () => {
     const { db } = backend();
-    const first = await startDemo(db, silent, NOW, { scale: 0.05 });
+    const first = await startDemo(db, silent, () => NOW, { scale: 0.05 });
     expect(first.state).toBe('created');
     // The crash: one batch of the history went in, then the process died.
     const { events } = buildDemo(NOW, { scale: 0.05 }).history;
     expect(events.length).toBeGreaterThan(5_000);
-    await ingestEvents(db, SYSTEM, events.slice(0, 5_000), NOW);
+    await ingestEvents(db, SYSTEM, events.slice(0, 5_000), NOW, { announce: null });
 
-    const resumed = await startDemo(db, silent, new Date(NOW.getTime() + 86_400_000), { scale: 0.05 });
+    const resumed = await startDemo(db, silent, () => new Date(NOW.getTime() + 86_400_000), { scale: 0.05 });
     expect(resumed.state).toBe('incomplete');
-    const load = await resumed.finish!();
+    const announced: number[] = [];
+    const load = await resumed.finish!({ announce: (accepted) => void announced.push(accepted) });
     expect(load.skippedBatches).toBe(1);
+    // Each history batch that counted something told the server, once, with what it counted.
+    expect(announced.length).toBeGreaterThan(0);
+    expect(announced.reduce((a, b) => a + b, 0)).toBe(load.accepted);
     expect(load.rejected).toBe(0);
 
     const expectedOrders = new Set(events.filter((e) => e.orderId).map((e) => `${e.shopId}|${e.orderId}`)).size;
@@ -241,7 +245,7 @@ describeEachBackend('demo data', (backend) => {
     const check = await demoConsistency(db);
     expect(check.rollupGmvFen).toBe(check.paidOrdersGmvFen);
     expect(check.spendMismatches).toBe(0);
-    expect((await startDemo(db, silent, NOW, { scale: 0.05 })).state).toBe('complete');
+    expect((await startDemo(db, silent, () => NOW, { scale: 0.05 })).state).toBe('complete');
   }, 120_000);
 });
 

@@ -28,6 +28,7 @@ import { buildCatalog, DEMO_SHOPS, shopRows, type DemoShop } from './demo.catalo
 import { buildCustomers, customerRows } from './demo.customers.js';
 import { campaignGmvFen, readDayFacts, unitsPaid } from './demo.facts.js';
 import { buildHistory, HISTORY_DAYS } from './demo.history.js';
+import type { AnnounceCounted } from '../realtime/pubsub.js';
 import { ingestHistory, type IngestProgress } from './demo.ingest.js';
 import { buildPlan } from './demo.plan.js';
 import { createRandom, seededUuid } from './demo.random.js';
@@ -111,7 +112,14 @@ export interface DemoStart {
    */
   state: 'created' | 'incomplete' | 'complete' | 'other';
   /** Sends the history through ingestion and writes what is derived from it; null when nothing is left to do. */
-  finish: ((options?: { signal?: AbortSignal }) => Promise<HistoryLoad>) | null;
+  finish: ((options: FinishOptions) => Promise<HistoryLoad>) | null;
+}
+
+export interface FinishOptions {
+  /** Told after each history batch commits (the server's change notice); null where no server runs. */
+  announce: AnnounceCounted | null;
+  /** Stops between batches (shutdown); a later start resends the rest. */
+  signal?: AbortSignal;
 }
 
 export interface HistoryLoad extends IngestProgress {
@@ -126,7 +134,8 @@ export interface HistoryLoad extends IngestProgress {
  * and mark the demo complete; a start that finds the demo without them resends the history
  * (regenerated from the shops' creation time, the demo's clock) and ingestion skips what it has.
  */
-export async function startDemo(db: Db, logger: Logger, now = new Date(), options: DemoOptions = {}): Promise<DemoStart> {
+export async function startDemo(db: Db, logger: Logger, clock: () => Date, options: DemoOptions = {}): Promise<DemoStart> {
+  const now = clock();
   const prepared = await db.transaction(async (tx) => {
     // Two instances booting with --demo against one PostgreSQL would both see no shops; the lock
     // makes "check empty, then load" atomic. The lock ends with the transaction.
@@ -146,24 +155,25 @@ export async function startDemo(db: Db, logger: Logger, now = new Date(), option
   });
   const { state, demo } = prepared;
   if (!demo) return { state, finish: null };
-  return { state, finish: (finishOptions = {}) => finishDemo(db, logger, demo, { resume: state === 'incomplete', ...finishOptions }) };
+  return { state, finish: (finishOptions) => finishDemo(db, logger, demo, { ...finishOptions, clock, resume: state === 'incomplete' }) };
 }
 
 /** Loads the whole demo into an empty database and waits for its history. False if there was data already. */
-export async function loadDemoIfEmpty(db: Db, logger: Logger, now = new Date(), options: DemoOptions = {}): Promise<boolean> {
-  const start = await startDemo(db, logger, now, options);
-  await start.finish?.();
+export async function loadDemoIfEmpty(db: Db, logger: Logger, clock: () => Date, options: DemoOptions = {}): Promise<boolean> {
+  const start = await startDemo(db, logger, clock, options);
+  await start.finish?.({ announce: null });
   return start.state === 'created';
 }
 
-async function finishDemo(db: Db, logger: Logger, demo: Demo, options: { resume: boolean; signal?: AbortSignal }): Promise<HistoryLoad> {
+async function finishDemo(db: Db, logger: Logger, demo: Demo, options: FinishOptions & { clock: () => Date; resume: boolean }): Promise<HistoryLoad> {
   const started = performance.now();
   const { events } = demo.history;
   const progress = await ingestHistory(db, events, {
     logger,
     resume: options.resume,
+    announce: options.announce,
     // A demo built for a fixed clock in the future (tests) must not have its events refused as future ones.
-    now: () => new Date(Math.max(Date.now(), demo.now.getTime())),
+    now: () => new Date(Math.max(options.clock().getTime(), demo.now.getTime())),
     ...(options.signal ? { signal: options.signal } : {}),
   });
   await db.transaction(async (tx) => {
@@ -238,7 +248,8 @@ async function recordDemoSpend(tx: DbOrTx, demo: Demo, spend: readonly DaySpend[
       amount: fenToYuan(s.spendFen),
     };
   });
-  const result = await recordSpend(tx, SYSTEM, entries, demo.now);
+  // Inside the demo's own transaction: nothing is announced before it commits.
+  const result = await recordSpend(tx, SYSTEM, entries, demo.now, null);
   if (result.userErrors.length > 0) throw new Error(`demo spend refused: ${JSON.stringify(result.userErrors.slice(0, 3))}`);
 }
 

@@ -40,6 +40,17 @@ export interface AlertMessage {
 
 export type AppPubSub = ReturnType<typeof createPubSub<Topics>>;
 
+/**
+ * How a service that counts (events, spend) tells every instance, once its transaction has committed and
+ * only when it counted something, that rollups changed: their live topics and alert rules recompute on the next tick. `null` where nobody
+ * listens (a benchmark, a caller's own transaction that has not committed yet).
+ */
+export type AnnounceCounted = (accepted: number, at: Date) => void;
+
+export function countedAnnouncer(pubsub: AppPubSub): AnnounceCounted {
+  return (accepted, at) => pubsub.publish('ingest:committed', { at: at.toISOString(), accepted });
+}
+
 type EventTargetOf = NonNullable<NonNullable<Parameters<typeof createPubSub<Topics>>[0]>['eventTarget']>;
 
 /**

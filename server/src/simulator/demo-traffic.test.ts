@@ -26,12 +26,18 @@ describeEachBackend('demo traffic in the server process', (backend) => {
     const startedAt = Date.now();
     const evening = new Date('2026-11-11T21:00:00+08:00').getTime();
     const now = () => new Date(evening + (Date.now() - startedAt));
-    const traffic = await startDemoTraffic({ db, logger, rate: 300, tickMs: 100, logEveryMs: 500, now });
+    const announced: { accepted: number; at: Date }[] = [];
+    const announce = (accepted: number, at: Date) => void announced.push({ accepted, at });
+    const traffic = await startDemoTraffic({ db, logger, rate: 300, tickMs: 100, logEveryMs: 500, now, announce });
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     await traffic.stop();
 
     const [stored] = await db.select({ n: count() }).from(events);
+    const [spent] = await db.select({ n: count() }).from(marketingSpend);
     expect(stored!.n).toBeGreaterThan(200);
+    // Every committed batch was announced once, with what it counted, at the demo's clock (not the machine's).
+    expect(announced.reduce((sum, a) => sum + a.accepted, 0)).toBe(stored!.n + spent!.n);
+    expect(announced.every((a) => a.accepted > 0 && a.at.getTime() >= evening && a.at.getTime() < evening + 60_000)).toBe(true);
     const check = await demoConsistency(db);
     expect(check.paidOrders).toBeGreaterThan(0);
     expect(check.rollupGmvFen).toBe(check.paidOrdersGmvFen);
@@ -51,7 +57,7 @@ describeEachBackend('demo traffic in the server process', (backend) => {
     const startedAt = Date.now();
     const now = () => new Date(startedAt + (Date.now() - startedAt) * 200);
     const lines: string[] = [];
-    let committed = 0;
+    let spendAnnounced = 0;
     const traffic = await startDemoTraffic({
       db,
       logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }),
@@ -59,7 +65,7 @@ describeEachBackend('demo traffic in the server process', (backend) => {
       now,
       tickMs: 100,
       logEveryMs: 60_000,
-      onCommitted: (accepted) => void (committed += accepted),
+      announce: (accepted) => void (spendAnnounced += accepted),
     });
     await expect.poll(async () => (await db.select({ n: count() }).from(marketingSpend))[0]!.n, { timeout: 20_000 }).toBeGreaterThan(0);
     // The first whole minute's spend can land before the first log line is due (both are a simulated
@@ -75,7 +81,10 @@ describeEachBackend('demo traffic in the server process', (backend) => {
     );
     expect(spend!.rolled).toBe(spend!.entries);
     expect(spend!.sources.every((s) => s === 'PAID' || s === 'SOCIAL')).toBe(true);
-    expect(committed).toBeGreaterThan(0);
+    const [stored] = await db.select({ n: count() }).from(events);
+    const [entries] = await db.select({ n: count() }).from(marketingSpend);
+    expect(entries!.n).toBeGreaterThan(0);
+    expect(spendAnnounced).toBe(stored!.n + entries!.n);
     expect(lines.some((l) => /ad spend ¥\d+\.\d\d/.test(l))).toBe(true);
   });
 
@@ -83,7 +92,7 @@ describeEachBackend('demo traffic in the server process', (backend) => {
     const { db } = backend();
     await db.execute(sql`update products set status = 'OFF_SALE'`);
     const lines: string[] = [];
-    const traffic = await startDemoTraffic({ db, logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }), rate: 300, tickMs: 50 });
+    const traffic = await startDemoTraffic({ db, logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }), rate: 300, tickMs: 50, now: () => new Date(), announce: null });
     await traffic.stop();
     expect(lines.join('')).toContain('no shop has a SKU on sale');
   });

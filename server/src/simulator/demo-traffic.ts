@@ -5,6 +5,7 @@ import { INCIDENTS } from '../demo/demo.incidents.js';
 import { fenToYuan, yuanToFen } from '../lib/money.js';
 import { ingestEvents, MAX_BATCH } from '../modules/ingest/ingest.service.js';
 import { MAX_SPEND_ENTRIES, recordSpend } from '../modules/marketing/marketing.service.js';
+import type { AnnounceCounted } from '../realtime/pubsub.js';
 import { loadCatalog } from './catalog.db.js';
 import { LiveSpend } from './live-spend.js';
 import { TrafficGenerator } from './traffic.generator.js';
@@ -29,11 +30,12 @@ export interface DemoTrafficOptions {
   logger: Logger;
   /** Average events per second; the Double 11 curve makes midnight busier and 4 am quieter. */
   rate: number;
-  now?: () => Date;
+  /** The demo's clock: the server's, or a test's. */
+  now: () => Date;
   tickMs?: number;
   logEveryMs?: number;
-  /** Called after each committed batch that accepted something: the server's change notice. */
-  onCommitted?: (accepted: number) => void;
+  /** Told by the ingest and spend services after each batch that counted something (the server's change notice). */
+  announce: AnnounceCounted | null;
 }
 
 export interface DemoTraffic {
@@ -49,8 +51,7 @@ export interface DemoTraffic {
  * service, so today's ROI moves too. Ids are tagged with the start time, so every boot's traffic is new.
  */
 export async function startDemoTraffic(options: DemoTrafficOptions): Promise<DemoTraffic> {
-  const { db, logger, rate } = options;
-  const now = options.now ?? (() => new Date());
+  const { db, logger, rate, now, announce } = options;
   const tickMs = options.tickMs ?? 1_000;
   const logEveryMs = options.logEveryMs ?? 10_000;
   const started = now().getTime();
@@ -89,8 +90,7 @@ export async function startDemoTraffic(options: DemoTrafficOptions): Promise<Dem
     last = t;
     for (let i = 0; i < events.length && !stopped; i += MAX_BATCH) {
       const batch = events.slice(i, i + MAX_BATCH);
-      const result = await ingestEvents(db, SYSTEM, batch, now());
-      if (result.accepted > 0) options.onCommitted?.(result.accepted);
+      const result = await ingestEvents(db, SYSTEM, batch, now(), { announce });
       countBatch(window, batch, result, tally);
       spend.observe(batch, new Set(result.userErrors.map((e) => e.index)));
       if (result.userErrors.length > 0) logger.warn({ firstErrors: result.userErrors.slice(0, 3) }, 'simulator: ingestion rejected events');
@@ -98,8 +98,7 @@ export async function startDemoTraffic(options: DemoTrafficOptions): Promise<Dem
     const entries = spend.due(to);
     for (let i = 0; i < entries.length && !stopped; i += MAX_SPEND_ENTRIES) {
       const chunk = entries.slice(i, i + MAX_SPEND_ENTRIES);
-      const result = await recordSpend(db, SYSTEM, chunk, now());
-      if (result.accepted > 0) options.onCommitted?.(result.accepted);
+      const result = await recordSpend(db, SYSTEM, chunk, now(), announce);
       const refused = new Set(result.userErrors.map((e) => e.index));
       spendFen += chunk.reduce((sum, e, index) => sum + (refused.has(index) ? 0 : yuanToFen(e.amount)), 0);
       if (result.userErrors.length > 0) logger.warn({ firstErrors: result.userErrors.slice(0, 3) }, 'simulator: spend entries refused');

@@ -42,6 +42,27 @@ describeEachBackend('alerts', (backend) => {
     expect(open.data.alerts.edges).toEqual([{ node: { subject: 'SKU a1' } }]);
   });
 
+  it('tells every instance of an acknowledgement once it is committed, and of a repeated or refused one nothing', async () => {
+    const mine = (await raise(shopA, 'm1', '2026-11-11T01:00:00Z'))!;
+    const theirs = (await raise(shopB, 't1', '2026-11-11T01:00:00Z'))!;
+    const heard: string[] = [];
+    const feed = server.app.pubsub.subscribe('alert:changed');
+    const listening = (async () => {
+      for await (const m of feed) heard.push(`${m.change}:${m.subject}:${m.acknowledgedBy ?? ''}`);
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the listener attaches as the iterator starts
+    const ack = `mutation ($id: ID!) { acknowledgeAlert(input: { id: $id }) { alert { status } userErrors { code } } }`;
+    const partner = await partnerOf(shopA);
+    expect((await server.gql(ack, { id: gid('Alert', theirs.id) }, partner)).data.acknowledgeAlert.userErrors).toEqual([{ code: 'NOT_FOUND' }]);
+    expect((await server.gql(ack, { id: gid('Alert', mine.id) }, partner)).data.acknowledgeAlert.alert).toEqual({ status: 'ACKNOWLEDGED' });
+    expect((await server.gql(ack, { id: gid('Alert', mine.id) })).data.acknowledgeAlert.alert).toEqual({ status: 'ACKNOWLEDGED' });
+    await expect.poll(() => heard).toEqual([`ACKNOWLEDGED:SKU m1:partner of ${shopA}`]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(heard).toHaveLength(1);
+    await feed.return?.();
+    await listening;
+  });
+
   it('shows a partner only the alerts of its own shops, in the list and when acknowledging', async () => {
     const hidden = (await raise(shopB, 'b1', '2026-11-11T01:00:00Z'))!;
     const list = await server.gql('{ alerts { totalCount } }', {}, await partnerOf(shopA));

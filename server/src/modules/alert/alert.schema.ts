@@ -4,7 +4,7 @@ import { asPayload, payloadType } from '../../graphql/user-error.js';
 import type { AlertMessage } from '../../realtime/pubsub.js';
 import { CampaignRef } from '../campaign/campaign.schema.js';
 import { ShopRef } from '../shop/shop.schema.js';
-import { acknowledgeAlert, alertFromMessage, alertMatches, listAlerts, loadAlerts, publishAlertEvents, type AlertFilter } from './alert.service.js';
+import { acknowledgeAlert, alertFromMessage, alertMatches, listAlerts, loadAlerts, type AlertFilter } from './alert.service.js';
 import { ALERT_RULES, ALERT_SEVERITIES, ALERT_STATUSES, type AlertRow } from './alert.table.js';
 
 export const AlertRuleEnum = builder.enumType('AlertRule', { values: ALERT_RULES });
@@ -90,15 +90,7 @@ builder.mutationField('acknowledgeAlert', (t) =>
     type: payloadType('AcknowledgeAlertPayload', 'alert', AlertRef),
     args: { input: t.arg({ type: AcknowledgeAlertInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(async () => {
-        const { alert, event } = await acknowledgeAlert(ctx.db, ctx.viewer, { id: input.id.id }, ctx.now());
-        // Published after the transaction committed: a subscriber never hears of a change that rolled back.
-        if (event) {
-          publishAlertEvents(ctx.pubsub, [event]);
-          ctx.wakeWebhooks?.();
-        }
-        return alert;
-      }),
+      asPayload(() => acknowledgeAlert(ctx.db, ctx.viewer, { id: input.id.id }, ctx.now(), ctx.announceAlerts)),
   }),
 );
 

@@ -67,9 +67,16 @@ const AcknowledgeInput = z.object({ id: z.string() });
  * resolved alert can still be acknowledged (someone looked), but its status stays RESOLVED. The
  * change and its webhook deliveries commit together; the caller publishes the returned event.
  */
-export async function acknowledgeAlert(db: Db, viewer: Viewer, input: unknown, now: Date): Promise<{ alert: AlertRow; event: AlertEvent | null }> {
+/**
+ * Tells every instance's subscribers, and the webhook dispatcher, of alert changes once their
+ * transaction has committed: a subscriber never hears of a change that rolled back.
+ */
+export type AnnounceAlerts = (events: readonly AlertEvent[]) => void;
+
+/** Acknowledges an alert (已知悉) once; the change is announced after it commits. A second call changes nothing. */
+export async function acknowledgeAlert(db: Db, viewer: Viewer, input: unknown, now: Date, announce: AnnounceAlerts): Promise<AlertRow> {
   const { id } = parseInput(AcknowledgeInput, input);
-  return db.transaction(async (tx) => {
+  const { alert, event } = await db.transaction(async (tx) => {
     const [alert] = await loadAlerts(tx, viewer, [id]);
     if (!alert) throw notFound('Alert', ['input', 'id']);
     if (alert.acknowledgedAt) return { alert, event: null };
@@ -86,6 +93,8 @@ export async function acknowledgeAlert(db: Db, viewer: Viewer, input: unknown, n
     if (!row) return { alert: (await loadAlerts(tx, viewer, [id]))[0]!, event: null };
     return { alert: row, event: await recordEvent(tx, 'ACKNOWLEDGED', row, await subjectShops(tx, row), now) };
   });
+  if (event) announce([event]);
+  return alert;
 }
 
 /**

@@ -153,6 +153,21 @@ describeEachBackend('campaign milestones', (backend) => {
     expect(lowered.milestone).toMatchObject({ riskLevel: 'LOW', responsePlan: null, highRiskSince: null, responsePlanDueAt: null });
   });
 
+  it('tells every instance of each committed change once, and of a refused change nothing', async () => {
+    const heard: string[] = [];
+    const feed = server.app.pubsub.subscribe('milestone:changed');
+    const listening = (async () => {
+      for await (const m of feed) heard.push(`${m.change}:${String(m.milestone.owner)}`);
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the listener attaches as the iterator starts
+    const milestone = await create({ riskLevel: 'HIGH', responsePlan: '扩容两倍' });
+    expect((await update({ id: milestone.id, responsePlan: '', owner: '新负责人' })).userErrors).toHaveLength(1);
+    expect((await update({ id: milestone.id, owner: '王运营' })).userErrors).toEqual([]);
+    await expect.poll(() => heard).toEqual(['CREATED:李设计', 'UPDATED:王运营']);
+    await feed.return?.();
+    await listening;
+  });
+
   it('a risk raised to HIGH again gets a fresh 24 hours', async () => {
     const milestone = await create({ riskLevel: 'HIGH' });
     clock = new Date(clock.getTime() + 2 * HOUR);

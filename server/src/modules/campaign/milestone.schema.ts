@@ -11,6 +11,8 @@ import {
   milestonesOfCampaigns,
   responsePlanDueAt,
   updateMilestone,
+  type AnnounceMilestone,
+  type MilestoneChange,
 } from './milestone.service.js';
 import { MILESTONE_STATUSES, RISK_LEVELS, type MilestoneRow } from './campaign.table.js';
 
@@ -97,30 +99,25 @@ builder.mutationFields((t) => ({
     type: payloadType('CreateMilestonePayload', 'milestone', MilestoneRef),
     args: { input: t.arg({ type: CreateMilestoneInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(async () => {
-        const milestone = await createMilestone(ctx.db, ctx.viewer, { ...input, campaignId: input.campaignId.id }, ctx.now());
-        publishMilestone(ctx, 'CREATED', milestone);
-        return milestone;
-      }),
+      asPayload(() => createMilestone(ctx.db, ctx.viewer, { ...input, campaignId: input.campaignId.id }, ctx.now(), milestoneAnnouncer(ctx))),
   }),
   updateMilestone: t.field({
     type: payloadType('UpdateMilestonePayload', 'milestone', MilestoneRef),
     args: { input: t.arg({ type: UpdateMilestoneInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(async () => {
-        const milestone = await updateMilestone(ctx.db, ctx.viewer, { ...input, id: input.id.id }, ctx.now());
-        publishMilestone(ctx, 'UPDATED', milestone);
-        ctx.evaluateAlertsSoon?.(); // status, risk or plan changed: milestone alerts may open or clear
-        return milestone;
-      }),
+      asPayload(() => updateMilestone(ctx.db, ctx.viewer, { ...input, id: input.id.id }, ctx.now(), milestoneAnnouncer(ctx))),
   }),
 }));
 
-type MilestoneChange = 'CREATED' | 'UPDATED';
-
-/** After the write committed: the whole row, so subscribers need no database read. */
-function publishMilestone(ctx: Context, change: MilestoneChange, milestone: MilestoneRow) {
-  ctx.pubsub.publish('milestone:changed', { change, campaignId: milestone.campaignId, milestone: { ...milestone } });
+/**
+ * What the milestone service tells, once its write committed: every instance's screens get the whole row, and
+ * the alert rules look again (a status, risk or plan changed: MILESTONE alerts may open or clear).
+ */
+function milestoneAnnouncer(ctx: Context): AnnounceMilestone {
+  return (change, milestone) => {
+    ctx.pubsub.publish('milestone:changed', { change, campaignId: milestone.campaignId, milestone: { ...milestone } });
+    ctx.evaluateAlertsSoon?.();
+  };
 }
 
 const DATE_FIELDS = ['dueAt', 'highRiskSince', 'completedAt', 'createdAt', 'updatedAt'] as const;

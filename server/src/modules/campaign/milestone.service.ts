@@ -78,12 +78,17 @@ const CreateMilestoneInput = z.object({
   actualSituation: optionalText(),
 });
 
-export async function createMilestone(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<MilestoneRow> {
+export type MilestoneChange = 'CREATED' | 'UPDATED';
+/** Tells every instance's screens of a committed change (the whole row, so they need no read). */
+export type AnnounceMilestone = (change: MilestoneChange, milestone: MilestoneRow) => void;
+
+/** Creates a milestone and its first risk-history row; announced once committed. */
+export async function createMilestone(db: DbOrTx, viewer: Viewer, input: unknown, now: Date, announce: AnnounceMilestone): Promise<MilestoneRow> {
   const data = parseInput(CreateMilestoneInput, input);
   const campaign = await requireCampaign(db, viewer, data.campaignId, ['input', 'campaignId']);
   const status = data.status ?? 'NOT_STARTED';
   const riskLevel = data.riskLevel ?? 'NONE';
-  return db.transaction(async (tx) => {
+  const created = await db.transaction(async (tx) => {
     const [row] = await tx
       .insert(campaignMilestones)
       .values({
@@ -103,6 +108,8 @@ export async function createMilestone(db: DbOrTx, viewer: Viewer, input: unknown
     await tx.insert(milestoneChanges).values({ milestoneId: row!.id, status, riskLevel, changedAt: now, changedBy: viewer.displayName });
     return row!;
   });
+  announce('CREATED', created);
+  return created;
 }
 
 const UpdateMilestoneInput = z.object({
@@ -118,7 +125,8 @@ const UpdateMilestoneInput = z.object({
   actualSituation: optionalText(),
 });
 
-export async function updateMilestone(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<MilestoneRow> {
+/** Updates a milestone, keeping the 24-hour clock of a HIGH risk and a row per status or risk change; announced once committed. */
+export async function updateMilestone(db: DbOrTx, viewer: Viewer, input: unknown, now: Date, announce: AnnounceMilestone): Promise<MilestoneRow> {
   const data = parseInput(UpdateMilestoneInput, input);
   const [milestone] = await loadMilestones(db, viewer, [data.id]);
   if (!milestone) throw notFound('Milestone', ['input', 'id']);
@@ -133,7 +141,7 @@ export async function updateMilestone(db: DbOrTx, viewer: Viewer, input: unknown
   }
   const status = data.status ?? milestone.status;
   const becameHigh = riskLevel === 'HIGH' && milestone.riskLevel !== 'HIGH';
-  return db.transaction(async (tx) => {
+  const updated = await db.transaction(async (tx) => {
     const [row] = await tx
       .update(campaignMilestones)
       .set({
@@ -158,4 +166,6 @@ export async function updateMilestone(db: DbOrTx, viewer: Viewer, input: unknown
     }
     return row!;
   });
+  announce('UPDATED', updated);
+  return updated;
 }

@@ -71,11 +71,7 @@ builder.mutationField('ingestEvents', (t) =>
     authScopes: { ingest: true },
     description: 'Bulk ingestion of order and traffic events; idempotent on (shop, EventInput.id).',
     args: { input: t.arg({ type: IngestEventsInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      const result = await ingestEvents(ctx.db, ctx.viewer, input.events, ctx.now(), { eventsRetentionDays: ctx.retention.eventsDays });
-      // After the commit: every instance's live topics recompute on their next tick.
-      if (result.accepted > 0) ctx.pubsub.publish('ingest:committed', { at: ctx.now().toISOString(), accepted: result.accepted });
-      return result;
-    },
+    resolve: (_root, { input }, ctx) =>
+      ingestEvents(ctx.db, ctx.viewer, input.events, ctx.now(), { announce: ctx.announceCounted, eventsRetentionDays: ctx.retention.eventsDays }),
   }),
 );

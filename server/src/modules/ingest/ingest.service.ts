@@ -5,6 +5,7 @@ import type { Db } from '../../db/client.js';
 import { GENERIC_PLANS_IN_TRANSACTION } from '../../db/generic-plans.js';
 import { executePrepared, pipelined } from '../../db/rows.js';
 import { DomainError } from '../../errors.js';
+import type { AnnounceCounted } from '../../realtime/pubsub.js';
 import { customerPurchases } from '../customer/customer.ingest.js';
 import { orderPoints, reversePoints, type PendingReversal } from '../customer/points.ledger.js';
 import { appendEvents, appendHint, logTexts, orderEventRows, releasedKeys } from '../event/event.log.js';
@@ -34,6 +35,8 @@ export interface IngestError {
 }
 
 export interface IngestOptions {
+  /** Told after the commit when the batch counted something; required so that no caller forgets it. */
+  announce: AnnounceCounted | null;
   /** RETENTION_EVENTS_DAYS; null or absent: events are kept forever and none is too old. */
   eventsRetentionDays?: number | null;
 }
@@ -54,9 +57,10 @@ export interface IngestResult {
  * 4. roll up   the counted contributions into the minute/hour/day rollups, with those writes.
  * Each step runs a fixed number of statements for the whole batch, never one per event. Invalid events are
  * reported by index and skipped; once this resolves the accepted ones are durable, and a resend after
- * a crash finds them by (shop, event id) and counts nothing twice.
+ * a crash finds them by (shop, event id) and counts nothing twice. Once committed, a batch that counted
+ * something is announced (`options.announce`), so every instance's live topics recompute.
  */
-export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[], now: Date, options: IngestOptions = {}): Promise<IngestResult> {
+export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[], now: Date, options: IngestOptions): Promise<IngestResult> {
   if (inputs.length > MAX_BATCH) {
     throw new DomainError('INVALID_INPUT', `send at most ${MAX_BATCH} events per call (got ${inputs.length})`, ['input', 'events']);
   }
@@ -132,6 +136,8 @@ export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[],
       rejected: [...orders.rejected, ...log.rejected],
     };
   });
+  // After the commit, never inside the transaction: no instance recomputes for a batch that rolled back.
+  if (outcome.accepted > 0) options.announce?.(outcome.accepted, now);
   for (const r of outcome.rejected) reject(r.index, r.issues);
   userErrors.sort((a, b) => a.index - b.index);
   return { accepted: outcome.accepted, duplicates: outcome.duplicates + repeatedInBatch, userErrors };

@@ -41,11 +41,11 @@ describeEachBackend('set-based ingestion', (backend) => {
     const sku = await insertSku(db, shop.id, 'SKU-1', 5_000);
     const [shopGid, skuGid] = [gid('Shop', shop.id), gid('Sku', sku.sku.id)];
     // The first batch fills the catalog cache; both measured batches then find their shop and SKU there.
-    await ingestEvents(db, SYSTEM, traffic(shopGid, skuGid, 'warm', 1), NOW);
+    await ingestEvents(db, SYSTEM, traffic(shopGid, skuGid, 'warm', 1), NOW, { announce: null });
 
     const statementsFor = async (events: EventInput[]) => {
       const before = database.queryCount();
-      const result = await ingestEvents(db, SYSTEM, events, NOW);
+      const result = await ingestEvents(db, SYSTEM, events, NOW, { announce: null });
       expect(result).toEqual({ accepted: events.length, duplicates: 0, userErrors: [] });
       return database.queryCount() - before;
     };
@@ -76,14 +76,14 @@ describeEachBackend('set-based ingestion', (backend) => {
     const [shopGid, skuGid] = [gid('Shop', shop.id), gid('Sku', sku.sku.id)];
     const first = traffic(shopGid, skuGid, 'a', 20);
     // All new: appended with plain inserts.
-    expect(await ingestEvents(db, SYSTEM, first, NOW)).toEqual({ accepted: first.length, duplicates: 0, userErrors: [] });
+    expect(await ingestEvents(db, SYSTEM, first, NOW, { announce: null })).toEqual({ accepted: first.length, duplicates: 0, userErrors: [] });
     // New events around a replayed visit and a visit id reused with other content: the plain append meets
     // the taken keys, is undone, and the batch goes in key by key.
     const fresh = traffic(shopGid, skuGid, 'b', 20);
     const replayed = first[2]!;
     const reused = { ...first[0]!, visitorId: 'someone-else' };
     const mixed = [...fresh.slice(0, 10), replayed, ...fresh.slice(10), reused];
-    const result = await ingestEvents(db, SYSTEM, mixed, NOW);
+    const result = await ingestEvents(db, SYSTEM, mixed, NOW, { announce: null });
     expect(result).toMatchObject({ accepted: fresh.length, duplicates: 1, userErrors: [{ index: mixed.length - 1, code: 'CONFLICT' }] });
     expect(result.userErrors).toHaveLength(1);
 
@@ -103,22 +103,47 @@ describeEachBackend('set-based ingestion', (backend) => {
     expect(day).toEqual({ visits: 40, orders: 4 });
   });
 
+  it('announces a batch once it is committed, with what it counted; a replay or a refused batch announces nothing', async () => {
+    const { db } = backend();
+    const shop = await insertShop(db, '天猫店');
+    const sku = await insertSku(db, shop.id, 'SKU-1', 5_000);
+    const [shopGid, skuGid] = [gid('Shop', shop.id), gid('Sku', sku.sku.id)];
+    const announced: { accepted: number; at: Date; stored: Promise<number> }[] = [];
+    // What another connection sees at the moment of the announcement: the batch must already be committed.
+    const storedNow = async () => (await rows<{ n: number }>(db, sql`select count(*)::int as n from events where shop_id = ${shop.id}`))[0]!.n;
+    const announce = (accepted: number, at: Date) => void announced.push({ accepted, at, stored: storedNow() });
+
+    const first = traffic(shopGid, skuGid, 'n', 10);
+    expect((await ingestEvents(db, SYSTEM, first, NOW, { announce })).accepted).toBe(first.length);
+    expect((await ingestEvents(db, SYSTEM, first, NOW, { announce })).duplicates).toBe(first.length);
+    const refused = await ingestEvents(db, SYSTEM, [{ ...first[0]!, id: 'bad', type: 'VISIT', shopId: gid('Shop', '00000000-0000-4000-8000-000000000000') }], NOW, { announce });
+    expect(refused.userErrors.map((e) => e.code)).toEqual(['NOT_FOUND']);
+    const second = traffic(shopGid, skuGid, 'm', 3);
+    expect((await ingestEvents(db, SYSTEM, [...second, first[1]!], NOW, { announce })).accepted).toBe(second.length);
+
+    expect(announced.map((a) => [a.accepted, a.at])).toEqual([
+      [first.length, NOW],
+      [second.length, NOW],
+    ]);
+    expect(await Promise.all(announced.map((a) => a.stored))).toEqual([first.length, first.length + second.length]);
+  });
+
   it('answers a producer replaying its batches with duplicates, leaving one undone append in PostgreSQL\'s log, not one per batch', async () => {
     const { db, kind } = backend();
     const shop = await insertShop(db, '天猫店');
     const sku = await insertSku(db, shop.id, 'SKU-1', 5_000);
     const [shopGid, skuGid] = [gid('Shop', shop.id), gid('Sku', sku.sku.id)];
     const batches = Array.from({ length: 6 }, (_, i) => traffic(shopGid, skuGid, `r${i}`, 5));
-    for (const events of batches) expect((await ingestEvents(db, SYSTEM, events, NOW)).accepted).toBe(events.length);
+    for (const events of batches) expect((await ingestEvents(db, SYSTEM, events, NOW, { announce: null })).accepted).toBe(events.length);
     // The tests of this file share the database: an earlier test's replay may have left batches to go key by key.
     appendHint(db).keyByKey = 0;
     const serverLog = kind === 'postgres' ? await postgresLog(db) : null;
     const logStart = serverLog?.length() ?? 0;
 
     // The producer restarts and sends everything again, then goes on with new events.
-    for (const events of batches) expect(await ingestEvents(db, SYSTEM, events, NOW)).toEqual({ accepted: 0, duplicates: events.length, userErrors: [] });
+    for (const events of batches) expect(await ingestEvents(db, SYSTEM, events, NOW, { announce: null })).toEqual({ accepted: 0, duplicates: events.length, userErrors: [] });
     const next = traffic(shopGid, skuGid, 'r6', 5);
-    expect(await ingestEvents(db, SYSTEM, next, NOW)).toEqual({ accepted: next.length, duplicates: 0, userErrors: [] });
+    expect(await ingestEvents(db, SYSTEM, next, NOW, { announce: null })).toEqual({ accepted: next.length, duplicates: 0, userErrors: [] });
 
     const [day] = await rows<{ visits: number }>(db, sql`select sum(visits)::int as visits from metric_rollups where granularity = 'DAY' and shop_id = ${shop.id}`);
     expect(day!.visits).toBe(7 * 5);
@@ -139,7 +164,7 @@ describeEachBackend('set-based ingestion', (backend) => {
     const split = traffic(shopGid, skuGid, 'race', 400).filter((e) => e.orderId);
     const byType = ['ORDER_PLACED', 'ORDER_PAID', 'ORDER_REFUNDED'].map((type) => split.filter((e) => e.type === type));
     expect(byType.map((b) => b.length)).toEqual([40, 40, 40]);
-    const results = await Promise.all(byType.map((events) => ingestEvents(db, SYSTEM, events, NOW)));
+    const results = await Promise.all(byType.map((events) => ingestEvents(db, SYSTEM, events, NOW, { announce: null })));
     expect(results).toEqual(byType.map((events) => ({ accepted: events.length, duplicates: 0, userErrors: [] })));
 
     const orders = await rows<{ status: string; amount: number; refunded: number; items: number; refunds: number; customer: string | null }>(
@@ -166,8 +191,8 @@ describeEachBackend('set-based ingestion', (backend) => {
     // Several batches side by side, so several of the pool's connections have run an ingest transaction,
     // one of them undone at its savepoint (a replay) and appended again key by key.
     const batches = Array.from({ length: 4 }, (_, i) => traffic(gid('Shop', shop.id), gid('Sku', sku.sku.id), `g${i}`, 5));
-    await Promise.all(batches.map((events) => ingestEvents(db, SYSTEM, events, NOW)));
-    expect(await ingestEvents(db, SYSTEM, [...batches[0]!, ...traffic(gid('Shop', shop.id), gid('Sku', sku.sku.id), 'g4', 5)], NOW))
+    await Promise.all(batches.map((events) => ingestEvents(db, SYSTEM, events, NOW, { announce: null })));
+    expect(await ingestEvents(db, SYSTEM, [...batches[0]!, ...traffic(gid('Shop', shop.id), gid('Sku', sku.sku.id), 'g4', 5)], NOW, { announce: null }))
       .toMatchObject({ accepted: 13, duplicates: 13, userErrors: [] });
     // More queries at once than the pool has connections: every connection answers at least once.
     const settings = await Promise.all(
@@ -183,7 +208,7 @@ describeEachBackend('set-based ingestion', (backend) => {
     const shop = await insertShop(db, '天猫店');
     const sku = await insertSku(db, shop.id, 'SKU-1', 5_000);
     const events = traffic(gid('Shop', shop.id), gid('Sku', sku.sku.id), 'held', 20);
-    expect((await ingestEvents(db, SYSTEM, events, NOW)).accepted).toBe(events.length);
+    expect((await ingestEvents(db, SYSTEM, events, NOW, { announce: null })).accepted).toBe(events.length);
     // On PostgreSQL another transaction holds every order of the batch, as a live batch does from its
     // lock to its commit (PGlite has one connection: nothing can hold a lock beside the ingest).
     let release = () => {};
@@ -201,7 +226,7 @@ describeEachBackend('set-based ingestion', (backend) => {
     }
     try {
       // Every event, order events too, is found in the log before any order is locked.
-      expect(await ingestEvents(db, SYSTEM, events, NOW)).toEqual({ accepted: 0, duplicates: events.length, userErrors: [] });
+      expect(await ingestEvents(db, SYSTEM, events, NOW, { announce: null })).toEqual({ accepted: 0, duplicates: events.length, userErrors: [] });
     } finally {
       release();
       await holder;

@@ -56,11 +56,6 @@ builder.mutationField('recordMarketingSpend', (t) =>
     description:
       'Records marketing spend per shop, source and time (and optionally campaign); idempotent on (shop, MarketingSpendEntryInput.id). Feeds Metrics.spend and Metrics.roi (GMV / spend; ROI < 1 means pause the channel).',
     args: { input: t.arg({ type: RecordMarketingSpendInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      const result = await recordSpend(ctx.db, ctx.viewer, input.entries, ctx.now());
-      // After the commit: every instance's live topics recompute on their next tick.
-      if (result.accepted > 0) ctx.pubsub.publish('ingest:committed', { at: ctx.now().toISOString(), accepted: result.accepted });
-      return result;
-    },
+    resolve: (_root, { input }, ctx) => recordSpend(ctx.db, ctx.viewer, input.entries, ctx.now(), ctx.announceCounted),
   }),
 );

@@ -7,6 +7,7 @@ import { CHANNELS, TRAFFIC_SOURCES, type Channel, type TrafficSource } from '../
 import { jsonRecords, rows } from '../../db/rows.js';
 import { DomainError } from '../../errors.js';
 import { globalId, itemIssues, moneyInput } from '../../lib/validate.js';
+import type { AnnounceCounted } from '../../realtime/pubsub.js';
 import { loadCampaigns } from '../campaign/campaign.service.js';
 import { RollupBatch } from '../metrics/rollup.writer.js';
 import { loadShops } from '../shop/shop.service.js';
@@ -153,10 +154,11 @@ async function validateAgainstCatalog(db: DbOrTx, viewer: Viewer, entries: Parse
  * metric_rollups.spend_fen (minute, hour and Asia/Shanghai day, by shop × channel × source ×
  * campaign) are written in ONE transaction, so once this resolves they are durable and counted; an
  * entry id already stored for the shop counts as a duplicate when its content is the same (nothing
- * changes) and is a CONFLICT when it differs. Publishing the change notice is the caller's job, after
- * this has committed.
+ * changes) and is a CONFLICT when it differs. Once committed, entries that counted are announced so that
+ * every instance's live ROI recomputes; a caller passing its own transaction passes `announce: null` and
+ * tells nobody before that transaction commits.
  */
-export async function recordSpend(db: DbOrTx, viewer: Viewer, inputs: readonly SpendEntryInput[], now: Date): Promise<RecordSpendResult> {
+export async function recordSpend(db: DbOrTx, viewer: Viewer, inputs: readonly SpendEntryInput[], now: Date, announce: AnnounceCounted | null): Promise<RecordSpendResult> {
   if (inputs.length > MAX_SPEND_ENTRIES) {
     throw new DomainError('INVALID_INPUT', `send at most ${MAX_SPEND_ENTRIES} spend entries per call (got ${inputs.length})`, ['input', 'entries']);
   }
@@ -180,6 +182,7 @@ export async function recordSpend(db: DbOrTx, viewer: Viewer, inputs: readonly S
   for (const c of conflicts) reject(c.index, [c.issue]);
 
   const outcome = unique.length === 0 ? { accepted: 0, duplicates: 0, rejected: [] } : await db.transaction((tx) => store(tx, unique));
+  if (outcome.accepted > 0) announce?.(outcome.accepted, now);
   for (const r of outcome.rejected) reject(r.index, r.issues);
   userErrors.sort((a, b) => a.index - b.index);
   return { accepted: outcome.accepted, duplicates: outcome.duplicates + repeated, userErrors };

@@ -21,7 +21,7 @@ describeEachBackend('dense rollup sketches', (backend) => {
       occurredAt: new Date(Date.parse('2026-11-11T20:00:00+08:00') + (i % 60) * 60_000),
     }));
     // Two batches: the second unions its sketch into the stored dense one, as live ingestion does.
-    for (const batch of [visits.slice(0, 1_500), visits.slice(1_500)]) expect((await ingestEvents(db, SYSTEM, batch, NOW)).accepted).toBe(batch.length);
+    for (const batch of [visits.slice(0, 1_500), visits.slice(1_500)]) expect((await ingestEvents(db, SYSTEM, batch, NOW, { announce: null })).accepted).toBe(batch.length);
 
     const stored = await rows<{ granularity: string; bytes: number; compression: string | null }>(
       db,
@@ -49,8 +49,8 @@ describeEachBackend('dense rollup sketches', (backend) => {
     const dense = Array.from({ length: 2_000 }, (_, i) => visit(i, i));
     // Then 60 visits: 30 by new visitors, 30 by ones already counted (their registers must stay as they are).
     const small = Array.from({ length: 60 }, (_, k) => visit(k < 30 ? 5_000 + k : (k - 30) * 50, 2_000 + k));
-    expect((await ingestEvents(db, SYSTEM, dense, NOW)).accepted).toBe(dense.length);
-    expect((await ingestEvents(db, SYSTEM, small, NOW)).accepted).toBe(small.length);
+    expect((await ingestEvents(db, SYSTEM, dense, NOW, { announce: null })).accepted).toBe(dense.length);
+    expect((await ingestEvents(db, SYSTEM, small, NOW, { announce: null })).accepted).toBe(small.length);
 
     const everyone = new Hll();
     for (const e of [...dense, ...small]) everyone.add(`${shop.id}:${e.visitorId}`); // the service's visitor key

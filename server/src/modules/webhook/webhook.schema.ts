@@ -1,4 +1,3 @@
-import { publishAlertEvents } from '../alert/alert.service.js';
 import { builder } from '../../builder.js';
 import type { Context } from '../../context.js';
 import type { UserErrorShape } from '../../errors.js';
@@ -41,7 +40,7 @@ const serviceOptions = (ctx: Context): WebhookServiceOptions => ({
   now: ctx.now(),
   allowPrivateUrls: ctx.webhookAllowPrivateUrls,
   wake: ctx.wakeWebhooks,
-  publishAlerts: (events) => publishAlertEvents(ctx.pubsub, events),
+  publishAlerts: ctx.announceAlerts,
 });
 
 const WebhookAttemptRef = builder.objectRef<WebhookAttemptRow>('WebhookAttempt').implement({

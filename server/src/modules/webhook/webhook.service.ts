@@ -8,7 +8,7 @@ import { DomainError, InputErrors, notFound, type UserErrorShape } from '../../e
 import { groupByKeys } from '../../lib/group.js';
 import { parseInput, text } from '../../lib/validate.js';
 import type { AlertEvent } from '../alert/alert.lifecycle.js';
-import { resolveAlertByKey } from '../alert/alert.service.js';
+import { resolveAlertByKey, type AnnounceAlerts } from '../alert/alert.service.js';
 import { shops } from '../shop/shop.table.js';
 import {
   WEBHOOK_EVENTS,
@@ -31,7 +31,7 @@ export interface WebhookServiceOptions {
   /** Tells the dispatcher that deliveries became due (after the change committed). */
   wake?: () => void;
   /** Publishes alert changes made in the same transaction (after it committed). */
-  publishAlerts?: (events: AlertEvent[]) => void;
+  publishAlerts?: AnnounceAlerts;
   resolve?: Resolve;
 }
 
