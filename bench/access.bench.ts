@@ -32,8 +32,9 @@ try {
   const demo = await startDemo(db.database.db, logger, () => new Date());
   await demo.finish?.({ announce: null });
 
-  const secured = buildApp({ database: db.database, env: { NODE_ENV: 'production' }, logger, adminKey, rateLimit: UNMETERED });
-  const open = buildApp({ database: db.database, env: { NODE_ENV: 'production' }, logger, adminKey, withoutAccessControlForBenchmark: true });
+  const now = () => new Date();
+  const secured = buildApp({ database: db.database, env: { NODE_ENV: 'production' }, logger, adminKey, now, rateLimit: UNMETERED });
+  const open = buildApp({ database: db.database, env: { NODE_ENV: 'production' }, logger, adminKey, now, withoutAccessControlForBenchmark: true });
   apps.push(secured, open);
   const securedPort = await secured.start(0, '127.0.0.1');
   const openPort = await open.start(0, '127.0.0.1');

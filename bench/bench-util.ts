@@ -270,7 +270,7 @@ export function benchApp(database: Database, adminKey: string, options: { now?: 
     rateLimit: UNMETERED,
     alertEngine: { start: false },
     webhooks: false,
-    ...(options.now ? { now: () => options.now! } : {}),
+    now: options.now ? () => options.now! : () => new Date(),
     ...(options.history === false ? { history: false as const } : {}),
   });
 }

@@ -31,6 +31,7 @@ const app = buildApp({
   env: { NODE_ENV: 'production' },
   logger: pino({ level: 'silent' }),
   adminKey,
+  now: () => new Date(),
   rateLimit: { maximumAvailable: 1_000_000_000, restoreRate: 1_000_000_000 },
   webhooks: false,
   alertEngine: { start: false },

@@ -62,7 +62,8 @@ export interface AppOptions {
   trustedDocuments?: ReadonlySet<string>;
   /** Browser origins allowed by CORS; none by default (same-origin screen and server-side partners need none). */
   corsOrigins?: string[];
-  now?: () => Date;
+  /** The clock of every resolver, ticker and background job: main passes the real one, tests their own. */
+  now: () => Date;
   /** Milliseconds between live ticks (default 1,000). */
   tickMs?: number;
   /** A live topic that sent nothing for this long sends its state again with a fresh asOf (default 5,000). */
@@ -166,7 +167,7 @@ function tooManySubscriptions() {
 
 export function buildApp(options: AppOptions): App {
   const { database, env, logger } = options;
-  const now = options.now ?? (() => new Date());
+  const { now } = options;
   const retention = options.retention ?? DEFAULT_RETENTION;
   const isDev = env.NODE_ENV === 'development';
   const { secret, source: signingSource } = signingSecret({ jwtSecret: options.jwtSecret, adminKey: options.adminKey });

@@ -1,3 +1,4 @@
+import { shopsOf, SYSTEM, type Viewer } from '../src/auth/viewer.js';
 import type { Db } from '../src/db/client.js';
 import type { Channel, TrafficSource } from '../src/db/enums.js';
 import { campaigns } from '../src/modules/campaign/campaign.table.js';
@@ -7,6 +8,9 @@ import { products, skus } from '../src/modules/product/product.table.js';
 import { shops } from '../src/modules/shop/shop.table.js';
 
 // Direct inserts for test set-up: faster than going through the API, and independent of ingestion.
+
+/** A partner's API key as a service sees it: SYSTEM's permissions, but only these shops' data. */
+export const partnerViewer = (shopIds: readonly string[]): Viewer => ({ ...SYSTEM, id: 'key:partner', kind: 'API_KEY', displayName: 'partner', shops: shopsOf(shopIds) });
 
 export async function insertShop(db: Db, name: string, platform: Channel = 'TMALL') {
   const [shop] = await db.insert(shops).values({ name, platform }).returning();

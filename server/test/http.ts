@@ -59,6 +59,8 @@ export async function startTestServer(
     // The partition job would create and drop partitions around a test's frozen clock (a test dated
     // next year would drop this year's minute months): history tests start it by passing `history`.
     history: false,
+    // A test that does not fix the clock runs on the machine's.
+    now: () => new Date(),
     ...options,
   });
   const port = await app.start(0, '127.0.0.1');

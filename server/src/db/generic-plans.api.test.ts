@@ -4,15 +4,14 @@ import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { availableBackends, describeEachBackend, openTestBackend } from '../../test/backends.js';
 import { startTestServer, type TestServer } from '../../test/http.js';
-import { insertOrder, insertShop } from '../../test/fixtures.js';
-import { shopsOf, SYSTEM, type Viewer } from '../auth/viewer.js';
+import { insertOrder, insertShop, partnerViewer } from '../../test/fixtures.js';
+import { SYSTEM, type Viewer } from '../auth/viewer.js';
 import { listOrders } from '../modules/order/order.service.js';
 import type { DbOrTx } from './client.js';
 import { genericPlanDb, pairGenericPlanDb } from './generic-plans.js';
 import { rows } from './rows.js';
 import * as tables from './tables.js';
 
-const partnerOf = (shopIds: string[]): Viewer => ({ ...SYSTEM, id: 'key:partner', kind: 'API_KEY', shops: shopsOf(shopIds) });
 
 /** The session's plan cache mode and whether JIT may compile its plans, e.g. `auto jit:on`. */
 async function planCacheMode(db: DbOrTx): Promise<string> {
@@ -55,8 +54,8 @@ describeEachBackend('hot prepared statements on generic plans', (backend) => {
     const tmall = await insertShop(db, '天猫店');
     const jd = await insertShop(db, '京东店', 'JD');
     const at = (minute: number) => new Date(Date.UTC(2026, 10, 10, 16, minute));
-    const partner = partnerOf([tmall.id]);
-    const none = partnerOf([]);
+    const partner = partnerViewer([tmall.id]);
+    const none = partnerViewer([]);
     const expected: { all: string[]; tmall: string[] } = { all: [], tmall: [] };
     // Twelve rounds: more than the five custom plans PostgreSQL tries before it would consider a generic one.
     for (let round = 0; round < 12; round++) {

@@ -1,13 +1,12 @@
 import { and, inArray } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { describeEachBackend } from '../../test/backends.js';
-import { insertCampaign, insertCustomer, insertOrder, insertShop, insertSku } from '../../test/fixtures.js';
-import { shopsOf, shopVisible, SYSTEM, type Viewer } from '../auth/viewer.js';
+import { insertCampaign, insertCustomer, insertOrder, insertShop, insertSku, partnerViewer } from '../../test/fixtures.js';
+import { shopVisible, SYSTEM } from '../auth/viewer.js';
 import { orders } from '../modules/order/order.table.js';
 import { skus } from '../modules/product/product.table.js';
 import { visibleRowsById } from './visible-by-id.js';
 
-const partnerOf = (shopIds: string[]): Viewer => ({ ...SYSTEM, id: 'key:partner', kind: 'API_KEY', shops: shopsOf(shopIds) });
 const byId = <T extends { id: string }>(rows: T[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));
 
 describeEachBackend('rows by id for a viewer', (backend) => {
@@ -19,14 +18,14 @@ describeEachBackend('rows by id for a viewer', (backend) => {
     const b = (await insertSku(db, tmall.id, 'B-2', 25_000)).sku;
     const secret = (await insertSku(db, jd.id, 'JD-SECRET', 777)).sku;
     const ids = [a.id, secret.id, b.id, '00000000-0000-4000-8000-000000000000'];
-    const viewers = [SYSTEM, partnerOf([tmall.id]), partnerOf([jd.id]), partnerOf([tmall.id, jd.id]), partnerOf([])];
+    const viewers = [SYSTEM, partnerViewer([tmall.id]), partnerViewer([jd.id]), partnerViewer([tmall.id, jd.id]), partnerViewer([])];
     // Twice each: the second call runs the statement prepared by the first.
     for (const viewer of [...viewers, ...viewers]) {
       const expected = await db.select().from(skus).where(and(inArray(skus.id, ids), shopVisible(viewer, skus.shopId)));
       expect(byId(await visibleRowsById(db, skus, viewer, ids))).toEqual(byId(expected));
     }
-    expect((await visibleRowsById(db, skus, partnerOf([tmall.id]), ids)).map((s) => s.code).sort()).toEqual(['A-1', 'B-2']);
-    expect(await visibleRowsById(db, skus, partnerOf([]), ids)).toEqual([]);
+    expect((await visibleRowsById(db, skus, partnerViewer([tmall.id]), ids)).map((s) => s.code).sort()).toEqual(['A-1', 'B-2']);
+    expect(await visibleRowsById(db, skus, partnerViewer([]), ids)).toEqual([]);
     // Whole rows, mapped as drizzle maps them (numbers for fen, Dates for instants).
     expect(await visibleRowsById(db, skus, SYSTEM, [a.id])).toEqual([a]);
   });

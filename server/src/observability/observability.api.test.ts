@@ -21,6 +21,7 @@ async function start(database: Database, lines: Record<string, unknown>[]): Prom
     env: { NODE_ENV: 'test' },
     logger: pino({ level: 'debug' }, sink),
     adminKey: ADMIN_KEY,
+    now: () => new Date(),
     alertEngine: { start: false },
     webhooks: false,
   });

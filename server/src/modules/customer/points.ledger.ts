@@ -249,7 +249,7 @@ export async function redeemPoints(db: Db, viewer: Viewer, input: unknown, now: 
       .returning();
     const [customer] = await tx
       .update(customers)
-      .set({ points: sql`${customers.points} - ${data.points}`, updatedAt: new Date() })
+      .set({ points: sql`${customers.points} - ${data.points}`, updatedAt: now })
       .where(eq(customers.id, found.id))
       .returning();
     return { customer: customer!, entry: entry! };

@@ -2,9 +2,9 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { describeEachBackend } from '../../../test/backends.js';
-import { gid, insertShop, insertSku } from '../../../test/fixtures.js';
+import { gid, insertShop, insertSku, partnerViewer } from '../../../test/fixtures.js';
 import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
-import { shopsOf, SYSTEM } from '../../auth/viewer.js';
+import { SYSTEM } from '../../auth/viewer.js';
 import { countUnshippedOverdue } from '../order/order.service.js';
 import { scopeConditions } from './metrics.service.js';
 
@@ -100,7 +100,7 @@ describeEachBackend('fulfilment metrics', (backend) => {
         [shopB.id, 1, at('11-09T10:00')],
       ].sort(([x], [y]) => (x! < y! ? -1 : 1)),
     );
-    const partner = { ...SYSTEM, kind: 'API_KEY' as const, shops: shopsOf([shopA.id]) };
+    const partner = partnerViewer([shopA.id]);
     expect((await countUnshippedOverdue(backend().db, scopeConditions(partner, {}), cutoff)).map((s) => s.shopId)).toEqual([shopA.id]);
     expect(await countUnshippedOverdue(backend().db, scopeConditions(partner, { shopIds: [shopB.id] }), cutoff)).toEqual([]);
   });

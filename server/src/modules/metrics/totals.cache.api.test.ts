@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { beforeEach, expect, it } from 'vitest';
-import { shopsOf, SYSTEM, type Viewer } from '../../auth/viewer.js';
+import { SYSTEM, type Viewer } from '../../auth/viewer.js';
 import { describeEachBackend } from '../../../test/backends.js';
-import { insertShop } from '../../../test/fixtures.js';
+import { insertShop, partnerViewer } from '../../../test/fixtures.js';
 import { loadTotals, scopeConditions } from './metrics.service.js';
 import { metricRollups } from './metrics.table.js';
 import { insertRollups } from './metrics.test-fixtures.js';
@@ -10,7 +10,6 @@ import { totalsCacheOf } from './totals.cache.js';
 
 const sh = (local: string) => new Date(`${local}+08:00`);
 const DAY_11 = { from: sh('2026-11-11T00:00:00'), to: sh('2026-11-12T00:00:00') };
-const partnerOf = (shopIds: string[]): Viewer => ({ ...SYSTEM, id: 'key:partner', kind: 'API_KEY', shops: shopsOf(shopIds) });
 
 // Totals asked again are served from the row versions already read (totals.cache.ts): these tests
 // hold that a held answer is only ever the answer the rows as they stand would give.
@@ -60,14 +59,14 @@ describeEachBackend('totals of a window asked again', (backend) => {
 
   it("never answers a partner from an admin's rows, nor an admin from a partner's", async () => {
     const admin = await totals();
-    const partner = await totals(partnerOf([tmall.id]));
+    const partner = await totals(partnerViewer([tmall.id]));
     expect(partner.all).toMatchObject({ gmvFen: 42_345, ordersPaid: 3, buyers: 2 });
     expect(partner.byChannel.map((c) => c.channel)).toEqual(['TMALL']);
     expect(await totals()).toBe(admin);
-    expect((await totals(partnerOf([]))).all).toMatchObject({ gmvFen: 0, ordersPaid: 0, buyers: 0 });
+    expect((await totals(partnerViewer([]))).all).toMatchObject({ gmvFen: 0, ordersPaid: 0, buyers: 0 });
     // Two partners of the same kind share one statement (rollup.statements.ts), never their figures.
-    expect((await totals(partnerOf([jd.id]))).all).toMatchObject({ gmvFen: 50_000, ordersPaid: 1, buyers: 1 });
-    expect((await totals(partnerOf([tmall.id]))).all).toMatchObject({ gmvFen: 42_345, ordersPaid: 3, buyers: 2 });
+    expect((await totals(partnerViewer([jd.id]))).all).toMatchObject({ gmvFen: 50_000, ordersPaid: 1, buyers: 1 });
+    expect((await totals(partnerViewer([tmall.id]))).all).toMatchObject({ gmvFen: 42_345, ordersPaid: 3, buyers: 2 });
   });
 
   it('filters by channel, source and campaign with the values of each call', async () => {

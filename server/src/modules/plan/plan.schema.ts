@@ -157,7 +157,7 @@ builder.mutationFields((t) => ({
   updatePlan: t.field({
     type: payloadType('UpdatePlanPayload', 'plan', PlanRef),
     args: { input: t.arg({ type: UpdatePlanInput, required: true }) },
-    resolve: (_root, { input }, ctx) => asPayload(() => updatePlan(ctx.db, ctx.viewer, { ...input, id: input.id.id })),
+    resolve: (_root, { input }, ctx) => asPayload(() => updatePlan(ctx.db, ctx.viewer, { ...input, id: input.id.id }, ctx.now())),
   }),
   createPlanTask: t.field({
     type: payloadType('CreatePlanTaskPayload', 'task', PlanTaskRef),

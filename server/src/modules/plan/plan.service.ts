@@ -119,7 +119,7 @@ const UpdatePlanInput = z.object({
   owner: text(50).nullish(),
 });
 
-export async function updatePlan(db: DbOrTx, viewer: Viewer, input: unknown): Promise<PlanRow> {
+export async function updatePlan(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<PlanRow> {
   const data = parseInput(UpdatePlanInput, input);
   const [plan] = await loadPlans(db, viewer, [data.id]);
   if (!plan) throw notFound('Plan', ['input', 'id']);
@@ -133,7 +133,7 @@ export async function updatePlan(db: DbOrTx, viewer: Viewer, input: unknown): Pr
       ...(data.goal != null && { goal: data.goal }),
       ...(data.strategy != null && { strategy: data.strategy }),
       ...(data.owner != null && { owner: data.owner }),
-      updatedAt: new Date(),
+      updatedAt: now,
     })
     .where(eq(operationPlans.id, plan.id))
     .returning();

@@ -36,4 +36,16 @@ describeEachBackend('plan tasks and the Friday 17:00 update', (backend) => {
     await server.gql(`mutation ($id: ID!) { updatePlanTask(input: { id: $id, status: IN_PROGRESS }) { task { status } } }`, { id: open });
     expect((await tasks()).map((t: { stale: boolean }) => t.stale)).toEqual([false, false]);
   });
+
+  it("stamps an edited plan with the server's clock, as its tasks are", async () => {
+    const shopId = gid('Shop', (await insertShop(backend().db, '甲店')).id);
+    const plan = await server.gql(`mutation ($input: CreatePlanInput!) { createPlan(input: $input) { plan { id } } }`, {
+      input: { name: 'Q4 计划', goal: 'GMV +30%', owner: '王经理', periodStart: '2026-10-01', periodEnd: '2026-12-31', shopIds: [shopId] },
+    });
+    clock = new Date('2026-11-27T16:30:00+08:00');
+    const edited = await server.gql(`mutation ($input: UpdatePlanInput!) { updatePlan(input: $input) { plan { owner updatedAt } userErrors { code } } }`, {
+      input: { id: plan.data.createPlan.plan.id, owner: '赵经理' },
+    });
+    expect(edited.data.updatePlan).toEqual({ plan: { owner: '赵经理', updatedAt: '2026-11-27T08:30:00.000Z' }, userErrors: [] });
+  });
 });

@@ -173,14 +173,14 @@ builder.mutationFields((t) => ({
     type: payloadType('UpdateProductPayload', 'product', ProductRef),
     args: { input: t.arg({ type: UpdateProductInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(() => updateProduct(ctx.db, ctx.viewer, { ...input, id: input.id.id })),
+      asPayload(() => updateProduct(ctx.db, ctx.viewer, { ...input, id: input.id.id }, ctx.now())),
   }),
   updateSku: t.field({
     type: payloadType('UpdateSkuPayload', 'sku', SkuRef),
     args: { input: t.arg({ type: UpdateSkuInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       asPayload(async () => {
-        const sku = await updateSku(ctx.db, ctx.viewer, { ...input, id: input.id.id });
+        const sku = await updateSku(ctx.db, ctx.viewer, { ...input, id: input.id.id }, ctx.now());
         ctx.evaluateAlertsSoon?.(); // stock or its line changed: LOW_STOCK may open or clear
         return sku;
       }),

@@ -173,7 +173,7 @@ const UpdateProductInput = z.object({
   status: z.enum(PRODUCT_STATUSES).nullish(),
 });
 
-export async function updateProduct(db: DbOrTx, viewer: Viewer, input: unknown): Promise<ProductRow> {
+export async function updateProduct(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<ProductRow> {
   const data = parseInput(UpdateProductInput, input);
   const [product] = await loadProducts(db, viewer, [data.id]);
   if (!product) throw notFound('Product', ['input', 'id']);
@@ -184,7 +184,7 @@ export async function updateProduct(db: DbOrTx, viewer: Viewer, input: unknown):
       ...(data.category != null && { category: data.category }),
       ...(data.role != null && { role: data.role }),
       ...(data.status != null && { status: data.status }),
-      updatedAt: new Date(),
+      updatedAt: now,
     })
     .where(eq(products.id, product.id))
     .returning();
@@ -200,7 +200,7 @@ const UpdateSkuInput = z.object({
   lowStockThreshold: z.number().int().min(0).nullish(),
 });
 
-export async function updateSku(db: DbOrTx, viewer: Viewer, input: unknown): Promise<SkuRow> {
+export async function updateSku(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<SkuRow> {
   const data = parseInput(UpdateSkuInput, input);
   const [sku] = await loadSkus(db, viewer, [data.id]);
   if (!sku) throw notFound('SKU', ['input', 'id']);
@@ -212,7 +212,7 @@ export async function updateSku(db: DbOrTx, viewer: Viewer, input: unknown): Pro
       ...(data.cost != null && { costFen: data.cost }),
       ...(data.stock != null && { stock: data.stock }),
       ...(data.lowStockThreshold != null && { lowStockThreshold: data.lowStockThreshold }),
-      updatedAt: new Date(),
+      updatedAt: now,
     })
     .where(eq(skus.id, sku.id))
     .returning();

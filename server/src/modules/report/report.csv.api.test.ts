@@ -1,6 +1,6 @@
 import { beforeEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../../test/backends.js';
-import { insertShop } from '../../../test/fixtures.js';
+import { insertShop, partnerViewer } from '../../../test/fixtures.js';
 import { shopsOf, SYSTEM } from '../../auth/viewer.js';
 import type { TrafficSource } from '../../db/enums.js';
 import { fenToYuan } from '../../lib/money.js';
@@ -119,7 +119,7 @@ describeEachBackend('daily reports as CSV', (backend) => {
     const everyone = parseCsv((await dailyReportsCsv(db, SYSTEM, range, now)).slice(1)).slice(1);
     expect(everyone.map((r) => `${r[0]} ${r[3]}`)).toEqual(['甲店, 旗舰 SEARCH', '甲店, 旗舰 PAID', '甲店, 旗舰 OTHER', '乙店 SEARCH']);
 
-    const partner = { ...SYSTEM, kind: 'API_KEY' as const, displayName: 'partner', shops: shopsOf([shopB]) };
+    const partner = partnerViewer([shopB]);
     const own = parseCsv((await dailyReportsCsv(db, partner, range, now)).slice(1)).slice(1);
     expect(own.map((r) => `${r[0]} ${r[3]} ${r[7]}`)).toEqual(['乙店 SEARCH 99.00']);
     await expect(dailyReportsCsv(db, partner, { shopId: shopA, ...range }, now)).rejects.toMatchObject({ code: 'FORBIDDEN', field: ['shopId'] });

@@ -57,6 +57,6 @@ builder.mutationFields((t) => ({
     type: payloadType('UpdateShopPayload', 'shop', ShopRef),
     args: { input: t.arg({ type: UpdateShopInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(() => updateShop(ctx.db, ctx.viewer, { ...input, id: input.id.id })),
+      asPayload(() => updateShop(ctx.db, ctx.viewer, { ...input, id: input.id.id }, ctx.now())),
   }),
 }));

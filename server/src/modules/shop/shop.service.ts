@@ -74,7 +74,7 @@ const UpdateShopInput = z.object({
   active: z.boolean().nullish(),
 });
 
-export async function updateShop(db: DbOrTx, viewer: Viewer, input: unknown): Promise<ShopRow> {
+export async function updateShop(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<ShopRow> {
   const data = parseInput(UpdateShopInput, input);
   const shop = await requireShop(db, viewer, data.id, ['input', 'id']);
   if (data.platformShopId !== undefined) {
@@ -87,7 +87,7 @@ export async function updateShop(db: DbOrTx, viewer: Viewer, input: unknown): Pr
         ...(data.name !== undefined && { name: data.name }),
         ...(data.platformShopId !== undefined && { platformShopId: data.platformShopId }),
         ...(data.active != null && { active: data.active }),
-        updatedAt: new Date(),
+        updatedAt: now,
       })
       .where(eq(shops.id, shop.id))
       .returning();
