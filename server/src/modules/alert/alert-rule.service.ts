@@ -23,11 +23,11 @@ export interface AlertRuleView extends EffectiveSettings {
  * A scope the caller may read or set: a shop of theirs, a campaign they can see, or (callers over
  * every shop only) the installation-wide default. Naming a foreign shop or campaign is FORBIDDEN.
  */
-async function checkScope(db: DbOrTx, viewer: Viewer, scope: RuleScope, write: boolean): Promise<void> {
+async function checkScope(db: DbOrTx, viewer: Viewer, scope: RuleScope, access: 'read' | 'write'): Promise<void> {
   if (scope.shopId && scope.campaignId) throw new DomainError('INVALID_INPUT', 'name a shop or a campaign, not both', ['input', 'campaignId']);
   if (scope.shopId && !canSeeShop(viewer, scope.shopId)) throw forbidden('Shop', ['shopId']);
   if (scope.campaignId) await requireScopeCampaign(db, viewer, scope.campaignId, ['campaignId']);
-  if (write && !scope.shopId && !scope.campaignId && viewer.shops !== 'ALL') throw forbidden('the installation-wide alert settings', ['input', 'shopId']);
+  if (access === 'write' && !scope.shopId && !scope.campaignId && viewer.shops !== 'ALL') throw forbidden('the installation-wide alert settings', ['input', 'shopId']);
 }
 
 async function settingsFor(db: DbOrTx, scope: RuleScope) {
@@ -45,7 +45,7 @@ async function settingsFor(db: DbOrTx, scope: RuleScope) {
 
 /** The settings in force for every rule at a scope, and where each came from. */
 export async function alertRules(db: DbOrTx, viewer: Viewer, scope: RuleScope): Promise<AlertRuleView[]> {
-  await checkScope(db, viewer, scope, false);
+  await checkScope(db, viewer, scope, 'read');
   const index = new RuleSettingsIndex(await settingsFor(db, scope));
   return ENGINE_RULES.map((rule) => ({ rule, shopId: scope.shopId ?? null, campaignId: scope.campaignId ?? null, ...index.resolve(rule, scope) }));
 }
@@ -77,7 +77,7 @@ const UpdateInput = z
 export async function updateAlertRule(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<AlertRuleView> {
   const parsed = parseInput(UpdateInput, input);
   const scope = { shopId: parsed.shopId ?? null, campaignId: parsed.campaignId ?? null };
-  await checkScope(db, viewer, scope, true);
+  await checkScope(db, viewer, scope, 'write');
   const where = and(
     eq(alertRuleSettings.rule, parsed.rule),
     scope.shopId ? eq(alertRuleSettings.shopId, scope.shopId) : isNull(alertRuleSettings.shopId),

@@ -70,7 +70,7 @@ export function listOrders(db: DbOrTx, viewer: Viewer, filter: OrderFilter, args
     { column: orders.placedAt, type: 'timestamptz', direction: 'desc', value: (o) => o.placedAt, idColumn: orders.id, id: (o) => o.id },
     async ({ bounds, orderBy, limit }) => {
       const unfiltered = conditions.slice(1).every((c) => c === undefined);
-      if (unfiltered && !args.after && !args.before && args.last == null) return firstPage(db, viewer, include.items ?? false, limit);
+      if (unfiltered && !args.after && !args.before && args.last == null) return firstPage(db, viewer, { items: include.items ?? false, limit });
       if (!include.items) return db.select().from(orders).where(and(where, bounds)).orderBy(...orderBy).limit(limit);
       return withItems(await db.select({ order: orders, items: ITEMS }).from(orders).where(and(where, bounds)).orderBy(...orderBy).limit(limit));
     },
@@ -100,7 +100,7 @@ const ORDER_COLUMNS = columnCount(orders);
  * shops and the page size (building it each time cost more of our CPU than reading its rows); its rows
  * are mapped by rowFromValues, the items column after the order's own (db/prepared-rows.ts says why).
  */
-function firstPage(anyDb: DbOrTx, viewer: Viewer, items: boolean, limit: number): Promise<OrderRow[]> {
+function firstPage(anyDb: DbOrTx, viewer: Viewer, { items, limit }: { items: boolean; limit: number }): Promise<OrderRow[]> {
   const db = genericPlanDb(anyDb);
   const name = `orders_first_page_${viewer.shops === 'ALL' ? 'all' : 'shops'}${items ? '_items' : ''}`;
   const statement = builtOnce(db, name, (): PreparedRows<OrderRow> => {
