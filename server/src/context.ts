@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { AccessTokenSigner } from './auth/access-token.js';
 import type { Viewer } from './auth/viewer.js';
 import type { Db } from './db/client.js';
-import type { AnnounceAlerts } from './modules/alert/alert.service.js';
+import type { AnnounceAlerts, RecheckAlerts } from './modules/alert/alert.service.js';
 import type { RetentionSettings } from './modules/history/history.retention.js';
 import type { AnnounceRevoked } from './modules/user/user.service.js';
 import type { AnnounceCounted, AppPubSub } from './realtime/pubsub.js';
@@ -36,6 +36,6 @@ export interface Context {
   webhookAllowPrivateUrls: boolean;
   /** How long history is kept (RETENTION_*): ingestion refuses events older than the events retention. */
   retention: RetentionSettings;
-  /** Re-evaluates the alert rules soon (a threshold, stock or milestone changed). */
-  evaluateAlertsSoon?: () => void;
+  /** Re-evaluates the alert rules soon (a threshold, stock or milestone changed); services call it after their write. */
+  evaluateAlertsSoon: RecheckAlerts;
 }

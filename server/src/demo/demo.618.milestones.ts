@@ -1,5 +1,5 @@
 import type { campaignMilestones, MilestoneStatus, RiskLevel } from '../modules/campaign/campaign.table.js';
-import type { milestoneChanges } from '../modules/campaign/retrospective.table.js';
+import type { milestoneChanges } from '../modules/campaign/milestone-changes.table.js';
 import { seededUuid, type Random } from './demo.random.js';
 
 const HOUR_MS = 60 * 60 * 1000;

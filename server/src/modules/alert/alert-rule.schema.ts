@@ -58,10 +58,6 @@ builder.mutationField('updateAlertRule', (t) =>
     type: payloadType('UpdateAlertRulePayload', 'setting', AlertRuleSettingRef),
     args: { input: t.arg({ type: UpdateAlertRuleInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(async () => {
-        const setting = await updateAlertRule(ctx.db, ctx.viewer, { ...input, shopId: input.shopId?.id, campaignId: input.campaignId?.id }, ctx.now());
-        ctx.evaluateAlertsSoon?.();
-        return setting;
-      }),
+      asPayload(() => updateAlertRule(ctx.db, ctx.viewer, { ...input, shopId: input.shopId?.id, campaignId: input.campaignId?.id }, ctx.now(), ctx.evaluateAlertsSoon)),
   }),
 );

@@ -5,6 +5,7 @@ import type { DbOrTx } from '../../db/client.js';
 import { DomainError, forbidden } from '../../errors.js';
 import { parseInput } from '../../lib/validate.js';
 import { requireScopeCampaign } from '../campaign/campaign.service.js';
+import type { RecheckAlerts } from './alert.service.js';
 import { alertRuleSettings } from './alert.table.js';
 import { ENGINE_RULES, RULES, RuleSettingsIndex, type EffectiveSettings, type EngineRule } from './rules/rule-settings.js';
 
@@ -72,9 +73,10 @@ const UpdateInput = z
 
 /**
  * Sets (or with `reset`, clears) a rule's values at one scope. Omitted fields keep their current
- * value at that scope; null-valued fields inherit.
+ * value at that scope; null-valued fields inherit. Once written, the rules are evaluated again soon:
+ * a threshold moved may open or clear alerts.
  */
-export async function updateAlertRule(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<AlertRuleView> {
+export async function updateAlertRule(db: DbOrTx, viewer: Viewer, input: unknown, now: Date, recheckAlerts: RecheckAlerts): Promise<AlertRuleView> {
   const parsed = parseInput(UpdateInput, input);
   const scope = { shopId: parsed.shopId ?? null, campaignId: parsed.campaignId ?? null };
   await checkScope(db, viewer, scope, 'write');
@@ -99,6 +101,7 @@ export async function updateAlertRule(db: DbOrTx, viewer: Viewer, input: unknown
       .values({ rule: parsed.rule, ...scope, ...values })
       .onConflictDoUpdate({ target: [alertRuleSettings.rule, alertRuleSettings.shopId, alertRuleSettings.campaignId], set: values });
   }
+  recheckAlerts();
   const views = await alertRules(db, viewer, scope);
   return views.find((v) => v.rule === parsed.rule)!;
 }

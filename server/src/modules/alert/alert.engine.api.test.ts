@@ -187,6 +187,15 @@ describeEachBackend('alert rule engine', (backend) => {
       await expect.poll(() => running.app.alertEngine.stats.evaluations).toBe(1);
       running.app.pubsub.publish('ingest:committed', { at: clock.toISOString(), accepted: 1 });
       await expect.poll(() => running.app.alertEngine.stats.evaluations).toBe(2);
+      // An operator's stock edit asks for an evaluation once it is written; a refused edit does not.
+      const { sku } = await insertSku(backend().db, shopId, 'SKU-ENGINE');
+      const edit = `mutation ($input: UpdateSkuInput!) { updateSku(input: $input) { sku { stock } userErrors { code } } }`;
+      const refused = await running.gql(edit, { input: { id: gid('Sku', sku.id), stock: -1 } });
+      expect(refused.data.updateSku.userErrors).toEqual([{ code: 'INVALID_INPUT' }]);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(running.app.alertEngine.stats.evaluations).toBe(2);
+      expect((await running.gql(edit, { input: { id: gid('Sku', sku.id), stock: 3 } })).data.updateSku).toEqual({ sku: { stock: 3 }, userErrors: [] });
+      await expect.poll(() => running.app.alertEngine.stats.evaluations).toBe(3);
     } finally {
       await running.stop();
     }

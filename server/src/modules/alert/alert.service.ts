@@ -73,6 +73,9 @@ const AcknowledgeInput = z.object({ id: z.string() });
  */
 export type AnnounceAlerts = (events: readonly AlertEvent[]) => void;
 
+/** Asks this instance's alert engine to evaluate the rules soon: something a rule reads has changed. */
+export type RecheckAlerts = () => void;
+
 /** Acknowledges an alert (已知悉) once; the change is announced after it commits. A second call changes nothing. */
 export async function acknowledgeAlert(db: Db, viewer: Viewer, input: unknown, now: Date, announce: AnnounceAlerts): Promise<AlertRow> {
   const { id } = parseInput(AcknowledgeInput, input);

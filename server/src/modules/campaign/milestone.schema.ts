@@ -116,7 +116,7 @@ builder.mutationFields((t) => ({
 function milestoneAnnouncer(ctx: Context): AnnounceMilestone {
   return (change, milestone) => {
     ctx.pubsub.publish('milestone:changed', { change, campaignId: milestone.campaignId, milestone: { ...milestone } });
-    ctx.evaluateAlertsSoon?.();
+    ctx.evaluateAlertsSoon();
   };
 }
 

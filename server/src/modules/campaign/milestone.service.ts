@@ -13,7 +13,7 @@ import {
   RISK_LEVELS,
   type MilestoneRow,
 } from './campaign.table.js';
-import { milestoneChanges } from './retrospective.table.js';
+import { milestoneChanges } from './milestone-changes.table.js';
 
 /** 风险应对方案 must exist within 24 hours of a risk becoming HIGH. */
 export const RESPONSE_PLAN_WINDOW_MS = 24 * 60 * 60 * 1000;

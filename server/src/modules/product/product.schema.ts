@@ -179,10 +179,6 @@ builder.mutationFields((t) => ({
     type: payloadType('UpdateSkuPayload', 'sku', SkuRef),
     args: { input: t.arg({ type: UpdateSkuInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(async () => {
-        const sku = await updateSku(ctx.db, ctx.viewer, { ...input, id: input.id.id }, ctx.now());
-        ctx.evaluateAlertsSoon?.(); // stock or its line changed: LOW_STOCK may open or clear
-        return sku;
-      }),
+      asPayload(() => updateSku(ctx.db, ctx.viewer, { ...input, id: input.id.id }, ctx.now(), ctx.evaluateAlertsSoon)),
   }),
 }));

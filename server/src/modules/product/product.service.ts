@@ -8,6 +8,7 @@ import { InputErrors, notFound } from '../../errors.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { groupByKeys } from '../../lib/group.js';
 import { moneyInput, parseInput, text } from '../../lib/validate.js';
+import type { RecheckAlerts } from '../alert/alert.service.js';
 import { requireShop } from '../shop/shop.service.js';
 import {
   DEFAULT_LOW_STOCK_THRESHOLD,
@@ -200,7 +201,8 @@ const UpdateSkuInput = z.object({
   lowStockThreshold: z.number().int().min(0).nullish(),
 });
 
-export async function updateSku(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<SkuRow> {
+/** Updates a SKU; once written, the alert rules look again (stock or its line changed: LOW_STOCK may open or clear). */
+export async function updateSku(db: DbOrTx, viewer: Viewer, input: unknown, now: Date, recheckAlerts: RecheckAlerts): Promise<SkuRow> {
   const data = parseInput(UpdateSkuInput, input);
   const [sku] = await loadSkus(db, viewer, [data.id]);
   if (!sku) throw notFound('SKU', ['input', 'id']);
@@ -216,5 +218,6 @@ export async function updateSku(db: DbOrTx, viewer: Viewer, input: unknown, now:
     })
     .where(eq(skus.id, sku.id))
     .returning();
+  recheckAlerts();
   return row!;
 }

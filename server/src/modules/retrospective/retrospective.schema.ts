@@ -5,7 +5,7 @@ import { fenToYuan } from '../../lib/money.js';
 import { AlertRef } from '../alert/alert.schema.js';
 import { CampaignRef } from '../campaign/campaign.schema.js';
 import { MilestoneRef, MilestoneStatusEnum, RiskLevelEnum } from '../campaign/milestone.schema.js';
-import type { MilestoneChangeRow } from '../campaign/retrospective.table.js';
+import type { MilestoneChangeRow } from '../campaign/milestone-changes.table.js';
 import { minuteRollupsKeptFrom } from '../history/history.retention.js';
 import { conversionRate } from '../metrics/metrics.formulas.js';
 import { ProgressPointRef } from '../metrics/campaign-progress.schema.js';

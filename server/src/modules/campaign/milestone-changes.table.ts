@@ -1,17 +1,6 @@
 import { index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
-import { id, instant, timestamps } from '../../db/columns.js';
-import { campaignMilestones, campaigns, milestoneStatusEnum, riskLevelEnum } from './campaign.table.js';
-
-/** 复盘: what is written by people (lessons learned); every figure of a retrospective is computed. */
-export const campaignRetrospectives = pgTable('campaign_retrospectives', {
-  campaignId: uuid()
-    .primaryKey()
-    .references(() => campaigns.id, { onDelete: 'cascade' }),
-  /** Lessons learned, kept for the next campaign. */
-  lessons: text().notNull(),
-  updatedBy: text().notNull(),
-  ...timestamps(),
-});
+import { id, instant } from '../../db/columns.js';
+import { campaignMilestones, milestoneStatusEnum, riskLevelEnum } from './campaign.table.js';
 
 /**
  * Every change of a milestone's status or risk level, so a retrospective can show the risk history
@@ -32,5 +21,4 @@ export const milestoneChanges = pgTable(
   (t) => [index('milestone_changes_milestone_idx').on(t.milestoneId, t.changedAt)],
 );
 
-export type CampaignRetrospectiveRow = typeof campaignRetrospectives.$inferSelect;
 export type MilestoneChangeRow = typeof milestoneChanges.$inferSelect;
