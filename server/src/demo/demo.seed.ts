@@ -20,6 +20,7 @@ import {
 import { fenToYuan } from '../lib/money.js';
 import { addDays, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
 import { recordSpend, type SpendEntryInput } from '../modules/marketing/marketing.service.js';
+import type { AnnounceCounted } from '../realtime/pubsub.js';
 import { build618, withCampaign618 } from './demo.618.js';
 import { record618 } from './demo.618.records.js';
 import { buildAlerts, lowStockSku } from './demo.alerts.js';
@@ -28,7 +29,6 @@ import { buildCatalog, DEMO_SHOPS, shopRows, type DemoShop } from './demo.catalo
 import { buildCustomers, customerRows } from './demo.customers.js';
 import { campaignGmvFen, readDayFacts, unitsPaid } from './demo.facts.js';
 import { buildHistory, HISTORY_DAYS } from './demo.history.js';
-import type { AnnounceCounted } from '../realtime/pubsub.js';
 import { ingestHistory, type IngestProgress } from './demo.ingest.js';
 import { buildPlan } from './demo.plan.js';
 import { createRandom, seededUuid } from './demo.random.js';
