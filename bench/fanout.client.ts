@@ -1,7 +1,8 @@
 /**
  * A fan-out benchmark client process: opens `count` connections, each subscribed to the campaign's
  * liveMetrics — over graphql-ws (`ws`, the default) or GraphQL over SSE (`sse`, one HTTP request per
- * subscriber) — and reports to the parent when each connection first sees `orders = k`.
+ * subscriber) — and reports to the parent when each connection first sees `orders = k`, and how long after
+ * the tick that computed it (the message's `asOf`) it arrived.
  * Every connection authenticates with the credential in PEAKOPS_API_KEY (fanout.bench.ts sets it).
  */
 import { Agent, request } from 'node:http';
@@ -13,23 +14,32 @@ const count = Number(countText);
 const credential = process.env.PEAKOPS_API_KEY;
 if (!credential) throw new Error('fanout.client: PEAKOPS_API_KEY (the credential to connect with) is not set');
 const connectionParams = { authorization: `Bearer ${credential}` };
-const query = `subscription ($c: ID!) { liveMetrics(scope: { campaignId: $c }) { sequence metrics { orders gmv } } }`;
+const query = `subscription ($c: ID!) { liveMetrics(scope: { campaignId: $c }) { sequence asOf metrics { orders gmv } } }`;
 let ready = 0;
 const seen = new Map<number, number[]>(); // orders value → receive times (ms since epoch)
+const sinceTick = new Map<number, number[]>(); // orders value → ms from the tick's asOf to receipt (same machine's clock)
+interface Message {
+  asOf: string;
+  metrics: { orders: number };
+}
 
 /** One subscriber's handler: the first message is the snapshot, later ones are timed by their orders count. */
 function receiver() {
   let first = true;
-  return (orders: number) => {
+  return (message: Message) => {
     const now = Date.now();
     if (first) {
       first = false;
       if (++ready === count) process.send?.({ type: 'ready' });
       return;
     }
+    const orders = message.metrics.orders;
     const list = seen.get(orders) ?? [];
     list.push(now);
     seen.set(orders, list);
+    const delays = sinceTick.get(orders) ?? [];
+    delays.push(now - Date.parse(message.asOf));
+    sinceTick.set(orders, delays);
   };
 }
 const fail = (error: unknown) => {
@@ -37,17 +47,17 @@ const fail = (error: unknown) => {
   if (process.connected) process.send?.({ type: 'error', error: text.slice(0, 500) });
 };
 
-function subscribeWs(received: (orders: number) => void) {
+function subscribeWs(received: (message: Message) => void) {
   const client = createClient({ url: url!, webSocketImpl: WebSocket, connectionParams, retryAttempts: 5, lazy: false });
-  client.subscribe<{ liveMetrics: { metrics: { orders: number } } }>(
+  client.subscribe<{ liveMetrics: Message }>(
     { query, variables: { c: campaignId } },
-    { next: (result) => (result.data ? received(result.data.liveMetrics.metrics.orders) : fail(result)), error: fail, complete: () => {} },
+    { next: (result) => (result.data ? received(result.data.liveMetrics) : fail(result)), error: fail, complete: () => {} },
   );
 }
 
 const sseAgent = new Agent({ keepAlive: false, maxSockets: Infinity });
 /** GraphQL over SSE ("distinct connections" mode, as Yoga serves it): `event: next` blocks of `data:` JSON. */
-function subscribeSse(received: (orders: number) => void) {
+function subscribeSse(received: (message: Message) => void) {
   const body = JSON.stringify({ query, variables: { c: campaignId } });
   const req = request(url!.replace(/^ws/, 'http'), {
     method: 'POST',
@@ -64,7 +74,7 @@ function subscribeSse(received: (orders: number) => void) {
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
         const data = block.split('\n').find((line) => line.startsWith('data:'));
-        if (block.startsWith('event: next') && data) received(JSON.parse(data.slice(5)).data.liveMetrics.metrics.orders);
+        if (block.startsWith('event: next') && data) received(JSON.parse(data.slice(5)).data.liveMetrics as Message);
       }
     });
   });
@@ -81,6 +91,6 @@ for (let i = 0; i < count; i++) {
 
 process.on('message', (message: { type: string }) => {
   if (message.type === 'report') {
-    process.send?.({ type: 'report', seen: [...seen.entries()] });
+    process.send?.({ type: 'report', seen: [...seen.entries()], sinceTick: [...sinceTick.entries()] });
   }
 });
