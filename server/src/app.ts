@@ -31,8 +31,8 @@ import { exportsHandler, isExportPath } from './http/exports.js';
 import { isSmallJsonPost, useRequestBodyLimit, withSmallBody } from './http/small-body.js';
 import { countedAnnouncer, createAppPubSub, type AppPubSub } from './realtime/pubsub.js';
 import { SharedExecutions } from './realtime/shared-execution.js';
-import { useSharedLiveExecution } from './realtime/shared-execution.plugin.js';
-import { sendSharedNext, SharedPayloadSocket } from './realtime/ws-shared-payload.js';
+import { directRouteOf, useSharedLiveExecution } from './realtime/shared-execution.plugin.js';
+import { divertLiveTicks, sendSharedNext, SharedPayloadSocket } from './realtime/ws-shared-payload.js';
 import { SocketRegistry } from './realtime/socket-registry.js';
 import { Ticker } from './realtime/ticker.js';
 import { clientFiles } from './http/client-files.js';
@@ -361,8 +361,14 @@ export function buildApp(options: AppOptions): App {
       },
       onClose: (ctx) => wsSessions.forget(socketOf(ctx)),
       onComplete: (ctx, id) => wsSessions.complete(socketOf(ctx), id),
-      // A shared live result goes out as its one cached JSON (realtime/ws-shared-payload.ts).
-      onNext: (ctx, id, _payload, _args, result) => sendSharedNext(socketOf(ctx), id, liveExecutions.json(result)),
+      // A shared live result goes out as its one cached JSON; once one has, the subscription's later ticks
+      // are written straight from the ticker (realtime/ws-shared-payload.ts).
+      onNext: (ctx, id, _payload, args, result) => {
+        const socket = socketOf(ctx);
+        const sent = sendSharedNext(socket, id, liveExecutions.json(result));
+        if (sent) divertLiveTicks(socket, id, directRouteOf(args.contextValue), liveExecutions);
+        return sent;
+      },
       // The enveloped functions return graphql-js results; graphql-ws types them as its OperationResult.
       execute: (args) => (args.rootValue as EnvelopedExecution).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedExecution).subscribe(args) as never,

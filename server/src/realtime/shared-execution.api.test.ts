@@ -29,6 +29,7 @@ async function rawSocket(url: string, authorization: string) {
   const nexts = (id: string) => frames.filter((f) => JSON.parse(f).id === id && JSON.parse(f).type === 'next');
   return {
     subscribe: (id: string, query: string) => socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query } })),
+    complete: (id: string) => socket.send(JSON.stringify({ id, type: 'complete' })),
     nexts,
     until: (id: string, count: number) => until(() => nexts(id).length >= count),
     close: () => socket.close(),
@@ -86,11 +87,14 @@ describeEachBackend('live messages executed once per tick, whatever the audience
     crowd.forEach((socket, s) => Array.from({ length: 20 }, (_, i) => socket.subscribe(`c${s}-${i}`, LIVE)));
     await Promise.all(crowd.flatMap((socket, s) => Array.from({ length: 20 }, (_, i) => socket.until(`c${s}-${i}`, 1))));
     const serialised = server.app.liveExecutions.serialisations;
+    const direct = server.app.liveExecutions.directWrites;
     expect(await executionsInTick('a')).toBe(1);
     await first.until('s0', 3);
     await Promise.all(crowd.flatMap((socket, s) => Array.from({ length: 20 }, (_, i) => socket.until(`c${s}-${i}`, 2))));
 
     expect(server.app.liveExecutions.serialisations - serialised).toBe(1); // one JSON for 121 sockets
+    // Each subscriber's first message went the ordinary way; this tick went straight from the ticker to all 121.
+    expect(server.app.liveExecutions.directWrites - direct).toBe(121);
     // Every subscriber got the same payload text, byte for byte, around its own id.
     const payloadOf = (frame: string) => frame.slice(frame.indexOf(',"type"'));
     const expected = payloadOf(first.nexts('s0')[2]!);
@@ -101,6 +105,23 @@ describeEachBackend('live messages executed once per tick, whatever the audience
       type: 'next',
       payload: { data: { liveMetrics: { sequence: 3, metrics: { gmv: '200.00', orders: 2, topProducts: [{ sku: { code: 'A1', stock: 98 } }] } } } },
     });
+  });
+
+  it('stops writing to a subscription once it is completed, and keeps the others in sequence order', async () => {
+    const socket = await open();
+    socket.subscribe('stays', LIVE);
+    socket.subscribe('leaves', LIVE);
+    await Promise.all([socket.until('stays', 1), socket.until('leaves', 1)]);
+    for (let i = 0; i < 3; i++) await executionsInTick('a');
+    await Promise.all([socket.until('stays', 4), socket.until('leaves', 4)]);
+    socket.complete('leaves');
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the server reads the complete message
+    for (let i = 0; i < 2; i++) await executionsInTick('a');
+    await socket.until('stays', 6);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const sequences = (id: string) => socket.nexts(id).map((f) => JSON.parse(f).payload.data.liveMetrics.sequence as number);
+    expect(sequences('stays')).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(sequences('leaves')).toEqual([1, 2, 3, 4]);
   });
 
   it('executes each distinct document once, and never shares between callers who may see different shops or do different things', async () => {

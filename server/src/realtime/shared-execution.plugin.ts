@@ -1,7 +1,22 @@
-import { createSourceEventStream, execute, type ExecutionArgs } from 'graphql';
+import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, mapAsyncIterator, type Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
 import { executionKey, type SharedExecutions } from './shared-execution.js';
+import { Mailbox } from './ticker.js';
+
+/** What a live subscriber's later ticks may go by instead of the iterator chain (ws-shared-payload.ts). */
+export interface DirectRoute {
+  mailbox: Mailbox<unknown>;
+  /** The tick's shared execution for this subscriber's document, variables and authorisation. */
+  run(payload: object): Promise<ExecutionResult>;
+}
+
+/** Keyed by the subscription's context object, which graphql-ws hands back to onNext with its arguments. */
+const directRoutes = new WeakMap<object, DirectRoute>();
+
+export function directRouteOf(context: unknown): DirectRoute | undefined {
+  return typeof context === 'object' && context !== null ? directRoutes.get(context) : undefined;
+}
 
 /**
  * graphql-js' subscribe, with each event executed once for all alike subscribers (shared-execution.ts)
@@ -17,10 +32,10 @@ export function useSharedLiveExecution(shared: SharedExecutions): Plugin<Context
         const base = args.contextValue as Context;
         // Computed once per subscription, not per message.
         const key = executionKey(args.document, args.operationName, args.variableValues, base.viewer);
+        const run = (payload: object) => shared.run(payload, key, () => execute({ ...args, rootValue: payload, contextValue: { ...base } }));
+        if (stream instanceof Mailbox) directRoutes.set(base, { mailbox: stream as Mailbox<unknown>, run });
         return mapAsyncIterator(stream, (payload: unknown) =>
-          typeof payload === 'object' && payload !== null
-            ? shared.run(payload, key, () => execute({ ...args, rootValue: payload, contextValue: { ...base } }))
-            : execute({ ...args, rootValue: payload, contextValue: { ...base } }),
+          typeof payload === 'object' && payload !== null ? run(payload) : execute({ ...args, rootValue: payload, contextValue: { ...base } }),
         );
       });
     },

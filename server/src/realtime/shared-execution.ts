@@ -20,6 +20,8 @@ export class SharedExecutions {
   executions = 0;
   /** Shared results serialised since start: one per execution that reached a socket, not one per socket. */
   serialisations = 0;
+  /** Live messages written straight to a WebSocket, past the iterator chain (ws-shared-payload.ts). */
+  directWrites = 0;
 
   /** @param share false only to benchmark the per-subscriber design (LIVE_SHARE_EXECUTIONS). */
   constructor(private readonly options: { share: boolean } = { share: true }) {}

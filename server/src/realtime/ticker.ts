@@ -36,8 +36,10 @@ interface Topic<T> {
  * skips intermediate ticks instead of queueing them, so memory per subscriber is bounded and a slow
  * client never holds the others back.
  */
-class Mailbox<T> implements AsyncIterableIterator<Snapshot<T>> {
+export class Mailbox<T> implements AsyncIterableIterator<Snapshot<T>> {
   private pending: Snapshot<T> | null = null;
+  /** Set by divert(): later snapshots go straight to it instead of through the iterator. */
+  private sink: ((snapshot: Snapshot<T>) => void) | null = null;
   /** Never hand out a sequence twice or go back: a client relies on that to detect gaps. */
   private lastSequence = 0;
   private waiting: ((result: IteratorResult<Snapshot<T>>) => void) | null = null;
@@ -48,6 +50,29 @@ class Mailbox<T> implements AsyncIterableIterator<Snapshot<T>> {
   deliver(snapshot: Snapshot<T>) {
     if (this.closed || snapshot.sequence <= this.lastSequence) return;
     this.lastSequence = snapshot.sequence;
+    if (this.sink) this.sink(snapshot);
+    else this.enqueue(snapshot);
+  }
+
+  /**
+   * From now on hands each new snapshot to `sink` at once, skipping the iterator and everything that maps
+   * it (realtime/ws-direct.ts: a WebSocket subscriber's ticks written straight to its socket). Only while
+   * nothing waits in this mailbox, so no snapshot overtakes an earlier one; the iterator stays open until
+   * the subscription ends.
+   */
+  divert(sink: (snapshot: Snapshot<T>) => void): boolean {
+    if (this.closed || this.pending) return false;
+    this.sink = sink;
+    return true;
+  }
+
+  /** Back to the iterator, with `snapshot` as its next value (a sink that cannot take it, e.g. a result with errors). */
+  undivert(snapshot: Snapshot<T>) {
+    this.sink = null;
+    if (!this.closed) this.enqueue(snapshot);
+  }
+
+  private enqueue(snapshot: Snapshot<T>) {
     if (this.waiting) {
       const resolve = this.waiting;
       this.waiting = null;
@@ -74,6 +99,7 @@ class Mailbox<T> implements AsyncIterableIterator<Snapshot<T>> {
     if (this.closed) return;
     this.closed = true;
     this.pending = null;
+    this.sink = null;
     this.waiting?.({ value: undefined, done: true });
     this.waiting = null;
     this.onClose();

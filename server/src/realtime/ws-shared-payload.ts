@@ -1,5 +1,8 @@
 import type { FormattedExecutionResult } from 'graphql';
 import { WebSocket } from 'ws';
+import type { SharedExecutions } from './shared-execution.js';
+import type { DirectRoute } from './shared-execution.plugin.js';
+import type { Snapshot } from './ticker.js';
 
 /**
  * One serialised payload per shared live execution, written to every socket. graphql-ws serialises
@@ -47,4 +50,46 @@ export function sendSharedNext(socket: WebSocket, id: string, json: string | und
     if (socket.readyState !== WebSocket.OPEN) return resolve(placeholder);
     socket.send(`{"id":${JSON.stringify(id)},"type":"next","payload":${json}}`, (error) => (error ? reject(error) : resolve(placeholder)));
   });
+}
+
+/**
+ * Once a subscriber's shared live message went out (the ordinary way, through graphql-ws and every
+ * plugin's hooks), its later ticks skip the per-subscriber chain — the mailbox's promise, graphql-js'
+ * and Yoga's result mappers, graphql-ws' loop — and are written here, straight from the ticker's loop:
+ * at 10,000 subscribers that chain and its garbage were half of the ~420 ms a tick took to reach the
+ * last socket (docs/BENCHMARKS.md, "Fan-out measured again"). Per subscriber it keeps what the chain
+ * kept: one write at a time and only the newest tick while one is in flight (a slow consumer holds back
+ * only itself), in sequence order. A result with errors goes back the ordinary way, through masking.
+ */
+export function divertLiveTicks(socket: WebSocket, id: string, route: DirectRoute | undefined, shared: SharedExecutions): void {
+  if (!route) return;
+  const prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+  let writing = false;
+  let newest: Snapshot<unknown> | null = null;
+  const backToIterator = (snapshot: Snapshot<unknown>) => {
+    writing = false;
+    const latest = newest ?? snapshot;
+    newest = null;
+    route.mailbox.undivert(latest);
+  };
+  const write = (snapshot: Snapshot<unknown>): void => {
+    if (writing) return void (newest = snapshot);
+    writing = true;
+    route.run(snapshot).then(
+      (result) => {
+        const json = result.errors?.length ? undefined : shared.json(result);
+        if (json === undefined) return backToIterator(snapshot);
+        if (socket.readyState !== WebSocket.OPEN) return void (writing = false);
+        shared.directWrites++;
+        socket.send(`${prefix}${json}}`, () => {
+          writing = false;
+          const next = newest;
+          newest = null;
+          if (next) write(next);
+        });
+      },
+      () => backToIterator(snapshot),
+    );
+  };
+  route.mailbox.divert(write);
 }
