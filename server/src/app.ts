@@ -210,7 +210,7 @@ export function buildApp(options: AppOptions): App {
     now,
     everyMs: options.alertEngine?.everyMs,
     debounceMs: options.alertEngine?.debounceMs,
-    onEvents: (events) => announceAlerts(events),
+    onEvents: announceAlerts,
   });
   // /metrics: operations (Yoga's Prometheus plugin) and the live topics' work, one registry.
   const appMetrics = createAppMetrics({ ticker, liveExecutions, queryCount: database.queryCount, alertEngine });

@@ -41,9 +41,10 @@ export interface AlertMessage {
 export type AppPubSub = ReturnType<typeof createPubSub<Topics>>;
 
 /**
- * How a service that counts (events, spend) tells every instance, once its transaction has committed and
- * only when it counted something, that rollups changed: their live topics and alert rules recompute on the next tick. `null` where nobody
- * listens (a benchmark, a caller's own transaction that has not committed yet).
+ * How a service that counts (events, spend) tells every instance that rollups changed, once its
+ * transaction has committed and only when it counted something: their live topics and alert rules
+ * recompute on the next tick. `null` where nobody listens (a benchmark, or a caller's own transaction
+ * that has not committed yet).
  */
 export type AnnounceCounted = (accepted: number, at: Date) => void;
 

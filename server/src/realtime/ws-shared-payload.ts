@@ -26,6 +26,11 @@ interface SendOptions {
   fin?: boolean;
 }
 
+/** graphql-ws' `next` message up to its payload; the payload's JSON and a closing brace complete it. */
+function nextPrefix(id: string): string {
+  return `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+}
+
 /** ws' WebSocket that drops graphql-ws' placeholder for a message onNext already wrote. */
 export class SharedPayloadSocket extends WebSocket {
   override send(data: Data, cb?: Done): void;
@@ -48,7 +53,7 @@ export function sendSharedNext(socket: WebSocket, id: string, json: string | und
   const placeholder = ALREADY_SENT as unknown as FormattedExecutionResult;
   return new Promise((resolve, reject) => {
     if (socket.readyState !== WebSocket.OPEN) return resolve(placeholder);
-    socket.send(`{"id":${JSON.stringify(id)},"type":"next","payload":${json}}`, (error) => (error ? reject(error) : resolve(placeholder)));
+    socket.send(`${nextPrefix(id)}${json}}`, (error) => (error ? reject(error) : resolve(placeholder)));
   });
 }
 
@@ -63,7 +68,7 @@ export function sendSharedNext(socket: WebSocket, id: string, json: string | und
  */
 export function divertLiveTicks(socket: WebSocket, id: string, route: DirectRoute | undefined, shared: SharedExecutions): void {
   if (!route) return;
-  const prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+  const prefix = nextPrefix(id);
   let writing = false;
   let newest: Snapshot<unknown> | null = null;
   const backToIterator = (snapshot: Snapshot<unknown>) => {

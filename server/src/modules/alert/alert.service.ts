@@ -60,13 +60,6 @@ export function listAlerts(db: DbOrTx, viewer: Viewer, filter: AlertFilter, args
   );
 }
 
-const AcknowledgeInput = z.object({ id: z.string() });
-
-/**
- * Acknowledging twice keeps the first acknowledgement: who saw it first is what the 复盘 needs. A
- * resolved alert can still be acknowledged (someone looked), but its status stays RESOLVED. The
- * change and its webhook deliveries commit together; the caller publishes the returned event.
- */
 /**
  * Tells every instance's subscribers, and the webhook dispatcher, of alert changes once their
  * transaction has committed: a subscriber never hears of a change that rolled back.
@@ -76,7 +69,14 @@ export type AnnounceAlerts = (events: readonly AlertEvent[]) => void;
 /** Asks this instance's alert engine to evaluate the rules soon: something a rule reads has changed. */
 export type RecheckAlerts = () => void;
 
-/** Acknowledges an alert (已知悉) once; the change is announced after it commits. A second call changes nothing. */
+const AcknowledgeInput = z.object({ id: z.string() });
+
+/**
+ * Acknowledges an alert (已知悉). Acknowledging twice keeps the first acknowledgement: who saw it first
+ * is what the 复盘 needs. A resolved alert can still be acknowledged (someone looked), but its status
+ * stays RESOLVED. The change and its webhook deliveries commit together; the change is announced after
+ * that commit, and a repeated acknowledgement announces nothing.
+ */
 export async function acknowledgeAlert(db: Db, viewer: Viewer, input: unknown, now: Date, announce: AnnounceAlerts): Promise<AlertRow> {
   const { id } = parseInput(AcknowledgeInput, input);
   const { alert, event } = await db.transaction(async (tx) => {
