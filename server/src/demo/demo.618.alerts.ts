@@ -1,5 +1,5 @@
 import { fenToYuan } from '../lib/money.js';
-import { shanghaiDate } from '../lib/time.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS, shanghaiDate } from '../lib/time.js';
 import type { alerts } from '../modules/alert/alert.table.js';
 import { formatCover } from '../modules/alert/rules/evaluate.js';
 import { DEFAULT_LOW_STOCK_THRESHOLD } from '../modules/product/product.table.js';
@@ -8,9 +8,6 @@ import type { PlannedOrder } from './demo.618.orders.js';
 import type { Spend618 } from './demo.618.spend.js';
 import type { DemoShop } from './demo.catalog.js';
 
-const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
-const DAY_MS = 24 * HOUR_MS;
 /** The rules' defaults (alert/rules/rule-settings.ts): refund rate 8 % over 30 orders, 24 hours to ship. */
 const REFUND_THRESHOLD = 0.08;
 const REFUND_MIN_ORDERS = 30;

@@ -1,8 +1,8 @@
 import type { campaignMilestones, MilestoneStatus, RiskLevel } from '../modules/campaign/campaign.table.js';
 import type { milestoneChanges } from '../modules/campaign/milestone-changes.table.js';
 import { seededUuid, type Random } from './demo.random.js';
+import { HOUR_MS } from '../lib/time.js';
 
-const HOUR_MS = 60 * 60 * 1000;
 
 type MilestoneInsert = typeof campaignMilestones.$inferInsert;
 type ChangeInsert = typeof milestoneChanges.$inferInsert;

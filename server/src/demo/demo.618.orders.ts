@@ -1,5 +1,5 @@
 import type { Channel, TrafficSource } from '../db/enums.js';
-import { shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
 import { discountFen, parseDiscount } from '../simulator/traffic.catalog.js';
 import { paymentDelayMs, pickCarrier } from '../simulator/traffic.orders.js';
 import { DOUBLE_11_DAY, SOURCE_MIX } from '../simulator/traffic.shape.js';
@@ -7,9 +7,6 @@ import type { DemoShop, DemoSku } from './demo.catalog.js';
 import type { CampaignWindow } from './demo.campaigns.js';
 import { WeightedTable, type Random } from './demo.random.js';
 
-const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
-const DAY_MS = 24 * HOUR_MS;
 
 /** 达成率 the 618 lands on: a little short of its target, as most real 618s do. */
 export const ACHIEVEMENT_618 = 0.964;

@@ -11,8 +11,8 @@ import { plan618Alerts } from './demo.618.alerts.js';
 import { LESSONS_HOURS, plan618Milestones } from './demo.618.milestones.js';
 import { plan618Spend, record618Spend } from './demo.618.spend.js';
 import { createRandom } from './demo.random.js';
+import { HOUR_MS } from '../lib/time.js';
 
-const HOUR_MS = 60 * 60 * 1000;
 /** Who wrote the 复盘: the operations lead who owns the 活动复盘 milestone. */
 const LESSONS_BY = '李娜';
 /** The author wrote on the day, when every minute rollup of the campaign was still kept. */

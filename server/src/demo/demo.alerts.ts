@@ -1,4 +1,4 @@
-import { addDays, startOfShanghaiDay } from '../lib/time.js';
+import { addDays, DAY_MS, HOUR_MS, MINUTE_MS, startOfShanghaiDay } from '../lib/time.js';
 import { fenToYuan } from '../lib/money.js';
 import type { alerts } from '../modules/alert/alert.table.js';
 import { DEFAULT_LOW_STOCK_THRESHOLD } from '../modules/product/product.table.js';
@@ -6,9 +6,6 @@ import type { DemoShop, DemoSku } from './demo.catalog.js';
 import type { DemoCampaigns } from './demo.campaigns.js';
 import type { IncidentFacts } from './demo.reports.js';
 
-const MINUTE_MS = 60 * 1000;
-const HOUR_MS = 60 * MINUTE_MS;
-const DAY_MS = 24 * HOUR_MS;
 
 type AlertInsert = typeof alerts.$inferInsert;
 

@@ -1,8 +1,6 @@
-import { addDays, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
+import { addDays, DAY_MS, HOUR_MS, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
 import type { campaignMilestones, campaigns } from '../modules/campaign/campaign.table.js';
 
-const HOUR_MS = 60 * 60 * 1000;
-const DAY_MS = 24 * HOUR_MS;
 const YUAN = 100;
 
 type CampaignInsert = typeof campaigns.$inferInsert;

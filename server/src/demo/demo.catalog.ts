@@ -7,8 +7,8 @@ import {
 } from '../modules/product/product.table.js';
 import type { shops } from '../modules/shop/shop.table.js';
 import type { Random } from './demo.random.js';
+import { DAY_MS } from '../lib/time.js';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface DemoShop {
   id: string;

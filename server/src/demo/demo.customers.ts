@@ -2,6 +2,7 @@ import type { customers } from '../modules/customer/customer.table.js';
 import type { DemoShop } from './demo.catalog.js';
 import { HISTORY_DAYS } from './demo.history.js';
 import type { Random } from './demo.random.js';
+import { DAY_MS } from '../lib/time.js';
 
 export interface DemoCustomer {
   id: string;
@@ -10,7 +11,6 @@ export interface DemoCustomer {
   nickname: string;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙', '马', '朱', '胡', '郭', '何', '林'];
 const MOODS = ['快乐的', '爱吃', '不想上班的', '佛系', '元气', '认真的', '早睡', '熬夜', '会过日子的', '精致'];

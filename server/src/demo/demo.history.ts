@@ -1,5 +1,5 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { addDays, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
+import { addDays, DAY_MS, HOUR_MS, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
 import type { EventInput } from '../modules/ingest/ingest.parse.js';
 import type { TrafficIncident } from '../simulator/traffic.catalog.js';
 import { TrafficGenerator } from '../simulator/traffic.generator.js';
@@ -9,8 +9,6 @@ import type { DemoCustomer } from './demo.customers.js';
 import { INCIDENTS } from './demo.incidents.js';
 import type { Random } from './demo.random.js';
 
-const HOUR_MS = 60 * 60 * 1000;
-const DAY_MS = 24 * HOUR_MS;
 /** Complete Asia/Shanghai days before today; today is generated up to `now` on top of them. */
 export const HISTORY_DAYS = 30;
 /**

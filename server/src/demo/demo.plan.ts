@@ -1,4 +1,4 @@
-import { addDays, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
+import { addDays, DAY_MS, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
 import type { operationPlans, planTasks, TaskStatus } from '../modules/plan/plan.table.js';
 
 type PlanInsert = typeof operationPlans.$inferInsert;
@@ -59,7 +59,7 @@ export function buildPlan(shopIds: string[], now: Date, newId: () => string): { 
   const quarter = Math.floor((Number(today.slice(5, 7)) - 1) / 3);
   const periodStart = `${year}-${String(quarter * 3 + 1).padStart(2, '0')}-01`;
   const nextQuarter = quarter === 3 ? `${year + 1}-01-01` : `${year}-${String(quarter * 3 + 4).padStart(2, '0')}-01`;
-  const createdAt = new Date(Math.min(now.getTime(), startOfShanghaiDay(periodStart).getTime() - 7 * 24 * 3600 * 1000));
+  const createdAt = new Date(Math.min(now.getTime(), startOfShanghaiDay(periodStart).getTime() - 7 * DAY_MS));
   const plan: PlanInsert = {
     id: newId(),
     name: `${year}年Q${quarter + 1}运营计划`,

@@ -1,13 +1,12 @@
 import { SYSTEM } from '../auth/viewer.js';
 import type { DbOrTx } from '../db/client.js';
 import { fenToYuan } from '../lib/money.js';
-import { addDays, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
+import { addDays, HOUR_MS, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
 import { roi } from '../modules/metrics/metrics.formulas.js';
 import type { DailyAnomalyRule } from '../modules/report/report.rules.js';
 import { buildDailyReport, submitRectification, writeDailyReportNote, type ReportLine } from '../modules/report/report.service.js';
 import type { DemoShop } from './demo.catalog.js';
 
-const HOUR_MS = 3_600_000;
 /** The last week of reports gets its rectifications; the older half was answered, the rest is open or overdue. */
 const WEEK = 7;
 const ANSWERED_FROM_DAYS_AGO = 5;

@@ -1,5 +1,5 @@
 import { TRAFFIC_SOURCES, type TrafficSource } from '../db/enums.js';
-import { addDays, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
+import { addDays, HOUR_MS, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
 import type { dailyReports } from '../modules/report/report.table.js';
 import type { DemoShop } from './demo.catalog.js';
 import { factKey, type DayFacts } from './demo.facts.js';
@@ -7,7 +7,6 @@ import { HISTORY_DAYS } from './demo.history.js';
 import { INCIDENTS } from './demo.incidents.js';
 import type { Random } from './demo.random.js';
 
-const HOUR_MS = 60 * 60 * 1000;
 
 /** What the alerts need to quote the incidents with the same figures the reports show. */
 export interface IncidentFacts {

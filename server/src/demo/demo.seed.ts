@@ -18,7 +18,7 @@ import {
   skus,
 } from '../db/tables.js';
 import { fenToYuan } from '../lib/money.js';
-import { addDays, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
+import { addDays, DAY_MS, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
 import { recordSpend, type SpendEntryInput } from '../modules/marketing/marketing.service.js';
 import type { AnnounceCounted } from '../realtime/pubsub.js';
 import { build618, withCampaign618 } from './demo.618.js';
@@ -41,7 +41,6 @@ const SEEDS = { ids: 0x1d5, catalog: 0x618, customers: 0x1111, history: 0x2026, 
 const DEMO_LOCK_KEY = 4_242_618_1112;
 /** Well under PostgreSQL's 65,535 bind parameters even for the widest table. */
 const CHUNK_ROWS = 1000;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface DemoOptions {
   /** Multiplies the history's volume; tests load a fraction of the month. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, isCalendarDate, lastFriday1700, shanghaiDate, startOfShanghaiDay } from './time.js';
+import { addDays, isCalendarDate, lastFriday1700, shanghaiDate, shanghaiDateTime, shanghaiHourOfDay, startOfShanghaiDay } from './time.js';
 
 describe('business days are Asia/Shanghai days', () => {
   it('puts 2026-11-10T16:30Z on 11.11, the first half hour of Double 11', () => {
@@ -10,6 +10,13 @@ describe('business days are Asia/Shanghai days', () => {
   it('starts a Shanghai day at 16:00 UTC the evening before', () => {
     expect(startOfShanghaiDay('2026-11-11').toISOString()).toBe('2026-11-10T16:00:00.000Z');
     expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+  });
+
+  it('reads the hour of day and the wall clock in Shanghai, where 16:00 UTC is midnight', () => {
+    expect(shanghaiHourOfDay(new Date('2026-11-10T16:00:00Z'))).toBe(0);
+    expect(shanghaiHourOfDay(Date.parse('2026-11-10T15:59:59Z'))).toBe(23);
+    expect(shanghaiHourOfDay(new Date('2026-11-11T12:30:00Z'))).toBe(20);
+    expect(shanghaiDateTime(new Date('2026-11-10T16:05:09Z'))).toBe('2026-11-11 00:05:09');
   });
 
   it('accepts only real calendar days', () => {

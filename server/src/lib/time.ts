@@ -3,8 +3,11 @@
  * offset is fixed and arithmetic on it is exact.
  */
 export const BUSINESS_TIME_ZONE = 'Asia/Shanghai';
-const OFFSET_MS = 8 * 60 * 60 * 1000;
-const DAY_MS = 24 * 60 * 60 * 1000;
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 60 * MINUTE_MS;
+export const DAY_MS = 24 * HOUR_MS;
+const OFFSET_HOURS = 8;
+const OFFSET_MS = OFFSET_HOURS * HOUR_MS;
 
 /** The Asia/Shanghai calendar date of an instant, as YYYY-MM-DD. */
 export function shanghaiDate(instant: Date): string {
@@ -14,6 +17,12 @@ export function shanghaiDate(instant: Date): string {
 /** The instant at which an Asia/Shanghai calendar date begins. */
 export function startOfShanghaiDay(date: string): Date {
   return new Date(Date.parse(`${date}T00:00:00Z`) - OFFSET_MS);
+}
+
+/** The Asia/Shanghai hour of day (0–23) of an instant, given as a Date or epoch milliseconds. */
+export function shanghaiHourOfDay(instant: Date | number): number {
+  const t = typeof instant === 'number' ? instant : instant.getTime();
+  return (Math.floor(t / HOUR_MS) + OFFSET_HOURS) % 24;
 }
 
 /** An instant as Asia/Shanghai wall-clock time, `YYYY-MM-DD HH:mm:ss` (for messages people read). */

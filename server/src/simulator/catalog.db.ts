@@ -3,8 +3,8 @@ import { and, asc, desc, eq, gt, gte, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { campaigns, customers, products, shops, skuRollups, skus } from '../db/tables.js';
 import { ORDER_PREFIX, type SimShop, type TrafficCatalog } from './traffic.catalog.js';
+import { DAY_MS } from '../lib/time.js';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 /** Enough members per shop for repeat buyers; more only slows the start. */
 const CUSTOMERS_PER_SHOP = 5_000;
 

@@ -1,6 +1,6 @@
 import type { Random } from '../demo/demo.random.js';
+import { DAY_MS } from '../lib/time.js';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 /** A shop with few or no known members still warms up as if it had this many. */
 const MIN_POOL = 100;
 

@@ -2,8 +2,8 @@ import type { TrafficSource } from '../db/enums.js';
 import { fenToYuan, yuanToFen } from '../lib/money.js';
 import type { EventInput } from '../modules/ingest/ingest.parse.js';
 import type { SpendEntryInput } from '../modules/marketing/marketing.service.js';
+import { MINUTE_MS } from '../lib/time.js';
 
-const MINUTE_MS = 60_000;
 /** The sources money is spent on: 直通车/推广 (PAID) and content and live-stream promotion (SOCIAL). */
 export const BOUGHT_SOURCES = ['PAID', 'SOCIAL'] as const satisfies readonly TrafficSource[];
 type BoughtSource = (typeof BOUGHT_SOURCES)[number];

@@ -1,4 +1,5 @@
 import { fenToYuan } from '../lib/money.js';
+import { shanghaiDateTime } from '../lib/time.js';
 import type { EventInput } from '../modules/ingest/ingest.parse.js';
 import type { SimulateOptions } from './simulate.args.js';
 import { AccessRefused, MAX_RATE_LIMIT_WAITS, RateLimited, RequestRefused, sendEvents } from './simulate.http.js';
@@ -31,7 +32,7 @@ export interface RunTotals extends TrafficTotals {
   refusal: string | null;
 }
 
-const shanghai = (t: number) => `${new Date(t + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ')} +08:00`;
+const shanghai = (t: number) => `${shanghaiDateTime(new Date(t))} +08:00`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**

@@ -1,7 +1,7 @@
 import type { TrafficSource } from '../db/enums.js';
 import { WeightedTable, createRandom, type Random } from '../demo/demo.random.js';
 import { fenToYuan } from '../lib/money.js';
-import { shanghaiDate } from '../lib/time.js';
+import { shanghaiDate, shanghaiHourOfDay } from '../lib/time.js';
 import type { EventInput } from '../modules/ingest/ingest.parse.js';
 import { CustomerPool } from './customer.pool.js';
 import { DeliveryQueue } from './delivery.queue.js';
@@ -18,7 +18,7 @@ import {
   shippingDelayMs,
   type OrderLine,
 } from './traffic.orders.js';
-import { DOUBLE_11_DAY, ORDINARY_DAY, PLATFORM_WEIGHT, SOURCE_CONVERSION, curveFactor, peakWeight, shanghaiHour, sourceTable } from './traffic.shape.js';
+import { DOUBLE_11_DAY, ORDINARY_DAY, PLATFORM_WEIGHT, SOURCE_CONVERSION, curveFactor, peakWeight, sourceTable } from './traffic.shape.js';
 
 /** Views per visitor who views at all. */
 const VIEWS = new WeightedTable([[1, 50], [2, 28], [3, 14], [4, 8]] as const);
@@ -142,7 +142,7 @@ export class TrafficGenerator {
     for (;;) {
       const at = Math.floor(t0 + this.random.next() * (t1 - t0));
       const shape = this.shapeAt(at);
-      if (this.random.next() * peak < shape[shanghaiHour(at)]!) return at;
+      if (this.random.next() * peak < shape[shanghaiHourOfDay(at)]!) return at;
     }
   }
 

@@ -1,8 +1,7 @@
 import { WeightedTable, type Random } from '../demo/demo.random.js';
 import type { SimSku } from './traffic.catalog.js';
+import { DAY_MS, HOUR_MS } from '../lib/time.js';
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 
 export interface OrderLine {
   sku: SimSku;

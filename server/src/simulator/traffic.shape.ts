@@ -1,8 +1,7 @@
 import type { Channel, TrafficSource } from '../db/enums.js';
 import { WeightedTable } from '../demo/demo.random.js';
+import { HOUR_MS, shanghaiHourOfDay } from '../lib/time.js';
 
-const HOUR_MS = 3_600_000;
-const SHANGHAI_OFFSET_HOURS = 8;
 
 /**
  * Relative traffic by Asia/Shanghai hour (0–23) on a Double 11 day: the sale opens at 00:00 with
@@ -24,10 +23,6 @@ export const ORDINARY_DAY: readonly number[] = Object.freeze([
 
 const mean = (shape: readonly number[]) => shape.reduce((s, w) => s + w, 0) / shape.length;
 
-export function shanghaiHour(at: number): number {
-  return (Math.floor(at / HOUR_MS) + SHANGHAI_OFFSET_HOURS) % 24;
-}
-
 /**
  * Mean intensity of `shape` over [from, to) relative to the shape's daily mean: 1 over a whole day,
  * 10/4.3 ≈ 2.3 in the first hour of Double 11. Multiplying an average rate by it follows the curve.
@@ -37,7 +32,7 @@ export function curveFactor(shape: readonly number[], from: number, to: number):
   let weighted = 0;
   for (let t = from; t < to; ) {
     const next = Math.min(to, (Math.floor(t / HOUR_MS) + 1) * HOUR_MS);
-    weighted += shape[shanghaiHour(t)]! * (next - t);
+    weighted += shape[shanghaiHourOfDay(t)]! * (next - t);
     t = next;
   }
   return weighted / (to - from) / mean(shape);
@@ -47,7 +42,7 @@ export function curveFactor(shape: readonly number[], from: number, to: number):
 export function peakWeight(shape: readonly number[], from: number, to: number): number {
   if (to - from >= 24 * HOUR_MS) return Math.max(...shape);
   let peak = 0;
-  for (let t = Math.floor(from / HOUR_MS) * HOUR_MS; t < to; t += HOUR_MS) peak = Math.max(peak, shape[shanghaiHour(t)]!);
+  for (let t = Math.floor(from / HOUR_MS) * HOUR_MS; t < to; t += HOUR_MS) peak = Math.max(peak, shape[shanghaiHourOfDay(t)]!);
   return peak;
 }
 

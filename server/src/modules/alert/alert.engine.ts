@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../db/client.js';
-import { shanghaiDate } from '../../lib/time.js';
+import { HOUR_MS, shanghaiDate } from '../../lib/time.js';
 import { expirePoints } from '../customer/points.ledger.js';
 import { openRectifications } from '../report/report.service.js';
 import { applyFindings, PendingConditions, type AlertEvent } from './alert.lifecycle.js';
@@ -143,6 +143,6 @@ function loadBounds(settings: Parameters<typeof loadRuleInputs>[2], now: Date) {
   const shipHours = [index.resolve('UNSHIPPED_OVERDUE', {}).threshold, ...settings.filter((s) => s.rule === 'UNSHIPPED_OVERDUE' && s.threshold !== null).map((s) => s.threshold!)];
   return {
     stockCeiling: Math.max(0, ...explicitStock.map((t) => RULES.LOW_STOCK.clearLevel(t))),
-    unshippedCutoff: new Date(now.getTime() - Math.min(...shipHours) * 3_600_000),
+    unshippedCutoff: new Date(now.getTime() - Math.min(...shipHours) * HOUR_MS),
   };
 }

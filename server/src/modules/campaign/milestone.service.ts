@@ -14,9 +14,10 @@ import {
   type MilestoneRow,
 } from './campaign.table.js';
 import { milestoneChanges } from './milestone-changes.table.js';
+import { DAY_MS } from '../../lib/time.js';
 
 /** 风险应对方案 must exist within 24 hours of a risk becoming HIGH. */
-export const RESPONSE_PLAN_WINDOW_MS = 24 * 60 * 60 * 1000;
+export const RESPONSE_PLAN_WINDOW_MS = DAY_MS;
 
 export function responsePlanDueAt(milestone: MilestoneRow): Date | null {
   if (milestone.riskLevel !== 'HIGH' || milestone.responsePlan || !milestone.highRiskSince) return null;

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { customers } from './customer.table.js';
+import { DAY_MS } from '../../lib/time.js';
 
 /**
  * RFM segments (DOMAIN.md), computed at read time from lastOrderAt, paidOrders, net spend and the clock,
@@ -19,7 +20,6 @@ export const RECENT_WITHIN_DAYS = 30;
 export const FREQUENT_ORDERS = 3;
 export const HIGH_SPEND_FEN = 100_000;
 
-const DAY_MS = 86_400_000;
 
 export interface RfmFacts {
   lastOrderAt: Date | null;

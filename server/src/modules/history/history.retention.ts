@@ -1,3 +1,4 @@
+import { DAY_MS } from '../../lib/time.js';
 /**
  * How long history is kept (RETENTION_* in env.ts). Minute rollups serve only the ragged minute edges
  * of a metrics window (metrics.window.ts); past their horizon a window's figures come from its whole
@@ -13,7 +14,6 @@ export interface RetentionSettings {
 /** The production defaults, as env.ts parses them when nothing is set. */
 export const DEFAULT_RETENTION: RetentionSettings = { minuteRollupsDays: 90, eventsDays: null };
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Rows older than this instant may be gone (whole months of them are dropped once entirely older). */
 export function horizon(now: Date, days: number): Date {

@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../db/client.js';
 import type { CampaignRow } from '../campaign/campaign.table.js';
 import { loadGmvFen, loadSeries, scopeConditions, type ScopeConditions } from './metrics.service.js';
 import { countedWindow, floorHour, resolveWindow, type Window } from './metrics.window.js';
+import { HOUR_MS, shanghaiHourOfDay } from '../../lib/time.js';
 
 /**
  * The default plan shape of a Double 11 day: relative GMV weight of each Asia/Shanghai hour (0–23),
@@ -19,8 +20,6 @@ export const DOUBLE_11_HOURLY_SHAPE: readonly number[] = Object.freeze([
   3.8, 4.0, 4.5, 5.5, 7.0, 8.0, 8.0, 6.5,
 ]);
 
-const HOUR_MS = 3_600_000;
-const SHANGHAI_OFFSET_HOURS = 8;
 
 export type PlanCampaign = Pick<CampaignRow, 'startsAt' | 'endsAt' | 'gmvTargetFen' | 'hourlyShape'>;
 
@@ -30,8 +29,6 @@ export interface PlanHour {
   to: Date;
   plannedFen: number;
 }
-
-const hourOfDayInShanghai = (t: Date) => (t.getUTCHours() + SHANGHAI_OFFSET_HOURS) % 24;
 
 /**
  * Spreads the GMV target over the campaign window hour by hour: an hour weighs its shape weight
@@ -48,7 +45,7 @@ export function planCurve(campaign: PlanCampaign): PlanHour[] {
     const to = end > campaign.endsAt ? campaign.endsAt : end;
     hours.push({ from, to, overlap: (to.getTime() - from.getTime()) / HOUR_MS });
   }
-  let weights = hours.map((h) => (shape[hourOfDayInShanghai(h.from)] ?? 0) * h.overlap);
+  let weights = hours.map((h) => (shape[shanghaiHourOfDay(h.from)] ?? 0) * h.overlap);
   if (!weights.some((w) => w > 0)) weights = hours.map((h) => h.overlap);
   const fen = allocateByLargestRemainder(campaign.gmvTargetFen, weights);
   return hours.map((h, i) => ({ from: h.from, to: h.to, plannedFen: fen[i]! }));

@@ -1,5 +1,5 @@
 import { and, eq, gte, lt, or, sql, type Column, type SQL } from 'drizzle-orm';
-import { shanghaiDate, startOfShanghaiDay } from '../../lib/time.js';
+import { HOUR_MS, MINUTE_MS, shanghaiDate, startOfShanghaiDay } from '../../lib/time.js';
 import type { Granularity } from './metrics.table.js';
 
 /**
@@ -20,10 +20,10 @@ export interface RollupPiece {
   to: Date;
 }
 
-const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
 
-export const floorMinute = (t: Date) => new Date(Math.floor(t.getTime() / MINUTE_MS) * MINUTE_MS);
+/** Start of the minute containing the instant `t` (epoch milliseconds): the ingest path keys its buckets by it without a Date. */
+export const minuteStartMs = (t: number) => Math.floor(t / MINUTE_MS) * MINUTE_MS;
+export const floorMinute = (t: Date) => new Date(minuteStartMs(t.getTime()));
 export const ceilMinute = (t: Date) => new Date(Math.ceil(t.getTime() / MINUTE_MS) * MINUTE_MS);
 /** Asia/Shanghai is a whole number of hours from UTC, so its hours are UTC hours. */
 export const floorHour = (t: Date) => new Date(Math.floor(t.getTime() / HOUR_MS) * HOUR_MS);

@@ -3,9 +3,9 @@ import type { DbOrTx } from '../../db/client.js';
 import type { Channel, TrafficSource } from '../../db/enums.js';
 import { jsonRecords, pipelined } from '../../db/rows.js';
 import { hllEntry, SparseHll } from '../../lib/hll.js';
-import { shanghaiDate, startOfShanghaiDay } from '../../lib/time.js';
 import { zeroCounters, type Counters } from './metrics.formulas.js';
 import type { Granularity } from './metrics.table.js';
+import { floorTo, minuteStartMs } from './metrics.window.js';
 
 export interface RollupDims {
   shopId: string;
@@ -17,24 +17,8 @@ export interface RollupDims {
 const SKETCHES = ['visitors', 'carters', 'buyers'] as const;
 type SketchName = (typeof SKETCHES)[number];
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-
-/** Start of the `step` (a minute or an hour) containing `at`, in epoch milliseconds. */
-function startOf(step: number, at: Date): number {
-  const t = at.getTime();
-  return t - (((t % step) + step) % step);
-}
-
 /** Start of the minute containing `at`, in epoch milliseconds: the key a batch's buckets are found by. */
-const minuteOf = (at: Date) => startOf(MINUTE, at);
-
-/** Start of the minute, hour or Asia/Shanghai day containing `at` (Shanghai hours coincide with UTC hours). */
-export function bucketStart(granularity: Granularity, at: Date): Date {
-  if (granularity === 'MINUTE') return new Date(minuteOf(at));
-  if (granularity === 'HOUR') return new Date(startOf(HOUR, at));
-  return startOfShanghaiDay(shanghaiDate(at));
-}
+const minuteOf = (at: Date) => minuteStartMs(at.getTime());
 
 const GRANULARITIES: readonly Granularity[] = ['MINUTE', 'HOUR', 'DAY'];
 
@@ -102,7 +86,7 @@ export class RollupBatch {
     let buckets = this.bucketsByMinute.get(minute);
     if (!buckets) {
       buckets = GRANULARITIES.map((granularity) => {
-        const bucket = bucketStart(granularity, at);
+        const bucket = floorTo(granularity, at);
         return { granularity, bucket, key: `${granularity}|${bucket.getTime()}` };
       });
       this.bucketsByMinute.set(minute, buckets);

@@ -5,7 +5,7 @@ import { canSeeShop, shopVisible, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import { DomainError, forbidden, notFound } from '../../errors.js';
 import { fenToYuan } from '../../lib/money.js';
-import { addDays, shanghaiDateTime } from '../../lib/time.js';
+import { addDays, DAY_MS, shanghaiDateTime } from '../../lib/time.js';
 import { conversionRate, refundRate, roi } from '../metrics/metrics.formulas.js';
 import { loadShops } from '../shop/shop.service.js';
 import { shops, type ShopRow } from '../shop/shop.table.js';
@@ -14,7 +14,6 @@ import { buildDailyReport, calendarDate, isOverdue, type ReportLine } from './re
 /** One export covers at most a year (a leap year's days): past that, ask for several files. */
 export const MAX_EXPORT_DAYS = 366;
 
-const DAY_MS = 86_400_000;
 /** Excel reads a UTF-8 file as the local code page unless it starts with a byte order mark. */
 const BOM = '\uFEFF';
 /** RFC 4180 ends records with CRLF. */

@@ -5,7 +5,7 @@ import type { DbOrTx } from '../../db/client.js';
 import { TRAFFIC_SOURCES, type TrafficSource } from '../../db/enums.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
 import { DomainError, forbidden, notFound } from '../../errors.js';
-import { addDays, isCalendarDate, shanghaiDate, startOfShanghaiDay } from '../../lib/time.js';
+import { addDays, HOUR_MS, isCalendarDate, shanghaiDate, startOfShanghaiDay } from '../../lib/time.js';
 import { optionalText, parseInput } from '../../lib/validate.js';
 import type { Figures } from '../metrics/metrics.formulas.js';
 import { loadTotals, scopeConditions } from '../metrics/metrics.service.js';
@@ -16,7 +16,7 @@ import { dailyAnomalies, type DailyAnomaly } from './report.rules.js';
 import { dailyReports, rectificationReports, type DailyReportRow, type RectificationReportRow } from './report.table.js';
 
 /** 整改报告 are due this long after they open (DOMAIN.md: within 48 hours). */
-export const RECTIFICATION_DUE_MS = 48 * 3_600_000;
+export const RECTIFICATION_DUE_MS = 48 * HOUR_MS;
 
 /** One traffic source of one shop-day: figures from the rollups, the operator's notes from daily_reports. */
 export interface ReportLine {

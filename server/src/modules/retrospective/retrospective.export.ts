@@ -1,6 +1,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import ExcelJS from 'exceljs';
 import { fenToYuan } from '../../lib/money.js';
+import { shanghaiDateTime } from '../../lib/time.js';
 import { conversionRate } from '../metrics/metrics.formulas.js';
 import { bestAndWorst } from './retrospective.figures.js';
 import type { Retrospective } from './retrospective.service.js';
@@ -16,9 +17,8 @@ export function exportPathOf(campaignId: string): string {
 const money = (fen: number) => Number(fenToYuan(fen));
 const MONEY = '#,##0.00';
 const PERCENT = '0.00%';
-const SHANGHAI = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' });
-/** Times as Asia/Shanghai wall-clock text: a spreadsheet cell has no time zone. */
-const local = (t: Date | null | undefined) => (t ? SHANGHAI.format(t) : '');
+/** Times as Asia/Shanghai wall-clock text to the minute (`YYYY-MM-DD HH:mm`): a spreadsheet cell has no time zone. */
+const local = (t: Date | null | undefined) => (t ? shanghaiDateTime(t).slice(0, 16) : '');
 const seconds = (s: number | null) => (s === null ? '' : Math.round(s / 60));
 
 interface Column {

@@ -17,9 +17,10 @@ import { accumulateTotals, type Totals } from '../metrics/metrics.totals.js';
 import { refunds } from '../order/order.table.js';
 import { medianSeconds, paretoSkus, rankByRoi, secondsBetween, type ParetoSku, type Ranked, type SkuSale } from './retrospective.figures.js';
 import type { Channel, TrafficSource } from '../../db/enums.js';
+import { DAY_MS } from '../../lib/time.js';
 
 /** 复盘 is due two days after the campaign ends. */
-export const RETROSPECTIVE_DUE_MS = 2 * 24 * 60 * 60 * 1000;
+export const RETROSPECTIVE_DUE_MS = 2 * DAY_MS;
 
 const RISK_ORDER: readonly RiskLevel[] = ['NONE', 'LOW', 'MEDIUM', 'HIGH'];
 

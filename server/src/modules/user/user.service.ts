@@ -8,6 +8,7 @@ import { isUniqueViolation } from '../../db/errors.js';
 import { DomainError, InputErrors, notFound } from '../../errors.js';
 import { parseInput, text } from '../../lib/validate.js';
 import { ROLES, sessions, users, type UserRow } from './user.table.js';
+import { HOUR_MS } from '../../lib/time.js';
 
 /**
  * Sign-in policy: after LOCK_AFTER consecutive failures the account is locked for LOCK_MINUTES; before
@@ -16,7 +17,7 @@ import { ROLES, sessions, users, type UserRow } from './user.table.js';
  */
 export const SIGN_IN_POLICY = { lockAfter: 5, lockMinutes: 15, slowDownFromFailure: 3, baseDelayMs: 250 } as const;
 /** Refresh tokens live 12 hours from their last use: a war-room shift, renewed while the screen is open. */
-export const REFRESH_TTL_MS = 12 * 60 * 60 * 1000;
+export const REFRESH_TTL_MS = 12 * HOUR_MS;
 
 /** Announces revoked sessions, users or keys to every instance (sockets close, caches forget). */
 export type AnnounceRevoked = (ids: string[]) => void;

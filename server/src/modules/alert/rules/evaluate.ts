@@ -4,6 +4,7 @@ import { conversionRate, rate } from '../../metrics/metrics.formulas.js';
 import type { AlertSeverity } from '../alert.table.js';
 import { COVER_WINDOW_HOURS, RECENT_WINDOW_MINUTES, type RuleInputs } from './rule-inputs.js';
 import { RULES, RuleSettingsIndex, type EffectiveSettings, type EngineRule } from './rule-settings.js';
+import { HOUR_MS } from '../../../lib/time.js';
 
 /**
  * One subject a rule looked at whose condition holds (`breached`) or sits between the threshold and
@@ -29,7 +30,6 @@ export interface Finding {
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-const HOUR_MS = 3_600_000;
 
 /** Judges every rule over the inputs. Pure: the same inputs and clock give the same findings. */
 export function evaluateRules(inputs: RuleInputs): Finding[] {

@@ -1,7 +1,7 @@
 import { and, eq, gte, inArray, isNull, lt, lte, ne, or, sql, type Column } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client.js';
 import type { Channel, TrafficSource } from '../../../db/enums.js';
-import { shanghaiDate, startOfShanghaiDay } from '../../../lib/time.js';
+import { HOUR_MS, MINUTE_MS, shanghaiDate, startOfShanghaiDay } from '../../../lib/time.js';
 import { campaignMilestones, campaigns, type CampaignRow, type MilestoneRow } from '../../campaign/campaign.table.js';
 import type { Figures } from '../../metrics/metrics.formulas.js';
 import { TOTALS_COLUMNS } from '../../metrics/metrics.service.js';
@@ -14,8 +14,6 @@ import { dailyReports, rectificationReports } from '../../report/report.table.js
 import { shops } from '../../shop/shop.table.js';
 import { alertRuleSettings, type AlertRuleSettingRow } from '../alert.table.js';
 
-const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
 
 /** The recent window rules compare: the last 60 whole minutes (the minute in progress is not complete yet). */
 export const RECENT_WINDOW_MINUTES = 60;
