@@ -4,8 +4,9 @@ import WebSocket from 'ws';
 import { describeEachBackend } from '../../test/backends.js';
 import { gid, insertCampaign, insertShop, insertSku } from '../../test/fixtures.js';
 import { startTestServer, type TestServer } from '../../test/http.js';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { skus } from '../modules/product/product.table.js';
+import { FAILURES_BEFORE_TELLING } from './ticker.js';
 
 const NOW = new Date('2026-11-11T12:00:00+08:00');
 const LIVE = `subscription { liveMetrics(scope: {}) { sequence asOf from to metrics { gmv orders } } }`;
@@ -158,6 +159,39 @@ describeEachBackend('live metrics over graphql-ws', (backend) => {
     await Promise.all([...watchers, third].map((w, i) => w.until(i < 2 ? 3 : 2)));
     expect(backend().database.queryCount() - again).toBe(queriesForTwo);
     expect(stockOf(third)).toBe(5);
+  });
+
+  it('tells a screen whose figures cannot be computed any more, and ends only that subscription', async () => {
+    const client = connect();
+    const received: { data?: unknown; errors?: readonly { message: string }[] }[] = [];
+    let completed = false;
+    client.subscribe({ query: LIVE }, { next: (r) => void received.push(r), error: (e) => void received.push({ errors: [{ message: String(e) }] }), complete: () => void (completed = true) });
+    await expect.poll(() => received.length).toBe(1);
+    await pay('O1', '199.00');
+    await server.app.ticker.tick();
+    await expect.poll(() => received.length).toBe(2);
+    expect(server.app.liveExecutions.directWrites).toBe(1); // the second tick went straight to the socket
+
+    // The rollups vanish under the topic (a botched migration, a dropped table): a tick or two may fail
+    // quietly, a lasting failure reaches the screen as an error (masked), then the subscription completes.
+    await backend().db.execute(sql`alter table metric_rollups rename to metric_rollups_away`);
+    try {
+      for (let i = 0; i < FAILURES_BEFORE_TELLING; i++) {
+        server.app.ticker.markChanged();
+        await server.app.ticker.tick();
+      }
+      await expect.poll(() => completed).toBe(true);
+    } finally {
+      await backend().db.execute(sql`alter table metric_rollups_away rename to metric_rollups`);
+    }
+    expect(received).toHaveLength(3);
+    expect(received[2]).toMatchObject({ data: null, errors: [{ message: 'Unexpected error.' }] });
+    expect(server.app.ticker.stats()).toMatchObject({ topics: 0, topicsFailed: 1 });
+
+    // The socket lives on: the screen resubscribes on it and gets the figures again.
+    const again = watch(client);
+    await again.until(1);
+    expect(again.messages[0]).toMatchObject({ sequence: 1, metrics: { gmv: '199.00', orders: 1 } });
   });
 
   it('removes the topic and its work when the last subscriber leaves', async () => {

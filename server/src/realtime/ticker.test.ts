@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Ticker, type TopicSource } from './ticker.js';
+import { FAILURES_BEFORE_TELLING, liveState, Ticker, type TopicSource } from './ticker.js';
 
 /** A topic whose state is a counter the test moves; compute calls are counted. */
 function counterTopic() {
@@ -38,6 +38,68 @@ describe('the ticker', () => {
     expect((await slow.next()).value).toMatchObject({ sequence: 52, value: 51 });
     expect(state.computations).toBe(52); // once per change, not once per subscriber
     await ticker.stop();
+  });
+
+  it('rides out a failed tick, and after failing several ticks in a row tells its subscribers why and ends', async () => {
+    const logged: string[] = [];
+    const ticker = new Ticker(60_000, () => new Date(), (_error, key) => logged.push(key));
+    const { state, source } = counterTopic();
+    let failing = 0;
+    const flaky: TopicSource<number> = {
+      compute: async (now) => {
+        if (failing > 0) {
+          failing--;
+          throw new Error('relation "metric_rollups" does not exist');
+        }
+        return source.compute(now);
+      },
+      fingerprint: source.fingerprint,
+    };
+    const screen = ticker.subscribe('t', flaky);
+    expect((await screen.next()).value).toMatchObject({ sequence: 1, value: 0 });
+
+    // One failed tick: nothing is sent, the next tick carries on.
+    failing = 1;
+    state.value = 1;
+    ticker.markChanged();
+    await ticker.tick();
+    await ticker.tick();
+    expect((await screen.next()).value).toMatchObject({ sequence: 2, value: 1 });
+
+    // A lasting failure: the subscriber gets the error as its last message, then the end.
+    failing = FAILURES_BEFORE_TELLING;
+    state.value = 2;
+    for (let i = 0; i < FAILURES_BEFORE_TELLING; i++) {
+      ticker.markChanged();
+      await ticker.tick();
+    }
+    const last = (await screen.next()).value!;
+    expect(last.sequence).toBe(3);
+    expect(() => liveState(last)).toThrow('relation "metric_rollups" does not exist');
+    expect(await screen.next()).toEqual({ value: undefined, done: true });
+    expect(ticker.stats()).toMatchObject({ topics: 0, subscribers: 0, failures: 1 + FAILURES_BEFORE_TELLING, topicsFailed: 1 });
+    expect(logged).toHaveLength(1 + FAILURES_BEFORE_TELLING); // logged per failure, and no longer once it ended
+
+    // Resubscribing starts the topic afresh.
+    const again = ticker.subscribe('t', flaky);
+    expect((await again.next()).value).toMatchObject({ value: 2 });
+    await ticker.stop();
+  });
+
+  it('tells a subscriber whose very first state cannot be computed, instead of leaving it waiting', async () => {
+    const ticker = new Ticker(60_000, () => new Date(), () => {});
+    const broken: TopicSource<number> = {
+      compute: async () => {
+        throw new Error('campaign not found');
+      },
+      fingerprint: String,
+    };
+    const screen = ticker.subscribe('t', broken);
+    const first = screen.next();
+    for (let i = 1; i < FAILURES_BEFORE_TELLING; i++) await ticker.tick(); // the warm-up was the first failure
+    const failure = (await first).value!;
+    expect(() => liveState(failure)).toThrow('campaign not found');
+    expect((await screen.next()).done).toBe(true);
   });
 
   it('computes nothing for a topic nobody watches any more', async () => {

@@ -10,6 +10,33 @@ export interface Snapshot<T> {
   value: T;
 }
 
+/**
+ * A topic's last message when it could not be computed FAILURES_BEFORE_TELLING ticks in a row: the
+ * subscription's resolver raises `error` (the subscriber sees it as a GraphQL error, masked like any
+ * other) and the subscription completes. A screen that resubscribes starts a fresh topic.
+ */
+export interface TopicFailure {
+  sequence: number;
+  asOf: Date;
+  error: unknown;
+}
+
+/** What a live subscription yields: a state, or the failure that ends it. */
+export type LiveMessage<T> = Snapshot<T> | TopicFailure;
+
+/** A subscription field's resolve: the state itself, or the topic's failure raised as the field's error. */
+export function liveState<T>(message: LiveMessage<T>): Snapshot<T> {
+  if ('error' in message) throw message.error;
+  return message;
+}
+
+/**
+ * Ticks in a row a topic may fail before its subscribers are told: a blip of the database costs a
+ * tick or two of freshness (the screens' asOf shows it), a lasting failure — the campaign deleted, a
+ * bug — ends the subscriptions with the error instead of leaving screens frozen and the log filling.
+ */
+export const FAILURES_BEFORE_TELLING = 3;
+
 export interface TopicSource<T> {
   /** Computes the topic's current state: the only place that touches the database. */
   compute(now: Date): Promise<T>;
@@ -29,6 +56,8 @@ interface Topic<T> {
   dirty: boolean;
   /** When the last message went out (heartbeats included), by the ticker's clock. */
   lastSent: number;
+  /** Computations that failed since the last one that succeeded. */
+  failures: number;
 }
 
 /**
@@ -36,19 +65,21 @@ interface Topic<T> {
  * skips intermediate ticks instead of queueing them, so memory per subscriber is bounded and a slow
  * client never holds the others back.
  */
-export class Mailbox<T> implements AsyncIterableIterator<Snapshot<T>> {
-  private pending: Snapshot<T> | null = null;
+export class Mailbox<T> implements AsyncIterableIterator<LiveMessage<T>> {
+  private pending: LiveMessage<T> | null = null;
   /** Set by divert(): later snapshots go straight to it instead of through the iterator. */
-  private sink: ((snapshot: Snapshot<T>) => void) | null = null;
+  private sink: ((snapshot: LiveMessage<T>) => void) | null = null;
   /** Never hand out a sequence twice or go back: a client relies on that to detect gaps. */
   private lastSequence = 0;
-  private waiting: ((result: IteratorResult<Snapshot<T>>) => void) | null = null;
+  private waiting: ((result: IteratorResult<LiveMessage<T>>) => void) | null = null;
   private closed = false;
+  /** A failure was delivered: once it is taken, the iterator ends. */
+  private ending = false;
 
   constructor(private readonly onClose: () => void) {}
 
-  deliver(snapshot: Snapshot<T>) {
-    if (this.closed || snapshot.sequence <= this.lastSequence) return;
+  deliver(snapshot: LiveMessage<T>) {
+    if (this.closed || this.ending || snapshot.sequence <= this.lastSequence) return;
     this.lastSequence = snapshot.sequence;
     if (this.sink) this.sink(snapshot);
     else this.enqueue(snapshot);
@@ -60,19 +91,25 @@ export class Mailbox<T> implements AsyncIterableIterator<Snapshot<T>> {
    * nothing waits in this mailbox, so no snapshot overtakes an earlier one; the iterator stays open until
    * the subscription ends.
    */
-  divert(sink: (snapshot: Snapshot<T>) => void): boolean {
-    if (this.closed || this.pending) return false;
+  divert(sink: (snapshot: LiveMessage<T>) => void): boolean {
+    if (this.closed || this.ending || this.pending) return false;
     this.sink = sink;
     return true;
   }
 
   /** Back to the iterator, with `snapshot` as its next value (a sink that cannot take it, e.g. a result with errors). */
-  undivert(snapshot: Snapshot<T>) {
+  undivert(snapshot: LiveMessage<T>) {
     this.sink = null;
     if (!this.closed) this.enqueue(snapshot);
   }
 
-  private enqueue(snapshot: Snapshot<T>) {
+  /** The topic failed for good: `failure` is the last message, then the subscription completes. */
+  fail(failure: TopicFailure) {
+    this.deliver(failure);
+    this.ending = true;
+  }
+
+  private enqueue(snapshot: LiveMessage<T>) {
     if (this.waiting) {
       const resolve = this.waiting;
       this.waiting = null;
@@ -80,17 +117,19 @@ export class Mailbox<T> implements AsyncIterableIterator<Snapshot<T>> {
     } else this.pending = snapshot;
   }
 
-  next(): Promise<IteratorResult<Snapshot<T>>> {
+  next(): Promise<IteratorResult<LiveMessage<T>>> {
     if (this.pending) {
       const value = this.pending;
       this.pending = null;
       return Promise.resolve({ value, done: false });
     }
+    // A failure still on its way back from a sink (undivert) has not been taken yet.
+    if (this.ending && !this.sink) this.close();
     if (this.closed) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve) => (this.waiting = resolve));
   }
 
-  return(): Promise<IteratorResult<Snapshot<T>>> {
+  return(): Promise<IteratorResult<LiveMessage<T>>> {
     this.close();
     return Promise.resolve({ value: undefined, done: true });
   }
@@ -116,6 +155,10 @@ export interface TickerStats {
   /** Topic computations in the last completed tick (one per live topic). */
   computationsLastTick: number;
   ticks: number;
+  /** Topic computations that failed since start. */
+  failures: number;
+  /** Topics that failed FAILURES_BEFORE_TELLING times in a row and ended their subscriptions, since start. */
+  topicsFailed: number;
 }
 
 export class Ticker {
@@ -124,6 +167,8 @@ export class Ticker {
   private running: Promise<void> | null = null;
   private computationsLastTick = 0;
   private ticks = 0;
+  private failures = 0;
+  private topicsFailed = 0;
 
   /**
    * @param heartbeatMs topics are recomputed on a change notice, and at least this often anyway (time
@@ -168,15 +213,15 @@ export class Ticker {
   stats(): TickerStats {
     let subscribers = 0;
     for (const topic of this.topics.values()) subscribers += topic.subscribers.size;
-    return { topics: this.topics.size, subscribers, computationsLastTick: this.computationsLastTick, ticks: this.ticks };
+    return { topics: this.topics.size, subscribers, computationsLastTick: this.computationsLastTick, ticks: this.ticks, failures: this.failures, topicsFailed: this.topicsFailed };
   }
 
   /** Subscribes to a topic: the first message is the full current state, then one per changed tick. */
-  subscribe<T>(sharedKey: string, source: TopicSource<T>): AsyncIterableIterator<Snapshot<T>> {
+  subscribe<T>(sharedKey: string, source: TopicSource<T>): AsyncIterableIterator<LiveMessage<T>> {
     const key = this.shareTopics ? sharedKey : `${sharedKey}#${++this.naiveSerial}`;
     let topic = this.topics.get(key) as Topic<T> | undefined;
     if (!topic) {
-      topic = { source, subscribers: new Set(), latest: null, fingerprint: null, sequence: 0, warming: null, dirty: false, lastSent: 0 };
+      topic = { source, subscribers: new Set(), latest: null, fingerprint: null, sequence: 0, warming: null, dirty: false, lastSent: 0, failures: 0 };
       this.topics.set(key, topic as Topic<unknown>);
     }
     const live = topic;
@@ -240,9 +285,22 @@ export class Ticker {
       topic.latest = { sequence: topic.sequence, asOf, value };
       // The ticker's clock, not asOf: a lagging replica must not make every tick a heartbeat.
       topic.lastSent = clock.getTime();
+      topic.failures = 0;
       for (const mailbox of topic.subscribers) mailbox.deliver(topic.latest);
     } catch (error) {
+      this.failures++;
+      topic.failures++;
+      topic.dirty = true; // retried at the next tick, not at the next change or heartbeat
       this.onError(error, key);
+      if (topic.failures >= FAILURES_BEFORE_TELLING) this.endTopic(key, topic, error);
     }
+  }
+
+  /** Tells the topic's subscribers why it failed and ends their subscriptions; a new subscriber starts afresh. */
+  private endTopic<T>(key: string, topic: Topic<T>, error: unknown) {
+    this.topicsFailed++;
+    if (this.topics.get(key) === topic) this.topics.delete(key);
+    const failure: TopicFailure = { sequence: ++topic.sequence, asOf: this.now(), error };
+    for (const mailbox of [...topic.subscribers]) mailbox.fail(failure);
   }
 }

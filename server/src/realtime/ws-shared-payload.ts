@@ -2,7 +2,7 @@ import type { FormattedExecutionResult } from 'graphql';
 import { WebSocket } from 'ws';
 import type { SharedExecutions } from './shared-execution.js';
 import type { DirectRoute } from './shared-execution.plugin.js';
-import type { Snapshot } from './ticker.js';
+import type { LiveMessage } from './ticker.js';
 
 /**
  * One serialised payload per shared live execution, written to every socket. graphql-ws serialises
@@ -70,14 +70,14 @@ export function divertLiveTicks(socket: WebSocket, id: string, route: DirectRout
   if (!route) return;
   const prefix = nextPrefix(id);
   let writing = false;
-  let newest: Snapshot<unknown> | null = null;
-  const backToIterator = (snapshot: Snapshot<unknown>) => {
+  let newest: LiveMessage<unknown> | null = null;
+  const backToIterator = (snapshot: LiveMessage<unknown>) => {
     writing = false;
     const latest = newest ?? snapshot;
     newest = null;
     route.mailbox.undivert(latest);
   };
-  const write = (snapshot: Snapshot<unknown>): void => {
+  const write = (snapshot: LiveMessage<unknown>): void => {
     if (writing) return void (newest = snapshot);
     writing = true;
     route.run(snapshot).then(

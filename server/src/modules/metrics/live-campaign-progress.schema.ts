@@ -1,5 +1,5 @@
 import { builder } from '../../builder.js';
-import type { Snapshot, TopicSource } from '../../realtime/ticker.js';
+import { liveState, type Snapshot, type TopicSource } from '../../realtime/ticker.js';
 import { CampaignRef } from '../campaign/campaign.schema.js';
 import { requireCampaign, requireScopeCampaign } from '../campaign/campaign.service.js';
 import { shopsKey } from '../../auth/viewer.js';
@@ -39,6 +39,6 @@ builder.subscriptionField('campaignProgress', (t) =>
       };
       return ctx.ticker.subscribe(`campaignProgress|${campaign.id}|${shopsKey(ctx.viewer)}`, source);
     },
-    resolve: (snapshot) => snapshot,
+    resolve: (message) => liveState(message),
   }),
 );

@@ -1,5 +1,5 @@
 import { builder } from '../../builder.js';
-import type { Snapshot } from '../../realtime/ticker.js';
+import { liveState, type Snapshot } from '../../realtime/ticker.js';
 import { defaultLiveWindow, liveMetricsKey, liveMetricsSource, type LiveMetricsState } from './live-metrics.js';
 import { MetricScopeInput, MetricsRef } from './metrics.schema.js';
 
@@ -46,6 +46,6 @@ builder.subscriptionField('liveMetrics', (t) =>
       const window = requested ?? defaultLiveWindow(scope);
       return ctx.ticker.subscribe(liveMetricsKey(ctx.viewer, scope, window), await liveMetricsSource(ctx.readDb, ctx.viewer, scope, window, ctx.retention));
     },
-    resolve: (snapshot) => snapshot,
+    resolve: (message) => liveState(message),
   }),
 );
