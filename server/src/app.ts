@@ -213,7 +213,14 @@ export function buildApp(options: AppOptions): App {
     onEvents: announceAlerts,
   });
   // /metrics: operations (Yoga's Prometheus plugin) and the live topics' work, one registry.
-  const appMetrics = createAppMetrics({ ticker, liveExecutions, queryCount: database.queryCount, alertEngine });
+  const appMetrics = createAppMetrics({
+    ticker,
+    liveExecutions,
+    queryCount: database.queryCount,
+    alertEngine,
+    // Read at scrape time, once the dispatcher below has started.
+    webhookFailuresInARow: () => webhooks?.failuresInARow() ?? 0,
+  });
   const notices = pubsub.subscribe('ingest:committed');
   void (async () => {
     for await (const _notice of notices) {
@@ -315,7 +322,12 @@ export function buildApp(options: AppOptions): App {
 
   /** Ready means the database answers; /health only says the process is up. */
   async function ready(res: ServerResponse) {
-    const stopped = [...stoppedLoops, ...(alertEngine.healthy() ? [] : ['alert engine']), ...(history?.healthy() === false ? ['history maintenance'] : [])];
+    const stopped = [
+      ...stoppedLoops,
+      ...alertEngine.stoppedParts(),
+      ...(history?.healthy() === false ? ['history maintenance'] : []),
+      ...(webhooks?.healthy() === false ? ['webhook dispatcher'] : []),
+    ];
     if (stopped.length > 0) {
       res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'unavailable', stopped }));
       return;

@@ -29,7 +29,9 @@ export interface LiveStatsSources {
   ticker: { stats(): { topics: number; subscribers: number; computationsLastTick: number; ticks: number; failures: number; topicsFailed: number } };
   liveExecutions: { executions: number; directWrites: number };
   queryCount: () => number;
-  alertEngine: { stats: { evaluations: number; consecutiveFailures: number } };
+  alertEngine: { stats: { evaluations: number; consecutiveFailures: number; pointsExpiryFailures: number; rectificationSweepFailures: number } };
+  /** The webhook dispatcher's failed claims and recordings in a row; 0 where none runs. */
+  webhookFailuresInARow: () => number;
 }
 
 export interface AppMetrics {
@@ -101,6 +103,9 @@ export function createAppMetrics(sources: LiveStatsSources): AppMetrics {
   counter('peakops_db_queries_total', 'Statements issued through drizzle', sources.queryCount);
   counter('peakops_alert_evaluations_total', 'Alert rule evaluations', () => sources.alertEngine.stats.evaluations);
   gauge('peakops_alert_evaluation_failures_consecutive', 'Alert evaluations failed in a row (/ready turns red past a bound)', () => sources.alertEngine.stats.consecutiveFailures);
+  gauge('peakops_points_expiry_failures_consecutive', 'Points expiry runs failed in a row (/ready turns red past a bound)', () => sources.alertEngine.stats.pointsExpiryFailures);
+  gauge('peakops_rectification_sweep_failures_consecutive', 'Daily rectification sweeps failed in a row (/ready turns red past a bound)', () => sources.alertEngine.stats.rectificationSweepFailures);
+  gauge('peakops_webhook_dispatch_failures_consecutive', 'Webhook outbox claims and recordings failed in a row (/ready turns red past a bound)', sources.webhookFailuresInARow);
 
   return {
     plugin,

@@ -222,6 +222,28 @@ describeEachBackend('alert rule engine', (backend) => {
     }
   });
 
+  it('a points expiry that keeps failing turns /ready red under its own name while the rules go on being evaluated', async () => {
+    const running = await startTestServer(backend(), { now: () => clock, alertEngine: { everyMs: 50, debounceMs: 10 } });
+    const ready = async () => {
+      const response = await fetch(`${running.url}/ready`);
+      return { status: response.status, body: (await response.json()) as { stopped?: string[] } };
+    };
+    try {
+      await expect.poll(() => running.app.alertEngine.stats.evaluations).toBeGreaterThan(0);
+      // A real failure of the job beside the rules: the points ledger is gone.
+      await backend().db.execute(sql`alter table points_ledger rename to points_ledger_away`);
+      await expect.poll(async () => (await ready()).status, { timeout: 10_000 }).toBe(503);
+      expect((await ready()).body.stopped).toEqual(['points expiry']);
+      const evaluations = running.app.alertEngine.stats.evaluations;
+      await expect.poll(() => running.app.alertEngine.stats.evaluations).toBeGreaterThan(evaluations); // the alerts still run
+      await backend().db.execute(sql`alter table points_ledger_away rename to points_ledger`);
+      await expect.poll(async () => (await ready()).status, { timeout: 10_000 }).toBe(200);
+    } finally {
+      await backend().db.execute(sql`alter table if exists points_ledger_away rename to points_ledger`);
+      await running.stop();
+    }
+  });
+
   it('thresholds per shop through updateAlertRule; a partner reads and sets only its own shops', async () => {
     const { sku } = await insertSku(backend().db, shopId, 'SK-3');
     const { sku: foreignSku } = await insertSku(backend().db, otherShopId, 'JD-1');

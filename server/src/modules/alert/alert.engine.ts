@@ -27,6 +27,9 @@ export interface EvaluationStats {
   evaluations: number;
   /** Background evaluations that failed in a row; reset by a success. /ready turns red past a few. */
   consecutiveFailures: number;
+  /** The same for the jobs the engine runs beside the rules; each is kept apart so none stops the alerts. */
+  pointsExpiryFailures: number;
+  rectificationSweepFailures: number;
   lastFindings: number;
   lastDurationMs: number;
 }
@@ -44,7 +47,7 @@ export class AlertEngine {
   private again = false;
   private stopped = false;
   private rectificationsSweptFor: string | null = null;
-  readonly stats: EvaluationStats = { evaluations: 0, consecutiveFailures: 0, lastFindings: 0, lastDurationMs: 0 };
+  readonly stats: EvaluationStats = { evaluations: 0, consecutiveFailures: 0, pointsExpiryFailures: 0, rectificationSweepFailures: 0, lastFindings: 0, lastDurationMs: 0 };
 
   constructor(private readonly options: AlertEngineOptions) {}
 
@@ -55,9 +58,18 @@ export class AlertEngine {
     this.markChanged();
   }
 
-  /** False after several background evaluations failed in a row: alerts are not being raised. */
-  healthy(): boolean {
-    return this.stats.consecutiveFailures < FAILURES_BEFORE_UNHEALTHY;
+  /**
+   * What has failed several runs in a row, as /ready names it: the rules (alerts are not being raised),
+   * the points expiry (lots past their year stay spendable), the daily sweep (rectifications do not open,
+   * so RECTIFICATION_OVERDUE never fires). Empty when all is well.
+   */
+  stoppedParts(): string[] {
+    const { consecutiveFailures, pointsExpiryFailures, rectificationSweepFailures } = this.stats;
+    return [
+      ...(consecutiveFailures >= FAILURES_BEFORE_UNHEALTHY ? ['alert engine'] : []),
+      ...(pointsExpiryFailures >= FAILURES_BEFORE_UNHEALTHY ? ['points expiry'] : []),
+      ...(rectificationSweepFailures >= FAILURES_BEFORE_UNHEALTHY ? ['rectification sweep'] : []),
+    ];
   }
 
   /**
@@ -104,7 +116,7 @@ export class AlertEngine {
       await this.evaluate();
       this.stats.consecutiveFailures = 0;
     } catch (error) {
-      // Counted, not only logged: the app's /ready reports a stuck engine (see healthy()).
+      // Counted, not only logged: the app's /ready reports a stuck engine (see stoppedParts()).
       this.stats.consecutiveFailures++;
       this.options.logger.error({ err: error, consecutiveFailures: this.stats.consecutiveFailures }, 'alert evaluation failed');
     }
@@ -115,14 +127,21 @@ export class AlertEngine {
     const started = performance.now();
     const now = clock();
     // Points lots past their year expire here, the loop that runs regularly; a failure must not stop the alerts.
-    await expirePoints(db, now).catch((error: unknown) => this.options.logger.error({ err: error }, 'points expiry failed'));
+    await expirePoints(db, now).then(
+      () => (this.stats.pointsExpiryFailures = 0),
+      (error: unknown) => this.options.logger.error({ err: error, failuresInARow: ++this.stats.pointsExpiryFailures }, 'points expiry failed'),
+    );
     // Once per Asia/Shanghai day: yesterday's flagged report rows open their rectification reports,
     // which RECTIFICATION_OVERDUE then watches.
     const today = shanghaiDate(now);
     if (this.rectificationsSweptFor !== today) {
-      await openRectifications(db, now)
-        .then(() => (this.rectificationsSweptFor = today))
-        .catch((error: unknown) => this.options.logger.error({ err: error }, 'opening rectification reports failed'));
+      await openRectifications(db, now).then(
+        () => {
+          this.rectificationsSweptFor = today;
+          this.stats.rectificationSweepFailures = 0;
+        },
+        (error: unknown) => this.options.logger.error({ err: error, failuresInARow: ++this.stats.rectificationSweepFailures }, 'opening rectification reports failed'),
+      );
     }
     const settings = await loadRuleSettings(db);
     const inputs = await loadRuleInputs(db, now, settings, loadBounds(settings, now));

@@ -1,11 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../../test/backends.js';
 import { gid, insertShop } from '../../../test/fixtures.js';
 import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
 import type { AppOptions } from '../../app.js';
-import { startWebhookDispatcher } from './webhook.dispatcher.js';
+import { FAILURES_BEFORE_UNHEALTHY, startWebhookDispatcher } from './webhook.dispatcher.js';
 import type { WebhookAlert, WebhookEventInput } from './webhook.events.js';
 import { enqueueWebhookEvent } from './webhook.outbox.js';
 import { webhookDeliveries } from './webhook.table.js';
@@ -259,5 +260,30 @@ describeEachBackend('webhook delivery', (backend) => {
     expect(await backend().db.select({ status: webhookDeliveries.status, lastError: webhookDeliveries.lastError }).from(webhookDeliveries)).toEqual([
       { status: 'FAILED', lastError: 'webhook deleted' },
     ]);
+  });
+
+  it('turns /ready red while the outbox cannot be read, and green again once it can, with the run of failures in /metrics', async () => {
+    const ready = async () => {
+      const response = await fetch(`${server.url}/ready`);
+      return { status: response.status, body: (await response.json()) as { stopped?: string[] } };
+    };
+    const failuresInARow = async () => Number(/^peakops_webhook_dispatch_failures_consecutive (\d+)/m.exec(await (await fetch(`${server.url}/metrics`)).text())?.[1]);
+    expect((await ready()).status).toBe(200);
+    // A real failure: the outbox table is gone from under the dispatcher (polling every 25 ms here).
+    await backend().db.execute(sql`alter table webhook_deliveries rename to webhook_deliveries_away`);
+    try {
+      await expect.poll(async () => (await ready()).status, { timeout: 10_000 }).toBe(503);
+      expect((await ready()).body.stopped).toEqual(['webhook dispatcher']);
+      expect(await failuresInARow()).toBeGreaterThanOrEqual(FAILURES_BEFORE_UNHEALTHY);
+    } finally {
+      await backend().db.execute(sql`alter table webhook_deliveries_away rename to webhook_deliveries`);
+    }
+    await expect.poll(async () => (await ready()).status, { timeout: 10_000 }).toBe(200);
+    expect(await failuresInARow()).toBe(0);
+
+    // And what was enqueued meanwhile still goes out.
+    await createWebhook({ name: 'after' });
+    await enqueue(event('库存预警', [shopA.id]));
+    await expect.poll(() => receiver.received.length, { timeout: 10_000 }).toBe(1);
   });
 });

@@ -36,11 +36,22 @@ export interface WebhookDispatcherOptions extends WebhookDispatcherTuning {
 export interface WebhookDispatcher {
   /** Look for due deliveries now (after a commit that enqueued some) instead of at the next poll. */
   wake(): void;
+  /** False once claiming or recording has failed FAILURES_BEFORE_UNHEALTHY times in a row (/ready turns red). */
+  healthy(): boolean;
+  /** Claims and recordings that failed since the last one that succeeded (/metrics). */
+  failuresInARow(): number;
   /** Stops claiming; resolves once the requests in flight have finished and been recorded. */
   stop(): Promise<void>;
   /** Resolves when nothing is due and nothing is in flight (benchmarks, tests). */
   drain(): Promise<void>;
 }
+
+/**
+ * Failed claims or recordings in a row after which the dispatcher reports itself unhealthy: alerts'
+ * webhooks (the robots in the operators' group chats) are then not going out, and /ready says so
+ * instead of the log alone, every poll, for ever.
+ */
+export const FAILURES_BEFORE_UNHEALTHY = 3;
 
 /** Enough of an answer to show why a robot refused; the rest is not read. */
 const MAX_ANSWER_BYTES = 16 * 1024;
@@ -90,6 +101,8 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
   let pumping: Promise<void> | null = null;
   let again = false;
   let lastClaimed = 0;
+  /** Claims and recordings that failed since the last success: the database the outbox lives in. */
+  let failures = 0;
 
   async function attempt(delivery: ClaimedDelivery): Promise<AttemptOutcome> {
     const attemptedAt = now();
@@ -131,6 +144,7 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
   async function send(delivery: ClaimedDelivery): Promise<void> {
     const outcome = await attempt(delivery);
     const recorded = await recordAttempt(db, delivery, outcome, { policy, now: now(), random });
+    failures = 0;
     if (recorded.paused) {
       logger.warn({ webhookId: recorded.paused.id, failures: recorded.paused.consecutiveFailures }, 'webhook paused after a run of failures');
       options.onPaused?.(recorded.paused);
@@ -143,7 +157,10 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
 
   function track(delivery: ClaimedDelivery) {
     const task: Promise<void> = send(delivery)
-      .catch((error: unknown) => logger.error({ err: error, deliveryId: delivery.id }, 'webhook delivery could not be recorded; its lease will expire and it is sent again'))
+      .catch((error: unknown) => {
+        failures++;
+        logger.error({ err: error, deliveryId: delivery.id, failuresInARow: failures }, 'webhook delivery could not be recorded; its lease will expire and it is sent again');
+      })
       .finally(() => {
         inFlight.delete(task);
         void pump(); // a slot is free: keep a backlog flowing without waiting for the next poll
@@ -157,6 +174,7 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
       if (claimedNotSent.length === 0) {
         const at = now();
         const claimed = await claimDueDeliveries(db, at, new Date(at.getTime() + leaseMs), batchSize);
+        failures = 0;
         lastClaimed = claimed.length;
         if (claimed.length === 0) return;
         claimedNotSent.push(...claimed);
@@ -179,7 +197,8 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
           await fill();
         } while (again && !stopped);
       } catch (error) {
-        logger.error({ err: error }, 'webhook dispatcher could not claim deliveries; retrying at the next poll');
+        failures++;
+        logger.error({ err: error, failuresInARow: failures }, 'webhook dispatcher could not claim deliveries; retrying at the next poll');
       } finally {
         pumping = null;
       }
@@ -197,6 +216,8 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
 
   return {
     wake,
+    healthy: () => failures < FAILURES_BEFORE_UNHEALTHY,
+    failuresInARow: () => failures,
     async stop() {
       stopped = true;
       clearInterval(timer);
