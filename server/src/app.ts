@@ -9,7 +9,8 @@ import type { Logger } from 'pino';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { accessTokenSigner, signingSecret } from './auth/access-token.js';
 import { unauthenticated, useAccessGate } from './auth/access.plugin.js';
-import { createAuthenticator, type AuthResult } from './auth/authenticator.js';
+import { createAuthenticator, type AuthResult, CREDENTIAL_RECHECK_MS } from './auth/authenticator.js';
+import { startRevocationSweep } from './auth/revocation-sweep.js';
 import { ARMOR_LIMITS, CREDENTIAL_LIMITS, DEFAULT_BUCKET } from './auth/limits.js';
 import { memoryRateLimiter, redisRateLimiter, type BucketPolicy } from './auth/rate-limit.js';
 import { loadTrustedDocumentIds } from './auth/trusted-documents.js';
@@ -90,6 +91,8 @@ export interface AppOptions {
   retention?: RetentionSettings;
   /** The partition and retention job (modules/history), run at start and hourly; false: none runs here. Default: started. */
   history?: false | { everyMs?: number };
+  /** How often open sockets' credentials are checked against the database (auth/revocation-sweep.ts). Default CREDENTIAL_RECHECK_MS; false: never (tests that count queries). */
+  revocationSweepMs?: number | false;
 }
 
 /** The enveloped execute/subscribe, carried to graphql-ws through rootValue (as Yoga's example does). */
@@ -183,9 +186,11 @@ export function buildApp(options: AppOptions): App {
   const bucket = options.rateLimit ?? DEFAULT_BUCKET;
   // Budgets refill in real time whatever clock the domain runs on (tests and replays freeze `now`;
   // a frozen bucket would never refill), so the bucket is given the wall clock, as Redis uses its own.
-  const limiter = options.redisUrl ? redisRateLimiter(bucket, options.redisUrl) : memoryRateLimiter(bucket, Date.now);
+  // Redis going away is an error in the log, not a line on stdout; /metrics shows the pub/sub's state.
+  const reportRedis = (message: string, down: boolean) => (down ? logger.error(message) : logger.info(message));
+  const limiter = options.redisUrl ? redisRateLimiter(bucket, options.redisUrl, reportRedis) : memoryRateLimiter(bucket, Date.now);
   const ticker = new Ticker(options.tickMs ?? 1_000, now, (error, key) => logger.error({ err: error, topic: key }, 'live topic failed'), options.heartbeatMs ?? 5_000, options.shareTopics ?? true, options.readReplica && ((at) => options.readReplica!.dataTime(at)));
-  const { pubsub, close: closePubSub } = createAppPubSub(options.redisUrl);
+  const { pubsub, connected: pubsubConnected, close: closePubSub } = createAppPubSub(options.redisUrl, reportRedis);
   const liveExecutions = new SharedExecutions({ share: options.shareExecutions ?? true });
   // A background loop that dies must not only log: /ready turns red and says which, so the
   // instance is taken out of rotation instead of serving stale figures or honouring revoked keys.
@@ -220,6 +225,7 @@ export function buildApp(options: AppOptions): App {
     alertEngine,
     // Read at scrape time, once the dispatcher below has started.
     webhookFailuresInARow: () => webhooks?.failuresInARow() ?? 0,
+    pubsubConnected,
   });
   const notices = pubsub.subscribe('ingest:committed');
   void (async () => {
@@ -231,13 +237,19 @@ export function buildApp(options: AppOptions): App {
   const wsSessions = new SocketRegistry(now);
   const announceCounted = countedAnnouncer(pubsub);
   const announceRevoked = (ids: string[]) => pubsub.publish('auth:revoked', { ids });
+  const revoke = (ids: string[]) => {
+    authenticator.evict(ids);
+    wsSessions.closeRevoked(ids);
+  };
   const revocations = pubsub.subscribe('auth:revoked');
   void (async () => {
-    for await (const { ids } of revocations) {
-      authenticator.evict(ids);
-      wsSessions.closeRevoked(ids);
-    }
+    for await (const { ids } of revocations) revoke(ids);
   })().catch(loopStopped('revocation notices'));
+  // And whatever happened to a notice, open sockets' credentials are checked again this often.
+  const revocationSweep =
+    options.revocationSweepMs === false
+      ? null
+      : startRevocationSweep({ db: database.db, logger, everyMs: options.revocationSweepMs ?? CREDENTIAL_RECHECK_MS, held: () => wsSessions.revocationIds(), revoke });
 
   const yoga = createYoga<{ req?: IncomingMessage; res?: ServerResponse }, Context>({
     schema,
@@ -327,6 +339,7 @@ export function buildApp(options: AppOptions): App {
       ...alertEngine.stoppedParts(),
       ...(history?.healthy() === false ? ['history maintenance'] : []),
       ...(webhooks?.healthy() === false ? ['webhook dispatcher'] : []),
+      ...(revocationSweep?.healthy() === false ? ['revocation sweep'] : []),
     ];
     if (stopped.length > 0) {
       res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'unavailable', stopped }));
@@ -458,6 +471,7 @@ export function buildApp(options: AppOptions): App {
       for (const client of wss.clients) client.close(SERVICE_RESTART, 'server restarting');
       await wsServer.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
+      revocationSweep?.stop();
       await ticker.stop();
       await alertEngine.stop();
       await history?.stop();

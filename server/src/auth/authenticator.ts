@@ -12,11 +12,12 @@ export type AuthFailure = 'MISSING' | 'INVALID';
 export type AuthResult = { viewer: Viewer } | { failure: AuthFailure };
 
 /**
- * How long a verified credential is trusted without asking the database again. Revocations evict at
- * once through the revocation notice (on every instance with Redis), so this only bounds how long an
- * instance that missed a notice keeps honouring a revoked credential.
+ * How long a verified credential is trusted without asking the database again, by a request and by an
+ * open socket (auth/revocation-sweep.ts). Revocations evict at once through the revocation notice (on
+ * every instance with Redis), so this only bounds how long an instance that missed a notice keeps
+ * honouring a revoked credential.
  */
-const CACHE_MS = 10_000;
+export const CREDENTIAL_RECHECK_MS = 10_000;
 /** Credentials remembered per instance; past this the oldest are forgotten (they are simply checked again). */
 const CACHE_ENTRIES = 50_000;
 /** lastUsedAt is written at most this often per key: a hot ingest key must not write on every batch. */
@@ -108,7 +109,7 @@ export function createAuthenticator(options: {
       // Keyed by the credential itself: a hit costs one map lookup, no hashing. The map lives only in
       // this process's memory, like the request that carried the credential; it is never written out.
       const cached = cache.get(credential);
-      let viewer = cached && (cached.viewer.kind === 'ADMIN_KEY' || at - cached.checkedAt < CACHE_MS) ? cached.viewer : undefined;
+      let viewer = cached && (cached.viewer.kind === 'ADMIN_KEY' || at - cached.checkedAt < CREDENTIAL_RECHECK_MS) ? cached.viewer : undefined;
       if (!viewer) {
         const isAdminKey = adminKeyHash !== null && timingSafeEqual(Buffer.from(sha256(credential), 'hex'), adminKeyHash);
         const found = isAdminKey ? ADMIN_KEY_VIEWER : credential.startsWith('pk_') ? await lookUpApiKey(credential) : await lookUpSession(credential);

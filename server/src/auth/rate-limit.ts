@@ -1,4 +1,4 @@
-import { closeRedis, redisClient } from '../lib/redis.js';
+import { closeRedis, redisClient, type RedisReport } from '../lib/redis.js';
 
 /**
  * A leaky bucket per credential, as Shopify's GraphQL Admin API meters it: the bucket holds up to
@@ -79,8 +79,8 @@ return {allowed, tostring(available)}
  * it, and a caller can then spend at most one budget per instance. Budgets refill in real time, as
  * Redis's own clock does. Commands are not queued while disconnected, so the fallback is immediate.
  */
-export function redisRateLimiter(policy: BucketPolicy, url: string): RateLimiter {
-  const redis = redisClient(url, 'rate limits', { maxRetriesPerRequest: 2, enableOfflineQueue: false });
+export function redisRateLimiter(policy: BucketPolicy, url: string, report: RedisReport): RateLimiter {
+  const redis = redisClient(url, 'rate limits', { maxRetriesPerRequest: 2, enableOfflineQueue: false }, report);
   const local = memoryRateLimiter(policy, Date.now);
   redis.defineCommand('peakopsTake', { numberOfKeys: 1, lua: TAKE_SCRIPT });
   const take = (redis as unknown as { peakopsTake(key: string, ...args: number[]): Promise<[number, string]> }).peakopsTake.bind(redis);

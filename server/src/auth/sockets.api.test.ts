@@ -4,7 +4,10 @@ import WebSocket from 'ws';
 import { describeEachBackend } from '../../test/backends.js';
 import { gid, insertCampaign, insertShop } from '../../test/fixtures.js';
 import { bearer, startTestServer, type TestServer } from '../../test/http.js';
+import { eq } from 'drizzle-orm';
+import { apiKeys } from '../modules/api-key/api-key.table.js';
 import { CREDENTIAL_LIMITS } from './limits.js';
+import { sha256 } from './secrets.js';
 
 /** Opens a socket and subscribes; resolves with the first message, error, or the close code. */
 function watch(server: TestServer, connectionParams: Record<string, unknown> | undefined, query: string) {
@@ -64,6 +67,22 @@ describeEachBackend('credentials on sockets, and tenants on live streams', (back
     expect(await socket.closed).toBe(4403);
     expect(Date.now() - revokedAt).toBeLessThan(1_000);
     expect((await server.post('{ viewer { kind } }', {}, bearer(secret))).status).toBe(401);
+  });
+
+  it('closes a socket whose key was revoked without a notice reaching this instance, at the next credential check', async () => {
+    const checked = await startTestServer(backend(), { tickMs: 100, revocationSweepMs: 50 });
+    try {
+      const secret = await checked.createKey({ shopIds: [shopA], scopes: ['READ'] });
+      const socket = watch(checked, bearer(secret), LIVE);
+      expect((await socket.first).data).toBeTruthy();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(socket.closeCode()).toBeNull(); // a standing credential stays connected through the checks
+      // Revoked behind this instance's back, as another instance does while Redis is unreachable: no notice here.
+      await backend().db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.secretHash, sha256(secret)));
+      expect(await socket.closed).toBe(4403);
+    } finally {
+      await checked.stop();
+    }
   });
 
   it('closes a socket with 4403 when its credential expires while connected', async () => {

@@ -32,6 +32,8 @@ export interface LiveStatsSources {
   alertEngine: { stats: { evaluations: number; consecutiveFailures: number; pointsExpiryFailures: number; rectificationSweepFailures: number } };
   /** The webhook dispatcher's failed claims and recordings in a row; 0 where none runs. */
   webhookFailuresInARow: () => number;
+  /** False while the Redis pub/sub is unreachable (always true without REDIS_URL). */
+  pubsubConnected: () => boolean;
 }
 
 export interface AppMetrics {
@@ -105,6 +107,7 @@ export function createAppMetrics(sources: LiveStatsSources): AppMetrics {
   gauge('peakops_alert_evaluation_failures_consecutive', 'Alert evaluations failed in a row (/ready turns red past a bound)', () => sources.alertEngine.stats.consecutiveFailures);
   gauge('peakops_points_expiry_failures_consecutive', 'Points expiry runs failed in a row (/ready turns red past a bound)', () => sources.alertEngine.stats.pointsExpiryFailures);
   gauge('peakops_rectification_sweep_failures_consecutive', 'Daily rectification sweeps failed in a row (/ready turns red past a bound)', () => sources.alertEngine.stats.rectificationSweepFailures);
+  gauge('peakops_pubsub_connected', '1 while the Redis pub/sub carries notices between instances (or no Redis is used); 0 while each instance hears only itself', () => (sources.pubsubConnected() ? 1 : 0));
   gauge('peakops_webhook_dispatch_failures_consecutive', 'Webhook outbox claims and recordings failed in a row (/ready turns red past a bound)', sources.webhookFailuresInARow);
 
   return {

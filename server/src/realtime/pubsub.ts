@@ -1,7 +1,7 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
-import { closeRedis, redisClient } from '../lib/redis.js';
+import { closeRedis, redisClient, type RedisReport } from '../lib/redis.js';
 
 /**
  * Typed topics, `domain:event`. Payloads are plain JSON (they may cross Redis): ids and ISO strings.
@@ -87,15 +87,16 @@ function withLocalFallback(redis: EventTargetOf, publishClient: Redis): EventTar
  * In-process pub/sub, or through Redis when REDIS_URL is set, so subscribers on any instance hear of
  * events ingested on any other.
  */
-export function createAppPubSub(redisUrl?: string): { pubsub: AppPubSub; close(): Promise<void> } {
-  if (!redisUrl) return { pubsub: createPubSub<Topics>(), close: async () => {} };
+export function createAppPubSub(redisUrl: string | undefined, report: RedisReport): { pubsub: AppPubSub; connected(): boolean; close(): Promise<void> } {
+  if (!redisUrl) return { pubsub: createPubSub<Topics>(), connected: () => true, close: async () => {} };
   // Publishing never waits for a reconnect (withLocalFallback delivers here meanwhile). Subscribing
   // does: a channel subscribed while Redis is down is subscribed once it is back, never dropped.
-  const publishClient = redisClient(redisUrl, 'pub/sub', { maxRetriesPerRequest: 3, enableOfflineQueue: false });
-  const subscribeClient = redisClient(redisUrl, 'pub/sub subscriptions', { maxRetriesPerRequest: null });
+  const publishClient = redisClient(redisUrl, 'pub/sub', { maxRetriesPerRequest: 3, enableOfflineQueue: false }, report);
+  const subscribeClient = redisClient(redisUrl, 'pub/sub subscriptions', { maxRetriesPerRequest: null }, report);
   const eventTarget = withLocalFallback(createRedisEventTarget({ publishClient, subscribeClient }), publishClient);
   return {
     pubsub: createPubSub<Topics>({ eventTarget }),
+    connected: () => publishClient.status === 'ready' && subscribeClient.status === 'ready',
     async close() {
       await Promise.allSettled([closeRedis(publishClient), closeRedis(subscribeClient)]);
     },

@@ -84,6 +84,13 @@ export class SocketRegistry {
     socket.close(FORBIDDEN_CLOSE, reason);
   }
 
+  /** Every revocation id the open sockets' credentials answer to, once each (auth/revocation-sweep.ts). */
+  revocationIds(): string[] {
+    const ids = new Set<string>();
+    for (const session of this.sessions.values()) for (const id of session.viewer.revocationIds ?? []) ids.add(id);
+    return [...ids];
+  }
+
   /** A revocation names sessions, users or keys; their sockets close at once. */
   closeRevoked(revokedIds: readonly string[]): void {
     const revoked = new Set(revokedIds);

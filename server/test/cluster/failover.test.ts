@@ -224,6 +224,9 @@ describe.skipIf(missing !== null)('a cluster behind nginx survives failures [pos
       expect(await figures(url, campaignId, from, to)).toMatchObject(sent);
       expect(await readiness(url)).toBe(200); // no reason to take an instance out of rotation
     }
+    // Not a reason to take an instance out, but not silent either: each says it hears only itself.
+    const pubsubConnected = async (url: string) => /^peakops_pubsub_connected (\d)/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1];
+    for (const url of [a.url, b.url]) expect(await pubsubConnected(url)).toBe('0');
     expect((await note(a.url, 'Redis 宕机中')).data.updateMilestone.userErrors).toEqual([]);
     await until('the screen on A to hear of the change made on A', 15_000, () => onA.milestones.some((m) => m.actualSituation === 'Redis 宕机中'));
 
@@ -235,6 +238,7 @@ describe.skipIf(missing !== null)('a cluster behind nginx survives failures [pos
       return onB.milestones.some((m) => m.actualSituation?.startsWith('Redis 已恢复'));
     }, 500);
     expect((await note(a.url, 'Redis 已恢复, 通知正常')).data.updateMilestone.userErrors).toEqual([]);
+    await until('both instances to report their pub/sub connected again', 15_000, async () => (await pubsubConnected(a.url)) === '1' && (await pubsubConnected(b.url)) === '1');
     await until('the next change on A to reach B', 15_000, () => onB.milestones.some((m) => m.actualSituation === 'Redis 已恢复, 通知正常'));
     expect(onB.milestones.some((m) => m.actualSituation === 'Redis 宕机中')).toBe(false); // lost while Redis was down: B reloads the board on its next reconnect
     expect([...onA.errors, ...onB.errors]).toEqual([]);
