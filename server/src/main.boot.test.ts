@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -163,6 +163,31 @@ describe('npm start without PEAKOPS_ADMIN_KEY', () => {
       expect((await gqlAt(again.url, '{ viewer { kind } }', {}, key)).data).toEqual({ viewer: { kind: 'ADMIN_KEY' } });
     } finally {
       expect(await again.stop()).toBe(0);
+    }
+  }, 180_000);
+
+  it('makes no key and prints no link when the flag is on over a database that is not the demo', async () => {
+    const realDir = mkdtempSync(path.join(tmpdir(), 'peakops-real-'));
+    try {
+      // A database with a shop of its own: someone's real data, not the demo's.
+      const operator = await startServerProcess({ DATA_DIR: realDir, SIMULATOR_RATE: '0' }, []);
+      try {
+        const created = await gqlAt(operator.url, 'mutation { createShop(input: { name: "真实店铺", platform: TMALL }) { userErrors { message } } }');
+        expect(created.data.createShop.userErrors).toEqual([]);
+      } finally {
+        expect(await operator.stop()).toBe(0);
+      }
+      // DEMO left on by mistake, and no PEAKOPS_ADMIN_KEY.
+      const server = await startServerProcess({ DATA_DIR: realDir, PEAKOPS_ADMIN_KEY: '', SIMULATOR_RATE: '0' }, ['--demo']);
+      try {
+        await waitFor('the demo to decline', () => server.output().includes('not the demo'), 30_000);
+        expect(server.output()).not.toContain('#key=');
+        expect(existsSync(path.join(realDir, 'admin-key'))).toBe(false);
+      } finally {
+        expect(await server.stop()).toBe(0);
+      }
+    } finally {
+      rmSync(realDir, { recursive: true, force: true });
     }
   }, 180_000);
 });

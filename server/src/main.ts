@@ -31,10 +31,13 @@ async function main() {
   const clock = () => new Date();
   const demoStart = demo ? await startDemo(database.db, logger, clock) : null;
   if (demoStart) logger.info(DEMO_MESSAGES[demoStart.state]);
+  // The demo's database, not merely DEMO=true: a flag left on over real data must change nothing.
+  const isDemoDatabase = demoStart !== null && demoStart.state !== 'other';
   // Simulated traffic only ever goes into the demo's own shops, never into a database with real data.
-  const simulate = demoStart !== null && demoStart.state !== 'other' && !process.argv.includes('--no-simulate') && env.SIMULATOR_RATE > 0;
-  // The demo needs one click to open: without a configured admin key it makes (and keeps) its own.
-  const adminKey = env.PEAKOPS_ADMIN_KEY ?? (demo ? demoAdminKey(env.DATA_DIR).key : undefined);
+  const simulate = isDemoDatabase && !process.argv.includes('--no-simulate') && env.SIMULATOR_RATE > 0;
+  // The demo needs one click to open: without a configured admin key it makes (and keeps) its own. Never
+  // for real data: that key would open every shop, and its link is printed.
+  const adminKey = env.PEAKOPS_ADMIN_KEY ?? (isDemoDatabase ? demoAdminKey(env.DATA_DIR).key : undefined);
   const app = buildApp({
     now: clock,
     database,
