@@ -14,6 +14,11 @@ export interface LiveApi {
   push<Data, Variables extends AnyVariables>(subscription: TypedDocumentNode<Data, Variables>, data: Data): void;
   /** Sends GraphQL errors to every open subscription of this document (the stream then ends). */
   fail<Data, Variables extends AnyVariables>(subscription: TypedDocumentNode<Data, Variables>, message: string): void;
+  /**
+   * Ends every open subscription of this document as the server does when its live topic keeps failing:
+   * a `next` without data carrying the error, then `complete`. The socket stays open.
+   */
+  endWithError<Data, Variables extends AnyVariables>(subscription: TypedDocumentNode<Data, Variables>, message: string): void;
   /** Closes every socket as a server restart would (1012, so graphql-ws retries). */
   drop(): void;
   /** Closes every socket with 4403, as the server does when a credential expires or is revoked. */
@@ -128,6 +133,14 @@ export function createLiveApi(): LiveApi {
       for (const [key, s] of subscriptions) {
         if (s.operationName !== nameOf(subscription)) continue;
         s.send({ type: 'error', id: s.id, payload: [{ message }] });
+        subscriptions.delete(key);
+      }
+    },
+    endWithError(subscription, message) {
+      for (const [key, s] of subscriptions) {
+        if (s.operationName !== nameOf(subscription)) continue;
+        s.send({ type: 'next', id: s.id, payload: { data: null, errors: [{ message }] } });
+        s.send({ type: 'complete', id: s.id });
         subscriptions.delete(key);
       }
     },

@@ -41,16 +41,24 @@ export function subscribeWithRetry(ws: Pick<WsClient, 'subscribe'>, payload: Sub
   let stopped = false;
   let retry: ReturnType<typeof setTimeout> | undefined;
   let unsubscribe = () => {};
+  // urql's subscriptionExchange carries a result's errors over into the next ones unless those list
+  // errors of their own: after an error, an empty list says the stream is well again.
+  let lastHadErrors = false;
+  const forward = (result: ExecutionResult) => {
+    const recovered = lastHadErrors && !result.errors?.length;
+    lastHadErrors = Boolean(result.errors?.length);
+    sink.next(recovered ? { ...result, errors: [] } : result);
+  };
   const start = () => {
     unsubscribe = ws.subscribe<Record<string, unknown>>(payload, {
       next: (result) => {
         attempt = 0;
-        sink.next(result as ExecutionResult);
+        forward(result as ExecutionResult);
       },
       error: (error) => {
         if (stopped) return;
         const errors = Array.isArray(error) ? error : [{ message: error instanceof Error ? error.message : String(error) }];
-        sink.next({ errors } as ExecutionResult);
+        forward({ errors } as ExecutionResult);
         retry = setTimeout(start, retryDelayMs(attempt++));
       },
       complete: () => {

@@ -28,6 +28,8 @@ useMockApi();
 
 const CAMPAIGN = 'Q2FtcGFpZ246MQ==';
 const STALE_AFTER_MS = 8_000;
+/** Short, so a test sees the screen subscribe again after an error without waiting the real 5 s. */
+const RESUBSCRIBE_AFTER_MS = 50;
 
 // The feed stamps each message with performance.now(); faking it (and the animation frames that read it)
 // lets the screen's clock and those stamps move together under the test's control. setTimeout stays
@@ -62,7 +64,7 @@ function answerQueries() {
 }
 
 /** The war room for one campaign on msw, with a clock that moves only when the test says so. */
-async function openWarRoom(options: { locale?: Locale } = {}) {
+async function openWarRoom(options: { locale?: Locale; resubscribeAfterMs?: number } = {}) {
   const queries = answerQueries();
   const testApi = startApi();
   const started = performance.now();
@@ -76,6 +78,7 @@ async function openWarRoom(options: { locale?: Locale } = {}) {
         now={now}
         connection={testApi.connection}
         staleAfterMs={STALE_AFTER_MS}
+        resubscribeAfterMs={options.resubscribeAfterMs}
         permissions={new Set(['READ'])}
       />
     ),
@@ -218,6 +221,46 @@ describe('WarRoom connection state', () => {
     const w = await openWarRoom({ locale: 'zh-CN' });
     w.live.fail(TodayMetricsSubscription, 'campaign not visible to this viewer');
     expect(await screen.findByText(/^加载失败：.*campaign not visible to this viewer/)).toBeInTheDocument();
+  });
+
+  it('keeps the figures when the server ends a stream with an error, shows the error, and subscribes again', async () => {
+    const w = await openWarRoom({ locale: 'zh-CN', resubscribeAfterMs: RESUBSCRIBE_AFTER_MS });
+    await w.sendBoth();
+    w.tick(5_000);
+    w.live.push(CampaignProgressSubscription, progressPayload({ sequence: 2 }));
+
+    w.live.endWithError(TodayMetricsSubscription, 'Unexpected error.');
+    expect(w.live.isSubscribed('WarRoomToday')).toBe(false);
+    expect(await screen.findByText(/^加载失败：.*Unexpected error\./)).toBeInTheDocument();
+    // The last figures stay, from today's stream as from the other one.
+    expect(screen.getByTestId('hero-gmv')).toHaveAttribute('data-value', '12345678900');
+    expect(screen.getByTestId('fulfilment-shipped')).toHaveTextContent('38,120 单');
+    expect(within(screen.getByTestId('top-products')).getAllByRole('row')).toHaveLength(4);
+    expect(screen.getByTestId('kpi-ordersPerSecond').querySelector('.kpi-value')).toHaveTextContent('5.0');
+    // ...and keep their time, so they age like any figures nothing new has come for.
+    w.tick(4_000); // progress 4 s old, today's metrics 9 s old
+    expect(w.badge()).toHaveAttribute('data-state', 'stale');
+    expect(screen.getByTestId('delayed-banner')).toHaveTextContent('（9 秒前）');
+    expect(screen.getByTestId('hero')).toHaveClass('is-stale');
+
+    await vi.waitFor(() => expect(w.live.isSubscribed('WarRoomToday')).toBe(true));
+    expect(screen.getByText(/^加载失败：/)).toBeInTheDocument(); // until the new subscription delivers
+    await w.sendBoth(1, '123500000.00');
+    expect(screen.queryByText(/^加载失败：/)).not.toBeInTheDocument();
+    expect(screen.queryByTestId('delayed-banner')).not.toBeInTheDocument();
+  });
+
+  it('subscribes again after resubscribeAfterMs when a stream is refused with an error message too', async () => {
+    const w = await openWarRoom({ locale: 'zh-CN', resubscribeAfterMs: RESUBSCRIBE_AFTER_MS });
+    await w.sendBoth();
+
+    w.live.fail(TodayMetricsSubscription, 'Unexpected error.');
+    expect(w.live.isSubscribed('WarRoomToday')).toBe(false);
+    expect(await screen.findByText(/^加载失败：.*Unexpected error\./)).toBeInTheDocument();
+    expect(screen.getByTestId('fulfilment-shipped')).toHaveTextContent('38,120 单');
+    await vi.waitFor(() => expect(w.live.isSubscribed('WarRoomToday')).toBe(true));
+    await w.sendBoth(2);
+    expect(screen.queryByText(/^加载失败：/)).not.toBeInTheDocument();
   });
 });
 

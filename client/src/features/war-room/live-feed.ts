@@ -1,12 +1,20 @@
 import { createSubscription } from '@urql/solid';
 import type { AnyVariables, DocumentInput } from '@urql/core';
-import type { Accessor } from 'solid-js';
+import { createEffect, onCleanup, type Accessor } from 'solid-js';
+
+/** Long enough not to hammer a server that is failing, short enough that a wall screen comes back on its own. */
+const DEFAULT_RESUBSCRIBE_AFTER_MS = 5_000;
 
 export interface LiveFeed<Data> {
   data: Accessor<Data | undefined>;
   /** performance.now() when the newest message arrived; null before the first. */
   receivedAt: Accessor<number | null>;
   error: Accessor<string | undefined>;
+}
+
+export interface LiveFeedOptions {
+  /** How long to wait after an error before subscribing again (default 5 s). */
+  resubscribeAfterMs?: number;
 }
 
 interface Stamped<Data> {
@@ -17,9 +25,33 @@ interface Stamped<Data> {
 /**
  * A live subscription stamped with each message's arrival time. Every message is the full state, so
  * a missed one (a jump in `sequence`) needs no repair: the next message replaces it.
+ *
+ * An error keeps the last figures and their time on screen, so they go stale like any figures nothing
+ * new came for, and the subscription is started again after a while: the server ends a topic it cannot
+ * compute, and one that failed to start may work once the cause is gone.
  */
-export function createLiveFeed<Data, Variables extends AnyVariables>(query: DocumentInput<Data, Variables>, variables: Accessor<Variables>): LiveFeed<Data> {
-  const [state] = createSubscription<Data, Stamped<Data>, Variables>({ query, variables }, (_previous, data) => ({ data, receivedAt: performance.now() }));
+export function createLiveFeed<Data, Variables extends AnyVariables>(
+  query: DocumentInput<Data, Variables>,
+  variables: Accessor<Variables>,
+  options: LiveFeedOptions = {},
+): LiveFeed<Data> {
+  const resubscribeAfterMs = options.resubscribeAfterMs ?? DEFAULT_RESUBSCRIBE_AFTER_MS;
+  // urql hands a message without data (an error, or the stream's end) the previous message's data
+  // object, or null when there was none: only a data object not seen before is a new message.
+  let newest: Data | undefined;
+  const [state, resubscribe] = createSubscription<Data, Stamped<Data> | undefined, Variables>({ query, variables }, (previous, data: Data | null) => {
+    if (data === null || data === newest) return previous;
+    newest = data;
+    return { data, receivedAt: performance.now() };
+  });
+
+  // Each new error waits afresh; the next good message clears the error, and with it the attempt.
+  createEffect(() => {
+    if (!state.error) return;
+    const attempt = setTimeout(() => resubscribe(), resubscribeAfterMs);
+    onCleanup(() => clearTimeout(attempt));
+  });
+
   return {
     data: () => state.data?.data,
     receivedAt: () => state.data?.receivedAt ?? null,

@@ -18,6 +18,8 @@ export interface WarRoomDataProps {
   now: Accessor<Now>;
   connection: ConnectionStore;
   staleAfterMs: number;
+  /** How long a live stream waits after an error before subscribing again (createLiveFeed's default if unset). */
+  resubscribeAfterMs?: number;
 }
 
 /**
@@ -26,8 +28,9 @@ export interface WarRoomDataProps {
  */
 export function createWarRoomData(props: WarRoomDataProps) {
   const variables = () => ({ campaignId: props.campaignId });
-  const progress = createLiveFeed(CampaignProgressSubscription, variables);
-  const today = createLiveFeed(TodayMetricsSubscription, variables);
+  const feedOptions = { resubscribeAfterMs: props.resubscribeAfterMs };
+  const progress = createLiveFeed(CampaignProgressSubscription, variables, feedOptions);
+  const today = createLiveFeed(TodayMetricsSubscription, variables, feedOptions);
 
   // The clock ticks every second; charts and the yesterday window only need the minute.
   const minute = createMemo(() => Math.floor(props.now().wall / MINUTE_MS) * MINUTE_MS);
