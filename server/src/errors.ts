@@ -52,6 +52,17 @@ export function forbidden(what: string, field: string[] | null = null): DomainEr
   return new DomainError('FORBIDDEN', `${what} is outside the shops your credential covers`, field);
 }
 
+/**
+ * How an expected failure shows outside a mutation payload, where a transport has only a few classes of
+ * refusal: NOT_FOUND and FORBIDDEN as themselves, every other code as bad input. The GraphQL error's
+ * `extensions.code` (the code itself then goes in `reason`) and the exports' HTTP status come from here.
+ */
+export function transportClassOf(code: UserErrorCode | undefined): { code: 'NOT_FOUND' | 'FORBIDDEN' | 'BAD_USER_INPUT'; httpStatus: 404 | 403 | 400 } {
+  if (code === 'NOT_FOUND') return { code, httpStatus: 404 };
+  if (code === 'FORBIDDEN') return { code, httpStatus: 403 };
+  return { code: 'BAD_USER_INPUT', httpStatus: 400 };
+}
+
 export function toUserErrors(error: unknown): UserErrorShape[] | null {
   if (error instanceof DomainError) return [{ field: error.field, message: error.message, code: error.code }];
   if (error instanceof InputErrors) return error.errors;

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { maskError as yogaMaskError, type YogaServerOptions } from 'graphql-yoga';
-import { DomainError, InputErrors } from '../errors.js';
+import { DomainError, InputErrors, transportClassOf } from '../errors.js';
 
 type MaskError = NonNullable<Exclude<YogaServerOptions<object, object>['maskedErrors'], boolean | undefined>['maskError']>;
 
@@ -15,7 +15,7 @@ export const maskError: MaskError = (error, message, isDev) => {
     return new GraphQLError(original.message, {
       nodes: error instanceof GraphQLError ? error.nodes : undefined,
       path: error instanceof GraphQLError ? error.path : undefined,
-      extensions: { code: reason === 'NOT_FOUND' || reason === 'FORBIDDEN' ? reason : 'BAD_USER_INPUT', reason },
+      extensions: { code: transportClassOf(reason).code, reason },
     });
   }
   return yogaMaskError(error, message, isDev);

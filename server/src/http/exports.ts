@@ -4,7 +4,7 @@ import type { Authenticator } from '../auth/authenticator.js';
 import type { RateLimiter } from '../auth/rate-limit.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { Db } from '../db/client.js';
-import { toUserErrors } from '../errors.js';
+import { toUserErrors, transportClassOf } from '../errors.js';
 import { decodeGlobalUuid } from '../graphql/node-id.js';
 import { retrospectiveWorkbook, XLSX_CONTENT_TYPE } from '../modules/retrospective/retrospective.export.js';
 import { skuLabels } from '../modules/product/product.service.js';
@@ -127,8 +127,7 @@ function toExportError(error: unknown): ExportError {
   if (error instanceof ExportError) return error;
   const [userError] = toUserErrors(error) ?? [];
   if (userError) {
-    const status = userError.code === 'NOT_FOUND' ? 404 : userError.code === 'FORBIDDEN' ? 403 : 400;
-    return new ExportError(status, userError.code, userError.message);
+    return new ExportError(transportClassOf(userError.code).httpStatus, userError.code, userError.message);
   }
   return new ExportError(500, 'INTERNAL_SERVER_ERROR', 'The export failed; it has been logged');
 }

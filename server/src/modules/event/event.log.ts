@@ -3,7 +3,7 @@ import type { Tx } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { executePrepared, jsonRecords, preparedRows } from '../../db/rows.js';
 import { perDatabase } from '../../lib/facts-cache.js';
-import type { EventIssue } from '../ingest/ingest.parse.js';
+import type { ItemIssue } from '../../lib/validate.js';
 import type { ValidEvent } from '../ingest/ingest.validate.js';
 import { TRAFFIC_EVENT_TYPES } from './event.table.js';
 
@@ -23,7 +23,7 @@ export async function appendEvents(tx: Tx, events: ValidEvent[], texts: LogTexts
   const wasSkipped = (e: ValidEvent) => skippedKeys.size > 0 && skippedKeys.has(`${e.shopId}|${e.eventId}`);
   const replayed = sorted.filter(wasSkipped);
   let duplicates = 0;
-  const rejected: { index: number; issues: EventIssue[] }[] = [];
+  const rejected: { index: number; issues: ItemIssue[] }[] = [];
   if (replayed.length > 0) {
     const stored = await preparedRows<{ shop_id: string; event_id: string; payload_hash: string }>(
       tx,

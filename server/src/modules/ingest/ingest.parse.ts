@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CHANNELS, TRAFFIC_SOURCES, type Channel, type TrafficSource } from '../../db/enums.js';
-import { globalId, itemIssues, moneyInput } from '../../lib/validate.js';
+import { globalId, itemIssues, moneyInput, type ItemIssue } from '../../lib/validate.js';
 import { EVENT_TYPES, TRAFFIC_EVENT_TYPES, type EventType } from '../event/event.table.js';
 
 /** One event as a producer sends it (after GraphQL scalar parsing). */
@@ -118,13 +118,11 @@ function need<E extends { type: EventType }>(e: E, ctx: z.RefinementCtx, field: 
   }
 }
 
-export type EventIssue = { path: string[]; message: string; code: string };
-
 export function parseEvent(
   input: EventInput,
   index: number,
   now: Date,
-): { event: ParsedEvent } | { issues: EventIssue[] } {
+): { event: ParsedEvent } | { issues: ItemIssue[] } {
   const traffic = isPlainTraffic(input) ? TrafficSchema.safeParse(input) : null;
   const result = traffic?.success ? traffic : EventSchema.safeParse(input);
   if (!result.success) {

@@ -15,7 +15,8 @@ import type { Counters } from '../metrics/metrics.formulas.js';
 import { RollupBatch } from '../metrics/rollup.writer.js';
 import { materialiseOrders, orderWrites, ordersWithPointChanges } from '../order/order.ingest.js';
 import { stockSales } from '../product/product.stock.js';
-import { canonicalPayload, parseEvent, type EventInput, type EventIssue, type ParsedEvent } from './ingest.parse.js';
+import type { ItemIssue } from '../../lib/validate.js';
+import { canonicalPayload, parseEvent, type EventInput, type ParsedEvent } from './ingest.parse.js';
 import { validateAgainstCatalog, type ValidEvent } from './ingest.validate.js';
 
 export const MAX_BATCH = 5_000;
@@ -65,7 +66,7 @@ export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[],
     throw new DomainError('INVALID_INPUT', `send at most ${MAX_BATCH} events per call (got ${inputs.length})`, ['input', 'events']);
   }
   const userErrors: IngestError[] = [];
-  const reject = (index: number, issues: EventIssue[]) => {
+  const reject = (index: number, issues: ItemIssue[]) => {
     for (const issue of issues) {
       userErrors.push({ index, eventId: inputs[index]?.id ?? null, field: ['input', 'events', String(index), ...issue.path], message: issue.message, code: issue.code });
     }
@@ -147,7 +148,7 @@ export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[],
  * Past the events retention the log's months are dropped with their idempotency keys: accepting such
  * an event could count a replay twice, so it is refused, whether new or a replay.
  */
-function tooOld(days: number): EventIssue {
+function tooOld(days: number): ItemIssue {
   return { path: ['occurredAt'], message: `occurredAt is older than the ${days}-day event retention: the log can no longer tell a replay from a new event`, code: 'INVALID_INPUT' };
 }
 
@@ -155,7 +156,7 @@ function tooOld(days: number): EventIssue {
 function firstOccurrences(events: ValidEvent[], hashes: readonly string[]) {
   const seen = new Map<string, string>();
   const unique: ValidEvent[] = [];
-  const conflicts: { index: number; issue: EventIssue }[] = [];
+  const conflicts: { index: number; issue: ItemIssue }[] = [];
   let duplicates = 0;
   for (const e of events) {
     const key = `${e.shopId}|${e.eventId}`;

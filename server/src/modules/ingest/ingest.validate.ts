@@ -1,9 +1,11 @@
 import { canSeeShop, type Viewer } from '../../auth/viewer.js';
 import type { Db } from '../../db/client.js';
 import type { Channel } from '../../db/enums.js';
+import { attributionIssues, type AttributionLookups } from '../campaign/attribution.js';
 import { loadCampaigns } from '../campaign/campaign.service.js';
 import { catalogCache } from './ingest.catalog.js';
-import type { EventIssue, ParsedEvent } from './ingest.parse.js';
+import type { ItemIssue } from '../../lib/validate.js';
+import type { ParsedEvent } from './ingest.parse.js';
 
 /** A parsed event whose shop, SKUs and campaign were found and belong together. */
 export type ValidEvent = ParsedEvent & { channel: Channel };
@@ -16,7 +18,7 @@ export async function validateAgainstCatalog(
   db: Db,
   viewer: Viewer,
   events: ParsedEvent[],
-): Promise<{ valid: ValidEvent[]; rejected: { index: number; issues: EventIssue[] }[] }> {
+): Promise<{ valid: ValidEvent[]; rejected: { index: number; issues: ItemIssue[] }[] }> {
   // Only shops the caller may see are looked up: a foreign shop is refused before its existence is known.
   const shopIds = [...new Set(events.map((e) => e.shopId))].filter((id) => canSeeShop(viewer, id));
   // Plain loops: a batch has up to 5,000 events, and arrays made per event only fed the sets.
@@ -36,21 +38,13 @@ export async function validateAgainstCatalog(
   ]);
   // A SKU of a shop outside the caller's grant does not exist for them, whatever event names it.
   const shopOfSku = new Map([...skuShops].filter(([, shopId]) => canSeeShop(viewer, shopId)));
-  const shopsOfCampaign = new Map(campaignRows.map((c) => [c.id, new Set(c.shopIds)]));
+  const lookups: AttributionLookups = { platformOf, shopsOfCampaign: new Map(campaignRows.map((c) => [c.id, new Set(c.shopIds)])) };
 
   const valid: ValidEvent[] = [];
-  const rejected: { index: number; issues: EventIssue[] }[] = [];
+  const rejected: { index: number; issues: ItemIssue[] }[] = [];
   for (const event of events) {
-    const issues: EventIssue[] = [];
-    const platform = platformOf.get(event.shopId);
-    if (!canSeeShop(viewer, event.shopId)) {
-      // A shop outside the caller's grant: refused as such, whether or not it exists (no existence leak).
-      issues.push({ path: ['shopId'], message: 'your credential does not cover this shop', code: 'FORBIDDEN' });
-    } else if (!platform) {
-      issues.push({ path: ['shopId'], message: 'shop not found', code: 'NOT_FOUND' });
-    } else if (event.channel && event.channel !== platform) {
-      issues.push({ path: ['channel'], message: `the shop sells on ${platform}, not ${event.channel}`, code: 'INVALID_INPUT' });
-    }
+    const issues = attributionIssues(viewer, event, lookups);
+    const platform = lookups.platformOf.get(event.shopId);
     if (event.skuId && shopOfSku.get(event.skuId) !== event.shopId) {
       issues.push({ path: ['skuId'], message: 'not a SKU of this shop', code: 'NOT_FOUND' });
     }
@@ -59,13 +53,6 @@ export async function validateAgainstCatalog(
         issues.push({ path: ['items', String(i), 'skuId'], message: 'not a SKU of this shop', code: 'NOT_FOUND' });
       }
     });
-    if (event.campaignId) {
-      const campaignShops = shopsOfCampaign.get(event.campaignId);
-      if (!campaignShops) issues.push({ path: ['campaignId'], message: 'campaign not found', code: 'NOT_FOUND' });
-      else if (!campaignShops.has(event.shopId)) {
-        issues.push({ path: ['campaignId'], message: 'the shop does not take part in this campaign', code: 'INVALID_INPUT' });
-      }
-    }
     if (issues.length > 0 || !platform) rejected.push({ index: event.index, issues });
     else {
       // The parsed event belongs to this batch alone: it is completed in place rather than copied.

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { canSeeShop, type Viewer } from '../../auth/viewer.js';
+import type { Viewer } from '../../auth/viewer.js';
 import type { DbOrTx, Tx } from '../../db/client.js';
 import { CHANNELS, TRAFFIC_SOURCES, type Channel, type TrafficSource } from '../../db/enums.js';
 import { jsonRecords, rows } from '../../db/rows.js';
 import { DomainError } from '../../errors.js';
-import { globalId, itemIssues, moneyInput } from '../../lib/validate.js';
+import { globalId, itemIssues, moneyInput, type ItemIssue } from '../../lib/validate.js';
 import type { AnnounceCounted } from '../../realtime/pubsub.js';
+import { attributionIssues, type AttributionLookups } from '../campaign/attribution.js';
 import { loadCampaigns } from '../campaign/campaign.service.js';
 import { RollupBatch } from '../metrics/rollup.writer.js';
 import { loadShops } from '../shop/shop.service.js';
@@ -43,12 +44,6 @@ export interface RecordSpendResult {
   userErrors: SpendError[];
 }
 
-interface Issue {
-  path: string[];
-  message: string;
-  code: string;
-}
-
 /** An entry that passed every check: ids decoded, channel resolved, money in fen. */
 interface ValidEntry {
   index: number;
@@ -75,7 +70,7 @@ const EntrySchema = z.object({
 
 type ParsedEntry = Omit<ValidEntry, 'channel' | 'hash'> & { channel: Channel | null };
 
-function parseEntry(input: SpendEntryInput, index: number, now: Date): { entry: ParsedEntry } | { issues: Issue[] } {
+function parseEntry(input: SpendEntryInput, index: number, now: Date): { entry: ParsedEntry } | { issues: ItemIssue[] } {
   const result = EntrySchema.safeParse(input);
   if (!result.success) {
     return { issues: itemIssues(result.error) };
@@ -115,29 +110,16 @@ async function validateAgainstCatalog(db: DbOrTx, viewer: Viewer, entries: Parse
   const shopIds = [...new Set(entries.map((e) => e.shopId))];
   const campaignIds = [...new Set(entries.flatMap((e) => (e.campaignId ? [e.campaignId] : [])))];
   const [shopRows, campaignRows] = await Promise.all([loadShops(db, viewer, shopIds), loadCampaigns(db, viewer, campaignIds)]);
-  const platformOf = new Map(shopRows.map((s) => [s.id, s.platform]));
-  const shopsOfCampaign = new Map(campaignRows.map((c) => [c.id, new Set(c.shopIds)]));
+  const lookups: AttributionLookups = {
+    platformOf: new Map(shopRows.map((s) => [s.id, s.platform])),
+    shopsOfCampaign: new Map(campaignRows.map((c) => [c.id, new Set(c.shopIds)])),
+  };
 
   const valid: ValidEntry[] = [];
-  const rejected: { index: number; issues: Issue[] }[] = [];
+  const rejected: { index: number; issues: ItemIssue[] }[] = [];
   for (const entry of entries) {
-    const issues: Issue[] = [];
-    const platform = platformOf.get(entry.shopId);
-    if (!canSeeShop(viewer, entry.shopId)) {
-      // Outside the caller's grant: refused as such, whether or not the shop exists (no existence leak).
-      issues.push({ path: ['shopId'], message: 'your credential does not cover this shop', code: 'FORBIDDEN' });
-    } else if (!platform) {
-      issues.push({ path: ['shopId'], message: 'shop not found', code: 'NOT_FOUND' });
-    } else if (entry.channel && entry.channel !== platform) {
-      issues.push({ path: ['channel'], message: `the shop sells on ${platform}, not ${entry.channel}`, code: 'INVALID_INPUT' });
-    }
-    if (entry.campaignId && platform) {
-      const campaignShops = shopsOfCampaign.get(entry.campaignId);
-      if (!campaignShops) issues.push({ path: ['campaignId'], message: 'campaign not found', code: 'NOT_FOUND' });
-      else if (!campaignShops.has(entry.shopId)) {
-        issues.push({ path: ['campaignId'], message: 'the shop does not take part in this campaign', code: 'INVALID_INPUT' });
-      }
-    }
+    const issues = attributionIssues(viewer, entry, lookups);
+    const platform = lookups.platformOf.get(entry.shopId);
     if (issues.length > 0 || !platform) {
       rejected.push({ index: entry.index, issues });
       continue;
@@ -163,7 +145,7 @@ export async function recordSpend(db: DbOrTx, viewer: Viewer, inputs: readonly S
     throw new DomainError('INVALID_INPUT', `send at most ${MAX_SPEND_ENTRIES} spend entries per call (got ${inputs.length})`, ['input', 'entries']);
   }
   const userErrors: SpendError[] = [];
-  const reject = (index: number, issues: Issue[]) => {
+  const reject = (index: number, issues: ItemIssue[]) => {
     for (const issue of issues) {
       userErrors.push({ index, entryId: inputs[index]?.id ?? null, field: ['input', 'entries', String(index), ...issue.path], message: issue.message, code: issue.code });
     }
@@ -192,7 +174,7 @@ export async function recordSpend(db: DbOrTx, viewer: Viewer, inputs: readonly S
 function firstOccurrences(entries: ValidEntry[]) {
   const seen = new Map<string, string>();
   const unique: ValidEntry[] = [];
-  const conflicts: { index: number; issue: Issue }[] = [];
+  const conflicts: { index: number; issue: ItemIssue }[] = [];
   let repeated = 0;
   for (const e of entries) {
     const key = `${e.shopId}|${e.entryId}`;
@@ -234,7 +216,7 @@ async function store(tx: Tx, entries: ValidEntry[]) {
   await rollups.write(tx);
 
   let duplicates = 0;
-  const rejected: { index: number; issues: Issue[] }[] = [];
+  const rejected: { index: number; issues: ItemIssue[] }[] = [];
   if (replayed.length > 0) {
     const stored = await rows<{ shop_id: string; entry_id: string; payload_hash: string }>(
       tx,

@@ -1,5 +1,5 @@
 import { customerKey, type CustomerPurchases } from '../customer/customer.ingest.js';
-import type { EventIssue } from '../ingest/ingest.parse.js';
+import type { ItemIssue } from '../../lib/validate.js';
 import type { ValidEvent } from '../ingest/ingest.validate.js';
 import type { RollupBatch, RollupDims } from '../metrics/rollup.writer.js';
 import { applyDelivery, applyShipment, timeShipment } from './order.shipping.js';
@@ -61,7 +61,7 @@ export const orderKey = (shopId: string, externalId: string) => `${shopId}|${ext
  * order's events in time order gives the same state and metrics for any arrival order.
  * Returns the reason the event is refused, or null when it was applied.
  */
-export function applyOrderEvent(order: OrderState, e: ValidEvent, rollups: RollupBatch, changes: OrderChanges): EventIssue | null {
+export function applyOrderEvent(order: OrderState, e: ValidEvent, rollups: RollupBatch, changes: OrderChanges): ItemIssue | null {
   if (e.source !== order.dims.source || (e.campaignId ?? null) !== order.dims.campaignId) {
     return { path: ['source'], message: `order ${order.externalId} is attributed to ${order.dims.source}${order.dims.campaignId ? ' and a campaign' : ''}; its events must agree`, code: 'CONFLICT' };
   }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { jsonRecords, pipelined } from '../../db/rows.js';
-import type { EventIssue } from '../ingest/ingest.parse.js';
+import type { ItemIssue } from '../../lib/validate.js';
 import type { ValidEvent } from '../ingest/ingest.validate.js';
 import type { RollupBatch, RollupDims } from '../metrics/rollup.writer.js';
 import { applyOrderEvent, orderKey, TYPE_RANK, type Item, type OrderChanges, type OrderState } from './order.apply.js';
@@ -13,7 +13,7 @@ export interface OrderBatch {
   /** Order events that change state and must be appended to the raw log. */
   accepted: ValidEvent[];
   /** Order events their order refuses (they contradict it). */
-  rejected: { index: number; issues: EventIssue[] }[];
+  rejected: { index: number; issues: ItemIssue[] }[];
   orders: OrderState[];
   /** Ids of the orders this batch creates: not in the database yet, inserted by orderWrites. */
   created: Set<string>;
