@@ -116,6 +116,8 @@ export interface App {
   webhooks: WebhookDispatcher | null;
   /** Monthly partitions and retention; null when started with `history: false`. */
   history: HistoryJob | null;
+  /** A loop run beside the app (the demo's history and traffic, main.ts) has stopped: /ready names it from now on. */
+  reportStopped(name: string, error: unknown): void;
 }
 
 /** WebSocket close code 1012 (Service Restart): clients should reconnect, and resync by resubscribing. */
@@ -455,6 +457,7 @@ export function buildApp(options: AppOptions): App {
   });
 
   return {
+    reportStopped: (name, error) => loopStopped(name)(error),
     start: (port, host) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);

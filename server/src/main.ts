@@ -75,9 +75,12 @@ async function main() {
   const announce = countedAnnouncer(app.pubsub);
   const background = (async () => {
     await demoStart?.finish?.({ announce, signal: stopHistory.signal });
-    if (simulate && !stopping) traffic = await startDemoTraffic({ db: database.db, logger, rate: env.SIMULATOR_RATE, now: clock, announce });
+    if (simulate && !stopping) {
+      traffic = await startDemoTraffic({ db: database.db, logger, rate: env.SIMULATOR_RATE, now: clock, announce, onStopped: (error) => app.reportStopped('demo traffic', error) });
+    }
   })().catch((error: unknown) => {
-    if (!stopHistory.signal.aborted) logger.error({ err: error }, 'demo history or traffic failed');
+    // Not only logged: /ready names it, as it does any loop of the app's own that stopped.
+    if (!stopHistory.signal.aborted) app.reportStopped('demo history', error);
   });
 
   const shutdown = async (signal: string) => {

@@ -51,6 +51,33 @@ describeEachBackend('demo traffic in the server process', (backend) => {
     expect(ordersLater!.n).toBe(ordersAtStop!.n);
   });
 
+  it('stops and says so once every tick fails, instead of warning every second for ever', async () => {
+    const { db } = backend();
+    const evening = new Date('2026-11-11T21:00:00+08:00').getTime();
+    const startedAt = Date.now();
+    const stops: unknown[] = [];
+    const traffic = await startDemoTraffic({
+      db,
+      logger: pino({ level: 'silent' }),
+      rate: 300,
+      tickMs: 20,
+      now: () => new Date(evening + (Date.now() - startedAt)),
+      announce: null,
+      onStopped: (error) => stops.push(error),
+    });
+    // The log the ingest service appends to is gone from under it.
+    await db.execute(sql`alter table event_keys rename to event_keys_away`);
+    try {
+      await expect.poll(() => stops.length, { timeout: 10_000 }).toBe(1);
+      expect(String(stops[0])).toMatch(/event_keys/);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(stops).toHaveLength(1); // told once, and no tick runs after it
+    } finally {
+      await traffic.stop();
+      await db.execute(sql`alter table event_keys_away rename to event_keys`);
+    }
+  });
+
   it("records each whole minute's PAID and SOCIAL ad spend through the spend service, rolled up where ROI reads it", async () => {
     const { db } = backend();
     // A clock running 200× fast: a few real seconds are several simulated minutes.

@@ -36,7 +36,12 @@ export interface DemoTrafficOptions {
   logEveryMs?: number;
   /** Told by the ingest and spend services after each batch that counted something (the server's change notice). */
   announce: AnnounceCounted | null;
+  /** Told once if the traffic gives up after FAILURES_BEFORE_STOPPING failed seconds in a row (the server's /ready). */
+  onStopped?: (error: unknown) => void;
 }
+
+/** Failed seconds in a row after which the demo traffic stops and says so, rather than warn every second for ever. */
+export const FAILURES_BEFORE_STOPPING = 5;
 
 export interface DemoTraffic {
   /** Stops ticking and resolves once the batch in flight is committed: call it before closing the database. */
@@ -117,11 +122,19 @@ export async function startDemoTraffic(options: DemoTrafficOptions): Promise<Dem
     }
   }
 
+  let failures = 0;
+  const failed = (error: unknown) => {
+    failures++;
+    if (failures < FAILURES_BEFORE_STOPPING) return void logger.warn({ err: error, failuresInARow: failures }, 'simulator: a tick failed; continuing');
+    stopped = true;
+    logger.error({ err: error, failuresInARow: failures }, 'simulator: stopped after failing every tick');
+    options.onStopped?.(error);
+  };
   const schedule = () => {
     if (stopped) return;
     timer = setTimeout(() => {
       inFlight = tick()
-        .catch((error: unknown) => logger.warn({ err: error }, 'simulator: a tick failed; continuing'))
+        .then(() => void (failures = 0), failed)
         .finally(schedule);
     }, tickMs);
   };
