@@ -191,7 +191,14 @@ export function buildApp(options: AppOptions): App {
   // Redis going away is an error in the log, not a line on stdout; /metrics shows the pub/sub's state.
   const reportRedis = (message: string, down: boolean) => (down ? logger.error(message) : logger.info(message));
   const limiter = options.redisUrl ? redisRateLimiter(bucket, options.redisUrl, reportRedis) : memoryRateLimiter(bucket, Date.now);
-  const ticker = new Ticker(options.tickMs ?? 1_000, now, (error, key) => logger.error({ err: error, topic: key }, 'live topic failed'), options.heartbeatMs ?? 5_000, options.shareTopics ?? true, options.readReplica && ((at) => options.readReplica!.dataTime(at)));
+  const ticker = new Ticker({
+    intervalMs: options.tickMs ?? 1_000,
+    now,
+    onError: (error, key) => logger.error({ err: error, topic: key }, 'live topic failed'),
+    heartbeatMs: options.heartbeatMs ?? 5_000,
+    shareTopics: options.shareTopics ?? true,
+    dataTime: options.readReplica && ((at) => options.readReplica!.dataTime(at)),
+  });
   const { pubsub, connected: pubsubConnected, close: closePubSub } = createAppPubSub(options.redisUrl, reportRedis);
   const liveExecutions = new SharedExecutions({ share: options.shareExecutions ?? true });
   // A background loop that dies must not only log: /ready turns red and says which, so the

@@ -56,7 +56,7 @@ export function configuredDatabase(env: Pick<Env, 'DATABASE_URL' | 'DATA_DIR'>):
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.kind === 'postgres' ? openPostgres(options.url, options.maxConnections, options.genericPlanPool ?? true) : openPglite(options.dataDir);
+  return options.kind === 'postgres' ? openPostgres(options.url, { maxConnections: options.maxConnections ?? 10, genericPlanPool: options.genericPlanPool ?? true }) : openPglite(options.dataDir);
 }
 
 /**
@@ -67,7 +67,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
  */
 const reconnectBackoffSeconds = (retries: number) => Math.min(0.05 * 2 ** retries, 1);
 
-async function openPostgres(url: string, maxConnections = 10, genericPlanPool = true): Promise<Database> {
+async function openPostgres(url: string, { maxConnections, genericPlanPool }: { maxConnections: number; genericPlanPool: boolean }): Promise<Database> {
   const sql = postgres(url, { max: maxConnections, onnotice: () => {}, backoff: reconnectBackoffSeconds });
   // Opens its connections only when a hot prepared statement first runs (generic-plans.ts says why).
   const genericSql = genericPlanPool

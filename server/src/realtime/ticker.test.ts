@@ -16,9 +16,9 @@ function counterTopic() {
 
 describe('the ticker', () => {
   it('lets a slow consumer skip intermediate ticks: it gets the latest state, never a backlog', async () => {
-    const ticker = new Ticker(60_000, () => new Date(), (error) => {
+    const ticker = new Ticker({ intervalMs: 60_000, now: () => new Date(), onError: (error) => {
       throw error;
-    });
+    } });
     ticker.markChanged();
     const { state, source } = counterTopic();
     const slow = ticker.subscribe('t', source);
@@ -42,7 +42,7 @@ describe('the ticker', () => {
 
   it('rides out a failed tick, and after failing several ticks in a row tells its subscribers why and ends', async () => {
     const logged: string[] = [];
-    const ticker = new Ticker(60_000, () => new Date(), (_error, key) => logged.push(key));
+    const ticker = new Ticker({ intervalMs: 60_000, now: () => new Date(), onError: (_error, key) => logged.push(key) });
     const { state, source } = counterTopic();
     let failing = 0;
     const flaky: TopicSource<number> = {
@@ -87,7 +87,7 @@ describe('the ticker', () => {
   });
 
   it('tells a subscriber whose very first state cannot be computed, instead of leaving it waiting', async () => {
-    const ticker = new Ticker(60_000, () => new Date(), () => {});
+    const ticker = new Ticker({ intervalMs: 60_000, now: () => new Date(), onError: () => {} });
     const broken: TopicSource<number> = {
       compute: async () => {
         throw new Error('campaign not found');
@@ -103,7 +103,7 @@ describe('the ticker', () => {
   });
 
   it('computes nothing for a topic nobody watches any more', async () => {
-    const ticker = new Ticker(60_000, () => new Date(), () => {});
+    const ticker = new Ticker({ intervalMs: 60_000, now: () => new Date(), onError: () => {} });
     const { state, source } = counterTopic();
     const subscription = ticker.subscribe('t', source);
     await subscription.next();
@@ -116,9 +116,9 @@ describe('the ticker', () => {
 
   it('re-sends an unchanged state as a heartbeat with a fresh asOf, so a screen can tell quiet from stuck', async () => {
     let now = Date.parse('2026-11-11T12:00:00Z');
-    const ticker = new Ticker(60_000, () => new Date(now), (error) => {
+    const ticker = new Ticker({ intervalMs: 60_000, now: () => new Date(now), onError: (error) => {
       throw error;
-    }, 5_000);
+    }, heartbeatMs: 5_000 });
     const { state, source } = counterTopic();
     const subscription = ticker.subscribe('t', source);
     expect((await subscription.next()).value).toMatchObject({ sequence: 1, value: 0, asOf: new Date(now) });

@@ -161,6 +161,27 @@ export interface TickerStats {
   topicsFailed: number;
 }
 
+export interface TickerOptions {
+  intervalMs: number;
+  now: () => Date;
+  /** A topic's computation failed (logged by the app); the ticker retries and, past a bound, tells subscribers. */
+  onError: (error: unknown, key: string) => void;
+  /**
+   * Topics are recomputed on a change notice, and at least this often anyway (time alone moves pace,
+   * projections and the day window, and a writer may not have sent a notice); a topic that sent nothing
+   * for this long sends its state again with a fresh `asOf`, so a screen can tell "nothing changed" from
+   * "the feed is stuck". Default 5 s.
+   */
+  heartbeatMs?: number;
+  /** False only to benchmark the design before shared topics (LIVE_SHARE_TOPICS): a topic per subscriber. */
+  shareTopics?: boolean;
+  /**
+   * With a read replica: the instant its data describes (db/read-replica.ts). Asked once per tick, and
+   * it becomes the messages' `asOf`, so replication lag shows on the screens' freshness badge.
+   */
+  dataTime?: (now: Date) => Promise<Date>;
+}
+
 export class Ticker {
   private readonly topics = new Map<string, Topic<unknown>>();
   private timer: NodeJS.Timeout | null = null;
@@ -170,24 +191,21 @@ export class Ticker {
   private failures = 0;
   private topicsFailed = 0;
 
-  /**
-   * @param heartbeatMs topics are recomputed on a change notice, and at least this often anyway (time
-   *   alone moves pace, projections and the day window, and a writer may not have sent a notice); a
-   *   topic that sent nothing for this long sends its state again with a fresh `asOf`, so a screen can
-   *   tell "nothing changed" from "the feed is stuck".
-   */
-  constructor(
-    private readonly intervalMs: number,
-    private readonly now: () => Date,
-    private readonly onError: (error: unknown, key: string) => void,
-    private readonly heartbeatMs = 5_000,
-    private readonly shareTopics = true,
-    /**
-     * With a read replica: the instant its data describes (db/read-replica.ts). Asked once per tick, and
-     * it becomes the messages' `asOf`, so replication lag shows on the screens' freshness badge.
-     */
-    private readonly dataTime?: (now: Date) => Promise<Date>,
-  ) {}
+  private readonly intervalMs: number;
+  private readonly now: () => Date;
+  private readonly onError: (error: unknown, key: string) => void;
+  private readonly heartbeatMs: number;
+  private readonly shareTopics: boolean;
+  private readonly dataTime: ((now: Date) => Promise<Date>) | undefined;
+
+  constructor(options: TickerOptions) {
+    this.intervalMs = options.intervalMs;
+    this.now = options.now;
+    this.onError = options.onError;
+    this.heartbeatMs = options.heartbeatMs ?? 5_000;
+    this.shareTopics = options.shareTopics ?? true;
+    this.dataTime = options.dataTime;
+  }
 
   private naiveSerial = 0;
 
@@ -232,7 +250,7 @@ export class Ticker {
     live.subscribers.add(mailbox);
     if (live.latest) mailbox.deliver(live.latest);
     else {
-      live.warming ??= this.refresh(key, live).finally(() => (live.warming = null));
+      live.warming ??= this.refresh(key, live, { sendEvenIfUnchanged: false }).finally(() => (live.warming = null));
       void live.warming.then(() => {
         // Delivered by refresh if the state is new; a late joiner of the warm-up gets it here.
         if (live.latest) mailbox.deliver(live.latest);
@@ -263,7 +281,7 @@ export class Ticker {
             break;
           }
         }
-        await this.refresh(key, topic, heartbeatDue, dataAt);
+        await this.refresh(key, topic, { sendEvenIfUnchanged: heartbeatDue, dataAt });
       }
       this.computationsLastTick = computations;
       this.ticks++;
@@ -271,7 +289,7 @@ export class Ticker {
     return this.running;
   }
 
-  private async refresh<T>(key: string, topic: Topic<T>, sendEvenIfUnchanged = false, dataAt?: Date) {
+  private async refresh<T>(key: string, topic: Topic<T>, { sendEvenIfUnchanged, dataAt }: { sendEvenIfUnchanged: boolean; dataAt?: Date }) {
     try {
       const clock = this.now();
       // Never later than the clock: a replica's data time is at most now (db/read-replica.ts).

@@ -136,7 +136,7 @@ export async function runSimulation(options: RunOptions, catalog: TrafficCatalog
     }
   }
 
-  function progress(final = false) {
+  function progress({ final }: { final: boolean }) {
     const now = Date.now();
     const seconds = (now - window.since) / 1000;
     const speed = live ? 'live' : `×${options.speed}`;
@@ -152,7 +152,7 @@ export async function runSimulation(options: RunOptions, catalog: TrafficCatalog
     tick();
     pump();
     if (Date.now() - lastReport >= reportEveryMs) {
-      progress();
+      progress({ final: false });
       window.acknowledged = 0;
       window.since = lastReport = Date.now();
     }
@@ -167,6 +167,6 @@ export async function runSimulation(options: RunOptions, catalog: TrafficCatalog
   totals.seconds = (Date.now() - realStart) / 1000;
   window.acknowledged = totals.sent;
   window.since = realStart;
-  progress(true);
+  progress({ final: true });
   return totals;
 }

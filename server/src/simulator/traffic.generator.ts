@@ -158,7 +158,7 @@ export class TrafficGenerator {
     const campaign = this.options.catalog.campaigns.find(
       (c) => c.shopIds.includes(shop.id) && c.startsAt.getTime() <= at && at < c.endsAt.getTime(),
     );
-    const source = sourceTable(shop.platform, campaign !== undefined).sample(random);
+    const source = sourceTable(shop.platform, { inCampaign: campaign !== undefined }).sample(random);
     const session: Session = { state, at, source, campaign, visitorId: this.visitor(state) };
     this.traffic(session, 'VISIT', at, null);
     if (!random.chance(this.funnel.view)) return;

@@ -83,7 +83,7 @@ export const SOURCE_CONVERSION: Record<TrafficSource, number> = {
 };
 
 /** Content platforms sell through short videos and live streams, so SOCIAL takes share from search there. */
-export function sourceTable(platform: Channel, inCampaign: boolean): WeightedTable<TrafficSource> {
+export function sourceTable(platform: Channel, { inCampaign }: { inCampaign: boolean }): WeightedTable<TrafficSource> {
   const content = platform === 'DOUYIN' || platform === 'XIAOHONGSHU';
   const mix = { ...SOURCE_MIX };
   if (content) {
