@@ -37,6 +37,7 @@ import { divertLiveTicks, sendSharedNext, SharedPayloadSocket } from './realtime
 import { SocketRegistry } from './realtime/socket-registry.js';
 import { Ticker } from './realtime/ticker.js';
 import { clientFiles } from './http/client-files.js';
+import type { RedisReport } from './lib/redis.js';
 import { createAppMetrics } from './observability/metrics.js';
 import { useOperationLog, yogaErrorLog } from './observability/operation-log.plugin.js';
 import { REQUEST_ID_HEADER, requestIdFrom, requestIdOf } from './observability/request-id.js';
@@ -116,8 +117,10 @@ export interface App {
   webhooks: WebhookDispatcher | null;
   /** Monthly partitions and retention; null when started with `history: false`. */
   history: HistoryJob | null;
-  /** A loop run beside the app (the demo's history and traffic, main.ts) has stopped: /ready names it from now on. */
+  /** A job run beside the app has stopped for good (the demo's history, main.ts): /ready names it from now on. */
   reportStopped(name: string, error: unknown): void;
+  /** A loop run beside the app (the demo's traffic, main.ts): /ready names it while `healthy()` is false. */
+  watch(name: string, healthy: () => boolean): void;
 }
 
 /** WebSocket close code 1012 (Service Restart): clients should reconnect, and resync by resubscribing. */
@@ -189,7 +192,7 @@ export function buildApp(options: AppOptions): App {
   // Budgets refill in real time whatever clock the domain runs on (tests and replays freeze `now`;
   // a frozen bucket would never refill), so the bucket is given the wall clock, as Redis uses its own.
   // Redis going away is an error in the log, not a line on stdout; /metrics shows the pub/sub's state.
-  const reportRedis = (message: string, down: boolean) => (down ? logger.error(message) : logger.info(message));
+  const reportRedis: RedisReport = ({ message, down }) => (down ? logger.error(message) : logger.info(message));
   const limiter = options.redisUrl ? redisRateLimiter(bucket, options.redisUrl, reportRedis) : memoryRateLimiter(bucket, Date.now);
   const ticker = new Ticker({
     intervalMs: options.tickMs ?? 1_000,
@@ -204,6 +207,7 @@ export function buildApp(options: AppOptions): App {
   // A background loop that dies must not only log: /ready turns red and says which, so the
   // instance is taken out of rotation instead of serving stale figures or honouring revoked keys.
   const stoppedLoops: string[] = [];
+  const watched: { name: string; healthy: () => boolean }[] = [];
   const loopStopped = (name: string) => (error: unknown) => {
     stoppedLoops.push(name);
     logger.error({ err: error }, `${name} stopped`);
@@ -349,6 +353,7 @@ export function buildApp(options: AppOptions): App {
       ...(history?.healthy() === false ? ['history maintenance'] : []),
       ...(webhooks?.healthy() === false ? ['webhook dispatcher'] : []),
       ...(revocationSweep?.healthy() === false ? ['revocation sweep'] : []),
+      ...watched.filter((part) => !part.healthy()).map((part) => part.name),
     ];
     if (stopped.length > 0) {
       res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'unavailable', stopped }));
@@ -465,6 +470,7 @@ export function buildApp(options: AppOptions): App {
 
   return {
     reportStopped: (name, error) => loopStopped(name)(error),
+    watch: (name, healthy) => void watched.push({ name, healthy }),
     start: (port, host) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -481,7 +487,7 @@ export function buildApp(options: AppOptions): App {
       for (const client of wss.clients) client.close(SERVICE_RESTART, 'server restarting');
       await wsServer.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
-      revocationSweep?.stop();
+      await revocationSweep?.stop();
       await ticker.stop();
       await alertEngine.stop();
       await history?.stop();

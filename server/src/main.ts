@@ -73,15 +73,24 @@ async function main() {
   let stopping = false;
   // The history and the live traffic tell every instance as they commit, as a producer's batches do.
   const announce = countedAnnouncer(app.pubsub);
+  // Not only logged: /ready names what failed, as it names the app's own loops. A history cut short
+  // resumes at the next start (a container's restart policy gives it one).
   const background = (async () => {
-    await demoStart?.finish?.({ announce, signal: stopHistory.signal });
-    if (simulate && !stopping) {
-      traffic = await startDemoTraffic({ db: database.db, logger, rate: env.SIMULATOR_RATE, now: clock, announce, onStopped: (error) => app.reportStopped('demo traffic', error) });
+    try {
+      await demoStart?.finish?.({ announce, signal: stopHistory.signal });
+    } catch (error) {
+      if (!stopHistory.signal.aborted) app.reportStopped('demo history', error);
+      return;
     }
-  })().catch((error: unknown) => {
-    // Not only logged: /ready names it, as it does any loop of the app's own that stopped.
-    if (!stopHistory.signal.aborted) app.reportStopped('demo history', error);
-  });
+    if (!simulate || stopping) return;
+    try {
+      const started = await startDemoTraffic({ db: database.db, logger, rate: env.SIMULATOR_RATE, now: clock, announce });
+      traffic = started;
+      app.watch('demo traffic', () => started.healthy());
+    } catch (error) {
+      app.reportStopped('demo traffic', error);
+    }
+  })();
 
   const shutdown = async (signal: string) => {
     if (stopping) return;

@@ -6,6 +6,7 @@ import type { AccessTokenSigner } from './access-token.js';
 import { timingSafeEqual } from 'node:crypto';
 import { sha256 } from './secrets.js';
 import { ADMIN_KEY_VIEWER, ROLE_PERMISSIONS, shopsOf, type Permission, type Viewer } from './viewer.js';
+import { MINUTE_MS } from '../lib/time.js';
 
 /** Why a request has no viewer: no credential at all, or one that is wrong, expired or revoked. */
 export type AuthFailure = 'MISSING' | 'INVALID';
@@ -21,7 +22,7 @@ export const CREDENTIAL_RECHECK_MS = 10_000;
 /** Credentials remembered per instance; past this the oldest are forgotten (they are simply checked again). */
 const CACHE_ENTRIES = 50_000;
 /** lastUsedAt is written at most this often per key: a hot ingest key must not write on every batch. */
-const LAST_USED_EVERY_MS = 60_000;
+const LAST_USED_EVERY_MS = MINUTE_MS;
 
 export interface Authenticator {
   /** Reads `Bearer <credential>`; anything else is INVALID, nothing is MISSING. */

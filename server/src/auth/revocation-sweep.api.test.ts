@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import pino from 'pino';
 import { expect, it } from 'vitest';
 import { describeEachBackend } from '../../test/backends.js';
@@ -35,6 +35,8 @@ describeEachBackend('credentials checked again behind the notices', (backend) =>
     const held = [`key:${c.key}`, `key:${c.goneKey}`, `key:${c.standingKey}`, `session:${c.session}`, `user:${c.user}`, `session:${c.revokedSession}`, `user:${c.disabled}`];
     expect((await revokedAmong(backend().db, held)).sort()).toEqual([`key:${c.key}`, `key:${c.goneKey}`, `session:${c.revokedSession}`, `user:${c.disabled}`].sort());
     expect(await revokedAmong(backend().db, [])).toEqual([]);
+    // An id no row could have stands for nothing, and does not stop the others from being checked.
+    expect(await revokedAmong(backend().db, ['key:not-a-uuid', `key:${c.standingKey}`])).toEqual(['key:not-a-uuid']);
   });
 
   it('revokes what it finds on its own timer, and reports itself unhealthy after failing several sweeps in a row', async () => {
@@ -43,14 +45,19 @@ describeEachBackend('credentials checked again behind the notices', (backend) =>
     let held = [`key:${c.standingKey}`, `key:${c.key}`];
     const sweep = startRevocationSweep({ db: backend().db, logger: pino({ level: 'silent' }), everyMs: 20, held: () => held, revoke: (ids) => revoked.push(ids) });
     try {
-      await expect.poll(() => revoked.length).toBeGreaterThan(0);
+      await expect.poll(() => revoked.length, { timeout: 10_000 }).toBeGreaterThan(0);
       expect(revoked[0]).toEqual([`key:${c.key}`]);
       expect(sweep.healthy()).toBe(true);
-      // Malformed ids make every statement fail (uuid syntax): the sweep says so instead of only logging.
-      held = ['key:not-a-uuid'];
-      await expect.poll(() => sweep.healthy()).toBe(false);
+      // The keys cannot be read: the sweep says so instead of only logging, and recovers with them.
       held = [`key:${c.standingKey}`];
-      await expect.poll(() => sweep.healthy()).toBe(true);
+      await backend().db.execute(sql`alter table api_keys rename to api_keys_away`);
+      try {
+        await expect.poll(() => sweep.healthy(), { timeout: 10_000 }).toBe(false);
+      } finally {
+        await backend().db.execute(sql`alter table api_keys_away rename to api_keys`);
+      }
+      await expect.poll(() => sweep.healthy(), { timeout: 10_000 }).toBe(true);
+      expect(revoked.flat()).not.toContain(`key:${c.standingKey}`); // a failed sweep revokes nothing
     } finally {
       sweep.stop();
     }

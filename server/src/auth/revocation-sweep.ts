@@ -1,14 +1,13 @@
 import { and, inArray, isNull } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
+import { FAILURES_BEFORE_UNHEALTHY } from '../observability/health.js';
 import { apiKeys } from '../modules/api-key/api-key.table.js';
 import { sessions, users } from '../modules/user/user.table.js';
+import { isUuid } from '../lib/uuid.js';
 
-/** Sweeps that failed in a row before /ready names the sweep: revoked credentials may then stay connected. */
-export const FAILURES_BEFORE_UNHEALTHY = 3;
 /** Ids per statement: a few thousand sockets' credentials stay far from PostgreSQL's parameter limit. */
 const CHUNK = 1_000;
-
 const TABLES = {
   key: { table: apiKeys, valid: isNull(apiKeys.revokedAt), id: apiKeys.id },
   session: { table: sessions, valid: isNull(sessions.revokedAt), id: sessions.id },
@@ -21,15 +20,20 @@ const TABLES = {
  * however many sockets hold them.
  */
 export async function revokedAmong(db: Db, revocationIds: readonly string[]): Promise<string[]> {
+  const revoked: string[] = [];
   const byKind = new Map<keyof typeof TABLES, string[]>();
   for (const revocationId of revocationIds) {
     const [kind, id] = revocationId.split(':', 2) as [string, string];
     if (!(kind in TABLES)) continue;
+    // Not an id any row could have: nothing stands behind it (and one such id must not fail the statement for all).
+    if (!isUuid(id)) {
+      revoked.push(revocationId);
+      continue;
+    }
     const ids = byKind.get(kind as keyof typeof TABLES) ?? [];
     ids.push(id);
     byKind.set(kind as keyof typeof TABLES, ids);
   }
-  const revoked: string[] = [];
   for (const [kind, ids] of byKind) {
     const { table, valid, id } = TABLES[kind];
     for (let i = 0; i < ids.length; i += CHUNK) {
@@ -45,7 +49,8 @@ export interface RevocationSweep {
   /** One sweep now (tests); the timer runs them every `everyMs`. */
   sweep(): Promise<void>;
   healthy(): boolean;
-  stop(): void;
+  /** Stops the timer; resolves once a sweep in flight has finished (before the database closes). */
+  stop(): Promise<void>;
 }
 
 /**
@@ -84,5 +89,12 @@ export function startRevocationSweep(options: {
     })());
   const timer = setInterval(() => void sweep(), options.everyMs);
   timer.unref();
-  return { sweep, healthy: () => failures < FAILURES_BEFORE_UNHEALTHY, stop: () => clearInterval(timer) };
+  return {
+    sweep,
+    healthy: () => failures < FAILURES_BEFORE_UNHEALTHY,
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import { parseCursorConnectionArgs } from '@pothos/plugin-relay';
 import { asc, desc, sql, type Column, type SQL } from 'drizzle-orm';
 import { GraphQLError } from 'graphql';
+import { isUuid } from '../lib/uuid.js';
 
 export interface ConnectionArgs {
   first?: number | null;
@@ -109,8 +110,6 @@ function encodeCursor(value: Date | string, id: string): string {
   return Buffer.from(JSON.stringify([v, id])).toString('base64url');
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function decodeCursor(cursor: string): [string, string] {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -119,7 +118,7 @@ function decodeCursor(cursor: string): [string, string] {
       parsed.length === 2 &&
       typeof parsed[0] === 'string' &&
       typeof parsed[1] === 'string' &&
-      UUID.test(parsed[1])
+      isUuid(parsed[1])
     ) {
       return [parsed[0], parsed[1]];
     }

@@ -5,6 +5,7 @@ import { plan618Orders, type OrdersInput, type PlannedOrder } from './demo.618.o
 import type { DemoShop } from './demo.catalog.js';
 import type { History } from './demo.history.js';
 import { createRandom } from './demo.random.js';
+import { MINUTE_MS } from '../lib/time.js';
 
 const SEED = 0x618_2026;
 /**
@@ -73,7 +74,7 @@ function orderEvents(orders: readonly PlannedOrder[], shops: readonly DemoShop[]
     const base = { ...traffic, orderId: o.orderId };
     if (o.inCampaign) {
       // The buyer's own visit, and the visits around it that ended without an order.
-      push({ ...traffic, type: 'VISIT', visitorId: `demo618-v${++visitors}` }, o.placedAt - random.int(1, 30) * 60_000);
+      push({ ...traffic, type: 'VISIT', visitorId: `demo618-v${++visitors}` }, o.placedAt - random.int(1, 30) * MINUTE_MS);
       for (let i = random.int(0, 2 * VISITS_PER_ORDER); i > 0; i--) {
         push({ ...traffic, type: 'VISIT', visitorId: `demo618-v${++visitors}` }, o.placedAt - random.int(0, 3_599) * 1000);
       }

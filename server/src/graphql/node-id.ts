@@ -1,7 +1,6 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../lib/uuid.js';
 
 /**
  * Node ids wrap UUIDs. Checking the shape when a global id is decoded turns a forged or truncated id
@@ -11,7 +10,7 @@ export function uuidNodeId<T extends { id: string }>() {
   return {
     resolve: (row: T) => row.id,
     parse: (id: string) => {
-      if (!UUID.test(id)) {
+      if (!isUuid(id)) {
         throw new GraphQLError(`Invalid id: ${JSON.stringify(id)} is not an id issued by PeakOps`, {
           extensions: { code: 'BAD_USER_INPUT' },
         });
@@ -25,7 +24,7 @@ export function uuidNodeId<T extends { id: string }>() {
 export function decodeGlobalUuid(typename: string, value: string): string | null {
   try {
     const decoded = decodeGlobalID(value);
-    return decoded.typename === typename && UUID.test(decoded.id) ? decoded.id : null;
+    return decoded.typename === typename && isUuid(decoded.id) ? decoded.id : null;
   } catch {
     return null;
   }

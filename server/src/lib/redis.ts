@@ -1,7 +1,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 
 /** How a client reports Redis going away (`down`) and coming back: the app's logger, at error and info. */
-export type RedisReport = (message: string, down: boolean) => void;
+export type RedisReport = (change: { message: string; down: boolean }) => void;
 
 /**
  * An ioredis client that says once that Redis became unreachable and once that it is back. Without an
@@ -14,12 +14,12 @@ export function redisClient(url: string, name: string, options: RedisOptions, re
   client.on('error', (error: Error) => {
     if (down) return;
     down = true;
-    report(`Redis (${name}) unreachable, retrying: ${error.message}`, true);
+    report({ message: `Redis (${name}) unreachable, retrying: ${error.message}`, down: true });
   });
   client.on('ready', () => {
     if (!down) return;
     down = false;
-    report(`Redis (${name}) reachable again`, false);
+    report({ message: `Redis (${name}) reachable again`, down: false });
   });
   return client;
 }

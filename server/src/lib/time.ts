@@ -22,7 +22,7 @@ export function startOfShanghaiDay(date: string): Date {
 /** The Asia/Shanghai hour of day (0–23) of an instant, given as a Date or epoch milliseconds. */
 export function shanghaiHourOfDay(instant: Date | number): number {
   const t = typeof instant === 'number' ? instant : instant.getTime();
-  return (Math.floor(t / HOUR_MS) + OFFSET_HOURS) % 24;
+  return (((Math.floor(t / HOUR_MS) + OFFSET_HOURS) % 24) + 24) % 24;
 }
 
 /** An instant as Asia/Shanghai wall-clock time, `YYYY-MM-DD HH:mm:ss` (for messages people read). */

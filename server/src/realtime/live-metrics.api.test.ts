@@ -166,10 +166,10 @@ describeEachBackend('live metrics over graphql-ws', (backend) => {
     const received: { data?: unknown; errors?: readonly { message: string }[] }[] = [];
     let completed = false;
     client.subscribe({ query: LIVE }, { next: (r) => void received.push(r), error: (e) => void received.push({ errors: [{ message: String(e) }] }), complete: () => void (completed = true) });
-    await expect.poll(() => received.length).toBe(1);
+    await expect.poll(() => received.length, { timeout: 10_000 }).toBe(1);
     await pay('O1', '199.00');
     await server.app.ticker.tick();
-    await expect.poll(() => received.length).toBe(2);
+    await expect.poll(() => received.length, { timeout: 10_000 }).toBe(2);
     expect(server.app.liveExecutions.directWrites).toBe(1); // the second tick went straight to the socket
 
     // The rollups vanish under the topic (a botched migration, a dropped table): a tick or two may fail
@@ -180,7 +180,7 @@ describeEachBackend('live metrics over graphql-ws', (backend) => {
         server.app.ticker.markChanged();
         await server.app.ticker.tick();
       }
-      await expect.poll(() => completed).toBe(true);
+      await expect.poll(() => completed, { timeout: 10_000 }).toBe(true);
     } finally {
       await backend().db.execute(sql`alter table metric_rollups_away rename to metric_rollups`);
     }

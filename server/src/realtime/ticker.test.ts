@@ -86,6 +86,29 @@ describe('the ticker', () => {
     await ticker.stop();
   });
 
+  it('counts only failures in a row: a tick that computes the same state again ends the run', async () => {
+    const ticker = new Ticker({ intervalMs: 60_000, now: () => new Date(), onError: () => {} });
+    const { source } = counterTopic();
+    let failNext = false;
+    const flaky: TopicSource<number> = {
+      compute: async (now) => {
+        if (failNext) throw new Error('pool exhausted');
+        return source.compute(now);
+      },
+      fingerprint: source.fingerprint,
+    };
+    const screen = ticker.subscribe('t', flaky);
+    await screen.next();
+    // Every other tick fails, the state never changes: 2 × FAILURES_BEFORE_TELLING failures, never in a row.
+    for (let i = 0; i < 4 * FAILURES_BEFORE_TELLING; i++) {
+      failNext = i % 2 === 0;
+      ticker.markChanged();
+      await ticker.tick();
+    }
+    expect(ticker.stats()).toMatchObject({ topics: 1, subscribers: 1, failures: 2 * FAILURES_BEFORE_TELLING, topicsFailed: 0 });
+    await ticker.stop();
+  });
+
   it('tells a subscriber whose very first state cannot be computed, instead of leaving it waiting', async () => {
     const ticker = new Ticker({ intervalMs: 60_000, now: () => new Date(), onError: () => {} });
     const broken: TopicSource<number> = {

@@ -1,3 +1,5 @@
+import { FAILURES_BEFORE_UNHEALTHY } from '../observability/health.js';
+
 /**
  * The ticker: subscriptions with the same normalised key share one topic; each tick computes each
  * live topic ONCE and hands the result to every subscriber, so the database work per tick depends on
@@ -35,7 +37,7 @@ export function liveState<T>(message: LiveMessage<T>): Snapshot<T> {
  * tick or two of freshness (the screens' asOf shows it), a lasting failure — the campaign deleted, a
  * bug — ends the subscriptions with the error instead of leaving screens frozen and the log filling.
  */
-export const FAILURES_BEFORE_TELLING = 3;
+export const FAILURES_BEFORE_TELLING = FAILURES_BEFORE_UNHEALTHY;
 
 export interface TopicSource<T> {
   /** Computes the topic's current state: the only place that touches the database. */
@@ -297,13 +299,13 @@ export class Ticker {
       topic.dirty = false; // a notice arriving while we compute marks it again
       const value = await topic.source.compute(asOf);
       const fingerprint = await topic.source.fingerprint(value);
+      topic.failures = 0; // computed: an unchanged state is a success too
       if (fingerprint === topic.fingerprint && topic.latest && !sendEvenIfUnchanged) return;
       topic.fingerprint = fingerprint;
       topic.sequence++;
       topic.latest = { sequence: topic.sequence, asOf, value };
       // The ticker's clock, not asOf: a lagging replica must not make every tick a heartbeat.
       topic.lastSent = clock.getTime();
-      topic.failures = 0;
       for (const mailbox of topic.subscribers) mailbox.deliver(topic.latest);
     } catch (error) {
       this.failures++;

@@ -10,11 +10,13 @@ import { loadCatalog } from './catalog.db.js';
 import { LiveSpend } from './live-spend.js';
 import { TrafficGenerator } from './traffic.generator.js';
 import { countBatch, emptyTotals, PaidTally } from './traffic.options.js';
+import { FAILURES_BEFORE_UNHEALTHY } from '../observability/health.js';
+import { HOUR_MS, MINUTE_MS } from '../lib/time.js';
 
 /** Shoppers already browsing when the server starts: orders flow from the first second. */
-const WARM_UP_MS = 15 * 60_000;
+const WARM_UP_MS = 15 * MINUTE_MS;
 /** The SOCIAL budget's ROI swings over three hours around the demo's overspend: below 1 mostly, above it at the top. */
-const SOCIAL_ROI_SWING = { amplitude: 0.35, periodMs: 3 * 60 * 60_000 };
+const SOCIAL_ROI_SWING = { amplitude: 0.35, periodMs: 3 * HOUR_MS };
 /** PAID (直通车) pays for itself well. */
 const PAID_ROI = 3;
 
@@ -36,16 +38,13 @@ export interface DemoTrafficOptions {
   logEveryMs?: number;
   /** Told by the ingest and spend services after each batch that counted something (the server's change notice). */
   announce: AnnounceCounted | null;
-  /** Told once if the traffic gives up after FAILURES_BEFORE_STOPPING failed seconds in a row (the server's /ready). */
-  onStopped?: (error: unknown) => void;
 }
-
-/** Failed seconds in a row after which the demo traffic stops and says so, rather than warn every second for ever. */
-export const FAILURES_BEFORE_STOPPING = 5;
 
 export interface DemoTraffic {
   /** Stops ticking and resolves once the batch in flight is committed: call it before closing the database. */
   stop(): Promise<void>;
+  /** False while its last FAILURES_BEFORE_UNHEALTHY seconds all failed (the server's /ready names it); true again once one succeeds. */
+  healthy(): boolean;
 }
 
 
@@ -63,7 +62,7 @@ export async function startDemoTraffic(options: DemoTrafficOptions): Promise<Dem
   const catalog = await loadCatalog(db, new Date(started));
   if (!catalog.shops.some((s) => s.skus.length > 0)) {
     logger.warn('simulator: no shop has a SKU on sale; no demo traffic');
-    return { stop: async () => {} };
+    return { stop: async () => {}, healthy: () => true };
   }
   const tag = `live-${started.toString(36)}`;
   const generator = new TrafficGenerator({ catalog, seed: started % 2 ** 32, tag });
@@ -122,20 +121,22 @@ export async function startDemoTraffic(options: DemoTrafficOptions): Promise<Dem
     }
   }
 
+  // Failed seconds in a row: a few are warnings; past the bound the run is said once, at error, and /ready
+  // names the traffic (healthy()) instead of a warning every second for ever; a success says it is over.
   let failures = 0;
   const failed = (error: unknown) => {
     failures++;
-    if (failures < FAILURES_BEFORE_STOPPING) return void logger.warn({ err: error, failuresInARow: failures }, 'simulator: a tick failed; continuing');
-    stopped = true;
-    logger.error({ err: error, failuresInARow: failures }, 'simulator: stopped after failing every tick');
-    options.onStopped?.(error);
+    if (failures < FAILURES_BEFORE_UNHEALTHY) logger.warn({ err: error, failuresInARow: failures }, 'simulator: a tick failed; continuing');
+    else if (failures === FAILURES_BEFORE_UNHEALTHY) logger.error({ err: error, failuresInARow: failures }, 'simulator: every tick fails; retrying each second');
+  };
+  const succeeded = () => {
+    if (failures >= FAILURES_BEFORE_UNHEALTHY) logger.info({ failedTicks: failures }, 'simulator: ticks succeed again');
+    failures = 0;
   };
   const schedule = () => {
     if (stopped) return;
     timer = setTimeout(() => {
-      inFlight = tick()
-        .then(() => void (failures = 0), failed)
-        .finally(schedule);
+      inFlight = tick().then(succeeded, failed).finally(schedule);
     }, tickMs);
   };
   schedule();
@@ -146,5 +147,6 @@ export async function startDemoTraffic(options: DemoTrafficOptions): Promise<Dem
       clearTimeout(timer);
       await inFlight;
     },
+    healthy: () => failures < FAILURES_BEFORE_UNHEALTHY,
   };
 }

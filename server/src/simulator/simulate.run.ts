@@ -1,5 +1,5 @@
 import { fenToYuan } from '../lib/money.js';
-import { shanghaiDateTime } from '../lib/time.js';
+import { MINUTE_MS, shanghaiDateTime } from '../lib/time.js';
 import type { EventInput } from '../modules/ingest/ingest.parse.js';
 import type { SimulateOptions } from './simulate.args.js';
 import { AccessRefused, MAX_RATE_LIMIT_WAITS, RateLimited, RequestRefused, sendEvents } from './simulate.http.js';
@@ -12,7 +12,7 @@ export const HTTP_BATCH = 1_000;
 const CONCURRENCY = 4;
 const RETRY_DELAYS_MS = [500, 1_000, 2_000, 4_000, 8_000];
 /** Shoppers already browsing when the run starts, so orders flow from the first seconds. */
-const WARM_UP_MS = 15 * 60_000;
+const WARM_UP_MS = 15 * MINUTE_MS;
 
 export interface RunOptions extends SimulateOptions {
   /** Stops the run: requests in flight finish, nothing new is sent. */

@@ -235,7 +235,7 @@ describeEachBackend('alert rule engine', (backend) => {
       await expect.poll(async () => (await ready()).status, { timeout: 10_000 }).toBe(503);
       expect((await ready()).body.stopped).toEqual(['points expiry']);
       const evaluations = running.app.alertEngine.stats.evaluations;
-      await expect.poll(() => running.app.alertEngine.stats.evaluations).toBeGreaterThan(evaluations); // the alerts still run
+      await expect.poll(() => running.app.alertEngine.stats.evaluations, { timeout: 10_000 }).toBeGreaterThan(evaluations); // the alerts still run
       await backend().db.execute(sql`alter table points_ledger_away rename to points_ledger`);
       await expect.poll(async () => (await ready()).status, { timeout: 10_000 }).toBe(200);
     } finally {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../db/client.js';
-import { HOUR_MS, shanghaiDate } from '../../lib/time.js';
+import { HOUR_MS, MINUTE_MS, shanghaiDate } from '../../lib/time.js';
+import { FAILURES_BEFORE_UNHEALTHY } from '../../observability/health.js';
 import { expirePoints } from '../customer/points.ledger.js';
 import { openRectifications } from '../report/report.service.js';
 import { applyFindings, PendingConditions, type AlertEvent } from './alert.lifecycle.js';
@@ -8,8 +9,6 @@ import { evaluateRules } from './rules/evaluate.js';
 import { loadRuleInputs, loadRuleSettings } from './rules/rule-inputs.js';
 import { RULES, RuleSettingsIndex } from './rules/rule-settings.js';
 
-/** One failure is a blip (a deadlock victim, a restart of the database); three in a row is a stuck engine. */
-const FAILURES_BEFORE_UNHEALTHY = 3;
 
 export interface AlertEngineOptions {
   db: Db;
@@ -53,7 +52,7 @@ export class AlertEngine {
 
   start() {
     if (this.timer || this.stopped) return;
-    this.timer = setInterval(() => void this.run(), this.options.everyMs ?? 60_000);
+    this.timer = setInterval(() => void this.run(), this.options.everyMs ?? MINUTE_MS);
     this.timer.unref();
     this.markChanged();
   }

@@ -8,6 +8,7 @@ import type { WebhookEvent } from '../webhook/webhook.table.js';
 import { alerts, UNRESOLVED, type AlertRow } from './alert.table.js';
 import type { Finding } from './rules/evaluate.js';
 import { ENGINE_RULES, RULES, severityRank, type EngineRule } from './rules/rule-settings.js';
+import { MINUTE_MS } from '../../lib/time.js';
 
 export type AlertChange = 'RAISED' | 'ESCALATED' | 'ACKNOWLEDGED' | 'RESOLVED';
 
@@ -36,7 +37,7 @@ export class PendingConditions {
     if (finding.sustainMinutes <= 0) return true;
     const first = this.since.get(finding.key) ?? now.getTime();
     this.since.set(finding.key, first);
-    return now.getTime() - first >= finding.sustainMinutes * 60_000;
+    return now.getTime() - first >= finding.sustainMinutes * MINUTE_MS;
   }
 
   /** Forgets conditions that no longer hold. */
@@ -113,7 +114,7 @@ export async function applyFindings(db: Db, findings: readonly Finding[], now: D
       if (seen.has(alert.dedupeKey)) continue;
       const clearMinutes = clearMinutesOf(alert);
       const since = alert.clearSince ?? now;
-      if (now.getTime() - since.getTime() >= clearMinutes * 60_000) {
+      if (now.getTime() - since.getTime() >= clearMinutes * MINUTE_MS) {
         const [row] = await tx
           .update(alerts)
           .set({ status: 'RESOLVED', resolvedAt: now, clearSince: since, updatedAt: now })

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../../db/client.js';
 import { dropExpiredHistory, ensureMonthlyPartitions, type Expired } from './history.partitions.js';
 import type { RetentionSettings } from './history.retention.js';
+import { HOUR_MS } from '../../lib/time.js';
 
 export interface HistoryJobOptions {
   db: Db;
@@ -32,7 +33,7 @@ export class HistoryJob {
 
   start() {
     if (this.timer || this.stopped) return;
-    this.timer = setInterval(() => void this.runInBackground(), this.options.everyMs ?? 60 * 60_000);
+    this.timer = setInterval(() => void this.runInBackground(), this.options.everyMs ?? HOUR_MS);
     this.timer.unref();
     void this.runInBackground();
   }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CHANNELS, TRAFFIC_SOURCES, type Channel, type TrafficSource } from '../../db/enums.js';
 import { globalId, itemIssues, moneyInput, type ItemIssue } from '../../lib/validate.js';
 import { EVENT_TYPES, TRAFFIC_EVENT_TYPES, type EventType } from '../event/event.table.js';
+import { MINUTE_MS } from '../../lib/time.js';
 
 /** One event as a producer sends it (after GraphQL scalar parsing). */
 export interface EventInput {
@@ -130,7 +131,7 @@ export function parseEvent(
   }
   const e: z.output<typeof EventFields> = result.data;
   // A clock a few minutes fast is normal; an event from tomorrow is a producer bug.
-  if (e.occurredAt.getTime() > now.getTime() + 5 * 60_000) {
+  if (e.occurredAt.getTime() > now.getTime() + 5 * MINUTE_MS) {
     return { issues: [{ path: ['occurredAt'], message: 'occurredAt is in the future', code: 'INVALID_INPUT' }] };
   }
   const items = e.items?.map((i) => ({ skuId: i.skuId, quantity: i.quantity, unitPriceFen: i.unitPrice })) ?? null;

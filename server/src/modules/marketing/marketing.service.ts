@@ -12,10 +12,11 @@ import { attributionIssues, type AttributionLookups } from '../campaign/attribut
 import { loadCampaigns } from '../campaign/campaign.service.js';
 import { RollupBatch } from '../metrics/rollup.writer.js';
 import { loadShops } from '../shop/shop.service.js';
+import { MINUTE_MS } from '../../lib/time.js';
 
 export const MAX_SPEND_ENTRIES = 5_000;
 /** An ad report's clock a few minutes fast is normal; spend dated later than that is a producer bug. */
-const FUTURE_SLACK_MS = 5 * 60_000;
+const FUTURE_SLACK_MS = 5 * MINUTE_MS;
 
 /** One spend entry as a producer sends it (after GraphQL scalar parsing). */
 export interface SpendEntryInput {

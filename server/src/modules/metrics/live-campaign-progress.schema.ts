@@ -6,6 +6,7 @@ import { shopsKey } from '../../auth/viewer.js';
 import { minuteRollupsKeptFrom } from '../history/history.retention.js';
 import { CampaignProgress } from './campaign-progress.js';
 import { CampaignProgressRef } from './campaign-progress.schema.js';
+import { MINUTE_MS } from '../../lib/time.js';
 
 const LiveCampaignProgressRef = builder.objectRef<Snapshot<CampaignProgress>>('LiveCampaignProgress').implement({
   description: 'One message of a campaign progress stream. The first message is the full current state.',
@@ -34,7 +35,7 @@ builder.subscriptionField('campaignProgress', (t) =>
           return progress;
         },
         async fingerprint(progress) {
-          return `${await progress.actualFen()}|${Math.floor(progress.asOf.getTime() / 60_000)}`;
+          return `${await progress.actualFen()}|${Math.floor(progress.asOf.getTime() / MINUTE_MS)}`;
         },
       };
       return ctx.ticker.subscribe(`campaignProgress|${campaign.id}|${shopsKey(ctx.viewer)}`, source);

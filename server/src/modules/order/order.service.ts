@@ -11,6 +11,7 @@ import { visibleRowsById } from '../../db/visible-by-id.js';
 import { DomainError } from '../../errors.js';
 import { groupByKeys } from '../../lib/group.js';
 import { orderItems, orders, refunds, type OrderItemRow, type OrderRow, type OrderStatus, type RefundRow } from './order.table.js';
+import { DAY_MS } from '../../lib/time.js';
 
 export interface OrderFilter {
   shopIds?: readonly string[] | null;
@@ -129,7 +130,7 @@ export async function refundsOfOrders(db: DbOrTx, orderIds: readonly string[]): 
 }
 
 /** A paid order should leave the warehouse within a day (the UNSHIPPED_OVERDUE rule's default). */
-export const SHIP_WITHIN_MS = 24 * 60 * 60_000;
+export const SHIP_WITHIN_MS = DAY_MS;
 
 export interface UnshippedOverdue {
   shopId: string;

@@ -8,7 +8,7 @@ import { isUniqueViolation } from '../../db/errors.js';
 import { DomainError, InputErrors, notFound } from '../../errors.js';
 import { parseInput, text } from '../../lib/validate.js';
 import { ROLES, sessions, users, type UserRow } from './user.table.js';
-import { HOUR_MS } from '../../lib/time.js';
+import { HOUR_MS, MINUTE_MS } from '../../lib/time.js';
 
 /**
  * Sign-in policy: after LOCK_AFTER consecutive failures the account is locked for LOCK_MINUTES; before
@@ -129,7 +129,7 @@ export async function signIn(
       .set({
         failedSignIns: sql`${users.failedSignIns} + 1`,
         lockedUntil: sql`case when ${users.failedSignIns} + 1 >= ${SIGN_IN_POLICY.lockAfter}
-          then ${new Date(now.getTime() + SIGN_IN_POLICY.lockMinutes * 60_000).toISOString()}::timestamptz else null end`,
+          then ${new Date(now.getTime() + SIGN_IN_POLICY.lockMinutes * MINUTE_MS).toISOString()}::timestamptz else null end`,
       })
       .where(eq(users.id, user.id))
       .returning({ failures: users.failedSignIns });

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../../lib/usage-error.js';
 import { ROLES, type Role } from './user.table.js';
+import { isUuid } from '../../lib/uuid.js';
 
 export type UsersCommand =
   | { command: 'add'; email: string; name: string; role: Role; shopIds: string[] | null }
@@ -22,8 +23,6 @@ usage: npm run users -- add --email <email> --name <name> --role ADMIN|OPERATOR|
 
 It opens the database the server would (DATABASE_URL, else the embedded one in DATA_DIR) and applies
 the migrations. The embedded database belongs to one process: stop the server first.`;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const OPTIONS = {
   email: { type: 'string' },
@@ -78,7 +77,7 @@ export function parseUsersArgs(argv: readonly string[]): UsersCommand {
       .split(',')
       .map((id) => id.trim().toLowerCase())
       .filter(Boolean);
-    const bad = shopIds.find((id) => !UUID.test(id));
+    const bad = shopIds.find((id) => !isUuid(id));
     if (bad !== undefined) throw new UsageError(`--shops: ${JSON.stringify(bad)} is not a shop uuid`);
     // An empty list would be an account that sees nothing; leaving --shops out means every shop.
     if (shopIds.length === 0) throw new UsageError('--shops: needs at least one shop uuid (leave it out for every shop)');

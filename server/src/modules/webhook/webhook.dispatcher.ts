@@ -1,6 +1,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/client.js';
+import { FAILURES_BEFORE_UNHEALTHY } from '../../observability/health.js';
 import type { AlertMessage } from '../../realtime/pubsub.js';
 import { alertMessage } from '../alert/alert.service.js';
 import { claimDueDeliveries, recordAttempt, releaseLeases, type AttemptOutcome, type ClaimedDelivery } from './webhook.delivery.js';
@@ -8,6 +9,7 @@ import { renderRequest, robotRefusal } from './webhook.formats.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './webhook.retry.js';
 import type { WebhookRow } from './webhook.table.js';
 import { checkWebhookUrl } from './webhook.url.js';
+import { MINUTE_MS } from '../../lib/time.js';
 
 /** What buildApp (and tests, benchmarks) may tune; everything has a production default. */
 export interface WebhookDispatcherTuning {
@@ -36,22 +38,19 @@ export interface WebhookDispatcherOptions extends WebhookDispatcherTuning {
 export interface WebhookDispatcher {
   /** Look for due deliveries now (after a commit that enqueued some) instead of at the next poll. */
   wake(): void;
-  /** False once claiming or recording has failed FAILURES_BEFORE_UNHEALTHY times in a row (/ready turns red). */
+  /**
+   * False once claiming, or recording what was sent, has failed FAILURES_BEFORE_UNHEALTHY times in a row:
+   * alerts' webhooks (the robots in the operators' group chats) are not going out, or go out again and
+   * again as leases expire. /ready says so instead of the log alone, every poll, for ever.
+   */
   healthy(): boolean;
-  /** Claims and recordings that failed since the last one that succeeded (/metrics). */
+  /** The longer of the two runs of failures, claims' or recordings' (/metrics). */
   failuresInARow(): number;
   /** Stops claiming; resolves once the requests in flight have finished and been recorded. */
   stop(): Promise<void>;
   /** Resolves when nothing is due and nothing is in flight (benchmarks, tests). */
   drain(): Promise<void>;
 }
-
-/**
- * Failed claims or recordings in a row after which the dispatcher reports itself unhealthy: alerts'
- * webhooks (the robots in the operators' group chats) are then not going out, and /ready says so
- * instead of the log alone, every poll, for ever.
- */
-export const FAILURES_BEFORE_UNHEALTHY = 3;
 
 /** Enough of an answer to show why a robot refused; the rest is not read. */
 const MAX_ANSWER_BYTES = 16 * 1024;
@@ -90,7 +89,7 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const random = options.random ?? Math.random;
   // Longer than any send and its recording can take, so a live instance never loses its lease.
-  const leaseMs = fetchTimeoutMs + 60_000;
+  const leaseMs = fetchTimeoutMs + MINUTE_MS;
   // Claimed a batch at a time and sent as slots free up: one claim per batch instead of one per
   // delivery (the claim sorts the due rows, which costs the same for 1 row as for 16).
   const batchSize = Math.min(concurrency * 2, 64);
@@ -101,8 +100,9 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
   let pumping: Promise<void> | null = null;
   let again = false;
   let lastClaimed = 0;
-  /** Claims and recordings that failed since the last success: the database the outbox lives in. */
-  let failures = 0;
+  // Counted apart: a claim succeeding every poll must not hide recordings that keep failing, nor the reverse.
+  let claimFailures = 0;
+  let recordFailures = 0;
 
   async function attempt(delivery: ClaimedDelivery): Promise<AttemptOutcome> {
     const attemptedAt = now();
@@ -144,7 +144,7 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
   async function send(delivery: ClaimedDelivery): Promise<void> {
     const outcome = await attempt(delivery);
     const recorded = await recordAttempt(db, delivery, outcome, { policy, now: now(), random });
-    failures = 0;
+    recordFailures = 0;
     if (recorded.paused) {
       logger.warn({ webhookId: recorded.paused.id, failures: recorded.paused.consecutiveFailures }, 'webhook paused after a run of failures');
       options.onPaused?.(recorded.paused);
@@ -158,8 +158,8 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
   function track(delivery: ClaimedDelivery) {
     const task: Promise<void> = send(delivery)
       .catch((error: unknown) => {
-        failures++;
-        logger.error({ err: error, deliveryId: delivery.id, failuresInARow: failures }, 'webhook delivery could not be recorded; its lease will expire and it is sent again');
+        recordFailures++;
+        logger.error({ err: error, deliveryId: delivery.id, failuresInARow: recordFailures }, 'webhook delivery could not be recorded; its lease will expire and it is sent again');
       })
       .finally(() => {
         inFlight.delete(task);
@@ -174,7 +174,7 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
       if (claimedNotSent.length === 0) {
         const at = now();
         const claimed = await claimDueDeliveries(db, at, new Date(at.getTime() + leaseMs), batchSize);
-        failures = 0;
+        claimFailures = 0;
         lastClaimed = claimed.length;
         if (claimed.length === 0) return;
         claimedNotSent.push(...claimed);
@@ -197,8 +197,8 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
           await fill();
         } while (again && !stopped);
       } catch (error) {
-        failures++;
-        logger.error({ err: error, failuresInARow: failures }, 'webhook dispatcher could not claim deliveries; retrying at the next poll');
+        claimFailures++;
+        logger.error({ err: error, failuresInARow: claimFailures }, 'webhook dispatcher could not claim deliveries; retrying at the next poll');
       } finally {
         pumping = null;
       }
@@ -216,8 +216,8 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
 
   return {
     wake,
-    healthy: () => failures < FAILURES_BEFORE_UNHEALTHY,
-    failuresInARow: () => failures,
+    healthy: () => Math.max(claimFailures, recordFailures) < FAILURES_BEFORE_UNHEALTHY,
+    failuresInARow: () => Math.max(claimFailures, recordFailures),
     async stop() {
       stopped = true;
       clearInterval(timer);

@@ -1,3 +1,4 @@
+import { DAY_MS, HOUR_MS } from '../../lib/time.js';
 /**
  * When a failed delivery is tried again, when it is given up, and when an endpoint that keeps failing
  * is paused. Defaults per API.md: retried with back-off for at least 24 hours under the same id.
@@ -17,10 +18,10 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   baseDelayMs: 10_000,
-  maxDelayMs: 60 * 60_000,
-  giveUpAfterMs: 24 * 60 * 60_000,
+  maxDelayMs: HOUR_MS,
+  giveUpAfterMs: DAY_MS,
   pauseAfterFailures: 20,
-  pauseAfterFailingMs: 60 * 60_000,
+  pauseAfterFailingMs: HOUR_MS,
 };
 
 /**

@@ -4,7 +4,7 @@ import { conversionRate, rate } from '../../metrics/metrics.formulas.js';
 import type { AlertSeverity } from '../alert.table.js';
 import { COVER_WINDOW_HOURS, RECENT_WINDOW_MINUTES, type RuleInputs } from './rule-inputs.js';
 import { RULES, RuleSettingsIndex, type EffectiveSettings, type EngineRule } from './rule-settings.js';
-import { HOUR_MS } from '../../../lib/time.js';
+import { HOUR_MS, MINUTE_MS } from '../../../lib/time.js';
 
 /**
  * One subject a rule looked at whose condition holds (`breached`) or sits between the threshold and
@@ -166,7 +166,7 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
     const base = { shopId: null, campaignId: campaign.id, shopIds: campaign.shopIds };
     const overdue = settings.resolve('MILESTONE_OVERDUE', scope);
     const lateMs = now.getTime() - milestone.dueAt.getTime();
-    if (overdue.enabled && lateMs > overdue.threshold * 60_000) {
+    if (overdue.enabled && lateMs > overdue.threshold * MINUTE_MS) {
       push('MILESTONE_OVERDUE', overdue, {
         ...base,
         key: `MILESTONE_OVERDUE:${milestone.id}`,
