@@ -239,13 +239,20 @@ export function buildApp(options: AppOptions): App {
     // Read at scrape time, once the dispatcher below has started.
     webhookFailuresInARow: () => webhooks?.failuresInARow() ?? 0,
     pubsubConnected,
+    rateLimitLocalFallbacks: () => limiter.localFallbacks(),
   });
+  // Set when stop() begins: a notice loop that ends then is the shutdown; one that ends before is a failure.
+  let closing = false;
+  const endedEarly = () => {
+    if (!closing) throw new Error('the subscription ended');
+  };
   const notices = pubsub.subscribe('ingest:committed');
   void (async () => {
     for await (const _notice of notices) {
       ticker.markChanged();
       alertEngine.markChanged();
     }
+    endedEarly();
   })().catch(loopStopped('change notices'));
   const wsSessions = new SocketRegistry(now);
   const announceCounted = countedAnnouncer(pubsub);
@@ -257,6 +264,7 @@ export function buildApp(options: AppOptions): App {
   const revocations = pubsub.subscribe('auth:revoked');
   void (async () => {
     for await (const { ids } of revocations) revoke(ids);
+    endedEarly();
   })().catch(loopStopped('revocation notices'));
   // And whatever happened to a notice, open sockets' credentials are checked again this often.
   const revocationSweep =
@@ -482,6 +490,7 @@ export function buildApp(options: AppOptions): App {
         });
       }),
     async stop() {
+      closing = true;
       // Stop accepting new work first, tell WebSocket clients to come back, then stop the ticker.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const client of wss.clients) client.close(SERVICE_RESTART, 'server restarting');

@@ -21,6 +21,8 @@ export interface BucketResult {
 export interface RateLimiter {
   readonly policy: BucketPolicy;
   take(credentialId: string, cost: number): Promise<BucketResult>;
+  /** Takes metered by this instance's own bucket because Redis did not answer (/metrics); 0 without Redis. */
+  localFallbacks(): number;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export function memoryRateLimiter(policy: BucketPolicy, now: () => number): Rate
       if (buckets.size > 50_000) for (const [key, b] of buckets) if (b.available >= policy.maximumAvailable) buckets.delete(key);
       return { allowed, currentlyAvailable: Math.floor(left), retryAfterSeconds: allowed ? 0 : retryAfter(policy, available, cost) };
     },
+    localFallbacks: () => 0,
     async close() {},
   };
 }
@@ -83,6 +86,7 @@ export function redisRateLimiter(policy: BucketPolicy, url: string, report: Redi
   const redis = redisClient(url, 'rate limits', { maxRetriesPerRequest: 2, enableOfflineQueue: false }, report);
   const local = memoryRateLimiter(policy, Date.now);
   redis.defineCommand('peakopsTake', { numberOfKeys: 1, lua: TAKE_SCRIPT });
+  let fallbacks = 0;
   const take = (redis as unknown as { peakopsTake(key: string, ...args: number[]): Promise<[number, string]> }).peakopsTake.bind(redis);
   return {
     policy,
@@ -91,6 +95,7 @@ export function redisRateLimiter(policy: BucketPolicy, url: string, report: Redi
       try {
         reply = await take(`peakops:bucket:${id}`, policy.maximumAvailable, policy.restoreRate, cost);
       } catch {
+        fallbacks++;
         return local.take(id, cost);
       }
       const [allowed, availableText] = reply;
@@ -101,6 +106,7 @@ export function redisRateLimiter(policy: BucketPolicy, url: string, report: Redi
         retryAfterSeconds: allowed === 1 ? 0 : retryAfter(policy, available, cost),
       };
     },
+    localFallbacks: () => fallbacks,
     close: () => closeRedis(redis),
   };
 }

@@ -227,6 +227,9 @@ describe.skipIf(missing !== null)('a cluster behind nginx survives failures [pos
     // Not a reason to take an instance out, but not silent either: each says it hears only itself.
     const pubsubConnected = async (url: string) => /^peakops_pubsub_connected (\d)/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1];
     for (const url of [a.url, b.url]) expect(await pubsubConnected(url)).toBe('0');
+    // Each metered the producers' requests from a bucket of its own meanwhile, and counts them.
+    const localFallbacks = async (url: string) => Number(/^peakops_rate_limit_local_fallbacks_total (\d+)/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1]);
+    for (const url of [a.url, b.url]) expect(await localFallbacks(url)).toBeGreaterThan(0);
     expect((await note(a.url, 'Redis 宕机中')).data.updateMilestone.userErrors).toEqual([]);
     await until('the screen on A to hear of the change made on A', 15_000, () => onA.milestones.some((m) => m.actualSituation === 'Redis 宕机中'));
 
