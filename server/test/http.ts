@@ -3,6 +3,7 @@ import pino from 'pino';
 import { buildApp, type App, type AppOptions } from '../src/app.js';
 import type { TestBackend } from './backends.js';
 import { gid } from './fixtures.js';
+import { metricAt } from './server-process.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T;
@@ -30,11 +31,16 @@ export interface TestServer {
   post<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; headers: Headers; body: GraphQLResponse<T> }>;
   /** Creates a real API key through the API (as the admin key) and returns its secret. */
   createKey(input: { shopIds?: string[] | null; scopes: ('READ' | 'INGEST' | 'MANAGE')[]; name?: string; expiresAt?: string; trustedDocumentsOnly?: boolean }): Promise<string>;
+  /** GET /ready: its status and what it names as stopped. */
+  ready(): Promise<{ status: number; body: { status: string; stopped?: string[] } }>;
+  /** One unlabelled figure from GET /metrics (NaN when absent). */
+  metric(name: string): Promise<number>;
   stop(): Promise<void>;
   app: App;
 }
 
 export const bearer = (credential: string) => ({ authorization: `Bearer ${credential}` });
+
 
 /**
  * Starts the real app (HTTP server on a free port) on a test backend, with a fresh admin key. The
@@ -82,6 +88,11 @@ export async function startTestServer(
     async gql(query, variables, headers) {
       return (await post(query, variables, headers)).body;
     },
+    async ready() {
+      const response = await fetch(`${url}/ready`);
+      return { status: response.status, body: (await response.json()) as { status: string; stopped?: string[] } };
+    },
+    metric: (name) => metricAt(url, name),
     async createKey(input) {
       const result = await server.gql(
         `mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret userErrors { field message code } } }`,

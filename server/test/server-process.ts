@@ -86,3 +86,9 @@ export async function gqlAt(url: string, query: string, variables?: Record<strin
   // any: callers read ad-hoc shapes and assert on them
   return (await response.json()) as { data?: any; errors?: unknown[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
+
+/** One unlabelled figure from an instance's GET /metrics (NaN when absent). */
+export async function metricAt(url: string, name: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+}

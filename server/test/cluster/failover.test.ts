@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { clearOfShanghaiMidnight, until } from '../../../e2e/support/stack.js';
 import { fenToYuan, yuanToFen } from '../../src/lib/money.js';
 import { gid, insertCampaign, insertShop } from '../fixtures.js';
-import { gqlAt, TEST_ADMIN_KEY } from '../server-process.js';
+import { gqlAt, metricAt, TEST_ADMIN_KEY } from '../server-process.js';
 import { sseMessages } from '../sse.js';
 import { clusterPrerequisitesMissing, startCluster, type Cluster } from './cluster.js';
 import { Producer } from './producer.js';
@@ -225,11 +225,10 @@ describe.skipIf(missing !== null)('a cluster behind nginx survives failures [pos
       expect(await readiness(url)).toBe(200); // no reason to take an instance out of rotation
     }
     // Not a reason to take an instance out, but not silent either: each says it hears only itself.
-    const pubsubConnected = async (url: string) => /^peakops_pubsub_connected (\d)/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1];
-    for (const url of [a.url, b.url]) expect(await pubsubConnected(url)).toBe('0');
+    const pubsubConnected = (url: string) => metricAt(url, 'peakops_pubsub_connected');
+    for (const url of [a.url, b.url]) expect(await pubsubConnected(url)).toBe(0);
     // Each metered the producers' requests from a bucket of its own meanwhile, and counts them.
-    const localFallbacks = async (url: string) => Number(/^peakops_rate_limit_local_fallbacks_total (\d+)/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1]);
-    for (const url of [a.url, b.url]) expect(await localFallbacks(url)).toBeGreaterThan(0);
+    for (const url of [a.url, b.url]) expect(await metricAt(url, 'peakops_rate_limit_local_fallbacks_total')).toBeGreaterThan(0);
     expect((await note(a.url, 'Redis 宕机中')).data.updateMilestone.userErrors).toEqual([]);
     await until('the screen on A to hear of the change made on A', 15_000, () => onA.milestones.some((m) => m.actualSituation === 'Redis 宕机中'));
 
@@ -241,7 +240,7 @@ describe.skipIf(missing !== null)('a cluster behind nginx survives failures [pos
       return onB.milestones.some((m) => m.actualSituation?.startsWith('Redis 已恢复'));
     }, 500);
     expect((await note(a.url, 'Redis 已恢复, 通知正常')).data.updateMilestone.userErrors).toEqual([]);
-    await until('both instances to report their pub/sub connected again', 15_000, async () => (await pubsubConnected(a.url)) === '1' && (await pubsubConnected(b.url)) === '1');
+    await until('both instances to report their pub/sub connected again', 15_000, async () => (await pubsubConnected(a.url)) === 1 && (await pubsubConnected(b.url)) === 1);
     await until('the next change on A to reach B', 15_000, () => onB.milestones.some((m) => m.actualSituation === 'Redis 已恢复, 通知正常'));
     expect(onB.milestones.some((m) => m.actualSituation === 'Redis 宕机中')).toBe(false); // lost while Redis was down: B reloads the board on its next reconnect
     expect([...onA.errors, ...onB.errors]).toEqual([]);

@@ -203,19 +203,15 @@ describeEachBackend('alert rule engine', (backend) => {
 
   it('a stuck engine turns /ready red and names itself, and recovers once evaluations succeed again', async () => {
     const running = await startTestServer(backend(), { now: () => clock, alertEngine: { everyMs: 50, debounceMs: 10 } });
-    const ready = async () => {
-      const response = await fetch(`${running.url}/ready`);
-      return { status: response.status, body: (await response.json()) as { stopped?: string[] } };
-    };
     try {
       await expect.poll(() => running.app.alertEngine.stats.evaluations).toBeGreaterThan(0);
-      expect((await ready()).status).toBe(200);
+      expect((await running.ready()).status).toBe(200);
       // A real failure: the settings table the engine reads first is gone.
       await backend().db.execute(sql`alter table alert_rule_settings rename to alert_rule_settings_away`);
-      await expect.poll(async () => (await ready()).status, { timeout: 10_000 }).toBe(503);
-      expect((await ready()).body.stopped).toContain('alert engine');
+      await expect.poll(async () => (await running.ready()).status, { timeout: 10_000 }).toBe(503);
+      expect((await running.ready()).body.stopped).toContain('alert engine');
       await backend().db.execute(sql`alter table alert_rule_settings_away rename to alert_rule_settings`);
-      await expect.poll(async () => (await ready()).status, { timeout: 10_000 }).toBe(200);
+      await expect.poll(async () => (await running.ready()).status, { timeout: 10_000 }).toBe(200);
     } finally {
       await backend().db.execute(sql`alter table if exists alert_rule_settings_away rename to alert_rule_settings`);
       await running.stop();
@@ -224,20 +220,16 @@ describeEachBackend('alert rule engine', (backend) => {
 
   it('a points expiry that keeps failing turns /ready red under its own name while the rules go on being evaluated', async () => {
     const running = await startTestServer(backend(), { now: () => clock, alertEngine: { everyMs: 50, debounceMs: 10 } });
-    const ready = async () => {
-      const response = await fetch(`${running.url}/ready`);
-      return { status: response.status, body: (await response.json()) as { stopped?: string[] } };
-    };
     try {
       await expect.poll(() => running.app.alertEngine.stats.evaluations).toBeGreaterThan(0);
       // A real failure of the job beside the rules: the points ledger is gone.
       await backend().db.execute(sql`alter table points_ledger rename to points_ledger_away`);
-      await expect.poll(async () => (await ready()).status, { timeout: 10_000 }).toBe(503);
-      expect((await ready()).body.stopped).toEqual(['points expiry']);
+      await expect.poll(async () => (await running.ready()).status, { timeout: 10_000 }).toBe(503);
+      expect((await running.ready()).body.stopped).toEqual(['points expiry']);
       const evaluations = running.app.alertEngine.stats.evaluations;
       await expect.poll(() => running.app.alertEngine.stats.evaluations, { timeout: 10_000 }).toBeGreaterThan(evaluations); // the alerts still run
       await backend().db.execute(sql`alter table points_ledger_away rename to points_ledger`);
-      await expect.poll(async () => (await ready()).status, { timeout: 10_000 }).toBe(200);
+      await expect.poll(async () => (await running.ready()).status, { timeout: 10_000 }).toBe(200);
     } finally {
       await backend().db.execute(sql`alter table if exists points_ledger_away rename to points_ledger`);
       await running.stop();

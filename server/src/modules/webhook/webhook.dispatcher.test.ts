@@ -264,22 +264,18 @@ describeEachBackend('webhook delivery', (backend) => {
   });
 
   it('turns /ready red while the outbox cannot be read, and green again once it can, with the run of failures in /metrics', async () => {
-    const ready = async () => {
-      const response = await fetch(`${server.url}/ready`);
-      return { status: response.status, body: (await response.json()) as { stopped?: string[] } };
-    };
-    const failuresInARow = async () => Number(/^peakops_webhook_dispatch_failures_consecutive (\d+)/m.exec(await (await fetch(`${server.url}/metrics`)).text())?.[1]);
-    expect((await ready()).status).toBe(200);
+    const failuresInARow = () => server.metric('peakops_webhook_dispatch_failures_consecutive');
+    expect((await server.ready()).status).toBe(200);
     // A real failure: the outbox table is gone from under the dispatcher (polling every 25 ms here).
     await backend().db.execute(sql`alter table webhook_deliveries rename to webhook_deliveries_away`);
     try {
-      await expect.poll(async () => (await ready()).status, { timeout: 10_000 }).toBe(503);
-      expect((await ready()).body.stopped).toEqual(['webhook dispatcher']);
+      await expect.poll(async () => (await server.ready()).status, { timeout: 10_000 }).toBe(503);
+      expect((await server.ready()).body.stopped).toEqual(['webhook dispatcher']);
       expect(await failuresInARow()).toBeGreaterThanOrEqual(FAILURES_BEFORE_UNHEALTHY);
     } finally {
       await backend().db.execute(sql`alter table webhook_deliveries_away rename to webhook_deliveries`);
     }
-    await expect.poll(async () => (await ready()).status, { timeout: 10_000 }).toBe(200);
+    await expect.poll(async () => (await server.ready()).status, { timeout: 10_000 }).toBe(200);
     expect(await failuresInARow()).toBe(0);
 
     // And what was enqueued meanwhile still goes out.
