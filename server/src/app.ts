@@ -207,7 +207,9 @@ export function buildApp(options: AppOptions): App {
   // A background loop that dies must not only log: /ready turns red and says which, so the
   // instance is taken out of rotation instead of serving stale figures or honouring revoked keys.
   const stoppedLoops: string[] = [];
+  // Parts that count their own failures in a row: /ready names each while it is unhealthy.
   const watched: { name: string; healthy: () => boolean }[] = [];
+  const watch = (name: string, healthy: () => boolean) => void watched.push({ name, healthy });
   const loopStopped = (name: string) => (error: unknown) => {
     stoppedLoops.push(name);
     logger.error({ err: error }, `${name} stopped`);
@@ -271,6 +273,7 @@ export function buildApp(options: AppOptions): App {
     options.revocationSweepMs === false
       ? null
       : startRevocationSweep({ db: database.db, logger, everyMs: options.revocationSweepMs ?? CREDENTIAL_RECHECK_MS, held: () => wsSessions.revocationIds(), revoke });
+  if (revocationSweep) watch('revocation sweep', revocationSweep.healthy);
 
   const yoga = createYoga<{ req?: IncomingMessage; res?: ServerResponse }, Context>({
     schema,
@@ -358,9 +361,6 @@ export function buildApp(options: AppOptions): App {
     const stopped = [
       ...stoppedLoops,
       ...alertEngine.stoppedParts(),
-      ...(history?.healthy() === false ? ['history maintenance'] : []),
-      ...(webhooks?.healthy() === false ? ['webhook dispatcher'] : []),
-      ...(revocationSweep?.healthy() === false ? ['revocation sweep'] : []),
       ...watched.filter((part) => !part.healthy()).map((part) => part.name),
     ];
     if (stopped.length > 0) {
@@ -464,11 +464,15 @@ export function buildApp(options: AppOptions): App {
         publish: (message) => pubsub.publish('alert:raised', message),
         ...options.webhooks,
       });
-  if (webhooks) wakeWebhooks = () => webhooks.wake();
+  if (webhooks) {
+    wakeWebhooks = () => webhooks.wake();
+    watch('webhook dispatcher', webhooks.healthy);
+  }
   if (options.alertEngine?.start !== false) alertEngine.start();
   // Partitions for this month and the next two, and retention: at start, then hourly (modules/history).
   const history = options.history === false ? null : new HistoryJob({ db: database.db, logger, now, retention, everyMs: options.history?.everyMs });
   history?.start();
+  if (history) watch('history maintenance', () => history.healthy());
 
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
@@ -478,7 +482,7 @@ export function buildApp(options: AppOptions): App {
 
   return {
     reportStopped: (name, error) => loopStopped(name)(error),
-    watch: (name, healthy) => void watched.push({ name, healthy }),
+    watch,
     start: (port, host) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
