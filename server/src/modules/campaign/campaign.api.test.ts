@@ -82,6 +82,8 @@ describeEachBackend('campaigns', (backend) => {
   it.each([
     ['ends before it starts', '2026-05-31T23:59:59+08:00'],
     ['ends the moment it starts', START_618],
+    // Its plan curve, alerts and series are built hour by hour: a window of centuries would stall them.
+    ['lasts more than 366 days', '9999-12-31T00:00:00Z'],
   ])('a campaign that %s is refused as an invalid window and not stored', async (_case, endsAt) => {
     const result = await create({ endsAt });
     expect(result.campaign).toBeNull();
@@ -97,6 +99,22 @@ describeEachBackend('campaigns', (backend) => {
     const result = await create({ gmvTarget });
     expect(result.campaign).toBeNull();
     expect(result.userErrors).toEqual([{ field: ['input', 'gmvTarget'], message: expect.any(String), code: 'INVALID_AMOUNT' }]);
+    expect(await list()).toEqual([]);
+  });
+
+  it('a campaign may last a whole year, not more', async () => {
+    const result = await create({ startsAt: '2026-01-01T00:00:00+08:00', endsAt: '2027-01-02T00:00:00+08:00' });
+    expect(result.userErrors).toEqual([]);
+  });
+
+  it.each([
+    ['a weight past 1,000,000', [1e300, ...Array(23).fill(0)], 'weights are relative: at most 1000000'],
+    ['a negative weight', [-1, ...Array(23).fill(1)], 'weights cannot be negative'],
+    ['23 weights', Array(23).fill(1), 'give one weight per hour of day (24)'],
+  ])('an hourly shape with %s is refused and not stored', async (_case, hourlyShape, message) => {
+    const result = await create({ hourlyShape });
+    expect(result.campaign).toBeNull();
+    expect(result.userErrors).toEqual([expect.objectContaining({ field: expect.arrayContaining(['input', 'hourlyShape']), message })]);
     expect(await list()).toEqual([]);
   });
 

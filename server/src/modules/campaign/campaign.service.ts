@@ -5,6 +5,7 @@ import type { DbOrTx } from '../../db/client.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
 import { forbidden, InputErrors, notFound, type UserErrorShape } from '../../errors.js';
 import { moneyInput, optionalText, parseInput, text } from '../../lib/validate.js';
+import { DAY_MS } from '../../lib/time.js';
 import { assertShopsVisible } from '../shop/shop.service.js';
 import { campaigns, type CampaignRow } from './campaign.table.js';
 
@@ -78,9 +79,17 @@ export function listCampaigns(
   );
 }
 
+/** Relative weights need no more range than this; larger ones only invite overflow. */
+export const MAX_HOURLY_WEIGHT = 1_000_000;
+/**
+ * 618 and Double 11 run for weeks, pre-sale included. The plan curve, its alerts and the war room's
+ * series are built hour by hour over the whole window, so a window of centuries would stall them.
+ */
+export const MAX_CAMPAIGN_DAYS = 366;
+
 /** 24 relative weights, one per Asia/Shanghai hour of day, for the plan curve. */
 const HourlyShape = z
-  .array(z.number().finite().min(0, 'weights cannot be negative'))
+  .array(z.number().finite().min(0, 'weights cannot be negative').max(MAX_HOURLY_WEIGHT, `weights are relative: at most ${MAX_HOURLY_WEIGHT}`))
   .length(24, 'give one weight per hour of day (24)')
   .refine((weights) => weights.some((w) => w > 0), 'at least one hour needs a positive weight');
 
@@ -154,7 +163,11 @@ export async function updateCampaign(db: DbOrTx, viewer: Viewer, input: unknown,
 }
 
 function assertWindow(startsAt: Date, endsAt: Date) {
-  if (endsAt > startsAt) return;
-  const error: UserErrorShape = { field: ['input', 'endsAt'], message: 'the campaign must end after it starts', code: 'INVALID_WINDOW' };
+  const message =
+    endsAt <= startsAt ? 'the campaign must end after it starts'
+    : endsAt.getTime() - startsAt.getTime() > MAX_CAMPAIGN_DAYS * DAY_MS ? `a campaign lasts at most ${MAX_CAMPAIGN_DAYS} days`
+    : null;
+  if (message === null) return;
+  const error: UserErrorShape = { field: ['input', 'endsAt'], message, code: 'INVALID_WINDOW' };
   throw new InputErrors([error]);
 }

@@ -97,6 +97,13 @@ describe('allocating fen by largest remainder', () => {
     expect(allocateByLargestRemainder(7, [0.1, 0.2, 0.7])).toEqual([1, 1, 5]);
   });
 
+  it('ends and sums to the total whatever the weights, even where total × weight would overflow', () => {
+    // A stored shape of [1e300, …] once made the shares Infinity and the allocation loop for ever.
+    expect(allocateByLargestRemainder(1_000_000_000, [1e300, 1e300, 0])).toEqual([500_000_000, 500_000_000, 0]);
+    expect(allocateByLargestRemainder(10, [Number.MAX_VALUE, Number.MAX_VALUE])).toEqual([5, 5]);
+    expect(allocateByLargestRemainder(10, [0, 0])).toEqual([0, 0]);
+  });
+
   it('always sums to the total', () => {
     const weights = Array.from({ length: 500 }, (_, i) => ((i * 7919) % 97) / 13 + 0.001);
     expect(sum(allocateByLargestRemainder(123_456_789_012, weights))).toBe(123_456_789_012);

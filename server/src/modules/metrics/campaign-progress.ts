@@ -53,9 +53,13 @@ export function planCurve(campaign: PlanCampaign): PlanHour[] {
 
 /** Splits `total` whole units in proportion to `weights`; the parts sum exactly to `total`. */
 export function allocateByLargestRemainder(total: number, weights: readonly number[]): number[] {
-  const sum = weights.reduce((a, w) => a + w, 0);
-  if (weights.length === 0 || sum <= 0) return weights.map(() => 0);
-  const exact = weights.map((w) => (total * w) / sum);
+  // Scaled by the largest weight first, so that neither the sum nor total × weight can overflow to
+  // Infinity: an infinite share would leave `left` infinite and the loops below would never end.
+  const largest = weights.reduce((a, w) => Math.max(a, w), 0);
+  if (weights.length === 0 || !(largest > 0) || !Number.isFinite(largest)) return weights.map(() => 0);
+  const scaled = weights.map((w) => w / largest);
+  const sum = scaled.reduce((a, w) => a + w, 0);
+  const exact = scaled.map((w) => total * (w / sum));
   const parts = exact.map(Math.floor);
   let left = total - parts.reduce((a, p) => a + p, 0);
   // Largest fractional part first; earlier hours win ties. Float error can leave `left` a unit off
