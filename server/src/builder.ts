@@ -5,7 +5,7 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { GraphQLError } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import type { Context } from './context.js';
-import { parseDate, parseDateLiteral, parseDecimal, parseDecimalLiteral } from './graphql/scalars.js';
+import { parseDate, parseDateLiteral, parseDecimal, parseDecimalLiteral, storableInstant } from './graphql/scalars.js';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -47,7 +47,10 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.addScalarType('DateTime', DateTimeResolver, {});
+builder.addScalarType('DateTime', DateTimeResolver, {
+  parseValue: (value) => storableInstant(DateTimeResolver.parseValue(value)),
+  parseLiteral: (ast, variables) => storableInstant(DateTimeResolver.parseLiteral(ast, variables)),
+});
 builder.scalarType('Date', {
   description: 'A calendar day in Asia/Shanghai, YYYY-MM-DD.',
   serialize: (value) => value,

@@ -1,5 +1,5 @@
 import { GraphQLError, Kind, type ValueNode } from 'graphql';
-import { isCalendarDate } from '../lib/time.js';
+import { isCalendarDate, isStorableInstant } from '../lib/time.js';
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 
@@ -19,6 +19,15 @@ export function parseDecimal(value: unknown): string {
 export function parseDecimalLiteral(ast: ValueNode): string {
   if (ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT) return parseDecimal(ast.value);
   return fail('Decimal must be a string such as "1234.50"');
+}
+
+/**
+ * graphql-scalars' DateTime accepts any instant JavaScript can hold; one PostgreSQL cannot store would
+ * fail the whole statement it is written by (a batch of events, say) as an internal error.
+ */
+export function storableInstant(instant: Date): Date {
+  if (!isStorableInstant(instant)) fail(`DateTime must fall in the years 0001–9999 (UTC); got ${instant.toISOString()}`);
+  return instant;
 }
 
 /** A calendar day in Asia/Shanghai, YYYY-MM-DD. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, isCalendarDate, lastFriday1700, shanghaiDate, shanghaiDateTime, shanghaiHourOfDay, startOfShanghaiDay } from './time.js';
+import { addDays, isCalendarDate, isStorableInstant, lastFriday1700, shanghaiDate, shanghaiDateTime, shanghaiHourOfDay, startOfShanghaiDay } from './time.js';
 
 describe('business days are Asia/Shanghai days', () => {
   it('puts 2026-11-10T16:30Z on 11.11, the first half hour of Double 11', () => {
@@ -23,6 +23,16 @@ describe('business days are Asia/Shanghai days', () => {
     expect(isCalendarDate('2028-02-29')).toBe(true);
     expect(isCalendarDate('2026-02-29')).toBe(false);
     expect(isCalendarDate('2026-11-1')).toBe(false);
+    // JavaScript has a year 0; PostgreSQL refuses it, which would fail the statement as an internal error.
+    expect(isCalendarDate('0000-01-01')).toBe(false);
+    expect(isCalendarDate('0001-01-01')).toBe(true);
+  });
+
+  it('knows which instants a timestamptz holds: years 1–9999 in UTC', () => {
+    expect(isStorableInstant(new Date('0001-01-01T00:00:00Z'))).toBe(true);
+    expect(isStorableInstant(new Date('0001-01-01T00:00:00+08:00'))).toBe(false); // year 0 in UTC
+    expect(isStorableInstant(new Date('9999-12-31T23:59:59.999Z'))).toBe(true);
+    expect(isStorableInstant(new Date('+010000-01-01T00:00:00Z'))).toBe(false);
   });
 });
 

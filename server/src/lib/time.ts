@@ -35,11 +35,23 @@ export function addDays(date: string, days: number): string {
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** A real calendar day PostgreSQL can store: it has no year 0, which JavaScript's dates accept. */
 export function isCalendarDate(value: string): boolean {
   const match = DATE.exec(value);
-  if (!match) return false;
+  if (!match || match[1] === '0000') return false;
   const parsed = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
+}
+
+const EARLIEST_INSTANT = Date.parse('0001-01-01T00:00:00Z');
+const LATEST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
+/**
+ * An instant PostgreSQL's timestamptz takes and ISO text writes with four digits: years 1–9999 in UTC.
+ * JavaScript's dates reach ±275,760 years, and `0001-01-01T00:00:00+08:00` is already year 0 in UTC.
+ */
+export function isStorableInstant(instant: Date): boolean {
+  const t = instant.getTime();
+  return t >= EARLIEST_INSTANT && t <= LATEST_INSTANT;
 }
 
 /**

@@ -84,6 +84,29 @@ describeEachBackend('event ingestion', (backend) => {
     ]);
   });
 
+  it('refuses, by index, amounts past ¥10,000,000 per order and instants PostgreSQL cannot store, and keeps the rest of the batch', async () => {
+    // A payment of ¥2,147,483,648 once failed its whole batch's transaction (its points overflowed an
+    // integer), and so did year 0 (a timestamptz cannot hold it): the producer got an internal error.
+    const events = [
+      { id: 'v1', type: 'VISIT', occurredAt: at('09:00'), shopId: shop, source: 'SEARCH', visitorId: 'u1' },
+      order('O5', { id: 'big', type: 'ORDER_PAID', occurredAt: at('09:10'), amount: '2147483648.00', customerId: 'c1' }),
+      order('O6', { id: 'many', type: 'ORDER_PLACED', occurredAt: at('09:10'), items: [{ skuId: sku, quantity: 100_000, unitPrice: '1000.00' }] }),
+      order('O7', { id: 'top', type: 'ORDER_PAID', occurredAt: at('09:11'), amount: '10000000.00', customerId: 'c2' }),
+    ];
+    const result = await server.gql(INGEST, { events });
+    expect(result.data.ingestEvents.accepted).toBe(2);
+    expect(result.data.ingestEvents.userErrors.map((e: { index: number; code: string; field: string[]; message: string }) => [e.index, e.code, e.field.slice(3).join('.'), e.message])).toEqual([
+      [1, 'INVALID_AMOUNT', 'amount', 'at most ¥10,000,000.00 per order'],
+      [2, 'INVALID_AMOUNT', 'items', 'the items come to more than ¥10,000,000.00, the most one order may be'],
+    ]);
+    const customers = await rows<{ points: number }>(backend().db, sql`select points from customers`);
+    expect(customers).toEqual([{ points: 10_000_000 }]);
+
+    const yearZero = await server.gql(INGEST, { events: [{ ...events[0], id: 'v0', occurredAt: '0001-01-01T00:00:00+08:00' }] });
+    expect(yearZero.errors?.[0]).toMatchObject({ message: expect.stringContaining('years 0001–9999'), extensions: { code: 'BAD_USER_INPUT' } });
+    expect(await rows(backend().db, sql`select event_id from event_keys order by event_id`)).toEqual([{ event_id: 'top' }, { event_id: 'v1' }]);
+  });
+
   it('counts a replay as a duplicate and refuses a reused id with different content', async () => {
     const visit = { id: 'v1', type: 'VISIT', occurredAt: at('09:00'), shopId: shop, source: 'SEARCH', visitorId: 'u1' };
     await server.gql(INGEST, { events: [visit] });

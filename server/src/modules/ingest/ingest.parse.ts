@@ -49,6 +49,18 @@ export interface ParsedEvent {
 
 const key = z.string().trim().min(1, 'must not be empty').max(128);
 
+/**
+ * The most one order, payment, refund or unit price may be: ¥10,000,000.00. Far above any real order,
+ * and low enough that what is derived from it fits its column (points are whole yuan in an integer, a
+ * customer's balance sums many orders); past it one event would fail its whole batch's transaction.
+ */
+export const MAX_ORDER_AMOUNT_FEN = 1_000_000_000;
+const MAX_ORDER_AMOUNT = `¥${(MAX_ORDER_AMOUNT_FEN / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}`;
+const orderMoney = moneyInput.refine((fen) => fen <= MAX_ORDER_AMOUNT_FEN, {
+  message: `at most ${MAX_ORDER_AMOUNT} per order`,
+  params: { code: 'INVALID_AMOUNT' },
+});
+
 /** Every field of an event, as one object schema: EventSchema checks them all, TrafficSchema a subset. */
 const EventFields = z.object({
   id: key,
@@ -62,13 +74,13 @@ const EventFields = z.object({
   orderId: key.nullish(),
   campaignId: globalId('Campaign').nullish(),
   skuId: globalId('Sku').nullish(),
-  amount: moneyInput.nullish(),
+  amount: orderMoney.nullish(),
   items: z
     .array(
       z.object({
         skuId: globalId('Sku'),
         quantity: z.number().int().min(1, 'quantity must be at least 1').max(100_000),
-        unitPrice: moneyInput,
+        unitPrice: orderMoney,
       }),
     )
     .max(200)
@@ -136,6 +148,9 @@ export function parseEvent(
   }
   const items = e.items?.map((i) => ({ skuId: i.skuId, quantity: i.quantity, unitPriceFen: i.unitPrice })) ?? null;
   const itemsTotal = items?.reduce((sum, i) => sum + i.quantity * i.unitPriceFen, 0) ?? null;
+  if (itemsTotal !== null && itemsTotal > MAX_ORDER_AMOUNT_FEN) {
+    return { issues: [{ path: ['items'], message: `the items come to more than ${MAX_ORDER_AMOUNT}, the most one order may be`, code: 'INVALID_AMOUNT' }] };
+  }
   return {
     event: {
       index,

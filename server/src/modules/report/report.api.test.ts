@@ -152,6 +152,13 @@ describeEachBackend('daily report (运营数据日报)', (backend) => {
     expect(list.data.dailyReports.edges.map((e: { node: { source: string } }) => e.node.source).sort()).toEqual(['PAID', 'RECOMMENDATION', 'SEARCH']);
   });
 
+  it('refuses a day or an instant PostgreSQL cannot store as bad input, not an internal error', async () => {
+    const day = await report(shopA, '0000-01-01');
+    expect(day.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const instant = await server.gql(`{ metrics(scope: {}, from: "0001-01-01T00:00:00+08:00", to: "2026-11-20T00:00:00+08:00") { orders } }`);
+    expect(instant.errors?.[0]).toMatchObject({ message: expect.stringContaining('years 0001–9999'), extensions: { code: 'BAD_USER_INPUT' } });
+  });
+
   it('refuses a partner of another shop and a read-only key', async () => {
     await scripted();
     const search = (await report(shopA)).data.dailyReport.rows[0].rectification;
