@@ -145,6 +145,21 @@ describeEachBackend('event ingestion', (backend) => {
     expect(await rows(backend().db, sql`select event_id from events order by event_id`)).toEqual([{ event_id: 'p' }, { event_id: 'r1' }, { event_id: 'r2' }]);
   });
 
+  it('checks a refund that came before its payment once the payment comes, and refuses the payment it would exceed', async () => {
+    const early = await server.gql(INGEST, { events: [order('O8', { id: 'r', type: 'ORDER_REFUNDED', occurredAt: at('11:00'), amount: '1000000.00' })] });
+    expect(early.data.ingestEvents).toMatchObject({ accepted: 1, userErrors: [] });
+    const paid = await server.gql(INGEST, { events: [order('O8', { id: 'p', type: 'ORDER_PAID', occurredAt: at('10:00'), amount: '10.00', customerId: 'c8' })] });
+    expect(paid.data.ingestEvents).toMatchObject({ accepted: 0, userErrors: [{ index: 0, code: 'INVALID_AMOUNT' }] });
+    // The refund counts from its own moment; the refused payment added no GMV or order to it.
+    const day = `{ metrics(scope: {}, from: "2026-11-11T00:00:00+08:00", to: "2026-11-12T00:00:00+08:00") { gmv netGmv orders } }`;
+    expect((await server.gql(day)).data.metrics).toEqual({ gmv: '0.00', netGmv: '-1000000.00', orders: 0 });
+    const corrected = await server.gql(INGEST, { events: [order('O8', { id: 'p', type: 'ORDER_PAID', occurredAt: at('10:00'), amount: '1000000.00', customerId: 'c8' })] });
+    expect(corrected.data.ingestEvents).toMatchObject({ accepted: 1, userErrors: [] });
+    const o = await server.gql('{ orders { edges { node { status refundedAmount netAmount } } } }');
+    expect(o.data.orders.edges[0].node).toEqual({ status: 'REFUNDED', refundedAmount: '1000000.00', netAmount: '0.00' });
+    expect((await server.gql(day)).data.metrics).toEqual({ gmv: '1000000.00', netGmv: '0.00', orders: 1 });
+  });
+
   it('accepts a SKU created after the catalog was first read, on its first use', async () => {
     const visit = (id: string, skuId: string) => ({ id, type: 'PRODUCT_VIEW', occurredAt: at('09:00'), shopId: shop, source: 'SEARCH', visitorId: 'u1', skuId });
     expect((await server.gql(INGEST, { events: [visit('w1', sku)] })).data.ingestEvents.accepted).toBe(1);

@@ -55,6 +55,14 @@ export const TYPE_RANK = { ORDER_PLACED: 0, ORDER_PAID: 1, ORDER_REFUNDED: 2, OR
 export const orderKey = (shopId: string, externalId: string) => `${shopId}|${externalId}`;
 
 /**
+ * A refund that arrived before its order's amount was known is checked once the amount comes: the
+ * event that would leave refunds above the amount is refused, whichever of them arrived last.
+ */
+function refundsExceed(order: OrderState, amountFen: number): ItemIssue {
+  return { path: ['amount'], message: `refunds of ${order.refundedFen} fen already recorded for order ${order.externalId} exceed its amount of ${amountFen} fen`, code: 'INVALID_AMOUNT' };
+}
+
+/**
  * Applies one event to its order. Every contribution to the rollups is placed in the bucket of the
  * moment it belongs to (a payment's GMV at the payment, an order's first refund at the earliest
  * refund, its shipment and delivery at the earliest of each: order.shipping.ts), so applying an
@@ -71,11 +79,13 @@ export function applyOrderEvent(order: OrderState, e: ValidEvent, rollups: Rollu
   const t = e.occurredAt;
   if (e.type === 'ORDER_PLACED') {
     if (order.placedEventAt) return { path: ['type'], message: `order ${order.externalId} was already placed`, code: 'CONFLICT' };
+    if (!order.paidAt && order.refundedFen > (e.amountFen ?? 0)) return refundsExceed(order, e.amountFen ?? 0);
     order.placedEventAt = t;
     if (!order.paidAt) order.amountFen = e.amountFen ?? 0;
     rollups.add(t, order.dims, { ordersPlaced: 1 });
   } else if (e.type === 'ORDER_PAID') {
     if (order.paidAt) return { path: ['type'], message: `order ${order.externalId} was already paid`, code: 'CONFLICT' };
+    if (order.refundedFen > e.amountFen!) return refundsExceed(order, e.amountFen!);
     order.paidAt = t;
     order.amountFen = e.amountFen!;
     order.pointsTouched = true;
