@@ -1,7 +1,7 @@
 import { count, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../test/backends.js';
-import { gid, insertShop } from '../../test/fixtures.js';
+import { gid, insertCampaign, insertShop } from '../../test/fixtures.js';
 import { bearer, startTestServer, type GraphQLResponse, type TestServer } from '../../test/http.js';
 import { auditLog } from '../modules/audit/audit.table.js';
 import { schema } from '../schema.js';
@@ -168,6 +168,70 @@ describeEachBackend('authorization matrix: every mutation × every kind of princ
     }
     expect(outcomes).toEqual(expected);
   }, 60_000);
+
+  it('answers a mutation with the object it changed, and its figures only to a principal that may READ', async () => {
+    const campaignId = gid('Campaign', (await insertCampaign(backend().db, [shopA])).id);
+    // Each mutation twice in one request: once asking only for what it changed, once for its figures too.
+    // A refused figure is non-null, so its object goes null (GraphQL's null bubbling): the figures never show.
+    const cases = [
+      {
+        mutation: 'updateCampaign',
+        input: { id: campaignId, name: '双11 返场' },
+        field: 'campaign',
+        changed: '{ name status }',
+        expected: { name: '双11 返场', status: expect.any(String) },
+        figures: '{ name metrics { gmv orders } progress { gmv achievementRate } retrospective { gmv } }',
+        expectedFigures: { metrics: { gmv: '0.00', orders: 0 }, progress: { gmv: '0.00', achievementRate: 0 }, retrospective: { gmv: '0.00' } },
+      },
+      {
+        mutation: 'writeDailyReportNote',
+        input: { shopId: gid('Shop', shopA), date: '2026-11-11', source: 'SEARCH', anomalyNote: '大促首日', owner: '王' },
+        field: 'row',
+        changed: '{ anomalyNote owner }',
+        expected: { anomalyNote: '大促首日', owner: '王' },
+        figures: '{ anomalyNote figures { gmv orders } previousDay { visitors } change { gmv } }',
+        expectedFigures: { figures: { gmv: '0.00', orders: 0 }, previousDay: { visitors: 0 }, change: { gmv: null } },
+      },
+      {
+        mutation: 'writeRetrospectiveLessons',
+        input: { campaignId, lessons: '预热期流量不足' },
+        field: 'retrospective',
+        changed: '{ lessons overdue campaign { name } }',
+        expected: { lessons: '预热期流量不足', overdue: false, campaign: { name: '双11 返场' } },
+        figures: '{ lessons gmv orders hours { actualGmv } }',
+        expectedFigures: { gmv: '0.00', orders: 0 },
+      },
+    ];
+    for (const { mutation, input, field, changed, expected, figures, expectedFigures } of cases) {
+      const inputType = schema.getMutationType()!.getFields()[mutation]!.args[0]!.type.toString();
+      const document = `mutation ($input: ${inputType}) {
+        changed: ${mutation}(input: $input) { ${field} ${changed} userErrors { code } }
+        figures: ${mutation}(input: $input) { ${field} ${figures} userErrors { code } }
+      }`;
+      const key = await server.post(document, { input }, bearer(credentials.get('key MANAGE')!));
+      const operator = await server.post(document, { input }, bearer(credentials.get('user OPERATOR')!));
+
+      // MANAGE without READ: the changed object, and FORBIDDEN on the figures.
+      expect(key.body.data, mutation).toEqual({ changed: { [field]: expected, userErrors: [] }, figures: { [field]: null, userErrors: [] } });
+      expect(key.body.errors?.length, mutation).toBeGreaterThan(0);
+      for (const error of key.body.errors ?? []) {
+        expect(error.extensions?.code, `${mutation}: ${error.message}`).toBe('FORBIDDEN');
+        expect(error.path?.slice(0, 2), mutation).toEqual(['figures', field]);
+      }
+
+      // READ and MANAGE: both.
+      expect(operator.body.errors, mutation).toBeUndefined();
+      expect(operator.body.data?.changed, mutation).toEqual({ [field]: expected, userErrors: [] });
+      expect(operator.body.data?.figures[field], mutation).toMatchObject(expectedFigures);
+    }
+
+    // The trail records what happened: the changes were made, so a refused figure in the answer is no DENIED.
+    type Trail = { auditLog: { edges: { node: { operation: string; outcome: string } }[] } };
+    const trail = await server.gql<Trail>(`{ auditLog(first: 50) { edges { node { operation outcome } } } }`);
+    const rows = trail.data!.auditLog.edges.map((e) => e.node).filter((row) => cases.some((c) => c.mutation === row.operation));
+    expect(rows).toHaveLength(cases.length * 4);
+    expect(rows.filter((row) => row.outcome !== 'OK')).toEqual([]);
+  });
 
   it('keeps the audit trail append-only: the database refuses to change or delete a row', async () => {
     const { db } = backend();

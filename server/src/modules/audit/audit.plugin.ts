@@ -87,7 +87,8 @@ function stripUserErrors(result: ExecutionResult): Map<string, { code?: string }
 }
 
 function outcomeOf(responseKey: string, result: ExecutionResult, userErrors: Map<string, { code?: string }[]>): { outcome: AuditOutcome; code: string | null } {
-  const error = result.errors?.find((e: GraphQLError) => e.path?.[0] === responseKey);
+  // A FORBIDDEN inside the answer (figures asked for without READ) comes after the mutation ran: it was not denied.
+  const error = result.errors?.find((e: GraphQLError) => e.path?.[0] === responseKey && !(e.path.length > 1 && e.extensions?.code === 'FORBIDDEN'));
   if (error) {
     const code = typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL';
     return { outcome: code === 'FORBIDDEN' || code === 'UNAUTHENTICATED' ? 'DENIED' : 'ERROR', code };

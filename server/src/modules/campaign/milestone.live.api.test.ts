@@ -50,4 +50,44 @@ describeEachBackend('milestones live and their actual situation', (backend) => {
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     await Promise.all(clients.map((c) => c.dispose()));
   });
+
+  it('ends a partner’s stream with FORBIDDEN once the campaign takes in a shop the partner does not see, while the admin’s keeps streaming', async () => {
+    const partnerKey = bearer(await server.createKey({ name: 'partner A', shopIds: [shopA], scopes: ['READ'] }));
+    const [admin, partner] = [server.wsParams, partnerKey].map((connectionParams) =>
+      createClient({ url: server.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams }),
+    );
+    type Received = { data?: { milestoneChanged: { change: string; milestone: { status: string } } } | null; errors?: readonly { extensions?: Record<string, unknown> }[] };
+    const adminSeen: string[] = [];
+    const partnerGot: Received[] = [];
+    let partnerCompleted = false;
+    admin!.subscribe<Received['data']>(
+      { query: WATCH, variables: { c: campaignId } },
+      { next: (r) => void adminSeen.push(`${r.data!.milestoneChanged.change}:${r.data!.milestoneChanged.milestone.status}`), error: () => {}, complete: () => {} },
+    );
+    partner!.subscribe<Received['data']>(
+      { query: WATCH, variables: { c: campaignId } },
+      { next: (r) => void partnerGot.push(r as Received), error: (e) => void partnerGot.push({ errors: e as Received['errors'] }), complete: () => void (partnerCompleted = true) },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    // While the campaign is the partner's, both watch it.
+    const created = await server.gql(CREATE, { input: { campaignId, name: '压测', owner: '张三', dueAt: '2026-11-08T18:00:00+08:00', completionStandard: 'P99 < 300 ms' } });
+    const id = created.data.createMilestone.milestone.id;
+    await expect.poll(() => partnerGot.map((r) => r.data?.milestoneChanged.change)).toEqual(['CREATED']);
+
+    const widened = await server.gql(`mutation ($input: UpdateCampaignInput!) { updateCampaign(input: $input) { campaign { id } userErrors { code } } }`, {
+      input: { id: campaignId, shopIds: [gid('Shop', shopA), gid('Shop', shopB)] },
+    });
+    expect(widened.data.updateCampaign.userErrors).toEqual([]);
+    await server.gql(UPDATE, { input: { id, status: 'IN_PROGRESS', actualSituation: '乙店加入' } });
+    await server.gql(UPDATE, { input: { id, status: 'DONE' } });
+
+    await expect.poll(() => adminSeen).toEqual(['CREATED:NOT_STARTED', 'UPDATED:IN_PROGRESS', 'UPDATED:DONE']);
+    await expect.poll(() => partnerCompleted).toBe(true);
+    // The refusal is all the partner got after the widening: no row of the campaign it no longer sees.
+    expect(partnerGot).toHaveLength(2);
+    expect(partnerGot[1]).toMatchObject({ data: null, errors: [{ extensions: { code: 'FORBIDDEN' } }] });
+    expect(JSON.stringify(partnerGot[1])).not.toContain('IN_PROGRESS');
+    await Promise.all([admin, partner].map((c) => c!.dispose()));
+  });
 });

@@ -131,7 +131,11 @@ function milestoneFromMessage(data: Record<string, unknown>): MilestoneRow {
 
 const MilestoneChangeEnum = builder.enumType('MilestoneChange', { values: ['CREATED', 'UPDATED'] as const });
 
-const MilestoneChangedRef = builder.objectRef<{ change: MilestoneChange; milestone: MilestoneRow }>('MilestoneChanged').implement({
+type MilestoneChanged = { change: MilestoneChange; milestone: MilestoneRow };
+/** What the stream yields: a change, or the refusal that ends it (raised by the field, as the ticker's failures are). */
+type MilestoneMessage = MilestoneChanged | { refused: unknown };
+
+const MilestoneChangedRef = builder.objectRef<MilestoneChanged>('MilestoneChanged').implement({
   description: 'A milestone of the campaign was created or changed, and how it is now.',
   fields: (t) => ({
     change: t.expose('change', { type: MilestoneChangeEnum }),
@@ -144,13 +148,26 @@ builder.subscriptionField('milestoneChanged', (t) =>
     type: MilestoneChangedRef,
     description: 'Every create or change of a milestone of this campaign, on any instance, after it committed: the board stays current without polling.',
     args: { campaignId: t.arg.globalID({ for: CampaignRef, required: true }) },
-    subscribe: async function* (_root, { campaignId }, ctx) {
+    subscribe: async function* (_root, { campaignId }, ctx): AsyncGenerator<MilestoneMessage> {
       // Refused before anything streams when the caller may not see the campaign.
       const campaign = await requireScopeCampaign(ctx.db, ctx.viewer, campaignId.id, ['campaignId']);
       for await (const message of ctx.pubsub.subscribe('milestone:changed')) {
-        if (message.campaignId === campaign.id) yield { change: message.change, milestone: milestoneFromMessage(message.milestone) };
+        if (message.campaignId !== campaign.id) continue;
+        // updateCampaign may since have added a shop the caller does not see, hiding the campaign from them:
+        // asked again per message (changes are rare), on the primary so a lagging replica cannot let one
+        // through. The answer is the one subscribing now would get, and it ends the stream.
+        try {
+          await requireScopeCampaign(ctx.db, ctx.viewer, campaign.id, ['campaignId']);
+        } catch (error) {
+          yield { refused: error };
+          return;
+        }
+        yield { change: message.change, milestone: milestoneFromMessage(message.milestone) };
       }
     },
-    resolve: (change) => change,
+    resolve: (message: MilestoneMessage) => {
+      if ('refused' in message) throw message.refused;
+      return message;
+    },
   }),
 );

@@ -37,6 +37,9 @@ export const ProgressPointRef = builder.objectRef<ProgressPoint>('ProgressPoint'
 export const CampaignProgressRef = builder.objectRef<CampaignProgress>('CampaignProgress').implement({
   description:
     "Actual GMV of the campaign (orders attributed to it) against its target and plan curve. The plan spreads the target over the window by the campaign's hourly shape (default: a Double 11 day), linearly within each hour.",
+  // Campaign.progress is reachable from updateCampaign's answer, which needs only MANAGE: figures need READ.
+  // ProgressPoint is reached only through here and CampaignRetrospective, both scoped.
+  authScopes: { read: true },
   fields: (t) => ({
     asOf: t.field({ type: 'DateTime', description: 'The instant these figures describe.', resolve: (p) => p.asOf }),
     gmv: t.field({

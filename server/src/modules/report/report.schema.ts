@@ -22,6 +22,9 @@ const SAME_AS_METRICS = 'Equal to `metrics` for the same shop, Asia/Shanghai day
 
 export const DailyFiguresRef = builder.objectRef<Figures>('DailyFigures').implement({
   description: `One Asia/Shanghai day's figures (or a week's or month's, in a roll-up), computed from the rollups. ${SAME_AS_METRICS}`,
+  // writeDailyReportNote answers with the row under MANAGE alone: its notes are the caller's to see, its
+  // figures need READ like the dailyReport query's.
+  authScopes: { read: true },
   fields: (t) => ({
     visitors: t.int({ resolve: (f) => f.visitors }),
     pageViews: t.int({ resolve: (f) => f.pageViews }),
@@ -41,6 +44,7 @@ const change = (now: number | null, before: number | null) => (now === null || b
 export const DailyChangeRef = builder.objectRef<{ day: Figures; before: Figures }>('DailyFigureChange').implement({
   description:
     'Relative change against the previous day (or week, or month, in a roll-up), (now − previous) / previous (−0.3 = 30 % lower); null when the previous figure is 0 or null.',
+  authScopes: { read: true },
   fields: (t) => {
     const rel = (value: (f: Figures) => number | null) => t.float({ nullable: true, resolve: (p) => change(value(p.day), value(p.before)) });
     return {
@@ -63,6 +67,8 @@ const ReportAnomalyRuleEnum = builder.enumType('ReportAnomalyRule', {
 });
 
 const ReportAnomalyRef = builder.objectRef<DailyAnomaly>('ReportAnomaly').implement({
+  // Its message quotes the figures that tripped the rule.
+  authScopes: { read: true },
   fields: (t) => ({
     rule: t.expose('rule', { type: ReportAnomalyRuleEnum }),
     message: t.exposeString('message'),

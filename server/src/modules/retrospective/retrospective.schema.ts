@@ -105,11 +105,19 @@ const sources = (r: Retrospective) => r.sources();
 export const RetrospectiveRef = builder.objectRef<Retrospective>('CampaignRetrospective').implement({
   description:
     '复盘: target against actual, hour by hour against plan, channels and sources by ROI, the Pareto SKUs, new and returning buyers, refunds by reason, milestones and alerts, and the lessons learned. Figures so far while the campaign runs; due two days after it ends.',
+  // writeRetrospectiveLessons answers with the retrospective under MANAGE alone: the lessons it wrote and
+  // when they are due stay readable (skipTypeScopes), the figures need READ. The types below are reached
+  // only through here.
+  authScopes: { read: true },
   fields: (t) => ({
-    campaign: t.field({ type: CampaignRef, resolve: (r) => r.campaign }),
-    ended: t.boolean({ resolve: (r) => r.ended }),
-    dueAt: t.field({ type: 'DateTime', description: 'Two days after the campaign ends.', resolve: (r) => r.dueAt }),
-    overdue: t.boolean({ description: 'The campaign has ended, the due time has passed and no lessons are written.', resolve: (r) => r.overdue() }),
+    campaign: t.field({ type: CampaignRef, skipTypeScopes: true, resolve: (r) => r.campaign }),
+    ended: t.boolean({ skipTypeScopes: true, resolve: (r) => r.ended }),
+    dueAt: t.field({ type: 'DateTime', skipTypeScopes: true, description: 'Two days after the campaign ends.', resolve: (r) => r.dueAt }),
+    overdue: t.boolean({
+      skipTypeScopes: true,
+      description: 'The campaign has ended, the due time has passed and no lessons are written.',
+      resolve: (r) => r.overdue(),
+    }),
     gmvTarget: t.field({ type: 'Decimal', resolve: (r) => yuan(r.campaign.gmvTargetFen) }),
     gmv: t.field({ type: 'Decimal', description: 'GMV of the campaign, refunds not deducted (over countedFrom–countedTo).', resolve: async (r) => yuan((await r.totals()).all.gmvFen) }),
     countedFrom: t.field({
@@ -172,9 +180,14 @@ export const RetrospectiveRef = builder.objectRef<Retrospective>('CampaignRetros
     }),
     medianSecondsToAcknowledge: t.int({ nullable: true, resolve: (r) => r.medianSecondsTo('acknowledge') }),
     medianSecondsToResolve: t.int({ nullable: true, resolve: (r) => r.medianSecondsTo('resolve') }),
-    lessons: t.string({ nullable: true, description: 'Lessons learned, kept for the next campaign.', resolve: async (r) => (await r.lessons())?.lessons || null }),
-    lessonsUpdatedBy: t.string({ nullable: true, resolve: async (r) => (await r.lessons())?.updatedBy ?? null }),
-    lessonsUpdatedAt: t.field({ type: 'DateTime', nullable: true, resolve: async (r) => (await r.lessons())?.updatedAt ?? null }),
+    lessons: t.string({
+      nullable: true,
+      skipTypeScopes: true,
+      description: 'Lessons learned, kept for the next campaign.',
+      resolve: async (r) => (await r.lessons())?.lessons || null,
+    }),
+    lessonsUpdatedBy: t.string({ nullable: true, skipTypeScopes: true, resolve: async (r) => (await r.lessons())?.updatedBy ?? null }),
+    lessonsUpdatedAt: t.field({ type: 'DateTime', nullable: true, skipTypeScopes: true, resolve: async (r) => (await r.lessons())?.updatedAt ?? null }),
     exportPath: t.string({
       description: 'GET this path with the Authorization header for the retrospective as an XLSX workbook.',
       resolve: (r) => exportPathOf(r.campaign.id),
