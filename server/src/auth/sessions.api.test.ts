@@ -2,7 +2,7 @@ import { getTableName, is, sql } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../test/backends.js';
-import { insertShop } from '../../test/fixtures.js';
+import { gid, insertShop } from '../../test/fixtures.js';
 import { bearer, startTestServer, type TestServer } from '../../test/http.js';
 import * as tables from '../db/tables.js';
 import { SIGN_IN_POLICY } from '../modules/user/user.service.js';
@@ -115,6 +115,29 @@ describeEachBackend('staff sign-in and sessions', (backend) => {
     );
     expect(duplicate.data.createUser.userErrors).toEqual([{ field: ['input', 'email'], code: 'CONFLICT' }]);
     expect((await server.gql('{ users { email } }')).data.users).toEqual([{ email: 'li.lei@shop.cn' }]);
+  });
+
+  it('keeps an ADMIN over every shop: a grant of some shops is refused on create and update, and an old row counts as all', async () => {
+    const { db } = backend();
+    const shop = await insertShop(db, '甲店');
+    const CREATE = `mutation ($input: CreateUserInput!) { createUser(input: $input) { user { id } userErrors { field code message } } }`;
+    const UPDATE = `mutation ($input: UpdateUserInput!) { updateUser(input: $input) { user { role } userErrors { field code } } }`;
+    const input = { email: 'han.meimei@shop.cn', name: '韩梅梅', password: PASSWORD };
+    // An ADMIN lists every user and every key and could create an all-shops account: some shops would limit nothing.
+    const admin = await server.gql(CREATE, { input: { ...input, role: 'ADMIN', shopIds: [gid('Shop', shop.id)] } });
+    expect(admin.data.createUser.userErrors).toEqual([{ field: ['input', 'shopIds'], code: 'INVALID_INPUT', message: expect.stringContaining('every shop') }]);
+    expect((await server.gql('{ users { email } }')).data.users).toEqual([{ email: 'li.lei@shop.cn' }]);
+
+    const operator = await server.gql(CREATE, { input: { ...input, role: 'OPERATOR', shopIds: [gid('Shop', shop.id)] } });
+    const id = operator.data.createUser.user.id;
+    expect((await server.gql(UPDATE, { input: { id, role: 'ADMIN' } })).data.updateUser).toEqual({ user: null, userErrors: [{ field: ['input', 'role'], code: 'INVALID_INPUT' }] });
+    expect((await server.gql('{ users { email role } }')).data.users).toContainEqual({ email: 'han.meimei@shop.cn', role: 'OPERATOR' });
+    expect((await server.gql(UPDATE, { input: { id, role: 'ADMIN', shopIds: null } })).data.updateUser).toEqual({ user: { role: 'ADMIN' }, userErrors: [] });
+
+    // A row written before the rule: signing in gives every shop.
+    await db.execute(sql`update users set shop_ids = ${`{${shop.id}}`}::uuid[] where email = 'han.meimei@shop.cn'`);
+    const session = (await signIn('han.meimei@shop.cn', PASSWORD)).data.signIn;
+    expect((await server.gql('{ viewer { role allShops } }', {}, bearer(session.accessToken))).data.viewer).toEqual({ role: 'ADMIN', allShops: true });
   });
 
   it('keeps no password, key secret or refresh token in plain text in any table', async () => {

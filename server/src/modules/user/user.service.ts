@@ -29,7 +29,15 @@ const email = z.string().trim().toLowerCase().email('must be an email address').
 const password = z.string().min(12, 'must be at least 12 characters').max(200);
 const shopIds = z.array(z.string().uuid()).max(1000).nullish();
 
-const CreateUserInput = z.object({ email, name: text(100), role: z.enum(ROLES), password, shopIds });
+/**
+ * ADMIN is over every shop: it lists every user, the whole audit trail and anyone's keys, and could create
+ * an all-shops account, so a grant of some shops would limit nothing that matters.
+ */
+const ADMIN_OVER_ALL_SHOPS = 'an ADMIN covers every shop: give no shopIds (or null)';
+const CreateUserInput = z.object({ email, name: text(100), role: z.enum(ROLES), password, shopIds }).refine((u) => u.role !== 'ADMIN' || u.shopIds == null, {
+  path: ['shopIds'],
+  message: ADMIN_OVER_ALL_SHOPS,
+});
 const UpdateUserInput = z.object({
   id: z.string().uuid(),
   name: text(100).nullish(),
@@ -62,8 +70,15 @@ export async function updateUser(db: DbOrTx, input: unknown, announce: AnnounceR
   if (data.role) changes.role = data.role;
   if (data.password) changes.passwordHash = await hashPassword(data.password);
   if (data.shopIds !== undefined) changes.shopIds = data.shopIds;
-  const [row] = await db.update(users).set(changes).where(eq(users.id, data.id)).returning();
-  if (!row) throw notFound('User', ['input', 'id']);
+  const row = await db.transaction(async (tx) => {
+    const [updated] = await tx.update(users).set(changes).where(eq(users.id, data.id)).returning();
+    if (!updated) throw notFound('User', ['input', 'id']);
+    // Checked on the row as it would stand, so that neither the role nor the shops alone can make it so.
+    if (updated.role === 'ADMIN' && updated.shopIds !== null) {
+      throw new DomainError('INVALID_INPUT', ADMIN_OVER_ALL_SHOPS, ['input', data.shopIds !== undefined ? 'shopIds' : 'role']);
+    }
+    return updated;
+  });
   // New rights (or a new password) apply at once: cached credentials of this user are forgotten.
   announce([`user:${row.id}`]);
   return row;
