@@ -1,3 +1,4 @@
+import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import { maskError as yogaMaskError, type YogaServerOptions } from 'graphql-yoga';
 import { DomainError, InputErrors, transportClassOf } from '../errors.js';
@@ -5,8 +6,17 @@ import { DomainError, InputErrors, transportClassOf } from '../errors.js';
 type MaskError = NonNullable<Exclude<YogaServerOptions<object, object>['maskedErrors'], boolean | undefined>['maskError']>;
 
 /**
+ * Pothos' relay plugin decodes global id arguments before any resolver of ours runs, and refuses one
+ * that is not a global id, or names another type (a Shop's id given to `campaign(id:)`), with an
+ * error that carries no code. Both are the caller's mistake. Matched by message: Pothos raises the
+ * same class for faults in the schema itself, which are not.
+ */
+const RELAY_ID_ERROR = /^(?:Invalid global ID: |ID: [\s\S]* is not of type: )/;
+
+/**
  * Domain errors raised outside a mutation payload (a query with a bad window, say) are expected
- * failures: show their message with BAD_USER_INPUT. Everything else gets Yoga's masking.
+ * failures: show their message with BAD_USER_INPUT. So are Pothos' refusals of a global id. Everything
+ * else gets Yoga's masking.
  */
 export const maskError: MaskError = (error, message, isDev) => {
   const original = error instanceof GraphQLError ? error.originalError : error;
@@ -16,6 +26,13 @@ export const maskError: MaskError = (error, message, isDev) => {
       nodes: error instanceof GraphQLError ? error.nodes : undefined,
       path: error instanceof GraphQLError ? error.path : undefined,
       extensions: { code: transportClassOf(reason).code, reason },
+    });
+  }
+  if (original instanceof PothosValidationError && RELAY_ID_ERROR.test(original.message)) {
+    return new GraphQLError(original.message, {
+      nodes: error instanceof GraphQLError ? error.nodes : undefined,
+      path: error instanceof GraphQLError ? error.path : undefined,
+      extensions: { code: 'BAD_USER_INPUT' },
     });
   }
   return yogaMaskError(error, message, isDev);
