@@ -5,6 +5,7 @@ import type { DbOrTx } from '../../db/client.js';
 import { DomainError, forbidden } from '../../errors.js';
 import { parseInput } from '../../lib/validate.js';
 import { requireScopeCampaign } from '../campaign/campaign.service.js';
+import { requireShop } from '../shop/shop.service.js';
 import type { RecheckAlerts } from './alert.service.js';
 import { alertRuleSettings } from './alert.table.js';
 import { ENGINE_RULES, RULES, RuleSettingsIndex, type EffectiveSettings, type EngineRule } from './rules/rule-settings.js';
@@ -22,13 +23,21 @@ export interface AlertRuleView extends EffectiveSettings {
 
 /**
  * A scope the caller may read or set: a shop of theirs, a campaign they can see, or (callers over
- * every shop only) the installation-wide default. Naming a foreign shop or campaign is FORBIDDEN.
+ * every shop only) the installation-wide default. Naming a foreign shop or campaign is FORBIDDEN; one
+ * that does not exist, for callers over every shop, NOT_FOUND.
  */
 async function checkScope(db: DbOrTx, viewer: Viewer, scope: RuleScope, access: 'read' | 'write'): Promise<void> {
-  if (scope.shopId && scope.campaignId) throw new DomainError('INVALID_INPUT', 'name a shop or a campaign, not both', ['input', 'campaignId']);
-  if (scope.shopId && !canSeeShop(viewer, scope.shopId)) throw forbidden('Shop', ['shopId']);
-  if (scope.campaignId) await requireScopeCampaign(db, viewer, scope.campaignId, ['campaignId']);
-  if (access === 'write' && !scope.shopId && !scope.campaignId && viewer.shops !== 'ALL') throw forbidden('the installation-wide alert settings', ['input', 'shopId']);
+  // The mutation's userErrors point into its input; the query's arguments are top-level.
+  const field = (name: string) => (access === 'write' ? ['input', name] : [name]);
+  if (scope.shopId && scope.campaignId) throw new DomainError('INVALID_INPUT', 'name a shop or a campaign, not both', field('campaignId'));
+  if (scope.shopId) {
+    if (!canSeeShop(viewer, scope.shopId)) throw forbidden('Shop', field('shopId'));
+    // canSeeShop holds for any id when the caller covers every shop: an unknown one would reach the
+    // settings row's foreign key and fail the write as an internal error.
+    await requireShop(db, viewer, scope.shopId, field('shopId'));
+  }
+  if (scope.campaignId) await requireScopeCampaign(db, viewer, scope.campaignId, field('campaignId'));
+  if (access === 'write' && !scope.shopId && !scope.campaignId && viewer.shops !== 'ALL') throw forbidden('the installation-wide alert settings', field('shopId'));
 }
 
 async function settingsFor(db: DbOrTx, scope: RuleScope) {

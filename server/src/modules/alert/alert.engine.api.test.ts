@@ -7,7 +7,7 @@ import { campaignMilestones } from '../campaign/campaign.table.js';
 import { insertRollups, insertSkuRollups } from '../metrics/metrics.test-fixtures.js';
 import { orders } from '../order/order.table.js';
 import { skus } from '../product/product.table.js';
-import { alerts } from './alert.table.js';
+import { alertRuleSettings, alerts } from './alert.table.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -270,5 +270,25 @@ describeEachBackend('alert rule engine', (backend) => {
 
     const reset = await server.gql(update, { input: { rule: 'LOW_STOCK', shopId: gid('Shop', shopId), reset: true } }, partner);
     expect(reset.data.updateAlertRule.setting).toMatchObject({ threshold: 50, source: 'DEFAULT' });
+  });
+
+  it('a shop or campaign that does not exist is NOT_FOUND on its input field, even for a caller over every shop, and nothing is stored', async () => {
+    const nobody = '00000000-0000-4000-8000-000000000000';
+    const update = `mutation ($input: UpdateAlertRuleInput!) { updateAlertRule(input: $input) { setting { rule } userErrors { field code message } } }`;
+    const unknownShop = await server.gql(update, { input: { rule: 'LOW_STOCK', shopId: gid('Shop', nobody), threshold: 10 } });
+    expect(unknownShop.errors).toBeUndefined();
+    expect(unknownShop.data.updateAlertRule).toEqual({ setting: null, userErrors: [{ field: ['input', 'shopId'], code: 'NOT_FOUND', message: 'Shop not found' }] });
+    const unknownCampaign = await server.gql(update, { input: { rule: 'LOW_STOCK', campaignId: gid('Campaign', nobody), threshold: 10 } });
+    expect(unknownCampaign.data.updateAlertRule).toEqual({ setting: null, userErrors: [{ field: ['input', 'campaignId'], code: 'NOT_FOUND', message: 'Campaign not found' }] });
+    expect(await backend().db.select().from(alertRuleSettings)).toEqual([]);
+
+    // Reading the settings of a shop that does not exist is refused the same way.
+    const read = await server.gql(`query ($shop: ID) { alertRules(shopId: $shop) { rule } }`, { shop: gid('Shop', nobody) });
+    expect(read.errors?.[0]).toMatchObject({ message: 'Shop not found', extensions: { code: 'NOT_FOUND' } });
+
+    // A partner learns nothing about ids outside its shops: unknown and foreign look alike.
+    const partner = bearer(await server.createKey({ name: 'partner', shopIds: [shopId], scopes: ['READ', 'MANAGE'] }));
+    const guessed = await server.gql(update, { input: { rule: 'LOW_STOCK', shopId: gid('Shop', nobody), threshold: 10 } }, partner);
+    expect(guessed.data.updateAlertRule.userErrors).toEqual([{ field: ['input', 'shopId'], code: 'FORBIDDEN', message: 'Shop is outside the shops your credential covers' }]);
   });
 });
