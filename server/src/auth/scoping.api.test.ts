@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../test/backends.js';
-import { gid, insertCampaign, insertOrder, insertShop, insertSku } from '../../test/fixtures.js';
+import { gid, insertCampaign, insertCustomer, insertOrder, insertShop, insertSku } from '../../test/fixtures.js';
 import { bearer, startTestServer, type TestServer } from '../../test/http.js';
+import { operationPlans } from '../modules/plan/plan.table.js';
 
 
 
@@ -26,6 +27,14 @@ describeEachBackend('a partner sees only their own shops', (backend) => {
     asPartnerA = bearer(await server.createKey({ name: 'partner A', shopIds: [shopA.id], scopes: ['READ', 'MANAGE'] }));
   });
   afterEach(() => server.stop());
+
+  const insertPlan = async (shopIds: string[], name: string) => {
+    const [plan] = await backend()
+      .db.insert(operationPlans)
+      .values({ name, periodStart: '2026-11-01', periodEnd: '2026-11-30', goal: 'GMV ¥1,000万', owner: '运营', shopIds })
+      .returning();
+    return plan!;
+  };
 
   it("cannot read shop B's order by node(id), while the operator can", async () => {
     const query = `query ($id: ID!) { node(id: $id) { id ... on Order { externalId amount } } }`;
@@ -73,6 +82,55 @@ describeEachBackend('a partner sees only their own shops', (backend) => {
       campaigns: { edges: [{ node: { name: '甲店双11' } }] },
       campaign: null,
     });
+  });
+
+  it("lists and counts only its own shop's customers, even when filtering by shop B, and cannot read B's by node(id)", async () => {
+    const { db } = backend();
+    await insertCustomer(db, shopA.id, 'buyer-a');
+    const buyerB = await insertCustomer(db, shopB.id, 'buyer-b');
+    const all = await server.gql('{ customers { totalCount edges { node { externalId shop { name } } } } }', {}, asPartnerA);
+    expect(all.data.customers).toEqual({ totalCount: 1, edges: [{ node: { externalId: 'buyer-a', shop: { name: '甲店' } } }] });
+    const filtered = await server.gql(
+      `query ($s: [ID!]) { customers(filter: { shopIds: $s }) { totalCount edges { node { externalId } } } }`,
+      { s: [gid('Shop', shopB.id)] },
+      asPartnerA,
+    );
+    expect(filtered.data.customers).toEqual({ totalCount: 0, edges: [] });
+    const node = await server.gql(`query ($id: ID!) { node(id: $id) { ... on Customer { externalId } } }`, { id: gid('Customer', buyerB.id) }, asPartnerA);
+    expect(node.errors).toBeUndefined();
+    expect(node.data.node).toBeNull();
+    expect((await server.gql('{ customers { totalCount } }')).data.customers.totalCount).toBe(2);
+  });
+
+  it('sees a plan only when it sees every shop of it: plans leaves the others out and plan(id) answers null for them', async () => {
+    const own = await insertPlan([shopA.id], '甲店计划');
+    const joint = await insertPlan([shopA.id, shopB.id], '联合计划');
+    const foreign = await insertPlan([shopB.id], '乙店计划');
+    const list = await server.gql('{ plans { totalCount edges { node { name } } } }', {}, asPartnerA);
+    expect(list.data.plans).toEqual({ totalCount: 1, edges: [{ node: { name: '甲店计划' } }] });
+    const plan = `query ($id: ID!) { plan(id: $id) { name } }`;
+    expect((await server.gql(plan, { id: gid('Plan', own.id) }, asPartnerA)).data.plan).toEqual({ name: '甲店计划' });
+    for (const hidden of [joint, foreign]) {
+      const result = await server.gql(plan, { id: gid('Plan', hidden.id) }, asPartnerA);
+      expect(result.errors, hidden.name).toBeUndefined();
+      expect(result.data.plan, hidden.name).toBeNull();
+    }
+    expect((await server.gql('{ plans { totalCount } }')).data.plans.totalCount).toBe(3);
+  });
+
+  it('a key without READ (a producer that only ingests) is refused customers, plan and plans', async () => {
+    const producer = bearer(await server.createKey({ name: 'producer A', shopIds: [shopA.id], scopes: ['INGEST'] }));
+    const plan = await insertPlan([shopA.id], '甲店计划');
+    const queries = {
+      customers: ['{ customers { totalCount } }', {}],
+      plans: ['{ plans { totalCount } }', {}],
+      plan: ['query ($id: ID!) { plan(id: $id) { name } }', { id: gid('Plan', plan.id) }],
+    } as const;
+    for (const [field, [query, variables]] of Object.entries(queries)) {
+      const result = await server.gql(query, variables, producer);
+      expect(result.data?.[field] ?? null, field).toBeNull();
+      expect(result.errors?.map((e) => e.extensions?.code), field).toEqual(['FORBIDDEN']);
+    }
   });
 
   it('cannot change shop B nor start a campaign in it: both look like unknown ids', async () => {
