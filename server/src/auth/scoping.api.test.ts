@@ -150,6 +150,20 @@ describeEachBackend('a partner sees only their own shops', (backend) => {
     expect(shopBNow.data.node.name).toBe('乙店');
   });
 
+  it('a key or an account cannot be granted a shop that does not exist, even by a caller over every shop', async () => {
+    const nowhere = gid('Shop', '00000000-0000-4000-8000-000000000000');
+    const key = await server.gql(`mutation ($s: [ID!]) { createApiKey(input: { name: "ghost", scopes: [READ], shopIds: $s }) { secret userErrors { field code } } }`, {
+      s: [gid('Shop', shopA.id), nowhere],
+    });
+    expect(key.data.createApiKey).toEqual({ secret: null, userErrors: [{ field: ['input', 'shopIds', '1'], code: 'NOT_FOUND' }] });
+    const user = await server.gql(
+      `mutation ($s: [ID!]) { createUser(input: { email: "ghost@shop.cn", name: "幽灵", role: VIEWER, password: "双11-war-room-2026!", shopIds: $s }) { user { id } userErrors { field code } } }`,
+      { s: [nowhere] },
+    );
+    expect(user.data.createUser).toEqual({ user: null, userErrors: [{ field: ['input', 'shopIds', '0'], code: 'NOT_FOUND' }] });
+    expect((await server.gql('{ users { email } }')).data.users).toEqual([]);
+  });
+
   it('a key cannot be made for no shops at all: an empty grant is refused, not read as "every shop"', async () => {
     const result = await server.gql(
       `mutation { createApiKey(input: { name: "nobody", scopes: [READ], shopIds: [] }) { secret userErrors { field code } } }`,

@@ -5,6 +5,7 @@ import { coversShops, shopsOf, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import { InputErrors, notFound, type UserErrorShape } from '../../errors.js';
 import { parseInput, text } from '../../lib/validate.js';
+import { assertShopsVisible } from '../shop/shop.service.js';
 import type { AnnounceRevoked } from '../user/user.service.js';
 import { API_KEY_SCOPES, apiKeys, type ApiKeyRow } from './api-key.table.js';
 
@@ -47,6 +48,8 @@ export async function createApiKey(db: DbOrTx, viewer: Viewer, input: unknown, n
   const data = parseInput(CreateApiKeyInput, input);
   const problems = narrowerThanCaller(viewer, data, now);
   if (problems.length > 0) throw new InputErrors(problems);
+  // A caller over every shop covers any id: one that names no shop would make a key that sees nothing.
+  if (data.shopIds) await assertShopsVisible(db, viewer, data.shopIds, ['input', 'shopIds']);
   const secret = newApiKeySecret();
   const shops = data.shopIds ? [...new Set(data.shopIds)] : viewer.shops === 'ALL' ? null : [...viewer.shops];
   const [key] = await db

@@ -2,11 +2,12 @@ import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AccessTokenSigner } from '../../auth/access-token.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, newRefreshToken, sha256, verifyPassword } from '../../auth/secrets.js';
-import type { Viewer } from '../../auth/viewer.js';
+import { SYSTEM, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { DomainError, InputErrors, notFound } from '../../errors.js';
 import { parseInput, text } from '../../lib/validate.js';
+import { assertShopsVisible } from '../shop/shop.service.js';
 import { ROLES, sessions, users, type UserRow } from './user.table.js';
 import { HOUR_MS, MINUTE_MS } from '../../lib/time.js';
 
@@ -49,6 +50,7 @@ const UpdateUserInput = z.object({
 
 export async function createUser(db: DbOrTx, input: unknown): Promise<UserRow> {
   const data = parseInput(CreateUserInput, input);
+  if (data.shopIds) await assertShopsExist(db, data.shopIds);
   try {
     const [row] = await db
       .insert(users)
@@ -63,8 +65,15 @@ export async function createUser(db: DbOrTx, input: unknown): Promise<UserRow> {
   }
 }
 
+/** A grant of shops that do not exist would sign in to an account that sees nothing, without a word. */
+function assertShopsExist(db: DbOrTx, shopIds: readonly string[]) {
+  // Only an ADMIN manages users, and an ADMIN is over every shop: every shop that exists is visible to SYSTEM alike.
+  return assertShopsVisible(db, SYSTEM, shopIds, ['input', 'shopIds']);
+}
+
 export async function updateUser(db: DbOrTx, input: unknown, announce: AnnounceRevoked, now: Date): Promise<UserRow> {
   const data = parseInput(UpdateUserInput, input);
+  if (data.shopIds) await assertShopsExist(db, data.shopIds);
   const changes: Partial<typeof users.$inferInsert> = { updatedAt: now };
   if (data.name) changes.name = data.name;
   if (data.role) changes.role = data.role;
