@@ -104,7 +104,9 @@ export async function applyFindings(db: Db, findings: readonly Finding[], now: D
           updatedAt: now,
           ...(escalated ? { severity: finding.severity } : {}),
         })
-        .where(and(eq(alerts.id, current.id), ne(alerts.status, 'RESOLVED')))
+        // Escalating only from the severity this evaluation read: another instance's engine, evaluating
+        // the same tick, may have escalated it since, and the operators' groups must hear of it once.
+        .where(and(eq(alerts.id, current.id), ne(alerts.status, 'RESOLVED'), escalated ? eq(alerts.severity, current.severity) : undefined))
         .returning();
       if (row && escalated) events.push(await recordEvent(tx, 'ESCALATED', row, finding.shopIds, now));
     }
