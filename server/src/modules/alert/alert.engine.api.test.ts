@@ -157,6 +157,19 @@ describeEachBackend('alert rule engine', (backend) => {
     expect((await backend().db.select().from(alerts)).every((a) => a.status === 'RESOLVED')).toBe(true);
   });
 
+  it("UNSHIPPED_OVERDUE holds each shop to its own deadline, counted in the database", async () => {
+    // The other shop ships within an hour (a setting of its own); this one keeps the 24-hour default.
+    await backend().db.insert(alertRuleSettings).values({ rule: 'UNSHIPPED_OVERDUE', shopId: otherShopId, threshold: 1 });
+    for (const [shop, externalId, hoursAgo] of [[shopId, 'A-2h', 2], [otherShopId, 'B-2h', 2], [otherShopId, 'B-3h', 3]] as const) {
+      await insertOrder(backend().db, { shopId: shop, externalId, placedAt: new Date(clock.getTime() - hoursAgo * HOUR) });
+    }
+    const raised = await evaluate();
+    expect(raised.map((e) => [e.alert.rule, e.alert.shopId, e.alert.value, e.alert.severity])).toEqual([['UNSHIPPED_OVERDUE', otherShopId, 2, 'CRITICAL']]);
+    expect(raised[0]!.alert.message).toBe('2 笔订单付款超过 1 小时仍未发货，最早一笔已 2 小时'); // paid a minute after it was placed
+    await insertOrder(backend().db, { shopId, externalId: 'A-25h', placedAt: new Date(clock.getTime() - 25 * HOUR) });
+    expect((await evaluate()).map((e) => [e.alert.shopId, e.alert.value])).toEqual([[shopId, 1]]);
+  });
+
   it('two instances evaluating at once raise an alert once (the database decides)', async () => {
     const second = await startTestServer(backend(), { now: () => clock });
     try {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../db/client.js';
-import { HOUR_MS, MINUTE_MS, shanghaiDate } from '../../lib/time.js';
+import { MINUTE_MS, shanghaiDate } from '../../lib/time.js';
 import { FAILURES_BEFORE_UNHEALTHY } from '../../observability/health.js';
 import { expirePoints } from '../customer/points.ledger.js';
 import { openRectifications } from '../report/report.service.js';
@@ -143,7 +143,7 @@ export class AlertEngine {
       );
     }
     const settings = await loadRuleSettings(db);
-    const inputs = await loadRuleInputs(db, now, settings, loadBounds(settings, now));
+    const inputs = await loadRuleInputs(db, now, settings, loadBounds(settings));
     const findings = evaluateRules(inputs);
     const events = await applyFindings(db, findings, now, this.pending);
     this.stats.evaluations++;
@@ -154,13 +154,12 @@ export class AlertEngine {
   }
 }
 
-/** The widest net any setting in force needs: the highest LOW_STOCK clear level, the shortest shipping deadline. */
-function loadBounds(settings: Parameters<typeof loadRuleInputs>[2], now: Date) {
+/** What the inputs need from the settings: the highest LOW_STOCK clear level in force, and each shop's shipping deadline. */
+function loadBounds(settings: Parameters<typeof loadRuleInputs>[2]) {
   const index = new RuleSettingsIndex(settings);
   const explicitStock = settings.filter((s) => s.rule === 'LOW_STOCK' && s.threshold !== null).map((s) => s.threshold!);
-  const shipHours = [index.resolve('UNSHIPPED_OVERDUE', {}).threshold, ...settings.filter((s) => s.rule === 'UNSHIPPED_OVERDUE' && s.threshold !== null).map((s) => s.threshold!)];
   return {
     stockCeiling: Math.max(0, ...explicitStock.map((t) => RULES.LOW_STOCK.clearLevel(t))),
-    unshippedCutoff: new Date(now.getTime() - Math.min(...shipHours) * HOUR_MS),
+    unshippedHours: (shopId: string) => index.resolve('UNSHIPPED_OVERDUE', { shopId }).threshold,
   };
 }

@@ -100,10 +100,10 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
 
     const ship = settings.resolve('UNSHIPPED_OVERDUE', { shopId: shop.id });
     if (ship.enabled) {
-      const cutoff = now.getTime() - ship.threshold * HOUR_MS;
-      const overdue = shop.unshipped.filter((o) => o.paidAt.getTime() < cutoff);
-      if (overdue.length > 0 && overdue.length >= ship.minSample) {
-        const oldest = Math.min(...overdue.map((o) => o.paidAt.getTime()));
+      // Counted against this shop's own deadline when loaded (rule-inputs.ts).
+      const { overdue, oldestPaidAt } = shop.unshipped;
+      if (overdue > 0 && overdue >= ship.minSample && oldestPaidAt) {
+        const oldest = oldestPaidAt.getTime();
         push('UNSHIPPED_OVERDUE', ship, {
           ...base,
           key: `UNSHIPPED_OVERDUE:${shop.id}`,
@@ -111,9 +111,9 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
           breached: true,
           severity: now.getTime() - oldest >= 2 * ship.threshold * HOUR_MS ? 'CRITICAL' : 'WARNING',
           // value and threshold in one unit (orders): the deadline in hours is in the message.
-          value: overdue.length,
+          value: overdue,
           threshold: Math.max(1, ship.minSample),
-          message: `${overdue.length} 笔订单付款超过 ${ship.threshold} 小时仍未发货，最早一笔已 ${Math.floor((now.getTime() - oldest) / HOUR_MS)} 小时`,
+          message: `${overdue} 笔订单付款超过 ${ship.threshold} 小时仍未发货，最早一笔已 ${Math.floor((now.getTime() - oldest) / HOUR_MS)} 小时`,
         });
       }
     }

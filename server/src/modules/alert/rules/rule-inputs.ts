@@ -30,8 +30,8 @@ export interface ShopInputs {
   last24h: { ordersPaid: number; refundedOrders: number };
   /** Today (Asia/Shanghai) per channel and traffic source: GMV and spend, for ROI. */
   todayByChannelSource: { channel: Channel; source: TrafficSource; gmvFen: number; spendFen: number }[];
-  /** Paid, not shipped, paid before the cutoff (now − the rule's hours; the lowest cutoff of any setting is loaded). */
-  unshipped: { paidAt: Date }[];
+  /** Paid, not shipped and paid before the shop's own deadline (now − its UNSHIPPED_OVERDUE hours): how many, the oldest payment. */
+  unshipped: { overdue: number; oldestPaidAt: Date | null };
 }
 
 export interface CampaignInputs {
@@ -72,8 +72,8 @@ export interface OverdueRectification {
 export interface LoadOptions {
   /** SKUs with stock at or below this are loaded (the highest LOW_STOCK clear level in force). */
   stockCeiling: number;
-  /** Orders paid before this are loaded as unshipped candidates (the shortest UNSHIPPED_OVERDUE hours in force). */
-  unshippedCutoff: Date;
+  /** A shop's UNSHIPPED_OVERDUE deadline in hours, as the rule resolves it for that shop. */
+  unshippedHours: (shopId: string) => number;
 }
 
 /**
@@ -87,8 +87,9 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
   const yesterday: Window = { from: new Date(recent.from.getTime() - 24 * HOUR_MS), to: new Date(recent.to.getTime() - 24 * HOUR_MS) };
   const today = startOfShanghaiDay(shanghaiDate(now));
 
+  const activeShops = db.select({ id: shops.id, name: shops.name }).from(shops).where(eq(shops.active, true));
   const [shopRows, recentRows, yesterdayRows, refunds, roiRows, active, lowSkus, openMilestones, unshipped, overdueRectifications] = await Promise.all([
-    db.select({ id: shops.id, name: shops.name }).from(shops).where(eq(shops.active, true)),
+    activeShops,
     sketchRows(db, recent),
     sketchRows(db, yesterday),
     sumsByShop(db, { from: new Date(now.getTime() - 24 * HOUR_MS), to: now }),
@@ -114,10 +115,7 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
       .from(campaignMilestones)
       .innerJoin(campaigns, eq(campaigns.id, campaignMilestones.campaignId))
       .where(and(isNull(campaigns.cancelledAt), ne(campaignMilestones.status, 'DONE'), or(lt(campaignMilestones.dueAt, now), eq(campaignMilestones.riskLevel, 'HIGH')))),
-    db
-      .select({ shopId: orders.shopId, paidAt: orders.paidAt })
-      .from(orders)
-      .where(and(sql`${orders.status} = 'PAID' and ${orders.shippedAt} is null`, lt(orders.paidAt, options.unshippedCutoff))),
+    activeShops.then((rows) => unshippedByShop(db, rows, now, options.unshippedHours)),
     db
       .select({ id: rectificationReports.id, shopId: rectificationReports.shopId, shopName: shops.name, date: dailyReports.date, source: dailyReports.source, dueAt: rectificationReports.dueAt })
       .from(rectificationReports)
@@ -131,13 +129,16 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
 
   const byShop = <T extends { shopId: string }>(rows: readonly T[]) => {
     const map = new Map<string, T[]>();
-    for (const row of rows) map.set(row.shopId, [...(map.get(row.shopId) ?? []), row]);
+    for (const row of rows) {
+      const list = map.get(row.shopId);
+      if (list) list.push(row);
+      else map.set(row.shopId, [row]);
+    }
     return map;
   };
   const recentByShop = byShop(recentRows);
   const yesterdayByShop = byShop(yesterdayRows);
   const roiByShop = byShop(roiRows);
-  const unshippedByShop = byShop(unshipped.filter((o): o is { shopId: string; paidAt: Date } => o.paidAt !== null));
   const refundsByShop = new Map(refunds.map((r) => [r.shopId, r]));
 
   return {
@@ -149,7 +150,7 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
       sameWindowYesterday: accumulateTotals(yesterdayByShop.get(shop.id) ?? []).all,
       last24h: refundsByShop.get(shop.id) ?? { ordersPaid: 0, refundedOrders: 0 },
       todayByChannelSource: roiByShop.get(shop.id) ?? [],
-      unshipped: unshippedByShop.get(shop.id) ?? [],
+      unshipped: unshipped.get(shop.id) ?? { overdue: 0, oldestPaidAt: null },
     })),
     campaigns: campaignsWithGmv,
     skus: lowSkus.map((s) => ({ ...s, unitsSoldRecently: sold.get(s.id) ?? 0 })),
@@ -215,4 +216,27 @@ async function unitsSold(db: DbOrTx, skuIds: string[], window: Window): Promise<
     .where(and(inArray(t.skuId, skuIds), piecesCondition(t, decomposeWindow(window.from, window.to))))
     .groupBy(t.skuId);
   return new Map(rows.map((r) => [r.skuId, r.units]));
+}
+
+/**
+ * Per shop, its paid orders still unshipped past its own deadline: counted in SQL, each shop against its
+ * own cutoff. Loading the orders themselves against the shortest deadline of any shop made one shop's
+ * one-hour setting pull every shop's orders of the last day into every evaluation.
+ */
+async function unshippedByShop(
+  db: DbOrTx,
+  shopRows: readonly { id: string }[],
+  now: Date,
+  hoursOf: (shopId: string) => number,
+): Promise<Map<string, ShopInputs['unshipped']>> {
+  if (shopRows.length === 0) return new Map();
+  const deadlines = JSON.stringify(shopRows.map((s) => ({ shop_id: s.id, cutoff: new Date(now.getTime() - hoursOf(s.id) * HOUR_MS).toISOString() })));
+  // The status and shipped_at predicate is written as orders_unshipped_idx's, so the partial index serves it.
+  const rows = await db
+    .select({ shopId: orders.shopId, overdue: sql<number>`count(*)::int`, oldestPaidAt: sql<string>`min(${orders.paidAt})` })
+    .from(orders)
+    .innerJoin(sql`jsonb_to_recordset(${deadlines}::jsonb) as deadline(shop_id uuid, cutoff timestamptz)`, sql`deadline.shop_id = ${orders.shopId}`)
+    .where(and(sql`${orders.status} = 'PAID' and ${orders.shippedAt} is null`, sql`${orders.paidAt} < deadline.cutoff`))
+    .groupBy(orders.shopId);
+  return new Map(rows.map((r) => [r.shopId, { overdue: r.overdue, oldestPaidAt: new Date(r.oldestPaidAt) }]));
 }
