@@ -5,6 +5,7 @@ import { describeEachBackend } from '../../test/backends.js';
 import { gid, insertShop } from '../../test/fixtures.js';
 import { bearer, startTestServer, type TestServer } from '../../test/http.js';
 import * as tables from '../db/tables.js';
+import { MINUTE_MS } from '../lib/time.js';
 import { SIGN_IN_POLICY } from '../modules/user/user.service.js';
 
 const PASSWORD = '双11-war-room-2026!';
@@ -91,6 +92,27 @@ describeEachBackend('staff sign-in and sessions', (backend) => {
     expect(locked.userErrors[0]).toMatchObject({ code: 'LOCKED', message: expect.stringMatching(/try again after \d{4}-/) });
     // An unknown email gets the same answer as a wrong password: no account enumeration.
     expect((await signIn('nobody@shop.cn', PASSWORD)).data.signIn.userErrors).toEqual([{ code: 'INVALID_CREDENTIALS', message: 'email or password is wrong' }]);
+  }, 30_000);
+
+  it(`checks no more than ${SIGN_IN_POLICY.lockAfter} guesses of a burst sent at once, and the lock holds its full time after it`, async () => {
+    let clock = new Date('2026-11-11T01:00:00Z');
+    await server.stop();
+    server = await startTestServer(backend(), { now: () => clock });
+    const burst = await Promise.all(Array.from({ length: 12 }, () => signIn('li.lei@shop.cn', 'wrong password!!')));
+    const codes = burst.map((result) => result.data.signIn.userErrors[0].code as string).sort();
+    // Only the guesses checked against the password answer INVALID_CREDENTIALS; the rest were refused unchecked.
+    const checked = SIGN_IN_POLICY.lockAfter;
+    expect(codes).toEqual([...Array<string>(checked).fill('INVALID_CREDENTIALS'), ...Array<string>(burst.length - checked).fill('LOCKED')]);
+
+    const lockEnds = new Date(clock.getTime() + SIGN_IN_POLICY.lockMinutes * MINUTE_MS);
+    clock = new Date(lockEnds.getTime() - 1_000);
+    const locked = (await signIn('li.lei@shop.cn', PASSWORD)).data.signIn;
+    expect(locked.accessToken).toBeNull();
+    expect(locked.userErrors).toEqual([{ code: 'LOCKED', message: `too many failed sign-ins; try again after ${lockEnds.toISOString()}` }]);
+    clock = lockEnds;
+    const after = (await signIn('li.lei@shop.cn', PASSWORD)).data.signIn;
+    expect(after.userErrors).toEqual([]);
+    expect(after.session.user).toEqual({ email: 'li.lei@shop.cn', role: 'OPERATOR' });
   }, 30_000);
 
   it('a disabled user is signed out everywhere and cannot sign in again', async () => {

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AccessTokenSigner } from '../../auth/access-token.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, newRefreshToken, sha256, verifyPassword } from '../../auth/secrets.js';
@@ -136,28 +136,32 @@ export async function signIn(
 ): Promise<SessionTokens> {
   const { email: address, password: given } = parseInput(SignInInput, input);
   const { now } = context;
-  const [user] = await db.select().from(users).where(eq(users.email, address));
-  if (!user) {
-    // Same work as for a real account, so the answer's timing does not reveal which emails exist.
-    await verifyPassword(given, DUMMY_PASSWORD_HASH);
-    throw invalidCredentials();
+  // The attempt is counted as a failure before the password is checked, and refused while the account is
+  // locked, in one statement: guesses sent at once cannot all read "not locked" during the slow hash, so
+  // no more than lockAfter of them are checked per lock. A correct password then resets the count.
+  const [reserved] = await db
+    .update(users)
+    .set({
+      failedSignIns: sql`${users.failedSignIns} + 1`,
+      lockedUntil: sql`case when ${users.failedSignIns} + 1 >= ${SIGN_IN_POLICY.lockAfter}
+        then ${new Date(now.getTime() + SIGN_IN_POLICY.lockMinutes * MINUTE_MS).toISOString()}::timestamptz else null end`,
+    })
+    .where(and(eq(users.email, address), or(isNull(users.lockedUntil), lte(users.lockedUntil, now))))
+    .returning();
+  if (!reserved) {
+    const [user] = await db.select({ lockedUntil: users.lockedUntil }).from(users).where(eq(users.email, address));
+    if (!user) {
+      // Same work as for a real account, so the answer's timing does not reveal which emails exist.
+      await verifyPassword(given, DUMMY_PASSWORD_HASH);
+      throw invalidCredentials();
+    }
+    // Null only if a correct password checked before the lock has reset it since: the lock is already over.
+    const until = user.lockedUntil ?? now;
+    throw new DomainError('LOCKED', `too many failed sign-ins; try again after ${until.toISOString()}`, null);
   }
-  if (user.lockedUntil && user.lockedUntil > now) {
-    throw new DomainError('LOCKED', `too many failed sign-ins; try again after ${user.lockedUntil.toISOString()}`, null);
-  }
-  const ok = !user.disabledAt && (await verifyPassword(given, user.passwordHash));
+  const ok = !reserved.disabledAt && (await verifyPassword(given, reserved.passwordHash));
   if (!ok) {
-    // Counted in SQL so concurrent guesses cannot each read the same old count.
-    const [after] = await db
-      .update(users)
-      .set({
-        failedSignIns: sql`${users.failedSignIns} + 1`,
-        lockedUntil: sql`case when ${users.failedSignIns} + 1 >= ${SIGN_IN_POLICY.lockAfter}
-          then ${new Date(now.getTime() + SIGN_IN_POLICY.lockMinutes * MINUTE_MS).toISOString()}::timestamptz else null end`,
-      })
-      .where(eq(users.id, user.id))
-      .returning({ failures: users.failedSignIns });
-    const failures = after?.failures ?? 1;
+    const failures = reserved.failedSignIns;
     if (failures >= SIGN_IN_POLICY.slowDownFromFailure) {
       await sleep(SIGN_IN_POLICY.baseDelayMs * 2 ** Math.min(failures - SIGN_IN_POLICY.slowDownFromFailure, 4));
     }
@@ -165,13 +169,15 @@ export async function signIn(
   }
   const refreshToken = newRefreshToken();
   const refreshExpiresAt = new Date(now.getTime() + REFRESH_TTL_MS);
-  const session = await db.transaction(async (tx) => {
-    await tx.update(users).set({ failedSignIns: 0, lockedUntil: null }).where(eq(users.id, user.id));
+  const { user, session } = await db.transaction(async (tx) => {
+    // Also lifts a lock that guesses reserved after this attempt have set meanwhile: this attempt was one of
+    // the lockAfter the policy lets through, and whoever holds the password gains nothing from guessing.
+    const [user] = await tx.update(users).set({ failedSignIns: 0, lockedUntil: null }).where(eq(users.id, reserved.id)).returning();
     const [row] = await tx
       .insert(sessions)
-      .values({ userId: user.id, refreshHash: sha256(refreshToken), expiresAt: refreshExpiresAt, sourceAddress: context.sourceAddress })
+      .values({ userId: reserved.id, refreshHash: sha256(refreshToken), expiresAt: refreshExpiresAt, sourceAddress: context.sourceAddress })
       .returning();
-    return row!;
+    return { user: user!, session: row! };
   });
   const access = await signer.sign({ userId: user.id, sessionId: session.id }, now);
   return { user, accessToken: access.token, expiresAt: access.expiresAt, refreshToken, refreshExpiresAt };
