@@ -3,7 +3,8 @@ import { getTableName, is, sql } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
 import { afterAll, beforeAll, beforeEach, describe, inject } from 'vitest';
-import { openDatabase, type Database, type DatabaseKind, type Db } from '../src/db/client.js';
+import { openDatabase, type Database, type DatabaseKind, type Db, type DbOrTx } from '../src/db/client.js';
+import { rows } from '../src/db/rows.js';
 import * as tables from '../src/db/tables.js';
 
 export interface TestBackend {
@@ -73,4 +74,13 @@ const tableNames = Object.values(tables).flatMap((value: unknown) =>
 
 export async function truncateAll(db: Db) {
   await db.execute(sql.raw(`truncate table ${tableNames.join(', ')} restart identity cascade`));
+}
+
+/**
+ * PostgreSQL sessions of this database waiting on a lock: how a test knows that the concurrent
+ * transactions it started have met at a row or an advisory lock another session holds.
+ */
+export async function sessionsWaitingOnLocks(db: DbOrTx): Promise<number> {
+  const [row] = await rows<{ n: number }>(db, sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`);
+  return row!.n;
 }

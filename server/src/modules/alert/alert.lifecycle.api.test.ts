@@ -1,9 +1,7 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { describeEachBackend } from '../../../test/backends.js';
+import { describeEachBackend, sessionsWaitingOnLocks } from '../../../test/backends.js';
 import { insertShop } from '../../../test/fixtures.js';
-import type { DbOrTx } from '../../db/client.js';
-import { rows } from '../../db/rows.js';
 import { applyFindings, PendingConditions } from './alert.lifecycle.js';
 import { alerts, type AlertSeverity } from './alert.table.js';
 import type { Finding } from './rules/evaluate.js';
@@ -49,7 +47,7 @@ describeEachBackend('alert lifecycle with several instances evaluating', (backen
       });
       await isLocked;
       const engines = twoEngines();
-      await expect.poll(async () => waitingOnLocks(db), { timeout: 10_000 }).toBe(2);
+      await expect.poll(async () => sessionsWaitingOnLocks(db), { timeout: 10_000 }).toBe(2);
       release();
       await holder;
       results = await engines;
@@ -63,7 +61,3 @@ describeEachBackend('alert lifecycle with several instances evaluating', (backen
   });
 });
 
-async function waitingOnLocks(db: DbOrTx): Promise<number> {
-  const [row] = await rows<{ n: number }>(db, sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`);
-  return row!.n;
-}

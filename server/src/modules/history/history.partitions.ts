@@ -24,6 +24,20 @@ export interface MonthlyPartition {
   to: Date;
 }
 
+/**
+ * The advisory lock peakops_month_partition takes (migration 0017, which spells these numbers out): one
+ * lock over the set of monthly partitions, held until the transaction ends. Creating and dropping both
+ * take it first, before touching any table. Two instances dropping at once would otherwise both list a
+ * month and the slower fail on it; and dropping a month locks the parent and its DEFAULT partition
+ * exclusively, so a creating transaction that had already read a default before waiting for this lock
+ * would deadlock against it (as creating against an unlocked drop did whenever a month was made).
+ */
+export const PARTITION_SET_LOCK = { classId: 4242618, objectId: 13 } as const;
+
+function lockPartitionSet(tx: DbOrTx) {
+  return tx.execute(sql`select pg_advisory_xact_lock(${PARTITION_SET_LOCK.classId}::int, ${PARTITION_SET_LOCK.objectId}::int)`);
+}
+
 export const monthStart = (t: Date, monthsLater = 0) => new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + monthsLater, 1));
 
 /**
@@ -37,6 +51,7 @@ export const monthStart = (t: Date, monthsLater = 0) => new Date(Date.UTC(t.getU
 export async function ensureMonthlyPartitions(db: DbOrTx, now: Date): Promise<string[]> {
   const created: string[] = [];
   await db.transaction(async (tx) => {
+    await lockPartitionSet(tx);
     for (const table of MONTHLY_TABLES) {
       const stranded = await rows<{ month: string }>(
         tx,
@@ -94,12 +109,15 @@ export async function dropExpiredHistory(db: DbOrTx, now: Date, settings: Retent
   const horizons = { minuteRollups: horizon(now, settings.minuteRollupsDays), events: eventsHorizon(now, settings) };
   const expired: Expired = { dropped: [], stragglers: 0, eventKeys: 0 };
   await db.transaction(async (tx) => {
+    // Before listing the months: a pass that waited here sees the months another instance just dropped as gone.
+    await lockPartitionSet(tx);
     for (const table of MONTHLY_TABLES) {
       const before = horizons[table.kept];
       if (!before) continue;
       for (const partition of await monthlyPartitions(tx, table.parent)) {
         if (partition.to > before) continue;
-        await tx.execute(sql`drop table ${sql.identifier(partition.name)}`);
+        // IF EXISTS for an instance still on a version that drops without the lock, during a rolling deploy.
+        await tx.execute(sql`drop table if exists ${sql.identifier(partition.name)}`);
         expired.dropped.push(partition.name);
       }
       const stragglers = await rows<{ n: number }>(
