@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { getTableName, is, sql } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
-import { afterAll, beforeAll, beforeEach, describe, inject } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject } from 'vitest';
 import { openDatabase, type Database, type DatabaseKind, type Db, type DbOrTx } from '../src/db/client.js';
 import { rows } from '../src/db/rows.js';
 import * as tables from '../src/db/tables.js';
@@ -83,4 +83,34 @@ export async function truncateAll(db: Db) {
 export async function sessionsWaitingOnLocks(db: DbOrTx): Promise<number> {
   const [row] = await rows<{ n: number }>(db, sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`);
   return row!.n;
+}
+
+/**
+ * Makes concurrent transactions meet (PostgreSQL; PGlite has one connection): a session of its own takes
+ * a lock (`take`), `concurrently` starts the transactions under test, and once `waiters` sessions wait on
+ * a lock the held one is let go. `concurrently` gets `waitFor(n)` to order its own starts.
+ */
+export async function meetingAtALock<T>(
+  db: Db,
+  take: (tx: DbOrTx) => Promise<unknown>,
+  waiters: number,
+  concurrently: (waitFor: (n: number) => Promise<void>) => Promise<T>,
+): Promise<T> {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let locked!: () => void;
+  const isLocked = new Promise<void>((resolve) => (locked = resolve));
+  const holder = db.transaction(async (tx) => {
+    await take(tx);
+    locked();
+    await held;
+  });
+  await isLocked;
+  const waitFor = (n: number) => expect.poll(() => sessionsWaitingOnLocks(db), { timeout: 10_000 }).toBe(n);
+  const work = concurrently(waitFor);
+  work.catch(() => {}); // awaited below, after the release; a rejection meanwhile is not unhandled
+  await waitFor(waiters);
+  release();
+  await holder;
+  return work;
 }

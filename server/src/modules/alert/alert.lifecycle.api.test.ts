@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { describeEachBackend, sessionsWaitingOnLocks } from '../../../test/backends.js';
+import { describeEachBackend, meetingAtALock } from '../../../test/backends.js';
 import { insertShop } from '../../../test/fixtures.js';
 import { applyFindings, PendingConditions } from './alert.lifecycle.js';
 import { alerts, type AlertSeverity } from './alert.table.js';
@@ -32,28 +32,10 @@ describeEachBackend('alert lifecycle with several instances evaluating', (backen
 
     const worse = [finding(shop.id, 'CRITICAL', 0.005)];
     const twoEngines = () => Promise.all([applyFindings(db, worse, at, new PendingConditions()), applyFindings(db, worse, at, new PendingConditions())]);
-    let results: Awaited<ReturnType<typeof twoEngines>>;
-    if (kind === 'postgres') {
-      // Both engines read the alert as WARNING before either writes: a third session holds the row
-      // until both are waiting on it, the way two instances woken by one ingest notice meet.
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      let locked!: () => void;
-      const isLocked = new Promise<void>((resolve) => (locked = resolve));
-      const holder = db.transaction(async (tx) => {
-        await tx.select().from(alerts).where(eq(alerts.id, raised!.alert.id)).for('update');
-        locked();
-        await held;
-      });
-      await isLocked;
-      const engines = twoEngines();
-      await expect.poll(async () => sessionsWaitingOnLocks(db), { timeout: 10_000 }).toBe(2);
-      release();
-      await holder;
-      results = await engines;
-    } else {
-      results = await twoEngines(); // one connection: the transactions run one after the other
-    }
+    // Both engines read the alert as WARNING before either writes: a third session holds the row until
+    // both wait on it, the way two instances woken by one ingest notice meet. (PGlite: one after the other.)
+    const results =
+      kind === 'postgres' ? await meetingAtALock(db, (tx) => tx.select().from(alerts).where(eq(alerts.id, raised!.alert.id)).for('update'), 2, twoEngines) : await twoEngines();
     const changes = results.flat().map((event) => event.change);
     expect(changes).toEqual(['ESCALATED']);
     const [alert] = await db.select().from(alerts).where(eq(alerts.id, raised!.alert.id));

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { describeEachBackend, sessionsWaitingOnLocks } from '../../../test/backends.js';
+import { describeEachBackend, meetingAtALock } from '../../../test/backends.js';
 import { gid, insertCampaign, insertShop, insertSku } from '../../../test/fixtures.js';
 import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
 import { rows } from '../../db/rows.js';
@@ -273,28 +273,10 @@ describeEachBackend('history partitioned by month, and its retention', (backend)
     const now = new Date('2041-09-01T00:00:00Z');
     const retention = { minuteRollupsDays: 90, eventsDays: 30 };
     const twoInstances = () => Promise.all([dropExpiredHistory(db, now, retention), dropExpiredHistory(db, now, retention)]);
-    let results: Awaited<ReturnType<typeof twoInstances>>;
-    if (kind === 'postgres') {
-      // Both passes are under way before either drops a month, as at start-up after a deploy: a third
-      // session holds the event log until both are waiting.
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      let locked!: () => void;
-      const isLocked = new Promise<void>((resolve) => (locked = resolve));
-      const holder = db.transaction(async (tx) => {
-        await tx.execute(sql`lock table events in access exclusive mode`);
-        locked();
-        await held;
-      });
-      await isLocked;
-      const passes = twoInstances();
-      await expect.poll(async () => sessionsWaitingOnLocks(db), { timeout: 10_000 }).toBe(2);
-      release();
-      await holder;
-      results = await passes;
-    } else {
-      results = await twoInstances(); // one connection: the transactions run one after the other
-    }
+    // Both passes are under way before either drops a month, as at start-up after a deploy: a third
+    // session holds the event log until both are waiting. (One connection on PGlite: one after the other.)
+    const results =
+      kind === 'postgres' ? await meetingAtALock(db, (tx) => tx.execute(sql`lock table events in access exclusive mode`), 2, twoInstances) : await twoInstances();
     const dropped = results.flatMap((r) => r.dropped);
     expect(dropped).toEqual(expect.arrayContaining(expired));
     expect(new Set(dropped).size).toBe(dropped.length);
@@ -308,42 +290,26 @@ describeEachBackend('history partitioned by month, and its retention', (backend)
       await ensureMonthlyPartitions(db, new Date(`${year}-01-10T00:00:00Z`));
       const create = () => ensureMonthlyPartitions(db, new Date(`${year}-07-10T00:00:00Z`));
       const drop = () => dropExpiredHistory(db, new Date(`${year}-06-01T00:00:00Z`), { minuteRollupsDays: 90, eventsDays: 30 });
-      let created: string[];
-      let dropped: string[];
-      if (kind === 'postgres') {
-        // A third session holds the partition lock until both instances wait for it, in this round's
-        // order. Dropping a month locks the DEFAULT partition exclusively and creating reads it: whoever
-        // gets the lock second must not already hold a lock on that table.
-        let release!: () => void;
-        const held = new Promise<void>((resolve) => (release = resolve));
-        let locked!: () => void;
-        const isLocked = new Promise<void>((resolve) => (locked = resolve));
-        const holder = db.transaction(async (tx) => {
-          await tx.execute(sql`select pg_advisory_xact_lock(${PARTITION_SET_LOCK.classId}::int, ${PARTITION_SET_LOCK.objectId}::int)`);
-          locked();
-          await held;
-        });
-        await isLocked;
-        const waiting = (n: number) => expect.poll(async () => sessionsWaitingOnLocks(db), { timeout: 10_000 }).toBe(n);
-        let creating: Promise<string[]>;
-        let dropping: Promise<Expired>;
-        if (first === 'create') {
-          creating = create();
-          await waiting(1);
-          dropping = drop();
-        } else {
-          dropping = drop();
-          await waiting(1);
-          creating = create();
-        }
-        const both = Promise.all([creating, dropping]);
-        await waiting(2);
-        release();
-        await holder;
-        [created, { dropped }] = await both;
-      } else {
-        [created, { dropped }] = await Promise.all([create(), drop()]); // one connection: one after the other
-      }
+      // A third session holds the partition lock until both instances wait for it, in this round's order.
+      // Dropping a month locks the DEFAULT partition exclusively and creating reads it: whoever gets the
+      // lock second must not already hold a lock on that table. (PGlite: one after the other.)
+      const [created, { dropped }] =
+        kind === 'postgres'
+          ? await meetingAtALock(db, (tx) => tx.execute(sql`select pg_advisory_xact_lock(${PARTITION_SET_LOCK.classId}::int, ${PARTITION_SET_LOCK.objectId}::int)`), 2, async (waitFor) => {
+              let creating: Promise<string[]>;
+              let dropping: Promise<Expired>;
+              if (first === 'create') {
+                creating = create();
+                await waitFor(1);
+                dropping = drop();
+              } else {
+                dropping = drop();
+                await waitFor(1);
+                creating = create();
+              }
+              return Promise.all([creating, dropping]);
+            })
+          : await Promise.all([create(), drop()]);
       expect(created).toEqual(expect.arrayContaining([`events_p${year}07`, `events_p${year}09`]));
       expect(dropped).toEqual(expect.arrayContaining([`events_p${year}01`, `events_p${year}03`, `sku_rollups_minute_p${year}01`]));
     }
