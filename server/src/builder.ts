@@ -5,7 +5,11 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { GraphQLError } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import type { Context } from './context.js';
+import { MAX_PAGE } from './db/paginate.js';
 import { parseDate, parseDateLiteral, parseDecimal, parseDecimalLiteral, storableInstant } from './graphql/scalars.js';
+
+/** nodes(ids:) loads its ids as a page loads its rows: no more at once than a page may hold. */
+const MAX_NODES = MAX_PAGE;
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -44,6 +48,13 @@ export const builder = new SchemaBuilder<{
     cursorType: 'String',
     edgesFieldOptions: { nullable: false },
     nodeFieldOptions: { nullable: false },
+    nodesQueryOptions: {
+      // Each id is loaded and resolved like a page's row: as many as a page may hold, and charged per id (auth/query-cost.ts).
+      resolve: (_root, { ids }, _context, _info, resolveNodes) => {
+        if (ids.length > MAX_NODES) throw new GraphQLError(`nodes takes at most ${MAX_NODES} ids; got ${ids.length}`, { extensions: { code: 'BAD_USER_INPUT' } });
+        return resolveNodes(ids);
+      },
+    },
   },
 });
 

@@ -85,6 +85,18 @@ describeEachBackend('limits before execution', (backend) => {
     expect((await server.post('{ viewer { kind } }')).status).toBe(200);
   });
 
+  it('charges nodes(ids:) per id, as a page per row, and takes at most 100 ids', async () => {
+    const secret = await server.createKey({ shopIds: [shop], scopes: ['READ'] });
+    const ids = (n: number) => Array.from({ length: n }, () => campaign);
+    const query = `query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Campaign { name progress { gmv } } } }`;
+    // Per id: the node 1, its progress 1; plus the field itself.
+    const ten = await server.post(query, { ids: ids(10) }, bearer(secret));
+    expect(ten.body.errors).toBeUndefined();
+    expect(ten.body.extensions?.cost?.requestedQueryCost).toBe(1 + 10 * 1);
+    const tooMany = await server.post(`query ($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: ids(101) }, bearer(secret));
+    expect(tooMany.body.errors?.[0]).toMatchObject({ message: 'nodes takes at most 100 ids; got 101', extensions: { code: 'BAD_USER_INPUT' } });
+  });
+
   it('lets a screen key run the war room’s documents and nothing else', async () => {
     const screen = await server.createKey({ name: '大屏', shopIds: [shop], scopes: ['READ'], trustedDocumentsOnly: true });
     const [id, text] = [...trusted].find(([, t]) => t.includes('WarRoomCampaigns'))!;

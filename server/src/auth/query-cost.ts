@@ -22,6 +22,15 @@ function numberArg(value: ValueNode, variables: Record<string, unknown>): number
   return null;
 }
 
+function listLength(value: ValueNode, variables: Record<string, unknown>): number {
+  if (value.kind === Kind.LIST) return value.values.length;
+  if (value.kind === Kind.VARIABLE) {
+    const v = variables[value.name.value];
+    return Array.isArray(v) ? v.length : 1;
+  }
+  return 1;
+}
+
 /** Costs of documents without variables, which cannot change between requests (Yoga reuses the parsed document). */
 const fixedCosts = new WeakMap<DocumentNode, Map<string, number>>();
 
@@ -67,10 +76,15 @@ function computeCost(schema: GraphQLSchema, document: DocumentNode, operation: O
           if (PAGE_ARGS.has(arg.name.value)) {
             pageSize = Math.max(pageSize, numberArg(arg.value, variables) ?? DEFAULT_PAGE);
             isConnection = true;
+          } else if (arg.name.value === 'ids') {
+            // nodes(ids:) resolves each id as a page resolves each row.
+            pageSize = Math.max(pageSize, listLength(arg.value, variables));
+            isConnection = true;
           }
         }
         const inner = walk(selection.selectionSet);
-        if (selection.name.value === 'edges' || selection.name.value === 'nodes') total += inner;
+        // A connection's edges and nodes are paid for by the connection's page size above.
+        if ((selection.name.value === 'edges' || selection.name.value === 'nodes') && !isConnection) total += inner;
         else total += 1 + (isConnection ? pageSize : 1) * inner;
         const bulkList = BULK_FIELDS[selection.name.value];
         const bulkField = bulkList ? mutationFields?.[selection.name.value] : undefined;

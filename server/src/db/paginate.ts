@@ -33,7 +33,7 @@ export interface PageQuery {
   limit: number;
 }
 
-const MAX_PAGE = 100;
+export const MAX_PAGE = 100;
 
 export interface Page<Row> {
   edges: { cursor: string; node: Row }[];
