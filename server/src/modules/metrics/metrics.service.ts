@@ -3,6 +3,7 @@ import { canSeeShop, shopsKey, shopVisible, type Viewer } from '../../auth/viewe
 import type { DbOrTx } from '../../db/client.js';
 import type { Channel, TrafficSource } from '../../db/enums.js';
 import { DomainError, forbidden } from '../../errors.js';
+import { DAY_MS } from '../../lib/time.js';
 import { requireScopeCampaign } from '../campaign/campaign.service.js';
 import { countUnshippedOverdue, SHIP_WITHIN_MS } from '../order/order.service.js';
 import { loadBuyerMix, type BuyerMix } from '../customer/buyer-mix.js';
@@ -102,8 +103,17 @@ export function assertScopeShops(viewer: Viewer, scope: MetricScopeInput): void 
   if (foreign >= 0) throw forbidden('Shop', ['scope', 'shopIds', String(foreign)]);
 }
 
+/**
+ * A year and a day, as an export and a campaign: a window's totals merge every rollup row in it with
+ * its sketches, so a window of centuries asked under 20 aliases would hold a process for everyone.
+ */
+export const MAX_WINDOW_DAYS = 366;
+
 export function assertWindow(from: Date, to: Date): void {
   if (from >= to) throw new DomainError('INVALID_WINDOW', '"from" must be before "to"', ['to']);
+  if (to.getTime() - from.getTime() > MAX_WINDOW_DAYS * DAY_MS) {
+    throw new DomainError('INVALID_WINDOW', `a window spans at most ${MAX_WINDOW_DAYS} days; ask for a longer period in parts`, ['to']);
+  }
 }
 
 /**
