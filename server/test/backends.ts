@@ -114,3 +114,24 @@ export async function meetingAtALock<T>(
   await holder;
   return work;
 }
+
+/**
+ * Two edits of one row saved at the same moment, `first` ahead of `second` in the queue for it. On
+ * PostgreSQL a session of its own holds the row (`lock`) until both wait on it: whatever either does
+ * before it needs the row, an unlocked read of it included, happens before either writes. PGlite has
+ * one connection, so there they run one after the other.
+ */
+export async function twoEditsAtOnce<A, B>(
+  backend: TestBackend,
+  lock: (tx: DbOrTx) => Promise<unknown>,
+  first: () => Promise<A>,
+  second: () => Promise<B>,
+): Promise<[A, B]> {
+  if (backend.kind === 'pglite') return [await first(), await second()];
+  return meetingAtALock(backend.db, lock, 2, async (waitFor) => {
+    const a = first();
+    a.catch(() => {}); // awaited below; a rejection while the second is queued is not unhandled
+    await waitFor(1);
+    return Promise.all([a, second()]);
+  });
+}

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { describeEachBackend } from '../../../test/backends.js';
+import { describeEachBackend, twoEditsAtOnce } from '../../../test/backends.js';
 import { startTestServer, type TestServer } from '../../../test/http.js';
+import { decodeGlobalUuid } from '../../graphql/node-id.js';
+import { campaigns } from './campaign.table.js';
 
 const CAMPAIGN_FIELDS = 'id name theme status startsAt endsAt gmvTarget shops { id name }';
 
@@ -180,6 +183,24 @@ describeEachBackend('campaigns', (backend) => {
     expect(result.data.updateCampaign).toEqual({ campaign: null, userErrors: [{ field: ['input', 'endsAt'], code: 'INVALID_WINDOW' }] });
     const stored = await server.gql(`query ($id: ID!) { campaign(id: $id) { endsAt } }`, { id: campaign.id });
     expect(at(stored.data.campaign.endsAt).getTime()).toBe(at(END_618).getTime());
+  });
+
+  it('two edits moving each end of the window at once cannot leave it ending before it starts', async () => {
+    const { campaign } = await create();
+    const id = decodeGlobalUuid('Campaign', campaign.id)!;
+    // The finale moved earlier and the start moved later: each valid against the window as it was.
+    const edit = async (input: Record<string, unknown>) => (await server.gql(UPDATE, { input: { id: campaign.id, ...input } })).data.updateCampaign;
+    const [shortened, postponed] = await twoEditsAtOnce(
+      backend(),
+      (tx) => tx.select().from(campaigns).where(eq(campaigns.id, id)).for('update'),
+      () => edit({ endsAt: '2026-06-10T00:00:00+08:00' }),
+      () => edit({ startsAt: '2026-06-12T00:00:00+08:00' }),
+    );
+    expect(shortened.userErrors).toEqual([]);
+    expect(postponed).toEqual({ campaign: null, userErrors: [{ field: ['input', 'endsAt'], code: 'INVALID_WINDOW' }] });
+    const stored = await server.gql(`query ($id: ID!) { campaign(id: $id) { startsAt endsAt } }`, { id: campaign.id });
+    expect(at(stored.data.campaign.startsAt).getTime()).toBe(at(START_618).getTime());
+    expect(at(stored.data.campaign.endsAt).getTime()).toBe(at('2026-06-10T00:00:00+08:00').getTime());
   });
 
   it('lists the latest start first and pages through with cursors, none skipped or repeated', async () => {

@@ -141,25 +141,36 @@ const UpdateCampaignInput = z.object({
 
 export async function updateCampaign(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<CampaignRow> {
   const data = parseInput(UpdateCampaignInput, input);
-  const campaign = await requireCampaign(db, viewer, data.id, ['input', 'id']);
-  assertWindow(data.startsAt ?? campaign.startsAt, data.endsAt ?? campaign.endsAt);
-  if (data.shopIds) await assertShopsVisible(db, viewer, data.shopIds, ['input', 'shopIds']);
-  const [row] = await db
-    .update(campaigns)
-    .set({
-      ...(data.name != null && { name: data.name }),
-      ...(data.theme !== undefined && { theme: data.theme }),
-      ...(data.startsAt != null && { startsAt: data.startsAt }),
-      ...(data.endsAt != null && { endsAt: data.endsAt }),
-      ...(data.gmvTarget != null && { gmvTargetFen: data.gmvTarget }),
-      ...(data.shopIds != null && { shopIds: [...new Set(data.shopIds)] }),
-      ...(data.hourlyShape !== undefined && { hourlyShape: data.hourlyShape }),
-      ...(data.cancelled != null && { cancelledAt: data.cancelled ? (campaign.cancelledAt ?? now) : null }),
-      updatedAt: now,
-    })
-    .where(eq(campaigns.id, campaign.id))
-    .returning();
-  return row!;
+  return db.transaction(async (tx) => {
+    // Under the row lock, so a move of one end of the window is checked against the other end as a
+    // concurrent edit just committed it, not as it was: two valid moves cannot leave it ending before it
+    // starts. NO KEY UPDATE is the lock the UPDATE takes anyway and, unlike FOR UPDATE, does not wait for
+    // the key-share locks of ingest batches inserting this campaign's orders.
+    const [campaign] = await tx
+      .select()
+      .from(campaigns)
+      .where(and(eq(campaigns.id, data.id), allShopsVisible(viewer, campaigns.shopIds)))
+      .for('no key update');
+    if (!campaign) throw notFound('Campaign', ['input', 'id']);
+    assertWindow(data.startsAt ?? campaign.startsAt, data.endsAt ?? campaign.endsAt);
+    if (data.shopIds) await assertShopsVisible(tx, viewer, data.shopIds, ['input', 'shopIds']);
+    const [row] = await tx
+      .update(campaigns)
+      .set({
+        ...(data.name != null && { name: data.name }),
+        ...(data.theme !== undefined && { theme: data.theme }),
+        ...(data.startsAt != null && { startsAt: data.startsAt }),
+        ...(data.endsAt != null && { endsAt: data.endsAt }),
+        ...(data.gmvTarget != null && { gmvTargetFen: data.gmvTarget }),
+        ...(data.shopIds != null && { shopIds: [...new Set(data.shopIds)] }),
+        ...(data.hourlyShape !== undefined && { hourlyShape: data.hourlyShape }),
+        ...(data.cancelled != null && { cancelledAt: data.cancelled ? (campaign.cancelledAt ?? now) : null }),
+        updatedAt: now,
+      })
+      .where(eq(campaigns.id, campaign.id))
+      .returning();
+    return row!;
+  });
 }
 
 function assertWindow(startsAt: Date, endsAt: Date) {

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { asc, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { describeEachBackend } from '../../../test/backends.js';
+import { describeEachBackend, twoEditsAtOnce } from '../../../test/backends.js';
 import { startTestServer, type TestServer } from '../../../test/http.js';
+import type { DbOrTx } from '../../db/client.js';
+import { decodeGlobalUuid } from '../../graphql/node-id.js';
+import { campaignMilestones } from './campaign.table.js';
+import { milestoneChanges } from './milestone-changes.table.js';
 
 const MILESTONE_FIELDS = /* GraphQL */ `
   id name owner dueAt completionStandard status riskLevel responsePlan
@@ -166,6 +171,54 @@ describeEachBackend('campaign milestones', (backend) => {
     await expect.poll(() => heard).toEqual(['CREATED:李设计', 'UPDATED:王运营']);
     await feed.return?.();
     await listening;
+  });
+
+  /** Holds the milestone's row, as an edit in progress does. */
+  const holdMilestone = (id: string) => (tx: DbOrTx) =>
+    tx.select().from(campaignMilestones).where(eq(campaignMilestones.id, decodeGlobalUuid('Milestone', id)!)).for('update');
+
+  it('a response plan saved while someone else renames the HIGH-risk milestone is kept', async () => {
+    const milestone = await create({ riskLevel: 'HIGH' });
+    const [planned, renamed] = await twoEditsAtOnce(
+      backend(),
+      holdMilestone(milestone.id),
+      () => update({ id: milestone.id, responsePlan: '备用CDN切换，运维值守' }),
+      () => update({ id: milestone.id, name: '会场页上线（终版）' }),
+    );
+    expect(planned.userErrors).toEqual([]);
+    expect(renamed.userErrors).toEqual([]);
+
+    // The rename starts from the saved plan: it neither puts the plan back to none nor restarts the clock.
+    const expected = { name: '会场页上线（终版）', riskLevel: 'HIGH', responsePlan: '备用CDN切换，运维值守', responsePlanDueAt: null };
+    expect(renamed.milestone).toMatchObject(expected);
+    const stored = await read(milestone.id);
+    expect(stored).toMatchObject({ ...expected, responsePlanOverdue: false });
+    expect(ms(stored.highRiskSince)).toBe(ms(milestone.highRiskSince));
+  });
+
+  it('two people marking a milestone done at once record one completion in its history', async () => {
+    const milestone = await create({ status: 'IN_PROGRESS' });
+    clock = at('2026-05-28T17:00:00+08:00');
+    const [first, second] = await twoEditsAtOnce(
+      backend(),
+      holdMilestone(milestone.id),
+      () => update({ id: milestone.id, status: 'DONE' }),
+      () => update({ id: milestone.id, status: 'DONE', actualSituation: '页面2.1秒打开，达标' }),
+    );
+    expect(first.milestone).toMatchObject({ status: 'DONE' });
+    expect(second.milestone).toMatchObject({ status: 'DONE' });
+    expect(ms(second.milestone.completedAt)).toBe(clock.getTime());
+
+    const id = decodeGlobalUuid('Milestone', milestone.id)!;
+    const history = await backend()
+      .db.select({ status: milestoneChanges.status, riskLevel: milestoneChanges.riskLevel })
+      .from(milestoneChanges)
+      .where(eq(milestoneChanges.milestoneId, id))
+      .orderBy(asc(milestoneChanges.changedAt));
+    expect(history).toEqual([
+      { status: 'IN_PROGRESS', riskLevel: 'NONE' },
+      { status: 'DONE', riskLevel: 'NONE' },
+    ]);
   });
 
   it('a risk raised to HIGH again gets a fresh 24 hours', async () => {

@@ -129,20 +129,28 @@ const UpdateMilestoneInput = z.object({
 /** Updates a milestone, keeping the 24-hour clock of a HIGH risk and a row per status or risk change; announced once committed. */
 export async function updateMilestone(db: DbOrTx, viewer: Viewer, input: unknown, now: Date, announce: AnnounceMilestone): Promise<MilestoneRow> {
   const data = parseInput(UpdateMilestoneInput, input);
-  const [milestone] = await loadMilestones(db, viewer, [data.id]);
-  if (!milestone) throw notFound('Milestone', ['input', 'id']);
-
-  const riskLevel = data.riskLevel ?? milestone.riskLevel;
-  const responsePlan = data.responsePlan === undefined ? milestone.responsePlan : data.responsePlan || null;
-  if (riskLevel === 'HIGH' && milestone.responsePlan && !responsePlan) {
-    throw new DomainError('RESPONSE_PLAN_REQUIRED', 'a HIGH-risk milestone keeps its response plan (风险应对方案)', [
-      'input',
-      'responsePlan',
-    ]);
-  }
-  const status = data.status ?? milestone.status;
-  const becameHigh = riskLevel === 'HIGH' && milestone.riskLevel !== 'HIGH';
   const updated = await db.transaction(async (tx) => {
+    // Fields the caller did not send are written back from this read, and the history row depends on it.
+    // Under the row lock a concurrent edit waits here and starts from this one's committed row, so it can
+    // neither put back the response plan as it was before nor record the same change of status twice.
+    const [milestone] = await tx
+      .select(milestoneColumns)
+      .from(campaignMilestones)
+      .innerJoin(campaigns, eq(campaigns.id, campaignMilestones.campaignId))
+      .where(and(eq(campaignMilestones.id, data.id), allShopsVisible(viewer, campaigns.shopIds)))
+      .for('no key update', { of: campaignMilestones });
+    if (!milestone) throw notFound('Milestone', ['input', 'id']);
+
+    const riskLevel = data.riskLevel ?? milestone.riskLevel;
+    const responsePlan = data.responsePlan === undefined ? milestone.responsePlan : data.responsePlan || null;
+    if (riskLevel === 'HIGH' && milestone.responsePlan && !responsePlan) {
+      throw new DomainError('RESPONSE_PLAN_REQUIRED', 'a HIGH-risk milestone keeps its response plan (风险应对方案)', [
+        'input',
+        'responsePlan',
+      ]);
+    }
+    const status = data.status ?? milestone.status;
+    const becameHigh = riskLevel === 'HIGH' && milestone.riskLevel !== 'HIGH';
     const [row] = await tx
       .update(campaignMilestones)
       .set({

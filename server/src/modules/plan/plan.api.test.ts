@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { describeEachBackend } from '../../../test/backends.js';
+import { describeEachBackend, twoEditsAtOnce } from '../../../test/backends.js';
 import { startTestServer, type TestServer } from '../../../test/http.js';
+import { decodeGlobalUuid } from '../../graphql/node-id.js';
+import { operationPlans, planTasks } from './plan.table.js';
 
 const TASK_FIELDS = 'id title owner startsOn endsOn budget personDays status delayReason catchUpPlan';
 
@@ -23,6 +26,12 @@ const CREATE_TASK = /* GraphQL */ `
 const UPDATE_TASK = /* GraphQL */ `
   mutation ($input: UpdatePlanTaskInput!) {
     updatePlanTask(input: $input) { task { ${TASK_FIELDS} } userErrors { field message code } }
+  }
+`;
+
+const UPDATE_PLAN = /* GraphQL */ `
+  mutation ($input: UpdatePlanInput!) {
+    updatePlan(input: $input) { plan { periodStart periodEnd } userErrors { field message code } }
   }
 `;
 
@@ -63,6 +72,12 @@ describeEachBackend('operations plans', (backend) => {
     const result = await server.gql(UPDATE_TASK, { input });
     expect(result.errors).toBeUndefined();
     return result.data.updatePlanTask;
+  }
+
+  async function updatePlan(input: Record<string, unknown>) {
+    const result = await server.gql(UPDATE_PLAN, { input });
+    expect(result.errors).toBeUndefined();
+    return result.data.updatePlan;
   }
 
   async function planNames(): Promise<string[]> {
@@ -171,6 +186,42 @@ describeEachBackend('operations plans', (backend) => {
       { field: ['input', 'delayReason'], message: expect.any(String), code: 'DELAY_REASON_REQUIRED' },
     ]);
     expect(await tasksOf(plan.id, 'DELAYED')).toEqual([{ title: '618会场搭建', status: 'DELAYED' }]);
+  });
+
+  it('a task marked delayed while someone else retitles it stays delayed with its explanation', async () => {
+    const { plan } = await createPlan();
+    const { task } = await createTask(plan.id, { status: 'IN_PROGRESS' });
+    const id = decodeGlobalUuid('PlanTask', task.id)!;
+    const [delayed, retitled] = await twoEditsAtOnce(
+      backend(),
+      (tx) => tx.select().from(planTasks).where(eq(planTasks.id, id)).for('update'),
+      () => updateTask({ id: task.id, status: 'DELAYED', delayReason: '设计资源被抽调', catchUpPlan: '周末加班，外包切图' }),
+      () => updateTask({ id: task.id, title: '618主会场搭建' }),
+    );
+    expect(delayed.userErrors).toEqual([]);
+    expect(retitled.userErrors).toEqual([]);
+
+    // The retitle starts from the delay just saved, not from the task as it was when both were opened.
+    const expected = { title: '618主会场搭建', status: 'DELAYED', delayReason: '设计资源被抽调', catchUpPlan: '周末加班，外包切图' };
+    expect(retitled.task).toMatchObject(expected);
+    const reread = await server.gql(`query ($id: ID!) { node(id: $id) { ... on PlanTask { ${TASK_FIELDS} } } }`, { id: task.id });
+    expect(reread.data.node).toMatchObject(expected);
+  });
+
+  it('two edits moving each end of a plan\'s period at once cannot leave it ending before it starts', async () => {
+    const { plan } = await createPlan({ periodStart: '2026-04-01', periodEnd: '2026-06-30' });
+    const id = decodeGlobalUuid('Plan', plan.id)!;
+    // Each move is valid against the period as it was; together they would invert it.
+    const [shortened, postponed] = await twoEditsAtOnce(
+      backend(),
+      (tx) => tx.select().from(operationPlans).where(eq(operationPlans.id, id)).for('update'),
+      () => updatePlan({ id: plan.id, periodEnd: '2026-04-30' }),
+      () => updatePlan({ id: plan.id, periodStart: '2026-05-01' }),
+    );
+    expect(shortened).toEqual({ plan: { periodStart: '2026-04-01', periodEnd: '2026-04-30' }, userErrors: [] });
+    expect(postponed).toEqual({ plan: null, userErrors: [{ field: ['input', 'periodEnd'], message: expect.any(String), code: 'INVALID_WINDOW' }] });
+    const reread = await server.gql(`query ($id: ID!) { plan(id: $id) { periodStart periodEnd } }`, { id: plan.id });
+    expect(reread.data.plan).toEqual({ periodStart: '2026-04-01', periodEnd: '2026-04-30' });
   });
 
   it('a task cannot be created already delayed without an explanation', async () => {

@@ -121,23 +121,32 @@ const UpdatePlanInput = z.object({
 
 export async function updatePlan(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<PlanRow> {
   const data = parseInput(UpdatePlanInput, input);
-  const [plan] = await loadPlans(db, viewer, [data.id]);
-  if (!plan) throw notFound('Plan', ['input', 'id']);
-  assertPeriod(data.periodStart ?? plan.periodStart, data.periodEnd ?? plan.periodEnd, ['input', 'periodEnd']);
-  const [row] = await db
-    .update(operationPlans)
-    .set({
-      ...(data.name != null && { name: data.name }),
-      ...(data.periodStart != null && { periodStart: data.periodStart }),
-      ...(data.periodEnd != null && { periodEnd: data.periodEnd }),
-      ...(data.goal != null && { goal: data.goal }),
-      ...(data.strategy != null && { strategy: data.strategy }),
-      ...(data.owner != null && { owner: data.owner }),
-      updatedAt: now,
-    })
-    .where(eq(operationPlans.id, plan.id))
-    .returning();
-  return row!;
+  return db.transaction(async (tx) => {
+    // Under the row lock, so an edit of one end of the period is checked against the other end as a
+    // concurrent edit just committed it, not as it was: two valid moves cannot leave the period inverted.
+    // NO KEY UPDATE, as the UPDATE takes anyway, so new tasks of the plan (key-share locks) need not wait.
+    const [plan] = await tx
+      .select()
+      .from(operationPlans)
+      .where(and(eq(operationPlans.id, data.id), allShopsVisible(viewer, operationPlans.shopIds)))
+      .for('no key update');
+    if (!plan) throw notFound('Plan', ['input', 'id']);
+    assertPeriod(data.periodStart ?? plan.periodStart, data.periodEnd ?? plan.periodEnd, ['input', 'periodEnd']);
+    const [row] = await tx
+      .update(operationPlans)
+      .set({
+        ...(data.name != null && { name: data.name }),
+        ...(data.periodStart != null && { periodStart: data.periodStart }),
+        ...(data.periodEnd != null && { periodEnd: data.periodEnd }),
+        ...(data.goal != null && { goal: data.goal }),
+        ...(data.strategy != null && { strategy: data.strategy }),
+        ...(data.owner != null && { owner: data.owner }),
+        updatedAt: now,
+      })
+      .where(eq(operationPlans.id, plan.id))
+      .returning();
+    return row!;
+  });
 }
 
 const TaskFields = {
@@ -203,30 +212,40 @@ const UpdateTaskInput = z.object({
 
 export async function updateTask(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<TaskRow> {
   const data = parseInput(UpdateTaskInput, input);
-  const [task] = await loadTasks(db, viewer, [data.id]);
-  if (!task) throw notFound('Task', ['input', 'id']);
-  assertPeriod(data.startsOn ?? task.startsOn, data.endsOn ?? task.endsOn, ['input', 'endsOn']);
-  const status = data.status ?? task.status;
-  const delayReason = data.delayReason === undefined ? task.delayReason : data.delayReason || null;
-  const catchUpPlan = data.catchUpPlan === undefined ? task.catchUpPlan : data.catchUpPlan || null;
-  assertDelayExplained(status, delayReason, catchUpPlan);
-  const [row] = await db
-    .update(planTasks)
-    .set({
-      ...(data.title != null && { title: data.title }),
-      ...(data.owner != null && { owner: data.owner }),
-      ...(data.startsOn != null && { startsOn: data.startsOn }),
-      ...(data.endsOn != null && { endsOn: data.endsOn }),
-      ...(data.budget != null && { budgetFen: data.budget }),
-      ...(data.personDays != null && { personDays: data.personDays }),
-      status,
-      delayReason,
-      catchUpPlan,
-      updatedAt: now,
-    })
-    .where(eq(planTasks.id, task.id))
-    .returning();
-  return row!;
+  return db.transaction(async (tx) => {
+    // The status and its explanation are written back from this read when the caller did not send them,
+    // and the window is checked against it. Under the row lock a concurrent edit waits here and starts
+    // from this one's committed row: a retitle cannot put a task just marked DELAYED back in progress.
+    const [task] = await tx
+      .select(taskColumns)
+      .from(planTasks)
+      .innerJoin(operationPlans, eq(operationPlans.id, planTasks.planId))
+      .where(and(eq(planTasks.id, data.id), allShopsVisible(viewer, operationPlans.shopIds)))
+      .for('no key update', { of: planTasks });
+    if (!task) throw notFound('Task', ['input', 'id']);
+    assertPeriod(data.startsOn ?? task.startsOn, data.endsOn ?? task.endsOn, ['input', 'endsOn']);
+    const status = data.status ?? task.status;
+    const delayReason = data.delayReason === undefined ? task.delayReason : data.delayReason || null;
+    const catchUpPlan = data.catchUpPlan === undefined ? task.catchUpPlan : data.catchUpPlan || null;
+    assertDelayExplained(status, delayReason, catchUpPlan);
+    const [row] = await tx
+      .update(planTasks)
+      .set({
+        ...(data.title != null && { title: data.title }),
+        ...(data.owner != null && { owner: data.owner }),
+        ...(data.startsOn != null && { startsOn: data.startsOn }),
+        ...(data.endsOn != null && { endsOn: data.endsOn }),
+        ...(data.budget != null && { budgetFen: data.budget }),
+        ...(data.personDays != null && { personDays: data.personDays }),
+        status,
+        delayReason,
+        catchUpPlan,
+        updatedAt: now,
+      })
+      .where(eq(planTasks.id, task.id))
+      .returning();
+    return row!;
+  });
 }
 
 /** The manuals' rule: a DELAYED task needs a reason and a catch-up plan. */
