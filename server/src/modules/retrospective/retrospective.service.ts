@@ -5,7 +5,7 @@ import type { DbOrTx } from '../../db/client.js';
 import { parseInput } from '../../lib/validate.js';
 import { alerts, type AlertRow } from '../alert/alert.table.js';
 import { requireCampaign } from '../campaign/campaign.service.js';
-import type { CampaignRow, MilestoneRow, RiskLevel } from '../campaign/campaign.table.js';
+import { campaignMilestones, type CampaignRow, type MilestoneRow, type RiskLevel } from '../campaign/campaign.table.js';
 import { milestonesOfCampaigns } from '../campaign/milestone.service.js';
 import { milestoneChanges, type MilestoneChangeRow } from '../campaign/milestone-changes.table.js';
 import { campaignRetrospectives, type CampaignRetrospectiveRow } from './retrospective.table.js';
@@ -179,23 +179,31 @@ export class Retrospective {
   milestones(): Promise<MilestoneReview[]> {
     return this.once('milestones', async () => {
       const [list = []] = await milestonesOfCampaigns(this.db, this.viewer, [this.campaign.id]);
+      // By the campaign, not a list of its milestones' ids (one placeholder each), and grouped once: a
+      // filter per milestone made the retrospective quadratic in a campaign's milestones.
       const changes =
         list.length === 0
           ? []
           : await this.db
               .select()
               .from(milestoneChanges)
-              .where(inArray(milestoneChanges.milestoneId, list.map((m) => m.id)))
+              .where(inArray(milestoneChanges.milestoneId, this.db.select({ id: campaignMilestones.id }).from(campaignMilestones).where(eq(campaignMilestones.campaignId, this.campaign.id))))
               .orderBy(asc(milestoneChanges.changedAt), asc(milestoneChanges.id));
+      const changesOf = new Map<string, MilestoneChangeRow[]>();
+      for (const change of changes) {
+        const own = changesOf.get(change.milestoneId);
+        if (own) own.push(change);
+        else changesOf.set(change.milestoneId, [change]);
+      }
       return list.map((milestone) => {
-        const own = changes.filter((c) => c.milestoneId === milestone.id);
+        const own = changesOf.get(milestone.id) ?? [];
         const risks = [milestone.riskLevel, ...own.map((c) => c.riskLevel)];
         const done = milestone.status === 'DONE' && milestone.completedAt;
         return {
           milestone,
           onTime: done ? milestone.completedAt! <= milestone.dueAt : null,
           secondsLate: done ? Math.max(0, secondsBetween(milestone.dueAt, milestone.completedAt!)) : null,
-          highestRisk: RISK_ORDER[Math.max(...risks.map((r) => RISK_ORDER.indexOf(r)))]!,
+          highestRisk: RISK_ORDER[risks.reduce((highest, r) => Math.max(highest, RISK_ORDER.indexOf(r)), 0)]!,
           changes: own,
         };
       });
