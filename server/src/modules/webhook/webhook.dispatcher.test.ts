@@ -2,7 +2,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { describeEachBackend } from '../../../test/backends.js';
+import { describeEachBackend, meetingAtALock } from '../../../test/backends.js';
+import { rows } from '../../db/rows.js';
 import { gid, insertShop } from '../../../test/fixtures.js';
 import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
 import type { AppOptions } from '../../app.js';
@@ -240,6 +241,33 @@ describeEachBackend('webhook delivery', (backend) => {
     expect(receiver.received.map((r) => r.deliveryId)).toEqual([failed!.id, failed!.id]);
     const twice = await server.gql(REDELIVER, { id: failed!.id });
     expect(twice.data.redeliverWebhookDelivery.userErrors).toEqual([{ code: 'CONFLICT' }]);
+  });
+
+  it('a redelivery and a delete of its webhook at once leave the delivery failed, never pending for ever', async () => {
+    receiver.answer = () => ({ status: 500 });
+    const { webhook } = await createWebhook({});
+    await enqueue(event('old news', [shopA.id], new Date(Date.now() - 25 * 60 * 60_000)));
+    await expect.poll(async () => (await deliveries())[0]?.status).toBe('FAILED');
+    const [failed] = await deliveries();
+    const redeliver = () => server.gql(`mutation ($id: ID!) { redeliverWebhookDelivery(input: { id: $id }) { userErrors { code } } }`, { id: failed!.id });
+    const remove = () => server.gql(`mutation ($id: ID!) { deleteWebhook(input: { id: $id }) { userErrors { code } } }`, { id: webhook.id });
+    const deliveryId = Buffer.from(failed!.id, 'base64').toString().split(':')[1]!;
+    // The redelivery has read the webhook as live and waits at its delivery (held by a third session)
+    // while the delete runs: the moment an unlocked check let a delete commit in between.
+    const { kind, db } = backend();
+    if (kind === 'postgres') {
+      await meetingAtALock(db, (tx) => tx.execute(sql`select 1 from webhook_deliveries where id = ${deliveryId} for update`), 2, async (waitFor) => {
+        const redelivered = redeliver();
+        await waitFor(1);
+        return Promise.all([redelivered, remove()]);
+      });
+    } else {
+      await redeliver();
+      await remove();
+    }
+    await server.app.webhooks!.drain(); // an attempt the redelivery woke ends first
+    const [after] = await rows<{ status: string }>(db, sql`select status from webhook_deliveries where id = ${deliveryId}`);
+    expect(after).toEqual({ status: 'FAILED' });
   });
 
   it('sends nothing more for a deleted webhook', async () => {

@@ -244,15 +244,21 @@ export async function attemptsOfDeliveries(db: DbOrTx, deliveryIds: readonly str
 export async function redeliverWebhookDelivery(db: Db, viewer: Viewer, id: string, options: WebhookServiceOptions): Promise<WebhookDeliveryRow> {
   const [delivery] = await loadDeliveries(db, viewer, [id]);
   if (!delivery) throw notFound('Webhook delivery', ['input', 'id']);
-  const [webhook] = await db.select({ deletedAt: webhooks.deletedAt }).from(webhooks).where(eq(webhooks.id, delivery.webhookId));
-  if (webhook?.deletedAt) throw new DomainError('CONFLICT', 'the webhook was deleted; its deliveries cannot be sent again', ['input', 'id']);
-  if (delivery.status !== 'FAILED') throw new DomainError('CONFLICT', `only a FAILED delivery can be redelivered; this one is ${delivery.status}`, ['input', 'id']);
-  const [row] = await db
-    .update(webhookDeliveries)
-    .set({ status: 'PENDING', nextAttemptAt: options.now, lockedUntil: null, updatedAt: options.now })
-    .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, 'FAILED')))
-    .returning();
-  if (!row) throw new DomainError('CONFLICT', 'the delivery changed meanwhile; look again', ['input', 'id']);
+  const row = await db.transaction(async (tx) => {
+    // The webhook held (FOR SHARE) until the delivery is back in the queue: a deleteWebhook then waits for
+    // this commit and fails the delivery with the other pending ones. Unlocked, a delete committing between
+    // the check and the update left it PENDING for a deleted webhook, which nothing ever claims.
+    const [webhook] = await tx.select({ deletedAt: webhooks.deletedAt }).from(webhooks).where(eq(webhooks.id, delivery.webhookId)).for('share');
+    if (webhook?.deletedAt) throw new DomainError('CONFLICT', 'the webhook was deleted; its deliveries cannot be sent again', ['input', 'id']);
+    if (delivery.status !== 'FAILED') throw new DomainError('CONFLICT', `only a FAILED delivery can be redelivered; this one is ${delivery.status}`, ['input', 'id']);
+    const [queued] = await tx
+      .update(webhookDeliveries)
+      .set({ status: 'PENDING', nextAttemptAt: options.now, lockedUntil: null, updatedAt: options.now })
+      .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, 'FAILED')))
+      .returning();
+    if (!queued) throw new DomainError('CONFLICT', 'the delivery changed meanwhile; look again', ['input', 'id']);
+    return queued;
+  });
   options.wake?.();
   return row;
 }
