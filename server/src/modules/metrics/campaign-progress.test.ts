@@ -90,6 +90,17 @@ describe('the plan curve', () => {
   });
 });
 
+describe('plan curves are computed once per window, target and shape', () => {
+  it('gives the same curve for the same campaign, and a new one once any of them changes', () => {
+    const campaign = { startsAt: sh('2026-11-01T00:00:00'), endsAt: sh('2026-11-12T00:00:00'), gmvTargetFen: 7_000_000, hourlyShape: null };
+    const curve = planCurve(campaign);
+    expect(planCurve({ ...campaign })).toBe(curve);
+    expect(planCurve({ ...campaign, gmvTargetFen: 7_000_001 })).not.toBe(curve);
+    expect(planCurve({ ...campaign, hourlyShape: Array(24).fill(1) })).not.toBe(curve);
+    expect(planCurve({ ...campaign, endsAt: sh('2026-11-13T00:00:00') })).toHaveLength(curve.length + 24);
+  });
+});
+
 describe('allocating fen by largest remainder', () => {
   it('gives the leftover fen to the largest remainders, earlier first on ties', () => {
     expect(allocateByLargestRemainder(10, [1, 1, 1])).toEqual([4, 3, 3]);

@@ -25,9 +25,28 @@ export type PlanCampaign = Pick<CampaignRow, 'startsAt' | 'endsAt' | 'gmvTargetF
 
 /** One Asia/Shanghai hour of the campaign window (clipped to the window at its edges). */
 export interface PlanHour {
-  from: Date;
-  to: Date;
-  plannedFen: number;
+  readonly from: Date;
+  readonly to: Date;
+  readonly plannedFen: number;
+}
+
+/**
+ * Curves by what they depend on, newest kept: a year's campaign is 8,784 hours and ~20 ms to spread,
+ * and the alert engine each minute, every screen's progress and a page of campaigns ask for the same few.
+ */
+const curves = new Map<string, readonly PlanHour[]>();
+const CURVES_KEPT = 256;
+
+/** The plan curve of a campaign (planCurveOf), computed once per window, target and shape. */
+export function planCurve(campaign: PlanCampaign): readonly PlanHour[] {
+  const key = `${campaign.startsAt.getTime()}:${campaign.endsAt.getTime()}:${campaign.gmvTargetFen}:${campaign.hourlyShape?.join(',') ?? ''}`;
+  let curve = curves.get(key);
+  if (!curve) {
+    curve = planCurveOf(campaign);
+    if (curves.size >= CURVES_KEPT) curves.delete(curves.keys().next().value!);
+    curves.set(key, curve);
+  }
+  return curve;
 }
 
 /**
@@ -36,7 +55,7 @@ export interface PlanHour {
  * so the hours sum exactly to the target. A shape that gives the whole window zero weight falls
  * back to an even spread over time.
  */
-export function planCurve(campaign: PlanCampaign): PlanHour[] {
+function planCurveOf(campaign: PlanCampaign): readonly PlanHour[] {
   const shape = campaign.hourlyShape?.length === 24 ? campaign.hourlyShape : DOUBLE_11_HOURLY_SHAPE;
   const hours: { from: Date; to: Date; overlap: number }[] = [];
   for (let start = floorHour(campaign.startsAt); start < campaign.endsAt; start = new Date(start.getTime() + HOUR_MS)) {
@@ -132,7 +151,7 @@ export interface ProgressPoint {
  */
 export class CampaignProgress {
   private readonly scope: ScopeConditions;
-  private plan?: PlanHour[];
+  private plan?: readonly PlanHour[];
   private actual?: Promise<number>;
   private points?: Promise<ProgressPoint[]>;
 
@@ -164,7 +183,7 @@ export class CampaignProgress {
     return this.asOf >= this.campaign.endsAt;
   }
 
-  curvePlan(): PlanHour[] {
+  curvePlan(): readonly PlanHour[] {
     return (this.plan ??= planCurve(this.campaign));
   }
 
