@@ -132,6 +132,12 @@ export async function refundsOfOrders(db: DbOrTx, orderIds: readonly string[]): 
 /** A paid order should leave the warehouse within a day (the UNSHIPPED_OVERDUE rule's default). */
 export const SHIP_WITHIN_MS = DAY_MS;
 
+/** A shop and the instant before which its paid, unshipped orders are overdue. */
+export interface ShopCutoff {
+  shopId: string;
+  cutoff: Date;
+}
+
 export interface UnshippedOverdue {
   shopId: string;
   /** Paid orders of the shop not shipped, paid before the cutoff. */
@@ -148,11 +154,18 @@ export interface UnshippedOverdue {
  * condition on `orders` already narrowed to what the caller may see (metrics' scopeConditions gives
  * one); a shop outside it is neither counted nor named.
  */
-export async function countUnshippedOverdue(db: DbOrTx, scope: { orders: SQL | undefined }, cutoff: Date): Promise<UnshippedOverdue[]> {
-  const found = await db
-    .select({ shopId: orders.shopId, count: count(), oldestPaidAt: min(orders.paidAt) })
-    .from(orders)
-    .where(and(sql`${orders.status} = 'PAID' and ${orders.shippedAt} is null`, lt(orders.paidAt, cutoff), scope.orders))
+export async function countUnshippedOverdue(db: DbOrTx, scope: { orders: SQL | undefined }, cutoff: Date | readonly ShopCutoff[]): Promise<UnshippedOverdue[]> {
+  const query = db.select({ shopId: orders.shopId, count: count(), oldestPaidAt: min(orders.paidAt) }).from(orders).$dynamic();
+  let paidBefore: SQL;
+  if (cutoff instanceof Date) paidBefore = lt(orders.paidAt, cutoff);
+  else {
+    // Each shop against its own deadline (the alert engine's UNSHIPPED_OVERDUE hours per shop), in one statement.
+    const deadlines = JSON.stringify(cutoff.map((c) => ({ shop_id: c.shopId, cutoff: c.cutoff.toISOString() })));
+    query.innerJoin(sql`jsonb_to_recordset(${deadlines}::jsonb) as deadline(shop_id uuid, cutoff timestamptz)`, sql`deadline.shop_id = ${orders.shopId}`);
+    paidBefore = sql`${orders.paidAt} < deadline.cutoff`;
+  }
+  const found = await query
+    .where(and(sql`${orders.status} = 'PAID' and ${orders.shippedAt} is null`, paidBefore, scope.orders))
     .groupBy(orders.shopId)
     .orderBy(orders.shopId);
   // min() over a non-empty group of paid orders is never null.

@@ -8,7 +8,7 @@ import { TOTALS_COLUMNS } from '../../metrics/metrics.service.js';
 import { metricRollups, skuRollups } from '../../metrics/metrics.table.js';
 import { accumulateTotals, type TotalsRow } from '../../metrics/metrics.totals.js';
 import { decomposeWindow, floorMinute, piecesCondition, type Window } from '../../metrics/metrics.window.js';
-import { orders } from '../../order/order.table.js';
+import { countUnshippedOverdue } from '../../order/order.service.js';
 import { products, skus } from '../../product/product.table.js';
 import { dailyReports, rectificationReports } from '../../report/report.table.js';
 import { shops } from '../../shop/shop.table.js';
@@ -87,7 +87,8 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
   const yesterday: Window = { from: new Date(recent.from.getTime() - 24 * HOUR_MS), to: new Date(recent.to.getTime() - 24 * HOUR_MS) };
   const today = startOfShanghaiDay(shanghaiDate(now));
 
-  const activeShops = db.select({ id: shops.id, name: shops.name }).from(shops).where(eq(shops.active, true));
+  // A promise, run once: the unshipped count waits for it, and a query builder runs again at every then().
+  const activeShops = db.select({ id: shops.id, name: shops.name }).from(shops).where(eq(shops.active, true)).execute();
   const [shopRows, recentRows, yesterdayRows, refunds, roiRows, active, lowSkus, openMilestones, unshipped, overdueRectifications] = await Promise.all([
     activeShops,
     sketchRows(db, recent),
@@ -115,7 +116,11 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
       .from(campaignMilestones)
       .innerJoin(campaigns, eq(campaigns.id, campaignMilestones.campaignId))
       .where(and(isNull(campaigns.cancelledAt), ne(campaignMilestones.status, 'DONE'), or(lt(campaignMilestones.dueAt, now), eq(campaignMilestones.riskLevel, 'HIGH')))),
-    activeShops.then((rows) => unshippedByShop(db, rows, now, options.unshippedHours)),
+    // Each shop against its own deadline: against the shortest of any shop, one partner's one-hour setting
+    // pulled every tenant's orders of the last day into every evaluation.
+    activeShops.then((rows) =>
+      countUnshippedOverdue(db, { orders: undefined }, rows.map((shop) => ({ shopId: shop.id, cutoff: new Date(now.getTime() - options.unshippedHours(shop.id) * HOUR_MS) }))),
+    ),
     db
       .select({ id: rectificationReports.id, shopId: rectificationReports.shopId, shopName: shops.name, date: dailyReports.date, source: dailyReports.source, dueAt: rectificationReports.dueAt })
       .from(rectificationReports)
@@ -140,6 +145,7 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
   const yesterdayByShop = byShop(yesterdayRows);
   const roiByShop = byShop(roiRows);
   const refundsByShop = new Map(refunds.map((r) => [r.shopId, r]));
+  const unshippedByShop = new Map(unshipped.map((u) => [u.shopId, { overdue: u.count, oldestPaidAt: u.oldestPaidAt }]));
 
   return {
     now,
@@ -150,7 +156,7 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
       sameWindowYesterday: accumulateTotals(yesterdayByShop.get(shop.id) ?? []).all,
       last24h: refundsByShop.get(shop.id) ?? { ordersPaid: 0, refundedOrders: 0 },
       todayByChannelSource: roiByShop.get(shop.id) ?? [],
-      unshipped: unshipped.get(shop.id) ?? { overdue: 0, oldestPaidAt: null },
+      unshipped: unshippedByShop.get(shop.id) ?? { overdue: 0, oldestPaidAt: null },
     })),
     campaigns: campaignsWithGmv,
     skus: lowSkus.map((s) => ({ ...s, unitsSoldRecently: sold.get(s.id) ?? 0 })),
@@ -215,30 +221,7 @@ async function unitsSold(db: DbOrTx, skuIds: string[], window: Window): Promise<
     .from(t)
     // One parameter however many SKUs sit near their line: a list of placeholders stops at 65,535, and
     // past it every evaluation would fail for every shop.
-    .where(and(sql`${t.skuId} = any(string_to_array(${skuIds.join(',')}, ',')::uuid[])`, piecesCondition(t, decomposeWindow(window.from, window.to))))
+    .where(and(sql`${t.skuId} = any(${sql.param(skuIds)}::uuid[])`, piecesCondition(t, decomposeWindow(window.from, window.to))))
     .groupBy(t.skuId);
   return new Map(rows.map((r) => [r.skuId, r.units]));
-}
-
-/**
- * Per shop, its paid orders still unshipped past its own deadline: counted in SQL, each shop against its
- * own cutoff. Loading the orders themselves against the shortest deadline of any shop made one shop's
- * one-hour setting pull every shop's orders of the last day into every evaluation.
- */
-async function unshippedByShop(
-  db: DbOrTx,
-  shopRows: readonly { id: string }[],
-  now: Date,
-  hoursOf: (shopId: string) => number,
-): Promise<Map<string, ShopInputs['unshipped']>> {
-  if (shopRows.length === 0) return new Map();
-  const deadlines = JSON.stringify(shopRows.map((s) => ({ shop_id: s.id, cutoff: new Date(now.getTime() - hoursOf(s.id) * HOUR_MS).toISOString() })));
-  // The status and shipped_at predicate is written as orders_unshipped_idx's, so the partial index serves it.
-  const rows = await db
-    .select({ shopId: orders.shopId, overdue: sql<number>`count(*)::int`, oldestPaidAt: sql<string>`min(${orders.paidAt})` })
-    .from(orders)
-    .innerJoin(sql`jsonb_to_recordset(${deadlines}::jsonb) as deadline(shop_id uuid, cutoff timestamptz)`, sql`deadline.shop_id = ${orders.shopId}`)
-    .where(and(sql`${orders.status} = 'PAID' and ${orders.shippedAt} is null`, sql`${orders.paidAt} < deadline.cutoff`))
-    .groupBy(orders.shopId);
-  return new Map(rows.map((r) => [r.shopId, { overdue: r.overdue, oldestPaidAt: new Date(r.oldestPaidAt) }]));
 }
