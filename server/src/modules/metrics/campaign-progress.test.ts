@@ -98,6 +98,12 @@ describe('plan curves are computed once per window, target and shape', () => {
     expect(planCurve({ ...campaign, gmvTargetFen: 7_000_001 })).not.toBe(curve);
     expect(planCurve({ ...campaign, hourlyShape: Array(24).fill(1) })).not.toBe(curve);
     expect(planCurve({ ...campaign, endsAt: sh('2026-11-13T00:00:00') })).toHaveLength(curve.length + 24);
+    // Shared by every caller, so it holds no Date of the row it was first made from.
+    const midHour = { ...campaign, startsAt: sh('2026-11-01T00:30:00'), endsAt: sh('2026-11-01T05:30:00') };
+    const clipped = planCurve(midHour);
+    expect(clipped[0]!.from).toEqual(midHour.startsAt);
+    expect(clipped[0]!.from).not.toBe(midHour.startsAt);
+    expect(clipped.at(-1)!.to).not.toBe(midHour.endsAt);
   });
 });
 

@@ -31,21 +31,29 @@ export interface PlanHour {
 }
 
 /**
- * Curves by what they depend on, newest kept: a year's campaign is 8,784 hours and ~20 ms to spread,
- * and the alert engine each minute, every screen's progress and a page of campaigns ask for the same few.
+ * Curves by what they depend on, the most recently used kept: a year's campaign is 8,784 hours and ~20 ms
+ * to spread, and the alert engine each minute, every screen's progress and a page of campaigns ask for the
+ * same few. Bounded by hours held (~150 bytes each, ~15 MB in all), not by curves, which a year's are 366× a day's.
  */
 const curves = new Map<string, readonly PlanHour[]>();
-const CURVES_KEPT = 256;
+const HOURS_KEPT = 100_000;
+let hoursHeld = 0;
 
 /** The plan curve of a campaign (planCurveOf), computed once per window, target and shape. */
 export function planCurve(campaign: PlanCampaign): readonly PlanHour[] {
   const key = `${campaign.startsAt.getTime()}:${campaign.endsAt.getTime()}:${campaign.gmvTargetFen}:${campaign.hourlyShape?.join(',') ?? ''}`;
   let curve = curves.get(key);
-  if (!curve) {
+  if (curve) curves.delete(key); // re-inserted below: a Map iterates oldest first, so this keeps it longest
+  else {
     curve = planCurveOf(campaign);
-    if (curves.size >= CURVES_KEPT) curves.delete(curves.keys().next().value!);
-    curves.set(key, curve);
+    hoursHeld += curve.length;
+    for (const [oldest, hours] of curves) {
+      if (hoursHeld <= HOURS_KEPT) break;
+      curves.delete(oldest);
+      hoursHeld -= hours.length;
+    }
   }
+  curves.set(key, curve);
   return curve;
 }
 
@@ -59,9 +67,10 @@ function planCurveOf(campaign: PlanCampaign): readonly PlanHour[] {
   const shape = campaign.hourlyShape?.length === 24 ? campaign.hourlyShape : DOUBLE_11_HOURLY_SHAPE;
   const hours: { from: Date; to: Date; overlap: number }[] = [];
   for (let start = floorHour(campaign.startsAt); start < campaign.endsAt; start = new Date(start.getTime() + HOUR_MS)) {
-    const from = start < campaign.startsAt ? campaign.startsAt : start;
+    // A Date of its own, never the campaign row's: the curve is shared by every caller of planCurve.
+    const from = start < campaign.startsAt ? new Date(campaign.startsAt.getTime()) : start;
     const end = new Date(start.getTime() + HOUR_MS);
-    const to = end > campaign.endsAt ? campaign.endsAt : end;
+    const to = end > campaign.endsAt ? new Date(campaign.endsAt.getTime()) : end;
     hours.push({ from, to, overlap: (to.getTime() - from.getTime()) / HOUR_MS });
   }
   let weights = hours.map((h) => (shape[shanghaiHourOfDay(h.from)] ?? 0) * h.overlap);
