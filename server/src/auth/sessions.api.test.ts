@@ -160,6 +160,11 @@ describeEachBackend('staff sign-in and sessions', (backend) => {
     await db.execute(sql`update users set shop_ids = ${`{${shop.id}}`}::uuid[] where email = 'han.meimei@shop.cn'`);
     const session = (await signIn('han.meimei@shop.cn', PASSWORD)).data.signIn;
     expect((await server.gql('{ viewer { role allShops } }', {}, bearer(session.accessToken))).data.viewer).toEqual({ role: 'ADMIN', allShops: true });
+    // …and it can still be renamed; only a change of its role or shops must leave it over every shop.
+    expect((await server.gql(`mutation ($input: UpdateUserInput!) { updateUser(input: $input) { user { name } userErrors { code } } }`, { input: { id, name: '韩梅梅（管理员）' } })).data.updateUser).toEqual({
+      user: { name: '韩梅梅（管理员）' },
+      userErrors: [],
+    });
   });
 
   it('keeps no password, key secret or refresh token in plain text in any table', async () => {

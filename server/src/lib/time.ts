@@ -43,6 +43,12 @@ export function isCalendarDate(value: string): boolean {
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
 }
 
+/**
+ * A year and a day: the longest span a campaign, a `metrics` window or an export covers. Work over a span
+ * (plan curves hour by hour, sketches merged per rollup row, report days) grows with it.
+ */
+export const MAX_SPAN_DAYS = 366;
+
 const EARLIEST_INSTANT = Date.parse('0001-01-01T00:00:00Z');
 const LATEST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
 /**

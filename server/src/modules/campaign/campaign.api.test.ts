@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachBackend, twoEditsAtOnce } from '../../../test/backends.js';
 import { startTestServer, type TestServer } from '../../../test/http.js';
@@ -105,9 +105,15 @@ describeEachBackend('campaigns', (backend) => {
     expect(await list()).toEqual([]);
   });
 
-  it('a campaign may last a whole year, not more', async () => {
+  it('a campaign may last a whole year, not more; one stored longer before the bound stays editable and readable', async () => {
     const result = await create({ startsAt: '2026-01-01T00:00:00+08:00', endsAt: '2027-01-02T00:00:00+08:00' });
     expect(result.userErrors).toEqual([]);
+    const { db } = backend();
+    await db.execute(sql`update campaigns set ends_at = '2030-01-01T00:00:00Z'`);
+    const cancelled = await server.gql(`mutation ($id: ID!) { updateCampaign(input: { id: $id, cancelled: true }) { campaign { status } userErrors { code } } }`, { id: result.campaign.id });
+    expect(cancelled.data.updateCampaign).toEqual({ campaign: { status: 'CANCELLED' }, userErrors: [] });
+    const figures = await server.gql(`query ($id: ID!) { campaign(id: $id) { metrics { gmv } } }`, { id: result.campaign.id });
+    expect(figures.data.campaign.metrics).toEqual({ gmv: '0.00' });
   });
 
   it.each([

@@ -5,7 +5,7 @@ import type { DbOrTx } from '../../db/client.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
 import { forbidden, InputErrors, notFound, type UserErrorShape } from '../../errors.js';
 import { moneyInput, optionalText, parseInput, text } from '../../lib/validate.js';
-import { DAY_MS } from '../../lib/time.js';
+import { DAY_MS, MAX_SPAN_DAYS } from '../../lib/time.js';
 import { assertShopsVisible } from '../shop/shop.service.js';
 import { campaigns, type CampaignRow } from './campaign.table.js';
 
@@ -81,11 +81,6 @@ export function listCampaigns(
 
 /** Relative weights need no more range than this; larger ones only invite overflow. */
 export const MAX_HOURLY_WEIGHT = 1_000_000;
-/**
- * 618 and Double 11 run for weeks, pre-sale included. The plan curve, its alerts and the war room's
- * series are built hour by hour over the whole window, so a window of centuries would stall them.
- */
-export const MAX_CAMPAIGN_DAYS = 366;
 
 /** 24 relative weights, one per Asia/Shanghai hour of day, for the plan curve. */
 const HourlyShape = z
@@ -152,7 +147,8 @@ export async function updateCampaign(db: DbOrTx, viewer: Viewer, input: unknown,
       .where(and(eq(campaigns.id, data.id), allShopsVisible(viewer, campaigns.shopIds)))
       .for('no key update');
     if (!campaign) throw notFound('Campaign', ['input', 'id']);
-    assertWindow(data.startsAt ?? campaign.startsAt, data.endsAt ?? campaign.endsAt);
+    // Only when it moves: a campaign stored before the length bound stays editable and cancellable.
+    if (data.startsAt != null || data.endsAt != null) assertWindow(data.startsAt ?? campaign.startsAt, data.endsAt ?? campaign.endsAt);
     if (data.shopIds) await assertShopsVisible(tx, viewer, data.shopIds, ['input', 'shopIds']);
     const [row] = await tx
       .update(campaigns)
@@ -173,11 +169,10 @@ export async function updateCampaign(db: DbOrTx, viewer: Viewer, input: unknown,
   });
 }
 
+/** 618 and Double 11 run for weeks, pre-sale included; the plan curve, its alerts and series are built hour by hour over the window. */
 function assertWindow(startsAt: Date, endsAt: Date) {
-  const message =
-    endsAt <= startsAt ? 'the campaign must end after it starts'
-    : endsAt.getTime() - startsAt.getTime() > MAX_CAMPAIGN_DAYS * DAY_MS ? `a campaign lasts at most ${MAX_CAMPAIGN_DAYS} days`
-    : null;
+  const tooLong = endsAt.getTime() - startsAt.getTime() > MAX_SPAN_DAYS * DAY_MS;
+  const message = endsAt <= startsAt ? 'the campaign must end after it starts' : tooLong ? `a campaign lasts at most ${MAX_SPAN_DAYS} days` : null;
   if (message === null) return;
   const error: UserErrorShape = { field: ['input', 'endsAt'], message, code: 'INVALID_WINDOW' };
   throw new InputErrors([error]);

@@ -51,8 +51,8 @@ const key = z.string().trim().min(1, 'must not be empty').max(128);
 
 /**
  * The most one order, payment, refund or unit price may be: ¥10,000,000.00. Far above any real order,
- * and low enough that what is derived from it fits its column (points are whole yuan in an integer, a
- * customer's balance sums many orders); past it one event would fail its whole batch's transaction.
+ * and low enough that one order's points (whole yuan, an integer column) fit; past it one event failed
+ * its whole batch's transaction. A customer's balance sums many orders and is bounded only by its column.
  */
 export const MAX_ORDER_AMOUNT_FEN = 1_000_000_000;
 const MAX_ORDER_AMOUNT = `¥${(MAX_ORDER_AMOUNT_FEN / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}`;

@@ -4,7 +4,7 @@ import { CampaignRef } from '../campaign/campaign.schema.js';
 import { minuteRollupsKeptFrom } from '../history/history.retention.js';
 import { CampaignProgress, type ProgressPoint } from './campaign-progress.js';
 import { MetricsRef } from './metrics.schema.js';
-import { metricsView, scopeConditions } from './metrics.service.js';
+import { assertAskedWindow, metricsView, scopeConditions } from './metrics.service.js';
 
 const yuan = (fen: number | null) => (fen === null ? null : fenToYuan(fen));
 
@@ -109,7 +109,9 @@ builder.objectFields(CampaignRef, (t) => ({
     resolve: (campaign, { from, to }, ctx) => {
       const now = ctx.now();
       const scope = scopeConditions(ctx.viewer, { campaignId: campaign.id });
-      return metricsView(ctx.db, scope, from ?? campaign.startsAt, to ?? campaign.endsAt, now, minuteRollupsKeptFrom(now, ctx.retention));
+      const window = { from: from ?? campaign.startsAt, to: to ?? campaign.endsAt };
+      if (from || to) assertAskedWindow(window.from, window.to);
+      return metricsView(ctx.db, scope, window.from, window.to, now, minuteRollupsKeptFrom(now, ctx.retention));
     },
   }),
 }));

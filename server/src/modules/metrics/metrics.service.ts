@@ -3,7 +3,7 @@ import { canSeeShop, shopsKey, shopVisible, type Viewer } from '../../auth/viewe
 import type { DbOrTx } from '../../db/client.js';
 import type { Channel, TrafficSource } from '../../db/enums.js';
 import { DomainError, forbidden } from '../../errors.js';
-import { DAY_MS } from '../../lib/time.js';
+import { DAY_MS, MAX_SPAN_DAYS } from '../../lib/time.js';
 import { requireScopeCampaign } from '../campaign/campaign.service.js';
 import { countUnshippedOverdue, SHIP_WITHIN_MS } from '../order/order.service.js';
 import { loadBuyerMix, type BuyerMix } from '../customer/buyer-mix.js';
@@ -103,16 +103,20 @@ export function assertScopeShops(viewer: Viewer, scope: MetricScopeInput): void 
   if (foreign >= 0) throw forbidden('Shop', ['scope', 'shopIds', String(foreign)]);
 }
 
-/**
- * A year and a day, as an export and a campaign: a window's totals merge every rollup row in it with
- * its sketches, so a window of centuries asked under 20 aliases would hold a process for everyone.
- */
-export const MAX_WINDOW_DAYS = 366;
-
 export function assertWindow(from: Date, to: Date): void {
   if (from >= to) throw new DomainError('INVALID_WINDOW', '"from" must be before "to"', ['to']);
-  if (to.getTime() - from.getTime() > MAX_WINDOW_DAYS * DAY_MS) {
-    throw new DomainError('INVALID_WINDOW', `a window spans at most ${MAX_WINDOW_DAYS} days; ask for a longer period in parts`, ['to']);
+}
+
+/**
+ * A window a caller names (the `metrics` query, Campaign.metrics' from/to): a year and a day at most, as
+ * a campaign and an export. Its totals merge every rollup row in it with their sketches, so centuries
+ * asked under 20 aliases would hold the process for every tenant. Campaigns' own windows are bounded
+ * when they are set.
+ */
+export function assertAskedWindow(from: Date, to: Date): void {
+  assertWindow(from, to);
+  if (to.getTime() - from.getTime() > MAX_SPAN_DAYS * DAY_MS) {
+    throw new DomainError('INVALID_WINDOW', `a window spans at most ${MAX_SPAN_DAYS} days; ask for a longer period in parts`, ['to']);
   }
 }
 
@@ -457,6 +461,6 @@ export async function openMetrics(
   now: Date,
   minutesKeptFrom: Date | null,
 ): Promise<MetricsView> {
-  assertWindow(from, to);
+  assertAskedWindow(from, to);
   return metricsView(db, await resolveScope(db, viewer, scope), from, to, now, minutesKeptFrom);
 }

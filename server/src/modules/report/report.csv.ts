@@ -5,14 +5,13 @@ import { canSeeShop, shopVisible, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import { DomainError, forbidden, notFound } from '../../errors.js';
 import { fenToYuan } from '../../lib/money.js';
-import { addDays, DAY_MS, shanghaiDateTime } from '../../lib/time.js';
+import { addDays, DAY_MS, MAX_SPAN_DAYS, shanghaiDateTime } from '../../lib/time.js';
 import { conversionRate, refundRate, roi } from '../metrics/metrics.formulas.js';
 import { loadShops } from '../shop/shop.service.js';
 import { shops, type ShopRow } from '../shop/shop.table.js';
 import { buildDailyReport, calendarDate, isOverdue, type ReportLine } from './report.service.js';
 
 /** One export covers at most a year (a leap year's days): past that, ask for several files. */
-export const MAX_EXPORT_DAYS = 366;
 
 /** Excel reads a UTF-8 file as the local code page unless it starts with a byte order mark. */
 const BOM = '\uFEFF';
@@ -97,8 +96,8 @@ export async function dailyReportsCsv(db: DbOrTx, viewer: Viewer, input: DailyRe
   const { shopId, from, to } = parsed.data;
   const days = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
   if (days < 1) throw new DomainError('INVALID_INPUT', '"from" must not be after "to"', ['to']);
-  if (days > MAX_EXPORT_DAYS) {
-    throw new DomainError('INVALID_INPUT', `${days} days asked; one export holds at most ${MAX_EXPORT_DAYS} days, so split the range`, ['to']);
+  if (days > MAX_SPAN_DAYS) {
+    throw new DomainError('INVALID_INPUT', `${days} days asked; one export holds at most ${MAX_SPAN_DAYS} days, so split the range`, ['to']);
   }
   const shopRows = await exportShops(db, viewer, shopId ?? null);
   const lines = [DAILY_REPORTS_CSV_HEADER.map(field).join(',')];

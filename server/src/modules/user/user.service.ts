@@ -34,7 +34,7 @@ const shopIds = z.array(z.string().uuid()).max(1000).nullish();
  * ADMIN is over every shop: it lists every user, the whole audit trail and anyone's keys, and could create
  * an all-shops account, so a grant of some shops would limit nothing that matters.
  */
-const ADMIN_OVER_ALL_SHOPS = 'an ADMIN covers every shop: give no shopIds (or null)';
+const ADMIN_OVER_ALL_SHOPS = 'an ADMIN covers every shop: leave shopIds out on create, set it to null on update';
 const CreateUserInput = z.object({ email, name: text(100), role: z.enum(ROLES), password, shopIds }).refine((u) => u.role !== 'ADMIN' || u.shopIds == null, {
   path: ['shopIds'],
   message: ADMIN_OVER_ALL_SHOPS,
@@ -82,8 +82,10 @@ export async function updateUser(db: DbOrTx, input: unknown, announce: AnnounceR
   const row = await db.transaction(async (tx) => {
     const [updated] = await tx.update(users).set(changes).where(eq(users.id, data.id)).returning();
     if (!updated) throw notFound('User', ['input', 'id']);
-    // Checked on the row as it would stand, so that neither the role nor the shops alone can make it so.
-    if (updated.role === 'ADMIN' && updated.shopIds !== null) {
+    // Checked on the row as it would stand, so that neither the role nor the shops alone can make it so;
+    // only when one of them changes, so an ADMIN stored with shops before the rule can still be renamed.
+    const grantChanges = data.role != null || data.shopIds !== undefined;
+    if (grantChanges && updated.role === 'ADMIN' && updated.shopIds !== null) {
       throw new DomainError('INVALID_INPUT', ADMIN_OVER_ALL_SHOPS, ['input', data.shopIds !== undefined ? 'shopIds' : 'role']);
     }
     return updated;
