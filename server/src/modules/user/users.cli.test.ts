@@ -12,7 +12,9 @@ const PASSWORD = 'war-room-双11-2026';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** `npm run users -- …` on the embedded database of a fresh DATA_DIR, whatever the caller's shell has set. */
-describe('npm run users (PGlite in DATA_DIR)', () => {
+// Each step is a child process that compiles the CLI and opens PGlite (the first one creates and migrates
+// the database): ~20 s on a quiet machine, past the default 30 s while the rest of the suite loads it.
+describe('npm run users (PGlite in DATA_DIR)', { timeout: 90_000 }, () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'peakops-users-'));
   const dataDir = path.join(dir, 'data');
   const untouched = path.join(dir, 'never-created');
