@@ -3,7 +3,10 @@ import { uuidNodeId } from '../../graphql/node-id.js';
 import { asPayload, payloadType } from '../../graphql/user-error.js';
 import type { Context } from '../../context.js';
 import { CampaignRef } from './campaign.schema.js';
-import { requireScopeCampaign } from './campaign.service.js';
+import { loadCampaigns, requireScopeCampaign } from './campaign.service.js';
+import { canSeeShop, SYSTEM } from '../../auth/viewer.js';
+import type { DbOrTx } from '../../db/client.js';
+import { forbidden, notFound } from '../../errors.js';
 import {
   createMilestone,
   isOverdue,
@@ -143,6 +146,17 @@ const MilestoneChangedRef = builder.objectRef<MilestoneChanged>('MilestoneChange
   }),
 });
 
+/** Keyed by the published message, which pubsub hands every subscriber alike: one read per change, not per screen. */
+const shopsAtMessage = new WeakMap<object, Promise<string[] | null>>();
+function campaignShopsAt(db: DbOrTx, message: { campaignId: string }): Promise<string[] | null> {
+  let shops = shopsAtMessage.get(message);
+  if (!shops) {
+    shops = loadCampaigns(db, SYSTEM, [message.campaignId]).then(([row]) => row?.shopIds ?? null);
+    shopsAtMessage.set(message, shops);
+  }
+  return shops;
+}
+
 builder.subscriptionField('milestoneChanged', (t) =>
   t.field({
     type: MilestoneChangedRef,
@@ -154,12 +168,12 @@ builder.subscriptionField('milestoneChanged', (t) =>
       for await (const message of ctx.pubsub.subscribe('milestone:changed')) {
         if (message.campaignId !== campaign.id) continue;
         // updateCampaign may since have added a shop the caller does not see, hiding the campaign from them:
-        // asked again per message (changes are rare), on the primary so a lagging replica cannot let one
-        // through. The answer is the one subscribing now would get, and it ends the stream.
-        try {
-          await requireScopeCampaign(ctx.db, ctx.viewer, campaign.id, ['campaignId']);
-        } catch (error) {
-          yield { refused: error };
+        // its shops are read again once per message for every subscriber (campaignShopsAt), on the primary so
+        // a lagging replica cannot let one through. The answer is the one subscribing now would get, and it
+        // ends the stream.
+        const shopIds = await campaignShopsAt(ctx.db, message);
+        if (!shopIds || (ctx.viewer.shops !== 'ALL' && !shopIds.every((id) => canSeeShop(ctx.viewer, id)))) {
+          yield { refused: ctx.viewer.shops === 'ALL' ? notFound('Campaign', ['campaignId']) : forbidden('Campaign', ['campaignId']) };
           return;
         }
         yield { change: message.change, milestone: milestoneFromMessage(message.milestone) };
