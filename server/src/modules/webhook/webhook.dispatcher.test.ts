@@ -167,6 +167,32 @@ describeEachBackend('webhook delivery', (backend) => {
     }
   });
 
+  it('refuses a name re-pointed at the inside between its check and the connection (DNS rebinding)', async () => {
+    const rebound = receiver.url.replace('127.0.0.1', 'localhost');
+    await createWebhook({ url: rebound });
+    await server.stop();
+    server = await startTestServer(backend()); // no dispatcher of its own: the one below, as production runs it
+    await enqueue(event('SKU A-01', [shopA.id]));
+    // The name answers a public address to the first lookup (the check before the send) and the loopback
+    // receiver's to every one after it, as a server with a TTL of 0 can.
+    const lookups: string[] = [];
+    const resolve = async (host: string) => {
+      lookups.push(host);
+      return lookups.length === 1 ? ['93.184.216.34'] : ['127.0.0.1'];
+    };
+    const guarded = startWebhookDispatcher({ db: backend().db, logger: pino({ level: 'silent' }), now: () => new Date(), allowPrivateUrls: false, resolve, pollMs: 10 });
+    try {
+      await guarded.drain();
+    } finally {
+      await guarded.stop();
+    }
+    expect(lookups).toEqual(['localhost', 'localhost']);
+    expect(receiver.received).toEqual([]);
+    const [delivery] = await deliveries();
+    expect(delivery).toMatchObject({ status: 'PENDING', attemptCount: 1, lastStatusCode: null });
+    expect(delivery!.lastError).toMatch(/localhost resolves to 127\.0\.0\.1 \(loopback\), which webhooks may not reach/);
+  });
+
   it('never gives a partner’s webhook another shop’s alert', async () => {
     const partner = bearer(await server.createKey({ name: 'partner A', shopIds: [shopA.id], scopes: ['MANAGE'] }));
     await createWebhook({ name: 'partner', url: `http://127.0.0.1:${receiver.port}/partner` }, partner);

@@ -8,7 +8,8 @@ import { claimDueDeliveries, recordAttempt, releaseLeases, type AttemptOutcome, 
 import { renderRequest, robotRefusal } from './webhook.formats.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './webhook.retry.js';
 import type { WebhookRow } from './webhook.table.js';
-import { checkWebhookUrl } from './webhook.url.js';
+import { checkWebhookUrl, publicOnlyLookup, type Resolve } from './webhook.url.js';
+import { Agent, fetch, type Response } from 'undici';
 import { MINUTE_MS } from '../../lib/time.js';
 
 /** What buildApp (and tests, benchmarks) may tune; everything has a production default. */
@@ -30,6 +31,8 @@ export interface WebhookDispatcherOptions extends WebhookDispatcherTuning {
   now: () => Date;
   /** Send to private and loopback addresses too (WEBHOOK_ALLOW_PRIVATE_URLS; tests). */
   allowPrivateUrls: boolean;
+  /** How host names resolve (default the system resolver); tests answer differently from call to call. */
+  resolve?: Resolve;
   /** Publishes a raised WEBHOOK_PAUSED alert (the app passes pubsub 'alert:raised'). */
   publish?: (message: AlertMessage) => void;
   onPaused?: (webhook: WebhookRow) => void;
@@ -95,6 +98,10 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
   const batchSize = Math.min(concurrency * 2, 64);
   const claimedNotSent: ClaimedDelivery[] = [];
 
+  // The connections' own name lookups refuse private addresses: the check before each send alone would
+  // let a name re-pointed between that check and the connection through (DNS rebinding).
+  const agent = new Agent(options.allowPrivateUrls ? {} : { connect: { lookup: publicOnlyLookup(options.resolve) } });
+
   const inFlight = new Set<Promise<void>>();
   let stopped = false;
   let pumping: Promise<void> | null = null;
@@ -111,7 +118,7 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
     let error: string | null;
     try {
       // Checked again at send time: the name may point somewhere else than when the webhook was saved.
-      const refused = await checkWebhookUrl(delivery.url, { allowPrivate: options.allowPrivateUrls });
+      const refused = await checkWebhookUrl(delivery.url, { allowPrivate: options.allowPrivateUrls, resolve: options.resolve });
       if (refused) {
         error = `not sent: ${refused.message}`;
       } else {
@@ -127,6 +134,7 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
           body: request.body,
           redirect: 'manual',
           signal: AbortSignal.timeout(fetchTimeoutMs),
+          dispatcher: agent,
         });
         statusCode = response.status;
         const answer = await readAnswer(response);
@@ -225,6 +233,7 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
       await Promise.allSettled([...inFlight]);
       // Claimed but never started: hand them back now rather than make the next instance wait for the lease.
       await releaseLeases(db, claimedNotSent.splice(0).map((d) => d.id));
+      await agent.close();
     },
     async drain() {
       for (;;) {

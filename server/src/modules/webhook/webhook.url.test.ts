@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { redactUrl } from '../../lib/redact-url.js';
-import { checkWebhookUrl, classifyAddress } from './webhook.url.js';
+import { checkWebhookUrl, classifyAddress, publicOnlyLookup } from './webhook.url.js';
 
 describe('which addresses a webhook may reach', () => {
   it.each([
@@ -99,5 +99,30 @@ describe('showing a webhook URL', () => {
     );
     expect(redactUrl('https://open.feishu.cn/open-apis/bot/v2/hook/1f0e3b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b')).toBe('https://open.feishu.cn/open-apis/bot/v2/hook/***');
     expect(redactUrl('https://user:pa55@hooks.example.cn/peakops?shop=tmall')).toBe('https://***:***@hooks.example.cn/peakops?shop=tmall');
+  });
+});
+
+describe('the connection’s own lookup', () => {
+  const lookUp = (answer: string[], all: boolean) =>
+    new Promise<{ error: NodeJS.ErrnoException | null; address: unknown; family?: number }>((done) =>
+      publicOnlyLookup(async () => answer)('hooks.example.cn', { all }, (error, address, family) => done({ error, address, family })),
+    );
+
+  it('hands the socket the addresses it checked, one or all as asked', async () => {
+    expect(await lookUp(['203.119.129.1', '2400:3200::1'], true)).toEqual({
+      error: null,
+      address: [
+        { address: '203.119.129.1', family: 4 },
+        { address: '2400:3200::1', family: 6 },
+      ],
+      family: undefined,
+    });
+    expect(await lookUp(['2400:3200::1'], false)).toEqual({ error: null, address: '2400:3200::1', family: 6 });
+  });
+
+  it('fails the connection when any address is private, or there is none', async () => {
+    const mixed = await lookUp(['203.119.129.1', '169.254.169.254'], true);
+    expect(mixed.error?.message).toBe('the host hooks.example.cn resolves to 169.254.169.254 (link-local), which webhooks may not reach');
+    expect((await lookUp([], false)).error?.message).toMatch(/does not resolve/);
   });
 });

@@ -152,10 +152,47 @@ export async function checkWebhookUrl(
       return { message: `the host ${host} does not resolve` };
     }
   }
-  if (addresses.length === 0) return { message: `the host ${host} does not resolve` };
-  const refused = addresses.map((a) => [a, classifyAddress(a)] as const).find(([, cls]) => cls !== 'PUBLIC');
-  if (refused) {
-    return { message: `the host ${host} resolves to ${refused[0]} (${refused[1].toLowerCase().replace('_', '-')}), which webhooks may not reach` };
+  const problem = addressProblem(host, addresses);
+  return problem === null ? null : { message: problem };
+}
+
+/** Why a host with these addresses may not be called, or null when every one is public. */
+function addressProblem(host: string, addresses: readonly string[]): string | null {
+  if (addresses.length === 0) return `the host ${host} does not resolve`;
+  for (const address of addresses) {
+    const cls = classifyAddress(address);
+    if (cls !== 'PUBLIC') return `the host ${host} resolves to ${address} (${cls.toLowerCase().replace('_', '-')}), which webhooks may not reach`;
   }
   return null;
+}
+
+type LookupAddress = { address: string; family: number };
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+/** The `lookup` a socket calls to turn a host name into addresses (net.connect's option). */
+export type ConnectLookup = (hostname: string, options: { all?: boolean }, callback: LookupCallback) => void;
+
+/**
+ * A socket's name lookup that refuses what checkWebhookUrl refuses, at the moment of connecting. The check
+ * before a send resolves the name once and the connection would resolve it again: a name that answers a
+ * public address to the first lookup and 127.0.0.1 to the second (DNS rebinding, a TTL of 0) passed the
+ * check and reached the inside. Here the addresses checked are the ones connected to.
+ */
+export function publicOnlyLookup(resolve: Resolve = resolveAll): ConnectLookup {
+  return (hostname, options, callback) => {
+    resolve(hostname).then(
+      (addresses) => {
+        const problem = addressProblem(hostname, addresses);
+        if (problem !== null) {
+          const error: NodeJS.ErrnoException = new Error(problem);
+          error.code = 'EWEBHOOKADDRESS';
+          callback(error, []);
+          return;
+        }
+        const found = addresses.map((address) => ({ address, family: isIP(address) }));
+        if (options.all) callback(null, found);
+        else callback(null, found[0]!.address, found[0]!.family);
+      },
+      (failure: NodeJS.ErrnoException) => callback(failure, []),
+    );
+  };
 }
