@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { describeEachBackend } from '../../../test/backends.js';
+import { describeEachBackend, twoEditsAtOnce } from '../../../test/backends.js';
 import { startTestServer, type TestServer } from '../../../test/http.js';
+import { decodeGlobalUuid } from '../../graphql/node-id.js';
+import { skus } from './product.table.js';
 
 const SKU_FIELDS = 'id code spec price cost stock lowStockThreshold lowStock';
 
@@ -214,6 +217,46 @@ describeEachBackend('products and SKUs', (backend) => {
     });
     const node = await server.gql(`query ($id: ID!) { node(id: $id) { ... on Sku { price stock } } }`, { id: skuId });
     expect(node.data.node).toEqual({ price: '49.90', stock: 300 });
+  });
+
+  it('a restock by stockDelta keeps the units sold at the same moment, and a removal stops at zero', async () => {
+    const { product } = await create({ skus: [sku('DL-1', { price: '59.00', stock: 20 })] });
+    const skuId: string = product.skus[0].id;
+    const UPDATE = `mutation ($input: UpdateSkuInput!) { updateSku(input: $input) { sku { stock lowStock } userErrors { field message code } } }`;
+    const INGEST = `mutation ($events: [EventInput!]!) { ingestEvents(input: { events: $events }) { accepted userErrors { message } } }`;
+    const sale = () =>
+      server.gql(INGEST, {
+        events: [
+          { id: 'o1-placed', type: 'ORDER_PLACED', occurredAt: new Date().toISOString(), shopId, source: 'SEARCH', orderId: 'O1', items: [{ skuId, quantity: 5, unitPrice: '59.00' }] },
+          { id: 'o1-paid', type: 'ORDER_PAID', occurredAt: new Date().toISOString(), shopId, source: 'SEARCH', orderId: 'O1', customerId: 'c1', amount: '295.00' },
+        ],
+      });
+    const restock = () => server.gql(UPDATE, { input: { id: skuId, stockDelta: 500 } });
+
+    // A sale (units leave stock when paid) and a restock written at the same moment: the restock adds to the count as the sale left it.
+    const id = decodeGlobalUuid('Sku', skuId)!;
+    const [sold, restocked] = await twoEditsAtOnce(backend(), (tx) => tx.select().from(skus).where(eq(skus.id, id)).for('update'), sale, restock);
+    expect(sold.data.ingestEvents).toEqual({ accepted: 2, userErrors: [] });
+    expect(restocked.data.updateSku.userErrors).toEqual([]);
+    // Whichever wrote first (the sale's items only share the row with the restock), both changes stand.
+    const afterBoth = await server.gql(`query ($id: ID!) { node(id: $id) { ... on Sku { stock } } }`, { id: skuId });
+    expect(afterBoth.data.node).toEqual({ stock: 515 });
+
+    const tooMany = await server.gql(UPDATE, { input: { id: skuId, stockDelta: -600 } });
+    expect(tooMany.data.updateSku).toEqual({
+      sku: null,
+      userErrors: [{ field: ['input', 'stockDelta'], message: 'only 515 units are in stock; 600 cannot be removed', code: 'CONFLICT' }],
+    });
+    const both = await server.gql(UPDATE, { input: { id: skuId, stock: 10, stockDelta: 5 } });
+    expect(both.data.updateSku.userErrors).toEqual([{ field: ['input', 'stockDelta'], message: 'give stock (a count) or stockDelta (a change), not both', code: 'INVALID_INPUT' }]);
+
+    const emptied = await server.gql(UPDATE, { input: { id: skuId, stockDelta: -515 } });
+    expect(emptied.data.updateSku).toEqual({ sku: { stock: 0, lowStock: true }, userErrors: [] });
+    await server.gql(UPDATE, { input: { id: skuId, stock: 2_147_483_000 } });
+    const overflow = await server.gql(UPDATE, { input: { id: skuId, stockDelta: 1_000 } });
+    expect(overflow.data.updateSku.userErrors).toEqual([{ field: ['input', 'stockDelta'], message: 'stock cannot exceed 2147483647 units', code: 'CONFLICT' }]);
+    const node = await server.gql(`query ($id: ID!) { node(id: $id) { ... on Sku { stock } } }`, { id: skuId });
+    expect(node.data.node).toEqual({ stock: 2_147_483_000 });
   });
 
   it('navigates from a product to its SKUs and from a SKU back to its product', async () => {

@@ -157,7 +157,11 @@ const UpdateSkuInput = builder.inputType('UpdateSkuInput', {
     spec: t.string(),
     price: t.field({ type: 'Decimal' }),
     cost: t.field({ type: 'Decimal' }),
-    stock: t.int(),
+    stock: t.int({ description: 'Sets the units in stock (a stocktake). Units sold by events ingested at the same moment are overwritten: use stockDelta for a restock.' }),
+    stockDelta: t.int({
+      description:
+        'Adds (a restock, +500) or removes (damaged, −3) units relative to the stock at the moment of writing, so concurrent sales are kept. A removal may not take stock below zero (CONFLICT). Not with stock.',
+    }),
     lowStockThreshold: t.int(),
   }),
 });

@@ -4,7 +4,7 @@ import { shopVisible, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
 import { visibleRowsById } from '../../db/visible-by-id.js';
-import { InputErrors, notFound } from '../../errors.js';
+import { DomainError, InputErrors, notFound } from '../../errors.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { groupByKeys } from '../../lib/group.js';
 import { moneyInput, parseInput, text } from '../../lib/validate.js';
@@ -198,14 +198,24 @@ const UpdateSkuInput = z.object({
   price: SkuFields.price.nullish(),
   cost: SkuFields.cost.nullish(),
   stock: SkuFields.stock.nullish(),
+  stockDelta: z.number().int().nullish(),
   lowStockThreshold: z.number().int().min(0).nullish(),
-});
+}).refine((d) => d.stock == null || d.stockDelta == null, { message: 'give stock (a count) or stockDelta (a change), not both', path: ['stockDelta'] });
 
-/** Updates a SKU; once written, the alert rules look again (stock or its line changed: LOW_STOCK may open or clear). */
+/** A column `integer` holds; a change that would leave stock outside it is refused, not an overflow. */
+const MAX_STOCK = 2_147_483_647;
+
+/**
+ * Updates a SKU; once written, the alert rules look again (stock or its line changed: LOW_STOCK may open or clear).
+ * `stock` sets the count (a stocktake); `stockDelta` adds or removes units relative to the count at the
+ * moment of writing, so units that ingest batches sell meanwhile are not written back (a restock of 500
+ * during a campaign). A removal may not take stock below zero; sales may (an oversell the war room shows).
+ */
 export async function updateSku(db: DbOrTx, viewer: Viewer, input: unknown, now: Date, recheckAlerts: RecheckAlerts): Promise<SkuRow> {
   const data = parseInput(UpdateSkuInput, input);
   const [sku] = await loadSkus(db, viewer, [data.id]);
   if (!sku) throw notFound('SKU', ['input', 'id']);
+  const delta = data.stockDelta;
   const [row] = await db
     .update(skus)
     .set({
@@ -213,11 +223,24 @@ export async function updateSku(db: DbOrTx, viewer: Viewer, input: unknown, now:
       ...(data.price != null && { priceFen: data.price }),
       ...(data.cost != null && { costFen: data.cost }),
       ...(data.stock != null && { stock: data.stock }),
+      ...(delta != null && { stock: sql`${skus.stock} + ${delta}::int` }),
       ...(data.lowStockThreshold != null && { lowStockThreshold: data.lowStockThreshold }),
       updatedAt: now,
     })
-    .where(eq(skus.id, sku.id))
+    .where(
+      and(
+        eq(skus.id, sku.id),
+        // Checked by the statement against the count it changes, not the one read above.
+        delta != null ? sql`${skus.stock}::bigint + ${delta}::bigint between ${delta < 0 ? 0 : -MAX_STOCK - 1} and ${MAX_STOCK}` : undefined,
+      ),
+    )
     .returning();
+  if (!row) {
+    const [current] = await db.select({ stock: skus.stock }).from(skus).where(eq(skus.id, sku.id));
+    const message =
+      delta! < 0 ? `only ${current?.stock ?? 0} units are in stock; ${-delta!} cannot be removed` : `stock cannot exceed ${MAX_STOCK} units`;
+    throw new DomainError('CONFLICT', message, ['input', 'stockDelta']);
+  }
   recheckAlerts();
-  return row!;
+  return row;
 }
