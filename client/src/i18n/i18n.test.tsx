@@ -22,6 +22,7 @@ describe('which language a screen opens in', () => {
     expect(initialLocale()).toBe('zh-CN');
     renderProbe();
     expect(screen.getByRole('button')).toHaveTextContent('PeakOps 作战室');
+    expect(document.title).toBe('PeakOps 作战室');
   });
 
   it('is English with ?lang=en, and ?lang= beats the stored choice', () => {
@@ -44,6 +45,7 @@ describe('which language a screen opens in', () => {
     expect(screen.getByRole('button')).toHaveTextContent('PeakOps War Room');
     expect(localStorage.getItem('peakops.locale')).toBe('en');
     expect(document.documentElement.lang).toBe('en');
+    expect(document.title).toBe('PeakOps War Room'); // the browser tab too
     first.unmount();
 
     renderProbe();

@@ -21,13 +21,18 @@ export function initialLocale(): Locale {
 
 export function I18nProvider(props: ParentProps<{ locale?: Locale }>) {
   const [locale, setLocaleSignal] = createSignal<Locale>(props.locale ?? initialLocale());
-  document.documentElement.lang = locale(); // index.html says zh-CN; ?lang=en or a saved choice may differ
+  // index.html says zh-CN; ?lang=en or a saved choice may differ. The tab's title follows the language too.
+  const showLanguage = (next: Locale) => {
+    document.documentElement.lang = next;
+    document.title = translate(next, 'app.title');
+  };
+  showLanguage(locale());
   const i18n: I18n = {
     locale,
     setLocale(next) {
       setLocaleSignal(next);
       globalThis.localStorage?.setItem(STORAGE_KEY, next);
-      document.documentElement.lang = next;
+      showLanguage(next);
     },
     t: (key, params) => translate(locale(), key, params),
   };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decimalToFen, fenToDecimal } from './decimal';
-import { formatChange, formatClock, formatCny, formatCnyExact, formatPercent } from './format';
+import { formatCalendarDay, formatChange, formatClock, formatCny, formatCnyExact, formatPercent } from './format';
 
 describe('CNY on the war room', () => {
   it('uses 万 and 亿 in Chinese, with the full amount below ¥10,000', () => {
@@ -32,5 +32,10 @@ describe('CNY on the war room', () => {
     expect(formatChange(0.346, 'zh-CN')).toBe('+34.6%');
     expect(formatChange(null, 'en')).toBe('—');
     expect(formatClock('2026-11-10T16:00:05Z', 'zh-CN')).toBe('00:00:05');
+  });
+
+  it('writes a calendar day of the API in the chosen language, never shifted by the browser’s zone', () => {
+    expect(formatCalendarDay('2026-11-01', 'zh-CN')).toBe('2026年11月1日');
+    expect(formatCalendarDay('2026-11-01', 'en')).toBe('Nov 1, 2026');
   });
 });

@@ -98,6 +98,11 @@ export function formatDateTime(at: Date | string, locale: Locale): string {
   }).format(new Date(at));
 }
 
+/** A calendar day (YYYY-MM-DD, as the API's Date is, in Asia/Shanghai): 2026年11月1日 / Nov 1, 2026. */
+export function formatCalendarDay(day: string, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale, { timeZone: SHANGHAI, year: 'numeric', month: 'short', day: 'numeric' }).format(new Date(`${day}T00:00:00+08:00`));
+}
+
 export function formatDate(at: Date | string, locale: Locale): string {
   return new Intl.DateTimeFormat(locale, { timeZone: SHANGHAI, year: 'numeric', month: 'long', day: 'numeric', weekday: 'short' }).format(
     new Date(at),

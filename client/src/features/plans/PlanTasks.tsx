@@ -4,13 +4,14 @@ import { ConsoleTable } from '../../components/ConsoleTable';
 import { InlineError } from '../../components/InlineError';
 import { mutationOutcome } from '../../graphql/mutation-outcome';
 import { useI18n } from '../../i18n/i18n';
+import { formatCalendarDay } from '../../lib/format';
 import { canManage, useConsole } from '../console/console.context';
 import { PlansQuery, UpdatePlanTaskMutation, type PlanTaskRow as Task, type PlanTaskUpdate } from './plans.documents';
 import { PlanTaskRow } from './PlanTaskRow';
 
 /** Every plan the caller sees with its tasks; a task not updated by the weekly Friday 17:00 deadline is flagged. */
 export function PlanTasks() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const services = useConsole();
   const client = useClient();
   const [plans] = createQuery({ query: PlansQuery });
@@ -35,7 +36,7 @@ export function PlanTasks() {
               <article class="plan" data-testid="plan">
                 <h4>
                   {plan.name}
-                  <span class="plan-meta">{t('plans.meta', { owner: plan.owner, goal: plan.goal, from: plan.periodStart, to: plan.periodEnd })}</span>
+                  <span class="plan-meta">{t('plans.meta', { owner: plan.owner, goal: plan.goal, from: formatCalendarDay(plan.periodStart, locale()), to: formatCalendarDay(plan.periodEnd, locale()) })}</span>
                 </h4>
                 <ConsoleTable columns={[t('plans.task'), t('plans.owner'), t('plans.status'), t('plans.period'), t('plans.updated'), '']}>
                   <For each={plan.tasks}>{(task) => <PlanTaskRow task={saved().get(task.id) ?? task} canEdit={canManage(services.permissions())} onSave={save} />}</For>

@@ -5,7 +5,7 @@ import { InlineError } from '../../components/InlineError';
 import { readFragment } from '../../graphql/graphql';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
-import { formatDateTime, formatInteger } from '../../lib/format';
+import { formatCalendarDay, formatDateTime, formatInteger } from '../../lib/format';
 import { FigureCells } from './FigureCells';
 import { MonthlyReportQuery, PeriodReportFields, WeeklyReportQuery, type PeriodReport } from './period.documents';
 import { FIGURE_COLUMNS } from './report-figures';
@@ -36,8 +36,8 @@ function PeriodReportBody(props: { report: PeriodReport }) {
   return (
     <>
       <h3>
-        {t(props.report.kind === 'WEEK' ? 'reports.week' : 'reports.month', { from: props.report.from, to: props.report.to })}
-        <span class="muted">{t('reports.versus', { from: props.report.previousFrom, to: props.report.previousTo })}</span>
+        {t(props.report.kind === 'WEEK' ? 'reports.week' : 'reports.month', { from: formatCalendarDay(props.report.from, locale()), to: formatCalendarDay(props.report.to, locale()) })}
+        <span class="muted">{t('reports.versus', { from: formatCalendarDay(props.report.previousFrom, locale()), to: formatCalendarDay(props.report.previousTo, locale()) })}</span>
       </h3>
       <p class="muted" data-testid="period-due">
         {t(props.report.complete ? 'reports.periodComplete' : 'reports.periodSoFar')} · {t('reports.periodDue', { at: formatDateTime(props.report.dueAt, locale()) })}

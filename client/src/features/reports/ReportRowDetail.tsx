@@ -31,9 +31,9 @@ export function ReportRowDetail(props: Omit<ReportTableProps, 'rows'> & { row: R
         when={props.canEdit && (flagged() || editing())}
         fallback={
           <p class="report-notes" data-testid="report-notes">
-            <span>{t('reports.anomalyNote')}：{props.row.anomalyNote ?? '—'}</span>
-            <span>{t('reports.correctiveAction')}：{props.row.correctiveAction ?? '—'}</span>
-            <span>{t('reports.owner')}：{props.row.owner || '—'}</span>
+            <span>{t('app.labelled', { label: t('reports.anomalyNote'), value: props.row.anomalyNote ?? '—' })}</span>
+            <span>{t('app.labelled', { label: t('reports.correctiveAction'), value: props.row.correctiveAction ?? '—' })}</span>
+            <span>{t('app.labelled', { label: t('reports.owner'), value: props.row.owner || '—' })}</span>
             <Show when={props.canEdit}>
               <button type="button" class="link-button" onClick={() => setEditing(true)}>
                 {t('reports.editNote')}

@@ -178,10 +178,10 @@ describe('the weekly and monthly roll-ups', () => {
     fireEvent.click(await screen.findByTestId('report-tab-week'));
 
     const report = await screen.findByTestId('period-report');
-    await waitFor(() => expect(report).toHaveTextContent('2026-11-09 至 2026-11-15 周报'));
+    await waitFor(() => expect(report).toHaveTextContent('2026年11月9日 至 2026年11月15日 周报'));
     expect(asked).toEqual([{ shopId: SHOP.id, weekOf: DAY }]);
     expect(new URLSearchParams(location.search).get('period')).toBe('week');
-    expect(report).toHaveTextContent('对比 2026-11-02 至 2026-11-08');
+    expect(report).toHaveTextContent('对比 2026年11月2日 至 2026年11月8日');
     expect(screen.getByTestId('period-due')).toHaveTextContent('进行中（截至目前） · 报告截止 11月16日 00:00');
     expect(screen.getByTestId('period-row')).toHaveTextContent('¥400,000.00+25.0%');
     expect(screen.getByTestId('period-total')).toHaveTextContent('全店合计');

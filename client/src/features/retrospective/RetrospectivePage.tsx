@@ -41,7 +41,7 @@ function RetrospectiveSections(props: { campaign: RetrospectiveCampaign }) {
   const [exportError, setExportError] = createSignal<string | null>(null);
   const exportXlsx = async () => {
     setExporting(true);
-    const outcome = await downloadExport(services.credentials, r().exportPath, `${props.campaign.name}-复盘.xlsx`);
+    const outcome = await downloadExport(services.credentials, r().exportPath, t('retro.exportFileName', { name: props.campaign.name }));
     setExporting(false);
     setExportError(outcome.ok ? null : t('console.exportFailed', { message: outcome.message }));
   };
