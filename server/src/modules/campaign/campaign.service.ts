@@ -33,16 +33,19 @@ function statusCondition(status: CampaignStatus, now: Date): SQL | undefined {
   }
 }
 
-export async function loadCampaigns(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<CampaignRow[]> {
-  if (ids.length === 0) return [];
-  // The ids as one array parameter, prepared by name: the same text for any number of ids (the
-  // campaign loader's batches, every metrics query's scope check), one round trip and no parse.
+/** The campaigns of these ids the viewer may see (all their shops): the loader's query, and the edit's (locked). */
+function visibleCampaigns(db: DbOrTx, viewer: Viewer, ids: readonly string[]) {
+  // The ids as one array parameter: the same text for any number of ids.
   return db
     .select()
     .from(campaigns)
-    .where(and(sql`${campaigns.id} = any(${sql.param([...ids])}::uuid[])`, allShopsVisible(viewer, campaigns.shopIds)))
-    .prepare('campaigns_by_id')
-    .execute();
+    .where(and(sql`${campaigns.id} = any(${sql.param([...ids])}::uuid[])`, allShopsVisible(viewer, campaigns.shopIds)));
+}
+
+export async function loadCampaigns(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<CampaignRow[]> {
+  if (ids.length === 0) return [];
+  // Prepared by name (the campaign loader's batches, every metrics query's scope check): one round trip and no parse.
+  return visibleCampaigns(db, viewer, ids).prepare('campaigns_by_id').execute();
 }
 
 export async function requireCampaign(db: DbOrTx, viewer: Viewer, id: string, field: string[]): Promise<CampaignRow> {
@@ -141,11 +144,7 @@ export async function updateCampaign(db: DbOrTx, viewer: Viewer, input: unknown,
     // concurrent edit just committed it, not as it was: two valid moves cannot leave it ending before it
     // starts. NO KEY UPDATE is the lock the UPDATE takes anyway and, unlike FOR UPDATE, does not wait for
     // the key-share locks of ingest batches inserting this campaign's orders.
-    const [campaign] = await tx
-      .select()
-      .from(campaigns)
-      .where(and(eq(campaigns.id, data.id), allShopsVisible(viewer, campaigns.shopIds)))
-      .for('no key update');
+    const [campaign] = await visibleCampaigns(tx, viewer, [data.id]).for('no key update');
     if (!campaign) throw notFound('Campaign', ['input', 'id']);
     // Only when it moves: a campaign stored before the length bound stays editable and cancellable.
     if (data.startsAt != null || data.endsAt != null) assertWindow(data.startsAt ?? campaign.startsAt, data.endsAt ?? campaign.endsAt);

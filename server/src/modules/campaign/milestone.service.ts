@@ -46,13 +46,18 @@ const milestoneColumns = {
   updatedAt: campaignMilestones.updatedAt,
 };
 
-export async function loadMilestones(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<MilestoneRow[]> {
-  if (ids.length === 0) return [];
+/** The milestones of these ids in campaigns the viewer may see: the loader's query, and the edit's (locked). */
+function visibleMilestones(db: DbOrTx, viewer: Viewer, ids: readonly string[]) {
   return db
     .select(milestoneColumns)
     .from(campaignMilestones)
     .innerJoin(campaigns, eq(campaigns.id, campaignMilestones.campaignId))
     .where(and(inArray(campaignMilestones.id, [...ids]), allShopsVisible(viewer, campaigns.shopIds)));
+}
+
+export async function loadMilestones(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<MilestoneRow[]> {
+  if (ids.length === 0) return [];
+  return visibleMilestones(db, viewer, ids);
 }
 
 /** Milestones of each campaign, soonest due first. */
@@ -133,12 +138,7 @@ export async function updateMilestone(db: DbOrTx, viewer: Viewer, input: unknown
     // Fields the caller did not send are written back from this read, and the history row depends on it.
     // Under the row lock a concurrent edit waits here and starts from this one's committed row, so it can
     // neither put back the response plan as it was before nor record the same change of status twice.
-    const [milestone] = await tx
-      .select(milestoneColumns)
-      .from(campaignMilestones)
-      .innerJoin(campaigns, eq(campaigns.id, campaignMilestones.campaignId))
-      .where(and(eq(campaignMilestones.id, data.id), allShopsVisible(viewer, campaigns.shopIds)))
-      .for('no key update', { of: campaignMilestones });
+    const [milestone] = await visibleMilestones(tx, viewer, [data.id]).for('no key update', { of: campaignMilestones });
     if (!milestone) throw notFound('Milestone', ['input', 'id']);
 
     const riskLevel = data.riskLevel ?? milestone.riskLevel;

@@ -16,12 +16,17 @@ const personDays = z
   .regex(/^\d{1,5}(\.\d)?$/, 'person-days with at most one decimal, e.g. "2.5"')
   .or(z.number().nonnegative().multipleOf(0.1).transform(String));
 
-export async function loadPlans(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<PlanRow[]> {
-  if (ids.length === 0) return [];
+/** The plans of these ids the viewer may see: the loaders' query, and the edits' (under a row lock). */
+function visiblePlans(db: DbOrTx, viewer: Viewer, ids: readonly string[]) {
   return db
     .select()
     .from(operationPlans)
     .where(and(inArray(operationPlans.id, [...ids]), allShopsVisible(viewer, operationPlans.shopIds)));
+}
+
+export async function loadPlans(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<PlanRow[]> {
+  if (ids.length === 0) return [];
+  return visiblePlans(db, viewer, ids);
 }
 
 export function listPlans(db: DbOrTx, viewer: Viewer, args: ConnectionArgs) {
@@ -51,13 +56,18 @@ const taskColumns = {
   updatedAt: planTasks.updatedAt,
 };
 
-export async function loadTasks(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<TaskRow[]> {
-  if (ids.length === 0) return [];
+/** The tasks of these ids in plans the viewer may see (a plan is visible when all its shops are). */
+function visibleTasks(db: DbOrTx, viewer: Viewer, ids: readonly string[]) {
   return db
     .select(taskColumns)
     .from(planTasks)
     .innerJoin(operationPlans, eq(operationPlans.id, planTasks.planId))
     .where(and(inArray(planTasks.id, [...ids]), allShopsVisible(viewer, operationPlans.shopIds)));
+}
+
+export async function loadTasks(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<TaskRow[]> {
+  if (ids.length === 0) return [];
+  return visibleTasks(db, viewer, ids);
 }
 
 export async function tasksOfPlans(
@@ -125,11 +135,7 @@ export async function updatePlan(db: DbOrTx, viewer: Viewer, input: unknown, now
     // Under the row lock, so an edit of one end of the period is checked against the other end as a
     // concurrent edit just committed it, not as it was: two valid moves cannot leave the period inverted.
     // NO KEY UPDATE, as the UPDATE takes anyway, so new tasks of the plan (key-share locks) need not wait.
-    const [plan] = await tx
-      .select()
-      .from(operationPlans)
-      .where(and(eq(operationPlans.id, data.id), allShopsVisible(viewer, operationPlans.shopIds)))
-      .for('no key update');
+    const [plan] = await visiblePlans(tx, viewer, [data.id]).for('no key update');
     if (!plan) throw notFound('Plan', ['input', 'id']);
     assertPeriod(data.periodStart ?? plan.periodStart, data.periodEnd ?? plan.periodEnd, ['input', 'periodEnd']);
     const [row] = await tx
@@ -216,12 +222,7 @@ export async function updateTask(db: DbOrTx, viewer: Viewer, input: unknown, now
     // The status and its explanation are written back from this read when the caller did not send them,
     // and the window is checked against it. Under the row lock a concurrent edit waits here and starts
     // from this one's committed row: a retitle cannot put a task just marked DELAYED back in progress.
-    const [task] = await tx
-      .select(taskColumns)
-      .from(planTasks)
-      .innerJoin(operationPlans, eq(operationPlans.id, planTasks.planId))
-      .where(and(eq(planTasks.id, data.id), allShopsVisible(viewer, operationPlans.shopIds)))
-      .for('no key update', { of: planTasks });
+    const [task] = await visibleTasks(tx, viewer, [data.id]).for('no key update', { of: planTasks });
     if (!task) throw notFound('Task', ['input', 'id']);
     assertPeriod(data.startsOn ?? task.startsOn, data.endsOn ?? task.endsOn, ['input', 'endsOn']);
     const status = data.status ?? task.status;
