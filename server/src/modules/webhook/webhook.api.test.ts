@@ -1,5 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { describeEachBackend } from '../../../test/backends.js';
+import { describeEachBackend, meetingAtALock } from '../../../test/backends.js';
 import { gid, insertShop } from '../../../test/fixtures.js';
 import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
 
@@ -75,6 +76,30 @@ describeEachBackend('webhooks API', (backend) => {
     const adminHook = (await server.gql(LIST)).data.webhooks.find((w: { name: string }) => w.name === 'admin');
     const tamper = await server.gql(`mutation ($id: ID!) { deleteWebhook(input: { id: $id }) { userErrors { code } } }`, { id: adminHook.id }, asPartner);
     expect(tamper.data.deleteWebhook.userErrors).toEqual([{ code: 'NOT_FOUND' }]);
+  });
+
+  it('keeps at most 25 live webhooks per credential, counting none it deleted, and never lets two creates at once pass it', async () => {
+    const asPartner = await partner(shopA);
+    const create = (n: number) => server.gql(CREATE, { input: { name: `hook ${n}`, url: `http://127.0.0.1:9/${n}`, events: ['ALERT_RAISED'], format: 'JSON' } }, asPartner);
+    for (let n = 1; n <= 23; n++) expect((await create(n)).data.createWebhook.userErrors).toEqual([]);
+    // Three at once with room for two: exactly two get it. On PostgreSQL the table is held (SHARE) until all
+    // three wait, so each has read the count before any inserts unless the creates queue for one another.
+    const threeAtOnce = () => Promise.all([create(24), create(25), create(26)]);
+    const [first, second, third] =
+      backend().kind === 'postgres' ? await meetingAtALock(backend().db, (tx) => tx.execute(sql`lock table webhooks in share mode`), 3, threeAtOnce) : await threeAtOnce();
+    const errors = [first, second, third].map((r) => r.data.createWebhook.userErrors);
+    expect(errors.filter((e) => e.length === 0)).toHaveLength(2);
+    expect(errors.filter((e) => e.length > 0)).toEqual([
+      [{ field: null, message: 'a credential keeps at most 25 webhooks; delete one it no longer needs first', code: 'CONFLICT' }],
+    ]);
+    const mine = (await server.gql(LIST, {}, asPartner)).data.webhooks as { id: string }[];
+    expect(mine).toHaveLength(25);
+
+    const deleted = await server.gql(`mutation ($id: ID!) { deleteWebhook(input: { id: $id }) { userErrors { code } } }`, { id: mine[0]!.id }, asPartner);
+    expect(deleted.data.deleteWebhook.userErrors).toEqual([]);
+    expect((await create(27)).data.createWebhook.userErrors).toEqual([]);
+    // Another credential has its own room.
+    expect((await server.gql(CREATE, { input: { url: 'http://127.0.0.1:9/', events: ['ALERT_RAISED'], format: 'JSON' } }, await partner(shopB))).data.createWebhook.userErrors).toEqual([]);
   });
 
   it('changes name, URL, events and shops, and deletes', async () => {

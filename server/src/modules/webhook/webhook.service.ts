@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, asc, count, desc, eq, inArray, isNotNull, isNull, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { allShopsVisible, coversShops, shopsOf, type Viewer } from '../../auth/viewer.js';
 import type { Db, DbOrTx } from '../../db/client.js';
@@ -34,6 +34,14 @@ export interface WebhookServiceOptions {
   publishAlerts?: AnnounceAlerts;
   resolve?: Resolve;
 }
+
+/**
+ * Live webhooks one credential may keep. Every alert is one delivery per matching webhook, all sent by
+ * the same few dispatcher slots: without a bound one partner key could make each of its alerts thousands
+ * of deliveries and hold back every other tenant's robots. The bootstrap admin key is exempt, as from
+ * the other per-credential limits (auth/limits.ts).
+ */
+export const MAX_WEBHOOKS_PER_CREDENTIAL = 25;
 
 /** A signing secret for a JSON webhook: `whsec_` + 32 random bytes in base64url, shown once. */
 export function newWebhookSecret(): string {
@@ -117,21 +125,35 @@ export async function createWebhook(db: Db, viewer: Viewer, input: unknown, opti
   if (problems.length > 0) throw new InputErrors(problems);
   const shopIds = await coveredShops(db, viewer, data.shopIds);
   const secret = ROBOT_SIGNS[data.format] === 'OURS' ? newWebhookSecret() : (data.secret ?? null);
-  const [webhook] = await db
-    .insert(webhooks)
-    .values({
-      name: data.name ?? defaultName(data.format, data.url),
-      url: data.url,
-      format: data.format,
-      events: [...new Set(data.events)],
-      shopIds,
-      secret,
-      createdBy: viewer.id,
-      createdAt: options.now,
-      updatedAt: options.now,
-    })
-    .returning();
-  return { webhook: webhook!, secret: data.format === 'JSON' ? secret : null };
+  const webhook = await db.transaction(async (tx) => {
+    if (viewer.kind !== 'ADMIN_KEY') await assertRoomForWebhook(tx, viewer);
+    const [row] = await tx
+      .insert(webhooks)
+      .values({
+        name: data.name ?? defaultName(data.format, data.url),
+        url: data.url,
+        format: data.format,
+        events: [...new Set(data.events)],
+        shopIds,
+        secret,
+        createdBy: viewer.id,
+        createdAt: options.now,
+        updatedAt: options.now,
+      })
+      .returning();
+    return row!;
+  });
+  return { webhook, secret: data.format === 'JSON' ? secret : null };
+}
+
+async function assertRoomForWebhook(tx: DbOrTx, viewer: Viewer): Promise<void> {
+  // One credential's creates one after another (a transaction lock on its id), so two at once cannot
+  // both see room for one more.
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`webhooks:${viewer.id}`}))`);
+  const [kept] = await tx.select({ n: count() }).from(webhooks).where(and(eq(webhooks.createdBy, viewer.id), isNull(webhooks.deletedAt)));
+  if ((kept?.n ?? 0) >= MAX_WEBHOOKS_PER_CREDENTIAL) {
+    throw new DomainError('CONFLICT', `a credential keeps at most ${MAX_WEBHOOKS_PER_CREDENTIAL} webhooks; delete one it no longer needs first`, null);
+  }
 }
 
 async function visibleWebhook(db: DbOrTx, viewer: Viewer, id: string): Promise<WebhookRow> {
