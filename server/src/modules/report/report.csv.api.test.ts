@@ -140,4 +140,18 @@ describeEachBackend('daily reports as CSV', (backend) => {
     await expect(dailyReportsCsv(db, SYSTEM, { from: '2026-02-30', to: '2026-03-01' }, now)).rejects.toMatchObject({ code: 'INVALID_INPUT', field: ['from'] });
     await expect(dailyReportsCsv(db, SYSTEM, { shopId: 'not-a-shop', from: '2026-11-19', to: '2026-11-19' }, now)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
+
+  it('reads at most 2,000 shop-days per file: every shop for a year is refused, one shop for it is not', async () => {
+    const { db } = backend();
+    const now = new Date('2026-11-20T10:00:00+08:00');
+    for (const name of ['丙店', '丁店', '戊店', '己店']) await insertShop(db, name);
+    const year = { from: '2025-11-19', to: '2026-11-19' };
+    await expect(dailyReportsCsv(db, SYSTEM, year, now)).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      field: ['to'],
+      message: '6 shops × 366 days asked; one export holds at most 2000 shop-days, so name a shop (shopId) or split the range',
+    });
+    // A partner over two of them may have its year.
+    expect(parseCsv((await dailyReportsCsv(db, partnerViewer([shopA, shopB]), year, now)).slice(1)).length).toBeGreaterThan(1);
+  });
 });

@@ -9,9 +9,15 @@ import { addDays, DAY_MS, MAX_SPAN_DAYS, shanghaiDateTime } from '../../lib/time
 import { conversionRate, refundRate, roi } from '../metrics/metrics.formulas.js';
 import { loadShops } from '../shop/shop.service.js';
 import { shops, type ShopRow } from '../shop/shop.table.js';
-import { buildDailyReport, calendarDate, isOverdue, type ReportLine } from './report.service.js';
+import { buildDailyReportAfter, calendarDate, isOverdue, type ReportLine } from './report.service.js';
+import type { Totals } from '../metrics/metrics.totals.js';
 
-/** One export covers at most a year (a leap year's days): past that, ask for several files. */
+/**
+ * One export reads at most this many shop-days (a year of 5 shops, a month of 64): each is a read of the
+ * rollups, and the flat export cost must stay honest for every file it buys. Past it, name a shop or
+ * split the range. A single range is also bounded by MAX_SPAN_DAYS.
+ */
+export const MAX_EXPORT_SHOP_DAYS = 2_000;
 
 /** Excel reads a UTF-8 file as the local code page unless it starts with a byte order mark. */
 const BOM = '\uFEFF';
@@ -100,10 +106,19 @@ export async function dailyReportsCsv(db: DbOrTx, viewer: Viewer, input: DailyRe
     throw new DomainError('INVALID_INPUT', `${days} days asked; one export holds at most ${MAX_SPAN_DAYS} days, so split the range`, ['to']);
   }
   const shopRows = await exportShops(db, viewer, shopId ?? null);
+  if (shopRows.length * days > MAX_EXPORT_SHOP_DAYS) {
+    throw new DomainError(
+      'INVALID_INPUT',
+      `${shopRows.length} shops × ${days} days asked; one export holds at most ${MAX_EXPORT_SHOP_DAYS} shop-days, so name a shop (shopId) or split the range`,
+      ['to'],
+    );
+  }
   const lines = [DAILY_REPORTS_CSV_HEADER.map(field).join(',')];
   for (const shop of shopRows) {
+    let dayBefore: Totals | null = null;
     for (let date = from; date <= to; date = addDays(date, 1)) {
-      const report = await buildDailyReport(db, shop.id, date, now);
+      const { report, day } = await buildDailyReportAfter(db, shop.id, date, now, dayBefore);
+      dayBefore = day;
       for (const line of report.rows) lines.push(COLUMNS.map(([, read]) => cell(read(line, shop, now))).join(','));
     }
   }

@@ -80,8 +80,22 @@ export const isClosedDay = (date: string, now: Date) => date < shanghaiDate(now)
  * closed day get their rectification report opened here if it is not yet (idempotent).
  */
 export async function buildDailyReport(db: DbOrTx, shopId: string, date: string, now: Date): Promise<DailyReport> {
+  return (await buildDailyReportAfter(db, shopId, date, now, null)).report;
+}
+
+/**
+ * The same, given the day before's totals when the caller already read them (an export walking days in
+ * order reads each day once, not twice); answers the day's totals for the next day's call.
+ */
+export async function buildDailyReportAfter(
+  db: DbOrTx,
+  shopId: string,
+  date: string,
+  now: Date,
+  dayBefore: Totals | null,
+): Promise<{ report: DailyReport; day: Totals }> {
   const [[day, previous], stored] = await Promise.all([
-    shopDayTotals(db, shopId, date),
+    dayBefore ? Promise.all([shopRangeTotals(db, shopId, { from: date, to: date }), dayBefore]) : shopDayTotals(db, shopId, date),
     db.select().from(dailyReports).where(and(eq(dailyReports.shopId, shopId), eq(dailyReports.date, date))),
   ]);
   const bySource = (t: Totals) => new Map(t.bySource.map((s) => [s.source, s as Figures]));
@@ -105,7 +119,7 @@ export async function buildDailyReport(db: DbOrTx, shopId: string, date: string,
     const byReport = new Map(rects.map((r) => [r.dailyReportId, r]));
     for (const row of rows) row.rectification = row.report ? (byReport.get(row.report.id) ?? null) : null;
   }
-  return { shopId, date, rows, totals: day.all, previousTotals: previous.all };
+  return { report: { shopId, date, rows, totals: day.all, previousTotals: previous.all }, day };
 }
 
 /**
