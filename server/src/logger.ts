@@ -1,5 +1,6 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import type { Env } from './env.js';
+import { serializeLoggedError } from './observability/log-errors.js';
 
 /** Credentials never reach the logs, wherever they sit in a logged object. */
 export const REDACTED_PATHS = [
@@ -23,6 +24,13 @@ export const REDACTED_PATHS = [
   'variables.input.url',
 ];
 
-export function createLogger(env: Pick<Env, 'LOG_LEVEL'>): Logger {
-  return pino({ name: 'peakops', level: env.LOG_LEVEL, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+/** What every PeakOps logger redacts: the paths above, and the values of a failed statement (log-errors.ts). */
+export const LOG_SAFETY: Pick<LoggerOptions, 'redact' | 'serializers'> = {
+  redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+  serializers: { err: serializeLoggedError },
+};
+
+export function createLogger(env: Pick<Env, 'LOG_LEVEL'>, destination?: DestinationStream): Logger {
+  const options: LoggerOptions = { name: 'peakops', level: env.LOG_LEVEL, ...LOG_SAFETY };
+  return destination ? pino(options, destination) : pino(options);
 }

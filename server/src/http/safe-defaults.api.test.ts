@@ -4,7 +4,7 @@ import pino from 'pino';
 import { afterEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../test/backends.js';
 import { startTestServer, type TestServer } from '../../test/http.js';
-import { REDACTED_PATHS } from '../logger.js';
+import { createLogger } from '../logger.js';
 
 describeEachBackend('safe defaults', (backend) => {
   let server: TestServer | undefined;
@@ -22,6 +22,22 @@ describeEachBackend('safe defaults', (backend) => {
     expect(evil.headers.get('access-control-allow-origin')).not.toBe('*');
     const listed = await preflight('https://ops.example.cn');
     expect(listed.headers.get('access-control-allow-origin')).toBe('https://ops.example.cn');
+  });
+
+  it('logs a failed statement with its SQL but never the values it was sent (a robot token, a signing secret)', async () => {
+    let log = '';
+    const sink = new Writable({ write: (chunk, _encoding, done) => void ((log += String(chunk)), done()) });
+    server = await startTestServer(backend(), { logger: createLogger({ LOG_LEVEL: 'info' }, sink) });
+    // A NUL byte cannot be stored in a PostgreSQL text column: the insert fails with the URL and secret among its values.
+    const result = await server.gql(`mutation ($input: CreateWebhookInput!) { createWebhook(input: $input) { userErrors { code } } }`, {
+      input: { url: 'https://oapi.dingtalk.com/robot/send?access_token=ROBOTTOKEN123\u0000', events: ['ALERT_RAISED'], format: 'DINGTALK', secret: 'SECsigningsecret999' },
+    });
+    expect(result.errors?.[0]?.message).toBe('Unexpected error.');
+    await expect.poll(() => log).toContain('unexpected error in an operation');
+    expect(log).toContain('Failed query: insert into \\"webhooks\\"');
+    expect(log).toMatch(/"params":"\d+ values, not logged"/);
+    expect(log).not.toContain('ROBOTTOKEN123');
+    expect(log).not.toContain('SECsigningsecret999');
   });
 
   it('keeps an idle connection open longer than a proxy keeps it for reuse, and serves the next request on it', async () => {
@@ -66,7 +82,7 @@ describeEachBackend('safe defaults', (backend) => {
 it('redacts credentials, passwords and tokens from log lines', () => {
   let line = '';
   const sink = new Writable({ write: (chunk, _encoding, done) => void ((line += String(chunk)), done()) });
-  const logger = pino({ redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
+  const logger = createLogger({ LOG_LEVEL: 'info' }, sink);
   logger.info({ req: { headers: { authorization: 'Bearer pk_secret123' } }, connectionParams: { authorization: 'Bearer pk_secret123' }, variables: { input: { password: 'hunter2hunter2', refreshToken: 'rt_x' } } }, 'request');
   expect(line).not.toContain('pk_secret123');
   expect(line).not.toContain('hunter2hunter2');
