@@ -54,6 +54,12 @@ export const moneyInput = z.string().transform((value, ctx) => {
   }
 });
 
+/** PostgreSQL's text and jsonb cannot hold U+0000: a string with it fails the statement that stores it. */
+export const NUL_MESSAGE = 'must not contain the NUL character (U+0000)';
+export const hasNul = (value: string): boolean => value.includes('\u0000');
+/** A string a bulk input's item carries, refused on its own (its item alone) when it holds a NUL. */
+export const storableString = () => z.string().refine((value) => !hasNul(value), NUL_MESSAGE);
+
 /** Required free text: trimmed, non-empty, bounded so nobody stores a novel in a name. */
 export const text = (max = 200) => z.string().trim().min(1, 'must not be empty').max(max);
 export const optionalText = (max = 2000) => z.string().trim().max(max).nullish();

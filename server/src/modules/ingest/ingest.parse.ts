@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CHANNELS, TRAFFIC_SOURCES, type Channel, type TrafficSource } from '../../db/enums.js';
-import { globalId, itemIssues, moneyInput, type ItemIssue } from '../../lib/validate.js';
+import { globalId, itemIssues, moneyInput, storableString, type ItemIssue } from '../../lib/validate.js';
 import { EVENT_TYPES, TRAFFIC_EVENT_TYPES, type EventType } from '../event/event.table.js';
 import { MINUTE_MS } from '../../lib/time.js';
 
@@ -47,7 +47,7 @@ export interface ParsedEvent {
 }
 
 
-const key = z.string().trim().min(1, 'must not be empty').max(128);
+const key = storableString().trim().min(1, 'must not be empty').max(128);
 
 /**
  * The most one order, payment, refund or unit price may be: ¥10,000,000.00. Far above any real order,
@@ -85,9 +85,9 @@ const EventFields = z.object({
     )
     .max(200)
     .nullish(),
-  reason: z.string().trim().max(500).nullish(),
-  carrier: z.string().trim().min(1, 'must not be empty').max(64).nullish(),
-  trackingNumber: z.string().trim().min(1, 'must not be empty').max(64).nullish(),
+  reason: storableString().trim().max(500).nullish(),
+  carrier: storableString().trim().min(1, 'must not be empty').max(64).nullish(),
+  trackingNumber: storableString().trim().min(1, 'must not be empty').max(64).nullish(),
 });
 
 const EventSchema = EventFields.superRefine((e, ctx) => {

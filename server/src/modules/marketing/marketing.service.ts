@@ -6,7 +6,7 @@ import type { DbOrTx, Tx } from '../../db/client.js';
 import { CHANNELS, TRAFFIC_SOURCES, type Channel, type TrafficSource } from '../../db/enums.js';
 import { jsonRecords, rows } from '../../db/rows.js';
 import { DomainError } from '../../errors.js';
-import { globalId, itemIssues, moneyInput, type ItemIssue } from '../../lib/validate.js';
+import { globalId, itemIssues, moneyInput, storableString, type ItemIssue } from '../../lib/validate.js';
 import type { AnnounceCounted } from '../../realtime/pubsub.js';
 import { attributionIssues, type AttributionLookups } from '../campaign/attribution.js';
 import { loadCampaigns } from '../campaign/campaign.service.js';
@@ -60,7 +60,7 @@ interface ValidEntry {
 
 
 const EntrySchema = z.object({
-  id: z.string().trim().min(1, 'must not be empty').max(128),
+  id: storableString().trim().min(1, 'must not be empty').max(128),
   shopId: globalId('Shop'),
   spentAt: z.date(),
   channel: z.enum(CHANNELS).nullish(),

@@ -1,0 +1,58 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { describeEachBackend } from '../../test/backends.js';
+import { gid, insertShop } from '../../test/fixtures.js';
+import { startTestServer, type TestServer } from '../../test/http.js';
+
+/** PostgreSQL's text and jsonb cannot hold U+0000; each of these once answered "Unexpected error.". */
+const NUL = 'x\u0000y';
+
+describeEachBackend('text carrying a NUL character', (backend) => {
+  let server: TestServer;
+  let shop: string;
+  beforeEach(async () => {
+    shop = gid('Shop', (await insertShop(backend().db, '甲店')).id);
+    server = await startTestServer(backend());
+  });
+  afterEach(() => server.stop());
+
+  const shopNames = async () => ((await server.gql('{ shops { edges { node { name } } } }')).data.shops.edges as { node: { name: string } }[]).map((e) => e.node.name);
+
+  it('refuses an operation with it in a variable, naming where, before anything runs', async () => {
+    const result = await server.gql(`mutation ($input: CreateShopInput!) { createShop(input: $input) { shop { id } } }`, { input: { name: NUL, platform: 'TMALL' } });
+    expect(result.data).toBeUndefined();
+    expect(result.errors).toEqual([
+      { message: 'Text must not contain the NUL character (U+0000): $input.name', extensions: { code: 'BAD_USER_INPUT' } },
+    ]);
+    const filtered = await server.gql(`query ($q: [ID!]!) { nodes(ids: $q) { id } }`, { q: [shop, NUL] });
+    expect(filtered.errors?.[0]).toMatchObject({ message: expect.stringContaining('$q.1'), extensions: { code: 'BAD_USER_INPUT' } });
+    expect(await shopNames()).toEqual(['甲店']);
+  });
+
+  it('refuses it written into the document too', async () => {
+    const result = await server.gql(`mutation { createShop(input: { name: "x\\u0000y", platform: TMALL }) { shop { id } } }`);
+    expect(result.errors).toEqual([
+      { message: 'Text must not contain the NUL character (U+0000): a string in the document', extensions: { code: 'BAD_USER_INPUT' } },
+    ]);
+    expect(await shopNames()).toEqual(['甲店']);
+  });
+
+  it('leaves bulk inputs to refuse the one item that carries it, keeping the rest', async () => {
+    const spent = await server.gql(
+      `mutation ($entries: [MarketingSpendEntryInput!]!) { recordMarketingSpend(input: { entries: $entries }) { accepted userErrors { index field message code } } }`,
+      {
+        entries: [
+          { id: 's1', shopId: shop, spentAt: new Date().toISOString(), source: 'PAID', amount: '10.00' },
+          { id: NUL, shopId: shop, spentAt: new Date().toISOString(), source: 'PAID', amount: '10.00' },
+        ],
+      },
+    );
+    expect(spent.errors).toBeUndefined();
+    expect(spent.data.recordMarketingSpend).toEqual({
+      accepted: 1,
+      userErrors: [{ index: 1, field: ['input', 'entries', '1', 'id'], message: 'must not contain the NUL character (U+0000)', code: 'INVALID_INPUT' }],
+    });
+    // The audit trail records the call, the refused id's NUL shown as U+FFFD.
+    const audit = await server.gql('{ auditLog(filter: { operations: ["recordMarketingSpend"] }) { edges { node { outcome affectedIds } } } }');
+    expect(audit.data.auditLog.edges[0].node.affectedIds).toContain('x\uFFFDy');
+  });
+});
