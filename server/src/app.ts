@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { accessTokenSigner, signingSecret } from './auth/access-token.js';
 import { unauthenticated, useAccessGate } from './auth/access.plugin.js';
-import { useNulGuard } from './graphql/nul-guard.plugin.js';
+import { useStorableTextGuard } from './graphql/storable-text.plugin.js';
 import { createAuthenticator, type AuthResult, CREDENTIAL_RECHECK_MS } from './auth/authenticator.js';
 import { startRevocationSweep } from './auth/revocation-sweep.js';
 import { ARMOR_LIMITS, CREDENTIAL_LIMITS, DEFAULT_BUCKET } from './auth/limits.js';
@@ -297,7 +297,7 @@ export function buildApp(options: AppOptions): App {
           useSharedLiveExecution(liveExecutions),
           EnvelopArmorPlugin({ ...ARMOR_LIMITS, blockFieldSuggestion: { enabled: !isDev } }),
           useAccessGate(limiter, options.trustedDocuments ?? loadTrustedDocumentIds()),
-          useNulGuard(),
+          useStorableTextGuard(),
           // Before the audit trail, which wraps the compiled executor (graphql/compiled-queries.plugin.ts).
           useCompiledQueries(),
           useAuditTrail(),

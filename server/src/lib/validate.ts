@@ -54,11 +54,19 @@ export const moneyInput = z.string().transform((value, ctx) => {
   }
 });
 
-/** PostgreSQL's text and jsonb cannot hold U+0000: a string with it fails the statement that stores it. */
-export const NUL_MESSAGE = 'must not contain the NUL character (U+0000)';
-export const hasNul = (value: string): boolean => value.includes('\u0000');
-/** A string a bulk input's item carries, refused on its own (its item alone) when it holds a NUL. */
-export const storableString = () => z.string().refine((value) => !hasNul(value), NUL_MESSAGE);
+/**
+ * PostgreSQL's text and jsonb hold neither U+0000 nor half of a surrogate pair (JSON can carry both: "\u0000",
+ * "\ud800"): a string with either failed the statement that stored it, an ingest batch's included.
+ */
+export const UNSTORABLE_TEXT_MESSAGE = 'must be text PostgreSQL can store: no NUL character (U+0000), no unpaired surrogate';
+// ES2024's String.prototype.isWellFormed (Node 20 has it; the project's lib is ES2023).
+const isWellFormed = (value: string): boolean => (value as string & { isWellFormed(): boolean }).isWellFormed();
+export const isUnstorableText = (value: string): boolean => value.includes('\u0000') || !isWellFormed(value);
+/** What can be stored of a string that cannot (the audit trail's record of what was sent): U+FFFD in their place. */
+export const storableText = (value: string): string =>
+  isUnstorableText(value) ? (value.replaceAll('\u0000', '\uFFFD') as string & { toWellFormed(): string }).toWellFormed() : value;
+/** A string a bulk input's item carries, refused on its own (its item alone) when it cannot be stored. */
+export const storableString = () => z.string().refine((value) => !isUnstorableText(value), UNSTORABLE_TEXT_MESSAGE);
 
 /** Required free text: trimmed, non-empty, bounded so nobody stores a novel in a name. */
 export const text = (max = 200) => z.string().trim().min(1, 'must not be empty').max(max);

@@ -3,7 +3,7 @@ import type { Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
 import { redactUrl } from '../../lib/redact-url.js';
-import { hasNul } from '../../lib/validate.js';
+import { storableText } from '../../lib/validate.js';
 import { auditLog, type AuditRow } from './audit.table.js';
 
 export type AuditOutcome = 'OK' | 'REJECTED' | 'ERROR' | 'DENIED';
@@ -19,12 +19,6 @@ export interface AuditEntry {
   at: Date;
 }
 
-/**
- * text and jsonb cannot hold U+0000: a refused event's id carrying one failed the trail's row, and so the
- * answer of a batch that had committed. Recorded as U+FFFD, so what was sent still shows as odd.
- */
-const storable = (text: string) => (hasNul(text) ? text.replaceAll('\u0000', '\uFFFD') : text);
-
 /** Keys whose values never reach the audit trail (nor the logs). */
 const SECRET_KEYS = /password|secret|token|authorization|credential/i;
 
@@ -37,7 +31,9 @@ export function redact(value: unknown, depth = 0): unknown {
     return value.map((v) => redact(v, depth + 1));
   }
   if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'string') return storable(value);
+  // A refused event's id that PostgreSQL cannot store failed the trail's row, and so the answer of a batch
+  // that had committed: recorded with U+FFFD in place of what cannot be stored.
+  if (typeof value === 'string') return storableText(value);
   if (value && typeof value === 'object') {
     return Object.fromEntries(
       Object.entries(value as Record<string, unknown>).map(([k, v]) => [
@@ -60,7 +56,7 @@ export async function recordAudit(db: DbOrTx, entries: AuditEntry[]): Promise<vo
       principalName: e.viewer.displayName,
       keyPrefix: e.viewer.keyPrefix ?? null,
       operation: e.operation,
-      affectedIds: e.affectedIds.map(storable),
+      affectedIds: e.affectedIds.map(storableText),
       input: redact(e.input) ?? {},
       sourceAddress: e.sourceAddress,
       outcome: e.outcome,

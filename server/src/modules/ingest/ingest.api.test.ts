@@ -107,8 +107,8 @@ describeEachBackend('event ingestion', (backend) => {
     expect(await rows(backend().db, sql`select event_id from event_keys order by event_id`)).toEqual([{ event_id: 'top' }, { event_id: 'v1' }]);
   });
 
-  it('refuses, by index, an event whose text carries a NUL character, and keeps the rest of the batch', async () => {
-    // PostgreSQL's text and jsonb cannot hold U+0000: one such id failed the whole batch as an internal error.
+  it('refuses, by index, an event whose text PostgreSQL cannot store (NUL, half a surrogate pair), and keeps the rest of the batch', async () => {
+    // PostgreSQL's text and jsonb cannot hold U+0000 or half a surrogate pair: one such id failed the whole batch as an internal error.
     const nul = 'x\u0000y';
     const result = await server.gql(INGEST, {
       events: [
@@ -118,16 +118,18 @@ describeEachBackend('event ingestion', (backend) => {
         order('O8', { id: 'p8', type: 'ORDER_PAID', occurredAt: at('09:10'), amount: '1.00', customerId: nul }),
         order(nul, { id: 'p9', type: 'ORDER_PAID', occurredAt: at('09:10'), amount: '1.00', customerId: 'c9' }),
         order('O10', { id: 'p10', type: 'ORDER_REFUNDED', occurredAt: at('09:20'), amount: '1.00', reason: nul }),
+        { id: 'half\ud800', type: 'VISIT', occurredAt: at('09:00'), shopId: shop, source: 'SEARCH', visitorId: 'u3' },
       ],
     });
     expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
     expect(result.data.ingestEvents.accepted).toBe(1);
     expect(result.data.ingestEvents.userErrors.map((e: { index: number; code: string; field: string[]; message: string }) => [e.index, e.code, e.field.slice(3).join('.'), e.message])).toEqual([
-      [1, 'INVALID_INPUT', 'id', 'must not contain the NUL character (U+0000)'],
-      [2, 'INVALID_INPUT', 'visitorId', 'must not contain the NUL character (U+0000)'],
-      [3, 'INVALID_INPUT', 'customerId', 'must not contain the NUL character (U+0000)'],
-      [4, 'INVALID_INPUT', 'orderId', 'must not contain the NUL character (U+0000)'],
-      [5, 'INVALID_INPUT', 'reason', 'must not contain the NUL character (U+0000)'],
+      [1, 'INVALID_INPUT', 'id', 'must be text PostgreSQL can store: no NUL character (U+0000), no unpaired surrogate'],
+      [2, 'INVALID_INPUT', 'visitorId', 'must be text PostgreSQL can store: no NUL character (U+0000), no unpaired surrogate'],
+      [3, 'INVALID_INPUT', 'customerId', 'must be text PostgreSQL can store: no NUL character (U+0000), no unpaired surrogate'],
+      [4, 'INVALID_INPUT', 'orderId', 'must be text PostgreSQL can store: no NUL character (U+0000), no unpaired surrogate'],
+      [5, 'INVALID_INPUT', 'reason', 'must be text PostgreSQL can store: no NUL character (U+0000), no unpaired surrogate'],
+      [6, 'INVALID_INPUT', 'id', 'must be text PostgreSQL can store: no NUL character (U+0000), no unpaired surrogate'],
     ]);
   });
 

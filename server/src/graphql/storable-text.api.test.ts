@@ -3,10 +3,11 @@ import { describeEachBackend } from '../../test/backends.js';
 import { gid, insertShop } from '../../test/fixtures.js';
 import { startTestServer, type TestServer } from '../../test/http.js';
 
-/** PostgreSQL's text and jsonb cannot hold U+0000; each of these once answered "Unexpected error.". */
+/** PostgreSQL's text and jsonb cannot hold U+0000 nor half a surrogate pair; each of these once answered "Unexpected error.". */
 const NUL = 'x\u0000y';
+const HALF_PAIR = 'x\ud800y';
 
-describeEachBackend('text carrying a NUL character', (backend) => {
+describeEachBackend('text PostgreSQL cannot store (NUL, half a surrogate pair)', (backend) => {
   let server: TestServer;
   let shop: string;
   beforeEach(async () => {
@@ -21,17 +22,22 @@ describeEachBackend('text carrying a NUL character', (backend) => {
     const result = await server.gql(`mutation ($input: CreateShopInput!) { createShop(input: $input) { shop { id } } }`, { input: { name: NUL, platform: 'TMALL' } });
     expect(result.data).toBeUndefined();
     expect(result.errors).toEqual([
-      { message: 'Text must not contain the NUL character (U+0000): $input.name', extensions: { code: 'BAD_USER_INPUT' } },
+      { message: 'Text must be text PostgreSQL can store: no NUL character (U+0000), no unpaired surrogate: $input.name', extensions: { code: 'BAD_USER_INPUT' } },
     ]);
     const filtered = await server.gql(`query ($q: [ID!]!) { nodes(ids: $q) { id } }`, { q: [shop, NUL] });
     expect(filtered.errors?.[0]).toMatchObject({ message: expect.stringContaining('$q.1'), extensions: { code: 'BAD_USER_INPUT' } });
-    expect(await shopNames()).toEqual(['甲店']);
+    const halfPair = await server.gql(`mutation ($input: CreateShopInput!) { createShop(input: $input) { shop { id } } }`, { input: { name: HALF_PAIR, platform: 'TMALL' } });
+    expect(halfPair.errors?.[0]).toMatchObject({ message: expect.stringContaining('$input.name'), extensions: { code: 'BAD_USER_INPUT' } });
+    // A whole pair is an ordinary character.
+    const emoji = await server.gql(`mutation ($input: CreateShopInput!) { createShop(input: $input) { shop { name } } }`, { input: { name: '🛒 旗舰店', platform: 'TMALL' } });
+    expect(emoji.data.createShop.shop).toEqual({ name: '🛒 旗舰店' });
+    expect(await shopNames()).toEqual(['甲店', '🛒 旗舰店']);
   });
 
   it('refuses it written into the document too', async () => {
     const result = await server.gql(`mutation { createShop(input: { name: "x\\u0000y", platform: TMALL }) { shop { id } } }`);
     expect(result.errors).toEqual([
-      { message: 'Text must not contain the NUL character (U+0000): a string in the document', extensions: { code: 'BAD_USER_INPUT' } },
+      { message: 'Text must be text PostgreSQL can store: no NUL character (U+0000), no unpaired surrogate: a string in the document', extensions: { code: 'BAD_USER_INPUT' } },
     ]);
     expect(await shopNames()).toEqual(['甲店']);
   });
@@ -49,7 +55,7 @@ describeEachBackend('text carrying a NUL character', (backend) => {
     expect(spent.errors).toBeUndefined();
     expect(spent.data.recordMarketingSpend).toEqual({
       accepted: 1,
-      userErrors: [{ index: 1, field: ['input', 'entries', '1', 'id'], message: 'must not contain the NUL character (U+0000)', code: 'INVALID_INPUT' }],
+      userErrors: [{ index: 1, field: ['input', 'entries', '1', 'id'], message: 'must be text PostgreSQL can store: no NUL character (U+0000), no unpaired surrogate', code: 'INVALID_INPUT' }],
     });
     // The audit trail records the call, the refused id's NUL shown as U+FFFD.
     const audit = await server.gql('{ auditLog(filter: { operations: ["recordMarketingSpend"] }) { edges { node { outcome affectedIds } } } }');

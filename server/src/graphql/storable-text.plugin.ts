@@ -1,9 +1,9 @@
 import { GraphQLError, Kind, visit, type DocumentNode, type ValueNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { hasNul, NUL_MESSAGE } from '../lib/validate.js';
+import { isUnstorableText, UNSTORABLE_TEXT_MESSAGE } from '../lib/validate.js';
 
 /**
- * Bulk inputs check their items one by one (an event or a spend entry with a NUL is refused alone, the rest
+ * Bulk inputs check their items one by one (an event or a spend entry with such text is refused alone, the rest
  * of the batch kept), so their arguments are left to them.
  */
 const CHECKED_PER_ITEM = new Set(['ingestEvents', 'recordMarketingSpend']);
@@ -11,8 +11,8 @@ const CHECKED_PER_ITEM = new Set(['ingestEvents', 'recordMarketingSpend']);
 interface DocumentTexts {
   /** Variables used outside the bulk inputs: their values are looked through. */
   variables: readonly string[];
-  /** A string literal in the document that carries a NUL. */
-  literalWithNul: boolean;
+  /** A string literal in the document PostgreSQL could not store. */
+  unstorableLiteral: boolean;
 }
 
 const seen = new WeakMap<DocumentNode, DocumentTexts>();
@@ -21,10 +21,10 @@ function textsOf(document: DocumentNode): DocumentTexts {
   let texts = seen.get(document);
   if (texts) return texts;
   const variables = new Set<string>();
-  let literalWithNul = false;
+  let unstorableLiteral = false;
   const walk = (value: ValueNode): void => {
     if (value.kind === Kind.VARIABLE) variables.add(value.name.value);
-    else if (value.kind === Kind.STRING) literalWithNul ||= hasNul(value.value);
+    else if (value.kind === Kind.STRING) unstorableLiteral ||= isUnstorableText(value.value);
     else if (value.kind === Kind.LIST) value.values.forEach(walk);
     else if (value.kind === Kind.OBJECT) value.fields.forEach((field) => walk(field.value));
   };
@@ -33,22 +33,22 @@ function textsOf(document: DocumentNode): DocumentTexts {
       if (!CHECKED_PER_ITEM.has(node.name.value)) node.arguments?.forEach((argument) => walk(argument.value));
     },
   });
-  texts = { variables: [...variables], literalWithNul };
+  texts = { variables: [...variables], unstorableLiteral };
   seen.set(document, texts);
   return texts;
 }
 
-/** The path of the first string with a NUL in a variable's value, or null. */
-function nulPath(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return hasNul(value) ? path : null;
+/** The path of the first string PostgreSQL could not store in a variable's value, or null. */
+function unstorablePath(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return isUnstorableText(value) ? path : null;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = nulPath(value[i], `${path}.${i}`);
+      const found = unstorablePath(value[i], `${path}.${i}`);
       if (found) return found;
     }
   } else if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
-      const found = nulPath(item, `${path}.${key}`);
+      const found = unstorablePath(item, `${path}.${key}`);
       if (found) return found;
     }
   }
@@ -56,21 +56,21 @@ function nulPath(value: unknown, path: string): string | null {
 }
 
 function refusal(where: string): GraphQLError {
-  return new GraphQLError(`Text ${NUL_MESSAGE}: ${where}`, { extensions: { code: 'BAD_USER_INPUT' } });
+  return new GraphQLError(`Text ${UNSTORABLE_TEXT_MESSAGE}: ${where}`, { extensions: { code: 'BAD_USER_INPUT' } });
 }
 
 /**
- * Refuses an operation whose text arguments carry U+0000 before it runs. PostgreSQL's text and jsonb
- * cannot hold it, so such a name, note, URL or filter failed its statement as an unexpected error (and
- * in a shared statement, everything with it). Checked once per request over the arguments, whatever
+ * Refuses an operation whose text arguments carry U+0000 or an unpaired surrogate before it runs.
+ * PostgreSQL's text and jsonb cannot hold them, so such a name, note, URL or filter failed its statement
+ * as an unexpected error (and in a shared statement, everything with it). Checked once per request over the arguments, whatever
  * field they go to; documents are looked through once (the parse cache hands back the same object).
  */
-export function useNulGuard(): Plugin {
+export function useStorableTextGuard(): Plugin {
   const check = (document: DocumentNode, variableValues: Record<string, unknown> | null | undefined): GraphQLError | null => {
     const texts = textsOf(document);
-    if (texts.literalWithNul) return refusal('a string in the document');
+    if (texts.unstorableLiteral) return refusal('a string in the document');
     for (const name of texts.variables) {
-      const found = nulPath(variableValues?.[name], `$${name}`);
+      const found = unstorablePath(variableValues?.[name], `$${name}`);
       if (found) return refusal(found);
     }
     return null;
