@@ -152,6 +152,21 @@ function isApiPath(url: string): boolean {
   return pathname === '/graphql' || pathname.startsWith('/graphql/') || pathname === '/health';
 }
 const KEEP_ALIVE_MS = 12_000;
+/** How long a stop waits for requests under way (an ingest batch, a mutation) to answer before closing their sockets. */
+const DRAIN_MS = 10_000;
+
+/**
+ * Lets the requests under way finish, at most `ms`: an ingest batch or a mutation answers (behind nginx a
+ * cut socket is a 502 for a change that may have committed). Event streams never finish by themselves:
+ * they are ended at once, cleanly, and their clients reconnect to another instance.
+ */
+async function drainRequests(inFlight: ReadonlySet<ServerResponse>, ms: number): Promise<void> {
+  for (const res of inFlight) {
+    if (String(res.getHeader('content-type') ?? '').startsWith('text/event-stream')) res.end();
+  }
+  const deadline = Date.now() + ms;
+  while (inFlight.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+}
 /** Capped by the kernel's net.core.somaxconn (4,096 on current Linux). */
 const LISTEN_BACKLOG = 4_096;
 /**
@@ -342,14 +357,21 @@ export function buildApp(options: AppOptions): App {
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
     res.setHeader(REQUEST_ID_HEADER, requestIdOf(req));
-    if (req.method === 'GET' && url === '/ready') return void ready(res);
-    if (req.method === 'GET' && url === '/metrics') return void metrics(res);
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+    // By path, for HEAD too: a probe that adds a query string or asks HEAD got the screen's index.html, a 200.
+    const probe = req.method === 'GET' || req.method === 'HEAD' ? (url.split('?', 1)[0] ?? '') : '';
+    if (probe === '/ready') return void ready(res);
+    if (probe === '/metrics') return void metrics(res);
     if (isExportPath(url)) return void exportFile(req, res);
     if (isApiPath(url) || (req.method !== 'GET' && req.method !== 'HEAD')) {
       return void (isSmallJsonPost(req) ? withSmallBody(req, res, () => yoga(req, res)) : yoga(req, res));
     }
     return void serveClient(req, res);
   });
+
+  /** Responses not yet finished: a stop lets them finish (up to DRAIN_MS) before closing their sockets. */
+  const inFlight = new Set<ServerResponse>();
 
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   // Node checks it on every request of a connection; it must not cut a request short of the above.
@@ -499,7 +521,9 @@ export function buildApp(options: AppOptions): App {
       closing = true;
       // Stop accepting new work first, tell WebSocket clients to come back, then stop the ticker.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
       for (const client of wss.clients) client.close(SERVICE_RESTART, 'server restarting');
+      await drainRequests(inFlight, DRAIN_MS);
       await wsServer.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await revocationSweep?.stop();

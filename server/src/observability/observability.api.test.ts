@@ -89,6 +89,14 @@ describe('operations observability: /metrics and request ids [pglite]', () => {
     expect([...asked].filter((name) => !exposed.has(name))).toEqual([]);
   });
 
+  it('answers /ready and /metrics by path, to HEAD and with a query string too (a probe never gets the screen)', async () => {
+    const ready = await fetch(`${url}/ready?probe=1`);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+    const head = await fetch(`${url}/ready`, { method: 'HEAD' });
+    expect([head.status, head.headers.get('content-type'), await head.text()]).toEqual([200, 'application/json', '']);
+    expect((await fetch(`${url}/metrics?x=1`)).headers.get('content-type')).toContain('text/plain');
+  });
+
   it('echoes a valid X-Request-Id, replaces an unusable one, makes one when there is none', async () => {
     expect((await post('{ __typename }', { 'x-request-id': 'edge-7f3a:42' })).headers.get('x-request-id')).toBe('edge-7f3a:42');
     expect((await post('{ __typename }')).headers.get('x-request-id')).toMatch(UUID);

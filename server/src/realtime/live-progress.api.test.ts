@@ -1,8 +1,10 @@
 import { createClient } from 'graphql-ws';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { describeEachBackend } from '../../test/backends.js';
+import { eq } from 'drizzle-orm';
+import { describeEachBackend, sessionsWaitingOnLocks } from '../../test/backends.js';
 import { gid, insertCampaign, insertShop, insertSku } from '../../test/fixtures.js';
+import { skus } from '../modules/product/product.table.js';
 import { startTestServer, type TestServer } from '../../test/http.js';
 import { sseMessages } from '../../test/sse.js';
 
@@ -14,10 +16,13 @@ describeEachBackend('campaign progress over SSE, and socket life', (backend) => 
   let sku: string;
   let campaign: string;
 
+  let skuRow: string;
+
   beforeEach(async () => {
     const s = await insertShop(backend().db, '天猫店');
     shop = gid('Shop', s.id);
-    sku = gid('Sku', (await insertSku(backend().db, s.id, 'S1', 19_900)).sku.id);
+    skuRow = (await insertSku(backend().db, s.id, 'S1', 19_900)).sku.id;
+    sku = gid('Sku', skuRow);
     campaign = gid('Campaign', (await insertCampaign(backend().db, [s.id])).id);
     server = await startTestServer(backend(), { now: () => NOW, tickMs: 3_600_000 });
   });
@@ -68,6 +73,43 @@ describeEachBackend('campaign progress over SSE, and socket life', (backend) => 
     expect(update.metrics).toEqual({ gmv: '66.60', orders: 1 });
     abort.abort();
     await expect.poll(() => server.app.ticker.stats().topics).toBe(0); // the SSE client left: its topic is gone
+  });
+
+  it('on shutdown, lets a batch under way answer and ends event streams cleanly', async () => {
+    // PGlite has one connection: nothing can hold the batch back from another session there.
+    if (backend().kind !== 'postgres') return;
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${server.adminKey}` },
+      body: JSON.stringify({ query: 'subscription { liveMetrics(scope: {}) { sequence } }' }),
+    });
+    const messages = sseMessages(response);
+    expect((await messages.next()).value!.data.liveMetrics).toEqual({ sequence: 1 });
+
+    // The batch sells a SKU another session holds, so it is under way when the stop comes.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holder = backend().db.transaction(async (tx) => {
+      await tx.select().from(skus).where(eq(skus.id, skuRow)).for('update');
+      locked();
+      await held;
+    });
+    await isLocked;
+    const sale = server.gql(`mutation ($e: [EventInput!]!) { ingestEvents(input: { events: $e }) { accepted } }`, {
+      e: [{ id: 'p1', type: 'ORDER_PAID', occurredAt: '2026-11-11T11:00:00+08:00', shopId: shop, source: 'SEARCH', orderId: 'O1', customerId: 'c1', amount: '199.00', items: [{ skuId: sku, quantity: 1, unitPrice: '199.00' }] }],
+    });
+    await expect.poll(() => sessionsWaitingOnLocks(backend().db)).toBe(1);
+    const stopped = server.stop();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    release();
+    await holder;
+    expect((await sale).data.ingestEvents).toEqual({ accepted: 1 });
+    // The stream ends (done), rather than failing as a cut connection.
+    expect(await messages.next()).toEqual({ done: true, value: undefined });
+    await stopped;
+    server = await startTestServer(backend(), { now: () => NOW, tickMs: 3_600_000 }); // for afterEach
   });
 
   it('closes sockets with the restart code on shutdown, so clients know to reconnect', async () => {
