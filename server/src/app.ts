@@ -30,6 +30,7 @@ import type { Env } from './env.js';
 import { maskError } from './graphql/mask-error.js';
 import { useCompiledQueries } from './graphql/compiled-queries.plugin.js';
 import { exportsHandler, isExportPath } from './http/exports.js';
+import { clientAddress } from './http/client-address.js';
 import { isSmallJsonPost, useRequestBodyLimit, withSmallBody } from './http/small-body.js';
 import { countedAnnouncer, createAppPubSub, type AppPubSub } from './realtime/pubsub.js';
 import { SharedExecutions } from './realtime/shared-execution.js';
@@ -87,6 +88,8 @@ export interface AppOptions {
   alertEngine?: { everyMs?: number; debounceMs?: number; start?: boolean };
   /** Webhook URLs may point at private and loopback addresses (WEBHOOK_ALLOW_PRIVATE_URLS; the tests' receivers). */
   webhookAllowPrivateUrls?: boolean;
+  /** Proxies in front that append to X-Forwarded-For (TRUST_PROXY_HOPS, http/client-address.ts); default 0. */
+  trustProxyHops?: number;
   /** The webhook dispatcher's tuning (modules/webhook); false: none runs in this process. Default: started. */
   webhooks?: false | WebhookDispatcherTuning;
   /** RETENTION_* (modules/history); default: minute rollups 90 days, events forever. */
@@ -194,6 +197,7 @@ export function buildApp(options: AppOptions): App {
   const { now } = options;
   const retention = options.retention ?? DEFAULT_RETENTION;
   const isDev = env.NODE_ENV === 'development';
+  const trustProxyHops = options.trustProxyHops ?? 0;
   const { secret, source: signingSource } = signingSecret({ jwtSecret: options.jwtSecret, adminKey: options.adminKey });
   if (signingSource === 'RANDOM') logger.warn('neither PEAKOPS_JWT_SECRET nor PEAKOPS_ADMIN_KEY is set: staff sessions end when this process restarts and are not shared with other instances');
   const signer = accessTokenSigner(secret, options.accessTokenTtlSeconds ?? 900);
@@ -345,7 +349,7 @@ export function buildApp(options: AppOptions): App {
         announceAlerts,
         announceCounted,
         announceRevoked,
-        sourceAddress: fromSocket.sourceAddress ?? initial.req?.socket.remoteAddress ?? null,
+        sourceAddress: fromSocket.sourceAddress ?? (initial.req ? clientAddress(initial.req, trustProxyHops) : null),
         wakeWebhooks,
         webhookAllowPrivateUrls: options.webhookAllowPrivateUrls ?? false,
         retention,
@@ -459,7 +463,7 @@ export function buildApp(options: AppOptions): App {
           socket: ctx.extra.socket,
           params,
           viewer: result.viewer,
-          sourceAddress: ctx.extra.request.socket.remoteAddress ?? null,
+          sourceAddress: clientAddress(ctx.extra.request, trustProxyHops),
         });
         const args: ExecutionArgs = {
           schema: enveloped,

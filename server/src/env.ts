@@ -19,6 +19,18 @@ const EnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /**
+   * How long start-up waits for the database (DATABASE_URL) to answer before it exits 1 saying so. A host
+   * that drops packets left the process waiting for ever, never listening and never exiting.
+   */
+  DATABASE_CONNECT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
+  /**
+   * Proxies in front of the server that append the client's address to X-Forwarded-For (nginx in the
+   * shipped deployment: 1). The address that many entries from the right is the caller's, for the sign-in
+   * limit, sessions and the audit trail; 0 (the default) uses the connection's own address. Set it only
+   * behind such proxies: a client reaching the server directly could then claim any address.
+   */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Fail closed: production unless told otherwise (GraphiQL, field suggestions and unmasked errors only in development). */

@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -121,6 +122,22 @@ describe('start-up configuration', () => {
     await expect(startServerProcess({ LOG_LEVEL: 'chatty' })).rejects.toThrow(/LOG_LEVEL="chatty"/);
     await expect(startServerProcess({ SIMULATOR_RATE: 'lots' })).rejects.toThrow(/SIMULATOR_RATE="lots"/);
   }, 120_000); // two cold tsx start-ups; slow when the machine is busy
+
+  it('exits 1 and says so when the database takes connections but never answers, instead of waiting for ever', async () => {
+    // A host that accepts and then says nothing, as a firewall that drops packets looks to a client.
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => void sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const started = startServerProcess({ DATABASE_URL: `postgres://peakops:secret@127.0.0.1:${port}/peakops`, DATABASE_CONNECT_TIMEOUT_SECONDS: '2' }, []);
+      await expect(started).rejects.toThrow(/server exited with 1:[\s\S]*the database at 127\.0\.0\.1:\d+ did not answer within 2 s/);
+      await expect(started).rejects.not.toThrow(/secret/); // the URL's password is not printed
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  }, 120_000);
 });
 
 describe('npm start without PEAKOPS_ADMIN_KEY', () => {

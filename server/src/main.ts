@@ -6,6 +6,8 @@ import { openReadReplica } from './db/read-replica.js';
 import { startDemo } from './demo/demo.seed.js';
 import { EnvError, parseEnv } from './env.js';
 import { createLogger } from './logger.js';
+import { withinDeadline } from './lib/deadline.js';
+import type { Logger } from 'pino';
 import { demoAdminKey } from './auth/demo-admin-key.js';
 import { countedAnnouncer } from './realtime/pubsub.js';
 import { startDemoTraffic, type DemoTraffic } from './simulator/demo-traffic.js';
@@ -17,16 +19,26 @@ const DEMO_MESSAGES = {
   other: 'database already has data; demo not loaded (and no simulated traffic: it is not the demo)',
 } as const;
 
+/** A stop that takes longer (a webhook send of 10 s, a batch at a lock) exits 1 rather than hang; compose allows 30 s. */
+const SHUTDOWN_TIMEOUT_MS = 25_000;
+
+/** Set once the configuration is read: a later start-up failure is a log line, not a bare stack. */
+let bootLogger: Logger | undefined;
+
 // Boot only: env → db → migrate → demo → serve → demo history and traffic. Everything else lives in buildApp().
 async function main() {
   const env = parseEnv();
   const logger = createLogger(env);
+  bootLogger = logger;
   // Only when asked: DEMO=true (production, the image) or --demo (`npm start`, the README's first command).
   const demo = env.DEMO || process.argv.includes('--demo');
   const database = await openDatabase(configuredDatabase(env));
   const readReplica = env.DATABASE_READ_URL ? openReadReplica(env.DATABASE_READ_URL) : undefined;
-  logger.info({ backend: database.kind, dataDir: env.DATABASE_URL ? undefined : env.DATA_DIR }, 'database opened');
-  await database.migrate();
+  // The first statements: a host that drops packets is waited for at most this long, then named.
+  const timeout = env.DATABASE_CONNECT_TIMEOUT_SECONDS;
+  const where = env.DATABASE_URL ? new URL(env.DATABASE_URL).host : env.DATA_DIR;
+  await withinDeadline(database.migrate(), timeout * 1000, `the database at ${where} did not answer within ${timeout} s (DATABASE_CONNECT_TIMEOUT_SECONDS): is it running and reachable?`);
+  logger.info({ backend: database.kind, dataDir: env.DATABASE_URL ? undefined : env.DATA_DIR }, 'database ready');
   // The one real clock: the app, the demo and its traffic all get it injected.
   const clock = () => new Date();
   const demoStart = demo ? await startDemo(database.db, logger, clock) : null;
@@ -38,6 +50,9 @@ async function main() {
   // The demo needs one click to open: without a configured admin key it makes (and keeps) its own. Never
   // for real data: that key would open every shop, and its link is printed.
   const adminKey = env.PEAKOPS_ADMIN_KEY ?? (isDemoDatabase ? demoAdminKey(env.DATA_DIR).key : undefined);
+  if (adminKey && !env.PEAKOPS_ADMIN_KEY && env.REDIS_URL) {
+    logger.warn('the demo made its own admin key, which only this instance knows: with several instances behind one address, set PEAKOPS_ADMIN_KEY');
+  }
   const app = buildApp({
     now: clock,
     database,
@@ -55,6 +70,7 @@ async function main() {
     shareTopics: env.LIVE_SHARE_TOPICS,
     shareExecutions: env.LIVE_SHARE_EXECUTIONS,
     webhookAllowPrivateUrls: env.WEBHOOK_ALLOW_PRIVATE_URLS,
+    trustProxyHops: env.TRUST_PROXY_HOPS,
     retention: { minuteRollupsDays: env.RETENTION_MINUTE_ROLLUPS_DAYS, eventsDays: env.RETENTION_EVENTS_DAYS ?? null },
   });
   const port = await app.start(env.PORT);
@@ -93,16 +109,29 @@ async function main() {
   })();
 
   const shutdown = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting without waiting for the stop');
+      process.exit(1);
+    }
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    // Everything that writes stops before the database closes; a history cut short resumes next start.
-    stopHistory.abort();
-    await background;
-    await traffic?.stop();
-    await app.stop();
-    await readReplica?.close();
-    await database.close();
+    const overdue = setTimeout(() => {
+      logger.error({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS);
+    overdue.unref();
+    try {
+      // Everything that writes stops before the database closes; a history cut short resumes next start.
+      stopHistory.abort();
+      await background;
+      await traffic?.stop();
+      await app.stop();
+      await readReplica?.close();
+      await database.close();
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
@@ -112,6 +141,7 @@ async function main() {
 main().catch((error: unknown) => {
   // Configuration errors are for humans: print the message, not a stack trace.
   if (error instanceof EnvError) console.error(error.message);
+  else if (bootLogger) bootLogger.fatal({ err: error }, `start-up failed: ${error instanceof Error ? error.message : String(error)}`);
   else console.error(error);
   process.exit(1);
 });
