@@ -5,6 +5,8 @@ describe('configuration from the environment', () => {
   it('defaults to the embedded database in ./data on port 4000, in production mode, with CORS closed', () => {
     expect(parseEnv({})).toEqual({
       PORT: 4000,
+      DATABASE_CONNECT_TIMEOUT_SECONDS: 30,
+      TRUST_PROXY_HOPS: 0,
       DATA_DIR: './data',
       LOG_LEVEL: 'info',
       NODE_ENV: 'production',
@@ -21,6 +23,12 @@ describe('configuration from the environment', () => {
       RETENTION_MINUTE_ROLLUPS_DAYS: 90,
       DEMO: false,
     });
+  });
+
+  it('trusts no proxy unless told how many, and bounds the start-up wait for the database', () => {
+    expect(parseEnv({ TRUST_PROXY_HOPS: '1', DATABASE_CONNECT_TIMEOUT_SECONDS: '5' })).toMatchObject({ TRUST_PROXY_HOPS: 1, DATABASE_CONNECT_TIMEOUT_SECONDS: 5 });
+    expect(() => parseEnv({ TRUST_PROXY_HOPS: '-1' })).toThrow(/TRUST_PROXY_HOPS="-1"/);
+    expect(() => parseEnv({ DATABASE_CONNECT_TIMEOUT_SECONDS: '0' })).toThrow(/DATABASE_CONNECT_TIMEOUT_SECONDS="0"/);
   });
 
   it('keeps minute rollups 90 days and raw events forever unless RETENTION_* says otherwise', () => {
