@@ -161,14 +161,18 @@ const DRAIN_MS = 10_000;
 /**
  * Lets the requests under way finish, at most `ms`: an ingest batch or a mutation answers (behind nginx a
  * cut socket is a 502 for a change that may have committed). Event streams never finish by themselves:
- * they are ended at once, cleanly, and their clients reconnect to another instance.
+ * they are ended, cleanly, as they are found (one may open on a kept-alive connection meanwhile), and
+ * their clients reconnect to another instance.
  */
 async function drainRequests(inFlight: ReadonlySet<ServerResponse>, ms: number): Promise<void> {
-  for (const res of inFlight) {
-    if (String(res.getHeader('content-type') ?? '').startsWith('text/event-stream')) res.end();
-  }
   const deadline = Date.now() + ms;
-  while (inFlight.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+  for (;;) {
+    for (const res of inFlight) {
+      if (!res.writableEnded && String(res.getHeader('content-type') ?? '').startsWith('text/event-stream')) res.end();
+    }
+    if (inFlight.size === 0 || Date.now() >= deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
 /** Capped by the kernel's net.core.somaxconn (4,096 on current Linux). */
 const LISTEN_BACKLOG = 4_096;
@@ -363,6 +367,8 @@ export function buildApp(options: AppOptions): App {
     res.setHeader(REQUEST_ID_HEADER, requestIdOf(req));
     inFlight.add(res);
     res.once('close', () => inFlight.delete(res));
+    // Stopping: a kept-alive connection (nginx's pool) would bring the next request here; this answer is its last.
+    if (closing) res.setHeader('connection', 'close');
     // By path, for HEAD too: a probe that adds a query string or asks HEAD got the screen's index.html, a 200.
     const probe = req.method === 'GET' || req.method === 'HEAD' ? (url.split('?', 1)[0] ?? '') : '';
     if (probe === '/ready') return void ready(res);
@@ -528,6 +534,7 @@ export function buildApp(options: AppOptions): App {
       server.closeIdleConnections();
       for (const client of wss.clients) client.close(SERVICE_RESTART, 'server restarting');
       await drainRequests(inFlight, DRAIN_MS);
+      server.closeIdleConnections(); // those whose last answer went out during the drain
       await wsServer.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await revocationSweep?.stop();

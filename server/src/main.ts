@@ -7,6 +7,8 @@ import { startDemo } from './demo/demo.seed.js';
 import { EnvError, parseEnv } from './env.js';
 import { createLogger } from './logger.js';
 import { withinDeadline } from './lib/deadline.js';
+import { withoutStatementValues } from './observability/log-errors.js';
+import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { demoAdminKey } from './auth/demo-admin-key.js';
 import { countedAnnouncer } from './realtime/pubsub.js';
@@ -22,6 +24,12 @@ const DEMO_MESSAGES = {
 /** A stop that takes longer (a webhook send of 10 s, a batch at a lock) exits 1 rather than hang; compose allows 30 s. */
 const SHUTDOWN_TIMEOUT_MS = 25_000;
 
+/** The host list of a postgres:// URL, without its credentials (postgres.js takes `h1:5432,h2:5432`, which URL cannot parse). */
+function hostsOf(databaseUrl: string): string {
+  const rest = databaseUrl.replace(/^postgres(ql)?:\/\//, '');
+  return rest.slice(rest.lastIndexOf('@') + 1).split(/[/?]/, 1)[0] || 'DATABASE_URL';
+}
+
 /** Set once the configuration is read: a later start-up failure is a log line, not a bare stack. */
 let bootLogger: Logger | undefined;
 
@@ -34,10 +42,16 @@ async function main() {
   const demo = env.DEMO || process.argv.includes('--demo');
   const database = await openDatabase(configuredDatabase(env));
   const readReplica = env.DATABASE_READ_URL ? openReadReplica(env.DATABASE_READ_URL) : undefined;
-  // The first statements: a host that drops packets is waited for at most this long, then named.
+  // The first answer: a host that drops packets is waited for at most this long, then named. Only the
+  // first: migrations may wait for another instance's, and take what they take.
   const timeout = env.DATABASE_CONNECT_TIMEOUT_SECONDS;
-  const where = env.DATABASE_URL ? new URL(env.DATABASE_URL).host : env.DATA_DIR;
-  await withinDeadline(database.migrate(), timeout * 1000, `the database at ${where} did not answer within ${timeout} s (DATABASE_CONNECT_TIMEOUT_SECONDS): is it running and reachable?`);
+  const where = env.DATABASE_URL ? hostsOf(env.DATABASE_URL) : env.DATA_DIR;
+  await withinDeadline(
+    database.db.execute(sql`select 1`),
+    timeout * 1000,
+    `the database at ${where} did not answer within ${timeout} s (DATABASE_CONNECT_TIMEOUT_SECONDS): is it running and reachable?`,
+  );
+  await database.migrate();
   logger.info({ backend: database.kind, dataDir: env.DATABASE_URL ? undefined : env.DATA_DIR }, 'database ready');
   // The one real clock: the app, the demo and its traffic all get it injected.
   const clock = () => new Date();
@@ -141,7 +155,11 @@ async function main() {
 main().catch((error: unknown) => {
   // Configuration errors are for humans: print the message, not a stack trace.
   if (error instanceof EnvError) console.error(error.message);
-  else if (bootLogger) bootLogger.fatal({ err: error }, `start-up failed: ${error instanceof Error ? error.message : String(error)}`);
+  else if (bootLogger) {
+    // The message as the log shows the error: a failed statement's without the values it was sent.
+    const shown = withoutStatementValues(error);
+    bootLogger.fatal({ err: error }, `start-up failed: ${shown instanceof Error ? shown.message : String(shown)}`);
+  }
   else console.error(error);
   process.exit(1);
 });

@@ -40,6 +40,18 @@ describeEachBackend('text PostgreSQL cannot store (NUL, half a surrogate pair)',
       { message: 'Text must be text PostgreSQL can store: no NUL character (U+0000), no unpaired surrogate: a string in the document', extensions: { code: 'BAD_USER_INPUT' } },
     ]);
     expect(await shopNames()).toEqual(['甲店']);
+    // A variable's default is written into the document too.
+    const byDefault = await server.gql(`mutation ($n: String! = "x\\u0000y") { createShop(input: { name: $n, platform: TMALL }) { shop { id } } }`);
+    expect(byDefault.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    expect(await shopNames()).toEqual(['甲店']);
+  });
+
+  it('looks through deeply nested variables without failing itself', async () => {
+    let deep: unknown = [shop];
+    for (let i = 0; i < 2_000; i++) deep = [deep];
+    const result = await server.gql(`query ($q: [ID!]!) { nodes(ids: $q) { id } }`, { q: deep });
+    // Refused by GraphQL's own check of the variable's type, not an internal error of the guard.
+    expect(result.errors?.[0]?.message).toMatch(/^Variable "\$q" got invalid value/);
   });
 
   it('leaves bulk inputs to refuse the one item that carries it, keeping the rest', async () => {

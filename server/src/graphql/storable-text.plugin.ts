@@ -32,23 +32,33 @@ function textsOf(document: DocumentNode): DocumentTexts {
     Field(node) {
       if (!CHECKED_PER_ITEM.has(node.name.value)) node.arguments?.forEach((argument) => walk(argument.value));
     },
+    VariableDefinition(node) {
+      if (node.defaultValue) walk(node.defaultValue);
+    },
   });
   texts = { variables: [...variables], unstorableLiteral };
   seen.set(document, texts);
   return texts;
 }
 
+/**
+ * No input type of the schema nests this deep; a body that does is refused by GraphQL's own coercion, which
+ * runs after this guard, so deeper levels are not looked at (recursing into them could overflow the stack).
+ */
+const MAX_DEPTH = 32;
+
 /** The path of the first string PostgreSQL could not store in a variable's value, or null. */
-function unstorablePath(value: unknown, path: string): string | null {
+function unstorablePath(value: unknown, path: string, depth = 0): string | null {
   if (typeof value === 'string') return isUnstorableText(value) ? path : null;
+  if (depth >= MAX_DEPTH) return null;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = unstorablePath(value[i], `${path}.${i}`);
+      const found = unstorablePath(value[i], `${path}.${i}`, depth + 1);
       if (found) return found;
     }
   } else if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
-      const found = unstorablePath(item, `${path}.${key}`);
+      const found = unstorablePath(item, `${path}.${key}`, depth + 1);
       if (found) return found;
     }
   }

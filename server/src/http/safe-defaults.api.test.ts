@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
+import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../test/backends.js';
@@ -28,10 +29,16 @@ describeEachBackend('safe defaults', (backend) => {
     let log = '';
     const sink = new Writable({ write: (chunk, _encoding, done) => void ((log += String(chunk)), done()) });
     server = await startTestServer(backend(), { logger: createLogger({ LOG_LEVEL: 'info' }, sink) });
-    // A NUL byte cannot be stored in a PostgreSQL text column: the insert fails with the URL and secret among its values.
-    const result = await server.gql(`mutation ($input: CreateWebhookInput!) { createWebhook(input: $input) { userErrors { code } } }`, {
-      input: { url: 'https://oapi.dingtalk.com/robot/send?access_token=ROBOTTOKEN123\u0000', events: ['ALERT_RAISED'], format: 'DINGTALK', secret: 'SECsigningsecret999' },
-    });
+    // The table gone for a moment (as in a botched migration): the insert fails with the URL and secret among its values.
+    await backend().db.execute(sql`alter table webhooks rename to webhooks_away`);
+    let result;
+    try {
+      result = await server.gql(`mutation ($input: CreateWebhookInput!) { createWebhook(input: $input) { userErrors { code } } }`, {
+        input: { url: 'https://oapi.dingtalk.com/robot/send?access_token=ROBOTTOKEN123', events: ['ALERT_RAISED'], format: 'DINGTALK', secret: 'SECsigningsecret999' },
+      });
+    } finally {
+      await backend().db.execute(sql`alter table webhooks_away rename to webhooks`);
+    }
     expect(result.errors?.[0]?.message).toBe('Unexpected error.');
     await expect.poll(() => log).toContain('unexpected error in an operation');
     expect(log).toContain('Failed query: insert into \\"webhooks\\"');

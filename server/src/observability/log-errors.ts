@@ -1,8 +1,11 @@
 import { DrizzleQueryError } from 'drizzle-orm';
 import { stdSerializers, type SerializedError } from 'pino';
 
-/** Fields of a database error that can carry a row's values (PostgreSQL's DETAIL: `Key (url)=(…) already exists`). */
-const VALUE_FIELDS = ['detail', 'where', 'parameters'] as const;
+/**
+ * Fields of a database error that can carry a row's values: PostgreSQL's DETAIL (`Key (url)=(…) already
+ * exists`) and WHERE, postgres.js's `parameters`, PGlite's own `params` and `queryOptions`.
+ */
+const VALUE_FIELDS = ['detail', 'where', 'parameters', 'params', 'queryOptions'] as const;
 
 const framesOf = (stack: string | undefined) => (stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
 
