@@ -167,18 +167,18 @@ describeEachBackend('webhook delivery', (backend) => {
     }
   });
 
-  it('refuses a name re-pointed at the inside between its check and the connection (DNS rebinding)', async () => {
+  it('resolves a host name once per send, at the connection, and refuses it when it points inside (DNS rebinding)', async () => {
     const rebound = receiver.url.replace('127.0.0.1', 'localhost');
     await createWebhook({ url: rebound });
     await server.stop();
     server = await startTestServer(backend()); // no dispatcher of its own: the one below, as production runs it
     await enqueue(event('SKU A-01', [shopA.id]));
-    // The name answers a public address to the first lookup (the check before the send) and the loopback
-    // receiver's to every one after it, as a server with a TTL of 0 can.
+    // Saved while the name answered a public address; it answers the loopback receiver's now, as a name
+    // re-pointed with a TTL of 0 can. The lookup the connection makes is the one checked.
     const lookups: string[] = [];
     const resolve = async (host: string) => {
       lookups.push(host);
-      return lookups.length === 1 ? ['93.184.216.34'] : ['127.0.0.1'];
+      return ['127.0.0.1'];
     };
     const guarded = startWebhookDispatcher({ db: backend().db, logger: pino({ level: 'silent' }), now: () => new Date(), allowPrivateUrls: false, resolve, pollMs: 10 });
     try {
@@ -186,11 +186,37 @@ describeEachBackend('webhook delivery', (backend) => {
     } finally {
       await guarded.stop();
     }
-    expect(lookups).toEqual(['localhost', 'localhost']);
+    expect(lookups).toEqual(['localhost']);
     expect(receiver.received).toEqual([]);
     const [delivery] = await deliveries();
     expect(delivery).toMatchObject({ status: 'PENDING', attemptCount: 1, lastStatusCode: null });
-    expect(delivery!.lastError).toMatch(/localhost resolves to 127\.0\.0\.1 \(loopback\), which webhooks may not reach/);
+    expect(delivery!.lastError).toBe('not sent: the host localhost resolves to 127.0.0.1 (loopback), which webhooks may not reach');
+  });
+
+  it('refuses an address written in the URL before connecting, and says a host that does not resolve was not sent', async () => {
+    await createWebhook({ name: 'literal', url: `http://127.0.0.1:${receiver.port}/literal` });
+    await createWebhook({ name: 'nowhere', url: 'http://nowhere.invalid/hook' });
+    await server.stop();
+    server = await startTestServer(backend());
+    await enqueue(event('SKU A-01', [shopA.id]));
+    const lookups: string[] = [];
+    const resolve = async (host: string) => {
+      lookups.push(host);
+      throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+    };
+    const guarded = startWebhookDispatcher({ db: backend().db, logger: pino({ level: 'silent' }), now: () => new Date(), allowPrivateUrls: false, resolve, pollMs: 10 });
+    try {
+      await guarded.drain();
+    } finally {
+      await guarded.stop();
+    }
+    expect(lookups).toEqual(['nowhere.invalid']); // an IP literal is never looked up
+    expect(receiver.received).toEqual([]);
+    const errors = (await deliveries()).map((d) => d.lastError).sort();
+    expect(errors).toEqual([
+      'not sent: the host 127.0.0.1 resolves to 127.0.0.1 (loopback), which webhooks may not reach',
+      'not sent: the host nowhere.invalid does not resolve',
+    ]);
   });
 
   it('never gives a partner’s webhook another shop’s alert', async () => {

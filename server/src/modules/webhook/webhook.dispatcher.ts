@@ -8,7 +8,7 @@ import { claimDueDeliveries, recordAttempt, releaseLeases, type AttemptOutcome, 
 import { renderRequest, robotRefusal } from './webhook.formats.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './webhook.retry.js';
 import type { WebhookRow } from './webhook.table.js';
-import { checkWebhookUrl, publicOnlyLookup, type Resolve } from './webhook.url.js';
+import { ADDRESS_REFUSED, checkWebhookUrlWithoutLookup, publicOnlyLookup, type Resolve } from './webhook.url.js';
 import { Agent, fetch, type Response } from 'undici';
 import { MINUTE_MS } from '../../lib/time.js';
 
@@ -75,8 +75,10 @@ async function readAnswer(response: Response): Promise<string> {
 
 function describeError(error: unknown, timeoutMs: number): string {
   if (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `timed out after ${timeoutMs} ms`;
-  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return `${error instanceof Error ? error.message : String(error)}${cause}`.slice(0, 500);
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : null;
+  // The connection's lookup refused the host: nothing left this server, as with an address refused before connecting.
+  if (cause && (cause as NodeJS.ErrnoException).code === ADDRESS_REFUSED) return `not sent: ${cause.message}`.slice(0, 500);
+  return `${error instanceof Error ? error.message : String(error)}${cause ? `: ${cause.message}` : ''}`.slice(0, 500);
 }
 
 /**
@@ -98,8 +100,9 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
   const batchSize = Math.min(concurrency * 2, 64);
   const claimedNotSent: ClaimedDelivery[] = [];
 
-  // The connections' own name lookups refuse private addresses: the check before each send alone would
-  // let a name re-pointed between that check and the connection through (DNS rebinding).
+  // The connections' own name lookups refuse private addresses, and they are the only lookup a send makes:
+  // the addresses checked are the ones connected to. A check that resolved the name before the send would
+  // let a name re-pointed between it and the connection through (DNS rebinding), and cost a second query.
   const agent = new Agent(options.allowPrivateUrls ? {} : { connect: { lookup: publicOnlyLookup(options.resolve) } });
 
   const inFlight = new Set<Promise<void>>();
@@ -117,9 +120,10 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
     let statusCode: number | null = null;
     let error: string | null;
     try {
-      // Checked again at send time: the name may point somewhere else than when the webhook was saved.
-      const refused = await checkWebhookUrl(delivery.url, { allowPrivate: options.allowPrivateUrls, resolve: options.resolve });
-      if (refused) {
+      // Checked again at send time: an address in the URL here, a host name by the connection's lookup,
+      // which resolves it once per connection (the name may point elsewhere than when it was saved).
+      const refused = checkWebhookUrlWithoutLookup(delivery.url, { allowPrivate: options.allowPrivateUrls });
+      if (refused !== null && !(refused instanceof URL)) {
         error = `not sent: ${refused.message}`;
       } else {
         const request = renderRequest(

@@ -131,26 +131,38 @@ export type Resolve = (hostname: string) => Promise<string[]>;
 export const resolveAll: Resolve = async (hostname) => (await lookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
 
 /**
+ * The check that needs no DNS: the URL's shape and, when its host is an IP literal, that address. A send
+ * makes only this check before connecting; a host name is checked by the connection's own lookup
+ * (publicOnlyLookup), which resolves it once and connects to the addresses it checked.
+ */
+export function checkWebhookUrlWithoutLookup(text: string, options: { allowPrivate: boolean }): UrlProblem | URL | null {
+  const url = parseWebhookUrl(text);
+  if (!(url instanceof URL)) return url;
+  if (options.allowPrivate) return null;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (!isIP(host)) return url;
+  const problem = addressProblem(host, [host]);
+  return problem === null ? null : { message: problem };
+}
+
+/**
  * Null when the URL may be called; else why not. Every address of the host must be public: one
- * private address among public ones is enough to reach the inside. Run when the webhook is saved
- * and again before every send, because DNS answers change (a name can be re-pointed at 127.0.0.1).
+ * private address among public ones is enough to reach the inside. Run when the webhook is saved, so
+ * that a caller hears at once; every send checks again at its connection (publicOnlyLookup), because
+ * DNS answers change (a name can be re-pointed at 127.0.0.1).
  */
 export async function checkWebhookUrl(
   text: string,
   options: { allowPrivate: boolean; resolve?: Resolve },
 ): Promise<UrlProblem | null> {
-  const url = parseWebhookUrl(text);
-  if (!(url instanceof URL)) return url;
-  if (options.allowPrivate) return null;
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const checked = checkWebhookUrlWithoutLookup(text, options);
+  if (!(checked instanceof URL)) return checked;
+  const host = checked.hostname;
   let addresses: string[];
-  if (isIP(host)) addresses = [host];
-  else {
-    try {
-      addresses = await (options.resolve ?? resolveAll)(host);
-    } catch {
-      return { message: `the host ${host} does not resolve` };
-    }
+  try {
+    addresses = await (options.resolve ?? resolveAll)(host);
+  } catch {
+    return { message: `the host ${host} does not resolve` };
   }
   const problem = addressProblem(host, addresses);
   return problem === null ? null : { message: problem };
@@ -164,6 +176,15 @@ function addressProblem(host: string, addresses: readonly string[]): string | nu
     if (cls !== 'PUBLIC') return `the host ${host} resolves to ${address} (${cls.toLowerCase().replace('_', '-')}), which webhooks may not reach`;
   }
   return null;
+}
+
+/** The code of a connection refused by publicOnlyLookup: the request was never sent. */
+export const ADDRESS_REFUSED = 'EWEBHOOKADDRESS';
+
+function refusal(message: string, cause?: unknown): NodeJS.ErrnoException {
+  const error: NodeJS.ErrnoException = new Error(message, cause === undefined ? undefined : { cause });
+  error.code = ADDRESS_REFUSED;
+  return error;
 }
 
 type LookupAddress = { address: string; family: number };
@@ -183,16 +204,15 @@ export function publicOnlyLookup(resolve: Resolve = resolveAll): ConnectLookup {
       (addresses) => {
         const problem = addressProblem(hostname, addresses);
         if (problem !== null) {
-          const error: NodeJS.ErrnoException = new Error(problem);
-          error.code = 'EWEBHOOKADDRESS';
-          callback(error, []);
+          callback(refusal(problem), []);
           return;
         }
         const found = addresses.map((address) => ({ address, family: isIP(address) }));
         if (options.all) callback(null, found);
         else callback(null, found[0]!.address, found[0]!.family);
       },
-      (failure: NodeJS.ErrnoException) => callback(failure, []),
+      // Said as the check at saving says it; the resolver's own code (ENOTFOUND…) stays as the cause.
+      (failure: NodeJS.ErrnoException) => callback(refusal(`the host ${hostname} does not resolve`, failure), []),
     );
   };
 }
