@@ -30,6 +30,7 @@ import type { Env } from './env.js';
 import { maskError } from './graphql/mask-error.js';
 import { useCompiledQueries } from './graphql/compiled-queries.plugin.js';
 import { exportsHandler, isExportPath } from './http/exports.js';
+import { InFlightResponses } from './http/in-flight.js';
 import { clientAddress } from './http/client-address.js';
 import { isSmallJsonPost, useRequestBodyLimit, withSmallBody } from './http/small-body.js';
 import { countedAnnouncer, createAppPubSub, type AppPubSub } from './realtime/pubsub.js';
@@ -158,22 +159,6 @@ const KEEP_ALIVE_MS = 12_000;
 /** How long a stop waits for requests under way (an ingest batch, a mutation) to answer before closing their sockets. */
 const DRAIN_MS = 10_000;
 
-/**
- * Lets the requests under way finish, at most `ms`: an ingest batch or a mutation answers (behind nginx a
- * cut socket is a 502 for a change that may have committed). Event streams never finish by themselves:
- * they are ended, cleanly, as they are found (one may open on a kept-alive connection meanwhile), and
- * their clients reconnect to another instance.
- */
-async function drainRequests(inFlight: ReadonlySet<ServerResponse>, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    for (const res of inFlight) {
-      if (!res.writableEnded && String(res.getHeader('content-type') ?? '').startsWith('text/event-stream')) res.end();
-    }
-    if (inFlight.size === 0 || Date.now() >= deadline) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 /** Capped by the kernel's net.core.somaxconn (4,096 on current Linux). */
 const LISTEN_BACKLOG = 4_096;
 /**
@@ -365,8 +350,7 @@ export function buildApp(options: AppOptions): App {
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
     res.setHeader(REQUEST_ID_HEADER, requestIdOf(req));
-    inFlight.add(res);
-    res.once('close', () => inFlight.delete(res));
+    inFlight.track(res);
     // Stopping: a kept-alive connection (nginx's pool) would bring the next request here; this answer is its last.
     if (closing) res.setHeader('connection', 'close');
     // By path, for HEAD too: a probe that adds a query string or asks HEAD got the screen's index.html, a 200.
@@ -381,7 +365,7 @@ export function buildApp(options: AppOptions): App {
   });
 
   /** Responses not yet finished: a stop lets them finish (up to DRAIN_MS) before closing their sockets. */
-  const inFlight = new Set<ServerResponse>();
+  const inFlight = new InFlightResponses();
 
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   // Node checks it on every request of a connection; it must not cut a request short of the above.
@@ -533,7 +517,7 @@ export function buildApp(options: AppOptions): App {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       for (const client of wss.clients) client.close(SERVICE_RESTART, 'server restarting');
-      await drainRequests(inFlight, DRAIN_MS);
+      await inFlight.drain(DRAIN_MS);
       server.closeIdleConnections(); // those whose last answer went out during the drain
       await wsServer.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
