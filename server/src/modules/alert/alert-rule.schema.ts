@@ -12,7 +12,7 @@ const SettingsSourceEnum = builder.enumType('AlertRuleSettingsSource', {
 });
 
 const AlertRuleSettingRef = builder.objectRef<AlertRuleView>('AlertRuleSetting').implement({
-  description: 'A rule’s thresholds in force at a scope (a campaign beats its shop, a shop beats the installation default). docs/ALERTS.md lists every rule.',
+  description: 'A rule’s thresholds in force at a scope (a campaign under way beats its shops, a shop beats the installation default). docs/ALERTS.md lists every rule.',
   fields: (t) => ({
     rule: t.expose('rule', { type: AlertRuleEnum }),
     shop: t.field({ type: ShopRef, nullable: true, resolve: (s) => s.shopId }),
@@ -43,8 +43,8 @@ builder.queryField('alertRules', (t) =>
 const UpdateAlertRuleInput = builder.inputType('UpdateAlertRuleInput', {
   fields: (t) => ({
     rule: t.field({ type: AlertRuleEnum, required: true }),
-    shopId: t.globalID({ for: ShopRef, description: 'Set for one shop (neither shop nor campaign: the installation default, all-shops callers only).' }),
-    campaignId: t.globalID({ for: CampaignRef }),
+    shopId: t.globalID({ for: ShopRef, description: 'Set for one shop (neither shop nor campaign: the installation default, all-shops callers only). Campaign rules (GMV_BEHIND_PACE, MILESTONE_OVERDUE, HIGH_RISK_WITHOUT_PLAN) cannot be set on a shop.' }),
+    campaignId: t.globalID({ for: CampaignRef, description: 'Set for one campaign: a shop rule set here holds for every shop of the campaign while it is under way.' }),
     enabled: t.boolean(),
     threshold: t.float(),
     sustainMinutes: t.int(),

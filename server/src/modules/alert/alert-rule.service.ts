@@ -8,7 +8,7 @@ import { requireScopeCampaign } from '../campaign/campaign.service.js';
 import { requireShop } from '../shop/shop.service.js';
 import type { RecheckAlerts } from './alert.service.js';
 import { alertRuleSettings } from './alert.table.js';
-import { ENGINE_RULES, RULES, RuleSettingsIndex, type EffectiveSettings, type EngineRule } from './rules/rule-settings.js';
+import { ENGINE_RULES, isCampaignRule, RULES, RuleSettingsIndex, type EffectiveSettings, type EngineRule } from './rules/rule-settings.js';
 
 export interface RuleScope {
   shopId?: string | null;
@@ -57,7 +57,13 @@ async function settingsFor(db: DbOrTx, scope: RuleScope) {
 export async function alertRules(db: DbOrTx, viewer: Viewer, scope: RuleScope): Promise<AlertRuleView[]> {
   await checkScope(db, viewer, scope, 'read');
   const index = new RuleSettingsIndex(await settingsFor(db, scope));
-  return ENGINE_RULES.map((rule) => ({ rule, shopId: scope.shopId ?? null, campaignId: scope.campaignId ?? null, ...index.resolve(rule, scope) }));
+  // A campaign rule at a shop: what the shop's campaigns inherit, since no shop sets it.
+  return ENGINE_RULES.map((rule) => ({
+    rule,
+    shopId: scope.shopId ?? null,
+    campaignId: scope.campaignId ?? null,
+    ...index.resolve(rule, isCampaignRule(rule) ? { campaignId: scope.campaignId } : scope),
+  }));
 }
 
 const UpdateInput = z
@@ -89,6 +95,10 @@ export async function updateAlertRule(db: DbOrTx, viewer: Viewer, input: unknown
   const parsed = parseInput(UpdateInput, input);
   const scope = { shopId: parsed.shopId ?? null, campaignId: parsed.campaignId ?? null };
   await checkScope(db, viewer, scope, 'write');
+  // A campaign spans shops: a shop's value for its pace or its milestones would be judged nowhere.
+  if (scope.shopId && isCampaignRule(parsed.rule)) {
+    throw new DomainError('INVALID_INPUT', `${parsed.rule} is judged per campaign: set it on a campaign (campaignId) or installation-wide`, ['input', 'shopId']);
+  }
   const where = and(
     eq(alertRuleSettings.rule, parsed.rule),
     scope.shopId ? eq(alertRuleSettings.shopId, scope.shopId) : isNull(alertRuleSettings.shopId),

@@ -285,6 +285,33 @@ describeEachBackend('alert rule engine', (backend) => {
     expect(reset.data.updateAlertRule.setting).toMatchObject({ threshold: 50, source: 'DEFAULT' });
   });
 
+  it("a campaign's setting of a shop rule holds for the campaign's shops while it is under way; a campaign rule cannot be set on a shop", async () => {
+    const { sku } = await insertSku(backend().db, shopId, 'SK-C');
+    const { sku: outside } = await insertSku(backend().db, otherShopId, 'JD-C');
+    await backend().db.update(skus).set({ stock: 150 });
+    const double11 = await insertCampaign(backend().db, [shopId]); // 11-01 to 11-12, under way at 11-11 20:00
+    const update = `mutation ($input: UpdateAlertRuleInput!) { updateAlertRule(input: $input) { setting { rule threshold source } userErrors { field code message } } }`;
+    const set = await server.gql(update, { input: { rule: 'LOW_STOCK', campaignId: gid('Campaign', double11.id), threshold: 200 } });
+    expect(set.data.updateAlertRule).toEqual({ setting: { rule: 'LOW_STOCK', threshold: 200, source: 'CAMPAIGN' }, userErrors: [] });
+    // The shop's own setting is beaten by the campaign's while it runs.
+    await server.gql(update, { input: { rule: 'LOW_STOCK', shopId: gid('Shop', shopId), threshold: 10 } });
+
+    const raised = await evaluate();
+    expect(raised.map((e) => [e.change, e.alert.subject, e.alert.threshold])).toEqual([['RAISED', 'SK-C 商品 SK-C', 200]]);
+    expect((await rows('LOW_STOCK')).some((a) => a.dedupeKey === `LOW_STOCK:${outside.id}`)).toBe(false); // not a shop of the campaign
+
+    // After the campaign the shop's own line (10) is in force again: 150 units are well clear of it.
+    at('2026-11-12T00:01:00+08:00');
+    expect((await evaluate()).map((e) => [e.change, e.alert.dedupeKey])).toEqual([['RESOLVED', `LOW_STOCK:${sku.id}`]]);
+
+    const onShop = await server.gql(update, { input: { rule: 'GMV_BEHIND_PACE', shopId: gid('Shop', shopId), threshold: 0.5 } });
+    expect(onShop.data.updateAlertRule).toEqual({
+      setting: null,
+      userErrors: [{ field: ['input', 'shopId'], code: 'INVALID_INPUT', message: 'GMV_BEHIND_PACE is judged per campaign: set it on a campaign (campaignId) or installation-wide' }],
+    });
+    expect(await backend().db.select().from(alertRuleSettings).where(eq(alertRuleSettings.rule, 'GMV_BEHIND_PACE'))).toEqual([]);
+  });
+
   it('a shop or campaign that does not exist is NOT_FOUND on its input field, even for a caller over every shop, and nothing is stored', async () => {
     const nobody = '00000000-0000-4000-8000-000000000000';
     const update = `mutation ($input: UpdateAlertRuleInput!) { updateAlertRule(input: $input) { setting { rule } userErrors { field code message } } }`;

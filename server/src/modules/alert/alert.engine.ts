@@ -7,7 +7,7 @@ import { openRectifications } from '../report/report.service.js';
 import { applyFindings, PendingConditions, type AlertEvent } from './alert.lifecycle.js';
 import { evaluateRules } from './rules/evaluate.js';
 import { loadRuleInputs, loadRuleSettings } from './rules/rule-inputs.js';
-import { RULES, RuleSettingsIndex } from './rules/rule-settings.js';
+import { RULES } from './rules/rule-settings.js';
 
 
 export interface AlertEngineOptions {
@@ -154,12 +154,8 @@ export class AlertEngine {
   }
 }
 
-/** What the inputs need from the settings: the highest LOW_STOCK clear level in force, and each shop's shipping deadline. */
+/** What the inputs need from the settings: the highest LOW_STOCK clear level in force (a campaign's included). */
 function loadBounds(settings: Parameters<typeof loadRuleInputs>[2]) {
-  const index = new RuleSettingsIndex(settings);
   const explicitStock = settings.filter((s) => s.rule === 'LOW_STOCK' && s.threshold !== null).map((s) => s.threshold!);
-  return {
-    stockCeiling: Math.max(0, ...explicitStock.map((t) => RULES.LOW_STOCK.clearLevel(t))),
-    unshippedHours: (shopId: string) => index.resolve('UNSHIPPED_OVERDUE', { shopId }).threshold,
-  };
+  return { stockCeiling: Math.max(0, ...explicitStock.map((t) => RULES.LOW_STOCK.clearLevel(t))) };
 }

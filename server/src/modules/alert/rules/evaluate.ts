@@ -33,7 +33,7 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /** Judges every rule over the inputs. Pure: the same inputs and clock give the same findings. */
 export function evaluateRules(inputs: RuleInputs): Finding[] {
-  const settings = new RuleSettingsIndex(inputs.settings);
+  const settings = new RuleSettingsIndex(inputs.settings, inputs.campaigns.map((c) => c.campaign));
   const findings: Finding[] = [];
   const push = (rule: EngineRule, s: EffectiveSettings, f: Omit<Finding, 'rule' | 'sustainMinutes' | 'clearMinutes'>) =>
     findings.push({ rule, ...f, sustainMinutes: s.sustainMinutes, clearMinutes: RULES[rule].clearMinutes });
@@ -42,7 +42,7 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
   for (const shop of inputs.shops) {
     const base = { shopId: shop.id, campaignId: null, shopIds: [shop.id] };
 
-    const conv = settings.resolve('CONVERSION_DROP', { shopId: shop.id });
+    const conv = settings.resolveForShop('CONVERSION_DROP', shop.id);
     const recent = shop.recent;
     const before = shop.sameWindowYesterday;
     if (conv.enabled && recent.visitors >= conv.minSample && before.visitors >= conv.minSample) {
@@ -63,7 +63,7 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
       }
     }
 
-    const refund = settings.resolve('REFUND_RATE_SPIKE', { shopId: shop.id });
+    const refund = settings.resolveForShop('REFUND_RATE_SPIKE', shop.id);
     const { ordersPaid, refundedOrders } = shop.last24h;
     if (refund.enabled && ordersPaid >= refund.minSample) {
       const r = rate(refundedOrders, ordersPaid);
@@ -82,7 +82,7 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
     }
 
     for (const line of shop.todayByChannelSource) {
-      const roiSettings = settings.resolve('ROI_BELOW_ONE', { shopId: shop.id });
+      const roiSettings = settings.resolveForShop('ROI_BELOW_ONE', shop.id);
       if (!roiSettings.enabled || line.spendFen <= 0 || line.spendFen < roiSettings.minSample * 100) continue;
       const roi = line.gmvFen / line.spendFen;
       if (roi >= RULES.ROI_BELOW_ONE.clearLevel(roiSettings.threshold)) continue;
@@ -98,7 +98,7 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
       });
     }
 
-    const ship = settings.resolve('UNSHIPPED_OVERDUE', { shopId: shop.id });
+    const ship = settings.resolveForShop('UNSHIPPED_OVERDUE', shop.id);
     if (ship.enabled) {
       // Counted against this shop's own deadline when loaded (rule-inputs.ts).
       const { overdue, oldestPaidAt } = shop.unshipped;
@@ -120,7 +120,7 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
   }
 
   for (const sku of inputs.skus) {
-    const s = settings.resolve('LOW_STOCK', { shopId: sku.shopId });
+    const s = settings.resolveForShop('LOW_STOCK', sku.shopId);
     if (!s.enabled) continue;
     const line = s.thresholdIsExplicit ? s.threshold : sku.lowStockThreshold;
     if (sku.stock >= RULES.LOW_STOCK.clearLevel(line)) continue;
@@ -197,7 +197,7 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
   }
 
   for (const rect of inputs.overdueRectifications) {
-    const s = settings.resolve('RECTIFICATION_OVERDUE', { shopId: rect.shopId });
+    const s = settings.resolveForShop('RECTIFICATION_OVERDUE', rect.shopId);
     const lateMs = now.getTime() - rect.dueAt.getTime();
     if (!s.enabled || lateMs <= s.threshold * HOUR_MS) continue;
     push('RECTIFICATION_OVERDUE', s, {

@@ -13,6 +13,7 @@ import { products, skus } from '../../product/product.table.js';
 import { dailyReports, rectificationReports } from '../../report/report.table.js';
 import { shops } from '../../shop/shop.table.js';
 import { alertRuleSettings, type AlertRuleSettingRow } from '../alert.table.js';
+import { RuleSettingsIndex } from './rule-settings.js';
 
 
 /** The recent window rules compare: the last 60 whole minutes (the minute in progress is not complete yet). */
@@ -72,8 +73,6 @@ export interface OverdueRectification {
 export interface LoadOptions {
   /** SKUs with stock at or below this are loaded (the highest LOW_STOCK clear level in force). */
   stockCeiling: number;
-  /** A shop's UNSHIPPED_OVERDUE deadline in hours, as the rule resolves it for that shop. */
-  unshippedHours: (shopId: string) => number;
 }
 
 /**
@@ -89,16 +88,18 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
 
   // A promise, run once: the unshipped count waits for it, and a query builder runs again at every then().
   const activeShops = db.select({ id: shops.id, name: shops.name }).from(shops).where(eq(shops.active, true)).execute();
+  const underWay = db
+    .select()
+    .from(campaigns)
+    .where(and(isNull(campaigns.cancelledAt), lte(campaigns.startsAt, now), gte(campaigns.endsAt, now)))
+    .execute();
   const [shopRows, recentRows, yesterdayRows, refunds, roiRows, active, lowSkus, openMilestones, unshipped, overdueRectifications] = await Promise.all([
     activeShops,
     sketchRows(db, recent),
     sketchRows(db, yesterday),
     sumsByShop(db, { from: new Date(now.getTime() - 24 * HOUR_MS), to: now }),
     todayByChannelSource(db, { from: today, to: now }),
-    db
-      .select()
-      .from(campaigns)
-      .where(and(isNull(campaigns.cancelledAt), lte(campaigns.startsAt, now), gte(campaigns.endsAt, now))),
+    underWay,
     db
       .select({
         id: skus.id,
@@ -118,9 +119,11 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
       .where(and(isNull(campaigns.cancelledAt), ne(campaignMilestones.status, 'DONE'), or(lt(campaignMilestones.dueAt, now), eq(campaignMilestones.riskLevel, 'HIGH')))),
     // Each shop against its own deadline: against the shortest of any shop, one partner's one-hour setting
     // pulled every tenant's orders of the last day into every evaluation.
-    activeShops.then((rows) =>
-      countUnshippedOverdue(db, { orders: undefined }, rows.map((shop) => ({ shopId: shop.id, cutoff: new Date(now.getTime() - options.unshippedHours(shop.id) * HOUR_MS) }))),
-    ),
+    Promise.all([activeShops, underWay]).then(([rows, campaignsUnderWay]) => {
+      const index = new RuleSettingsIndex(settings, campaignsUnderWay);
+      const hours = (shopId: string) => index.resolveForShop('UNSHIPPED_OVERDUE', shopId).threshold;
+      return countUnshippedOverdue(db, { orders: undefined }, rows.map((shop) => ({ shopId: shop.id, cutoff: new Date(now.getTime() - hours(shop.id) * HOUR_MS) })));
+    }),
     db
       .select({ id: rectificationReports.id, shopId: rectificationReports.shopId, shopName: shops.name, date: dailyReports.date, source: dailyReports.source, dueAt: rectificationReports.dueAt })
       .from(rectificationReports)

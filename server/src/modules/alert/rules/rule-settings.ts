@@ -14,6 +14,20 @@ export const ENGINE_RULES = [
 ] as const satisfies readonly AlertRule[];
 export type EngineRule = (typeof ENGINE_RULES)[number];
 
+/** Rules judged per campaign (its pace, its milestones): set at a campaign or installation-wide, never at a shop. */
+export const CAMPAIGN_RULES = ['GMV_BEHIND_PACE', 'MILESTONE_OVERDUE', 'HIGH_RISK_WITHOUT_PLAN'] as const satisfies readonly EngineRule[];
+export type CampaignRule = (typeof CAMPAIGN_RULES)[number];
+/** Rules judged per shop (or its SKUs, channels, reports). A campaign's setting applies to its shops while it is under way. */
+export type ShopRule = Exclude<EngineRule, CampaignRule>;
+export const isCampaignRule = (rule: EngineRule): rule is CampaignRule => (CAMPAIGN_RULES as readonly EngineRule[]).includes(rule);
+
+/** What a shop rule needs of a campaign under way to apply its settings to the campaign's shops. */
+export interface CampaignUnderWay {
+  id: string;
+  shopIds: readonly string[];
+  startsAt: Date;
+}
+
 export interface RuleSettings {
   enabled: boolean;
   threshold: number;
@@ -132,12 +146,33 @@ const FIELDS = ['enabled', 'threshold', 'sustainMinutes', 'minSample'] as const;
 /**
  * Resolves the settings of one rule for a subject: a campaign row beats a shop row beats the global
  * row beats the default, field by field (a shop that only lowers the threshold keeps the default sustain).
+ * A campaign's row reaches a shop rule only while the campaign is under way (resolveForShop).
  */
 export class RuleSettingsIndex {
   private readonly rows = new Map<string, AlertRuleSettingRow>();
+  /** Per shop, the campaigns under way over it, the latest started first. */
+  private readonly underWay = new Map<string, CampaignUnderWay[]>();
 
-  constructor(rows: readonly AlertRuleSettingRow[]) {
+  constructor(rows: readonly AlertRuleSettingRow[], campaignsUnderWay: readonly CampaignUnderWay[] = []) {
     for (const row of rows) this.rows.set(settingKey(row.rule, row.shopId, row.campaignId), row);
+    const latestFirst = [...campaignsUnderWay].sort((a, b) => b.startsAt.getTime() - a.startsAt.getTime() || (a.id < b.id ? -1 : 1));
+    for (const campaign of latestFirst) {
+      for (const shopId of campaign.shopIds) {
+        const list = this.underWay.get(shopId);
+        if (list) list.push(campaign);
+        else this.underWay.set(shopId, [campaign]);
+      }
+    }
+  }
+
+  /**
+   * A shop rule's settings for one shop: those of a campaign under way over the shop that sets the rule
+   * (Double 11's LOW_STOCK line for every shop in it), else the shop's own, the installation's, the default.
+   * Two campaigns under way that both set it: the one that started last, the more specific in time.
+   */
+  resolveForShop(rule: ShopRule, shopId: string): EffectiveSettings {
+    const campaign = this.underWay.get(shopId)?.find((c) => this.rows.has(settingKey(rule, null, c.id)));
+    return this.resolve(rule, { shopId, campaignId: campaign?.id ?? null });
   }
 
   resolve(rule: EngineRule, scope: { shopId?: string | null; campaignId?: string | null }): EffectiveSettings {
