@@ -20,6 +20,8 @@ export type Topics = {
 };
 
 export interface AlertMessage {
+  /** The shops it concerns: its shop, or every shop of its campaign (absent in messages of older instances). */
+  shopIds?: string[];
   id: string;
   rule: string;
   severity: string;

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { describeEachBackend } from '../../../test/backends.js';
 import { eq } from 'drizzle-orm';
-import { gid, insertShop, insertSku } from '../../../test/fixtures.js';
+import { gid, insertCampaign, insertShop, insertSku } from '../../../test/fixtures.js';
 import { skus } from '../product/product.table.js';
 import { webhookDeliveries, webhooks } from '../webhook/webhook.table.js';
 import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
@@ -71,6 +71,44 @@ describeEachBackend('alerts', (backend) => {
     expect(ack.data.acknowledgeAlert.userErrors).toEqual([{ code: 'NOT_FOUND' }]);
   });
 
+  it("shows a campaign's own alerts (pace, milestones) to whoever sees every shop of the campaign, in the list, when acknowledging and live", async () => {
+    const onlyA = await insertCampaign(backend().db, [shopA], '甲店双11');
+    const both = await insertCampaign(backend().db, [shopA, shopB], '全店双11');
+    const campaignAlert = (campaignId: string, key: string) =>
+      raiseAlert(backend().db, { rule: 'GMV_BEHIND_PACE', severity: 'WARNING', shopId: null, campaignId, subject: key, message: '进度 80%', dedupeKey: key, raisedAt: new Date('2026-11-11T01:00:00Z') });
+    const mine = (await campaignAlert(onlyA.id, 'pace-A'))!;
+    const shared = (await campaignAlert(both.id, 'pace-AB'))!;
+    const partnerA = await partnerOf(shopA);
+    const partnerB = await partnerOf(shopB);
+    const subjects = async (headers: Record<string, string>) =>
+      ((await server.gql('{ alerts { edges { node { subject campaign { name } } } } }', {}, headers)).data.alerts.edges as { node: { subject: string } }[]).map((e) => e.node.subject);
+    expect(await subjects(partnerA)).toEqual(['pace-A']); // not the campaign that also covers shop B
+    expect(await subjects(partnerB)).toEqual([]);
+    expect(await subjects(server.wsParams)).toEqual(expect.arrayContaining(['pace-A', 'pace-AB']));
+
+    const ack = `mutation ($id: ID!) { acknowledgeAlert(input: { id: $id }) { alert { status } userErrors { code } } }`;
+    expect((await server.gql(ack, { id: gid('Alert', mine.id) }, partnerA)).data.acknowledgeAlert).toEqual({ alert: { status: 'ACKNOWLEDGED' }, userErrors: [] });
+    expect((await server.gql(ack, { id: gid('Alert', shared.id) }, partnerA)).data.acknowledgeAlert.userErrors).toEqual([{ code: 'NOT_FOUND' }]);
+    expect((await server.gql(ack, { id: gid('Alert', mine.id) }, partnerB)).data.acknowledgeAlert.userErrors).toEqual([{ code: 'NOT_FOUND' }]);
+
+    const connect = (connectionParams: Record<string, unknown>) => createClient({ url: server.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams });
+    const clients = { A: connect(partnerA), B: connect(partnerB) };
+    const seen: Record<string, string[]> = { A: [], B: [] };
+    for (const who of ['A', 'B'] as const) {
+      clients[who].subscribe<{ alertRaised: { subject: string } }>(
+        { query: 'subscription { alertRaised { subject } }' },
+        { next: (r) => void seen[who]!.push(r.data!.alertRaised.subject), error: () => {}, complete: () => {} },
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300)); // both subscriptions registered
+    server.app.pubsub.publish('alert:raised', alertMessage({ ...mine, id: mine.id, subject: 'live pace-A' }, [shopA]));
+    server.app.pubsub.publish('alert:raised', alertMessage({ ...shared, subject: 'live pace-AB' }, [shopA, shopB]));
+    await expect.poll(() => seen.A).toEqual(['live pace-A']);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(seen).toEqual({ A: ['live pace-A'], B: [] });
+    await Promise.all([clients.A.dispose(), clients.B.dispose()]);
+  });
+
   it('pushes a raised alert to subscribers who may see it, and not to a partner of another shop', async () => {
     const connect = (connectionParams: Record<string, unknown>) =>
       createClient({ url: server.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams });
@@ -86,7 +124,7 @@ describeEachBackend('alerts', (backend) => {
     listen(partnerB, 'partnerB');
     await new Promise((resolve) => setTimeout(resolve, 300)); // both subscriptions registered
     const row = (await raise(shopA, 'live-1', '2026-11-11T03:59:00Z'))!;
-    server.app.pubsub.publish('alert:raised', alertMessage(row));
+    server.app.pubsub.publish('alert:raised', alertMessage(row, [shopA]));
     await expect.poll(() => seen.operator).toEqual(['SKU live-1']);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(seen.partnerB).toEqual([]);

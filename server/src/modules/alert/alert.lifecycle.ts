@@ -16,6 +16,8 @@ export type AlertChange = 'RAISED' | 'ESCALATED' | 'ACKNOWLEDGED' | 'RESOLVED';
 export interface AlertEvent {
   change: AlertChange;
   alert: AlertRow;
+  /** The shops it concerns (subjectShops): who may hear of it. */
+  shopIds: readonly string[];
 }
 
 const WEBHOOK_EVENT: Record<AlertChange, WebhookEvent> = {
@@ -147,7 +149,7 @@ export async function subjectShops(db: DbOrTx, alert: AlertRow): Promise<string[
 /** Writes the change's webhook deliveries into the outbox (same transaction) and returns it for publishing. */
 export async function recordEvent(tx: DbOrTx, change: AlertChange, alert: AlertRow, shopIds: readonly string[], now: Date): Promise<AlertEvent> {
   await enqueueWebhookEvent(tx, { type: WEBHOOK_EVENT[change], shopIds, occurredAt: now, data: { alert: await webhookAlert(tx, alert) } });
-  return { change, alert };
+  return { change, alert, shopIds };
 }
 
 async function webhookAlert(db: DbOrTx, alert: AlertRow): Promise<WebhookAlert> {

@@ -4,7 +4,7 @@ import { asPayload, payloadType } from '../../graphql/user-error.js';
 import type { AlertMessage } from '../../realtime/pubsub.js';
 import { CampaignRef } from '../campaign/campaign.schema.js';
 import { ShopRef } from '../shop/shop.schema.js';
-import { acknowledgeAlert, alertFromMessage, alertMatches, listAlerts, loadAlerts, type AlertFilter } from './alert.service.js';
+import { acknowledgeAlert, alertFromMessage, alertMatches, listAlerts, loadAlerts, subjectShopsOf, type AlertFilter } from './alert.service.js';
 import { ALERT_RULES, ALERT_SEVERITIES, ALERT_STATUSES, type AlertRow } from './alert.table.js';
 
 export const AlertRuleEnum = builder.enumType('AlertRule', { values: ALERT_RULES });
@@ -104,7 +104,7 @@ builder.subscriptionField('alertRaised', (t) =>
       // Filtering is in memory on the published message: no database read per subscriber.
       for await (const message of ctx.pubsub.subscribe('alert:raised')) {
         const alert = alertFromMessage(message);
-        if (alertMatches(ctx.viewer, wanted, alert)) yield alert;
+        if (alertMatches(ctx.viewer, wanted, alert, subjectShopsOf(message))) yield alert;
       }
     },
     resolve: (alert) => alert,
@@ -131,7 +131,7 @@ builder.subscriptionField('alertChanged', (t) =>
       const wanted = { ...toFilter(filter), statuses: null, acknowledged: null };
       for await (const message of ctx.pubsub.subscribe('alert:changed')) {
         const alert = alertFromMessage(message);
-        if (alertMatches(ctx.viewer, wanted, alert)) yield { change: message.change as 'RAISED', alert };
+        if (alertMatches(ctx.viewer, wanted, alert, subjectShopsOf(message))) yield { change: message.change as 'RAISED', alert };
       }
     },
     resolve: (change) => change,

@@ -1,7 +1,8 @@
-import { and, count, eq, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Viewer } from '../../auth/viewer.js';
-import { shopVisible } from '../../auth/viewer.js';
+import { allShopsVisible, shopVisible } from '../../auth/viewer.js';
+import { campaigns } from '../campaign/campaign.table.js';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
 import { notFound } from '../../errors.js';
@@ -19,14 +20,36 @@ export interface AlertFilter {
   campaignId?: string | null;
 }
 
-/** Alerts with a shop follow the shop's visibility; alerts about no single shop are for operators only. */
+/**
+ * Alerts with a shop follow the shop's visibility; a campaign's own alerts (its pace, its milestones) are
+ * seen by whoever sees every shop of the campaign, as the campaign is; installation-wide alerts (a paused
+ * webhook) by callers over every shop only.
+ */
 function visible(viewer: Viewer): SQL | undefined {
   if (viewer.shops === 'ALL') return undefined;
-  return and(isNotNull(alerts.shopId), shopVisible(viewer, alerts.shopId));
+  const campaignSeen = campaignSeenBy(viewer);
+  return or(and(isNotNull(alerts.shopId), shopVisible(viewer, alerts.shopId)), and(isNull(alerts.shopId), campaignSeen));
 }
 
-export function alertMatches(viewer: Viewer, filter: AlertFilter, alert: Pick<AlertRow, 'shopId' | 'severity' | 'campaignId' | 'acknowledgedAt' | 'status' | 'rule'>): boolean {
-  if (viewer.shops !== 'ALL' && (!alert.shopId || !viewer.shops.has(alert.shopId))) return false;
+function campaignSeenBy(viewer: Viewer): SQL {
+  return sql`exists (select 1 from ${campaigns} where ${campaigns.id} = ${alerts.campaignId} and ${allShopsVisible(viewer, campaigns.shopIds)})`;
+}
+
+/** The same rule for a published alert, with the shops it concerns (its shop, or its campaign's) carried in the message. */
+function canSeeAlert(viewer: Viewer, alert: Pick<AlertRow, 'shopId'>, shopIds: readonly string[]): boolean {
+  if (viewer.shops === 'ALL') return true;
+  const { shops } = viewer;
+  if (alert.shopId) return shops.has(alert.shopId);
+  return shopIds.length > 0 && shopIds.every((id) => shops.has(id));
+}
+
+export function alertMatches(
+  viewer: Viewer,
+  filter: AlertFilter,
+  alert: Pick<AlertRow, 'shopId' | 'severity' | 'campaignId' | 'acknowledgedAt' | 'status' | 'rule'>,
+  shopIds: readonly string[],
+): boolean {
+  if (!canSeeAlert(viewer, alert, shopIds)) return false;
   if (filter.statuses?.length && !filter.statuses.includes(alert.status)) return false;
   if (filter.rules?.length && !filter.rules.includes(alert.rule)) return false;
   if (filter.acknowledged != null && filter.acknowledged !== (alert.acknowledgedAt !== null)) return false;
@@ -128,8 +151,9 @@ export async function raiseAlert(db: DbOrTx, alert: NewAlert): Promise<AlertRow 
 }
 
 /** What to publish for an alert: the whole row, so subscribers need no database read. */
-export function alertMessage(row: AlertRow): AlertMessage {
+export function alertMessage(row: AlertRow, shopIds: readonly string[]): AlertMessage {
   return {
+    shopIds: [...shopIds],
     id: row.id,
     rule: row.rule,
     severity: row.severity,
@@ -150,6 +174,9 @@ export function alertMessage(row: AlertRow): AlertMessage {
 }
 
 /** The published message back into a row; it crossed JSON (and maybe Redis). */
+/** The shops a published alert concerns; a message from an instance of the version before carries none. */
+export const subjectShopsOf = (m: AlertMessage): readonly string[] => m.shopIds ?? (m.shopId ? [m.shopId] : []);
+
 export function alertFromMessage(m: AlertMessage): AlertRow {
   const date = (iso: string | null) => (iso ? new Date(iso) : null);
   return {
@@ -175,8 +202,8 @@ export function alertFromMessage(m: AlertMessage): AlertRow {
 
 /** Publishes committed changes: `alert:raised` for new alerts, `alert:changed` for every change. */
 export function publishAlertEvents(pubsub: AppPubSub, events: readonly AlertEvent[]) {
-  for (const { change, alert } of events) {
-    const message = alertMessage(alert);
+  for (const { change, alert, shopIds } of events) {
+    const message = alertMessage(alert, shopIds);
     if (change === 'RAISED') pubsub.publish('alert:raised', message);
     pubsub.publish('alert:changed', { ...message, change });
   }

@@ -162,7 +162,7 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
       options.onPaused?.(recorded.paused);
     }
     if (recorded.alert) {
-      options.publish?.(alertMessage(recorded.alert));
+      options.publish?.(alertMessage(recorded.alert, [])); // installation-wide: operators over every shop
       wake(); // the WEBHOOK_PAUSED alert was enqueued for the operators' own webhooks
     }
   }
