@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { shopVisible, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
@@ -211,8 +211,9 @@ export class Retrospective {
   }
 
   /**
-   * Alerts raised during the campaign about it or its shops, oldest first, with the time to
-   * acknowledge and to resolve. Alerts that concern no shop (webhook pauses) are not the campaign's.
+   * Alerts raised during the campaign about it (its pace, its milestones: no shop of their own) or its
+   * shops, oldest first, with the time to acknowledge and to resolve. Alerts about neither (webhook
+   * pauses) are not the campaign's.
    */
   alerts(): Promise<AlertReview[]> {
     return this.once('alerts', async () => {
@@ -224,9 +225,10 @@ export class Retrospective {
           and(
             gte(alerts.raisedAt, c.startsAt),
             lt(alerts.raisedAt, c.endsAt),
-            isNotNull(alerts.shopId),
-            or(eq(alerts.campaignId, c.id), inArray(alerts.shopId, c.shopIds)),
-            shopVisible(this.viewer, alerts.shopId),
+            or(
+              and(isNull(alerts.shopId), eq(alerts.campaignId, c.id)),
+              and(inArray(alerts.shopId, c.shopIds), shopVisible(this.viewer, alerts.shopId)),
+            ),
           ),
         )
         .orderBy(asc(alerts.raisedAt), asc(alerts.id));
