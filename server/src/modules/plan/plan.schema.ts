@@ -54,11 +54,11 @@ export const PlanTaskRef = builder.loadableNode('PlanTask', {
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     weeklyUpdateDueAt: t.field({
       type: 'DateTime',
-      description: 'The last Friday 17:00 (Asia/Shanghai): plans are updated weekly by then.',
+      description: 'The last Friday 17:00 (Asia/Shanghai): plans are updated weekly by then; a stale task missed it.',
       resolve: (_task, _args, ctx) => lastFriday1700(ctx.now()),
     }),
     stale: t.boolean({
-      description: 'Not DONE and not updated since the last Friday 17:00 (Asia/Shanghai) update deadline.',
+      description: 'Not DONE and not updated for the last Friday 17:00 (Asia/Shanghai) deadline: not in the week before it, nor since.',
       resolve: (task, _args, ctx) => isStale(task, ctx.now()),
     }),
   }),

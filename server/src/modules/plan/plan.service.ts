@@ -5,7 +5,7 @@ import type { DbOrTx } from '../../db/client.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
 import { InputErrors, notFound } from '../../errors.js';
 import { groupByKeys } from '../../lib/group.js';
-import { isCalendarDate, lastFriday1700 } from '../../lib/time.js';
+import { DAY_MS, isCalendarDate, lastFriday1700 } from '../../lib/time.js';
 import { moneyInput, optionalText, parseInput, text } from '../../lib/validate.js';
 import { assertShopsVisible } from '../shop/shop.service.js';
 import { operationPlans, planTasks, TASK_STATUSES, type PlanRow, type TaskRow, type TaskStatus } from './plan.table.js';
@@ -259,7 +259,11 @@ function assertDelayExplained(status: TaskStatus, delayReason: string | null | u
   if (errors.length > 0) throw new InputErrors(errors);
 }
 
-/** A task someone should have updated at the last weekly deadline and did not (DONE tasks need no update). */
+/**
+ * A task nobody updated for the last weekly deadline: not in the week that ended at the last Friday 17:00,
+ * nor since (DONE tasks need no update). An update on Friday at 16:59 is on time: the week's update is
+ * due by 17:00, not after it.
+ */
 export function isStale(task: Pick<TaskRow, 'status' | 'updatedAt'>, now: Date): boolean {
-  return task.status !== 'DONE' && task.updatedAt < lastFriday1700(now);
+  return task.status !== 'DONE' && task.updatedAt.getTime() < lastFriday1700(now).getTime() - 7 * DAY_MS;
 }

@@ -14,7 +14,7 @@ describeEachBackend('plan tasks and the Friday 17:00 update', (backend) => {
   });
   afterEach(() => server.stop());
 
-  it('flags a task nobody updated by Friday 17:00, until someone does; DONE tasks are never flagged', async () => {
+  it('flags a task nobody updated in the week before Friday 17:00, until someone does; an update on Friday at 16:59 is on time; DONE tasks are never flagged', async () => {
     const shopId = gid('Shop', (await insertShop(backend().db, '甲店')).id);
     const plan = await server.gql(`mutation ($input: CreatePlanInput!) { createPlan(input: $input) { plan { id } } }`, {
       input: { name: 'Q4 计划', goal: 'GMV +30%', owner: '王经理', periodStart: '2026-10-01', periodEnd: '2026-12-31', shopIds: [shopId] },
@@ -27,14 +27,24 @@ describeEachBackend('plan tasks and the Friday 17:00 update', (backend) => {
     await server.gql(`mutation ($id: ID!) { updatePlanTask(input: { id: $id, status: DONE }) { task { status } } }`, { id: done });
     const tasks = async () => (await server.gql(TASKS, { id: planId })).data.node.tasks;
 
-    expect((await tasks()).map((t: { stale: boolean }) => t.stale)).toEqual([false, false]);
-    clock = new Date('2026-11-27T17:00:01+08:00'); // just past Friday 17:00
+    const stale = async () => (await tasks()).map((t: { stale: boolean }) => t.stale);
+    expect(await stale()).toEqual([false, false]);
+    clock = new Date('2026-11-27T17:00:01+08:00'); // just past Friday 17:00: created on Thursday, this week's update was on time
+    expect(await stale()).toEqual([false, false]);
+    clock = new Date('2026-12-04T17:00:01+08:00'); // a week on, nobody touched it
     expect(await tasks()).toEqual([
-      { title: '会场搭建', stale: true, weeklyUpdateDueAt: '2026-11-27T09:00:00.000Z' },
-      { title: '素材制作', stale: false, weeklyUpdateDueAt: '2026-11-27T09:00:00.000Z' },
+      { title: '会场搭建', stale: true, weeklyUpdateDueAt: '2026-12-04T09:00:00.000Z' },
+      { title: '素材制作', stale: false, weeklyUpdateDueAt: '2026-12-04T09:00:00.000Z' },
     ]);
     await server.gql(`mutation ($id: ID!) { updatePlanTask(input: { id: $id, status: IN_PROGRESS }) { task { status } } }`, { id: open });
-    expect((await tasks()).map((t: { stale: boolean }) => t.stale)).toEqual([false, false]);
+    expect(await stale()).toEqual([false, false]);
+
+    clock = new Date('2026-12-11T16:59:00+08:00'); // updated a minute before the next deadline…
+    await server.gql(`mutation ($id: ID!) { updatePlanTask(input: { id: $id, status: IN_PROGRESS }) { task { status } } }`, { id: open });
+    clock = new Date('2026-12-11T17:01:00+08:00'); // …is on time for it
+    expect(await stale()).toEqual([false, false]);
+    clock = new Date('2026-12-18T17:00:01+08:00'); // and not for the one after
+    expect(await stale()).toEqual([true, false]);
   });
 
   it("stamps an edited plan with the server's clock, as its tasks are", async () => {
