@@ -72,6 +72,12 @@ describeEachBackend('alert rule engine', (backend) => {
     expect(all.map((a) => a.status).sort()).toEqual(['OPEN', 'RESOLVED']);
   });
 
+  it('LOW_STOCK calls an oversold SKU sold out and CRITICAL, saying by how much', async () => {
+    const { sku } = await insertSku(backend().db, shopId, 'SK-O');
+    expect((await setStock(sku.id, -3)).map((e) => [e.change, e.alert.severity])).toEqual([['RAISED', 'CRITICAL']]);
+    expect((await rows('LOW_STOCK'))[0]!.message).toBe('库存 -3 件，预警线 50 件，已售罄（超卖 3 件）');
+  });
+
   it('CONVERSION_DROP waits its sustain time, and resolves only after staying clear past its clear level', async () => {
     const visitors = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
     const traffic = (when: Date, prefix: string, buyers: number) =>

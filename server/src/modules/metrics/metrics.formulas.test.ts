@@ -7,6 +7,7 @@ import {
   netGmvFen,
   rate,
   refundRate,
+  roiText,
   zeroCounters,
   type Figures,
 } from './metrics.formulas.js';
@@ -14,6 +15,13 @@ import {
 const figures = (overrides: Partial<Figures>): Figures => ({ ...zeroCounters(), visitors: 0, carters: 0, buyers: 0, ...overrides });
 
 describe('metric definitions', () => {
+  it('writes an ROI cut to two decimals from the integers: 0.995 is 0.99, 0.29 stays 0.29, 1 is 1.00', () => {
+    expect(roiText({ gmvFen: 19_900, spendFen: 20_000 })).toBe('0.99');
+    expect(roiText({ gmvFen: 29, spendFen: 100 })).toBe('0.29');
+    expect(roiText({ gmvFen: 20_000, spendFen: 20_000 })).toBe('1.00');
+    expect(roiText({ gmvFen: 860_000, spendFen: 20_000 })).toBe('43.00');
+  });
+
   it('converts buyers over visitors: 252 buyers of 12,000 visitors is 2.1%', () => {
     expect(conversionRate(figures({ visitors: 12_000, buyers: 252 }))).toBeCloseTo(0.021, 10);
   });

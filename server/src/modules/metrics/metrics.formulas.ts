@@ -88,6 +88,12 @@ export const netGmvFen = (f: Counters) => f.gmvFen - f.refundedFen;
  */
 export const roi = (f: Pick<Counters, 'gmvFen' | 'spendFen'>): number | null => (f.spendFen > 0 ? f.gmvFen / f.spendFen : null);
 
+/**
+ * An ROI for a message, cut (not rounded) to two decimals: 0.995 is below 1 and must not read "1.00".
+ * From the integers, so 0.29 is not read back as 0.28999….
+ */
+export const roiText = (f: Pick<Counters, 'gmvFen' | 'spendFen'>): string => (Math.floor((f.gmvFen * 100) / f.spendFen) / 100).toFixed(2);
+
 export const FUNNEL_STEPS = ['VISIT', 'PRODUCT_VIEW', 'ADD_TO_CART', 'ORDER_PLACED', 'ORDER_PAID'] as const;
 export type FunnelStepName = (typeof FUNNEL_STEPS)[number];
 

@@ -31,4 +31,9 @@ describe('daily anomaly rules', () => {
     expect(rules({ spendFen: 19_999, gmvFen: 0 }, {})).toEqual([]);
     expect(rules({ gmvFen: 100 }, {})).toEqual([]);
   });
+
+  it('says an ROI just below 1 as below 1: cut to two decimals, not rounded up to "1.00"', () => {
+    const [anomaly] = dailyAnomalies(day({ spendFen: 20_000, gmvFen: 19_900 }), day({}));
+    expect(anomaly?.message).toMatch(/^ROI 0\.99 低于 1/);
+  });
 });

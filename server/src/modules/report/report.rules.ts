@@ -1,5 +1,5 @@
 import { RULES } from '../alert/rules/rule-settings.js';
-import { conversionRate, refundRate, roi, type Figures } from '../metrics/metrics.formulas.js';
+import { conversionRate, refundRate, roi, roiText, type Figures } from '../metrics/metrics.formulas.js';
 
 /**
  * The daily form of the alert thresholds (docs/REPORTS.md): the same levels the alert engine uses
@@ -60,7 +60,7 @@ export function dailyAnomalies(day: Figures, previousDay: Figures): DailyAnomaly
   }
   const dayRoi = roi(day);
   if (dayRoi !== null && day.spendFen >= ROI_MIN_SPEND_YUAN * 100 && dayRoi < ROI_THRESHOLD) {
-    found.push({ rule: 'ROI_BELOW_ONE', message: `ROI ${dayRoi.toFixed(2)} 低于 ${ROI_THRESHOLD}：ROI < 1 建议暂停或调减该渠道投放` });
+    found.push({ rule: 'ROI_BELOW_ONE', message: `ROI ${roiText(day)} 低于 ${ROI_THRESHOLD}：ROI < 1 建议暂停或调减该渠道投放` });
   }
   return found;
 }

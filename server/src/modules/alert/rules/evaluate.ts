@@ -1,6 +1,6 @@
 import { fenToYuan } from '../../../lib/money.js';
 import { planCurve, plannedFenAt } from '../../metrics/campaign-progress.js';
-import { conversionRate, rate } from '../../metrics/metrics.formulas.js';
+import { conversionRate, rate, roiText } from '../../metrics/metrics.formulas.js';
 import type { AlertSeverity } from '../alert.table.js';
 import { COVER_WINDOW_HOURS, RECENT_WINDOW_MINUTES, type RuleInputs } from './rule-inputs.js';
 import { RULES, RuleSettingsIndex, type EffectiveSettings, type EngineRule } from './rule-settings.js';
@@ -94,7 +94,7 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
         severity: roi < roiSettings.threshold / 2 ? 'CRITICAL' : 'WARNING',
         value: roi,
         threshold: roiSettings.threshold,
-        message: `今日 ROI ${roi.toFixed(2)}：花费 ¥${fenToYuan(line.spendFen)}，归因 GMV ¥${fenToYuan(line.gmvFen)}；ROI < 1 建议暂停或调减该渠道投放`,
+        message: `今日 ROI ${roiText(line)}：花费 ¥${fenToYuan(line.spendFen)}，归因 GMV ¥${fenToYuan(line.gmvFen)}；ROI < 1 建议暂停或调减该渠道投放`,
       });
     }
 
@@ -133,10 +133,19 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
       key: `LOW_STOCK:${sku.id}`,
       subject: `${sku.code} ${sku.productName}`,
       breached: sku.stock <= line,
-      severity: sku.stock === 0 || (coverHours !== null && coverHours < 1) ? 'CRITICAL' : 'WARNING',
+      // Below zero is an oversell (product.stock.ts): sold out, and worse.
+      severity: sku.stock <= 0 || (coverHours !== null && coverHours < 1) ? 'CRITICAL' : 'WARNING',
       value: sku.stock,
       threshold: line,
-      message: `库存 ${sku.stock} 件，预警线 ${line} 件` + (sku.stock === 0 ? '，已售罄' : coverHours !== null ? `；按近 ${COVER_WINDOW_HOURS} 小时销量约 ${formatCover(coverHours)}后售罄` : '；近 3 小时无销量'),
+      message:
+        `库存 ${sku.stock} 件，预警线 ${line} 件` +
+        (sku.stock < 0
+          ? `，已售罄（超卖 ${-sku.stock} 件）`
+          : sku.stock === 0
+            ? '，已售罄'
+            : coverHours !== null
+              ? `；按近 ${COVER_WINDOW_HOURS} 小时销量约 ${formatCover(coverHours)}后售罄`
+              : '；近 3 小时无销量'),
     });
   }
 
