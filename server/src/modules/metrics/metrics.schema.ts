@@ -259,6 +259,14 @@ export const MetricsRef = builder.objectRef<MetricsView>('Metrics').implement({
         },
       }),
       funnel: t.field({ type: FunnelRef, resolve: async (m) => funnel(await all(m)) }),
+      sellThrough: t.float({
+        nullable: true,
+        description:
+          'Sell-through (动销率) = SKUs with a sale in the window / SKUs on sale, in [0, 1]: both counted among the SKUs on sale now in the scope’s shops. Null when none is on sale. A slow assortment is ≤ 5 % (DOMAIN.md).',
+        resolve: async (m) => (await m.sellThrough()).rate,
+      }),
+      skusOnSale: t.int({ description: 'SKUs on sale now in the scope’s shops: sell-through’s denominator.', resolve: async (m) => (await m.sellThrough()).skusOnSale }),
+      skusSold: t.int({ description: 'Of those, SKUs with units sold in the window and scope: sell-through’s numerator.', resolve: async (m) => (await m.sellThrough()).skusSold }),
     };
   },
 });

@@ -12,6 +12,7 @@ import { loadSegmentFigures, type SegmentFigures } from '../customer/segment-fig
 import { orders } from '../order/order.table.js';
 import { shops } from '../shop/shop.table.js';
 import { skus, type SkuRow } from '../product/product.table.js';
+import { loadSellThrough, skuScopeCondition, type SellThrough } from '../product/sell-through.js';
 import { COUNTER_NAMES, zeroCounters, type Counters } from './metrics.formulas.js';
 import { metricRollups, skuRollups, type Granularity } from './metrics.table.js';
 import { accumulateTotals, type Totals, type TotalsOptions, type TotalsRow } from './metrics.totals.js';
@@ -50,6 +51,8 @@ export interface ScopeConditions {
    * and channels apply — or null when the scope names sources or a campaign, which only orders carry.
    */
   customers: { where: SQL | undefined } | null;
+  /** The SKUs the scope's shops hold (product/sell-through.ts): sources do not narrow a catalogue. */
+  skus: SQL | undefined;
   /** Equal for equal conditions (the viewer's shops and the scope as given): what held totals are keyed by. */
   key: string;
 }
@@ -71,6 +74,7 @@ export function scopeConditions(viewer: Viewer, scope: MetricScopeInput): ScopeC
     filter: scopeFilter(viewer, scope),
     orders: dimensionConditions(orders, viewer, scope),
     customers: scope.campaignId || scope.sources?.length ? null : { where: customerConditions(viewer, scope) },
+    skus: skuScopeCondition(viewer, scope),
     key: JSON.stringify([shopsKey(viewer), scope.shopIds ?? null, scope.campaignId ?? null, scope.channels ?? null, scope.sources ?? null]),
   };
 }
@@ -394,6 +398,8 @@ export interface MetricsView {
   buyerMix(): Promise<BuyerMix>;
   /** Paid orders of the window by their customers' RFM segment as of `now` (customer/segment-figures.ts). */
   bySegment(): Promise<SegmentFigures[]>;
+  /** SKUs on sale with a sale in the window / SKUs on sale (动销率, product/sell-through.ts). */
+  sellThrough(): Promise<SellThrough>;
 }
 
 /**
@@ -422,6 +428,7 @@ export function metricsView(db: DbOrTx, scope: ScopeConditions, from: Date, to: 
   let unshipped: Promise<number> | undefined;
   let buyerMix: Promise<BuyerMix> | undefined;
   let bySegment: Promise<SegmentFigures[]> | undefined;
+  let sellThrough: Promise<SellThrough> | undefined;
   const series = new Map<Granularity, Promise<SeriesPoint[]>>();
   const tails = new Map<string, Promise<SeriesPoint[]>>();
   const top = new Map<number, Promise<SkuFigures[]>>();
@@ -448,6 +455,10 @@ export function metricsView(db: DbOrTx, scope: ScopeConditions, from: Date, to: 
       )),
     buyerMix: () => (buyerMix ??= loadBuyerMix(db, scope, window)),
     bySegment: () => (bySegment ??= loadSegmentFigures(db, scope, window, now)),
+    sellThrough: () =>
+      (sellThrough ??= loadSkuSales(db, scope, window).then((sales) =>
+        loadSellThrough(db, scope.skus, sales.filter((s) => s.unitsSold > 0).map((s) => s.skuId)),
+      )),
   };
 }
 
