@@ -39,6 +39,21 @@ describeEachBackend('credentials checked again behind the notices', (backend) =>
     expect(await revokedAmong(backend().db, ['key:not-a-uuid', `key:${c.standingKey}`])).toEqual(['key:not-a-uuid']);
   });
 
+  it('keeps sweeping after sweeps that found no socket open (a fresh instance before its screens reconnect)', async () => {
+    const c = await credentials();
+    const revoked: string[][] = [];
+    let held: string[] = [];
+    const sweep = startRevocationSweep({ db: backend().db, logger: pino({ level: 'silent' }), everyMs: 20, held: () => held, revoke: (ids) => revoked.push(ids) });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 100)); // several empty sweeps
+      held = [`key:${c.key}`];
+      await expect.poll(() => revoked.length, { timeout: 5_000 }).toBeGreaterThan(0);
+      expect(revoked[0]).toEqual([`key:${c.key}`]);
+    } finally {
+      await sweep.stop();
+    }
+  });
+
   it('revokes what it finds on its own timer, and reports itself unhealthy after failing several sweeps in a row', async () => {
     const c = await credentials();
     const revoked: string[][] = [];

@@ -83,10 +83,12 @@ export function startRevocationSweep(options: {
       } catch (error) {
         failures++;
         options.logger.error({ err: error, failuresInARow: failures }, 'revocation sweep failed');
-      } finally {
-        running = null;
       }
-    })());
+      // Cleared once stored: a sweep with no socket open finishes without awaiting, and a `finally` inside
+      // ran before `??=` stored the settled promise, which then stopped every later sweep.
+    })().finally(() => {
+      running = null;
+    }));
   const timer = setInterval(() => void sweep(), options.everyMs);
   timer.unref();
   return {
