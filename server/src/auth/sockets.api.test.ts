@@ -120,6 +120,29 @@ describeEachBackend('credentials on sockets, and tenants on live streams', (back
     expect((await watch(server, server.wsParams, LIVE).first).data).toBeTruthy();
   });
 
+  it('frees a socket the moment its screen leaves, even while its filtered alert or milestone stream has had nothing to send', async () => {
+    const secret = await server.createKey({ shopIds: [shopA], scopes: ['READ'] });
+    const campaign = await insertCampaign(backend().db, [shopA]);
+    const quiet = [
+      'subscription { alertRaised(filter: { severities: [CRITICAL] }) { id } }',
+      'subscription { alertChanged(filter: { severities: [CRITICAL] }) { change } }',
+      `subscription { milestoneChanged(campaignId: "${gid('Campaign', campaign.id)}") { change } }`,
+    ];
+    // More screens than the cap come and go, one after another, each subscribed to a stream that stays silent.
+    for (let i = 0; i <= CREDENTIAL_LIMITS.socketsPerCredential; i++) {
+      let connected: () => void = () => {};
+      const ready = new Promise<void>((resolve) => (connected = resolve));
+      const client = createClient({ url: server.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, connectionParams: bearer(secret), on: { connected: () => connected() } });
+      await ready;
+      client.subscribe({ query: quiet[i % quiet.length]! }, { next: () => {}, error: () => {}, complete: () => {} });
+      await new Promise((resolve) => setTimeout(resolve, 20)); // the server has started the stream
+      await client.dispose();
+    }
+    // The next screen of the same key gets in (with the leaked streams of before, it was refused 4429).
+    const next = watch(server, bearer(secret), LIVE);
+    expect((await next.first).data).toBeTruthy();
+  });
+
   it('refuses a key without READ to subscribe', async () => {
     const secret = await server.createKey({ shopIds: [shopA], scopes: ['INGEST'] });
     const socket = watch(server, bearer(secret), LIVE);

@@ -1,5 +1,5 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
-import { createPubSub } from 'graphql-yoga';
+import { createPubSub, Repeater, SlidingBuffer } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import { closeRedis, redisClient, type RedisReport } from '../lib/redis.js';
 
@@ -86,18 +86,41 @@ function withLocalFallback(redis: EventTargetOf, publishClient: Redis): EventTar
 }
 
 /**
+ * Messages one subscription may fall behind by before its oldest are dropped. Yoga's subscription has no
+ * buffer: its 1,025th undelivered message threw inside the publisher's event dispatch, an uncaught
+ * exception that ended the process (one evaluation resolving 1,100 alerts with a war room listening). A
+ * feed that lags this far reloads its list when it reconnects.
+ */
+export const SUBSCRIBER_BACKLOG = 4_096;
+
+/** Yoga's pub/sub with every subscription given its own bounded buffer (SUBSCRIBER_BACKLOG). */
+function boundedPubSub(target: EventTargetOf): AppPubSub {
+  const { publish } = createPubSub<Topics>({ eventTarget: target });
+  function subscribe(routingKey: string, id?: string) {
+    const topic = id === undefined ? routingKey : `${routingKey}:${id}`;
+    return new Repeater<unknown>((push, stop) => {
+      const listener = (event: CustomEvent) => void push(event.detail);
+      target.addEventListener(topic, listener);
+      void stop.then(() => target.removeEventListener(topic, listener));
+    }, new SlidingBuffer(SUBSCRIBER_BACKLOG));
+  }
+  // The overloads of Yoga's typed subscribe; the topic names and payloads are checked by `Topics` at each call.
+  return { publish, subscribe: subscribe as AppPubSub['subscribe'] };
+}
+
+/**
  * In-process pub/sub, or through Redis when REDIS_URL is set, so subscribers on any instance hear of
  * events ingested on any other.
  */
 export function createAppPubSub(redisUrl: string | undefined, report: RedisReport): { pubsub: AppPubSub; connected(): boolean; close(): Promise<void> } {
-  if (!redisUrl) return { pubsub: createPubSub<Topics>(), connected: () => true, close: async () => {} };
+  if (!redisUrl) return { pubsub: boundedPubSub(new EventTarget() as EventTargetOf), connected: () => true, close: async () => {} };
   // Publishing never waits for a reconnect (withLocalFallback delivers here meanwhile). Subscribing
   // does: a channel subscribed while Redis is down is subscribed once it is back, never dropped.
   const publishClient = redisClient(redisUrl, 'pub/sub', { maxRetriesPerRequest: 3, enableOfflineQueue: false }, report);
   const subscribeClient = redisClient(redisUrl, 'pub/sub subscriptions', { maxRetriesPerRequest: null }, report);
   const eventTarget = withLocalFallback(createRedisEventTarget({ publishClient, subscribeClient }), publishClient);
   return {
-    pubsub: createPubSub<Topics>({ eventTarget }),
+    pubsub: boundedPubSub(eventTarget),
     connected: () => publishClient.status === 'ready' && subscribeClient.status === 'ready',
     async close() {
       await Promise.allSettled([closeRedis(publishClient), closeRedis(subscribeClient)]);

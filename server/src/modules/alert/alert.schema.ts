@@ -1,3 +1,4 @@
+import { filter as keep, map, pipe } from 'graphql-yoga';
 import { builder } from '../../builder.js';
 import { uuidNodeId } from '../../graphql/node-id.js';
 import { asPayload, payloadType } from '../../graphql/user-error.js';
@@ -94,18 +95,32 @@ builder.mutationField('acknowledgeAlert', (t) =>
   }),
 );
 
+/**
+ * The messages a subscriber may see, as a stream that ends as soon as the subscriber leaves. A generator
+ * filtering with `for await` did not: its `return()` waited for the next message that passed the filter,
+ * so a screen watching CRITICAL alerts that left kept its listener, and its socket and subscription
+ * counted against the credential's caps, until such an alert came (often never).
+ */
+function matchingAlerts<M, T>(source: AsyncIterable<M>, pick: (message: M) => T | null): AsyncIterable<T> {
+  return pipe(
+    source,
+    map(pick),
+    keep((value): value is T => value !== null),
+  );
+}
+
 builder.subscriptionField('alertRaised', (t) =>
   t.field({
     type: AlertRef,
     description: 'New alerts as they are raised, on any instance, filtered to what the caller may see.',
     args: { filter: t.arg({ type: AlertFilterInput }) },
-    subscribe: async function* (_root, { filter }, ctx) {
+    subscribe: (_root, { filter }, ctx) => {
       const wanted = toFilter(filter);
       // Filtering is in memory on the published message: no database read per subscriber.
-      for await (const message of ctx.pubsub.subscribe('alert:raised')) {
+      return matchingAlerts(ctx.pubsub.subscribe('alert:raised'), (message) => {
         const alert = alertFromMessage(message);
-        if (alertMatches(ctx.viewer, wanted, alert, subjectShopsOf(message))) yield alert;
-      }
+        return alertMatches(ctx.viewer, wanted, alert, subjectShopsOf(message)) ? alert : null;
+      });
     },
     resolve: (alert) => alert,
   }),
@@ -126,13 +141,13 @@ builder.subscriptionField('alertChanged', (t) =>
     type: AlertChangedRef,
     description: 'Every change of the alerts the caller may see (raised, escalated, acknowledged, resolved), on any instance: a feed stays current without polling.',
     args: { filter: t.arg({ type: AlertFilterInput }) },
-    subscribe: async function* (_root, { filter }, ctx) {
+    subscribe: (_root, { filter }, ctx) => {
       // The status filter is not applied here: a feed of unresolved alerts must hear that one resolved.
       const wanted = { ...toFilter(filter), statuses: null, acknowledged: null };
-      for await (const message of ctx.pubsub.subscribe('alert:changed')) {
+      return matchingAlerts(ctx.pubsub.subscribe('alert:changed'), (message) => {
         const alert = alertFromMessage(message);
-        if (alertMatches(ctx.viewer, wanted, alert, subjectShopsOf(message))) yield { change: message.change as 'RAISED', alert };
-      }
+        return alertMatches(ctx.viewer, wanted, alert, subjectShopsOf(message)) ? { change: message.change as 'RAISED', alert } : null;
+      });
     },
     resolve: (change) => change,
   }),

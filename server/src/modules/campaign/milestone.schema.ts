@@ -1,3 +1,4 @@
+import { Repeater } from 'graphql-yoga';
 import { builder } from '../../builder.js';
 import { uuidNodeId } from '../../graphql/node-id.js';
 import { asPayload, payloadType } from '../../graphql/user-error.js';
@@ -162,23 +163,31 @@ builder.subscriptionField('milestoneChanged', (t) =>
     type: MilestoneChangedRef,
     description: 'Every create or change of a milestone of this campaign, on any instance, after it committed: the board stays current without polling.',
     args: { campaignId: t.arg.globalID({ for: CampaignRef, required: true }) },
-    subscribe: async function* (_root, { campaignId }, ctx): AsyncGenerator<MilestoneMessage> {
-      // Refused before anything streams when the caller may not see the campaign.
-      const campaign = await requireScopeCampaign(ctx.db, ctx.viewer, campaignId.id, ['campaignId']);
-      for await (const message of ctx.pubsub.subscribe('milestone:changed')) {
-        if (message.campaignId !== campaign.id) continue;
-        // updateCampaign may since have added a shop the caller does not see, hiding the campaign from them:
-        // its shops are read again once per message for every subscriber (campaignShopsAt), on the primary so
-        // a lagging replica cannot let one through. The answer is the one subscribing now would get, and it
-        // ends the stream.
-        const shopIds = await campaignShopsAt(ctx.db, message);
-        if (!shopIds || (ctx.viewer.shops !== 'ALL' && !shopIds.every((id) => canSeeShop(ctx.viewer, id)))) {
-          yield { refused: ctx.viewer.shops === 'ALL' ? notFound('Campaign', ['campaignId']) : forbidden('Campaign', ['campaignId']) };
-          return;
+    // A Repeater, not a generator: leaving ends it at once, where a generator's return() waited for the
+    // campaign's next change (never, once it has ended) and kept the socket counted against the caps.
+    subscribe: (_root, { campaignId }, ctx): AsyncIterable<MilestoneMessage> =>
+      new Repeater<MilestoneMessage>(async (push, stop) => {
+        // Refused before anything streams when the caller may not see the campaign (the stream's first
+        // result is the error, as graphql-ws reports an operation refused).
+        const campaign = await requireScopeCampaign(ctx.db, ctx.viewer, campaignId.id, ['campaignId']);
+        const source = ctx.pubsub.subscribe('milestone:changed')[Symbol.asyncIterator]();
+        void stop.then(() => source.return?.());
+        for (let next = await source.next(); !next.done; next = await source.next()) {
+          const message = next.value;
+          if (message.campaignId !== campaign.id) continue;
+          // updateCampaign may since have added a shop the caller does not see, hiding the campaign from them:
+          // its shops are read again once per message for every subscriber (campaignShopsAt), on the primary so
+          // a lagging replica cannot let one through. The answer is the one subscribing now would get, and it
+          // ends the stream.
+          const shopIds = await campaignShopsAt(ctx.db, message);
+          if (!shopIds || (ctx.viewer.shops !== 'ALL' && !shopIds.every((id) => canSeeShop(ctx.viewer, id)))) {
+            await push({ refused: ctx.viewer.shops === 'ALL' ? notFound('Campaign', ['campaignId']) : forbidden('Campaign', ['campaignId']) });
+            break;
+          }
+          await push({ change: message.change, milestone: milestoneFromMessage(message.milestone) });
         }
-        yield { change: message.change, milestone: milestoneFromMessage(message.milestone) };
-      }
-    },
+        stop();
+      }),
     resolve: (message: MilestoneMessage) => {
       if ('refused' in message) throw message.refused;
       return message;
