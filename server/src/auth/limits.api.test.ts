@@ -97,6 +97,16 @@ describeEachBackend('limits before execution', (backend) => {
     expect(tooMany.body.errors?.[0]).toMatchObject({ message: 'nodes takes at most 100 ids; got 101', extensions: { code: 'BAD_USER_INPUT' } });
   });
 
+  it('charges a count of every visible row as a thousand rows, so aliased counts cannot keep the database scanning', async () => {
+    const secret = await server.createKey({ shopIds: [shop], scopes: ['READ'] });
+    const one = await server.post('{ orders(first: 1) { totalCount } }', {}, bearer(secret));
+    expect(one.body.extensions?.cost).toMatchObject({ requestedQueryCost: 1 + 1_000 });
+    const aliases = Array.from({ length: 20 }, (_, i) => `c${i}: orders(first: 1) { totalCount }`).join(' ');
+    const many = await server.post(`{ ${aliases} }`, {}, bearer(secret));
+    expect(many.status).toBe(429); // 20,020 points: more than a full bucket
+    expect(many.body.data ?? null).toBeNull();
+  });
+
   it('lets a screen key run the war room’s documents and nothing else', async () => {
     const screen = await server.createKey({ name: '大屏', shopIds: [shop], scopes: ['READ'], trustedDocumentsOnly: true });
     const [id, text] = [...trusted].find(([, t]) => t.includes('WarRoomCampaigns'))!;

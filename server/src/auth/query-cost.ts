@@ -4,11 +4,17 @@ import { getArgumentValues } from 'graphql/execution/values.js';
 /**
  * The cost a request is charged against its credential's bucket, Shopify-style: every object or list
  * field costs 1, a connection multiplies what is beneath it by the page size asked for (`first`/`last`,
- * default 20), scalars are free, and the bulk mutations cost one point per item: `ingestEvents` per
- * event, `recordMarketingSpend` per entry. Computed from the document and its variables before
+ * default 20), scalars are free but a connection's `totalCount` (TOTAL_COUNT_COST), and the bulk mutations
+ * cost one point per item: `ingestEvents` per event, `recordMarketingSpend` per entry. Computed from the document and its variables before
  * execution (the walk is linear in the document, which the token limit bounds).
  */
 const DEFAULT_PAGE = 20;
+/**
+ * A connection's `totalCount` counts every row the caller may see under its filter — all 10M orders of an
+ * installation — where a page reads at most 100. At 1 point, 20 aliased counts cost 20 and a key could keep
+ * the pool's connections scanning; priced as a thousand rows, a key's bucket (+10,000/s) pays for ten a second.
+ */
+export const TOTAL_COUNT_COST = 1_000;
 const PAGE_ARGS = new Set(['first', 'last', 'limit']);
 /** Bulk mutations and the list in their input that is charged per item. */
 const BULK_FIELDS: Record<string, string> = { ingestEvents: 'events', recordMarketingSpend: 'entries' };
@@ -69,7 +75,9 @@ function computeCost(schema: GraphQLSchema, document: DocumentNode, operation: O
           total += walk(fragment.selectionSet);
           seen.delete(fragment.name.value);
         }
-      } else if (selection.selectionSet) {
+      } else if (!selection.selectionSet) {
+        if (selection.name.value === 'totalCount') total += TOTAL_COUNT_COST;
+      } else {
         let pageSize = 1;
         let isConnection = false;
         for (const arg of selection.arguments ?? []) {
@@ -83,9 +91,11 @@ function computeCost(schema: GraphQLSchema, document: DocumentNode, operation: O
           }
         }
         const inner = walk(selection.selectionSet);
+        // A connection's count is one statement whatever the page size: not multiplied by it.
+        const counts = TOTAL_COUNT_COST * selection.selectionSet.selections.filter((s) => s.kind === Kind.FIELD && s.name.value === 'totalCount').length;
         // A connection's edges and nodes are paid for by the connection's page size above.
         if ((selection.name.value === 'edges' || selection.name.value === 'nodes') && !isConnection) total += inner;
-        else total += 1 + (isConnection ? pageSize : 1) * inner;
+        else total += 1 + (isConnection ? pageSize : 1) * (inner - counts) + counts;
         const bulkList = BULK_FIELDS[selection.name.value];
         const bulkField = bulkList ? mutationFields?.[selection.name.value] : undefined;
         if (bulkList && bulkField) {
