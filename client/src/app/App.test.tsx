@@ -81,6 +81,28 @@ describe('App', () => {
     expect(await screen.findByText('暂无活动。请先创建一个大促活动。')).toBeInTheDocument();
   });
 
+  it('keeps asking for the campaigns after a failed start-up, saying it is connecting, and opens the war room once they answer', async () => {
+    const asked: number[] = [];
+    server.use(
+      api.query<ResultOf<typeof CampaignsQuery>>('WarRoomCampaigns', () => {
+        asked.push(asked.length + 1);
+        // A server not up yet (a kiosk restarting after a power cut), then up.
+        return asked.length === 1 ? HttpResponse.error() : HttpResponse.json({ data: campaignsResult([ended, active]) });
+      }),
+      api.query('WarRoomMilestones', () => HttpResponse.json({ data: { campaign: null } })),
+      api.query('WarRoomAlerts', () => HttpResponse.json({ data: openAlertsResult([]) })),
+    );
+    answerViewer(() => READ_ONLY);
+    const { live } = openApp();
+    expect(await screen.findByText(/^加载失败：.*正在重试…$/)).toBeInTheDocument();
+    expect(screen.getByText('正在连接实时数据…')).toBeInTheDocument();
+
+    expect(await screen.findByTestId<HTMLSelectElement>('campaign-picker', {}, { timeout: 3_000 })).toHaveValue('c-1111');
+    expect(asked).toEqual([1, 2]);
+    expect(screen.queryByText(/^加载失败：/)).not.toBeInTheDocument();
+    expect(await streamedCampaign(live)).toEqual(['c-1111']);
+  });
+
   it('says what went wrong when the campaigns cannot be loaded', async () => {
     server.use(api.query('WarRoomCampaigns', () => HttpResponse.json({ errors: [{ message: 'Not authorised' }] })));
     answerViewer(() => READ_ONLY);

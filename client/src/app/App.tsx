@@ -13,6 +13,7 @@ import { WarRoom } from '../features/war-room/WarRoom';
 import { CampaignsQuery } from '../features/war-room/war-room.documents';
 import type { ApiClients } from '../graphql/client';
 import type { ConnectionStore } from '../graphql/connection';
+import { retryWhileFailed } from '../graphql/retry';
 import { I18nProvider, useI18n } from '../i18n/i18n';
 import type { Locale } from '../i18n/messages';
 import { createClock } from '../lib/clock';
@@ -81,7 +82,13 @@ function Screen(props: { view: View; credentials: Pick<CredentialStore, 'current
   const { t } = useI18n();
   const now = createClock();
   const permissions = createViewerPermissions(() => props.credentials.current());
-  const [campaigns] = createQuery({ query: CampaignsQuery });
+  const [campaigns, reloadCampaigns] = createQuery({ query: CampaignsQuery });
+  // Nothing shows without the list: a server not up yet when the kiosk starts is waited for, not reported for good.
+  retryWhileFailed({
+    error: () => campaigns.error,
+    retry: () => reloadCampaigns({ requestPolicy: 'network-only' }),
+    connects: props.connection.connects,
+  });
   const list = createMemo(() => (campaigns.data?.campaigns.edges ?? []).map((e) => e.node));
   const [chosen, setChosen] = createSignal<string | null>(new URLSearchParams(location.search).get('campaign'));
   const campaignId = createMemo(() => {
@@ -96,11 +103,10 @@ function Screen(props: { view: View; credentials: Pick<CredentialStore, 'current
   };
   return (
     <Switch>
-      <Match when={campaigns.error}>
-        {(error) => <ScreenMessage account={props.account}>{t('app.error', { message: error().message })}</ScreenMessage>}
-      </Match>
       <Match when={!campaigns.data}>
-        <ScreenMessage account={props.account}>{t('app.loading')}</ScreenMessage>
+        <ScreenMessage account={props.account} note={campaigns.error && t('app.retrying', { message: campaigns.error.message })}>
+          {t('app.loading')}
+        </ScreenMessage>
       </Match>
       <Match when={campaigns.data && list().length === 0}>
         <ScreenMessage account={props.account}>{t('app.noCampaign')}</ScreenMessage>
@@ -129,10 +135,11 @@ function Screen(props: { view: View; credentials: Pick<CredentialStore, 'current
 }
 
 /** A whole-screen message; a signed-in person can still sign out from it (say, to try another account). */
-function ScreenMessage(props: { account: JSX.Element; children: JSX.Element }) {
+function ScreenMessage(props: { account: JSX.Element; note?: string; children: JSX.Element }) {
   return (
     <div class="screen-message">
       <p>{props.children}</p>
+      <Show when={props.note}>{(note) => <p class="screen-message-note">{note()}</p>}</Show>
       {props.account}
     </div>
   );

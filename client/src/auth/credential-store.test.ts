@@ -66,6 +66,48 @@ describe('a kiosk link', () => {
   });
 });
 
+describe('a kiosk link typed into a screen already open', () => {
+  // The same path and query with another fragment: the browser does not reload, it only fires hashchange.
+  const typeLink = (url: string) => {
+    history.pushState(null, '', url);
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  };
+
+  it('takes the new key, signing the screen in, and takes it out of the address bar', () => {
+    const credentials = openStore();
+    expect(credentials.current()).toBeNull();
+
+    typeLink('/?campaign=c-1111#key=pk_live_wall_9');
+    expect(credentials.current()).toEqual({ kind: 'key', key: 'pk_live_wall_9' });
+    expect(JSON.parse(localStorage.getItem(CREDENTIAL_STORAGE_KEY)!)).toEqual({ kind: 'key', key: 'pk_live_wall_9' });
+    expect(location.hash).toBe('');
+    expect(location.pathname + location.search).toBe('/?campaign=c-1111');
+  });
+
+  it('replaces a refused key and clears the reason the sign-in page gave', async () => {
+    storeCredential({ kind: 'key', key: 'pk_revoked' });
+    const credentials = openStore();
+    expect(await credentials.renew('pk_revoked')).toBe(false);
+    expect(credentials.notice()).toBe('keyRefused');
+
+    typeLink('/#key=pk_live_wall_10');
+    expect(credentials.current()).toEqual({ kind: 'key', key: 'pk_live_wall_10' });
+    expect(credentials.notice()).toBeNull();
+    expect(location.hash).toBe('');
+  });
+
+  it('lets any other fragment be, and listens no more once disposed', () => {
+    const credentials = openStore();
+    typeLink('/#section');
+    expect(location.hash).toBe('#section');
+    expect(credentials.current()).toBeNull();
+
+    credentials.dispose();
+    typeLink('/#key=pk_live_wall_11');
+    expect(credentials.current()).toBeNull();
+  });
+});
+
 describe('a staff session', () => {
   it('starts with signIn and survives a reload', async () => {
     const asked = answerSignIn(sessionGrant(1));

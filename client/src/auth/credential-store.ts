@@ -45,8 +45,8 @@ export interface CredentialStore extends CredentialSource {
 export interface CredentialStoreOptions {
   api: AuthApi;
   storage: Storage;
-  /** The page whose address bar may carry `#key=`. */
-  page: { location: Location; history: History };
+  /** The page whose address bar may carry `#key=`, at load or typed in later (hashchange). */
+  page: Pick<Window, 'location' | 'history' | 'addEventListener' | 'removeEventListener'>;
   /** Wall-clock ms, for the refresh schedule. */
   now: () => number;
   /** Serialises refreshes across this browser's tabs, which share one refresh token (navigator.locks). */
@@ -57,14 +57,14 @@ export interface CredentialStoreOptions {
 const ISO_TIME = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})/;
 
 /**
- * `#key=<credential>` is stored, then removed from the address bar with replaceState: no reload, and no
- * history entry (or screenshot of the address bar) that still shows it.
+ * `#key=<credential>` is taken out of the address bar with replaceState: no reload, and no history
+ * entry (or screenshot of the address bar) that still shows it. The caller keeps the key.
  */
-function takeKeyFromAddressBar(page: CredentialStoreOptions['page'], storage: Storage): void {
+function takeKeyFromAddressBar(page: CredentialStoreOptions['page']): KeyCredential | null {
   const { key, rest } = keyFromFragment(page.location.hash);
-  if (!key) return;
-  storage.setItem(CREDENTIAL_STORAGE_KEY, JSON.stringify({ kind: 'key', key } satisfies KeyCredential));
+  if (!key) return null;
   page.history.replaceState(page.history.state, '', `${page.location.pathname}${page.location.search}${rest}`);
+  return { kind: 'key', key };
 }
 
 /**
@@ -75,7 +75,8 @@ function takeKeyFromAddressBar(page: CredentialStoreOptions['page'], storage: St
 export function createCredentialStore(options: CredentialStoreOptions): CredentialStore {
   const { api, storage, now } = options;
   const read = () => parseStoredCredential(storage.getItem(CREDENTIAL_STORAGE_KEY));
-  takeKeyFromAddressBar(options.page, storage);
+  const linked = takeKeyFromAddressBar(options.page);
+  if (linked) storage.setItem(CREDENTIAL_STORAGE_KEY, JSON.stringify(linked));
 
   const [current, setCurrent] = createSignal<Credential | null>(read());
   const [notice, setNotice] = createSignal<AccessNotice | null>(null);
@@ -149,6 +150,18 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
   const initial = current();
   if (initial?.kind === 'session') schedule(refreshDueAt(initial) - now());
 
+  // A link typed into a tab already open on this address only changes the fragment: no reload, so no
+  // page-load path. It replaces whatever the screen held, as it would at load, and leaves the address bar.
+  const onHashChange = () => {
+    const key = takeKeyFromAddressBar(options.page);
+    if (key)
+      batch(() => {
+        setNotice(null);
+        use(key);
+      });
+  };
+  options.page.addEventListener('hashchange', onHashChange);
+
   return {
     current,
     notice,
@@ -192,6 +205,9 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
       end(null);
       if (was?.kind === 'session') await api.signOut(was.accessToken).catch(() => undefined);
     },
-    dispose: () => clearTimeout(timer),
+    dispose: () => {
+      clearTimeout(timer);
+      options.page.removeEventListener('hashchange', onHashChange);
+    },
   };
 }

@@ -6,6 +6,7 @@ export const en: Record<MessageKey, string> = {
   'app.loading': 'Connecting to live data…',
   'app.noCampaign': 'No campaigns yet. Create a campaign first.',
   'app.error': 'Failed to load: {message}',
+  'app.retrying': 'Failed to load: {message}. Retrying…',
   'app.labelled': '{label}: {value}',
   'auth.title': 'Sign in',
   'auth.subtitle': 'Sign in to open the war room',

@@ -4,6 +4,7 @@ export const zhCN = {
   'app.loading': '正在连接实时数据…',
   'app.noCampaign': '暂无活动。请先创建一个大促活动。',
   'app.error': '加载失败：{message}',
+  'app.retrying': '加载失败：{message}。正在重试…',
   'app.labelled': '{label}：{value}',
   'auth.title': '登录',
   'auth.subtitle': '登录后进入作战室',

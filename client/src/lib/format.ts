@@ -67,6 +67,14 @@ export function formatPercent(rate: number, locale: Locale, digits = 2): string 
   return numberFormat(locale, { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(rate);
 }
 
+/**
+ * A share of a goal reached (achievement, pace), truncated like formatCny: 99.96% reads 99.9%, never a
+ * 100.0% the campaign has not reached, and a pace just under a colour's threshold reads under it too.
+ */
+export function formatPercentReached(rate: number, locale: Locale, digits: number): string {
+  return numberFormat(locale, { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits, roundingMode: 'trunc' }).format(rate);
+}
+
 /** A relative change with its sign: +12.3%, −4.0%; null (nothing to compare with) is "—". */
 export function formatChange(change: number | null, locale: Locale): string {
   if (change === null || !Number.isFinite(change)) return '—';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_STALE_AFTER_MS, freshness, staleAfterFromUrl, type FreshnessInput } from './freshness';
+import { dataAgeMs, DEFAULT_STALE_AFTER_MS, freshness, staleAfterFromUrl, type FreshnessInput } from './freshness';
 
 const at = (input: Partial<FreshnessInput>): FreshnessInput => ({ socket: 'connected', receivedAt: 10_000, now: 10_000, staleAfterMs: 8_000, ...input });
 
@@ -24,6 +24,19 @@ describe('what the connection badge says', () => {
     expect(freshness(at({ socket: 'reconnecting' }))).toBe('reconnecting');
     expect(freshness(at({ socket: 'reconnecting', now: 60_000 }))).toBe('reconnecting');
     expect(freshness(at({ socket: 'reconnecting', receivedAt: null }))).toBe('reconnecting');
+  });
+
+  it('turns stale when the figures are older than staleAfterMs by their asOf, however recently they arrived', () => {
+    expect(freshness(at({ now: 10_000, asOfAgeMs: 8_000 }))).toBe('live');
+    expect(freshness(at({ now: 10_000, asOfAgeMs: 8_001 }))).toBe('stale');
+    expect(freshness(at({ now: 10_000, asOfAgeMs: null }))).toBe('live');
+  });
+
+  it('gives the age the banner says: by asOf, or by arrival when that is older', () => {
+    expect(dataAgeMs({ receivedAt: 10_000, now: 12_000, asOfAgeMs: 60_000 })).toBe(60_000);
+    expect(dataAgeMs({ receivedAt: 10_000, now: 12_000, asOfAgeMs: 500 })).toBe(2_000);
+    expect(dataAgeMs({ receivedAt: 10_000, now: 12_000 })).toBe(2_000);
+    expect(dataAgeMs({ receivedAt: null, now: 12_000, asOfAgeMs: 500 })).toBeNull();
   });
 
   it('holds data that arrived before the socket reported connected as connecting, not live', () => {

@@ -2,7 +2,8 @@ import type { SocketState } from '../graphql/connection';
 
 /**
  * What the badge says. Streams send a heartbeat after a few quiet seconds (LIVE_HEARTBEAT_MS, 5 s by
- * default), so data older than that plus three 1-s ticks means the feed is stuck, not merely quiet.
+ * default), so data older than that plus three 1-s ticks means the feed is stuck, not merely quiet —
+ * or, by its asOf, that the read replica it comes from has fallen behind.
  */
 export type Freshness = 'connecting' | 'live' | 'stale' | 'reconnecting';
 
@@ -14,12 +15,21 @@ export interface FreshnessInput {
   receivedAt: number | null;
   now: number;
   staleAfterMs: number;
+  /** How old the figures are by their asOf (createDataAge); null or absent: not known. */
+  asOfAgeMs?: number | null;
+}
+
+/** How old the figures on screen are: since they were computed (asOf) or, if later, since they arrived. */
+export function dataAgeMs(input: Pick<FreshnessInput, 'receivedAt' | 'now' | 'asOfAgeMs'>): number | null {
+  if (input.receivedAt === null) return null;
+  return Math.max(0, input.now - input.receivedAt, input.asOfAgeMs ?? 0);
 }
 
 export function freshness(input: FreshnessInput): Freshness {
   if (input.socket === 'reconnecting') return 'reconnecting';
-  if (input.receivedAt === null) return 'connecting';
-  if (input.now - input.receivedAt > input.staleAfterMs) return 'stale';
+  const age = dataAgeMs(input);
+  if (age === null) return 'connecting';
+  if (age > input.staleAfterMs) return 'stale';
   return input.socket === 'connected' ? 'live' : 'connecting';
 }
 

@@ -320,4 +320,47 @@ describe('AlertsFeed', () => {
     await waitFor(() => expect(subjects()[0]).toBe('抖音旗舰店'));
     expect(asked).toHaveLength(2);
   });
+
+  it('asks again after a failed load, without waiting for a reconnect', async () => {
+    const asked = answerAlertsAfterFailures(1, [conversion, stock]);
+    const { live } = openFeed({ permissions: READ_ONLY });
+    expect(await screen.findByText(/^告警加载失败：/)).toBeInTheDocument();
+
+    await waitFor(() => expect(subjects()).toEqual(['天猫旗舰店', 'TM-001-1 保温杯 500ml']), { timeout: 3_000 });
+    expect(screen.queryByText(/^告警加载失败：/)).not.toBeInTheDocument();
+    expect(asked()).toBe(2);
+    expect(live.connections()).toBe(1);
+  });
+
+  it('loads again the moment the socket first connects when the load before it failed', async () => {
+    let down = true;
+    const asked = answerAlertsWhile(() => down, [conversion]);
+    const { live } = openFeed({ permissions: READ_ONLY });
+    live.hold(); // the server is still starting: the socket opens but is not acknowledged
+    expect(await screen.findByText(/^告警加载失败：/)).toBeInTheDocument();
+    await waitFor(() => expect(asked()).toBe(2), { timeout: 2_000 }); // the first retry fails too; the next waits a second
+
+    down = false;
+    live.accept();
+    await waitFor(() => expect(subjects()).toEqual(['天猫旗舰店']), { timeout: 700 });
+    expect(asked()).toBe(3);
+  });
 });
+
+/** WarRoomAlerts answers 500 `failures` times, then `alerts`; returns how many times the feed asked. */
+function answerAlertsAfterFailures(failures: number, alerts: AlertFixture[]) {
+  let n = 0;
+  return answerAlertsWhile(() => n++ < failures, alerts);
+}
+
+function answerAlertsWhile(failing: () => boolean, alerts: AlertFixture[]) {
+  let asked = 0;
+  server.use(
+    api.query<ResultOf<typeof OpenAlertsQuery>, VariablesOf<typeof OpenAlertsQuery>>('WarRoomAlerts', () => {
+      asked += 1;
+      if (failing()) return HttpResponse.json({ errors: [{ message: 'Unexpected error.' }] }, { status: 500 });
+      return HttpResponse.json({ data: openAlertsResult(alerts) });
+    }),
+  );
+  return () => asked;
+}

@@ -1,6 +1,7 @@
 import { useClient } from '@urql/solid';
-import { createEffect, createMemo, createSignal, on, onCleanup, type Accessor } from 'solid-js';
+import { createMemo, createSignal, onCleanup, type Accessor } from 'solid-js';
 import { hasErrorCode } from '../../graphql/errors';
+import { createBackoff, onConnect } from '../../graphql/retry';
 import { readFragment } from '../../graphql/graphql';
 import { AcknowledgeAlertMutation, AlertChangedSubscription, AlertFields, OpenAlertsQuery, type AlertRow } from './alerts.documents';
 import { newerOf, rankAlerts } from './alerts.ranking';
@@ -29,7 +30,8 @@ export interface AlertFeed {
  * an alert (loaded, streamed, returned by an acknowledgement) is merged by `updatedAt`, so an answer
  * that left the server before a change cannot undo it, and a resolved alert never returns. After a
  * socket reconnect the list is loaded once more: changes made while the socket was down were never
- * streamed to this screen.
+ * streamed to this screen. A load that fails is asked again with the socket's back-off until it answers:
+ * a kiosk may never reconnect, and a failed list would stay wrong for good.
  */
 export function createAlertFeed(options: { connects: Accessor<number> }): AlertFeed {
   const client = useClient();
@@ -44,6 +46,7 @@ export function createAlertFeed(options: { connects: Accessor<number> }): AlertF
   // Alerts streamed since the load under way was asked for: its answer may predate them.
   let streamedSinceLoad = new Set<string>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
+  const retry = createBackoff();
 
   const without = (id: string) => setById((current) => new Map([...current].filter(([key]) => key !== id)));
 
@@ -74,9 +77,14 @@ export function createAlertFeed(options: { connects: Accessor<number> }): AlertF
   const load = async () => {
     const mine = ++generation;
     streamedSinceLoad = new Set();
+    retry.cancel();
     const result = await client.query(OpenAlertsQuery, {}).toPromise();
     if (mine !== generation) return; // a newer load was asked for meanwhile; its answer counts
-    if (!result.data) return void setLoadError(result.error?.message ?? 'no data');
+    if (!result.data) {
+      setLoadError(result.error?.message ?? 'no data');
+      return retry.schedule(() => void load());
+    }
+    retry.succeeded();
     const fresh = result.data.alerts.edges.map((edge) => readFragment(AlertFields, edge.node)).filter((a) => !resolved.has(a.id));
     setById((current) => {
       const next = new Map<string, AlertRow>();
@@ -98,8 +106,8 @@ export function createAlertFeed(options: { connects: Accessor<number> }): AlertF
   });
 
   void load();
-  // Not on the first connect (the load above covers it): on every later one, once.
-  createEffect(on(options.connects, (connects, previous) => previous !== undefined && previous > 0 && connects > previous && void load(), { defer: true }));
+  // On every reconnect, once; on the first connect only if the load above failed (else it covers it).
+  onConnect(options.connects, (first) => (!first || loadError() !== null) && void load());
   onCleanup(() => {
     generation++;
     subscription.unsubscribe();

@@ -2,8 +2,9 @@ import { Navigate, useNavigate, useParams } from '@solidjs/router';
 import { createQuery } from '@urql/solid';
 import { createMemo, Match, Show, Switch, type JSX } from 'solid-js';
 import { InlineError } from '../../components/InlineError';
+import { retryWhileFailed } from '../../graphql/retry';
 import { useI18n } from '../../i18n/i18n';
-import { idFromPath } from './console.context';
+import { idFromPath, useConsole } from './console.context';
 import { CampaignPicker, defaultCampaign } from '../war-room/CampaignPicker';
 import { CampaignsQuery } from '../war-room/war-room.documents';
 
@@ -27,7 +28,8 @@ export function CampaignRoute(props: CampaignRouteProps) {
   const { t } = useI18n();
   const params = useParams<{ campaignId?: string }>();
   const navigate = useNavigate();
-  const [campaigns] = createQuery({ query: CampaignsQuery });
+  const [campaigns, reloadCampaigns] = createQuery({ query: CampaignsQuery });
+  retryWhileFailed({ error: () => campaigns.error, retry: () => reloadCampaigns({ requestPolicy: 'network-only' }), connects: useConsole().connects });
   const list = createMemo(() => (campaigns.data?.campaigns.edges ?? []).map((e) => e.node));
   const fallback = createMemo(() => props.choose(list())?.id);
   return (
@@ -44,8 +46,9 @@ export function CampaignRoute(props: CampaignRouteProps) {
           </>
         )}
       </Match>
-      <Match when={campaigns.error}>
-        <InlineError message={campaigns.error && t('app.error', { message: campaigns.error.message })} />
+      <Match when={campaigns.error && !campaigns.data}>
+        <p class="empty">{t('app.loading')}</p>
+        <InlineError message={campaigns.error && t('app.retrying', { message: campaigns.error.message })} />
       </Match>
       <Match when={fallback()}>{(id) => <Navigate href={`${props.base}/${encodeURIComponent(id())}`} />}</Match>
       <Match when={campaigns.data}>

@@ -61,6 +61,22 @@ describe('the console routes', () => {
     await waitFor(() => expect(location.pathname).toBe(target));
   });
 
+  it('asks for the campaigns again when they fail to load, and then goes on to the default campaign', async () => {
+    answerEverything();
+    let asked = 0;
+    server.use(
+      api.query('WarRoomCampaigns', () => {
+        asked += 1;
+        return asked === 1 ? HttpResponse.error() : HttpResponse.json({ data: campaignsResult([older, active, lastEnded]) });
+      }),
+    );
+    openConsole('/console/retrospective');
+    expect(await screen.findByText(/^加载失败：.*正在重试…$/)).toBeInTheDocument();
+    expect(await screen.findByTestId('retrospective-page', {}, { timeout: 3_000 })).toBeInTheDocument();
+    await waitFor(() => expect(location.pathname).toBe('/console/retrospective/c-618'));
+    expect(asked).toBe(2);
+  });
+
   it('/ is the war room on the wall, as before', async () => {
     answerEverything();
     openConsole('/');

@@ -86,6 +86,20 @@ describe('MilestoneBoard', () => {
     expect(asked).toHaveLength(1);
   });
 
+  it('marks a milestone 逾期 by itself once its due time passes unfinished, asking nothing', async () => {
+    const soon = () => new Date(Date.now() + 1_000).toISOString();
+    const asked = milestonesInTurn(() => [
+      { ...staffing, dueAt: soon(), status: 'IN_PROGRESS', overdue: false },
+      { ...cdn, dueAt: soon(), status: 'DONE', overdue: false },
+    ]);
+    await openLiveBoard();
+    expect(screen.queryByText(/逾期/)).not.toBeInTheDocument();
+
+    expect(await within(itemFor('客服排班')).findByText(/逾期/, {}, { timeout: 3_000 })).toBeInTheDocument();
+    expect(within(itemFor('CDN 预热')).queryByText(/逾期/)).not.toBeInTheDocument(); // done in time
+    expect(asked).toHaveLength(1);
+  });
+
   it('changes a milestone in place when milestoneChanged says it was updated, keeping the board order', async () => {
     milestonesInTurn(() => [payments, cdn, staffing]);
     const { live } = await openLiveBoard();
@@ -122,6 +136,22 @@ describe('MilestoneBoard', () => {
     expect(screen.getAllByTestId('milestone')).toHaveLength(3);
   });
 
+  it('reloads after the first reconnect too when it opened on a socket already up (another campaign picked)', async () => {
+    const asked = milestonesInTurn((n) => (n === 1 ? [payments] : [{ ...payments, responsePlan: '启用备用支付通道', updatedAt: '2026-11-11T04:00:00Z' }]));
+    const testApi = startApi();
+    await vi.waitFor(() => expect(testApi.connection.connects()).toBe(1));
+    renderWithProviders(() => <MilestoneBoard campaignId={CAMPAIGN} permissions={new Set(READ_ONLY)} connects={testApi.connection.connects} />, {
+      api: testApi,
+      locale: 'zh-CN',
+    });
+    expect(await screen.findByTestId('no-plan-warning')).toBeInTheDocument();
+
+    testApi.live.drop();
+    await vi.waitFor(() => expect(testApi.connection.connects()).toBe(2), { timeout: 5_000 });
+    await waitFor(() => expect(screen.queryByTestId('no-plan-warning')).not.toBeInTheDocument());
+    expect(asked).toHaveLength(2);
+  });
+
   it('reloads once after a reconnect, so a change made while the socket was down shows', async () => {
     const asked = milestonesInTurn((n) => (n === 1 ? [payments, staffing] : [{ ...payments, responsePlan: '启用备用支付通道', updatedAt: '2026-11-11T04:00:00Z' }, staffing]));
     const { live, connection } = await openLiveBoard();
@@ -136,6 +166,47 @@ describe('MilestoneBoard', () => {
     live.push(MilestoneChangedSubscription, milestoneChangedPayload('CREATED', milestone({ id: 'm9', name: '物流预约' })));
     await waitFor(() => expect(names()).toContain('物流预约'));
     expect(asked).toHaveLength(2);
+  });
+});
+
+describe('MilestoneBoard after a failed load', () => {
+  /** WarRoomMilestones answers 502 while `failing()`, then `list`; returns how many times the board asked. */
+  function answerWhile(failing: () => boolean, list: MilestoneFixture[]) {
+    let asked = 0;
+    server.use(
+      api.query<ResultOf<typeof MilestonesQuery>, VariablesOf<typeof MilestonesQuery>>('WarRoomMilestones', ({ variables }) => {
+        asked += 1;
+        if (failing()) return HttpResponse.json({ errors: [{ message: 'Bad Gateway' }] }, { status: 502 });
+        return HttpResponse.json({ data: milestonesResult(variables.campaignId, list) });
+      }),
+    );
+    return () => asked;
+  }
+
+  it('asks again after the back-off, without waiting for a reconnect', async () => {
+    let failures = 1;
+    const asked = answerWhile(() => failures-- > 0, [payments, staffing]);
+    const { live } = openBoard();
+    expect(await screen.findByText(/^关键节点加载失败：/)).toBeInTheDocument();
+
+    await waitFor(() => expect(names()).toEqual(['支付通道扩容', '客服排班']), { timeout: 3_000 });
+    expect(screen.queryByText(/^关键节点加载失败：/)).not.toBeInTheDocument();
+    expect(asked()).toBe(2);
+    expect(live.connections()).toBe(1);
+  });
+
+  it('loads again the moment the socket first connects when the load before it failed', async () => {
+    let down = true;
+    const asked = answerWhile(() => down, [payments]);
+    const { live } = openBoard();
+    live.hold();
+    expect(await screen.findByText(/^关键节点加载失败：/)).toBeInTheDocument();
+    await waitFor(() => expect(asked()).toBe(2), { timeout: 2_000 }); // the first retry fails too; the next waits a second
+
+    down = false;
+    live.accept();
+    await waitFor(() => expect(names()).toEqual(['支付通道扩容']), { timeout: 700 });
+    expect(asked()).toBe(3);
   });
 });
 

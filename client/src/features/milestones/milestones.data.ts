@@ -1,7 +1,9 @@
 import { useClient } from '@urql/solid';
 import { createEffect, createMemo, createSignal, on, onCleanup, type Accessor } from 'solid-js';
 import { hasErrorCode } from '../../graphql/errors';
+import { createBackoff, onConnect } from '../../graphql/retry';
 import { readFragment, type VariablesOf } from '../../graphql/graphql';
+import { createDueClock, withOverdue } from './overdue';
 import { MilestoneChangedSubscription, MilestoneFields, MilestonesQuery, UpdateMilestoneMutation, type MilestoneRow } from './milestones.documents';
 
 export type MilestoneUpdate = VariablesOf<typeof UpdateMilestoneMutation>['input'];
@@ -10,7 +12,7 @@ export type MilestoneUpdate = VariablesOf<typeof UpdateMilestoneMutation>['input
 export type SaveOutcome = { ok: true } | { ok: false; forbidden: boolean; code: string | null; message: string };
 
 export interface MilestoneFeed {
-  /** The campaign's milestones in no particular order (the list orders them for the room). */
+  /** The campaign's milestones in no particular order (the list orders them for the room); `overdue` follows the screen's clock. */
   milestones: Accessor<MilestoneRow[]>;
   loaded: Accessor<boolean>;
   loadError: Accessor<string | null>;
@@ -28,6 +30,7 @@ export function newerMilestone(shown: MilestoneRow | undefined, incoming: Milest
  * Every copy (loaded, streamed, returned by an edit) is merged by `updatedAt`, so an answer that left
  * the server before a change cannot undo it. After a socket reconnect the list is loaded once more
  * (the same rule as the alerts feed): changes made while the socket was down were never streamed.
+ * A load that fails is asked again with the socket's back-off until it answers, as the alerts are.
  */
 export function createMilestoneFeed(options: { campaignId: Accessor<string>; connects: Accessor<number> }): MilestoneFeed {
   const client = useClient();
@@ -37,6 +40,7 @@ export function createMilestoneFeed(options: { campaignId: Accessor<string>; con
   let generation = 0;
   // Milestones streamed since the load under way was asked for: its answer may predate them.
   let streamedSinceLoad = new Set<string>();
+  const retry = createBackoff();
 
   const put = (milestone: MilestoneRow) => {
     const shown = byId().get(milestone.id);
@@ -47,9 +51,14 @@ export function createMilestoneFeed(options: { campaignId: Accessor<string>; con
   const load = async (campaignId: string) => {
     const mine = ++generation;
     streamedSinceLoad = new Set();
+    retry.cancel();
     const result = await client.query(MilestonesQuery, { campaignId }, { requestPolicy: 'network-only' }).toPromise();
     if (mine !== generation) return; // a newer load (or another campaign) was asked for meanwhile
-    if (result.error && !result.data) return void setLoadError(result.error.message);
+    if (result.error && !result.data) {
+      setLoadError(result.error.message);
+      return retry.schedule(() => void load(campaignId));
+    }
+    retry.succeeded();
     const fresh = (result.data?.campaign?.milestones ?? []).map((m) => readFragment(MilestoneFields, m));
     setById((current) => {
       const next = new Map<string, MilestoneRow>();
@@ -76,16 +85,17 @@ export function createMilestoneFeed(options: { campaignId: Accessor<string>; con
       void load(campaignId);
       onCleanup(() => {
         generation++;
+        retry.cancel(); // a retry waiting for this campaign must not load it into the next one's board
         subscription.unsubscribe();
       });
     }),
   );
-  // Not on the first connect (the load above covers it): on every later one, once.
-  createEffect(
-    on(options.connects, (connects, previous) => previous !== undefined && previous > 0 && connects > previous && void load(options.campaignId()), { defer: true }),
-  );
+  // On every reconnect, once; on the first connect only if the load above failed (else it covers it).
+  onConnect(options.connects, (first) => (!first || loadError() !== null) && void load(options.campaignId()));
 
-  const milestones = createMemo(() => [...byId().values()]);
+  const rows = createMemo(() => [...byId().values()]);
+  const dueClock = createDueClock(rows);
+  const milestones = createMemo(() => withOverdue(rows(), dueClock()));
 
   const save = async (input: MilestoneUpdate): Promise<SaveOutcome> => {
     const result = await client.mutation(UpdateMilestoneMutation, { input }).toPromise();

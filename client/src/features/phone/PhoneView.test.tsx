@@ -44,7 +44,7 @@ describe('the phone view (/m)', () => {
     expect(await screen.findByTestId('phone-gmv')).toHaveTextContent('¥1.23亿');
     expect(screen.getByTestId('phone-gmv')).toHaveAttribute('data-value', '12345678900');
     expect(screen.getByTestId('phone-hero')).toHaveTextContent('¥123,456,789.00');
-    expect(screen.getByTestId('phone-achievement')).toHaveTextContent('24.7%');
+    expect(screen.getByTestId('phone-achievement')).toHaveTextContent('24.6%'); // 24.69%, truncated like the GMV
     expect(screen.getByTestId('phone-achievement')).toHaveTextContent('达成率');
     await waitFor(() => expect(screen.getByTestId('connection-badge')).toHaveTextContent('实时'));
 
@@ -73,6 +73,14 @@ describe('the phone view (/m)', () => {
     expect(acknowledged).toEqual([stock.id]);
     expect(within(item).queryByRole('button')).not.toBeInTheDocument();
     expect(screen.getByTestId('account-name')).toHaveTextContent('王磊');
+  });
+
+  it('never rounds the achievement up to a figure not reached', async () => {
+    const { live } = openPhone();
+    await vi.waitFor(() => expect(live.isSubscribed('WarRoomProgress')).toBe(true));
+    live.push(CampaignProgressSubscription, progressPayload({ progress: { achievementRate: 0.9996 } }));
+    await waitFor(() => expect(screen.getByTestId('phone-achievement')).toHaveTextContent('99.9%'));
+    expect(screen.getByTestId('phone-achievement')).not.toHaveTextContent('100.0%');
   });
 
   it('switches to English with the toggle', async () => {

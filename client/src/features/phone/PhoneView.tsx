@@ -6,7 +6,8 @@ import type { ConnectionStore } from '../../graphql/connection';
 import { useI18n } from '../../i18n/i18n';
 import type { Now } from '../../lib/clock';
 import { decimalToFen } from '../../lib/decimal';
-import { formatClock, formatCny, formatCnyExact, formatPercent } from '../../lib/format';
+import { formatClock, formatCny, formatCnyExact, formatPercentReached } from '../../lib/format';
+import { createDataAge } from '../../lib/data-age';
 import { freshness } from '../../lib/freshness';
 import type { Permission } from '../access/viewer.documents';
 import { AlertsFeed } from '../alerts/AlertsFeed';
@@ -30,8 +31,19 @@ export interface PhoneViewProps {
 export function PhoneView(props: PhoneViewProps) {
   const { t, locale } = useI18n();
   const progress = createLiveFeed(CampaignProgressSubscription, () => ({ campaignId: props.campaignId }));
+  const asOfAge = createDataAge({
+    feeds: [{ asOf: () => progress.data()?.campaignProgress.asOf, receivedAt: progress.receivedAt }],
+    connects: props.connection.connects,
+    now: () => props.now().mono,
+  });
   const state = createMemo(() =>
-    freshness({ socket: props.connection.state(), receivedAt: progress.receivedAt(), now: props.now().mono, staleAfterMs: props.staleAfterMs }),
+    freshness({
+      socket: props.connection.state(),
+      receivedAt: progress.receivedAt(),
+      now: props.now().mono,
+      staleAfterMs: props.staleAfterMs,
+      asOfAgeMs: asOfAge(),
+    }),
   );
   const notLive = () => (state() === 'stale' || state() === 'reconnecting') && progress.data() !== undefined;
   return (
@@ -64,7 +76,7 @@ export function PhoneView(props: PhoneViewProps) {
                 </div>
               </div>
               <div class="phone-ring" data-testid="phone-achievement">
-                <Ring size={112} rate={live().progress.achievementRate} label={formatPercent(live().progress.achievementRate, locale(), 1)} />
+                <Ring size={112} rate={live().progress.achievementRate} label={formatPercentReached(live().progress.achievementRate, locale(), 1)} />
                 <div class="hero-ring-caption">{t('hero.achievement')}</div>
               </div>
             </>

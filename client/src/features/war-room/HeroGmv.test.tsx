@@ -35,6 +35,20 @@ describe('HeroGmv', () => {
     expect(screen.getByTestId('hero-pace')).toHaveClass('bad');
   });
 
+  it('never rounds achievement or pace up to a figure not reached, like the GMV', () => {
+    renderWithProviders(() => <HeroGmv progress={hero({ achievementRate: 0.9996, pace: 0.996 })} stale={false} />, { locale: 'zh-CN' });
+    expect(screen.getByTestId('hero')).toHaveTextContent('99.9%');
+    expect(screen.getByTestId('hero')).not.toHaveTextContent('100.0%');
+    expect(screen.getByTestId('hero-pace')).toHaveTextContent('计划的 99%');
+    expect(screen.getByTestId('hero-pace')).toHaveClass('warn');
+  });
+
+  it('reads a pace just under 90% as 89%, the same side of the line as its red', () => {
+    renderWithProviders(() => <HeroGmv progress={hero({ pace: 0.8996 })} stale={false} />, { locale: 'zh-CN' });
+    expect(screen.getByTestId('hero-pace')).toHaveTextContent('计划的 89%');
+    expect(screen.getByTestId('hero-pace')).toHaveClass('bad');
+  });
+
   it('has no pace or projection to show before the plan starts', () => {
     renderWithProviders(() => <HeroGmv progress={hero({ pace: null, projectedGmv: null })} stale={false} />, { locale: 'zh-CN' });
     expect(screen.getByTestId('hero-pace')).toHaveTextContent('尚未开始计划');

@@ -3,7 +3,7 @@ import { RollingNumber } from '../../components/RollingNumber';
 import { Ring } from '../../components/Ring';
 import { useI18n } from '../../i18n/i18n';
 import { decimalToFen } from '../../lib/decimal';
-import { formatCny, formatCnyExact, formatPercent } from '../../lib/format';
+import { formatCny, formatCnyExact, formatPercentReached } from '../../lib/format';
 
 export interface HeroProgress {
   gmv: string;
@@ -25,7 +25,7 @@ export function HeroGmv(props: { progress: HeroProgress; stale: boolean }) {
     return pace >= 1 ? 'good' : pace >= 0.9 ? 'warn' : 'bad';
   };
   const exact = () => formatCnyExact(fen(), locale());
-  const pace = () => (props.progress.pace === null ? t('hero.notPlanned') : t('hero.paceValue', { value: formatPercent(props.progress.pace, locale(), 0) }));
+  const pace = () => (props.progress.pace === null ? t('hero.notPlanned') : t('hero.paceValue', { value: formatPercentReached(props.progress.pace, locale(), 0) }));
   const projected = () => (props.progress.projectedGmv === null ? '—' : formatCny(decimalToFen(props.progress.projectedGmv), locale()));
   return (
     <div class="hero" classList={{ 'is-stale': props.stale }} data-testid="hero" data-panel>
@@ -45,7 +45,7 @@ export function HeroGmv(props: { progress: HeroProgress; stale: boolean }) {
         </dl>
       </div>
       <div class="hero-ring">
-        <Ring size={196} rate={props.progress.achievementRate} label={formatPercent(props.progress.achievementRate, locale(), 1)} />
+        <Ring size={196} rate={props.progress.achievementRate} label={formatPercentReached(props.progress.achievementRate, locale(), 1)} />
         <div class="hero-ring-caption">{t('hero.achievement')}</div>
       </div>
     </div>

@@ -1,6 +1,6 @@
 import { screen } from '@solidjs/testing-library';
 import { describe, expect, it } from 'vitest';
-import { NOW_WALL, todayPayload, yesterdayMetrics } from '../../../test/fixtures';
+import { NOW_WALL, TODAY_FROM, todayPayload, yesterdayMetrics } from '../../../test/fixtures';
 import { renderWithProviders } from '../../../test/render';
 import { KpiStrip } from './KpiStrip';
 import { kpis } from './kpis';
@@ -9,7 +9,7 @@ const today = todayPayload().liveMetrics.metrics;
 
 describe('KpiStrip', () => {
   it('shows each KPI with its change against yesterday, refunds going up in red', () => {
-    renderWithProviders(() => <KpiStrip kpis={kpis(today, yesterdayMetrics(), NOW_WALL)} />, { locale: 'zh-CN' });
+    renderWithProviders(() => <KpiStrip kpis={kpis(today, yesterdayMetrics(), NOW_WALL, Date.parse(TODAY_FROM))} />, { locale: 'zh-CN' });
     const ops = screen.getByTestId('kpi-ordersPerSecond');
     expect(ops).toHaveTextContent('每秒订单');
     expect(ops.querySelector('.kpi-value')).toHaveTextContent('5.0');
@@ -24,7 +24,7 @@ describe('KpiStrip', () => {
   });
 
   it('shows "—" without an arrow while yesterday is missing', () => {
-    renderWithProviders(() => <KpiStrip kpis={kpis(today, null, NOW_WALL)} />, { locale: 'zh-CN' });
+    renderWithProviders(() => <KpiStrip kpis={kpis(today, null, NOW_WALL, Date.parse(TODAY_FROM))} />, { locale: 'zh-CN' });
     for (const tile of screen.getByTestId('kpi-strip').querySelectorAll('.kpi')) {
       expect(tile.querySelector('.kpi-change')).toHaveTextContent(/^— 较昨日同时段$/);
       expect(tile.querySelector('.kpi-change')).toHaveClass('neutral');
@@ -32,8 +32,15 @@ describe('KpiStrip', () => {
     expect(screen.getByTestId('kpi-strip').querySelectorAll('.kpi')).toHaveLength(6);
   });
 
+  it('shows "—" for orders/s before the first whole minute of the day', () => {
+    const list = kpis(today, yesterdayMetrics(), Date.parse(TODAY_FROM) + 40_000, Date.parse(TODAY_FROM));
+    renderWithProviders(() => <KpiStrip kpis={list} />, { locale: 'zh-CN' });
+    expect(screen.getByTestId('kpi-ordersPerSecond').querySelector('.kpi-value')).toHaveTextContent(/^—$/);
+    expect(screen.getByTestId('kpi-ordersPerSecond').querySelector('.kpi-change')).toHaveTextContent(/^— 较昨日同时段$/);
+  });
+
   it('shows "—" for a KPI that was zero yesterday, and a large average order value in 万', () => {
-    const list = kpis({ ...today, averageOrderValue: '152345.67' }, yesterdayMetrics({ buyers: 0 }), NOW_WALL);
+    const list = kpis({ ...today, averageOrderValue: '152345.67' }, yesterdayMetrics({ buyers: 0 }), NOW_WALL, Date.parse(TODAY_FROM));
     renderWithProviders(() => <KpiStrip kpis={list} />, { locale: 'zh-CN' });
     expect(screen.getByTestId('kpi-buyers').querySelector('.kpi-change')).toHaveTextContent(/^— /);
     expect(screen.getByTestId('kpi-buyers').querySelector('.kpi-value')).toHaveTextContent('36,000');

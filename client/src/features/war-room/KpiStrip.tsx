@@ -7,6 +7,7 @@ import type { Kpi } from './kpis';
 export function KpiStrip(props: { kpis: Kpi[] }) {
   const { t, locale } = useI18n();
   const show = (kpi: Kpi) => {
+    if (kpi.value === null) return '—';
     switch (kpi.key) {
       case 'ordersPerSecond':
         return formatDecimal(kpi.value, locale(), 1);

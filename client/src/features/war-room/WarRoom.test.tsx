@@ -94,25 +94,31 @@ async function openWarRoom(options: { locale?: Locale; resubscribeAfterMs?: numb
     if (!root) throw new Error('no war room on screen');
     return root;
   };
+  /** What a server in step with the screen stamps now: computed a second ago (AS_OF at the start). */
+  const asOfNow = () => new Date(read().wall - 1_000).toISOString();
+  /** Both streams send their full state as of `asOf`; resolves once it is on screen. */
+  const pushBoth = async (sequence: number, gmv: string, asOf: string) => {
+    // One socket delivers in order: once the hero shows this GMV, today's metrics have arrived too.
+    testApi.live.push(TodayMetricsSubscription, todayPayload({ sequence, asOf }));
+    testApi.live.push(CampaignProgressSubscription, progressPayload({ sequence, asOf, progress: { gmv } }));
+    await waitFor(() => expect(screen.getByTestId('hero-gmv')).toHaveAttribute('data-value', String(decimalToFen(gmv))));
+  };
   return {
     ...testApi,
     ...queries,
     room,
+    asOfNow,
+    pushBoth,
     badge: () => screen.getByTestId('connection-badge'),
     /** Lets `ms` pass on the screen's clock, as createClock's one-second ticks would. */
     tick(ms: number) {
       vi.advanceTimersByTime(ms);
       setNow(read());
     },
-    /** Both streams send their full state (what the server does every tick and after a resubscribe). */
+    /** Both streams send their full state, fresh (what the server does every tick and after a resubscribe). */
     async sendBoth(sequence = 1, gmv = '123456789.00') {
-      // One socket delivers in order: once the hero shows this GMV, today's metrics have arrived too.
-      testApi.live.push(TodayMetricsSubscription, todayPayload({ sequence }));
-      testApi.live.push(CampaignProgressSubscription, progressPayload({ sequence, progress: { gmv } }));
-      await waitFor(() => {
-        expect(screen.getByTestId('hero-gmv')).toHaveAttribute('data-value', String(decimalToFen(gmv)));
-        expect(room()).toHaveAttribute('data-freshness', 'live');
-      });
+      await pushBoth(sequence, gmv, asOfNow());
+      await waitFor(() => expect(room()).toHaveAttribute('data-freshness', 'live'));
     },
   };
 }
@@ -171,7 +177,7 @@ describe('WarRoom connection state', () => {
     const w = await openWarRoom({ locale: 'zh-CN' });
     await w.sendBoth();
     w.tick(5_000);
-    w.live.push(CampaignProgressSubscription, progressPayload({ sequence: 2, progress: { gmv: '123460000.00' } }));
+    w.live.push(CampaignProgressSubscription, progressPayload({ sequence: 2, asOf: w.asOfNow(), progress: { gmv: '123460000.00' } }));
     await waitFor(() => expect(screen.getByTestId('hero-gmv')).toHaveAttribute('data-value', '12346000000'));
     w.tick(4_000); // progress 4 s old, today's metrics 9 s old
     await waitFor(() => expect(w.badge()).toHaveAttribute('data-state', 'stale'));
@@ -209,6 +215,44 @@ describe('WarRoom connection state', () => {
     expect(screen.getByTestId('hero-gmv')).toHaveAttribute('data-value', '12350000000');
   });
 
+  it('turns stale when messages keep coming but their asOf stops moving (a read replica behind), with the age from asOf', async () => {
+    const w = await openWarRoom({ locale: 'zh-CN' });
+    // The replica stops replaying at 12:00:29; its heartbeats still arrive every second, asOf unchanged.
+    const stoppedAt = w.asOfNow();
+    await w.sendBoth(1, '100000000.00');
+    for (let second = 1; second <= 8; second += 1) {
+      w.tick(1_000);
+      await w.pushBoth(second + 1, `${100_000_000 + second}.00`, stoppedAt);
+    }
+    expect(w.badge()).toHaveAttribute('data-state', 'live'); // 8 s behind: a heartbeat late, no more
+
+    w.tick(1_000);
+    await w.pushBoth(10, '100000009.00', stoppedAt);
+    expect(w.badge()).toHaveAttribute('data-state', 'stale');
+    expect(screen.getByTestId('delayed-banner')).toHaveTextContent(`数据延迟：当前数字截至 ${AS_OF_CLOCK}（9 秒前），不是实时数据。`);
+    expect(screen.getByTestId('hero')).toHaveClass('is-stale');
+    w.tick(1_000);
+    await w.pushBoth(11, '100000010.00', stoppedAt);
+    expect(screen.getByTestId('delayed-banner')).toHaveTextContent('（10 秒前）');
+
+    // It catches up: live again.
+    await w.sendBoth(12, '100000011.00');
+    expect(screen.queryByTestId('delayed-banner')).not.toBeInTheDocument();
+    expect(screen.getByTestId('hero')).not.toHaveClass('is-stale');
+  });
+
+  it('stays live on a screen whose own clock is an hour off the server\'s', async () => {
+    const w = await openWarRoom({ locale: 'zh-CN' });
+    const serverAsOf = () => new Date(Date.parse(w.asOfNow()) - 3_600_000).toISOString();
+    await w.pushBoth(1, '100000000.00', serverAsOf());
+    for (let second = 1; second <= 20; second += 1) {
+      w.tick(1_000);
+      await w.pushBoth(second + 1, `${100_000_000 + second}.00`, serverAsOf());
+      expect(w.badge()).toHaveAttribute('data-state', 'live');
+    }
+    expect(screen.queryByTestId('delayed-banner')).not.toBeInTheDocument();
+  });
+
   it('shows no banner while reconnecting before any figure was ever shown', async () => {
     const w = await openWarRoom({ locale: 'zh-CN' });
     w.live.hold();
@@ -227,7 +271,7 @@ describe('WarRoom connection state', () => {
     const w = await openWarRoom({ locale: 'zh-CN', resubscribeAfterMs: RESUBSCRIBE_AFTER_MS });
     await w.sendBoth();
     w.tick(5_000);
-    w.live.push(CampaignProgressSubscription, progressPayload({ sequence: 2 }));
+    w.live.push(CampaignProgressSubscription, progressPayload({ sequence: 2, asOf: w.asOfNow() }));
 
     w.live.endWithError(TodayMetricsSubscription, 'Unexpected error.');
     expect(w.live.isSubscribed('WarRoomToday')).toBe(false);
@@ -308,6 +352,28 @@ describe('WarRoom figures', () => {
     expect(w.yesterdayAsked.at(-1)).toEqual({ campaignId: CAMPAIGN, from: '2026-11-09T16:00:00.000Z', to: '2026-11-10T04:00:00.000Z' });
     expect(screen.getByTestId('kpi-ordersPerSecond').querySelector('.kpi-value')).toHaveTextContent('5.0');
     expect(screen.getByTestId('kpi-buyers')).toHaveTextContent('▲ +20.0%');
+  });
+
+  it('after midnight compares nothing with the day before yesterday, and counts orders/s over the minutes since 00:00', async () => {
+    const w = await openWarRoom({ locale: 'zh-CN' });
+    await w.sendBoth();
+    await waitFor(() => expect(screen.getByTestId('kpi-buyers')).toHaveTextContent('▲ +20.0%'));
+
+    // 00:00:40 on 12 November: a new day, whose stream starts at midnight with 400 orders so far.
+    const midnight = '2026-11-11T16:00:00Z';
+    const newDay = (sequence: number, orders: number[]) =>
+      w.live.push(TodayMetricsSubscription, todayPayload({ sequence, asOf: w.asOfNow(), from: midnight, to: '2026-11-12T16:00:00Z', metrics: { series: minuteSeries(midnight, orders) } }));
+    w.tick(Date.parse(midnight) + 40_000 - NOW_WALL);
+    newDay(2, [400]);
+    await waitFor(() => expect(screen.getByTestId('kpi-ordersPerSecond').querySelector('.kpi-value')).toHaveTextContent(/^—$/));
+    for (const tile of screen.getByTestId('kpi-strip').querySelectorAll('.kpi')) {
+      expect(tile.querySelector('.kpi-change')).toHaveTextContent(/^— 较昨日同时段$/);
+    }
+
+    // 00:01:30: one whole minute of 600 orders is 10 orders/s.
+    w.tick(50_000);
+    newDay(3, [600, 300]);
+    await waitFor(() => expect(screen.getByTestId('kpi-ordersPerSecond').querySelector('.kpi-value')).toHaveTextContent('10.0'));
   });
 
   it("loads the day's minute line once for today's window; the stream then carries only its tail", async () => {

@@ -28,11 +28,11 @@ export interface WarRoomProps extends WarRoomDataProps {
 /** One campaign's screen laid out on the wall: its data comes from war-room.data.ts. */
 export function WarRoom(props: WarRoomProps) {
   const { t, locale } = useI18n();
-  const { progress, today, minute, minuteSeries, kpiList, receivedAt, asOf, state, notLive } = createWarRoomData(props);
+  const { progress, today, minute, minuteSeries, kpiList, asOf, age, state, notLive } = createWarRoomData(props);
   const bannerText = () => {
     const at = asOf();
     if (!at) return '';
-    const seconds = Math.max(0, Math.round((props.now().mono - (receivedAt() ?? props.now().mono)) / 1000));
+    const seconds = Math.round((age() ?? 0) / 1000);
     const params = { asOf: formatClock(at, locale()), seconds };
     return state() === 'reconnecting' ? t('banner.reconnecting', params) : t('banner.delayed', params);
   };

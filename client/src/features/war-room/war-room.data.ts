@@ -2,7 +2,8 @@ import { createQuery } from '@urql/solid';
 import { createEffect, createMemo, on, onCleanup, type Accessor } from 'solid-js';
 import type { ConnectionStore } from '../../graphql/connection';
 import type { Now } from '../../lib/clock';
-import { freshness } from '../../lib/freshness';
+import { createDataAge } from '../../lib/data-age';
+import { dataAgeMs, freshness } from '../../lib/freshness';
 import { kpis } from './kpis';
 import { createLiveFeed } from './live-feed';
 import { mergeTail } from './minute-series';
@@ -82,17 +83,33 @@ export function createWarRoomData(props: WarRoomDataProps) {
     const times = [progress.data()?.campaignProgress.asOf, today.data()?.liveMetrics.asOf].filter((x): x is string => Boolean(x));
     return times.length ? times.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b)) : null;
   });
-  const state = createMemo(() =>
-    freshness({ socket: props.connection.state(), receivedAt: receivedAt(), now: props.now().mono, staleAfterMs: props.staleAfterMs }),
-  );
+  const asOfAge = createDataAge({
+    feeds: [
+      { asOf: () => progress.data()?.campaignProgress.asOf, receivedAt: progress.receivedAt },
+      { asOf: () => today.data()?.liveMetrics.asOf, receivedAt: today.receivedAt },
+    ],
+    connects: props.connection.connects,
+    now: () => props.now().mono,
+  });
+  const timing = () => ({ receivedAt: receivedAt(), now: props.now().mono, asOfAgeMs: asOfAge() });
+  const state = createMemo(() => freshness({ socket: props.connection.state(), staleAfterMs: props.staleAfterMs, ...timing() }));
+  /** How old the figures are, by asOf when it says older than their arrival: what the banner says. */
+  const age = () => dataAgeMs(timing());
   /** Stale or reconnecting with figures on screen: say so, and grey them. */
   const notLive = () => (state() === 'stale' || state() === 'reconnecting') && asOf() !== null;
 
+  // Only an answer for the window of this minute's day counts: while the query is paused (the first
+  // minute after midnight) or asked for the new day, urql keeps the last answer, about the day before.
+  const yesterdayMetrics = () => {
+    const window = yesterdayWindow();
+    const answered = yesterday.operation?.variables;
+    return window && answered?.from === window.from ? (yesterday.data?.metrics ?? null) : null;
+  };
   const kpiList = createMemo(() => {
-    const m = today.data()?.liveMetrics.metrics;
-    if (!m) return [];
-    return kpis(m, yesterday.data?.metrics ?? null, minute());
+    const live = today.data()?.liveMetrics;
+    if (!live) return [];
+    return kpis(live.metrics, yesterdayMetrics(), minute(), Date.parse(live.from));
   });
 
-  return { progress, today, minute, minuteSeries, kpiList, receivedAt, asOf, state, notLive };
+  return { progress, today, minute, minuteSeries, kpiList, asOf, age, state, notLive };
 }
