@@ -31,6 +31,7 @@ import { maskError } from './graphql/mask-error.js';
 import { useCompiledQueries } from './graphql/compiled-queries.plugin.js';
 import { exportsHandler, isExportPath } from './http/exports.js';
 import { InFlightResponses } from './http/in-flight.js';
+import { useEventStreamCaps } from './realtime/event-stream-caps.plugin.js';
 import { clientAddress } from './http/client-address.js';
 import { isSmallJsonPost, useRequestBodyLimit, withSmallBody } from './http/small-body.js';
 import { countedAnnouncer, createAppPubSub, type AppPubSub } from './realtime/pubsub.js';
@@ -305,6 +306,7 @@ export function buildApp(options: AppOptions): App {
           useSharedLiveExecution(liveExecutions),
           EnvelopArmorPlugin({ ...ARMOR_LIMITS, blockFieldSuggestion: { enabled: !isDev } }),
           useAccessGate(limiter, options.trustedDocuments ?? loadTrustedDocumentIds()),
+          useEventStreamCaps(wsSessions, tooManySubscriptions),
           useStorableTextGuard(),
           // Before the audit trail, which wraps the compiled executor (graphql/compiled-queries.plugin.ts).
           useCompiledQueries(),
@@ -447,24 +449,33 @@ export function buildApp(options: AppOptions): App {
           return [unauthenticated()];
         }
         if (!wsSessions.subscribe(socket, id)) return [tooManySubscriptions()];
-        const { schema: enveloped, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          ...ctx,
-          req: ctx.extra.request,
-          socket: ctx.extra.socket,
-          params,
-          viewer: result.viewer,
-          sourceAddress: clientAddress(ctx.extra.request, trustProxyHops),
-        });
-        const args: ExecutionArgs = {
-          schema: enveloped,
-          operationName: params.operationName,
-          document: parse(params.query),
-          variableValues: params.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe } satisfies EnvelopedExecution,
-        };
-        const errors = validate(args.schema, args.document);
-        return errors.length > 0 ? errors : args;
+        // graphql-ws calls onComplete only for an operation that ran: one refused here (a document that no
+        // longer validates, retried by an old app under fresh ids) must give its slot back itself.
+        try {
+          const { schema: enveloped, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+            ...ctx,
+            req: ctx.extra.request,
+            socket: ctx.extra.socket,
+            params,
+            viewer: result.viewer,
+            sourceAddress: clientAddress(ctx.extra.request, trustProxyHops),
+          });
+          const args: ExecutionArgs = {
+            schema: enveloped,
+            operationName: params.operationName,
+            document: parse(params.query),
+            variableValues: params.variables,
+            contextValue: await contextFactory(),
+            rootValue: { execute, subscribe } satisfies EnvelopedExecution,
+          };
+          const errors = validate(args.schema, args.document);
+          if (errors.length === 0) return args;
+          wsSessions.complete(socket, id);
+          return errors;
+        } catch (refused) {
+          wsSessions.complete(socket, id);
+          throw refused;
+        }
       },
     },
     wss,

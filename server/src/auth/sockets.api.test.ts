@@ -143,6 +143,54 @@ describeEachBackend('credentials on sockets, and tenants on live streams', (back
     expect((await next.first).data).toBeTruthy();
   });
 
+  it('gives back the subscription slot of a subscribe refused as invalid, so an old app retrying it cannot lock its key out', async () => {
+    const secret = await server.createKey({ shopIds: [shopA], scopes: ['READ'] });
+    const client = createClient({ url: server.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, connectionParams: bearer(secret) });
+    clients.push(client);
+    const refusal = (query: string) =>
+      new Promise<string | undefined>((resolve) =>
+        client.subscribe({ query }, { next: () => resolve('next'), error: (e) => resolve((e as { message?: string }[])[0]?.message), complete: () => resolve('complete') }),
+      );
+    for (let i = 0; i <= CREDENTIAL_LIMITS.subscriptionsPerCredential; i++) {
+      expect(await refusal('subscription { liveMetrics(scope: {}) { noSuchField } }')).toMatch(/Cannot query field "noSuchField"/);
+    }
+    // The same key subscribes again, on this socket and on another.
+    expect((await watch(server, bearer(secret), LIVE).first).data).toBeTruthy();
+  });
+
+  it('counts event streams (SSE) against the same subscription cap, and gives a slot back when a stream is closed', async () => {
+    const secret = await server.createKey({ shopIds: [shopA], scopes: ['READ'] });
+    const open = async () => {
+      const controller = new AbortController();
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...bearer(secret) },
+        body: JSON.stringify({ query: 'subscription { liveMetrics(scope: {}) { sequence } }' }),
+        signal: controller.signal,
+      });
+      // The first event, past any keep-alive comment the stream opens with.
+      const reader = response.body!.getReader();
+      let first = '';
+      while (!first.includes('data:')) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        first += new TextDecoder().decode(value);
+      }
+      return { first, close: () => controller.abort() };
+    };
+    const streams = [];
+    for (let i = 0; i < CREDENTIAL_LIMITS.subscriptionsPerCredential; i++) streams.push(await open());
+    expect(streams.every((stream) => stream.first.includes('sequence'))).toBe(true);
+    const refused = await open();
+    expect(refused.first).toContain(`At most ${CREDENTIAL_LIMITS.subscriptionsPerCredential} subscriptions per credential`);
+    refused.close();
+    // A socket of the same key is held to the same count.
+    expect((await watch(server, bearer(secret), LIVE).first).errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    streams.pop()!.close();
+    await expect.poll(async () => { const again = await open(); again.close(); return again.first.includes('sequence'); }, { timeout: 5_000 }).toBe(true);
+    for (const stream of streams) stream.close();
+  });
+
   it('refuses a key without READ to subscribe', async () => {
     const secret = await server.createKey({ shopIds: [shopA], scopes: ['INGEST'] });
     const socket = watch(server, bearer(secret), LIVE);

@@ -66,6 +66,31 @@ export class SocketRegistry {
     if (session?.subscriptions.delete(id)) this.counts(session.viewer.id).subscriptions--;
   }
 
+  /**
+   * An event stream (SSE) holds one of its credential's subscriptions as a socket's does, so the cap is one
+   * for both ways of subscribing; false at the cap. Event streams had none: one key opened 350 of them.
+   */
+  openStream(viewer: Viewer): boolean {
+    const counts = this.counts(viewer.id);
+    if (viewer.kind !== 'ADMIN_KEY' && counts.subscriptions >= CREDENTIAL_LIMITS.subscriptionsPerCredential) {
+      this.dropIfIdle(viewer.id, counts);
+      return false;
+    }
+    counts.subscriptions++;
+    return true;
+  }
+
+  closeStream(viewer: Viewer): void {
+    const counts = this.perCredential.get(viewer.id);
+    if (!counts) return;
+    counts.subscriptions--;
+    this.dropIfIdle(viewer.id, counts);
+  }
+
+  private dropIfIdle(viewerId: string, counts: { sockets: number; subscriptions: number }) {
+    if (counts.sockets <= 0 && counts.subscriptions <= 0) this.perCredential.delete(viewerId);
+  }
+
   /** The socket is gone (closed by either side): forget it. */
   forget(socket: WebSocket): void {
     const session = this.sessions.get(socket);
@@ -75,7 +100,7 @@ export class SocketRegistry {
     const counts = this.counts(session.viewer.id);
     counts.sockets--;
     counts.subscriptions -= session.subscriptions.size;
-    if (counts.sockets <= 0) this.perCredential.delete(session.viewer.id);
+    this.dropIfIdle(session.viewer.id, counts); // event streams of the credential may still count
   }
 
   /** Closes with 4403, e.g. when the credential no longer passes on a subscribe. */
