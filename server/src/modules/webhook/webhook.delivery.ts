@@ -4,7 +4,7 @@ import { rows } from '../../db/rows.js';
 import { raiseAlert } from '../alert/alert.service.js';
 import type { AlertRow } from '../alert/alert.table.js';
 import { toWebhookAlert, type WebhookAlert } from './webhook.events.js';
-import { enqueueWebhookEvent } from './webhook.outbox.js';
+import { enqueueWebhookEvent, HELD_UNTIL } from './webhook.outbox.js';
 import { nextAttemptAfterFailure, type RetryPolicy } from './webhook.retry.js';
 import { webhookAttempts, webhookDeliveries, webhooks, type WebhookEvent, type WebhookFormat, type WebhookRow } from './webhook.table.js';
 import { redactUrl } from '../../lib/redact-url.js';
@@ -121,7 +121,8 @@ export async function recordAttempt(
         lastError: outcome.error,
         lockedUntil: null,
         updatedAt: now,
-        ...(next ? { nextAttemptAt: next } : { status: 'FAILED' as const }),
+        // Sent while its endpoint was paused by another attempt: held with the rest until the resume.
+        ...(next ? { nextAttemptAt: endpoint?.pausedAt ? HELD_UNTIL : next } : { status: 'FAILED' as const }),
       })
       .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, 'PENDING')));
     if (!endpoint || endpoint.pausedAt || endpoint.deletedAt || endpoint.consecutiveFailures < options.policy.pauseAfterFailures) {
@@ -134,6 +135,10 @@ export async function recordAttempt(
       .where(and(eq(webhooks.id, endpoint.id), isNull(webhooks.pausedAt)))
       .returning();
     if (!paused) return { paused: null, alert: null };
+    await tx
+      .update(webhookDeliveries)
+      .set({ nextAttemptAt: HELD_UNTIL })
+      .where(and(eq(webhookDeliveries.webhookId, paused.id), eq(webhookDeliveries.status, 'PENDING')));
     const alert = await raiseAlert(tx, {
       rule: 'WEBHOOK_PAUSED',
       severity: 'CRITICAL',

@@ -266,11 +266,22 @@ describeEachBackend('webhook delivery', (backend) => {
     // The operators' own webhook over every shop hears of it; the paused one keeps its deliveries.
     await expect.poll(() => receiver.received.filter((r) => r.url === '/ops').map((r) => JSON.parse(r.body).data.alert.rule)).toContain('WEBHOOK_PAUSED');
     expect((await deliveries('partner')).map((d) => d.status)).toEqual(['PENDING', 'PENDING']);
+    // Held out of the dispatcher's due range while paused, those written since included: its claims never
+    // read a paused endpoint's backlog, however long it grows.
+    await enqueue(event('c', [shopA.id]));
+    const due = await rows<{ n: number }>(backend().db, sql`select count(*)::int as n from webhook_deliveries d join webhooks w on w.id = d.webhook_id
+      where w.name = 'partner' and d.status = 'PENDING' and d.next_attempt_at <= now() + interval '1 year'`);
+    expect(due).toEqual([{ n: 0 }]);
+    expect((await deliveries('partner')).map((d) => [d.status, (d as { nextAttemptAt?: string | null }).nextAttemptAt])).toEqual([
+      ['PENDING', null],
+      ['PENDING', null],
+      ['PENDING', null],
+    ]);
 
     receiver.answer = () => ({ status: 200 });
     const resumed = await server.gql(`mutation ($id: ID!) { updateWebhook(input: { id: $id, resume: true }) { webhook { pausedAt consecutiveFailures } userErrors { code } } }`, { id: webhook.id });
     expect(resumed.data.updateWebhook).toEqual({ webhook: { pausedAt: null, consecutiveFailures: 0 }, userErrors: [] });
-    await expect.poll(async () => (await deliveries('partner')).map((d) => d.status)).toEqual(['DELIVERED', 'DELIVERED']);
+    await expect.poll(async () => (await deliveries('partner')).map((d) => d.status)).toEqual(['DELIVERED', 'DELIVERED', 'DELIVERED']);
     // Resuming ends the admins' alert.
     const after = await server.gql('{ alerts(filter: { rules: [WEBHOOK_PAUSED] }) { edges { node { status resolvedAt } } } }');
     expect(after.data.alerts.edges).toEqual([{ node: { status: 'RESOLVED', resolvedAt: expect.any(String) } }]);

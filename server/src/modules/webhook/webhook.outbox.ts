@@ -4,9 +4,17 @@ import { rows } from '../../db/rows.js';
 import type { WebhookEventInput } from './webhook.events.js';
 
 /**
+ * The next attempt of a paused webhook's deliveries: after every due one, so the dispatcher's claim, which
+ * walks the due index from the oldest, never reads them. Left at their due times, a receiver paused on
+ * Double 11 and never resumed made every claim of every instance read its whole backlog first.
+ * Resuming makes them due at once.
+ */
+export const HELD_UNTIL = new Date('9999-12-31T00:00:00Z');
+
+/**
  * Writes one delivery per webhook that wants the event, in the caller's transaction: the alert and
  * its deliveries commit together or not at all, so no crash can lose one or announce an alert that
- * was rolled back. Paused webhooks get theirs too (sent when the endpoint resumes); deleted ones do not.
+ * was rolled back. Paused webhooks get theirs too, held (HELD_UNTIL) until the endpoint resumes; deleted ones do not.
  * A webhook wants the event when it subscribes to its type and covers all of its shops (a webhook over
  * every shop takes everything; an event about no single shop goes only to those). One statement
  * whatever the number of webhooks. Returns how many deliveries were written; call the dispatcher's
@@ -18,7 +26,8 @@ export async function enqueueWebhookEvent(tx: DbOrTx, event: WebhookEventInput):
   const inserted = await rows<{ id: string }>(
     tx,
     sql`insert into webhook_deliveries (webhook_id, event, data, next_attempt_at, created_at, updated_at)
-        select w.id, ${event.type}::webhook_event, ${JSON.stringify(event.data)}::jsonb, ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz
+        select w.id, ${event.type}::webhook_event, ${JSON.stringify(event.data)}::jsonb,
+          case when w.paused_at is null then ${at}::timestamptz else ${HELD_UNTIL.toISOString()}::timestamptz end, ${at}::timestamptz, ${at}::timestamptz
         from webhooks w
         where w.deleted_at is null
           and ${event.type}::webhook_event = any(w.events)

@@ -25,6 +25,7 @@ import {
   type WebhookRow,
 } from './webhook.table.js';
 import { redactUrl } from '../../lib/redact-url.js';
+import { HELD_UNTIL } from './webhook.outbox.js';
 
 const WebhookFormatEnum = builder.enumType('WebhookFormat', {
   description: 'JSON: signed POST per the API contract. DINGTALK, WECOM, FEISHU: the group robots’ own message formats and signing.',
@@ -66,8 +67,8 @@ export const WebhookDeliveryRef = builder.loadableNode('WebhookDelivery', {
     nextAttemptAt: t.field({
       type: 'DateTime',
       nullable: true,
-      description: 'When it is tried next (PENDING only).',
-      resolve: (d) => (d.status === 'PENDING' ? d.nextAttemptAt : null),
+      description: 'When it is tried next (PENDING only); null while its webhook is paused (it is sent once resumed).',
+      resolve: (d) => (d.status === 'PENDING' && d.nextAttemptAt < HELD_UNTIL ? d.nextAttemptAt : null),
     }),
     lastStatusCode: t.exposeInt('lastStatusCode', { nullable: true }),
     lastError: t.exposeString('lastError', { nullable: true }),

@@ -23,6 +23,7 @@ import {
   type WebhookRow,
 } from './webhook.table.js';
 import { checkWebhookUrl, type Resolve } from './webhook.url.js';
+import { HELD_UNTIL } from './webhook.outbox.js';
 
 /** What the service needs besides the caller: the clock, the URL policy and a way to send at once. */
 export interface WebhookServiceOptions {
@@ -270,12 +271,13 @@ export async function redeliverWebhookDelivery(db: Db, viewer: Viewer, id: strin
     // The webhook held (FOR SHARE) until the delivery is back in the queue: a deleteWebhook then waits for
     // this commit and fails the delivery with the other pending ones. Unlocked, a delete committing between
     // the check and the update left it PENDING for a deleted webhook, which nothing ever claims.
-    const [webhook] = await tx.select({ deletedAt: webhooks.deletedAt }).from(webhooks).where(eq(webhooks.id, delivery.webhookId)).for('share');
+    const [webhook] = await tx.select({ deletedAt: webhooks.deletedAt, pausedAt: webhooks.pausedAt }).from(webhooks).where(eq(webhooks.id, delivery.webhookId)).for('share');
     if (webhook?.deletedAt) throw new DomainError('CONFLICT', 'the webhook was deleted; its deliveries cannot be sent again', ['input', 'id']);
     if (delivery.status !== 'FAILED') throw new DomainError('CONFLICT', `only a FAILED delivery can be redelivered; this one is ${delivery.status}`, ['input', 'id']);
     const [queued] = await tx
       .update(webhookDeliveries)
-      .set({ status: 'PENDING', nextAttemptAt: options.now, lockedUntil: null, updatedAt: options.now })
+      // A paused webhook's delivery waits with the others for the resume (HELD_UNTIL).
+      .set({ status: 'PENDING', nextAttemptAt: webhook?.pausedAt ? HELD_UNTIL : options.now, lockedUntil: null, updatedAt: options.now })
       .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, 'FAILED')))
       .returning();
     if (!queued) throw new DomainError('CONFLICT', 'the delivery changed meanwhile; look again', ['input', 'id']);
