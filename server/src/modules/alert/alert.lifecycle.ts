@@ -1,4 +1,4 @@
-import { and, eq, inArray, ne } from 'drizzle-orm';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { campaigns } from '../campaign/campaign.table.js';
 import { shops } from '../shop/shop.table.js';
@@ -66,6 +66,9 @@ export async function applyFindings(db: Db, findings: readonly Finding[], now: D
       .where(and(ne(alerts.status, 'RESOLVED'), inArray(alerts.rule, [...ENGINE_RULES])));
     const openByKey = new Map(open.map((a) => [a.dedupeKey, a]));
     const seen = new Set<string>();
+    // Figures of open alerts that moved (an overdue milestone's hours move every evaluation): written in one
+    // statement below, where a statement each made 500 open alerts 500 round trips every two seconds.
+    const moved: FiguresUpdate[] = [];
 
     for (const finding of findings) {
       seen.add(finding.key);
@@ -96,6 +99,10 @@ export async function applyFindings(db: Db, findings: readonly Finding[], now: D
       const escalated = severityRank(finding.severity) > severityRank(current.severity);
       const changed = escalated || current.value !== finding.value || current.message !== finding.message || current.clearSince !== null;
       if (!changed) continue;
+      if (!escalated) {
+        moved.push({ id: current.id, value: finding.value, threshold: finding.threshold, message: finding.message });
+        continue;
+      }
       const [row] = await tx
         .update(alerts)
         .set({
@@ -112,6 +119,8 @@ export async function applyFindings(db: Db, findings: readonly Finding[], now: D
         .returning();
       if (row && escalated) events.push(await recordEvent(tx, 'ESCALATED', row, finding.shopIds, now));
     }
+
+    await keepFiguresCurrent(tx, moved, now);
 
     // Open alerts whose subject produced no finding are clear: resolve once they stayed clear long enough.
     for (const alert of open) {
@@ -133,6 +142,24 @@ export async function applyFindings(db: Db, findings: readonly Finding[], now: D
   });
 }
 
+
+interface FiguresUpdate {
+  id: string;
+  value: number;
+  threshold: number;
+  message: string;
+}
+
+/** The open alerts' current figures, in one statement whatever their number; one resolved meanwhile is left alone. */
+async function keepFiguresCurrent(tx: DbOrTx, updates: readonly FiguresUpdate[], now: Date): Promise<void> {
+  if (updates.length === 0) return;
+  await tx.execute(sql`
+    update ${alerts} set value = u.value, threshold = u.threshold, message = u.message, clear_since = null, updated_at = ${now.toISOString()}::timestamptz
+    from unnest(${sql.param(updates.map((u) => u.id))}::uuid[], ${sql.param(updates.map((u) => u.value))}::float8[],
+                ${sql.param(updates.map((u) => u.threshold))}::float8[], ${sql.param(updates.map((u) => u.message))}::text[])
+      as u(id, value, threshold, message)
+    where ${alerts.id} = u.id and ${alerts.status} <> 'RESOLVED'`);
+}
 
 function clearMinutesOf(alert: AlertRow): number {
   return (ENGINE_RULES as readonly string[]).includes(alert.rule) ? RULES[alert.rule as EngineRule].clearMinutes : 0;
