@@ -18,7 +18,7 @@ import { metricRollups, skuRollups, type Granularity } from './metrics.table.js'
 import { accumulateTotals, type Totals, type TotalsOptions, type TotalsRow } from './metrics.totals.js';
 import { piecesFilter, scopeFilter, type DimensionColumns, type ScopeFilter } from './rollup.statements.js';
 import { builtOnce } from '../../db/built-once.js';
-import { frozenTotals, heldRow, sameRows, sketchBytes, StaleVersion, totalsCacheOf, type CachedTotals, type TotalsCache } from './totals.cache.js';
+import { frozenTotals, heldEntryBytes, heldRow, sameRows, sketchBytes, StaleVersion, totalsCacheOf, type CachedTotals, type TotalsCache } from './totals.cache.js';
 import {
   countBoundaries,
   countedWindow,
@@ -227,14 +227,14 @@ async function readTotals(readRows: ReadRows, options: TotalsOptions, cache: Tot
   const read = await readRows(previous ? [...previous.rows.keys()] : []);
   if (previous && sameRows(read, previous)) return previous.totals;
   const rows = new Map<string, TotalsRow>();
-  let bytes = 0;
+  let sketches = 0;
   for (const row of read) {
     const complete = heldRow(previous, row.version, row) ?? row;
     rows.set(row.version, complete);
-    bytes += sketchBytes(complete);
+    sketches += sketchBytes(complete);
   }
   const totals = frozenTotals(accumulateTotals([...rows.values()], options));
-  cache.set(key, { totals, rows, bytes });
+  cache.set(key, { totals, rows, bytes: heldEntryBytes(key, rows.size, sketches) });
   return totals;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accumulateTotals } from './metrics.totals.js';
-import { TotalsCache, type CachedTotals } from './totals.cache.js';
+import { heldEntryBytes, TotalsCache, type CachedTotals } from './totals.cache.js';
 
 const entry = (bytes: number): CachedTotals => ({ totals: accumulateTotals([]), rows: new Map(), bytes });
 
@@ -23,6 +23,14 @@ describe('the held totals', () => {
     cache.set('a', entry(20_000));
     expect(cache.get('a')).toBeUndefined();
     expect([cache.size, cache.heldBytes]).toEqual([0, 0]);
+  });
+
+  it('count what an entry holds besides its sketches, so windows without rows and long keys still reach the bound', () => {
+    const cache = new TotalsCache(1024 * 1024);
+    const wideKey = (n: number) => `all:${n}:` + 'f'.repeat(36 * 1_000); // a credential over 1,000 shops
+    for (let n = 0; n < 10_000; n++) cache.set(wideKey(n), entry(heldEntryBytes(wideKey(n), 0, 0)));
+    expect(cache.heldBytes).toBeLessThanOrEqual(1024 * 1024);
+    expect(cache.size).toBeLessThan(20); // ~76 KB each, where they counted 0 and all 10,000 stayed
   });
 
   it('hold nothing with a bound of 0, not even an answer without sketches', () => {

@@ -29,10 +29,25 @@ export interface CachedTotals {
 }
 
 /**
- * Bound on the decoded sketches kept per database handle. A today-window of the war room at 10M
+ * Bound on what the held totals take per database handle (sketches, rows and keys: heldEntryBytes). A today-window of the war room at 10M
  * orders holds ~8 MB (24 hour rows × 28 dimension combinations × 12 KB), a closed day 0.3 MB.
  */
 export const TOTALS_CACHE_BYTES = 64 * 1024 * 1024;
+
+/** The totals object, its maps and the entry itself, whatever the window holds (measured: ~3.6 KB for one shop). */
+const ENTRY_BYTES = 4_096;
+/** A held row's version string, counters and map slot, besides its sketches. */
+const ROW_BYTES = 512;
+
+/**
+ * What an entry holds on the heap: its sketches, and what counting only those left out — the key (a
+ * credential over 1,000 shops names each of them: ~36 KB per key), the rows' counters and the totals.
+ * Counted as sketch bytes alone, a window with no rows cost 0 and a poller's moving windows filled the
+ * heap without ever reaching the bound.
+ */
+export function heldEntryBytes(key: string, rows: number, sketchBytes: number): number {
+  return ENTRY_BYTES + key.length * 2 + rows * ROW_BYTES + sketchBytes;
+}
 
 /** Least recently used first: a Map iterates in insertion order, and a hit re-inserts its entry. */
 export class TotalsCache {
