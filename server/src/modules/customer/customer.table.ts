@@ -27,6 +27,9 @@ export const customers = pgTable(
     uniqueIndex('customers_shop_external_key').on(t.shopId, t.externalId),
     // New buyers of a window are the customers whose first payment falls in it (metrics, retrospective).
     index('customers_shop_first_order_idx').on(t.shopId, t.firstOrderAt),
+    // The customers connection's order: a page reads its rows in order instead of sorting every customer
+    // the caller sees (a first page over 1M customers sorted them all, ~450 ms).
+    index('customers_created_idx').on(t.createdAt, t.id),
   ],
 );
 
