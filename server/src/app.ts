@@ -490,7 +490,7 @@ export function buildApp(options: AppOptions): App {
         logger,
         now,
         allowPrivateUrls: options.webhookAllowPrivateUrls ?? false,
-        publish: (message) => pubsub.publish('alert:raised', message),
+        publish: (events) => publishAlertEvents(pubsub, events),
         ...options.webhooks,
       });
   if (webhooks) {

@@ -254,6 +254,8 @@ describeEachBackend('webhook delivery', (backend) => {
     server = await startTestServer(backend(), { webhooks: { ...FAST, retry: { ...FAST.retry, pauseAfterFailures: 3, pauseAfterFailingMs: 0 } } });
     const raised = server.app.pubsub.subscribe('alert:raised');
     const published = (async () => (await raised.next()).value as { rule: string; dedupeKey: string })();
+    const changes = server.app.pubsub.subscribe('alert:changed');
+    const changed = (async () => (await changes.next()).value as { rule: string; change: string })();
     receiver.answer = (request) => (request.url === '/ops' ? { status: 200 } : { status: 503 });
     const { webhook } = await createWebhook({ name: 'partner', url: `http://127.0.0.1:${receiver.port}/partner`, shopIds: [gid('Shop', shopA.id)] });
     await createWebhook({ name: 'ops', url: `http://127.0.0.1:${receiver.port}/ops` });
@@ -263,6 +265,8 @@ describeEachBackend('webhook delivery', (backend) => {
     const alerts = await server.gql('{ alerts { edges { node { rule severity subject shop { id } } } } }');
     expect(alerts.data.alerts.edges).toContainEqual({ node: { rule: 'WEBHOOK_PAUSED', severity: 'CRITICAL', subject: 'Webhook「partner」', shop: null } });
     expect(await published).toMatchObject({ rule: 'WEBHOOK_PAUSED', dedupeKey: `WEBHOOK_PAUSED:${Buffer.from(webhook.id, 'base64').toString().split(':')[1]}` });
+    expect(await changed).toMatchObject({ rule: 'WEBHOOK_PAUSED', change: 'RAISED' }); // a feed of every change hears of it too
+    await changes.return?.();
     // The operators' own webhook over every shop hears of it; the paused one keeps its deliveries.
     await expect.poll(() => receiver.received.filter((r) => r.url === '/ops').map((r) => JSON.parse(r.body).data.alert.rule)).toContain('WEBHOOK_PAUSED');
     expect((await deliveries('partner')).map((d) => d.status)).toEqual(['PENDING', 'PENDING']);

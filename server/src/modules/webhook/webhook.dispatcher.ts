@@ -2,8 +2,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/client.js';
 import { FAILURES_BEFORE_UNHEALTHY } from '../../observability/health.js';
-import type { AlertMessage } from '../../realtime/pubsub.js';
-import { alertMessage } from '../alert/alert.service.js';
+import type { AlertEvent } from '../alert/alert.lifecycle.js';
 import { claimDueDeliveries, recordAttempt, releaseLeases, type AttemptOutcome, type ClaimedDelivery } from './webhook.delivery.js';
 import { renderRequest, robotRefusal } from './webhook.formats.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './webhook.retry.js';
@@ -33,8 +32,8 @@ export interface WebhookDispatcherOptions extends WebhookDispatcherTuning {
   allowPrivateUrls: boolean;
   /** How host names resolve (default the system resolver); tests answer differently from call to call. */
   resolve?: Resolve;
-  /** Publishes a raised WEBHOOK_PAUSED alert (the app passes pubsub 'alert:raised'). */
-  publish?: (message: AlertMessage) => void;
+  /** Publishes a raised WEBHOOK_PAUSED alert to subscribers, as every other alert change is (alertRaised and alertChanged). */
+  publish?: (events: AlertEvent[]) => void;
   onPaused?: (webhook: WebhookRow) => void;
 }
 
@@ -162,7 +161,9 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
       options.onPaused?.(recorded.paused);
     }
     if (recorded.alert) {
-      options.publish?.(alertMessage(recorded.alert, [])); // installation-wide: operators over every shop
+      // Installation-wide (no shops): heard by operators over every shop. Only alertRaised heard of it, so a
+      // war-room feed built on alertChanged never showed that an endpoint had stopped.
+      options.publish?.([{ change: 'RAISED', alert: recorded.alert, shopIds: [] }]);
       wake(); // the WEBHOOK_PAUSED alert was enqueued for the operators' own webhooks
     }
   }
