@@ -1,7 +1,7 @@
 import { For } from 'solid-js';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
-import { formatInteger, formatPercent } from '../../lib/format';
+import { formatInteger, formatPercentReached } from '../../lib/format';
 import { money, rate, roiText } from '../console/console-format';
 import { RetroSection } from './RetroSection';
 import type { Retrospective } from './retrospective.documents';
@@ -15,7 +15,7 @@ export function RetroSummary(props: { retrospective: Retrospective }) {
     return [
       ['retro.gmvTarget', money(r.gmvTarget, l)],
       ['retro.gmv', money(r.gmv, l)],
-      ['retro.achievement', formatPercent(r.achievementRate, l, 1)],
+      ['retro.achievement', formatPercentReached(r.achievementRate, l, 1)], // cut, as on the wall: 99.96 % is not 100.0 %
       ['retro.netGmv', money(r.netGmv, l)],
       ['retro.orders', formatInteger(r.orders, l)],
       ['retro.buyers', formatInteger(r.buyers, l)],
