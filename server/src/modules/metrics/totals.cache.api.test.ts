@@ -29,6 +29,13 @@ describeEachBackend('totals of a window asked again', (backend) => {
     ]);
   });
 
+  it('charges a held window without rows for what it holds, so moving empty windows reach the bound', async () => {
+    const cache = totalsCacheOf(backend().db);
+    const before = cache.heldBytes;
+    await loadTotals(backend().db, scopeConditions(SYSTEM, {}), { from: sh('2026-11-20T00:00:00'), to: sh('2026-11-20T00:01:00') });
+    expect(cache.heldBytes).toBeGreaterThan(before); // counted as sketch bytes alone, it held 0
+  });
+
   it('gives the held answer while the rows stand still, and a new one when a late event updates a closed day', async () => {
     const first = await totals();
     expect(first.all).toMatchObject({ gmvFen: 92_345, ordersPaid: 4, buyers: 3, visitors: 3 });
