@@ -12,8 +12,9 @@ import { shops } from '../src/modules/shop/shop.table.js';
 /** A partner's API key as a service sees it: SYSTEM's permissions, but only these shops' data. */
 export const partnerViewer = (shopIds: readonly string[]): Viewer => ({ ...SYSTEM, id: 'key:partner', kind: 'API_KEY', displayName: 'partner', shops: shopsOf(shopIds) });
 
-export async function insertShop(db: Db, name: string, platform: Channel = 'TMALL') {
-  const [shop] = await db.insert(shops).values({ name, platform }).returning();
+/** `id` fixes the shop's id, for a test whose figures depend on it (a visitor's sketch key holds its shop's id). */
+export async function insertShop(db: Db, name: string, platform: Channel = 'TMALL', id?: string) {
+  const [shop] = await db.insert(shops).values({ name, platform, ...(id ? { id } : {}) }).returning();
   return shop!;
 }
 
