@@ -2,6 +2,7 @@ import { lexicographicSortSchema, printSchema } from 'graphql';
 import { builder } from './builder.js';
 import './modules/shop/shop.schema.js';
 import './modules/product/product.schema.js';
+import './modules/product/turnover.schema.js';
 import './modules/campaign/campaign.schema.js';
 import './modules/campaign/milestone.schema.js';
 import './modules/plan/plan.schema.js';

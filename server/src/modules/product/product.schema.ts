@@ -53,7 +53,7 @@ export const SkuRef = builder.loadableNode('Sku', {
  * A field of the SKU's whole row: at once when the source is the row, else read through the SKU loader,
  * so every SKU of a page that asks for more than its facts is still read in one statement, and fresh.
  */
-function fromRow<T>(source: SkuSource, ctx: Context, field: (sku: SkuRow) => T): T | Promise<T> {
+export function fromRow<T>(source: SkuSource, ctx: Context, field: (sku: SkuRow) => T): T | Promise<T> {
   if (isWholeRow(source)) return field(source);
   return SkuRef.getDataloader(ctx)
     .load(source.id)
@@ -105,6 +105,7 @@ const ProductFilter = builder.inputType('ProductFilter', {
     role: t.field({ type: ProductRoleEnum }),
     status: t.field({ type: ProductStatusEnum }),
     lowStock: t.boolean({ description: 'Only products with a SKU at or below its low-stock threshold.' }),
+    slowMoving: t.boolean({ description: 'true: only slow movers (Product.slowMoving is true); false: every product that is not one.' }),
   }),
 });
 
@@ -113,7 +114,7 @@ builder.queryField('products', (t) =>
     type: ProductRef,
     args: { filter: t.arg({ type: ProductFilter }) },
     resolve: (_root, { filter, ...args }, ctx) =>
-      listProducts(ctx.db, ctx.viewer, { ...filter, shopIds: filter?.shopIds?.map((id) => id.id) }, args),
+      listProducts(ctx.db, ctx.viewer, { ...filter, shopIds: filter?.shopIds?.map((id) => id.id) }, args, ctx.now()),
   },
     { name: 'ProductConnection' },
     { name: 'ProductEdge' },

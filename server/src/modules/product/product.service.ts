@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, inArray, lte, not, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { shopVisible, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
@@ -10,6 +10,7 @@ import { groupByKeys } from '../../lib/group.js';
 import { moneyInput, parseInput, text } from '../../lib/validate.js';
 import type { RecheckAlerts } from '../alert/alert.service.js';
 import { requireShop } from '../shop/shop.service.js';
+import { slowMovingCondition } from './turnover.js';
 import {
   DEFAULT_LOW_STOCK_THRESHOLD,
   PRODUCT_ROLES,
@@ -28,6 +29,8 @@ export interface ProductFilter {
   status?: ProductStatus | null;
   /** Only products with at least one SKU at or below its low-stock threshold (库存预警). */
   lowStock?: boolean | null;
+  /** Only slow movers (true) or only products that are not (false): turnover.ts. */
+  slowMoving?: boolean | null;
 }
 
 export function loadProducts(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<ProductRow[]> {
@@ -60,7 +63,7 @@ export async function skusOfProducts(db: DbOrTx, viewer: Viewer, productIds: rea
   return groupByKeys(productIds, rows, (sku) => sku.productId);
 }
 
-export function listProducts(db: DbOrTx, viewer: Viewer, filter: ProductFilter, args: ConnectionArgs) {
+export function listProducts(db: DbOrTx, viewer: Viewer, filter: ProductFilter, args: ConnectionArgs, now: Date) {
   const conditions: (SQL | undefined)[] = [
     shopVisible(viewer, products.shopId),
     filter.shopIds ? inArray(products.shopId, [...filter.shopIds]) : undefined,
@@ -69,6 +72,7 @@ export function listProducts(db: DbOrTx, viewer: Viewer, filter: ProductFilter, 
     filter.lowStock
       ? sql`exists (select 1 from ${skus} where ${skus.productId} = ${products.id} and ${lte(skus.stock, skus.lowStockThreshold)})`
       : undefined,
+    filter.slowMoving == null ? undefined : filter.slowMoving ? slowMovingCondition(now) : not(slowMovingCondition(now)),
   ];
   const where = and(...conditions);
   return paginate<ProductRow>(
