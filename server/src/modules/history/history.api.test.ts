@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { describeEachBackend, meetingAtALock } from '../../../test/backends.js';
+import { describeEachBackend, meetingAtALock, sessionsWaitingOnLocks } from '../../../test/backends.js';
 import { gid, insertCampaign, insertShop, insertSku } from '../../../test/fixtures.js';
 import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
 import { rows } from '../../db/rows.js';
@@ -255,6 +255,48 @@ describeEachBackend('history partitioned by month, and its retention', (backend)
     await server.app.history!.run();
     expect(await ready()).toBe(200);
     expect(await partitionsOf('events')).toContain('events_p203708');
+  });
+
+  it('deletes the expired keys an hour at a time after the months are dropped, with ingestion open meanwhile', async () => {
+    const { db, kind } = backend();
+    await start('2045-02-01T06:00:00Z', { minuteRollupsDays: 90, eventsDays: 30 });
+    const february = await ingest(visit('f1', '2045-02-01T00:10:00Z'), visit('f2', '2045-02-01T01:30:00Z'), visit('f3', '2045-02-01T05:59:00Z'));
+    expect(february.data.ingestEvents.accepted).toBe(3);
+    clock = new Date('2045-04-15T00:00:00Z'); // 30 days back is 2045-03-16
+    expect((await ingest(visit('apr', '2045-04-14T00:00:00Z'))).data.ingestEvents.accepted).toBe(1);
+    const pass = () => dropExpiredHistory(db, clock, { minuteRollupsDays: 90, eventsDays: 30 });
+
+    let expired: Expired;
+    const keys = ['apr'];
+    if (kind === 'postgres') {
+      // A session holds one expired key, so the pass waits on it while deleting keys. Until now it deleted
+      // them while still holding the dropped month's event log exclusively: every ingest waited on it.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let locked!: () => void;
+      const isLocked = new Promise<void>((resolve) => (locked = resolve));
+      const holder = db.transaction(async (tx) => {
+        await tx.execute(sql`select 1 from event_keys where event_id = 'f2' for update`);
+        locked();
+        await held;
+      });
+      await isLocked;
+      const running = pass();
+      running.catch(() => {}); // awaited after the release
+      await expect.poll(() => sessionsWaitingOnLocks(db), { timeout: 10_000 }).toBe(1);
+      const live = ingest(visit('live', '2045-04-15T00:00:00Z')).then((r) => r.data.ingestEvents.accepted as number);
+      const outcome = await Promise.race([live, new Promise((resolve) => setTimeout(() => resolve('still waiting after 5 s'), 5_000))]);
+      release();
+      await holder;
+      expired = await running;
+      expect(outcome).toBe(1);
+      keys.push('live');
+    } else {
+      expired = await pass(); // one connection: nothing runs beside it
+    }
+    expect(expired.dropped).toContain('events_p204502');
+    expect(expired.eventKeys).toBe(3); // over three of the hours, each deleted by a statement of its own
+    expect((await rows<{ event_id: string }>(db, sql`select event_id from event_keys order by event_id`)).map((r) => r.event_id)).toEqual(keys);
   });
 
   it('creates the months ahead idempotently, as two instances at once would', async () => {

@@ -100,10 +100,10 @@ export interface Expired {
 }
 
 /**
- * Applies retention in one transaction: drops every monthly partition entirely older than its horizon
- * (never deleting row by row in the months), deletes the few rows past the horizon that sit in a
- * default partition, and the events' idempotency keys past the events horizon (ingestion refuses
- * events that old, so no replay can need them).
+ * Applies retention: in one transaction, drops every monthly partition entirely older than its horizon
+ * (never deleting row by row in the months) and deletes the few rows past the horizon that sit in a
+ * default partition; then, in transactions of their own, the events' idempotency keys past the events
+ * horizon (dropExpiredEventKeys).
  */
 export async function dropExpiredHistory(db: DbOrTx, now: Date, settings: RetentionSettings): Promise<Expired> {
   const horizons = { minuteRollups: horizon(now, settings.minuteRollupsDays), events: eventsHorizon(now, settings) };
@@ -127,15 +127,41 @@ export async function dropExpiredHistory(db: DbOrTx, now: Date, settings: Retent
       );
       expired.stragglers += stragglers[0]!.n;
     }
-    if (horizons.events) {
-      const keys = await rows<{ n: number }>(
-        tx,
-        sql`with gone as (delete from event_keys where occurred_at < ${horizons.events.toISOString()}::timestamptz returning 1) select count(*)::int as n from gone`,
-      );
-      expired.eventKeys = keys[0]!.n;
-    }
   });
+  // After the commit: dropping a month holds its parent (the event log) exclusively until then, and a
+  // month of keys takes long to delete, so ingestion would wait on the whole delete.
+  if (horizons.events) expired.eventKeys = await dropExpiredEventKeys(db, horizons.events);
   return expired;
+}
+
+/** How many hours of idempotency keys one statement deletes: a Double 11 hour is a few million keys. */
+export const EVENT_KEY_SLICE_MS = 3_600_000;
+
+/**
+ * Deletes the idempotency keys of events older than `before` (ingestion refuses events that old, so no
+ * replay can need them), an hour of keys per statement, each committed on its own: no statement holds
+ * many locks or much WAL for long, and a pass cut short leaves the rest for the next.
+ */
+export async function dropExpiredEventKeys(db: DbOrTx, before: Date): Promise<number> {
+  const [oldest] = await rows<{ ms: number | null }>(
+    db,
+    sql`select (extract(epoch from min(occurred_at)) * 1000)::float8 as ms from event_keys where occurred_at < ${before.toISOString()}::timestamptz`,
+  );
+  if (oldest?.ms == null) return 0;
+  let deleted = 0;
+  let from: Date | null = null; // the first slice has no lower bound: nothing older is left after it
+  for (let end = Math.floor(oldest.ms / EVENT_KEY_SLICE_MS) * EVENT_KEY_SLICE_MS + EVENT_KEY_SLICE_MS; ; end += EVENT_KEY_SLICE_MS) {
+    const to = new Date(Math.min(end, before.getTime()));
+    // The lower bound lets the BRIN index skip the ranges earlier slices emptied.
+    const lower = from ? sql`occurred_at >= ${from.toISOString()}::timestamptz and ` : sql``;
+    const gone = await rows<{ n: number }>(
+      db,
+      sql`with gone as (delete from event_keys where ${lower}occurred_at < ${to.toISOString()}::timestamptz returning 1) select count(*)::int as n from gone`,
+    );
+    deleted += gone[0]!.n;
+    if (to.getTime() >= before.getTime()) return deleted;
+    from = to;
+  }
 }
 
 function partitionName(parent: string, month: Date): string {
