@@ -72,6 +72,8 @@ export interface AppOptions {
   now: () => Date;
   /** Milliseconds between live ticks (default 1,000). */
   tickMs?: number;
+  /** Live topics a tick computes at once (default 4). */
+  tickConcurrency?: number;
   /** A live topic that sent nothing for this long sends its state again with a fresh asOf (default 5,000). */
   heartbeatMs?: number;
   /** With a Redis URL, change notices go through Redis to every instance; else in-process. */
@@ -210,6 +212,7 @@ export function buildApp(options: AppOptions): App {
     onError: (error, key) => logger.error({ err: error, topic: key }, 'live topic failed'),
     heartbeatMs: options.heartbeatMs ?? 5_000,
     shareTopics: options.shareTopics ?? true,
+    concurrency: options.tickConcurrency,
     dataTime: options.readReplica && ((at) => options.readReplica!.dataTime(at)),
   });
   const { pubsub, connected: pubsubConnected, close: closePubSub } = createAppPubSub(options.redisUrl, reportRedis);

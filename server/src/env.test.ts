@@ -12,6 +12,7 @@ describe('configuration from the environment', () => {
       NODE_ENV: 'production',
       SIMULATOR_RATE: 5,
       TICK_MS: 1000,
+      LIVE_TICK_CONCURRENCY: 4,
       LIVE_HEARTBEAT_MS: 5000,
       LIVE_SHARE_TOPICS: true,
       LIVE_SHARE_EXECUTIONS: true,
@@ -29,6 +30,12 @@ describe('configuration from the environment', () => {
     expect(parseEnv({ TRUST_PROXY_HOPS: '1', DATABASE_CONNECT_TIMEOUT_SECONDS: '5' })).toMatchObject({ TRUST_PROXY_HOPS: 1, DATABASE_CONNECT_TIMEOUT_SECONDS: 5 });
     expect(() => parseEnv({ TRUST_PROXY_HOPS: '-1' })).toThrow(/TRUST_PROXY_HOPS="-1"/);
     expect(() => parseEnv({ DATABASE_CONNECT_TIMEOUT_SECONDS: '0' })).toThrow(/DATABASE_CONNECT_TIMEOUT_SECONDS="0"/);
+  });
+
+  it('computes four live topics at once unless LIVE_TICK_CONCURRENCY says otherwise, from 1 to 32', () => {
+    expect(parseEnv({ LIVE_TICK_CONCURRENCY: '1' }).LIVE_TICK_CONCURRENCY).toBe(1);
+    expect(() => parseEnv({ LIVE_TICK_CONCURRENCY: '0' })).toThrow(/LIVE_TICK_CONCURRENCY="0"/);
+    expect(() => parseEnv({ LIVE_TICK_CONCURRENCY: '33' })).toThrow(/LIVE_TICK_CONCURRENCY="33"/);
   });
 
   it('keeps minute rollups 90 days and raw events forever unless RETENTION_* says otherwise', () => {

@@ -81,6 +81,8 @@ const EnvSchema = z.object({
   LIVE_SHARE_EXECUTIONS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** Milliseconds between live-subscription ticks: at most one message per topic per tick. */
   TICK_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  /** Live topics a tick computes at once (realtime/ticker.ts; bench/ticker.bench.ts). */
+  LIVE_TICK_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   /**
    * A live stream with no change for this long re-sends its state with a fresh asOf, so screens can
    * tell a quiet feed from a stuck one (the war room calls data older than this plus 3 ticks "delayed").

@@ -78,6 +78,7 @@ async function main() {
     corsOrigins: env.CORS_ORIGINS,
     rateLimit: { maximumAvailable: env.RATE_LIMIT_MAX, restoreRate: env.RATE_LIMIT_RESTORE_PER_SECOND },
     tickMs: env.TICK_MS,
+    tickConcurrency: env.LIVE_TICK_CONCURRENCY,
     heartbeatMs: env.LIVE_HEARTBEAT_MS,
     redisUrl: env.REDIS_URL,
     readReplica,

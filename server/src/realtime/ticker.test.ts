@@ -166,4 +166,53 @@ describe('the ticker', () => {
     expect(state.computations).toBe(3);
     await ticker.stop();
   });
+
+  it('computes up to `concurrency` topics of a tick at once, asks the replica once, and never more at a time', async () => {
+    for (const concurrency of [1, 3]) {
+      let replicaAsked = 0;
+      const ticker = new Ticker({
+        intervalMs: 60_000,
+        now: () => new Date('2026-11-11T12:00:00Z'),
+        concurrency,
+        dataTime: async (now) => {
+          replicaAsked++;
+          return now;
+        },
+        onError: (error) => {
+          throw error;
+        },
+      });
+      let inFlight = 0;
+      let most = 0;
+      let computing = false;
+      const release: (() => void)[] = [];
+      const topic = (n: number): TopicSource<number> => ({
+        compute: async () => {
+          if (!computing) return n;
+          most = Math.max(most, ++inFlight);
+          await new Promise<void>((resolve) => release.push(resolve));
+          inFlight--;
+          return n;
+        },
+        fingerprint: String,
+      });
+      const screens = Array.from({ length: 7 }, (_, n) => ticker.subscribe(`t${n}`, topic(n)));
+      await Promise.all(screens.map((screen) => screen.next()));
+      computing = true;
+      replicaAsked = 0;
+      ticker.markChanged();
+      const tick = ticker.tick();
+      // Hand out releases as computations wait: the tick ends once all seven have run.
+      let done = false;
+      void tick.then(() => (done = true));
+      while (!done) {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        release.splice(0).forEach((go) => go());
+      }
+      expect(most).toBe(concurrency);
+      expect(ticker.stats().computationsLastTick).toBe(7);
+      expect(replicaAsked).toBe(1);
+      await ticker.stop();
+    }
+  });
 });

@@ -39,6 +39,9 @@ export function liveState<T>(message: LiveMessage<T>): Snapshot<T> {
  */
 export const FAILURES_BEFORE_TELLING = FAILURES_BEFORE_UNHEALTHY;
 
+/** Topics computed at once in a tick unless configured (bench/ticker.bench.ts measures the choice). */
+export const DEFAULT_TICK_CONCURRENCY = 4;
+
 export interface TopicSource<T> {
   /** Computes the topic's current state: the only place that touches the database. */
   compute(now: Date): Promise<T>;
@@ -182,6 +185,11 @@ export interface TickerOptions {
    * it becomes the messages' `asOf`, so replication lag shows on the screens' freshness badge.
    */
   dataTime?: (now: Date) => Promise<Date>;
+  /**
+   * Topics a tick computes at once (LIVE_TICK_CONCURRENCY, default 4): one at a time, a tick's length is
+   * the sum of every topic's statements and JavaScript; a few at a time overlap them, within the pool.
+   */
+  concurrency?: number;
 }
 
 export class Ticker {
@@ -199,6 +207,7 @@ export class Ticker {
   private readonly heartbeatMs: number;
   private readonly shareTopics: boolean;
   private readonly dataTime: ((now: Date) => Promise<Date>) | undefined;
+  private readonly concurrency: number;
 
   constructor(options: TickerOptions) {
     this.intervalMs = options.intervalMs;
@@ -207,6 +216,7 @@ export class Ticker {
     this.heartbeatMs = options.heartbeatMs ?? 5_000;
     this.shareTopics = options.shareTopics ?? true;
     this.dataTime = options.dataTime;
+    this.concurrency = Math.max(1, options.concurrency ?? DEFAULT_TICK_CONCURRENCY);
   }
 
   private naiveSerial = 0;
@@ -261,30 +271,42 @@ export class Ticker {
     return mailbox;
   }
 
-  /** One tick: every changed (or due) live topic computed once, in turn; exposed for tests. */
+  /**
+   * One tick: every changed (or due) live topic computed once, up to `concurrency` of them at a time, so
+   * a tick with many topics overlaps one topic's JavaScript with another's statements; exposed for tests.
+   */
   async tick(): Promise<void> {
     if (this.running) return this.running; // a slow tick is never overlapped by the next
     this.running = (async () => {
       let computations = 0;
       const now = this.now().getTime();
-      let dataAt: Date | undefined;
-      for (const [key, topic] of this.topics) {
-        if (topic.warming) await topic.warming; // its first computation is in flight: wait, don't double it
-        if (topic.subscribers.size === 0) continue;
-        const heartbeatDue = now - topic.lastSent >= this.heartbeatMs;
-        if (!topic.dirty && !heartbeatDue) continue;
-        computations++;
-        if (this.dataTime && !dataAt) {
-          try {
-            dataAt = await this.dataTime(new Date(now));
-          } catch (error) {
-            // The replica does not answer: its topics could not compute either; the next tick retries.
-            this.onError(error, 'read replica');
-            break;
+      // Asked once per tick, by whichever topic needs it first; the others wait for the same answer.
+      let dataAt: Promise<Date> | undefined;
+      let replicaDown = false;
+      const queue = this.topics.entries();
+      const work = async () => {
+        for (let next = queue.next(); !next.done && !replicaDown; next = queue.next()) {
+          const [key, topic] = next.value;
+          if (topic.warming) await topic.warming; // its first computation is in flight: wait, don't double it
+          if (topic.subscribers.size === 0) continue;
+          const heartbeatDue = now - topic.lastSent >= this.heartbeatMs;
+          if (!topic.dirty && !heartbeatDue) continue;
+          let at: Date | undefined;
+          if (this.dataTime) {
+            try {
+              at = await (dataAt ??= this.dataTime(new Date(now)));
+            } catch (error) {
+              // The replica does not answer: its topics could not compute either; the next tick retries.
+              if (!replicaDown) this.onError(error, 'read replica');
+              replicaDown = true;
+              return;
+            }
           }
+          computations++;
+          await this.refresh(key, topic, { sendEvenIfUnchanged: heartbeatDue, dataAt: at });
         }
-        await this.refresh(key, topic, { sendEvenIfUnchanged: heartbeatDue, dataAt });
-      }
+      };
+      await Promise.all(Array.from({ length: this.concurrency }, work));
       this.computationsLastTick = computations;
       this.ticks++;
     })().finally(() => (this.running = null));
