@@ -4,6 +4,7 @@ import { HttpResponse } from 'msw';
 import { App } from '../src/app/App';
 import type { Permission } from '../src/features/access/viewer.documents';
 import type { CustomersQuery, SegmentSummary } from '../src/features/customers/customers.documents';
+import type { ProductRow, SkuRow } from '../src/features/products/products.documents';
 import { ConsoleShopsQuery, ReportRowFields, type DailyReportQuery, type ReportRow } from '../src/features/reports/reports.documents';
 import type { ResultOf, VariablesOf } from '../src/graphql/graphql';
 import { READ_ONLY } from './fixtures';
@@ -76,6 +77,16 @@ export function customer(overrides: Partial<CustomerNode> = {}): CustomerNode {
     shop: { name: SHOP.name },
     ...overrides,
   };
+}
+
+/** A SKU in stock and selling: 300 units, 10 a day over the window, so 30 days of stock. */
+export function sku(overrides: Partial<SkuRow> = {}): SkuRow {
+  return { id: 'U2t1OjE=', code: 'TS-001', spec: '黑色 M', stock: 300, lowStock: false, lowStockThreshold: 50, averageDailyUnitsSold: 10, inventoryDays: 30, ...overrides };
+}
+
+/** A product on sale that sells (not a slow mover), with one SKU unless `overrides` give others. */
+export function product(overrides: Partial<ProductRow> = {}): ProductRow {
+  return { id: 'UHJvZHVjdDox', name: '纯棉T恤', role: 'TRAFFIC', status: 'ON_SALE', sellThrough: 1, slowMoving: false, skus: [sku()], ...overrides };
 }
 
 /** A URL.createObjectURL for jsdom (it has none): keeps each blob handed to the browser, so a test can read the file. */

@@ -23,10 +23,14 @@ export interface LiveApi {
   drop(): void;
   /** Closes every socket with 4403, as the server does when a credential expires or is revoked. */
   forbid(): void;
+  /** Closes every socket with `code` and `reason`, as the server does at a limit (4429) or on a failure (4500). */
+  close(code: number, reason: string): void;
   /** From now on a connection_init whose authorization fails `accepts` is refused with 4403, as the server does. */
   acceptOnly(accepts: (authorization: string | null) => boolean): void;
   /** The authorization of every connection_init so far, oldest first (null: none sent). */
   authorizations(): (string | null)[];
+  /** The authorization of each socket still open, oldest first: which credentials the server still streams to. */
+  openAuthorizations(): (string | null)[];
   /** While held, new sockets are opened but never acknowledged: the client stays "reconnecting". */
   hold(): void;
   /** Acknowledges waiting sockets and every later one. */
@@ -67,7 +71,8 @@ function nameOf<Data, Variables extends AnyVariables>(document: TypedDocumentNod
 /** Takes over the sockets msw intercepts from now until the end of the test (see useMockApi). */
 export function createLiveApi(): LiveApi {
   const subscriptions = new Map<string, OpenSubscription>();
-  const sockets = new Set<{ close(code?: number, reason?: string): void }>();
+  // Each open socket with the authorization of its connection_init (undefined until that arrives).
+  const sockets = new Map<{ close(code?: number, reason?: string): void }, string | null | undefined>();
   const waiting: (() => void)[] = [];
   let holding = false;
   let opened = 0;
@@ -77,7 +82,7 @@ export function createLiveApi(): LiveApi {
   routeSockets(({ client }) => {
     opened += 1;
     const socketNo = opened;
-    sockets.add(client);
+    sockets.set(client, undefined);
     const mine = new Set<string>();
     const send = (message: object) => client.send(JSON.stringify(message));
     const ack = () => send({ type: 'connection_ack' });
@@ -87,6 +92,7 @@ export function createLiveApi(): LiveApi {
         case 'connection_init': {
           const authorization = message.payload?.authorization ?? null;
           authorizations.push(authorization);
+          sockets.set(client, authorization);
           if (!accepts(authorization)) client.close(4403, 'Forbidden');
           else if (holding) waiting.push(ack);
           else ack();
@@ -145,15 +151,19 @@ export function createLiveApi(): LiveApi {
       }
     },
     drop() {
-      for (const socket of [...sockets]) socket.close(1012, 'service restart');
+      for (const socket of [...sockets.keys()]) socket.close(1012, 'service restart');
     },
     forbid() {
-      for (const socket of [...sockets]) socket.close(4403, 'credential expired');
+      for (const socket of [...sockets.keys()]) socket.close(4403, 'credential expired');
+    },
+    close(code, reason) {
+      for (const socket of [...sockets.keys()]) socket.close(code, reason);
     },
     acceptOnly(check) {
       accepts = check;
     },
     authorizations: () => [...authorizations],
+    openAuthorizations: () => [...sockets.values()].filter((a): a is string | null => a !== undefined),
     hold() {
       holding = true;
     },

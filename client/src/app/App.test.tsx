@@ -200,6 +200,38 @@ describe('App access', () => {
   });
 });
 
+describe('App with a credential switched under it', () => {
+  it('shows only the new key\'s data after a key link is typed into the open screen: campaigns, alerts and milestones asked again, streams moved to its socket', async () => {
+    const otherKey = 'pk_live_wall_9';
+    const otherKeysAlert = alert({ id: 'a-jd', subject: '京东自营店' });
+    // Each key sees its own shops: the old key a Tmall campaign and alert, the new one a JD campaign and alert.
+    const byKey = (request: Request) => request.headers.get('authorization') === `Bearer ${otherKey}`;
+    const milestonesAsked: (string | null)[] = [];
+    server.use(
+      api.query<ResultOf<typeof CampaignsQuery>>('WarRoomCampaigns', ({ request }) => HttpResponse.json({ data: campaignsResult(byKey(request) ? [ended] : [active]) })),
+      api.query('WarRoomMilestones', ({ request }) => {
+        milestonesAsked.push(request.headers.get('authorization'));
+        return HttpResponse.json({ data: { campaign: null } });
+      }),
+      api.query('WarRoomAlerts', ({ request }) => HttpResponse.json({ data: openAlertsResult(byKey(request) ? [otherKeysAlert] : [conversionAlert]) })),
+    );
+    answerViewer(() => READ_ONLY);
+    const { live } = openApp();
+    expect(await screen.findByText('天猫旗舰店')).toBeInTheDocument();
+    expect(await streamedCampaign(live)).toEqual(['c-1111']);
+
+    history.pushState(null, '', '/#key=pk_live_wall_9');
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+
+    expect(await screen.findByText('京东自营店')).toBeInTheDocument();
+    expect(screen.queryByText('天猫旗舰店')).not.toBeInTheDocument();
+    expect(screen.getByTestId<HTMLSelectElement>('campaign-picker')).toHaveValue('c-618');
+    await vi.waitFor(() => expect(milestonesAsked.at(-1)).toBe(`Bearer ${otherKey}`));
+    await vi.waitFor(() => expect(live.openAuthorizations()).toEqual([`Bearer ${otherKey}`]), { timeout: 3_000 });
+    await vi.waitFor(() => expect(live.variablesOf('WarRoomProgress')).toEqual([{ campaignId: 'c-618' }]));
+  });
+});
+
 describe('App permissions', () => {
   const ackButton = () => screen.queryByRole('button', { name: '认领' });
 

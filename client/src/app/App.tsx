@@ -1,6 +1,7 @@
 import { Route, Router, type RouteSectionProps } from '@solidjs/router';
 import { createQuery, Provider } from '@urql/solid';
 import { createEffect, createMemo, createSignal, Match, Show, Switch, type JSX } from 'solid-js';
+import { principalOf } from '../auth/credential';
 import type { CredentialStore } from '../auth/credential-store';
 import { SignInPage } from '../features/access/SignInPage';
 import { SignOutButton } from '../features/access/SignOutButton';
@@ -35,7 +36,11 @@ export interface AppProps {
  * to whoever holds no credential.
  */
 export function App(props: AppProps) {
-  const signedIn = createMemo(() => props.credentials.current() !== null);
+  const principal = createMemo(() => {
+    const credential = props.credentials.current();
+    return credential ? principalOf(credential) : null;
+  });
+  const signedIn = createMemo(() => principal() !== null);
   // Signed out, the socket is gone for good: the next sign-in's socket is a first connection, not a reconnect.
   createEffect(() => {
     if (!signedIn()) props.connection.reset();
@@ -46,8 +51,18 @@ export function App(props: AppProps) {
       {page()}
     </Show>
   );
+  // Built afresh for each principal: after a key link typed into the tab, or a sign-in as someone else,
+  // the campaigns, alerts and milestones are asked with the new credential instead of the last one's
+  // staying on screen. A refresh keeps the principal, and the screen. (Show calls its child once per
+  // key only when the child takes the key as a parameter.)
   const screen = (view: View) =>
-    gate(() => <Screen view={view} credentials={props.credentials} connection={props.connection} staleAfterMs={props.staleAfterMs} account={account()} />);
+    gate(() => (
+      <Show when={principal()} keyed>
+        {(_principal: string) => (
+          <Screen view={view} credentials={props.credentials} connection={props.connection} staleAfterMs={props.staleAfterMs} account={account()} />
+        )}
+      </Show>
+    ));
   return (
     <I18nProvider locale={props.locale}>
       <Provider value={props.clients.urql}>

@@ -96,6 +96,16 @@ describe('a kiosk link typed into a screen already open', () => {
     expect(location.hash).toBe('');
   });
 
+  it('tells whoever listens once the new key is in place, so an open socket can move to it', () => {
+    storeCredential(storedSession(1));
+    const credentials = openStore();
+    const seen: (string | null)[] = [];
+    credentials.onChange(() => seen.push(credentials.principal()));
+
+    typeLink('/#key=pk_live_wall_12');
+    expect(seen).toEqual(['key:pk_live_wall_12']);
+  });
+
   it('lets any other fragment be, and listens no more once disposed', () => {
     const credentials = openStore();
     typeLink('/#section');

@@ -1,6 +1,6 @@
 import { batch, createSignal, untrack, type Accessor } from 'solid-js';
 import type { AuthApi, SessionGrant } from './auth.api';
-import { bearerOf, keyFromFragment, parseStoredCredential, refreshDueAt, type Credential, type KeyCredential, type SessionCredential } from './credential';
+import { bearerOf, keyFromFragment, parseStoredCredential, principalOf, refreshDueAt, type Credential, type KeyCredential, type SessionCredential } from './credential';
 
 export const CREDENTIAL_STORAGE_KEY = 'peakops.credential';
 /** After a refresh that got no answer (server restarting, network down): try again this soon. */
@@ -20,6 +20,13 @@ export interface CredentialSource {
    * tracked read would make every query on screen ask again whenever a token is refreshed.
    */
   bearer(): string | null;
+  /** Who bearer() speaks for (principalOf), null when nobody is signed in; untracked, as bearer() is. */
+  principal(): string | null;
+  /**
+   * Calls `listener` after every change of credential (a sign-in, a key link, a refresh, a sign-out),
+   * once the new one is in place. Returns what stops it.
+   */
+  onChange(listener: () => void): () => void;
   /**
    * The server refused `refused` (HTTP 401, socket 4403). Resolves true once a different credential is
    * there to try: a newer one already, or the session refreshed. A refused key, or a session whose
@@ -83,6 +90,7 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
   let timer: ReturnType<typeof setTimeout> | undefined;
   let refreshing: Promise<boolean> | null = null;
   const waitingForSignIn: (() => void)[] = [];
+  const listeners = new Set<() => void>();
 
   const schedule = (delayMs: number) => {
     clearTimeout(timer);
@@ -95,6 +103,7 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
     setCurrent(credential);
     if (credential?.kind === 'session') schedule(refreshDueAt(credential) - now());
     if (credential) for (const resume of waitingForSignIn.splice(0)) resume();
+    for (const listener of [...listeners]) listener();
   };
   const end = (why: AccessNotice | null) =>
     batch(() => {
@@ -169,6 +178,16 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
       const credential = untrack(current);
       return credential ? bearerOf(credential) : null;
     },
+    principal: () => {
+      const credential = untrack(current);
+      return credential ? principalOf(credential) : null;
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
     renew(refused) {
       const credential = current();
       if (!credential) return Promise.resolve(false);
@@ -207,6 +226,7 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
     },
     dispose: () => {
       clearTimeout(timer);
+      listeners.clear();
       options.page.removeEventListener('hashchange', onHashChange);
     },
   };

@@ -1,8 +1,8 @@
 import { HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
-import type { RefreshSessionMutation } from '../auth/auth.documents';
+import type { RefreshSessionMutation, SignInMutation } from '../auth/auth.documents';
 import { CampaignsQuery, TodayMetricsSubscription } from '../features/war-room/war-room.documents';
-import { campaign, campaignsResult, refreshResult, sessionGrant, storedSession, todayPayload } from '../../test/fixtures';
+import { campaign, campaignsResult, refreshResult, sessionGrant, signInResult, storedSession, todayPayload } from '../../test/fixtures';
 import { api, server, useMockApi } from '../../test/msw';
 import { startApi, TEST_KEY } from '../../test/render';
 import type { ResultOf, VariablesOf } from './graphql';
@@ -133,6 +133,42 @@ describe('the credential on the wire', () => {
     const attempts = live.connections();
     await new Promise((resolve) => setTimeout(resolve, 1_500)); // longer than two back-offs
     expect(live.connections()).toBe(attempts);
+  });
+
+  it('moves to a key link typed into the open screen: the old socket is closed, the next one opens with the new key and every stream resubscribes on it', async () => {
+    const { clients, connection, live } = startApi();
+    const subscription = clients.urql.subscription(TodayMetricsSubscription, { campaignId: 'c-1111' }).subscribe(() => undefined);
+    await vi.waitFor(() => expect(live.isSubscribed('WarRoomToday')).toBe(true));
+
+    // The same page with another fragment: the browser fires hashchange, and the socket stays open by itself.
+    history.pushState(null, '', '/#key=pk_live_wall_9');
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+
+    await vi.waitFor(() => expect(live.authorizations()).toEqual([`Bearer ${TEST_KEY}`, 'Bearer pk_live_wall_9']), { timeout: 3_000 });
+    await vi.waitFor(() => expect(connection.state()).toBe('connected'));
+    expect(live.openAuthorizations()).toEqual(['Bearer pk_live_wall_9']);
+    await vi.waitFor(() => expect(live.variablesOf('WarRoomToday')).toEqual([{ campaignId: 'c-1111' }]));
+    subscription.unsubscribe();
+  });
+
+  it('moves to whoever signs in after a screen key was signed out of, rather than go on with the key\'s socket', async () => {
+    server.use(api.mutation<ResultOf<typeof SignInMutation>, VariablesOf<typeof SignInMutation>>('SignIn', () => HttpResponse.json({ data: signInResult(sessionGrant(1)) })));
+    const { connection, credentials, live } = startApi();
+    await vi.waitFor(() => expect(connection.state()).toBe('connected'));
+
+    await credentials.signOut(); // a key has no server session: nothing closes its socket
+    expect(await credentials.signIn('wang.lei@example.com', 'correct horse battery')).toBeNull();
+    await vi.waitFor(() => expect(live.openAuthorizations()).toEqual(['Bearer access-1']), { timeout: 3_000 });
+  });
+
+  it('keeps its socket while a session is refreshed: same person, same access, and the server closes the old token\'s socket itself', async () => {
+    answerRefreshes();
+    const { connection, credentials, live } = startApi({ credential: storedSession(1, 2_000) }); // refreshed at ~1 s
+    await vi.waitFor(() => expect(connection.state()).toBe('connected'));
+    await vi.waitFor(() => expect(credentials.bearer()).toBe('access-2'), { timeout: 3_000 });
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // longer than the back-off a restart would wait
+    expect(live.connections()).toBe(1);
+    expect(live.openAuthorizations()).toEqual(['Bearer access-1']);
   });
 
   it('a 401 over HTTP refreshes the session once and sends the request again', async () => {

@@ -3,6 +3,7 @@ import { createClient as createWsClient, type Client as WsClient, type Subscribe
 import { fetchRenewingOnce } from '../auth/authorized-fetch';
 import type { CredentialSource } from '../auth/credential-store';
 import type { ConnectionStore } from './connection';
+import { FORBIDDEN_CLOSE, isSocketClose, socketClosedError } from './errors';
 
 export interface ApiClients {
   urql: Client;
@@ -17,11 +18,7 @@ export function retryDelayMs(retries: number): number {
 const PING_EVERY_MS = 10_000;
 const PONG_TIMEOUT_MS = 5_000;
 
-/** graphql-ws's Forbidden: the credential was refused at connection_init, or expired or was revoked while connected. */
-export const FORBIDDEN_CLOSE = 4403;
-
-const isForbidden = (closeOrError: unknown) =>
-  typeof closeOrError === 'object' && closeOrError !== null && 'code' in closeOrError && closeOrError.code === FORBIDDEN_CLOSE;
+const isForbidden = (closeOrError: unknown) => isSocketClose(closeOrError) && closeOrError.code === FORBIDDEN_CLOSE;
 
 const authorization = (bearer: string | null): Record<string, string> => (bearer ? { authorization: `Bearer ${bearer}` } : {});
 
@@ -57,7 +54,9 @@ export function subscribeWithRetry(ws: Pick<WsClient, 'subscribe'>, payload: Sub
       },
       error: (error) => {
         if (stopped) return;
-        const errors = Array.isArray(error) ? error : [{ message: error instanceof Error ? error.message : String(error) }];
+        const errors = Array.isArray(error)
+          ? error
+          : [isSocketClose(error) ? socketClosedError(error) : { message: error instanceof Error ? error.message : String(error) }];
         forward({ errors } as ExecutionResult);
         retry = setTimeout(start, retryDelayMs(attempt++));
       },
@@ -98,6 +97,8 @@ export function createApiClients(options: ApiClientsOptions): ApiClients {
   let pongDeadline: ReturnType<typeof setTimeout> | undefined;
   // A 4403 refuses the credential its socket opened with, which may be older than the current one.
   let sentOnSocket: string | null = null;
+  // Whom the socket under way was opened for; null while none is (closed, or waiting to reconnect).
+  let principalOnSocket: string | null = null;
   let renewal: Promise<boolean> = Promise.resolve(true);
   const ws = createWsClient({
     // Asked before every (re)connect: with nobody signed in there is nothing to connect with, so the
@@ -112,6 +113,7 @@ export function createApiClients(options: ApiClientsOptions): ApiClients {
     // Called on every (re)connect, so the socket after a refresh opens with the new access token.
     connectionParams: () => {
       sentOnSocket = credentials.bearer();
+      principalOnSocket = credentials.principal();
       return authorization(sentOnSocket);
     },
     // A 4403 is retried only with a credential to try: the session being refreshed, or a newer token.
@@ -136,6 +138,7 @@ export function createApiClients(options: ApiClientsOptions): ApiClients {
         connection.connected();
       },
       closed: () => {
+        principalOnSocket = null;
         clearTimeout(pongDeadline);
         connection.closed();
       },
@@ -149,6 +152,16 @@ export function createApiClients(options: ApiClientsOptions): ApiClients {
         if (received) clearTimeout(pongDeadline);
       },
     },
+  });
+
+  // The server grants a socket the access of the credential in its connection_init, for as long as it
+  // stays open: after a key link or a sign-in as someone else it would go on streaming the previous
+  // one's shops. Ended here, it takes the ordinary way back (shouldRetry, the back-off, connectionParams
+  // with the new credential) and graphql-ws resubscribes every stream on the new socket. A refresh keeps
+  // the principal, and the socket: the server closes it (4403) when the old token expires.
+  credentials.onChange(() => {
+    const principal = credentials.principal();
+    if (principalOnSocket !== null && principal !== null && principal !== principalOnSocket) ws.terminate();
   });
 
   const urql = new Client({

@@ -15,12 +15,23 @@ describe('the English strings behind the toggle', () => {
   });
 
   it('keep every {placeholder} of the Chinese original', () => {
-    const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    // An English plural block ({count, plural, one {…} other {…}}) chooses a word; it is no placeholder.
+    const withoutPlurals = (text: string) => text.replace(/\{\w+, plural,(?:[^{}]|\{[^{}]*\})*\}/g, '');
+    const placeholders = (text: string) => [...withoutPlurals(text).matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
     for (const [key, text] of Object.entries(zhCN)) expect(placeholders(en[key as keyof typeof en]), key).toEqual(placeholders(text));
   });
 });
 
 describe('translate', () => {
+  it('picks the English plural form by the count, and leaves Chinese as it is', () => {
+    expect(translate('en', 'unit.units', { n: '1', count: 1 })).toBe('1 unit');
+    expect(translate('en', 'unit.units', { n: '0', count: 0 })).toBe('0 units');
+    expect(translate('en', 'unit.units', { n: '1,204', count: 1_204 })).toBe('1,204 units');
+    expect(translate('zh-CN', 'unit.units', { n: '1', count: 1 })).toBe('1 件');
+    // Without its count the block stays visible, as a missing placeholder does.
+    expect(translate('en', 'unit.units', { n: '1' })).toContain('{count, plural,');
+  });
+
   it('fills placeholders and leaves a missing one visible', () => {
     expect(translate('zh-CN', 'banner.reconnecting', { asOf: '12:00:29' })).toBe('与服务器的连接已断开，正在重连。屏幕上的数字截至 12:00:29。');
     expect(translate('en', 'banner.delayed', { asOf: '12:00:29' })).toContain('as of 12:00:29 ({seconds} s ago)');

@@ -6,9 +6,34 @@ export type { MessageKey };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };
 
-/** `{name}` placeholders filled from params; a missing param stays visible rather than vanishing. */
+/**
+ * `{count, plural, one {unit} other {units}}` (ICU's form, options of plain text): the word for the
+ * number in param `count`, as Intl.PluralRules has it for the locale. English needs it ("1 unit", "2
+ * units"); Chinese has one form, so its strings have no such block.
+ */
+const PLURAL = /\{(\w+), plural,((?:\s*(?:zero|one|two|few|many|other)\s*\{[^{}]*\})+)\s*\}/g;
+const PLURAL_OPTION = /(zero|one|two|few|many|other)\s*\{([^{}]*)\}/g;
+
+const pluralRules = new Map<Locale, Intl.PluralRules>();
+
+function pluralForm(locale: Locale, count: number, options: string): string {
+  let rules = pluralRules.get(locale);
+  if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(locale)));
+  const forms = new Map([...options.matchAll(PLURAL_OPTION)].map(([, category, text]) => [category, text]));
+  return forms.get(rules.select(count)) ?? forms.get('other') ?? '';
+}
+
+/**
+ * `{name}` placeholders filled from params, plural blocks by their numeric param; a missing param (or a
+ * count that is not a number) stays visible rather than vanishing.
+ */
 export function translate(locale: Locale, key: MessageKey, params?: Record<string, string | number>): string {
   const text = MESSAGES[locale][key];
   if (!params) return text;
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return text
+    .replace(PLURAL, (whole, name: string, options: string) => {
+      const count = params[name];
+      return typeof count === 'number' ? pluralForm(locale, count, options) : whole;
+    })
+    .replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }

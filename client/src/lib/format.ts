@@ -1,5 +1,6 @@
 import type { Locale } from '../i18n/messages';
 import { fenToDecimal } from './decimal';
+import { shanghaiDate } from './shanghai-day';
 
 /** Below this the full amount is shown (¥8,520.00); from here on, 万/亿 (zh-CN) or M/B (en). */
 const COMPACT_FROM: Record<Locale, number> = { 'zh-CN': 10_000, en: 1_000_000 };
@@ -47,6 +48,14 @@ export function formatCnyAxis(fen: number, locale: Locale): string {
 /** Hour and minute in Asia/Shanghai (chart axes): 20:00. */
 export function formatHourMinute(at: Date | number, locale: Locale): string {
   return new Intl.DateTimeFormat(locale, { timeZone: SHANGHAI, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(at));
+}
+
+/**
+ * Month-day and time in Asia/Shanghai, the same in every language: 12-03 14:05. For a time on a live
+ * list that is not from today, where a bare clock time would read as today's.
+ */
+export function formatDayTime(at: Date | number, locale: Locale): string {
+  return `${shanghaiDate(new Date(at).getTime()).slice(5)} ${formatHourMinute(at, locale)}`;
 }
 
 /** Month and day in Asia/Shanghai (chart axes): 11/11 or 11月11日. */

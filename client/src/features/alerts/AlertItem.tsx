@@ -1,11 +1,14 @@
 import { Show } from 'solid-js';
 import { useI18n } from '../../i18n/i18n';
-import { formatClock, formatHourMinute } from '../../lib/format';
+import { formatClock, formatDayTime, formatHourMinute } from '../../lib/format';
+import { shanghaiDate } from '../../lib/shanghai-day';
 import { alertFigures } from './alert-figures';
 import type { AlertRow } from './alerts.documents';
 
 export interface AlertItemProps {
   alert: AlertRow;
+  /** The Asia/Shanghai date now (YYYY-MM-DD): times from another day show their date. */
+  today: string;
   /** Resolved, on its way out: greyed, no controls. */
   leaving: boolean;
   /** 认领 shows for an OPEN alert only when the viewer may acknowledge. */
@@ -16,16 +19,22 @@ export interface AlertItemProps {
 
 /**
  * One alert: severity colour and word, the rule in the viewer's language, what it is about, the
- * server's message, the figures against the threshold, when it was raised (Beijing time), and who has
- * claimed it. Text that may not fit is cut with an ellipsis and readable in full as a tooltip.
+ * server's message, the figures against the threshold, when it was raised (Beijing time, with its date
+ * when not today), and who has claimed it. Text that may not fit is cut with an ellipsis and readable
+ * in full as a tooltip.
  */
 export function AlertItem(props: AlertItemProps) {
   const { t, locale } = useI18n();
   const figures = () => alertFigures(props.alert, locale(), t);
+  // An alert left open since an earlier day must not read as raised (or claimed) today.
+  const when = (at: string, clock: (ms: number) => string) => {
+    const ms = Date.parse(at);
+    return shanghaiDate(ms) === props.today ? clock(ms) : formatDayTime(ms, locale());
+  };
   const claimed = () => {
     const at = props.alert.acknowledgedAt;
     if (props.alert.status !== 'ACKNOWLEDGED' || !at) return null;
-    const time = formatHourMinute(Date.parse(at), locale());
+    const time = when(at, (ms) => formatHourMinute(ms, locale()));
     return props.alert.acknowledgedBy ? t('alerts.acknowledged', { who: props.alert.acknowledgedBy, at: time }) : t('alerts.acknowledgedAt', { at: time });
   };
   return (
@@ -45,7 +54,7 @@ export function AlertItem(props: AlertItemProps) {
           {props.alert.subject}
         </span>
         <time class="alert-time" dateTime={props.alert.raisedAt}>
-          {formatClock(props.alert.raisedAt, locale())}
+          {when(props.alert.raisedAt, (ms) => formatClock(new Date(ms), locale()))}
         </time>
       </div>
       <div class="alert-message" title={props.alert.message}>

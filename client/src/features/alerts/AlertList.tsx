@@ -5,6 +5,8 @@ import { AlertItem } from './AlertItem';
 
 export interface AlertListProps {
   alerts: readonly AlertRow[];
+  /** The Asia/Shanghai date now (YYYY-MM-DD). */
+  today: string;
   isLeaving: (id: string) => boolean;
   /** False hides 认领: the viewer may not acknowledge, or it is not yet known whether they may. */
   canAcknowledge: boolean;
@@ -28,6 +30,7 @@ export function AlertList(props: AlertListProps) {
               {(alert) => (
                 <AlertItem
                   alert={alert()}
+                  today={props.today}
                   leaving={props.isLeaving(id)}
                   canAcknowledge={props.canAcknowledge}
                   pending={props.pending.has(id)}

@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@solidjs/testing-library';
 import { delay, HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
-import { acknowledgeResult, alert, alertChangedPayload, changed, MAY_MANAGE, openAlertsResult, READ_ONLY, type AlertFixture } from '../../../test/fixtures';
+import { acknowledgeResult, alert, alertChangedPayload, changed, MAY_MANAGE, NOW_WALL, openAlertsResult, READ_ONLY, type AlertFixture } from '../../../test/fixtures';
 import { api, server, useMockApi } from '../../../test/msw';
 import { renderWithProviders, startApi } from '../../../test/render';
 import { answerViewer } from '../../../test/viewer';
@@ -15,10 +15,10 @@ import { AlertsFeed } from './AlertsFeed';
 
 useMockApi();
 
-/** The feed as the screen wires it: permissions asked of the server with the screen's credential. */
+/** The feed as the screen wires it: permissions asked of the server with the screen's credential; the clock at NOW_WALL. */
 function FeedForViewer(props: { credentials: CredentialStore; connects: () => number }) {
   const permissions = createViewerPermissions(() => props.credentials.current());
-  return <AlertsFeed permissions={permissions()} connects={props.connects} />;
+  return <AlertsFeed permissions={permissions()} connects={props.connects} nowWall={NOW_WALL} />;
 }
 
 /**
@@ -137,6 +137,30 @@ describe('AlertsFeed', () => {
     expect(item).toHaveTextContent('Low stock');
     expect(item).toHaveTextContent('now 3 units · threshold 50 units');
     expect(item).toHaveTextContent('Warning');
+  });
+
+  it.each([
+    ['zh-CN', '已认领 · 张三 · 11-10 15:00'],
+    ['en', 'Acknowledged · 张三 · 11-10 15:00'],
+  ] as const)('dates an alert from an earlier Beijing day, and keeps today\'s to the clock time (%s)', async (locale, claimed) => {
+    // Now is 12:00:30 on 11-11 in Beijing. 00:30 on 11-11 is today there, though still 11-10 in UTC.
+    const lastNight = alert({ id: 'a-night', subject: '抖音旗舰店', raisedAt: '2026-11-10T16:30:00Z' });
+    const yesterday = alert({
+      id: 'a-old',
+      severity: 'WARNING',
+      subject: '拼多多店',
+      raisedAt: '2026-11-10T06:05:00Z',
+      status: 'ACKNOWLEDGED',
+      acknowledgedAt: '2026-11-10T07:00:00Z',
+      acknowledgedBy: '张三',
+    });
+    openAlerts(lastNight, yesterday);
+    openFeed({ permissions: READ_ONLY, locale });
+    await screen.findAllByTestId('alert');
+
+    expect(alertItem('抖音旗舰店').querySelector('.alert-time')).toHaveTextContent(/^00:30:00$/);
+    expect(alertItem('拼多多店').querySelector('.alert-time')).toHaveTextContent(/^11-10 14:05$/);
+    expect(alertItem('拼多多店')).toHaveTextContent(claimed);
   });
 
   it('says there is nothing open when the list is empty', async () => {

@@ -1,6 +1,7 @@
-import { createSignal, Show } from 'solid-js';
+import { createMemo, createSignal, Show } from 'solid-js';
 import { Panel } from '../../components/Panel';
 import { useI18n } from '../../i18n/i18n';
+import { shanghaiDate } from '../../lib/shanghai-day';
 import type { Permission } from '../access/viewer.documents';
 import { createAlertFeed } from './alerts.data';
 import { AlertList } from './AlertList';
@@ -9,6 +10,8 @@ export interface AlertsFeedProps {
   permissions: ReadonlySet<Permission>;
   /** Socket (re)connections so far (ConnectionStore.connects): each reconnect reloads the list once. */
   connects: () => number;
+  /** Wall-clock ms, ticking: which Asia/Shanghai day counts as today. */
+  nowWall: number;
   /** The phone's layout: messages wrap instead of being cut, larger touch targets. */
   compact?: boolean;
 }
@@ -21,6 +24,7 @@ export interface AlertsFeedProps {
 export function AlertsFeed(props: AlertsFeedProps) {
   const { t } = useI18n();
   const feed = createAlertFeed({ connects: () => props.connects() });
+  const today = createMemo(() => shanghaiDate(props.nowWall));
   // acknowledgeAlert needs MANAGE on the server: a screen key or a VIEWER would only be refused.
   const canAcknowledge = () => props.permissions.has('MANAGE');
   const [pending, setPending] = createSignal<ReadonlySet<string>>(new Set());
@@ -51,6 +55,7 @@ export function AlertsFeed(props: AlertsFeedProps) {
       </Show>
       <AlertList
         alerts={feed.alerts()}
+        today={today()}
         isLeaving={feed.isLeaving}
         loaded={feed.loaded()}
         canAcknowledge={canAcknowledge()}

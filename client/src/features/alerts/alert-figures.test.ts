@@ -24,6 +24,12 @@ describe('the figures under an alert', () => {
     expect(figures('UNSHIPPED_OVERDUE', 1_204, 5, 'en')).toBe('now 1,204 orders · threshold 5 orders');
   });
 
+  it('say one unit or one order in English, and the plural from two', () => {
+    expect(figures('LOW_STOCK', 1, 50, 'en')).toBe('now 1 unit · threshold 50 units');
+    expect(figures('UNSHIPPED_OVERDUE', 2, 1, 'en')).toBe('now 2 orders · threshold 1 order');
+    expect(figures('LOW_STOCK', 1, 1)).toBe('当前 1 件 · 阈值 1 件');
+  });
+
   it('are absent when the rule records none (a paused webhook)', () => {
     expect(figures('WEBHOOK_PAUSED', null, null)).toBeNull();
     expect(figures('LOW_STOCK', 3, null)).toBe('当前 3 件');

@@ -32,9 +32,9 @@ function formatIn(unit: Unit, n: number, locale: Locale, t: Translate): string {
     case 'roi':
       return formatDecimal(n, locale, 2);
     case 'units':
-      return t('unit.units', { n: formatInteger(n, locale) });
+      return t('unit.units', { n: formatInteger(n, locale), count: n });
     case 'orders':
-      return t('unit.orders', { n: formatInteger(n, locale) });
+      return t('unit.orders', { n: formatInteger(n, locale), count: n });
     case 'hours':
       return formatDuration(n * 3_600, locale, t);
   }

@@ -35,6 +35,7 @@ export function ConsoleLayout(props: ParentProps<ConsoleLayoutProps>) {
               <A href="/console/retrospective" activeClass="active">{t('console.retrospective')}</A>
               <A href="/console/milestones" activeClass="active">{t('console.milestones')}</A>
               <A href="/console/customers" activeClass="active">{t('console.customers')}</A>
+              <A href="/console/products" activeClass="active">{t('console.products')}</A>
             </nav>
           </div>
           <div class="console-tools">

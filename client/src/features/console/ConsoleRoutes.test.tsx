@@ -22,6 +22,7 @@ function answerEverything() {
     api.query('ConsolePlans', () => HttpResponse.json({ data: { plans: { edges: [] } } })),
     api.query('ConsoleCustomerSegments', () => HttpResponse.json({ data: { customerSegments: [] } })),
     api.query('ConsoleCustomers', () => HttpResponse.json({ data: { customers: { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, edges: [] } } })),
+    api.query('ConsoleProducts', () => HttpResponse.json({ data: { products: { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, edges: [] } } })),
   );
 }
 
@@ -32,6 +33,7 @@ describe('the console routes', () => {
     ['/console/retrospective/c-618', 'retrospective-page'],
     ['/console/milestones/c-1111', 'milestones-page'],
     ['/console/customers', 'customers-page'],
+    ['/console/products', 'products-page'],
   ])('%s shows its page inside the console', async (path, page) => {
     answerEverything();
     openConsole(path);
@@ -101,6 +103,8 @@ describe('the console routes', () => {
 
     fireEvent.click(screen.getByRole('link', { name: '客户分层' }));
     expect(await screen.findByTestId('customers-page')).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('link', { name: '商品库存' }));
+    expect(await screen.findByTestId('products-page')).toBeInTheDocument();
     fireEvent.click(screen.getByRole('link', { name: '作战室' }));
     expect(await screen.findByTestId('campaign-picker')).toBeInTheDocument();
     expect(location.pathname).toBe('/');

@@ -2,6 +2,7 @@ import { Navigate, Route } from '@solidjs/router';
 import { defaultCampaign } from '../war-room/CampaignPicker';
 import { CustomersPage } from '../customers/CustomersPage';
 import { MilestonesPlansPage } from '../plans/MilestonesPlansPage';
+import { ProductsPage } from '../products/ProductsPage';
 import { ReportsPage } from '../reports/ReportsPage';
 import { RetrospectivePage } from '../retrospective/RetrospectivePage';
 import { CampaignRoute, lastEnded } from './CampaignRoute';
@@ -20,6 +21,7 @@ export function ConsoleRoutes() {
         component={() => <CampaignRoute base="/console/milestones" choose={defaultCampaign}>{(id) => <MilestonesPlansPage campaignId={id} />}</CampaignRoute>}
       />
       <Route path="/customers" component={CustomersPage} />
+      <Route path="/products" component={ProductsPage} />
       <Route path="*" component={() => <Navigate href="/console/reports" />} />
     </>
   );

@@ -7,6 +7,7 @@ import { formatInteger } from '../../lib/format';
 import { CustomerSegmentsQuery, CustomersQuery, type RfmSegment } from './customers.documents';
 import { CustomerTable } from './CustomerTable';
 import { SegmentCards } from './SegmentCards';
+import { Pager } from '../../components/Pager';
 
 const SEGMENTS: readonly RfmSegment[] = ['IMPORTANT_VALUE', 'IMPORTANT_DEVELOPMENT', 'GENERAL_VALUE', 'SLEEPING'];
 const segmentOf = (value: string | undefined): RfmSegment | null => SEGMENTS.find((s) => s === value) ?? null;
@@ -39,14 +40,7 @@ export function CustomersPage() {
         <Show when={page()} fallback={<p class="empty">{t('app.loading')}</p>}>
           {(p) => <CustomerTable customers={p().edges.map((e) => e.node)} />}
         </Show>
-        <div class="pager">
-          <button type="button" disabled={cursors().length < 2} onClick={() => setCursors((c) => c.slice(0, -1))}>
-            {t('console.previous')}
-          </button>
-          <button type="button" disabled={!page()?.pageInfo.hasNextPage} onClick={() => setCursors((c) => [...c, page()?.pageInfo.endCursor ?? null])}>
-            {t('console.next')}
-          </button>
-        </div>
+        <Pager cursors={cursors} setCursors={setCursors} pageInfo={page()?.pageInfo} />
       </section>
     </div>
   );

@@ -83,7 +83,7 @@ export function PhoneView(props: PhoneViewProps) {
           )}
         </Show>
       </section>
-      <AlertsFeed compact permissions={props.permissions} connects={props.connection.connects} />
+      <AlertsFeed compact permissions={props.permissions} connects={props.connection.connects} nowWall={props.now().wall} />
       <footer class="phone-account">{props.account}</footer>
     </div>
   );

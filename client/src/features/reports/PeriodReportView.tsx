@@ -64,6 +64,8 @@ function PeriodReportBody(props: { report: PeriodReport }) {
           opened: formatInteger(followUp().opened, locale()),
           submitted: formatInteger(followUp().submitted, locale()),
           overdue: formatInteger(followUp().overdue, locale()),
+          flaggedRows: followUp().flaggedRows,
+          openedRectifications: followUp().opened,
         })}
       </p>
     </>

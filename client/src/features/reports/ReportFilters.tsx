@@ -4,6 +4,7 @@ import { useI18n } from '../../i18n/i18n';
 import { downloadExport } from '../../lib/download';
 import { isDate } from '../../lib/shanghai-day';
 import { useConsole } from '../console/console.context';
+import { ShopSelect } from '../console/ShopSelect';
 import type { Period } from './PeriodReportView';
 import type { ShopOption } from './reports.documents';
 
@@ -48,12 +49,7 @@ export function ReportFilters(props: { shops: readonly ShopOption[]; view: Repor
             )}
           </For>
         </div>
-        <label class="field field-inline">
-          {t('reports.shop')}
-          <select data-testid="report-shop" value={props.view.shopId ?? ''} onChange={(e) => change({ shopId: e.currentTarget.value })}>
-            <For each={props.shops}>{(s) => <option value={s.id} selected={s.id === props.view.shopId}>{s.name}</option>}</For>
-          </select>
-        </label>
+        <ShopSelect shops={props.shops} selected={props.view.shopId} onSelect={(shopId) => change({ shopId })} testId="report-shop" />
         <Show when={!props.view.period}>
           <label class="field field-inline">
             {t('reports.from')}

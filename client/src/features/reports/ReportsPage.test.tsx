@@ -190,4 +190,14 @@ describe('the weekly and monthly roll-ups', () => {
     expect(screen.queryByTestId('day-report')).not.toBeInTheDocument();
     expect(screen.queryByTestId('export-csv')).not.toBeInTheDocument();
   });
+
+  it('counts the follow-up in English with one row and one rectification, not "1 rows"', async () => {
+    answerDailyReports(() => [search]);
+    const single = { ...week, anomalyFollowUp: { flaggedRows: 1, opened: 1, submitted: 0, overdue: 0 } };
+    server.use(api.query('ConsoleWeeklyReport', () => HttpResponse.json({ data: { weeklyReport: maskFragments([PeriodReportFields], single) } })));
+    openConsole(`/console/reports?shop=${SHOP.id}&from=2026-11-08&to=${DAY}&lang=en`);
+    fireEvent.click(await screen.findByTestId('report-tab-week'));
+
+    expect(await screen.findByTestId('period-follow-up')).toHaveTextContent('Anomaly follow-up: 1 row flagged, 1 rectification opened, 0 submitted, 0 overdue');
+  });
 });

@@ -48,7 +48,7 @@ export function ReportsPage() {
       <ReportFilters shops={shopList()} view={current()} onChange={show} />
       <InlineError message={shops.error && t('app.error', { message: shops.error.message })} />
       <Show when={shops.data && shopList().length === 0}>
-        <p class="empty">{t('reports.noShop')}</p>
+        <p class="empty">{t('console.noShop')}</p>
       </Show>
       <Show when={current().shopId} keyed>
         {(shop) => (

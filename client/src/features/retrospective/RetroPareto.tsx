@@ -12,7 +12,12 @@ export function RetroPareto(props: { pareto: Retrospective['pareto'] }) {
   return (
     <RetroSection title={t('retro.pareto')} testId="retro-pareto">
       <p class="retro-verdict" data-testid="pareto-verdict">
-        {t('retro.paretoVerdict', { count: formatInteger(props.pareto.skuCount, locale()), sold: formatInteger(props.pareto.soldSkus, locale()) })}
+        {t('retro.paretoVerdict', {
+          count: formatInteger(props.pareto.skuCount, locale()),
+          sold: formatInteger(props.pareto.soldSkus, locale()),
+          skus: props.pareto.skuCount,
+          soldSkus: props.pareto.soldSkus,
+        })}
       </p>
       <ConsoleTable columns={[t('retro.sku'), t('retro.gmv'), t('retro.units'), t('retro.share'), t('retro.cumulativeShare')]}>
         <tbody>

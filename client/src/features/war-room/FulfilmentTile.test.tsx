@@ -26,6 +26,12 @@ describe('the fulfilment tile', () => {
     expect(screen.getByTestId('fulfilment')).toHaveTextContent('Unshipped > 24 h');
   });
 
+  it('says one order in English, not "1 orders"', () => {
+    show({ shippedOrders: 1, unshippedOverdue: 1, averagePaidToShippedSeconds: null }, 'en');
+    expect(screen.getByTestId('fulfilment-shipped')).toHaveTextContent(/^1 order$/);
+    expect(screen.getByTestId('fulfilment-overdue')).toHaveTextContent(/^1 order$/);
+  });
+
   it('shows — before anything has shipped, and before the figures arrive', () => {
     show({ shippedOrders: 0, unshippedOverdue: 0, averagePaidToShippedSeconds: null });
     expect(screen.getByTestId('fulfilment-paid-to-shipped')).toHaveTextContent(/^—$/);

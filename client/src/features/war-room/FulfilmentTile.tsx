@@ -12,7 +12,7 @@ export interface FulfilmentFigures {
 /** Shipping today: orders shipped, orders overdue (red as soon as there is one) and the paid→shipped time. */
 export function FulfilmentTile(props: { figures: FulfilmentFigures | undefined }) {
   const { t, locale } = useI18n();
-  const orders = (n: number) => t('unit.orders', { n: formatInteger(n, locale()) });
+  const orders = (n: number) => t('unit.orders', { n: formatInteger(n, locale()), count: n });
   const paidToShipped = () => {
     const seconds = props.figures?.averagePaidToShippedSeconds;
     return seconds == null ? '—' : formatDuration(seconds, locale(), t);

@@ -88,7 +88,7 @@ export function WarRoom(props: WarRoomProps) {
             <TopProducts rows={today.data()?.liveMetrics.metrics.topProducts ?? []} />
           </Panel>
           <MilestoneBoard campaignId={props.campaignId} permissions={props.permissions} connects={props.connection.connects} />
-          <AlertsFeed permissions={props.permissions} connects={props.connection.connects} />
+          <AlertsFeed permissions={props.permissions} connects={props.connection.connects} nowWall={props.now().wall} />
         </div>
       </main>
     </div>

@@ -1,6 +1,8 @@
 import { createSubscription } from '@urql/solid';
 import type { AnyVariables, DocumentInput } from '@urql/core';
 import { createEffect, onCleanup, type Accessor } from 'solid-js';
+import { errorMessage } from '../../graphql/errors';
+import { useI18n } from '../../i18n/i18n';
 
 /** Long enough not to hammer a server that is failing, short enough that a wall screen comes back on its own. */
 const DEFAULT_RESUBSCRIBE_AFTER_MS = 5_000;
@@ -9,6 +11,7 @@ export interface LiveFeed<Data> {
   data: Accessor<Data | undefined>;
   /** performance.now() when the newest message arrived; null before the first. */
   receivedAt: Accessor<number | null>;
+  /** In the viewer's words where the screen knows them (a closed socket), else as the server said it. */
   error: Accessor<string | undefined>;
 }
 
@@ -35,6 +38,7 @@ export function createLiveFeed<Data, Variables extends AnyVariables>(
   variables: Accessor<Variables>,
   options: LiveFeedOptions = {},
 ): LiveFeed<Data> {
+  const { t } = useI18n();
   const resubscribeAfterMs = options.resubscribeAfterMs ?? DEFAULT_RESUBSCRIBE_AFTER_MS;
   // urql hands a message without data (an error, or the stream's end) the previous message's data
   // object, or null when there was none: only a data object not seen before is a new message.
@@ -55,6 +59,6 @@ export function createLiveFeed<Data, Variables extends AnyVariables>(
   return {
     data: () => state.data?.data,
     receivedAt: () => state.data?.receivedAt ?? null,
-    error: () => state.error?.message,
+    error: () => (state.error ? errorMessage(state.error, t) : undefined),
   };
 }
