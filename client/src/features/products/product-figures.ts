@@ -9,8 +9,11 @@ type Translate = (key: MessageKey, params?: Record<string, string | number>) => 
  */
 export const sellThroughText = (rate: number | null, locale: Locale) => (rate === null ? '—' : formatPercentReached(rate, locale, 1));
 
-/** Units a day over the window with two decimals: one unit in 30 days is 0.03, not a 0.0 that reads as unsold. */
-export const dailyUnitsText = (units: number, locale: Locale) => formatDecimal(units, locale, 2);
+/**
+ * Units a day over the days listed in the window, with two decimals: one unit in 30 days is 0.03, not a 0.0
+ * that reads as unsold. — for a SKU listed today, which has no day to average over yet.
+ */
+export const dailyUnitsText = (units: number | null, locale: Locale) => (units === null ? '—' : formatDecimal(units, locale, 2));
 
 /**
  * 库存周转天数 as the API gives it: 0 is nothing in stock (缺货), null is nothing sold in the window

@@ -4,7 +4,7 @@ import { describeEachBackend, meetingAtALock, sessionsWaitingOnLocks } from '../
 import { gid, insertCampaign, insertShop, insertSku } from '../../../test/fixtures.js';
 import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
 import { rows } from '../../db/rows.js';
-import { dropExpiredHistory, ensureMonthlyPartitions, PARTITION_SET_LOCK, type Expired } from './history.partitions.js';
+import { dropExpiredEventKeys, dropExpiredHistory, ensureMonthlyPartitions, PARTITION_SET_LOCK, type Expired } from './history.partitions.js';
 
 const INGEST = `mutation ($events: [EventInput!]!) {
   ingestEvents(input: { events: $events }) { accepted duplicates userErrors { index field message code } }
@@ -297,6 +297,26 @@ describeEachBackend('history partitioned by month, and its retention', (backend)
     expect(expired.dropped).toContain('events_p204502');
     expect(expired.eventKeys).toBe(3); // over three of the hours, each deleted by a statement of its own
     expect((await rows<{ event_id: string }>(db, sql`select event_id from event_keys order by event_id`)).map((r) => r.event_id)).toEqual(keys);
+  });
+
+  it('skips the hours without keys: a stray key from years back costs a statement, not one per hour since', async () => {
+    const { db, database } = backend();
+    const keys = (...rows: [string, string][]) =>
+      db.execute(sql`insert into event_keys (shop_id, event_id, occurred_at, payload_hash)
+        select '00000000-0000-4000-8000-000000000001'::uuid, k.id, k.at::timestamptz, 'h'
+        from jsonb_to_recordset(${JSON.stringify(rows.map(([id, at]) => ({ id, at })))}::jsonb) as k(id text, at text)`);
+    await keys(['stray', '2001-05-05T10:00:00Z'], ['a', '2045-02-01T00:10:00Z'], ['b', '2045-02-01T01:30:00Z'], ['kept', '2045-03-20T00:00:00Z']);
+    const before = database.queryCount();
+    expect(await dropExpiredEventKeys(db, new Date('2045-03-16T00:00:00Z'))).toBe(3);
+    // The oldest key, then per slice with keys: its delete and the next oldest (three slices: 2001, 00:00, 01:00).
+    expect(database.queryCount() - before).toBe(1 + 3 * 2);
+    expect((await rows<{ event_id: string }>(db, sql`select event_id from event_keys`)).map((r) => r.event_id)).toEqual(['kept']);
+
+    // Stopping ends the pass between slices; the next pass deletes the rest.
+    await keys(['c', '2045-02-02T00:00:00Z'], ['d', '2045-02-03T00:00:00Z']);
+    let slices = 0;
+    expect(await dropExpiredEventKeys(db, new Date('2045-03-16T00:00:00Z'), () => slices++ > 0)).toBe(1);
+    expect(await dropExpiredEventKeys(db, new Date('2045-03-16T00:00:00Z'))).toBe(1);
   });
 
   it('creates the months ahead idempotently, as two instances at once would', async () => {

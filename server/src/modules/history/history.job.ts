@@ -66,7 +66,8 @@ export class HistoryJob {
     const now = this.options.now();
     try {
       const created = await ensureMonthlyPartitions(this.options.db, now);
-      const expired = await dropExpiredHistory(this.options.db, now, this.options.retention);
+      // Stopping ends the key deletes between slices: a shutdown does not wait for a month of keys.
+      const expired = await dropExpiredHistory(this.options.db, now, this.options.retention, () => this.stopped);
       this.failed = false;
       if (created.length > 0 || expired.dropped.length > 0 || expired.stragglers > 0 || expired.eventKeys > 0) {
         this.options.logger.info({ created, ...expired }, 'history partitions maintained');

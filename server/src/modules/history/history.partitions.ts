@@ -105,7 +105,7 @@ export interface Expired {
  * default partition; then, in transactions of their own, the events' idempotency keys past the events
  * horizon (dropExpiredEventKeys).
  */
-export async function dropExpiredHistory(db: DbOrTx, now: Date, settings: RetentionSettings): Promise<Expired> {
+export async function dropExpiredHistory(db: DbOrTx, now: Date, settings: RetentionSettings, stopping: () => boolean = () => false): Promise<Expired> {
   const horizons = { minuteRollups: horizon(now, settings.minuteRollupsDays), events: eventsHorizon(now, settings) };
   const expired: Expired = { dropped: [], stragglers: 0, eventKeys: 0 };
   await db.transaction(async (tx) => {
@@ -130,7 +130,7 @@ export async function dropExpiredHistory(db: DbOrTx, now: Date, settings: Retent
   });
   // After the commit: dropping a month holds its parent (the event log) exclusively until then, and a
   // month of keys takes long to delete, so ingestion would wait on the whole delete.
-  if (horizons.events) expired.eventKeys = await dropExpiredEventKeys(db, horizons.events);
+  if (horizons.events) expired.eventKeys = await dropExpiredEventKeys(db, horizons.events, stopping);
   return expired;
 }
 
@@ -140,28 +140,35 @@ export const EVENT_KEY_SLICE_MS = 3_600_000;
 /**
  * Deletes the idempotency keys of events older than `before` (ingestion refuses events that old, so no
  * replay can need them), an hour of keys per statement, each committed on its own: no statement holds
- * many locks or much WAL for long, and a pass cut short leaves the rest for the next.
+ * many locks or much WAL for long, and a pass cut short (`stopping`, a failure) leaves the rest for the next.
+ * Hours without keys are skipped: one stray key from years back costs a statement, not one per hour since.
  */
-export async function dropExpiredEventKeys(db: DbOrTx, before: Date): Promise<number> {
-  const [oldest] = await rows<{ ms: number | null }>(
-    db,
-    sql`select (extract(epoch from min(occurred_at)) * 1000)::float8 as ms from event_keys where occurred_at < ${before.toISOString()}::timestamptz`,
-  );
-  if (oldest?.ms == null) return 0;
+export async function dropExpiredEventKeys(db: DbOrTx, before: Date, stopping: () => boolean = () => false): Promise<number> {
+  const oldestFrom = async (from: Date | null) => {
+    // The lower bound lets the BRIN index skip the ranges earlier slices emptied.
+    const lower = from ? sql`occurred_at >= ${from.toISOString()}::timestamptz and ` : sql``;
+    const [oldest] = await rows<{ ms: number | null }>(
+      db,
+      sql`select (extract(epoch from min(occurred_at)) * 1000)::float8 as ms from event_keys where ${lower}occurred_at < ${before.toISOString()}::timestamptz`,
+    );
+    return oldest?.ms ?? null;
+  };
   let deleted = 0;
   let from: Date | null = null; // the first slice has no lower bound: nothing older is left after it
-  for (let end = Math.floor(oldest.ms / EVENT_KEY_SLICE_MS) * EVENT_KEY_SLICE_MS + EVENT_KEY_SLICE_MS; ; end += EVENT_KEY_SLICE_MS) {
-    const to = new Date(Math.min(end, before.getTime()));
-    // The lower bound lets the BRIN index skip the ranges earlier slices emptied.
+  let next = await oldestFrom(null);
+  while (next !== null && !stopping()) {
+    const to = new Date(Math.min(Math.floor(next / EVENT_KEY_SLICE_MS) * EVENT_KEY_SLICE_MS + EVENT_KEY_SLICE_MS, before.getTime()));
     const lower = from ? sql`occurred_at >= ${from.toISOString()}::timestamptz and ` : sql``;
     const gone = await rows<{ n: number }>(
       db,
       sql`with gone as (delete from event_keys where ${lower}occurred_at < ${to.toISOString()}::timestamptz returning 1) select count(*)::int as n from gone`,
     );
     deleted += gone[0]!.n;
-    if (to.getTime() >= before.getTime()) return deleted;
+    if (to.getTime() >= before.getTime()) break;
     from = to;
+    next = await oldestFrom(from);
   }
+  return deleted;
 }
 
 function partitionName(parent: string, month: Date): string {

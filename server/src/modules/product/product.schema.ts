@@ -24,7 +24,7 @@ const ProductRoleEnum = builder.enumType('ProductRole', {
 const ProductStatusEnum = builder.enumType('ProductStatus', { values: PRODUCT_STATUSES });
 
 /** A SKU as a field may hand it over: its whole row, or only its facts from the cache (product.facts.ts). */
-type SkuSource = SkuRow | SkuFacts;
+export type SkuSource = SkuRow | SkuFacts;
 
 export const SkuRef = builder.loadableNode('Sku', {
   description: 'A sellable variant of a product, with its price and inventory.',

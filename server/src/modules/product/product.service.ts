@@ -189,6 +189,8 @@ export async function updateProduct(db: DbOrTx, viewer: Viewer, input: unknown, 
       ...(data.category != null && { category: data.category }),
       ...(data.role != null && { role: data.role }),
       ...(data.status != null && { status: data.status }),
+      // Back on sale: the slow-mover rule's 30 days start again (read against the row as it is written).
+      ...(data.status === 'ON_SALE' && { onSaleSince: sql`case when ${products.status} = 'ON_SALE' then ${products.onSaleSince} else ${now.toISOString()}::timestamptz end` }),
       updatedAt: now,
     })
     .where(eq(products.id, product.id))

@@ -1,5 +1,5 @@
 import { index, integer, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { fen, id, timestamps } from '../../db/columns.js';
+import { fen, id, instant, timestamps } from '../../db/columns.js';
 import { shops } from '../shop/shop.table.js';
 
 /** Assortment roles from the manuals: 引流款 / 利润款 / 形象款. */
@@ -25,6 +25,8 @@ export const products = pgTable(
     category: text().notNull(),
     role: productRoleEnum().notNull(),
     status: productStatusEnum().notNull().default('ON_SALE'),
+    /** When it last went (back) on sale; null: on sale since it was created (turnover.ts judges from it). */
+    onSaleSince: instant(),
     ...timestamps(),
   },
   (t) => [index('products_shop_created_idx').on(t.shopId, t.createdAt, t.id)],

@@ -29,20 +29,24 @@ describeEachBackend('stock turnover (库存周转天数) and slow movers (滞销
 
   it('divides the stock by the average daily units sold in the complete days before today, from ingested orders', async () => {
     const db = backend().db;
-    const [moving, still, empty] = await Promise.all(['A', 'B', 'C'].map((code) => insertSku(db, tmall, code)));
+    const [moving, still, empty, fresh] = await Promise.all(['A', 'B', 'C', 'D'].map((code) => insertSku(db, tmall, code)));
+    await db.update(skus).set({ createdAt: daysAgo(60) });
     await db.update(skus).set({ stock: 0 }).where(eq(skus.id, empty!.sku.id));
+    // Listed on the 9th, 15:00 Beijing: the 9th, 10th and 11th are its days.
+    await db.update(skus).set({ createdAt: new Date('2026-11-09T15:00:00+08:00') }).where(eq(skus.id, fresh!.sku.id));
     const sku = gid('Sku', moving!.sku.id);
-    const paid = (orderId: string, at: Date, quantity: number) => [
+    const paid = (orderId: string, at: Date, quantity: number, sku: string) => [
       { id: `${orderId}-placed`, type: 'ORDER_PLACED', occurredAt: at.toISOString(), shopId: gid('Shop', tmall), source: 'SEARCH', orderId, items: [{ skuId: sku, quantity, unitPrice: '99.00' }] },
       { id: `${orderId}-paid`, type: 'ORDER_PAID', occurredAt: at.toISOString(), shopId: gid('Shop', tmall), source: 'SEARCH', orderId, customerId: `c-${orderId}`, amount: `${99 * quantity}.00` },
     ];
     const events = [
-      ...paid('O1', new Date('2026-11-05T08:00:00+08:00'), 10), // a week ago: inside 7 and 30 days
-      ...paid('O2', new Date('2026-11-11T23:59:00+08:00'), 5), // yesterday's last minute
-      ...paid('O3', new Date('2026-11-12T09:00:00+08:00'), 7), // today: off the stock, not in the average
+      ...paid('O1', new Date('2026-11-05T08:00:00+08:00'), 10, sku), // a week ago: inside 7 and 30 days
+      ...paid('O2', new Date('2026-11-11T23:59:00+08:00'), 5, sku), // yesterday's last minute
+      ...paid('O3', new Date('2026-11-12T09:00:00+08:00'), 7, sku), // today: off the stock, not in the average
+      ...paid('O4', new Date('2026-11-10T20:00:00+08:00'), 30, gid('Sku', fresh!.sku.id)),
     ];
     const ingested = await server.gql(INGEST, { events });
-    expect(ingested.data.ingestEvents).toEqual({ accepted: 6, userErrors: [] });
+    expect(ingested.data.ingestEvents).toEqual({ accepted: 8, userErrors: [] });
 
     const turnover = async (id: string, days?: number) => (await server.gql(TURNOVER, { id, days })).data.node;
     // 100 − 22 in stock; 15 units over 30 days: 0.5 a day, 156 days of stock.
@@ -52,6 +56,11 @@ describeEachBackend('stock turnover (库存周转天数) and slow movers (滞销
     // Nothing sold: the stock never turns over. Nothing in stock: no days left.
     expect(await turnover(gid('Sku', still!.sku.id))).toEqual({ stock: 100, unitsSold: 0, averageDailyUnitsSold: 0, inventoryDays: null });
     expect(await turnover(gid('Sku', empty!.sku.id))).toEqual({ stock: 0, unitsSold: 0, averageDailyUnitsSold: 0, inventoryDays: 0 });
+    // A SKU listed three days ago is averaged over its three days, not over 30: 10 a day, 7 days of stock.
+    expect(await turnover(gid('Sku', fresh!.sku.id))).toEqual({ stock: 70, unitsSold: 30, averageDailyUnitsSold: 10, inventoryDays: 7 });
+    // Listed today: no complete day to average over yet.
+    await db.update(skus).set({ createdAt: new Date('2026-11-12T08:00:00+08:00') }).where(eq(skus.id, still!.sku.id));
+    expect(await turnover(gid('Sku', still!.sku.id))).toEqual({ stock: 100, unitsSold: 0, averageDailyUnitsSold: null, inventoryDays: null });
 
     for (const days of [0, 366]) {
       const refused = await server.gql(TURNOVER, { id: sku, days });
@@ -74,12 +83,20 @@ describeEachBackend('stock turnover (库存周转天数) and slow movers (滞销
     const wide = await create('多规格', 21);
     const fresh = await create('上周新品', 1);
     const delisted = await create('已下架', 1);
+    const relisted = await create('重新上架', 1);
+    const soldOut = await create('已售罄', 1);
     const jdStale = await create('京东滞销', 1, jd);
     const uuid = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
     const listed = (ids: string[], at: Date) => db.update(products).set({ createdAt: at }).where(inArray(products.id, ids.map(uuid)));
-    await listed([selling.id, stale.id, wide.id, delisted.id, jdStale.id], daysAgo(60));
+    await listed([selling.id, stale.id, wide.id, delisted.id, relisted.id, soldOut.id, jdStale.id], daysAgo(60));
     await listed([fresh.id], daysAgo(10));
-    await db.update(products).set({ status: 'OFF_SALE' }).where(eq(products.id, uuid(delisted.id)));
+    await db.update(products).set({ status: 'OFF_SALE' }).where(inArray(products.id, [uuid(delisted.id), uuid(relisted.id)]));
+    await db.update(skus).set({ stock: 0 }).where(eq(skus.productId, uuid(soldOut.id)));
+    // Back on sale today, after two months off: its 30 days start now.
+    const update = await server.gql(`mutation ($input: UpdateProductInput!) { updateProduct(input: $input) { product { status onSaleSince } } }`, {
+      input: { id: relisted.id, status: 'ON_SALE' },
+    });
+    expect(update.data.updateProduct.product).toEqual({ status: 'ON_SALE', onSaleSince: NOW.toISOString() });
 
     const sold = (shopId: string, skuId: string, at: Date) =>
       insertSkuRollups(db, [{ at, shopId, skuId: uuid(skuId), unitsSold: 1, gmvFen: 990, ordersPaid: 1 }]);
@@ -94,14 +111,16 @@ describeEachBackend('stock turnover (库存周转天数) and slow movers (滞销
       一月未动: { sellThrough: 0, slowMoving: true },
       多规格: { sellThrough: 1 / 21, slowMoving: true },
       上周新品: { sellThrough: 0, slowMoving: null }, // new: the new-product rule's, not this one's
-      已下架: { slowMoving: null },
+      已下架: { sellThrough: null, slowMoving: null }, // off sale: neither its rate nor the rule
+      重新上架: { sellThrough: 0, slowMoving: null }, // back on sale today
+      已售罄: { sellThrough: 0, slowMoving: null }, // nothing left to sell is not slow
       京东滞销: { slowMoving: true },
     });
     const names = async (filter: Record<string, unknown>, headers?: Record<string, string>) =>
       (await server.gql(SLOW, { filter }, headers)).data.products.edges.map((e: { node: { name: string } }) => e.node.name).sort();
     expect(await names({ slowMoving: true })).toEqual(['一月未动', '京东滞销', '多规格'].sort());
     expect(await names({ slowMoving: true, shopIds: [gid('Shop', tmall)] })).toEqual(['一月未动', '多规格'].sort());
-    expect(await names({ slowMoving: false })).toEqual(['上周新品', '在售畅销', '已下架'].sort());
+    expect(await names({ slowMoving: false })).toEqual(['上周新品', '在售畅销', '已下架', '重新上架', '已售罄'].sort());
 
     // A partner of the JD shop sees its own slow movers only, and none of another shop's turnover.
     const partner = bearer(await server.createKey({ name: 'jd partner', shopIds: [jd], scopes: ['READ'] }));

@@ -2,13 +2,16 @@ import { createContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
 import { builder } from '../../builder.js';
 import type { Context } from '../../context.js';
-import { fromRow, ProductRef, SkuRef } from './product.schema.js';
+import { fromRow, ProductRef, SkuRef, type SkuSource } from './product.schema.js';
 import {
+  averageDailyUnits,
   DEFAULT_SALES_DAYS,
   inventoryDays,
+  listedDaysInWindow,
   isSlowMover,
   judgedForSlowMoving,
   MAX_SALES_DAYS,
+  onSaleSince,
   salesWindow,
   sellThroughByProduct,
   SLOW_MOVER_DAYS,
@@ -44,6 +47,13 @@ function unitsSold(ctx: Context, skuId: string, days: number): Promise<number> {
   return unitsLoader(ctx, days).load(skuId);
 }
 
+/** A SKU's units sold in the window, the days of it the SKU was listed in, and its stock. */
+async function salesOf(ctx: Context, sku: SkuSource, days: number) {
+  const window = salesWindow(ctx.now(), days);
+  const [units, row] = await Promise.all([unitsLoader(ctx, days).load(sku.id), fromRow(sku, ctx, (r) => r)]);
+  return { units, listedDays: listedDaysInWindow(window, row.createdAt), stock: row.stock };
+}
+
 builder.objectFields(SkuRef, (t) => ({
   unitsSold: t.int({
     description: 'Units sold in paid orders over the last `days` complete days, every channel and source.',
@@ -51,22 +61,23 @@ builder.objectFields(SkuRef, (t) => ({
     resolve: (s, { days }, ctx) => unitsSold(ctx, s.id, days ?? DEFAULT_SALES_DAYS),
   }),
   averageDailyUnitsSold: t.float({
-    description: 'unitsSold / days.',
+    nullable: true,
+    description:
+      'unitsSold / the days of the window the SKU was listed in (its listing day counts whole): a SKU listed last week is averaged over its week. Null for a SKU listed today.',
     args: { days: t.arg.int({ defaultValue: DEFAULT_SALES_DAYS, description: DAYS_DESCRIPTION }) },
     resolve: async (s, { days }, ctx) => {
-      const window = days ?? DEFAULT_SALES_DAYS;
-      return (await unitsSold(ctx, s.id, window)) / window;
+      const { units, listedDays } = await salesOf(ctx, s, days ?? DEFAULT_SALES_DAYS);
+      return averageDailyUnits(units, listedDays);
     },
   }),
   inventoryDays: t.float({
     nullable: true,
     description:
-      '库存周转天数 (DOMAIN.md): units in stock / average daily units sold over the last `days` complete days. 0 when nothing is in stock; null when nothing sold in the window (stock that does not move never turns over).',
+      '库存周转天数 (DOMAIN.md): units in stock / averageDailyUnitsSold over the same days. 0 when nothing is in stock; null when nothing sold in the window (stock that does not move never turns over) or the SKU was listed today.',
     args: { days: t.arg.int({ defaultValue: DEFAULT_SALES_DAYS, description: DAYS_DESCRIPTION }) },
     resolve: async (s, { days }, ctx) => {
-      const window = days ?? DEFAULT_SALES_DAYS;
-      const [units, stock] = await Promise.all([unitsSold(ctx, s.id, window), fromRow(s, ctx, (sku) => sku.stock)]);
-      return inventoryDays(stock, units, window);
+      const { units, listedDays, stock } = await salesOf(ctx, s, days ?? DEFAULT_SALES_DAYS);
+      return inventoryDays(stock, units, listedDays);
     },
   }),
 }));
@@ -77,20 +88,29 @@ function sellThrough(ctx: Context, productId: string, days: number): Promise<Pro
 }
 
 builder.objectFields(ProductRef, (t) => ({
+  onSaleSince: t.field({
+    type: 'DateTime',
+    nullable: true,
+    description: 'When it last went on sale: its creation, or when it was put back on sale. Null while off sale. The slow-mover rule counts its 30 days from here.',
+    resolve: (p) => (p.status === 'ON_SALE' ? onSaleSince(p) : null),
+  }),
   sellThrough: t.float({
     nullable: true,
     description:
-      '动销率 of this product: its SKUs with a sale over the last `days` complete days / its SKUs. Null for a product without SKUs.',
+      '动销率 of this product: its SKUs with a sale over the last `days` complete days / its SKUs. Null for a product off sale or without SKUs.',
     args: { days: t.arg.int({ defaultValue: DEFAULT_SALES_DAYS, description: DAYS_DESCRIPTION }) },
-    resolve: async (p, { days }, ctx) => (await sellThrough(ctx, p.id, days ?? DEFAULT_SALES_DAYS)).rate,
+    resolve: async (p, { days }, ctx) => {
+      const figures = await sellThrough(ctx, p.id, days ?? DEFAULT_SALES_DAYS);
+      // As Metrics.sellThrough: a delisted product's SKUs are not on sale, so it has no rate.
+      return p.status === 'ON_SALE' ? figures.rate : null;
+    },
   }),
   slowMoving: t.boolean({
     nullable: true,
-    description: `滞销 (the manuals' rule): no sale in the last ${SLOW_MOVER_DAYS} complete days, or at most 5 % of its SKUs selling in them. Null when the rule cannot judge it: off sale, without SKUs, or listed within those ${SLOW_MOVER_DAYS} days (a new product).`,
+    description: `滞销 (the manuals' rule): no sale in the last ${SLOW_MOVER_DAYS} complete days, or at most 5 % of its SKUs selling in them. Null when the rule cannot judge it: off sale, without SKUs, every SKU out of stock (sold out is not slow), or on sale only within those ${SLOW_MOVER_DAYS} days (listed or back on sale: new).`,
     resolve: async (p, _args, ctx) => {
       if (!judgedForSlowMoving(p, salesWindow(ctx.now(), SLOW_MOVER_DAYS))) return null;
-      const figures = await sellThrough(ctx, p.id, SLOW_MOVER_DAYS);
-      return figures.rate === null ? null : isSlowMover(figures);
+      return isSlowMover(await sellThrough(ctx, p.id, SLOW_MOVER_DAYS));
     },
   }),
 }));

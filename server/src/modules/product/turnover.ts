@@ -2,7 +2,7 @@ import { and, eq, gte, inArray, lt, sql, sum, type SQL } from 'drizzle-orm';
 import { shopVisible, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import { DomainError } from '../../errors.js';
-import { addDays, shanghaiDate, startOfShanghaiDay } from '../../lib/time.js';
+import { addDays, DAY_MS, shanghaiDate, startOfShanghaiDay } from '../../lib/time.js';
 import { skuRollups } from '../metrics/metrics.table.js';
 import { products, skus } from './product.table.js';
 
@@ -56,18 +56,36 @@ export async function unitsSoldBySku(db: DbOrTx, viewer: Viewer, skuIds: readonl
 }
 
 /**
- * 库存周转天数: days the stock lasts at the window's average daily sales. 0 when nothing is in stock (an
- * oversell too); null when nothing sold, since stock that does not move never turns over.
+ * The days of the window a SKU was listed in: its listing day counts whole (上架天数), the days before it
+ * not at all, so a SKU listed last week is averaged over its week, not over 30 days of which it missed 23.
+ * 0 for a SKU listed today.
  */
-export function inventoryDays(stock: number, unitsSold: number, days: number): number | null {
+export function listedDaysInWindow(window: SalesWindow, listedAt: Date): number {
+  const listingDay = startOfShanghaiDay(shanghaiDate(listedAt)).getTime();
+  return Math.max(0, Math.round((window.to.getTime() - Math.max(window.from.getTime(), listingDay)) / DAY_MS));
+}
+
+/** Units a day over the days the SKU was listed in the window; null for a SKU listed today (no complete day yet). */
+export function averageDailyUnits(unitsSold: number, listedDays: number): number | null {
+  return listedDays === 0 ? null : unitsSold / listedDays;
+}
+
+/**
+ * 库存周转天数: days the stock lasts at the average daily sales. 0 when nothing is in stock (an oversell
+ * too); null when nothing sold, since stock that does not move never turns over, or when the SKU was
+ * listed today and has no day to average over.
+ */
+export function inventoryDays(stock: number, unitsSold: number, listedDays: number): number | null {
   if (stock <= 0) return 0;
-  if (unitsSold <= 0) return null;
-  return stock / (unitsSold / days);
+  const average = averageDailyUnits(unitsSold, listedDays);
+  return average === null || average === 0 ? null : stock / average;
 }
 
 export interface ProductSellThrough {
   skus: number;
   skusSold: number;
+  /** Its SKUs with stock above 0: with none, nothing can sell, so the slow-mover rule does not judge it. */
+  skusInStock: number;
   /** skusSold / skus; null for a product without SKUs. */
   rate: number | null;
 }
@@ -91,34 +109,50 @@ export async function sellThroughByProduct(
 ): Promise<ProductSellThrough[]> {
   if (productIds.length === 0) return [];
   const rows = await db
-    .select({ productId: skus.productId, skus: sql<number>`count(*)`.mapWith(Number), sold: soldSkuCount(window) })
+    .select({
+      productId: skus.productId,
+      skus: sql<number>`count(*)`.mapWith(Number),
+      sold: soldSkuCount(window),
+      inStock: sql<number>`count(*) filter (where ${skus.stock} > 0)`.mapWith(Number),
+    })
     .from(skus)
     .where(and(inArray(skus.productId, [...productIds]), shopVisible(viewer, skus.shopId)))
     .groupBy(skus.productId);
   const byProduct = new Map(rows.map((r) => [r.productId, r]));
   return productIds.map((id) => {
     const row = byProduct.get(id);
-    if (!row || row.skus === 0) return { skus: 0, skusSold: 0, rate: null };
-    return { skus: row.skus, skusSold: row.sold, rate: row.sold / row.skus };
+    if (!row || row.skus === 0) return { skus: 0, skusSold: 0, skusInStock: 0, rate: null };
+    return { skus: row.skus, skusSold: row.sold, skusInStock: row.inStock, rate: row.sold / row.skus };
   });
 }
 
+/** When a product went (back) on sale: `onSaleSince`, or its creation when it never left. */
+export function onSaleSince(product: { onSaleSince: Date | null; createdAt: Date }): Date {
+  return product.onSaleSince ?? product.createdAt;
+}
+
 /**
- * The slow-mover rule can judge a product that is on sale, has SKUs and was listed before its 30 days
- * began: a product listed last week has not gone 30 days without a sale, it is new (the new-product rule's).
+ * The slow-mover rule judges a product on sale since before its 30 days began: one listed (or back on
+ * sale) last week has not gone 30 days without a sale, it is new (the new-product rule's).
  */
-export function judgedForSlowMoving(product: { status: string; createdAt: Date }, window: SalesWindow): boolean {
-  return product.status === 'ON_SALE' && product.createdAt.getTime() <= window.from.getTime();
+export function judgedForSlowMoving(product: { status: string; onSaleSince: Date | null; createdAt: Date }, window: SalesWindow): boolean {
+  return product.status === 'ON_SALE' && onSaleSince(product).getTime() <= window.from.getTime();
 }
 
-export function isSlowMover(sellThrough: ProductSellThrough): boolean {
-  return sellThrough.rate !== null && sellThrough.rate <= SLOW_MOVER_SELL_THROUGH;
+/**
+ * 滞销: at most 5 % of its SKUs sold in the window (none sold is 0 %). Not judged without SKUs, nor with
+ * every SKU out of stock: a product that sold out is not slow, it has nothing left to sell.
+ */
+export function isSlowMover(sellThrough: ProductSellThrough): boolean | null {
+  if (sellThrough.rate === null || sellThrough.skusInStock === 0) return null;
+  return sellThrough.rate <= SLOW_MOVER_SELL_THROUGH;
 }
 
-/** `products.slowMoving` as a condition on `products` rows, for the list filter. */
+/** `products.slowMoving` as a condition on `products` rows, for the list filter: the same rule as isSlowMover. */
 export function slowMovingCondition(now: Date): SQL {
   const window = salesWindow(now, SLOW_MOVER_DAYS);
-  const counts = sql`select count(*) as skus, ${soldSkuCount(window)} as sold from ${skus} where ${skus.productId} = ${products.id}`;
-  return sql`(${products.status} = 'ON_SALE' and ${products.createdAt} <= ${instant(window.from)}
-    and exists (select 1 from (${counts}) c where c.skus > 0 and c.sold <= c.skus * ${SLOW_MOVER_SELL_THROUGH}::numeric))`;
+  const counts = sql`select count(*) as skus, ${soldSkuCount(window)} as sold, count(*) filter (where ${skus.stock} > 0) as in_stock
+    from ${skus} where ${skus.productId} = ${products.id}`;
+  return sql`(${products.status} = 'ON_SALE' and coalesce(${products.onSaleSince}, ${products.createdAt}) <= ${instant(window.from)}
+    and exists (select 1 from (${counts}) c where c.skus > 0 and c.in_stock > 0 and c.sold <= c.skus * ${SLOW_MOVER_SELL_THROUGH}::numeric))`;
 }

@@ -1,0 +1,1 @@
+ALTER TABLE "products" ADD COLUMN "on_sale_since" timestamp (3) with time zone;
