@@ -306,7 +306,11 @@ export class Ticker {
           await this.refresh(key, topic, { sendEvenIfUnchanged: heartbeatDue, dataAt: at });
         }
       };
-      await Promise.all(Array.from({ length: this.concurrency }, work));
+      // Every worker finishes before the tick ends (a throwing onError must not let the next tick overlap
+      // this one's remaining workers); the first failure, if any, is the tick's.
+      const outcomes = await Promise.allSettled(Array.from({ length: this.concurrency }, work));
+      const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+      if (failed) throw failed.reason;
       this.computationsLastTick = computations;
       this.ticks++;
     })().finally(() => (this.running = null));
