@@ -21,7 +21,7 @@
  * `--waits` samples pg_stat_activity every few milliseconds while the batches go over HTTP and prints, per
  * server, how many of the database's sessions were on average running a statement, waiting on another
  * batch's row lock, or idle in a transaction waiting for the server's next statement (its event loop).
- * Run: npm run bench:ingest [-- --events 100000 --rounds 3 --batch 1000 --producers 1 --server compiled|tsx --server-flags FLAGS --ab-server-flags FLAGS --ab-dir DIR --profile DIR --waits]
+ * Run: npm run bench:ingest [-- --events 100000 --rounds 3 --batch 1000 --producers 1 --server compiled|tsx --server-flags FLAGS --ab-server-flags FLAGS --ab-dir DIR --ab-without-index NAME --profile DIR --waits]
  */
 import './node-env-production.js';
 import type { ChildProcess } from 'node:child_process';
@@ -57,6 +57,13 @@ const batchLabel = BATCH.toLocaleString('en');
 
 if (SERVER === 'compiled') buildServer();
 const AB = abServer(arg('ab-dir', ''), AB_SERVER_FLAGS);
+/**
+ * `--ab-without-index NAME`: B is A's own server with index NAME dropped for B's turns and made again
+ * after them (on emptied tables, so at once): what one index costs ingestion, on the same code and data.
+ */
+const WITHOUT_INDEX = arg('ab-without-index', '');
+if (WITHOUT_INDEX && AB) throw new Error('--ab-without-index compares A with itself: not with --ab-dir or --ab-server-flags');
+const bLabel = WITHOUT_INDEX ? `without index ${WITHOUT_INDEX}` : AB?.named;
 const { url, database, stop } = await startBenchDatabase(10);
 let child: ChildProcess | undefined;
 let childB: ChildProcess | undefined;
@@ -79,6 +86,13 @@ try {
     portB = started.port;
   }
   const copySql = postgres(url, { max: 1, onnotice: () => {} });
+  let indexDefinition: string | null = null;
+  if (WITHOUT_INDEX) {
+    const [found] = await copySql<{ def: string | null }[]>`select pg_get_indexdef(to_regclass(${WITHOUT_INDEX})) as def`;
+    if (!found?.def) throw new Error(`no index ${WITHOUT_INDEX}`);
+    indexDefinition = found.def;
+    portB = port;
+  }
   // The copies are never vacuumed: autovacuum, woken by COPY's 100,000 rows, could run while the next
   // run is timed and be charged to it (docs/BENCHMARKS.md, Ingest round 12).
   await copySql.unsafe('create table events_copy (like events including all) with (autovacuum_enabled = false)');
@@ -198,10 +212,12 @@ try {
       await emptyIngestTables();
     };
     const runB = async (to: number) => {
+      if (indexDefinition) await copySql.unsafe(`drop index ${WITHOUT_INDEX}`);
       const b = await httpIngest(to, 'B');
       results.ingestB.push(b.rate);
       results.cpu.ingestB.push(b.cpu);
       await emptyIngestTables();
+      if (indexDefinition) await copySql.unsafe(indexDefinition);
     };
     // With a B, the two take turns going first, so neither is always the one that runs right after COPY
     // (or after the other) and the rounds' median of B / A is not tilted by its place in the round.
@@ -270,7 +286,7 @@ try {
     ['ratio by CPU: COPY of rows and keys / ingestEvents', `${((median(results.cpu.copyLog) / median(results.cpu.ingest)) * 100).toFixed(1)}% (COPY of rows and keys: ${median(results.cpu.copyLog).toFixed(0)} ms per 1,000)`],
     ...(portB !== undefined
       ? ([
-          [`B: ingestEvents over HTTP, ${AB!.named} (median ev/s)`, median(results.ingestB).toFixed(0)],
+          [`B: ingestEvents over HTTP, ${bLabel} (median ev/s)`, median(results.ingestB).toFixed(0)],
           ['B: CPU ms per 1,000 events', median(results.cpu.ingestB).toFixed(0)],
           ['B / A, round by round: ev/s', roundRatios(results.ingestB.map((rate) => ({ rate })), results.ingest.map((rate) => ({ rate })), 'rate')],
           ['B / A, round by round: CPU per event', roundRatios(results.cpu.ingestB.map((cpu) => ({ cpu })), results.cpu.ingest.map((cpu) => ({ cpu })), 'cpu')],
