@@ -249,7 +249,7 @@ export function sessionGrant(n: number, lifetimeMs = 900_000): SessionGrant {
     expiresAt: new Date(now + lifetimeMs).toISOString(),
     refreshToken: `refresh-${n}`,
     refreshExpiresAt: new Date(now + 12 * 3_600_000).toISOString(),
-    user: { name: '王磊', role: 'VIEWER' },
+    user: { id: 'VXNlcjoxMDE=', name: '王磊', role: 'VIEWER' },
   };
 }
 

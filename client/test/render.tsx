@@ -1,5 +1,5 @@
 import { render } from '@solidjs/testing-library';
-import { Provider } from '@urql/solid';
+import { Provider, type Client } from '@urql/solid';
 import type { JSX } from 'solid-js';
 import { createAuthApi } from '../src/auth/auth.api';
 import type { Credential } from '../src/auth/credential';
@@ -50,13 +50,18 @@ export function startApi(options: StartApiOptions = {}): TestApi {
   return { clients, connection, credentials, live };
 }
 
+/** The urql client of whoever the test API's credential speaks for, as the App would provide it. */
+export function urqlOf(api: TestApi): Client {
+  return api.clients.urqlFor(api.credentials.principal() ?? 'nobody signed in');
+}
+
 /** Renders inside the providers the App sets up. Without `locale`, the screen picks it as it would in use. */
 export function renderWithProviders(ui: () => JSX.Element, options: { api?: TestApi; locale?: Locale } = {}) {
   const api = options.api;
   if (!api) return render(() => <I18nProvider locale={options.locale}>{ui()}</I18nProvider>);
   return render(() => (
     <I18nProvider locale={options.locale}>
-      <Provider value={api.clients.urql}>{ui()}</Provider>
+      <Provider value={urqlOf(api)}>{ui()}</Provider>
     </I18nProvider>
   ));
 }

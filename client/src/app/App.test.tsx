@@ -2,11 +2,14 @@ import { fireEvent, render, screen, waitFor } from '@solidjs/testing-library';
 import { HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { alert, campaign, campaignsResult, MAY_MANAGE, openAlertsResult, READ_ONLY, sessionGrant, signInResult, storedSession } from '../../test/fixtures';
+import { openConsole, product } from '../../test/console';
 import { api, server, useMockApi } from '../../test/msw';
 import { startApi, TEST_KEY, type StartApiOptions } from '../../test/render';
 import { answerViewer } from '../../test/viewer';
 import type { SignInMutation } from '../auth/auth.documents';
 import type { ResultOf, VariablesOf } from '../graphql/graphql';
+import type { ProductsQuery } from '../features/products/products.documents';
+import type { ConsoleShopsQuery } from '../features/reports/reports.documents';
 import type { CampaignsQuery } from '../features/war-room/war-room.documents';
 import { App } from './App';
 
@@ -232,6 +235,44 @@ describe('App with a credential switched under it', () => {
   });
 });
 
+describe('the console with a credential switched under it', () => {
+  const tmall = { id: 'U2hvcDox', name: '天猫旗舰店', platform: 'TMALL' as const };
+  const jd = { id: 'U2hvcDoy', name: '京东自营店', platform: 'JD' as const };
+
+  it('is rebuilt for a key link typed into it: shops and products asked again with the new key, even while the old key\'s shops were still on their way', async () => {
+    const otherKey = 'pk_live_console_9';
+    const byKey = (request: Request) => request.headers.get('authorization') === `Bearer ${otherKey}`;
+    let answerOldKey = () => {};
+    const oldKeyAnswered = new Promise<void>((resolve) => (answerOldKey = resolve));
+    const shopsAsked: (string | null)[] = [];
+    const productsAsked: string[] = [];
+    openConsole('/console/products');
+    server.use(
+      api.query<ResultOf<typeof ConsoleShopsQuery>>('ConsoleShops', async ({ request }) => {
+        shopsAsked.push(request.headers.get('authorization'));
+        if (!byKey(request)) await oldKeyAnswered; // a slow answer for the old key, still on its way at the switch
+        return HttpResponse.json({ data: { shops: { edges: [{ node: byKey(request) ? jd : tmall }] } } });
+      }),
+      api.query<ResultOf<typeof ProductsQuery>, VariablesOf<typeof ProductsQuery>>('ConsoleProducts', ({ request, variables }) => {
+        productsAsked.push(`${variables.filter.shopIds?.join()} ${request.headers.get('authorization')}`);
+        const node = product({ name: byKey(request) ? '京东羽绒服' : '天猫T恤' });
+        return HttpResponse.json({ data: { products: { totalCount: 1, pageInfo: { hasNextPage: false, endCursor: null }, edges: [{ node }] } } });
+      }),
+    );
+    await waitFor(() => expect(shopsAsked).toEqual([`Bearer ${TEST_KEY}`]));
+
+    history.pushState(null, '', `/console/products#key=${otherKey}`);
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    answerOldKey();
+
+    expect(await screen.findByText('京东羽绒服')).toBeInTheDocument();
+    expect(screen.getByTestId<HTMLSelectElement>('product-shop')).toHaveValue(jd.id);
+    expect(shopsAsked).toEqual([`Bearer ${TEST_KEY}`, `Bearer ${otherKey}`]);
+    expect(productsAsked).toEqual([`${jd.id} Bearer ${otherKey}`]);
+    expect(screen.queryByText('天猫旗舰店')).not.toBeInTheDocument();
+  });
+});
+
 describe('App permissions', () => {
   const ackButton = () => screen.queryByRole('button', { name: '认领' });
 
@@ -253,7 +294,7 @@ describe('App permissions', () => {
     campaigns([active]);
     server.use(api.mutation('SignOut', () => HttpResponse.json({ data: { signOut: { userErrors: [] } } })));
     const asked = answerViewer((bearer) => (bearer === 'access-1' ? MAY_MANAGE : READ_ONLY));
-    openApp({ credential: { ...storedSession(1), user: { name: '李娜', role: 'OPERATOR' } } });
+    openApp({ credential: { ...storedSession(1), user: { id: 'VXNlcjoxMDI=', name: '李娜', role: 'OPERATOR' } } });
     expect(await screen.findByRole('button', { name: '认领' })).toBeEnabled();
 
     fireEvent.click(screen.getByTestId('sign-out'));

@@ -51,47 +51,46 @@ export function App(props: AppProps) {
       {page()}
     </Show>
   );
-  // Built afresh for each principal: after a key link typed into the tab, or a sign-in as someone else,
-  // the campaigns, alerts and milestones are asked with the new credential instead of the last one's
-  // staying on screen. A refresh keeps the principal, and the screen. (Show calls its child once per
-  // key only when the child takes the key as a parameter.)
-  const screen = (view: View) =>
+  // Built afresh for each principal, with that principal's urql client (createApiClients says why not the
+  // last one's): after a key link typed into the tab, or a sign-in as someone else, every question on the
+  // screen is asked again with the new credential instead of the last one's answers staying on screen. A
+  // refresh keeps the principal, and the screen. (Show calls its child once per key only when the child
+  // takes the key as a parameter.)
+  const perPrincipal = (page: () => JSX.Element) =>
     gate(() => (
       <Show when={principal()} keyed>
-        {(_principal: string) => (
-          <Screen view={view} credentials={props.credentials} connection={props.connection} staleAfterMs={props.staleAfterMs} account={account()} />
-        )}
+        {(who: string) => <Provider value={props.clients.urqlFor(who)}>{page()}</Provider>}
       </Show>
     ));
+  const screen = (view: View) =>
+    perPrincipal(() => <Screen view={view} credentials={props.credentials} connection={props.connection} staleAfterMs={props.staleAfterMs} account={account()} />);
   return (
     <I18nProvider locale={props.locale}>
-      <Provider value={props.clients.urql}>
-        <Router>
-          <Route path="/m" component={() => <div class="phone-page">{screen('phone')}</div>} />
-          <Route
-            path="/console"
-            component={(route: RouteSectionProps) => (
-              <div class="console-page">
-                {gate(() => (
-                  <ConsoleLayout credentials={props.credentials} connection={props.connection} account={account()}>
-                    {route.children}
-                  </ConsoleLayout>
-                ))}
-              </div>
-            )}
-          >
-            <ConsoleRoutes />
-          </Route>
-          <Route path="*" component={() => <ScaledCanvas>{screen('wall')}</ScaledCanvas>} />
-        </Router>
-      </Provider>
+      <Router>
+        <Route path="/m" component={() => <div class="phone-page">{screen('phone')}</div>} />
+        <Route
+          path="/console"
+          component={(route: RouteSectionProps) => (
+            <div class="console-page">
+              {perPrincipal(() => (
+                <ConsoleLayout credentials={props.credentials} connection={props.connection} account={account()}>
+                  {route.children}
+                </ConsoleLayout>
+              ))}
+            </div>
+          )}
+        >
+          <ConsoleRoutes />
+        </Route>
+        <Route path="*" component={() => <ScaledCanvas>{screen('wall')}</ScaledCanvas>} />
+      </Router>
     </I18nProvider>
   );
 }
 
 /**
  * Picks the campaign (`?campaign=<id>`, else the active one) and shows its war room or phone view.
- * Lives as long as someone is signed in, so what the viewer may do is asked once, not again per campaign.
+ * Lives as long as its principal is signed in, so what the viewer may do is asked once, not again per campaign.
  */
 function Screen(props: { view: View; credentials: Pick<CredentialStore, 'current'>; connection: ConnectionStore; staleAfterMs: number; account: JSX.Element }) {
   const { t } = useI18n();

@@ -8,6 +8,7 @@ export const SessionFields = graphql(`
     refreshToken
     refreshExpiresAt
     user {
+      id
       name
       role
     }

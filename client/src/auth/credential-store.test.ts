@@ -130,6 +130,19 @@ describe('a staff session', () => {
     expect(openStore().current()).toMatchObject({ kind: 'session', accessToken: 'access-1', refreshToken: 'refresh-1', user: { name: '王磊' } });
   });
 
+  it('is someone else when another 王磊 signs in: the user id from the sign-in answer is kept, and tells them apart', async () => {
+    answerSignIn(sessionGrant(1));
+    const credentials = openStore();
+    await credentials.signIn('wang.lei@example.com', 'correct horse battery');
+    const first = credentials.principal();
+
+    // A namesake in the same role, limited to other shops: only the id differs.
+    answerSignIn({ ...sessionGrant(2), user: { id: 'VXNlcjozMzM=', name: '王磊', role: 'VIEWER' } });
+    await credentials.signIn('wang.lei2@example.com', 'correct horse battery');
+    expect(credentials.principal()).not.toBe(first);
+    expect(openStore().current()).toMatchObject({ user: { id: 'VXNlcjozMzM=', name: '王磊' } });
+  });
+
   it('is refreshed before its access token expires, and the new tokens are kept', async () => {
     answerSignIn(sessionGrant(1, 2_000)); // 2 s: refreshed half-way, at 1 s
     const asked = answerRefresh(sessionGrant(2));

@@ -117,7 +117,7 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
     refreshToken: grant.refreshToken,
     refreshExpiresAt: grant.refreshExpiresAt,
     receivedAt: now(),
-    user: { name: grant.user.name, role: grant.user.role },
+    user: { id: grant.user.id, name: grant.user.name, role: grant.user.role },
   });
 
   async function refreshOnce(): Promise<boolean> {

@@ -38,9 +38,22 @@ describe('what the screen finds in localStorage', () => {
       refreshToken: 'r',
       refreshExpiresAt: '2026-11-11T16:00:00Z',
       receivedAt: AT,
-      user: { name: '王磊', role: 'VIEWER' },
+      user: { id: 'VXNlcjoxMDE=', name: '王磊', role: 'VIEWER' },
     };
     expect(parseStoredCredential(JSON.stringify(session))).toEqual(session);
+  });
+
+  it('is a staff session with no user id when a screen from before ids were kept stored it', () => {
+    const stored = {
+      kind: 'session',
+      accessToken: 'a',
+      expiresAt: '2026-11-11T04:15:00Z',
+      refreshToken: 'r',
+      refreshExpiresAt: '2026-11-11T16:00:00Z',
+      receivedAt: AT,
+      user: { name: '王磊', role: 'VIEWER' },
+    };
+    expect(parseStoredCredential(JSON.stringify(stored))).toEqual({ ...stored, user: { id: null, name: '王磊', role: 'VIEWER' } });
   });
 
   it('is nothing when it is anything else (an old format, a hand edit, a half-written session)', () => {
@@ -60,7 +73,7 @@ describe('whom a credential speaks for', () => {
     receivedAt: AT,
     user,
   });
-  const wang = { name: '王磊', role: 'VIEWER' };
+  const wang = { id: 'VXNlcjoxMDE=', name: '王磊', role: 'VIEWER' };
 
   it('stays the same across a refresh, which swaps only the tokens', () => {
     expect(principalOf(session('access-2', wang))).toBe(principalOf(session('access-1', wang)));
@@ -69,12 +82,23 @@ describe('whom a credential speaks for', () => {
   it('changes with another person, another role, or another key', () => {
     const principals = [
       principalOf(session('access-1', wang)),
-      principalOf(session('access-1', { name: '王磊', role: 'OPERATOR' })),
-      principalOf(session('access-1', { name: '李娜', role: 'VIEWER' })),
+      principalOf(session('access-1', { ...wang, role: 'OPERATOR' })),
+      principalOf(session('access-1', { id: 'VXNlcjoxMDI=', name: '李娜', role: 'VIEWER' })),
       principalOf({ kind: 'key', key: 'pk_wall_1' }),
       principalOf({ kind: 'key', key: 'pk_wall_2' }),
     ];
     expect(new Set(principals).size).toBe(principals.length);
   });
-});
 
+  it('tells apart two staff members who share a name and a role', () => {
+    const otherWangLei = { ...wang, id: 'VXNlcjozMzM=' };
+    expect(principalOf(session('access-2', otherWangLei))).not.toBe(principalOf(session('access-1', wang)));
+  });
+
+  it('is a principal of its own for a session stored without the user id: never taken for anyone else', () => {
+    const unknown = { id: null, name: '王磊', role: 'VIEWER' };
+    const stored = principalOf(session('access-1', unknown));
+    expect(stored).not.toBe(principalOf(session('access-2', unknown)));
+    expect(stored).not.toBe(principalOf(session('access-1', wang)));
+  });
+});

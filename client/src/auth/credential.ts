@@ -19,7 +19,11 @@ export interface SessionCredential {
   refreshExpiresAt: string;
   /** Wall-clock ms when the access token arrived; with expiresAt it gives the token's lifetime. */
   receivedAt: number;
-  user: { name: string; role: string };
+  /**
+   * Who signed in. `id` is the User's node id, the one thing that tells two staff members apart (names
+   * repeat); null in a session stored by a screen from before it was kept (see principalOf).
+   */
+  user: { id: string | null; name: string; role: string };
 }
 
 /** The secret that goes after `Bearer `. */
@@ -28,13 +32,19 @@ export function bearerOf(credential: Credential): string {
 }
 
 /**
- * Who a credential speaks for, as far as what it may do goes: the key itself, or a staff member in a
- * role. A refresh swaps a session's tokens, not its principal, so the screen need not ask again what
- * it may do; the server derives a staff member's permissions from the role, so a refresh that brings
- * another role (or another tab's sign-in as someone else) is a new principal.
+ * Who a credential speaks for, as far as what it may do goes: the key itself, or a staff member (by user
+ * id: two people may share a name) in a role. A refresh swaps a session's tokens, not its principal, so
+ * the screen need not ask again what it may do; the server derives a staff member's permissions from the
+ * role, so a refresh that brings another role (or another tab's sign-in as someone else) is a new principal.
+ *
+ * A session stored without the user id cannot be told apart from another person's, so it is a principal
+ * of its own, named by its refresh token (single use, so no other session ever holds it): the worst it
+ * costs is one rebuild of the screen at its next refresh, whose answer carries the id.
  */
 export function principalOf(credential: Credential): string {
-  return credential.kind === 'key' ? `key:${credential.key}` : `user:${credential.user.name}:${credential.user.role}`;
+  if (credential.kind === 'key') return `key:${credential.key}`;
+  const { user } = credential;
+  return user.id === null ? `session:${credential.refreshToken}` : `user:${user.id}:${user.role}`;
 }
 
 /** A minute ahead of expiry: time enough for a slow refresh, and for one retry after a failed one. */
@@ -80,7 +90,7 @@ export function parseStoredCredential(stored: string | null): Credential | null 
       refreshToken: value.refreshToken,
       refreshExpiresAt: value.refreshExpiresAt,
       receivedAt: value.receivedAt,
-      user: { name: user.name, role: user.role },
+      user: { id: text(user.id) ? user.id : null, name: user.name, role: user.role },
     };
   }
   return null;

@@ -4,7 +4,7 @@ import type { RefreshSessionMutation, SignInMutation } from '../auth/auth.docume
 import { CampaignsQuery, TodayMetricsSubscription } from '../features/war-room/war-room.documents';
 import { campaign, campaignsResult, refreshResult, sessionGrant, signInResult, storedSession, todayPayload } from '../../test/fixtures';
 import { api, server, useMockApi } from '../../test/msw';
-import { startApi, TEST_KEY } from '../../test/render';
+import { startApi, TEST_KEY, urqlOf } from '../../test/render';
 import type { ResultOf, VariablesOf } from './graphql';
 import { retryDelayMs } from './client';
 
@@ -36,9 +36,10 @@ describe('the API clients', () => {
   });
 
   it('shows a refused stream as an error and tries it again after a back-off, not at once and not never', async () => {
-    const { clients, live } = startApi();
+    const testApi = startApi();
+    const { live } = testApi;
     const results: { data?: unknown; error?: { message: string } }[] = [];
-    const subscription = clients.urql.subscription(TodayMetricsSubscription, { campaignId: 'gone' }).subscribe((r) => results.push(r));
+    const subscription = urqlOf(testApi).subscription(TodayMetricsSubscription, { campaignId: 'gone' }).subscribe((r) => results.push(r));
     await vi.waitFor(() => expect(live.isSubscribed('WarRoomToday')).toBe(true));
 
     // A subscribe that fails while the database restarts must not leave the screen dead for good.
@@ -87,8 +88,9 @@ function answerCampaignsFor(valid: readonly string[]) {
 describe('the credential on the wire', () => {
   it('goes with every HTTP request and in connectionParams of every socket', async () => {
     const seen = answerCampaignsFor([TEST_KEY]);
-    const { clients, connection, live } = startApi();
-    const result = await clients.urql.query(CampaignsQuery, {}).toPromise();
+    const testApi = startApi();
+    const { connection, live } = testApi;
+    const result = await urqlOf(testApi).query(CampaignsQuery, {}).toPromise();
     expect(result.error).toBeUndefined();
     expect(seen).toEqual([`Bearer ${TEST_KEY}`]);
 
@@ -136,8 +138,9 @@ describe('the credential on the wire', () => {
   });
 
   it('moves to a key link typed into the open screen: the old socket is closed, the next one opens with the new key and every stream resubscribes on it', async () => {
-    const { clients, connection, live } = startApi();
-    const subscription = clients.urql.subscription(TodayMetricsSubscription, { campaignId: 'c-1111' }).subscribe(() => undefined);
+    const testApi = startApi();
+    const { connection, live } = testApi;
+    const subscription = urqlOf(testApi).subscription(TodayMetricsSubscription, { campaignId: 'c-1111' }).subscribe(() => undefined);
     await vi.waitFor(() => expect(live.isSubscribed('WarRoomToday')).toBe(true));
 
     // The same page with another fragment: the browser fires hashchange, and the socket stays open by itself.
@@ -161,6 +164,35 @@ describe('the credential on the wire', () => {
     await vi.waitFor(() => expect(live.openAuthorizations()).toEqual(['Bearer access-1']), { timeout: 3_000 });
   });
 
+  it('asks a new principal\'s question with its credential, even while the same question is still under way for the previous one', async () => {
+    const seen: (string | null)[] = [];
+    let answerOldKey = () => {};
+    const oldKeyAnswered = new Promise<void>((resolve) => (answerOldKey = resolve));
+    server.use(
+      api.query<ResultOf<typeof CampaignsQuery>>('WarRoomCampaigns', async ({ request }) => {
+        const authorization = request.headers.get('authorization');
+        seen.push(authorization);
+        if (authorization === `Bearer ${TEST_KEY}`) await oldKeyAnswered;
+        return HttpResponse.json({ data: campaignsResult([campaign({ id: authorization === `Bearer ${TEST_KEY}` ? 'c-old-key' : 'c-new-key' })]) });
+      }),
+    );
+    const testApi = startApi();
+    // A page still waiting for the old key's answer when the key changes (urql keys a query by its text
+    // and variables: the same key for both credentials).
+    const stillWaiting = urqlOf(testApi).query(CampaignsQuery, {}).subscribe(() => undefined);
+    await vi.waitFor(() => expect(seen).toEqual([`Bearer ${TEST_KEY}`]));
+    history.pushState(null, '', '/#key=pk_live_wall_9');
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+
+    const asked = urqlOf(testApi).query(CampaignsQuery, {}).toPromise();
+    answerOldKey();
+    expect((await asked).data?.campaigns.edges.map((e) => e.node.id)).toEqual(['c-new-key']);
+    expect(seen).toEqual([`Bearer ${TEST_KEY}`, 'Bearer pk_live_wall_9']);
+    stillWaiting.unsubscribe();
+    // The socket moved to the new key too: let it come back before the test ends (no retry left pending).
+    await vi.waitFor(() => expect(testApi.live.openAuthorizations()).toEqual(['Bearer pk_live_wall_9']), { timeout: 3_000 });
+  });
+
   it('keeps its socket while a session is refreshed: same person, same access, and the server closes the old token\'s socket itself', async () => {
     answerRefreshes();
     const { connection, credentials, live } = startApi({ credential: storedSession(1, 2_000) }); // refreshed at ~1 s
@@ -174,9 +206,10 @@ describe('the credential on the wire', () => {
   it('a 401 over HTTP refreshes the session once and sends the request again', async () => {
     const refreshed = answerRefreshes();
     const seen = answerCampaignsFor(['access-2']);
-    const { clients, credentials } = startApi({ credential: storedSession(1) });
+    const testApi = startApi({ credential: storedSession(1) });
+    const { credentials } = testApi;
 
-    const result = await clients.urql.query(CampaignsQuery, {}).toPromise();
+    const result = await urqlOf(testApi).query(CampaignsQuery, {}).toPromise();
     expect(result.error).toBeUndefined();
     expect(result.data?.campaigns.edges).toHaveLength(1);
     expect(seen).toEqual(['Bearer access-1', 'Bearer access-2']);
@@ -187,9 +220,10 @@ describe('the credential on the wire', () => {
   it('a second 401 after the refresh gives up: the session is dropped and the sign-in page is next', async () => {
     const refreshed = answerRefreshes();
     const seen = answerCampaignsFor([]);
-    const { clients, credentials } = startApi({ credential: storedSession(1) });
+    const testApi = startApi({ credential: storedSession(1) });
+    const { credentials } = testApi;
 
-    const result = await clients.urql.query(CampaignsQuery, {}).toPromise();
+    const result = await urqlOf(testApi).query(CampaignsQuery, {}).toPromise();
     expect(result.error).toBeDefined();
     expect(seen).toEqual(['Bearer access-1', 'Bearer access-2']);
     expect(refreshed).toEqual(['refresh-1']);

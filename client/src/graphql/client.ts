@@ -6,7 +6,8 @@ import type { ConnectionStore } from './connection';
 import { FORBIDDEN_CLOSE, isSocketClose, socketClosedError } from './errors';
 
 export interface ApiClients {
-  urql: Client;
+  /** The urql client for one principal (principalOf); a screen built for that principal is given it. */
+  urqlFor(principal: string): Client;
   ws: WsClient;
 }
 
@@ -164,21 +165,34 @@ export function createApiClients(options: ApiClientsOptions): ApiClients {
     if (principalOnSocket !== null && principal !== null && principal !== principalOnSocket) ws.terminate();
   });
 
-  const urql = new Client({
-    url: httpUrl.toString(),
-    // No document cache: every figure on this screen is either live or polled fresh.
-    requestPolicy: 'network-only',
-    // A function, so each request reads the credential of the moment (refreshes, sign-in, sign-out).
-    fetchOptions: () => ({ headers: authorization(credentials.bearer()) }),
-    fetch: fetchRenewingOnce(credentials),
-    exchanges: [
-      subscriptionExchange({
-        forwardSubscription: (request) => ({
-          subscribe: (sink) => ({ unsubscribe: subscribeWithRetry(ws, { ...request, query: request.query ?? '' }, sink) }),
+  const newUrqlClient = () =>
+    new Client({
+      url: httpUrl.toString(),
+      // No document cache: every figure on this screen is either live or polled fresh.
+      requestPolicy: 'network-only',
+      // A function, so each request reads the credential of the moment (refreshes, sign-in, sign-out).
+      fetchOptions: () => ({ headers: authorization(credentials.bearer()) }),
+      fetch: fetchRenewingOnce(credentials),
+      exchanges: [
+        subscriptionExchange({
+          forwardSubscription: (request) => ({
+            subscribe: (sink) => ({ unsubscribe: subscribeWithRetry(ws, { ...request, query: request.query ?? '' }, sink) }),
+          }),
         }),
-      }),
-      fetchExchange,
-    ],
-  });
-  return { urql, ws };
+        fetchExchange,
+      ],
+    });
+
+  // One urql client per principal. A client hands a query to whoever asks for it while the same one is
+  // under way (same key: document and variables; neither the context nor the request policy counts), and
+  // the asker gets that operation's answer. A page taken down mid-question does not end its operation at
+  // once (@urql/solid's createQuery also awaits the answer in a resource of its own), so a page rebuilt for
+  // a new principal would join it and show the previous credential's shops. A new client shares nothing.
+  // Only the latest is kept: one principal is signed in at a time.
+  let latest: { principal: string; client: Client } | null = null;
+  const urqlFor = (principal: string) => {
+    if (latest?.principal !== principal) latest = { principal, client: newUrqlClient() };
+    return latest.client;
+  };
+  return { urqlFor, ws };
 }

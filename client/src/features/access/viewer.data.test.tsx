@@ -26,7 +26,7 @@ function Probe(props: { credentials: CredentialStore; seen: string[] }) {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
 
-const operator = () => ({ ...storedSession(1), user: { name: '李娜', role: 'OPERATOR' } });
+const operator = () => ({ ...storedSession(1), user: { id: 'VXNlcjoxMDI=', name: '李娜', role: 'OPERATOR' } });
 
 describe('what the viewer may do', () => {
   it('is asked once, with the screen key, and is what the server grants', async () => {

@@ -118,6 +118,14 @@ describe('the products page (商品库存)', () => {
     expect(new URLSearchParams(location.search).has('filter')).toBe(false);
   });
 
+  it('shows the first shop the caller can see when ?shop= names one it cannot (an address kept from another credential)', async () => {
+    const asked = answerProducts();
+    openConsole('/console/products?shop=U2hvcDo5OQ%3D%3D');
+    await waitFor(() => expect(screen.getAllByTestId('product')).toHaveLength(3));
+    expect(asked).toEqual([{ filter: { shopIds: [SHOP.id] }, after: null }]);
+    expect(screen.getByTestId<HTMLSelectElement>('product-shop')).toHaveValue(SHOP.id);
+  });
+
   it('reads in English: counts in the singular and plural, Out of stock and No sales', async () => {
     const asked = answerProducts();
     openConsole('/console/products?lang=en');

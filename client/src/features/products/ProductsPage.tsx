@@ -3,20 +3,20 @@ import { createQuery } from '@urql/solid';
 import { createMemo, For, Show } from 'solid-js';
 import { InlineError } from '../../components/InlineError';
 import { useI18n } from '../../i18n/i18n';
-import { ShopSelect } from '../console/ShopSelect';
+import { ShopSelect, visibleShop } from '../console/ShopSelect';
 import { ConsoleShopsQuery } from '../reports/reports.documents';
 import { ProductList } from './ProductList';
 import { STOCK_FILTERS, stockFilterOf, type StockFilter } from './stock-filter';
 
 const FILTER_LABEL = { all: 'products.filterAll', slowMoving: 'products.filterSlowMoving', lowStock: 'products.filterLowStock' } as const;
 
-/** 商品库存: one shop's products (`?shop=`, the first by default, as on the reports) with stock and turnover, all or one list (`?filter=`). */
+/** 商品库存: one shop's products (`?shop=` if the caller can see it, else its first, as on the reports) with stock and turnover, all or one list (`?filter=`). */
 export function ProductsPage() {
   const { t } = useI18n();
   const [search, setSearch] = useSearchParams<{ shop?: string; filter?: string }>();
   const [shops] = createQuery({ query: ConsoleShopsQuery });
   const shopList = createMemo(() => shops.data?.shops.edges.map((e) => e.node) ?? []);
-  const shopId = () => search.shop ?? shopList()[0]?.id ?? null;
+  const shopId = () => visibleShop(shopList(), search.shop);
   const filter = createMemo(() => stockFilterOf(search.filter));
   // A new shop or list starts again at its first page: the list below is made anew for each pair.
   const view = createMemo<{ shopId: string; filter: StockFilter } | null>(

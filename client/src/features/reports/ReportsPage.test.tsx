@@ -123,6 +123,14 @@ describe('the daily report page', () => {
     expect(within(await screen.findByTestId('report-note-editor')).getByLabelText('负责人')).toHaveValue('李娜');
   });
 
+  it('shows the first shop the caller can see when ?shop= names one it cannot (an address kept from another credential)', async () => {
+    const asked = answerDailyReports(() => [search]);
+    openConsole(`/console/reports?shop=U2hvcDo5OQ%3D%3D&from=${DAY}&to=${DAY}`);
+    await waitFor(() => expect(screen.getAllByTestId('report-row')).toHaveLength(1));
+    expect(asked).toEqual([`${SHOP.id} ${DAY}`]);
+    expect(screen.getByTestId<HTMLSelectElement>('report-shop')).toHaveValue(SHOP.id);
+  });
+
   it('asks for every day of the range, newest first, and downloads the range as CSV with the Authorization header', async () => {
     const asked = answerDailyReports(() => [search]);
     const downloads = captureDownloads();

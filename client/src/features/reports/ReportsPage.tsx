@@ -5,6 +5,7 @@ import { InlineError } from '../../components/InlineError';
 import { useI18n } from '../../i18n/i18n';
 import { addDays, datesDown, isDate, shanghaiDate } from '../../lib/shanghai-day';
 import { canManage, idFromPath, useConsole } from '../console/console.context';
+import { visibleShop } from '../console/ShopSelect';
 import { DayReport } from './DayReport';
 import { PeriodReportView, type Period } from './PeriodReportView';
 import { ReportFilters, type ReportView } from './ReportFilters';
@@ -16,9 +17,9 @@ export const MAX_DAYS = 31;
 const periodOf = (value: string | undefined): Period | null => (value === 'week' || value === 'month' ? value : null);
 
 /**
- * 运营数据日报: a shop and a range of Asia/Shanghai days (by default the last seven closed days), each day
- * by traffic source, and the range as CSV; or the 周报 / 月报 holding the last day (`?period=`).
- * `/console/reports/:shopId/:date` is one day of one shop.
+ * 运营数据日报: a shop (`?shop=` if the caller can see it, else its first) and a range of Asia/Shanghai days
+ * (by default the last seven closed days), each day by traffic source, and the range as CSV; or the 周报 /
+ * 月报 holding the last day (`?period=`). `/console/reports/:shopId/:date` is one day of one shop.
  */
 export function ReportsPage() {
   const { t } = useI18n();
@@ -30,7 +31,7 @@ export function ReportsPage() {
   const shopList = createMemo(() => shops.data?.shops.edges.map((e) => e.node) ?? []);
   const day = () => (isDate(params.date) ? params.date : undefined);
   const view = createMemo<ReportView>(() => ({
-    shopId: idFromPath(params.shopId) ?? search.shop ?? shopList()[0]?.id ?? null,
+    shopId: idFromPath(params.shopId) ?? visibleShop(shopList(), search.shop),
     to: day() ?? (isDate(search.to) ? search.to : addDays(shanghaiDate(services.now()), -1)),
     from: '',
     period: day() ? null : periodOf(search.period),
