@@ -144,12 +144,12 @@ export const EVENT_KEY_SLICE_MS = 3_600_000;
  * Hours without keys are skipped: one stray key from years back costs a statement, not one per hour since.
  */
 export async function dropExpiredEventKeys(db: DbOrTx, before: Date, stopping: () => boolean = () => false): Promise<number> {
+  // The lower bound lets the BRIN index skip the ranges earlier slices emptied.
+  const since = (from: Date | null) => (from ? sql`occurred_at >= ${from.toISOString()}::timestamptz and ` : sql``);
   const oldestFrom = async (from: Date | null) => {
-    // The lower bound lets the BRIN index skip the ranges earlier slices emptied.
-    const lower = from ? sql`occurred_at >= ${from.toISOString()}::timestamptz and ` : sql``;
     const [oldest] = await rows<{ ms: number | null }>(
       db,
-      sql`select (extract(epoch from min(occurred_at)) * 1000)::float8 as ms from event_keys where ${lower}occurred_at < ${before.toISOString()}::timestamptz`,
+      sql`select (extract(epoch from min(occurred_at)) * 1000)::float8 as ms from event_keys where ${since(from)}occurred_at < ${before.toISOString()}::timestamptz`,
     );
     return oldest?.ms ?? null;
   };
@@ -158,10 +158,9 @@ export async function dropExpiredEventKeys(db: DbOrTx, before: Date, stopping: (
   let next = await oldestFrom(null);
   while (next !== null && !stopping()) {
     const to = new Date(Math.min(Math.floor(next / EVENT_KEY_SLICE_MS) * EVENT_KEY_SLICE_MS + EVENT_KEY_SLICE_MS, before.getTime()));
-    const lower = from ? sql`occurred_at >= ${from.toISOString()}::timestamptz and ` : sql``;
     const gone = await rows<{ n: number }>(
       db,
-      sql`with gone as (delete from event_keys where ${lower}occurred_at < ${to.toISOString()}::timestamptz returning 1) select count(*)::int as n from gone`,
+      sql`with gone as (delete from event_keys where ${since(from)}occurred_at < ${to.toISOString()}::timestamptz returning 1) select count(*)::int as n from gone`,
     );
     deleted += gone[0]!.n;
     if (to.getTime() >= before.getTime()) break;

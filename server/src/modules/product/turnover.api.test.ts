@@ -5,7 +5,9 @@ import { gid, insertShop, insertSku } from '../../../test/fixtures.js';
 import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
 import { rows } from '../../db/rows.js';
 import { insertSkuRollups } from '../metrics/metrics.test-fixtures.js';
+import { SYSTEM } from '../../auth/viewer.js';
 import { products, skus } from './product.table.js';
+import { salesWindow, unitsSoldQuery } from './turnover.js';
 
 const NOW = new Date('2026-11-12T10:00:00+08:00');
 const DAY_MS = 86_400_000;
@@ -142,9 +144,9 @@ describeEachBackend('stock turnover (库存周转天数) and slow movers (滞销
       select 'DAY', ${NOW.toISOString()}::timestamptz - d * interval '1 day', ${jd}::uuid, 'JD', 'SEARCH', gen_random_uuid(), 1
       from generate_series(1, 60) d, generate_series(1, 400) s`);
     await db.execute(sql`analyze sku_rollups`);
-    const plan = (await rows<Record<string, string>>(db, sql`explain select sku_id, sum(units_sold) from sku_rollups
-      where granularity = 'DAY' and sku_id in (${sku.id}::uuid) and bucket >= ${daysAgo(30).toISOString()}::timestamptz and bucket < ${NOW.toISOString()}::timestamptz
-      group by sku_id`))
+    // The statement the turnover fields run, over 30 whole days (DAY rows only).
+    const query = unitsSoldQuery(db, SYSTEM, [sku.id], salesWindow(NOW, 30));
+    const plan = (await rows<Record<string, string>>(db, sql`explain ${query}`))
       .map((row) => Object.values(row)[0])
       .join('\n');
     expect(plan).toContain('sku_rollups_day_sku_idx');

@@ -36,10 +36,16 @@ function perDays<T>(load: (ctx: Context, ids: readonly string[], days: number) =
   };
 }
 
-const unitsLoader = perDays((ctx, ids, days) => unitsSoldBySku(ctx.db, ctx.viewer, ids, salesWindow(ctx.now(), days)));
+const unitsLoader = perDays(async (ctx, ids, days) => {
+  const units = await unitsSoldBySku(ctx.db, ctx.viewer, ids, salesWindow(ctx.now(), days));
+  return ids.map((id) => units.get(id) ?? 0);
+});
 const sellThroughLoader = perDays<ProductSellThrough>((ctx, ids, days) => sellThroughByProduct(ctx.db, ctx.viewer, ids, salesWindow(ctx.now(), days)));
 
-const DAYS_DESCRIPTION = `Complete Asia/Shanghai days before today (today is left out), 1 to ${MAX_SALES_DAYS}.`;
+/** The `days` argument every turnover field takes: the window's length. */
+const daysArg = builder.args((t) => ({
+  days: t.int({ defaultValue: DEFAULT_SALES_DAYS, description: `Complete Asia/Shanghai days before today (today is left out), 1 to ${MAX_SALES_DAYS}.` }),
+}));
 
 /** The units sold in the window, checking the window first so a bad `days` is refused before any read. */
 function unitsSold(ctx: Context, skuId: string, days: number): Promise<number> {
@@ -57,14 +63,14 @@ async function salesOf(ctx: Context, sku: SkuSource, days: number) {
 builder.objectFields(SkuRef, (t) => ({
   unitsSold: t.int({
     description: 'Units sold in paid orders over the last `days` complete days, every channel and source.',
-    args: { days: t.arg.int({ defaultValue: DEFAULT_SALES_DAYS, description: DAYS_DESCRIPTION }) },
+    args: daysArg,
     resolve: (s, { days }, ctx) => unitsSold(ctx, s.id, days ?? DEFAULT_SALES_DAYS),
   }),
   averageDailyUnitsSold: t.float({
     nullable: true,
     description:
       'unitsSold / the days of the window the SKU was listed in (its listing day counts whole): a SKU listed last week is averaged over its week. Null for a SKU listed today.',
-    args: { days: t.arg.int({ defaultValue: DEFAULT_SALES_DAYS, description: DAYS_DESCRIPTION }) },
+    args: daysArg,
     resolve: async (s, { days }, ctx) => {
       const { units, listedDays } = await salesOf(ctx, s, days ?? DEFAULT_SALES_DAYS);
       return averageDailyUnits(units, listedDays);
@@ -74,7 +80,7 @@ builder.objectFields(SkuRef, (t) => ({
     nullable: true,
     description:
       '库存周转天数 (DOMAIN.md): units in stock / averageDailyUnitsSold over the same days. 0 when nothing is in stock; null when nothing sold in the window (stock that does not move never turns over) or the SKU was listed today.',
-    args: { days: t.arg.int({ defaultValue: DEFAULT_SALES_DAYS, description: DAYS_DESCRIPTION }) },
+    args: daysArg,
     resolve: async (s, { days }, ctx) => {
       const { units, listedDays, stock } = await salesOf(ctx, s, days ?? DEFAULT_SALES_DAYS);
       return inventoryDays(stock, units, listedDays);
@@ -98,7 +104,7 @@ builder.objectFields(ProductRef, (t) => ({
     nullable: true,
     description:
       '动销率 of this product: its SKUs with a sale over the last `days` complete days / its SKUs. Null for a product off sale or without SKUs.',
-    args: { days: t.arg.int({ defaultValue: DEFAULT_SALES_DAYS, description: DAYS_DESCRIPTION }) },
+    args: daysArg,
     resolve: async (p, { days }, ctx) => {
       const figures = await sellThrough(ctx, p.id, days ?? DEFAULT_SALES_DAYS);
       // As Metrics.sellThrough: a delisted product's SKUs are not on sale, so it has no rate.

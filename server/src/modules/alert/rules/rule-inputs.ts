@@ -5,11 +5,13 @@ import { HOUR_MS, MINUTE_MS, shanghaiDate, startOfShanghaiDay } from '../../../l
 import { campaignMilestones, campaigns, type CampaignRow, type MilestoneRow } from '../../campaign/campaign.table.js';
 import type { Figures } from '../../metrics/metrics.formulas.js';
 import { TOTALS_COLUMNS } from '../../metrics/metrics.service.js';
-import { metricRollups, skuRollups } from '../../metrics/metrics.table.js';
+import { metricRollups } from '../../metrics/metrics.table.js';
 import { accumulateTotals, type TotalsRow } from '../../metrics/metrics.totals.js';
 import { decomposeWindow, floorMinute, piecesCondition, type Window } from '../../metrics/metrics.window.js';
 import { countUnshippedOverdue } from '../../order/order.service.js';
 import { products, skus } from '../../product/product.table.js';
+import { unitsSoldBySku } from '../../product/turnover.js';
+import { SYSTEM } from '../../../auth/viewer.js';
 import { dailyReports, rectificationReports } from '../../report/report.table.js';
 import { shops } from '../../shop/shop.table.js';
 import { alertRuleSettings, type AlertRuleSettingRow } from '../alert.table.js';
@@ -133,7 +135,7 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
   ]);
 
   const campaignsWithGmv = await campaignGmv(db, active, now);
-  const sold = await unitsSold(db, lowSkus.map((s) => s.id), { from: new Date(now.getTime() - COVER_WINDOW_HOURS * HOUR_MS), to: now });
+  const sold = await unitsSoldBySku(db, SYSTEM, lowSkus.map((s) => s.id), { from: new Date(now.getTime() - COVER_WINDOW_HOURS * HOUR_MS), to: now });
 
   const byShop = <T extends { shopId: string }>(rows: readonly T[]) => {
     const map = new Map<string, T[]>();
@@ -214,17 +216,4 @@ async function campaignGmv(db: DbOrTx, active: CampaignRow[], now: Date): Promis
     .groupBy(t.campaignId);
   const gmv = new Map(rows.map((r) => [r.campaignId, r.gmvFen]));
   return active.map((campaign) => ({ campaign, actualFen: gmv.get(campaign.id) ?? 0 }));
-}
-
-async function unitsSold(db: DbOrTx, skuIds: string[], window: Window): Promise<Map<string, number>> {
-  if (skuIds.length === 0) return new Map();
-  const t = skuRollups;
-  const rows = await db
-    .select({ skuId: t.skuId, units: sql<number>`coalesce(sum(${t.unitsSold}), 0)`.mapWith(Number) })
-    .from(t)
-    // One parameter however many SKUs sit near their line: a list of placeholders stops at 65,535, and
-    // past it every evaluation would fail for every shop.
-    .where(and(sql`${t.skuId} = any(${sql.param(skuIds)}::uuid[])`, piecesCondition(t, decomposeWindow(window.from, window.to))))
-    .groupBy(t.skuId);
-  return new Map(rows.map((r) => [r.skuId, r.units]));
 }
