@@ -13,6 +13,7 @@ export const USER_ERROR_CODES = [
   'DELAY_REASON_REQUIRED',
   'INVALID_CREDENTIALS',
   'LOCKED',
+  'CAMPAIGN_ENDED',
 ] as const;
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];
 

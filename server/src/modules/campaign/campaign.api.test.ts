@@ -191,6 +191,35 @@ describeEachBackend('campaigns', (backend) => {
     expect(at(stored.data.campaign.endsAt).getTime()).toBe(at(END_618).getTime());
   });
 
+  it('an ended campaign keeps the target, window and shops its retrospective judged; its name can still be corrected', async () => {
+    const { campaign } = await create();
+    // Still under way at its last millisecond: the target may be raised mid-campaign.
+    clock = at('2026-06-18T23:59:59.999+08:00');
+    expect((await server.gql(UPDATE, { input: { id: campaign.id, gmvTarget: '12000000.00' } })).data.updateCampaign.userErrors).toEqual([]);
+
+    clock = at(END_618);
+    const lowered = await server.gql(UPDATE, {
+      input: { id: campaign.id, gmvTarget: '5000000.00', endsAt: '2026-06-25T00:00:00+08:00', shopIds: [tmall, jd], hourlyShape: null, name: null },
+    });
+    expect(lowered.data.updateCampaign).toEqual({
+      campaign: null,
+      userErrors: [
+        { field: ['input', 'endsAt'], code: 'CAMPAIGN_ENDED' },
+        { field: ['input', 'gmvTarget'], code: 'CAMPAIGN_ENDED' },
+        { field: ['input', 'shopIds'], code: 'CAMPAIGN_ENDED' },
+        { field: ['input', 'hourlyShape'], code: 'CAMPAIGN_ENDED' },
+      ],
+    });
+    const cancelled = await server.gql(UPDATE, { input: { id: campaign.id, cancelled: true } });
+    expect(cancelled.data.updateCampaign.userErrors).toEqual([{ field: ['input', 'cancelled'], code: 'CAMPAIGN_ENDED' }]);
+
+    const renamed = await server.gql(UPDATE, { input: { id: campaign.id, name: '618年中大促（复盘）', theme: '满300减50' } });
+    expect(renamed.data.updateCampaign).toEqual({ campaign: { id: campaign.id, status: 'ENDED' }, userErrors: [] });
+    const stored = await server.gql(`query ($id: ID!) { campaign(id: $id) { name theme gmvTarget endsAt shops { id } } }`, { id: campaign.id });
+    expect(stored.data.campaign).toMatchObject({ name: '618年中大促（复盘）', theme: '满300减50', gmvTarget: '12000000.00', shops: [{ id: tmall }] });
+    expect(at(stored.data.campaign.endsAt).getTime()).toBe(at(END_618).getTime());
+  });
+
   it('two edits moving each end of the window at once cannot leave it ending before it starts', async () => {
     const { campaign } = await create();
     const id = decodeGlobalUuid('Campaign', campaign.id)!;

@@ -146,6 +146,7 @@ export async function updateCampaign(db: DbOrTx, viewer: Viewer, input: unknown,
     // the key-share locks of ingest batches inserting this campaign's orders.
     const [campaign] = await visibleCampaigns(tx, viewer, [data.id]).for('no key update');
     if (!campaign) throw notFound('Campaign', ['input', 'id']);
+    assertStillOpen(campaign, data, now);
     // Only when it moves: a campaign stored before the length bound stays editable and cancellable.
     if (data.startsAt != null || data.endsAt != null) assertWindow(data.startsAt ?? campaign.startsAt, data.endsAt ?? campaign.endsAt);
     if (data.shopIds) await assertShopsVisible(tx, viewer, data.shopIds, ['input', 'shopIds']);
@@ -166,6 +167,26 @@ export async function updateCampaign(db: DbOrTx, viewer: Viewer, input: unknown,
       .returning();
     return row!;
   });
+}
+
+/**
+ * What an ended campaign was judged by stays as it was: its retrospective compares the actual against
+ * this target over this window and these shops, and a target lowered afterwards would turn a miss into
+ * 达成. The name and theme are labels and stay editable. Judged by the window, not by cancellation, so a
+ * cancelled campaign past its end cannot be reinstated into a different record either.
+ */
+const FIXED_AFTER_END = ['startsAt', 'endsAt', 'gmvTarget', 'shopIds', 'hourlyShape', 'cancelled'] as const;
+
+function assertStillOpen(campaign: CampaignRow, data: z.infer<typeof UpdateCampaignInput>, now: Date) {
+  if (now < campaign.endsAt) return;
+  // As the update applies them: a null hourly shape clears it, a null anything else leaves it alone.
+  const changes = (field: (typeof FIXED_AFTER_END)[number]) => (field === 'hourlyShape' ? data.hourlyShape !== undefined : data[field] != null);
+  const errors: UserErrorShape[] = FIXED_AFTER_END.filter(changes).map((field) => ({
+    field: ['input', field],
+    message: `the campaign ended at ${campaign.endsAt.toISOString()}: its ${field} is part of its record and cannot change`,
+    code: 'CAMPAIGN_ENDED',
+  }));
+  if (errors.length > 0) throw new InputErrors(errors);
 }
 
 /** 618 and Double 11 run for weeks, pre-sale included; the plan curve, its alerts and series are built hour by hour over the window. */
