@@ -13,6 +13,7 @@ describe('configuration from the environment', () => {
       SIMULATOR_RATE: 5,
       TICK_MS: 1000,
       LIVE_TICK_CONCURRENCY: 4,
+      STATEMENT_TIMEOUT_MS: 30_000,
       LIVE_HEARTBEAT_MS: 5000,
       LIVE_SHARE_TOPICS: true,
       LIVE_SHARE_EXECUTIONS: true,
@@ -30,6 +31,13 @@ describe('configuration from the environment', () => {
     expect(parseEnv({ TRUST_PROXY_HOPS: '1', DATABASE_CONNECT_TIMEOUT_SECONDS: '5' })).toMatchObject({ TRUST_PROXY_HOPS: 1, DATABASE_CONNECT_TIMEOUT_SECONDS: 5 });
     expect(() => parseEnv({ TRUST_PROXY_HOPS: '-1' })).toThrow(/TRUST_PROXY_HOPS="-1"/);
     expect(() => parseEnv({ DATABASE_CONNECT_TIMEOUT_SECONDS: '0' })).toThrow(/DATABASE_CONNECT_TIMEOUT_SECONDS="0"/);
+  });
+
+  it('bounds every statement at 30 s unless STATEMENT_TIMEOUT_MS says otherwise; 0 lifts it', () => {
+    expect(parseEnv({ STATEMENT_TIMEOUT_MS: '0' }).STATEMENT_TIMEOUT_MS).toBe(0);
+    expect(parseEnv({ STATEMENT_TIMEOUT_MS: '5000' }).STATEMENT_TIMEOUT_MS).toBe(5_000);
+    expect(() => parseEnv({ STATEMENT_TIMEOUT_MS: '-1' })).toThrow(/STATEMENT_TIMEOUT_MS="-1"/);
+    expect(() => parseEnv({ STATEMENT_TIMEOUT_MS: '30s' })).toThrow(/STATEMENT_TIMEOUT_MS="30s"/);
   });
 
   it('computes four live topics at once unless LIVE_TICK_CONCURRENCY says otherwise, from 1 to 32', () => {

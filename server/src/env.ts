@@ -81,6 +81,13 @@ const EnvSchema = z.object({
   LIVE_SHARE_EXECUTIONS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** Milliseconds between live-subscription ticks: at most one message per topic per tick. */
   TICK_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  /**
+   * Milliseconds any one statement may run on PostgreSQL (queries, ingest batches, live topics, jobs)
+   * before PostgreSQL cancels it and the request fails with TIMEOUT; 0 for none. The history job's
+   * partition work and the demo's load lift it for their own transactions (db/statement-timeout.ts).
+   * PGlite ignores it.
+   */
+  STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   /** Live topics a tick computes at once (realtime/ticker.ts; bench/ticker.bench.ts). */
   LIVE_TICK_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   /**

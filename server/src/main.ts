@@ -41,7 +41,7 @@ async function main() {
   // Only when asked: DEMO=true (production, the image) or --demo (`npm start`, the README's first command).
   const demo = env.DEMO || process.argv.includes('--demo');
   const database = await openDatabase(configuredDatabase(env));
-  const readReplica = env.DATABASE_READ_URL ? openReadReplica(env.DATABASE_READ_URL) : undefined;
+  const readReplica = env.DATABASE_READ_URL ? openReadReplica(env.DATABASE_READ_URL, { statementTimeoutMs: env.STATEMENT_TIMEOUT_MS }) : undefined;
   // The first answer: a host that drops packets is waited for at most this long, then named. Only the
   // first: migrations may wait for another instance's, and take what they take.
   const timeout = env.DATABASE_CONNECT_TIMEOUT_SECONDS;

@@ -7,6 +7,7 @@ import postgres from 'postgres';
 import type { Env } from '../env.js';
 import { fromProjectRoot } from '../lib/project-root.js';
 import { GENERIC_PLAN_SESSION, genericPoolSize, pairGenericPlanDb } from './generic-plans.js';
+import { statementTimeoutSession } from './statement-timeout.js';
 import * as tables from './tables.js';
 
 /**
@@ -47,16 +48,26 @@ export type DatabaseOptions =
       maxConnections?: number;
       /** The generic-plan pool for hot prepared statements (generic-plans.ts); on unless false (benchmarks compare). */
       genericPlanPool?: boolean;
+      /** Bound on every statement (statement-timeout.ts); none when absent or 0. The server passes STATEMENT_TIMEOUT_MS. */
+      statementTimeoutMs?: number;
     }
   | { kind: 'pglite'; dataDir: string | null };
 
 /** The database the configuration names: PostgreSQL at DATABASE_URL, else the embedded PGlite in DATA_DIR. */
-export function configuredDatabase(env: Pick<Env, 'DATABASE_URL' | 'DATA_DIR'>): DatabaseOptions {
-  return env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL } : { kind: 'pglite', dataDir: env.DATA_DIR };
+export function configuredDatabase(env: Pick<Env, 'DATABASE_URL' | 'DATA_DIR' | 'STATEMENT_TIMEOUT_MS'>): DatabaseOptions {
+  return env.DATABASE_URL
+    ? { kind: 'postgres', url: env.DATABASE_URL, statementTimeoutMs: env.STATEMENT_TIMEOUT_MS }
+    : { kind: 'pglite', dataDir: env.DATA_DIR };
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.kind === 'postgres' ? openPostgres(options.url, { maxConnections: options.maxConnections ?? 10, genericPlanPool: options.genericPlanPool ?? true }) : openPglite(options.dataDir);
+  return options.kind === 'postgres'
+    ? openPostgres(options.url, {
+        maxConnections: options.maxConnections ?? 10,
+        genericPlanPool: options.genericPlanPool ?? true,
+        statementTimeoutMs: options.statementTimeoutMs ?? 0,
+      })
+    : openPglite(options.dataDir);
 }
 
 /**
@@ -67,11 +78,15 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
  */
 const reconnectBackoffSeconds = (retries: number) => Math.min(0.05 * 2 ** retries, 1);
 
-async function openPostgres(url: string, { maxConnections, genericPlanPool }: { maxConnections: number; genericPlanPool: boolean }): Promise<Database> {
-  const sql = postgres(url, { max: maxConnections, onnotice: () => {}, backoff: reconnectBackoffSeconds });
+async function openPostgres(
+  url: string,
+  { maxConnections, genericPlanPool, statementTimeoutMs }: { maxConnections: number; genericPlanPool: boolean; statementTimeoutMs: number },
+): Promise<Database> {
+  const bounded = statementTimeoutSession(statementTimeoutMs);
+  const sql = postgres(url, { max: maxConnections, onnotice: () => {}, backoff: reconnectBackoffSeconds, connection: bounded });
   // Opens its connections only when a hot prepared statement first runs (generic-plans.ts says why).
   const genericSql = genericPlanPool
-    ? postgres(url, { max: genericPoolSize(maxConnections), onnotice: () => {}, backoff: reconnectBackoffSeconds, connection: GENERIC_PLAN_SESSION })
+    ? postgres(url, { max: genericPoolSize(maxConnections), onnotice: () => {}, backoff: reconnectBackoffSeconds, connection: { ...GENERIC_PLAN_SESSION, ...bounded } })
     : null;
   const counter = queryCounter();
   const db = drizzlePostgres({ client: sql, schema: tables, casing: 'snake_case', logger: counter.logger });

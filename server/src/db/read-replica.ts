@@ -1,6 +1,7 @@
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import type { Db } from './client.js';
+import { statementTimeoutSession } from './statement-timeout.js';
 import * as tables from './tables.js';
 
 /**
@@ -26,8 +27,8 @@ interface ReplayState {
   replayed_ms: number | null;
 }
 
-export function openReadReplica(url: string, maxConnections = 10): ReadReplica {
-  const sql = postgres(url, { max: maxConnections, onnotice: () => {} });
+export function openReadReplica(url: string, { maxConnections = 10, statementTimeoutMs = 0 }: { maxConnections?: number; statementTimeoutMs?: number } = {}): ReadReplica {
+  const sql = postgres(url, { max: maxConnections, onnotice: () => {}, connection: statementTimeoutSession(statementTimeoutMs) });
   const db = drizzle({ client: sql, schema: tables, casing: 'snake_case' });
   return {
     db,

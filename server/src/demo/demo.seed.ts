@@ -4,6 +4,7 @@ import type { PgInsertValue, PgTable } from 'drizzle-orm/pg-core';
 import type { Logger } from 'pino';
 import { SYSTEM } from '../auth/viewer.js';
 import type { Db, DbOrTx } from '../db/client.js';
+import { liftStatementTimeout } from '../db/statement-timeout.js';
 import {
   alerts,
   UNRESOLVED,
@@ -138,6 +139,7 @@ export async function startDemo(db: Db, logger: Logger, clock: () => Date, optio
   const prepared = await db.transaction(async (tx) => {
     // Two instances booting with --demo against one PostgreSQL would both see no shops; the lock
     // makes "check empty, then load" atomic. The lock ends with the transaction.
+    await liftStatementTimeout(tx); // a second instance waits here while the first loads
     await tx.execute(sql`select pg_advisory_xact_lock(${DEMO_LOCK_KEY}::bigint)`);
     const existing = await tx.select({ id: shops.id, createdAt: shops.createdAt }).from(shops);
     if (existing.length === 0) {
@@ -176,6 +178,7 @@ async function finishDemo(db: Db, logger: Logger, demo: Demo, options: FinishOpt
     ...(options.signal ? { signal: options.signal } : {}),
   });
   await db.transaction(async (tx) => {
+    await liftStatementTimeout(tx); // a second instance waits here while the first loads
     await tx.execute(sql`select pg_advisory_xact_lock(${DEMO_LOCK_KEY}::bigint)`);
     // Another instance sharing the database may have finished first.
     if (await hasReports(tx, demo)) return;

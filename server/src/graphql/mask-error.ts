@@ -1,6 +1,7 @@
 import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import { maskError as yogaMaskError, type YogaServerOptions } from 'graphql-yoga';
+import { isStatementTimeout } from '../db/statement-timeout.js';
 import { DomainError, InputErrors, transportClassOf } from '../errors.js';
 
 type MaskError = NonNullable<Exclude<YogaServerOptions<object, object>['maskedErrors'], boolean | undefined>['maskError']>;
@@ -33,6 +34,14 @@ export const maskError: MaskError = (error, message, isDev) => {
       nodes: error instanceof GraphQLError ? error.nodes : undefined,
       path: error instanceof GraphQLError ? error.path : undefined,
       extensions: { code: 'BAD_USER_INPUT' },
+    });
+  }
+  // Not a fault to hide behind INTERNAL: the caller can ask for less, or retry once a lock is gone.
+  if (isStatementTimeout(original)) {
+    return new GraphQLError('the database stopped a statement that ran past the time this server allows (STATEMENT_TIMEOUT_MS); its transaction was rolled back', {
+      nodes: error instanceof GraphQLError ? error.nodes : undefined,
+      path: error instanceof GraphQLError ? error.path : undefined,
+      extensions: { code: 'TIMEOUT' },
     });
   }
   return yogaMaskError(error, message, isDev);

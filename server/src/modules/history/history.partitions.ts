@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/client.js';
+import type { DbOrTx, Tx } from '../../db/client.js';
 import { rows } from '../../db/rows.js';
+import { liftStatementTimeout } from '../../db/statement-timeout.js';
 import { eventsHorizon, horizon, type RetentionSettings } from './history.retention.js';
 
 /**
@@ -51,6 +52,7 @@ export const monthStart = (t: Date, monthsLater = 0) => new Date(Date.UTC(t.getU
 export async function ensureMonthlyPartitions(db: DbOrTx, now: Date): Promise<string[]> {
   const created: string[] = [];
   await db.transaction(async (tx) => {
+    await liftStatementTimeout(tx); // moving a month's rows out of the default can take minutes
     await lockPartitionSet(tx);
     for (const table of MONTHLY_TABLES) {
       const stranded = await rows<{ month: string }>(
@@ -109,6 +111,7 @@ export async function dropExpiredHistory(db: DbOrTx, now: Date, settings: Retent
   const horizons = { minuteRollups: horizon(now, settings.minuteRollupsDays), events: eventsHorizon(now, settings) };
   const expired: Expired = { dropped: [], stragglers: 0, eventKeys: 0 };
   await db.transaction(async (tx) => {
+    await liftStatementTimeout(tx); // the drops wait for every ingest batch under way on the log
     // Before listing the months: a pass that waited here sees the months another instance just dropped as gone.
     await lockPartitionSet(tx);
     for (const table of MONTHLY_TABLES) {
@@ -146,26 +149,35 @@ export const EVENT_KEY_SLICE_MS = 3_600_000;
 export async function dropExpiredEventKeys(db: DbOrTx, before: Date, stopping: () => boolean = () => false): Promise<number> {
   // The lower bound lets the BRIN index skip the ranges earlier slices emptied.
   const since = (from: Date | null) => (from ? sql`occurred_at >= ${from.toISOString()}::timestamptz and ` : sql``);
-  const oldestFrom = async (from: Date | null) => {
+  const oldestFrom = async (tx: Tx, from: Date | null) => {
     const [oldest] = await rows<{ ms: number | null }>(
-      db,
+      tx,
       sql`select (extract(epoch from min(occurred_at)) * 1000)::float8 as ms from event_keys where ${since(from)}occurred_at < ${before.toISOString()}::timestamptz`,
     );
     return oldest?.ms ?? null;
   };
+  // Each step its own transaction, the only way to lift the statement bound for a Double 11 hour of keys.
+  const lifted = <T>(work: (tx: Tx) => Promise<T>) =>
+    db.transaction(async (tx) => {
+      await liftStatementTimeout(tx);
+      return work(tx);
+    });
   let deleted = 0;
   let from: Date | null = null; // the first slice has no lower bound: nothing older is left after it
-  let next = await oldestFrom(null);
+  let next = await lifted((tx) => oldestFrom(tx, null));
   while (next !== null && !stopping()) {
     const to = new Date(Math.min(Math.floor(next / EVENT_KEY_SLICE_MS) * EVENT_KEY_SLICE_MS + EVENT_KEY_SLICE_MS, before.getTime()));
-    const gone = await rows<{ n: number }>(
-      db,
-      sql`with gone as (delete from event_keys where ${since(from)}occurred_at < ${to.toISOString()}::timestamptz returning 1) select count(*)::int as n from gone`,
-    );
-    deleted += gone[0]!.n;
-    if (to.getTime() >= before.getTime()) break;
+    const sliceFrom: Date | null = from;
+    const done = to.getTime() >= before.getTime();
+    // The slice's delete commits with the next oldest read: one transaction per slice.
+    [deleted, next] = await lifted(async (tx) => {
+      const gone = await rows<{ n: number }>(
+        tx,
+        sql`with gone as (delete from event_keys where ${since(sliceFrom)}occurred_at < ${to.toISOString()}::timestamptz returning 1) select count(*)::int as n from gone`,
+      );
+      return [deleted + gone[0]!.n, done ? null : await oldestFrom(tx, to)] as const;
+    });
     from = to;
-    next = await oldestFrom(from);
   }
   return deleted;
 }

@@ -1,0 +1,31 @@
+import { sql } from 'drizzle-orm';
+import type { Tx } from './client.js';
+
+/**
+ * Every statement on the server's PostgreSQL pools runs under STATEMENT_TIMEOUT_MS (a session setting
+ * of each connection), so a partner's pathological query, or a request stuck behind a lock, gives its
+ * connection back instead of holding one of the pool's few for as long as it likes.
+ *
+ * Work that is long by nature lifts the bound for its own transaction only: the history job's month
+ * moves, drops and key deletes (a Double 11 hour is millions of keys), and the demo's load, which a
+ * second instance waits for on an advisory lock. `SET LOCAL` ends with the transaction, so the
+ * connection goes back to the pool bounded again.
+ */
+export async function liftStatementTimeout(tx: Tx): Promise<void> {
+  await tx.execute(sql`set local statement_timeout = 0`);
+}
+
+/** PostgreSQL's query_canceled, and by the timeout, not by pg_cancel_backend (same code, other message). */
+export function isStatementTimeout(error: unknown): boolean {
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
+    const { code, message, cause } = e as Record<string, unknown>;
+    if (code === '57014') return typeof message === 'string' && message.includes('statement timeout');
+    e = cause;
+  }
+  return false;
+}
+
+/** The session setting for a pool's connections: none when 0 (tools, benchmarks and tests that load in bulk). */
+export function statementTimeoutSession(ms: number | undefined): { statement_timeout?: number } {
+  return ms ? { statement_timeout: ms } : {};
+}
