@@ -3,7 +3,7 @@ import { planCurve, plannedFenAt } from '../../metrics/campaign-progress.js';
 import { conversionRate, rate, roiText } from '../../metrics/metrics.formulas.js';
 import type { AlertSeverity } from '../alert.table.js';
 import { COVER_WINDOW_HOURS, RECENT_WINDOW_MINUTES, type RuleInputs } from './rule-inputs.js';
-import { RULES, RuleSettingsIndex, type EffectiveSettings, type EngineRule } from './rule-settings.js';
+import { RULES, type EffectiveSettings, type EngineRule } from './rule-settings.js';
 import { HOUR_MS, MINUTE_MS } from '../../../lib/time.js';
 
 /**
@@ -33,7 +33,7 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /** Judges every rule over the inputs. Pure: the same inputs and clock give the same findings. */
 export function evaluateRules(inputs: RuleInputs): Finding[] {
-  const settings = new RuleSettingsIndex(inputs.settings, inputs.campaigns.map((c) => c.campaign));
+  const { settings } = inputs;
   const findings: Finding[] = [];
   const push = (rule: EngineRule, s: EffectiveSettings, f: Omit<Finding, 'rule' | 'sustainMinutes' | 'clearMinutes'>) =>
     findings.push({ rule, ...f, sustainMinutes: s.sustainMinutes, clearMinutes: RULES[rule].clearMinutes });

@@ -58,7 +58,8 @@ export interface RuleInputs {
   campaigns: CampaignInputs[];
   skus: SkuInputs[];
   milestones: { milestone: MilestoneRow; campaign: CampaignRow }[];
-  settings: AlertRuleSettingRow[];
+  /** The settings in force, resolved against the campaigns under way: built once per evaluation. */
+  settings: RuleSettingsIndex;
   /** Rectification reports (整改报告) past due and not submitted, with what names them. */
   overdueRectifications: OverdueRectification[];
 }
@@ -95,6 +96,7 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
     .from(campaigns)
     .where(and(isNull(campaigns.cancelledAt), lte(campaigns.startsAt, now), gte(campaigns.endsAt, now)))
     .execute();
+  const settingsIndex = underWay.then((campaignsUnderWay) => new RuleSettingsIndex(settings, campaignsUnderWay));
   const [shopRows, recentRows, yesterdayRows, refunds, roiRows, active, lowSkus, openMilestones, unshipped, overdueRectifications] = await Promise.all([
     activeShops,
     sketchRows(db, recent),
@@ -121,8 +123,7 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
       .where(and(isNull(campaigns.cancelledAt), ne(campaignMilestones.status, 'DONE'), or(lt(campaignMilestones.dueAt, now), eq(campaignMilestones.riskLevel, 'HIGH')))),
     // Each shop against its own deadline: against the shortest of any shop, one partner's one-hour setting
     // pulled every tenant's orders of the last day into every evaluation.
-    Promise.all([activeShops, underWay]).then(([rows, campaignsUnderWay]) => {
-      const index = new RuleSettingsIndex(settings, campaignsUnderWay);
+    Promise.all([activeShops, settingsIndex]).then(([rows, index]) => {
       const hours = (shopId: string) => index.resolveForShop('UNSHIPPED_OVERDUE', shopId).threshold;
       return countUnshippedOverdue(db, { orders: undefined }, rows.map((shop) => ({ shopId: shop.id, cutoff: new Date(now.getTime() - hours(shop.id) * HOUR_MS) })));
     }),
@@ -166,7 +167,7 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
     campaigns: campaignsWithGmv,
     skus: lowSkus.map((s) => ({ ...s, unitsSoldRecently: sold.get(s.id) ?? 0 })),
     milestones: openMilestones,
-    settings,
+    settings: await settingsIndex,
     overdueRectifications,
   };
 }
