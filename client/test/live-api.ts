@@ -8,6 +8,8 @@ import { routeSockets } from './msw';
 export interface LiveApi {
   /** Subscriptions currently open on acknowledged sockets, by operation name. */
   isSubscribed(operationName: string): boolean;
+  /** How many times the client has subscribed to this operation name so far, on any socket (graphql-ws's resubscribes after a reconnect included). */
+  subscribes(operationName: string): number;
   /** Variables of every open subscription with this operation name, oldest first. */
   variablesOf(operationName: string): Record<string, unknown>[];
   /** Sends one `next` message to every open subscription of this document. */
@@ -76,6 +78,7 @@ export function createLiveApi(): LiveApi {
   const waiting: (() => void)[] = [];
   let holding = false;
   let opened = 0;
+  const subscribed = new Map<string, number>();
   let accepts: (authorization: string | null) => boolean = () => true;
   const authorizations: (string | null)[] = [];
 
@@ -105,9 +108,11 @@ export function createLiveApi(): LiveApi {
           // Keyed by socket and id: graphql-ws reuses ids across sockets after a reconnect.
           const key = `${socketNo}:${message.id}`;
           mine.add(key);
+          const operationName = operationNameOf(message.payload);
+          subscribed.set(operationName, (subscribed.get(operationName) ?? 0) + 1);
           subscriptions.set(key, {
             id: message.id,
-            operationName: operationNameOf(message.payload),
+            operationName,
             variables: message.payload.variables ?? {},
             send,
           });
@@ -128,6 +133,7 @@ export function createLiveApi(): LiveApi {
 
   return {
     isSubscribed: (operationName) => open(operationName).length > 0,
+    subscribes: (operationName) => subscribed.get(operationName) ?? 0,
     variablesOf: (operationName) => open(operationName).map((s) => s.variables),
     push(subscription, data) {
       const targets = open(nameOf(subscription));

@@ -7,7 +7,17 @@ import type { SocketState } from '../graphql/connection';
  */
 export type Freshness = 'connecting' | 'live' | 'stale' | 'reconnecting';
 
-export const DEFAULT_STALE_AFTER_MS = 8_000;
+/**
+ * The server's LIVE_HEARTBEAT_MS at its default: a ticker-driven stream sends at least one message this
+ * often. The server does not tell the screen its value: a deployment that raises it must raise
+ * `?staleAfter=` too, or its screens call quiet feeds stale, and past 15 s this constant as well, or
+ * they resubscribe them (graphql/quiet-stream-watchdog.ts).
+ */
+export const LIVE_HEARTBEAT_MS = 5_000;
+/** The server's TICK_MS at its default: a changed state goes out at the next tick. */
+const TICK_MS = 1_000;
+
+export const DEFAULT_STALE_AFTER_MS = LIVE_HEARTBEAT_MS + 3 * TICK_MS;
 
 export interface FreshnessInput {
   socket: SocketState;

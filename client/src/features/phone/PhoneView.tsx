@@ -30,7 +30,7 @@ export interface PhoneViewProps {
  */
 export function PhoneView(props: PhoneViewProps) {
   const { t, locale } = useI18n();
-  const progress = createLiveFeed(CampaignProgressSubscription, () => ({ campaignId: props.campaignId }));
+  const progress = createLiveFeed(CampaignProgressSubscription, () => ({ campaignId: props.campaignId }), { connection: props.connection });
   const asOfAge = createDataAge({
     feeds: [{ asOf: () => progress.data()?.campaignProgress.asOf, receivedAt: progress.receivedAt }],
     connects: props.connection.connects,

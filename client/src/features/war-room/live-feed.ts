@@ -1,7 +1,9 @@
 import { createSubscription } from '@urql/solid';
 import type { AnyVariables, DocumentInput } from '@urql/core';
 import { createEffect, onCleanup, type Accessor } from 'solid-js';
+import type { ConnectionStore } from '../../graphql/connection';
 import { errorMessage } from '../../graphql/errors';
+import { resubscribeWhenQuiet } from '../../graphql/quiet-stream-watchdog';
 import { useI18n } from '../../i18n/i18n';
 
 /** Long enough not to hammer a server that is failing, short enough that a wall screen comes back on its own. */
@@ -16,6 +18,8 @@ export interface LiveFeed<Data> {
 }
 
 export interface LiveFeedOptions {
+  /** The socket's state: a stream that stays silent while it is connected is subscribed again. */
+  connection: Pick<ConnectionStore, 'state'>;
   /** How long to wait after an error before subscribing again (default 5 s). */
   resubscribeAfterMs?: number;
 }
@@ -26,7 +30,8 @@ interface Stamped<Data> {
 }
 
 /**
- * A live subscription stamped with each message's arrival time. Every message is the full state, so
+ * A live subscription of the ticker (a message every heartbeat at least; not for event streams such
+ * as alertChanged), stamped with each message's arrival time. Every message is the full state, so
  * a missed one (a jump in `sequence`) needs no repair: the next message replaces it.
  *
  * An error keeps the last figures and their time on screen, so they go stale like any figures nothing
@@ -36,7 +41,7 @@ interface Stamped<Data> {
 export function createLiveFeed<Data, Variables extends AnyVariables>(
   query: DocumentInput<Data, Variables>,
   variables: Accessor<Variables>,
-  options: LiveFeedOptions = {},
+  options: LiveFeedOptions,
 ): LiveFeed<Data> {
   const { t } = useI18n();
   const resubscribeAfterMs = options.resubscribeAfterMs ?? DEFAULT_RESUBSCRIBE_AFTER_MS;
@@ -54,6 +59,11 @@ export function createLiveFeed<Data, Variables extends AnyVariables>(
     if (!state.error) return;
     const attempt = setTimeout(() => resubscribe(), resubscribeAfterMs);
     onCleanup(() => clearTimeout(attempt));
+  });
+  resubscribeWhenQuiet({
+    lastMessage: () => state.data?.receivedAt,
+    connected: () => options.connection.state() === 'connected',
+    resubscribe: () => resubscribe(),
   });
 
   return {

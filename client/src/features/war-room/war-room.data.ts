@@ -29,7 +29,7 @@ export interface WarRoomDataProps {
  */
 export function createWarRoomData(props: WarRoomDataProps) {
   const variables = () => ({ campaignId: props.campaignId });
-  const feedOptions = { resubscribeAfterMs: props.resubscribeAfterMs };
+  const feedOptions = { connection: props.connection, resubscribeAfterMs: props.resubscribeAfterMs };
   const progress = createLiveFeed(CampaignProgressSubscription, variables, feedOptions);
   const today = createLiveFeed(TodayMetricsSubscription, variables, feedOptions);
 
