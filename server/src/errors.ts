@@ -14,6 +14,7 @@ export const USER_ERROR_CODES = [
   'INVALID_CREDENTIALS',
   'LOCKED',
   'CAMPAIGN_ENDED',
+  'LIMIT_REACHED',
 ] as const;
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];
 

@@ -3,7 +3,7 @@ import { uuidNodeId } from '../../graphql/node-id.js';
 import type { UserErrorShape } from '../../errors.js';
 import { asPayload, payloadType, UserErrorRef } from '../../graphql/user-error.js';
 import { ShopRef } from '../shop/shop.schema.js';
-import { createApiKey, listApiKeys, loadApiKeys, revokeApiKey } from './api-key.service.js';
+import { createApiKey, listApiKeys, loadApiKeys, MAX_LIVE_API_KEYS_PER_CREATOR, revokeApiKey } from './api-key.service.js';
 import { API_KEY_SCOPES, type ApiKeyRow } from './api-key.table.js';
 
 export const ApiKeyScopeEnum = builder.enumType('ApiKeyScope', {
@@ -74,7 +74,7 @@ const RevokeApiKeyInput = builder.inputType('RevokeApiKeyInput', { fields: (t) =
 builder.mutationFields((t) => ({
   createApiKey: t.field({
     type: CreateApiKeyPayload,
-    description: 'A new key no broader than the caller: scopes they hold, shops they see, expiring no later than their own key.',
+    description: `A new key no broader than the caller: scopes they hold, shops they see, expiring no later than their own key. A caller keeps at most ${MAX_LIVE_API_KEYS_PER_CREATOR} keys it created and has not revoked (expired ones count until revoked; the bootstrap admin key is exempt); one more is refused with LIMIT_REACHED and nothing is written.`,
     args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       asPayload(() => createApiKey(ctx.db, ctx.viewer, { ...input, shopIds: input.shopIds?.map((g) => g.id) ?? null }, ctx.now())),

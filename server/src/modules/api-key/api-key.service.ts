@@ -1,9 +1,9 @@
-import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { keyPrefix, newApiKeySecret, sha256 } from '../../auth/secrets.js';
 import { coversShops, shopsOf, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
-import { InputErrors, notFound, type UserErrorShape } from '../../errors.js';
+import { DomainError, InputErrors, notFound, type UserErrorShape } from '../../errors.js';
 import { parseInput, text } from '../../lib/validate.js';
 import { assertShopsVisible } from '../shop/shop.service.js';
 import type { AnnounceRevoked } from '../user/user.service.js';
@@ -44,6 +44,24 @@ function narrowerThanCaller(viewer: Viewer, data: z.output<typeof CreateApiKeyIn
   return problems;
 }
 
+/**
+ * Unrevoked keys one creator may keep: `apiKeys` sends a creator all of them, unpaged, and a team's or a
+ * partner's pipelines, screens and integrations come to a few dozen. Expired keys count until revoked (they
+ * are still listed). The bootstrap admin key is exempt, as from the other per-credential limits.
+ */
+export const MAX_LIVE_API_KEYS_PER_CREATOR = 100;
+
+async function assertRoomForKey(tx: DbOrTx, viewer: Viewer): Promise<void> {
+  // One creator's creates one after another, so two at one below the cap cannot both see room. An advisory
+  // lock on the creator's id, as for webhooks: a creator is a user or a key, rows of two tables, and this
+  // names either. The count is its own statement after the lock, so it sees what the one before committed.
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`api-keys:${viewer.id}`}))`);
+  const [live] = await tx.select({ n: count() }).from(apiKeys).where(and(eq(apiKeys.createdBy, viewer.id), isNull(apiKeys.revokedAt)));
+  if ((live?.n ?? 0) >= MAX_LIVE_API_KEYS_PER_CREATOR) {
+    throw new DomainError('LIMIT_REACHED', `a credential keeps at most ${MAX_LIVE_API_KEYS_PER_CREATOR} unrevoked keys; revoke one it no longer needs first`);
+  }
+}
+
 export async function createApiKey(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<{ key: ApiKeyRow; secret: string }> {
   const data = parseInput(CreateApiKeyInput, input);
   const problems = narrowerThanCaller(viewer, data, now);
@@ -53,20 +71,24 @@ export async function createApiKey(db: DbOrTx, viewer: Viewer, input: unknown, n
   if (data.shopIds && viewer.shops === 'ALL') await assertShopsVisible(db, viewer, data.shopIds, ['input', 'shopIds']);
   const secret = newApiKeySecret();
   const shops = data.shopIds ? [...new Set(data.shopIds)] : viewer.shops === 'ALL' ? null : [...viewer.shops];
-  const [key] = await db
-    .insert(apiKeys)
-    .values({
-      name: data.name,
-      prefix: keyPrefix(secret),
-      secretHash: sha256(secret),
-      shopIds: shops,
-      scopes: [...new Set(data.scopes)],
-      trustedDocumentsOnly: data.trustedDocumentsOnly ? 'TRUSTED_ONLY' : 'ANY',
-      expiresAt: data.expiresAt ?? null,
-      createdBy: viewer.id,
-    })
-    .returning();
-  return { key: key!, secret };
+  const key = await db.transaction(async (tx) => {
+    if (viewer.kind !== 'ADMIN_KEY') await assertRoomForKey(tx, viewer);
+    const [row] = await tx
+      .insert(apiKeys)
+      .values({
+        name: data.name,
+        prefix: keyPrefix(secret),
+        secretHash: sha256(secret),
+        shopIds: shops,
+        scopes: [...new Set(data.scopes)],
+        trustedDocumentsOnly: data.trustedDocumentsOnly ? 'TRUSTED_ONLY' : 'ANY',
+        expiresAt: data.expiresAt ?? null,
+        createdBy: viewer.id,
+      })
+      .returning();
+    return row!;
+  });
+  return { key, secret };
 }
 
 /** ADMIN sees every key; anyone else the keys they created. */

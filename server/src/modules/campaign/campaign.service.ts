@@ -42,6 +42,16 @@ function visibleCampaigns(db: DbOrTx, viewer: Viewer, ids: readonly string[]) {
     .where(and(sql`${campaigns.id} = any(${sql.param([...ids])}::uuid[])`, allShopsVisible(viewer, campaigns.shopIds)));
 }
 
+/**
+ * The campaign of this id the viewer may see, its row locked until the transaction ends: edits of it, and
+ * creates that count what hangs under it, queue here. NO KEY UPDATE is the lock an UPDATE takes anyway and,
+ * unlike FOR UPDATE, does not wait for the key-share locks of ingest batches inserting the campaign's orders.
+ */
+export async function lockVisibleCampaign(tx: DbOrTx, viewer: Viewer, id: string): Promise<CampaignRow | undefined> {
+  const [campaign] = await visibleCampaigns(tx, viewer, [id]).for('no key update');
+  return campaign;
+}
+
 export async function loadCampaigns(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<CampaignRow[]> {
   if (ids.length === 0) return [];
   // Prepared by name (the campaign loader's batches, every metrics query's scope check): one round trip and no parse.
@@ -141,10 +151,8 @@ export async function updateCampaign(db: DbOrTx, viewer: Viewer, input: unknown,
   const data = parseInput(UpdateCampaignInput, input);
   return db.transaction(async (tx) => {
     // Under the row lock, so a move of one end of the window is checked against the other end as a
-    // concurrent edit just committed it, not as it was: two valid moves cannot leave it ending before it
-    // starts. NO KEY UPDATE is the lock the UPDATE takes anyway and, unlike FOR UPDATE, does not wait for
-    // the key-share locks of ingest batches inserting this campaign's orders.
-    const [campaign] = await visibleCampaigns(tx, viewer, [data.id]).for('no key update');
+    // concurrent edit just committed it, not as it was: two valid moves cannot leave it ending before it starts.
+    const campaign = await lockVisibleCampaign(tx, viewer, data.id);
     if (!campaign) throw notFound('Campaign', ['input', 'id']);
     assertStillOpen(campaign, data, now);
     // Only when it moves: a campaign stored before the length bound stays editable and cancellable.

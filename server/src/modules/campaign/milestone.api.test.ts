@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { asc, eq } from 'drizzle-orm';
+import { asc, count, eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { describeEachBackend, twoEditsAtOnce } from '../../../test/backends.js';
-import { startTestServer, type TestServer } from '../../../test/http.js';
+import { describeEachBackend, meetingAtALock, twoEditsAtOnce } from '../../../test/backends.js';
+import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
 import type { DbOrTx } from '../../db/client.js';
 import { decodeGlobalUuid } from '../../graphql/node-id.js';
 import { campaignMilestones } from './campaign.table.js';
 import { milestoneChanges } from './milestone-changes.table.js';
+import { MAX_MILESTONES_PER_CAMPAIGN } from './milestone.service.js';
 
 const MILESTONE_FIELDS = /* GraphQL */ `
   id name owner dueAt completionStandard status riskLevel responsePlan
@@ -34,11 +35,13 @@ describeEachBackend('campaign milestones', (backend) => {
   let server: TestServer;
   let clock: Date;
   let campaignId: string;
+  let shopId: string;
 
   beforeEach(async () => {
     clock = at('2026-05-20T09:00:00+08:00');
     server = await startTestServer(backend(), { now: () => clock });
     const shop = await server.gql(`mutation { createShop(input: { name: "天猫旗舰店", platform: TMALL }) { shop { id } } }`);
+    shopId = shop.data.createShop.shop.id;
     const campaign = await server.gql(
       `mutation ($input: CreateCampaignInput!) { createCampaign(input: $input) { campaign { id } } }`,
       {
@@ -47,7 +50,7 @@ describeEachBackend('campaign milestones', (backend) => {
           startsAt: '2026-06-01T00:00:00+08:00',
           endsAt: '2026-06-19T00:00:00+08:00',
           gmvTarget: '10000000.00',
-          shopIds: [shop.data.createShop.shop.id],
+          shopIds: [shopId],
         },
       },
     );
@@ -55,10 +58,17 @@ describeEachBackend('campaign milestones', (backend) => {
   });
   afterEach(() => server.stop());
 
+  /** createMilestone as the admin key, or as `headers` say, whatever the answer. */
+  function attempt(input: Record<string, unknown> = {}, headers?: Record<string, string>) {
+    return server.gql(
+      CREATE,
+      { input: { campaignId, name: '会场页上线', owner: '李设计', dueAt: '2026-05-28T18:00:00+08:00', completionStandard: '页面3秒内打开', ...input } },
+      headers,
+    );
+  }
+
   async function create(input: Record<string, unknown> = {}) {
-    const result = await server.gql(CREATE, {
-      input: { campaignId, name: '会场页上线', owner: '李设计', dueAt: '2026-05-28T18:00:00+08:00', completionStandard: '页面3秒内打开', ...input },
-    });
+    const result = await attempt(input);
     expect(result.errors).toBeUndefined();
     expect(result.data.createMilestone.userErrors).toEqual([]);
     return result.data.createMilestone.milestone;
@@ -274,5 +284,62 @@ describeEachBackend('campaign milestones', (backend) => {
 
     const missing = await update({ id: ghost('Milestone'), status: 'DONE' });
     expect(missing).toEqual({ milestone: null, userErrors: [{ field: ['input', 'id'], message: 'Milestone not found', code: 'NOT_FOUND' }] });
+  });
+
+  /** Milestones written straight into the table, as a campaign that gathered them over weeks would have. */
+  async function fillCampaign(n: number) {
+    const id = decodeGlobalUuid('Campaign', campaignId)!;
+    const due = at('2026-05-28T18:00:00+08:00');
+    const rows = Array.from({ length: n }, (_, i) => ({ campaignId: id, name: `节点 ${i + 1}`, owner: '李设计', dueAt: due, completionStandard: '按时完成' }));
+    await backend().db.insert(campaignMilestones).values(rows);
+  }
+
+  async function listedMilestones(): Promise<number> {
+    const result = await server.gql(`query ($id: ID!) { campaign(id: $id) { milestones { id } } }`, { id: campaignId });
+    expect(result.errors).toBeUndefined();
+    return result.data.campaign.milestones.length;
+  }
+
+  const LIMIT_REACHED = { field: ['input', 'campaignId'], message: `a campaign has at most ${MAX_MILESTONES_PER_CAMPAIGN} milestones`, code: 'LIMIT_REACHED' };
+
+  it(`a campaign takes its ${MAX_MILESTONES_PER_CAMPAIGN}th milestone and refuses one more with LIMIT_REACHED, storing nothing of it`, async () => {
+    await fillCampaign(MAX_MILESTONES_PER_CAMPAIGN - 1);
+    await create({ name: '大促复盘会' });
+    const refused = await attempt({ name: '多出来的节点' });
+    expect(refused.errors).toBeUndefined();
+    expect(refused.data.createMilestone).toEqual({ milestone: null, userErrors: [LIMIT_REACHED] });
+    expect(await listedMilestones()).toBe(MAX_MILESTONES_PER_CAMPAIGN);
+    // Only the accepted create wrote a first risk-history row (the filled ones were written without).
+    const [history] = await backend().db.select({ n: count() }).from(milestoneChanges);
+    expect(history!.n).toBe(1);
+  });
+
+  it('two milestones added at once with room for one: exactly one is stored', async () => {
+    await fillCampaign(MAX_MILESTONES_PER_CAMPAIGN - 1);
+    // On PostgreSQL the table is held (SHARE: reads pass, inserts wait) until both wait, so each would have
+    // counted before either inserts unless the creates queue for one another.
+    const twoAtOnce = () => Promise.all([attempt({ name: '甲' }), attempt({ name: '乙' })]);
+    const results =
+      backend().kind === 'postgres'
+        ? await meetingAtALock(backend().db, (tx) => tx.execute(sql`lock table campaign_milestones in share mode`), 2, twoAtOnce)
+        : await twoAtOnce();
+    const errors = results.map((r) => r.data.createMilestone.userErrors);
+    expect(errors.filter((e) => e.length === 0)).toHaveLength(1);
+    expect(errors.filter((e) => e.length > 0)).toEqual([[LIMIT_REACHED]]);
+    expect(await listedMilestones()).toBe(MAX_MILESTONES_PER_CAMPAIGN);
+  });
+
+  it('at the cap, a partner of another shop and a read-only key are refused as before, without word of the cap', async () => {
+    await fillCampaign(MAX_MILESTONES_PER_CAMPAIGN);
+    const otherShop = await server.gql(`mutation { createShop(input: { name: "京东自营店", platform: JD }) { shop { id } } }`);
+    const foreignPartner = bearer(await server.createKey({ shopIds: [decodeGlobalUuid('Shop', otherShop.data.createShop.shop.id)!], scopes: ['READ', 'MANAGE'] }));
+    const foreign = await attempt({}, foreignPartner);
+    expect(foreign.data.createMilestone.userErrors).toEqual([{ field: ['input', 'campaignId'], message: 'Campaign not found', code: 'NOT_FOUND' }]);
+
+    const reader = bearer(await server.createKey({ shopIds: [decodeGlobalUuid('Shop', shopId)!], scopes: ['READ'] }));
+    const readOnly = await attempt({}, reader);
+    expect(readOnly.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(readOnly.data).toBeNull();
+    expect(await listedMilestones()).toBe(MAX_MILESTONES_PER_CAMPAIGN);
   });
 });

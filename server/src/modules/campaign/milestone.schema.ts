@@ -12,6 +12,7 @@ import {
   createMilestone,
   isOverdue,
   loadMilestones,
+  MAX_MILESTONES_PER_CAMPAIGN,
   milestonesOfCampaigns,
   responsePlanDueAt,
   updateMilestone,
@@ -101,6 +102,7 @@ const UpdateMilestoneInput = builder.inputType('UpdateMilestoneInput', {
 builder.mutationFields((t) => ({
   createMilestone: t.field({
     type: payloadType('CreateMilestonePayload', 'milestone', MilestoneRef),
+    description: `Adds a milestone to a campaign. A campaign has at most ${MAX_MILESTONES_PER_CAMPAIGN} milestones; one more is refused with LIMIT_REACHED and nothing is written.`,
     args: { input: t.arg({ type: CreateMilestoneInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       asPayload(() => createMilestone(ctx.db, ctx.viewer, { ...input, campaignId: input.campaignId.id }, ctx.now(), milestoneAnnouncer(ctx))),

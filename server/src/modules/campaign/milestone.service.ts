@@ -1,11 +1,11 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { allShopsVisible, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import { DomainError, notFound } from '../../errors.js';
 import { groupByKeys } from '../../lib/group.js';
 import { optionalText, parseInput, text } from '../../lib/validate.js';
-import { requireCampaign } from './campaign.service.js';
+import { lockVisibleCampaign } from './campaign.service.js';
 import {
   campaignMilestones,
   campaigns,
@@ -88,17 +88,39 @@ export type MilestoneChange = 'CREATED' | 'UPDATED';
 /** Tells every instance's screens of a committed change (the whole row, so they need no read). */
 export type AnnounceMilestone = (change: MilestoneChange, milestone: MilestoneRow) => void;
 
-/** Creates a milestone and its first risk-history row; announced once committed. */
+/**
+ * 关键节点 one campaign may have: every read of it and every war-room board sends them all, unpaged, and a
+ * 618 or Double 11 plan has a few dozen.
+ */
+export const MAX_MILESTONES_PER_CAMPAIGN = 200;
+
+/**
+ * The campaign a milestone is added to, when the viewer sees it and it has room for one more. Creates on
+ * one campaign queue at its row lock and each counts after the one before it committed, so two at one below
+ * the cap cannot both pass. The count is a statement of its own after the lock: a statement sees the rows
+ * committed when it started, so a count inside the locking statement would be from before the wait.
+ */
+async function campaignWithRoom(tx: DbOrTx, viewer: Viewer, id: string): Promise<string> {
+  const campaign = await lockVisibleCampaign(tx, viewer, id);
+  if (!campaign) throw notFound('Campaign', ['input', 'campaignId']);
+  const [milestones] = await tx.select({ n: count() }).from(campaignMilestones).where(eq(campaignMilestones.campaignId, campaign.id));
+  if ((milestones?.n ?? 0) >= MAX_MILESTONES_PER_CAMPAIGN) {
+    throw new DomainError('LIMIT_REACHED', `a campaign has at most ${MAX_MILESTONES_PER_CAMPAIGN} milestones`, ['input', 'campaignId']);
+  }
+  return campaign.id;
+}
+
+/** Creates a milestone and its first risk-history row, within the campaign's cap; announced once committed. */
 export async function createMilestone(db: DbOrTx, viewer: Viewer, input: unknown, now: Date, announce: AnnounceMilestone): Promise<MilestoneRow> {
   const data = parseInput(CreateMilestoneInput, input);
-  const campaign = await requireCampaign(db, viewer, data.campaignId, ['input', 'campaignId']);
   const status = data.status ?? 'NOT_STARTED';
   const riskLevel = data.riskLevel ?? 'NONE';
   const created = await db.transaction(async (tx) => {
+    const campaignId = await campaignWithRoom(tx, viewer, data.campaignId);
     const [row] = await tx
       .insert(campaignMilestones)
       .values({
-        campaignId: campaign.id,
+        campaignId,
         name: data.name,
         owner: data.owner,
         dueAt: data.dueAt,

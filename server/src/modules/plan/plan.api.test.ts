@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { describeEachBackend, twoEditsAtOnce } from '../../../test/backends.js';
-import { startTestServer, type TestServer } from '../../../test/http.js';
+import { describeEachBackend, meetingAtALock, twoEditsAtOnce } from '../../../test/backends.js';
+import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
 import { decodeGlobalUuid } from '../../graphql/node-id.js';
+import { MAX_TASKS_PER_PLAN } from './plan.service.js';
 import { operationPlans, planTasks } from './plan.table.js';
 
 const TASK_FIELDS = 'id title owner startsOn endsOn budget personDays status delayReason catchUpPlan';
@@ -60,10 +61,12 @@ describeEachBackend('operations plans', (backend) => {
     return result.data.createPlan;
   }
 
-  async function createTask(planId: string, input: Record<string, unknown> = {}) {
-    const result = await server.gql(CREATE_TASK, {
-      input: { planId, title: '618会场搭建', owner: '李专员', startsOn: '2026-05-10', endsOn: '2026-05-25', ...input },
-    });
+  async function createTask(planId: string, input: Record<string, unknown> = {}, headers?: Record<string, string>) {
+    const result = await server.gql(
+      CREATE_TASK,
+      { input: { planId, title: '618会场搭建', owner: '李专员', startsOn: '2026-05-10', endsOn: '2026-05-25', ...input } },
+      headers,
+    );
     expect(result.errors).toBeUndefined();
     return result.data.createPlanTask;
   }
@@ -309,5 +312,55 @@ describeEachBackend('operations plans', (backend) => {
     const plan = await server.gql(`query ($id: ID!) { plan(id: $id) { id } }`, { id: ghost('Plan') });
     expect(plan.errors).toBeUndefined();
     expect(plan.data).toEqual({ plan: null });
+  });
+
+  /** Tasks written straight into the table, as a plan that gathered them over a quarter would have. */
+  async function fillPlan(planId: string, n: number) {
+    const id = decodeGlobalUuid('Plan', planId)!;
+    const rows = Array.from({ length: n }, (_, i) => ({ planId: id, title: `任务 ${i + 1}`, owner: '李专员', startsOn: '2026-04-01', endsOn: '2026-06-30' }));
+    await backend().db.insert(planTasks).values(rows);
+  }
+
+  const LIMIT_REACHED = { field: ['input', 'planId'], message: `a plan has at most ${MAX_TASKS_PER_PLAN} tasks`, code: 'LIMIT_REACHED' };
+
+  it(`a plan takes its ${MAX_TASKS_PER_PLAN}th task and refuses one more with LIMIT_REACHED, storing nothing of it`, async () => {
+    const { plan } = await createPlan();
+    await fillPlan(plan.id, MAX_TASKS_PER_PLAN - 1);
+    expect((await createTask(plan.id, { title: '大促复盘' })).userErrors).toEqual([]);
+    expect(await createTask(plan.id, { title: '多出来的任务' })).toEqual({ task: null, userErrors: [LIMIT_REACHED] });
+    expect(await tasksOf(plan.id)).toHaveLength(MAX_TASKS_PER_PLAN);
+    // Another plan has its own room.
+    const other = await createPlan({ name: '2026 Q3 运营计划' });
+    expect((await createTask(other.plan.id)).userErrors).toEqual([]);
+  });
+
+  it('two tasks added at once with room for one: exactly one is stored', async () => {
+    const { plan } = await createPlan();
+    await fillPlan(plan.id, MAX_TASKS_PER_PLAN - 1);
+    // On PostgreSQL the table is held (SHARE: reads pass, inserts wait) until both wait, so each would have
+    // counted before either inserts unless the creates queue for one another.
+    const twoAtOnce = () => Promise.all([createTask(plan.id, { title: '甲' }), createTask(plan.id, { title: '乙' })]);
+    const results =
+      backend().kind === 'postgres'
+        ? await meetingAtALock(backend().db, (tx) => tx.execute(sql`lock table plan_tasks in share mode`), 2, twoAtOnce)
+        : await twoAtOnce();
+    const errors = results.map((r) => r.userErrors);
+    expect(errors.filter((e) => e.length === 0)).toHaveLength(1);
+    expect(errors.filter((e) => e.length > 0)).toEqual([[LIMIT_REACHED]]);
+    expect(await tasksOf(plan.id)).toHaveLength(MAX_TASKS_PER_PLAN);
+  });
+
+  it('at the cap, a partner of another shop and a read-only key are refused as before, without word of the cap', async () => {
+    const { plan } = await createPlan();
+    await fillPlan(plan.id, MAX_TASKS_PER_PLAN);
+    const otherShop = await server.gql(`mutation { createShop(input: { name: "京东自营店", platform: JD }) { shop { id } } }`);
+    const foreignPartner = bearer(await server.createKey({ shopIds: [decodeGlobalUuid('Shop', otherShop.data.createShop.shop.id)!], scopes: ['READ', 'MANAGE'] }));
+    expect((await createTask(plan.id, {}, foreignPartner)).userErrors).toEqual([{ field: ['input', 'planId'], message: 'Plan not found', code: 'NOT_FOUND' }]);
+
+    const reader = bearer(await server.createKey({ shopIds: [decodeGlobalUuid('Shop', shopId)!], scopes: ['READ'] }));
+    const readOnly = await server.gql(CREATE_TASK, { input: { planId: plan.id, title: 'x', owner: 'y', startsOn: '2026-05-10', endsOn: '2026-05-25' } }, reader);
+    expect(readOnly.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(readOnly.data).toBeNull();
+    expect(await tasksOf(plan.id)).toHaveLength(MAX_TASKS_PER_PLAN);
   });
 });

@@ -11,6 +11,7 @@ import {
   listPlans,
   loadPlans,
   loadTasks,
+  MAX_TASKS_PER_PLAN,
   tasksOfPlans,
   updatePlan,
   updateTask,
@@ -161,6 +162,7 @@ builder.mutationFields((t) => ({
   }),
   createPlanTask: t.field({
     type: payloadType('CreatePlanTaskPayload', 'task', PlanTaskRef),
+    description: `Adds a task to a plan. A plan has at most ${MAX_TASKS_PER_PLAN} tasks; one more is refused with LIMIT_REACHED and nothing is written.`,
     args: { input: t.arg({ type: CreatePlanTaskInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       asPayload(() => createTask(ctx.db, ctx.viewer, { ...input, planId: input.planId.id }, ctx.now())),

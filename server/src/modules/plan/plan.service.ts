@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { allShopsVisible, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
-import { InputErrors, notFound } from '../../errors.js';
+import { DomainError, InputErrors, notFound } from '../../errors.js';
 import { groupByKeys } from '../../lib/group.js';
 import { DAY_MS, isCalendarDate, lastFriday1700 } from '../../lib/time.js';
 import { moneyInput, optionalText, parseInput, text } from '../../lib/validate.js';
@@ -134,7 +134,8 @@ export async function updatePlan(db: DbOrTx, viewer: Viewer, input: unknown, now
   return db.transaction(async (tx) => {
     // Under the row lock, so an edit of one end of the period is checked against the other end as a
     // concurrent edit just committed it, not as it was: two valid moves cannot leave the period inverted.
-    // NO KEY UPDATE, as the UPDATE takes anyway, so new tasks of the plan (key-share locks) need not wait.
+    // NO KEY UPDATE, as the UPDATE takes anyway (and createTask, to count the plan's tasks), so the
+    // foreign-key checks of rows inserted for the plan (key-share locks) need not wait.
     const [plan] = await visiblePlans(tx, viewer, [data.id]).for('no key update');
     if (!plan) throw notFound('Plan', ['input', 'id']);
     assertPeriod(data.periodStart ?? plan.periodStart, data.periodEnd ?? plan.periodEnd, ['input', 'periodEnd']);
@@ -175,32 +176,45 @@ const CreateTaskInput = z.object({
   status: TaskFields.status.nullish(),
 });
 
+/** Tasks one plan may have: every read of the plan sends them all, unpaged, and a quarter's plan has a few dozen. */
+export const MAX_TASKS_PER_PLAN = 500;
+
 export async function createTask(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<TaskRow> {
   const data = parseInput(CreateTaskInput, input);
-  const [plan] = await loadPlans(db, viewer, [data.planId]);
-  if (!plan) throw notFound('Plan', ['input', 'planId']);
-  assertPeriod(data.startsOn, data.endsOn, ['input', 'endsOn']);
-  const status = data.status ?? 'NOT_STARTED';
-  assertDelayExplained(status, data.delayReason, data.catchUpPlan);
-  const [row] = await db
-    .insert(planTasks)
-    .values({
-      planId: plan.id,
-      title: data.title,
-      owner: data.owner,
-      startsOn: data.startsOn,
-      endsOn: data.endsOn,
-      budgetFen: data.budget ?? 0,
-      personDays: data.personDays ?? '0',
-      status,
-      delayReason: data.delayReason || null,
-      catchUpPlan: data.catchUpPlan || null,
-      // The domain clock, not the database's: the weekly-update flag compares against it.
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning();
-  return row!;
+  return db.transaction(async (tx) => {
+    // Creates on one plan queue at its row lock (NO KEY UPDATE, as updatePlan) and each counts after the one
+    // before it committed, so two at one below the cap cannot both pass. The count is a statement of its own
+    // after the lock: a statement sees the rows committed when it started, so one inside the locking
+    // statement would count from before the wait.
+    const [plan] = await visiblePlans(tx, viewer, [data.planId]).for('no key update');
+    if (!plan) throw notFound('Plan', ['input', 'planId']);
+    assertPeriod(data.startsOn, data.endsOn, ['input', 'endsOn']);
+    const status = data.status ?? 'NOT_STARTED';
+    assertDelayExplained(status, data.delayReason, data.catchUpPlan);
+    const [tasks] = await tx.select({ n: count() }).from(planTasks).where(eq(planTasks.planId, plan.id));
+    if ((tasks?.n ?? 0) >= MAX_TASKS_PER_PLAN) {
+      throw new DomainError('LIMIT_REACHED', `a plan has at most ${MAX_TASKS_PER_PLAN} tasks`, ['input', 'planId']);
+    }
+    const [row] = await tx
+      .insert(planTasks)
+      .values({
+        planId: plan.id,
+        title: data.title,
+        owner: data.owner,
+        startsOn: data.startsOn,
+        endsOn: data.endsOn,
+        budgetFen: data.budget ?? 0,
+        personDays: data.personDays ?? '0',
+        status,
+        delayReason: data.delayReason || null,
+        catchUpPlan: data.catchUpPlan || null,
+        // The domain clock, not the database's: the weekly-update flag compares against it.
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    return row!;
+  });
 }
 
 const UpdateTaskInput = z.object({
