@@ -199,7 +199,7 @@ describeEachBackend('campaigns', (backend) => {
 
     clock = at(END_618);
     const lowered = await server.gql(UPDATE, {
-      input: { id: campaign.id, gmvTarget: '5000000.00', endsAt: '2026-06-25T00:00:00+08:00', shopIds: [tmall, jd], hourlyShape: null, name: null },
+      input: { id: campaign.id, gmvTarget: '5000000.00', endsAt: '2026-06-25T00:00:00+08:00', shopIds: [tmall, jd], hourlyShape: Array(24).fill(1), name: null },
     });
     expect(lowered.data.updateCampaign).toEqual({
       campaign: null,
@@ -213,6 +213,11 @@ describeEachBackend('campaigns', (backend) => {
     const cancelled = await server.gql(UPDATE, { input: { id: campaign.id, cancelled: true } });
     expect(cancelled.data.updateCampaign.userErrors).toEqual([{ field: ['input', 'cancelled'], code: 'CAMPAIGN_ENDED' }]);
 
+    // A form sent back whole, the record as stored and a new name: only the name changes.
+    const resent = await server.gql(UPDATE, {
+      input: { id: campaign.id, name: '618年中大促 ', startsAt: START_618, endsAt: END_618, gmvTarget: '12000000.00', shopIds: [tmall, tmall], hourlyShape: null, cancelled: false },
+    });
+    expect(resent.data.updateCampaign).toEqual({ campaign: { id: campaign.id, status: 'ENDED' }, userErrors: [] });
     const renamed = await server.gql(UPDATE, { input: { id: campaign.id, name: '618年中大促（复盘）', theme: '满300减50' } });
     expect(renamed.data.updateCampaign).toEqual({ campaign: { id: campaign.id, status: 'ENDED' }, userErrors: [] });
     const stored = await server.gql(`query ($id: ID!) { campaign(id: $id) { name theme gmvTarget endsAt shops { id } } }`, { id: campaign.id });

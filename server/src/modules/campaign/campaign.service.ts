@@ -155,7 +155,7 @@ export async function updateCampaign(db: DbOrTx, viewer: Viewer, input: unknown,
     const campaign = await lockVisibleCampaign(tx, viewer, data.id);
     if (!campaign) throw notFound('Campaign', ['input', 'id']);
     assertStillOpen(campaign, data, now);
-    // Only when it moves: a campaign stored before the length bound stays editable and cancellable.
+    // Only when it moves: a campaign stored before the length bound stays editable (and, until it ends, cancellable).
     if (data.startsAt != null || data.endsAt != null) assertWindow(data.startsAt ?? campaign.startsAt, data.endsAt ?? campaign.endsAt);
     if (data.shopIds) await assertShopsVisible(tx, viewer, data.shopIds, ['input', 'shopIds']);
     const [row] = await tx
@@ -187,8 +187,17 @@ const FIXED_AFTER_END = ['startsAt', 'endsAt', 'gmvTarget', 'shopIds', 'hourlySh
 
 function assertStillOpen(campaign: CampaignRow, data: z.infer<typeof UpdateCampaignInput>, now: Date) {
   if (now < campaign.endsAt) return;
-  // As the update applies them: a null hourly shape clears it, a null anything else leaves it alone.
-  const changes = (field: (typeof FIXED_AFTER_END)[number]) => (field === 'hourlyShape' ? data.hourlyShape !== undefined : data[field] != null);
+  // Against the stored record, so a form sent back whole with a new name passes. As the update applies
+  // them: a null hourly shape clears it, a null anything else leaves it alone.
+  const moved: Record<(typeof FIXED_AFTER_END)[number], boolean> = {
+    startsAt: data.startsAt != null && data.startsAt.getTime() !== campaign.startsAt.getTime(),
+    endsAt: data.endsAt != null && data.endsAt.getTime() !== campaign.endsAt.getTime(),
+    gmvTarget: data.gmvTarget != null && data.gmvTarget !== campaign.gmvTargetFen,
+    shopIds: data.shopIds != null && !sameSet(data.shopIds, campaign.shopIds),
+    hourlyShape: data.hourlyShape !== undefined && JSON.stringify(data.hourlyShape) !== JSON.stringify(campaign.hourlyShape),
+    cancelled: data.cancelled != null && data.cancelled !== (campaign.cancelledAt !== null),
+  };
+  const changes = (field: (typeof FIXED_AFTER_END)[number]) => moved[field];
   const errors: UserErrorShape[] = FIXED_AFTER_END.filter(changes).map((field) => ({
     field: ['input', field],
     message: `the campaign ended at ${campaign.endsAt.toISOString()}: its ${field} is part of its record and cannot change`,
@@ -196,6 +205,12 @@ function assertStillOpen(campaign: CampaignRow, data: z.infer<typeof UpdateCampa
   }));
   if (errors.length > 0) throw new InputErrors(errors);
 }
+
+const sameSet = (a: readonly string[], b: readonly string[]) => {
+  const left = new Set(a);
+  const right = new Set(b);
+  return left.size === right.size && [...left].every((id) => right.has(id));
+};
 
 /** 618 and Double 11 run for weeks, pre-sale included; the plan curve, its alerts and series are built hour by hour over the window. */
 function assertWindow(startsAt: Date, endsAt: Date) {

@@ -264,6 +264,26 @@ describeEachBackend('campaign milestones', (backend) => {
     expect(reopened.milestone).toMatchObject({ status: 'IN_PROGRESS', completedAt: null, overdue: true });
   });
 
+  it('once the campaign has ended its milestones keep their due times and none is added; a late one can still be marked done', async () => {
+    const milestone = await create({ dueAt: '2026-06-10T18:00:00+08:00', status: 'IN_PROGRESS' });
+    clock = at('2026-06-19T00:00:00+08:00'); // the campaign's end
+    expect(await update({ id: milestone.id, dueAt: '2026-06-25T18:00:00+08:00' })).toEqual({
+      milestone: null,
+      userErrors: [{ field: ['input', 'dueAt'], message: expect.stringContaining('keep their due times'), code: 'CAMPAIGN_ENDED' }],
+    });
+    const added = await attempt({ name: '复盘后补节点', dueAt: '2026-06-18T18:00:00+08:00', status: 'DONE' });
+    expect(added.data.createMilestone).toEqual({
+      milestone: null,
+      userErrors: [{ field: ['input', 'campaignId'], message: expect.stringContaining('no milestone can be added'), code: 'CAMPAIGN_ENDED' }],
+    });
+
+    // Sending the due time it already has is no move; finishing it late is recorded as late.
+    const done = await update({ id: milestone.id, dueAt: '2026-06-10T18:00:00+08:00', status: 'DONE', actualSituation: '延期完成' });
+    expect(done.userErrors).toEqual([]);
+    expect(ms(done.milestone.dueAt)).toBe(at('2026-06-10T18:00:00+08:00').getTime());
+    expect(ms(done.milestone.completedAt)).toBe(clock.getTime());
+  });
+
   it('a milestone created as DONE is complete from the start and never overdue', async () => {
     const milestone = await create({ status: 'DONE', dueAt: '2026-05-19T18:00:00+08:00' });
     expect(ms(milestone.completedAt)).toBe(clock.getTime());

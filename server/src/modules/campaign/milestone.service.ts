@@ -100,14 +100,29 @@ export const MAX_MILESTONES_PER_CAMPAIGN = 200;
  * the cap cannot both pass. The count is a statement of its own after the lock: a statement sees the rows
  * committed when it started, so a count inside the locking statement would be from before the wait.
  */
-async function campaignWithRoom(tx: DbOrTx, viewer: Viewer, id: string): Promise<string> {
+async function campaignWithRoom(tx: DbOrTx, viewer: Viewer, id: string, now: Date): Promise<string> {
   const campaign = await lockVisibleCampaign(tx, viewer, id);
   if (!campaign) throw notFound('Campaign', ['input', 'campaignId']);
+  // The retrospective judges the milestones a campaign had: one added afterwards would be on time by construction.
+  if (now >= campaign.endsAt) throw endedCampaign(campaign.endsAt, ['input', 'campaignId'], 'no milestone can be added');
   const [milestones] = await tx.select({ n: count() }).from(campaignMilestones).where(eq(campaignMilestones.campaignId, campaign.id));
   if ((milestones?.n ?? 0) >= MAX_MILESTONES_PER_CAMPAIGN) {
     throw new DomainError('LIMIT_REACHED', `a campaign has at most ${MAX_MILESTONES_PER_CAMPAIGN} milestones`, ['input', 'campaignId']);
   }
   return campaign.id;
+}
+
+const endedCampaign = (endsAt: Date, field: string[], what: string) =>
+  new DomainError('CAMPAIGN_ENDED', `the campaign ended at ${endsAt.toISOString()}: ${what}, its retrospective judged the milestones as they were`, field);
+
+/**
+ * A milestone's due time is what the retrospective marks it on time against: once the campaign has ended,
+ * moving it later would turn a late milestone into an on-time one. Its status and notes stay editable (a
+ * milestone finished late is recorded as late).
+ */
+async function assertCampaignNotEnded(tx: DbOrTx, campaignId: string, now: Date) {
+  const [campaign] = await tx.select({ endsAt: campaigns.endsAt }).from(campaigns).where(eq(campaigns.id, campaignId));
+  if (campaign && now >= campaign.endsAt) throw endedCampaign(campaign.endsAt, ['input', 'dueAt'], 'its milestones keep their due times');
 }
 
 /** Creates a milestone and its first risk-history row, within the campaign's cap; announced once committed. */
@@ -116,7 +131,7 @@ export async function createMilestone(db: DbOrTx, viewer: Viewer, input: unknown
   const status = data.status ?? 'NOT_STARTED';
   const riskLevel = data.riskLevel ?? 'NONE';
   const created = await db.transaction(async (tx) => {
-    const campaignId = await campaignWithRoom(tx, viewer, data.campaignId);
+    const campaignId = await campaignWithRoom(tx, viewer, data.campaignId, now);
     const [row] = await tx
       .insert(campaignMilestones)
       .values({
@@ -163,6 +178,7 @@ export async function updateMilestone(db: DbOrTx, viewer: Viewer, input: unknown
     const [milestone] = await visibleMilestones(tx, viewer, [data.id]).for('no key update', { of: campaignMilestones });
     if (!milestone) throw notFound('Milestone', ['input', 'id']);
 
+    if (data.dueAt != null && data.dueAt.getTime() !== milestone.dueAt.getTime()) await assertCampaignNotEnded(tx, milestone.campaignId, now);
     const riskLevel = data.riskLevel ?? milestone.riskLevel;
     const responsePlan = data.responsePlan === undefined ? milestone.responsePlan : data.responsePlan || null;
     if (riskLevel === 'HIGH' && milestone.responsePlan && !responsePlan) {
