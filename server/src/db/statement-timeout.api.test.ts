@@ -95,14 +95,30 @@ describe.skipIf(!adminUrl)('every statement is bounded by STATEMENT_TIMEOUT_MS [
     ]);
   });
 
-  it('work that lifts the bound for its transaction runs past it; the connection is bounded again after', async () => {
-    const sleep = sql`select pg_sleep(${(BOUND_MS * 2) / 1000})`;
-    await expect(database.db.transaction(async (tx) => tx.execute(sleep))).rejects.toSatisfy(isStatementTimeout);
-    await database.db.transaction(async (tx) => {
-      await liftStatementTimeout(tx);
-      await tx.execute(sleep);
+  it('an export stuck behind a lock answers 503 TIMEOUT, not a logged internal failure', async () => {
+    const release = await holdLock('daily_reports');
+    const response = await fetch(`${server.url}/export/daily-reports.csv?shopId=${encodeURIComponent(shop)}&from=2026-11-01&to=2026-11-11`, {
+      headers: { authorization: `Bearer ${server.adminKey}` },
     });
-    await expect(database.db.execute(sleep)).rejects.toSatisfy(isStatementTimeout);
+    await release();
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ errors: [{ message: expect.stringContaining('STATEMENT_TIMEOUT_MS'), extensions: { code: 'TIMEOUT' } }] });
+  });
+
+  it('work that lifts the bound for its transaction runs past it; the connection is bounded again after', async () => {
+    // One connection, so the statement after the transaction runs on the connection the transaction used.
+    const single = await openDatabase({ kind: 'postgres', url, maxConnections: 1, genericPlanPool: false, statementTimeoutMs: BOUND_MS });
+    try {
+      const sleep = sql`select pg_sleep(${(BOUND_MS * 2) / 1000})`;
+      await expect(single.db.transaction(async (tx) => tx.execute(sleep))).rejects.toSatisfy(isStatementTimeout);
+      await single.db.transaction(async (tx) => {
+        await liftStatementTimeout(tx);
+        await tx.execute(sleep);
+      });
+      await expect(single.db.execute(sleep)).rejects.toSatisfy(isStatementTimeout);
+    } finally {
+      await single.close();
+    }
   });
 
   it("the history job's key deletes wait out a lock longer than the bound instead of failing", async () => {

@@ -1,7 +1,7 @@
 import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import { maskError as yogaMaskError, type YogaServerOptions } from 'graphql-yoga';
-import { isStatementTimeout } from '../db/statement-timeout.js';
+import { isStatementTimeout, STATEMENT_TIMEOUT_FAILURE } from '../db/statement-timeout.js';
 import { DomainError, InputErrors, transportClassOf } from '../errors.js';
 
 type MaskError = NonNullable<Exclude<YogaServerOptions<object, object>['maskedErrors'], boolean | undefined>['maskError']>;
@@ -38,10 +38,10 @@ export const maskError: MaskError = (error, message, isDev) => {
   }
   // Not a fault to hide behind INTERNAL: the caller can ask for less, or retry once a lock is gone.
   if (isStatementTimeout(original)) {
-    return new GraphQLError('the database stopped a statement that ran past the time this server allows (STATEMENT_TIMEOUT_MS); its transaction was rolled back', {
+    return new GraphQLError(STATEMENT_TIMEOUT_FAILURE.message, {
       nodes: error instanceof GraphQLError ? error.nodes : undefined,
       path: error instanceof GraphQLError ? error.path : undefined,
-      extensions: { code: 'TIMEOUT' },
+      extensions: { code: STATEMENT_TIMEOUT_FAILURE.code },
     });
   }
   return yogaMaskError(error, message, isDev);

@@ -4,6 +4,7 @@ import type { Authenticator } from '../auth/authenticator.js';
 import type { RateLimiter } from '../auth/rate-limit.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { Db } from '../db/client.js';
+import { isStatementTimeout, STATEMENT_TIMEOUT_FAILURE } from '../db/statement-timeout.js';
 import { toUserErrors, transportClassOf } from '../errors.js';
 import { decodeGlobalUuid } from '../graphql/node-id.js';
 import { retrospectiveWorkbook, XLSX_CONTENT_TYPE } from '../modules/retrospective/retrospective.export.js';
@@ -129,5 +130,7 @@ function toExportError(error: unknown): ExportError {
   if (userError) {
     return new ExportError(transportClassOf(userError.code).httpStatus, userError.code, userError.message);
   }
+  // Not a fault of ours to log as one: the database was busy (a lock) or the export too large for the bound.
+  if (isStatementTimeout(error)) return new ExportError(503, STATEMENT_TIMEOUT_FAILURE.code, STATEMENT_TIMEOUT_FAILURE.message);
   return new ExportError(500, 'INTERNAL_SERVER_ERROR', 'The export failed; it has been logged');
 }
