@@ -33,6 +33,8 @@ export interface LiveApi {
   authorizations(): (string | null)[];
   /** The authorization of each socket still open, oldest first: which credentials the server still streams to. */
   openAuthorizations(): (string | null)[];
+  /** From now on sockets are acknowledged with this payload, as the server sends its `{ heartbeatMs }`; none by default, as an older server. */
+  acknowledgeWith(payload: Record<string, unknown>): void;
   /** While held, new sockets are opened but never acknowledged: the client stays "reconnecting". */
   hold(): void;
   /** Acknowledges waiting sockets and every later one. */
@@ -80,6 +82,7 @@ export function createLiveApi(): LiveApi {
   let opened = 0;
   const subscribed = new Map<string, number>();
   let accepts: (authorization: string | null) => boolean = () => true;
+  let ackPayload: Record<string, unknown> | undefined;
   const authorizations: (string | null)[] = [];
 
   routeSockets(({ client }) => {
@@ -88,7 +91,7 @@ export function createLiveApi(): LiveApi {
     sockets.set(client, undefined);
     const mine = new Set<string>();
     const send = (message: object) => client.send(JSON.stringify(message));
-    const ack = () => send({ type: 'connection_ack' });
+    const ack = () => send(ackPayload ? { type: 'connection_ack', payload: ackPayload } : { type: 'connection_ack' });
     client.addEventListener('message', (event) => {
       const message = JSON.parse(String(event.data)) as ClientMessage;
       switch (message.type) {
@@ -170,6 +173,9 @@ export function createLiveApi(): LiveApi {
     },
     authorizations: () => [...authorizations],
     openAuthorizations: () => [...sockets.values()].filter((a): a is string | null => a !== undefined),
+    acknowledgeWith(payload) {
+      ackPayload = payload;
+    },
     hold() {
       holding = true;
     },

@@ -206,11 +206,12 @@ export function buildApp(options: AppOptions): App {
   // Redis going away is an error in the log, not a line on stdout; /metrics shows the pub/sub's state.
   const reportRedis: RedisReport = ({ message, down }) => (down ? logger.error(message) : logger.info(message));
   const limiter = options.redisUrl ? redisRateLimiter(bucket, options.redisUrl, reportRedis) : memoryRateLimiter(bucket, Date.now);
+  const heartbeatMs = options.heartbeatMs ?? 5_000;
   const ticker = new Ticker({
     intervalMs: options.tickMs ?? 1_000,
     now,
     onError: (error, key) => logger.error({ err: error, topic: key }, 'live topic failed'),
-    heartbeatMs: options.heartbeatMs ?? 5_000,
+    heartbeatMs,
     shareTopics: options.shareTopics ?? true,
     concurrency: options.tickConcurrency,
     dataTime: options.readReplica && ((at) => options.readReplica!.dataTime(at)),
@@ -427,7 +428,10 @@ export function buildApp(options: AppOptions): App {
       onConnect: async (ctx) => {
         const result = await authenticator.authenticate(bearerOf(ctx.connectionParams));
         if (!('viewer' in result)) return false; // → 4403
-        return wsSessions.open(socketOf(ctx), result.viewer); // false → closed with 4429
+        if (!wsSessions.open(socketOf(ctx), result.viewer)) return false; // open() has closed it with 4429
+        // The connection_ack's payload: a screen takes a live stream for lost after three of this
+        // server's heartbeats of silence, not three of the default (client graphql/quiet-stream-watchdog.ts).
+        return { heartbeatMs };
       },
       onClose: (ctx) => wsSessions.forget(socketOf(ctx)),
       onComplete: (ctx, id) => wsSessions.complete(socketOf(ctx), id),

@@ -23,6 +23,15 @@ const isForbidden = (closeOrError: unknown) => isSocketClose(closeOrError) && cl
 
 const authorization = (bearer: string | null): Record<string, string> => (bearer ? { authorization: `Bearer ${bearer}` } : {});
 
+/**
+ * The server's LIVE_HEARTBEAT_MS, which it sends in the connection_ack (`{ heartbeatMs }`); undefined
+ * from an older server that sends no payload, or from anything that is not a positive number of ms.
+ */
+function heartbeatOf(ack: Record<string, unknown> | undefined): number | undefined {
+  const heartbeatMs = ack?.heartbeatMs;
+  return typeof heartbeatMs === 'number' && Number.isFinite(heartbeatMs) && heartbeatMs > 0 ? heartbeatMs : undefined;
+}
+
 interface Sink {
   next(value: ExecutionResult): void;
   error(error: unknown): void;
@@ -134,9 +143,9 @@ export function createApiClients(options: ApiClientsOptions): ApiClients {
     },
     on: {
       connecting: () => connection.connecting(),
-      connected: (opened) => {
+      connected: (opened, ack) => {
         socket = opened as WebSocket;
-        connection.connected();
+        connection.connected(heartbeatOf(ack));
       },
       closed: () => {
         principalOnSocket = null;

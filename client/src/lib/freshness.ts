@@ -9,9 +9,10 @@ export type Freshness = 'connecting' | 'live' | 'stale' | 'reconnecting';
 
 /**
  * The server's LIVE_HEARTBEAT_MS at its default: a ticker-driven stream sends at least one message this
- * often. The server does not tell the screen its value: a deployment that raises it must raise
- * `?staleAfter=` too, or its screens call quiet feeds stale, and past 15 s this constant as well, or
- * they resubscribe them (graphql/quiet-stream-watchdog.ts).
+ * often. The server states its own in the connection_ack (ConnectionStore.heartbeatMs), which the
+ * quiet-stream watchdog follows; this value stands in only for a server too old to send it. The badge
+ * does not follow it: a deployment that raises the heartbeat must raise `?staleAfter=` too, or its
+ * screens call quiet feeds stale.
  */
 export const LIVE_HEARTBEAT_MS = 5_000;
 /** The server's TICK_MS at its default: a changed state goes out at the next tick. */

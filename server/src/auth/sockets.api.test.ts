@@ -110,6 +110,20 @@ describeEachBackend('credentials on sockets, and tenants on live streams', (back
     expect(server.app.ticker.stats().topics).toBe(0);
   });
 
+  it('tells the screen its live heartbeat in the connection_ack, so its quiet-stream watchdog waits for this server', async () => {
+    const beating = await startTestServer(backend(), { tickMs: 100, heartbeatMs: 20_000 });
+    const socket = new WebSocket(beating.wsUrl, 'graphql-transport-ws');
+    try {
+      await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+      const ack = new Promise<unknown>((resolve) => socket.once('message', (data) => resolve(JSON.parse(String(data)))));
+      socket.send(JSON.stringify({ type: 'connection_init', payload: beating.wsParams }));
+      expect(await ack).toEqual({ type: 'connection_ack', payload: { heartbeatMs: 20_000 } });
+    } finally {
+      socket.close();
+      await beating.stop();
+    }
+  });
+
   it(`caps the sockets one credential may hold open (${CREDENTIAL_LIMITS.socketsPerCredential}), refusing the next with 4429`, async () => {
     const secret = await server.createKey({ shopIds: [shopA], scopes: ['READ'] });
     const open = Array.from({ length: CREDENTIAL_LIMITS.socketsPerCredential }, () => watch(server, bearer(secret), LIVE));

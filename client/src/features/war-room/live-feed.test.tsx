@@ -4,16 +4,21 @@ import { progressPayload } from '../../../test/fixtures';
 import { useMockApi } from '../../../test/msw';
 import { renderWithProviders, startApi } from '../../../test/render';
 import type { ConnectionStore } from '../../graphql/connection';
-import { QUIET_STREAM_AFTER_MS } from '../../graphql/quiet-stream-watchdog';
+import { quietStreamAfterMs } from '../../graphql/quiet-stream-watchdog';
+import { LIVE_HEARTBEAT_MS } from '../../lib/freshness';
 import { createLiveFeed } from './live-feed';
 import { CampaignProgressSubscription } from './war-room.documents';
 
 useMockApi();
 
 const STREAM = 'WarRoomProgress';
+/** The quiet bound at the default heartbeat: the fake server's ack carries none unless a test says, as an older server's. */
+const QUIET_STREAM_AFTER_MS = quietStreamAfterMs(LIVE_HEARTBEAT_MS);
 /** The socket's back-off before each attempt (retryDelayMs), and the most its jitter adds. */
 const BACKOFF_MS = [500, 1_000, 2_000, 3_000];
 const JITTER_MS = 300;
+/** createLiveFeed's own wait after an error before it subscribes again (its default). */
+const RESUBSCRIBE_AFTER_ERROR_MS = 5_000;
 /** How finely the tests step the clock to see when a subscribe happened. */
 const STEP_MS = 100;
 
@@ -32,9 +37,13 @@ function Gmv(props: { connection: ConnectionStore }) {
   return <p data-testid="gmv">{progress.data()?.campaignProgress.progress.gmv ?? '—'}</p>;
 }
 
-/** The campaign's GMV on a screen whose socket is up and subscribed, with a clock only the test moves. */
-async function openGmv() {
+/**
+ * The campaign's GMV on a screen whose socket is up and subscribed, with a clock only the test moves;
+ * `ack`: what the server's connection_ack carries (nothing by default).
+ */
+async function openGmv(options: { ack?: Record<string, unknown> } = {}) {
   const testApi = startApi();
+  if (options.ack) testApi.live.acknowledgeWith(options.ack);
   renderWithProviders(() => <Gmv connection={testApi.connection} />, { api: testApi });
   await vi.waitFor(() => expect(testApi.live.isSubscribed(STREAM)).toBe(true));
   let sequence = 0;
@@ -113,6 +122,47 @@ describe('a live stream that goes quiet on a healthy socket', () => {
     expect(s.subscribes()).toBe(2);
     await s.untilResubscribed(BACKOFF_MS[0]! + JITTER_MS + STEP_MS);
     await s.send('300.00');
+  });
+
+  it("counts the silence afresh from the feed's own retry after an error, so the new stream is not cut off before it speaks", async () => {
+    const s = await openGmv();
+    await s.send('100.00');
+    await s.wait(8_000);
+
+    s.live.endWithError(CampaignProgressSubscription, 'live topic failed');
+    expect(await s.untilResubscribed()).toBe(RESUBSCRIBE_AFTER_ERROR_MS);
+    // Silent since: the watchdog waits a whole quiet bound from that subscribe, not from the last message
+    // (which would end it 2.5 s in), and the error retry was no success nor a silence to the back-off.
+    const waited = await s.untilResubscribed();
+    expect(waited).toBeGreaterThanOrEqual(QUIET_STREAM_AFTER_MS + BACKOFF_MS[0]!);
+    expect(waited).toBeLessThanOrEqual(QUIET_STREAM_AFTER_MS + BACKOFF_MS[0]! + JITTER_MS + STEP_MS);
+    expect(s.live.variablesOf(STREAM)).toHaveLength(1);
+    await s.send('250.00');
+  });
+
+  it('keeps its back-off through an error retry: only a message starts the delays over, only silence lengthens them', async () => {
+    const s = await openGmv();
+    await s.send('100.00');
+    await s.untilResubscribed();
+    await s.untilResubscribed(); // two silent attempts: the next waits the third delay
+
+    s.live.endWithError(CampaignProgressSubscription, 'live topic failed');
+    expect(await s.untilResubscribed()).toBe(RESUBSCRIBE_AFTER_ERROR_MS);
+    const waited = await s.untilResubscribed();
+    expect(waited).toBeGreaterThanOrEqual(QUIET_STREAM_AFTER_MS + BACKOFF_MS[2]!);
+    expect(waited).toBeLessThanOrEqual(QUIET_STREAM_AFTER_MS + BACKOFF_MS[2]! + JITTER_MS + STEP_MS);
+  });
+
+  it("waits three of the server's own heartbeats, as its connection_ack states them, not three of the default", async () => {
+    const s = await openGmv({ ack: { heartbeatMs: 20_000 } });
+    expect(s.connection.heartbeatMs()).toBe(20_000);
+    await s.send('100.00');
+
+    await s.wait(16_000);
+    expect(s.subscribes()).toBe(1); // past three default heartbeats, but not one missed of this server's
+    await s.wait(60_000 - 16_000);
+    expect(s.subscribes()).toBe(1);
+    expect(await s.untilResubscribed()).toBeLessThanOrEqual(BACKOFF_MS[0]! + JITTER_MS + STEP_MS);
   });
 
   it('waits longer between attempts while it stays silent, and starts over once it speaks', async () => {

@@ -18,8 +18,8 @@ export interface LiveFeed<Data> {
 }
 
 export interface LiveFeedOptions {
-  /** The socket's state: a stream that stays silent while it is connected is subscribed again. */
-  connection: Pick<ConnectionStore, 'state'>;
+  /** The socket's state and its server's heartbeat: a stream silent for three heartbeats while connected is subscribed again. */
+  connection: Pick<ConnectionStore, 'state' | 'heartbeatMs'>;
   /** How long to wait after an error before subscribing again (default 5 s). */
   resubscribeAfterMs?: number;
 }
@@ -54,16 +54,18 @@ export function createLiveFeed<Data, Variables extends AnyVariables>(
     return { data, receivedAt: performance.now() };
   });
 
-  // Each new error waits afresh; the next good message clears the error, and with it the attempt.
-  createEffect(() => {
-    if (!state.error) return;
-    const attempt = setTimeout(() => resubscribe(), resubscribeAfterMs);
-    onCleanup(() => clearTimeout(attempt));
-  });
-  resubscribeWhenQuiet({
+  const watchdog = resubscribeWhenQuiet({
     lastMessage: () => state.data?.receivedAt,
     connected: () => options.connection.state() === 'connected',
+    heartbeatMs: options.connection.heartbeatMs,
     resubscribe: () => resubscribe(),
+  });
+  // Each new error waits afresh; the next good message clears the error, and with it the attempt.
+  // Through the watchdog, which then counts the silence from this new subscribe.
+  createEffect(() => {
+    if (!state.error) return;
+    const attempt = setTimeout(() => watchdog.resubscribe(), resubscribeAfterMs);
+    onCleanup(() => clearTimeout(attempt));
   });
 
   return {
