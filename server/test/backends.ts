@@ -116,6 +116,17 @@ export async function meetingAtALock<T>(
 }
 
 /**
+ * Two creates racing for the last slot under a cap: on PostgreSQL `table` is held in SHARE mode (reads
+ * pass, inserts wait) until both creates wait at it, so each would have counted before either inserted
+ * unless the creates queue for one another. PGlite has one connection: they run one after the other.
+ */
+export async function twoCreatesAtOnce<A>(backend: TestBackend, table: string, first: () => Promise<A>, second: () => Promise<A>): Promise<A[]> {
+  const both = () => Promise.all([first(), second()]);
+  if (backend.kind === 'pglite') return both();
+  return meetingAtALock(backend.db, (tx) => tx.execute(sql.raw(`lock table ${table} in share mode`)), 2, both);
+}
+
+/**
  * Two edits of one row saved at the same moment, `first` ahead of `second` in the queue for it. On
  * PostgreSQL a session of its own holds the row (`lock`) until both wait on it: whatever either does
  * before it needs the row, an unlocked read of it included, happens before either writes. PGlite has

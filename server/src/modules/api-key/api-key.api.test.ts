@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { describeEachBackend, meetingAtALock } from '../../../test/backends.js';
+import { describeEachBackend, twoCreatesAtOnce } from '../../../test/backends.js';
 import { gid, insertShop } from '../../../test/fixtures.js';
 import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
 import { decodeGlobalUuid } from '../../graphql/node-id.js';
@@ -94,13 +94,7 @@ describeEachBackend('API keys', (backend) => {
     const partnerId = createdBy.slice('key:'.length);
     await expect.poll(async () => (await backend().db.select().from(apiKeys).where(eq(apiKeys.id, partnerId)))[0]?.lastUsedAt).not.toBeNull();
 
-    // On PostgreSQL the table is held (SHARE: reads pass, inserts wait) until both wait, so each would have
-    // counted before either inserts unless the creates queue for one another.
-    const twoAtOnce = () => Promise.all([create(headers, { name: '甲' }), create(headers, { name: '乙' })]);
-    const results =
-      backend().kind === 'postgres'
-        ? await meetingAtALock(backend().db, (tx) => tx.execute(sql`lock table api_keys in share mode`), 2, twoAtOnce)
-        : await twoAtOnce();
+    const results = await twoCreatesAtOnce(backend(), 'api_keys', () => create(headers, { name: '甲' }), () => create(headers, { name: '乙' }));
     const errors = results.map((r) => r.data.createApiKey.userErrors);
     expect(errors.filter((e) => e.length === 0)).toHaveLength(1);
     expect(errors.filter((e) => e.length > 0)).toEqual([[LIMIT_REACHED]]);

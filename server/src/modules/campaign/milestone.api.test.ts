@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { asc, count, eq, sql } from 'drizzle-orm';
+import { asc, count, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { describeEachBackend, meetingAtALock, twoEditsAtOnce } from '../../../test/backends.js';
+import { describeEachBackend, twoCreatesAtOnce, twoEditsAtOnce } from '../../../test/backends.js';
 import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
 import type { DbOrTx } from '../../db/client.js';
 import { decodeGlobalUuid } from '../../graphql/node-id.js';
@@ -336,13 +336,7 @@ describeEachBackend('campaign milestones', (backend) => {
 
   it('two milestones added at once with room for one: exactly one is stored', async () => {
     await fillCampaign(MAX_MILESTONES_PER_CAMPAIGN - 1);
-    // On PostgreSQL the table is held (SHARE: reads pass, inserts wait) until both wait, so each would have
-    // counted before either inserts unless the creates queue for one another.
-    const twoAtOnce = () => Promise.all([attempt({ name: '甲' }), attempt({ name: '乙' })]);
-    const results =
-      backend().kind === 'postgres'
-        ? await meetingAtALock(backend().db, (tx) => tx.execute(sql`lock table campaign_milestones in share mode`), 2, twoAtOnce)
-        : await twoAtOnce();
+    const results = await twoCreatesAtOnce(backend(), 'campaign_milestones', () => attempt({ name: '甲' }), () => attempt({ name: '乙' }));
     const errors = results.map((r) => r.data.createMilestone.userErrors);
     expect(errors.filter((e) => e.length === 0)).toHaveLength(1);
     expect(errors.filter((e) => e.length > 0)).toEqual([[LIMIT_REACHED]]);

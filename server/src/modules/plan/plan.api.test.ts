@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { describeEachBackend, meetingAtALock, twoEditsAtOnce } from '../../../test/backends.js';
+import { describeEachBackend, twoCreatesAtOnce, twoEditsAtOnce } from '../../../test/backends.js';
 import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
 import { decodeGlobalUuid } from '../../graphql/node-id.js';
 import { MAX_TASKS_PER_PLAN } from './plan.service.js';
@@ -337,13 +337,7 @@ describeEachBackend('operations plans', (backend) => {
   it('two tasks added at once with room for one: exactly one is stored', async () => {
     const { plan } = await createPlan();
     await fillPlan(plan.id, MAX_TASKS_PER_PLAN - 1);
-    // On PostgreSQL the table is held (SHARE: reads pass, inserts wait) until both wait, so each would have
-    // counted before either inserts unless the creates queue for one another.
-    const twoAtOnce = () => Promise.all([createTask(plan.id, { title: '甲' }), createTask(plan.id, { title: '乙' })]);
-    const results =
-      backend().kind === 'postgres'
-        ? await meetingAtALock(backend().db, (tx) => tx.execute(sql`lock table plan_tasks in share mode`), 2, twoAtOnce)
-        : await twoAtOnce();
+    const results = await twoCreatesAtOnce(backend(), 'plan_tasks', () => createTask(plan.id, { title: '甲' }), () => createTask(plan.id, { title: '乙' }));
     const errors = results.map((r) => r.userErrors);
     expect(errors.filter((e) => e.length === 0)).toHaveLength(1);
     expect(errors.filter((e) => e.length > 0)).toEqual([[LIMIT_REACHED]]);
