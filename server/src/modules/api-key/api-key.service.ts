@@ -1,8 +1,9 @@
-import { and, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { keyPrefix, newApiKeySecret, sha256 } from '../../auth/secrets.js';
 import { coversShops, shopsOf, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
+import { lockCreatesOf } from '../../db/creator-lock.js';
 import { DomainError, InputErrors, notFound, type UserErrorShape } from '../../errors.js';
 import { parseInput, text } from '../../lib/validate.js';
 import { assertShopsVisible } from '../shop/shop.service.js';
@@ -52,10 +53,7 @@ function narrowerThanCaller(viewer: Viewer, data: z.output<typeof CreateApiKeyIn
 export const MAX_LIVE_API_KEYS_PER_CREATOR = 100;
 
 async function assertRoomForKey(tx: DbOrTx, viewer: Viewer): Promise<void> {
-  // One creator's creates one after another, so two at one below the cap cannot both see room. An advisory
-  // lock on the creator's id, as for webhooks: a creator is a user or a key, rows of two tables, and this
-  // names either. The count is its own statement after the lock, so it sees what the one before committed.
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`api-keys:${viewer.id}`}))`);
+  await lockCreatesOf(tx, 'api-keys', viewer.id);
   const [live] = await tx.select({ n: count() }).from(apiKeys).where(and(eq(apiKeys.createdBy, viewer.id), isNull(apiKeys.revokedAt)));
   if ((live?.n ?? 0) >= MAX_LIVE_API_KEYS_PER_CREATOR) {
     throw new DomainError('LIMIT_REACHED', `a credential keeps at most ${MAX_LIVE_API_KEYS_PER_CREATOR} unrevoked keys; revoke one it no longer needs first`);

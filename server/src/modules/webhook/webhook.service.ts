@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { and, asc, count, desc, eq, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { allShopsVisible, coversShops, shopsOf, type Viewer } from '../../auth/viewer.js';
 import type { Db, DbOrTx } from '../../db/client.js';
+import { lockCreatesOf } from '../../db/creator-lock.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
 import { DomainError, InputErrors, notFound, type UserErrorShape } from '../../errors.js';
 import { groupByKeys } from '../../lib/group.js';
@@ -148,9 +149,7 @@ export async function createWebhook(db: Db, viewer: Viewer, input: unknown, opti
 }
 
 async function assertRoomForWebhook(tx: DbOrTx, viewer: Viewer): Promise<void> {
-  // One credential's creates one after another (a transaction lock on its id), so two at once cannot
-  // both see room for one more.
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`webhooks:${viewer.id}`}))`);
+  await lockCreatesOf(tx, 'webhooks', viewer.id);
   const [kept] = await tx.select({ n: count() }).from(webhooks).where(and(eq(webhooks.createdBy, viewer.id), isNull(webhooks.deletedAt)));
   if ((kept?.n ?? 0) >= MAX_WEBHOOKS_PER_CREDENTIAL) {
     throw new DomainError('CONFLICT', `a credential keeps at most ${MAX_WEBHOOKS_PER_CREDENTIAL} webhooks; delete one it no longer needs first`, null);
