@@ -183,13 +183,11 @@ export async function updateCampaign(db: DbOrTx, viewer: Viewer, input: unknown,
  * 达成. The name and theme are labels and stay editable. Judged by the window, not by cancellation, so a
  * cancelled campaign past its end cannot be reinstated into a different record either.
  */
-const FIXED_AFTER_END = ['startsAt', 'endsAt', 'gmvTarget', 'shopIds', 'hourlyShape', 'cancelled'] as const;
-
 function assertStillOpen(campaign: CampaignRow, data: z.infer<typeof UpdateCampaignInput>, now: Date) {
   if (now < campaign.endsAt) return;
   // Against the stored record, so a form sent back whole with a new name passes. As the update applies
   // them: a null hourly shape clears it, a null anything else leaves it alone.
-  const moved: Record<(typeof FIXED_AFTER_END)[number], boolean> = {
+  const moved = {
     startsAt: data.startsAt != null && data.startsAt.getTime() !== campaign.startsAt.getTime(),
     endsAt: data.endsAt != null && data.endsAt.getTime() !== campaign.endsAt.getTime(),
     gmvTarget: data.gmvTarget != null && data.gmvTarget !== campaign.gmvTargetFen,
@@ -197,12 +195,13 @@ function assertStillOpen(campaign: CampaignRow, data: z.infer<typeof UpdateCampa
     hourlyShape: data.hourlyShape !== undefined && JSON.stringify(data.hourlyShape) !== JSON.stringify(campaign.hourlyShape),
     cancelled: data.cancelled != null && data.cancelled !== (campaign.cancelledAt !== null),
   };
-  const changes = (field: (typeof FIXED_AFTER_END)[number]) => moved[field];
-  const errors: UserErrorShape[] = FIXED_AFTER_END.filter(changes).map((field) => ({
-    field: ['input', field],
-    message: `the campaign ended at ${campaign.endsAt.toISOString()}: its ${field} is part of its record and cannot change`,
-    code: 'CAMPAIGN_ENDED',
-  }));
+  const errors = Object.entries(moved)
+    .filter(([, changed]) => changed)
+    .map(([field]): UserErrorShape => ({
+      field: ['input', field],
+      message: `the campaign ended at ${campaign.endsAt.toISOString()}: its ${field} is part of its record and cannot change`,
+      code: 'CAMPAIGN_ENDED',
+    }));
   if (errors.length > 0) throw new InputErrors(errors);
 }
 
