@@ -21,28 +21,21 @@ const RELAY_ID_ERROR = /^(?:Invalid global ID: |ID: [\s\S]* is not of type: )/;
  */
 export const maskError: MaskError = (error, message, isDev) => {
   const original = error instanceof GraphQLError ? error.originalError : error;
+  // An expected failure keeps where it happened (the field's path) and says what it is.
+  const shown = (text: string, extensions: Record<string, unknown>) =>
+    new GraphQLError(text, {
+      nodes: error instanceof GraphQLError ? error.nodes : undefined,
+      path: error instanceof GraphQLError ? error.path : undefined,
+      extensions,
+    });
   if (original instanceof DomainError || original instanceof InputErrors) {
     const reason = original instanceof DomainError ? original.code : original.errors[0]?.code;
-    return new GraphQLError(original.message, {
-      nodes: error instanceof GraphQLError ? error.nodes : undefined,
-      path: error instanceof GraphQLError ? error.path : undefined,
-      extensions: { code: transportClassOf(reason).code, reason },
-    });
+    return shown(original.message, { code: transportClassOf(reason).code, reason });
   }
   if (original instanceof PothosValidationError && RELAY_ID_ERROR.test(original.message)) {
-    return new GraphQLError(original.message, {
-      nodes: error instanceof GraphQLError ? error.nodes : undefined,
-      path: error instanceof GraphQLError ? error.path : undefined,
-      extensions: { code: 'BAD_USER_INPUT' },
-    });
+    return shown(original.message, { code: 'BAD_USER_INPUT' });
   }
   // Not a fault to hide behind INTERNAL: the caller can ask for less, or retry once a lock is gone.
-  if (isStatementTimeout(original)) {
-    return new GraphQLError(STATEMENT_TIMEOUT_FAILURE.message, {
-      nodes: error instanceof GraphQLError ? error.nodes : undefined,
-      path: error instanceof GraphQLError ? error.path : undefined,
-      extensions: { code: STATEMENT_TIMEOUT_FAILURE.code },
-    });
-  }
+  if (isStatementTimeout(original)) return shown(STATEMENT_TIMEOUT_FAILURE.message, { code: STATEMENT_TIMEOUT_FAILURE.code });
   return yogaMaskError(error, message, isDev);
 };
