@@ -14,6 +14,39 @@ function counterTopic() {
   return { state, source };
 }
 
+/** The promise's value, or a failure naming the wait: a topic held behind another would otherwise hang the test. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no message within ${ms} ms`)), ms))]);
+}
+
+/**
+ * Topics whose computations, once `hold` is set, wait until the test releases them; counts how many are
+ * in flight at once.
+ */
+function heldTopics() {
+  const held = { hold: false, inFlight: 0, most: 0, release: [] as (() => void)[] };
+  const topic = (n: number): TopicSource<number> => ({
+    compute: async () => {
+      if (!held.hold) return n;
+      held.most = Math.max(held.most, ++held.inFlight);
+      await new Promise<void>((resolve) => held.release.push(resolve));
+      held.inFlight--;
+      return n;
+    },
+    fingerprint: String,
+  });
+  /** Releases computations as they wait, until `done` settles. */
+  const releaseUntil = async (done: Promise<unknown>) => {
+    let settled = false;
+    void done.then(() => (settled = true));
+    while (!settled) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      held.release.splice(0).forEach((go) => go());
+    }
+  };
+  return { held, topic, releaseUntil };
+}
+
 describe('the ticker', () => {
   it('lets a slow consumer skip intermediate ticks: it gets the latest state, never a backlog', async () => {
     const ticker = new Ticker({ intervalMs: 60_000, now: () => new Date(), onError: (error) => {
@@ -182,37 +215,79 @@ describe('the ticker', () => {
           throw error;
         },
       });
-      let inFlight = 0;
-      let most = 0;
-      let computing = false;
-      const release: (() => void)[] = [];
-      const topic = (n: number): TopicSource<number> => ({
-        compute: async () => {
-          if (!computing) return n;
-          most = Math.max(most, ++inFlight);
-          await new Promise<void>((resolve) => release.push(resolve));
-          inFlight--;
-          return n;
-        },
-        fingerprint: String,
-      });
+      const { held, topic, releaseUntil } = heldTopics();
       const screens = Array.from({ length: 7 }, (_, n) => ticker.subscribe(`t${n}`, topic(n)));
       await Promise.all(screens.map((screen) => screen.next()));
-      computing = true;
+      held.hold = true;
       replicaAsked = 0;
       ticker.markChanged();
-      const tick = ticker.tick();
       // Hand out releases as computations wait: the tick ends once all seven have run.
-      let done = false;
-      void tick.then(() => (done = true));
-      while (!done) {
-        await new Promise((resolve) => setTimeout(resolve, 1));
-        release.splice(0).forEach((go) => go());
-      }
-      expect(most).toBe(concurrency);
+      await releaseUntil(ticker.tick());
+      expect(held.most).toBe(concurrency);
       expect(ticker.stats().computationsLastTick).toBe(7);
       expect(replicaAsked).toBe(1);
       await ticker.stop();
     }
+  });
+
+  it('keeps other topics ticking while one is stuck, and queues the stuck one once, not once per tick', async () => {
+    const ticker = new Ticker({ intervalMs: 60_000, now: () => new Date(), concurrency: 2, onError: (error) => {
+      throw error;
+    } });
+    const { state, source } = counterTopic();
+    let stuckComputations = 0;
+    let unstick: () => void = () => {};
+    let stuckNow = false;
+    const stuck: TopicSource<number> = {
+      compute: async () => {
+        stuckComputations++;
+        // Stands for a statement waiting behind a lock: it ends only when the test lets it.
+        if (stuckNow) await new Promise<void>((resolve) => (unstick = resolve));
+        return stuckComputations;
+      },
+      fingerprint: String,
+    };
+    const slow = ticker.subscribe('slow', stuck);
+    const screen = ticker.subscribe('fast', source);
+    await Promise.all([slow.next(), screen.next()]);
+
+    stuckNow = true;
+    const ticks: Promise<void>[] = [];
+    for (let i = 1; i <= 5; i++) {
+      state.value = i;
+      ticker.markChanged();
+      ticks.push(ticker.tick()); // as the timer does: nobody waits for the tick before the next one
+      expect((await within(screen.next(), 2_000)).value).toMatchObject({ value: i });
+    }
+    // Five ticks went by; the stuck topic started once and has one computation queued behind it.
+    expect(stuckComputations).toBe(2);
+    expect(state.computations).toBe(6);
+
+    stuckNow = false;
+    unstick();
+    await Promise.all(ticks);
+    expect(stuckComputations).toBe(3);
+    expect((await slow.next()).value).toMatchObject({ value: 3 });
+    await ticker.stop();
+  });
+
+  it('never computes more than `concurrency` topics at once, however ticks overlap', async () => {
+    const ticker = new Ticker({ intervalMs: 60_000, now: () => new Date(), concurrency: 2, onError: (error) => {
+      throw error;
+    } });
+    const { held, topic, releaseUntil } = heldTopics();
+    const screens = Array.from({ length: 5 }, (_, n) => ticker.subscribe(`t${n}`, topic(n)));
+    await Promise.all(screens.map((screen) => screen.next()));
+    held.hold = true;
+    const ticks: Promise<void>[] = [];
+    for (let i = 0; i < 4; i++) {
+      ticker.markChanged();
+      ticks.push(ticker.tick());
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    expect(held.inFlight).toBe(2);
+    await releaseUntil(Promise.all(ticks));
+    expect(held.most).toBe(2);
+    await ticker.stop();
   });
 });

@@ -55,14 +55,24 @@ interface Topic<T> {
   latest: Snapshot<T> | null;
   fingerprint: string | null;
   sequence: number;
-  /** The first computation, shared by everyone who subscribes before it finishes. */
-  warming: Promise<void> | null;
+  /** The computation in flight (the first one, or a tick's), if any: a topic never computes twice at once. */
+  running: Promise<void> | null;
+  /** The tick's computation waiting for `running` to end: at most one, however many ticks pass meanwhile. */
+  queued: Promise<void> | null;
   /** Set by a change notice; cleared when the topic is recomputed. */
   dirty: boolean;
   /** When the last message went out (heartbeats included), by the ticker's clock. */
   lastSent: number;
   /** Computations that failed since the last one that succeeded. */
   failures: number;
+}
+
+/** What the computations a tick started share: its clock, the replica's answer, and their count. */
+interface TickRound {
+  now: number;
+  dataAt?: Promise<Date>;
+  replicaFailed: boolean;
+  computations: number;
 }
 
 /**
@@ -195,11 +205,15 @@ export interface TickerOptions {
 export class Ticker {
   private readonly topics = new Map<string, Topic<unknown>>();
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
   private computationsLastTick = 0;
   private ticks = 0;
   private failures = 0;
   private topicsFailed = 0;
+  /** The newest tick's round: a computation that waited for its turn uses the newest clock and replica time. */
+  private round: TickRound | null = null;
+  /** Computations of ticks in progress (`concurrency` at most), and those waiting for a turn. */
+  private computing = 0;
+  private readonly turns: (() => void)[] = [];
 
   private readonly intervalMs: number;
   private readonly now: () => Date;
@@ -231,11 +245,15 @@ export class Ticker {
     this.timer.unref();
   }
 
-  /** Stops ticking and ends every subscription (the server closes sockets with a restart code first). */
+  /** Stops ticking, waits for the computations in flight, and ends every subscription (the server closes sockets with a restart code first). */
   async stop() {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.running;
+    for (;;) {
+      const inFlight = [...this.topics.values()].flatMap((topic) => [topic.running, topic.queued]).filter((job) => job !== null);
+      if (inFlight.length === 0) break;
+      await Promise.allSettled(inFlight);
+    }
     for (const topic of this.topics.values()) for (const mailbox of topic.subscribers) mailbox.close();
     this.topics.clear();
   }
@@ -251,7 +269,7 @@ export class Ticker {
     const key = this.shareTopics ? sharedKey : `${sharedKey}#${++this.naiveSerial}`;
     let topic = this.topics.get(key) as Topic<T> | undefined;
     if (!topic) {
-      topic = { source, subscribers: new Set(), latest: null, fingerprint: null, sequence: 0, warming: null, dirty: false, lastSent: 0, failures: 0 };
+      topic = { source, subscribers: new Set(), latest: null, fingerprint: null, sequence: 0, running: null, queued: null, dirty: false, lastSent: 0, failures: 0 };
       this.topics.set(key, topic as Topic<unknown>);
     }
     const live = topic;
@@ -262,59 +280,119 @@ export class Ticker {
     live.subscribers.add(mailbox);
     if (live.latest) mailbox.deliver(live.latest);
     else {
-      live.warming ??= this.refresh(key, live, { sendEvenIfUnchanged: false }).finally(() => (live.warming = null));
-      void live.warming.then(() => {
-        // Delivered by refresh if the state is new; a late joiner of the warm-up gets it here.
-        if (live.latest) mailbox.deliver(live.latest);
-      });
+      // The first computation, shared by everyone who subscribes before it ends; it does not wait for a
+      // tick's turn, so a new screen is not held behind other topics.
+      const first = live.running ?? live.queued ?? this.warmUp(key, live);
+      void first.then(
+        () => {
+          // Delivered by refresh if the state is new; a late joiner of the warm-up gets it here.
+          if (live.latest) mailbox.deliver(live.latest);
+        },
+        () => {},
+      );
     }
     return mailbox;
   }
 
+  private warmUp<T>(key: string, topic: Topic<T>): Promise<void> {
+    const job = this.refresh(key, topic, { sendEvenIfUnchanged: false }).finally(() => {
+      if (topic.running === job) topic.running = null;
+    });
+    topic.running = job;
+    return job;
+  }
+
   /**
-   * One tick: every changed (or due) live topic computed once, up to `concurrency` of them at a time, so
-   * a tick with many topics overlaps one topic's JavaScript with another's statements; exposed for tests.
+   * One tick: every changed (or due) live topic computed once, up to `concurrency` computations at a time,
+   * so a tick with many topics overlaps one topic's JavaScript with another's statements. A topic still
+   * computing from an earlier tick (stuck behind a lock, say) gets one computation queued behind it and
+   * holds nobody else: the next tick does not wait for it. The promise settles when this tick's
+   * computations have (tests await it; the timer does not).
    */
   async tick(): Promise<void> {
-    if (this.running) return this.running; // a slow tick is never overlapped by the next
-    this.running = (async () => {
-      let computations = 0;
-      const now = this.now().getTime();
-      // Asked once per tick, by whichever topic needs it first; the others wait for the same answer.
-      let dataAt: Promise<Date> | undefined;
-      let replicaDown = false;
-      const queue = this.topics.entries();
-      const work = async () => {
-        for (let next = queue.next(); !next.done && !replicaDown; next = queue.next()) {
-          const [key, topic] = next.value;
-          if (topic.warming) await topic.warming; // its first computation is in flight: wait, don't double it
-          if (topic.subscribers.size === 0) continue;
-          const heartbeatDue = now - topic.lastSent >= this.heartbeatMs;
-          if (!topic.dirty && !heartbeatDue) continue;
-          let at: Date | undefined;
-          if (this.dataTime) {
-            try {
-              at = await (dataAt ??= this.dataTime(new Date(now)));
-            } catch (error) {
-              // The replica does not answer: its topics could not compute either; the next tick retries.
-              if (!replicaDown) this.onError(error, 'read replica');
-              replicaDown = true;
-              return;
-            }
-          }
-          computations++;
-          await this.refresh(key, topic, { sendEvenIfUnchanged: heartbeatDue, dataAt: at });
+    const round: TickRound = { now: this.now().getTime(), replicaFailed: false, computations: 0 };
+    this.round = round;
+    const jobs: Promise<void>[] = [];
+    for (const [key, topic] of this.topics) {
+      if (topic.subscribers.size === 0) continue;
+      jobs.push(topic.queued ?? this.queue(key, topic));
+    }
+    // Every job settles before the tick counts as done; the first failure (a throwing onError), if any, is the tick's.
+    const outcomes = await Promise.allSettled(jobs);
+    this.computationsLastTick = round.computations;
+    this.ticks++;
+    const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** The topic's next computation, after the one in flight if any. */
+  private queue<T>(key: string, topic: Topic<T>): Promise<void> {
+    const before = topic.running;
+    const run = async () => {
+      try {
+        await this.computeIfDue(key, topic);
+      } finally {
+        if (topic.running === job) topic.running = null;
+      }
+    };
+    let job: Promise<void>;
+    if (before) {
+      job = before
+        .catch(() => {}) // its failure was the earlier tick's to report
+        .then(() => {
+          topic.queued = null;
+          topic.running = job;
+          return run();
+        });
+      topic.queued = job;
+    } else {
+      job = run();
+      topic.running = job;
+    }
+    return job;
+  }
+
+  private async computeIfDue<T>(key: string, topic: Topic<T>) {
+    await this.turn();
+    try {
+      // The newest round: a computation that waited behind a slow one must not send an old clock.
+      const round = this.round;
+      if (!round || topic.subscribers.size === 0 || this.topics.get(key) !== topic) return;
+      const heartbeatDue = round.now - topic.lastSent >= this.heartbeatMs;
+      if (!topic.dirty && !heartbeatDue && topic.latest) return;
+      let at: Date | undefined;
+      if (this.dataTime) {
+        try {
+          // Asked once per tick, by whichever computation needs it first; the others wait for the same answer.
+          at = await (round.dataAt ??= this.dataTime(new Date(round.now)));
+        } catch (error) {
+          // The replica does not answer: the topic could not compute either; the next tick retries.
+          if (!round.replicaFailed) this.onError(error, 'read replica');
+          round.replicaFailed = true;
+          return;
         }
-      };
-      // Every worker finishes before the tick ends (a throwing onError must not let the next tick overlap
-      // this one's remaining workers); the first failure, if any, is the tick's.
-      const outcomes = await Promise.allSettled(Array.from({ length: this.concurrency }, work));
-      const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-      if (failed) throw failed.reason;
-      this.computationsLastTick = computations;
-      this.ticks++;
-    })().finally(() => (this.running = null));
-    return this.running;
+      }
+      round.computations++;
+      await this.refresh(key, topic, { sendEvenIfUnchanged: heartbeatDue, dataAt: at });
+    } finally {
+      this.endTurn();
+    }
+  }
+
+  /** Waits for one of the `concurrency` turns: computations at once stay within the pool, however ticks overlap. */
+  private turn(): Promise<void> {
+    if (this.computing < this.concurrency) {
+      this.computing++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.turns.push(resolve));
+  }
+
+  /** Hands the turn to the next waiting computation, or frees it. */
+  private endTurn() {
+    const next = this.turns.shift();
+    if (next) next();
+    else this.computing--;
   }
 
   private async refresh<T>(key: string, topic: Topic<T>, { sendEvenIfUnchanged, dataAt }: { sendEvenIfUnchanged: boolean; dataAt?: Date }) {
