@@ -26,7 +26,8 @@ export interface AppProps {
   clients: ApiClients;
   connection: ConnectionStore;
   credentials: CredentialStore;
-  staleAfterMs: number;
+  /** `?staleAfter=`: fixes the stale threshold, in ms; unset, it follows the heartbeat the server announces. */
+  staleAfterMs?: number;
   locale?: Locale;
 }
 
@@ -92,7 +93,7 @@ export function App(props: AppProps) {
  * Picks the campaign (`?campaign=<id>`, else the active one) and shows its war room or phone view.
  * Lives as long as its principal is signed in, so what the viewer may do is asked once, not again per campaign.
  */
-function Screen(props: { view: View; credentials: Pick<CredentialStore, 'current'>; connection: ConnectionStore; staleAfterMs: number; account: JSX.Element }) {
+function Screen(props: { view: View; credentials: Pick<CredentialStore, 'current'>; connection: ConnectionStore; staleAfterMs: number | undefined; account: JSX.Element }) {
   const { t } = useI18n();
   const now = createClock();
   const permissions = createViewerPermissions(() => props.credentials.current());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dataAgeMs, DEFAULT_STALE_AFTER_MS, freshness, staleAfterFromUrl, type FreshnessInput } from './freshness';
+import { currentStaleAfterMs, dataAgeMs, DEFAULT_STALE_AFTER_MS, freshness, staleAfterFromUrl, type FreshnessInput } from './freshness';
 
 const at = (input: Partial<FreshnessInput>): FreshnessInput => ({ socket: 'connected', receivedAt: 10_000, now: 10_000, staleAfterMs: 8_000, ...input });
 
@@ -50,10 +50,24 @@ describe('?staleAfter= for screens on slow links', () => {
     expect(staleAfterFromUrl('?staleAfter=1000')).toBe(1_000);
   });
 
-  it('falls back to the default for a missing, tiny or nonsensical value', () => {
-    expect(staleAfterFromUrl('')).toBe(DEFAULT_STALE_AFTER_MS);
-    expect(staleAfterFromUrl('?staleAfter=500')).toBe(DEFAULT_STALE_AFTER_MS);
-    expect(staleAfterFromUrl('?staleAfter=soon')).toBe(DEFAULT_STALE_AFTER_MS);
-    expect(staleAfterFromUrl('?staleAfter=-20000')).toBe(DEFAULT_STALE_AFTER_MS);
+  it("leaves the threshold to the server's heartbeat for a missing, tiny or nonsensical value", () => {
+    expect(staleAfterFromUrl('')).toBeUndefined();
+    expect(staleAfterFromUrl('?staleAfter=500')).toBeUndefined();
+    expect(staleAfterFromUrl('?staleAfter=soon')).toBeUndefined();
+    expect(staleAfterFromUrl('?staleAfter=-20000')).toBeUndefined();
+  });
+});
+
+describe('the stale threshold a screen applies', () => {
+  const announcing = (heartbeatMs: number) => ({ heartbeatMs: () => heartbeatMs });
+
+  it('is one heartbeat of the server on the socket plus three ticks when the address sets none', () => {
+    expect(currentStaleAfterMs({ staleAfterMs: staleAfterFromUrl(''), connection: announcing(15_000) })).toBe(18_000);
+    expect(currentStaleAfterMs({ staleAfterMs: staleAfterFromUrl(''), connection: announcing(5_000) })).toBe(DEFAULT_STALE_AFTER_MS);
+  });
+
+  it('is what ?staleAfter= says, longer or shorter than the heartbeat allows', () => {
+    expect(currentStaleAfterMs({ staleAfterMs: staleAfterFromUrl('?staleAfter=20000'), connection: announcing(15_000) })).toBe(20_000);
+    expect(currentStaleAfterMs({ staleAfterMs: staleAfterFromUrl('?staleAfter=6000'), connection: announcing(15_000) })).toBe(6_000);
   });
 });

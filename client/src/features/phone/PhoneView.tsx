@@ -8,7 +8,7 @@ import type { Now } from '../../lib/clock';
 import { decimalToFen } from '../../lib/decimal';
 import { formatClock, formatCny, formatCnyExact, formatPercentReached } from '../../lib/format';
 import { createDataAge } from '../../lib/data-age';
-import { freshness } from '../../lib/freshness';
+import { currentStaleAfterMs, freshness } from '../../lib/freshness';
 import type { Permission } from '../access/viewer.documents';
 import { AlertsFeed } from '../alerts/AlertsFeed';
 import { createLiveFeed } from '../war-room/live-feed';
@@ -18,7 +18,8 @@ export interface PhoneViewProps {
   campaignId: string;
   now: Accessor<Now>;
   connection: ConnectionStore;
-  staleAfterMs: number;
+  /** `?staleAfter=`: fixes the stale threshold, in ms; unset, it follows the heartbeat the server announces. */
+  staleAfterMs?: number;
   picker: JSX.Element;
   account?: JSX.Element;
   permissions: ReadonlySet<Permission>;
@@ -41,7 +42,7 @@ export function PhoneView(props: PhoneViewProps) {
       socket: props.connection.state(),
       receivedAt: progress.receivedAt(),
       now: props.now().mono,
-      staleAfterMs: props.staleAfterMs,
+      staleAfterMs: currentStaleAfterMs(props),
       asOfAgeMs: asOfAge(),
     }),
   );

@@ -20,6 +20,7 @@ import type { ResultOf, VariablesOf } from '../../graphql/graphql';
 import type { Locale } from '../../i18n/messages';
 import type { Now } from '../../lib/clock';
 import { decimalToFen } from '../../lib/decimal';
+import { staleAfterFromUrl } from '../../lib/freshness';
 import type { MilestonesQuery } from '../milestones/milestones.documents';
 import { WarRoom } from './WarRoom';
 import { CampaignProgressSubscription, TodayMetricsSubscription, type TodaySeriesQuery, type YesterdayMetricsQuery } from './war-room.documents';
@@ -27,6 +28,7 @@ import { CampaignProgressSubscription, TodayMetricsSubscription, type TodaySerie
 useMockApi();
 
 const CAMPAIGN = 'Q2FtcGFpZ246MQ==';
+/** The threshold from a server that announces no heartbeat (the fake server's default): 5 s + three 1-s ticks. */
 const STALE_AFTER_MS = 8_000;
 /** Short, so a test sees the screen subscribe again after an error without waiting the real 5 s. */
 const RESUBSCRIBE_AFTER_MS = 50;
@@ -63,10 +65,15 @@ function answerQueries() {
   return { yesterdayAsked, daySeriesAsked };
 }
 
-/** The war room for one campaign on msw, with a clock that moves only when the test says so. */
-async function openWarRoom(options: { locale?: Locale; resubscribeAfterMs?: number } = {}) {
+/**
+ * The war room for one campaign on msw, with a clock that moves only when the test says so. `search`: the
+ * address's query, read as main.tsx reads it (none by default); `ack`: what the server's connection_ack
+ * carries (nothing by default, as an older server).
+ */
+async function openWarRoom(options: { locale?: Locale; resubscribeAfterMs?: number; search?: string; ack?: Record<string, unknown> } = {}) {
   const queries = answerQueries();
   const testApi = startApi();
+  if (options.ack) testApi.live.acknowledgeWith(options.ack);
   const started = performance.now();
   const read = (): Now => ({ wall: NOW_WALL + (performance.now() - started), mono: performance.now() });
   const [now, setNow] = createSignal<Now>(read());
@@ -77,7 +84,7 @@ async function openWarRoom(options: { locale?: Locale; resubscribeAfterMs?: numb
         picker={<span data-testid="picker" />}
         now={now}
         connection={testApi.connection}
-        staleAfterMs={STALE_AFTER_MS}
+        staleAfterMs={staleAfterFromUrl(options.search ?? '')}
         resubscribeAfterMs={options.resubscribeAfterMs}
         permissions={new Set(['READ'])}
       />
@@ -305,6 +312,65 @@ describe('WarRoom connection state', () => {
     await vi.waitFor(() => expect(w.live.isSubscribed('WarRoomToday')).toBe(true));
     await w.sendBoth(2);
     expect(screen.queryByText(/^加载失败：/)).not.toBeInTheDocument();
+  });
+});
+
+describe("WarRoom's stale threshold: the server's heartbeat, unless the address sets one", () => {
+  /** A server with LIVE_HEARTBEAT_MS=15000: one heartbeat plus three 1-s ticks. */
+  const SLOW_HEARTBEAT_STALE_AFTER_MS = 15_000 + 3 * 1_000;
+
+  it('calls a feed quiet, not stale, between the heartbeats of a server that announces 15 s, and stale once one is missed', async () => {
+    const w = await openWarRoom({ locale: 'zh-CN', ack: { heartbeatMs: 15_000 } });
+    await w.sendBoth();
+
+    w.tick(10_000);
+    expect(w.badge()).toHaveAttribute('data-state', 'live');
+    expect(screen.queryByTestId('delayed-banner')).not.toBeInTheDocument();
+    w.tick(SLOW_HEARTBEAT_STALE_AFTER_MS - 10_000);
+    expect(w.badge()).toHaveAttribute('data-state', 'live');
+
+    w.tick(1);
+    expect(w.badge()).toHaveAttribute('data-state', 'stale');
+    expect(w.badge()).toHaveTextContent('数据延迟');
+  });
+
+  it('keeps the 8 s threshold from a server that announces no heartbeat, also after a reconnect from one that announced 15 s', async () => {
+    const w = await openWarRoom({ locale: 'zh-CN', ack: { heartbeatMs: 15_000 } });
+    await w.sendBoth();
+    w.tick(10_000);
+    expect(w.badge()).toHaveAttribute('data-state', 'live');
+
+    // Restarted as an older version, which sends a bare connection_ack.
+    w.live.acknowledgeWith({});
+    w.live.drop();
+    await vi.waitFor(
+      () => {
+        expect(w.live.connections()).toBe(2);
+        expect(w.connection.state()).toBe('connected');
+        expect(w.live.isSubscribed('WarRoomToday')).toBe(true);
+        expect(w.live.isSubscribed('WarRoomProgress')).toBe(true);
+      },
+      { timeout: 3_000 },
+    );
+    await w.sendBoth(2);
+
+    w.tick(STALE_AFTER_MS);
+    expect(w.badge()).toHaveAttribute('data-state', 'live');
+    w.tick(1);
+    expect(w.badge()).toHaveAttribute('data-state', 'stale');
+  });
+
+  it('lets ?staleAfter=20000 win over the 15 s heartbeat the server announces', async () => {
+    const w = await openWarRoom({ locale: 'zh-CN', search: '?staleAfter=20000', ack: { heartbeatMs: 15_000 } });
+    await w.sendBoth();
+
+    w.tick(SLOW_HEARTBEAT_STALE_AFTER_MS + 1_000); // past the heartbeat's threshold, within the address's
+    expect(w.badge()).toHaveAttribute('data-state', 'live');
+    w.tick(20_000 - (SLOW_HEARTBEAT_STALE_AFTER_MS + 1_000));
+    expect(w.badge()).toHaveAttribute('data-state', 'live');
+
+    w.tick(1);
+    expect(w.badge()).toHaveAttribute('data-state', 'stale');
   });
 });
 

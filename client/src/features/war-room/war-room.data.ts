@@ -3,7 +3,7 @@ import { createEffect, createMemo, on, onCleanup, type Accessor } from 'solid-js
 import type { ConnectionStore } from '../../graphql/connection';
 import type { Now } from '../../lib/clock';
 import { createDataAge } from '../../lib/data-age';
-import { dataAgeMs, freshness } from '../../lib/freshness';
+import { currentStaleAfterMs, dataAgeMs, freshness } from '../../lib/freshness';
 import { kpis } from './kpis';
 import { createLiveFeed } from './live-feed';
 import { mergeTail } from './minute-series';
@@ -18,7 +18,8 @@ export interface WarRoomDataProps {
   campaignId: string;
   now: Accessor<Now>;
   connection: ConnectionStore;
-  staleAfterMs: number;
+  /** `?staleAfter=`: fixes the stale threshold, in ms; unset, it follows the heartbeat the server announces. */
+  staleAfterMs?: number;
   /** How long a live stream waits after an error before subscribing again (createLiveFeed's default if unset). */
   resubscribeAfterMs?: number;
 }
@@ -92,7 +93,7 @@ export function createWarRoomData(props: WarRoomDataProps) {
     now: () => props.now().mono,
   });
   const timing = () => ({ receivedAt: receivedAt(), now: props.now().mono, asOfAgeMs: asOfAge() });
-  const state = createMemo(() => freshness({ socket: props.connection.state(), staleAfterMs: props.staleAfterMs, ...timing() }));
+  const state = createMemo(() => freshness({ socket: props.connection.state(), staleAfterMs: currentStaleAfterMs(props), ...timing() }));
   /** How old the figures are, by asOf when it says older than their arrival: what the banner says. */
   const age = () => dataAgeMs(timing());
   /** Stale or reconnecting with figures on screen: say so, and grey them. */
