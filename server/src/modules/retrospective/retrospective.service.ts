@@ -133,9 +133,11 @@ export class Retrospective {
   }
 
   /**
-   * New buyers: customers of the campaign's shops whose first payment ever falls inside the campaign
-   * (exact, from customers). Buyers: the campaign's distinct paying customers (the rollups' sketch).
-   * Returning: the difference, never below zero.
+   * New buyers: customers whose first payment ever (at that shop) was one of the campaign's orders, paid
+   * in the window (exact, from customers' stored attribution of their first order). A customer who first
+   * bought outside the campaign in the same days is not the campaign's new buyer. Buyers: the campaign's
+   * distinct paying customers (the rollups' sketch, whose estimate may fall a little short of the exact
+   * count: the new buyers are capped at it). Returning: the difference.
    */
   buyerMix(): Promise<BuyerMix> {
     return this.once('buyers', async () => {
@@ -147,10 +149,11 @@ export class Retrospective {
           .from(customers)
           .where(
             and(
-              inArray(customers.shopId, this.campaign.shopIds),
-              shopVisible(this.viewer, customers.shopId),
+              eq(customers.firstOrderCampaignId, this.campaign.id),
               gte(customers.firstOrderAt, window.from),
               lt(customers.firstOrderAt, window.to),
+              inArray(customers.shopId, this.campaign.shopIds),
+              shopVisible(this.viewer, customers.shopId),
             ),
           ),
       ]);
