@@ -184,6 +184,11 @@ function tooManySubscriptions() {
   });
 }
 
+/** The last event of a stream (SSE) whose credential was revoked or expired while it was open, as 4403 ends a socket. */
+function credentialEnded(reason: string) {
+  return new GraphQLError(`The stream ended: ${reason}. Sign in or use a valid key to subscribe again.`, { extensions: { code: 'UNAUTHENTICATED' } });
+}
+
 export function buildApp(options: AppOptions): App {
   const { database, env, logger } = options;
   const { now } = options;
@@ -310,7 +315,7 @@ export function buildApp(options: AppOptions): App {
           useSharedLiveExecution(liveExecutions),
           EnvelopArmorPlugin({ ...ARMOR_LIMITS, blockFieldSuggestion: { enabled: !isDev } }),
           useAccessGate(limiter, options.trustedDocuments ?? loadTrustedDocumentIds()),
-          useEventStreamCaps(wsSessions, tooManySubscriptions),
+          useEventStreamCaps(wsSessions, tooManySubscriptions, credentialEnded),
           useStorableTextGuard(),
           // Before the audit trail, which wraps the compiled executor (graphql/compiled-queries.plugin.ts).
           useCompiledQueries(),

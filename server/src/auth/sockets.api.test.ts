@@ -33,6 +33,35 @@ function watch(server: TestServer, connectionParams: Record<string, unknown> | u
 }
 const clients: Client[] = [];
 
+/** Opens an event stream (SSE) subscription; `first` is its first event, `rest` everything after it until the server ends it. */
+async function stream(server: TestServer, secret: string, query: string) {
+  const controller = new AbortController();
+  const response = await fetch(`${server.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...bearer(secret) },
+    body: JSON.stringify({ query }),
+    signal: controller.signal,
+  });
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let first = '';
+  // The first event, past any keep-alive comment the stream opens with.
+  while (!first.includes('data:')) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    first += decoder.decode(value);
+  }
+  const rest = (async () => {
+    let text = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return text;
+      text += decoder.decode(value);
+    }
+  })();
+  return { first, rest, close: () => controller.abort() };
+}
+
 describeEachBackend('credentials on sockets, and tenants on live streams', (backend) => {
   let server: TestServer;
   let shopA: string;
@@ -80,6 +109,41 @@ describeEachBackend('credentials on sockets, and tenants on live streams', (back
       // Revoked behind this instance's back, as another instance does while Redis is unreachable: no notice here.
       await backend().db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.secretHash, sha256(secret)));
       expect(await socket.closed).toBe(4403);
+    } finally {
+      await checked.stop();
+    }
+  });
+
+  it('ends an event stream (SSE) within a tick when its key is revoked: its last event says why, and the key is refused afterwards', async () => {
+    const secret = await server.createKey({ shopIds: [shopA], scopes: ['READ'] });
+    const open = await stream(server, secret, LIVE);
+    expect(open.first).toContain('sequence');
+    const keys = await server.gql('{ apiKeys { id prefix } }');
+    const key = keys.data.apiKeys.find((k: { prefix: string }) => secret.startsWith(k.prefix));
+    const revokedAt = Date.now();
+    await server.gql(`mutation ($id: ID!) { revokeApiKey(input: { id: $id }) { apiKey { revokedAt } } }`, { id: key.id });
+    const rest = await open.rest;
+    expect(Date.now() - revokedAt).toBeLessThan(1_000);
+    expect(rest).toContain('credential revoked');
+    expect(rest).toContain('UNAUTHENTICATED');
+    expect(rest).toContain('event: complete');
+    expect((await server.post('{ viewer { kind } }', {}, bearer(secret))).status).toBe(401);
+  });
+
+  it('ends an event stream whose key was revoked without a notice reaching this instance, at the next credential check, and one whose key expires', async () => {
+    const checked = await startTestServer(backend(), { tickMs: 100, revocationSweepMs: 50 });
+    try {
+      const secret = await checked.createKey({ shopIds: [shopA], scopes: ['READ'] });
+      const expiring = await checked.createKey({ shopIds: [shopA], scopes: ['READ'], expiresAt: new Date(Date.now() + 1_500).toISOString() });
+      const revoked = await stream(checked, secret, LIVE);
+      const expired = await stream(checked, expiring, LIVE);
+      let revokedEnded = false;
+      void revoked.rest.then(() => (revokedEnded = true));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(revokedEnded).toBe(false); // a standing credential keeps its stream through the checks
+      await backend().db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.secretHash, sha256(secret)));
+      expect(await revoked.rest).toContain('credential revoked');
+      expect(await expired.rest).toContain('credential expired');
     } finally {
       await checked.stop();
     }

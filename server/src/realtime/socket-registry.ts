@@ -15,6 +15,13 @@ interface SocketSession {
   expiry?: ReturnType<typeof setTimeout>;
 }
 
+/** An open event stream (SSE): its credential, and how to end it when that credential stops standing. */
+export interface StreamSession {
+  viewer: Viewer;
+  end: (reason: string) => void;
+  expiry?: ReturnType<typeof setTimeout>;
+}
+
 /**
  * Who each open socket is and what it holds open, with counts per credential kept as they change (a
  * cap check costs O(1), not a walk over 10,000 sockets). Closes sockets whose credential expires or
@@ -22,6 +29,7 @@ interface SocketSession {
  */
 export class SocketRegistry {
   private readonly sessions = new Map<WebSocket, SocketSession>();
+  private readonly streams = new Set<StreamSession>();
   private readonly perCredential = new Map<string, { sockets: number; subscriptions: number }>();
 
   constructor(private readonly now: () => Date) {}
@@ -68,23 +76,37 @@ export class SocketRegistry {
 
   /**
    * An event stream (SSE) holds one of its credential's subscriptions as a socket's does, so the cap is one
-   * for both ways of subscribing; false at the cap. Event streams had none: one key opened 350 of them.
+   * for both ways of subscribing; null at the cap. Event streams had none: one key opened 350 of them.
+   * `end` is called once if the credential is revoked or expires while the stream is open, as a socket is
+   * closed then; the stream's owner ends it and calls closeStream.
    */
-  openStream(viewer: Viewer): boolean {
+  openStream(viewer: Viewer, end: (reason: string) => void): StreamSession | null {
     const counts = this.counts(viewer.id);
     if (viewer.kind !== 'ADMIN_KEY' && counts.subscriptions >= CREDENTIAL_LIMITS.subscriptionsPerCredential) {
       this.dropIfIdle(viewer.id, counts);
-      return false;
+      return null;
     }
     counts.subscriptions++;
-    return true;
+    const stream: StreamSession = { viewer, end };
+    this.streams.add(stream);
+    stream.expiry = this.expiryTimer(viewer, () => this.endStream(stream, 'credential expired'));
+    return stream;
   }
 
-  closeStream(viewer: Viewer): void {
-    const counts = this.perCredential.get(viewer.id);
+  /** The stream has ended, however: its slot is free. Once per stream; later calls do nothing. */
+  closeStream(stream: StreamSession): void {
+    if (!this.streams.delete(stream)) return;
+    if (stream.expiry) clearTimeout(stream.expiry);
+    const counts = this.perCredential.get(stream.viewer.id);
     if (!counts) return;
     counts.subscriptions--;
-    this.dropIfIdle(viewer.id, counts);
+    this.dropIfIdle(stream.viewer.id, counts);
+  }
+
+  private endStream(stream: StreamSession, reason: string) {
+    if (!this.streams.has(stream)) return;
+    this.closeStream(stream);
+    stream.end(reason);
   }
 
   private dropIfIdle(viewerId: string, counts: { sockets: number; subscriptions: number }) {
@@ -109,34 +131,42 @@ export class SocketRegistry {
     socket.close(FORBIDDEN_CLOSE, reason);
   }
 
-  /** Every revocation id the open sockets' credentials answer to, once each (auth/revocation-sweep.ts). */
+  /** Every revocation id the open sockets' and event streams' credentials answer to, once each (auth/revocation-sweep.ts). */
   revocationIds(): string[] {
     const ids = new Set<string>();
-    for (const session of this.sessions.values()) for (const id of session.viewer.revocationIds ?? []) ids.add(id);
+    for (const held of [...this.sessions.values(), ...this.streams]) for (const id of held.viewer.revocationIds ?? []) ids.add(id);
     return [...ids];
   }
 
-  /** A revocation names sessions, users or keys; their sockets close at once. */
+  /** A revocation names sessions, users or keys; their sockets close and their event streams end at once. */
   closeRevoked(revokedIds: readonly string[]): void {
     const revoked = new Set(revokedIds);
-    for (const [socket, session] of this.sessions) {
-      if (session.viewer.revocationIds?.some((id) => revoked.has(id))) this.refuse(socket, 'credential revoked');
-    }
+    const isRevoked = (viewer: Viewer) => viewer.revocationIds?.some((id) => revoked.has(id)) ?? false;
+    for (const [socket, session] of this.sessions) if (isRevoked(session.viewer)) this.refuse(socket, 'credential revoked');
+    for (const stream of [...this.streams]) if (isRevoked(stream.viewer)) this.endStream(stream, 'credential revoked');
   }
 
   dispose(): void {
-    for (const session of this.sessions.values()) if (session.expiry) clearTimeout(session.expiry);
+    for (const held of [...this.sessions.values(), ...this.streams]) if (held.expiry) clearTimeout(held.expiry);
   }
 
   /** An expiring credential closes its socket when it expires, not at the next message. */
   private armExpiry(socket: WebSocket, session: SocketSession) {
-    const expiresAt = session.viewer.expiresAt;
-    if (!expiresAt) return;
+    session.expiry = this.expiryTimer(session.viewer, () => this.refuse(socket, 'credential expired'));
+  }
+
+  /** Calls `expired` when the viewer's credential expires (none for one that does not); timers past setTimeout's ceiling wait again. */
+  private expiryTimer(viewer: Viewer, expired: () => void): ReturnType<typeof setTimeout> | undefined {
+    const expiresAt = viewer.expiresAt;
+    if (!expiresAt) return undefined;
     const wait = expiresAt.getTime() - this.now().getTime();
-    session.expiry = setTimeout(() => {
-      if (expiresAt.getTime() <= this.now().getTime()) this.refuse(socket, 'credential expired');
-      else this.armExpiry(socket, session);
-    }, Math.min(Math.max(wait, 0), MAX_TIMER_MS));
-    session.expiry.unref();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const check = () => {
+      if (expiresAt.getTime() <= this.now().getTime()) expired();
+      else timer?.refresh();
+    };
+    timer = setTimeout(check, Math.min(Math.max(wait, 0), MAX_TIMER_MS));
+    timer.unref();
+    return timer;
   }
 }
