@@ -98,7 +98,7 @@ export function createAppMetrics(sources: LiveStatsSources): AppMetrics {
     new Counter({ name, help, registers: [registry], collect() { this.reset(); this.inc(read()); } });
   gauge('peakops_live_topics', 'Live topics with at least one subscriber', () => sources.ticker.stats().topics);
   gauge('peakops_live_subscribers', 'Live subscriptions on this instance', () => sources.ticker.stats().subscribers);
-  gauge('peakops_live_topic_computations_last_tick', 'Topics recomputed in the last tick (does not grow with subscribers)', () => sources.ticker.stats().computationsLastTick);
+  gauge('peakops_live_topic_computations_last_tick', 'Topics recomputed in the newest tick so far (does not grow with subscribers)', () => sources.ticker.stats().computationsLastTick);
   counter('peakops_live_executions_total', 'Live messages executed (once per alike subscribers)', () => sources.liveExecutions.executions);
   counter('peakops_live_ticks_total', 'Live ticks run', () => sources.ticker.stats().ticks);
   counter('peakops_live_topic_failures_total', 'Live topic computations that failed (retried at the next tick)', () => sources.ticker.stats().failures);

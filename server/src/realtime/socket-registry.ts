@@ -50,7 +50,7 @@ export class SocketRegistry {
     counts.sockets++;
     const session: SocketSession = { viewer, subscriptions: new Set() };
     this.sessions.set(socket, session);
-    this.armExpiry(socket, session);
+    this.armExpiry(session, () => this.refuse(socket, 'credential expired'));
     return true;
   }
 
@@ -89,7 +89,7 @@ export class SocketRegistry {
     counts.subscriptions++;
     const stream: StreamSession = { viewer, end };
     this.streams.add(stream);
-    stream.expiry = this.expiryTimer(viewer, () => this.endStream(stream, 'credential expired'));
+    this.armExpiry(stream, () => this.endStream(stream, 'credential expired'));
     return stream;
   }
 
@@ -151,22 +151,19 @@ export class SocketRegistry {
   }
 
   /** An expiring credential closes its socket when it expires, not at the next message. */
-  private armExpiry(socket: WebSocket, session: SocketSession) {
-    session.expiry = this.expiryTimer(session.viewer, () => this.refuse(socket, 'credential expired'));
-  }
-
-  /** Calls `expired` when the viewer's credential expires (none for one that does not); timers past setTimeout's ceiling wait again. */
-  private expiryTimer(viewer: Viewer, expired: () => void): ReturnType<typeof setTimeout> | undefined {
-    const expiresAt = viewer.expiresAt;
-    if (!expiresAt) return undefined;
+  /**
+   * Calls `expired` when the holder's credential expires (never for one that does not). A timer that fires
+   * early (setTimeout's ceiling of ~24.8 days, or a clock that stepped back) waits again for the time left;
+   * `held.expiry` is always the live timer, so clearing it cancels the wait.
+   */
+  private armExpiry(held: { viewer: Viewer; expiry?: ReturnType<typeof setTimeout> }, expired: () => void) {
+    const expiresAt = held.viewer.expiresAt;
+    if (!expiresAt) return;
     const wait = expiresAt.getTime() - this.now().getTime();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const check = () => {
+    held.expiry = setTimeout(() => {
       if (expiresAt.getTime() <= this.now().getTime()) expired();
-      else timer?.refresh();
-    };
-    timer = setTimeout(check, Math.min(Math.max(wait, 0), MAX_TIMER_MS));
-    timer.unref();
-    return timer;
+      else this.armExpiry(held, expired);
+    }, Math.min(Math.max(wait, 0), MAX_TIMER_MS));
+    held.expiry.unref();
   }
 }

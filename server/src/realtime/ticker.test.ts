@@ -290,4 +290,32 @@ describe('the ticker', () => {
     expect(held.most).toBe(2);
     await ticker.stop();
   });
+
+  it('waits in stop() for a computation whose screens already left, and lets a new screen warm up while every turn is held', async () => {
+    const ticker = new Ticker({ intervalMs: 60_000, now: () => new Date(), concurrency: 1, onError: (error) => {
+      throw error;
+    } });
+    const { held, topic } = heldTopics();
+    const screen = ticker.subscribe('held', topic(1));
+    await screen.next();
+    held.hold = true;
+    ticker.markChanged();
+    void ticker.tick();
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(held.inFlight).toBe(1); // the only turn is taken
+
+    // A new screen's first state does not wait for that turn.
+    const { source } = counterTopic();
+    expect((await within(ticker.subscribe('new', source).next(), 2_000)).value).toMatchObject({ sequence: 1, value: 0 });
+
+    // The held topic's screen leaves (the server closes sockets before it stops the ticker).
+    await screen.return!();
+    let stopped = false;
+    const stopping = ticker.stop().then(() => (stopped = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(stopped).toBe(false);
+    held.release.splice(0).forEach((go) => go());
+    await stopping;
+    expect(held.inFlight).toBe(0);
+  });
 });

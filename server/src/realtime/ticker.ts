@@ -167,7 +167,7 @@ export class Mailbox<T> implements AsyncIterableIterator<LiveMessage<T>> {
 export interface TickerStats {
   topics: number;
   subscribers: number;
-  /** Topic computations in the last completed tick (one per live topic). */
+  /** Topic computations started in the newest tick so far (one per changed or due topic). */
   computationsLastTick: number;
   ticks: number;
   /** Topic computations that failed since start. */
@@ -205,7 +205,6 @@ export interface TickerOptions {
 export class Ticker {
   private readonly topics = new Map<string, Topic<unknown>>();
   private timer: NodeJS.Timeout | null = null;
-  private computationsLastTick = 0;
   private ticks = 0;
   private failures = 0;
   private topicsFailed = 0;
@@ -214,6 +213,8 @@ export class Ticker {
   /** Computations of ticks in progress (`concurrency` at most), and those waiting for a turn. */
   private computing = 0;
   private readonly turns: (() => void)[] = [];
+  /** Every computation not yet settled, whether its topic is still watched or not: what stop() waits for. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   private readonly intervalMs: number;
   private readonly now: () => Date;
@@ -241,19 +242,23 @@ export class Ticker {
   }
 
   start() {
-    this.timer ??= setInterval(() => void this.tick(), this.intervalMs);
+    // The timer does not wait for a tick's computations: one stuck topic must not hold a pending tick per
+    // interval. A computation's failure has been reported through onError; if onError itself throws there
+    // is nowhere left to report it.
+    this.timer ??= setInterval(() => {
+      for (const job of this.startTick()) job.catch(() => {});
+    }, this.intervalMs);
     this.timer.unref();
   }
 
-  /** Stops ticking, waits for the computations in flight, and ends every subscription (the server closes sockets with a restart code first). */
+  /**
+   * Stops ticking, waits for every computation in flight (also those of topics whose screens already left:
+   * the server closes sockets first, and the database closes after this), and ends every subscription.
+   */
   async stop() {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    for (;;) {
-      const inFlight = [...this.topics.values()].flatMap((topic) => [topic.running, topic.queued]).filter((job) => job !== null);
-      if (inFlight.length === 0) break;
-      await Promise.allSettled(inFlight);
-    }
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     for (const topic of this.topics.values()) for (const mailbox of topic.subscribers) mailbox.close();
     this.topics.clear();
   }
@@ -261,7 +266,7 @@ export class Ticker {
   stats(): TickerStats {
     let subscribers = 0;
     for (const topic of this.topics.values()) subscribers += topic.subscribers.size;
-    return { topics: this.topics.size, subscribers, computationsLastTick: this.computationsLastTick, ticks: this.ticks, failures: this.failures, topicsFailed: this.topicsFailed };
+    return { topics: this.topics.size, subscribers, computationsLastTick: this.round?.computations ?? 0, ticks: this.ticks, failures: this.failures, topicsFailed: this.topicsFailed };
   }
 
   /** Subscribes to a topic: the first message is the full current state, then one per changed tick. */
@@ -295,10 +300,22 @@ export class Ticker {
   }
 
   private warmUp<T>(key: string, topic: Topic<T>): Promise<void> {
-    const job = this.refresh(key, topic, { sendEvenIfUnchanged: false }).finally(() => {
-      if (topic.running === job) topic.running = null;
-    });
+    const job = this.track(
+      this.refresh(key, topic, { sendEvenIfUnchanged: false }).finally(() => {
+        if (topic.running === job) topic.running = null;
+      }),
+    );
     topic.running = job;
+    return job;
+  }
+
+  /** Counts a computation as in flight until it settles. */
+  private track(job: Promise<void>): Promise<void> {
+    this.inFlight.add(job);
+    void job.then(
+      () => this.inFlight.delete(job),
+      () => this.inFlight.delete(job),
+    );
     return job;
   }
 
@@ -307,22 +324,25 @@ export class Ticker {
    * so a tick with many topics overlaps one topic's JavaScript with another's statements. A topic still
    * computing from an earlier tick (stuck behind a lock, say) gets one computation queued behind it and
    * holds nobody else: the next tick does not wait for it. The promise settles when this tick's
-   * computations have (tests await it; the timer does not).
+   * computations have, the first failure (a throwing onError) being the tick's; the timer does not wait
+   * for it, tests do.
    */
   async tick(): Promise<void> {
-    const round: TickRound = { now: this.now().getTime(), replicaFailed: false, computations: 0 };
-    this.round = round;
+    const outcomes = await Promise.allSettled(this.startTick());
+    const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** Starts a tick's round: the clock, and a computation queued for every watched topic (at most one per topic). */
+  private startTick(): Promise<void>[] {
+    this.round = { now: this.now().getTime(), replicaFailed: false, computations: 0 };
+    this.ticks++;
     const jobs: Promise<void>[] = [];
     for (const [key, topic] of this.topics) {
       if (topic.subscribers.size === 0) continue;
       jobs.push(topic.queued ?? this.queue(key, topic));
     }
-    // Every job settles before the tick counts as done; the first failure (a throwing onError), if any, is the tick's.
-    const outcomes = await Promise.allSettled(jobs);
-    this.computationsLastTick = round.computations;
-    this.ticks++;
-    const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-    if (failed) throw failed.reason;
+    return jobs;
   }
 
   /** The topic's next computation, after the one in flight if any. */
@@ -349,11 +369,14 @@ export class Ticker {
       job = run();
       topic.running = job;
     }
-    return job;
+    return this.track(job);
   }
 
   private async computeIfDue<T>(key: string, topic: Topic<T>) {
-    await this.turn();
+    // A topic with no state yet (its first computation failed) is a warm-up: a new screen waits for it, so
+    // it does not queue for a turn behind other topics.
+    const warming = topic.latest === null;
+    if (!warming) await this.turn();
     try {
       // The newest round: a computation that waited behind a slow one must not send an old clock.
       const round = this.round;
@@ -375,7 +398,7 @@ export class Ticker {
       round.computations++;
       await this.refresh(key, topic, { sendEvenIfUnchanged: heartbeatDue, dataAt: at });
     } finally {
-      this.endTurn();
+      if (!warming) this.endTurn();
     }
   }
 

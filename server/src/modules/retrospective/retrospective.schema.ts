@@ -162,7 +162,7 @@ export const RetrospectiveRef = builder.objectRef<Retrospective>('CampaignRetros
       description: "Customers whose first payment ever (at that shop) was one of the campaign's orders, paid in its window. A customer whose first order that week had no campaign is not counted.",
       resolve: async (r) => (await r.buyerMix()).newBuyers,
     }),
-    returningBuyers: t.int({ description: 'Buyers of the campaign who had paid before it: buyers − new buyers.', resolve: async (r) => (await r.buyerMix()).returningBuyers }),
+    returningBuyers: t.int({ description: "Buyers of the campaign whose first payment ever was not one of its orders (they had bought before, or first bought outside the campaign): buyers − new buyers.", resolve: async (r) => (await r.buyerMix()).returningBuyers }),
     newBuyerShare: t.float({
       nullable: true,
       description: 'new buyers / buyers; null without buyers.',
