@@ -133,7 +133,7 @@ export const RetrospectiveRef = builder.objectRef<Retrospective>('CampaignRetros
     }),
     netGmv: t.field({
       type: 'Decimal',
-      description: "GMV minus the refunds of the orders GMV counts (the campaign's orders paid in the counted window), including refunds after it ended. A refund of a campaign order paid outside the window (a pre-sale paid before the start) deducts nothing, as its payment added nothing.",
+      description: "GMV minus every refund of the campaign's orders, including refunds after it ended.",
       resolve: async (r) => yuan(await r.netGmvFen()),
     }),
     achievementRate: t.float({ description: '达成率 = GMV / target.', resolve: async (r) => (await r.progress.figures()).achievementRate }),

@@ -14,7 +14,7 @@ import { CampaignProgress, type ProgressPoint } from '../metrics/campaign-progre
 import { loadSkuSales, loadTotals, scopeConditions, type ScopeConditions } from '../metrics/metrics.service.js';
 import type { Figures } from '../metrics/metrics.formulas.js';
 import { accumulateTotals, type Totals } from '../metrics/metrics.totals.js';
-import { orders, refunds } from '../order/order.table.js';
+import { refunds } from '../order/order.table.js';
 import { medianSeconds, paretoSkus, rankByRoi, secondsBetween, type ParetoSku, type Ranked, type SkuSale } from './retrospective.figures.js';
 import type { Channel, TrafficSource } from '../../db/enums.js';
 import { DAY_MS } from '../../lib/time.js';
@@ -108,32 +108,10 @@ export class Retrospective {
     return rankByRoi((await this.totals()).bySource);
   }
 
-  /**
-   * GMV minus the refunds of the orders it counts, also refunds after the campaign ended. A campaign order
-   * paid outside the counted window (a pre-sale paid before the start, a late payment) adds nothing to
-   * GMV, so its refund deducts nothing either: net GMV never goes below zero for it.
-   */
+  /** GMV minus every refund of the campaign's orders, also those after it ended. */
   async netGmvFen(): Promise<number> {
-    const [totals, reasons, uncounted] = await Promise.all([this.totals(), this.refundsByReason(), this.refundsOfUncountedOrdersFen()]);
-    return totals.all.gmvFen - (reasons.reduce((sum, x) => sum + x.amountFen, 0) - uncounted);
-  }
-
-  /** Refunded amount of the campaign's orders whose payment GMV does not count: few, read through orders(campaign_id, paid_at). */
-  private async refundsOfUncountedOrdersFen(): Promise<number> {
-    const window = this.progress.counted;
-    const amountFen = sql<number>`coalesce(sum(${refunds.amountFen}), 0)`.mapWith(Number);
-    const [row] = await this.db
-      .select({ amountFen })
-      .from(orders)
-      .innerJoin(refunds, eq(refunds.orderId, orders.id))
-      .where(
-        and(
-          eq(orders.campaignId, this.campaign.id),
-          shopVisible(this.viewer, orders.shopId),
-          or(isNull(orders.paidAt), lt(orders.paidAt, window.from), gte(orders.paidAt, window.to)),
-        ),
-      );
-    return row?.amountFen ?? 0;
+    const [totals, reasons] = await Promise.all([this.totals(), this.refundsByReason()]);
+    return totals.all.gmvFen - reasons.reduce((sum, x) => sum + x.amountFen, 0);
   }
 
   hours(): Promise<ProgressPoint[]> {
