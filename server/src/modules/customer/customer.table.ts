@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import { index, integer, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { fen, id, instant, timestamps } from '../../db/columns.js';
 import { shops } from '../shop/shop.table.js';
@@ -14,12 +13,6 @@ export const customers = pgTable(
     externalId: text().notNull(),
     nickname: text(),
     firstOrderAt: instant(),
-    /**
-     * The campaign the first payment's order was attributed to (null: none). A retrospective's new buyers
-     * are the customers whose first payment was one of its orders. No foreign key, as on refunds: it is
-     * copied from the order, which has one.
-     */
-    firstOrderCampaignId: uuid(),
     lastOrderAt: instant(),
     paidOrders: integer().notNull().default(0),
     /** Cumulative paid amount, which decides the membership tier. */
@@ -34,8 +27,6 @@ export const customers = pgTable(
     uniqueIndex('customers_shop_external_key').on(t.shopId, t.externalId),
     // New buyers of a window are the customers whose first payment falls in it (metrics, retrospective).
     index('customers_shop_first_order_idx').on(t.shopId, t.firstOrderAt),
-    // A campaign's new buyers, read from this index alone; most customers' first order had no campaign.
-    index('customers_first_campaign_idx').on(t.firstOrderCampaignId, t.firstOrderAt, t.shopId).where(sql`${t.firstOrderCampaignId} is not null`),
     // The customers connection's order: a page reads its rows in order instead of sorting every customer
     // the caller sees (a first page over 1M customers sorted them all, ~450 ms).
     index('customers_created_idx').on(t.createdAt, t.id),

@@ -1,4 +1,4 @@
-import { customerKey, noPurchases, type CustomerPurchases } from '../customer/customer.ingest.js';
+import { customerKey, type CustomerPurchases } from '../customer/customer.ingest.js';
 import type { ItemIssue } from '../../lib/validate.js';
 import type { ValidEvent } from '../ingest/ingest.validate.js';
 import type { RollupBatch, RollupDims } from '../metrics/rollup.writer.js';
@@ -91,13 +91,10 @@ export function applyOrderEvent(order: OrderState, e: ValidEvent, rollups: Rollu
     order.pointsTouched = true;
     rollups.add(t, order.dims, { ordersPaid: 1, gmvFen: e.amountFen! }, { buyers: `${e.shopId}:${e.customerId}` });
     const key = customerKey(e.shopId, e.customerId!);
-    const purchases = changes.customers.get(key) ?? noPurchases(e.shopId, e.customerId!);
+    const purchases = changes.customers.get(key) ?? { shopId: e.shopId, externalId: e.customerId!, paidOrders: 0, spendFen: 0, firstOrderAt: null, lastOrderAt: null };
     purchases.paidOrders += 1;
     purchases.spendFen += e.amountFen!;
-    if (!purchases.firstOrderAt || t < purchases.firstOrderAt) {
-      purchases.firstOrderAt = t;
-      purchases.firstOrderCampaignId = order.dims.campaignId;
-    }
+    purchases.firstOrderAt = purchases.firstOrderAt && purchases.firstOrderAt < t ? purchases.firstOrderAt : t;
     purchases.lastOrderAt = purchases.lastOrderAt && purchases.lastOrderAt > t ? purchases.lastOrderAt : t;
     changes.customers.set(key, purchases);
     if (order.items) recordItemsSold(order, order.items, rollups, changes);
@@ -129,7 +126,7 @@ export function applyOrderEvent(order: OrderState, e: ValidEvent, rollups: Rollu
   const moneyMoved = e.type === 'ORDER_PAID' || e.type === 'ORDER_REFUNDED';
   const key = order.customerExternalId ? customerKey(e.shopId, order.customerExternalId) : null;
   if (key && (learnt || moneyMoved) && !changes.customers.has(key)) {
-    changes.customers.set(key, noPurchases(e.shopId, order.customerExternalId!));
+    changes.customers.set(key, { shopId: e.shopId, externalId: order.customerExternalId!, paidOrders: 0, spendFen: 0, firstOrderAt: null, lastOrderAt: null });
   }
   if (t < order.placedAt) order.placedAt = t;
   if (!order.items && e.items?.length) {

@@ -159,7 +159,7 @@ export const RetrospectiveRef = builder.objectRef<Retrospective>('CampaignRetros
     worstSource: t.field({ type: RetrospectiveSourceRef, nullable: true, description: 'null unless two sources have spend.', resolve: async (r) => bestAndWorst(await sources(r)).worst }),
     pareto: t.field({ type: RetrospectiveParetoRef, resolve: (r) => r.pareto() }),
     newBuyers: t.int({
-      description: "Customers whose first payment ever (at that shop) was one of the campaign's orders, paid in its window. A customer whose first order that week had no campaign is not counted.",
+      description: "Customers of the campaign's shops whose first payment ever falls inside the campaign window.",
       resolve: async (r) => (await r.buyerMix()).newBuyers,
     }),
     returningBuyers: t.int({ description: "Buyers of the campaign whose first payment ever was not one of its orders (they had bought before, or first bought outside the campaign): buyers − new buyers.", resolve: async (r) => (await r.buyerMix()).returningBuyers }),

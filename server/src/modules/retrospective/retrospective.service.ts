@@ -133,11 +133,9 @@ export class Retrospective {
   }
 
   /**
-   * New buyers: customers whose first payment ever (at that shop) was one of the campaign's orders, paid
-   * in the window (exact, from customers' stored attribution of their first order). A customer who first
-   * bought outside the campaign in the same days is not the campaign's new buyer. Buyers: the campaign's
-   * distinct paying customers (the rollups' sketch, whose estimate may fall a little short of the exact
-   * count: the new buyers are capped at it). Returning: the difference.
+   * New buyers: customers of the campaign's shops whose first payment ever falls inside the campaign
+   * (exact, from customers). Buyers: the campaign's distinct paying customers (the rollups' sketch).
+   * Returning: the difference, never below zero.
    */
   buyerMix(): Promise<BuyerMix> {
     return this.once('buyers', async () => {
@@ -149,11 +147,10 @@ export class Retrospective {
           .from(customers)
           .where(
             and(
-              eq(customers.firstOrderCampaignId, this.campaign.id),
-              gte(customers.firstOrderAt, window.from),
-              lt(customers.firstOrderAt, window.to),
               inArray(customers.shopId, this.campaign.shopIds),
               shopVisible(this.viewer, customers.shopId),
+              gte(customers.firstOrderAt, window.from),
+              lt(customers.firstOrderAt, window.to),
             ),
           ),
       ]);

@@ -1,2 +1,0 @@
-ALTER TABLE "customers" ADD COLUMN "first_order_campaign_id" uuid;--> statement-breakpoint
-CREATE INDEX "customers_first_campaign_idx" ON "customers" USING btree ("first_order_campaign_id","first_order_at","shop_id") WHERE "customers"."first_order_campaign_id" is not null;
