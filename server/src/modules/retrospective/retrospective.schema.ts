@@ -162,7 +162,7 @@ export const RetrospectiveRef = builder.objectRef<Retrospective>('CampaignRetros
       description: "Customers of the campaign's shops whose first payment ever falls inside the campaign window.",
       resolve: async (r) => (await r.buyerMix()).newBuyers,
     }),
-    returningBuyers: t.int({ description: "Buyers of the campaign whose first payment ever was not one of its orders (they had bought before, or first bought outside the campaign): buyers − new buyers.", resolve: async (r) => (await r.buyerMix()).returningBuyers }),
+    returningBuyers: t.int({ description: 'Buyers of the campaign who had paid before it: buyers − new buyers.', resolve: async (r) => (await r.buyerMix()).returningBuyers }),
     newBuyerShare: t.float({
       nullable: true,
       description: 'new buyers / buyers; null without buyers.',
