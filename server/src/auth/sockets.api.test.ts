@@ -33,7 +33,7 @@ function watch(server: TestServer, connectionParams: Record<string, unknown> | u
 }
 const clients: Client[] = [];
 
-/** Opens an event stream (SSE) subscription; `first` is its first event, `rest` everything after it until the server ends it. */
+/** Opens an event stream (SSE) subscription; `first` is its first event, `rest()` reads everything after it until the server ends it. */
 async function stream(server: TestServer, secret: string, query: string) {
   const controller = new AbortController();
   const response = await fetch(`${server.url}/graphql`, {
@@ -51,14 +51,15 @@ async function stream(server: TestServer, secret: string, query: string) {
     if (done) break;
     first += decoder.decode(value);
   }
-  const rest = (async () => {
+  /** Read only when asked: a stream the test aborts is never read past its first event. */
+  const rest = async () => {
     let text = '';
     for (;;) {
       const { value, done } = await reader.read();
       if (done) return text;
       text += decoder.decode(value);
     }
-  })();
+  };
   return { first, rest, close: () => controller.abort() };
 }
 
@@ -122,7 +123,7 @@ describeEachBackend('credentials on sockets, and tenants on live streams', (back
     const key = keys.data.apiKeys.find((k: { prefix: string }) => secret.startsWith(k.prefix));
     const revokedAt = Date.now();
     await server.gql(`mutation ($id: ID!) { revokeApiKey(input: { id: $id }) { apiKey { revokedAt } } }`, { id: key.id });
-    const rest = await open.rest;
+    const rest = await open.rest();
     expect(Date.now() - revokedAt).toBeLessThan(1_000);
     expect(rest).toContain('credential revoked');
     expect(rest).toContain('UNAUTHENTICATED');
@@ -138,12 +139,13 @@ describeEachBackend('credentials on sockets, and tenants on live streams', (back
       const revoked = await stream(checked, secret, LIVE);
       const expired = await stream(checked, expiring, LIVE);
       let revokedEnded = false;
-      void revoked.rest.then(() => (revokedEnded = true));
+      const revokedRest = revoked.rest();
+      void revokedRest.then(() => (revokedEnded = true));
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(revokedEnded).toBe(false); // a standing credential keeps its stream through the checks
       await backend().db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.secretHash, sha256(secret)));
-      expect(await revoked.rest).toContain('credential revoked');
-      expect(await expired.rest).toContain('credential expired');
+      expect(await revokedRest).toContain('credential revoked');
+      expect(await expired.rest()).toContain('credential expired');
     } finally {
       await checked.stop();
     }
@@ -238,24 +240,7 @@ describeEachBackend('credentials on sockets, and tenants on live streams', (back
 
   it('counts event streams (SSE) against the same subscription cap, and gives a slot back when a stream is closed', async () => {
     const secret = await server.createKey({ shopIds: [shopA], scopes: ['READ'] });
-    const open = async () => {
-      const controller = new AbortController();
-      const response = await fetch(`${server.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...bearer(secret) },
-        body: JSON.stringify({ query: 'subscription { liveMetrics(scope: {}) { sequence } }' }),
-        signal: controller.signal,
-      });
-      // The first event, past any keep-alive comment the stream opens with.
-      const reader = response.body!.getReader();
-      let first = '';
-      while (!first.includes('data:')) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        first += new TextDecoder().decode(value);
-      }
-      return { first, close: () => controller.abort() };
-    };
+    const open = () => stream(server, secret, 'subscription { liveMetrics(scope: {}) { sequence } }');
     const streams = [];
     for (let i = 0; i < CREDENTIAL_LIMITS.subscriptionsPerCredential; i++) streams.push(await open());
     expect(streams.every((stream) => stream.first.includes('sequence'))).toBe(true);
