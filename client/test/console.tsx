@@ -4,7 +4,7 @@ import { HttpResponse } from 'msw';
 import { App } from '../src/app/App';
 import type { Permission } from '../src/features/access/viewer.documents';
 import type { CustomersQuery, SegmentSummary } from '../src/features/customers/customers.documents';
-import type { ProductRow, SkuRow } from '../src/features/products/products.documents';
+import type { LaunchRow, ProductRow, SkuRow } from '../src/features/products/products.documents';
 import { ConsoleShopsQuery, ReportRowFields, type DailyReportQuery, type ReportRow } from '../src/features/reports/reports.documents';
 import type { ResultOf, VariablesOf } from '../src/graphql/graphql';
 import { READ_ONLY } from './fixtures';
@@ -84,9 +84,14 @@ export function sku(overrides: Partial<SkuRow> = {}): SkuRow {
   return { id: 'U2t1OjE=', code: 'TS-001', spec: '黑色 M', stock: 300, lowStock: false, lowStockThreshold: 50, averageDailyUnitsSold: 10, inventoryDays: 30, ...overrides };
 }
 
-/** A product on sale that sells (not a slow mover), with one SKU unless `overrides` give others. */
+/** A product's 7-day trial (新品): long over by default, promoted at 5.0 % (20 buyers of 400 visitors). */
+export function launch(overrides: Partial<LaunchRow> = {}): LaunchRow {
+  return { endsAt: '2025-03-08T02:00:00Z', complete: true, visitors: 400, buyers: 20, conversionRate: 0.05, verdict: 'PROMOTE', ...overrides };
+}
+
+/** A product on sale that sells (not a slow mover), listed long ago, with one SKU unless `overrides` give others. */
 export function product(overrides: Partial<ProductRow> = {}): ProductRow {
-  return { id: 'UHJvZHVjdDox', name: '纯棉T恤', role: 'TRAFFIC', status: 'ON_SALE', sellThrough: 1, slowMoving: false, skus: [sku()], ...overrides };
+  return { id: 'UHJvZHVjdDox', name: '纯棉T恤', role: 'TRAFFIC', status: 'ON_SALE', sellThrough: 1, slowMoving: false, launch: launch(), skus: [sku()], ...overrides };
 }
 
 /** A URL.createObjectURL for jsdom (it has none): keeps each blob handed to the browser, so a test can read the file. */

@@ -3,6 +3,7 @@ import { builder } from './builder.js';
 import './modules/shop/shop.schema.js';
 import './modules/product/product.schema.js';
 import './modules/product/turnover.schema.js';
+import './modules/product/launch.schema.js';
 import './modules/campaign/campaign.schema.js';
 import './modules/campaign/milestone.schema.js';
 import './modules/plan/plan.schema.js';

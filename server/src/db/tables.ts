@@ -2,6 +2,7 @@
 export * from './enums.js';
 export * from '../modules/shop/shop.table.js';
 export * from '../modules/product/product.table.js';
+export * from '../modules/product/launch.table.js';
 export * from '../modules/customer/customer.table.js';
 export * from '../modules/order/order.table.js';
 export * from '../modules/event/event.table.js';

@@ -164,9 +164,10 @@ export function buildCatalog(shopList: readonly DemoShop[], random: Random, now:
       const combos = random.shuffle(specCombinations(template.specs));
       const count = Math.min(remaining, combos.length, random.int(1, 3));
       remaining -= count;
-      // Two products per shop are new this week, so the 7-day new-product rule has something to judge.
-      const isNew = rank === 3 || rank === 9;
-      const listedAt = new Date(now.getTime() - (isNew ? random.between(3, 6) : random.between(45, 420)) * DAY_MS);
+      // Two products per shop are new, so the 7-day new-product rule (Product.launch) has something to show:
+      // one still in its trial, one whose 7 days just ended and has a verdict.
+      const listedDaysAgo = rank === 3 ? random.between(3, 6) : rank === 9 ? random.between(8, 12) : random.between(45, 420);
+      const listedAt = new Date(now.getTime() - listedDaysAgo * DAY_MS);
       const onSale = !(template.role === 'IMAGE' && random.chance(0.12));
       const productId = newId();
       catalog.products.push({

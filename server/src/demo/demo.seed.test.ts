@@ -14,6 +14,7 @@ import { AlertEngine } from '../modules/alert/alert.engine.js';
 import { ingestEvents } from '../modules/ingest/ingest.service.js';
 import { scopeConditions } from '../modules/metrics/metrics.service.js';
 import { countUnshippedOverdue } from '../modules/order/order.service.js';
+import { judgeLaunch, launchCounts } from '../modules/product/launch.js';
 import { dailyReport } from '../modules/report/report.service.js';
 import { demoConsistency } from './demo.consistency.js';
 import { buildDemo, loadDemoIfEmpty, startDemo } from './demo.seed.js';
@@ -204,6 +205,15 @@ describeEachBackend('demo data', (backend) => {
     const today = days.filter((d) => d.shop_id === douyin && d.date === shanghaiDate(NOW));
     expect(roiOf(today.find((d) => d.source === 'SOCIAL')!)).toBeLessThan(1);
     expect(roiOf(today.find((d) => d.source === 'PAID')!)).toBeGreaterThan(1);
+
+    // The new products have their trials (Product.launch): those on sale still in theirs have visitors, and
+    // the ones a week older have verdicts.
+    const fresh = await db.select().from(products).where(gte(products.createdAt, new Date(NOW.getTime() - 13 * 86_400_000)));
+    const launches = (await launchCounts(db, SYSTEM, fresh.map((p) => p.id))).map((counts, i) => judgeLaunch(fresh[i]!.createdAt, counts, NOW));
+    const running = launches.filter((l, i) => !l.complete && fresh[i]!.status === 'ON_SALE');
+    expect(running.length).toBeGreaterThanOrEqual(3);
+    expect(running.filter((l) => l.visitors === 0)).toEqual([]);
+    expect(launches.filter((l) => l.verdict !== null).length).toBeGreaterThanOrEqual(4);
 
     await expectAWeekOfFollowedUpAnomalies(db);
   }, 180_000);

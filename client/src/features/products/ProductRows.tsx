@@ -1,6 +1,7 @@
 import { For, Match, Show, Switch } from 'solid-js';
 import { useI18n } from '../../i18n/i18n';
 import { formatInteger } from '../../lib/format';
+import { NewProductCell } from './NewProductCell';
 import { sellThroughText } from './product-figures';
 import type { ProductRow } from './products.documents';
 import { SkuCells } from './SkuCells';
@@ -43,6 +44,7 @@ export function ProductRows(props: { product: ProductRow }) {
         <td rowSpan={span()} data-testid="slow-moving">
           <SlowMovingMark slowMoving={props.product.slowMoving} />
         </td>
+        <NewProductCell launch={props.product.launch} rowSpan={span()} />
         <Show when={props.product.skus[0]} fallback={<td colSpan={4} class="muted">{t('products.noSkus')}</td>}>
           {(sku) => <SkuCells sku={sku()} />}
         </Show>

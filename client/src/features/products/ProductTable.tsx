@@ -13,6 +13,7 @@ export function ProductTable(props: { products: readonly ProductRow[] }) {
     t('products.status'),
     t('products.sellThrough'),
     t('products.slowMoving'),
+    t('products.newProduct'),
     t('products.sku'),
     t('products.stock'),
     t('products.dailyUnits'),

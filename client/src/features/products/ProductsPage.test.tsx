@@ -1,10 +1,11 @@
 import { fireEvent, screen, waitFor, within } from '@solidjs/testing-library';
 import { HttpResponse } from 'msw';
-import { describe, expect, it } from 'vitest';
-import { openConsole, product, SHOP, sku } from '../../../test/console';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { launch, openConsole, product, SHOP, sku } from '../../../test/console';
+import { NOW_WALL } from '../../../test/fixtures';
 import { api, server, useMockApi } from '../../../test/msw';
 import type { ResultOf, VariablesOf } from '../../graphql/graphql';
-import type { ProductFilter, ProductsQuery } from './products.documents';
+import type { ProductFilter, ProductRow, ProductsQuery } from './products.documents';
 
 useMockApi();
 
@@ -41,13 +42,13 @@ const hoodie = product({
 
 type Answer = ResultOf<typeof ProductsQuery>;
 
-/** Answers ConsoleProducts: the slow movers, the low-stock products, or all (41, in pages); returns what each question asked. */
-function answerProducts() {
+/** Answers ConsoleProducts: the slow movers, the low-stock products, or `all` (41, in pages); returns what each question asked. */
+function answerProducts(all: readonly ProductRow[] = [tee, coat, hoodie]) {
   const asked: { filter: ProductFilter; after: string | null | undefined }[] = [];
   server.use(
     api.query<Answer, VariablesOf<typeof ProductsQuery>>('ConsoleProducts', ({ variables }) => {
       asked.push({ filter: variables.filter, after: variables.after });
-      const [list, totalCount] = variables.filter.slowMoving ? [[coat], 1] : variables.filter.lowStock ? [[tee], 1] : [[tee, coat, hoodie], 41];
+      const [list, totalCount] = variables.filter.slowMoving ? [[coat], 1] : variables.filter.lowStock ? [[tee], 1] : [all, 41];
       return HttpResponse.json({
         data: { products: { totalCount, pageInfo: { hasNextPage: totalCount > list.length, endCursor: `cursor-after-${list.at(-1)!.id}` }, edges: list.map((node) => ({ node })) } },
       });
@@ -148,5 +149,57 @@ describe('the products page (商品库存)', () => {
     expect(within(coatRow).getByTestId('slow-moving')).toHaveTextContent('Slow mover');
     expect(within(coatRow).getByTestId('sell-through')).toHaveTextContent('0.0%');
     expect(skuCells(coatRow, 'sku-inventory-days')).toEqual(['No sales']);
+  });
+});
+
+// Double 11, 12:00:30 in Beijing (NOW_WALL), on the console's clock; 30 days after creation is 23 after the trial's end.
+const trial = product({ id: 'UHJvZHVjdDo0', name: '速干运动裤', slowMoving: null, launch: launch({ endsAt: '2026-11-15T02:00:00Z', complete: false, visitors: 180, buyers: 0, conversionRate: 0, verdict: null }) });
+const promoted = product({ id: 'UHJvZHVjdDo1', name: '保温杯', slowMoving: null, launch: launch({ endsAt: '2026-11-01T02:00:00Z', visitors: 500, buyers: 20, conversionRate: 0.04, verdict: 'PROMOTE' }) });
+// 8 of 270 is 2.96 %: cut to 2.9 %, not rounded to a 3.0 % that would read as the promote line. Ended 22 days ago: still shown.
+const delisted = product({ id: 'UHJvZHVjdDo2', name: '帆布包', slowMoving: null, launch: launch({ endsAt: '2026-10-20T02:00:00Z', visitors: 270, buyers: 8, conversionRate: 8 / 270, verdict: 'DELIST_CANDIDATE' }) });
+const unseen = product({ id: 'UHJvZHVjdDo3', name: '丝巾', slowMoving: null, launch: launch({ endsAt: '2026-11-05T02:00:00Z', visitors: 0, buyers: 0, conversionRate: null, verdict: null }) });
+// Created 30 days and 2 hours ago: its old verdict is no longer shown, the 滞销 rule judges it.
+const old = product({ id: 'UHJvZHVjdDo4', name: '羊毛大衣', launch: launch({ endsAt: '2026-10-19T02:00:00Z', conversionRate: 0.06, verdict: 'PROMOTE' }) });
+
+describe('新品 7 天转化 on the products page', () => {
+  // Only Date is faked: msw, urql and waitFor keep their real timers.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW_WALL);
+  });
+  afterEach(() => vi.useRealTimers());
+
+  const launchCell = (name: string) => within(productRow(name)).getByTestId('new-product');
+
+  it('shows 试销中, 推广, 下架候选 and 无浏览数据 for 30 days after creation, a grey — after, and reads in English', async () => {
+    answerProducts([trial, promoted, delisted, unseen, old]);
+    openConsole('/console/products');
+    await waitFor(() => expect(screen.getAllByTestId('product')).toHaveLength(5));
+    expect(screen.getByRole('columnheader', { name: '新品 7 天转化' })).toBeInTheDocument();
+
+    expect(launchCell('速干运动裤')).toHaveTextContent(/^试销中0\.0%至 11月15日$/);
+    expect(within(launchCell('速干运动裤')).getByTestId('new-product-mark')).toHaveAttribute('aria-label', expect.stringMatching(/^试销中：/));
+
+    const promote = within(launchCell('保温杯')).getByTestId('new-product-mark');
+    expect(launchCell('保温杯')).toHaveTextContent(/^推广4\.0%$/);
+    expect(promote).toHaveClass('tag', 'good');
+    expect(promote).toHaveAttribute('aria-label', '推广：新品上架 7 天转化率不低于 3%');
+    expect(within(launchCell('保温杯')).getByTitle('买家 20 / 访客 500')).toHaveTextContent('4.0%');
+
+    const delist = within(launchCell('帆布包')).getByTestId('new-product-mark');
+    expect(launchCell('帆布包')).toHaveTextContent(/^下架候选2\.9%$/);
+    expect(delist).toHaveClass('tag', 'warn');
+    expect(delist).toHaveAttribute('aria-label', '下架候选：新品上架 7 天转化率低于 3%');
+
+    expect(launchCell('丝巾')).toHaveTextContent(/^无浏览数据$/);
+    expect(within(launchCell('丝巾')).getByLabelText(/^无浏览数据：/)).toHaveAttribute('data-testid', 'new-product-mark');
+
+    expect(launchCell('羊毛大衣')).toHaveTextContent(/^—$/);
+    expect(within(launchCell('羊毛大衣')).getByLabelText(/^上架已满 30 天/)).toBeInTheDocument();
+
+    fireEvent.click(screen.getByTestId('lang-toggle'));
+    await waitFor(() => expect(screen.getByRole('columnheader', { name: 'New product, 7 days' })).toBeInTheDocument());
+    expect(launchCell('帆布包')).toHaveTextContent(/^Delist candidate2\.9%$/);
+    expect(launchCell('速干运动裤')).toHaveTextContent(/^In trial0\.0%until Nov 15$/);
   });
 });

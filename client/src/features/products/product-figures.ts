@@ -24,3 +24,19 @@ export function inventoryDaysText(days: number | null, locale: Locale, t: Transl
   if (days === 0) return t('products.outOfStock');
   return t('unit.days', { n: formatDecimal(days, locale, 1) });
 }
+
+/**
+ * A new product's 7-day conversion with one decimal, cut like 动销率: 2.96 % reads 2.9 % beside 下架候选,
+ * never a 3.0 % that would look like it made the 3 % line.
+ */
+export const conversionText = (rate: number, locale: Locale) => formatPercentReached(rate, locale, 1);
+
+/** The 新品 column stays for 30 days after creation (23 after the 7-day trial ends); the 滞销 rule judges the product from then on. */
+const LAUNCH_SHOWN_AFTER_END_MS = 23 * 86_400_000;
+
+/** Whether the 新品 column shows this trial at `nowMs`: running, or ended less than 23 days ago. */
+export const launchShown = (endsAt: string, nowMs: number) => Date.parse(endsAt) > nowMs - LAUNCH_SHOWN_AFTER_END_MS;
+
+/** The day a trial ends, in Asia/Shanghai: 11月15日 / Nov 15. */
+export const trialEndText = (endsAt: string, locale: Locale) =>
+  new Intl.DateTimeFormat(locale, { timeZone: 'Asia/Shanghai', month: 'short', day: 'numeric' }).format(new Date(endsAt));

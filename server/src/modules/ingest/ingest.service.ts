@@ -14,6 +14,7 @@ import { eventsHorizon } from '../history/history.retention.js';
 import type { Counters } from '../metrics/metrics.formulas.js';
 import { RollupBatch } from '../metrics/rollup.writer.js';
 import { materialiseOrders, orderWrites, ordersWithPointChanges } from '../order/order.ingest.js';
+import { LaunchTraffic } from '../product/launch.js';
 import { stockSales } from '../product/product.stock.js';
 import type { ItemIssue } from '../../lib/validate.js';
 import { canonicalPayload, parseEvent, type EventInput, type ParsedEvent } from './ingest.parse.js';
@@ -98,6 +99,8 @@ export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[],
   }
   const { unique, duplicates: repeatedInBatch, conflicts } = firstOccurrences(valid, texts.hash);
   for (const c of conflicts) reject(c.index, [c.issue]);
+  // New products' trials (the new-product rule): their creation looked up before the transaction opens.
+  const launches = await LaunchTraffic.forBatch(db, unique);
   const outcome = await db.transaction(async (tx) => {
     const rollups = new RollupBatch();
     // 3a. The log first: every key of the batch claimed, in key order, before any row another batch also
@@ -108,8 +111,10 @@ export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[],
     const [, log] = await Promise.all([executePrepared(tx, GENERIC_PLANS_IN_TRANSACTION), appendEvents(tx, unique, texts, appendHint(db))]);
     const orderEvents: ValidEvent[] = [];
     for (const e of log.inserted) {
-      if (TRAFFIC_EVENT_TYPES.includes(e.type)) countTraffic(e, rollups);
-      else orderEvents.push(e);
+      if (TRAFFIC_EVENT_TYPES.includes(e.type)) {
+        countTraffic(e, rollups);
+        launches.count(e);
+      } else orderEvents.push(e);
     }
     // 3b. From here to the commit other batches may wait on this one's rows — orders, customers, SKUs,
     // rollups, each class locked in key order and in this order by every batch — so the rest goes in as
@@ -128,6 +133,8 @@ export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[],
       reversals,
       // 4. roll up, in the same round trip (order events were counted while they were applied).
       ...rollups.statements(),
+      // After the rollups, as every batch does: the products' rows are locked in one order everywhere.
+      launches.statement(),
     ];
     const answers = await pipelined(tx, writes);
     await reversePoints(tx, (reversals ? answers[writes.indexOf(reversals)] : []) as PendingReversal[]);

@@ -106,6 +106,7 @@ const ProductFilter = builder.inputType('ProductFilter', {
     status: t.field({ type: ProductStatusEnum }),
     lowStock: t.boolean({ description: 'Only products with a SKU at or below its low-stock threshold.' }),
     slowMoving: t.boolean({ description: 'true: only slow movers (Product.slowMoving is true); false: every product that is not one.' }),
+    createdSince: t.field({ type: 'DateTime', description: 'Only products created at or after this instant: the new ones, with their trial in Product.launch.' }),
   }),
 });
 

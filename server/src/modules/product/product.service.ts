@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, lte, not, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, gte, inArray, lte, not, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { shopVisible, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
@@ -31,6 +31,8 @@ export interface ProductFilter {
   lowStock?: boolean | null;
   /** Only slow movers (true) or only products that are not (false): turnover.ts. */
   slowMoving?: boolean | null;
+  /** Only products created at or after this instant: the new ones, whose trial `Product.launch` judges. */
+  createdSince?: Date | null;
 }
 
 export function loadProducts(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<ProductRow[]> {
@@ -73,6 +75,7 @@ export function listProducts(db: DbOrTx, viewer: Viewer, filter: ProductFilter, 
       ? sql`exists (select 1 from ${skus} where ${skus.productId} = ${products.id} and ${lte(skus.stock, skus.lowStockThreshold)})`
       : undefined,
     filter.slowMoving == null ? undefined : filter.slowMoving ? slowMovingCondition(now) : not(slowMovingCondition(now)),
+    filter.createdSince ? gte(products.createdAt, filter.createdSince) : undefined,
   ];
   const where = and(...conditions);
   return paginate<ProductRow>(
