@@ -14,6 +14,8 @@ import { findPostgresBin, startPostgres } from '../server/test/postgres-server.j
 import { productionNodeFlags } from '../server/test/server-process.js';
 import { buildStream, chunks, shuffled } from '../server/test/event-stream.js';
 import { gid, insertShop, insertSku } from '../server/test/fixtures.js';
+import { eq } from 'drizzle-orm';
+import { products } from '../server/src/modules/product/product.table.js';
 
 /** `--name value` from the command line, or the default. */
 export function arg(name: string, fallback: string): string {
@@ -280,9 +282,13 @@ export function benchApp(database: Database, adminKey: string, options: { now?: 
  * `db`), 15 minutes of Double 11 traffic in time order across batches of `batch`, shuffled within each
  * as producers' clocks and retries make them. `round` varies the seeds between a bench's rounds.
  */
-export async function ingestBenchStream(db: Database['db'], events: number, batch: number, round = 0) {
+export async function ingestBenchStream(db: Database['db'], events: number, batch: number, round = 0, options: { newProducts?: boolean } = {}) {
   const shop = await insertShop(db, '天猫店');
   const skus = await Promise.all([990, 12_900, 45_000, 3_990].map(async (p, i) => ({ gid: gid('Sku', (await insertSku(db, shop.id, `S${i}`, p)).sku.id), priceFen: p })));
+  // The products are created now, after the stream's days: their views count in no new product's trial,
+  // as for nearly all of a real catalogue. `newProducts` creates them just before the stream instead, so
+  // every view and add-to-cart is also counted into its product's trial (the new-product rule's worst case).
+  if (options.newProducts) await db.update(products).set({ createdAt: new Date('2026-11-10T00:00:00Z') }).where(eq(products.shopId, shop.id));
   const stream = buildStream({ seed: 7 + round, sessions: Math.ceil(events / 1.9), start: new Date('2026-11-10T16:00:00Z'), hours: 0.25, shops: [{ gid: gid('Shop', shop.id), skus, campaignGid: null }] });
   const inTimeOrder = [...stream.events].sort((a, b) => (a.occurredAt as string).localeCompare(b.occurredAt as string)).slice(0, events);
   return { shop, events: chunks(inTimeOrder, batch).flatMap((each, i) => shuffled(each, round * 1000 + i)) };

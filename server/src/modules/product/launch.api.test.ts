@@ -106,6 +106,21 @@ describeEachBackend('the new-product rule (新品: 7-day conversion ≥ 3 % → 
     expect(await launch(silent.id)).toMatchObject({ complete: true, productViews: 0, visitors: 0, buyers: 1, conversionRate: null, verdict: null });
   });
 
+  it('counts every view exactly when eight producers send batches about the same new products at once', async () => {
+    const trio = await Promise.all(['P1', 'P2', 'P3'].map((code) => product(code, 3)));
+    // Each producer views all three products, in its own order, so their batches meet on the same rows.
+    const batches = Array.from({ length: 8 }, (_, producer) =>
+      Array.from({ length: 60 }, (_, i) => trio[(i + producer) % 3]!.traffic(i % 4 === 0 ? 'ADD_TO_CART' : 'PRODUCT_VIEW', `p${producer}-v${i}`, daysAgo(1))),
+    );
+    const results = await Promise.all(batches.map((events) => ingest(events)));
+    expect(results.map((r) => r.accepted)).toEqual(Array(8).fill(60));
+    const launches = await Promise.all(trio.map((p) => launch(p.id)));
+    // 480 events: 120 add-to-carts and 360 views, 160 per product.
+    expect(launches.reduce((sum, l) => sum + l.productViews + l.addToCarts, 0)).toBe(480);
+    expect(launches.reduce((sum, l) => sum + l.addToCarts, 0)).toBe(120);
+    for (const l of launches) expect(l.productViews + l.addToCarts).toBe(160);
+  });
+
   it("shows a product's trial only to callers who may see its shop", async () => {
     const hit = await product('HIT', 10);
     await ingest([...hit.views(50, daysAgo(8)), ...hit.paid('H1', 'c1', daysAgo(8))]);
