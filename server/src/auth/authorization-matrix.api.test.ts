@@ -1,7 +1,7 @@
 import { count, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../test/backends.js';
-import { gid, insertCampaign, insertShop } from '../../test/fixtures.js';
+import { gid, insertCampaign, insertShop, insertSku } from '../../test/fixtures.js';
 import { bearer, startTestServer, type GraphQLResponse, type TestServer } from '../../test/http.js';
 import { auditLog } from '../modules/audit/audit.table.js';
 import { schema } from '../schema.js';
@@ -171,6 +171,7 @@ describeEachBackend('authorization matrix: every mutation × every kind of princ
 
   it('answers a mutation with the object it changed, and its figures only to a principal that may READ', async () => {
     const campaignId = gid('Campaign', (await insertCampaign(backend().db, [shopA])).id);
+    const productId = gid('Product', (await insertSku(backend().db, shopA, 'MATRIX-1')).product.id);
     // Each mutation twice in one request: once asking only for what it changed, once for its figures too.
     // A refused figure is non-null, so its object goes null (GraphQL's null bubbling): the figures never show.
     const cases = [
@@ -182,6 +183,15 @@ describeEachBackend('authorization matrix: every mutation × every kind of princ
         expected: { name: '双11 返场', status: expect.any(String) },
         figures: '{ name metrics { gmv orders } progress { gmv achievementRate } retrospective { gmv } }',
         expectedFigures: { metrics: { gmv: '0.00', orders: 0 }, progress: { gmv: '0.00', achievementRate: 0 }, retrospective: { gmv: '0.00' } },
+      },
+      {
+        mutation: 'updateProduct',
+        input: { id: productId, name: '新品 A' },
+        field: 'product',
+        changed: '{ name status }',
+        expected: { name: '新品 A', status: 'ON_SALE' },
+        figures: '{ name launch { visitors buyers conversionRate verdict } }',
+        expectedFigures: { launch: { visitors: 0, buyers: 0, conversionRate: null, verdict: null } },
       },
       {
         mutation: 'writeDailyReportNote',

@@ -202,4 +202,15 @@ describe('新品 7 天转化 on the products page', () => {
     expect(launchCell('帆布包')).toHaveTextContent(/^Delist candidate2\.9%$/);
     expect(launchCell('速干运动裤')).toHaveTextContent(/^In trial0\.0%until Nov 15$/);
   });
+
+  it('新品 lists the products created in the 30 days before the list opened', async () => {
+    const asked = answerProducts([trial, promoted, delisted, unseen]);
+    openConsole('/console/products');
+    await waitFor(() => expect(screen.getAllByTestId('product')).toHaveLength(4));
+    fireEvent.click(screen.getByRole('button', { name: '新品' }));
+    await waitFor(() => expect(asked.at(-1)).toEqual({ filter: { shopIds: [SHOP.id], createdSince: '2026-10-12T04:00:30.000Z' }, after: null }));
+    expect(new URLSearchParams(location.search).get('filter')).toBe('newProducts');
+    expect(screen.getByRole('button', { name: '新品' })).toHaveAttribute('aria-pressed', 'true');
+    await waitFor(() => expect(screen.getByRole('heading', { level: 3 })).toHaveTextContent(/^近 30 天上新的商品/));
+  });
 });

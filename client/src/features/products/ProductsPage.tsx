@@ -8,7 +8,7 @@ import { ConsoleShopsQuery } from '../reports/reports.documents';
 import { ProductList } from './ProductList';
 import { STOCK_FILTERS, stockFilterOf, type StockFilter } from './stock-filter';
 
-const FILTER_LABEL = { all: 'products.filterAll', slowMoving: 'products.filterSlowMoving', lowStock: 'products.filterLowStock' } as const;
+const FILTER_LABEL = { all: 'products.filterAll', slowMoving: 'products.filterSlowMoving', lowStock: 'products.filterLowStock', newProducts: 'products.filterNew' } as const;
 
 /** 商品库存: one shop's products (`?shop=` if the caller can see it, else its first, as on the reports) with stock and turnover, all or one list (`?filter=`). */
 export function ProductsPage() {

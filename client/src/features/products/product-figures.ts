@@ -1,5 +1,6 @@
 import type { Locale, MessageKey } from '../../i18n/messages';
 import { formatDecimal, formatPercentReached } from '../../lib/format';
+import { NEW_PRODUCT_SHOWN_MS } from './stock-filter';
 
 type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
@@ -32,7 +33,7 @@ export function inventoryDaysText(days: number | null, locale: Locale, t: Transl
 export const conversionText = (rate: number, locale: Locale) => formatPercentReached(rate, locale, 1);
 
 /** The 新品 column stays for 30 days after creation (23 after the 7-day trial ends); the 滞销 rule judges the product from then on. */
-const LAUNCH_SHOWN_AFTER_END_MS = 23 * 86_400_000;
+const LAUNCH_SHOWN_AFTER_END_MS = NEW_PRODUCT_SHOWN_MS - 7 * 86_400_000;
 
 /** Whether the 新品 column shows this trial at `nowMs`: running, or ended less than 23 days ago. */
 export const launchShown = (endsAt: string, nowMs: number) => Date.parse(endsAt) > nowMs - LAUNCH_SHOWN_AFTER_END_MS;

@@ -14,7 +14,7 @@ import { eventsHorizon } from '../history/history.retention.js';
 import type { Counters } from '../metrics/metrics.formulas.js';
 import { RollupBatch } from '../metrics/rollup.writer.js';
 import { materialiseOrders, orderWrites, ordersWithPointChanges } from '../order/order.ingest.js';
-import { LaunchTraffic } from '../product/launch.js';
+import { LaunchTally, LaunchTrials } from '../product/launch.js';
 import { stockSales } from '../product/product.stock.js';
 import type { ItemIssue } from '../../lib/validate.js';
 import { canonicalPayload, parseEvent, type EventInput, type ParsedEvent } from './ingest.parse.js';
@@ -99,10 +99,11 @@ export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[],
   }
   const { unique, duplicates: repeatedInBatch, conflicts } = firstOccurrences(valid, texts.hash);
   for (const c of conflicts) reject(c.index, [c.issue]);
-  // New products' trials (the new-product rule): their creation looked up before the transaction opens.
-  const launches = await LaunchTraffic.forBatch(db, unique);
+  // New products' trials (the new-product rule): the viewed products' creation looked up before the transaction opens.
+  const trials = await LaunchTrials.ofTraffic(db, unique);
   const outcome = await db.transaction(async (tx) => {
     const rollups = new RollupBatch();
+    const launches = new LaunchTally(trials);
     // 3a. The log first: every key of the batch claimed, in key order, before any row another batch also
     // needs; the traffic events' rows go in with them. A taken key is a replay or a conflict.
     // Every statement of this transaction on generic plans (db/generic-plans.ts): sent ahead of the log's
@@ -120,6 +121,7 @@ export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[],
     // rollups, each class locked in key order and in this order by every batch — so the rest goes in as
     // few round trips as the data allows: the orders in one, every write after them in one more.
     const orders = await materialiseOrders(tx, orderEvents, rollups);
+    await launches.countSales(tx, orders.changes.sales);
     const refused = new Set(orders.rejected.map((r) => r.index));
     const points = orderPoints(ordersWithPointChanges(orders));
     const reversals = points?.reversals ?? null;

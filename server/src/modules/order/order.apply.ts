@@ -49,6 +49,15 @@ export interface OrderChanges {
   refunds: NewRefund[];
   /** Units sold by SKU id. */
   unitsSold: Map<string, number>;
+  /** Each line counted as sold in this batch, with its payment and buyer: the product module's new-product trials. */
+  sales: PaidLine[];
+}
+
+/** A line of a paid order, as the sale is counted: at the payment, by the customer `${shopId}:${externalId}` (as the rollups' buyers). */
+export interface PaidLine {
+  skuId: string;
+  paidAt: Date;
+  buyer: string | null;
 }
 
 export const TYPE_RANK = { ORDER_PLACED: 0, ORDER_PAID: 1, ORDER_REFUNDED: 2, ORDER_SHIPPED: 3, ORDER_DELIVERED: 4 } as Record<string, number>;
@@ -97,7 +106,7 @@ export function applyOrderEvent(order: OrderState, e: ValidEvent, rollups: Rollu
     purchases.firstOrderAt = purchases.firstOrderAt && purchases.firstOrderAt < t ? purchases.firstOrderAt : t;
     purchases.lastOrderAt = purchases.lastOrderAt && purchases.lastOrderAt > t ? purchases.lastOrderAt : t;
     changes.customers.set(key, purchases);
-    if (order.items) recordItemsSold(order, order.items, rollups, changes);
+    if (order.items) recordItemsSold(order, order.items, rollups, changes, e.customerId!);
     // A shipment that arrived first gets its paid-to-shipped time now that both moments are known.
     timeShipment(order, rollups, 1);
   } else if (e.type === 'ORDER_SHIPPED') {
@@ -133,14 +142,16 @@ export function applyOrderEvent(order: OrderState, e: ValidEvent, rollups: Rollu
     order.items = e.items;
     order.newItems = e.items;
     // Items learnt with or after the payment: the sale belongs to the payment's moment.
-    if (order.paidAt) recordItemsSold(order, e.items, rollups, changes);
+    if (order.paidAt) recordItemsSold(order, e.items, rollups, changes, order.customerExternalId);
   }
   return null;
 }
 
-function recordItemsSold(order: OrderState, items: Item[], rollups: RollupBatch, changes: OrderChanges) {
+function recordItemsSold(order: OrderState, items: Item[], rollups: RollupBatch, changes: OrderChanges, customerId: string | null) {
   const paidAt = order.paidAt!;
+  const buyer = customerId === null ? null : `${order.shopId}:${customerId}`;
   for (const item of items) {
+    changes.sales.push({ skuId: item.skuId, paidAt, buyer });
     rollups.addSku(paidAt, order.dims, item.skuId, { ordersPaid: 1, unitsSold: item.quantity, gmvFen: item.quantity * item.unitPriceFen });
     rollups.add(paidAt, order.dims, { unitsSold: item.quantity });
     changes.unitsSold.set(item.skuId, (changes.unitsSold.get(item.skuId) ?? 0) + item.quantity);

@@ -31,7 +31,7 @@ export interface OrderBatch {
  * transaction.
  */
 export async function materialiseOrders(tx: Tx, events: ValidEvent[], rollups: RollupBatch): Promise<OrderBatch> {
-  const changes: OrderChanges = { customers: new Map(), refunds: [], unitsSold: new Map() };
+  const changes: OrderChanges = { customers: new Map(), refunds: [], unitsSold: new Map(), sales: [] };
   const batch: OrderBatch = { accepted: [], rejected: [], orders: [], created: new Set(), changes };
   if (events.length === 0) return batch;
   // One round trip while other batches may be waiting for these orders: the keys' locks, the rows' locks

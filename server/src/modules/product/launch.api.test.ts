@@ -59,12 +59,19 @@ describeEachBackend('the new-product rule (新品: 7-day conversion ≥ 3 % → 
       ...hit.views(100, inTrial),
       ...Array.from({ length: 20 }, (_, i) => hit.traffic('ADD_TO_CART', `HIT-v${i}`, inTrial)),
       hit.traffic('ADD_TO_CART', 'HIT-v0', daysAgo(7)),
-      // Before the product existed and after its 7 days: not the trial's.
+      // Before the product existed and after its 7 days: not the trial's. Its first and last millisecond are.
       ...hit.views(30, daysAgo(11), 'early'),
       ...hit.views(40, daysAgo(2), 'late'),
-      // Four customers paid in the trial, one of them twice; a fifth paid after it.
+      hit.traffic('PRODUCT_VIEW', 'HIT-v0', daysAgo(10)),
+      hit.traffic('PRODUCT_VIEW', 'HIT-v1', new Date(daysAgo(3).getTime() - 1)),
+      hit.traffic('PRODUCT_VIEW', 'ends', daysAgo(3)),
+      // Four customers paid in the trial, one of them twice; a fifth paid after it, a sixth before it.
       ...hit.paid('H1', 'c1', inTrial), ...hit.paid('H2', 'c2', inTrial), ...hit.paid('H3', 'c3', daysAgo(5)),
       ...hit.paid('H4', 'c4', daysAgo(4)), ...hit.paid('H5', 'c4', daysAgo(3.5)), ...hit.paid('H6', 'c5', daysAgo(2)),
+      ...hit.paid('H7', 'c6', daysAgo(10.5)),
+      // Placed in the trial, paid the moment it ended: the sale is the payment's, after the trial.
+      { ...hit.paid('H8', 'c7', inTrial)[0]! },
+      { ...hit.paid('H8', 'c7', daysAgo(3))[1]! },
       ...miss.views(100, daysAgo(5)),
       ...miss.paid('M1', 'c1', daysAgo(5)), ...miss.paid('M2', 'c6', daysAgo(4)),
     ];
@@ -73,7 +80,7 @@ describeEachBackend('the new-product rule (新品: 7-day conversion ≥ 3 % → 
     const hitLaunch = await launch(hit.id);
     expect(hitLaunch).toMatchObject({
       startedAt: daysAgo(10).toISOString(), endsAt: daysAgo(3).toISOString(), complete: true,
-      productViews: 100, addToCarts: 21, buyers: 4, verdict: 'PROMOTE',
+      productViews: 102, addToCarts: 21, buyers: 4, verdict: 'PROMOTE',
     });
     // Distinct visitors are a sketch's estimate (±1.6 %); at 100 it is within a visitor or two.
     expect(Math.abs(hitLaunch.visitors - 100)).toBeLessThanOrEqual(2);
@@ -81,11 +88,12 @@ describeEachBackend('the new-product rule (新品: 7-day conversion ≥ 3 % → 
     expect(hitLaunch.addToCartRate).toBeCloseTo(20 / hitLaunch.visitors, 1);
 
     expect(await launch(miss.id)).toMatchObject({ complete: true, productViews: 100, buyers: 2, verdict: 'DELIST_CANDIDATE' });
-    // The new products of the last nine and a half days, with their verdicts: one page, one list.
-    const recent = await server.gql(`query ($since: DateTime) { products(first: 10, filter: { createdSince: $since }) { totalCount edges { node { name launch { verdict } } } } }`, {
-      since: daysAgo(9.5).toISOString(),
-    });
-    expect(recent.data.products).toEqual({ totalCount: 1, edges: [{ node: { name: '商品 MISS', launch: { verdict: 'DELIST_CANDIDATE' } } }] });
+    // The new products since a moment, with their verdicts: one page, one list; a product created at that very moment is in.
+    const since = async (at: Date) =>
+      (await server.gql(`query ($since: DateTime) { products(first: 10, filter: { createdSince: $since }) { totalCount edges { node { name launch { verdict } } } } }`, { since: at.toISOString() }))
+        .data.products;
+    expect(await since(daysAgo(9.5))).toEqual({ totalCount: 1, edges: [{ node: { name: '商品 MISS', launch: { verdict: 'DELIST_CANDIDATE' } } }] });
+    expect((await since(daysAgo(10))).totalCount).toBe(2);
 
     // A replay counts nothing twice.
     expect(await ingest(events)).toMatchObject({ accepted: 0, duplicates: events.length });

@@ -14,17 +14,24 @@ const NewProductVerdictEnum = builder.enumType('NewProductVerdict', {
 
 const ProductLaunchRef = builder.objectRef<Launch>('ProductLaunch').implement({
   description: `A product's first ${NEW_PRODUCT_DAYS} days after its creation (its trial as a new product) and the new-product rule's verdict on them. Counts start when the trial does and stop when it ends, whenever the events arrive.`,
+  // Figures need READ however they are reached: a product in createProduct's or updateProduct's answer runs
+  // under the Mutation type's MANAGE alone (as Metrics).
+  authScopes: { read: true },
   fields: (t) => ({
     startedAt: t.field({ type: 'DateTime', description: 'The product\'s creation.', resolve: (l) => l.startedAt }),
     endsAt: t.field({ type: 'DateTime', description: `startedAt + ${NEW_PRODUCT_DAYS} × 24 hours.`, resolve: (l) => l.endsAt }),
     complete: t.exposeBoolean('complete', { description: 'The trial is over: the verdict no longer changes unless late events arrive.' }),
     productViews: t.exposeInt('productViews', { description: 'PRODUCT_VIEW events naming one of its SKUs in the trial.' }),
     addToCarts: t.exposeInt('addToCarts', { description: 'ADD_TO_CART events naming one of its SKUs in the trial.' }),
-    visitors: t.exposeInt('visitors', { description: 'Distinct visitors who viewed it or added it to cart in the trial (HyperLogLog, ±1.6 %).' }),
-    buyers: t.exposeInt('buyers', { description: 'Distinct customers with a paid order holding one of its SKUs, paid in the trial (exact; refunds not deducted).' }),
+    visitors: t.exposeInt('visitors', {
+      description: 'Distinct visitors who viewed it or added it to cart in the trial: a HyperLogLog estimate (standard error 1.6%, within ±4.9% at 99.7%; small counts near-exact), as Metrics.visitors.',
+    }),
+    buyers: t.exposeInt('buyers', {
+      description: 'Distinct customers who paid for one of its SKUs in the trial (refunds not deducted), estimated as visitors are.',
+    }),
     conversionRate: t.float({
       nullable: true,
-      description: 'buyers / visitors, in [0, 1]. Null when no visitor was recorded (events without the SKU viewed cannot be counted for a product).',
+      description: 'buyers / visitors, in [0, 1]: two estimates, so a conversion within a few tenths of a point of 3 % may fall either side. Null when no visitor was recorded (views sent without the SKU viewed cannot be counted for a product).',
       resolve: (l) => l.conversionRate,
     }),
     addToCartRate: t.float({ nullable: true, description: 'Visitors who added it to cart / visitors. Null without visitors.', resolve: (l) => l.addToCartRate }),

@@ -1,15 +1,14 @@
-import { and, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { shopVisible, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
-import { jsonRecords, rows } from '../../db/rows.js';
+import { jsonRecords } from '../../db/rows.js';
 import { FactsCache, perDatabase } from '../../lib/facts-cache.js';
 import { Hll, SparseHll } from '../../lib/hll.js';
 import { DAY_MS } from '../../lib/time.js';
 import { rate } from '../metrics/metrics.formulas.js';
-import { orderItems, orders } from '../order/order.table.js';
 import { productLaunchTraffic } from './launch.table.js';
-import { skuFacts, type SkuFactsCache } from './product.facts.js';
-import { products, skus } from './product.table.js';
+import { skuFacts } from './product.facts.js';
+import { products } from './product.table.js';
 
 /** The manuals' new-product rule: 7-day conversion ≥ 3 % → promote, else a candidate for delisting. */
 export const NEW_PRODUCT_DAYS = 7;
@@ -28,76 +27,126 @@ export interface LaunchTrafficEvent {
   visitorId: string | null;
 }
 
-const counted = (e: LaunchTrafficEvent) => (e.type === 'PRODUCT_VIEW' || e.type === 'ADD_TO_CART') && e.skuId !== null;
+/** A line of a paid order as the order module counts the sale (order.apply.ts PaidLine). */
+export interface LaunchSale {
+  skuId: string;
+  paidAt: Date;
+  buyer: string | null;
+}
+
+const isProductTraffic = (e: LaunchTrafficEvent) => (e.type === 'PRODUCT_VIEW' || e.type === 'ADD_TO_CART') && e.skuId !== null;
 
 /**
  * When each product was created, in epoch ms, cached per database: a product's creation never changes
  * and products are never deleted, so no entry can go stale (as product.facts.ts for SKUs). Ingestion
- * reads it for every product view, so a batch needs no query once its products are known.
+ * reads it for every product a batch views or sells, so a batch needs no query once its products are known.
  */
 const creationOf: (db: DbOrTx) => FactsCache<number> = perDatabase(() => new FactsCache<number>());
+
+/** A SKU's product and when that product's trial began (epoch ms). */
+interface SkuTrial {
+  productId: string;
+  startsAt: number;
+}
+
+/**
+ * The trials of the SKUs a batch names, read from the caches into a map of the batch's own: a cache may
+ * start over between two awaits (FactsCache's bound), and what was looked up must still be there to count.
+ */
+export class LaunchTrials {
+  private readonly bySku = new Map<string, SkuTrial>();
+
+  /** `db` owns the caches (the database, never a transaction of it: the caches are per database). */
+  private constructor(private readonly db: DbOrTx) {}
+
+  /** The trials of the SKUs that `events` view or add to cart. */
+  static async ofTraffic(db: DbOrTx, events: readonly LaunchTrafficEvent[]): Promise<LaunchTrials> {
+    const skuIds = new Set<string>();
+    for (const e of events) if (isProductTraffic(e)) skuIds.add(e.skuId!);
+    const trials = new LaunchTrials(db);
+    await trials.lookUp(db, skuIds);
+    return trials;
+  }
+
+  /**
+   * Adds the trials of `skuIds` not known yet (a paid order's lines may name SKUs no event of the batch
+   * did), reading what the caches miss through `query`: inside a transaction, the transaction itself.
+   */
+  async lookUp(query: DbOrTx, skuIds: Iterable<string>): Promise<void> {
+    const missing = [...new Set(skuIds)].filter((id) => !this.bySku.has(id));
+    if (missing.length === 0) return;
+    const facts = await skuFacts(this.db).lookUp(query, missing);
+    const productIds = [...new Set([...facts.values()].map((f) => f.productId))];
+    const created = await creationOf(this.db).lookUp(productIds, async (ids) =>
+      (await query.select({ id: products.id, createdAt: products.createdAt }).from(products).where(inArray(products.id, ids))).map(
+        (p) => [p.id, p.createdAt.getTime()] as const,
+      ),
+    );
+    for (const [skuId, f] of facts) {
+      const startsAt = created.get(f.productId);
+      if (startsAt !== undefined) this.bySku.set(skuId, { productId: f.productId, startsAt });
+    }
+  }
+
+  /** The product whose trial `at` falls in, for a SKU of it; null outside its trial (nearly every event). */
+  productInTrial(skuId: string, at: Date): string | null {
+    const trial = this.bySku.get(skuId);
+    if (!trial) return null;
+    const t = at.getTime();
+    return t >= trial.startsAt && t < trial.startsAt + TRIAL_MS ? trial.productId : null;
+  }
+}
 
 interface ProductTally {
   productId: string;
   productViews: number;
   addToCarts: number;
-  visitors: SparseHll;
+  visitors: SparseHll | null;
   carters: SparseHll | null;
+  buyers: SparseHll | null;
 }
 
 /**
- * A batch's product views and add-to-carts that fall in their product's trial (its first
- * NEW_PRODUCT_DAYS days after creation), per product: one upsert for the whole batch. Events of older
- * products, the catalogue's great majority, cost two map lookups each and write nothing.
+ * One batch's views, add-to-carts and sales that fall in their product's trial (its first NEW_PRODUCT_DAYS
+ * days after creation), per product: one upsert for the whole batch. Made inside the batch's transaction,
+ * from accepted events only, as the rollups are. Events of older products, the catalogue's great majority,
+ * cost a map lookup each and write nothing.
  */
-export class LaunchTraffic {
+export class LaunchTally {
   private readonly tallies = new Map<string, ProductTally>();
 
-  private constructor(
-    private readonly facts: SkuFactsCache,
-    private readonly created: FactsCache<number>,
-  ) {}
+  constructor(private readonly trials: LaunchTrials) {}
 
-  /**
-   * Ready to count `events`: the creation of every product they view is known once this resolves. Their
-   * SKUs must have been looked up already (ingestion's catalog check does it).
-   */
-  static async forBatch(db: DbOrTx, events: readonly LaunchTrafficEvent[]): Promise<LaunchTraffic> {
-    const facts = skuFacts(db);
-    const created = creationOf(db);
-    const productIds = new Set<string>();
-    for (const e of events) {
-      if (!counted(e)) continue;
-      const productId = facts.get(e.skuId!)?.productId;
-      if (productId !== undefined && created.get(productId) === undefined) productIds.add(productId);
-    }
-    if (productIds.size > 0) {
-      await created.lookUp([...productIds], async (missing) =>
-        (await db.select({ id: products.id, createdAt: products.createdAt }).from(products).where(inArray(products.id, missing))).map(
-          (p) => [p.id, p.createdAt.getTime()] as const,
-        ),
-      );
-    }
-    return new LaunchTraffic(facts, created);
+  private of(productId: string): ProductTally {
+    let tally = this.tallies.get(productId);
+    if (!tally) this.tallies.set(productId, (tally = { productId, productViews: 0, addToCarts: 0, visitors: null, carters: null, buyers: null }));
+    return tally;
   }
 
-  /** Counts an accepted event if it is a view or add-to-cart of a product still in its trial when it happened. */
+  /** An accepted traffic event: a view or add-to-cart of a product in its trial counts. */
   count(e: LaunchTrafficEvent): void {
-    if (!counted(e)) return;
-    const productId = this.facts.get(e.skuId!)?.productId;
-    if (productId === undefined) return;
-    const created = this.created.get(productId);
-    const at = e.occurredAt.getTime();
-    if (created === undefined || at < created || at >= created + TRIAL_MS) return;
-    let tally = this.tallies.get(productId);
-    if (!tally) this.tallies.set(productId, (tally = { productId, productViews: 0, addToCarts: 0, visitors: new SparseHll(), carters: null }));
+    if (!isProductTraffic(e)) return;
+    const productId = this.trials.productInTrial(e.skuId!, e.occurredAt);
+    if (productId === null) return;
+    const tally = this.of(productId);
     // Visitor ids are per shop, as in the rollups.
     const visitor = `${e.shopId}:${e.visitorId}`;
-    tally.visitors.add(visitor);
+    (tally.visitors ??= new SparseHll()).add(visitor);
     if (e.type === 'PRODUCT_VIEW') tally.productViews++;
     else {
       tally.addToCarts++;
       (tally.carters ??= new SparseHll()).add(visitor);
+    }
+  }
+
+  /** The batch's sales (lines of orders counted as paid): a product paid for in its trial gains the buyer. `tx`: the batch's transaction. */
+  async countSales(tx: DbOrTx, sales: readonly LaunchSale[]): Promise<void> {
+    if (sales.length === 0) return;
+    await this.trials.lookUp(tx, sales.map((s) => s.skuId));
+    for (const sale of sales) {
+      if (sale.buyer === null) continue;
+      const productId = this.trials.productInTrial(sale.skuId, sale.paidAt);
+      if (productId !== null) (this.of(productId).buyers ??= new SparseHll()).add(sale.buyer);
     }
   }
 
@@ -106,22 +155,23 @@ export class LaunchTraffic {
     if (this.tallies.size === 0) return null;
     const records = [...this.tallies.values()]
       .sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0))
-      .map((t) => ({ p: t.productId, v: t.productViews, c: t.addToCarts, vis: hex(t.visitors), cart: t.carters ? hex(t.carters) : null }));
+      .map((t) => ({ p: t.productId, v: t.productViews, c: t.addToCarts, vis: hex(t.visitors), cart: hex(t.carters), buy: hex(t.buyers) }));
     return sql`
-      insert into product_launch_traffic (product_id, product_views, add_to_carts, visitors, carters)
-      select p, v, c, decode(vis, 'hex'), decode(cart, 'hex')
-      from jsonb_to_recordset(${jsonRecords(records)}::jsonb) as r(p uuid, v int, c int, vis text, cart text)
+      insert into product_launch_traffic (product_id, product_views, add_to_carts, visitors, carters, buyers)
+      select p, v, c, decode(vis, 'hex'), decode(cart, 'hex'), decode(buy, 'hex')
+      from jsonb_to_recordset(${jsonRecords(records)}::jsonb) as r(p uuid, v int, c int, vis text, cart text, buy text)
       on conflict (product_id) do update set
         product_views = product_launch_traffic.product_views + excluded.product_views,
         add_to_carts = product_launch_traffic.add_to_carts + excluded.add_to_carts,
         visitors = peakops_hll_union(product_launch_traffic.visitors, excluded.visitors),
-        carters = peakops_hll_union(product_launch_traffic.carters, excluded.carters)`;
+        carters = peakops_hll_union(product_launch_traffic.carters, excluded.carters),
+        buyers = peakops_hll_union(product_launch_traffic.buyers, excluded.buyers)`;
   }
 }
 
-const hex = (sketch: SparseHll) => Buffer.from(sketch.toBytes()).toString('hex');
+const hex = (sketch: SparseHll | null) => (sketch ? Buffer.from(sketch.toBytes()).toString('hex') : null);
 
-/** What was counted of a product's trial: traffic from its row, buyers exactly from the orders. */
+/** What was counted of a product's trial. */
 export interface LaunchCounts {
   productViews: number;
   addToCarts: number;
@@ -134,56 +184,29 @@ const NONE: LaunchCounts = { productViews: 0, addToCarts: 0, visitors: 0, carter
 
 /**
  * The trial counts of `productIds`, in their order, for the products the viewer may see (others read as
- * nothing counted). Buyers: distinct customers with a paid order holding one of the product's SKUs, paid
- * in the trial (refunds not deducted, as for `buyers` everywhere). Two statements for any number of products.
+ * nothing counted): one indexed statement for any number of products.
  */
 export async function launchCounts(db: DbOrTx, viewer: Viewer, productIds: readonly string[]): Promise<LaunchCounts[]> {
   if (productIds.length === 0) return [];
-  const ids = [...productIds];
-  const [traffic, buyers] = await Promise.all([
-    db
-      .select({
-        productId: productLaunchTraffic.productId,
-        productViews: productLaunchTraffic.productViews,
-        addToCarts: productLaunchTraffic.addToCarts,
-        visitors: productLaunchTraffic.visitors,
-        carters: productLaunchTraffic.carters,
-      })
-      .from(productLaunchTraffic)
-      .innerJoin(products, sql`${products.id} = ${productLaunchTraffic.productId}`)
-      .where(and(inArray(productLaunchTraffic.productId, ids), shopVisible(viewer, products.shopId))),
-    rows<{ product_id: string; buyers: number | string }>(
-      db,
-      sql`select ${skus.productId} as product_id, count(distinct ${orders.customerId}) as buyers
-        from ${skus}
-        join ${products} on ${products.id} = ${skus.productId}
-        join ${orderItems} on ${orderItems.skuId} = ${skus.id}
-        join ${orders} on ${orders.id} = ${orderItems.orderId}
-        where ${inArray(skus.productId, ids)} ${viewerCondition(viewer)}
-          and ${orders.paidAt} >= ${products.createdAt}
-          and ${orders.paidAt} < ${products.createdAt} + ${`${NEW_PRODUCT_DAYS} days`}::interval
-        group by ${skus.productId}`,
-    ),
-  ]);
-  const byProduct = new Map(traffic.map((t) => [t.productId, t]));
-  const buyersOf = new Map(buyers.map((b) => [b.product_id, Number(b.buyers)]));
-  return ids.map((id) => {
+  const found = await db
+    .select({
+      productId: productLaunchTraffic.productId,
+      productViews: productLaunchTraffic.productViews,
+      addToCarts: productLaunchTraffic.addToCarts,
+      visitors: productLaunchTraffic.visitors,
+      carters: productLaunchTraffic.carters,
+      buyers: productLaunchTraffic.buyers,
+    })
+    .from(productLaunchTraffic)
+    .innerJoin(products, eq(products.id, productLaunchTraffic.productId))
+    .where(and(inArray(productLaunchTraffic.productId, [...productIds]), shopVisible(viewer, products.shopId)));
+  const byProduct = new Map(found.map((t) => [t.productId, t]));
+  return productIds.map((id) => {
     const t = byProduct.get(id);
-    const b = buyersOf.get(id) ?? 0;
-    if (!t) return { ...NONE, buyers: b };
-    return {
-      productViews: t.productViews,
-      addToCarts: t.addToCarts,
-      visitors: new Hll().merge(t.visitors).estimate(),
-      carters: new Hll().merge(t.carters).estimate(),
-      buyers: b,
-    };
+    if (!t) return NONE;
+    const estimate = (sketch: Uint8Array | null) => new Hll().merge(sketch).estimate();
+    return { productViews: t.productViews, addToCarts: t.addToCarts, visitors: estimate(t.visitors), carters: estimate(t.carters), buyers: estimate(t.buyers) };
   });
-}
-
-function viewerCondition(viewer: Viewer): SQL {
-  const visible = shopVisible(viewer, skus.shopId);
-  return visible ? sql`and ${visible}` : sql``;
 }
 
 /** A product's trial and what the rule makes of it. */

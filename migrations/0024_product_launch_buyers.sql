@@ -1,0 +1,1 @@
+ALTER TABLE "product_launch_traffic" ADD COLUMN "buyers" "bytea";
