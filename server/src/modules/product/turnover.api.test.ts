@@ -136,6 +136,36 @@ describeEachBackend('stock turnover (库存周转天数) and slow movers (滞销
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
+  it('answers a MANAGE key without READ with the product and SKU it changed, but none of their sales figures', async () => {
+    const { product, sku } = await insertSku(backend().db, tmall, 'M-1');
+    const manageOnly = bearer(await server.createKey({ name: 'catalogue tool', shopIds: [tmall], scopes: ['MANAGE'] }));
+    const changed = await server.gql(
+      `mutation ($p: UpdateProductInput!, $s: UpdateSkuInput!) {
+        updateProduct(input: $p) { product { name sellThrough slowMoving } userErrors { code } }
+        updateSku(input: $s) { sku { code stock averageDailyUnitsSold inventoryDays } userErrors { code } }
+        sold: updateSku(input: $s) { sku { code unitsSold } userErrors { code } }
+      }`,
+      { p: { id: gid('Product', product.id), name: '改名' }, s: { id: gid('Sku', sku.id), spec: '大号' } },
+      manageOnly,
+    );
+    expect(changed.data).toEqual({
+      updateProduct: { product: { name: '改名', sellThrough: null, slowMoving: null }, userErrors: [] },
+      updateSku: { sku: { code: 'M-1', stock: 100, averageDailyUnitsSold: null, inventoryDays: null }, userErrors: [] },
+      // unitsSold is non-null: refused, it takes its SKU with it.
+      sold: { sku: null, userErrors: [] },
+    });
+    const refused = (changed.errors ?? []).map((e: { path: string[]; extensions: { code: string } }) => [e.path.join('.'), e.extensions.code]).sort();
+    expect(refused).toEqual(
+      [
+        ['updateProduct.product.sellThrough', 'FORBIDDEN'],
+        ['updateProduct.product.slowMoving', 'FORBIDDEN'],
+        ['updateSku.sku.averageDailyUnitsSold', 'FORBIDDEN'],
+        ['updateSku.sku.inventoryDays', 'FORBIDDEN'],
+        ['sold.sku.unitsSold', 'FORBIDDEN'],
+      ].sort(),
+    );
+  });
+
   it("reads a SKU's day rows by SKU, not every shop's days in the window", async () => {
     const db = backend().db;
     const { sku } = await insertSku(db, tmall, 'A');

@@ -62,12 +62,15 @@ async function salesOf(ctx: Context, sku: SkuSource, days: number) {
 
 builder.objectFields(SkuRef, (t) => ({
   unitsSold: t.int({
+    // Sales figures need READ however they are reached: a SKU in updateSku's answer runs under MANAGE alone.
+    authScopes: { read: true },
     description: 'Units sold in paid orders over the last `days` complete days, every channel and source.',
     args: daysArg,
     resolve: (s, { days }, ctx) => unitsSold(ctx, s.id, days ?? DEFAULT_SALES_DAYS),
   }),
   averageDailyUnitsSold: t.float({
     nullable: true,
+    authScopes: { read: true },
     description:
       'unitsSold / the days of the window the SKU was listed in (its listing day counts whole): a SKU listed last week is averaged over its week. Null for a SKU listed today.',
     args: daysArg,
@@ -78,6 +81,7 @@ builder.objectFields(SkuRef, (t) => ({
   }),
   inventoryDays: t.float({
     nullable: true,
+    authScopes: { read: true },
     description:
       '库存周转天数 (DOMAIN.md): units in stock / averageDailyUnitsSold over the same days. 0 when nothing is in stock; null when nothing sold in the window (stock that does not move never turns over) or the SKU was listed today.',
     args: daysArg,
@@ -102,6 +106,8 @@ builder.objectFields(ProductRef, (t) => ({
   }),
   sellThrough: t.float({
     nullable: true,
+    // As the SKUs' figures: a product in createProduct's or updateProduct's answer runs under MANAGE alone.
+    authScopes: { read: true },
     description:
       '动销率 of this product: its SKUs with a sale over the last `days` complete days / its SKUs. Null for a product off sale or without SKUs.',
     args: daysArg,
@@ -113,6 +119,7 @@ builder.objectFields(ProductRef, (t) => ({
   }),
   slowMoving: t.boolean({
     nullable: true,
+    authScopes: { read: true },
     description: `滞销 (the manuals' rule): no sale in the last ${SLOW_MOVER_DAYS} complete days, or at most 5 % of its SKUs selling in them. Null when the rule cannot judge it: off sale, without SKUs, every SKU out of stock (sold out is not slow), or on sale only within those ${SLOW_MOVER_DAYS} days (listed or back on sale: new).`,
     resolve: async (p, _args, ctx) => {
       if (!judgedForSlowMoving(p, salesWindow(ctx.now(), SLOW_MOVER_DAYS))) return null;
