@@ -42,6 +42,24 @@ describeEachBackend('alerts', (backend) => {
     expect(open.data.alerts.edges).toEqual([{ node: { subject: 'SKU a1' } }]);
   });
 
+  it('acknowledges for a MANAGE key without READ, but does not show it what the rule measured', async () => {
+    const alert = (await raise(shopA, 'k1', '2026-11-11T01:00:00Z'))!;
+    const manageOnly = bearer(await server.createKey({ name: 'on-call bot', shopIds: [shopA], scopes: ['MANAGE'] }));
+    const answer = await server.gql(
+      `mutation ($id: ID!) { acknowledgeAlert(input: { id: $id }) { alert { status subject message value } userErrors { code } } }`,
+      { id: gid('Alert', alert.id) },
+      manageOnly,
+    );
+    // Acknowledged all the same; the message quotes the figures and is non-null, so the alert reads null.
+    expect(answer.data.acknowledgeAlert).toEqual({ alert: null, userErrors: [] });
+    expect((answer.errors ?? []).map((e) => [e.path?.join('.'), e.extensions?.code]).sort()).toEqual([
+      ['acknowledgeAlert.alert.message', 'FORBIDDEN'],
+      ['acknowledgeAlert.alert.value', 'FORBIDDEN'],
+    ]);
+    const status = await server.gql('query ($id: ID!) { node(id: $id) { ... on Alert { status } } }', { id: gid('Alert', alert.id) });
+    expect(status.data.node).toEqual({ status: 'ACKNOWLEDGED' });
+  });
+
   it('tells every instance of an acknowledgement once it is committed, and of a repeated or refused one nothing', async () => {
     const mine = (await raise(shopA, 'm1', '2026-11-11T01:00:00Z'))!;
     const theirs = (await raise(shopB, 't1', '2026-11-11T01:00:00Z'))!;

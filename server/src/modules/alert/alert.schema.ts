@@ -26,13 +26,15 @@ export const AlertRef = builder.loadableNode('Alert', {
     shop: t.field({ type: ShopRef, nullable: true, resolve: (a) => a.shopId }),
     campaign: t.field({ type: CampaignRef, nullable: true, resolve: (a) => a.campaignId }),
     subject: t.exposeString('subject'),
-    message: t.exposeString('message'),
+    // The message quotes what the rule measured, and value is it: figures need READ however they are reached
+    // (an alert in acknowledgeAlert's answer runs under MANAGE alone; docs/SECURITY.md).
+    message: t.exposeString('message', { authScopes: { read: true } }),
     raisedAt: t.expose('raisedAt', { type: 'DateTime' }),
     acknowledgedAt: t.expose('acknowledgedAt', { type: 'DateTime', nullable: true }),
     acknowledgedBy: t.exposeString('acknowledgedBy', { nullable: true }),
     status: t.expose('status', { type: AlertStatusEnum }),
     resolvedAt: t.expose('resolvedAt', { type: 'DateTime', nullable: true }),
-    value: t.exposeFloat('value', { nullable: true, description: 'What the rule measured when it last fired (a rate, a ROI, units in stock, hours, orders; see docs/ALERTS.md).' }),
+    value: t.exposeFloat('value', { nullable: true, authScopes: { read: true }, description: 'What the rule measured when it last fired (a rate, a ROI, units in stock, hours, orders; see docs/ALERTS.md).' }),
     threshold: t.exposeFloat('threshold', { nullable: true, description: 'The threshold in force when it fired, in the same unit as value.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),

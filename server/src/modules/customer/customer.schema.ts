@@ -34,6 +34,8 @@ const PointsEntryRef = builder.objectRef<PointsEntryRow>('PointsEntry').implemen
   }),
 });
 
+const read = { read: true } as const;
+
 export const CustomerRef = builder.loadableNode('Customer', {
   id: uuidNodeId<CustomerRow>(),
   load: (ids: string[], ctx) => loadCustomers(ctx.db, ctx.viewer, ids),
@@ -42,17 +44,20 @@ export const CustomerRef = builder.loadableNode('Customer', {
     shop: t.field({ type: ShopRef, resolve: (c) => c.shopId }),
     externalId: t.exposeString('externalId', { description: "The producer's customer id." }),
     nickname: t.exposeString('nickname', { nullable: true }),
-    firstOrderAt: t.expose('firstOrderAt', { type: 'DateTime', nullable: true }),
-    lastOrderAt: t.expose('lastOrderAt', { type: 'DateTime', nullable: true }),
-    paidOrders: t.exposeInt('paidOrders'),
-    spend: t.field({ type: 'Decimal', description: 'Cumulative paid amount in yuan.', resolve: (c) => fenToYuan(c.spendFen) }),
-    refunded: t.field({ type: 'Decimal', description: 'Refunded amount of the paid orders, in yuan.', resolve: (c) => fenToYuan(c.refundedFen) }),
-    netSpend: t.field({ type: 'Decimal', description: 'Spend net of refunds, in yuan: what the tier and RFM follow.', resolve: (c) => fenToYuan(c.spendFen - c.refundedFen) }),
+    // What the customer bought needs READ however it is reached (a customer in redeemPoints' answer runs under
+    // MANAGE alone; docs/SECURITY.md). The balance the redemption changed does not.
+    firstOrderAt: t.expose('firstOrderAt', { type: 'DateTime', nullable: true, authScopes: read }),
+    lastOrderAt: t.expose('lastOrderAt', { type: 'DateTime', nullable: true, authScopes: read }),
+    paidOrders: t.exposeInt('paidOrders', { authScopes: read }),
+    spend: t.field({ type: 'Decimal', authScopes: read, description: 'Cumulative paid amount in yuan.', resolve: (c) => fenToYuan(c.spendFen) }),
+    refunded: t.field({ type: 'Decimal', authScopes: read, description: 'Refunded amount of the paid orders, in yuan.', resolve: (c) => fenToYuan(c.refundedFen) }),
+    netSpend: t.field({ type: 'Decimal', authScopes: read, description: 'Spend net of refunds, in yuan: what the tier and RFM follow.', resolve: (c) => fenToYuan(c.spendFen - c.refundedFen) }),
     points: t.exposeInt('points', { description: 'The balance: the sum of the points ledger. 100 points = ¥1.' }),
-    tier: t.field({ type: MembershipTierEnum, resolve: (c) => membershipTier(c.spendFen, c.refundedFen) }),
-    rfmSegment: t.field({ type: RfmSegmentEnum, resolve: (c, _args, ctx) => rfmSegment(c, ctx.now()) }),
+    tier: t.field({ type: MembershipTierEnum, authScopes: read, resolve: (c) => membershipTier(c.spendFen, c.refundedFen) }),
+    rfmSegment: t.field({ type: RfmSegmentEnum, authScopes: read, resolve: (c, _args, ctx) => rfmSegment(c, ctx.now()) }),
     pointsEntries: t.field({
       type: [PointsEntryRef],
+      authScopes: read,
       description: 'The ledger, oldest first (at most `first`, ≤ 500).',
       args: { first: t.arg.int({ defaultValue: 100 }) },
       resolve: (c, { first }, ctx) => pointsEntries(ctx.db, c.id, Math.min(Math.max(first ?? 100, 0), 500)),

@@ -50,6 +50,28 @@ describeEachBackend('customer points ledger', (backend) => {
   const redeem = (customerId: string, points: number, requestId: string, headers?: Record<string, string>) =>
     server.gql(REDEEM, { i: { customerId: gid('Customer', customerId), points, requestId } }, headers);
 
+  it("answers a MANAGE key without READ with the balance it changed, but not what the customer bought", async () => {
+    await ingest(paid('O1', 'C1', '600.50', '2025-11-01T10:00:00+08:00'));
+    const c = await state('C1');
+    const manageOnly = bearer(await server.createKey({ name: 'points desk', shopIds: [shop.id], scopes: ['MANAGE'] }));
+    const answer = await server.gql(
+      `mutation ($a: RedeemPointsInput!, $b: RedeemPointsInput!) {
+        balance: redeemPoints(input: $a) { redemption { value customer { points } } userErrors { code } }
+        bought: redeemPoints(input: $b) { redemption { value customer { points spend paidOrders tier pointsEntries { points } } } userErrors { code } }
+      }`,
+      { a: { customerId: gid('Customer', c.id), points: 100, requestId: 'm1' }, b: { customerId: gid('Customer', c.id), points: 100, requestId: 'm2' } },
+      manageOnly,
+    );
+    expect(answer.data.balance).toEqual({ redemption: { value: '1.00', customer: { points: 500 } }, userErrors: [] });
+    // Both redemptions were made; the figures are refused, and being non-null they null the redemption they hang from.
+    expect(answer.data.bought).toEqual({ redemption: null, userErrors: [] });
+    expect((await state('C1')).points).toBe(400);
+    const refused = (answer.errors ?? []).map((e) => [e.path?.join('.'), e.extensions?.code]).sort();
+    expect(refused).toEqual(
+      ['spend', 'paidOrders', 'tier', 'pointsEntries'].map((f) => [`bought.redemption.customer.${f}`, 'FORBIDDEN']).sort(),
+    );
+  });
+
   it('earns on payment, reverses on refund, redeems oldest-expiring first and expires the rest after a year', async () => {
     await ingest(paid('O1', 'C1', '600.50', '2025-11-01T10:00:00+08:00'), paid('O2', 'C1', '300.00', '2026-03-01T10:00:00+08:00'));
     let c = await state('C1');
