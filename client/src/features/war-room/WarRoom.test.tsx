@@ -346,7 +346,9 @@ describe("WarRoom's stale threshold: the server's heartbeat, unless the address 
     w.live.drop();
     await vi.waitFor(
       () => {
-        expect(w.live.connections()).toBe(2);
+        // At least one new socket (CI once saw a second reconnect here, 3 sockets in all): every one after the
+        // drop gets the bare connection_ack, which is what this test is about.
+        expect(w.live.connections()).toBeGreaterThanOrEqual(2);
         expect(w.connection.state()).toBe('connected');
         // Subscribed again on the new socket: the old socket's streams may not be forgotten yet.
         expect(w.live.subscribes('WarRoomToday')).toBeGreaterThan(subscribedBefore.today);
