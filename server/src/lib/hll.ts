@@ -174,3 +174,8 @@ export class SparseHll {
     return out;
   }
 }
+
+/** A batch's sketch as the hex text its upsert's jsonb records carry (decoded by PostgreSQL's `decode(…, 'hex')`); null without one. */
+export function sketchHex(sketch: SparseHll | null | undefined): string | null {
+  return sketch ? Buffer.from(sketch.toBytes()).toString('hex') : null;
+}

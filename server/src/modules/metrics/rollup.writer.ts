@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import type { Channel, TrafficSource } from '../../db/enums.js';
 import { jsonRecords, pipelined } from '../../db/rows.js';
-import { hllEntry, SparseHll } from '../../lib/hll.js';
+import { hllEntry, sketchHex, SparseHll } from '../../lib/hll.js';
 import { zeroCounters, type Counters } from './metrics.formulas.js';
 import type { Granularity } from './metrics.table.js';
 import { floorTo, minuteStartMs } from './metrics.window.js';
@@ -146,7 +146,6 @@ function sortedValues<T>(map: Map<string, T>): T[] {
   return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
 }
 
-const hex = (sketch: SparseHll | undefined) => (sketch ? Buffer.from(sketch.toBytes()).toString('hex') : null);
 
 /**
  * A metric cell as a record of the upsert's jsonb_to_recordset: the row's key (g, b, shop, ch, src, camp),
@@ -160,9 +159,9 @@ function metricRecord(c: MetricCell) {
     visits: n.visits, pageViews: n.pageViews, addToCarts: n.addToCarts, ordersPlaced: n.ordersPlaced, ordersPaid: n.ordersPaid,
     gmvFen: n.gmvFen, refundedOrders: n.refundedOrders, refundedFen: n.refundedFen, unitsSold: n.unitsSold, spendFen: n.spendFen,
     ordersShipped: n.ordersShipped, ordersDelivered: n.ordersDelivered, shipSeconds: n.shipSeconds, shipTimedOrders: n.shipTimedOrders,
-    vis: hex(c.sketches.visitors),
-    cart: hex(c.sketches.carters),
-    buy: hex(c.sketches.buyers),
+    vis: sketchHex(c.sketches.visitors),
+    cart: sketchHex(c.sketches.carters),
+    buy: sketchHex(c.sketches.buyers),
   } satisfies Record<keyof Counters, number> & Record<string, unknown>;
 }
 

@@ -3,7 +3,7 @@ import { shopVisible, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import { jsonRecords } from '../../db/rows.js';
 import { FactsCache, perDatabase } from '../../lib/facts-cache.js';
-import { Hll, SparseHll } from '../../lib/hll.js';
+import { Hll, SparseHll, sketchHex } from '../../lib/hll.js';
 import { DAY_MS } from '../../lib/time.js';
 import { rate } from '../metrics/metrics.formulas.js';
 import { productLaunchTraffic } from './launch.table.js';
@@ -155,7 +155,7 @@ export class LaunchTally {
     if (this.tallies.size === 0) return null;
     const records = [...this.tallies.values()]
       .sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0))
-      .map((t) => ({ p: t.productId, v: t.productViews, c: t.addToCarts, vis: hex(t.visitors), cart: hex(t.carters), buy: hex(t.buyers) }));
+      .map((t) => ({ p: t.productId, v: t.productViews, c: t.addToCarts, vis: sketchHex(t.visitors), cart: sketchHex(t.carters), buy: sketchHex(t.buyers) }));
     return sql`
       insert into product_launch_traffic (product_id, product_views, add_to_carts, visitors, carters, buyers)
       select p, v, c, decode(vis, 'hex'), decode(cart, 'hex'), decode(buy, 'hex')
@@ -169,7 +169,6 @@ export class LaunchTally {
   }
 }
 
-const hex = (sketch: SparseHll | null) => (sketch ? Buffer.from(sketch.toBytes()).toString('hex') : null);
 
 /** What was counted of a product's trial. */
 export interface LaunchCounts {
