@@ -33,7 +33,7 @@ import { exportsHandler, isExportPath } from './http/exports.js';
 import { InFlightResponses } from './http/in-flight.js';
 import { useEventStreamCaps } from './realtime/event-stream-caps.plugin.js';
 import { clientAddress } from './http/client-address.js';
-import { isSmallJsonPost, useRequestBodyLimit, withSmallBody } from './http/small-body.js';
+import { isDeclaredJsonPost, useRequestBodies, withWholeBody } from './http/json-body.js';
 import { countedAnnouncer, createAppPubSub, type AppPubSub } from './realtime/pubsub.js';
 import { SharedExecutions } from './realtime/shared-execution.js';
 import { directRouteOf, useSharedLiveExecution } from './realtime/shared-execution.plugin.js';
@@ -303,15 +303,15 @@ export function buildApp(options: AppOptions): App {
     cors: options.corsOrigins?.length
       ? { origin: options.corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type', 'accept'], credentials: false }
       : false,
-    // Yoga's body limit, kept by useRequestBodyLimit without re-reading the small bodies withSmallBody read whole (http/small-body.ts).
+    // Yoga's body limit, kept by useRequestBodies without re-reading the bodies withWholeBody read whole (http/json-body.ts).
     maxRequestBodySize: false,
     plugins: options.withoutAccessControlForBenchmark
-      ? [appMetrics.plugin, useOperationLog(), useRequestBodyLimit(), useSharedLiveExecution(liveExecutions), useCompiledQueries()]
+      ? [appMetrics.plugin, useOperationLog(), useRequestBodies(), useSharedLiveExecution(liveExecutions), useCompiledQueries()]
       : [
           // First, so they see every operation and error, including those the plugins below refuse.
           appMetrics.plugin,
           useOperationLog(),
-          useRequestBodyLimit(),
+          useRequestBodies(),
           useSharedLiveExecution(liveExecutions),
           EnvelopArmorPlugin({ ...ARMOR_LIMITS, blockFieldSuggestion: { enabled: !isDev } }),
           useAccessGate(limiter, options.trustedDocuments ?? loadTrustedDocumentIds()),
@@ -370,7 +370,7 @@ export function buildApp(options: AppOptions): App {
     if (probe === '/metrics') return void metrics(res);
     if (isExportPath(url)) return void exportFile(req, res);
     if (isApiPath(url) || (req.method !== 'GET' && req.method !== 'HEAD')) {
-      return void (isSmallJsonPost(req) ? withSmallBody(req, res, () => yoga(req, res)) : yoga(req, res));
+      return void (isDeclaredJsonPost(req) ? withWholeBody(req, res, () => yoga(req, res)) : yoga(req, res));
     }
     return void serveClient(req, res);
   });

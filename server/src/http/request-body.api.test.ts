@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { afterEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../test/backends.js';
 import { bearer, startTestServer, type TestServer } from '../../test/http.js';
-import { MAX_REQUEST_BODY_BYTES } from './small-body.js';
+import { MAX_REQUEST_BODY_BYTES } from './json-body.js';
 
 /** A raw POST to /graphql (Node's http, so headers and chunking are exactly as written here). */
 function rawPost(server: TestServer, headers: Record<string, string | number>, chunks: string[]): Promise<{ status: number; body: string }> {
@@ -24,13 +24,13 @@ describeEachBackend('request bodies', (backend) => {
   let server: TestServer | undefined;
   afterEach(() => server?.stop());
 
-  it('answers small queries read whole, larger and chunked bodies streamed, alike', async () => {
+  it('answers bodies of declared length read whole, small or large, and chunked bodies streamed, alike', async () => {
     server = await startTestServer(backend());
     const query = JSON.stringify({ query: '{ shops { totalCount } }' });
     const small = await rawPost(server, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(query) }, [query]);
-    // Over 16 KB (a long comment in the document): the streamed path.
-    const padded = JSON.stringify({ query: `# ${'x'.repeat(20_000)}\n{ shops { totalCount } }` });
-    const large = await rawPost(server, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(padded) }, [padded]);
+    // ~2 MB (a long comment in the document, split into many TCP chunks), multi-byte characters across them.
+    const padded = JSON.stringify({ query: `# ${'运营'.repeat(350_000)}\n{ shops { totalCount } }` });
+    const large = await rawPost(server, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(padded) }, [padded.slice(0, 100_000), padded.slice(100_000)]);
     // No Content-Length at all: chunked transfer encoding, also streamed.
     const chunked = await rawPost(server, { 'content-type': 'application/json' }, [query.slice(0, 10), query.slice(10)]);
     for (const answer of [small, large, chunked]) {
@@ -44,6 +44,16 @@ describeEachBackend('request bodies', (backend) => {
     const broken = await rawPost(server, { 'content-type': 'application/json', 'content-length': 9 }, ['{"query":']);
     expect(broken.status).toBe(400);
     expect(JSON.parse(broken.body).errors[0].message).toMatch(/invalid JSON/i);
+    // The same from a large body read whole (over 16 KB: handed to Yoga's parser, not as \`req.body\`).
+    const longBroken = `{"query":"# ${'x'.repeat(40_000)}`;
+    const largeBroken = await rawPost(server, { 'content-type': 'application/json', 'content-length': longBroken.length }, [longBroken]);
+    expect(largeBroken.status).toBe(400);
+    expect(JSON.parse(largeBroken.body).errors[0].message).toMatch(/invalid JSON/i);
+    // A large JSON value that is not a request: Yoga's own refusal.
+    const longString = JSON.stringify('x'.repeat(40_000));
+    const notObject = await rawPost(server, { 'content-type': 'application/json', 'content-length': longString.length }, [longString]);
+    expect(notObject.status).toBe(400);
+    expect(JSON.parse(notObject.body).errors[0].message).toMatch(/expected to be object/i);
 
     // Declared over the limit: refused from the header, before any of the body is read.
     const tooLarge = await rawPost(server, { 'content-type': 'application/json', 'content-length': MAX_REQUEST_BODY_BYTES + 1 }, ['{"query":"{ __typename }"}']);
