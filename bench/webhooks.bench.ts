@@ -33,7 +33,7 @@ async function setUp(database: Database, receiver: TestReceiver) {
   await truncateAll(database.db);
   receiver.received.length = 0;
   const shop = await insertShop(database.db, '天猫旗舰店');
-  await database.db.insert(webhooks).values({ name: 'bench', url: receiver.url, format: 'JSON', events: ['ALERT_RAISED'], shopIds: null, secret: newWebhookSecret(), createdBy: 'bench' });
+  await database.db.insert(webhooks).values({ name: 'bench', url: receiver.url, format: 'JSON', events: ['ALERT_RAISED'], shopIds: null, secret: newWebhookSecret(), createdBy: 'admin-key' });
   return shop.id;
 }
 

@@ -167,7 +167,7 @@ describeEachBackend('alert lifecycle over the API', (backend) => {
     const { sku } = await insertSku(backend().db, shopA, 'A-1');
     const [hook] = await backend()
       .db.insert(webhooks)
-      .values({ name: '运营群', url: 'http://127.0.0.1:9/hook', format: 'JSON', events: ['ALERT_RAISED', 'ALERT_ACKNOWLEDGED', 'ALERT_RESOLVED'], shopIds: [shopA], secret: 'whsec_test', createdBy: 'test' })
+      .values({ name: '运营群', url: 'http://127.0.0.1:9/hook', format: 'JSON', events: ['ALERT_RAISED', 'ALERT_ACKNOWLEDGED', 'ALERT_RESOLVED'], shopIds: [shopA], secret: 'whsec_test', createdBy: 'admin-key' })
       .returning();
     const connect = (connectionParams: Record<string, unknown>) => createClient({ url: server.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams });
     const partnerB = bearer(await server.createKey({ name: 'B', shopIds: [shopB], scopes: ['READ'] }));

@@ -63,6 +63,13 @@ describeEachBackend('webhooks API', (backend) => {
     expect((await server.gql(LIST)).data.webhooks).toEqual([]);
   });
 
+  it('refuses a MANAGE-only key: what a webhook sends are figures only READ shows', async () => {
+    const result = await server.gql(CREATE, { input: { url: 'http://127.0.0.1:9/', events: ['ALERT_RAISED'], format: 'JSON' } }, await partner(shopA, ['MANAGE']));
+    expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(result.data).toBeNull();
+    expect((await server.gql(LIST)).data.webhooks).toEqual([]);
+  });
+
   it('keeps a partner within its shops: a foreign shop is refused, omitting shops means its own, and it sees only its own webhooks', async () => {
     const asPartner = await partner(shopA);
     const foreign = await server.gql(CREATE, { input: { url: 'http://127.0.0.1:9/', events: ['ALERT_RAISED'], format: 'JSON', shopIds: [gid('Shop', shopA), gid('Shop', shopB)] } }, asPartner);

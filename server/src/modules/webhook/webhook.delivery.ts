@@ -8,6 +8,10 @@ import { enqueueWebhookEvent, HELD_UNTIL } from './webhook.outbox.js';
 import { nextAttemptAfterFailure, type RetryPolicy } from './webhook.retry.js';
 import { webhookAttempts, webhookDeliveries, webhooks, type WebhookEvent, type WebhookFormat, type WebhookRow } from './webhook.table.js';
 import { redactUrl } from '../../lib/redact-url.js';
+import { stillReads } from '../../auth/standing-grant.js';
+
+/** Why a delivery was not sent: its webhook's creator lost what it takes to read it. */
+export const WITHHELD = 'not sent: the credential that created this webhook can no longer read what it covers (key revoked or expired, user disabled, or shops taken away)';
 
 /** A delivery this dispatcher holds the lease of, with what it needs to send it. */
 export interface ClaimedDelivery {
@@ -40,12 +44,24 @@ interface ClaimedRow {
  * locked, and re-checks the lease of a row the other just committed); the lease keeps the row from
  * being claimed again while it is being sent, and its expiry hands it to another instance if this one
  * dies mid-send. Deliveries of paused or deleted webhooks are not due.
+ * A due delivery whose webhook's creator may no longer read what it covers (auth/standing-grant.ts: a
+ * revoked or expired key, a disabled user, shops taken away) is not sent: it becomes FAILED with
+ * WITHHELD, in the same statement, and is never claimed.
  */
 export async function claimDueDeliveries(db: Db, now: Date, leaseUntil: Date, limit: number): Promise<ClaimedDelivery[]> {
   const at = now.toISOString();
   const claimed = await rows<ClaimedRow>(
     db,
-    sql`update webhook_deliveries d
+    sql`with withheld as (
+          update webhook_deliveries stale
+          set status = 'FAILED', last_error = ${WITHHELD}, locked_until = null, updated_at = ${at}::timestamptz
+          from webhooks owner
+          where owner.id = stale.webhook_id and stale.status = 'PENDING' and stale.next_attempt_at <= ${at}::timestamptz
+            and (stale.locked_until is null or stale.locked_until <= ${at}::timestamptz)
+            and owner.deleted_at is null and owner.paused_at is null
+            and not ${stillReads(sql`owner.created_by`, sql`owner.shop_ids`, at)}
+        )
+        update webhook_deliveries d
         set locked_until = ${leaseUntil.toISOString()}::timestamptz
         from webhooks w
         where w.id = d.webhook_id and d.id in (
@@ -53,6 +69,7 @@ export async function claimDueDeliveries(db: Db, now: Date, leaseUntil: Date, li
           where due.status = 'PENDING' and due.next_attempt_at <= ${at}::timestamptz
             and (due.locked_until is null or due.locked_until <= ${at}::timestamptz)
             and hook.deleted_at is null and hook.paused_at is null
+            and ${stillReads(sql`hook.created_by`, sql`hook.shop_ids`, at)}
           order by due.next_attempt_at
           limit ${limit}
           for update of due skip locked)

@@ -11,6 +11,7 @@ import { FAILURES_BEFORE_UNHEALTHY } from '../../observability/health.js';
 import { startWebhookDispatcher } from './webhook.dispatcher.js';
 import type { WebhookAlert, WebhookEventInput } from './webhook.events.js';
 import { enqueueWebhookEvent } from './webhook.outbox.js';
+import { WITHHELD } from './webhook.delivery.js';
 import { webhookDeliveries } from './webhook.table.js';
 import { sampleWebhookAlert } from './webhook.test-fixtures.js';
 import { TestReceiver, type Received } from './webhook.test-receiver.js';
@@ -220,7 +221,7 @@ describeEachBackend('webhook delivery', (backend) => {
   });
 
   it('never gives a partner’s webhook another shop’s alert', async () => {
-    const partner = bearer(await server.createKey({ name: 'partner A', shopIds: [shopA.id], scopes: ['MANAGE'] }));
+    const partner = bearer(await server.createKey({ name: 'partner A', shopIds: [shopA.id], scopes: ['READ', 'MANAGE'] }));
     await createWebhook({ name: 'partner', url: `http://127.0.0.1:${receiver.port}/partner` }, partner);
     await createWebhook({ name: 'ops', url: `http://127.0.0.1:${receiver.port}/ops` });
     expect(await enqueue(event('A only', [shopA.id]))).toBe(2);
@@ -231,6 +232,67 @@ describeEachBackend('webhook delivery', (backend) => {
     const subjects = (path: string) => receiver.received.filter((r) => r.url === path).map((r) => JSON.parse(r.body).data.alert.subject as string).sort();
     expect(subjects('/partner')).toEqual(['A only']);
     expect(subjects('/ops')).toEqual(['A only', 'B only', 'campaign over A and B', 'no single shop']);
+  });
+
+  it('stops a webhook once its creator may no longer read: a revoked key’s pending delivery is withheld, and nothing new is written', async () => {
+    await receiver.down();
+    const partner = bearer(await server.createKey({ name: 'partner to revoke', shopIds: [shopA.id], scopes: ['READ', 'MANAGE'] }));
+    await createWebhook({ name: 'partner', url: `http://127.0.0.1:${receiver.port}/partner` }, partner);
+    await createWebhook({ name: 'ops', url: `http://127.0.0.1:${receiver.port}/ops` });
+    expect(await enqueue(event('before the revocation', [shopA.id]))).toBe(2);
+    await expect.poll(async () => (await deliveries('partner'))[0]?.attemptCount ?? 0).toBeGreaterThanOrEqual(1);
+
+    const keys = await server.gql('{ apiKeys { id name } }');
+    const keyId = (keys.data.apiKeys as { id: string; name: string }[]).find((k) => k.name === 'partner to revoke')!.id;
+    const revoked = await server.gql('mutation ($id: ID!) { revokeApiKey(input: { id: $id }) { userErrors { code } } }', { id: keyId });
+    expect(revoked.data.revokeApiKey.userErrors).toEqual([]);
+    await receiver.up();
+    expect(await enqueue(event('after the revocation', [shopA.id]))).toBe(1);
+    // The deliveries that failed while the receiver was down are in back-off: they go (or are withheld) when due.
+    const subjects = (path: string) => receiver.received.filter((r) => r.url === path).map((r) => JSON.parse(r.body).data.alert.subject as string).sort();
+    await expect.poll(() => subjects('/ops')).toEqual(['after the revocation', 'before the revocation']);
+    await expect.poll(async () => (await deliveries('partner')).map((d) => ({ status: d.status, lastError: d.lastError }))).toEqual([{ status: 'FAILED', lastError: WITHHELD }]);
+    await server.app.webhooks!.drain();
+    expect(subjects('/partner')).toEqual([]);
+    // Sending it again would only withhold it again: refused, with why.
+    const [withheld] = await deliveries('partner');
+    const again = await server.gql('mutation ($id: ID!) { redeliverWebhookDelivery(input: { id: $id }) { userErrors { message code } } }', { id: withheld!.id });
+    expect(again.data.redeliverWebhookDelivery.userErrors).toEqual([
+      { code: 'CONFLICT', message: 'the credential that created this webhook can no longer read what it covers; it sends nothing more' },
+    ]);
+  });
+
+  it('follows a user’s grant and a key’s expiry: shops taken away, a disabled user and an expired key get nothing', async () => {
+    const password = 'a-long-enough-password';
+    const signIn = async (email: string) =>
+      bearer((await server.gql('mutation ($e: String!, $p: String!) { signIn(input: { email: $e, password: $p }) { accessToken } }', { e: email, p: password }, { authorization: '' })).data.signIn.accessToken);
+    const created = await server.gql('mutation ($i: CreateUserInput!) { createUser(input: $i) { user { id } userErrors { code } } }', {
+      i: { email: 'op@example.cn', name: '运营', role: 'OPERATOR', password, shopIds: [gid('Shop', shopA.id)] },
+    });
+    const userId = created.data.createUser.user.id as string;
+    await createWebhook({ name: 'operator', url: `http://127.0.0.1:${receiver.port}/operator` }, await signIn('op@example.cn'));
+    const expiresAt = new Date(Date.now() + 60 * 60_000);
+    await createWebhook({ name: 'expiring', url: `http://127.0.0.1:${receiver.port}/expiring` }, bearer(await server.createKey({ name: 'expiring', shopIds: [shopA.id], scopes: ['READ', 'MANAGE'], expiresAt: expiresAt.toISOString() })));
+    expect(await enqueue(event('both', [shopA.id]))).toBe(2);
+    // An event after the key's expiry: the key's webhook gets no delivery (the operator's is due then, an hour on).
+    expect(await enqueue(event('after the expiry', [shopA.id], new Date(expiresAt.getTime() + 1)))).toBe(1);
+    // Sent before the grant changes: a delivery still due when it does is withheld (the test above).
+    await server.app.webhooks!.drain();
+
+    const moved = await server.gql('mutation ($i: UpdateUserInput!) { updateUser(input: $i) { userErrors { code } } }', { i: { id: userId, shopIds: [gid('Shop', shopB.id)] } });
+    expect(moved.data.updateUser.userErrors).toEqual([]);
+    expect(await enqueue(event('shop A taken away', [shopA.id]))).toBe(1);
+    const back = await server.gql('mutation ($i: UpdateUserInput!) { updateUser(input: $i) { userErrors { code } } }', { i: { id: userId, shopIds: [gid('Shop', shopA.id)] } });
+    expect(back.data.updateUser.userErrors).toEqual([]);
+    expect(await enqueue(event('shop A given back', [shopA.id]))).toBe(2);
+    await server.app.webhooks!.drain();
+    const disabled = await server.gql('mutation ($id: ID!) { disableUser(input: { id: $id }) { userErrors { code } } }', { id: userId });
+    expect(disabled.data.disableUser.userErrors).toEqual([]);
+    expect(await enqueue(event('user disabled', [shopA.id]))).toBe(1);
+    await server.app.webhooks!.drain();
+    const subjects = (path: string) => receiver.received.filter((r) => r.url === path).map((r) => JSON.parse(r.body).data.alert.subject as string).sort();
+    expect(subjects('/operator')).toEqual(['both', 'shop A given back']);
+    expect(subjects('/expiring')).toEqual(['both', 'shop A given back', 'shop A taken away', 'user disabled']);
   });
 
   it('counts a robot’s 200 with an error code as a failure, and signs DingTalk requests as documented', async () => {

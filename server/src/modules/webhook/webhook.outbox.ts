@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { rows } from '../../db/rows.js';
+import { stillReads } from '../../auth/standing-grant.js';
 import type { WebhookEventInput } from './webhook.events.js';
 
 /**
@@ -16,7 +17,8 @@ export const HELD_UNTIL = new Date('9999-12-31T00:00:00Z');
  * its deliveries commit together or not at all, so no crash can lose one or announce an alert that
  * was rolled back. Paused webhooks get theirs too, held (HELD_UNTIL) until the endpoint resumes; deleted ones do not.
  * A webhook wants the event when it subscribes to its type and covers all of its shops (a webhook over
- * every shop takes everything; an event about no single shop goes only to those). One statement
+ * every shop takes everything; an event about no single shop goes only to those) and its creator may
+ * still read what it covers (auth/standing-grant.ts: not for a revoked key's webhooks). One statement
  * whatever the number of webhooks. Returns how many deliveries were written; call the dispatcher's
  * `wake()` after commit to send them at once rather than at its next poll.
  */
@@ -32,6 +34,7 @@ export async function enqueueWebhookEvent(tx: DbOrTx, event: WebhookEventInput):
         where w.deleted_at is null
           and ${event.type}::webhook_event = any(w.events)
           and (w.shop_ids is null or (cardinality(${sql.param(shopIds)}::uuid[]) > 0 and ${sql.param(shopIds)}::uuid[] <@ w.shop_ids))
+          and ${stillReads(sql`w.created_by`, sql`w.shop_ids`, at)}
         returning id`,
   );
   return inserted.length;

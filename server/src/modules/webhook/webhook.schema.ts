@@ -172,13 +172,16 @@ const ByIdInput = (name: string, ref: typeof WebhookRef | typeof WebhookDelivery
 builder.mutationFields((t) => ({
   createWebhook: t.field({
     type: CreateWebhookPayload,
-    description: 'A webhook no broader than the caller: only shops they see; over every shop only for callers over every shop.',
+    // MANAGE (the mutation type's) and READ: what it sends are alerts with their figures, which only READ shows.
+    authScopes: { read: true },
+    description: 'A webhook no broader than the caller: only shops they see; over every shop only for callers over every shop. Needs READ as well as MANAGE; it receives only while its creator may still read what it covers.',
     args: { input: t.arg({ type: CreateWebhookInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       asPayload(() => createWebhook(ctx.db, ctx.viewer, { ...input, shopIds: input.shopIds?.map((g) => g.id) ?? null }, serviceOptions(ctx))),
   }),
   updateWebhook: t.field({
     type: payloadType('UpdateWebhookPayload', 'webhook', WebhookRef),
+    authScopes: { read: true },
     args: { input: t.arg({ type: UpdateWebhookInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       asPayload(() => updateWebhook(ctx.db, ctx.viewer, { ...input, id: input.id.id, shopIds: input.shopIds?.map((g) => g.id) ?? null }, serviceOptions(ctx))),

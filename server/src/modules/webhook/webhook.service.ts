@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { and, asc, count, desc, eq, inArray, isNotNull, isNull, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { allShopsVisible, coversShops, shopsOf, type Viewer } from '../../auth/viewer.js';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { lockCreatesOf } from '../../db/creator-lock.js';
+import { stillReads } from '../../auth/standing-grant.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
 import { DomainError, InputErrors, notFound, type UserErrorShape } from '../../errors.js';
 import { groupByKeys } from '../../lib/group.js';
@@ -270,8 +271,18 @@ export async function redeliverWebhookDelivery(db: Db, viewer: Viewer, id: strin
     // The webhook held (FOR SHARE) until the delivery is back in the queue: a deleteWebhook then waits for
     // this commit and fails the delivery with the other pending ones. Unlocked, a delete committing between
     // the check and the update left it PENDING for a deleted webhook, which nothing ever claims.
-    const [webhook] = await tx.select({ deletedAt: webhooks.deletedAt, pausedAt: webhooks.pausedAt }).from(webhooks).where(eq(webhooks.id, delivery.webhookId)).for('share');
+    const [webhook] = await tx
+      .select({
+        deletedAt: webhooks.deletedAt,
+        pausedAt: webhooks.pausedAt,
+        creatorReads: sql<boolean>`${stillReads(sql`${webhooks.createdBy}`, sql`${webhooks.shopIds}`, options.now.toISOString())}`,
+      })
+      .from(webhooks)
+      .where(eq(webhooks.id, delivery.webhookId))
+      .for('share');
     if (webhook?.deletedAt) throw new DomainError('CONFLICT', 'the webhook was deleted; its deliveries cannot be sent again', ['input', 'id']);
+    // It would only be withheld again when due (claimDueDeliveries).
+    if (webhook && !webhook.creatorReads) throw new DomainError('CONFLICT', 'the credential that created this webhook can no longer read what it covers; it sends nothing more', ['input', 'id']);
     if (delivery.status !== 'FAILED') throw new DomainError('CONFLICT', `only a FAILED delivery can be redelivered; this one is ${delivery.status}`, ['input', 'id']);
     const [queued] = await tx
       .update(webhookDeliveries)
