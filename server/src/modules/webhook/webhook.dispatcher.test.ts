@@ -242,10 +242,13 @@ describeEachBackend('webhook delivery', (backend) => {
     expect(await enqueue(event('before the revocation', [shopA.id]))).toBe(2);
     await expect.poll(async () => (await deliveries('partner'))[0]?.attemptCount ?? 0).toBeGreaterThanOrEqual(1);
 
+    const receiving = async () => Object.fromEntries(((await server.gql('{ webhooks { name receiving } }')).data.webhooks as { name: string; receiving: boolean }[]).map((w) => [w.name, w.receiving]));
+    expect(await receiving()).toEqual({ partner: true, ops: true });
     const keys = await server.gql('{ apiKeys { id name } }');
     const keyId = (keys.data.apiKeys as { id: string; name: string }[]).find((k) => k.name === 'partner to revoke')!.id;
     const revoked = await server.gql('mutation ($id: ID!) { revokeApiKey(input: { id: $id }) { userErrors { code } } }', { id: keyId });
     expect(revoked.data.revokeApiKey.userErrors).toEqual([]);
+    expect(await receiving()).toEqual({ partner: false, ops: true });
     await receiver.up();
     expect(await enqueue(event('after the revocation', [shopA.id]))).toBe(1);
     // The deliveries that failed while the receiver was down are in back-off: they go (or are withheld) when due.

@@ -14,6 +14,7 @@ import {
   loadWebhooks,
   redeliverWebhookDelivery,
   updateWebhook,
+  webhooksReceiving,
   type WebhookServiceOptions,
 } from './webhook.service.js';
 import {
@@ -100,6 +101,13 @@ export const WebhookRef = builder.loadableNode('Webhook', {
     shops: t.field({ type: [ShopRef], nullable: true, description: 'The shops it covers; null means every shop.', resolve: (w) => w.shopIds }),
     signed: t.boolean({ description: 'Requests carry a signature (JSON always; DingTalk and Feishu when given the robot’s 加签 secret).', resolve: (w) => w.secret !== null }),
     pausedAt: t.expose('pausedAt', { type: 'DateTime', nullable: true, description: 'Set after a long run of failures; deliveries wait until updateWebhook(resume: true).' }),
+    receiving: t.loadable({
+      type: 'Boolean',
+      description:
+        'False once its creator may no longer read what it covers (the key revoked or expired, the user disabled, shops taken away) or it was deleted: no delivery is written for later events, and pending ones are not sent (FAILED). A paused webhook still receives: its deliveries wait for the resume.',
+      load: (ids: string[], ctx) => webhooksReceiving(ctx.db, ids, ctx.now()),
+      resolve: (w) => w.id,
+    }),
     consecutiveFailures: t.exposeInt('consecutiveFailures'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),

@@ -227,6 +227,20 @@ export async function loadWebhooks(db: DbOrTx, viewer: Viewer, ids: readonly str
   return db.select().from(webhooks).where(and(inArray(webhooks.id, [...ids]), visible(viewer)));
 }
 
+/**
+ * Per webhook id, in order: whether it receives events at `now` — not deleted, and its creator may still
+ * read what it covers (auth/standing-grant.ts). One statement for a whole list.
+ */
+export async function webhooksReceiving(db: DbOrTx, ids: readonly string[], now: Date): Promise<boolean[]> {
+  if (ids.length === 0) return [];
+  const found = await db
+    .select({ id: webhooks.id, receiving: sql<boolean>`${webhooks.deletedAt} is null and ${stillReads(sql`${webhooks.createdBy}`, sql`${webhooks.shopIds}`, now.toISOString())}` })
+    .from(webhooks)
+    .where(inArray(webhooks.id, [...ids]));
+  const byId = new Map(found.map((row) => [row.id, row.receiving === true]));
+  return ids.map((id) => byId.get(id) ?? false);
+}
+
 /** A webhook's deliveries, newest first (the caller resolved the webhook, so it may see them). */
 export function listDeliveries(db: DbOrTx, webhookId: string, status: DeliveryStatus | null | undefined, args: ConnectionArgs) {
   const where = and(eq(webhookDeliveries.webhookId, webhookId), status ? eq(webhookDeliveries.status, status) : undefined);
