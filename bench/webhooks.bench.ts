@@ -14,6 +14,7 @@ import { startWebhookDispatcher } from '../server/src/modules/webhook/webhook.di
 import type { WebhookEventInput } from '../server/src/modules/webhook/webhook.events.js';
 import { enqueueWebhookEvent } from '../server/src/modules/webhook/webhook.outbox.js';
 import { newWebhookSecret } from '../server/src/modules/webhook/webhook.service.js';
+import { apiKeys } from '../server/src/modules/api-key/api-key.table.js';
 import { webhookDeliveries, webhooks } from '../server/src/modules/webhook/webhook.table.js';
 import { sampleWebhookAlert } from '../server/src/modules/webhook/webhook.test-fixtures.js';
 import { TestReceiver } from '../server/src/modules/webhook/webhook.test-receiver.js';
@@ -33,7 +34,14 @@ async function setUp(database: Database, receiver: TestReceiver) {
   await truncateAll(database.db);
   receiver.received.length = 0;
   const shop = await insertShop(database.db, '天猫旗舰店');
-  await database.db.insert(webhooks).values({ name: 'bench', url: receiver.url, format: 'JSON', events: ['ALERT_RAISED'], shopIds: null, secret: newWebhookSecret(), createdBy: 'admin-key' });
+  // A partner's webhook, made by its key: every enqueue and claim checks that key's grant (auth/standing-grant.ts).
+  const [key] = await database.db
+    .insert(apiKeys)
+    .values({ name: 'bench partner', prefix: 'pk_bench', secretHash: `bench-${Math.random()}`, shopIds: [shop.id], scopes: ['READ', 'MANAGE'], createdBy: 'admin-key' })
+    .returning({ id: apiKeys.id });
+  await database.db
+    .insert(webhooks)
+    .values({ name: 'bench', url: receiver.url, format: 'JSON', events: ['ALERT_RAISED'], shopIds: [shop.id], secret: newWebhookSecret(), createdBy: `key:${key!.id}` });
   return shop.id;
 }
 

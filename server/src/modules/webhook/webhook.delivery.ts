@@ -46,20 +46,25 @@ interface ClaimedRow {
  * dies mid-send. Deliveries of paused or deleted webhooks are not due.
  * A due delivery whose webhook's creator may no longer read what it covers (auth/standing-grant.ts: a
  * revoked or expired key, a disabled user, shops taken away) is not sent: it becomes FAILED with
- * WITHHELD, in the same statement, and is never claimed.
+ * WITHHELD, in the same statement, and is never claimed. The grant is checked once per live webhook, not
+ * per due delivery, so a claim's cost does not grow with the backlog.
  */
 export async function claimDueDeliveries(db: Db, now: Date, leaseUntil: Date, limit: number): Promise<ClaimedDelivery[]> {
   const at = now.toISOString();
   const claimed = await rows<ClaimedRow>(
     db,
-    sql`with withheld as (
+    sql`with dead as (
+          select owner.id from webhooks owner
+          where owner.deleted_at is null and owner.paused_at is null
+            and not ${stillReads(sql`owner.created_by`, sql`owner.shop_ids`, at)}
+        ), withheld as (
           update webhook_deliveries stale
           set status = 'FAILED', last_error = ${WITHHELD}, locked_until = null, updated_at = ${at}::timestamptz
-          from webhooks owner
-          where owner.id = stale.webhook_id and stale.status = 'PENDING' and stale.next_attempt_at <= ${at}::timestamptz
-            and (stale.locked_until is null or stale.locked_until <= ${at}::timestamptz)
-            and owner.deleted_at is null and owner.paused_at is null
-            and not ${stillReads(sql`owner.created_by`, sql`owner.shop_ids`, at)}
+          where stale.id in (
+            select held.id from webhook_deliveries held
+            where held.webhook_id in (select id from dead) and held.status = 'PENDING' and held.next_attempt_at <= ${at}::timestamptz
+              and (held.locked_until is null or held.locked_until <= ${at}::timestamptz)
+            for update skip locked)
         )
         update webhook_deliveries d
         set locked_until = ${leaseUntil.toISOString()}::timestamptz
@@ -69,7 +74,7 @@ export async function claimDueDeliveries(db: Db, now: Date, leaseUntil: Date, li
           where due.status = 'PENDING' and due.next_attempt_at <= ${at}::timestamptz
             and (due.locked_until is null or due.locked_until <= ${at}::timestamptz)
             and hook.deleted_at is null and hook.paused_at is null
-            and ${stillReads(sql`hook.created_by`, sql`hook.shop_ids`, at)}
+            and hook.id not in (select id from dead)
           order by due.next_attempt_at
           limit ${limit}
           for update of due skip locked)

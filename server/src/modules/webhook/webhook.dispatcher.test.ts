@@ -249,6 +249,8 @@ describeEachBackend('webhook delivery', (backend) => {
     const revoked = await server.gql('mutation ($id: ID!) { revokeApiKey(input: { id: $id }) { userErrors { code } } }', { id: keyId });
     expect(revoked.data.revokeApiKey.userErrors).toEqual([]);
     expect(await receiving()).toEqual({ partner: false, ops: true });
+    // Withheld at its next due claim, while the receiver is still down: no attempt can reach it after this.
+    await expect.poll(async () => (await deliveries('partner')).map((d) => d.lastError)).toEqual([WITHHELD]);
     await receiver.up();
     expect(await enqueue(event('after the revocation', [shopA.id]))).toBe(1);
     // The deliveries that failed while the receiver was down are in back-off: they go (or are withheld) when due.
@@ -282,6 +284,14 @@ describeEachBackend('webhook delivery', (backend) => {
     // Sent before the grant changes: a delivery still due when it does is withheld (the test above).
     await server.app.webhooks!.drain();
 
+    // An ADMIN cannot give the operator's webhook a shop the operator cannot read.
+    const operatorHook = ((await server.gql('{ webhooks { id name } }')).data.webhooks as { id: string; name: string }[]).find((w) => w.name === 'operator')!;
+    const widened = await server.gql('mutation ($i: UpdateWebhookInput!) { updateWebhook(input: $i) { userErrors { field code message } } }', {
+      i: { id: operatorHook.id, shopIds: [gid('Shop', shopA.id), gid('Shop', shopB.id)] },
+    });
+    expect(widened.data.updateWebhook.userErrors).toEqual([
+      { field: ['input', 'shopIds'], code: 'FORBIDDEN', message: 'the credential that created this webhook cannot read these shops: it would receive nothing' },
+    ]);
     const moved = await server.gql('mutation ($i: UpdateUserInput!) { updateUser(input: $i) { userErrors { code } } }', { i: { id: userId, shopIds: [gid('Shop', shopB.id)] } });
     expect(moved.data.updateUser.userErrors).toEqual([]);
     expect(await enqueue(event('shop A taken away', [shopA.id]))).toBe(1);

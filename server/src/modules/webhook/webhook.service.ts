@@ -188,6 +188,15 @@ export async function updateWebhook(db: Db, viewer: Viewer, input: unknown, opti
       .where(and(eq(webhooks.id, current.id), isNull(webhooks.deletedAt)))
       .returning();
     if (!row) throw notFound('Webhook', ['input', 'id']);
+    // An ADMIN may give another creator's webhook any shops: not ones its creator cannot read, where it
+    // would receive nothing (auth/standing-grant.ts); the transaction undoes the change.
+    if (shopIds) {
+      const [check] = await tx
+        .select({ reads: sql<boolean>`${stillReads(sql`${webhooks.createdBy}`, sql`${webhooks.shopIds}`, options.now.toISOString())}` })
+        .from(webhooks)
+        .where(eq(webhooks.id, row.id));
+      if (check && !check.reads) throw new DomainError('FORBIDDEN', 'the credential that created this webhook cannot read these shops: it would receive nothing', ['input', 'shopIds']);
+    }
     let resolved: AlertEvent | null = null;
     if (resume) {
       await tx
