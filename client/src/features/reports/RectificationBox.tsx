@@ -7,7 +7,7 @@ import { useSaveFailure } from '../console/save-failure';
 import type { Rectification } from './reports.documents';
 import type { SaveOutcome } from './reports.data';
 
-/** 异常数据整改报告: due 48 h after it opened (red once overdue), its content, who submitted it and when; MANAGE submits it. */
+/** 异常数据整改报告: due 48 h after it opened (red once overdue), its content, who submitted it and when; MANAGE submits it, once. */
 export function RectificationBox(props: { rectification: Rectification; canEdit: boolean; onSubmit: (content: string) => Promise<SaveOutcome> }) {
   const { t, locale } = useI18n();
   const [content, setContent] = createSignal(props.rectification.content ?? '');
@@ -39,7 +39,8 @@ export function RectificationBox(props: { rectification: Rectification; canEdit:
           </p>
         )}
       </Show>
-      <Show when={props.canEdit} fallback={<p class="rectification-content">{props.rectification.content ?? t('reports.notSubmitted')}</p>}>
+      {/* Submitted is final (the server refuses a second submission): its content is shown, not a form. */}
+      <Show when={props.canEdit && !props.rectification.submittedAt} fallback={<p class="rectification-content">{props.rectification.content ?? t('reports.notSubmitted')}</p>}>
         <form class="rectification-form" onSubmit={(e) => void submit(e)}>
           <label class="field">
             {t('reports.rectificationContent')}

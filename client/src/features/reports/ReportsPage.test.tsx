@@ -98,6 +98,10 @@ describe('the daily report page', () => {
     await waitFor(() => expect(within(box).getByTestId('rectification-submitted')).toHaveTextContent('王磊 于 11月12日 10:30 提交'));
     expect(submitted).toEqual([{ id: rectification.id, content: '已下调出价并复核关键词，ROI 回升至 1.3' }]);
     expect(within(box).getByTestId('rectification-due')).not.toHaveTextContent('已逾期');
+    // Submitted is final: the content is shown, the form is gone.
+    expect(within(box).queryByRole('textbox')).toBeNull();
+    expect(within(box).queryByRole('button', { name: '提交整改报告' })).toBeNull();
+    expect(within(box).getByText('已下调出价并复核关键词，ROI 回升至 1.3')).toBeTruthy();
   });
 
   it('shows a VIEWER the notes and the rectification but no editor and no submit', async () => {

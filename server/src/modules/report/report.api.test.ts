@@ -136,6 +136,18 @@ describeEachBackend('daily report (运营数据日报)', (backend) => {
     });
     const after = await server.gql(`{ dailyReports(filter: { rectificationOverdue: true }) { totalCount } }`);
     expect(after.data.dailyReports.totalCount).toBe(2);
+
+    // Submitted is final: a later "ok" by someone else neither replaces the content nor makes it look late.
+    clock = new Date('2026-12-04T09:00:00+08:00');
+    const resubmitted = await server.gql(
+      `mutation ($input: SubmitRectificationInput!) { submitRectification(input: $input) { rectification { id } userErrors { code message field } } }`,
+      { input: { id: search.id, content: 'ok' } },
+    );
+    expect(resubmitted.data.submitRectification).toEqual({
+      rectification: null,
+      userErrors: [{ code: 'CONFLICT', field: ['input', 'id'], message: 'already submitted by 运营主管 王 at 2026-11-22 10:00:01 (Asia/Shanghai); a submitted rectification is not replaced' }],
+    });
+    expect((await report(shopA)).data.dailyReport.rows[0].rectification).toMatchObject({ content: '搜索词出价已调整，详情页首屏改版', submittedBy: '运营主管 王', submittedAt: '2026-11-22T02:00:01.000Z' });
   });
 
   it('writes the anomaly note, corrective action and owner, and lists the row', async () => {
@@ -145,6 +157,9 @@ describeEachBackend('daily report (运营数据日报)', (backend) => {
     });
     expect(written.data.writeDailyReportNote).toEqual({ row: { source: 'SEARCH', anomalyNote: '转化率下降 60%', correctiveAction: '调整主图', owner: '小李' }, userErrors: [] });
     await server.gql(WRITE, { input: { shopId: gid('Shop', shopA), date: '2026-11-19', source: 'SEARCH', owner: '小张' } });
+    // A day that has not begun (Asia/Shanghai) has nothing to explain yet.
+    const future = await server.gql(WRITE, { input: { shopId: gid('Shop', shopA), date: '2099-12-31', source: 'SEARCH', owner: '小张' } });
+    expect(future.data.writeDailyReportNote.userErrors).toEqual([expect.objectContaining({ code: 'INVALID_INPUT', field: ['input', 'date'] })]);
     const row = (await report(shopA)).data.dailyReport.rows[0];
     expect(row).toMatchObject({ anomalyNote: '转化率下降 60%', correctiveAction: '调整主图', owner: '小张' });
     const list = await server.gql(`{ dailyReports(filter: { from: "2026-11-19", to: "2026-11-19", anomaliesOnly: true }) { totalCount edges { node { source owner figures { gmv } } } } }`);

@@ -5,7 +5,7 @@ import type { DbOrTx } from '../../db/client.js';
 import { TRAFFIC_SOURCES, type TrafficSource } from '../../db/enums.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
 import { DomainError, forbidden, notFound } from '../../errors.js';
-import { addDays, HOUR_MS, isCalendarDate, shanghaiDate, startOfShanghaiDay } from '../../lib/time.js';
+import { addDays, HOUR_MS, isCalendarDate, shanghaiDate, shanghaiDateTime, startOfShanghaiDay } from '../../lib/time.js';
 import { optionalText, parseInput } from '../../lib/validate.js';
 import type { Figures } from '../metrics/metrics.formulas.js';
 import { loadTotals, scopeConditions } from '../metrics/metrics.service.js';
@@ -234,6 +234,8 @@ const WriteNoteInput = z.object({
 /** Writes the operator's notes on a shop-day-source (creating its stored row), then returns the line. */
 export async function writeDailyReportNote(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<ReportLine> {
   const data = parseInput(WriteNoteInput, input);
+  // A day that has not begun has no figures to explain: such a note would sit on top of the list for ever.
+  if (data.date > shanghaiDate(now)) throw new DomainError('INVALID_INPUT', `date ${data.date} is after today (${shanghaiDate(now)}, Asia/Shanghai)`, ['input', 'date']);
   await assertShopsVisible(db, viewer, [data.shopId], ['input', 'shopId']);
   const [day] = await shopDayTotals(db, data.shopId, data.date);
   const f = day.bySource.find((s) => s.source === data.source) ?? EMPTY_FIGURES;
@@ -260,7 +262,11 @@ export async function loadRectifications(db: DbOrTx, viewer: Viewer, ids: readon
 
 const SubmitInput = z.object({ id: z.string(), content: z.string().trim().min(1, 'must not be empty').max(10_000) });
 
-/** Records the rectification's content and who submitted it; resubmitting replaces the content. */
+/**
+ * Records the rectification's content and who submitted it, once: a submitted report is the record of
+ * what was found and done, and when (on time or late). A second submission is refused (CONFLICT) rather
+ * than replacing the first's content, author and time; two submissions at once, one wins.
+ */
 export async function submitRectification(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<RectificationReportRow> {
   const data = parseInput(SubmitInput, input);
   const [existing] = await loadRectifications(db, viewer, [data.id]);
@@ -268,9 +274,13 @@ export async function submitRectification(db: DbOrTx, viewer: Viewer, input: unk
   const [row] = await db
     .update(rectificationReports)
     .set({ content: data.content, submittedBy: viewer.displayName, submittedAt: now, updatedAt: now })
-    .where(eq(rectificationReports.id, existing.id))
+    .where(and(eq(rectificationReports.id, existing.id), isNull(rectificationReports.submittedAt)))
     .returning();
-  return row!;
+  if (row) return row;
+  const [submitted] = await loadRectifications(db, viewer, [data.id]);
+  const by = submitted?.submittedBy ?? existing.submittedBy ?? '—';
+  const at = submitted?.submittedAt ?? existing.submittedAt;
+  throw new DomainError('CONFLICT', `already submitted by ${by}${at ? ` at ${shanghaiDateTime(at)} (Asia/Shanghai)` : ''}; a submitted rectification is not replaced`, ['input', 'id']);
 }
 
 /** Not submitted and past its due time. */
