@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../db/client.js';
-import { MINUTE_MS, shanghaiDate } from '../../lib/time.js';
+import { MINUTE_MS, shanghaiDateTime } from '../../lib/time.js';
 import { FAILURES_BEFORE_UNHEALTHY } from '../../observability/health.js';
 import { expirePoints } from '../customer/points.ledger.js';
 import { openRectifications } from '../report/report.service.js';
@@ -45,6 +45,7 @@ export class AlertEngine {
   private running: Promise<AlertEvent[]> | null = null;
   private again = false;
   private stopped = false;
+  /** The Asia/Shanghai hour (`YYYY-MM-DD HH`) of the last successful rectification sweep. */
   private rectificationsSweptFor: string | null = null;
   readonly stats: EvaluationStats = { evaluations: 0, consecutiveFailures: 0, pointsExpiryFailures: 0, rectificationSweepFailures: 0, lastFindings: 0, lastDurationMs: 0 };
 
@@ -130,13 +131,13 @@ export class AlertEngine {
       () => (this.stats.pointsExpiryFailures = 0),
       (error: unknown) => this.options.logger.error({ err: error, failuresInARow: ++this.stats.pointsExpiryFailures }, 'points expiry failed'),
     );
-    // Once per Asia/Shanghai day: yesterday's flagged report rows open their rectification reports,
-    // which RECTIFICATION_OVERDUE then watches.
-    const today = shanghaiDate(now);
-    if (this.rectificationsSweptFor !== today) {
+    // Once per Asia/Shanghai hour: the last closed days' flagged report rows open their rectification
+    // reports, which RECTIFICATION_OVERDUE then watches. Hourly, not daily: late data can flag a closed day.
+    const hour = shanghaiDateTime(now).slice(0, 13);
+    if (this.rectificationsSweptFor !== hour) {
       await openRectifications(db, now).then(
         () => {
-          this.rectificationsSweptFor = today;
+          this.rectificationsSweptFor = hour;
           this.stats.rectificationSweepFailures = 0;
         },
         (error: unknown) => this.options.logger.error({ err: error, failuresInARow: ++this.stats.rectificationSweepFailures }, 'opening rectification reports failed'),

@@ -159,17 +159,24 @@ export async function dailyReport(db: DbOrTx, viewer: Viewer, shopId: string, da
   return buildDailyReport(db, shopId, date, now);
 }
 
+/** Closed days the sweep reads: yesterday, and the day before for a sweep missed over midnight. */
+export const SWEPT_DAYS = 2;
+
 /**
- * The daily sweep: yesterday's (Asia/Shanghai) report of every active shop, opening the rectification
- * of each flagged row. Idempotent; two rollup reads per shop. Call it once a day or more often.
+ * The sweep: the reports of the last SWEPT_DAYS closed days (Asia/Shanghai) of every active shop, opening
+ * the rectification of each flagged row. Idempotent (one per row); two rollup reads per shop and day. The
+ * alert engine runs it every hour: data that arrives after midnight for the day before (an ad platform's
+ * hourly spend report, a late batch) can flag a closed day after its first sweep. Returns the flagged rows.
  */
 export async function openRectifications(db: DbOrTx, now: Date): Promise<number> {
-  const yesterday = addDays(shanghaiDate(now), -1);
+  const today = shanghaiDate(now);
   const active = await db.select({ id: shops.id }).from(shops).where(eq(shops.active, true));
   let flagged = 0;
-  for (const shop of active) {
-    const report = await buildDailyReport(db, shop.id, yesterday, now);
-    flagged += report.rows.filter((r) => r.anomalies.length > 0).length;
+  for (let back = 1; back <= SWEPT_DAYS; back++) {
+    for (const shop of active) {
+      const report = await buildDailyReport(db, shop.id, addDays(today, -back), now);
+      flagged += report.rows.filter((r) => r.anomalies.length > 0).length;
+    }
   }
   return flagged;
 }
