@@ -47,6 +47,7 @@ export class AlertEngine {
   private stopped = false;
   /** The Asia/Shanghai hour (`YYYY-MM-DD HH`) of the last successful rectification sweep. */
   private rectificationsSweptFor: string | null = null;
+  private sweeping: Promise<void> | null = null;
   readonly stats: EvaluationStats = { evaluations: 0, consecutiveFailures: 0, pointsExpiryFailures: 0, rectificationSweepFailures: 0, lastFindings: 0, lastDurationMs: 0 };
 
   constructor(private readonly options: AlertEngineOptions) {}
@@ -93,6 +94,32 @@ export class AlertEngine {
     if (this.debounce) clearTimeout(this.debounce);
     this.timer = this.debounce = null;
     await this.running?.catch(() => {});
+    await this.sweeping;
+  }
+
+  /** Resolves once the rectification sweep under way, if any, has ended (tests; stop() waits for it too). */
+  async sweepsDone(): Promise<void> {
+    await this.sweeping;
+  }
+
+  /**
+   * Once per Asia/Shanghai hour: the last closed days' flagged report rows open their rectification reports,
+   * which RECTIFICATION_OVERDUE then watches (hourly, not daily: late data can flag a closed day). Beside the
+   * rules, not before them: over many shops the sweep reads two days' reports of each (~25 ms a shop-day at
+   * 10M orders), and no alert waits for it. A failed sweep is tried again at the next evaluation.
+   */
+  private sweepRectificationsIfDue(now: Date) {
+    const hour = shanghaiDateTime(now).slice(0, 13);
+    if (this.rectificationsSweptFor === hour || this.sweeping || this.stopped) return;
+    this.sweeping = openRectifications(this.options.db, now)
+      .then(
+        () => {
+          this.rectificationsSweptFor = hour;
+          this.stats.rectificationSweepFailures = 0;
+        },
+        (error: unknown) => this.options.logger.error({ err: error, failuresInARow: ++this.stats.rectificationSweepFailures }, 'opening rectification reports failed'),
+      )
+      .finally(() => (this.sweeping = null));
   }
 
   /** One evaluation now (tests call it with their clock); a call during a run waits for it and runs once more. */
@@ -131,18 +158,7 @@ export class AlertEngine {
       () => (this.stats.pointsExpiryFailures = 0),
       (error: unknown) => this.options.logger.error({ err: error, failuresInARow: ++this.stats.pointsExpiryFailures }, 'points expiry failed'),
     );
-    // Once per Asia/Shanghai hour: the last closed days' flagged report rows open their rectification
-    // reports, which RECTIFICATION_OVERDUE then watches. Hourly, not daily: late data can flag a closed day.
-    const hour = shanghaiDateTime(now).slice(0, 13);
-    if (this.rectificationsSweptFor !== hour) {
-      await openRectifications(db, now).then(
-        () => {
-          this.rectificationsSweptFor = hour;
-          this.stats.rectificationSweepFailures = 0;
-        },
-        (error: unknown) => this.options.logger.error({ err: error, failuresInARow: ++this.stats.rectificationSweepFailures }, 'opening rectification reports failed'),
-      );
-    }
+    this.sweepRectificationsIfDue(now);
     const settings = await loadRuleSettings(db);
     const inputs = await loadRuleInputs(db, now, settings, loadBounds(settings));
     const findings = evaluateRules(inputs);

@@ -56,21 +56,25 @@ describeEachBackend('rectification reports (整改报告) and the overdue alert'
     const opened = async () => (await backend().db.select({ id: rectificationReports.id }).from(rectificationReports).where(eq(rectificationReports.shopId, late))).length;
     await insertRollups(backend().db, [{ at: new Date('2026-11-18T12:00:00+08:00'), shopId: late, source: 'SEARCH', visitors: ids('late18-', 300), buyers: ids('lb18-', 30), counters: { ordersPaid: 30 } }]);
     clock = new Date('2026-11-20T00:10:00+08:00');
-    await server.app.alertEngine.evaluate(); // the first sweep of the 20th: the 19th has no figures yet
+    const evaluateAndSweep = async () => {
+      await server.app.alertEngine.evaluate();
+      await server.app.alertEngine.sweepsDone();
+    };
+    await evaluateAndSweep(); // the first sweep of the 20th: the 19th has no figures yet
     expect(await opened()).toBe(0);
     // 00:20: the 19th's figures arrive late, and convert 4 % against 10 %.
     await insertRollups(backend().db, [{ at: new Date('2026-11-19T23:00:00+08:00'), shopId: late, source: 'SEARCH', visitors: ids('late19-', 300), buyers: ids('lb19-', 12), counters: { ordersPaid: 12 } }]);
     clock = new Date('2026-11-20T00:40:00+08:00');
-    await server.app.alertEngine.evaluate(); // same hour: not swept again
+    await evaluateAndSweep(); // same hour: not swept again
     expect(await opened()).toBe(0);
     clock = new Date('2026-11-20T01:05:00+08:00');
-    await server.app.alertEngine.evaluate();
+    await evaluateAndSweep();
     expect(await opened()).toBe(1);
 
     // The 20th flagged too, but the engine does not run again until the 22nd: the day before yesterday is still swept.
     await insertRollups(backend().db, [{ at: new Date('2026-11-20T12:00:00+08:00'), shopId: late, source: 'SEARCH', visitors: ids('late20-', 300), buyers: ids('lb20-', 3), counters: { ordersPaid: 3 } }]);
     clock = new Date('2026-11-22T00:05:00+08:00');
-    await server.app.alertEngine.evaluate();
+    await evaluateAndSweep();
     expect(await opened()).toBe(2);
   });
 });
