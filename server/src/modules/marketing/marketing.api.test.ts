@@ -172,6 +172,7 @@ describeEachBackend('recordMarketingSpend, Metrics.spend and Metrics.roi', (back
       entry('', tmall, 'PAID', '1.00'),
       entry('ok-2', tmall, 'SOCIAL', '20.00', { campaignId: ownCampaign, spentAt: at('12:04') }),
       entry('no-shop', gid('Shop', '00000000-0000-4000-8000-000000000000'), 'PAID', '1.00'),
+      entry('too-much', tmall, 'PAID', '100000000.01'),
     ]);
     expect(result.accepted).toBe(2);
     expect(result.duplicates).toBe(0);
@@ -185,7 +186,9 @@ describeEachBackend('recordMarketingSpend, Metrics.spend and Metrics.roi', (back
       [7, 'INVALID_INPUT', 'input.entries.7.spentAt'],
       [8, 'INVALID_INPUT', 'input.entries.8.id'],
       [10, 'NOT_FOUND', 'input.entries.10.shopId'],
+      [11, 'INVALID_AMOUNT', 'input.entries.11.amount'],
     ]);
+    expect(result.userErrors.at(-1)!.message).toBe('at most ¥100,000,000.00 per entry');
     expect(result.userErrors.every((e) => e.message.length > 0)).toBe(true);
     expect(await metrics()).toMatchObject({ spend: '30.00' });
     expect(await metrics({ campaignId: ownCampaign })).toMatchObject({ spend: '20.00', bySource: [{ source: 'SOCIAL', spend: '20.00' }] });

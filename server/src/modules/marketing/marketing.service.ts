@@ -59,6 +59,14 @@ interface ValidEntry {
 }
 
 
+/**
+ * One entry is one shop's spend on one source at one moment (an ad platform's hourly report): ¥100,000,000
+ * is beyond any such entry, and keeps the sums of a day's entries far inside what adds up exactly. An entry
+ * past it is a runaway figure (extra digits, a wrong column), which could not be taken back once stored.
+ */
+export const MAX_SPEND_ENTRY_FEN = 10_000_000_000;
+const MAX_SPEND_ENTRY = `¥${(MAX_SPEND_ENTRY_FEN / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}`;
+
 const EntrySchema = z.object({
   id: storableString().trim().min(1, 'must not be empty').max(128),
   shopId: globalId('Shop'),
@@ -66,7 +74,9 @@ const EntrySchema = z.object({
   channel: z.enum(CHANNELS).nullish(),
   source: z.enum(TRAFFIC_SOURCES),
   campaignId: globalId('Campaign').nullish(),
-  amount: moneyInput.refine((fen) => fen > 0, { message: 'spend must be above zero', params: { code: 'INVALID_AMOUNT' } }),
+  amount: moneyInput
+    .refine((fen) => fen > 0, { message: 'spend must be above zero', params: { code: 'INVALID_AMOUNT' } })
+    .refine((fen) => fen <= MAX_SPEND_ENTRY_FEN, { message: `at most ${MAX_SPEND_ENTRY} per entry`, params: { code: 'INVALID_AMOUNT' } }),
 });
 
 type ParsedEntry = Omit<ValidEntry, 'channel' | 'hash'> & { channel: Channel | null };
