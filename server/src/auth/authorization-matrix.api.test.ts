@@ -150,7 +150,7 @@ describeEachBackend('authorization matrix: every mutation × every kind of princ
       viewer: { need: 'AUTHENTICATED', query: '{ viewer { kind } }' },
       orders: { need: 'READ', query: '{ orders { totalCount } }' },
       apiKeys: { need: 'MANAGE', query: '{ apiKeys { prefix } }' },
-      webhooks: { need: 'MANAGE', query: '{ webhooks { url } }' },
+      webhooks: { need: 'MANAGE', query: '{ webhooks { url receiving } }' },
       users: { need: 'ADMIN', query: '{ users { email } }' },
       auditLog: { need: 'ADMIN', query: '{ auditLog { totalCount } }' },
     };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, asc, count, desc, eq, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { allShopsVisible, coversShops, shopsOf, type Viewer } from '../../auth/viewer.js';
 import type { Db, DbOrTx } from '../../db/client.js';
@@ -174,7 +174,7 @@ export async function updateWebhook(db: Db, viewer: Viewer, input: unknown, opti
   const shopIds = data.shopIds ? await coveredShops(db, viewer, data.shopIds) : undefined;
   const resume = data.resume === true && current.pausedAt !== null;
   const updated = await db.transaction(async (tx) => {
-    const [row] = await tx
+    const [changed] = await tx
       .update(webhooks)
       .set({
         ...(data.name ? { name: data.name } : {}),
@@ -186,17 +186,13 @@ export async function updateWebhook(db: Db, viewer: Viewer, input: unknown, opti
         updatedAt: options.now,
       })
       .where(and(eq(webhooks.id, current.id), isNull(webhooks.deletedAt)))
-      .returning();
-    if (!row) throw notFound('Webhook', ['input', 'id']);
+      // RETURNING sees the new shops: whether the creator can read them comes back with the row.
+      .returning({ ...getTableColumns(webhooks), creatorReads: creatorStillReads(options.now) });
+    if (!changed) throw notFound('Webhook', ['input', 'id']);
+    const { creatorReads, ...row } = changed;
     // An ADMIN may give another creator's webhook any shops: not ones its creator cannot read, where it
     // would receive nothing (auth/standing-grant.ts); the transaction undoes the change.
-    if (shopIds) {
-      const [check] = await tx
-        .select({ reads: sql<boolean>`${stillReads(sql`${webhooks.createdBy}`, sql`${webhooks.shopIds}`, options.now.toISOString())}` })
-        .from(webhooks)
-        .where(eq(webhooks.id, row.id));
-      if (check && !check.reads) throw new DomainError('FORBIDDEN', 'the credential that created this webhook cannot read these shops: it would receive nothing', ['input', 'shopIds']);
-    }
+    if (shopIds && !creatorReads) throw new DomainError('FORBIDDEN', 'the credential that created this webhook cannot read these shops: it would receive nothing', ['input', 'shopIds']);
     let resolved: AlertEvent | null = null;
     if (resume) {
       await tx
@@ -236,6 +232,11 @@ export async function loadWebhooks(db: DbOrTx, viewer: Viewer, ids: readonly str
   return db.select().from(webhooks).where(and(inArray(webhooks.id, [...ids]), visible(viewer)));
 }
 
+/** Whether a webhook row's creator may still read the shops it covers at `now` (auth/standing-grant.ts). */
+function creatorStillReads(now: Date): SQL<boolean> {
+  return sql<boolean>`${stillReads(sql`${webhooks.createdBy}`, sql`${webhooks.shopIds}`, now.toISOString())}`;
+}
+
 /**
  * Per webhook id, in order: whether it receives events at `now` — not deleted, and its creator may still
  * read what it covers (auth/standing-grant.ts). One statement for a whole list.
@@ -243,7 +244,7 @@ export async function loadWebhooks(db: DbOrTx, viewer: Viewer, ids: readonly str
 export async function webhooksReceiving(db: DbOrTx, ids: readonly string[], now: Date): Promise<boolean[]> {
   if (ids.length === 0) return [];
   const found = await db
-    .select({ id: webhooks.id, receiving: sql<boolean>`${webhooks.deletedAt} is null and ${stillReads(sql`${webhooks.createdBy}`, sql`${webhooks.shopIds}`, now.toISOString())}` })
+    .select({ id: webhooks.id, receiving: sql<boolean>`${webhooks.deletedAt} is null and ${creatorStillReads(now)}` })
     .from(webhooks)
     .where(inArray(webhooks.id, [...ids]));
   const byId = new Map(found.map((row) => [row.id, row.receiving === true]));
@@ -298,7 +299,7 @@ export async function redeliverWebhookDelivery(db: Db, viewer: Viewer, id: strin
       .select({
         deletedAt: webhooks.deletedAt,
         pausedAt: webhooks.pausedAt,
-        creatorReads: sql<boolean>`${stillReads(sql`${webhooks.createdBy}`, sql`${webhooks.shopIds}`, options.now.toISOString())}`,
+        creatorReads: creatorStillReads(options.now),
       })
       .from(webhooks)
       .where(eq(webhooks.id, delivery.webhookId))
