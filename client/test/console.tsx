@@ -36,6 +36,7 @@ export function reportRow(overrides: Partial<Omit<ReportRow, 'figures' | 'change
     anomalyNote: null,
     correctiveAction: null,
     owner: null,
+    noteUpdatedAt: null,
     rectification: null,
     ...overrides,
     figures: { ...FIGURES, ...overrides.figures },

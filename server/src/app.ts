@@ -353,7 +353,12 @@ export function buildApp(options: AppOptions): App {
         wakeWebhooks,
         webhookAllowPrivateUrls: options.webhookAllowPrivateUrls ?? false,
         retention,
-        evaluateAlertsSoon: () => alertEngine.markChanged(),
+        evaluateAlertsSoon: () => {
+          alertEngine.markChanged();
+          // Live topics too: the fulfilment tile follows each shop's UNSHIPPED_OVERDUE hours, so a threshold
+          // moved must show on the next tick, not at the next heartbeat (other instances: at their heartbeat).
+          ticker.markChanged();
+        },
       };
     },
   });

@@ -76,7 +76,7 @@ builder.scalarType('Decimal', {
 });
 
 // Fail closed: reading needs READ and changing needs MANAGE unless a field states otherwise
-// (ingestEvents needs INGEST, recordMarketingSpend INGEST or MANAGE; users and the audit trail ADMIN; viewer, signIn, refreshSession opt out).
+// (ingestEvents needs INGEST, recordMarketingSpend and voidMarketingSpend INGEST or MANAGE; users and the audit trail ADMIN; viewer, signIn, refreshSession opt out).
 builder.queryType({ authScopes: { read: true } });
 builder.mutationType({ authScopes: { manage: true } });
 builder.subscriptionType({ authScopes: { read: true } });

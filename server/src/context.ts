@@ -36,6 +36,10 @@ export interface Context {
   webhookAllowPrivateUrls: boolean;
   /** How long history is kept (RETENTION_*): ingestion refuses events older than the events retention. */
   retention: RetentionSettings;
-  /** Re-evaluates the alert rules soon (a threshold, stock or milestone changed); services call it after their write. */
+  /**
+   * Re-evaluates the alert rules soon (a threshold, stock or milestone changed), and recomputes this
+   * instance's live topics on the next tick (the fulfilment tile follows a rule's threshold); services
+   * call it after their write.
+   */
   evaluateAlertsSoon: RecheckAlerts;
 }

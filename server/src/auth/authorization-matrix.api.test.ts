@@ -25,6 +25,7 @@ function mutations(shopA: string): Record<string, { need: Need | Need[]; alsoNee
     signOut: { need: 'AUTHENTICATED' },
     ingestEvents: { need: 'INGEST', input: { events: [] } },
     recordMarketingSpend: { need: ['INGEST', 'MANAGE'], input: { entries: [] } },
+    voidMarketingSpend: { need: ['INGEST', 'MANAGE'], input: { entries: [], reason: 'typed an extra zero' } },
     createUser: { need: 'ADMIN', input: { email: `u${Math.random().toString(36).slice(2)}@example.cn`, name: 'x', role: 'VIEWER', password: PASSWORD } },
     updateUser: { need: 'ADMIN', input: { id: gid('User', NOBODY) } },
     disableUser: { need: 'ADMIN', input: { id: gid('User', NOBODY) } },

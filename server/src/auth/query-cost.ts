@@ -5,7 +5,7 @@ import { getArgumentValues } from 'graphql/execution/values.js';
  * The cost a request is charged against its credential's bucket, Shopify-style: every object or list
  * field costs 1, a connection multiplies what is beneath it by the page size asked for (`first`/`last`,
  * default 20), scalars are free but a connection's `totalCount` (TOTAL_COUNT_COST), and the bulk mutations
- * cost one point per item: `ingestEvents` per event, `recordMarketingSpend` per entry. Computed from the document and its variables before
+ * cost one point per item: `ingestEvents` per event, `recordMarketingSpend` and `voidMarketingSpend` per entry. Computed from the document and its variables before
  * execution (the walk is linear in the document, which the token limit bounds).
  */
 const DEFAULT_PAGE = 20;
@@ -17,7 +17,7 @@ const DEFAULT_PAGE = 20;
 export const TOTAL_COUNT_COST = 1_000;
 const PAGE_ARGS = new Set(['first', 'last', 'limit']);
 /** Bulk mutations and the list in their input that is charged per item. */
-const BULK_FIELDS: Record<string, string> = { ingestEvents: 'events', recordMarketingSpend: 'entries' };
+const BULK_FIELDS: Record<string, string> = { ingestEvents: 'events', recordMarketingSpend: 'entries', voidMarketingSpend: 'entries' };
 
 function numberArg(value: ValueNode, variables: Record<string, unknown>): number | null {
   if (value.kind === Kind.INT) return Number(value.value);

@@ -3,7 +3,7 @@ import type { ApiKeyScope } from '../modules/api-key/api-key.table.js';
 import type { Role } from '../modules/user/user.table.js';
 
 /**
- * What a caller may do. READ: queries and subscriptions; INGEST: ingestEvents and recordMarketingSpend;
+ * What a caller may do. READ: queries and subscriptions; INGEST: ingestEvents, recordMarketingSpend and voidMarketingSpend;
  * MANAGE: change the operations data of their shops (campaigns, milestones, plans, alerts, marketing
  * spend, keys no broader than their own); ADMIN: users, keys for anyone, the audit trail.
  */

@@ -1,42 +1,42 @@
-import { createSignal, Show, untrack } from 'solid-js';
+import { createSignal, Show } from 'solid-js';
 import { InlineError } from '../../components/InlineError';
 import { useI18n } from '../../i18n/i18n';
-import type { ReportNoteInput, ReportRow } from './reports.documents';
+import type { ReportRow } from './reports.documents';
 import type { SaveOutcome } from './reports.data';
 import { useSaveFailure } from '../console/save-failure';
+import { changedNotes, changesNothing, noteField, type NoteFields } from './report-note-form';
 
-type NoteFields = Omit<ReportNoteInput, 'shopId' | 'date'>;
-
-/** Only the fields changed here (the server keeps what is omitted), so a note written elsewhere meanwhile is not overwritten. Blank clears. */
-export function changedNotes(row: ReportRow, form: { anomalyNote: string; correctiveAction: string; owner: string }): NoteFields {
-  const input: NoteFields = { source: row.source };
-  if (form.anomalyNote.trim() !== (row.anomalyNote ?? '')) input.anomalyNote = form.anomalyNote.trim();
-  if (form.correctiveAction.trim() !== (row.correctiveAction ?? '')) input.correctiveAction = form.correctiveAction.trim();
-  if (form.owner.trim() !== (row.owner ?? '')) input.owner = form.owner.trim();
-  return input;
-}
-
-/** 异常指标说明 / 整改措施 / 负责人 of one row, for a viewer with MANAGE. */
+/**
+ * 异常指标说明 / 整改措施 / 负责人 of one row, for a viewer with MANAGE. After a CONFLICT the boxes typed in
+ * keep what was typed, the others take the reloaded notes, and the latest saved notes show below, to
+ * merge by hand.
+ */
 export function ReportNoteEditor(props: { row: ReportRow; onSave: (input: NoteFields) => Promise<SaveOutcome> }) {
   const { t } = useI18n();
-  const opened = untrack(() => props.row);
-  const [anomalyNote, setAnomalyNote] = createSignal(opened.anomalyNote ?? '');
-  const [correctiveAction, setCorrectiveAction] = createSignal(opened.correctiveAction ?? '');
-  const [owner, setOwner] = createSignal(opened.owner ?? '');
+  const [anomalyNote, setAnomalyNote] = noteField(() => props.row.anomalyNote ?? '');
+  const [correctiveAction, setCorrectiveAction] = noteField(() => props.row.correctiveAction ?? '');
+  const [owner, setOwner] = noteField(() => props.row.owner ?? '');
   const [pending, setPending] = createSignal(false);
   const [saved, setSaved] = createSignal(false);
-  const failure = useSaveFailure();
+  // The version a save was refused for (CONFLICT); the row loaded after it is the latest saved, shown to merge.
+  const [refused, setRefused] = createSignal<{ version: string | null } | null>(null);
+  const reloaded = () => {
+    const sent = refused();
+    return sent !== null && props.row.noteUpdatedAt !== sent.version;
+  };
+  const failure = useSaveFailure({ conflict: 'console.editConflict' });
 
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
     const input = changedNotes(props.row, { anomalyNote: anomalyNote(), correctiveAction: correctiveAction(), owner: owner() });
-    if (Object.keys(input).length === 1) return;
+    if (changesNothing(input)) return;
     setPending(true);
     setSaved(false);
     const outcome = await props.onSave(input);
     setPending(false);
     failure.show(outcome);
     setSaved(outcome.ok);
+    setRefused(!outcome.ok && outcome.code === 'CONFLICT' ? { version: input.expectedUpdatedAt ?? null } : null);
   };
 
   return (
@@ -53,6 +53,14 @@ export function ReportNoteEditor(props: { row: ReportRow; onSave: (input: NoteFi
         {t('reports.owner')}
         <input value={owner()} maxLength={100} onInput={(e) => setOwner(e.currentTarget.value)} />
       </label>
+      <Show when={reloaded()}>
+        <p class="report-notes latest-saved" data-testid="note-latest">
+          <strong>{t('console.latestSaved')}</strong>
+          <span>{t('app.labelled', { label: t('reports.anomalyNote'), value: props.row.anomalyNote ?? '—' })}</span>
+          <span>{t('app.labelled', { label: t('reports.correctiveAction'), value: props.row.correctiveAction ?? '—' })}</span>
+          <span>{t('app.labelled', { label: t('reports.owner'), value: props.row.owner || '—' })}</span>
+        </p>
+      </Show>
       <div class="form-actions">
         <InlineError message={failure.message()} />
         <Show when={saved()}>

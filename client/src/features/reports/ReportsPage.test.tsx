@@ -89,7 +89,7 @@ describe('the daily report page', () => {
 
     expect(await within(editor).findByRole('status')).toHaveTextContent('已保存');
     expect(notes).toEqual([
-      { shopId: SHOP.id, date: DAY, source: 'PAID', anomalyNote: '付费推广出价过高，ROI 跌破 1', correctiveAction: '下调出价 20%，暂停低效关键词', owner: '李娜' },
+      { shopId: SHOP.id, date: DAY, source: 'PAID', anomalyNote: '付费推广出价过高，ROI 跌破 1', correctiveAction: '下调出价 20%，暂停低效关键词', owner: '李娜', expectedUpdatedAt: null },
     ]);
 
     const box = within(rowOf('PAID')).getByTestId('rectification');
@@ -102,6 +102,48 @@ describe('the daily report page', () => {
     expect(within(box).queryByRole('textbox')).toBeNull();
     expect(within(box).queryByRole('button', { name: '提交整改报告' })).toBeNull();
     expect(within(box).getByText('已下调出价并复核关键词，ROI 回升至 1.3')).toBeTruthy();
+  });
+
+  it('a note saved by someone else meanwhile: says so, keeps what was typed, reloads theirs, and saves against it next', async () => {
+    const loaded = { ...paid, anomalyNote: '出价过高', owner: '李娜', noteUpdatedAt: '2026-11-11T02:00:00.000Z' };
+    const theirs = { ...loaded, anomalyNote: '出价过高，已暂停 3 个关键词', correctiveAction: '下调出价 10%', owner: '王磊', noteUpdatedAt: '2026-11-11T03:00:00.123Z' };
+    let stored = loaded;
+    const asked = answerDailyReports(() => [search, stored]);
+    const notes: VariablesOf<typeof WriteReportNoteMutation>['input'][] = [];
+    const conflict = 'the notes of 2026-11-10 PAID were changed at 2026-11-11 11:00:00 (Asia/Shanghai), after the version you loaded; yours were not saved: reload, merge and save again';
+    server.use(
+      api.mutation<ResultOf<typeof WriteReportNoteMutation>, VariablesOf<typeof WriteReportNoteMutation>>('ConsoleWriteReportNote', ({ variables }) => {
+        notes.push(variables.input);
+        if (variables.input.expectedUpdatedAt !== stored.noteUpdatedAt) {
+          return HttpResponse.json({ data: { writeDailyReportNote: { row: null, userErrors: [{ code: 'CONFLICT', message: conflict }] } } });
+        }
+        stored = { ...stored, correctiveAction: variables.input.correctiveAction ?? stored.correctiveAction, noteUpdatedAt: '2026-11-11T04:00:00.000Z' };
+        return HttpResponse.json({ data: { writeDailyReportNote: { row: maskRow(stored), userErrors: [] } } });
+      }),
+    );
+    openConsole(`/console/reports/${SHOP.id}/${DAY}`, { credential: storedSession(1), permissions: MAY_MANAGE });
+    const editor = await screen.findByTestId('report-note-editor');
+    stored = theirs; // 王磊 saves while this page is open
+
+    fireEvent.input(within(editor).getByLabelText('整改措施'), { target: { value: '暂停低效关键词' } });
+    fireEvent.click(within(editor).getByRole('button', { name: '保存说明' }));
+
+    expect(await within(editor).findByRole('alert')).toHaveTextContent(`未保存：${conflict}。你输入的内容仍在框中；下方是别人最新保存的内容，合并后再保存。`);
+    await waitFor(() => expect(within(editor).getByTestId('note-latest')).toHaveTextContent('最新保存的内容异常指标说明：出价过高，已暂停 3 个关键词整改措施：下调出价 10%负责人：王磊'));
+    expect(asked).toHaveLength(2);
+    // What was typed stays; the boxes nobody typed in now hold 王磊's text, so saving again cannot undo it.
+    expect(within(editor).getByLabelText('整改措施')).toHaveValue('暂停低效关键词');
+    expect(within(editor).getByLabelText('异常指标说明')).toHaveValue('出价过高，已暂停 3 个关键词');
+    expect(within(editor).getByLabelText('负责人')).toHaveValue('王磊');
+
+    fireEvent.click(within(editor).getByRole('button', { name: '保存说明' }));
+    expect(await within(editor).findByRole('status')).toHaveTextContent('已保存');
+    expect(notes).toEqual([
+      { shopId: SHOP.id, date: DAY, source: 'PAID', correctiveAction: '暂停低效关键词', expectedUpdatedAt: '2026-11-11T02:00:00.000Z' },
+      { shopId: SHOP.id, date: DAY, source: 'PAID', correctiveAction: '暂停低效关键词', expectedUpdatedAt: '2026-11-11T03:00:00.123Z' },
+    ]);
+    expect(within(editor).queryByRole('alert')).toBeNull();
+    expect(within(editor).queryByTestId('note-latest')).toBeNull();
   });
 
   it('shows a VIEWER the notes and the rectification but no editor and no submit', async () => {

@@ -23,13 +23,20 @@ export interface DayReport {
 
 /**
  * One shop-day of the daily report. What a write returns replaces the row shown (by source), so the
- * operator sees what the server stored — the trimmed note, who submitted the rectification and when.
+ * operator sees what the server stored — the trimmed note, who submitted the rectification and when. A
+ * note refused as a CONFLICT (saved by someone else since it was loaded) reloads the day.
  */
 export function createDayReport(options: { shopId: Accessor<string>; date: Accessor<string> }): DayReport {
   const client = useClient();
-  const [report] = createQuery({ query: DailyReportQuery, variables: () => ({ shopId: options.shopId(), date: options.date() }) });
+  const [report, reload] = createQuery({ query: DailyReportQuery, variables: () => ({ shopId: options.shopId(), date: options.date() }) });
   const [saved, setSaved] = createSignal<ReadonlyMap<string, ReportRow>>(new Map());
   const keep = (row: ReportRow) => setSaved((current) => new Map(current).set(row.source, row));
+  const forget = (source: string) =>
+    setSaved((current) => {
+      const rest = new Map(current);
+      rest.delete(source);
+      return rest;
+    });
   const rows = createMemo(() => (report.data?.dailyReport.rows ?? []).map((r) => readFragment(ReportRowFields, r)).map((row) => saved().get(row.source) ?? row));
 
   const saveNote = async (input: Omit<ReportNoteInput, 'shopId' | 'date'>) => {
@@ -37,6 +44,12 @@ export function createDayReport(options: { shopId: Accessor<string>; date: Acces
     const payload = result.data?.writeDailyReportNote;
     const outcome = mutationOutcome(result.error, payload, payload?.row);
     if (outcome.ok) keep(readFragment(ReportRowFields, outcome.value));
+    if (!outcome.ok && outcome.code === 'CONFLICT') {
+      // Someone saved the row after it was loaded: show what is stored now (the editor keeps what was
+      // typed), so the next save is made against that version.
+      forget(input.source);
+      reload();
+    }
     return outcome;
   };
 

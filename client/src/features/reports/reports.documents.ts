@@ -53,6 +53,7 @@ export const ReportRowFields = graphql(`
     anomalyNote
     correctiveAction
     owner
+    noteUpdatedAt
     rectification { id reasons openedAt dueAt overdue content submittedAt submittedBy }
   }
 `);

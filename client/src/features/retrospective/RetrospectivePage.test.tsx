@@ -97,14 +97,20 @@ function retrospective(lessons: Lessons = NO_LESSONS): Retrospective {
   };
 }
 
-function answerRetrospective(lessons?: Lessons) {
-  const data: ResultOf<typeof RetrospectiveQuery> = {
-    campaign: { id: CAMPAIGN, name: ended.name, startsAt: ended.startsAt, endsAt: ended.endsAt, retrospective: retrospective(lessons) },
-  };
+/** Answers the page with the lessons stored at the moment it asks; returns how many times it asked. */
+function answerRetrospective(lessons: () => Lessons = () => NO_LESSONS) {
+  const asked = { count: 0 };
+  const data = (): ResultOf<typeof RetrospectiveQuery> => ({
+    campaign: { id: CAMPAIGN, name: ended.name, startsAt: ended.startsAt, endsAt: ended.endsAt, retrospective: retrospective(lessons()) },
+  });
   server.use(
     api.query('WarRoomCampaigns', () => HttpResponse.json({ data: campaignsResult([campaign({ id: 'c-1111', status: 'ACTIVE' }), ended]) })),
-    api.query('ConsoleRetrospective', () => HttpResponse.json({ data })),
+    api.query('ConsoleRetrospective', () => {
+      asked.count++;
+      return HttpResponse.json({ data: data() });
+    }),
   );
+  return asked;
 }
 
 const section = (id: string) => screen.getByTestId(id);
@@ -185,8 +191,54 @@ describe('the retrospective page', () => {
     fireEvent.click(within(lessons).getByRole('button', { name: '保存经验教训' }));
 
     await waitFor(() => expect(within(lessons).getByTestId('lessons-by')).toHaveTextContent('王磊 最后更新于 6月20日 10:00'));
-    expect(sent).toEqual([{ campaignId: CAMPAIGN, lessons: '支付扩容要提前两周；付费推广 ROI 低于 1 应当天止损' }]);
+    expect(sent).toEqual([{ campaignId: CAMPAIGN, lessons: '支付扩容要提前两周；付费推广 ROI 低于 1 应当天止损', expectedUpdatedAt: null }]);
     expect(screen.getByTestId('retro-due')).toHaveAttribute('data-overdue', 'false');
     expect(screen.getByTestId('retro-due')).not.toHaveTextContent('已逾期');
+  });
+
+  it('lessons saved by someone else meanwhile: says so (in English too), keeps what was typed, shows theirs, and saves against them next', async () => {
+    const loaded: Lessons = { lessons: '支付扩容要提前两周', lessonsUpdatedBy: '王磊', lessonsUpdatedAt: '2026-06-20T02:00:00.000Z', overdue: false };
+    const theirs: Lessons = { lessons: '支付扩容要提前两周；付费推广 ROI 低于 1 当天止损', lessonsUpdatedBy: '李娜', lessonsUpdatedAt: '2026-06-20T03:00:00.456Z', overdue: false };
+    let stored = loaded;
+    const asked = answerRetrospective(() => stored);
+    const conflict = 'the lessons were changed by 李娜 at 2026-06-20 11:00:00 (Asia/Shanghai), after the version you loaded; yours were not saved: reload, merge and save again';
+    const sent: VariablesOf<typeof WriteLessonsMutation>['input'][] = [];
+    server.use(
+      api.mutation<ResultOf<typeof WriteLessonsMutation>, VariablesOf<typeof WriteLessonsMutation>>('ConsoleWriteLessons', ({ variables }) => {
+        sent.push(variables.input);
+        if (variables.input.expectedUpdatedAt !== stored.lessonsUpdatedAt) {
+          return HttpResponse.json({ data: { writeRetrospectiveLessons: { retrospective: null, userErrors: [{ code: 'CONFLICT', message: conflict }] } } });
+        }
+        stored = { lessons: variables.input.lessons, lessonsUpdatedBy: '王磊', lessonsUpdatedAt: '2026-06-20T04:00:00.000Z', overdue: false };
+        return HttpResponse.json({ data: { writeRetrospectiveLessons: { retrospective: stored, userErrors: [] } } });
+      }),
+    );
+    openConsole(`/console/retrospective/${CAMPAIGN}?lang=en`, { credential: storedSession(1), permissions: MAY_MANAGE });
+    const lessons = await screen.findByTestId('retro-lessons');
+    const box = await within(lessons).findByLabelText('Lessons learned');
+    stored = theirs; // 李娜 saves while this page is open
+
+    const mine = '支付扩容要提前两周；大促前一周冻结发布';
+    fireEvent.input(box, { target: { value: mine } });
+    fireEvent.click(within(lessons).getByRole('button', { name: 'Save lessons' }));
+
+    expect(await within(lessons).findByRole('alert')).toHaveTextContent(
+      `Not saved: ${conflict}. What you typed is still in the box; the latest saved version is below: merge it in and save again.`,
+    );
+    await waitFor(() => expect(within(lessons).getByTestId('lessons-latest')).toHaveTextContent(`Latest saved version${theirs.lessons}`));
+    expect(within(lessons).getByTestId('lessons-by')).toHaveTextContent('Last written by 李娜');
+    expect(asked.count).toBe(2);
+    expect(box).toHaveValue(mine);
+
+    const merged = `${mine}；付费推广 ROI 低于 1 当天止损`;
+    fireEvent.input(box, { target: { value: merged } });
+    fireEvent.click(within(lessons).getByRole('button', { name: 'Save lessons' }));
+    await waitFor(() => expect(within(lessons).queryByTestId('lessons-latest')).toBeNull());
+    expect(within(lessons).queryByRole('alert')).toBeNull();
+    expect(within(lessons).getByTestId('lessons-by')).toHaveTextContent('Last written by 王磊');
+    expect(sent).toEqual([
+      { campaignId: CAMPAIGN, lessons: mine, expectedUpdatedAt: loaded.lessonsUpdatedAt },
+      { campaignId: CAMPAIGN, lessons: merged, expectedUpdatedAt: theirs.lessonsUpdatedAt },
+    ]);
   });
 });

@@ -18,25 +18,30 @@ import { RetrospectiveQuery, type Lessons, type RetrospectiveCampaign } from './
 /** 复盘 of one campaign: every section on one printable page, the lessons editor, and the XLSX export. */
 export function RetrospectivePage(props: { campaignId: string }) {
   const { t } = useI18n();
-  const [query] = createQuery({ query: RetrospectiveQuery, variables: () => ({ campaignId: props.campaignId }) });
+  const [query, reload] = createQuery({ query: RetrospectiveQuery, variables: () => ({ campaignId: props.campaignId }) });
   return (
     <div class="console-page-body retrospective" data-testid="retrospective-page">
       <InlineError message={query.error && t('app.error', { message: query.error.message })} />
       <Show when={query.data} fallback={<p class="empty">{t('app.loading')}</p>}>
         <Show when={query.data?.campaign} fallback={<p class="empty">{t('retro.notFound')}</p>}>
-          {(campaign) => <RetrospectiveSections campaign={campaign()} />}
+          {(campaign) => <RetrospectiveSections campaign={campaign()} onReload={() => reload()} />}
         </Show>
       </Show>
     </div>
   );
 }
 
-function RetrospectiveSections(props: { campaign: RetrospectiveCampaign }) {
+function RetrospectiveSections(props: { campaign: RetrospectiveCampaign; onReload: () => void }) {
   const { t, locale } = useI18n();
   const services = useConsole();
   const r = () => props.campaign.retrospective;
   const [saved, setSaved] = createSignal<Lessons | null>(null);
   const lessons = () => saved() ?? r();
+  // Lessons saved by someone else since the page loaded: what is stored now replaces what this page saved.
+  const reloadLessons = () => {
+    setSaved(null);
+    props.onReload();
+  };
   const [exporting, setExporting] = createSignal(false);
   const [exportError, setExportError] = createSignal<string | null>(null);
   const exportXlsx = async () => {
@@ -91,7 +96,7 @@ function RetrospectiveSections(props: { campaign: RetrospectiveCampaign }) {
       <RetroBuyers retrospective={r()} />
       <RetroMilestones milestones={r().milestones} />
       <RetroAlerts retrospective={r()} />
-      <LessonsEditor campaignId={props.campaign.id} lessons={lessons()} canEdit={canManage(services.permissions())} onSaved={setSaved} />
+      <LessonsEditor campaignId={props.campaign.id} lessons={lessons()} canEdit={canManage(services.permissions())} onSaved={setSaved} onConflict={reloadLessons} />
     </>
   );
 }

@@ -3,7 +3,7 @@ import { formatDuration, formatInteger } from '../../lib/format';
 
 export interface FulfilmentFigures {
   shippedOrders: number;
-  /** Paid orders not shipped 24 hours after payment, as they stand now. */
+  /** Paid orders not shipped within their shop's UNSHIPPED_OVERDUE hours of payment (24 unless set), as they stand now. */
   unshippedOverdue: number;
   /** null until an order with a known payment has shipped. */
   averagePaidToShippedSeconds: number | null;

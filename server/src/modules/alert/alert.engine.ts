@@ -6,8 +6,9 @@ import { expirePoints } from '../customer/points.ledger.js';
 import { openRectifications } from '../report/report.service.js';
 import { applyFindings, PendingConditions, type AlertEvent } from './alert.lifecycle.js';
 import { evaluateRules } from './rules/evaluate.js';
-import { loadRuleInputs, loadRuleSettings } from './rules/rule-inputs.js';
+import { loadRuleInputs } from './rules/rule-inputs.js';
 import { RULES } from './rules/rule-settings.js';
+import { loadRuleSettings } from './rules/settings-in-force.js';
 
 
 export interface AlertEngineOptions {

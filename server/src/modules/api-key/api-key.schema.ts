@@ -7,7 +7,7 @@ import { createApiKey, listApiKeys, loadApiKeys, MAX_LIVE_API_KEYS_PER_CREATOR, 
 import { API_KEY_SCOPES, type ApiKeyRow } from './api-key.table.js';
 
 export const ApiKeyScopeEnum = builder.enumType('ApiKeyScope', {
-  description: 'READ: queries and subscriptions. INGEST: ingestEvents and recordMarketingSpend. MANAGE: change operations data of its shops.',
+  description: 'READ: queries and subscriptions. INGEST: ingestEvents, recordMarketingSpend and voidMarketingSpend. MANAGE: change operations data of its shops.',
   values: API_KEY_SCOPES,
 });
 

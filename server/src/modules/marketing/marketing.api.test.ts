@@ -24,6 +24,10 @@ const METRICS = `query ($scope: MetricScope!, $from: DateTime!, $to: DateTime!) 
   }
 }`;
 
+const VOID = `mutation ($entries: [MarketingSpendEntryKeyInput!]!, $reason: String!) {
+  voidMarketingSpend(input: { entries: $entries, reason: $reason }) { voided alreadyVoided userErrors { index entryId field message code } }
+}`;
+
 type SpendError = { index: number; entryId: string | null; field: string[]; message: string; code: string };
 
 describeEachBackend('recordMarketingSpend, Metrics.spend and Metrics.roi', (backend) => {
@@ -61,6 +65,10 @@ describeEachBackend('recordMarketingSpend, Metrics.spend and Metrics.roi', (back
       events: [{ id: `paid-${orderId}`, type: 'ORDER_PAID', occurredAt, shopId, source, orderId, customerId: `c-${orderId}`, amount }],
     });
     expect(result.data.ingestEvents).toEqual({ accepted: 1, userErrors: [] });
+  };
+  const voidEntries = async (entries: { shopId: string; id: string }[], reason = 'typed ¥70 for ¥7', headers?: Record<string, string>) => {
+    const result = await server.gql(VOID, { entries, reason }, headers);
+    return result.data?.voidMarketingSpend as { voided: number; alreadyVoided: number; userErrors: SpendError[] };
   };
   const metrics = async (scope: Record<string, unknown> = {}, window = DAY) => (await server.gql(METRICS, { scope, ...window })).data.metrics;
   const storedEntries = async () => (await backend().db.select({ n: count() }).from(marketingSpend))[0]!.n;
@@ -246,6 +254,112 @@ describeEachBackend('recordMarketingSpend, Metrics.spend and Metrics.roi', (back
     ]);
   });
 
+  describe('voidMarketingSpend', () => {
+    const voidRow = async (entryId: string) =>
+      (await rows<{ voided_by: string | null; void_reason: string | null; voided: boolean }>(backend().db, sql`select voided_by, void_reason, voided_at is not null as voided from marketing_spend where entry_id = ${entryId}`))[0];
+
+    it('takes a wrong entry out of spend and ROI everywhere it was counted, keeps it marked, and the right figure is recorded under a new id', async () => {
+      await seed();
+      expect(await voidEntries([{ shopId: tmall, id: 'tm-paid-1' }])).toEqual({ voided: 1, alreadyVoided: 0, userErrors: [] });
+      // ¥70 out of ¥278.33: overall, in TMALL and in PAID; JD and SOCIAL untouched.
+      expect(await metrics()).toMatchObject({
+        gmv: '499.99',
+        spend: '208.33',
+        roi: 49_999 / 20_833,
+        byChannel: expect.arrayContaining([{ channel: 'TMALL', gmv: '400.00', spend: '175.00', roi: 40_000 / 17_500 }, { channel: 'JD', gmv: '99.99', spend: '33.33', roi: 3 }]),
+      });
+      expect((await metrics()).bySource).toEqual(
+        expect.arrayContaining([expect.objectContaining({ source: 'PAID', spend: '83.33' }), expect.objectContaining({ source: 'SOCIAL', spend: '125.00' })]),
+      );
+      // Out of its hour and its day as well: the 10:00 hour had only it.
+      expect((await metrics({}, { from: at('10:00'), to: at('11:00') })).spend).toBe('125.00');
+      const hours = await server.gql(`{ metrics(scope: {}, from: "${at('08:00')}", to: "${at('12:00')}") { series(interval: HOUR) { at spend } } }`);
+      expect(hours.data.metrics.series.map((p: { spend: string }) => p.spend)).toEqual(['33.33', '0.00', '125.00', '50.00']);
+      expect(await voidRow('tm-paid-1')).toEqual({ voided_by: 'Admin key', void_reason: 'typed ¥70 for ¥7', voided: true });
+      expect(await storedEntries()).toBe(4);
+
+      // Replaying the voided entry changes nothing; its id cannot carry another figure.
+      expect(await record([entry('tm-paid-1', tmall, 'PAID', '70.00')])).toEqual({ accepted: 0, duplicates: 1, userErrors: [] });
+      expect((await record([entry('tm-paid-1', tmall, 'PAID', '7.00')])).userErrors.map((e) => e.code)).toEqual(['CONFLICT']);
+      expect((await metrics()).spend).toBe('208.33');
+      // The right figure under a new id.
+      expect(await record([entry('tm-paid-1-fixed', tmall, 'PAID', '7.00')])).toMatchObject({ accepted: 1 });
+      expect((await metrics()).spend).toBe('215.33');
+    });
+
+    it('changes nothing when voided again, named twice, or voided by two calls at once', async () => {
+      await seed();
+      expect(await voidEntries([{ shopId: tmall, id: 'tm-social' }, { shopId: tmall, id: 'tm-social' }])).toEqual({ voided: 1, alreadyVoided: 1, userErrors: [] });
+      expect(await voidEntries([{ shopId: tmall, id: 'tm-social' }], 'again')).toEqual({ voided: 0, alreadyVoided: 1, userErrors: [] });
+      // The first reason stays: a second void does not rewrite who voided it or why.
+      expect(await voidRow('tm-social')).toMatchObject({ void_reason: 'typed ¥70 for ¥7' });
+      expect((await metrics()).spend).toBe('153.33');
+      // Charged per entry, as recording is: a void of 3 costs 2 points more than a void of 1.
+      const cost = async (n: number) => {
+        const { body } = await server.post(VOID, { entries: Array.from({ length: n }, () => ({ shopId: tmall, id: 'tm-social' })), reason: 'x' });
+        return (body.extensions as { cost: { requestedQueryCost: number } }).cost.requestedQueryCost;
+      };
+      expect((await cost(3)) - (await cost(1))).toBe(2);
+
+      const race = await Promise.all([1, 2, 3].map(() => voidEntries([{ shopId: jd, id: 'jd-paid' }, { shopId: tmall, id: 'tm-paid-2' }])));
+      expect(race.reduce((n, r) => n + r.voided, 0)).toBe(2);
+      expect(race.reduce((n, r) => n + r.alreadyVoided, 0)).toBe(4);
+      // Each amount taken out once: ¥70 left.
+      expect(await metrics()).toMatchObject({ spend: '70.00', byChannel: expect.arrayContaining([expect.objectContaining({ channel: 'JD', spend: '0.00', roi: null })]) });
+    });
+
+    it('reports unknown entries and bad keys by index, voids the rest, and refuses a call without a reason whole', async () => {
+      await seed();
+      const result = await voidEntries([
+        { shopId: tmall, id: 'no-such-entry' },
+        { shopId: tmall, id: 'tm-paid-2' },
+        { shopId: 'not-an-id', id: 'x' },
+        { shopId: jd, id: 'tm-paid-1' }, // the id is TMALL's, not JD's: ids are per shop
+        { shopId: tmall, id: '' },
+      ]);
+      expect(result.voided).toBe(1);
+      expect(result.userErrors.map((e) => [e.index, e.code, e.field.join('.')])).toEqual([
+        [0, 'NOT_FOUND', 'input.entries.0.id'],
+        [2, 'NOT_FOUND', 'input.entries.2.shopId'],
+        [3, 'NOT_FOUND', 'input.entries.3.id'],
+        [4, 'INVALID_INPUT', 'input.entries.4.id'],
+      ]);
+      expect((await metrics()).spend).toBe('228.33');
+
+      for (const reason of ['', '   ', 'x'.repeat(501)]) {
+        const refused = await server.gql(VOID, { entries: [{ shopId: tmall, id: 'tm-paid-1' }], reason });
+        expect(refused.data ?? null).toBeNull();
+        expect(refused.errors?.[0]).toMatchObject({ path: ['voidMarketingSpend'], extensions: { code: 'BAD_USER_INPUT' } });
+      }
+      expect(await voidRow('tm-paid-1')).toMatchObject({ voided: false });
+      expect((await metrics()).spend).toBe('228.33');
+    });
+
+    it("refuses a partner's void of another shop's entry (FORBIDDEN, nothing voided) and a READ key the mutation", async () => {
+      await seed();
+      const partner = await server.createKey({ shopIds: [tmallId], scopes: ['INGEST'] });
+      const result = await voidEntries([{ shopId: jd, id: 'jd-paid' }, { shopId: jd, id: 'no-such-entry' }, { shopId: tmall, id: 'tm-social' }], 'restated', bearer(partner));
+      // A shop outside the grant is FORBIDDEN whether or not the entry exists: nothing leaks.
+      expect(result).toEqual({
+        voided: 1,
+        alreadyVoided: 0,
+        userErrors: [
+          { index: 0, entryId: 'jd-paid', field: ['input', 'entries', '0', 'shopId'], message: expect.any(String), code: 'FORBIDDEN' },
+          { index: 1, entryId: 'no-such-entry', field: ['input', 'entries', '1', 'shopId'], message: expect.any(String), code: 'FORBIDDEN' },
+        ],
+      });
+      expect(await voidRow('jd-paid')).toMatchObject({ voided: false });
+      expect(await voidRow('tm-social')).toMatchObject({ voided: true, void_reason: 'restated' });
+      expect((await metrics({ shopIds: [jd] })).spend).toBe('33.33');
+
+      const reader = await server.createKey({ shopIds: [tmallId], scopes: ['READ'] });
+      const refused = await server.gql(VOID, { entries: [{ shopId: tmall, id: 'tm-paid-1' }], reason: 'no' }, bearer(reader));
+      expect(refused.data ?? null).toBeNull();
+      expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(await voidRow('tm-paid-1')).toMatchObject({ voided: false });
+    });
+  });
+
   describe('live', () => {
     let clients: Client[] = [];
     afterEach(async () => {
@@ -288,6 +402,12 @@ describeEachBackend('recordMarketingSpend, Metrics.spend and Metrics.roi', (back
       expect(await record([entry('live', tmall, 'SOCIAL', '125.00')])).toMatchObject({ accepted: 0, duplicates: 1 });
       await server.app.ticker.tick();
       expect(messages).toHaveLength(2);
+
+      // Voiding it is announced like recording: the next tick has the spend gone and ROI null again.
+      expect(await voidEntries([{ shopId: tmall, id: 'live' }])).toMatchObject({ voided: 1 });
+      await server.app.ticker.tick();
+      await until(3);
+      expect(messages[2]).toMatchObject({ sequence: 3, metrics: { spend: '0.00', roi: null, bySource: [{ source: 'SOCIAL', spend: '0.00', roi: null }] } });
     });
   });
 });

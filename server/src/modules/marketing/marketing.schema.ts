@@ -1,6 +1,7 @@
 import { builder } from '../../builder.js';
 import { ChannelEnum, TrafficSourceEnum } from '../../graphql/enums.js';
 import { MAX_SPEND_ENTRIES, recordSpend, type RecordSpendResult, type SpendError } from './marketing.service.js';
+import { voidSpend, type VoidSpendResult } from './marketing.void.js';
 
 const MarketingSpendEntryInput = builder.inputType('MarketingSpendEntryInput', {
   description: 'One marketing spend entry (直通车, 引力魔方, 千川 …): money spent on a source of traffic for a shop. Checked on its own, so one bad entry does not fail the call.',
@@ -57,5 +58,46 @@ builder.mutationField('recordMarketingSpend', (t) =>
       'Records marketing spend per shop, source and time (and optionally campaign); idempotent on (shop, MarketingSpendEntryInput.id). Feeds Metrics.spend and Metrics.roi (GMV / spend; ROI < 1 means pause the channel).',
     args: { input: t.arg({ type: RecordMarketingSpendInput, required: true }) },
     resolve: (_root, { input }, ctx) => recordSpend(ctx.db, ctx.viewer, input.entries, ctx.now(), ctx.announceCounted),
+  }),
+);
+
+const MarketingSpendEntryKeyInput = builder.inputType('MarketingSpendEntryKeyInput', {
+  description: 'A recorded spend entry: its shop and the id it was recorded under.',
+  fields: (t) => ({
+    shopId: t.id({ required: true, description: 'Global Shop id.' }),
+    id: t.string({ required: true, description: 'The MarketingSpendEntryInput.id the entry was recorded with.' }),
+  }),
+});
+
+const VoidMarketingSpendInput = builder.inputType('VoidMarketingSpendInput', {
+  fields: (t) => ({
+    entries: t.field({ type: [MarketingSpendEntryKeyInput], required: true, description: `At most ${MAX_SPEND_ENTRIES} entries.` }),
+    reason: t.string({ required: true, description: 'Why the entries are void (1–500 characters), kept with them: e.g. "typed ¥50,000 for ¥5,000".' }),
+  }),
+});
+
+const VoidMarketingSpendPayload = builder.objectRef<VoidSpendResult>('VoidMarketingSpendPayload').implement({
+  description: 'When this returns, the voided entries count nowhere: Metrics.spend, ROI and the ROI alert read as if they had never been recorded.',
+  fields: (t) => ({
+    voided: t.exposeInt('voided', { description: 'Entries this call voided.' }),
+    alreadyVoided: t.exposeInt('alreadyVoided', { description: 'Entries voided before, or named twice in the call: nothing changed for them.' }),
+    userErrors: t.field({
+      type: [MarketingSpendErrorRef],
+      description: 'FORBIDDEN (a shop outside the credential grant), NOT_FOUND (no such shop, or no such entry in it) or INVALID_INPUT, by index in input.entries.',
+      resolve: (r) => r.userErrors,
+    }),
+  }),
+});
+
+builder.mutationField('voidMarketingSpend', (t) =>
+  t.field({
+    type: VoidMarketingSpendPayload,
+    skipTypeScopes: true,
+    // Whoever may record spend may take back a wrong entry: the ad-platform export restating its figures (INGEST), an operator (MANAGE).
+    authScopes: { ingest: true, manage: true },
+    description:
+      'Voids recorded spend entries (the caller\'s shops only): each stays stored, marked void with who, when and why, and its amount leaves Metrics.spend and ROI in the same transaction. Record the right figure under a new id; a voided id stays taken. Voiding twice changes nothing.',
+    args: { input: t.arg({ type: VoidMarketingSpendInput, required: true }) },
+    resolve: (_root, { input }, ctx) => voidSpend(ctx.db, ctx.viewer, input.entries, input.reason, ctx.now(), ctx.announceCounted),
   }),
 );

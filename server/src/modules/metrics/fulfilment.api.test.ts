@@ -2,7 +2,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { describeEachBackend } from '../../../test/backends.js';
-import { gid, insertShop, insertSku, partnerViewer } from '../../../test/fixtures.js';
+import { gid, insertCampaign, insertShop, insertSku, partnerViewer } from '../../../test/fixtures.js';
 import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
 import { SYSTEM } from '../../auth/viewer.js';
 import { countUnshippedOverdue } from '../order/order.service.js';
@@ -15,6 +15,8 @@ const YESTERDAY = { from: at('11-10T00:00'), to: at('11-11T00:00') };
 const FULFILMENT = `query ($scope: MetricScope!, $from: DateTime!, $to: DateTime!) {
   metrics(scope: $scope, from: $from, to: $to) { fulfilment { shippedOrders deliveredOrders averagePaidToShippedSeconds unshippedOverdue } }
 }`;
+
+const SET_RULE = `mutation ($input: UpdateAlertRuleInput!) { updateAlertRule(input: $input) { setting { threshold source } userErrors { message } } }`;
 
 type Step = [type: 'ORDER_PAID' | 'ORDER_SHIPPED' | 'ORDER_DELIVERED' | 'ORDER_REFUNDED' | 'ORDER_PLACED', local: string, amount?: string];
 
@@ -113,6 +115,87 @@ describeEachBackend('fulfilment metrics', (backend) => {
     const own = await figures({}, TODAY, bearer(partner));
     expect(own.data.metrics.fulfilment).toEqual((await figures({ shopIds: [shopA.gid] }, TODAY)).data.metrics.fulfilment);
     expect(own.data.metrics.fulfilment.unshippedOverdue).toBe(4);
+  });
+
+  /** Two more shops, each with one order paid at 05:00, 7 hours before NOW, still waiting for the warehouse. */
+  const shopsWithAnOrderPaidSevenHoursAgo = async () => {
+    const [c, d] = [await insertShop(backend().db, '抖音店', 'DOUYIN'), await insertShop(backend().db, '小红书店', 'XIAOHONGSHU')];
+    const events = [c, d].map((shop, i) => ({
+      id: `late-${i}`, type: 'ORDER_PAID', occurredAt: at('11-11T05:00'), shopId: gid('Shop', shop.id), source: 'SOCIAL', orderId: `late-${i}`, amount: '100.00', customerId: `late-${i}`,
+    }));
+    expect((await server.gql(`mutation ($e: [EventInput!]!) { ingestEvents(input: { events: $e }) { accepted } }`, { e: events })).data.ingestEvents.accepted).toBe(2);
+    return [{ id: c.id, gid: gid('Shop', c.id) }, { id: d.id, gid: gid('Shop', d.id) }] as const;
+  };
+  const setUnshippedHours = async (input: { shopId?: string; campaignId?: string; threshold?: number; reset?: boolean }) => {
+    const result = await server.gql(SET_RULE, { input: { rule: 'UNSHIPPED_OVERDUE', ...input } });
+    expect(result.data.updateAlertRule.userErrors).toEqual([]);
+  };
+  const overdueAlerts = async () =>
+    new Map((await server.app.alertEngine.evaluate()).filter((e) => e.alert.rule === 'UNSHIPPED_OVERDUE').map((e) => [e.alert.shopId, e.alert]));
+
+  it("holds each shop to its own UNSHIPPED_OVERDUE hours, counting the orders the alert counts at the same moment", async () => {
+    const [sixHours, byDefault] = await shopsWithAnOrderPaidSevenHoursAgo();
+    await setUnshippedHours({ shopId: sixHours.gid, threshold: 6 });
+    const overdue = async (shop: { gid: string }) => (await figures({ shopIds: [shop.gid] }, TODAY)).data.metrics.fulfilment.unshippedOverdue;
+    expect(await overdue(sixHours)).toBe(1);
+    expect(await overdue(byDefault)).toBe(0);
+
+    const alerts = await overdueAlerts();
+    expect(alerts.get(sixHours.id)?.message).toBe('1 笔订单付款超过 6 小时仍未发货，最早一笔已 7 小时');
+    expect(alerts.has(byDefault.id)).toBe(false);
+    // Shop by shop and over all of them, the tile shows what the alerts measure.
+    for (const shop of [shopA, shopB, sixHours, byDefault]) expect(await overdue(shop)).toBe(alerts.get(shop.id)?.value ?? 0);
+    expect((await figures({}, TODAY)).data.metrics.fulfilment.unshippedOverdue).toBe([...alerts.values()].reduce((sum, a) => sum + (a.value ?? 0), 0));
+    expect([...alerts.values()].map((a) => a.value).sort()).toEqual([1, 1, 4]); // the 6-hour shop, B1, and A's four past 24 h
+
+    // A campaign under way over the other shop that sets 6 hours holds it to them until it ends, tile and alert alike.
+    const campaign = await insertCampaign(backend().db, [byDefault.id]);
+    await setUnshippedHours({ campaignId: gid('Campaign', campaign.id), threshold: 6 });
+    expect(await overdue(byDefault)).toBe(1);
+    expect((await overdueAlerts()).get(byDefault.id)?.value).toBe(1);
+    // At 02:00 the next day the campaign (to 11.12 00:00) has ended: the shop's 24 hours again, and the
+    // order, 21 h old, is not late. The campaign's own window still counts at its end, under its 6 hours.
+    clock = new Date('2026-11-12T02:00:00+08:00');
+    const late = async (window: { from: string; to: string }) => (await figures({ shopIds: [byDefault.gid] }, window)).data.metrics.fulfilment.unshippedOverdue;
+    expect(await late({ from: at('11-12T00:00'), to: at('11-13T00:00') })).toBe(0);
+    expect(await late({ from: at('11-01T00:00'), to: at('11-12T00:00') })).toBe(1);
+  });
+
+  it("refuses a partner another shop's overdue figures, and counts its own shop against that shop's hours", async () => {
+    const [own, foreign] = await shopsWithAnOrderPaidSevenHoursAgo();
+    await setUnshippedHours({ shopId: own.gid, threshold: 6 });
+    const partner = await server.createKey({ shopIds: [own.id], scopes: ['READ'] });
+    const refused = await figures({ shopIds: [foreign.gid] }, TODAY, bearer(partner));
+    expect(refused.data).toBeFalsy();
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await figures({}, TODAY, bearer(partner))).data.metrics.fulfilment.unshippedOverdue).toBe(1);
+  });
+
+  it('streams a threshold moved through updateAlertRule on the next tick', async () => {
+    const client: Client = createClient({ url: server.wsUrl, webSocketImpl: WebSocket, lazy: true, retryAttempts: 0, connectionParams: server.wsParams });
+    const messages: number[] = [];
+    let wake = () => {};
+    const stop = client.subscribe<{ liveMetrics: { metrics: { fulfilment: { unshippedOverdue: number } } } }>(
+      { query: 'subscription { liveMetrics(scope: {}) { metrics { fulfilment { unshippedOverdue } } } }' },
+      { next: (r) => { if (r.data) messages.push(r.data.liveMetrics.metrics.fulfilment.unshippedOverdue); wake(); }, error: (e) => { throw e; }, complete: () => {} },
+    );
+    const until = async (n: number) => { while (messages.length < n) await new Promise<void>((resolve) => (wake = resolve)); };
+    try {
+      await until(1);
+      expect(messages[0]).toBe(5);
+      // Shop A ships within 6 hours from now on: U2, paid 23 h ago, is overdue too. No event, no clock change.
+      await setUnshippedHours({ shopId: shopA.gid, threshold: 6 });
+      await server.app.ticker.tick();
+      await until(2);
+      expect(messages[1]).toBe(6);
+      await setUnshippedHours({ shopId: shopA.gid, reset: true });
+      await server.app.ticker.tick();
+      await until(3);
+      expect(messages[2]).toBe(5);
+    } finally {
+      stop();
+      await client.dispose();
+    }
   });
 
   it('streams the figures live: a shipment and an order crossing its 24 hours each change the next message', async () => {

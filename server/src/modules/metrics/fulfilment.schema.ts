@@ -28,7 +28,7 @@ const FulfilmentRef = builder.objectRef<MetricsView>('Fulfilment').implement({
     }),
     unshippedOverdue: t.int({
       description:
-        "Paid orders not shipped (status PAID, no shipment) whose payment was more than 24 hours before the window's end — or before now while the window is open. A count of the orders as they stand now, in the same scope (shops, channels, sources, campaign), whatever window start.",
+        "Paid orders not shipped (status PAID, no shipment) whose payment was more than their shop's UNSHIPPED_OVERDUE threshold in hours (alertRules; 24 unless set for the shop, a campaign under way over it or the installation) before the window's end — or before now while the window is open. The orders the UNSHIPPED_OVERDUE alert counts at that moment, whether or not the rule is enabled. A count of the orders as they stand now, in the same scope (shops, channels, sources, campaign), whatever window start.",
       resolve: (m) => m.unshippedOverdue(),
     }),
   }),

@@ -65,7 +65,9 @@ export async function liveMetricsSource(
       const metrics = metricsView(db, conditions, from, to, now, minuteRollupsKeptFrom(now, retention));
       // The figures of one tick, loaded once; every subscriber's fields reuse them. Overdue shipments
       // are a state of the orders, not of the rollups, so they are read (through their partial index)
-      // each tick too: an order crossing its 24 hours changes the stream without any new event.
+      // each tick too: an order crossing its shop's deadline changes the stream without any new event.
+      // Each shop's deadline is read with them (the scope's shops, the rule's few settings rows): per
+      // topic and tick, never per subscriber, and uncached, so a threshold moved shows on the next tick.
       await Promise.all([metrics.totals(), metrics.unshippedOverdue()]);
       return { from, to, metrics };
     },

@@ -5,7 +5,6 @@ import type { Channel, TrafficSource } from '../../db/enums.js';
 import { DomainError, forbidden } from '../../errors.js';
 import { DAY_MS, MAX_SPAN_DAYS } from '../../lib/time.js';
 import { requireScopeCampaign } from '../campaign/campaign.service.js';
-import { countUnshippedOverdue, SHIP_WITHIN_MS } from '../order/order.service.js';
 import { loadBuyerMix, type BuyerMix } from '../customer/buyer-mix.js';
 import { customers } from '../customer/customer.table.js';
 import { loadSegmentFigures, type SegmentFigures } from '../customer/segment-figures.js';
@@ -17,6 +16,7 @@ import { COUNTER_NAMES, zeroCounters, type Counters } from './metrics.formulas.j
 import { metricRollups, skuRollups, type Granularity } from './metrics.table.js';
 import { accumulateTotals, type Totals, type TotalsOptions, type TotalsRow } from './metrics.totals.js';
 import { piecesFilter, scopeFilter, type DimensionColumns, type ScopeFilter } from './rollup.statements.js';
+import { loadUnshippedOverdue } from './unshipped-overdue.js';
 import { builtOnce } from '../../db/built-once.js';
 import { frozenTotals, heldEntryBytes, heldRow, sameRows, sketchBytes, StaleVersion, totalsCacheOf, type CachedTotals, type TotalsCache } from './totals.cache.js';
 import {
@@ -53,6 +53,12 @@ export interface ScopeConditions {
   customers: { where: SQL | undefined } | null;
   /** The SKUs the scope's shops hold (product/sell-through.ts): sources do not narrow a catalogue. */
   skus: SQL | undefined;
+  /**
+   * The scope on the shops table (the viewer's shops, the scope's, on its channels' platforms), for the
+   * figures held to each shop's own settings (unshipped-overdue.ts). Sources and a campaign narrow
+   * orders, not shops: `orders` still applies them.
+   */
+  shops: SQL | undefined;
   /** Equal for equal conditions (the viewer's shops and the scope as given): what held totals are keyed by. */
   key: string;
 }
@@ -75,6 +81,11 @@ export function scopeConditions(viewer: Viewer, scope: MetricScopeInput): ScopeC
     orders: dimensionConditions(orders, viewer, scope),
     customers: scope.campaignId || scope.sources?.length ? null : { where: customerConditions(viewer, scope) },
     skus: skuScopeCondition(viewer, scope),
+    shops: and(
+      shopVisible(viewer, shops.id),
+      scope.shopIds?.length ? inArray(shops.id, [...scope.shopIds]) : undefined,
+      scope.channels?.length ? inArray(shops.platform, [...scope.channels]) : undefined,
+    ),
     key: JSON.stringify([shopsKey(viewer), scope.shopIds ?? null, scope.campaignId ?? null, scope.channels ?? null, scope.sources ?? null]),
   };
 }
@@ -390,8 +401,8 @@ export interface MetricsView {
   seriesTail(interval: Granularity, last: number): Promise<SeriesPoint[]>;
   topSkus(limit: number): Promise<SkuFigures[]>;
   /**
-   * Paid orders of the scope not shipped more than 24 h after payment, counted at the window's end
-   * (or now while the window is open) from the orders as they stand, not from rollups.
+   * Paid orders of the scope not shipped within their shop's UNSHIPPED_OVERDUE hours of payment, counted
+   * at the window's end (or now while the window is open) from the orders as they stand, not from rollups.
    */
   unshippedOverdue(): Promise<number>;
   /** New vs returning buyers and repurchase, exact, from paid orders and customers (customer/buyer-mix.ts). */
@@ -417,9 +428,10 @@ export function tailWindow(window: Window, interval: Granularity, last: number, 
 }
 
 /**
- * `now` places the current point of a series tail and dates the RFM segments of bySegment; no other figure
- * depends on it. `minutesKeptFrom` (minute rollups retention, minuteRollupsKeptFrom) cuts old ragged edges
- * (countedWindow); every caller names it, since any window may reach past the horizon (an old campaign).
+ * `now` places the current point of a series tail, dates the RFM segments of bySegment and, while the
+ * window is open, is the moment unshippedOverdue counts at; no other figure depends on it.
+ * `minutesKeptFrom` (minute rollups retention, minuteRollupsKeptFrom) cuts old ragged edges (countedWindow);
+ * every caller names it, since any window may reach past the horizon (an old campaign).
  */
 export function metricsView(db: DbOrTx, scope: ScopeConditions, from: Date, to: Date, now: Date, minutesKeptFrom: Date | null): MetricsView {
   assertWindow(from, to);
@@ -449,10 +461,7 @@ export function metricsView(db: DbOrTx, scope: ScopeConditions, from: Date, to: 
       return once(tails, `${interval}:${last}`, () => loadSeries(db, scope, tailWindow(window, interval, last, now), interval));
     },
     topSkus: (limit) => once(top, limit, () => loadTopSkus(db, scope, window, limit)),
-    unshippedOverdue: () =>
-      (unshipped ??= countUnshippedOverdue(db, scope, new Date(Math.min(window.to.getTime(), now.getTime()) - SHIP_WITHIN_MS)).then(
-        (shops) => shops.reduce((sum, shop) => sum + shop.count, 0),
-      )),
+    unshippedOverdue: () => (unshipped ??= loadUnshippedOverdue(db, scope, new Date(Math.min(window.to.getTime(), now.getTime())))),
     buyerMix: () => (buyerMix ??= loadBuyerMix(db, scope, window)),
     bySegment: () => (bySegment ??= loadSegmentFigures(db, scope, window, now)),
     sellThrough: () =>

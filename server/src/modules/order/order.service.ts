@@ -11,7 +11,6 @@ import { visibleRowsById } from '../../db/visible-by-id.js';
 import { DomainError } from '../../errors.js';
 import { groupByKeys } from '../../lib/group.js';
 import { orderItems, orders, refunds, type OrderItemRow, type OrderRow, type OrderStatus, type RefundRow } from './order.table.js';
-import { DAY_MS } from '../../lib/time.js';
 
 export interface OrderFilter {
   shopIds?: readonly string[] | null;
@@ -129,9 +128,6 @@ export async function refundsOfOrders(db: DbOrTx, orderIds: readonly string[]): 
   return groupByKeys(orderIds, rows, (refund) => refund.orderId);
 }
 
-/** A paid order should leave the warehouse within a day (the UNSHIPPED_OVERDUE rule's default). */
-export const SHIP_WITHIN_MS = DAY_MS;
-
 /** A shop and the instant before which its paid, unshipped orders are overdue. */
 export interface ShopCutoff {
   shopId: string;
@@ -147,10 +143,11 @@ export interface UnshippedOverdue {
 
 /**
  * Paid orders still waiting for their shipment (status PAID, no shippedAt) whose payment is before
- * `cutoff` — for "unshipped after 24 h", now − 24 h — per shop with any, by shop id. A point-in-time
- * count of the orders as they stand, read through the partial index orders_unshipped_idx: its
- * predicate is written out literally below so the planner can use the index, and the rows read are
- * only the overdue ones, however many orders were paid within the last day. `scope.orders` is a
+ * `cutoff` — one instant for every shop, or each listed shop's own (unshippedCutoffs in
+ * alert/rules/settings-in-force.ts; a shop not listed is not counted) — per shop with any, by shop id.
+ * A point-in-time count of the orders as they stand, read through the partial index
+ * orders_unshipped_idx: its predicate is written out literally below so the planner can use the
+ * index, and the rows read are only the overdue ones, however many orders were paid within the last day. `scope.orders` is a
  * condition on `orders` already narrowed to what the caller may see (metrics' scopeConditions gives
  * one); a shop outside it is neither counted nor named.
  */
@@ -159,7 +156,7 @@ export async function countUnshippedOverdue(db: DbOrTx, scope: { orders: SQL | u
   let paidBefore: SQL;
   if (cutoff instanceof Date) paidBefore = lt(orders.paidAt, cutoff);
   else {
-    // Each shop against its own deadline (the alert engine's UNSHIPPED_OVERDUE hours per shop), in one statement.
+    // Each shop against its own deadline (its UNSHIPPED_OVERDUE hours: the alert's and the fulfilment tile's), in one statement.
     const deadlines = JSON.stringify(cutoff.map((c) => ({ shop_id: c.shopId, cutoff: c.cutoff.toISOString() })));
     query.innerJoin(sql`jsonb_to_recordset(${deadlines}::jsonb) as deadline(shop_id uuid, cutoff timestamptz)`, sql`deadline.shop_id = ${orders.shopId}`);
     paidBefore = sql`${orders.paidAt} < deadline.cutoff`;

@@ -104,6 +104,18 @@ const DailyReportRowRef = builder.objectRef<ReportLine>('DailyReportRow').implem
     anomalyNote: t.string({ nullable: true, description: '异常指标说明', resolve: (l) => l.report?.anomalyNote ?? null }),
     correctiveAction: t.string({ nullable: true, description: '整改措施', resolve: (l) => l.report?.correctiveAction ?? null }),
     owner: t.string({ nullable: true, description: 'Null until someone is assigned.', resolve: (l) => l.report?.owner || null }),
+    noteUpdatedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'When the stored row (anomalyNote, correctiveAction, owner) was last written, or created for a rectification; null while the row is not stored. Send it back as `writeDailyReportNote`\'s `expectedUpdatedAt`.',
+      resolve: (l) => l.report?.updatedAt ?? null,
+    }),
+    noteUpdatedBy: t.string({
+      nullable: true,
+      description: 'Who last wrote anomalyNote, correctiveAction or owner (writeDailyReportNote); null until someone has.',
+      resolve: (l) => l.report?.noteUpdatedBy ?? null,
+    }),
     rectification: t.field({ type: RectificationReportRef, nullable: true, resolve: (l) => l.rectification }),
   }),
 });
@@ -160,6 +172,11 @@ const WriteDailyReportNoteInput = builder.inputType('WriteDailyReportNoteInput',
     anomalyNote: t.string({ description: '异常指标说明; omitted keeps, empty clears.' }),
     correctiveAction: t.string({ description: '整改措施; omitted keeps, empty clears.' }),
     owner: t.string({ description: 'Who follows it up; omitted keeps.' }),
+    expectedUpdatedAt: t.field({
+      type: 'DateTime',
+      description:
+        'The row\'s `noteUpdatedAt` as the editor loaded it. Given, the write happens only if the row is stored and nobody has written it since; otherwise userError CONFLICT (saying when it was written, Asia/Shanghai) and nothing is written. Omitted or null: no check, the last write wins.',
+    }),
   }),
 });
 

@@ -2,6 +2,7 @@ import { and, count, eq, exists, gte, inArray, isNull, lt, lte, sql } from 'driz
 import { z } from 'zod';
 import { canSeeShop, shopVisible, SYSTEM, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
+import { nextUpdatedAt } from '../../db/row-version.js';
 import { TRAFFIC_SOURCES, type TrafficSource } from '../../db/enums.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
 import { DomainError, forbidden, notFound } from '../../errors.js';
@@ -236,27 +237,62 @@ const WriteNoteInput = z.object({
   anomalyNote: optionalText(2000),
   correctiveAction: optionalText(2000),
   owner: optionalText(50),
+  expectedUpdatedAt: z.date().nullish(),
 });
 
-/** Writes the operator's notes on a shop-day-source (creating its stored row), then returns the line. */
+type NoteKey = Pick<DailyReportRow, 'shopId' | 'date' | 'source'>;
+
+const noteRow = (key: NoteKey) => and(eq(dailyReports.shopId, key.shopId), eq(dailyReports.date, key.date), eq(dailyReports.source, key.source));
+
+/**
+ * Writes the operator's notes on a shop-day-source (creating its stored row), then returns the line.
+ * With `expectedUpdatedAt` (the row's `noteUpdatedAt` the editor loaded) the notes are written only if
+ * nobody has written them since: otherwise CONFLICT and nothing is written. Without it, as before that
+ * check existed, the last write wins (partners that never send it keep working).
+ */
 export async function writeDailyReportNote(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<ReportLine> {
   const data = parseInput(WriteNoteInput, input);
   // A day that has not begun has no figures to explain: such a note would sit on top of the list for ever.
   if (data.date > shanghaiDate(now)) throw new DomainError('INVALID_INPUT', `date ${data.date} is after today (${shanghaiDate(now)}, Asia/Shanghai)`, ['input', 'date']);
+  // Before any look at the row: a caller refused here learns nothing of when its notes were written.
   await assertShopsVisible(db, viewer, [data.shopId], ['input', 'shopId']);
-  const [day] = await shopDayTotals(db, data.shopId, data.date);
-  const f = day.bySource.find((s) => s.source === data.source) ?? EMPTY_FIGURES;
   const notes = {
     ...(data.anomalyNote !== undefined ? { anomalyNote: data.anomalyNote || null } : {}),
     ...(data.correctiveAction !== undefined ? { correctiveAction: data.correctiveAction || null } : {}),
     ...(data.owner !== undefined ? { owner: data.owner ?? '' } : {}),
   };
-  await db
-    .insert(dailyReports)
-    .values({ shopId: data.shopId, date: data.date, source: data.source, visitors: f.visitors, buyers: f.buyers, orders: f.ordersPaid, refundedOrders: f.refundedOrders, gmvFen: f.gmvFen, owner: '', ...notes })
-    .onConflictDoUpdate({ target: [dailyReports.shopId, dailyReports.date, dailyReports.source], set: { ...notes, updatedAt: now } });
+  const written = { ...notes, noteUpdatedBy: viewer.displayName, updatedAt: nextUpdatedAt(dailyReports.updatedAt, now) };
+  if (data.expectedUpdatedAt) {
+    // Check and write in one statement: a second save that loaded the same version waits for the
+    // first's row lock, then finds the version moved on and writes nothing.
+    const [unchanged] = await db
+      .update(dailyReports)
+      .set(written)
+      .where(and(noteRow(data), eq(dailyReports.updatedAt, data.expectedUpdatedAt)))
+      .returning({ id: dailyReports.id });
+    if (!unchanged) throw await noteConflict(db, data, data.expectedUpdatedAt);
+  } else {
+    const [day] = await shopDayTotals(db, data.shopId, data.date);
+    const f = day.bySource.find((s) => s.source === data.source) ?? EMPTY_FIGURES;
+    await db
+      .insert(dailyReports)
+      .values({ shopId: data.shopId, date: data.date, source: data.source, visitors: f.visitors, buyers: f.buyers, orders: f.ordersPaid, refundedOrders: f.refundedOrders, gmvFen: f.gmvFen, owner: '', ...notes, noteUpdatedBy: viewer.displayName, createdAt: now, updatedAt: now })
+      .onConflictDoUpdate({ target: [dailyReports.shopId, dailyReports.date, dailyReports.source], set: written });
+  }
   const report = await buildDailyReport(db, data.shopId, data.date, now);
   return report.rows.find((l) => l.source === data.source)!;
+}
+
+/** Why a checked write of notes wrote nothing: who wrote them last and when, in the words of submitRectification. */
+async function noteConflict(db: DbOrTx, key: NoteKey, expected: Date): Promise<DomainError> {
+  const [stored] = await db.select({ updatedAt: dailyReports.updatedAt, by: dailyReports.noteUpdatedBy }).from(dailyReports).where(noteRow(key));
+  const what = `the notes of ${key.date} ${key.source}`;
+  // A row stored only for its rectification has no author of notes.
+  const by = stored?.by ? ` by ${stored.by}` : '';
+  const message = stored
+    ? `${what} were changed${by} at ${shanghaiDateTime(stored.updatedAt)} (Asia/Shanghai), after the version you loaded; yours were not saved: reload, merge and save again`
+    : `${what} have never been written, so there is no version of ${shanghaiDateTime(expected)} (Asia/Shanghai); yours were not saved: reload and save again`;
+  return new DomainError('CONFLICT', message, ['input', 'expectedUpdatedAt']);
 }
 
 export async function loadRectifications(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<RectificationReportRow[]> {

@@ -26,6 +26,8 @@ export const dailyReports = pgTable(
     /** 整改措施 */
     correctiveAction: text(),
     owner: text().notNull(),
+    /** Who last wrote the notes (writeDailyReportNote); null for a row stored only for its rectification. */
+    noteUpdatedBy: text(),
     /** An anomaly opens a rectification report (异常数据整改报告) due within 48 hours. */
     rectificationDueAt: instant(),
     ...timestamps(),

@@ -187,7 +187,13 @@ export const RetrospectiveRef = builder.objectRef<Retrospective>('CampaignRetros
       resolve: async (r) => (await r.lessons())?.lessons || null,
     }),
     lessonsUpdatedBy: t.string({ nullable: true, skipTypeScopes: true, resolve: async (r) => (await r.lessons())?.updatedBy ?? null }),
-    lessonsUpdatedAt: t.field({ type: 'DateTime', nullable: true, skipTypeScopes: true, resolve: async (r) => (await r.lessons())?.updatedAt ?? null }),
+    lessonsUpdatedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      skipTypeScopes: true,
+      description: 'When the lessons were last written; null until they are. Send it back as `writeRetrospectiveLessons`\'s `expectedUpdatedAt`.',
+      resolve: async (r) => (await r.lessons())?.updatedAt ?? null,
+    }),
     exportPath: t.string({
       description: 'GET this path with the Authorization header for the retrospective as an XLSX workbook.',
       resolve: (r) => exportPathOf(r.campaign.id),
@@ -210,6 +216,11 @@ const WriteLessonsInput = builder.inputType('WriteRetrospectiveLessonsInput', {
   fields: (t) => ({
     campaignId: t.globalID({ for: CampaignRef, required: true }),
     lessons: t.string({ required: true, description: 'An empty text clears them.' }),
+    expectedUpdatedAt: t.field({
+      type: 'DateTime',
+      description:
+        'The `lessonsUpdatedAt` the editor loaded. Given, the lessons are written only if they are stored and nobody has written them since; otherwise userError CONFLICT (naming who wrote them and when, Asia/Shanghai) and nothing is written. Omitted or null: no check, the last write wins.',
+    }),
   }),
 });
 

@@ -2,6 +2,8 @@ import { and, asc, count, desc, eq, gte, inArray, isNull, lt, or, sql } from 'dr
 import { z } from 'zod';
 import { shopVisible, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
+import { nextUpdatedAt } from '../../db/row-version.js';
+import { DomainError } from '../../errors.js';
 import { parseInput } from '../../lib/validate.js';
 import { alerts, type AlertRow } from '../alert/alert.table.js';
 import { requireCampaign } from '../campaign/campaign.service.js';
@@ -17,7 +19,7 @@ import { accumulateTotals, type Totals } from '../metrics/metrics.totals.js';
 import { refunds } from '../order/order.table.js';
 import { medianSeconds, paretoSkus, rankByRoi, secondsBetween, type ParetoSku, type Ranked, type SkuSale } from './retrospective.figures.js';
 import type { Channel, TrafficSource } from '../../db/enums.js';
-import { DAY_MS } from '../../lib/time.js';
+import { DAY_MS, shanghaiDateTime } from '../../lib/time.js';
 
 /** 复盘 is due two days after the campaign ends. */
 export const RETROSPECTIVE_DUE_MS = 2 * DAY_MS;
@@ -262,18 +264,46 @@ export async function openRetrospective(db: DbOrTx, viewer: Viewer, campaignId: 
 const LessonsInput = z.object({
   campaignId: z.string(),
   lessons: z.string().trim().max(20_000, 'at most 20,000 characters'),
+  expectedUpdatedAt: z.date().nullish(),
 });
 
-/** Writes (or, with an empty text, clears) the lessons learned; the campaign must be the caller's. */
+/**
+ * Writes (or, with an empty text, clears) the lessons learned; the campaign must be the caller's. With
+ * `expectedUpdatedAt` (the `lessonsUpdatedAt` the editor loaded) they are written only if nobody has
+ * written them since: otherwise CONFLICT, naming who did and when, and nothing is written. Without it,
+ * as before that check existed, the last write wins (partners that never send it keep working).
+ */
 export async function writeRetrospectiveLessons(db: DbOrTx, viewer: Viewer, input: unknown, now: Date, minutesKeptFrom: Date | null): Promise<Retrospective> {
   const data = parseInput(LessonsInput, input);
+  // Before any look at the lessons: a caller refused here learns nothing of who wrote them or when.
   const campaign = await requireCampaign(db, viewer, data.campaignId, ['input', 'campaignId']);
-  await db
-    .insert(campaignRetrospectives)
-    .values({ campaignId: campaign.id, lessons: data.lessons, updatedBy: viewer.displayName, createdAt: now, updatedAt: now })
-    .onConflictDoUpdate({
-      target: campaignRetrospectives.campaignId,
-      set: { lessons: data.lessons, updatedBy: viewer.displayName, updatedAt: now },
-    });
+  const written = { lessons: data.lessons, updatedBy: viewer.displayName, updatedAt: nextUpdatedAt(campaignRetrospectives.updatedAt, now) };
+  if (data.expectedUpdatedAt) {
+    // Check and write in one statement: a second save that loaded the same version waits for the
+    // first's row lock, then finds the version moved on and writes nothing.
+    const [unchanged] = await db
+      .update(campaignRetrospectives)
+      .set(written)
+      .where(and(eq(campaignRetrospectives.campaignId, campaign.id), eq(campaignRetrospectives.updatedAt, data.expectedUpdatedAt)))
+      .returning({ campaignId: campaignRetrospectives.campaignId });
+    if (!unchanged) throw await lessonsConflict(db, campaign.id, data.expectedUpdatedAt);
+  } else {
+    await db
+      .insert(campaignRetrospectives)
+      .values({ campaignId: campaign.id, lessons: data.lessons, updatedBy: viewer.displayName, createdAt: now, updatedAt: now })
+      .onConflictDoUpdate({ target: campaignRetrospectives.campaignId, set: written });
+  }
   return new Retrospective(db, viewer, campaign, now, minutesKeptFrom);
+}
+
+/** Why a checked write of lessons wrote nothing, in the words of submitRectification's CONFLICT. */
+async function lessonsConflict(db: DbOrTx, campaignId: string, expected: Date): Promise<DomainError> {
+  const [stored] = await db
+    .select({ updatedBy: campaignRetrospectives.updatedBy, updatedAt: campaignRetrospectives.updatedAt })
+    .from(campaignRetrospectives)
+    .where(eq(campaignRetrospectives.campaignId, campaignId));
+  const message = stored
+    ? `the lessons were changed by ${stored.updatedBy} at ${shanghaiDateTime(stored.updatedAt)} (Asia/Shanghai), after the version you loaded; yours were not saved: reload, merge and save again`
+    : `no lessons have been written yet, so there is no version of ${shanghaiDateTime(expected)} (Asia/Shanghai); yours were not saved: reload and save again`;
+  return new DomainError('CONFLICT', message, ['input', 'expectedUpdatedAt']);
 }

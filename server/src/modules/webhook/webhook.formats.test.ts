@@ -84,6 +84,15 @@ describe('rendering a delivery', () => {
     expect([...robotTitle(long)].length).toBeLessThanOrEqual(20);
     expect(robotTitle({ ...delivery, event: 'ALERT_RESOLVED' })).toBe('【已恢复】低库存');
   });
+
+  it('names overdue shipments without claiming 24 hours: the shop’s own hours come in the message', () => {
+    const late = sampleWebhookAlert({ rule: 'UNSHIPPED_OVERDUE', severity: 'WARNING', subject: '抖音店', message: '3 笔订单付款超过 6 小时仍未发货，最早一笔已 7 小时', value: 3, threshold: 1 });
+    const request = renderRequest({ ...delivery, data: { alert: late } }, { url: 'https://oapi.dingtalk.com/robot/send?access_token=abc123', format: 'DINGTALK', secret: null }, SENT_AT);
+    const body = JSON.parse(request.body);
+    expect(body.markdown.title).toBe('【警告】超时未发货预警');
+    expect(body.markdown.text).toContain('超过 6 小时仍未发货');
+    expect(body.markdown.text).not.toContain('24 小时');
+  });
 });
 
 describe('robot answers', () => {

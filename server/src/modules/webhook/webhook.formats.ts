@@ -35,7 +35,8 @@ const RULE_ZH: Record<string, string> = {
   ROI_BELOW_ONE: 'ROI 低于 1',
   MILESTONE_OVERDUE: '关键节点逾期',
   HIGH_RISK_WITHOUT_PLAN: '高风险未提交应对方案',
-  UNSHIPPED_OVERDUE: '超 24 小时未发货',
+  // Each shop sets its own hours (24 by default); the alert's message names them, the alert's threshold is an order count.
+  UNSHIPPED_OVERDUE: '超时未发货',
   RECTIFICATION_OVERDUE: '整改报告逾期',
   WEBHOOK_PAUSED: 'Webhook 已暂停',
 };

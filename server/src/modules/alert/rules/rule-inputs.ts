@@ -1,4 +1,4 @@
-import { and, eq, gte, isNull, lt, lte, ne, or, sql, type Column } from 'drizzle-orm';
+import { and, eq, isNull, lt, lte, ne, or, sql, type Column } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client.js';
 import type { Channel, TrafficSource } from '../../../db/enums.js';
 import { HOUR_MS, MINUTE_MS, shanghaiDate, startOfShanghaiDay } from '../../../lib/time.js';
@@ -14,8 +14,9 @@ import { unitsSoldBySku } from '../../product/turnover.js';
 import { SYSTEM } from '../../../auth/viewer.js';
 import { dailyReports, rectificationReports } from '../../report/report.table.js';
 import { shops } from '../../shop/shop.table.js';
-import { alertRuleSettings, type AlertRuleSettingRow } from '../alert.table.js';
+import type { AlertRuleSettingRow } from '../alert.table.js';
 import { RuleSettingsIndex } from './rule-settings.js';
+import { underWayAt, unshippedCutoffs } from './settings-in-force.js';
 
 
 /** The recent window rules compare: the last 60 whole minutes (the minute in progress is not complete yet). */
@@ -91,11 +92,7 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
 
   // A promise, run once: the unshipped count waits for it, and a query builder runs again at every then().
   const activeShops = db.select({ id: shops.id, name: shops.name }).from(shops).where(eq(shops.active, true)).execute();
-  const underWay = db
-    .select()
-    .from(campaigns)
-    .where(and(isNull(campaigns.cancelledAt), lte(campaigns.startsAt, now), gte(campaigns.endsAt, now)))
-    .execute();
+  const underWay = db.select().from(campaigns).where(underWayAt(now)).execute();
   const settingsIndex = underWay.then((campaignsUnderWay) => new RuleSettingsIndex(settings, campaignsUnderWay));
   const [shopRows, recentRows, yesterdayRows, refunds, roiRows, active, lowSkus, openMilestones, unshipped, overdueRectifications] = await Promise.all([
     activeShops,
@@ -123,10 +120,9 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
       .where(and(isNull(campaigns.cancelledAt), ne(campaignMilestones.status, 'DONE'), or(lt(campaignMilestones.dueAt, now), eq(campaignMilestones.riskLevel, 'HIGH')))),
     // Each shop against its own deadline: against the shortest of any shop, one partner's one-hour setting
     // pulled every tenant's orders of the last day into every evaluation.
-    Promise.all([activeShops, settingsIndex]).then(([rows, index]) => {
-      const hours = (shopId: string) => index.resolveForShop('UNSHIPPED_OVERDUE', shopId).threshold;
-      return countUnshippedOverdue(db, { orders: undefined }, rows.map((shop) => ({ shopId: shop.id, cutoff: new Date(now.getTime() - hours(shop.id) * HOUR_MS) })));
-    }),
+    Promise.all([activeShops, settingsIndex]).then(([rows, index]) =>
+      countUnshippedOverdue(db, { orders: undefined }, unshippedCutoffs(index, rows.map((shop) => shop.id), now)),
+    ),
     db
       .select({ id: rectificationReports.id, shopId: rectificationReports.shopId, shopName: shops.name, date: dailyReports.date, source: dailyReports.source, dueAt: rectificationReports.dueAt })
       .from(rectificationReports)
@@ -170,10 +166,6 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
     settings: await settingsIndex,
     overdueRectifications,
   };
-}
-
-export function loadRuleSettings(db: DbOrTx): Promise<AlertRuleSettingRow[]> {
-  return db.select().from(alertRuleSettings);
 }
 
 type ShopTotalsRow = TotalsRow & { shopId: string };

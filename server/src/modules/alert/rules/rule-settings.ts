@@ -175,6 +175,18 @@ export class RuleSettingsIndex {
     return this.resolve(rule, { shopId, campaignId: campaign?.id ?? null });
   }
 
+  /**
+   * Whether some shop may resolve this rule otherwise than the installation: a shop's own row, or a row of
+   * a campaign under way over some shop. When not, one setting holds for every shop.
+   */
+  variesByShop(rule: ShopRule): boolean {
+    const campaignsUnderWay = new Set([...this.underWay.values()].flatMap((list) => list.map((c) => c.id)));
+    for (const row of this.rows.values()) {
+      if (row.rule === rule && (row.shopId !== null || (row.campaignId !== null && campaignsUnderWay.has(row.campaignId)))) return true;
+    }
+    return false;
+  }
+
   resolve(rule: EngineRule, scope: { shopId?: string | null; campaignId?: string | null }): EffectiveSettings {
     const chain: [SettingsSource, AlertRuleSettingRow | undefined][] = [
       ['CAMPAIGN', scope.campaignId ? this.rows.get(settingKey(rule, null, scope.campaignId)) : undefined],

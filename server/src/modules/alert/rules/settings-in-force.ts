@@ -1,0 +1,53 @@
+import { and, eq, gte, inArray, isNull, lte, type SQL } from 'drizzle-orm';
+import type { DbOrTx } from '../../../db/client.js';
+import { HOUR_MS } from '../../../lib/time.js';
+import { campaigns } from '../../campaign/campaign.table.js';
+import type { ShopCutoff } from '../../order/order.service.js';
+import { alertRuleSettings, type AlertRuleSettingRow } from '../alert.table.js';
+import { RuleSettingsIndex, type EngineRule, type ShopRule } from './rule-settings.js';
+
+// Reading the settings in force, apart from rule-inputs.ts: the metrics module needs them too (the
+// fulfilment tile follows UNSHIPPED_OVERDUE), and rule-inputs.ts imports metrics, so metrics could not
+// import it back without a cycle. This file imports tables and types only, nothing that imports metrics.
+
+/** Every settings row, or only one rule's (through the leading column of alert_rule_settings_key). */
+export function loadRuleSettings(db: DbOrTx, rule?: EngineRule): Promise<AlertRuleSettingRow[]> {
+  return db
+    .select()
+    .from(alertRuleSettings)
+    .where(rule ? eq(alertRuleSettings.rule, rule) : undefined);
+}
+
+/** Campaigns under way at `at`, from their start to their end inclusive, not cancelled: their settings reach their shops. */
+export function underWayAt(at: Date): SQL | undefined {
+  return and(isNull(campaigns.cancelledAt), lte(campaigns.startsAt, at), gte(campaigns.endsAt, at));
+}
+
+/**
+ * One shop rule's settings as the engine resolves them at `at`: the rule's rows, and the campaigns under
+ * way then among those that set it. One statement over the rule's rows (at most one per shop, per
+ * campaign and the installation's), and a second by primary key only when some campaign sets the rule.
+ */
+export async function loadShopRuleSettings(db: DbOrTx, rule: ShopRule, at: Date): Promise<RuleSettingsIndex> {
+  const rows = await loadRuleSettings(db, rule);
+  const campaignIds = [...new Set(rows.flatMap((row) => (row.campaignId ? [row.campaignId] : [])))];
+  const underWay =
+    campaignIds.length === 0
+      ? []
+      : await db
+          .select({ id: campaigns.id, shopIds: campaigns.shopIds, startsAt: campaigns.startsAt })
+          .from(campaigns)
+          .where(and(inArray(campaigns.id, campaignIds), underWayAt(at)));
+  return new RuleSettingsIndex(rows, underWay);
+}
+
+/**
+ * Each shop's UNSHIPPED_OVERDUE deadline at `at`: an order paid before it and still unshipped is
+ * overdue. The alert and the fulfilment tile both count through this, so they name the same orders.
+ */
+export function unshippedCutoffs(settings: RuleSettingsIndex, shopIds: readonly string[], at: Date): ShopCutoff[] {
+  return shopIds.map((shopId) => ({
+    shopId,
+    cutoff: new Date(at.getTime() - settings.resolveForShop('UNSHIPPED_OVERDUE', shopId).threshold * HOUR_MS),
+  }));
+}

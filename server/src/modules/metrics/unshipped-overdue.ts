@@ -1,0 +1,34 @@
+import type { DbOrTx } from '../../db/client.js';
+import { loadShopRuleSettings, unshippedCutoffs } from '../alert/rules/settings-in-force.js';
+import { HOUR_MS } from '../../lib/time.js';
+import { countUnshippedOverdue, type ShopCutoff } from '../order/order.service.js';
+import { shops } from '../shop/shop.table.js';
+import type { ScopeConditions } from './metrics.service.js';
+
+/**
+ * Paid orders of the scope still unshipped past their shop's own deadline at `at`: each shop held to its
+ * UNSHIPPED_OVERDUE hours as the alert engine resolves them at that moment (a campaign under way over
+ * the shop, the shop, the installation, 24 h), through the same cutoffs and the same counting statement,
+ * so the tile and the alert name the same orders. Counted whether or not the rule is enabled or its
+ * minimum sample reached, and for inactive shops too (which the engine does not judge): those decide
+ * whether an alert opens, not whether an order is late.
+ *
+ * Live topics run this every tick, so the usual case costs what the fixed 24 h did plus one small read:
+ * the rule's settings rows (one statement; a second by primary key when some campaign sets the rule),
+ * then, when no shop's setting differs from the installation's, the count with one cutoff. Only when
+ * some do are the scope's shops read, to hold each to its own. Nothing is cached across calls: a
+ * threshold changed through updateAlertRule is in the next view, on every instance.
+ */
+export async function loadUnshippedOverdue(db: DbOrTx, scope: ScopeConditions, at: Date): Promise<number> {
+  const settings = await loadShopRuleSettings(db, 'UNSHIPPED_OVERDUE', at);
+  let cutoff: Date | ShopCutoff[];
+  if (!settings.variesByShop('UNSHIPPED_OVERDUE')) cutoff = new Date(at.getTime() - settings.resolve('UNSHIPPED_OVERDUE', {}).threshold * HOUR_MS);
+  else {
+    const inScope = await db.select({ id: shops.id }).from(shops).where(scope.shops);
+    // A viewer without shops, or a scope whose channels no shop is on: nothing to count.
+    if (inScope.length === 0) return 0;
+    cutoff = unshippedCutoffs(settings, inScope.map((shop) => shop.id), at);
+  }
+  const overdue = await countUnshippedOverdue(db, scope, cutoff);
+  return overdue.reduce((sum, shop) => sum + shop.count, 0);
+}
