@@ -1,6 +1,12 @@
 import { builder } from '../../builder.js';
 import { ChannelEnum, TrafficSourceEnum } from '../../graphql/enums.js';
+import { uuidNodeId } from '../../graphql/node-id.js';
+import { fenToYuan } from '../../lib/money.js';
+import { CampaignRef } from '../campaign/campaign.schema.js';
+import { ShopRef } from '../shop/shop.schema.js';
+import { listSpend, loadSpendEntries } from './marketing.list.js';
 import { MAX_SPEND_ENTRIES, recordSpend, type RecordSpendResult, type SpendError } from './marketing.service.js';
+import type { MarketingSpendRow } from './marketing.table.js';
 import { voidSpend, type VoidSpendResult } from './marketing.void.js';
 
 const MarketingSpendEntryInput = builder.inputType('MarketingSpendEntryInput', {
@@ -100,4 +106,54 @@ builder.mutationField('voidMarketingSpend', (t) =>
     args: { input: t.arg({ type: VoidMarketingSpendInput, required: true }) },
     resolve: (_root, { input }, ctx) => voidSpend(ctx.db, ctx.viewer, input.entries, input.reason, ctx.now(), ctx.announceCounted),
   }),
+);
+
+const MarketingSpendEntryRef = builder.loadableNode('MarketingSpendEntry', {
+  description: 'A recorded spend entry as stored, voided or not: a voided entry stays, marked with who voided it, when and why, and counts nowhere.',
+  id: uuidNodeId<MarketingSpendRow>(),
+  load: (ids: string[], ctx) => loadSpendEntries(ctx.db, ctx.viewer, ids),
+  sort: (entry) => entry.id,
+  fields: (t) => ({
+    entryId: t.exposeString('entryId', { description: "The producer's id it was recorded under (MarketingSpendEntryInput.id): what voidMarketingSpend takes with the shop." }),
+    shop: t.field({ type: ShopRef, resolve: (e) => e.shopId }),
+    spentAt: t.expose('spentAt', { type: 'DateTime' }),
+    channel: t.expose('channel', { type: ChannelEnum }),
+    source: t.expose('source', { type: TrafficSourceEnum }),
+    campaignId: t.globalID({
+      nullable: true,
+      description: 'Global Campaign id the spend is attributed to, as recorded; null when none.',
+      resolve: (e) => (e.campaignId === null ? null : { type: CampaignRef, id: e.campaignId }),
+    }),
+    amount: t.field({ type: 'Decimal', description: 'Yuan, as recorded (a voided entry keeps its amount).', resolve: (e) => fenToYuan(e.amountFen) }),
+    recordedAt: t.expose('recordedAt', { type: 'DateTime' }),
+    voidedAt: t.expose('voidedAt', { type: 'DateTime', nullable: true, description: 'Null while the entry counts in Metrics.spend.' }),
+    voidedBy: t.exposeString('voidedBy', { nullable: true, description: 'Who voided it (the user or key name).' }),
+    voidReason: t.exposeString('voidReason', { nullable: true }),
+  }),
+});
+
+const MarketingSpendFilter = builder.inputType('MarketingSpendFilter', {
+  description: 'Conditions combine with AND; an omitted or empty list means no restriction.',
+  fields: (t) => ({
+    shopIds: t.globalIDList({ for: ShopRef, description: "Only these shops; a shop outside the caller's grant is FORBIDDEN." }),
+    from: t.field({ type: 'DateTime', description: 'spentAt at or after.' }),
+    to: t.field({ type: 'DateTime', description: 'spentAt before (exclusive); after from.' }),
+    sources: t.field({ type: [TrafficSourceEnum] }),
+    campaignId: t.globalID({ for: CampaignRef }),
+    voided: t.boolean({ description: 'true: only voided entries; false: only those that count; omitted or null: both.' }),
+  }),
+});
+
+builder.queryField('marketingSpend', (t) =>
+  t.connection(
+    {
+      type: MarketingSpendEntryRef,
+      description: "Recorded spend entries of the caller's shops, voided ones included, newest spentAt first: where an operator finds the entry to void.",
+      args: { filter: t.arg({ type: MarketingSpendFilter }) },
+      resolve: (_root, { filter, ...args }, ctx) =>
+        listSpend(ctx.db, ctx.viewer, { ...filter, shopIds: filter?.shopIds?.map((id) => id.id), campaignId: filter?.campaignId?.id }, args),
+    },
+    { name: 'MarketingSpendEntryConnection' },
+    { name: 'MarketingSpendEntryEdge' },
+  ),
 );
