@@ -9,6 +9,7 @@ import { requireShop } from '../shop/shop.service.js';
 import type { RecheckAlerts } from './alert.service.js';
 import { alertRuleSettings } from './alert.table.js';
 import { ENGINE_RULES, isCampaignRule, RULES, RuleSettingsIndex, type EffectiveSettings, type EngineRule } from './rules/rule-settings.js';
+import { ruleSettingsChanged } from './rules/settings-in-force.js';
 
 export interface RuleScope {
   shopId?: string | null;
@@ -120,6 +121,7 @@ export async function updateAlertRule(db: DbOrTx, viewer: Viewer, input: unknown
       .values({ rule: parsed.rule, ...scope, ...values })
       .onConflictDoUpdate({ target: [alertRuleSettings.rule, alertRuleSettings.shopId, alertRuleSettings.campaignId], set: values });
   }
+  ruleSettingsChanged();
   recheckAlerts();
   const views = await alertRules(db, viewer, scope);
   return views.find((v) => v.rule === parsed.rule)!;

@@ -161,6 +161,25 @@ describeEachBackend('fulfilment metrics', (backend) => {
     expect(await late({ from: at('11-01T00:00'), to: at('11-12T00:00') })).toBe(1);
   });
 
+  it('follows an installation-wide threshold moved up and down, and a shop set apart and back, view after view', async () => {
+    const [c, d] = await shopsWithAnOrderPaidSevenHoursAgo();
+    const total = async () => (await figures({ shopIds: [c.gid, d.gid] }, TODAY)).data.metrics.fulfilment.unshippedOverdue;
+    expect(await total()).toBe(0); // 24 h
+    await setUnshippedHours({ threshold: 6 }); // every shop: both orders are late
+    expect(await total()).toBe(2);
+    expect(await total()).toBe(2);
+    await setUnshippedHours({ threshold: 8 });
+    expect(await total()).toBe(0);
+    await setUnshippedHours({ shopId: c.gid, threshold: 6 }); // one shop apart
+    expect(await total()).toBe(1);
+    await setUnshippedHours({ shopId: c.gid, reset: true }); // back to the installation's 8
+    expect(await total()).toBe(0);
+    await setUnshippedHours({ threshold: 7 }); // paid exactly 7 h before: late only past 7 h, so not yet
+    expect(await total()).toBe(0);
+    await setUnshippedHours({ threshold: 6 });
+    expect(await total()).toBe(2);
+  });
+
   it("refuses a partner another shop's overdue figures, and counts its own shop against that shop's hours", async () => {
     const [own, foreign] = await shopsWithAnOrderPaidSevenHoursAgo();
     await setUnshippedHours({ shopId: own.gid, threshold: 6 });

@@ -1,5 +1,5 @@
 import type { DbOrTx } from '../../db/client.js';
-import { loadShopRuleSettings, unshippedCutoffs } from '../alert/rules/settings-in-force.js';
+import { recentShopRuleSettings, unshippedCutoffs } from '../alert/rules/settings-in-force.js';
 import { HOUR_MS } from '../../lib/time.js';
 import { countUnshippedOverdue, type ShopCutoff } from '../order/order.service.js';
 import { shops } from '../shop/shop.table.js';
@@ -13,14 +13,13 @@ import type { ScopeConditions } from './metrics.service.js';
  * minimum sample reached, and for inactive shops too (which the engine does not judge): those decide
  * whether an alert opens, not whether an order is late.
  *
- * Live topics run this every tick, so the usual case costs what the fixed 24 h did plus one small read:
- * the rule's settings rows (one statement; a second by primary key when some campaign sets the rule),
- * then, when no shop's setting differs from the installation's, the count with one cutoff. Only when
- * some do are the scope's shops read, to hold each to its own. Nothing is cached across calls: a
- * threshold changed through updateAlertRule is in the next view, on every instance.
+ * Live topics run this every tick, so the usual case costs what the fixed 24 h did: one count. The rule's
+ * settings come from a read shared by every topic for up to a second (recentShopRuleSettings; a write
+ * here is seen at once); when no shop's setting differs from the installation's, one cutoff serves every
+ * shop. Only when some do are the scope's shops read, to hold each to its own.
  */
 export async function loadUnshippedOverdue(db: DbOrTx, scope: ScopeConditions, at: Date): Promise<number> {
-  const settings = await loadShopRuleSettings(db, 'UNSHIPPED_OVERDUE', at);
+  const settings = await recentShopRuleSettings(db, 'UNSHIPPED_OVERDUE', at);
   let cutoff: Date | ShopCutoff[];
   if (!settings.variesByShop('UNSHIPPED_OVERDUE')) cutoff = new Date(at.getTime() - settings.resolve('UNSHIPPED_OVERDUE', {}).threshold * HOUR_MS);
   else {

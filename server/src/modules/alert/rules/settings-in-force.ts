@@ -51,3 +51,35 @@ export function unshippedCutoffs(settings: RuleSettingsIndex, shopIds: readonly 
     cutoff: new Date(at.getTime() - settings.resolveForShop('UNSHIPPED_OVERDUE', shopId).threshold * HOUR_MS),
   }));
 }
+
+/** How long one read of a shop rule's settings serves every live topic's count on this instance. */
+export const SETTINGS_SHARED_MS = 1_000;
+/** Moved by every write of settings on this instance (ruleSettingsChanged): a shared read older than it is not used. */
+let settingsGeneration = 0;
+const shared = new WeakMap<DbOrTx, Map<ShopRule, { at: number; generation: number; index: Promise<RuleSettingsIndex> }>>();
+
+/** Tells the shared reads (recentShopRuleSettings) that a setting was written here: the next read is fresh. */
+export function ruleSettingsChanged(): void {
+  settingsGeneration++;
+}
+
+/**
+ * loadShopRuleSettings shared by every caller on this database handle for up to SETTINGS_SHARED_MS: a
+ * tick recomputes every live topic, and each reading the settings itself held one more pooled connection
+ * per topic (docs/BENCHMARKS.md, "The fulfilment tile"). A write through updateAlertRule on this instance
+ * is seen at once (ruleSettingsChanged); one on another instance within SETTINGS_SHARED_MS, besides that
+ * instance's change notice. A failed read is not kept.
+ */
+export function recentShopRuleSettings(db: DbOrTx, rule: ShopRule, at: Date): Promise<RuleSettingsIndex> {
+  let byRule = shared.get(db);
+  if (!byRule) shared.set(db, (byRule = new Map()));
+  const held = byRule.get(rule);
+  const age = at.getTime() - (held?.at ?? 0);
+  if (held && held.generation === settingsGeneration && age >= 0 && age < SETTINGS_SHARED_MS) return held.index;
+  const entry = { at: at.getTime(), generation: settingsGeneration, index: loadShopRuleSettings(db, rule, at) };
+  byRule.set(rule, entry);
+  entry.index.catch(() => {
+    if (byRule.get(rule) === entry) byRule.delete(rule);
+  });
+  return entry.index;
+}
