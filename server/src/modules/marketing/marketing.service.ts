@@ -174,7 +174,7 @@ export async function recordSpend(db: DbOrTx, viewer: Viewer, inputs: readonly S
   const { unique, repeated, conflicts } = firstOccurrences(valid);
   for (const c of conflicts) reject(c.index, [c.issue]);
 
-  const outcome = unique.length === 0 ? { accepted: 0, duplicates: 0, rejected: [] } : await db.transaction((tx) => store(tx, unique));
+  const outcome = unique.length === 0 ? { accepted: 0, duplicates: 0, rejected: [] } : await db.transaction((tx) => store(tx, unique, now));
   if (outcome.accepted > 0) announce?.(outcome.accepted, now);
   for (const r of outcome.rejected) reject(r.index, r.issues);
   userErrors.sort((a, b) => a.index - b.index);
@@ -204,12 +204,12 @@ function firstOccurrences(entries: ValidEntry[]) {
  * replays into no-ops, and only the rows actually inserted are rolled up. Keys not inserted are
  * classified by their stored hash: a replay, or an id reused for a different entry.
  */
-async function store(tx: Tx, entries: ValidEntry[]) {
+async function store(tx: Tx, entries: ValidEntry[], now: Date) {
   const sorted = [...entries].sort((a, b) => (a.shopId + a.entryId < b.shopId + b.entryId ? -1 : 1));
   const inserted = await rows<{ shop_id: string; entry_id: string }>(
     tx,
-    sql`insert into marketing_spend (shop_id, entry_id, spent_at, channel, source, campaign_id, amount_fen, payload_hash)
-        select shop, id, at, ch::channel, src::traffic_source, camp, fen, hash
+    sql`insert into marketing_spend (shop_id, entry_id, spent_at, channel, source, campaign_id, amount_fen, payload_hash, recorded_at)
+        select shop, id, at, ch::channel, src::traffic_source, camp, fen, hash, ${now.toISOString()}::timestamptz
         from jsonb_to_recordset(${jsonRecords(
           sorted.map((e) => ({ shop: e.shopId, id: e.entryId, at: e.spentAt.toISOString(), ch: e.channel, src: e.source, camp: e.campaignId, fen: e.amountFen, hash: e.hash })),
         )}::jsonb) as r(shop uuid, id text, at timestamptz, ch text, src text, camp uuid, fen bigint, hash text)

@@ -110,7 +110,7 @@ export async function buildDailyReportAfter(
   });
   if (isClosedDay(date, now)) {
     for (const row of rows) {
-      if (row.anomalies.length > 0 && !row.report) row.report = await ensureReportRow(db, row);
+      if (row.anomalies.length > 0 && !row.report) row.report = await ensureReportRow(db, row, now);
       if (row.anomalies.length > 0) await openRectification(db, row.report!, row.anomalies, now);
     }
   }
@@ -127,11 +127,12 @@ export async function buildDailyReportAfter(
  * The stored row of a line, created when missing. Its count columns are a snapshot for older readers;
  * figures are always read from the rollups. An empty owner means nobody is assigned yet.
  */
-async function ensureReportRow(db: DbOrTx, line: Pick<ReportLine, 'shopId' | 'date' | 'source' | 'figures'>): Promise<DailyReportRow> {
+async function ensureReportRow(db: DbOrTx, line: Pick<ReportLine, 'shopId' | 'date' | 'source' | 'figures'>, now: Date): Promise<DailyReportRow> {
   const f = line.figures;
+  // Stamped with the caller's clock: updatedAt is the version an editor sends back (noteUpdatedAt).
   await db
     .insert(dailyReports)
-    .values({ shopId: line.shopId, date: line.date, source: line.source, visitors: f.visitors, buyers: f.buyers, orders: f.ordersPaid, refundedOrders: f.refundedOrders, gmvFen: f.gmvFen, owner: '' })
+    .values({ shopId: line.shopId, date: line.date, source: line.source, visitors: f.visitors, buyers: f.buyers, orders: f.ordersPaid, refundedOrders: f.refundedOrders, gmvFen: f.gmvFen, owner: '', createdAt: now, updatedAt: now })
     .onConflictDoNothing();
   const [row] = await db
     .select()
