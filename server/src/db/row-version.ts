@@ -1,5 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
+import { DomainError } from '../errors.js';
+import { shanghaiDateTime } from '../lib/time.js';
 
 /**
  * The `updatedAt` a write stamps on a row whose `updatedAt` doubles as its version: the value an editor
@@ -13,4 +15,16 @@ import type { PgColumn } from 'drizzle-orm/pg-core';
  */
 export function nextUpdatedAt(column: PgColumn, now: Date): SQL {
   return sql`greatest(${now.toISOString()}::timestamptz, ${column} + interval '1 millisecond')`;
+}
+
+/**
+ * Why a write checked against `expectedUpdatedAt` wrote nothing, in the words of submitRectification's
+ * CONFLICT: who wrote the record last (when known) and when, or that it was never written. `changed` and
+ * `never` name the record: "the lessons were changed", "no lessons have been written yet".
+ */
+export function staleVersion(stored: { by: string | null; at: Date } | undefined, expected: Date, words: { changed: string; never: string }): DomainError {
+  const message = stored
+    ? `${words.changed}${stored.by ? ` by ${stored.by}` : ''} at ${shanghaiDateTime(stored.at)} (Asia/Shanghai), after the version you loaded; yours were not saved: reload, merge and save again`
+    : `${words.never}, so there is no version of ${shanghaiDateTime(expected)} (Asia/Shanghai); yours were not saved: reload and save again`;
+  return new DomainError('CONFLICT', message, ['input', 'expectedUpdatedAt']);
 }

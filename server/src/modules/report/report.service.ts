@@ -2,7 +2,7 @@ import { and, count, eq, exists, gte, inArray, isNull, lt, lte, sql } from 'driz
 import { z } from 'zod';
 import { canSeeShop, shopVisible, SYSTEM, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
-import { nextUpdatedAt } from '../../db/row-version.js';
+import { nextUpdatedAt, staleVersion } from '../../db/row-version.js';
 import { TRAFFIC_SOURCES, type TrafficSource } from '../../db/enums.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
 import { DomainError, forbidden, notFound } from '../../errors.js';
@@ -284,16 +284,11 @@ export async function writeDailyReportNote(db: DbOrTx, viewer: Viewer, input: un
   return report.rows.find((l) => l.source === data.source)!;
 }
 
-/** Why a checked write of notes wrote nothing: who wrote them last and when, in the words of submitRectification. */
+/** Why a checked write of notes wrote nothing (a row stored only for its rectification has no author of notes). */
 async function noteConflict(db: DbOrTx, key: NoteKey, expected: Date): Promise<DomainError> {
-  const [stored] = await db.select({ updatedAt: dailyReports.updatedAt, by: dailyReports.noteUpdatedBy }).from(dailyReports).where(noteRow(key));
+  const [stored] = await db.select({ at: dailyReports.updatedAt, by: dailyReports.noteUpdatedBy }).from(dailyReports).where(noteRow(key));
   const what = `the notes of ${key.date} ${key.source}`;
-  // A row stored only for its rectification has no author of notes.
-  const by = stored?.by ? ` by ${stored.by}` : '';
-  const message = stored
-    ? `${what} were changed${by} at ${shanghaiDateTime(stored.updatedAt)} (Asia/Shanghai), after the version you loaded; yours were not saved: reload, merge and save again`
-    : `${what} have never been written, so there is no version of ${shanghaiDateTime(expected)} (Asia/Shanghai); yours were not saved: reload and save again`;
-  return new DomainError('CONFLICT', message, ['input', 'expectedUpdatedAt']);
+  return staleVersion(stored, expected, { changed: `${what} were changed`, never: `${what} have never been written` });
 }
 
 export async function loadRectifications(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<RectificationReportRow[]> {

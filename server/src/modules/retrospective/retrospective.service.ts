@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, gte, inArray, isNull, lt, or, sql } from 'dr
 import { z } from 'zod';
 import { shopVisible, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
-import { nextUpdatedAt } from '../../db/row-version.js';
+import { nextUpdatedAt, staleVersion } from '../../db/row-version.js';
 import { DomainError } from '../../errors.js';
 import { parseInput } from '../../lib/validate.js';
 import { alerts, type AlertRow } from '../alert/alert.table.js';
@@ -19,7 +19,7 @@ import { accumulateTotals, type Totals } from '../metrics/metrics.totals.js';
 import { refunds } from '../order/order.table.js';
 import { medianSeconds, paretoSkus, rankByRoi, secondsBetween, type ParetoSku, type Ranked, type SkuSale } from './retrospective.figures.js';
 import type { Channel, TrafficSource } from '../../db/enums.js';
-import { DAY_MS, shanghaiDateTime } from '../../lib/time.js';
+import { DAY_MS } from '../../lib/time.js';
 
 /** 复盘 is due two days after the campaign ends. */
 export const RETROSPECTIVE_DUE_MS = 2 * DAY_MS;
@@ -296,14 +296,11 @@ export async function writeRetrospectiveLessons(db: DbOrTx, viewer: Viewer, inpu
   return new Retrospective(db, viewer, campaign, now, minutesKeptFrom);
 }
 
-/** Why a checked write of lessons wrote nothing, in the words of submitRectification's CONFLICT. */
+/** Why a checked write of lessons wrote nothing. */
 async function lessonsConflict(db: DbOrTx, campaignId: string, expected: Date): Promise<DomainError> {
   const [stored] = await db
-    .select({ updatedBy: campaignRetrospectives.updatedBy, updatedAt: campaignRetrospectives.updatedAt })
+    .select({ by: campaignRetrospectives.updatedBy, at: campaignRetrospectives.updatedAt })
     .from(campaignRetrospectives)
     .where(eq(campaignRetrospectives.campaignId, campaignId));
-  const message = stored
-    ? `the lessons were changed by ${stored.updatedBy} at ${shanghaiDateTime(stored.updatedAt)} (Asia/Shanghai), after the version you loaded; yours were not saved: reload, merge and save again`
-    : `no lessons have been written yet, so there is no version of ${shanghaiDateTime(expected)} (Asia/Shanghai); yours were not saved: reload and save again`;
-  return new DomainError('CONFLICT', message, ['input', 'expectedUpdatedAt']);
+  return staleVersion(stored, expected, { changed: 'the lessons were changed', never: 'no lessons have been written yet' });
 }
