@@ -3,6 +3,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../../test/backends.js';
 import { gid, insertShop, insertSku } from '../../../test/fixtures.js';
 import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
+import { HLL_STANDARD_ERROR } from '../../lib/hll.js';
 import { products } from './product.table.js';
 
 const NOW = new Date('2026-11-12T10:00:00+08:00');
@@ -82,8 +83,10 @@ describeEachBackend('the new-product rule (新品: 7-day conversion ≥ 3 % → 
       startedAt: daysAgo(10).toISOString(), endsAt: daysAgo(3).toISOString(), complete: true,
       productViews: 102, addToCarts: 21, buyers: 4, verdict: 'PROMOTE',
     });
-    // Distinct visitors are a sketch's estimate (±1.6 %); at 100 it is within a visitor or two.
-    expect(Math.abs(hitLaunch.visitors - 100)).toBeLessThanOrEqual(2);
+    // Distinct visitors are a sketch's estimate (standard error 1.6 %). The visitors hash with the shop's
+    // id, a new uuid each run, so the estimate moves from run to run: within three standard errors (99.7 %
+    // of runs). "Within two visitors" failed in CI once (103).
+    expect(Math.abs(hitLaunch.visitors - 100)).toBeLessThanOrEqual(Math.ceil(3 * HLL_STANDARD_ERROR * 100));
     expect(hitLaunch.conversionRate).toBeCloseTo(4 / hitLaunch.visitors, 10);
     expect(hitLaunch.addToCartRate).toBeCloseTo(20 / hitLaunch.visitors, 1);
 
