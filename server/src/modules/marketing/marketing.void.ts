@@ -5,7 +5,7 @@ import type { DbOrTx, Tx } from '../../db/client.js';
 import type { Channel, TrafficSource } from '../../db/enums.js';
 import { jsonRecords, pipelined, rows } from '../../db/rows.js';
 import { DomainError } from '../../errors.js';
-import { globalId, itemIssues, storableString, type ItemIssue } from '../../lib/validate.js';
+import { globalId, itemIssues, parseInput, storableString, type ItemIssue } from '../../lib/validate.js';
 import type { AnnounceCounted } from '../../realtime/pubsub.js';
 import { RollupBatch } from '../metrics/rollup.writer.js';
 import { loadShops } from '../shop/shop.service.js';
@@ -29,7 +29,7 @@ const KeySchema = z.object({
   shopId: globalId('Shop'),
   id: storableString().trim().min(1, 'must not be empty').max(128),
 });
-const ReasonSchema = storableString().trim().min(1, 'say why the entries are void (it is kept with them)').max(500);
+const ReasonSchema = z.object({ reason: storableString().trim().min(1, 'say why the entries are void (it is kept with them)').max(500) });
 
 interface Key {
   index: number;
@@ -71,8 +71,7 @@ export async function voidSpend(
   if (inputs.length > MAX_SPEND_ENTRIES) {
     throw new DomainError('INVALID_INPUT', `void at most ${MAX_SPEND_ENTRIES} spend entries per call (got ${inputs.length})`, ['input', 'entries']);
   }
-  const reason = ReasonSchema.safeParse(reasonInput);
-  if (!reason.success) throw new DomainError('INVALID_INPUT', reason.error.issues[0]!.message, ['input', 'reason']);
+  const { reason } = parseInput(ReasonSchema, { reason: reasonInput });
 
   const userErrors: SpendError[] = [];
   const reject = (index: number, issues: ItemIssue[]) => {
@@ -104,7 +103,7 @@ export async function voidSpend(
     else unique.set(id, key);
   }
 
-  const outcome = unique.size === 0 ? { voided: 0, alreadyVoided: 0, missing: [] } : await db.transaction((tx) => markVoid(tx, [...unique.values()], viewer, reason.data, now));
+  const outcome = unique.size === 0 ? { voided: 0, alreadyVoided: 0, missing: [] } : await db.transaction((tx) => markVoid(tx, [...unique.values()], viewer, reason, now));
   if (outcome.voided > 0) announce?.(outcome.voided, now);
   for (const key of outcome.missing) reject(key.index, [{ path: ['id'], message: `the shop has no spend entry ${key.entryId}`, code: 'NOT_FOUND' }]);
   userErrors.sort((a, b) => a.index - b.index);
@@ -136,7 +135,7 @@ async function markVoid(tx: Tx, keys: Key[], viewer: Viewer, reason: string, now
     }
     await pipelined(tx, [
       sql`update marketing_spend set voided_at = ${now.toISOString()}::timestamptz, voided_by = ${viewer.displayName}, void_reason = ${reason}
-          where id = any(${`{${live.map((r) => r.id).join(',')}}`}::uuid[])`,
+          where id = any(${sql.param(live.map((r) => r.id))}::uuid[])`,
       ...rollups.statements(),
     ]);
   }
