@@ -1,5 +1,5 @@
-/** Reads `event: next` messages of a GraphQL-over-SSE response as they arrive. */
-export async function* sseMessages(response: Response): AsyncGenerator<Record<string, any>> { // any: ad-hoc payloads checked by the assertions
+/** Reads the data of `event: next` messages of a GraphQL-over-SSE response as they arrive, as sent. */
+export async function* sseData(response: Response): AsyncGenerator<string> {
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
@@ -12,7 +12,12 @@ export async function* sseMessages(response: Response): AsyncGenerator<Record<st
       const block = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
       const data = block.split('\n').find((line) => line.startsWith('data:'));
-      if (block.includes('event: next') && data) yield JSON.parse(data.slice(5));
+      if (block.includes('event: next') && data) yield data.slice(5).trimStart();
     }
   }
+}
+
+/** Reads `event: next` messages of a GraphQL-over-SSE response as they arrive. */
+export async function* sseMessages(response: Response): AsyncGenerator<Record<string, any>> { // any: ad-hoc payloads checked by the assertions
+  for await (const data of sseData(response)) yield JSON.parse(data);
 }

@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { describeEachBackend } from '../../test/backends.js';
 import { gid, insertShop, insertSku } from '../../test/fixtures.js';
 import { startTestServer, type TestServer } from '../../test/http.js';
-import { sseMessages } from '../../test/sse.js';
+import { sseData, sseMessages } from '../../test/sse.js';
 
 const NOW = new Date('2026-11-11T12:00:00+08:00');
 const LIVE = `subscription { liveMetrics(scope: {}) { sequence metrics { gmv orders topProducts { sku { code stock } } } } }`;
@@ -169,6 +169,31 @@ describeEachBackend('live messages executed once per tick, whatever the audience
     const update = (await sse.next()).value!;
     await socket.until('ws', 2);
     expect(update).toEqual(JSON.parse(socket.nexts('ws')[1]!).payload);
+    abort.abort();
+  });
+
+  it('writes one serialised payload to every SSE subscriber of a tick, byte for byte', async () => {
+    const abort = new AbortController();
+    const streams = await Promise.all(
+      Array.from({ length: 5 }, async () =>
+        sseData(
+          await fetch(`${server.url}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${server.adminKey}` },
+            body: JSON.stringify({ query: LIVE }),
+            signal: abort.signal,
+          }),
+        ),
+      ),
+    );
+    for (const stream of streams) expect(JSON.parse((await stream.next()).value!).data.liveMetrics.sequence).toBe(1);
+    const serialised = server.app.liveExecutions.serialisations;
+    expect(await executionsInTick('a')).toBe(1);
+    const texts = await Promise.all(streams.map(async (stream) => (await stream.next()).value!));
+    // Without a WebSocket in the audience, the JSON was made once, for the five streams.
+    expect(server.app.liveExecutions.serialisations - serialised).toBe(1);
+    expect(new Set(texts).size).toBe(1);
+    expect(JSON.parse(texts[0]!)).toEqual({ data: { liveMetrics: { sequence: 2, metrics: { gmv: '100.00', orders: 1, topProducts: [{ sku: { code: 'A1', stock: 99 } }] } } } });
     abort.abort();
   });
 });

@@ -18,7 +18,7 @@ export class SharedExecutions {
   private readonly serialised = new WeakMap<ExecutionResult, string>();
   /** Executions run since start (/metrics: peakops_live_executions_total). */
   executions = 0;
-  /** Shared results serialised since start: one per execution that reached a socket, not one per socket. */
+  /** Shared results serialised since start: one per execution that reached a socket or an SSE stream, not one per subscriber. */
   serialisations = 0;
   /** Live messages written straight to a WebSocket, past the iterator chain (ws-shared-payload.ts). */
   directWrites = 0;
@@ -39,12 +39,22 @@ export class SharedExecutions {
       this.executions++;
       result = Promise.resolve(execute()).then((value) => {
         this.shared.add(value);
+        // Yoga's SSE (and multipart) writers serialise a result with its own `stringify` when it has one:
+        // every SSE subscriber then writes the shared JSON instead of serialising the result again.
+        // Not enumerable, so it is neither serialised nor copied by a plugin that spreads the result.
+        Object.defineProperty(value, 'stringify', { value: this.stringifyForYoga, enumerable: false });
         return value;
       });
       byKey.set(key, result);
     }
     return result;
   }
+
+  /**
+   * Yoga calls this with the result it is about to write, or with a copy it made to drop internals from
+   * errors: only the shared result itself is answered from the cache.
+   */
+  private readonly stringifyForYoga = (result: unknown): string => this.json(result) ?? JSON.stringify(result);
 
   /**
    * The JSON of a shared result, serialised on first use. Undefined for anything else, including a
