@@ -37,6 +37,7 @@ import { isDeclaredJsonPost, useRequestBodies, withWholeBody } from './http/json
 import { countedAnnouncer, createAppPubSub, type AppPubSub } from './realtime/pubsub.js';
 import { SharedExecutions } from './realtime/shared-execution.js';
 import { directRouteOf, useSharedLiveExecution } from './realtime/shared-execution.plugin.js';
+import { useLiveEventStreams } from './realtime/sse-live-stream.js';
 import { divertLiveTicks, sendSharedNext, SharedPayloadSocket } from './realtime/ws-shared-payload.js';
 import { SocketRegistry } from './realtime/socket-registry.js';
 import { Ticker } from './realtime/ticker.js';
@@ -306,13 +307,14 @@ export function buildApp(options: AppOptions): App {
     // Yoga's body limit, kept by useRequestBodies without re-reading the bodies withWholeBody read whole (http/json-body.ts).
     maxRequestBodySize: false,
     plugins: options.withoutAccessControlForBenchmark
-      ? [appMetrics.plugin, useOperationLog(), useRequestBodies(), useSharedLiveExecution(liveExecutions), useCompiledQueries()]
+      ? [appMetrics.plugin, useOperationLog(), useRequestBodies(), useSharedLiveExecution(liveExecutions), useLiveEventStreams(liveExecutions), useCompiledQueries()]
       : [
           // First, so they see every operation and error, including those the plugins below refuse.
           appMetrics.plugin,
           useOperationLog(),
           useRequestBodies(),
           useSharedLiveExecution(liveExecutions),
+          useLiveEventStreams(liveExecutions),
           EnvelopArmorPlugin({ ...ARMOR_LIMITS, blockFieldSuggestion: { enabled: !isDev } }),
           useAccessGate(limiter, options.trustedDocuments ?? loadTrustedDocumentIds()),
           useEventStreamCaps(wsSessions, tooManySubscriptions, credentialEnded),

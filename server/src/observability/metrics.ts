@@ -103,7 +103,7 @@ export function createAppMetrics(sources: LiveStatsSources): AppMetrics {
   counter('peakops_live_ticks_total', 'Live ticks run', () => sources.ticker.stats().ticks);
   counter('peakops_live_topic_failures_total', 'Live topic computations that failed (retried at the next tick)', () => sources.ticker.stats().failures);
   counter('peakops_live_topics_failed_total', 'Live topics that failed several ticks in a row and ended their subscriptions with the error', () => sources.ticker.stats().topicsFailed);
-  counter('peakops_live_direct_writes_total', 'Live ticks written straight to a WebSocket, past the per-subscriber chain', () => sources.liveExecutions.directWrites);
+  counter('peakops_live_direct_writes_total', 'Live ticks written straight to a WebSocket or an event stream (SSE), past the per-subscriber chain', () => sources.liveExecutions.directWrites);
   counter('peakops_db_queries_total', 'Statements issued through drizzle', sources.queryCount);
   counter('peakops_alert_evaluations_total', 'Alert rule evaluations', () => sources.alertEngine.stats.evaluations);
   gauge('peakops_alert_evaluation_failures_consecutive', 'Alert evaluations failed in a row (/ready turns red past a bound)', () => sources.alertEngine.stats.consecutiveFailures);

@@ -188,12 +188,58 @@ describeEachBackend('live messages executed once per tick, whatever the audience
     );
     for (const stream of streams) expect(JSON.parse((await stream.next()).value!).data.liveMetrics.sequence).toBe(1);
     const serialised = server.app.liveExecutions.serialisations;
+    const direct = server.app.liveExecutions.directWrites;
     expect(await executionsInTick('a')).toBe(1);
     const texts = await Promise.all(streams.map(async (stream) => (await stream.next()).value!));
     // Without a WebSocket in the audience, the JSON was made once, for the five streams.
     expect(server.app.liveExecutions.serialisations - serialised).toBe(1);
+    // Each stream's first message went the ordinary way; this tick went from the ticker to all five.
+    expect(server.app.liveExecutions.directWrites - direct).toBe(5);
     expect(new Set(texts).size).toBe(1);
     expect(JSON.parse(texts[0]!)).toEqual({ data: { liveMetrics: { sequence: 2, metrics: { gmv: '100.00', orders: 1, topProducts: [{ sku: { code: 'A1', stock: 99 } }] } } } });
     abort.abort();
+  });
+
+  it('ends a stream written straight from the ticker when its key is revoked, and forgets a stream whose client left', async () => {
+    const secret = await server.createKey({ shopIds: [shopA], scopes: ['READ'] });
+    const openStream = async (credential: string, signal?: AbortSignal) => {
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${credential}` },
+        body: JSON.stringify({ query: LIVE }),
+        signal,
+      });
+      return response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    };
+    const readUntil = async (reader: ReadableStreamDefaultReader<string>, text: string) => {
+      let seen = '';
+      while (!seen.includes(text)) {
+        const { value, done } = await reader.read();
+        if (done) return seen;
+        seen += value;
+      }
+      return seen;
+    };
+    const keyed = await openStream(secret);
+    const leaving = new AbortController();
+    const other = await openStream(server.adminKey, leaving.signal);
+    await Promise.all([readUntil(keyed, '"sequence":1'), readUntil(other, '"sequence":1')]);
+    const direct = server.app.liveExecutions.directWrites;
+    await executionsInTick('a');
+    await Promise.all([readUntil(keyed, '"sequence":2'), readUntil(other, '"sequence":2')]);
+    expect(server.app.liveExecutions.directWrites - direct).toBe(2); // both past the iterator now
+
+    const subscribers = server.app.ticker.stats().subscribers;
+    leaving.abort();
+    await expect.poll(() => server.app.ticker.stats().subscribers).toBe(subscribers - 1);
+
+    const keys = await server.gql('{ apiKeys { id prefix } }');
+    const key = keys.data.apiKeys.find((k: { prefix: string }) => secret.startsWith(k.prefix));
+    await server.gql(`mutation ($id: ID!) { revokeApiKey(input: { id: $id }) { apiKey { revokedAt } } }`, { id: key.id });
+    const rest = await readUntil(keyed, 'event: complete');
+    expect(rest).toContain('credential revoked');
+    expect(rest).toContain('event: complete');
+    expect((await keyed.read()).done).toBe(true);
+    await expect.poll(() => server.app.ticker.stats().subscribers).toBe(subscribers - 2);
   });
 });

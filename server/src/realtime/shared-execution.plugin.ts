@@ -18,6 +18,13 @@ export function directRouteOf(context: unknown): DirectRoute | undefined {
   return typeof context === 'object' && context !== null ? directRoutes.get(context) : undefined;
 }
 
+/** The same, for a subscription over an event stream: Yoga's result processors know its request, not its context. */
+const directRoutesByRequest = new WeakMap<Request, DirectRoute>();
+
+export function directRouteOfRequest(request: Request): DirectRoute | undefined {
+  return directRoutesByRequest.get(request);
+}
+
 /**
  * graphql-js' subscribe, with each event executed once for all alike subscribers (shared-execution.ts)
  * in a context made for that event, so nested fields reflect the tick. A stream's events that are not
@@ -33,7 +40,12 @@ export function useSharedLiveExecution(shared: SharedExecutions): Plugin<Context
         // Computed once per subscription, not per message.
         const key = executionKey(args.document, args.operationName, args.variableValues, base.viewer);
         const run = (payload: object) => shared.run(payload, key, () => execute({ ...args, rootValue: payload, contextValue: { ...base } }));
-        if (stream instanceof Mailbox) directRoutes.set(base, { mailbox: stream as Mailbox<unknown>, run });
+        if (stream instanceof Mailbox) {
+          const route = { mailbox: stream as Mailbox<unknown>, run };
+          directRoutes.set(base, route);
+          const request = (base as Context & { request?: Request }).request;
+          if (request) directRoutesByRequest.set(request, route);
+        }
         return mapAsyncIterator(stream, (payload: unknown) =>
           typeof payload === 'object' && payload !== null ? run(payload) : execute({ ...args, rootValue: payload, contextValue: { ...base } }),
         );

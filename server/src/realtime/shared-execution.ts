@@ -16,11 +16,12 @@ export class SharedExecutions {
   private readonly byPayload = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
   private readonly shared = new WeakSet<ExecutionResult>();
   private readonly serialised = new WeakMap<ExecutionResult, string>();
+  private readonly eventChunks = new WeakMap<ExecutionResult, Uint8Array>();
   /** Executions run since start (/metrics: peakops_live_executions_total). */
   executions = 0;
   /** Shared results serialised since start: one per execution that reached a socket or an SSE stream, not one per subscriber. */
   serialisations = 0;
-  /** Live messages written straight to a WebSocket, past the iterator chain (ws-shared-payload.ts). */
+  /** Live messages written straight to a WebSocket or an event stream, past the iterator chain (ws-shared-payload.ts, sse-live-stream.ts). */
   directWrites = 0;
 
   /** @param share false only to benchmark the per-subscriber design (LIVE_SHARE_EXECUTIONS). */
@@ -39,22 +40,12 @@ export class SharedExecutions {
       this.executions++;
       result = Promise.resolve(execute()).then((value) => {
         this.shared.add(value);
-        // Yoga's SSE (and multipart) writers serialise a result with its own `stringify` when it has one:
-        // every SSE subscriber then writes the shared JSON instead of serialising the result again.
-        // Not enumerable, so it is neither serialised nor copied by a plugin that spreads the result.
-        Object.defineProperty(value, 'stringify', { value: this.stringifyForYoga, enumerable: false });
         return value;
       });
       byKey.set(key, result);
     }
     return result;
   }
-
-  /**
-   * Yoga calls this with the result it is about to write, or with a copy it made to drop internals from
-   * errors: only the shared result itself is answered from the cache.
-   */
-  private readonly stringifyForYoga = (result: unknown): string => this.json(result) ?? JSON.stringify(result);
 
   /**
    * The JSON of a shared result, serialised on first use. Undefined for anything else, including a
@@ -71,6 +62,24 @@ export class SharedExecutions {
     }
     return text;
   }
+
+  /** A shared result as one server-sent `event: next`, encoded once for every stream; undefined as for json(). */
+  eventChunk(result: unknown): Uint8Array | undefined {
+    let chunk = this.eventChunks.get(result as ExecutionResult);
+    if (chunk === undefined) {
+      const json = this.json(result);
+      if (json === undefined) return undefined;
+      this.eventChunks.set(result as ExecutionResult, (chunk = nextEvent(json)));
+    }
+    return chunk;
+  }
+}
+
+const encoder = new TextEncoder();
+
+/** The server-sent `event: next` of a result's JSON (GraphQL over SSE). */
+export function nextEvent(json: string): Uint8Array {
+  return encoder.encode(`event: next\ndata: ${json}\n\n`);
 }
 
 const documentText = new WeakMap<DocumentNode, string>();
