@@ -4,6 +4,8 @@ import { describeEachBackend } from '../../test/backends.js';
 import { gid, insertShop, insertSku } from '../../test/fixtures.js';
 import { startTestServer, type TestServer } from '../../test/http.js';
 import { sseData, sseMessages } from '../../test/sse.js';
+import { sql } from 'drizzle-orm';
+import { FAILURES_BEFORE_TELLING } from './ticker.js';
 
 const NOW = new Date('2026-11-11T12:00:00+08:00');
 const LIVE = `subscription { liveMetrics(scope: {}) { sequence metrics { gmv orders topProducts { sku { code stock } } } } }`;
@@ -241,5 +243,47 @@ describeEachBackend('live messages executed once per tick, whatever the audience
     expect(rest).toContain('event: complete');
     expect((await keyed.read()).done).toBe(true);
     await expect.poll(() => server.app.ticker.stats().subscribers).toBe(subscribers - 2);
+  });
+
+  it("tells a stream written straight from the ticker that its figures cannot be computed any more, then ends it", async () => {
+    const abort = new AbortController();
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${server.adminKey}` },
+      body: JSON.stringify({ query: LIVE }),
+      signal: abort.signal,
+    });
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let seen = '';
+    const readUntil = async (text: string) => {
+      while (!seen.includes(text)) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        seen += value;
+      }
+    };
+    await readUntil('"sequence":1');
+    const direct = server.app.liveExecutions.directWrites;
+    await executionsInTick('a');
+    await readUntil('"sequence":2');
+    expect(server.app.liveExecutions.directWrites - direct).toBe(1);
+
+    await backend().db.execute(sql`alter table metric_rollups rename to metric_rollups_away`);
+    try {
+      for (let i = 0; i < FAILURES_BEFORE_TELLING; i++) {
+        server.app.ticker.markChanged();
+        await server.app.ticker.tick();
+      }
+      await readUntil('event: complete');
+    } finally {
+      await backend().db.execute(sql`alter table metric_rollups_away rename to metric_rollups`);
+    }
+    // The failure is masked like any unexpected error, and it is the stream's last message.
+    const messages = seen.split('\n\n').filter((block) => block.startsWith('event: next')).map((block) => JSON.parse(block.slice(block.indexOf('data:') + 5)));
+    expect(messages.at(-1)).toMatchObject({ data: null, errors: [{ message: 'Unexpected error.' }] });
+    expect(messages.at(-1).errors[0].extensions ?? {}).not.toHaveProperty('http');
+    expect(seen.trimEnd().endsWith('event: complete\ndata:')).toBe(true);
+    expect((await reader.read()).done).toBe(true);
+    abort.abort();
   });
 });

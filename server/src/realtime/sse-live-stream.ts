@@ -94,13 +94,13 @@ function liveEventStream(source: AsyncIterable<ExecutionResult>, fetchAPI: { Rea
           if (held && route) {
             const snapshot = held;
             held = null;
-            const result = await route.run(snapshot);
-            const chunk = result.errors?.length ? undefined : shared.eventChunk(result);
+            const result = await route.run(snapshot).catch(() => null);
+            const chunk = !result || result.errors?.length ? undefined : shared.eventChunk(result);
             if (chunk) {
               shared.directWrites++;
               return controller.enqueue(chunk);
             }
-            // A result with errors is masked on its way through the iterator: hand the tick back to it.
+            // A result with errors (or an execution that threw) is masked on its way through the iterator: hand the tick back to it.
             diverted = false;
             route.mailbox.undivert(snapshot);
           }
