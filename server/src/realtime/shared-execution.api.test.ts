@@ -64,6 +64,30 @@ describeEachBackend('live messages executed once per tick, whatever the audience
     sockets.push(socket);
     return socket;
   };
+  /** A live subscription over an event stream (SSE) with `credential`, ended by `signal`. */
+  const openStream = (signal: AbortSignal, credential = server.adminKey) =>
+    fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${credential}` },
+      body: JSON.stringify({ query: LIVE }),
+      signal,
+    });
+  /** An event stream's text as it arrives: `until(text)` reads on until `text` has been seen (or the stream ended). */
+  const streamText = (response: Response) => {
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    const stream = {
+      seen: '',
+      async until(text: string) {
+        while (!stream.seen.includes(text)) {
+          const { value, done } = await reader.read();
+          if (done) return;
+          stream.seen += value;
+        }
+      },
+      ended: async () => (await reader.read()).done,
+    };
+    return stream;
+  };
   let serial = 0;
   const pay = (shop: 'a' | 'b', amount: string) =>
     server.gql(`mutation ($e: [EventInput!]!) { ingestEvents(input: { events: $e }) { accepted } }`, {
@@ -159,13 +183,7 @@ describeEachBackend('live messages executed once per tick, whatever the audience
     socket.subscribe('ws', LIVE);
     await socket.until('ws', 1);
     const abort = new AbortController();
-    const response = await fetch(`${server.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${server.adminKey}` },
-      body: JSON.stringify({ query: LIVE }),
-      signal: abort.signal,
-    });
-    const sse = sseMessages(response);
+    const sse = sseMessages(await openStream(abort.signal));
     expect((await sse.next()).value!.data.liveMetrics.sequence).toBe(1);
     expect(await executionsInTick('a')).toBe(1);
     const update = (await sse.next()).value!;
@@ -176,18 +194,7 @@ describeEachBackend('live messages executed once per tick, whatever the audience
 
   it('writes one serialised payload to every SSE subscriber of a tick, byte for byte', async () => {
     const abort = new AbortController();
-    const streams = await Promise.all(
-      Array.from({ length: 5 }, async () =>
-        sseData(
-          await fetch(`${server.url}/graphql`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${server.adminKey}` },
-            body: JSON.stringify({ query: LIVE }),
-            signal: abort.signal,
-          }),
-        ),
-      ),
-    );
+    const streams = await Promise.all(Array.from({ length: 5 }, async () => sseData(await openStream(abort.signal))));
     for (const stream of streams) expect(JSON.parse((await stream.next()).value!).data.liveMetrics.sequence).toBe(1);
     const serialised = server.app.liveExecutions.serialisations;
     const direct = server.app.liveExecutions.directWrites;
@@ -204,31 +211,13 @@ describeEachBackend('live messages executed once per tick, whatever the audience
 
   it('ends a stream written straight from the ticker when its key is revoked, and forgets a stream whose client left', async () => {
     const secret = await server.createKey({ shopIds: [shopA], scopes: ['READ'] });
-    const openStream = async (credential: string, signal?: AbortSignal) => {
-      const response = await fetch(`${server.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${credential}` },
-        body: JSON.stringify({ query: LIVE }),
-        signal,
-      });
-      return response.body!.pipeThrough(new TextDecoderStream()).getReader();
-    };
-    const readUntil = async (reader: ReadableStreamDefaultReader<string>, text: string) => {
-      let seen = '';
-      while (!seen.includes(text)) {
-        const { value, done } = await reader.read();
-        if (done) return seen;
-        seen += value;
-      }
-      return seen;
-    };
-    const keyed = await openStream(secret);
-    const leaving = new AbortController();
-    const other = await openStream(server.adminKey, leaving.signal);
-    await Promise.all([readUntil(keyed, '"sequence":1'), readUntil(other, '"sequence":1')]);
+    const [staying, leaving] = [new AbortController(), new AbortController()];
+    const keyed = streamText(await openStream(staying.signal, secret));
+    const other = streamText(await openStream(leaving.signal));
+    await Promise.all([keyed.until('"sequence":1'), other.until('"sequence":1')]);
     const direct = server.app.liveExecutions.directWrites;
     await executionsInTick('a');
-    await Promise.all([readUntil(keyed, '"sequence":2'), readUntil(other, '"sequence":2')]);
+    await Promise.all([keyed.until('"sequence":2'), other.until('"sequence":2')]);
     expect(server.app.liveExecutions.directWrites - direct).toBe(2); // both past the iterator now
 
     const subscribers = server.app.ticker.stats().subscribers;
@@ -238,34 +227,19 @@ describeEachBackend('live messages executed once per tick, whatever the audience
     const keys = await server.gql('{ apiKeys { id prefix } }');
     const key = keys.data.apiKeys.find((k: { prefix: string }) => secret.startsWith(k.prefix));
     await server.gql(`mutation ($id: ID!) { revokeApiKey(input: { id: $id }) { apiKey { revokedAt } } }`, { id: key.id });
-    const rest = await readUntil(keyed, 'event: complete');
-    expect(rest).toContain('credential revoked');
-    expect(rest).toContain('event: complete');
-    expect((await keyed.read()).done).toBe(true);
+    await keyed.until('event: complete');
+    expect(keyed.seen.slice(keyed.seen.indexOf('"sequence":2'))).toContain('credential revoked');
+    expect(await keyed.ended()).toBe(true);
     await expect.poll(() => server.app.ticker.stats().subscribers).toBe(subscribers - 2);
   });
 
-  it("tells a stream written straight from the ticker that its figures cannot be computed any more, then ends it", async () => {
+  it('tells a stream written straight from the ticker that its figures cannot be computed any more, then ends it', async () => {
     const abort = new AbortController();
-    const response = await fetch(`${server.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${server.adminKey}` },
-      body: JSON.stringify({ query: LIVE }),
-      signal: abort.signal,
-    });
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let seen = '';
-    const readUntil = async (text: string) => {
-      while (!seen.includes(text)) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        seen += value;
-      }
-    };
-    await readUntil('"sequence":1');
+    const stream = streamText(await openStream(abort.signal));
+    await stream.until('"sequence":1');
     const direct = server.app.liveExecutions.directWrites;
     await executionsInTick('a');
-    await readUntil('"sequence":2');
+    await stream.until('"sequence":2');
     expect(server.app.liveExecutions.directWrites - direct).toBe(1);
 
     await backend().db.execute(sql`alter table metric_rollups rename to metric_rollups_away`);
@@ -274,16 +248,16 @@ describeEachBackend('live messages executed once per tick, whatever the audience
         server.app.ticker.markChanged();
         await server.app.ticker.tick();
       }
-      await readUntil('event: complete');
+      await stream.until('event: complete');
     } finally {
       await backend().db.execute(sql`alter table metric_rollups_away rename to metric_rollups`);
     }
     // The failure is masked like any unexpected error, and it is the stream's last message.
-    const messages = seen.split('\n\n').filter((block) => block.startsWith('event: next')).map((block) => JSON.parse(block.slice(block.indexOf('data:') + 5)));
+    const messages = stream.seen.split('\n\n').filter((block) => block.startsWith('event: next')).map((block) => JSON.parse(block.slice(block.indexOf('data:') + 5)));
     expect(messages.at(-1)).toMatchObject({ data: null, errors: [{ message: 'Unexpected error.' }] });
     expect(messages.at(-1).errors[0].extensions ?? {}).not.toHaveProperty('http');
-    expect(seen.trimEnd().endsWith('event: complete\ndata:')).toBe(true);
-    expect((await reader.read()).done).toBe(true);
+    expect(stream.seen.trimEnd().endsWith('event: complete\ndata:')).toBe(true);
+    expect(await stream.ended()).toBe(true);
     abort.abort();
   });
 });
