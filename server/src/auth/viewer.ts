@@ -1,6 +1,7 @@
 import { inArray, sql, type Column, type SQL } from 'drizzle-orm';
 import type { ApiKeyScope } from '../modules/api-key/api-key.table.js';
 import type { Role } from '../modules/user/user.table.js';
+import { forbidden } from '../errors.js';
 
 /**
  * What a caller may do. READ: queries and subscriptions; INGEST: ingestEvents, recordMarketingSpend and voidMarketingSpend;
@@ -80,6 +81,15 @@ export function shopsOf(shopIds: readonly string[] | null): Viewer['shops'] {
 
 export function canSeeShop(viewer: Viewer, shopId: string): boolean {
   return viewer.shops === 'ALL' || viewer.shops.has(shopId);
+}
+
+/**
+ * Shops a caller names (a filter's or a scope's `shopIds`) must all be in its grant: the first one outside
+ * is FORBIDDEN at `field` plus its index, before anything is read.
+ */
+export function assertShopsInGrant(viewer: Viewer, shopIds: readonly string[] | null | undefined, field: string[]): void {
+  const foreign = shopIds?.findIndex((shopId) => !canSeeShop(viewer, shopId)) ?? -1;
+  if (foreign >= 0) throw forbidden('Shop', [...field, String(foreign)]);
 }
 
 /** True when `inner` grants nothing beyond `outer`: shops, permissions and expiry. */

@@ -1,9 +1,8 @@
 import { and, count, inArray, sql, type SQL } from 'drizzle-orm';
-import { canSeeShop, shopVisible, type Viewer } from '../../auth/viewer.js';
+import { assertShopsInGrant, shopVisible, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
 import { rows } from '../../db/rows.js';
-import { forbidden } from '../../errors.js';
 import { RFM_SEGMENTS, rfmSegmentSql, type RfmSegment } from './customer.rfm.js';
 import { customers, type CustomerRow } from './customer.table.js';
 
@@ -73,8 +72,7 @@ export interface SegmentSummary {
 
 /** Per RFM segment, from the customers table, for the caller's shops (or the named ones, which must be visible). */
 export async function customerSegments(db: DbOrTx, viewer: Viewer, shopIds: readonly string[] | null, now: Date): Promise<SegmentSummary[]> {
-  const hidden = (shopIds ?? []).findIndex((id) => !canSeeShop(viewer, id));
-  if (hidden >= 0) throw forbidden('shop', ['shopIds', String(hidden)]);
+  assertShopsInGrant(viewer, shopIds, ['shopIds']);
   const where = and(shopVisible(viewer, customers.shopId), shopIds ? inArray(customers.shopId, [...shopIds]) : undefined) ?? sql`true`;
   const found = await rows<{ segment: RfmSegment; customers: string | number; paid_orders: string | number; spend: string | number; refunded: string | number; buyers: string | number; repeat: string | number }>(
     db,

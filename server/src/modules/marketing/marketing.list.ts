@@ -1,10 +1,9 @@
 import { and, count, eq, gte, inArray, isNotNull, isNull, lt } from 'drizzle-orm';
-import { canSeeShop, shopVisible, type Viewer } from '../../auth/viewer.js';
+import { assertShopsInGrant, shopVisible, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import type { TrafficSource } from '../../db/enums.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
 import { visibleRowsById } from '../../db/visible-by-id.js';
-import { forbidden } from '../../errors.js';
 import { assertWindow } from '../metrics/metrics.service.js';
 import { marketingSpend, type MarketingSpendRow } from './marketing.table.js';
 
@@ -34,8 +33,7 @@ export function loadSpendEntries(db: DbOrTx, viewer: Viewer, ids: readonly strin
  * and hour).
  */
 export function listSpend(db: DbOrTx, viewer: Viewer, filter: SpendFilter, args: ConnectionArgs) {
-  const foreign = filter.shopIds?.findIndex((id) => !canSeeShop(viewer, id)) ?? -1;
-  if (foreign >= 0) throw forbidden('Shop', ['filter', 'shopIds', String(foreign)]);
+  assertShopsInGrant(viewer, filter.shopIds, ['filter', 'shopIds']);
   if (filter.from && filter.to) assertWindow(filter.from, filter.to);
   const m = marketingSpend;
   // An empty list restricts nothing, as in every other filter of the API.

@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, inArray, sql, type Column, type SQL } from 'drizzle-orm';
-import { canSeeShop, shopsKey, shopVisible, type Viewer } from '../../auth/viewer.js';
+import { assertShopsInGrant, shopsKey, shopVisible, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import type { Channel, TrafficSource } from '../../db/enums.js';
-import { DomainError, forbidden } from '../../errors.js';
+import { DomainError } from '../../errors.js';
 import { DAY_MS, MAX_SPAN_DAYS } from '../../lib/time.js';
 import { requireScopeCampaign } from '../campaign/campaign.service.js';
 import { loadBuyerMix, type BuyerMix } from '../customer/buyer-mix.js';
@@ -114,8 +114,7 @@ export async function resolveScope(db: DbOrTx, viewer: Viewer, scope: MetricScop
 
 /** Naming a shop outside the caller's grant is refused (FORBIDDEN) before any query runs. */
 export function assertScopeShops(viewer: Viewer, scope: MetricScopeInput): void {
-  const foreign = scope.shopIds?.findIndex((shopId) => !canSeeShop(viewer, shopId)) ?? -1;
-  if (foreign >= 0) throw forbidden('Shop', ['scope', 'shopIds', String(foreign)]);
+  assertShopsInGrant(viewer, scope.shopIds, ['scope', 'shopIds']);
 }
 
 export function assertWindow(from: Date, to: Date): void {

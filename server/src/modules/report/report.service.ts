@@ -1,6 +1,6 @@
 import { and, count, eq, exists, gte, inArray, isNull, lt, lte, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { canSeeShop, shopVisible, SYSTEM, type Viewer } from '../../auth/viewer.js';
+import { assertShopsInGrant, canSeeShop, shopVisible, SYSTEM, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import { nextUpdatedAt, staleVersion } from '../../db/row-version.js';
 import { TRAFFIC_SOURCES, type TrafficSource } from '../../db/enums.js';
@@ -197,8 +197,7 @@ export interface DailyReportFilter {
  * not submitted. Figures of the page are read from the rollups, two reads per shop-day on the page.
  */
 export async function listDailyReports(db: DbOrTx, viewer: Viewer, filter: DailyReportFilter, args: ConnectionArgs, now: Date) {
-  const foreign = filter.shopIds?.findIndex((id) => !canSeeShop(viewer, id)) ?? -1;
-  if (foreign >= 0) throw forbidden('Shop', ['filter', 'shopIds', String(foreign)]);
+  assertShopsInGrant(viewer, filter.shopIds, ['filter', 'shopIds']);
   if (filter.from) assertDate(filter.from, ['filter', 'from']);
   if (filter.to) assertDate(filter.to, ['filter', 'to']);
   const r = rectificationReports;
