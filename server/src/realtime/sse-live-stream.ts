@@ -5,7 +5,7 @@ import { directRouteOfRequest, type DirectRoute } from './shared-execution.plugi
 import type { LiveMessage } from './ticker.js';
 
 /**
- * Subscriptions over server-sent events (GraphQL over SSE, "distinct connections" mode), written the way
+ * Live subscriptions over server-sent events (GraphQL over SSE, "distinct connections" mode), written the way
  * ws-shared-payload.ts writes them to WebSockets: a live tick's shared result goes out as one chunk,
  * encoded once per tick for every stream (SharedExecutions.eventChunk), and once a stream's first live
  * message went the ordinary way its later ticks skip the per-subscriber iterator chain (the mailbox's
@@ -16,20 +16,17 @@ import type { LiveMessage } from './ticker.js';
  * Flow control stays the stream's: a tick is written only when the response asks for more (`pull`), and
  * while it does not, only the newest tick is held, so a slow client holds back only itself. Anything that
  * is not a shared live result (the first message, a result with errors, the caps' final error, the end)
- * goes through the subscription's own iterator as before.
+ * goes through the subscription's own iterator as before. Subscriptions that are not live topics (no
+ * mailbox) are left to Yoga's own writer.
  */
 export function useLiveEventStreams(shared: SharedExecutions): Plugin {
-  const subscriptions = new WeakSet<Request>();
   return {
-    onSubscribe({ args }) {
-      const request = (args.contextValue as { request?: Request }).request;
-      if (request) subscriptions.add(request);
-    },
     onResultProcess({ request, result, resultProcessor, setResultProcessor }) {
-      // For a subscription's stream Yoga picks a processor only when the client accepts text/event-stream
-      // (an async result is never answered as plain JSON), so a processor chosen here is the SSE one.
-      if (!resultProcessor || !isAsyncIterable(result) || !subscriptions.has(request)) return;
+      // A route exists only for a live subscription (shared-execution.plugin.ts). For a subscription's stream
+      // Yoga picks a processor only when the client accepts text/event-stream (an async result is never
+      // answered as plain JSON), so a processor chosen here is the SSE one. Other subscriptions keep Yoga's.
       const route = directRouteOfRequest(request);
+      if (!route || !resultProcessor || !isAsyncIterable(result)) return;
       setResultProcessor((stream, fetchAPI) => liveEventStream(stream as AsyncIterable<ExecutionResult>, fetchAPI, route, shared), 'text/event-stream');
     },
   };
@@ -41,7 +38,7 @@ const PING = encoder.encode(':\n\n');
 const COMPLETE = encoder.encode('event: complete\ndata:\n\n');
 const PING_EVERY_MS = 12_000;
 
-function liveEventStream(source: AsyncIterable<ExecutionResult>, fetchAPI: { ReadableStream: typeof ReadableStream; Response: typeof Response }, route: DirectRoute | undefined, shared: SharedExecutions): Response {
+function liveEventStream(source: AsyncIterable<ExecutionResult>, fetchAPI: { ReadableStream: typeof ReadableStream; Response: typeof Response }, route: DirectRoute, shared: SharedExecutions): Response {
   const iterator = source[Symbol.asyncIterator]();
   let ping: ReturnType<typeof setInterval> | undefined;
   /** The iterator's answer once it came, until written. */
@@ -63,7 +60,7 @@ function liveEventStream(source: AsyncIterable<ExecutionResult>, fetchAPI: { Rea
       const chunk = shared.eventChunk(value);
       controller.enqueue(chunk ?? nextEvent(JSON.stringify(withoutInternals(value))));
       // Past the first shared message, ticks come straight from the mailbox (see pull).
-      if (chunk && route && !diverted) diverted = route.mailbox.divert((snapshot) => ((held = snapshot), wakeUp()));
+      if (chunk && !diverted) diverted = route.mailbox.divert((snapshot) => ((held = snapshot), wakeUp()));
     }
     if (done) {
       controller.enqueue(COMPLETE);
@@ -91,7 +88,7 @@ function liveEventStream(source: AsyncIterable<ExecutionResult>, fetchAPI: { Rea
             asked = false;
             return writeStep(controller, answer);
           }
-          if (held && route) {
+          if (held) {
             const snapshot = held;
             held = null;
             const result = await route.run(snapshot).catch(() => null);
