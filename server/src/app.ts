@@ -40,6 +40,7 @@ import { directRouteOf, useSharedLiveExecution } from './realtime/shared-executi
 import { useLiveEventStreams } from './realtime/sse-live-stream.js';
 import { divertLiveTicks, sendSharedNext, SharedPayloadSocket } from './realtime/ws-shared-payload.js';
 import { SocketRegistry } from './realtime/socket-registry.js';
+import { localCredentialSlots, redisCredentialSlots, type CredentialSlots } from './auth/credential-slots.js';
 import { Ticker } from './realtime/ticker.js';
 import { clientFiles } from './http/client-files.js';
 import type { RedisReport } from './lib/redis.js';
@@ -101,6 +102,8 @@ export interface AppOptions {
   retention?: RetentionSettings;
   /** The partition and retention job (modules/history), run at start and hourly; false: none runs here. Default: started. */
   history?: false | { everyMs?: number };
+  /** With a Redis URL: how often this instance renews its liveness and its counts of sockets and subscriptions per credential (default 5,000). */
+  credentialSlotsHeartbeatMs?: number;
   /** How often open sockets' credentials are checked against the database (auth/revocation-sweep.ts). Default CREDENTIAL_RECHECK_MS; false: never (tests that count queries). */
   revocationSweepMs?: number | false;
 }
@@ -212,6 +215,11 @@ export function buildApp(options: AppOptions): App {
   // Redis going away is an error in the log, not a line on stdout; /metrics shows the pub/sub's state.
   const reportRedis: RedisReport = ({ message, down }) => (down ? logger.error(message) : logger.info(message));
   const limiter = options.redisUrl ? redisRateLimiter(bucket, options.redisUrl, reportRedis) : memoryRateLimiter(bucket, Date.now);
+  // Sockets and subscriptions per credential: with Redis counted across every instance (auth/credential-slots.ts).
+  // Its heartbeat reads the registry's counts, made below.
+  const credentialSlots: CredentialSlots = options.redisUrl
+    ? redisCredentialSlots({ url: options.redisUrl, report: reportRedis, held: () => wsSessions.held(), heartbeatMs: options.credentialSlotsHeartbeatMs })
+    : localCredentialSlots;
   const heartbeatMs = options.heartbeatMs ?? 5_000;
   const ticker = new Ticker({
     intervalMs: options.tickMs ?? 1_000,
@@ -262,6 +270,7 @@ export function buildApp(options: AppOptions): App {
     webhookFailuresInARow: () => webhooks?.failuresInARow() ?? 0,
     pubsubConnected,
     rateLimitLocalFallbacks: () => limiter.localFallbacks(),
+    credentialCapLocalFallbacks: () => credentialSlots.localFallbacks(),
   });
   // Set when stop() begins: a notice loop that ends then is the shutdown; one that ends before is a failure.
   let closing = false;
@@ -276,7 +285,7 @@ export function buildApp(options: AppOptions): App {
     }
     endedEarly();
   })().catch(loopStopped('change notices'));
-  const wsSessions = new SocketRegistry(now);
+  const wsSessions: SocketRegistry = new SocketRegistry(now, credentialSlots);
   const announceCounted = countedAnnouncer(pubsub);
   const announceRevoked = (ids: string[]) => pubsub.publish('auth:revoked', { ids });
   const revoke = (ids: string[]) => {
@@ -440,7 +449,7 @@ export function buildApp(options: AppOptions): App {
       onConnect: async (ctx) => {
         const result = await authenticator.authenticate(bearerOf(ctx.connectionParams));
         if (!('viewer' in result)) return false; // → 4403
-        if (!wsSessions.open(socketOf(ctx), result.viewer)) return false; // open() has closed it with 4429
+        if (!(await wsSessions.open(socketOf(ctx), result.viewer))) return false; // open() has closed it with 4429
         // The connection_ack's payload: a screen takes a live stream for lost after three of this
         // server's heartbeats of silence, not three of the default (client graphql/quiet-stream-watchdog.ts).
         return { heartbeatMs };
@@ -467,7 +476,7 @@ export function buildApp(options: AppOptions): App {
           wsSessions.refuse(socket, 'credential no longer valid');
           return [unauthenticated()];
         }
-        if (!wsSessions.subscribe(socket, id)) return [tooManySubscriptions()];
+        if (!(await wsSessions.subscribe(socket, id))) return [tooManySubscriptions()];
         // graphql-ws calls onComplete only for an operation that ran: one refused here (a document that no
         // longer validates, retried by an old app under fresh ids) must give its slot back itself.
         try {
@@ -560,6 +569,7 @@ export function buildApp(options: AppOptions): App {
       await revocations.return?.();
       wsSessions.dispose();
       await limiter.close();
+      await credentialSlots.close();
       await closePubSub();
       for (const socket of sockets) socket.destroy();
       await closed;

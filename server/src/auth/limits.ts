@@ -24,7 +24,7 @@ export const ARMOR_LIMITS = {
  */
 export const DEFAULT_BUCKET: BucketPolicy = { maximumAvailable: 20_000, restoreRate: 10_000 };
 
-/** Per credential, per instance. The bootstrap admin key is exempt: it is the operator's own automation. */
+/** Per credential: across every instance with Redis (auth/credential-slots.ts), else per instance. The bootstrap admin key is exempt: it is the operator's own automation. */
 export const CREDENTIAL_LIMITS = {
   /** A wall of screens shares a key; 50 sockets per key is a wall of 50. */
   socketsPerCredential: 50,

@@ -12,12 +12,12 @@ import type { SocketRegistry } from './socket-registry.js';
  */
 export function useEventStreamCaps(registry: SocketRegistry, refusal: () => GraphQLError, ended: (reason: string) => GraphQLError): Plugin<Context> {
   return {
-    onSubscribe({ args, setResultAndStopExecution }) {
+    async onSubscribe({ args, setResultAndStopExecution }) {
       const context = args.contextValue as Context & { socket?: unknown };
       if (context.socket) return undefined;
       let endWith: (reason: string) => void = () => {};
       const revoked = new Promise<string>((resolve) => (endWith = resolve));
-      const stream = registry.openStream(context.viewer, (reason) => endWith(reason));
+      const stream = await registry.openStream(context.viewer, (reason) => endWith(reason));
       if (!stream) {
         setResultAndStopExecution({ errors: [refusal()] });
         return undefined;

@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { gid, insertShop, insertSku } from '../../test/fixtures.js';
 import { hasRedisServer, startRedis } from '../../test/redis-server.js';
 import { gqlAt, startServerProcess, TEST_ADMIN_KEY, type ServerProcess } from '../../test/server-process.js';
+import { CREDENTIAL_LIMITS } from '../auth/limits.js';
 import { openDatabase, type Database } from '../db/client.js';
 
 const adminUrl = inject('postgresUrl');
@@ -138,4 +139,46 @@ describe.skipIf(!adminUrl || !hasRedisServer())('scale-out through Redis [postgr
     await expect.poll(() => closeCode, { timeout: 5_000 }).toBe(4403);
     expect(performance.now() - at).toBeLessThan(2 * TICK_MS + 1_000);
   }, 120_000);
+
+  it(`holds a key to ${CREDENTIAL_LIMITS.socketsPerCredential} sockets across both instances: the next is refused with 4429 on either, and a socket closed on A frees a slot on B`, async () => {
+    const { a, b, database } = await twoInstances({});
+    const shop = await insertShop(database.db, '天猫店');
+    const created = await gqlAt(a.url, `mutation ($s: [ID!]) { createApiKey(input: { name: "wall", scopes: [READ], shopIds: $s }) { secret } }`, { s: [gid('Shop', shop.id)] });
+    const secret = (created.data.createApiKey as { secret: string }).secret;
+    /** A screen on `instance`: resolves once the server has acknowledged it, or with its close code if refused. */
+    const screen = (instance: ServerProcess) => {
+      let closeCode: number | null = null;
+      const client = createClient({
+        url: instance.url.replace('http', 'ws') + '/graphql',
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        lazy: false,
+        connectionParams: { authorization: `Bearer ${secret}` },
+        onNonLazyError: () => {},
+        on: { closed: (event) => void (closeCode = (event as { code: number }).code) },
+      });
+      cleanups.push(() => client.dispose());
+      const settled = new Promise<string>((resolve) => {
+        client.on('connected', () => resolve('connected'));
+        client.on('closed', (event) => resolve(`closed ${(event as { code: number }).code}`));
+      });
+      return { client, settled, closeCode: () => closeCode };
+    };
+    const half = CREDENTIAL_LIMITS.socketsPerCredential / 2;
+    const onA = Array.from({ length: half }, () => screen(a));
+    const onB = Array.from({ length: half }, () => screen(b));
+    expect(new Set(await Promise.all([...onA, ...onB].map((s) => s.settled)))).toEqual(new Set(['connected']));
+    // Behind one instance alone the key would have 25 of its 50 left; across the cluster it has none.
+    expect(await screen(b).settled).toBe('closed 4429');
+    expect(await screen(a).settled).toBe('closed 4429');
+    // The admin key is not held to it.
+    const admin = createClient({ url: b.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, connectionParams: { authorization: `Bearer ${TEST_ADMIN_KEY}` } });
+    cleanups.push(() => admin.dispose());
+    await new Promise<void>((resolve) => admin.on('connected', () => resolve()));
+    // A screen leaves A: its slot is B's to give.
+    await onA[0]!.client.dispose();
+    await expect.poll(async () => screen(b).settled, { timeout: 5_000, interval: 100 }).toBe('connected');
+    expect(await screen(a).settled).toBe('closed 4429');
+  }, 120_000);
 });
+

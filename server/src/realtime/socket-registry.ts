@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import { localCredentialSlots, type CredentialSlots, type HeldSlots, type SlotKind } from '../auth/credential-slots.js';
 import { CREDENTIAL_LIMITS } from '../auth/limits.js';
 import type { Viewer } from '../auth/viewer.js';
 
@@ -26,28 +27,74 @@ export interface StreamSession {
  * Who each open socket is and what it holds open, with counts per credential kept as they change (a
  * cap check costs O(1), not a walk over 10,000 sockets). Closes sockets whose credential expires or
  * is revoked. The admin key is exempt from the caps: it is the operator's own automation.
+ *
+ * The caps are counted by `slots`: by this instance alone, or with Redis across every instance
+ * (auth/credential-slots.ts). A slot is reserved here before the count is asked, so two sockets opening at
+ * once cannot both take the last one, and given back if the count refuses it or the socket left meanwhile.
  */
 export class SocketRegistry {
   private readonly sessions = new Map<WebSocket, SocketSession>();
   private readonly streams = new Set<StreamSession>();
-  private readonly perCredential = new Map<string, { sockets: number; subscriptions: number }>();
+  private readonly perCredential = new Map<string, HeldSlots>();
 
-  constructor(private readonly now: () => Date) {}
+  constructor(
+    private readonly now: () => Date,
+    private readonly slots: CredentialSlots = localCredentialSlots,
+  ) {}
 
   private counts(viewerId: string) {
     let counts = this.perCredential.get(viewerId);
-    if (!counts) this.perCredential.set(viewerId, (counts = { sockets: 0, subscriptions: 0 }));
+    if (!counts) this.perCredential.set(viewerId, (counts = { sockets: 0, subscriptions: 0, pending: 0 }));
     return counts;
   }
 
-  /** False (and the socket closed with 4429) when the credential already holds its cap of sockets. */
-  open(socket: WebSocket, viewer: Viewer): boolean {
+  /** What each capped credential holds on this instance (the admin key's slots are not counted anywhere). */
+  held(): Iterable<[string, HeldSlots]> {
+    return this.perCredential;
+  }
+
+  /**
+   * Reserves one slot of `kind` for the viewer here and asks `slots` whether the credential may hold it;
+   * true when it may (the slot stays taken), false when it is at its cap (the reservation is undone).
+   */
+  private async take(viewer: Viewer, kind: SlotKind, cap: number): Promise<boolean> {
+    if (viewer.kind === 'ADMIN_KEY') return true;
     const counts = this.counts(viewer.id);
-    if (viewer.kind !== 'ADMIN_KEY' && counts.sockets >= CREDENTIAL_LIMITS.socketsPerCredential) {
-      socket.close(TOO_MANY_SOCKETS, `at most ${CREDENTIAL_LIMITS.socketsPerCredential} sockets per credential`);
+    counts[kind]++;
+    counts.pending++;
+    let allowed = false;
+    try {
+      allowed = await this.slots.take(kind, viewer.id, cap, counts[kind] - 1);
+    } finally {
+      counts.pending--;
+      if (!allowed) {
+        counts[kind]--;
+        this.dropIfIdle(viewer.id, counts);
+      }
+    }
+    return allowed;
+  }
+
+  /** A slot of `kind` given back, here and to `slots`. */
+  private give(viewer: Viewer, kind: SlotKind, count = 1) {
+    const counts = this.perCredential.get(viewer.id);
+    if (!counts || count === 0 || viewer.kind === 'ADMIN_KEY') return;
+    counts[kind] -= count;
+    for (let i = 0; i < count; i++) this.slots.give(kind, viewer.id);
+    this.dropIfIdle(viewer.id, counts);
+  }
+
+  /** False (and the socket closed with 4429) when the credential already holds its cap of sockets. */
+  async open(socket: WebSocket, viewer: Viewer): Promise<boolean> {
+    const cap = CREDENTIAL_LIMITS.socketsPerCredential;
+    if (!(await this.take(viewer, 'sockets', cap))) {
+      socket.close(TOO_MANY_SOCKETS, `at most ${cap} sockets per credential`);
       return false;
     }
-    counts.sockets++;
+    if (socket.readyState !== socket.OPEN) {
+      this.give(viewer, 'sockets'); // it left while the count was asked
+      return false;
+    }
     const session: SocketSession = { viewer, subscriptions: new Set() };
     this.sessions.set(socket, session);
     this.armExpiry(session, () => this.refuse(socket, 'credential expired'));
@@ -58,20 +105,23 @@ export class SocketRegistry {
     return this.sessions.get(socket)?.viewer;
   }
 
-  /** False when the credential already holds its cap of subscriptions. */
-  subscribe(socket: WebSocket, id: string): boolean {
+  /** False when the credential already holds its cap of subscriptions (or the socket has gone). */
+  async subscribe(socket: WebSocket, id: string): Promise<boolean> {
     const session = this.sessions.get(socket);
     if (!session) return false;
-    const counts = this.counts(session.viewer.id);
-    if (session.viewer.kind !== 'ADMIN_KEY' && counts.subscriptions >= CREDENTIAL_LIMITS.subscriptionsPerCredential) return false;
-    if (!session.subscriptions.has(id)) counts.subscriptions++;
+    if (session.subscriptions.has(id)) return true;
+    if (!(await this.take(session.viewer, 'subscriptions', CREDENTIAL_LIMITS.subscriptionsPerCredential))) return false;
+    if (this.sessions.get(socket) !== session || session.subscriptions.has(id)) {
+      this.give(session.viewer, 'subscriptions'); // the socket left, or the id was taken, while the count was asked
+      return this.sessions.get(socket) === session;
+    }
     session.subscriptions.add(id);
     return true;
   }
 
   complete(socket: WebSocket, id: string): void {
     const session = this.sessions.get(socket);
-    if (session?.subscriptions.delete(id)) this.counts(session.viewer.id).subscriptions--;
+    if (session?.subscriptions.delete(id)) this.give(session.viewer, 'subscriptions');
   }
 
   /**
@@ -80,13 +130,8 @@ export class SocketRegistry {
    * `end` is called once if the credential is revoked or expires while the stream is open, as a socket is
    * closed then; the stream's owner ends it and calls closeStream.
    */
-  openStream(viewer: Viewer, end: (reason: string) => void): StreamSession | null {
-    const counts = this.counts(viewer.id);
-    if (viewer.kind !== 'ADMIN_KEY' && counts.subscriptions >= CREDENTIAL_LIMITS.subscriptionsPerCredential) {
-      this.dropIfIdle(viewer.id, counts);
-      return null;
-    }
-    counts.subscriptions++;
+  async openStream(viewer: Viewer, end: (reason: string) => void): Promise<StreamSession | null> {
+    if (!(await this.take(viewer, 'subscriptions', CREDENTIAL_LIMITS.subscriptionsPerCredential))) return null;
     const stream: StreamSession = { viewer, end };
     this.streams.add(stream);
     this.armExpiry(stream, () => this.endStream(stream, 'credential expired'));
@@ -97,10 +142,7 @@ export class SocketRegistry {
   closeStream(stream: StreamSession): void {
     if (!this.streams.delete(stream)) return;
     if (stream.expiry) clearTimeout(stream.expiry);
-    const counts = this.perCredential.get(stream.viewer.id);
-    if (!counts) return;
-    counts.subscriptions--;
-    this.dropIfIdle(stream.viewer.id, counts);
+    this.give(stream.viewer, 'subscriptions');
   }
 
   private endStream(stream: StreamSession, reason: string) {
@@ -109,8 +151,8 @@ export class SocketRegistry {
     stream.end(reason);
   }
 
-  private dropIfIdle(viewerId: string, counts: { sockets: number; subscriptions: number }) {
-    if (counts.sockets <= 0 && counts.subscriptions <= 0) this.perCredential.delete(viewerId);
+  private dropIfIdle(viewerId: string, counts: HeldSlots) {
+    if (counts.sockets <= 0 && counts.subscriptions <= 0 && counts.pending <= 0) this.perCredential.delete(viewerId);
   }
 
   /** The socket is gone (closed by either side): forget it. */
@@ -119,10 +161,8 @@ export class SocketRegistry {
     if (!session) return;
     if (session.expiry) clearTimeout(session.expiry);
     this.sessions.delete(socket);
-    const counts = this.counts(session.viewer.id);
-    counts.sockets--;
-    counts.subscriptions -= session.subscriptions.size;
-    this.dropIfIdle(session.viewer.id, counts); // event streams of the credential may still count
+    this.give(session.viewer, 'subscriptions', session.subscriptions.size);
+    this.give(session.viewer, 'sockets'); // event streams of the credential may still count
   }
 
   /** Closes with 4403, e.g. when the credential no longer passes on a subscribe. */
