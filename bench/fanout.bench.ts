@@ -8,7 +8,8 @@
  subscriber's message executed and serialised separately (`--unshared`, the design before shared
  execution; target p99 ≤ 1,250 ms at 10,000) and SSE against WebSocket at the same size (`--sse`;
  target: SSE delivers at ≥ 0.8× WebSocket, by p99 latency and by server CPU per message).
- Run: npm run bench:fanout [-- --sizes 1000,5000,10000 --unshared 10000 --sse 1000 --naive 1000]
+ `--document screen`: every subscriber takes the war room's own today stream (~4 KB a message) instead of four fields.
+ Run: npm run bench:fanout [-- --sizes 1000,5000,10000 --unshared 10000 --sse 1000 --naive 1000 --document small|screen]
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -24,6 +25,8 @@ const SSE = Number(arg('sse', '1000'));
 const CLIENT_PROCESSES = 4;
 const TICK_MS = 1_000;
 const ROUNDS = Number(arg('rounds', '10'));
+/** What each subscriber selects: `small` (orders and GMV) or `screen` (the war room's today stream, ~4 KB a message). */
+const DOCUMENT = arg('document', 'small');
 
 function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -76,7 +79,7 @@ try {
     const perProcess = Math.ceil(size / CLIENT_PROCESSES);
     const readiness = [];
     for (let p = 0; p < CLIENT_PROCESSES; p++) {
-      const child = fork(path.resolve(import.meta.dirname, 'fanout.client.ts'), [server.url.replace('http', 'ws') + '/graphql', String(perProcess), gid('Campaign', campaign.id), mode.transport], {
+      const child = fork(path.resolve(import.meta.dirname, 'fanout.client.ts'), [server.url.replace('http', 'ws') + '/graphql', String(perProcess), gid('Campaign', campaign.id), mode.transport, DOCUMENT], {
         execArgv: ['--import', 'tsx'],
         // The credential goes by environment, not argv, where `ps` would show it.
         env: { ...process.env, PEAKOPS_API_KEY: adminKey },

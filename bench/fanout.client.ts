@@ -6,15 +6,21 @@
  * Every connection authenticates with the credential in PEAKOPS_API_KEY (fanout.bench.ts sets it).
  */
 import { Agent, request } from 'node:http';
+import { print } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { TodayMetricsSubscription } from '../client/src/features/war-room/war-room.documents.js';
 
-const [url, countText, campaignId, transport = 'ws'] = process.argv.slice(2);
+const [url, countText, campaignId, transport = 'ws', document = 'small'] = process.argv.slice(2);
 const count = Number(countText);
 const credential = process.env.PEAKOPS_API_KEY;
 if (!credential) throw new Error('fanout.client: PEAKOPS_API_KEY (the credential to connect with) is not set');
 const connectionParams = { authorization: `Bearer ${credential}` };
-const query = `subscription ($c: ID!) { liveMetrics(scope: { campaignId: $c }) { sequence asOf metrics { orders gmv } } }`;
+// `small`: four fields; `screen`: the war room's own today stream (~4 KB a message), as a real screen sends it.
+const query =
+  document === 'screen'
+    ? print(TodayMetricsSubscription)
+    : `subscription ($campaignId: ID!) { liveMetrics(scope: { campaignId: $campaignId }) { sequence asOf metrics { orders gmv } } }`;
 let ready = 0;
 const seen = new Map<number, number[]>(); // orders value → receive times (ms since epoch)
 const sinceTick = new Map<number, number[]>(); // orders value → ms from the tick's asOf to receipt (same machine's clock)
@@ -50,7 +56,7 @@ const fail = (error: unknown) => {
 function subscribeWs(received: (message: Message) => void) {
   const client = createClient({ url: url!, webSocketImpl: WebSocket, connectionParams, retryAttempts: 5, lazy: false });
   client.subscribe<{ liveMetrics: Message }>(
-    { query, variables: { c: campaignId } },
+    { query, variables: { campaignId } },
     { next: (result) => (result.data ? received(result.data.liveMetrics) : fail(result)), error: fail, complete: () => {} },
   );
 }
@@ -58,7 +64,7 @@ function subscribeWs(received: (message: Message) => void) {
 const sseAgent = new Agent({ keepAlive: false, maxSockets: Infinity });
 /** GraphQL over SSE ("distinct connections" mode, as Yoga serves it): `event: next` blocks of `data:` JSON. */
 function subscribeSse(received: (message: Message) => void) {
-  const body = JSON.stringify({ query, variables: { c: campaignId } });
+  const body = JSON.stringify({ query, variables: { campaignId } });
   const req = request(url!.replace(/^ws/, 'http'), {
     method: 'POST',
     agent: sseAgent,

@@ -460,7 +460,7 @@ export function buildApp(options: AppOptions): App {
       // are written straight from the ticker (realtime/ws-shared-payload.ts).
       onNext: (ctx, id, _payload, args, result) => {
         const socket = socketOf(ctx);
-        const sent = sendSharedNext(socket, id, liveExecutions.json(result));
+        const sent = sendSharedNext(socket, id, liveExecutions.nextBody(result));
         if (sent) divertLiveTicks(socket, id, directRouteOf(args.contextValue), liveExecutions);
         return sent;
       },

@@ -17,6 +17,7 @@ export class SharedExecutions {
   private readonly shared = new WeakSet<ExecutionResult>();
   private readonly serialised = new WeakMap<ExecutionResult, string>();
   private readonly eventChunks = new WeakMap<ExecutionResult, Uint8Array>();
+  private readonly nextBodies = new WeakMap<ExecutionResult, SharedBody>();
   /** Executions run since start (/metrics: peakops_live_executions_total). */
   executions = 0;
   /** Shared results serialised since start: one per execution that reached a socket or an SSE stream, not one per subscriber. */
@@ -73,6 +74,27 @@ export class SharedExecutions {
     }
     return chunk;
   }
+
+  /**
+   * A shared result as the end of a graphql-ws `next` message — its JSON and the message's closing brace —
+   * as text and as bytes, encoded once for every socket; undefined as for json().
+   */
+  nextBody(result: unknown): SharedBody | undefined {
+    let body = this.nextBodies.get(result as ExecutionResult);
+    if (body === undefined) {
+      const json = this.json(result);
+      if (json === undefined) return undefined;
+      const text = `${json}}`;
+      this.nextBodies.set(result as ExecutionResult, (body = { text, bytes: Buffer.from(text) }));
+    }
+    return body;
+  }
+}
+
+/** The same message end as text and as its UTF-8 bytes: the bytes go to sockets, the text where a string is wanted. */
+export interface SharedBody {
+  text: string;
+  bytes: Buffer;
 }
 
 const encoder = new TextEncoder();

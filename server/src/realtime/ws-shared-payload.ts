@@ -1,6 +1,7 @@
 import type { FormattedExecutionResult } from 'graphql';
 import { WebSocket } from 'ws';
-import type { SharedExecutions } from './shared-execution.js';
+import type { Socket } from 'node:net';
+import type { SharedBody, SharedExecutions } from './shared-execution.js';
 import type { DirectRoute } from './shared-execution.plugin.js';
 import type { LiveMessage } from './ticker.js';
 
@@ -26,9 +27,43 @@ interface SendOptions {
   fin?: boolean;
 }
 
-/** graphql-ws' `next` message up to its payload; the payload's JSON and a closing brace complete it. */
-function nextPrefix(id: string): string {
-  return `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+/** graphql-ws' `next` message up to its payload, as text and bytes; the payload's JSON and a closing brace complete it. */
+function nextPrefix(id: string): { text: string; bytes: Buffer } {
+  const text = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+  return { text, bytes: Buffer.from(text) };
+}
+
+/**
+ * Writes one text frame whose payload is `prefix` then `body`, calling `done` once the socket took it. On a
+ * socket without extensions (ours: the server offers no compression) the frame goes straight to the TCP
+ * socket as two buffers, the frame's header with the subscriber's prefix, and the tick's body, whose bytes
+ * every socket shares: nothing of the payload is copied or encoded per socket (ws would take the message as
+ * a string, measure and encode it for each). Anything else — a compressing socket, a test double — gets
+ * the message through `send`.
+ */
+export function writeNext(socket: WebSocket, prefix: { text: string; bytes: Buffer }, body: SharedBody, done: Done): void {
+  // ws keeps the TCP socket as `_socket`, outside its types. Frames of ours and of ws' own sender (pings,
+  // graphql-ws' other messages) stay in order: without extensions ws writes each frame at once, never queued.
+  const tcp = socket instanceof SharedPayloadSocket && socket.extensions === '' ? (socket as unknown as { _socket?: Socket })._socket : undefined;
+  if (!tcp) return void socket.send(`${prefix.text}${body.text}`, done);
+  const length = prefix.bytes.length + body.bytes.length;
+  const headerLength = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+  const head = Buffer.allocUnsafe(headerLength + prefix.bytes.length);
+  head[0] = 0x81; // FIN, text
+  if (headerLength === 2) head[1] = length;
+  else if (headerLength === 4) {
+    head[1] = 126;
+    head.writeUInt16BE(length, 2);
+  } else {
+    head[1] = 127;
+    head.writeUInt32BE(0, 2);
+    head.writeUInt32BE(length, 6);
+  }
+  prefix.bytes.copy(head, headerLength);
+  tcp.cork();
+  tcp.write(head);
+  tcp.write(body.bytes, (error) => done(error ?? undefined));
+  tcp.uncork();
 }
 
 /** ws' WebSocket that drops graphql-ws' placeholder for a message onNext already wrote. */
@@ -47,13 +82,13 @@ export class SharedPayloadSocket extends WebSocket {
  * graphql-ws' onNext: writes `{"id":…,"type":"next","payload":<json>}` once the payload's JSON is
  * known, resolving when the socket took it; without cached JSON it leaves the message to graphql-ws.
  */
-export function sendSharedNext(socket: WebSocket, id: string, json: string | undefined): Promise<FormattedExecutionResult> | undefined {
-  if (json === undefined) return undefined;
+export function sendSharedNext(socket: WebSocket, id: string, body: SharedBody | undefined): Promise<FormattedExecutionResult> | undefined {
+  if (body === undefined) return undefined;
   // The placeholder is typed as the result graphql-ws expects; it never reaches a client.
   const placeholder = ALREADY_SENT as unknown as FormattedExecutionResult;
   return new Promise((resolve, reject) => {
     if (socket.readyState !== WebSocket.OPEN) return resolve(placeholder);
-    socket.send(`${nextPrefix(id)}${json}}`, (error) => (error ? reject(error) : resolve(placeholder)));
+    writeNext(socket, nextPrefix(id), body, (error) => (error ? reject(error) : resolve(placeholder)));
   });
 }
 
@@ -82,11 +117,11 @@ export function divertLiveTicks(socket: WebSocket, id: string, route: DirectRout
     writing = true;
     route.run(snapshot).then(
       (result) => {
-        const json = result.errors?.length ? undefined : shared.json(result);
-        if (json === undefined) return backToIterator(snapshot);
+        const body = result.errors?.length ? undefined : shared.nextBody(result);
+        if (body === undefined) return backToIterator(snapshot);
         if (socket.readyState !== WebSocket.OPEN) return void (writing = false);
         shared.directWrites++;
-        socket.send(`${prefix}${json}}`, () => {
+        writeNext(socket, prefix, body, () => {
           writing = false;
           const next = newest;
           newest = null;
