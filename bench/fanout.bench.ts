@@ -139,6 +139,7 @@ try {
     interface ClientReport {
       seen: [number, number[]][];
       sinceTick: [number, number[]][];
+      messageBytes: number;
     }
     const reports = await Promise.all(
       clients.map((child) => new Promise<ClientReport>((resolve) => {
@@ -169,11 +170,12 @@ try {
       queriesPerTick: (metricsAfter.queries - metricsBefore.queries) / Math.max(1, ticks),
       missing,
       deliveredPerCpuSecond: latencies.length / Math.max(1e-9, (cpuAfter - cpuBefore) / 1000),
+      messageKb: Math.max(...reports.map((r) => r.messageBytes)) / 1024,
     };
   }
 
   const line = (label: string, r: Awaited<ReturnType<typeof run>>) => {
-    console.log(`${label}: ${r.connections} subscribers, latency p50 ${r.p50} ms p99 ${r.p99} ms, from the tick p50 ${r.tickP50} ms p99 ${r.tickP99} ms, server CPU ${(r.cpu * 100).toFixed(0)}%, ${r.memoryPerConnectionKb.toFixed(1)} KB/connection, ${r.queriesPerTick.toFixed(2)} DB queries/tick, ${r.missing} updates not seen`);
+    console.log(`${label}: ${r.connections} subscribers, latency p50 ${r.p50} ms p99 ${r.p99} ms, from the tick p50 ${r.tickP50} ms p99 ${r.tickP99} ms, server CPU ${(r.cpu * 100).toFixed(0)}%, ${r.memoryPerConnectionKb.toFixed(1)} KB/connection, ${r.queriesPerTick.toFixed(2)} DB queries/tick, ${r.missing} updates not seen, ${r.messageKb.toFixed(1)} KB a message`);
     results.push([`${label} ${r.connections}`, `p50 ${r.p50} ms, p99 ${r.p99} ms (from the tick: p50 ${r.tickP50}, p99 ${r.tickP99} ms; target ≤ 250), CPU ${(r.cpu * 100).toFixed(0)}%, ${r.memoryPerConnectionKb.toFixed(1)} KB/conn, ${r.queriesPerTick.toFixed(2)} queries/tick`]);
     return r;
   };

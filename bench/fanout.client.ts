@@ -53,8 +53,18 @@ const fail = (error: unknown) => {
   if (process.connected) process.send?.({ type: 'error', error: text.slice(0, 500) });
 };
 
+/** The largest message a subscriber received, in bytes as sent (the payload's size is what the server writes per tick). */
+let messageBytes = 0;
+/** ws' WebSocket, measuring what it receives (graphql-ws parses the messages itself). */
+class MeasuredWebSocket extends WebSocket {
+  constructor(address: string, protocols?: string | string[]) {
+    super(address, protocols);
+    this.on('message', (data: Buffer) => void (messageBytes = Math.max(messageBytes, data.length)));
+  }
+}
+
 function subscribeWs(received: (message: Message) => void) {
-  const client = createClient({ url: url!, webSocketImpl: WebSocket, connectionParams, retryAttempts: 5, lazy: false });
+  const client = createClient({ url: url!, webSocketImpl: MeasuredWebSocket, connectionParams, retryAttempts: 5, lazy: false });
   client.subscribe<{ liveMetrics: Message }>(
     { query, variables: { campaignId } },
     { next: (result) => (result.data ? received(result.data.liveMetrics) : fail(result)), error: fail, complete: () => {} },
@@ -80,7 +90,10 @@ function subscribeSse(received: (message: Message) => void) {
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
         const data = block.split('\n').find((line) => line.startsWith('data:'));
-        if (block.startsWith('event: next') && data) received(JSON.parse(data.slice(5)).data.liveMetrics as Message);
+        if (block.startsWith('event: next') && data) {
+          messageBytes = Math.max(messageBytes, Buffer.byteLength(block));
+          received(JSON.parse(data.slice(5)).data.liveMetrics as Message);
+        }
       }
     });
   });
@@ -97,6 +110,6 @@ for (let i = 0; i < count; i++) {
 
 process.on('message', (message: { type: string }) => {
   if (message.type === 'report') {
-    process.send?.({ type: 'report', seen: [...seen.entries()], sinceTick: [...sinceTick.entries()] });
+    process.send?.({ type: 'report', seen: [...seen.entries()], sinceTick: [...sinceTick.entries()], messageBytes });
   }
 });
