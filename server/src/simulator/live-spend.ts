@@ -44,7 +44,7 @@ export class LiveSpend {
   /** Takes note of the payments in a batch that ingestion accepted (`refused`: indexes in userErrors). */
   observe(events: readonly EventInput[], refused: ReadonlySet<number> = new Set()) {
     events.forEach((e, index) => {
-      if (e.type !== 'ORDER_PAID' || refused.has(index) || !(BOUGHT_SOURCES as readonly string[]).includes(e.source)) return;
+      if (e.type !== 'ORDER_PAID' || refused.has(index) || !e.source || !(BOUGHT_SOURCES as readonly string[]).includes(e.source)) return;
       const seen = `${e.shopId}|${e.id}`;
       if (this.current.has(seen) || this.previous.has(seen)) return;
       this.current.add(seen);

@@ -228,4 +228,41 @@ describeEachBackend('event ingestion', (backend) => {
     const [stored] = await rows<{ n: number }>(backend().db, sql`select count(*)::int as n from events where event_id like 'k%'`);
     expect(stored!.n).toBe(0);
   });
+
+  it("lets an order's later events leave its source out (a warehouse's shipment), refuses a source-less event of an order not known yet, and still refuses one naming another source", async () => {
+    const without = (id: string, extra: Record<string, unknown>) => ({ shopId: shop, orderId: id, ...extra });
+    const first = await server.gql(INGEST, {
+      events: [
+        order('O1', { id: 'p1', type: 'ORDER_PLACED', occurredAt: at('10:00'), items: [{ skuId: sku, quantity: 1, unitPrice: '199.00' }] }),
+        without('O1', { id: 'y1', type: 'ORDER_PAID', occurredAt: at('10:05'), amount: '199.00', customerId: 'c1' }),
+        // O2: its earliest event names no source, a later one does: the order is that one's.
+        without('O2', { id: 'p2', type: 'ORDER_PLACED', occurredAt: at('10:10'), items: [{ skuId: sku, quantity: 1, unitPrice: '199.00' }] }),
+        { ...without('O2', { id: 'y2', type: 'ORDER_PAID', occurredAt: at('10:12'), amount: '199.00', customerId: 'c2' }), source: 'PAID' },
+      ],
+    });
+    expect(first.data.ingestEvents).toEqual({ accepted: 4, duplicates: 0, userErrors: [] });
+    const shipped = await server.gql(INGEST, {
+      events: [
+        without('O1', { id: 's1', type: 'ORDER_SHIPPED', occurredAt: at('11:00'), carrier: '顺丰', trackingNumber: 'SF1001' }),
+        without('O3', { id: 's3', type: 'ORDER_SHIPPED', occurredAt: at('11:00'), carrier: '中通', trackingNumber: 'ZT3' }),
+        order('O1', { id: 'r1', type: 'ORDER_REFUNDED', occurredAt: at('11:30'), amount: '10.00', source: 'SOCIAL' }),
+        { id: 'v1', type: 'VISIT', occurredAt: at('11:00'), shopId: shop, visitorId: 'u1' },
+      ],
+    });
+    expect(shipped.data.ingestEvents.accepted).toBe(1);
+    expect(shipped.data.ingestEvents.userErrors).toEqual([
+      { index: 1, eventId: 's3', field: ['input', 'events', '1', 'source'], code: 'INVALID_INPUT', message: expect.stringContaining('order O3 is not known yet') },
+      { index: 2, eventId: 'r1', field: ['input', 'events', '2', 'source'], code: 'CONFLICT', message: expect.stringContaining('attributed to SEARCH') },
+      { index: 3, eventId: 'v1', field: ['input', 'events', '3', 'source'], code: 'INVALID_INPUT', message: 'VISIT needs its traffic source' },
+    ]);
+    const orders = await server.gql('{ orders { edges { node { externalId source status carrier refundedAmount } } } }');
+    expect(orders.data.orders.edges.map((e: { node: unknown }) => e.node).sort((a: { externalId: string }, b: { externalId: string }) => a.externalId.localeCompare(b.externalId))).toEqual([
+      { externalId: 'O1', source: 'SEARCH', status: 'SHIPPED', carrier: '顺丰', refundedAmount: '0.00' },
+      { externalId: 'O2', source: 'PAID', status: 'PAID', carrier: null, refundedAmount: '0.00' },
+    ]);
+    // The refused events' keys were given back: sent again with the source, O3's shipment is accepted.
+    const again = await server.gql(INGEST, { events: [{ ...without('O3', { id: 's3', type: 'ORDER_SHIPPED', occurredAt: at('11:00'), carrier: '中通', trackingNumber: 'ZT3' }), source: 'SEARCH' }] });
+    expect(again.data.ingestEvents).toEqual({ accepted: 1, duplicates: 0, userErrors: [] });
+  });
 });
+

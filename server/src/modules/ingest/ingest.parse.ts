@@ -11,7 +11,8 @@ export interface EventInput {
   occurredAt: Date;
   shopId: string;
   channel?: Channel | null;
-  source: TrafficSource;
+  /** Required on traffic events; on an order event absent means "the order's" (order.ingest.ts). */
+  source?: TrafficSource | null;
   visitorId?: string | null;
   customerId?: string | null;
   orderId?: string | null;
@@ -33,7 +34,8 @@ export interface ParsedEvent {
   occurredAt: Date;
   shopId: string;
   channel: Channel | null;
-  source: TrafficSource;
+  /** Null only on an order event that takes its order's attribution (source, channel, campaign). */
+  source: TrafficSource | null;
   visitorId: string | null;
   customerId: string | null;
   orderId: string | null;
@@ -68,7 +70,7 @@ const EventFields = z.object({
   occurredAt: z.date(),
   shopId: globalId('Shop'),
   channel: z.enum(CHANNELS).nullish(),
-  source: z.enum(TRAFFIC_SOURCES),
+  source: z.enum(TRAFFIC_SOURCES).nullish(),
   visitorId: key.nullish(),
   customerId: key.nullish(),
   orderId: key.nullish(),
@@ -91,7 +93,10 @@ const EventFields = z.object({
 });
 
 const EventSchema = EventFields.superRefine((e, ctx) => {
-  if (TRAFFIC_EVENT_TYPES.includes(e.type)) need(e, ctx, 'visitorId', 'a visitorId');
+  if (TRAFFIC_EVENT_TYPES.includes(e.type)) {
+    need(e, ctx, 'visitorId', 'a visitorId');
+    need(e, ctx, 'source', 'its traffic source');
+  }
   if (e.type.startsWith('ORDER_')) need(e, ctx, 'orderId', 'an orderId');
   if (e.type === 'ORDER_PLACED') need(e, ctx, 'items', 'at least one item');
   if (e.type === 'ORDER_PAID') {
@@ -112,6 +117,7 @@ const EventSchema = EventFields.superRefine((e, ctx) => {
  */
 const TrafficSchema = EventFields.pick({ id: true, occurredAt: true, shopId: true, channel: true, source: true, campaignId: true, skuId: true }).extend({
   type: EventFields.shape.type.refine((type) => TRAFFIC_EVENT_TYPES.includes(type)),
+  source: z.enum(TRAFFIC_SOURCES),
   visitorId: key,
 });
 
@@ -159,7 +165,7 @@ export function parseEvent(
       occurredAt: e.occurredAt,
       shopId: e.shopId,
       channel: e.channel ?? null,
-      source: e.source,
+      source: e.source ?? null,
       visitorId: e.visitorId ?? null,
       customerId: e.customerId ?? null,
       orderId: e.orderId ?? null,

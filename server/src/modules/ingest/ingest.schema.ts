@@ -21,7 +21,12 @@ const EventInputRef = builder.inputType('EventInput', {
     occurredAt: t.field({ type: 'DateTime', required: true }),
     shopId: t.id({ required: true, description: 'Global Shop id.' }),
     channel: t.field({ type: ChannelEnum, description: "Defaults to the shop's platform; must match it." }),
-    source: t.field({ type: TrafficSourceEnum, required: true, description: 'For order events, the order\'s traffic source.' }),
+    source: t.field({
+      type: TrafficSourceEnum,
+      required: false,
+      description:
+        'Traffic events: where the visitor came from (required). Order events: the order\'s traffic source, required on the event that first makes an order known; a later event of the order may leave it out and then takes the order\'s source, channel and campaign (a warehouse\'s shipment need not know them).',
+    }),
     visitorId: t.string({ description: 'Required for VISIT, PRODUCT_VIEW and ADD_TO_CART.' }),
     customerId: t.string({ description: "The producer's customer id; required for ORDER_PAID." }),
     orderId: t.string({ description: "The producer's order id; required for ORDER_* events." }),

@@ -11,6 +11,7 @@ import { orderPoints, reversePoints, type PendingReversal } from '../customer/po
 import { appendEvents, appendHint, logTexts, orderEventRows, releasedKeys } from '../event/event.log.js';
 import { TRAFFIC_EVENT_TYPES } from '../event/event.table.js';
 import { eventsHorizon } from '../history/history.retention.js';
+import type { TrafficSource } from '../../db/enums.js';
 import type { Counters } from '../metrics/metrics.formulas.js';
 import { RollupBatch } from '../metrics/rollup.writer.js';
 import { materialiseOrders, orderWrites, ordersWithPointChanges } from '../order/order.ingest.js';
@@ -113,7 +114,7 @@ export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[],
     const orderEvents: ValidEvent[] = [];
     for (const e of log.inserted) {
       if (TRAFFIC_EVENT_TYPES.includes(e.type)) {
-        countTraffic(e, rollups);
+        countTraffic(e as TrafficEvent, rollups);
         launches.count(e);
       } else orderEvents.push(e);
     }
@@ -180,12 +181,15 @@ function firstOccurrences(events: ValidEvent[], hashes: readonly string[]) {
   return { unique, duplicates, conflicts };
 }
 
+/** A traffic event: parseEvent refuses one without its source (only an order event may take its order's). */
+type TrafficEvent = ValidEvent & { source: TrafficSource };
+
 /** What each kind of traffic event adds: made once, not per event (a batch has thousands). */
 const VISIT_COUNTS: Readonly<Partial<Counters>> = Object.freeze({ visits: 1, pageViews: 1 });
 const VIEW_COUNTS: Readonly<Partial<Counters>> = Object.freeze({ pageViews: 1 });
 const CART_COUNTS: Readonly<Partial<Counters>> = Object.freeze({ addToCarts: 1 });
 
-function countTraffic(e: ValidEvent, rollups: RollupBatch) {
+function countTraffic(e: TrafficEvent, rollups: RollupBatch) {
   // Visitor ids are per shop: "v1" on Tmall and "v1" on JD are different people.
   const visitor = `${e.shopId}:${e.visitorId}`;
   // The event carries its rollup dimensions (shop, channel, source, campaign) itself: no copy per event.

@@ -79,7 +79,10 @@ function refundsExceed(order: OrderState, amountFen: number): ItemIssue {
  * Returns the reason the event is refused, or null when it was applied.
  */
 export function applyOrderEvent(order: OrderState, e: ValidEvent, rollups: RollupBatch, changes: OrderChanges): ItemIssue | null {
-  if (e.source !== order.dims.source || (e.campaignId ?? null) !== order.dims.campaignId) {
+  // An event without a source takes its order's attribution, campaign included (a warehouse's shipment
+  // knows the order, not where its buyer came from); one that names a source must agree with the order.
+  const otherCampaign = (e.campaignId ?? null) !== order.dims.campaignId;
+  if (e.source !== null ? e.source !== order.dims.source || otherCampaign : e.campaignId != null && otherCampaign) {
     return { path: ['source'], message: `order ${order.externalId} is attributed to ${order.dims.source}${order.dims.campaignId ? ' and a campaign' : ''}; its events must agree`, code: 'CONFLICT' };
   }
   if (e.customerId && order.customerExternalId && e.customerId !== order.customerExternalId) {

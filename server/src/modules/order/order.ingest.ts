@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
+import type { TrafficSource } from '../../db/enums.js';
 import { jsonRecords, pipelined } from '../../db/rows.js';
 import type { ItemIssue } from '../../lib/validate.js';
 import type { ValidEvent } from '../ingest/ingest.validate.js';
@@ -43,10 +44,15 @@ export async function materialiseOrders(tx: Tx, events: ValidEvent[], rollups: R
   const orders = orderStates(locked as LockedOrder[]);
   const existingItems = itemsByOrder(itemRows as ItemRow[]);
   for (const order of orders.values()) order.items = existingItems.get(order.id) ?? null;
+  const attributions = attributedEvents(events);
   for (const first of firsts) {
     const key = orderKey(first.shopId, first.orderId!);
     if (orders.has(key)) continue;
-    const order = newOrder(first);
+    // A new order's source, channel and campaign come from its earliest event that names a source. An order
+    // none of whose events does cannot be attributed: its events are refused (below) until one does.
+    const attributed = attributions.get(key);
+    if (!attributed) continue;
+    const order = newOrder(first, attributed);
     orders.set(key, order);
     batch.created.add(order.id);
   }
@@ -54,7 +60,8 @@ export async function materialiseOrders(tx: Tx, events: ValidEvent[], rollups: R
     (a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || TYPE_RANK[a.type]! - TYPE_RANK[b.type]! || (a.eventId < b.eventId ? -1 : 1),
   );
   for (const event of sorted) {
-    const issue = applyOrderEvent(orders.get(orderKey(event.shopId, event.orderId!))!, event, rollups, changes);
+    const order = orders.get(orderKey(event.shopId, event.orderId!));
+    const issue = order ? applyOrderEvent(order, event, rollups, changes) : unattributed(event);
     if (issue) batch.rejected.push({ index: event.index, issues: [issue] });
     else batch.accepted.push(event);
   }
@@ -83,6 +90,32 @@ function firstEvents(events: ValidEvent[]): ValidEvent[] {
   return [...first.values()];
 }
 
+/** Each order's earliest event in the batch that names a source (events without one take their order's). */
+function attributedEvents(events: ValidEvent[]): Map<string, AttributedEvent> {
+  const attributed = new Map<string, AttributedEvent>();
+  for (const e of events) {
+    if (!hasSource(e)) continue;
+    const key = orderKey(e.shopId, e.orderId!);
+    const seen = attributed.get(key);
+    if (!seen || e.occurredAt < seen.occurredAt || (e.occurredAt.getTime() === seen.occurredAt.getTime() && TYPE_RANK[e.type]! < TYPE_RANK[seen.type]!)) {
+      attributed.set(key, e);
+    }
+  }
+  return attributed;
+}
+
+type AttributedEvent = ValidEvent & { source: TrafficSource };
+const hasSource = (e: ValidEvent): e is AttributedEvent => e.source !== null;
+
+/** An event without a source for an order this installation has not seen, and no event of the batch names one. */
+function unattributed(e: ValidEvent): ItemIssue {
+  return {
+    path: ['source'],
+    message: `order ${e.orderId} is not known yet: the event that first makes an order known needs its source (and campaign, if any); later events may leave them out`,
+    code: 'INVALID_INPUT',
+  };
+}
+
 /**
  * The class of the advisory locks on order keys (the two-key form: its keys never meet the one-key locks
  * of migrations and the demo). Two batches with events of one order, existing or not, take turns.
@@ -104,13 +137,13 @@ function lockOrderKeys(keys: string) {
     order by h`;
 }
 
-/** An order not in the database yet, as its earliest event of the batch starts it. */
-function newOrder(first: ValidEvent): OrderState {
+/** An order not in the database yet, as its earliest event of the batch starts it, attributed as `attributed` says. */
+function newOrder(first: ValidEvent, attributed: AttributedEvent): OrderState {
   return {
     id: randomUUID(),
     shopId: first.shopId,
     externalId: first.orderId!,
-    dims: { shopId: first.shopId, channel: first.channel, source: first.source, campaignId: first.campaignId },
+    dims: { shopId: first.shopId, channel: attributed.channel, source: attributed.source, campaignId: attributed.campaignId },
     customerExternalId: null,
     amountFen: 0,
     refundedFen: 0,
