@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../../test/backends.js';
-import { gid, insertShop, insertSku } from '../../../test/fixtures.js';
+import { gid, insertCampaign, insertShop, insertSku } from '../../../test/fixtures.js';
 import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
 import { rows } from '../../db/rows.js';
 
@@ -12,12 +12,14 @@ const INGEST = `mutation ($events: [EventInput!]!) {
 describeEachBackend('event ingestion', (backend) => {
   let server: TestServer;
   let shop: string;
+  let shopRowId: string;
   let sku: string;
   let otherShopSku: string;
   beforeEach(async () => {
     const { db } = backend();
     const s = await insertShop(backend().db, '天猫店');
     shop = gid('Shop', s.id);
+    shopRowId = s.id;
     sku = gid('Sku', (await insertSku(db, s.id, 'SKU-1', 19_900)).sku.id);
     const other = await insertShop(db, '京东店', 'JD');
     otherShopSku = gid('Sku', (await insertSku(db, other.id, 'SKU-J')).sku.id);
@@ -263,6 +265,25 @@ describeEachBackend('event ingestion', (backend) => {
     // The refused events' keys were given back: sent again with the source, O3's shipment is accepted.
     const again = await server.gql(INGEST, { events: [{ ...without('O3', { id: 's3', type: 'ORDER_SHIPPED', occurredAt: at('11:00'), carrier: '中通', trackingNumber: 'ZT3' }), source: 'SEARCH' }] });
     expect(again.data.ingestEvents).toEqual({ accepted: 1, duplicates: 0, userErrors: [] });
+  });
+
+  it("keeps a campaign order's campaign for its source-less events, and refuses one naming another campaign", async () => {
+    const [double11, other] = [await insertCampaign(backend().db, [shopRowId]), await insertCampaign(backend().db, [shopRowId], '年货节')];
+    const placed = await server.gql(INGEST, {
+      events: [order('O4', { id: 'p4', type: 'ORDER_PLACED', occurredAt: at('10:00'), campaignId: gid('Campaign', double11.id), items: [{ skuId: sku, quantity: 1, unitPrice: '199.00' }] })],
+    });
+    expect(placed.data.ingestEvents).toEqual({ accepted: 1, duplicates: 0, userErrors: [] });
+    const later = await server.gql(INGEST, {
+      events: [
+        { id: 'y4', type: 'ORDER_PAID', occurredAt: at('10:05'), shopId: shop, orderId: 'O4', amount: '199.00', customerId: 'c4' },
+        { id: 'd4', type: 'ORDER_DELIVERED', occurredAt: at('12:00'), shopId: shop, orderId: 'O4', campaignId: gid('Campaign', other.id) },
+      ],
+    });
+    expect(later.data.ingestEvents.accepted).toBe(1);
+    expect(later.data.ingestEvents.userErrors).toEqual([{ index: 1, eventId: 'd4', field: ['input', 'events', '1', 'source'], code: 'CONFLICT', message: expect.stringContaining('attributed to SEARCH and a campaign') }]);
+    // The payment counted under the order's campaign.
+    const figures = await server.gql('query ($c: ID!) { metrics(scope: { campaignId: $c }, from: "2026-11-11T00:00:00+08:00", to: "2026-11-12T00:00:00+08:00") { gmv orders } }', { c: gid('Campaign', double11.id) });
+    expect(figures.data.metrics).toEqual({ gmv: '199.00', orders: 1 });
   });
 });
 
