@@ -83,12 +83,14 @@ function firstEvents(events: ValidEvent[]): ValidEvent[] {
   for (const e of events) {
     const key = orderKey(e.shopId, e.orderId!);
     const seen = first.get(key);
-    if (!seen || e.occurredAt < seen.occurredAt || (e.occurredAt.getTime() === seen.occurredAt.getTime() && TYPE_RANK[e.type]! < TYPE_RANK[seen.type]!)) {
-      first.set(key, e);
-    }
+    if (!seen || isEarlier(e, seen)) first.set(key, e);
   }
   return [...first.values()];
 }
+
+/** Whether `a` comes before `b` in an order's life: by time, then by type rank (placed before paid at one instant). */
+const isEarlier = (a: ValidEvent, b: ValidEvent) =>
+  a.occurredAt < b.occurredAt || (a.occurredAt.getTime() === b.occurredAt.getTime() && TYPE_RANK[a.type]! < TYPE_RANK[b.type]!);
 
 /** Each order's earliest event in the batch that names a source (events without one take their order's). */
 function attributedEvents(events: ValidEvent[]): Map<string, AttributedEvent> {
@@ -97,9 +99,7 @@ function attributedEvents(events: ValidEvent[]): Map<string, AttributedEvent> {
     if (!hasSource(e)) continue;
     const key = orderKey(e.shopId, e.orderId!);
     const seen = attributed.get(key);
-    if (!seen || e.occurredAt < seen.occurredAt || (e.occurredAt.getTime() === seen.occurredAt.getTime() && TYPE_RANK[e.type]! < TYPE_RANK[seen.type]!)) {
-      attributed.set(key, e);
-    }
+    if (!seen || isEarlier(e, seen)) attributed.set(key, e);
   }
   return attributed;
 }
