@@ -271,6 +271,7 @@ export function buildApp(options: AppOptions): App {
     pubsubConnected,
     rateLimitLocalFallbacks: () => limiter.localFallbacks(),
     credentialCapLocalFallbacks: () => credentialSlots.localFallbacks(),
+    credentialCapHeartbeatFailures: () => credentialSlots.heartbeatFailures(),
   });
   // Set when stop() begins: a notice loop that ends then is the shutdown; one that ends before is a failure.
   let closing = false;

@@ -20,6 +20,7 @@ function instance(url: string, heartbeatMs = 5_000) {
   return {
     slots,
     counts,
+    reports,
     async open(id: string, cap: number) {
       const entry = held(id);
       const allowed = await slots.take('sockets', id, cap, entry.sockets);
@@ -107,6 +108,31 @@ describe.skipIf(!hasRedisServer())('credential caps across instances [redis]', (
     // A credential this instance no longer holds is removed from Redis at the next heartbeat.
     a.counts.delete('key:k6');
     await expect.poll(() => total('key:k6'), { timeout: 2_000, interval: 50 }).toBe(1);
+  });
+
+  it('counts and says once that Redis, still answering, refuses its heartbeats (out of memory), and that it takes them again', async () => {
+    const a = start(100);
+    expect(await a.open('key:k8', 2)).toBe(true);
+    await expect.poll(() => total('key:k8'), { timeout: 2_000, interval: 50 }).toBe(1);
+    // Full, with the default policy (noeviction): every write is refused, reads still answered.
+    await probe.config('SET', 'maxmemory', '1');
+    try {
+      await expect.poll(() => a.slots.heartbeatFailures(), { timeout: 2_000, interval: 50 }).toBeGreaterThanOrEqual(3);
+      // The takes cannot write either: decided by the instance's own count, and counted as such.
+      expect(await a.open('key:k8', 2)).toBe(true);
+      expect(a.slots.localFallbacks()).toBe(1);
+    } finally {
+      await probe.config('SET', 'maxmemory', '0');
+    }
+    const refusals = a.reports.filter((message) => message.includes('refused a heartbeat'));
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]).toMatch(/OOM/);
+    // Written again at the next heartbeat: the two slots the instance holds, and said once.
+    await expect.poll(() => total('key:k8'), { timeout: 2_000, interval: 50 }).toBe(2);
+    await expect.poll(() => a.reports.filter((message) => message.includes('takes the heartbeat again')).length, { timeout: 2_000, interval: 50 }).toBe(1);
+    const failures = a.slots.heartbeatFailures();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(a.slots.heartbeatFailures()).toBe(failures);
   });
 
   it('decides by its own count while Redis is away, counts each such decision, and shares the cap again when Redis is back', async () => {

@@ -27,6 +27,8 @@ export interface CredentialSlots {
   give(kind: SlotKind, credentialId: string): void;
   /** Takes decided by this instance's own count because Redis did not answer (/metrics); 0 without Redis. */
   localFallbacks(): number;
+  /** Heartbeats Redis did not take whole, unreachable or refusing a command (/metrics); 0 without Redis. */
+  heartbeatFailures(): number;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export const localCredentialSlots: CredentialSlots = {
   take: async (_kind, _id, cap, held) => held < cap,
   give: () => {},
   localFallbacks: () => 0,
+  heartbeatFailures: () => 0,
   close: async () => {},
 };
 
@@ -150,9 +153,30 @@ export function redisCredentialSlots(options: RedisSlotOptions): CredentialSlots
     }
     for (const credentialId of written) if (!now.has(credentialId)) batch.hdel(SLOTS_PREFIX + credentialId, field('sockets'), field('subscriptions'));
     written = now;
-    await batch.exec();
+    // A pipeline answers each command's error in its results rather than failing: a Redis out of memory
+    // refuses the writes and still answers.
+    const refused = (await batch.exec())?.find(([error]) => error)?.[0];
+    if (refused) throw refused;
   }
-  const beat = () => void heartbeat().catch(() => {}); // Redis away: the next beat writes everything again
+  let heartbeatFailures = 0;
+  /** A heartbeat refused while Redis answers: said once, as the client says an outage once. */
+  let refusing = false;
+  const beat = () =>
+    void heartbeat().then(
+      () => {
+        if (!refusing) return;
+        refusing = false;
+        options.report({ message: 'Redis (credential caps) takes the heartbeat again', down: false });
+      },
+      (error: Error) => {
+        // The next beat writes everything again. Until one does, the other instances count this one's slots
+        // as last written, and stop counting them once its liveness lapses (three heartbeats).
+        heartbeatFailures++;
+        if (refusing || redis.status !== 'ready') return; // unreachable: the client reports that itself
+        refusing = true;
+        options.report({ message: `Redis (credential caps) refused a heartbeat: ${error.message}; other instances may count this one's sockets wrong`, down: true });
+      },
+    );
   // At once on every (re)connection, before any take waiting for it: the instance is alive and its counts as
   // they are before it counts anyone else's. Registered before the takes' own wait below, so it goes first.
   redis.on('ready', beat);
@@ -187,6 +211,7 @@ export function redisCredentialSlots(options: RedisSlotOptions): CredentialSlots
       redis.peakopsSlotGive(SLOTS_PREFIX + credentialId, field(kind)).catch(() => {}); // mended at the next heartbeat
     },
     localFallbacks: () => fallbacks,
+    heartbeatFailures: () => heartbeatFailures,
     async close() {
       clearInterval(timer);
       // Gone at once rather than three heartbeats from now: the other instances stop counting its slots.

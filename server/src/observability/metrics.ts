@@ -37,6 +37,8 @@ export interface LiveStatsSources {
   /** Rate-limit takes metered locally because Redis did not answer. */
   rateLimitLocalFallbacks: () => number;
   credentialCapLocalFallbacks: () => number;
+  /** Heartbeats of the credential caps that Redis did not take whole. */
+  credentialCapHeartbeatFailures: () => number;
 }
 
 export interface AppMetrics {
@@ -112,6 +114,7 @@ export function createAppMetrics(sources: LiveStatsSources): AppMetrics {
   gauge('peakops_rectification_sweep_failures_consecutive', 'Daily rectification sweeps failed in a row (/ready turns red past a bound)', () => sources.alertEngine.stats.rectificationSweepFailures);
   gauge('peakops_pubsub_connected', '1 while the Redis pub/sub carries notices between instances (or no Redis is used); 0 while each instance hears only itself', () => (sources.pubsubConnected() ? 1 : 0));
   counter('peakops_credential_caps_local_fallbacks_total', 'Sockets and subscriptions counted against their credential\'s cap by this instance alone because Redis did not answer (a key may then hold one cap per instance)', sources.credentialCapLocalFallbacks);
+  counter('peakops_credential_caps_heartbeat_failures_total', 'Heartbeats of the credential caps that Redis did not take whole (unreachable, or refusing a write, e.g. out of memory): other instances count this one\'s sockets as last written until one succeeds', sources.credentialCapHeartbeatFailures);
   counter('peakops_rate_limit_local_fallbacks_total', 'Requests metered by this instance\'s own bucket because Redis did not answer (a caller may then spend one budget per instance)', sources.rateLimitLocalFallbacks);
   gauge('peakops_webhook_dispatch_failures_consecutive', 'Webhook outbox claims and recordings failed in a row (/ready turns red past a bound)', sources.webhookFailuresInARow);
 

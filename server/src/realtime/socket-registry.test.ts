@@ -49,6 +49,7 @@ function slowLedger() {
     take: (_kind, _id, cap, held) => new Promise((resolve) => setTimeout(() => resolve(held < cap), 5)),
     give: (kind, id) => void gives.push(`${kind}:${id}`),
     localFallbacks: () => 0,
+    heartbeatFailures: () => 0,
     close: async () => {},
   };
   return { slots, gives };
