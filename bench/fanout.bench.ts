@@ -9,7 +9,11 @@
  execution; target p99 ≤ 1,250 ms at 10,000) and SSE against WebSocket at the same size (`--sse`;
  target: SSE delivers at ≥ 0.8× WebSocket, by p99 latency and by server CPU per message).
  `--document screen`: every subscriber takes the war room's own today stream (~4 KB a message) instead of four fields.
- Run: npm run bench:fanout [-- --sizes 1000,5000,10000 --unshared 10000 --sse 1000 --naive 1000 --document small|screen]
+ The client processes share the machine's two cores with the server: each run also prints their CPU and the
+ whole machine's. `--client light` has WebSocket subscribers speak graphql-ws themselves and read the two
+ figures they time from the message's text instead of parsing it (fanout.client.ts), to show how much of a
+ run's latency is the clients' own parsing on the server's cores.
+ Run: npm run bench:fanout [-- --sizes 1000,5000,10000 --unshared 10000 --sse 1000 --naive 1000 --document small|screen --client full|light]
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -27,10 +31,19 @@ const TICK_MS = 1_000;
 const ROUNDS = Number(arg('rounds', '10'));
 /** What each subscriber selects: `small` (orders and GMV) or `screen` (the war room's today stream, ~4 KB a message). */
 const DOCUMENT = arg('document', 'small');
+/** How WebSocket subscribers read their messages: `full` (graphql-ws' client, each message parsed) or `light`. */
+const CLIENT = arg('client', 'full');
+if (CLIENT !== 'full' && CLIENT !== 'light') throw new Error('--client is full or light');
 
 function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime in clock ticks (100 Hz)
+}
+/** The whole machine's busy and total CPU time, in clock ticks since boot (/proc/stat). */
+function machineTicks(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((sum, n) => sum + n, 0);
+  return { busy: total - fields[3]! - fields[4]!, total }; // idle and iowait are not busy
 }
 function rssKb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
@@ -79,7 +92,7 @@ try {
     const perProcess = Math.ceil(size / CLIENT_PROCESSES);
     const readiness = [];
     for (let p = 0; p < CLIENT_PROCESSES; p++) {
-      const child = fork(path.resolve(import.meta.dirname, 'fanout.client.ts'), [server.url.replace('http', 'ws') + '/graphql', String(perProcess), gid('Campaign', campaign.id), mode.transport, DOCUMENT], {
+      const child = fork(path.resolve(import.meta.dirname, 'fanout.client.ts'), [server.url.replace('http', 'ws') + '/graphql', String(perProcess), gid('Campaign', campaign.id), mode.transport, DOCUMENT, CLIENT], {
         execArgv: ['--import', 'tsx'],
         // The credential goes by environment, not argv, where `ps` would show it.
         env: { ...process.env, PEAKOPS_API_KEY: adminKey },
@@ -110,7 +123,9 @@ try {
     const memoryPerConnectionKb = (rssKb(pid) - baselineRss) / connections;
 
     const ingested = new Map<number, number>();
+    const clientCpu = () => clients.reduce((sum, child) => sum + cpuMs(child.pid!), 0);
     const [cpuBefore, metricsBefore, wallBefore] = [cpuMs(pid), await serverMetrics(server.url), Date.now()];
+    const [clientCpuBefore, machineBefore] = [clientCpu(), machineTicks()];
     const { count: ordersBefore } = { count: orderSerial };
     // Each round's order lands at another point of the tick, spread evenly over it: ingest→client includes
     // the wait for the next tick (0 to TICK_MS), so rounds a whole tick apart would all wait about alike and
@@ -136,6 +151,7 @@ try {
     await new Promise((resolve) => setTimeout(resolve, TICK_MS));
     await new Promise((resolve) => setTimeout(resolve, 2 * TICK_MS));
     const [cpuAfter, metricsAfter, wallAfter] = [cpuMs(pid), await serverMetrics(server.url), Date.now()];
+    const [clientCpuAfter, machineAfter] = [clientCpu(), machineTicks()];
     interface ClientReport {
       seen: [number, number[]][];
       sinceTick: [number, number[]][];
@@ -166,6 +182,10 @@ try {
       tickP50: percentile(afterTick, 50),
       tickP99: percentile(afterTick, 99),
       cpu: (cpuAfter - cpuBefore) / (wallAfter - wallBefore),
+      /** The four client processes together, as a share of one core (2.0 would be both cores). */
+      clientCpu: (clientCpuAfter - clientCpuBefore) / (wallAfter - wallBefore),
+      /** The whole machine: every process, both cores (1.0 = both cores busy all the time). */
+      machineBusy: (machineAfter.busy - machineBefore.busy) / Math.max(1, machineAfter.total - machineBefore.total),
       memoryPerConnectionKb,
       queriesPerTick: (metricsAfter.queries - metricsBefore.queries) / Math.max(1, ticks),
       missing,
@@ -175,8 +195,8 @@ try {
   }
 
   const line = (label: string, r: Awaited<ReturnType<typeof run>>) => {
-    console.log(`${label}: ${r.connections} subscribers, latency p50 ${r.p50} ms p99 ${r.p99} ms, from the tick p50 ${r.tickP50} ms p99 ${r.tickP99} ms, server CPU ${(r.cpu * 100).toFixed(0)}%, ${r.memoryPerConnectionKb.toFixed(1)} KB/connection, ${r.queriesPerTick.toFixed(2)} DB queries/tick, ${r.missing} updates not seen, ${r.messageKb.toFixed(1)} KB a message`);
-    results.push([`${label} ${r.connections}`, `p50 ${r.p50} ms, p99 ${r.p99} ms (from the tick: p50 ${r.tickP50}, p99 ${r.tickP99} ms; target ≤ 250), CPU ${(r.cpu * 100).toFixed(0)}%, ${r.memoryPerConnectionKb.toFixed(1)} KB/conn, ${r.queriesPerTick.toFixed(2)} queries/tick`]);
+    console.log(`${label}: ${r.connections} subscribers, latency p50 ${r.p50} ms p99 ${r.p99} ms, from the tick p50 ${r.tickP50} ms p99 ${r.tickP99} ms, server CPU ${(r.cpu * 100).toFixed(0)}%, clients' CPU ${(r.clientCpu * 100).toFixed(0)}% (${CLIENT} clients), machine busy ${(r.machineBusy * 100).toFixed(0)}% of both cores, ${r.memoryPerConnectionKb.toFixed(1)} KB/connection, ${r.queriesPerTick.toFixed(2)} DB queries/tick, ${r.missing} updates not seen, ${r.messageKb.toFixed(1)} KB a message`);
+    results.push([`${label} ${r.connections}`, `p50 ${r.p50} ms, p99 ${r.p99} ms (from the tick: p50 ${r.tickP50}, p99 ${r.tickP99} ms; target ≤ 250), CPU ${(r.cpu * 100).toFixed(0)}% (clients ${(r.clientCpu * 100).toFixed(0)}%, machine ${(r.machineBusy * 100).toFixed(0)}% of both cores), ${r.memoryPerConnectionKb.toFixed(1)} KB/conn, ${r.queriesPerTick.toFixed(2)} queries/tick`]);
     return r;
   };
   const SHARED: Mode = { topics: true, executions: true, transport: 'ws' };
