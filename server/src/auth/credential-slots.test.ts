@@ -113,10 +113,14 @@ describe.skipIf(!hasRedisServer())('credential caps across instances [redis]', (
   it('counts and says once that Redis, still answering, refuses its heartbeats (out of memory), and that it takes them again', async () => {
     const a = start(100);
     expect(await a.open('key:k8', 2)).toBe(true);
+    expect(await a.open('key:k9', 2)).toBe(true);
     await expect.poll(() => total('key:k8'), { timeout: 2_000, interval: 50 }).toBe(1);
     // Full, with the default policy (noeviction): every write is refused, reads still answered.
     await probe.config('SET', 'maxmemory', '1');
     try {
+      // key:k9's last socket closes meanwhile: its give and the heartbeat's removal are refused too.
+      a.close('key:k9');
+      a.counts.delete('key:k9');
       await expect.poll(() => a.slots.heartbeatFailures(), { timeout: 2_000, interval: 50 }).toBeGreaterThanOrEqual(3);
       // The takes cannot write either: decided by the instance's own count, and counted as such.
       expect(await a.open('key:k8', 2)).toBe(true);
@@ -127,8 +131,9 @@ describe.skipIf(!hasRedisServer())('credential caps across instances [redis]', (
     const refusals = a.reports.filter((message) => message.includes('refused a heartbeat'));
     expect(refusals).toHaveLength(1);
     expect(refusals[0]).toMatch(/OOM/);
-    // Written again at the next heartbeat: the two slots the instance holds, and said once.
+    // Written again at the next heartbeat: the two slots the instance holds, key:k9's removal, and said once.
     await expect.poll(() => total('key:k8'), { timeout: 2_000, interval: 50 }).toBe(2);
+    await expect.poll(() => total('key:k9'), { timeout: 2_000, interval: 50 }).toBe(0);
     await expect.poll(() => a.reports.filter((message) => message.includes('takes the heartbeat again')).length, { timeout: 2_000, interval: 50 }).toBe(1);
     const failures = a.slots.heartbeatFailures();
     await new Promise((resolve) => setTimeout(resolve, 300));

@@ -152,11 +152,18 @@ export function redisCredentialSlots(options: RedisSlotOptions): CredentialSlots
       batch.pexpire(key, aliveMs);
     }
     for (const credentialId of written) if (!now.has(credentialId)) batch.hdel(SLOTS_PREFIX + credentialId, field('sockets'), field('subscriptions'));
+    const before = written;
     written = now;
-    // A pipeline answers each command's error in its results rather than failing: a Redis out of memory
-    // refuses the writes and still answers.
-    const refused = (await batch.exec())?.find(([error]) => error)?.[0];
-    if (refused) throw refused;
+    try {
+      // A pipeline answers each command's error in its results rather than failing: a Redis out of memory
+      // refuses the writes and still answers.
+      const refused = (await batch.exec())?.find(([error]) => error)?.[0];
+      if (refused) throw refused;
+    } catch (error) {
+      // The removals may not have happened: the next heartbeat sends them again (removing twice is harmless).
+      for (const credentialId of before) written.add(credentialId);
+      throw error;
+    }
   }
   let heartbeatFailures = 0;
   /** A heartbeat refused while Redis answers: said once, as the client says an outage once. */
