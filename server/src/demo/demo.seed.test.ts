@@ -48,7 +48,7 @@ async function expectAWeekOfFollowedUpAnomalies(db: Db) {
   const [reportDays] = await db.select({ n: countDistinct(dailyReports.date) }).from(dailyReports).where(lt(dailyReports.date, today));
   expect(reportDays!.n).toBeGreaterThanOrEqual(7);
 
-  // As the demo left them, before any report is read (reading a closed day opens what is missing).
+  // As the demo left them, before any report is read (reading yesterday or the day before opens what is missing).
   const opened = await db
     .select({ id: rectificationReports.id, submittedAt: rectificationReports.submittedAt, dueAt: rectificationReports.dueAt })
     .from(rectificationReports)

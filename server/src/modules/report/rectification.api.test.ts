@@ -4,6 +4,8 @@ import { gid, insertShop } from '../../../test/fixtures.js';
 import { startTestServer, type TestServer } from '../../../test/http.js';
 import { insertRollups } from '../metrics/metrics.test-fixtures.js';
 import { eq } from 'drizzle-orm';
+import { SYSTEM } from '../../auth/viewer.js';
+import { dailyReportsCsv } from './report.csv.js';
 import { openRectifications } from './report.service.js';
 import { rectificationReports } from './report.table.js';
 
@@ -49,6 +51,26 @@ describeEachBackend('rectification reports (整改报告) and the overdue alert'
     expect(submitted.data.submitRectification).toEqual({ rectification: { submittedBy: 'Admin key', overdue: false }, userErrors: [] });
     await server.app.alertEngine.evaluate();
     expect((await alerts())[0]).toMatchObject({ status: 'RESOLVED' });
+  });
+
+  it("opens nothing for a flagged day older than the sweep's two, whether read, exported or summed into its month", async () => {
+    // The flagged 19th, read on the 25th: history, not an obligation due on the 27th.
+    clock = new Date('2026-11-25T10:00:00+08:00');
+    const rectifications = async () => (await backend().db.select({ id: rectificationReports.id }).from(rectificationReports)).length;
+    const day = await server.gql(`query ($s: ID!) { dailyReport(shopId: $s, date: "2026-11-19") { rows { source anomalies { rule } rectification { id } } } }`, { s: gid('Shop', shopId) });
+    expect(day.data.dailyReport.rows).toEqual([{ source: 'SEARCH', anomalies: [{ rule: 'CONVERSION_DROP' }], rectification: null }]);
+    expect(await dailyReportsCsv(backend().db, SYSTEM, { from: '2026-11-01', to: '2026-11-24' }, clock)).toContain('2026-11-19');
+    const month = await server.gql(`query ($s: ID!) { monthlyReport(shopId: $s, month: "2026-11") { kind } }`, { s: gid('Shop', shopId) });
+    expect(month.data.monthlyReport).toEqual({ kind: 'MONTH' });
+    expect(await rectifications()).toBe(0);
+    await server.app.alertEngine.evaluate();
+    expect(await alerts()).toEqual([]);
+    // The day before yesterday is still the sweep's: reading the 23rd's flagged report opens it, due in 48 hours.
+    await insertRollups(backend().db, [{ at: new Date('2026-11-23T12:00:00+08:00'), shopId, source: 'SEARCH', visitors: ids('v23-', 300), buyers: ids('b23-', 3), counters: { ordersPaid: 3 } }]);
+    await insertRollups(backend().db, [{ at: new Date('2026-11-22T12:00:00+08:00'), shopId, source: 'SEARCH', visitors: ids('v22-', 300), buyers: ids('b22-', 30), counters: { ordersPaid: 30 } }]);
+    const recent = await server.gql(`query ($s: ID!) { dailyReport(shopId: $s, date: "2026-11-23") { rows { rectification { dueAt } } } }`, { s: gid('Shop', shopId) });
+    expect(recent.data.dailyReport.rows[0].rectification).toEqual({ dueAt: '2026-11-27T02:00:00.000Z' });
+    expect(await rectifications()).toBe(1);
   });
 
   it('opens a closed day flagged by data that came after its first sweep, at the next hour, and a day missed over midnight the day after', async () => {

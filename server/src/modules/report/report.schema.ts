@@ -76,7 +76,7 @@ const ReportAnomalyRef = builder.objectRef<DailyAnomaly>('ReportAnomaly').implem
 });
 
 export const RectificationReportRef = builder.loadableNode('RectificationReport', {
-  description: '异常数据整改报告: opened when a closed day\'s report row is flagged, due 48 hours later.',
+  description: '异常数据整改报告: opened when a report row of yesterday or the day before is flagged (by the hourly sweep, or when the report is read), due 48 hours later. An older day opens none.',
   id: uuidNodeId<RectificationReportRow>(),
   load: (ids: string[], ctx) => loadRectifications(ctx.db, ctx.viewer, ids),
   sort: (r) => r.id,
@@ -116,7 +116,12 @@ const DailyReportRowRef = builder.objectRef<ReportLine>('DailyReportRow').implem
       description: 'Who last wrote anomalyNote, correctiveAction or owner (writeDailyReportNote); null until someone has.',
       resolve: (l) => l.report?.noteUpdatedBy ?? null,
     }),
-    rectification: t.field({ type: RectificationReportRef, nullable: true, resolve: (l) => l.rectification }),
+    rectification: t.field({
+      type: RectificationReportRef,
+      nullable: true,
+      description: 'The row\'s rectification; null when none was opened, as for a flagged day older than yesterday and the day before that never had one.',
+      resolve: (l) => l.rectification,
+    }),
   }),
 });
 

@@ -75,10 +75,22 @@ export const EMPTY_FIGURES: Figures = {
 /** A day is closed once it is over in Asia/Shanghai: only closed days open rectifications. */
 export const isClosedDay = (date: string, now: Date) => date < shanghaiDate(now);
 
+/** Closed days the sweep reads: yesterday, and the day before for a sweep missed over midnight. */
+export const SWEPT_DAYS = 2;
+
+/**
+ * Whether building a day's report opens the rectifications of its flagged rows: a closed day the sweep
+ * still reads. An older day is history: reading it, exporting it or summing it into a week or a month
+ * opens nothing due 48 hours from now (nor an overdue alert two days later for a day long past); the
+ * rectifications opened while it was recent are shown as they are.
+ */
+export const opensRectifications = (date: string, now: Date) => isClosedDay(date, now) && date >= addDays(shanghaiDate(now), -SWEPT_DAYS);
+
 /**
  * Builds a shop-day's report: a row per source active that day or the day before (a source that went
  * silent is itself an anomaly) or with a stored row, in TRAFFIC_SOURCES order. Flagged rows of a
- * closed day get their rectification report opened here if it is not yet (idempotent).
+ * closed day the sweep still reads get their rectification report opened here if it is not yet
+ * (idempotent), so that yesterday's shows at once rather than at the next hourly sweep.
  */
 export async function buildDailyReport(db: DbOrTx, shopId: string, date: string, now: Date): Promise<DailyReport> {
   return (await buildDailyReportAfter(db, shopId, date, now, null)).report;
@@ -108,7 +120,7 @@ export async function buildDailyReportAfter(
     const previousDay = before.get(source) ?? EMPTY_FIGURES;
     return { shopId, date, source, figures, previousDay, anomalies: dailyAnomalies(figures, previousDay), report: storedBySource.get(source) ?? null, rectification: null };
   });
-  if (isClosedDay(date, now)) {
+  if (opensRectifications(date, now)) {
     for (const row of rows) {
       if (row.anomalies.length > 0 && !row.report) row.report = await ensureReportRow(db, row, now);
       if (row.anomalies.length > 0) await openRectification(db, row.report!, row.anomalies, now);
@@ -160,9 +172,6 @@ export async function dailyReport(db: DbOrTx, viewer: Viewer, shopId: string, da
   assertDate(date, ['date']);
   return buildDailyReport(db, shopId, date, now);
 }
-
-/** Closed days the sweep reads: yesterday, and the day before for a sweep missed over midnight. */
-export const SWEPT_DAYS = 2;
 
 /**
  * The sweep: the reports of the last SWEPT_DAYS closed days (Asia/Shanghai) of every active shop, opening
