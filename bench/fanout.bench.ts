@@ -12,8 +12,9 @@
  The client processes share the machine's two cores with the server: each run also prints their CPU and the
  whole machine's. `--client light` has WebSocket subscribers speak graphql-ws themselves and read the two
  figures they time from the message's text instead of parsing it (fanout.client.ts), to show how much of a
- run's latency is the clients' own parsing on the server's cores.
- Run: npm run bench:fanout [-- --sizes 1000,5000,10000 --unshared 10000 --sse 1000 --naive 1000 --document small|screen --client full|light]
+ run's latency is the clients' own parsing on the server's cores; `--client both` runs each size of the shared
+ design with both and prints the ratio of their p99s.
+ Run: npm run bench:fanout [-- --sizes 1000,5000,10000 --unshared 10000 --sse 1000 --naive 1000 --document small|screen --client full|light|both]
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -31,9 +32,13 @@ const TICK_MS = 1_000;
 const ROUNDS = Number(arg('rounds', '10'));
 /** What each subscriber selects: `small` (orders and GMV) or `screen` (the war room's today stream, ~4 KB a message). */
 const DOCUMENT = arg('document', 'small');
-/** How WebSocket subscribers read their messages: `full` (graphql-ws' client, each message parsed) or `light`. */
+/**
+ * How WebSocket subscribers read their messages: `full` (graphql-ws' client, each message parsed), `light`, or
+ * `both`: each size of the shared design with full clients, then light ones, and the ratio of their p99s.
+ */
 const CLIENT = arg('client', 'full');
-if (CLIENT !== 'full' && CLIENT !== 'light') throw new Error('--client is full or light');
+if (CLIENT !== 'full' && CLIENT !== 'light' && CLIENT !== 'both') throw new Error('--client is full, light or both');
+type Reader = 'full' | 'light';
 
 function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -69,6 +74,8 @@ try {
     /** One execution and one serialisation per alike subscribers and tick (false: per subscriber). */
     executions: boolean;
     transport: 'ws' | 'sse';
+    /** How the WebSocket subscribers read their messages (fanout.client.ts). */
+    reader: Reader;
   }
   async function run(size: number, mode: Mode) {
     // One admin key for every subscriber: it is exempt from the per-key socket limits, and with an
@@ -92,7 +99,7 @@ try {
     const perProcess = Math.ceil(size / CLIENT_PROCESSES);
     const readiness = [];
     for (let p = 0; p < CLIENT_PROCESSES; p++) {
-      const child = fork(path.resolve(import.meta.dirname, 'fanout.client.ts'), [server.url.replace('http', 'ws') + '/graphql', String(perProcess), gid('Campaign', campaign.id), mode.transport, DOCUMENT, CLIENT], {
+      const child = fork(path.resolve(import.meta.dirname, 'fanout.client.ts'), [server.url.replace('http', 'ws') + '/graphql', String(perProcess), gid('Campaign', campaign.id), mode.transport, DOCUMENT, mode.reader], {
         execArgv: ['--import', 'tsx'],
         // The credential goes by environment, not argv, where `ps` would show it.
         env: { ...process.env, PEAKOPS_API_KEY: adminKey },
@@ -194,29 +201,36 @@ try {
     };
   }
 
-  const line = (label: string, r: Awaited<ReturnType<typeof run>>) => {
-    console.log(`${label}: ${r.connections} subscribers, latency p50 ${r.p50} ms p99 ${r.p99} ms, from the tick p50 ${r.tickP50} ms p99 ${r.tickP99} ms, server CPU ${(r.cpu * 100).toFixed(0)}%, clients' CPU ${(r.clientCpu * 100).toFixed(0)}% (${CLIENT} clients), machine busy ${(r.machineBusy * 100).toFixed(0)}% of both cores, ${r.memoryPerConnectionKb.toFixed(1)} KB/connection, ${r.queriesPerTick.toFixed(2)} DB queries/tick, ${r.missing} updates not seen, ${r.messageKb.toFixed(1)} KB a message`);
+  const line = (label: string, r: Awaited<ReturnType<typeof run>> & { reader: Reader }) => {
+    console.log(`${label}: ${r.connections} subscribers, latency p50 ${r.p50} ms p99 ${r.p99} ms, from the tick p50 ${r.tickP50} ms p99 ${r.tickP99} ms, server CPU ${(r.cpu * 100).toFixed(0)}%, clients' CPU ${(r.clientCpu * 100).toFixed(0)}% (${r.reader} clients), machine busy ${(r.machineBusy * 100).toFixed(0)}% of both cores, ${r.memoryPerConnectionKb.toFixed(1)} KB/connection, ${r.queriesPerTick.toFixed(2)} DB queries/tick, ${r.missing} updates not seen, ${r.messageKb.toFixed(1)} KB a message`);
     results.push([`${label} ${r.connections}`, `p50 ${r.p50} ms, p99 ${r.p99} ms (from the tick: p50 ${r.tickP50}, p99 ${r.tickP99} ms; target ≤ 250), CPU ${(r.cpu * 100).toFixed(0)}% (clients ${(r.clientCpu * 100).toFixed(0)}%, machine ${(r.machineBusy * 100).toFixed(0)}% of both cores), ${r.memoryPerConnectionKb.toFixed(1)} KB/conn, ${r.queriesPerTick.toFixed(2)} queries/tick`]);
     return r;
   };
-  const SHARED: Mode = { topics: true, executions: true, transport: 'ws' };
-  const shared: Awaited<ReturnType<typeof run>>[] = [];
-  for (const size of SIZES) shared.push(line('shared topics', await run(size, SHARED)));
+  const SHARED: Mode = { topics: true, executions: true, transport: 'ws', reader: CLIENT === 'light' ? 'light' : 'full' };
+  const measured = async (size: number, mode: Mode) => ({ ...(await run(size, mode)), reader: mode.reader });
+  const shared: Awaited<ReturnType<typeof measured>>[] = [];
+  for (const size of SIZES) {
+    const full = line('shared topics', await measured(size, SHARED));
+    shared.push(full);
+    if (CLIENT !== 'both') continue;
+    const light = line('shared topics, light clients', await measured(size, { ...SHARED, reader: 'light' }));
+    results.push([`p99 light / full clients at ${size}`, `${light.p99} / ${full.p99} ms = ${(light.p99 / full.p99).toFixed(2)}× (from the tick ${light.tickP99} / ${full.tickP99} ms; clients' CPU ${(light.clientCpu * 100).toFixed(0)} / ${(full.clientCpu * 100).toFixed(0)} %)`]);
+  }
   const sharedAt = (size: number) => shared.find((r) => r.connections === size) ?? shared.at(-1)!;
   if (UNSHARED > 0) {
-    const unshared = line('shared topic, executed per subscriber', await run(UNSHARED, { ...SHARED, executions: false }));
+    const unshared = line('shared topic, executed per subscriber', await measured(UNSHARED, { ...SHARED, executions: false }));
     const after = sharedAt(unshared.connections);
     results.push([`p99 shared / per-subscriber execution at ${unshared.connections}`, `${after.p99} / ${unshared.p99} ms = ${(after.p99 / unshared.p99).toFixed(2)}`]);
     results.push([`server CPU shared / per-subscriber execution at ${unshared.connections}`, `${(after.cpu / unshared.cpu).toFixed(2)}`]);
   }
   if (SSE > 0) {
-    const sse = line('shared topics over SSE', await run(SSE, { ...SHARED, transport: 'sse' }));
+    const sse = line('shared topics over SSE', await measured(SSE, { ...SHARED, transport: 'sse' }));
     const ws = sharedAt(sse.connections);
     results.push([`SSE vs WebSocket at ${sse.connections}: p99 (WS p99 / SSE p99)`, `${ws.p99} / ${sse.p99} ms = ${(ws.p99 / sse.p99).toFixed(2)}× (target ≥ 0.8)`]);
     results.push([`SSE vs WebSocket at ${sse.connections}: messages per server CPU second`, `${sse.deliveredPerCpuSecond.toFixed(0)} / ${ws.deliveredPerCpuSecond.toFixed(0)} = ${(sse.deliveredPerCpuSecond / ws.deliveredPerCpuSecond).toFixed(2)}× (target ≥ 0.8)`]);
   }
   if (NAIVE > 0) {
-    const naive = line('naive (each polls)', await run(NAIVE, { topics: false, executions: false, transport: 'ws' }));
+    const naive = line('naive (each polls)', await measured(NAIVE, { topics: false, executions: false, transport: 'ws', reader: SHARED.reader }));
     const sharedAtNaive = sharedAt(naive.connections);
     results.push(['naive / shared DB queries per tick', `${(naive.queriesPerTick / sharedAtNaive.queriesPerTick).toFixed(0)}×`]);
     results.push(['naive / shared server CPU', `${(naive.cpu / sharedAtNaive.cpu).toFixed(1)}×`]);
