@@ -38,20 +38,16 @@ export async function materialiseOrders(tx: Tx, events: ValidEvent[], rollups: R
   // One round trip while other batches may be waiting for these orders: the keys' locks, the rows' locks
   // and the items are sent together and run in that order (db/rows.ts pipelined), so the reads come after
   // the wait for another batch's keys and see what it committed.
-  const firsts = firstEvents(events);
-  const keys = jsonRecords(firsts.map((e) => ({ shop: e.shopId, ext: e.orderId })));
+  const starts = orderStarts(events);
+  const keys = jsonRecords([...starts.values()].map(({ first }) => ({ shop: first.shopId, ext: first.orderId })));
   const [, locked, itemRows] = await pipelined(tx, [lockOrderKeys(keys), lockOrders(keys), itemsOf(keys)]);
   const orders = orderStates(locked as LockedOrder[]);
   const existingItems = itemsByOrder(itemRows as ItemRow[]);
   for (const order of orders.values()) order.items = existingItems.get(order.id) ?? null;
-  const attributions = attributedEvents(events);
-  for (const first of firsts) {
-    const key = orderKey(first.shopId, first.orderId!);
-    if (orders.has(key)) continue;
-    // A new order's source, channel and campaign come from its earliest event that names a source. An order
-    // none of whose events does cannot be attributed: its events are refused (below) until one does.
-    const attributed = attributions.get(key);
-    if (!attributed) continue;
+  for (const [key, { first, attributed }] of starts) {
+    // An order none of whose events names a source cannot be attributed: its events are refused (below)
+    // until one does.
+    if (orders.has(key) || !attributed) continue;
     const order = newOrder(first, attributed);
     orders.set(key, order);
     batch.created.add(order.id);
@@ -77,32 +73,33 @@ export function ordersWithPointChanges(batch: OrderBatch): string[] {
 /** A new order whose events were all refused (they contradicted it, say): never written. Any order that ever accepted an event has one of these moments. */
 const untouched = (o: OrderState) => !o.placedEventAt && !o.paidAt && !o.refundedAt && !o.shippedAt && !o.deliveredAt;
 
-/** Each order's earliest event in the batch (by time, then by type rank): what a new order starts from. */
-function firstEvents(events: ValidEvent[]): ValidEvent[] {
-  const first = new Map<string, ValidEvent>();
+/**
+ * What a new order starts from, per order key of the batch: its earliest event (by time, then by type rank),
+ * whose instant it is placed at, and its earliest event that names a source, whose source, channel and
+ * campaign it takes (events without one take their order's); null when none does.
+ */
+interface OrderStart {
+  first: ValidEvent;
+  attributed: AttributedEvent | null;
+}
+
+function orderStarts(events: ValidEvent[]): Map<string, OrderStart> {
+  const starts = new Map<string, OrderStart>();
   for (const e of events) {
     const key = orderKey(e.shopId, e.orderId!);
-    const seen = first.get(key);
-    if (!seen || isEarlier(e, seen)) first.set(key, e);
+    const start = starts.get(key);
+    if (!start) starts.set(key, { first: e, attributed: hasSource(e) ? e : null });
+    else {
+      if (isEarlier(e, start.first)) start.first = e;
+      if (hasSource(e) && (!start.attributed || isEarlier(e, start.attributed))) start.attributed = e;
+    }
   }
-  return [...first.values()];
+  return starts;
 }
 
 /** Whether `a` comes before `b` in an order's life: by time, then by type rank (placed before paid at one instant). */
 const isEarlier = (a: ValidEvent, b: ValidEvent) =>
   a.occurredAt < b.occurredAt || (a.occurredAt.getTime() === b.occurredAt.getTime() && TYPE_RANK[a.type]! < TYPE_RANK[b.type]!);
-
-/** Each order's earliest event in the batch that names a source (events without one take their order's). */
-function attributedEvents(events: ValidEvent[]): Map<string, AttributedEvent> {
-  const attributed = new Map<string, AttributedEvent>();
-  for (const e of events) {
-    if (!hasSource(e)) continue;
-    const key = orderKey(e.shopId, e.orderId!);
-    const seen = attributed.get(key);
-    if (!seen || isEarlier(e, seen)) attributed.set(key, e);
-  }
-  return attributed;
-}
 
 type AttributedEvent = ValidEvent & { source: TrafficSource };
 const hasSource = (e: ValidEvent): e is AttributedEvent => e.source !== null;
