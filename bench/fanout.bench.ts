@@ -21,7 +21,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gid, insertCampaign, insertShop, insertSku } from '../server/test/fixtures.js';
 import { startServerProcess, type ServerProcess } from '../server/test/server-process.js';
-import { arg, benchAdminKey, graphqlHeaders, percentile, report, startBenchDatabase, UNMETERED } from './bench-util.js';
+import { arg, benchAdminKey, graphqlHeaders, percentile, processCpuMs, report, startBenchDatabase, UNMETERED } from './bench-util.js';
 
 const SIZES = arg('sizes', '1000,5000,10000').split(',').map(Number);
 const NAIVE = Number(arg('naive', '1000'));
@@ -40,10 +40,6 @@ const CLIENT = arg('client', 'full');
 if (CLIENT !== 'full' && CLIENT !== 'light' && CLIENT !== 'both') throw new Error('--client is full, light or both');
 type Reader = 'full' | 'light';
 
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime in clock ticks (100 Hz)
-}
 /** The whole machine's busy and total CPU time, in clock ticks since boot (/proc/stat). */
 function machineTicks(): { busy: number; total: number } {
   const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
@@ -130,8 +126,8 @@ try {
     const memoryPerConnectionKb = (rssKb(pid) - baselineRss) / connections;
 
     const ingested = new Map<number, number>();
-    const clientCpu = () => clients.reduce((sum, child) => sum + cpuMs(child.pid!), 0);
-    const [cpuBefore, metricsBefore, wallBefore] = [cpuMs(pid), await serverMetrics(server.url), Date.now()];
+    const clientCpu = () => clients.reduce((sum, child) => sum + processCpuMs(child.pid!), 0);
+    const [cpuBefore, metricsBefore, wallBefore] = [processCpuMs(pid), await serverMetrics(server.url), Date.now()];
     const [clientCpuBefore, machineBefore] = [clientCpu(), machineTicks()];
     const { count: ordersBefore } = { count: orderSerial };
     // Each round's order lands at another point of the tick, spread evenly over it: ingest→client includes
@@ -157,7 +153,7 @@ try {
     }
     await new Promise((resolve) => setTimeout(resolve, TICK_MS));
     await new Promise((resolve) => setTimeout(resolve, 2 * TICK_MS));
-    const [cpuAfter, metricsAfter, wallAfter] = [cpuMs(pid), await serverMetrics(server.url), Date.now()];
+    const [cpuAfter, metricsAfter, wallAfter] = [processCpuMs(pid), await serverMetrics(server.url), Date.now()];
     const [clientCpuAfter, machineAfter] = [clientCpu(), machineTicks()];
     interface ClientReport {
       seen: [number, number[]][];
@@ -198,39 +194,40 @@ try {
       missing,
       deliveredPerCpuSecond: latencies.length / Math.max(1e-9, (cpuAfter - cpuBefore) / 1000),
       messageKb: Math.max(...reports.map((r) => r.messageBytes)) / 1024,
+      /** How the clients read: SSE, or the WebSocket reader. */
+      clients: mode.transport === 'sse' ? 'SSE' : mode.reader,
     };
   }
 
-  const line = (label: string, r: Awaited<ReturnType<typeof run>> & { reader: Reader }) => {
-    console.log(`${label}: ${r.connections} subscribers, latency p50 ${r.p50} ms p99 ${r.p99} ms, from the tick p50 ${r.tickP50} ms p99 ${r.tickP99} ms, server CPU ${(r.cpu * 100).toFixed(0)}%, clients' CPU ${(r.clientCpu * 100).toFixed(0)}% (${r.reader} clients), machine busy ${(r.machineBusy * 100).toFixed(0)}% of both cores, ${r.memoryPerConnectionKb.toFixed(1)} KB/connection, ${r.queriesPerTick.toFixed(2)} DB queries/tick, ${r.missing} updates not seen, ${r.messageKb.toFixed(1)} KB a message`);
+  const line = (label: string, r: Awaited<ReturnType<typeof run>>) => {
+    console.log(`${label}: ${r.connections} subscribers, latency p50 ${r.p50} ms p99 ${r.p99} ms, from the tick p50 ${r.tickP50} ms p99 ${r.tickP99} ms, server CPU ${(r.cpu * 100).toFixed(0)}%, clients' CPU ${(r.clientCpu * 100).toFixed(0)}% (${r.clients} clients), machine busy ${(r.machineBusy * 100).toFixed(0)}% of both cores, ${r.memoryPerConnectionKb.toFixed(1)} KB/connection, ${r.queriesPerTick.toFixed(2)} DB queries/tick, ${r.missing} updates not seen, ${r.messageKb.toFixed(1)} KB a message`);
     results.push([`${label} ${r.connections}`, `p50 ${r.p50} ms, p99 ${r.p99} ms (from the tick: p50 ${r.tickP50}, p99 ${r.tickP99} ms; target ≤ 250), CPU ${(r.cpu * 100).toFixed(0)}% (clients ${(r.clientCpu * 100).toFixed(0)}%, machine ${(r.machineBusy * 100).toFixed(0)}% of both cores), ${r.memoryPerConnectionKb.toFixed(1)} KB/conn, ${r.queriesPerTick.toFixed(2)} queries/tick`]);
     return r;
   };
   const SHARED: Mode = { topics: true, executions: true, transport: 'ws', reader: CLIENT === 'light' ? 'light' : 'full' };
-  const measured = async (size: number, mode: Mode) => ({ ...(await run(size, mode)), reader: mode.reader });
-  const shared: Awaited<ReturnType<typeof measured>>[] = [];
+  const shared: Awaited<ReturnType<typeof run>>[] = [];
   for (const size of SIZES) {
-    const full = line('shared topics', await measured(size, SHARED));
+    const full = line('shared topics', await run(size, SHARED));
     shared.push(full);
     if (CLIENT !== 'both') continue;
-    const light = line('shared topics, light clients', await measured(size, { ...SHARED, reader: 'light' }));
+    const light = line('shared topics, light clients', await run(size, { ...SHARED, reader: 'light' }));
     results.push([`p99 light / full clients at ${size}`, `${light.p99} / ${full.p99} ms = ${(light.p99 / full.p99).toFixed(2)}× (from the tick ${light.tickP99} / ${full.tickP99} ms; clients' CPU ${(light.clientCpu * 100).toFixed(0)} / ${(full.clientCpu * 100).toFixed(0)} %)`]);
   }
   const sharedAt = (size: number) => shared.find((r) => r.connections === size) ?? shared.at(-1)!;
   if (UNSHARED > 0) {
-    const unshared = line('shared topic, executed per subscriber', await measured(UNSHARED, { ...SHARED, executions: false }));
+    const unshared = line('shared topic, executed per subscriber', await run(UNSHARED, { ...SHARED, executions: false }));
     const after = sharedAt(unshared.connections);
     results.push([`p99 shared / per-subscriber execution at ${unshared.connections}`, `${after.p99} / ${unshared.p99} ms = ${(after.p99 / unshared.p99).toFixed(2)}`]);
     results.push([`server CPU shared / per-subscriber execution at ${unshared.connections}`, `${(after.cpu / unshared.cpu).toFixed(2)}`]);
   }
   if (SSE > 0) {
-    const sse = line('shared topics over SSE', await measured(SSE, { ...SHARED, transport: 'sse' }));
+    const sse = line('shared topics over SSE', await run(SSE, { ...SHARED, transport: 'sse' }));
     const ws = sharedAt(sse.connections);
     results.push([`SSE vs WebSocket at ${sse.connections}: p99 (WS p99 / SSE p99)`, `${ws.p99} / ${sse.p99} ms = ${(ws.p99 / sse.p99).toFixed(2)}× (target ≥ 0.8)`]);
     results.push([`SSE vs WebSocket at ${sse.connections}: messages per server CPU second`, `${sse.deliveredPerCpuSecond.toFixed(0)} / ${ws.deliveredPerCpuSecond.toFixed(0)} = ${(sse.deliveredPerCpuSecond / ws.deliveredPerCpuSecond).toFixed(2)}× (target ≥ 0.8)`]);
   }
   if (NAIVE > 0) {
-    const naive = line('naive (each polls)', await measured(NAIVE, { topics: false, executions: false, transport: 'ws', reader: SHARED.reader }));
+    const naive = line('naive (each polls)', await run(NAIVE, { topics: false, executions: false, transport: 'ws', reader: SHARED.reader }));
     const sharedAtNaive = sharedAt(naive.connections);
     results.push(['naive / shared DB queries per tick', `${(naive.queriesPerTick / sharedAtNaive.queriesPerTick).toFixed(0)}×`]);
     results.push(['naive / shared server CPU', `${(naive.cpu / sharedAtNaive.cpu).toFixed(1)}×`]);
