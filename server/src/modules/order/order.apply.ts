@@ -80,9 +80,11 @@ function refundsExceed(order: OrderState, amountFen: number): ItemIssue {
  */
 export function applyOrderEvent(order: OrderState, e: ValidEvent, rollups: RollupBatch, changes: OrderChanges): ItemIssue | null {
   // An event without a source takes its order's attribution, campaign included (a warehouse's shipment
-  // knows the order, not where its buyer came from); one that names a source must agree with the order.
-  const otherCampaign = (e.campaignId ?? null) !== order.dims.campaignId;
-  if (e.source !== null ? e.source !== order.dims.source || otherCampaign : e.campaignId != null && otherCampaign) {
+  // knows the order, not where its buyer came from). One that names a source names its campaign too (none
+  // when absent); either must agree with the order.
+  const otherSource = e.source !== null && e.source !== order.dims.source;
+  const otherCampaign = (e.source !== null || e.campaignId != null) && (e.campaignId ?? null) !== order.dims.campaignId;
+  if (otherSource || otherCampaign) {
     return { path: ['source'], message: `order ${order.externalId} is attributed to ${order.dims.source}${order.dims.campaignId ? ' and a campaign' : ''}; its events must agree`, code: 'CONFLICT' };
   }
   if (e.customerId && order.customerExternalId && e.customerId !== order.customerExternalId) {
