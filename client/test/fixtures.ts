@@ -188,6 +188,7 @@ export function alert(overrides: Partial<AlertFixture> = {}): AlertFixture {
     severity: 'CRITICAL',
     subject: '天猫旗舰店',
     message: '转化率 10 分钟内下降 35%',
+    messageEn: 'Conversion down 35% in 10 minutes',
     status: 'OPEN',
     raisedAt: '2026-11-11T03:58:00Z',
     acknowledgedAt: null,

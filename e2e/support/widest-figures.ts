@@ -17,7 +17,7 @@ export const LONG_TEXT =
 const MONEY = new Set(['gmv', 'target', 'plannedGmv', 'projectedGmv', 'remaining', 'cumulativeActualGmv', 'cumulativePlannedGmv', 'spend', 'averageOrderValue']);
 const COUNTS = new Set(['orders', 'buyers', 'visitors', 'count', 'unitsSold', 'stock', 'shippedOrders', 'unshippedOverdue']);
 const RATES = new Set(['conversionRate', 'refundRate', 'addToCartRate', 'rateFromPrevious']);
-const TEXTS = new Set(['spec', 'subject', 'message', 'owner', 'completionStandard', 'responsePlan', 'actualSituation', 'acknowledgedBy']);
+const TEXTS = new Set(['spec', 'subject', 'message', 'messageEn', 'owner', 'completionStandard', 'responsePlan', 'actualSituation', 'acknowledgedBy']);
 const WIDEST_NUMBER: Record<string, number> = {
   achievementRate: 9.999,
   pace: 9.999,

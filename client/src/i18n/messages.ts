@@ -37,3 +37,9 @@ export function translate(locale: Locale, key: MessageKey, params?: Record<strin
     })
     .replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
+
+/**
+ * A sentence the server wrote (an alert's, an anomaly's), in the viewer's language: documents ask for
+ * `message` (Chinese) and `messageEn: message(locale: EN)` together, so the toggle needs no new request.
+ */
+export const serverWords = (worded: { message: string; messageEn: string }, locale: Locale): string => (locale === 'en' ? worded.messageEn : worded.message);

@@ -1,7 +1,7 @@
-import { fenToYuan } from '../lib/money.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS, shanghaiDate } from '../lib/time.js';
 import type { alerts } from '../modules/alert/alert.table.js';
-import { formatCover } from '../modules/alert/rules/evaluate.js';
+import { lowStockWords, refundSpikeWords, roiBelowOneWords, unshippedWords } from '../modules/alert/alert.messages.js';
+import { roiText } from '../modules/metrics/metrics.formulas.js';
 import { DEFAULT_LOW_STOCK_THRESHOLD } from '../modules/product/product.table.js';
 import type { Demo618 } from './demo.618.js';
 import type { PlannedOrder } from './demo.618.orders.js';
@@ -17,7 +17,6 @@ const SPIKE_MIN_REFUNDS = 6;
 const LOW_STOCK_UNITS = 23;
 
 type AlertInsert = typeof alerts.$inferInsert;
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /**
  * The alerts the rule engine raised during the 618, in its own words, quoting what the 618's
@@ -43,7 +42,7 @@ export function plan618Alerts(the618: Demo618, spend: readonly Spend618[]): Aler
       rule: 'ROI_BELOW_ONE',
       severity: roi < 0.5 ? 'CRITICAL' : 'WARNING',
       subject: `${douyin.name} · ${douyin.platform} · SOCIAL ${date}`,
-      message: `ROI ${roi.toFixed(2)} < 1：花费 ¥${fenToYuan(spent)}，归因 GMV ¥${fenToYuan(sold)}，建议暂停或调减该渠道投放`,
+      ...roiBelowOneWords({ roi: roiText({ gmvFen: sold, spendFen: spent }), spendFen: spent, gmvFen: sold, period: 'day' }),
       value: roi,
       threshold: 1,
       dedupeKey: `ROI_BELOW_ONE:${douyin.id}:SOCIAL:${date}`,
@@ -68,7 +67,7 @@ export function plan618Alerts(the618: Demo618, spend: readonly Spend618[]): Aler
       rule: 'REFUND_RATE_SPIKE',
       severity: rate >= REFUND_THRESHOLD * 2 ? 'CRITICAL' : 'WARNING',
       subject: pdd.name,
-      message: `近 24 小时退款率 ${pct(rate)}（${refunded}/${paid} 单），阈值 ${pct(REFUND_THRESHOLD)}`,
+      ...refundSpikeWords({ rate, refunded, paid, threshold: REFUND_THRESHOLD }),
       value: rate,
       threshold: REFUND_THRESHOLD,
       dedupeKey: `REFUND_RATE_SPIKE:${pdd.id}`,
@@ -87,7 +86,7 @@ export function plan618Alerts(the618: Demo618, spend: readonly Spend618[]): Aler
       rule: 'LOW_STOCK',
       severity: cover !== null && cover < 1 ? 'CRITICAL' : 'WARNING',
       subject: `${best.code} ${best.label.replace(/（.*$/, '')}`,
-      message: `库存 ${LOW_STOCK_UNITS} 件，预警线 ${DEFAULT_LOW_STOCK_THRESHOLD} 件` + (cover !== null ? `；按近 3 小时销量约 ${formatCover(cover)}后售罄` : '；近 3 小时无销量'),
+      ...lowStockWords({ stock: LOW_STOCK_UNITS, line: DEFAULT_LOW_STOCK_THRESHOLD, coverHours: cover, windowHours: 3 }),
       value: LOW_STOCK_UNITS,
       threshold: DEFAULT_LOW_STOCK_THRESHOLD,
       dedupeKey: `LOW_STOCK:${best.id}`,
@@ -107,7 +106,7 @@ export function plan618Alerts(the618: Demo618, spend: readonly Spend618[]): Aler
       rule: 'UNSHIPPED_OVERDUE',
       severity: shipAt - oldest >= 2 * SHIP_HOURS * HOUR_MS ? 'CRITICAL' : 'WARNING',
       subject: s.name,
-      message: `${overdue.length} 笔订单付款超过 ${SHIP_HOURS} 小时仍未发货，最早一笔已 ${Math.floor((shipAt - oldest) / HOUR_MS)} 小时`,
+      ...unshippedWords({ overdue: overdue.length, deadlineHours: SHIP_HOURS, oldestHours: Math.floor((shipAt - oldest) / HOUR_MS) }),
       value: overdue.length,
       threshold: 1,
       dedupeKey: `UNSHIPPED_OVERDUE:${s.id}`,

@@ -29,6 +29,8 @@ export interface AlertMessage {
   campaignId: string | null;
   subject: string;
   message: string;
+  /** Absent in messages of instances older than English alert texts. */
+  messageEn?: string | null;
   raisedAt: string;
   dedupeKey: string;
   status: string;

@@ -1,5 +1,6 @@
 import { Show } from 'solid-js';
 import { useI18n } from '../../i18n/i18n';
+import { serverWords } from '../../i18n/messages';
 import { formatClock, formatDayTime, formatHourMinute } from '../../lib/format';
 import { shanghaiDate } from '../../lib/shanghai-day';
 import { alertFigures } from './alert-figures';
@@ -19,13 +20,14 @@ export interface AlertItemProps {
 
 /**
  * One alert: severity colour and word, the rule in the viewer's language, what it is about, the
- * server's message, the figures against the threshold, when it was raised (Beijing time, with its date
+ * server's message in the viewer's language, the figures against the threshold, when it was raised (Beijing time, with its date
  * when not today), and who has claimed it. Text that may not fit is cut with an ellipsis and readable
  * in full as a tooltip.
  */
 export function AlertItem(props: AlertItemProps) {
   const { t, locale } = useI18n();
   const figures = () => alertFigures(props.alert, locale(), t);
+  const message = () => serverWords(props.alert, locale());
   // An alert left open since an earlier day must not read as raised (or claimed) today.
   const when = (at: string, clock: (ms: number) => string) => {
     const ms = Date.parse(at);
@@ -57,8 +59,8 @@ export function AlertItem(props: AlertItemProps) {
           {when(props.alert.raisedAt, (ms) => formatClock(new Date(ms), locale()))}
         </time>
       </div>
-      <div class="alert-message" title={props.alert.message}>
-        {props.alert.message}
+      <div class="alert-message" title={message()}>
+        {message()}
       </div>
       <div class="alert-foot">
         <Show when={figures()}>

@@ -42,6 +42,7 @@ const stock = alert({
   severity: 'WARNING',
   subject: 'TM-001-1 保温杯 500ml',
   message: '库存 3 件，预警线 50 件',
+  messageEn: '3 in stock, alert line 50',
   value: 3,
   threshold: 50,
   raisedAt: '2026-11-11T03:59:00Z',
@@ -130,13 +131,15 @@ describe('AlertsFeed', () => {
     expect(alertItem('京东自营店 · JD · PAID')).toHaveTextContent('当前 0.62 · 阈值 1.00');
   });
 
-  it('names the rule and the figures in English when the screen is in English', async () => {
+  it('names the rule, the figures and what the rule found in English when the screen is in English', async () => {
     openAlerts(stock);
     openFeed({ permissions: READ_ONLY, locale: 'en' });
     const item = (await screen.findAllByTestId('alert'))[0]!;
     expect(item).toHaveTextContent('Low stock');
     expect(item).toHaveTextContent('now 3 units · threshold 50 units');
     expect(item).toHaveTextContent('Warning');
+    expect(item.querySelector('.alert-message')).toHaveTextContent(/^3 in stock, alert line 50$/);
+    expect(item).not.toHaveTextContent('预警线');
   });
 
   it.each([

@@ -9,6 +9,7 @@ export const AlertFields = graphql(`
     status
     subject
     message
+    messageEn: message(locale: EN)
     raisedAt
     acknowledgedAt
     acknowledgedBy

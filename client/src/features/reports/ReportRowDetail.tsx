@@ -1,6 +1,6 @@
 import { createSignal, For, Show } from 'solid-js';
 import { useI18n } from '../../i18n/i18n';
-import type { MessageKey } from '../../i18n/messages';
+import { serverWords, type MessageKey } from '../../i18n/messages';
 import { RectificationBox } from './RectificationBox';
 import { ReportNoteEditor } from './ReportNoteEditor';
 import type { ReportTableProps } from './ReportTable';
@@ -11,7 +11,7 @@ import type { ReportRow } from './reports.documents';
  * notes editor (MANAGE); a quiet row with notes shows them on one line, editable on request.
  */
 export function ReportRowDetail(props: Omit<ReportTableProps, 'rows'> & { row: ReportRow }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [editing, setEditing] = createSignal(false);
   const flagged = () => props.row.anomalies.length > 0;
   return (
@@ -21,7 +21,7 @@ export function ReportRowDetail(props: Omit<ReportTableProps, 'rows'> & { row: R
           <For each={props.row.anomalies}>
             {(a) => (
               <li>
-                <strong>{t(`reportRule.${a.rule}` as MessageKey)}</strong> {a.message}
+                <strong>{t(`reportRule.${a.rule}` as MessageKey)}</strong> {serverWords(a, locale())}
               </li>
             )}
           </For>

@@ -30,7 +30,7 @@ const rectification = {
 const paid = reportRow({
   source: 'PAID',
   figures: { visitors: 3_000, gmv: '1500.00', orders: 30, spend: '2000.00', roi: 0.75 },
-  anomalies: [{ rule: 'ROI_BELOW_ONE', message: 'ROI 0.75 < 1 (spend ¥2,000.00)' }],
+  anomalies: [{ rule: 'ROI_BELOW_ONE', message: 'ROI 0.75 低于 1：花费 ¥2,000.00', messageEn: 'ROI 0.75 is under 1: spend ¥2,000.00' }],
   rectification,
 });
 
@@ -56,10 +56,19 @@ describe('the daily report page', () => {
 
     const flagged = rowOf('PAID');
     expect(flagged).toHaveClass('anomaly');
-    expect(within(flagged).getByTestId('anomalies')).toHaveTextContent('ROI 低于 1 ROI 0.75 < 1 (spend ¥2,000.00)');
+    expect(within(flagged).getByTestId('anomalies')).toHaveTextContent('ROI 低于 1 ROI 0.75 低于 1：花费 ¥2,000.00');
     expect(within(flagged).getByTestId('rectification')).toHaveAttribute('data-overdue', 'true');
     expect(within(flagged).getByTestId('rectification-due')).toHaveTextContent('截止 11月13日 09:00 · 已逾期');
     expect(within(flagged).getByTestId('rectification-due')).toHaveClass('bad');
+  });
+
+  it('says why a row was flagged in English when the console is in English', async () => {
+    answerDailyReports(() => [search, paid]);
+    openConsole(`/console/reports/${SHOP.id}/${DAY}?lang=en`);
+    await waitFor(() => expect(screen.getAllByTestId('report-row')).toHaveLength(2));
+    const anomalies = within(rowOf('PAID')).getByTestId('anomalies');
+    expect(anomalies).toHaveTextContent('ROI 0.75 is under 1: spend ¥2,000.00');
+    expect(anomalies).not.toHaveTextContent('花费');
   });
 
   it('lets a viewer with MANAGE write the notes and submit the rectification, sending exactly what was typed', async () => {

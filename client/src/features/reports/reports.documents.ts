@@ -49,6 +49,7 @@ export const ReportRowFields = graphql(`
     anomalies {
       rule
       message
+      messageEn: message(locale: EN)
     }
     anomalyNote
     correctiveAction

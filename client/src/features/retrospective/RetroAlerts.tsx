@@ -1,7 +1,7 @@
 import { For, Show } from 'solid-js';
 import { ConsoleTable } from '../../components/ConsoleTable';
 import { useI18n } from '../../i18n/i18n';
-import type { MessageKey } from '../../i18n/messages';
+import { serverWords, type MessageKey } from '../../i18n/messages';
 import { formatDateTime, formatDuration } from '../../lib/format';
 import { RetroSection } from './RetroSection';
 import type { Retrospective } from './retrospective.documents';
@@ -24,7 +24,7 @@ export function RetroAlerts(props: { retrospective: Retrospective }) {
                   <td>{formatDateTime(a.alert.raisedAt, locale())}</td>
                   <th scope="row">
                     {t(`rule.${a.alert.rule}` as MessageKey)} · {t(`severity.${a.alert.severity}` as MessageKey)} · {a.alert.subject}
-                    <span class="muted"> {a.alert.message}</span>
+                    <span class="muted"> {serverWords(a.alert, locale())}</span>
                   </th>
                   <td class="num">{duration(a.secondsToAcknowledge)}</td>
                   <td class="num">{duration(a.secondsToResolve)}</td>

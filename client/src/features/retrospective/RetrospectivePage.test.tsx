@@ -87,7 +87,7 @@ function retrospective(lessons: Lessons = NO_LESSONS): Retrospective {
       {
         secondsToAcknowledge: 600,
         secondsToResolve: 5_400,
-        alert: { id: 'a1', rule: 'LOW_STOCK', severity: 'CRITICAL', subject: 'TM-001-1 保温杯', message: '库存 0 件', raisedAt: '2026-06-18T12:00:00Z', acknowledgedBy: '王磊' },
+        alert: { id: 'a1', rule: 'LOW_STOCK', severity: 'CRITICAL', subject: 'TM-001-1 保温杯', message: '库存 0 件', messageEn: '0 in stock', raisedAt: '2026-06-18T12:00:00Z', acknowledgedBy: '王磊' },
       },
     ],
     medianSecondsToAcknowledge: 600,

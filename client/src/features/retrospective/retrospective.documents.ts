@@ -47,7 +47,7 @@ export const RetrospectiveQuery = graphql(`
           alerts {
             secondsToAcknowledge
             secondsToResolve
-            alert { id rule severity subject message raisedAt acknowledgedBy }
+            alert { id rule severity subject message messageEn: message(locale: EN) raisedAt acknowledgedBy }
           }
           medianSecondsToAcknowledge
           medianSecondsToResolve

@@ -163,6 +163,47 @@ describeEachBackend('alert rule engine', (backend) => {
     expect((await backend().db.select().from(alerts)).every((a) => a.status === 'RESOLVED')).toBe(true);
   });
 
+  it('words every alert in English when asked (locale: EN), in Chinese by default, and keeps both current as the figures move', async () => {
+    const campaign = await insertCampaign(backend().db, [shopId]);
+    await backend()
+      .db.insert(campaignMilestones)
+      .values({ campaignId: campaign.id, name: '页面压测', owner: '张三', dueAt: new Date(clock.getTime() - 2 * HOUR), completionStandard: '3 秒内打开', riskLevel: 'HIGH', highRiskSince: new Date(clock.getTime() - 25 * HOUR) });
+    await insertOrder(backend().db, { shopId, externalId: 'late', placedAt: new Date(clock.getTime() - 30 * HOUR) });
+    const { sku } = await insertSku(backend().db, shopId, 'SK-E');
+    await setStock(sku.id, -3);
+
+    const read = async (key?: Record<string, string>) => {
+      const answer = await server.gql('{ alerts { edges { node { rule zh: message en: message(locale: EN) plain: message(locale: ZH_CN) } } } }', undefined, key);
+      expect(answer.errors).toBeUndefined();
+      type Worded = { rule: string; zh: string; en: string; plain: string };
+      return new Map((answer.data.alerts.edges as { node: Worded }[]).map((e) => [e.node.rule, e.node]));
+    };
+    const byRule = await read();
+    expect([...byRule.keys()].sort()).toEqual(['HIGH_RISK_WITHOUT_PLAN', 'LOW_STOCK', 'MILESTONE_OVERDUE', 'UNSHIPPED_OVERDUE']);
+    expect(byRule.get('LOW_STOCK')).toEqual({ rule: 'LOW_STOCK', zh: '库存 -3 件，预警线 50 件，已售罄（超卖 3 件）', plain: '库存 -3 件，预警线 50 件，已售罄（超卖 3 件）', en: '-3 in stock, alert line 50; sold out (oversold by 3)' });
+    expect(byRule.get('MILESTONE_OVERDUE')!.en).toBe('Milestone overdue by 2 h (owner: 张三; done when: 3 秒内打开)');
+    expect(byRule.get('HIGH_RISK_WITHOUT_PLAN')!.en).toBe('HIGH risk for 25 hours and no response plan after 24 (owner: 张三)');
+    expect(byRule.get('UNSHIPPED_OVERDUE')!.en).toBe('1 order paid over 24 hours ago not shipped yet; the oldest was paid 29 hours ago');
+    // Only what people typed (owner, completion standard) stays in Chinese in the English texts.
+    const withoutQuotes = (text: string) => text.replaceAll('张三', '').replaceAll('3 秒内打开', '');
+    for (const { en } of byRule.values()) expect(withoutQuotes(en)).not.toMatch(/[\u3000-\u9fff\uff00-\uffef]/);
+
+    // An open alert's figures move with the clock: the English follows, as the Chinese does.
+    advance(HOUR);
+    await evaluate();
+    const later = await read();
+    expect(later.get('MILESTONE_OVERDUE')).toMatchObject({ zh: expect.stringContaining('已逾期 3 小时'), en: expect.stringContaining('overdue by 3 h') });
+
+    // The words quote the figures: a key without READ is refused them in either language.
+    const manageOnly = bearer(await server.createKey({ name: 'on-call bot', shopIds: [shopId], scopes: ['MANAGE'] }));
+    const refused = await server.gql('{ alerts { edges { node { rule message(locale: EN) } } } }', undefined, manageOnly);
+    expect(refused.data?.alerts ?? null).toBeNull();
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    // A partner of another shop sees none of them, in any language.
+    const stranger = bearer(await server.createKey({ name: 'partner of the other shop', shopIds: [otherShopId], scopes: ['READ'] }));
+    expect((await read(stranger)).size).toBe(0);
+  });
+
   it("UNSHIPPED_OVERDUE holds each shop to its own deadline, counted in the database", async () => {
     // The other shop ships within an hour (a setting of its own); this one keeps the 24-hour default.
     await backend().db.insert(alertRuleSettings).values({ rule: 'UNSHIPPED_OVERDUE', shopId: otherShopId, threshold: 1 });

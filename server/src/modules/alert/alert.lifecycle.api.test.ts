@@ -19,7 +19,8 @@ describeEachBackend('alert lifecycle with several instances evaluating', (backen
     severity,
     value,
     threshold: 0.02,
-    message: `conversion ${value}`,
+    message: `转化率 ${value}`,
+    messageEn: `conversion ${value}`,
     sustainMinutes: 0,
     clearMinutes: 10,
   });

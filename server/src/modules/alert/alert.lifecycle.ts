@@ -84,6 +84,7 @@ export async function applyFindings(db: Db, findings: readonly Finding[], now: D
             campaignId: finding.campaignId,
             subject: finding.subject,
             message: finding.message,
+            messageEn: finding.messageEn,
             raisedAt: now,
             value: finding.value,
             threshold: finding.threshold,
@@ -97,10 +98,10 @@ export async function applyFindings(db: Db, findings: readonly Finding[], now: D
       }
       // Open already: keep its figures current; a worse severity is an escalation (never lowered).
       const escalated = severityRank(finding.severity) > severityRank(current.severity);
-      const changed = escalated || current.value !== finding.value || current.message !== finding.message || current.clearSince !== null;
+      const changed = escalated || current.value !== finding.value || current.message !== finding.message || current.messageEn !== finding.messageEn || current.clearSince !== null;
       if (!changed) continue;
       if (!escalated) {
-        moved.push({ id: current.id, value: finding.value, threshold: finding.threshold, message: finding.message });
+        moved.push({ id: current.id, value: finding.value, threshold: finding.threshold, message: finding.message, messageEn: finding.messageEn });
         continue;
       }
       const [row] = await tx
@@ -109,6 +110,7 @@ export async function applyFindings(db: Db, findings: readonly Finding[], now: D
           value: finding.value,
           threshold: finding.threshold,
           message: finding.message,
+          messageEn: finding.messageEn,
           clearSince: null,
           updatedAt: now,
           ...(escalated ? { severity: finding.severity } : {}),
@@ -148,16 +150,18 @@ interface FiguresUpdate {
   value: number;
   threshold: number;
   message: string;
+  messageEn: string;
 }
 
 /** The open alerts' current figures, in one statement whatever their number; one resolved meanwhile is left alone. */
 async function keepFiguresCurrent(tx: DbOrTx, updates: readonly FiguresUpdate[], now: Date): Promise<void> {
   if (updates.length === 0) return;
   await tx.execute(sql`
-    update ${alerts} set value = u.value, threshold = u.threshold, message = u.message, clear_since = null, updated_at = ${now.toISOString()}::timestamptz
+    update ${alerts} set value = u.value, threshold = u.threshold, message = u.message, message_en = u.message_en, clear_since = null, updated_at = ${now.toISOString()}::timestamptz
     from unnest(${sql.param(updates.map((u) => u.id))}::uuid[], ${sql.param(updates.map((u) => u.value))}::float8[],
-                ${sql.param(updates.map((u) => u.threshold))}::float8[], ${sql.param(updates.map((u) => u.message))}::text[])
-      as u(id, value, threshold, message)
+                ${sql.param(updates.map((u) => u.threshold))}::float8[], ${sql.param(updates.map((u) => u.message))}::text[],
+                ${sql.param(updates.map((u) => u.messageEn))}::text[])
+      as u(id, value, threshold, message, message_en)
     where ${alerts.id} = u.id and ${alerts.status} <> 'RESOLVED'`);
 }
 

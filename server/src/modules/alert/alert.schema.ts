@@ -1,6 +1,8 @@
 import { filter as keep, map, pipe } from 'graphql-yoga';
 import { builder } from '../../builder.js';
+import { localeArg } from '../../graphql/locale.js';
 import { uuidNodeId } from '../../graphql/node-id.js';
+import { inLocale } from '../../lib/locale.js';
 import { asPayload, payloadType } from '../../graphql/user-error.js';
 import type { AlertMessage } from '../../realtime/pubsub.js';
 import { CampaignRef } from '../campaign/campaign.schema.js';
@@ -28,7 +30,12 @@ export const AlertRef = builder.loadableNode('Alert', {
     subject: t.exposeString('subject'),
     // The message quotes what the rule measured, and value is it: figures need READ however they are reached
     // (an alert in acknowledgeAlert's answer runs under MANAGE alone; docs/SECURITY.md).
-    message: t.exposeString('message', { authScopes: { read: true } }),
+    message: t.string({
+      authScopes: { read: true },
+      description: 'What the rule found, in words, with its figures. In Chinese unless `locale: EN` asks for English (alerts raised before English texts answer in Chinese).',
+      args: localeArg,
+      resolve: (alert, { locale }) => inLocale(alert, locale),
+    }),
     raisedAt: t.expose('raisedAt', { type: 'DateTime' }),
     acknowledgedAt: t.expose('acknowledgedAt', { type: 'DateTime', nullable: true }),
     acknowledgedBy: t.exposeString('acknowledgedBy', { nullable: true }),

@@ -136,7 +136,7 @@ export async function resolveAlertByKey(tx: DbOrTx, dedupeKey: string, now: Date
   return row ? recordEvent(tx, 'RESOLVED', row, await subjectShops(tx, row), now) : null;
 }
 
-export type NewAlert = Pick<AlertRow, 'rule' | 'severity' | 'shopId' | 'campaignId' | 'subject' | 'message' | 'dedupeKey'> & Partial<Pick<AlertRow, 'value' | 'threshold' | 'raisedAt'>>;
+export type NewAlert = Pick<AlertRow, 'rule' | 'severity' | 'shopId' | 'campaignId' | 'subject' | 'message' | 'dedupeKey'> & Partial<Pick<AlertRow, 'messageEn' | 'value' | 'threshold' | 'raisedAt'>>;
 
 /**
  * Records an alert unless one with the same dedupe key exists (a rule re-firing does not flood the
@@ -162,6 +162,7 @@ export function alertMessage(row: AlertRow, shopIds: readonly string[]): AlertMe
     campaignId: row.campaignId,
     subject: row.subject,
     message: row.message,
+    messageEn: row.messageEn,
     value: row.value,
     threshold: row.threshold,
     raisedAt: row.raisedAt.toISOString(),
@@ -188,6 +189,7 @@ export function alertFromMessage(m: AlertMessage): AlertRow {
     campaignId: m.campaignId,
     subject: m.subject,
     message: m.message,
+    messageEn: m.messageEn ?? null,
     value: m.value,
     threshold: m.threshold,
     raisedAt: new Date(m.raisedAt),

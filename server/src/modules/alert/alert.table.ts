@@ -40,7 +40,10 @@ export const alerts = pgTable(
     shopId: uuid().references(() => shops.id),
     campaignId: uuid().references(() => campaigns.id),
     subject: text().notNull(),
+    /** In Chinese: what webhooks carry and `message` answers by default. */
     message: text().notNull(),
+    /** The same in English, for `message(locale: EN)`; null on alerts raised before it was written. */
+    messageEn: text(),
     raisedAt: instant().notNull().defaultNow(),
     acknowledgedAt: instant(),
     acknowledgedBy: text(),

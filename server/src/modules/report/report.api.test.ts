@@ -10,7 +10,7 @@ const FIGURES = 'visitors pageViews conversionRate gmv orders buyers refundRate 
 const REPORT = `query ($shopId: ID!, $date: Date!) { dailyReport(shopId: $shopId, date: $date) {
   date totals { ${FIGURES} }
   rows { source figures { ${FIGURES} } previousDay { visitors conversionRate } change { visitors gmv }
-    anomalies { rule message } anomalyNote correctiveAction owner
+    anomalies { rule message en: message(locale: EN) } anomalyNote correctiveAction owner
     rectification { id reasons openedAt dueAt overdue content submittedBy submittedAt } } } }`;
 const METRICS = `query ($scope: MetricScope!, $from: DateTime!, $to: DateTime!) { metrics(scope: $scope, from: $from, to: $to) { ${FIGURES} } }`;
 const WRITE = `mutation ($input: WriteDailyReportNoteInput!) { writeDailyReportNote(input: $input) { row { source anomalyNote correctiveAction owner } userErrors { code field } } }`;
@@ -105,6 +105,10 @@ describeEachBackend('daily report (运营数据日报)', (backend) => {
       SOCIAL: [], // 25 % refunds on 20 orders and ROI 0.5 on ¥100: both below their samples
       OTHER: [], // conversion fell 80 % but on 100 visitors
     });
+    // Why, in the room's language by default and in English when asked.
+    const search = rows.find((r: { source: string }) => r.source === 'SEARCH').anomalies[0];
+    expect(search.message).toMatch(/^转化率 .*，前一日 .*，下降 /);
+    expect(search.en).toMatch(/^Conversion \d+\.\d% against \d+\.\d% the day before: down \d+\.\d% \(threshold 30\.0%\)$/);
   });
 
   it('opens a rectification due 48 hours later for a closed day, overdue after that, until submitted', async () => {

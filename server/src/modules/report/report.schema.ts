@@ -1,7 +1,9 @@
 import { builder } from '../../builder.js';
 import { TrafficSourceEnum } from '../../graphql/enums.js';
+import { localeArg } from '../../graphql/locale.js';
 import { uuidNodeId } from '../../graphql/node-id.js';
 import { asPayload, payloadType } from '../../graphql/user-error.js';
+import { inLocale } from '../../lib/locale.js';
 import { fenToYuan } from '../../lib/money.js';
 import { conversionRate, refundRate, roi, type Figures } from '../metrics/metrics.formulas.js';
 import { ShopRef } from '../shop/shop.schema.js';
@@ -71,7 +73,11 @@ const ReportAnomalyRef = builder.objectRef<DailyAnomaly>('ReportAnomaly').implem
   authScopes: { read: true },
   fields: (t) => ({
     rule: t.expose('rule', { type: ReportAnomalyRuleEnum }),
-    message: t.exposeString('message'),
+    message: t.string({
+      description: 'Why the rule flagged the day, with its figures; in Chinese unless `locale: EN` asks for English.',
+      args: localeArg,
+      resolve: (anomaly, { locale }) => inLocale(anomaly, locale),
+    }),
   }),
 });
 

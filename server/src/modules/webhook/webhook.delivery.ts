@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { rows } from '../../db/rows.js';
+import { webhookPausedWords } from '../alert/alert.messages.js';
 import { raiseAlert } from '../alert/alert.service.js';
 import type { AlertRow } from '../alert/alert.table.js';
 import { toWebhookAlert, type WebhookAlert } from './webhook.events.js';
@@ -120,7 +121,8 @@ export async function recordAttempt(
   options: { policy: RetryPolicy; now: Date; random: () => number },
 ): Promise<RecordedAttempt> {
   const { now } = options;
-  if (outcome.error === null) {
+  const { error } = outcome;
+  if (error === null) {
     await recordSuccess(db, delivery, outcome, now);
     return { paused: null, alert: null };
   }
@@ -167,7 +169,7 @@ export async function recordAttempt(
       shopId: null,
       campaignId: null,
       subject: `Webhook「${paused.name}」`,
-      message: `${redactUrl(paused.url)} 连续 ${paused.consecutiveFailures} 次投递失败（最近一次：${outcome.error}），已暂停；待投递的消息保留，恢复（updateWebhook resume）后继续发送。`,
+      ...webhookPausedWords({ url: redactUrl(paused.url), failures: paused.consecutiveFailures, error }),
       dedupeKey: `WEBHOOK_PAUSED:${paused.id}`,
       raisedAt: now,
     });

@@ -339,11 +339,16 @@ describeEachBackend('webhook delivery', (backend) => {
 
     const alerts = await server.gql('{ alerts { edges { node { rule severity subject shop { id } } } } }');
     expect(alerts.data.alerts.edges).toContainEqual({ node: { rule: 'WEBHOOK_PAUSED', severity: 'CRITICAL', subject: 'Webhook「partner」', shop: null } });
+    const worded = await server.gql('{ alerts(filter: { rules: [WEBHOOK_PAUSED] }) { edges { node { message en: message(locale: EN) } } } }');
+    expect(worded.data.alerts.edges[0].node.message).toMatch(/连续 \d+ 次投递失败（最近一次：.+），已暂停/);
+    expect(worded.data.alerts.edges[0].node.en).toMatch(/\/partner failed \d+ deliveries in a row \(last: .+\) and is paused; its pending messages are kept/);
     expect(await published).toMatchObject({ rule: 'WEBHOOK_PAUSED', dedupeKey: `WEBHOOK_PAUSED:${Buffer.from(webhook.id, 'base64').toString().split(':')[1]}` });
     expect(await changed).toMatchObject({ rule: 'WEBHOOK_PAUSED', change: 'RAISED' }); // a feed of every change hears of it too
     await changes.return?.();
     // The operators' own webhook over every shop hears of it; the paused one keeps its deliveries.
     await expect.poll(() => receiver.received.filter((r) => r.url === '/ops').map((r) => JSON.parse(r.body).data.alert.rule)).toContain('WEBHOOK_PAUSED');
+    const told = receiver.received.filter((r) => r.url === '/ops').map((r) => JSON.parse(r.body).data.alert).find((a) => a.rule === 'WEBHOOK_PAUSED');
+    expect(told.messageEn).toMatch(/ and is paused; /);
     expect((await deliveries('partner')).map((d) => d.status)).toEqual(['PENDING', 'PENDING']);
     // Held out of the dispatcher's due range while paused, those written since included: its claims never
     // read a paused endpoint's backlog, however long it grows.

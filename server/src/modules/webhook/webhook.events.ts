@@ -14,7 +14,10 @@ export interface WebhookAlert {
   shop: { id: string; name: string } | null;
   campaign: { id: string; name: string } | null;
   subject: string;
+  /** In Chinese, as the chat formats (钉钉, 企业微信, 飞书) show it. */
   message: string;
+  /** The same in English; null for alerts raised before English texts, absent in deliveries queued before them. */
+  messageEn?: string | null;
   value: number | null;
   threshold: number | null;
   raisedAt: string;
@@ -48,6 +51,7 @@ export function toWebhookAlert(
     campaign: names.campaign ? { id: encodeGlobalID('Campaign', names.campaign.id), name: names.campaign.name } : null,
     subject: alert.subject,
     message: alert.message,
+    messageEn: alert.messageEn,
     value: alert.value,
     threshold: alert.threshold,
     raisedAt: alert.raisedAt.toISOString(),

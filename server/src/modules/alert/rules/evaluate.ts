@@ -1,6 +1,17 @@
-import { fenToYuan } from '../../../lib/money.js';
+import type { Worded } from '../../../lib/locale.js';
 import { planCurve, plannedFenAt } from '../../metrics/campaign-progress.js';
 import { conversionRate, rate, roiText } from '../../metrics/metrics.formulas.js';
+import {
+  behindPaceWords,
+  conversionDropWords,
+  highRiskWithoutPlanWords,
+  lowStockWords,
+  milestoneOverdueWords,
+  rectificationOverdueWords,
+  refundSpikeWords,
+  roiBelowOneWords,
+  unshippedWords,
+} from '../alert.messages.js';
 import type { AlertSeverity } from '../alert.table.js';
 import { COVER_WINDOW_HOURS, RECENT_WINDOW_MINUTES, type RuleInputs } from './rule-inputs.js';
 import { RULES, type EffectiveSettings, type EngineRule } from './rule-settings.js';
@@ -11,7 +22,7 @@ import { HOUR_MS, MINUTE_MS } from '../../../lib/time.js';
  * the clear level (`breached: false`: an open alert stays open, nothing new opens). Subjects that
  * produce no finding are clear.
  */
-export interface Finding {
+export interface Finding extends Worded {
   rule: EngineRule;
   /** `RULE:subject ids`: the alert's dedupe key. */
   key: string;
@@ -24,12 +35,9 @@ export interface Finding {
   severity: AlertSeverity;
   value: number;
   threshold: number;
-  message: string;
   sustainMinutes: number;
   clearMinutes: number;
 }
-
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /** Judges every rule over the inputs. Pure: the same inputs and clock give the same findings. */
 export function evaluateRules(inputs: RuleInputs): Finding[] {
@@ -58,7 +66,7 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
           severity: drop >= Math.min(1, conv.threshold * 2) ? 'CRITICAL' : 'WARNING',
           value: drop,
           threshold: conv.threshold,
-          message: `近 ${RECENT_WINDOW_MINUTES} 分钟转化率 ${pct(nowRate)}（${recent.buyers}/${recent.visitors}），昨日同时段 ${pct(was)}，下降 ${pct(drop)}`,
+          ...conversionDropWords({ windowMinutes: RECENT_WINDOW_MINUTES, rate: nowRate, buyers: recent.buyers, visitors: recent.visitors, was, drop }),
         });
       }
     }
@@ -76,7 +84,7 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
           severity: r >= refund.threshold * 2 ? 'CRITICAL' : 'WARNING',
           value: r,
           threshold: refund.threshold,
-          message: `近 24 小时退款率 ${pct(r)}（${refundedOrders}/${ordersPaid} 单），阈值 ${pct(refund.threshold)}`,
+          ...refundSpikeWords({ rate: r, refunded: refundedOrders, paid: ordersPaid, threshold: refund.threshold }),
         });
       }
     }
@@ -94,7 +102,7 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
         severity: roi < roiSettings.threshold / 2 ? 'CRITICAL' : 'WARNING',
         value: roi,
         threshold: roiSettings.threshold,
-        message: `今日 ROI ${roiText(line)}：花费 ¥${fenToYuan(line.spendFen)}，归因 GMV ¥${fenToYuan(line.gmvFen)}；ROI < 1 建议暂停或调减该渠道投放`,
+        ...roiBelowOneWords({ roi: roiText(line), spendFen: line.spendFen, gmvFen: line.gmvFen, period: 'today' }),
       });
     }
 
@@ -113,7 +121,7 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
           // value and threshold in one unit (orders): the deadline in hours is in the message.
           value: overdue,
           threshold: Math.max(1, ship.minSample),
-          message: `${overdue} 笔订单付款超过 ${ship.threshold} 小时仍未发货，最早一笔已 ${Math.floor((now.getTime() - oldest) / HOUR_MS)} 小时`,
+          ...unshippedWords({ overdue, deadlineHours: ship.threshold, oldestHours: Math.floor((now.getTime() - oldest) / HOUR_MS) }),
         });
       }
     }
@@ -137,15 +145,7 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
       severity: sku.stock <= 0 || (coverHours !== null && coverHours < 1) ? 'CRITICAL' : 'WARNING',
       value: sku.stock,
       threshold: line,
-      message:
-        `库存 ${sku.stock} 件，预警线 ${line} 件` +
-        (sku.stock < 0
-          ? `，已售罄（超卖 ${-sku.stock} 件）`
-          : sku.stock === 0
-            ? '，已售罄'
-            : coverHours !== null
-              ? `；按近 ${COVER_WINDOW_HOURS} 小时销量约 ${formatCover(coverHours)}后售罄`
-              : '；近 3 小时无销量'),
+      ...lowStockWords({ stock: sku.stock, line, coverHours, windowHours: COVER_WINDOW_HOURS }),
     });
   }
 
@@ -166,7 +166,7 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
       severity: pace < s.threshold - 0.2 ? 'CRITICAL' : 'WARNING',
       value: pace,
       threshold: s.threshold,
-      message: `截至目前 GMV ¥${fenToYuan(actualFen)}，按计划应达 ¥${fenToYuan(plannedFen)}，进度 ${pct(pace)}`,
+      ...behindPaceWords({ actualFen, plannedFen, pace }),
     });
   }
 
@@ -185,7 +185,7 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
         // Both in hours: how late, and the grace (set in minutes).
         value: lateMs / HOUR_MS,
         threshold: overdue.threshold / 60,
-        message: `关键节点已逾期 ${formatCover(lateMs / HOUR_MS)}（负责人：${milestone.owner}，完成标准：${milestone.completionStandard}）`,
+        ...milestoneOverdueWords({ lateHours: lateMs / HOUR_MS, owner: milestone.owner, completionStandard: milestone.completionStandard }),
       });
     }
     const risk = settings.resolve('HIGH_RISK_WITHOUT_PLAN', scope);
@@ -200,7 +200,7 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
         severity: 'CRITICAL',
         value: hours,
         threshold: risk.threshold,
-        message: `风险等级为 HIGH 已 ${Math.floor(hours)} 小时，超过 ${risk.threshold} 小时仍未提交风险应对方案（负责人：${milestone.owner}）`,
+        ...highRiskWithoutPlanWords({ hours, thresholdHours: risk.threshold, owner: milestone.owner }),
       });
     }
   }
@@ -219,15 +219,8 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
       severity: lateMs >= (s.threshold + 24) * HOUR_MS ? 'CRITICAL' : 'WARNING',
       value: lateMs / HOUR_MS,
       threshold: s.threshold,
-      message: `${rect.date} ${rect.source} 的异常数据整改报告已逾期 ${formatCover(lateMs / HOUR_MS)}（应于 48 小时内提交）`,
+      ...rectificationOverdueWords({ date: rect.date, source: rect.source, lateHours: lateMs / HOUR_MS }),
     });
   }
   return findings;
-}
-
-/** "40 分钟", "3.5 小时": hours of cover or lateness the way the room says it. */
-export function formatCover(hours: number): string {
-  if (hours < 1) return `${Math.max(1, Math.round(hours * 60))} 分钟`;
-  if (hours < 48) return `${(Math.round(hours * 10) / 10).toString()} 小时`;
-  return `${Math.round(hours / 24)} 天`;
 }

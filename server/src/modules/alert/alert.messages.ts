@@ -1,0 +1,104 @@
+import { pct, type Worded } from '../../lib/locale.js';
+import { fenToYuan } from '../../lib/money.js';
+
+/**
+ * Each alert's sentence, in Chinese and English, from the figures that raised it: the rule engine,
+ * the webhook dispatcher and the demo's history all word an alert here, so one rule reads the same
+ * wherever it fired. Names and texts people typed (owners, completion standards, webhook names) are
+ * quoted as they are.
+ */
+
+/** "40 分钟" / "40 min", "3.5 小时" / "3.5 h", "3 天" / "3 days": hours of cover or lateness the way the room says it. */
+export function formatHours(hours: number): Worded {
+  if (hours < 1) {
+    const minutes = Math.max(1, Math.round(hours * 60));
+    return { message: `${minutes} 分钟`, messageEn: `${minutes} min` };
+  }
+  if (hours < 48) {
+    const tenths = (Math.round(hours * 10) / 10).toString();
+    return { message: `${tenths} 小时`, messageEn: `${tenths} h` };
+  }
+  const days = Math.round(hours / 24);
+  return { message: `${days} 天`, messageEn: `${days} days` };
+}
+
+export function conversionDropWords(f: { windowMinutes: number; rate: number; buyers: number; visitors: number; was: number; drop: number }): Worded {
+  return {
+    message: `近 ${f.windowMinutes} 分钟转化率 ${pct(f.rate)}（${f.buyers}/${f.visitors}），昨日同时段 ${pct(f.was)}，下降 ${pct(f.drop)}`,
+    messageEn: `Conversion ${pct(f.rate)} over the last ${f.windowMinutes} minutes (${f.buyers}/${f.visitors}), against ${pct(f.was)} at the same time yesterday: down ${pct(f.drop)}`,
+  };
+}
+
+export function refundSpikeWords(f: { rate: number; refunded: number; paid: number; threshold: number }): Worded {
+  return {
+    message: `近 24 小时退款率 ${pct(f.rate)}（${f.refunded}/${f.paid} 单），阈值 ${pct(f.threshold)}`,
+    messageEn: `Refund rate ${pct(f.rate)} over the last 24 hours (${f.refunded} of ${f.paid} orders); threshold ${pct(f.threshold)}`,
+  };
+}
+
+/** `roi` as metrics.formulas' roiText writes it (two decimals, never rounded up past the line). */
+export function roiBelowOneWords(f: { roi: string; spendFen: number; gmvFen: number; period: 'today' | 'day' }): Worded {
+  const when = f.period === 'today' ? { zh: '今日 ', en: 'today' } : { zh: '', en: 'for the day' };
+  return {
+    message: `${when.zh}ROI ${f.roi}：花费 ¥${fenToYuan(f.spendFen)}，归因 GMV ¥${fenToYuan(f.gmvFen)}；ROI < 1 建议暂停或调减该渠道投放`,
+    messageEn: `ROI ${f.roi} ${when.en}: spend ¥${fenToYuan(f.spendFen)}, attributed GMV ¥${fenToYuan(f.gmvFen)}; below 1, pause or cut this channel's spend`,
+  };
+}
+
+export function unshippedWords(f: { overdue: number; deadlineHours: number; oldestHours: number }): Worded {
+  return {
+    message: `${f.overdue} 笔订单付款超过 ${f.deadlineHours} 小时仍未发货，最早一笔已 ${f.oldestHours} 小时`,
+    messageEn: `${f.overdue} ${f.overdue === 1 ? 'order' : 'orders'} paid over ${f.deadlineHours} hours ago not shipped yet; the oldest was paid ${f.oldestHours} hours ago`,
+  };
+}
+
+/** `coverHours`: how long the stock lasts at the last `windowHours`' sales; null when nothing sold in them. */
+export function lowStockWords(f: { stock: number; line: number; coverHours: number | null; windowHours: number }): Worded {
+  const head = { message: `库存 ${f.stock} 件，预警线 ${f.line} 件`, messageEn: `${f.stock} in stock, alert line ${f.line}` };
+  if (f.stock < 0) return { message: `${head.message}，已售罄（超卖 ${-f.stock} 件）`, messageEn: `${head.messageEn}; sold out (oversold by ${-f.stock})` };
+  if (f.stock === 0) return { message: `${head.message}，已售罄`, messageEn: `${head.messageEn}; sold out` };
+  if (f.coverHours === null) return { message: `${head.message}；近 ${f.windowHours} 小时无销量`, messageEn: `${head.messageEn}; no sales in the last ${f.windowHours} hours` };
+  const cover = formatHours(f.coverHours);
+  return {
+    message: `${head.message}；按近 ${f.windowHours} 小时销量约 ${cover.message}后售罄`,
+    messageEn: `${head.messageEn}; sells out in about ${cover.messageEn} at the last ${f.windowHours} hours' pace`,
+  };
+}
+
+export function behindPaceWords(f: { actualFen: number; plannedFen: number; pace: number }): Worded {
+  return {
+    message: `截至目前 GMV ¥${fenToYuan(f.actualFen)}，按计划应达 ¥${fenToYuan(f.plannedFen)}，进度 ${pct(f.pace)}`,
+    messageEn: `GMV so far ¥${fenToYuan(f.actualFen)} against ¥${fenToYuan(f.plannedFen)} planned by now: ${pct(f.pace)} of plan`,
+  };
+}
+
+export function milestoneOverdueWords(f: { lateHours: number; owner: string; completionStandard: string }): Worded {
+  const late = formatHours(f.lateHours);
+  return {
+    message: `关键节点已逾期 ${late.message}（负责人：${f.owner}，完成标准：${f.completionStandard}）`,
+    messageEn: `Milestone overdue by ${late.messageEn} (owner: ${f.owner}; done when: ${f.completionStandard})`,
+  };
+}
+
+export function highRiskWithoutPlanWords(f: { hours: number; thresholdHours: number; owner: string }): Worded {
+  const hours = Math.floor(f.hours);
+  return {
+    message: `风险等级为 HIGH 已 ${hours} 小时，超过 ${f.thresholdHours} 小时仍未提交风险应对方案（负责人：${f.owner}）`,
+    messageEn: `HIGH risk for ${hours} hours and no response plan after ${f.thresholdHours} (owner: ${f.owner})`,
+  };
+}
+
+export function rectificationOverdueWords(f: { date: string; source: string; lateHours: number }): Worded {
+  const late = formatHours(f.lateHours);
+  return {
+    message: `${f.date} ${f.source} 的异常数据整改报告已逾期 ${late.message}（应于 48 小时内提交）`,
+    messageEn: `The rectification report for ${f.source} on ${f.date} is ${late.messageEn} overdue (due within 48 hours)`,
+  };
+}
+
+export function webhookPausedWords(f: { url: string; failures: number; error: string }): Worded {
+  return {
+    message: `${f.url} 连续 ${f.failures} 次投递失败（最近一次：${f.error}），已暂停；待投递的消息保留，恢复（updateWebhook resume）后继续发送。`,
+    messageEn: `${f.url} failed ${f.failures} deliveries in a row (last: ${f.error}) and is paused; its pending messages are kept and go out once it is resumed (updateWebhook resume).`,
+  };
+}
