@@ -84,7 +84,7 @@ export function highRiskWithoutPlanWords(f: { hours: number; thresholdHours: num
   const hours = Math.floor(f.hours);
   return {
     message: `风险等级为 HIGH 已 ${hours} 小时，超过 ${f.thresholdHours} 小时仍未提交风险应对方案（负责人：${f.owner}）`,
-    messageEn: `HIGH risk for ${hours} hours and no response plan after ${f.thresholdHours} (owner: ${f.owner})`,
+    messageEn: `HIGH risk for ${hours} hours with no response plan, due within ${f.thresholdHours} hours (owner: ${f.owner})`,
   };
 }
 
