@@ -91,6 +91,8 @@ describeEachBackend("the demo's ended 618", (backend) => {
       expect(a.status).toBe('RESOLVED');
       expect(a.acknowledgedBy).toBeTruthy();
       expect(a.raisedAt < a.acknowledgedAt! && a.acknowledgedAt! < a.resolvedAt!).toBe(true);
+      // Worded as the engine words its own (alert.messages.ts), in both languages.
+      expect(a.messageEn).toMatch(/^[\x20-\x7e¥]+$/);
     }
     expect(await db.select().from(alerts).where(and(lt(alerts.raisedAt, campaign.endsAt), ne(alerts.status, 'RESOLVED')))).toEqual([]);
 
