@@ -42,7 +42,7 @@ const stock = alert({
   severity: 'WARNING',
   subject: 'TM-001-1 保温杯 500ml',
   message: '库存 3 件，预警线 50 件',
-  messageEn: '3 in stock, alert line 50',
+  messageEn: '3 in stock (alert line 50)',
   value: 3,
   threshold: 50,
   raisedAt: '2026-11-11T03:59:00Z',
@@ -138,7 +138,7 @@ describe('AlertsFeed', () => {
     expect(item).toHaveTextContent('Low stock');
     expect(item).toHaveTextContent('now 3 units · threshold 50 units');
     expect(item).toHaveTextContent('Warning');
-    expect(item.querySelector('.alert-message')).toHaveTextContent(/^3 in stock, alert line 50$/);
+    expect(item.querySelector('.alert-message')).toHaveTextContent(/^3 in stock \(alert line 50\)$/);
     expect(item).not.toHaveTextContent('预警线');
   });
 

@@ -1,4 +1,5 @@
 import { createMemo, Index, Show } from 'solid-js';
+import { FitText } from '../../components/FitText';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
 import { decimalToFen } from '../../lib/decimal';
@@ -50,7 +51,8 @@ export function SourceRoi(props: { rows: readonly SourceRoiRow[] }) {
             return (
               <tr data-source={row().key} classList={{ 'roi-low': low() }}>
                 <td class="name" title={label()}>
-                  {label()}
+                  {/* A long English name (Recommended) shrinks a little rather than being cut. */}
+                  <FitText text={label()}>{label()}</FitText>
                 </td>
                 <td class="num" title={gmv()}>
                   {gmv()}

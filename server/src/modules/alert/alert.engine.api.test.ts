@@ -180,10 +180,10 @@ describeEachBackend('alert rule engine', (backend) => {
     };
     const byRule = await read();
     expect([...byRule.keys()].sort()).toEqual(['HIGH_RISK_WITHOUT_PLAN', 'LOW_STOCK', 'MILESTONE_OVERDUE', 'UNSHIPPED_OVERDUE']);
-    expect(byRule.get('LOW_STOCK')).toEqual({ rule: 'LOW_STOCK', zh: '库存 -3 件，预警线 50 件，已售罄（超卖 3 件）', plain: '库存 -3 件，预警线 50 件，已售罄（超卖 3 件）', en: '-3 in stock, alert line 50; sold out (oversold by 3)' });
-    expect(byRule.get('MILESTONE_OVERDUE')!.en).toBe('Milestone overdue by 2 h (owner: 张三; done when: 3 秒内打开)');
-    expect(byRule.get('HIGH_RISK_WITHOUT_PLAN')!.en).toBe('HIGH risk for 25 hours with no response plan, due within 24 hours (owner: 张三)');
-    expect(byRule.get('UNSHIPPED_OVERDUE')!.en).toBe('1 order paid over 24 hours ago not shipped yet; the oldest was paid 29 hours ago');
+    expect(byRule.get('LOW_STOCK')).toEqual({ rule: 'LOW_STOCK', zh: '库存 -3 件，预警线 50 件，已售罄（超卖 3 件）', plain: '库存 -3 件，预警线 50 件，已售罄（超卖 3 件）', en: '-3 in stock (alert line 50); sold out (oversold by 3)' });
+    expect(byRule.get('MILESTONE_OVERDUE')!.en).toBe('Milestone 2 h overdue (owner: 张三; done when: 3 秒内打开)');
+    expect(byRule.get('HIGH_RISK_WITHOUT_PLAN')!.en).toBe('HIGH risk for 25 h with no response plan, due within 24 h (owner: 张三)');
+    expect(byRule.get('UNSHIPPED_OVERDUE')!.en).toBe('1 order unshipped 24 h after payment; the oldest paid 29 h ago');
     // Only what people typed (owner, completion standard) stays in Chinese in the English texts.
     const withoutQuotes = (text: string) => text.replaceAll('张三', '').replaceAll('3 秒内打开', '');
     for (const { en } of byRule.values()) expect(withoutQuotes(en)).not.toMatch(/[\u3000-\u9fff\uff00-\uffef]/);
@@ -192,7 +192,7 @@ describeEachBackend('alert rule engine', (backend) => {
     advance(HOUR);
     await evaluate();
     const later = await read();
-    expect(later.get('MILESTONE_OVERDUE')).toMatchObject({ zh: expect.stringContaining('已逾期 3 小时'), en: expect.stringContaining('overdue by 3 h') });
+    expect(later.get('MILESTONE_OVERDUE')).toMatchObject({ zh: expect.stringContaining('已逾期 3 小时'), en: expect.stringContaining('Milestone 3 h overdue') });
 
     // The words quote the figures: a key without READ is refused them in either language.
     const manageOnly = bearer(await server.createKey({ name: 'on-call bot', shopIds: [shopId], scopes: ['MANAGE'] }));

@@ -25,14 +25,14 @@ export function formatHours(hours: number): Worded {
 export function conversionDropWords(f: { windowMinutes: number; rate: number; buyers: number; visitors: number; was: number; drop: number }): Worded {
   return {
     message: `近 ${f.windowMinutes} 分钟转化率 ${pct(f.rate)}（${f.buyers}/${f.visitors}），昨日同时段 ${pct(f.was)}，下降 ${pct(f.drop)}`,
-    messageEn: `Conversion ${pct(f.rate)} over the last ${f.windowMinutes} minutes (${f.buyers}/${f.visitors}), against ${pct(f.was)} at the same time yesterday: down ${pct(f.drop)}`,
+    messageEn: `Last ${f.windowMinutes} min: conversion ${pct(f.rate)} (${f.buyers}/${f.visitors}), ${pct(f.was)} same time yesterday, down ${pct(f.drop)}`,
   };
 }
 
 export function refundSpikeWords(f: { rate: number; refunded: number; paid: number; threshold: number }): Worded {
   return {
     message: `近 24 小时退款率 ${pct(f.rate)}（${f.refunded}/${f.paid} 单），阈值 ${pct(f.threshold)}`,
-    messageEn: `Refund rate ${pct(f.rate)} over the last 24 hours (${f.refunded} of ${f.paid} orders); threshold ${pct(f.threshold)}`,
+    messageEn: `Refund rate ${pct(f.rate)} in the last 24 h (${f.refunded}/${f.paid} orders); threshold ${pct(f.threshold)}`,
   };
 }
 
@@ -41,34 +41,34 @@ export function roiBelowOneWords(f: { roi: string; spendFen: number; gmvFen: num
   const when = f.period === 'today' ? { zh: '今日 ', en: 'today' } : { zh: '', en: 'for the day' };
   return {
     message: `${when.zh}ROI ${f.roi}：花费 ¥${fenToYuan(f.spendFen)}，归因 GMV ¥${fenToYuan(f.gmvFen)}；ROI < 1 建议暂停或调减该渠道投放`,
-    messageEn: `ROI ${f.roi} ${when.en}: spend ¥${fenToYuan(f.spendFen)}, attributed GMV ¥${fenToYuan(f.gmvFen)}; below 1, pause or cut this channel's spend`,
+    messageEn: `ROI ${f.roi} ${when.en}: spend ¥${fenToYuan(f.spendFen)}, attributed GMV ¥${fenToYuan(f.gmvFen)}; under 1: pause or cut spend`,
   };
 }
 
 export function unshippedWords(f: { overdue: number; deadlineHours: number; oldestHours: number }): Worded {
   return {
     message: `${f.overdue} 笔订单付款超过 ${f.deadlineHours} 小时仍未发货，最早一笔已 ${f.oldestHours} 小时`,
-    messageEn: `${f.overdue} ${f.overdue === 1 ? 'order' : 'orders'} paid over ${f.deadlineHours} hours ago not shipped yet; the oldest was paid ${f.oldestHours} hours ago`,
+    messageEn: `${f.overdue} ${f.overdue === 1 ? 'order' : 'orders'} unshipped ${f.deadlineHours} h after payment; the oldest paid ${f.oldestHours} h ago`,
   };
 }
 
 /** `coverHours`: how long the stock lasts at the last `windowHours`' sales; null when nothing sold in them. */
 export function lowStockWords(f: { stock: number; line: number; coverHours: number | null; windowHours: number }): Worded {
-  const head = { message: `库存 ${f.stock} 件，预警线 ${f.line} 件`, messageEn: `${f.stock} in stock, alert line ${f.line}` };
+  const head = { message: `库存 ${f.stock} 件，预警线 ${f.line} 件`, messageEn: `${f.stock} in stock (alert line ${f.line})` };
   if (f.stock < 0) return { message: `${head.message}，已售罄（超卖 ${-f.stock} 件）`, messageEn: `${head.messageEn}; sold out (oversold by ${-f.stock})` };
   if (f.stock === 0) return { message: `${head.message}，已售罄`, messageEn: `${head.messageEn}; sold out` };
-  if (f.coverHours === null) return { message: `${head.message}；近 ${f.windowHours} 小时无销量`, messageEn: `${head.messageEn}; no sales in the last ${f.windowHours} hours` };
+  if (f.coverHours === null) return { message: `${head.message}；近 ${f.windowHours} 小时无销量`, messageEn: `${head.messageEn}; no sales in the last ${f.windowHours} h` };
   const cover = formatHours(f.coverHours);
   return {
     message: `${head.message}；按近 ${f.windowHours} 小时销量约 ${cover.message}后售罄`,
-    messageEn: `${head.messageEn}; sells out in about ${cover.messageEn} at the last ${f.windowHours} hours' pace`,
+    messageEn: `${head.messageEn}; sells out in about ${cover.messageEn} at the last ${f.windowHours} h's rate`,
   };
 }
 
 export function behindPaceWords(f: { actualFen: number; plannedFen: number; pace: number }): Worded {
   return {
     message: `截至目前 GMV ¥${fenToYuan(f.actualFen)}，按计划应达 ¥${fenToYuan(f.plannedFen)}，进度 ${pct(f.pace)}`,
-    messageEn: `GMV so far ¥${fenToYuan(f.actualFen)} against ¥${fenToYuan(f.plannedFen)} planned by now: ${pct(f.pace)} of plan`,
+    messageEn: `GMV ¥${fenToYuan(f.actualFen)} so far, ¥${fenToYuan(f.plannedFen)} planned by now: ${pct(f.pace)} of plan`,
   };
 }
 
@@ -76,7 +76,7 @@ export function milestoneOverdueWords(f: { lateHours: number; owner: string; com
   const late = formatHours(f.lateHours);
   return {
     message: `关键节点已逾期 ${late.message}（负责人：${f.owner}，完成标准：${f.completionStandard}）`,
-    messageEn: `Milestone overdue by ${late.messageEn} (owner: ${f.owner}; done when: ${f.completionStandard})`,
+    messageEn: `Milestone ${late.messageEn} overdue (owner: ${f.owner}; done when: ${f.completionStandard})`,
   };
 }
 
@@ -84,7 +84,7 @@ export function highRiskWithoutPlanWords(f: { hours: number; thresholdHours: num
   const hours = Math.floor(f.hours);
   return {
     message: `风险等级为 HIGH 已 ${hours} 小时，超过 ${f.thresholdHours} 小时仍未提交风险应对方案（负责人：${f.owner}）`,
-    messageEn: `HIGH risk for ${hours} hours with no response plan, due within ${f.thresholdHours} hours (owner: ${f.owner})`,
+    messageEn: `HIGH risk for ${hours} h with no response plan, due within ${f.thresholdHours} h (owner: ${f.owner})`,
   };
 }
 
@@ -92,7 +92,7 @@ export function rectificationOverdueWords(f: { date: string; source: string; lat
   const late = formatHours(f.lateHours);
   return {
     message: `${f.date} ${f.source} 的异常数据整改报告已逾期 ${late.message}（应于 48 小时内提交）`,
-    messageEn: `The rectification report for ${f.source} on ${f.date} is ${late.messageEn} overdue (due within 48 hours)`,
+    messageEn: `${f.date} ${f.source} rectification report ${late.messageEn} overdue (due within 48 h)`,
   };
 }
 

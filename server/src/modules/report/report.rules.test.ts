@@ -35,7 +35,7 @@ describe('daily anomaly rules', () => {
   it('says an ROI just below 1 as below 1: cut to two decimals, not rounded up to "1.00"', () => {
     const [anomaly] = dailyAnomalies(day({ spendFen: 20_000, gmvFen: 19_900 }), day({}));
     expect(anomaly?.message).toMatch(/^ROI 0\.99 低于 1/);
-    expect(anomaly?.messageEn).toMatch(/^ROI 0\.99 is under 1: below 1, pause/);
+    expect(anomaly?.messageEn).toMatch(/^ROI 0\.99 is under 1: pause or cut/);
   });
 
   it('words every rule in English too, with the same figures and no Chinese', () => {
@@ -48,7 +48,7 @@ describe('daily anomaly rules', () => {
       'Conversion 1.0% against 3.0% the day before: down 66.7% (threshold 30.0%)',
       '1000 visitors against 2000 the day before: down 50.0% (threshold 40.0%)',
       'Refund rate 20.0% (8 of 40 orders); threshold 8.0%',
-      "ROI 0.50 is under 1: below 1, pause or cut this channel's spend",
+      "ROI 0.50 is under 1: pause or cut this channel's spend",
     ]);
     for (const a of found) expect(a.messageEn).not.toMatch(/[\u3000-\u9fff\uff00-\uffef]/);
   });

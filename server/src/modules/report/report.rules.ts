@@ -74,7 +74,7 @@ export function dailyAnomalies(day: Figures, previousDay: Figures): DailyAnomaly
     found.push({
       rule: 'ROI_BELOW_ONE',
       message: `ROI ${roiText(day)} 低于 ${ROI_THRESHOLD}：ROI < 1 建议暂停或调减该渠道投放`,
-      messageEn: `ROI ${roiText(day)} is under ${ROI_THRESHOLD}: below 1, pause or cut this channel's spend`,
+      messageEn: `ROI ${roiText(day)} is under ${ROI_THRESHOLD}: pause or cut this channel's spend`,
     });
   }
   return found;
