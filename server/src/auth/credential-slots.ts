@@ -110,7 +110,7 @@ export interface RedisSlotOptions {
   url: string;
   report: RedisReport;
   /** This instance's counts per credential, for the heartbeat to write as they are. */
-  held: () => Iterable<[string, HeldSlots]>;
+  held: () => Iterable<readonly [string, Readonly<HeldSlots>]>;
   /** How often the instance says it is alive and writes its counts; it counts as alive for three of these. */
   heartbeatMs?: number;
 }

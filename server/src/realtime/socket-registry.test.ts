@@ -66,6 +66,15 @@ describe('slots taken while the count is asked', () => {
     registry.dispose();
   });
 
+  it('hands out a copy of what each credential holds: a reader cannot change the counts', async () => {
+    const registry = new SocketRegistry(() => new Date(), slowLedger().slots);
+    expect(await registry.openStream(partner, () => {})).toBeTruthy();
+    const [[, counts]] = registry.held() as [[string, object]];
+    Object.assign(counts, { subscriptions: 99, pending: 3 });
+    expect(registry.held()).toEqual([['key:p1', { sockets: 0, subscriptions: 1, pending: 0 }]]);
+    registry.dispose();
+  });
+
   it('gives the slot back when the socket left while its count was asked, and holds nothing for it', async () => {
     const { slots, gives } = slowLedger();
     const registry = new SocketRegistry(() => new Date(), slots);

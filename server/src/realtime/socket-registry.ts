@@ -48,9 +48,12 @@ export class SocketRegistry {
     return counts;
   }
 
-  /** What each capped credential holds on this instance (the admin key's slots are not counted anywhere). */
-  held(): Iterable<[string, HeldSlots]> {
-    return this.perCredential;
+  /**
+   * What each capped credential holds on this instance (the admin key's slots are not counted anywhere), as
+   * a copy: the heartbeat and the revocation sweep read it; only this registry changes the counts.
+   */
+  held(): [string, Readonly<HeldSlots>][] {
+    return Array.from(this.perCredential, ([credentialId, counts]) => [credentialId, { ...counts }]);
   }
 
   /**
