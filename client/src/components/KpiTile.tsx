@@ -4,6 +4,7 @@ import { FitText } from './FitText';
 /** One KPI with its change against the same time yesterday (▲ green / ▼ red; for refunds the colours swap). */
 export function KpiTile(props: { label: string; value: string; change: number | null; changeText: string; caption: string; higherIsWorse?: boolean; testId?: string }) {
   const direction = () => (props.change === null || props.change === 0 ? 'flat' : props.change > 0 ? 'up' : 'down');
+  const arrow = () => (direction() === 'flat' ? '' : direction() === 'up' ? '▲ ' : '▼ ');
   const good = () => (direction() === 'flat' ? 'neutral' : (direction() === 'up') !== Boolean(props.higherIsWorse) ? 'good' : 'bad');
   return (
     <div class="kpi" data-testid={props.testId} data-panel>
@@ -14,11 +15,14 @@ export function KpiTile(props: { label: string; value: string; change: number | 
         {props.value}
       </FitText>
       <div class={`kpi-change ${good()}`} title={`${props.changeText} ${props.caption}`}>
-        <Show when={direction() !== 'flat'}>
-          <span aria-hidden="true">{direction() === 'up' ? '▲ ' : '▼ '}</span>
-        </Show>
-        {props.changeText}
-        <span class="kpi-caption"> {props.caption}</span>
+        {/* The caption runs longer in English ("vs same time yesterday") than the tile: the line shrinks a little rather than losing its last word. */}
+        <FitText text={`${arrow()}${props.changeText} ${props.caption}`}>
+          <Show when={arrow()}>
+            <span aria-hidden="true">{arrow()}</span>
+          </Show>
+          {props.changeText}
+          <span class="kpi-caption"> {props.caption}</span>
+        </FitText>
       </div>
     </div>
   );
