@@ -1,6 +1,5 @@
 /** The languages PeakOps speaks: the room's own (the default) and English, as the war room's toggle. */
-export const LOCALES = ['zh-CN', 'en'] as const;
-export type Locale = (typeof LOCALES)[number];
+export type Locale = 'zh-CN' | 'en';
 
 /**
  * A sentence for people in both languages. `message` is the Chinese one: the text stored and sent
