@@ -1,6 +1,7 @@
 import { addDays, DAY_MS, HOUR_MS, MINUTE_MS, startOfShanghaiDay } from '../lib/time.js';
-import { fenToYuan } from '../lib/money.js';
+import { behindPaceWords, highRiskWithoutPlanWords, lowStockWords, refundSpikeWords, roiBelowOneWords } from '../modules/alert/alert.messages.js';
 import type { alerts } from '../modules/alert/alert.table.js';
+import { roiText } from '../modules/metrics/metrics.formulas.js';
 import { DEFAULT_LOW_STOCK_THRESHOLD } from '../modules/product/product.table.js';
 import type { DemoShop, DemoSku } from './demo.catalog.js';
 import type { DemoCampaigns } from './demo.campaigns.js';
@@ -41,9 +42,8 @@ export function buildAlerts({ shops, skus, campaigns, facts, recorded, now }: Al
       severity: 'WARNING',
       shopId: lowStock.shopId,
       subject: `${lowStock.code} ${lowStock.label}`,
-      message:
-        `库存 ${lowStock.stock} 件，已低于预警线 ${DEFAULT_LOW_STOCK_THRESHOLD} 件；近 7 日日均售出 ${perDay.toFixed(1)} 件` +
-        (perDay > 0 ? `，预计 ${(lowStock.stock / perDay).toFixed(1)} 天内售罄` : ''),
+      // Cover at the last week's sales: the engine words it at its 3-hour rate once it evaluates.
+      ...lowStockWords({ stock: lowStock.stock, line: DEFAULT_LOW_STOCK_THRESHOLD, coverHours: perDay > 0 ? (lowStock.stock / perDay) * 24 : null, windowHours: 7 * 24 }),
       raisedAt: new Date(nowMs - 2 * HOUR_MS),
       value: lowStock.stock,
       threshold: DEFAULT_LOW_STOCK_THRESHOLD,
@@ -59,9 +59,7 @@ export function buildAlerts({ shops, skus, campaigns, facts, recorded, now }: Al
     shopId: null,
     campaignId: live.id,
     subject: `${live.name} · ${unplannedRisk.name}`,
-    message:
-      `风险等级为 HIGH 已 ${Math.round((nowMs - riskSince.getTime()) / HOUR_MS)} 小时，` +
-      `超过 24 小时仍未提交风险应对方案（负责人：${unplannedRisk.owner}）`,
+    ...highRiskWithoutPlanWords({ hours: (nowMs - riskSince.getTime()) / HOUR_MS, thresholdHours: 24, owner: unplannedRisk.owner }),
     raisedAt: new Date(riskSince.getTime() + DAY_MS),
     value: (nowMs - riskSince.getTime()) / HOUR_MS,
     threshold: 24,
@@ -76,9 +74,7 @@ export function buildAlerts({ shops, skus, campaigns, facts, recorded, now }: Al
     severity: 'WARNING',
     shopId: spike.shopId,
     subject: `${shopName(spike.shopId)} ${spike.date}`,
-    message:
-      `退款率 ${((spike.refundedOrders / Math.max(1, spike.orders)) * 100).toFixed(1)}%` +
-      `（${spike.refundedOrders}/${spike.orders}），常态约 3%`,
+    ...refundSpikeWords({ rate: spike.refundedOrders / Math.max(1, spike.orders), refunded: spike.refundedOrders, paid: spike.orders, threshold: 0.08 }),
     raisedAt: spikeRaised,
     acknowledgedAt: new Date(spikeRaised.getTime() + 25 * MINUTE_MS),
     acknowledgedBy: shops.find((s) => s.id === spike.shopId)?.owner ?? null,
@@ -98,7 +94,7 @@ export function buildAlerts({ shops, skus, campaigns, facts, recorded, now }: Al
       severity: 'WARNING',
       shopId: roi.shopId,
       subject: `${shopName(roi.shopId)} · ${roi.source} ${roi.date}`,
-      message: `ROI ${roi.roi.toFixed(2)} < 1：花费 ¥${fenToYuan(roi.spendFen)}，归因 GMV ¥${fenToYuan(roi.gmvFen)}，建议暂停该渠道投放`,
+      ...roiBelowOneWords({ roi: roiText(roi), spendFen: roi.spendFen, gmvFen: roi.gmvFen, period: 'day' }),
       raisedAt: new Date(startOfShanghaiDay(addDays(roi.date, 1)).getTime() + 9 * HOUR_MS),
       // History: that day's spend was paused the next morning; the alert is closed.
       status: 'RESOLVED',
@@ -117,9 +113,7 @@ export function buildAlerts({ shops, skus, campaigns, facts, recorded, now }: Al
       shopId: null,
       campaignId: live.id,
       subject: live.name,
-      message:
-        `截至目前 GMV ¥${fenToYuan(pace.actualFen)}，按时间进度应达 ¥${fenToYuan(pace.plannedFen)}，` +
-        `进度 ${(pace.ratio * 100).toFixed(1)}%`,
+      ...behindPaceWords({ actualFen: pace.actualFen, plannedFen: pace.plannedFen, pace: pace.ratio }),
       raisedAt: new Date(nowMs - 20 * MINUTE_MS),
       value: pace.ratio,
       threshold: 0.9,

@@ -85,6 +85,9 @@ async function expectAWeekOfFollowedUpAnomalies(db: Db) {
   await engine.evaluate();
   const raised = await db.select({ n: count() }).from(alerts).where(and(eq(alerts.rule, 'RECTIFICATION_OVERDUE'), eq(alerts.status, 'OPEN')));
   expect(raised[0]!.n).toBe(overdue.length);
+  // Every alert the demo wrote, and every one the engine then raised, reads in English too (alert.messages.ts).
+  const worded = await db.select({ rule: alerts.rule, messageEn: alerts.messageEn }).from(alerts);
+  expect(worded.filter((a) => !a.messageEn)).toEqual([]);
 }
 
 describeEachBackend('demo data', (backend) => {
