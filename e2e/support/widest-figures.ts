@@ -27,8 +27,18 @@ const WIDEST_NUMBER: Record<string, number> = {
   threshold: 99_999_999.99,
 };
 
+/** Ten best sellers to widen when the day has none yet (the first minutes after Shanghai midnight). */
+const TOP_ROWS = 10;
+const topProductRow = (i: number) => ({
+  __typename: 'ProductMetrics',
+  gmv: '0',
+  unitsSold: 0,
+  product: { __typename: 'Product', id: `widest-product-${i}`, name: '-' },
+  sku: { __typename: 'Sku', id: `widest-sku-${i}`, spec: '-', stock: 0, lowStock: i % 3 === 0 },
+});
+
 /**
- * The same answer with every figure at its widest. `yesterday` is for the "vs yesterday" baseline:
+ * The same answer with every figure at its widest, and today's top list full even before the day's first sale. `yesterday` is for the "vs yesterday" baseline:
  * tiny figures there make today's changes read like +99,999,999,900.0 %.
  */
 export function widestFigures(data: unknown, options: { yesterday?: boolean } = {}): unknown {
@@ -37,7 +47,8 @@ export function widestFigures(data: unknown, options: { yesterday?: boolean } = 
   const record = data as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record)) {
-    if (MONEY.has(key) && typeof value === 'string') out[key] = options.yesterday ? '0.01' : WIDEST_MONEY;
+    if (key === 'topProducts' && Array.isArray(value) && value.length === 0) out[key] = widestFigures(Array.from({ length: TOP_ROWS }, (_, i) => topProductRow(i)), options);
+    else if (MONEY.has(key) && typeof value === 'string') out[key] = options.yesterday ? '0.01' : WIDEST_MONEY;
     else if (COUNTS.has(key) && typeof value === 'number') out[key] = options.yesterday ? 1 : WIDEST_COUNT;
     else if (RATES.has(key) && typeof value === 'number') out[key] = options.yesterday ? 0.0001 : 1;
     else if (key in WIDEST_NUMBER && typeof value === 'number') out[key] = WIDEST_NUMBER[key];

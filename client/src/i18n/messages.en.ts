@@ -79,6 +79,7 @@ export const en: Record<MessageKey, string> = {
   'top.units': 'Units',
   'top.stock': 'Stock',
   'top.lowStock': 'Low stock',
+  'top.none': 'No sales yet today',
   'milestones.title': 'Milestones',
   'milestones.owner': 'Owner',
   'milestones.due': 'Due',

@@ -77,6 +77,7 @@ export const zhCN = {
   'top.units': '件数',
   'top.stock': '库存',
   'top.lowStock': '库存告急',
+  'top.none': '今日暂无成交',
   'milestones.title': '关键节点',
   'milestones.owner': '负责人',
   'milestones.due': '截止',

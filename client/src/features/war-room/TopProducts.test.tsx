@@ -1,30 +1,29 @@
 import { screen, within } from '@solidjs/testing-library';
 import { describe, expect, it } from 'vitest';
-import { todayPayload } from '../../../test/fixtures';
 import { renderWithProviders } from '../../../test/render';
-import { TopProducts } from './TopProducts';
+import { TopProducts, type TopProductRow } from './TopProducts';
 
-const rows = todayPayload().liveMetrics.metrics.topProducts;
-const gmvColumn = () => screen.getAllByRole('row').slice(1).map((row) => within(row).getAllByRole('cell')[2]?.textContent);
+const row = (name: string, gmv: string, stock: number, lowStock = false): TopProductRow => ({
+  gmv,
+  unitsSold: 3,
+  product: { id: `p-${name}`, name },
+  sku: { id: `s-${name}`, spec: '标准版', stock, lowStock },
+});
 
-describe('TopProducts', () => {
-  it('ranks products with their GMV in 亿, full yuan and ¥0.00 in zh-CN', () => {
-    renderWithProviders(() => <TopProducts rows={rows} />, { locale: 'zh-CN' });
-    expect(gmvColumn()).toEqual(['¥1.23亿', '¥8,520.00', '¥0.00']);
-    expect(screen.getAllByRole('row')[1]).toHaveTextContent(/^1旗舰手机/);
+describe("today's top products", () => {
+  it('lists the best sellers in rank order with their stock, marking the low ones', () => {
+    renderWithProviders(() => <TopProducts rows={[row('射频美容仪', '4797.00', 1602), row('真丝眼罩', '161.40', 8, true)]} />, { locale: 'zh-CN' });
+    const rows = within(screen.getByTestId('top-products')).getAllByRole('row').slice(1);
+    expect(rows.map((r) => r.textContent)).toEqual(['1射频美容仪 标准版¥4,797.0031,602', '2真丝眼罩 标准版¥161.4038库存告急']);
+    expect(screen.queryByTestId('top-products-empty')).not.toBeInTheDocument();
   });
 
-  it('uses M in English', () => {
-    renderWithProviders(() => <TopProducts rows={rows} />, { locale: 'en' });
-    expect(gmvColumn()).toEqual(['¥123.45M', '¥8,520.00', '¥0.00']);
-  });
-
-  it('marks only the SKUs at or below their low-stock threshold', () => {
-    renderWithProviders(() => <TopProducts rows={rows} />, { locale: 'zh-CN' });
-    const marks = screen.getAllByTestId('low-stock-mark');
-    expect(marks).toHaveLength(1);
-    expect(marks[0]?.closest('tr')).toHaveTextContent('保温杯');
-    expect(marks[0]?.closest('tr')).toHaveClass('low-stock');
-    expect(marks[0]).toHaveTextContent('库存告急');
+  it('says there are no sales yet before the day’s first paid order (just after midnight), in either language', () => {
+    const zh = renderWithProviders(() => <TopProducts rows={[]} />, { locale: 'zh-CN' });
+    expect(screen.getByTestId('top-products-empty')).toHaveTextContent('今日暂无成交');
+    expect(screen.queryByTestId('top-products')).not.toBeInTheDocument();
+    zh.unmount();
+    renderWithProviders(() => <TopProducts rows={[]} />, { locale: 'en' });
+    expect(screen.getByTestId('top-products-empty')).toHaveTextContent('No sales yet today');
   });
 });
