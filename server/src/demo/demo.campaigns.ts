@@ -2,6 +2,8 @@ import { addDays, DAY_MS, HOUR_MS, shanghaiDate, startOfShanghaiDay } from '../l
 import type { campaignMilestones, campaigns } from '../modules/campaign/campaign.table.js';
 
 const YUAN = 100;
+/** The live campaign's name: the simulator carries the campaign of this name into the next day (demo.carry.ts). */
+export const LIVE_CAMPAIGN_NAME = '双11全球狂欢节';
 
 type CampaignInsert = typeof campaigns.$inferInsert;
 
@@ -54,7 +56,7 @@ export function buildCampaigns(shopIds: string[], now: Date, newId: () => string
   // The target is set so the history leaves it a little behind plan (pace ≈ 0.85 at the start of
   // the last day) and the live traffic has something to catch up.
   const live = campaign(
-    '双11全球狂欢节',
+    LIVE_CAMPAIGN_NAME,
     '满300减50',
     startOfShanghaiDay(addDays(today, -10)),
     startOfShanghaiDay(addDays(today, 1)),

@@ -1,10 +1,11 @@
-import { count, sql } from 'drizzle-orm';
+import { and, count, eq, gte, isNull, sql, type SQL } from 'drizzle-orm';
 import { pino } from 'pino';
 import { beforeEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../test/backends.js';
-import { insertCustomer, insertShop, insertSku } from '../../test/fixtures.js';
+import { insertCampaign, insertCustomer, insertShop, insertSku } from '../../test/fixtures.js';
 import { rows } from '../db/rows.js';
-import { events, marketingSpend, orders } from '../db/tables.js';
+import { campaigns, events, marketingSpend, orders, shops } from '../db/tables.js';
+import { LIVE_CAMPAIGN_NAME } from '../demo/demo.campaigns.js';
 import { demoConsistency } from '../demo/demo.consistency.js';
 import { FAILURES_BEFORE_UNHEALTHY } from '../observability/health.js';
 import { startDemoTraffic } from './demo-traffic.js';
@@ -50,6 +51,36 @@ describeEachBackend('demo traffic in the server process', (backend) => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     const [ordersLater] = await db.select({ n: count() }).from(orders);
     expect(ordersLater!.n).toBe(ordersAtStop!.n);
+  });
+
+  it('carries the live campaign over midnight, so the traffic after it is still the campaign’s and the war room stays on it', async () => {
+    const { db } = backend();
+    const [shop] = await db.select({ id: shops.id }).from(shops);
+    const live = await insertCampaign(db, [shop!.id], LIVE_CAMPAIGN_NAME, {
+      startsAt: new Date('2026-11-01T00:00:00+08:00'),
+      endsAt: new Date('2026-11-12T00:00:00+08:00'),
+    });
+    const midnight = new Date('2026-11-12T00:00:00+08:00');
+    const lines: string[] = [];
+    // A minute of the demo's clock per real second, from three minutes to midnight to three past.
+    const startedAt = Date.now();
+    const from = midnight.getTime() - 3 * 60_000;
+    const now = () => new Date(from + (Date.now() - startedAt) * 60);
+    const traffic = await startDemoTraffic({ db, logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }), rate: 20, tickMs: 100, now, announce: null });
+    try {
+      await expect.poll(() => now().getTime() > midnight.getTime() + 3 * 60_000, { timeout: 15_000, interval: 200 }).toBe(true);
+    } finally {
+      await traffic.stop();
+    }
+
+    const [stored] = await db.select().from(campaigns).where(eq(campaigns.id, live.id));
+    expect(stored!.endsAt).toEqual(new Date('2026-11-13T00:00:00+08:00'));
+    expect(lines.filter((l) => l.includes(`${LIVE_CAMPAIGN_NAME} carried into another day`))).toHaveLength(1);
+    const after = (campaign: SQL) =>
+      db.select({ n: count() }).from(orders).where(and(gte(orders.placedAt, midnight), campaign));
+    const [[attributed], [unattributed]] = await Promise.all([after(eq(orders.campaignId, live.id)), after(isNull(orders.campaignId))]);
+    expect(attributed!.n).toBeGreaterThan(0);
+    expect(unattributed!.n).toBe(0);
   });
 
   it('says it is failing once every tick fails, instead of warning every second for ever, and recovers by itself', async () => {

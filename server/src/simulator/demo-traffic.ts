@@ -1,7 +1,11 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { Logger } from 'pino';
 import { SYSTEM } from '../auth/viewer.js';
 import type { Db } from '../db/client.js';
+import { carryLiveCampaign, endedLiveCampaign } from '../demo/demo.carry.js';
+import { LIVE_CAMPAIGN_NAME } from '../demo/demo.campaigns.js';
 import { INCIDENTS } from '../demo/demo.incidents.js';
+import { InputErrors } from '../errors.js';
 import { fenToYuan, yuanToFen } from '../lib/money.js';
 import { ingestEvents, MAX_BATCH } from '../modules/ingest/ingest.service.js';
 import { MAX_SPEND_ENTRIES, recordSpend } from '../modules/marketing/marketing.service.js';
@@ -85,9 +89,35 @@ export async function startDemoTraffic(options: DemoTrafficOptions): Promise<Dem
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<void> = Promise.resolve();
 
+  // Once a minute: is the live campaign about to end? Then it is carried into the next day (demo.carry.ts),
+  // and the traffic after midnight is its traffic, as before.
+  let nextCarryLook = started;
+  async function carryIfDue(t: number) {
+    if (t < nextCarryLook) return;
+    nextCarryLook = t + MINUTE_MS;
+    let carried;
+    try {
+      carried = await carryLiveCampaign(db, new Date(t));
+    } catch (error) {
+      if (!(error instanceof InputErrors)) throw error;
+      // Refused as any edit would be (a window past the longest a campaign may last): it ends as it stands.
+      logger.warn({ err: error }, `simulator: ${LIVE_CAMPAIGN_NAME} cannot be carried into another day; it ends as it stands`);
+      nextCarryLook = Infinity;
+      return;
+    }
+    if (!carried) return;
+    const known = catalog.campaigns.find((c) => c.id === encodeGlobalID('Campaign', carried.id));
+    if (known) known.endsAt = carried.endsAt;
+    logger.info(
+      { campaignId: carried.id, endsAt: carried.endsAt, gmvTargetFen: carried.gmvTargetFen },
+      `simulator: ${carried.name} carried into another day: it now ends ${carried.endsAt.toISOString()}, target ¥${fenToYuan(carried.gmvTargetFen)}`,
+    );
+  }
+
   async function tick() {
     const t = now().getTime();
     if (t <= last) return;
+    await carryIfDue(t);
     const from = new Date(last);
     const to = new Date(t);
     const events = generator.slice(from, to, ((rate * (t - last)) / 1000) * generator.curveFactor(from, to));
@@ -141,6 +171,14 @@ export async function startDemoTraffic(options: DemoTrafficOptions): Promise<Dem
   };
   schedule();
   logger.info({ rate, shops: catalog.shops.length, campaigns: catalog.campaigns.length }, `simulator: sending about ${rate} events/s through ingestion`);
+  const ended = await endedLiveCampaign(db, new Date(started));
+  if (ended) {
+    logger.warn(
+      { campaignId: ended.id, endedAt: ended.endsAt },
+      `simulator: ${ended.name} ended at ${ended.endsAt.toISOString()} while the demo was stopped over its midnight, and an ended ` +
+        'campaign stays as it was: the traffic now counts for no campaign. Start on an empty DATA_DIR for a fresh demo.',
+    );
+  }
   return {
     async stop() {
       stopped = true;

@@ -1,0 +1,53 @@
+import { and, desc, eq, gt, isNull, lte } from 'drizzle-orm';
+import { SYSTEM } from '../auth/viewer.js';
+import type { DbOrTx } from '../db/client.js';
+import { fenToYuan } from '../lib/money.js';
+import { DAY_MS, MINUTE_MS } from '../lib/time.js';
+import { campaigns, type CampaignRow } from '../modules/campaign/campaign.table.js';
+import { updateCampaign } from '../modules/campaign/campaign.service.js';
+import { LIVE_CAMPAIGN_NAME } from './demo.campaigns.js';
+
+/** How long before its end the live campaign is carried: the simulator looks once a minute, so several looks fall inside. */
+export const CARRY_AHEAD_MS = 5 * MINUTE_MS;
+
+/**
+ * The demo's Double 11 is always on its final day: its window closes at the coming Shanghai midnight. A
+ * demo left running overnight, as a war room's wall screen is, would open the morning on an ended
+ * campaign and a screen of zeros. So shortly before its end the running demo carries it one day further
+ * and raises its target by one day's share: every day weighs the same in the plan (the hourly shape is
+ * per hour of day), so the plan of the days already run, and with it the pace, stays as it was.
+ *
+ * Only before the end, through updateCampaign as any edit goes: once ended, a campaign's window and
+ * target are its record and nothing moves them (a demo stopped over its midnight stays ended). Returns
+ * the carried campaign, or null when the live campaign is not within CARRY_AHEAD_MS of its end.
+ */
+export async function carryLiveCampaign(db: DbOrTx, now: Date): Promise<CampaignRow | null> {
+  const [live] = await db
+    .select()
+    .from(campaigns)
+    .where(
+      and(
+        eq(campaigns.name, LIVE_CAMPAIGN_NAME),
+        isNull(campaigns.cancelledAt),
+        gt(campaigns.endsAt, now),
+        lte(campaigns.endsAt, new Date(now.getTime() + CARRY_AHEAD_MS)),
+      ),
+    )
+    .limit(1);
+  if (!live) return null;
+  const span = live.endsAt.getTime() - live.startsAt.getTime();
+  // Asia/Shanghai keeps no daylight saving: its days are all 24 hours.
+  const gmvTargetFen = Math.round((live.gmvTargetFen * (span + DAY_MS)) / span);
+  return updateCampaign(db, SYSTEM, { id: live.id, endsAt: new Date(live.endsAt.getTime() + DAY_MS), gmvTarget: fenToYuan(gmvTargetFen) }, now);
+}
+
+/** The live campaign when it has already ended (the demo was stopped over its midnight), else null. */
+export async function endedLiveCampaign(db: DbOrTx, now: Date): Promise<CampaignRow | null> {
+  const [latest] = await db
+    .select()
+    .from(campaigns)
+    .where(and(eq(campaigns.name, LIVE_CAMPAIGN_NAME), isNull(campaigns.cancelledAt)))
+    .orderBy(desc(campaigns.endsAt))
+    .limit(1);
+  return latest && latest.endsAt <= now ? latest : null;
+}
