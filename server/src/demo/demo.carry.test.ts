@@ -22,8 +22,9 @@ describeEachBackend('the demo carries its live campaign into the next day', (bac
     const plannedBefore = plannedFenAt(planCurve(live), justBefore);
 
     // Ten minutes before midnight is not yet its time.
-    expect(await carryLiveCampaign(db, at('2026-11-11T23:50:00+08:00'))).toBeNull();
-    const carried = await carryLiveCampaign(db, justBefore);
+    expect(await carryLiveCampaign(db, at('2026-11-11T23:50:00+08:00'))).toEqual({ campaign: live, carried: false });
+    const { campaign: carried, carried: moved } = await carryLiveCampaign(db, justBefore);
+    expect(moved).toBe(true);
     expect(carried?.endsAt).toEqual(at('2026-11-13T00:00:00+08:00'));
     expect(carried?.startsAt).toEqual(window.startsAt);
     // ¥1,000,000 over 11 days → ¥1,090,909.09 over 12: a day's share more.
@@ -33,10 +34,23 @@ describeEachBackend('the demo carries its live campaign into the next day', (bac
     expect(campaignStatus(carried!, at('2026-11-12T00:01:00+08:00'))).toBe('ACTIVE');
 
     // Looked at again a minute later: it is a day from its end now, so nothing moves twice.
-    expect(await carryLiveCampaign(db, new Date(justBefore.getTime() + MINUTE_MS))).toBeNull();
+    expect(await carryLiveCampaign(db, new Date(justBefore.getTime() + MINUTE_MS))).toMatchObject({ carried: false, campaign: { endsAt: at('2026-11-13T00:00:00+08:00') } });
     const [stored] = await db.select().from(campaigns).where(eq(campaigns.id, live.id));
     expect([stored!.endsAt, stored!.gmvTargetFen]).toEqual([at('2026-11-13T00:00:00+08:00'), 109_090_909]);
     expect(await endedLiveCampaign(db, justBefore)).toBeNull();
+  });
+
+  it('is carried once, not a day each, when two instances running the demo look at the same moment', async () => {
+    const { db } = backend();
+    const shop = await insertShop(db, '天猫店');
+    const live = await insertCampaign(db, [shop.id], LIVE_CAMPAIGN_NAME, window);
+    const justBefore = at('2026-11-11T23:57:00+08:00');
+    const looks = await Promise.all([carryLiveCampaign(db, justBefore), carryLiveCampaign(db, justBefore)]);
+    expect(looks.map((l) => l.carried).sort()).toEqual([false, true]);
+    // The one that did not carry sees the carried end, so its traffic after midnight is the campaign's too.
+    expect(looks.map((l) => l.campaign?.endsAt)).toEqual([at('2026-11-13T00:00:00+08:00'), at('2026-11-13T00:00:00+08:00')]);
+    const [stored] = await db.select().from(campaigns).where(eq(campaigns.id, live.id));
+    expect(stored!.gmvTargetFen).toBe(109_090_909);
   });
 
   it('leaves an ended live campaign as its record stands, and says it has ended', async () => {
@@ -44,7 +58,7 @@ describeEachBackend('the demo carries its live campaign into the next day', (bac
     const shop = await insertShop(db, '天猫店');
     const live = await insertCampaign(db, [shop.id], LIVE_CAMPAIGN_NAME, window);
     const morning = at('2026-11-12T09:00:00+08:00');
-    expect(await carryLiveCampaign(db, morning)).toBeNull();
+    expect((await carryLiveCampaign(db, morning)).carried).toBe(false);
     const [stored] = await db.select().from(campaigns).where(eq(campaigns.id, live.id));
     expect([stored!.endsAt, stored!.gmvTargetFen]).toEqual([window.endsAt, 100_000_000]);
     expect((await endedLiveCampaign(db, morning))?.id).toBe(live.id);
@@ -56,7 +70,7 @@ describeEachBackend('the demo carries its live campaign into the next day', (bac
     const theirs = await insertCampaign(db, [shop.id], '店铺周年庆', window);
     const cancelled = await insertCampaign(db, [shop.id], LIVE_CAMPAIGN_NAME, window);
     await db.update(campaigns).set({ cancelledAt: at('2026-11-05T00:00:00+08:00') }).where(eq(campaigns.id, cancelled.id));
-    expect(await carryLiveCampaign(db, at('2026-11-11T23:58:00+08:00'))).toBeNull();
+    expect(await carryLiveCampaign(db, at('2026-11-11T23:58:00+08:00'))).toEqual({ campaign: null, carried: false });
     const stored = await db.select({ endsAt: campaigns.endsAt }).from(campaigns);
     expect(stored.map((c) => c.endsAt)).toEqual([window.endsAt, window.endsAt]);
     expect((await endedLiveCampaign(db, at('2026-11-12T09:00:00+08:00')))).toBeNull(); // a cancelled one is not the live one

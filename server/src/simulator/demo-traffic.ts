@@ -90,14 +90,14 @@ export async function startDemoTraffic(options: DemoTrafficOptions): Promise<Dem
   let inFlight: Promise<void> = Promise.resolve();
 
   // Once a minute: is the live campaign about to end? Then it is carried into the next day (demo.carry.ts),
-  // and the traffic after midnight is its traffic, as before.
+  // and the traffic after midnight is its traffic, as before, also where another instance carried it.
   let nextCarryLook = started;
   async function carryIfDue(t: number) {
     if (t < nextCarryLook) return;
     nextCarryLook = t + MINUTE_MS;
-    let carried;
+    let look;
     try {
-      carried = await carryLiveCampaign(db, new Date(t));
+      look = await carryLiveCampaign(db, new Date(t));
     } catch (error) {
       if (!(error instanceof InputErrors)) throw error;
       // Refused as any edit would be (a window past the longest a campaign may last): it ends as it stands.
@@ -105,12 +105,14 @@ export async function startDemoTraffic(options: DemoTrafficOptions): Promise<Dem
       nextCarryLook = Infinity;
       return;
     }
+    const { campaign, carried } = look;
+    if (!campaign) return;
+    const known = catalog.campaigns.find((c) => c.id === encodeGlobalID('Campaign', campaign.id));
+    if (known) known.endsAt = campaign.endsAt;
     if (!carried) return;
-    const known = catalog.campaigns.find((c) => c.id === encodeGlobalID('Campaign', carried.id));
-    if (known) known.endsAt = carried.endsAt;
     logger.info(
-      { campaignId: carried.id, endsAt: carried.endsAt, gmvTargetFen: carried.gmvTargetFen },
-      `simulator: ${carried.name} carried into another day: it now ends ${carried.endsAt.toISOString()}, target ¥${fenToYuan(carried.gmvTargetFen)}`,
+      { campaignId: campaign.id, endsAt: campaign.endsAt, gmvTargetFen: campaign.gmvTargetFen },
+      `simulator: ${campaign.name} carried into another day: it now ends ${campaign.endsAt.toISOString()}, target ¥${fenToYuan(campaign.gmvTargetFen)}`,
     );
   }
 
