@@ -12,6 +12,7 @@ import { LESSONS_HOURS, plan618Milestones } from './demo.618.milestones.js';
 import { plan618Spend, record618Spend } from './demo.618.spend.js';
 import { createRandom } from './demo.random.js';
 import { HOUR_MS } from '../lib/time.js';
+import { pct } from '../lib/locale.js';
 
 /** Who wrote the 复盘: the operations lead who owns the 活动复盘 milestone. */
 const LESSONS_BY = '李娜';
@@ -52,7 +53,6 @@ async function lessonsFrom(tx: DbOrTx, campaignId: string, writtenAt: Date): Pro
   const sources = bestAndWorst(rankByRoi(totals.bySource));
   const [top] = pareto.skus;
   const [topSku] = top ? await tx.select({ code: skus.code, spec: skus.spec }).from(skus).where(inArray(skus.id, [top.skuId])) : [];
-  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const roi = (x: number | null | undefined) => (x == null ? '—' : x.toFixed(2));
   return [
     `1. 目标：GMV ¥${fenToYuan(totals.all.gmvFen)}，达成率 ${pct(figures.achievementRate ?? 0)}，差距主要在 6.8–6.14 的平台期，6.18 当晚零点与 20 点后两个高峰未能补足。明年平台期提前排好直播与会场坑位。`,

@@ -1,5 +1,6 @@
 import { TRAFFIC_SOURCES, type TrafficSource } from '../db/enums.js';
 import { addDays, HOUR_MS, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
+import { pct } from '../lib/locale.js';
 import type { dailyReports } from '../modules/report/report.table.js';
 import type { DemoShop } from './demo.catalog.js';
 import { factKey, type DayFacts } from './demo.facts.js';
@@ -29,8 +30,6 @@ export interface Reports {
   spend: DaySpend[];
   facts: IncidentFacts;
 }
-
-const pct = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
 
 /**
  * Daily reports, marketing spend and the incidents' figures, all from what ingestion recorded for
