@@ -27,7 +27,7 @@ const WIDEST_NUMBER: Record<string, number> = {
   threshold: 99_999_999.99,
 };
 
-/** Ten best sellers to widen when the day has none yet (the first minutes after Shanghai midnight). */
+/** A full top 10 to widen, also when the day has sold fewer products so far (the first minutes after Shanghai midnight). */
 const TOP_ROWS = 10;
 const topProductRow = (i: number) => ({
   __typename: 'ProductMetrics',
@@ -38,7 +38,7 @@ const topProductRow = (i: number) => ({
 });
 
 /**
- * The same answer with every figure at its widest, and today's top list full even before the day's first sale. `yesterday` is for the "vs yesterday" baseline:
+ * The same answer with every figure at its widest, and today's top list full (ten rows) even before the day has sold ten products. `yesterday` is for the "vs yesterday" baseline:
  * tiny figures there make today's changes read like +99,999,999,900.0 %.
  */
 export function widestFigures(data: unknown, options: { yesterday?: boolean } = {}): unknown {
@@ -47,7 +47,10 @@ export function widestFigures(data: unknown, options: { yesterday?: boolean } = 
   const record = data as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record)) {
-    if (key === 'topProducts' && Array.isArray(value) && value.length === 0) out[key] = widestFigures(Array.from({ length: TOP_ROWS }, (_, i) => topProductRow(i)), options);
+    if (key === 'topProducts' && Array.isArray(value) && value.length < TOP_ROWS) {
+      const padding = Array.from({ length: TOP_ROWS - value.length }, (_, i) => topProductRow(value.length + i));
+      out[key] = widestFigures([...value, ...padding], options);
+    }
     else if (MONEY.has(key) && typeof value === 'string') out[key] = options.yesterday ? '0.01' : WIDEST_MONEY;
     else if (COUNTS.has(key) && typeof value === 'number') out[key] = options.yesterday ? 1 : WIDEST_COUNT;
     else if (RATES.has(key) && typeof value === 'number') out[key] = options.yesterday ? 0.0001 : 1;
