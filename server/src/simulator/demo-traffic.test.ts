@@ -83,6 +83,22 @@ describeEachBackend('demo traffic in the server process', (backend) => {
     expect(unattributed!.n).toBe(0);
   });
 
+  it('says at start that the live campaign ended while the demo was stopped, and leaves it ended', async () => {
+    const { db } = backend();
+    const [shop] = await db.select({ id: shops.id }).from(shops);
+    const window = { startsAt: new Date('2026-11-01T00:00:00+08:00'), endsAt: new Date('2026-11-12T00:00:00+08:00') };
+    const live = await insertCampaign(db, [shop!.id], LIVE_CAMPAIGN_NAME, window);
+    const lines: string[] = [];
+    const nextMorning = new Date('2026-11-12T09:00:00+08:00');
+    const traffic = await startDemoTraffic({ db, logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }), rate: 5, tickMs: 100, now: () => nextMorning, announce: null });
+    await traffic.stop();
+    const warned = lines.filter((l) => l.includes(`${LIVE_CAMPAIGN_NAME} ended at 2026-11-11T16:00:00.000Z while the demo was stopped`));
+    expect(warned).toHaveLength(1);
+    expect(JSON.parse(warned[0]!)).toMatchObject({ level: 40, campaignId: live.id });
+    const [stored] = await db.select().from(campaigns).where(eq(campaigns.id, live.id));
+    expect(stored!.endsAt).toEqual(window.endsAt);
+  });
+
   it('says it is failing once every tick fails, instead of warning every second for ever, and recovers by itself', async () => {
     const { db } = backend();
     const evening = new Date('2026-11-11T21:00:00+08:00').getTime();

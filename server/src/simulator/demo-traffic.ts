@@ -2,7 +2,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { Logger } from 'pino';
 import { SYSTEM } from '../auth/viewer.js';
 import type { Db } from '../db/client.js';
-import { carryLiveCampaign, endedLiveCampaign } from '../demo/demo.carry.js';
+import { carryLiveCampaign, endedLiveCampaign, type LiveCampaignLook } from '../demo/demo.carry.js';
 import { LIVE_CAMPAIGN_NAME } from '../demo/demo.campaigns.js';
 import { INCIDENTS } from '../demo/demo.incidents.js';
 import { InputErrors } from '../errors.js';
@@ -95,7 +95,7 @@ export async function startDemoTraffic(options: DemoTrafficOptions): Promise<Dem
   async function carryIfDue(t: number) {
     if (t < nextCarryLook) return;
     nextCarryLook = t + MINUTE_MS;
-    let look;
+    let look: LiveCampaignLook;
     try {
       look = await carryLiveCampaign(db, new Date(t));
     } catch (error) {
@@ -171,8 +171,7 @@ export async function startDemoTraffic(options: DemoTrafficOptions): Promise<Dem
       inFlight = tick().then(succeeded, failed).finally(schedule);
     }, tickMs);
   };
-  schedule();
-  logger.info({ rate, shops: catalog.shops.length, campaigns: catalog.campaigns.length }, `simulator: sending about ${rate} events/s through ingestion`);
+  // Before the first tick is scheduled: a failure here rejects the start with nothing left running.
   const ended = await endedLiveCampaign(db, new Date(started));
   if (ended) {
     logger.warn(
@@ -181,6 +180,8 @@ export async function startDemoTraffic(options: DemoTrafficOptions): Promise<Dem
         'campaign stays as it was: the traffic now counts for no campaign. Start on an empty DATA_DIR for a fresh demo.',
     );
   }
+  schedule();
+  logger.info({ rate, shops: catalog.shops.length, campaigns: catalog.campaigns.length }, `simulator: sending about ${rate} events/s through ingestion`);
   return {
     async stop() {
       stopped = true;
