@@ -11,7 +11,7 @@ import { LIVE_CAMPAIGN_NAME } from './demo.campaigns.js';
 export const CARRY_AHEAD_MS = 5 * MINUTE_MS;
 
 export interface LiveCampaignLook {
-  /** The live campaign as it stands after the look (the latest of its name, not cancelled); null if there is none. */
+  /** The live campaign as it stands after the look (the latest of its name, not cancelled; possibly ended); null if there is none. */
   campaign: CampaignRow | null;
   /** This look carried it a day further. */
   carried: boolean;
@@ -50,10 +50,4 @@ export async function carryLiveCampaign(db: DbOrTx, now: Date): Promise<LiveCamp
     const carried = await updateCampaign(tx, SYSTEM, { id: live.id, endsAt, gmvTarget: fenToYuan(gmvTargetFen) }, now);
     return { campaign: carried, carried: true };
   });
-}
-
-/** The live campaign when it has already ended (the demo was stopped over its midnight), else null. */
-export async function endedLiveCampaign(db: DbOrTx, now: Date): Promise<CampaignRow | null> {
-  const [latest] = await latestLive(db);
-  return latest && latest.endsAt <= now ? latest : null;
 }

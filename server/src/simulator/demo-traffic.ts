@@ -2,7 +2,8 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { Logger } from 'pino';
 import { SYSTEM } from '../auth/viewer.js';
 import type { Db } from '../db/client.js';
-import { carryLiveCampaign, endedLiveCampaign, type LiveCampaignLook } from '../demo/demo.carry.js';
+import { carryLiveCampaign, type LiveCampaignLook } from '../demo/demo.carry.js';
+import type { CampaignRow } from '../modules/campaign/campaign.table.js';
 import { LIVE_CAMPAIGN_NAME } from '../demo/demo.campaigns.js';
 import { INCIDENTS } from '../demo/demo.incidents.js';
 import { InputErrors } from '../errors.js';
@@ -91,9 +92,10 @@ export async function startDemoTraffic(options: DemoTrafficOptions): Promise<Dem
 
   // Once a minute: is the live campaign about to end? Then it is carried into the next day (demo.carry.ts),
   // and the traffic after midnight is its traffic, as before, also where another instance carried it.
+  // Answers the live campaign as it stands, or null when this was no time to look (or there is none).
   let nextCarryLook = started;
-  async function carryIfDue(t: number) {
-    if (t < nextCarryLook) return;
+  async function carryIfDue(t: number): Promise<CampaignRow | null> {
+    if (t < nextCarryLook) return null;
     nextCarryLook = t + MINUTE_MS;
     let look: LiveCampaignLook;
     try {
@@ -103,17 +105,19 @@ export async function startDemoTraffic(options: DemoTrafficOptions): Promise<Dem
       // Refused as any edit would be (a window past the longest a campaign may last): it ends as it stands.
       logger.warn({ err: error }, `simulator: ${LIVE_CAMPAIGN_NAME} cannot be carried into another day; it ends as it stands`);
       nextCarryLook = Infinity;
-      return;
+      return null;
     }
     const { campaign, carried } = look;
-    if (!campaign) return;
+    if (!campaign) return null;
     const known = catalog.campaigns.find((c) => c.id === encodeGlobalID('Campaign', campaign.id));
     if (known) known.endsAt = campaign.endsAt;
-    if (!carried) return;
-    logger.info(
-      { campaignId: campaign.id, endsAt: campaign.endsAt, gmvTargetFen: campaign.gmvTargetFen },
-      `simulator: ${campaign.name} carried into another day: it now ends ${campaign.endsAt.toISOString()}, target ¥${fenToYuan(campaign.gmvTargetFen)}`,
-    );
+    if (carried) {
+      logger.info(
+        { campaignId: campaign.id, endsAt: campaign.endsAt, gmvTargetFen: campaign.gmvTargetFen },
+        `simulator: ${campaign.name} carried into another day: it now ends ${campaign.endsAt.toISOString()}, target ¥${fenToYuan(campaign.gmvTargetFen)}`,
+      );
+    }
+    return campaign;
   }
 
   async function tick() {
@@ -171,8 +175,10 @@ export async function startDemoTraffic(options: DemoTrafficOptions): Promise<Dem
       inFlight = tick().then(succeeded, failed).finally(schedule);
     }, tickMs);
   };
-  // Before the first tick is scheduled: a failure here rejects the start with nothing left running.
-  const ended = await endedLiveCampaign(db, new Date(started));
+  // The first look, before the first tick is scheduled: a failure here rejects the start with nothing left
+  // running. A live campaign that has already ended is said once; it stays as it is.
+  const live = await carryIfDue(started);
+  const ended = live && live.endsAt.getTime() <= started ? live : null;
   if (ended) {
     logger.warn(
       { campaignId: ended.id, endedAt: ended.endsAt },
