@@ -1,7 +1,8 @@
 /**
  * The operations console (运营台) of the built client in Chromium against one real server (PGlite, the
  * demo data, no traffic): the admin key's kiosk link opens the console, an anomaly note written on a
- * flagged report row is still there after a reload, and the two exports download as files — the daily
+ * flagged report row is still there after a reload, a save that someone else's write overtook is refused in
+ * Chinese with who and when, and the two exports download as files — the daily
  * reports as CSV and the ended 618 campaign's retrospective as XLSX — fetched with the credential.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -89,12 +90,33 @@ describe('the operations console in Chromium [pglite]', () => {
     const stored = await gqlAt(url, 'query($s: ID!, $d: Date!) { dailyReport(shopId: $s, date: $d) { rows { source anomalyNote } } }', { s: row.shop.id, d: row.date });
     expect((stored.data?.dailyReport.rows as { source: string; anomalyNote: string | null }[]).find((r) => r.source === row.source)?.anomalyNote).toBe(note);
 
-    // The CSV of the days shown (one day here): the header, then the day's rows, our note among them.
+    // Someone else writes the same row meanwhile: the save from this page is refused (CONFLICT), and the
+    // refusal is said in the console's language, with who wrote the row and when, as the server words it.
+    const theirs = `e2e ${Date.now()}：王磊改为暂停该计划`;
+    const written = await gqlAt(
+      url,
+      'mutation($input: WriteDailyReportNoteInput!) { writeDailyReportNote(input: $input) { userErrors { message } } }',
+      { input: { shopId: row.shop.id, date: row.date, source: row.source, anomalyNote: theirs } },
+    );
+    expect(written.data?.writeDailyReportNote.userErrors).toEqual([]);
+    const reloaded = flagged.getByTestId('report-note-editor');
+    await reloaded.getByLabel('异常指标说明').fill(`${note}（补充）`);
+    await reloaded.getByRole('button', { name: '保存说明' }).click();
+    const refusal = reloaded.getByRole('alert');
+    await refusal.waitFor();
+    const said = (await refusal.textContent()) ?? '';
+    expect(said).toMatch(new RegExp(`^未保存：${row.date} \\S+ 的备注已被修改（修改人：[^，]+，修改时间：\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} 北京时间）`));
+    expect(said).not.toMatch(/after the version you loaded|Asia\/Shanghai/);
+    console.log(`[e2e] refusal: ${said}`);
+    await page.reload();
+    await flagged.getByTestId('report-note-editor').waitFor();
+
+    // The CSV of the days shown (one day here): the header, then the day's rows, the note that won among them.
     const csv = await downloadBy(page, 'export-csv');
     expect(csv.name).toBe(`daily-reports-${row.date}-${row.date}.csv`);
     const text = csv.bytes.toString('utf8').replace(/^\uFEFF/, '');
     expect(text.split('\r\n')[0]).toBe(DAILY_REPORTS_CSV_HEADER.join(','));
-    expect(text).toContain(note);
+    expect(text).toContain(theirs);
     console.log(`[e2e] CSV ${csv.name}: ${csv.bytes.length} bytes, ${text.trim().split('\r\n').length - 1} rows`);
 
     // The retrospective opens on the campaign that ended last: the demo's 618.

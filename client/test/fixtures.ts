@@ -222,12 +222,16 @@ export function alertChangedPayload(change: AlertChange, a: AlertFixture): Resul
   return { alertChanged: { change, alert: maskFragments([AlertFields], a) } };
 }
 
-/** acknowledgeAlert's answer: the alert acknowledged by `by`, or refused with user errors. */
-export function acknowledgeResult(a: AlertFixture | null, userErrors: readonly string[] = [], by = '王磊'): ResultOf<typeof AcknowledgeAlertMutation> {
+/** acknowledgeAlert's answer: the alert acknowledged by `by`, or refused with user errors (English and Chinese, as the server words them). */
+export function acknowledgeResult(
+  a: AlertFixture | null,
+  userErrors: readonly { message: string; messageZh: string }[] = [],
+  by = '王磊',
+): ResultOf<typeof AcknowledgeAlertMutation> {
   return {
     acknowledgeAlert: {
       alert: a ? maskFragments([AlertFields], changed(a, 'ACKNOWLEDGED', { acknowledgedBy: by })) : null,
-      userErrors: userErrors.map((message) => ({ message })),
+      userErrors: [...userErrors],
     },
   };
 }

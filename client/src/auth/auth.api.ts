@@ -1,5 +1,7 @@
 import { Client, fetchExchange, type CombinedError } from '@urql/core';
 import { readFragment, type FragmentOf, type ResultOf } from '../graphql/graphql';
+import type { UserErrors } from '../graphql/mutation-outcome';
+import { refusalOf, type Refusal } from '../graphql/refusal';
 import { RefreshSessionMutation, SessionFields, SignInMutation, SignOutMutation } from './auth.documents';
 
 export type SessionGrant = ResultOf<typeof SessionFields>;
@@ -8,9 +10,9 @@ export type SessionGrant = ResultOf<typeof SessionFields>;
 export type AuthAnswer =
   | { outcome: 'granted'; session: SessionGrant }
   /** The server said no: wrong email or password, a locked account, a used or expired refresh token. */
-  | { outcome: 'refused'; code: string; message: string }
+  | ({ outcome: 'refused'; code: string } & Refusal)
   /** No usable answer (network down, server error): worth trying again, no reason to sign anyone out. */
-  | { outcome: 'unavailable'; message: string };
+  | ({ outcome: 'unavailable' } & Refusal);
 
 /** The three calls that manage a staff session. */
 export interface AuthApi {
@@ -22,14 +24,14 @@ export interface AuthApi {
 
 interface SessionPayload {
   session: FragmentOf<typeof SessionFields> | null;
-  userErrors: readonly { code: string; message: string }[];
+  userErrors: UserErrors;
 }
 
 function answer(error: CombinedError | undefined, payload: SessionPayload | undefined): AuthAnswer {
-  if (error) return { outcome: 'unavailable', message: error.message };
+  if (error) return { outcome: 'unavailable', ...refusalOf(error, undefined) };
   const refusal = payload?.userErrors[0];
-  if (refusal) return { outcome: 'refused', code: refusal.code, message: refusal.message };
-  if (!payload?.session) return { outcome: 'unavailable', message: 'no session in the answer' };
+  if (refusal) return { outcome: 'refused', code: refusal.code, ...refusalOf(undefined, refusal) };
+  if (!payload?.session) return { outcome: 'unavailable', message: 'no session in the answer', messageZh: '应答中没有会话' };
   return { outcome: 'granted', session: readFragment(SessionFields, payload.session) };
 }
 

@@ -25,6 +25,7 @@ export const SignInMutation = graphql(
         userErrors {
           code
           message
+          messageZh: message(locale: ZH_CN)
         }
       }
     }
@@ -42,6 +43,7 @@ export const RefreshSessionMutation = graphql(
         userErrors {
           code
           message
+          messageZh: message(locale: ZH_CN)
         }
       }
     }
@@ -54,6 +56,7 @@ export const SignOutMutation = graphql(`
     signOut {
       userErrors {
         message
+        messageZh: message(locale: ZH_CN)
       }
     }
   }

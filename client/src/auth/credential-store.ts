@@ -1,4 +1,5 @@
 import { batch, createSignal, untrack, type Accessor } from 'solid-js';
+import type { Refusal } from '../graphql/refusal';
 import type { AuthApi, SessionGrant } from './auth.api';
 import { bearerOf, keyFromFragment, parseStoredCredential, principalOf, refreshDueAt, type Credential, type KeyCredential, type SessionCredential } from './credential';
 
@@ -10,7 +11,7 @@ const REFRESH_LOCK = 'peakops.session-refresh';
 /** Why the sign-in page shows although the screen had a credential. */
 export type AccessNotice = 'keyRefused' | 'sessionEnded';
 
-export type SignInFailure = { code: 'INVALID_CREDENTIALS' } | { code: 'LOCKED'; until: string | null } | { code: 'FAILED'; message: string };
+export type SignInFailure = { code: 'INVALID_CREDENTIALS' } | { code: 'LOCKED'; until: string | null } | ({ code: 'FAILED' } & Refusal);
 
 /** What the API clients need: the secret to send now, and what to do when the server refuses it. */
 export interface CredentialSource {
@@ -212,10 +213,10 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
         });
         return null;
       }
-      if (answer.outcome === 'unavailable') return { code: 'FAILED', message: answer.message };
+      if (answer.outcome === 'unavailable') return { code: 'FAILED', message: answer.message, messageZh: answer.messageZh };
       if (answer.code === 'INVALID_CREDENTIALS') return { code: 'INVALID_CREDENTIALS' };
       if (answer.code === 'LOCKED') return { code: 'LOCKED', until: ISO_TIME.exec(answer.message)?.[0] ?? null };
-      return { code: 'FAILED', message: answer.message };
+      return { code: 'FAILED', message: answer.message, messageZh: answer.messageZh };
     },
     async signOut() {
       const was = current();

@@ -1,7 +1,8 @@
 import { fetchRenewingOnce } from '../auth/authorized-fetch';
 import type { CredentialSource } from '../auth/credential-store';
+import type { Refusal } from '../graphql/refusal';
 
-export type DownloadOutcome = { ok: true; file: string } | { ok: false; status: number; message: string };
+export type DownloadOutcome = { ok: true; file: string } | ({ ok: false; status: number } & Refusal);
 
 /** The name the server gave the file (RFC 6266: `filename*` in UTF-8 wins over `filename`), else `fallback`. */
 export function fileNameOf(disposition: string | null, fallback: string): string {
@@ -21,8 +22,9 @@ export async function downloadExport(credentials: CredentialSource, path: string
     headers: bearer ? { authorization: `Bearer ${bearer}` } : {},
   });
   if (!response.ok) {
-    const body = (await response.json().catch(() => null)) as { errors?: { message?: string }[] } | null;
-    return { ok: false, status: response.status, message: body?.errors?.[0]?.message ?? response.statusText };
+    const body = (await response.json().catch(() => null)) as { errors?: { message?: string; extensions?: { messageZh?: string } }[] } | null;
+    const [error] = body?.errors ?? [];
+    return { ok: false, status: response.status, message: error?.message ?? response.statusText, messageZh: error?.extensions?.messageZh ?? null };
   }
   const file = fileNameOf(response.headers.get('content-disposition'), fallbackName);
   const url = URL.createObjectURL(await response.blob());

@@ -16,7 +16,7 @@ const RELAY_ID_ERROR = /^(?:Invalid global ID: |ID: [\s\S]* is not of type: )/;
 
 /**
  * Domain errors raised outside a mutation payload (a query with a bad window, say) are expected
- * failures: show their message with BAD_USER_INPUT. So are Pothos' refusals of a global id. Everything
+ * failures: show their message with BAD_USER_INPUT, and its Chinese as `extensions.messageZh`. So are Pothos' refusals of a global id. Everything
  * else gets Yoga's masking.
  */
 export const maskError: MaskError = (error, message, isDev) => {
@@ -30,7 +30,7 @@ export const maskError: MaskError = (error, message, isDev) => {
     });
   if (original instanceof DomainError || original instanceof InputErrors) {
     const reason = original instanceof DomainError ? original.code : original.errors[0]?.code;
-    return shown(original.message, { code: transportClassOf(reason).code, reason });
+    return shown(original.message, { code: transportClassOf(reason).code, reason, messageZh: original.messageZh });
   }
   if (original instanceof PothosValidationError && RELAY_ID_ERROR.test(original.message)) {
     return shown(original.message, { code: 'BAD_USER_INPUT' });

@@ -1,6 +1,7 @@
 import type { OutputRef } from '@pothos/core';
 import { builder } from '../builder.js';
 import { USER_ERROR_CODES, toUserErrors, type UserErrorShape } from '../errors.js';
+import { refusalMessageField } from './locale.js';
 
 export const UserErrorCodeEnum = builder.enumType('UserErrorCode', { values: USER_ERROR_CODES });
 
@@ -11,7 +12,7 @@ export const UserErrorRef = builder.objectRef<UserErrorShape>('UserError').imple
       nullable: true,
       description: 'Path to the offending input field, starting at "input".',
     }),
-    message: t.exposeString('message'),
+    message: t.string(refusalMessageField),
     code: t.expose('code', { type: UserErrorCodeEnum }),
   }),
 });

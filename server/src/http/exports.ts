@@ -36,6 +36,8 @@ class ExportError extends Error {
     readonly code: string,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** A user error's Chinese, sent as `extensions.messageZh` as GraphQL does. */
+    readonly messageZh?: string,
   ) {
     super(message);
   }
@@ -119,7 +121,7 @@ export function exportsHandler(deps: ExportDeps) {
       if (res.headersSent) return void res.destroy();
       res
         .writeHead(failure.status, { 'content-type': 'application/json', ...failure.headers })
-        .end(JSON.stringify({ errors: [{ message: failure.message, extensions: { code: failure.code } }] }));
+        .end(JSON.stringify({ errors: [{ message: failure.message, extensions: { code: failure.code, messageZh: failure.messageZh } }] }));
     }
   };
 }
@@ -128,7 +130,7 @@ function toExportError(error: unknown): ExportError {
   if (error instanceof ExportError) return error;
   const [userError] = toUserErrors(error) ?? [];
   if (userError) {
-    return new ExportError(transportClassOf(userError.code).httpStatus, userError.code, userError.message);
+    return new ExportError(transportClassOf(userError.code).httpStatus, userError.code, userError.message, {}, userError.messageZh);
   }
   // Not a fault of ours to log as one: the database was busy (a lock) or the export too large for the bound.
   if (isStatementTimeout(error)) return new ExportError(503, STATEMENT_TIMEOUT_FAILURE.code, STATEMENT_TIMEOUT_FAILURE.message);

@@ -6,15 +6,21 @@ const YUAN = /^(-)?(\d+)(?:\.(\d{1,2}))?$/;
 
 export class MoneyFormatError extends Error {
   override name = 'MoneyFormatError';
+  /** The same refusal in Chinese, for a console that shows it. */
+  readonly messageZh: string;
+  constructor(words: { en: string; zh: string }) {
+    super(words.en);
+    this.messageZh = words.zh;
+  }
 }
 
 /** "1234.5" → 123450. Rejects more than two decimals rather than rounding someone's money. */
 export function yuanToFen(value: string): number {
   const match = YUAN.exec(value.trim());
-  if (!match) throw new MoneyFormatError(`"${value}" is not an amount in yuan with at most two decimals`);
+  if (!match) throw new MoneyFormatError({ en: `"${value}" is not an amount in yuan with at most two decimals`, zh: `"${value}" 不是以元为单位、最多两位小数的金额` });
   const [, minus, whole = '0', cents = ''] = match;
   const fen = Number(whole) * 100 + Number(cents.padEnd(2, '0'));
-  if (!Number.isSafeInteger(fen)) throw new MoneyFormatError(`"${value}" is too large`);
+  if (!Number.isSafeInteger(fen)) throw new MoneyFormatError({ en: `"${value}" is too large`, zh: `"${value}" 金额过大` });
   return minus && fen !== 0 ? -fen : fen;
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { decodeGlobalUuid } from '../graphql/node-id.js';
 import { InputErrors, USER_ERROR_CODES, type UserErrorCode } from '../errors.js';
+import { said, zhOfIssue } from './issue-words.js';
 import { MoneyFormatError, yuanToFen } from './money.js';
 
 /**
@@ -14,6 +15,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
     result.error.issues.map((issue) => ({
       field: ['input', ...issue.path.map(String)],
       message: issue.message,
+      messageZh: zhOfIssue(issue),
       code: codeOf(issue),
     })),
   );
@@ -23,12 +25,14 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
 export interface ItemIssue {
   path: string[];
   message: string;
+  /** The same problem in Chinese. */
+  messageZh: string;
   code: UserErrorCode;
 }
 
 /** zod's issues for one item of a bulk input, coded as parseInput codes them. */
 export function itemIssues(error: z.ZodError): ItemIssue[] {
-  return error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message, code: codeOf(issue) }));
+  return error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message, messageZh: zhOfIssue(issue), code: codeOf(issue) }));
 }
 
 function codeOf(issue: z.core.$ZodIssue): UserErrorCode {
@@ -42,14 +46,11 @@ function codeOf(issue: z.core.$ZodIssue): UserErrorCode {
 export const moneyInput = z.string().transform((value, ctx) => {
   try {
     const fen = yuanToFen(value);
-    if (fen < 0) throw new MoneyFormatError('amount must not be negative');
+    if (fen < 0) throw new MoneyFormatError({ en: 'amount must not be negative', zh: '金额不能为负' });
     return fen;
   } catch (error) {
-    ctx.addIssue({
-      code: 'custom',
-      message: error instanceof Error ? error.message : 'invalid amount',
-      params: { code: 'INVALID_AMOUNT' },
-    });
+    if (!(error instanceof MoneyFormatError)) throw error;
+    ctx.addIssue({ code: 'custom', message: error.message, params: { code: 'INVALID_AMOUNT', zh: error.messageZh } });
     return z.NEVER;
   }
 });
@@ -58,7 +59,10 @@ export const moneyInput = z.string().transform((value, ctx) => {
  * PostgreSQL's text and jsonb hold neither U+0000 nor half of a surrogate pair (JSON can carry both: "\u0000",
  * "\ud800"): a string with either failed the statement that stored it, an ingest batch's included.
  */
-export const UNSTORABLE_TEXT_MESSAGE = 'must be text PostgreSQL can store: no NUL character (U+0000), no unpaired surrogate';
+export const UNSTORABLE_TEXT_MESSAGE = said(
+  'must be text PostgreSQL can store: no NUL character (U+0000), no unpaired surrogate',
+  '含有无法存储的字符：NUL（U+0000）或不成对的代理项',
+);
 // ES2024's String.prototype.isWellFormed (Node 20 has it; the project's lib is ES2023).
 const isWellFormed = (value: string): boolean => (value as string & { isWellFormed(): boolean }).isWellFormed();
 export const isUnstorableText = (value: string): boolean => value.includes('\u0000') || !isWellFormed(value);
@@ -69,7 +73,8 @@ export const storableText = (value: string): string =>
 export const storableString = () => z.string().refine((value) => !isUnstorableText(value), UNSTORABLE_TEXT_MESSAGE);
 
 /** Required free text: trimmed, non-empty, bounded so nobody stores a novel in a name. */
-export const text = (max = 200) => z.string().trim().min(1, 'must not be empty').max(max);
+export const NOT_EMPTY = said('must not be empty', '不能为空');
+export const text = (max = 200) => z.string().trim().min(1, NOT_EMPTY).max(max);
 export const optionalText = (max = 2000) => z.string().trim().max(max).nullish();
 
 /** A global id of the given type inside a bulk input, decoded to its UUID; anything else is NOT_FOUND on that field. */
@@ -84,7 +89,7 @@ export const globalId = (typename: string) => {
       decoded.set(value, id);
     }
     if (id) return id;
-    ctx.addIssue({ code: 'custom', message: `not a ${typename} id`, params: { code: 'NOT_FOUND' } });
+    ctx.addIssue({ code: 'custom', message: `not a ${typename} id`, params: { code: 'NOT_FOUND', zh: `不是 ${typename} 的 id` } });
     return z.NEVER;
   });
 };

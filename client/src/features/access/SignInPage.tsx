@@ -1,6 +1,7 @@
 import { createSignal, Show } from 'solid-js';
 import type { CredentialStore, SignInFailure } from '../../auth/credential-store';
 import { LangToggle } from '../../components/LangToggle';
+import { refusalIn } from '../../graphql/refusal';
 import { useI18n } from '../../i18n/i18n';
 import { formatClock } from '../../lib/format';
 
@@ -22,7 +23,7 @@ export function SignInPage(props: { credentials: Pick<CredentialStore, 'signIn' 
     if (!f) return null;
     if (f.code === 'INVALID_CREDENTIALS') return t('auth.invalidCredentials');
     if (f.code === 'LOCKED') return f.until ? t('auth.locked', { until: formatClock(f.until, locale()) }) : t('auth.lockedNoTime');
-    return t('auth.failed', { message: f.message });
+    return t('auth.failed', { message: refusalIn(f, locale()) });
   };
 
   return (

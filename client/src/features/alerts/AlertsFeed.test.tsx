@@ -226,13 +226,14 @@ describe('AlertsFeed', () => {
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
   });
 
-  it('keeps the alert and says why when the server refuses the acknowledgement', async () => {
+  it('keeps the alert and says why, in the screen\'s language, when the server refuses the acknowledgement', async () => {
     openAlerts(conversion);
-    acknowledgements(() => acknowledgeResult(null, ['告警不存在或无权操作']));
+    acknowledgements(() => acknowledgeResult(null, [{ message: 'Alert not found', messageZh: '预警不存在' }]));
     openFeed({ permissions: MAY_MANAGE });
 
     fireEvent.click(await screen.findByRole('button', { name: '认领' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('认领失败：告警不存在或无权操作');
+    expect(await screen.findByRole('alert')).toHaveTextContent('认领失败：预警不存在');
+    expect(screen.getByRole('alert')).not.toHaveTextContent('Alert not found');
     expect(alertItem('天猫旗舰店')).not.toHaveTextContent('已认领');
     // Ready to try again.
     expect(screen.getByRole('button', { name: '认领' })).toBeEnabled();

@@ -1,5 +1,6 @@
 import { createMemo, createSignal, Show } from 'solid-js';
 import { Panel } from '../../components/Panel';
+import { refusalIn } from '../../graphql/refusal';
 import { useI18n } from '../../i18n/i18n';
 import { shanghaiDate } from '../../lib/shanghai-day';
 import type { Permission } from '../access/viewer.documents';
@@ -22,7 +23,7 @@ export interface AlertsFeedProps {
  * is final, and a refusal keeps the alert and says why in words.
  */
 export function AlertsFeed(props: AlertsFeedProps) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const feed = createAlertFeed({ connects: () => props.connects() });
   const today = createMemo(() => shanghaiDate(props.nowWall));
   // acknowledgeAlert needs MANAGE on the server: a screen key or a VIEWER would only be refused.
@@ -35,7 +36,7 @@ export function AlertsFeed(props: AlertsFeedProps) {
     const outcome = await feed.acknowledge(id);
     setPending((s) => new Set([...s].filter((x) => x !== id)));
     // MANAGE withdrawn after the screen asked: say so in words, not in the server's English.
-    if (!outcome.ok) return void setFailure(t('alerts.ackFailed', { message: outcome.forbidden ? t('alerts.readOnly') : outcome.message }));
+    if (!outcome.ok) return void setFailure(t('alerts.ackFailed', { message: outcome.forbidden ? t('alerts.readOnly') : refusalIn(outcome, locale()) }));
     setFailure(null);
   };
 

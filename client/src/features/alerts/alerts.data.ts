@@ -1,6 +1,7 @@
 import { useClient } from '@urql/solid';
 import { createMemo, createSignal, onCleanup, type Accessor } from 'solid-js';
 import { hasErrorCode } from '../../graphql/errors';
+import { refusalOf, type Refusal } from '../../graphql/refusal';
 import { createBackoff, onConnect } from '../../graphql/retry';
 import { readFragment } from '../../graphql/graphql';
 import { AcknowledgeAlertMutation, AlertChangedSubscription, AlertFields, OpenAlertsQuery, type AlertRow } from './alerts.documents';
@@ -10,7 +11,7 @@ import { newerOf, rankAlerts } from './alerts.ranking';
 export const LEAVE_MS = 400;
 const MAX_REMEMBERED_RESOLVED = 2_000;
 
-export type AcknowledgeOutcome = { ok: true } | { ok: false; forbidden: boolean; message: string };
+export type AcknowledgeOutcome = { ok: true } | ({ ok: false; forbidden: boolean } & Refusal);
 
 export interface AlertFeed {
   /** Unresolved alerts, most severe first, then newest; a just-resolved one stays while it fades. */
@@ -120,9 +121,9 @@ export function createAlertFeed(options: { connects: Accessor<number> }): AlertF
   const acknowledge = async (id: string): Promise<AcknowledgeOutcome> => {
     const result = await client.mutation(AcknowledgeAlertMutation, { id }).toPromise();
     const forbidden = hasErrorCode(result.error, 'FORBIDDEN');
-    const message = result.error?.message ?? result.data?.acknowledgeAlert.userErrors[0]?.message;
+    const refusal = result.data?.acknowledgeAlert.userErrors[0];
     const acknowledged = result.data?.acknowledgeAlert.alert;
-    if (message || forbidden || !acknowledged) return { ok: false, forbidden, message: message ?? '' };
+    if (result.error || refusal || forbidden || !acknowledged) return { ok: false, forbidden, ...refusalOf(result.error, refusal) };
     put(readFragment(AlertFields, acknowledged));
     return { ok: true };
   };

@@ -68,6 +68,7 @@ export const AcknowledgeAlertMutation = graphql(
         }
         userErrors {
           message
+          messageZh: message(locale: ZH_CN)
         }
       }
     }

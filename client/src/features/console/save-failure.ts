@@ -1,5 +1,6 @@
 import { createSignal } from 'solid-js';
 import type { MutationOutcome } from '../../graphql/mutation-outcome';
+import { refusalIn } from '../../graphql/refusal';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
 
@@ -11,9 +12,9 @@ export interface SaveFailureOptions {
   conflict?: MessageKey;
 }
 
-/** A refused write said in the viewer's words: read-only, or the server's reason. Cleared by the next success. */
+/** A refused write said in the viewer's words: read-only, or the server's reason in the screen's language. Cleared by the next success. */
 export function useSaveFailure(options: SaveFailureOptions = {}) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [message, setMessage] = createSignal<string | null>(null);
   return {
     message,
@@ -21,7 +22,7 @@ export function useSaveFailure(options: SaveFailureOptions = {}) {
       if (outcome.ok) return void setMessage(null);
       if (outcome.forbidden) return void setMessage(t('console.readOnly'));
       const key = outcome.code === 'CONFLICT' && options.conflict ? options.conflict : 'console.saveFailed';
-      setMessage(t(key, { message: outcome.message }));
+      setMessage(t(key, { message: refusalIn(outcome, locale()) }));
     },
   };
 }

@@ -2,6 +2,7 @@ import { useSearchParams } from '@solidjs/router';
 import { createQuery } from '@urql/solid';
 import { createEffect, createMemo, createSignal, on, Show } from 'solid-js';
 import { InlineError } from '../../components/InlineError';
+import { errorIn } from '../../graphql/refusal';
 import { useI18n } from '../../i18n/i18n';
 import { formatInteger } from '../../lib/format';
 import { CustomerSegmentsQuery, CustomersQuery, type RfmSegment } from './customers.documents';
@@ -30,7 +31,7 @@ export function CustomersPage() {
       <div class="console-toolbar">
         <h2>{t('customers.title')}</h2>
       </div>
-      <InlineError message={failure() && t('app.error', { message: failure()!.message })} />
+      <InlineError message={failure() && t('app.error', { message: errorIn(failure()!, locale()) })} />
       <SegmentCards segments={segments.data?.customerSegments ?? []} selected={segment()} onSelect={(s) => setSearch({ segment: s ?? undefined })} />
       <section class="console-card">
         <h3>

@@ -264,7 +264,7 @@ describe('editing a milestone from the screen', () => {
   ])('says in words ($locale) that a HIGH risk must keep its response plan, and keeps the form open', async ({ locale, edit, plan, save, says }) => {
     milestonesInTurn(() => [cdn]);
     const sent = updates(() =>
-      updateMilestoneResult(null, [{ code: 'RESPONSE_PLAN_REQUIRED', message: 'A HIGH risk milestone needs a response plan' }]),
+      updateMilestoneResult(null, [{ code: 'RESPONSE_PLAN_REQUIRED', message: 'A HIGH risk milestone needs a response plan', messageZh: '高风险节点需要风险应对方案' }]),
     );
     await openLiveBoard({ permissions: MAY_MANAGE, locale });
 

@@ -1,5 +1,6 @@
 import { createSignal, For, onCleanup, onMount, Show, untrack } from 'solid-js';
 import { Portal } from 'solid-js/web';
+import { refusalIn } from '../../graphql/refusal';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
 import type { MilestoneRow, MilestoneStatus, RiskLevel } from './milestones.documents';
@@ -32,7 +33,7 @@ export interface MilestoneEditorProps {
  * milestone. Esc or 取消 closes it; a refusal keeps it open and says why in the viewer's words.
  */
 export function MilestoneEditor(props: MilestoneEditorProps) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   // The copy the form started from: a field changed elsewhere meanwhile but not here is not sent back.
   const opened = untrack(() => props.milestone);
   const [status, setStatus] = createSignal(opened.status);
@@ -64,7 +65,7 @@ export function MilestoneEditor(props: MilestoneEditorProps) {
   const explain = (outcome: Exclude<SaveOutcome, { ok: true }>) => {
     if (outcome.forbidden) return t('milestones.readOnly');
     if (outcome.code === 'RESPONSE_PLAN_REQUIRED') return t('milestones.planRequired');
-    return t('milestones.saveFailed', { message: outcome.message });
+    return t('milestones.saveFailed', { message: refusalIn(outcome, locale()) });
   };
 
   const submit = async (e: SubmitEvent) => {

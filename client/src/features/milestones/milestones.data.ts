@@ -1,6 +1,7 @@
 import { useClient } from '@urql/solid';
 import { createEffect, createMemo, createSignal, on, onCleanup, type Accessor } from 'solid-js';
 import { hasErrorCode } from '../../graphql/errors';
+import { refusalOf, type Refusal } from '../../graphql/refusal';
 import { createBackoff, onConnect } from '../../graphql/retry';
 import { readFragment, type VariablesOf } from '../../graphql/graphql';
 import { createDueClock, withOverdue } from './overdue';
@@ -9,7 +10,7 @@ import { MilestoneChangedSubscription, MilestoneFields, MilestonesQuery, UpdateM
 export type MilestoneUpdate = VariablesOf<typeof UpdateMilestoneMutation>['input'];
 
 /** A refusal keeps its code (RESPONSE_PLAN_REQUIRED, …) so the screen can say it in the viewer's words. */
-export type SaveOutcome = { ok: true } | { ok: false; forbidden: boolean; code: string | null; message: string };
+export type SaveOutcome = { ok: true } | ({ ok: false; forbidden: boolean; code: string | null } & Refusal);
 
 export interface MilestoneFeed {
   /** The campaign's milestones in no particular order (the list orders them for the room); `overdue` follows the screen's clock. */
@@ -103,7 +104,7 @@ export function createMilestoneFeed(options: { campaignId: Accessor<string>; con
     const refusal = result.data?.updateMilestone.userErrors[0];
     const saved = result.data?.updateMilestone.milestone;
     if (result.error || refusal || !saved) {
-      return { ok: false, forbidden, code: refusal?.code ?? null, message: refusal?.message ?? result.error?.message ?? '' };
+      return { ok: false, forbidden, code: refusal?.code ?? null, ...refusalOf(result.error, refusal) };
     }
     put(readFragment(MilestoneFields, saved));
     return { ok: true };

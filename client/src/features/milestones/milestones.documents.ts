@@ -70,6 +70,7 @@ export const UpdateMilestoneMutation = graphql(
         userErrors {
           code
           message
+          messageZh: message(locale: ZH_CN)
         }
       }
     }

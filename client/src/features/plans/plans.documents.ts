@@ -30,6 +30,7 @@ export const UpdatePlanTaskMutation = graphql(`
       userErrors {
         code
         message
+        messageZh: message(locale: ZH_CN)
       }
     }
   }

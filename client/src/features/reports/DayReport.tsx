@@ -1,6 +1,7 @@
 import { A } from '@solidjs/router';
 import { Show } from 'solid-js';
 import { InlineError } from '../../components/InlineError';
+import { errorIn } from '../../graphql/refusal';
 import { useI18n } from '../../i18n/i18n';
 import { formatDate } from '../../lib/format';
 import { ReportTable } from './ReportTable';
@@ -15,7 +16,7 @@ export function DayReport(props: { shopId: string; date: string; canEdit: boolea
       <h3>
         <A href={`/console/reports/${encodeURIComponent(props.shopId)}/${props.date}`}>{formatDate(`${props.date}T00:00:00+08:00`, locale())}</A>
       </h3>
-      <InlineError message={report.error() && t('app.error', { message: report.error()! })} />
+      <InlineError message={report.error() && t('app.error', { message: errorIn(report.error()!, locale()) })} />
       <Show when={report.loaded()} fallback={<p class="empty">{t('app.loading')}</p>}>
         <ReportTable rows={report.rows()} canEdit={props.canEdit} onSaveNote={report.saveNote} onSubmitRectification={report.submitRectification} />
       </Show>

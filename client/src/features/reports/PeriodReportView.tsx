@@ -3,6 +3,7 @@ import { For, Show } from 'solid-js';
 import { ConsoleTable } from '../../components/ConsoleTable';
 import { InlineError } from '../../components/InlineError';
 import { readFragment } from '../../graphql/graphql';
+import { errorIn } from '../../graphql/refusal';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
 import { formatCalendarDay, formatDateTime, formatInteger } from '../../lib/format';
@@ -14,7 +15,7 @@ export type Period = 'week' | 'month';
 
 /** 周报 / 月报 of a shop: the week (Monday–Sunday) or calendar month holding `date`, against the one before. */
 export function PeriodReportView(props: { period: Period; shopId: string; date: string }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [week] = createQuery({ query: WeeklyReportQuery, variables: () => ({ shopId: props.shopId, weekOf: props.date }), pause: () => props.period !== 'week' });
   const [month] = createQuery({ query: MonthlyReportQuery, variables: () => ({ shopId: props.shopId, month: props.date.slice(0, 7) }), pause: () => props.period !== 'month' });
   const answer = () => (props.period === 'week' ? week : month);
@@ -24,7 +25,7 @@ export function PeriodReportView(props: { period: Period; shopId: string; date: 
   };
   return (
     <section class="console-card period-report" data-testid="period-report">
-      <InlineError message={answer().error && t('app.error', { message: answer().error!.message })} />
+      <InlineError message={answer().error && t('app.error', { message: errorIn(answer().error!, locale()) })} />
       <Show when={report()} fallback={<p class="empty">{t('app.loading')}</p>}>{(r) => <PeriodReportBody report={r()} />}</Show>
     </section>
   );

@@ -1,6 +1,7 @@
 import { createSignal, For, Show } from 'solid-js';
 import { InlineError } from '../../components/InlineError';
 import { useI18n } from '../../i18n/i18n';
+import { refusalIn } from '../../graphql/refusal';
 import { downloadExport } from '../../lib/download';
 import { isDate } from '../../lib/shanghai-day';
 import { useConsole } from '../console/console.context';
@@ -24,7 +25,7 @@ const TABS: readonly { period: Period | null; label: 'reports.daily' | 'reports.
 
 /** 日报 / 周报 / 月报, the shop, the days, and the CSV of the days shown (fetched with the credential: a link cannot carry it). */
 export function ReportFilters(props: { shops: readonly ShopOption[]; view: ReportView; onChange: (view: ReportView) => void }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const services = useConsole();
   const change = (next: Partial<ReportView>) => props.onChange({ ...props.view, ...next });
   const [exporting, setExporting] = createSignal(false);
@@ -34,7 +35,7 @@ export function ReportFilters(props: { shops: readonly ShopOption[]; view: Repor
     setExporting(true);
     const outcome = await downloadExport(services.credentials, `/export/daily-reports.csv?${new URLSearchParams({ shopId, from, to })}`, `daily-reports-${from}-${to}.csv`);
     setExporting(false);
-    setExportError(outcome.ok ? null : t('console.exportFailed', { message: outcome.message }));
+    setExportError(outcome.ok ? null : t('console.exportFailed', { message: refusalIn(outcome, locale()) }));
   };
   return (
     <>

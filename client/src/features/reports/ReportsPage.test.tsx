@@ -120,11 +120,12 @@ describe('the daily report page', () => {
     const asked = answerDailyReports(() => [search, stored]);
     const notes: VariablesOf<typeof WriteReportNoteMutation>['input'][] = [];
     const conflict = 'the notes of 2026-11-10 PAID were changed at 2026-11-11 11:00:00 (Asia/Shanghai), after the version you loaded; yours were not saved: reload, merge and save again';
+    const conflictZh = '2026-11-10 PAID 的说明已于 2026-11-11 11:00:00（北京时间）被修改，晚于你载入的版本；你的修改未保存：请重新载入、合并后再保存';
     server.use(
       api.mutation<ResultOf<typeof WriteReportNoteMutation>, VariablesOf<typeof WriteReportNoteMutation>>('ConsoleWriteReportNote', ({ variables }) => {
         notes.push(variables.input);
         if (variables.input.expectedUpdatedAt !== stored.noteUpdatedAt) {
-          return HttpResponse.json({ data: { writeDailyReportNote: { row: null, userErrors: [{ code: 'CONFLICT', message: conflict }] } } });
+          return HttpResponse.json({ data: { writeDailyReportNote: { row: null, userErrors: [{ code: 'CONFLICT', message: conflict, messageZh: conflictZh }] } } });
         }
         stored = { ...stored, correctiveAction: variables.input.correctiveAction ?? stored.correctiveAction, noteUpdatedAt: '2026-11-11T04:00:00.000Z' };
         return HttpResponse.json({ data: { writeDailyReportNote: { row: maskRow(stored), userErrors: [] } } });
@@ -137,7 +138,7 @@ describe('the daily report page', () => {
     fireEvent.input(within(editor).getByLabelText('整改措施'), { target: { value: '暂停低效关键词' } });
     fireEvent.click(within(editor).getByRole('button', { name: '保存说明' }));
 
-    expect(await within(editor).findByRole('alert')).toHaveTextContent(`未保存：${conflict}。你输入的内容仍在框中；下方是别人最新保存的内容，合并后再保存。`);
+    expect(await within(editor).findByRole('alert')).toHaveTextContent(`未保存：${conflictZh}。你输入的内容仍在框中；下方是别人最新保存的内容，合并后再保存。`);
     await waitFor(() => expect(within(editor).getByTestId('note-latest')).toHaveTextContent('最新保存的内容异常指标说明：出价过高，已暂停 3 个关键词整改措施：下调出价 10%负责人：王磊'));
     expect(asked).toHaveLength(2);
     // What was typed stays; the boxes nobody typed in now hold 王磊's text, so saving again cannot undo it.

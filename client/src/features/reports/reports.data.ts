@@ -1,4 +1,5 @@
 import { createQuery, useClient } from '@urql/solid';
+import type { CombinedError } from '@urql/core';
 import { createMemo, createSignal, type Accessor } from 'solid-js';
 import { mutationOutcome, type MutationOutcome } from '../../graphql/mutation-outcome';
 import { readFragment } from '../../graphql/graphql';
@@ -16,7 +17,7 @@ export type SaveOutcome = MutationOutcome<unknown>;
 export interface DayReport {
   rows: Accessor<ReportRow[]>;
   loaded: Accessor<boolean>;
-  error: Accessor<string | null>;
+  error: Accessor<CombinedError | null>;
   saveNote(input: Omit<ReportNoteInput, 'shopId' | 'date'>): Promise<SaveOutcome>;
   submitRectification(id: string, content: string): Promise<SaveOutcome>;
 }
@@ -65,7 +66,7 @@ export function createDayReport(options: { shopId: Accessor<string>; date: Acces
   return {
     rows,
     loaded: () => !!report.data,
-    error: () => (report.error && !report.data ? report.error.message : null),
+    error: () => (report.error && !report.data ? report.error : null),
     saveNote,
     submitRectification,
   };

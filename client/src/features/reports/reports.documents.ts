@@ -89,6 +89,7 @@ export const WriteReportNoteMutation = graphql(
         userErrors {
           code
           message
+          messageZh: message(locale: ZH_CN)
         }
       }
     }
@@ -106,6 +107,7 @@ export const SubmitRectificationMutation = graphql(`
         userErrors {
           code
           message
+          messageZh: message(locale: ZH_CN)
         }
       }
     }

@@ -207,7 +207,7 @@ describe('the retrospective page', () => {
       api.mutation<ResultOf<typeof WriteLessonsMutation>, VariablesOf<typeof WriteLessonsMutation>>('ConsoleWriteLessons', ({ variables }) => {
         sent.push(variables.input);
         if (variables.input.expectedUpdatedAt !== stored.lessonsUpdatedAt) {
-          return HttpResponse.json({ data: { writeRetrospectiveLessons: { retrospective: null, userErrors: [{ code: 'CONFLICT', message: conflict }] } } });
+          return HttpResponse.json({ data: { writeRetrospectiveLessons: { retrospective: null, userErrors: [{ code: 'CONFLICT', message: conflict, messageZh: '复盘心得已被李娜修改' }] } } });
         }
         stored = { lessons: variables.input.lessons, lessonsUpdatedBy: '王磊', lessonsUpdatedAt: '2026-06-20T04:00:00.000Z', overdue: false };
         return HttpResponse.json({ data: { writeRetrospectiveLessons: { retrospective: stored, userErrors: [] } } });

@@ -2,6 +2,7 @@ import { createQuery } from '@urql/solid';
 import { createSignal, Show } from 'solid-js';
 import { InlineError } from '../../components/InlineError';
 import { useI18n } from '../../i18n/i18n';
+import { refusalIn } from '../../graphql/refusal';
 import { downloadExport } from '../../lib/download';
 import { formatDateTime } from '../../lib/format';
 import { canManage, useConsole } from '../console/console.context';
@@ -48,7 +49,7 @@ function RetrospectiveSections(props: { campaign: RetrospectiveCampaign; onReloa
     setExporting(true);
     const outcome = await downloadExport(services.credentials, r().exportPath, t('retro.exportFileName', { name: props.campaign.name }));
     setExporting(false);
-    setExportError(outcome.ok ? null : t('console.exportFailed', { message: outcome.message }));
+    setExportError(outcome.ok ? null : t('console.exportFailed', { message: refusalIn(outcome, locale()) }));
   };
   return (
     <>

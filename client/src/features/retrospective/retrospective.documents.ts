@@ -71,6 +71,7 @@ export const WriteLessonsMutation = graphql(`
         userErrors {
           code
           message
+          messageZh: message(locale: ZH_CN)
         }
       }
     }

@@ -30,7 +30,7 @@ export interface AlertRuleView extends EffectiveSettings {
 async function checkScope(db: DbOrTx, viewer: Viewer, scope: RuleScope, access: 'read' | 'write'): Promise<void> {
   // The mutation's userErrors point into its input; the query's arguments are top-level.
   const field = (name: string) => (access === 'write' ? ['input', name] : [name]);
-  if (scope.shopId && scope.campaignId) throw new DomainError('INVALID_INPUT', 'name a shop or a campaign, not both', field('campaignId'));
+  if (scope.shopId && scope.campaignId) throw new DomainError('INVALID_INPUT', { en: 'name a shop or a campaign, not both', zh: '店铺和活动只能指定一个，不能同时指定' }, field('campaignId'));
   if (scope.shopId) {
     if (!canSeeShop(viewer, scope.shopId)) throw forbidden('Shop', field('shopId'));
     // canSeeShop holds for any id when the caller covers every shop: an unknown one would reach the
@@ -83,7 +83,12 @@ const UpdateInput = z
     if (input.threshold == null) return;
     const { min, max, integer } = RULES[input.rule].thresholdRange;
     if (input.threshold < min || input.threshold > max || (integer && !Number.isInteger(input.threshold))) {
-      ctx.addIssue({ code: 'custom', path: ['threshold'], message: `${input.rule}: threshold must be ${integer ? 'a whole number ' : ''}between ${min} and ${max} (${RULES[input.rule].thresholdMeaning})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['threshold'],
+        message: `${input.rule}: threshold must be ${integer ? 'a whole number ' : ''}between ${min} and ${max} (${RULES[input.rule].thresholdMeaning})`,
+        params: { zh: `${input.rule}：阈值必须是 ${min} 到 ${max} 之间的${integer ? '整数' : '数'}（${RULES[input.rule].thresholdMeaningZh}）` },
+      });
     }
   });
 
@@ -98,7 +103,14 @@ export async function updateAlertRule(db: DbOrTx, viewer: Viewer, input: unknown
   await checkScope(db, viewer, scope, 'write');
   // A campaign spans shops: a shop's value for its pace or its milestones would be judged nowhere.
   if (scope.shopId && isCampaignRule(parsed.rule)) {
-    throw new DomainError('INVALID_INPUT', `${parsed.rule} is judged per campaign: set it on a campaign (campaignId) or installation-wide`, ['input', 'shopId']);
+    throw new DomainError(
+      'INVALID_INPUT',
+      {
+        en: `${parsed.rule} is judged per campaign: set it on a campaign (campaignId) or installation-wide`,
+        zh: `${parsed.rule} 按活动评判：请在活动（campaignId）上设置，或设为全局`,
+      },
+      ['input', 'shopId'],
+    );
   }
   const where = and(
     eq(alertRuleSettings.rule, parsed.rule),

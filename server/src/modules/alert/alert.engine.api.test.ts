@@ -317,6 +317,15 @@ describeEachBackend('alert rule engine', (backend) => {
     expect(global.data.updateAlertRule.userErrors).toEqual([expect.objectContaining({ code: 'FORBIDDEN' })]);
     const bad = await server.gql(update, { input: { rule: 'CONVERSION_DROP', shopId: gid('Shop', shopId), threshold: 3 } }, partner);
     expect(bad.data.updateAlertRule.userErrors).toEqual([expect.objectContaining({ code: 'INVALID_INPUT', field: ['input', 'threshold'] })]);
+    const badInChinese = await server.gql(
+      `mutation ($input: UpdateAlertRuleInput!) { updateAlertRule(input: $input) { userErrors { message messageZh: message(locale: ZH_CN) } } }`,
+      { input: { rule: 'LOW_STOCK', shopId: gid('Shop', shopId), threshold: 2.5 } },
+      partner,
+    );
+    expect(badInChinese.data.updateAlertRule.userErrors).toEqual([{
+      message: 'LOW_STOCK: threshold must be a whole number between 0 and 1000000 (units in stock at or below which a SKU on sale alerts (default: the SKU’s own low-stock line, 50))',
+      messageZh: 'LOW_STOCK：阈值必须是 0 到 1000000 之间的整数（在售 SKU 库存不高于此件数即预警，默认取 SKU 自身的低库存线 50）',
+    }]);
     const reader = bearer(await server.createKey({ name: 'reader', shopIds: [shopId], scopes: ['READ'] }));
     const refused = await server.gql(update, { input: { rule: 'LOW_STOCK', shopId: gid('Shop', shopId), threshold: 5 } }, reader);
     expect(refused.data?.updateAlertRule ?? null).toBeNull();
@@ -356,6 +365,11 @@ describeEachBackend('alert rule engine', (backend) => {
       setting: null,
       userErrors: [{ field: ['input', 'shopId'], code: 'INVALID_INPUT', message: 'GMV_BEHIND_PACE is judged per campaign: set it on a campaign (campaignId) or installation-wide' }],
     });
+    const onShopInChinese = await server.gql(
+      `mutation ($input: UpdateAlertRuleInput!) { updateAlertRule(input: $input) { userErrors { messageZh: message(locale: ZH_CN) } } }`,
+      { input: { rule: 'GMV_BEHIND_PACE', shopId: gid('Shop', shopId), threshold: 0.5 } },
+    );
+    expect(onShopInChinese.data.updateAlertRule.userErrors).toEqual([{ messageZh: 'GMV_BEHIND_PACE 按活动评判：请在活动（campaignId）上设置，或设为全局' }]);
     expect(await backend().db.select().from(alertRuleSettings).where(eq(alertRuleSettings.rule, 'GMV_BEHIND_PACE'))).toEqual([]);
   });
 

@@ -11,6 +11,9 @@ import { apiKeys, type ApiKeyScope } from './api-key.table.js';
 const CREATE = /* GraphQL */ `
   mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { apiKey { id } secret userErrors { field message code } } }
 `;
+const CREATE_IN_CHINESE = /* GraphQL */ `
+  mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { userErrors { field code messageZh: message(locale: ZH_CN) } } }
+`;
 const REVOKE = /* GraphQL */ `mutation ($id: ID!) { revokeApiKey(input: { id: $id }) { apiKey { revokedAt } userErrors { code } } }`;
 const LIST = '{ apiKeys { id } }';
 
@@ -75,6 +78,10 @@ describeEachBackend('API keys', (backend) => {
     const refused = await create(headers, { name: 'one too many' });
     expect(refused.errors).toBeUndefined();
     expect(refused.data.createApiKey).toEqual({ apiKey: null, secret: null, userErrors: [LIMIT_REACHED] });
+    const inChinese = await server.gql(CREATE_IN_CHINESE, { input: { name: 'one too many', scopes: ['READ'] } }, headers);
+    expect(inChinese.data.createApiKey.userErrors).toEqual([
+      { field: null, code: 'LIMIT_REACHED', messageZh: `每个凭证最多保留 ${MAX_LIVE_API_KEYS_PER_CREATOR} 个未吊销的 API 密钥；请先吊销一个不再需要的` },
+    ]);
     const mine = await listed(headers);
     expect(mine).toHaveLength(MAX_LIVE_API_KEYS_PER_CREATOR);
 
@@ -106,6 +113,11 @@ describeEachBackend('API keys', (backend) => {
     await fillKeys(manager.createdBy, MAX_LIVE_API_KEYS_PER_CREATOR);
     const beyond = await create(manager.headers, { shopIds: [gid('Shop', shopB)] });
     expect(beyond.data.createApiKey.userErrors).toEqual([{ field: ['input', 'shopIds'], message: 'a key can cover only shops you can see yourself', code: 'FORBIDDEN' }]);
+    const broader = await server.gql(CREATE_IN_CHINESE, { input: { name: 'broader', scopes: ['READ', 'INGEST'], shopIds: [gid('Shop', shopB)] } }, manager.headers);
+    expect(broader.data.createApiKey.userErrors).toEqual([
+      { field: ['input', 'scopes', '1'], code: 'FORBIDDEN', messageZh: '你自己没有 INGEST 权限' },
+      { field: ['input', 'shopIds'], code: 'FORBIDDEN', messageZh: 'API 密钥只能覆盖你自己能看到的店铺' },
+    ]);
 
     const reader = await partner(shopA, ['READ']);
     await fillKeys(reader.createdBy, MAX_LIVE_API_KEYS_PER_CREATOR);

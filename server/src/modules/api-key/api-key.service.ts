@@ -5,6 +5,8 @@ import { coversShops, shopsOf, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import { lockCreatesOf } from '../../db/creator-lock.js';
 import { DomainError, InputErrors, notFound, type UserErrorShape } from '../../errors.js';
+import { said } from '../../lib/issue-words.js';
+import { shanghaiDateTime } from '../../lib/time.js';
 import { parseInput, text } from '../../lib/validate.js';
 import { assertShopsVisible } from '../shop/shop.service.js';
 import type { AnnounceRevoked } from '../user/user.service.js';
@@ -13,8 +15,8 @@ import { API_KEY_SCOPES, apiKeys, type ApiKeyRow } from './api-key.table.js';
 const CreateApiKeyInput = z.object({
   name: text(100),
   /** Null or omitted: every shop the caller has (only a caller over every shop gets an all-shops key). */
-  shopIds: z.array(z.string().uuid()).min(1, 'name at least one shop, or omit to mean all').max(1000).nullish(),
-  scopes: z.array(z.enum(API_KEY_SCOPES)).min(1, 'a key needs at least one scope').max(3),
+  shopIds: z.array(z.string().uuid()).min(1, said('name at least one shop, or omit to mean all', '至少指定一个店铺；不填则表示全部店铺')).max(1000).nullish(),
+  scopes: z.array(z.enum(API_KEY_SCOPES)).min(1, said('a key needs at least one scope', 'API 密钥至少需要一项权限')).max(3),
   expiresAt: z.date().nullish(),
   trustedDocumentsOnly: z.boolean().nullish(),
 });
@@ -28,19 +30,24 @@ function narrowerThanCaller(viewer: Viewer, data: z.output<typeof CreateApiKeyIn
   const isAdmin = viewer.permissions.has('ADMIN');
   data.scopes.forEach((scope, i) => {
     if (!isAdmin && !viewer.permissions.has(scope)) {
-      problems.push({ field: ['input', 'scopes', String(i)], message: `you do not hold ${scope} yourself`, code: 'FORBIDDEN' });
+      problems.push({ field: ['input', 'scopes', String(i)], message: `you do not hold ${scope} yourself`, messageZh: `你自己没有 ${scope} 权限`, code: 'FORBIDDEN' });
     }
   });
   const shops = data.shopIds ? shopsOf(data.shopIds) : viewer.shops;
   if (!coversShops(viewer.shops, shops)) {
-    problems.push({ field: ['input', 'shopIds'], message: 'a key can cover only shops you can see yourself', code: 'FORBIDDEN' });
+    problems.push({ field: ['input', 'shopIds'], message: 'a key can cover only shops you can see yourself', messageZh: 'API 密钥只能覆盖你自己能看到的店铺', code: 'FORBIDDEN' });
   }
   if (data.expiresAt && data.expiresAt <= now) {
-    problems.push({ field: ['input', 'expiresAt'], message: 'must be in the future', code: 'INVALID_INPUT' });
+    problems.push({ field: ['input', 'expiresAt'], message: 'must be in the future', messageZh: '必须是将来的时间', code: 'INVALID_INPUT' });
   }
   const ceiling = viewer.kind === 'API_KEY' ? viewer.expiresAt : null;
   if (ceiling && (!data.expiresAt || data.expiresAt > ceiling)) {
-    problems.push({ field: ['input', 'expiresAt'], message: `a key created by a key expires no later than it (${ceiling.toISOString()})`, code: 'FORBIDDEN' });
+    problems.push({
+      field: ['input', 'expiresAt'],
+      message: `a key created by a key expires no later than it (${ceiling.toISOString()})`,
+      messageZh: `由 API 密钥创建的密钥，过期时间不能晚于创建它的密钥（${shanghaiDateTime(ceiling)} 北京时间）`,
+      code: 'FORBIDDEN',
+    });
   }
   return problems;
 }
@@ -56,7 +63,10 @@ async function assertRoomForKey(tx: DbOrTx, viewer: Viewer): Promise<void> {
   await lockCreatesOf(tx, 'api-keys', viewer.id);
   const [live] = await tx.select({ n: count() }).from(apiKeys).where(and(eq(apiKeys.createdBy, viewer.id), isNull(apiKeys.revokedAt)));
   if ((live?.n ?? 0) >= MAX_LIVE_API_KEYS_PER_CREATOR) {
-    throw new DomainError('LIMIT_REACHED', `a credential keeps at most ${MAX_LIVE_API_KEYS_PER_CREATOR} unrevoked keys; revoke one it no longer needs first`);
+    throw new DomainError('LIMIT_REACHED', {
+      en: `a credential keeps at most ${MAX_LIVE_API_KEYS_PER_CREATOR} unrevoked keys; revoke one it no longer needs first`,
+      zh: `每个凭证最多保留 ${MAX_LIVE_API_KEYS_PER_CREATOR} 个未吊销的 API 密钥；请先吊销一个不再需要的`,
+    });
   }
 }
 

@@ -17,18 +17,18 @@ describe('where an ingested entry is counted: the same checks for events and spe
   });
 
   it('refuses a shop outside the grant as such, whether or not it exists, and one that does not exist as not found', () => {
-    expect(attributionIssues(partner, { shopId: FOREIGN }, lookups)).toEqual([{ path: ['shopId'], message: 'your credential does not cover this shop', code: 'FORBIDDEN' }]);
-    expect(attributionIssues(partner, { shopId: MISSING }, lookups)).toEqual([{ path: ['shopId'], message: 'shop not found', code: 'NOT_FOUND' }]);
+    expect(attributionIssues(partner, { shopId: FOREIGN }, lookups)).toEqual([{ path: ['shopId'], message: 'your credential does not cover this shop', messageZh: '你的凭证未覆盖此店铺', code: 'FORBIDDEN' }]);
+    expect(attributionIssues(partner, { shopId: MISSING }, lookups)).toEqual([{ path: ['shopId'], message: 'shop not found', messageZh: '店铺不存在', code: 'NOT_FOUND' }]);
   });
 
   it('reports every problem at once: the channel, and the campaign even when the shop is refused', () => {
     expect(attributionIssues(partner, { shopId: OWN, channel: 'JD', campaignId: MISSING }, lookups)).toEqual([
-      { path: ['channel'], message: 'the shop sells on TMALL, not JD', code: 'INVALID_INPUT' },
-      { path: ['campaignId'], message: 'campaign not found', code: 'NOT_FOUND' },
+      { path: ['channel'], message: 'the shop sells on TMALL, not JD', messageZh: '该店铺在 TMALL 销售，不是 JD', code: 'INVALID_INPUT' },
+      { path: ['campaignId'], message: 'campaign not found', messageZh: '活动不存在', code: 'NOT_FOUND' },
     ]);
     expect(attributionIssues(partner, { shopId: FOREIGN, campaignId: CAMPAIGN }, lookups)).toEqual([
-      { path: ['shopId'], message: 'your credential does not cover this shop', code: 'FORBIDDEN' },
-      { path: ['campaignId'], message: 'the shop does not take part in this campaign', code: 'INVALID_INPUT' },
+      { path: ['shopId'], message: 'your credential does not cover this shop', messageZh: '你的凭证未覆盖此店铺', code: 'FORBIDDEN' },
+      { path: ['campaignId'], message: 'the shop does not take part in this campaign', messageZh: '该店铺未参加此活动', code: 'INVALID_INPUT' },
     ]);
   });
 });

@@ -26,17 +26,17 @@ export function attributionIssues(viewer: Viewer, entry: Attribution, { platform
   const issues: ItemIssue[] = [];
   const platform = platformOf.get(entry.shopId);
   if (!canSeeShop(viewer, entry.shopId)) {
-    issues.push({ path: ['shopId'], message: 'your credential does not cover this shop', code: 'FORBIDDEN' });
+    issues.push({ path: ['shopId'], message: 'your credential does not cover this shop', messageZh: '你的凭证未覆盖此店铺', code: 'FORBIDDEN' });
   } else if (!platform) {
-    issues.push({ path: ['shopId'], message: 'shop not found', code: 'NOT_FOUND' });
+    issues.push({ path: ['shopId'], message: 'shop not found', messageZh: '店铺不存在', code: 'NOT_FOUND' });
   } else if (entry.channel && entry.channel !== platform) {
-    issues.push({ path: ['channel'], message: `the shop sells on ${platform}, not ${entry.channel}`, code: 'INVALID_INPUT' });
+    issues.push({ path: ['channel'], message: `the shop sells on ${platform}, not ${entry.channel}`, messageZh: `该店铺在 ${platform} 销售，不是 ${entry.channel}`, code: 'INVALID_INPUT' });
   }
   if (entry.campaignId) {
     const campaignShops = shopsOfCampaign.get(entry.campaignId);
-    if (!campaignShops) issues.push({ path: ['campaignId'], message: 'campaign not found', code: 'NOT_FOUND' });
+    if (!campaignShops) issues.push({ path: ['campaignId'], message: 'campaign not found', messageZh: '活动不存在', code: 'NOT_FOUND' });
     else if (!campaignShops.has(entry.shopId)) {
-      issues.push({ path: ['campaignId'], message: 'the shop does not take part in this campaign', code: 'INVALID_INPUT' });
+      issues.push({ path: ['campaignId'], message: 'the shop does not take part in this campaign', messageZh: '该店铺未参加此活动', code: 'INVALID_INPUT' });
     }
   }
   return issues;

@@ -117,13 +117,18 @@ describeEachBackend('campaigns', (backend) => {
   });
 
   it.each([
-    ['a weight past 1,000,000', [1e300, ...Array(23).fill(0)], 'weights are relative: at most 1000000'],
-    ['a negative weight', [-1, ...Array(23).fill(1)], 'weights cannot be negative'],
-    ['23 weights', Array(23).fill(1), 'give one weight per hour of day (24)'],
-  ])('an hourly shape with %s is refused and not stored', async (_case, hourlyShape, message) => {
+    ['a weight past 1,000,000', [1e300, ...Array(23).fill(0)], 'weights are relative: at most 1000000', '权重是相对值：最大 1000000'],
+    ['a negative weight', [-1, ...Array(23).fill(1)], 'weights cannot be negative', '权重不能为负'],
+    ['23 weights', Array(23).fill(1), 'give one weight per hour of day (24)', '每个小时给一个权重（共 24 个）'],
+  ])('an hourly shape with %s is refused and not stored', async (_case, hourlyShape, message, messageZh) => {
     const result = await create({ hourlyShape });
     expect(result.campaign).toBeNull();
     expect(result.userErrors).toEqual([expect.objectContaining({ field: expect.arrayContaining(['input', 'hourlyShape']), message })]);
+    const inChinese = await server.gql(
+      `mutation ($input: CreateCampaignInput!) { createCampaign(input: $input) { userErrors { message messageZh: message(locale: ZH_CN) } } }`,
+      { input: { name: '618年中大促', startsAt: START_618, endsAt: END_618, gmvTarget: '10000000.00', shopIds: [tmall], hourlyShape } },
+    );
+    expect(inChinese.data.createCampaign.userErrors).toEqual([{ message, messageZh }]);
     expect(await list()).toEqual([]);
   });
 
@@ -212,6 +217,17 @@ describeEachBackend('campaigns', (backend) => {
     });
     const cancelled = await server.gql(UPDATE, { input: { id: campaign.id, cancelled: true } });
     expect(cancelled.data.updateCampaign.userErrors).toEqual([{ field: ['input', 'cancelled'], code: 'CAMPAIGN_ENDED' }]);
+    const inChinese = await server.gql(
+      `mutation ($input: UpdateCampaignInput!) { updateCampaign(input: $input) { userErrors { code message messageZh: message(locale: ZH_CN) } } }`,
+      { input: { id: campaign.id, cancelled: true } },
+    );
+    expect(inChinese.data.updateCampaign.userErrors).toEqual([
+      {
+        code: 'CAMPAIGN_ENDED',
+        message: 'the campaign ended at 2026-06-18T16:00:00.000Z: its cancelled is part of its record and cannot change',
+        messageZh: '活动已于 2026-06-19 00:00:00（北京时间）结束：cancelled 属于活动记录，不能再改',
+      },
+    ]);
 
     // A form sent back whole, the record as stored and a new name: only the name changes.
     const resent = await server.gql(UPDATE, {

@@ -4,8 +4,9 @@ import { allShopsVisible, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
 import { forbidden, InputErrors, notFound, type UserErrorShape } from '../../errors.js';
+import { said } from '../../lib/issue-words.js';
 import { moneyInput, optionalText, parseInput, text } from '../../lib/validate.js';
-import { DAY_MS, MAX_SPAN_DAYS } from '../../lib/time.js';
+import { DAY_MS, MAX_SPAN_DAYS, shanghaiDateTime } from '../../lib/time.js';
 import { assertShopsVisible } from '../shop/shop.service.js';
 import { campaigns, type CampaignRow } from './campaign.table.js';
 
@@ -97,14 +98,22 @@ export const MAX_HOURLY_WEIGHT = 1_000_000;
 
 /** 24 relative weights, one per Asia/Shanghai hour of day, for the plan curve. */
 const HourlyShape = z
-  .array(z.number().finite().min(0, 'weights cannot be negative').max(MAX_HOURLY_WEIGHT, `weights are relative: at most ${MAX_HOURLY_WEIGHT}`))
-  .length(24, 'give one weight per hour of day (24)')
-  .refine((weights) => weights.some((w) => w > 0), 'at least one hour needs a positive weight');
+  .array(
+    z
+      .number()
+      .finite()
+      .min(0, said('weights cannot be negative', '权重不能为负'))
+      .max(MAX_HOURLY_WEIGHT, said(`weights are relative: at most ${MAX_HOURLY_WEIGHT}`, `权重是相对值：最大 ${MAX_HOURLY_WEIGHT}`)),
+  )
+  .length(24, said('give one weight per hour of day (24)', '每个小时给一个权重（共 24 个）'))
+  .refine((weights) => weights.some((w) => w > 0), said('at least one hour needs a positive weight', '至少一个小时的权重要大于 0'));
 
 const positiveTarget = moneyInput.refine((fen) => fen > 0, {
   message: 'the GMV target must be above zero',
-  params: { code: 'INVALID_AMOUNT' },
+  params: { code: 'INVALID_AMOUNT', zh: 'GMV 目标必须大于 0' },
 });
+
+const CAMPAIGN_SHOPS_MIN = said('a campaign runs in at least one shop', '活动至少在一个店铺开展');
 
 const CreateCampaignInput = z.object({
   name: text(100),
@@ -112,7 +121,7 @@ const CreateCampaignInput = z.object({
   startsAt: z.date(),
   endsAt: z.date(),
   gmvTarget: positiveTarget,
-  shopIds: z.array(z.string()).min(1, 'a campaign runs in at least one shop'),
+  shopIds: z.array(z.string()).min(1, CAMPAIGN_SHOPS_MIN),
   hourlyShape: HourlyShape.nullish(),
 });
 
@@ -142,7 +151,7 @@ const UpdateCampaignInput = z.object({
   startsAt: z.date().nullish(),
   endsAt: z.date().nullish(),
   gmvTarget: positiveTarget.nullish(),
-  shopIds: z.array(z.string()).min(1, 'a campaign runs in at least one shop').nullish(),
+  shopIds: z.array(z.string()).min(1, CAMPAIGN_SHOPS_MIN).nullish(),
   hourlyShape: HourlyShape.nullish(),
   cancelled: z.boolean().nullish(),
 });
@@ -200,6 +209,7 @@ function assertStillOpen(campaign: CampaignRow, data: z.infer<typeof UpdateCampa
     .map(([field]): UserErrorShape => ({
       field: ['input', field],
       message: `the campaign ended at ${campaign.endsAt.toISOString()}: its ${field} is part of its record and cannot change`,
+      messageZh: `活动已于 ${shanghaiDateTime(campaign.endsAt)}（北京时间）结束：${field} 属于活动记录，不能再改`,
       code: 'CAMPAIGN_ENDED',
     }));
   if (errors.length > 0) throw new InputErrors(errors);
@@ -214,8 +224,13 @@ const sameSet = (a: readonly string[], b: readonly string[]) => {
 /** 618 and Double 11 run for weeks, pre-sale included; the plan curve, its alerts and series are built hour by hour over the window. */
 function assertWindow(startsAt: Date, endsAt: Date) {
   const tooLong = endsAt.getTime() - startsAt.getTime() > MAX_SPAN_DAYS * DAY_MS;
-  const message = endsAt <= startsAt ? 'the campaign must end after it starts' : tooLong ? `a campaign lasts at most ${MAX_SPAN_DAYS} days` : null;
-  if (message === null) return;
-  const error: UserErrorShape = { field: ['input', 'endsAt'], message, code: 'INVALID_WINDOW' };
+  const words =
+    endsAt <= startsAt
+      ? { en: 'the campaign must end after it starts', zh: '活动结束时间必须晚于开始时间' }
+      : tooLong
+        ? { en: `a campaign lasts at most ${MAX_SPAN_DAYS} days`, zh: `活动最长 ${MAX_SPAN_DAYS} 天` }
+        : null;
+  if (words === null) return;
+  const error: UserErrorShape = { field: ['input', 'endsAt'], message: words.en, messageZh: words.zh, code: 'INVALID_WINDOW' };
   throw new InputErrors([error]);
 }

@@ -271,6 +271,13 @@ describeEachBackend('campaign milestones', (backend) => {
       milestone: null,
       userErrors: [{ field: ['input', 'dueAt'], message: expect.stringContaining('keep their due times'), code: 'CAMPAIGN_ENDED' }],
     });
+    const inChinese = await server.gql(
+      `mutation ($input: UpdateMilestoneInput!) { updateMilestone(input: $input) { userErrors { messageZh: message(locale: ZH_CN) } } }`,
+      { input: { id: milestone.id, dueAt: '2026-06-25T18:00:00+08:00' } },
+    );
+    expect(inChinese.data.updateMilestone.userErrors).toEqual([
+      { messageZh: '活动已于 2026-06-19 00:00:00（北京时间）结束：关键节点保留原截止时间，复盘按关键节点当时的状态评判' },
+    ]);
     const added = await attempt({ name: '复盘后补节点', dueAt: '2026-06-18T18:00:00+08:00', status: 'DONE' });
     expect(added.data.createMilestone).toEqual({
       milestone: null,

@@ -2,7 +2,7 @@ import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { allShopsVisible, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
-import { DomainError, notFound } from '../../errors.js';
+import { DomainError, notFound, type Words } from '../../errors.js';
 import { groupByKeys } from '../../lib/group.js';
 import { optionalText, parseInput, text } from '../../lib/validate.js';
 import { lockVisibleCampaign } from './campaign.service.js';
@@ -14,7 +14,7 @@ import {
   type MilestoneRow,
 } from './campaign.table.js';
 import { milestoneChanges } from './milestone-changes.table.js';
-import { DAY_MS } from '../../lib/time.js';
+import { DAY_MS, shanghaiDateTime } from '../../lib/time.js';
 
 /** 风险应对方案 must exist within 24 hours of a risk becoming HIGH. */
 export const RESPONSE_PLAN_WINDOW_MS = DAY_MS;
@@ -104,16 +104,27 @@ async function campaignWithRoom(tx: DbOrTx, viewer: Viewer, id: string, now: Dat
   const campaign = await lockVisibleCampaign(tx, viewer, id);
   if (!campaign) throw notFound('Campaign', ['input', 'campaignId']);
   // The retrospective judges the milestones a campaign had: one added afterwards would be on time by construction.
-  if (now >= campaign.endsAt) throw endedCampaign(campaign.endsAt, ['input', 'campaignId'], 'no milestone can be added');
+  if (now >= campaign.endsAt) throw endedCampaign(campaign.endsAt, ['input', 'campaignId'], { en: 'no milestone can be added', zh: '不能再添加关键节点' });
   const [milestones] = await tx.select({ n: count() }).from(campaignMilestones).where(eq(campaignMilestones.campaignId, campaign.id));
   if ((milestones?.n ?? 0) >= MAX_MILESTONES_PER_CAMPAIGN) {
-    throw new DomainError('LIMIT_REACHED', `a campaign has at most ${MAX_MILESTONES_PER_CAMPAIGN} milestones`, ['input', 'campaignId']);
+    throw new DomainError(
+      'LIMIT_REACHED',
+      { en: `a campaign has at most ${MAX_MILESTONES_PER_CAMPAIGN} milestones`, zh: `一个活动最多 ${MAX_MILESTONES_PER_CAMPAIGN} 个关键节点` },
+      ['input', 'campaignId'],
+    );
   }
   return campaign.id;
 }
 
-const endedCampaign = (endsAt: Date, field: string[], what: string) =>
-  new DomainError('CAMPAIGN_ENDED', `the campaign ended at ${endsAt.toISOString()}: ${what}, its retrospective judged the milestones as they were`, field);
+const endedCampaign = (endsAt: Date, field: string[], what: Words) =>
+  new DomainError(
+    'CAMPAIGN_ENDED',
+    {
+      en: `the campaign ended at ${endsAt.toISOString()}: ${what.en}, its retrospective judged the milestones as they were`,
+      zh: `活动已于 ${shanghaiDateTime(endsAt)}（北京时间）结束：${what.zh}，复盘按关键节点当时的状态评判`,
+    },
+    field,
+  );
 
 /**
  * A milestone's due time is what the retrospective marks it on time against: once the campaign has ended,
@@ -122,7 +133,7 @@ const endedCampaign = (endsAt: Date, field: string[], what: string) =>
  */
 async function assertCampaignNotEnded(tx: DbOrTx, campaignId: string, now: Date) {
   const [campaign] = await tx.select({ endsAt: campaigns.endsAt }).from(campaigns).where(eq(campaigns.id, campaignId));
-  if (campaign && now >= campaign.endsAt) throw endedCampaign(campaign.endsAt, ['input', 'dueAt'], 'its milestones keep their due times');
+  if (campaign && now >= campaign.endsAt) throw endedCampaign(campaign.endsAt, ['input', 'dueAt'], { en: 'its milestones keep their due times', zh: '关键节点保留原截止时间' });
 }
 
 /** Creates a milestone and its first risk-history row, within the campaign's cap; announced once committed. */
@@ -182,7 +193,7 @@ export async function updateMilestone(db: DbOrTx, viewer: Viewer, input: unknown
     const riskLevel = data.riskLevel ?? milestone.riskLevel;
     const responsePlan = data.responsePlan === undefined ? milestone.responsePlan : data.responsePlan || null;
     if (riskLevel === 'HIGH' && milestone.responsePlan && !responsePlan) {
-      throw new DomainError('RESPONSE_PLAN_REQUIRED', 'a HIGH-risk milestone keeps its response plan (风险应对方案)', [
+      throw new DomainError('RESPONSE_PLAN_REQUIRED', { en: 'a HIGH-risk milestone keeps its response plan (风险应对方案)', zh: '高风险（HIGH）关键节点必须保留风险应对方案' }, [
         'input',
         'responsePlan',
       ]);

@@ -138,6 +138,14 @@ describeEachBackend('customer points ledger', (backend) => {
     const refused = await redeem(c.id, 51, 'too-much');
     expect(refused.data.redeemPoints).toEqual({ redemption: null, userErrors: [{ code: 'INVALID_AMOUNT', field: ['input', 'points'] }] });
     expect(await state('C4')).toEqual(c);
+    const IN_CHINESE = `mutation ($i: RedeemPointsInput!) { redeemPoints(input: $i) { userErrors { code message messageZh: message(locale: ZH_CN) } } }`;
+    const inChinese = (points: number, requestId: string) => server.gql(IN_CHINESE, { i: { customerId: gid('Customer', c.id), points, requestId } });
+    expect((await inChinese(51, 'too-much')).data.redeemPoints.userErrors).toEqual([
+      { code: 'INVALID_AMOUNT', message: 'the balance is 50 points, fewer than 51', messageZh: '积分余额为 50，少于要兑换的 51' },
+    ]);
+    expect((await inChinese(0, 'zero')).data.redeemPoints.userErrors).toEqual([
+      { code: 'INVALID_INPUT', message: 'must be a positive number of points', messageZh: '积分必须是正数' },
+    ]);
 
     const first = await redeem(c.id, 20, 'once');
     const again = await redeem(c.id, 20, 'once');

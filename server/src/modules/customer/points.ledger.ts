@@ -4,6 +4,7 @@ import { shopVisible, type Viewer } from '../../auth/viewer.js';
 import type { Db, Tx } from '../../db/client.js';
 import { executePrepared, jsonRecords, pipelined, preparedRows, rows } from '../../db/rows.js';
 import { DomainError, notFound } from '../../errors.js';
+import { said } from '../../lib/issue-words.js';
 import { parseInput } from '../../lib/validate.js';
 import { customers, pointsLedger, type CustomerRow, type PointsEntryRow } from './customer.table.js';
 
@@ -207,8 +208,8 @@ async function expireDueLots(tx: Tx, now: Date, customerId: string | null = null
 
 const RedeemInput = z.object({
   customerId: z.string(),
-  points: z.number().int().positive('must be a positive number of points').max(100_000_000),
-  requestId: z.string().trim().min(1, 'must not be empty').max(200),
+  points: z.number().int().positive(said('must be a positive number of points', '积分必须是正数')).max(100_000_000),
+  requestId: z.string().trim().min(1, said('must not be empty', '不能为空')).max(200),
 });
 
 export interface Redemption {
@@ -230,7 +231,13 @@ export async function redeemPoints(db: Db, viewer: Viewer, input: unknown, now: 
     const sourceKey = `REDEEM:${data.requestId}`;
     const [previous] = await tx.select().from(pointsLedger).where(and(eq(pointsLedger.customerId, found.id), eq(pointsLedger.sourceKey, sourceKey)));
     if (previous) {
-      if (previous.points !== -data.points) throw new DomainError('CONFLICT', 'this requestId was already used for a different number of points', ['input', 'requestId']);
+      if (previous.points !== -data.points) {
+        throw new DomainError(
+          'CONFLICT',
+          { en: 'this requestId was already used for a different number of points', zh: '此 requestId 已用于兑换另一数量的积分' },
+          ['input', 'requestId'],
+        );
+      }
       const [customer] = await tx.select().from(customers).where(eq(customers.id, found.id));
       return { customer: customer!, entry: previous };
     }
@@ -238,7 +245,11 @@ export async function redeemPoints(db: Db, viewer: Viewer, input: unknown, now: 
     const lots = (await openLots(tx, [found.id])).get(found.id) ?? [];
     const balance = lots.reduce((sum, l) => sum + l.remaining, 0);
     if (balance < data.points) {
-      throw new DomainError('INVALID_AMOUNT', `the balance is ${balance} points, fewer than ${data.points}`, ['input', 'points']);
+      throw new DomainError(
+        'INVALID_AMOUNT',
+        { en: `the balance is ${balance} points, fewer than ${data.points}`, zh: `积分余额为 ${balance}，少于要兑换的 ${data.points}` },
+        ['input', 'points'],
+      );
     }
     const changed = new Map<string, Lot>();
     takeFromLots(lots, data.points, changed);

@@ -34,7 +34,7 @@ export async function appendEvents(tx: Tx, events: ValidEvent[], texts: LogTexts
     const hashOf = new Map(stored.map((r) => [`${r.shop_id}|${r.event_id}`, r.payload_hash]));
     for (const e of replayed) {
       if (hashOf.get(`${e.shopId}|${e.eventId}`) === texts.hash[e.index]) duplicates++;
-      else rejected.push({ index: e.index, issues: [{ path: ['id'], message: `event id ${e.eventId} was already used for a different event`, code: 'CONFLICT' }] });
+      else rejected.push({ index: e.index, issues: [{ path: ['id'], message: `event id ${e.eventId} was already used for a different event`, messageZh: `事件 id ${e.eventId} 已被另一个不同的事件使用`, code: 'CONFLICT' }] });
     }
   }
   return { inserted: sorted.filter((e) => !wasSkipped(e)), duplicates, rejected };

@@ -8,6 +8,9 @@ import { rows } from '../../db/rows.js';
 const INGEST = `mutation ($events: [EventInput!]!) {
   ingestEvents(input: { events: $events }) { accepted duplicates userErrors { index eventId field message code } }
 }`;
+const INGEST_ZH = `mutation ($events: [EventInput!]!) {
+  ingestEvents(input: { events: $events }) { accepted userErrors { index code message messageZh: message(locale: ZH_CN) } }
+}`;
 
 describeEachBackend('event ingestion', (backend) => {
   let server: TestServer;
@@ -101,6 +104,11 @@ describeEachBackend('event ingestion', (backend) => {
       [1, 'INVALID_AMOUNT', 'amount', 'at most ¥10,000,000.00 per order'],
       [2, 'INVALID_AMOUNT', 'items', 'the items come to more than ¥10,000,000.00, the most one order may be'],
     ]);
+    const zh = await server.gql(INGEST_ZH, { events: [{ ...events[1], id: 'big2' }, order('O9', { id: 'sku', type: 'ORDER_PLACED', occurredAt: at('09:10'), items: [{ skuId: otherShopSku, quantity: 1, unitPrice: '1.00' }] })] });
+    expect(zh.data.ingestEvents.userErrors.map((e: { index: number; messageZh: string }) => [e.index, e.messageZh])).toEqual([
+      [0, '单笔订单最多 ¥10,000,000.00'],
+      [1, '不是该店铺的 SKU'],
+    ]);
     const customers = await rows<{ points: number }>(backend().db, sql`select points from customers`);
     expect(customers).toEqual([{ points: 10_000_000 }]);
 
@@ -144,6 +152,12 @@ describeEachBackend('event ingestion', (backend) => {
     expect(again.data.ingestEvents.userErrors).toMatchObject([{ index: 1, code: 'CONFLICT' }]);
     const [visits] = await rows<{ n: number }>(backend().db, sql`select sum(visits)::int as n from metric_rollups where granularity = 'DAY'`);
     expect(visits!.n).toBe(1);
+    // The console reads the same refusals in Chinese, with the event's id: reused across batches and within one.
+    const zh = await server.gql(INGEST_ZH, { events: [{ ...visit, visitorId: 'u2' }, { ...visit, id: 'v9' }, { ...visit, id: 'v9', visitorId: 'u3' }] });
+    expect(zh.data.ingestEvents.userErrors).toEqual([
+      { index: 0, code: 'CONFLICT', message: 'event id v1 was already used for a different event', messageZh: '事件 id v1 已被另一个不同的事件使用' },
+      { index: 2, code: 'CONFLICT', message: 'event id v9 appears twice in this batch with different content', messageZh: '事件 id v9 在本批中出现两次且内容不同' },
+    ]);
   });
 
   it('leaves no empty order behind when every event of a new order is refused', async () => {

@@ -38,8 +38,24 @@ describe('checking an event', () => {
   const parse = (input: Record<string, unknown>) => parseEvent({ ...base, ...input } as EventInput, 0, NOW);
 
   it('reports a traffic event without its visitor as the full check words it', () => {
-    expect(parse({ type: 'VISIT' })).toEqual({ issues: [{ path: ['visitorId'], message: 'VISIT needs a visitorId', code: 'INVALID_INPUT' }] });
-    expect(parse({ type: 'ADD_TO_CART', visitorId: '  ' })).toEqual({ issues: [{ path: ['visitorId'], message: 'must not be empty', code: 'INVALID_INPUT' }] });
+    expect(parse({ type: 'VISIT' })).toEqual({ issues: [{ path: ['visitorId'], message: 'VISIT needs a visitorId', messageZh: 'VISIT 事件需要 visitorId', code: 'INVALID_INPUT' }] });
+    expect(parse({ type: 'ADD_TO_CART', visitorId: '  ' })).toEqual({ issues: [{ path: ['visitorId'], message: 'must not be empty', messageZh: '不能为空', code: 'INVALID_INPUT' }] });
+  });
+
+  it('words each refusal in Chinese too, with its specifics', () => {
+    const zh = (input: Record<string, unknown>) => {
+      const result = parse(input);
+      return 'issues' in result ? result.issues.map((i) => [i.path.join('.'), i.code, i.messageZh]) : [];
+    };
+    const item = (quantity: number, unitPrice: string) => ({ skuId: encodeGlobalID('Sku', SKU), quantity, unitPrice });
+    expect(zh({ type: 'ORDER_PAID', orderId: 'o1', amount: '10.00' })).toEqual([['customerId', 'INVALID_INPUT', 'ORDER_PAID 事件需要 customerId（买家按不同的付款客户计）']]);
+    expect(zh({ type: 'ORDER_REFUNDED', orderId: 'o1', amount: '0' })).toEqual([['amount', 'INVALID_AMOUNT', '退款金额必须大于零']]);
+    expect(zh({ type: 'ORDER_PLACED', orderId: 'o1', items: [item(0, '1.00'), item(1, '10000000.01')] })).toEqual([
+      ['items.0.quantity', 'INVALID_INPUT', '数量至少为 1'],
+      ['items.1.unitPrice', 'INVALID_AMOUNT', '单笔订单最多 ¥10,000,000.00'],
+    ]);
+    expect(zh({ type: 'ORDER_PLACED', orderId: 'o1', items: [item(2, '6000000.00')] })).toEqual([['items', 'INVALID_AMOUNT', '商品合计超过单笔订单上限 ¥10,000,000.00']]);
+    expect(zh({ type: 'VISIT', visitorId: 'v1', occurredAt: new Date('2026-11-12T00:00:00Z') })).toEqual([['occurredAt', 'INVALID_INPUT', 'occurredAt 是未来时间']]);
   });
 
   it('reports every problem of a traffic event at once, each on its field', () => {

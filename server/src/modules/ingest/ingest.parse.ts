@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CHANNELS, TRAFFIC_SOURCES, type Channel, type TrafficSource } from '../../db/enums.js';
-import { globalId, itemIssues, moneyInput, storableString, type ItemIssue } from '../../lib/validate.js';
+import { said } from '../../lib/issue-words.js';
+import { globalId, itemIssues, moneyInput, NOT_EMPTY, storableString, type ItemIssue } from '../../lib/validate.js';
 import { EVENT_TYPES, TRAFFIC_EVENT_TYPES, type EventType } from '../event/event.table.js';
 import { MINUTE_MS } from '../../lib/time.js';
 
@@ -49,7 +50,7 @@ export interface ParsedEvent {
 }
 
 
-const key = storableString().trim().min(1, 'must not be empty').max(128);
+const key = storableString().trim().min(1, NOT_EMPTY).max(128);
 
 /**
  * The most one order, payment, refund or unit price may be: ¥10,000,000.00. Far above any real order,
@@ -60,7 +61,7 @@ export const MAX_ORDER_AMOUNT_FEN = 1_000_000_000;
 const MAX_ORDER_AMOUNT = `¥${(MAX_ORDER_AMOUNT_FEN / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}`;
 const orderMoney = moneyInput.refine((fen) => fen <= MAX_ORDER_AMOUNT_FEN, {
   message: `at most ${MAX_ORDER_AMOUNT} per order`,
-  params: { code: 'INVALID_AMOUNT' },
+  params: { code: 'INVALID_AMOUNT', zh: `单笔订单最多 ${MAX_ORDER_AMOUNT}` },
 });
 
 /** Every field of an event, as one object schema: EventSchema checks them all, TrafficSchema a subset. */
@@ -81,31 +82,33 @@ const EventFields = z.object({
     .array(
       z.object({
         skuId: globalId('Sku'),
-        quantity: z.number().int().min(1, 'quantity must be at least 1').max(100_000),
+        quantity: z.number().int().min(1, said('quantity must be at least 1', '数量至少为 1')).max(100_000),
         unitPrice: orderMoney,
       }),
     )
     .max(200)
     .nullish(),
   reason: storableString().trim().max(500).nullish(),
-  carrier: storableString().trim().min(1, 'must not be empty').max(64).nullish(),
-  trackingNumber: storableString().trim().min(1, 'must not be empty').max(64).nullish(),
+  carrier: storableString().trim().min(1, NOT_EMPTY).max(64).nullish(),
+  trackingNumber: storableString().trim().min(1, NOT_EMPTY).max(64).nullish(),
 });
 
 const EventSchema = EventFields.superRefine((e, ctx) => {
   if (TRAFFIC_EVENT_TYPES.includes(e.type)) {
-    need(e, ctx, 'visitorId', 'a visitorId');
-    need(e, ctx, 'source', 'its traffic source');
+    need(e, ctx, 'visitorId', 'a visitorId', '需要 visitorId');
+    need(e, ctx, 'source', 'its traffic source', '需要流量来源');
   }
-  if (e.type.startsWith('ORDER_')) need(e, ctx, 'orderId', 'an orderId');
-  if (e.type === 'ORDER_PLACED') need(e, ctx, 'items', 'at least one item');
+  if (e.type.startsWith('ORDER_')) need(e, ctx, 'orderId', 'an orderId', '需要 orderId');
+  if (e.type === 'ORDER_PLACED') need(e, ctx, 'items', 'at least one item', '至少需要一个商品项');
   if (e.type === 'ORDER_PAID') {
-    need(e, ctx, 'amount', 'the paid amount');
-    need(e, ctx, 'customerId', 'a customerId (buyers are distinct paying customers)');
+    need(e, ctx, 'amount', 'the paid amount', '需要支付金额');
+    need(e, ctx, 'customerId', 'a customerId (buyers are distinct paying customers)', '需要 customerId（买家按不同的付款客户计）');
   }
   if (e.type === 'ORDER_REFUNDED') {
-    need(e, ctx, 'amount', 'the refunded amount');
-    if (e.amount === 0) ctx.addIssue({ code: 'custom', path: ['amount'], message: 'a refund must be above zero', params: { code: 'INVALID_AMOUNT' } });
+    need(e, ctx, 'amount', 'the refunded amount', '需要退款金额');
+    if (e.amount === 0) {
+      ctx.addIssue({ code: 'custom', path: ['amount'], message: 'a refund must be above zero', params: { code: 'INVALID_AMOUNT', zh: '退款金额必须大于零' } });
+    }
   }
 });
 
@@ -129,11 +132,14 @@ function isPlainTraffic(e: EventInput): boolean {
   return true;
 }
 
-/** A field the event's type requires. A module function, not a closure made per event (batches of 5,000). */
-function need<E extends { type: EventType }>(e: E, ctx: z.RefinementCtx, field: keyof E & string, why: string) {
+/**
+ * A field the event's type requires. A module function, not a closure made per event (batches of 5,000);
+ * its words are constants, joined with the type only when the field is missing.
+ */
+function need<E extends { type: EventType }>(e: E, ctx: z.RefinementCtx, field: keyof E & string, why: string, whyZh: string) {
   const value = e[field];
   if (value == null || (Array.isArray(value) && value.length === 0)) {
-    ctx.addIssue({ code: 'custom', path: [field], message: `${e.type} needs ${why}` });
+    ctx.addIssue({ code: 'custom', path: [field], message: `${e.type} needs ${why}`, params: { zh: `${e.type} 事件${whyZh}` } });
   }
 }
 
@@ -150,12 +156,21 @@ export function parseEvent(
   const e: z.output<typeof EventFields> = result.data;
   // A clock a few minutes fast is normal; an event from tomorrow is a producer bug.
   if (e.occurredAt.getTime() > now.getTime() + 5 * MINUTE_MS) {
-    return { issues: [{ path: ['occurredAt'], message: 'occurredAt is in the future', code: 'INVALID_INPUT' }] };
+    return { issues: [{ path: ['occurredAt'], message: 'occurredAt is in the future', messageZh: 'occurredAt 是未来时间', code: 'INVALID_INPUT' }] };
   }
   const items = e.items?.map((i) => ({ skuId: i.skuId, quantity: i.quantity, unitPriceFen: i.unitPrice })) ?? null;
   const itemsTotal = items?.reduce((sum, i) => sum + i.quantity * i.unitPriceFen, 0) ?? null;
   if (itemsTotal !== null && itemsTotal > MAX_ORDER_AMOUNT_FEN) {
-    return { issues: [{ path: ['items'], message: `the items come to more than ${MAX_ORDER_AMOUNT}, the most one order may be`, code: 'INVALID_AMOUNT' }] };
+    return {
+      issues: [
+        {
+          path: ['items'],
+          message: `the items come to more than ${MAX_ORDER_AMOUNT}, the most one order may be`,
+          messageZh: `商品合计超过单笔订单上限 ${MAX_ORDER_AMOUNT}`,
+          code: 'INVALID_AMOUNT',
+        },
+      ],
+    };
   }
   return {
     event: {

@@ -1,5 +1,6 @@
 import { builder } from '../../builder.js';
 import { ChannelEnum, TrafficSourceEnum } from '../../graphql/enums.js';
+import { refusalMessageField } from '../../graphql/locale.js';
 import { ingestEvents, MAX_BATCH, type IngestError, type IngestResult } from './ingest.service.js';
 import { EVENT_TYPES } from '../event/event.table.js';
 
@@ -55,7 +56,7 @@ const IngestErrorRef = builder.objectRef<IngestError>('IngestEventError').implem
     index: t.exposeInt('index', { description: 'Position of the event in input.events.' }),
     eventId: t.exposeString('eventId', { nullable: true }),
     field: t.exposeStringList('field'),
-    message: t.exposeString('message'),
+    message: t.string(refusalMessageField),
     code: t.exposeString('code', { description: 'INVALID_INPUT, INVALID_AMOUNT, NOT_FOUND, FORBIDDEN (a shop outside the credential grant) or CONFLICT (an id reused for different content, or an order event that contradicts its order).' }),
   }),
 });

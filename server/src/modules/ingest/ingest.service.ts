@@ -34,6 +34,8 @@ export interface IngestError {
   eventId: string | null;
   field: string[];
   message: string;
+  /** The same refusal in Chinese (`message(locale: ZH_CN)`). */
+  messageZh: string;
   code: string;
 }
 
@@ -65,12 +67,16 @@ export interface IngestResult {
  */
 export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[], now: Date, options: IngestOptions): Promise<IngestResult> {
   if (inputs.length > MAX_BATCH) {
-    throw new DomainError('INVALID_INPUT', `send at most ${MAX_BATCH} events per call (got ${inputs.length})`, ['input', 'events']);
+    throw new DomainError(
+      'INVALID_INPUT',
+      { en: `send at most ${MAX_BATCH} events per call (got ${inputs.length})`, zh: `每次最多发送 ${MAX_BATCH} 个事件（本次 ${inputs.length} 个）` },
+      ['input', 'events'],
+    );
   }
   const userErrors: IngestError[] = [];
   const reject = (index: number, issues: ItemIssue[]) => {
     for (const issue of issues) {
-      userErrors.push({ index, eventId: inputs[index]?.id ?? null, field: ['input', 'events', String(index), ...issue.path], message: issue.message, code: issue.code });
+      userErrors.push({ index, eventId: inputs[index]?.id ?? null, field: ['input', 'events', String(index), ...issue.path], message: issue.message, messageZh: issue.messageZh, code: issue.code });
     }
   };
 
@@ -159,7 +165,12 @@ export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[],
  * an event could count a replay twice, so it is refused, whether new or a replay.
  */
 function tooOld(days: number): ItemIssue {
-  return { path: ['occurredAt'], message: `occurredAt is older than the ${days}-day event retention: the log can no longer tell a replay from a new event`, code: 'INVALID_INPUT' };
+  return {
+    path: ['occurredAt'],
+    message: `occurredAt is older than the ${days}-day event retention: the log can no longer tell a replay from a new event`,
+    messageZh: `occurredAt 早于 ${days} 天的事件保留期：事件日志已无法区分重放与新事件`,
+    code: 'INVALID_INPUT',
+  };
 }
 
 /** The same (shop, id) twice in one batch: the second is a replay if identical, else a conflict. */
@@ -176,7 +187,7 @@ function firstOccurrences(events: ValidEvent[], hashes: readonly string[]) {
       seen.set(key, digest);
       unique.push(e);
     } else if (earlier === digest) duplicates++;
-    else conflicts.push({ index: e.index, issue: { path: ['id'], message: `event id ${e.eventId} appears twice in this batch with different content`, code: 'CONFLICT' } });
+    else conflicts.push({ index: e.index, issue: { path: ['id'], message: `event id ${e.eventId} appears twice in this batch with different content`, messageZh: `事件 id ${e.eventId} 在本批中出现两次且内容不同`, code: 'CONFLICT' } });
   }
   return { unique, duplicates, conflicts };
 }

@@ -46,11 +46,11 @@ export async function validateAgainstCatalog(
     const issues = attributionIssues(viewer, event, lookups);
     const platform = lookups.platformOf.get(event.shopId);
     if (event.skuId && shopOfSku.get(event.skuId) !== event.shopId) {
-      issues.push({ path: ['skuId'], message: 'not a SKU of this shop', code: 'NOT_FOUND' });
+      issues.push({ path: ['skuId'], message: 'not a SKU of this shop', messageZh: '不是该店铺的 SKU', code: 'NOT_FOUND' });
     }
     event.items?.forEach((item, i) => {
       if (shopOfSku.get(item.skuId) !== event.shopId) {
-        issues.push({ path: ['items', String(i), 'skuId'], message: 'not a SKU of this shop', code: 'NOT_FOUND' });
+        issues.push({ path: ['items', String(i), 'skuId'], message: 'not a SKU of this shop', messageZh: '不是该店铺的 SKU', code: 'NOT_FOUND' });
       }
     });
     if (issues.length > 0 || !platform) rejected.push({ index: event.index, issues });

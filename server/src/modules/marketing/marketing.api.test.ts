@@ -24,6 +24,13 @@ const METRICS = `query ($scope: MetricScope!, $from: DateTime!, $to: DateTime!) 
   }
 }`;
 
+const RECORD_ZH = `mutation ($entries: [MarketingSpendEntryInput!]!) {
+  recordMarketingSpend(input: { entries: $entries }) { accepted userErrors { index code messageZh: message(locale: ZH_CN) } }
+}`;
+const VOID_ZH = `mutation ($entries: [MarketingSpendEntryKeyInput!]!, $reason: String!) {
+  voidMarketingSpend(input: { entries: $entries, reason: $reason }) { voided userErrors { index code messageZh: message(locale: ZH_CN) } }
+}`;
+
 const VOID = `mutation ($entries: [MarketingSpendEntryKeyInput!]!, $reason: String!) {
   voidMarketingSpend(input: { entries: $entries, reason: $reason }) { voided alreadyVoided userErrors { index entryId field message code } }
 }`;
@@ -198,6 +205,18 @@ describeEachBackend('recordMarketingSpend, Metrics.spend and Metrics.roi', (back
     ]);
     expect(result.userErrors.at(-1)!.message).toBe('at most ¥100,000,000.00 per entry');
     expect(result.userErrors.every((e) => e.message.length > 0)).toBe(true);
+    // The console's Chinese keeps each refusal's specifics.
+    const zh = await server.gql(RECORD_ZH, {
+      entries: [entry('zero', tmall, 'PAID', '0'), entry('future', tmall, 'PAID', '1.00', { spentAt: at('12:30') }), entry('too-much', tmall, 'PAID', '100000000.01')],
+    });
+    expect(zh.data.recordMarketingSpend).toEqual({
+      accepted: 0,
+      userErrors: [
+        { index: 0, code: 'INVALID_AMOUNT', messageZh: '投放花费必须大于零' },
+        { index: 1, code: 'INVALID_INPUT', messageZh: 'spentAt 是未来时间：花费发生后再记录' },
+        { index: 2, code: 'INVALID_AMOUNT', messageZh: '每条花费记录最多 ¥100,000,000.00' },
+      ],
+    });
     expect(await metrics()).toMatchObject({ spend: '30.00' });
     expect(await metrics({ campaignId: ownCampaign })).toMatchObject({ spend: '20.00', bySource: [{ source: 'SOCIAL', spend: '20.00' }] });
   });
@@ -325,6 +344,16 @@ describeEachBackend('recordMarketingSpend, Metrics.spend and Metrics.roi', (back
         [4, 'INVALID_INPUT', 'input.entries.4.id'],
       ]);
       expect((await metrics()).spend).toBe('228.33');
+      const zh = await server.gql(VOID_ZH, { entries: [{ shopId: tmall, id: 'no-such-entry' }, { shopId: tmall, id: '' }], reason: 'restated' });
+      expect(zh.data.voidMarketingSpend).toEqual({
+        voided: 0,
+        userErrors: [
+          { index: 0, code: 'NOT_FOUND', messageZh: '该店铺没有花费记录 no-such-entry' },
+          { index: 1, code: 'INVALID_INPUT', messageZh: '不能为空' },
+        ],
+      });
+      const unsaid = await server.gql(VOID, { entries: [{ shopId: tmall, id: 'tm-paid-1' }], reason: '   ' });
+      expect(unsaid.errors?.[0]?.extensions?.messageZh).toBe('请说明作废这些记录的原因（原因会随记录保存）');
 
       for (const reason of ['', '   ', 'x'.repeat(501)]) {
         const refused = await server.gql(VOID, { entries: [{ shopId: tmall, id: 'tm-paid-1' }], reason });

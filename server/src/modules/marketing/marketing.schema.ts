@@ -1,5 +1,6 @@
 import { builder } from '../../builder.js';
 import { ChannelEnum, TrafficSourceEnum } from '../../graphql/enums.js';
+import { refusalMessageField } from '../../graphql/locale.js';
 import { uuidNodeId } from '../../graphql/node-id.js';
 import { fenToYuan } from '../../lib/money.js';
 import { CampaignRef } from '../campaign/campaign.schema.js';
@@ -38,7 +39,7 @@ const MarketingSpendErrorRef = builder.objectRef<SpendError>('MarketingSpendErro
     index: t.exposeInt('index', { description: 'Position of the entry in input.entries.' }),
     entryId: t.exposeString('entryId', { nullable: true }),
     field: t.exposeStringList('field', { description: 'Path of the offending field, e.g. ["input", "entries", "3", "amount"].' }),
-    message: t.exposeString('message'),
+    message: t.string(refusalMessageField),
     code: t.exposeString('code', {
       description: 'INVALID_INPUT, INVALID_AMOUNT, NOT_FOUND, FORBIDDEN (a shop outside the credential grant) or CONFLICT (an entry id reused for different content).',
     }),

@@ -6,7 +6,7 @@ import type { DbOrTx, Tx } from '../../db/client.js';
 import { CHANNELS, TRAFFIC_SOURCES, type Channel, type TrafficSource } from '../../db/enums.js';
 import { jsonRecords, rows } from '../../db/rows.js';
 import { DomainError } from '../../errors.js';
-import { globalId, itemIssues, moneyInput, storableString, type ItemIssue } from '../../lib/validate.js';
+import { globalId, itemIssues, moneyInput, NOT_EMPTY, storableString, type ItemIssue } from '../../lib/validate.js';
 import type { AnnounceCounted } from '../../realtime/pubsub.js';
 import { attributionIssues, type AttributionLookups } from '../campaign/attribution.js';
 import { loadCampaigns } from '../campaign/campaign.service.js';
@@ -34,6 +34,8 @@ export interface SpendError {
   entryId: string | null;
   field: string[];
   message: string;
+  /** The same refusal in Chinese (`message(locale: ZH_CN)`). */
+  messageZh: string;
   code: string;
 }
 
@@ -68,15 +70,18 @@ export const MAX_SPEND_ENTRY_FEN = 10_000_000_000;
 const MAX_SPEND_ENTRY = `¥${(MAX_SPEND_ENTRY_FEN / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}`;
 
 const EntrySchema = z.object({
-  id: storableString().trim().min(1, 'must not be empty').max(128),
+  id: storableString().trim().min(1, NOT_EMPTY).max(128),
   shopId: globalId('Shop'),
   spentAt: z.date(),
   channel: z.enum(CHANNELS).nullish(),
   source: z.enum(TRAFFIC_SOURCES),
   campaignId: globalId('Campaign').nullish(),
   amount: moneyInput
-    .refine((fen) => fen > 0, { message: 'spend must be above zero', params: { code: 'INVALID_AMOUNT' } })
-    .refine((fen) => fen <= MAX_SPEND_ENTRY_FEN, { message: `at most ${MAX_SPEND_ENTRY} per entry`, params: { code: 'INVALID_AMOUNT' } }),
+    .refine((fen) => fen > 0, { message: 'spend must be above zero', params: { code: 'INVALID_AMOUNT', zh: '投放花费必须大于零' } })
+    .refine((fen) => fen <= MAX_SPEND_ENTRY_FEN, {
+      message: `at most ${MAX_SPEND_ENTRY} per entry`,
+      params: { code: 'INVALID_AMOUNT', zh: `每条花费记录最多 ${MAX_SPEND_ENTRY}` },
+    }),
 });
 
 type ParsedEntry = Omit<ValidEntry, 'channel' | 'hash'> & { channel: Channel | null };
@@ -88,7 +93,11 @@ function parseEntry(input: SpendEntryInput, index: number, now: Date): { entry: 
   }
   const e = result.data;
   if (e.spentAt.getTime() > now.getTime() + FUTURE_SLACK_MS) {
-    return { issues: [{ path: ['spentAt'], message: 'spentAt is in the future: record spend once it is spent', code: 'INVALID_INPUT' }] };
+    return {
+      issues: [
+        { path: ['spentAt'], message: 'spentAt is in the future: record spend once it is spent', messageZh: 'spentAt 是未来时间：花费发生后再记录', code: 'INVALID_INPUT' },
+      ],
+    };
   }
   return {
     entry: {
@@ -153,12 +162,16 @@ async function validateAgainstCatalog(db: DbOrTx, viewer: Viewer, entries: Parse
  */
 export async function recordSpend(db: DbOrTx, viewer: Viewer, inputs: readonly SpendEntryInput[], now: Date, announce: AnnounceCounted | null): Promise<RecordSpendResult> {
   if (inputs.length > MAX_SPEND_ENTRIES) {
-    throw new DomainError('INVALID_INPUT', `send at most ${MAX_SPEND_ENTRIES} spend entries per call (got ${inputs.length})`, ['input', 'entries']);
+    throw new DomainError(
+      'INVALID_INPUT',
+      { en: `send at most ${MAX_SPEND_ENTRIES} spend entries per call (got ${inputs.length})`, zh: `每次最多发送 ${MAX_SPEND_ENTRIES} 条花费记录（本次 ${inputs.length} 条）` },
+      ['input', 'entries'],
+    );
   }
   const userErrors: SpendError[] = [];
   const reject = (index: number, issues: ItemIssue[]) => {
     for (const issue of issues) {
-      userErrors.push({ index, entryId: inputs[index]?.id ?? null, field: ['input', 'entries', String(index), ...issue.path], message: issue.message, code: issue.code });
+      userErrors.push({ index, entryId: inputs[index]?.id ?? null, field: ['input', 'entries', String(index), ...issue.path], message: issue.message, messageZh: issue.messageZh, code: issue.code });
     }
   };
 
@@ -194,7 +207,7 @@ function firstOccurrences(entries: ValidEntry[]) {
       seen.set(key, e.hash);
       unique.push(e);
     } else if (earlier === e.hash) repeated++;
-    else conflicts.push({ index: e.index, issue: { path: ['id'], message: `entry id ${e.entryId} appears twice in this call with different content`, code: 'CONFLICT' } });
+    else conflicts.push({ index: e.index, issue: { path: ['id'], message: `entry id ${e.entryId} appears twice in this call with different content`, messageZh: `花费记录 id ${e.entryId} 在本次调用中出现两次且内容不同`, code: 'CONFLICT' } });
   }
   return { unique, repeated, conflicts };
 }
@@ -238,7 +251,12 @@ async function store(tx: Tx, entries: ValidEntry[], now: Date) {
     const hashOf = new Map(stored.map((r) => [`${r.shop_id}|${r.entry_id}`, r.payload_hash]));
     for (const e of replayed) {
       if (hashOf.get(`${e.shopId}|${e.entryId}`) === e.hash) duplicates++;
-      else rejected.push({ index: e.index, issues: [{ path: ['id'], message: `entry id ${e.entryId} was already used for a different spend entry`, code: 'CONFLICT' }] });
+      else {
+        rejected.push({
+          index: e.index,
+          issues: [{ path: ['id'], message: `entry id ${e.entryId} was already used for a different spend entry`, messageZh: `花费记录 id ${e.entryId} 已被另一条不同的花费记录使用`, code: 'CONFLICT' }],
+        });
+      }
     }
   }
   return { accepted: fresh.length, duplicates, rejected };

@@ -5,7 +5,8 @@ import type { DbOrTx, Tx } from '../../db/client.js';
 import type { Channel, TrafficSource } from '../../db/enums.js';
 import { jsonRecords, pipelined, rows } from '../../db/rows.js';
 import { DomainError } from '../../errors.js';
-import { globalId, itemIssues, parseInput, storableString, type ItemIssue } from '../../lib/validate.js';
+import { said } from '../../lib/issue-words.js';
+import { globalId, itemIssues, NOT_EMPTY, parseInput, storableString, type ItemIssue } from '../../lib/validate.js';
 import type { AnnounceCounted } from '../../realtime/pubsub.js';
 import { RollupBatch } from '../metrics/rollup.writer.js';
 import { loadShops } from '../shop/shop.service.js';
@@ -27,9 +28,14 @@ export interface VoidSpendResult {
 
 const KeySchema = z.object({
   shopId: globalId('Shop'),
-  id: storableString().trim().min(1, 'must not be empty').max(128),
+  id: storableString().trim().min(1, NOT_EMPTY).max(128),
 });
-const ReasonSchema = z.object({ reason: storableString().trim().min(1, 'say why the entries are void (it is kept with them)').max(500) });
+const ReasonSchema = z.object({
+  reason: storableString()
+    .trim()
+    .min(1, said('say why the entries are void (it is kept with them)', '请说明作废这些记录的原因（原因会随记录保存）'))
+    .max(500),
+});
 
 interface Key {
   index: number;
@@ -69,14 +75,18 @@ export async function voidSpend(
   announce: AnnounceCounted | null,
 ): Promise<VoidSpendResult> {
   if (inputs.length > MAX_SPEND_ENTRIES) {
-    throw new DomainError('INVALID_INPUT', `void at most ${MAX_SPEND_ENTRIES} spend entries per call (got ${inputs.length})`, ['input', 'entries']);
+    throw new DomainError(
+      'INVALID_INPUT',
+      { en: `void at most ${MAX_SPEND_ENTRIES} spend entries per call (got ${inputs.length})`, zh: `每次最多作废 ${MAX_SPEND_ENTRIES} 条花费记录（本次 ${inputs.length} 条）` },
+      ['input', 'entries'],
+    );
   }
   const { reason } = parseInput(ReasonSchema, { reason: reasonInput });
 
   const userErrors: SpendError[] = [];
   const reject = (index: number, issues: ItemIssue[]) => {
     for (const issue of issues) {
-      userErrors.push({ index, entryId: inputs[index]?.id ?? null, field: ['input', 'entries', String(index), ...issue.path], message: issue.message, code: issue.code });
+      userErrors.push({ index, entryId: inputs[index]?.id ?? null, field: ['input', 'entries', String(index), ...issue.path], message: issue.message, messageZh: issue.messageZh, code: issue.code });
     }
   };
 
@@ -90,8 +100,8 @@ export async function voidSpend(
   const keys: Key[] = [];
   for (const key of parsed) {
     // Outside the grant is FORBIDDEN whether or not the shop exists: no existence leak.
-    if (!canSeeShop(viewer, key.shopId)) reject(key.index, [{ path: ['shopId'], message: 'your credential does not cover this shop', code: 'FORBIDDEN' }]);
-    else if (!found.has(key.shopId)) reject(key.index, [{ path: ['shopId'], message: 'shop not found', code: 'NOT_FOUND' }]);
+    if (!canSeeShop(viewer, key.shopId)) reject(key.index, [{ path: ['shopId'], message: 'your credential does not cover this shop', messageZh: '你的凭证未覆盖此店铺', code: 'FORBIDDEN' }]);
+    else if (!found.has(key.shopId)) reject(key.index, [{ path: ['shopId'], message: 'shop not found', messageZh: '店铺不存在', code: 'NOT_FOUND' }]);
     else keys.push(key);
   }
 
@@ -105,7 +115,7 @@ export async function voidSpend(
 
   const outcome = unique.size === 0 ? { voided: 0, alreadyVoided: 0, missing: [] } : await db.transaction((tx) => markVoid(tx, [...unique.values()], viewer, reason, now));
   if (outcome.voided > 0) announce?.(outcome.voided, now);
-  for (const key of outcome.missing) reject(key.index, [{ path: ['id'], message: `the shop has no spend entry ${key.entryId}`, code: 'NOT_FOUND' }]);
+  for (const key of outcome.missing) reject(key.index, [{ path: ['id'], message: `the shop has no spend entry ${key.entryId}`, messageZh: `该店铺没有花费记录 ${key.entryId}`, code: 'NOT_FOUND' }]);
   userErrors.sort((a, b) => a.index - b.index);
   return { voided: outcome.voided, alreadyVoided: outcome.alreadyVoided + repeated, userErrors };
 }

@@ -52,7 +52,7 @@ export async function liveMetricsSource(
   assertScopeShops(viewer, scope);
   const found = scope.campaignId ? await requireScopeCampaign(db, viewer, scope.campaignId, ['scope', 'campaignId']) : null;
   if (window === 'CAMPAIGN' && !found) {
-    throw new DomainError('INVALID_INPUT', 'window CAMPAIGN needs scope.campaignId', ['window']);
+    throw new DomainError('INVALID_INPUT', { en: 'window CAMPAIGN needs scope.campaignId', zh: 'window 为 CAMPAIGN 时需要 scope.campaignId' }, ['window']);
   }
   const campaign = window === 'CAMPAIGN' ? found : null;
   const conditions = scopeConditions(viewer, scope);

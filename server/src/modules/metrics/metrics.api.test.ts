@@ -166,7 +166,10 @@ describeEachBackend('metrics over a window and scope', (backend) => {
 
   it('refuses a series with too many points and asks for a coarser interval', async () => {
     const result = await metrics({}, { from: '2026-11-10T00:00:00+08:00', to: '2026-11-13T00:00:00+08:00' }, 'series(interval: MINUTE) { gmv }');
-    expect(result.errors?.[0]).toMatchObject({ message: expect.stringMatching(/coarser interval/), extensions: { code: 'BAD_USER_INPUT' } });
+    expect(result.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/coarser interval/),
+      extensions: { code: 'BAD_USER_INPUT', messageZh: '此时间窗口按 MINUTE 粒度有 4320 个点，最多返回 2000 个；请改用更粗的粒度或更短的时间窗口' },
+    });
   });
 
   it('ranks top products by GMV with their share of the window GMV, up to the limit', async () => {
@@ -231,7 +234,10 @@ describeEachBackend('metrics over a window and scope', (backend) => {
 
   it('rejects a window whose start is not before its end', async () => {
     const result = await metrics({}, { from: DAY_11.to, to: DAY_11.to }, 'gmv');
-    expect(result.errors?.[0]).toMatchObject({ message: '"from" must be before "to"', extensions: { code: 'BAD_USER_INPUT', reason: 'INVALID_WINDOW' } });
+    expect(result.errors?.[0]).toMatchObject({
+      message: '"from" must be before "to"',
+      extensions: { code: 'BAD_USER_INPUT', reason: 'INVALID_WINDOW', messageZh: '"from" 必须早于 "to"' },
+    });
   });
 
   it('takes a window of a year and a day, not more', async () => {

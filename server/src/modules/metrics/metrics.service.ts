@@ -118,7 +118,7 @@ export function assertScopeShops(viewer: Viewer, scope: MetricScopeInput): void 
 }
 
 export function assertWindow(from: Date, to: Date): void {
-  if (from >= to) throw new DomainError('INVALID_WINDOW', '"from" must be before "to"', ['to']);
+  if (from >= to) throw new DomainError('INVALID_WINDOW', { en: '"from" must be before "to"', zh: '"from" 必须早于 "to"' }, ['to']);
 }
 
 /**
@@ -130,7 +130,11 @@ export function assertWindow(from: Date, to: Date): void {
 export function assertAskedWindow(from: Date, to: Date): void {
   assertWindow(from, to);
   if (to.getTime() - from.getTime() > MAX_SPAN_DAYS * DAY_MS) {
-    throw new DomainError('INVALID_WINDOW', `a window spans at most ${MAX_SPAN_DAYS} days; ask for a longer period in parts`, ['to']);
+    throw new DomainError(
+      'INVALID_WINDOW',
+      { en: `a window spans at most ${MAX_SPAN_DAYS} days; ask for a longer period in parts`, zh: `时间窗口最长 ${MAX_SPAN_DAYS} 天；更长的时段请分段查询` },
+      ['to'],
+    );
   }
 }
 
@@ -300,7 +304,10 @@ export async function loadSeries(
   if (count > maxPoints) {
     throw new DomainError(
       'INVALID_INPUT',
-      `a ${interval} series over this window has ${count} points; at most ${maxPoints} are returned, so use a coarser interval or a shorter window`,
+      {
+        en: `a ${interval} series over this window has ${count} points; at most ${maxPoints} are returned, so use a coarser interval or a shorter window`,
+        zh: `此时间窗口按 ${interval} 粒度有 ${count} 个点，最多返回 ${maxPoints} 个；请改用更粗的粒度或更短的时间窗口`,
+      },
       ['interval'],
     );
   }
@@ -361,7 +368,7 @@ export interface SkuFigures {
  */
 export async function loadTopSkus(db: DbOrTx, scope: ScopeConditions, window: Window, limit: number): Promise<SkuFigures[]> {
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TOP_PRODUCTS) {
-    throw new DomainError('INVALID_INPUT', `limit must be between 1 and ${MAX_TOP_PRODUCTS}`, ['limit']);
+    throw new DomainError('INVALID_INPUT', { en: `limit must be between 1 and ${MAX_TOP_PRODUCTS}`, zh: `limit 必须在 1 到 ${MAX_TOP_PRODUCTS} 之间` }, ['limit']);
   }
   const t = skuRollups;
   const pieces = piecesFilter(t, decomposeWindow(window.from, window.to));
@@ -455,7 +462,7 @@ export function metricsView(db: DbOrTx, scope: ScopeConditions, from: Date, to: 
     series: (interval) => once(series, interval, () => loadSeries(db, scope, window, interval)),
     seriesTail: (interval, last) => {
       if (!Number.isInteger(last) || last < 1 || last > MAX_SERIES_POINTS) {
-        return Promise.reject(new DomainError('INVALID_INPUT', `last must be between 1 and ${MAX_SERIES_POINTS}`, ['last']));
+        return Promise.reject(new DomainError('INVALID_INPUT', { en: `last must be between 1 and ${MAX_SERIES_POINTS}`, zh: `last 必须在 1 到 ${MAX_SERIES_POINTS} 之间` }, ['last']));
       }
       return once(tails, `${interval}:${last}`, () => loadSeries(db, scope, tailWindow(window, interval, last, now), interval));
     },

@@ -111,7 +111,7 @@ describeEachBackend('orders', (backend) => {
 
   it('rejects a window whose start is not before its end', async () => {
     const result = await server.gql(ORDERS, { filter: { from: '2026-11-12T00:00:00Z', to: '2026-11-11T00:00:00Z' } });
-    expect(result.errors?.[0]).toMatchObject({ message: '"from" must be before "to"', extensions: { code: 'BAD_USER_INPUT' } });
+    expect(result.errors?.[0]).toMatchObject({ message: '"from" must be before "to"', extensions: { code: 'BAD_USER_INPUT', messageZh: '"from" 必须早于 "to"' } });
   });
 
   it('rejects a malformed id with a clear error instead of a database error', async () => {

@@ -68,7 +68,12 @@ export const orderKey = (shopId: string, externalId: string) => `${shopId}|${ext
  * event that would leave refunds above the amount is refused, whichever of them arrived last.
  */
 function refundsExceed(order: OrderState, amountFen: number): ItemIssue {
-  return { path: ['amount'], message: `refunds of ${order.refundedFen} fen already recorded for order ${order.externalId} exceed its amount of ${amountFen} fen`, code: 'INVALID_AMOUNT' };
+  return {
+    path: ['amount'],
+    message: `refunds of ${order.refundedFen} fen already recorded for order ${order.externalId} exceed its amount of ${amountFen} fen`,
+    messageZh: `订单 ${order.externalId} 已记录的退款 ${order.refundedFen} 分超过其金额 ${amountFen} 分`,
+    code: 'INVALID_AMOUNT',
+  };
 }
 
 /**
@@ -85,20 +90,25 @@ export function applyOrderEvent(order: OrderState, e: ValidEvent, rollups: Rollu
   const otherSource = e.source !== null && e.source !== order.dims.source;
   const otherCampaign = (e.source !== null || e.campaignId != null) && (e.campaignId ?? null) !== order.dims.campaignId;
   if (otherSource || otherCampaign) {
-    return { path: ['source'], message: `order ${order.externalId} is attributed to ${order.dims.source}${order.dims.campaignId ? ' and a campaign' : ''}; its events must agree`, code: 'CONFLICT' };
+    return {
+      path: ['source'],
+      message: `order ${order.externalId} is attributed to ${order.dims.source}${order.dims.campaignId ? ' and a campaign' : ''}; its events must agree`,
+      messageZh: `订单 ${order.externalId} 已归因于 ${order.dims.source}${order.dims.campaignId ? ' 及一个活动' : ''}，其事件必须与之一致`,
+      code: 'CONFLICT',
+    };
   }
   if (e.customerId && order.customerExternalId && e.customerId !== order.customerExternalId) {
-    return { path: ['customerId'], message: `order ${order.externalId} belongs to another customer`, code: 'CONFLICT' };
+    return { path: ['customerId'], message: `order ${order.externalId} belongs to another customer`, messageZh: `订单 ${order.externalId} 属于另一位客户`, code: 'CONFLICT' };
   }
   const t = e.occurredAt;
   if (e.type === 'ORDER_PLACED') {
-    if (order.placedEventAt) return { path: ['type'], message: `order ${order.externalId} was already placed`, code: 'CONFLICT' };
+    if (order.placedEventAt) return { path: ['type'], message: `order ${order.externalId} was already placed`, messageZh: `订单 ${order.externalId} 已下单`, code: 'CONFLICT' };
     if (!order.paidAt && order.refundedFen > (e.amountFen ?? 0)) return refundsExceed(order, e.amountFen ?? 0);
     order.placedEventAt = t;
     if (!order.paidAt) order.amountFen = e.amountFen ?? 0;
     rollups.add(t, order.dims, { ordersPlaced: 1 });
   } else if (e.type === 'ORDER_PAID') {
-    if (order.paidAt) return { path: ['type'], message: `order ${order.externalId} was already paid`, code: 'CONFLICT' };
+    if (order.paidAt) return { path: ['type'], message: `order ${order.externalId} was already paid`, messageZh: `订单 ${order.externalId} 已支付`, code: 'CONFLICT' };
     if (order.refundedFen > e.amountFen!) return refundsExceed(order, e.amountFen!);
     order.paidAt = t;
     order.amountFen = e.amountFen!;
@@ -121,7 +131,7 @@ export function applyOrderEvent(order: OrderState, e: ValidEvent, rollups: Rollu
   } else {
     const knownAmount = order.paidAt || order.placedEventAt ? order.amountFen : null;
     if (knownAmount !== null && order.refundedFen + e.amountFen! > knownAmount) {
-      return { path: ['amount'], message: `refunds would exceed the order amount of ${knownAmount} fen`, code: 'INVALID_AMOUNT' };
+      return { path: ['amount'], message: `refunds would exceed the order amount of ${knownAmount} fen`, messageZh: `退款将超过订单金额 ${knownAmount} 分`, code: 'INVALID_AMOUNT' };
     }
     order.refundedFen += e.amountFen!;
     order.pointsTouched = true;

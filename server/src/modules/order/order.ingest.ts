@@ -109,6 +109,7 @@ function unattributed(e: ValidEvent): ItemIssue {
   return {
     path: ['source'],
     message: `order ${e.orderId} is not known yet: the event that first makes an order known needs its source (and campaign, if any); later events may leave them out`,
+    messageZh: `订单 ${e.orderId} 尚未登记：首个登记订单的事件需要带上流量来源（有活动时还需活动）；后续事件可省略`,
     code: 'INVALID_INPUT',
   };
 }

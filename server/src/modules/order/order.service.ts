@@ -51,7 +51,7 @@ const ITEMS = sql<JsonItems>`coalesce((select json_agg(to_json(i) order by i.id)
  */
 export function listOrders(db: DbOrTx, viewer: Viewer, filter: OrderFilter, args: ConnectionArgs, include: { items?: boolean } = {}) {
   if (filter.from && filter.to && filter.from >= filter.to) {
-    throw new DomainError('INVALID_WINDOW', '"from" must be before "to"', ['filter', 'to']);
+    throw new DomainError('INVALID_WINDOW', { en: '"from" must be before "to"', zh: '"from" 必须早于 "to"' }, ['filter', 'to']);
   }
   const conditions: (SQL | undefined)[] = [
     shopVisible(viewer, orders.shopId),

@@ -8,6 +8,9 @@ import { rows } from '../../db/rows.js';
 const INGEST = `mutation ($events: [EventInput!]!) {
   ingestEvents(input: { events: $events }) { accepted duplicates userErrors { index field message code } }
 }`;
+const INGEST_ZH = `mutation ($events: [EventInput!]!) {
+  ingestEvents(input: { events: $events }) { accepted userErrors { index code messageZh: message(locale: ZH_CN) } }
+}`;
 const NOW = new Date('2026-11-11T12:00:00+08:00');
 const at = (local: string) => new Date(`2026-${local}:00+08:00`).toISOString();
 
@@ -172,6 +175,26 @@ describeEachBackend('shipping events', (backend) => {
       [1, 'INVALID_INPUT', 'input.events.1.carrier'],
       [2, 'INVALID_INPUT', 'input.events.2.trackingNumber'],
       [3, 'INVALID_INPUT', 'input.events.3.orderId'],
+    ]);
+
+    // What the order refuses reads in Chinese too, with the order and the figures.
+    const zh = await server.gql(INGEST_ZH, {
+      events: [
+        event('O1', 'SEARCH', 'p1', 'ORDER_PAID', at('11-11T10:05'), { amount: '10.00', customerId: 'c1' }),
+        event('O1', 'SEARCH', 'p2', 'ORDER_PAID', at('11-11T10:06'), { amount: '10.00', customerId: 'c1' }),
+        event('O1', 'SOCIAL', 'r1', 'ORDER_REFUNDED', at('11-11T10:07'), { amount: '1.00' }),
+        event('O1', 'SEARCH', 'r2', 'ORDER_REFUNDED', at('11-11T10:08'), { amount: '20.00' }),
+        event('O1', 'SEARCH', 'c2', 'ORDER_DELIVERED', at('11-11T10:09'), { customerId: 'c2' }),
+        { id: 'x1', type: 'ORDER_SHIPPED', occurredAt: at('11-11T10:00'), shopId: shop, orderId: 'O2' },
+      ],
+    });
+    expect(zh.data.ingestEvents.accepted).toBe(1);
+    expect(zh.data.ingestEvents.userErrors).toEqual([
+      { index: 1, code: 'CONFLICT', messageZh: '订单 O1 已支付' },
+      { index: 2, code: 'CONFLICT', messageZh: '订单 O1 已归因于 SEARCH，其事件必须与之一致' },
+      { index: 3, code: 'INVALID_AMOUNT', messageZh: '退款将超过订单金额 1000 分' },
+      { index: 4, code: 'CONFLICT', messageZh: '订单 O1 属于另一位客户' },
+      { index: 5, code: 'INVALID_INPUT', messageZh: '订单 O2 尚未登记：首个登记订单的事件需要带上流量来源（有活动时还需活动）；后续事件可省略' },
     ]);
   });
 

@@ -138,6 +138,14 @@ describeEachBackend('operations plans', (backend) => {
     });
     expect(await planNames()).toEqual([]);
 
+    const inChinese = await server.gql(
+      `mutation ($input: CreatePlanInput!) { createPlan(input: $input) { userErrors { field message messageZh: message(locale: ZH_CN) } } }`,
+      { input: { name: '2026 Q2 运营计划', periodStart: '2026-04-01', periodEnd: '2026-06-30', goal: 'GMV +30%', owner: '陈经理', shopIds: [] } },
+    );
+    expect(inChinese.data.createPlan.userErrors).toEqual([
+      { field: ['input', 'shopIds'], message: 'a plan covers at least one shop', messageZh: '计划至少覆盖一个店铺' },
+    ]);
+
     // A one-day plan is a valid period.
     expect((await createPlan({ name: '双11当天', periodStart: '2026-11-11', periodEnd: '2026-11-11' })).userErrors).toEqual([]);
   });
@@ -172,6 +180,15 @@ describeEachBackend('operations plans', (backend) => {
         { field: ['input', 'catchUpPlan'], message: expect.any(String), code: 'DELAY_REASON_REQUIRED' },
       ],
     });
+
+    const inChinese = await server.gql(
+      `mutation ($input: UpdatePlanTaskInput!) { updatePlanTask(input: $input) { userErrors { message messageZh: message(locale: ZH_CN) } } }`,
+      { input: { id: task.id, status: 'DELAYED' } },
+    );
+    expect(inChinese.data.updatePlanTask.userErrors).toEqual([
+      { message: 'a delayed task needs a reason', messageZh: '延期任务需要填写延期原因' },
+      { message: 'a delayed task needs a catch-up plan', messageZh: '延期任务需要填写追赶计划' },
+    ]);
 
     const halfExplained = await updateTask({ id: task.id, status: 'DELAYED', delayReason: '设计资源被抽调', catchUpPlan: '  ' });
     expect(halfExplained.userErrors).toEqual([

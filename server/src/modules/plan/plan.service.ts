@@ -4,16 +4,17 @@ import { allShopsVisible, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
 import { DomainError, InputErrors, notFound } from '../../errors.js';
+import { said } from '../../lib/issue-words.js';
 import { groupByKeys } from '../../lib/group.js';
 import { DAY_MS, isCalendarDate, lastFriday1700 } from '../../lib/time.js';
 import { moneyInput, optionalText, parseInput, text } from '../../lib/validate.js';
 import { assertShopsVisible } from '../shop/shop.service.js';
 import { operationPlans, planTasks, TASK_STATUSES, type PlanRow, type TaskRow, type TaskStatus } from './plan.table.js';
 
-const calendarDate = z.string().refine(isCalendarDate, 'must be a calendar day YYYY-MM-DD');
+const calendarDate = z.string().refine(isCalendarDate, said('must be a calendar day YYYY-MM-DD', '必须是日历日期 YYYY-MM-DD'));
 const personDays = z
   .string()
-  .regex(/^\d{1,5}(\.\d)?$/, 'person-days with at most one decimal, e.g. "2.5"')
+  .regex(/^\d{1,5}(\.\d)?$/, said('person-days with at most one decimal, e.g. "2.5"', '人天数最多一位小数，例如 "2.5"'))
   .or(z.number().nonnegative().multipleOf(0.1).transform(String));
 
 /** The plans of these ids the viewer may see: the loaders' query, and the edits' (under a row lock). */
@@ -94,7 +95,7 @@ export async function tasksOfPlans(
 
 function assertPeriod(start: string, end: string, endField: string[]) {
   if (end < start) {
-    throw new InputErrors([{ field: endField, message: 'the end must not be before the start', code: 'INVALID_WINDOW' }]);
+    throw new InputErrors([{ field: endField, message: 'the end must not be before the start', messageZh: '结束日期不能早于开始日期', code: 'INVALID_WINDOW' }]);
   }
 }
 
@@ -105,7 +106,7 @@ const CreatePlanInput = z.object({
   goal: text(500),
   strategy: optionalText(4000),
   owner: text(50),
-  shopIds: z.array(z.string()).min(1, 'a plan covers at least one shop'),
+  shopIds: z.array(z.string()).min(1, said('a plan covers at least one shop', '计划至少覆盖一个店铺')),
 });
 
 export async function createPlan(db: DbOrTx, viewer: Viewer, input: unknown): Promise<PlanRow> {
@@ -193,7 +194,7 @@ export async function createTask(db: DbOrTx, viewer: Viewer, input: unknown, now
     assertDelayExplained(status, data.delayReason, data.catchUpPlan);
     const [tasks] = await tx.select({ n: count() }).from(planTasks).where(eq(planTasks.planId, plan.id));
     if ((tasks?.n ?? 0) >= MAX_TASKS_PER_PLAN) {
-      throw new DomainError('LIMIT_REACHED', `a plan has at most ${MAX_TASKS_PER_PLAN} tasks`, ['input', 'planId']);
+      throw new DomainError('LIMIT_REACHED', { en: `a plan has at most ${MAX_TASKS_PER_PLAN} tasks`, zh: `一个计划最多 ${MAX_TASKS_PER_PLAN} 个任务` }, ['input', 'planId']);
     }
     const [row] = await tx
       .insert(planTasks)
@@ -267,8 +268,8 @@ export async function updateTask(db: DbOrTx, viewer: Viewer, input: unknown, now
 function assertDelayExplained(status: TaskStatus, delayReason: string | null | undefined, catchUpPlan: string | null | undefined) {
   if (status !== 'DELAYED') return;
   const errors = [
-    !delayReason && { field: ['input', 'delayReason'], message: 'a delayed task needs a reason', code: 'DELAY_REASON_REQUIRED' as const },
-    !catchUpPlan && { field: ['input', 'catchUpPlan'], message: 'a delayed task needs a catch-up plan', code: 'DELAY_REASON_REQUIRED' as const },
+    !delayReason && { field: ['input', 'delayReason'], message: 'a delayed task needs a reason', messageZh: '延期任务需要填写延期原因', code: 'DELAY_REASON_REQUIRED' as const },
+    !catchUpPlan && { field: ['input', 'catchUpPlan'], message: 'a delayed task needs a catch-up plan', messageZh: '延期任务需要填写追赶计划', code: 'DELAY_REASON_REQUIRED' as const },
   ].filter((e) => e !== false);
   if (errors.length > 0) throw new InputErrors(errors);
 }

@@ -249,6 +249,17 @@ describeEachBackend('products and SKUs', (backend) => {
     });
     const both = await server.gql(UPDATE, { input: { id: skuId, stock: 10, stockDelta: 5 } });
     expect(both.data.updateSku.userErrors).toEqual([{ field: ['input', 'stockDelta'], message: 'give stock (a count) or stockDelta (a change), not both', code: 'INVALID_INPUT' }]);
+    // The console's Chinese keeps the figures.
+    const IN_CHINESE = `mutation ($input: UpdateSkuInput!) { updateSku(input: $input) { userErrors { code messageZh: message(locale: ZH_CN) } } }`;
+    expect((await server.gql(IN_CHINESE, { input: { id: skuId, stockDelta: -600 } })).data.updateSku.userErrors).toEqual([
+      { code: 'CONFLICT', messageZh: '库存仅剩 515 件，无法减少 600 件' },
+    ]);
+    expect((await server.gql(IN_CHINESE, { input: { id: skuId, stock: 10, stockDelta: 5 } })).data.updateSku.userErrors).toEqual([
+      { code: 'INVALID_INPUT', messageZh: 'stock（库存数）和 stockDelta（库存增减量）只能填写其一' },
+    ]);
+    expect((await server.gql(IN_CHINESE, { input: { id: skuId, price: '0.00' } })).data.updateSku.userErrors).toEqual([
+      { code: 'INVALID_AMOUNT', messageZh: '价格必须大于 0' },
+    ]);
 
     const emptied = await server.gql(UPDATE, { input: { id: skuId, stockDelta: -515 } });
     expect(emptied.data.updateSku).toEqual({ sku: { stock: 0, lowStock: true }, userErrors: [] });
@@ -287,6 +298,11 @@ describeEachBackend('products and SKUs', (backend) => {
       { input: { id: ghost('Sku'), stock: 1 } },
     );
     expect(skuResult.data.updateSku).toEqual({ sku: null, userErrors: [{ field: ['input', 'id'], code: 'NOT_FOUND' }] });
+    const skuInChinese = await server.gql(
+      `mutation ($input: UpdateSkuInput!) { updateSku(input: $input) { userErrors { message messageZh: message(locale: ZH_CN) } } }`,
+      { input: { id: ghost('Sku'), stock: 1 } },
+    );
+    expect(skuInChinese.data.updateSku.userErrors).toEqual([{ message: 'SKU not found', messageZh: 'SKU 不存在' }]);
 
     const shop = await create({ shopId: ghost('Shop'), skus: [sku('X-1')] });
     expect(shop).toEqual({ product: null, userErrors: [{ field: ['input', 'shopId'], message: 'Shop not found', code: 'NOT_FOUND' }] });

@@ -7,6 +7,7 @@ import { visibleRowsById } from '../../db/visible-by-id.js';
 import { DomainError, InputErrors, notFound } from '../../errors.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { groupByKeys } from '../../lib/group.js';
+import { said } from '../../lib/issue-words.js';
 import { moneyInput, parseInput, text } from '../../lib/validate.js';
 import type { RecheckAlerts } from '../alert/alert.service.js';
 import { requireShop } from '../shop/shop.service.js';
@@ -97,9 +98,9 @@ export function listProducts(db: DbOrTx, viewer: Viewer, filter: ProductFilter, 
 const SkuFields = {
   code: text(64),
   spec: z.string().trim().max(200).nullish(),
-  price: moneyInput.refine((fen) => fen > 0, { message: 'price must be above zero', params: { code: 'INVALID_AMOUNT' } }),
+  price: moneyInput.refine((fen) => fen > 0, { message: 'price must be above zero', params: { code: 'INVALID_AMOUNT', zh: '价格必须大于 0' } }),
   cost: moneyInput,
-  stock: z.number().int().min(0, 'stock cannot be negative'),
+  stock: z.number().int().min(0, said('stock cannot be negative', '库存不能为负数')),
   lowStockThreshold: z.number().int().min(0).nullish(),
 };
 
@@ -108,7 +109,7 @@ const CreateProductInput = z.object({
   name: text(200),
   category: text(100),
   role: z.enum(PRODUCT_ROLES),
-  skus: z.array(z.object(SkuFields)).min(1, 'a product needs at least one SKU').max(100),
+  skus: z.array(z.object(SkuFields)).min(1, said('a product needs at least one SKU', '商品至少需要一个 SKU')).max(100),
 });
 
 export async function createProduct(db: DbOrTx, viewer: Viewer, input: unknown): Promise<ProductRow> {
@@ -154,7 +155,7 @@ function insertProduct(db: DbOrTx, shopId: string, data: z.output<typeof CreateP
 async function assertCodesFree(db: DbOrTx, shopId: string, codes: string[]) {
   const errors = codes.flatMap((code, i) =>
     codes.indexOf(code) !== i
-      ? [{ field: ['input', 'skus', String(i), 'code'], message: `SKU code ${code} is repeated`, code: 'CONFLICT' as const }]
+      ? [{ field: ['input', 'skus', String(i), 'code'], message: `SKU code ${code} is repeated`, messageZh: `SKU 货号 ${code} 重复`, code: 'CONFLICT' as const }]
       : [],
   );
   const taken = new Set(
@@ -167,7 +168,7 @@ async function assertCodesFree(db: DbOrTx, shopId: string, codes: string[]) {
   );
   codes.forEach((code, i) => {
     if (taken.has(code)) {
-      errors.push({ field: ['input', 'skus', String(i), 'code'], message: `SKU code ${code} already exists in this shop`, code: 'CONFLICT' });
+      errors.push({ field: ['input', 'skus', String(i), 'code'], message: `SKU code ${code} already exists in this shop`, messageZh: `本店铺已存在 SKU 货号 ${code}`, code: 'CONFLICT' });
     }
   });
   if (errors.length > 0) throw new InputErrors(errors);
@@ -209,7 +210,10 @@ const UpdateSkuInput = z.object({
   stock: SkuFields.stock.nullish(),
   stockDelta: z.number().int().nullish(),
   lowStockThreshold: z.number().int().min(0).nullish(),
-}).refine((d) => d.stock == null || d.stockDelta == null, { message: 'give stock (a count) or stockDelta (a change), not both', path: ['stockDelta'] });
+}).refine((d) => d.stock == null || d.stockDelta == null, {
+  message: said('give stock (a count) or stockDelta (a change), not both', 'stock（库存数）和 stockDelta（库存增减量）只能填写其一'),
+  path: ['stockDelta'],
+});
 
 /** A column `integer` holds; a change that would leave stock outside it is refused, not an overflow. */
 const MAX_STOCK = 2_147_483_647;
@@ -223,6 +227,7 @@ const MAX_STOCK = 2_147_483_647;
 export async function updateSku(db: DbOrTx, viewer: Viewer, input: unknown, now: Date, recheckAlerts: RecheckAlerts): Promise<SkuRow> {
   const data = parseInput(UpdateSkuInput, input);
   const [sku] = await loadSkus(db, viewer, [data.id]);
+  // Worded as notFound words it (errors.ts's THINGS has no SKU).
   if (!sku) throw notFound('SKU', ['input', 'id']);
   const delta = data.stockDelta;
   const [row] = await db
@@ -246,9 +251,12 @@ export async function updateSku(db: DbOrTx, viewer: Viewer, input: unknown, now:
     .returning();
   if (!row) {
     const [current] = await db.select({ stock: skus.stock }).from(skus).where(eq(skus.id, sku.id));
-    const message =
-      delta! < 0 ? `only ${current?.stock ?? 0} units are in stock; ${-delta!} cannot be removed` : `stock cannot exceed ${MAX_STOCK} units`;
-    throw new DomainError('CONFLICT', message, ['input', 'stockDelta']);
+    const stock = current?.stock ?? 0;
+    const words =
+      delta! < 0
+        ? { en: `only ${stock} units are in stock; ${-delta!} cannot be removed`, zh: `库存仅剩 ${stock} 件，无法减少 ${-delta!} 件` }
+        : { en: `stock cannot exceed ${MAX_STOCK} units`, zh: `库存不能超过 ${MAX_STOCK} 件` };
+    throw new DomainError('CONFLICT', words, ['input', 'stockDelta']);
   }
   recheckAlerts();
   return row;

@@ -30,7 +30,11 @@ export interface SalesWindow {
  */
 export function salesWindow(now: Date, days: number): SalesWindow {
   if (!Number.isInteger(days) || days < 1 || days > MAX_SALES_DAYS) {
-    throw new DomainError('INVALID_INPUT', `days must be a whole number from 1 to ${MAX_SALES_DAYS}`, ['days']);
+    throw new DomainError(
+      'INVALID_INPUT',
+      { en: `days must be a whole number from 1 to ${MAX_SALES_DAYS}`, zh: `days 必须是 1 到 ${MAX_SALES_DAYS} 之间的整数` },
+      ['days'],
+    );
   }
   const today = shanghaiDate(now);
   return { days, from: startOfShanghaiDay(addDays(today, -days)), to: startOfShanghaiDay(today) };

@@ -144,12 +144,17 @@ describeEachBackend('daily report (运营数据日报)', (backend) => {
     // Submitted is final: a later "ok" by someone else neither replaces the content nor makes it look late.
     clock = new Date('2026-12-04T09:00:00+08:00');
     const resubmitted = await server.gql(
-      `mutation ($input: SubmitRectificationInput!) { submitRectification(input: $input) { rectification { id } userErrors { code message field } } }`,
+      `mutation ($input: SubmitRectificationInput!) { submitRectification(input: $input) { rectification { id } userErrors { code message messageZh: message(locale: ZH_CN) field } } }`,
       { input: { id: search.id, content: 'ok' } },
     );
     expect(resubmitted.data.submitRectification).toEqual({
       rectification: null,
-      userErrors: [{ code: 'CONFLICT', field: ['input', 'id'], message: 'already submitted by 运营主管 王 at 2026-11-22 10:00:01 (Asia/Shanghai); a submitted rectification is not replaced' }],
+      userErrors: [{
+        code: 'CONFLICT',
+        field: ['input', 'id'],
+        message: 'already submitted by 运营主管 王 at 2026-11-22 10:00:01 (Asia/Shanghai); a submitted rectification is not replaced',
+        messageZh: '已由 运营主管 王 于 2026-11-22 10:00:01（北京时间）提交；已提交的整改报告不会被替换',
+      }],
     });
     expect((await report(shopA)).data.dailyReport.rows[0].rectification).toMatchObject({ content: '搜索词出价已调整，详情页首屏改版', submittedBy: '运营主管 王', submittedAt: '2026-11-22T02:00:01.000Z' });
   });

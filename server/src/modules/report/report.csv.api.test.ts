@@ -137,8 +137,16 @@ describeEachBackend('daily reports as CSV', (backend) => {
       message: expect.stringContaining('at most 366 days'),
     });
     await expect(dailyReportsCsv(db, SYSTEM, { from: '2026-11-19', to: '2026-11-18' }, now)).rejects.toMatchObject({ code: 'INVALID_INPUT', field: ['to'] });
-    await expect(dailyReportsCsv(db, SYSTEM, { from: '2026-02-30', to: '2026-03-01' }, now)).rejects.toMatchObject({ code: 'INVALID_INPUT', field: ['from'] });
-    await expect(dailyReportsCsv(db, SYSTEM, { shopId: 'not-a-shop', from: '2026-11-19', to: '2026-11-19' }, now)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(dailyReportsCsv(db, SYSTEM, { from: '2026-02-30', to: '2026-03-01' }, now)).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      field: ['from'],
+      message: 'from: must be a calendar day YYYY-MM-DD',
+      messageZh: 'from：必须是日历日期 YYYY-MM-DD',
+    });
+    await expect(dailyReportsCsv(db, SYSTEM, { shopId: 'not-a-shop', from: '2026-11-19', to: '2026-11-19' }, now)).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      messageZh: 'shopId：必须是店铺 id',
+    });
   });
 
   it('reads at most 2,000 shop-days per file: every shop for a year is refused, one shop for it is not', async () => {
@@ -150,6 +158,7 @@ describeEachBackend('daily reports as CSV', (backend) => {
       code: 'INVALID_INPUT',
       field: ['to'],
       message: '6 shops × 366 days asked; one export holds at most 2000 shop-days, so name a shop (shopId) or split the range',
+      messageZh: '请求了 6 个店铺 × 366 天；一次导出最多 2000 店铺·天，请指定店铺（shopId）或拆分日期范围',
     });
     // A partner over two of them may have its year.
     expect(parseCsv((await dailyReportsCsv(db, partnerViewer([shopA, shopB]), year, now)).slice(1)).length).toBeGreaterThan(1);

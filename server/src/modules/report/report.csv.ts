@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { canSeeShop, shopVisible, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import { DomainError, forbidden, notFound } from '../../errors.js';
+import { said, zhOfIssue } from '../../lib/issue-words.js';
 import { fenToYuan } from '../../lib/money.js';
 import { addDays, DAY_MS, MAX_SPAN_DAYS, shanghaiDateTime } from '../../lib/time.js';
 import { conversionRate, refundRate, roi } from '../metrics/metrics.formulas.js';
@@ -32,7 +33,7 @@ export interface DailyReportsCsvInput {
   to: string;
 }
 
-const CsvInput = z.object({ shopId: z.guid('must be a shop id').nullish(), from: calendarDate, to: calendarDate });
+const CsvInput = z.object({ shopId: z.guid(said('must be a shop id', '必须是店铺 id')).nullish(), from: calendarDate, to: calendarDate });
 
 /** The rectification of a line as one word; empty when the row opened none. */
 function rectificationStatus(line: ReportLine, now: Date): string {
@@ -97,19 +98,27 @@ export async function dailyReportsCsv(db: DbOrTx, viewer: Viewer, input: DailyRe
   const parsed = CsvInput.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new DomainError('INVALID_INPUT', `${issue.path.join('.')}: ${issue.message}`, issue.path.map(String));
+    const at = issue.path.join('.');
+    throw new DomainError('INVALID_INPUT', { en: `${at}: ${issue.message}`, zh: `${at}：${zhOfIssue(issue)}` }, issue.path.map(String));
   }
   const { shopId, from, to } = parsed.data;
   const days = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
-  if (days < 1) throw new DomainError('INVALID_INPUT', '"from" must not be after "to"', ['to']);
+  if (days < 1) throw new DomainError('INVALID_INPUT', { en: '"from" must not be after "to"', zh: '"from" 不能晚于 "to"' }, ['to']);
   if (days > MAX_SPAN_DAYS) {
-    throw new DomainError('INVALID_INPUT', `${days} days asked; one export holds at most ${MAX_SPAN_DAYS} days, so split the range`, ['to']);
+    throw new DomainError(
+      'INVALID_INPUT',
+      { en: `${days} days asked; one export holds at most ${MAX_SPAN_DAYS} days, so split the range`, zh: `请求了 ${days} 天；一次导出最多 ${MAX_SPAN_DAYS} 天，请拆分日期范围` },
+      ['to'],
+    );
   }
   const shopRows = await exportShops(db, viewer, shopId ?? null);
   if (shopRows.length * days > MAX_EXPORT_SHOP_DAYS) {
     throw new DomainError(
       'INVALID_INPUT',
-      `${shopRows.length} shops × ${days} days asked; one export holds at most ${MAX_EXPORT_SHOP_DAYS} shop-days, so name a shop (shopId) or split the range`,
+      {
+        en: `${shopRows.length} shops × ${days} days asked; one export holds at most ${MAX_EXPORT_SHOP_DAYS} shop-days, so name a shop (shopId) or split the range`,
+        zh: `请求了 ${shopRows.length} 个店铺 × ${days} 天；一次导出最多 ${MAX_EXPORT_SHOP_DAYS} 店铺·天，请指定店铺（shopId）或拆分日期范围`,
+      },
       ['to'],
     );
   }

@@ -78,6 +78,13 @@ describeEachBackend('daily report notes edited by several people (expectedUpdate
       field: ['input', 'expectedUpdatedAt'],
       message: 'the notes of 2026-11-19 SEARCH have never been written, so there is no version of 2026-11-20 09:00:00 (Asia/Shanghai); yours were not saved: reload and save again',
     }]);
+    const inChinese = await server.gql(
+      `mutation ($input: WriteDailyReportNoteInput!) { writeDailyReportNote(input: $input) { userErrors { messageZh: message(locale: ZH_CN) } } }`,
+      { input: { shopId: gid('Shop', shopId), date: '2026-11-19', source: 'SEARCH', owner: '小李', expectedUpdatedAt: '2026-11-20T01:00:00.000Z' } },
+    );
+    expect(inChinese.data.writeDailyReportNote.userErrors).toEqual([
+      { messageZh: '2026-11-19 SEARCH 的备注从未保存过，因此不存在 2026-11-20 09:00:00（北京时间）的版本；你的修改未保存：请刷新后重新保存' },
+    ]);
     expect(await backend().db.select().from(dailyReports).where(searchRow())).toEqual([]);
   });
 

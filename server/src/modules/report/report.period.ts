@@ -64,7 +64,7 @@ const monthStart = (first: string, offset: number) => {
 
 /** A calendar month "YYYY-MM"; its report is due by the 5th of the next month, 24:00. */
 export function monthPeriod(month: string): Period {
-  if (!MONTH.test(month)) throw new DomainError('INVALID_INPUT', 'must be a month YYYY-MM', ['month']);
+  if (!MONTH.test(month)) throw new DomainError('INVALID_INPUT', { en: 'must be a month YYYY-MM', zh: '必须是月份 YYYY-MM' }, ['month']);
   const from = `${month}-01`;
   const next = monthStart(from, 1);
   const previousFrom = monthStart(from, -1);

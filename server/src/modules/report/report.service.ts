@@ -7,7 +7,8 @@ import { TRAFFIC_SOURCES, type TrafficSource } from '../../db/enums.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
 import { DomainError, forbidden, notFound } from '../../errors.js';
 import { addDays, HOUR_MS, isCalendarDate, shanghaiDate, shanghaiDateTime, startOfShanghaiDay } from '../../lib/time.js';
-import { optionalText, parseInput } from '../../lib/validate.js';
+import { said } from '../../lib/issue-words.js';
+import { NOT_EMPTY, optionalText, parseInput } from '../../lib/validate.js';
 import type { Figures } from '../metrics/metrics.formulas.js';
 import { loadTotals, scopeConditions } from '../metrics/metrics.service.js';
 import type { Totals } from '../metrics/metrics.totals.js';
@@ -39,10 +40,11 @@ export interface DailyReport {
   previousTotals: Figures;
 }
 
-export const calendarDate = z.string().refine(isCalendarDate, 'must be a calendar day YYYY-MM-DD');
+const CALENDAR_DAY = { en: 'must be a calendar day YYYY-MM-DD', zh: '必须是日历日期 YYYY-MM-DD' };
+export const calendarDate = z.string().refine(isCalendarDate, said(CALENDAR_DAY.en, CALENDAR_DAY.zh));
 
 export function assertDate(date: string, field: string[]) {
-  if (!isCalendarDate(date)) throw new DomainError('INVALID_INPUT', 'must be a calendar day YYYY-MM-DD', field);
+  if (!isCalendarDate(date)) throw new DomainError('INVALID_INPUT', CALENDAR_DAY, field);
 }
 
 /** A run of whole Asia/Shanghai days, `from` to `to` inclusive. */
@@ -262,7 +264,10 @@ const noteRow = (key: NoteKey) => and(eq(dailyReports.shopId, key.shopId), eq(da
 export async function writeDailyReportNote(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<ReportLine> {
   const data = parseInput(WriteNoteInput, input);
   // A day that has not begun has no figures to explain: such a note would sit on top of the list for ever.
-  if (data.date > shanghaiDate(now)) throw new DomainError('INVALID_INPUT', `date ${data.date} is after today (${shanghaiDate(now)}, Asia/Shanghai)`, ['input', 'date']);
+  if (data.date > shanghaiDate(now)) {
+    const today = shanghaiDate(now);
+    throw new DomainError('INVALID_INPUT', { en: `date ${data.date} is after today (${today}, Asia/Shanghai)`, zh: `日期 ${data.date} 晚于今天（${today}，北京时间）` }, ['input', 'date']);
+  }
   // Before any look at the row: a caller refused here learns nothing of when its notes were written.
   await assertShopsVisible(db, viewer, [data.shopId], ['input', 'shopId']);
   const notes = {
@@ -296,7 +301,7 @@ export async function writeDailyReportNote(db: DbOrTx, viewer: Viewer, input: un
 async function noteConflict(db: DbOrTx, key: NoteKey, expected: Date): Promise<DomainError> {
   const [stored] = await db.select({ at: dailyReports.updatedAt, by: dailyReports.noteUpdatedBy }).from(dailyReports).where(noteRow(key));
   const what = `the notes of ${key.date} ${key.source}`;
-  return staleVersion(stored, expected, { changed: `${what} were changed`, never: `${what} have never been written` });
+  return staleVersion(stored, expected, { changed: `${what} were changed`, never: `${what} have never been written`, zh: `${key.date} ${key.source} 的备注` });
 }
 
 export async function loadRectifications(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<RectificationReportRow[]> {
@@ -307,7 +312,7 @@ export async function loadRectifications(db: DbOrTx, viewer: Viewer, ids: readon
     .where(and(inArray(rectificationReports.id, [...ids]), shopVisible(viewer, rectificationReports.shopId)));
 }
 
-const SubmitInput = z.object({ id: z.string(), content: z.string().trim().min(1, 'must not be empty').max(10_000) });
+const SubmitInput = z.object({ id: z.string(), content: z.string().trim().min(1, NOT_EMPTY).max(10_000) });
 
 /**
  * Records the rectification's content and who submitted it, once: a submitted report is the record of
@@ -327,7 +332,14 @@ export async function submitRectification(db: DbOrTx, viewer: Viewer, input: unk
   const [submitted] = await loadRectifications(db, viewer, [data.id]);
   const by = submitted?.submittedBy ?? existing.submittedBy ?? '—';
   const at = submitted?.submittedAt ?? existing.submittedAt;
-  throw new DomainError('CONFLICT', `already submitted by ${by}${at ? ` at ${shanghaiDateTime(at)} (Asia/Shanghai)` : ''}; a submitted rectification is not replaced`, ['input', 'id']);
+  throw new DomainError(
+    'CONFLICT',
+    {
+      en: `already submitted by ${by}${at ? ` at ${shanghaiDateTime(at)} (Asia/Shanghai)` : ''}; a submitted rectification is not replaced`,
+      zh: `已由 ${by} ${at ? `于 ${shanghaiDateTime(at)}（北京时间）` : ''}提交；已提交的整改报告不会被替换`,
+    },
+    ['input', 'id'],
+  );
 }
 
 /** Not submitted and past its due time. */

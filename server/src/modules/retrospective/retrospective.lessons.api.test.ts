@@ -9,6 +9,8 @@ import { campaignRetrospectives } from './retrospective.table.js';
 const sh = (local: string) => new Date(`${local}+08:00`);
 const LESSONS = `mutation ($input: WriteRetrospectiveLessonsInput!) { writeRetrospectiveLessons(input: $input) {
   retrospective { lessons lessonsUpdatedBy lessonsUpdatedAt } userErrors { code field message } } }`;
+const LESSONS_IN_CHINESE = `mutation ($input: WriteRetrospectiveLessonsInput!) { writeRetrospectiveLessons(input: $input) {
+  userErrors { field message messageZh: message(locale: ZH_CN) } } }`;
 const READ = `query ($id: ID!) { campaign(id: $id) { retrospective { lessons lessonsUpdatedBy lessonsUpdatedAt } } }`;
 
 describeEachBackend('retrospective lessons edited by several people (expectedUpdatedAt)', (backend) => {
@@ -55,6 +57,12 @@ describeEachBackend('retrospective lessons edited by several people (expectedUpd
         message: 'the lessons were changed by 运营 李 at 2026-06-05 10:05:00 (Asia/Shanghai), after the version you loaded; yours were not saved: reload, merge and save again',
       }],
     });
+    const inChinese = await server.gql(LESSONS_IN_CHINESE, { input: { campaignId: cid(), lessons: '提前两周压测；备货加倍', expectedUpdatedAt: loaded } }, bearer(wang));
+    expect(inChinese.data.writeRetrospectiveLessons.userErrors).toEqual([{
+      field: ['input', 'expectedUpdatedAt'],
+      message: 'the lessons were changed by 运营 李 at 2026-06-05 10:05:00 (Asia/Shanghai), after the version you loaded; yours were not saved: reload, merge and save again',
+      messageZh: '经验教训已被修改（修改人：运营 李，修改时间：2026-06-05 10:05:00 北京时间），晚于你加载的版本；你的修改未保存：请刷新、合并后重新保存',
+    }]);
     const after = await read();
     expect(after).toEqual({ lessons: '提前两周压测；SOCIAL 首日止损', lessonsUpdatedBy: '运营 李', lessonsUpdatedAt: sh('2026-06-05T10:05:00').toISOString() });
 
@@ -78,6 +86,10 @@ describeEachBackend('retrospective lessons edited by several people (expectedUpd
       field: ['input', 'expectedUpdatedAt'],
       message: 'no lessons have been written yet, so there is no version of 2026-06-05 09:00:00 (Asia/Shanghai); yours were not saved: reload and save again',
     }]);
+    const tooLong = await server.gql(LESSONS_IN_CHINESE, { input: { campaignId: cid(), lessons: '经'.repeat(20_001) } }, bearer(wang));
+    expect(tooLong.data.writeRetrospectiveLessons.userErrors).toEqual([
+      { field: ['input', 'lessons'], message: 'at most 20,000 characters', messageZh: '最多 20,000 个字符' },
+    ]);
     expect(await backend().db.select().from(campaignRetrospectives).where(stored())).toEqual([]);
   });
 

@@ -4,6 +4,7 @@ import { shopVisible, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import { nextUpdatedAt, staleVersion } from '../../db/row-version.js';
 import { DomainError } from '../../errors.js';
+import { said } from '../../lib/issue-words.js';
 import { parseInput } from '../../lib/validate.js';
 import { alerts, type AlertRow } from '../alert/alert.table.js';
 import { requireCampaign } from '../campaign/campaign.service.js';
@@ -263,7 +264,7 @@ export async function openRetrospective(db: DbOrTx, viewer: Viewer, campaignId: 
 
 const LessonsInput = z.object({
   campaignId: z.string(),
-  lessons: z.string().trim().max(20_000, 'at most 20,000 characters'),
+  lessons: z.string().trim().max(20_000, said('at most 20,000 characters', '最多 20,000 个字符')),
   expectedUpdatedAt: z.date().nullish(),
 });
 
@@ -302,5 +303,5 @@ async function lessonsConflict(db: DbOrTx, campaignId: string, expected: Date): 
     .select({ by: campaignRetrospectives.updatedBy, at: campaignRetrospectives.updatedAt })
     .from(campaignRetrospectives)
     .where(eq(campaignRetrospectives.campaignId, campaignId));
-  return staleVersion(stored, expected, { changed: 'the lessons were changed', never: 'no lessons have been written yet' });
+  return staleVersion(stored, expected, { changed: 'the lessons were changed', never: 'no lessons have been written yet', zh: '经验教训' });
 }

@@ -40,6 +40,13 @@ describeEachBackend('shops', (backend) => {
     await server.gql(CREATE, { input: { name: 'A', platform: 'JD', platformShopId: 'jd-9' } });
     const clash = await server.gql(CREATE, { input: { name: 'B', platform: 'JD', platformShopId: 'jd-9' } });
     expect(clash.data.createShop.userErrors[0]).toMatchObject({ code: 'CONFLICT', field: ['input', 'platformShopId'] });
+    const inChinese = await server.gql(
+      'mutation ($input: CreateShopInput!) { createShop(input: $input) { userErrors { code message messageZh: message(locale: ZH_CN) } } }',
+      { input: { name: 'C', platform: 'JD', platformShopId: 'jd-9' } },
+    );
+    expect(inChinese.data.createShop.userErrors).toEqual([
+      { code: 'CONFLICT', message: 'A JD shop with platform id jd-9 already exists', messageZh: '平台店铺 ID 为 jd-9 的 JD 店铺已存在' },
+    ]);
     const list = await server.gql('{ shops { edges { node { name } } } }');
     expect(list.data.shops.edges.map((e: { node: { name: string } }) => e.node.name)).toEqual(['A']);
   });

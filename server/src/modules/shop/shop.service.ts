@@ -53,7 +53,7 @@ const CreateShopInput = z.object({
 
 export async function createShop(db: DbOrTx, viewer: Viewer, input: unknown): Promise<ShopRow> {
   // A caller limited to some shops cannot mint new ones and so widen their own scope.
-  if (viewer.shops !== 'ALL') throw new DomainError('FORBIDDEN', 'Only callers over every shop can create shops');
+  if (viewer.shops !== 'ALL') throw new DomainError('FORBIDDEN', { en: 'Only callers over every shop can create shops', zh: '只有覆盖全部店铺的调用方才能创建店铺' });
   const data = parseInput(CreateShopInput, input);
   const platformShopId = data.platformShopId ?? null;
   await assertPlatformIdFree(db, data.platform, platformShopId, null);
@@ -105,9 +105,10 @@ async function assertPlatformIdFree(db: DbOrTx, platform: ShopRow['platform'], p
   const conditions: SQL[] = [eq(shops.platform, platform), eq(shops.platformShopId, platformShopId)];
   const [clash] = await db.select({ id: shops.id }).from(shops).where(and(...conditions));
   if (clash && clash.id !== self) {
-    throw new DomainError('CONFLICT', `A ${platform} shop with platform id ${platformShopId} already exists`, [
-      'input',
-      'platformShopId',
-    ]);
+    throw new DomainError(
+      'CONFLICT',
+      { en: `A ${platform} shop with platform id ${platformShopId} already exists`, zh: `平台店铺 ID 为 ${platformShopId} 的 ${platform} 店铺已存在` },
+      ['input', 'platformShopId'],
+    );
   }
 }

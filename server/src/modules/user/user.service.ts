@@ -5,11 +5,12 @@ import { DUMMY_PASSWORD_HASH, hashPassword, newRefreshToken, sha256, verifyPassw
 import { SYSTEM, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/errors.js';
-import { DomainError, InputErrors, notFound } from '../../errors.js';
+import { DomainError, InputErrors, notFound, type Words } from '../../errors.js';
+import { said } from '../../lib/issue-words.js';
 import { parseInput, text } from '../../lib/validate.js';
 import { assertShopsVisible } from '../shop/shop.service.js';
 import { ROLES, sessions, users, type UserRow } from './user.table.js';
-import { HOUR_MS, MINUTE_MS } from '../../lib/time.js';
+import { HOUR_MS, MINUTE_MS, shanghaiDateTime } from '../../lib/time.js';
 
 /**
  * Sign-in policy: after LOCK_AFTER consecutive failures the account is locked for LOCK_MINUTES; before
@@ -25,19 +26,22 @@ export type AnnounceRevoked = (ids: string[]) => void;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const email = z.string().trim().toLowerCase().email('must be an email address').max(200);
+const email = z.string().trim().toLowerCase().email(said('must be an email address', '必须是邮箱地址')).max(200);
 /** At least 12 characters: length beats composition rules (NIST SP 800-63B). */
-const password = z.string().min(12, 'must be at least 12 characters').max(200);
+const password = z.string().min(12, said('must be at least 12 characters', '至少 12 个字符')).max(200);
 const shopIds = z.array(z.string().uuid()).max(1000).nullish();
 
 /**
  * ADMIN is over every shop: it lists every user, the whole audit trail and anyone's keys, and could create
  * an all-shops account, so a grant of some shops would limit nothing that matters.
  */
-const ADMIN_OVER_ALL_SHOPS = 'an ADMIN covers every shop: leave shopIds out on create, set it to null on update';
+const ADMIN_OVER_ALL_SHOPS: Words = {
+  en: 'an ADMIN covers every shop: leave shopIds out on create, set it to null on update',
+  zh: 'ADMIN 覆盖全部店铺：创建时不要填写 shopIds，更新时请将其设为 null',
+};
 const CreateUserInput = z.object({ email, name: text(100), role: z.enum(ROLES), password, shopIds }).refine((u) => u.role !== 'ADMIN' || u.shopIds == null, {
   path: ['shopIds'],
-  message: ADMIN_OVER_ALL_SHOPS,
+  message: said(ADMIN_OVER_ALL_SHOPS.en, ADMIN_OVER_ALL_SHOPS.zh),
 });
 const UpdateUserInput = z.object({
   id: z.string().uuid(),
@@ -59,7 +63,7 @@ export async function createUser(db: DbOrTx, input: unknown): Promise<UserRow> {
     return row!;
   } catch (error) {
     if (isUniqueViolation(error, 'users_email_key')) {
-      throw new DomainError('CONFLICT', 'a user with this email already exists', ['input', 'email']);
+      throw new DomainError('CONFLICT', { en: 'a user with this email already exists', zh: '已有用户使用此邮箱' }, ['input', 'email']);
     }
     throw error;
   }
@@ -128,7 +132,7 @@ export interface SessionTokens {
 
 const SignInInput = z.object({ email: z.string().trim().toLowerCase().max(200), password: z.string().max(200) });
 
-const invalidCredentials = () => new DomainError('INVALID_CREDENTIALS', 'email or password is wrong', null);
+const invalidCredentials = () => new DomainError('INVALID_CREDENTIALS', { en: 'email or password is wrong', zh: '邮箱或密码错误' }, null);
 
 export async function signIn(
   db: DbOrTx,
@@ -159,7 +163,11 @@ export async function signIn(
     }
     // Null only if a correct password checked before the lock has reset it since: the lock is already over.
     const until = user.lockedUntil ?? now;
-    throw new DomainError('LOCKED', `too many failed sign-ins; try again after ${until.toISOString()}`, null);
+    throw new DomainError(
+      'LOCKED',
+      { en: `too many failed sign-ins; try again after ${until.toISOString()}`, zh: `登录失败次数过多，请在 ${shanghaiDateTime(until)}（北京时间）之后再试` },
+      null,
+    );
   }
   const ok = !reserved.disabledAt && (await verifyPassword(given, reserved.passwordHash));
   if (!ok) {
@@ -227,7 +235,14 @@ export async function refreshSession(
 export async function signOut(db: DbOrTx, viewer: Viewer, announce: AnnounceRevoked, now: Date): Promise<boolean> {
   const sessionId = viewer.revocationIds?.find((id) => id.startsWith('session:'))?.slice('session:'.length);
   if (viewer.kind !== 'USER' || !sessionId) {
-    throw new InputErrors([{ field: null, message: 'only a signed-in staff session can sign out; revoke a key instead', code: 'INVALID_INPUT' }]);
+    throw new InputErrors([
+      {
+        field: null,
+        message: 'only a signed-in staff session can sign out; revoke a key instead',
+        messageZh: '只有已登录的员工会话才能退出登录；API 密钥请改为吊销',
+        code: 'INVALID_INPUT',
+      },
+    ]);
   }
   await db.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
   announce([`session:${sessionId}`]);

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliRun } from '../../../test/cli.js';
 import { verifyPassword } from '../../auth/secrets.js';
 import { openDatabase } from '../../db/client.js';
-import { listUsers } from './user.service.js';
+import { InputErrors } from '../../errors.js';
+import { createUser, listUsers } from './user.service.js';
 
 const CLI = path.resolve(import.meta.dirname, 'users.cli.ts');
 const PASSWORD = 'war-room-双11-2026';
@@ -69,6 +70,31 @@ describe('npm run users (PGlite in DATA_DIR)', { timeout: 90_000 }, () => {
       expect(admin!.passwordHash).not.toContain(PASSWORD);
       expect(await verifyPassword(PASSWORD, admin!.passwordHash)).toBe(true);
       expect(admin!.shopIds).toBeNull();
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('words its refusals in Chinese too, for the console', async () => {
+    const database = await openDatabase({ kind: 'pglite', dataDir });
+    try {
+      await expect(createUser(database.db, { email: 'Zhang.San@shop.cn', name: '张三', role: 'VIEWER', password: PASSWORD })).rejects.toMatchObject({
+        code: 'CONFLICT',
+        message: 'a user with this email already exists',
+        messageZh: '已有用户使用此邮箱',
+      });
+      const refusedZh = async (input: Record<string, unknown>) => {
+        const refused = await createUser(database.db, { name: '李四', ...input }).catch((error: unknown) => error);
+        expect(refused).toBeInstanceOf(InputErrors);
+        return (refused as InputErrors).errors.map((e) => [e.field?.at(-1), e.messageZh]);
+      };
+      expect(await refusedZh({ email: 'not-an-email', role: 'VIEWER', password: 'short' })).toEqual([
+        ['email', '必须是邮箱地址'],
+        ['password', '至少 12 个字符'],
+      ]);
+      expect(await refusedZh({ email: 'li.si@shop.cn', role: 'ADMIN', password: PASSWORD, shopIds: [] })).toEqual([
+        ['shopIds', 'ADMIN 覆盖全部店铺：创建时不要填写 shopIds，更新时请将其设为 null'],
+      ]);
     } finally {
       await database.close();
     }

@@ -21,7 +21,7 @@ async function readPassword(): Promise<string> {
   const first = await promptHidden('Password (at least 12 characters): ');
   // Typed blind, so typed twice.
   const again = await promptHidden('The same password again: ');
-  if (first !== again) throw new InputErrors([{ field: ['input', 'password'], message: 'the two entries differ', code: 'INVALID_INPUT' }]);
+  if (first !== again) throw new InputErrors([{ field: ['input', 'password'], message: 'the two entries differ', messageZh: '两次输入的密码不一致', code: 'INVALID_INPUT' }]);
   return first;
 }
 

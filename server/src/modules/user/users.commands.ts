@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { configuredDatabase, openDatabase, type Db } from '../../db/client.js';
 import { parseEnv, type Env } from '../../env.js';
-import { DomainError } from '../../errors.js';
+import { DomainError, type Words } from '../../errors.js';
 import { createUser, disableUser, listUsers } from './user.service.js';
 import type { UsersCommand } from './users.args.js';
 
@@ -14,15 +14,19 @@ export type DatabaseCommand = Exclude<UsersCommand, { command: 'help' }>;
  * process writing the same files would corrupt them, so a server still running on it stops us. A crash
  * leaves the file behind too, which is why the message says how to clear it.
  */
-function embeddedDatabaseInUse(env: Env): string | null {
+function embeddedDatabaseInUse(env: Env): Words | null {
   if (env.DATABASE_URL) return null;
   const pidFile = path.join(env.DATA_DIR, 'postmaster.pid');
   if (!existsSync(pidFile)) return null;
-  return (
-    `the embedded database in ${env.DATA_DIR} is open in another process (is the server running?); it serves one ` +
-    `process at a time, so stop the server first. If no server runs (it was killed), ${pidFile} is left over: ` +
-    'start and stop the server once, or delete that file.'
-  );
+  return {
+    en:
+      `the embedded database in ${env.DATA_DIR} is open in another process (is the server running?); it serves one ` +
+      `process at a time, so stop the server first. If no server runs (it was killed), ${pidFile} is left over: ` +
+      'start and stop the server once, or delete that file.',
+    zh:
+      `${env.DATA_DIR} 中的内置数据库已被另一个进程打开（服务器是否正在运行？）；它一次只能供一个进程使用，请先停止服务器。` +
+      `如果没有服务器在运行（它被强行终止了），${pidFile} 是遗留文件：请启动并停止一次服务器，或删除该文件。`,
+  };
 }
 
 async function add(db: Db, command: Extract<UsersCommand, { command: 'add' }>, password: string) {
@@ -30,7 +34,10 @@ async function add(db: Db, command: Extract<UsersCommand, { command: 'add' }>, p
   const { email, name, role, shopIds } = command;
   const user = await createUser(db, { email, name, role, shopIds, password }).catch((error: unknown) => {
     if (error instanceof DomainError && error.code === 'CONFLICT') {
-      throw new DomainError('CONFLICT', `${error.message}: ${email.toLowerCase()} (npm run users -- list shows every account)`);
+      throw new DomainError('CONFLICT', {
+        en: `${error.message}: ${email.toLowerCase()} (npm run users -- list shows every account)`,
+        zh: `${error.messageZh}：${email.toLowerCase()}（npm run users -- list 可列出所有账号）`,
+      });
     }
     throw error;
   });
@@ -54,7 +61,7 @@ async function list(db: Db) {
 async function disable(db: Db, email: string, now: Date) {
   const address = email.toLowerCase();
   const user = (await listUsers(db)).find((u) => u.email === address);
-  if (!user) throw new DomainError('NOT_FOUND', `no account has the email ${address}`);
+  if (!user) throw new DomainError('NOT_FOUND', { en: `no account has the email ${address}`, zh: `没有邮箱为 ${address} 的账号` });
   if (user.disabledAt) {
     console.error(`users: ${address} has been disabled since ${user.disabledAt.toISOString()}`);
     return;

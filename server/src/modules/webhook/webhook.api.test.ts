@@ -54,6 +54,11 @@ describeEachBackend('webhooks API', (backend) => {
     expect(json.data.createWebhook.userErrors).toEqual([expect.objectContaining({ field: ['input', 'secret'], code: 'INVALID_INPUT' })]);
     const wecom = await server.gql(CREATE, { input: { url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k', events: ['ALERT_RAISED'], format: 'WECOM', secret: 'x' } });
     expect(wecom.data.createWebhook.userErrors).toEqual([expect.objectContaining({ field: ['input', 'secret'] })]);
+    const inChinese = await server.gql(
+      'mutation ($input: CreateWebhookInput!) { createWebhook(input: $input) { userErrors { code messageZh: message(locale: ZH_CN) } } }',
+      { input: { url: 'http://127.0.0.1:9/', events: [], format: 'JSON', secret: 'mine' } },
+    );
+    expect(inChinese.data.createWebhook.userErrors).toEqual([{ code: 'INVALID_INPUT', messageZh: '至少订阅一个事件' }]);
   });
 
   it('refuses a READ-only key before any work', async () => {
@@ -134,6 +139,19 @@ describeEachBackend('webhooks API', (backend) => {
       }
       const ftp = await strict.gql(CREATE, { input: { url: 'ftp://files.example.cn/x', events: ['ALERT_RAISED'], format: 'JSON' } });
       expect(ftp.data.createWebhook.userErrors[0].message).toMatch(/https:\/\/ or http:\/\//);
+      // The console's Chinese keeps the host, its address and what kind of address it is.
+      const inside = await strict.gql(
+        'mutation ($input: CreateWebhookInput!) { createWebhook(input: $input) { userErrors { field code message messageZh: message(locale: ZH_CN) } } }',
+        { input: { url: 'http://10.0.0.8/', events: ['ALERT_RAISED'], format: 'JSON' } },
+      );
+      expect(inside.data.createWebhook.userErrors).toEqual([
+        {
+          field: ['input', 'url'],
+          code: 'INVALID_INPUT',
+          message: 'the host 10.0.0.8 resolves to 10.0.0.8 (private), which webhooks may not reach',
+          messageZh: '主机 10.0.0.8 解析到 10.0.0.8（私有地址），Webhook 不能访问该地址',
+        },
+      ]);
       expect((await strict.gql(LIST)).data.webhooks).toEqual([]);
     } finally {
       await strict.stop();

@@ -8,6 +8,7 @@ import { stillReads } from '../../auth/standing-grant.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
 import { DomainError, InputErrors, notFound, type UserErrorShape } from '../../errors.js';
 import { groupByKeys } from '../../lib/group.js';
+import { said } from '../../lib/issue-words.js';
 import { parseInput, text } from '../../lib/validate.js';
 import type { AlertEvent } from '../alert/alert.lifecycle.js';
 import { resolveAlertByKey, type AnnounceAlerts } from '../alert/alert.service.js';
@@ -54,9 +55,9 @@ export function newWebhookSecret(): string {
 /** Robots that sign (加签) with their own secret; WeCom group robots do not sign at all. */
 const ROBOT_SIGNS: Record<WebhookFormat, 'OURS' | 'THEIRS' | 'NONE'> = { JSON: 'OURS', DINGTALK: 'THEIRS', FEISHU: 'THEIRS', WECOM: 'NONE' };
 
-const Events = z.array(z.enum(WEBHOOK_EVENTS)).min(1, 'subscribe to at least one event').max(WEBHOOK_EVENTS.length * 2);
-const ShopIds = z.array(z.string().uuid()).min(1, 'name at least one shop, or omit to mean all of yours').max(1000);
-const RobotSecret = z.string().trim().min(1, 'must not be empty').max(200);
+const Events = z.array(z.enum(WEBHOOK_EVENTS)).min(1, said('subscribe to at least one event', '至少订阅一个事件')).max(WEBHOOK_EVENTS.length * 2);
+const ShopIds = z.array(z.string().uuid()).min(1, said('name at least one shop, or omit to mean all of yours', '至少指定一个店铺；不填则表示你的全部店铺')).max(1000);
+const RobotSecret = z.string().trim().min(1, said('must not be empty', '不能为空')).max(200);
 
 const CreateInput = z.object({
   name: text(100).nullish(),
@@ -91,8 +92,17 @@ function visible(viewer: Viewer, options: { includeDeleted?: boolean } = {}): SQ
 
 function secretProblem(format: WebhookFormat, secret: string | null | undefined): UserErrorShape | null {
   if (!secret) return null;
-  if (ROBOT_SIGNS[format] === 'OURS') return { field: ['input', 'secret'], message: 'JSON webhooks are signed with a secret PeakOps generates and shows once; omit secret', code: 'INVALID_INPUT' };
-  if (ROBOT_SIGNS[format] === 'NONE') return { field: ['input', 'secret'], message: 'WeCom group robots have no signing secret; omit secret', code: 'INVALID_INPUT' };
+  if (ROBOT_SIGNS[format] === 'OURS') {
+    return {
+      field: ['input', 'secret'],
+      message: 'JSON webhooks are signed with a secret PeakOps generates and shows once; omit secret',
+      messageZh: 'JSON Webhook 使用 PeakOps 生成并只显示一次的密钥签名；请不要填写 secret',
+      code: 'INVALID_INPUT',
+    };
+  }
+  if (ROBOT_SIGNS[format] === 'NONE') {
+    return { field: ['input', 'secret'], message: 'WeCom group robots have no signing secret; omit secret', messageZh: '企业微信群机器人没有加签密钥；请不要填写 secret', code: 'INVALID_INPUT' };
+  }
   return null;
 }
 
@@ -100,12 +110,12 @@ function secretProblem(format: WebhookFormat, secret: string | null | undefined)
 async function coveredShops(db: DbOrTx, viewer: Viewer, shopIds: readonly string[] | null | undefined): Promise<string[] | null> {
   if (!shopIds) {
     if (viewer.shops === 'ALL') return null;
-    if (viewer.shops.size === 0) throw new DomainError('FORBIDDEN', 'your credential covers no shop', ['input', 'shopIds']);
+    if (viewer.shops.size === 0) throw new DomainError('FORBIDDEN', { en: 'your credential covers no shop', zh: '你的凭证没有覆盖任何店铺' }, ['input', 'shopIds']);
     return [...viewer.shops];
   }
   const unique = [...new Set(shopIds)];
   if (!coversShops(viewer.shops, shopsOf(unique))) {
-    throw new DomainError('FORBIDDEN', 'a webhook can cover only shops you can see yourself', ['input', 'shopIds']);
+    throw new DomainError('FORBIDDEN', { en: 'a webhook can cover only shops you can see yourself', zh: 'Webhook 只能覆盖你自己能看到的店铺' }, ['input', 'shopIds']);
   }
   const found = await db.select({ id: shops.id }).from(shops).where(inArray(shops.id, unique));
   if (found.length !== unique.length) throw notFound('Shop', ['input', 'shopIds']);
@@ -114,7 +124,7 @@ async function coveredShops(db: DbOrTx, viewer: Viewer, shopIds: readonly string
 
 async function urlProblem(url: string, options: WebhookServiceOptions): Promise<UserErrorShape | null> {
   const problem = await checkWebhookUrl(url, { allowPrivate: options.allowPrivateUrls, resolve: options.resolve });
-  return problem ? { field: ['input', 'url'], message: problem.message, code: 'INVALID_INPUT' } : null;
+  return problem ? { field: ['input', 'url'], message: problem.message, messageZh: problem.messageZh, code: 'INVALID_INPUT' } : null;
 }
 
 function defaultName(format: WebhookFormat, url: string): string {
@@ -153,7 +163,14 @@ async function assertRoomForWebhook(tx: DbOrTx, viewer: Viewer): Promise<void> {
   await lockCreatesOf(tx, 'webhooks', viewer.id);
   const [kept] = await tx.select({ n: count() }).from(webhooks).where(and(eq(webhooks.createdBy, viewer.id), isNull(webhooks.deletedAt)));
   if ((kept?.n ?? 0) >= MAX_WEBHOOKS_PER_CREDENTIAL) {
-    throw new DomainError('CONFLICT', `a credential keeps at most ${MAX_WEBHOOKS_PER_CREDENTIAL} webhooks; delete one it no longer needs first`, null);
+    throw new DomainError(
+      'CONFLICT',
+      {
+        en: `a credential keeps at most ${MAX_WEBHOOKS_PER_CREDENTIAL} webhooks; delete one it no longer needs first`,
+        zh: `每个凭证最多保留 ${MAX_WEBHOOKS_PER_CREDENTIAL} 个 Webhook；请先删除一个不再需要的`,
+      },
+      null,
+    );
   }
 }
 
@@ -192,7 +209,13 @@ export async function updateWebhook(db: Db, viewer: Viewer, input: unknown, opti
     const { creatorReads, ...row } = changed;
     // An ADMIN may give another creator's webhook any shops: not ones its creator cannot read, where it
     // would receive nothing (auth/standing-grant.ts); the transaction undoes the change.
-    if (shopIds && !creatorReads) throw new DomainError('FORBIDDEN', 'the credential that created this webhook cannot read these shops: it would receive nothing', ['input', 'shopIds']);
+    if (shopIds && !creatorReads) {
+      throw new DomainError(
+        'FORBIDDEN',
+        { en: 'the credential that created this webhook cannot read these shops: it would receive nothing', zh: '创建此 Webhook 的凭证无权查看这些店铺：它将收不到任何事件' },
+        ['input', 'shopIds'],
+      );
+    }
     let resolved: AlertEvent | null = null;
     if (resume) {
       await tx
@@ -304,17 +327,29 @@ export async function redeliverWebhookDelivery(db: Db, viewer: Viewer, id: strin
       .from(webhooks)
       .where(eq(webhooks.id, delivery.webhookId))
       .for('share');
-    if (webhook?.deletedAt) throw new DomainError('CONFLICT', 'the webhook was deleted; its deliveries cannot be sent again', ['input', 'id']);
+    if (webhook?.deletedAt) throw new DomainError('CONFLICT', { en: 'the webhook was deleted; its deliveries cannot be sent again', zh: '该 Webhook 已删除，其投递无法重新发送' }, ['input', 'id']);
     // It would only be withheld again when due (claimDueDeliveries).
-    if (webhook && !webhook.creatorReads) throw new DomainError('CONFLICT', 'the credential that created this webhook can no longer read what it covers; it sends nothing more', ['input', 'id']);
-    if (delivery.status !== 'FAILED') throw new DomainError('CONFLICT', `only a FAILED delivery can be redelivered; this one is ${delivery.status}`, ['input', 'id']);
+    if (webhook && !webhook.creatorReads) {
+      throw new DomainError(
+        'CONFLICT',
+        { en: 'the credential that created this webhook can no longer read what it covers; it sends nothing more', zh: '创建此 Webhook 的凭证已无权查看它覆盖的店铺，它不再发送任何投递' },
+        ['input', 'id'],
+      );
+    }
+    if (delivery.status !== 'FAILED') {
+      throw new DomainError(
+        'CONFLICT',
+        { en: `only a FAILED delivery can be redelivered; this one is ${delivery.status}`, zh: `只有 FAILED 状态的投递可以重新投递；这条投递的状态是 ${delivery.status}` },
+        ['input', 'id'],
+      );
+    }
     const [queued] = await tx
       .update(webhookDeliveries)
       // A paused webhook's delivery waits with the others for the resume (HELD_UNTIL).
       .set({ status: 'PENDING', nextAttemptAt: webhook?.pausedAt ? HELD_UNTIL : options.now, lockedUntil: null, updatedAt: options.now })
       .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, 'FAILED')))
       .returning();
-    if (!queued) throw new DomainError('CONFLICT', 'the delivery changed meanwhile; look again', ['input', 'id']);
+    if (!queued) throw new DomainError('CONFLICT', { en: 'the delivery changed meanwhile; look again', zh: '这条投递在此期间已有变化，请刷新后再看' }, ['input', 'id']);
     return queued;
   });
   options.wake?.();

@@ -73,6 +73,7 @@ describe('checking a webhook URL', () => {
   it('refuses a host with any private address among its addresses, and literal private addresses', async () => {
     const refused = await checkWebhookUrl('https://mixed.example.cn/', { allowPrivate: false, resolve: resolvesTo('203.119.129.1', '10.0.0.5') });
     expect(refused?.message).toMatch(/10\.0\.0\.5 \(private\)/);
+    expect(refused?.messageZh).toBe('主机 mixed.example.cn 解析到 10.0.0.5（私有地址），Webhook 不能访问该地址');
     for (const url of ['http://127.0.0.1:8080/', 'http://[::1]/', 'http://[::ffff:127.0.0.1]/', 'http://169.254.169.254/latest/meta-data', 'http://0.0.0.0/']) {
       expect(await checkWebhookUrl(url, { allowPrivate: false }), url).not.toBeNull();
     }
@@ -88,6 +89,10 @@ describe('checking a webhook URL', () => {
       throw new Error('ENOTFOUND');
     };
     expect((await checkWebhookUrl('https://nowhere.invalid/', { allowPrivate: false, resolve: failing }))?.message).toMatch(/does not resolve/);
+    expect(await checkWebhookUrl('https://nowhere.invalid/', { allowPrivate: false, resolve: failing })).toEqual({
+      message: 'the host nowhere.invalid does not resolve',
+      messageZh: '主机 nowhere.invalid 无法解析',
+    });
   });
 });
 

@@ -107,21 +107,38 @@ export function classifyAddress(address: string): AddressClass {
   return groups ? classifyV6(groups) : 'INVALID';
 }
 
-export type UrlProblem = { message: string };
+/** Why a URL may not be called, in English (`message`, what partners were given) and in Chinese. */
+export type UrlProblem = { message: string; messageZh: string };
+
+/** The Chinese name of each kind of address a webhook may not reach. */
+const ADDRESS_CLASS_ZH: Record<AddressClass, string> = {
+  PUBLIC: '公网地址',
+  UNSPECIFIED: '未指定地址',
+  LOOPBACK: '环回地址',
+  PRIVATE: '私有地址',
+  LINK_LOCAL: '链路本地地址',
+  UNIQUE_LOCAL: '唯一本地地址',
+  CGNAT: '运营商级 NAT 地址',
+  MULTICAST: '组播地址',
+  RESERVED: '保留地址',
+  INVALID: '无效地址',
+};
+
+const doesNotResolve = (host: string): UrlProblem => ({ message: `the host ${host} does not resolve`, messageZh: `主机 ${host} 无法解析` });
 
 const MAX_URL_LENGTH = 2048;
 
 /** Scheme and shape, without DNS: the part of the check that never changes. */
 export function parseWebhookUrl(text: string): URL | UrlProblem {
-  if (text.length > MAX_URL_LENGTH) return { message: `must be at most ${MAX_URL_LENGTH} characters` };
+  if (text.length > MAX_URL_LENGTH) return { message: `must be at most ${MAX_URL_LENGTH} characters`, messageZh: `最多 ${MAX_URL_LENGTH} 个字符` };
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    return { message: 'must be an absolute URL' };
+    return { message: 'must be an absolute URL', messageZh: '必须是完整的绝对网址' };
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { message: 'must be an https:// or http:// URL' };
-  if (!url.hostname) return { message: 'must name a host' };
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { message: 'must be an https:// or http:// URL', messageZh: '必须是 https:// 或 http:// 网址' };
+  if (!url.hostname) return { message: 'must name a host', messageZh: '必须包含主机名' };
   return url;
 }
 
@@ -141,8 +158,7 @@ export function checkWebhookUrlWithoutLookup(text: string, options: { allowPriva
   if (options.allowPrivate) return null;
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (!isIP(host)) return url;
-  const problem = addressProblem(host, [host]);
-  return problem === null ? null : { message: problem };
+  return addressProblem(host, [host]);
 }
 
 /**
@@ -162,18 +178,22 @@ export async function checkWebhookUrl(
   try {
     addresses = await (options.resolve ?? resolveAll)(host);
   } catch {
-    return { message: `the host ${host} does not resolve` };
+    return doesNotResolve(host);
   }
-  const problem = addressProblem(host, addresses);
-  return problem === null ? null : { message: problem };
+  return addressProblem(host, addresses);
 }
 
 /** Why a host with these addresses may not be called, or null when every one is public. */
-function addressProblem(host: string, addresses: readonly string[]): string | null {
-  if (addresses.length === 0) return `the host ${host} does not resolve`;
+function addressProblem(host: string, addresses: readonly string[]): UrlProblem | null {
+  if (addresses.length === 0) return doesNotResolve(host);
   for (const address of addresses) {
     const cls = classifyAddress(address);
-    if (cls !== 'PUBLIC') return `the host ${host} resolves to ${address} (${cls.toLowerCase().replace('_', '-')}), which webhooks may not reach`;
+    if (cls !== 'PUBLIC') {
+      return {
+        message: `the host ${host} resolves to ${address} (${cls.toLowerCase().replace('_', '-')}), which webhooks may not reach`,
+        messageZh: `主机 ${host} 解析到 ${address}（${ADDRESS_CLASS_ZH[cls]}），Webhook 不能访问该地址`,
+      };
+    }
   }
   return null;
 }
@@ -204,7 +224,7 @@ export function publicOnlyLookup(resolve: Resolve = resolveAll): ConnectLookup {
       (addresses) => {
         const problem = addressProblem(hostname, addresses);
         if (problem !== null) {
-          callback(refusal(problem), []);
+          callback(refusal(problem.message), []);
           return;
         }
         const found = addresses.map((address) => ({ address, family: isIP(address) }));
@@ -212,7 +232,7 @@ export function publicOnlyLookup(resolve: Resolve = resolveAll): ConnectLookup {
         else callback(null, found[0]!.address, found[0]!.family);
       },
       // Said as the check at saving says it; the resolver's own code (ENOTFOUND…) stays as the cause.
-      (failure: NodeJS.ErrnoException) => callback(refusal(`the host ${hostname} does not resolve`, failure), []),
+      (failure: NodeJS.ErrnoException) => callback(refusal(doesNotResolve(hostname).message, failure), []),
     );
   };
 }

@@ -41,6 +41,8 @@ export interface RuleDefinition {
   defaults: RuleSettings;
   /** What the threshold means, for the API and docs/ALERTS.md. */
   thresholdMeaning: string;
+  /** The same in Chinese, for the refusal of a threshold out of range. */
+  thresholdMeaningZh: string;
   minSampleMeaning: string;
   /** Allowed thresholds: rates are in (0, 1], counts and hours are whole and positive. */
   thresholdRange: { min: number; max: number; integer?: boolean };
@@ -61,6 +63,7 @@ export const RULES: Record<EngineRule, RuleDefinition> = {
   CONVERSION_DROP: {
     defaults: { enabled: true, threshold: 0.3, sustainMinutes: 5, minSample: 200 },
     thresholdMeaning: 'relative drop of the last 60 minutes’ conversion vs the same 60 minutes yesterday (0.3 = 30 % lower)',
+    thresholdMeaningZh: '最近 60 分钟转化率较昨日同一 60 分钟的相对降幅，0.3 即低 30 %',
     minSampleMeaning: 'visitors in each of the two windows',
     thresholdRange: { min: 0.01, max: 1 },
     clearLevel: (t) => t * (2 / 3),
@@ -69,6 +72,7 @@ export const RULES: Record<EngineRule, RuleDefinition> = {
   GMV_BEHIND_PACE: {
     defaults: { enabled: true, threshold: 0.9, sustainMinutes: 5, minSample: 1_000 },
     thresholdMeaning: 'pace = actual cumulative GMV / planned cumulative GMV; alert below this (0.9 = 10 % behind plan)',
+    thresholdMeaningZh: '进度 = 实际累计 GMV / 计划累计 GMV，低于此值预警，0.9 即落后计划 10 %',
     minSampleMeaning: 'planned cumulative GMV in yuan before pace is judged',
     thresholdRange: { min: 0.01, max: 1 },
     clearLevel: (t) => Math.min(1, t + 0.05),
@@ -77,6 +81,7 @@ export const RULES: Record<EngineRule, RuleDefinition> = {
   REFUND_RATE_SPIKE: {
     defaults: { enabled: true, threshold: 0.08, sustainMinutes: 0, minSample: 30 },
     thresholdMeaning: 'refunded orders / paid orders over the last 24 hours',
+    thresholdMeaningZh: '最近 24 小时退款订单数 / 支付订单数',
     minSampleMeaning: 'paid orders in the last 24 hours',
     thresholdRange: { min: 0.001, max: 1 },
     clearLevel: (t) => t * 0.75,
@@ -85,6 +90,7 @@ export const RULES: Record<EngineRule, RuleDefinition> = {
   LOW_STOCK: {
     defaults: { enabled: true, threshold: 50, sustainMinutes: 0, minSample: 0 },
     thresholdMeaning: 'units in stock at or below which a SKU on sale alerts (default: the SKU’s own low-stock line, 50)',
+    thresholdMeaningZh: '在售 SKU 库存不高于此件数即预警，默认取 SKU 自身的低库存线 50',
     minSampleMeaning: 'unused',
     thresholdRange: { min: 0, max: 1_000_000, integer: true },
     clearLevel: (t) => Math.ceil(t * 1.2) + 1,
@@ -93,6 +99,7 @@ export const RULES: Record<EngineRule, RuleDefinition> = {
   ROI_BELOW_ONE: {
     defaults: { enabled: true, threshold: 1, sustainMinutes: 0, minSample: 200 },
     thresholdMeaning: 'ROI = attributed GMV / spend for today (Asia/Shanghai), per shop, channel and traffic source',
+    thresholdMeaningZh: 'ROI = 归因 GMV / 今日（北京时间）投放花费，按店铺、渠道和流量来源计算',
     minSampleMeaning: 'spend in yuan today before ROI is judged',
     thresholdRange: { min: 0.01, max: 100 },
     clearLevel: (t) => t * 1.1,
@@ -101,6 +108,7 @@ export const RULES: Record<EngineRule, RuleDefinition> = {
   MILESTONE_OVERDUE: {
     defaults: { enabled: true, threshold: 0, sustainMinutes: 0, minSample: 0 },
     thresholdMeaning: 'grace in minutes after a milestone’s due time before it counts as overdue',
+    thresholdMeaningZh: '关键节点截止后算作逾期前的宽限分钟数',
     minSampleMeaning: 'unused',
     thresholdRange: { min: 0, max: 10_080, integer: true },
     clearLevel: (t) => t,
@@ -109,6 +117,7 @@ export const RULES: Record<EngineRule, RuleDefinition> = {
   HIGH_RISK_WITHOUT_PLAN: {
     defaults: { enabled: true, threshold: 24, sustainMinutes: 0, minSample: 0 },
     thresholdMeaning: 'hours a HIGH risk may go without a response plan (风险应对方案)',
+    thresholdMeaningZh: 'HIGH 风险可没有风险应对方案的小时数',
     minSampleMeaning: 'unused',
     thresholdRange: { min: 1, max: 720, integer: true },
     clearLevel: (t) => t,
@@ -117,6 +126,7 @@ export const RULES: Record<EngineRule, RuleDefinition> = {
   UNSHIPPED_OVERDUE: {
     defaults: { enabled: true, threshold: 24, sustainMinutes: 0, minSample: 1 },
     thresholdMeaning: 'hours after payment by which an order must have shipped',
+    thresholdMeaningZh: '订单支付后必须发货的小时数',
     minSampleMeaning: 'overdue orders in a shop before it alerts',
     thresholdRange: { min: 1, max: 720, integer: true },
     clearLevel: (t) => t,
@@ -125,6 +135,7 @@ export const RULES: Record<EngineRule, RuleDefinition> = {
   RECTIFICATION_OVERDUE: {
     defaults: { enabled: true, threshold: 0, sustainMinutes: 0, minSample: 0 },
     thresholdMeaning: 'grace in hours after a rectification report’s due time (48 h after it opened) before it alerts',
+    thresholdMeaningZh: '整改报告到期后到预警之间的宽限小时数，报告开启 48 小时后到期',
     minSampleMeaning: 'unused',
     thresholdRange: { min: 0, max: 720, integer: true },
     clearLevel: (t) => t,
