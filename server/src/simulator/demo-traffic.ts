@@ -2,6 +2,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { Logger } from 'pino';
 import { SYSTEM } from '../auth/viewer.js';
 import type { Db } from '../db/client.js';
+import { sweepForgottenOrders } from '../demo/demo.warehouse.js';
 import { carryLiveCampaign, type LiveCampaignLook } from '../demo/demo.carry.js';
 import type { CampaignRow } from '../modules/campaign/campaign.table.js';
 import { LIVE_CAMPAIGN_NAME } from '../demo/demo.campaigns.js';
@@ -120,10 +121,22 @@ export async function startDemoTraffic(options: DemoTrafficOptions): Promise<Dem
     return campaign;
   }
 
+  // Once a minute: the warehouse ships late, or refunds, the paid orders no event would ever ship
+  // (demo.warehouse.ts): the forgotten few, and those in flight when the history was cut or the demo stopped.
+  let nextWarehouseLook = started;
+  async function warehouseIfDue(t: number) {
+    if (t < nextWarehouseLook) return;
+    nextWarehouseLook = t + MINUTE_MS;
+    const found = await sweepForgottenOrders(db, new Date(t), { announce });
+    if (found.accepted > 0) logger.info({ orders: found.accepted }, `simulator: the warehouse found ${found.accepted} forgotten paid orders and shipped or refunded them`);
+    if (found.userErrors.length > 0) logger.warn({ firstErrors: found.userErrors.slice(0, 3) }, 'simulator: the warehouse\'s events were refused');
+  }
+
   async function tick() {
     const t = now().getTime();
     if (t <= last) return;
     await carryIfDue(t);
+    await warehouseIfDue(t);
     const from = new Date(last);
     const to = new Date(t);
     const events = generator.slice(from, to, ((rate * (t - last)) / 1000) * generator.curveFactor(from, to));
