@@ -3,6 +3,7 @@ import { addDays, DAY_MS, HOUR_MS, shanghaiDate, startOfShanghaiDay } from '../l
 import type { EventInput } from '../modules/ingest/ingest.parse.js';
 import type { TrafficIncident } from '../simulator/traffic.catalog.js';
 import { TrafficGenerator } from '../simulator/traffic.generator.js';
+import { foundInStream } from './demo.warehouse.js';
 import type { DemoShop, DemoSku } from './demo.catalog.js';
 import type { CampaignWindow } from './demo.campaigns.js';
 import type { DemoCustomer } from './demo.customers.js';
@@ -91,6 +92,8 @@ export function buildHistory({ shops, skus, customers, campaigns, now, random, s
     const share = ((to.getTime() - from.getTime()) / DAY_MS) * generator.curveFactor(from, to);
     events.push(...generator.slice(from, to, volume * share));
   }
+  const shopOfGid = new Map([...shopGid].map(([id, gid]) => [gid, id]));
+  events.push(...foundInStream(events, now, (gid) => shopOfGid.get(gid)!));
   return { events, unitsSold: unitsSold(events, skuOf) };
 }
 

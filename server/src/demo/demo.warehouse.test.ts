@@ -8,7 +8,7 @@ import type { EventInput } from '../modules/ingest/ingest.parse.js';
 import { ingestEvents } from '../modules/ingest/ingest.service.js';
 import { countUnshippedOverdue } from '../modules/order/order.service.js';
 import { orders, refunds } from '../modules/order/order.table.js';
-import { FOUND_FROM_MS, FOUND_SPAN_MS, foundLate, GAVE_UP_REASON, sweepForgottenOrders, type ForgottenOrder } from './demo.warehouse.js';
+import { FOUND_FROM_MS, FOUND_SPAN_MS, foundInStream, foundLate, GAVE_UP_REASON, sweepForgottenOrders, type ForgottenOrder } from './demo.warehouse.js';
 
 const NOW = new Date('2026-11-20T12:00:00+08:00');
 const hoursAgo = (h: number) => new Date(NOW.getTime() - h * HOUR_MS);
@@ -50,6 +50,26 @@ describe('when the warehouse finds a forgotten order', () => {
     const shipped = all.map(foundLate).filter((a) => a.kind === 'SHIP');
     expect(shipped.every((s) => s.kind === 'SHIP' && s.carrier.length > 0 && /^[A-Z0-9]{13,15}$/.test(s.trackingNumber))).toBe(true);
     expect(all.map((o) => foundLate({ ...o, refundedFen: 100 }).kind)).not.toContain('REFUND');
+  });
+});
+
+describe('the demo history', () => {
+  it('starts with its forgotten orders found, as the sweep would have found them, and leaves the rest of the stream alone', () => {
+    const shopId = '00000000-0000-4000-8000-000000000001';
+    const shopGid = gid('Shop', shopId);
+    const paid = (orderId: string, at: Date): EventInput => ({ id: `${orderId}-paid`, type: 'ORDER_PAID', shopId: shopGid, channel: 'TMALL', orderId, occurredAt: at, amount: '199.00' });
+    const stream: EventInput[] = [
+      paid('FORGOTTEN', hoursAgo(80)),
+      paid('FORGOTTEN', hoursAgo(80)), // an at-least-once producer's second delivery
+      paid('SHIPPED', hoursAgo(80)),
+      { id: 'SHIPPED-shipped', type: 'ORDER_SHIPPED', shopId: shopGid, channel: 'TMALL', orderId: 'SHIPPED', occurredAt: hoursAgo(79) },
+      paid('CANCELLED', hoursAgo(80)),
+      { id: 'CANCELLED-refund', type: 'ORDER_REFUNDED', shopId: shopGid, channel: 'TMALL', orderId: 'CANCELLED', occurredAt: hoursAgo(79), amount: '199.00', reason: '拍错了/不想要了' },
+      paid('RECENT', hoursAgo(10)),
+    ];
+    const found = foundInStream(stream, NOW, (g) => (g === shopGid ? shopId : 'unknown'));
+    const action = foundLate(forgotten('FORGOTTEN', { shopId }));
+    expect(found).toEqual([expect.objectContaining({ orderId: 'FORGOTTEN', shopId: shopGid, occurredAt: action.at, type: action.kind === 'SHIP' ? 'ORDER_SHIPPED' : 'ORDER_REFUNDED' })]);
   });
 });
 

@@ -2,7 +2,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { and, asc, eq, isNull, lt } from 'drizzle-orm';
 import { SYSTEM } from '../auth/viewer.js';
 import type { DbOrTx } from '../db/client.js';
-import { fenToYuan } from '../lib/money.js';
+import { fenToYuan, yuanToFen } from '../lib/money.js';
 import { HOUR_MS, MINUTE_MS } from '../lib/time.js';
 import type { EventInput } from '../modules/ingest/ingest.parse.js';
 import { ingestEvents, type IngestOptions, type IngestResult } from '../modules/ingest/ingest.service.js';
@@ -60,6 +60,38 @@ function eventOf(order: ForgottenOrder, action: WarehouseAction): EventInput {
   return action.kind === 'SHIP'
     ? { ...common, id: `warehouse-ship-${order.externalId}`, type: 'ORDER_SHIPPED', carrier: action.carrier, trackingNumber: action.trackingNumber }
     : { ...common, id: `warehouse-refund-${order.externalId}`, type: 'ORDER_REFUNDED', amount: fenToYuan(action.amountFen), reason: GAVE_UP_REASON };
+}
+
+/**
+ * The warehouse's events for a stream the generator made (the demo's history): for each paid order that
+ * neither shipped nor was refunded in it, what the warehouse did by `now`, as the sweep would have done it
+ * had it run all along. The history then starts with its forgotten orders found, as a shop's would be.
+ */
+export function foundInStream(events: readonly EventInput[], now: Date, shopIdOf: (shopGid: string) => string): EventInput[] {
+  const byOrder = new Map<string, { paid?: EventInput; settled: boolean }>();
+  for (const e of events) {
+    if (!e.orderId) continue;
+    const key = `${e.shopId}|${e.orderId}`;
+    const order = byOrder.get(key) ?? { settled: false };
+    if (e.type === 'ORDER_PAID') order.paid = e;
+    if (e.type === 'ORDER_SHIPPED' || e.type === 'ORDER_REFUNDED') order.settled = true;
+    byOrder.set(key, order);
+  }
+  const found: EventInput[] = [];
+  for (const { paid, settled } of byOrder.values()) {
+    if (!paid || settled || !paid.channel || !paid.amount) continue;
+    const order: ForgottenOrder = {
+      shopId: shopIdOf(paid.shopId),
+      externalId: paid.orderId!,
+      channel: paid.channel,
+      paidAt: paid.occurredAt,
+      amountFen: yuanToFen(paid.amount),
+      refundedFen: 0,
+    };
+    const action = foundLate(order);
+    if (action.at <= now) found.push(eventOf(order, action));
+  }
+  return found;
 }
 
 /**

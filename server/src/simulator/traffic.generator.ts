@@ -217,8 +217,11 @@ export class TrafficGenerator {
     const refunded = amountFen > 0 && random.chance(incident?.refundRate ?? this.funnel.refund);
     const delay = refunded ? refundDelayMs(random) : 0;
     const refund = refunded ? planRefund(random, lines, amountFen, this.funnel.partialRefund, delay, incident?.refundReason) : null;
-    if (!refund?.beforeShipping && random.chance(this.funnel.ship)) this.ship(base, paidAt);
-    if (!refund) return;
+    const forgotten = !refund?.beforeShipping && !random.chance(this.funnel.ship);
+    if (!refund?.beforeShipping && !forgotten) this.ship(base, paidAt);
+    // A forgotten order's fate is the demo warehouse's (demo.warehouse.ts: shipped late or refunded in
+    // full), so it sends no refund of its own that could meet the warehouse's.
+    if (!refund || forgotten) return;
     const refundedAt = paidAt + delay;
     this.deliver(
       this.event({ ...base, customerId: null, type: 'ORDER_REFUNDED', amount: fenToYuan(refund.amountFen), reason: refund.reason }, refundedAt),
