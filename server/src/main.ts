@@ -67,7 +67,12 @@ async function main() {
   if (adminKey && !env.PEAKOPS_ADMIN_KEY && env.REDIS_URL) {
     logger.warn('the demo made its own admin key, which only this instance knows: with several instances behind one address, set PEAKOPS_ADMIN_KEY');
   }
+  // A demo whose history is still to come holds its alert engine until the history is in. Mid-load, a
+  // batch's payments are in and its shipments not yet, and an evaluation then raised UNSHIPPED_OVERDUE
+  // alerts about months-old orders ("最早一笔已 4136 小时") that the next batch resolved.
+  const holdAlerts = demoStart?.finish != null;
   const app = buildApp({
+    alertEngine: holdAlerts ? { start: false } : undefined,
     now: clock,
     database,
     env,
@@ -112,6 +117,9 @@ async function main() {
     } catch (error) {
       if (!stopHistory.signal.aborted) app.reportStopped('demo history', error);
       return;
+    } finally {
+      // Also after a failed history: what did load deserves its alerts, and the rules must run.
+      if (holdAlerts && !stopping) app.alertEngine.start();
     }
     if (!simulate || stopping) return;
     try {
