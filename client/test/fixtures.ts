@@ -225,7 +225,7 @@ export function alertChangedPayload(change: AlertChange, a: AlertFixture): Resul
 /** acknowledgeAlert's answer: the alert acknowledged by `by`, or refused with user errors (English and Chinese, as the server words them). */
 export function acknowledgeResult(
   a: AlertFixture | null,
-  userErrors: readonly { message: string; messageZh: string }[] = [],
+  userErrors: ResultOf<typeof AcknowledgeAlertMutation>['acknowledgeAlert']['userErrors'] = [],
   by = '王磊',
 ): ResultOf<typeof AcknowledgeAlertMutation> {
   return {

@@ -38,13 +38,18 @@ describeEachBackend('GET /export/daily-reports.csv', (backend) => {
   it('refuses a bad range, a foreign shop, a missing credential and a key without READ, with JSON errors', async () => {
     const bad = await csv(`shopId=${encodeURIComponent(shop)}&from=2026-11-20&to=2026-11-19`);
     expect(bad.status).toBe(400);
-    expect((await bad.json()).errors[0].extensions.code).toBe('INVALID_INPUT');
+    const badBody = await bad.json();
+    expect(badBody.errors[0].extensions.code).toBe('INVALID_INPUT');
+    // The refusal's Chinese travels as GraphQL's does, for the console's download button.
+    expect(badBody.errors[0].extensions.messageZh).toBe('"from" 不能晚于 "to"');
     expect((await csv('from=2025-01-01&to=2026-11-19')).status).toBe(400); // more than 366 days
     expect((await csv(`shopId=nonsense&from=2026-11-19&to=2026-11-19`)).status).toBe(400);
     const partner = await server.createKey({ scopes: ['READ'], shopIds: [otherId] });
     const foreign = await csv(`shopId=${encodeURIComponent(shop)}&from=2026-11-19&to=2026-11-19`, bearer(partner));
     expect(foreign.status).toBe(403);
-    expect((await foreign.json()).errors[0].extensions.code).toBe('FORBIDDEN');
+    const foreignBody = await foreign.json();
+    expect(foreignBody.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(foreignBody.errors[0].extensions.messageZh).toBe('店铺不在你的凭证可见的店铺范围内');
     expect((await csv('from=2026-11-19&to=2026-11-19', {})).status).toBe(401);
     const ingestOnly = await server.createKey({ scopes: ['INGEST'] });
     expect((await csv('from=2026-11-19&to=2026-11-19', bearer(ingestOnly))).status).toBe(403);

@@ -228,7 +228,7 @@ describe('AlertsFeed', () => {
 
   it('keeps the alert and says why, in the screen\'s language, when the server refuses the acknowledgement', async () => {
     openAlerts(conversion);
-    acknowledgements(() => acknowledgeResult(null, [{ message: 'Alert not found', messageZh: '预警不存在' }]));
+    acknowledgements(() => acknowledgeResult(null, [{ code: 'NOT_FOUND', message: 'Alert not found', messageZh: '预警不存在' }]));
     openFeed({ permissions: MAY_MANAGE });
 
     fireEvent.click(await screen.findByRole('button', { name: '认领' }));

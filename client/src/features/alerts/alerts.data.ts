@@ -1,7 +1,6 @@
 import { useClient } from '@urql/solid';
 import { createMemo, createSignal, onCleanup, type Accessor } from 'solid-js';
-import { hasErrorCode } from '../../graphql/errors';
-import { refusalOf, type Refusal } from '../../graphql/refusal';
+import { mutationOutcome, type MutationOutcome } from '../../graphql/mutation-outcome';
 import { createBackoff, onConnect } from '../../graphql/retry';
 import { readFragment } from '../../graphql/graphql';
 import { AcknowledgeAlertMutation, AlertChangedSubscription, AlertFields, OpenAlertsQuery, type AlertRow } from './alerts.documents';
@@ -11,7 +10,7 @@ import { newerOf, rankAlerts } from './alerts.ranking';
 export const LEAVE_MS = 400;
 const MAX_REMEMBERED_RESOLVED = 2_000;
 
-export type AcknowledgeOutcome = { ok: true } | ({ ok: false; forbidden: boolean } & Refusal);
+export type AcknowledgeOutcome = { ok: true } | Exclude<MutationOutcome<unknown>, { ok: true }>;
 
 export interface AlertFeed {
   /** Unresolved alerts, most severe first, then newest; a just-resolved one stays while it fades. */
@@ -120,11 +119,9 @@ export function createAlertFeed(options: { connects: Accessor<number> }): AlertF
 
   const acknowledge = async (id: string): Promise<AcknowledgeOutcome> => {
     const result = await client.mutation(AcknowledgeAlertMutation, { id }).toPromise();
-    const forbidden = hasErrorCode(result.error, 'FORBIDDEN');
-    const refusal = result.data?.acknowledgeAlert.userErrors[0];
-    const acknowledged = result.data?.acknowledgeAlert.alert;
-    if (result.error || refusal || forbidden || !acknowledged) return { ok: false, forbidden, ...refusalOf(result.error, refusal) };
-    put(readFragment(AlertFields, acknowledged));
+    const outcome = mutationOutcome(result.error, result.data?.acknowledgeAlert, result.data?.acknowledgeAlert.alert);
+    if (!outcome.ok) return outcome;
+    put(readFragment(AlertFields, outcome.value));
     return { ok: true };
   };
 

@@ -67,6 +67,7 @@ export const AcknowledgeAlertMutation = graphql(
           ...AlertFields
         }
         userErrors {
+          code
           message
           messageZh: message(locale: ZH_CN)
         }

@@ -1,7 +1,6 @@
 import { useClient } from '@urql/solid';
 import { createEffect, createMemo, createSignal, on, onCleanup, type Accessor } from 'solid-js';
-import { hasErrorCode } from '../../graphql/errors';
-import { refusalOf, type Refusal } from '../../graphql/refusal';
+import { mutationOutcome, type MutationOutcome } from '../../graphql/mutation-outcome';
 import { createBackoff, onConnect } from '../../graphql/retry';
 import { readFragment, type VariablesOf } from '../../graphql/graphql';
 import { createDueClock, withOverdue } from './overdue';
@@ -10,7 +9,7 @@ import { MilestoneChangedSubscription, MilestoneFields, MilestonesQuery, UpdateM
 export type MilestoneUpdate = VariablesOf<typeof UpdateMilestoneMutation>['input'];
 
 /** A refusal keeps its code (RESPONSE_PLAN_REQUIRED, …) so the screen can say it in the viewer's words. */
-export type SaveOutcome = { ok: true } | ({ ok: false; forbidden: boolean; code: string | null } & Refusal);
+export type SaveOutcome = { ok: true } | Exclude<MutationOutcome<unknown>, { ok: true }>;
 
 export interface MilestoneFeed {
   /** The campaign's milestones in no particular order (the list orders them for the room); `overdue` follows the screen's clock. */
@@ -100,13 +99,9 @@ export function createMilestoneFeed(options: { campaignId: Accessor<string>; con
 
   const save = async (input: MilestoneUpdate): Promise<SaveOutcome> => {
     const result = await client.mutation(UpdateMilestoneMutation, { input }).toPromise();
-    const forbidden = hasErrorCode(result.error, 'FORBIDDEN');
-    const refusal = result.data?.updateMilestone.userErrors[0];
-    const saved = result.data?.updateMilestone.milestone;
-    if (result.error || refusal || !saved) {
-      return { ok: false, forbidden, code: refusal?.code ?? null, ...refusalOf(result.error, refusal) };
-    }
-    put(readFragment(MilestoneFields, saved));
+    const outcome = mutationOutcome(result.error, result.data?.updateMilestone, result.data?.updateMilestone.milestone);
+    if (!outcome.ok) return outcome;
+    put(readFragment(MilestoneFields, outcome.value));
     return { ok: true };
   };
 
