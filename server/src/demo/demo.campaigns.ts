@@ -4,6 +4,8 @@ import type { campaignMilestones, campaigns } from '../modules/campaign/campaign
 const YUAN = 100;
 /** The live campaign's name: the simulator carries the campaign of this name into the next day (demo.carry.ts). */
 export const LIVE_CAMPAIGN_NAME = '双11全球狂欢节';
+/** The encore a demo opens when it finds the live campaign ended while it was stopped (demo.encore.ts). */
+export const ENCORE_CAMPAIGN_NAME = '双11返场狂欢';
 
 type CampaignInsert = typeof campaigns.$inferInsert;
 

@@ -1,11 +1,11 @@
-import { and, count, eq, gte, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, gte, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import { pino } from 'pino';
 import { beforeEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../test/backends.js';
 import { insertCampaign, insertCustomer, insertShop, insertSku } from '../../test/fixtures.js';
 import { rows } from '../db/rows.js';
 import { campaigns, events, marketingSpend, orders, shops } from '../db/tables.js';
-import { LIVE_CAMPAIGN_NAME } from '../demo/demo.campaigns.js';
+import { ENCORE_CAMPAIGN_NAME, LIVE_CAMPAIGN_NAME } from '../demo/demo.campaigns.js';
 import { demoConsistency } from '../demo/demo.consistency.js';
 import { FAILURES_BEFORE_UNHEALTHY } from '../observability/health.js';
 import { startDemoTraffic } from './demo-traffic.js';
@@ -83,20 +83,35 @@ describeEachBackend('demo traffic in the server process', (backend) => {
     expect(unattributed!.n).toBe(0);
   });
 
-  it('says at start that the live campaign ended while the demo was stopped, and leaves it ended', async () => {
+  it('opens a 返场 when the live campaign ended while the demo was stopped, and its traffic is the encore’s from the first second', async () => {
     const { db } = backend();
     const [shop] = await db.select({ id: shops.id }).from(shops);
     const window = { startsAt: new Date('2026-11-01T00:00:00+08:00'), endsAt: new Date('2026-11-12T00:00:00+08:00') };
     const live = await insertCampaign(db, [shop!.id], LIVE_CAMPAIGN_NAME, window);
     const lines: string[] = [];
-    const nextMorning = new Date('2026-11-12T09:00:00+08:00');
-    const traffic = await startDemoTraffic({ db, logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }), rate: 5, tickMs: 100, now: () => nextMorning, announce: null });
-    await traffic.stop();
-    const warned = lines.filter((l) => l.includes(`${LIVE_CAMPAIGN_NAME} ended at 2026-11-11T16:00:00.000Z while the demo was stopped`));
-    expect(warned).toHaveLength(1);
-    expect(JSON.parse(warned[0]!)).toMatchObject({ level: 40, campaignId: live.id });
+    // The next evening, a minute of the demo's clock per real second: the encore runs from 21:00 to midnight.
+    const startedAt = Date.now();
+    const evening = new Date('2026-11-12T21:00:00+08:00').getTime();
+    const now = () => new Date(evening + (Date.now() - startedAt) * 60);
+    const traffic = await startDemoTraffic({ db, logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }), rate: 20, tickMs: 100, now, announce: null });
+    try {
+      await expect.poll(() => now().getTime() > evening + 5 * 60_000, { timeout: 15_000, interval: 200 }).toBe(true);
+    } finally {
+      await traffic.stop();
+    }
+
     const [stored] = await db.select().from(campaigns).where(eq(campaigns.id, live.id));
     expect(stored!.endsAt).toEqual(window.endsAt);
+    const [encore] = await db.select().from(campaigns).where(eq(campaigns.name, ENCORE_CAMPAIGN_NAME));
+    expect([encore!.startsAt, encore!.endsAt]).toEqual([new Date('2026-11-12T21:00:00+08:00'), new Date('2026-11-13T00:00:00+08:00')]);
+    const said = lines.filter((l) => l.includes(`${LIVE_CAMPAIGN_NAME} ended at 2026-11-11T16:00:00.000Z while the demo was stopped; ${ENCORE_CAMPAIGN_NAME} opened`));
+    expect(said).toHaveLength(1);
+    expect(JSON.parse(said[0]!)).toMatchObject({ level: 30, endedCampaignId: live.id, campaignId: encore!.id });
+    // Shoppers who came after it opened buy in the encore (those already browsing before 21:00 came for no
+    // campaign); nothing is the ended campaign's.
+    const counted = await db.select({ campaignId: orders.campaignId, n: count() }).from(orders).where(isNotNull(orders.campaignId)).groupBy(orders.campaignId);
+    expect(counted).toEqual([{ campaignId: encore!.id, n: expect.any(Number) }]);
+    expect(counted[0]!.n).toBeGreaterThan(0);
   });
 
   it('says it is failing once every tick fails, instead of warning every second for ever, and recovers by itself', async () => {

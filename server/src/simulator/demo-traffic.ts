@@ -4,6 +4,7 @@ import { SYSTEM } from '../auth/viewer.js';
 import type { Db } from '../db/client.js';
 import { sweepForgottenOrders } from '../demo/demo.warehouse.js';
 import { carryLiveCampaign, type LiveCampaignLook } from '../demo/demo.carry.js';
+import { openEncoreIfEnded, type Encore } from '../demo/demo.encore.js';
 import type { CampaignRow } from '../modules/campaign/campaign.table.js';
 import { LIVE_CAMPAIGN_NAME } from '../demo/demo.campaigns.js';
 import { INCIDENTS } from '../demo/demo.incidents.js';
@@ -55,6 +56,28 @@ export interface DemoTraffic {
 
 
 /**
+ * A live campaign that ended while the demo was stopped stays as its record stands; a 返场 takes its place
+ * (demo.encore.ts), before the catalog is read, so the traffic from the first second is the encore's.
+ */
+async function openEncoreIfDue({ db, logger }: DemoTrafficOptions, now: Date): Promise<void> {
+  let encore: Encore | null;
+  try {
+    encore = await openEncoreIfEnded(db, now);
+  } catch (error) {
+    if (!(error instanceof InputErrors)) throw error;
+    logger.warn({ err: error }, 'simulator: the live campaign has ended and no 返场 could be opened; the traffic counts for no campaign');
+    return;
+  }
+  if (!encore) return;
+  const { ended, opened } = encore;
+  logger.info(
+    { endedCampaignId: ended.id, campaignId: opened.id, endsAt: opened.endsAt, gmvTargetFen: opened.gmvTargetFen },
+    `simulator: ${ended.name} ended at ${ended.endsAt.toISOString()} while the demo was stopped; ${opened.name} opened in its ` +
+      `place until ${opened.endsAt.toISOString()}, target ¥${fenToYuan(opened.gmvTargetFen)}`,
+  );
+}
+
+/**
  * Keeps the demo alive: once a second, the traffic of the second just past goes through the ingest
  * service — the same validation and transaction as the ingestEvents mutation — so the war room
  * moves; each whole minute, the PAID and SOCIAL ad spend behind it goes through recordMarketingSpend's
@@ -65,6 +88,7 @@ export async function startDemoTraffic(options: DemoTrafficOptions): Promise<Dem
   const tickMs = options.tickMs ?? 1_000;
   const logEveryMs = options.logEveryMs ?? 10_000;
   const started = now().getTime();
+  await openEncoreIfDue(options, new Date(started));
   const catalog = await loadCatalog(db, new Date(started));
   if (!catalog.shops.some((s) => s.skus.length > 0)) {
     logger.warn('simulator: no shop has a SKU on sale; no demo traffic');
@@ -188,17 +212,8 @@ export async function startDemoTraffic(options: DemoTrafficOptions): Promise<Dem
       inFlight = tick().then(succeeded, failed).finally(schedule);
     }, tickMs);
   };
-  // The first look, before the first tick is scheduled: a failure here rejects the start with nothing left
-  // running. A live campaign that has already ended is said once; it stays as it is.
-  const live = await carryIfDue(started);
-  const ended = live && live.endsAt.getTime() <= started ? live : null;
-  if (ended) {
-    logger.warn(
-      { campaignId: ended.id, endedAt: ended.endsAt },
-      `simulator: ${ended.name} ended at ${ended.endsAt.toISOString()} while the demo was stopped over its midnight, and an ended ` +
-        'campaign stays as it was: the traffic now counts for no campaign. Start on an empty DATA_DIR for a fresh demo.',
-    );
-  }
+  // The first look, before the first tick is scheduled: a failure here rejects the start with nothing left running.
+  await carryIfDue(started);
   schedule();
   logger.info({ rate, shops: catalog.shops.length, campaigns: catalog.campaigns.length }, `simulator: sending about ${rate} events/s through ingestion`);
   return {

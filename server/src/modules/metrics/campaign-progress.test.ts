@@ -3,6 +3,7 @@ import {
   allocateByLargestRemainder,
   DOUBLE_11_HOURLY_SHAPE,
   planCurve,
+  planWeight,
   plannedFenAt,
   progressFigures,
   type PlanCampaign,
@@ -87,6 +88,20 @@ describe('the plan curve', () => {
     expect(plannedFenAt(curve, sh('2026-11-11T01:00:00'))).toBe(firstHour);
     expect(plannedFenAt(curve, sh('2026-11-10T23:00:00'))).toBe(0);
     expect(plannedFenAt(curve, sh('2026-11-12T08:00:00'))).toBe(1_000_000_000);
+  });
+});
+
+describe('what a window weighs in its plan', () => {
+  const day = (from: string, to: string, hourlyShape: number[] | null = null) => ({ startsAt: new Date(from), endsAt: new Date(to), hourlyShape });
+  it('weighs a whole default day 104.8, its evening from 9:00 77.1, and a half hour half its hour', () => {
+    expect(planWeight(day('2026-11-11T00:00:00+08:00', '2026-11-12T00:00:00+08:00'))).toBeCloseTo(104.8, 9);
+    expect(planWeight(day('2026-11-11T09:00:00+08:00', '2026-11-12T00:00:00+08:00'))).toBeCloseTo(77.1, 9);
+    expect(planWeight(day('2026-11-11T23:30:00+08:00', '2026-11-12T00:00:00+08:00'))).toBeCloseTo(3.25, 9);
+    expect(planWeight(day('2026-11-01T00:00:00+08:00', '2026-11-12T00:00:00+08:00'))).toBeCloseTo(11 * 104.8, 9);
+  });
+  it('weighs by time where the shape gives the window nothing, as the curve spreads it', () => {
+    const nights = Array.from({ length: 24 }, (_, h) => (h < 6 ? 0 : 1));
+    expect(planWeight(day('2026-11-11T01:00:00+08:00', '2026-11-11T03:30:00+08:00', nights))).toBeCloseTo(2.5, 9);
   });
 });
 

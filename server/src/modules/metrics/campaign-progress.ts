@@ -64,19 +64,35 @@ export function planCurve(campaign: PlanCampaign): readonly PlanHour[] {
  * back to an even spread over time.
  */
 function planCurveOf(campaign: PlanCampaign): readonly PlanHour[] {
-  const shape = campaign.hourlyShape?.length === 24 ? campaign.hourlyShape : DOUBLE_11_HOURLY_SHAPE;
+  const { hours, weights } = weightedHours(campaign);
+  const fen = allocateByLargestRemainder(campaign.gmvTargetFen, weights);
+  return hours.map((h, i) => ({ from: h.from, to: h.to, plannedFen: fen[i]! }));
+}
+
+type PlanWindow = Pick<PlanCampaign, 'startsAt' | 'endsAt' | 'hourlyShape'>;
+
+/** The window's Asia/Shanghai hours (clipped at its edges) and what each weighs in the plan. */
+function weightedHours(window: PlanWindow) {
+  const shape = window.hourlyShape?.length === 24 ? window.hourlyShape : DOUBLE_11_HOURLY_SHAPE;
   const hours: { from: Date; to: Date; overlap: number }[] = [];
-  for (let start = floorHour(campaign.startsAt); start < campaign.endsAt; start = new Date(start.getTime() + HOUR_MS)) {
+  for (let start = floorHour(window.startsAt); start < window.endsAt; start = new Date(start.getTime() + HOUR_MS)) {
     // A Date of its own, never the campaign row's: the curve is shared by every caller of planCurve.
-    const from = start < campaign.startsAt ? new Date(campaign.startsAt.getTime()) : start;
+    const from = start < window.startsAt ? new Date(window.startsAt.getTime()) : start;
     const end = new Date(start.getTime() + HOUR_MS);
-    const to = end > campaign.endsAt ? new Date(campaign.endsAt.getTime()) : end;
+    const to = end > window.endsAt ? new Date(window.endsAt.getTime()) : end;
     hours.push({ from, to, overlap: (to.getTime() - from.getTime()) / HOUR_MS });
   }
   let weights = hours.map((h) => (shape[shanghaiHourOfDay(h.from)] ?? 0) * h.overlap);
   if (!weights.some((w) => w > 0)) weights = hours.map((h) => h.overlap);
-  const fen = allocateByLargestRemainder(campaign.gmvTargetFen, weights);
-  return hours.map((h, i) => ({ from: h.from, to: h.to, plannedFen: fen[i]! }));
+  return { hours, weights };
+}
+
+/**
+ * What a window weighs in a plan of its shape (a whole day of the default shape weighs 104.8): targets of
+ * windows with the same shape compare by it, as a day's share of a campaign that starts mid-day.
+ */
+export function planWeight(window: PlanWindow): number {
+  return weightedHours(window).weights.reduce((sum, w) => sum + w, 0);
 }
 
 /** Splits `total` whole units in proportion to `weights`; the parts sum exactly to `total`. */
