@@ -48,6 +48,7 @@ import { createAppMetrics } from './observability/metrics.js';
 import { useOperationLog, yogaErrorLog } from './observability/operation-log.plugin.js';
 import { REQUEST_ID_HEADER, requestIdFrom, requestIdOf } from './observability/request-id.js';
 import { schema } from './schema.js';
+import { refused } from './graphql/refused.js';
 
 export interface AppOptions {
   database: Database;
@@ -183,14 +184,16 @@ function viewerOf(result: AuthResult): Viewer {
 }
 
 function tooManySubscriptions() {
-  return new GraphQLError(`At most ${CREDENTIAL_LIMITS.subscriptionsPerCredential} subscriptions per credential`, {
-    extensions: { code: 'RATE_LIMITED' },
-  });
+  const most = CREDENTIAL_LIMITS.subscriptionsPerCredential;
+  return refused('RATE_LIMITED', { en: `At most ${most} subscriptions per credential`, zh: `每个凭证最多 ${most} 个订阅` });
 }
 
 /** The last event of a stream (SSE) whose credential was revoked or expired while it was open, as 4403 ends a socket. */
 function credentialEnded(reason: string) {
-  return new GraphQLError(`The stream ended: ${reason}. Sign in or use a valid key to subscribe again.`, { extensions: { code: 'UNAUTHENTICATED' } });
+  return refused('UNAUTHENTICATED', {
+    en: `The stream ended: ${reason}. Sign in or use a valid key to subscribe again.`,
+    zh: `订阅流已结束（${reason}）。请重新登录或使用有效的密钥再订阅。`,
+  });
 }
 
 export function buildApp(options: AppOptions): App {

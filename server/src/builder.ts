@@ -7,6 +7,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import type { Context } from './context.js';
 import { MAX_PAGE } from './db/paginate.js';
 import { parseDate, parseDateLiteral, parseDecimal, parseDecimalLiteral, storableInstant } from './graphql/scalars.js';
+import { refused } from './graphql/refused.js';
 
 /** nodes(ids:) loads its ids as a page loads its rows: no more at once than a page may hold. */
 const MAX_NODES = MAX_PAGE;
@@ -38,8 +39,9 @@ export const builder = new SchemaBuilder<{
       admin: viewer.permissions.has('ADMIN'),
     }),
     unauthorizedError: (_parent, _context, info) =>
-      new GraphQLError(`Not allowed: your credential does not permit ${info.parentType.name}.${info.fieldName}`, {
-        extensions: { code: 'FORBIDDEN' },
+      refused('FORBIDDEN', {
+        en: `Not allowed: your credential does not permit ${info.parentType.name}.${info.fieldName}`,
+        zh: `无权访问：你的凭证不允许使用 ${info.parentType.name}.${info.fieldName}`,
       }),
   },
   defaultFieldNullability: false,
@@ -51,7 +53,9 @@ export const builder = new SchemaBuilder<{
     nodesQueryOptions: {
       // Each id is loaded and resolved like a page's row: as many as a page may hold, and charged per id (auth/query-cost.ts).
       resolve: (_root, { ids }, _context, _info, resolveNodes) => {
-        if (ids.length > MAX_NODES) throw new GraphQLError(`nodes takes at most ${MAX_NODES} ids; got ${ids.length}`, { extensions: { code: 'BAD_USER_INPUT' } });
+        if (ids.length > MAX_NODES) {
+          throw refused('BAD_USER_INPUT', { en: `nodes takes at most ${MAX_NODES} ids; got ${ids.length}`, zh: `nodes 最多接受 ${MAX_NODES} 个 id，收到 ${ids.length} 个` });
+        }
         return resolveNodes(ids);
       },
     },

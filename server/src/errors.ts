@@ -79,6 +79,8 @@ const THINGS = {
   'the installation-wide alert settings': '全局预警设置',
 } as const;
 export type Thing = keyof typeof THINGS;
+/** A thing's Chinese name. */
+export const zhNameOf = (what: Thing): string => THINGS[what];
 /** A thing's Chinese name as a sentence starts with it: a Latin name keeps a space before the Chinese that follows. */
 const zhSubject = (what: Thing): string => (/[A-Za-z0-9]$/.test(THINGS[what]) ? `${THINGS[what]} ` : THINGS[what]);
 

@@ -4,6 +4,7 @@ import type { Context } from '../context.js';
 import { queryCost } from './query-cost.js';
 import { documentId } from './trusted-documents.js';
 import type { RateLimiter } from './rate-limit.js';
+import { refused } from '../graphql/refused.js';
 
 /** A sign-in costs this many times its size: 20,000 points refill at 10,000/s, so ~100 attempts a second per address at most. */
 const ANONYMOUS_COST_FACTOR = 50;
@@ -18,9 +19,11 @@ function onlyOpenFields(document: DocumentNode, operationName: string | null | u
 }
 
 export function unauthenticated(): GraphQLError {
-  return new GraphQLError('A valid credential is required: send "Authorization: Bearer <API key or access token>"', {
-    extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } } },
-  });
+  return refused(
+    'UNAUTHENTICATED',
+    { en: 'A valid credential is required: send "Authorization: Bearer <API key or access token>"', zh: '需要有效的凭证：请发送 "Authorization: Bearer <API 密钥或访问令牌>"' },
+    { http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } } },
+  );
 }
 
 interface CostExtension {
@@ -67,7 +70,7 @@ export function useAccessGate(limiter: RateLimiter, trustedDocuments: ReadonlySe
     }
     if (context.viewer.trustedDocumentsOnly && !trustedDocuments.has(idOf(args.document))) {
       // Yoga caches parsed documents per query string, so the id is computed once per distinct document.
-      stop({ errors: [new GraphQLError('This key runs only the war room’s own operations (trusted documents)', { extensions: { code: 'FORBIDDEN' } })] });
+      stop({ errors: [refused('FORBIDDEN', { en: 'This key runs only the war room’s own operations (trusted documents)', zh: '此密钥只能执行作战室自己的操作（可信文档）' })] });
       return null;
     }
     const cost = queryCost(args.schema, args.document, args.operationName, args.variableValues ?? {});
@@ -81,13 +84,18 @@ export function useAccessGate(limiter: RateLimiter, trustedDocuments: ReadonlySe
       throttleStatus: { ...limiter.policy, currentlyAvailable: bucket.currentlyAvailable },
     };
     if (!bucket.allowed) {
-      const message =
-        cost > limiter.policy.maximumAvailable
-          ? `This request costs ${cost} points, more than the bucket holds (${limiter.policy.maximumAvailable}): ask for smaller pages or send fewer events per call`
-          : `Rate limited: this request costs ${cost} points and ${bucket.currentlyAvailable} are available; retry in ${bucket.retryAfterSeconds} s`;
-      const error = new GraphQLError(message, {
-        extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: { 'Retry-After': String(bucket.retryAfterSeconds) } } },
-      });
+      const { maximumAvailable } = limiter.policy;
+      const words =
+        cost > maximumAvailable
+          ? {
+              en: `This request costs ${cost} points, more than the bucket holds (${maximumAvailable}): ask for smaller pages or send fewer events per call`,
+              zh: `此请求消耗 ${cost} 点，超过令牌桶的容量（${maximumAvailable}）：请减小分页或每次少发送一些事件`,
+            }
+          : {
+              en: `Rate limited: this request costs ${cost} points and ${bucket.currentlyAvailable} are available; retry in ${bucket.retryAfterSeconds} s`,
+              zh: `请求过于频繁：此请求消耗 ${cost} 点，当前可用 ${bucket.currentlyAvailable} 点；请 ${bucket.retryAfterSeconds} 秒后重试`,
+            };
+      const error = refused('RATE_LIMITED', words, { http: { status: 429, headers: { 'Retry-After': String(bucket.retryAfterSeconds) } } });
       stop(withCost({ errors: [error] }, extension));
       return null;
     }

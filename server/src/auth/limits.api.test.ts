@@ -78,7 +78,10 @@ describeEachBackend('limits before execution', (backend) => {
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(refused.body.data).toBeUndefined();
-    expect(refused.body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'RATE_LIMITED',
+      messageZh: '此请求消耗 121 点，超过令牌桶的容量（100）：请减小分页或每次少发送一些事件',
+    });
     const stored = await server.gql(`{ metrics(scope: {}, from: "2026-11-11T00:00:00Z", to: "2026-11-12T00:00:00Z") { pageViews } }`);
     expect(stored.data.metrics.pageViews).toBe(0);
     // Another credential has its own budget.
@@ -94,7 +97,10 @@ describeEachBackend('limits before execution', (backend) => {
     expect(ten.body.errors).toBeUndefined();
     expect(ten.body.extensions?.cost).toMatchObject({ requestedQueryCost: 1 + 10 * 1 });
     const tooMany = await server.post(`query ($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: ids(101) }, bearer(secret));
-    expect(tooMany.body.errors?.[0]).toMatchObject({ message: 'nodes takes at most 100 ids; got 101', extensions: { code: 'BAD_USER_INPUT' } });
+    expect(tooMany.body.errors?.[0]).toMatchObject({
+      message: 'nodes takes at most 100 ids; got 101',
+      extensions: { code: 'BAD_USER_INPUT', messageZh: 'nodes 最多接受 100 个 id，收到 101 个' },
+    });
   });
 
   it('charges a count of every visible row as a thousand rows, so aliased counts cannot keep the database scanning', async () => {

@@ -4,6 +4,7 @@ import { asc, desc, sql, type Column, type SQL } from 'drizzle-orm';
 import { GraphQLError } from 'graphql';
 import { isCalendarDate } from '../lib/time.js';
 import { isUuid } from '../lib/uuid.js';
+import { refused } from '../graphql/refused.js';
 
 export interface ConnectionArgs {
   first?: number | null;
@@ -93,7 +94,7 @@ function connectionArgs(args: ConnectionArgs) {
       maxSize: MAX_PAGE,
     });
   } catch (error) {
-    if (error instanceof PothosValidationError) throw new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT' } });
+    if (error instanceof PothosValidationError) throw refused('BAD_USER_INPUT', { en: error.message, zh: `分页参数无效：${error.message}` });
     throw error;
   }
 }
@@ -161,7 +162,5 @@ function decodeCursor(cursor: string, type: KeysetOrder<unknown>['type']): [stri
   } catch {
     // fall through to the error below
   }
-  throw new GraphQLError('Invalid cursor: pass a cursor returned by this connection', {
-    extensions: { code: 'BAD_USER_INPUT' },
-  });
+  throw refused('BAD_USER_INPUT', { en: 'Invalid cursor: pass a cursor returned by this connection', zh: '游标无效：请传入本连接返回的游标' });
 }

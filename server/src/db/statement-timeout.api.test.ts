@@ -71,7 +71,7 @@ describe.skipIf(!adminUrl)('every statement is bounded by STATEMENT_TIMEOUT_MS [
     const waited = performance.now() - started;
     await release();
 
-    expect(stuck.errors).toEqual([expect.objectContaining({ path: ['shops'], extensions: { code: 'TIMEOUT' } })]);
+    expect(stuck.errors).toEqual([expect.objectContaining({ path: ['shops'], extensions: { code: 'TIMEOUT', messageZh: '数据库中止了一条超过本服务器允许时长（STATEMENT_TIMEOUT_MS）的语句，其事务已回滚' } })]);
     expect(stuck.errors?.[0]?.message).toContain('STATEMENT_TIMEOUT_MS');
     expect(waited).toBeGreaterThanOrEqual(BOUND_MS * 0.9);
     expect(waited).toBeLessThan(BOUND_MS + 10_000); // not the lock's holder deciding when
@@ -86,7 +86,7 @@ describe.skipIf(!adminUrl)('every statement is bounded by STATEMENT_TIMEOUT_MS [
     const release = await holdLock('orders');
     const stuck = await server.gql(INGEST, { events: batch });
     await release();
-    expect(stuck.errors).toEqual([expect.objectContaining({ extensions: { code: 'TIMEOUT' } })]);
+    expect(stuck.errors).toEqual([expect.objectContaining({ extensions: { code: 'TIMEOUT', messageZh: expect.stringContaining('STATEMENT_TIMEOUT_MS') } })]);
     expect(await rows(database.db, sql`select event_id from event_keys`)).toEqual([]);
 
     expect((await server.gql(INGEST, { events: batch })).data.ingestEvents).toEqual({ accepted: 2, duplicates: 0, userErrors: [] });
@@ -102,7 +102,7 @@ describe.skipIf(!adminUrl)('every statement is bounded by STATEMENT_TIMEOUT_MS [
     });
     await release();
     expect(response.status).toBe(503);
-    expect(await response.json()).toEqual({ errors: [{ message: expect.stringContaining('STATEMENT_TIMEOUT_MS'), extensions: { code: 'TIMEOUT' } }] });
+    expect(await response.json()).toEqual({ errors: [{ message: expect.stringContaining('STATEMENT_TIMEOUT_MS'), extensions: { code: 'TIMEOUT', messageZh: '数据库中止了一条超过本服务器允许时长（STATEMENT_TIMEOUT_MS）的语句，其事务已回滚' } }] });
   });
 
   it('work that lifts the bound for its transaction runs past it; the connection is bounded again after', async () => {

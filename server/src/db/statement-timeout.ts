@@ -32,6 +32,7 @@ export function isStatementTimeout(error: unknown): boolean {
 export const STATEMENT_TIMEOUT_FAILURE = {
   code: 'TIMEOUT',
   message: 'the database stopped a statement that ran past the time this server allows (STATEMENT_TIMEOUT_MS); its transaction was rolled back',
+  messageZh: '数据库中止了一条超过本服务器允许时长（STATEMENT_TIMEOUT_MS）的语句，其事务已回滚',
 } as const;
 
 /** The session setting for a pool's connections: none when 0 (tools, benchmarks and tests that load in bulk). */

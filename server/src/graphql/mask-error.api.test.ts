@@ -17,9 +17,9 @@ describeEachBackend('a global id the server cannot take', (backend) => {
   it("a shop's id where a campaign's is asked for is bad input, in a query and in a mutation's input, with Pothos' message", async () => {
     const shop = gid('Shop', shopId);
     const query = await server.gql(`query ($id: ID!) { campaign(id: $id) { id } }`, { id: shop });
-    expect(query.errors).toEqual([expect.objectContaining({ message: `ID: ${shop} is not of type: Campaign`, path: ['campaign'], extensions: { code: 'BAD_USER_INPUT' } })]);
+    expect(query.errors).toEqual([expect.objectContaining({ message: `ID: ${shop} is not of type: Campaign`, path: ['campaign'], extensions: { code: 'BAD_USER_INPUT', messageZh: `id 无效：ID: ${shop} is not of type: Campaign` } })]);
     const mutation = await server.gql(`mutation ($id: ID!) { updateCampaign(input: { id: $id, name: "x" }) { campaign { id } userErrors { code } } }`, { id: shop });
-    expect(mutation.errors).toEqual([expect.objectContaining({ message: `ID: ${shop} is not of type: Campaign`, path: ['updateCampaign'], extensions: { code: 'BAD_USER_INPUT' } })]);
+    expect(mutation.errors).toEqual([expect.objectContaining({ message: `ID: ${shop} is not of type: Campaign`, path: ['updateCampaign'], extensions: { code: 'BAD_USER_INPUT', messageZh: expect.stringMatching(/^id 无效：/) } })]);
   });
 
   it('a string that is no global id at all is bad input', async () => {

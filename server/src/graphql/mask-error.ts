@@ -33,9 +33,9 @@ export const maskError: MaskError = (error, message, isDev) => {
     return shown(original.message, { code: transportClassOf(reason).code, reason, messageZh: original.messageZh });
   }
   if (original instanceof PothosValidationError && RELAY_ID_ERROR.test(original.message)) {
-    return shown(original.message, { code: 'BAD_USER_INPUT' });
+    return shown(original.message, { code: 'BAD_USER_INPUT', messageZh: `id 无效：${original.message}` });
   }
   // Not a fault to hide behind INTERNAL: the caller can ask for less, or retry once a lock is gone.
-  if (isStatementTimeout(original)) return shown(STATEMENT_TIMEOUT_FAILURE.message, { code: STATEMENT_TIMEOUT_FAILURE.code });
+  if (isStatementTimeout(original)) return shown(STATEMENT_TIMEOUT_FAILURE.message, { code: STATEMENT_TIMEOUT_FAILURE.code, messageZh: STATEMENT_TIMEOUT_FAILURE.messageZh });
   return yogaMaskError(error, message, isDev);
 };

@@ -1,6 +1,6 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
-import { GraphQLError } from 'graphql';
 import { isUuid } from '../lib/uuid.js';
+import { refused } from './refused.js';
 
 /**
  * Node ids wrap UUIDs. Checking the shape when a global id is decoded turns a forged or truncated id
@@ -11,8 +11,9 @@ export function uuidNodeId<T extends { id: string }>() {
     resolve: (row: T) => row.id,
     parse: (id: string) => {
       if (!isUuid(id)) {
-        throw new GraphQLError(`Invalid id: ${JSON.stringify(id)} is not an id issued by PeakOps`, {
-          extensions: { code: 'BAD_USER_INPUT' },
+        throw refused('BAD_USER_INPUT', {
+          en: `Invalid id: ${JSON.stringify(id)} is not an id issued by PeakOps`,
+          zh: `id 无效：${JSON.stringify(id)} 不是 PeakOps 签发的 id`,
         });
       }
       return id;

@@ -1,24 +1,26 @@
 import { GraphQLError, Kind, type ValueNode } from 'graphql';
 import { isCalendarDate, isStorableInstant } from '../lib/time.js';
+import { refused } from './refused.js';
+import type { Words } from '../errors.js';
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 
-function fail(message: string): never {
-  throw new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+function fail(words: Words): never {
+  throw refused('BAD_USER_INPUT', words);
 }
 
 /** Exact decimal as a string ("1234.50"). Numbers are accepted on input but never produced. */
 export function parseDecimal(value: unknown): string {
   const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
   if (typeof text !== 'string' || !DECIMAL.test(text.trim())) {
-    fail(`Decimal must be a string such as "1234.50"; got ${JSON.stringify(value)}`);
+    fail({ en: `Decimal must be a string such as "1234.50"; got ${JSON.stringify(value)}`, zh: `Decimal 应为 "1234.50" 这样的字符串；收到 ${JSON.stringify(value)}` });
   }
   return text.trim();
 }
 
 export function parseDecimalLiteral(ast: ValueNode): string {
   if (ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT) return parseDecimal(ast.value);
-  return fail('Decimal must be a string such as "1234.50"');
+  return fail({ en: 'Decimal must be a string such as "1234.50"', zh: 'Decimal 应为 "1234.50" 这样的字符串' });
 }
 
 /**
@@ -26,18 +28,18 @@ export function parseDecimalLiteral(ast: ValueNode): string {
  * fail the whole statement it is written by (a batch of events, say) as an internal error.
  */
 export function storableInstant(instant: Date): Date {
-  if (!isStorableInstant(instant)) fail(`DateTime must fall in the years 0001–9999 (UTC); got ${instant.toISOString()}`);
+  if (!isStorableInstant(instant)) fail({ en: `DateTime must fall in the years 0001–9999 (UTC); got ${instant.toISOString()}`, zh: `DateTime 必须在 0001–9999 年之间（UTC）；收到 ${instant.toISOString()}` });
   return instant;
 }
 
 /** A calendar day in Asia/Shanghai, YYYY-MM-DD. */
 export function parseDate(value: unknown): string {
   if (typeof value !== 'string' || !isCalendarDate(value)) {
-    fail(`Date must be a calendar day YYYY-MM-DD; got ${JSON.stringify(value)}`);
+    fail({ en: `Date must be a calendar day YYYY-MM-DD; got ${JSON.stringify(value)}`, zh: `Date 必须是 YYYY-MM-DD 格式的日期；收到 ${JSON.stringify(value)}` });
   }
   return value;
 }
 
 export function parseDateLiteral(ast: ValueNode): string {
-  return ast.kind === Kind.STRING ? parseDate(ast.value) : fail('Date must be a string YYYY-MM-DD');
+  return ast.kind === Kind.STRING ? parseDate(ast.value) : fail({ en: 'Date must be a string YYYY-MM-DD', zh: 'Date 必须是 YYYY-MM-DD 格式的字符串' });
 }

@@ -22,7 +22,10 @@ describeEachBackend('text PostgreSQL cannot store (NUL, half a surrogate pair)',
     const result = await server.gql(`mutation ($input: CreateShopInput!) { createShop(input: $input) { shop { id } } }`, { input: { name: NUL, platform: 'TMALL' } });
     expect(result.data).toBeUndefined();
     expect(result.errors).toEqual([
-      { message: 'Text must be text PostgreSQL can store: no NUL character (U+0000), no unpaired surrogate: $input.name', extensions: { code: 'BAD_USER_INPUT' } },
+      {
+        message: 'Text must be text PostgreSQL can store: no NUL character (U+0000), no unpaired surrogate: $input.name',
+        extensions: { code: 'BAD_USER_INPUT', messageZh: '文本含有无法存储的字符：NUL（U+0000）或不成对的代理项：$input.name' },
+      },
     ]);
     const filtered = await server.gql(`query ($q: [ID!]!) { nodes(ids: $q) { id } }`, { q: [shop, NUL] });
     expect(filtered.errors?.[0]).toMatchObject({ message: expect.stringContaining('$q.1'), extensions: { code: 'BAD_USER_INPUT' } });
@@ -37,7 +40,10 @@ describeEachBackend('text PostgreSQL cannot store (NUL, half a surrogate pair)',
   it('refuses it written into the document too', async () => {
     const result = await server.gql(`mutation { createShop(input: { name: "x\\u0000y", platform: TMALL }) { shop { id } } }`);
     expect(result.errors).toEqual([
-      { message: 'Text must be text PostgreSQL can store: no NUL character (U+0000), no unpaired surrogate: a string in the document', extensions: { code: 'BAD_USER_INPUT' } },
+      {
+        message: 'Text must be text PostgreSQL can store: no NUL character (U+0000), no unpaired surrogate: a string in the document',
+        extensions: { code: 'BAD_USER_INPUT', messageZh: '文本含有无法存储的字符：NUL（U+0000）或不成对的代理项：a string in the document' },
+      },
     ]);
     expect(await shopNames()).toEqual(['甲店']);
     // A variable's default is written into the document too.

@@ -1,6 +1,7 @@
 import { GraphQLError, Kind, visit, type DocumentNode, type ValueNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { isUnstorableText, UNSTORABLE_TEXT_MESSAGE } from '../lib/validate.js';
+import { isUnstorableText, UNSTORABLE_TEXT_WORDS } from '../lib/validate.js';
+import { refused } from './refused.js';
 
 /**
  * Bulk inputs check their items one by one (an event or a spend entry with such text is refused alone, the rest
@@ -66,7 +67,7 @@ function unstorablePath(value: unknown, path: string, depth = 0): string | null 
 }
 
 function refusal(where: string): GraphQLError {
-  return new GraphQLError(`Text ${UNSTORABLE_TEXT_MESSAGE}: ${where}`, { extensions: { code: 'BAD_USER_INPUT' } });
+  return refused('BAD_USER_INPUT', { en: `Text ${UNSTORABLE_TEXT_WORDS.en}: ${where}`, zh: `文本${UNSTORABLE_TEXT_WORDS.zh}：${where}` });
 }
 
 /**

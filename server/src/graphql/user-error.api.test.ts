@@ -51,6 +51,29 @@ describeEachBackend('refusals in Chinese and English', (backend) => {
       extensions: { code: 'FORBIDDEN', reason: 'FORBIDDEN', messageZh: '店铺不在你的凭证可见的店铺范围内' },
     });
   });
+
+  it('words the transport’s own refusals in Chinese too: no credential, a field the scopes do not grant, a bad cursor, an export refused', async () => {
+    const anonymous = await server.post('{ shops(first: 1) { totalCount } }', {}, { authorization: '' });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/^A valid credential is required/),
+      extensions: { code: 'UNAUTHENTICATED', messageZh: '需要有效的凭证：请发送 "Authorization: Bearer <API 密钥或访问令牌>"' },
+    });
+
+    const ingestOnly = await server.createKey({ shopIds: [ours], scopes: ['INGEST'] });
+    const unread = await server.gql('{ shops(first: 1) { totalCount } }', {}, bearer(ingestOnly));
+    expect(unread.errors?.[0]).toMatchObject({
+      message: 'Not allowed: your credential does not permit Query.shops',
+      extensions: { code: 'FORBIDDEN', messageZh: '无权访问：你的凭证不允许使用 Query.shops' },
+    });
+
+    const cursor = await server.gql('{ shops(first: 1, after: "not-a-cursor") { totalCount } }');
+    expect(cursor.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', messageZh: '游标无效：请传入本连接返回的游标' });
+
+    const exported = await fetch(`${server.url}/export/daily-reports.csv?shopId=${gid('Shop', ours)}&from=2026-11-01&to=2026-11-02`, { headers: bearer(ingestOnly) });
+    expect(exported.status).toBe(403);
+    expect(await exported.json()).toEqual({ errors: [{ message: 'Exports need the READ scope', extensions: { code: 'FORBIDDEN', messageZh: '导出需要 READ 权限' } }] });
+  });
 });
 
 describe('the locale argument of a refusal', () => {

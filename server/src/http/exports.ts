@@ -5,7 +5,7 @@ import type { RateLimiter } from '../auth/rate-limit.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { Db } from '../db/client.js';
 import { isStatementTimeout, STATEMENT_TIMEOUT_FAILURE } from '../db/statement-timeout.js';
-import { toUserErrors, transportClassOf } from '../errors.js';
+import { toUserErrors, transportClassOf, zhNameOf, type Thing, type Words } from '../errors.js';
 import { decodeGlobalUuid } from '../graphql/node-id.js';
 import { retrospectiveWorkbook, XLSX_CONTENT_TYPE } from '../modules/retrospective/retrospective.export.js';
 import { skuLabels } from '../modules/product/product.service.js';
@@ -34,21 +34,22 @@ class ExportError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
-    message: string,
+    words: Words,
     readonly headers: Record<string, string> = {},
-    /** A user error's Chinese, sent as `extensions.messageZh` as GraphQL does. */
-    readonly messageZh?: string,
   ) {
-    super(message);
+    super(words.en);
+    this.messageZh = words.zh;
   }
+  /** The Chinese, sent as `extensions.messageZh` as GraphQL does. */
+  readonly messageZh: string;
 }
 
 export const isExportPath = (url: string) => (url.split('?')[0] ?? '').startsWith('/export/');
 
 /** The UUID inside a global id of the given type (already URL-decoded); 400 for anything else. */
-function idOf(typename: string, value: string): string {
+function idOf(typename: Thing, value: string): string {
   const id = decodeGlobalUuid(typename, value);
-  if (!id) throw new ExportError(400, 'BAD_USER_INPUT', `"${value}" is not a ${typename.toLowerCase()} id issued by PeakOps`);
+  if (!id) throw new ExportError(400, 'BAD_USER_INPUT', { en: `"${value}" is not a ${typename.toLowerCase()} id issued by PeakOps`, zh: `"${value}" 不是 PeakOps 签发的${zhNameOf(typename)} id` });
   return id;
 }
 
@@ -60,13 +61,17 @@ function idOf(typename: string, value: string): string {
 export function exportsHandler(deps: ExportDeps) {
   async function authorize(req: IncomingMessage): Promise<Viewer> {
     const result = await deps.authenticator.authenticate(req.headers.authorization ?? null);
-    if (!('viewer' in result)) throw new ExportError(401, 'UNAUTHENTICATED', 'Send a credential: Authorization: Bearer <key or access token>', { 'www-authenticate': 'Bearer' });
+    if (!('viewer' in result)) throw new ExportError(401, 'UNAUTHENTICATED', { en: 'Send a credential: Authorization: Bearer <key or access token>', zh: '请发送凭证：Authorization: Bearer <密钥或访问令牌>' }, { 'www-authenticate': 'Bearer' });
     const viewer = result.viewer;
-    if (!viewer.permissions.has('READ')) throw new ExportError(403, 'FORBIDDEN', 'Exports need the READ scope');
-    if (viewer.trustedDocumentsOnly) throw new ExportError(403, 'FORBIDDEN', 'This key runs only the war room’s own operations (trusted documents)');
+    if (!viewer.permissions.has('READ')) throw new ExportError(403, 'FORBIDDEN', { en: 'Exports need the READ scope', zh: '导出需要 READ 权限' });
+    if (viewer.trustedDocumentsOnly) throw new ExportError(403, 'FORBIDDEN', { en: 'This key runs only the war room’s own operations (trusted documents)', zh: '此密钥只能执行作战室自己的操作（可信文档）' });
     const bucket = await deps.limiter.take(viewer.id, EXPORT_COST);
     if (!bucket.allowed) {
-      throw new ExportError(429, 'RATE_LIMITED', `Rate limited: an export costs ${EXPORT_COST} points; retry in ${bucket.retryAfterSeconds} s`, {
+      const words = {
+        en: `Rate limited: an export costs ${EXPORT_COST} points; retry in ${bucket.retryAfterSeconds} s`,
+        zh: `请求过于频繁：一次导出消耗 ${EXPORT_COST} 点；请 ${bucket.retryAfterSeconds} 秒后重试`,
+      };
+      throw new ExportError(429, 'RATE_LIMITED', words, {
         'retry-after': String(bucket.retryAfterSeconds),
       });
     }
@@ -103,7 +108,7 @@ export function exportsHandler(deps: ExportDeps) {
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     try {
-      if (req.method !== 'GET') throw new ExportError(405, 'METHOD_NOT_ALLOWED', 'Exports are fetched with GET');
+      if (req.method !== 'GET') throw new ExportError(405, 'METHOD_NOT_ALLOWED', { en: 'Exports are fetched with GET', zh: '导出只能用 GET 获取' });
       const match = RETROSPECTIVE.exec(url.pathname);
       if (match) {
         const campaignId = idOf('Campaign', decodeURIComponent(match[1]!));
@@ -114,7 +119,7 @@ export function exportsHandler(deps: ExportDeps) {
         const input = { shopId: shop ? idOf('Shop', shop) : null, from: url.searchParams.get('from') ?? '', to: url.searchParams.get('to') ?? '' };
         return await dailyReports(await authorize(req), input, res);
       }
-      throw new ExportError(404, 'NOT_FOUND', `No export at ${url.pathname}`);
+      throw new ExportError(404, 'NOT_FOUND', { en: `No export at ${url.pathname}`, zh: `${url.pathname} 没有导出` });
     } catch (error) {
       const failure = toExportError(error);
       if (failure.status >= 500) deps.logger.error({ err: error, path: url.pathname, requestId: requestIdOf(req) }, 'export failed');
@@ -130,9 +135,12 @@ function toExportError(error: unknown): ExportError {
   if (error instanceof ExportError) return error;
   const [userError] = toUserErrors(error) ?? [];
   if (userError) {
-    return new ExportError(transportClassOf(userError.code).httpStatus, userError.code, userError.message, {}, userError.messageZh);
+    return new ExportError(transportClassOf(userError.code).httpStatus, userError.code, { en: userError.message, zh: userError.messageZh });
   }
   // Not a fault of ours to log as one: the database was busy (a lock) or the export too large for the bound.
-  if (isStatementTimeout(error)) return new ExportError(503, STATEMENT_TIMEOUT_FAILURE.code, STATEMENT_TIMEOUT_FAILURE.message);
-  return new ExportError(500, 'INTERNAL_SERVER_ERROR', 'The export failed; it has been logged');
+  if (isStatementTimeout(error)) {
+    const { code, message, messageZh } = STATEMENT_TIMEOUT_FAILURE;
+    return new ExportError(503, code, { en: message, zh: messageZh });
+  }
+  return new ExportError(500, 'INTERNAL_SERVER_ERROR', { en: 'The export failed; it has been logged', zh: '导出失败，已记录日志' });
 }

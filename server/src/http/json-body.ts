@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { refused } from '../graphql/refused.js';
 
 /** Yoga's default limit on a request body (its maxRequestBodySize), kept as it was. */
 export const MAX_REQUEST_BODY_BYTES = 25_000_000;
@@ -54,7 +55,7 @@ export function withWholeBody(req: IncomingMessage, res: ServerResponse, next: (
 }
 
 function bodyTooLarge() {
-  return new GraphQLError('Request body too large', { extensions: { http: { status: 413 }, code: 'REQUEST_ENTITY_TOO_LARGE' } });
+  return refused('REQUEST_ENTITY_TOO_LARGE', { en: 'Request body too large', zh: '请求体过大' }, { http: { status: 413 } });
 }
 
 /**

@@ -59,10 +59,11 @@ export const moneyInput = z.string().transform((value, ctx) => {
  * PostgreSQL's text and jsonb hold neither U+0000 nor half of a surrogate pair (JSON can carry both: "\u0000",
  * "\ud800"): a string with either failed the statement that stored it, an ingest batch's included.
  */
-export const UNSTORABLE_TEXT_MESSAGE = said(
-  'must be text PostgreSQL can store: no NUL character (U+0000), no unpaired surrogate',
-  '含有无法存储的字符：NUL（U+0000）或不成对的代理项',
-);
+export const UNSTORABLE_TEXT_WORDS = {
+  en: 'must be text PostgreSQL can store: no NUL character (U+0000), no unpaired surrogate',
+  zh: '含有无法存储的字符：NUL（U+0000）或不成对的代理项',
+} as const;
+export const UNSTORABLE_TEXT_MESSAGE = said(UNSTORABLE_TEXT_WORDS.en, UNSTORABLE_TEXT_WORDS.zh);
 // ES2024's String.prototype.isWellFormed (Node 20 has it; the project's lib is ES2023).
 const isWellFormed = (value: string): boolean => (value as string & { isWellFormed(): boolean }).isWellFormed();
 export const isUnstorableText = (value: string): boolean => value.includes('\u0000') || !isWellFormed(value);
