@@ -15,10 +15,13 @@ import { answerViewer } from './viewer';
 export const SHOP = { id: 'U2hvcDox', name: '天猫旗舰店', platform: 'TMALL' as const };
 
 /** The console as a browser opens it at `path`: the whole App (router, layout, sign-in gate); the viewer gets `permissions`. */
-export function openConsole(path: string, options: StartApiOptions & { permissions?: readonly Permission[] } = {}) {
+/** The console's shops as the server answers them by default: the one test shop. */
+const oneShop = () => HttpResponse.json<{ data: ResultOf<typeof ConsoleShopsQuery> }>({ data: { shops: { edges: [{ node: SHOP }] } } });
+
+export function openConsole(path: string, options: StartApiOptions & { permissions?: readonly Permission[]; shops?: () => Response } = {}) {
   history.replaceState(null, '', path);
   answerViewer(() => options.permissions ?? READ_ONLY);
-  server.use(api.query<ResultOf<typeof ConsoleShopsQuery>>('ConsoleShops', () => HttpResponse.json({ data: { shops: { edges: [{ node: SHOP }] } } })));
+  server.use(api.query('ConsoleShops', options.shops ?? oneShop));
   const testApi = startApi(options);
   render(() => <App clients={testApi.clients} connection={testApi.connection} credentials={testApi.credentials} staleAfterMs={8_000} />);
   return testApi;

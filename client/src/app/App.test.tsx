@@ -112,6 +112,21 @@ describe('App', () => {
     openApp();
     expect(await screen.findByText(/^加载失败：.*Not authorised/)).toBeInTheDocument();
   });
+
+  it.each([
+    { lang: 'zh-CN', says: /^加载失败：此凭据无权查看活动。正在重试…$/ },
+    { lang: 'en', says: /^Failed to load: \[GraphQL\] this credential may not read campaigns\. Retrying…$/ },
+  ])('says an expected failure of the campaigns in the screen’s language ($lang)', async ({ lang, says }) => {
+    history.replaceState(null, '', `/?lang=${lang}`);
+    server.use(
+      api.query('WarRoomCampaigns', () =>
+        HttpResponse.json({ errors: [{ message: 'this credential may not read campaigns', extensions: { code: 'FORBIDDEN', reason: 'FORBIDDEN', messageZh: '此凭据无权查看活动' } }] }),
+      ),
+    );
+    answerViewer(() => READ_ONLY);
+    openApp();
+    expect(await screen.findByText(says)).toBeInTheDocument();
+  });
 });
 
 /** signIn answers with `answer`; returns the Authorization each campaigns query carried. */

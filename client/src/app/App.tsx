@@ -14,6 +14,7 @@ import { WarRoom } from '../features/war-room/WarRoom';
 import { CampaignsQuery } from '../features/war-room/war-room.documents';
 import type { ApiClients } from '../graphql/client';
 import type { ConnectionStore } from '../graphql/connection';
+import { errorIn } from '../graphql/refusal';
 import { retryWhileFailed } from '../graphql/retry';
 import { I18nProvider, useI18n } from '../i18n/i18n';
 import type { Locale } from '../i18n/messages';
@@ -94,7 +95,7 @@ export function App(props: AppProps) {
  * Lives as long as its principal is signed in, so what the viewer may do is asked once, not again per campaign.
  */
 function Screen(props: { view: View; credentials: Pick<CredentialStore, 'current'>; connection: ConnectionStore; staleAfterMs: number | undefined; account: JSX.Element }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const now = createClock();
   const permissions = createViewerPermissions(() => props.credentials.current());
   const [campaigns, reloadCampaigns] = createQuery({ query: CampaignsQuery });
@@ -119,7 +120,7 @@ function Screen(props: { view: View; credentials: Pick<CredentialStore, 'current
   return (
     <Switch>
       <Match when={!campaigns.data}>
-        <ScreenMessage account={props.account} note={campaigns.error && t('app.retrying', { message: campaigns.error.message })}>
+        <ScreenMessage account={props.account} note={campaigns.error && t('app.retrying', { message: errorIn(campaigns.error, locale()) })}>
           {t('app.loading')}
         </ScreenMessage>
       </Match>

@@ -15,17 +15,23 @@ describe('a socket the server closed, in the viewer\'s words', () => {
     [4500, '服务器出错，断开了实时连接', 'the server hit an error and closed the live connection'],
     [1011, '服务器出错，断开了实时连接', 'the server hit an error and closed the live connection'],
   ])('%i is a sentence, without the code or the server\'s English reason', (code, zh, en) => {
-    expect(errorMessage(closedWith(code, 'at most 50 sockets per credential'), say('zh-CN'))).toBe(zh);
-    expect(errorMessage(closedWith(code, 'at most 50 sockets per credential'), say('en'))).toBe(en);
+    expect(errorMessage(closedWith(code, 'at most 50 sockets per credential'), say('zh-CN'), 'zh-CN')).toBe(zh);
+    expect(errorMessage(closedWith(code, 'at most 50 sockets per credential'), say('en'), 'en')).toBe(en);
   });
 
   it('names a code it has no sentence for, so it can still be looked up', () => {
-    expect(errorMessage(closedWith(4409), say('zh-CN'))).toBe('服务器关闭了实时连接（代码 4409）');
-    expect(errorMessage(closedWith(4409), say('en'))).toBe('the server closed the live connection (code 4409)');
+    expect(errorMessage(closedWith(4409), say('zh-CN'), 'zh-CN')).toBe('服务器关闭了实时连接（代码 4409）');
+    expect(errorMessage(closedWith(4409), say('en'), 'en')).toBe('the server closed the live connection (code 4409)');
   });
 
   it('leaves any other error as the server said it', () => {
     const refused = new CombinedError({ graphQLErrors: [{ message: 'Not authorised', extensions: { code: 'FORBIDDEN' } }] });
-    expect(errorMessage(refused, say('zh-CN'))).toBe('[GraphQL] Not authorised');
+    expect(errorMessage(refused, say('zh-CN'), 'zh-CN')).toBe('[GraphQL] Not authorised');
+  });
+
+  it("gives an expected failure in the screen's language when the server worded it in both", () => {
+    const notFound = new CombinedError({ graphQLErrors: [{ message: 'campaign not found', extensions: { code: 'BAD_USER_INPUT', reason: 'NOT_FOUND', messageZh: '活动不存在' } }] });
+    expect(errorMessage(notFound, say('zh-CN'), 'zh-CN')).toBe('活动不存在');
+    expect(errorMessage(notFound, say('en'), 'en')).toBe('[GraphQL] campaign not found');
   });
 });

@@ -1,6 +1,7 @@
 import type { CombinedError } from '@urql/core';
 import type { I18n } from '../i18n/i18n';
-import type { MessageKey } from '../i18n/messages';
+import type { Locale, MessageKey } from '../i18n/messages';
+import { errorIn } from './refusal';
 
 /** True when the server answered with a GraphQL error carrying `extensions.code` (FORBIDDEN, UNAUTHENTICATED, …). */
 export function hasErrorCode(error: CombinedError | undefined, code: string): boolean {
@@ -47,10 +48,13 @@ const CLOSE_MESSAGES: Partial<Record<number, MessageKey>> = {
   1011: 'socket.serverError',
 };
 
-/** An error as the screen shows it: a closed socket by what its code means (any other code named), the rest as the server said it. */
-export function errorMessage(error: CombinedError, t: I18n['t']): string {
+/**
+ * An error as the screen shows it: a closed socket by what its code means (any other code named), the rest
+ * as the server said it, in Chinese on a Chinese screen when it gave its Chinese (an expected failure).
+ */
+export function errorMessage(error: CombinedError, t: I18n['t'], locale: Locale): string {
   const closeCode = error.graphQLErrors.find((e) => e.extensions?.code === SOCKET_CLOSED)?.extensions.closeCode;
-  if (typeof closeCode !== 'number') return error.message;
+  if (typeof closeCode !== 'number') return errorIn(error, locale);
   const key = CLOSE_MESSAGES[closeCode];
   return key ? t(key) : t('socket.closed', { code: closeCode });
 }

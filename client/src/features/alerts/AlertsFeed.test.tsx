@@ -7,6 +7,7 @@ import { renderWithProviders, startApi } from '../../../test/render';
 import { answerViewer } from '../../../test/viewer';
 import type { CredentialStore } from '../../auth/credential-store';
 import type { ResultOf, VariablesOf } from '../../graphql/graphql';
+import { useI18n, type I18n } from '../../i18n/i18n';
 import type { Locale } from '../../i18n/messages';
 import { createViewerPermissions } from '../access/viewer.data';
 import type { Permission } from '../access/viewer.documents';
@@ -16,7 +17,8 @@ import { AlertsFeed } from './AlertsFeed';
 useMockApi();
 
 /** The feed as the screen wires it: permissions asked of the server with the screen's credential; the clock at NOW_WALL. */
-function FeedForViewer(props: { credentials: CredentialStore; connects: () => number }) {
+function FeedForViewer(props: { credentials: CredentialStore; connects: () => number; onI18n: (i18n: I18n) => void }) {
+  props.onI18n(useI18n());
   const permissions = createViewerPermissions(() => props.credentials.current());
   return <AlertsFeed permissions={permissions()} connects={props.connects} nowWall={NOW_WALL} />;
 }
@@ -31,8 +33,12 @@ function openFeed(options: { permissions: readonly Permission[]; locale?: Locale
     return options.permissions;
   });
   const testApi = startApi();
-  renderWithProviders(() => <FeedForViewer credentials={testApi.credentials} connects={testApi.connection.connects} />, { api: testApi, locale: options.locale ?? 'zh-CN' });
-  return { ...testApi, viewerAsked: () => asked.length };
+  let i18n!: I18n;
+  renderWithProviders(() => <FeedForViewer credentials={testApi.credentials} connects={testApi.connection.connects} onI18n={(it) => (i18n = it)} />, {
+    api: testApi,
+    locale: options.locale ?? 'zh-CN',
+  });
+  return { ...testApi, viewerAsked: () => asked.length, setLocale: (locale: Locale) => i18n.setLocale(locale) };
 }
 
 const conversion = alert({ id: 'a-conv', severity: 'CRITICAL', subject: '天猫旗舰店', message: '近 60 分钟转化率 1.3%，下降 35.0%' });
@@ -239,6 +245,22 @@ describe('AlertsFeed', () => {
     expect(screen.getByRole('button', { name: '认领' })).toBeEnabled();
   });
 
+  it('rewords the refusal when the screen is toggled to English after it, and back', async () => {
+    openAlerts(conversion);
+    acknowledgements(() => acknowledgeResult(null, [{ code: 'NOT_FOUND', message: 'Alert not found', messageZh: '预警不存在' }]));
+    const feed = openFeed({ permissions: MAY_MANAGE });
+
+    fireEvent.click(await screen.findByRole('button', { name: '认领' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(/^认领失败：预警不存在$/);
+
+    feed.setLocale('en');
+    expect(screen.getByRole('alert')).toHaveTextContent(/^Could not acknowledge: Alert not found$/);
+    expect(screen.getByRole('alert')).not.toHaveTextContent('预警不存在');
+
+    feed.setLocale('zh-CN');
+    expect(screen.getByRole('alert')).toHaveTextContent(/^认领失败：预警不存在$/);
+  });
+
   it.each([
     { locale: 'zh-CN' as const, ack: '认领', says: '认领失败：此账号只有查看权限' },
     { locale: 'en' as const, ack: 'Acknowledge', says: 'Could not acknowledge: this account may only read' },
@@ -372,6 +394,23 @@ describe('AlertsFeed', () => {
     live.accept();
     await waitFor(() => expect(subjects()).toEqual(['天猫旗舰店']), { timeout: 700 });
     expect(asked()).toBe(3);
+  });
+
+  it('says why the load failed in the language the screen is toggled to, after the failure', async () => {
+    server.use(
+      api.query('WarRoomAlerts', () =>
+        HttpResponse.json({ errors: [{ message: 'your credential does not cover this shop', extensions: { code: 'FORBIDDEN', reason: 'FORBIDDEN', messageZh: '你的凭证未覆盖此店铺' } }] }),
+      ),
+    );
+    const feed = openFeed({ permissions: READ_ONLY });
+    expect(await screen.findByRole('alert')).toHaveTextContent(/^告警加载失败：你的凭证未覆盖此店铺$/);
+
+    feed.setLocale('en');
+    expect(screen.getByRole('alert')).toHaveTextContent(/^Could not load alerts: \[GraphQL\] your credential does not cover this shop$/);
+    expect(screen.getByRole('alert')).not.toHaveTextContent('店铺');
+
+    feed.setLocale('zh-CN');
+    expect(screen.getByRole('alert')).toHaveTextContent(/^告警加载失败：你的凭证未覆盖此店铺$/);
   });
 });
 

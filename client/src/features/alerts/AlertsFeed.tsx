@@ -4,7 +4,7 @@ import { refusalIn } from '../../graphql/refusal';
 import { useI18n } from '../../i18n/i18n';
 import { shanghaiDate } from '../../lib/shanghai-day';
 import type { Permission } from '../access/viewer.documents';
-import { createAlertFeed } from './alerts.data';
+import { createAlertFeed, type AcknowledgeOutcome } from './alerts.data';
 import { AlertList } from './AlertList';
 
 export interface AlertsFeedProps {
@@ -29,15 +29,23 @@ export function AlertsFeed(props: AlertsFeedProps) {
   // acknowledgeAlert needs MANAGE on the server: a screen key or a VIEWER would only be refused.
   const canAcknowledge = () => props.permissions.has('MANAGE');
   const [pending, setPending] = createSignal<ReadonlySet<string>>(new Set());
-  const [failure, setFailure] = createSignal<string | null>(null);
+  // The refusal is kept, not its wording, so the language toggle rewords it.
+  const [refusal, setRefusal] = createSignal<Exclude<AcknowledgeOutcome, { ok: true }> | null>(null);
+  // MANAGE withdrawn after the screen asked: say so in words, not in the server's English.
+  const failure = () => {
+    const refused = refusal();
+    return refused && t('alerts.ackFailed', { message: refused.forbidden ? t('alerts.readOnly') : refusalIn(refused, locale()) });
+  };
+  const loadFailure = () => {
+    const refused = feed.loadError();
+    return refused && t('alerts.loadFailed', { message: refusalIn(refused, locale()) });
+  };
 
   const onAcknowledge = async (id: string) => {
     setPending((s) => new Set(s).add(id));
     const outcome = await feed.acknowledge(id);
     setPending((s) => new Set([...s].filter((x) => x !== id)));
-    // MANAGE withdrawn after the screen asked: say so in words, not in the server's English.
-    if (!outcome.ok) return void setFailure(t('alerts.ackFailed', { message: outcome.forbidden ? t('alerts.readOnly') : refusalIn(outcome, locale()) }));
-    setFailure(null);
+    setRefusal(outcome.ok ? null : outcome);
   };
 
   return (
@@ -47,7 +55,7 @@ export function AlertsFeed(props: AlertsFeedProps) {
       testId="alerts-feed"
       extra={<span class="count">{feed.count()}</span>}
     >
-      <Show when={failure() ?? (feed.loadError() && t('alerts.loadFailed', { message: feed.loadError() ?? '' }))}>
+      <Show when={failure() ?? loadFailure()}>
         {(message) => (
           <p class="inline-error" role="alert">
             {message()}

@@ -3,6 +3,7 @@ import { createMemo, createSignal, onCleanup, type Accessor } from 'solid-js';
 import { mutationOutcome, type MutationOutcome } from '../../graphql/mutation-outcome';
 import { createBackoff, onConnect } from '../../graphql/retry';
 import { readFragment } from '../../graphql/graphql';
+import { refusalOf, type Refusal } from '../../graphql/refusal';
 import { AcknowledgeAlertMutation, AlertChangedSubscription, AlertFields, OpenAlertsQuery, type AlertRow } from './alerts.documents';
 import { newerOf, rankAlerts } from './alerts.ranking';
 
@@ -21,7 +22,8 @@ export interface AlertFeed {
   count: Accessor<number>;
   /** The first load has answered: an empty list now means nothing is open. */
   loaded: Accessor<boolean>;
-  loadError: Accessor<string | null>;
+  /** Why the last load failed, in both of the server's languages (the screen words it); null once one answered. */
+  loadError: Accessor<Refusal | null>;
   acknowledge(id: string): Promise<AcknowledgeOutcome>;
 }
 
@@ -38,7 +40,7 @@ export function createAlertFeed(options: { connects: Accessor<number> }): AlertF
   const [byId, setById] = createSignal<ReadonlyMap<string, AlertRow>>(new Map());
   const [leaving, setLeaving] = createSignal<ReadonlySet<string>>(new Set());
   const [loaded, setLoaded] = createSignal(false);
-  const [loadError, setLoadError] = createSignal<string | null>(null);
+  const [loadError, setLoadError] = createSignal<Refusal | null>(null);
   // RESOLVED is final on the server (a new occurrence is a new alert): an id seen resolved never comes
   // back, whatever older copy a load or a late message brings. Bounded: a wall runs for weeks.
   const resolved = new Set<string>();
@@ -81,7 +83,7 @@ export function createAlertFeed(options: { connects: Accessor<number> }): AlertF
     const result = await client.query(OpenAlertsQuery, {}).toPromise();
     if (mine !== generation) return; // a newer load was asked for meanwhile; its answer counts
     if (!result.data) {
-      setLoadError(result.error?.message ?? 'no data');
+      setLoadError(result.error ? refusalOf(result.error, undefined) : { message: 'no data', messageZh: null });
       return retry.schedule(() => void load());
     }
     retry.succeeded();

@@ -2,6 +2,7 @@ import { Navigate, useNavigate, useParams } from '@solidjs/router';
 import { createQuery } from '@urql/solid';
 import { createMemo, Match, Show, Switch, type JSX } from 'solid-js';
 import { InlineError } from '../../components/InlineError';
+import { errorIn } from '../../graphql/refusal';
 import { retryWhileFailed } from '../../graphql/retry';
 import { useI18n } from '../../i18n/i18n';
 import { idFromPath, useConsole } from './console.context';
@@ -25,7 +26,7 @@ export interface CampaignRouteProps {
 
 /** A console page about one campaign (`<base>/:campaignId`), with a picker; without an id, the default campaign's page. */
 export function CampaignRoute(props: CampaignRouteProps) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const params = useParams<{ campaignId?: string }>();
   const navigate = useNavigate();
   const [campaigns, reloadCampaigns] = createQuery({ query: CampaignsQuery });
@@ -48,7 +49,7 @@ export function CampaignRoute(props: CampaignRouteProps) {
       </Match>
       <Match when={campaigns.error && !campaigns.data}>
         <p class="empty">{t('app.loading')}</p>
-        <InlineError message={campaigns.error && t('app.retrying', { message: campaigns.error.message })} />
+        <InlineError message={campaigns.error && t('app.retrying', { message: errorIn(campaigns.error, locale()) })} />
       </Match>
       <Match when={fallback()}>{(id) => <Navigate href={`${props.base}/${encodeURIComponent(id())}`} />}</Match>
       <Match when={campaigns.data}>

@@ -15,14 +15,19 @@ export interface SaveFailureOptions {
 /** A refused write said in the viewer's words: read-only, or the server's reason in the screen's language. Cleared by the next success. */
 export function useSaveFailure(options: SaveFailureOptions = {}) {
   const { t, locale } = useI18n();
-  const [message, setMessage] = createSignal<string | null>(null);
+  // The refusal is kept, not its wording, so the language toggle rewords it.
+  const [refusal, setRefusal] = createSignal<Exclude<MutationOutcome<unknown>, { ok: true }> | null>(null);
+  const message = (): string | null => {
+    const refused = refusal();
+    if (!refused) return null;
+    if (refused.forbidden) return t('console.readOnly');
+    const key = refused.code === 'CONFLICT' && options.conflict ? options.conflict : 'console.saveFailed';
+    return t(key, { message: refusalIn(refused, locale()) });
+  };
   return {
     message,
     show(outcome: MutationOutcome<unknown>) {
-      if (outcome.ok) return void setMessage(null);
-      if (outcome.forbidden) return void setMessage(t('console.readOnly'));
-      const key = outcome.code === 'CONFLICT' && options.conflict ? options.conflict : 'console.saveFailed';
-      setMessage(t(key, { message: refusalIn(outcome, locale()) }));
+      setRefusal(outcome.ok ? null : outcome);
     },
   };
 }

@@ -4,11 +4,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MAY_MANAGE, milestone, milestoneChangedPayload, milestonesResult, READ_ONLY, updateMilestoneResult, type MilestoneFixture } from '../../../test/fixtures';
 import { api, server, useMockApi } from '../../../test/msw';
 import { renderWithProviders, startApi } from '../../../test/render';
+import { LangToggle } from '../../components/LangToggle';
 import type { ResultOf, VariablesOf } from '../../graphql/graphql';
 import type { Locale } from '../../i18n/messages';
 import type { Permission } from '../access/viewer.documents';
 import { MilestoneBoard } from './MilestoneBoard';
 import { MilestoneChangedSubscription, type MilestonesQuery, type UpdateMilestoneMutation } from './milestones.documents';
+import { expectAlertFollowsToggle } from '../../../test/refusals';
 
 useMockApi();
 afterEach(() => void vi.useRealTimers());
@@ -207,6 +209,26 @@ describe('MilestoneBoard after a failed load', () => {
     live.accept();
     await waitFor(() => expect(names()).toEqual(['支付通道扩容']), { timeout: 700 });
     expect(asked()).toBe(3);
+  });
+
+  it('says why in the language the screen is toggled to, after the failure', async () => {
+    server.use(
+      api.query('WarRoomMilestones', () =>
+        HttpResponse.json({ errors: [{ message: 'campaign not found', extensions: { code: 'BAD_USER_INPUT', reason: 'NOT_FOUND', messageZh: '活动不存在' } }] }),
+      ),
+    );
+    const testApi = startApi();
+    // The wall's language toggle beside the board, as the status bar puts it.
+    renderWithProviders(
+      () => (
+        <>
+          <LangToggle />
+          <MilestoneBoard campaignId={CAMPAIGN} permissions={new Set(READ_ONLY)} connects={testApi.connection.connects} />
+        </>
+      ),
+      { api: testApi, locale: 'zh-CN' },
+    );
+    await expectAlertFollowsToggle(/^关键节点加载失败：活动不存在$/, /^Could not load the milestones: \[GraphQL\] campaign not found$/, '活动不存在');
   });
 });
 

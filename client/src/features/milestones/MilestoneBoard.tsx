@@ -1,5 +1,6 @@
 import { createSignal, Show } from 'solid-js';
 import { Panel } from '../../components/Panel';
+import { refusalIn } from '../../graphql/refusal';
 import { useI18n } from '../../i18n/i18n';
 import type { Permission } from '../access/viewer.documents';
 import { MilestoneEditor } from './MilestoneEditor';
@@ -19,7 +20,7 @@ export interface MilestoneBoardProps {
  * A viewer with MANAGE edits status, risk, response plan and 实际情况 in a dialog over the wall.
  */
 export function MilestoneBoard(props: MilestoneBoardProps) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const feed = createMilestoneFeed({ campaignId: () => props.campaignId, connects: () => props.connects() });
   // updateMilestone needs MANAGE on the server: a screen key or a VIEWER would only be refused.
   const canEdit = () => props.permissions.has('MANAGE');
@@ -35,9 +36,9 @@ export function MilestoneBoard(props: MilestoneBoardProps) {
   return (
     <Panel title={t('milestones.title')} class="panel-milestones" testId="milestone-board">
       <Show when={feed.loadError()}>
-        {(message) => (
+        {(refusal) => (
           <p class="inline-error" role="alert">
-            {t('milestones.loadFailed', { message: message() })}
+            {t('milestones.loadFailed', { message: refusalIn(refusal(), locale()) })}
           </p>
         )}
       </Show>

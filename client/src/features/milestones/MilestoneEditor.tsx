@@ -41,7 +41,8 @@ export function MilestoneEditor(props: MilestoneEditorProps) {
   const [responsePlan, setResponsePlan] = createSignal(opened.responsePlan ?? '');
   const [actualSituation, setActualSituation] = createSignal(opened.actualSituation ?? '');
   const [pending, setPending] = createSignal(false);
-  const [failure, setFailure] = createSignal<string | null>(null);
+  // The refusal is kept, not its wording, so the language toggle rewords it.
+  const [refusal, setRefusal] = createSignal<Exclude<SaveOutcome, { ok: true }> | null>(null);
   let first: HTMLSelectElement | undefined;
   let form: HTMLFormElement | undefined;
 
@@ -62,7 +63,9 @@ export function MilestoneEditor(props: MilestoneEditorProps) {
   });
   onCleanup(() => document.removeEventListener('keydown', onKey));
 
-  const explain = (outcome: Exclude<SaveOutcome, { ok: true }>) => {
+  const failure = () => {
+    const outcome = refusal();
+    if (!outcome) return null;
     if (outcome.forbidden) return t('milestones.readOnly');
     if (outcome.code === 'RESPONSE_PLAN_REQUIRED') return t('milestones.planRequired');
     return t('milestones.saveFailed', { message: refusalIn(outcome, locale()) });
@@ -76,7 +79,7 @@ export function MilestoneEditor(props: MilestoneEditorProps) {
     const outcome = await props.onSave(input);
     setPending(false);
     if (outcome.ok) return props.onClose();
-    setFailure(explain(outcome));
+    setRefusal(outcome);
   };
 
   return (

@@ -3,6 +3,7 @@ import { createEffect, createMemo, createSignal, on, onCleanup, type Accessor } 
 import { mutationOutcome, type MutationOutcome } from '../../graphql/mutation-outcome';
 import { createBackoff, onConnect } from '../../graphql/retry';
 import { readFragment, type VariablesOf } from '../../graphql/graphql';
+import { refusalOf, type Refusal } from '../../graphql/refusal';
 import { createDueClock, withOverdue } from './overdue';
 import { MilestoneChangedSubscription, MilestoneFields, MilestonesQuery, UpdateMilestoneMutation, type MilestoneRow } from './milestones.documents';
 
@@ -15,7 +16,8 @@ export interface MilestoneFeed {
   /** The campaign's milestones in no particular order (the list orders them for the room); `overdue` follows the screen's clock. */
   milestones: Accessor<MilestoneRow[]>;
   loaded: Accessor<boolean>;
-  loadError: Accessor<string | null>;
+  /** Why the last load failed, in both of the server's languages (the screen words it); null once one answered. */
+  loadError: Accessor<Refusal | null>;
   save(input: MilestoneUpdate): Promise<SaveOutcome>;
 }
 
@@ -36,7 +38,7 @@ export function createMilestoneFeed(options: { campaignId: Accessor<string>; con
   const client = useClient();
   const [byId, setById] = createSignal<ReadonlyMap<string, MilestoneRow>>(new Map());
   const [loaded, setLoaded] = createSignal(false);
-  const [loadError, setLoadError] = createSignal<string | null>(null);
+  const [loadError, setLoadError] = createSignal<Refusal | null>(null);
   let generation = 0;
   // Milestones streamed since the load under way was asked for: its answer may predate them.
   let streamedSinceLoad = new Set<string>();
@@ -55,7 +57,7 @@ export function createMilestoneFeed(options: { campaignId: Accessor<string>; con
     const result = await client.query(MilestonesQuery, { campaignId }, { requestPolicy: 'network-only' }).toPromise();
     if (mine !== generation) return; // a newer load (or another campaign) was asked for meanwhile
     if (result.error && !result.data) {
-      setLoadError(result.error.message);
+      setLoadError(refusalOf(result.error, undefined));
       return retry.schedule(() => void load(campaignId));
     }
     retry.succeeded();

@@ -6,6 +6,7 @@ import { campaign, campaignsResult, MAY_MANAGE, milestone, milestonesResult, REA
 import { api, server, useMockApi } from '../../../test/msw';
 import type { ResultOf, VariablesOf } from '../../graphql/graphql';
 import type { PlansQuery, PlanTaskRow, UpdatePlanTaskMutation } from './plans.documents';
+import { refusedAnswer } from '../../../test/refusals';
 
 useMockApi();
 
@@ -77,5 +78,22 @@ describe('milestones and plans', () => {
     expect(taskRow('直播间搭建')).toHaveAttribute('data-stale', 'false');
     // The milestone board's own editor is offered too.
     expect(screen.getByRole('button', { name: '编辑节点「主会场压测」' })).toBeInTheDocument();
+  });
+
+  it('says why the plans could not be loaded in the language the console is toggled to', async () => {
+    answerPage();
+    server.use(
+      api.query('ConsolePlans', refusedAnswer('this credential may not read plans', '此凭据无权查看运营计划'),
+      ),
+    );
+    openConsole(`/console/milestones/${CAMPAIGN}`, { credential: storedSession(1), permissions: READ_ONLY });
+    const plans = await screen.findByTestId('plans');
+    expect(await within(plans).findByRole('alert')).toHaveTextContent(/^加载失败：此凭据无权查看运营计划$/);
+
+    fireEvent.click(screen.getByTestId('lang-toggle'));
+    expect(within(plans).getByRole('alert')).toHaveTextContent(/^Failed to load: \[GraphQL\] this credential may not read plans$/);
+
+    fireEvent.click(screen.getByTestId('lang-toggle'));
+    expect(within(plans).getByRole('alert')).toHaveTextContent(/^加载失败：此凭据无权查看运营计划$/);
   });
 });

@@ -3,6 +3,7 @@ import { createSignal, For, Show } from 'solid-js';
 import { ConsoleTable } from '../../components/ConsoleTable';
 import { InlineError } from '../../components/InlineError';
 import { mutationOutcome } from '../../graphql/mutation-outcome';
+import { errorIn } from '../../graphql/refusal';
 import { useI18n } from '../../i18n/i18n';
 import { formatCalendarDay } from '../../lib/format';
 import { canManage, useConsole } from '../console/console.context';
@@ -28,7 +29,7 @@ export function PlanTasks() {
   return (
     <section class="console-card" data-testid="plans">
       <h3>{t('plans.title')}</h3>
-      <InlineError message={plans.error && t('app.error', { message: plans.error.message })} />
+      <InlineError message={plans.error && t('app.error', { message: errorIn(plans.error, locale()) })} />
       <Show when={plans.data} fallback={<p class="empty">{t('app.loading')}</p>}>
         <Show when={list().length > 0} fallback={<p class="empty">{t('plans.none')}</p>}>
           <For each={list()}>

@@ -1,6 +1,7 @@
 import { createQuery } from '@urql/solid';
 import { createSignal, Show, untrack } from 'solid-js';
 import { InlineError } from '../../components/InlineError';
+import { errorIn } from '../../graphql/refusal';
 import { useI18n } from '../../i18n/i18n';
 import { useConsole } from '../console/console.context';
 import { formatInteger } from '../../lib/format';
@@ -33,7 +34,7 @@ export function ProductList(props: { shopId: string; filter: StockFilter }) {
           )}
         </Show>
       </h3>
-      <InlineError message={products.error && t('app.error', { message: products.error.message })} />
+      <InlineError message={products.error && t('app.error', { message: errorIn(products.error, locale()) })} />
       <Show when={page()} fallback={<p class="empty">{t('app.loading')}</p>}>
         {(p) => <ProductTable products={p().edges.map((e) => e.node)} />}
       </Show>

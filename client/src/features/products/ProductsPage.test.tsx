@@ -6,6 +6,7 @@ import { NOW_WALL } from '../../../test/fixtures';
 import { api, server, useMockApi } from '../../../test/msw';
 import type { ResultOf, VariablesOf } from '../../graphql/graphql';
 import type { ProductFilter, ProductRow, ProductsQuery } from './products.documents';
+import { expectAlertFollowsToggle, refusedAnswer } from '../../../test/refusals';
 
 useMockApi();
 
@@ -149,6 +150,22 @@ describe('the products page (商品库存)', () => {
     expect(within(coatRow).getByTestId('slow-moving')).toHaveTextContent('Slow mover');
     expect(within(coatRow).getByTestId('sell-through')).toHaveTextContent('0.0%');
     expect(skuCells(coatRow, 'sku-inventory-days')).toEqual(['No sales']);
+  });
+
+  it('says why the list could not be loaded in the language the console is toggled to', async () => {
+    server.use(
+      api.query('ConsoleProducts', refusedAnswer('your credential does not cover this shop', '你的凭证未覆盖此店铺'),
+      ),
+    );
+    openConsole('/console/products');
+    await expectAlertFollowsToggle(/^加载失败：你的凭证未覆盖此店铺$/, /^Failed to load: \[GraphQL\] your credential does not cover this shop$/, '店铺');
+  });
+
+  it('says why the shops could not be loaded in the language the console is toggled to', async () => {
+    openConsole('/console/products', {
+      shops: refusedAnswer('this credential may not read shops', '此凭据无权查看店铺'),
+    });
+    await expectAlertFollowsToggle(/^加载失败：此凭据无权查看店铺$/, /^Failed to load: \[GraphQL\] this credential may not read shops$/);
   });
 });
 

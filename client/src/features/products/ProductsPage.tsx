@@ -2,6 +2,7 @@ import { useSearchParams } from '@solidjs/router';
 import { createQuery } from '@urql/solid';
 import { createMemo, For, Show } from 'solid-js';
 import { InlineError } from '../../components/InlineError';
+import { errorIn } from '../../graphql/refusal';
 import { useI18n } from '../../i18n/i18n';
 import { ShopSelect, visibleShop } from '../console/ShopSelect';
 import { ConsoleShopsQuery } from '../reports/reports.documents';
@@ -12,7 +13,7 @@ const FILTER_LABEL = { all: 'products.filterAll', slowMoving: 'products.filterSl
 
 /** 商品库存: one shop's products (`?shop=` if the caller can see it, else its first, as on the reports) with stock and turnover, all or one list (`?filter=`). */
 export function ProductsPage() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [search, setSearch] = useSearchParams<{ shop?: string; filter?: string }>();
   const [shops] = createQuery({ query: ConsoleShopsQuery });
   const shopList = createMemo(() => shops.data?.shops.edges.map((e) => e.node) ?? []);
@@ -43,7 +44,7 @@ export function ProductsPage() {
         </div>
         <ShopSelect shops={shopList()} selected={shopId()} onSelect={(shop) => setSearch({ shop })} testId="product-shop" />
       </div>
-      <InlineError message={shops.error && t('app.error', { message: shops.error.message })} />
+      <InlineError message={shops.error && t('app.error', { message: errorIn(shops.error, locale()) })} />
       <Show when={shops.data && shopList().length === 0}>
         <p class="empty">{t('console.noShop')}</p>
       </Show>

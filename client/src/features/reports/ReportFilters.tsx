@@ -1,7 +1,7 @@
 import { createSignal, For, Show } from 'solid-js';
 import { InlineError } from '../../components/InlineError';
 import { useI18n } from '../../i18n/i18n';
-import { refusalIn } from '../../graphql/refusal';
+import { refusalIn, type Refusal } from '../../graphql/refusal';
 import { downloadExport } from '../../lib/download';
 import { isDate } from '../../lib/shanghai-day';
 import { useConsole } from '../console/console.context';
@@ -29,13 +29,18 @@ export function ReportFilters(props: { shops: readonly ShopOption[]; view: Repor
   const services = useConsole();
   const change = (next: Partial<ReportView>) => props.onChange({ ...props.view, ...next });
   const [exporting, setExporting] = createSignal(false);
-  const [exportError, setExportError] = createSignal<string | null>(null);
+  // The refusal is kept, not its wording, so the language toggle rewords it.
+  const [exportRefusal, setExportRefusal] = createSignal<Refusal | null>(null);
+  const exportError = () => {
+    const refused = exportRefusal();
+    return refused && t('console.exportFailed', { message: refusalIn(refused, locale()) });
+  };
   const exportCsv = async (shopId: string) => {
     const { from, to } = props.view;
     setExporting(true);
     const outcome = await downloadExport(services.credentials, `/export/daily-reports.csv?${new URLSearchParams({ shopId, from, to })}`, `daily-reports-${from}-${to}.csv`);
     setExporting(false);
-    setExportError(outcome.ok ? null : t('console.exportFailed', { message: refusalIn(outcome, locale()) }));
+    setExportRefusal(outcome.ok ? null : outcome);
   };
   return (
     <>

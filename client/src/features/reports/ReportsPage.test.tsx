@@ -8,6 +8,7 @@ import type { ResultOf, VariablesOf } from '../../graphql/graphql';
 import { maskFragments } from 'gql.tada';
 import { PeriodReportFields, type PeriodReport, type WeeklyReportQuery } from './period.documents';
 import type { SubmitRectificationMutation, WriteReportNoteMutation } from './reports.documents';
+import { expectAlertFollowsToggle, refusedAnswer } from '../../../test/refusals';
 
 useMockApi();
 
@@ -211,6 +212,25 @@ describe('the daily report page', () => {
     expect(exports[0]!.authorization).toBe('Bearer access-1');
     expect(Object.fromEntries(new URL(exports[0]!.url).searchParams)).toEqual({ shopId: SHOP.id, from: '2026-11-08', to: DAY });
     expect(await downloads[0]!.text()).toBe('date,source,visitors\n2026-11-10,SEARCH,12000\n');
+  });
+
+  it('says why the export was refused in the language the console is toggled to, after the refusal', async () => {
+    answerDailyReports(() => [search]);
+    server.use(
+      http.get('*/export/daily-reports.csv', () =>
+        HttpResponse.json({ errors: [{ message: 'the range may span at most 92 days', extensions: { code: 'BAD_USER_INPUT', messageZh: '日期范围最多 92 天' } }] }, { status: 400 }),
+      ),
+    );
+    openConsole(`/console/reports?shop=${SHOP.id}&from=${DAY}&to=${DAY}`, { credential: storedSession(1) });
+    fireEvent.click(await screen.findByTestId('export-csv'));
+    await expectAlertFollowsToggle(/^导出失败：日期范围最多 92 天$/, /^Export failed: the range may span at most 92 days$/, '日期范围');
+  });
+
+  it('says why the shops could not be loaded in the language the console is toggled to', async () => {
+    openConsole('/console/reports', {
+      shops: refusedAnswer('this credential may not read shops', '此凭据无权查看店铺'),
+    });
+    await expectAlertFollowsToggle(/^加载失败：此凭据无权查看店铺$/, /^Failed to load: \[GraphQL\] this credential may not read shops$/);
   });
 });
 

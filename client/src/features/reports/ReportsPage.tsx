@@ -2,6 +2,7 @@ import { useNavigate, useParams, useSearchParams } from '@solidjs/router';
 import { createQuery } from '@urql/solid';
 import { createMemo, For, Match, Show, Switch } from 'solid-js';
 import { InlineError } from '../../components/InlineError';
+import { errorIn } from '../../graphql/refusal';
 import { useI18n } from '../../i18n/i18n';
 import { addDays, datesDown, isDate, shanghaiDate } from '../../lib/shanghai-day';
 import { canManage, idFromPath, useConsole } from '../console/console.context';
@@ -22,7 +23,7 @@ const periodOf = (value: string | undefined): Period | null => (value === 'week'
  * 月报 holding the last day (`?period=`). `/console/reports/:shopId/:date` is one day of one shop.
  */
 export function ReportsPage() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const services = useConsole();
   const params = useParams<{ shopId?: string; date?: string }>();
   const [search] = useSearchParams<{ shop?: string; from?: string; to?: string; period?: string }>();
@@ -47,7 +48,7 @@ export function ReportsPage() {
   return (
     <div class="console-page-body" data-testid="reports-page">
       <ReportFilters shops={shopList()} view={current()} onChange={show} />
-      <InlineError message={shops.error && t('app.error', { message: shops.error.message })} />
+      <InlineError message={shops.error && t('app.error', { message: errorIn(shops.error, locale()) })} />
       <Show when={shops.data && shopList().length === 0}>
         <p class="empty">{t('console.noShop')}</p>
       </Show>

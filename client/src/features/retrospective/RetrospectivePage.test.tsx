@@ -6,6 +6,7 @@ import { campaign, campaignsResult, MAY_MANAGE, READ_ONLY, storedSession } from 
 import { api, server, useMockApi } from '../../../test/msw';
 import type { ResultOf, VariablesOf } from '../../graphql/graphql';
 import type { Lessons, Retrospective, RetrospectiveQuery, WriteLessonsMutation } from './retrospective.documents';
+import { expectAlertFollowsToggle, refusedAnswer } from '../../../test/refusals';
 
 useMockApi();
 
@@ -173,6 +174,45 @@ describe('the retrospective page', () => {
     expect(new Uint8Array(await downloads[0]!.arrayBuffer())).toEqual(workbook);
     // A VIEWER reads the lessons but is offered no editor.
     expect(within(section('retro-lessons')).queryByRole('textbox')).not.toBeInTheDocument();
+  });
+
+  it('says why the export was refused in the language the console is toggled to, after the refusal', async () => {
+    answerRetrospective();
+    server.use(
+      http.get(`*${EXPORT_PATH}`, () =>
+        HttpResponse.json({ errors: [{ message: 'this credential may not export', extensions: { code: 'FORBIDDEN', messageZh: '此凭据无权导出' } }] }, { status: 403 }),
+      ),
+    );
+    openConsole(`/console/retrospective/${CAMPAIGN}`, { credential: storedSession(1), permissions: READ_ONLY });
+    fireEvent.click(await screen.findByRole('button', { name: '导出 Excel' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(/^导出失败：此凭据无权导出$/);
+
+    fireEvent.click(screen.getByTestId('lang-toggle'));
+    expect(screen.getByRole('button', { name: 'Export Excel' })).toBeInTheDocument();
+    expect(screen.getByRole('alert')).toHaveTextContent(/^Export failed: this credential may not export$/);
+    expect(screen.getByRole('alert')).not.toHaveTextContent('此凭据无权导出');
+
+    fireEvent.click(screen.getByTestId('lang-toggle'));
+    expect(screen.getByRole('alert')).toHaveTextContent(/^导出失败：此凭据无权导出$/);
+  });
+
+  it('says why the 复盘 could not be loaded in the language the console is toggled to', async () => {
+    server.use(
+      api.query('WarRoomCampaigns', () => HttpResponse.json({ data: campaignsResult([ended]) })),
+      api.query('ConsoleRetrospective', refusedAnswer('your credential does not cover this campaign', '你的凭证未覆盖此活动'),
+      ),
+    );
+    openConsole(`/console/retrospective/${CAMPAIGN}`);
+    await expectAlertFollowsToggle(/^加载失败：你的凭证未覆盖此活动$/, /^Failed to load: \[GraphQL\] your credential does not cover this campaign$/, '你的凭证');
+  });
+
+  it('says why the campaigns could not be loaded, while it asks again, in the language the console is toggled to', async () => {
+    server.use(
+      api.query('WarRoomCampaigns', refusedAnswer('this credential may not read campaigns', '此凭据无权查看活动'),
+      ),
+    );
+    openConsole('/console/retrospective');
+    await expectAlertFollowsToggle(/^加载失败：此凭据无权查看活动。正在重试…$/, /^Failed to load: \[GraphQL\] this credential may not read campaigns\. Retrying…$/);
   });
 
   it('lets a viewer with MANAGE write the lessons, and the overdue flag clears', async () => {

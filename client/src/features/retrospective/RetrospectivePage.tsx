@@ -2,7 +2,7 @@ import { createQuery } from '@urql/solid';
 import { createSignal, Show } from 'solid-js';
 import { InlineError } from '../../components/InlineError';
 import { useI18n } from '../../i18n/i18n';
-import { refusalIn } from '../../graphql/refusal';
+import { errorIn, refusalIn, type Refusal } from '../../graphql/refusal';
 import { downloadExport } from '../../lib/download';
 import { formatDateTime } from '../../lib/format';
 import { canManage, useConsole } from '../console/console.context';
@@ -18,11 +18,11 @@ import { RetrospectiveQuery, type Lessons, type RetrospectiveCampaign } from './
 
 /** 复盘 of one campaign: every section on one printable page, the lessons editor, and the XLSX export. */
 export function RetrospectivePage(props: { campaignId: string }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [query, reload] = createQuery({ query: RetrospectiveQuery, variables: () => ({ campaignId: props.campaignId }) });
   return (
     <div class="console-page-body retrospective" data-testid="retrospective-page">
-      <InlineError message={query.error && t('app.error', { message: query.error.message })} />
+      <InlineError message={query.error && t('app.error', { message: errorIn(query.error, locale()) })} />
       <Show when={query.data} fallback={<p class="empty">{t('app.loading')}</p>}>
         <Show when={query.data?.campaign} fallback={<p class="empty">{t('retro.notFound')}</p>}>
           {(campaign) => <RetrospectiveSections campaign={campaign()} onReload={() => reload()} />}
@@ -44,12 +44,17 @@ function RetrospectiveSections(props: { campaign: RetrospectiveCampaign; onReloa
     props.onReload();
   };
   const [exporting, setExporting] = createSignal(false);
-  const [exportError, setExportError] = createSignal<string | null>(null);
+  // The refusal is kept, not its wording, so the language toggle rewords it.
+  const [exportRefusal, setExportRefusal] = createSignal<Refusal | null>(null);
+  const exportError = () => {
+    const refused = exportRefusal();
+    return refused && t('console.exportFailed', { message: refusalIn(refused, locale()) });
+  };
   const exportXlsx = async () => {
     setExporting(true);
     const outcome = await downloadExport(services.credentials, r().exportPath, t('retro.exportFileName', { name: props.campaign.name }));
     setExporting(false);
-    setExportError(outcome.ok ? null : t('console.exportFailed', { message: refusalIn(outcome, locale()) }));
+    setExportRefusal(outcome.ok ? null : outcome);
   };
   return (
     <>

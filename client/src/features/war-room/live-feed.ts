@@ -13,7 +13,7 @@ export interface LiveFeed<Data> {
   data: Accessor<Data | undefined>;
   /** performance.now() when the newest message arrived; null before the first. */
   receivedAt: Accessor<number | null>;
-  /** In the viewer's words where the screen knows them (a closed socket), else as the server said it. */
+  /** In the viewer's words where the screen knows them (a closed socket), else as the server said it, in the screen's language when it gave both. */
   error: Accessor<string | undefined>;
 }
 
@@ -43,7 +43,7 @@ export function createLiveFeed<Data, Variables extends AnyVariables>(
   variables: Accessor<Variables>,
   options: LiveFeedOptions,
 ): LiveFeed<Data> {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const resubscribeAfterMs = options.resubscribeAfterMs ?? DEFAULT_RESUBSCRIBE_AFTER_MS;
   // urql hands a message without data (an error, or the stream's end) the previous message's data
   // object, or null when there was none: only a data object not seen before is a new message.
@@ -71,6 +71,6 @@ export function createLiveFeed<Data, Variables extends AnyVariables>(
   return {
     data: () => state.data?.data,
     receivedAt: () => state.data?.receivedAt ?? null,
-    error: () => (state.error ? errorMessage(state.error, t) : undefined),
+    error: () => (state.error ? errorMessage(state.error, t, locale()) : undefined),
   };
 }
