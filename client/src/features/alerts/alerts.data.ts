@@ -83,7 +83,7 @@ export function createAlertFeed(options: { connects: Accessor<number> }): AlertF
     const result = await client.query(OpenAlertsQuery, {}).toPromise();
     if (mine !== generation) return; // a newer load was asked for meanwhile; its answer counts
     if (!result.data) {
-      setLoadError(result.error ? refusalOf(result.error, undefined) : { message: 'no data', messageZh: null });
+      setLoadError(result.error ? refusalOf(result.error, undefined) : { message: 'the server answered without data', messageZh: '服务器的应答中没有数据' });
       return retry.schedule(() => void load());
     }
     retry.succeeded();
