@@ -1,7 +1,6 @@
 import { PothosValidationError } from '@pothos/core';
 import { parseCursorConnectionArgs } from '@pothos/plugin-relay';
 import { asc, desc, sql, type Column, type SQL } from 'drizzle-orm';
-import { GraphQLError } from 'graphql';
 import { isCalendarDate } from '../lib/time.js';
 import { isUuid } from '../lib/uuid.js';
 import { refused } from '../graphql/refused.js';

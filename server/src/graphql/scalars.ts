@@ -1,4 +1,4 @@
-import { GraphQLError, Kind, type ValueNode } from 'graphql';
+import { Kind, type ValueNode } from 'graphql';
 import { isCalendarDate, isStorableInstant } from '../lib/time.js';
 import { refused } from './refused.js';
 import type { Words } from '../errors.js';

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { refused } from '../graphql/refused.js';
 
@@ -71,7 +70,7 @@ export function useRequestBodies(limit = MAX_REQUEST_BODY_BYTES): Plugin<object,
     onRequestParse({ request, requestParser, setRequestParser, serverContext, fetchAPI }) {
       const declared = request.headers.get('content-length');
       if (declared != null) {
-        if (!/^\d+$/.test(declared)) throw new GraphQLError('Content-Length header is invalid.', { extensions: { http: { status: 400 }, code: 'BAD_REQUEST' } });
+        if (!/^\d+$/.test(declared)) throw refused('BAD_REQUEST', { en: 'Content-Length header is invalid.', zh: 'Content-Length 请求头无效。' }, { http: { status: 400 } });
         if (Number(declared) > limit) throw bodyTooLarge();
       }
       const nodeRequest = serverContext.req;
