@@ -121,6 +121,13 @@ describe('the operations console in Chromium [pglite]', () => {
     expect(said).toMatch(new RegExp(`^未保存：${row.date} \\S+ 的备注已被修改（修改人：[^，]+，修改时间：\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} 北京时间）`));
     expect(said).not.toMatch(/after the version you loaded|Asia\/Shanghai/);
     console.log(`[e2e] refusal: ${said}`);
+    // The refusal on screen follows the language toggle: the same refusal in the server's English, and back.
+    const toggle = page.getByTestId('lang-toggle');
+    await toggle.click();
+    await expect.poll(async () => (await refusal.textContent()) ?? '').toMatch(/^Not saved: .+after the version you loaded/);
+    expect((await refusal.textContent()) ?? '').not.toMatch(/修改人|北京时间/);
+    await toggle.click();
+    await expect.poll(async () => (await refusal.textContent()) ?? '').toBe(said);
     await page.reload();
     await flagged.getByTestId('report-note-editor').waitFor();
 
