@@ -18,6 +18,12 @@ function onlyOpenFields(document: DocumentNode, operationName: string | null | u
   return operation.selectionSet.selections.every((s) => s.kind === 'Field' && OPEN_FIELDS.has(s.name.value));
 }
 
+/** Why a screen key (`trustedDocumentsOnly`) is refused anything but the war room's own operations, GraphQL and exports alike. */
+export const TRUSTED_DOCUMENTS_ONLY = {
+  en: 'This key runs only the war room’s own operations (trusted documents)',
+  zh: '此密钥只能执行作战室自己的操作（可信文档）',
+} as const;
+
 export function unauthenticated(): GraphQLError {
   return refused(
     'UNAUTHENTICATED',
@@ -70,7 +76,7 @@ export function useAccessGate(limiter: RateLimiter, trustedDocuments: ReadonlySe
     }
     if (context.viewer.trustedDocumentsOnly && !trustedDocuments.has(idOf(args.document))) {
       // Yoga caches parsed documents per query string, so the id is computed once per distinct document.
-      stop({ errors: [refused('FORBIDDEN', { en: 'This key runs only the war room’s own operations (trusted documents)', zh: '此密钥只能执行作战室自己的操作（可信文档）' })] });
+      stop({ errors: [refused('FORBIDDEN', TRUSTED_DOCUMENTS_ONLY)] });
       return null;
     }
     const cost = queryCost(args.schema, args.document, args.operationName, args.variableValues ?? {});

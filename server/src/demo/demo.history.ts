@@ -92,8 +92,7 @@ export function buildHistory({ shops, skus, customers, campaigns, now, random, s
     const share = ((to.getTime() - from.getTime()) / DAY_MS) * generator.curveFactor(from, to);
     events.push(...generator.slice(from, to, volume * share));
   }
-  const shopOfGid = new Map([...shopGid].map(([id, gid]) => [gid, id]));
-  events.push(...foundInStream(events, now, (gid) => shopOfGid.get(gid)!));
+  events.push(...foundInStream(events, now));
   return { events, unitsSold: unitsSold(events, skuOf) };
 }
 

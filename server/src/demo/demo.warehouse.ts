@@ -1,4 +1,4 @@
-import { encodeGlobalID } from '@pothos/plugin-relay';
+import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import { and, asc, eq, isNull, lt } from 'drizzle-orm';
 import { SYSTEM } from '../auth/viewer.js';
 import type { DbOrTx } from '../db/client.js';
@@ -67,7 +67,7 @@ function eventOf(order: ForgottenOrder, action: WarehouseAction): EventInput {
  * neither shipped nor was refunded in it, what the warehouse did by `now`, as the sweep would have done it
  * had it run all along. The history then starts with its forgotten orders found, as a shop's would be.
  */
-export function foundInStream(events: readonly EventInput[], now: Date, shopIdOf: (shopGid: string) => string): EventInput[] {
+export function foundInStream(events: readonly EventInput[], now: Date): EventInput[] {
   const byOrder = new Map<string, { paid?: EventInput; settled: boolean }>();
   for (const e of events) {
     if (!e.orderId) continue;
@@ -81,7 +81,8 @@ export function foundInStream(events: readonly EventInput[], now: Date, shopIdOf
   for (const { paid, settled } of byOrder.values()) {
     if (!paid || settled || !paid.channel || !paid.amount) continue;
     const order: ForgottenOrder = {
-      shopId: shopIdOf(paid.shopId),
+      // The found time is drawn from the shop's own id, as the sweep draws it from the stored order.
+      shopId: decodeGlobalID(paid.shopId).id,
       externalId: paid.orderId!,
       channel: paid.channel,
       paidAt: paid.occurredAt,

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { TRUSTED_DOCUMENTS_ONLY } from '../auth/access.plugin.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { RateLimiter } from '../auth/rate-limit.js';
 import type { Viewer } from '../auth/viewer.js';
@@ -64,7 +65,7 @@ export function exportsHandler(deps: ExportDeps) {
     if (!('viewer' in result)) throw new ExportError(401, 'UNAUTHENTICATED', { en: 'Send a credential: Authorization: Bearer <key or access token>', zh: '请发送凭证：Authorization: Bearer <密钥或访问令牌>' }, { 'www-authenticate': 'Bearer' });
     const viewer = result.viewer;
     if (!viewer.permissions.has('READ')) throw new ExportError(403, 'FORBIDDEN', { en: 'Exports need the READ scope', zh: '导出需要 READ 权限' });
-    if (viewer.trustedDocumentsOnly) throw new ExportError(403, 'FORBIDDEN', { en: 'This key runs only the war room’s own operations (trusted documents)', zh: '此密钥只能执行作战室自己的操作（可信文档）' });
+    if (viewer.trustedDocumentsOnly) throw new ExportError(403, 'FORBIDDEN', TRUSTED_DOCUMENTS_ONLY);
     const bucket = await deps.limiter.take(viewer.id, EXPORT_COST);
     if (!bucket.allowed) {
       const words = {

@@ -1,10 +1,8 @@
-import { createSignal, For, Show } from 'solid-js';
+import { For, Show } from 'solid-js';
 import { InlineError } from '../../components/InlineError';
 import { useI18n } from '../../i18n/i18n';
-import { refusalIn, type Refusal } from '../../graphql/refusal';
-import { downloadExport } from '../../lib/download';
 import { isDate } from '../../lib/shanghai-day';
-import { useConsole } from '../console/console.context';
+import { useExportDownload } from '../console/export-download';
 import { ShopSelect } from '../console/ShopSelect';
 import type { Period } from './PeriodReportView';
 import type { ShopOption } from './reports.documents';
@@ -25,22 +23,12 @@ const TABS: readonly { period: Period | null; label: 'reports.daily' | 'reports.
 
 /** 日报 / 周报 / 月报, the shop, the days, and the CSV of the days shown (fetched with the credential: a link cannot carry it). */
 export function ReportFilters(props: { shops: readonly ShopOption[]; view: ReportView; onChange: (view: ReportView) => void }) {
-  const { t, locale } = useI18n();
-  const services = useConsole();
+  const { t } = useI18n();
   const change = (next: Partial<ReportView>) => props.onChange({ ...props.view, ...next });
-  const [exporting, setExporting] = createSignal(false);
-  // The refusal is kept, not its wording, so the language toggle rewords it.
-  const [exportRefusal, setExportRefusal] = createSignal<Refusal | null>(null);
-  const exportError = () => {
-    const refused = exportRefusal();
-    return refused && t('console.exportFailed', { message: refusalIn(refused, locale()) });
-  };
-  const exportCsv = async (shopId: string) => {
+  const csv = useExportDownload();
+  const exportCsv = (shopId: string) => {
     const { from, to } = props.view;
-    setExporting(true);
-    const outcome = await downloadExport(services.credentials, `/export/daily-reports.csv?${new URLSearchParams({ shopId, from, to })}`, `daily-reports-${from}-${to}.csv`);
-    setExporting(false);
-    setExportRefusal(outcome.ok ? null : outcome);
+    return csv.download(`/export/daily-reports.csv?${new URLSearchParams({ shopId, from, to })}`, `daily-reports-${from}-${to}.csv`);
   };
   return (
     <>
@@ -68,13 +56,13 @@ export function ReportFilters(props: { shops: readonly ShopOption[]; view: Repor
         </label>
         <Show when={!props.view.period && props.view.shopId}>
           {(shopId) => (
-            <button type="button" class="primary" data-testid="export-csv" disabled={exporting()} onClick={() => void exportCsv(shopId())}>
-              {exporting() ? t('console.exporting') : t('reports.exportCsv')}
+            <button type="button" class="primary" data-testid="export-csv" disabled={csv.exporting()} onClick={() => void exportCsv(shopId())}>
+              {csv.exporting() ? t('console.exporting') : t('reports.exportCsv')}
             </button>
           )}
         </Show>
       </div>
-      <InlineError message={exportError()} />
+      <InlineError message={csv.error()} />
     </>
   );
 }

@@ -2,10 +2,10 @@ import { createQuery } from '@urql/solid';
 import { createSignal, Show } from 'solid-js';
 import { InlineError } from '../../components/InlineError';
 import { useI18n } from '../../i18n/i18n';
-import { errorIn, refusalIn, type Refusal } from '../../graphql/refusal';
-import { downloadExport } from '../../lib/download';
+import { errorIn } from '../../graphql/refusal';
 import { formatDateTime } from '../../lib/format';
 import { canManage, useConsole } from '../console/console.context';
+import { useExportDownload } from '../console/export-download';
 import { LessonsEditor } from './LessonsEditor';
 import { RetroAlerts } from './RetroAlerts';
 import { RetroBuyers } from './RetroBuyers';
@@ -43,19 +43,8 @@ function RetrospectiveSections(props: { campaign: RetrospectiveCampaign; onReloa
     setSaved(null);
     props.onReload();
   };
-  const [exporting, setExporting] = createSignal(false);
-  // The refusal is kept, not its wording, so the language toggle rewords it.
-  const [exportRefusal, setExportRefusal] = createSignal<Refusal | null>(null);
-  const exportError = () => {
-    const refused = exportRefusal();
-    return refused && t('console.exportFailed', { message: refusalIn(refused, locale()) });
-  };
-  const exportXlsx = async () => {
-    setExporting(true);
-    const outcome = await downloadExport(services.credentials, r().exportPath, t('retro.exportFileName', { name: props.campaign.name }));
-    setExporting(false);
-    setExportRefusal(outcome.ok ? null : outcome);
-  };
+  const xlsx = useExportDownload();
+  const exportXlsx = () => xlsx.download(r().exportPath, t('retro.exportFileName', { name: props.campaign.name }));
   return (
     <>
       <header class="retro-header">
@@ -74,12 +63,12 @@ function RetrospectiveSections(props: { campaign: RetrospectiveCampaign; onReloa
           <button type="button" onClick={() => window.print()}>
             {t('retro.print')}
           </button>
-          <button type="button" class="primary" data-testid="export-xlsx" disabled={exporting()} onClick={() => void exportXlsx()}>
-            {exporting() ? t('console.exporting') : t('retro.exportXlsx')}
+          <button type="button" class="primary" data-testid="export-xlsx" disabled={xlsx.exporting()} onClick={() => void exportXlsx()}>
+            {xlsx.exporting() ? t('console.exporting') : t('retro.exportXlsx')}
           </button>
         </div>
       </header>
-      <InlineError message={exportError()} />
+      <InlineError message={xlsx.error()} />
       <RetroSummary retrospective={r()} />
       <RetroHours retrospective={r()} />
       <RetroRanking
