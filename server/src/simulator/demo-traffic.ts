@@ -6,7 +6,6 @@ import { sweepForgottenOrders } from '../demo/demo.warehouse.js';
 import { carryLiveCampaign, type LiveCampaignLook } from '../demo/demo.carry.js';
 import { openEncoreIfEnded, type Encore } from '../demo/demo.encore.js';
 import type { CampaignRow } from '../modules/campaign/campaign.table.js';
-import { LIVE_CAMPAIGN_NAME } from '../demo/demo.campaigns.js';
 import { INCIDENTS } from '../demo/demo.incidents.js';
 import { InputErrors } from '../errors.js';
 import { fenToYuan, yuanToFen } from '../lib/money.js';
@@ -128,7 +127,7 @@ export async function startDemoTraffic(options: DemoTrafficOptions): Promise<Dem
     } catch (error) {
       if (!(error instanceof InputErrors)) throw error;
       // Refused as any edit would be (a window past the longest a campaign may last): it ends as it stands.
-      logger.warn({ err: error }, `simulator: ${LIVE_CAMPAIGN_NAME} cannot be carried into another day; it ends as it stands`);
+      logger.warn({ err: error }, "simulator: the demo's live campaign cannot be carried into another day; it ends as it stands");
       nextCarryLook = Infinity;
       return null;
     }
