@@ -71,6 +71,19 @@ describeEachBackend('campaign progress against plan', (backend) => {
     expect(Number(curve[0].plannedGmv)).toBeGreaterThan(Number(curve[4].plannedGmv));
   });
 
+  it('keeps the cumulative plan at the target\'s exact share at the end of every day', async () => {
+    // Six days of ¥1,000,000: each evening's cumulative is d/6 of it, rounded to the fen, as the retrospective
+    // and its Excel show it (¥166,666.67 after day 1, ¥333,333.33 after day 2), never a fen or more over.
+    const shop = await insertShop(backend().db, '京东旗舰店');
+    const sixDays = await insertCampaign(backend().db, [shop.id], '六日', { startsAt: sh('2026-11-01T00:00:00'), endsAt: sh('2026-11-07T00:00:00') });
+    const result = await server.gql(PROGRESS, { id: gid('Campaign', sixDays.id) });
+    expect(result.errors).toBeUndefined();
+    const curve: { cumulativePlannedGmv: string }[] = result.data.campaign.progress.curve;
+    expect(curve).toHaveLength(144);
+    const evenings = [1, 2, 3, 4, 5, 6].map((d) => curve[d * 24 - 1]!.cumulativePlannedGmv);
+    expect(evenings).toEqual(['166666.67', '333333.33', '500000.00', '666666.67', '833333.33', '1000000.00']);
+  });
+
   it('has nothing planned, no pace and no projection before the campaign opens', async () => {
     clock = sh('2026-11-10T12:00:00');
     const result = await progress();

@@ -59,13 +59,13 @@ export function planCurve(campaign: PlanCampaign): readonly PlanHour[] {
 
 /**
  * Spreads the GMV target over the campaign window hour by hour: an hour weighs its shape weight
- * times the fraction of it inside the window. Amounts are whole fen, allocated by largest remainder
- * so the hours sum exactly to the target. A shape that gives the whole window zero weight falls
- * back to an even spread over time.
+ * times the fraction of it inside the window. Amounts are whole fen, each running total its exact share
+ * rounded (allocateByRoundedPrefix), so the hours sum exactly to the target. A shape that gives the whole
+ * window zero weight falls back to an even spread over time.
  */
 function planCurveOf(campaign: PlanCampaign): readonly PlanHour[] {
   const { hours, weights } = weightedHours(campaign);
-  const fen = allocateByLargestRemainder(campaign.gmvTargetFen, weights);
+  const fen = allocateByRoundedPrefix(campaign.gmvTargetFen, weights);
   return hours.map((h, i) => ({ from: h.from, to: h.to, plannedFen: fen[i]! }));
 }
 
@@ -95,27 +95,28 @@ export function planWeight(window: PlanWindow): number {
   return weightedHours(window).weights.reduce((sum, w) => sum + w, 0);
 }
 
-/** Splits `total` whole units in proportion to `weights`; the parts sum exactly to `total`. */
-export function allocateByLargestRemainder(total: number, weights: readonly number[]): number[] {
-  // Scaled by the largest weight first, so that neither the sum nor total × weight can overflow to
-  // Infinity: an infinite share would leave `left` infinite and the loops below would never end.
+/**
+ * Splits `total` (whole units, ≥ 0) in proportion to `weights` so that every running total is its prefix's
+ * exact share rounded to a whole unit (half up): a plan's cumulative at any hour, and so at the end of any day,
+ * reads as the target's exact share — ¥500,000.00 after three of eighteen even days of ¥3,000,000, not a fen
+ * or five over as leftover fen given to the earliest hours made it. Each part is within a unit of its exact
+ * share, and the parts sum exactly to `total`.
+ */
+export function allocateByRoundedPrefix(total: number, weights: readonly number[]): number[] {
+  // Scaled by the largest weight first, so that neither the sum nor total × share can overflow to Infinity.
   const largest = weights.reduce((a, w) => Math.max(a, w), 0);
   if (weights.length === 0 || !(largest > 0) || !Number.isFinite(largest)) return weights.map(() => 0);
-  const scaled = weights.map((w) => w / largest);
+  const scaled = weights.map((w) => Math.max(0, w) / largest);
   const sum = scaled.reduce((a, w) => a + w, 0);
-  const exact = scaled.map((w) => total * (w / sum));
-  const parts = exact.map(Math.floor);
-  let left = total - parts.reduce((a, p) => a + p, 0);
-  // Largest fractional part first; earlier hours win ties. Float error can leave `left` a unit off
-  // either way, so take back from the smallest remainders when it is negative.
-  const order = exact.map((x, i) => ({ i, remainder: x - Math.floor(x) })).sort((a, b) => b.remainder - a.remainder || a.i - b.i);
-  for (let k = 0; left > 0; k++, left--) parts[order[k % order.length]!.i]!++;
-  for (let k = order.length - 1; left < 0; k = (k - 1 + order.length) % order.length) {
-    const i = order[k]!.i;
-    if (parts[i]! > 0) {
-      parts[i]!--;
-      left++;
-    }
+  const parts: number[] = [];
+  let prefix = 0;
+  let given = 0;
+  for (let i = 0; i < scaled.length; i++) {
+    prefix += scaled[i]!;
+    // Clamped: float error may put a share a hair over the whole; the last part takes exactly what is left.
+    const upTo = i === scaled.length - 1 ? total : Math.min(total, Math.max(given, Math.round(total * (prefix / sum))));
+    parts.push(upTo - given);
+    given = upTo;
   }
   return parts;
 }
