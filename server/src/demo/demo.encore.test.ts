@@ -3,7 +3,8 @@ import { expect, it } from 'vitest';
 import { describeEachBackend, twoCreatesAtOnce } from '../../test/backends.js';
 import { insertCampaign, insertShop } from '../../test/fixtures.js';
 import { campaignStatus } from '../modules/campaign/campaign.service.js';
-import { campaigns } from '../modules/campaign/campaign.table.js';
+import { campaignMilestones, campaigns } from '../modules/campaign/campaign.table.js';
+import { milestoneChanges } from '../modules/campaign/milestone-changes.table.js';
 import { planCurve, plannedFenAt } from '../modules/metrics/campaign-progress.js';
 import { ENCORE_CAMPAIGN_NAME, LIVE_CAMPAIGN_NAME } from './demo.campaigns.js';
 import { carryLiveCampaign } from './demo.carry.js';
@@ -33,6 +34,21 @@ describeEachBackend('a demo stopped over its midnight opens a 返场', (backend)
     // The ended campaign is its record: window and target as they were.
     const [stored] = await db.select().from(campaigns).where(eq(campaigns.id, live.id));
     expect([stored!.endsAt, stored!.gmvTargetFen]).toEqual([window.endsAt, 100_000_000]);
+
+    // It comes with what a team does for a 返场: the pages up as it opened, the rest to do, none HIGH.
+    const milestones = await db.select().from(campaignMilestones).where(eq(campaignMilestones.campaignId, opened.id)).orderBy(campaignMilestones.dueAt);
+    expect(milestones.map((m) => [m.name, m.status, m.riskLevel, m.dueAt])).toEqual([
+      ['返场会场上线', 'DONE', 'LOW', at('2026-11-12T10:00:00+08:00')],
+      ['尾货库存清点', 'NOT_STARTED', 'MEDIUM', at('2026-11-12T13:00:00+08:00')],
+      ['售后高峰值守', 'NOT_STARTED', 'MEDIUM', at('2026-11-15T00:00:00+08:00')],
+      ['返场复盘', 'NOT_STARTED', 'NONE', at('2026-11-16T00:00:00+08:00')],
+    ]);
+    expect(milestones[0]!.completedAt).toEqual(morning);
+    expect(encore!.milestones.map((m) => m.id).sort()).toEqual(milestones.map((m) => m.id).sort());
+    // Each with its first risk-history row, as one made in the console has.
+    expect(await db.select().from(milestoneChanges)).toHaveLength(4);
+    // The ended campaign keeps its own (here none).
+    expect(await db.select().from(campaignMilestones).where(eq(campaignMilestones.campaignId, live.id))).toHaveLength(0);
 
     // It is the live campaign now: a second start opens nothing, and the carry takes it a whole day further.
     expect(await openEncoreIfEnded(db, at('2026-11-12T10:00:00+08:00'))).toBeNull();
@@ -77,5 +93,6 @@ describeEachBackend('a demo stopped over its midnight opens a 返场', (backend)
     const both = await twoCreatesAtOnce(backend(), 'campaigns', open, open);
     expect(both.filter((e) => e !== null)).toHaveLength(1);
     expect(await db.select().from(campaigns).where(eq(campaigns.name, ENCORE_CAMPAIGN_NAME))).toHaveLength(1);
+    expect(await db.select().from(campaignMilestones)).toHaveLength(4);
   });
 });
