@@ -107,11 +107,16 @@ describeEachBackend('demo traffic in the server process', (backend) => {
     const said = lines.filter((l) => l.includes(`${LIVE_CAMPAIGN_NAME} ended at 2026-11-11T16:00:00.000Z while the demo was stopped; ${ENCORE_CAMPAIGN_NAME} opened`));
     expect(said).toHaveLength(1);
     expect(JSON.parse(said[0]!)).toMatchObject({ level: 30, endedCampaignId: live.id, campaignId: encore!.id });
-    // Shoppers who came after it opened buy in the encore (those already browsing before 21:00 came for no
-    // campaign); nothing is the ended campaign's.
+    // Every order its shop takes from 21:00 is the encore's, those of shoppers already browsing before it opened
+    // too (they check out with its 满减); nothing is the ended campaign's.
     const counted = await db.select({ campaignId: orders.campaignId, n: count() }).from(orders).where(isNotNull(orders.campaignId)).groupBy(orders.campaignId);
     expect(counted).toEqual([{ campaignId: encore!.id, n: expect.any(Number) }]);
     expect(counted[0]!.n).toBeGreaterThan(0);
+    const [unattributed] = await db
+      .select({ n: count() })
+      .from(orders)
+      .where(and(eq(orders.shopId, shop!.id), gte(orders.placedAt, encore!.startsAt), isNull(orders.campaignId)));
+    expect(unattributed!.n).toBe(0);
   });
 
   it('says it is failing once every tick fails, instead of warning every second for ever, and recovers by itself', async () => {

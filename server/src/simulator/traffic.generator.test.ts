@@ -140,6 +140,30 @@ describe('traffic generator', () => {
     expect(attributed.every((e) => e.shopId !== shop(3))).toBe(true);
   });
 
+  it('counts an order for the campaign live when it is placed, even when its shopper arrived before the campaign opened', () => {
+    // A 返场 opening at noon: shoppers browsing at 11:58 who check out at 12:03 buy in it, with its 满减.
+    const opens = DAY_ONE + 12 * HOUR;
+    const base = catalog(false);
+    const generator = new TrafficGenerator({
+      catalog: { ...base, campaigns: [{ id: CAMPAIGN, shopIds: [shop(1), shop(2)], startsAt: new Date(opens), endsAt: new Date(DAY_ONE + DAY), theme: '满300减50' }] },
+      seed: 11,
+    });
+    const events: EventInput[] = [];
+    for (let t = opens - HOUR; t < opens + HOUR; t += 10_000) events.push(...generator.slice(new Date(t), new Date(t + 10_000), 15 * generator.curveFactor(new Date(t), new Date(t + 10_000))));
+    const inShops = uniqueEvents(events).filter((e) => e.shopId !== shop(3));
+    const placed = inShops.filter((e) => e.type === 'ORDER_PLACED');
+    const after = placed.filter((e) => e.occurredAt.getTime() >= opens);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.every((e) => e.campaignId === CAMPAIGN)).toBe(true);
+    expect(placed.filter((e) => e.occurredAt.getTime() < opens).every((e) => !e.campaignId)).toBe(true);
+    // Among them, orders whose shopper's visit began before noon: the case a visit's own campaign got wrong.
+    const visitAt = new Map(inShops.filter((e) => e.type === 'VISIT').map((e) => [e.visitorId, e.occurredAt.getTime()]));
+    const early = inShops.filter((e) => (e.type === 'PRODUCT_VIEW' || e.type === 'ADD_TO_CART') && e.occurredAt.getTime() >= opens && (visitAt.get(e.visitorId) ?? Infinity) < opens);
+    expect(early.length).toBeGreaterThan(0);
+    expect(early.every((e) => e.campaignId === CAMPAIGN)).toBe(true);
+    expect(inShops.filter((e) => e.occurredAt.getTime() < opens).every((e) => !e.campaignId)).toBe(true);
+  });
+
   it('makes only events that pass ingestion’s own input checks', () => {
     const events = run({ withCampaign: true }, 300).flat();
     const now = new Date(DAY_ONE + 30 * DAY);

@@ -39,6 +39,7 @@ interface Session {
   state: ShopState;
   at: number;
   source: TrafficSource;
+  /** The campaign live as the visit began. */
   campaign: SimCampaign | undefined;
   visitorId: string;
 }
@@ -155,9 +156,7 @@ export class TrafficGenerator {
     const random = this.random;
     const state = this.shops.sample(random);
     const { shop } = state;
-    const campaign = this.options.catalog.campaigns.find(
-      (c) => c.shopIds.includes(shop.id) && c.startsAt.getTime() <= at && at < c.endsAt.getTime(),
-    );
+    const campaign = this.campaignAt(shop.id, at);
     const source = sourceTable(shop.platform, { inCampaign: campaign !== undefined }).sample(random);
     const session: Session = { state, at, source, campaign, visitorId: this.visitor(state) };
     this.traffic(session, 'VISIT', at, null);
@@ -184,9 +183,20 @@ export class TrafficGenerator {
     this.order(session, t + random.int(30, 600) * SECOND, carted.map((sku) => ({ sku, quantity: quantityFor(random, sku) })));
   }
 
+  /**
+   * The campaign the shop runs at that moment: an event counts for the campaign live when it happens, and an
+   * order for the one live when it is placed (its 满减 is taken at checkout) — a visit begun minutes before a
+   * 返场 opens orders inside it. Without one, the session's own: an order is made when its visit begins, and a
+   * campaign the simulator carries past midnight (demo.carry.ts) may not be carried yet when that visit begins.
+   */
+  private campaignAt(shopId: string, at: number, session?: Session): SimCampaign | undefined {
+    return this.options.catalog.campaigns.find((c) => c.shopIds.includes(shopId) && c.startsAt.getTime() <= at && at < c.endsAt.getTime()) ?? session?.campaign;
+  }
+
   private order(session: Session, placedAt: number, lines: OrderLine[]) {
     const random = this.random;
     const { shop, customers } = session.state;
+    const campaign = this.campaignAt(shop.id, placedAt, session);
     const orderId = (this.options.orderId ?? ((s, at, n) => `${s.orderPrefix ?? 'SIM'}${shanghaiDate(at).replaceAll('-', '')}-${this.tag}-${n}`))(
       shop,
       new Date(placedAt),
@@ -194,9 +204,9 @@ export class TrafficGenerator {
     );
     const totalFen = itemsTotalFen(lines);
     // The campaign's 满减 is taken off at checkout, so the order is worth what the buyer pays.
-    const amountFen = totalFen - (session.campaign ? discountFen(totalFen, parseDiscount(session.campaign.theme)) : 0);
-    const customerId = customers.next(random, session.campaign !== undefined, placedAt);
-    const base = { shopId: shop.id, channel: shop.platform, source: session.source, campaignId: session.campaign?.id ?? null, orderId, customerId };
+    const amountFen = totalFen - (campaign ? discountFen(totalFen, parseDiscount(campaign.theme)) : 0);
+    const customerId = customers.next(random, campaign !== undefined, placedAt);
+    const base = { shopId: shop.id, channel: shop.platform, source: session.source, campaignId: campaign?.id ?? null, orderId, customerId };
     const items = lines.map((l) => ({ skuId: l.sku.id, quantity: l.quantity, unitPrice: fenToYuan(l.sku.priceFen) }));
     const placed = this.event({ ...base, type: 'ORDER_PLACED', items, amount: fenToYuan(amountFen) }, placedAt);
     const paidAt = random.chance(this.funnel.pay) ? placedAt + paymentDelayMs(random) : null;
@@ -240,7 +250,7 @@ export class TrafficGenerator {
   private traffic(session: Session, type: 'VISIT' | 'PRODUCT_VIEW' | 'ADD_TO_CART', at: number, sku: SimSku | null) {
     const { shop } = session.state;
     const event = this.event(
-      { type, shopId: shop.id, channel: shop.platform, source: session.source, campaignId: session.campaign?.id ?? null, visitorId: session.visitorId, skuId: sku?.id ?? null },
+      { type, shopId: shop.id, channel: shop.platform, source: session.source, campaignId: this.campaignAt(shop.id, at, session)?.id ?? null, visitorId: session.visitorId, skuId: sku?.id ?? null },
       at,
     );
     this.deliver(event, at);
