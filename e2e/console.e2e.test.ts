@@ -118,7 +118,7 @@ describe('the operations console in Chromium [pglite]', () => {
     const refusal = reloaded.getByRole('alert');
     await refusal.waitFor();
     const said = (await refusal.textContent()) ?? '';
-    expect(said).toMatch(new RegExp(`^未保存：${row.date} \\S+ 的备注已被修改（修改人：[^，]+，修改时间：\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} 北京时间）`));
+    expect(said).toMatch(new RegExp(`^未保存：${row.date} [\\u4e00-\\u9fa5]+的备注已被修改（修改人：[^，]+，修改时间：\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} 北京时间）`));
     expect(said).not.toMatch(/after the version you loaded|Asia\/Shanghai/);
     console.log(`[e2e] refusal: ${said}`);
     // The refusal on screen follows the language toggle: the same refusal in the server's English, and back.

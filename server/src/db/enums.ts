@@ -11,3 +11,17 @@ export const channelEnum = pgEnum('channel', CHANNELS);
 export const TRAFFIC_SOURCES = ['SEARCH', 'RECOMMENDATION', 'CAMPAIGN', 'PAID', 'SOCIAL', 'DIRECT', 'OTHER'] as const;
 export type TrafficSource = (typeof TRAFFIC_SOURCES)[number];
 export const trafficSourceEnum = pgEnum('traffic_source', TRAFFIC_SOURCES);
+
+/**
+ * A source as the room names it in a sentence (an alert, a refusal on the console), the words the war room and
+ * the console show for it (client/src/i18n 'source.*'): "2026-12-02 社交分享 的…", never the code.
+ */
+export const TRAFFIC_SOURCE_NAMES: Record<TrafficSource, { zh: string; en: string }> = {
+  SEARCH: { zh: '搜索', en: 'Search' },
+  RECOMMENDATION: { zh: '推荐', en: 'Recommended' },
+  CAMPAIGN: { zh: '活动会场', en: 'Event venue' },
+  PAID: { zh: '付费推广', en: 'Paid ads' },
+  SOCIAL: { zh: '社交分享', en: 'Social' },
+  DIRECT: { zh: '直接访问', en: 'Direct' },
+  OTHER: { zh: '其他', en: 'Other' },
+};

@@ -21,7 +21,7 @@ export function nextUpdatedAt(column: PgColumn, now: Date): SQL {
  * Why a write checked against `expectedUpdatedAt` wrote nothing, in the words of submitRectification's
  * CONFLICT: who wrote the record last (when known) and when, or that it was never written. `changed` and
  * `never` name the record in English: "the lessons were changed", "no lessons have been written yet";
- * `zh` names it in Chinese, as the noun the Chinese sentence is built around: "经验教训", "2026-11-11 SEARCH 的备注".
+ * `zh` names it in Chinese, as the noun the Chinese sentence is built around: "经验教训", "2026-11-11 搜索的备注".
  */
 export function staleVersion(
   stored: { by: string | null; at: Date } | undefined,

@@ -183,6 +183,7 @@ describeEachBackend('alert rule engine', (backend) => {
     expect(byRule.get('LOW_STOCK')).toEqual({ rule: 'LOW_STOCK', zh: '库存 -3 件，预警线 50 件，已售罄（超卖 3 件）', plain: '库存 -3 件，预警线 50 件，已售罄（超卖 3 件）', en: '-3 in stock (alert line 50); sold out (oversold by 3)' });
     expect(byRule.get('MILESTONE_OVERDUE')!.en).toBe('Milestone 2 h overdue (owner: 张三; done when: 3 秒内打开)');
     expect(byRule.get('HIGH_RISK_WITHOUT_PLAN')!.en).toBe('HIGH risk for 25 h with no response plan, due within 24 h (owner: 张三)');
+    expect(byRule.get('HIGH_RISK_WITHOUT_PLAN')!.zh).toBe('高风险已 25 小时，超过 24 小时仍未提交风险应对方案（负责人：张三）');
     expect(byRule.get('UNSHIPPED_OVERDUE')!.en).toBe('1 order unshipped 24 h after payment; the oldest paid 29 h ago');
     // Only what people typed (owner, completion standard) stays in Chinese in the English texts.
     const withoutQuotes = (text: string) => text.replaceAll('张三', '').replaceAll('3 秒内打开', '');

@@ -1,3 +1,4 @@
+import { TRAFFIC_SOURCE_NAMES, type TrafficSource } from '../../db/enums.js';
 import { pct, type Worded } from '../../lib/locale.js';
 import { fenToYuan } from '../../lib/money.js';
 
@@ -83,16 +84,17 @@ export function milestoneOverdueWords(f: { lateHours: number; owner: string; com
 export function highRiskWithoutPlanWords(f: { hours: number; thresholdHours: number; owner: string }): Worded {
   const hours = Math.floor(f.hours);
   return {
-    message: `风险等级为 HIGH 已 ${hours} 小时，超过 ${f.thresholdHours} 小时仍未提交风险应对方案（负责人：${f.owner}）`,
+    message: `高风险已 ${hours} 小时，超过 ${f.thresholdHours} 小时仍未提交风险应对方案（负责人：${f.owner}）`,
     messageEn: `HIGH risk for ${hours} h with no response plan, due within ${f.thresholdHours} h (owner: ${f.owner})`,
   };
 }
 
-export function rectificationOverdueWords(f: { date: string; source: string; lateHours: number }): Worded {
+export function rectificationOverdueWords(f: { date: string; source: TrafficSource; lateHours: number }): Worded {
   const late = formatHours(f.lateHours);
+  const source = TRAFFIC_SOURCE_NAMES[f.source];
   return {
-    message: `${f.date} ${f.source} 的异常数据整改报告已逾期 ${late.message}（应于 48 小时内提交）`,
-    messageEn: `${f.date} ${f.source} rectification report ${late.messageEn} overdue (due within 48 h)`,
+    message: `${f.date} ${source.zh}的异常数据整改报告已逾期 ${late.message}（应于 48 小时内提交）`,
+    messageEn: `${f.date} ${source.en} rectification report ${late.messageEn} overdue (due within 48 h)`,
   };
 }
 

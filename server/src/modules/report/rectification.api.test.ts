@@ -42,6 +42,12 @@ describeEachBackend('rectification reports (整改报告) and the overdue alert'
     clock = new Date('2026-11-22T03:00:00+08:00'); // two hours past due
     await server.app.alertEngine.evaluate();
     expect(await alerts()).toEqual([{ status: 'OPEN', severity: 'WARNING', subject: '甲店 2026-11-19 SEARCH', value: 2, threshold: 0 }]);
+    // Worded with the source's name as the screens show it, never its code.
+    const words = await server.gql(`{ alerts(filter: { rules: [RECTIFICATION_OVERDUE] }) { edges { node { zh: message en: message(locale: EN) } } } }`);
+    expect(words.data.alerts.edges[0].node).toEqual({
+      zh: '2026-11-19 搜索的异常数据整改报告已逾期 2 小时（应于 48 小时内提交）',
+      en: '2026-11-19 Search rectification report 2 h overdue (due within 48 h)',
+    });
 
     clock = new Date('2026-11-23T03:00:00+08:00'); // a day more: CRITICAL
     await server.app.alertEngine.evaluate();

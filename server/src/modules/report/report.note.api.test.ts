@@ -83,7 +83,7 @@ describeEachBackend('daily report notes edited by several people (expectedUpdate
       { input: { shopId: gid('Shop', shopId), date: '2026-11-19', source: 'SEARCH', owner: '小李', expectedUpdatedAt: '2026-11-20T01:00:00.000Z' } },
     );
     expect(inChinese.data.writeDailyReportNote.userErrors).toEqual([
-      { messageZh: '2026-11-19 SEARCH 的备注从未保存过，因此不存在 2026-11-20 09:00:00（北京时间）的版本；你的修改未保存：请刷新后重新保存' },
+      { messageZh: '2026-11-19 搜索的备注从未保存过，因此不存在 2026-11-20 09:00:00（北京时间）的版本；你的修改未保存：请刷新后重新保存' },
     ]);
     expect(await backend().db.select().from(dailyReports).where(searchRow())).toEqual([]);
   });

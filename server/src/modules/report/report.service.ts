@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { assertShopsInGrant, canSeeShop, shopVisible, SYSTEM, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import { nextUpdatedAt, staleVersion } from '../../db/row-version.js';
-import { TRAFFIC_SOURCES, type TrafficSource } from '../../db/enums.js';
+import { TRAFFIC_SOURCE_NAMES, TRAFFIC_SOURCES, type TrafficSource } from '../../db/enums.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
 import { DomainError, forbidden, notFound } from '../../errors.js';
 import { addDays, HOUR_MS, isCalendarDate, shanghaiDate, shanghaiDateTime, startOfShanghaiDay } from '../../lib/time.js';
@@ -301,7 +301,7 @@ export async function writeDailyReportNote(db: DbOrTx, viewer: Viewer, input: un
 async function noteConflict(db: DbOrTx, key: NoteKey, expected: Date): Promise<DomainError> {
   const [stored] = await db.select({ at: dailyReports.updatedAt, by: dailyReports.noteUpdatedBy }).from(dailyReports).where(noteRow(key));
   const what = `the notes of ${key.date} ${key.source}`;
-  return staleVersion(stored, expected, { changed: `${what} were changed`, never: `${what} have never been written`, zh: `${key.date} ${key.source} 的备注` });
+  return staleVersion(stored, expected, { changed: `${what} were changed`, never: `${what} have never been written`, zh: `${key.date} ${TRAFFIC_SOURCE_NAMES[key.source].zh}的备注` });
 }
 
 export async function loadRectifications(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<RectificationReportRow[]> {
