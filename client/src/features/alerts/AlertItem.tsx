@@ -4,6 +4,7 @@ import { serverWords } from '../../i18n/messages';
 import { formatClock, formatDayTime, formatHourMinute } from '../../lib/format';
 import { shanghaiDate } from '../../lib/shanghai-day';
 import { alertFigures } from './alert-figures';
+import { alertSubject } from './alert-subject';
 import type { AlertRow } from './alerts.documents';
 
 export interface AlertItemProps {
@@ -28,6 +29,7 @@ export function AlertItem(props: AlertItemProps) {
   const { t, locale } = useI18n();
   const figures = () => alertFigures(props.alert, locale(), t);
   const message = () => serverWords(props.alert, locale());
+  const subject = () => alertSubject(props.alert, t);
   // An alert left open since an earlier day must not read as raised (or claimed) today.
   const when = (at: string, clock: (ms: number) => string) => {
     const ms = Date.parse(at);
@@ -52,8 +54,8 @@ export function AlertItem(props: AlertItemProps) {
         <span class="alert-rule" title={t(`rule.${props.alert.rule}`)}>
           {t(`rule.${props.alert.rule}`)}
         </span>
-        <span class="alert-subject" title={props.alert.subject}>
-          {props.alert.subject}
+        <span class="alert-subject" title={subject()}>
+          {subject()}
         </span>
         <time class="alert-time" dateTime={props.alert.raisedAt}>
           {when(props.alert.raisedAt, (ms) => formatClock(new Date(ms), locale()))}

@@ -118,7 +118,7 @@ describe('AlertsFeed', () => {
     expect(await screen.findAllByTestId('alert')).toHaveLength(3);
     expect(asked[0]).toMatch(/statuses:\s*\[OPEN, ACKNOWLEDGED\]/);
     // CRITICAL first; the two WARNINGs newest first.
-    expect(subjects()).toEqual(['天猫旗舰店', 'TM-001-1 保温杯 500ml', '京东自营店 · JD · PAID']);
+    expect(subjects()).toEqual(['天猫旗舰店', 'TM-001-1 保温杯 500ml', '京东自营店 · 京东 · 付费推广']);
     const feed = screen.getByTestId('alerts-feed');
     expect(within(feed).getByRole('heading')).toHaveTextContent('告警');
     expect(feed.querySelector('.count')).toHaveTextContent('3');
@@ -133,8 +133,8 @@ describe('AlertsFeed', () => {
     expect(alertItem('TM-001-1 保温杯 500ml')).toHaveTextContent('低库存');
     expect(alertItem('TM-001-1 保温杯 500ml')).toHaveTextContent('库存 3 件，预警线 50 件');
     expect(alertItem('TM-001-1 保温杯 500ml')).toHaveTextContent('当前 3 件 · 阈值 50 件');
-    expect(alertItem('京东自营店 · JD · PAID')).toHaveTextContent('ROI 低于 1');
-    expect(alertItem('京东自营店 · JD · PAID')).toHaveTextContent('当前 0.62 · 阈值 1.00');
+    expect(alertItem('京东自营店 · 京东 · 付费推广')).toHaveTextContent('ROI 低于 1');
+    expect(alertItem('京东自营店 · 京东 · 付费推广')).toHaveTextContent('当前 0.62 · 阈值 1.00');
   });
 
   it('names the rule, the figures and what the rule found in English when the screen is in English', async () => {
@@ -245,6 +245,19 @@ describe('AlertsFeed', () => {
     expect(screen.getByRole('button', { name: '认领' })).toBeEnabled();
   });
 
+  it('names the channel and source of an ROI alert as the screen does, in the language shown', async () => {
+    const rectification = alert({ id: 'a-rect', rule: 'RECTIFICATION_OVERDUE', severity: 'WARNING', subject: '天猫旗舰店 2026-11-10 SOCIAL', message: '整改报告逾期', raisedAt: '2026-11-11T02:00:00Z' });
+    openAlerts(roi, rectification, stock);
+    const feed = openFeed({ permissions: MAY_MANAGE });
+    expect(await screen.findAllByTestId('alert')).toHaveLength(3);
+    expect(subjects()).toEqual(['TM-001-1 保温杯 500ml', '京东自营店 · 京东 · 付费推广', '天猫旗舰店 2026-11-10 社交分享']);
+
+    feed.setLocale('en');
+    expect(subjects()).toEqual(['TM-001-1 保温杯 500ml', '京东自营店 · JD · Paid ads', '天猫旗舰店 2026-11-10 Social']);
+    feed.setLocale('zh-CN');
+    expect(subjects()).toContain('京东自营店 · 京东 · 付费推广');
+  });
+
   it('rewords the refusal when the screen is toggled to English after it, and back', async () => {
     openAlerts(conversion);
     acknowledgements(() => acknowledgeResult(null, [{ code: 'NOT_FOUND', message: 'Alert not found', messageZh: '预警不存在' }]));
@@ -310,7 +323,7 @@ describe('AlertsFeed', () => {
     // An older WARNING goes below the newer one; an alert already on screen is not listed again.
     live.push(AlertChangedSubscription, alertChangedPayload('RAISED', roi));
     live.push(AlertChangedSubscription, alertChangedPayload('RAISED', conversion));
-    await waitFor(() => expect(subjects()).toEqual(['天猫旗舰店', 'TM-001-1 保温杯 500ml', '京东自营店 · JD · PAID']));
+    await waitFor(() => expect(subjects()).toEqual(['天猫旗舰店', 'TM-001-1 保温杯 500ml', '京东自营店 · 京东 · 付费推广']));
     expect(screen.getByTestId('alerts-feed').querySelector('.count')).toHaveTextContent('3');
   });
 
@@ -361,7 +374,7 @@ describe('AlertsFeed', () => {
 
     live.drop(); // the server restarts; meanwhile the conversion alert resolves and an ROI alert is raised
     await vi.waitFor(() => expect(connection.connects()).toBe(2), { timeout: 5_000 });
-    await waitFor(() => expect(subjects()).toEqual(['TM-001-1 保温杯 500ml', '京东自营店 · JD · PAID']));
+    await waitFor(() => expect(subjects()).toEqual(['TM-001-1 保温杯 500ml', '京东自营店 · 京东 · 付费推广']));
     expect(asked).toHaveLength(2);
 
     // And it keeps listening on the new socket.

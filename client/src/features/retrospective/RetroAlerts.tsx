@@ -3,6 +3,7 @@ import { ConsoleTable } from '../../components/ConsoleTable';
 import { useI18n } from '../../i18n/i18n';
 import { serverWords, type MessageKey } from '../../i18n/messages';
 import { formatDateTime, formatDuration } from '../../lib/format';
+import { alertSubject } from '../alerts/alert-subject';
 import { RetroSection } from './RetroSection';
 import type { Retrospective } from './retrospective.documents';
 
@@ -23,7 +24,7 @@ export function RetroAlerts(props: { retrospective: Retrospective }) {
                 <tr data-testid="retro-alert">
                   <td>{formatDateTime(a.alert.raisedAt, locale())}</td>
                   <th scope="row">
-                    {t(`rule.${a.alert.rule}` as MessageKey)} · {t(`severity.${a.alert.severity}` as MessageKey)} · {a.alert.subject}
+                    {t(`rule.${a.alert.rule}` as MessageKey)} · {t(`severity.${a.alert.severity}` as MessageKey)} · {alertSubject(a.alert, t)}
                     <span class="muted"> {serverWords(a.alert, locale())}</span>
                   </th>
                   <td class="num">{duration(a.secondsToAcknowledge)}</td>
