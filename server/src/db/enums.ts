@@ -7,6 +7,17 @@ export const CHANNELS = ['TAOBAO', 'TMALL', 'JD', 'PINDUODUO', 'DOUYIN', 'XIAOHO
 export type Channel = (typeof CHANNELS)[number];
 export const channelEnum = pgEnum('channel', CHANNELS);
 
+/** A channel as the room names it in a sentence, the words the screens show for it (client/src/i18n 'channel.*'). */
+export const CHANNEL_NAMES: Record<Channel, { zh: string; en: string }> = {
+  TAOBAO: { zh: '淘宝', en: 'Taobao' },
+  TMALL: { zh: '天猫', en: 'Tmall' },
+  JD: { zh: '京东', en: 'JD' },
+  PINDUODUO: { zh: '拼多多', en: 'Pinduoduo' },
+  DOUYIN: { zh: '抖音', en: 'Douyin' },
+  XIAOHONGSHU: { zh: '小红书', en: 'Xiaohongshu' },
+  OWN_SITE: { zh: '官网', en: 'Own site' },
+};
+
 /** Where a visit came from (搜索, 推荐, 活动会场, 直通车, 内容/直播, 直接访问, 其他). */
 export const TRAFFIC_SOURCES = ['SEARCH', 'RECOMMENDATION', 'CAMPAIGN', 'PAID', 'SOCIAL', 'DIRECT', 'OTHER'] as const;
 export type TrafficSource = (typeof TRAFFIC_SOURCES)[number];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dingTalkSign, feishuSign, peakOpsSignature, renderRequest, robotRefusal, robotTitle, type DeliveryToRender } from './webhook.formats.js';
+import { dingTalkSign, feishuSign, peakOpsSignature, renderRequest, robotRefusal, robotTitle, subjectInChinese, type DeliveryToRender } from './webhook.formats.js';
 import { sampleWebhookAlert } from './webhook.test-fixtures.js';
 
 // Expected signatures were computed with the vendors' documented Python snippets (hmac, hashlib,
@@ -48,6 +48,21 @@ describe('rendering a delivery', () => {
       expect(body.markdown.text).toContain(part);
     }
     expect(body.markdown.text).not.toMatch(/https?:\/\//);
+  });
+
+  it('DingTalk names an ROI alert\'s channel and source in Chinese, as the war room does; JSON keeps the codes', () => {
+    const roi = sampleWebhookAlert({ rule: 'ROI_BELOW_ONE', subject: '京东自营店 · JD · PAID', message: '今日 ROI 0.62' });
+    const roiDelivery = { ...delivery, data: { alert: roi } };
+    const chat = JSON.parse(renderRequest(roiDelivery, { url: 'https://oapi.dingtalk.com/robot/send?access_token=abc123', format: 'DINGTALK', secret: null }, SENT_AT).body);
+    expect(chat.markdown.text).toContain('京东自营店 · 京东 · 付费推广');
+    expect(chat.markdown.text).not.toContain('PAID');
+    const json = JSON.parse(renderRequest(roiDelivery, { url: 'https://partner.example.cn/hooks', format: 'JSON', secret: 'whsec_test' }, SENT_AT).body);
+    expect(json.data.alert.subject).toBe('京东自营店 · JD · PAID');
+    expect(subjectInChinese({ rule: 'RECTIFICATION_OVERDUE', subject: '甲店 2026-11-19 SOCIAL' })).toBe('甲店 2026-11-19 社交分享');
+    // Only those two rules' shapes are read, and only codes the screens name.
+    expect(subjectInChinese({ rule: 'LOW_STOCK', subject: 'A-1 · JD · PAID' })).toBe('A-1 · JD · PAID');
+    expect(subjectInChinese({ rule: 'ROI_BELOW_ONE', subject: '店 · MARS · PAID' })).toBe('店 · MARS · PAID');
+    expect(subjectInChinese({ rule: 'RECTIFICATION_OVERDUE', subject: '甲店 2026-11-19 toString' })).toBe('甲店 2026-11-19 toString');
   });
 
   it('DingTalk without a secret sends the URL unchanged', () => {

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { CHANNEL_NAMES, TRAFFIC_SOURCE_NAMES, type Channel, type TrafficSource } from '../../db/enums.js';
 import { shanghaiDateTime } from '../../lib/time.js';
 import type { WebhookAlert } from './webhook.events.js';
 import type { WebhookEvent, WebhookFormat } from './webhook.table.js';
@@ -69,13 +70,35 @@ function formatNumber(value: number): string {
   return Number.isInteger(value) ? String(value) : String(Number(value.toFixed(4)));
 }
 
+const nameOf = <T extends string>(names: Record<T, { zh: string }>, code: string | undefined): string | undefined =>
+  code !== undefined && Object.hasOwn(names, code) ? names[code as T].zh : undefined;
+
+/**
+ * What an alert is about, in the chat's Chinese: the two subjects built from codes (ROI < 1's
+ * "<shop> · JD · PAID", an overdue rectification's "<shop> <date> SEARCH") with the names the screens use
+ * (京东 · 付费推广), as the war room shows them; any other subject as it is.
+ */
+export function subjectInChinese(alert: Pick<WebhookAlert, 'rule' | 'subject'>): string {
+  if (alert.rule === 'ROI_BELOW_ONE') {
+    const [, shop, channel, source] = /^(.+) · ([A-Z_]+) · ([A-Z_]+)$/.exec(alert.subject) ?? [];
+    const names = [nameOf<Channel>(CHANNEL_NAMES, channel), nameOf<TrafficSource>(TRAFFIC_SOURCE_NAMES, source)];
+    if (shop && names[0] && names[1]) return [shop, ...names].join(' · ');
+  }
+  if (alert.rule === 'RECTIFICATION_OVERDUE') {
+    const [, shopAndDate, source] = /^(.+ \d{4}-\d{2}-\d{2}) ([A-Z_]+)$/.exec(alert.subject) ?? [];
+    const name = nameOf<TrafficSource>(TRAFFIC_SOURCE_NAMES, source);
+    if (shopAndDate && name) return `${shopAndDate} ${name}`;
+  }
+  return alert.subject;
+}
+
 /** The lines every robot message shows, in Chinese, as label/value pairs. */
 function alertFacts(delivery: DeliveryToRender): [string, string][] {
   const { alert } = delivery.data;
   const facts: [string, string][] = [
     ['级别', SEVERITY_ZH[alert.severity] ?? alert.severity],
     ['规则', RULE_ZH[alert.rule] ?? alert.rule],
-    ['对象', alert.subject],
+    ['对象', subjectInChinese(alert)],
     ['说明', alert.message],
   ];
   if (alert.value !== null) {
