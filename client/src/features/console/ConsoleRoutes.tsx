@@ -1,4 +1,5 @@
 import { Navigate, Route } from '@solidjs/router';
+import { AlertRulesPage } from '../alert-rules/AlertRulesPage';
 import { defaultCampaign } from '../war-room/CampaignPicker';
 import { CustomersPage } from '../customers/CustomersPage';
 import { MilestonesPlansPage } from '../plans/MilestonesPlansPage';
@@ -22,6 +23,7 @@ export function ConsoleRoutes() {
       />
       <Route path="/customers" component={CustomersPage} />
       <Route path="/products" component={ProductsPage} />
+      <Route path="/alert-rules" component={AlertRulesPage} />
       <Route path="*" component={() => <Navigate href="/console/reports" />} />
     </>
   );

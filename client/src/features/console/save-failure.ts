@@ -31,3 +31,34 @@ export function useSaveFailure(options: SaveFailureOptions = {}) {
     },
   };
 }
+
+/**
+ * A form's save: `pending` while it runs (its button disabled), `saved` once it succeeded (已保存 until the form
+ * is changed: `edited()`), and the refusal said as useSaveFailure says it.
+ */
+export function useSave(options: SaveFailureOptions = {}) {
+  const failure = useSaveFailure(options);
+  const [pending, setPending] = createSignal(false);
+  const [saved, setSaved] = createSignal(false);
+  return {
+    pending,
+    saved,
+    failure: failure.message,
+    /** The form changed since: no longer what was saved. */
+    edited: () => setSaved(false),
+    /** Forgets the last outcome, as for a form shown afresh. */
+    clear: () => {
+      setSaved(false);
+      failure.show({ ok: true, value: null });
+    },
+    async run<T>(save: () => Promise<MutationOutcome<T>>): Promise<MutationOutcome<T>> {
+      setPending(true);
+      setSaved(false);
+      const outcome = await save();
+      setPending(false);
+      failure.show(outcome);
+      setSaved(outcome.ok);
+      return outcome;
+    },
+  };
+}

@@ -3,7 +3,7 @@ import { InlineError } from '../../components/InlineError';
 import { useI18n } from '../../i18n/i18n';
 import type { ReportRow } from './reports.documents';
 import type { SaveOutcome } from './reports.data';
-import { useSaveFailure } from '../console/save-failure';
+import { useSave } from '../console/save-failure';
 import { changedNotes, changesNothing, noteField, type NoteFields } from './report-note-form';
 
 /**
@@ -16,26 +16,19 @@ export function ReportNoteEditor(props: { row: ReportRow; onSave: (input: NoteFi
   const [anomalyNote, setAnomalyNote] = noteField(() => props.row.anomalyNote ?? '');
   const [correctiveAction, setCorrectiveAction] = noteField(() => props.row.correctiveAction ?? '');
   const [owner, setOwner] = noteField(() => props.row.owner ?? '');
-  const [pending, setPending] = createSignal(false);
-  const [saved, setSaved] = createSignal(false);
   // The version a save was refused for (CONFLICT); the row loaded after it is the latest saved, shown to merge.
   const [refused, setRefused] = createSignal<{ version: string | null } | null>(null);
   const reloaded = () => {
     const sent = refused();
     return sent !== null && props.row.noteUpdatedAt !== sent.version;
   };
-  const failure = useSaveFailure({ conflict: 'console.editConflict' });
+  const save = useSave({ conflict: 'console.editConflict' });
 
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
     const input = changedNotes(props.row, { anomalyNote: anomalyNote(), correctiveAction: correctiveAction(), owner: owner() });
     if (changesNothing(input)) return;
-    setPending(true);
-    setSaved(false);
-    const outcome = await props.onSave(input);
-    setPending(false);
-    failure.show(outcome);
-    setSaved(outcome.ok);
+    const outcome = await save.run(() => props.onSave(input));
     setRefused(!outcome.ok && outcome.code === 'CONFLICT' ? { version: input.expectedUpdatedAt ?? null } : null);
   };
 
@@ -62,12 +55,12 @@ export function ReportNoteEditor(props: { row: ReportRow; onSave: (input: NoteFi
         </p>
       </Show>
       <div class="form-actions">
-        <InlineError message={failure.message()} />
-        <Show when={saved()}>
+        <InlineError message={save.failure()} />
+        <Show when={save.saved()}>
           <span class="saved" role="status">{t('console.saved')}</span>
         </Show>
-        <button type="submit" class="primary" disabled={pending()}>
-          {pending() ? t('console.saving') : t('reports.saveNote')}
+        <button type="submit" class="primary" disabled={save.pending()}>
+          {save.pending() ? t('console.saving') : t('reports.saveNote')}
         </button>
       </div>
     </form>

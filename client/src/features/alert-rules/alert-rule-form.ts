@@ -1,0 +1,62 @@
+import type { AlertRuleSetting, AlertRuleUpdate, SettingsSource } from './alert-rules.documents';
+
+/** Where the page's settings are read and written: the installation default, one shop, or one campaign. */
+export type RuleScope = { kind: 'global' } | { kind: 'shop'; shopId: string } | { kind: 'campaign'; campaignId: string };
+
+/** `?scope=` as the page writes it: `global`, `shop:<id>`, `campaign:<id>`; anything else is the installation. */
+export function scopeOf(value: string | undefined): RuleScope {
+  const [kind, ...rest] = (value ?? '').split(':');
+  const id = rest.join(':');
+  if (kind === 'shop' && id) return { kind: 'shop', shopId: id };
+  if (kind === 'campaign' && id) return { kind: 'campaign', campaignId: id };
+  return { kind: 'global' };
+}
+
+export const scopeValue = (scope: RuleScope): string => (scope.kind === 'global' ? 'global' : scope.kind === 'shop' ? `shop:${scope.shopId}` : `campaign:${scope.campaignId}`);
+
+export const scopeIds = (scope: RuleScope) => ({ shopId: scope.kind === 'shop' ? scope.shopId : null, campaignId: scope.kind === 'campaign' ? scope.campaignId : null });
+
+/** Where a value set at this scope is recorded: a row whose values come from here can be reset to inherit. */
+export const OWN_SOURCE: Record<RuleScope['kind'], SettingsSource> = { global: 'GLOBAL', shop: 'SHOP', campaign: 'CAMPAIGN' };
+
+/** Judged per campaign: a shop cannot set them (the server says so too), only a campaign or the installation. */
+export const CAMPAIGN_RULES: readonly string[] = ['GMV_BEHIND_PACE', 'MILESTONE_OVERDUE', 'HIGH_RISK_WITHOUT_PLAN'];
+
+export interface RuleForm {
+  enabled: boolean;
+  threshold: string;
+  sustainMinutes: string;
+  minSample: string;
+}
+
+export const formOf = (s: AlertRuleSetting): RuleForm => ({ enabled: s.enabled, threshold: String(s.threshold), sustainMinutes: String(s.sustainMinutes), minSample: String(s.minSample) });
+
+/** Which of a row's inputs does not read as the number it must be; the server checks each rule's own range. */
+export type FormProblem = 'threshold' | 'sustainMinutes' | 'minSample';
+
+/**
+ * The update for what the operator changed, and only that (a value another scope or person set meanwhile
+ * is not written back); a problem when an input is not a number (whole, for minutes and samples); null when
+ * nothing changed.
+ */
+export function changedRule(scope: RuleScope, s: AlertRuleSetting, form: RuleForm): { input: AlertRuleUpdate } | { problem: FormProblem } | null {
+  const number = (text: string, whole: boolean): number | null => {
+    const trimmed = text.trim();
+    if (!/^-?\d+(\.\d+)?$/.test(trimmed)) return null;
+    const n = Number(trimmed);
+    return whole && !Number.isInteger(n) ? null : n;
+  };
+  const threshold = number(form.threshold, false);
+  if (threshold === null) return { problem: 'threshold' };
+  const sustainMinutes = number(form.sustainMinutes, true);
+  if (sustainMinutes === null) return { problem: 'sustainMinutes' };
+  const minSample = number(form.minSample, true);
+  if (minSample === null) return { problem: 'minSample' };
+  const input: AlertRuleUpdate = { rule: s.rule, ...scopeIds(scope) };
+  if (form.enabled !== s.enabled) input.enabled = form.enabled;
+  if (threshold !== s.threshold) input.threshold = threshold;
+  if (sustainMinutes !== s.sustainMinutes) input.sustainMinutes = sustainMinutes;
+  if (minSample !== s.minSample) input.minSample = minSample;
+  const changed = input.enabled !== undefined || input.threshold !== undefined || input.sustainMinutes !== undefined || input.minSample !== undefined;
+  return changed ? { input } : null;
+}
