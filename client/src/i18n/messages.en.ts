@@ -197,6 +197,8 @@ export const en: Record<MessageKey, string> = {
   'alertRules.source.CAMPAIGN': 'Campaign',
   'alertRules.save': 'Save',
   'alertRules.reset': 'Inherit again',
+  'alertRules.clearsAfter': 'Clears once back past {level} for {minutes} min',
+  'alertRules.clearsAt': 'Clears once back past {level}',
   'alertRules.perCampaign': 'Set per campaign',
   'alertRules.fieldOf': '{field} of {rule}',
   'alertRules.problem.threshold': 'Not saved: the threshold must be a number',

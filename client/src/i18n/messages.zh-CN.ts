@@ -195,6 +195,8 @@ export const zhCN = {
   'alertRules.source.CAMPAIGN': '活动',
   'alertRules.save': '保存',
   'alertRules.reset': '恢复继承',
+  'alertRules.clearsAfter': '告警恢复：回到 {level} 并保持 {minutes} 分钟',
+  'alertRules.clearsAt': '告警恢复：回到 {level} 即恢复',
   'alertRules.perCampaign': '按活动设置',
   'alertRules.fieldOf': '{rule}：{field}',
   'alertRules.problem.threshold': '未保存：阈值须为数字',

@@ -2,8 +2,9 @@ import { createEffect, createMemo, createSignal, on, Show } from 'solid-js';
 import type { MutationOutcome } from '../../graphql/mutation-outcome';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
+import { formatDecimal } from '../../lib/format';
 import { useSave } from '../console/save-failure';
-import { CAMPAIGN_RULES, changedRule, formOf, OWN_SOURCE, scopeValue, type FormProblem, type RuleScope } from './alert-rule-form';
+import { CAMPAIGN_RULES, changedRule, formOf, OWN_SOURCE, scopeValue, VALUE_CLEARED, type FormProblem, type RuleScope } from './alert-rule-form';
 import type { AlertRuleSetting, AlertRuleUpdate } from './alert-rules.documents';
 
 export interface AlertRuleRowProps {
@@ -19,7 +20,7 @@ export interface AlertRuleRowProps {
  * what changed; 恢复继承 forgets this scope's own values. A campaign rule cannot be set on a shop.
  */
 export function AlertRuleRow(props: AlertRuleRowProps) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [form, setForm] = createSignal(formOf(props.setting));
   const [problem, setProblem] = createSignal<FormProblem | null>(null);
   const saving = useSave();
@@ -43,6 +44,12 @@ export function AlertRuleRow(props: AlertRuleRowProps) {
   const own = () => props.setting.source === OWN_SOURCE[props.scope.kind];
   // The inputs sit in their own cells; the form attribute makes Enter in any of them save the row.
   const formId = () => `alert-rule-${rule()}`;
+  // How an open alert of a measured rule clears (its hysteresis); the others clear when the cause is gone.
+  const clears = () => {
+    if (!VALUE_CLEARED.includes(rule())) return null;
+    const level = formatDecimal(props.setting.clearLevel, locale(), Number.isInteger(props.setting.clearLevel) ? 0 : 2);
+    return props.setting.clearMinutes > 0 ? t('alertRules.clearsAfter', { level, minutes: props.setting.clearMinutes }) : t('alertRules.clearsAt', { level });
+  };
   const label = (field: string) => t('alertRules.fieldOf', { field, rule: t(`rule.${rule()}` as MessageKey) });
 
   const send = (input: AlertRuleUpdate) => saving.run(() => props.onSave(input));
@@ -64,6 +71,7 @@ export function AlertRuleRow(props: AlertRuleRowProps) {
         <th scope="row">
           {t(`rule.${rule()}` as MessageKey)}
           <span class="rule-meaning">{t(`alertRules.meaning.${rule()}` as MessageKey)}</span>
+          <Show when={clears()}>{(text) => <span class="rule-meaning">{text()}</span>}</Show>
         </th>
         <td>
           <input type="checkbox" aria-label={label(t('alertRules.enabled'))} form={formId()} checked={form().enabled} disabled={!editable()} onChange={(e) => { saving.edited(); setForm({ ...form(), enabled: e.currentTarget.checked }); }} />

@@ -58,6 +58,9 @@ describe('the alert rules page', () => {
     expect(row('CONVERSION_DROP')).toHaveTextContent('转化率下跌');
     expect(row('CONVERSION_DROP')).toHaveTextContent('0.3 即低 30%');
     expect(row('CONVERSION_DROP')).toHaveTextContent('内置默认');
+    // How an open alert clears: back past its level, held a while or at once.
+    expect(row('CONVERSION_DROP')).toHaveTextContent('告警恢复：回到 0.20 并保持 5 分钟');
+    expect(row('LOW_STOCK')).toHaveTextContent('告警恢复：回到 61 即恢复');
     expect(row('GMV_BEHIND_PACE')).toHaveTextContent('全局');
     expect(within(row('LOW_STOCK')).getByLabelText('低库存：阈值')).toHaveValue('50');
     expect(within(row('LOW_STOCK')).getByLabelText('低库存：阈值')).toBeDisabled();

@@ -22,6 +22,9 @@ export const OWN_SOURCE: Record<RuleScope['kind'], SettingsSource> = { global: '
 /** Judged per campaign: a shop cannot set them (the server says so too), only a campaign or the installation. */
 export const CAMPAIGN_RULES: readonly string[] = ['GMV_BEHIND_PACE', 'MILESTONE_OVERDUE', 'HIGH_RISK_WITHOUT_PLAN'];
 
+/** Rules whose open alert clears once the measured value is back past a level (the others: when the cause is gone). */
+export const VALUE_CLEARED: readonly string[] = ['CONVERSION_DROP', 'GMV_BEHIND_PACE', 'REFUND_RATE_SPIKE', 'LOW_STOCK', 'ROI_BELOW_ONE'];
+
 export interface RuleForm {
   enabled: boolean;
   threshold: string;
