@@ -4,7 +4,7 @@ import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
 import { formatDecimal } from '../../lib/format';
 import { useSave } from '../console/save-failure';
-import { CAMPAIGN_RULES, changedRule, formOf, OWN_SOURCE, scopeValue, VALUE_CLEARED, type FormProblem, type RuleScope } from './alert-rule-form';
+import { CAMPAIGN_RULES, changedRule, formOf, OWN_SOURCE, PERCENT_RULES, scopeValue, toPercent, VALUE_CLEARED, type FormProblem, type RuleScope } from './alert-rule-form';
 import type { AlertRuleSetting, AlertRuleUpdate } from './alert-rules.documents';
 
 export interface AlertRuleRowProps {
@@ -47,7 +47,9 @@ export function AlertRuleRow(props: AlertRuleRowProps) {
   // How an open alert of a measured rule clears (its hysteresis); the others clear when the cause is gone.
   const clears = () => {
     if (!VALUE_CLEARED.includes(rule())) return null;
-    const level = formatDecimal(props.setting.clearLevel, locale(), Number.isInteger(props.setting.clearLevel) ? 0 : 2);
+    const percent = PERCENT_RULES.includes(rule());
+    const value = percent ? toPercent(props.setting.clearLevel) : props.setting.clearLevel;
+    const level = `${formatDecimal(value, locale(), Number.isInteger(value) ? 0 : 2)}${percent ? '%' : ''}`;
     return props.setting.clearMinutes > 0 ? t('alertRules.clearsAfter', { level, minutes: props.setting.clearMinutes }) : t('alertRules.clearsAt', { level });
   };
   const label = (field: string) => t('alertRules.fieldOf', { field, rule: t(`rule.${rule()}` as MessageKey) });

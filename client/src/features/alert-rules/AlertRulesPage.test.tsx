@@ -56,10 +56,13 @@ describe('the alert rules page', () => {
     expect(asked[0]).toEqual({ shopId: null, campaignId: null });
     expect(screen.getByRole('link', { name: '告警规则' })).toHaveClass('active');
     expect(row('CONVERSION_DROP')).toHaveTextContent('转化率下跌');
-    expect(row('CONVERSION_DROP')).toHaveTextContent('0.3 即低 30%');
+    expect(row('CONVERSION_DROP')).toHaveTextContent('30% 即低三成');
+    // A ratio is shown as the percentage the room says (0.3 is 30 %).
+    expect(within(row('CONVERSION_DROP')).getByLabelText('转化率下跌：阈值')).toHaveValue('30');
+    expect(row('CONVERSION_DROP').querySelector('.rule-unit')).toHaveTextContent('%');
     expect(row('CONVERSION_DROP')).toHaveTextContent('内置默认');
     // How an open alert clears: back past its level, held a while or at once.
-    expect(row('CONVERSION_DROP')).toHaveTextContent('告警恢复：回到 0.20 并保持 5 分钟');
+    expect(row('CONVERSION_DROP')).toHaveTextContent('告警恢复：回到 20% 并保持 5 分钟');
     expect(row('LOW_STOCK')).toHaveTextContent('告警恢复：回到 61 即恢复');
     expect(row('GMV_BEHIND_PACE')).toHaveTextContent('全局');
     expect(within(row('LOW_STOCK')).getByLabelText('低库存：阈值')).toHaveValue('50');
@@ -107,6 +110,20 @@ describe('the alert rules page', () => {
     expect(within(row('LOW_STOCK')).getByLabelText('低库存：阈值')).toBeDisabled();
     chooseShop();
     await waitFor(() => expect(within(row('LOW_STOCK')).getByRole('button', { name: '保存' })).toBeEnabled());
+  });
+
+  it('sends a percentage typed as the ratio the API takes, exactly', async () => {
+    const { written } = answerRules();
+    openConsole('/console/alert-rules', { credential: storedSession(1), permissions: MAY_MANAGE });
+    await waitFor(() => expect(screen.getAllByTestId('alert-rule')).toHaveLength(3));
+    fireEvent.input(within(row('CONVERSION_DROP')).getByLabelText('转化率下跌：阈值'), { target: { value: '12.3' } });
+    fireEvent.click(within(row('CONVERSION_DROP')).getByRole('button', { name: '保存' }));
+    await waitFor(() => expect(written).toHaveLength(1));
+    expect(written[0]).toEqual({ rule: 'CONVERSION_DROP', shopId: null, campaignId: null, threshold: 0.123 });
+    // 90 typed back over 90 shown is no change: nothing is sent for it.
+    fireEvent.input(within(row('GMV_BEHIND_PACE')).getByLabelText('GMV 落后计划：阈值'), { target: { value: '90' } });
+    fireEvent.click(within(row('GMV_BEHIND_PACE')).getByRole('button', { name: '保存' }));
+    expect(written).toHaveLength(1);
   });
 
   it('sends nothing for a threshold that is not a number, and says which', async () => {

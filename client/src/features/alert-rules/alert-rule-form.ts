@@ -25,6 +25,19 @@ export const CAMPAIGN_RULES: readonly string[] = ['GMV_BEHIND_PACE', 'MILESTONE_
 /** Rules whose open alert clears once the measured value is back past a level (the others: when the cause is gone). */
 export const VALUE_CLEARED: readonly string[] = ['CONVERSION_DROP', 'GMV_BEHIND_PACE', 'REFUND_RATE_SPIKE', 'LOW_STOCK', 'ROI_BELOW_ONE'];
 
+/** Rules whose threshold is a ratio, shown and typed as a percentage (30 for 0.3), as the room says it. */
+export const PERCENT_RULES: readonly string[] = ['CONVERSION_DROP', 'GMV_BEHIND_PACE', 'REFUND_RATE_SPIKE'];
+
+/**
+ * A ratio as a percentage and back, exactly: by moving the decimal point in the number's text (0.08 is 8, not
+ * 8.000000000000002; "12.5" is 0.125), which JavaScript reads as the nearest number, as it reads "0.125".
+ */
+export const toPercent = (ratio: number): number => {
+  const shifted = Number(`${ratio}e2`);
+  return Number.isFinite(shifted) ? shifted : ratio * 100;
+};
+const fromPercent = (text: string): number => Number(`${text}e-2`);
+
 export interface RuleForm {
   enabled: boolean;
   threshold: string;
@@ -32,24 +45,29 @@ export interface RuleForm {
   minSample: string;
 }
 
-export const formOf = (s: AlertRuleSetting): RuleForm => ({ enabled: s.enabled, threshold: String(s.threshold), sustainMinutes: String(s.sustainMinutes), minSample: String(s.minSample) });
+export const formOf = (s: AlertRuleSetting): RuleForm => ({
+  enabled: s.enabled,
+  threshold: String(PERCENT_RULES.includes(s.rule) ? toPercent(s.threshold) : s.threshold),
+  sustainMinutes: String(s.sustainMinutes),
+  minSample: String(s.minSample),
+});
 
 /** Which of a row's inputs does not read as the number it must be; the server checks each rule's own range. */
 export type FormProblem = 'threshold' | 'sustainMinutes' | 'minSample';
 
 /**
  * The update for what the operator changed, and only that (a value another scope or person set meanwhile
- * is not written back); a problem when an input is not a number (whole, for minutes and samples); null when
- * nothing changed.
+ * is not written back), a percentage sent as the ratio the API takes; a problem when an input is not a number
+ * (whole, for minutes and samples); null when nothing changed.
  */
 export function changedRule(scope: RuleScope, s: AlertRuleSetting, form: RuleForm): { input: AlertRuleUpdate } | { problem: FormProblem } | null {
-  const number = (text: string, whole: boolean): number | null => {
+  const number = (text: string, whole: boolean, percent = false): number | null => {
     const trimmed = text.trim();
     if (!/^-?\d+(\.\d+)?$/.test(trimmed)) return null;
-    const n = Number(trimmed);
+    const n = percent ? fromPercent(trimmed) : Number(trimmed);
     return whole && !Number.isInteger(n) ? null : n;
   };
-  const threshold = number(form.threshold, false);
+  const threshold = number(form.threshold, false, PERCENT_RULES.includes(s.rule));
   if (threshold === null) return { problem: 'threshold' };
   const sustainMinutes = number(form.sustainMinutes, true);
   if (sustainMinutes === null) return { problem: 'sustainMinutes' };
