@@ -48,8 +48,10 @@ export function AlertRuleRow(props: AlertRuleRowProps) {
   const clears = () => {
     if (!VALUE_CLEARED.includes(rule())) return null;
     const percent = PERCENT_RULES.includes(rule());
-    const value = percent ? toPercent(props.setting.clearLevel) : props.setting.clearLevel;
-    const level = `${formatDecimal(value, locale(), Number.isInteger(value) ? 0 : 2)}${percent ? '%' : ''}`;
+    // The server computes it (⅔ of 0.3 is 0.19999999999999998): shown to two decimals at most, 20% not 20.00%.
+    const value = Math.round((percent ? toPercent(props.setting.clearLevel) : props.setting.clearLevel) * 100) / 100;
+    const digits = Number.isInteger(value) ? 0 : Number.isInteger(value * 10) ? 1 : 2;
+    const level = `${formatDecimal(value, locale(), digits)}${percent ? '%' : ''}`;
     return props.setting.clearMinutes > 0 ? t('alertRules.clearsAfter', { level, minutes: props.setting.clearMinutes }) : t('alertRules.clearsAt', { level });
   };
   const label = (field: string) => t('alertRules.fieldOf', { field, rule: t(`rule.${rule()}` as MessageKey) });

@@ -12,8 +12,9 @@ useMockApi();
 
 const CAMPAIGN = { id: 'Q2FtcGFpZ246MQ==', name: '双12年终盛典' };
 const RULES: AlertRuleSetting[] = [
-  { rule: 'CONVERSION_DROP', enabled: true, threshold: 0.3, sustainMinutes: 5, minSample: 200, clearLevel: 0.2, clearMinutes: 5, source: 'DEFAULT' },
-  { rule: 'GMV_BEHIND_PACE', enabled: true, threshold: 0.9, sustainMinutes: 5, minSample: 1000, clearLevel: 0.95, clearMinutes: 5, source: 'GLOBAL' },
+  // The clear levels as the server computes them: ⅔ × 0.3 and 0.9 + 0.05 in floating point.
+  { rule: 'CONVERSION_DROP', enabled: true, threshold: 0.3, sustainMinutes: 5, minSample: 200, clearLevel: 0.19999999999999998, clearMinutes: 5, source: 'DEFAULT' },
+  { rule: 'GMV_BEHIND_PACE', enabled: true, threshold: 0.9, sustainMinutes: 5, minSample: 1000, clearLevel: 0.9500000000000001, clearMinutes: 5, source: 'GLOBAL' },
   { rule: 'LOW_STOCK', enabled: true, threshold: 50, sustainMinutes: 0, minSample: 0, clearLevel: 61, clearMinutes: 0, source: 'DEFAULT' },
 ];
 
@@ -63,6 +64,7 @@ describe('the alert rules page', () => {
     expect(row('CONVERSION_DROP')).toHaveTextContent('内置默认');
     // How an open alert clears: back past its level, held a while or at once.
     expect(row('CONVERSION_DROP')).toHaveTextContent('告警恢复：回到 20% 并保持 5 分钟');
+    expect(row('GMV_BEHIND_PACE')).toHaveTextContent('告警恢复：回到 95% 并保持 5 分钟');
     expect(row('LOW_STOCK')).toHaveTextContent('告警恢复：回到 61 即恢复');
     expect(row('GMV_BEHIND_PACE')).toHaveTextContent('全局');
     expect(within(row('LOW_STOCK')).getByLabelText('低库存：阈值')).toHaveValue('50');
