@@ -4,7 +4,7 @@ import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
 import { formatDecimal } from '../../lib/format';
 import { useSave } from '../console/save-failure';
-import { CAMPAIGN_RULES, changedRule, formOf, OWN_SOURCE, PERCENT_RULES, scopeValue, toPercent, VALUE_CLEARED, type FormProblem, type RuleScope } from './alert-rule-form';
+import { CAMPAIGN_RULES, changedRule, formOf, OWN_SOURCE, PERCENT_RULES, scopeIds, scopeValue, toPercent, VALUE_CLEARED, type FormProblem, type RuleScope } from './alert-rule-form';
 import type { AlertRuleSetting, AlertRuleUpdate } from './alert-rules.documents';
 
 export interface AlertRuleRowProps {
@@ -63,7 +63,7 @@ export function AlertRuleRow(props: AlertRuleRowProps) {
     setProblem(change && 'problem' in change ? change.problem : null);
     if (change && 'input' in change) void send(change.input);
   };
-  const reset = () => void send({ rule: rule(), shopId: props.scope.kind === 'shop' ? props.scope.shopId : null, campaignId: props.scope.kind === 'campaign' ? props.scope.campaignId : null, reset: true });
+  const reset = () => void send({ rule: rule(), ...scopeIds(props.scope), reset: true });
   const edit = (field: 'threshold' | 'sustainMinutes' | 'minSample') => (e: InputEvent & { currentTarget: HTMLInputElement }) => {
     saving.edited();
     setForm({ ...form(), [field]: e.currentTarget.value });
