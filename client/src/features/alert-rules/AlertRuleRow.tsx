@@ -4,7 +4,7 @@ import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
 import { formatDecimal } from '../../lib/format';
 import { useSave } from '../console/save-failure';
-import { CAMPAIGN_RULES, changedRule, formOf, OWN_SOURCE, PERCENT_RULES, scopeIds, scopeValue, toPercent, VALUE_CLEARED, type FormProblem, type RuleScope } from './alert-rule-form';
+import { changedRule, formOf, OWN_SOURCE, scopeIds, scopeValue, toPercent, traitsOf, type FormProblem, type RuleScope } from './alert-rule-form';
 import type { AlertRuleSetting, AlertRuleUpdate } from './alert-rules.documents';
 
 export interface AlertRuleRowProps {
@@ -39,15 +39,15 @@ export function AlertRuleRow(props: AlertRuleRowProps) {
     ),
   );
   const rule = () => props.setting.rule;
-  const shopCannot = () => props.scope.kind === 'shop' && CAMPAIGN_RULES.includes(rule());
+  const shopCannot = () => props.scope.kind === 'shop' && traitsOf(rule()).perCampaign;
   const editable = () => props.canEdit && !shopCannot();
   const own = () => props.setting.source === OWN_SOURCE[props.scope.kind];
   // The inputs sit in their own cells; the form attribute makes Enter in any of them save the row.
   const formId = () => `alert-rule-${rule()}`;
   // How an open alert of a measured rule clears (its hysteresis); the others clear when the cause is gone.
   const clears = () => {
-    if (!VALUE_CLEARED.includes(rule())) return null;
-    const percent = PERCENT_RULES.includes(rule());
+    const { valueCleared, percent } = traitsOf(rule());
+    if (!valueCleared) return null;
     // The server computes it (⅔ of 0.3 is 0.19999999999999998): shown to two decimals at most, 20% not 20.00%.
     const value = Math.round((percent ? toPercent(props.setting.clearLevel) : props.setting.clearLevel) * 100) / 100;
     const digits = Number.isInteger(value) ? 0 : Number.isInteger(value * 10) ? 1 : 2;

@@ -19,14 +19,30 @@ export const scopeIds = (scope: RuleScope) => ({ shopId: scope.kind === 'shop' ?
 /** Where a value set at this scope is recorded: a row whose values come from here can be reset to inherit. */
 export const OWN_SOURCE: Record<RuleScope['kind'], SettingsSource> = { global: 'GLOBAL', shop: 'SHOP', campaign: 'CAMPAIGN' };
 
-/** Judged per campaign: a shop cannot set them (the server says so too), only a campaign or the installation. */
-export const CAMPAIGN_RULES: readonly string[] = ['GMV_BEHIND_PACE', 'MILESTONE_OVERDUE', 'HIGH_RISK_WITHOUT_PLAN'];
 
-/** Rules whose open alert clears once the measured value is back past a level (the others: when the cause is gone). */
-export const VALUE_CLEARED: readonly string[] = ['CONVERSION_DROP', 'GMV_BEHIND_PACE', 'REFUND_RATE_SPIKE', 'LOW_STOCK', 'ROI_BELOW_ONE'];
+type EngineRule = Exclude<AlertRuleSetting['rule'], 'WEBHOOK_PAUSED'>;
 
-/** Rules whose threshold is a ratio, shown and typed as a percentage (30 for 0.3), as the room says it. */
-export const PERCENT_RULES: readonly string[] = ['CONVERSION_DROP', 'GMV_BEHIND_PACE', 'REFUND_RATE_SPIKE'];
+/**
+ * What the page must know of each rule the engine judges (docs/ALERTS.md): whether it is judged per campaign (a
+ * shop cannot set it; the server refuses it there too), whether its threshold is a ratio shown and typed as a
+ * percentage (30 for 0.3, as the room says it), and whether an open alert clears once the measured value is back
+ * past a level (the others: when the cause is gone). A rule added to the schema without a line here fails the
+ * type check, as its strings would otherwise go missing unseen.
+ */
+export const RULE_TRAITS: Record<EngineRule, { perCampaign: boolean; percent: boolean; valueCleared: boolean }> = {
+  CONVERSION_DROP: { perCampaign: false, percent: true, valueCleared: true },
+  GMV_BEHIND_PACE: { perCampaign: true, percent: true, valueCleared: true },
+  REFUND_RATE_SPIKE: { perCampaign: false, percent: true, valueCleared: true },
+  LOW_STOCK: { perCampaign: false, percent: false, valueCleared: true },
+  ROI_BELOW_ONE: { perCampaign: false, percent: false, valueCleared: true },
+  MILESTONE_OVERDUE: { perCampaign: true, percent: false, valueCleared: false },
+  HIGH_RISK_WITHOUT_PLAN: { perCampaign: true, percent: false, valueCleared: false },
+  UNSHIPPED_OVERDUE: { perCampaign: false, percent: false, valueCleared: false },
+  RECTIFICATION_OVERDUE: { perCampaign: false, percent: false, valueCleared: false },
+};
+const NO_TRAITS = { perCampaign: false, percent: false, valueCleared: false };
+/** A rule's traits; WEBHOOK_PAUSED, which no setting names, has none. */
+export const traitsOf = (rule: AlertRuleSetting['rule']) => (rule === 'WEBHOOK_PAUSED' ? NO_TRAITS : RULE_TRAITS[rule]);
 
 /**
  * A ratio as a percentage and back, exactly: by moving the decimal point in the number's text (0.08 is 8, not
@@ -47,7 +63,7 @@ export interface RuleForm {
 
 export const formOf = (s: AlertRuleSetting): RuleForm => ({
   enabled: s.enabled,
-  threshold: String(PERCENT_RULES.includes(s.rule) ? toPercent(s.threshold) : s.threshold),
+  threshold: String(traitsOf(s.rule).percent ? toPercent(s.threshold) : s.threshold),
   sustainMinutes: String(s.sustainMinutes),
   minSample: String(s.minSample),
 });
@@ -67,7 +83,7 @@ export function changedRule(scope: RuleScope, s: AlertRuleSetting, form: RuleFor
     const n = percent ? fromPercent(trimmed) : Number(trimmed);
     return whole && !Number.isInteger(n) ? null : n;
   };
-  const threshold = number(form.threshold, false, PERCENT_RULES.includes(s.rule));
+  const threshold = number(form.threshold, false, traitsOf(s.rule).percent);
   if (threshold === null) return { problem: 'threshold' };
   const sustainMinutes = number(form.sustainMinutes, true);
   if (sustainMinutes === null) return { problem: 'sustainMinutes' };
