@@ -76,13 +76,14 @@ export function buildCampaigns(shopIds: string[], now: Date, newId: () => string
     // DOMAIN.md's example is ¥10M; at this catalog's baskets that is 15,000+ orders to ingest on a first start.
     3_000_000,
   );
-  let year1212 = year;
-  if (startOfShanghaiDay(`${year1212}-12-01`).getTime() <= now.getTime()) year1212 += 1;
+  // Coming up to plan for, as the live one is placed: 19 days after it ends, as 12.1 follows 11.12, for twelve
+  // days. Placed by the calendar it was a year away for a demo started in December, while the plan's 双12
+  // 方案策划 task runs this week (demo.plan.ts).
   const upcoming = campaign(
     '双12年终盛典',
     '满200减20',
-    startOfShanghaiDay(`${year1212}-12-01`),
-    startOfShanghaiDay(`${year1212}-12-13`),
+    startOfShanghaiDay(addDays(today, 20)),
+    startOfShanghaiDay(addDays(today, 32)),
     2_000_000,
   );
 
