@@ -94,7 +94,8 @@ describe('the alert rules page', () => {
     await waitFor(() => expect(row('LOW_STOCK')).toHaveTextContent('已保存'));
     // Only what changed, at the shop.
     expect(written).toEqual([{ rule: 'LOW_STOCK', shopId: SHOP.id, campaignId: null, threshold: 20 }]);
-    expect(row('LOW_STOCK').dataset.source).toBe('SHOP');
+    // The list is read again after a save: the row then shows where its values now come from.
+    await waitFor(() => expect(row('LOW_STOCK').dataset.source).toBe('SHOP'));
     expect(within(row('LOW_STOCK')).getByLabelText('低库存：阈值')).toHaveValue('20');
 
     fireEvent.click(within(row('LOW_STOCK')).getByRole('button', { name: '恢复继承' }));

@@ -1,6 +1,6 @@
 import { useSearchParams } from '@solidjs/router';
 import { createQuery, useClient } from '@urql/solid';
-import { createEffect, createMemo, createSignal, For, Index, on, Show } from 'solid-js';
+import { createMemo, For, Index, Show } from 'solid-js';
 import { ConsoleTable } from '../../components/ConsoleTable';
 import { InlineError } from '../../components/InlineError';
 import { mutationOutcome } from '../../graphql/mutation-outcome';
@@ -11,7 +11,7 @@ import { canManage, useConsole } from '../console/console.context';
 import { ConsoleShopsQuery } from '../reports/reports.documents';
 import { scopeIds, scopeOf, scopeValue } from './alert-rule-form';
 import { AlertRuleRow } from './AlertRuleRow';
-import { AlertRulesQuery, AlertScopesQuery, UpdateAlertRuleMutation, type AlertRuleSetting, type AlertRuleUpdate } from './alert-rules.documents';
+import { AlertRulesQuery, AlertScopesQuery, UpdateAlertRuleMutation, type AlertRuleUpdate } from './alert-rules.documents';
 
 /**
  * 告警规则: every rule's thresholds in force at one scope (`?scope=`: the installation's defaults, a shop, or a
@@ -26,23 +26,18 @@ export function AlertRulesPage() {
   const scope = createMemo(() => scopeOf(search.scope), undefined, { equals: (a, b) => scopeValue(a) === scopeValue(b) });
   const [shops] = createQuery({ query: ConsoleShopsQuery });
   const [scopes] = createQuery({ query: AlertScopesQuery });
-  const [rules] = createQuery({ query: AlertRulesQuery, variables: () => scopeIds(scope()) });
-  // Rows as the last save answered them, per scope and rule: the page shows what the server stored.
-  const [saved, setSaved] = createSignal<ReadonlyMap<string, AlertRuleSetting>>(new Map());
-  // Another scope, read afresh: what was saved at this one may since have changed.
-  createEffect(on(scope, () => setSaved(new Map()), { defer: true }));
-  const savedKey = (rule: string) => `${scopeValue(scope())}|${rule}`;
+  const [rules, refetchRules] = createQuery({ query: AlertRulesQuery, variables: () => scopeIds(scope()) });
   const campaignOptions = () => [...(scopes.data?.active.edges ?? []), ...(scopes.data?.upcoming.edges ?? [])].map((e) => e.node);
   // The installation's defaults are set only by a caller over every shop; the server refuses others anyway.
   const canEdit = () => canManage(services.permissions()) && (scope().kind !== 'global' || scopes.data?.viewer.allShops === true);
   const failure = () => rules.error ?? shops.error ?? scopes.error;
 
+  // A setting has no id for the cache to update: the list is read again, and shows what the server stored.
   const save = async (input: AlertRuleUpdate) => {
-    const at = scopeValue(scope());
     const result = await client.mutation(UpdateAlertRuleMutation, { input }).toPromise();
     const payload = result.data?.updateAlertRule;
     const outcome = mutationOutcome(result.error, payload, payload?.setting);
-    if (outcome.ok) setSaved((current) => new Map(current).set(`${at}|${outcome.value.rule}`, outcome.value));
+    if (outcome.ok) refetchRules({ requestPolicy: 'network-only' });
     return outcome;
   };
 
@@ -73,7 +68,7 @@ export function AlertRulesPage() {
             <ConsoleTable class="alert-rules" columns={[t('alertRules.rule'), t('alertRules.enabled'), t('alertRules.threshold'), t('alertRules.sustain'), t('alertRules.minSample'), t('alertRules.from'), '']}>
               {/* By position: a refetch after a save keeps each row, and what is being typed in it. */}
               <Index each={data().alertRules}>
-                {(setting) => <AlertRuleRow setting={saved().get(savedKey(setting().rule)) ?? setting()} scope={scope()} canEdit={canEdit()} onSave={save} />}
+                {(setting) => <AlertRuleRow setting={setting()} scope={scope()} canEdit={canEdit()} onSave={save} />}
               </Index>
             </ConsoleTable>
           )}
