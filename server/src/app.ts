@@ -22,6 +22,7 @@ import { AlertEngine } from './modules/alert/alert.engine.js';
 import { HistoryJob } from './modules/history/history.job.js';
 import { DEFAULT_RETENTION, type RetentionSettings } from './modules/history/history.retention.js';
 import { publishAlertEvents, type AnnounceAlerts } from './modules/alert/alert.service.js';
+import { createWebhookSender } from './modules/webhook/webhook.sender.js';
 import { startWebhookDispatcher, type WebhookDispatcher, type WebhookDispatcherTuning } from './modules/webhook/webhook.dispatcher.js';
 import type { Database } from './db/client.js';
 import type { ReadReplica } from './db/read-replica.js';
@@ -248,6 +249,12 @@ export function buildApp(options: AppOptions): App {
   // The webhook dispatcher (modules/webhook) sends committed deliveries; waking it skips its poll delay.
   // It is assigned where the dispatcher starts, below.
   let wakeWebhooks: () => void = () => {};
+  // testWebhook's requests: the dispatcher's URL policy and timeout, its own connections (the dispatcher may not run here).
+  const webhookSender = createWebhookSender({
+    allowPrivateUrls: options.webhookAllowPrivateUrls ?? false,
+    fetchTimeoutMs: options.webhooks ? options.webhooks.fetchTimeoutMs : undefined,
+    now,
+  });
   // One way alert changes leave, whoever made them (the engine, an acknowledgement, a resumed webhook).
   const announceAlerts: AnnounceAlerts = (events) => {
     publishAlertEvents(pubsub, events);
@@ -366,6 +373,7 @@ export function buildApp(options: AppOptions): App {
         announceRevoked,
         sourceAddress: fromSocket.sourceAddress ?? (initial.req ? clientAddress(initial.req, trustProxyHops) : null),
         wakeWebhooks,
+        webhookSender,
         webhookAllowPrivateUrls: options.webhookAllowPrivateUrls ?? false,
         retention,
         evaluateAlertsSoon: () => {
@@ -569,6 +577,7 @@ export function buildApp(options: AppOptions): App {
       await alertEngine.stop();
       await history?.stop();
       await webhooks?.stop(); // in-flight requests finish and are recorded before the database closes
+      await webhookSender.close();
       await notices.return?.();
       await revocations.return?.();
       wsSessions.dispose();

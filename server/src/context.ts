@@ -4,6 +4,7 @@ import type { Viewer } from './auth/viewer.js';
 import type { Db } from './db/client.js';
 import type { AnnounceAlerts, RecheckAlerts } from './modules/alert/alert.service.js';
 import type { RetentionSettings } from './modules/history/history.retention.js';
+import type { WebhookSender } from './modules/webhook/webhook.sender.js';
 import type { AnnounceRevoked } from './modules/user/user.service.js';
 import type { AnnounceCounted, AppPubSub } from './realtime/pubsub.js';
 import type { Ticker } from './realtime/ticker.js';
@@ -32,6 +33,8 @@ export interface Context {
   sourceAddress: string | null;
   /** Sends committed webhook deliveries now instead of at the dispatcher's next poll. */
   wakeWebhooks?: () => void;
+  /** Sends a webhook's test message (testWebhook) with the dispatcher's URL policy and timeout. */
+  webhookSender: WebhookSender;
   /** Webhook URLs may point at private and loopback addresses (WEBHOOK_ALLOW_PRIVATE_URLS; tests). */
   webhookAllowPrivateUrls: boolean;
   /** How long history is kept (RETENTION_*): ingestion refuses events older than the events retention. */

@@ -56,6 +56,7 @@ function mutations(shopA: string): Record<string, { need: Need | Need[]; alsoNee
     updateWebhook: { need: 'MANAGE', alsoNeed: 'READ', input: { id: gid('Webhook', NOBODY), resume: true } },
     deleteWebhook: { need: 'MANAGE', input: { id: gid('Webhook', NOBODY) } },
     redeliverWebhookDelivery: { need: 'MANAGE', input: { id: gid('WebhookDelivery', NOBODY) } },
+    testWebhook: { need: 'MANAGE', alsoNeed: 'READ', input: { id: gid('Webhook', NOBODY) } },
     redeemPoints: { need: 'MANAGE', input: { customerId: gid('Customer', NOBODY), points: 100, requestId: 'matrix' } },
     writeRetrospectiveLessons: { need: 'MANAGE', input: { campaignId: gid('Campaign', NOBODY), lessons: 'l' } },
   };

@@ -4,11 +4,11 @@ import type { Db } from '../../db/client.js';
 import { FAILURES_BEFORE_UNHEALTHY } from '../../observability/health.js';
 import type { AlertEvent } from '../alert/alert.lifecycle.js';
 import { claimDueDeliveries, recordAttempt, releaseLeases, type AttemptOutcome, type ClaimedDelivery } from './webhook.delivery.js';
-import { renderRequest, robotRefusal } from './webhook.formats.js';
+import { renderRequest } from './webhook.formats.js';
+import { createWebhookSender } from './webhook.sender.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './webhook.retry.js';
 import type { WebhookRow } from './webhook.table.js';
-import { ADDRESS_REFUSED, checkWebhookUrlWithoutLookup, publicOnlyLookup, type Resolve } from './webhook.url.js';
-import { Agent, fetch, type Response } from 'undici';
+import type { Resolve } from './webhook.url.js';
 import { MINUTE_MS } from '../../lib/time.js';
 
 /** What buildApp (and tests, benchmarks) may tune; everything has a production default. */
@@ -54,32 +54,6 @@ export interface WebhookDispatcher {
   drain(): Promise<void>;
 }
 
-/** Enough of an answer to show why a robot refused; the rest is not read. */
-const MAX_ANSWER_BYTES = 16 * 1024;
-
-async function readAnswer(response: Response): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (size < MAX_ANSWER_BYTES) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-  }
-  await reader.cancel().catch(() => {});
-  return Buffer.concat(chunks).toString('utf8').slice(0, MAX_ANSWER_BYTES);
-}
-
-function describeError(error: unknown, timeoutMs: number): string {
-  if (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `timed out after ${timeoutMs} ms`;
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : null;
-  // The connection's lookup refused the host: nothing left this server, as with an address refused before connecting.
-  if (cause && (cause as NodeJS.ErrnoException).code === ADDRESS_REFUSED) return `not sent: ${cause.message}`.slice(0, 500);
-  return `${error instanceof Error ? error.message : String(error)}${cause ? `: ${cause.message}` : ''}`.slice(0, 500);
-}
-
 /**
  * Sends the outbox. Polls for due deliveries (and on wake()), leases a small batch at a time, keeps at
  * most `concurrency` requests in flight, and records every attempt. Nothing is held only in memory:
@@ -99,10 +73,7 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
   const batchSize = Math.min(concurrency * 2, 64);
   const claimedNotSent: ClaimedDelivery[] = [];
 
-  // The connections' own name lookups refuse private addresses, and they are the only lookup a send makes:
-  // the addresses checked are the ones connected to. A check that resolved the name before the send would
-  // let a name re-pointed between it and the connection through (DNS rebinding), and cost a second query.
-  const agent = new Agent(options.allowPrivateUrls ? {} : { connect: { lookup: publicOnlyLookup(options.resolve) } });
+  const sender = createWebhookSender({ allowPrivateUrls: options.allowPrivateUrls, fetchTimeoutMs, resolve: options.resolve, now });
 
   const inFlight = new Set<Promise<void>>();
   let stopped = false;
@@ -113,43 +84,10 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
   let claimFailures = 0;
   let recordFailures = 0;
 
-  async function attempt(delivery: ClaimedDelivery): Promise<AttemptOutcome> {
-    const attemptedAt = now();
-    const started = performance.now();
-    let statusCode: number | null = null;
-    let error: string | null;
-    try {
-      // Checked again at send time: an address in the URL here, a host name by the connection's lookup,
-      // which resolves it once per connection (the name may point elsewhere than when it was saved).
-      const refused = checkWebhookUrlWithoutLookup(delivery.url, { allowPrivate: options.allowPrivateUrls });
-      if (refused !== null && !(refused instanceof URL)) {
-        error = `not sent: ${refused.message}`;
-      } else {
-        const request = renderRequest(
-          { id: encodeGlobalID('WebhookDelivery', delivery.id), event: delivery.event, createdAt: delivery.createdAt, data: delivery.data },
-          { url: delivery.url, format: delivery.format, secret: delivery.secret },
-          attemptedAt,
-        );
-        // No redirects: a 3xx could lead to an address the check above would have refused.
-        const response = await fetch(request.url, {
-          method: 'POST',
-          headers: request.headers,
-          body: request.body,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(fetchTimeoutMs),
-          dispatcher: agent,
-        });
-        statusCode = response.status;
-        const answer = await readAnswer(response);
-        error =
-          response.status >= 200 && response.status < 300
-            ? robotRefusal(delivery.format, answer)
-            : `HTTP ${response.status}${answer ? `: ${answer.slice(0, 300)}` : ''}`;
-      }
-    } catch (failure) {
-      error = describeError(failure, fetchTimeoutMs);
-    }
-    return { attemptedAt, statusCode, error, durationMs: Math.round(performance.now() - started) };
+  function attempt(delivery: ClaimedDelivery): Promise<AttemptOutcome> {
+    const endpoint = { url: delivery.url, format: delivery.format, secret: delivery.secret };
+    const toRender = { id: encodeGlobalID('WebhookDelivery', delivery.id), event: delivery.event, createdAt: delivery.createdAt, data: delivery.data };
+    return sender.send(endpoint, (sentAt) => renderRequest(toRender, endpoint, sentAt));
   }
 
   async function send(delivery: ClaimedDelivery): Promise<void> {
@@ -238,7 +176,7 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
       await Promise.allSettled([...inFlight]);
       // Claimed but never started: hand them back now rather than make the next instance wait for the lease.
       await releaseLeases(db, claimedNotSent.splice(0).map((d) => d.id));
-      await agent.close();
+      await sender.close();
     },
     async drain() {
       for (;;) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dingTalkSign, feishuSign, peakOpsSignature, renderRequest, robotRefusal, robotTitle, subjectInChinese, type DeliveryToRender } from './webhook.formats.js';
+import { dingTalkSign, feishuSign, peakOpsSignature, renderRequest, renderTestRequest, robotRefusal, robotTitle, subjectInChinese, type DeliveryToRender, type TestToRender } from './webhook.formats.js';
 import { sampleWebhookAlert } from './webhook.test-fixtures.js';
 
 // Expected signatures were computed with the vendors' documented Python snippets (hmac, hashlib,
@@ -107,6 +107,37 @@ describe('rendering a delivery', () => {
     expect(body.markdown.title).toBe('【警告】超时未发货预警');
     expect(body.markdown.text).toContain('超过 6 小时仍未发货');
     expect(body.markdown.text).not.toContain('24 小时');
+  });
+});
+
+describe('rendering a test message', () => {
+  const test: TestToRender = {
+    id: 'test_00000000-0000-4000-8000-000000000001',
+    createdAt: new Date('2026-11-11T04:00:00Z'),
+    webhook: { id: 'V2ViaG9vazox', name: '运营群', events: ['ALERT_RAISED', 'ALERT_ESCALATED'], shopNames: null },
+    requestedBy: '王运营',
+  };
+
+  it('WeCom and Feishu: the same lines in each robot’s own message, in the informational colour', () => {
+    const wecom = JSON.parse(renderTestRequest(test, { url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k', format: 'WECOM', secret: null }, SENT_AT).body);
+    expect(wecom.markdown.content).toContain('### 【测试】PeakOps 预警推送');
+    for (const part of ['> 订阅：新预警、升级', '> 店铺：全部店铺', '> 发起人：王运营', '> 时间：2026-11-11 12:00:00（北京时间）']) expect(wecom.markdown.content).toContain(part);
+    const feishu = JSON.parse(renderTestRequest(test, { url: 'https://open.feishu.cn/open-apis/bot/v2/hook/x', format: 'FEISHU', secret: FEISHU_SECRET }, SENT_AT).body);
+    expect(feishu).toMatchObject({ timestamp: '1731297600', sign: feishuSign(FEISHU_SECRET, 1_731_297_600), msg_type: 'interactive' });
+    expect(feishu.card.header).toEqual({ template: 'blue', title: { tag: 'plain_text', content: '【测试】PeakOps 预警推送' } });
+    expect(feishu.card.elements[0].text.content).toContain('**名称**：运营群');
+  });
+
+  it('JSON: a WEBHOOK_TEST body under the test’s own id, never an alert', () => {
+    const request = renderTestRequest(test, { url: 'https://partner.example.cn/hooks', format: 'JSON', secret: 'whsec_test' }, SENT_AT);
+    expect(JSON.parse(request.body)).toEqual({
+      id: test.id,
+      type: 'WEBHOOK_TEST',
+      createdAt: '2026-11-11T04:00:00.000Z',
+      data: { webhook: { id: 'V2ViaG9vazox', name: '运营群', events: ['ALERT_RAISED', 'ALERT_ESCALATED'] }, requestedBy: '王运营' },
+    });
+    expect(request.headers['PeakOps-Webhook-Id']).toBe(test.id);
+    expect(request.headers['PeakOps-Signature']).toBe(peakOpsSignature('whsec_test', request.body, SENT_AT));
   });
 });
 

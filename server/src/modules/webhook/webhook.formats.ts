@@ -92,6 +92,27 @@ export function subjectInChinese(alert: Pick<WebhookAlert, 'rule' | 'subject'>):
   return alert.subject;
 }
 
+/** What a group robot's message says, whatever the robot: its title, headline, label/value lines and tone. */
+export interface RobotMessage {
+  title: string;
+  headline: string;
+  facts: [string, string][];
+  /** The colour of WeCom's level line and Feishu's header: a severity, or RESOLVED. */
+  tone: string;
+}
+
+/**
+ * What one request carries, whatever the format: the JSON body's `id`, `type`, `createdAt` and `data`
+ * (the id also in the PeakOps-Webhook-Id header), and the same in words for the robots.
+ */
+export interface Outgoing {
+  id: string;
+  type: string;
+  createdAt: Date;
+  data: unknown;
+  robot: RobotMessage;
+}
+
 /** The lines every robot message shows, in Chinese, as label/value pairs. */
 function alertFacts(delivery: DeliveryToRender): [string, string][] {
   const { alert } = delivery.data;
@@ -122,6 +143,55 @@ export function robotTitle(delivery: DeliveryToRender): string {
   return [...title].slice(0, 20).join('');
 }
 
+function deliveryOutgoing(delivery: DeliveryToRender): Outgoing {
+  return {
+    id: delivery.id,
+    type: delivery.event,
+    createdAt: delivery.createdAt,
+    data: delivery.data,
+    robot: {
+      title: robotTitle(delivery),
+      headline: EVENT_ZH[delivery.event],
+      facts: alertFacts(delivery),
+      tone: delivery.event === 'ALERT_RESOLVED' ? 'RESOLVED' : delivery.data.alert.severity,
+    },
+  };
+}
+
+/** A test message (testWebhook): who asked for it, and what the webhook will receive. */
+export interface TestToRender {
+  /** `test_…`: the JSON body's `id` and the PeakOps-Webhook-Id header; not a delivery's. */
+  id: string;
+  createdAt: Date;
+  webhook: { id: string; name: string; events: readonly WebhookEvent[]; shopNames: readonly string[] | null };
+  requestedBy: string;
+}
+
+/** The JSON body's type for a test message; never an alert's. */
+export const TEST_EVENT_TYPE = 'WEBHOOK_TEST';
+
+function testOutgoing(test: TestToRender): Outgoing {
+  return {
+    id: test.id,
+    type: TEST_EVENT_TYPE,
+    createdAt: test.createdAt,
+    data: { webhook: { id: test.webhook.id, name: test.webhook.name, events: test.webhook.events }, requestedBy: test.requestedBy },
+    robot: {
+      title: '【测试】PeakOps 预警推送',
+      headline: '测试消息',
+      facts: [
+        ['说明', '这是一条测试消息，无需处理：此后订阅的预警会推送到这里。'],
+        ['名称', test.webhook.name],
+        ['订阅', test.webhook.events.map((event) => EVENT_ZH[event]).join('、')],
+        ['店铺', test.webhook.shopNames === null ? '全部店铺' : test.webhook.shopNames.join('、')],
+        ['发起人', test.requestedBy],
+        ['时间', `${shanghaiDateTime(test.createdAt)}（北京时间）`],
+      ],
+      tone: 'INFO',
+    },
+  };
+}
+
 /** Keeps a UTF-8 text within `maxBytes` without cutting a character in half. */
 function truncateBytes(text: string, maxBytes: number): string {
   if (Buffer.byteLength(text) <= maxBytes) return text;
@@ -136,17 +206,18 @@ function truncateBytes(text: string, maxBytes: number): string {
   return `${out}…`;
 }
 
-function renderJson(delivery: DeliveryToRender, endpoint: EndpointToRender, sentAt: Date): RenderedRequest {
-  const body = JSON.stringify({ id: delivery.id, type: delivery.event, createdAt: delivery.createdAt.toISOString(), data: delivery.data });
-  const headers: Record<string, string> = { 'PeakOps-Webhook-Id': delivery.id };
+function renderJson(outgoing: Outgoing, endpoint: EndpointToRender, sentAt: Date): RenderedRequest {
+  const body = JSON.stringify({ id: outgoing.id, type: outgoing.type, createdAt: outgoing.createdAt.toISOString(), data: outgoing.data });
+  const headers: Record<string, string> = { 'PeakOps-Webhook-Id': outgoing.id };
   if (endpoint.secret) headers['PeakOps-Signature'] = peakOpsSignature(endpoint.secret, body, sentAt);
   return { url: endpoint.url, body, headers };
 }
 
-function renderDingTalk(delivery: DeliveryToRender, endpoint: EndpointToRender, sentAt: Date): RenderedRequest {
-  const lines = alertFacts(delivery).map(([label, value]) => `- **${label}**：${value}`);
-  const text = [`### ${robotTitle(delivery)}`, '', `**${EVENT_ZH[delivery.event]}**`, '', ...lines, '', `> ${FOOTER}`].join('\n');
-  const body = JSON.stringify({ msgtype: 'markdown', markdown: { title: robotTitle(delivery), text } });
+function renderDingTalk(outgoing: Outgoing, endpoint: EndpointToRender, sentAt: Date): RenderedRequest {
+  const { robot } = outgoing;
+  const lines = robot.facts.map(([label, value]) => `- **${label}**：${value}`);
+  const text = [`### ${robot.title}`, '', `**${robot.headline}**`, '', ...lines, '', `> ${FOOTER}`].join('\n');
+  const body = JSON.stringify({ msgtype: 'markdown', markdown: { title: robot.title, text } });
   const url = new URL(endpoint.url);
   if (endpoint.secret) {
     const timestamp = sentAt.getTime();
@@ -154,57 +225,65 @@ function renderDingTalk(delivery: DeliveryToRender, endpoint: EndpointToRender, 
     url.searchParams.set('timestamp', String(timestamp));
     url.searchParams.set('sign', dingTalkSign(endpoint.secret, timestamp));
   }
-  return { url: url.toString(), body, headers: { 'PeakOps-Webhook-Id': delivery.id } };
+  return { url: url.toString(), body, headers: { 'PeakOps-Webhook-Id': outgoing.id } };
 }
 
-const WECOM_COLOR: Record<string, string> = { CRITICAL: 'warning', WARNING: 'warning', INFO: 'comment' };
+const WECOM_COLOR: Record<string, string> = { CRITICAL: 'warning', WARNING: 'warning', INFO: 'comment', RESOLVED: 'info' };
 /** WeCom's markdown content limit, in bytes. */
 const WECOM_MAX_BYTES = 4096;
 
-function renderWeCom(delivery: DeliveryToRender, endpoint: EndpointToRender): RenderedRequest {
-  const { alert } = delivery.data;
-  const color = delivery.event === 'ALERT_RESOLVED' ? 'info' : (WECOM_COLOR[alert.severity] ?? 'comment');
-  const lines = alertFacts(delivery).map(([label, value]) =>
+function renderWeCom(outgoing: Outgoing, endpoint: EndpointToRender): RenderedRequest {
+  const { robot } = outgoing;
+  const color = WECOM_COLOR[robot.tone] ?? 'comment';
+  const lines = robot.facts.map(([label, value]) =>
     label === '级别' ? `> ${label}：<font color="${color}">${value}</font>` : `> ${label}：${value}`,
   );
-  const content = truncateBytes([`### ${robotTitle(delivery)}`, `**${EVENT_ZH[delivery.event]}**`, ...lines, '', `<font color="comment">${FOOTER}</font>`].join('\n'), WECOM_MAX_BYTES);
+  const content = truncateBytes([`### ${robot.title}`, `**${robot.headline}**`, ...lines, '', `<font color="comment">${FOOTER}</font>`].join('\n'), WECOM_MAX_BYTES);
   return {
     url: endpoint.url,
     body: JSON.stringify({ msgtype: 'markdown', markdown: { content } }),
-    headers: { 'PeakOps-Webhook-Id': delivery.id },
+    headers: { 'PeakOps-Webhook-Id': outgoing.id },
   };
 }
 
-const FEISHU_TEMPLATE: Record<string, string> = { CRITICAL: 'red', WARNING: 'orange', INFO: 'blue' };
+const FEISHU_TEMPLATE: Record<string, string> = { CRITICAL: 'red', WARNING: 'orange', INFO: 'blue', RESOLVED: 'green' };
 
-function renderFeishu(delivery: DeliveryToRender, endpoint: EndpointToRender, sentAt: Date): RenderedRequest {
-  const { alert } = delivery.data;
-  const template = delivery.event === 'ALERT_RESOLVED' ? 'green' : (FEISHU_TEMPLATE[alert.severity] ?? 'blue');
+function renderFeishu(outgoing: Outgoing, endpoint: EndpointToRender, sentAt: Date): RenderedRequest {
+  const { robot } = outgoing;
   const card = {
     config: { wide_screen_mode: true },
-    header: { template, title: { tag: 'plain_text', content: robotTitle(delivery) } },
+    header: { template: FEISHU_TEMPLATE[robot.tone] ?? 'blue', title: { tag: 'plain_text', content: robot.title } },
     elements: [
-      { tag: 'div', text: { tag: 'lark_md', content: alertFacts(delivery).map(([label, value]) => `**${label}**：${value}`).join('\n') } },
+      { tag: 'div', text: { tag: 'lark_md', content: robot.facts.map(([label, value]) => `**${label}**：${value}`).join('\n') } },
       { tag: 'note', elements: [{ tag: 'plain_text', content: FOOTER }] },
     ],
   };
   const signature = endpoint.secret
     ? { timestamp: String(Math.floor(sentAt.getTime() / 1000)), sign: feishuSign(endpoint.secret, Math.floor(sentAt.getTime() / 1000)) }
     : {};
-  return { url: endpoint.url, body: JSON.stringify({ ...signature, msg_type: 'interactive', card }), headers: { 'PeakOps-Webhook-Id': delivery.id } };
+  return { url: endpoint.url, body: JSON.stringify({ ...signature, msg_type: 'interactive', card }), headers: { 'PeakOps-Webhook-Id': outgoing.id } };
 }
 
-const RENDERERS: Record<WebhookFormat, (delivery: DeliveryToRender, endpoint: EndpointToRender, sentAt: Date) => RenderedRequest> = {
+const RENDERERS: Record<WebhookFormat, (outgoing: Outgoing, endpoint: EndpointToRender, sentAt: Date) => RenderedRequest> = {
   JSON: renderJson,
   DINGTALK: renderDingTalk,
   WECOM: renderWeCom,
   FEISHU: renderFeishu,
 };
 
+function renderOutgoing(outgoing: Outgoing, endpoint: EndpointToRender, sentAt: Date): RenderedRequest {
+  const rendered = RENDERERS[endpoint.format](outgoing, endpoint, sentAt);
+  return { ...rendered, headers: { 'content-type': 'application/json', 'user-agent': 'PeakOps-Webhooks/1', ...rendered.headers } };
+}
+
 /** The request for one attempt of a delivery, in the endpoint's format, signed as of `sentAt`. */
 export function renderRequest(delivery: DeliveryToRender, endpoint: EndpointToRender, sentAt: Date): RenderedRequest {
-  const rendered = RENDERERS[endpoint.format](delivery, endpoint, sentAt);
-  return { ...rendered, headers: { 'content-type': 'application/json', 'user-agent': 'PeakOps-Webhooks/1', ...rendered.headers } };
+  return renderOutgoing(deliveryOutgoing(delivery), endpoint, sentAt);
+}
+
+/** The request of a test message, in the endpoint's format and signed as a delivery is. */
+export function renderTestRequest(test: TestToRender, endpoint: EndpointToRender, sentAt: Date): RenderedRequest {
+  return renderOutgoing(testOutgoing(test), endpoint, sentAt);
 }
 
 /**

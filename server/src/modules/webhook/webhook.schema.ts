@@ -13,6 +13,7 @@ import {
   loadDeliveries,
   loadWebhooks,
   redeliverWebhookDelivery,
+  sendTestMessage,
   updateWebhook,
   webhooksReceiving,
   type WebhookServiceOptions,
@@ -45,7 +46,8 @@ const serviceOptions = (ctx: Context): WebhookServiceOptions => ({
   publishAlerts: ctx.announceAlerts,
 });
 
-const WebhookAttemptRef = builder.objectRef<WebhookAttemptRow>('WebhookAttempt').implement({
+// What one try answered: a delivery's logged attempt, or a test message's (not logged).
+const WebhookAttemptRef = builder.objectRef<Pick<WebhookAttemptRow, 'attemptedAt' | 'statusCode' | 'error' | 'durationMs'>>('WebhookAttempt').implement({
   description: 'One try at sending a delivery: what the receiver answered, or why it could not be reached.',
   fields: (t) => ({
     attemptedAt: t.expose('attemptedAt', { type: 'DateTime' }),
@@ -205,5 +207,14 @@ builder.mutationFields((t) => ({
     description: 'Sends a FAILED delivery again, under the same id.',
     args: { input: t.arg({ type: ByIdInput('RedeliverWebhookDeliveryInput', WebhookDeliveryRef), required: true }) },
     resolve: (_root, { input }, ctx) => asPayload(() => redeliverWebhookDelivery(ctx.db, ctx.viewer, input.id.id, serviceOptions(ctx))),
+  }),
+  testWebhook: t.field({
+    type: payloadType('TestWebhookPayload', 'attempt', WebhookAttemptRef),
+    // As updateWebhook: what it sends names the webhook's shops.
+    authScopes: { read: true },
+    description:
+      'Sends one test message now (JSON: type WEBHOOK_TEST, signed; robots: 【测试】PeakOps 预警推送) and answers what the endpoint said: error null when it took it, else why not (a robot’s keyword or 加签 refusal included). Not queued, not retried, not in the delivery log; a paused webhook may be tested before it is resumed.',
+    args: { input: t.arg({ type: ByIdInput('TestWebhookInput', WebhookRef), required: true }) },
+    resolve: (_root, { input }, ctx) => asPayload(() => sendTestMessage(ctx.db, ctx.viewer, input.id.id, ctx.now(), ctx.webhookSender)),
   }),
 }));

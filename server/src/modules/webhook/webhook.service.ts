@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { and, asc, count, desc, eq, getTableColumns, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { allShopsVisible, coversShops, shopsOf, type Viewer } from '../../auth/viewer.js';
@@ -27,6 +28,9 @@ import {
 } from './webhook.table.js';
 import { checkWebhookUrl, type Resolve } from './webhook.url.js';
 import { HELD_UNTIL } from './webhook.outbox.js';
+import type { AttemptOutcome } from './webhook.delivery.js';
+import { renderTestRequest, type TestToRender } from './webhook.formats.js';
+import type { WebhookSender } from './webhook.sender.js';
 
 /** What the service needs besides the caller: the clock, the URL policy and a way to send at once. */
 export interface WebhookServiceOptions {
@@ -46,6 +50,12 @@ export interface WebhookServiceOptions {
  * the other per-credential limits (auth/limits.ts).
  */
 export const MAX_WEBHOOKS_PER_CREDENTIAL = 25;
+
+/** Why a webhook whose creator lost its grant can be neither redelivered to nor tested. */
+const NO_LONGER_READS = {
+  en: 'the credential that created this webhook can no longer read what it covers; it sends nothing more',
+  zh: '创建此 Webhook 的凭证已无权查看它覆盖的店铺，它不再发送任何投递',
+};
 
 /** A signing secret for a JSON webhook: `whsec_` + 32 random bytes in base64url, shown once. */
 export function newWebhookSecret(): string {
@@ -330,11 +340,7 @@ export async function redeliverWebhookDelivery(db: Db, viewer: Viewer, id: strin
     if (webhook?.deletedAt) throw new DomainError('CONFLICT', { en: 'the webhook was deleted; its deliveries cannot be sent again', zh: '该 Webhook 已删除，其投递无法重新发送' }, ['input', 'id']);
     // It would only be withheld again when due (claimDueDeliveries).
     if (webhook && !webhook.creatorReads) {
-      throw new DomainError(
-        'CONFLICT',
-        { en: 'the credential that created this webhook can no longer read what it covers; it sends nothing more', zh: '创建此 Webhook 的凭证已无权查看它覆盖的店铺，它不再发送任何投递' },
-        ['input', 'id'],
-      );
+      throw new DomainError('CONFLICT', NO_LONGER_READS, ['input', 'id']);
     }
     if (delivery.status !== 'FAILED') {
       throw new DomainError(
@@ -354,4 +360,28 @@ export async function redeliverWebhookDelivery(db: Db, viewer: Viewer, id: strin
   });
   options.wake?.();
   return row;
+}
+
+/**
+ * Sends one test message to the webhook now, in its format and signed as its deliveries are, and answers
+ * what the receiver said (a robot's keyword or 加签 refusal included). Not queued, not retried, not in the
+ * delivery log, and outside the run of failures that pauses an endpoint: testing a paused endpoint is how
+ * one checks it before resuming. Refused for a webhook that no longer receives, as a redelivery is.
+ */
+export async function sendTestMessage(db: DbOrTx, viewer: Viewer, id: string, now: Date, sender: WebhookSender): Promise<AttemptOutcome> {
+  const webhook = await visibleWebhook(db, viewer, id);
+  const [receiving] = await webhooksReceiving(db, [webhook.id], now);
+  if (!receiving) throw new DomainError('CONFLICT', NO_LONGER_READS, ['input', 'id']);
+  const shopNames =
+    webhook.shopIds === null
+      ? null
+      : (await db.select({ name: shops.name }).from(shops).where(inArray(shops.id, webhook.shopIds)).orderBy(asc(shops.name))).map((shop) => shop.name);
+  const test: TestToRender = {
+    id: `test_${randomUUID()}`,
+    createdAt: now,
+    webhook: { id: encodeGlobalID('Webhook', webhook.id), name: webhook.name, events: webhook.events, shopNames },
+    requestedBy: viewer.displayName,
+  };
+  const endpoint = { url: webhook.url, format: webhook.format, secret: webhook.secret };
+  return sender.send(endpoint, (sentAt) => renderTestRequest(test, endpoint, sentAt));
 }
