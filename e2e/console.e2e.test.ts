@@ -4,13 +4,15 @@
  * flagged report row is still there after a reload, a save that someone else's write overtook is refused in
  * Chinese with who and when, and the two exports download as files — the daily
  * reports as CSV and the ended 618 campaign's retrospective as XLSX — fetched with the credential; a shop's
- * low-stock line set on the alert rules page is what the server holds, and forgotten again.
+ * low-stock line set on the alert rules page is what the server holds, and forgotten again; a DingTalk robot
+ * created on the alert delivery page gets the test message, signed, at a real receiver, and is deleted.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAILY_REPORTS_CSV_HEADER } from '../server/src/modules/report/report.csv.js';
+import { TestReceiver } from '../server/src/modules/webhook/webhook.test-receiver.js';
 import { gqlAt, TEST_ADMIN_KEY } from '../server/test/server-process.js';
 import { ARTIFACTS, requireClientDist } from './support/client-dist.js';
 import { alertEvaluations, campaigns, kioskLink, startDemoStack, startStackAndChromium, until, type DemoStack } from './support/stack.js';
@@ -51,7 +53,8 @@ describe('the operations console in Chromium [pglite]', () => {
   let page: Page | undefined;
 
   beforeAll(async () => {
-    ({ stack, browser } = await startStackAndChromium(() => startDemoStack('pglite')));
+    // The alert delivery test's receiver listens on 127.0.0.1, which webhooks may reach only when allowed.
+    ({ stack, browser } = await startStackAndChromium(() => startDemoStack('pglite', { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' })));
   }, 600_000);
 
   afterAll(async () => {
@@ -193,6 +196,57 @@ describe('the operations console in Chromium [pglite]', () => {
       expect(errors).toEqual([]);
     } finally {
       await rules.close();
+    }
+  });
+
+  it('creates a DingTalk robot on the alert delivery page, whose test message reaches a real receiver signed, and deletes it', async () => {
+    const url = stack!.url;
+    const receiver = await TestReceiver.start();
+    const hooks = await browser!.newPage({ viewport: { width: 1920, height: 1080 } });
+    const errors: string[] = [];
+    hooks.on('pageerror', (error) => errors.push(error.message));
+    const listed = async () => (await gqlAt(url, '{ webhooks { name url format signed } }')).data?.webhooks as { name: string; url: string; format: string; signed: boolean }[];
+    try {
+      await hooks.goto(kioskLink(url));
+      await hooks.getByTestId('console-link').click();
+      await hooks.getByRole('link', { name: '告警推送' }).click();
+      await hooks.getByTestId('webhooks-page').waitFor();
+      await hooks.getByRole('button', { name: '新建推送' }).click();
+      const editor = hooks.getByTestId('webhook-editor');
+      await editor.getByLabel('名称').fill('e2e 运营群');
+      await editor.getByLabel('Webhook 地址').fill(`${receiver.url}/robot/send?access_token=e2e-robot-token`);
+      await editor.getByLabel('加签密钥（SEC 开头，可选）').fill('SECe2e0123456789');
+      await editor.getByRole('button', { name: '创建' }).click();
+
+      const card = hooks.locator('[data-testid="webhook"]', { has: hooks.getByRole('heading', { name: /e2e 运营群/ }) });
+      await card.waitFor();
+      // The robot's token never comes back to the screen.
+      expect(await card.textContent()).toContain('access_token=***');
+      expect(await card.textContent()).not.toContain('e2e-robot-token');
+      expect((await listed()).filter((w) => w.name === 'e2e 运营群')).toEqual([
+        { name: 'e2e 运营群', url: `${receiver.url}/robot/send?access_token=***`, format: 'DINGTALK', signed: true },
+      ]);
+
+      await card.getByRole('button', { name: '发送测试' }).click();
+      await card.getByTestId('webhook-test-result').waitFor();
+      expect(await card.getByTestId('webhook-test-result').textContent()).toMatch(/^测试消息已送达（HTTP 200，\d+ 毫秒）/);
+      const sent = receiver.received.filter((r) => r.url.startsWith('/hook/robot/send'));
+      expect(sent).toHaveLength(1);
+      // Signed as DingTalk's 加签 asks, next to the robot's own token.
+      expect(sent[0]!.url).toMatch(/access_token=e2e-robot-token&timestamp=\d+&sign=/);
+      const message = JSON.parse(sent[0]!.body) as { msgtype: string; markdown: { title: string; text: string } };
+      expect(message.markdown.title).toBe('【测试】PeakOps 预警推送');
+      expect(message.markdown.text).toContain('全部店铺');
+      await hooks.screenshot({ path: path.join(ARTIFACTS, 'console-webhooks-1920x1080.png') });
+
+      await card.getByRole('button', { name: '删除' }).click();
+      await card.getByRole('button', { name: '确认删除' }).click();
+      await card.waitFor({ state: 'detached' });
+      expect((await listed()).filter((w) => w.name === 'e2e 运营群')).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await hooks.close();
+      await receiver.down();
     }
   });
 });

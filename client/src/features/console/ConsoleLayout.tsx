@@ -37,6 +37,7 @@ export function ConsoleLayout(props: ParentProps<ConsoleLayoutProps>) {
               <A href="/console/customers" activeClass="active">{t('console.customers')}</A>
               <A href="/console/products" activeClass="active">{t('console.products')}</A>
               <A href="/console/alert-rules" activeClass="active">{t('console.alertRules')}</A>
+              <A href="/console/webhooks" activeClass="active">{t('console.webhooks')}</A>
             </nav>
           </div>
           <div class="console-tools">

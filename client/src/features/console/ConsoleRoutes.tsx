@@ -6,6 +6,7 @@ import { MilestonesPlansPage } from '../plans/MilestonesPlansPage';
 import { ProductsPage } from '../products/ProductsPage';
 import { ReportsPage } from '../reports/ReportsPage';
 import { RetrospectivePage } from '../retrospective/RetrospectivePage';
+import { WebhooksPage } from '../webhooks/WebhooksPage';
 import { CampaignRoute, lastEnded } from './CampaignRoute';
 
 /** The console's pages under /console (reports by default); an unknown console path goes to the reports. */
@@ -24,6 +25,7 @@ export function ConsoleRoutes() {
       <Route path="/customers" component={CustomersPage} />
       <Route path="/products" component={ProductsPage} />
       <Route path="/alert-rules" component={AlertRulesPage} />
+      <Route path="/webhooks" component={WebhooksPage} />
       <Route path="*" component={() => <Navigate href="/console/reports" />} />
     </>
   );
