@@ -484,6 +484,7 @@ export const en: Record<MessageKey, string> = {
   'webhooks.testing': 'Sending…',
   'webhooks.testDelivered': 'Test message delivered (HTTP {status}, {ms} ms); check the group.',
   'webhooks.testFailed': 'Test failed: {error}',
+  'webhooks.testRefused': 'Not sent: {message}',
   'webhooks.resume': 'Resume',
   'webhooks.edit': 'Edit',
   'webhooks.delete': 'Delete',

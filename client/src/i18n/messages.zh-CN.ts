@@ -481,6 +481,7 @@ export const zhCN = {
   'webhooks.testing': '发送中…',
   'webhooks.testDelivered': '测试消息已送达（HTTP {status}，{ms} 毫秒），请到群里确认。',
   'webhooks.testFailed': '测试失败：{error}',
+  'webhooks.testRefused': '未发送：{message}',
   'webhooks.resume': '恢复推送',
   'webhooks.edit': '编辑',
   'webhooks.delete': '删除',

@@ -1,5 +1,6 @@
 import { createSignal, For, Show } from 'solid-js';
 import type { MutationOutcome } from '../../graphql/mutation-outcome';
+import { refusalIn } from '../../graphql/refusal';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
 import { formatDateTime } from '../../lib/format';
@@ -38,17 +39,25 @@ export function WebhookCard(props: WebhookCardProps) {
   const [showLog, setShowLog] = createSignal(false);
   const [confirmDelete, setConfirmDelete] = createSignal(false);
   const [testing, setTesting] = createSignal(false);
-  const [tested, setTested] = createSignal<TestAttempt | null>(null);
+  // The endpoint's answer, or why the server would not send (kept, not its words, so the toggle rewords it).
+  const [tested, setTested] = createSignal<MutationOutcome<TestAttempt> | null>(null);
   const failure = useSaveFailure();
   const w = () => props.webhook;
 
   const runTest = async () => {
     setTesting(true);
     setTested(null);
-    const outcome = await props.actions.test(w().id);
+    setTested(await props.actions.test(w().id));
     setTesting(false);
-    failure.show(outcome);
-    if (outcome.ok) setTested(outcome.value);
+  };
+  const testResult = (): { sent: boolean; text: string } | null => {
+    const outcome = tested();
+    if (!outcome) return null;
+    if (!outcome.ok) return { sent: false, text: t('webhooks.testRefused', { message: refusalIn(outcome, locale()) }) };
+    const attempt = outcome.value;
+    return attempt.error === null
+      ? { sent: true, text: t('webhooks.testDelivered', { status: attempt.statusCode ?? '', ms: attempt.durationMs }) }
+      : { sent: false, text: t('webhooks.testFailed', { error: attempt.error }) };
   };
   const resume = async () => failure.show(await props.actions.update({ id: w().id, resume: true }));
   const remove = async () => {
@@ -135,12 +144,10 @@ export function WebhookCard(props: WebhookCardProps) {
       <Show when={healthOf(w()) === 'PAUSED'}>
         <p class="inline-error">{t('webhooks.pausedNote', { at: formatDateTime(w().pausedAt!, locale()) })}</p>
       </Show>
-      <Show when={tested()}>
-        {(attempt) => (
-          <p class={attempt().error === null ? 'saved-note' : 'inline-error'} role="status" data-testid="webhook-test-result">
-            {attempt().error === null
-              ? t('webhooks.testDelivered', { status: attempt().statusCode ?? '', ms: attempt().durationMs })
-              : t('webhooks.testFailed', { error: attempt().error! })}
+      <Show when={testResult()}>
+        {(result) => (
+          <p class={result().sent ? 'saved-note' : 'inline-error'} role="status" data-testid="webhook-test-result">
+            {result().text}
           </p>
         )}
       </Show>

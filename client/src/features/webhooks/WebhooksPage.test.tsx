@@ -195,6 +195,31 @@ describe('the alert delivery page', () => {
     );
     fireEvent.click(within(screen.getByTestId('webhook')).getByRole('button', { name: '发送测试' }));
     await waitFor(() => expect(screen.getByTestId('webhook-test-result')).toHaveTextContent('测试失败：errcode 310000: keywords not in content'));
+
+    // Tests are spaced by the server: its refusal is said, in the language shown.
+    server.use(
+      api.mutation('ConsoleTestWebhook', () =>
+        HttpResponse.json({
+          data: {
+            testWebhook: {
+              attempt: null,
+              userErrors: [
+                {
+                  field: ['input', 'id'],
+                  code: 'LIMIT_REACHED',
+                  message: 'a test message was sent to this webhook less than 10 s ago; try again in 7 s',
+                  messageZh: '10 秒内已向此 Webhook 发送过测试消息，请 7 秒后再试',
+                },
+              ],
+            },
+          },
+        }),
+      ),
+    );
+    fireEvent.click(within(screen.getByTestId('webhook')).getByRole('button', { name: '发送测试' }));
+    await waitFor(() => expect(screen.getByTestId('webhook-test-result')).toHaveTextContent('未发送：10 秒内已向此 Webhook 发送过测试消息，请 7 秒后再试'));
+    fireEvent.click(screen.getByTestId('lang-toggle'));
+    expect(screen.getByTestId('webhook-test-result')).toHaveTextContent('Not sent: a test message was sent to this webhook less than 10 s ago; try again in 7 s');
   });
 
   it('resumes a paused endpoint, and deletes only when asked twice', async () => {

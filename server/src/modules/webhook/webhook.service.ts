@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { and, asc, count, desc, eq, getTableColumns, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, inArray, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { allShopsVisible, coversShops, shopsOf, type Viewer } from '../../auth/viewer.js';
 import type { Db, DbOrTx } from '../../db/client.js';
@@ -50,6 +50,12 @@ export interface WebhookServiceOptions {
  * the other per-credential limits (auth/limits.ts).
  */
 export const MAX_WEBHOOKS_PER_CREDENTIAL = 25;
+
+/**
+ * Test messages to one webhook at most this often, across instances: DingTalk throttles a robot sent more
+ * than 20 messages a minute for ten minutes, and a burst of tests would hold back the real alerts.
+ */
+export const TEST_SPACING_MS = 10_000;
 
 /** Why a webhook whose creator lost its grant can be neither redelivered to nor tested. */
 const NO_LONGER_READS = {
@@ -366,12 +372,31 @@ export async function redeliverWebhookDelivery(db: Db, viewer: Viewer, id: strin
  * Sends one test message to the webhook now, in its format and signed as its deliveries are, and answers
  * what the receiver said (a robot's keyword or 加签 refusal included). Not queued, not retried, not in the
  * delivery log, and outside the run of failures that pauses an endpoint: testing a paused endpoint is how
- * one checks it before resuming. Refused for a webhook that no longer receives, as a redelivery is.
+ * one checks it before resuming. Refused for a webhook that no longer receives, as a redelivery is, and
+ * within TEST_SPACING_MS of the last test.
  */
 export async function sendTestMessage(db: DbOrTx, viewer: Viewer, id: string, now: Date, sender: WebhookSender): Promise<AttemptOutcome> {
   const webhook = await visibleWebhook(db, viewer, id);
   const [receiving] = await webhooksReceiving(db, [webhook.id], now);
   if (!receiving) throw new DomainError('CONFLICT', NO_LONGER_READS, ['input', 'id']);
+  // Claimed in one statement, so two clicks on two instances cannot both pass.
+  const [claimed] = await db
+    .update(webhooks)
+    .set({ lastTestedAt: now })
+    .where(and(eq(webhooks.id, webhook.id), or(isNull(webhooks.lastTestedAt), lte(webhooks.lastTestedAt, new Date(now.getTime() - TEST_SPACING_MS)))))
+    .returning({ id: webhooks.id });
+  if (!claimed) {
+    const last = webhook.lastTestedAt?.getTime() ?? now.getTime();
+    const seconds = Math.max(1, Math.ceil((last + TEST_SPACING_MS - now.getTime()) / 1000));
+    throw new DomainError(
+      'LIMIT_REACHED',
+      {
+        en: `a test message was sent to this webhook less than ${TEST_SPACING_MS / 1000} s ago; try again in ${seconds} s (group robots throttle bursts, which would hold back real alerts)`,
+        zh: `${TEST_SPACING_MS / 1000} 秒内已向此 Webhook 发送过测试消息，请 ${seconds} 秒后再试（群机器人会对连发限流，影响真实预警）`,
+      },
+      ['input', 'id'],
+    );
+  }
   const shopNames =
     webhook.shopIds === null
       ? null

@@ -30,6 +30,8 @@ export const webhooks = pgTable(
     consecutiveFailures: integer().notNull().default(0),
     pausedAt: instant(),
     deletedAt: instant(),
+    /** The last test message (testWebhook): tests are spaced so they cannot get a group's robot throttled. */
+    lastTestedAt: instant(),
     ...timestamps(),
   },
 );

@@ -117,4 +117,25 @@ describeEachBackend('testWebhook: a test message sent now', (backend) => {
     });
     expect(receiver.received).toEqual([]);
   });
+
+  it('spaces tests to one webhook ten seconds apart, so a burst cannot get the group’s robot throttled', async () => {
+    const { webhook } = await create({ url: `${receiver.url}/robot/send?access_token=abc`, format: 'DINGTALK' });
+    const other = await create({ url: `${receiver.url}/robot/send?access_token=def`, format: 'DINGTALK' });
+    expect((await server.gql(TEST, { id: webhook.id })).data.testWebhook.attempt.error).toBeNull();
+    const again = await server.gql(TEST, { id: webhook.id });
+    expect(again.data.testWebhook).toEqual({
+      attempt: null,
+      userErrors: [
+        expect.objectContaining({
+          field: ['input', 'id'],
+          code: 'LIMIT_REACHED',
+          message: expect.stringMatching(/^a test message was sent to this webhook less than 10 s ago; try again in (10|9) s/),
+          messageZh: expect.stringMatching(/^10 秒内已向此 Webhook 发送过测试消息，请 (10|9) 秒后再试/),
+        }),
+      ],
+    });
+    // Another webhook has its own spacing.
+    expect((await server.gql(TEST, { id: other.webhook.id })).data.testWebhook.attempt.error).toBeNull();
+    expect(receiver.received).toHaveLength(2);
+  });
 });
