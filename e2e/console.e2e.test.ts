@@ -5,7 +5,8 @@
  * Chinese with who and when, and the two exports download as files — the daily
  * reports as CSV and the ended 618 campaign's retrospective as XLSX — fetched with the credential; a shop's
  * low-stock line set on the alert rules page is what the server holds, and forgotten again; a DingTalk robot
- * created on the alert delivery page gets the test message, signed, at a real receiver, and is deleted.
+ * created on the alert delivery page gets the test message, signed, at a real receiver, and is deleted; an hour's
+ * ad spend typed on the spend page is what the server stores, and voided with a reason.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -247,6 +248,46 @@ describe('the operations console in Chromium [pglite]', () => {
     } finally {
       await hooks.close();
       await receiver.down();
+    }
+  });
+
+  it('records an hour of ad spend on the spend page as the server then holds it, and voids it with a reason', async () => {
+    const url = stack!.url;
+    const shops = await gqlAt(url, '{ shops(first: 1) { edges { node { id name } } } }');
+    const shop = shops.data?.shops.edges[0]?.node as { id: string; name: string };
+    const mine = async () => {
+      const since = new Date(Date.now() - 3 * 3_600_000).toISOString();
+      const answer = await gqlAt(url, 'query($s: ID!, $f: DateTime!) { marketingSpend(filter: { shopIds: [$s], sources: [PAID], from: $f }, first: 200) { edges { node { entryId amount source voidedAt voidReason } } } }', { s: shop.id, f: since });
+      return (answer.data?.marketingSpend.edges as { node: { entryId: string; amount: string; source: string; voidedAt: string | null; voidReason: string | null } }[])
+        .map((e) => e.node)
+        .filter((e) => e.entryId.startsWith('console-'));
+    };
+    const spend = await browser!.newPage({ viewport: { width: 1920, height: 1080 } });
+    const errors: string[] = [];
+    spend.on('pageerror', (error) => errors.push(error.message));
+    try {
+      await spend.goto(kioskLink(url));
+      await spend.getByTestId('console-link').click();
+      await spend.getByRole('link', { name: '投放花费' }).click();
+      await spend.getByTestId('spend-page').waitFor();
+      await spend.getByTestId('spend-shop').selectOption(shop.id);
+      const form = spend.getByTestId('spend-form');
+      await form.getByLabel('金额（元）').fill('1,234.56');
+      await form.getByRole('button', { name: '记录' }).click();
+      await form.getByRole('status').waitFor();
+      expect(await form.getByRole('status').textContent()).toMatch(/^已记录 ¥1,234.56（付费推广 \d{2}:00）$/);
+      expect(await mine()).toEqual([{ entryId: expect.stringMatching(/^console-/), amount: '1234.56', source: 'PAID', voidedAt: null, voidReason: null }]);
+      await spend.screenshot({ path: path.join(ARTIFACTS, 'console-spend-1920x1080.png') });
+
+      const row = spend.locator('[data-testid="spend-entry"]', { hasText: '¥1,234.56' });
+      await row.getByRole('button', { name: '作废' }).click();
+      await spend.getByLabel('作废原因').fill('e2e: 录错了');
+      await spend.getByRole('button', { name: '确认作废' }).click();
+      await expect.poll(() => row.getAttribute('data-voided')).toBe('true');
+      expect(await mine()).toEqual([expect.objectContaining({ amount: '1234.56', voidedAt: expect.any(String), voidReason: 'e2e: 录错了' })]);
+      expect(errors).toEqual([]);
+    } finally {
+      await spend.close();
     }
   });
 });

@@ -6,6 +6,7 @@ import { MilestonesPlansPage } from '../plans/MilestonesPlansPage';
 import { ProductsPage } from '../products/ProductsPage';
 import { ReportsPage } from '../reports/ReportsPage';
 import { RetrospectivePage } from '../retrospective/RetrospectivePage';
+import { SpendPage } from '../spend/SpendPage';
 import { WebhooksPage } from '../webhooks/WebhooksPage';
 import { CampaignRoute, lastEnded } from './CampaignRoute';
 
@@ -24,6 +25,7 @@ export function ConsoleRoutes() {
       />
       <Route path="/customers" component={CustomersPage} />
       <Route path="/products" component={ProductsPage} />
+      <Route path="/spend" component={SpendPage} />
       <Route path="/alert-rules" component={AlertRulesPage} />
       <Route path="/webhooks" component={WebhooksPage} />
       <Route path="*" component={() => <Navigate href="/console/reports" />} />
