@@ -6,7 +6,8 @@
  * reports as CSV and the ended 618 campaign's retrospective as XLSX — fetched with the credential; a shop's
  * low-stock line set on the alert rules page is what the server holds, and forgotten again; a DingTalk robot
  * created on the alert delivery page gets the test message, signed, at a real receiver, and is deleted; an hour's
- * ad spend typed on the spend page is what the server stores, and voided with a reason.
+ * ad spend typed on the spend page is what the server stores, and voided with a reason; a screen key made on the
+ * access page opens the war room through its sign-in link, and is refused once revoked there.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -288,6 +289,56 @@ describe('the operations console in Chromium [pglite]', () => {
       expect(errors).toEqual([]);
     } finally {
       await spend.close();
+    }
+  });
+
+  it('makes a screen key on the access page whose sign-in link opens the war room, and revokes it', async () => {
+    const url = stack!.url;
+    const access = await browser!.newPage({ viewport: { width: 1920, height: 1080 } });
+    const errors: string[] = [];
+    access.on('pageerror', (error) => errors.push(error.message));
+    try {
+      await access.goto(kioskLink(url));
+      await access.getByTestId('console-link').click();
+      await access.getByRole('link', { name: '访问管理' }).click();
+      await access.getByTestId('api-keys').waitFor();
+      await access.getByRole('button', { name: '新建密钥' }).click();
+      const editor = access.getByTestId('api-key-editor');
+      await editor.getByLabel('名称').fill('e2e 会场大屏');
+      await editor.getByLabel('大屏专用', { exact: false }).check();
+      await editor.getByRole('button', { name: '创建密钥' }).click();
+      const link = (await access.getByTestId('api-key-screen-link').textContent())!;
+      expect(link.startsWith(`${url}/#key=pk_`)).toBe(true);
+      const secret = decodeURIComponent(link.split('#key=')[1]!);
+      // The key as the API lists it: read-only, screen operations only, never its secret.
+      const listed = await gqlAt(url, '{ apiKeys { name scopes trustedDocumentsOnly prefix } }');
+      const made = (listed.data?.apiKeys as { name: string; scopes: string[]; trustedDocumentsOnly: boolean; prefix: string }[]).find((k) => k.name === 'e2e 会场大屏');
+      expect(made).toMatchObject({ scopes: ['READ'], trustedDocumentsOnly: true });
+      expect(JSON.stringify(listed)).not.toContain(secret);
+      await access.screenshot({ path: path.join(ARTIFACTS, 'console-access-1920x1080.png') });
+
+      // A fresh browser profile, as the screen's own: the link alone signs it in.
+      const screenContext = await browser!.newContext({ viewport: { width: 1920, height: 1080 } });
+      try {
+        const wall = await screenContext.newPage();
+        await wall.goto(link);
+        await wall.getByTestId('hero').waitFor({ timeout: 60_000 });
+        expect(wall.url()).not.toContain('#key=');
+      } finally {
+        await screenContext.close();
+      }
+
+      await access.getByRole('button', { name: '我已保存' }).click();
+      const row = access.locator('[data-testid="api-key"]', { hasText: 'e2e 会场大屏' });
+      await row.getByRole('button', { name: '吊销' }).click();
+      await row.getByRole('button', { name: '确认吊销' }).click();
+      await row.waitFor({ state: 'detached' });
+      // Revoked: the key is refused from now on.
+      const refused = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` }, body: JSON.stringify({ query: '{ viewer { name } }' }) });
+      expect(refused.status).toBe(401);
+      expect(errors).toEqual([]);
+    } finally {
+      await access.close();
     }
   });
 });

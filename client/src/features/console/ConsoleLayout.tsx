@@ -39,6 +39,7 @@ export function ConsoleLayout(props: ParentProps<ConsoleLayoutProps>) {
               <A href="/console/spend" activeClass="active">{t('console.spend')}</A>
               <A href="/console/alert-rules" activeClass="active">{t('console.alertRules')}</A>
               <A href="/console/webhooks" activeClass="active">{t('console.webhooks')}</A>
+              <A href="/console/access" activeClass="active">{t('console.access')}</A>
             </nav>
           </div>
           <div class="console-tools">

@@ -6,6 +6,7 @@ import { MilestonesPlansPage } from '../plans/MilestonesPlansPage';
 import { ProductsPage } from '../products/ProductsPage';
 import { ReportsPage } from '../reports/ReportsPage';
 import { RetrospectivePage } from '../retrospective/RetrospectivePage';
+import { AccessPage } from '../access-admin/AccessPage';
 import { SpendPage } from '../spend/SpendPage';
 import { WebhooksPage } from '../webhooks/WebhooksPage';
 import { CampaignRoute, lastEnded } from './CampaignRoute';
@@ -28,6 +29,7 @@ export function ConsoleRoutes() {
       <Route path="/spend" component={SpendPage} />
       <Route path="/alert-rules" component={AlertRulesPage} />
       <Route path="/webhooks" component={WebhooksPage} />
+      <Route path="/access" component={AccessPage} />
       <Route path="*" component={() => <Navigate href="/console/reports" />} />
     </>
   );

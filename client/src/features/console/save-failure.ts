@@ -62,3 +62,30 @@ export function useSave(options: SaveFailureOptions = {}) {
     },
   };
 }
+
+/**
+ * A form checked on the page before it is sent (webhooks, keys, accounts): `run` takes what the page found
+ * wrong — shown as `problem`, nothing sent — or the server's outcome, whose refusal is said as useSaveFailure
+ * says it. Null: nothing to send (no change).
+ */
+export function useCheckedSubmit<P extends string>() {
+  const [problem, setProblem] = createSignal<P | null>(null);
+  const [pending, setPending] = createSignal(false);
+  const failure = useSaveFailure();
+  return {
+    problem,
+    pending,
+    failure: failure.message,
+    async run(send: () => Promise<{ problem: P } | MutationOutcome<unknown> | null>): Promise<void> {
+      setPending(true);
+      const outcome = await send();
+      setPending(false);
+      if (outcome && 'problem' in outcome) {
+        setProblem(() => outcome.problem);
+        return;
+      }
+      setProblem(null);
+      if (outcome) failure.show(outcome);
+    },
+  };
+}

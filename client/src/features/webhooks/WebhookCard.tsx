@@ -1,4 +1,5 @@
 import { createSignal, For, Show } from 'solid-js';
+import { ConfirmButton } from '../../components/ConfirmButton';
 import type { MutationOutcome } from '../../graphql/mutation-outcome';
 import { refusalIn } from '../../graphql/refusal';
 import { useI18n } from '../../i18n/i18n';
@@ -37,7 +38,6 @@ export function WebhookCard(props: WebhookCardProps) {
   const { t, locale } = useI18n();
   const [editing, setEditing] = createSignal(false);
   const [showLog, setShowLog] = createSignal(false);
-  const [confirmDelete, setConfirmDelete] = createSignal(false);
   const [testing, setTesting] = createSignal(false);
   // The endpoint's answer, or why the server would not send (kept, not its words, so the toggle rewords it).
   const [tested, setTested] = createSignal<MutationOutcome<TestAttempt> | null>(null);
@@ -60,11 +60,7 @@ export function WebhookCard(props: WebhookCardProps) {
       : { sent: false, text: t('webhooks.testFailed', { error: attempt.error }) };
   };
   const resume = async () => failure.show(await props.actions.update({ id: w().id, resume: true }));
-  const remove = async () => {
-    const outcome = await props.actions.remove(w().id);
-    failure.show(outcome);
-    if (!outcome.ok) setConfirmDelete(false);
-  };
+  const remove = async () => failure.show(await props.actions.remove(w().id));
   const save = async (form: WebhookForm) => {
     const change = updateInput(w(), form);
     if (change === null) {
@@ -98,14 +94,7 @@ export function WebhookCard(props: WebhookCardProps) {
             <button type="button" onClick={() => setEditing(true)}>
               {t('webhooks.edit')}
             </button>
-            <Show when={confirmDelete()} fallback={<button type="button" onClick={() => setConfirmDelete(true)}>{t('webhooks.delete')}</button>}>
-              <button type="button" class="danger" onClick={() => void remove()}>
-                {t('webhooks.confirmDelete')}
-              </button>
-              <button type="button" onClick={() => setConfirmDelete(false)}>
-                {t('milestones.cancel')}
-              </button>
-            </Show>
+            <ConfirmButton label={t('webhooks.delete')} confirmLabel={t('webhooks.confirmDelete')} onConfirm={remove} />
           </div>
         </Show>
       </header>

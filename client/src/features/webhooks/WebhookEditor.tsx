@@ -3,8 +3,9 @@ import { InlineError } from '../../components/InlineError';
 import type { MutationOutcome } from '../../graphql/mutation-outcome';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
-import { useSaveFailure } from '../console/save-failure';
+import { useCheckedSubmit } from '../console/save-failure';
 import type { ShopOption } from '../reports/reports.documents';
+import { ShopChoice } from '../console/ShopChoice';
 import { EVENTS, FORMATS, takesRobotSecret, toggled, URL_HINT, type FormProblem, type WebhookForm } from './webhook-form';
 
 export interface WebhookEditorProps {
@@ -26,28 +27,18 @@ export interface WebhookEditorProps {
 export function WebhookEditor(props: WebhookEditorProps) {
   const { t } = useI18n();
   const [form, setForm] = createSignal<WebhookForm>(untrack(() => props.initial));
-  const [problem, setProblem] = createSignal<FormProblem | null>(null);
-  const [pending, setPending] = createSignal(false);
-  const failure = useSaveFailure();
+  const { problem, pending, failure, run } = useCheckedSubmit<FormProblem>();
   const change = (patch: Partial<WebhookForm>) => setForm({ ...form(), ...patch });
-  const submit = async (e: SubmitEvent) => {
+  const submit = (e: SubmitEvent) => {
     e.preventDefault();
-    setPending(true);
-    const outcome = await props.onSubmit(form());
-    setPending(false);
-    if (outcome && 'problem' in outcome) {
-      setProblem(outcome.problem);
-      return;
-    }
-    setProblem(null);
-    if (outcome) failure.show(outcome);
+    void run(() => props.onSubmit(form()));
   };
   const message = () => {
     const p = problem();
-    return p ? t(`webhooks.problem.${p}` as MessageKey) : failure.message();
+    return p ? t(`webhooks.problem.${p}` as MessageKey) : failure();
   };
   return (
-    <form class="webhook-editor" data-testid="webhook-editor" onSubmit={(e) => void submit(e)}>
+    <form class="webhook-editor" data-testid="webhook-editor" onSubmit={submit}>
       <div class="webhook-editor-grid">
         <label class="field">
           {t('webhooks.format')}
@@ -83,7 +74,7 @@ export function WebhookEditor(props: WebhookEditorProps) {
         </Show>
       </div>
       <p class="muted webhook-hint">{t(`webhooks.hint.${form().format}` as MessageKey)}</p>
-      <fieldset class="webhook-choices" aria-invalid={problem() === 'events'}>
+      <fieldset class="choices" aria-invalid={problem() === 'events'}>
         <legend>{t('webhooks.events')}</legend>
         <For each={EVENTS}>
           {(event) => (
@@ -94,33 +85,17 @@ export function WebhookEditor(props: WebhookEditorProps) {
           )}
         </For>
       </fieldset>
-      <fieldset class="webhook-choices" aria-invalid={problem() === 'shops'}>
-        <legend>{t('webhooks.shops')}</legend>
-        <label class="check">
-          <input type="radio" name="webhook-shops" checked={form().allShops} disabled={!props.allShopsOffered} onChange={() => change({ allShops: true })} />
-          {props.callerOverAll ? t('webhooks.everyShop') : t('webhooks.allMyShops')}
-        </label>
-        <label class="check">
-          <input type="radio" name="webhook-shops" checked={!form().allShops} onChange={() => change({ allShops: false })} />
-          {t('webhooks.someShops')}
-        </label>
-        <Show when={!form().allShops}>
-          <div class="webhook-shop-list">
-            <For each={props.shops}>
-              {(shop) => (
-                <label class="check">
-                  <input
-                    type="checkbox"
-                    checked={form().shopIds.includes(shop.id)}
-                    onChange={(e) => change({ shopIds: e.currentTarget.checked ? [...form().shopIds, shop.id] : form().shopIds.filter((id) => id !== shop.id) })}
-                  />
-                  {shop.name}
-                </label>
-              )}
-            </For>
-          </div>
-        </Show>
-      </fieldset>
+      <ShopChoice
+        legend={t('webhooks.shops')}
+        allLabel={props.callerOverAll ? t('webhooks.everyShop') : t('webhooks.allMyShops')}
+        allShops={form().allShops}
+        shopIds={form().shopIds}
+        shops={props.shops}
+        allOffered={props.allShopsOffered}
+        invalid={problem() === 'shops'}
+        name="webhook-shops"
+        onChange={change}
+      />
       <div class="form-actions">
         <InlineError message={message()} />
         <button type="button" onClick={() => props.onCancel()}>

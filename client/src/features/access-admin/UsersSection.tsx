@@ -1,0 +1,163 @@
+import { createQuery, useClient } from '@urql/solid';
+import { createSignal, For, Show } from 'solid-js';
+import { ConsoleTable } from '../../components/ConsoleTable';
+import { ConfirmButton } from '../../components/ConfirmButton';
+import { InlineError } from '../../components/InlineError';
+import { mutationOutcome, type MutationOutcome } from '../../graphql/mutation-outcome';
+import { errorIn } from '../../graphql/refusal';
+import { useI18n } from '../../i18n/i18n';
+import type { MessageKey } from '../../i18n/messages';
+import { formatDateTime } from '../../lib/format';
+import { useCheckedSubmit, useSaveFailure } from '../console/save-failure';
+import { ShopChoice } from '../console/ShopChoice';
+import type { ShopOption } from '../reports/reports.documents';
+import { emptyUserForm, MIN_PASSWORD_LENGTH, ROLES, userInput, type UserForm, type UserProblem } from './access-form';
+import { CreateUserMutation, DisableUserMutation, UpdateUserMutation, UsersQuery, type Role, type UserView } from './access.documents';
+
+/**
+ * 员工账号 (ADMIN): every staff account — name, email, role, shops, locked or disabled; 新建账号, the role
+ * changed in place, and 停用 (asked twice), which ends the account's sessions on every instance at once.
+ */
+export function UsersSection(props: { shops: readonly ShopOption[] }) {
+  const { t, locale } = useI18n();
+  const client = useClient();
+  const [users, refetch] = createQuery({ query: UsersQuery });
+  const [creating, setCreating] = createSignal(false);
+  const reload = () => refetch({ requestPolicy: 'network-only' });
+
+  const create = async (form: UserForm) => {
+    const built = userInput(form);
+    if ('problem' in built) return built;
+    const result = await client.mutation(CreateUserMutation, { input: built.input }).toPromise();
+    const payload = result.data?.createUser;
+    const outcome = mutationOutcome(result.error, payload, payload?.user);
+    if (outcome.ok) {
+      setCreating(false);
+      reload();
+    }
+    return outcome;
+  };
+  const setRole = async (id: string, role: Role) => {
+    const result = await client.mutation(UpdateUserMutation, { input: { id, role } }).toPromise();
+    const payload = result.data?.updateUser;
+    const outcome = mutationOutcome(result.error, payload, payload?.user);
+    if (outcome.ok) reload();
+    return outcome;
+  };
+  const disable = async (id: string) => {
+    const result = await client.mutation(DisableUserMutation, { id }).toPromise();
+    const payload = result.data?.disableUser;
+    const outcome = mutationOutcome(result.error, payload, payload?.user);
+    if (outcome.ok) reload();
+    return outcome;
+  };
+
+  return (
+    <section class="console-card access-section" data-testid="users">
+      <h3>
+        {t('access.users')}
+        <Show when={!creating()}>
+          <button type="button" class="primary" onClick={() => setCreating(true)}>
+            {t('access.newUser')}
+          </button>
+        </Show>
+      </h3>
+      <InlineError message={users.error && t('app.error', { message: errorIn(users.error, locale()) })} />
+      <Show when={creating()}>
+        <UserEditor shops={props.shops} onSubmit={create} onCancel={() => setCreating(false)} />
+      </Show>
+      <Show when={users.data} fallback={<p class="empty">{t('app.loading')}</p>}>
+        {(data) => (
+          <ConsoleTable columns={[t('access.userName'), t('access.email'), t('access.role'), t('access.shops'), t('access.state'), '']}>
+            <tbody>
+              <For each={data().users}>{(user) => <UserRow user={user} onRole={setRole} onDisable={disable} />}</For>
+            </tbody>
+          </ConsoleTable>
+        )}
+      </Show>
+    </section>
+  );
+}
+
+function UserRow(props: { user: UserView; onRole: (id: string, role: Role) => Promise<MutationOutcome<unknown>>; onDisable: (id: string) => Promise<MutationOutcome<unknown>> }) {
+  const { t, locale } = useI18n();
+  const failure = useSaveFailure();
+  const u = () => props.user;
+  const state = () => (u().disabled ? t('access.disabled') : u().lockedUntil && Date.parse(u().lockedUntil!) > Date.now() ? t('access.lockedUntil', { at: formatDateTime(u().lockedUntil!, locale()) }) : t('access.active'));
+  return (
+    <tr data-testid="user" data-disabled={u().disabled} classList={{ revoked: u().disabled }}>
+      <th scope="row">{u().name}</th>
+      <td>{u().email}</td>
+      <td>
+        <select aria-label={t('access.roleOf', { name: u().name })} value={u().role} disabled={u().disabled} onChange={(e) => void props.onRole(u().id, e.currentTarget.value as Role).then((o) => failure.show(o))}>
+          <For each={ROLES}>{(role) => <option value={role} selected={role === u().role}>{t(`access.role.${role}` as MessageKey)}</option>}</For>
+        </select>
+      </td>
+      <td>{u().shopIds === null ? t('access.everyShop') : (u().shopIds ?? []).map((s) => s.name).join('、')}</td>
+      <td>{state()}</td>
+      <td class="access-actions">
+        <Show when={!u().disabled}>
+          <ConfirmButton linkStyle label={t('access.disable')} confirmLabel={t('access.confirmDisable')} onConfirm={async () => failure.show(await props.onDisable(u().id))} />
+        </Show>
+        <InlineError message={failure.message()} />
+      </td>
+    </tr>
+  );
+}
+
+function UserEditor(props: { shops: readonly ShopOption[]; onSubmit: (form: UserForm) => Promise<{ problem: UserProblem } | MutationOutcome<unknown>>; onCancel: () => void }) {
+  const { t } = useI18n();
+  const [form, setForm] = createSignal(emptyUserForm());
+  const { problem, pending, failure, run } = useCheckedSubmit<UserProblem>();
+  const change = (patch: Partial<UserForm>) => setForm({ ...form(), ...patch });
+  const submit = (e: SubmitEvent) => {
+    e.preventDefault();
+    void run(() => props.onSubmit(form()));
+  };
+  return (
+    <form class="access-editor" data-testid="user-editor" onSubmit={submit}>
+      <div class="access-editor-grid">
+        <label class="field">
+          {t('access.email')}
+          <input type="email" autocomplete="off" value={form().email} aria-invalid={problem() === 'email'} onInput={(e) => change({ email: e.currentTarget.value })} />
+        </label>
+        <label class="field">
+          {t('access.userName')}
+          <input value={form().name} maxLength={100} aria-invalid={problem() === 'name'} onInput={(e) => change({ name: e.currentTarget.value })} />
+        </label>
+        <label class="field">
+          {t('access.role')}
+          <select value={form().role} onChange={(e) => change({ role: e.currentTarget.value as Role })}>
+            <For each={ROLES}>{(role) => <option value={role} selected={role === form().role}>{t(`access.role.${role}` as MessageKey)}</option>}</For>
+          </select>
+        </label>
+        <label class="field">
+          {t('access.password')}
+          <input type="password" autocomplete="new-password" value={form().password} aria-invalid={problem() === 'password'} placeholder={t('access.passwordHint', { n: MIN_PASSWORD_LENGTH })} onInput={(e) => change({ password: e.currentTarget.value })} />
+        </label>
+      </div>
+      <p class="muted">{t(`access.roleMeaning.${form().role}` as MessageKey)}</p>
+      <Show when={form().role !== 'ADMIN'}>
+        <ShopChoice
+          legend={t('access.shops')}
+          allLabel={t('access.everyShop')}
+          allShops={form().allShops}
+          shopIds={form().shopIds}
+          shops={props.shops}
+          invalid={problem() === 'shops'}
+          name="user-shops"
+          onChange={change}
+        />
+      </Show>
+      <div class="form-actions">
+        <InlineError message={problem() ? t(`access.problem.${problem()!}` as MessageKey, { n: MIN_PASSWORD_LENGTH }) : failure()} />
+        <button type="button" onClick={() => props.onCancel()}>
+          {t('milestones.cancel')}
+        </button>
+        <button type="submit" class="primary" disabled={pending()}>
+          {pending() ? t('console.saving') : t('access.createUser')}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,73 @@
+import { addDays, isDate } from '../../lib/shanghai-day';
+import type { ApiKeyCreate, ApiKeyScope, Role, UserCreate } from './access.documents';
+
+export const SCOPES: readonly ApiKeyScope[] = ['READ', 'INGEST', 'MANAGE'];
+export const ROLES: readonly Role[] = ['VIEWER', 'OPERATOR', 'ADMIN'];
+/** The server's rule for passwords (docs/SECURITY.md). */
+export const MIN_PASSWORD_LENGTH = 12;
+
+export interface KeyForm {
+  name: string;
+  scopes: readonly ApiKeyScope[];
+  allShops: boolean;
+  shopIds: readonly string[];
+  /** The last Asia/Shanghai day it works (YYYY-MM-DD), or '' for no expiry. */
+  expiresOn: string;
+  /** A screen key: READ and only the war room's own operations. */
+  screen: boolean;
+}
+
+export type KeyProblem = 'name' | 'scopes' | 'shops' | 'expires';
+
+export const emptyKeyForm = (): KeyForm => ({ name: '', scopes: ['READ'], allShops: true, shopIds: [], expiresOn: '', screen: false });
+
+/** The scopes in the page's order, with `scope` turned on or off. */
+export const toggledScope = (scopes: readonly ApiKeyScope[], scope: ApiKeyScope, on: boolean) => SCOPES.filter((s) => (s === scope ? on : scopes.includes(s)));
+
+/**
+ * The createApiKey input, or what is missing. A screen key reads only (the war room's own operations need no
+ * more); a key stops working at the end of its last day, Asia/Shanghai time (the start of the next).
+ */
+export function keyInput(form: KeyForm, today: string): { input: ApiKeyCreate } | { problem: KeyProblem } {
+  if (form.name.trim() === '') return { problem: 'name' };
+  const scopes = form.screen ? (['READ'] as ApiKeyScope[]) : [...form.scopes];
+  if (scopes.length === 0) return { problem: 'scopes' };
+  if (!form.allShops && form.shopIds.length === 0) return { problem: 'shops' };
+  if (form.expiresOn !== '' && (!isDate(form.expiresOn) || form.expiresOn < today)) return { problem: 'expires' };
+  return {
+    input: {
+      name: form.name.trim(),
+      scopes,
+      ...(form.allShops ? {} : { shopIds: [...form.shopIds] }),
+      ...(form.expiresOn ? { expiresAt: `${addDays(form.expiresOn, 1)}T00:00:00+08:00` } : {}),
+      ...(form.screen ? { trustedDocumentsOnly: true } : {}),
+    },
+  };
+}
+
+/** The link a screen opens to sign in with a key: the key travels after #, which no request carries. */
+export const screenLink = (origin: string, secret: string) => `${origin}/#key=${encodeURIComponent(secret)}`;
+
+export interface UserForm {
+  email: string;
+  name: string;
+  role: Role;
+  password: string;
+  allShops: boolean;
+  shopIds: readonly string[];
+}
+
+export type UserProblem = 'email' | 'name' | 'password' | 'shops';
+
+export const emptyUserForm = (): UserForm => ({ email: '', name: '', role: 'OPERATOR', password: '', allShops: true, shopIds: [] });
+
+/** The createUser input, or what is missing. An ADMIN is over every shop (the server refuses one with shops). */
+export function userInput(form: UserForm): { input: UserCreate } | { problem: UserProblem } {
+  const email = form.email.trim();
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) return { problem: 'email' };
+  if (form.name.trim() === '') return { problem: 'name' };
+  if (form.password.length < MIN_PASSWORD_LENGTH) return { problem: 'password' };
+  const limited = form.role !== 'ADMIN' && !form.allShops;
+  if (limited && form.shopIds.length === 0) return { problem: 'shops' };
+  return { input: { email, name: form.name.trim(), role: form.role, password: form.password, ...(limited ? { shopIds: [...form.shopIds] } : {}) } };
+}

@@ -1,0 +1,155 @@
+import { graphql, type ResultOf, type VariablesOf } from '../../graphql/graphql';
+
+/** A refusal as the console says it: English, and the Chinese beside it. */
+const AccessUserErrorFields = graphql(`
+  fragment AccessUserErrorFields on UserError @_unmask {
+    field
+    code
+    message
+    messageZh: message(locale: ZH_CN)
+  }
+`);
+
+/** What the page shows of a key: never its secret. */
+const ApiKeyFields = graphql(`
+  fragment ApiKeyFields on ApiKey @_unmask {
+    id
+    name
+    prefix
+    scopes
+    shops {
+      id
+      name
+    }
+    trustedDocumentsOnly
+    expiresAt
+    lastUsedAt
+    revokedAt
+    createdAt
+  }
+`);
+
+/** The keys the caller manages (an ADMIN: every one), newest first; revoked ones when asked. */
+export const ApiKeysQuery = graphql(
+  `
+    query ConsoleApiKeys($includeRevoked: Boolean!) {
+      viewer {
+        allShops
+      }
+      apiKeys(includeRevoked: $includeRevoked) {
+        ...ApiKeyFields
+      }
+    }
+  `,
+  [ApiKeyFields],
+);
+export type ApiKeyView = ResultOf<typeof ApiKeysQuery>['apiKeys'][number];
+export type ApiKeyScope = ApiKeyView['scopes'][number];
+
+export const CreateApiKeyMutation = graphql(
+  `
+    mutation ConsoleCreateApiKey($input: CreateApiKeyInput!) {
+      createApiKey(input: $input) {
+        secret
+        apiKey {
+          ...ApiKeyFields
+        }
+        userErrors {
+          ...AccessUserErrorFields
+        }
+      }
+    }
+  `,
+  [ApiKeyFields, AccessUserErrorFields],
+);
+export type ApiKeyCreate = VariablesOf<typeof CreateApiKeyMutation>['input'];
+
+export const RevokeApiKeyMutation = graphql(
+  `
+    mutation ConsoleRevokeApiKey($id: ID!) {
+      revokeApiKey(input: { id: $id }) {
+        apiKey {
+          id
+          revokedAt
+        }
+        userErrors {
+          ...AccessUserErrorFields
+        }
+      }
+    }
+  `,
+  [AccessUserErrorFields],
+);
+
+/** Every staff account (ADMIN only). */
+export const UsersQuery = graphql(`
+  query ConsoleUsers {
+    users {
+      id
+      name
+      email
+      role
+      shopIds {
+        id
+        name
+      }
+      disabled
+      lockedUntil
+      createdAt
+    }
+  }
+`);
+export type UserView = ResultOf<typeof UsersQuery>['users'][number];
+export type Role = UserView['role'];
+
+export const CreateUserMutation = graphql(
+  `
+    mutation ConsoleCreateUser($input: CreateUserInput!) {
+      createUser(input: $input) {
+        user {
+          id
+        }
+        userErrors {
+          ...AccessUserErrorFields
+        }
+      }
+    }
+  `,
+  [AccessUserErrorFields],
+);
+export type UserCreate = VariablesOf<typeof CreateUserMutation>['input'];
+
+export const UpdateUserMutation = graphql(
+  `
+    mutation ConsoleUpdateUser($input: UpdateUserInput!) {
+      updateUser(input: $input) {
+        user {
+          id
+          role
+        }
+        userErrors {
+          ...AccessUserErrorFields
+        }
+      }
+    }
+  `,
+  [AccessUserErrorFields],
+);
+export type UserUpdate = VariablesOf<typeof UpdateUserMutation>['input'];
+
+export const DisableUserMutation = graphql(
+  `
+    mutation ConsoleDisableUser($id: ID!) {
+      disableUser(input: { id: $id }) {
+        user {
+          id
+          disabled
+        }
+        userErrors {
+          ...AccessUserErrorFields
+        }
+      }
+    }
+  `,
+  [AccessUserErrorFields],
+);
