@@ -477,6 +477,7 @@ export const en: Record<MessageKey, string> = {
   'access.problem.password': 'Not created: the password needs at least {n} characters',
   'access.users': 'Staff accounts',
   'access.newUser': 'New account',
+  'access.noUsers': 'No staff accounts yet: create one and a person can sign in to the war room and the console with email and password.',
   'access.userName': 'Name',
   'access.email': 'Email',
   'access.role': 'Role',

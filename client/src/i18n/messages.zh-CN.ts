@@ -474,6 +474,7 @@ export const zhCN = {
   'access.problem.password': '未创建：密码至少 {n} 个字符',
   'access.users': '员工账号',
   'access.newUser': '新建账号',
+  'access.noUsers': '还没有员工账号：新建一个，员工就能用邮箱和密码登录作战室和运营台。',
   'access.userName': '姓名',
   'access.email': '邮箱',
   'access.role': '角色',

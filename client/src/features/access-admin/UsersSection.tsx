@@ -68,11 +68,13 @@ export function UsersSection(props: { shops: readonly ShopOption[] }) {
       </Show>
       <Show when={users.data} fallback={<p class="empty">{t('app.loading')}</p>}>
         {(data) => (
-          <ConsoleTable columns={[t('access.userName'), t('access.email'), t('access.role'), t('access.shops'), t('access.state'), '']}>
-            <tbody>
-              <For each={data().users}>{(user) => <UserRow user={user} onRole={setRole} onDisable={disable} />}</For>
-            </tbody>
-          </ConsoleTable>
+          <Show when={data().users.length > 0} fallback={<p class="empty">{t('access.noUsers')}</p>}>
+            <ConsoleTable columns={[t('access.userName'), t('access.email'), t('access.role'), t('access.shops'), t('access.state'), '']}>
+              <tbody>
+                <For each={data().users}>{(user) => <UserRow user={user} onRole={setRole} onDisable={disable} />}</For>
+              </tbody>
+            </ConsoleTable>
+          </Show>
         )}
       </Show>
     </section>
