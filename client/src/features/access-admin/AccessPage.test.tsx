@@ -195,4 +195,18 @@ describe('the access page', () => {
     expect(await screen.findByTestId('access-need-manage')).toHaveTextContent('管理 API 密钥需要管理权限');
     expect(reads).toEqual({ keys: 0, users: 0 });
   });
+
+  it('puts a refused role change back on the role stored, and says why', async () => {
+    answerAccess();
+    server.use(
+      api.mutation('ConsoleUpdateUser', () =>
+        HttpResponse.json({ data: { updateUser: { user: null, userErrors: [{ field: ['input', 'role'], code: 'CONFLICT', message: 'the last admin cannot be demoted', messageZh: '不能降级最后一个管理员' }] } } }),
+      ),
+    );
+    openConsole('/console/access', { credential: storedSession(1), permissions: ADMIN });
+    const select = await screen.findByLabelText<HTMLSelectElement>('李娜 的角色');
+    fireEvent.change(select, { target: { value: 'ADMIN' } });
+    expect(await screen.findByRole('alert')).toHaveTextContent('保存失败：不能降级最后一个管理员');
+    expect(select).toHaveValue('OPERATOR');
+  });
 });

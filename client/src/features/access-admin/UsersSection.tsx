@@ -85,13 +85,19 @@ function UserRow(props: { user: UserView; onRole: (id: string, role: Role) => Pr
   const { t, locale } = useI18n();
   const failure = useSaveFailure();
   const u = () => props.user;
+  // A refused change puts the select back on the role stored (the list is not read again, so nothing else would).
+  const changeRole = async (select: HTMLSelectElement) => {
+    const outcome = await props.onRole(u().id, select.value as Role);
+    failure.show(outcome);
+    if (!outcome.ok) select.value = u().role;
+  };
   const state = () => (u().disabled ? t('access.disabled') : u().lockedUntil && Date.parse(u().lockedUntil!) > Date.now() ? t('access.lockedUntil', { at: formatDateTime(u().lockedUntil!, locale()) }) : t('access.active'));
   return (
     <tr data-testid="user" data-disabled={u().disabled} classList={{ revoked: u().disabled }}>
       <th scope="row">{u().name}</th>
       <td>{u().email}</td>
       <td>
-        <select aria-label={t('access.roleOf', { name: u().name })} value={u().role} disabled={u().disabled} onChange={(e) => void props.onRole(u().id, e.currentTarget.value as Role).then((o) => failure.show(o))}>
+        <select aria-label={t('access.roleOf', { name: u().name })} value={u().role} disabled={u().disabled} onChange={(e) => void changeRole(e.currentTarget)}>
           <For each={ROLES}>{(role) => <option value={role} selected={role === u().role}>{t(`access.role.${role}` as MessageKey)}</option>}</For>
         </select>
       </td>

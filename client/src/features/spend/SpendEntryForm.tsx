@@ -39,7 +39,7 @@ export function SpendEntryForm(props: SpendEntryFormProps) {
   // Another shop or day starts afresh: its hours and campaigns are others.
   createEffect(
     on(
-      () => [props.shopId, props.date, props.lastHour] as const,
+      () => [props.shopId, props.date] as const,
       () => {
         setHour(props.lastHour);
         setChosenCampaign(null);
@@ -49,6 +49,8 @@ export function SpendEntryForm(props: SpendEntryFormProps) {
       { defer: true },
     ),
   );
+  // The clock passing an hour (or a day) keeps the hour chosen, if it may still be entered.
+  createEffect(on(() => props.lastHour, (last) => hour() > last && setHour(last), { defer: true }));
   const hours = createMemo(() => Array.from({ length: props.lastHour + 1 }, (_, h) => h));
   const spentAt = () => hourOf(props.date, hour());
   const campaign = () => chosenCampaign() ?? campaignAt(props.campaigns, props.shopId, spentAt()) ?? NO_CAMPAIGN;
