@@ -1,14 +1,5 @@
 import { graphql, type ResultOf, type VariablesOf } from '../../graphql/graphql';
-
-/** A refusal as the console says it: English, and the Chinese beside it. */
-const AccessUserErrorFields = graphql(`
-  fragment AccessUserErrorFields on UserError @_unmask {
-    field
-    code
-    message
-    messageZh: message(locale: ZH_CN)
-  }
-`);
+import { UserErrorFields } from '../../graphql/user-error-fields';
 
 /** What the page shows of a key: never its secret. */
 const ApiKeyFields = graphql(`
@@ -55,12 +46,12 @@ export const CreateApiKeyMutation = graphql(
           ...ApiKeyFields
         }
         userErrors {
-          ...AccessUserErrorFields
+          ...UserErrorFields
         }
       }
     }
   `,
-  [ApiKeyFields, AccessUserErrorFields],
+  [ApiKeyFields, UserErrorFields],
 );
 export type ApiKeyCreate = VariablesOf<typeof CreateApiKeyMutation>['input'];
 
@@ -73,12 +64,12 @@ export const RevokeApiKeyMutation = graphql(
           revokedAt
         }
         userErrors {
-          ...AccessUserErrorFields
+          ...UserErrorFields
         }
       }
     }
   `,
-  [AccessUserErrorFields],
+  [UserErrorFields],
 );
 
 /** Every staff account (ADMIN only). */
@@ -110,12 +101,12 @@ export const CreateUserMutation = graphql(
           id
         }
         userErrors {
-          ...AccessUserErrorFields
+          ...UserErrorFields
         }
       }
     }
   `,
-  [AccessUserErrorFields],
+  [UserErrorFields],
 );
 export type UserCreate = VariablesOf<typeof CreateUserMutation>['input'];
 
@@ -128,12 +119,12 @@ export const UpdateUserMutation = graphql(
           role
         }
         userErrors {
-          ...AccessUserErrorFields
+          ...UserErrorFields
         }
       }
     }
   `,
-  [AccessUserErrorFields],
+  [UserErrorFields],
 );
 export type UserUpdate = VariablesOf<typeof UpdateUserMutation>['input'];
 
@@ -146,10 +137,10 @@ export const DisableUserMutation = graphql(
           disabled
         }
         userErrors {
-          ...AccessUserErrorFields
+          ...UserErrorFields
         }
       }
     }
   `,
-  [AccessUserErrorFields],
+  [UserErrorFields],
 );

@@ -32,6 +32,7 @@ export function ConsoleLayout(props: ParentProps<ConsoleLayoutProps>) {
             <h1>{t('console.title')}</h1>
             <nav class="console-nav" aria-label={t('console.nav')}>
               <A href="/console/reports" activeClass="active">{t('console.reports')}</A>
+              <A href="/console/campaigns" activeClass="active">{t('console.campaigns')}</A>
               <A href="/console/retrospective" activeClass="active">{t('console.retrospective')}</A>
               <A href="/console/milestones" activeClass="active">{t('console.milestones')}</A>
               <A href="/console/customers" activeClass="active">{t('console.customers')}</A>

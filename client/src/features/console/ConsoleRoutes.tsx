@@ -7,6 +7,7 @@ import { ProductsPage } from '../products/ProductsPage';
 import { ReportsPage } from '../reports/ReportsPage';
 import { RetrospectivePage } from '../retrospective/RetrospectivePage';
 import { AccessPage } from '../access-admin/AccessPage';
+import { CampaignsPage } from '../campaigns/CampaignsPage';
 import { SpendPage } from '../spend/SpendPage';
 import { WebhooksPage } from '../webhooks/WebhooksPage';
 import { CampaignRoute, lastEnded } from './CampaignRoute';
@@ -24,6 +25,7 @@ export function ConsoleRoutes() {
         path="/milestones/:campaignId?"
         component={() => <CampaignRoute base="/console/milestones" choose={defaultCampaign}>{(id) => <MilestonesPlansPage campaignId={id} />}</CampaignRoute>}
       />
+      <Route path="/campaigns" component={CampaignsPage} />
       <Route path="/customers" component={CustomersPage} />
       <Route path="/products" component={ProductsPage} />
       <Route path="/spend" component={SpendPage} />

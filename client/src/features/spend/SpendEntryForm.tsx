@@ -5,7 +5,8 @@ import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
 import { useSave } from '../console/save-failure';
 import { money } from '../console/console-format';
-import { amountOf, campaignAt, campaignsOf, hourOf, newEntryKey, SPEND_SOURCES, type TrafficSource } from './spend-form';
+import { amountOf } from '../../lib/yuan';
+import { campaignAt, campaignsOf, hourOf, newEntryKey, SPEND_SOURCES, type TrafficSource } from './spend-form';
 import type { SpendCampaign, SpendEntryInput } from './spend.documents';
 
 export interface SpendEntryFormProps {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { amountOf, campaignAt, dayWindow, hourOf } from './spend-form';
+import { amountOf } from '../../lib/yuan';
+import { campaignAt, dayWindow, hourOf } from './spend-form';
 import type { SpendCampaign } from './spend.documents';
 
 describe('an amount typed in yuan', () => {

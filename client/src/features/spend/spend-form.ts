@@ -13,20 +13,6 @@ export const dayWindow = (date: string) => ({ from: `${date}T00:00:00+08:00`, to
 export const hourOf = (date: string, hour: number) => `${date}T${String(hour).padStart(2, '0')}:00:00+08:00`;
 
 /**
- * Yuan as typed ("1,250.5", "¥830", " 12 ") → the API's Decimal with two decimals ("1250.50"), or null when it
- * is not an amount above zero with at most two decimals. Done on the text, never through a float.
- */
-export function amountOf(typed: string): string | null {
-  const text = typed.trim().replace(/^[¥￥]/, '').replace(/[,，\s]/g, '');
-  const match = /^(\d+)(?:\.(\d{1,2}))?$/.exec(text);
-  if (!match) return null;
-  const whole = match[1]!.replace(/^0+(?=\d)/, '');
-  const fen = (match[2] ?? '').padEnd(2, '0');
-  if (/^0+$/.test(whole) && fen === '00') return null;
-  return `${whole}.${fen}`;
-}
-
-/**
  * The campaign an entry counts for by default: the one of this shop live at the hour (the war room's campaign
  * ROI counts only spend attributed to it). Null when none is.
  */

@@ -1,4 +1,5 @@
 import { graphql, type ResultOf, type VariablesOf } from '../../graphql/graphql';
+import { UserErrorFields } from '../../graphql/user-error-fields';
 
 /** What the page shows of a webhook (unmasked: the card reads every field). */
 const WebhookFields = graphql(`
@@ -17,16 +18,6 @@ const WebhookFields = graphql(`
     receiving
     consecutiveFailures
     createdAt
-  }
-`);
-
-/** A refusal as the console says it: English, and the Chinese beside it. */
-const WebhookUserErrorFields = graphql(`
-  fragment WebhookUserErrorFields on UserError @_unmask {
-    field
-    code
-    message
-    messageZh: message(locale: ZH_CN)
   }
 `);
 
@@ -87,12 +78,12 @@ export const CreateWebhookMutation = graphql(
           ...WebhookFields
         }
         userErrors {
-          ...WebhookUserErrorFields
+          ...UserErrorFields
         }
       }
     }
   `,
-  [WebhookFields, WebhookUserErrorFields],
+  [WebhookFields, UserErrorFields],
 );
 export type WebhookCreate = VariablesOf<typeof CreateWebhookMutation>['input'];
 
@@ -104,12 +95,12 @@ export const UpdateWebhookMutation = graphql(
           ...WebhookFields
         }
         userErrors {
-          ...WebhookUserErrorFields
+          ...UserErrorFields
         }
       }
     }
   `,
-  [WebhookFields, WebhookUserErrorFields],
+  [WebhookFields, UserErrorFields],
 );
 export type WebhookUpdate = VariablesOf<typeof UpdateWebhookMutation>['input'];
 
@@ -121,12 +112,12 @@ export const DeleteWebhookMutation = graphql(
           id
         }
         userErrors {
-          ...WebhookUserErrorFields
+          ...UserErrorFields
         }
       }
     }
   `,
-  [WebhookUserErrorFields],
+  [UserErrorFields],
 );
 
 export const TestWebhookMutation = graphql(
@@ -139,12 +130,12 @@ export const TestWebhookMutation = graphql(
           durationMs
         }
         userErrors {
-          ...WebhookUserErrorFields
+          ...UserErrorFields
         }
       }
     }
   `,
-  [WebhookUserErrorFields],
+  [UserErrorFields],
 );
 export type TestAttempt = NonNullable<ResultOf<typeof TestWebhookMutation>['testWebhook']['attempt']>;
 
@@ -157,10 +148,10 @@ export const RedeliverMutation = graphql(
           status
         }
         userErrors {
-          ...WebhookUserErrorFields
+          ...UserErrorFields
         }
       }
     }
   `,
-  [WebhookUserErrorFields],
+  [UserErrorFields],
 );

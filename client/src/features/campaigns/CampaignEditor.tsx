@@ -1,0 +1,77 @@
+import { createSignal, untrack } from 'solid-js';
+import { InlineError } from '../../components/InlineError';
+import type { MutationOutcome } from '../../graphql/mutation-outcome';
+import { useI18n } from '../../i18n/i18n';
+import type { MessageKey } from '../../i18n/messages';
+import { useCheckedSubmit } from '../console/save-failure';
+import { ShopChoice } from '../console/ShopChoice';
+import type { ShopOption } from '../reports/reports.documents';
+import type { CampaignForm, CampaignProblem } from './campaign-form';
+
+export interface CampaignEditorProps {
+  initial: CampaignForm;
+  editing: boolean;
+  /** An ended campaign is a record: only its name and theme may change. */
+  recordOnly: boolean;
+  shops: readonly ShopOption[];
+  onSubmit: (form: CampaignForm) => Promise<{ problem: CampaignProblem } | MutationOutcome<unknown> | null>;
+  onCancel: () => void;
+}
+
+/** A campaign's name, theme (满减), shops, window in Asia/Shanghai time and GMV target. */
+export function CampaignEditor(props: CampaignEditorProps) {
+  const { t } = useI18n();
+  const [form, setForm] = createSignal<CampaignForm>(untrack(() => props.initial));
+  const { problem, pending, failure, run } = useCheckedSubmit<CampaignProblem>();
+  const change = (patch: Partial<CampaignForm>) => setForm({ ...form(), ...patch });
+  const submit = (e: SubmitEvent) => {
+    e.preventDefault();
+    void run(() => props.onSubmit(form()));
+  };
+  return (
+    <form class="campaign-editor" data-testid="campaign-editor" onSubmit={submit}>
+      <div class="campaign-editor-grid">
+        <label class="field">
+          {t('campaigns.name')}
+          <input value={form().name} maxLength={200} aria-invalid={problem() === 'name'} placeholder={t('campaigns.namePlaceholder')} onInput={(e) => change({ name: e.currentTarget.value })} />
+        </label>
+        <label class="field">
+          {t('campaigns.theme')}
+          <input value={form().theme} maxLength={200} placeholder={t('campaigns.themePlaceholder')} onInput={(e) => change({ theme: e.currentTarget.value })} />
+        </label>
+        <label class="field">
+          {t('campaigns.startsAt')}
+          <input type="datetime-local" value={form().startsAt} disabled={props.recordOnly} aria-invalid={problem() === 'window'} onChange={(e) => change({ startsAt: e.currentTarget.value })} />
+        </label>
+        <label class="field">
+          {t('campaigns.endsAt')}
+          <input type="datetime-local" value={form().endsAt} disabled={props.recordOnly} aria-invalid={problem() === 'window'} onChange={(e) => change({ endsAt: e.currentTarget.value })} />
+        </label>
+        <label class="field">
+          {t('campaigns.target')}
+          <input inputMode="decimal" value={form().gmvTarget} disabled={props.recordOnly} aria-invalid={problem() === 'target'} placeholder="5000000.00" onInput={(e) => change({ gmvTarget: e.currentTarget.value })} />
+        </label>
+      </div>
+      <p class="muted">{props.recordOnly ? t('campaigns.recordOnly') : t('campaigns.windowNote')}</p>
+      <ShopChoice
+        legend={t('campaigns.shops')}
+        allShops={false}
+        shopIds={form().shopIds}
+        shops={props.shops}
+        invalid={problem() === 'shops'}
+        disabled={props.recordOnly}
+        name="campaign-shops"
+        onChange={(choice) => change({ shopIds: choice.shopIds })}
+      />
+      <div class="form-actions">
+        <InlineError message={problem() ? t(`campaigns.problem.${problem()!}` as MessageKey) : failure()} />
+        <button type="button" onClick={() => props.onCancel()}>
+          {t('milestones.cancel')}
+        </button>
+        <button type="submit" class="primary" disabled={pending()}>
+          {pending() ? t('console.saving') : props.editing ? t('webhooks.saveChanges') : t('campaigns.create')}
+        </button>
+      </div>
+    </form>
+  );
+}

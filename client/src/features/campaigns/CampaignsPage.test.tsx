@@ -1,0 +1,146 @@
+import { fireEvent, screen, waitFor, within } from '@solidjs/testing-library';
+import { HttpResponse } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { openConsole, SHOP } from '../../../test/console';
+import { MAY_MANAGE, READ_ONLY, storedSession } from '../../../test/fixtures';
+import { api, server, useMockApi } from '../../../test/msw';
+import { expectAlertFollowsToggle } from '../../../test/refusals';
+import type { ResultOf, VariablesOf } from '../../graphql/graphql';
+import type { CampaignRow, ConsoleCampaignsQuery, CreateCampaignMutation, UpdateCampaignMutation } from './campaigns.documents';
+
+useMockApi();
+
+const LIVE: CampaignRow = {
+  id: 'Q2FtcGFpZ246MQ==',
+  name: '双11全球狂欢节',
+  theme: '满300减50',
+  status: 'ACTIVE',
+  startsAt: '2026-10-31T12:00:00.000Z',
+  endsAt: '2099-11-11T16:00:00.000Z',
+  gmvTarget: '5000000.00',
+  shops: [SHOP],
+  progress: { gmv: '3250000.00', achievementRate: 0.65, pace: 1.02 },
+};
+const PAST: CampaignRow = { ...LIVE, id: 'Q2FtcGFpZ246Mg==', name: '618 年中大促', theme: null, status: 'ENDED', startsAt: '2026-06-01T16:00:00.000Z', endsAt: '2026-06-18T16:00:00.000Z', progress: { gmv: '2600000.00', achievementRate: 0.52, pace: null } };
+
+type Created = VariablesOf<typeof CreateCampaignMutation>['input'];
+type Updated = VariablesOf<typeof UpdateCampaignMutation>['input'];
+
+function answerCampaigns(options: { refuseUpdate?: boolean } = {}) {
+  let list = [LIVE, PAST];
+  const asked: VariablesOf<typeof ConsoleCampaignsQuery>[] = [];
+  const created: Created[] = [];
+  const updated: Updated[] = [];
+  server.use(
+    api.query<ResultOf<typeof ConsoleCampaignsQuery>, VariablesOf<typeof ConsoleCampaignsQuery>>('ConsoleCampaigns', ({ variables }) => {
+      asked.push(variables);
+      const shown = list.filter((c) => !variables.status || c.status === variables.status);
+      return HttpResponse.json({ data: { campaigns: { totalCount: shown.length, edges: shown.map((node) => ({ node })), pageInfo: { hasNextPage: false, endCursor: null } } } });
+    }),
+    api.mutation<ResultOf<typeof CreateCampaignMutation>, VariablesOf<typeof CreateCampaignMutation>>('ConsoleCreateCampaign', ({ variables }) => {
+      created.push(variables.input);
+      const made: CampaignRow = { ...LIVE, id: 'Q2FtcGFpZ246Mw==', status: 'UPCOMING', name: variables.input.name, theme: variables.input.theme ?? null, startsAt: variables.input.startsAt as string, endsAt: variables.input.endsAt as string, gmvTarget: variables.input.gmvTarget as string, progress: { gmv: '0.00', achievementRate: 0, pace: null } };
+      list = [made, ...list];
+      return HttpResponse.json({ data: { createCampaign: { campaign: made, userErrors: [] } } });
+    }),
+    api.mutation<ResultOf<typeof UpdateCampaignMutation>, VariablesOf<typeof UpdateCampaignMutation>>('ConsoleUpdateCampaign', ({ variables }) => {
+      updated.push(variables.input);
+      if (options.refuseUpdate) {
+        return HttpResponse.json({
+          data: { updateCampaign: { campaign: null, userErrors: [{ field: ['input', 'gmvTarget'], code: 'CAMPAIGN_ENDED', message: 'the campaign ended: its gmvTarget is part of its record and cannot change', messageZh: '活动已结束：gmvTarget 属于活动记录，不能再改' }] } },
+        });
+      }
+      const { input } = variables;
+      list = list.map((c) => (c.id === input.id ? { ...c, ...(input.name ? { name: input.name } : {}), ...(input.gmvTarget ? { gmvTarget: input.gmvTarget as string } : {}), ...(input.cancelled !== undefined && input.cancelled !== null ? { status: input.cancelled ? 'CANCELLED' : 'ACTIVE' } : {}) } : c));
+      return HttpResponse.json({ data: { updateCampaign: { campaign: list.find((c) => c.id === input.id)!, userErrors: [] } } });
+    }),
+  );
+  return { asked, created, updated };
+}
+
+const row = (name: string) => screen.getAllByTestId('campaign').find((r) => r.textContent?.includes(name))!;
+
+describe('the campaigns page', () => {
+  it('lists the campaigns with window, target and how far each has come, and the ways to their pages; read-only without MANAGE', async () => {
+    const { asked } = answerCampaigns();
+    openConsole('/console/campaigns', { credential: storedSession(1), permissions: READ_ONLY });
+    await waitFor(() => expect(screen.getAllByTestId('campaign')).toHaveLength(2));
+    expect(screen.getByRole('link', { name: '活动管理' })).toHaveClass('active');
+    const live = row('双11全球狂欢节');
+    expect(live).toHaveTextContent('进行中');
+    expect(live).toHaveTextContent('满300减50');
+    expect(live).toHaveTextContent('¥5,000,000.00');
+    expect(live).toHaveTextContent('¥3,250,000.00');
+    expect(live).toHaveTextContent('达成 65.0%');
+    expect(within(live).getByRole('link', { name: '作战室' })).toHaveAttribute('href', `/?campaign=${encodeURIComponent(LIVE.id)}`);
+    expect(within(row('618')).getByRole('link', { name: '活动复盘' })).toHaveAttribute('href', `/console/retrospective/${encodeURIComponent(PAST.id)}`);
+    expect(screen.queryByRole('button', { name: '新建活动' })).toBeNull();
+    expect(screen.queryByRole('button', { name: '编辑' })).toBeNull();
+    // By status.
+    fireEvent.click(screen.getByRole('button', { name: '已结束' }));
+    await waitFor(() => expect(screen.getAllByTestId('campaign')).toHaveLength(1));
+    expect(asked.at(-1)).toEqual({ status: 'ENDED', after: null });
+    expect(new URLSearchParams(location.search).get('status')).toBe('ENDED');
+  });
+
+  it('creates a campaign in Beijing time with its target exactly as typed', async () => {
+    const { created } = answerCampaigns();
+    openConsole('/console/campaigns', { credential: storedSession(1), permissions: MAY_MANAGE });
+    fireEvent.click(await screen.findByRole('button', { name: '新建活动' }));
+    const editor = screen.getByTestId('campaign-editor');
+    fireEvent.input(within(editor).getByLabelText('活动名称'), { target: { value: '双12年终盛典' } });
+    fireEvent.click(within(editor).getByRole('button', { name: '创建活动' }));
+    expect(await within(editor).findByRole('alert')).toHaveTextContent('未保存：至少选择一个参与店铺');
+    fireEvent.click(within(editor).getByLabelText(SHOP.name));
+    fireEvent.change(within(editor).getByLabelText('开始（北京时间）'), { target: { value: '2026-12-12T00:00' } });
+    fireEvent.change(within(editor).getByLabelText('结束（北京时间）'), { target: { value: '2026-12-11T00:00' } });
+    fireEvent.click(within(editor).getByRole('button', { name: '创建活动' }));
+    expect(await within(editor).findByRole('alert')).toHaveTextContent('结束须晚于开始');
+    fireEvent.change(within(editor).getByLabelText('结束（北京时间）'), { target: { value: '2026-12-13T00:00' } });
+    fireEvent.input(within(editor).getByLabelText('GMV 目标（元）'), { target: { value: '3,000,000' } });
+    fireEvent.input(within(editor).getByLabelText('活动主题（满减等，可不填）'), { target: { value: '满200减30' } });
+    fireEvent.click(within(editor).getByRole('button', { name: '创建活动' }));
+    await waitFor(() => expect(screen.getAllByTestId('campaign')).toHaveLength(3));
+    expect(created).toEqual([
+      { name: '双12年终盛典', shopIds: [SHOP.id], startsAt: '2026-12-12T00:00:00+08:00', endsAt: '2026-12-13T00:00:00+08:00', gmvTarget: '3000000.00', theme: '满200减30' },
+    ]);
+    expect(screen.queryByTestId('campaign-editor')).toBeNull();
+  });
+
+  it('edits only what changed, and cancels a live campaign only when asked twice', async () => {
+    const { updated } = answerCampaigns();
+    openConsole('/console/campaigns', { credential: storedSession(1), permissions: MAY_MANAGE });
+    await waitFor(() => expect(screen.getAllByTestId('campaign')).toHaveLength(2));
+    fireEvent.click(within(row('双11全球狂欢节')).getByRole('button', { name: '编辑' }));
+    const editor = screen.getByTestId('campaign-editor');
+    expect(within(editor).getByLabelText('开始（北京时间）')).toHaveValue('2026-10-31T20:00');
+    fireEvent.input(within(editor).getByLabelText('GMV 目标（元）'), { target: { value: '6000000' } });
+    fireEvent.click(within(editor).getByRole('button', { name: '保存修改' }));
+    await waitFor(() => expect(row('双11全球狂欢节')).toHaveTextContent('¥6,000,000.00'));
+    expect(updated).toEqual([{ id: LIVE.id, gmvTarget: '6000000.00' }]);
+
+    fireEvent.click(within(row('双11全球狂欢节')).getByRole('button', { name: '取消活动' }));
+    expect(updated).toHaveLength(1);
+    fireEvent.click(within(row('双11全球狂欢节')).getByRole('button', { name: '确认取消活动' }));
+    await waitFor(() => expect(row('双11全球狂欢节').dataset.status).toBe('CANCELLED'));
+    expect(updated[1]).toEqual({ id: LIVE.id, cancelled: true });
+    fireEvent.click(within(row('双11全球狂欢节')).getByRole('button', { name: '恢复活动' }));
+    await waitFor(() => expect(row('双11全球狂欢节').dataset.status).toBe('ACTIVE'));
+    expect(updated[2]).toEqual({ id: LIVE.id, cancelled: false });
+  });
+
+  it('keeps an ended campaign’s record: only its name and theme are offered, and the server’s refusal is said', async () => {
+    answerCampaigns({ refuseUpdate: true });
+    openConsole('/console/campaigns', { credential: storedSession(1), permissions: MAY_MANAGE });
+    await waitFor(() => expect(screen.getAllByTestId('campaign')).toHaveLength(2));
+    expect(within(row('618')).queryByRole('button', { name: '取消活动' })).toBeNull();
+    fireEvent.click(within(row('618')).getByRole('button', { name: '编辑' }));
+    const editor = screen.getByTestId('campaign-editor');
+    expect(within(editor).getByLabelText('GMV 目标（元）')).toBeDisabled();
+    expect(within(editor).getByLabelText(SHOP.name)).toBeDisabled();
+    expect(editor).toHaveTextContent('只能改名称和主题');
+    fireEvent.input(within(editor).getByLabelText('活动名称'), { target: { value: '618 年中大促（复盘版）' } });
+    fireEvent.click(within(editor).getByRole('button', { name: '保存修改' }));
+    await expectAlertFollowsToggle(/^保存失败：活动已结束：gmvTarget 属于活动记录，不能再改$/, /^Not saved: the campaign ended/);
+  });
+});

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { createCampaignInput, emptyCampaignForm, formOfCampaign, shanghaiInstant, shanghaiLocal, updateCampaignInput } from './campaign-form';
+import type { CampaignRow } from './campaigns.documents';
+
+const ROW: CampaignRow = {
+  id: 'Q2FtcGFpZ246MQ==',
+  name: '双12年终盛典',
+  theme: '满300减50',
+  status: 'UPCOMING',
+  startsAt: '2026-12-11T12:00:00.000Z',
+  endsAt: '2026-12-12T16:00:00.000Z',
+  gmvTarget: '5000000.00',
+  shops: [{ id: 'a', name: '天猫店' }],
+  progress: { gmv: '0.00', achievementRate: 0, pace: null },
+};
+
+describe('a campaign typed in the console', () => {
+  it('reads its times as Beijing time whatever the browser’s zone, both ways', () => {
+    expect(shanghaiInstant('2026-12-12T00:00')).toBe('2026-12-12T00:00:00+08:00');
+    expect(shanghaiLocal('2026-12-11T16:00:00.000Z')).toBe('2026-12-12T00:00');
+    expect(formOfCampaign(ROW)).toMatchObject({ startsAt: '2026-12-11T20:00', endsAt: '2026-12-13T00:00', gmvTarget: '5000000.00' });
+  });
+
+  it('is sent whole when created, and refused on the page when incomplete', () => {
+    const form = { ...emptyCampaignForm(), name: ' 双12 ', shopIds: ['a'], startsAt: '2026-12-12T00:00', endsAt: '2026-12-13T00:00', gmvTarget: '5,000,000' };
+    expect(createCampaignInput(form)).toEqual({
+      input: { name: '双12', shopIds: ['a'], startsAt: '2026-12-12T00:00:00+08:00', endsAt: '2026-12-13T00:00:00+08:00', gmvTarget: '5000000.00' },
+    });
+    expect(createCampaignInput({ ...form, name: ' ' })).toEqual({ problem: 'name' });
+    expect(createCampaignInput({ ...form, shopIds: [] })).toEqual({ problem: 'shops' });
+    expect(createCampaignInput({ ...form, endsAt: '2026-12-12T00:00' })).toEqual({ problem: 'window' });
+    expect(createCampaignInput({ ...form, startsAt: '' })).toEqual({ problem: 'window' });
+    expect(createCampaignInput({ ...form, gmvTarget: '0' })).toEqual({ problem: 'target' });
+  });
+
+  it('sends only what an edit changed; the same target written differently is no change', () => {
+    const form = formOfCampaign(ROW);
+    expect(updateCampaignInput(ROW, { ...form, gmvTarget: '5000000' })).toBeNull();
+    expect(updateCampaignInput(ROW, { ...form, gmvTarget: '6,000,000', theme: '' })).toEqual({ input: { id: ROW.id, gmvTarget: '6000000.00', theme: null } });
+    expect(updateCampaignInput(ROW, { ...form, endsAt: '2026-12-13T02:00', shopIds: ['a', 'b'] })).toEqual({
+      input: { id: ROW.id, shopIds: ['a', 'b'], endsAt: '2026-12-13T02:00:00+08:00' },
+    });
+  });
+});

@@ -1,0 +1,79 @@
+import { amountOf } from '../../lib/yuan';
+import type { CampaignCreate, CampaignRow, CampaignUpdate } from './campaigns.documents';
+
+/** Asia/Shanghai is UTC+8 all year: a wall time typed there is that instant. */
+const OFFSET_MS = 8 * 3_600_000;
+
+/** A datetime-local value ("2026-12-12T00:00") read as Asia/Shanghai time, whatever the browser's zone. */
+export const shanghaiInstant = (local: string) => `${local}:00+08:00`;
+
+/** An instant as the datetime-local value of its Asia/Shanghai wall time. */
+export const shanghaiLocal = (instant: string) => new Date(Date.parse(instant) + OFFSET_MS).toISOString().slice(0, 16);
+
+const LOCAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
+
+export interface CampaignForm {
+  name: string;
+  theme: string;
+  shopIds: readonly string[];
+  /** datetime-local values, Asia/Shanghai. */
+  startsAt: string;
+  endsAt: string;
+  /** Yuan as typed. */
+  gmvTarget: string;
+}
+
+export type CampaignProblem = 'name' | 'shops' | 'window' | 'target';
+
+export const emptyCampaignForm = (): CampaignForm => ({ name: '', theme: '', shopIds: [], startsAt: '', endsAt: '', gmvTarget: '' });
+
+export const formOfCampaign = (c: CampaignRow): CampaignForm => ({
+  name: c.name,
+  theme: c.theme ?? '',
+  shopIds: c.shops.map((s) => s.id),
+  startsAt: shanghaiLocal(c.startsAt),
+  endsAt: shanghaiLocal(c.endsAt),
+  gmvTarget: c.gmvTarget,
+});
+
+function checked(form: CampaignForm): { problem: CampaignProblem } | { target: string } {
+  if (form.name.trim() === '') return { problem: 'name' };
+  if (form.shopIds.length === 0) return { problem: 'shops' };
+  if (!LOCAL.test(form.startsAt) || !LOCAL.test(form.endsAt) || form.endsAt <= form.startsAt) return { problem: 'window' };
+  const target = amountOf(form.gmvTarget);
+  return target === null ? { problem: 'target' } : { target };
+}
+
+/** The createCampaign input (the default Double 11 hourly shape), or what the page finds missing. */
+export function createCampaignInput(form: CampaignForm): { input: CampaignCreate } | { problem: CampaignProblem } {
+  const ok = checked(form);
+  if ('problem' in ok) return ok;
+  return {
+    input: {
+      name: form.name.trim(),
+      shopIds: [...form.shopIds],
+      startsAt: shanghaiInstant(form.startsAt),
+      endsAt: shanghaiInstant(form.endsAt),
+      gmvTarget: ok.target,
+      ...(form.theme.trim() ? { theme: form.theme.trim() } : {}),
+    },
+  };
+}
+
+const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
+/** Two Decimals as the same amount of fen ("500000" and "500000.00"). */
+const sameYuan = (a: string, b: string) => amountOf(a) === amountOf(b);
+
+/** The updateCampaign input with only what changed, null when nothing did, or what the page finds missing. */
+export function updateCampaignInput(c: CampaignRow, form: CampaignForm): { input: CampaignUpdate } | { problem: CampaignProblem } | null {
+  const ok = checked(form);
+  if ('problem' in ok) return ok;
+  const input: CampaignUpdate = { id: c.id };
+  if (form.name.trim() !== c.name) input.name = form.name.trim();
+  if (form.theme.trim() !== (c.theme ?? '')) input.theme = form.theme.trim() || null;
+  if (!sameSet(form.shopIds, c.shops.map((s) => s.id))) input.shopIds = [...form.shopIds];
+  if (form.startsAt !== shanghaiLocal(c.startsAt)) input.startsAt = shanghaiInstant(form.startsAt);
+  if (form.endsAt !== shanghaiLocal(c.endsAt)) input.endsAt = shanghaiInstant(form.endsAt);
+  if (!sameYuan(ok.target, c.gmvTarget)) input.gmvTarget = ok.target;
+  return Object.keys(input).length > 1 ? { input } : null;
+}
