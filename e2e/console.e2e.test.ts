@@ -7,7 +7,8 @@
  * low-stock line set on the alert rules page is what the server holds, and forgotten again; a DingTalk robot
  * created on the alert delivery page gets the test message, signed, at a real receiver, and is deleted; an hour's
  * ad spend typed on the spend page is what the server stores, and voided with a reason; a screen key made on the
- * access page opens the war room through its sign-in link, and is refused once revoked there.
+ * access page opens the war room through its sign-in link, and is refused once revoked there; a campaign created on
+ * the campaigns page is what the API then lists, and is cancelled there.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -339,6 +340,55 @@ describe('the operations console in Chromium [pglite]', () => {
       expect(errors).toEqual([]);
     } finally {
       await access.close();
+    }
+  });
+
+  it('creates a campaign on the campaigns page, in Beijing time, as the API then lists it, and cancels it', async () => {
+    const url = stack!.url;
+    const shops = await gqlAt(url, '{ shops(first: 1) { edges { node { id name } } } }');
+    const shop = shops.data?.shops.edges[0]?.node as { id: string; name: string };
+    const listed = async () => {
+      const answer = await gqlAt(url, '{ campaigns(first: 50) { edges { node { name status startsAt endsAt gmvTarget theme shops { id } } } } }');
+      return (answer.data?.campaigns.edges as { node: { name: string; status: string; startsAt: string; endsAt: string; gmvTarget: string; theme: string | null; shops: { id: string }[] } }[])
+        .map((e) => e.node)
+        .filter((c) => c.name === 'e2e 双12预热');
+    };
+    // Two days ahead, so it is still to come whatever the hour.
+    const day = new Date(Date.now() + 8 * 3_600_000 + 2 * 86_400_000).toISOString().slice(0, 10);
+    const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    const page = await browser!.newPage({ viewport: { width: 1920, height: 1080 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    try {
+      await page.goto(kioskLink(url));
+      await page.getByTestId('console-link').click();
+      await page.getByRole('link', { name: '活动管理' }).click();
+      await page.getByTestId('campaigns-page').waitFor();
+      await page.getByRole('button', { name: '新建活动' }).click();
+      const editor = page.getByTestId('campaign-editor');
+      await editor.getByLabel('活动名称').fill('e2e 双12预热');
+      await editor.getByLabel('活动主题（满减等，可不填）').fill('满200减20');
+      await editor.getByLabel('开始（北京时间）').fill(`${day}T20:00`);
+      await editor.getByLabel('结束（北京时间）').fill(`${next}T02:00`);
+      await editor.getByLabel('GMV 目标（元）').fill('1,200,000');
+      await editor.getByLabel(shop.name).check();
+      await editor.getByRole('button', { name: '创建活动' }).click();
+      await editor.waitFor({ state: 'detached' });
+      const [made] = await listed();
+      expect(made).toMatchObject({ status: 'UPCOMING', gmvTarget: '1200000.00', theme: '满200减20', shops: [{ id: shop.id }] });
+      // Typed as Beijing time: 20:00 there is 12:00 UTC.
+      expect(new Date(made!.startsAt).toISOString()).toBe(`${day}T12:00:00.000Z`);
+      expect(new Date(made!.endsAt).toISOString()).toBe(`${day}T18:00:00.000Z`);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'console-campaigns-1920x1080.png') });
+
+      const row = page.locator('[data-testid="campaign"]', { hasText: 'e2e 双12预热' });
+      await row.getByRole('button', { name: '取消活动' }).click();
+      await row.getByRole('button', { name: '确认取消活动' }).click();
+      await expect.poll(() => row.getAttribute('data-status')).toBe('CANCELLED');
+      expect((await listed())[0]?.status).toBe('CANCELLED');
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
     }
   });
 });
