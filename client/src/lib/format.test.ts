@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decimalToFen, fenToDecimal } from './decimal';
-import { formatCalendarDay, formatChange, formatClock, formatCny, formatCnyExact, formatPercent } from './format';
+import { formatCalendarDay, formatChange, formatClock, formatCny, formatCnyExact, formatDateTimeInYear, formatPercent } from './format';
 
 describe('CNY on the war room', () => {
   it('uses 万 and 亿 in Chinese, with the full amount below ¥10,000', () => {
@@ -37,5 +37,15 @@ describe('CNY on the war room', () => {
   it('writes a calendar day of the API in the chosen language, never shifted by the browser’s zone', () => {
     expect(formatCalendarDay('2026-11-01', 'zh-CN')).toBe('2026年11月1日');
     expect(formatCalendarDay('2026-11-01', 'en')).toBe('Nov 1, 2026');
+  });
+});
+
+describe('a date and time with its year when it is another year', () => {
+  it('omits this year and names another, in Beijing time', () => {
+    const now = Date.parse('2026-12-06T04:00:00Z');
+    expect(formatDateTimeInYear('2026-06-01T16:00:00Z', 'zh-CN', now)).toBe('6月2日 00:00');
+    expect(formatDateTimeInYear('2025-06-01T16:00:00Z', 'zh-CN', now)).toBe('2025年6月2日 00:00');
+    // 2026-12-31 20:00 UTC is already 2027 in Beijing.
+    expect(formatDateTimeInYear('2026-12-31T20:00:00Z', 'en', now)).toMatch(/2027/);
   });
 });

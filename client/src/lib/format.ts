@@ -115,6 +115,21 @@ export function formatDateTime(at: Date | string, locale: Locale): string {
   }).format(new Date(at));
 }
 
+/** As formatDateTime, with the year when it is not the year of `now` (Asia/Shanghai): 2025年6月1日 00:00. */
+export function formatDateTimeInYear(at: Date | string, locale: Locale, now: number): string {
+  const year = (ms: number) => new Date(ms + 8 * 3_600_000).getUTCFullYear();
+  if (year(new Date(at).getTime()) === year(now)) return formatDateTime(at, locale);
+  return new Intl.DateTimeFormat(locale, {
+    timeZone: SHANGHAI,
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(at));
+}
+
 /** A calendar day (YYYY-MM-DD, as the API's Date is, in Asia/Shanghai): 2026年11月1日 / Nov 1, 2026. */
 export function formatCalendarDay(day: string, locale: Locale): string {
   return new Intl.DateTimeFormat(locale, { timeZone: SHANGHAI, year: 'numeric', month: 'short', day: 'numeric' }).format(new Date(`${day}T00:00:00+08:00`));

@@ -209,4 +209,26 @@ describe('the access page', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent('保存失败：不能降级最后一个管理员');
     expect(select).toHaveValue('OPERATOR');
   });
+
+  it('changes an account’s shops and resets its password, sending only what changed', async () => {
+    const { written } = answerAccess();
+    openConsole('/console/access', { credential: storedSession(1), permissions: ADMIN });
+    await waitFor(() => expect(screen.getAllByTestId('user')).toHaveLength(1));
+    fireEvent.click(within(screen.getAllByTestId('user')[0]!).getByRole('button', { name: '修改店铺或密码' }));
+    const editor = screen.getByTestId('account-editor');
+    // Nothing changed: nothing sent.
+    fireEvent.click(within(editor).getByRole('button', { name: '保存修改' }));
+    await waitFor(() => expect(screen.queryByTestId('account-editor')).toBeNull());
+    expect(written.updated).toEqual([]);
+
+    fireEvent.click(within(screen.getAllByTestId('user')[0]!).getByRole('button', { name: '修改店铺或密码' }));
+    const again = screen.getByTestId('account-editor');
+    fireEvent.input(within(again).getByLabelText('新密码（重置后旧密码失效）'), { target: { value: 'short' } });
+    fireEvent.click(within(again).getByRole('button', { name: '保存修改' }));
+    expect(await within(again).findByRole('alert')).toHaveTextContent('密码至少 12 个字符');
+    fireEvent.input(within(again).getByLabelText('新密码（重置后旧密码失效）'), { target: { value: 'a much longer passphrase' } });
+    fireEvent.click(within(again).getByLabelText('全部店铺'));
+    fireEvent.click(within(again).getByRole('button', { name: '保存修改' }));
+    await waitFor(() => expect(written.updated).toEqual([{ id: LI.id, password: 'a much longer passphrase', shopIds: null }]));
+  });
 });

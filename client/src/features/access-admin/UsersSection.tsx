@@ -1,5 +1,5 @@
 import { createQuery, useClient } from '@urql/solid';
-import { createSignal, For, Show } from 'solid-js';
+import { createSignal, For, Show, untrack } from 'solid-js';
 import { ConsoleTable } from '../../components/ConsoleTable';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { InlineError } from '../../components/InlineError';
@@ -11,8 +11,8 @@ import { formatDateTime } from '../../lib/format';
 import { useCheckedSubmit, useSaveFailure } from '../console/save-failure';
 import { ShopChoice } from '../console/ShopChoice';
 import type { ShopOption } from '../reports/reports.documents';
-import { emptyUserForm, MIN_PASSWORD_LENGTH, ROLES, userInput, type UserForm, type UserProblem } from './access-form';
-import { CreateUserMutation, DisableUserMutation, UpdateUserMutation, UsersQuery, type Role, type UserView } from './access.documents';
+import { accountUpdateInput, changeOfUser, emptyUserForm, MIN_PASSWORD_LENGTH, ROLES, userInput, type UserForm, type UserProblem } from './access-form';
+import { CreateUserMutation, DisableUserMutation, UpdateUserMutation, UsersQuery, type Role, type UserUpdate, type UserView } from './access.documents';
 
 /**
  * 员工账号 (ADMIN): every staff account — name, email, role, shops, locked or disabled; 新建账号, the role
@@ -37,8 +37,8 @@ export function UsersSection(props: { shops: readonly ShopOption[] }) {
     }
     return outcome;
   };
-  const setRole = async (id: string, role: Role) => {
-    const result = await client.mutation(UpdateUserMutation, { input: { id, role } }).toPromise();
+  const update = async (input: UserUpdate) => {
+    const result = await client.mutation(UpdateUserMutation, { input }).toPromise();
     const payload = result.data?.updateUser;
     const outcome = mutationOutcome(result.error, payload, payload?.user);
     if (outcome.ok) reload();
@@ -71,7 +71,7 @@ export function UsersSection(props: { shops: readonly ShopOption[] }) {
           <Show when={data().users.length > 0} fallback={<p class="empty">{t('access.noUsers')}</p>}>
             <ConsoleTable columns={[t('access.userName'), t('access.email'), t('access.role'), t('access.shops'), t('access.state'), '']}>
               <tbody>
-                <For each={data().users}>{(user) => <UserRow user={user} onRole={setRole} onDisable={disable} />}</For>
+                <For each={data().users}>{(user) => <UserRow user={user} shops={props.shops} onUpdate={update} onDisable={disable} />}</For>
               </tbody>
             </ConsoleTable>
           </Show>
@@ -81,35 +81,105 @@ export function UsersSection(props: { shops: readonly ShopOption[] }) {
   );
 }
 
-function UserRow(props: { user: UserView; onRole: (id: string, role: Role) => Promise<MutationOutcome<unknown>>; onDisable: (id: string) => Promise<MutationOutcome<unknown>> }) {
+function UserRow(props: {
+  user: UserView;
+  shops: readonly ShopOption[];
+  onUpdate: (input: UserUpdate) => Promise<MutationOutcome<unknown>>;
+  onDisable: (id: string) => Promise<MutationOutcome<unknown>>;
+}) {
   const { t, locale } = useI18n();
   const failure = useSaveFailure();
+  const [editing, setEditing] = createSignal(false);
   const u = () => props.user;
   // A refused change puts the select back on the role stored (the list is not read again, so nothing else would).
   const changeRole = async (select: HTMLSelectElement) => {
-    const outcome = await props.onRole(u().id, select.value as Role);
+    const outcome = await props.onUpdate({ id: u().id, role: select.value as Role });
     failure.show(outcome);
     if (!outcome.ok) select.value = u().role;
   };
   const state = () => (u().disabled ? t('access.disabled') : u().lockedUntil && Date.parse(u().lockedUntil!) > Date.now() ? t('access.lockedUntil', { at: formatDateTime(u().lockedUntil!, locale()) }) : t('access.active'));
   return (
-    <tr data-testid="user" data-disabled={u().disabled} classList={{ revoked: u().disabled }}>
-      <th scope="row">{u().name}</th>
-      <td>{u().email}</td>
-      <td>
-        <select aria-label={t('access.roleOf', { name: u().name })} value={u().role} disabled={u().disabled} onChange={(e) => void changeRole(e.currentTarget)}>
-          <For each={ROLES}>{(role) => <option value={role} selected={role === u().role}>{t(`access.role.${role}` as MessageKey)}</option>}</For>
-        </select>
-      </td>
-      <td>{u().shopIds === null ? t('access.everyShop') : (u().shopIds ?? []).map((s) => s.name).join('、')}</td>
-      <td>{state()}</td>
-      <td class="access-actions">
-        <Show when={!u().disabled}>
-          <ConfirmButton linkStyle label={t('access.disable')} confirmLabel={t('access.confirmDisable')} onConfirm={async () => failure.show(await props.onDisable(u().id))} />
-        </Show>
-        <InlineError message={failure.message()} />
-      </td>
-    </tr>
+    <>
+      <tr data-testid="user" data-disabled={u().disabled} classList={{ revoked: u().disabled }}>
+        <th scope="row">{u().name}</th>
+        <td>{u().email}</td>
+        <td>
+          <select aria-label={t('access.roleOf', { name: u().name })} value={u().role} disabled={u().disabled} onChange={(e) => void changeRole(e.currentTarget)}>
+            <For each={ROLES}>{(role) => <option value={role} selected={role === u().role}>{t(`access.role.${role}` as MessageKey)}</option>}</For>
+          </select>
+        </td>
+        <td>{u().shopIds === null ? t('access.everyShop') : (u().shopIds ?? []).map((s) => s.name).join('、')}</td>
+        <td>{state()}</td>
+        <td class="access-actions">
+          <Show when={!u().disabled}>
+            <Show when={!editing()}>
+              <button type="button" class="link-button" onClick={() => setEditing(true)}>
+                {t('access.editAccount')}
+              </button>
+            </Show>
+            <ConfirmButton linkStyle label={t('access.disable')} confirmLabel={t('access.confirmDisable')} onConfirm={async () => failure.show(await props.onDisable(u().id))} />
+          </Show>
+          <InlineError message={failure.message()} />
+        </td>
+      </tr>
+      <Show when={editing()}>
+        <tr class="access-account-row">
+          <td colSpan={6}>
+            <AccountEditor user={u()} shops={props.shops} onUpdate={props.onUpdate} onClose={() => setEditing(false)} />
+          </td>
+        </tr>
+      </Show>
+    </>
+  );
+}
+
+/** An account's shops (not an ADMIN's: over every shop) and a new password; only what changed is sent. */
+function AccountEditor(props: { user: UserView; shops: readonly ShopOption[]; onUpdate: (input: UserUpdate) => Promise<MutationOutcome<unknown>>; onClose: () => void }) {
+  const { t } = useI18n();
+  const [change, setChange] = createSignal(changeOfUser(untrack(() => props.user)));
+  const { problem, pending, failure, run } = useCheckedSubmit<UserProblem>();
+  const submit = (e: SubmitEvent) => {
+    e.preventDefault();
+    void run(async () => {
+      const built = accountUpdateInput(props.user, change());
+      if (built === null) {
+        props.onClose();
+        return null;
+      }
+      if ('problem' in built) return built;
+      const outcome = await props.onUpdate(built.input);
+      if (outcome.ok) props.onClose();
+      return outcome;
+    });
+  };
+  return (
+    <form class="access-editor" data-testid="account-editor" onSubmit={submit}>
+      <Show when={props.user.role !== 'ADMIN'}>
+        <ShopChoice
+          legend={t('access.shops')}
+          allLabel={t('access.everyShop')}
+          allShops={change().allShops}
+          shopIds={change().shopIds}
+          shops={props.shops}
+          invalid={problem() === 'shops'}
+          name={`account-shops-${props.user.id}`}
+          onChange={(choice) => setChange({ ...change(), ...choice })}
+        />
+      </Show>
+      <label class="field">
+        {t('access.newPassword')}
+        <input type="password" autocomplete="new-password" value={change().password} aria-invalid={problem() === 'password'} placeholder={t('access.keepPassword')} onInput={(e) => setChange({ ...change(), password: e.currentTarget.value })} />
+      </label>
+      <div class="form-actions">
+        <InlineError message={problem() ? t(`access.problem.${problem()!}` as MessageKey, { n: MIN_PASSWORD_LENGTH }) : failure()} />
+        <button type="button" onClick={() => props.onClose()}>
+          {t('milestones.cancel')}
+        </button>
+        <button type="submit" class="primary" disabled={pending()}>
+          {pending() ? t('console.saving') : t('webhooks.saveChanges')}
+        </button>
+      </div>
+    </form>
   );
 }
 

@@ -1,5 +1,5 @@
 import { addDays, isDate } from '../../lib/shanghai-day';
-import type { ApiKeyCreate, ApiKeyScope, Role, UserCreate } from './access.documents';
+import type { ApiKeyCreate, ApiKeyScope, Role, UserCreate, UserUpdate, UserView } from './access.documents';
 
 export const SCOPES: readonly ApiKeyScope[] = ['READ', 'INGEST', 'MANAGE'];
 export const ROLES: readonly Role[] = ['VIEWER', 'OPERATOR', 'ADMIN'];
@@ -70,4 +70,31 @@ export function userInput(form: UserForm): { input: UserCreate } | { problem: Us
   const limited = form.role !== 'ADMIN' && !form.allShops;
   if (limited && form.shopIds.length === 0) return { problem: 'shops' };
   return { input: { email, name: form.name.trim(), role: form.role, password: form.password, ...(limited ? { shopIds: [...form.shopIds] } : {}) } };
+}
+
+export interface AccountChange {
+  allShops: boolean;
+  shopIds: readonly string[];
+  /** A new password, or '' to keep the one set. */
+  password: string;
+}
+
+export const changeOfUser = (user: UserView): AccountChange => ({ allShops: user.shopIds === null, shopIds: user.shopIds?.map((s) => s.id) ?? [], password: '' });
+
+/**
+ * The updateUser input for an account's shops and password, only what changed; null when nothing did. Every shop
+ * is `shopIds: null`; an ADMIN's shops are not asked (the server refuses them).
+ */
+export function accountUpdateInput(user: UserView, change: AccountChange): { input: UserUpdate } | { problem: UserProblem } | null {
+  if (change.password !== '' && change.password.length < MIN_PASSWORD_LENGTH) return { problem: 'password' };
+  if (user.role !== 'ADMIN' && !change.allShops && change.shopIds.length === 0) return { problem: 'shops' };
+  const input: UserUpdate = { id: user.id };
+  if (change.password !== '') input.password = change.password;
+  if (user.role !== 'ADMIN') {
+    const stored = user.shopIds?.map((s) => s.id) ?? null;
+    if (change.allShops ? stored !== null : stored === null || stored.length !== change.shopIds.length || !change.shopIds.every((id) => stored.includes(id))) {
+      input.shopIds = change.allShops ? null : [...change.shopIds];
+    }
+  }
+  return Object.keys(input).length > 1 ? { input } : null;
 }

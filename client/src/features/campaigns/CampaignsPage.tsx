@@ -9,7 +9,7 @@ import { mutationOutcome, type MutationOutcome } from '../../graphql/mutation-ou
 import { errorIn } from '../../graphql/refusal';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
-import { formatDateTime, formatPercent } from '../../lib/format';
+import { formatDateTimeInYear, formatPercent } from '../../lib/format';
 import { money } from '../console/console-format';
 import { canManage, useConsole } from '../console/console.context';
 import { useSaveFailure } from '../console/save-failure';
@@ -111,6 +111,7 @@ export function CampaignsPage() {
 
 function CampaignItem(props: { campaign: CampaignRow; shops: readonly ShopOption[]; canManage: boolean; onSave: (input: CampaignUpdate) => Promise<MutationOutcome<unknown>> }) {
   const { t, locale } = useI18n();
+  const services = useConsole();
   const [editing, setEditing] = createSignal(false);
   const failure = useSaveFailure();
   const c = () => props.campaign;
@@ -138,7 +139,7 @@ function CampaignItem(props: { campaign: CampaignRow; shops: readonly ShopOption
           <Show when={c().theme}>{(theme) => <span class="campaign-theme">{theme()}</span>}</Show>
         </th>
         <td>
-          {formatDateTime(c().startsAt, locale())} – {formatDateTime(c().endsAt, locale())}
+          {formatDateTimeInYear(c().startsAt, locale(), services.now())} – {formatDateTimeInYear(c().endsAt, locale(), services.now())}
         </td>
         <td>{c().shops.map((s) => s.name).join('、')}</td>
         <td class="num">{money(c().gmvTarget, locale())}</td>
