@@ -103,31 +103,18 @@ export function formatClock(at: Date | string, locale: Locale): string {
   );
 }
 
+const DATE_TIME: Intl.DateTimeFormatOptions = { timeZone: SHANGHAI, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+
 /** Date and time in Asia/Shanghai: 11月11日 20:00 / Nov 11, 20:00. */
 export function formatDateTime(at: Date | string, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale, {
-    timeZone: SHANGHAI,
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(at));
+  return new Intl.DateTimeFormat(locale, DATE_TIME).format(new Date(at));
 }
 
-/** As formatDateTime, with the year when it is not the year of `now` (Asia/Shanghai): 2025年6月1日 00:00. */
+/** As formatDateTime, with the year when it is not the year of `now` (Asia/Shanghai): 2025年6月2日 00:00. */
 export function formatDateTimeInYear(at: Date | string, locale: Locale, now: number): string {
   const year = (ms: number) => new Date(ms + 8 * 3_600_000).getUTCFullYear();
   if (year(new Date(at).getTime()) === year(now)) return formatDateTime(at, locale);
-  return new Intl.DateTimeFormat(locale, {
-    timeZone: SHANGHAI,
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(at));
+  return new Intl.DateTimeFormat(locale, { ...DATE_TIME, year: 'numeric' }).format(new Date(at));
 }
 
 /** A calendar day (YYYY-MM-DD, as the API's Date is, in Asia/Shanghai): 2026年11月1日 / Nov 1, 2026. */
