@@ -1,16 +1,19 @@
 import { Navigate, Route } from '@solidjs/router';
-import { AlertRulesPage } from '../alert-rules/AlertRulesPage';
+import { lazy } from 'solid-js';
 import { defaultCampaign } from '../war-room/CampaignPicker';
-import { CustomersPage } from '../customers/CustomersPage';
-import { MilestonesPlansPage } from '../plans/MilestonesPlansPage';
-import { ProductsPage } from '../products/ProductsPage';
-import { ReportsPage } from '../reports/ReportsPage';
-import { RetrospectivePage } from '../retrospective/RetrospectivePage';
-import { AccessPage } from '../access-admin/AccessPage';
-import { CampaignsPage } from '../campaigns/CampaignsPage';
-import { SpendPage } from '../spend/SpendPage';
-import { WebhooksPage } from '../webhooks/WebhooksPage';
 import { CampaignRoute, lastEnded } from './CampaignRoute';
+
+// Each page is its own chunk, loaded when first opened: the wall, which ships the same bundle, loads none of them.
+const ReportsPage = lazy(() => import('../reports/ReportsPage').then((m) => ({ default: m.ReportsPage })));
+const RetrospectivePage = lazy(() => import('../retrospective/RetrospectivePage').then((m) => ({ default: m.RetrospectivePage })));
+const MilestonesPlansPage = lazy(() => import('../plans/MilestonesPlansPage').then((m) => ({ default: m.MilestonesPlansPage })));
+const CampaignsPage = lazy(() => import('../campaigns/CampaignsPage').then((m) => ({ default: m.CampaignsPage })));
+const CustomersPage = lazy(() => import('../customers/CustomersPage').then((m) => ({ default: m.CustomersPage })));
+const ProductsPage = lazy(() => import('../products/ProductsPage').then((m) => ({ default: m.ProductsPage })));
+const SpendPage = lazy(() => import('../spend/SpendPage').then((m) => ({ default: m.SpendPage })));
+const AlertRulesPage = lazy(() => import('../alert-rules/AlertRulesPage').then((m) => ({ default: m.AlertRulesPage })));
+const WebhooksPage = lazy(() => import('../webhooks/WebhooksPage').then((m) => ({ default: m.WebhooksPage })));
+const AccessPage = lazy(() => import('../access-admin/AccessPage').then((m) => ({ default: m.AccessPage })));
 
 /** The console's pages under /console (reports by default); an unknown console path goes to the reports. */
 export function ConsoleRoutes() {
