@@ -112,8 +112,7 @@ export function formatDateTime(at: Date | string, locale: Locale): string {
 
 /** As formatDateTime, with the year when it is not the year of `now` (Asia/Shanghai): 2025年6月2日 00:00. */
 export function formatDateTimeInYear(at: Date | string, locale: Locale, now: number): string {
-  const year = (ms: number) => new Date(ms + 8 * 3_600_000).getUTCFullYear();
-  if (year(new Date(at).getTime()) === year(now)) return formatDateTime(at, locale);
+  if (shanghaiDate(new Date(at).getTime()).slice(0, 4) === shanghaiDate(now).slice(0, 4)) return formatDateTime(at, locale);
   return new Intl.DateTimeFormat(locale, { ...DATE_TIME, year: 'numeric' }).format(new Date(at));
 }
 

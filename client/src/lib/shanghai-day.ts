@@ -21,3 +21,14 @@ export function datesDown(from: string, to: string, limit: number): string[] {
   for (let d = to; d >= from && dates.length < limit; d = addDays(d, -1)) dates.push(d);
   return dates;
 }
+
+/** The Asia/Shanghai hour of the day (0–23) at `ms`. */
+export function shanghaiHour(ms: number): number {
+  return new Date(ms + OFFSET_MS).getUTCHours();
+}
+
+/** An instant as the datetime-local value ("2026-12-12T00:00") of its Asia/Shanghai wall time. */
+export const shanghaiLocal = (instant: string) => new Date(Date.parse(instant) + OFFSET_MS).toISOString().slice(0, 16);
+
+/** A datetime-local value read as Asia/Shanghai time, whatever the browser's own zone. */
+export const shanghaiInstant = (local: string) => `${local}:00+08:00`;

@@ -8,6 +8,7 @@ import { errorIn } from '../../graphql/refusal';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
 import { formatDateTime } from '../../lib/format';
+import { useConsole } from '../console/console.context';
 import { useCheckedSubmit, useSaveFailure } from '../console/save-failure';
 import { ShopChoice } from '../console/ShopChoice';
 import type { ShopOption } from '../reports/reports.documents';
@@ -88,6 +89,7 @@ function UserRow(props: {
   onDisable: (id: string) => Promise<MutationOutcome<unknown>>;
 }) {
   const { t, locale } = useI18n();
+  const services = useConsole();
   const failure = useSaveFailure();
   const [editing, setEditing] = createSignal(false);
   const u = () => props.user;
@@ -97,7 +99,7 @@ function UserRow(props: {
     failure.show(outcome);
     if (!outcome.ok) select.value = u().role;
   };
-  const state = () => (u().disabled ? t('access.disabled') : u().lockedUntil && Date.parse(u().lockedUntil!) > Date.now() ? t('access.lockedUntil', { at: formatDateTime(u().lockedUntil!, locale()) }) : t('access.active'));
+  const state = () => (u().disabled ? t('access.disabled') : u().lockedUntil && Date.parse(u().lockedUntil!) > services.now() ? t('access.lockedUntil', { at: formatDateTime(u().lockedUntil!, locale()) }) : t('access.active'));
   return (
     <>
       <tr data-testid="user" data-disabled={u().disabled} classList={{ revoked: u().disabled }}>

@@ -1,3 +1,4 @@
+import { sameMembers } from '../../lib/same-members';
 import { addDays, isDate } from '../../lib/shanghai-day';
 import type { ApiKeyCreate, ApiKeyScope, Role, UserCreate, UserUpdate, UserView } from './access.documents';
 
@@ -92,7 +93,7 @@ export function accountUpdateInput(user: UserView, change: AccountChange): { inp
   if (change.password !== '') input.password = change.password;
   if (user.role !== 'ADMIN') {
     const stored = user.shopIds?.map((s) => s.id) ?? null;
-    if (change.allShops ? stored !== null : stored === null || stored.length !== change.shopIds.length || !change.shopIds.every((id) => stored.includes(id))) {
+    if (change.allShops ? stored !== null : stored === null || !sameMembers(stored, change.shopIds)) {
       input.shopIds = change.allShops ? null : [...change.shopIds];
     }
   }

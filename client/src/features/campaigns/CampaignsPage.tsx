@@ -117,7 +117,7 @@ function CampaignItem(props: { campaign: CampaignRow; shops: readonly ShopOption
   const c = () => props.campaign;
   const live = () => c().status === 'ACTIVE' || c().status === 'ENDED';
   // Past its end a campaign is its retrospective's record (the server refuses the rest).
-  const ended = () => Date.parse(c().endsAt) <= Date.now();
+  const ended = () => Date.parse(c().endsAt) <= services.now();
   const save = async (form: CampaignForm) => {
     const change = updateCampaignInput(c(), form);
     if (change === null) {

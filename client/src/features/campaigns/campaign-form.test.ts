@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createCampaignInput, emptyCampaignForm, formOfCampaign, shanghaiInstant, shanghaiLocal, updateCampaignInput } from './campaign-form';
+import { shanghaiInstant, shanghaiLocal } from '../../lib/shanghai-day';
+import { createCampaignInput, emptyCampaignForm, formOfCampaign, updateCampaignInput } from './campaign-form';
 import type { CampaignRow } from './campaigns.documents';
 
 const ROW: CampaignRow = {

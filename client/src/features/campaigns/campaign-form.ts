@@ -1,14 +1,7 @@
+import { sameMembers } from '../../lib/same-members';
+import { shanghaiInstant, shanghaiLocal } from '../../lib/shanghai-day';
 import { amountOf } from '../../lib/yuan';
 import type { CampaignCreate, CampaignRow, CampaignUpdate } from './campaigns.documents';
-
-/** Asia/Shanghai is UTC+8 all year: a wall time typed there is that instant. */
-const OFFSET_MS = 8 * 3_600_000;
-
-/** A datetime-local value ("2026-12-12T00:00") read as Asia/Shanghai time, whatever the browser's zone. */
-export const shanghaiInstant = (local: string) => `${local}:00+08:00`;
-
-/** An instant as the datetime-local value of its Asia/Shanghai wall time. */
-export const shanghaiLocal = (instant: string) => new Date(Date.parse(instant) + OFFSET_MS).toISOString().slice(0, 16);
 
 const LOCAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
 
@@ -60,7 +53,6 @@ export function createCampaignInput(form: CampaignForm): { input: CampaignCreate
   };
 }
 
-const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
 /** Two Decimals as the same amount of fen ("500000" and "500000.00"). */
 const sameYuan = (a: string, b: string) => amountOf(a) === amountOf(b);
 
@@ -71,7 +63,7 @@ export function updateCampaignInput(c: CampaignRow, form: CampaignForm): { input
   const input: CampaignUpdate = { id: c.id };
   if (form.name.trim() !== c.name) input.name = form.name.trim();
   if (form.theme.trim() !== (c.theme ?? '')) input.theme = form.theme.trim() || null;
-  if (!sameSet(form.shopIds, c.shops.map((s) => s.id))) input.shopIds = [...form.shopIds];
+  if (!sameMembers(form.shopIds, c.shops.map((s) => s.id))) input.shopIds = [...form.shopIds];
   if (form.startsAt !== shanghaiLocal(c.startsAt)) input.startsAt = shanghaiInstant(form.startsAt);
   if (form.endsAt !== shanghaiLocal(c.endsAt)) input.endsAt = shanghaiInstant(form.endsAt);
   if (!sameYuan(ok.target, c.gmvTarget)) input.gmvTarget = ok.target;

@@ -8,7 +8,7 @@ import { errorIn } from '../../graphql/refusal';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
 import { formatInteger } from '../../lib/format';
-import { isDate, shanghaiDate } from '../../lib/shanghai-day';
+import { isDate, shanghaiDate, shanghaiHour } from '../../lib/shanghai-day';
 import { money, roiText } from '../console/console-format';
 import { canManage, useConsole } from '../console/console.context';
 import { ShopSelect, visibleShop } from '../console/ShopSelect';
@@ -36,7 +36,7 @@ export function SpendPage() {
   const date = createMemo(() => (isDate(search.date) && search.date <= today() ? search.date : today()));
   const range = () => dayWindow(date());
   // The current hour is the last one today (the server refuses spend dated ahead); a past day has all 24.
-  const lastHour = () => (date() === today() ? Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', hour: 'numeric', hourCycle: 'h23' }).format(services.now())) : 23);
+  const lastHour = () => (date() === today() ? shanghaiHour(services.now()) : 23);
   const [cursors, setCursors] = createSignal<(string | null)[]>([null]);
   createEffect(on(() => [shopId(), date()], () => setCursors([null]), { defer: true }));
   const [day, refetchDay] = createQuery({ query: SpendDayQuery, variables: () => ({ ...range(), shopId: shopId() ?? '' }), pause: () => !shopId() });

@@ -1,3 +1,4 @@
+import { sameMembers } from '../../lib/same-members';
 import type { WebhookCreate, WebhookEvent, WebhookFormat, WebhookUpdate, WebhookView } from './webhooks.documents';
 
 /** The group robots first: what an operations team connects; JSON is a partner's system. */
@@ -69,8 +70,6 @@ export function createInput(form: WebhookForm): { input: WebhookCreate } | { pro
   };
 }
 
-const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
-
 /**
  * The updateWebhook input with only what changed: a URL or secret typed (blank keeps the one stored), the name,
  * events and shops when they differ. Null when nothing changed. "Every shop" cannot be given back through the
@@ -83,7 +82,7 @@ export function updateInput(webhook: WebhookView, form: WebhookForm): { input: W
   if (form.name.trim() && form.name.trim() !== webhook.name) input.name = form.name.trim();
   if (form.url.trim()) input.url = form.url.trim();
   if (takesRobotSecret(webhook.format) && form.secret.trim()) input.secret = form.secret.trim();
-  if (!sameSet(form.events, webhook.events)) input.events = [...form.events];
-  if (!form.allShops && !sameSet(form.shopIds, webhook.shops?.map((s) => s.id) ?? [])) input.shopIds = [...form.shopIds];
+  if (!sameMembers(form.events, webhook.events)) input.events = [...form.events];
+  if (!form.allShops && !sameMembers(form.shopIds, webhook.shops?.map((s) => s.id) ?? [])) input.shopIds = [...form.shopIds];
   return Object.keys(input).length > 1 ? { input } : null;
 }
