@@ -1,4 +1,4 @@
-import type { CombinedError } from '@urql/core';
+import type { AnyVariables, Client, CombinedError, DocumentInput } from '@urql/core';
 import { hasErrorCode } from './errors';
 import { refusalOf, type Refusal } from './refusal';
 
@@ -19,4 +19,20 @@ export function mutationOutcome<T>(
     return { ok: false, forbidden: hasErrorCode(error, 'FORBIDDEN'), code: refusal?.code ?? null, ...refusalOf(error, refusal) };
   }
   return { ok: true, value };
+}
+
+/**
+ * Sends a mutation and reads its `{ <thing>, userErrors }` payload as mutationOutcome does: `payload` picks the
+ * field's payload from the answer, `value` what counts as saved in it.
+ */
+export async function sendMutation<Data, Variables extends AnyVariables, P extends { userErrors: UserErrors }, T>(
+  client: Client,
+  document: DocumentInput<Data, Variables>,
+  variables: Variables,
+  payload: (data: Data) => P | undefined,
+  value: (payload: P) => T | null | undefined,
+): Promise<MutationOutcome<T>> {
+  const result = await client.mutation(document, variables).toPromise();
+  const answered = result.data ? payload(result.data) : undefined;
+  return mutationOutcome(result.error, answered, answered ? value(answered) : undefined);
 }

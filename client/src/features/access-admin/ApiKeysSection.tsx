@@ -3,7 +3,7 @@ import { createSignal, For, Show } from 'solid-js';
 import { ConsoleTable } from '../../components/ConsoleTable';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { InlineError } from '../../components/InlineError';
-import { mutationOutcome, type MutationOutcome } from '../../graphql/mutation-outcome';
+import { sendMutation, type MutationOutcome } from '../../graphql/mutation-outcome';
 import { errorIn } from '../../graphql/refusal';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
@@ -34,9 +34,7 @@ export function ApiKeysSection(props: { shops: readonly ShopOption[] }) {
   const create = async (form: KeyForm) => {
     const built = keyInput(form, shanghaiDate(services.now()));
     if ('problem' in built) return built;
-    const result = await client.mutation(CreateApiKeyMutation, { input: built.input }).toPromise();
-    const payload = result.data?.createApiKey;
-    const outcome = mutationOutcome(result.error, payload, payload?.apiKey && payload.secret ? { key: payload.apiKey, secret: payload.secret } : null);
+    const outcome = await sendMutation(client, CreateApiKeyMutation, { input: built.input }, (data) => data.createApiKey, (payload) => payload.apiKey && payload.secret ? { key: payload.apiKey, secret: payload.secret } : null);
     if (outcome.ok) {
       setCreating(false);
       setMade({ name: outcome.value.key.name, secret: outcome.value.secret, screen: outcome.value.key.trustedDocumentsOnly });
@@ -45,9 +43,7 @@ export function ApiKeysSection(props: { shops: readonly ShopOption[] }) {
     return outcome;
   };
   const revoke = async (id: string) => {
-    const result = await client.mutation(RevokeApiKeyMutation, { id }).toPromise();
-    const payload = result.data?.revokeApiKey;
-    const outcome = mutationOutcome(result.error, payload, payload?.apiKey);
+    const outcome = await sendMutation(client, RevokeApiKeyMutation, { id }, (data) => data.revokeApiKey, (payload) => payload.apiKey);
     if (outcome.ok) reload();
     return outcome;
   };

@@ -3,7 +3,7 @@ import { createSignal, For, Show, untrack } from 'solid-js';
 import { ConsoleTable } from '../../components/ConsoleTable';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { InlineError } from '../../components/InlineError';
-import { mutationOutcome, type MutationOutcome } from '../../graphql/mutation-outcome';
+import { sendMutation, type MutationOutcome } from '../../graphql/mutation-outcome';
 import { errorIn } from '../../graphql/refusal';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
@@ -29,9 +29,7 @@ export function UsersSection(props: { shops: readonly ShopOption[] }) {
   const create = async (form: UserForm) => {
     const built = userInput(form);
     if ('problem' in built) return built;
-    const result = await client.mutation(CreateUserMutation, { input: built.input }).toPromise();
-    const payload = result.data?.createUser;
-    const outcome = mutationOutcome(result.error, payload, payload?.user);
+    const outcome = await sendMutation(client, CreateUserMutation, { input: built.input }, (data) => data.createUser, (payload) => payload.user);
     if (outcome.ok) {
       setCreating(false);
       reload();
@@ -39,16 +37,12 @@ export function UsersSection(props: { shops: readonly ShopOption[] }) {
     return outcome;
   };
   const update = async (input: UserUpdate) => {
-    const result = await client.mutation(UpdateUserMutation, { input }).toPromise();
-    const payload = result.data?.updateUser;
-    const outcome = mutationOutcome(result.error, payload, payload?.user);
+    const outcome = await sendMutation(client, UpdateUserMutation, { input }, (data) => data.updateUser, (payload) => payload.user);
     if (outcome.ok) reload();
     return outcome;
   };
   const disable = async (id: string) => {
-    const result = await client.mutation(DisableUserMutation, { id }).toPromise();
-    const payload = result.data?.disableUser;
-    const outcome = mutationOutcome(result.error, payload, payload?.user);
+    const outcome = await sendMutation(client, DisableUserMutation, { id }, (data) => data.disableUser, (payload) => payload.user);
     if (outcome.ok) reload();
     return outcome;
   };

@@ -5,7 +5,7 @@ import { ConfirmButton } from '../../components/ConfirmButton';
 import { ConsoleTable } from '../../components/ConsoleTable';
 import { InlineError } from '../../components/InlineError';
 import { Pager } from '../../components/Pager';
-import { mutationOutcome, type MutationOutcome } from '../../graphql/mutation-outcome';
+import { sendMutation, type MutationOutcome } from '../../graphql/mutation-outcome';
 import { errorIn } from '../../graphql/refusal';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
@@ -42,18 +42,14 @@ export function CampaignsPage() {
   const page = () => campaigns.data?.campaigns;
 
   const save = async (input: CampaignUpdate) => {
-    const result = await client.mutation(UpdateCampaignMutation, { input }).toPromise();
-    const payload = result.data?.updateCampaign;
-    const outcome = mutationOutcome(result.error, payload, payload?.campaign);
+    const outcome = await sendMutation(client, UpdateCampaignMutation, { input }, (data) => data.updateCampaign, (payload) => payload.campaign);
     if (outcome.ok) reload();
     return outcome;
   };
   const create = async (form: CampaignForm) => {
     const built = createCampaignInput(form);
     if ('problem' in built) return built;
-    const result = await client.mutation(CreateCampaignMutation, { input: built.input }).toPromise();
-    const payload = result.data?.createCampaign;
-    const outcome = mutationOutcome(result.error, payload, payload?.campaign);
+    const outcome = await sendMutation(client, CreateCampaignMutation, { input: built.input }, (data) => data.createCampaign, (payload) => payload.campaign);
     if (outcome.ok) {
       setCreating(false);
       reload();

@@ -3,7 +3,7 @@ import { createQuery, useClient } from '@urql/solid';
 import { createEffect, createMemo, createSignal, For, on, Show } from 'solid-js';
 import { InlineError } from '../../components/InlineError';
 import { Pager } from '../../components/Pager';
-import { mutationOutcome } from '../../graphql/mutation-outcome';
+import { sendMutation } from '../../graphql/mutation-outcome';
 import { errorIn } from '../../graphql/refusal';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
@@ -60,16 +60,12 @@ export function SpendPage() {
       .sort((a, b) => Number(b.spend) - Number(a.spend) || Number(b.gmv) - Number(a.gmv));
 
   const record = async (entry: SpendEntryInput) => {
-    const result = await client.mutation(RecordSpendMutation, { input: { entries: [entry] } }).toPromise();
-    const payload = result.data?.recordMarketingSpend;
-    const outcome = mutationOutcome(result.error, payload, payload && payload.accepted + payload.duplicates === 1 ? payload : null);
+    const outcome = await sendMutation(client, RecordSpendMutation, { input: { entries: [entry] } }, (data) => data.recordMarketingSpend, (payload) => payload.accepted + payload.duplicates === 1 ? payload : null);
     if (outcome.ok) reload();
     return outcome;
   };
   const voidEntry = async (entry: SpendEntry, reason: string) => {
-    const result = await client.mutation(VoidSpendMutation, { input: { entries: [{ shopId: shopId()!, id: entry.entryId }], reason } }).toPromise();
-    const payload = result.data?.voidMarketingSpend;
-    const outcome = mutationOutcome(result.error, payload, payload && payload.voided + payload.alreadyVoided === 1 ? payload : null);
+    const outcome = await sendMutation(client, VoidSpendMutation, { input: { entries: [{ shopId: shopId()!, id: entry.entryId }], reason } }, (data) => data.voidMarketingSpend, (payload) => payload.voided + payload.alreadyVoided === 1 ? payload : null);
     if (outcome.ok) reload();
     return outcome;
   };

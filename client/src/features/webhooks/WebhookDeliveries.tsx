@@ -2,7 +2,7 @@ import { createQuery, useClient } from '@urql/solid';
 import { createSignal, For, Show } from 'solid-js';
 import { ConsoleTable } from '../../components/ConsoleTable';
 import { InlineError } from '../../components/InlineError';
-import { mutationOutcome } from '../../graphql/mutation-outcome';
+import { sendMutation } from '../../graphql/mutation-outcome';
 import { errorIn } from '../../graphql/refusal';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
@@ -32,9 +32,7 @@ export function WebhookDeliveries(props: { webhookId: string; canRedeliver: bool
   };
   const redeliver = async (id: string) => {
     setPending(id);
-    const result = await client.mutation(RedeliverMutation, { id }).toPromise();
-    const payload = result.data?.redeliverWebhookDelivery;
-    const outcome = mutationOutcome(result.error, payload, payload?.delivery);
+    const outcome = await sendMutation(client, RedeliverMutation, { id }, (data) => data.redeliverWebhookDelivery, (payload) => payload.delivery);
     setPending(null);
     failure.show(outcome);
     if (outcome.ok) refetch({ requestPolicy: 'network-only' });

@@ -1,7 +1,7 @@
 import { createQuery, useClient } from '@urql/solid';
 import { createMemo, createSignal, For, Show } from 'solid-js';
 import { InlineError } from '../../components/InlineError';
-import { mutationOutcome } from '../../graphql/mutation-outcome';
+import { sendMutation } from '../../graphql/mutation-outcome';
 import { errorIn } from '../../graphql/refusal';
 import { useI18n } from '../../i18n/i18n';
 import { canManage, useConsole } from '../console/console.context';
@@ -35,12 +35,13 @@ export function WebhooksPage() {
   const create = async (form: WebhookForm) => {
     const made = createInput(form);
     if ('problem' in made) return made;
-    const result = await client.mutation(CreateWebhookMutation, { input: made.input }).toPromise();
-    const payload = result.data?.createWebhook;
-    const outcome = mutationOutcome(result.error, payload, payload?.webhook);
+    const outcome = await sendMutation(client, CreateWebhookMutation, { input: made.input }, (data) => data.createWebhook, (payload) =>
+      payload.webhook ? { webhook: payload.webhook, secret: payload.secret } : null,
+    );
     if (outcome.ok) {
       setCreating(false);
-      setNewSecret(payload?.secret ? { name: outcome.value.name, secret: payload.secret } : null);
+      const { webhook, secret } = outcome.value;
+      setNewSecret(secret ? { name: webhook.name, secret } : null);
       reload();
     }
     return outcome;
@@ -48,21 +49,15 @@ export function WebhooksPage() {
 
   const actions: WebhookActions = {
     async test(id) {
-      const result = await client.mutation(TestWebhookMutation, { id }).toPromise();
-      const payload = result.data?.testWebhook;
-      return mutationOutcome(result.error, payload, payload?.attempt);
+      return sendMutation(client, TestWebhookMutation, { id }, (data) => data.testWebhook, (payload) => payload.attempt);
     },
     async update(input) {
-      const result = await client.mutation(UpdateWebhookMutation, { input }).toPromise();
-      const payload = result.data?.updateWebhook;
-      const outcome = mutationOutcome(result.error, payload, payload?.webhook);
+      const outcome = await sendMutation(client, UpdateWebhookMutation, { input }, (data) => data.updateWebhook, (payload) => payload.webhook);
       if (outcome.ok) reload();
       return outcome;
     },
     async remove(id) {
-      const result = await client.mutation(DeleteWebhookMutation, { id }).toPromise();
-      const payload = result.data?.deleteWebhook;
-      const outcome = mutationOutcome(result.error, payload, payload?.webhook);
+      const outcome = await sendMutation(client, DeleteWebhookMutation, { id }, (data) => data.deleteWebhook, (payload) => payload.webhook);
       if (outcome.ok) reload();
       return outcome;
     },
