@@ -50,6 +50,21 @@ async function downloadBy(page: Page, testId: string): Promise<{ name: string; b
   return saved(download);
 }
 
+/** A 1920×1080 page that keeps the errors it raises (each test expects none). */
+async function watchedPage(browser: Browser): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  return { page, errors };
+}
+
+/** The console page named `nav`, reached as a person does: the admin's kiosk link, the wall's 运营台 link, then the nav. */
+async function openFromWall(page: Page, url: string, nav: string): Promise<void> {
+  await page.goto(kioskLink(url));
+  await page.getByTestId('console-link').click();
+  await page.getByRole('link', { name: nav }).click();
+}
+
 describe('the operations console in Chromium [pglite]', () => {
   let stack: DemoStack | undefined;
   let browser: Browser | undefined;
@@ -173,13 +188,9 @@ describe('the operations console in Chromium [pglite]', () => {
       return (answer.data?.alertRules as { rule: string; threshold: number; source: string }[]).find((r) => r.rule === 'LOW_STOCK');
     };
     const before = await lowStockAt();
-    const rules = await browser!.newPage({ viewport: { width: 1920, height: 1080 } });
-    const errors: string[] = [];
-    rules.on('pageerror', (error) => errors.push(error.message));
+    const { page: rules, errors } = await watchedPage(browser!);
     try {
-      await rules.goto(kioskLink(url));
-      await rules.getByTestId('console-link').click();
-      await rules.getByRole('link', { name: '告警规则' }).click();
+      await openFromWall(rules, url, '告警规则');
       await rules.getByTestId('alert-rules-page').waitFor();
       await rules.getByTestId('alert-rule-scope').selectOption(`shop:${shop.id}`);
       const row = rules.locator('[data-testid="alert-rule"][data-rule="LOW_STOCK"]');
@@ -205,14 +216,10 @@ describe('the operations console in Chromium [pglite]', () => {
   it('creates a DingTalk robot on the alert delivery page, whose test message reaches a real receiver signed, and deletes it', async () => {
     const url = stack!.url;
     const receiver = await TestReceiver.start();
-    const hooks = await browser!.newPage({ viewport: { width: 1920, height: 1080 } });
-    const errors: string[] = [];
-    hooks.on('pageerror', (error) => errors.push(error.message));
+    const { page: hooks, errors } = await watchedPage(browser!);
     const listed = async () => (await gqlAt(url, '{ webhooks { name url format signed } }')).data?.webhooks as { name: string; url: string; format: string; signed: boolean }[];
     try {
-      await hooks.goto(kioskLink(url));
-      await hooks.getByTestId('console-link').click();
-      await hooks.getByRole('link', { name: '告警推送' }).click();
+      await openFromWall(hooks, url, '告警推送');
       await hooks.getByTestId('webhooks-page').waitFor();
       await hooks.getByRole('button', { name: '新建推送' }).click();
       const editor = hooks.getByTestId('webhook-editor');
@@ -264,13 +271,9 @@ describe('the operations console in Chromium [pglite]', () => {
         .map((e) => e.node)
         .filter((e) => e.entryId.startsWith('console-'));
     };
-    const spend = await browser!.newPage({ viewport: { width: 1920, height: 1080 } });
-    const errors: string[] = [];
-    spend.on('pageerror', (error) => errors.push(error.message));
+    const { page: spend, errors } = await watchedPage(browser!);
     try {
-      await spend.goto(kioskLink(url));
-      await spend.getByTestId('console-link').click();
-      await spend.getByRole('link', { name: '投放花费' }).click();
+      await openFromWall(spend, url, '投放花费');
       await spend.getByTestId('spend-page').waitFor();
       await spend.getByTestId('spend-shop').selectOption(shop.id);
       const form = spend.getByTestId('spend-form');
@@ -295,13 +298,9 @@ describe('the operations console in Chromium [pglite]', () => {
 
   it('makes a screen key on the access page whose sign-in link opens the war room, and revokes it', async () => {
     const url = stack!.url;
-    const access = await browser!.newPage({ viewport: { width: 1920, height: 1080 } });
-    const errors: string[] = [];
-    access.on('pageerror', (error) => errors.push(error.message));
+    const { page: access, errors } = await watchedPage(browser!);
     try {
-      await access.goto(kioskLink(url));
-      await access.getByTestId('console-link').click();
-      await access.getByRole('link', { name: '访问管理' }).click();
+      await openFromWall(access, url, '访问管理');
       await access.getByTestId('api-keys').waitFor();
       await access.getByRole('button', { name: '新建密钥' }).click();
       const editor = access.getByTestId('api-key-editor');
@@ -356,13 +355,9 @@ describe('the operations console in Chromium [pglite]', () => {
     // Two days ahead, so it is still to come whatever the hour.
     const day = new Date(Date.now() + 8 * 3_600_000 + 2 * 86_400_000).toISOString().slice(0, 10);
     const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-    const page = await browser!.newPage({ viewport: { width: 1920, height: 1080 } });
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
+    const { page, errors } = await watchedPage(browser!);
     try {
-      await page.goto(kioskLink(url));
-      await page.getByTestId('console-link').click();
-      await page.getByRole('link', { name: '活动管理' }).click();
+      await openFromWall(page, url, '活动管理');
       await page.getByTestId('campaigns-page').waitFor();
       await page.getByRole('button', { name: '新建活动' }).click();
       const editor = page.getByTestId('campaign-editor');
