@@ -197,6 +197,7 @@ export function alert(overrides: Partial<AlertFixture> = {}): AlertFixture {
     value: 0.35,
     threshold: 0.3,
     updatedAt: overrides.raisedAt ?? '2026-11-11T03:58:00Z',
+    incident: null,
     ...overrides,
   };
 }
@@ -209,6 +210,9 @@ export function changed(a: AlertFixture, change: AlertChange, overrides: Partial
     ESCALATED: { severity: 'CRITICAL' },
     ACKNOWLEDGED: { status: 'ACKNOWLEDGED', acknowledgedAt: at, acknowledgedBy: '张三' },
     RESOLVED: { status: 'RESOLVED', resolvedAt: at },
+    // The server only marks the record; the alert's own fields do not change.
+    RESPONSE_OVERDUE: {},
+    FIX_OVERDUE: {},
   };
   return { ...a, ...byChange[change], updatedAt: at, ...overrides };
 }

@@ -40,6 +40,10 @@ export interface AlertMessage {
   acknowledgedBy: string | null;
   resolvedAt: string | null;
   updatedAt: string;
+  /** The incident clock (alert.incident.ts); absent in messages of instances older than it. */
+  criticalSince?: string | null;
+  responseOverdueAt?: string | null;
+  fixOverdueAt?: string | null;
 }
 
 export type AppPubSub = ReturnType<typeof createPubSub<Topics>>;

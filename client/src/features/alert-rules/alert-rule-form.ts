@@ -39,6 +39,7 @@ export const RULE_TRAITS: Record<EngineRule, { perCampaign: boolean; percent: bo
   HIGH_RISK_WITHOUT_PLAN: { perCampaign: true, percent: false, valueCleared: false },
   UNSHIPPED_OVERDUE: { perCampaign: false, percent: false, valueCleared: false },
   RECTIFICATION_OVERDUE: { perCampaign: false, percent: false, valueCleared: false },
+  ORDERS_STALLED: { perCampaign: false, percent: false, valueCleared: false },
 };
 const NO_TRAITS = { perCampaign: false, percent: false, valueCleared: false };
 /** A rule's traits; WEBHOOK_PAUSED, which no setting names, has none. */

@@ -1,16 +1,19 @@
 import { Show } from 'solid-js';
 import { useI18n } from '../../i18n/i18n';
 import { serverWords } from '../../i18n/messages';
-import { formatClock, formatDayTime, formatHourMinute } from '../../lib/format';
+import { formatClock, formatDayTime, formatDuration, formatHourMinute } from '../../lib/format';
 import { shanghaiDate } from '../../lib/shanghai-day';
 import { alertFigures } from './alert-figures';
 import { alertSubject } from './alert-subject';
+import { countdown, incidentState } from './incident-clock';
 import type { AlertRow } from './alerts.documents';
 
 export interface AlertItemProps {
   alert: AlertRow;
   /** The Asia/Shanghai date now (YYYY-MM-DD): times from another day show their date. */
   today: string;
+  /** Wall-clock ms, ticking: an incident's countdown. */
+  now: number;
   /** Resolved, on its way out: greyed, no controls. */
   leaving: boolean;
   /** 认领 shows for an OPEN alert only when the viewer may acknowledge. */
@@ -41,10 +44,26 @@ export function AlertItem(props: AlertItemProps) {
     const time = when(at, (ms) => formatHourMinute(ms, locale()));
     return props.alert.acknowledgedBy ? t('alerts.acknowledged', { who: props.alert.acknowledgedBy, at: time }) : t('alerts.acknowledgedAt', { at: time });
   };
+  // An incident's next deadline: 待响应 / 修复 with the time left, or how late it is (incident-clock.ts).
+  const incident = () => {
+    const state = props.leaving ? null : incidentState(props.alert, props.now);
+    if (!state) return null;
+    const late = (ms: number) => formatDuration(Math.max(60, ms / 1000), locale(), t);
+    switch (state.step) {
+      case 'respond':
+        return { late: false, text: t('alerts.incident.respond', { clock: countdown(state.remainingMs) }) };
+      case 'respondLate':
+        return { late: true, text: t('alerts.incident.respondLate', { late: late(state.lateMs) }) };
+      case 'fix':
+        return { late: false, text: t('alerts.incident.fix', { clock: countdown(state.remainingMs) }) };
+      case 'fixLate':
+        return { late: true, text: t('alerts.incident.fixLate', { late: late(state.lateMs) }) };
+    }
+  };
   return (
     <li
       class={`alert severity-${props.alert.severity.toLowerCase()}`}
-      classList={{ acknowledged: props.alert.status === 'ACKNOWLEDGED', leaving: props.leaving }}
+      classList={{ acknowledged: props.alert.status === 'ACKNOWLEDGED', leaving: props.leaving, 'incident-late': incident()?.late === true }}
       data-testid="alert"
       data-rule={props.alert.rule}
       data-status={props.leaving ? 'RESOLVED' : props.alert.status}
@@ -57,6 +76,13 @@ export function AlertItem(props: AlertItemProps) {
         <span class="alert-subject" title={subject()}>
           {subject()}
         </span>
+        <Show when={incident()}>
+          {(clock) => (
+            <span class="incident-clock" classList={{ late: clock().late }} title={t('alerts.incident.rule')} data-testid="incident-clock">
+              {clock().text}
+            </span>
+          )}
+        </Show>
         <time class="alert-time" dateTime={props.alert.raisedAt}>
           {when(props.alert.raisedAt, (ms) => formatClock(new Date(ms), locale()))}
         </time>

@@ -7,6 +7,8 @@ export interface AlertListProps {
   alerts: readonly AlertRow[];
   /** The Asia/Shanghai date now (YYYY-MM-DD). */
   today: string;
+  /** Wall-clock ms, ticking: incidents count down against it. */
+  now: number;
   isLeaving: (id: string) => boolean;
   /** False hides 认领: the viewer may not acknowledge, or it is not yet known whether they may. */
   canAcknowledge: boolean;
@@ -31,6 +33,7 @@ export function AlertList(props: AlertListProps) {
                 <AlertItem
                   alert={alert()}
                   today={props.today}
+                  now={props.now}
                   leaving={props.isLeaving(id)}
                   canAcknowledge={props.canAcknowledge}
                   pending={props.pending.has(id)}

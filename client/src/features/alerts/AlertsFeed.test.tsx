@@ -137,6 +137,51 @@ describe('AlertsFeed', () => {
     expect(alertItem('京东自营店 · 京东 · 付费推广')).toHaveTextContent('当前 0.62 · 阈值 1.00');
   });
 
+  it('puts an incident nobody has claimed above the other critical alerts, with the minutes left to respond, and counts down to the fix once claimed', async () => {
+    // NOW_WALL is 04:00:30Z: raised at 03:58:00, so 7:30 of its 10 minutes are left.
+    const stalled = alert({
+      id: 'a-stalled',
+      rule: 'ORDERS_STALLED',
+      subject: '京东自营店',
+      message: '已 10 分钟没有支付订单',
+      messageEn: 'No paid order for 10 min',
+      value: 10,
+      threshold: 10,
+      raisedAt: '2026-11-11T03:58:00Z',
+      incident: { respondBy: '2026-11-11T04:08:00Z', fixBy: '2026-11-11T04:28:00Z' },
+    });
+    const late = alert({
+      id: 'a-late',
+      rule: 'LOW_STOCK',
+      subject: 'TM-002-1 电热水壶',
+      message: '库存 0 件，预警线 50 件，已售罄',
+      messageEn: '0 in stock (alert line 50); sold out',
+      value: 0,
+      threshold: 50,
+      raisedAt: '2026-11-11T03:40:00Z',
+      incident: { respondBy: '2026-11-11T03:50:00Z', fixBy: '2026-11-11T04:10:00Z' },
+    });
+    const claimed = changed(alert({ id: 'a-claimed', subject: '天猫旗舰店', raisedAt: '2026-11-11T03:59:00Z', incident: { respondBy: '2026-11-11T04:09:00Z', fixBy: '2026-11-11T04:29:00Z' } }), 'ACKNOWLEDGED');
+    openAlerts(conversion, claimed, stalled, late);
+    openFeed({ permissions: MAY_MANAGE });
+
+    expect(await screen.findAllByTestId('alert')).toHaveLength(4);
+    // Unclaimed incidents first, the one due first on top; then the rest, newest first.
+    expect(subjects()).toEqual(['TM-002-1 电热水壶', '京东自营店', '天猫旗舰店', '天猫旗舰店']);
+    expect(within(alertItem('京东自营店')).getByTestId('incident-clock')).toHaveTextContent('待响应 7:30');
+    expect(alertItem('京东自营店')).toHaveTextContent('下单中断');
+    expect(alertItem('京东自营店')).toHaveTextContent('当前 10 分钟 · 阈值 10 分钟');
+    expect(alertItem('京东自营店')).not.toHaveClass('incident-late');
+    const overdue = within(alertItem('TM-002-1 电热水壶')).getByTestId('incident-clock');
+    expect(overdue).toHaveTextContent('响应超时 11 分钟');
+    expect(overdue).toHaveClass('late');
+    expect(alertItem('TM-002-1 电热水壶')).toHaveClass('incident-late');
+    const claimedItem = screen.getAllByTestId('alert').find((li) => li.dataset.status === 'ACKNOWLEDGED')!;
+    expect(within(claimedItem).getByTestId('incident-clock')).toHaveTextContent('修复剩 28:30');
+    // Not an incident: no clock.
+    expect(screen.getAllByTestId('incident-clock')).toHaveLength(3);
+  });
+
   it('names the rule, the figures and what the rule found in English when the screen is in English', async () => {
     openAlerts(stock);
     openFeed({ permissions: READ_ONLY, locale: 'en' });

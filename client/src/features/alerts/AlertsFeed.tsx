@@ -65,6 +65,7 @@ export function AlertsFeed(props: AlertsFeedProps) {
       <AlertList
         alerts={feed.alerts()}
         today={today()}
+        now={props.nowWall}
         isLeaving={feed.isLeaving}
         loaded={feed.loaded()}
         canAcknowledge={canAcknowledge()}

@@ -5,7 +5,7 @@ import type { AlertRule } from './alerts.documents';
 type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
 /** The unit a rule's measured value or threshold is in (docs/ALERTS.md, the server's rule table). */
-type Unit = 'rate' | 'roi' | 'units' | 'orders' | 'hours';
+type Unit = 'rate' | 'roi' | 'units' | 'orders' | 'hours' | 'minutes';
 
 /**
  * Per rule: the unit of `value` and of `threshold` (the server records both in one unit: an overdue
@@ -22,6 +22,7 @@ const UNITS: Record<AlertRule, { value: Unit; threshold: Unit } | null> = {
   HIGH_RISK_WITHOUT_PLAN: { value: 'hours', threshold: 'hours' },
   UNSHIPPED_OVERDUE: { value: 'orders', threshold: 'orders' },
   RECTIFICATION_OVERDUE: { value: 'hours', threshold: 'hours' },
+  ORDERS_STALLED: { value: 'minutes', threshold: 'minutes' },
   WEBHOOK_PAUSED: null,
 };
 
@@ -37,6 +38,8 @@ function formatIn(unit: Unit, n: number, locale: Locale, t: Translate): string {
       return t('unit.orders', { n: formatInteger(n, locale), count: n });
     case 'hours':
       return formatDuration(n * 3_600, locale, t);
+    case 'minutes':
+      return formatDuration(n * 60, locale, t);
   }
 }
 

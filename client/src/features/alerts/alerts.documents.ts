@@ -17,6 +17,10 @@ export const AlertFields = graphql(`
     value
     threshold
     updatedAt
+    incident {
+      respondBy
+      fixBy
+    }
   }
 `);
 

@@ -2,10 +2,21 @@ import type { AlertRow } from './alerts.documents';
 
 const SEVERITY_RANK: Record<AlertRow['severity'], number> = { CRITICAL: 0, WARNING: 1, INFO: 2 };
 
-/** What the room should look at first: the most severe, and among equals the most recently raised. */
+/** An incident nobody has claimed yet: its 10 minutes to a response are running (incident-clock.ts). */
+const unclaimedIncident = (a: AlertRow) => a.status === 'OPEN' && a.incident !== null;
+
+/**
+ * What the room should look at first: the most severe; among equals, incidents nobody has claimed, the
+ * one whose response is due first at the top; then the most recently raised.
+ */
 export function rankAlerts(alerts: readonly AlertRow[]): AlertRow[] {
   return [...alerts].sort(
-    (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || Date.parse(b.raisedAt) - Date.parse(a.raisedAt) || a.id.localeCompare(b.id),
+    (a, b) =>
+      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+      Number(unclaimedIncident(b)) - Number(unclaimedIncident(a)) ||
+      (unclaimedIncident(a) && unclaimedIncident(b) ? Date.parse(a.incident!.respondBy) - Date.parse(b.incident!.respondBy) : 0) ||
+      Date.parse(b.raisedAt) - Date.parse(a.raisedAt) ||
+      a.id.localeCompare(b.id),
   );
 }
 

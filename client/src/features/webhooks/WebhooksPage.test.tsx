@@ -160,7 +160,7 @@ describe('the alert delivery page', () => {
     fireEvent.click(within(editor).getByRole('button', { name: '创建' }));
     await waitFor(() => expect(screen.getAllByTestId('webhook')).toHaveLength(1));
     expect(written.created).toEqual([
-      { format: 'DINGTALK', url: 'https://oapi.dingtalk.com/robot/send?access_token=abc', events: ['ALERT_RAISED', 'ALERT_RESOLVED', 'ALERT_ACKNOWLEDGED'], name: '运营群', secret: 'SECxyz', shopIds: [SHOP.id] },
+      { format: 'DINGTALK', url: 'https://oapi.dingtalk.com/robot/send?access_token=abc', events: ['ALERT_RAISED', 'ALERT_RESPONSE_OVERDUE', 'ALERT_FIX_OVERDUE', 'ALERT_RESOLVED', 'ALERT_ACKNOWLEDGED'], name: '运营群', secret: 'SECxyz', shopIds: [SHOP.id] },
     ]);
     expect(screen.queryByTestId('webhook-editor')).toBeNull();
     expect(screen.queryByTestId('webhook-secret')).toBeNull();
@@ -177,7 +177,11 @@ describe('the alert delivery page', () => {
     const secret = await screen.findByTestId('webhook-secret');
     expect(secret).toHaveTextContent('whsec_abc123');
     expect(secret).toHaveTextContent('只显示这一次');
-    expect(written.created[0]).toEqual({ format: 'JSON', url: 'https://erp.example.cn/hooks', events: ['ALERT_RAISED', 'ALERT_ESCALATED', 'ALERT_RESOLVED'] });
+    expect(written.created[0]).toEqual({
+      format: 'JSON',
+      url: 'https://erp.example.cn/hooks',
+      events: ['ALERT_RAISED', 'ALERT_ESCALATED', 'ALERT_RESPONSE_OVERDUE', 'ALERT_FIX_OVERDUE', 'ALERT_RESOLVED'],
+    });
     fireEvent.click(within(secret).getByRole('button', { name: '我已保存' }));
     expect(screen.queryByTestId('webhook-secret')).toBeNull();
   });

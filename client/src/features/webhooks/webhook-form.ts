@@ -3,9 +3,16 @@ import type { WebhookCreate, WebhookEvent, WebhookFormat, WebhookUpdate, Webhook
 
 /** The group robots first: what an operations team connects; JSON is a partner's system. */
 export const FORMATS: readonly WebhookFormat[] = ['DINGTALK', 'WECOM', 'FEISHU', 'JSON'];
-export const EVENTS: readonly WebhookEvent[] = ['ALERT_RAISED', 'ALERT_ESCALATED', 'ALERT_RESOLVED', 'ALERT_ACKNOWLEDGED'];
+export const EVENTS: readonly WebhookEvent[] = [
+  'ALERT_RAISED',
+  'ALERT_ESCALATED',
+  'ALERT_RESPONSE_OVERDUE',
+  'ALERT_FIX_OVERDUE',
+  'ALERT_RESOLVED',
+  'ALERT_ACKNOWLEDGED',
+];
 /** A group chat wants to hear an alert begin, worsen and end; who claimed it is the room's own business. */
-export const DEFAULT_EVENTS: readonly WebhookEvent[] = ['ALERT_RAISED', 'ALERT_ESCALATED', 'ALERT_RESOLVED'];
+export const DEFAULT_EVENTS: readonly WebhookEvent[] = ['ALERT_RAISED', 'ALERT_ESCALATED', 'ALERT_RESPONSE_OVERDUE', 'ALERT_FIX_OVERDUE', 'ALERT_RESOLVED'];
 
 /** DingTalk's 加签 and Feishu's 签名校验 take the robot's secret; WeCom robots do not sign, JSON is signed with ours. */
 export const takesRobotSecret = (format: WebhookFormat) => format === 'DINGTALK' || format === 'FEISHU';

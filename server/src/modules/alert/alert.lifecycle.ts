@@ -9,8 +9,10 @@ import { alerts, UNRESOLVED, type AlertRow } from './alert.table.js';
 import type { Finding } from './rules/evaluate.js';
 import { ENGINE_RULES, RULES, severityRank, type EngineRule } from './rules/rule-settings.js';
 import { MINUTE_MS } from '../../lib/time.js';
+import { isIncident, markOverdueIncidents, type OverdueChange } from './alert.incident.js';
 
-export type AlertChange = 'RAISED' | 'ESCALATED' | 'ACKNOWLEDGED' | 'RESOLVED';
+export const ALERT_CHANGES = ['RAISED', 'ESCALATED', 'ACKNOWLEDGED', 'RESOLVED', 'RESPONSE_OVERDUE', 'FIX_OVERDUE'] as const satisfies readonly (string | OverdueChange)[];
+export type AlertChange = (typeof ALERT_CHANGES)[number];
 
 /** What happened to an alert in a committed transaction: published (and delivered) only after commit. */
 export interface AlertEvent {
@@ -25,6 +27,8 @@ const WEBHOOK_EVENT: Record<AlertChange, WebhookEvent> = {
   ESCALATED: 'ALERT_ESCALATED',
   ACKNOWLEDGED: 'ALERT_ACKNOWLEDGED',
   RESOLVED: 'ALERT_RESOLVED',
+  RESPONSE_OVERDUE: 'ALERT_RESPONSE_OVERDUE',
+  FIX_OVERDUE: 'ALERT_FIX_OVERDUE',
 };
 
 /**
@@ -89,6 +93,7 @@ export async function applyFindings(db: Db, findings: readonly Finding[], now: D
             value: finding.value,
             threshold: finding.threshold,
             dedupeKey: finding.key,
+            criticalSince: isIncident(finding.rule, finding.severity) ? now : null,
             updatedAt: now,
           })
           .onConflictDoNothing({ target: alerts.dedupeKey, where: UNRESOLVED })
@@ -114,6 +119,8 @@ export async function applyFindings(db: Db, findings: readonly Finding[], now: D
           clearSince: null,
           updatedAt: now,
           ...(escalated ? { severity: finding.severity } : {}),
+          // Escalated to an incident: its clock starts now (it was not one before, so it has none).
+          ...(escalated && isIncident(finding.rule, finding.severity) && !current.criticalSince ? { criticalSince: now } : {}),
         })
         // Escalating only from the severity this evaluation read: another instance's engine, evaluating
         // the same tick, may have escalated it since, and the operators' groups must hear of it once.
@@ -139,6 +146,11 @@ export async function applyFindings(db: Db, findings: readonly Finding[], now: D
       } else if (!alert.clearSince) {
         await tx.update(alerts).set({ clearSince: now, updatedAt: now }).where(eq(alerts.id, alert.id));
       }
+    }
+
+    // Deadlines passed since the last evaluation (the engine runs at least once a minute): the room hears of them.
+    for (const { change, alert } of await markOverdueIncidents(tx, now)) {
+      events.push(await recordEvent(tx, change, alert, await subjectShops(tx, alert), now));
     }
     return events;
   });

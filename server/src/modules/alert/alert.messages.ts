@@ -46,6 +46,16 @@ export function roiBelowOneWords(f: { roi: string; spendFen: number; gmvFen: num
   };
 }
 
+/** `lastPaidClock`: the last paid order's Beijing time (HH:mm); `expected`: orders the hour before would have brought in the silence. */
+export function ordersStalledWords(f: { silentMinutes: number; lastPaidClock: string; baseline: number; expected: number }): Worded {
+  const silent = formatHours(f.silentMinutes / 60);
+  const expected = Math.floor(f.expected);
+  return {
+    message: `已 ${silent.message}没有支付订单（上一单 ${f.lastPaidClock}；此前 60 分钟 ${f.baseline} 单，按此节奏应有约 ${expected} 单）；请检查店铺页面、支付和数据上报`,
+    messageEn: `No paid order for ${silent.messageEn} (the last at ${f.lastPaidClock}; the 60 min before had ${f.baseline}, so about ${expected} were due); check the shop's pages, payments and the data feed`,
+  };
+}
+
 export function unshippedWords(f: { overdue: number; deadlineHours: number; oldestHours: number }): Worded {
   return {
     message: `${f.overdue} 笔订单付款超过 ${f.deadlineHours} 小时仍未发货，最早一笔已 ${f.oldestHours} 小时`,

@@ -9,12 +9,27 @@ import { CampaignRef } from '../campaign/campaign.schema.js';
 import { ShopRef } from '../shop/shop.schema.js';
 import { acknowledgeAlert, alertFromMessage, alertMatches, listAlerts, loadAlerts, subjectShopsOf, type AlertFilter } from './alert.service.js';
 import { ALERT_RULES, ALERT_SEVERITIES, ALERT_STATUSES, type AlertRow } from './alert.table.js';
+import { FIX_MINUTES, incidentClock, RESPONSE_MINUTES, type IncidentClock } from './alert.incident.js';
+import { ALERT_CHANGES, type AlertChange } from './alert.lifecycle.js';
 
 export const AlertRuleEnum = builder.enumType('AlertRule', { values: ALERT_RULES });
 const AlertSeverityEnum = builder.enumType('AlertSeverity', { values: ALERT_SEVERITIES });
 const AlertStatusEnum = builder.enumType('AlertStatus', {
   values: ALERT_STATUSES,
   description: 'OPEN → ACKNOWLEDGED (someone is on it) → RESOLVED (the condition cleared and stayed clear).',
+});
+
+const AlertIncidentRef = builder.objectRef<IncidentClock>('AlertIncident').implement({
+  description: `An incident's clock (the manuals: a response within ${RESPONSE_MINUTES} minutes, a fix within ${FIX_MINUTES}). The response is an acknowledgement; the fix, the alert resolving.`,
+  fields: (t) => ({
+    startedAt: t.expose('startedAt', { type: 'DateTime', description: 'When the alert was raised or escalated CRITICAL.' }),
+    respondBy: t.expose('respondBy', { type: 'DateTime' }),
+    fixBy: t.expose('fixBy', { type: 'DateTime' }),
+    respondedInSeconds: t.exposeInt('respondedInSeconds', { nullable: true, description: 'From the start to the acknowledgement (0 if acknowledged before it turned critical); null until acknowledged.' }),
+    fixedInSeconds: t.exposeInt('fixedInSeconds', { nullable: true, description: 'From the start to the resolution; null while unresolved.' }),
+    responseOverdue: t.exposeBoolean('responseOverdue', { description: 'Not acknowledged by respondBy: late now, or acknowledged late.' }),
+    fixOverdue: t.exposeBoolean('fixOverdue', { description: 'Not resolved by fixBy: late now, or resolved late.' }),
+  }),
 });
 
 export const AlertRef = builder.loadableNode('Alert', {
@@ -44,6 +59,13 @@ export const AlertRef = builder.loadableNode('Alert', {
     value: t.exposeFloat('value', { nullable: true, authScopes: { read: true }, description: 'What the rule measured when it last fired (a rate, a ROI, units in stock, hours, orders; see docs/ALERTS.md).' }),
     threshold: t.exposeFloat('threshold', { nullable: true, description: 'The threshold in force when it fired, in the same unit as value.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    incident: t.field({
+      type: AlertIncidentRef,
+      nullable: true,
+      authScopes: { read: true },
+      description: 'Set when the alert is an incident: a CRITICAL ORDERS_STALLED, CONVERSION_DROP or LOW_STOCK (docs/ALERTS.md, "Incidents"). Null otherwise, and for alerts that turned critical before the clock existed.',
+      resolve: (alert, _args, ctx) => incidentClock(alert, ctx.now()),
+    }),
   }),
 });
 
@@ -135,9 +157,13 @@ builder.subscriptionField('alertRaised', (t) =>
   }),
 );
 
-const AlertChangeEnum = builder.enumType('AlertChange', { values: ['RAISED', 'ESCALATED', 'ACKNOWLEDGED', 'RESOLVED'] as const });
+const AlertChangeEnum = builder.enumType('AlertChange', {
+  values: ALERT_CHANGES,
+  description:
+    'RESPONSE_OVERDUE: an incident nobody acknowledged within 10 minutes of turning critical; FIX_OVERDUE: one not resolved within 30 (Alert.incident).',
+});
 
-const AlertChangedRef = builder.objectRef<{ change: 'RAISED' | 'ESCALATED' | 'ACKNOWLEDGED' | 'RESOLVED'; alert: AlertRow }>('AlertChanged').implement({
+const AlertChangedRef = builder.objectRef<{ change: AlertChange; alert: AlertRow }>('AlertChanged').implement({
   description: 'One lifecycle change of an alert and the alert as it is after it.',
   fields: (t) => ({
     change: t.expose('change', { type: AlertChangeEnum }),
@@ -155,7 +181,7 @@ builder.subscriptionField('alertChanged', (t) =>
       const wanted = { ...toFilter(filter), statuses: null, acknowledged: null };
       return matchingAlerts(ctx.pubsub.subscribe('alert:changed'), (message) => {
         const alert = alertFromMessage(message);
-        return alertMatches(ctx.viewer, wanted, alert, subjectShopsOf(message)) ? { change: message.change as 'RAISED', alert } : null;
+        return alertMatches(ctx.viewer, wanted, alert, subjectShopsOf(message)) ? { change: message.change as AlertChange, alert } : null;
       });
     },
     resolve: (change) => change,

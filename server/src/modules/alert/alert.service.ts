@@ -171,6 +171,9 @@ export function alertMessage(row: AlertRow, shopIds: readonly string[]): AlertMe
     resolvedAt: row.resolvedAt?.toISOString() ?? null,
     updatedAt: row.updatedAt.toISOString(),
     dedupeKey: row.dedupeKey,
+    criticalSince: row.criticalSince?.toISOString() ?? null,
+    responseOverdueAt: row.responseOverdueAt?.toISOString() ?? null,
+    fixOverdueAt: row.fixOverdueAt?.toISOString() ?? null,
   };
 }
 
@@ -199,6 +202,9 @@ export function alertFromMessage(m: AlertMessage): AlertRow {
     clearSince: null,
     updatedAt: new Date(m.updatedAt),
     dedupeKey: m.dedupeKey,
+    criticalSince: date(m.criticalSince ?? null),
+    responseOverdueAt: date(m.responseOverdueAt ?? null),
+    fixOverdueAt: date(m.fixOverdueAt ?? null),
   };
 }
 

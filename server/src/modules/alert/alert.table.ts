@@ -17,6 +17,8 @@ export const ALERT_RULES = [
   'WEBHOOK_PAUSED',
   /** A rectification report (整改报告) not submitted within 48 hours of its anomaly. */
   'RECTIFICATION_OVERDUE',
+  /** No paid order in a shop for far longer than its last hour's pace allows: the site, payments or the feed are down. */
+  'ORDERS_STALLED',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 export const alertRuleEnum = pgEnum('alert_rule', ALERT_RULES);
@@ -54,6 +56,15 @@ export const alerts = pgTable(
     threshold: doublePrecision(),
     /** When the condition was first seen cleared; the alert resolves once it has stayed clear long enough (hysteresis). */
     clearSince: instant(),
+    /**
+     * When an incident's clock started: the moment a live-trading alert (INCIDENT_RULES) was raised or escalated
+     * CRITICAL. The manuals give an incident 10 minutes to a response and 30 to a fix (alert.incident.ts). Null
+     * for every other alert, and for alerts that were CRITICAL before the clock existed (migration 0029).
+     */
+    criticalSince: instant(),
+    /** When the engine announced that nobody had acknowledged it in time, and that it was not fixed in time: once each. */
+    responseOverdueAt: instant(),
+    fixOverdueAt: instant(),
     /** Rule and subject (`LOW_STOCK:<sku id>`): at most one unresolved alert per key, enforced by the index below. */
     dedupeKey: text().notNull(),
     updatedAt: instant().notNull().defaultNow(),

@@ -151,6 +151,19 @@ export interface UnshippedOverdue {
  * condition on `orders` already narrowed to what the caller may see (metrics' scopeConditions gives
  * one); a shop outside it is neither counted nor named.
  */
+/**
+ * The latest payment of the shop named by `shopId` within the window, as a scalar subquery for an outer query
+ * over shops: PostgreSQL answers `max(paid_at)` for one shop from the end of orders_shop_paid_idx, one index
+ * probe per shop however many orders were paid (a grouped max would read the window's every order).
+ * `shopId` must name its table (`"shops".id`): drizzle writes a lone table's columns unqualified, and inside
+ * this subquery an unqualified `id` would be the order's.
+ */
+export function lastPaidAtOf(shopId: SQL, window: { from: Date; to: Date }): SQL<Date | null> {
+  return sql<Date | null>`(select max(o.paid_at) from ${orders} o where o.shop_id = ${shopId} and o.paid_at > ${window.from.toISOString()}::timestamptz and o.paid_at <= ${window.to.toISOString()}::timestamptz)`.mapWith(
+    orders.paidAt,
+  );
+}
+
 export async function countUnshippedOverdue(db: DbOrTx, scope: { orders: SQL | undefined }, cutoff: Date | readonly ShopCutoff[]): Promise<UnshippedOverdue[]> {
   const query = db.select({ shopId: orders.shopId, count: count(), oldestPaidAt: min(orders.paidAt) }).from(orders).$dynamic();
   let paidBefore: SQL;

@@ -1,4 +1,5 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
+import { incidentClock } from '../alert/alert.incident.js';
 import type { AlertRow } from '../alert/alert.table.js';
 import type { WebhookEvent } from './webhook.table.js';
 
@@ -24,6 +25,11 @@ export interface WebhookAlert {
   acknowledgedAt: string | null;
   acknowledgedBy: string | null;
   resolvedAt: string | null;
+  /**
+   * An incident's deadlines (alert.incident.ts): acknowledge by `respondBy`, resolved by `fixBy`. Null for
+   * alerts that are not incidents; absent in deliveries queued before the clock existed.
+   */
+  incident?: { startedAt: string; respondBy: string; fixBy: string } | null;
 }
 
 export interface WebhookEventInput {
@@ -58,5 +64,12 @@ export function toWebhookAlert(
     acknowledgedAt: alert.acknowledgedAt?.toISOString() ?? null,
     acknowledgedBy: alert.acknowledgedBy,
     resolvedAt: alert.resolvedAt?.toISOString() ?? null,
+    incident: incidentDeadlines(alert),
   };
+}
+
+function incidentDeadlines(alert: AlertRow): WebhookAlert['incident'] {
+  // The deadlines do not depend on the clock; `now` only decides the overdue flags, which a delivery does not carry.
+  const clock = incidentClock(alert, alert.updatedAt);
+  return clock && { startedAt: clock.startedAt.toISOString(), respondBy: clock.respondBy.toISOString(), fixBy: clock.fixBy.toISOString() };
 }

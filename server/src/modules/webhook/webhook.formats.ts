@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { CHANNEL_NAMES, TRAFFIC_SOURCE_NAMES, type Channel, type TrafficSource } from '../../db/enums.js';
 import { shanghaiDateTime } from '../../lib/time.js';
+import { FIX_MINUTES, RESPONSE_MINUTES } from '../alert/alert.incident.js';
 import type { WebhookAlert } from './webhook.events.js';
 import type { WebhookEvent, WebhookFormat } from './webhook.table.js';
 
@@ -39,6 +40,7 @@ const RULE_ZH: Record<string, string> = {
   // Each shop sets its own hours (24 by default); the alert's message names them, the alert's threshold is an order count.
   UNSHIPPED_OVERDUE: '超时未发货',
   RECTIFICATION_OVERDUE: '整改报告逾期',
+  ORDERS_STALLED: '下单中断',
   WEBHOOK_PAUSED: 'Webhook 已暂停',
 };
 const SEVERITY_ZH: Record<string, string> = { INFO: '提示', WARNING: '警告', CRITICAL: '严重' };
@@ -47,6 +49,8 @@ const EVENT_ZH: Record<WebhookEvent, string> = {
   ALERT_RESOLVED: '已恢复',
   ALERT_ACKNOWLEDGED: '已认领',
   ALERT_ESCALATED: '升级',
+  ALERT_RESPONSE_OVERDUE: '响应超时',
+  ALERT_FIX_OVERDUE: '修复超时',
 };
 const FOOTER = 'PeakOps 作战室自动推送';
 
@@ -128,8 +132,18 @@ function alertFacts(delivery: DeliveryToRender): [string, string][] {
   if (alert.shop) facts.push(['店铺', alert.shop.name]);
   if (alert.campaign) facts.push(['活动', alert.campaign.name]);
   if (delivery.event === 'ALERT_ACKNOWLEDGED' && alert.acknowledgedBy) facts.push(['认领人', alert.acknowledgedBy]);
+  if (alert.incident) facts.push(['时限', incidentDeadlinesInChinese(delivery.event, alert.incident)]);
   facts.push(['时间', `${shanghaiDateTime(delivery.createdAt)}（北京时间）`]);
   return facts;
+}
+
+/** The incident's deadlines as the room reads them: "14:02 起，14:12 前认领，14:32 前修复", and what was missed. */
+function incidentDeadlinesInChinese(event: WebhookEvent, incident: NonNullable<WebhookAlert['incident']>): string {
+  const clock = (iso: string) => shanghaiDateTime(new Date(iso)).slice(11, 16);
+  const deadlines = `${clock(incident.startedAt)} 起，${clock(incident.respondBy)} 前认领，${clock(incident.fixBy)} 前修复`;
+  if (event === 'ALERT_RESPONSE_OVERDUE') return `${deadlines}；已过 ${RESPONSE_MINUTES} 分钟无人认领，请立即认领处理`;
+  if (event === 'ALERT_FIX_OVERDUE') return `${deadlines}；${FIX_MINUTES} 分钟内未修复，请升级处理`;
+  return deadlines;
 }
 
 /** 【严重】低库存预警 for new and escalated alerts, 【已恢复】低库存 otherwise; DingTalk shows it in the chat list. */

@@ -6,7 +6,15 @@ export const WEBHOOK_FORMATS = ['JSON', 'DINGTALK', 'WECOM', 'FEISHU'] as const;
 export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
 export const webhookFormatEnum = pgEnum('webhook_format', WEBHOOK_FORMATS);
 
-export const WEBHOOK_EVENTS = ['ALERT_RAISED', 'ALERT_RESOLVED', 'ALERT_ACKNOWLEDGED', 'ALERT_ESCALATED'] as const;
+export const WEBHOOK_EVENTS = [
+  'ALERT_RAISED',
+  'ALERT_RESOLVED',
+  'ALERT_ACKNOWLEDGED',
+  'ALERT_ESCALATED',
+  /** An incident nobody acknowledged within 10 minutes of becoming critical, or not fixed within 30 (alert.incident.ts). */
+  'ALERT_RESPONSE_OVERDUE',
+  'ALERT_FIX_OVERDUE',
+] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 export const webhookEventEnum = pgEnum('webhook_event', WEBHOOK_EVENTS);
 

@@ -7,15 +7,16 @@ import {
   highRiskWithoutPlanWords,
   lowStockWords,
   milestoneOverdueWords,
+  ordersStalledWords,
   rectificationOverdueWords,
   refundSpikeWords,
   roiBelowOneWords,
   unshippedWords,
 } from '../alert.messages.js';
 import type { AlertSeverity } from '../alert.table.js';
-import { COVER_WINDOW_HOURS, RECENT_WINDOW_MINUTES, type RuleInputs } from './rule-inputs.js';
+import { COVER_WINDOW_HOURS, RECENT_WINDOW_MINUTES, STALL_BASELINE_MINUTES, type RuleInputs } from './rule-inputs.js';
 import { RULES, type EffectiveSettings, type EngineRule } from './rule-settings.js';
-import { HOUR_MS, MINUTE_MS } from '../../../lib/time.js';
+import { HOUR_MS, MINUTE_MS, shanghaiDateTime } from '../../../lib/time.js';
 
 /**
  * One subject a rule looked at whose condition holds (`breached`) or sits between the threshold and
@@ -104,6 +105,27 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
         threshold: roiSettings.threshold,
         ...roiBelowOneWords({ roi: roiText(line), spendFen: line.spendFen, gmvFen: line.gmvFen, period: 'today' }),
       });
+    }
+
+    const stalled = settings.resolveForShop('ORDERS_STALLED', shop.id);
+    const { lastPaidAt, ordersBefore } = shop.stall;
+    if (stalled.enabled && lastPaidAt) {
+      const silentMinutes = Math.floor((now.getTime() - lastPaidAt.getTime()) / MINUTE_MS);
+      // What the shop's own last hour would have brought in the silence: silence is news only against a pace.
+      const expected = (ordersBefore * silentMinutes) / STALL_BASELINE_MINUTES;
+      if (silentMinutes >= stalled.threshold && expected >= stalled.minSample) {
+        push('ORDERS_STALLED', stalled, {
+          ...base,
+          key: `ORDERS_STALLED:${shop.id}`,
+          subject: shop.name,
+          breached: true,
+          // Orders stopped is the manuals' incident (site down): critical from the start, on the incident clock.
+          severity: 'CRITICAL',
+          value: silentMinutes,
+          threshold: stalled.threshold,
+          ...ordersStalledWords({ silentMinutes, lastPaidClock: shanghaiDateTime(lastPaidAt).slice(11, 16), baseline: ordersBefore, expected }),
+        });
+      }
     }
 
     const ship = settings.resolveForShop('UNSHIPPED_OVERDUE', shop.id);

@@ -8,7 +8,7 @@ import { TOTALS_COLUMNS } from '../../metrics/metrics.service.js';
 import { metricRollups } from '../../metrics/metrics.table.js';
 import { accumulateTotals, type TotalsRow } from '../../metrics/metrics.totals.js';
 import { decomposeWindow, floorMinute, piecesCondition, type Window } from '../../metrics/metrics.window.js';
-import { countUnshippedOverdue } from '../../order/order.service.js';
+import { countUnshippedOverdue, lastPaidAtOf } from '../../order/order.service.js';
 import { products, skus } from '../../product/product.table.js';
 import { unitsSoldBySku } from '../../product/turnover.js';
 import { SYSTEM } from '../../../auth/viewer.js';
@@ -23,6 +23,10 @@ import { underWayAt, unshippedCutoffs } from './settings-in-force.js';
 export const RECENT_WINDOW_MINUTES = 60;
 /** Sales over this many hours give a SKU's hours of cover ("sells out in ~40 min"). */
 export const COVER_WINDOW_HOURS = 3;
+/** ORDERS_STALLED looks this far back for a shop's last payment: a shop silent for a day is closed, not stalled. */
+export const STALL_LOOKBACK_HOURS = 24;
+/** ORDERS_STALLED's pace: paid orders in this many minutes up to the last payment. */
+export const STALL_BASELINE_MINUTES = 60;
 
 export interface ShopInputs {
   id: string;
@@ -36,6 +40,11 @@ export interface ShopInputs {
   todayByChannelSource: { channel: Channel; source: TrafficSource; gmvFen: number; spendFen: number }[];
   /** Paid, not shipped and paid before the shop's own deadline (now − its UNSHIPPED_OVERDUE hours): how many, the oldest payment. */
   unshipped: { overdue: number; oldestPaidAt: Date | null };
+  /**
+   * The latest payment within STALL_LOOKBACK_HOURS (null: none) and the paid orders of the STALL_BASELINE_MINUTES
+   * up to its minute; the count is read only for shops silent for their ORDERS_STALLED minutes, else 0.
+   */
+  stall: { lastPaidAt: Date | null; ordersBefore: number };
 }
 
 export interface CampaignInputs {
@@ -91,7 +100,11 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
   const today = startOfShanghaiDay(shanghaiDate(now));
 
   // A promise, run once: the unshipped count waits for it, and a query builder runs again at every then().
-  const activeShops = db.select({ id: shops.id, name: shops.name }).from(shops).where(eq(shops.active, true)).execute();
+  const activeShops = db
+    .select({ id: shops.id, name: shops.name, lastPaidAt: lastPaidAtOf(sql`${shops}.id`, { from: new Date(now.getTime() - STALL_LOOKBACK_HOURS * HOUR_MS), to: now }) })
+    .from(shops)
+    .where(eq(shops.active, true))
+    .execute();
   const underWay = db.select().from(campaigns).where(underWayAt(now)).execute();
   const settingsIndex = underWay.then((campaignsUnderWay) => new RuleSettingsIndex(settings, campaignsUnderWay));
   const [shopRows, recentRows, yesterdayRows, refunds, roiRows, active, lowSkus, openMilestones, unshipped, overdueRectifications] = await Promise.all([
@@ -132,6 +145,11 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
   ]);
 
   const campaignsWithGmv = await campaignGmv(db, active, now);
+  const index = await settingsIndex;
+  const silent = shopRows.filter(
+    (shop) => shop.lastPaidAt && now.getTime() - shop.lastPaidAt.getTime() >= index.resolveForShop('ORDERS_STALLED', shop.id).threshold * MINUTE_MS,
+  );
+  const ordersBefore = await paidOrdersBefore(db, silent.map((shop) => ({ shopId: shop.id, lastPaidAt: shop.lastPaidAt! })));
   const sold = await unitsSoldBySku(db, SYSTEM, lowSkus.map((s) => s.id), { from: new Date(now.getTime() - COVER_WINDOW_HOURS * HOUR_MS), to: now });
 
   const byShop = <T extends { shopId: string }>(rows: readonly T[]) => {
@@ -159,11 +177,12 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
       last24h: refundsByShop.get(shop.id) ?? { ordersPaid: 0, refundedOrders: 0 },
       todayByChannelSource: roiByShop.get(shop.id) ?? [],
       unshipped: unshippedByShop.get(shop.id) ?? { overdue: 0, oldestPaidAt: null },
+      stall: { lastPaidAt: shop.lastPaidAt, ordersBefore: ordersBefore.get(shop.id) ?? 0 },
     })),
     campaigns: campaignsWithGmv,
     skus: lowSkus.map((s) => ({ ...s, unitsSoldRecently: sold.get(s.id) ?? 0 })),
     milestones: openMilestones,
-    settings: await settingsIndex,
+    settings: index,
     overdueRectifications,
   };
 }
@@ -196,6 +215,22 @@ function todayByChannelSource(db: DbOrTx, window: Window) {
     .from(t)
     .where(piecesCondition(t, decomposeWindow(window.from, window.to)))
     .groupBy(t.shopId, t.channel, t.source);
+}
+
+/** Each silent shop's paid orders in the STALL_BASELINE_MINUTES up to (and with) its last payment's minute, in one statement. */
+async function paidOrdersBefore(db: DbOrTx, silent: readonly { shopId: string; lastPaidAt: Date }[]): Promise<Map<string, number>> {
+  if (silent.length === 0) return new Map();
+  const t = metricRollups;
+  const windows = silent.map(({ shopId, lastPaidAt }) => {
+    const to = new Date(floorMinute(lastPaidAt).getTime() + MINUTE_MS);
+    return and(eq(t.shopId, shopId), piecesCondition(t, decomposeWindow(new Date(to.getTime() - STALL_BASELINE_MINUTES * MINUTE_MS), to)));
+  });
+  const rows = await db
+    .select({ shopId: t.shopId, orders: sum(t.ordersPaid) })
+    .from(t)
+    .where(or(...windows))
+    .groupBy(t.shopId);
+  return new Map(rows.map((r) => [r.shopId, r.orders]));
 }
 
 /** Every active campaign's GMV from its start to now, in one grouped query. */

@@ -11,6 +11,7 @@ export const ENGINE_RULES = [
   'HIGH_RISK_WITHOUT_PLAN',
   'UNSHIPPED_OVERDUE',
   'RECTIFICATION_OVERDUE',
+  'ORDERS_STALLED',
 ] as const satisfies readonly AlertRule[];
 export type EngineRule = (typeof ENGINE_RULES)[number];
 
@@ -138,6 +139,21 @@ export const RULES: Record<EngineRule, RuleDefinition> = {
     thresholdMeaningZh: '整改报告到期后到预警之间的宽限小时数，报告开启 48 小时后到期',
     minSampleMeaning: 'unused',
     thresholdRange: { min: 0, max: 720, integer: true },
+    clearLevel: (t) => t,
+    clearMinutes: 0,
+  },
+  /**
+   * ORDERS_STALLED judges silence against the shop's own pace: it fires once the silence has lasted the threshold
+   * AND the hour before it would have brought `minSample` paid orders in it. Paid orders arrive roughly at random,
+   * so a gap that long by chance has odds of about e^-minSample per order (e^-10 ≈ 1 in 22,000): a shop paid every
+   * minute sees such a gap about once in two weeks, a quiet shop at 3 a.m. is never judged on ten minutes.
+   */
+  ORDERS_STALLED: {
+    defaults: { enabled: true, threshold: 10, sustainMinutes: 0, minSample: 10 },
+    thresholdMeaning: 'minutes without a paid order before a shop is judged stalled (the site, payments or the data feed down)',
+    thresholdMeaningZh: '店铺无支付订单达到此分钟数才判断是否下单中断（店铺页面、支付或数据上报故障）',
+    minSampleMeaning: 'paid orders the hour before the silence would have brought during it',
+    thresholdRange: { min: 1, max: 720, integer: true },
     clearLevel: (t) => t,
     clearMinutes: 0,
   },
