@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, isNull, lte, ne } from 'drizzle-orm';
+import { and, eq, inArray, isNull, ne, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { MINUTE_MS } from '../../lib/time.js';
 import { alerts, type AlertRow, type AlertRule, type AlertSeverity } from './alert.table.js';
@@ -61,22 +61,22 @@ export type OverdueChange = 'RESPONSE_OVERDUE' | 'FIX_OVERDUE';
 
 /**
  * Marks the incidents whose deadline passed since the last evaluation, each deadline once: still OPEN
- * 10 minutes after turning critical, still unresolved after 30. The `is null` in each UPDATE makes the
- * mark once only, however many instances evaluate at the same moment (the second waits on the row
- * lock, then finds it marked). Runs inside the evaluation's transaction, so the announcement's webhook
- * deliveries commit with the mark.
+ * 10 minutes after turning critical, still unresolved after 30. `open` is the evaluation's own read of the
+ * unresolved alerts: when none of them is due, nothing is sent (an evaluation with no incident costs no
+ * statement). The `is null` in each UPDATE makes the mark once only, however many instances evaluate at the
+ * same moment (the second waits on the row lock, then finds it marked), and its status check skips one
+ * acknowledged or resolved since `open` was read. Runs inside the evaluation's transaction, so the
+ * announcement's webhook deliveries commit with the mark.
  */
-export async function markOverdueIncidents(tx: DbOrTx, now: Date): Promise<{ change: OverdueChange; alert: AlertRow }[]> {
-  const due = (minutes: number) => lte(alerts.criticalSince, new Date(now.getTime() - minutes * MINUTE_MS));
-  const unanswered = await tx
-    .update(alerts)
-    .set({ responseOverdueAt: now })
-    .where(and(isNotNull(alerts.criticalSince), eq(alerts.status, 'OPEN'), isNull(alerts.responseOverdueAt), due(RESPONSE_MINUTES)))
-    .returning();
-  const unfixed = await tx
-    .update(alerts)
-    .set({ fixOverdueAt: now })
-    .where(and(isNotNull(alerts.criticalSince), ne(alerts.status, 'RESOLVED'), isNull(alerts.fixOverdueAt), due(FIX_MINUTES)))
-    .returning();
-  return [...unanswered.map((alert) => ({ change: 'RESPONSE_OVERDUE' as const, alert })), ...unfixed.map((alert) => ({ change: 'FIX_OVERDUE' as const, alert }))];
+export async function markOverdueIncidents(tx: DbOrTx, open: readonly AlertRow[], now: Date): Promise<{ change: OverdueChange; alert: AlertRow }[]> {
+  const dueBy = (minutes: number) => new Date(now.getTime() - minutes * MINUTE_MS);
+  const due = (minutes: number, pending: (a: AlertRow) => boolean) =>
+    open.filter((a) => a.criticalSince && a.criticalSince <= dueBy(minutes) && pending(a)).map((a) => a.id);
+  const unanswered = due(RESPONSE_MINUTES, (a) => a.status === 'OPEN' && !a.responseOverdueAt);
+  const unfixed = due(FIX_MINUTES, (a) => !a.fixOverdueAt);
+  const mark = async (ids: string[], set: Partial<AlertRow>, pending: SQL | undefined) =>
+    ids.length === 0 ? [] : tx.update(alerts).set(set).where(and(inArray(alerts.id, ids), pending)).returning();
+  const lateResponses = await mark(unanswered, { responseOverdueAt: now }, and(eq(alerts.status, 'OPEN'), isNull(alerts.responseOverdueAt)));
+  const lateFixes = await mark(unfixed, { fixOverdueAt: now }, and(ne(alerts.status, 'RESOLVED'), isNull(alerts.fixOverdueAt)));
+  return [...lateResponses.map((alert) => ({ change: 'RESPONSE_OVERDUE' as const, alert })), ...lateFixes.map((alert) => ({ change: 'FIX_OVERDUE' as const, alert }))];
 }

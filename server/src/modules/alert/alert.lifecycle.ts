@@ -149,7 +149,7 @@ export async function applyFindings(db: Db, findings: readonly Finding[], now: D
     }
 
     // Deadlines passed since the last evaluation (the engine runs at least once a minute): the room hears of them.
-    for (const { change, alert } of await markOverdueIncidents(tx, now)) {
+    for (const { change, alert } of await markOverdueIncidents(tx, open, now)) {
       events.push(await recordEvent(tx, change, alert, await subjectShops(tx, alert), now));
     }
     return events;

@@ -50,6 +50,24 @@ describe('rendering a delivery', () => {
     expect(body.markdown.text).not.toMatch(/https?:\/\//);
   });
 
+  it('tells the group in Chinese that an incident went unclaimed past its 10 minutes, with its deadlines in Beijing time', () => {
+    const stalled = sampleWebhookAlert({
+      rule: 'ORDERS_STALLED',
+      severity: 'CRITICAL',
+      subject: '天猫旗舰店',
+      message: '已 10 分钟没有支付订单',
+      incident: { startedAt: '2026-11-11T12:10:00.000Z', respondBy: '2026-11-11T12:20:00.000Z', fixBy: '2026-11-11T12:40:00.000Z' },
+    });
+    const late = { ...delivery, event: 'ALERT_RESPONSE_OVERDUE' as const, data: { alert: stalled } };
+    expect(robotTitle(late)).toBe('【响应超时】下单中断');
+    const chat = JSON.parse(renderRequest(late, { url: 'https://oapi.dingtalk.com/robot/send?access_token=abc123', format: 'DINGTALK', secret: null }, SENT_AT).body);
+    expect(chat.markdown.text).toContain('20:10 起，20:20 前认领，20:40 前修复；已过 10 分钟无人认领，请立即认领处理');
+    const unfixed = JSON.parse(renderRequest({ ...late, event: 'ALERT_FIX_OVERDUE' }, { url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k', format: 'WECOM', secret: null }, SENT_AT).body);
+    expect(JSON.stringify(unfixed)).toContain('30 分钟内未修复，请升级处理');
+    const json = JSON.parse(renderRequest(late, { url: 'https://partner.example.cn/hooks', format: 'JSON', secret: 'whsec_test' }, SENT_AT).body);
+    expect(json).toMatchObject({ type: 'ALERT_RESPONSE_OVERDUE', data: { alert: { rule: 'ORDERS_STALLED', incident: { respondBy: '2026-11-11T12:20:00.000Z' } } } });
+  });
+
   it('DingTalk names an ROI alert\'s channel and source in Chinese, as the war room does; JSON keeps the codes', () => {
     const roi = sampleWebhookAlert({ rule: 'ROI_BELOW_ONE', subject: '京东自营店 · JD · PAID', message: '今日 ROI 0.62' });
     const roiDelivery = { ...delivery, data: { alert: roi } };
