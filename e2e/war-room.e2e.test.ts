@@ -168,6 +168,8 @@ for (const backend of e2eBackends()) {
       expect(shown.text).toContain('低库存');
       expect(shown.text).toContain('严重'); // sold out: CRITICAL, so among the first on the wall
       expect(shown.text).toContain('库存 0 件');
+      // Sold out is an incident: nobody has claimed it yet, so it counts down its 10 minutes to a response.
+      expect(shown.text).toMatch(/待响应 (10:00|[0-9]:[0-5][0-9])/);
       expect(page.loads).toBe(loads);
       expect(page.pageErrors).toEqual([]);
     });

@@ -20,9 +20,12 @@ export interface AlertInput {
   now: Date;
 }
 
-/** The best seller at or under the 库存≤50 line: the SKU the low-stock alert is about. */
+/**
+ * The best seller at or under the 库存≤50 line with stock left: the SKU the history's low-stock alert is about.
+ * The one sold out at the start (demo.catalog.ts) is left to the engine, which raises it as an incident.
+ */
 export function lowStockSku(skus: readonly DemoSku[]): DemoSku | undefined {
-  return skus.filter((s) => s.onSale && s.stock <= DEFAULT_LOW_STOCK_THRESHOLD).sort((a, b) => b.popularity - a.popularity)[0];
+  return skus.filter((s) => s.onSale && s.stock > 0 && s.stock <= DEFAULT_LOW_STOCK_THRESHOLD).sort((a, b) => b.popularity - a.popularity)[0];
 }
 
 /**

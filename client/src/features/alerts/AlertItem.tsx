@@ -63,7 +63,8 @@ export function AlertItem(props: AlertItemProps) {
   return (
     <li
       class={`alert severity-${props.alert.severity.toLowerCase()}`}
-      classList={{ acknowledged: props.alert.status === 'ACKNOWLEDGED', leaving: props.leaving, 'incident-late': incident()?.late === true }}
+      // Pulses only while nobody has claimed a late incident: once someone is on it, the red clock is enough.
+      classList={{ acknowledged: props.alert.status === 'ACKNOWLEDGED', leaving: props.leaving, unclaimed: incident()?.late === true && props.alert.status === 'OPEN' }}
       data-testid="alert"
       data-rule={props.alert.rule}
       data-status={props.leaving ? 'RESOLVED' : props.alert.status}

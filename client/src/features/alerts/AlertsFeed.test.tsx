@@ -171,11 +171,11 @@ describe('AlertsFeed', () => {
     expect(within(alertItem('京东自营店')).getByTestId('incident-clock')).toHaveTextContent('待响应 7:30');
     expect(alertItem('京东自营店')).toHaveTextContent('下单中断');
     expect(alertItem('京东自营店')).toHaveTextContent('当前 10 分钟 · 阈值 10 分钟');
-    expect(alertItem('京东自营店')).not.toHaveClass('incident-late');
+    expect(alertItem('京东自营店')).not.toHaveClass('unclaimed');
     const overdue = within(alertItem('TM-002-1 电热水壶')).getByTestId('incident-clock');
     expect(overdue).toHaveTextContent('响应超时 11 分钟');
     expect(overdue).toHaveClass('late');
-    expect(alertItem('TM-002-1 电热水壶')).toHaveClass('incident-late');
+    expect(alertItem('TM-002-1 电热水壶')).toHaveClass('unclaimed');
     const claimedItem = screen.getAllByTestId('alert').find((li) => li.dataset.status === 'ACKNOWLEDGED')!;
     expect(within(claimedItem).getByTestId('incident-clock')).toHaveTextContent('修复剩 28:30');
     // Not an incident: no clock.

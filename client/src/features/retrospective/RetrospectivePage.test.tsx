@@ -88,11 +88,22 @@ function retrospective(lessons: Lessons = NO_LESSONS): Retrospective {
       {
         secondsToAcknowledge: 600,
         secondsToResolve: 5_400,
-        alert: { id: 'a1', rule: 'LOW_STOCK', severity: 'CRITICAL', subject: 'TM-001-1 保温杯', message: '库存 0 件', messageEn: '0 in stock', raisedAt: '2026-06-18T12:00:00Z', acknowledgedBy: '王磊' },
+        alert: {
+          id: 'a1',
+          rule: 'LOW_STOCK',
+          severity: 'CRITICAL',
+          subject: 'TM-001-1 保温杯',
+          message: '库存 0 件',
+          messageEn: '0 in stock',
+          raisedAt: '2026-06-18T12:00:00Z',
+          acknowledgedBy: '王磊',
+          incident: { responseOverdue: false, fixOverdue: true },
+        },
       },
     ],
     medianSecondsToAcknowledge: 600,
     medianSecondsToResolve: 5_400,
+    incidents: { incidents: 1, respondedInTime: 1, fixedInTime: 0, medianSecondsToRespond: 600, medianSecondsToFix: 5_400 },
     exportPath: EXPORT_PATH,
     ...lessons,
   };
@@ -151,7 +162,8 @@ describe('the retrospective page', () => {
     expect(milestone).toHaveTextContent('5月29日 10:00 进行中 · 高风险 · 李娜');
 
     expect(screen.getByTestId('alert-medians')).toHaveTextContent('认领用时中位数 10 分钟 · 恢复用时中位数 1.5 小时');
-    expect(within(section('retro-alerts')).getByTestId('retro-alert')).toHaveTextContent('低库存 · 严重 · TM-001-1 保温杯');
+    expect(within(section('retro-alerts')).getByTestId('retro-alert')).toHaveTextContent('低库存 · 严重 · TM-001-1 保温杯 事故 · 修复超时');
+    expect(screen.getByTestId('incident-verdict')).toHaveTextContent('事故 1 起：10 分钟内响应 1 起，30 分钟内修复 0 起 · 响应用时中位数 10 分钟 · 修复用时中位数 1.5 小时');
     expect(section('retro-lessons')).toHaveTextContent('尚未填写经验教训');
   });
 

@@ -47,10 +47,11 @@ export const RetrospectiveQuery = graphql(`
           alerts {
             secondsToAcknowledge
             secondsToResolve
-            alert { id rule severity subject message messageEn: message(locale: EN) raisedAt acknowledgedBy }
+            alert { id rule severity subject message messageEn: message(locale: EN) raisedAt acknowledgedBy incident { responseOverdue fixOverdue } }
           }
           medianSecondsToAcknowledge
           medianSecondsToResolve
+          incidents { incidents respondedInTime fixedInTime medianSecondsToRespond medianSecondsToFix }
           lessons lessonsUpdatedBy lessonsUpdatedAt overdue
           exportPath
         }

@@ -25,6 +25,7 @@ const RETRO = `query ($id: ID!) { campaign(id: $id) { retrospective {
   milestones { milestone { name } onTime secondsLate highestRisk changes { status riskLevel changedBy } }
   alerts { alert { rule } secondsToAcknowledge secondsToResolve }
   medianSecondsToAcknowledge medianSecondsToResolve
+  incidents { incidents respondedInTime fixedInTime medianSecondsToRespond medianSecondsToFix }
   lessons exportPath
 } } }`;
 
@@ -118,7 +119,9 @@ describeEachBackend('campaign retrospective (复盘)', (backend) => {
 
     await db.insert(alerts).values([
       { rule: 'CONVERSION_DROP', severity: 'WARNING', shopId: campaign.shopIds[0], subject: 's', message: '转化率下降', dedupeKey: 'a1', status: 'RESOLVED', raisedAt: sh('2026-06-01T10:00:00'), acknowledgedAt: sh('2026-06-01T10:05:00'), acknowledgedBy: '张三', resolvedAt: sh('2026-06-01T10:45:00') },
-      { rule: 'LOW_STOCK', severity: 'CRITICAL', shopId: campaign.shopIds[0], campaignId: campaign.id, subject: 's', message: '库存不足', dedupeKey: 'a2', status: 'RESOLVED', raisedAt: sh('2026-06-02T20:00:00'), acknowledgedAt: sh('2026-06-02T20:20:00'), acknowledgedBy: '王五', resolvedAt: sh('2026-06-02T21:00:00') },
+      { rule: 'LOW_STOCK', severity: 'CRITICAL', shopId: campaign.shopIds[0], campaignId: campaign.id, subject: 's', message: '库存不足', dedupeKey: 'a2', status: 'RESOLVED', raisedAt: sh('2026-06-02T20:00:00'), criticalSince: sh('2026-06-02T20:00:00'), acknowledgedAt: sh('2026-06-02T20:20:00'), acknowledgedBy: '王五', resolvedAt: sh('2026-06-02T21:00:00') },
+      // An incident the room met: claimed in 4 minutes, fixed in 25 (the sold-out one above was late on both).
+      { rule: 'ORDERS_STALLED', severity: 'CRITICAL', shopId: campaign.shopIds[0], subject: 's', message: '下单中断', dedupeKey: 'a7', status: 'RESOLVED', raisedAt: sh('2026-06-03T14:00:00'), criticalSince: sh('2026-06-03T14:00:00'), acknowledgedAt: sh('2026-06-03T14:04:00'), acknowledgedBy: '赵六', resolvedAt: sh('2026-06-03T14:25:00') },
       // The campaign's own (no shop of its own) is in it; a paused webhook, about neither, is not.
       { rule: 'GMV_BEHIND_PACE', severity: 'WARNING', shopId: null, campaignId: campaign.id, subject: 's', message: '进度落后', dedupeKey: 'a5', status: 'RESOLVED', raisedAt: sh('2026-06-01T12:00:00'), acknowledgedAt: sh('2026-06-01T12:10:00'), acknowledgedBy: '李四', resolvedAt: sh('2026-06-01T12:30:00') },
       { rule: 'WEBHOOK_PAUSED', severity: 'WARNING', shopId: null, subject: 's', message: '暂停', dedupeKey: 'a6', raisedAt: sh('2026-06-01T13:00:00') },
@@ -184,8 +187,11 @@ describeEachBackend('campaign retrospective (复盘)', (backend) => {
       { alert: { rule: 'CONVERSION_DROP' }, secondsToAcknowledge: 300, secondsToResolve: 2700 },
       { alert: { rule: 'GMV_BEHIND_PACE' }, secondsToAcknowledge: 600, secondsToResolve: 1800 },
       { alert: { rule: 'LOW_STOCK' }, secondsToAcknowledge: 1200, secondsToResolve: 3600 },
+      { alert: { rule: 'ORDERS_STALLED' }, secondsToAcknowledge: 240, secondsToResolve: 1500 },
     ]);
-    expect(r).toMatchObject({ medianSecondsToAcknowledge: 600, medianSecondsToResolve: 2700 });
+    expect(r).toMatchObject({ medianSecondsToAcknowledge: 300, medianSecondsToResolve: 1800 });
+    // Two incidents; the sold-out SKU was claimed after 20 minutes and fixed after 60, the stalled orders in time.
+    expect(r.incidents).toEqual({ incidents: 2, respondedInTime: 1, fixedInTime: 1, medianSecondsToRespond: 240, medianSecondsToFix: 1500 });
     // Hour by hour: 72 hours, the 10:00 hour of 6.1 holds O1.
     expect(r.hours).toHaveLength(72);
     expect(r.hours[10]).toMatchObject({ at: sh('2026-06-01T10:00:00').toISOString(), actualGmv: '3000.00', cumulativeActualGmv: '3000.00' });
@@ -243,7 +249,8 @@ describeEachBackend('campaign retrospective (复盘)', (backend) => {
     expect(pareto.getRow(2).getCell(3).value).toBe(5000);
     expect(book.getWorksheet('逐时 Hours')!.rowCount).toBe(73);
     expect(book.getWorksheet('退款原因 Refunds')!.getRow(2).values).toEqual([undefined, '质量问题', 1, 2000, 2000 / 2150]);
-    expect(book.getWorksheet('预警 Alerts')!.rowCount).toBe(4); // a header and the campaign's three alerts
+    expect(book.getWorksheet('预警 Alerts')!.rowCount).toBe(5); // a header and the campaign's four alerts
+    expect([summary.get('事故数 / Incidents'), summary.get('10 分钟内响应 / Responded within 10 min'), summary.get('30 分钟内修复 / Fixed within 30 min')]).toEqual([2, 1, 1]);
     expect(book.getWorksheet('经验教训 Lessons')!.getCell('A2').value).toBe('经验：备货按帕累托前两款加倍。');
 
     // Refused: no credential, another merchant's key (the campaign is not theirs), a screen key, a forged id.

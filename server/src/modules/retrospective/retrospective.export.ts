@@ -42,7 +42,7 @@ function sheet(book: ExcelJS.Workbook, name: string, columns: Column[], rows: Re
  * Headers are Chinese with the English name after a slash; times are Asia/Shanghai.
  */
 export async function retrospectiveWorkbook(r: Retrospective, skuNames: (ids: string[]) => Promise<Map<string, { code: string; name: string }>>): Promise<Buffer> {
-  const [totals, figures, hours, pareto, mix, refunds, milestones, alerts, lessons, overdue, ackMedian, resolveMedian, channels, sources, netGmvFen] = await Promise.all([
+  const [totals, figures, hours, pareto, mix, refunds, milestones, alerts, lessons, overdue, ackMedian, resolveMedian, channels, sources, netGmvFen, incidents] = await Promise.all([
     r.totals(),
     r.progress.figures(),
     r.hours(),
@@ -58,6 +58,7 @@ export async function retrospectiveWorkbook(r: Retrospective, skuNames: (ids: st
     r.channels(),
     r.sources(),
     r.netGmvFen(),
+    r.incidents(),
   ]);
   const c = r.campaign;
   const names = await skuNames(pareto.skus.map((s) => s.skuId));
@@ -94,6 +95,9 @@ export async function retrospectiveWorkbook(r: Retrospective, skuNames: (ids: st
     ['预警数 / Alerts', alerts.length],
     ['认领中位 (分钟) / Median minutes to acknowledge', seconds(ackMedian)],
     ['解决中位 (分钟) / Median minutes to resolve', seconds(resolveMedian)],
+    ['事故数 / Incidents', incidents.incidents],
+    ['10 分钟内响应 / Responded within 10 min', incidents.respondedInTime],
+    ['30 分钟内修复 / Fixed within 30 min', incidents.fixedInTime],
   ];
   const ws = sheet(book, '概览 Summary', [{ header: '指标 / Figure', key: 'k', width: 40 }, { header: '数值 / Value', key: 'v', width: 28 }], []);
   for (const [k, v, fmt] of summary) {

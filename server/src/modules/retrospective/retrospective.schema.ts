@@ -13,7 +13,7 @@ import { SkuRef } from '../product/product.schema.js';
 import type { Channel, TrafficSource } from '../../db/enums.js';
 import { bestAndWorst, type ParetoSku, type Ranked, type RoiRow } from './retrospective.figures.js';
 import { exportPathOf } from './retrospective.export.js';
-import { Retrospective, writeRetrospectiveLessons, type AlertReview, type MilestoneReview, type RefundReasonFigures } from './retrospective.service.js';
+import { Retrospective, writeRetrospectiveLessons, type AlertReview, type IncidentReview, type MilestoneReview, type RefundReasonFigures } from './retrospective.service.js';
 
 type ChannelFigures = Ranked<RoiRow & { channel: Channel; ordersPaid: number }>;
 type SourceFigures = Ranked<RoiRow & { source: TrafficSource; ordersPaid: number }>;
@@ -99,6 +99,17 @@ const RetrospectiveAlertRef = builder.objectRef<AlertReview>('RetrospectiveAlert
   }),
 });
 
+const RetrospectiveIncidentsRef = builder.objectRef<IncidentReview>('RetrospectiveIncidents').implement({
+  description: 'The campaign’s incidents (CRITICAL ORDERS_STALLED, CONVERSION_DROP, LOW_STOCK) against the manuals’ clock: a response within 10 minutes, a fix within 30.',
+  fields: (t) => ({
+    incidents: t.exposeInt('incidents'),
+    respondedInTime: t.exposeInt('respondedInTime', { description: 'Acknowledged within 10 minutes of turning critical.' }),
+    fixedInTime: t.exposeInt('fixedInTime', { description: 'Resolved within 30 minutes of turning critical.' }),
+    medianSecondsToRespond: t.exposeInt('medianSecondsToRespond', { nullable: true }),
+    medianSecondsToFix: t.exposeInt('medianSecondsToFix', { nullable: true }),
+  }),
+});
+
 const channels = (r: Retrospective) => r.channels();
 const sources = (r: Retrospective) => r.sources();
 
@@ -179,6 +190,7 @@ export const RetrospectiveRef = builder.objectRef<Retrospective>('CampaignRetros
       resolve: (r) => r.alerts(),
     }),
     medianSecondsToAcknowledge: t.int({ nullable: true, resolve: (r) => r.medianSecondsTo('acknowledge') }),
+    incidents: t.field({ type: RetrospectiveIncidentsRef, resolve: (r) => r.incidents() }),
     medianSecondsToResolve: t.int({ nullable: true, resolve: (r) => r.medianSecondsTo('resolve') }),
     lessons: t.string({
       nullable: true,

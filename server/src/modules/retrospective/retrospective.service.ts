@@ -6,6 +6,7 @@ import { nextUpdatedAt, staleVersion } from '../../db/row-version.js';
 import { DomainError } from '../../errors.js';
 import { said } from '../../lib/issue-words.js';
 import { parseInput } from '../../lib/validate.js';
+import { incidentClock, type IncidentClock } from '../alert/alert.incident.js';
 import { alerts, type AlertRow } from '../alert/alert.table.js';
 import { requireCampaign } from '../campaign/campaign.service.js';
 import { campaignMilestones, type CampaignRow, type MilestoneRow, type RiskLevel } from '../campaign/campaign.table.js';
@@ -48,6 +49,18 @@ export interface AlertReview {
   alert: AlertRow;
   secondsToAcknowledge: number | null;
   secondsToResolve: number | null;
+}
+
+/** The campaign's incidents against the manuals' clock (alert.incident.ts): how many, and how many kept it. */
+export interface IncidentReview {
+  incidents: number;
+  /** Acknowledged by their respondBy (10 minutes). */
+  respondedInTime: number;
+  /** Resolved by their fixBy (30 minutes). */
+  fixedInTime: number;
+  /** From each incident's start, over those acknowledged / resolved so far. */
+  medianSecondsToRespond: number | null;
+  medianSecondsToFix: number | null;
 }
 
 export interface BuyerMix {
@@ -247,6 +260,19 @@ export class Retrospective {
     const list = await this.alerts();
     const values = list.map((a) => (what === 'acknowledge' ? a.secondsToAcknowledge : a.secondsToResolve)).filter((s): s is number => s !== null);
     return medianSeconds(values);
+  }
+
+  /** The alerts that were incidents, as the room met the manuals' 10 and 30 minutes; judged as of `now`. */
+  async incidents(): Promise<IncidentReview> {
+    const clocks = (await this.alerts()).map((a) => incidentClock(a.alert, this.now)).filter((c): c is IncidentClock => c !== null);
+    const done = (value: number | null): value is number => value !== null;
+    return {
+      incidents: clocks.length,
+      respondedInTime: clocks.filter((c) => c.respondedInSeconds !== null && !c.responseOverdue).length,
+      fixedInTime: clocks.filter((c) => c.fixedInSeconds !== null && !c.fixOverdue).length,
+      medianSecondsToRespond: medianSeconds(clocks.map((c) => c.respondedInSeconds).filter(done)),
+      medianSecondsToFix: medianSeconds(clocks.map((c) => c.fixedInSeconds).filter(done)),
+    };
   }
 
   lessons(): Promise<CampaignRetrospectiveRow | null> {
