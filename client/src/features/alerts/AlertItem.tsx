@@ -77,13 +77,6 @@ export function AlertItem(props: AlertItemProps) {
         <span class="alert-subject" title={subject()}>
           {subject()}
         </span>
-        <Show when={incident()}>
-          {(clock) => (
-            <span class="incident-clock" classList={{ late: clock().late }} title={t('alerts.incident.rule')} data-testid="incident-clock">
-              {clock().text}
-            </span>
-          )}
-        </Show>
         <time class="alert-time" dateTime={props.alert.raisedAt}>
           {when(props.alert.raisedAt, (ms) => formatClock(new Date(ms), locale()))}
         </time>
@@ -92,6 +85,13 @@ export function AlertItem(props: AlertItemProps) {
         {message()}
       </div>
       <div class="alert-foot">
+        <Show when={incident()}>
+          {(clock) => (
+            <span class="incident-clock" classList={{ late: clock().late }} title={t('alerts.incident.rule')} data-testid="incident-clock">
+              {clock().text}
+            </span>
+          )}
+        </Show>
         <Show when={figures()}>
           {(text) => (
             <span class="alert-figures" title={text()}>
