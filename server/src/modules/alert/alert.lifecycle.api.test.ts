@@ -42,5 +42,22 @@ describeEachBackend('alert lifecycle with several instances evaluating', (backen
     const [alert] = await db.select().from(alerts).where(eq(alerts.id, raised!.alert.id));
     expect(alert).toMatchObject({ severity: 'CRITICAL', value: 0.005 });
   });
+
+  it('tells the room once that an incident went unclaimed, however many instances evaluate when its 10 minutes pass', async () => {
+    const { db, kind } = backend();
+    const shop = await insertShop(db, '甲店');
+    const collapsed = [finding(shop.id, 'CRITICAL', 0.005)];
+    const [raised] = await applyFindings(db, collapsed, at, new PendingConditions());
+    expect(raised).toMatchObject({ change: 'RAISED', alert: { criticalSince: at } });
+
+    const tenMinutesOn = new Date(at.getTime() + 10 * 60_000);
+    const twoEngines = () =>
+      Promise.all([applyFindings(db, collapsed, tenMinutesOn, new PendingConditions()), applyFindings(db, collapsed, tenMinutesOn, new PendingConditions())]);
+    const results =
+      kind === 'postgres' ? await meetingAtALock(db, (tx) => tx.select().from(alerts).where(eq(alerts.id, raised!.alert.id)).for('update'), 2, twoEngines) : await twoEngines();
+    expect(results.flat().map((event) => event.change)).toEqual(['RESPONSE_OVERDUE']);
+    const [alert] = await db.select().from(alerts).where(eq(alerts.id, raised!.alert.id));
+    expect(alert).toMatchObject({ responseOverdueAt: tenMinutesOn, fixOverdueAt: null });
+  });
 });
 
