@@ -148,7 +148,7 @@ describe('AlertsFeed', () => {
       value: 10,
       threshold: 10,
       raisedAt: '2026-11-11T03:58:00Z',
-      incident: { respondBy: '2026-11-11T04:08:00Z', fixBy: '2026-11-11T04:28:00Z' },
+      incident: { startedAt: '2026-11-11T03:58:00Z', respondBy: '2026-11-11T04:08:00Z', fixBy: '2026-11-11T04:28:00Z' },
     });
     const late = alert({
       id: 'a-late',
@@ -159,9 +159,9 @@ describe('AlertsFeed', () => {
       value: 0,
       threshold: 50,
       raisedAt: '2026-11-11T03:40:00Z',
-      incident: { respondBy: '2026-11-11T03:50:00Z', fixBy: '2026-11-11T04:10:00Z' },
+      incident: { startedAt: '2026-11-11T03:40:00Z', respondBy: '2026-11-11T03:50:00Z', fixBy: '2026-11-11T04:10:00Z' },
     });
-    const claimed = changed(alert({ id: 'a-claimed', subject: '天猫旗舰店', raisedAt: '2026-11-11T03:59:00Z', incident: { respondBy: '2026-11-11T04:09:00Z', fixBy: '2026-11-11T04:29:00Z' } }), 'ACKNOWLEDGED');
+    const claimed = changed(alert({ id: 'a-claimed', subject: '天猫旗舰店', raisedAt: '2026-11-11T03:59:00Z', incident: { startedAt: '2026-11-11T03:59:00Z', respondBy: '2026-11-11T04:09:00Z', fixBy: '2026-11-11T04:29:00Z' } }), 'ACKNOWLEDGED');
     openAlerts(conversion, claimed, stalled, late);
     openFeed({ permissions: MAY_MANAGE });
 

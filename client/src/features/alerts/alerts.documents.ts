@@ -18,6 +18,7 @@ export const AlertFields = graphql(`
     threshold
     updatedAt
     incident {
+      startedAt
       respondBy
       fixBy
     }

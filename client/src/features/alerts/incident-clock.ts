@@ -15,16 +15,19 @@ export type IncidentState =
 export function incidentState(alert: Pick<AlertRow, 'status' | 'incident'>, nowMs: number): IncidentState | null {
   const { incident } = alert;
   if (!incident || alert.status === 'RESOLVED') return null;
+  const started = Date.parse(incident.startedAt);
+  // Never more time left than the rule gives: a screen whose clock runs behind the server's would show 10:01.
+  const left = (deadline: number) => Math.min(deadline - nowMs, deadline - started);
   if (alert.status === 'OPEN') {
-    const left = Date.parse(incident.respondBy) - nowMs;
-    return left > 0 ? { step: 'respond', remainingMs: left } : { step: 'respondLate', lateMs: nowMs - Date.parse(incident.respondBy) };
+    const respondBy = Date.parse(incident.respondBy);
+    return left(respondBy) > 0 ? { step: 'respond', remainingMs: left(respondBy) } : { step: 'respondLate', lateMs: nowMs - respondBy };
   }
-  const left = Date.parse(incident.fixBy) - nowMs;
-  return left > 0 ? { step: 'fix', remainingMs: left } : { step: 'fixLate', lateMs: nowMs - Date.parse(incident.fixBy) };
+  const fixBy = Date.parse(incident.fixBy);
+  return left(fixBy) > 0 ? { step: 'fix', remainingMs: left(fixBy) } : { step: 'fixLate', lateMs: nowMs - fixBy };
 }
 
-/** A countdown as the room reads it at a glance: "9:05", "0:42" (minutes and seconds, rounded up). */
+/** A countdown as the room reads it at a glance: "9:05", "0:42" (whole minutes and seconds left). */
 export function countdown(ms: number): string {
-  const seconds = Math.ceil(ms / 1000);
+  const seconds = Math.floor(ms / 1000);
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 }
