@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNull, ne, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { MINUTE_MS } from '../../lib/time.js';
+import type { AlertChange } from './alert.lifecycle.js';
 import { alerts, type AlertRow, type AlertRule, type AlertSeverity } from './alert.table.js';
 
 /**
@@ -23,11 +24,25 @@ export const INCIDENT_RULES = ['ORDERS_STALLED', 'CONVERSION_DROP', 'LOW_STOCK']
 export const isIncident = (rule: AlertRule, severity: AlertSeverity) =>
   severity === 'CRITICAL' && (INCIDENT_RULES as readonly AlertRule[]).includes(rule);
 
-export interface IncidentClock {
-  /** When it became an incident (raised or escalated CRITICAL). */
+/** When an incident started (raised or escalated CRITICAL) and its two deadlines: what does not depend on the clock. */
+export interface IncidentDeadlines {
   startedAt: Date;
   respondBy: Date;
   fixBy: Date;
+}
+
+/** The deadlines of an alert on the clock (`criticalSince` set), or null for one that is not an incident. */
+export function incidentDeadlines(alert: Pick<AlertRow, 'criticalSince'>): IncidentDeadlines | null {
+  const startedAt = alert.criticalSince;
+  if (!startedAt) return null;
+  return {
+    startedAt,
+    respondBy: new Date(startedAt.getTime() + RESPONSE_MINUTES * MINUTE_MS),
+    fixBy: new Date(startedAt.getTime() + FIX_MINUTES * MINUTE_MS),
+  };
+}
+
+export interface IncidentClock extends IncidentDeadlines {
   /** Seconds from the start to the acknowledgement (0 if acknowledged before it turned critical); null until then. */
   respondedInSeconds: number | null;
   /** Seconds from the start to its resolution; null while unresolved. */
@@ -39,10 +54,9 @@ export interface IncidentClock {
 
 /** The incident's clock as of `now`, or null for an alert that is not an incident. */
 export function incidentClock(alert: Pick<AlertRow, 'criticalSince' | 'acknowledgedAt' | 'resolvedAt'>, now: Date): IncidentClock | null {
-  const startedAt = alert.criticalSince;
-  if (!startedAt) return null;
-  const respondBy = new Date(startedAt.getTime() + RESPONSE_MINUTES * MINUTE_MS);
-  const fixBy = new Date(startedAt.getTime() + FIX_MINUTES * MINUTE_MS);
+  const deadlines = incidentDeadlines(alert);
+  if (!deadlines) return null;
+  const { startedAt, respondBy, fixBy } = deadlines;
   const secondsSince = (at: Date | null) => (at ? Math.max(0, Math.round((at.getTime() - startedAt.getTime()) / 1000)) : null);
   // Done at the deadline is in time; not done when it comes is late (the engine announces it then: ≤ in markOverdueIncidents).
   const lateFor = (deadline: Date, doneAt: Date | null) => (doneAt ? doneAt.getTime() > deadline.getTime() : now.getTime() >= deadline.getTime());
@@ -57,7 +71,7 @@ export function incidentClock(alert: Pick<AlertRow, 'criticalSince' | 'acknowled
   };
 }
 
-export type OverdueChange = 'RESPONSE_OVERDUE' | 'FIX_OVERDUE';
+export type OverdueChange = Extract<AlertChange, 'RESPONSE_OVERDUE' | 'FIX_OVERDUE'>;
 
 /**
  * Marks the incidents whose deadline passed since the last evaluation, each deadline once: still OPEN
@@ -69,11 +83,12 @@ export type OverdueChange = 'RESPONSE_OVERDUE' | 'FIX_OVERDUE';
  * announcement's webhook deliveries commit with the mark.
  */
 export async function markOverdueIncidents(tx: DbOrTx, open: readonly AlertRow[], now: Date): Promise<{ change: OverdueChange; alert: AlertRow }[]> {
-  const dueBy = (minutes: number) => new Date(now.getTime() - minutes * MINUTE_MS);
-  const due = (minutes: number, pending: (a: AlertRow) => boolean) =>
-    open.filter((a) => a.criticalSince && a.criticalSince <= dueBy(minutes) && pending(a)).map((a) => a.id);
-  const unanswered = due(RESPONSE_MINUTES, (a) => a.status === 'OPEN' && !a.responseOverdueAt);
-  const unfixed = due(FIX_MINUTES, (a) => !a.fixOverdueAt);
+  const passed = (alert: AlertRow, deadline: 'respondBy' | 'fixBy') => {
+    const deadlines = incidentDeadlines(alert);
+    return deadlines !== null && deadlines[deadline] <= now;
+  };
+  const unanswered = open.filter((a) => a.status === 'OPEN' && !a.responseOverdueAt && passed(a, 'respondBy')).map((a) => a.id);
+  const unfixed = open.filter((a) => !a.fixOverdueAt && passed(a, 'fixBy')).map((a) => a.id);
   const mark = async (ids: string[], set: Partial<AlertRow>, pending: SQL | undefined) =>
     ids.length === 0 ? [] : tx.update(alerts).set(set).where(and(inArray(alerts.id, ids), pending)).returning();
   const lateResponses = await mark(unanswered, { responseOverdueAt: now }, and(eq(alerts.status, 'OPEN'), isNull(alerts.responseOverdueAt)));

@@ -9,9 +9,9 @@ import { alerts, UNRESOLVED, type AlertRow } from './alert.table.js';
 import type { Finding } from './rules/evaluate.js';
 import { ENGINE_RULES, RULES, severityRank, type EngineRule } from './rules/rule-settings.js';
 import { MINUTE_MS } from '../../lib/time.js';
-import { isIncident, markOverdueIncidents, type OverdueChange } from './alert.incident.js';
+import { isIncident, markOverdueIncidents } from './alert.incident.js';
 
-export const ALERT_CHANGES = ['RAISED', 'ESCALATED', 'ACKNOWLEDGED', 'RESOLVED', 'RESPONSE_OVERDUE', 'FIX_OVERDUE'] as const satisfies readonly (string | OverdueChange)[];
+export const ALERT_CHANGES = ['RAISED', 'ESCALATED', 'ACKNOWLEDGED', 'RESOLVED', 'RESPONSE_OVERDUE', 'FIX_OVERDUE'] as const;
 export type AlertChange = (typeof ALERT_CHANGES)[number];
 
 /** What happened to an alert in a committed transaction: published (and delivered) only after commit. */

@@ -159,8 +159,7 @@ builder.subscriptionField('alertRaised', (t) =>
 
 const AlertChangeEnum = builder.enumType('AlertChange', {
   values: ALERT_CHANGES,
-  description:
-    'RESPONSE_OVERDUE: an incident nobody acknowledged within 10 minutes of turning critical; FIX_OVERDUE: one not resolved within 30 (Alert.incident).',
+  description: `RESPONSE_OVERDUE: an incident nobody acknowledged within ${RESPONSE_MINUTES} minutes of turning critical; FIX_OVERDUE: one not resolved within ${FIX_MINUTES} (Alert.incident).`,
 });
 
 const AlertChangedRef = builder.objectRef<{ change: AlertChange; alert: AlertRow }>('AlertChanged').implement({

@@ -142,16 +142,6 @@ export interface UnshippedOverdue {
 }
 
 /**
- * Paid orders still waiting for their shipment (status PAID, no shippedAt) whose payment is before
- * `cutoff` — one instant for every shop, or each listed shop's own (unshippedCutoffs in
- * alert/rules/settings-in-force.ts; a shop not listed is not counted) — per shop with any, by shop id.
- * A point-in-time count of the orders as they stand, read through the partial index
- * orders_unshipped_idx: its predicate is written out literally below so the planner can use the
- * index, and the rows read are only the overdue ones, however many orders were paid within the last day. `scope.orders` is a
- * condition on `orders` already narrowed to what the caller may see (metrics' scopeConditions gives
- * one); a shop outside it is neither counted nor named.
- */
-/**
  * The latest payment of the shop named by `shopId` within the window, as a scalar subquery for an outer query
  * over shops: PostgreSQL answers `max(paid_at)` for one shop from the end of orders_shop_paid_idx, one index
  * probe per shop however many orders were paid (a grouped max would read the window's every order).
@@ -164,6 +154,16 @@ export function lastPaidAtOf(shopId: SQL, window: { from: Date; to: Date }): SQL
   );
 }
 
+/**
+ * Paid orders still waiting for their shipment (status PAID, no shippedAt) whose payment is before
+ * `cutoff` — one instant for every shop, or each listed shop's own (unshippedCutoffs in
+ * alert/rules/settings-in-force.ts; a shop not listed is not counted) — per shop with any, by shop id.
+ * A point-in-time count of the orders as they stand, read through the partial index
+ * orders_unshipped_idx: its predicate is written out literally below so the planner can use the
+ * index, and the rows read are only the overdue ones, however many orders were paid within the last day. `scope.orders` is a
+ * condition on `orders` already narrowed to what the caller may see (metrics' scopeConditions gives
+ * one); a shop outside it is neither counted nor named.
+ */
 export async function countUnshippedOverdue(db: DbOrTx, scope: { orders: SQL | undefined }, cutoff: Date | readonly ShopCutoff[]): Promise<UnshippedOverdue[]> {
   const query = db.select({ shopId: orders.shopId, count: count(), oldestPaidAt: min(orders.paidAt) }).from(orders).$dynamic();
   let paidBefore: SQL;

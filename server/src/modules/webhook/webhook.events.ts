@@ -1,5 +1,5 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { incidentClock } from '../alert/alert.incident.js';
+import { incidentDeadlines } from '../alert/alert.incident.js';
 import type { AlertRow } from '../alert/alert.table.js';
 import type { WebhookEvent } from './webhook.table.js';
 
@@ -64,12 +64,11 @@ export function toWebhookAlert(
     acknowledgedAt: alert.acknowledgedAt?.toISOString() ?? null,
     acknowledgedBy: alert.acknowledgedBy,
     resolvedAt: alert.resolvedAt?.toISOString() ?? null,
-    incident: incidentDeadlines(alert),
+    incident: deadlinesOf(alert),
   };
 }
 
-function incidentDeadlines(alert: AlertRow): WebhookAlert['incident'] {
-  // The deadlines do not depend on the clock; `now` only decides the overdue flags, which a delivery does not carry.
-  const clock = incidentClock(alert, alert.updatedAt);
-  return clock && { startedAt: clock.startedAt.toISOString(), respondBy: clock.respondBy.toISOString(), fixBy: clock.fixBy.toISOString() };
+function deadlinesOf(alert: AlertRow): WebhookAlert['incident'] {
+  const deadlines = incidentDeadlines(alert);
+  return deadlines && { startedAt: deadlines.startedAt.toISOString(), respondBy: deadlines.respondBy.toISOString(), fixBy: deadlines.fixBy.toISOString() };
 }

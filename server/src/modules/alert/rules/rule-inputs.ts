@@ -144,13 +144,16 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
       .where(and(isNull(rectificationReports.submittedAt), lt(rectificationReports.dueAt, now))),
   ]);
 
-  const campaignsWithGmv = await campaignGmv(db, active, now);
   const index = await settingsIndex;
   const silent = shopRows.filter(
     (shop) => shop.lastPaidAt && now.getTime() - shop.lastPaidAt.getTime() >= index.resolveForShop('ORDERS_STALLED', shop.id).threshold * MINUTE_MS,
   );
-  const ordersBefore = await paidOrdersBefore(db, silent.map((shop) => ({ shopId: shop.id, lastPaidAt: shop.lastPaidAt! })));
-  const sold = await unitsSoldBySku(db, SYSTEM, lowSkus.map((s) => s.id), { from: new Date(now.getTime() - COVER_WINDOW_HOURS * HOUR_MS), to: now });
+  // The three reads that need the first round's answers, side by side.
+  const [campaignsWithGmv, ordersBefore, sold] = await Promise.all([
+    campaignGmv(db, active, now),
+    paidOrdersBefore(db, silent.map((shop) => ({ shopId: shop.id, lastPaidAt: shop.lastPaidAt! }))),
+    unitsSoldBySku(db, SYSTEM, lowSkus.map((s) => s.id), { from: new Date(now.getTime() - COVER_WINDOW_HOURS * HOUR_MS), to: now }),
+  ]);
 
   const byShop = <T extends { shopId: string }>(rows: readonly T[]) => {
     const map = new Map<string, T[]>();
