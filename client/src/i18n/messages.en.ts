@@ -238,6 +238,7 @@ export const en: Record<MessageKey, string> = {
   'console.noShop': 'No shop to show',
   'console.someShops': 'Chosen shops',
   'console.saving': 'Saving…',
+  'console.cancel': 'Cancel',
   'console.saved': 'Saved',
   'console.readOnly': 'Not saved: this account may only read',
   'console.saveFailed': 'Not saved: {message}',

@@ -236,6 +236,7 @@ export const zhCN = {
   'console.noShop': '没有可查看的店铺',
   'console.someShops': '指定店铺',
   'console.saving': '保存中…',
+  'console.cancel': '取消',
   'console.saved': '已保存',
   'console.readOnly': '保存失败：此账号只有查看权限',
   'console.saveFailed': '保存失败：{message}',

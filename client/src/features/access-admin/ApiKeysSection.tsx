@@ -1,4 +1,5 @@
 import { createQuery, useClient } from '@urql/solid';
+import { FormActions } from '../../components/FormActions';
 import { createSignal, For, Show } from 'solid-js';
 import { ConsoleTable } from '../../components/ConsoleTable';
 import { ConfirmButton } from '../../components/ConfirmButton';
@@ -182,15 +183,7 @@ function KeyEditor(props: {
         name="api-key-shops"
         onChange={change}
       />
-      <div class="form-actions">
-        <InlineError message={problem() ? t(`access.problem.${problem()!}` as MessageKey) : failure()} />
-        <button type="button" onClick={() => props.onCancel()}>
-          {t('milestones.cancel')}
-        </button>
-        <button type="submit" class="primary" disabled={pending()}>
-          {pending() ? t('console.saving') : t('access.createKey')}
-        </button>
-      </div>
+      <FormActions message={problem() ? t(`access.problem.${problem()!}` as MessageKey) : failure()} pending={pending()} submitLabel={t('access.createKey')} onCancel={() => props.onCancel()} />
     </form>
   );
 }

@@ -1,4 +1,5 @@
 import { createQuery, useClient } from '@urql/solid';
+import { FormActions } from '../../components/FormActions';
 import { createSignal, For, Show, untrack } from 'solid-js';
 import { ConsoleTable } from '../../components/ConsoleTable';
 import { ConfirmButton } from '../../components/ConfirmButton';
@@ -166,15 +167,7 @@ function AccountEditor(props: { user: UserView; shops: readonly ShopOption[]; on
         {t('access.newPassword')}
         <input type="password" autocomplete="new-password" value={change().password} aria-invalid={problem() === 'password'} placeholder={t('access.keepPassword')} onInput={(e) => setChange({ ...change(), password: e.currentTarget.value })} />
       </label>
-      <div class="form-actions">
-        <InlineError message={problem() ? t(`access.problem.${problem()!}` as MessageKey, { n: MIN_PASSWORD_LENGTH }) : failure()} />
-        <button type="button" onClick={() => props.onClose()}>
-          {t('milestones.cancel')}
-        </button>
-        <button type="submit" class="primary" disabled={pending()}>
-          {pending() ? t('console.saving') : t('webhooks.saveChanges')}
-        </button>
-      </div>
+      <FormActions message={problem() ? t(`access.problem.${problem()!}` as MessageKey, { n: MIN_PASSWORD_LENGTH }) : failure()} pending={pending()} submitLabel={t('webhooks.saveChanges')} onCancel={() => props.onClose()} />
     </form>
   );
 }
@@ -223,15 +216,7 @@ function UserEditor(props: { shops: readonly ShopOption[]; onSubmit: (form: User
           onChange={change}
         />
       </Show>
-      <div class="form-actions">
-        <InlineError message={problem() ? t(`access.problem.${problem()!}` as MessageKey, { n: MIN_PASSWORD_LENGTH }) : failure()} />
-        <button type="button" onClick={() => props.onCancel()}>
-          {t('milestones.cancel')}
-        </button>
-        <button type="submit" class="primary" disabled={pending()}>
-          {pending() ? t('console.saving') : t('access.createUser')}
-        </button>
-      </div>
+      <FormActions message={problem() ? t(`access.problem.${problem()!}` as MessageKey, { n: MIN_PASSWORD_LENGTH }) : failure()} pending={pending()} submitLabel={t('access.createUser')} onCancel={() => props.onCancel()} />
     </form>
   );
 }

@@ -51,20 +51,20 @@ export function AlertItem(props: AlertItemProps) {
     const late = (ms: number) => formatDuration(Math.max(60, ms / 1000), locale(), t);
     switch (state.step) {
       case 'respond':
-        return { late: false, text: t('alerts.incident.respond', { clock: countdown(state.remainingMs) }) };
+        return { step: state.step, late: false, text: t('alerts.incident.respond', { clock: countdown(state.remainingMs) }) };
       case 'respondLate':
-        return { late: true, text: t('alerts.incident.respondLate', { late: late(state.lateMs) }) };
+        return { step: state.step, late: true, text: t('alerts.incident.respondLate', { late: late(state.lateMs) }) };
       case 'fix':
-        return { late: false, text: t('alerts.incident.fix', { clock: countdown(state.remainingMs) }) };
+        return { step: state.step, late: false, text: t('alerts.incident.fix', { clock: countdown(state.remainingMs) }) };
       case 'fixLate':
-        return { late: true, text: t('alerts.incident.fixLate', { late: late(state.lateMs) }) };
+        return { step: state.step, late: true, text: t('alerts.incident.fixLate', { late: late(state.lateMs) }) };
     }
   };
   return (
     <li
       class={`alert severity-${props.alert.severity.toLowerCase()}`}
       // Pulses only while nobody has claimed a late incident: once someone is on it, the red clock is enough.
-      classList={{ acknowledged: props.alert.status === 'ACKNOWLEDGED', leaving: props.leaving, unclaimed: incident()?.late === true && props.alert.status === 'OPEN' }}
+      classList={{ acknowledged: props.alert.status === 'ACKNOWLEDGED', leaving: props.leaving, unclaimed: incident()?.step === 'respondLate' }}
       data-testid="alert"
       data-rule={props.alert.rule}
       data-status={props.leaving ? 'RESOLVED' : props.alert.status}

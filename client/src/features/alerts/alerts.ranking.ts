@@ -2,8 +2,11 @@ import type { AlertRow } from './alerts.documents';
 
 const SEVERITY_RANK: Record<AlertRow['severity'], number> = { CRITICAL: 0, WARNING: 1, INFO: 2 };
 
-/** An incident nobody has claimed yet: its 10 minutes to a response are running (incident-clock.ts). */
-const unclaimedIncident = (a: AlertRow) => a.status === 'OPEN' && a.incident !== null;
+/**
+ * When an incident nobody has claimed yet must get its response (incident-clock.ts); any other alert is not
+ * waiting on one and sorts after them.
+ */
+const responseDue = (a: AlertRow) => (a.status === 'OPEN' && a.incident ? Date.parse(a.incident.respondBy) : Number.MAX_SAFE_INTEGER);
 
 /**
  * What the room should look at first: the most severe; among equals, incidents nobody has claimed, the
@@ -13,8 +16,7 @@ export function rankAlerts(alerts: readonly AlertRow[]): AlertRow[] {
   return [...alerts].sort(
     (a, b) =>
       SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
-      Number(unclaimedIncident(b)) - Number(unclaimedIncident(a)) ||
-      (unclaimedIncident(a) && unclaimedIncident(b) ? Date.parse(a.incident!.respondBy) - Date.parse(b.incident!.respondBy) : 0) ||
+      responseDue(a) - responseDue(b) ||
       Date.parse(b.raisedAt) - Date.parse(a.raisedAt) ||
       a.id.localeCompare(b.id),
   );

@@ -1,5 +1,5 @@
 import { createSignal, untrack } from 'solid-js';
-import { InlineError } from '../../components/InlineError';
+import { FormActions } from '../../components/FormActions';
 import type { MutationOutcome } from '../../graphql/mutation-outcome';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
@@ -63,15 +63,7 @@ export function CampaignEditor(props: CampaignEditorProps) {
         name="campaign-shops"
         onChange={(choice) => change({ shopIds: choice.shopIds })}
       />
-      <div class="form-actions">
-        <InlineError message={problem() ? t(`campaigns.problem.${problem()!}` as MessageKey) : failure()} />
-        <button type="button" onClick={() => props.onCancel()}>
-          {t('milestones.cancel')}
-        </button>
-        <button type="submit" class="primary" disabled={pending()}>
-          {pending() ? t('console.saving') : props.editing ? t('webhooks.saveChanges') : t('campaigns.create')}
-        </button>
-      </div>
+      <FormActions message={problem() ? t(`campaigns.problem.${problem()!}` as MessageKey) : failure()} pending={pending()} submitLabel={props.editing ? t('webhooks.saveChanges') : t('campaigns.create')} onCancel={() => props.onCancel()} />
     </form>
   );
 }

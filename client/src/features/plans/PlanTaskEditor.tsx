@@ -1,5 +1,5 @@
 import { createSignal, For, Show, untrack } from 'solid-js';
-import { InlineError } from '../../components/InlineError';
+import { FormActions } from '../../components/FormActions';
 import type { MutationOutcome } from '../../graphql/mutation-outcome';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
@@ -52,15 +52,7 @@ export function PlanTaskEditor(props: { task: PlanTaskRow; onSave: (input: PlanT
           <textarea rows={2} value={catchUpPlan()} onInput={(e) => setCatchUpPlan(e.currentTarget.value)} />
         </label>
       </Show>
-      <div class="form-actions">
-        <InlineError message={failure.message()} />
-        <button type="button" onClick={() => props.onClose()}>
-          {t('milestones.cancel')}
-        </button>
-        <button type="submit" class="primary" disabled={pending()}>
-          {pending() ? t('console.saving') : t('plans.saveTask')}
-        </button>
-      </div>
+      <FormActions message={failure.message()} pending={pending()} submitLabel={t('plans.saveTask')} onCancel={() => props.onClose()} />
     </form>
   );
 }

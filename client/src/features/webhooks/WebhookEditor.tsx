@@ -1,5 +1,5 @@
 import { createSignal, For, Show, untrack } from 'solid-js';
-import { InlineError } from '../../components/InlineError';
+import { FormActions } from '../../components/FormActions';
 import type { MutationOutcome } from '../../graphql/mutation-outcome';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
@@ -96,15 +96,7 @@ export function WebhookEditor(props: WebhookEditorProps) {
         name="webhook-shops"
         onChange={change}
       />
-      <div class="form-actions">
-        <InlineError message={message()} />
-        <button type="button" onClick={() => props.onCancel()}>
-          {t('milestones.cancel')}
-        </button>
-        <button type="submit" class="primary" disabled={pending()}>
-          {pending() ? t('console.saving') : props.editing ? t('webhooks.saveChanges') : t('webhooks.create')}
-        </button>
-      </div>
+      <FormActions message={message()} pending={pending()} submitLabel={props.editing ? t('webhooks.saveChanges') : t('webhooks.create')} onCancel={() => props.onCancel()} />
     </form>
   );
 }
