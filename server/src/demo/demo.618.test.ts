@@ -124,6 +124,9 @@ describeEachBackend("the demo's ended 618", (backend) => {
     expect(r.newBuyers).toBe(newBuyers);
     expect(r.returningBuyers).toBeGreaterThan(0);
     expect(r.visitors).toBeGreaterThan(r.buyers);
+    // It converts as a real 618 does (3–8 %), not the quarter of its visitors a thinned demo once had.
+    expect(r.conversionRate).toBeGreaterThan(0.03);
+    expect(r.conversionRate).toBeLessThan(0.08);
     expect(r.spend).toBe(fenToYuan(sum(spend.map((s) => s.amountFen))));
     expect(r.refundsByReason.map((x) => [x.reason, x.refunds]).sort()).toEqual([...plannedReasons].sort());
 
@@ -167,6 +170,7 @@ interface Retro {
   achievementRate: number;
   buyers: number;
   visitors: number;
+  conversionRate: number;
   spend: string;
   newBuyers: number;
   returningBuyers: number;

@@ -2,7 +2,8 @@ import { BarList } from '../../components/BarList';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
 import { decimalToFen } from '../../lib/decimal';
-import { formatCny, formatInteger, formatPercent } from '../../lib/format';
+import { formatCny, formatDecimal, formatInteger, formatPercent } from '../../lib/format';
+import { funnelRows, type FunnelRow, type FunnelStepInput } from './funnel-rows';
 
 const shareOf = (values: number[]) => {
   const max = Math.max(0, ...values);
@@ -27,17 +28,23 @@ export function GmvBars(props: { rows: readonly { key: string; gmv: string }[]; 
   return <BarList testId={props.testId} rows={rows()} />;
 }
 
-/** visit → view → cart → order → paid, each with its step-to-step rate. */
-export function FunnelBars(props: { steps: readonly { name: string; count: number; rateFromPrevious: number }[] }) {
+/**
+ * visit → view → cart → order → paid: product views per visitor, 加购 against the visitors, orders
+ * placed and paid step to step (funnelRows says why).
+ */
+export function FunnelBars(props: { steps: readonly FunnelStepInput[] }) {
   const { t, locale } = useI18n();
-  const rows = () => {
-    const share = shareOf(props.steps.map((s) => s.count));
-    return props.steps.map((s, i) => ({
-      key: s.name,
-      label: t(`funnel.${s.name}` as MessageKey),
-      value: i === 0 ? formatInteger(s.count, locale()) : `${formatInteger(s.count, locale())} · ${formatPercent(s.rateFromPrevious, locale(), 1)}`,
-      share: share(s.count),
-    }));
+  const figure = (row: FunnelRow) => {
+    if (row.figure === null) return '';
+    if (row.figure.kind === 'perVisitor') return ` · ${t('funnel.perVisitor', { n: formatDecimal(row.figure.value, locale(), 1) })}`;
+    return ` · ${formatPercent(row.figure.value, locale(), 1)}`;
   };
+  const rows = () =>
+    funnelRows(props.steps).map((row) => ({
+      key: row.key,
+      label: t(`funnel.${row.key}` as MessageKey),
+      value: `${formatInteger(row.count, locale())}${figure(row)}`,
+      share: row.share,
+    }));
   return <BarList testId="funnel-bars" rows={rows()} />;
 }

@@ -32,6 +32,23 @@ describe('KpiStrip', () => {
     expect(screen.getByTestId('kpi-strip').querySelectorAll('.kpi')).toHaveLength(6);
   });
 
+  it('counts orders a minute under one a second, in either language, and a second from one a second up', () => {
+    const list = (value: number) => kpis(today, yesterdayMetrics(), NOW_WALL, Date.parse(TODAY_FROM)).map((k) => (k.key === 'ordersPerSecond' ? { ...k, value } : k));
+    // Three orders a minute: "0.1 每秒" would round a quiet shop to nothing.
+    const { unmount } = renderWithProviders(() => <KpiStrip kpis={list(0.05)} />, { locale: 'zh-CN' });
+    let ops = screen.getByTestId('kpi-ordersPerSecond');
+    expect(ops.querySelector('.kpi-label')).toHaveTextContent(/^每分钟订单$/);
+    expect(ops.querySelector('.kpi-value')).toHaveTextContent(/^3\.0$/);
+    expect(ops.querySelector('.kpi-change')).toHaveTextContent('▲ +20.0% 较昨日同时段');
+    unmount();
+    renderWithProviders(() => <KpiStrip kpis={list(0.05)} />, { locale: 'en' });
+    expect(screen.getByTestId('kpi-ordersPerSecond').querySelector('.kpi-label')).toHaveTextContent(/^Orders \/ min$/);
+    renderWithProviders(() => <KpiStrip kpis={list(1)} />, { locale: 'zh-CN' });
+    ops = screen.getAllByTestId('kpi-ordersPerSecond').at(-1)!;
+    expect(ops.querySelector('.kpi-label')).toHaveTextContent(/^每秒订单$/);
+    expect(ops.querySelector('.kpi-value')).toHaveTextContent(/^1\.0$/);
+  });
+
   it('shows "—" for orders/s before the first whole minute of the day', () => {
     const list = kpis(today, yesterdayMetrics(), Date.parse(TODAY_FROM) + 40_000, Date.parse(TODAY_FROM));
     renderWithProviders(() => <KpiStrip kpis={list} />, { locale: 'zh-CN' });

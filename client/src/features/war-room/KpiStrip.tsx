@@ -4,13 +4,20 @@ import { useI18n } from '../../i18n/i18n';
 import { formatChange, formatCny, formatDecimal, formatInteger, formatPercent } from '../../lib/format';
 import type { Kpi } from './kpis';
 
+/**
+ * Under one order a second the tile counts orders a minute: most shops, and every shop at night, sell
+ * fewer than 60 a minute, and "0.0 每秒" read as a dead feed. The change against yesterday is a ratio,
+ * the same in either unit.
+ */
+const perMinute = (kpi: Kpi) => kpi.key === 'ordersPerSecond' && kpi.value !== null && kpi.value < 1;
+
 export function KpiStrip(props: { kpis: Kpi[] }) {
   const { t, locale } = useI18n();
   const show = (kpi: Kpi) => {
     if (kpi.value === null) return '—';
     switch (kpi.key) {
       case 'ordersPerSecond':
-        return formatDecimal(kpi.value, locale(), 1);
+        return formatDecimal(perMinute(kpi) ? kpi.value * 60 : kpi.value, locale(), 1);
       case 'buyers':
         return formatInteger(kpi.value, locale());
       case 'averageOrderValue':
@@ -25,7 +32,7 @@ export function KpiStrip(props: { kpis: Kpi[] }) {
         {(kpi) => (
           <KpiTile
             testId={`kpi-${kpi().key}`}
-            label={t(`kpi.${kpi().key}`)}
+            label={perMinute(kpi()) ? t('kpi.ordersPerMinute') : t(`kpi.${kpi().key}`)}
             value={show(kpi())}
             change={kpi().change}
             changeText={formatChange(kpi().change, locale())}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { funnelRows } from './funnel-rows';
+
+// The demo's wall at 19:00: more product views than visitors, as real shops have.
+const steps = [
+  { name: 'VISIT', count: 2_593, rateFromPrevious: 0 },
+  { name: 'PRODUCT_VIEW', count: 2_875, rateFromPrevious: 1 },
+  { name: 'ADD_TO_CART', count: 245, rateFromPrevious: 245 / 2_875 },
+  { name: 'ORDER_PLACED', count: 101, rateFromPrevious: 101 / 245 },
+  { name: 'ORDER_PAID', count: 90, rateFromPrevious: 90 / 101 },
+];
+
+describe('funnelRows', () => {
+  it('says how many products a visitor viewed instead of a capped 100 %', () => {
+    const views = funnelRows(steps)[1]!;
+    expect(views.figure).toEqual({ kind: 'perVisitor', value: 2_875 / 2_593 });
+  });
+
+  it('puts 加购 against the visitors, the 加购率 KPI’s own definition, not against product views', () => {
+    const cart = funnelRows(steps)[2]!;
+    expect(cart.figure).toEqual({ kind: 'rate', value: 245 / 2_593 });
+    expect(cart.figure!.value).not.toBeCloseTo(245 / 2_875, 3);
+  });
+
+  it('keeps the step-to-step rate of orders placed and paid', () => {
+    const [, , , placed, paid] = funnelRows(steps);
+    expect(placed!.figure).toEqual({ kind: 'rate', value: 101 / 245 });
+    expect(paid!.figure).toEqual({ kind: 'rate', value: 90 / 101 });
+  });
+
+  it('draws every bar against the visitors, so the funnel only narrows', () => {
+    const shares = funnelRows(steps).map((r) => r.share);
+    expect(shares[0]).toBe(1);
+    expect(shares[1]).toBe(1); // more views than visitors: full, never longer
+    expect(shares.slice(2)).toEqual([245 / 2_593, 101 / 2_593, 90 / 2_593]);
+    for (let i = 2; i < shares.length; i++) expect(shares[i]).toBeLessThanOrEqual(shares[i - 1]!);
+  });
+
+  it('shows no rate it cannot compute before the first visitor', () => {
+    const empty = funnelRows(steps.map((s) => ({ ...s, count: 0, rateFromPrevious: 0 })));
+    expect(empty.map((r) => r.share)).toEqual([0, 0, 0, 0, 0]);
+    expect(empty[1]!.figure).toBeNull();
+    expect(empty[2]!.figure).toEqual({ kind: 'rate', value: 0 });
+  });
+});
