@@ -48,7 +48,7 @@ export function progressPayload(
   const base: Progress = {
     sequence: 1,
     asOf: AS_OF,
-    campaign: { id: campaign().id, name: campaign().name, theme: '狂欢购物节', startsAt: campaign().startsAt, endsAt: campaign().endsAt },
+    campaign: { id: campaign().id, name: campaign().name, theme: '狂欢购物节', startsAt: campaign().startsAt, endsAt: campaign().endsAt, conversionTarget: 0.03 },
     progress: {
       gmv: '123456789.00',
       target: '500000000.00',
@@ -106,9 +106,9 @@ export function todayPayload(overrides: Partial<Omit<Today, 'metrics'>> & { metr
         { key: 'JD', gmv: '38765432.10' },
       ],
       bySource: [
-        { key: 'SEARCH', gmv: '88765432.10', spend: '0.00', roi: null },
-        { key: 'PAID', gmv: '6200.00', spend: '10000.00', roi: 0.62 },
-        { key: 'SOCIAL', gmv: '9993800.00', spend: '2500000.00', roi: 3.99752 },
+        { key: 'SEARCH', gmv: '88765432.10', spend: '0.00', roi: null, visitors: 1_000_000, conversionRate: 0.021 },
+        { key: 'PAID', gmv: '6200.00', spend: '10000.00', roi: 0.62, visitors: 4_000, conversionRate: 0.01 },
+        { key: 'SOCIAL', gmv: '9993800.00', spend: '2500000.00', roi: 3.99752, visitors: 150_000, conversionRate: 0.045 },
       ],
       fulfilment: { shippedOrders: 38_120, unshippedOverdue: 3, averagePaidToShippedSeconds: 22_320 },
       funnel: {

@@ -51,6 +51,17 @@ export function CampaignEditor(props: CampaignEditorProps) {
           {t('campaigns.target')}
           <input inputMode="decimal" value={form().gmvTarget} disabled={props.recordOnly} aria-invalid={problem() === 'target'} placeholder="5000000.00" onInput={(e) => change({ gmvTarget: e.currentTarget.value })} />
         </label>
+        <label class="field">
+          {t('campaigns.conversionTarget')}
+          <input
+            inputMode="decimal"
+            value={form().conversionTarget}
+            disabled={props.recordOnly}
+            aria-invalid={problem() === 'conversion'}
+            placeholder="3"
+            onInput={(e) => change({ conversionTarget: e.currentTarget.value })}
+          />
+        </label>
       </div>
       <p class="muted">{props.recordOnly ? t('campaigns.recordOnly') : t('campaigns.windowNote')}</p>
       <ShopChoice

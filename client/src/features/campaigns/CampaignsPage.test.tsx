@@ -18,6 +18,7 @@ const LIVE: CampaignRow = {
   startsAt: '2026-10-31T12:00:00.000Z',
   endsAt: '2099-11-11T16:00:00.000Z',
   gmvTarget: '5000000.00',
+  conversionTarget: 0.03,
   shops: [SHOP],
   progress: { gmv: '3250000.00', achievementRate: 0.65, pace: 1.02 },
 };
@@ -39,7 +40,7 @@ function answerCampaigns(options: { refuseUpdate?: boolean } = {}) {
     }),
     api.mutation<ResultOf<typeof CreateCampaignMutation>, VariablesOf<typeof CreateCampaignMutation>>('ConsoleCreateCampaign', ({ variables }) => {
       created.push(variables.input);
-      const made: CampaignRow = { ...LIVE, id: 'Q2FtcGFpZ246Mw==', status: 'UPCOMING', name: variables.input.name, theme: variables.input.theme ?? null, startsAt: variables.input.startsAt as string, endsAt: variables.input.endsAt as string, gmvTarget: variables.input.gmvTarget as string, progress: { gmv: '0.00', achievementRate: 0, pace: null } };
+      const made: CampaignRow = { ...LIVE, id: 'Q2FtcGFpZ246Mw==', status: 'UPCOMING', name: variables.input.name, theme: variables.input.theme ?? null, startsAt: variables.input.startsAt as string, endsAt: variables.input.endsAt as string, gmvTarget: variables.input.gmvTarget as string, conversionTarget: (variables.input.conversionTarget as number | null | undefined) ?? 0.03, progress: { gmv: '0.00', achievementRate: 0, pace: null } };
       list = [made, ...list];
       return HttpResponse.json({ data: { createCampaign: { campaign: made, userErrors: [] } } });
     }),
@@ -99,10 +100,14 @@ describe('the campaigns page', () => {
     fireEvent.change(within(editor).getByLabelText('结束（北京时间）'), { target: { value: '2026-12-13T00:00' } });
     fireEvent.input(within(editor).getByLabelText('GMV 目标（元）'), { target: { value: '3,000,000' } });
     fireEvent.input(within(editor).getByLabelText('活动主题（满减等，可不填）'), { target: { value: '满200减30' } });
+    fireEvent.input(within(editor).getByLabelText('目标转化率（%，空为不设）'), { target: { value: '3.5.' } });
+    fireEvent.click(within(editor).getByRole('button', { name: '创建活动' }));
+    expect(await within(editor).findByRole('alert')).toHaveTextContent('目标转化率须大于 0');
+    fireEvent.input(within(editor).getByLabelText('目标转化率（%，空为不设）'), { target: { value: '3.5' } });
     fireEvent.click(within(editor).getByRole('button', { name: '创建活动' }));
     await waitFor(() => expect(screen.getAllByTestId('campaign')).toHaveLength(3));
     expect(created).toEqual([
-      { name: '双12年终盛典', shopIds: [SHOP.id], startsAt: '2026-12-12T00:00:00+08:00', endsAt: '2026-12-13T00:00:00+08:00', gmvTarget: '3000000.00', theme: '满200减30' },
+      { name: '双12年终盛典', shopIds: [SHOP.id], startsAt: '2026-12-12T00:00:00+08:00', endsAt: '2026-12-13T00:00:00+08:00', gmvTarget: '3000000.00', conversionTarget: 0.035, theme: '满200减30' },
     ]);
     expect(screen.queryByTestId('campaign-editor')).toBeNull();
   });

@@ -11,6 +11,7 @@ const ROW: CampaignRow = {
   startsAt: '2026-12-11T12:00:00.000Z',
   endsAt: '2026-12-12T16:00:00.000Z',
   gmvTarget: '5000000.00',
+  conversionTarget: 0.03,
   shops: [{ id: 'a', name: '天猫店' }],
   progress: { gmv: '0.00', achievementRate: 0, pace: null },
 };
@@ -25,13 +26,29 @@ describe('a campaign typed in the console', () => {
   it('is sent whole when created, and refused on the page when incomplete', () => {
     const form = { ...emptyCampaignForm(), name: ' 双12 ', shopIds: ['a'], startsAt: '2026-12-12T00:00', endsAt: '2026-12-13T00:00', gmvTarget: '5,000,000' };
     expect(createCampaignInput(form)).toEqual({
-      input: { name: '双12', shopIds: ['a'], startsAt: '2026-12-12T00:00:00+08:00', endsAt: '2026-12-13T00:00:00+08:00', gmvTarget: '5000000.00' },
+      input: { name: '双12', shopIds: ['a'], startsAt: '2026-12-12T00:00:00+08:00', endsAt: '2026-12-13T00:00:00+08:00', gmvTarget: '5000000.00', conversionTarget: 0.03 },
     });
     expect(createCampaignInput({ ...form, name: ' ' })).toEqual({ problem: 'name' });
     expect(createCampaignInput({ ...form, shopIds: [] })).toEqual({ problem: 'shops' });
     expect(createCampaignInput({ ...form, endsAt: '2026-12-12T00:00' })).toEqual({ problem: 'window' });
     expect(createCampaignInput({ ...form, startsAt: '' })).toEqual({ problem: 'window' });
     expect(createCampaignInput({ ...form, gmvTarget: '0' })).toEqual({ problem: 'target' });
+  });
+
+  it('takes the target conversion in percent to a hundredth, empty for none, and refuses anything else on the page', () => {
+    const form = { ...emptyCampaignForm(), name: '双12', shopIds: ['a'], startsAt: '2026-12-12T00:00', endsAt: '2026-12-13T00:00', gmvTarget: '5000000' };
+    const sent = (conversionTarget: string) => {
+      const made = createCampaignInput({ ...form, conversionTarget });
+      return 'input' in made ? made.input.conversionTarget : made.problem;
+    };
+    expect(emptyCampaignForm().conversionTarget).toBe('3'); // the manuals' ≥ 3 %
+    expect(sent('3.25')).toBe(0.0325);
+    expect(sent(' 8% ')).toBe(0.08);
+    expect(sent('100')).toBe(1);
+    expect(sent('')).toBeNull();
+    for (const bad of ['0', '0.001', '3.255', '101', '-1', 'abc', '3,5']) expect(sent(bad)).toBe('conversion');
+    expect(formOfCampaign({ ...ROW, conversionTarget: 0.0325 }).conversionTarget).toBe('3.25');
+    expect(formOfCampaign({ ...ROW, conversionTarget: null }).conversionTarget).toBe('');
   });
 
   it('sends only what an edit changed; the same target written differently is no change', () => {
@@ -41,5 +58,8 @@ describe('a campaign typed in the console', () => {
     expect(updateCampaignInput(ROW, { ...form, endsAt: '2026-12-13T02:00', shopIds: ['a', 'b'] })).toEqual({
       input: { id: ROW.id, shopIds: ['a', 'b'], endsAt: '2026-12-13T02:00:00+08:00' },
     });
+    expect(updateCampaignInput(ROW, { ...form, conversionTarget: '3.00' })).toBeNull();
+    expect(updateCampaignInput(ROW, { ...form, conversionTarget: '4.5' })).toEqual({ input: { id: ROW.id, conversionTarget: 0.045 } });
+    expect(updateCampaignInput(ROW, { ...form, conversionTarget: '' })).toEqual({ input: { id: ROW.id, conversionTarget: null } });
   });
 });

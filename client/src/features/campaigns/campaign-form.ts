@@ -14,11 +14,30 @@ export interface CampaignForm {
   endsAt: string;
   /** Yuan as typed. */
   gmvTarget: string;
+  /** 目标转化率 in percent as typed ("3", "3.25"); empty: none. */
+  conversionTarget: string;
 }
 
-export type CampaignProblem = 'name' | 'shops' | 'window' | 'target';
+export type CampaignProblem = 'name' | 'shops' | 'window' | 'target' | 'conversion';
 
-export const emptyCampaignForm = (): CampaignForm => ({ name: '', theme: '', shopIds: [], startsAt: '', endsAt: '', gmvTarget: '' });
+/** A new campaign starts at the manuals' order conversion target, ≥ 3 %. */
+export const emptyCampaignForm = (): CampaignForm => ({ name: '', theme: '', shopIds: [], startsAt: '', endsAt: '', gmvTarget: '', conversionTarget: '3' });
+
+const PERCENT = /^\d{1,3}(\.\d{1,2})?$/;
+
+/**
+ * Percent as typed to basis points (3.25 → 325): null for an empty field, undefined when it is not a
+ * percent above 0 and at most 100 with two decimals.
+ */
+function basisPoints(typed: string): number | null | undefined {
+  const text = typed.trim().replace(/%$/, '').trim();
+  if (text === '') return null;
+  if (!PERCENT.test(text)) return undefined;
+  const bp = Math.round(Number(text) * 100);
+  return bp > 0 && bp <= 10_000 ? bp : undefined;
+}
+
+const percentOf = (rate: number | null) => (rate === null ? '' : String(Math.round(rate * 10_000) / 100));
 
 export const formOfCampaign = (c: CampaignRow): CampaignForm => ({
   name: c.name,
@@ -27,14 +46,17 @@ export const formOfCampaign = (c: CampaignRow): CampaignForm => ({
   startsAt: shanghaiLocal(c.startsAt),
   endsAt: shanghaiLocal(c.endsAt),
   gmvTarget: c.gmvTarget,
+  conversionTarget: percentOf(c.conversionTarget),
 });
 
-function checked(form: CampaignForm): { problem: CampaignProblem } | { target: string } {
+function checked(form: CampaignForm): { problem: CampaignProblem } | { target: string; conversionBp: number | null } {
   if (form.name.trim() === '') return { problem: 'name' };
   if (form.shopIds.length === 0) return { problem: 'shops' };
   if (!LOCAL.test(form.startsAt) || !LOCAL.test(form.endsAt) || form.endsAt <= form.startsAt) return { problem: 'window' };
   const target = amountOf(form.gmvTarget);
-  return target === null ? { problem: 'target' } : { target };
+  if (target === null) return { problem: 'target' };
+  const conversionBp = basisPoints(form.conversionTarget);
+  return conversionBp === undefined ? { problem: 'conversion' } : { target, conversionBp };
 }
 
 /** The createCampaign input (the default Double 11 hourly shape), or what the page finds missing. */
@@ -48,6 +70,7 @@ export function createCampaignInput(form: CampaignForm): { input: CampaignCreate
       startsAt: shanghaiInstant(form.startsAt),
       endsAt: shanghaiInstant(form.endsAt),
       gmvTarget: ok.target,
+      conversionTarget: ok.conversionBp === null ? null : ok.conversionBp / 10_000,
       ...(form.theme.trim() ? { theme: form.theme.trim() } : {}),
     },
   };
@@ -67,5 +90,7 @@ export function updateCampaignInput(c: CampaignRow, form: CampaignForm): { input
   if (form.startsAt !== shanghaiLocal(c.startsAt)) input.startsAt = shanghaiInstant(form.startsAt);
   if (form.endsAt !== shanghaiLocal(c.endsAt)) input.endsAt = shanghaiInstant(form.endsAt);
   if (!sameYuan(ok.target, c.gmvTarget)) input.gmvTarget = ok.target;
+  const storedBp = c.conversionTarget === null ? null : Math.round(c.conversionTarget * 10_000);
+  if (ok.conversionBp !== storedBp) input.conversionTarget = ok.conversionBp === null ? null : ok.conversionBp / 10_000;
   return Object.keys(input).length > 1 ? { input } : null;
 }

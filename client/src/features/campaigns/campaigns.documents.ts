@@ -11,6 +11,7 @@ const CampaignRowFields = graphql(`
     startsAt
     endsAt
     gmvTarget
+    conversionTarget
     shops {
       id
       name

@@ -6,9 +6,18 @@ import { money, rate, roiText } from '../console/console-format';
 import { RetroSection } from './RetroSection';
 import type { Retrospective } from './retrospective.documents';
 
-/** Target against actual: 达成率, net GMV after refunds, orders, buyers, traffic, spend and ROI. */
-export function RetroSummary(props: { retrospective: Retrospective }) {
+/**
+ * Target against actual: 达成率, net GMV after refunds, orders, buyers, traffic, conversion against the
+ * campaign's 目标转化率 (when it has one), spend and ROI.
+ */
+export function RetroSummary(props: { retrospective: Retrospective; conversionTarget: number | null }) {
   const { t, locale } = useI18n();
+  const missedConversion = () => {
+    const actual = props.retrospective.conversionRate;
+    return props.conversionTarget !== null && actual !== null && actual < props.conversionTarget;
+  };
+  const label = (key: MessageKey) =>
+    key === 'retro.conversion' && props.conversionTarget !== null ? `${t(key)} · ${t('kpi.target', { rate: rate(props.conversionTarget, locale()) })}` : t(key);
   const facts = (): [MessageKey, string][] => {
     const r = props.retrospective;
     const l = locale();
@@ -30,9 +39,9 @@ export function RetroSummary(props: { retrospective: Retrospective }) {
       <dl class="retro-facts">
         <For each={facts()}>
           {([key, value]) => (
-            <div>
-              <dt>{t(key)}</dt>
-              <dd>{value}</dd>
+            <div data-fact={key}>
+              <dt>{label(key)}</dt>
+              <dd classList={{ bad: key === 'retro.conversion' && missedConversion() }}>{value}</dd>
             </div>
           )}
         </For>

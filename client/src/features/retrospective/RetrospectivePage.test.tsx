@@ -113,7 +113,7 @@ function retrospective(lessons: Lessons = NO_LESSONS): Retrospective {
 function answerRetrospective(lessons: () => Lessons = () => NO_LESSONS) {
   const asked = { count: 0 };
   const data = (): ResultOf<typeof RetrospectiveQuery> => ({
-    campaign: { id: CAMPAIGN, name: ended.name, startsAt: ended.startsAt, endsAt: ended.endsAt, retrospective: retrospective(lessons()) },
+    campaign: { id: CAMPAIGN, name: ended.name, startsAt: ended.startsAt, endsAt: ended.endsAt, conversionTarget: 0.05, retrospective: retrospective(lessons()) },
   });
   server.use(
     api.query('WarRoomCampaigns', () => HttpResponse.json({ data: campaignsResult([campaign({ id: 'c-1111', status: 'ACTIVE' }), ended]) })),
@@ -138,6 +138,10 @@ describe('the retrospective page', () => {
     expect(section('retro-summary')).toHaveTextContent('达成率82.3%');
     expect(section('retro-summary')).toHaveTextContent('净成交额（扣退款）¥790,000.00');
     expect(section('retro-summary')).toHaveTextContent('ROI4.12');
+    // Conversion against the campaign's target (5 %): 4 % missed it, in red.
+    const conversion = section('retro-summary').querySelector('[data-fact="retro.conversion"]')!;
+    expect(conversion).toHaveTextContent(/^转化率 · 目标 5\.00%4\.00%$/);
+    expect(conversion.querySelector('dd')).toHaveClass('bad');
 
     // The hours of each Asia/Shanghai day summed exactly: 06-01 is 80.50 + 300.00.
     const days = within(section('retro-hours')).getAllByTestId('retro-day');

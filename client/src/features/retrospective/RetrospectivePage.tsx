@@ -69,7 +69,7 @@ function RetrospectiveSections(props: { campaign: RetrospectiveCampaign; onReloa
         </div>
       </header>
       <InlineError message={xlsx.error()} />
-      <RetroSummary retrospective={r()} />
+      <RetroSummary retrospective={r()} conversionTarget={props.campaign.conversionTarget} />
       <RetroHours retrospective={r()} />
       <RetroRanking
         title={t('retro.channels')}

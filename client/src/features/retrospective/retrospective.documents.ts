@@ -8,6 +8,7 @@ export const RetrospectiveQuery = graphql(`
         name
         startsAt
         endsAt
+        conversionTarget
         retrospective {
           ended
           dueAt

@@ -49,6 +49,23 @@ describe('KpiStrip', () => {
     expect(ops.querySelector('.kpi-value')).toHaveTextContent(/^1\.0$/);
   });
 
+  it('holds conversion to the campaign’s target: says it beside the label and turns amber below it', () => {
+    const list = kpis(today, yesterdayMetrics(), NOW_WALL, Date.parse(TODAY_FROM)); // conversion 3.00 %
+    const { unmount } = renderWithProviders(() => <KpiStrip kpis={list} conversionTarget={0.05} />, { locale: 'zh-CN' });
+    const tile = () => screen.getByTestId('kpi-conversionRate');
+    expect(tile().querySelector('.kpi-label')).toHaveTextContent(/^转化率 · 目标 5\.00%$/);
+    expect(tile().querySelector('.kpi-value')).toHaveClass('missed');
+    unmount();
+    const met = renderWithProviders(() => <KpiStrip kpis={list} conversionTarget={0.03} />, { locale: 'en' });
+    expect(tile().querySelector('.kpi-label')).toHaveTextContent(/^Conversion · target 3\.00%$/);
+    expect(tile().querySelector('.kpi-value')).not.toHaveClass('missed');
+    met.unmount();
+    renderWithProviders(() => <KpiStrip kpis={list} conversionTarget={null} />, { locale: 'zh-CN' });
+    expect(tile().querySelector('.kpi-label')).toHaveTextContent(/^转化率$/);
+    // Only the conversion tile has a target.
+    expect(screen.getByTestId('kpi-strip').querySelectorAll('.kpi-target')).toHaveLength(0);
+  });
+
   it('shows "—" for orders/s before the first whole minute of the day', () => {
     const list = kpis(today, yesterdayMetrics(), Date.parse(TODAY_FROM) + 40_000, Date.parse(TODAY_FROM));
     renderWithProviders(() => <KpiStrip kpis={list} />, { locale: 'zh-CN' });

@@ -11,7 +11,10 @@ import type { Kpi } from './kpis';
  */
 const perMinute = (kpi: Kpi) => kpi.key === 'ordersPerSecond' && kpi.value !== null && kpi.value < 1;
 
-export function KpiStrip(props: { kpis: Kpi[] }) {
+/**
+ * `conversionTarget`: the campaign's 目标转化率; the conversion tile says it and turns amber below it.
+ */
+export function KpiStrip(props: { kpis: Kpi[]; conversionTarget?: number | null }) {
   const { t, locale } = useI18n();
   const show = (kpi: Kpi) => {
     if (kpi.value === null) return '—';
@@ -26,6 +29,11 @@ export function KpiStrip(props: { kpis: Kpi[] }) {
         return formatPercent(kpi.value, locale());
     }
   };
+  const target = () => props.conversionTarget ?? null;
+  const targetOf = (kpi: Kpi) => {
+    const rate = target();
+    return kpi.key === 'conversionRate' && rate !== null ? t('kpi.target', { rate: formatPercent(rate, locale()) }) : undefined;
+  };
   return (
     <div class="kpi-strip" data-testid="kpi-strip">
       <Index each={props.kpis}>
@@ -33,6 +41,8 @@ export function KpiStrip(props: { kpis: Kpi[] }) {
           <KpiTile
             testId={`kpi-${kpi().key}`}
             label={perMinute(kpi()) ? t('kpi.ordersPerMinute') : t(`kpi.${kpi().key}`)}
+            target={targetOf(kpi())}
+            missed={kpi().key === 'conversionRate' && target() !== null && kpi().value !== null && (kpi().value ?? 0) < (target() ?? 0)}
             value={show(kpi())}
             change={kpi().change}
             changeText={formatChange(kpi().change, locale())}

@@ -3,7 +3,8 @@ import { FitText } from '../../components/FitText';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
 import { decimalToFen } from '../../lib/decimal';
-import { formatCny, formatDecimal } from '../../lib/format';
+import { formatCny, formatDecimal, formatPercent } from '../../lib/format';
+import { budgetAdvice, missesTarget, type BudgetAdvice } from './budget-advice';
 
 export interface SourceRoiRow {
   key: string;
@@ -11,6 +12,9 @@ export interface SourceRoiRow {
   spend: string;
   /** GMV / spend; null without spend. */
   roi: number | null;
+  visitors: number;
+  /** buyers / visitors of the source today. */
+  conversionRate: number;
 }
 
 /**
@@ -22,20 +26,32 @@ export function byRoi(rows: readonly SourceRoiRow[]): SourceRoiRow[] {
   return [...paid, ...rows.filter((r) => r.roi === null)];
 }
 
+const ADVICE_KEYS: Record<BudgetAdvice, { label: MessageKey; hint: MessageKey }> = {
+  pause: { label: 'roi.pause', hint: 'roi.pauseHint' },
+  add: { label: 'roi.add', hint: 'roi.addHint' },
+  trim: { label: 'roi.trim', hint: 'roi.trimHint' },
+};
+
 /**
- * Today's traffic sources with what they sold, what they cost and the ROI: the hour-by-hour "move the
- * ad budget" decision. Below 1 a source costs more than it sells: red, with 建议暂停 (pause). Without
- * spend there is no ROI, only "—".
+ * Today's traffic sources with what they sold, their conversion, what they cost and the ROI: the
+ * hour-by-hour "move the ad budget" decision (budgetAdvice). Below ROI 1 a source costs more than it
+ * sells: red, with 建议暂停 (pause). A paid source converting at or above the campaign's target gets
+ * 建议加投 (add budget), one under it 建议减投 (trim); a conversion under the target is amber on any source.
+ * Without spend there is no ROI, only "—".
  */
-export function SourceRoi(props: { rows: readonly SourceRoiRow[] }) {
+export function SourceRoi(props: { rows: readonly SourceRoiRow[]; conversionTarget: number | null }) {
   const { t, locale } = useI18n();
   const rows = createMemo(() => byRoi(props.rows));
+  const targetTitle = () => (props.conversionTarget === null ? t('roi.conversion') : t('roi.conversionTarget', { rate: formatPercent(props.conversionTarget, locale()) }));
   return (
     <table class="source-roi" data-testid="source-roi">
       <thead>
         <tr>
           <th>{t('roi.source')}</th>
           <th class="num">{t('roi.gmv')}</th>
+          <th class="num" title={targetTitle()}>
+            {t('roi.conversion')}
+          </th>
           <th class="num">{t('roi.spend')}</th>
           <th class="num">{t('roi.roi')}</th>
         </tr>
@@ -48,8 +64,10 @@ export function SourceRoi(props: { rows: readonly SourceRoiRow[] }) {
             const gmv = () => formatCny(decimalToFen(row().gmv), locale());
             const spend = () => (decimalToFen(row().spend) > 0 ? formatCny(decimalToFen(row().spend), locale()) : '—');
             const roi = () => (row().roi === null ? t('roi.noSpend') : formatDecimal(row().roi ?? 0, locale(), 2));
+            const conversion = () => formatPercent(row().conversionRate, locale(), 1);
+            const advice = () => budgetAdvice({ ...row(), spendFen: decimalToFen(row().spend) }, props.conversionTarget);
             return (
-              <tr data-source={row().key} classList={{ 'roi-low': low() }}>
+              <tr data-source={row().key} data-advice={advice() ?? undefined} classList={{ 'roi-low': low() }}>
                 <td class="name" title={label()}>
                   {/* A long English name (Recommended) shrinks a little rather than being cut. */}
                   <FitText text={label()}>{label()}</FitText>
@@ -57,16 +75,21 @@ export function SourceRoi(props: { rows: readonly SourceRoiRow[] }) {
                 <td class="num" title={gmv()}>
                   {gmv()}
                 </td>
+                <td class="num conversion" classList={{ 'below-target': missesTarget(row(), props.conversionTarget) }} title={`${conversion()} · ${targetTitle()}`}>
+                  {conversion()}
+                </td>
                 <td class="num" title={spend()}>
                   {spend()}
                 </td>
                 <td class="num roi" title={roi()}>
                   <Show when={row().roi !== null} fallback={<span title={t('roi.noSpend')}>—</span>}>
                     <span class={low() ? 'roi-value bad' : 'roi-value good'}>{formatDecimal(row().roi ?? 0, locale(), 2)}</span>
-                    <Show when={low()}>
-                      <span class="pause-hint" title={t('roi.pauseHint')}>
-                        {t('roi.pause')}
-                      </span>
+                    <Show when={advice()}>
+                      {(a) => (
+                        <span class={a() === 'pause' ? 'pause-hint' : `advice-hint ${a()}`} title={t(ADVICE_KEYS[a()].hint)}>
+                          {t(ADVICE_KEYS[a()].label)}
+                        </span>
+                      )}
                     </Show>
                   </Show>
                 </td>

@@ -29,6 +29,7 @@ export interface WarRoomProps extends WarRoomDataProps {
 export function WarRoom(props: WarRoomProps) {
   const { t, locale } = useI18n();
   const { progress, today, minute, minuteSeries, kpiList, asOf, age, state, notLive } = createWarRoomData(props);
+  const conversionTarget = () => progress.data()?.campaignProgress.campaign.conversionTarget ?? null;
   const bannerText = () => {
     const at = asOf();
     if (!at) return '';
@@ -65,7 +66,7 @@ export function WarRoom(props: WarRoomProps) {
             <GmvBars testId="channel-bars" labels="channel" rows={today.data()?.liveMetrics.metrics.byChannel ?? []} />
           </Panel>
           <Panel title={t('sources.title')} class="panel-sources" testId="source-panel">
-            <SourceRoi rows={today.data()?.liveMetrics.metrics.bySource ?? []} />
+            <SourceRoi rows={today.data()?.liveMetrics.metrics.bySource ?? []} conversionTarget={conversionTarget()} />
           </Panel>
           <Panel title={t('funnel.title')} class="panel-funnel">
             <FunnelBars steps={today.data()?.liveMetrics.metrics.funnel.steps ?? []} />
@@ -76,7 +77,7 @@ export function WarRoom(props: WarRoomProps) {
             {(p) => <HeroGmv progress={p().campaignProgress.progress} stale={notLive()} />}
           </Show>
           <div classList={{ 'is-stale': notLive() }}>
-            <KpiStrip kpis={kpiList()} />
+            <KpiStrip kpis={kpiList()} conversionTarget={conversionTarget()} />
           </div>
           <FulfilmentTile figures={today.data()?.liveMetrics.metrics.fulfilment} />
           <Panel title={t('minute.title')} class="panel-minute" extra={<Legend items={[['gmv', t('minute.gmv')], ['orders', t('minute.orders')]]} />}>

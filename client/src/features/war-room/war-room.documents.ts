@@ -28,6 +28,7 @@ export const CampaignProgressSubscription = graphql(`
         theme
         startsAt
         endsAt
+        conversionTarget
       }
       progress {
         gmv
@@ -78,6 +79,8 @@ export const TodayMetricsSubscription = graphql(`
           gmv
           spend
           roi
+          visitors
+          conversionRate
         }
         fulfilment {
           shippedOrders

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachBackend, twoEditsAtOnce } from '../../../test/backends.js';
-import { startTestServer, type TestServer } from '../../../test/http.js';
+import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
 import { decodeGlobalUuid } from '../../graphql/node-id.js';
 import { campaigns } from './campaign.table.js';
 
@@ -239,6 +239,49 @@ describeEachBackend('campaigns', (backend) => {
     const stored = await server.gql(`query ($id: ID!) { campaign(id: $id) { name theme gmvTarget endsAt shops { id } } }`, { id: campaign.id });
     expect(stored.data.campaign).toMatchObject({ name: '618年中大促（复盘）', theme: '满300减50', gmvTarget: '12000000.00', shops: [{ id: tmall }] });
     expect(at(stored.data.campaign.endsAt).getTime()).toBe(at(END_618).getTime());
+  });
+
+  it('plans a target conversion: the manuals’ 3 % unless set, exact to a hundredth of a percent, refused out of range with nothing changed', async () => {
+    const target = async (id: string) => (await server.gql(`query ($id: ID!) { campaign(id: $id) { conversionTarget } }`, { id })).data.campaign.conversionTarget;
+    const plain = (await create()).campaign;
+    expect(await target(plain.id)).toBe(0.03);
+    expect(await target((await create({ conversionTarget: 0.0325 })).campaign.id)).toBe(0.0325);
+    expect(await target((await create({ conversionTarget: null })).campaign.id)).toBeNull();
+
+    const edit = (conversionTarget: unknown) => server.gql(
+      `mutation ($input: UpdateCampaignInput!) { updateCampaign(input: $input) { campaign { conversionTarget } userErrors { field code message messageZh: message(locale: ZH_CN) } } }`,
+      { input: { id: plain.id, conversionTarget } },
+    );
+    expect((await edit(0.08)).data.updateCampaign).toEqual({ campaign: { conversionTarget: 0.08 }, userErrors: [] });
+    for (const [bad, zh] of [
+      [0, '目标转化率必须大于 0'],
+      [1.5, '目标转化率是比率：最大 1（100%）'],
+      [0.03251, '目标转化率最多精确到百分比的两位小数（0.0325 = 3.25%）'],
+    ] as const) {
+      const refused = (await edit(bad)).data.updateCampaign;
+      expect(refused.campaign).toBeNull();
+      expect(refused.userErrors).toMatchObject([{ field: ['input', 'conversionTarget'], code: 'INVALID_INPUT', messageZh: zh }]);
+    }
+    expect(await target(plain.id)).toBe(0.08);
+    expect((await edit(null)).data.updateCampaign).toEqual({ campaign: { conversionTarget: null }, userErrors: [] });
+
+    // Who may set it: a read-only key of the shop is refused; a partner of another shop finds no campaign.
+    const shopUuid = decodeGlobalUuid('Shop', tmall)!;
+    const reader = bearer(await server.createKey({ shopIds: [shopUuid], scopes: ['READ'] }));
+    const readOnly = await server.gql(UPDATE, { input: { id: plain.id, conversionTarget: 0.5 } }, reader);
+    expect(readOnly.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const foreign = bearer(await server.createKey({ shopIds: [decodeGlobalUuid('Shop', jd)!], scopes: ['READ', 'MANAGE'] }));
+    const elsewhere = await server.gql(UPDATE, { input: { id: plain.id, conversionTarget: 0.5 } }, foreign);
+    expect(elsewhere.data.updateCampaign.userErrors).toEqual([{ field: ['input', 'id'], code: 'NOT_FOUND' }]);
+    expect((await server.gql(`query ($id: ID!) { campaign(id: $id) { conversionTarget } }`, { id: plain.id }, foreign)).data.campaign).toBeNull();
+    expect(await target(plain.id)).toBeNull();
+
+    // Once ended, the target its 复盘 judged by is part of its record.
+    await edit(0.03);
+    clock = at(END_618);
+    expect((await edit(0.02)).data.updateCampaign.userErrors).toMatchObject([{ field: ['input', 'conversionTarget'], code: 'CAMPAIGN_ENDED' }]);
+    expect((await edit(0.03)).data.updateCampaign.userErrors).toEqual([]);
+    expect(await target(plain.id)).toBe(0.03);
   });
 
   it('two edits moving each end of the window at once cannot leave it ending before it starts', async () => {

@@ -30,6 +30,12 @@ export const CampaignRef = builder.loadableNode('Campaign', {
     startsAt: t.expose('startsAt', { type: 'DateTime' }),
     endsAt: t.expose('endsAt', { type: 'DateTime' }),
     gmvTarget: t.field({ type: 'Decimal', description: 'GMV target in yuan.', resolve: (c) => fenToYuan(c.gmvTargetFen) }),
+    conversionTarget: t.float({
+      nullable: true,
+      description:
+        '目标转化率: the conversion (buyers / visitors, in [0, 1]) the campaign plans for, by which the war room moves ad budget between traffic sources. 0.03 (the manuals’ ≥ 3 %) unless set; null: none.',
+      resolve: (c) => (c.conversionTargetBp === null ? null : c.conversionTargetBp / 10_000),
+    }),
     hourlyShape: t.floatList({
       nullable: true,
       description: 'Relative weight of each Asia/Shanghai hour (0–23) in the plan curve; null means the default Double 11 shape.',
@@ -65,6 +71,7 @@ const CreateCampaignInput = builder.inputType('CreateCampaignInput', {
     startsAt: t.field({ type: 'DateTime', required: true }),
     endsAt: t.field({ type: 'DateTime', required: true }),
     gmvTarget: t.field({ type: 'Decimal', required: true }),
+    conversionTarget: t.float({ description: '目标转化率 in (0, 1], at most two decimals of a percent (0.0325); omitted: 0.03; null: none.' }),
     shopIds: t.globalIDList({ for: ShopRef, required: true }),
     hourlyShape: t.floatList({ description: '24 non-negative weights, one per Asia/Shanghai hour.' }),
   }),
@@ -78,6 +85,7 @@ const UpdateCampaignInput = builder.inputType('UpdateCampaignInput', {
     startsAt: t.field({ type: 'DateTime' }),
     endsAt: t.field({ type: 'DateTime' }),
     gmvTarget: t.field({ type: 'Decimal' }),
+    conversionTarget: t.float({ description: '目标转化率 in (0, 1]; null clears it. Part of an ended campaign’s record.' }),
     shopIds: t.globalIDList({ for: ShopRef }),
     hourlyShape: t.floatList(),
     cancelled: t.boolean({ description: 'true cancels the campaign; false reinstates it.' }),

@@ -113,6 +113,18 @@ const positiveTarget = moneyInput.refine((fen) => fen > 0, {
   params: { code: 'INVALID_AMOUNT', zh: 'GMV 目标必须大于 0' },
 });
 
+/**
+ * 目标转化率 as a rate in (0, 1] with at most two decimals of a percent (3.25 % = 0.0325), stored in basis
+ * points.
+ */
+const conversionTarget = z
+  .number()
+  .finite()
+  .gt(0, said('the target conversion must be above 0', '目标转化率必须大于 0'))
+  .max(1, said('the target conversion is a rate: at most 1 (100 %)', '目标转化率是比率：最大 1（100%）'))
+  .refine((rate) => Math.abs(rate * 10_000 - Math.round(rate * 10_000)) < 1e-6, said('the target conversion has at most two decimals of a percent (0.0325 = 3.25 %)', '目标转化率最多精确到百分比的两位小数（0.0325 = 3.25%）'))
+  .transform((rate) => Math.round(rate * 10_000));
+
 const CAMPAIGN_SHOPS_MIN = said('a campaign runs in at least one shop', '活动至少在一个店铺开展');
 
 const CreateCampaignInput = z.object({
@@ -121,6 +133,7 @@ const CreateCampaignInput = z.object({
   startsAt: z.date(),
   endsAt: z.date(),
   gmvTarget: positiveTarget,
+  conversionTarget: conversionTarget.nullish(),
   shopIds: z.array(z.string()).min(1, CAMPAIGN_SHOPS_MIN),
   hourlyShape: HourlyShape.nullish(),
 });
@@ -137,6 +150,8 @@ export async function createCampaign(db: DbOrTx, viewer: Viewer, input: unknown)
       startsAt: data.startsAt,
       endsAt: data.endsAt,
       gmvTargetFen: data.gmvTarget,
+      // Omitted: the manuals' 3 %; null: the campaign plans no conversion.
+      ...(data.conversionTarget !== undefined && { conversionTargetBp: data.conversionTarget }),
       shopIds: [...new Set(data.shopIds)],
       hourlyShape: data.hourlyShape ?? null,
     })
@@ -151,6 +166,7 @@ const UpdateCampaignInput = z.object({
   startsAt: z.date().nullish(),
   endsAt: z.date().nullish(),
   gmvTarget: positiveTarget.nullish(),
+  conversionTarget: conversionTarget.nullish(),
   shopIds: z.array(z.string()).min(1, CAMPAIGN_SHOPS_MIN).nullish(),
   hourlyShape: HourlyShape.nullish(),
   cancelled: z.boolean().nullish(),
@@ -175,6 +191,7 @@ export async function updateCampaign(db: DbOrTx, viewer: Viewer, input: unknown,
         ...(data.startsAt != null && { startsAt: data.startsAt }),
         ...(data.endsAt != null && { endsAt: data.endsAt }),
         ...(data.gmvTarget != null && { gmvTargetFen: data.gmvTarget }),
+        ...(data.conversionTarget !== undefined && { conversionTargetBp: data.conversionTarget }),
         ...(data.shopIds != null && { shopIds: [...new Set(data.shopIds)] }),
         ...(data.hourlyShape !== undefined && { hourlyShape: data.hourlyShape }),
         ...(data.cancelled != null && { cancelledAt: data.cancelled ? (campaign.cancelledAt ?? now) : null }),
@@ -188,18 +205,19 @@ export async function updateCampaign(db: DbOrTx, viewer: Viewer, input: unknown,
 
 /**
  * What an ended campaign was judged by stays as it was: its retrospective compares the actual against
- * this target over this window and these shops, and a target lowered afterwards would turn a miss into
+ * these targets over this window and these shops, and a target lowered afterwards would turn a miss into
  * 达成. The name and theme are labels and stay editable. Judged by the window, not by cancellation, so a
  * cancelled campaign past its end cannot be reinstated into a different record either.
  */
 function assertStillOpen(campaign: CampaignRow, data: z.infer<typeof UpdateCampaignInput>, now: Date) {
   if (now < campaign.endsAt) return;
   // Against the stored record, so a form sent back whole with a new name passes. As the update applies
-  // them: a null hourly shape clears it, a null anything else leaves it alone.
+  // them: a null hourly shape or conversion target clears it, a null anything else leaves it alone.
   const moved = {
     startsAt: data.startsAt != null && data.startsAt.getTime() !== campaign.startsAt.getTime(),
     endsAt: data.endsAt != null && data.endsAt.getTime() !== campaign.endsAt.getTime(),
     gmvTarget: data.gmvTarget != null && data.gmvTarget !== campaign.gmvTargetFen,
+    conversionTarget: data.conversionTarget !== undefined && data.conversionTarget !== campaign.conversionTargetBp,
     shopIds: data.shopIds != null && !sameSet(data.shopIds, campaign.shopIds),
     hourlyShape: data.hourlyShape !== undefined && JSON.stringify(data.hourlyShape) !== JSON.stringify(campaign.hourlyShape),
     cancelled: data.cancelled != null && data.cancelled !== (campaign.cancelledAt !== null),

@@ -1,5 +1,8 @@
-import { index, jsonb, pgEnum, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgEnum, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { fen, id, instant, timestamps } from '../../db/columns.js';
+
+/** The manuals' target conversion for orders: ≥ 3 %. */
+export const CONVERSION_TARGET_DEFAULT_BP = 300;
 
 export const campaigns = pgTable(
   'campaigns',
@@ -11,6 +14,11 @@ export const campaigns = pgTable(
     startsAt: instant().notNull(),
     endsAt: instant().notNull(),
     gmvTargetFen: fen().notNull(),
+    /**
+     * 目标转化率 in basis points (300 = 3.00 %): buyers / visitors the campaign plans for, the line the war
+     * room moves ad budget by. The manuals' order conversion target (≥ 3 %) unless set; null: none.
+     */
+    conversionTargetBp: integer().default(CONVERSION_TARGET_DEFAULT_BP),
     /**
      * The shops the campaign runs in. A viewer sees a campaign only when they can see every one of
      * its shops, so a partner never learns another merchant's target.

@@ -243,6 +243,7 @@ describeEachBackend('campaign retrospective (复盘)', (backend) => {
     expect(summary.get('最佳来源 / Best source')).toBe('SEARCH');
     expect(summary.get('最差来源 / Worst source')).toBe('SOCIAL');
     expect(summary.get('新客 / New buyers')).toBe(3);
+    expect(summary.get('目标转化率 / Target conversion')).toBe(0.03); // the manuals' 3 %, as no target was set
     const pareto = book.getWorksheet('帕累托 Pareto')!;
     expect(pareto.rowCount).toBe(3);
     expect(pareto.getRow(2).getCell(1).value).toBe('S1');

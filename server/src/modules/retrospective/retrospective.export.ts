@@ -81,6 +81,7 @@ export async function retrospectiveWorkbook(r: Retrospective, skuNames: (ids: st
     ['买家 / Buyers', totals.all.buyers],
     ['访客 / Visitors', totals.all.visitors],
     ['转化率 / Conversion', conversionRate(totals.all) ?? '', PERCENT],
+    ['目标转化率 / Target conversion', c.conversionTargetBp === null ? '' : c.conversionTargetBp / 10_000, PERCENT],
     ['推广花费 / Spend (¥)', money(totals.all.spendFen), MONEY],
     ['ROI', totals.all.spendFen > 0 ? totals.all.gmvFen / totals.all.spendFen : ''],
     ['最佳渠道 / Best channel', bestAndWorst(channels).best?.channel ?? ''],

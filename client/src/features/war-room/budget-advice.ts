@@ -1,0 +1,36 @@
+/**
+ * The hour-by-hour decision the manuals ask the room to make: "move ad budget when conversion beats or
+ * misses plan", and pause a channel whose ROI is below 1.
+ */
+export type BudgetAdvice = 'pause' | 'add' | 'trim';
+
+/**
+ * Visitors a source needs today before its conversion is read against the target: with fewer, one buyer
+ * more or less swings it by points (the conversion-drop alert's default sample, 200 visitors, as well).
+ */
+export const ADVICE_MIN_VISITORS = 200;
+
+export interface AdviceInput {
+  /** Today's spend on the source in fen; a source with none has no budget to move. */
+  spendFen: number;
+  /** GMV / spend; null without spend. */
+  roi: number | null;
+  visitors: number;
+  conversionRate: number;
+}
+
+/**
+ * Only for a source with spend: below ROI 1 pause it (whatever its conversion: it costs more than it
+ * sells); else, with enough visitors and a target, add budget where conversion beats the target and trim
+ * it where it misses. Without a target or enough visitors, nothing is said.
+ */
+export function budgetAdvice(source: AdviceInput, conversionTarget: number | null): BudgetAdvice | null {
+  if (source.spendFen <= 0 || source.roi === null) return null;
+  if (source.roi < 1) return 'pause';
+  if (conversionTarget === null || source.visitors < ADVICE_MIN_VISITORS) return null;
+  return source.conversionRate >= conversionTarget ? 'add' : 'trim';
+}
+
+/** Below the target (read only with enough visitors): the conversion figure is marked, paid or not. */
+export const missesTarget = (source: Pick<AdviceInput, 'visitors' | 'conversionRate'>, conversionTarget: number | null): boolean =>
+  conversionTarget !== null && source.visitors >= ADVICE_MIN_VISITORS && source.conversionRate < conversionTarget;

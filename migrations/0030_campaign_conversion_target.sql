@@ -1,0 +1,1 @@
+ALTER TABLE "campaigns" ADD COLUMN "conversion_target_bp" integer DEFAULT 300;
