@@ -29,10 +29,14 @@ export function KpiStrip(props: { kpis: Kpi[]; conversionTarget?: number | null 
         return formatPercent(kpi.value, locale());
     }
   };
-  const target = () => props.conversionTarget ?? null;
-  const targetOf = (kpi: Kpi) => {
-    const rate = target();
-    return kpi.key === 'conversionRate' && rate !== null ? t('kpi.target', { rate: formatPercent(rate, locale()) }) : undefined;
+  const targetOf = (kpi: Kpi) => (kpi.key === 'conversionRate' ? (props.conversionTarget ?? null) : null);
+  const targetText = (kpi: Kpi) => {
+    const rate = targetOf(kpi);
+    return rate === null ? undefined : t('kpi.target', { rate: formatPercent(rate, locale()) });
+  };
+  const missed = (kpi: Kpi) => {
+    const rate = targetOf(kpi);
+    return rate !== null && kpi.value !== null && kpi.value < rate;
   };
   return (
     <div class="kpi-strip" data-testid="kpi-strip">
@@ -41,8 +45,8 @@ export function KpiStrip(props: { kpis: Kpi[]; conversionTarget?: number | null 
           <KpiTile
             testId={`kpi-${kpi().key}`}
             label={perMinute(kpi()) ? t('kpi.ordersPerMinute') : t(`kpi.${kpi().key}`)}
-            target={targetOf(kpi())}
-            missed={kpi().key === 'conversionRate' && target() !== null && kpi().value !== null && (kpi().value ?? 0) < (target() ?? 0)}
+            target={targetText(kpi())}
+            missed={missed(kpi())}
             value={show(kpi())}
             change={kpi().change}
             changeText={formatChange(kpi().change, locale())}

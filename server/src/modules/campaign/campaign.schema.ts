@@ -11,7 +11,7 @@ import {
   loadCampaigns,
   updateCampaign,
 } from './campaign.service.js';
-import type { CampaignRow } from './campaign.table.js';
+import { conversionTargetOf, type CampaignRow } from './campaign.table.js';
 
 export const CampaignStatusEnum = builder.enumType('CampaignStatus', {
   description: 'Derived from the campaign window and the current time; CANCELLED once cancelled.',
@@ -34,7 +34,7 @@ export const CampaignRef = builder.loadableNode('Campaign', {
       nullable: true,
       description:
         '目标转化率: the conversion (buyers / visitors, in [0, 1]) the campaign plans for, by which the war room moves ad budget between traffic sources. 0.03 (the manuals’ ≥ 3 %) unless set; null: none.',
-      resolve: (c) => (c.conversionTargetBp === null ? null : c.conversionTargetBp / 10_000),
+      resolve: conversionTargetOf,
     }),
     hourlyShape: t.floatList({
       nullable: true,

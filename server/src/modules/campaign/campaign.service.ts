@@ -8,7 +8,7 @@ import { said } from '../../lib/issue-words.js';
 import { moneyInput, optionalText, parseInput, text } from '../../lib/validate.js';
 import { DAY_MS, MAX_SPAN_DAYS, shanghaiDateTime } from '../../lib/time.js';
 import { assertShopsVisible } from '../shop/shop.service.js';
-import { campaigns, type CampaignRow } from './campaign.table.js';
+import { BASIS_POINTS, campaigns, type CampaignRow } from './campaign.table.js';
 
 export const CAMPAIGN_STATUSES = ['UPCOMING', 'ACTIVE', 'ENDED', 'CANCELLED'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
@@ -122,8 +122,8 @@ const conversionTarget = z
   .finite()
   .gt(0, said('the target conversion must be above 0', '目标转化率必须大于 0'))
   .max(1, said('the target conversion is a rate: at most 1 (100 %)', '目标转化率是比率：最大 1（100%）'))
-  .refine((rate) => Math.abs(rate * 10_000 - Math.round(rate * 10_000)) < 1e-6, said('the target conversion has at most two decimals of a percent (0.0325 = 3.25 %)', '目标转化率最多精确到百分比的两位小数（0.0325 = 3.25%）'))
-  .transform((rate) => Math.round(rate * 10_000));
+  .refine((rate) => Math.abs(rate * BASIS_POINTS - Math.round(rate * BASIS_POINTS)) < 1e-6, said('the target conversion has at most two decimals of a percent (0.0325 = 3.25 %)', '目标转化率最多精确到百分比的两位小数（0.0325 = 3.25%）'))
+  .transform((rate) => Math.round(rate * BASIS_POINTS));
 
 const CAMPAIGN_SHOPS_MIN = said('a campaign runs in at least one shop', '活动至少在一个店铺开展');
 

@@ -3,6 +3,8 @@ import { fen, id, instant, timestamps } from '../../db/columns.js';
 
 /** The manuals' target conversion for orders: ≥ 3 %. */
 export const CONVERSION_TARGET_DEFAULT_BP = 300;
+/** Basis points in a whole: 300 bp is 0.03. */
+export const BASIS_POINTS = 10_000;
 
 export const campaigns = pgTable(
   'campaigns',
@@ -68,3 +70,7 @@ export const campaignMilestones = pgTable(
 
 export type CampaignRow = typeof campaigns.$inferSelect;
 export type MilestoneRow = typeof campaignMilestones.$inferSelect;
+
+/** 目标转化率 as a rate in [0, 1]; null when the campaign plans none. */
+export const conversionTargetOf = (campaign: Pick<CampaignRow, 'conversionTargetBp'>): number | null =>
+  campaign.conversionTargetBp === null ? null : campaign.conversionTargetBp / BASIS_POINTS;

@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import { fenToYuan } from '../../lib/money.js';
 import { shanghaiDateTime } from '../../lib/time.js';
 import { conversionRate } from '../metrics/metrics.formulas.js';
+import { conversionTargetOf } from '../campaign/campaign.table.js';
 import { bestAndWorst } from './retrospective.figures.js';
 import type { Retrospective } from './retrospective.service.js';
 
@@ -81,7 +82,7 @@ export async function retrospectiveWorkbook(r: Retrospective, skuNames: (ids: st
     ['买家 / Buyers', totals.all.buyers],
     ['访客 / Visitors', totals.all.visitors],
     ['转化率 / Conversion', conversionRate(totals.all) ?? '', PERCENT],
-    ['目标转化率 / Target conversion', c.conversionTargetBp === null ? '' : c.conversionTargetBp / 10_000, PERCENT],
+    ['目标转化率 / Target conversion', conversionTargetOf(c) ?? '', PERCENT],
     ['推广花费 / Spend (¥)', money(totals.all.spendFen), MONEY],
     ['ROI', totals.all.spendFen > 0 ? totals.all.gmvFen / totals.all.spendFen : ''],
     ['最佳渠道 / Best channel', bestAndWorst(channels).best?.channel ?? ''],
