@@ -60,6 +60,10 @@ describe('KpiStrip', () => {
     expect(tile().querySelector('.kpi-label')).toHaveTextContent(/^Conversion · target 3\.00%$/);
     expect(tile().querySelector('.kpi-value')).not.toHaveClass('missed');
     met.unmount();
+    // Just after midnight, 0 % of a handful of visitors is not yet a miss.
+    const early = renderWithProviders(() => <KpiStrip kpis={kpis({ ...today, conversionRate: 0, visitors: 12 }, null, NOW_WALL, Date.parse(TODAY_FROM))} conversionTarget={0.03} />, { locale: 'zh-CN' });
+    expect(tile().querySelector('.kpi-value')).not.toHaveClass('missed');
+    early.unmount();
     renderWithProviders(() => <KpiStrip kpis={list} conversionTarget={null} />, { locale: 'zh-CN' });
     expect(tile().querySelector('.kpi-label')).toHaveTextContent(/^转化率$/);
     // Only the conversion tile has a target.

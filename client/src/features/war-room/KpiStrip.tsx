@@ -2,6 +2,7 @@ import { Index } from 'solid-js';
 import { KpiTile } from '../../components/KpiTile';
 import { useI18n } from '../../i18n/i18n';
 import { formatChange, formatCny, formatDecimal, formatInteger, formatPercent } from '../../lib/format';
+import { ADVICE_MIN_VISITORS, missesTarget } from './budget-advice';
 import type { Kpi } from './kpis';
 
 /**
@@ -34,10 +35,8 @@ export function KpiStrip(props: { kpis: Kpi[]; conversionTarget?: number | null 
     const rate = targetOf(kpi);
     return rate === null ? undefined : t('kpi.target', { rate: formatPercent(rate, locale()) });
   };
-  const missed = (kpi: Kpi) => {
-    const rate = targetOf(kpi);
-    return rate !== null && kpi.value !== null && kpi.value < rate;
-  };
+  // Read against the target as the sources are: not before the day has the visitors to tell (00:00:30 is not a miss).
+  const missed = (kpi: Kpi) => kpi.value !== null && missesTarget({ visitors: kpi.visitors ?? ADVICE_MIN_VISITORS, conversionRate: kpi.value }, targetOf(kpi));
   return (
     <div class="kpi-strip" data-testid="kpi-strip">
       <Index each={props.kpis}>

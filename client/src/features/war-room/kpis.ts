@@ -11,6 +11,8 @@ export interface KpiInput {
   averageOrderValue: string;
   refundRate: number;
   addToCartRate: number;
+  /** Today's visitors (the live stream has them; yesterday's query does not ask). */
+  visitors?: number;
   series: readonly { at: string; orders: number }[];
 }
 
@@ -19,6 +21,8 @@ export interface Kpi {
   /** null: nothing to show yet ("—"), orders/s before the window's first whole minute. */
   value: number | null;
   change: number | null;
+  /** The visitors a rate is of, where known: too few, and it is not held to a target yet. */
+  visitors?: number;
 }
 
 /** Start of the last minute that has fully passed at `nowMs`. */
@@ -63,7 +67,12 @@ export function kpis(today: KpiInput, yesterday: KpiInput | null, nowMs: number,
   return [
     { key: 'ordersPerSecond', value: ops, change: change(ops, opsYesterday) },
     { key: 'buyers', value: today.buyers, change: change(today.buyers, yesterday?.buyers) },
-    { key: 'conversionRate', value: today.conversionRate, change: change(today.conversionRate, yesterday?.conversionRate) },
+    {
+      key: 'conversionRate',
+      value: today.conversionRate,
+      change: change(today.conversionRate, yesterday?.conversionRate),
+      ...(today.visitors !== undefined && { visitors: today.visitors }),
+    },
     {
       key: 'averageOrderValue',
       value: decimalToFen(today.averageOrderValue),
