@@ -200,7 +200,8 @@ describe('the operations console in Chromium [pglite]', () => {
       await row.getByRole('status').waitFor();
       expect(await row.getByRole('status').textContent()).toBe('已保存');
       expect(await lowStockAt()).toEqual({ rule: 'LOW_STOCK', threshold: 20, source: 'SHOP' });
-      expect(await row.getAttribute('data-source')).toBe('SHOP');
+      // The row takes the saved rule from the page's refetch, which may land a moment after the 已保存 status.
+      await expect.poll(() => row.getAttribute('data-source')).toBe('SHOP');
       await rules.screenshot({ path: path.join(ARTIFACTS, 'console-alert-rules-1920x1080.png') });
 
       await row.getByRole('button', { name: '恢复继承' }).click();
