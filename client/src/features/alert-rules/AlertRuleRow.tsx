@@ -4,7 +4,8 @@ import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
 import { formatDecimal } from '../../lib/format';
 import { useSave } from '../console/save-failure';
-import { changedRule, formOf, OWN_SOURCE, scopeIds, scopeValue, toPercent, traitsOf, type FormProblem, type RuleScope } from './alert-rule-form';
+import { toPercent } from '../../lib/percent';
+import { changedRule, formOf, OWN_SOURCE, scopeIds, scopeValue, traitsOf, type FormProblem, type RuleScope } from './alert-rule-form';
 import type { AlertRuleSetting, AlertRuleUpdate } from './alert-rules.documents';
 
 export interface AlertRuleRowProps {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MESSAGES, type Locale } from '../../i18n/messages';
-import { RULE_TRAITS, toPercent } from './alert-rule-form';
+import { toPercent } from '../../lib/percent';
+import { RULE_TRAITS } from './alert-rule-form';
 
 describe('the alert rules page\'s rule table', () => {
   it('has every engine rule\'s meaning and unit in both languages', () => {

@@ -1,4 +1,5 @@
 import type { AlertRuleSetting, AlertRuleUpdate, SettingsSource } from './alert-rules.documents';
+import { fromPercent, toPercent } from '../../lib/percent';
 
 /** Where the page's settings are read and written: the installation default, one shop, or one campaign. */
 export type RuleScope = { kind: 'global' } | { kind: 'shop'; shopId: string } | { kind: 'campaign'; campaignId: string };
@@ -44,16 +45,6 @@ export const RULE_TRAITS: Record<EngineRule, { perCampaign: boolean; percent: bo
 const NO_TRAITS = { perCampaign: false, percent: false, valueCleared: false };
 /** A rule's traits; WEBHOOK_PAUSED, which no setting names, has none. */
 export const traitsOf = (rule: AlertRuleSetting['rule']) => (rule === 'WEBHOOK_PAUSED' ? NO_TRAITS : RULE_TRAITS[rule]);
-
-/**
- * A ratio as a percentage and back, exactly: by moving the decimal point in the number's text (0.08 is 8, not
- * 8.000000000000002; "12.5" is 0.125), which JavaScript reads as the nearest number, as it reads "0.125".
- */
-export const toPercent = (ratio: number): number => {
-  const shifted = Number(`${ratio}e2`);
-  return Number.isFinite(shifted) ? shifted : ratio * 100;
-};
-const fromPercent = (text: string): number => Number(`${text}e-2`);
 
 export interface RuleForm {
   enabled: boolean;

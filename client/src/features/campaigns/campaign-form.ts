@@ -1,5 +1,6 @@
 import { sameMembers } from '../../lib/same-members';
 import { shanghaiInstant, shanghaiLocal } from '../../lib/shanghai-day';
+import { fromPercent, toPercent } from '../../lib/percent';
 import { amountOf } from '../../lib/yuan';
 import type { CampaignCreate, CampaignRow, CampaignUpdate } from './campaigns.documents';
 
@@ -26,18 +27,16 @@ export const emptyCampaignForm = (): CampaignForm => ({ name: '', theme: '', sho
 const PERCENT = /^\d{1,3}(\.\d{1,2})?$/;
 
 /**
- * Percent as typed to basis points (3.25 → 325): null for an empty field, undefined when it is not a
- * percent above 0 and at most 100 with two decimals.
+ * The target typed in percent as the rate the API takes (3.25 → 0.0325): null for an empty field, undefined
+ * when it is not a percent above 0 and at most 100 with two decimals.
  */
-function basisPoints(typed: string): number | null | undefined {
+function targetRate(typed: string): number | null | undefined {
   const text = typed.trim().replace(/%$/, '').trim();
   if (text === '') return null;
   if (!PERCENT.test(text)) return undefined;
-  const bp = Math.round(Number(text) * 100);
-  return bp > 0 && bp <= 10_000 ? bp : undefined;
+  const rate = fromPercent(text);
+  return rate > 0 && rate <= 1 ? rate : undefined;
 }
-
-const percentOf = (rate: number | null) => (rate === null ? '' : String(Math.round(rate * 10_000) / 100));
 
 export const formOfCampaign = (c: CampaignRow): CampaignForm => ({
   name: c.name,
@@ -46,17 +45,17 @@ export const formOfCampaign = (c: CampaignRow): CampaignForm => ({
   startsAt: shanghaiLocal(c.startsAt),
   endsAt: shanghaiLocal(c.endsAt),
   gmvTarget: c.gmvTarget,
-  conversionTarget: percentOf(c.conversionTarget),
+  conversionTarget: c.conversionTarget === null ? '' : String(toPercent(c.conversionTarget)),
 });
 
-function checked(form: CampaignForm): { problem: CampaignProblem } | { target: string; conversionBp: number | null } {
+function checked(form: CampaignForm): { problem: CampaignProblem } | { target: string; conversionTarget: number | null } {
   if (form.name.trim() === '') return { problem: 'name' };
   if (form.shopIds.length === 0) return { problem: 'shops' };
   if (!LOCAL.test(form.startsAt) || !LOCAL.test(form.endsAt) || form.endsAt <= form.startsAt) return { problem: 'window' };
   const target = amountOf(form.gmvTarget);
   if (target === null) return { problem: 'target' };
-  const conversionBp = basisPoints(form.conversionTarget);
-  return conversionBp === undefined ? { problem: 'conversion' } : { target, conversionBp };
+  const conversionTarget = targetRate(form.conversionTarget);
+  return conversionTarget === undefined ? { problem: 'conversion' } : { target, conversionTarget };
 }
 
 /** The createCampaign input (the default Double 11 hourly shape), or what the page finds missing. */
@@ -70,7 +69,7 @@ export function createCampaignInput(form: CampaignForm): { input: CampaignCreate
       startsAt: shanghaiInstant(form.startsAt),
       endsAt: shanghaiInstant(form.endsAt),
       gmvTarget: ok.target,
-      conversionTarget: ok.conversionBp === null ? null : ok.conversionBp / 10_000,
+      conversionTarget: ok.conversionTarget,
       ...(form.theme.trim() ? { theme: form.theme.trim() } : {}),
     },
   };
@@ -90,7 +89,7 @@ export function updateCampaignInput(c: CampaignRow, form: CampaignForm): { input
   if (form.startsAt !== shanghaiLocal(c.startsAt)) input.startsAt = shanghaiInstant(form.startsAt);
   if (form.endsAt !== shanghaiLocal(c.endsAt)) input.endsAt = shanghaiInstant(form.endsAt);
   if (!sameYuan(ok.target, c.gmvTarget)) input.gmvTarget = ok.target;
-  const storedBp = c.conversionTarget === null ? null : Math.round(c.conversionTarget * 10_000);
-  if (ok.conversionBp !== storedBp) input.conversionTarget = ok.conversionBp === null ? null : ok.conversionBp / 10_000;
+  // Both sides read from decimal text ("3.25e-2", the API's 0.0325), so the same target is the same number.
+  if (ok.conversionTarget !== c.conversionTarget) input.conversionTarget = ok.conversionTarget;
   return Object.keys(input).length > 1 ? { input } : null;
 }

@@ -2,7 +2,7 @@ import { Index } from 'solid-js';
 import { KpiTile } from '../../components/KpiTile';
 import { useI18n } from '../../i18n/i18n';
 import { formatChange, formatCny, formatDecimal, formatInteger, formatPercent } from '../../lib/format';
-import { ADVICE_MIN_VISITORS, missesTarget } from './budget-advice';
+import { missesTarget } from './budget-advice';
 import type { Kpi } from './kpis';
 
 /**
@@ -36,7 +36,7 @@ export function KpiStrip(props: { kpis: Kpi[]; conversionTarget?: number | null 
     return rate === null ? undefined : t('kpi.target', { rate: formatPercent(rate, locale()) });
   };
   // Read against the target as the sources are: not before the day has the visitors to tell (00:00:30 is not a miss).
-  const missed = (kpi: Kpi) => kpi.value !== null && missesTarget({ visitors: kpi.visitors ?? ADVICE_MIN_VISITORS, conversionRate: kpi.value }, targetOf(kpi));
+  const missed = (kpi: Kpi) => kpi.value !== null && kpi.visitors !== undefined && missesTarget({ visitors: kpi.visitors, conversionRate: kpi.value }, targetOf(kpi));
   return (
     <div class="kpi-strip" data-testid="kpi-strip">
       <Index each={props.kpis}>

@@ -60,12 +60,13 @@ export function SourceRoi(props: { rows: readonly SourceRoiRow[]; conversionTarg
         <Index each={rows()}>
           {(row) => {
             const label = () => t(`source.${row().key}` as MessageKey);
-            const low = () => row().roi !== null && (row().roi ?? 0) < 1;
             const gmv = () => formatCny(decimalToFen(row().gmv), locale());
             const spend = () => (decimalToFen(row().spend) > 0 ? formatCny(decimalToFen(row().spend), locale()) : '—');
             const roi = () => (row().roi === null ? t('roi.noSpend') : formatDecimal(row().roi ?? 0, locale(), 2));
             const conversion = () => formatPercent(row().conversionRate, locale(), 1);
             const advice = () => budgetAdvice({ ...row(), spendFen: decimalToFen(row().spend) }, props.conversionTarget);
+            // ROI under 1 is the pause advice: one rule for the red row and its hint.
+            const low = () => advice() === 'pause';
             return (
               <tr data-source={row().key} data-advice={advice() ?? undefined} classList={{ 'roi-low': low() }}>
                 <td class="name" title={label()}>

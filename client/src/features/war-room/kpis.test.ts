@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { minuteSeries, NOW_WALL, TODAY_FROM, TODAY_SERIES, todayPayload, yesterdayMetrics } from '../../../test/fixtures';
-import { kpis, lastCompleteMinute, ordersPerSecondAt, type Kpi, type KpiInput } from './kpis';
+import { kpis, lastCompleteMinute, ordersPerSecondAt, type Kpi, type TodayKpiInput } from './kpis';
 
-const today: KpiInput = todayPayload().liveMetrics.metrics;
+const today: TodayKpiInput = todayPayload().liveMetrics.metrics;
 const FROM = Date.parse(TODAY_FROM);
 const byKey = (list: Kpi[]) => Object.fromEntries(list.map((k) => [k.key, k])) as Record<Kpi['key'], Kpi>;
 

@@ -11,17 +11,18 @@ export interface KpiInput {
   averageOrderValue: string;
   refundRate: number;
   addToCartRate: number;
-  /** Today's visitors (the live stream has them; yesterday's query does not ask). */
-  visitors?: number;
   series: readonly { at: string; orders: number }[];
 }
+
+/** Today's figures also say how many visitors the rates are of (yesterday's query does not ask). */
+export type TodayKpiInput = KpiInput & { visitors: number };
 
 export interface Kpi {
   key: 'ordersPerSecond' | 'buyers' | 'conversionRate' | 'averageOrderValue' | 'refundRate' | 'addToCartRate';
   /** null: nothing to show yet ("—"), orders/s before the window's first whole minute. */
   value: number | null;
   change: number | null;
-  /** The visitors a rate is of, where known: too few, and it is not held to a target yet. */
+  /** The visitors the conversion rate is of: too few, and it is not held to a target yet. */
   visitors?: number;
 }
 
@@ -59,7 +60,7 @@ export function ordersPerSecondAt(series: KpiInput['series'], lastMinuteMs: numb
  * (and while there is no "yesterday so far", in the first minute of the day): changes show "—", never
  * a made-up 0%.
  */
-export function kpis(today: KpiInput, yesterday: KpiInput | null, nowMs: number, windowFromMs: number): Kpi[] {
+export function kpis(today: TodayKpiInput, yesterday: KpiInput | null, nowMs: number, windowFromMs: number): Kpi[] {
   const minute = lastCompleteMinute(nowMs);
   const change = (now: number | null, then: number | null | undefined) => (now === null || then === undefined || then === null ? null : relativeChange(now, then));
   const ops = ordersPerSecondAt(today.series, minute, windowFromMs);
@@ -71,7 +72,7 @@ export function kpis(today: KpiInput, yesterday: KpiInput | null, nowMs: number,
       key: 'conversionRate',
       value: today.conversionRate,
       change: change(today.conversionRate, yesterday?.conversionRate),
-      ...(today.visitors !== undefined && { visitors: today.visitors }),
+      visitors: today.visitors,
     },
     {
       key: 'averageOrderValue',

@@ -11,7 +11,10 @@ import {
   loadCampaigns,
   updateCampaign,
 } from './campaign.service.js';
-import { conversionTargetOf, type CampaignRow } from './campaign.table.js';
+import { conversionTargetOf, CONVERSION_TARGET_DEFAULT_BP, type CampaignRow } from './campaign.table.js';
+
+/** The default target as the API states it (0.03), from the column's own default. */
+const DEFAULT_TARGET = conversionTargetOf({ conversionTargetBp: CONVERSION_TARGET_DEFAULT_BP });
 
 export const CampaignStatusEnum = builder.enumType('CampaignStatus', {
   description: 'Derived from the campaign window and the current time; CANCELLED once cancelled.',
@@ -33,7 +36,7 @@ export const CampaignRef = builder.loadableNode('Campaign', {
     conversionTarget: t.float({
       nullable: true,
       description:
-        '目标转化率: the conversion (buyers / visitors, in [0, 1]) the campaign plans for, by which the war room moves ad budget between traffic sources. 0.03 (the manuals’ ≥ 3 %) unless set; null: none.',
+        `目标转化率: the conversion (buyers / visitors, in [0, 1]) the campaign plans for, by which the war room moves ad budget between traffic sources. ${DEFAULT_TARGET} (the manuals’ order conversion target) unless set; null: none.`,
       resolve: conversionTargetOf,
     }),
     hourlyShape: t.floatList({
@@ -71,7 +74,7 @@ const CreateCampaignInput = builder.inputType('CreateCampaignInput', {
     startsAt: t.field({ type: 'DateTime', required: true }),
     endsAt: t.field({ type: 'DateTime', required: true }),
     gmvTarget: t.field({ type: 'Decimal', required: true }),
-    conversionTarget: t.float({ description: '目标转化率 in (0, 1], at most two decimals of a percent (0.0325); omitted: 0.03; null: none.' }),
+    conversionTarget: t.float({ description: `目标转化率 in (0, 1], at most two decimals of a percent (0.0325); omitted: ${DEFAULT_TARGET}; null: none.` }),
     shopIds: t.globalIDList({ for: ShopRef, required: true }),
     hourlyShape: t.floatList({ description: '24 non-negative weights, one per Asia/Shanghai hour.' }),
   }),
