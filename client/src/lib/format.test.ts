@@ -49,3 +49,24 @@ describe('a date and time with its year when it is another year', () => {
     expect(formatDateTimeInYear('2026-12-31T20:00:00Z', 'en', now)).toMatch(/2027/);
   });
 });
+
+describe('the clocks on the wall', () => {
+  it('formats with one formatter per language, made once, not one per call', () => {
+    const Original = Intl.DateTimeFormat;
+    let made = 0;
+    Intl.DateTimeFormat = class extends Original {
+      constructor(...args: ConstructorParameters<typeof Original>) {
+        super(...args);
+        made += 1;
+      }
+    } as typeof Original;
+    const at = '2026-11-11T12:00:05Z';
+    for (let second = 0; second < 5; second++) {
+      expect(formatClock(at, 'zh-CN')).toBe('20:00:05');
+      expect(formatClock(at, 'en')).toBe('20:00:05');
+    }
+    // At most the first call of each language builds one (another test of this file may have built them already).
+    Intl.DateTimeFormat = Original;
+    expect(made).toBeLessThanOrEqual(2);
+  });
+});

@@ -15,6 +15,29 @@ function numberFormat(locale: Locale, options: Intl.NumberFormatOptions): Intl.N
   return format;
 }
 
+const dateCache = new WeakMap<Intl.DateTimeFormatOptions, Map<Locale, Intl.DateTimeFormat>>();
+/**
+ * A date formatter for one of the constant option sets below, made once per language: building an
+ * Intl.DateTimeFormat costs far more than formatting with one, and the wall formats clocks every second.
+ */
+export function dateTimeFormat(locale: Locale, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  let byLocale = dateCache.get(options);
+  if (!byLocale) dateCache.set(options, (byLocale = new Map()));
+  let format = byLocale.get(locale);
+  if (!format) byLocale.set(locale, (format = new Intl.DateTimeFormat(locale, options)));
+  return format;
+}
+
+const HOUR_MINUTE: Intl.DateTimeFormatOptions = { timeZone: SHANGHAI, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+const MONTH_DAY: Intl.DateTimeFormatOptions = { timeZone: SHANGHAI, month: 'numeric', day: 'numeric' };
+const CLOCK: Intl.DateTimeFormatOptions = { ...HOUR_MINUTE, second: '2-digit' };
+const DATE_TIME: Intl.DateTimeFormatOptions = { timeZone: SHANGHAI, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+const DATE_TIME_YEAR: Intl.DateTimeFormatOptions = { ...DATE_TIME, year: 'numeric' };
+const CALENDAR_DAY: Intl.DateTimeFormatOptions = { timeZone: SHANGHAI, year: 'numeric', month: 'short', day: 'numeric' };
+const LONG_DATE: Intl.DateTimeFormatOptions = { timeZone: SHANGHAI, year: 'numeric', month: 'long', day: 'numeric', weekday: 'short' };
+/** Month and day by name: 11月15日 / Nov 15. */
+export const SHORT_MONTH_DAY: Intl.DateTimeFormatOptions = { timeZone: SHANGHAI, month: 'short', day: 'numeric' };
+
 const CNY: Intl.NumberFormatOptions = { style: 'currency', currency: 'CNY', currencyDisplay: 'narrowSymbol' };
 
 /** The exact amount with two decimals: ¥8,520.00. */
@@ -47,7 +70,7 @@ export function formatCnyAxis(fen: number, locale: Locale): string {
 
 /** Hour and minute in Asia/Shanghai (chart axes): 20:00. */
 export function formatHourMinute(at: Date | number, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale, { timeZone: SHANGHAI, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(at));
+  return dateTimeFormat(locale, HOUR_MINUTE).format(new Date(at));
 }
 
 /**
@@ -60,7 +83,7 @@ export function formatDayTime(at: Date | number, locale: Locale): string {
 
 /** Month and day in Asia/Shanghai (chart axes): 11/11 or 11月11日. */
 export function formatMonthDay(at: Date | number, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale, { timeZone: SHANGHAI, month: 'numeric', day: 'numeric' }).format(new Date(at));
+  return dateTimeFormat(locale, MONTH_DAY).format(new Date(at));
 }
 
 export function formatInteger(value: number, locale: Locale): string {
@@ -98,33 +121,27 @@ export function relativeChange(current: number, previous: number): number | null
 
 /** Wall-clock time in Asia/Shanghai, whatever the screen's own time zone is: 23:59:58. */
 export function formatClock(at: Date | string, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale, { timeZone: SHANGHAI, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(
-    new Date(at),
-  );
+  return dateTimeFormat(locale, CLOCK).format(new Date(at));
 }
-
-const DATE_TIME: Intl.DateTimeFormatOptions = { timeZone: SHANGHAI, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
 
 /** Date and time in Asia/Shanghai: 11月11日 20:00 / Nov 11, 20:00. */
 export function formatDateTime(at: Date | string, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale, DATE_TIME).format(new Date(at));
+  return dateTimeFormat(locale, DATE_TIME).format(new Date(at));
 }
 
 /** As formatDateTime, with the year when it is not the year of `now` (Asia/Shanghai): 2025年6月2日 00:00. */
 export function formatDateTimeInYear(at: Date | string, locale: Locale, now: number): string {
   if (shanghaiDate(new Date(at).getTime()).slice(0, 4) === shanghaiDate(now).slice(0, 4)) return formatDateTime(at, locale);
-  return new Intl.DateTimeFormat(locale, { ...DATE_TIME, year: 'numeric' }).format(new Date(at));
+  return dateTimeFormat(locale, DATE_TIME_YEAR).format(new Date(at));
 }
 
 /** A calendar day (YYYY-MM-DD, as the API's Date is, in Asia/Shanghai): 2026年11月1日 / Nov 1, 2026. */
 export function formatCalendarDay(day: string, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale, { timeZone: SHANGHAI, year: 'numeric', month: 'short', day: 'numeric' }).format(new Date(`${day}T00:00:00+08:00`));
+  return dateTimeFormat(locale, CALENDAR_DAY).format(new Date(`${day}T00:00:00+08:00`));
 }
 
 export function formatDate(at: Date | string, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale, { timeZone: SHANGHAI, year: 'numeric', month: 'long', day: 'numeric', weekday: 'short' }).format(
-    new Date(at),
-  );
+  return dateTimeFormat(locale, LONG_DATE).format(new Date(at));
 }
 
 /**

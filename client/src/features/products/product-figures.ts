@@ -1,5 +1,5 @@
 import type { Locale, MessageKey } from '../../i18n/messages';
-import { formatDecimal, formatPercentReached } from '../../lib/format';
+import { dateTimeFormat, formatDecimal, formatPercentReached, SHORT_MONTH_DAY } from '../../lib/format';
 import { NEW_PRODUCT_SHOWN_MS } from './stock-filter';
 
 type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
@@ -40,4 +40,4 @@ export const launchShown = (endsAt: string, nowMs: number) => Date.parse(endsAt)
 
 /** The day a trial ends, in Asia/Shanghai: 11月15日 / Nov 15. */
 export const trialEndText = (endsAt: string, locale: Locale) =>
-  new Intl.DateTimeFormat(locale, { timeZone: 'Asia/Shanghai', month: 'short', day: 'numeric' }).format(new Date(endsAt));
+  dateTimeFormat(locale, SHORT_MONTH_DAY).format(new Date(endsAt));

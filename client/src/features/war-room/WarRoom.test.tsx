@@ -1,4 +1,5 @@
 import { fireEvent, screen, waitFor, within } from '@solidjs/testing-library';
+import { getOperationName } from '@urql/core';
 import { HttpResponse } from 'msw';
 import { createSignal } from 'solid-js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -15,7 +16,7 @@ import {
   yesterdayMetrics,
 } from '../../../test/fixtures';
 import { api, server, useMockApi } from '../../../test/msw';
-import { renderWithProviders, startApi } from '../../../test/render';
+import { renderWithProviders, startApi, urqlOf } from '../../../test/render';
 import type { ResultOf, VariablesOf } from '../../graphql/graphql';
 import type { Locale } from '../../i18n/messages';
 import type { Now } from '../../lib/clock';
@@ -476,6 +477,32 @@ describe('WarRoom figures', () => {
     const flagged = await within(screen.getByTestId('milestone-board')).findByTestId('no-plan-warning');
     expect(flagged.closest('li')).toHaveTextContent('支付通道扩容');
     expect(await within(screen.getByTestId('alerts-feed')).findByText('没有未处理的告警')).toBeInTheDocument();
+  });
+});
+
+describe('WarRoom first numbers', () => {
+  it('asks for its two live streams before it draws its panels, so the server answers while they are drawn', async () => {
+    answerQueries();
+    const testApi = startApi();
+    const client = urqlOf(testApi);
+    const execute = client.executeSubscription.bind(client);
+    const panelsDrawnWhenAsked = new Map<string, boolean>();
+    vi.spyOn(client, 'executeSubscription').mockImplementation((request, context) => {
+      const name = getOperationName(request.query) ?? '?';
+      if (!panelsDrawnWhenAsked.has(name)) panelsDrawnWhenAsked.set(name, document.querySelector('.panel-top') !== null);
+      return execute(request, context);
+    });
+    const started = performance.now();
+    const now = (): Now => ({ wall: NOW_WALL + (performance.now() - started), mono: performance.now() });
+    const view = renderWithProviders(
+      () => <WarRoom campaignId={CAMPAIGN} picker={<span />} now={now} connection={testApi.connection} permissions={new Set(['READ'])} />,
+      { api: testApi, locale: 'zh-CN' },
+    );
+    expect(panelsDrawnWhenAsked.get('WarRoomProgress')).toBe(false);
+    expect(panelsDrawnWhenAsked.get('WarRoomToday')).toBe(false);
+    expect(view.container.querySelector('.panel-top')).toBeNull();
+    await waitFor(() => expect(view.container.querySelector('.panel-top')).not.toBeNull());
+    expect(screen.getByTestId('milestone-board')).toBeInTheDocument();
   });
 });
 
