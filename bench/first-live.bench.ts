@@ -1,0 +1,124 @@
+/**
+ * First live numbers, two builds of the screen side by side: the built war room opened `--loads` times
+ * in Debian's Chromium against a fresh demo server per build, the builds taking turns round by round.
+ * For each load: milliseconds from navigation to the frame that paints the hero's GMV (the probe the
+ * e2e tests and bench/war-room.bench.ts use), and the page's main-thread CPU until then (a CPU
+ * profile of the renderer: the client's own cost, less bent by what else runs on the machine than the
+ * wall clock). Prints each build's medians and B / A. Budget: first live numbers ≤ 1.5 s.
+ *
+ * Run: npm run bench:first-live -- --a <dir> --b <dir> [--rounds 2] [--loads 6] [--backend postgres] [--simulators 0]
+ *   --a, --b      built clients (a copy of client/dist after `npm run build:client` at each commit);
+ *                 each is put in client/dist in turn, which is restored at the end. Without them: client/dist alone
+ *   --simulators  simulator processes feeding the live campaign (50 events/s each), as the soak does with 3
+ */
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { launchChromium, WarRoomPage } from '../e2e/support/browser.js';
+import { FIRST_LIVE_NUMBERS_BUDGET_MS } from '../e2e/support/client-dist.js';
+import { activeCampaign, kioskLink, startDemoStack, startSimulator, type Backend } from '../e2e/support/stack.js';
+import { CLIENT_DIST } from '../server/src/http/client-files.js';
+import { arg, median, report } from './bench-util.js';
+
+const ROUNDS = Number(arg('rounds', '2'));
+const LOADS = Number(arg('loads', '6'));
+const BACKEND = arg('backend', 'postgres') as Backend;
+const SIMULATORS = Number(arg('simulators', '0'));
+const builds = [arg('a', ''), arg('b', '')].filter(Boolean).map((dir) => path.resolve(dir));
+for (const dir of builds) if (!existsSync(path.join(dir, 'index.html'))) throw new Error(`${dir} is not a built client (no index.html)`);
+
+interface Load {
+  firstLiveMs: number;
+  mainThreadMs: number;
+}
+
+/** One load of the screen with the renderer's CPU profiled from before navigation to the first live frame. */
+async function openOnce(browser: Browser, url: string): Promise<Load> {
+  const profiler: { stop?: () => Promise<number> } = {};
+  const profiled = {
+    newPage: async (options: Parameters<Browser['newPage']>[0]) => {
+      const page = await browser.newPage(options);
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+      profiler.stop = async () => {
+        const { profile } = await cdp.send('Profiler.stop');
+        const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
+        let busyUs = 0;
+        profile.samples?.forEach((id, i) => {
+          if (!idle.has(id)) busyUs += profile.timeDeltas?.[i + 1] ?? 0;
+        });
+        return busyUs / 1_000;
+      };
+      return page;
+    },
+  } as unknown as Browser; // WarRoomPage.open only calls newPage
+  const room = await WarRoomPage.open(profiled, url);
+  try {
+    const first = await room.firstLive();
+    if (!profiler.stop) throw new Error('the page was not profiled');
+    const mainThreadMs = await profiler.stop();
+    return { firstLiveMs: first.frameMs, mainThreadMs };
+  } finally {
+    await room.close();
+  }
+}
+
+async function measureBuild(label: string): Promise<Load[]> {
+  const stack = await startDemoStack(BACKEND, { TICK_MS: '100', LIVE_HEARTBEAT_MS: '1000' });
+  const browser = await launchChromium();
+  const simulators: ReturnType<typeof startSimulator>[] = [];
+  try {
+    await stack.historyLoaded();
+    const campaign = await activeCampaign(stack.url);
+    const seed = Date.now() % 1_000_000_000;
+    for (let i = 0; i < SIMULATORS; i++) simulators.push(startSimulator(stack.url, campaign.id, 50, ['--seed', String(seed + i)]));
+    await Promise.all(simulators.map((s) => s.started()));
+    await openOnce(browser, kioskLink(stack.url)); // Chromium's own first start is not the screen's
+    const loads: Load[] = [];
+    for (let i = 0; i < LOADS; i++) loads.push(await openOnce(browser, kioskLink(stack.url)));
+    console.log(
+      `${label}: first live ${loads.map((l) => Math.round(l.firstLiveMs)).join(', ')} ms; main thread ${loads.map((l) => Math.round(l.mainThreadMs)).join(', ')} ms`,
+    );
+    return loads;
+  } finally {
+    await Promise.allSettled(simulators.map((s) => s.stop(1_000)));
+    await browser.close();
+    await stack.dispose();
+  }
+}
+
+const names = builds.length ? builds.map((_, i) => (i === 0 ? 'A' : 'B')) : ['client/dist'];
+const saved = builds.length ? mkdtempSync(path.join(tmpdir(), 'peakops-dist-')) : null;
+if (saved) cpSync(CLIENT_DIST, saved, { recursive: true });
+const results = new Map<string, Load[]>(names.map((n) => [n, []]));
+console.log(`first live numbers: ${BACKEND}, ${SIMULATORS} simulator(s), ${ROUNDS} round(s) of ${LOADS} loads per build`);
+try {
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const [i, name] of names.entries()) {
+      if (builds[i]) {
+        rmSync(CLIENT_DIST, { recursive: true, force: true });
+        cpSync(builds[i]!, CLIENT_DIST, { recursive: true });
+      }
+      results.get(name)!.push(...(await measureBuild(`${name} round ${round}`)));
+    }
+  }
+} finally {
+  if (saved) {
+    rmSync(CLIENT_DIST, { recursive: true, force: true });
+    cpSync(saved, CLIENT_DIST, { recursive: true });
+    rmSync(saved, { recursive: true, force: true });
+  }
+}
+
+const medianOf = (name: string, key: keyof Load) => median(results.get(name)!.map((l) => l[key]));
+const rows: [string, string][] = names.flatMap((name): [string, string][] => [
+  [`${name}: first live numbers, median (ms)`, `${Math.round(medianOf(name, 'firstLiveMs'))} (budget ${FIRST_LIVE_NUMBERS_BUDGET_MS})`],
+  [`${name}: main-thread CPU until then, median (ms)`, `${Math.round(medianOf(name, 'mainThreadMs'))}`],
+]);
+if (names.length === 2) {
+  rows.push(['B / A first live numbers', (medianOf('B', 'firstLiveMs') / medianOf('A', 'firstLiveMs')).toFixed(2)]);
+  rows.push(['B / A main-thread CPU', (medianOf('B', 'mainThreadMs') / medianOf('A', 'mainThreadMs')).toFixed(2)]);
+}
+report('first live numbers, side by side', rows);
