@@ -62,9 +62,20 @@ describe('war room budgets', () => {
   it('ships at most 200 KB of JavaScript (gzip)', () => {
     const files = shippedJs();
     const total = files.reduce((sum, f) => sum + f.gzipBytes, 0);
-    for (const f of files) console.log(`[budget]   ${f.file} ${kb(f.bytes)} raw, ${kb(f.gzipBytes)} gzip`);
+    for (const f of files) console.log(`[budget]   ${f.file} ${kb(f.bytes)} raw, ${kb(f.gzipBytes)} gzip, ${f.brotliBytes === null ? 'no' : kb(f.brotliBytes)} brotli`);
     console.log(budgetLine('js-gzip', kb(total), kb(JS_GZIP_BUDGET_BYTES)));
     expect(total).toBeLessThanOrEqual(JS_GZIP_BUDGET_BYTES);
+  });
+
+  it('has a compressed copy of every script worth compressing, which is what the server sends', () => {
+    // The server sends these copies (client-files.ts); a build without them would ship the raw bytes.
+    const files = shippedJs().filter((f) => f.bytes >= 1_024);
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      expect(f.brotliBytes, f.file).not.toBeNull();
+      expect(f.brotliBytes!, f.file).toBeLessThanOrEqual(f.gzipBytes);
+    }
+    console.log(budgetLine('js-brotli', kb(files.reduce((sum, f) => sum + f.brotliBytes!, 0)), 'sent to browsers that take br'));
   });
 });
 

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -29,9 +29,11 @@ export interface JsSize {
   file: string;
   bytes: number;
   gzipBytes: number;
+  /** The brotli copy the build wrote beside it (what the server sends a browser that takes br), if any. */
+  brotliBytes: number | null;
 }
 
-/** Every JavaScript file the build ships, with its gzip size (level 9, what a CDN or sirv would serve). */
+/** Every JavaScript file the build ships, with its gzip size (level 9, the budget's measure) and its brotli copy's. */
 export function shippedJs(): JsSize[] {
   requireClientDist();
   const assets = path.join(CLIENT_DIST, 'assets');
@@ -40,7 +42,8 @@ export function shippedJs(): JsSize[] {
     .sort()
     .map((file) => {
       const content = readFileSync(path.join(assets, file));
-      return { file, bytes: content.length, gzipBytes: gzipSync(content, { level: 9 }).length };
+      const brotli = path.join(assets, `${file}.br`);
+      return { file, bytes: content.length, gzipBytes: gzipSync(content, { level: 9 }).length, brotliBytes: existsSync(brotli) ? statSync(brotli).size : null };
     });
 }
 

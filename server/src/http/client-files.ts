@@ -38,7 +38,9 @@ export function clientFiles(dist = CLIENT_DIST): Handler {
   const serve = sirv(dist, {
     single: true,
     etag: true,
-    gzip: false,
+    // The copies `npm run build:client` wrote beside each file (http/precompress.ts), chosen by Accept-Encoding.
+    brotli: true,
+    gzip: true,
     setHeaders(res, pathname) {
       const hashed = pathname.startsWith('/assets/');
       res.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
