@@ -34,10 +34,14 @@ describeEachBackend('limits before execution', (backend) => {
     const deep = await server.post(deepQuery(campaign, 30));
     expect(deep.body.data).toBeUndefined();
     expect(deep.body.errors?.map((e) => e.message).join(' ')).toMatch(/(depth|cost) limit/i);
+    // Refused as the caller's mistake, in Chinese too, with the limit and what was found.
+    expect(deep.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(deep.body.errors?.map((e) => e.extensions?.messageZh).join(' ')).toMatch(/(查询嵌套深度超过上限 12（实际 30）|查询的静态成本超过上限 20000（实际 \d+）)/);
     const aliases = `{ ${Array.from({ length: 1_000 }, (_, i) => `a${i}: viewer { kind }`).join(' ')} }`;
     const many = await server.post(aliases);
     expect(many.body.data).toBeUndefined();
     expect(many.body.errors?.[0]?.message).toMatch(/(aliases|token) limit/i);
+    expect(many.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', messageZh: expect.stringMatching(/^(别名数量超过上限 20（实际 1000）|查询的词法单元数量超过上限 3000)$/) });
     // A query within the limits still runs.
     const fine = await server.gql(deepQuery(campaign, 6));
     expect(fine.errors, JSON.stringify(fine.errors)).toBeUndefined();
