@@ -10,6 +10,8 @@
  *   --a, --b      built clients (a copy of client/dist after `npm run build:client` at each commit);
  *                 each is put in client/dist in turn, which is restored at the end. Without them: client/dist alone
  *   --simulators  simulator processes feeding the live campaign (50 events/s each), as the soak does with 3
+ *   --named       the link names the campaign (`?campaign=<id>`, as the address reads after a pick), instead of
+ *                 a bare kiosk link that leaves the choice to the screen
  */
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +27,7 @@ const ROUNDS = Number(arg('rounds', '2'));
 const LOADS = Number(arg('loads', '6'));
 const BACKEND = arg('backend', 'postgres') as Backend;
 const SIMULATORS = Number(arg('simulators', '0'));
+const NAMED = process.argv.includes('--named');
 const builds = [arg('a', ''), arg('b', '')].filter(Boolean).map((dir) => path.resolve(dir));
 for (const dir of builds) if (!existsSync(path.join(dir, 'index.html'))) throw new Error(`${dir} is not a built client (no index.html)`);
 
@@ -75,9 +78,10 @@ async function measureBuild(label: string): Promise<Load[]> {
     const seed = Date.now() % 1_000_000_000;
     for (let i = 0; i < SIMULATORS; i++) simulators.push(startSimulator(stack.url, campaign.id, 50, ['--seed', String(seed + i)]));
     await Promise.all(simulators.map((s) => s.started()));
-    await openOnce(browser, kioskLink(stack.url)); // Chromium's own first start is not the screen's
+    const link = NAMED ? kioskLink(stack.url).replace('/#', `/?campaign=${encodeURIComponent(campaign.id)}#`) : kioskLink(stack.url);
+    await openOnce(browser, link); // Chromium's own first start is not the screen's
     const loads: Load[] = [];
-    for (let i = 0; i < LOADS; i++) loads.push(await openOnce(browser, kioskLink(stack.url)));
+    for (let i = 0; i < LOADS; i++) loads.push(await openOnce(browser, link));
     console.log(
       `${label}: first live ${loads.map((l) => Math.round(l.firstLiveMs)).join(', ')} ms; main thread ${loads.map((l) => Math.round(l.mainThreadMs)).join(', ')} ms`,
     );
@@ -93,7 +97,9 @@ const names = builds.length ? builds.map((_, i) => (i === 0 ? 'A' : 'B')) : ['cl
 const saved = builds.length ? mkdtempSync(path.join(tmpdir(), 'peakops-dist-')) : null;
 if (saved) cpSync(CLIENT_DIST, saved, { recursive: true });
 const results = new Map<string, Load[]>(names.map((n) => [n, []]));
-console.log(`first live numbers: ${BACKEND}, ${SIMULATORS} simulator(s), ${ROUNDS} round(s) of ${LOADS} loads per build`);
+console.log(
+  `first live numbers: ${BACKEND}, ${SIMULATORS} simulator(s), ${ROUNDS} round(s) of ${LOADS} loads per build, ${NAMED ? 'the campaign named in the link' : 'a bare kiosk link'}`,
+);
 try {
   for (let round = 1; round <= ROUNDS; round++) {
     for (const [i, name] of names.entries()) {
