@@ -57,28 +57,7 @@ describe('App', () => {
     expect(await streamedCampaign(live)).toEqual(['c-618']);
   });
 
-  it('asks for the live figures of the ?campaign= campaign with the page, before the campaign list answers', async () => {
-    history.replaceState(null, '', '/?campaign=c-618');
-    campaigns([ended, active]);
-    let answerList = () => {};
-    const listHeld = new Promise<void>((resolve) => (answerList = resolve));
-    server.use(
-      api.query<ResultOf<typeof CampaignsQuery>>('WarRoomCampaigns', async () => {
-        await listHeld;
-        return HttpResponse.json({ data: campaignsResult([ended, active]) });
-      }),
-    );
-    const { live } = openApp();
-    expect(await streamedCampaign(live)).toEqual(['c-618']);
-    expect(screen.getByTestId<HTMLSelectElement>('campaign-picker')).not.toHaveValue('c-618'); // no list to pick from yet
-
-    answerList();
-    await waitFor(() => expect(screen.getByTestId<HTMLSelectElement>('campaign-picker')).toHaveValue('c-618'));
-    // The list confirmed it: the same streams go on, none asked again.
-    expect(live.variablesOf('WarRoomProgress')).toEqual([{ campaignId: 'c-618' }]);
-  });
-
-  it('falls back to the active campaign for an unknown ?campaign=, closing the streams it asked for', async () => {
+  it('falls back to the active campaign for an unknown ?campaign=, with only its streams open', async () => {
     history.replaceState(null, '', '/?campaign=c-gone');
     campaigns([ended, active]);
     const { live } = openApp();

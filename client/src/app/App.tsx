@@ -109,10 +109,6 @@ function Screen(props: { view: View; credentials: Pick<CredentialStore, 'current
   const [chosen, setChosen] = createSignal<string | null>(new URLSearchParams(location.search).get('campaign'));
   const campaignId = createMemo(() => {
     const id = chosen();
-    // Until the list answers, the address's campaign is taken at its word: a wall reloaded on its campaign
-    // asks for its live figures with the page, not a round trip later. The list then confirms it, or
-    // replaces an unknown one with the default as before.
-    if (!campaigns.data) return id;
     return id && list().some((c) => c.id === id) ? id : (defaultCampaign(list())?.id ?? null);
   });
   const select = (id: string) => {
@@ -123,7 +119,7 @@ function Screen(props: { view: View; credentials: Pick<CredentialStore, 'current
   };
   return (
     <Switch>
-      <Match when={!campaigns.data && !campaignId()}>
+      <Match when={!campaigns.data}>
         <ScreenMessage account={props.account} note={campaigns.error && t('app.retrying', { message: errorIn(campaigns.error, locale()) })}>
           {t('app.loading')}
         </ScreenMessage>
