@@ -16,10 +16,10 @@
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchChromium, WarRoomPage } from '../e2e/support/browser.js';
 import { FIRST_LIVE_NUMBERS_BUDGET_MS } from '../e2e/support/client-dist.js';
-import { activeCampaign, kioskLink, startDemoStack, startSimulator, type Backend } from '../e2e/support/stack.js';
+import { activeCampaign, kioskLink, startDemoStack, startSimulators, type Backend, type Simulator } from '../e2e/support/stack.js';
 import { CLIENT_DIST } from '../server/src/http/client-files.js';
 import { arg, median, report } from './bench-util.js';
 
@@ -39,25 +39,21 @@ interface Load {
 /** One load of the screen with the renderer's CPU profiled from before navigation to the first live frame. */
 async function openOnce(browser: Browser, url: string): Promise<Load> {
   const profiler: { stop?: () => Promise<number> } = {};
-  const profiled = {
-    newPage: async (options: Parameters<Browser['newPage']>[0]) => {
-      const page = await browser.newPage(options);
-      const cdp = await page.context().newCDPSession(page);
-      await cdp.send('Profiler.enable');
-      await cdp.send('Profiler.start');
-      profiler.stop = async () => {
-        const { profile } = await cdp.send('Profiler.stop');
-        const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
-        let busyUs = 0;
-        profile.samples?.forEach((id, i) => {
-          if (!idle.has(id)) busyUs += profile.timeDeltas?.[i + 1] ?? 0;
-        });
-        return busyUs / 1_000;
-      };
-      return page;
-    },
-  } as unknown as Browser; // WarRoomPage.open only calls newPage
-  const room = await WarRoomPage.open(profiled, url);
+  const startProfiler = async (page: Page) => {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.start');
+    profiler.stop = async () => {
+      const { profile } = await cdp.send('Profiler.stop');
+      const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
+      let busyUs = 0;
+      profile.samples?.forEach((id, i) => {
+        if (!idle.has(id)) busyUs += profile.timeDeltas?.[i + 1] ?? 0;
+      });
+      return busyUs / 1_000;
+    };
+  };
+  const room = await WarRoomPage.open(browser, url, undefined, startProfiler);
   try {
     const first = await room.firstLive();
     if (!profiler.stop) throw new Error('the page was not profiled');
@@ -71,12 +67,11 @@ async function openOnce(browser: Browser, url: string): Promise<Load> {
 async function measureBuild(label: string): Promise<Load[]> {
   const stack = await startDemoStack(BACKEND, { TICK_MS: '100', LIVE_HEARTBEAT_MS: '1000' });
   const browser = await launchChromium();
-  const simulators: ReturnType<typeof startSimulator>[] = [];
+  const simulators: Simulator[] = [];
   try {
     await stack.historyLoaded();
     const campaign = await activeCampaign(stack.url);
-    const seed = Date.now() % 1_000_000_000;
-    for (let i = 0; i < SIMULATORS; i++) simulators.push(startSimulator(stack.url, campaign.id, 50, ['--seed', String(seed + i)]));
+    simulators.push(...startSimulators(stack.url, campaign.id, SIMULATORS, 50));
     await Promise.all(simulators.map((s) => s.started()));
     const link = NAMED ? kioskLink(stack.url).replace('/#', `/?campaign=${encodeURIComponent(campaign.id)}#`) : kioskLink(stack.url);
     await openOnce(browser, link); // Chromium's own first start is not the screen's

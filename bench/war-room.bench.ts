@@ -19,7 +19,7 @@ import { TodayMetricsSubscription } from '../client/src/features/war-room/war-ro
 import type { CDPSession } from 'playwright-core';
 import { launchChromium, WarRoomPage } from '../e2e/support/browser.js';
 import { budgetLine, FIRST_LIVE_NUMBERS_BUDGET_MS, JS_GZIP_BUDGET_BYTES, kb, shippedJs } from '../e2e/support/client-dist.js';
-import { activeCampaign, clearOfShanghaiMidnight, kioskLink, startDemoStack, startSimulator } from '../e2e/support/stack.js';
+import { activeCampaign, clearOfShanghaiMidnight, kioskLink, startDemoStack, startSimulators, type Simulator } from '../e2e/support/stack.js';
 import { TEST_ADMIN_KEY } from '../server/test/server-process.js';
 import { arg, report } from './bench-util.js';
 
@@ -108,7 +108,7 @@ console.log(
 await clearOfShanghaiMidnight((MINUTES + 3) * 60_000 + WARMUP_S * 1_000);
 const stack = await startDemoStack('pglite', { TICK_MS: String(TICK_MS), LIVE_HEARTBEAT_MS: '1000' });
 const browser = await launchChromium();
-const simulators: ReturnType<typeof startSimulator>[] = [];
+const simulators: Simulator[] = [];
 const stopSimulators = (graceMs?: number) => Promise.allSettled(simulators.map((s) => s.stop(graceMs)));
 // The simulator runs in its own process group, out of reach of the terminal's Ctrl-C: stop it ourselves.
 process.once('SIGINT', () => {
@@ -119,10 +119,7 @@ try {
   console.log(`server ${stack.url}; loading the demo history…`);
   await stack.historyLoaded();
   const campaign = await activeCampaign(stack.url);
-  const seed = Date.now() % 1_000_000_000; // distinct seeds: distinct event ids, no duplicates between them
-  for (let i = 0; i < SIMULATORS; i++) {
-    simulators.push(startSimulator(stack.url, campaign.id, EVENTS / SIMULATORS, ['--seed', String(seed + i)]));
-  }
+  simulators.push(...startSimulators(stack.url, campaign.id, SIMULATORS, EVENTS / SIMULATORS));
   await Promise.all(simulators.map((s) => s.started()));
 
   const payload = await payloadSizes(stack.url, campaign.id);

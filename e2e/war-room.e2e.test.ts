@@ -37,6 +37,7 @@ import {
   type DemoStack,
   type Simulator,
 } from './support/stack.js';
+import { PRECOMPRESS_MIN_BYTES } from '../server/src/http/precompress.js';
 
 // Not a skip: without a build every test below would exercise a missing page.
 requireClientDist();
@@ -69,7 +70,7 @@ describe('war room budgets', () => {
 
   it('has a compressed copy of every script worth compressing, which is what the server sends', () => {
     // The server sends these copies (client-files.ts); a build without them would ship the raw bytes.
-    const files = shippedJs().filter((f) => f.bytes >= 1_024);
+    const files = shippedJs().filter((f) => f.bytes >= PRECOMPRESS_MIN_BYTES);
     expect(files.length).toBeGreaterThan(0);
     for (const f of files) {
       expect(f.brotliBytes, f.file).not.toBeNull();

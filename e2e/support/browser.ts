@@ -143,8 +143,15 @@ export class WarRoomPage {
     });
   }
 
-  static async open(browser: Browser, url: string, viewport = { width: 1920, height: 1080 }): Promise<WarRoomPage> {
+  /** `beforeLoad` runs on the new page before it navigates (a benchmark starts its profiler there). */
+  static async open(
+    browser: Browser,
+    url: string,
+    viewport = { width: 1920, height: 1080 },
+    beforeLoad?: (page: Page) => Promise<void>,
+  ): Promise<WarRoomPage> {
     const page = await browser.newPage({ viewport });
+    await beforeLoad?.(page);
     await page.addInitScript({ content: FIRST_LIVE_PROBE });
     const room = new WarRoomPage(page);
     await page.goto(url, { waitUntil: 'load' });

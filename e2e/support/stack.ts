@@ -269,6 +269,15 @@ export interface Simulator {
 }
 
 /**
+ * `count` simulators on one campaign, `rate` events/s each, out of phase so most ticks see a change. Each
+ * has its own seed: distinct event ids, no duplicates between them.
+ */
+export function startSimulators(url: string, campaignId: string, count: number, rate: number): Simulator[] {
+  const seed = Date.now() % 1_000_000_000;
+  return Array.from({ length: count }, (_, i) => startSimulator(url, campaignId, rate, ['--seed', String(seed + i)]));
+}
+
+/**
  * `npm run simulate` as its own process group, its traffic attributed to `campaignId`, sent with the
  * stack's admin key (PEAKOPS_API_KEY; a `--key` in extraArgs wins).
  */

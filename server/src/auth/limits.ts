@@ -1,10 +1,6 @@
 import type { GraphQLArmorConfig, GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-types';
 import type { BucketPolicy } from './rate-limit.js';
 
-/**
- * Limits checked before execution (GraphQL Armor). Every document of the war room and the demo passes
- * them with room to spare (limits.test.ts checks each); docs/SECURITY.md explains each value.
- */
 /** What each of Armor's limits refuses, in the words of a zh-CN reader (Armor itself speaks English). */
 const IN_CHINESE = {
   maxDepth: (limit: number) => `查询嵌套深度超过上限 ${limit}`,
@@ -19,26 +15,33 @@ const IN_CHINESE = {
  * outage) and the sentence in Chinese as `extensions.messageZh`, with what was found when Armor says.
  * Armor throws the error it hands here, so the words travel with it.
  */
-function refusedAs(limit: keyof typeof IN_CHINESE, value: number): GraphQLArmorRejectCallback[] {
-  return [
-    (_context, error) => {
-      const found = /found (\d+)/.exec(error.message)?.[1];
-      const words = IN_CHINESE[limit](value) + (found ? `（实际 ${found}）` : '');
-      Object.assign(error.extensions, { code: 'BAD_USER_INPUT', messageZh: words });
-    },
-  ];
+function refusing<Limit extends { n: number } | { maxCost: number }>(
+  kind: keyof typeof IN_CHINESE,
+  limit: Limit,
+): Limit & { onReject: GraphQLArmorRejectCallback[] } {
+  const value = 'n' in limit ? limit.n : limit.maxCost;
+  const onReject: GraphQLArmorRejectCallback = (_context, error) => {
+    const found = /found (\d+)/.exec(error.message)?.[1];
+    const words = IN_CHINESE[kind](value) + (found ? `（实际 ${found}）` : '');
+    Object.assign(error.extensions, { code: 'BAD_USER_INPUT', messageZh: words });
+  };
+  return { ...limit, onReject: [onReject] };
 }
 
+/**
+ * Limits checked before execution (GraphQL Armor). Every document of the war room and the demo passes
+ * them with room to spare (limits.test.ts checks each); docs/SECURITY.md explains each value.
+ */
 export const ARMOR_LIMITS = {
   /** The deepest screen document nests 5 selection sets; partners get room for orders → items → sku → product. */
-  maxDepth: { n: 12, onReject: refusedAs('maxDepth', 12) },
+  maxDepth: refusing('maxDepth', { n: 12 }),
   /** The screen uses none; partners batching a few lookups in one request need a handful. */
-  maxAliases: { n: 20, onReject: refusedAs('maxAliases', 20) },
+  maxAliases: refusing('maxAliases', { n: 20 }),
   /** The largest screen document has ~250 tokens. */
-  maxTokens: { n: 3000, onReject: refusedAs('maxTokens', 3000) },
-  maxDirectives: { n: 30, onReject: refusedAs('maxDirectives', 30) },
+  maxTokens: refusing('maxTokens', { n: 3000 }),
+  maxDirectives: refusing('maxDirectives', { n: 30 }),
   /** Armor's static complexity (objects 2, scalars 1, × 1.5 per level). */
-  costLimit: { maxCost: 20_000, onReject: refusedAs('costLimit', 20_000) },
+  costLimit: refusing('costLimit', { maxCost: 20_000 }),
 } satisfies GraphQLArmorConfig;
 
 /**

@@ -4,8 +4,8 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 /** What a browser downloads as text: the screen's scripts, styles, page and icons. */
 const COMPRESSIBLE = /\.(js|css|html|svg)$/;
-/** Below this a compressed copy saves less than its headers cost. */
-const MIN_BYTES = 1_024;
+/** Below this a compressed copy saves less than its headers cost: such files are sent as they are. */
+export const PRECOMPRESS_MIN_BYTES = 1_024;
 
 export interface Precompressed {
   files: number;
@@ -23,7 +23,7 @@ export interface Precompressed {
 export function precompressClient(dist: string): Precompressed {
   const total: Precompressed = { files: 0, bytes: 0, gzipBytes: 0, brotliBytes: 0 };
   for (const file of filesUnder(dist)) {
-    if (!COMPRESSIBLE.test(file) || statSync(file).size < MIN_BYTES) continue;
+    if (!COMPRESSIBLE.test(file) || statSync(file).size < PRECOMPRESS_MIN_BYTES) continue;
     const content = readFileSync(file);
     const brotli = brotliCompressSync(content, {
       params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: content.length },
