@@ -9,6 +9,8 @@
  * Run: npm run bench:first-live -- --a <dir> --b <dir> [--rounds 2] [--loads 6] [--backend postgres] [--simulators 0]
  *   --a, --b      built clients (a copy of client/dist after `npm run build:client` at each commit);
  *                 each is put in client/dist in turn, which is restored at the end. Without them: client/dist alone
+ *   --a-with-omnibox-popup  A's Chromium builds the address bar's popup, as the harness's did before 2026-12-06
+ *                 (browser.ts, WITHOUT_OMNIBOX_POPUP); without --a and --b both sides load client/dist
  *   --simulators  simulator processes feeding the live campaign (50 events/s each), as the soak does with 3
  *   --named       the link names the campaign (`?campaign=<id>`, as the address reads after a pick), instead of
  *                 a bare kiosk link that leaves the choice to the screen
@@ -17,7 +19,7 @@ import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, WarRoomPage } from '../e2e/support/browser.js';
+import { CHROMIUM_ARGS, launchChromium, WarRoomPage, WITHOUT_OMNIBOX_POPUP } from '../e2e/support/browser.js';
 import { FIRST_LIVE_NUMBERS_BUDGET_MS } from '../e2e/support/client-dist.js';
 import { activeCampaign, kioskLink, startDemoStack, startSimulators, type Backend, type Simulator } from '../e2e/support/stack.js';
 import { CLIENT_DIST } from '../server/src/http/client-files.js';
@@ -28,8 +30,23 @@ const LOADS = Number(arg('loads', '6'));
 const BACKEND = arg('backend', 'postgres') as Backend;
 const SIMULATORS = Number(arg('simulators', '0'));
 const NAMED = process.argv.includes('--named');
+const A_WITH_POPUP = process.argv.includes('--a-with-omnibox-popup');
 const builds = [arg('a', ''), arg('b', '')].filter(Boolean).map((dir) => path.resolve(dir));
 for (const dir of builds) if (!existsSync(path.join(dir, 'index.html'))) throw new Error(`${dir} is not a built client (no index.html)`);
+
+interface Side {
+  name: string;
+  /** A built client to put in client/dist first; none: client/dist as it is. */
+  build?: string;
+  chromiumArgs: readonly string[];
+}
+const sides: Side[] =
+  builds.length > 0
+    ? builds.map((build, i) => ({ name: i === 0 ? 'A' : 'B', build, chromiumArgs: CHROMIUM_ARGS }))
+    : A_WITH_POPUP
+      ? [{ name: 'A', chromiumArgs: CHROMIUM_ARGS }, { name: 'B', chromiumArgs: CHROMIUM_ARGS }]
+      : [{ name: 'client/dist', chromiumArgs: CHROMIUM_ARGS }];
+if (A_WITH_POPUP) sides[0]!.chromiumArgs = CHROMIUM_ARGS.filter((flag) => flag !== WITHOUT_OMNIBOX_POPUP);
 
 interface Load {
   firstLiveMs: number;
@@ -64,9 +81,9 @@ async function openOnce(browser: Browser, url: string): Promise<Load> {
   }
 }
 
-async function measureBuild(label: string): Promise<Load[]> {
+async function measureSide(label: string, side: Side): Promise<Load[]> {
   const stack = await startDemoStack(BACKEND, { TICK_MS: '100', LIVE_HEARTBEAT_MS: '1000' });
-  const browser = await launchChromium();
+  const browser = await launchChromium(side.chromiumArgs);
   const simulators: Simulator[] = [];
   try {
     await stack.historyLoaded();
@@ -88,21 +105,21 @@ async function measureBuild(label: string): Promise<Load[]> {
   }
 }
 
-const names = builds.length ? builds.map((_, i) => (i === 0 ? 'A' : 'B')) : ['client/dist'];
+const names = sides.map((side) => side.name);
 const saved = builds.length ? mkdtempSync(path.join(tmpdir(), 'peakops-dist-')) : null;
 if (saved) cpSync(CLIENT_DIST, saved, { recursive: true });
 const results = new Map<string, Load[]>(names.map((n) => [n, []]));
 console.log(
-  `first live numbers: ${BACKEND}, ${SIMULATORS} simulator(s), ${ROUNDS} round(s) of ${LOADS} loads per build, ${NAMED ? 'the campaign named in the link' : 'a bare kiosk link'}`,
+  `first live numbers: ${BACKEND}, ${SIMULATORS} simulator(s), ${ROUNDS} round(s) of ${LOADS} loads per side, ${NAMED ? 'the campaign named in the link' : 'a bare kiosk link'}${A_WITH_POPUP ? ", A's Chromium with the omnibox popup" : ''}`,
 );
 try {
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const [i, name] of names.entries()) {
-      if (builds[i]) {
+    for (const side of sides) {
+      if (side.build) {
         rmSync(CLIENT_DIST, { recursive: true, force: true });
-        cpSync(builds[i]!, CLIENT_DIST, { recursive: true });
+        cpSync(side.build, CLIENT_DIST, { recursive: true });
       }
-      results.get(name)!.push(...(await measureBuild(`${name} round ${round}`)));
+      results.get(side.name)!.push(...(await measureSide(`${side.name} round ${round}`, side)));
     }
   }
 } finally {

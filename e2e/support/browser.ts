@@ -2,7 +2,17 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's Chromium, never a downloaded one (see STACK.md: no `playwright install` here). */
 export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
+
+/**
+ * Headless Chromium (156) still builds the address bar's popup, a WebUI page in a renderer of its own
+ * that loads ~100 chrome:// modules, whenever a page opens: during a war room's load that renderer's
+ * main thread ran as long as the screen's own (a trace of one load, docs/BENCHMARKS.md "The wall's
+ * first numbers"). Nobody sees it headless, and on a 2-core machine it takes the CPU the screen and the
+ * server need. `bench:first-live -- --a-with-omnibox-popup` measures what it costs.
+ */
+export const WITHOUT_OMNIBOX_POPUP = '--disable-features=WebUIOmniboxPopup';
+
+export const CHROMIUM_ARGS: readonly string[] = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -11,10 +21,11 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  WITHOUT_OMNIBOX_POPUP,
 ];
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+export function launchChromium(args: readonly string[] = CHROMIUM_ARGS): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: [...args] });
 }
 
 /**
