@@ -235,7 +235,7 @@ export function buildCatalog(shopList: readonly DemoShop[], random: Random, now:
   }
   // And the third shop's best seller sold out just before the demo starts: the engine's first evaluation raises
   // LOW_STOCK CRITICAL, an incident on the manuals' clock (claim it within 10 minutes, fix it within 30), which the
-  // wall counts down; the live traffic keeps selling it, so it reads as an oversell until someone restocks it.
+  // wall counts down; the live traffic sells none of it (a platform stops at zero) until someone restocks it.
   const soldOut = catalog.demoSkus
     .filter((s) => s.shopId === shopList[2]?.id && s.onSale && s.stock > DEFAULT_LOW_STOCK_THRESHOLD)
     .sort((a, b) => b.popularity - a.popularity)[0];

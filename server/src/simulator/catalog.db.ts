@@ -1,5 +1,5 @@
-import { encodeGlobalID } from '@pothos/plugin-relay';
-import { and, asc, desc, eq, gt, gte, isNull, sql } from 'drizzle-orm';
+import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
+import { and, asc, desc, eq, gt, gte, inArray, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { campaigns, customers, products, shops, skuRollups, skus } from '../db/tables.js';
 import { ORDER_PREFIX, type SimShop, type TrafficCatalog } from './traffic.catalog.js';
@@ -15,7 +15,7 @@ const CUSTOMERS_PER_SHOP = 5_000;
 export async function loadCatalog(db: DbOrTx, now: Date): Promise<TrafficCatalog> {
   const shopRows = await db.select({ id: shops.id, platform: shops.platform }).from(shops).where(eq(shops.active, true)).orderBy(asc(shops.createdAt), asc(shops.id));
   const skuRows = await db
-    .select({ id: skus.id, shopId: skus.shopId, priceFen: skus.priceFen, listedAt: products.createdAt })
+    .select({ id: skus.id, shopId: skus.shopId, priceFen: skus.priceFen, stock: skus.stock, listedAt: products.createdAt })
     .from(skus)
     .innerJoin(products, eq(products.id, skus.productId))
     .where(eq(products.status, 'ON_SALE'))
@@ -56,6 +56,7 @@ export async function loadCatalog(db: DbOrTx, now: Date): Promise<TrafficCatalog
           id: encodeGlobalID('Sku', s.id),
           priceFen: s.priceFen,
           listedAt: s.listedAt,
+          stock: s.stock,
           // Unsold SKUs still get looked at now and then; without any sales data, cheaper sells more.
           ...(unitsOf.size > 0 ? { weight: (unitsOf.get(s.id) ?? 0) + 0.5 } : {}),
         })),
@@ -65,4 +66,15 @@ export async function loadCatalog(db: DbOrTx, now: Date): Promise<TrafficCatalog
     catalog.shops.push(simShop);
   }
   return catalog;
+}
+
+/**
+ * The stock of the catalog's SKUs as ingestion has it now (by global id, as the catalog names them):
+ * the demo reads it again now and then, so a restock sells and a sold-out SKU stops selling.
+ */
+export async function loadStock(db: DbOrTx, catalog: TrafficCatalog): Promise<Map<string, number>> {
+  const ids = catalog.shops.flatMap((shop) => shop.skus.map((sku) => decodeGlobalID(sku.id).id));
+  if (ids.length === 0) return new Map();
+  const rows = await db.select({ id: skus.id, stock: skus.stock }).from(skus).where(inArray(skus.id, ids));
+  return new Map(rows.map((row) => [encodeGlobalID('Sku', row.id), row.stock]));
 }

@@ -1,6 +1,6 @@
 import { and, count, eq, gte, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import { pino } from 'pino';
-import { beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it, vi } from 'vitest';
 import { describeEachBackend } from '../../test/backends.js';
 import { insertCampaign, insertCustomer, insertShop, insertSku } from '../../test/fixtures.js';
 import { rows } from '../db/rows.js';
@@ -185,6 +185,41 @@ describeEachBackend('demo traffic in the server process', (backend) => {
     expect(entries!.n).toBeGreaterThan(0);
     expect(spendAnnounced).toBe(stored!.n + entries!.n);
     expect(lines.some((l) => /ad spend ¥\d+\.\d\d/.test(l))).toBe(true);
+  });
+
+  it('stops selling a SKU that is sold out, as a platform does, and sells it again once the shop restocks it', async () => {
+    const { db } = backend();
+    // The cheapest SKU sells most; it starts sold out, and the next one has two units left.
+    await db.execute(sql`update skus set stock = case code when 'TM-0' then 0 when 'TM-1' then 2 else stock end`);
+    const unitsSold = async (code: string) => {
+      const [row] = await rows<{ units: number }>(
+        db,
+        sql`select coalesce(sum(i.quantity), 0)::int as units from order_items i join skus s on s.id = i.sku_id join orders o on o.id = i.order_id
+            where s.code = ${code} and o.paid_at is not null`,
+      );
+      return row!.units;
+    };
+    const stockOf = async (code: string) => {
+      const [row] = await rows<{ stock: number }>(db, sql`select stock from skus where code = ${code}`);
+      return row!.stock;
+    };
+    const startedAt = Date.now();
+    const evening = new Date('2026-11-11T21:00:00+08:00').getTime();
+    const now = () => new Date(evening + 60 * (Date.now() - startedAt)); // a minute of the evening a second
+    const traffic = await startDemoTraffic({ db, logger: pino({ level: 'silent' }), rate: 60, tickMs: 100, stockLookMs: 5_000, now, announce: null });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(await unitsSold('TM-0')).toBe(0);
+      expect(await stockOf('TM-0')).toBe(0);
+      expect(await stockOf('TM-1')).toBeGreaterThanOrEqual(0);
+      await db.execute(sql`update skus set stock = stock + 30 where code = 'TM-0'`); // the restock, as setStock writes it
+      await vi.waitFor(async () => expect(await unitsSold('TM-0')).toBeGreaterThan(0), { timeout: 15_000, interval: 100 });
+    } finally {
+      await traffic.stop();
+    }
+    expect(await stockOf('TM-0')).toBeLessThan(30);
+    expect(await stockOf('TM-0')).toBeGreaterThanOrEqual(0);
+    expect(await stockOf('TM-1')).toBeGreaterThanOrEqual(0);
   });
 
   it('does nothing when no shop has anything on sale', async () => {

@@ -12,7 +12,7 @@ import { fenToYuan, yuanToFen } from '../lib/money.js';
 import { ingestEvents, MAX_BATCH } from '../modules/ingest/ingest.service.js';
 import { MAX_SPEND_ENTRIES, recordSpend } from '../modules/marketing/marketing.service.js';
 import type { AnnounceCounted } from '../realtime/pubsub.js';
-import { loadCatalog } from './catalog.db.js';
+import { loadCatalog, loadStock } from './catalog.db.js';
 import { LiveSpend } from './live-spend.js';
 import { TrafficGenerator } from './traffic.generator.js';
 import { countBatch, emptyTotals, PaidTally } from './traffic.options.js';
@@ -42,6 +42,8 @@ export interface DemoTrafficOptions {
   now: () => Date;
   tickMs?: number;
   logEveryMs?: number;
+  /** How often the SKUs' stock is read again (default 10 s): a restock sells within it. */
+  stockLookMs?: number;
   /** Told by the ingest and spend services after each batch that counted something (the server's change notice). */
   announce: AnnounceCounted | null;
 }
@@ -86,6 +88,7 @@ export async function startDemoTraffic(options: DemoTrafficOptions): Promise<Dem
   const { db, logger, rate, now, announce } = options;
   const tickMs = options.tickMs ?? 1_000;
   const logEveryMs = options.logEveryMs ?? 10_000;
+  const stockLookMs = options.stockLookMs ?? 10_000;
   const started = now().getTime();
   await openEncoreIfDue(options, new Date(started));
   const catalog = await loadCatalog(db, new Date(started));
@@ -155,11 +158,21 @@ export async function startDemoTraffic(options: DemoTrafficOptions): Promise<Dem
     if (found.userErrors.length > 0) logger.warn({ firstErrors: found.userErrors.slice(0, 3) }, 'simulator: the warehouse\'s events were refused');
   }
 
+  // Every few seconds: the SKUs' stock as ingestion has it (a restock from the console, what sold), so a
+  // sold-out SKU stops selling as on a platform; the generator counts down what it sells in between.
+  let nextStockLook = started + stockLookMs;
+  async function stockIfDue(t: number) {
+    if (t < nextStockLook) return;
+    nextStockLook = t + stockLookMs;
+    generator.updateStock(await loadStock(db, catalog));
+  }
+
   async function tick() {
     const t = now().getTime();
     if (t <= last) return;
     await carryIfDue(t);
     await warehouseIfDue(t);
+    await stockIfDue(t);
     const from = new Date(last);
     const to = new Date(t);
     const events = generator.slice(from, to, ((rate * (t - last)) / 1000) * generator.curveFactor(from, to));

@@ -41,6 +41,11 @@ export interface SimSku {
   weight?: number;
   /** Not viewed or sold before this instant (a product listed last week has no orders last month). */
   listedAt?: Date;
+  /**
+   * Units in stock when the catalog was read (later readings: TrafficGenerator.updateStock); unset: as
+   * many as buyers want. A platform stops selling a SKU at zero, so the generator never sells more than is left.
+   */
+  stock?: number;
 }
 
 export interface SimCampaign {

@@ -252,6 +252,51 @@ describe('traffic generator', () => {
     expect(new Set(customers).size).toBeLessThan(customers.length);
   });
 
+  it('sells no more of a SKU than its stock, as a platform does, and sells it again once restocked', () => {
+    const stocked = catalog(false);
+    const bestSeller = stocked.shops[0]!.skus[0]!; // the cheapest: sells most
+    bestSeller.stock = 5;
+    const generator = new TrafficGenerator({ catalog: stocked, seed: 11 });
+    // Ingestion's rule for stock, as the demo's database applies it: an order's lines are taken off once it
+    // is both placed and paid, whichever of the two arrives last, and a copy of an event changes nothing.
+    const stock = new Map([[bestSeller.id, 5]]);
+    const placedItems = new Map<string, EventInput['items']>();
+    const paidOrders = new Set<string>();
+    const taken = new Set<string>();
+    const ingest = (events: EventInput[]) => {
+      for (const e of events) {
+        if (e.type === 'ORDER_PLACED') placedItems.set(e.orderId!, e.items);
+        if (e.type === 'ORDER_PAID') paidOrders.add(e.orderId!);
+        const items = placedItems.get(e.orderId ?? '');
+        if (!items || !paidOrders.has(e.orderId!) || taken.has(e.orderId!)) continue;
+        taken.add(e.orderId!);
+        for (const item of items) if (stock.has(item.skuId)) stock.set(item.skuId, stock.get(item.skuId)! - item.quantity);
+      }
+    };
+    const cartsOfBestSeller: number[] = [];
+    const lowest: number[] = [];
+    for (let hour = 0; hour < 48; hour++) {
+      if (hour === 24) stock.set(bestSeller.id, stock.get(bestSeller.id)! + 20); // the restock lands
+      const from = new Date(DAY_ONE + hour * HOUR);
+      const to = new Date(from.getTime() + HOUR);
+      const events = generator.slice(from, to, 4_000 * generator.curveFactor(from, to));
+      cartsOfBestSeller.push(events.filter((e) => e.type === 'ADD_TO_CART' && e.skuId === bestSeller.id).length);
+      ingest(events);
+      lowest.push(stock.get(bestSeller.id)!);
+      generator.updateStock(stock);
+    }
+    expect(Math.min(...lowest)).toBe(0); // sold out, never oversold
+    expect(lowest[23]).toBe(0);
+    expect(lowest[47]).toBe(0); // the 20 restocked units sold too
+    expect(cartsOfBestSeller.slice(0, 24).some((n) => n > 0)).toBe(true);
+    const soldOutHour = lowest.indexOf(0);
+    // Once none is left, nobody puts it in a cart until the restock.
+    expect(cartsOfBestSeller.slice(soldOutHour + 1, 24).every((n) => n === 0)).toBe(true);
+    expect(cartsOfBestSeller.slice(24).some((n) => n > 0)).toBe(true);
+    // The other SKUs (stock not given) sell as before.
+    expect(taken.size).toBeGreaterThan(100);
+  });
+
   it('tallies paid orders and GMV once per payment, however often it is delivered', () => {
     const slices = run({}, 500);
     const paid = uniqueEvents(slices.flat()).filter((e) => e.type === 'ORDER_PAID');

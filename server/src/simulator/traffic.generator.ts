@@ -63,6 +63,16 @@ export class TrafficGenerator {
   private eventCount = 0;
   private visitorCount = 0;
   private orderCount = 0;
+  /**
+   * Units sold from a SKU's stock whose order ingestion has not been handed yet: ingestion takes stock
+   * when an order is both placed and paid, so a sale is promised from the moment it is made until the
+   * slice that delivers the later of those two events.
+   */
+  private readonly promised: { sku: SimSku; units: number; takenAt: number }[] = [];
+  private readonly promisedUnits = new Map<SimSku, number>();
+  private readonly skusById = new Map<string, SimSku>();
+  /** Units in stock as last read, for SKUs whose stock is known (SimSku.stock, then updateStock). */
+  private readonly stockRead = new Map<SimSku, number>();
 
   constructor(private readonly options: GeneratorOptions) {
     const { catalog, seed } = options;
@@ -70,6 +80,10 @@ export class TrafficGenerator {
     this.tag = options.tag ?? `sim-${(seed >>> 0).toString(36)}`;
     this.funnel = { ...DEFAULT_FUNNEL, ...options.funnel };
     const sellable = catalog.shops.filter((s) => s.skus.length > 0);
+    for (const sku of sellable.flatMap((s) => s.skus)) {
+      this.skusById.set(sku.id, sku);
+      if (sku.stock !== undefined) this.stockRead.set(sku, sku.stock);
+    }
     if (sellable.length === 0) throw new Error('the catalog has no shop with a SKU to sell');
     this.shops = new WeightedTable(
       sellable.map((shop) => {
@@ -119,7 +133,49 @@ export class TrafficGenerator {
       for (const at of starts) this.session(at);
     }
     const events = this.queue.takeBefore(t1);
+    this.releaseDeliveredSales(t1);
     return this.random.chance(this.options.shuffleRate ?? 0.05) ? this.random.shuffle(events) : events;
+  }
+
+  /**
+   * Stock as ingestion now has it, for SKUs by id (a restock, what was sold, what was returned). Read
+   * after every slice handed out before it has gone through ingestion: what the generator sold since
+   * is still counted off on top.
+   */
+  updateStock(stockById: ReadonlyMap<string, number>) {
+    for (const [id, stock] of stockById) {
+      const sku = this.skusById.get(id);
+      if (sku) this.stockRead.set(sku, stock);
+    }
+  }
+
+  /** Units of a SKU a buyer can still order. */
+  private available(sku: SimSku): number {
+    const stock = this.stockRead.get(sku);
+    return stock === undefined ? Infinity : stock - (this.promisedUnits.get(sku) ?? 0);
+  }
+
+  private promise(lines: readonly OrderLine[], takenAt: number) {
+    for (const { sku, quantity } of lines) {
+      if (!this.stockRead.has(sku)) continue;
+      this.promised.push({ sku, units: quantity, takenAt });
+      this.promisedUnits.set(sku, (this.promisedUnits.get(sku) ?? 0) + quantity);
+    }
+  }
+
+  /** Sales whose taking event is in a slice handed out are ingestion's to count from now on. */
+  private releaseDeliveredSales(before: number) {
+    let kept = 0;
+    for (const sale of this.promised) {
+      if (sale.takenAt < before) {
+        const left = this.promisedUnits.get(sale.sku)! - sale.units;
+        if (left === 0) this.promisedUnits.delete(sale.sku);
+        else this.promisedUnits.set(sale.sku, left);
+      } else {
+        this.promised[kept++] = sale;
+      }
+    }
+    this.promised.length = kept;
   }
 
   /**
@@ -172,7 +228,9 @@ export class TrafficGenerator {
       this.traffic(session, 'PRODUCT_VIEW', t, sku);
     }
     if (viewed.length === 0 || !random.chance(this.funnel.cart)) return;
-    const carted = [...new Set(viewed)].slice(0, random.chance(SECOND_LINE) ? 2 : 1);
+    // A sold-out product can be looked at, not put in a cart.
+    const carted = [...new Set(viewed)].filter((sku) => this.available(sku) > 0).slice(0, random.chance(SECOND_LINE) ? 2 : 1);
+    if (carted.length === 0) return;
     for (const sku of carted) {
       t += random.int(10, 180) * SECOND;
       this.traffic(session, 'ADD_TO_CART', t, sku);
@@ -180,7 +238,8 @@ export class TrafficGenerator {
     const incident = this.incident(shop.id, t, source);
     const place = this.funnel.place * SOURCE_CONVERSION[source] * (incident?.conversionFactor ?? 1);
     if (!random.chance(place)) return;
-    this.order(session, t + random.int(30, 600) * SECOND, carted.map((sku) => ({ sku, quantity: quantityFor(random, sku) })));
+    const lines = carted.map((sku) => ({ sku, quantity: Math.min(quantityFor(random, sku), this.available(sku)) }));
+    this.order(session, t + random.int(30, 600) * SECOND, lines);
   }
 
   /**
@@ -220,8 +279,10 @@ export class TrafficGenerator {
     if (carried && paidAt < this.discardBefore) return;
     const late = random.chance(this.options.latePlacementRate ?? 0.01);
     // A late ORDER_PLACED reaches us after its payment: the order must still come out the same.
-    this.deliver(placed, Math.max(late ? paidAt + random.int(1, 60) * SECOND : placedAt, this.discardBefore), carried);
+    const placedDelivered = Math.max(late ? paidAt + random.int(1, 60) * SECOND : placedAt, this.discardBefore);
+    this.deliver(placed, placedDelivered, carried);
     this.deliver(this.event({ ...base, type: 'ORDER_PAID', amount: fenToYuan(amountFen) }, paidAt), paidAt);
+    this.promise(lines, Math.max(placedDelivered, paidAt));
 
     const incident = this.incident(shop.id, paidAt, session.source);
     const refunded = amountFen > 0 && random.chance(incident?.refundRate ?? this.funnel.refund);
