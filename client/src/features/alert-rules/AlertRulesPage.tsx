@@ -3,7 +3,7 @@ import { createQuery, useClient } from '@urql/solid';
 import { createMemo, For, Index, Show } from 'solid-js';
 import { ConsoleTable } from '../../components/ConsoleTable';
 import { InlineError } from '../../components/InlineError';
-import { mutationOutcome } from '../../graphql/mutation-outcome';
+import { sendMutation } from '../../graphql/mutation-outcome';
 import { errorIn } from '../../graphql/refusal';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
@@ -34,9 +34,7 @@ export function AlertRulesPage() {
 
   // A setting has no id for the cache to update: the list is read again, and shows what the server stored.
   const save = async (input: AlertRuleUpdate) => {
-    const result = await client.mutation(UpdateAlertRuleMutation, { input }).toPromise();
-    const payload = result.data?.updateAlertRule;
-    const outcome = mutationOutcome(result.error, payload, payload?.setting);
+    const outcome = await sendMutation(client, UpdateAlertRuleMutation, { input }, (data) => data.updateAlertRule, (payload) => payload.setting);
     if (outcome.ok) refetchRules({ requestPolicy: 'network-only' });
     return outcome;
   };

@@ -1,6 +1,6 @@
 import { useClient } from '@urql/solid';
 import { createMemo, createSignal, onCleanup, type Accessor } from 'solid-js';
-import { mutationOutcome, type MutationOutcome } from '../../graphql/mutation-outcome';
+import { sendMutation, type MutationOutcome } from '../../graphql/mutation-outcome';
 import { createBackoff, onConnect } from '../../graphql/retry';
 import { readFragment } from '../../graphql/graphql';
 import { refusalOf, type Refusal } from '../../graphql/refusal';
@@ -120,8 +120,7 @@ export function createAlertFeed(options: { connects: Accessor<number> }): AlertF
   const count = createMemo(() => alerts().filter((a) => a.status !== 'RESOLVED').length);
 
   const acknowledge = async (id: string): Promise<AcknowledgeOutcome> => {
-    const result = await client.mutation(AcknowledgeAlertMutation, { id }).toPromise();
-    const outcome = mutationOutcome(result.error, result.data?.acknowledgeAlert, result.data?.acknowledgeAlert.alert);
+    const outcome = await sendMutation(client, AcknowledgeAlertMutation, { id }, (data) => data.acknowledgeAlert, (payload) => payload.alert);
     if (!outcome.ok) return outcome;
     put(readFragment(AlertFields, outcome.value));
     return { ok: true };

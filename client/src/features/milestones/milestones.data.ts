@@ -1,6 +1,6 @@
 import { useClient } from '@urql/solid';
 import { createEffect, createMemo, createSignal, on, onCleanup, type Accessor } from 'solid-js';
-import { mutationOutcome, type MutationOutcome } from '../../graphql/mutation-outcome';
+import { sendMutation, type MutationOutcome } from '../../graphql/mutation-outcome';
 import { createBackoff, onConnect } from '../../graphql/retry';
 import { readFragment, type VariablesOf } from '../../graphql/graphql';
 import { refusalOf, type Refusal } from '../../graphql/refusal';
@@ -100,8 +100,7 @@ export function createMilestoneFeed(options: { campaignId: Accessor<string>; con
   const milestones = createMemo(() => withOverdue(rows(), dueClock()));
 
   const save = async (input: MilestoneUpdate): Promise<SaveOutcome> => {
-    const result = await client.mutation(UpdateMilestoneMutation, { input }).toPromise();
-    const outcome = mutationOutcome(result.error, result.data?.updateMilestone, result.data?.updateMilestone.milestone);
+    const outcome = await sendMutation(client, UpdateMilestoneMutation, { input }, (data) => data.updateMilestone, (payload) => payload.milestone);
     if (!outcome.ok) return outcome;
     put(readFragment(MilestoneFields, outcome.value));
     return { ok: true };

@@ -2,7 +2,7 @@ import { createQuery, useClient } from '@urql/solid';
 import { createSignal, For, Show } from 'solid-js';
 import { ConsoleTable } from '../../components/ConsoleTable';
 import { InlineError } from '../../components/InlineError';
-import { mutationOutcome } from '../../graphql/mutation-outcome';
+import { sendMutation } from '../../graphql/mutation-outcome';
 import { errorIn } from '../../graphql/refusal';
 import { useI18n } from '../../i18n/i18n';
 import { formatCalendarDay } from '../../lib/format';
@@ -20,9 +20,7 @@ export function PlanTasks() {
   const [saved, setSaved] = createSignal<ReadonlyMap<string, Task>>(new Map());
   const list = () => plans.data?.plans.edges.map((e) => e.node) ?? [];
   const save = async (input: PlanTaskUpdate) => {
-    const result = await client.mutation(UpdatePlanTaskMutation, { input }).toPromise();
-    const payload = result.data?.updatePlanTask;
-    const outcome = mutationOutcome(result.error, payload, payload?.task);
+    const outcome = await sendMutation(client, UpdatePlanTaskMutation, { input }, (data) => data.updatePlanTask, (payload) => payload.task);
     if (outcome.ok) setSaved((current) => new Map(current).set(outcome.value.id, outcome.value));
     return outcome;
   };

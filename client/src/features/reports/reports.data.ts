@@ -1,7 +1,7 @@
 import { createQuery, useClient } from '@urql/solid';
 import type { CombinedError } from '@urql/core';
 import { createMemo, createSignal, type Accessor } from 'solid-js';
-import { mutationOutcome, type MutationOutcome } from '../../graphql/mutation-outcome';
+import { sendMutation, type MutationOutcome } from '../../graphql/mutation-outcome';
 import { readFragment } from '../../graphql/graphql';
 import {
   DailyReportQuery,
@@ -41,9 +41,8 @@ export function createDayReport(options: { shopId: Accessor<string>; date: Acces
   const rows = createMemo(() => (report.data?.dailyReport.rows ?? []).map((r) => readFragment(ReportRowFields, r)).map((row) => saved().get(row.source) ?? row));
 
   const saveNote = async (input: Omit<ReportNoteInput, 'shopId' | 'date'>) => {
-    const result = await client.mutation(WriteReportNoteMutation, { input: { ...input, shopId: options.shopId(), date: options.date() } }).toPromise();
-    const payload = result.data?.writeDailyReportNote;
-    const outcome = mutationOutcome(result.error, payload, payload?.row);
+    const variables = { input: { ...input, shopId: options.shopId(), date: options.date() } };
+    const outcome = await sendMutation(client, WriteReportNoteMutation, variables, (data) => data.writeDailyReportNote, (payload) => payload.row);
     if (outcome.ok) keep(readFragment(ReportRowFields, outcome.value));
     if (!outcome.ok && outcome.code === 'CONFLICT') {
       // Someone saved the row after it was loaded: show what is stored now (the editor keeps what was
@@ -55,9 +54,7 @@ export function createDayReport(options: { shopId: Accessor<string>; date: Acces
   };
 
   const submitRectification = async (id: string, content: string) => {
-    const result = await client.mutation(SubmitRectificationMutation, { input: { id, content } }).toPromise();
-    const payload = result.data?.submitRectification;
-    const outcome = mutationOutcome(result.error, payload, payload?.rectification);
+    const outcome = await sendMutation(client, SubmitRectificationMutation, { input: { id, content } }, (data) => data.submitRectification, (payload) => payload.rectification);
     const row = rows().find((r) => r.rectification?.id === id);
     if (outcome.ok && row) keep({ ...row, rectification: outcome.value });
     return outcome;

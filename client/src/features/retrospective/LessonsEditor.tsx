@@ -1,6 +1,6 @@
 import { useClient } from '@urql/solid';
 import { createSignal, Show, untrack } from 'solid-js';
-import { mutationOutcome } from '../../graphql/mutation-outcome';
+import { sendMutation } from '../../graphql/mutation-outcome';
 import { InlineError } from '../../components/InlineError';
 import { useI18n } from '../../i18n/i18n';
 import { formatDateTime } from '../../lib/format';
@@ -29,10 +29,8 @@ export function LessonsEditor(props: { campaignId: string; lessons: Lessons; can
     e.preventDefault();
     setPending(true);
     const input = { campaignId: props.campaignId, lessons: text().trim(), expectedUpdatedAt: props.lessons.lessonsUpdatedAt };
-    const result = await client.mutation(WriteLessonsMutation, { input }).toPromise();
+    const outcome = await sendMutation(client, WriteLessonsMutation, { input }, (data) => data.writeRetrospectiveLessons, (payload) => payload.retrospective);
     setPending(false);
-    const payload = result.data?.writeRetrospectiveLessons;
-    const outcome = mutationOutcome(result.error, payload, payload?.retrospective);
     failure.show(outcome);
     const conflict = !outcome.ok && outcome.code === 'CONFLICT';
     setRefused(conflict ? { version: input.expectedUpdatedAt } : null);
