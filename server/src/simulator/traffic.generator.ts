@@ -138,9 +138,9 @@ export class TrafficGenerator {
   }
 
   /**
-   * Stock as ingestion now has it, for SKUs by id (a restock, what was sold, what was returned). Read
-   * after every slice handed out before it has gone through ingestion: what the generator sold since
-   * is still counted off on top.
+   * Stock as ingestion now has it, for SKUs by id (a restock, what was sold, what was returned). It must
+   * be read after every slice handed out so far has gone through ingestion; the sales whose orders are
+   * still to be handed out are counted off it here.
    */
   updateStock(stockById: ReadonlyMap<string, number>) {
     for (const [id, stock] of stockById) {

@@ -37,6 +37,7 @@ export function FunnelBars(props: { steps: readonly FunnelStepInput[] }) {
   const figure = (row: FunnelRow) => {
     if (row.figure === null) return '';
     if (row.figure.kind === 'perVisitor') return ` · ${t('funnel.perVisitor', { n: formatDecimal(row.figure.value, locale(), 1) })}`;
+    if (row.figure.kind === 'noRate') return ' · —';
     return ` · ${formatPercent(row.figure.value, locale(), 1)}`;
   };
   const rows = () =>

@@ -1,8 +1,7 @@
-/** One step of the live funnel as the API gives it (`Funnel.steps`). */
+/** One step of the live funnel as the API gives it (`Funnel.steps`); its rates are made here, from the counts. */
 export interface FunnelStepInput {
   name: string;
   count: number;
-  rateFromPrevious: number;
 }
 
 export interface FunnelRow {
@@ -10,9 +9,10 @@ export interface FunnelRow {
   count: number;
   /**
    * What follows the count: views per visitor for product views (they count views, not people), a rate for
-   * the other steps after the first, nothing for visitors.
+   * the other steps after the first, nothing for visitors; `noRate` (shown as —) where a step is not a
+   * part of the one before it, so no rate between them would be true.
    */
-  figure: { kind: 'perVisitor'; value: number } | { kind: 'rate'; value: number } | null;
+  figure: { kind: 'perVisitor'; value: number } | { kind: 'rate'; value: number } | { kind: 'noRate' } | null;
   /** Bar length: the step against the visitors, at most 1, so the funnel narrows as people drop out. */
   share: number;
 }
@@ -25,11 +25,14 @@ const ratio = (count: number, of: number) => (of > 0 ? Math.min(1, count / of) :
  * read "浏览商品 2,875 · 100.0%" (capped: a visitor views more than one product) and an add-to-cart rate
  * beside the 加购率 KPI that disagreed with it. Here product views say how many a visitor made, and 加购
  * is against the visitors, the KPI's own definition (visitors who added to cart / visitors); orders
- * placed and paid keep their step-to-step rate.
+ * placed and paid keep their step-to-step rate while they are a part of the step before. Orders bought at
+ * once (立即购买) never pass the cart, and just after midnight orders come from yesterday's carts: then more
+ * orders are placed than visitors added to cart, and the API's rate, capped at 1, read "下单 125 · 100.0%".
+ * That row now says — instead.
  */
 export function funnelRows(steps: readonly FunnelStepInput[]): FunnelRow[] {
   const visitors = steps.find((s) => s.name === 'VISIT')?.count ?? 0;
-  return steps.map((s) => {
+  return steps.map((s, i) => {
     const share = ratio(s.count, visitors);
     switch (s.name) {
       case 'VISIT':
@@ -38,8 +41,11 @@ export function funnelRows(steps: readonly FunnelStepInput[]): FunnelRow[] {
         return { key: s.name, count: s.count, figure: visitors > 0 ? { kind: 'perVisitor', value: s.count / visitors } : null, share };
       case 'ADD_TO_CART':
         return { key: s.name, count: s.count, figure: { kind: 'rate', value: ratio(s.count, visitors) }, share };
-      default:
-        return { key: s.name, count: s.count, figure: { kind: 'rate', value: s.rateFromPrevious }, share };
+      default: {
+        const previous = steps[i - 1]?.count ?? 0;
+        const figure = previous > 0 && s.count <= previous ? ({ kind: 'rate', value: s.count / previous } as const) : ({ kind: 'noRate' } as const);
+        return { key: s.name, count: s.count, figure, share };
+      }
     }
   });
 }

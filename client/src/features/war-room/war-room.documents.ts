@@ -91,7 +91,6 @@ export const TodayMetricsSubscription = graphql(`
           steps {
             name
             count
-            rateFromPrevious
           }
         }
         topProducts(limit: 10) {
