@@ -69,6 +69,7 @@ export class TrafficGenerator {
    * slice that delivers the later of those two events.
    */
   private readonly promised: { sku: SimSku; units: number; takenAt: number }[] = [];
+  /** The list's units summed per SKU, kept beside it: every cart asks for each SKU its visitor viewed. */
   private readonly promisedUnits = new Map<SimSku, number>();
   private readonly skusById = new Map<string, SimSku>();
   /** Units in stock as last read, for SKUs whose stock is known (SimSku.stock, then updateStock). */
