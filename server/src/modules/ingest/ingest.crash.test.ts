@@ -66,15 +66,28 @@ describe.skipIf(!adminUrl)('ingestion survives SIGKILL [postgres]', () => {
     expect(killed).toBe(true);
     expect(acknowledged.size).toBeLessThan(batches.length);
 
-    // Restart and resend everything not acknowledged (some of it may have committed before the kill).
-    server = await startServerProcess({ DATABASE_URL: url }, []);
+    // Restart and resend everything not acknowledged (some of it may have committed before the kill). A
+    // producer that gets no answer sends the batch again, as at-least-once producers do (CI once saw one
+    // ECONNRESET here); a server that stays down still fails the test, with its output.
+    const restarted = await startServerProcess({ DATABASE_URL: url }, []);
+    server = restarted;
+    const resend = async (batch: unknown[]): Promise<Response> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await fetch(`${restarted.url}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_KEY}` },
+            body: JSON.stringify({ query: INGEST, variables: { events: batch } }),
+          });
+        } catch (error) {
+          if (attempt === 3) throw new Error(`no answer to a resent batch after 3 tries; the server said:\n${restarted.output()}`, { cause: error });
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+      }
+    };
     for (const [index, batch] of batches.entries()) {
       if (acknowledged.has(index)) continue;
-      const response = await fetch(`${server.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_KEY}` },
-        body: JSON.stringify({ query: INGEST, variables: { events: batch } }),
-      });
+      const response = await resend(batch);
       const body = (await response.json()) as { data: { ingestEvents: { userErrors: unknown[] } } };
       expect(body.data.ingestEvents.userErrors).toEqual([]);
     }
