@@ -113,8 +113,8 @@ export function todayPayload(overrides: Partial<Omit<Today, 'metrics'>> & { metr
       fulfilment: { shippedOrders: 38_120, unshippedOverdue: 3, averagePaidToShippedSeconds: 22_320 },
       funnel: {
         steps: [
-          { name: 'VISIT', count: 1_200_000 },
-          { name: 'ORDER_PAID', count: 41_234 },
+          { name: 'VISIT', count: 1_200_000, shareOfPrevious: null },
+          { name: 'ORDER_PAID', count: 41_234, shareOfPrevious: 0.9 },
         ],
       },
       topProducts: [topProduct('旗舰手机', '123456789.00'), topProduct('保温杯', '8520.00', { stock: 3, lowStock: true }), topProduct('赠品贴纸', '0.00')],

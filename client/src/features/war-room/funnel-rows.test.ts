@@ -3,11 +3,11 @@ import { funnelRows } from './funnel-rows';
 
 // The demo's wall at 19:00: more product views than visitors, as real shops have.
 const steps = [
-  { name: 'VISIT', count: 2_593, rateFromPrevious: 0 },
-  { name: 'PRODUCT_VIEW', count: 2_875, rateFromPrevious: 1 },
-  { name: 'ADD_TO_CART', count: 245, rateFromPrevious: 245 / 2_875 },
-  { name: 'ORDER_PLACED', count: 101, rateFromPrevious: 101 / 245 },
-  { name: 'ORDER_PAID', count: 90, rateFromPrevious: 90 / 101 },
+  { name: 'VISIT', count: 2_593, shareOfPrevious: null },
+  { name: 'PRODUCT_VIEW', count: 2_875, shareOfPrevious: null },
+  { name: 'ADD_TO_CART', count: 245, shareOfPrevious: 245 / 2_875 },
+  { name: 'ORDER_PLACED', count: 101, shareOfPrevious: 101 / 245 },
+  { name: 'ORDER_PAID', count: 90, shareOfPrevious: 90 / 101 },
 ];
 
 describe('funnelRows', () => {
@@ -31,17 +31,17 @@ describe('funnelRows', () => {
   it('says — instead of a capped 100 % when more orders are placed than visitors added to cart (立即购买, yesterday’s carts)', () => {
     // Just after midnight on the demo's wall: 74 visitors carted today, 125 orders placed, 26 paid.
     const night = [
-      { name: 'VISIT', count: 1_048, rateFromPrevious: 0 },
-      { name: 'PRODUCT_VIEW', count: 887, rateFromPrevious: 887 / 1_048 },
-      { name: 'ADD_TO_CART', count: 74, rateFromPrevious: 74 / 887 },
-      { name: 'ORDER_PLACED', count: 125, rateFromPrevious: 1 }, // the API caps it
-      { name: 'ORDER_PAID', count: 26, rateFromPrevious: 26 / 125 },
+      { name: 'VISIT', count: 1_048, shareOfPrevious: null },
+      { name: 'PRODUCT_VIEW', count: 887, shareOfPrevious: 887 / 1_048 },
+      { name: 'ADD_TO_CART', count: 74, shareOfPrevious: 74 / 887 },
+      { name: 'ORDER_PLACED', count: 125, shareOfPrevious: null }, // rateFromPrevious, capped, would read 1
+      { name: 'ORDER_PAID', count: 26, shareOfPrevious: 26 / 125 },
     ];
     const [, , , placed, paid] = funnelRows(night);
     expect(placed!.figure).toEqual({ kind: 'noRate' });
     expect(paid!.figure).toEqual({ kind: 'rate', value: 26 / 125 });
     // Payments of orders placed before the window: more paid than placed has no rate either.
-    const paidMore = funnelRows(night.map((s) => (s.name === 'ORDER_PAID' ? { ...s, count: 130, rateFromPrevious: 1 } : s)));
+    const paidMore = funnelRows(night.map((s) => (s.name === 'ORDER_PAID' ? { ...s, count: 130, shareOfPrevious: null } : s)));
     expect(paidMore[4]!.figure).toEqual({ kind: 'noRate' });
   });
 
@@ -54,7 +54,7 @@ describe('funnelRows', () => {
   });
 
   it('shows no rate it cannot compute before the first visitor', () => {
-    const empty = funnelRows(steps.map((s) => ({ ...s, count: 0, rateFromPrevious: 0 })));
+    const empty = funnelRows(steps.map((s) => ({ ...s, count: 0, shareOfPrevious: null })));
     expect(empty.map((r) => r.share)).toEqual([0, 0, 0, 0, 0]);
     expect(empty[1]!.figure).toBeNull();
     expect(empty[2]!.figure).toEqual({ kind: 'rate', value: 0 });

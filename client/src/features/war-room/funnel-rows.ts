@@ -1,7 +1,9 @@
-/** One step of the live funnel as the API gives it (`Funnel.steps`); its rates are made here, from the counts. */
+/** One step of the live funnel as the API gives it (`Funnel.steps`). */
 export interface FunnelStepInput {
   name: string;
   count: number;
+  /** The API's share of the step before: null where this step outnumbers it (so no rate would be true). */
+  shareOfPrevious: number | null;
 }
 
 export interface FunnelRow {
@@ -28,11 +30,11 @@ const ratio = (count: number, of: number) => (of > 0 ? Math.min(1, count / of) :
  * placed and paid keep their step-to-step rate while they are a part of the step before. Orders bought at
  * once (立即购买) never pass the cart, and just after midnight orders come from yesterday's carts: then more
  * orders are placed than visitors added to cart, and the API's rate, capped at 1, read "下单 125 · 100.0%".
- * That row now says — instead.
+ * The API's `shareOfPrevious` is null then, and that row says — instead.
  */
 export function funnelRows(steps: readonly FunnelStepInput[]): FunnelRow[] {
   const visitors = steps.find((s) => s.name === 'VISIT')?.count ?? 0;
-  return steps.map((s, i) => {
+  return steps.map((s) => {
     const share = ratio(s.count, visitors);
     switch (s.name) {
       case 'VISIT':
@@ -42,8 +44,7 @@ export function funnelRows(steps: readonly FunnelStepInput[]): FunnelRow[] {
       case 'ADD_TO_CART':
         return { key: s.name, count: s.count, figure: { kind: 'rate', value: ratio(s.count, visitors) }, share };
       default: {
-        const previous = steps[i - 1]?.count ?? 0;
-        const figure = previous > 0 && s.count <= previous ? ({ kind: 'rate', value: s.count / previous } as const) : ({ kind: 'noRate' } as const);
+        const figure = s.shareOfPrevious == null ? ({ kind: 'noRate' } as const) : ({ kind: 'rate', value: s.shareOfPrevious } as const);
         return { key: s.name, count: s.count, figure, share };
       }
     }

@@ -91,6 +91,7 @@ export const TodayMetricsSubscription = graphql(`
           steps {
             name
             count
+            shareOfPrevious
           }
         }
         topProducts(limit: 10) {

@@ -102,6 +102,11 @@ export interface FunnelStep {
   count: number;
   /** count / previous step's count; 0 for the first step or when the previous is 0; at most 1. */
   rateFromPrevious: number;
+  /**
+   * count / previous step's count while this step is a part of the one before (count ≤ previous); null for
+   * the first step, when the previous is 0, or when this step outnumbers it, where a capped 1 would be made up.
+   */
+  shareOfPrevious: number | null;
   /** count / first step's count; 1 for the first step when it has any; at most 1. */
   rateFromFirst: number;
 }
@@ -122,7 +127,8 @@ export function funnel(f: Figures): FunnelStep[] {
   return FUNNEL_STEPS.map((name, i) => {
     const count = counts[name];
     const previous = i === 0 ? 0 : counts[FUNNEL_STEPS[i - 1]!];
-    return { name, count, rateFromPrevious: rate(count, previous), rateFromFirst: rate(count, first) };
+    const shareOfPrevious = previous > 0 && count <= previous ? count / previous : null;
+    return { name, count, rateFromPrevious: rate(count, previous), shareOfPrevious, rateFromFirst: rate(count, first) };
   });
 }
 

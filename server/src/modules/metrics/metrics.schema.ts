@@ -181,7 +181,13 @@ const FunnelStepRef = builder.objectRef<FunnelStep>('FunnelStep').implement({
         'VISIT: distinct visitors (HyperLogLog estimate); PRODUCT_VIEW: product views (page views minus visit landings); ADD_TO_CART: distinct visitors who added to cart (estimate); ORDER_PLACED: orders placed; ORDER_PAID: paid orders.',
     }),
     rateFromPrevious: t.exposeFloat('rateFromPrevious', {
-      description: 'count / the previous step’s count, in [0, 1]; 0 for the first step or when the previous count is 0. Capped at 1 (several product views per visitor).',
+      description:
+        'count / the previous step’s count, in [0, 1]; 0 for the first step or when the previous count is 0. Capped at 1, and the cap is then not a rate: a visitor views several products; orders bought at once (立即购买) never pass the cart, and just after midnight orders come from yesterday’s carts, so ORDER_PLACED can outnumber ADD_TO_CART; orders placed yesterday and paid today can make ORDER_PAID outnumber ORDER_PLACED. `shareOfPrevious` is null in those cases instead.',
+    }),
+    shareOfPrevious: t.exposeFloat('shareOfPrevious', {
+      nullable: true,
+      description:
+        'count / the previous step’s count while this step is a part of the one before (count ≤ previous count), in [0, 1]; null for the first step, when the previous count is 0, or when this step outnumbers the one before (see `rateFromPrevious`), where no rate between them would be true. Note the units: PRODUCT_VIEW counts views and ORDER_PLACED orders, against people in the step before.',
     }),
     rateFromFirst: t.exposeFloat('rateFromFirst', {
       description: 'count / the VISIT count, in [0, 1]; 0 when there are no visitors. Capped at 1.',
