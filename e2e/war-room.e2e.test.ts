@@ -59,6 +59,24 @@ const COLLISIONS = `(() => {
   return found;
 })()`;
 
+/**
+ * The wall's panels that hide what they have no room for (Panel's clipItems): per panel, how many items,
+ * how many hidden, the shown ones not wholly inside the body, and the note in its header (evaluated in the page).
+ */
+const CLIPPING = `(() => [...document.querySelectorAll('.panel-body.clips')].map((body) => {
+  const box = body.getBoundingClientRect();
+  const items = [...body.querySelectorAll(body.getAttribute('data-clip-items'))];
+  const shown = items.filter((el) => !el.hasAttribute('data-clipped'));
+  const note = body.parentElement.querySelector('.panel-header [data-testid="clipped-note"]');
+  return {
+    panel: body.parentElement.getAttribute('data-testid') || body.parentElement.className,
+    items: items.length,
+    hidden: items.length - shown.length,
+    cut: shown.filter((el) => { const r = el.getBoundingClientRect(); return r.top < box.top - 1 || r.bottom > box.bottom + 1; }).length,
+    note: note ? note.textContent : null,
+  };
+}))()`;
+
 describe('war room budgets', () => {
   it('ships at most 200 KB of JavaScript (gzip)', () => {
     const files = shippedJs();
@@ -249,6 +267,18 @@ for (const backend of e2eBackends()) {
           if (shot.file) {
             // The picture shows the alerts and milestones too: their queries answer after the live figures.
             await page.page.waitForSelector('[data-testid="alerts-feed"] :is(.alerts, .empty)');
+            await page.page.waitForSelector('[data-testid="milestone-board"] :is(.milestones, .empty)');
+            // A panel that cannot scroll shows an item whole or not at all, and says how many it does not show.
+            // The demo's seven milestones do not all fit the wall's 关键节点, so its note must be there.
+            const clipping = await until('the panels to have measured their items', 5_000, async () => {
+              const panels = (await page.page.evaluate(CLIPPING)) as { panel: string; items: number; hidden: number; cut: number; note: string | null }[];
+              return panels.find((p) => p.panel === 'milestone-board' && p.hidden > 0) ? panels : undefined;
+            });
+            for (const p of clipping) {
+              expect(p.cut, `${p.panel} at ${shot.width}×${shot.height}: an item cut at the foot`).toBe(0);
+              expect(p.note, `${p.panel} at ${shot.width}×${shot.height}`).toBe(p.hidden > 0 ? `另有 ${p.hidden} 项未显示` : null);
+            }
+            console.log(`[e2e] not shown for lack of room at ${shot.width}×${shot.height}: ${clipping.map((p) => `${p.panel} ${p.hidden}/${p.items}`).join(', ')}`);
             const file = path.join(ARTIFACTS, shot.file);
             await page.page.screenshot({ path: file });
             const png = readFileSync(file);

@@ -95,7 +95,7 @@ export interface AlertOnScreen {
   status: string | null;
   subject: string;
   text: string;
-  /** Wholly inside the feed's panel (the wall cuts off what does not fit), not merely in the DOM. */
+  /** Wholly inside the feed's panel and not hidden for lack of room (the wall cannot scroll), not merely in the DOM. */
   inView: boolean;
 }
 
@@ -110,7 +110,7 @@ const ALERTS_ON_SCREEN = `(() => {
       status: li.getAttribute('data-status'),
       subject: subject ? subject.textContent || '' : '',
       text: li.textContent || '',
-      inView: !!box && r.height > 0 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1,
+      inView: !!box && r.height > 0 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1 && !li.hasAttribute('data-clipped'),
     };
   });
 })()`;

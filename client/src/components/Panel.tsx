@@ -1,14 +1,40 @@
-import type { JSX, ParentProps } from 'solid-js';
+import { Show, type JSX, type ParentProps } from 'solid-js';
+import { useI18n } from '../i18n/i18n';
+import { createClippedCount } from './clipped';
+
+export interface PanelProps {
+  title: string;
+  class?: string;
+  extra?: JSX.Element;
+  testId?: string;
+  /**
+   * The items of a list the panel may have more of than it can show (a CSS selector inside its body): those
+   * that do not fit whole are hidden, and the header says how many (clipped.ts).
+   */
+  clipItems?: string;
+}
 
 /** A titled card of the big screen. */
-export function Panel(props: ParentProps<{ title: string; class?: string; extra?: JSX.Element; testId?: string }>) {
+export function Panel(props: ParentProps<PanelProps>) {
+  const { t } = useI18n();
+  let body: HTMLDivElement | undefined;
+  // Only a panel given clipItems watches its items; the selector is fixed for the panel's life.
+  const hidden = props.clipItems ? createClippedCount(() => body, props.clipItems) : () => 0;
   return (
     <section class={`panel ${props.class ?? ''}`} data-testid={props.testId} data-panel>
       <header class="panel-header">
         <h2 title={props.title}>{props.title}</h2>
+        {/* In the header, not at the foot: saying so costs the list no row. */}
+        <Show when={hidden() > 0}>
+          <span class="clipped-note" data-testid="clipped-note">
+            {t('panel.clipped', { n: hidden() })}
+          </span>
+        </Show>
         {props.extra}
       </header>
-      <div class="panel-body">{props.children}</div>
+      <div class="panel-body" classList={{ clips: !!props.clipItems }} ref={body} data-clip-items={props.clipItems}>
+        {props.children}
+      </div>
     </section>
   );
 }

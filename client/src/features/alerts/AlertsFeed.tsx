@@ -54,6 +54,8 @@ export function AlertsFeed(props: AlertsFeedProps) {
       class={props.compact ? 'panel-alerts alerts-compact' : 'panel-alerts'}
       testId="alerts-feed"
       extra={<span class="count">{feed.count()}</span>}
+      // The phone scrolls; the wall cannot, so it says how many alerts it has no room for.
+      clipItems={props.compact ? undefined : '.alerts > li'}
     >
       <Show when={failure() ?? loadFailure()}>
         {(message) => (

@@ -34,7 +34,7 @@ export function MilestoneBoard(props: MilestoneBoardProps) {
   };
 
   return (
-    <Panel title={t('milestones.title')} class="panel-milestones" testId="milestone-board">
+    <Panel title={t('milestones.title')} class="panel-milestones" testId="milestone-board" clipItems=".milestones > li">
       <Show when={feed.loadError()}>
         {(refusal) => (
           <p class="inline-error" role="alert">

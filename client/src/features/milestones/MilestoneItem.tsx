@@ -63,7 +63,16 @@ export function MilestoneItem(props: MilestoneItemProps) {
       <Show when={needsResponsePlan(m())}>
         <div class="no-plan" data-testid="no-plan-warning">
           ⚠ {t('milestones.noPlan')}
-          <Show when={m().responsePlanDueAt}>{(due) => <> · {t('milestones.planDue', { at: formatDateTime(due(), locale()) })}</>}</Show>
+          <Show when={m().responsePlanDueAt}>
+            {(due) => (
+              <Show when={m().responsePlanOverdue} fallback={<> · {t('milestones.planDue', { at: formatDateTime(due(), locale()) })}</>}>
+                {' · '}
+                <span class="overdue" data-testid="plan-overdue">
+                  {t('milestones.planOverdue', { at: formatDateTime(due(), locale()) })}
+                </span>
+              </Show>
+            )}
+          </Show>
         </div>
       </Show>
     </li>

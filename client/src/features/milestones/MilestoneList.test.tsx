@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { milestone } from '../../../test/fixtures';
 import { renderWithProviders } from '../../../test/render';
 import { MilestoneList, needsResponsePlan } from './MilestoneList';
+import { isPlanOverdue, withOverdue } from './overdue';
 
 const unplanned = milestone({ id: 'm1', name: '支付通道扩容', riskLevel: 'HIGH', responsePlan: null, responsePlanDueAt: '2026-11-11T02:00:00Z' });
 const planned = milestone({ id: 'm2', name: 'CDN 预热', riskLevel: 'HIGH', responsePlan: '切换备用 CDN 厂商', dueAt: '2026-11-10T08:00:00Z' });
@@ -39,6 +40,32 @@ describe('a HIGH risk without a response plan', () => {
       expect(within(itemFor(name)).queryByTestId('no-plan-warning')).not.toBeInTheDocument();
     }
     expect(screen.getAllByTestId('no-plan-warning')).toHaveLength(1);
+  });
+
+  it('says the plan is overdue once its 24 hours are up, in place of its deadline', () => {
+    renderWithProviders(() => <MilestoneList milestones={[{ ...unplanned, responsePlanOverdue: true }]} />, { locale: 'zh-CN' });
+    const warning = within(itemFor('支付通道扩容')).getByTestId('no-plan-warning');
+    expect(warning).toHaveTextContent('⚠ 高风险 · 无应对预案 · 预案已逾期（截止 11月11日 10:00）');
+    expect(within(warning).getByTestId('plan-overdue')).toHaveClass('overdue');
+  });
+});
+
+describe('the board on its own clock', () => {
+  const at = (iso: string) => Date.parse(iso);
+  it('marks a missing response plan overdue once its deadline passes, as the server would, and keeps the server’s verdict', () => {
+    expect(isPlanOverdue(unplanned, at('2026-11-11T01:59:59Z'))).toBe(false);
+    expect(isPlanOverdue(unplanned, at('2026-11-11T02:00:01Z'))).toBe(true);
+    // A plan written, or a risk lowered, owes nothing.
+    expect(isPlanOverdue({ ...unplanned, responsePlan: '限流降级' }, at('2026-11-12T00:00:00Z'))).toBe(false);
+    expect(isPlanOverdue({ ...unplanned, riskLevel: 'MEDIUM' }, at('2026-11-12T00:00:00Z'))).toBe(false);
+
+    const dueLater = { ...unplanned, dueAt: '2026-11-20T00:00:00Z' };
+    const [before] = withOverdue([dueLater], at('2026-11-11T01:00:00Z'));
+    expect(before).toBe(dueLater);
+    const [after] = withOverdue([dueLater], at('2026-11-11T03:00:00Z'));
+    expect(after).toMatchObject({ responsePlanOverdue: true, overdue: false });
+    const [server] = withOverdue([{ ...dueLater, responsePlanOverdue: true }], at('2026-11-11T01:00:00Z'));
+    expect(server!.responsePlanOverdue).toBe(true);
   });
 });
 

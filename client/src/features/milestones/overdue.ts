@@ -9,19 +9,30 @@ export function isOverdue(m: Pick<MilestoneRow, 'status' | 'dueAt'>, nowMs: numb
   return m.status !== 'DONE' && Date.parse(m.dueAt) < nowMs;
 }
 
+type PlanFields = Pick<MilestoneRow, 'riskLevel' | 'responsePlan' | 'responsePlanDueAt'>;
+
+/** The deadline of a response plan still missing (HIGH risk, none written), in ms; null when none is due. */
+const missingPlanDue = (m: PlanFields): number | null =>
+  m.riskLevel === 'HIGH' && !m.responsePlan?.trim() && m.responsePlanDueAt ? Date.parse(m.responsePlanDueAt) : null;
+
+/** HIGH risk, no response plan, and its 24 hours are up: the server's rule (responsePlanOverdue), on this screen's clock. */
+export function isPlanOverdue(m: PlanFields, nowMs: number): boolean {
+  const due = missingPlanDue(m);
+  return due !== null && due < nowMs;
+}
+
 /**
- * The screen's wall clock, moved on only when the next unfinished milestone falls due: a due time
- * passing publishes nothing (no milestoneChanged), and a board loaded once would otherwise keep the
- * `overdue` the server worked out at load time for good.
+ * The screen's wall clock, moved on only when the next unfinished milestone or missing response plan
+ * falls due: a due time passing publishes nothing (no milestoneChanged), and a board loaded once would
+ * otherwise keep the `overdue` the server worked out at load time for good.
  */
 export function createDueClock(milestones: Accessor<readonly MilestoneRow[]>): Accessor<number> {
   const [now, setNow] = createSignal(Date.now());
   createEffect(() => {
     const current = now();
     const upcoming = milestones()
-      .filter((m) => m.status !== 'DONE')
-      .map((m) => Date.parse(m.dueAt))
-      .filter((due) => due >= current);
+      .flatMap((m) => [m.status !== 'DONE' ? Date.parse(m.dueAt) : null, missingPlanDue(m)])
+      .filter((due): due is number => due !== null && due >= current);
     if (upcoming.length === 0) return;
     // Just past the due time: isOverdue asks for due < now.
     const timer = setTimeout(() => setNow(Date.now()), Math.min(Math.min(...upcoming) - current + 1, MAX_WAIT_MS));
@@ -30,7 +41,14 @@ export function createDueClock(milestones: Accessor<readonly MilestoneRow[]>): A
   return now;
 }
 
-/** Each milestone with `overdue` as of `nowMs`: the server's verdict stands, and time passing adds to it. */
+/**
+ * Each milestone with `overdue` and `responsePlanOverdue` as of `nowMs`: the server's verdicts stand,
+ * and time passing adds to them.
+ */
 export function withOverdue(milestones: readonly MilestoneRow[], nowMs: number): MilestoneRow[] {
-  return milestones.map((m) => (m.overdue || !isOverdue(m, nowMs) ? m : { ...m, overdue: true }));
+  return milestones.map((m) => {
+    const overdue = m.overdue || isOverdue(m, nowMs);
+    const responsePlanOverdue = m.responsePlanOverdue || isPlanOverdue(m, nowMs);
+    return overdue === m.overdue && responsePlanOverdue === m.responsePlanOverdue ? m : { ...m, overdue, responsePlanOverdue };
+  });
 }

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { fireEvent, render, screen, waitFor, within } from '@solidjs/testing-library';
 import { HttpResponse } from 'msw';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { acknowledgeResult, alert, campaign, campaignsResult, MAY_MANAGE, openAlertsResult, progressPayload, READ_ONLY, storedSession } from '../../../test/fixtures';
 import { api, server, useMockApi } from '../../../test/msw';
 import { startApi, type StartApiOptions } from '../../../test/render';
@@ -16,16 +19,24 @@ const stock = alert({ id: 'a-stock', rule: 'LOW_STOCK', severity: 'WARNING', sub
 const conversion = alert({ id: 'a-conv', subject: '天猫旗舰店' });
 
 /** The phone at /m with one live campaign and two open alerts; the viewer gets `permissions`. */
-function openPhone(options: StartApiOptions & { permissions?: typeof READ_ONLY } = {}) {
+function openPhone(options: StartApiOptions & { permissions?: typeof READ_ONLY; alerts?: ReturnType<typeof alert>[] } = {}) {
   history.replaceState(null, '', '/m');
   server.use(
     api.query<ResultOf<typeof CampaignsQuery>>('WarRoomCampaigns', () => HttpResponse.json({ data: campaignsResult([active]) })),
-    api.query('WarRoomAlerts', () => HttpResponse.json({ data: openAlertsResult([stock, conversion]) })),
+    api.query('WarRoomAlerts', () => HttpResponse.json({ data: openAlertsResult(options.alerts ?? [stock, conversion]) })),
   );
   answerViewer(() => options.permissions ?? READ_ONLY);
   const testApi = startApi(options);
   render(() => <App clients={testApi.clients} connection={testApi.connection} credentials={testApi.credentials} staleAfterMs={8_000} />);
   return testApi;
+}
+
+/** The app's stylesheet in the page, for what jsdom computes from it (white-space, overflow; it lays nothing out). */
+function installStyles() {
+  const style = document.createElement('style');
+  style.id = 'phone-test-styles';
+  style.textContent = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../styles.css'), 'utf8');
+  document.head.append(style);
 }
 
 async function streamProgress(live: ReturnType<typeof startApi>['live']) {
@@ -82,6 +93,54 @@ describe('the phone view (/m)', () => {
     live.push(CampaignProgressSubscription, progressPayload({ progress: { achievementRate: 0.9996 } }));
     await waitFor(() => expect(screen.getByTestId('phone-achievement')).toHaveTextContent('99.9%'));
     expect(screen.getByTestId('phone-achievement')).not.toHaveTextContent('100.0%');
+  });
+
+  describe('at 390 px, nothing read at a glance is cut', () => {
+    afterEach(() => {
+      vi.restoreAllMocks();
+      document.getElementById('phone-test-styles')?.remove();
+    });
+
+    it('shrinks the headline GMV to the room the ring leaves instead of cutting it with an ellipsis', async () => {
+      // jsdom lays nothing out: the amount gets 208 px beside the ring (390 px wide), and a text at full size is
+      // 24 px a character; FitText's own tests cover the measuring, this that the phone's GMV goes through it.
+      vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockImplementation(function (this: HTMLElement) {
+        return this.classList.contains('phone-gmv') ? 208 : 0;
+      });
+      vi.spyOn(HTMLElement.prototype, 'offsetWidth', 'get').mockImplementation(function (this: HTMLElement) {
+        return this.classList.contains('fit-sizer') ? (this.dataset.text ?? '').length * 24 * parseFloat(this.style.fontSize || '1') : 0;
+      });
+      const { live } = openPhone();
+      await vi.waitFor(() => expect(live.isSubscribed('WarRoomProgress')).toBe(true));
+      live.push(CampaignProgressSubscription, progressPayload({ progress: { gmv: '107917.10' } }));
+      fireEvent.click(await screen.findByTestId('lang-toggle'));
+
+      const gmv = await screen.findByTestId('phone-gmv');
+      await waitFor(() => expect(gmv).toHaveTextContent(/^¥107,917\.10$/));
+      const box = gmv.closest<HTMLElement>('.fit')!;
+      expect(box).toHaveClass('phone-gmv');
+      expect(Number(box.dataset.fitScale)).toBeCloseTo(207 / (11 * 24), 2); // ¥107,917.10 at 31 px, whole
+      installStyles();
+      expect(getComputedStyle(box).whiteSpace).toBe('nowrap'); // the stylesheet is in: one line, shrunk, not cut
+      expect(getComputedStyle(box).textOverflow).not.toBe('ellipsis');
+      expect(getComputedStyle(box).overflow).not.toBe('hidden');
+    });
+
+    it('wraps a long alert rule name to a second line rather than cutting it', async () => {
+      const long = alert({ id: 'a-rect', rule: 'RECTIFICATION_OVERDUE', severity: 'WARNING', subject: '天猫旗舰店 2026-12-03 付费推广' });
+      const { live } = openPhone({ alerts: [long] });
+      await streamProgress(live);
+      fireEvent.click(await screen.findByTestId('lang-toggle'));
+
+      const rule = (await screen.findByTestId('alert')).querySelector<HTMLElement>('.alert-rule')!;
+      await waitFor(() => expect(rule).toHaveTextContent(/^Rectification overdue$/));
+      installStyles();
+      const style = getComputedStyle(rule);
+      expect(style.whiteSpace).toBe('normal');
+      expect(style.overflow).not.toBe('hidden');
+      expect(style.textOverflow).not.toBe('ellipsis');
+      expect(style.maxWidth).toBe('none');
+    });
   });
 
   it('switches to English with the toggle', async () => {

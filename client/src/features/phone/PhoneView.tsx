@@ -1,5 +1,6 @@
 import { createMemo, Show, type Accessor, type JSX } from 'solid-js';
 import { ConnectionBadge } from '../../components/ConnectionBadge';
+import { FitText } from '../../components/FitText';
 import { LangToggle } from '../../components/LangToggle';
 import { Ring } from '../../components/Ring';
 import type { ConnectionStore } from '../../graphql/connection';
@@ -46,6 +47,7 @@ export function PhoneView(props: PhoneViewProps) {
       asOfAgeMs: asOfAge(),
     }),
   );
+  const gmvText = (gmv: string) => formatCny(decimalToFen(gmv), locale());
   const notLive = () => (state() === 'stale' || state() === 'reconnecting') && progress.data() !== undefined;
   return (
     <div class="phone" data-testid="phone" data-freshness={state()}>
@@ -68,9 +70,12 @@ export function PhoneView(props: PhoneViewProps) {
             <>
               <div class="phone-hero-main">
                 <div class="hero-label">{t('hero.gmv')}</div>
-                <div class="phone-gmv" data-testid="phone-gmv" data-value={decimalToFen(live().progress.gmv)}>
-                  {formatCny(decimalToFen(live().progress.gmv), locale())}
-                </div>
+                {/* Shrinks to what the ring leaves, as on the wall: a headline figure is never cut. */}
+                <FitText class="phone-gmv" text={gmvText(live().progress.gmv)}>
+                  <span data-testid="phone-gmv" data-value={decimalToFen(live().progress.gmv)}>
+                    {gmvText(live().progress.gmv)}
+                  </span>
+                </FitText>
                 <div class="hero-exact">{formatCnyExact(decimalToFen(live().progress.gmv), locale())}</div>
                 <div class="phone-facts">
                   {t('hero.target')} {formatCny(decimalToFen(live().progress.target), locale())} · {t('asOf.label')} {formatClock(live().asOf, locale())}

@@ -15,6 +15,9 @@ export interface ReportView {
   period: Period | null;
 }
 
+/** The heading names the report shown: 运营数据日报, 周报 or 月报. */
+const TITLES = { day: 'reports.title', week: 'reports.titleWeek', month: 'reports.titleMonth' } as const;
+
 const TABS: readonly { period: Period | null; label: 'reports.daily' | 'reports.weekly' | 'reports.monthly' }[] = [
   { period: null, label: 'reports.daily' },
   { period: 'week', label: 'reports.weekly' },
@@ -33,8 +36,8 @@ export function ReportFilters(props: { shops: readonly ShopOption[]; view: Repor
   return (
     <>
       <div class="console-toolbar">
-        <h2>{t('reports.title')}</h2>
-        <div class="tabs" role="group" aria-label={t('reports.title')}>
+        <h2>{t(TITLES[props.view.period ?? 'day'])}</h2>
+        <div class="tabs" role="group" aria-label={t('reports.periodTabs')}>
           <For each={TABS}>
             {(tab) => (
               <button type="button" aria-pressed={props.view.period === tab.period} data-testid={`report-tab-${tab.period ?? 'day'}`} onClick={() => change({ period: tab.period })}>

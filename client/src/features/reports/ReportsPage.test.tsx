@@ -275,6 +275,35 @@ describe('the weekly and monthly roll-ups', () => {
     expect(screen.queryByTestId('export-csv')).not.toBeInTheDocument();
   });
 
+  it('names the report chosen in its heading: 日报, 周报 or 月报, in either language', async () => {
+    answerDailyReports(() => [search]);
+    const month: PeriodReport = { ...week, kind: 'MONTH', from: '2026-11-01', to: '2026-11-30', previousFrom: '2026-10-01', previousTo: '2026-10-31' };
+    server.use(
+      api.query('ConsoleWeeklyReport', () => HttpResponse.json({ data: { weeklyReport: maskFragments([PeriodReportFields], week) } })),
+      api.query('ConsoleMonthlyReport', () => HttpResponse.json({ data: { monthlyReport: maskFragments([PeriodReportFields], month) } })),
+    );
+    openConsole(`/console/reports?shop=${SHOP.id}&from=2026-11-08&to=${DAY}`);
+    const heading = (name: string) => screen.findByRole('heading', { level: 2, name });
+    expect(await heading('运营数据日报')).toBeInTheDocument();
+    expect(screen.getByRole('group', { name: '报告周期' })).toBeInTheDocument();
+
+    fireEvent.click(screen.getByTestId('report-tab-week'));
+    expect(await heading('运营数据周报')).toBeInTheDocument();
+    expect(screen.queryByRole('heading', { name: '运营数据日报' })).not.toBeInTheDocument();
+
+    fireEvent.click(screen.getByTestId('report-tab-month'));
+    expect(await heading('运营数据月报')).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByTestId('period-report')).toHaveTextContent('2026年11月1日 至 2026年11月30日 月报'));
+
+    fireEvent.click(screen.getByTestId('lang-toggle'));
+    expect(await heading('Monthly operations report')).toBeInTheDocument();
+    expect(screen.getByRole('group', { name: 'Report period' })).toBeInTheDocument();
+    fireEvent.click(screen.getByTestId('report-tab-week'));
+    expect(await heading('Weekly operations report')).toBeInTheDocument();
+    fireEvent.click(screen.getByTestId('report-tab-day'));
+    expect(await heading('Daily operations report')).toBeInTheDocument();
+  });
+
   it('counts the follow-up in English with one row and one rectification, not "1 rows"', async () => {
     answerDailyReports(() => [search]);
     const single = { ...week, anomalyFollowUp: { flaggedRows: 1, opened: 1, submitted: 0, overdue: 0 } };

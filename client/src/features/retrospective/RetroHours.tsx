@@ -1,9 +1,9 @@
 import { For } from 'solid-js';
 import { ConsoleTable } from '../../components/ConsoleTable';
 import { useI18n } from '../../i18n/i18n';
-import { formatCnyExact, formatHourMinute } from '../../lib/format';
-import { money, rate } from '../console/console-format';
-import { byDay, pace } from './retro-days';
+import { formatCnyExact, formatHourMinute, formatPercentReached } from '../../lib/format';
+import { money } from '../console/console-format';
+import { byDay, pace, type RetroDay } from './retro-days';
 import { RetroSection } from './RetroSection';
 import type { Retrospective } from './retrospective.documents';
 
@@ -12,6 +12,12 @@ export function RetroHours(props: { retrospective: Retrospective }) {
   const { t, locale } = useI18n();
   const fen = (value: number | null) => (value === null ? '—' : formatCnyExact(value, locale()));
   const days = () => byDay(props.retrospective.hours);
+  // Cut like 达成率 above and pace on the wall: the last day's pace is the achievement (the plan sums to the
+  // target), so a rounding here would read 72.2% under a 72.1%, and 100.0% before the target was reached.
+  const paceText = (day: RetroDay) => {
+    const value = pace(day.cumulativeActualFen, day.cumulativePlannedFen);
+    return value === null ? '—' : formatPercentReached(value, locale(), 1);
+  };
   return (
     <RetroSection title={t('retro.hours')} testId="retro-hours">
       <ConsoleTable class="retro-hours" columns={[t('retro.day'), t('retro.planned'), t('retro.actual'), t('retro.cumulativePlanned'), t('retro.cumulativeActual'), t('retro.pace')]}>
@@ -38,7 +44,7 @@ export function RetroHours(props: { retrospective: Retrospective }) {
                 <td class="num">{fen(day.actualFen)}</td>
                 <td class="num">{fen(day.cumulativePlannedFen)}</td>
                 <td class="num">{fen(day.cumulativeActualFen)}</td>
-                <td class="num">{rate(pace(day.cumulativeActualFen, day.cumulativePlannedFen), locale(), 1)}</td>
+                <td class="num" data-testid="retro-day-pace">{paceText(day)}</td>
               </tr>
             </tbody>
           )}

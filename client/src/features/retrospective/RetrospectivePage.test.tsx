@@ -110,10 +110,10 @@ function retrospective(lessons: Lessons = NO_LESSONS): Retrospective {
 }
 
 /** Answers the page with the lessons stored at the moment it asks; returns how many times it asked. */
-function answerRetrospective(lessons: () => Lessons = () => NO_LESSONS) {
+function answerRetrospective(lessons: () => Lessons = () => NO_LESSONS, figures: Partial<Retrospective> = {}) {
   const asked = { count: 0 };
   const data = (): ResultOf<typeof RetrospectiveQuery> => ({
-    campaign: { id: CAMPAIGN, name: ended.name, startsAt: ended.startsAt, endsAt: ended.endsAt, conversionTarget: 0.05, retrospective: retrospective(lessons()) },
+    campaign: { id: CAMPAIGN, name: ended.name, startsAt: ended.startsAt, endsAt: ended.endsAt, conversionTarget: 0.05, retrospective: { ...retrospective(lessons()), ...figures } },
   });
   server.use(
     api.query('WarRoomCampaigns', () => HttpResponse.json({ data: campaignsResult([campaign({ id: 'c-1111', status: 'ACTIVE' }), ended]) })),
@@ -147,7 +147,7 @@ describe('the retrospective page', () => {
     const days = within(section('retro-hours')).getAllByTestId('retro-day');
     expect(days.map((d) => d.querySelector('summary')?.textContent)).toEqual(['2026-06-01', '2026-06-02']);
     expect(days[0]).toHaveTextContent('¥300.00¥380.50¥300.00¥380.50126.8%');
-    expect(days[1]).toHaveTextContent('¥50.00¥25.00¥350.00¥405.50115.9%');
+    expect(days[1]).toHaveTextContent('¥50.00¥25.00¥350.00¥405.50115.8%'); // 115.857…%, cut like 达成率
 
     const channels = within(section('retro-channels')).getAllByTestId('ranked-row');
     expect(channels.map((r) => r.textContent)).toEqual(['1天猫最佳¥600,000.003,000¥100,000.006.00', '2抖音最差¥150,000.00800¥100,000.001.50', '—官网¥73,456.78320¥0.00—']);
@@ -169,6 +169,27 @@ describe('the retrospective page', () => {
     expect(within(section('retro-alerts')).getByTestId('retro-alert')).toHaveTextContent('低库存 · 严重 · TM-001-1 保温杯 事故 · 修复超时');
     expect(screen.getByTestId('incident-verdict')).toHaveTextContent('事故 1 起：10 分钟内响应 1 起，30 分钟内修复 0 起 · 响应用时中位数 10 分钟 · 修复用时中位数 1.5 小时');
     expect(section('retro-lessons')).toHaveTextContent('尚未填写经验教训');
+  });
+
+  // The plan sums to the target, so the last day's 进度 is the 达成率: one ratio, one reading, cut as on the wall.
+  it.each([
+    ['108228.60', '72.1%'], // 72.1524 %: rounded, the table read 72.2 % under a 达成率 of 72.1 %
+    ['149995.00', '99.9%'], // 99.9967 %: never 100.0 % before the target is reached
+  ])('reads ¥%s of a ¥150,000.00 target as %s in both 达成率 and the last day\'s 进度', async (gmv, shown) => {
+    answerRetrospective(undefined, {
+      gmvTarget: '150000.00',
+      gmv,
+      achievementRate: Number(gmv) / 150_000,
+      hours: [hour('2026-05-31T16:00:00Z', '150000.00', gmv, '150000.00', gmv)],
+    });
+    openConsole(`/console/retrospective/${CAMPAIGN}`);
+    await screen.findByRole('heading', { name: '618 年中大促 · 复盘' });
+
+    const achievement = section('retro-summary').querySelector('[data-fact="retro.achievement"] dd');
+    const pace = within(section('retro-hours')).getAllByTestId('retro-day-pace').at(-1);
+    expect(achievement?.textContent).toBe(shown);
+    expect(pace?.textContent).toBe(shown);
+    expect(section('retro-hours')).not.toHaveTextContent('100.0%');
   });
 
   it('downloads the XLSX from exportPath with the Authorization header', async () => {

@@ -67,10 +67,10 @@ export function WarRoom(props: WarRoomProps) {
                 )}
               </Show>
             </Panel>
-            <Panel title={t('channels.title')} class="panel-channels">
+            <Panel title={t('channels.title')} class="panel-channels" clipItems=".bar-row">
               <GmvBars testId="channel-bars" labels="channel" rows={today.data()?.liveMetrics.metrics.byChannel ?? []} />
             </Panel>
-            <Panel title={t('sources.title')} class="panel-sources" testId="source-panel">
+            <Panel title={t('sources.title')} class="panel-sources" testId="source-panel" clipItems="tbody > tr">
               <SourceRoi rows={today.data()?.liveMetrics.metrics.bySource ?? []} conversionTarget={conversionTarget()} />
             </Panel>
             <Panel title={t('funnel.title')} class="panel-funnel">
