@@ -69,6 +69,7 @@ export const en: Record<MessageKey, string> = {
   'kpi.target': 'target {rate}',
   'channels.title': 'Platforms today',
   'sources.title': 'Sources today · ad ROI',
+  'sources.none': 'No visits yet today',
   'funnel.title': 'Funnel today',
   'funnel.VISIT': 'Visit',
   'funnel.PRODUCT_VIEW': 'Product view',

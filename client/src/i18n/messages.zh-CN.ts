@@ -67,6 +67,7 @@ export const zhCN = {
   'kpi.target': '目标 {rate}',
   'channels.title': '今日平台分布',
   'sources.title': '今日流量来源 · 投放 ROI',
+  'sources.none': '今日暂无流量',
   'funnel.title': '今日转化漏斗',
   'funnel.VISIT': '访问',
   'funnel.PRODUCT_VIEW': '浏览商品',

@@ -401,6 +401,20 @@ describe('WarRoom figures', () => {
     expect(screen.getByTestId('fulfilment-paid-to-shipped')).toHaveTextContent('6.2 小时');
   });
 
+  it('says there are no sales or visits yet where a campaign has none today (not started, or over), and stays blank while loading', async () => {
+    const w = await openWarRoom({ locale: 'zh-CN' });
+    // Loading: nothing claims there are no sales.
+    expect(screen.queryByTestId('channels-empty')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('sources-empty')).not.toBeInTheDocument();
+    const asOf = w.asOfNow();
+    w.live.push(TodayMetricsSubscription, todayPayload({ sequence: 1, asOf, metrics: { byChannel: [], bySource: [], topProducts: [] } }));
+    w.live.push(CampaignProgressSubscription, progressPayload({ sequence: 1, asOf }));
+    await waitFor(() => expect(screen.getByTestId('channels-empty')).toHaveTextContent('今日暂无成交'));
+    expect(screen.getByTestId('sources-empty')).toHaveTextContent('今日暂无流量');
+    expect(screen.queryByTestId('channel-bars')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('source-roi')).not.toBeInTheDocument();
+  });
+
   it('rolls the hero up to a new GMV, landing on the exact figure', async () => {
     const w = await openWarRoom({ locale: 'zh-CN' });
     await w.sendBoth(1, '100000000.00');

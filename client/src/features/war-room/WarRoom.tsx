@@ -33,6 +33,7 @@ export function WarRoom(props: WarRoomProps) {
   // The live streams are asked for above; the panels are drawn in the next task, so the subscriptions
   // are on the wire while they are (first live numbers: docs/BENCHMARKS.md, "The wall's first numbers").
   const drawPanels = createAfterThisTask();
+  const todayMetrics = () => today.data()?.liveMetrics.metrics;
   const conversionTarget = () => progress.data()?.campaignProgress.campaign.conversionTarget ?? null;
   const bannerText = () => {
     const at = asOf();
@@ -68,10 +69,15 @@ export function WarRoom(props: WarRoomProps) {
               </Show>
             </Panel>
             <Panel title={t('channels.title')} class="panel-channels" clipItems=".bar-row">
-              <GmvBars testId="channel-bars" labels="channel" rows={today.data()?.liveMetrics.metrics.byChannel ?? []} />
+              {/* Loaded and empty (a campaign not yet started, or over) says so; still loading stays blank. */}
+              <Show when={todayMetrics()?.byChannel.length !== 0} fallback={<p class="empty" data-testid="channels-empty">{t('top.none')}</p>}>
+                <GmvBars testId="channel-bars" labels="channel" rows={todayMetrics()?.byChannel ?? []} />
+              </Show>
             </Panel>
             <Panel title={t('sources.title')} class="panel-sources" testId="source-panel" clipItems="tbody > tr">
-              <SourceRoi rows={today.data()?.liveMetrics.metrics.bySource ?? []} conversionTarget={conversionTarget()} />
+              <Show when={todayMetrics()?.bySource.length !== 0} fallback={<p class="empty" data-testid="sources-empty">{t('sources.none')}</p>}>
+                <SourceRoi rows={todayMetrics()?.bySource ?? []} conversionTarget={conversionTarget()} />
+              </Show>
             </Panel>
             <Panel title={t('funnel.title')} class="panel-funnel">
               <FunnelBars steps={today.data()?.liveMetrics.metrics.funnel.steps ?? []} />
