@@ -86,6 +86,10 @@ describe('the ad spend page', () => {
     expect(asked[0]).toEqual({ from: '2026-11-11T00:00:00+08:00', to: '2026-11-12T00:00:00+08:00', shopId: SHOP.id });
     expect(screen.getByTestId('spend-total')).toHaveTextContent('¥9,000.00');
     expect(screen.getByTestId('spend-roi')).toHaveTextContent('5.78');
+    // What the ads returned leaves out search's ¥1,600 that sold without spend: (2,400 + 48,000) / 9,000.
+    expect(screen.getByTestId('spend-paid-roi')).toHaveTextContent('5.60');
+    expect(screen.getByText('投放 ROI')).toBeInTheDocument();
+    expect(screen.getByText('全店 ROI')).toBeInTheDocument();
     // Most spent first, then those that sold without spend (—); neither: left out.
     const rows = screen.getAllByTestId('spend-source');
     expect(rows.map((r) => r.dataset.source)).toEqual(['PAID', 'SOCIAL', 'SEARCH']);

@@ -14,6 +14,7 @@ import { canManage, useConsole } from '../console/console.context';
 import { ShopSelect, visibleShop } from '../console/ShopSelect';
 import { ConsoleShopsQuery } from '../reports/reports.documents';
 import { dayWindow } from './spend-form';
+import { paidSourcesRoi } from './spend-roi';
 import { RecordSpendMutation, SpendCampaignsQuery, SpendDayQuery, SpendEntriesQuery, VoidSpendMutation, type SpendEntry, type SpendEntryInput } from './spend.documents';
 import { SpendEntryForm } from './SpendEntryForm';
 import { SpendTable } from './SpendTable';
@@ -53,6 +54,7 @@ export function SpendPage() {
     refetchDay({ requestPolicy: 'network-only' });
     refetchEntries({ requestPolicy: 'network-only' });
   };
+  const paidRoi = () => paidSourcesRoi(day.data?.metrics.bySource ?? []);
   // The sources money went to first (most spent first), then those that sold without spend; neither: left out.
   const sources = () =>
     (day.data?.metrics.bySource ?? [])
@@ -101,8 +103,14 @@ export function SpendPage() {
                         <dt>{t('spend.spend')}</dt>
                         <dd data-testid="spend-total">{money(m().spend, locale())}</dd>
                       </div>
-                      <div>
-                        <dt>ROI</dt>
+                      <div title={t('spend.paidRoiHint')}>
+                        <dt>{t('spend.paidRoi')}</dt>
+                        <dd classList={{ bad: paidRoi() !== null && paidRoi()! < 1 }} data-testid="spend-paid-roi">
+                          {roiText(paidRoi(), locale())}
+                        </dd>
+                      </div>
+                      <div title={t('spend.shopRoiHint')}>
+                        <dt>{t('spend.shopRoi')}</dt>
                         <dd classList={{ bad: m().roi !== null && m().roi! < 1 }} data-testid="spend-roi">{roiText(m().roi, locale())}</dd>
                       </div>
                     </dl>
