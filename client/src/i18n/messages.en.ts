@@ -457,6 +457,7 @@ export const en: Record<MessageKey, string> = {
   'reports.week': 'Week {from} to {to}',
   'reports.month': 'Month {from} to {to}',
   'reports.versus': 'against {from} to {to}',
+  'reports.versusSameSpan': 'against the same span before, {from} to {until}',
   'reports.periodComplete': 'Complete',
   'reports.periodSoFar': 'In progress (so far)',
   'reports.periodDue': 'Report due {at}',

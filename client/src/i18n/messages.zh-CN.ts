@@ -455,6 +455,7 @@ export const zhCN = {
   'reports.week': '{from} 至 {to} 周报',
   'reports.month': '{from} 至 {to} 月报',
   'reports.versus': '对比 {from} 至 {to}',
+  'reports.versusSameSpan': '对比上期同期 {from} 至 {until}',
   'reports.periodComplete': '已结束',
   'reports.periodSoFar': '进行中（截至目前）',
   'reports.periodDue': '报告截止 {at}',

@@ -38,7 +38,16 @@ function PeriodReportBody(props: { report: PeriodReport }) {
     <>
       <h3>
         {t(props.report.kind === 'WEEK' ? 'reports.week' : 'reports.month', { from: formatCalendarDay(props.report.from, locale()), to: formatCalendarDay(props.report.to, locale()) })}
-        <span class="muted">{t('reports.versus', { from: formatCalendarDay(props.report.previousFrom, locale()), to: formatCalendarDay(props.report.previousTo, locale()) })}</span>
+        <Show
+          when={props.report.previousToDateUntil}
+          fallback={<span class="muted">{t('reports.versus', { from: formatCalendarDay(props.report.previousFrom, locale()), to: formatCalendarDay(props.report.previousTo, locale()) })}</span>}
+        >
+          {(until) => (
+            <span class="muted" data-testid="period-versus-same-span">
+              {t('reports.versusSameSpan', { from: formatCalendarDay(props.report.previousFrom, locale()), until: formatDateTime(until(), locale()) })}
+            </span>
+          )}
+        </Show>
       </h3>
       <p class="muted" data-testid="period-due">
         {t(props.report.complete ? 'reports.periodComplete' : 'reports.periodSoFar')} · {t('reports.periodDue', { at: formatDateTime(props.report.dueAt, locale()) })}
@@ -49,13 +58,14 @@ function PeriodReportBody(props: { report: PeriodReport }) {
             {(row) => (
               <tr data-testid="period-row">
                 <th scope="row">{t(`source.${row.source}` as MessageKey)}</th>
-                <FigureCells figures={row.figures} change={row.change} />
+                {/* A running period against the same span of the one before: against all of it, the 7th read −67 %. */}
+                <FigureCells figures={row.figures} change={row.changeToDate ?? row.change} />
               </tr>
             )}
           </For>
           <tr class="period-total" data-testid="period-total">
             <th scope="row">{t('reports.total')}</th>
-            <FigureCells figures={props.report.totals} change={props.report.change} />
+            <FigureCells figures={props.report.totals} change={props.report.changeToDate ?? props.report.change} />
           </tr>
         </tbody>
       </ConsoleTable>

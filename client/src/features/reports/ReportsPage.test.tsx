@@ -245,9 +245,13 @@ describe('the weekly and monthly roll-ups', () => {
     complete: false,
     totals: { ...search.figures, gmv: '420000.00' },
     change: { ...search.change, gmv: 0.2 },
-    rows: [{ source: 'SEARCH', figures: { ...search.figures, gmv: '400000.00' }, change: { ...search.change, gmv: 0.25 } }],
+    // Thursday 10:00 of the week: the week before up to its Thursday 10:00.
+    previousToDateUntil: '2026-11-05T02:00:00Z',
+    changeToDate: { ...search.change, gmv: 0.05 },
+    rows: [{ source: 'SEARCH', figures: { ...search.figures, gmv: '400000.00' }, change: { ...search.change, gmv: 0.25 }, changeToDate: { ...search.change, gmv: 0.1 } }],
     anomalyFollowUp: { flaggedRows: 3, opened: 2, submitted: 1, overdue: 1 },
   };
+  const completeWeek: PeriodReport = { ...week, complete: true, previousToDateUntil: null, changeToDate: null, rows: week.rows.map((r) => ({ ...r, changeToDate: null })) };
 
   it('shows the 周报 holding the chosen day, against the week before, with the anomaly follow-up', async () => {
     const asked: VariablesOf<typeof WeeklyReportQuery>[] = [];
@@ -265,14 +269,27 @@ describe('the weekly and monthly roll-ups', () => {
     await waitFor(() => expect(report).toHaveTextContent('2026年11月9日 至 2026年11月15日 周报'));
     expect(asked).toEqual([{ shopId: SHOP.id, weekOf: DAY }]);
     expect(new URLSearchParams(location.search).get('period')).toBe('week');
-    expect(report).toHaveTextContent('对比 2026年11月2日 至 2026年11月8日');
+    // In progress: against the same span of the week before, not all of it.
+    expect(report).toHaveTextContent('对比上期同期 2026年11月2日 至 11月5日 10:00');
     expect(screen.getByTestId('period-due')).toHaveTextContent('进行中（截至目前） · 报告截止 11月16日 00:00');
-    expect(screen.getByTestId('period-row')).toHaveTextContent('¥400,000.00+25.0%');
+    expect(screen.getByTestId('period-row')).toHaveTextContent('¥400,000.00+10.0%');
     expect(screen.getByTestId('period-total')).toHaveTextContent('全店合计');
-    expect(screen.getByTestId('period-total')).toHaveTextContent('¥420,000.00+20.0%');
+    expect(screen.getByTestId('period-total')).toHaveTextContent('¥420,000.00+5.0%');
     expect(screen.getByTestId('period-follow-up')).toHaveTextContent('异常跟进：标记 3 行，开立整改 2 份，已提交 1 份，逾期 1 份');
     expect(screen.queryByTestId('day-report')).not.toBeInTheDocument();
     expect(screen.queryByTestId('export-csv')).not.toBeInTheDocument();
+  });
+
+  it('compares a complete week with all of the week before', async () => {
+    answerDailyReports(() => [search]);
+    server.use(api.query('ConsoleWeeklyReport', () => HttpResponse.json({ data: { weeklyReport: maskFragments([PeriodReportFields], completeWeek) } })));
+    openConsole(`/console/reports?shop=${SHOP.id}&from=2026-11-08&to=${DAY}`);
+    fireEvent.click(await screen.findByTestId('report-tab-week'));
+    const report = await screen.findByTestId('period-report');
+    await waitFor(() => expect(report).toHaveTextContent('对比 2026年11月2日 至 2026年11月8日'));
+    expect(screen.queryByTestId('period-versus-same-span')).not.toBeInTheDocument();
+    expect(screen.getByTestId('period-row')).toHaveTextContent('¥400,000.00+25.0%');
+    expect(screen.getByTestId('period-total')).toHaveTextContent('¥420,000.00+20.0%');
   });
 
   it('names the report chosen in its heading: 日报, 周报 or 月报, in either language', async () => {

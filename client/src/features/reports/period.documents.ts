@@ -1,6 +1,9 @@
 import { graphql, type ResultOf } from '../../graphql/graphql';
 
-/** A week's or a month's roll-up of the daily report: per source and in total against the period before, and the anomaly follow-up. */
+/**
+ * A week's or a month's roll-up of the daily report: per source and in total against the period before (while
+ * it runs, against the same span of it: changeToDate), and the anomaly follow-up.
+ */
 export const PeriodReportFields = graphql(`
   fragment PeriodReportFields on PeriodReport {
     kind
@@ -12,10 +15,13 @@ export const PeriodReportFields = graphql(`
     complete
     totals { visitors pageViews conversionRate gmv orders buyers refundRate spend roi }
     change { visitors pageViews conversionRate gmv orders refundRate spend roi }
+    previousToDateUntil
+    changeToDate { visitors pageViews conversionRate gmv orders refundRate spend roi }
     rows {
       source
       figures { visitors pageViews conversionRate gmv orders buyers refundRate spend roi }
       change { visitors pageViews conversionRate gmv orders refundRate spend roi }
+      changeToDate { visitors pageViews conversionRate gmv orders refundRate spend roi }
     }
     anomalyFollowUp { flaggedRows opened submitted overdue }
   }

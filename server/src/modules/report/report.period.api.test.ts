@@ -144,6 +144,33 @@ describeEachBackend('weekly and monthly roll-ups of the daily report', (backend)
     expect((await weekly(shopA, '2026-11-19')).data.weeklyReport.complete).toBe(true);
   });
 
+  it('compares a month so far with the same span of the month before (环比同期), not with all of it', async () => {
+    clock = new Date('2026-12-07T10:00:00+08:00');
+    await record(shopA, [
+      // November: 100 visitors in its first week up to the 7th, 10:00; 900 more after it.
+      { at: '2026-11-03T12:00:00+08:00', source: 'SEARCH', visitors: [0, 100], buyers: [0, 10], counters: { gmvFen: 100_000 } },
+      { at: '2026-11-07T10:00:00+08:00', source: 'SEARCH', visitors: [100, 900], buyers: [10, 90], counters: { gmvFen: 900_000 } },
+      // December so far: 110 visitors.
+      { at: '2026-12-05T12:00:00+08:00', source: 'SEARCH', visitors: [5000, 110], buyers: [5000, 11], counters: { gmvFen: 110_000 } },
+    ]);
+    const query = `query ($shopId: ID!, $month: String!) { monthlyReport(shopId: $shopId, month: $month) {
+      complete previousToDateUntil previousToDateTotals { gmv orders } change { gmv orders } changeToDate { gmv orders }
+      rows { source previousToDate { gmv } changeToDate { gmv } } } }`;
+    const running = (await server.gql(query, { shopId: gid('Shop', shopA), month: '2026-12' })).data.monthlyReport;
+    expect(running).toMatchObject({ complete: false, previousToDateUntil: '2026-11-07T02:00:00.000Z' });
+    // Against all of November: −89 % GMV; against November up to the 7th, 10:00 (the 10:00 hour not yet): +10 %.
+    expect(running.change.gmv).toBeCloseTo(110_000 / 1_000_000 - 1, 10);
+    expect(running.previousToDateTotals).toEqual({ gmv: '1000.00', orders: 10 });
+    expect(running.changeToDate).toEqual({ gmv: expect.closeTo(0.1, 10), orders: expect.closeTo(0.1, 10) });
+    expect(running.rows).toEqual([{ source: 'SEARCH', previousToDate: expect.objectContaining({ gmv: '1000.00' }), changeToDate: { gmv: expect.closeTo(0.1, 10) } }]);
+
+    // Once the month is over there is nothing partial to compare: `change` is like for like.
+    clock = new Date('2027-01-01T00:00:00+08:00');
+    const done = (await server.gql(query, { shopId: gid('Shop', shopA), month: '2026-12' })).data.monthlyReport;
+    expect(done).toMatchObject({ complete: true, previousToDateUntil: null, previousToDateTotals: null, changeToDate: null });
+    expect(done.rows[0]).toMatchObject({ previousToDate: null, changeToDate: null });
+  });
+
   it('a month is its calendar days in Asia/Shanghai, due by the 5th of the next, and equals metrics', async () => {
     await scriptedWeek();
     // The 17th's and 18th's flagged rows had their rectifications opened while they were recent, by the

@@ -14,7 +14,19 @@ const PeriodSourceRowRef = builder.objectRef<PeriodSourceRow>('PeriodReportRow')
     source: t.expose('source', { type: TrafficSourceEnum }),
     figures: t.field({ type: DailyFiguresRef, resolve: (r) => r.figures }),
     previousPeriod: t.field({ type: DailyFiguresRef, description: 'The week or month before.', resolve: (r) => r.previous }),
-    change: t.field({ type: DailyChangeRef, resolve: (r) => ({ day: r.figures, before: r.previous }) }),
+    change: t.field({ type: DailyChangeRef, description: 'Against the whole week or month before.', resolve: (r) => ({ day: r.figures, before: r.previous }) }),
+    previousToDate: t.field({
+      type: DailyFiguresRef,
+      nullable: true,
+      description: `The period before over the same span as this one so far (see PeriodReport.previousToDateUntil); null once this period is complete.`,
+      resolve: (r) => r.previousToDate,
+    }),
+    changeToDate: t.field({
+      type: DailyChangeRef,
+      nullable: true,
+      description: 'While the period runs: its figures so far against `previousToDate`, the like-for-like comparison (环比同期); null once it is complete, where `change` is like for like.',
+      resolve: (r) => (r.previousToDate ? { day: r.figures, before: r.previousToDate } : null),
+    }),
   }),
 });
 
@@ -47,7 +59,31 @@ const PeriodReportRef = builder.objectRef<PeriodReport>('PeriodReport').implemen
     rows: t.field({ type: [PeriodSourceRowRef], description: 'Sources active in the period or the one before, in TrafficSource order.', resolve: (r) => r.rows }),
     totals: t.field({ type: DailyFiguresRef, description: `The whole shop. ${SAME_AS_METRICS}`, resolve: (r) => r.totals }),
     previousTotals: t.field({ type: DailyFiguresRef, resolve: (r) => r.previousTotals }),
-    change: t.field({ type: DailyChangeRef, resolve: (r) => ({ day: r.totals, before: r.previousTotals }) }),
+    change: t.field({
+      type: DailyChangeRef,
+      description: 'Against the whole week or month before: while this period runs, its figures so far are partial (see `changeToDate`).',
+      resolve: (r) => ({ day: r.totals, before: r.previousTotals }),
+    }),
+    previousToDateUntil: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'While the period runs: the end (exclusive) of the period before’s same span — its first day 00:00 plus the time since this period’s first day 00:00 (Asia/Shanghai), never past its end; null once complete.',
+      resolve: (r) => r.previousToDate?.until ?? null,
+    }),
+    previousToDateTotals: t.field({
+      type: DailyFiguresRef,
+      nullable: true,
+      description: 'The whole shop over the period before’s same span (`previousToDateUntil`); null once this period is complete.',
+      resolve: (r) => r.previousToDate?.totals ?? null,
+    }),
+    changeToDate: t.field({
+      type: DailyChangeRef,
+      nullable: true,
+      description:
+        'While the period runs: the figures so far against `previousToDateTotals`, like for like (a month’s first week against the month before’s first week, 环比同期); null once complete, where `change` is like for like.',
+      resolve: (r) => (r.previousToDate ? { day: r.totals, before: r.previousToDate.totals } : null),
+    }),
     anomalyFollowUp: t.field({ type: PeriodFollowUpRef, resolve: (r) => r.followUp }),
   }),
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { monthPeriod, weekPeriod } from './report.period.js';
+import { monthPeriod, sameSpanEnd, weekPeriod } from './report.period.js';
 
 describe('report periods (Asia/Shanghai)', () => {
   it('a week runs Monday to Sunday whichever day names it, and is due the Monday after at 00:00', () => {
@@ -24,6 +24,17 @@ describe('report periods (Asia/Shanghai)', () => {
     });
     expect(monthPeriod('2024-03')).toMatchObject({ to: '2024-03-31', previous: { from: '2024-02-01', to: '2024-02-29' } });
     expect(monthPeriod('2027-01').previous).toEqual({ from: '2026-12-01', to: '2026-12-31' });
+  });
+
+  it('compares a running period with the same span of the one before, never past its end', () => {
+    // The 7th of December, 10:00: November's 1st 00:00 to its 7th, 10:00.
+    expect(sameSpanEnd(monthPeriod('2026-12'), new Date('2026-12-07T10:00:00+08:00'))).toEqual(new Date('2026-11-07T10:00:00+08:00'));
+    // The 31st of March against a February of 28 days: all of February, not into March.
+    expect(sameSpanEnd(monthPeriod('2027-03'), new Date('2027-03-31T12:00:00+08:00'))).toEqual(new Date('2027-03-01T00:00:00+08:00'));
+    // Thursday 10:00 of a week: the week before's Monday 00:00 to its Thursday 10:00.
+    expect(sameSpanEnd(weekPeriod('2026-11-19'), new Date('2026-11-19T10:00:00+08:00'))).toEqual(new Date('2026-11-12T10:00:00+08:00'));
+    // A period not begun yet: an empty span.
+    expect(sameSpanEnd(weekPeriod('2026-11-30'), new Date('2026-11-19T10:00:00+08:00'))).toEqual(new Date('2026-11-23T00:00:00+08:00'));
   });
 
   it('refuses what is not a month', () => {

@@ -6,7 +6,7 @@ import { addDays, shanghaiDate, startOfShanghaiDay } from '../../lib/time.js';
 import type { Figures } from '../metrics/metrics.formulas.js';
 import type { Totals } from '../metrics/metrics.totals.js';
 import type { RectificationReportRow } from './report.table.js';
-import { assertDate, buildDailyReport, EMPTY_FIGURES, isOverdue, shopRangeTotals, type DayRange } from './report.service.js';
+import { assertDate, buildDailyReport, EMPTY_FIGURES, isOverdue, shopRangeTotals, shopWindowTotals, type DayRange } from './report.service.js';
 
 export type PeriodKind = 'WEEK' | 'MONTH';
 
@@ -22,6 +22,19 @@ export interface PeriodSourceRow {
   source: TrafficSource;
   figures: Figures;
   previous: Figures;
+  /** The period before over the same span as this one so far; null once this one is complete. */
+  previousToDate: Figures | null;
+}
+
+/**
+ * While a period runs, its figures so far are compared with the period before over the same span: from its
+ * first day 00:00 for as long as this one has run (a month's 7th, 10:00 against the month before's 7th,
+ * 10:00), never past that period's end. Against the whole period before, the 7th of a month read 访客数 −67 %.
+ */
+export interface SameSpanBefore {
+  /** The end (exclusive) of the span of the period before. */
+  until: Date;
+  totals: Figures;
 }
 
 /** What became of the period's anomalies: the daily rows flagged and their rectification reports. */
@@ -41,6 +54,8 @@ export interface PeriodReport {
   rows: PeriodSourceRow[];
   totals: Figures;
   previousTotals: Figures;
+  /** Null once the period is complete. */
+  previousToDate: SameSpanBefore | null;
   followUp: PeriodFollowUp;
 }
 
@@ -78,21 +93,37 @@ export function monthPeriod(month: string): Period {
  * closed days it finds, as reading a daily report does), up to today.
  */
 export async function buildPeriodReport(db: DbOrTx, shopId: string, period: Period, now: Date): Promise<PeriodReport> {
-  const [current, previous, followUp] = await Promise.all([
+  const complete = now.getTime() >= startOfShanghaiDay(addDays(period.to, 1)).getTime();
+  const sameSpanUntil = complete ? null : sameSpanEnd(period, now);
+  const [current, previous, previousSoFar, followUp] = await Promise.all([
     shopRangeTotals(db, shopId, period),
     shopRangeTotals(db, shopId, period.previous),
+    sameSpanUntil ? shopWindowTotals(db, shopId, { from: startOfShanghaiDay(period.previous.from), to: sameSpanUntil }) : null,
     periodFollowUp(db, shopId, period, now),
   ]);
   const bySource = (t: Totals) => new Map(t.bySource.map((s) => [s.source, s as Figures]));
   const inPeriod = bySource(current);
   const before = bySource(previous);
+  const beforeSoFar = previousSoFar ? bySource(previousSoFar) : null;
   const rows = TRAFFIC_SOURCES.filter((s) => inPeriod.has(s) || before.has(s)).map((source) => ({
     source,
     figures: inPeriod.get(source) ?? EMPTY_FIGURES,
     previous: before.get(source) ?? EMPTY_FIGURES,
+    previousToDate: beforeSoFar ? (beforeSoFar.get(source) ?? EMPTY_FIGURES) : null,
   }));
-  const complete = now.getTime() >= startOfShanghaiDay(addDays(period.to, 1)).getTime();
-  return { shopId, period, complete, rows, totals: current.all, previousTotals: previous.all, followUp };
+  const previousToDate = sameSpanUntil && previousSoFar ? { until: sameSpanUntil, totals: previousSoFar.all } : null;
+  return { shopId, period, complete, rows, totals: current.all, previousTotals: previous.all, previousToDate, followUp };
+}
+
+/**
+ * Where the period before's span as long as this period has run ends: its first day 00:00 plus the time
+ * since this period's first day 00:00 (none before it starts), never past its own end.
+ */
+export function sameSpanEnd(period: Period, now: Date): Date {
+  const elapsed = Math.max(0, now.getTime() - startOfShanghaiDay(period.from).getTime());
+  const start = startOfShanghaiDay(period.previous.from).getTime();
+  const end = startOfShanghaiDay(addDays(period.previous.to, 1)).getTime();
+  return new Date(Math.min(start + elapsed, end));
 }
 
 async function periodFollowUp(db: DbOrTx, shopId: string, period: Period, now: Date): Promise<PeriodFollowUp> {

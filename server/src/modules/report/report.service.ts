@@ -59,8 +59,12 @@ export interface DayRange {
  * that shop, window [from 00:00, to + 1 day 00:00) and source.
  */
 export function shopRangeTotals(db: DbOrTx, shopId: string, range: DayRange): Promise<Totals> {
-  const scope = scopeConditions(SYSTEM, { shopIds: [shopId] });
-  return loadTotals(db, scope, { from: startOfShanghaiDay(range.from), to: startOfShanghaiDay(addDays(range.to, 1)) });
+  return shopWindowTotals(db, shopId, { from: startOfShanghaiDay(range.from), to: startOfShanghaiDay(addDays(range.to, 1)) });
+}
+
+/** One shop's totals over [from, to), any instants (as `metrics` reads them). */
+export function shopWindowTotals(db: DbOrTx, shopId: string, window: { from: Date; to: Date }): Promise<Totals> {
+  return loadTotals(db, scopeConditions(SYSTEM, { shopIds: [shopId] }), window);
 }
 
 /** The day and the day before for one shop. */
