@@ -35,8 +35,11 @@ export function TopProducts(props: { rows: readonly TopProductRow[] }) {
               <tr classList={{ 'low-stock': row().sku.lowStock }}>
                 <td class="rank">{i + 1}</td>
                 <td class="name" title={`${row().product.name} ${row().sku.spec}`}>
-                  {row().product.name}
-                  <span class="spec"> {row().sku.spec}</span>
+                  {/* The name gives way before the spec: two colours of one pillow are two rows, and must read as two. */}
+                  <div class="name-line">
+                    <span class="product-name">{row().product.name}</span>
+                    <span class="spec">{row().sku.spec}</span>
+                  </div>
                 </td>
                 <td class="num" title={formatCny(decimalToFen(row().gmv), locale())}>
                   {formatCny(decimalToFen(row().gmv), locale())}
