@@ -37,7 +37,7 @@ export function TopProducts(props: { rows: readonly TopProductRow[] }) {
                 <td class="name" title={`${row().product.name} ${row().sku.spec}`}>
                   {/* The name gives way before the spec: two colours of one pillow are two rows, and must read as two. */}
                   <div class="name-line">
-                    <span class="product-name">{row().product.name}</span>
+                    <span class="product-name">{row().product.name}</span>{' '}
                     <span class="spec">{row().sku.spec}</span>
                   </div>
                 </td>
