@@ -4,6 +4,7 @@ import { afterEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../test/backends.js';
 import { gid } from '../../test/fixtures.js';
 import { startTestServer, type TestServer } from '../../test/http.js';
+import { CHANNEL_NAMES, CHANNELS, TRAFFIC_SOURCE_NAMES, TRAFFIC_SOURCES, type Channel, type TrafficSource } from '../db/enums.js';
 import { alerts, campaignMilestones, campaignRetrospectives, marketingSpend, milestoneChanges, orders, refunds } from '../db/tables.js';
 import { fenToYuan } from '../lib/money.js';
 import { shanghaiDate } from '../lib/time.js';
@@ -158,6 +159,11 @@ describeEachBackend("the demo's ended 618", (backend) => {
     expect(r.medianSecondsToAcknowledge).toBeGreaterThan(0);
     expect(r.lessons).toContain(`达成率 ${(r.achievementRate * 100).toFixed(1)}%`);
     expect(r.lessons).toContain(`新客 ${r.newBuyers} 人`);
+    // Written as a person writes them, with the names the screen uses (天猫, 活动会场), not the codes.
+    const codes = new RegExp(`(?<![\\w-])(${[...CHANNELS, ...TRAFFIC_SOURCES].join('|')})(?![\\w-])`, 'g');
+    expect(r.lessons!.match(codes)).toBeNull();
+    expect(r.lessons).toContain(`${CHANNEL_NAMES[r.bestChannel!.channel as Channel].zh} ROI ${r.bestChannel!.roi.toFixed(2)} 最好`);
+    expect(r.lessons).toContain(`${TRAFFIC_SOURCE_NAMES[r.worstSource!.source as TrafficSource].zh}（${r.worstSource!.roi.toFixed(2)}）最差`);
     expect(r.lessonsUpdatedBy).toBe('李娜');
   }, 300_000);
 });

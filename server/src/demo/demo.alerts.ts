@@ -1,22 +1,32 @@
-import { addDays, DAY_MS, HOUR_MS, MINUTE_MS, startOfShanghaiDay } from '../lib/time.js';
-import { behindPaceWords, highRiskWithoutPlanWords, lowStockWords, refundSpikeWords, roiBelowOneWords } from '../modules/alert/alert.messages.js';
+import { HOUR_MS, MINUTE_MS, startOfShanghaiDay } from '../lib/time.js';
 import type { alerts } from '../modules/alert/alert.table.js';
-import { roiText } from '../modules/metrics/metrics.formulas.js';
+import { RULES } from '../modules/alert/rules/rule-settings.js';
+import type { CampaignRow, MilestoneRow } from '../modules/campaign/campaign.table.js';
 import { DEFAULT_LOW_STOCK_THRESHOLD } from '../modules/product/product.table.js';
 import type { DemoShop, DemoSku } from './demo.catalog.js';
-import type { DemoCampaigns } from './demo.campaigns.js';
+import type { HourCounts } from './demo.facts.js';
+import { dayRoiAlert, judge, raisedOn, replay, type Evaluation } from './demo.judge.js';
 import type { IncidentFacts } from './demo.reports.js';
 
 
 type AlertInsert = typeof alerts.$inferInsert;
 
+/** How long the refund-spike shop's owner took to acknowledge the alert (认领). */
+const REFUND_ACK_MINUTES = 25;
+
 export interface AlertInput {
   shops: readonly DemoShop[];
   skus: readonly DemoSku[];
-  campaigns: DemoCampaigns;
+  /** The live campaign and its HIGH risk without a plan as stored: the rules judge rows. */
+  live: CampaignRow;
+  unplannedRisk: MilestoneRow;
   facts: IncidentFacts;
-  /** What ingestion recorded: units of the low-stock SKU paid in the last 7 days, the live campaign's GMV. */
-  recorded: { lowStockUnitsLastWeek: number; liveCampaignGmvFen: number };
+  /**
+   * What ingestion recorded, read as the rules read it: units of the low-stock SKU sold in the LOW_STOCK
+   * rule's cover window up to now, the live campaign's GMV, and the refund-spike shop's orders per hour
+   * from the day before the spike's day up to now.
+   */
+  recorded: { lowStockUnitsRecently: number; liveCampaignGmvFen: number; refundSpikeHours: readonly HourCounts[] };
   now: Date;
 }
 
@@ -29,106 +39,70 @@ export function lowStockSku(skus: readonly DemoSku[]): DemoSku | undefined {
 }
 
 /**
- * The alerts the rule engine would have raised over this history, quoting the same figures the
- * reports and orders show, so a demo user who follows an alert finds its cause.
+ * The alerts the rule engine would have raised over this history, judged by the engine's own rules on
+ * the figures ingestion recorded (demo.judge.ts), so each is one the engine would have written, in its
+ * words, and a demo user who follows an alert finds its cause. The open ones carry the figures at `now`,
+ * as the engine keeps an open alert's figures current.
  */
-export function buildAlerts({ shops, skus, campaigns, facts, recorded, now }: AlertInput): AlertInsert[] {
+export function buildAlerts({ shops, skus, live, unplannedRisk, facts, recorded, now }: AlertInput): AlertInsert[] {
   const nowMs = now.getTime();
-  const shopName = (id: string) => shops.find((s) => s.id === id)?.name ?? id;
+  const shopOf = (id: string) => shops.find((s) => s.id === id)!;
   const result: AlertInsert[] = [];
 
   const lowStock = lowStockSku(skus);
   if (lowStock) {
-    const perDay = recorded.lowStockUnitsLastWeek / 7;
-    result.push({
-      rule: 'LOW_STOCK',
-      severity: 'WARNING',
+    const sku = {
+      id: lowStock.id,
       shopId: lowStock.shopId,
-      subject: `${lowStock.code} ${lowStock.label}`,
-      // Cover at the last week's sales: the engine words it at its 3-hour rate once it evaluates.
-      ...lowStockWords({ stock: lowStock.stock, line: DEFAULT_LOW_STOCK_THRESHOLD, coverHours: perDay > 0 ? (lowStock.stock / perDay) * 24 : null, windowHours: 7 * 24 }),
-      raisedAt: new Date(nowMs - 2 * HOUR_MS),
-      value: lowStock.stock,
-      threshold: DEFAULT_LOW_STOCK_THRESHOLD,
-      dedupeKey: `LOW_STOCK:${lowStock.id}`,
-    });
+      code: lowStock.code,
+      productName: lowStock.productName,
+      stock: lowStock.stock,
+      lowStockThreshold: DEFAULT_LOW_STOCK_THRESHOLD,
+      unitsSoldRecently: recorded.lowStockUnitsRecently,
+    };
+    const [finding] = judge('LOW_STOCK', now, { skus: [sku] });
+    if (finding?.breached) result.push(raisedOn(finding, new Date(nowMs - 2 * HOUR_MS)));
   }
 
-  const { live, unplannedRisk } = campaigns;
-  const riskSince = unplannedRisk.highRiskSince!;
-  result.push({
-    rule: 'HIGH_RISK_WITHOUT_PLAN',
-    severity: 'CRITICAL',
-    shopId: null,
-    campaignId: live.id,
-    subject: `${live.name} · ${unplannedRisk.name}`,
-    ...highRiskWithoutPlanWords({ hours: (nowMs - riskSince.getTime()) / HOUR_MS, thresholdHours: 24, owner: unplannedRisk.owner }),
-    raisedAt: new Date(riskSince.getTime() + DAY_MS),
-    value: (nowMs - riskSince.getTime()) / HOUR_MS,
-    threshold: 24,
-    dedupeKey: `HIGH_RISK_WITHOUT_PLAN:${unplannedRisk.id}`,
-  });
+  // Raised when the 24 hours for a response plan ran out; nobody has written one since.
+  const [risk] = judge('HIGH_RISK_WITHOUT_PLAN', now, { milestones: [{ milestone: unplannedRisk, campaign: live }] });
+  if (risk && unplannedRisk.highRiskSince) {
+    result.push(raisedOn(risk, new Date(unplannedRisk.highRiskSince.getTime() + RULES.HIGH_RISK_WITHOUT_PLAN.defaults.threshold * HOUR_MS)));
+  }
 
-  // Raised two mornings later, once the cohort's refunds had piled up; the shop owner has seen it.
+  // The bad batch's refunds, hour by hour as the rule sums them over 24 hours: an alert only if the shop
+  // sold enough for the rule's sample floor and the rate crossed its threshold (a quiet shop's one refund
+  // in fourteen orders is not one). The shop owner acknowledges what was raised.
   const spike = facts.refundSpike;
-  const spikeRaised = new Date(startOfShanghaiDay(addDays(spike.date, 2)).getTime() + 10 * HOUR_MS);
-  result.push({
-    rule: 'REFUND_RATE_SPIKE',
-    severity: 'WARNING',
-    shopId: spike.shopId,
-    subject: `${shopName(spike.shopId)} ${spike.date}`,
-    ...refundSpikeWords({ rate: spike.refundedOrders / Math.max(1, spike.orders), refunded: spike.refundedOrders, paid: spike.orders, threshold: 0.08 }),
-    raisedAt: spikeRaised,
-    acknowledgedAt: new Date(spikeRaised.getTime() + 25 * MINUTE_MS),
-    acknowledgedBy: shops.find((s) => s.id === spike.shopId)?.owner ?? null,
-    // History: the cohort's refunds settled within the day and the alert resolved itself.
-    status: 'RESOLVED',
-    resolvedAt: new Date(spikeRaised.getTime() + 9 * HOUR_MS),
-    value: spike.refundedOrders / Math.max(1, spike.orders),
-    threshold: 0.08,
-    dedupeKey: `REFUND_RATE_SPIKE:${spike.shopId}:${spike.date}`,
-  });
+  const spikeShop = shopOf(spike.shopId);
+  for (const alert of replay(refundEvaluations(spikeShop, recorded.refundSpikeHours, startOfShanghaiDay(spike.date).getTime(), nowMs))) {
+    const acknowledgedAt = alert.raisedAt!.getTime() + REFUND_ACK_MINUTES * MINUTE_MS;
+    const acknowledged = acknowledgedAt < (alert.resolvedAt?.getTime() ?? nowMs);
+    result.push(acknowledged ? { ...alert, acknowledgedAt: new Date(acknowledgedAt), acknowledgedBy: spikeShop.owner } : alert);
+  }
 
   // One ROI alert, for the latest incident, keeps the demo feed to a handful the eye can take in.
   const latestRoi = [...facts.roiBelowOne].sort((a, b) => b.date.localeCompare(a.date)).slice(0, 1);
   for (const roi of latestRoi) {
-    result.push({
-      rule: 'ROI_BELOW_ONE',
-      severity: 'WARNING',
-      shopId: roi.shopId,
-      subject: `${shopName(roi.shopId)} · ${roi.source} ${roi.date}`,
-      ...roiBelowOneWords({ roi: roiText(roi), spendFen: roi.spendFen, gmvFen: roi.gmvFen, period: 'day' }),
-      raisedAt: new Date(startOfShanghaiDay(addDays(roi.date, 1)).getTime() + 9 * HOUR_MS),
-      // History: that day's spend was paused the next morning; the alert is closed.
-      status: 'RESOLVED',
-      resolvedAt: new Date(startOfShanghaiDay(addDays(roi.date, 1)).getTime() + 11 * HOUR_MS),
-      value: roi.roi,
-      threshold: 1,
-      dedupeKey: `ROI_BELOW_ONE:${roi.shopId}:${roi.source}:${roi.date}`,
-    });
+    const alert = dayRoiAlert(shopOf(roi.shopId), roi);
+    if (alert) result.push(alert);
   }
 
-  const pace = campaignPace(recorded.liveCampaignGmvFen, live, nowMs);
-  if (pace.ratio < 1) {
-    result.push({
-      rule: 'GMV_BEHIND_PACE',
-      severity: 'WARNING',
-      shopId: null,
-      campaignId: live.id,
-      subject: live.name,
-      ...behindPaceWords({ actualFen: pace.actualFen, plannedFen: pace.plannedFen, pace: pace.ratio }),
-      raisedAt: new Date(nowMs - 20 * MINUTE_MS),
-      value: pace.ratio,
-      threshold: 0.9,
-      dedupeKey: `GMV_BEHIND_PACE:${live.id}`,
-    });
-  }
+  const [pace] = judge('GMV_BEHIND_PACE', now, { campaigns: [{ campaign: live, actualFen: recorded.liveCampaignGmvFen }] });
+  if (pace?.breached) result.push(raisedOn(pace, new Date(nowMs - 20 * MINUTE_MS)));
   return result;
 }
 
-/** Linear-in-time plan: good enough for the demo's one alert; the real pace uses the hourly shape. */
-function campaignPace(actualFen: number, live: DemoCampaigns['live'], nowMs: number) {
-  const elapsed = (nowMs - live.startsAt.getTime()) / (live.endsAt.getTime() - live.startsAt.getTime());
-  const plannedFen = Math.round(live.gmvTargetFen * Math.min(1, Math.max(0, elapsed)));
-  return { actualFen, plannedFen, ratio: plannedFen > 0 ? actualFen / plannedFen : 1 };
+/** The refund rule's judgement of one shop at every whole hour of [from, to], on the hours' counts. */
+export function refundEvaluations(shop: Pick<DemoShop, 'id' | 'name'>, hours: readonly HourCounts[], from: number, to: number): Evaluation[] {
+  const evaluations: Evaluation[] = [];
+  for (let at = Math.ceil(from / HOUR_MS) * HOUR_MS; at <= to; at += HOUR_MS) {
+    const window = hours.filter((h) => h.at >= at - 24 * HOUR_MS && h.at < at);
+    const last24h = { ordersPaid: sum(window.map((h) => h.ordersPaid)), refundedOrders: sum(window.map((h) => h.refundedOrders)) };
+    const [finding] = judge('REFUND_RATE_SPIKE', new Date(at), { shops: [{ id: shop.id, name: shop.name, last24h }] });
+    evaluations.push({ at, finding });
+  }
+  return evaluations;
 }
+
+const sum = (values: readonly number[]) => values.reduce((total, v) => total + v, 0);

@@ -47,8 +47,8 @@ export interface DemoSku {
   id: string;
   shopId: string;
   code: string;
-  /** Product name and spec, for alert subjects. */
-  label: string;
+  /** The product's name: what the LOW_STOCK rule names a SKU by, with its code. */
+  productName: string;
   role: ProductRole;
   priceFen: number;
   stock: number;
@@ -190,7 +190,7 @@ export function buildCatalog(shopList: readonly DemoShop[], random: Random, now:
           id: newId(),
           shopId: shop.id,
           code: `${shop.orderPrefix}-${String(TEMPLATES.indexOf(template) + 1).padStart(3, '0')}-${variant + 1}`,
-          label: `${template.name}（${spec}）`,
+          productName: template.name,
           role: template.role,
           priceFen,
           stock,

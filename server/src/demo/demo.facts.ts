@@ -71,16 +71,6 @@ export async function readDayFacts(db: DbOrTx, from: Date, to: Date): Promise<Ma
   return facts;
 }
 
-/** Units of one SKU in orders paid in [from, to). */
-export async function unitsPaid(db: DbOrTx, skuId: string, from: Date, to: Date): Promise<number> {
-  const [row] = await rows<{ units: number }>(
-    db,
-    sql`select coalesce(sum(i.quantity), 0)::int as units from order_items i join orders o on o.id = i.order_id
-        where i.sku_id = ${skuId} and o.paid_at >= ${from.toISOString()}::timestamptz and o.paid_at < ${to.toISOString()}::timestamptz`,
-  );
-  return row?.units ?? 0;
-}
-
 /** GMV of the orders attributed to a campaign and paid before `until`. */
 export async function campaignGmvFen(db: DbOrTx, campaignId: string, until: Date): Promise<number> {
   const [row] = await rows<{ gmv: string | number }>(
@@ -89,4 +79,23 @@ export async function campaignGmvFen(db: DbOrTx, campaignId: string, until: Date
         where campaign_id = ${campaignId} and paid_at < ${until.toISOString()}::timestamptz`,
   );
   return Number(row?.gmv ?? 0);
+}
+
+/** A shop's paid and refunded orders per hour, from the HOUR rollups the refund rule sums (rule-inputs.ts). */
+export interface HourCounts {
+  at: number;
+  ordersPaid: number;
+  refundedOrders: number;
+}
+
+/** The hours of [from, to) with paid or refunded orders in one shop, oldest first. */
+export async function hourlyOrderCounts(db: DbOrTx, shopId: string, from: Date, to: Date): Promise<HourCounts[]> {
+  const found = await rows<{ bucket: string | Date; paid: number; refunded: number }>(
+    db,
+    sql`select bucket, sum(orders_paid)::int as paid, sum(refunded_orders)::int as refunded from metric_rollups
+        where granularity = 'HOUR' and shop_id = ${shopId}
+          and bucket >= ${from.toISOString()}::timestamptz and bucket < ${to.toISOString()}::timestamptz
+        group by bucket order by bucket`,
+  );
+  return found.map((r) => ({ at: new Date(r.bucket).getTime(), ordersPaid: r.paid, refundedOrders: r.refunded }));
 }

@@ -1,4 +1,4 @@
-import { addDays, DAY_MS, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
+import { addDays, DAY_MS, HOUR_MS, lastFriday1700, MINUTE_MS, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
 import type { operationPlans, planTasks, TaskStatus } from '../modules/plan/plan.table.js';
 
 type PlanInsert = typeof operationPlans.$inferInsert;
@@ -15,6 +15,8 @@ interface TaskSpec {
   status: TaskStatus;
   delayReason?: string;
   catchUpPlan?: string;
+  /** Its owner missed the last Friday's update: the one task the 未按时周更 flag has to show. */
+  missedLastUpdate?: true;
 }
 
 const TASKS: readonly TaskSpec[] = [
@@ -43,7 +45,16 @@ const TASKS: readonly TaskSpec[] = [
     delayReason: '资质审核被驳回：品牌授权书已过期',
     catchUpPlan: '已补交新授权书，审核通过后 3 个工作日内上线补贴商品',
   },
-  { title: '直通车与京东快车关键词优化', owner: '王磊', from: -25, to: 10, budgetYuan: 200_000, personDays: '8.0', status: 'IN_PROGRESS' },
+  {
+    title: '直通车与京东快车关键词优化',
+    owner: '王磊',
+    from: -25,
+    to: 10,
+    budgetYuan: 200_000,
+    personDays: '8.0',
+    status: 'IN_PROGRESS',
+    missedLastUpdate: true,
+  },
   { title: '双12 年终盛典方案策划', owner: '李娜', from: -7, to: 6, budgetYuan: 20_000, personDays: '5.5', status: 'IN_PROGRESS' },
   { title: '年货节选品与供应链对接', owner: '刘洋', from: 5, to: 30, budgetYuan: 50_000, personDays: '10.0', status: 'NOT_STARTED' },
   { title: '季度复盘与明年经营规划', owner: '李娜', from: 20, to: 37, budgetYuan: 0, personDays: '6.0', status: 'NOT_STARTED' },
@@ -75,7 +86,7 @@ export function buildPlan(shopIds: string[], now: Date, newId: () => string): { 
     updatedAt: createdAt,
   };
   const tasks = TASKS.map(
-    (t): TaskInsert => ({
+    (t, i): TaskInsert => ({
       planId: plan.id!,
       title: t.title,
       owner: t.owner,
@@ -87,8 +98,28 @@ export function buildPlan(shopIds: string[], now: Date, newId: () => string): { 
       delayReason: t.delayReason ?? null,
       catchUpPlan: t.catchUpPlan ?? null,
       createdAt,
-      updatedAt: createdAt,
+      updatedAt: lastUpdate(t, i, today, now, createdAt),
     }),
   );
   return { plan, tasks };
+}
+
+/**
+ * When a task was last updated, as a team keeping the weekly rhythm (计划每周五 17:00 更新, judged by
+ * plan.service.ts isStale) leaves it: a DONE task on the day it was done; any other on the Friday afternoon
+ * of the last weekly deadline before `now`, each owner at their own time before 17:00, or on the day it
+ * started if that came later. NOT_STARTED tasks too, since the rule asks every task that is not DONE for
+ * its weekly update. The task that missed the last update was last touched the Friday before.
+ */
+function lastUpdate(t: TaskSpec, index: number, today: string, now: Date, createdAt: Date): Date {
+  const day = (daysFromToday: number, hour: number) => startOfShanghaiDay(addDays(today, daysFromToday)).getTime() + hour * HOUR_MS;
+  let at: number;
+  if (t.status === 'DONE') at = day(t.to, 18);
+  else {
+    const deadline = lastFriday1700(now).getTime() - (t.missedLastUpdate ? 7 * DAY_MS : 0);
+    // Between about 13:40 and 16:40: the week's updates come in over the afternoon, not at one instant.
+    const friday = deadline - (20 + ((index * 47) % 180)) * MINUTE_MS;
+    at = t.status === 'NOT_STARTED' ? friday : Math.max(friday, day(t.from, 10));
+  }
+  return new Date(Math.min(now.getTime(), Math.max(createdAt.getTime(), at)));
 }

@@ -1,5 +1,5 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { PgInsertValue, PgTable } from 'drizzle-orm/pg-core';
 import type { Logger } from 'pino';
 import { SYSTEM } from '../auth/viewer.js';
@@ -19,8 +19,10 @@ import {
   skus,
 } from '../db/tables.js';
 import { fenToYuan } from '../lib/money.js';
-import { addDays, DAY_MS, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
+import { addDays, DAY_MS, HOUR_MS, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
+import { COVER_WINDOW_HOURS } from '../modules/alert/rules/rule-inputs.js';
 import { recordSpend, type SpendEntryInput } from '../modules/marketing/marketing.service.js';
+import { unitsSoldBySku } from '../modules/product/turnover.js';
 import type { AnnounceCounted } from '../realtime/pubsub.js';
 import { build618, withCampaign618 } from './demo.618.js';
 import { record618 } from './demo.618.records.js';
@@ -28,7 +30,7 @@ import { buildAlerts, lowStockSku } from './demo.alerts.js';
 import { buildCampaigns } from './demo.campaigns.js';
 import { buildCatalog, DEMO_SHOPS, shopRows, type DemoShop } from './demo.catalog.js';
 import { buildCustomers, customerRows } from './demo.customers.js';
-import { campaignGmvFen, readDayFacts, unitsPaid } from './demo.facts.js';
+import { campaignGmvFen, hourlyOrderCounts, readDayFacts } from './demo.facts.js';
 import { buildHistory, HISTORY_DAYS } from './demo.history.js';
 import { ingestHistory, type IngestProgress } from './demo.ingest.js';
 import { buildPlan } from './demo.plan.js';
@@ -215,11 +217,18 @@ async function insertDerived(tx: DbOrTx, demo: Demo) {
   const facts = await readDayFacts(tx, from, now);
   const reports = buildReports(shopList, facts, now, createRandom(SEEDS.reports));
   const lowStock = lowStockSku(demo.catalog.demoSkus);
+  const spike = reports.facts.refundSpike;
   const recorded = {
-    lowStockUnitsLastWeek: lowStock ? await unitsPaid(tx, lowStock.id, new Date(now.getTime() - 7 * DAY_MS), now) : 0,
+    // Read as the rules read them (rule-inputs.ts): units from the SKU rollups, orders from the HOUR rollups.
+    lowStockUnitsRecently: lowStock
+      ? ((await unitsSoldBySku(tx, SYSTEM, [lowStock.id], { from: new Date(now.getTime() - COVER_WINDOW_HOURS * HOUR_MS), to: now })).get(lowStock.id) ?? 0)
+      : 0,
     liveCampaignGmvFen: await campaignGmvFen(tx, demoCampaigns.live.id, now),
+    refundSpikeHours: await hourlyOrderCounts(tx, spike.shopId, new Date(startOfShanghaiDay(spike.date).getTime() - DAY_MS), now),
   };
-  const alertRows = buildAlerts({ shops: shopList, skus: demo.catalog.demoSkus, campaigns: demoCampaigns, facts: reports.facts, recorded, now });
+  const [live] = await tx.select().from(campaigns).where(eq(campaigns.id, demoCampaigns.live.id));
+  const [unplannedRisk] = await tx.select().from(campaignMilestones).where(eq(campaignMilestones.id, demoCampaigns.unplannedRisk.id));
+  const alertRows = buildAlerts({ shops: shopList, skus: demo.catalog.demoSkus, live: live!, unplannedRisk: unplannedRisk!, facts: reports.facts, recorded, now });
   await insertAll(tx, dailyReports, reports.dailyReports);
   await recordDemoSpend(tx, demo, reports.spend);
   await record618(tx, demo.the618);

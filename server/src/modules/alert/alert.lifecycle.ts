@@ -11,6 +11,25 @@ import { ENGINE_RULES, RULES, severityRank, type EngineRule } from './rules/rule
 import { MINUTE_MS } from '../../lib/time.js';
 import { isIncident, markOverdueIncidents } from './alert.incident.js';
 
+/** The alert a finding opens at `at`: the demo's history writes the same rows (demo.judge.ts). */
+export function openedBy(finding: Finding, at: Date) {
+  return {
+    rule: finding.rule,
+    severity: finding.severity,
+    shopId: finding.shopId,
+    campaignId: finding.campaignId,
+    subject: finding.subject,
+    message: finding.message,
+    messageEn: finding.messageEn,
+    raisedAt: at,
+    value: finding.value,
+    threshold: finding.threshold,
+    dedupeKey: finding.key,
+    criticalSince: isIncident(finding.rule, finding.severity) ? at : null,
+    updatedAt: at,
+  };
+}
+
 export const ALERT_CHANGES = ['RAISED', 'ESCALATED', 'ACKNOWLEDGED', 'RESOLVED', 'RESPONSE_OVERDUE', 'FIX_OVERDUE'] as const;
 export type AlertChange = (typeof ALERT_CHANGES)[number];
 
@@ -81,21 +100,7 @@ export async function applyFindings(db: Db, findings: readonly Finding[], now: D
         if (!finding.breached || !pending.due(finding, now)) continue;
         const [row] = await tx
           .insert(alerts)
-          .values({
-            rule: finding.rule,
-            severity: finding.severity,
-            shopId: finding.shopId,
-            campaignId: finding.campaignId,
-            subject: finding.subject,
-            message: finding.message,
-            messageEn: finding.messageEn,
-            raisedAt: now,
-            value: finding.value,
-            threshold: finding.threshold,
-            dedupeKey: finding.key,
-            criticalSince: isIncident(finding.rule, finding.severity) ? now : null,
-            updatedAt: now,
-          })
+          .values(openedBy(finding, now))
           .onConflictDoNothing({ target: alerts.dedupeKey, where: UNRESOLVED })
           .returning();
         if (row) events.push(await recordEvent(tx, 'RAISED', row, finding.shopIds, now));
