@@ -3,7 +3,7 @@ import { SYSTEM } from '../auth/viewer.js';
 import type { DbOrTx } from '../db/client.js';
 import { CHANNEL_NAMES, TRAFFIC_SOURCE_NAMES, type Channel, type TrafficSource } from '../db/enums.js';
 import { alerts, campaignMilestones, milestoneChanges, skus } from '../db/tables.js';
-import { fenToYuan } from '../lib/money.js';
+import { fenToYuanGrouped } from '../lib/money.js';
 import { DEFAULT_RETENTION, minuteRollupsKeptFrom } from '../modules/history/history.retention.js';
 import { bestAndWorst, rankByRoi } from '../modules/retrospective/retrospective.figures.js';
 import { openRetrospective, writeRetrospectiveLessons } from '../modules/retrospective/retrospective.service.js';
@@ -59,7 +59,7 @@ async function lessonsFrom(tx: DbOrTx, campaignId: string, writtenAt: Date): Pro
   const channel = (c: Channel | undefined) => (c ? CHANNEL_NAMES[c].zh : '—');
   const source = (s: TrafficSource | undefined) => (s ? TRAFFIC_SOURCE_NAMES[s].zh : '—');
   return [
-    `1. 目标：GMV ¥${fenToYuan(totals.all.gmvFen)}，达成率 ${pct(figures.achievementRate ?? 0)}，差距主要在 6.8–6.14 的平台期，6.18 当晚零点与 20 点后两个高峰未能补足。明年平台期提前排好直播与会场坑位。`,
+    `1. 目标：GMV ¥${fenToYuanGrouped(totals.all.gmvFen)}，达成率 ${pct(figures.achievementRate ?? 0)}，差距主要在 6.8–6.14 的平台期，6.18 当晚零点与 20 点后两个高峰未能补足。明年平台期提前排好直播与会场坑位。`,
     `2. 渠道：${channel(channels.best?.channel)} ROI ${roi(channels.best?.roi)} 最好，${channel(channels.worst?.channel)} ROI ${roi(channels.worst?.roi)} 最差；按流量来源看${source(sources.best?.source)}（${roi(sources.best?.roi)}）最好、${source(sources.worst?.source)}（${roi(sources.worst?.roi)}）最差。抖音千川投流 ROI 长期低于 1，下次设止损线：ROI < 1 持续 2 小时自动下调出价，预算向会场坑位和推荐流量倾斜。`,
     `3. 商品：${pareto.skus.length} 个 SKU（共动销 ${pareto.soldSkus} 个）贡献 80% GMV，第一名 ${topSku ? `${topSku.code}（${topSku.spec}）` : '—'}。爆款 6 月 7 日跌破库存预警线，下次爆款备货提前到 5 月中旬，库存预警线从 50 件提高到按 3 天销量。`,
     `4. 客户：新客 ${mix.newBuyers} 人、老客 ${mix.returningBuyers} 人，新客占比 ${pct(mix.buyers > 0 ? mix.newBuyers / mix.buyers : 0)}。新客 7 天内推送入会礼与复购券，争取双11 前完成二次购买。`,

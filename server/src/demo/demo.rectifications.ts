@@ -1,6 +1,6 @@
 import { SYSTEM } from '../auth/viewer.js';
 import type { DbOrTx } from '../db/client.js';
-import { fenToYuan } from '../lib/money.js';
+import { fenToYuanGrouped } from '../lib/money.js';
 import { addDays, HOUR_MS, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
 import { roi } from '../modules/metrics/metrics.formulas.js';
 import type { DailyAnomalyRule } from '../modules/report/report.rules.js';
@@ -23,7 +23,7 @@ const CORRECTIVE_ACTIONS: Record<DailyAnomalyRule, string> = {
 function anomalyNoteOf(row: ReportLine): string {
   const f = row.figures;
   return row.anomalies
-    .map((a) => (a.rule === 'ROI_BELOW_ONE' ? `投放 ROI ${roi(f)!.toFixed(2)} < 1：花费 ¥${fenToYuan(f.spendFen)}，成交 ¥${fenToYuan(f.gmvFen)}` : a.message))
+    .map((a) => (a.rule === 'ROI_BELOW_ONE' ? `投放 ROI ${roi(f)!.toFixed(2)} < 1：花费 ¥${fenToYuanGrouped(f.spendFen)}，成交 ¥${fenToYuanGrouped(f.gmvFen)}` : a.message))
     .join('；');
 }
 

@@ -9,7 +9,7 @@ import { rows } from '../db/rows.js';
 import * as tables from '../db/tables.js';
 import { alerts, campaignMilestones, campaigns, customers, dailyReports, orderItems, orders, planTasks, products, rectificationReports, shops, skus } from '../db/tables.js';
 import { TRAFFIC_SOURCES, type Channel, type TrafficSource } from '../db/enums.js';
-import { fenToYuan } from '../lib/money.js';
+import { fenToYuanGrouped } from '../lib/money.js';
 import { addDays, DAY_MS, HOUR_MS, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
 import { AlertEngine } from '../modules/alert/alert.engine.js';
 import { RULES } from '../modules/alert/rules/rule-settings.js';
@@ -286,8 +286,8 @@ describeEachBackend('demo data', (backend) => {
       expect(day.gmv).toBe(note.gmvFen);
     }
     for (const alert of await db.select().from(alerts).where(eq(alerts.rule, 'ROI_BELOW_ONE'))) {
-      const [, spend, gmv] = /花费 ¥([\d.]+)，归因 GMV ¥([\d.]+)/.exec(alert.message) ?? [];
-      expect(days.some((d) => d.shop_id === alert.shopId && fenToYuan(d.spend) === spend && fenToYuan(d.gmv) === gmv), alert.message).toBe(true);
+      const [, spend, gmv] = /花费 ¥([\d,.]+)，归因 GMV ¥([\d,.]+)/.exec(alert.message) ?? [];
+      expect(days.some((d) => d.shop_id === alert.shopId && fenToYuanGrouped(d.spend) === spend && fenToYuanGrouped(d.gmv) === gmv), alert.message).toBe(true);
     }
     // Today's SOCIAL spend runs hot for the rule engine to find; PAID pays for itself.
     const douyin = (await db.select({ id: shops.id }).from(shops).where(eq(shops.platform, 'DOUYIN')))[0]!.id;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fenToYuan, yuanToFen } from './money.js';
+import { fenToYuan, fenToYuanGrouped, yuanToFen } from './money.js';
 
 describe('money is exact', () => {
   it('parses yuan strings into integer fen without floating point', () => {
@@ -34,5 +34,15 @@ describe('money is exact', () => {
     for (let k = 1; k <= 2 ** 20; k *= 2) samples.push(Math.floor(Number.MAX_SAFE_INTEGER / 100 / k) * 100 - 1);
     for (const fen of samples.flatMap((n) => [n, -n])) expect(fenToYuan(fen)).toBe(viaBigInt(fen));
     expect(fenToYuan(-0)).toBe('0.00');
+  });
+
+  it('groups thousands for the words a person reads, exactly', () => {
+    expect(fenToYuanGrouped(10_770_620)).toBe('107,706.20');
+    expect(fenToYuanGrouped(13_113_298)).toBe('131,132.98');
+    expect(fenToYuanGrouped(99_999)).toBe('999.99');
+    expect(fenToYuanGrouped(100_000)).toBe('1,000.00');
+    expect(fenToYuanGrouped(-123_456_789)).toBe('-1,234,567.89');
+    expect(fenToYuanGrouped(0)).toBe('0.00');
+    expect(fenToYuanGrouped(123_456_789_012_345_678n)).toBe('1,234,567,890,123,456.78');
   });
 });

@@ -40,3 +40,13 @@ export function fenToYuan(fen: number | bigint | string): string {
   const cents = (abs % 100n).toString().padStart(2, '0');
   return `${negative ? '-' : ''}${whole}.${cents}`;
 }
+
+/**
+ * 10770620 → "107,706.20": an exact amount as a person reads it in a message (an alert's words, a note),
+ * grouped by thousands as the screens show money. The wire's Decimal stays ungrouped (fenToYuan).
+ */
+export function fenToYuanGrouped(fen: number | bigint | string): string {
+  const plain = fenToYuan(fen);
+  const point = plain.indexOf('.');
+  return plain.slice(0, point).replace(/\B(?=(\d{3})+$)/g, ',') + plain.slice(point);
+}

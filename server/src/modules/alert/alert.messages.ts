@@ -1,6 +1,6 @@
 import { TRAFFIC_SOURCE_NAMES, type TrafficSource } from '../../db/enums.js';
 import { pct, type Worded } from '../../lib/locale.js';
-import { fenToYuan } from '../../lib/money.js';
+import { fenToYuanGrouped } from '../../lib/money.js';
 
 /**
  * Each alert's sentence, in Chinese and English, from the figures that raised it: the rule engine,
@@ -41,8 +41,8 @@ export function refundSpikeWords(f: { rate: number; refunded: number; paid: numb
 export function roiBelowOneWords(f: { roi: string; spendFen: number; gmvFen: number; period: 'today' | 'day' }): Worded {
   const when = f.period === 'today' ? { zh: '今日 ', en: 'today' } : { zh: '', en: 'for the day' };
   return {
-    message: `${when.zh}ROI ${f.roi}：花费 ¥${fenToYuan(f.spendFen)}，归因 GMV ¥${fenToYuan(f.gmvFen)}；ROI < 1 建议暂停或调减该渠道投放`,
-    messageEn: `ROI ${f.roi} ${when.en}: spend ¥${fenToYuan(f.spendFen)}, attributed GMV ¥${fenToYuan(f.gmvFen)}; under 1: pause or cut spend`,
+    message: `${when.zh}ROI ${f.roi}：花费 ¥${fenToYuanGrouped(f.spendFen)}，归因 GMV ¥${fenToYuanGrouped(f.gmvFen)}；ROI < 1 建议暂停或调减该渠道投放`,
+    messageEn: `ROI ${f.roi} ${when.en}: spend ¥${fenToYuanGrouped(f.spendFen)}, attributed GMV ¥${fenToYuanGrouped(f.gmvFen)}; under 1: pause or cut spend`,
   };
 }
 
@@ -78,8 +78,8 @@ export function lowStockWords(f: { stock: number; line: number; coverHours: numb
 
 export function behindPaceWords(f: { actualFen: number; plannedFen: number; pace: number }): Worded {
   return {
-    message: `截至目前 GMV ¥${fenToYuan(f.actualFen)}，按计划应达 ¥${fenToYuan(f.plannedFen)}，进度 ${pct(f.pace)}`,
-    messageEn: `GMV ¥${fenToYuan(f.actualFen)} so far, ¥${fenToYuan(f.plannedFen)} planned by now: ${pct(f.pace)} of plan`,
+    message: `截至目前 GMV ¥${fenToYuanGrouped(f.actualFen)}，按计划应达 ¥${fenToYuanGrouped(f.plannedFen)}，进度 ${pct(f.pace)}`,
+    messageEn: `GMV ¥${fenToYuanGrouped(f.actualFen)} so far, ¥${fenToYuanGrouped(f.plannedFen)} planned by now: ${pct(f.pace)} of plan`,
   };
 }
 
