@@ -28,7 +28,7 @@ describe("the demo plan's tasks, as a team keeping the weekly update leaves them
     }
     // Not one time stamp for all of them, as a plan nobody touched since it was written would have.
     expect(new Set(tasks.map((t) => t.updatedAt!.getTime())).size).toBe(tasks.length);
-    expect(tasks.filter((t) => isStale({ status: t.status!, updatedAt: t.updatedAt! }, now)).map((t) => t.title)).toEqual([MISSED]);
+    expect(tasks.filter((t) => isStale({ status: t.status!, updatedAt: t.updatedAt!, startsOn: t.startsOn }, now)).map((t) => t.title)).toEqual([MISSED]);
   });
 
   it('whatever hour of the week the demo starts, the weekly rule flags only the task that missed its update', () => {
@@ -36,7 +36,7 @@ describe("the demo plan's tasks, as a team keeping the weekly update leaves them
     for (let at = from; at < from + 20 * 7 * DAY_MS; at += 7 * HOUR_MS) {
       const now = new Date(at);
       const { plan, tasks } = buildPlan([newId()], now, newId);
-      const stale = tasks.filter((t) => isStale({ status: t.status!, updatedAt: t.updatedAt! }, now)).map((t) => t.title);
+      const stale = tasks.filter((t) => isStale({ status: t.status!, updatedAt: t.updatedAt!, startsOn: t.startsOn }, now)).map((t) => t.title);
       // A plan written after the deadline before last has had only one weekly update to miss, which the rule cannot see.
       const missable = plan.createdAt!.getTime() < lastFriday1700(now).getTime() - 7 * DAY_MS;
       expect(stale, now.toISOString()).toEqual(missable ? [MISSED] : []);

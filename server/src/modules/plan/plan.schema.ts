@@ -59,7 +59,8 @@ export const PlanTaskRef = builder.loadableNode('PlanTask', {
       resolve: (_task, _args, ctx) => lastFriday1700(ctx.now()),
     }),
     stale: t.boolean({
-      description: 'Not DONE and not updated for the last Friday 17:00 (Asia/Shanghai) deadline: not in the week before it, nor since.',
+      description:
+        'Not DONE, started by the last Friday 17:00 (Asia/Shanghai) deadline, and not updated for it: not in the week before it, nor since. A task starting after that Friday owes no update yet.',
       resolve: (task, _args, ctx) => isStale(task, ctx.now()),
     }),
   }),

@@ -6,7 +6,7 @@ import { paginate, type ConnectionArgs } from '../../db/paginate.js';
 import { DomainError, InputErrors, notFound } from '../../errors.js';
 import { said } from '../../lib/issue-words.js';
 import { groupByKeys } from '../../lib/group.js';
-import { DAY_MS, isCalendarDate, lastFriday1700 } from '../../lib/time.js';
+import { DAY_MS, isCalendarDate, lastFriday1700, shanghaiDate } from '../../lib/time.js';
 import { moneyInput, optionalText, parseInput, text } from '../../lib/validate.js';
 import { assertShopsVisible } from '../shop/shop.service.js';
 import { operationPlans, planTasks, TASK_STATUSES, type PlanRow, type TaskRow, type TaskStatus } from './plan.table.js';
@@ -277,8 +277,11 @@ function assertDelayExplained(status: TaskStatus, delayReason: string | null | u
 /**
  * A task nobody updated for the last weekly deadline: not in the week that ended at the last Friday 17:00,
  * nor since (DONE tasks need no update). An update on Friday at 16:59 is on time: the week's update is
- * due by 17:00, not after it.
+ * due by 17:00, not after it. A task starting after that Friday owed nothing yet: 年货节选品 starting on the
+ * 27th was flagged 未按时周更 on the 7th.
  */
-export function isStale(task: Pick<TaskRow, 'status' | 'updatedAt'>, now: Date): boolean {
-  return task.status !== 'DONE' && task.updatedAt.getTime() < lastFriday1700(now).getTime() - 7 * DAY_MS;
+export function isStale(task: Pick<TaskRow, 'status' | 'updatedAt' | 'startsOn'>, now: Date): boolean {
+  const deadline = lastFriday1700(now);
+  if (task.status === 'DONE' || task.startsOn > shanghaiDate(deadline)) return false;
+  return task.updatedAt.getTime() < deadline.getTime() - 7 * DAY_MS;
 }

@@ -47,6 +47,25 @@ describeEachBackend('plan tasks and the Friday 17:00 update', (backend) => {
     expect(await stale()).toEqual([true, false]);
   });
 
+  it('asks no weekly update of a task that had not started by the deadline, and asks it once it has', async () => {
+    const shopId = gid('Shop', (await insertShop(backend().db, '甲店')).id);
+    const plan = await server.gql(`mutation ($input: CreatePlanInput!) { createPlan(input: $input) { plan { id } } }`, {
+      input: { name: 'Q4 计划', goal: 'GMV +30%', owner: '王经理', periodStart: '2026-10-01', periodEnd: '2026-12-31', shopIds: [shopId] },
+    });
+    const planId = plan.data.createPlan.plan.id;
+    // Written on Thursday 26 November; it starts on Saturday 19 December.
+    await server.gql(`mutation ($input: CreatePlanTaskInput!) { createPlanTask(input: $input) { task { id } } }`, {
+      input: { planId, title: '年货节选品', owner: '刘', startsOn: '2026-12-19', endsOn: '2026-12-31' },
+    });
+    const stale = async () => (await server.gql(TASKS, { id: planId })).data.node.tasks[0].stale;
+    clock = new Date('2026-12-07T10:00:00+08:00'); // two deadlines on, not begun: nothing was due
+    expect(await stale()).toBe(false);
+    clock = new Date('2026-12-18T17:00:01+08:00'); // the Friday before it starts
+    expect(await stale()).toBe(false);
+    clock = new Date('2026-12-25T17:00:01+08:00'); // started on the 19th, no update by the 25th: due and missed
+    expect(await stale()).toBe(true);
+  });
+
   it("stamps an edited plan with the server's clock, as its tasks are", async () => {
     const shopId = gid('Shop', (await insertShop(backend().db, '甲店')).id);
     const plan = await server.gql(`mutation ($input: CreatePlanInput!) { createPlan(input: $input) { plan { id } } }`, {
