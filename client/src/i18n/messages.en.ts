@@ -344,6 +344,7 @@ export const en: Record<MessageKey, string> = {
   'products.lowStockAt': 'Stock at or below the low-stock threshold of {threshold}',
   'products.dailyUnits': 'Units a day (30 days)',
   'products.inventoryDays': 'Days of stock',
+  'products.overDays': '> {n} d',
   'products.outOfStock': 'Out of stock',
   'products.noSales': 'No sales',
   'products.skuCount': '{n} {count, plural, one {SKU} other {SKUs}}',

@@ -342,6 +342,7 @@ export const zhCN = {
   'products.lowStockAt': '库存不高于预警阈值 {threshold}',
   'products.dailyUnits': '日均销量（近 30 天）',
   'products.inventoryDays': '库存周转天数',
+  'products.overDays': '> {n} 天',
   'products.outOfStock': '缺货',
   'products.noSales': '未动销',
   'products.skuCount': '{n} 个 SKU',

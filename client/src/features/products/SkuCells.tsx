@@ -1,7 +1,7 @@
 import { Show } from 'solid-js';
 import { useI18n } from '../../i18n/i18n';
 import { formatInteger } from '../../lib/format';
-import { dailyUnitsText, inventoryDaysText } from './product-figures';
+import { dailyUnitsText, exactDaysText, inventoryDaysText } from './product-figures';
 import type { SkuRow } from './products.documents';
 
 /** A SKU's cells: code and spec, stock (marked at or under its threshold), units a day and 库存周转天数. */
@@ -28,6 +28,7 @@ export function SkuCells(props: { sku: SkuRow }) {
         class="num"
         data-testid="sku-inventory-days"
         classList={{ bad: props.sku.inventoryDays === 0, muted: props.sku.inventoryDays === null }}
+        title={props.sku.inventoryDays ? exactDaysText(props.sku.inventoryDays, locale(), t) : undefined}
       >
         {inventoryDaysText(props.sku.inventoryDays, locale(), t)}
       </td>

@@ -1,5 +1,5 @@
 import type { Locale, MessageKey } from '../../i18n/messages';
-import { dateTimeFormat, formatDecimal, formatPercentReached, SHORT_MONTH_DAY } from '../../lib/format';
+import { dateTimeFormat, formatDecimal, formatInteger, formatPercentReached, SHORT_MONTH_DAY } from '../../lib/format';
 import { NEW_PRODUCT_SHOWN_MS } from './stock-filter';
 
 type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
@@ -16,15 +16,22 @@ export const sellThroughText = (rate: number | null, locale: Locale) => (rate ==
  */
 export const dailyUnitsText = (units: number | null, locale: Locale) => (units === null ? '—' : formatDecimal(units, locale, 2));
 
+/** Past a year of cover the figure says only that: 27,300.0 天 (75 years) reads as precision nobody has. */
+const DAYS_SHOWN_UP_TO = 365;
+
 /**
  * 库存周转天数 as the API gives it: 0 is nothing in stock (缺货), null is nothing sold in the window
- * (未动销: the stock never turns over), else days with one decimal.
+ * (未动销: the stock never turns over), over a year "> 365 天", else days with one decimal.
  */
 export function inventoryDaysText(days: number | null, locale: Locale, t: Translate): string {
   if (days === null) return t('products.noSales');
   if (days === 0) return t('products.outOfStock');
-  return t('unit.days', { n: formatDecimal(days, locale, 1) });
+  if (days > DAYS_SHOWN_UP_TO) return t('products.overDays', { n: formatInteger(DAYS_SHOWN_UP_TO, locale) });
+  return exactDaysText(days, locale, t);
 }
+
+/** The days with one decimal, however many: the tooltip of a capped figure. */
+export const exactDaysText = (days: number, locale: Locale, t: Translate) => t('unit.days', { n: formatDecimal(days, locale, 1) });
 
 /**
  * A new product's 7-day conversion with one decimal, cut like 动销率: 2.96 % reads 2.9 % beside 下架候选,
