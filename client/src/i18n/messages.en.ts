@@ -189,7 +189,7 @@ export const en: Record<MessageKey, string> = {
   'nav.warRoom': 'War room',
   'console.title': 'PeakOps Console',
   'console.nav': 'Console pages',
-  'console.reports': 'Daily reports',
+  'console.reports': 'Reports',
   'console.retrospective': 'Retrospective',
   'console.milestones': 'Milestones & plans',
   'console.customers': 'Customers',

@@ -187,7 +187,7 @@ export const zhCN = {
   'nav.warRoom': '作战室',
   'console.title': 'PeakOps 运营台',
   'console.nav': '运营台页面',
-  'console.reports': '运营日报',
+  'console.reports': '运营报告',
   'console.retrospective': '活动复盘',
   'console.milestones': '节点与计划',
   'console.customers': '客户分层',
