@@ -41,9 +41,9 @@ export function plan618Alerts(the618: Demo618, spend: readonly Spend618[]): Aler
   if (roi) result.push(acknowledged(roi, 12, douyin.owner));
 
   // The bad batch on Pinduoduo: its 24-hour refund rate, hour by hour, as the rule sums it. The shop sells
-  // about the rule's 30-order floor a day, so the rule opens and closes as the day's orders cross it; the
-  // 复盘 keeps what it raised while the batch's returns were counted, not the odd hour of ordinary refunds
-  // at the floor before and after.
+  // about the rule's 30-order floor a day; the 复盘 keeps the alerts open while the batch's returns were
+  // counted (one raised a little before them holds through them: the rule holds an open alert on half its
+  // sample), not those of ordinary refunds at the floor on other days.
   const pdd = shop('PINDUODUO');
   const { days, reason } = INCIDENTS_618.refundSpike;
   const batch = ordersOf(pdd)
@@ -52,7 +52,8 @@ export function plan618Alerts(the618: Demo618, spend: readonly Spend618[]): Aler
   if (batch.length > 0) {
     const [first, last] = [Math.min(...batch), Math.max(...batch) + DAY_MS];
     for (const alert of replay(refundEvaluations(pdd, hourCounts(ordersOf(pdd)), start, until))) {
-      if (alert.raisedAt! >= new Date(first) && alert.raisedAt! < new Date(last)) result.push(acknowledged(alert, 18, pdd.owner));
+      const openUntil = alert.resolvedAt ? alert.resolvedAt.getTime() : Infinity;
+      if (alert.raisedAt!.getTime() < last && openUntil > first) result.push(acknowledged(alert, 18, pdd.owner));
     }
   }
 

@@ -121,6 +121,30 @@ describeEachBackend('alert rule engine', (backend) => {
     expect(await rows('REFUND_RATE_SPIKE')).toHaveLength(1);
   });
 
+  it('REFUND_RATE_SPIKE opens only on its full sample, and holds while half of it is left, so a batch rolling out of the 24 hours does not flap', async () => {
+    const paid = (orders: number, refunded: number, minutesAgo: number) =>
+      insertRollups(backend().db, [{ at: new Date(clock.getTime() - minutesAgo * MINUTE), shopId, counters: { ordersPaid: orders, refundedOrders: refunded } }]);
+    await paid(14, 3, 60); // 21 % of 14 orders: under the floor of 30, nothing opens
+    expect(await evaluate()).toEqual([]);
+    await paid(18, 2, 30); // 5 / 32 = 15.6 % on 32 orders
+    expect((await evaluate()).map((e) => e.change)).toEqual(['RAISED']);
+    // A day on, the first 14 orders have left the 24 hours: 2 / 18 = 11.1 % on 18 orders, under the floor but
+    // at least half of it. The alert holds, figures current, instead of resolving and opening again.
+    advance(24 * HOUR - 45 * MINUTE);
+    expect(await evaluate()).toEqual([]);
+    advance(15 * MINUTE);
+    expect(await evaluate()).toEqual([]);
+    const [held] = await rows('REFUND_RATE_SPIKE');
+    expect(held).toMatchObject({ status: 'OPEN' });
+    expect(held!.value).toBeCloseTo(2 / 18, 10);
+    // Once the rest leave too (no sample at all), it resolves after its clear minutes.
+    advance(31 * MINUTE);
+    expect(await evaluate()).toEqual([]);
+    advance(10 * MINUTE);
+    expect((await evaluate()).map((e) => e.change)).toEqual(['RESOLVED']);
+    expect(await rows('REFUND_RATE_SPIKE')).toHaveLength(1);
+  });
+
   it('GMV_BEHIND_PACE compares a campaign with its plan for several minutes; ROI_BELOW_ONE names the channel and source', async () => {
     const campaign = await insertCampaign(backend().db, [shopId], '双11', { startsAt: new Date('2026-11-11T00:00:00+08:00'), endsAt: new Date('2026-11-12T00:00:00+08:00') });
     // Target ¥1,000,000; by 20:00 most of the day's plan is due. Sold ¥100,000 so far.

@@ -40,6 +40,13 @@ export interface Finding extends Worded {
   clearMinutes: number;
 }
 
+/**
+ * Hysteresis on a rule's sample as on its value: an open alert of a rule judged over a rolling window is held
+ * while its sample is at least half the floor; only a new one needs the whole floor. Otherwise a bad batch's
+ * refund alert resolved as its orders rolled out of the 24 hours and was raised again with the next ones.
+ */
+export const heldSample = (minSample: number) => Math.ceil(minSample / 2);
+
 /** Judges every rule over the inputs. Pure: the same inputs and clock give the same findings. */
 export function evaluateRules(inputs: RuleInputs): Finding[] {
   const { settings } = inputs;
@@ -54,7 +61,8 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
     const conv = settings.resolveForShop('CONVERSION_DROP', shop.id);
     const recent = shop.recent;
     const before = shop.sameWindowYesterday;
-    if (conv.enabled && recent.visitors >= conv.minSample && before.visitors >= conv.minSample) {
+    if (conv.enabled && recent.visitors >= heldSample(conv.minSample) && before.visitors >= heldSample(conv.minSample)) {
+      const sampled = recent.visitors >= conv.minSample && before.visitors >= conv.minSample;
       const was = conversionRate(before);
       const nowRate = conversionRate(recent);
       const drop = was > 0 ? Math.max(0, (was - nowRate) / was) : 0;
@@ -63,7 +71,7 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
           ...base,
           key: `CONVERSION_DROP:${shop.id}`,
           subject: shop.name,
-          breached: drop >= conv.threshold,
+          breached: sampled && drop >= conv.threshold,
           severity: drop >= Math.min(1, conv.threshold * 2) ? 'CRITICAL' : 'WARNING',
           value: drop,
           threshold: conv.threshold,
@@ -74,14 +82,14 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
 
     const refund = settings.resolveForShop('REFUND_RATE_SPIKE', shop.id);
     const { ordersPaid, refundedOrders } = shop.last24h;
-    if (refund.enabled && ordersPaid >= refund.minSample) {
+    if (refund.enabled && ordersPaid >= heldSample(refund.minSample)) {
       const r = rate(refundedOrders, ordersPaid);
       if (r > RULES.REFUND_RATE_SPIKE.clearLevel(refund.threshold)) {
         push('REFUND_RATE_SPIKE', refund, {
           ...base,
           key: `REFUND_RATE_SPIKE:${shop.id}`,
           subject: shop.name,
-          breached: r >= refund.threshold,
+          breached: ordersPaid >= refund.minSample && r >= refund.threshold,
           severity: r >= refund.threshold * 2 ? 'CRITICAL' : 'WARNING',
           value: r,
           threshold: refund.threshold,
