@@ -89,6 +89,38 @@ describeEachBackend('incidents', (backend) => {
     expect(fixed.incident).toMatchObject({ fixedInSeconds: 300, fixOverdue: false, responseOverdue: false });
   });
 
+  /** `count` paid orders evenly over the `minutes` before `at`, with the clock there for the while. */
+  const paidOrdersAt = async (at: string, count: number, minutes: number, prefix: string) => {
+    const was = clock;
+    clock = new Date(at);
+    await paidOrders(shop.gid, count, minutes, prefix);
+    clock = was;
+  };
+
+  // Yesterday's orders, never shipped, also raise UNSHIPPED_OVERDUE: not what these two are about.
+  const stallChanges = async () => (await changes()).filter((c) => c.endsWith(':ORDERS_STALLED'));
+
+  it('ORDERS_STALLED keeps quiet through the night: a burst at 01:00 says nothing of 02:00, when yesterday sold two orders', async () => {
+    await paidOrdersAt('2026-11-10T02:20:00+08:00', 4, 60, 'yesterday-night'); // 01:35, 01:50, 02:05, 02:20
+    clock = new Date('2026-11-11T02:00:00+08:00');
+    await paidOrders(shop.gid, 60, 60, 'midnight-sale');
+    advance(10 * MINUTE); // 10 due at the burst's pace; 1 in 02:00–02:10 yesterday
+    expect(await stallChanges()).toEqual([]);
+    advance(50 * MINUTE); // 60 due at the pace; 2 yesterday
+    expect(await stallChanges()).toEqual([]);
+    expect(await backend().db.select().from(alerts).where(eq(alerts.rule, 'ORDERS_STALLED'))).toEqual([]);
+  });
+
+  it('ORDERS_STALLED still raises at 10 minutes when the same hours yesterday sold as briskly, and says what they sold', async () => {
+    await paidOrdersAt('2026-11-10T20:30:00+08:00', 40, 30, 'yesterday-evening'); // 13 of them in 20:00–20:10
+    await paidOrders(shop.gid, 60, 60, 'busy');
+    advance(10 * MINUTE);
+    expect(await stallChanges()).toEqual(['RAISED:ORDERS_STALLED']);
+    const [alert] = await incidentOf('ORDERS_STALLED');
+    expect(alert.message).toBe('已 10 分钟没有支付订单（上一单 20:00；此前 60 分钟 60 单，按此节奏应有约 10 单，昨日同时段 13 单）；请检查店铺页面、支付和数据上报');
+    expect(alert.en).toContain('so about 10 were due; 13 in the same hours yesterday)');
+  });
+
   it('ORDERS_STALLED waits longer for a quiet shop: six orders an hour are judged after 100 minutes of silence, not 10', async () => {
     await paidOrders(shop.gid, 6, 60, 'quiet');
     advance(10 * MINUTE);

@@ -116,11 +116,14 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
     }
 
     const stalled = settings.resolveForShop('ORDERS_STALLED', shop.id);
-    const { lastPaidAt, ordersBefore } = shop.stall;
+    const { lastPaidAt, ordersBefore, sameSilenceYesterday } = shop.stall;
     if (stalled.enabled && lastPaidAt) {
       const silentMinutes = Math.floor((now.getTime() - lastPaidAt.getTime()) / MINUTE_MS);
       // What the shop's own last hour would have brought in the silence: silence is news only against a pace.
-      const expected = (ordersBefore * silentMinutes) / STALL_BASELINE_MINUTES;
+      // And only if the same hours yesterday brought as much: the pace of 01:00 says nothing of 04:00, when
+      // shoppers are asleep, and a shop paged every night learns to ignore 下单中断.
+      const atPace = (ordersBefore * silentMinutes) / STALL_BASELINE_MINUTES;
+      const expected = sameSilenceYesterday === null ? atPace : Math.min(atPace, sameSilenceYesterday);
       if (silentMinutes >= stalled.threshold && expected >= stalled.minSample) {
         push('ORDERS_STALLED', stalled, {
           ...base,
@@ -131,7 +134,7 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
           severity: 'CRITICAL',
           value: silentMinutes,
           threshold: stalled.threshold,
-          ...ordersStalledWords({ silentMinutes, lastPaidClock: shanghaiDateTime(lastPaidAt).slice(11, 16), baseline: ordersBefore, expected }),
+          ...ordersStalledWords({ silentMinutes, lastPaidClock: shanghaiDateTime(lastPaidAt).slice(11, 16), baseline: ordersBefore, expected, yesterday: sameSilenceYesterday }),
         });
       }
     }

@@ -44,7 +44,15 @@ export interface ShopInputs {
    * The latest payment within STALL_LOOKBACK_HOURS (null: none) and the paid orders of the STALL_BASELINE_MINUTES
    * up to its minute; the count is read only for shops silent for their ORDERS_STALLED minutes, else 0.
    */
-  stall: { lastPaidAt: Date | null; ordersBefore: number };
+  stall: {
+    lastPaidAt: Date | null;
+    ordersBefore: number;
+    /**
+     * Paid orders in the same clock hours yesterday as the silence so far ([last payment, now) a day back);
+     * null when the shop sold nothing in the 24 hours before now − 24 h, so there is no day to compare with.
+     */
+    sameSilenceYesterday: number | null;
+  };
 }
 
 export interface CampaignInputs {
@@ -149,9 +157,11 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
     (shop) => shop.lastPaidAt && now.getTime() - shop.lastPaidAt.getTime() >= index.resolveForShop('ORDERS_STALLED', shop.id).threshold * MINUTE_MS,
   );
   // The three reads that need the first round's answers, side by side.
-  const [campaignsWithGmv, ordersBefore, sold] = await Promise.all([
+  const silences = silent.map((shop) => ({ shopId: shop.id, lastPaidAt: shop.lastPaidAt! }));
+  const [campaignsWithGmv, ordersBefore, silenceYesterday, sold] = await Promise.all([
     campaignGmv(db, active, now),
-    paidOrdersBefore(db, silent.map((shop) => ({ shopId: shop.id, lastPaidAt: shop.lastPaidAt! }))),
+    paidOrdersBefore(db, silences),
+    paidOrdersYesterday(db, silences, now),
     unitsSoldBySku(db, SYSTEM, lowSkus.map((s) => s.id), { from: new Date(now.getTime() - COVER_WINDOW_HOURS * HOUR_MS), to: now }),
   ]);
 
@@ -180,7 +190,7 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
       last24h: refundsByShop.get(shop.id) ?? { ordersPaid: 0, refundedOrders: 0 },
       todayByChannelSource: roiByShop.get(shop.id) ?? [],
       unshipped: unshippedByShop.get(shop.id) ?? { overdue: 0, oldestPaidAt: null },
-      stall: { lastPaidAt: shop.lastPaidAt, ordersBefore: ordersBefore.get(shop.id) ?? 0 },
+      stall: { lastPaidAt: shop.lastPaidAt, ordersBefore: ordersBefore.get(shop.id) ?? 0, sameSilenceYesterday: silenceYesterday.get(shop.id) ?? null },
     })),
     campaigns: campaignsWithGmv,
     skus: lowSkus.map((s) => ({ ...s, unitsSoldRecently: sold.get(s.id) ?? 0 })),
@@ -234,6 +244,30 @@ async function paidOrdersBefore(db: DbOrTx, silent: readonly { shopId: string; l
     .where(or(...windows))
     .groupBy(t.shopId);
   return new Map(rows.map((r) => [r.shopId, r.orders]));
+}
+
+/**
+ * Each silent shop's paid orders in the same hours yesterday as its silence, in one statement: shops that
+ * sold nothing in the day before now − 24 h are left out (a new shop, or one closed yesterday).
+ */
+async function paidOrdersYesterday(db: DbOrTx, silent: readonly { shopId: string; lastPaidAt: Date }[], now: Date): Promise<Map<string, number>> {
+  if (silent.length === 0) return new Map();
+  const t = metricRollups;
+  const dayBack = (at: Date) => new Date(at.getTime() - 24 * HOUR_MS);
+  const until = floorMinute(dayBack(now));
+  const day = or(...silent.map(({ shopId }) => and(eq(t.shopId, shopId), piecesCondition(t, decomposeWindow(dayBack(until), until)))));
+  const same = or(...silent.map(({ shopId, lastPaidAt }) => and(eq(t.shopId, shopId), piecesCondition(t, decomposeWindow(floorMinute(dayBack(lastPaidAt)), until)))));
+  // Each sum counts the rows of its own window's pieces; the two windows decompose into different pieces.
+  const rows = await db
+    .select({
+      shopId: t.shopId,
+      day: sql<number>`coalesce(sum(${t.ordersPaid}) filter (where ${day}), 0)`.mapWith(Number),
+      same: sql<number>`coalesce(sum(${t.ordersPaid}) filter (where ${same}), 0)`.mapWith(Number),
+    })
+    .from(t)
+    .where(or(day, same))
+    .groupBy(t.shopId);
+  return new Map(rows.filter((r) => r.day > 0).map((r) => [r.shopId, r.same]));
 }
 
 /** Every active campaign's GMV from its start to now, in one grouped query. */
