@@ -35,7 +35,7 @@ export function judge(
       last24h: { ordersPaid: 0, refundedOrders: 0 },
       todayByChannelSource: [],
       unshipped: { overdue: 0, oldestPaidAt: null },
-      stall: { lastPaidAt: null, ordersBefore: 0, sameSilenceYesterday: null },
+      stall: { lastPaidAt: null, ordersBefore: 0, yesterday: null },
       ...shop,
     }),
   );

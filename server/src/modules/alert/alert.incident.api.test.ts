@@ -100,25 +100,31 @@ describeEachBackend('incidents', (backend) => {
   // Yesterday's orders, never shipped, also raise UNSHIPPED_OVERDUE: not what these two are about.
   const stallChanges = async () => (await changes()).filter((c) => c.endsWith(':ORDERS_STALLED'));
 
-  it('ORDERS_STALLED keeps quiet through the night: a burst at 01:00 says nothing of 02:00, when yesterday sold two orders', async () => {
-    await paidOrdersAt('2026-11-10T02:20:00+08:00', 4, 60, 'yesterday-night'); // 01:35, 01:50, 02:05, 02:20
+  it('ORDERS_STALLED keeps quiet through the night, when the same hours yesterday fell quiet too', async () => {
+    // Yesterday: 8 orders from 01:00 to 02:00, then 2 until 05:00 (at 02:30 and 04:00).
+    await paidOrdersAt('2026-11-10T02:00:00+08:00', 8, 60, 'yesterday-night');
+    await paidOrdersAt('2026-11-10T02:30:00+08:00', 1, 0, 'yesterday-late');
+    await paidOrdersAt('2026-11-10T04:00:00+08:00', 1, 0, 'yesterday-later');
+    // Today the same 8 an hour up to 02:00. At that pace 10 were due by 03:15, 24 by 05:00; by yesterday's shape 1, then 2.
     clock = new Date('2026-11-11T02:00:00+08:00');
-    await paidOrders(shop.gid, 60, 60, 'midnight-sale');
-    advance(10 * MINUTE); // 10 due at the burst's pace; 1 in 02:00–02:10 yesterday
+    await paidOrders(shop.gid, 8, 60, 'tonight');
+    advance(75 * MINUTE);
     expect(await stallChanges()).toEqual([]);
-    advance(50 * MINUTE); // 60 due at the pace; 2 yesterday
+    advance(105 * MINUTE);
     expect(await stallChanges()).toEqual([]);
     expect(await backend().db.select().from(alerts).where(eq(alerts.rule, 'ORDERS_STALLED'))).toEqual([]);
   });
 
-  it('ORDERS_STALLED still raises at 10 minutes when the same hours yesterday sold as briskly, and says what they sold', async () => {
-    await paidOrdersAt('2026-11-10T20:30:00+08:00', 40, 30, 'yesterday-evening'); // 13 of them in 20:00–20:10
-    await paidOrders(shop.gid, 60, 60, 'busy');
-    advance(10 * MINUTE);
+  it('ORDERS_STALLED still raises at 10 minutes in a sale hour far busier than yesterday, at today’s level with yesterday’s shape', async () => {
+    // Yesterday: 12 orders from 19:00 to 20:00, 2 in 20:00–20:10. Today the sale brings 60 in the hour.
+    await paidOrdersAt('2026-11-10T20:00:00+08:00', 12, 60, 'yesterday-evening');
+    await paidOrdersAt('2026-11-10T20:05:00+08:00', 2, 1, 'yesterday-after');
+    await paidOrders(shop.gid, 60, 60, 'sale');
+    advance(10 * MINUTE); // 60 × 2 / 12 = 10 due: not the 2 yesterday sold
     expect(await stallChanges()).toEqual(['RAISED:ORDERS_STALLED']);
     const [alert] = await incidentOf('ORDERS_STALLED');
-    expect(alert.message).toBe('已 10 分钟没有支付订单（上一单 20:00；此前 60 分钟 60 单，按此节奏应有约 10 单，昨日同时段 13 单）；请检查店铺页面、支付和数据上报');
-    expect(alert.en).toContain('so about 10 were due; 13 in the same hours yesterday)');
+    expect(alert.message).toBe('已 10 分钟没有支付订单（上一单 20:00；此前 60 分钟 60 单，昨日同时段 12 单、其后 2 单，应有约 10 单）；请检查店铺页面、支付和数据上报');
+    expect(alert.en).toContain('the 60 min before had 60, the same hour yesterday 12 and the hours after it 2, so about 10 were due)');
   });
 
   it('ORDERS_STALLED waits longer for a quiet shop: six orders an hour are judged after 100 minutes of silence, not 10', async () => {

@@ -47,17 +47,24 @@ export function roiBelowOneWords(f: { roi: string; spendFen: number; gmvFen: num
 }
 
 /** `lastPaidClock`: the last paid order's Beijing time (HH:mm); `expected`: orders the hour before would have brought in the silence. */
-export function ordersStalledWords(f: { silentMinutes: number; lastPaidClock: string; baseline: number; expected: number; yesterday?: number | null }): Worded {
+export function ordersStalledWords(f: {
+  silentMinutes: number;
+  lastPaidClock: string;
+  baseline: number;
+  expected: number;
+  /** The same hours a day back: the hour before the last payment, and the silence. */
+  yesterday?: { before: number; silence: number } | null;
+}): Worded {
   const silent = formatHours(f.silentMinutes / 60);
   const expected = Math.floor(f.expected);
-  const yesterday = f.yesterday ?? null;
+  const y = f.yesterday ?? null;
   return {
     message:
-      `已 ${silent.message}没有支付订单（上一单 ${f.lastPaidClock}；此前 60 分钟 ${f.baseline} 单，按此节奏应有约 ${expected} 单` +
-      `${yesterday === null ? '' : `，昨日同时段 ${yesterday} 单`}）；请检查店铺页面、支付和数据上报`,
+      `已 ${silent.message}没有支付订单（上一单 ${f.lastPaidClock}；此前 60 分钟 ${f.baseline} 单` +
+      `${y === null ? '，按此节奏' : `，昨日同时段 ${y.before} 单、其后 ${y.silence} 单，`}应有约 ${expected} 单）；请检查店铺页面、支付和数据上报`,
     messageEn:
-      `No paid order for ${silent.messageEn} (the last at ${f.lastPaidClock}; the 60 min before had ${f.baseline}, so about ${expected} were due` +
-      `${yesterday === null ? '' : `; ${yesterday} in the same hours yesterday`}); check the shop's pages, payments and the data feed`,
+      `No paid order for ${silent.messageEn} (the last at ${f.lastPaidClock}; the 60 min before had ${f.baseline}` +
+      `${y === null ? '' : `, the same hour yesterday ${y.before} and the hours after it ${y.silence}`}, so about ${expected} were due); check the shop's pages, payments and the data feed`,
   };
 }
 

@@ -16,7 +16,7 @@ function conversionFindings(now: Figures, yesterday: Figures) {
     last24h: { ordersPaid: 0, refundedOrders: 0 },
     todayByChannelSource: [],
     unshipped: { overdue: 0, oldestPaidAt: null },
-    stall: { lastPaidAt: null, ordersBefore: 0, sameSilenceYesterday: null },
+    stall: { lastPaidAt: null, ordersBefore: 0, yesterday: null },
   };
   const inputs = { now: new Date('2026-11-11T12:00:00Z'), shops: [shop], campaigns: [], skus: [], milestones: [], settings: new RuleSettingsIndex([]), overdueRectifications: [] };
   return evaluateRules(inputs).filter((f) => f.rule === 'CONVERSION_DROP');

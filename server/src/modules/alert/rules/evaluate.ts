@@ -116,14 +116,16 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
     }
 
     const stalled = settings.resolveForShop('ORDERS_STALLED', shop.id);
-    const { lastPaidAt, ordersBefore, sameSilenceYesterday } = shop.stall;
+    const { lastPaidAt, ordersBefore, yesterday } = shop.stall;
     if (stalled.enabled && lastPaidAt) {
       const silentMinutes = Math.floor((now.getTime() - lastPaidAt.getTime()) / MINUTE_MS);
       // What the shop's own last hour would have brought in the silence: silence is news only against a pace.
-      // And only if the same hours yesterday brought as much: the pace of 01:00 says nothing of 04:00, when
-      // shoppers are asleep, and a shop paged every night learns to ignore 下单中断.
+      // A pace falls by itself at night: the pace of 01:00 says nothing of 04:00, and a shop paged every night
+      // learns to ignore 下单中断. So where yesterday's same hours fell, the orders due fall with them: today's
+      // level with yesterday's shape (a Double 11 hour 50× yesterday's keeps its 50×), never more than the pace.
       const atPace = (ordersBefore * silentMinutes) / STALL_BASELINE_MINUTES;
-      const expected = sameSilenceYesterday === null ? atPace : Math.min(atPace, sameSilenceYesterday);
+      const shaped = yesterday && yesterday.before > 0 ? (ordersBefore * yesterday.silence) / yesterday.before : atPace;
+      const expected = Math.min(atPace, shaped);
       if (silentMinutes >= stalled.threshold && expected >= stalled.minSample) {
         push('ORDERS_STALLED', stalled, {
           ...base,
@@ -134,7 +136,7 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
           severity: 'CRITICAL',
           value: silentMinutes,
           threshold: stalled.threshold,
-          ...ordersStalledWords({ silentMinutes, lastPaidClock: shanghaiDateTime(lastPaidAt).slice(11, 16), baseline: ordersBefore, expected, yesterday: sameSilenceYesterday }),
+          ...ordersStalledWords({ silentMinutes, lastPaidClock: shanghaiDateTime(lastPaidAt).slice(11, 16), baseline: ordersBefore, expected, yesterday: yesterday && yesterday.before > 0 ? yesterday : null }),
         });
       }
     }

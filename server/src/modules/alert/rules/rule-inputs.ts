@@ -48,10 +48,11 @@ export interface ShopInputs {
     lastPaidAt: Date | null;
     ordersBefore: number;
     /**
-     * Paid orders in the same clock hours yesterday as the silence so far ([last payment, now) a day back);
-     * null when the shop sold nothing in the 24 hours before now − 24 h, so there is no day to compare with.
+     * The same clock hours a day back: paid orders in the hour up to the last payment's minute (`before`, as
+     * `ordersBefore`) and in the silence so far (`silence`); null when the shop sold nothing in the 24 hours
+     * before now − 24 h, so there is no day to compare with.
      */
-    sameSilenceYesterday: number | null;
+    yesterday: { before: number; silence: number } | null;
   };
 }
 
@@ -190,7 +191,7 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
       last24h: refundsByShop.get(shop.id) ?? { ordersPaid: 0, refundedOrders: 0 },
       todayByChannelSource: roiByShop.get(shop.id) ?? [],
       unshipped: unshippedByShop.get(shop.id) ?? { overdue: 0, oldestPaidAt: null },
-      stall: { lastPaidAt: shop.lastPaidAt, ordersBefore: ordersBefore.get(shop.id) ?? 0, sameSilenceYesterday: silenceYesterday.get(shop.id) ?? null },
+      stall: { lastPaidAt: shop.lastPaidAt, ordersBefore: ordersBefore.get(shop.id) ?? 0, yesterday: silenceYesterday.get(shop.id) ?? null },
     })),
     campaigns: campaignsWithGmv,
     skus: lowSkus.map((s) => ({ ...s, unitsSoldRecently: sold.get(s.id) ?? 0 })),
@@ -247,27 +248,34 @@ async function paidOrdersBefore(db: DbOrTx, silent: readonly { shopId: string; l
 }
 
 /**
- * Each silent shop's paid orders in the same hours yesterday as its silence, in one statement: shops that
- * sold nothing in the day before now − 24 h are left out (a new shop, or one closed yesterday).
+ * Each silent shop's paid orders a day back in the hour before its last payment and in its silence so far,
+ * in one statement: shops that sold nothing in the day before now − 24 h are left out (a new shop, or one
+ * closed yesterday).
  */
-async function paidOrdersYesterday(db: DbOrTx, silent: readonly { shopId: string; lastPaidAt: Date }[], now: Date): Promise<Map<string, number>> {
+async function paidOrdersYesterday(
+  db: DbOrTx,
+  silent: readonly { shopId: string; lastPaidAt: Date }[],
+  now: Date,
+): Promise<Map<string, { before: number; silence: number }>> {
   if (silent.length === 0) return new Map();
   const t = metricRollups;
   const dayBack = (at: Date) => new Date(at.getTime() - 24 * HOUR_MS);
   const until = floorMinute(dayBack(now));
-  const day = or(...silent.map(({ shopId }) => and(eq(t.shopId, shopId), piecesCondition(t, decomposeWindow(dayBack(until), until)))));
-  const same = or(...silent.map(({ shopId, lastPaidAt }) => and(eq(t.shopId, shopId), piecesCondition(t, decomposeWindow(floorMinute(dayBack(lastPaidAt)), until)))));
-  // Each sum counts the rows of its own window's pieces; the two windows decompose into different pieces.
+  const windowOf = (windows: { shopId: string; from: Date; to: Date }[]) =>
+    or(...windows.map(({ shopId, from, to }) => and(eq(t.shopId, shopId), piecesCondition(t, decomposeWindow(from, to)))));
+  // The hour before ends with the last payment's minute, as paidOrdersBefore's does; the silence starts there.
+  const lastMinuteEnd = (lastPaidAt: Date) => new Date(floorMinute(dayBack(lastPaidAt)).getTime() + MINUTE_MS);
+  const day = windowOf(silent.map(({ shopId }) => ({ shopId, from: dayBack(until), to: until })));
+  const before = windowOf(silent.map(({ shopId, lastPaidAt }) => ({ shopId, from: new Date(lastMinuteEnd(lastPaidAt).getTime() - STALL_BASELINE_MINUTES * MINUTE_MS), to: lastMinuteEnd(lastPaidAt) })));
+  const silence = windowOf(silent.map(({ shopId, lastPaidAt }) => ({ shopId, from: lastMinuteEnd(lastPaidAt), to: new Date(Math.max(until.getTime(), lastMinuteEnd(lastPaidAt).getTime())) })));
+  // Each sum counts the rows of its own window's pieces: the windows decompose into different pieces.
+  const ordersIn = (window: ReturnType<typeof windowOf>) => sql<number>`coalesce(sum(${t.ordersPaid}) filter (where ${window}), 0)`.mapWith(Number);
   const rows = await db
-    .select({
-      shopId: t.shopId,
-      day: sql<number>`coalesce(sum(${t.ordersPaid}) filter (where ${day}), 0)`.mapWith(Number),
-      same: sql<number>`coalesce(sum(${t.ordersPaid}) filter (where ${same}), 0)`.mapWith(Number),
-    })
+    .select({ shopId: t.shopId, day: ordersIn(day), before: ordersIn(before), silence: ordersIn(silence) })
     .from(t)
-    .where(or(day, same))
+    .where(or(day, before, silence))
     .groupBy(t.shopId);
-  return new Map(rows.filter((r) => r.day > 0).map((r) => [r.shopId, r.same]));
+  return new Map(rows.filter((r) => r.day > 0).map((r) => [r.shopId, { before: r.before, silence: r.silence }]));
 }
 
 /** Every active campaign's GMV from its start to now, in one grouped query. */
