@@ -240,8 +240,11 @@ describeEachBackend('campaign retrospective (复盘)', (backend) => {
     expect(summary.get('实际 GMV / GMV (¥)')).toBe(6300);
     expect(summary.get('净 GMV / Net GMV (¥)')).toBe(4150);
     expect(summary.get('达成率 / Achievement')).toBe(0.63);
-    expect(summary.get('最佳来源 / Best source')).toBe('SEARCH');
-    expect(summary.get('最差来源 / Worst source')).toBe('SOCIAL');
+    // Named as people read them, in both languages, not by the API's codes.
+    expect(summary.get('最佳来源 / Best source')).toBe('搜索 / Search');
+    expect(summary.get('最差来源 / Worst source')).toBe('社交分享 / Social');
+    expect(summary.get('最佳渠道 / Best channel')).toBe('天猫 / Tmall');
+    expect(book.getWorksheet('来源 Sources')!.getRow(2).getCell(2).value).toBe('搜索 / Search');
     expect(summary.get('新客 / New buyers')).toBe(3);
     expect(summary.get('目标转化率 / Target conversion')).toBe(0.03); // the manuals' 3 %, as no target was set
     const pareto = book.getWorksheet('帕累托 Pareto')!;

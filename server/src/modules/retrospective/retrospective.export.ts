@@ -1,5 +1,6 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import ExcelJS from 'exceljs';
+import { CHANNEL_NAMES, TRAFFIC_SOURCE_NAMES, type Channel, type TrafficSource } from '../../db/enums.js';
 import { fenToYuan } from '../../lib/money.js';
 import { shanghaiDateTime } from '../../lib/time.js';
 import { conversionRate } from '../metrics/metrics.formulas.js';
@@ -17,6 +18,9 @@ export function exportPathOf(campaignId: string): string {
 // Amounts go into cells as numbers in yuan (so a sheet can sum them) from the exact decimal string.
 const money = (fen: number) => Number(fenToYuan(fen));
 const MONEY = '#,##0.00';
+/** 天猫 / Tmall: the workbook is read by people in both languages, not by code that knows TMALL. */
+const channelName = (c: Channel | undefined) => (c ? `${CHANNEL_NAMES[c].zh} / ${CHANNEL_NAMES[c].en}` : '');
+const sourceName = (s: TrafficSource | undefined) => (s ? `${TRAFFIC_SOURCE_NAMES[s].zh} / ${TRAFFIC_SOURCE_NAMES[s].en}` : '');
 const PERCENT = '0.00%';
 /** Times as Asia/Shanghai wall-clock text to the minute (`YYYY-MM-DD HH:mm`): a spreadsheet cell has no time zone. */
 const local = (t: Date | null | undefined) => (t ? shanghaiDateTime(t).slice(0, 16) : '');
@@ -85,10 +89,10 @@ export async function retrospectiveWorkbook(r: Retrospective, skuNames: (ids: st
     ['目标转化率 / Target conversion', conversionTargetOf(c) ?? '', PERCENT],
     ['推广花费 / Spend (¥)', money(totals.all.spendFen), MONEY],
     ['ROI', totals.all.spendFen > 0 ? totals.all.gmvFen / totals.all.spendFen : ''],
-    ['最佳渠道 / Best channel', bestAndWorst(channels).best?.channel ?? ''],
-    ['最差渠道 / Worst channel', bestAndWorst(channels).worst?.channel ?? ''],
-    ['最佳来源 / Best source', bestAndWorst(sources).best?.source ?? ''],
-    ['最差来源 / Worst source', bestAndWorst(sources).worst?.source ?? ''],
+    ['最佳渠道 / Best channel', channelName(bestAndWorst(channels).best?.channel)],
+    ['最差渠道 / Worst channel', channelName(bestAndWorst(channels).worst?.channel)],
+    ['最佳来源 / Best source', sourceName(bestAndWorst(sources).best?.source)],
+    ['最差来源 / Worst source', sourceName(bestAndWorst(sources).worst?.source)],
     ['新客 / New buyers', mix.newBuyers],
     ['老客 / Returning buyers', mix.returningBuyers],
     ['新客占比 / New-buyer share', mix.buyers > 0 ? mix.newBuyers / mix.buyers : '', PERCENT],
@@ -141,8 +145,8 @@ export async function retrospectiveWorkbook(r: Retrospective, skuNames: (ids: st
     spend: money(row.spendFen),
     roi: row.roi ?? '',
   });
-  sheet(book, '渠道 Channels', roiColumns('channel', '渠道 / Channel'), channels.map((x) => ({ channel: x.channel, ...roiRow(x) })));
-  sheet(book, '来源 Sources', roiColumns('source', '来源 / Source'), sources.map((x) => ({ source: x.source, ...roiRow(x) })));
+  sheet(book, '渠道 Channels', roiColumns('channel', '渠道 / Channel'), channels.map((x) => ({ channel: channelName(x.channel), ...roiRow(x) })));
+  sheet(book, '来源 Sources', roiColumns('source', '来源 / Source'), sources.map((x) => ({ source: sourceName(x.source), ...roiRow(x) })));
 
   sheet(
     book,
