@@ -62,7 +62,7 @@ async function lessonsFrom(tx: DbOrTx, campaignId: string, writtenAt: Date): Pro
     `1. 目标：GMV ¥${fenToYuanGrouped(totals.all.gmvFen)}，达成率 ${pct(figures.achievementRate ?? 0)}，差距主要在 6.8–6.14 的平台期，6.18 当晚零点与 20 点后两个高峰未能补足。明年平台期提前排好直播与会场坑位。`,
     `2. 渠道：${channel(channels.best?.channel)} ROI ${roi(channels.best?.roi)} 最好，${channel(channels.worst?.channel)} ROI ${roi(channels.worst?.roi)} 最差；按流量来源看${source(sources.best?.source)}（${roi(sources.best?.roi)}）最好、${source(sources.worst?.source)}（${roi(sources.worst?.roi)}）最差。抖音千川投流 ROI 长期低于 1，下次设止损线：ROI < 1 持续 2 小时自动下调出价，预算向会场坑位和推荐流量倾斜。`,
     `3. 商品：${pareto.skus.length} 个 SKU（共动销 ${pareto.soldSkus} 个）贡献 80% GMV，第一名 ${topSku ? `${topSku.code}（${topSku.spec}）` : '—'}。爆款 6 月 7 日跌破库存预警线，下次爆款备货提前到 5 月中旬，库存预警线从 50 件提高到按 3 天销量。`,
-    `4. 客户：新客 ${mix.newBuyers} 人、老客 ${mix.returningBuyers} 人，新客占比 ${pct(mix.buyers > 0 ? mix.newBuyers / mix.buyers : 0)}。新客 7 天内推送入会礼与复购券，争取双11 前完成二次购买。`,
+    `4. 客户：新客 ${mix.newBuyers.toLocaleString('en-US')} 人、老客 ${mix.returningBuyers.toLocaleString('en-US')} 人，新客占比 ${pct(mix.buyers > 0 ? mix.newBuyers / mix.buyers : 0)}。新客 7 天内推送入会礼与复购券，争取双11 前完成二次购买。`,
     '5. 履约与售后：6.17–6.18 天猫、京东爆仓，出现超 24 小时未发货与“发货太慢”退款；拼多多四件套批次质量问题造成退款率突增。明年大促前与仓配签临时产能，新批次到货先抽检再上架。',
   ].join('\n');
 }

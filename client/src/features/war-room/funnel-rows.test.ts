@@ -57,6 +57,7 @@ describe('funnelRows', () => {
     const empty = funnelRows(steps.map((s) => ({ ...s, count: 0, shareOfPrevious: null })));
     expect(empty.map((r) => r.share)).toEqual([0, 0, 0, 0, 0]);
     expect(empty[1]!.figure).toBeNull();
-    expect(empty[2]!.figure).toEqual({ kind: 'rate', value: 0 });
+    // 加购 says — like 下单 and 支付, not a 0.0 % beside their —.
+    expect(empty.slice(2).map((r) => r.figure)).toEqual([{ kind: 'noRate' }, { kind: 'noRate' }, { kind: 'noRate' }]);
   });
 });

@@ -42,7 +42,8 @@ export function funnelRows(steps: readonly FunnelStepInput[]): FunnelRow[] {
       case 'PRODUCT_VIEW':
         return { key: s.name, count: s.count, figure: visitors > 0 ? { kind: 'perVisitor', value: s.count / visitors } : null, share };
       case 'ADD_TO_CART':
-        return { key: s.name, count: s.count, figure: { kind: 'rate', value: ratio(s.count, visitors) }, share };
+        // Before the first visitor there is no rate, as for the steps after it: — rather than a 0.0 %.
+        return { key: s.name, count: s.count, figure: visitors > 0 ? { kind: 'rate', value: ratio(s.count, visitors) } : { kind: 'noRate' }, share };
       default: {
         const figure = s.shareOfPrevious == null ? ({ kind: 'noRate' } as const) : ({ kind: 'rate', value: s.shareOfPrevious } as const);
         return { key: s.name, count: s.count, figure, share };
