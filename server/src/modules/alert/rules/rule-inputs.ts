@@ -157,7 +157,7 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
   const silent = shopRows.filter(
     (shop) => shop.lastPaidAt && now.getTime() - shop.lastPaidAt.getTime() >= index.resolveForShop('ORDERS_STALLED', shop.id).threshold * MINUTE_MS,
   );
-  // The three reads that need the first round's answers, side by side.
+  // The reads that need the first round's answers, side by side.
   const silences = silent.map((shop) => ({ shopId: shop.id, lastPaidAt: shop.lastPaidAt! }));
   const [campaignsWithGmv, ordersBefore, silenceYesterday, sold] = await Promise.all([
     campaignGmv(db, active, now),
