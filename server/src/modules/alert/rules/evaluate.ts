@@ -124,7 +124,8 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
       // learns to ignore 下单中断. So where yesterday's same hours fell, the orders due fall with them: today's
       // level with yesterday's shape (a Double 11 hour 50× yesterday's keeps its 50×), never more than the pace.
       const atPace = (ordersBefore * silentMinutes) / STALL_BASELINE_MINUTES;
-      const shaped = yesterday && yesterday.before > 0 ? (ordersBefore * yesterday.silence) / yesterday.before : atPace;
+      const compared = yesterday && yesterday.before > 0 ? yesterday : null;
+      const shaped = compared ? (ordersBefore * compared.silence) / compared.before : atPace;
       const expected = Math.min(atPace, shaped);
       if (silentMinutes >= stalled.threshold && expected >= stalled.minSample) {
         push('ORDERS_STALLED', stalled, {
@@ -136,7 +137,7 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
           severity: 'CRITICAL',
           value: silentMinutes,
           threshold: stalled.threshold,
-          ...ordersStalledWords({ silentMinutes, lastPaidClock: shanghaiDateTime(lastPaidAt).slice(11, 16), baseline: ordersBefore, expected, yesterday: yesterday && yesterday.before > 0 ? yesterday : null }),
+          ...ordersStalledWords({ silentMinutes, lastPaidClock: shanghaiDateTime(lastPaidAt).slice(11, 16), baseline: ordersBefore, expected, yesterday: compared }),
         });
       }
     }

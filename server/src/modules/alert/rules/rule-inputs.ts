@@ -3,7 +3,7 @@ import type { DbOrTx } from '../../../db/client.js';
 import type { Channel, TrafficSource } from '../../../db/enums.js';
 import { HOUR_MS, MINUTE_MS, shanghaiDate, startOfShanghaiDay } from '../../../lib/time.js';
 import { campaignMilestones, campaigns, type CampaignRow, type MilestoneRow } from '../../campaign/campaign.table.js';
-import type { Figures } from '../../metrics/metrics.formulas.js';
+import { zeroCounters, type Figures } from '../../metrics/metrics.formulas.js';
 import { TOTALS_COLUMNS } from '../../metrics/metrics.service.js';
 import { metricRollups } from '../../metrics/metrics.table.js';
 import { accumulateTotals, type TotalsRow } from '../../metrics/metrics.totals.js';
@@ -53,6 +53,24 @@ export interface ShopInputs {
      * before now − 24 h, so there is no day to compare with.
      */
     yesterday: { before: number; silence: number } | null;
+  };
+}
+
+const NOTHING: Figures = { ...zeroCounters(), visitors: 0, carters: 0, buyers: 0 };
+
+/**
+ * A shop with nothing for any rule to find (no visitors, no orders, no silence, no spend), with the figures
+ * `shop` gives: what a caller judging one rule on figures of its own starts from (the demo's history, tests).
+ */
+export function quietShop(shop: Pick<ShopInputs, 'id' | 'name'> & Partial<ShopInputs>): ShopInputs {
+  return {
+    recent: NOTHING,
+    sameWindowYesterday: NOTHING,
+    last24h: { ordersPaid: 0, refundedOrders: 0 },
+    todayByChannelSource: [],
+    unshipped: { overdue: 0, oldestPaidAt: null },
+    stall: { lastPaidAt: null, ordersBefore: 0, yesterday: null },
+    ...shop,
   };
 }
 
@@ -158,11 +176,9 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
     (shop) => shop.lastPaidAt && now.getTime() - shop.lastPaidAt.getTime() >= index.resolveForShop('ORDERS_STALLED', shop.id).threshold * MINUTE_MS,
   );
   // The reads that need the first round's answers, side by side.
-  const silences = silent.map((shop) => ({ shopId: shop.id, lastPaidAt: shop.lastPaidAt! }));
-  const [campaignsWithGmv, ordersBefore, silenceYesterday, sold] = await Promise.all([
+  const [campaignsWithGmv, stalls, sold] = await Promise.all([
     campaignGmv(db, active, now),
-    paidOrdersBefore(db, silences),
-    paidOrdersYesterday(db, silences, now),
+    stallCounts(db, silent.map((shop) => ({ shopId: shop.id, lastPaidAt: shop.lastPaidAt! })), now),
     unitsSoldBySku(db, SYSTEM, lowSkus.map((s) => s.id), { from: new Date(now.getTime() - COVER_WINDOW_HOURS * HOUR_MS), to: now }),
   ]);
 
@@ -191,7 +207,7 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
       last24h: refundsByShop.get(shop.id) ?? { ordersPaid: 0, refundedOrders: 0 },
       todayByChannelSource: roiByShop.get(shop.id) ?? [],
       unshipped: unshippedByShop.get(shop.id) ?? { overdue: 0, oldestPaidAt: null },
-      stall: { lastPaidAt: shop.lastPaidAt, ordersBefore: ordersBefore.get(shop.id) ?? 0, yesterday: silenceYesterday.get(shop.id) ?? null },
+      stall: { lastPaidAt: shop.lastPaidAt, ordersBefore: stalls.get(shop.id)?.before ?? 0, yesterday: stalls.get(shop.id)?.yesterday ?? null },
     })),
     campaigns: campaignsWithGmv,
     skus: lowSkus.map((s) => ({ ...s, unitsSoldRecently: sold.get(s.id) ?? 0 })),
@@ -231,51 +247,44 @@ function todayByChannelSource(db: DbOrTx, window: Window) {
     .groupBy(t.shopId, t.channel, t.source);
 }
 
-/** Each silent shop's paid orders in the STALL_BASELINE_MINUTES up to (and with) its last payment's minute, in one statement. */
-async function paidOrdersBefore(db: DbOrTx, silent: readonly { shopId: string; lastPaidAt: Date }[]): Promise<Map<string, number>> {
-  if (silent.length === 0) return new Map();
-  const t = metricRollups;
-  const windows = silent.map(({ shopId, lastPaidAt }) => {
-    const to = new Date(floorMinute(lastPaidAt).getTime() + MINUTE_MS);
-    return and(eq(t.shopId, shopId), piecesCondition(t, decomposeWindow(new Date(to.getTime() - STALL_BASELINE_MINUTES * MINUTE_MS), to)));
-  });
-  const rows = await db
-    .select({ shopId: t.shopId, orders: sum(t.ordersPaid) })
-    .from(t)
-    .where(or(...windows))
-    .groupBy(t.shopId);
-  return new Map(rows.map((r) => [r.shopId, r.orders]));
+/** What ORDERS_STALLED reads of a silent shop: its hour before the last payment, and the same hours a day back. */
+interface StallCounts {
+  before: number;
+  yesterday: { before: number; silence: number } | null;
 }
 
 /**
- * Each silent shop's paid orders a day back in the hour before its last payment and in its silence so far,
- * in one statement: shops that sold nothing in the day before now − 24 h are left out (a new shop, or one
- * closed yesterday).
+ * Each silent shop's paid orders in the STALL_BASELINE_MINUTES up to (and with) its last payment's minute, and
+ * the same a day back with the silence after it, in one statement. `yesterday` is null for a shop that sold
+ * nothing in the day before now − 24 h (a new shop, or one closed yesterday).
  */
-async function paidOrdersYesterday(
-  db: DbOrTx,
-  silent: readonly { shopId: string; lastPaidAt: Date }[],
-  now: Date,
-): Promise<Map<string, { before: number; silence: number }>> {
+async function stallCounts(db: DbOrTx, silent: readonly { shopId: string; lastPaidAt: Date }[], now: Date): Promise<Map<string, StallCounts>> {
   if (silent.length === 0) return new Map();
   const t = metricRollups;
   const dayBack = (at: Date) => new Date(at.getTime() - 24 * HOUR_MS);
+  const hourUpTo = (to: Date) => ({ from: new Date(to.getTime() - STALL_BASELINE_MINUTES * MINUTE_MS), to });
   const until = floorMinute(dayBack(now));
-  const windowOf = (windows: { shopId: string; from: Date; to: Date }[]) =>
-    or(...windows.map(({ shopId, from, to }) => and(eq(t.shopId, shopId), piecesCondition(t, decomposeWindow(from, to)))));
-  // The hour before ends with the last payment's minute, as paidOrdersBefore's does; the silence starts there.
-  const lastMinuteEnd = (lastPaidAt: Date) => new Date(floorMinute(dayBack(lastPaidAt)).getTime() + MINUTE_MS);
-  const day = windowOf(silent.map(({ shopId }) => ({ shopId, from: dayBack(until), to: until })));
-  const before = windowOf(silent.map(({ shopId, lastPaidAt }) => ({ shopId, from: new Date(lastMinuteEnd(lastPaidAt).getTime() - STALL_BASELINE_MINUTES * MINUTE_MS), to: lastMinuteEnd(lastPaidAt) })));
-  const silence = windowOf(silent.map(({ shopId, lastPaidAt }) => ({ shopId, from: lastMinuteEnd(lastPaidAt), to: new Date(Math.max(until.getTime(), lastMinuteEnd(lastPaidAt).getTime())) })));
+  const windowOf = (window: (s: { shopId: string; lastPaidAt: Date }) => { from: Date; to: Date }) =>
+    or(...silent.map((s) => and(eq(t.shopId, s.shopId), piecesCondition(t, decomposeWindow(window(s).from, window(s).to)))));
+  // An hour ends with the last payment's minute; a day back, the silence starts after it.
+  const lastMinuteEnd = (at: Date) => new Date(floorMinute(at).getTime() + MINUTE_MS);
+  const before = windowOf(({ lastPaidAt }) => hourUpTo(lastMinuteEnd(lastPaidAt)));
+  const day = windowOf(() => ({ from: dayBack(until), to: until }));
+  const beforeYesterday = windowOf(({ lastPaidAt }) => hourUpTo(lastMinuteEnd(dayBack(lastPaidAt))));
+  const silenceYesterday = windowOf(({ lastPaidAt }) => {
+    const from = lastMinuteEnd(dayBack(lastPaidAt));
+    return { from, to: until > from ? until : from };
+  });
   // Each sum counts the rows of its own window's pieces: the windows decompose into different pieces.
   const ordersIn = (window: ReturnType<typeof windowOf>) => sql<number>`coalesce(sum(${t.ordersPaid}) filter (where ${window}), 0)`.mapWith(Number);
   const rows = await db
-    .select({ shopId: t.shopId, day: ordersIn(day), before: ordersIn(before), silence: ordersIn(silence) })
+    .select({ shopId: t.shopId, before: ordersIn(before), day: ordersIn(day), beforeYesterday: ordersIn(beforeYesterday), silenceYesterday: ordersIn(silenceYesterday) })
     .from(t)
-    .where(or(day, before, silence))
+    .where(or(before, day, beforeYesterday, silenceYesterday))
     .groupBy(t.shopId);
-  return new Map(rows.filter((r) => r.day > 0).map((r) => [r.shopId, { before: r.before, silence: r.silence }]));
+  return new Map(
+    rows.map((r) => [r.shopId, { before: r.before, yesterday: r.day > 0 ? { before: r.beforeYesterday, silence: r.silenceYesterday } : null }]),
+  );
 }
 
 /** Every active campaign's GMV from its start to now, in one grouped query. */
