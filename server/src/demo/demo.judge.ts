@@ -4,9 +4,8 @@ import { isIncident } from '../modules/alert/alert.incident.js';
 import type { alerts } from '../modules/alert/alert.table.js';
 import { openedBy } from '../modules/alert/alert.lifecycle.js';
 import { evaluateRules, type Finding } from '../modules/alert/rules/evaluate.js';
-import type { CampaignInputs, RuleInputs, ShopInputs, SkuInputs } from '../modules/alert/rules/rule-inputs.js';
+import { quietShop, type CampaignInputs, type RuleInputs, type ShopInputs, type SkuInputs } from '../modules/alert/rules/rule-inputs.js';
 import { RULES, RuleSettingsIndex, severityRank, type EngineRule } from '../modules/alert/rules/rule-settings.js';
-import { zeroCounters, type Figures } from '../modules/metrics/metrics.formulas.js';
 
 type AlertInsert = typeof alerts.$inferInsert;
 
@@ -15,8 +14,6 @@ type AlertInsert = typeof alerts.$inferInsert;
  * is nothing (no visitors, no silence), so no other rule finds anything in it.
  */
 export type ShopFigures = Pick<ShopInputs, 'id' | 'name'> & Partial<Pick<ShopInputs, 'last24h' | 'todayByChannelSource' | 'unshipped'>>;
-
-const NOTHING: Figures = { ...zeroCounters(), visitors: 0, carters: 0, buyers: 0 };
 
 /**
  * The live rule engine's own findings of `rule` on figures the demo seeded, at `now`: its thresholds,
@@ -28,17 +25,7 @@ export function judge(
   now: Date,
   subjects: { shops?: readonly ShopFigures[]; skus?: readonly SkuInputs[]; campaigns?: readonly CampaignInputs[]; milestones?: RuleInputs['milestones'] },
 ): Finding[] {
-  const shops = (subjects.shops ?? []).map(
-    (shop): ShopInputs => ({
-      recent: NOTHING,
-      sameWindowYesterday: NOTHING,
-      last24h: { ordersPaid: 0, refundedOrders: 0 },
-      todayByChannelSource: [],
-      unshipped: { overdue: 0, oldestPaidAt: null },
-      stall: { lastPaidAt: null, ordersBefore: 0, yesterday: null },
-      ...shop,
-    }),
-  );
+  const shops = (subjects.shops ?? []).map(quietShop);
   const findings = evaluateRules({
     now,
     shops,

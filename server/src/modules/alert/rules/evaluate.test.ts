@@ -1,23 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { zeroCounters, type Figures } from '../../metrics/metrics.formulas.js';
 import { evaluateRules, heldSample } from './evaluate.js';
-import type { ShopInputs } from './rule-inputs.js';
+import { quietShop } from './rule-inputs.js';
 import { RuleSettingsIndex } from './rule-settings.js';
 
 const figures = (visitors: number, buyers: number): Figures => ({ ...zeroCounters(), visitors, buyers, carters: 0 });
 
 /** One shop's conversion now against the same hour yesterday, everything else quiet. */
 function conversionFindings(now: Figures, yesterday: Figures) {
-  const shop: ShopInputs = {
-    id: 'shop-1',
-    name: '旗舰店',
-    recent: now,
-    sameWindowYesterday: yesterday,
-    last24h: { ordersPaid: 0, refundedOrders: 0 },
-    todayByChannelSource: [],
-    unshipped: { overdue: 0, oldestPaidAt: null },
-    stall: { lastPaidAt: null, ordersBefore: 0, yesterday: null },
-  };
+  const shop = quietShop({ id: 'shop-1', name: '旗舰店', recent: now, sameWindowYesterday: yesterday });
   const inputs = { now: new Date('2026-11-11T12:00:00Z'), shops: [shop], campaigns: [], skus: [], milestones: [], settings: new RuleSettingsIndex([]), overdueRectifications: [] };
   return evaluateRules(inputs).filter((f) => f.rule === 'CONVERSION_DROP');
 }
