@@ -220,7 +220,7 @@ describeEachBackend('metrics over a window and scope', (backend) => {
     const own = await metrics({}, DAY_11, 'gmv visitors byChannel { channel }', asTmall);
     expect(own.data.metrics).toEqual({ gmv: '423.45', visitors: 4, byChannel: [{ channel: 'TMALL' }] });
     // Naming a foreign shop or campaign is refused before any work, with no data at all.
-    const other = await metrics({ shopIds: [gid('Shop', jd.id)] }, DAY_11, 'gmv topProducts { gmv }', asTmall);
+    const other = await metrics({ shopIds: [gid('Shop', jd.id)] }, DAY_11, 'gmv topProducts { gmv } funnel { steps { shareOfPrevious } }', asTmall);
     expect(other.data).toBeNull();
     expect(other.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
     const joint = await insertCampaign(db, [tmall.id, jd.id], '联合大促');

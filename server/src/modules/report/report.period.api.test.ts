@@ -8,9 +8,9 @@ import { insertRollups } from '../metrics/metrics.test-fixtures.js';
 import { openRectifications } from './report.service.js';
 
 const FIGURES = 'visitors pageViews conversionRate gmv orders buyers refundRate spend roi';
-const PERIOD = `{ kind from to dueAt complete previousFrom previousTo
+const PERIOD = `{ kind from to dueAt complete previousFrom previousTo previousToDateUntil changeToDate { gmv }
   totals { ${FIGURES} } previousTotals { ${FIGURES} } change { visitors gmv orders }
-  rows { source figures { ${FIGURES} } previousPeriod { ${FIGURES} } change { visitors gmv } }
+  rows { source figures { ${FIGURES} } previousPeriod { ${FIGURES} } change { visitors gmv } changeToDate { gmv } }
   anomalyFollowUp { flaggedRows opened submitted overdue rectifications { id reasons dueAt overdue submittedBy } } }`;
 const WEEKLY = `query ($shopId: ID!, $weekOf: Date!) { weeklyReport(shopId: $shopId, weekOf: $weekOf) ${PERIOD} }`;
 const MONTHLY = `query ($shopId: ID!, $month: String!) { monthlyReport(shopId: $shopId, month: $month) ${PERIOD} }`;
