@@ -50,6 +50,8 @@ export const en: Record<MessageKey, string> = {
   'hero.pace': 'Pace',
   'hero.paceValue': '{value} of plan',
   'hero.projected': 'Projected finish',
+  'hero.ended': 'Ended',
+  'hero.aboveTarget': 'Above target',
   'hero.planned': 'Plan by now',
   'hero.notPlanned': 'Plan not started',
   'pace.title': 'Actual vs plan, cumulative',

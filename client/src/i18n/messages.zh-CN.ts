@@ -48,6 +48,8 @@ export const zhCN = {
   'hero.pace': '进度',
   'hero.paceValue': '计划的 {value}',
   'hero.projected': '预计收官',
+  'hero.ended': '已收官',
+  'hero.aboveTarget': '超出目标',
   'hero.planned': '计划应达',
   'hero.notPlanned': '尚未开始计划',
   'pace.title': '实际 vs 计划（累计）',

@@ -55,6 +55,23 @@ describe('HeroGmv', () => {
     expect(screen.getByTestId('hero-projected')).toHaveTextContent('—');
   });
 
+  it('says when an ended campaign closed instead of projecting its finish, which is the GMV itself', () => {
+    const ended = hero({ gmv: '107910000.00', target: '100000000.00', projectedGmv: '107910000.00', remaining: '0.00', pace: 1.0791 });
+    renderWithProviders(() => <HeroGmv progress={ended} stale={false} endsAt="2026-06-18T16:00:00.000Z" ended={true} />, { locale: 'zh-CN' });
+    expect(screen.getByTestId('hero')).not.toHaveTextContent('预计收官');
+    expect(screen.getByTestId('hero')).toHaveTextContent('已收官');
+    expect(screen.getByTestId('hero-projected')).toHaveTextContent('2026年6月18日');
+    expect(screen.getByTestId('hero-remaining')).toHaveTextContent('¥791.00万');
+    expect(screen.getByTestId('hero')).toHaveTextContent('超出目标');
+  });
+
+  it('still projects while the campaign runs, and reads 距目标 until the target is passed', () => {
+    renderWithProviders(() => <HeroGmv progress={hero()} stale={false} endsAt="2026-11-11T16:00:00.000Z" ended={false} />, { locale: 'en' });
+    expect(screen.getByTestId('hero')).toHaveTextContent('Projected finish');
+    expect(screen.getByTestId('hero')).toHaveTextContent('To target');
+    expect(screen.getByTestId('hero')).not.toHaveTextContent('Ended');
+  });
+
   it('greys out when the figures are not live', () => {
     renderWithProviders(() => <HeroGmv progress={hero()} stale={true} />, { locale: 'zh-CN' });
     expect(screen.getByTestId('hero')).toHaveClass('is-stale');

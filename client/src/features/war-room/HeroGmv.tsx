@@ -1,9 +1,11 @@
+import { Show } from 'solid-js';
 import { FitText } from '../../components/FitText';
 import { RollingNumber } from '../../components/RollingNumber';
 import { Ring } from '../../components/Ring';
 import { useI18n } from '../../i18n/i18n';
 import { decimalToFen } from '../../lib/decimal';
-import { formatCny, formatCnyExact, formatPercentReached } from '../../lib/format';
+import { formatCalendarDay, formatCny, formatCnyExact, formatPercentReached } from '../../lib/format';
+import { shanghaiDate } from '../../lib/shanghai-day';
 
 export interface HeroProgress {
   gmv: string;
@@ -15,8 +17,12 @@ export interface HeroProgress {
   remaining: string;
 }
 
-/** The figure the room looks at: campaign GMV, huge and rolling, with target, ring, pace and projection. */
-export function HeroGmv(props: { progress: HeroProgress; stale: boolean }) {
+/**
+ * The figure the room looks at: campaign GMV, huge and rolling, with target, ring, pace and projection.
+ * `endsAt` with `ended` (the data's own clock past the end): the projection is the final GMV itself, so the
+ * fact says when the campaign closed instead of projecting what is already known.
+ */
+export function HeroGmv(props: { progress: HeroProgress; stale: boolean; endsAt?: string; ended?: boolean }) {
   const { t, locale } = useI18n();
   const fen = () => decimalToFen(props.progress.gmv);
   const paceClass = () => {
@@ -27,6 +33,9 @@ export function HeroGmv(props: { progress: HeroProgress; stale: boolean }) {
   const exact = () => formatCnyExact(fen(), locale());
   const pace = () => (props.progress.pace === null ? t('hero.notPlanned') : t('hero.paceValue', { value: formatPercentReached(props.progress.pace, locale(), 0) }));
   const projected = () => (props.progress.projectedGmv === null ? '—' : formatCny(decimalToFen(props.progress.projectedGmv), locale()));
+  // The last day the campaign ran: an end at 00:00 closes the day before it.
+  const closedOn = () => (props.endsAt ? formatCalendarDay(shanghaiDate(Date.parse(props.endsAt) - 1), locale()) : '—');
+  const aboveTargetFen = () => fen() - decimalToFen(props.progress.target);
   return (
     <div class="hero" classList={{ 'is-stale': props.stale }} data-testid="hero" data-panel>
       <div class="hero-main">
@@ -39,9 +48,16 @@ export function HeroGmv(props: { progress: HeroProgress; stale: boolean }) {
         </div>
         <dl class="hero-facts">
           <Fact label={t('hero.target')} value={formatCny(decimalToFen(props.progress.target), locale())} testId="hero-target" />
-          <Fact label={t('hero.remaining')} value={formatCny(decimalToFen(props.progress.remaining), locale())} />
+          <Show
+            when={aboveTargetFen() > 0}
+            fallback={<Fact label={t('hero.remaining')} value={formatCny(decimalToFen(props.progress.remaining), locale())} testId="hero-remaining" />}
+          >
+            <Fact label={t('hero.aboveTarget')} value={formatCny(aboveTargetFen(), locale())} class="good" testId="hero-remaining" />
+          </Show>
           <Fact label={t('hero.pace')} value={pace()} class={paceClass()} testId="hero-pace" />
-          <Fact label={t('hero.projected')} value={projected()} testId="hero-projected" />
+          <Show when={props.ended} fallback={<Fact label={t('hero.projected')} value={projected()} testId="hero-projected" />}>
+            <Fact label={t('hero.ended')} value={closedOn()} testId="hero-projected" />
+          </Show>
         </dl>
       </div>
       <div class="hero-ring">

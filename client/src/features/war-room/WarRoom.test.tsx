@@ -415,6 +415,18 @@ describe('WarRoom figures', () => {
     expect(screen.queryByTestId('source-roi')).not.toBeInTheDocument();
   });
 
+  it('projects nothing for a campaign that is over: the hero says when it closed and the pace chart drops 预计收官', async () => {
+    const w = await openWarRoom({ locale: 'zh-CN' });
+    const asOf = w.asOfNow();
+    const over = progressPayload({ sequence: 1, asOf });
+    const endsAt = new Date(Date.parse(asOf) - 86_400_000).toISOString();
+    w.live.push(TodayMetricsSubscription, todayPayload({ sequence: 1, asOf }));
+    w.live.push(CampaignProgressSubscription, { campaignProgress: { ...over.campaignProgress, campaign: { ...over.campaignProgress.campaign, endsAt } } });
+    await waitFor(() => expect(screen.getByTestId('hero')).toHaveTextContent('已收官'));
+    expect(screen.getByTestId('hero')).not.toHaveTextContent('预计收官');
+    expect(document.querySelector('.legend-projection')).toBeNull();
+  });
+
   it('rolls the hero up to a new GMV, landing on the exact figure', async () => {
     const w = await openWarRoom({ locale: 'zh-CN' });
     await w.sendBoth(1, '100000000.00');

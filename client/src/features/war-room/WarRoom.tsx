@@ -35,6 +35,11 @@ export function WarRoom(props: WarRoomProps) {
   const drawPanels = createAfterThisTask();
   const todayMetrics = () => today.data()?.liveMetrics.metrics;
   const conversionTarget = () => progress.data()?.campaignProgress.campaign.conversionTarget ?? null;
+  // Over by the data's own clock: its final GMV is known, so nothing is projected.
+  const ended = () => {
+    const p = progress.data()?.campaignProgress;
+    return p !== undefined && Date.parse(p.asOf) >= Date.parse(p.campaign.endsAt);
+  };
   const bannerText = () => {
     const at = asOf();
     if (!at) return '';
@@ -57,12 +62,12 @@ export function WarRoom(props: WarRoomProps) {
       <main class="grid">
         <Show when={drawPanels()}>
           <div class="col col-left">
-            <Panel title={t('pace.title')} class="panel-pace" extra={<Legend items={[['gmv', t('pace.actual')], ['plan', t('pace.plan')], ['projection', t('hero.projected')]]} />}>
+            <Panel title={t('pace.title')} class="panel-pace" extra={<Legend items={ended() ? [['gmv', t('pace.actual')], ['plan', t('pace.plan')]] : [['gmv', t('pace.actual')], ['plan', t('pace.plan')], ['projection', t('hero.projected')]]} />}>
               <Show when={progress.data()}>
                 {(p) => (
                   <PaceChart
                     curve={p().campaignProgress.progress.curve}
-                    projectedGmv={p().campaignProgress.progress.projectedGmv}
+                    projectedGmv={ended() ? null : p().campaignProgress.progress.projectedGmv}
                     endsAt={p().campaignProgress.campaign.endsAt}
                   />
                 )}
@@ -85,7 +90,14 @@ export function WarRoom(props: WarRoomProps) {
           </div>
           <div class="col col-center">
             <Show when={progress.data()} fallback={<div class="hero loading">{t('app.loading')}</div>}>
-              {(p) => <HeroGmv progress={p().campaignProgress.progress} stale={notLive()} />}
+              {(p) => (
+                <HeroGmv
+                  progress={p().campaignProgress.progress}
+                  stale={notLive()}
+                  endsAt={p().campaignProgress.campaign.endsAt}
+                  ended={ended()}
+                />
+              )}
             </Show>
             <div classList={{ 'is-stale': notLive() }}>
               <KpiStrip kpis={kpiList()} conversionTarget={conversionTarget()} />
