@@ -463,7 +463,7 @@ export const en: Record<MessageKey, string> = {
   'reports.versusSameSpan': 'against the same span before, {from} to {until}',
   'reports.periodComplete': 'Complete',
   'reports.periodSoFar': 'In progress (so far)',
-  'reports.periodDue': 'Report due {at}',
+  'reports.periodDue': 'Report due by {at}',
   'reports.total': 'Whole shop',
   'reports.followUp':
     'Anomaly follow-up: {flagged} {flaggedRows, plural, one {row} other {rows}} flagged, {opened} {openedRectifications, plural, one {rectification} other {rectifications}} opened, {submitted} submitted, {overdue} overdue',

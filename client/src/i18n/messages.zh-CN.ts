@@ -461,7 +461,7 @@ export const zhCN = {
   'reports.versusSameSpan': '对比上期同期 {from} 至 {until}',
   'reports.periodComplete': '已结束',
   'reports.periodSoFar': '进行中（截至目前）',
-  'reports.periodDue': '报告截止 {at}',
+  'reports.periodDue': '报告应于 {at} 前出具',
   'reports.total': '全店合计',
   'reports.followUp': '异常跟进：标记 {flagged} 行，开立整改 {opened} 份，已提交 {submitted} 份，逾期 {overdue} 份',
   'reports.editNote': '编辑说明',

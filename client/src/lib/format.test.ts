@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decimalToFen, fenToDecimal } from './decimal';
-import { formatCalendarDay, formatChange, formatClock, formatCny, formatCnyExact, formatDateTimeInYear, formatPercent } from './format';
+import { formatCalendarDay, formatChange, formatClock, formatCny, formatCnyExact, formatDateTimeInYear, formatEndOfSpan, formatPercent } from './format';
 
 describe('CNY on the war room', () => {
   it('uses 万 and 亿 in Chinese, with the full amount below ¥10,000', () => {
@@ -71,5 +71,14 @@ describe('the clocks on the wall', () => {
     }
     // At most the first call of each language builds one (another test of this file may have built them already).
     expect(made).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('the end of a span', () => {
+  it('reads a Beijing midnight as 24:00 of the day it closes, and any other time as it is', () => {
+    // 2026-12-05 16:00 UTC is 12月6日 00:00 in Beijing: the span closes at the end of the 5th.
+    expect(formatEndOfSpan('2026-12-05T16:00:00Z', 'zh-CN')).toBe('12月5日 24:00');
+    expect(formatEndOfSpan('2026-12-05T16:00:00Z', 'en')).toBe('Dec 5, 24:00');
+    expect(formatEndOfSpan('2026-12-05T02:30:00Z', 'zh-CN')).toBe('12月5日 10:30');
   });
 });

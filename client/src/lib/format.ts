@@ -129,6 +129,16 @@ export function formatDateTime(at: Date | string, locale: Locale): string {
   return dateTimeFormat(locale, DATE_TIME).format(new Date(at));
 }
 
+/**
+ * The end of a span or a deadline: a midnight reads as 24:00 of the day it closes (11月5日 24:00), the way
+ * the manuals write a due time, since 11月6日 00:00 is easily read as a day later than meant.
+ */
+export function formatEndOfSpan(at: Date | string, locale: Locale): string {
+  const ms = new Date(at).getTime();
+  if (formatHourMinute(ms, locale) !== '00:00') return formatDateTime(new Date(ms), locale);
+  return `${dateTimeFormat(locale, SHORT_MONTH_DAY).format(new Date(ms - 1))}${locale === 'en' ? ',' : ''} 24:00`;
+}
+
 /** As formatDateTime, with the year when it is not the year of `now` (Asia/Shanghai): 2025年6月2日 00:00. */
 export function formatDateTimeInYear(at: Date | string, locale: Locale, now: number): string {
   if (shanghaiDate(new Date(at).getTime()).slice(0, 4) === shanghaiDate(now).slice(0, 4)) return formatDateTime(at, locale);

@@ -6,7 +6,7 @@ import { readFragment } from '../../graphql/graphql';
 import { errorIn } from '../../graphql/refusal';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
-import { formatCalendarDay, formatDateTime, formatInteger } from '../../lib/format';
+import { formatCalendarDay, formatEndOfSpan, formatInteger } from '../../lib/format';
 import { FigureCells } from './FigureCells';
 import { MonthlyReportQuery, PeriodReportFields, WeeklyReportQuery, type PeriodReport } from './period.documents';
 import { FIGURE_COLUMNS } from './report-figures';
@@ -44,13 +44,13 @@ function PeriodReportBody(props: { report: PeriodReport }) {
         >
           {(until) => (
             <span class="muted" data-testid="period-versus-same-span">
-              {t('reports.versusSameSpan', { from: formatCalendarDay(props.report.previousFrom, locale()), until: formatDateTime(until(), locale()) })}
+              {t('reports.versusSameSpan', { from: formatCalendarDay(props.report.previousFrom, locale()), until: formatEndOfSpan(until(), locale()) })}
             </span>
           )}
         </Show>
       </h3>
       <p class="muted" data-testid="period-due">
-        {t(props.report.complete ? 'reports.periodComplete' : 'reports.periodSoFar')} · {t('reports.periodDue', { at: formatDateTime(props.report.dueAt, locale()) })}
+        {t(props.report.complete ? 'reports.periodComplete' : 'reports.periodSoFar')} · {t('reports.periodDue', { at: formatEndOfSpan(props.report.dueAt, locale()) })}
       </p>
       <ConsoleTable class="report-table" columns={[t('reports.source'), ...FIGURE_COLUMNS.map((c) => t(`figure.${c.key}` as MessageKey))]}>
         <tbody>

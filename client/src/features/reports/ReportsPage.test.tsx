@@ -271,7 +271,7 @@ describe('the weekly and monthly roll-ups', () => {
     expect(new URLSearchParams(location.search).get('period')).toBe('week');
     // In progress: against the same span of the week before, not all of it.
     expect(report).toHaveTextContent('对比上期同期 2026年11月2日 至 11月5日 10:00');
-    expect(screen.getByTestId('period-due')).toHaveTextContent('进行中（截至目前） · 报告截止 11月16日 00:00');
+    expect(screen.getByTestId('period-due')).toHaveTextContent('进行中（截至目前） · 报告应于 11月15日 24:00 前出具');
     expect(screen.getByTestId('period-row')).toHaveTextContent('¥400,000.00+10.0%');
     expect(screen.getByTestId('period-total')).toHaveTextContent('全店合计');
     expect(screen.getByTestId('period-total')).toHaveTextContent('¥420,000.00+5.0%');
