@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CHANNELS, TRAFFIC_SOURCES, type Channel, type TrafficSource } from '../../db/enums.js';
 import { said } from '../../lib/issue-words.js';
+import { fenToYuanGrouped } from '../../lib/money.js';
 import { globalId, itemIssues, moneyInput, NOT_EMPTY, storableString, type ItemIssue } from '../../lib/validate.js';
 import { EVENT_TYPES, TRAFFIC_EVENT_TYPES, type EventType } from '../event/event.table.js';
 import { MINUTE_MS } from '../../lib/time.js';
@@ -58,7 +59,7 @@ const key = storableString().trim().min(1, NOT_EMPTY).max(128);
  * its whole batch's transaction. A customer's balance sums many orders and is bounded only by its column.
  */
 export const MAX_ORDER_AMOUNT_FEN = 1_000_000_000;
-const MAX_ORDER_AMOUNT = `¥${(MAX_ORDER_AMOUNT_FEN / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}`;
+const MAX_ORDER_AMOUNT = `¥${fenToYuanGrouped(MAX_ORDER_AMOUNT_FEN)}`;
 const orderMoney = moneyInput.refine((fen) => fen <= MAX_ORDER_AMOUNT_FEN, {
   message: `at most ${MAX_ORDER_AMOUNT} per order`,
   params: { code: 'INVALID_AMOUNT', zh: `单笔订单最多 ${MAX_ORDER_AMOUNT}` },

@@ -7,6 +7,7 @@ import { CHANNELS, TRAFFIC_SOURCES, type Channel, type TrafficSource } from '../
 import { jsonRecords, rows } from '../../db/rows.js';
 import { DomainError } from '../../errors.js';
 import { globalId, itemIssues, moneyInput, NOT_EMPTY, storableString, type ItemIssue } from '../../lib/validate.js';
+import { fenToYuanGrouped } from '../../lib/money.js';
 import type { AnnounceCounted } from '../../realtime/pubsub.js';
 import { attributionIssues, type AttributionLookups } from '../campaign/attribution.js';
 import { loadCampaigns } from '../campaign/campaign.service.js';
@@ -67,7 +68,7 @@ interface ValidEntry {
  * past it is a runaway figure (extra digits, a wrong column), which could not be taken back once stored.
  */
 export const MAX_SPEND_ENTRY_FEN = 10_000_000_000;
-const MAX_SPEND_ENTRY = `¥${(MAX_SPEND_ENTRY_FEN / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}`;
+const MAX_SPEND_ENTRY = `¥${fenToYuanGrouped(MAX_SPEND_ENTRY_FEN)}`;
 
 const EntrySchema = z.object({
   id: storableString().trim().min(1, NOT_EMPTY).max(128),
