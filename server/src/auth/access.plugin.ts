@@ -1,6 +1,7 @@
 import { GraphQLError, getOperationAST, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
+import { pageArgumentRefusal } from './page-arguments.js';
 import { queryCost } from './query-cost.js';
 import { documentId } from './trusted-documents.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -60,8 +61,9 @@ function idOf(document: DocumentNode): string {
 
 /**
  * The gate every operation passes before it runs, over HTTP, SSE and WebSocket alike: a credential
- * (401 without one, except to sign in), then the credential's bucket (429 with Retry-After when the
- * cost is not available; nothing runs). Every answer carries `extensions.cost`.
+ * (401 without one, except to sign in), then page sizes the fields refuse anyway (400), then the
+ * credential's bucket (429 with Retry-After when the cost is not available yet; 400 when it is more than
+ * a full bucket, which no wait makes available; nothing runs). Every priced answer carries `extensions.cost`.
  */
 export function useAccessGate(limiter: RateLimiter, trustedDocuments: ReadonlySet<string>): Plugin<Context> {
   const gate = async (
@@ -79,11 +81,18 @@ export function useAccessGate(limiter: RateLimiter, trustedDocuments: ReadonlySe
       stop({ errors: [refused('FORBIDDEN', TRUSTED_DOCUMENTS_ONLY)] });
       return null;
     }
+    // A page size the field refuses anyway is refused as such, before it is priced.
+    const badPage = pageArgumentRefusal(args.schema, args.document, args.operationName, args.variableValues ?? {});
+    if (badPage) {
+      stop({ errors: [badPage] });
+      return null;
+    }
     const cost = queryCost(args.schema, args.document, args.operationName, args.variableValues ?? {});
     // Sign-in attempts have no credential to charge: they share a bucket per source address, on top
     // of the per-account lock, so one address cannot spray guesses across many accounts.
     const bucketId = anonymous ? `anonymous:${context.sourceAddress ?? 'unknown'}` : context.viewer.id;
-    const bucket = await limiter.take(bucketId, anonymous ? cost * ANONYMOUS_COST_FACTOR : cost);
+    const charged = anonymous ? cost * ANONYMOUS_COST_FACTOR : cost;
+    const bucket = await limiter.take(bucketId, charged);
     const extension: CostExtension = {
       requestedQueryCost: cost,
       actualQueryCost: bucket.allowed ? cost : null,
@@ -91,17 +100,27 @@ export function useAccessGate(limiter: RateLimiter, trustedDocuments: ReadonlySe
     };
     if (!bucket.allowed) {
       const { maximumAvailable } = limiter.policy;
-      const words =
-        cost > maximumAvailable
-          ? {
-              en: `This request costs ${cost} points, more than the bucket holds (${maximumAvailable}): ask for smaller pages or send fewer events per call`,
-              zh: `此请求消耗 ${cost} 点，超过令牌桶的容量（${maximumAvailable}）：请减小分页或每次少发送一些事件`,
-            }
-          : {
-              en: `Rate limited: this request costs ${cost} points and ${bucket.currentlyAvailable} are available; retry in ${bucket.retryAfterSeconds} s`,
-              zh: `请求过于频繁：此请求消耗 ${cost} 点，当前可用 ${bucket.currentlyAvailable} 点；请 ${bucket.retryAfterSeconds} 秒后重试`,
-            };
-      const error = refused('RATE_LIMITED', words, { http: { status: 429, headers: { 'Retry-After': String(bucket.retryAfterSeconds) } } });
+      // More than a full bucket never passes, however long the caller waits: a 429 with Retry-After would
+      // have a client that honours it retry for ever. It is the request that is too big, as a document
+      // over Armor's static cost is: BAD_USER_INPUT, HTTP 400, no Retry-After.
+      const error =
+        charged > maximumAvailable
+          ? refused(
+              'BAD_USER_INPUT',
+              {
+                en: `This request costs ${cost} points, more than any single request may cost (${maximumAvailable}, a full bucket): ask for smaller pages (first, last, limit), fewer nested lists or fewer events per call`,
+                zh: `此请求消耗 ${cost} 点，超过单个请求的上限（${maximumAvailable}，即令牌桶的全部容量）：请减小分页（first、last、limit）、减少嵌套的列表或每次少发送一些事件`,
+              },
+              { http: { status: 400 } },
+            )
+          : refused(
+              'RATE_LIMITED',
+              {
+                en: `Rate limited: this request costs ${cost} points and ${bucket.currentlyAvailable} are available; retry in ${bucket.retryAfterSeconds} s`,
+                zh: `请求过于频繁：此请求消耗 ${cost} 点，当前可用 ${bucket.currentlyAvailable} 点；请 ${bucket.retryAfterSeconds} 秒后重试`,
+              },
+              { http: { status: 429, headers: { 'Retry-After': String(bucket.retryAfterSeconds) } } },
+            );
       stop(withCost({ errors: [error] }, extension));
       return null;
     }

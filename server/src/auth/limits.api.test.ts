@@ -76,20 +76,72 @@ describeEachBackend('limits before execution', (backend) => {
       actualQueryCost: 12,
       throttleStatus: { maximumAvailable: 100, currentlyAvailable: 88, restoreRate: 10 },
     });
-    // 120 events cost more than the 88 points left: refused whole, and not one event is stored.
-    const events = Array.from({ length: 120 }, (_, i) => ({ id: `v${i}`, type: 'VISIT', occurredAt: '2026-11-11T02:00:00Z', shopId: gid('Shop', shop), source: 'SEARCH', visitorId: `v${i}` }));
-    const refused = await server.post(`mutation ($e: [EventInput!]!) { ingestEvents(input: { events: $e }) { accepted } }`, { e: events }, bearer(secret));
+    // 95 events cost 96 points: a full bucket holds them, the 88 left do not. Refused whole, for now.
+    const events = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `v${i}`, type: 'VISIT', occurredAt: '2026-11-11T02:00:00Z', shopId: gid('Shop', shop), source: 'SEARCH', visitorId: `v${i}` }));
+    const ingest = `mutation ($e: [EventInput!]!) { ingestEvents(input: { events: $e }) { accepted } }`;
+    const refused = await server.post(ingest, { e: events(95) }, bearer(secret));
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(refused.body.data).toBeUndefined();
-    expect(refused.body.errors?.[0]?.extensions).toMatchObject({
-      code: 'RATE_LIMITED',
-      messageZh: '此请求消耗 121 点，超过令牌桶的容量（100）：请减小分页或每次少发送一些事件',
-    });
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', messageZh: expect.stringMatching(/^请求过于频繁：此请求消耗 96 点，当前可用 \d+ 点；请 \d+ 秒后重试$/) });
     const stored = await server.gql(`{ metrics(scope: {}, from: "2026-11-11T00:00:00Z", to: "2026-11-12T00:00:00Z") { pageViews } }`);
     expect(stored.data.metrics.pageViews).toBe(0);
     // Another credential has its own budget.
     expect((await server.post('{ viewer { kind } }')).status).toBe(200);
+  });
+
+  it('refuses a request that costs more than a full bucket as too big to ever run, not as a wait: HTTP 400, no Retry-After', async () => {
+    const secret = await server.createKey({ shopIds: [shop], scopes: ['READ', 'INGEST'] });
+    // 120 events cost 121 points; the bucket holds 100 when full, so no wait would ever let them in.
+    const events = Array.from({ length: 120 }, (_, i) => ({ id: `v${i}`, type: 'VISIT', occurredAt: '2026-11-11T02:00:00Z', shopId: gid('Shop', shop), source: 'SEARCH', visitorId: `v${i}` }));
+    const tooBig = await server.post(`mutation ($e: [EventInput!]!) { ingestEvents(input: { events: $e }) { accepted } }`, { e: events }, bearer(secret));
+    expect(tooBig.status).toBe(400);
+    expect(tooBig.headers.get('retry-after')).toBeNull();
+    expect(tooBig.body.data).toBeUndefined();
+    expect(tooBig.body.errors).toEqual([
+      {
+        message: 'This request costs 121 points, more than any single request may cost (100, a full bucket): ask for smaller pages (first, last, limit), fewer nested lists or fewer events per call',
+        extensions: {
+          code: 'BAD_USER_INPUT',
+          messageZh: '此请求消耗 121 点，超过单个请求的上限（100，即令牌桶的全部容量）：请减小分页（first、last、limit）、减少嵌套的列表或每次少发送一些事件',
+        },
+      },
+    ]);
+    expect(tooBig.body.extensions?.cost).toMatchObject({ requestedQueryCost: 121, actualQueryCost: null });
+    const stored = await server.gql(`{ metrics(scope: {}, from: "2026-11-11T00:00:00Z", to: "2026-11-12T00:00:00Z") { pageViews } }`);
+    expect(stored.data.metrics.pageViews).toBe(0);
+    // Nothing was taken from the bucket: a request that fits runs at once.
+    const fits = await server.post('{ viewer { kind } }', {}, bearer(secret));
+    expect(fits.body.extensions?.cost).toMatchObject({ throttleStatus: { currentlyAvailable: 99 } });
+  });
+
+  it('refuses a page size the field refuses anyway with the field’s rule, before pricing it', async () => {
+    const secret = await server.createKey({ shopIds: [shop], scopes: ['READ'] });
+    const window = 'scope: {}, from: "2026-01-01T00:00:00+08:00", to: "2026-12-07T00:00:00+08:00"';
+    const rule = {
+      message: 'limit must be between 1 and 100',
+      extensions: { code: 'BAD_USER_INPUT', reason: 'INVALID_INPUT', messageZh: 'limit 必须在 1 到 100 之间' },
+    };
+    // 100,000 products would cost 100,002 points; the rule is what the caller needs to hear, as limit: -1 does.
+    for (const [query, variables] of [
+      [`{ metrics(${window}) { topProducts(limit: 100000) { sku { code } } } }`, {}],
+      [`query ($n: Int) { metrics(${window}) { topProducts(limit: $n) { sku { code } } } }`, { n: 100_000 }],
+      [`query { ...M } fragment M on Query { metrics(${window}) { ... on Metrics { topProducts(limit: 100000) { sku { code } } } } }`, {}],
+    ] as const) {
+      const answer = await server.post(query, variables, bearer(secret));
+      expect(answer.status, query).toBe(400);
+      expect(answer.body.data, query).toBeUndefined();
+      expect(answer.body.errors?.[0], query).toMatchObject(rule);
+    }
+    const negative = await server.post(`{ metrics(${window}) { topProducts(limit: -1) { sku { code } } } }`, {}, bearer(secret));
+    expect(negative.body.errors?.[0]).toMatchObject(rule);
+    // (A literal `last` that large is Armor's to refuse first: its static cost reads it too.)
+    const series = await server.post(`query ($n: Int) { metrics(${window}) { series(interval: DAY, last: $n) { gmv } } }`, { n: 100_000 }, bearer(secret));
+    expect(series.body.errors?.[0]).toMatchObject({ message: 'last must be between 1 and 2000', extensions: { code: 'BAD_USER_INPUT', messageZh: 'last 必须在 1 到 2000 之间' } });
+    // Within the rule, the same field runs (and is priced as before).
+    const fine = await server.post(`{ metrics(${window}) { topProducts(limit: 5) { sku { code } } } }`, {}, bearer(secret));
+    expect(fine.body.errors).toBeUndefined();
+    expect(fine.body.extensions?.cost).toMatchObject({ requestedQueryCost: 1 + 1 + 5 * 1 });
   });
 
   it('charges nodes(ids:) per id, as a page per row, and takes at most 100 ids', async () => {
@@ -113,7 +165,7 @@ describeEachBackend('limits before execution', (backend) => {
     expect(one.body.extensions?.cost).toMatchObject({ requestedQueryCost: 1 + 1_000 });
     const aliases = Array.from({ length: 20 }, (_, i) => `c${i}: orders(first: 1) { totalCount }`).join(' ');
     const many = await server.post(`{ ${aliases} }`, {}, bearer(secret));
-    expect(many.status).toBe(429); // 20,020 points: more than a full bucket
+    expect(many.status).toBe(400); // 20,020 points: more than a full bucket ever holds
     expect(many.body.data ?? null).toBeNull();
   });
 

@@ -2,6 +2,7 @@ import { builder } from '../../builder.js';
 import type { Channel, TrafficSource } from '../../db/enums.js';
 import { ChannelEnum, TrafficSourceEnum } from '../../graphql/enums.js';
 import { fenToYuan } from '../../lib/money.js';
+import { PAGE_SIZES_EXTENSION } from '../../lib/page-size.js';
 import { CampaignRef } from '../campaign/campaign.schema.js';
 import { ProductRef, SkuRef } from '../product/product.schema.js';
 import { ShopRef } from '../shop/shop.schema.js';
@@ -22,6 +23,8 @@ import {
   MAX_SERIES_POINTS,
   MAX_TOP_PRODUCTS,
   openMetrics,
+  SERIES_LAST,
+  TOP_PRODUCTS_LIMIT,
   type MetricsView,
   type SeriesPoint,
   type SkuFigures,
@@ -243,6 +246,7 @@ export const MetricsRef = builder.objectRef<MetricsView>('Metrics').implement({
             description: `Only the latest N points (1 to ${MAX_SERIES_POINTS}) up to the current one — the point containing now, the window's last once it has ended, its first before it starts. A screen that already holds the line refreshes its tail with it instead of receiving the whole window on every update.`,
           }),
         },
+        extensions: { [PAGE_SIZES_EXTENSION]: [SERIES_LAST] },
         resolve: (m, { interval, last }) => (last == null ? m.series(interval) : m.seriesTail(interval, last)),
       }),
       byChannel: t.field({
@@ -259,6 +263,7 @@ export const MetricsRef = builder.objectRef<MetricsView>('Metrics').implement({
         type: [ProductMetricsRef],
         description: `Best-selling SKUs by GMV (ties by id), at most ${MAX_TOP_PRODUCTS}.`,
         args: { limit: t.arg.int({ defaultValue: 10, description: `1 to ${MAX_TOP_PRODUCTS}.` }) },
+        extensions: { [PAGE_SIZES_EXTENSION]: [TOP_PRODUCTS_LIMIT] },
         resolve: async (m, { limit }) => {
           const [skus, totals] = await Promise.all([m.topSkus(limit ?? 10), m.totals()]);
           return skus.map((sku) => ({ ...sku, share: rate(sku.gmvFen, totals.all.gmvFen) }));

@@ -4,6 +4,7 @@ import type { DbOrTx } from '../../db/client.js';
 import type { Channel, TrafficSource } from '../../db/enums.js';
 import { DomainError } from '../../errors.js';
 import { DAY_MS, MAX_SPAN_DAYS } from '../../lib/time.js';
+import { pageSizeProblem, type PageSizeBound } from '../../lib/page-size.js';
 import { requireScopeCampaign } from '../campaign/campaign.service.js';
 import { loadBuyerMix, type BuyerMix } from '../customer/buyer-mix.js';
 import { customers } from '../customer/customer.table.js';
@@ -281,6 +282,8 @@ export function loadSkuSales(db: DbOrTx, scope: ScopeConditions, window: Window)
 }
 
 export const MAX_SERIES_POINTS = 2_000;
+/** `series(last:)`: declared on the field too, so the access gate refuses it before pricing the request. */
+export const SERIES_LAST: PageSizeBound = { argument: 'last', min: 1, max: MAX_SERIES_POINTS };
 
 export interface SeriesPoint extends Counters {
   /** Start of the point's sub-window: an interval boundary, or the window's start for a partial first point. */
@@ -350,6 +353,8 @@ export async function loadSeries(
 }
 
 export const MAX_TOP_PRODUCTS = 100;
+/** `topProducts(limit:)`: declared on the field too, so the access gate refuses it before pricing the request. */
+export const TOP_PRODUCTS_LIMIT: PageSizeBound = { argument: 'limit', min: 1, max: MAX_TOP_PRODUCTS };
 
 export interface SkuFigures {
   skuId: string;
@@ -367,9 +372,8 @@ export interface SkuFigures {
  * belongs to one shop, and the rollup rows are already narrowed to the caller's shops.
  */
 export async function loadTopSkus(db: DbOrTx, scope: ScopeConditions, window: Window, limit: number): Promise<SkuFigures[]> {
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TOP_PRODUCTS) {
-    throw new DomainError('INVALID_INPUT', { en: `limit must be between 1 and ${MAX_TOP_PRODUCTS}`, zh: `limit 必须在 1 到 ${MAX_TOP_PRODUCTS} 之间` }, ['limit']);
-  }
+  const problem = pageSizeProblem(TOP_PRODUCTS_LIMIT, limit);
+  if (problem) throw new DomainError('INVALID_INPUT', problem, ['limit']);
   const t = skuRollups;
   const pieces = piecesFilter(t, decomposeWindow(window.from, window.to));
   const statement = builtOnce(db, `top:${pieces.shape}:${scope.filter.shape}`, () => {
@@ -461,9 +465,8 @@ export function metricsView(db: DbOrTx, scope: ScopeConditions, from: Date, to: 
     totals: () => (totals ??= loadTotals(db, scope, window)),
     series: (interval) => once(series, interval, () => loadSeries(db, scope, window, interval)),
     seriesTail: (interval, last) => {
-      if (!Number.isInteger(last) || last < 1 || last > MAX_SERIES_POINTS) {
-        return Promise.reject(new DomainError('INVALID_INPUT', { en: `last must be between 1 and ${MAX_SERIES_POINTS}`, zh: `last 必须在 1 到 ${MAX_SERIES_POINTS} 之间` }, ['last']));
-      }
+      const problem = pageSizeProblem(SERIES_LAST, last);
+      if (problem) return Promise.reject(new DomainError('INVALID_INPUT', problem, ['last']));
       return once(tails, `${interval}:${last}`, () => loadSeries(db, scope, tailWindow(window, interval, last, now), interval));
     },
     topSkus: (limit) => once(top, limit, () => loadTopSkus(db, scope, window, limit)),
