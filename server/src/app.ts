@@ -10,6 +10,7 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { accessTokenSigner, signingSecret } from './auth/access-token.js';
 import { unauthenticated, useAccessGate } from './auth/access.plugin.js';
 import { useStorableTextGuard } from './graphql/storable-text.plugin.js';
+import { useBuiltInScalarRefusals } from './graphql/built-in-scalars.js';
 import { createAuthenticator, type AuthResult, CREDENTIAL_RECHECK_MS } from './auth/authenticator.js';
 import { startRevocationSweep } from './auth/revocation-sweep.js';
 import { ARMOR_LIMITS, CREDENTIAL_LIMITS, DEFAULT_BUCKET } from './auth/limits.js';
@@ -339,6 +340,7 @@ export function buildApp(options: AppOptions): App {
           useAccessGate(limiter, options.trustedDocuments ?? loadTrustedDocumentIds()),
           useEventStreamCaps(wsSessions, tooManySubscriptions, credentialEnded),
           useStorableTextGuard(),
+          useBuiltInScalarRefusals(),
           // Before the audit trail, which wraps the compiled executor (graphql/compiled-queries.plugin.ts).
           useCompiledQueries(),
           useAuditTrail(),

@@ -5,7 +5,7 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { DateTimeResolver } from 'graphql-scalars';
 import type { Context } from './context.js';
 import { MAX_PAGE } from './db/paginate.js';
-import { parseDate, parseDateLiteral, parseDecimal, parseDecimalLiteral, storableInstant } from './graphql/scalars.js';
+import { parseDate, parseDateLiteral, parseDateTime, parseDateTimeLiteral, parseDecimal, parseDecimalLiteral } from './graphql/scalars.js';
 import { refused } from './graphql/refused.js';
 
 /** nodes(ids:) loads its ids as a page loads its rows: no more at once than a page may hold. */
@@ -62,8 +62,8 @@ export const builder = new SchemaBuilder<{
 });
 
 builder.addScalarType('DateTime', DateTimeResolver, {
-  parseValue: (value) => storableInstant(DateTimeResolver.parseValue(value)),
-  parseLiteral: (ast, variables) => storableInstant(DateTimeResolver.parseLiteral(ast, variables)),
+  parseValue: parseDateTime,
+  parseLiteral: parseDateTimeLiteral,
 });
 builder.scalarType('Date', {
   description: 'A calendar day in Asia/Shanghai, YYYY-MM-DD.',

@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import { maskError as yogaMaskError, type YogaServerOptions } from 'graphql-yoga';
 import { isStatementTimeout, STATEMENT_TIMEOUT_FAILURE } from '../db/statement-timeout.js';
 import { DomainError, InputErrors, transportClassOf } from '../errors.js';
+import { builtInScalarRefusalZh } from './built-in-scalars.js';
 
 type MaskError = NonNullable<Exclude<YogaServerOptions<object, object>['maskedErrors'], boolean | undefined>['maskError']>;
 
@@ -16,8 +17,8 @@ const RELAY_ID_ERROR = /^(?:Invalid global ID: |ID: [\s\S]* is not of type: )/;
 
 /**
  * Domain errors raised outside a mutation payload (a query with a bad window, say) are expected
- * failures: show their message with BAD_USER_INPUT, and its Chinese as `extensions.messageZh`. So are Pothos' refusals of a global id. Everything
- * else gets Yoga's masking.
+ * failures: show their message with BAD_USER_INPUT, and its Chinese as `extensions.messageZh`. So are Pothos' refusals of a global id
+ * and graphql-js' built-in scalars' refusals of a variable. Everything else gets Yoga's masking.
  */
 export const maskError: MaskError = (error, message, isDev) => {
   const original = error instanceof GraphQLError ? error.originalError : error;
@@ -34,6 +35,13 @@ export const maskError: MaskError = (error, message, isDev) => {
   }
   if (original instanceof PothosValidationError && RELAY_ID_ERROR.test(original.message)) {
     return shown(original.message, { code: 'BAD_USER_INPUT', messageZh: `id 无效：${original.message}` });
+  }
+  // A variable graphql-js' own scalar refused (`quantity: 3000000000` for an Int): graphql-js words it
+  // `Variable "$input" got invalid value …; <the scalar's refusal>` around the scalar's error. Only
+  // before execution (no path): the same scalar refusing a resolver's output is our fault, not the caller's.
+  if (error instanceof GraphQLError && error.path === undefined && original instanceof GraphQLError) {
+    const messageZh = builtInScalarRefusalZh(original.message);
+    if (messageZh) return shown(error.message, { code: 'BAD_USER_INPUT', messageZh });
   }
   // Not a fault to hide behind INTERNAL: the caller can ask for less, or retry once a lock is gone.
   if (isStatementTimeout(original)) return shown(STATEMENT_TIMEOUT_FAILURE.message, { code: STATEMENT_TIMEOUT_FAILURE.code, messageZh: STATEMENT_TIMEOUT_FAILURE.messageZh });

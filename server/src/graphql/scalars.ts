@@ -1,4 +1,5 @@
-import { Kind, type ValueNode } from 'graphql';
+import { Kind, print, type ValueNode } from 'graphql';
+import { DateTimeResolver } from 'graphql-scalars';
 import { isCalendarDate, isStorableInstant } from '../lib/time.js';
 import { refused } from './refused.js';
 import type { Words } from '../errors.js';
@@ -30,6 +31,34 @@ export function parseDecimalLiteral(ast: ValueNode): string {
 export function storableInstant(instant: Date): Date {
   if (!isStorableInstant(instant)) fail({ en: `DateTime must fall in the years 0001–9999 (UTC); got ${instant.toISOString()}`, zh: `DateTime 必须在 0001–9999 年之间（UTC）；收到 ${instant.toISOString()}` });
   return instant;
+}
+
+/** `got`: the value as the caller wrote it (JSON of a variable, GraphQL of a literal). */
+function notDateTime(got: string): never {
+  return fail({
+    en: `DateTime must be an ISO 8601 date and time with an offset, such as "2026-11-11T00:00:00+08:00"; got ${got}`,
+    zh: `DateTime 必须是带时区偏移的 ISO 8601 日期时间，如 "2026-11-11T00:00:00+08:00"；收到 ${got}`,
+  });
+}
+
+/**
+ * An instant, RFC 3339 as graphql-scalars reads it (its parser is kept: it knows 30 February from
+ * 1 March), refused as the Date and Decimal scalars refuse, with a code and the Chinese: its own error
+ * carries neither.
+ */
+export function parseDateTime(value: unknown): Date {
+  let instant: Date;
+  try {
+    instant = DateTimeResolver.parseValue(value);
+  } catch {
+    return notDateTime(JSON.stringify(value) ?? String(value));
+  }
+  return storableInstant(instant);
+}
+
+export function parseDateTimeLiteral(ast: ValueNode): Date {
+  if (ast.kind !== Kind.STRING) return notDateTime(print(ast));
+  return parseDateTime(ast.value);
 }
 
 /** A calendar day in Asia/Shanghai, YYYY-MM-DD. */
