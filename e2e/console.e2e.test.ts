@@ -267,7 +267,7 @@ describe('the operations console in Chromium [pglite]', () => {
     const shop = shops.data?.shops.edges[0]?.node as { id: string; name: string };
     const mine = async () => {
       const since = new Date(Date.now() - 3 * 3_600_000).toISOString();
-      const answer = await gqlAt(url, 'query($s: ID!, $f: DateTime!) { marketingSpend(filter: { shopIds: [$s], sources: [PAID], from: $f }, first: 200) { edges { node { entryId amount source voidedAt voidReason } } } }', { s: shop.id, f: since });
+      const answer = await gqlAt(url, 'query($s: ID!, $f: DateTime!) { marketingSpend(filter: { shopIds: [$s], sources: [PAID], from: $f }, first: 100) { edges { node { entryId amount source voidedAt voidReason } } } }', { s: shop.id, f: since });
       return (answer.data?.marketingSpend.edges as { node: { entryId: string; amount: string; source: string; voidedAt: string | null; voidReason: string | null } }[])
         .map((e) => e.node)
         .filter((e) => e.entryId.startsWith('console-'));

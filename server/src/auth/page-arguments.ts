@@ -13,11 +13,13 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
+import { connectionPageProblem } from '../db/paginate.js';
 import type { Words } from '../errors.js';
 import { PAGE_SIZES_EXTENSION, pageSizeProblem, type PageSizeBound } from '../lib/page-size.js';
 
 /**
- * Page sizes the fields would refuse anyway, refused before the request is priced: the cost multiplies by
+ * Page sizes the fields would refuse anyway (a connection's first/last over 100 or both at once, a
+ * field's declared `extensions.pageSizes`), refused before the request is priced: the cost multiplies by
  * the size asked for, so `topProducts(limit: 100000)` would otherwise be told it costs 100,002 points
  * instead of the rule it breaks. Runs on the document and its variables only (no resolver), with the same
  * words the field's service uses. Linear in the document, which the token limit bounds.
@@ -84,7 +86,17 @@ function argumentValue(field: GraphQLField<unknown, unknown>, node: FieldNode, n
   return field.args.find((a) => a.name === name)?.defaultValue;
 }
 
+/** A Relay connection: a page of edges with its pageInfo, sized by first/last (db/paginate.ts). */
+function isConnection(field: GraphQLField<unknown, unknown>): boolean {
+  const type = getNamedType(field.type);
+  return isObjectType(type) && 'pageInfo' in type.getFields() && field.args.some((a) => a.name === 'first' || a.name === 'last');
+}
+
 function fieldRefusal(field: GraphQLField<unknown, unknown>, node: FieldNode, variables: Record<string, unknown>): GraphQLError | null {
+  if (isConnection(field)) {
+    const problem = connectionPageProblem({ first: argumentValue(field, node, 'first', variables), last: argumentValue(field, node, 'last', variables) });
+    if (problem) return refusal(node, problem);
+  }
   const bounds = field.extensions[PAGE_SIZES_EXTENSION] as readonly PageSizeBound[] | undefined;
   for (const bound of bounds ?? []) {
     const value = argumentValue(field, node, bound.argument, variables);

@@ -76,11 +76,18 @@ describeEachBackend('shipping events', (backend) => {
     const rounds = [0, 1, 2, 3, 4].map((r) => orders.map((events) => events[r]!));
     for (const round of rounds) expect(await ingest(round)).toEqual({ accepted: 240, duplicates: 0, userErrors: [] });
 
-    const list = async (status: string) =>
-      (await server.gql(`query ($s: [OrderStatus!]) { orders(filter: { statuses: $s }, first: 200) { totalCount edges { node {
-        externalId status placedAt paidAt shippedAt deliveredAt carrier trackingNumber amount refundedAmount } } } }`, { s: [status] })).data.orders;
+    // 120 orders are two pages: a page holds at most 100.
+    const page = async (status: string, after: string | null) =>
+      (await server.gql(`query ($s: [OrderStatus!], $after: String) { orders(filter: { statuses: $s }, first: 100, after: $after) { totalCount pageInfo { endCursor hasNextPage } edges { node {
+        externalId status placedAt paidAt shippedAt deliveredAt carrier trackingNumber amount refundedAmount } } } }`, { s: [status], after })).data.orders;
+    const list = async (status: string) => {
+      const first = await page(status, null);
+      const rest = first.pageInfo.hasNextPage ? (await page(status, first.pageInfo.endCursor)).edges : [];
+      return { totalCount: first.totalCount, edges: [...first.edges, ...rest] };
+    };
     const delivered = await list('DELIVERED');
     expect(delivered.totalCount).toBe(120);
+    expect(delivered.edges).toHaveLength(120);
     for (const { node } of delivered.edges) {
       expect(node).toEqual({
         externalId: node.externalId, status: 'DELIVERED', placedAt: at('11-10T10:00'), paidAt: at('11-10T10:05'), shippedAt: at('11-10T10:40'),
@@ -89,6 +96,7 @@ describeEachBackend('shipping events', (backend) => {
     }
     const refunded = await list('REFUNDED');
     expect(refunded.totalCount).toBe(120);
+    expect(refunded.edges).toHaveLength(120);
     for (const { node } of refunded.edges) {
       expect(node).toMatchObject({ status: 'REFUNDED', shippedAt: at('11-10T10:30'), deliveredAt: at('11-11T08:00'), carrier: null, refundedAmount: '199.00' });
     }
