@@ -176,6 +176,23 @@ describeEachBackend('daily report (运营数据日报)', (backend) => {
     expect(list.data.dailyReports.edges.map((e: { node: { source: string } }) => e.node.source).sort()).toEqual(['PAID', 'RECOMMENDATION', 'SEARCH']);
   });
 
+  it('refuses a list of report rows whose window ends before it starts, as orders does, and lists a one-day window', async () => {
+    await scripted();
+    await report(shopA); // stores 11-19's rows with their rectifications
+    const backwards = await server.post(`{ dailyReports(filter: { from: "2026-12-07", to: "2026-12-01" }) { totalCount } }`);
+    const refusal = {
+      message: '"from" must be before "to"',
+      extensions: { code: 'BAD_USER_INPUT', reason: 'INVALID_WINDOW', messageZh: '"from" 必须早于 "to"' },
+    };
+    expect(backwards.body.data).toBeNull();
+    expect(backwards.body.errors?.[0]).toMatchObject(refusal);
+    const orders = await server.post(`{ orders(filter: { from: "2026-12-07T00:00:00+08:00", to: "2026-12-01T00:00:00+08:00" }) { totalCount } }`);
+    expect(orders.body.errors?.[0]).toMatchObject(refusal);
+    const oneDay = await server.gql(`{ dailyReports(filter: { from: "2026-11-19", to: "2026-11-19" }) { totalCount } }`);
+    expect(oneDay.errors).toBeUndefined();
+    expect(oneDay.data.dailyReports.totalCount).toBeGreaterThan(0);
+  });
+
   it('refuses a day or an instant PostgreSQL cannot store as bad input, not an internal error', async () => {
     const day = await report(shopA, '0000-01-01');
     expect(day.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');

@@ -215,6 +215,11 @@ export async function listDailyReports(db: DbOrTx, viewer: Viewer, filter: Daily
   assertShopsInGrant(viewer, filter.shopIds, ['filter', 'shopIds']);
   if (filter.from) assertDate(filter.from, ['filter', 'from']);
   if (filter.to) assertDate(filter.to, ['filter', 'to']);
+  // Both days count (from = to is that one day); a window that ends before it starts is a mistake to
+  // say, as orders and marketingSpend say it, not a list that is quietly empty.
+  if (filter.from && filter.to && filter.from > filter.to) {
+    throw new DomainError('INVALID_WINDOW', { en: '"from" must be before "to"', zh: '"from" 必须早于 "to"' }, ['filter', 'to']);
+  }
   const r = rectificationReports;
   const withRectification = (extra?: ReturnType<typeof and>) =>
     exists(db.select({ one: sql`1` }).from(r).where(and(eq(r.dailyReportId, dailyReports.id), extra)));
