@@ -1,11 +1,12 @@
 import SchemaBuilder from '@pothos/core';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
-import RelayPlugin from '@pothos/plugin-relay';
+import RelayPlugin, { resolveNodes } from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { DateTimeResolver } from 'graphql-scalars';
 import type { Context } from './context.js';
 import { MAX_PAGE } from './db/paginate.js';
 import { parseDate, parseDateLiteral, parseDateTime, parseDateTimeLiteral, parseDecimal, parseDecimalLiteral } from './graphql/scalars.js';
+import { isLoadableNodeType } from './graphql/node-id.js';
 import { refused } from './graphql/refused.js';
 
 /** nodes(ids:) loads its ids as a page loads its rows: no more at once than a page may hold. */
@@ -49,13 +50,20 @@ export const builder = new SchemaBuilder<{
     cursorType: 'String',
     edgesFieldOptions: { nullable: false },
     nodeFieldOptions: { nullable: false },
+    // An id of a type nothing is loaded as is null, as a missing row is (graphql/node-id.ts).
+    nodeQueryOptions: {
+      resolve: (_root, { id }, _context, info, resolveNode) => (isLoadableNodeType(info.schema, id.typename) ? resolveNode(id) : null),
+    },
     nodesQueryOptions: {
       // Each id is loaded and resolved like a page's row: as many as a page may hold, and charged per id (auth/query-cost.ts).
-      resolve: (_root, { ids }, _context, _info, resolveNodes) => {
+      resolve: (_root, { ids }, context, info): Promise<unknown[]> => {
         if (ids.length > MAX_NODES) {
           throw refused('BAD_USER_INPUT', { en: `nodes takes at most ${MAX_NODES} ids; got ${ids.length}`, zh: `nodes 最多接受 ${MAX_NODES} 个 id，收到 ${ids.length} 个` });
         }
-        return resolveNodes(ids);
+        // Pothos' own resolveNodes, as the callback it passes would ignore the list it is given and load
+        // the arguments' ids; a null in the list is answered null. (The return type is written out: the
+        // call names `builder`, whose type is still being inferred here.)
+        return resolveNodes(builder, context, info, ids.map((id) => (isLoadableNodeType(info.schema, id.typename) ? id : null)));
       },
     },
   },

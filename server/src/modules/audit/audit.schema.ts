@@ -1,6 +1,6 @@
 import { builder } from '../../builder.js';
 import { uuidNodeId } from '../../graphql/node-id.js';
-import { listAudit, type AuditOutcome } from './audit.service.js';
+import { listAudit, loadAuditEntries, type AuditOutcome } from './audit.service.js';
 import type { AuditRow } from './audit.table.js';
 
 const AuditOutcomeEnum = builder.enumType('AuditOutcome', {
@@ -8,11 +8,14 @@ const AuditOutcomeEnum = builder.enumType('AuditOutcome', {
   values: ['OK', 'REJECTED', 'ERROR', 'DENIED'] as const,
 });
 
-const AuditEntryRef = builder.node(builder.objectRef<AuditRow>('AuditEntry'), {
+const AuditEntryRef = builder.loadableNode('AuditEntry', {
   description: 'One mutation or sign-in attempt: who, with which key, what, on which objects, from where, and how it ended.',
   id: uuidNodeId<AuditRow>(),
   isTypeOf: (value) => typeof value === 'object' && value !== null && 'principalKind' in value,
   authScopes: { admin: true },
+  // Through node(id): only an ADMIN finds an entry; for anyone else it does not exist.
+  load: (ids: string[], ctx) => loadAuditEntries(ctx.db, ctx.viewer, ids),
+  sort: (entry) => entry.id,
   fields: (t) => ({
     at: t.expose('at', { type: 'DateTime' }),
     principalId: t.exposeString('principalId'),

@@ -73,6 +73,16 @@ export interface AuditFilter {
   to?: Date | null;
 }
 
+/**
+ * Entries by id, for node(id:) and nodes(ids:). The trail is for an ADMIN only (auditLog and the
+ * AuditEntry type need the admin scope); anyone else finds none of it, as if the ids did not exist,
+ * rather than a FORBIDDEN that would confirm an entry is there.
+ */
+export async function loadAuditEntries(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<AuditRow[]> {
+  if (ids.length === 0 || !viewer.permissions.has('ADMIN')) return [];
+  return db.select().from(auditLog).where(inArray(auditLog.id, [...ids]));
+}
+
 /** Newest first, keyset-paginated on (at, id). */
 export function listAudit(db: DbOrTx, filter: AuditFilter, args: ConnectionArgs) {
   const where: (SQL | undefined)[] = [
