@@ -23,7 +23,7 @@ describeEachBackend('text PostgreSQL cannot store (NUL, half a surrogate pair)',
     expect(result.data).toBeUndefined();
     expect(result.errors).toEqual([
       {
-        message: 'Text must be text PostgreSQL can store: no NUL character (U+0000), no unpaired surrogate: $input.name',
+        message: '$input.name holds text PostgreSQL cannot store: a NUL character (U+0000) or an unpaired surrogate',
         extensions: { code: 'BAD_USER_INPUT', messageZh: '文本含有无法存储的字符：NUL（U+0000）或不成对的代理项：$input.name' },
       },
     ]);
@@ -41,7 +41,7 @@ describeEachBackend('text PostgreSQL cannot store (NUL, half a surrogate pair)',
     const result = await server.gql(`mutation { createShop(input: { name: "x\\u0000y", platform: TMALL }) { shop { id } } }`);
     expect(result.errors).toEqual([
       {
-        message: 'Text must be text PostgreSQL can store: no NUL character (U+0000), no unpaired surrogate: a string in the document',
+        message: 'A string in the document holds text PostgreSQL cannot store: a NUL character (U+0000) or an unpaired surrogate',
         extensions: { code: 'BAD_USER_INPUT', messageZh: '文本含有无法存储的字符：NUL（U+0000）或不成对的代理项：a string in the document' },
       },
     ]);

@@ -67,7 +67,11 @@ function unstorablePath(value: unknown, path: string, depth = 0): string | null 
 }
 
 function refusal(where: string): GraphQLError {
-  return refused('BAD_USER_INPUT', { en: `Text ${UNSTORABLE_TEXT_WORDS.en}: ${where}`, zh: `文本${UNSTORABLE_TEXT_WORDS.zh}：${where}` });
+  // Its own sentence: "Text must be text …" said the same thing twice.
+  return refused('BAD_USER_INPUT', {
+    en: `${where.startsWith('$') ? where : where[0]!.toUpperCase() + where.slice(1)} holds text PostgreSQL cannot store: a NUL character (U+0000) or an unpaired surrogate`,
+    zh: `文本${UNSTORABLE_TEXT_WORDS.zh}：${where}`,
+  });
 }
 
 /**

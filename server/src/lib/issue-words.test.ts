@@ -1,12 +1,36 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { said, zhOfIssue } from './issue-words.js';
+import { enOfIssue, said, zhOfIssue } from './issue-words.js';
 
 const zhOf = (schema: z.ZodType, value: unknown): string[] => {
   const result = schema.safeParse(value);
   if (result.success) throw new Error('expected a refusal');
   return result.error.issues.map(zhOfIssue);
 };
+
+describe('the English of a zod refusal', () => {
+  const enOf = (schema: z.ZodType, value: unknown): string[] => {
+    const result = schema.safeParse(value);
+    if (result.success) throw new Error('expected a refusal');
+    return result.error.issues.map(enOfIssue);
+  };
+
+  it('words zod’s size checks as the API’s other refusals, not as "Too big: expected string to have <=128 characters"', () => {
+    expect(enOf(z.string().max(128), 'x'.repeat(129))).toEqual(['must be at most 128 characters']);
+    expect(enOf(z.number().int().max(100_000_000), 100_000_001)).toEqual(['must be at most 100,000,000']);
+    expect(enOf(z.number().lt(10), 10)).toEqual(['must be less than 10']);
+    expect(enOf(z.number().min(0), -1)).toEqual(['must be at least 0']);
+    expect(enOf(z.number().positive(), 0)).toEqual(['must be greater than 0']);
+    expect(enOf(z.string().trim().min(1), '  ')).toEqual(['must not be empty']);
+    expect(enOf(z.string().min(12), 'short')).toEqual(['must be at least 12 characters']);
+    expect(enOf(z.array(z.string()).max(2), ['a', 'b', 'c'])).toEqual(['must have at most 2 items']);
+  });
+
+  it('keeps a message the schema gave', () => {
+    expect(enOf(z.string().max(3, 'a code has at most 3 letters'), 'abcd')).toEqual(['a code has at most 3 letters']);
+    expect(enOf(z.string().max(3, said('a code has at most 3 letters', '代码最多 3 个字母')), 'abcd')).toEqual(['a code has at most 3 letters']);
+  });
+});
 
 describe('the Chinese of a zod refusal', () => {
   it('words zod’s own checks with their bounds', () => {

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /**
  * zod words its refusals in English: the schema's own message where one is given, zod's otherwise.
@@ -44,6 +44,29 @@ export function zhOfIssue(issue: z.core.$ZodIssue): string {
     if (typeof zh === 'string') return zh;
   }
   return CHINESE_OF.get(issue.message) ?? zhOfKind(issue);
+}
+
+/** zod's own English for an issue, to tell it from a message the schema gave. */
+const zodEnglish = z.locales.en().localeError;
+
+/**
+ * The English of one zod issue: the schema's own message, else zod's size checks worded as the API's
+ * other refusals are ("must be at most 128 characters", not "Too big: expected string to have <=128
+ * characters"). zod's other kinds keep its words, which read plainly enough.
+ */
+export function enOfIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code !== 'too_big' && issue.code !== 'too_small') return issue.message;
+  const own = zodEnglish(issue as unknown as Parameters<typeof zodEnglish>[0]);
+  if ((typeof own === 'string' ? own : own?.message) !== issue.message) return issue.message;
+  const bound = Number(issue.code === 'too_big' ? issue.maximum : issue.minimum);
+  const grouped = bound.toLocaleString('en-US');
+  if (issue.origin === 'string') {
+    if (issue.code === 'too_small' && bound <= 1) return 'must not be empty';
+    return `must be ${issue.code === 'too_big' ? 'at most' : 'at least'} ${grouped} characters`;
+  }
+  if (issue.origin === 'array' || issue.origin === 'set') return `must have ${issue.code === 'too_big' ? 'at most' : 'at least'} ${grouped} items`;
+  if (issue.code === 'too_big') return issue.inclusive ? `must be at most ${grouped}` : `must be less than ${grouped}`;
+  return issue.inclusive ? `must be at least ${grouped}` : `must be greater than ${grouped}`;
 }
 
 function zhOfKind(issue: z.core.$ZodIssue): string {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { decodeGlobalUuid } from '../graphql/node-id.js';
 import { InputErrors, USER_ERROR_CODES, type UserErrorCode } from '../errors.js';
-import { said, zhOfIssue } from './issue-words.js';
+import { enOfIssue, said, zhOfIssue } from './issue-words.js';
 import { MoneyFormatError, yuanToFen } from './money.js';
 
 /**
@@ -14,7 +14,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   throw new InputErrors(
     result.error.issues.map((issue) => ({
       field: ['input', ...issue.path.map(String)],
-      message: issue.message,
+      message: enOfIssue(issue),
       messageZh: zhOfIssue(issue),
       code: codeOf(issue),
     })),
@@ -32,7 +32,7 @@ export interface ItemIssue {
 
 /** zod's issues for one item of a bulk input, coded as parseInput codes them. */
 export function itemIssues(error: z.ZodError): ItemIssue[] {
-  return error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message, messageZh: zhOfIssue(issue), code: codeOf(issue) }));
+  return error.issues.map((issue) => ({ path: issue.path.map(String), message: enOfIssue(issue), messageZh: zhOfIssue(issue), code: codeOf(issue) }));
 }
 
 function codeOf(issue: z.core.$ZodIssue): UserErrorCode {

@@ -143,6 +143,25 @@ describeEachBackend('event ingestion', (backend) => {
     ]);
   });
 
+  it('says an id too long and a refund over the order in the API’s words: characters and yuan, not zod’s or fen', async () => {
+    const result = await server.gql(
+      `mutation ($events: [EventInput!]!) { ingestEvents(input: { events: $events }) { accepted userErrors { index field message messageZh: message(locale: ZH_CN) } } }`,
+      {
+        events: [
+          { id: 'v'.repeat(129), type: 'VISIT', occurredAt: at('09:00'), shopId: shop, source: 'SEARCH', visitorId: 'u1' },
+          order('O20', { id: 'p20', type: 'ORDER_PAID', occurredAt: at('09:10'), amount: '200.00', customerId: 'c20' }),
+          order('O20', { id: 'r20', type: 'ORDER_REFUNDED', occurredAt: at('09:20'), amount: '200.01', reason: '七天无理由退货' }),
+        ],
+      },
+    );
+    expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
+    const errors = result.data.ingestEvents.userErrors.map((e: { index: number; message: string; messageZh: string }) => [e.index, e.message, e.messageZh]);
+    expect(errors).toEqual([
+      [0, 'must be at most 128 characters', '最多 128 个字符'],
+      [2, 'refunds would exceed the order amount of ¥200.00', '退款将超过订单金额 ¥200.00'],
+    ]);
+  });
+
   it('counts a replay as a duplicate and refuses a reused id with different content', async () => {
     const visit = { id: 'v1', type: 'VISIT', occurredAt: at('09:00'), shopId: shop, source: 'SEARCH', visitorId: 'u1' };
     await server.gql(INGEST, { events: [visit] });

@@ -1,4 +1,5 @@
 import { customerKey, type CustomerPurchases } from '../customer/customer.ingest.js';
+import { fenToYuanGrouped } from '../../lib/money.js';
 import type { ItemIssue } from '../../lib/validate.js';
 import type { ValidEvent } from '../ingest/ingest.validate.js';
 import type { RollupBatch, RollupDims } from '../metrics/rollup.writer.js';
@@ -131,7 +132,9 @@ export function applyOrderEvent(order: OrderState, e: ValidEvent, rollups: Rollu
   } else {
     const knownAmount = order.paidAt || order.placedEventAt ? order.amountFen : null;
     if (knownAmount !== null && order.refundedFen + e.amountFen! > knownAmount) {
-      return { path: ['amount'], message: `refunds would exceed the order amount of ${knownAmount} fen`, messageZh: `退款将超过订单金额 ${knownAmount} 分`, code: 'INVALID_AMOUNT' };
+      // In yuan, as the event's amount was sent (the API never speaks fen).
+      const amount = `¥${fenToYuanGrouped(knownAmount)}`;
+      return { path: ['amount'], message: `refunds would exceed the order amount of ${amount}`, messageZh: `退款将超过订单金额 ${amount}`, code: 'INVALID_AMOUNT' };
     }
     order.refundedFen += e.amountFen!;
     order.pointsTouched = true;

@@ -200,7 +200,7 @@ describeEachBackend('shipping events', (backend) => {
     expect(zh.data.ingestEvents.userErrors).toEqual([
       { index: 1, code: 'CONFLICT', messageZh: '订单 O1 已支付' },
       { index: 2, code: 'CONFLICT', messageZh: '订单 O1 已归因于 SEARCH，其事件必须与之一致' },
-      { index: 3, code: 'INVALID_AMOUNT', messageZh: '退款将超过订单金额 1000 分' },
+      { index: 3, code: 'INVALID_AMOUNT', messageZh: '退款将超过订单金额 ¥10.00' },
       { index: 4, code: 'CONFLICT', messageZh: '订单 O1 属于另一位客户' },
       { index: 5, code: 'INVALID_INPUT', messageZh: '订单 O2 尚未登记：首个登记订单的事件需要带上流量来源（有活动时还需活动）；后续事件可省略' },
     ]);
