@@ -1,10 +1,11 @@
 import { Kind, getOperationAST, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values.js';
+import { MAX_PAGE } from '../db/paginate.js';
 
 /**
  * The cost a request is charged against its credential's bucket, Shopify-style: every object or list
  * field costs 1, a connection multiplies what is beneath it by the page size asked for (`first`/`last`,
- * default 20), scalars are free but a connection's `totalCount` (TOTAL_COUNT_COST), and the bulk mutations
+ * default 20; at most MAX_PAGE, the rows a connection serves a page), scalars are free but a connection's `totalCount` (TOTAL_COUNT_COST), and the bulk mutations
  * cost one point per item: `ingestEvents` per event, `recordMarketingSpend` and `voidMarketingSpend` per entry. Computed from the document and its variables before
  * execution (the walk is linear in the document, which the token limit bounds).
  */
@@ -80,9 +81,12 @@ function computeCost(schema: GraphQLSchema, document: DocumentNode, operation: O
       } else {
         let pageSize = 1;
         let isConnection = false;
+        // A Relay connection (edges or pageInfo asked for) serves at most MAX_PAGE rows whatever `first` asks.
+        const pageCap = selection.selectionSet.selections.some((s) => s.kind === Kind.FIELD && (s.name.value === 'edges' || s.name.value === 'pageInfo')) ? MAX_PAGE : Infinity;
         for (const arg of selection.arguments ?? []) {
           if (PAGE_ARGS.has(arg.name.value)) {
-            pageSize = Math.max(pageSize, numberArg(arg.value, variables) ?? DEFAULT_PAGE);
+            const asked = numberArg(arg.value, variables) ?? DEFAULT_PAGE;
+            pageSize = Math.max(pageSize, arg.name.value === 'limit' ? asked : Math.min(asked, pageCap));
             isConnection = true;
           } else if (arg.name.value === 'ids') {
             // nodes(ids:) resolves each id as a page resolves each row.

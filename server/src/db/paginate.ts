@@ -37,26 +37,13 @@ export interface PageQuery {
 export const MAX_PAGE = 100;
 
 /**
- * A page asked for beyond MAX_PAGE is refused, not cut to it: a partner asking for 1,000 rows and getting
- * 100 without a word would take the first page for the whole list, and would be charged for 1,000 (the
- * cost multiplies by the size asked for). GitHub's API refuses `first: 101` the same way. Both `first`
- * and `last` at once is refused too: the keyset query reads one end of the list, so one of them would be
- * ignored. Checked by the access gate before the request is priced (auth/page-arguments.ts) and here.
+ * Both `first` and `last` at once is refused: the keyset query reads one end of the list, so one of them
+ * would be ignored. A page asked for beyond MAX_PAGE is served MAX_PAGE rows with `hasNextPage` (Relay's
+ * signal that the list goes on) and charged for those (auth/query-cost.ts), not refused: partners already
+ * page that way. Checked by the access gate before the request is priced (auth/page-arguments.ts) and here.
  */
 export function connectionPageProblem(args: { first?: unknown; last?: unknown }): Words | null {
   if (args.first != null && args.last != null) return { en: 'pass first or last, not both', zh: 'first 和 last 只能传一个' };
-  if (typeof args.first === 'number' && args.first > MAX_PAGE) {
-    return {
-      en: `first must be at most ${MAX_PAGE} (a page holds at most ${MAX_PAGE} rows); got ${args.first}: ask for the next page with after: pageInfo.endCursor`,
-      zh: `first 最多为 ${MAX_PAGE}（每页最多 ${MAX_PAGE} 行），收到 ${args.first}：请用 after: pageInfo.endCursor 取下一页`,
-    };
-  }
-  if (typeof args.last === 'number' && args.last > MAX_PAGE) {
-    return {
-      en: `last must be at most ${MAX_PAGE} (a page holds at most ${MAX_PAGE} rows); got ${args.last}: ask for the previous page with before: pageInfo.startCursor`,
-      zh: `last 最多为 ${MAX_PAGE}（每页最多 ${MAX_PAGE} 行），收到 ${args.last}：请用 before: pageInfo.startCursor 取上一页`,
-    };
-  }
   return null;
 }
 

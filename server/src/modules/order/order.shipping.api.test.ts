@@ -88,6 +88,10 @@ describeEachBackend('shipping events', (backend) => {
     const delivered = await list('DELIVERED');
     expect(delivered.totalCount).toBe(120);
     expect(delivered.edges).toHaveLength(120);
+    // A page asked for beyond the cap is served the cap, and says the list goes on.
+    const asked = (await server.gql(`{ orders(filter: { statuses: [DELIVERED] }, first: 200) { pageInfo { hasNextPage } edges { cursor } } }`)).data.orders;
+    expect(asked.edges).toHaveLength(100);
+    expect(asked.pageInfo.hasNextPage).toBe(true);
     for (const { node } of delivered.edges) {
       expect(node).toEqual({
         externalId: node.externalId, status: 'DELIVERED', placedAt: at('11-10T10:00'), paidAt: at('11-10T10:05'), shippedAt: at('11-10T10:40'),
