@@ -14,6 +14,11 @@ export interface MilestoneItemProps {
   canEdit: boolean;
   /** `opener` gets the focus back when the editor closes. */
   onEdit: (opener: HTMLElement) => void;
+  /**
+   * With the completion standard as a line of its own; compact, it is the item's tooltip, so a wall panel
+   * shows several milestones instead of one card. 实际情况, what someone reported, always shows.
+   */
+  detailed: boolean;
 }
 
 /**
@@ -24,10 +29,12 @@ export interface MilestoneItemProps {
 export function MilestoneItem(props: MilestoneItemProps) {
   const { t, locale } = useI18n();
   const m = () => props.milestone;
+  const standard = () => t('milestones.standard', { text: m().completionStandard });
   return (
     <li
       class={`milestone risk-${m().riskLevel.toLowerCase()}`}
-      classList={{ 'needs-plan': needsResponsePlan(m()), done: m().status === 'DONE' }}
+      classList={{ 'needs-plan': needsResponsePlan(m()), done: m().status === 'DONE', compact: !props.detailed }}
+      title={props.detailed ? undefined : `${t('milestones.owner')} ${m().owner} · ${t('milestones.due')} ${formatDateTime(m().dueAt, locale())}\n${standard()}`}
       data-testid="milestone"
       data-id={m().id}
       data-needs-plan={needsResponsePlan(m()) ? 'true' : 'false'}
@@ -36,6 +43,13 @@ export function MilestoneItem(props: MilestoneItemProps) {
         <span class="milestone-name" title={m().name}>
           {m().name}
         </span>
+        {/* Compact: owner and due on the name's line, so the item is one line. */}
+        <Show when={!props.detailed}>
+          <span class="milestone-meta" classList={{ overdue: m().overdue }} data-testid="milestone-meta">
+            {m().owner} · {formatDateTime(m().dueAt, locale())}
+            <Show when={m().overdue}> · {t('milestones.overdue')}</Show>
+          </span>
+        </Show>
         <span class={`milestone-status status-${m().status.toLowerCase()}`}>{t(`milestone.${m().status}`)}</span>
         <span class="risk-chip">{t(`risk.${m().riskLevel}`)}</span>
         <Show when={props.canEdit}>
@@ -44,15 +58,17 @@ export function MilestoneItem(props: MilestoneItemProps) {
           </button>
         </Show>
       </div>
-      <div class="milestone-meta" title={`${t('milestones.owner')} ${m().owner} · ${t('milestones.due')} ${formatDateTime(m().dueAt, locale())}`}>
-        {t('milestones.owner')} {m().owner} · {t('milestones.due')} {formatDateTime(m().dueAt, locale())}
-        <Show when={m().overdue}>
-          <span class="overdue"> · {t('milestones.overdue')}</span>
-        </Show>
-      </div>
-      <div class="milestone-standard" title={m().completionStandard}>
-        {t('milestones.standard', { text: m().completionStandard })}
-      </div>
+      <Show when={props.detailed}>
+        <div class="milestone-meta" data-testid="milestone-meta" title={`${t('milestones.owner')} ${m().owner} · ${t('milestones.due')} ${formatDateTime(m().dueAt, locale())}`}>
+          {t('milestones.owner')} {m().owner} · {t('milestones.due')} {formatDateTime(m().dueAt, locale())}
+          <Show when={m().overdue}>
+            <span class="overdue"> · {t('milestones.overdue')}</span>
+          </Show>
+        </div>
+        <div class="milestone-standard" title={m().completionStandard}>
+          {standard()}
+        </div>
+      </Show>
       <Show when={m().actualSituation?.trim()}>
         {(text) => (
           <div class="milestone-actual" data-testid="milestone-actual" title={text()}>

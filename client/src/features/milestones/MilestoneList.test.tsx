@@ -93,6 +93,21 @@ describe('MilestoneList', () => {
     expect(itemFor('会场页面上线')).toHaveClass('done');
   });
 
+  it('gives only the first milestone in attention order its standard as a line; the rest have it as their tooltip', () => {
+    renderWithProviders(() => <MilestoneList milestones={[done, low, unplanned]} />, { locale: 'zh-CN' });
+    const items = screen.getAllByTestId('milestone');
+    expect(items[0]).toBe(itemFor(unplanned.name));
+    expect(items[0]).toHaveTextContent(`完成标准：${unplanned.completionStandard}`);
+    expect(items[0]).not.toHaveClass('compact');
+    for (const item of items.slice(1)) {
+      expect(item).toHaveClass('compact');
+      expect(item).not.toHaveTextContent('完成标准');
+      expect(item.getAttribute('title')).toMatch(/^负责人 .+ · 截止 .+\n完成标准：/);
+      // One line that still says who and when.
+      expect(within(item).getByTestId('milestone-meta')).toHaveTextContent(/^.+ · \d+月\d+日 \d\d:\d\d/);
+    }
+  });
+
   it('shows the 实际情况 note when there is one, cut to one line and readable in full as a tooltip', () => {
     const note = '压测完成 80%，支付链路待压；预计 11月10日 18:00 前完成剩余场景';
     renderWithProviders(() => <MilestoneList milestones={[{ ...low, actualSituation: note }, done]} />, { locale: 'zh-CN' });

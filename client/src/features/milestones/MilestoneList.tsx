@@ -20,6 +20,11 @@ export interface MilestoneListProps {
   onEdit?: (milestone: MilestoneRow, opener: HTMLElement) => void;
 }
 
+/**
+ * The board in attention order (boardOrder). Only the first milestone, the one the room must act on first,
+ * shows its completion standard; the rest are one line each (name, owner and due, status and risk; 实际情况
+ * below when reported) with the standard as their tooltip, so the wall's panel lists several, not one card.
+ */
 export function MilestoneList(props: MilestoneListProps) {
   const { t } = useI18n();
   // Listed by id, so a changed milestone is the same item updated in place (and keeps its focus).
@@ -29,9 +34,9 @@ export function MilestoneList(props: MilestoneListProps) {
     <Show when={props.milestones.length > 0} fallback={<p class="empty">{t('milestones.empty')}</p>}>
       <ul class="milestones" data-testid="milestones">
         <For each={orderedIds()}>
-          {(id) => (
+          {(id, index) => (
             <Show when={byId().get(id)}>
-              {(m) => <MilestoneItem milestone={m()} canEdit={props.canEdit ?? false} onEdit={(opener) => props.onEdit?.(m(), opener)} />}
+              {(m) => <MilestoneItem milestone={m()} detailed={index() === 0} canEdit={props.canEdit ?? false} onEdit={(opener) => props.onEdit?.(m(), opener)} />}
             </Show>
           )}
         </For>
