@@ -87,6 +87,16 @@ describeEachBackend('campaign milestones', (backend) => {
     return result.data.node;
   }
 
+  it('a due time in the years 0001–0099 or 9999 reads back to the millisecond, not as 1950–2049', async () => {
+    const milestone = await create();
+    for (const dueAt of ['0001-01-01T00:00:00.000Z', '0050-06-01T00:00:00.000Z', '0099-12-31T23:59:59.999Z', '9999-12-31T23:59:59.999Z']) {
+      const updated = await update({ id: milestone.id, dueAt });
+      expect(updated.userErrors).toEqual([]);
+      expect(updated.milestone.dueAt).toBe(dueAt);
+      expect((await read(milestone.id)).dueAt).toBe(dueAt);
+    }
+  });
+
   it('a new milestone starts not started, without risk, and is listed soonest due first', async () => {
     const first = await create({ name: '预售开启', dueAt: '2026-05-25T20:00:00+08:00' });
     expect(first).toMatchObject({

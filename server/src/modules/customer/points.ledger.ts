@@ -7,6 +7,7 @@ import { DomainError, notFound } from '../../errors.js';
 import { said } from '../../lib/issue-words.js';
 import { parseInput } from '../../lib/validate.js';
 import { customers, pointsLedger, type CustomerRow, type PointsEntryRow } from './customer.table.js';
+import { instantFromPostgres } from '../../db/instant.js';
 
 /**
  * The points rule (docs/CUSTOMERS.md):
@@ -147,7 +148,7 @@ export async function reversePoints(tx: Tx, reversals: PendingReversal[]): Promi
     d.points -= actual;
     d.refunded += Number(r.amount_fen);
     debit.set(r.customer_id, d);
-    return { cust: r.customer_id, points: -actual, key: `REVERSE:${r.id}`, ord: r.order_id, at: new Date(r.refunded_at).toISOString() };
+    return { cust: r.customer_id, points: -actual, key: `REVERSE:${r.id}`, ord: r.order_id, at: instantFromPostgres(r.refunded_at).toISOString() };
   });
   const records = [...debit.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, d]) => ({ id, points: d.points, refunded: d.refunded }));
   // Computed here, independent of each other's answers: one round trip.

@@ -53,6 +53,16 @@ describeEachBackend('event ingestion', (backend) => {
     });
   });
 
+  it('an order placed in the year 0050 and paid in a later batch keeps both times, not 1950', async () => {
+    const placed = await server.gql(INGEST, { events: [order('O50', { id: 'p50', type: 'ORDER_PLACED', occurredAt: '0050-06-01T00:00:00.000Z', items: [{ skuId: sku, quantity: 1, unitPrice: '199.00' }] })] });
+    expect(placed.data.ingestEvents).toEqual({ accepted: 1, duplicates: 0, userErrors: [] });
+    // The second batch finds the order as stored (order.ingest.ts reads it with raw SQL) and pays it.
+    const paid = await server.gql(INGEST, { events: [order('O50', { id: 'y50', type: 'ORDER_PAID', occurredAt: '0050-06-01T00:05:00.000Z', amount: '199.00', customerId: 'c50' })] });
+    expect(paid.data.ingestEvents).toEqual({ accepted: 1, duplicates: 0, userErrors: [] });
+    const orders = await server.gql('{ orders { edges { node { externalId status placedAt paidAt } } } }');
+    expect(orders.data.orders.edges.map((e: { node: unknown }) => e.node)).toEqual([{ externalId: 'O50', status: 'PAID', placedAt: '0050-06-01T00:00:00.000Z', paidAt: '0050-06-01T00:05:00.000Z' }]);
+  });
+
   it('logs producer ids exactly as sent, quotes, braces and separators included, and knows their replays', async () => {
     const ids = ['a"b', 'c\\d', '{e,f}', 'NULL', 'g\u001eh'];
     const visits = ids.map((id) => ({ id, type: 'VISIT', occurredAt: at('09:00'), shopId: shop, source: 'SEARCH', visitorId: `${id}|\u001e"` }));

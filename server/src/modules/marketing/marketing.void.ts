@@ -11,6 +11,7 @@ import type { AnnounceCounted } from '../../realtime/pubsub.js';
 import { RollupBatch } from '../metrics/rollup.writer.js';
 import { loadShops } from '../shop/shop.service.js';
 import { MAX_SPEND_ENTRIES, type SpendError } from './marketing.service.js';
+import { instantFromPostgres } from '../../db/instant.js';
 
 /** Which recorded entry: the shop and the producer's id, as recordMarketingSpend took them. */
 export interface SpendEntryKeyInput {
@@ -141,7 +142,7 @@ async function markVoid(tx: Tx, keys: Key[], viewer: Viewer, reason: string, now
   if (live.length > 0) {
     const rollups = new RollupBatch();
     for (const r of live) {
-      rollups.add(new Date(r.spent_at), { shopId: r.shop_id, channel: r.channel, source: r.source, campaignId: r.campaign_id }, { spendFen: -Number(r.amount_fen) });
+      rollups.add(instantFromPostgres(r.spent_at), { shopId: r.shop_id, channel: r.channel, source: r.source, campaignId: r.campaign_id }, { spendFen: -Number(r.amount_fen) });
     }
     await pipelined(tx, [
       sql`update marketing_spend set voided_at = ${now.toISOString()}::timestamptz, voided_by = ${viewer.displayName}, void_reason = ${reason}

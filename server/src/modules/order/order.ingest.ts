@@ -8,6 +8,7 @@ import type { ValidEvent } from '../ingest/ingest.validate.js';
 import type { RollupBatch, RollupDims } from '../metrics/rollup.writer.js';
 import { applyOrderEvent, orderKey, TYPE_RANK, type Item, type OrderChanges, type OrderState } from './order.apply.js';
 import { orderStatus } from './order.shipping.js';
+import { instantFromPostgres } from '../../db/instant.js';
 
 /** The order events of one ingest batch, applied in memory onto their locked orders, not yet written. */
 export interface OrderBatch {
@@ -180,7 +181,7 @@ function lockOrders(keys: string) {
 }
 
 function orderStates(locked: LockedOrder[]): Map<string, OrderState> {
-  const date = (v: string | Date | null) => (v === null ? null : new Date(v));
+  const date = (v: string | Date | null) => (v === null ? null : instantFromPostgres(v));
   return new Map(
     locked.map((o) => [
       orderKey(o.shop_id, o.external_id),
@@ -192,7 +193,7 @@ function orderStates(locked: LockedOrder[]): Map<string, OrderState> {
         customerExternalId: o.customer_external_id,
         amountFen: Number(o.amount_fen),
         refundedFen: Number(o.refunded_fen),
-        placedAt: new Date(o.placed_at),
+        placedAt: instantFromPostgres(o.placed_at),
         placedEventAt: date(o.placed_event_at),
         paidAt: date(o.paid_at),
         refundedAt: date(o.refunded_at),
