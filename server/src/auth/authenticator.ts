@@ -5,7 +5,8 @@ import { sessions, users } from '../modules/user/user.table.js';
 import type { AccessTokenSigner } from './access-token.js';
 import { timingSafeEqual } from 'node:crypto';
 import { sha256 } from './secrets.js';
-import { ADMIN_KEY_VIEWER, ROLE_PERMISSIONS, shopsOf, type Permission, type Viewer } from './viewer.js';
+import { keyStanding } from './key-standing.js';
+import { ADMIN_KEY_VIEWER, ROLE_PERMISSIONS, shopsOf, type Viewer } from './viewer.js';
 import { MINUTE_MS } from '../lib/time.js';
 
 /** Why a request has no viewer: no credential at all, or one that is wrong, expired or revoked. */
@@ -51,18 +52,20 @@ export function createAuthenticator(options: {
 
   async function lookUpApiKey(secret: string): Promise<Viewer | null> {
     const [key] = await db.select().from(apiKeys).where(eq(apiKeys.secretHash, sha256(secret)));
-    if (!key || key.revokedAt) return null;
-    const permissions = new Set<Permission>(key.scopes);
+    if (!key) return null;
+    const standing = await keyStanding(db, key, now());
+    if (!standing) return null;
     return {
       id: `key:${key.id}`,
       kind: 'API_KEY',
       displayName: key.name,
-      shops: shopsOf(key.shopIds),
-      permissions,
-      scopes: key.scopes,
+      shops: standing.shops,
+      permissions: standing.permissions,
+      // What the key may still do: a scope its creator lost is not the key's to use either.
+      scopes: key.scopes.filter((scope) => standing.permissions.has(scope)),
       keyPrefix: key.prefix,
-      expiresAt: key.expiresAt,
-      revocationIds: [`key:${key.id}`],
+      expiresAt: standing.expiresAt,
+      revocationIds: standing.revocationIds,
       trustedDocumentsOnly: key.trustedDocumentsOnly === 'TRUSTED_ONLY',
     };
   }
