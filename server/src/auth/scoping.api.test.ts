@@ -67,6 +67,16 @@ describeEachBackend('a partner sees only their own shops', (backend) => {
     expect(filtered.data.orders.totalCount).toBe(0);
   });
 
+  it('an empty shopIds restricts nothing in orders, customers and products, as in metrics and marketingSpend', async () => {
+    const { db } = backend();
+    await insertCustomer(db, shopA.id, 'C-A');
+    const lists = await server.gql('{ orders(filter: { shopIds: [] }) { totalCount } customers(filter: { shopIds: [] }) { totalCount } products(filter: { shopIds: [] }) { totalCount } }', {}, asPartnerA);
+    const unfiltered = await server.gql('{ orders { totalCount } customers { totalCount } products { totalCount } }', {}, asPartnerA);
+    expect(lists.errors).toBeUndefined();
+    expect(lists.data).toEqual(unfiltered.data);
+    expect(unfiltered.data.orders.totalCount).toBe(1);
+  });
+
   it("does not see shop B, its products, or a campaign that spans shop B", async () => {
     const { db } = backend();
     await insertCampaign(db, [shopA.id], '甲店双11');

@@ -176,6 +176,28 @@ describeEachBackend('credentials on sockets, and tenants on live streams', (back
     expect(server.app.ticker.stats().topics).toBe(0);
   });
 
+  it('refuses an alert feed naming a foreign shop, or a campaign of none of its shops, with FORBIDDEN instead of a stream that never delivers', async () => {
+    const secret = await server.createKey({ shopIds: [shopA], scopes: ['READ'] });
+    const foreign = await insertCampaign(backend().db, [shopB], '乙店双11');
+    // A campaign over both shops: shop A's part of it is the partner's, as in the alerts list.
+    const spanning = await insertCampaign(backend().db, [shopA, shopB], '双11');
+    const opens = async (query: string) => {
+      const feed = watch(server, bearer(secret), query);
+      const outcome = await Promise.race([feed.first, new Promise((resolve) => setTimeout(() => resolve('open'), 300))]);
+      return outcome === 'open' ? 'open' : (outcome as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions?.code;
+    };
+    for (const field of ['alertRaised', 'alertChanged']) {
+      const selection = field === 'alertRaised' ? '{ id }' : '{ change }';
+      expect(await opens(`subscription { ${field}(filter: { shopIds: ["${gid('Shop', shopB)}"] }) ${selection} }`), field).toBe('FORBIDDEN');
+      expect(await opens(`subscription { ${field}(filter: { campaignId: "${gid('Campaign', foreign.id)}" }) ${selection} }`), field).toBe('FORBIDDEN');
+      // An unknown campaign is refused alike: the answer does not tell which campaigns exist.
+      expect(await opens(`subscription { ${field}(filter: { campaignId: "${gid('Campaign', '00000000-0000-4000-8000-000000000000')}" }) ${selection} }`), field).toBe('FORBIDDEN');
+      // Its own shop, and its part of a spanning campaign, are feeds like any other: open, waiting for alerts.
+      expect(await opens(`subscription { ${field}(filter: { shopIds: ["${gid('Shop', shopA)}"] }) ${selection} }`), field).toBe('open');
+      expect(await opens(`subscription { ${field}(filter: { campaignId: "${gid('Campaign', spanning.id)}" }) ${selection} }`), field).toBe('open');
+    }
+  });
+
   it('tells the screen its live heartbeat in the connection_ack, so its quiet-stream watchdog waits for this server', async () => {
     const beating = await startTestServer(backend(), { tickMs: 100, heartbeatMs: 20_000 });
     const socket = new WebSocket(beating.wsUrl, 'graphql-transport-ws');

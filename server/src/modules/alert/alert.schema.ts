@@ -7,7 +7,7 @@ import { asPayload, payloadType } from '../../graphql/user-error.js';
 import type { AlertMessage } from '../../realtime/pubsub.js';
 import { CampaignRef } from '../campaign/campaign.schema.js';
 import { ShopRef } from '../shop/shop.schema.js';
-import { acknowledgeAlert, alertFromMessage, alertMatches, listAlerts, loadAlerts, subjectShopsOf, type AlertFilter } from './alert.service.js';
+import { acknowledgeAlert, alertFromMessage, alertMatches, assertAlertFeedInGrant, listAlerts, loadAlerts, subjectShopsOf, type AlertFilter } from './alert.service.js';
 import { ALERT_RULES, ALERT_SEVERITIES, ALERT_STATUSES, type AlertRow } from './alert.table.js';
 import { FIX_MINUTES, incidentClock, RESPONSE_MINUTES, type IncidentClock } from './alert.incident.js';
 import { ALERT_CHANGES, type AlertChange } from './alert.lifecycle.js';
@@ -145,8 +145,9 @@ builder.subscriptionField('alertRaised', (t) =>
     type: AlertRef,
     description: 'New alerts as they are raised, on any instance, filtered to what the caller may see.',
     args: { filter: t.arg({ type: AlertFilterInput }) },
-    subscribe: (_root, { filter }, ctx) => {
+    subscribe: async (_root, { filter }, ctx) => {
       const wanted = toFilter(filter);
+      await assertAlertFeedInGrant(ctx.db, ctx.viewer, wanted);
       // Filtering is in memory on the published message: no database read per subscriber.
       return matchingAlerts(ctx.pubsub.subscribe('alert:raised'), (message) => {
         const alert = alertFromMessage(message);
@@ -175,9 +176,10 @@ builder.subscriptionField('alertChanged', (t) =>
     type: AlertChangedRef,
     description: 'Every change of the alerts the caller may see (raised, escalated, acknowledged, resolved), on any instance: a feed stays current without polling.',
     args: { filter: t.arg({ type: AlertFilterInput }) },
-    subscribe: (_root, { filter }, ctx) => {
+    subscribe: async (_root, { filter }, ctx) => {
       // The status filter is not applied here: a feed of unresolved alerts must hear that one resolved.
       const wanted = { ...toFilter(filter), statuses: null, acknowledged: null };
+      await assertAlertFeedInGrant(ctx.db, ctx.viewer, wanted);
       return matchingAlerts(ctx.pubsub.subscribe('alert:changed'), (message) => {
         const alert = alertFromMessage(message);
         return alertMatches(ctx.viewer, wanted, alert, subjectShopsOf(message)) ? { change: message.change as AlertChange, alert } : null;

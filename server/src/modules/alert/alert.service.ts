@@ -1,11 +1,11 @@
 import { and, count, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Viewer } from '../../auth/viewer.js';
-import { allShopsVisible, shopVisible } from '../../auth/viewer.js';
+import { allShopsVisible, assertShopsInGrant, shopVisible } from '../../auth/viewer.js';
 import { campaigns } from '../campaign/campaign.table.js';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
-import { notFound } from '../../errors.js';
+import { forbidden, notFound } from '../../errors.js';
 import { parseInput } from '../../lib/validate.js';
 import type { AlertMessage, AppPubSub } from '../../realtime/pubsub.js';
 import { alerts, UNRESOLVED, type AlertRow, type AlertRule, type AlertSeverity, type AlertStatus } from './alert.table.js';
@@ -57,6 +57,26 @@ export function alertMatches(
   if (filter.shopIds?.length && (!alert.shopId || !filter.shopIds.includes(alert.shopId))) return false;
   if (filter.campaignId && alert.campaignId !== filter.campaignId) return false;
   return true;
+}
+
+/**
+ * A live alert feed naming a shop outside the caller's grant, or a campaign none of whose shops they
+ * see (or none at all), is refused (FORBIDDEN) before it subscribes, as `liveMetrics` and
+ * `campaignProgress` are: a partner with a wrong id gets an error, not a stream that never delivers. A
+ * campaign spanning one of their shops is their part of it, as in the `alerts` list and `marketingSpend`.
+ */
+export async function assertAlertFeedInGrant(db: DbOrTx, viewer: Viewer, filter: AlertFilter): Promise<void> {
+  assertShopsInGrant(viewer, filter.shopIds, ['filter', 'shopIds']);
+  if (!filter.campaignId) return;
+  const field = ['filter', 'campaignId'];
+  const [campaign] = await db.select({ shopIds: campaigns.shopIds }).from(campaigns).where(eq(campaigns.id, filter.campaignId));
+  if (viewer.shops === 'ALL') {
+    if (!campaign) throw notFound('Campaign', field);
+    return;
+  }
+  const mine = viewer.shops;
+  // Unknown and foreign answer alike, so the refusal says nothing of whether the campaign exists.
+  if (!campaign?.shopIds.some((shopId) => mine.has(shopId))) throw forbidden('Campaign', field);
 }
 
 export async function loadAlerts(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<AlertRow[]> {

@@ -46,7 +46,7 @@ export function listCustomers(
 ) {
   const where = and(
     shopVisible(viewer, customers.shopId),
-    filter.shopIds ? inArray(customers.shopId, [...filter.shopIds]) : undefined,
+    filter.shopIds?.length ? inArray(customers.shopId, [...filter.shopIds]) : undefined,
     filter.tier ? tierCondition(filter.tier) : undefined,
     filter.segment ? sql`${rfmSegmentSql(now)} = ${filter.segment}` : undefined,
   );

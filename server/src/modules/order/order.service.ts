@@ -55,7 +55,7 @@ export function listOrders(db: DbOrTx, viewer: Viewer, filter: OrderFilter, args
   }
   const conditions: (SQL | undefined)[] = [
     shopVisible(viewer, orders.shopId),
-    filter.shopIds ? inArray(orders.shopId, [...filter.shopIds]) : undefined,
+    filter.shopIds?.length ? inArray(orders.shopId, [...filter.shopIds]) : undefined,
     filter.statuses?.length ? inArray(orders.status, [...filter.statuses]) : undefined,
     filter.channels?.length ? inArray(orders.channel, [...filter.channels]) : undefined,
     filter.sources?.length ? inArray(orders.source, [...filter.sources]) : undefined,

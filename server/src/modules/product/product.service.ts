@@ -69,7 +69,7 @@ export async function skusOfProducts(db: DbOrTx, viewer: Viewer, productIds: rea
 export function listProducts(db: DbOrTx, viewer: Viewer, filter: ProductFilter, args: ConnectionArgs, now: Date) {
   const conditions: (SQL | undefined)[] = [
     shopVisible(viewer, products.shopId),
-    filter.shopIds ? inArray(products.shopId, [...filter.shopIds]) : undefined,
+    filter.shopIds?.length ? inArray(products.shopId, [...filter.shopIds]) : undefined,
     filter.role ? eq(products.role, filter.role) : undefined,
     filter.status ? eq(products.status, filter.status) : undefined,
     filter.lowStock
