@@ -45,7 +45,9 @@ export function buildReports(
   const get = (shopId: string, date: string, source: TrafficSource) => facts.get(factKey(shopId, date, source));
   const shopOf = (platform: string) => shops.find((s) => s.platform === platform)!;
   // The report is written at 09:00 the next morning; an anomaly in it opens a rectification report due 48 h later.
-  const writtenAt = (date: string) => new Date(startOfShanghaiDay(addDays(date, 1)).getTime() + 9 * HOUR_MS);
+  // Yesterday's, on a demo started before 09:00, is written now: a version stamped in the future would
+  // date every save after it later still, and a refused stale save would name a time yet to come.
+  const writtenAt = (date: string) => new Date(Math.min(startOfShanghaiDay(addDays(date, 1)).getTime() + 9 * HOUR_MS, now.getTime()));
   // A note only: a rectification (and its due time) is opened by the report service when the daily
   // rules flag the row (demo.rectifications.ts), never written here.
   const flag = (row: ReportInsert, anomalyNote: string, correctiveAction: string) => {
