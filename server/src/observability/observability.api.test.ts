@@ -123,6 +123,25 @@ describe('operations observability: /metrics and request ids [pglite]', () => {
     expect(lines.filter((l) => l.msg === 'operation executed' && l.requestId === undefined)).toEqual([]);
   });
 
+  it("logs a refusal the caller caused at info, one line without a stack, never as an error: a query's and a live stream's", async () => {
+    const before = lines.length;
+    const refused = await post('query RefusedWindow { orders(filter: { from: "2026-11-02T00:00:00Z", to: "2026-11-01T00:00:00Z" }) { totalCount } }', { 'x-request-id': 'trace-refused' });
+    expect((await refused.json()).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    const stream = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${ADMIN_KEY}` },
+      body: JSON.stringify({ query: 'subscription { liveMetrics(scope: {}, window: CAMPAIGN) { sequence } }' }),
+    });
+    expect(await stream.text()).toContain('window CAMPAIGN needs scope.campaignId');
+    const logged = lines.slice(before);
+    expect(logged.filter((l) => (l.level as number) >= 50)).toEqual([]);
+    const infos = logged.filter((l) => l.msg === 'operation refused');
+    expect(infos).toHaveLength(2);
+    expect(infos[0]).toMatchObject({ level: 30, requestId: 'trace-refused', operationName: 'RefusedWindow', code: 'BAD_USER_INPUT', reason: 'INVALID_WINDOW', message: '"from" must be before "to"' });
+    expect(infos[1]).toMatchObject({ level: 30, code: 'BAD_USER_INPUT', message: 'window CAMPAIGN needs scope.campaignId' });
+    expect(JSON.stringify(infos)).not.toContain('stack');
+  });
+
   it('logs an unexpected error once, with the request id the caller got back, and masks it in the answer', async () => {
     const before = lines.length;
     const response = await post('query ShopsDuringOutage { shops { totalCount } }', { 'x-request-id': 'trace-outage' }, brokenUrl);
