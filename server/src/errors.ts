@@ -76,7 +76,6 @@ const THINGS = {
   'Webhook delivery': 'Webhook 投递',
   Alert: '预警',
   RectificationReport: '整改报告',
-  'the installation-wide alert settings': '全局预警设置',
 } as const;
 export type Thing = keyof typeof THINGS;
 /** A thing's Chinese name. */

@@ -38,7 +38,16 @@ async function checkScope(db: DbOrTx, viewer: Viewer, scope: RuleScope, access: 
     await requireShop(db, viewer, scope.shopId, field('shopId'));
   }
   if (scope.campaignId) await requireScopeCampaign(db, viewer, scope.campaignId, field('campaignId'));
-  if (access === 'write' && !scope.shopId && !scope.campaignId && viewer.shops !== 'ALL') throw forbidden('the installation-wide alert settings', field('shopId'));
+  if (access === 'write' && !scope.shopId && !scope.campaignId && viewer.shops !== 'ALL') {
+    throw new DomainError(
+      'FORBIDDEN',
+      {
+        en: 'the installation-wide alert settings are changed only by a caller over every shop; name one of your shops (shopId) or campaigns (campaignId)',
+        zh: '全局预警设置只能由覆盖全部店铺的凭证修改；请指定你的店铺（shopId）或活动（campaignId）',
+      },
+      field('shopId'),
+    );
+  }
 }
 
 async function settingsFor(db: DbOrTx, scope: RuleScope) {

@@ -172,6 +172,13 @@ describeEachBackend('event ingestion', (backend) => {
     ]);
   });
 
+  it('echoes an id longer than any id may be cut to its first 128 characters, not whole', async () => {
+    const result = await server.gql(`mutation ($events: [EventInput!]!) { ingestEvents(input: { events: $events }) { userErrors { index eventId } } }`, {
+      events: [{ id: 'x'.repeat(10_000), type: 'VISIT', occurredAt: at('09:00'), shopId: shop, source: 'SEARCH', visitorId: 'u1' }],
+    });
+    expect(result.data.ingestEvents.userErrors).toEqual([{ index: 0, eventId: `${'x'.repeat(128)}…` }]);
+  });
+
   it('counts a replay as a duplicate and refuses a reused id with different content', async () => {
     const visit = { id: 'v1', type: 'VISIT', occurredAt: at('09:00'), shopId: shop, source: 'SEARCH', visitorId: 'u1' };
     await server.gql(INGEST, { events: [visit] });

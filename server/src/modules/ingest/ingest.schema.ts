@@ -54,7 +54,7 @@ const IngestErrorRef = builder.objectRef<IngestError>('IngestEventError').implem
   description: 'Why one event of the batch was not accepted.',
   fields: (t) => ({
     index: t.exposeInt('index', { description: 'Position of the event in input.events.' }),
-    eventId: t.exposeString('eventId', { nullable: true }),
+    eventId: t.exposeString('eventId', { nullable: true, description: "The event's id as sent; one longer than any id may be (128 characters) comes back cut to its first 128 and an ellipsis." }),
     field: t.exposeStringList('field'),
     message: t.string(refusalMessageField),
     code: t.exposeString('code', { description: 'INVALID_INPUT, INVALID_AMOUNT, NOT_FOUND, FORBIDDEN (a shop outside the credential grant) or CONFLICT (an id reused for different content, or an order event that contradicts its order).' }),

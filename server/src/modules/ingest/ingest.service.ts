@@ -21,6 +21,13 @@ import type { ItemIssue } from '../../lib/validate.js';
 import { canonicalPayload, parseEvent, type EventInput, type ParsedEvent } from './ingest.parse.js';
 import { validateAgainstCatalog, type ValidEvent } from './ingest.validate.js';
 
+/** An id no event may have (over 128 characters) is echoed cut, as the first 128 and an ellipsis: a 10,000-character id comes back once per problem otherwise. */
+const ECHOED_ID_CHARS = 128;
+function echoedId(id: string | null | undefined): string | null {
+  if (id == null) return null;
+  return id.length > ECHOED_ID_CHARS ? `${id.slice(0, ECHOED_ID_CHARS)}…` : id;
+}
+
 export const MAX_BATCH = 5_000;
 /**
  * The per-event loops before the transaction give the event loop back this often: a 1,000-event batch's
@@ -76,7 +83,7 @@ export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[],
   const userErrors: IngestError[] = [];
   const reject = (index: number, issues: ItemIssue[]) => {
     for (const issue of issues) {
-      userErrors.push({ index, eventId: inputs[index]?.id ?? null, field: ['input', 'events', String(index), ...issue.path], message: issue.message, messageZh: issue.messageZh, code: issue.code });
+      userErrors.push({ index, eventId: echoedId(inputs[index]?.id), field: ['input', 'events', String(index), ...issue.path], message: issue.message, messageZh: issue.messageZh, code: issue.code });
     }
   };
 

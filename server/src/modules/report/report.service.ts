@@ -12,7 +12,7 @@ import { NOT_EMPTY, optionalText, parseInput } from '../../lib/validate.js';
 import type { Figures } from '../metrics/metrics.formulas.js';
 import { loadTotals, scopeConditions } from '../metrics/metrics.service.js';
 import type { Totals } from '../metrics/metrics.totals.js';
-import { assertShopsVisible } from '../shop/shop.service.js';
+import { requireShop } from '../shop/shop.service.js';
 import { shops } from '../shop/shop.table.js';
 import { dailyAnomalies, type DailyAnomaly } from './report.rules.js';
 import { dailyReports, rectificationReports, type DailyReportRow, type RectificationReportRow } from './report.table.js';
@@ -278,7 +278,7 @@ export async function writeDailyReportNote(db: DbOrTx, viewer: Viewer, input: un
     throw new DomainError('INVALID_INPUT', { en: `date ${data.date} is after today (${today}, Asia/Shanghai)`, zh: `日期 ${data.date} 晚于今天（${today}，北京时间）` }, ['input', 'date']);
   }
   // Before any look at the row: a caller refused here learns nothing of when its notes were written.
-  await assertShopsVisible(db, viewer, [data.shopId], ['input', 'shopId']);
+  await requireShop(db, viewer, data.shopId, ['input', 'shopId']);
   const notes = {
     ...(data.anomalyNote !== undefined ? { anomalyNote: data.anomalyNote || null } : {}),
     ...(data.correctiveAction !== undefined ? { correctiveAction: data.correctiveAction || null } : {}),
