@@ -140,6 +140,10 @@ describeEachBackend('daily report (运营数据日报)', (backend) => {
     });
     const after = await server.gql(`{ dailyReports(filter: { rectificationOverdue: true }) { totalCount } }`);
     expect(after.data.dailyReports.totalCount).toBe(2);
+    // The same submission again (a phone retrying after its answer was lost) is answered with the stored one.
+    clock = new Date('2026-11-22T10:05:00+08:00');
+    const retried = await server.gql(SUBMIT, { input: { id: search.id, content: '搜索词出价已调整，详情页首屏改版' } }, bearer(operator));
+    expect(retried.data.submitRectification).toEqual(submitted.data.submitRectification);
 
     // Submitted is final: a later "ok" by someone else neither replaces the content nor makes it look late.
     clock = new Date('2026-12-04T09:00:00+08:00');

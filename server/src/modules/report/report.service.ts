@@ -326,7 +326,8 @@ const SubmitInput = z.object({ id: z.string(), content: z.string().trim().min(1,
 /**
  * Records the rectification's content and who submitted it, once: a submitted report is the record of
  * what was found and done, and when (on time or late). A second submission is refused (CONFLICT) rather
- * than replacing the first's content, author and time; two submissions at once, one wins.
+ * than replacing the first's content, author and time; two submissions at once, one wins. The same
+ * content from the same person again is a retry, answered with the stored submission.
  */
 export async function submitRectification(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<RectificationReportRow> {
   const data = parseInput(SubmitInput, input);
@@ -339,6 +340,8 @@ export async function submitRectification(db: DbOrTx, viewer: Viewer, input: unk
     .returning();
   if (row) return row;
   const [submitted] = await loadRectifications(db, viewer, [data.id]);
+  // The same submission sent again (a phone retrying after a dropped answer) gets the first's result.
+  if (submitted && submitted.content === data.content && submitted.submittedBy === viewer.displayName) return submitted;
   const by = submitted?.submittedBy ?? existing.submittedBy ?? '—';
   const at = submitted?.submittedAt ?? existing.submittedAt;
   throw new DomainError(
