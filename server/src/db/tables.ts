@@ -1,5 +1,6 @@
 // The one barrel drizzle-kit and the drizzle client read; every module's tables are listed here.
 export * from './enums.js';
+export * from './creation-requests.table.js';
 export * from '../modules/shop/shop.table.js';
 export * from '../modules/product/product.table.js';
 export * from '../modules/product/launch.table.js';

@@ -69,6 +69,7 @@ builder.queryFields((t) => ({
 
 const CreateCampaignInput = builder.inputType('CreateCampaignInput', {
   fields: (t) => ({
+    requestId: t.string({ description: 'Makes a retry safe (a double tap, a lost answer): the same requestId from the same credential creates once and answers again with what it made; with different input it is refused (CONFLICT). At most 200 characters.' }),
     name: t.string({ required: true }),
     theme: t.string(),
     startsAt: t.field({ type: 'DateTime', required: true }),

@@ -9,6 +9,7 @@ import { moneyInput, optionalText, parseInput, text } from '../../lib/validate.j
 import { DAY_MS, MAX_SPAN_DAYS, shanghaiDateTime } from '../../lib/time.js';
 import { assertShopsVisible } from '../shop/shop.service.js';
 import { BASIS_POINTS, campaigns, type CampaignRow } from './campaign.table.js';
+import { createOnce, requestIdInput } from '../../db/create-once.js';
 
 export const CAMPAIGN_STATUSES = ['UPCOMING', 'ACTIVE', 'ENDED', 'CANCELLED'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
@@ -136,15 +137,23 @@ const CreateCampaignInput = z.object({
   conversionTarget: conversionTarget.nullish(),
   shopIds: z.array(z.string()).min(1, CAMPAIGN_SHOPS_MIN),
   hourlyShape: HourlyShape.nullish(),
+  requestId: requestIdInput,
 });
 
+/** With a requestId, a retry answers with the campaign the first request made (db/create-once.ts). */
 export async function createCampaign(db: DbOrTx, viewer: Viewer, input: unknown): Promise<CampaignRow> {
-  const data = parseInput(CreateCampaignInput, input);
+  const { requestId, ...data } = parseInput(CreateCampaignInput, input);
   assertWindow(data.startsAt, data.endsAt);
   await assertShopsVisible(db, viewer, data.shopIds, ['input', 'shopIds']);
+  const made = await createOnce(db, viewer, 'Campaign', { requestId, input: data }, (db, id) => insertCampaign(db, id, data), async (db, id) => (await loadCampaigns(db, viewer, [id]))[0]);
+  return made.row;
+}
+
+async function insertCampaign(db: DbOrTx, id: string, data: Omit<z.infer<typeof CreateCampaignInput>, 'requestId'>): Promise<CampaignRow> {
   const [row] = await db
     .insert(campaigns)
     .values({
+      id,
       name: data.name,
       theme: data.theme ?? null,
       startsAt: data.startsAt,

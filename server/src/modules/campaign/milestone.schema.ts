@@ -73,6 +73,7 @@ builder.objectField(CampaignRef, 'milestones', (t) =>
 
 const CreateMilestoneInput = builder.inputType('CreateMilestoneInput', {
   fields: (t) => ({
+    requestId: t.string({ description: 'Makes a retry safe (a double tap, a lost answer): the same requestId from the same credential creates once and answers again with what it made; with different input it is refused (CONFLICT). At most 200 characters.' }),
     campaignId: t.globalID({ for: CampaignRef, required: true }),
     name: t.string({ required: true }),
     owner: t.string({ required: true }),

@@ -15,6 +15,7 @@ import {
 } from './campaign.table.js';
 import { milestoneChanges } from './milestone-changes.table.js';
 import { DAY_MS, shanghaiDateTime } from '../../lib/time.js';
+import { createOnce, requestIdInput } from '../../db/create-once.js';
 
 /** 风险应对方案 must exist within 24 hours of a risk becoming HIGH. */
 export const RESPONSE_PLAN_WINDOW_MS = DAY_MS;
@@ -82,6 +83,7 @@ const CreateMilestoneInput = z.object({
   riskLevel: z.enum(RISK_LEVELS).nullish(),
   responsePlan: optionalText(),
   actualSituation: optionalText(),
+  requestId: requestIdInput,
 });
 
 export type MilestoneChange = 'CREATED' | 'UPDATED';
@@ -137,15 +139,30 @@ async function assertCampaignNotEnded(tx: DbOrTx, campaignId: string, now: Date)
 }
 
 /** Creates a milestone and its first risk-history row, within the campaign's cap; announced once committed. */
+/** With a requestId, a retry answers with the milestone the first request made, announced once (db/create-once.ts). */
 export async function createMilestone(db: DbOrTx, viewer: Viewer, input: unknown, now: Date, announce: AnnounceMilestone): Promise<MilestoneRow> {
-  const data = parseInput(CreateMilestoneInput, input);
+  const { requestId, ...data } = parseInput(CreateMilestoneInput, input);
+  const made = await createOnce(
+    db,
+    viewer,
+    'Milestone',
+    { requestId, input: data },
+    (db, id) => insertMilestone(db, viewer, id, data, now),
+    async (db, id) => (await loadMilestones(db, viewer, [id]))[0],
+  );
+  if (!made.replayed) announce('CREATED', made.row);
+  return made.row;
+}
+
+async function insertMilestone(db: DbOrTx, viewer: Viewer, id: string, data: Omit<z.infer<typeof CreateMilestoneInput>, 'requestId'>, now: Date): Promise<MilestoneRow> {
   const status = data.status ?? 'NOT_STARTED';
   const riskLevel = data.riskLevel ?? 'NONE';
-  const created = await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const campaignId = await campaignWithRoom(tx, viewer, data.campaignId, now);
     const [row] = await tx
       .insert(campaignMilestones)
       .values({
+        id,
         campaignId,
         name: data.name,
         owner: data.owner,
@@ -162,8 +179,6 @@ export async function createMilestone(db: DbOrTx, viewer: Viewer, input: unknown
     await tx.insert(milestoneChanges).values({ milestoneId: row!.id, status, riskLevel, changedAt: now, changedBy: viewer.displayName });
     return row!;
   });
-  announce('CREATED', created);
-  return created;
 }
 
 const UpdateMilestoneInput = z.object({

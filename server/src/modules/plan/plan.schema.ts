@@ -97,6 +97,7 @@ builder.queryFields((t) => ({
 
 const CreatePlanInput = builder.inputType('CreatePlanInput', {
   fields: (t) => ({
+    requestId: t.string({ description: 'Makes a retry safe (a double tap, a lost answer): the same requestId from the same credential creates once and answers again with what it made; with different input it is refused (CONFLICT). At most 200 characters.' }),
     name: t.string({ required: true }),
     periodStart: t.field({ type: 'Date', required: true }),
     periodEnd: t.field({ type: 'Date', required: true }),
@@ -121,6 +122,7 @@ const UpdatePlanInput = builder.inputType('UpdatePlanInput', {
 
 const CreatePlanTaskInput = builder.inputType('CreatePlanTaskInput', {
   fields: (t) => ({
+    requestId: t.string({ description: 'Makes a retry safe (a double tap, a lost answer): the same requestId from the same credential creates once and answers again with what it made; with different input it is refused (CONFLICT). At most 200 characters.' }),
     planId: t.globalID({ for: PlanRef, required: true }),
     title: t.string({ required: true }),
     owner: t.string({ required: true }),

@@ -10,6 +10,7 @@ import { DAY_MS, isCalendarDate, lastFriday1700, shanghaiDate } from '../../lib/
 import { moneyInput, optionalText, parseInput, text } from '../../lib/validate.js';
 import { assertShopsVisible } from '../shop/shop.service.js';
 import { operationPlans, planTasks, TASK_STATUSES, type PlanRow, type TaskRow, type TaskStatus } from './plan.table.js';
+import { createOnce, requestIdInput } from '../../db/create-once.js';
 
 const calendarDate = z.string().refine(isCalendarDate, said('must be a calendar day YYYY-MM-DD', '必须是日历日期 YYYY-MM-DD'));
 const personDays = z
@@ -107,17 +108,29 @@ const CreatePlanInput = z.object({
   strategy: optionalText(4000),
   owner: text(50),
   shopIds: z.array(z.string()).min(1, said('a plan covers at least one shop', '计划至少覆盖一个店铺')),
+  requestId: requestIdInput,
 });
 
+/** With a requestId, a retry answers with the plan the first request made (db/create-once.ts). */
 export async function createPlan(db: DbOrTx, viewer: Viewer, input: unknown): Promise<PlanRow> {
-  const data = parseInput(CreatePlanInput, input);
+  const { requestId, ...data } = parseInput(CreatePlanInput, input);
   assertPeriod(data.periodStart, data.periodEnd, ['input', 'periodEnd']);
   await assertShopsVisible(db, viewer, data.shopIds, ['input', 'shopIds']);
-  const [row] = await db
-    .insert(operationPlans)
-    .values({ ...data, strategy: data.strategy ?? '', shopIds: [...new Set(data.shopIds)] })
-    .returning();
-  return row!;
+  const made = await createOnce(
+    db,
+    viewer,
+    'Plan',
+    { requestId, input: data },
+    async (db, id) => {
+      const [row] = await db
+        .insert(operationPlans)
+        .values({ ...data, id, strategy: data.strategy ?? '', shopIds: [...new Set(data.shopIds)] })
+        .returning();
+      return row!;
+    },
+    async (db, id) => (await loadPlans(db, viewer, [id]))[0],
+  );
+  return made.row;
 }
 
 const UpdatePlanInput = z.object({
@@ -175,13 +188,27 @@ const CreateTaskInput = z.object({
   budget: TaskFields.budget.nullish(),
   personDays: TaskFields.personDays.nullish(),
   status: TaskFields.status.nullish(),
+  requestId: requestIdInput,
 });
 
 /** Tasks one plan may have: every read of the plan sends them all, unpaged, and a quarter's plan has a few dozen. */
 export const MAX_TASKS_PER_PLAN = 500;
 
+/** With a requestId, a retry answers with the task the first request made (db/create-once.ts). */
 export async function createTask(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<TaskRow> {
-  const data = parseInput(CreateTaskInput, input);
+  const { requestId, ...data } = parseInput(CreateTaskInput, input);
+  const made = await createOnce(
+    db,
+    viewer,
+    'PlanTask',
+    { requestId, input: data },
+    (db, id) => insertTask(db, viewer, id, data, now),
+    async (db, id) => (await loadTasks(db, viewer, [id]))[0],
+  );
+  return made.row;
+}
+
+async function insertTask(db: DbOrTx, viewer: Viewer, id: string, data: Omit<z.infer<typeof CreateTaskInput>, 'requestId'>, now: Date): Promise<TaskRow> {
   return db.transaction(async (tx) => {
     // Creates on one plan queue at its row lock (NO KEY UPDATE, as updatePlan) and each counts after the one
     // before it committed, so two at one below the cap cannot both pass. The count is a statement of its own
@@ -199,6 +226,7 @@ export async function createTask(db: DbOrTx, viewer: Viewer, input: unknown, now
     const [row] = await tx
       .insert(planTasks)
       .values({
+        id,
         planId: plan.id,
         title: data.title,
         owner: data.owner,
