@@ -107,9 +107,30 @@ describe('the campaigns page', () => {
     fireEvent.click(within(editor).getByRole('button', { name: '创建活动' }));
     await waitFor(() => expect(screen.getAllByTestId('campaign')).toHaveLength(3));
     expect(created).toEqual([
-      { name: '双12年终盛典', shopIds: [SHOP.id], startsAt: '2026-12-12T00:00:00+08:00', endsAt: '2026-12-13T00:00:00+08:00', gmvTarget: '3000000.00', conversionTarget: 0.035, theme: '满200减30' },
+      { name: '双12年终盛典', shopIds: [SHOP.id], startsAt: '2026-12-12T00:00:00+08:00', endsAt: '2026-12-13T00:00:00+08:00', gmvTarget: '3000000.00', conversionTarget: 0.035, theme: '满200减30', requestId: expect.stringMatching(/^console-[0-9a-f-]{36}$/) },
     ]);
     expect(screen.queryByTestId('campaign-editor')).toBeNull();
+  });
+
+  it('sends a requestId of its own with each new campaign form: the server makes one campaign however often that form is saved', async () => {
+    const { created } = answerCampaigns();
+    openConsole('/console/campaigns', { credential: storedSession(1), permissions: MAY_MANAGE });
+    const fill = async (name: string) => {
+      fireEvent.click(await screen.findByRole('button', { name: '新建活动' }));
+      const editor = screen.getByTestId('campaign-editor');
+      fireEvent.input(within(editor).getByLabelText('活动名称'), { target: { value: name } });
+      fireEvent.click(within(editor).getByLabelText(SHOP.name));
+      fireEvent.change(within(editor).getByLabelText('开始（北京时间）'), { target: { value: '2026-12-12T00:00' } });
+      fireEvent.change(within(editor).getByLabelText('结束（北京时间）'), { target: { value: '2026-12-13T00:00' } });
+      fireEvent.input(within(editor).getByLabelText('GMV 目标（元）'), { target: { value: '1000000' } });
+      fireEvent.click(within(editor).getByRole('button', { name: '创建活动' }));
+      await waitFor(() => expect(screen.queryByTestId('campaign-editor')).toBeNull());
+    };
+    await fill('双12');
+    await fill('年货节');
+    expect(created).toHaveLength(2);
+    // A new form is a new campaign: its own requestId.
+    expect(created[0]!.requestId).not.toBe(created[1]!.requestId);
   });
 
   it('edits only what changed, and cancels a live campaign only when asked twice', async () => {

@@ -46,10 +46,17 @@ export function CampaignsPage() {
     if (outcome.ok) reload();
     return outcome;
   };
+  // One requestId per opened form: saving again after an answer was lost (the campaign may already be
+  // made) is answered with that campaign instead of making a second one.
+  let requestId = '';
+  const openNew = () => {
+    requestId = `console-${crypto.randomUUID()}`;
+    setCreating(true);
+  };
   const create = async (form: CampaignForm) => {
     const built = createCampaignInput(form);
     if ('problem' in built) return built;
-    const outcome = await sendMutation(client, CreateCampaignMutation, { input: built.input }, (data) => data.createCampaign, (payload) => payload.campaign);
+    const outcome = await sendMutation(client, CreateCampaignMutation, { input: { ...built.input, requestId } }, (data) => data.createCampaign, (payload) => payload.campaign);
     if (outcome.ok) {
       setCreating(false);
       reload();
@@ -71,7 +78,7 @@ export function CampaignsPage() {
           </For>
         </div>
         <Show when={mayManage() && !creating()}>
-          <button type="button" class="primary" onClick={() => setCreating(true)}>
+          <button type="button" class="primary" onClick={openNew}>
             {t('campaigns.new')}
           </button>
         </Show>
