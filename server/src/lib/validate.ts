@@ -1,24 +1,28 @@
 import { z } from 'zod';
 import { decodeGlobalUuid } from '../graphql/node-id.js';
-import { InputErrors, USER_ERROR_CODES, type UserErrorCode } from '../errors.js';
+import { InputErrors, USER_ERROR_CODES, type UserErrorCode, type UserErrorShape } from '../errors.js';
 import { enOfIssue, said, zhOfIssue } from './issue-words.js';
 import { MoneyFormatError, yuanToFen } from './money.js';
 
 /**
  * Validates a mutation input with zod and reports every problem at once as userErrors whose field
- * path starts at "input", the argument name every mutation uses.
+ * path starts at "input", the argument name every mutation uses. `also` adds the checks across fields
+ * (an end after its start, a reason for a delay), read from the raw input so they are reported beside
+ * the fields' own problems, not only once those are fixed.
  */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, also?: (input: unknown) => UserErrorShape[]): z.output<S> {
   const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  throw new InputErrors(
-    result.error.issues.map((issue) => ({
-      field: ['input', ...issue.path.map(String)],
-      message: enOfIssue(issue),
-      messageZh: zhOfIssue(issue),
-      code: codeOf(issue),
-    })),
-  );
+  const more = also ? also(input) : [];
+  if (result.success && more.length === 0) return result.data;
+  const own = result.success
+    ? []
+    : result.error.issues.map((issue) => ({
+        field: ['input', ...issue.path.map(String)],
+        message: enOfIssue(issue),
+        messageZh: zhOfIssue(issue),
+        code: codeOf(issue),
+      }));
+  throw new InputErrors([...own, ...more]);
 }
 
 /** A bulk input's problems with one item (an event, a spend entry), paths relative to the item. */

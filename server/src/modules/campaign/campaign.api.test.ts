@@ -94,6 +94,17 @@ describeEachBackend('campaigns', (backend) => {
     expect(await list()).toEqual([]);
   });
 
+  it("reports a reversed window beside the fields' own problems, not only once they are fixed", async () => {
+    const result = await create({ name: '', gmvTarget: '-1.00', endsAt: '2026-05-01T00:00:00+08:00' });
+    expect(result.campaign).toBeNull();
+    expect(result.userErrors.map((e: { field: string[]; code: string }) => [e.field.join('.'), e.code])).toEqual([
+      ['input.name', 'INVALID_INPUT'],
+      ['input.gmvTarget', 'INVALID_AMOUNT'],
+      ['input.endsAt', 'INVALID_WINDOW'],
+    ]);
+    expect(await list()).toEqual([]);
+  });
+
   it.each([
     ['zero', '0.00'],
     ['negative', '-100.00'],

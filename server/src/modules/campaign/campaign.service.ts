@@ -142,8 +142,10 @@ const CreateCampaignInput = z.object({
 
 /** With a requestId, a retry answers with the campaign the first request made (db/create-once.ts). */
 export async function createCampaign(db: DbOrTx, viewer: Viewer, input: unknown): Promise<CampaignRow> {
-  const { requestId, ...data } = parseInput(CreateCampaignInput, input);
-  assertWindow(data.startsAt, data.endsAt);
+  const { requestId, ...data } = parseInput(CreateCampaignInput, input, (raw) => {
+    const window = CampaignWindow.safeParse(raw);
+    return window.success ? windowProblems(window.data.startsAt, window.data.endsAt) : [];
+  });
   await assertShopsVisible(db, viewer, data.shopIds, ['input', 'shopIds']);
   const made = await createOnce(db, viewer, 'Campaign', { requestId, input: data }, (db, id) => insertCampaign(db, id, data), async (db, id) => (await loadCampaigns(db, viewer, [id]))[0]);
   return made.row;
@@ -249,7 +251,7 @@ const sameSet = (a: readonly string[], b: readonly string[]) => {
 };
 
 /** 618 and Double 11 run for weeks, pre-sale included; the plan curve, its alerts and series are built hour by hour over the window. */
-function assertWindow(startsAt: Date, endsAt: Date) {
+function windowProblems(startsAt: Date, endsAt: Date): UserErrorShape[] {
   const tooLong = endsAt.getTime() - startsAt.getTime() > MAX_SPAN_DAYS * DAY_MS;
   const words =
     endsAt <= startsAt
@@ -257,7 +259,13 @@ function assertWindow(startsAt: Date, endsAt: Date) {
       : tooLong
         ? { en: `a campaign lasts at most ${MAX_SPAN_DAYS} days`, zh: `活动最长 ${MAX_SPAN_DAYS} 天` }
         : null;
-  if (words === null) return;
-  const error: UserErrorShape = { field: ['input', 'endsAt'], message: words.en, messageZh: words.zh, code: 'INVALID_WINDOW' };
-  throw new InputErrors([error]);
+  return words === null ? [] : [{ field: ['input', 'endsAt'], message: words.en, messageZh: words.zh, code: 'INVALID_WINDOW' }];
+}
+
+/** The window as a create gives it, read on its own so its problem is told beside the other fields'. */
+const CampaignWindow = z.object({ startsAt: z.date(), endsAt: z.date() });
+
+function assertWindow(startsAt: Date, endsAt: Date) {
+  const problems = windowProblems(startsAt, endsAt);
+  if (problems.length > 0) throw new InputErrors(problems);
 }

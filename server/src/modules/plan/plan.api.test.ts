@@ -71,6 +71,20 @@ describeEachBackend('operations plans', (backend) => {
     return result.data.createPlanTask;
   }
 
+  it('reports a reversed period and a delay without its reasons beside a bad budget, all at once', async () => {
+    const plan = (await createPlan()).plan;
+    const task = await createTask(plan.id, { budget: '-5.00', endsOn: '2026-05-01', status: 'DELAYED' });
+    expect(task.task).toBeNull();
+    expect(task.userErrors.map((e: { field: string[]; code: string }) => [e.field.join('.'), e.code])).toEqual([
+      ['input.budget', 'INVALID_AMOUNT'],
+      ['input.endsOn', 'INVALID_WINDOW'],
+      ['input.delayReason', 'DELAY_REASON_REQUIRED'],
+      ['input.catchUpPlan', 'DELAY_REASON_REQUIRED'],
+    ]);
+    const reversedPlan = await server.gql(CREATE_PLAN, { input: { name: '', periodStart: '2026-04-01', periodEnd: '2026-03-01', goal: 'x', owner: 'y', shopIds: [shopId] } });
+    expect(reversedPlan.data.createPlan.userErrors.map((e: { field: string[] }) => e.field.join('.'))).toEqual(['input.name', 'input.periodEnd']);
+  });
+
   async function updateTask(input: Record<string, unknown>) {
     const result = await server.gql(UPDATE_TASK, { input });
     expect(result.errors).toBeUndefined();

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { allShopsVisible, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
-import { DomainError, InputErrors, notFound } from '../../errors.js';
+import { DomainError, InputErrors, notFound, type UserErrorShape } from '../../errors.js';
 import { said } from '../../lib/issue-words.js';
 import { groupByKeys } from '../../lib/group.js';
 import { DAY_MS, isCalendarDate, lastFriday1700, shanghaiDate } from '../../lib/time.js';
@@ -94,11 +94,19 @@ export async function tasksOfPlans(
   return groupByKeys(planIds, rows, (t) => t.planId);
 }
 
-function assertPeriod(start: string, end: string, endField: string[]) {
-  if (end < start) {
-    throw new InputErrors([{ field: endField, message: 'the end must not be before the start', messageZh: '结束日期不能早于开始日期', code: 'INVALID_WINDOW' }]);
-  }
+function periodProblems(start: string, end: string, endField: string[]): UserErrorShape[] {
+  return end < start ? [{ field: endField, message: 'the end must not be before the start', messageZh: '结束日期不能早于开始日期', code: 'INVALID_WINDOW' }] : [];
 }
+
+function assertPeriod(start: string, end: string, endField: string[]) {
+  const problems = periodProblems(start, end, endField);
+  if (problems.length > 0) throw new InputErrors(problems);
+}
+
+/** A period as a create gives it, read on its own so its problem is told beside the other fields'. */
+const PlanPeriod = z.object({ periodStart: calendarDate, periodEnd: calendarDate });
+const TaskPeriod = z.object({ startsOn: calendarDate, endsOn: calendarDate });
+const TaskDelay = z.object({ status: z.enum(TASK_STATUSES).nullish(), delayReason: z.string().nullish(), catchUpPlan: z.string().nullish() });
 
 const CreatePlanInput = z.object({
   name: text(100),
@@ -113,8 +121,10 @@ const CreatePlanInput = z.object({
 
 /** With a requestId, a retry answers with the plan the first request made (db/create-once.ts). */
 export async function createPlan(db: DbOrTx, viewer: Viewer, input: unknown): Promise<PlanRow> {
-  const { requestId, ...data } = parseInput(CreatePlanInput, input);
-  assertPeriod(data.periodStart, data.periodEnd, ['input', 'periodEnd']);
+  const { requestId, ...data } = parseInput(CreatePlanInput, input, (raw) => {
+    const period = PlanPeriod.safeParse(raw);
+    return period.success ? periodProblems(period.data.periodStart, period.data.periodEnd, ['input', 'periodEnd']) : [];
+  });
   await assertShopsVisible(db, viewer, data.shopIds, ['input', 'shopIds']);
   const made = await createOnce(
     db,
@@ -196,7 +206,14 @@ export const MAX_TASKS_PER_PLAN = 500;
 
 /** With a requestId, a retry answers with the task the first request made (db/create-once.ts). */
 export async function createTask(db: DbOrTx, viewer: Viewer, input: unknown, now: Date): Promise<TaskRow> {
-  const { requestId, ...data } = parseInput(CreateTaskInput, input);
+  const { requestId, ...data } = parseInput(CreateTaskInput, input, (raw) => {
+    const period = TaskPeriod.safeParse(raw);
+    const delay = TaskDelay.safeParse(raw);
+    return [
+      ...(period.success ? periodProblems(period.data.startsOn, period.data.endsOn, ['input', 'endsOn']) : []),
+      ...(delay.success ? delayProblems(delay.data.status ?? 'NOT_STARTED', delay.data.delayReason?.trim(), delay.data.catchUpPlan?.trim()) : []),
+    ];
+  });
   const made = await createOnce(
     db,
     viewer,
@@ -216,9 +233,7 @@ async function insertTask(db: DbOrTx, viewer: Viewer, id: string, data: Omit<z.i
     // statement would count from before the wait.
     const [plan] = await visiblePlans(tx, viewer, [data.planId]).for('no key update');
     if (!plan) throw notFound('Plan', ['input', 'planId']);
-    assertPeriod(data.startsOn, data.endsOn, ['input', 'endsOn']);
     const status = data.status ?? 'NOT_STARTED';
-    assertDelayExplained(status, data.delayReason, data.catchUpPlan);
     const [tasks] = await tx.select({ n: count() }).from(planTasks).where(eq(planTasks.planId, plan.id));
     if ((tasks?.n ?? 0) >= MAX_TASKS_PER_PLAN) {
       throw new DomainError('LIMIT_REACHED', { en: `a plan has at most ${MAX_TASKS_PER_PLAN} tasks`, zh: `一个计划最多 ${MAX_TASKS_PER_PLAN} 个任务` }, ['input', 'planId']);
@@ -293,12 +308,16 @@ export async function updateTask(db: DbOrTx, viewer: Viewer, input: unknown, now
 }
 
 /** The manuals' rule: a DELAYED task needs a reason and a catch-up plan. */
-function assertDelayExplained(status: TaskStatus, delayReason: string | null | undefined, catchUpPlan: string | null | undefined) {
-  if (status !== 'DELAYED') return;
-  const errors = [
+function delayProblems(status: TaskStatus, delayReason: string | null | undefined, catchUpPlan: string | null | undefined): UserErrorShape[] {
+  if (status !== 'DELAYED') return [];
+  return [
     !delayReason && { field: ['input', 'delayReason'], message: 'a delayed task needs a reason', messageZh: '延期任务需要填写延期原因', code: 'DELAY_REASON_REQUIRED' as const },
     !catchUpPlan && { field: ['input', 'catchUpPlan'], message: 'a delayed task needs a catch-up plan', messageZh: '延期任务需要填写追赶计划', code: 'DELAY_REASON_REQUIRED' as const },
   ].filter((e) => e !== false);
+}
+
+function assertDelayExplained(status: TaskStatus, delayReason: string | null | undefined, catchUpPlan: string | null | undefined) {
+  const errors = delayProblems(status, delayReason, catchUpPlan);
   if (errors.length > 0) throw new InputErrors(errors);
 }
 
