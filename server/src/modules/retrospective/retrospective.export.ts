@@ -22,6 +22,14 @@ const MONEY = '#,##0.00';
 const channelName = (c: Channel | undefined) => (c ? `${CHANNEL_NAMES[c].zh} / ${CHANNEL_NAMES[c].en}` : '');
 const sourceName = (s: TrafficSource | undefined) => (s ? `${TRAFFIC_SOURCE_NAMES[s].zh} / ${TRAFFIC_SOURCE_NAMES[s].en}` : '');
 const PERCENT = '0.00%';
+
+/**
+ * An achievement as the sheet shows it (0.00%): cut to the hundredth of a percent, never rounded up, as the
+ * page and the wall cut it. Excel's format rounds, so 99.996 % would read 100.00 % where the page says 99.9 %.
+ */
+export function reachedForSheet(rate: number): number {
+  return Math.floor(rate * 10_000 + 1e-9) / 10_000;
+}
 /** Times as Asia/Shanghai wall-clock text to the minute (`YYYY-MM-DD HH:mm`): a spreadsheet cell has no time zone. */
 const local = (t: Date | null | undefined) => (t ? shanghaiDateTime(t).slice(0, 16) : '');
 const seconds = (s: number | null) => (s === null ? '' : Math.round(s / 60));
@@ -81,7 +89,7 @@ export async function retrospectiveWorkbook(r: Retrospective, skuNames: (ids: st
     ['目标 GMV / Target (¥)', money(c.gmvTargetFen), MONEY],
     ['实际 GMV / GMV (¥)', money(totals.all.gmvFen), MONEY],
     ['净 GMV / Net GMV (¥)', money(netGmvFen), MONEY],
-    ['达成率 / Achievement', figures.achievementRate, PERCENT],
+    ['达成率 / Achievement', reachedForSheet(figures.achievementRate), PERCENT],
     ['支付订单 / Orders', totals.all.ordersPaid],
     ['买家 / Buyers', totals.all.buyers],
     ['访客 / Visitors', totals.all.visitors],
