@@ -1,9 +1,9 @@
-import { count } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachBackend, twoCreatesAtOnce } from '../../test/backends.js';
 import { gid, insertShop } from '../../test/fixtures.js';
 import { bearer, startTestServer, type TestServer } from '../../test/http.js';
-import { campaignMilestones, campaigns, operationPlans, planTasks } from './tables.js';
+import { campaignMilestones, campaigns, creationRequests, operationPlans, planTasks } from './tables.js';
 
 const CREATE_CAMPAIGN = `mutation ($i: CreateCampaignInput!) { createCampaign(input: $i) { campaign { id name } userErrors { code field message } } }`;
 const CREATE_MILESTONE = `mutation ($i: CreateMilestoneInput!) { createMilestone(input: $i) { milestone { id name } userErrors { code field message } } }`;
@@ -82,5 +82,22 @@ describeEachBackend('creates with a requestId happen once', (backend) => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(announced.filter((c) => c === 'CREATED')).toHaveLength(1);
     await unsubscribe.return?.();
+  });
+
+  it('forgets a requestId after 30 days (the hourly history job): a month on, the same id makes a new campaign', async () => {
+    const withHistory = await startTestServer(backend(), { now: () => clock, history: { everyMs: 3_600_000 } });
+    try {
+      await withHistory.app.history!.run(); // the run it starts with, out of the way
+      await withHistory.gql(CREATE_CAMPAIGN, { i: campaignInput({ requestId: 'old' }) });
+      await withHistory.gql(CREATE_CAMPAIGN, { i: campaignInput({ requestId: 'fresh' }) });
+      await backend().db.update(creationRequests).set({ createdAt: new Date(clock.getTime() - 31 * 86_400_000) }).where(eq(creationRequests.requestId, 'old'));
+      const run = await withHistory.app.history!.run();
+      expect(run.creationRequests).toBe(1);
+      expect((await backend().db.select({ id: creationRequests.requestId }).from(creationRequests)).map((r) => r.id)).toEqual(['fresh']);
+      await withHistory.gql(CREATE_CAMPAIGN, { i: campaignInput({ requestId: 'old' }) });
+      expect(await rowsOf(campaigns)).toBe(3);
+    } finally {
+      await withHistory.stop();
+    }
   });
 });

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, lt } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Viewer } from '../auth/viewer.js';
 import { DomainError } from '../errors.js';
 import { sha256 } from '../auth/secrets.js';
 import { said } from '../lib/issue-words.js';
-import type { DbOrTx } from './client.js';
+import type { Db, DbOrTx } from './client.js';
+import { DAY_MS } from '../lib/time.js';
 import { creationRequests, type CreationKind } from './creation-requests.table.js';
 
 /** The optional `requestId` of a create's input. */
@@ -68,4 +69,16 @@ export async function createOnce<Row>(
     }
     return { row, replayed: true };
   });
+}
+
+/** A retry comes within minutes; a month on, the same requestId is a new request. */
+export const REQUEST_IDS_KEPT_DAYS = 30;
+
+/** Forgets the requests older than REQUEST_IDS_KEPT_DAYS (the hourly history job): how many. */
+export async function forgetOldCreationRequests(db: Db, now: Date): Promise<number> {
+  const gone = await db
+    .delete(creationRequests)
+    .where(lt(creationRequests.createdAt, new Date(now.getTime() - REQUEST_IDS_KEPT_DAYS * DAY_MS)))
+    .returning({ id: creationRequests.requestId });
+  return gone.length;
 }

@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.js';
 import { dropExpiredHistory, ensureMonthlyPartitions, type Expired } from './history.partitions.js';
 import type { RetentionSettings } from './history.retention.js';
 import { HOUR_MS } from '../../lib/time.js';
+import { forgetOldCreationRequests } from '../../db/create-once.js';
 
 export interface HistoryJobOptions {
   db: Db;
@@ -15,6 +16,8 @@ export interface HistoryJobOptions {
 
 export interface HistoryRun extends Expired {
   created: string[];
+  /** Creates' requestIds forgotten (db/create-once.ts). */
+  creationRequests: number;
 }
 
 /**
@@ -68,11 +71,12 @@ export class HistoryJob {
       const created = await ensureMonthlyPartitions(this.options.db, now);
       // Stopping ends the key deletes between slices: a shutdown does not wait for a month of keys.
       const expired = await dropExpiredHistory(this.options.db, now, this.options.retention, () => this.stopped);
+      const creationRequests = await forgetOldCreationRequests(this.options.db, now);
       this.failed = false;
-      if (created.length > 0 || expired.dropped.length > 0 || expired.stragglers > 0 || expired.eventKeys > 0) {
-        this.options.logger.info({ created, ...expired }, 'history partitions maintained');
+      if (created.length > 0 || expired.dropped.length > 0 || expired.stragglers > 0 || expired.eventKeys > 0 || creationRequests > 0) {
+        this.options.logger.info({ created, ...expired, creationRequests }, 'history partitions maintained');
       }
-      return { created, ...expired };
+      return { created, ...expired, creationRequests };
     } catch (error) {
       this.failed = true;
       this.options.logger.error({ err: error }, 'history maintenance failed: partitions may not be ahead of the clock, retention not applied');
