@@ -299,6 +299,18 @@ describeEachBackend('campaign milestones', (backend) => {
     expect(done.userErrors).toEqual([]);
     expect(ms(done.milestone.dueAt)).toBe(at('2026-06-10T18:00:00+08:00').getTime());
     expect(ms(done.milestone.completedAt)).toBe(clock.getTime());
+
+    // Done once the campaign has ended, it stays done: reopening or re-risking it would erase the
+    // completion time the retrospective reads and raise alerts months on. Its 实际情况 stays editable.
+    clock = at('2026-12-07T09:00:00+08:00');
+    for (const [change, field] of [[{ status: 'IN_PROGRESS' }, 'status'], [{ riskLevel: 'HIGH', responsePlan: '加人' }, 'riskLevel']] as const) {
+      const refused = await update({ id: milestone.id, ...change });
+      expect(refused).toEqual({ milestone: null, userErrors: [{ field: ['input', field], message: expect.stringContaining('stays done'), code: 'CAMPAIGN_ENDED' }] });
+    }
+    const noted = await update({ id: milestone.id, actualSituation: '复盘：外包到岗晚 2 天' });
+    expect(noted.userErrors).toEqual([]);
+    expect(noted.milestone).toMatchObject({ status: 'DONE' });
+    expect(ms(noted.milestone.completedAt)).toBe(at('2026-06-19T00:00:00+08:00').getTime());
   });
 
   it('a milestone created as DONE is complete from the start and never overdue', async () => {

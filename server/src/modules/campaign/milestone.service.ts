@@ -133,13 +133,21 @@ const endedCampaign = (endsAt: Date, field: string[], what: Words) =>
  * moving it later would turn a late milestone into an on-time one. Its status and notes stay editable (a
  * milestone finished late is recorded as late).
  */
-async function assertCampaignNotEnded(tx: DbOrTx, campaignId: string, now: Date) {
+async function assertCampaignNotEnded(
+  tx: DbOrTx,
+  campaignId: string,
+  now: Date,
+  field: string[] = ['input', 'dueAt'],
+  words = { en: 'its milestones keep their due times', zh: '关键节点保留原截止时间' },
+) {
   const [campaign] = await tx.select({ endsAt: campaigns.endsAt }).from(campaigns).where(eq(campaigns.id, campaignId));
-  if (campaign && now >= campaign.endsAt) throw endedCampaign(campaign.endsAt, ['input', 'dueAt'], { en: 'its milestones keep their due times', zh: '关键节点保留原截止时间' });
+  if (campaign && now >= campaign.endsAt) throw endedCampaign(campaign.endsAt, field, words);
 }
 
-/** Creates a milestone and its first risk-history row, within the campaign's cap; announced once committed. */
-/** With a requestId, a retry answers with the milestone the first request made, announced once (db/create-once.ts). */
+/**
+ * Creates a milestone and its first risk-history row, within the campaign's cap; announced once committed.
+ * With a requestId, a retry answers with the milestone the first request made, announced once (db/create-once.ts).
+ */
 export async function createMilestone(db: DbOrTx, viewer: Viewer, input: unknown, now: Date, announce: AnnounceMilestone): Promise<MilestoneRow> {
   const { requestId, ...data } = parseInput(CreateMilestoneInput, input);
   const made = await createOnce(
@@ -205,6 +213,16 @@ export async function updateMilestone(db: DbOrTx, viewer: Viewer, input: unknown
     if (!milestone) throw notFound('Milestone', ['input', 'id']);
 
     if (data.dueAt != null && data.dueAt.getTime() !== milestone.dueAt.getTime()) await assertCampaignNotEnded(tx, milestone.campaignId, now);
+    // A milestone done when its campaign has ended is the retrospective's record of when it was done:
+    // reopening it (or raising its risk) would erase its completion time and raise alerts months on.
+    const reopens = data.status != null && data.status !== 'DONE';
+    const reRisks = data.riskLevel != null && data.riskLevel !== milestone.riskLevel;
+    if (milestone.status === 'DONE' && (reopens || reRisks)) {
+      await assertCampaignNotEnded(tx, milestone.campaignId, now, reopens ? ['input', 'status'] : ['input', 'riskLevel'], {
+        en: 'a milestone done by then stays done, with its completion time and risk as recorded',
+        zh: '已完成的关键节点保持完成，完成时间与风险按记录保留',
+      });
+    }
     const riskLevel = data.riskLevel ?? milestone.riskLevel;
     const responsePlan = data.responsePlan === undefined ? milestone.responsePlan : data.responsePlan || null;
     if (riskLevel === 'HIGH' && milestone.responsePlan && !responsePlan) {
