@@ -281,6 +281,7 @@ export const en: Record<MessageKey, string> = {
   'reports.submitRectification': 'Submit rectification',
   'reports.dueAt': 'Due {at}',
   'reports.overdue': 'Overdue',
+  'reports.submittedLate': 'submitted late',
   'reports.submitted': 'Submitted by {who} at {at}',
   'reports.notSubmitted': 'Not submitted yet',
   'figure.visitors': 'Visitors',
@@ -466,7 +467,7 @@ export const en: Record<MessageKey, string> = {
   'reports.periodDue': 'Report due by {at}',
   'reports.total': 'Whole shop',
   'reports.followUp':
-    'Anomaly follow-up: {flagged} {flaggedRows, plural, one {row} other {rows}} flagged, {opened} {openedRectifications, plural, one {rectification} other {rectifications}} opened, {submitted} submitted, {overdue} overdue',
+    'Anomaly follow-up: {flagged} {flaggedRows, plural, one {row} other {rows}} flagged, {opened} {openedRectifications, plural, one {rectification} other {rectifications}} opened, {submitted} submitted ({late} late), {overdue} overdue',
   'reports.editNote': 'Edit note',
   'plans.update': 'Update',
   'plans.updateNamed': 'Update task “{title}”',

@@ -74,6 +74,7 @@ function PeriodReportBody(props: { report: PeriodReport }) {
           flagged: formatInteger(followUp().flaggedRows, locale()),
           opened: formatInteger(followUp().opened, locale()),
           submitted: formatInteger(followUp().submitted, locale()),
+          late: formatInteger(followUp().submittedLate, locale()),
           overdue: formatInteger(followUp().overdue, locale()),
           flaggedRows: followUp().flaggedRows,
           openedRectifications: followUp().opened,

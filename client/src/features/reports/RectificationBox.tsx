@@ -36,6 +36,12 @@ export function RectificationBox(props: { rectification: Rectification; canEdit:
         {(at) => (
           <p class="rectification-submitted" data-testid="rectification-submitted">
             {t('reports.submitted', { who: props.rectification.submittedBy ?? '—', at: formatDateTime(at(), locale()) })}
+            <Show when={props.rectification.submittedLate}>
+              {' · '}
+              <span class="bad" data-testid="rectification-late">
+                {t('reports.submittedLate')}
+              </span>
+            </Show>
           </p>
         )}
       </Show>

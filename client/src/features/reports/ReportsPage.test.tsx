@@ -27,6 +27,7 @@ const rectification = {
   content: null,
   submittedAt: null,
   submittedBy: null,
+  submittedLate: false,
 };
 const paid = reportRow({
   source: 'PAID',
@@ -84,7 +85,8 @@ describe('the daily report page', () => {
       }),
       api.mutation<ResultOf<typeof SubmitRectificationMutation>, VariablesOf<typeof SubmitRectificationMutation>>('ConsoleSubmitRectification', ({ variables }) => {
         submitted.push(variables.input);
-        const saved = { ...rectification, content: variables.input.content, submittedAt: '2026-11-12T02:30:00Z', submittedBy: '王磊', overdue: false };
+        // A day and a half past its due time: no longer overdue, and marked late.
+        const saved = { ...rectification, content: variables.input.content, submittedAt: '2026-11-14T02:30:00Z', submittedBy: '王磊', overdue: false, submittedLate: true };
         return HttpResponse.json({ data: { submitRectification: { rectification: saved, userErrors: [] } } });
       }),
     );
@@ -105,7 +107,7 @@ describe('the daily report page', () => {
     const box = within(rowOf('PAID')).getByTestId('rectification');
     fireEvent.input(within(box).getByLabelText('整改内容'), { target: { value: '已下调出价并复核关键词，ROI 回升至 1.3' } });
     fireEvent.click(within(box).getByRole('button', { name: '提交整改报告' }));
-    await waitFor(() => expect(within(box).getByTestId('rectification-submitted')).toHaveTextContent('王磊 于 11月12日 10:30 提交'));
+    await waitFor(() => expect(within(box).getByTestId('rectification-submitted')).toHaveTextContent('王磊 于 11月14日 10:30 提交 · 逾期提交'));
     expect(submitted).toEqual([{ id: rectification.id, content: '已下调出价并复核关键词，ROI 回升至 1.3' }]);
     expect(within(box).getByTestId('rectification-due')).not.toHaveTextContent('已逾期');
     // Submitted is final: the content is shown, the form is gone.
@@ -249,7 +251,7 @@ describe('the weekly and monthly roll-ups', () => {
     previousToDateUntil: '2026-11-05T02:00:00Z',
     changeToDate: { ...search.change, gmv: 0.05 },
     rows: [{ source: 'SEARCH', figures: { ...search.figures, gmv: '400000.00' }, change: { ...search.change, gmv: 0.25 }, changeToDate: { ...search.change, gmv: 0.1 } }],
-    anomalyFollowUp: { flaggedRows: 3, opened: 2, submitted: 1, overdue: 1 },
+    anomalyFollowUp: { flaggedRows: 3, opened: 2, submitted: 1, submittedLate: 1, overdue: 1 },
   };
   const completeWeek: PeriodReport = { ...week, complete: true, previousToDateUntil: null, changeToDate: null, rows: week.rows.map((r) => ({ ...r, changeToDate: null })) };
 
@@ -275,7 +277,7 @@ describe('the weekly and monthly roll-ups', () => {
     expect(screen.getByTestId('period-row')).toHaveTextContent('¥400,000.00+10.0%');
     expect(screen.getByTestId('period-total')).toHaveTextContent('全店合计');
     expect(screen.getByTestId('period-total')).toHaveTextContent('¥420,000.00+5.0%');
-    expect(screen.getByTestId('period-follow-up')).toHaveTextContent('异常跟进：标记 3 行，开立整改 2 份，已提交 1 份，逾期 1 份');
+    expect(screen.getByTestId('period-follow-up')).toHaveTextContent('异常跟进：标记 3 行，开立整改 2 份，已提交 1 份（其中逾期提交 1 份），逾期未交 1 份');
     expect(screen.queryByTestId('day-report')).not.toBeInTheDocument();
     expect(screen.queryByTestId('export-csv')).not.toBeInTheDocument();
   });
@@ -323,11 +325,11 @@ describe('the weekly and monthly roll-ups', () => {
 
   it('counts the follow-up in English with one row and one rectification, not "1 rows"', async () => {
     answerDailyReports(() => [search]);
-    const single = { ...week, anomalyFollowUp: { flaggedRows: 1, opened: 1, submitted: 0, overdue: 0 } };
+    const single = { ...week, anomalyFollowUp: { flaggedRows: 1, opened: 1, submitted: 0, submittedLate: 0, overdue: 0 } };
     server.use(api.query('ConsoleWeeklyReport', () => HttpResponse.json({ data: { weeklyReport: maskFragments([PeriodReportFields], single) } })));
     openConsole(`/console/reports?shop=${SHOP.id}&from=2026-11-08&to=${DAY}&lang=en`);
     fireEvent.click(await screen.findByTestId('report-tab-week'));
 
-    expect(await screen.findByTestId('period-follow-up')).toHaveTextContent('Anomaly follow-up: 1 row flagged, 1 rectification opened, 0 submitted, 0 overdue');
+    expect(await screen.findByTestId('period-follow-up')).toHaveTextContent('Anomaly follow-up: 1 row flagged, 1 rectification opened, 0 submitted (0 late), 0 overdue');
   });
 });

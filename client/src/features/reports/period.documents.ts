@@ -23,7 +23,7 @@ export const PeriodReportFields = graphql(`
       change { visitors pageViews conversionRate gmv orders refundRate spend roi }
       changeToDate { visitors pageViews conversionRate gmv orders refundRate spend roi }
     }
-    anomalyFollowUp { flaggedRows opened submitted overdue }
+    anomalyFollowUp { flaggedRows opened submitted submittedLate overdue }
   }
 `);
 

@@ -55,7 +55,7 @@ export const ReportRowFields = graphql(`
     correctiveAction
     owner
     noteUpdatedAt
-    rectification { id reasons openedAt dueAt overdue content submittedAt submittedBy }
+    rectification { id reasons openedAt dueAt overdue content submittedAt submittedBy submittedLate }
   }
 `);
 
@@ -103,7 +103,7 @@ export type ReportNoteInput = VariablesOf<typeof WriteReportNoteMutation>['input
 export const SubmitRectificationMutation = graphql(`
     mutation ConsoleSubmitRectification($input: SubmitRectificationInput!) {
       submitRectification(input: $input) {
-        rectification { id reasons openedAt dueAt overdue content submittedAt submittedBy }
+        rectification { id reasons openedAt dueAt overdue content submittedAt submittedBy submittedLate }
         userErrors {
           code
           message

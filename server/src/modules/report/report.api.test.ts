@@ -14,7 +14,7 @@ const REPORT = `query ($shopId: ID!, $date: Date!) { dailyReport(shopId: $shopId
     rectification { id reasons openedAt dueAt overdue content submittedBy submittedAt } } } }`;
 const METRICS = `query ($scope: MetricScope!, $from: DateTime!, $to: DateTime!) { metrics(scope: $scope, from: $from, to: $to) { ${FIGURES} } }`;
 const WRITE = `mutation ($input: WriteDailyReportNoteInput!) { writeDailyReportNote(input: $input) { row { source anomalyNote correctiveAction owner } userErrors { code field } } }`;
-const SUBMIT = `mutation ($input: SubmitRectificationInput!) { submitRectification(input: $input) { rectification { content submittedBy submittedAt overdue } userErrors { code } } }`;
+const SUBMIT = `mutation ($input: SubmitRectificationInput!) { submitRectification(input: $input) { rectification { content submittedBy submittedAt overdue submittedLate } userErrors { code } } }`;
 
 const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
@@ -135,7 +135,8 @@ describeEachBackend('daily report (运营数据日报)', (backend) => {
     const operator = await server.createKey({ name: '运营主管 王', shopIds: [shopA], scopes: ['READ', 'MANAGE'] });
     const submitted = await server.gql(SUBMIT, { input: { id: search.id, content: '搜索词出价已调整，详情页首屏改版' } }, bearer(operator));
     expect(submitted.data.submitRectification).toEqual({
-      rectification: { content: '搜索词出价已调整，详情页首屏改版', submittedBy: '运营主管 王', submittedAt: '2026-11-22T02:00:01.000Z', overdue: false },
+      // A second past its due time: no longer overdue, and the record keeps that it came late.
+      rectification: { content: '搜索词出价已调整，详情页首屏改版', submittedBy: '运营主管 王', submittedAt: '2026-11-22T02:00:01.000Z', overdue: false, submittedLate: true },
       userErrors: [],
     });
     const after = await server.gql(`{ dailyReports(filter: { rectificationOverdue: true }) { totalCount } }`);

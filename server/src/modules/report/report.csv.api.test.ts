@@ -69,7 +69,7 @@ describeEachBackend('daily reports as CSV', (backend) => {
     expect(header).toEqual([
       'Shop', 'Shop ID', 'Date', 'Source', 'Visitors', 'Page views', 'Conversion rate', 'GMV (CNY)', 'Orders', 'Buyers', 'Refund rate', 'Spend (CNY)', 'ROI',
       'Anomalies', 'Anomaly note', 'Corrective action', 'Owner', 'Rectification status', 'Rectification due (Asia/Shanghai)',
-      'Rectification submitted by', 'Rectification submitted at (Asia/Shanghai)',
+      'Rectification submitted by', 'Rectification submitted at (Asia/Shanghai)', 'Rectification submitted late', 'Rectification content',
     ]);
     const byName = records.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i]])));
 
@@ -93,7 +93,7 @@ describeEachBackend('daily reports as CSV', (backend) => {
     const [, search, paid, other] = byName;
     expect(search).toMatchObject({ 'GMV (CNY)': '1200.01', Anomalies: 'CONVERSION_DROP', 'Anomaly note': NOTE, 'Corrective action': '恢复原主图', Owner: '小李' });
     // Opened at 10:00 on the 20th, due 48 hours later and not submitted: overdue at noon on the 22nd.
-    expect(search).toMatchObject({ 'Rectification status': 'OVERDUE', 'Rectification due (Asia/Shanghai)': '2026-11-22 10:00:00', 'Rectification submitted by': '' });
+    expect(search).toMatchObject({ 'Rectification status': 'OVERDUE', 'Rectification due (Asia/Shanghai)': '2026-11-22 10:00:00', 'Rectification submitted by': '', 'Rectification submitted late': '' });
     expect(paid).toMatchObject({
       'Spend (CNY)': '300.50',
       ROI: '0.6656',
@@ -105,6 +105,8 @@ describeEachBackend('daily reports as CSV', (backend) => {
       'Rectification status': 'SUBMITTED',
       'Rectification submitted by': '小王',
       'Rectification submitted at (Asia/Shanghai)': '2026-11-21 09:30:00',
+      'Rectification submitted late': 'no',
+      'Rectification content': '已暂停',
     });
     expect(other).toMatchObject({ 'GMV (CNY)': '9.90', Anomalies: '', 'Rectification status': '', Owner: '' });
     // The raw file quotes exactly the fields that need it.

@@ -10,7 +10,7 @@ import { addDays, DAY_MS, MAX_SPAN_DAYS, shanghaiDateTime } from '../../lib/time
 import { conversionRate, refundRate, roi } from '../metrics/metrics.formulas.js';
 import { loadShops } from '../shop/shop.service.js';
 import { shops, type ShopRow } from '../shop/shop.table.js';
-import { buildDailyReportAfter, calendarDate, isOverdue, type ReportLine } from './report.service.js';
+import { buildDailyReportAfter, calendarDate, isOverdue, isSubmittedLate, type ReportLine } from './report.service.js';
 import type { Totals } from '../metrics/metrics.totals.js';
 
 /**
@@ -73,6 +73,9 @@ const COLUMNS: readonly [string, (line: ReportLine, shop: ShopRow, now: Date) =>
   ['Rectification due (Asia/Shanghai)', (l) => instant(l.rectification?.dueAt)],
   ['Rectification submitted by', (l) => ({ text: l.rectification?.submittedBy ?? '' })],
   ['Rectification submitted at (Asia/Shanghai)', (l) => instant(l.rectification?.submittedAt)],
+  // Appended, so readers of the earlier columns by position are unaffected.
+  ['Rectification submitted late', (l) => (l.rectification?.submittedAt ? (isSubmittedLate(l.rectification) ? 'yes' : 'no') : '')],
+  ['Rectification content', (l) => ({ text: l.rectification?.content ?? '' })],
 ];
 
 export const DAILY_REPORTS_CSV_HEADER = COLUMNS.map(([name]) => name);

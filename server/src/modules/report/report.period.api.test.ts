@@ -11,7 +11,7 @@ const FIGURES = 'visitors pageViews conversionRate gmv orders buyers refundRate 
 const PERIOD = `{ kind from to dueAt complete previousFrom previousTo previousToDateUntil changeToDate { gmv }
   totals { ${FIGURES} } previousTotals { ${FIGURES} } change { visitors gmv orders }
   rows { source figures { ${FIGURES} } previousPeriod { ${FIGURES} } change { visitors gmv } changeToDate { gmv } }
-  anomalyFollowUp { flaggedRows opened submitted overdue rectifications { id reasons dueAt overdue submittedBy } } }`;
+  anomalyFollowUp { flaggedRows opened submitted submittedLate overdue rectifications { id reasons dueAt overdue submittedBy submittedLate } } }`;
 const WEEKLY = `query ($shopId: ID!, $weekOf: Date!) { weeklyReport(shopId: $shopId, weekOf: $weekOf) ${PERIOD} }`;
 const MONTHLY = `query ($shopId: ID!, $month: String!) { monthlyReport(shopId: $shopId, month: $month) ${PERIOD} }`;
 const DAILY = `query ($shopId: ID!, $date: Date!) { dailyReport(shopId: $shopId, date: $date) { rows { source rectification { id } } } }`;
@@ -125,12 +125,19 @@ describeEachBackend('weekly and monthly roll-ups of the daily report', (backend)
       flaggedRows: 2,
       opened: 2,
       submitted: 1,
+      submittedLate: 0,
       overdue: 1,
       rectifications: [
-        { id: tuesday.id, reasons: ['CONVERSION_DROP'], dueAt: '2026-11-20T02:00:00.000Z', overdue: true, submittedBy: null },
-        { id: paidRect.id, reasons: ['REFUND_RATE_SPIKE', 'ROI_BELOW_ONE'], dueAt: '2026-11-21T02:00:00.000Z', overdue: false, submittedBy: 'Admin key' },
+        { id: tuesday.id, reasons: ['CONVERSION_DROP'], dueAt: '2026-11-20T02:00:00.000Z', overdue: true, submittedBy: null, submittedLate: false },
+        { id: paidRect.id, reasons: ['REFUND_RATE_SPIKE', 'ROI_BELOW_ONE'], dueAt: '2026-11-21T02:00:00.000Z', overdue: false, submittedBy: 'Admin key', submittedLate: false },
       ],
     });
+
+    // Tuesday's, submitted four days late, is no longer overdue, and the week still says one came late.
+    expect((await server.gql(submit, { id: tuesday.id })).data.submitRectification.userErrors).toEqual([]);
+    const after = (await weekly(shopA, '2026-11-18')).data.weeklyReport.anomalyFollowUp;
+    expect(after).toMatchObject({ submitted: 2, submittedLate: 1, overdue: 0 });
+    expect(after.rectifications[0]).toMatchObject({ id: tuesday.id, overdue: false, submittedLate: true });
   });
 
   it('the current week is incomplete and counts only its days so far', async () => {

@@ -36,6 +36,7 @@ const PeriodFollowUpRef = builder.objectRef<PeriodFollowUp>('PeriodAnomalyFollow
     flaggedRows: t.exposeInt('flaggedRows', { description: 'Daily report rows (shop-day-source) flagged by the anomaly rules.' }),
     opened: t.exposeInt('opened', { description: 'Rectification reports opened for them (closed days only).' }),
     submitted: t.exposeInt('submitted'),
+    submittedLate: t.exposeInt('submittedLate', { description: 'Of those submitted, after their due time (逾期提交).' }),
     overdue: t.exposeInt('overdue', { description: 'Not submitted and past due, now.' }),
     rectifications: t.field({ type: [RectificationReportRef], description: 'Oldest day first.', resolve: (f) => f.rectifications }),
   }),

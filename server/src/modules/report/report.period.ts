@@ -6,7 +6,7 @@ import { addDays, shanghaiDate, startOfShanghaiDay } from '../../lib/time.js';
 import type { Figures } from '../metrics/metrics.formulas.js';
 import type { Totals } from '../metrics/metrics.totals.js';
 import type { RectificationReportRow } from './report.table.js';
-import { assertDate, buildDailyReport, EMPTY_FIGURES, isOverdue, shopRangeTotals, shopWindowTotals, type DayRange } from './report.service.js';
+import { assertDate, buildDailyReport, EMPTY_FIGURES, isOverdue, isSubmittedLate, shopRangeTotals, shopWindowTotals, type DayRange } from './report.service.js';
 
 export type PeriodKind = 'WEEK' | 'MONTH';
 
@@ -42,6 +42,8 @@ export interface PeriodFollowUp {
   flaggedRows: number;
   opened: number;
   submitted: number;
+  /** Of those submitted, after their due time. */
+  submittedLate: number;
   overdue: number;
   rectifications: RectificationReportRow[];
 }
@@ -129,7 +131,7 @@ export function sameSpanEnd(period: Period, now: Date): Date {
 async function periodFollowUp(db: DbOrTx, shopId: string, period: Period, now: Date): Promise<PeriodFollowUp> {
   const today = shanghaiDate(now);
   const last = period.to < today ? period.to : today;
-  const followUp: PeriodFollowUp = { flaggedRows: 0, opened: 0, submitted: 0, overdue: 0, rectifications: [] };
+  const followUp: PeriodFollowUp = { flaggedRows: 0, opened: 0, submitted: 0, submittedLate: 0, overdue: 0, rectifications: [] };
   // Day by day, in order, so the rectifications list reads as the period went.
   for (let date = period.from; date <= last; date = addDays(date, 1)) {
     const day = await buildDailyReport(db, shopId, date, now);
@@ -140,6 +142,7 @@ async function periodFollowUp(db: DbOrTx, shopId: string, period: Period, now: D
       followUp.rectifications.push(r);
       followUp.opened++;
       if (r.submittedAt) followUp.submitted++;
+      if (isSubmittedLate(r)) followUp.submittedLate++;
       if (isOverdue(r, now)) followUp.overdue++;
     }
   }

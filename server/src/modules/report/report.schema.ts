@@ -11,6 +11,7 @@ import { DAILY_ANOMALY_RULES, type DailyAnomaly } from './report.rules.js';
 import {
   dailyReport,
   isOverdue,
+  isSubmittedLate,
   listDailyReports,
   loadRectifications,
   submitRectification,
@@ -94,6 +95,7 @@ export const RectificationReportRef = builder.loadableNode('RectificationReport'
     content: t.exposeString('content', { nullable: true }),
     submittedBy: t.exposeString('submittedBy', { nullable: true }),
     submittedAt: t.expose('submittedAt', { type: 'DateTime', nullable: true }),
+    submittedLate: t.boolean({ description: 'Submitted after its due time (逾期提交); false while not submitted (see overdue).', resolve: (r) => isSubmittedLate(r) }),
   }),
 });
 

@@ -357,3 +357,6 @@ export async function submitRectification(db: DbOrTx, viewer: Viewer, input: unk
 /** Not submitted and past its due time. */
 export const isOverdue = (r: RectificationReportRow, now: Date) => r.submittedAt === null && now.getTime() > r.dueAt.getTime();
 
+/** Submitted after its due time (逾期提交): the record keeps that it was late, once it is no longer overdue. */
+export const isSubmittedLate = (r: Pick<RectificationReportRow, 'submittedAt' | 'dueAt'>) => r.submittedAt !== null && r.submittedAt.getTime() > r.dueAt.getTime();
+
