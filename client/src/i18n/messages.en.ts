@@ -268,6 +268,7 @@ export const en: Record<MessageKey, string> = {
   'reports.periodTabs': 'Report period',
   'reports.from': 'From',
   'reports.to': 'To',
+  'reports.rangeCut': 'A page lists at most {days} days: showing {from} to {to}; export the CSV for the whole range',
   'reports.exportCsv': 'Export CSV',
   'reports.noRows': 'No traffic that day',
   'reports.source': 'Traffic source',

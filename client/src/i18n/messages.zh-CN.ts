@@ -266,6 +266,7 @@ export const zhCN = {
   'reports.periodTabs': '报告周期',
   'reports.from': '从',
   'reports.to': '至',
+  'reports.rangeCut': '此页最多列出 {days} 天：显示 {from} 至 {to}；完整时段请导出 CSV',
   'reports.exportCsv': '导出 CSV',
   'reports.noRows': '当天没有流量数据',
   'reports.source': '流量来源',

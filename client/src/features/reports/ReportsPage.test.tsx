@@ -190,6 +190,20 @@ describe('the daily report page', () => {
     expect(screen.getByTestId<HTMLSelectElement>('report-shop')).toHaveValue(SHOP.id);
   });
 
+  it('says when a range is longer than the page lists, naming the days it shows, and lists a month at most', async () => {
+    answerDailyReports(() => [search]);
+    openConsole(`/console/reports?shop=${SHOP.id}&from=2026-09-01&to=${DAY}`, { credential: storedSession(1) });
+    await waitFor(() => expect(screen.getAllByTestId('day-report')).toHaveLength(31));
+    expect(screen.getByTestId('reports-range-cut')).toHaveTextContent('此页最多列出 31 天：显示 2026年10月11日 至 2026年11月10日；完整时段请导出 CSV');
+  });
+
+  it('says nothing of the kind for a range the page lists whole', async () => {
+    answerDailyReports(() => [search]);
+    openConsole(`/console/reports?shop=${SHOP.id}&from=2026-10-11&to=${DAY}`, { credential: storedSession(1) });
+    await waitFor(() => expect(screen.getAllByTestId('day-report')).toHaveLength(31));
+    expect(screen.queryByTestId('reports-range-cut')).toBeNull();
+  });
+
   it('asks for every day of the range, newest first, and downloads the range as CSV with the Authorization header', async () => {
     const asked = answerDailyReports(() => [search]);
     const downloads = captureDownloads();

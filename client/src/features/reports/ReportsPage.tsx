@@ -4,6 +4,7 @@ import { createMemo, For, Match, Show, Switch } from 'solid-js';
 import { InlineError } from '../../components/InlineError';
 import { errorIn } from '../../graphql/refusal';
 import { useI18n } from '../../i18n/i18n';
+import { formatCalendarDay } from '../../lib/format';
 import { addDays, datesDown, isDate, shanghaiDate } from '../../lib/shanghai-day';
 import { canManage, idFromPath, useConsole } from '../console/console.context';
 import { visibleShop } from '../console/ShopSelect';
@@ -39,6 +40,9 @@ export function ReportsPage() {
   }));
   const from = createMemo(() => day() ?? (isDate(search.from) && search.from <= view().to ? search.from : addDays(view().to, -6)));
   const current = createMemo<ReportView>(() => ({ ...view(), from: from() }));
+  const shownDays = createMemo(() => datesDown(current().from, current().to, MAX_DAYS));
+  // One day past the page's limit is enough to know the range is longer (a range of years is not walked).
+  const cut = createMemo(() => datesDown(current().from, current().to, MAX_DAYS + 1).length > MAX_DAYS);
   const show = (next: ReportView) => {
     const query = new URLSearchParams({ shop: next.shopId ?? '', from: next.from, to: next.to });
     if (next.period) query.set('period', next.period);
@@ -57,7 +61,13 @@ export function ReportsPage() {
           <Switch>
             <Match when={current().period}>{(period) => <PeriodReportView period={period()} shopId={shop} date={current().to} />}</Match>
             <Match when={true}>
-              <For each={datesDown(current().from, current().to, MAX_DAYS)}>{(date) => <DayReport shopId={shop} date={date} canEdit={canManage(services.permissions())} />}</For>
+              {/* A longer range than a page lists says so, rather than let the 从 box claim days that are not shown. */}
+              <Show when={cut()}>
+                <p class="muted" data-testid="reports-range-cut">
+                  {t('reports.rangeCut', { days: MAX_DAYS, from: formatCalendarDay(shownDays().at(-1)!, locale()), to: formatCalendarDay(current().to, locale()) })}
+                </p>
+              </Show>
+              <For each={shownDays()}>{(date) => <DayReport shopId={shop} date={date} canEdit={canManage(services.permissions())} />}</For>
             </Match>
           </Switch>
         )}
