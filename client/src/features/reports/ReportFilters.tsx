@@ -25,7 +25,7 @@ const TABS: readonly { period: Period | null; label: 'reports.daily' | 'reports.
 ];
 
 /** 日报 / 周报 / 月报, the shop, the days, and the CSV of the days shown (fetched with the credential: a link cannot carry it). */
-export function ReportFilters(props: { shops: readonly ShopOption[]; view: ReportView; onChange: (view: ReportView) => void }) {
+export function ReportFilters(props: { shops: readonly ShopOption[]; view: ReportView; onChange: (view: ReportView) => void; /** The last day there can be figures for (today, Asia/Shanghai). */ today?: string }) {
   const { t } = useI18n();
   const change = (next: Partial<ReportView>) => props.onChange({ ...props.view, ...next });
   const csv = useExportDownload();
@@ -55,7 +55,7 @@ export function ReportFilters(props: { shops: readonly ShopOption[]; view: Repor
         </Show>
         <label class="field field-inline">
           {t(props.view.period ? 'reports.periodOf' : 'reports.to')}
-          <input type="date" data-testid="report-to" value={props.view.to} onChange={(e) => isDate(e.currentTarget.value) && change({ to: e.currentTarget.value })} />
+          <input type="date" data-testid="report-to" value={props.view.to} max={props.today} onChange={(e) => isDate(e.currentTarget.value) && change({ to: e.currentTarget.value })} />
         </label>
         <Show when={!props.view.period && props.view.shopId}>
           {(shopId) => (

@@ -1,3 +1,4 @@
+import { addDays, shanghaiDate } from '../../lib/shanghai-day';
 import { fireEvent, screen, waitFor, within } from '@solidjs/testing-library';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
@@ -195,6 +196,16 @@ describe('the daily report page', () => {
     openConsole(`/console/reports?shop=${SHOP.id}&from=2026-09-01&to=${DAY}`, { credential: storedSession(1) });
     await waitFor(() => expect(screen.getAllByTestId('day-report')).toHaveLength(31));
     expect(screen.getByTestId('reports-range-cut')).toHaveTextContent('此页最多列出 31 天：显示 2026年10月11日 至 2026年11月10日；完整时段请导出 CSV');
+  });
+
+  it('ends a range asked into the future at today, where a day yet to come would read -100 % everywhere', async () => {
+    answerDailyReports(() => [search]);
+    const today = shanghaiDate(Date.now());
+    openConsole(`/console/reports?shop=${SHOP.id}&from=${addDays(today, -2)}&to=2099-01-01`, { credential: storedSession(1) });
+    await waitFor(() => expect(screen.getAllByTestId('day-report')).toHaveLength(3));
+    expect(screen.getAllByTestId('day-report')[0]!.dataset.date).toBe(today);
+    expect(screen.getByTestId('report-to')).toHaveValue(today);
+    expect(screen.getByTestId('report-to')).toHaveAttribute('max', today);
   });
 
   it('says nothing of the kind for a range the page lists whole', async () => {

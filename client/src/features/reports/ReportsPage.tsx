@@ -32,9 +32,11 @@ export function ReportsPage() {
   const [shops] = createQuery({ query: ConsoleShopsQuery });
   const shopList = createMemo(() => shops.data?.shops.edges.map((e) => e.node) ?? []);
   const day = () => (isDate(params.date) ? params.date : undefined);
+  const today = () => shanghaiDate(services.now());
   const view = createMemo<ReportView>(() => ({
     shopId: idFromPath(params.shopId) ?? visibleShop(shopList(), search.shop),
-    to: day() ?? (isDate(search.to) ? search.to : addDays(shanghaiDate(services.now()), -1)),
+    // A day yet to come has no figures (every change would read -100 %): the range ends today at the latest.
+    to: day() ?? (isDate(search.to) ? (search.to > today() ? today() : search.to) : addDays(today(), -1)),
     from: '',
     period: day() ? null : periodOf(search.period),
   }));
@@ -51,7 +53,7 @@ export function ReportsPage() {
 
   return (
     <div class="console-page-body" data-testid="reports-page">
-      <ReportFilters shops={shopList()} view={current()} onChange={show} />
+      <ReportFilters shops={shopList()} view={current()} onChange={show} today={today()} />
       <InlineError message={shops.error && t('app.error', { message: errorIn(shops.error, locale()) })} />
       <Show when={shops.data && shopList().length === 0}>
         <p class="empty">{t('console.noShop')}</p>
