@@ -253,7 +253,16 @@ describeEachBackend('campaign retrospective (复盘)', (backend) => {
     expect(pareto.getRow(2).getCell(3).value).toBe(5000);
     expect(book.getWorksheet('逐时 Hours')!.rowCount).toBe(73);
     expect(book.getWorksheet('退款原因 Refunds')!.getRow(2).values).toEqual([undefined, '质量问题', 1, 2000, 2000 / 2150]);
-    expect(book.getWorksheet('预警 Alerts')!.rowCount).toBe(5); // a header and the campaign's four alerts
+    const alertsSheet = book.getWorksheet('预警 Alerts')!;
+    expect(alertsSheet.rowCount).toBe(5); // a header and the campaign's four alerts
+    // Each alert says what it was about, and its rule and severity by name, not only by code.
+    expect(alertsSheet.getRow(1).values).toEqual(expect.arrayContaining(['规则 / Rule', '对象 / Subject', '级别 / Severity']));
+    for (let row = 2; row <= 5; row++) {
+      const [, , rule, subject, severity] = alertsSheet.getRow(row).values as unknown[];
+      expect(String(rule)).toMatch(/^.*\p{Script=Han}.* \/ [A-Z_]+$/u);
+      expect(String(subject)).not.toBe('');
+      expect(String(severity)).toMatch(/^(提示|警告|严重) \/ (INFO|WARNING|CRITICAL)$/);
+    }
     expect([summary.get('事故数 / Incidents'), summary.get('10 分钟内响应 / Responded within 10 min'), summary.get('30 分钟内修复 / Fixed within 30 min')]).toEqual([2, 1, 1]);
     expect(book.getWorksheet('经验教训 Lessons')!.getCell('A2').value).toBe('经验：备货按帕累托前两款加倍。');
 

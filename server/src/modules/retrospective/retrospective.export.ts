@@ -7,6 +7,7 @@ import { conversionRate } from '../metrics/metrics.formulas.js';
 import { conversionTargetOf } from '../campaign/campaign.table.js';
 import { bestAndWorst } from './retrospective.figures.js';
 import type { Retrospective } from './retrospective.service.js';
+import { RULE_ZH, SEVERITY_ZH } from '../alert/alert.names.js';
 
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -221,8 +222,9 @@ export async function retrospectiveWorkbook(r: Retrospective, skuNames: (ids: st
     '预警 Alerts',
     [
       { header: '触发 / Raised', key: 'raised', width: 18 },
-      { header: '规则 / Rule', key: 'rule', width: 22 },
-      { header: '级别 / Severity', key: 'severity' },
+      { header: '规则 / Rule', key: 'rule', width: 28 },
+      { header: '对象 / Subject', key: 'subject', width: 32 },
+      { header: '级别 / Severity', key: 'severity', width: 18 },
       { header: '内容 / Message', key: 'message', width: 48 },
       { header: '认领人 / Acknowledged by', key: 'by' },
       { header: '认领 (分钟) / Minutes to acknowledge', key: 'ack', width: 20 },
@@ -230,8 +232,9 @@ export async function retrospectiveWorkbook(r: Retrospective, skuNames: (ids: st
     ],
     alerts.map((a) => ({
       raised: local(a.alert.raisedAt),
-      rule: a.alert.rule,
-      severity: a.alert.severity,
+      rule: RULE_ZH[a.alert.rule] ? `${RULE_ZH[a.alert.rule]} / ${a.alert.rule}` : a.alert.rule,
+      subject: a.alert.subject,
+      severity: SEVERITY_ZH[a.alert.severity] ? `${SEVERITY_ZH[a.alert.severity]} / ${a.alert.severity}` : a.alert.severity,
       message: a.alert.message,
       by: a.alert.acknowledgedBy ?? '',
       ack: seconds(a.secondsToAcknowledge),
