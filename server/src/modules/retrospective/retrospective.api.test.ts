@@ -253,6 +253,12 @@ describeEachBackend('campaign retrospective (复盘)', (backend) => {
     expect(pareto.getRow(2).getCell(3).value).toBe(5000);
     expect(book.getWorksheet('逐时 Hours')!.rowCount).toBe(73);
     expect(book.getWorksheet('退款原因 Refunds')!.getRow(2).values).toEqual([undefined, '质量问题', 1, 2000, 2000 / 2150]);
+    // Milestones' risk and history by name: 页面性能优化 was raised to HIGH and done late.
+    const milestoneRows = book.getWorksheet('关键节点 Milestones')!.getSheetValues().slice(2).map((r) => (r as unknown[]).map(String).join('|'));
+    const raised = milestoneRows.find((r) => r.includes('页面性能优化'))!;
+    expect(raised).toContain('高风险 / High risk');
+    expect(raised).toContain('已完成 / Done, ');
+    expect(raised).not.toMatch(/\bHIGH\b|NOT_STARTED/);
     const alertsSheet = book.getWorksheet('预警 Alerts')!;
     expect(alertsSheet.rowCount).toBe(5); // a header and the campaign's four alerts
     // Each alert says what it was about, and its rule and severity by name, not only by code.

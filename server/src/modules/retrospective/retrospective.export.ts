@@ -8,6 +8,7 @@ import { conversionTargetOf } from '../campaign/campaign.table.js';
 import { bestAndWorst } from './retrospective.figures.js';
 import type { Retrospective } from './retrospective.service.js';
 import { RULE_ZH, SEVERITY_ZH } from '../alert/alert.names.js';
+import { MILESTONE_STATUS_NAMES, RISK_NAMES } from '../campaign/milestone.names.js';
 
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -211,8 +212,8 @@ export async function retrospectiveWorkbook(r: Retrospective, skuNames: (ids: st
       done: local(m.milestone.completedAt),
       onTime: m.onTime === null ? '' : m.onTime ? '是 / yes' : '否 / no',
       late: m.secondsLate === null ? '' : Math.round(m.secondsLate / 360) / 10,
-      risk: m.highestRisk,
-      history: m.changes.map((ch) => `${local(ch.changedAt)} ${ch.status}/${ch.riskLevel}${ch.changedBy ? ` (${ch.changedBy})` : ''}`).join('; '),
+      risk: RISK_NAMES[m.highestRisk] ?? m.highestRisk,
+      history: m.changes.map((ch) => `${local(ch.changedAt)} ${MILESTONE_STATUS_NAMES[ch.status] ?? ch.status}, ${RISK_NAMES[ch.riskLevel] ?? ch.riskLevel}${ch.changedBy ? ` (${ch.changedBy})` : ''}`).join('; '),
       actual: m.milestone.actualSituation ?? '',
     })),
   );
