@@ -11,7 +11,7 @@ const REPORT = `query ($shopId: ID!, $date: Date!) { dailyReport(shopId: $shopId
   date totals { ${FIGURES} }
   rows { source figures { ${FIGURES} } previousDay { visitors conversionRate } change { visitors gmv }
     anomalies { rule message en: message(locale: EN) } anomalyNote correctiveAction owner
-    rectification { id reasons openedAt dueAt overdue content submittedBy submittedAt } } } }`;
+    rectification { id reasons openedAt dueAt overdue content submittedBy submittedAt submittedLate } } } }`;
 const METRICS = `query ($scope: MetricScope!, $from: DateTime!, $to: DateTime!) { metrics(scope: $scope, from: $from, to: $to) { ${FIGURES} } }`;
 const WRITE = `mutation ($input: WriteDailyReportNoteInput!) { writeDailyReportNote(input: $input) { row { source anomalyNote correctiveAction owner } userErrors { code field } } }`;
 const SUBMIT = `mutation ($input: SubmitRectificationInput!) { submitRectification(input: $input) { rectification { content submittedBy submittedAt overdue submittedLate } userErrors { code } } }`;
