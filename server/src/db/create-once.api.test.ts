@@ -49,6 +49,13 @@ describeEachBackend('creates with a requestId happen once', (backend) => {
     expect(await rowsOf(campaigns)).toBe(2);
   });
 
+  it('a caller who may not create is refused with its requestId as without one, and nothing is claimed', async () => {
+    const reader = bearer(await server.createKey({ name: 'reader', scopes: ['READ'] }));
+    const refused = await server.gql(CREATE_CAMPAIGN, { i: campaignInput() }, reader);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect([await rowsOf(campaigns), (await backend().db.select({ n: count() }).from(creationRequests))[0]!.n]).toEqual([0, 0]);
+  });
+
   it('two sends of one request at the same moment make one campaign, and both are answered with it', async () => {
     const send = () => server.gql(CREATE_CAMPAIGN, { i: campaignInput() }).then((r) => r.data.createCampaign);
     const [a, b] = await twoCreatesAtOnce(backend(), 'creation_requests', send, send);
