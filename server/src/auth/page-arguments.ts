@@ -14,6 +14,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { connectionPageProblem } from '../db/paginate.js';
+import { fixedPerDocument } from './fixed-answers.js';
 import type { Words } from '../errors.js';
 import { PAGE_SIZES_EXTENSION, pageSizeProblem, type PageSizeBound } from '../lib/page-size.js';
 
@@ -30,15 +31,7 @@ export function pageArgumentRefusal(
   operationName: string | null | undefined,
   variables: Record<string, unknown> = {},
 ): GraphQLError | null {
-  const operation = getOperationAST(document, operationName);
-  if (operation?.variableDefinitions?.length) return check(schema, document, operationName, variables);
-  // Without variables the answer cannot change between requests (Yoga reuses the parsed document).
-  let byOperation = fixedAnswers.get(document);
-  if (!byOperation) fixedAnswers.set(document, (byOperation = new Map()));
-  const key = operationName ?? '';
-  let answer = byOperation.get(key);
-  if (answer === undefined) byOperation.set(key, (answer = check(schema, document, operationName, variables)));
-  return answer;
+  return fixedPerDocument(fixedAnswers, document, operationName, () => check(schema, document, operationName, variables));
 }
 
 const fixedAnswers = new WeakMap<DocumentNode, Map<string, GraphQLError | null>>();

@@ -1,6 +1,7 @@
 import { Kind, getOperationAST, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values.js';
 import { MAX_PAGE } from '../db/paginate.js';
+import { fixedPerDocument } from './fixed-answers.js';
 
 /**
  * The cost a request is charged against its credential's bucket, Shopify-style: every object or list
@@ -47,15 +48,10 @@ export function queryCost(
   operationName: string | null | undefined,
   variables: Record<string, unknown> = {},
 ): number {
-  const operation = getOperationAST(document, operationName);
-  if (!operation) return 1;
-  if (operation.variableDefinitions?.length) return computeCost(schema, document, operation, variables);
-  let byOperation = fixedCosts.get(document);
-  if (!byOperation) fixedCosts.set(document, (byOperation = new Map()));
-  const key = operationName ?? '';
-  let cost = byOperation.get(key);
-  if (cost === undefined) byOperation.set(key, (cost = computeCost(schema, document, operation, variables)));
-  return cost;
+  return fixedPerDocument(fixedCosts, document, operationName, () => {
+    const operation = getOperationAST(document, operationName);
+    return operation ? computeCost(schema, document, operation, variables) : 1;
+  });
 }
 
 function computeCost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): number {
