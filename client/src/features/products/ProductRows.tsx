@@ -3,8 +3,9 @@ import { useI18n } from '../../i18n/i18n';
 import { formatInteger } from '../../lib/format';
 import { NewProductCell } from './NewProductCell';
 import { sellThroughText } from './product-figures';
-import type { ProductRow } from './products.documents';
+import type { ProductRow, SkuRow } from './products.documents';
 import { SkuCells } from './SkuCells';
+import { StockAction, type StockEditing } from './StockAction';
 
 /** 滞销 when the rule says so; a neutral dash when it cannot judge (new, off sale, no SKUs); nothing for a product that sells. */
 function SlowMovingMark(props: { slowMoving: boolean | null }) {
@@ -23,8 +24,18 @@ function SlowMovingMark(props: { slowMoving: boolean | null }) {
   );
 }
 
+/** A SKU's cells as last written, and its 补货 / 盘点 for those who may manage. */
+function SkuRowCells(props: { sku: SkuRow; stock: StockEditing | null }) {
+  return (
+    <>
+      <SkuCells sku={props.stock ? props.stock.current(props.sku) : props.sku} />
+      <Show when={props.stock}>{(stock) => <StockAction sku={props.sku} onWrite={stock().write} />}</Show>
+    </>
+  );
+}
+
 /** One product: its own cells span its SKUs' rows. */
-export function ProductRows(props: { product: ProductRow }) {
+export function ProductRows(props: { product: ProductRow; stock: StockEditing | null }) {
   const { t, locale } = useI18n();
   const span = () => Math.max(1, props.product.skus.length);
   return (
@@ -45,14 +56,14 @@ export function ProductRows(props: { product: ProductRow }) {
           <SlowMovingMark slowMoving={props.product.slowMoving} />
         </td>
         <NewProductCell launch={props.product.launch} rowSpan={span()} />
-        <Show when={props.product.skus[0]} fallback={<td colSpan={4} class="muted">{t('products.noSkus')}</td>}>
-          {(sku) => <SkuCells sku={sku()} />}
+        <Show when={props.product.skus[0]} fallback={<td colSpan={props.stock ? 5 : 4} class="muted">{t('products.noSkus')}</td>}>
+          {(sku) => <SkuRowCells sku={sku()} stock={props.stock} />}
         </Show>
       </tr>
       <For each={props.product.skus.slice(1)}>
         {(sku) => (
           <tr data-testid="sku">
-            <SkuCells sku={sku} />
+            <SkuRowCells sku={sku} stock={props.stock} />
           </tr>
         )}
       </For>

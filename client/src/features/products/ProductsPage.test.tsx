@@ -2,10 +2,10 @@ import { fireEvent, screen, waitFor, within } from '@solidjs/testing-library';
 import { HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { launch, openConsole, product, SHOP, sku } from '../../../test/console';
-import { NOW_WALL } from '../../../test/fixtures';
+import { MAY_MANAGE, NOW_WALL } from '../../../test/fixtures';
 import { api, server, useMockApi } from '../../../test/msw';
 import type { ResultOf, VariablesOf } from '../../graphql/graphql';
-import type { ProductFilter, ProductRow, ProductsQuery } from './products.documents';
+import type { ProductFilter, ProductRow, ProductsQuery, UpdateSkuStockMutation } from './products.documents';
 import { expectAlertFollowsToggle, refusedAnswer } from '../../../test/refusals';
 
 useMockApi();
@@ -231,5 +231,114 @@ describe('新品 7 天转化 on the products page', () => {
     expect(new URLSearchParams(location.search).get('filter')).toBe('newProducts');
     expect(screen.getByRole('button', { name: '新品' })).toHaveAttribute('aria-pressed', 'true');
     await waitFor(() => expect(screen.getByRole('heading', { level: 3 })).toHaveTextContent(/^近 30 天上新的商品/));
+  });
+});
+
+type StockInput = VariablesOf<typeof UpdateSkuStockMutation>['input'];
+
+/** Answers ConsoleUpdateSkuStock as the server would: the SKU with its stock changed (its turnover with it), or `refuse`'s answer. */
+function answerStockWrites(refuse?: (input: StockInput) => Response | undefined) {
+  const sent: StockInput[] = [];
+  const skus = new Map([tee, coat, hoodie].flatMap((p) => p.skus).map((s) => [s.id, s]));
+  server.use(
+    api.mutation<ResultOf<typeof UpdateSkuStockMutation>, VariablesOf<typeof UpdateSkuStockMutation>>('ConsoleUpdateSkuStock', ({ variables }) => {
+      const { input } = variables;
+      sent.push(input);
+      const refused = refuse?.(input);
+      if (refused) return refused as never;
+      const was = skus.get(input.id)!;
+      const stock = input.stock ?? was.stock + (input.stockDelta ?? 0);
+      const now = { ...was, stock, lowStock: stock <= was.lowStockThreshold, inventoryDays: was.averageDailyUnitsSold ? stock / was.averageDailyUnitsSold : null };
+      skus.set(now.id, now);
+      return HttpResponse.json({ data: { updateSku: { sku: now, userErrors: [] } } });
+    }),
+  );
+  return sent;
+}
+
+const skuRow = (code: string) => screen.getAllByTestId('sku').find((r) => within(r).getByTestId('sku-name').textContent?.startsWith(code))!;
+
+describe('补货 and 盘点 on the products page', () => {
+  const openProducts = async (permissions = MAY_MANAGE) => {
+    answerProducts();
+    openConsole('/console/products', { permissions });
+    await waitFor(() => expect(screen.getAllByTestId('product')).toHaveLength(3));
+  };
+
+  it('offers neither to a caller who may only read', async () => {
+    await openProducts(['READ']);
+    expect(screen.queryByRole('button', { name: '补货' })).toBeNull();
+    expect(screen.queryByRole('button', { name: '盘点' })).toBeNull();
+    expect(screen.queryByRole('columnheader', { name: '库存操作' })).toBeNull();
+  });
+
+  it('restocks a sold-out SKU by the units received (stockDelta) and the row shows the stock the server answers', async () => {
+    const sent = answerStockWrites();
+    await openProducts();
+    expect(screen.getByRole('columnheader', { name: '库存操作' })).toBeInTheDocument();
+    expect(screen.getAllByRole('button', { name: '补货' })).toHaveLength(5);
+    fireEvent.click(within(skuRow('TS-002')).getByRole('button', { name: '补货' }));
+    const units = within(skuRow('TS-002')).getByLabelText('补货数量');
+
+    // Not whole units above zero: said on the page, nothing sent.
+    for (const typed of ['0', '2.5', '-3']) {
+      fireEvent.input(units, { target: { value: typed } });
+      fireEvent.click(within(skuRow('TS-002')).getByRole('button', { name: '确认补货' }));
+      expect(await within(skuRow('TS-002')).findByRole('alert')).toHaveTextContent('未保存：补货数量须为大于 0 的整数');
+    }
+    expect(sent).toEqual([]);
+
+    fireEvent.input(units, { target: { value: '1,200' } });
+    fireEvent.click(within(skuRow('TS-002')).getByRole('button', { name: '确认补货' }));
+    await waitFor(() => expect(within(skuRow('TS-002')).getByTestId('sku-stock')).toHaveTextContent(/^1,200$/));
+    expect(sent).toEqual([{ id: 's-2', stockDelta: 1200 }]);
+    // 缺货 no more: 1,200 units at 128 / 30 a day.
+    expect(within(skuRow('TS-002')).getByTestId('sku-inventory-days')).toHaveTextContent('281.3 天');
+    expect(within(skuRow('TS-002')).queryByLabelText('补货数量')).toBeNull();
+    expect(within(skuRow('TS-002')).queryByRole('alert')).toBeNull();
+
+    // A second restock adds to the count the first one left.
+    fireEvent.click(within(skuRow('TS-002')).getByRole('button', { name: '补货' }));
+    fireEvent.input(within(skuRow('TS-002')).getByLabelText('补货数量'), { target: { value: '300' } });
+    fireEvent.click(within(skuRow('TS-002')).getByRole('button', { name: '确认补货' }));
+    await waitFor(() => expect(within(skuRow('TS-002')).getByTestId('sku-stock')).toHaveTextContent(/^1,500$/));
+    expect(sent.at(-1)).toEqual({ id: 's-2', stockDelta: 300 });
+  });
+
+  it('盘点 sets the count found, zero included', async () => {
+    const sent = answerStockWrites();
+    await openProducts();
+    fireEvent.click(within(skuRow('TS-001')).getByRole('button', { name: '盘点' }));
+    fireEvent.input(within(skuRow('TS-001')).getByLabelText('盘点库存'), { target: { value: '0' } });
+    fireEvent.click(within(skuRow('TS-001')).getByRole('button', { name: '确认盘点' }));
+    await waitFor(() => expect(within(skuRow('TS-001')).getByTestId('sku-stock')).toHaveTextContent(/^0库存预警$/));
+    expect(sent).toEqual([{ id: 's-1', stock: 0 }]);
+  });
+
+  it('shows the server’s refusal in the row, in the language the console is toggled to, and keeps the stock shown', async () => {
+    const sent = answerStockWrites(() =>
+      HttpResponse.json({
+        data: { updateSku: { sku: null, userErrors: [{ field: ['input', 'stockDelta'], code: 'CONFLICT', message: 'stock cannot exceed 2147483647 units', messageZh: '库存不能超过 2147483647 件' }] } },
+      }),
+    );
+    await openProducts();
+    fireEvent.click(within(skuRow('TS-001')).getByRole('button', { name: '补货' }));
+    fireEvent.input(within(skuRow('TS-001')).getByLabelText('补货数量'), { target: { value: '2147483600' } });
+    fireEvent.click(within(skuRow('TS-001')).getByRole('button', { name: '确认补货' }));
+    await expectAlertFollowsToggle(/^保存失败：库存不能超过 2147483647 件$/, /^Not saved: stock cannot exceed 2147483647 units$/);
+    expect(sent).toEqual([{ id: 's-1', stockDelta: 2147483600 }]);
+    expect(within(skuRow('TS-001')).getByTestId('sku-stock')).toHaveTextContent(/^125$/);
+    // The form stays open with what was typed.
+    expect(within(skuRow('TS-001')).getByLabelText('补货数量')).toHaveValue('2147483600');
+  });
+
+  it('says the account may only read when the server refuses it with FORBIDDEN', async () => {
+    answerStockWrites(refusedAnswer('MANAGE scope required', '需要 MANAGE 权限'));
+    await openProducts();
+    fireEvent.click(within(skuRow('DJ-01')).getByRole('button', { name: '补货' }));
+    fireEvent.input(within(skuRow('DJ-01')).getByLabelText('补货数量'), { target: { value: '20' } });
+    fireEvent.click(within(skuRow('DJ-01')).getByRole('button', { name: '确认补货' }));
+    expect(await within(skuRow('DJ-01')).findByRole('alert')).toHaveTextContent(/^保存失败：此账号只有查看权限$/);
+    expect(within(skuRow('DJ-01')).getByTestId('sku-stock')).toHaveTextContent(/^80$/);
   });
 });
