@@ -6,7 +6,7 @@ import type { MessageKey } from '../../i18n/messages';
 import { useSave } from '../console/save-failure';
 import { money } from '../console/console-format';
 import { amountOf } from '../../lib/yuan';
-import { campaignAt, campaignsOf, hourOf, newEntryKey, SPEND_SOURCES, type TrafficSource } from './spend-form';
+import { campaignsAt, hourOf, newEntryKey, SPEND_SOURCES, type TrafficSource } from './spend-form';
 import type { SpendCampaign, SpendEntryInput } from './spend.documents';
 
 export interface SpendEntryFormProps {
@@ -23,8 +23,9 @@ const NO_CAMPAIGN = '';
 
 /**
  * 记一笔花费: the source the money bought, the hour of the ad report, the amount in yuan and the campaign it
- * counts for (by default the shop's campaign live at that hour). The amount is checked on the page; the entry
- * keeps its idempotency key until stored, so a second press after a lost answer records it once.
+ * counts for (one of the shop's campaigns running at that hour, by default the first). The amount is checked
+ * on the page; the entry keeps its idempotency key until stored, so a second press after a lost answer
+ * records it once.
  */
 export function SpendEntryForm(props: SpendEntryFormProps) {
   const { t, locale } = useI18n();
@@ -54,7 +55,14 @@ export function SpendEntryForm(props: SpendEntryFormProps) {
   createEffect(on(() => props.lastHour, (last) => hour() > last && setHour(last), { defer: true }));
   const hours = createMemo(() => Array.from({ length: props.lastHour + 1 }, (_, h) => h));
   const spentAt = () => hourOf(props.date, hour());
-  const campaign = () => chosenCampaign() ?? campaignAt(props.campaigns, props.shopId, spentAt()) ?? NO_CAMPAIGN;
+  // Only the shop's campaigns running at the entry's hour: the server refuses spend for any other.
+  const campaignOptions = createMemo(() => campaignsAt(props.campaigns, props.shopId, spentAt()));
+  // A choice the hour no longer allows falls back to the default, so the form never sends what is refused.
+  const campaign = () => {
+    const chosen = chosenCampaign();
+    if (chosen !== null && (chosen === NO_CAMPAIGN || campaignOptions().some((c) => c.id === chosen))) return chosen;
+    return campaignOptions()[0]?.id ?? NO_CAMPAIGN;
+  };
   const edited = () => {
     saving.edited();
     setRecorded(null);
@@ -97,7 +105,7 @@ export function SpendEntryForm(props: SpendEntryFormProps) {
           <option value={NO_CAMPAIGN} selected={campaign() === NO_CAMPAIGN}>
             {t('spend.noCampaign')}
           </option>
-          <For each={campaignsOf(props.campaigns, props.shopId)}>{(c) => <option value={c.id} selected={c.id === campaign()}>{c.name}</option>}</For>
+          <For each={campaignOptions()}>{(c) => <option value={c.id} selected={c.id === campaign()}>{c.name}</option>}</For>
         </select>
       </label>
       <div class="form-actions">

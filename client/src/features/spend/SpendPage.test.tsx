@@ -6,12 +6,16 @@ import { MAY_MANAGE, READ_ONLY, storedSession } from '../../../test/fixtures';
 import { api, server, useMockApi } from '../../../test/msw';
 import { expectAlertFollowsToggle } from '../../../test/refusals';
 import type { ResultOf, VariablesOf } from '../../graphql/graphql';
-import type { RecordSpendMutation, SpendCampaignsQuery, SpendDay, SpendDayQuery, SpendEntriesQuery, SpendEntry, VoidSpendMutation } from './spend.documents';
+import type { RecordSpendMutation, SpendCampaign, SpendCampaignsQuery, SpendDay, SpendDayQuery, SpendEntriesQuery, SpendEntry, VoidSpendMutation } from './spend.documents';
 
 useMockApi();
 
-const DOUBLE_11 = { id: 'Q2FtcGFpZ246MQ==', name: '双11狂欢节', startsAt: '2026-10-31T20:00:00+08:00', endsAt: '2026-11-12T00:00:00+08:00', shops: [{ id: SHOP.id }] };
-const OTHER_SHOPS = { id: 'Q2FtcGFpZ246Mg==', name: '京东专场', startsAt: '2026-11-01T00:00:00+08:00', endsAt: '2026-11-30T00:00:00+08:00', shops: [{ id: 'U2hvcDoy' }] };
+const DOUBLE_11: SpendCampaign = { id: 'Q2FtcGFpZ246MQ==', name: '双11狂欢节', startsAt: '2026-10-31T20:00:00+08:00', endsAt: '2026-11-12T00:00:00+08:00', status: 'ENDED', shops: [{ id: SHOP.id }] };
+const OTHER_SHOPS: SpendCampaign = { id: 'Q2FtcGFpZ246Mg==', name: '京东专场', startsAt: '2026-11-01T00:00:00+08:00', endsAt: '2026-11-30T00:00:00+08:00', status: 'ENDED', shops: [{ id: 'U2hvcDoy' }] };
+/** The shop's too, but running only from 20:00 of the day. */
+const EVENING: SpendCampaign = { id: 'Q2FtcGFpZ246Mw==', name: '晚八点专场', startsAt: '2026-11-11T20:00:00+08:00', endsAt: '2026-11-12T00:00:00+08:00', status: 'ENDED', shops: [{ id: SHOP.id }] };
+/** The shop's, over the whole day, but called off. */
+const CALLED_OFF: SpendCampaign = { id: 'Q2FtcGFpZ246NA==', name: '取消的专场', startsAt: '2026-11-01T00:00:00+08:00', endsAt: '2026-11-30T00:00:00+08:00', status: 'CANCELLED', shops: [{ id: SHOP.id }] };
 const DAY: SpendDay = {
   gmv: '52000.00',
   spend: '9000.00',
@@ -49,7 +53,7 @@ function answerSpend(options: { record?: (input: Recorded, n: number) => Respons
   const voided: Voided[] = [];
   let entries = [entry({}), VOIDED];
   server.use(
-    api.query<ResultOf<typeof SpendCampaignsQuery>>('ConsoleSpendCampaigns', () => HttpResponse.json({ data: { campaigns: { edges: [{ node: DOUBLE_11 }, { node: OTHER_SHOPS }] } } })),
+    api.query<ResultOf<typeof SpendCampaignsQuery>>('ConsoleSpendCampaigns', () => HttpResponse.json({ data: { campaigns: { edges: [DOUBLE_11, OTHER_SHOPS, EVENING, CALLED_OFF].map((node) => ({ node })) } } })),
     api.query<ResultOf<typeof SpendDayQuery>, VariablesOf<typeof SpendDayQuery>>('ConsoleSpendDay', ({ variables }) => {
       asked.push(variables);
       return HttpResponse.json({ data: { metrics: DAY } });
@@ -135,6 +139,27 @@ describe('the ad spend page', () => {
     const second = recorded[1]!.entries[0]!;
     expect(second).toEqual({ id: expect.stringMatching(/^console-/), shopId: SHOP.id, spentAt: '2026-11-11T10:00:00+08:00', source: 'SOCIAL', amount: '800.00' });
     expect(second.id).not.toBe(recorded[0]!.entries[0]!.id);
+  });
+
+  it('offers only the shop’s campaigns running at the entry’s hour, as the server takes them, and drops a choice the hour no longer allows', async () => {
+    const { recorded } = answerSpend();
+    openDay();
+    await waitFor(() => expect(screen.getAllByTestId('spend-entry')).toHaveLength(2));
+    const campaignSelect = () => within(form()).getByLabelText<HTMLSelectElement>('归属活动');
+    const offered = () => [...campaignSelect().options].map((o) => o.textContent);
+    fireEvent.change(within(form()).getByLabelText('时段'), { target: { value: '21' } });
+    // The cancelled one is never offered, whatever its window.
+    expect(offered()).toEqual(['不归属活动', DOUBLE_11.name, EVENING.name]);
+    fireEvent.change(campaignSelect(), { target: { value: EVENING.id } });
+    expect(campaignSelect()).toHaveValue(EVENING.id);
+    // 19:00 is before the evening campaign: it is not offered, and the entry counts for the one running then.
+    fireEvent.change(within(form()).getByLabelText('时段'), { target: { value: '19' } });
+    expect(offered()).toEqual(['不归属活动', DOUBLE_11.name]);
+    expect(campaignSelect()).toHaveValue(DOUBLE_11.id);
+    fireEvent.input(within(form()).getByLabelText('金额（元）'), { target: { value: '300' } });
+    fireEvent.click(within(form()).getByRole('button', { name: '记录' }));
+    await waitFor(() => expect(recorded).toHaveLength(1));
+    expect(recorded[0]!.entries[0]).toMatchObject({ spentAt: '2026-11-11T19:00:00+08:00', campaignId: DOUBLE_11.id });
   });
 
   it('sends nothing for an amount that is not one, and sends a refused entry again under the same key', async () => {

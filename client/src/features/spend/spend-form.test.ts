@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { amountOf } from '../../lib/yuan';
-import { campaignAt, dayWindow, hourOf } from './spend-form';
+import { campaignAt, campaignsAt, dayWindow, hourOf } from './spend-form';
 import type { SpendCampaign } from './spend.documents';
 
 describe('an amount typed in yuan', () => {
@@ -19,10 +19,11 @@ describe('an amount typed in yuan', () => {
 });
 
 describe('when and for which campaign', () => {
-  const campaign = (id: string, shopIds: string[], startsAt: string, endsAt: string): SpendCampaign => ({ id, name: id, startsAt, endsAt, shops: shopIds.map((s) => ({ id: s })) });
+  const campaign = (id: string, shopIds: string[], startsAt: string, endsAt: string, status: SpendCampaign['status'] = 'ACTIVE'): SpendCampaign => ({ id, name: id, startsAt, endsAt, status, shops: shopIds.map((s) => ({ id: s })) });
   const campaigns = [
     campaign('double11', ['tmall', 'jd'], '2026-10-31T20:00:00+08:00', '2026-11-12T00:00:00+08:00'),
     campaign('encore', ['tmall'], '2026-11-12T00:00:00+08:00', '2026-11-14T00:00:00+08:00'),
+    campaign('called-off', ['tmall'], '2026-11-01T00:00:00+08:00', '2026-11-30T00:00:00+08:00', 'CANCELLED'),
   ];
 
   it('dates an hour of a Shanghai day, and the day as its half-open window', () => {
@@ -35,5 +36,17 @@ describe('when and for which campaign', () => {
     expect(campaignAt(campaigns, 'tmall', hourOf('2026-11-12', 0))).toBe('encore');
     expect(campaignAt(campaigns, 'jd', hourOf('2026-11-12', 0))).toBeNull();
     expect(campaignAt(campaigns, 'tmall', hourOf('2026-10-31', 19))).toBeNull();
+  });
+
+  it('offers only the shop’s campaigns running at the time, never a cancelled one: the server refuses spend for any other', () => {
+    const ids = (at: string, shop = 'tmall') => campaignsAt(campaigns, shop, at).map((c) => c.id);
+    expect(ids(hourOf('2026-11-11', 23))).toEqual(['double11']);
+    // The window is half-open: its end belongs to the next campaign, its start to its own.
+    expect(ids(hourOf('2026-11-12', 0))).toEqual(['encore']);
+    expect(ids('2026-10-31T20:00:00+08:00')).toEqual(['double11']);
+    // Warm-up spend before a campaign, and spend after it, counts for none.
+    expect(ids(hourOf('2026-10-31', 19))).toEqual([]);
+    expect(ids(hourOf('2026-11-14', 0))).toEqual([]);
+    expect(ids(hourOf('2026-11-12', 0), 'jd')).toEqual([]);
   });
 });

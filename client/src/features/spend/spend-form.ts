@@ -13,17 +13,19 @@ export const dayWindow = (date: string) => ({ from: `${date}T00:00:00+08:00`, to
 export const hourOf = (date: string, hour: number) => `${date}T${String(hour).padStart(2, '0')}:00:00+08:00`;
 
 /**
- * The campaign an entry counts for by default: the one of this shop live at the hour (the war room's campaign
- * ROI counts only spend attributed to it). Null when none is.
+ * The campaigns an entry of this shop may count for at this time: the shop's, not cancelled, with the time inside
+ * their window [startsAt, endsAt). The server refuses any other (campaign spend is spend during the campaign;
+ * warm-up spend before one is recorded without it), and the war room's campaign ROI counts only these.
  */
-export function campaignAt(campaigns: readonly SpendCampaign[], shopId: string, at: string): string | null {
+export function campaignsAt(campaigns: readonly SpendCampaign[], shopId: string, at: string): SpendCampaign[] {
   const time = Date.parse(at);
-  const live = campaigns.find((c) => c.shops.some((s) => s.id === shopId) && Date.parse(c.startsAt) <= time && time < Date.parse(c.endsAt));
-  return live?.id ?? null;
+  return campaigns.filter(
+    (c) => c.status !== 'CANCELLED' && c.shops.some((s) => s.id === shopId) && Date.parse(c.startsAt) <= time && time < Date.parse(c.endsAt),
+  );
 }
 
-/** Campaigns the shop takes part in: the only ones the server lets an entry of it count for. */
-export const campaignsOf = (campaigns: readonly SpendCampaign[], shopId: string) => campaigns.filter((c) => c.shops.some((s) => s.id === shopId));
+/** The campaign an entry counts for by default: the first of this shop's live at the time. Null when none is. */
+export const campaignAt = (campaigns: readonly SpendCampaign[], shopId: string, at: string): string | null => campaignsAt(campaigns, shopId, at)[0]?.id ?? null;
 
 /**
  * A new idempotency key for an entry typed in the console. Made once per entry and kept until it is stored,

@@ -46,7 +46,7 @@ export const SpendEntriesQuery = graphql(`
 `);
 export type SpendEntry = ResultOf<typeof SpendEntriesQuery>['marketingSpend']['edges'][number]['node'];
 
-/** The campaigns spend may be attributed to: their shops and windows pick the default for an entry. */
+/** The campaigns spend may be attributed to: their shops, windows and status pick those an entry may count for. */
 export const SpendCampaignsQuery = graphql(`
   query ConsoleSpendCampaigns {
     campaigns(first: 100) {
@@ -56,6 +56,7 @@ export const SpendCampaignsQuery = graphql(`
           name
           startsAt
           endsAt
+          status
           shops {
             id
           }

@@ -1,6 +1,7 @@
 import { canSeeShop, type Viewer } from '../../auth/viewer.js';
 import type { Channel } from '../../db/enums.js';
 import type { ItemIssue } from '../../lib/validate.js';
+import { shanghaiDateTime } from '../../lib/time.js';
 
 /** Where an ingested entry — a producer event, a spend entry — is counted. */
 export interface Attribution {
@@ -40,4 +41,35 @@ export function attributionIssues(viewer: Viewer, entry: Attribution, { platform
     }
   }
   return issues;
+}
+
+/** What the spend check needs of a campaign: its window and whether it was cancelled. */
+export interface CampaignWindow {
+  startsAt: Date;
+  endsAt: Date;
+  cancelledAt: Date | null;
+}
+
+/**
+ * Campaign spend is spend during the campaign (the ad platforms' and the manuals' rule): an entry counts for a
+ * campaign only when it was spent inside [startsAt, endsAt), and never for a cancelled one. The campaign's ROI
+ * counts nothing else, so spend named for it outside the window would be counted nowhere; warm-up spend before
+ * a campaign, and spend after it, is recorded without one. Events are not held to it: a refund after the end
+ * must still name its order's campaign (order.apply.ts), so a window check there would be per event type.
+ */
+export function spendWindowIssues(spentAt: Date, campaign: CampaignWindow): ItemIssue[] {
+  if (campaign.cancelledAt) {
+    return [{ path: ['campaignId'], message: 'the campaign was cancelled: record this spend without a campaign', messageZh: '该活动已取消：请不选活动记录这笔花费', code: 'INVALID_INPUT' }];
+  }
+  if (campaign.startsAt <= spentAt && spentAt < campaign.endsAt) return [];
+  const from = shanghaiDateTime(campaign.startsAt).slice(0, 16);
+  const to = shanghaiDateTime(campaign.endsAt).slice(0, 16);
+  return [
+    {
+      path: ['campaignId'],
+      message: `spend counts for a campaign only during it (${from} – ${to} Asia/Shanghai): record spend outside it without a campaign`,
+      messageZh: `活动花费须发生在活动期间（北京时间 ${from} 至 ${to}）：活动期外的花费请不选活动记录`,
+      code: 'INVALID_INPUT',
+    },
+  ];
 }

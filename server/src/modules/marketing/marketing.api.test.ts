@@ -1,4 +1,4 @@
-import { count, sql } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
 import { createClient, type Client } from 'graphql-ws';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -6,6 +6,7 @@ import { describeEachBackend } from '../../../test/backends.js';
 import { gid, insertCampaign, insertShop } from '../../../test/fixtures.js';
 import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
 import { rows } from '../../db/rows.js';
+import { campaigns } from '../campaign/campaign.table.js';
 import { marketingSpend } from './marketing.table.js';
 
 const NOW = new Date('2026-11-11T12:00:00+08:00');
@@ -219,6 +220,51 @@ describeEachBackend('recordMarketingSpend, Metrics.spend and Metrics.roi', (back
     });
     expect(await metrics()).toMatchObject({ spend: '30.00' });
     expect(await metrics({ campaignId: ownCampaign })).toMatchObject({ spend: '20.00', bySource: [{ source: 'SOCIAL', spend: '20.00' }] });
+  });
+
+  it('refuses spend named for a campaign outside its window or cancelled, and stores the rest (warm-up spend goes without a campaign)', async () => {
+    const { db } = backend();
+    const shanghai = (local: string) => new Date(`${local}+08:00`);
+    const the618 = gid('Campaign', (await insertCampaign(db, [tmallId], '618', { startsAt: shanghai('2026-06-01T00:00:00'), endsAt: shanghai('2026-06-19T00:00:00') })).id);
+    const double12 = gid('Campaign', (await insertCampaign(db, [tmallId], '双12', { startsAt: shanghai('2026-12-01T20:00:00'), endsAt: shanghai('2026-12-13T00:00:00') })).id);
+    const double11 = gid('Campaign', (await insertCampaign(db, [tmallId], '双11', { startsAt: shanghai('2026-11-11T10:00:00'), endsAt: shanghai('2026-11-11T11:00:00') })).id);
+    const cancelledRow = await insertCampaign(db, [tmallId], '取消的专场');
+    await db.update(campaigns).set({ cancelledAt: NOW }).where(eq(campaigns.id, cancelledRow.id));
+    const cancelled = gid('Campaign', cancelledRow.id);
+
+    const result = await record([
+      entry('after-618', tmall, 'PAID', '10.00', { campaignId: the618 }),
+      entry('before-double12', tmall, 'PAID', '50.00', { campaignId: double12 }),
+      entry('warm-up', tmall, 'PAID', '50.00'),
+      entry('at-start', tmall, 'PAID', '7.00', { campaignId: double11, spentAt: at('10:00') }),
+      entry('at-end', tmall, 'PAID', '3.00', { campaignId: double11, spentAt: at('11:00') }),
+      entry('cancelled', tmall, 'PAID', '1.00', { campaignId: cancelled }),
+    ]);
+    expect(result).toEqual({
+      accepted: 2,
+      duplicates: 0,
+      userErrors: [
+        {
+          index: 0,
+          entryId: 'after-618',
+          field: ['input', 'entries', '0', 'campaignId'],
+          message: 'spend counts for a campaign only during it (2026-06-01 00:00 – 2026-06-19 00:00 Asia/Shanghai): record spend outside it without a campaign',
+          code: 'INVALID_INPUT',
+        },
+        { index: 1, entryId: 'before-double12', field: ['input', 'entries', '1', 'campaignId'], message: expect.stringContaining('2026-12-01 20:00 – 2026-12-13 00:00'), code: 'INVALID_INPUT' },
+        { index: 4, entryId: 'at-end', field: ['input', 'entries', '4', 'campaignId'], message: expect.stringContaining('2026-11-11 10:00 – 2026-11-11 11:00'), code: 'INVALID_INPUT' },
+        { index: 5, entryId: 'cancelled', field: ['input', 'entries', '5', 'campaignId'], message: 'the campaign was cancelled: record this spend without a campaign', code: 'INVALID_INPUT' },
+      ],
+    });
+    const zh = await server.gql(RECORD_ZH, { entries: [entry('after-618', tmall, 'PAID', '10.00', { campaignId: the618 }), entry('cancelled', tmall, 'PAID', '1.00', { campaignId: cancelled })] });
+    expect(zh.data.recordMarketingSpend.userErrors).toEqual([
+      { index: 0, code: 'INVALID_INPUT', messageZh: '活动花费须发生在活动期间（北京时间 2026-06-01 00:00 至 2026-06-19 00:00）：活动期外的花费请不选活动记录' },
+      { index: 1, code: 'INVALID_INPUT', messageZh: '该活动已取消：请不选活动记录这笔花费' },
+    ]);
+    // What was taken is counted where it is read: the day's channel spend, and the campaign's own.
+    expect(await metrics()).toMatchObject({ spend: '57.00' });
+    expect(await metrics({ campaignId: double11 })).toMatchObject({ spend: '7.00' });
+    expect(await storedEntries()).toBe(2);
   });
 
   it('refuses more than 5,000 entries in one call, storing nothing', async () => {

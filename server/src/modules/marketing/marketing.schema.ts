@@ -22,7 +22,7 @@ const MarketingSpendEntryInput = builder.inputType('MarketingSpendEntryInput', {
     }),
     channel: t.field({ type: ChannelEnum, description: "Defaults to the shop's platform; must match it." }),
     source: t.field({ type: TrafficSourceEnum, required: true, description: 'The traffic source the money bought (PAID for 直通车/推广, SOCIAL for content and live-stream promotion …).' }),
-    campaignId: t.id({ description: 'Global Campaign id the spend is attributed to; the shop must take part.' }),
+    campaignId: t.id({ description: 'Global Campaign id the spend is attributed to: the shop must take part, spentAt must be inside the campaign window [startsAt, endsAt), and the campaign must not be cancelled (warm-up spend before a campaign is recorded without one).' }),
     amount: t.field({ type: 'Decimal', required: true, description: 'Yuan, above zero, at most two decimals.' }),
   }),
 });

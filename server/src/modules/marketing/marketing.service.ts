@@ -9,7 +9,7 @@ import { DomainError } from '../../errors.js';
 import { globalId, itemIssues, moneyInput, NOT_EMPTY, storableString, type ItemIssue } from '../../lib/validate.js';
 import { fenToYuanGrouped } from '../../lib/money.js';
 import type { AnnounceCounted } from '../../realtime/pubsub.js';
-import { attributionIssues, type AttributionLookups } from '../campaign/attribution.js';
+import { attributionIssues, spendWindowIssues, type AttributionLookups } from '../campaign/attribution.js';
 import { loadCampaigns } from '../campaign/campaign.service.js';
 import { RollupBatch } from '../metrics/rollup.writer.js';
 import { loadShops } from '../shop/shop.service.js';
@@ -126,7 +126,7 @@ function payloadHash(e: Omit<ValidEntry, 'hash' | 'index'>): string {
   return createHash('sha1').update(canonical).digest('hex');
 }
 
-/** Shop, channel and campaign checks for the whole call at once: one query for shops, one for campaigns. */
+/** Shop, channel and campaign checks (the campaign's window included) for the whole call at once: one query for shops, one for campaigns. */
 async function validateAgainstCatalog(db: DbOrTx, viewer: Viewer, entries: ParsedEntry[]) {
   const shopIds = [...new Set(entries.map((e) => e.shopId))];
   const campaignIds = [...new Set(entries.flatMap((e) => (e.campaignId ? [e.campaignId] : [])))];
@@ -135,11 +135,15 @@ async function validateAgainstCatalog(db: DbOrTx, viewer: Viewer, entries: Parse
     platformOf: new Map(shopRows.map((s) => [s.id, s.platform])),
     shopsOfCampaign: new Map(campaignRows.map((c) => [c.id, new Set(c.shopIds)])),
   };
+  const campaignOf = new Map(campaignRows.map((c) => [c.id, c]));
 
   const valid: ValidEntry[] = [];
   const rejected: { index: number; issues: ItemIssue[] }[] = [];
   for (const entry of entries) {
     const issues = attributionIssues(viewer, entry, lookups);
+    const campaign = entry.campaignId ? campaignOf.get(entry.campaignId) : undefined;
+    // One refusal per field: a campaign already refused (not found, not the shop's) is not also dated.
+    if (campaign && !issues.some((i) => i.path[0] === 'campaignId')) issues.push(...spendWindowIssues(entry.spentAt, campaign));
     const platform = lookups.platformOf.get(entry.shopId);
     if (issues.length > 0 || !platform) {
       rejected.push({ index: entry.index, issues });
