@@ -38,6 +38,7 @@ export function ConsoleLayout(props: ParentProps<ConsoleLayoutProps>) {
               <A href="/console/customers" activeClass="active">{t('console.customers')}</A>
               <A href="/console/products" activeClass="active">{t('console.products')}</A>
               <A href="/console/spend" activeClass="active">{t('console.spend')}</A>
+              <A href="/console/alerts" activeClass="active">{t('console.alerts')}</A>
               <A href="/console/alert-rules" activeClass="active">{t('console.alertRules')}</A>
               <A href="/console/webhooks" activeClass="active">{t('console.webhooks')}</A>
               <A href="/console/access" activeClass="active">{t('console.access')}</A>

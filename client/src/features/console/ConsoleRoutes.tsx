@@ -11,6 +11,7 @@ const CampaignsPage = lazy(() => import('../campaigns/CampaignsPage').then((m) =
 const CustomersPage = lazy(() => import('../customers/CustomersPage').then((m) => ({ default: m.CustomersPage })));
 const ProductsPage = lazy(() => import('../products/ProductsPage').then((m) => ({ default: m.ProductsPage })));
 const SpendPage = lazy(() => import('../spend/SpendPage').then((m) => ({ default: m.SpendPage })));
+const AlertLogPage = lazy(() => import('../alert-log/AlertLogPage').then((m) => ({ default: m.AlertLogPage })));
 const AlertRulesPage = lazy(() => import('../alert-rules/AlertRulesPage').then((m) => ({ default: m.AlertRulesPage })));
 const WebhooksPage = lazy(() => import('../webhooks/WebhooksPage').then((m) => ({ default: m.WebhooksPage })));
 const AccessPage = lazy(() => import('../access-admin/AccessPage').then((m) => ({ default: m.AccessPage })));
@@ -32,6 +33,7 @@ export function ConsoleRoutes() {
       <Route path="/customers" component={CustomersPage} />
       <Route path="/products" component={ProductsPage} />
       <Route path="/spend" component={SpendPage} />
+      <Route path="/alerts" component={AlertLogPage} />
       <Route path="/alert-rules" component={AlertRulesPage} />
       <Route path="/webhooks" component={WebhooksPage} />
       <Route path="/access" component={AccessPage} />
