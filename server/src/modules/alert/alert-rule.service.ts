@@ -4,7 +4,7 @@ import { canSeeShop, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import { DomainError, forbidden } from '../../errors.js';
 import { parseInput } from '../../lib/validate.js';
-import { requireScopeCampaign } from '../campaign/campaign.service.js';
+import { campaignOfOtherShops, requireScopeCampaign } from '../campaign/campaign.service.js';
 import { requireShop } from '../shop/shop.service.js';
 import type { RecheckAlerts } from './alert.service.js';
 import { alertRuleSettings } from './alert.table.js';
@@ -37,7 +37,11 @@ async function checkScope(db: DbOrTx, viewer: Viewer, scope: RuleScope, access: 
     // settings row's foreign key and fail the write as an internal error.
     await requireShop(db, viewer, scope.shopId, field('shopId'));
   }
-  if (scope.campaignId) await requireScopeCampaign(db, viewer, scope.campaignId, field('campaignId'));
+  if (scope.campaignId) {
+    const campaign = await requireScopeCampaign(db, viewer, scope.campaignId, field('campaignId'));
+    // A campaign's settings judge all of it: a caller who sees their part reads them, and changes only their shops'.
+    if (access === 'write' && campaign.partial) throw campaignOfOtherShops(field('campaignId'));
+  }
   if (access === 'write' && !scope.shopId && !scope.campaignId && viewer.shops !== 'ALL') {
     throw new DomainError(
       'FORBIDDEN',

@@ -21,6 +21,24 @@ export const CampaignStatusEnum = builder.enumType('CampaignStatus', {
   values: CAMPAIGN_STATUSES,
 });
 
+const CampaignShopTargetRef = builder.objectRef<{ shopId: string; gmvTargetFen: number }>('CampaignShopTarget').implement({
+  description: 'One shop’s part of a campaign’s GMV target (目标拆解).',
+  fields: (t) => ({
+    shop: t.field({ type: ShopRef, resolve: (s) => s.shopId }),
+    gmvTarget: t.field({ type: 'Decimal', description: 'In yuan.', resolve: (s) => fenToYuan(s.gmvTargetFen) }),
+  }),
+});
+
+const CampaignShopTargetInput = builder.inputType('CampaignShopTargetInput', {
+  fields: (t) => ({
+    shopId: t.globalID({ for: ShopRef, required: true }),
+    gmvTarget: t.field({ type: 'Decimal', required: true, description: 'In yuan, zero or more.' }),
+  }),
+});
+
+const SHOP_TARGETS_DESCRIPTION =
+  '目标拆解: each shop’s part of gmvTarget, every shop of the campaign once, adding up exactly to gmvTarget. Staff and partners over only some of the shops see the campaign (their part) once it is split.';
+
 export const CampaignRef = builder.loadableNode('Campaign', {
   description: '大促活动: a sales campaign with a window, a GMV target and milestones.',
   id: uuidNodeId<CampaignRow>(),
@@ -32,7 +50,11 @@ export const CampaignRef = builder.loadableNode('Campaign', {
     status: t.field({ type: CampaignStatusEnum, resolve: (c, _args, ctx) => campaignStatus(c, ctx.now()) }),
     startsAt: t.expose('startsAt', { type: 'DateTime' }),
     endsAt: t.expose('endsAt', { type: 'DateTime' }),
-    gmvTarget: t.field({ type: 'Decimal', description: 'GMV target in yuan.', resolve: (c) => fenToYuan(c.gmvTargetFen) }),
+    gmvTarget: t.field({
+      type: 'Decimal',
+      description: 'GMV target in yuan; for a caller who sees only some of its shops (partial), their shops’ part of it.',
+      resolve: (c) => fenToYuan(c.gmvTargetFen),
+    }),
     conversionTarget: t.float({
       nullable: true,
       description:
@@ -44,7 +66,19 @@ export const CampaignRef = builder.loadableNode('Campaign', {
       description: 'Relative weight of each Asia/Shanghai hour (0–23) in the plan curve; null means the default Double 11 shape.',
       resolve: (c) => c.hourlyShape,
     }),
-    shops: t.field({ type: [ShopRef], resolve: (c) => c.shopIds }),
+    shops: t.field({ type: [ShopRef], description: 'The shops it runs in; for a partial caller, theirs only.', resolve: (c) => c.shopIds }),
+    shopTargets: t.field({
+      type: [CampaignShopTargetRef],
+      nullable: true,
+      description:
+        '目标拆解: each shop’s part of the GMV target, adding up to it; null when the target is not split. A caller over only some of the campaign’s shops sees the campaign (their part of it) only when it is split.',
+      resolve: (c) => (c.shopTargetsFen ? c.shopIds.map((shopId) => ({ shopId, gmvTargetFen: c.shopTargetsFen?.[shopId] ?? 0 })) : null),
+    }),
+    partial: t.boolean({
+      description:
+        'True when the caller sees only some of the campaign’s shops: shops, gmvTarget, shopTargets, progress, metrics and the retrospective are their part (their shops’ orders against their shops’ targets). Changes need a caller over all its shops.',
+      resolve: (c) => c.partial === true,
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
@@ -78,6 +112,7 @@ const CreateCampaignInput = builder.inputType('CreateCampaignInput', {
     conversionTarget: t.float({ description: `目标转化率 in (0, 1], at most two decimals of a percent (0.0325); omitted: ${DEFAULT_TARGET}; null: none.` }),
     shopIds: t.globalIDList({ for: ShopRef, required: true }),
     hourlyShape: t.floatList({ description: '24 non-negative weights, one per Asia/Shanghai hour.' }),
+    shopTargets: t.field({ type: [CampaignShopTargetInput], description: `${SHOP_TARGETS_DESCRIPTION} Omitted or null: not split.` }),
   }),
 });
 
@@ -92,16 +127,24 @@ const UpdateCampaignInput = builder.inputType('UpdateCampaignInput', {
     conversionTarget: t.float({ description: '目标转化率 in (0, 1]; null clears it. Part of an ended campaign’s record.' }),
     shopIds: t.globalIDList({ for: ShopRef }),
     hourlyShape: t.floatList(),
+    shopTargets: t.field({
+      type: [CampaignShopTargetInput],
+      description: `${SHOP_TARGETS_DESCRIPTION} Omitted: unchanged (a change of shops or target must then give it again); null or []: no split.`,
+    }),
     cancelled: t.boolean({ description: 'true cancels the campaign; false reinstates it.' }),
   }),
 });
+
+// null (remove the split) stays null, apart from an omitted field (leave it as it is).
+const shopTargetsOf = (targets: { shopId: { id: string }; gmvTarget: string }[] | null | undefined) =>
+  targets == null ? targets : targets.map((target) => ({ shopId: target.shopId.id, gmvTarget: target.gmvTarget }));
 
 builder.mutationFields((t) => ({
   createCampaign: t.field({
     type: payloadType('CreateCampaignPayload', 'campaign', CampaignRef),
     args: { input: t.arg({ type: CreateCampaignInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(() => createCampaign(ctx.db, ctx.viewer, { ...input, shopIds: input.shopIds.map((id) => id.id) })),
+      asPayload(() => createCampaign(ctx.db, ctx.viewer, { ...input, shopIds: input.shopIds.map((id) => id.id), shopTargets: shopTargetsOf(input.shopTargets) })),
   }),
   updateCampaign: t.field({
     type: payloadType('UpdateCampaignPayload', 'campaign', CampaignRef),
@@ -111,7 +154,7 @@ builder.mutationFields((t) => ({
         updateCampaign(
           ctx.db,
           ctx.viewer,
-          { ...input, id: input.id.id, shopIds: input.shopIds?.map((id) => id.id) },
+          { ...input, id: input.id.id, shopIds: input.shopIds?.map((id) => id.id), shopTargets: shopTargetsOf(input.shopTargets) },
           ctx.now(),
         ),
       ),

@@ -1,15 +1,17 @@
 import { and, count, eq, gt, isNotNull, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { allShopsVisible, type Viewer } from '../../auth/viewer.js';
+import { SYSTEM, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
-import { forbidden, InputErrors, notFound, type UserErrorShape } from '../../errors.js';
+import { DomainError, forbidden, InputErrors, notFound, type UserErrorShape } from '../../errors.js';
 import { said } from '../../lib/issue-words.js';
 import { moneyInput, optionalText, parseInput, text } from '../../lib/validate.js';
 import { DAY_MS, MAX_SPAN_DAYS, shanghaiDateTime } from '../../lib/time.js';
 import { assertShopsVisible } from '../shop/shop.service.js';
 import { BASIS_POINTS, campaigns, type CampaignRow } from './campaign.table.js';
+import { campaignPartFor, campaignSeenBy, seesWholeCampaign } from './campaign.part.js';
 import { createOnce, requestIdInput } from '../../db/create-once.js';
+import { createSplitProblems, repeatedShopProblems, ShopTargetsInput, splitProblems, storedSplit } from './campaign.split.js';
 
 export const CAMPAIGN_STATUSES = ['UPCOMING', 'ACTIVE', 'ENDED', 'CANCELLED'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
@@ -35,29 +37,60 @@ function statusCondition(status: CampaignStatus, now: Date): SQL | undefined {
   }
 }
 
-/** The campaigns of these ids the viewer may see (all their shops): the loader's query, and the edit's (locked). */
+/** The campaigns of these ids the viewer sees, whole or their part (campaign.part.ts): the loader's query, and the edit's (locked). */
 function visibleCampaigns(db: DbOrTx, viewer: Viewer, ids: readonly string[]) {
   // The ids as one array parameter: the same text for any number of ids.
   return db
     .select()
     .from(campaigns)
-    .where(and(sql`${campaigns.id} = any(${sql.param([...ids])}::uuid[])`, allShopsVisible(viewer, campaigns.shopIds)));
+    .where(and(sql`${campaigns.id} = any(${sql.param([...ids])}::uuid[])`, campaignSeenBy(viewer)));
 }
 
 /**
  * The campaign of this id the viewer may see, its row locked until the transaction ends: edits of it, and
  * creates that count what hangs under it, queue here. NO KEY UPDATE is the lock an UPDATE takes anyway and,
  * unlike FOR UPDATE, does not wait for the key-share locks of ingest batches inserting the campaign's orders.
+ * Only a viewer over every shop of it may change a campaign or what hangs under it: one who sees their part
+ * is refused with FORBIDDEN, naming why, where an id they cannot see at all is NOT_FOUND.
  */
-export async function lockVisibleCampaign(tx: DbOrTx, viewer: Viewer, id: string): Promise<CampaignRow | undefined> {
+export async function lockVisibleCampaign(tx: DbOrTx, viewer: Viewer, id: string, field: string[] = ['input', 'id']): Promise<CampaignRow | undefined> {
   const [campaign] = await visibleCampaigns(tx, viewer, [id]).for('no key update');
+  if (campaign && !seesWholeCampaign(viewer, campaign)) throw campaignOfOtherShops(field);
   return campaign;
 }
+
+export const campaignOfOtherShops = (field: string[]) =>
+  new DomainError(
+    'FORBIDDEN',
+    {
+      en: 'the campaign also runs in shops outside your grant: only someone over all its shops can change it, its milestones, its alert settings or its lessons',
+      zh: '该活动还在你的凭证范围之外的店铺开展：只有能看到其全部店铺的人才能修改活动、关键节点、预警设置及复盘经验',
+    },
+    field,
+  );
 
 export async function loadCampaigns(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<CampaignRow[]> {
   if (ids.length === 0) return [];
   // Prepared by name (the campaign loader's batches, every metrics query's scope check): one round trip and no parse.
-  return visibleCampaigns(db, viewer, ids).prepare('campaigns_by_id').execute();
+  const rows = await visibleCampaigns(db, viewer, ids).prepare('campaigns_by_id').execute();
+  return viewer.shops === 'ALL' ? rows : rows.map((row) => campaignPartFor(viewer, row));
+}
+
+/**
+ * The campaigns of these ids that run in at least one of the caller's shops, cut to those shops: what an
+ * ingested order or spend entry may be attributed to. A producer naming the campaign its shop's order
+ * belongs to learns nothing of the other shops, so it needs no split; a campaign with none of the caller's
+ * shops does not exist for it.
+ */
+export async function campaignsForAttribution(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<CampaignRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await loadCampaigns(db, SYSTEM, ids);
+  if (viewer.shops === 'ALL') return rows;
+  const { shops } = viewer;
+  return rows.flatMap((row) => {
+    const shopIds = row.shopIds.filter((id) => shops.has(id));
+    return shopIds.length > 0 ? [{ ...row, shopIds }] : [];
+  });
 }
 
 export async function requireCampaign(db: DbOrTx, viewer: Viewer, id: string, field: string[]): Promise<CampaignRow> {
@@ -85,11 +118,12 @@ export function listCampaigns(
   filter: { status?: CampaignStatus | null; now: Date },
   args: ConnectionArgs,
 ) {
-  const where = and(allShopsVisible(viewer, campaigns.shopIds), filter.status ? statusCondition(filter.status, filter.now) : undefined);
+  const where = and(campaignSeenBy(viewer), filter.status ? statusCondition(filter.status, filter.now) : undefined);
   return paginate<CampaignRow>(
     args,
     { column: campaigns.startsAt, type: 'timestamptz', direction: 'desc', value: (c) => c.startsAt, idColumn: campaigns.id, id: (c) => c.id },
-    ({ bounds, orderBy, limit }) => db.select().from(campaigns).where(and(where, bounds)).orderBy(...orderBy).limit(limit),
+    async ({ bounds, orderBy, limit }) =>
+      (await db.select().from(campaigns).where(and(where, bounds)).orderBy(...orderBy).limit(limit)).map((row) => campaignPartFor(viewer, row)),
     async () => (await db.select({ n: count() }).from(campaigns).where(where))[0]?.n ?? 0,
   );
 }
@@ -137,6 +171,7 @@ const CreateCampaignInput = z.object({
   conversionTarget: conversionTarget.nullish(),
   shopIds: z.array(z.string()).min(1, CAMPAIGN_SHOPS_MIN),
   hourlyShape: HourlyShape.nullish(),
+  shopTargets: ShopTargetsInput,
   requestId: requestIdInput,
 });
 
@@ -144,7 +179,7 @@ const CreateCampaignInput = z.object({
 export async function createCampaign(db: DbOrTx, viewer: Viewer, input: unknown): Promise<CampaignRow> {
   const { requestId, ...data } = parseInput(CreateCampaignInput, input, (raw) => {
     const window = CampaignWindow.safeParse(raw);
-    return window.success ? windowProblems(window.data.startsAt, window.data.endsAt) : [];
+    return [...(window.success ? windowProblems(window.data.startsAt, window.data.endsAt) : []), ...createSplitProblems(raw)];
   });
   await assertShopsVisible(db, viewer, data.shopIds, ['input', 'shopIds']);
   const made = await createOnce(db, viewer, 'Campaign', { requestId, input: data }, (db, id) => insertCampaign(db, id, data), async (db, id) => (await loadCampaigns(db, viewer, [id]))[0]);
@@ -165,6 +200,7 @@ async function insertCampaign(db: DbOrTx, id: string, data: Omit<z.infer<typeof 
       ...(data.conversionTarget !== undefined && { conversionTargetBp: data.conversionTarget }),
       shopIds: [...new Set(data.shopIds)],
       hourlyShape: data.hourlyShape ?? null,
+      shopTargetsFen: data.shopTargets ? storedSplit(data.shopTargets) : null,
     })
     .returning();
   return row!;
@@ -180,6 +216,7 @@ const UpdateCampaignInput = z.object({
   conversionTarget: conversionTarget.nullish(),
   shopIds: z.array(z.string()).min(1, CAMPAIGN_SHOPS_MIN).nullish(),
   hourlyShape: HourlyShape.nullish(),
+  shopTargets: ShopTargetsInput,
   cancelled: z.boolean().nullish(),
 });
 
@@ -194,6 +231,7 @@ export async function updateCampaign(db: DbOrTx, viewer: Viewer, input: unknown,
     // Only when it moves: a campaign stored before the length bound stays editable (and, until it ends, cancellable).
     if (data.startsAt != null || data.endsAt != null) assertWindow(data.startsAt ?? campaign.startsAt, data.endsAt ?? campaign.endsAt);
     if (data.shopIds) await assertShopsVisible(tx, viewer, data.shopIds, ['input', 'shopIds']);
+    const split = splitAfterUpdate(campaign, data);
     const [row] = await tx
       .update(campaigns)
       .set({
@@ -205,6 +243,7 @@ export async function updateCampaign(db: DbOrTx, viewer: Viewer, input: unknown,
         ...(data.conversionTarget !== undefined && { conversionTargetBp: data.conversionTarget }),
         ...(data.shopIds != null && { shopIds: [...new Set(data.shopIds)] }),
         ...(data.hourlyShape !== undefined && { hourlyShape: data.hourlyShape }),
+        ...(split !== undefined && { shopTargetsFen: split }),
         ...(data.cancelled != null && { cancelledAt: data.cancelled ? (campaign.cancelledAt ?? now) : null }),
         updatedAt: now,
       })
@@ -212,6 +251,26 @@ export async function updateCampaign(db: DbOrTx, viewer: Viewer, input: unknown,
       .returning();
     return row!;
   });
+}
+
+/**
+ * The split an update leaves, checked against the shops and target it leaves: undefined when nothing about
+ * it changes. A split kept from before must still fit, or the update is refused (nothing is rescaled behind
+ * the operator's back: a shop's target is what it was asked for).
+ */
+function splitAfterUpdate(campaign: CampaignRow, data: z.infer<typeof UpdateCampaignInput>): Record<string, number> | null | undefined {
+  const given = data.shopTargets;
+  if (given !== undefined) {
+    if (given === null) return null;
+    const repeated = repeatedShopProblems(given);
+    if (repeated.length > 0) throw new InputErrors(repeated);
+  }
+  const split = given !== undefined ? storedSplit(given) : campaign.shopTargetsFen;
+  if (!split) return given === undefined ? undefined : null;
+  const shopIds = data.shopIds ? [...new Set(data.shopIds)] : campaign.shopIds;
+  const problems = splitProblems(split, shopIds, data.gmvTarget ?? campaign.gmvTargetFen, given === undefined);
+  if (problems.length > 0) throw new InputErrors(problems);
+  return given === undefined ? undefined : split;
 }
 
 /**
@@ -231,6 +290,7 @@ function assertStillOpen(campaign: CampaignRow, data: z.infer<typeof UpdateCampa
     conversionTarget: data.conversionTarget !== undefined && data.conversionTarget !== campaign.conversionTargetBp,
     shopIds: data.shopIds != null && !sameSet(data.shopIds, campaign.shopIds),
     hourlyShape: data.hourlyShape !== undefined && JSON.stringify(data.hourlyShape) !== JSON.stringify(campaign.hourlyShape),
+    shopTargets: data.shopTargets !== undefined && !sameSplit(data.shopTargets ? storedSplit(data.shopTargets) : null, campaign.shopTargetsFen),
     cancelled: data.cancelled != null && data.cancelled !== (campaign.cancelledAt !== null),
   };
   const errors = Object.entries(moved)
@@ -243,6 +303,9 @@ function assertStillOpen(campaign: CampaignRow, data: z.infer<typeof UpdateCampa
     }));
   if (errors.length > 0) throw new InputErrors(errors);
 }
+
+const sameSplit = (a: Record<string, number> | null, b: Record<string, number> | null) =>
+  a === null || b === null ? a === b : sameSet(Object.keys(a), Object.keys(b)) && Object.keys(a).every((id) => a[id] === b[id]);
 
 const sameSet = (a: readonly string[], b: readonly string[]) => {
   const left = new Set(a);

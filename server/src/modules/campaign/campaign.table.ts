@@ -22,10 +22,16 @@ export const campaigns = pgTable(
      */
     conversionTargetBp: integer().default(CONVERSION_TARGET_DEFAULT_BP),
     /**
-     * The shops the campaign runs in. A viewer sees a campaign only when they can see every one of
-     * its shops, so a partner never learns another merchant's target.
+     * The shops the campaign runs in. A viewer over every one of them sees the whole campaign; a viewer
+     * over some of them sees their part only when the target is split by shop (shopTargetsFen), so a
+     * partner never learns another merchant's target or figures.
      */
     shopIds: uuid().array().notNull(),
+    /**
+     * 目标拆解: each shop's part of the GMV target, in fen, keyed by shop id; every shop of the campaign
+     * once, summing exactly to gmvTargetFen. Null: not split (only viewers over every shop see it).
+     */
+    shopTargetsFen: jsonb().$type<Record<string, number>>(),
     /** Relative weight of each Asia/Shanghai hour of day (24 numbers) for the plan curve; null → default shape. */
     hourlyShape: jsonb().$type<number[]>(),
     cancelledAt: instant(),
@@ -68,7 +74,11 @@ export const campaignMilestones = pgTable(
   (t) => [index('campaign_milestones_campaign_idx').on(t.campaignId, t.dueAt)],
 );
 
-export type CampaignRow = typeof campaigns.$inferSelect;
+/**
+ * A campaign as a viewer sees it. `partial`: the viewer sees only some of its shops, and shopIds,
+ * gmvTargetFen and shopTargetsFen are cut to their part (campaign.part.ts).
+ */
+export type CampaignRow = typeof campaigns.$inferSelect & { readonly partial?: boolean };
 export type MilestoneRow = typeof campaignMilestones.$inferSelect;
 
 /** 目标转化率 as a rate in [0, 1]; null when the campaign plans none. */

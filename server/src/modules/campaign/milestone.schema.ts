@@ -5,7 +5,8 @@ import { asPayload, payloadType } from '../../graphql/user-error.js';
 import type { Context } from '../../context.js';
 import { CampaignRef } from './campaign.schema.js';
 import { loadCampaigns, requireScopeCampaign } from './campaign.service.js';
-import { canSeeShop, SYSTEM } from '../../auth/viewer.js';
+import { SYSTEM } from '../../auth/viewer.js';
+import { seesCampaign } from './campaign.part.js';
 import type { DbOrTx } from '../../db/client.js';
 import { forbidden, notFound } from '../../errors.js';
 import {
@@ -19,7 +20,7 @@ import {
   type AnnounceMilestone,
   type MilestoneChange,
 } from './milestone.service.js';
-import { MILESTONE_STATUSES, RISK_LEVELS, type MilestoneRow } from './campaign.table.js';
+import { MILESTONE_STATUSES, RISK_LEVELS, type CampaignRow, type MilestoneRow } from './campaign.table.js';
 
 export const MilestoneStatusEnum = builder.enumType('MilestoneStatus', { values: MILESTONE_STATUSES });
 export const RiskLevelEnum = builder.enumType('RiskLevel', {
@@ -151,12 +152,12 @@ const MilestoneChangedRef = builder.objectRef<MilestoneChanged>('MilestoneChange
 });
 
 /** Keyed by the published message, which pubsub hands every subscriber alike: one read per change, not per screen. */
-const shopsAtMessage = new WeakMap<object, Promise<string[] | null>>();
-function campaignShopsAt(db: DbOrTx, message: { campaignId: string }): Promise<string[] | null> {
-  let shops = shopsAtMessage.get(message);
+const campaignAtMessage = new WeakMap<object, Promise<CampaignRow | null>>();
+function campaignAt(db: DbOrTx, message: { campaignId: string }): Promise<CampaignRow | null> {
+  let shops = campaignAtMessage.get(message);
   if (!shops) {
-    shops = loadCampaigns(db, SYSTEM, [message.campaignId]).then(([row]) => row?.shopIds ?? null);
-    shopsAtMessage.set(message, shops);
+    shops = loadCampaigns(db, SYSTEM, [message.campaignId]).then(([row]) => row ?? null);
+    campaignAtMessage.set(message, shops);
   }
   return shops;
 }
@@ -179,11 +180,11 @@ builder.subscriptionField('milestoneChanged', (t) =>
           const message = next.value;
           if (message.campaignId !== campaign.id) continue;
           // updateCampaign may since have added a shop the caller does not see, hiding the campaign from them:
-          // its shops are read again once per message for every subscriber (campaignShopsAt), on the primary so
+          // its shops are read again once per message for every subscriber (campaignAt), on the primary so
           // a lagging replica cannot let one through. The answer is the one subscribing now would get, and it
           // ends the stream.
-          const shopIds = await campaignShopsAt(ctx.db, message);
-          if (!shopIds || (ctx.viewer.shops !== 'ALL' && !shopIds.every((id) => canSeeShop(ctx.viewer, id)))) {
+          const seen = await campaignAt(ctx.db, message);
+          if (!seen || !seesCampaign(ctx.viewer, seen)) {
             await push({ refused: ctx.viewer.shops === 'ALL' ? notFound('Campaign', ['campaignId']) : forbidden('Campaign', ['campaignId']) });
             break;
           }

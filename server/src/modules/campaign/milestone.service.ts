@@ -5,7 +5,8 @@ import type { DbOrTx } from '../../db/client.js';
 import { DomainError, notFound, type Words } from '../../errors.js';
 import { groupByKeys } from '../../lib/group.js';
 import { optionalText, parseInput, text } from '../../lib/validate.js';
-import { lockVisibleCampaign } from './campaign.service.js';
+import { campaignOfOtherShops, lockVisibleCampaign } from './campaign.service.js';
+import { campaignSeenBy } from './campaign.part.js';
 import {
   campaignMilestones,
   campaigns,
@@ -47,13 +48,16 @@ const milestoneColumns = {
   updatedAt: campaignMilestones.updatedAt,
 };
 
-/** The milestones of these ids in campaigns the viewer may see: the loader's query, and the edit's (locked). */
-function visibleMilestones(db: DbOrTx, viewer: Viewer, ids: readonly string[]) {
+/**
+ * The milestones of these ids in campaigns the viewer sees (campaign.part.ts): the loader's query. `whole`:
+ * only in campaigns the viewer sees every shop of, for the edit's (locked) read.
+ */
+function visibleMilestones(db: DbOrTx, viewer: Viewer, ids: readonly string[], whole = false) {
   return db
     .select(milestoneColumns)
     .from(campaignMilestones)
     .innerJoin(campaigns, eq(campaigns.id, campaignMilestones.campaignId))
-    .where(and(inArray(campaignMilestones.id, [...ids]), allShopsVisible(viewer, campaigns.shopIds)));
+    .where(and(inArray(campaignMilestones.id, [...ids]), whole ? allShopsVisible(viewer, campaigns.shopIds) : campaignSeenBy(viewer)));
 }
 
 export async function loadMilestones(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<MilestoneRow[]> {
@@ -68,7 +72,7 @@ export async function milestonesOfCampaigns(db: DbOrTx, viewer: Viewer, campaign
     .select(milestoneColumns)
     .from(campaignMilestones)
     .innerJoin(campaigns, eq(campaigns.id, campaignMilestones.campaignId))
-    .where(and(inArray(campaignMilestones.campaignId, [...campaignIds]), allShopsVisible(viewer, campaigns.shopIds)))
+    .where(and(inArray(campaignMilestones.campaignId, [...campaignIds]), campaignSeenBy(viewer)))
     .orderBy(asc(campaignMilestones.dueAt), asc(campaignMilestones.id));
   return groupByKeys(campaignIds, rows, (m) => m.campaignId);
 }
@@ -103,7 +107,7 @@ export const MAX_MILESTONES_PER_CAMPAIGN = 200;
  * committed when it started, so a count inside the locking statement would be from before the wait.
  */
 async function campaignWithRoom(tx: DbOrTx, viewer: Viewer, id: string, now: Date): Promise<string> {
-  const campaign = await lockVisibleCampaign(tx, viewer, id);
+  const campaign = await lockVisibleCampaign(tx, viewer, id, ['input', 'campaignId']);
   if (!campaign) throw notFound('Campaign', ['input', 'campaignId']);
   // The retrospective judges the milestones a campaign had: one added afterwards would be on time by construction.
   if (now >= campaign.endsAt) throw endedCampaign(campaign.endsAt, ['input', 'campaignId'], { en: 'no milestone can be added', zh: '不能再添加关键节点' });
@@ -209,8 +213,12 @@ export async function updateMilestone(db: DbOrTx, viewer: Viewer, input: unknown
     // Fields the caller did not send are written back from this read, and the history row depends on it.
     // Under the row lock a concurrent edit waits here and starts from this one's committed row, so it can
     // neither put back the response plan as it was before nor record the same change of status twice.
-    const [milestone] = await visibleMilestones(tx, viewer, [data.id]).for('no key update', { of: campaignMilestones });
-    if (!milestone) throw notFound('Milestone', ['input', 'id']);
+    const [milestone] = await visibleMilestones(tx, viewer, [data.id], true).for('no key update', { of: campaignMilestones });
+    if (!milestone) {
+      // Seen as part of a campaign the caller sees only some shops of: theirs to read, not to change.
+      const [seen] = await visibleMilestones(tx, viewer, [data.id]);
+      throw seen ? campaignOfOtherShops(['input', 'id']) : notFound('Milestone', ['input', 'id']);
+    }
 
     if (data.dueAt != null && data.dueAt.getTime() !== milestone.dueAt.getTime()) await assertCampaignNotEnded(tx, milestone.campaignId, now);
     // A milestone done when its campaign has ended is the retrospective's record of when it was done:

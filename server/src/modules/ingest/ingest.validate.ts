@@ -2,7 +2,7 @@ import { canSeeShop, type Viewer } from '../../auth/viewer.js';
 import type { Db } from '../../db/client.js';
 import type { Channel } from '../../db/enums.js';
 import { attributionIssues, type AttributionLookups } from '../campaign/attribution.js';
-import { loadCampaigns } from '../campaign/campaign.service.js';
+import { campaignsForAttribution } from '../campaign/campaign.service.js';
 import { catalogCache } from './ingest.catalog.js';
 import type { ItemIssue } from '../../lib/validate.js';
 import type { ParsedEvent } from './ingest.parse.js';
@@ -34,7 +34,7 @@ export async function validateAgainstCatalog(
   const [platformOf, skuShops, campaignRows] = await Promise.all([
     catalog.shopPlatforms(db, shopIds),
     catalog.skuShops(db, [...skuIds]),
-    loadCampaigns(db, viewer, [...campaignIds]),
+    campaignsForAttribution(db, viewer, [...campaignIds]),
   ]);
   // A SKU of a shop outside the caller's grant does not exist for them, whatever event names it.
   const shopOfSku = new Map([...skuShops].filter(([, shopId]) => canSeeShop(viewer, shopId)));

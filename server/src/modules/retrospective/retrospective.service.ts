@@ -8,7 +8,7 @@ import { said } from '../../lib/issue-words.js';
 import { parseInput } from '../../lib/validate.js';
 import { incidentClock, type IncidentClock } from '../alert/alert.incident.js';
 import { alerts, type AlertRow } from '../alert/alert.table.js';
-import { requireCampaign } from '../campaign/campaign.service.js';
+import { campaignOfOtherShops, requireCampaign } from '../campaign/campaign.service.js';
 import { campaignMilestones, type CampaignRow, type MilestoneRow, type RiskLevel } from '../campaign/campaign.table.js';
 import { milestonesOfCampaigns } from '../campaign/milestone.service.js';
 import { milestoneChanges, type MilestoneChangeRow } from '../campaign/milestone-changes.table.js';
@@ -304,6 +304,8 @@ export async function writeRetrospectiveLessons(db: DbOrTx, viewer: Viewer, inpu
   const data = parseInput(LessonsInput, input);
   // Before any look at the lessons: a caller refused here learns nothing of who wrote them or when.
   const campaign = await requireCampaign(db, viewer, data.campaignId, ['input', 'campaignId']);
+  // The lessons are the whole campaign's: a caller who sees their part of it reads them, and does not rewrite them.
+  if (campaign.partial) throw campaignOfOtherShops(['input', 'campaignId']);
   const written = { lessons: data.lessons, updatedBy: viewer.displayName, updatedAt: nextUpdatedAt(campaignRetrospectives.updatedAt, now) };
   if (data.expectedUpdatedAt) {
     // Check and write in one statement: a second save that loaded the same version waits for the

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import type { UserErrorShape } from '../../errors.js';
+import { fenToYuan } from '../../lib/money.js';
+import { moneyInput } from '../../lib/validate.js';
+
+/** 目标拆解 as given: each shop's part of the GMV target. Null or an empty list: no split. */
+export const ShopTargetsInput = z
+  .array(z.object({ shopId: z.string(), gmvTarget: moneyInput }))
+  .nullish()
+  .transform((targets) => (targets == null ? targets : targets.length === 0 ? null : targets));
+
+export type ShopTargets = NonNullable<z.output<typeof ShopTargetsInput>>;
+
+/** The split as stored: fen by shop id. */
+export const storedSplit = (targets: ShopTargets): Record<string, number> => Object.fromEntries(targets.map((t) => [t.shopId, t.gmvTarget]));
+
+const FIELD = ['input', 'shopTargets'];
+
+/**
+ * A split must name every shop of the campaign once and nothing else, and add up exactly to the target, so
+ * that the shops' achievement rates are parts of the campaign's and a shop's figures are judged by what it
+ * was asked for. `stale`: the split was kept from before while the shops or the target changed.
+ */
+export function splitProblems(
+  split: Record<string, number>,
+  shopIds: readonly string[],
+  targetFen: number,
+  stale = false,
+): UserErrorShape[] {
+  const named = Object.keys(split);
+  const shops = new Set(shopIds);
+  const missing = [...shops].filter((id) => !(id in split));
+  const foreign = named.filter((id) => !shops.has(id));
+  const sum = named.reduce((total, id) => total + (split[id] ?? 0), 0);
+  const problems: UserErrorShape[] = [];
+  const again = stale
+    ? { en: ': the campaign’s shops or target changed, so give each shop’s target again (shopTargets), or null to remove the split', zh: '：活动的店铺或目标已改，请重新给出各店目标（shopTargets），或传 null 取消拆解' }
+    : { en: '', zh: '' };
+  if (missing.length > 0 || foreign.length > 0) {
+    problems.push({
+      field: FIELD,
+      message: `the split names each shop of the campaign exactly once (${missing.length} missing, ${foreign.length} not in the campaign)${again.en}`,
+      messageZh: `目标拆解须且只须包含活动的每个店铺各一次（缺 ${missing.length} 个，多 ${foreign.length} 个不在活动中）${again.zh}`,
+      code: 'INVALID_INPUT',
+    });
+  }
+  if (sum !== targetFen) {
+    problems.push({
+      field: FIELD,
+      message: `the shops’ targets add up to ¥${fenToYuan(sum)}, the campaign’s target is ¥${fenToYuan(targetFen)}: they must be equal${again.en}`,
+      messageZh: `各店目标合计 ¥${fenToYuan(sum)}，活动目标为 ¥${fenToYuan(targetFen)}，两者必须相等${again.zh}`,
+      code: 'INVALID_AMOUNT',
+    });
+  }
+  return problems;
+}
+
+/** A list naming one shop twice, which a map would silently fold into one. */
+export function repeatedShopProblems(targets: ShopTargets): UserErrorShape[] {
+  const seen = new Set<string>();
+  const repeated = targets.findIndex((t) => (seen.has(t.shopId) ? true : (seen.add(t.shopId), false)));
+  return repeated < 0
+    ? []
+    : [{ field: [...FIELD, String(repeated), 'shopId'], message: 'this shop already has a target in the split', messageZh: '该店铺在拆解中已有目标', code: 'INVALID_INPUT' }];
+}
+
+const SplitOfCreate = z.object({ shopIds: z.array(z.string()), gmvTarget: moneyInput, shopTargets: ShopTargetsInput });
+
+/** The split of a create, read on its own so its problems are told beside the other fields'. */
+export function createSplitProblems(raw: unknown): UserErrorShape[] {
+  const parsed = SplitOfCreate.safeParse(raw);
+  if (!parsed.success || !parsed.data.shopTargets) return [];
+  const { shopIds, gmvTarget, shopTargets } = parsed.data;
+  const repeated = repeatedShopProblems(shopTargets);
+  return repeated.length > 0 ? repeated : splitProblems(storedSplit(shopTargets), shopIds, gmvTarget);
+}
