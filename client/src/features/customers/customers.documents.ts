@@ -1,4 +1,5 @@
 import { graphql, type ResultOf } from '../../graphql/graphql';
+import { UserErrorFields } from '../../graphql/user-error-fields';
 
 /** The four RFM segments of the caller's shops (always all four, in DOMAIN.md's order). */
 export const CustomerSegmentsQuery = graphql(`
@@ -48,3 +49,33 @@ export const CustomersQuery = graphql(`
 `);
 
 export type CustomerRow = ResultOf<typeof CustomersQuery>['customers']['edges'][number]['node'];
+
+/**
+ * 积分兑换: points spent at 100 points = ¥1, oldest-expiring first; refused (INVALID_AMOUNT) when the balance is
+ * short. Idempotent on requestId: a form sent again after a lost answer redeems once. Only the balance is read
+ * back: what the customer bought needs READ, which a write's answer does not carry.
+ */
+export const RedeemPointsMutation = graphql(
+  `
+    mutation ConsoleRedeemPoints($input: RedeemPointsInput!) {
+      redeemPoints(input: $input) {
+        redemption {
+          value
+          entry {
+            points
+          }
+          customer {
+            id
+            points
+          }
+        }
+        userErrors {
+          ...UserErrorFields
+        }
+      }
+    }
+  `,
+  [UserErrorFields],
+);
+
+export type Redemption = NonNullable<ResultOf<typeof RedeemPointsMutation>['redeemPoints']['redemption']>;
