@@ -1,4 +1,5 @@
 import { addDays, DAY_MS, HOUR_MS, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
+import { allocateByRoundedPrefix } from '../modules/metrics/campaign-progress.js';
 import type { campaignMilestones, campaigns } from '../modules/campaign/campaign.table.js';
 
 const YUAN = 100;
@@ -35,8 +36,13 @@ export interface DemoCampaigns {
  * Campaign windows are placed relative to `now`, so a demo started on any date has one campaign
  * live in the war room, one finished for the 复盘 and one coming up to plan for.
  */
-export function buildCampaigns(shopIds: string[], now: Date, newId: () => string): DemoCampaigns {
+export function buildCampaigns(shopIds: string[], now: Date, newId: () => string, shopWeights: readonly number[] = shopIds.map(() => 1)): DemoCampaigns {
   const today = shanghaiDate(now);
+  // 目标拆解 by each shop's usual share of the orders, so a shop's own staff see their part of every campaign.
+  const split = (targetFen: number) => {
+    const parts = allocateByRoundedPrefix(targetFen, shopWeights);
+    return Object.fromEntries(shopIds.map((id, i) => [id, parts[i]!]));
+  };
   const year = Number(today.slice(0, 4));
   const campaign = (name: string, theme: string, startsAt: Date, endsAt: Date, targetYuan: number) => {
     const createdAt = new Date(Math.min(now.getTime(), startsAt.getTime() - 40 * DAY_MS));
@@ -48,6 +54,7 @@ export function buildCampaigns(shopIds: string[], now: Date, newId: () => string
       endsAt,
       gmvTargetFen: targetYuan * YUAN,
       shopIds,
+      shopTargetsFen: split(targetYuan * YUAN),
       hourlyShape: null,
       createdAt,
       updatedAt: createdAt,

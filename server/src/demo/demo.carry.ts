@@ -1,6 +1,7 @@
 import { and, desc, inArray, isNull } from 'drizzle-orm';
 import { SYSTEM } from '../auth/viewer.js';
 import type { DbOrTx } from '../db/client.js';
+import { scaledSplit, splitAsInput } from '../modules/campaign/campaign.split.js';
 import { fenToYuan } from '../lib/money.js';
 import { DAY_MS, MINUTE_MS } from '../lib/time.js';
 import { updateCampaign } from '../modules/campaign/campaign.service.js';
@@ -51,7 +52,8 @@ export async function carryLiveCampaign(db: DbOrTx, now: Date): Promise<LiveCamp
     const endsAt = new Date(live.endsAt.getTime() + DAY_MS);
     // By the plan's weights, not by time: a 返场 opened mid-day has run part of a day, not a day's share of its target.
     const gmvTargetFen = Math.round((live.gmvTargetFen * planWeight({ ...live, endsAt })) / planWeight(live));
-    const carried = await updateCampaign(tx, SYSTEM, { id: live.id, endsAt, gmvTarget: fenToYuan(gmvTargetFen) }, now);
+    const shopTargets = live.shopTargetsFen ? splitAsInput(scaledSplit(live.shopTargetsFen, gmvTargetFen)) : undefined;
+    const carried = await updateCampaign(tx, SYSTEM, { id: live.id, endsAt, gmvTarget: fenToYuan(gmvTargetFen), shopTargets }, now);
     return { campaign: carried, carried: true };
   });
 }

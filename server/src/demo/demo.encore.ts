@@ -1,5 +1,6 @@
 import { SYSTEM } from '../auth/viewer.js';
 import type { DbOrTx } from '../db/client.js';
+import { scaledSplit, splitAsInput } from '../modules/campaign/campaign.split.js';
 import { fenToYuan } from '../lib/money.js';
 import { addDays, HOUR_MS, MINUTE_MS, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
 import { createCampaign } from '../modules/campaign/campaign.service.js';
@@ -49,6 +50,7 @@ export async function openEncoreIfEnded(db: DbOrTx, now: Date): Promise<Encore |
       endsAt,
       gmvTarget: fenToYuan(Math.max(1, targetFen)),
       shopIds: ended.shopIds,
+      shopTargets: ended.shopTargetsFen ? splitAsInput(scaledSplit(ended.shopTargetsFen, Math.max(1, targetFen))) : undefined,
       hourlyShape: ended.hourlyShape,
     });
     const milestones: MilestoneRow[] = [];

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { UserErrorShape } from '../../errors.js';
 import { fenToYuan } from '../../lib/money.js';
 import { moneyInput } from '../../lib/validate.js';
+import { allocateByRoundedPrefix } from '../metrics/campaign-progress.js';
 
 /** 目标拆解 as given: each shop's part of the GMV target. Null or an empty list: no split. */
 export const ShopTargetsInput = z
@@ -74,3 +75,16 @@ export function createSplitProblems(raw: unknown): UserErrorShape[] {
   const repeated = repeatedShopProblems(shopTargets);
   return repeated.length > 0 ? repeated : splitProblems(storedSplit(shopTargets), shopIds, gmvTarget);
 }
+
+/**
+ * A split carried to a new target in the same proportions, exactly adding up to it (a campaign carried a day
+ * further, a 返场 opened from an ended one): each shop keeps its share of the whole.
+ */
+export function scaledSplit(split: Record<string, number>, targetFen: number): Record<string, number> {
+  const shopIds = Object.keys(split);
+  const parts = allocateByRoundedPrefix(targetFen, shopIds.map((id) => split[id] ?? 0));
+  return Object.fromEntries(shopIds.map((id, i) => [id, parts[i]!]));
+}
+
+/** A stored split as updateCampaign and createCampaign take it. */
+export const splitAsInput = (split: Record<string, number>) => Object.entries(split).map(([shopId, fen]) => ({ shopId, gmvTarget: fenToYuan(fen) }));
