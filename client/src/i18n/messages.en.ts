@@ -609,6 +609,8 @@ export const en: Record<MessageKey, string> = {
   'access.createUser': 'Create account',
   'spend.title': 'Ad spend',
   'spend.date': 'Date',
+  'access.enable': 'Enable',
+  'access.enableHint': 'Enabled again, the person signs in anew: sessions from before the disable and the API keys the account created do not come back',
   'spend.dayTitle': 'The day\'s ROI (GMV / spend; below 1, pause that source)',
   'spend.paidRoi': 'Paid ROI',
   'spend.paidRoiHint': 'GMV of the sources with spend / spend: what the ads returned',

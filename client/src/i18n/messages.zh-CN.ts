@@ -606,6 +606,8 @@ export const zhCN = {
   'access.createUser': '创建账号',
   'spend.title': '投放花费',
   'spend.date': '日期',
+  'access.enable': '启用',
+  'access.enableHint': '重新启用后需重新登录：停用前的会话和该账号创建的 API 密钥不会恢复',
   'spend.dayTitle': '当日 ROI（ROI = GMV / 花费，低于 1 建议暂停该来源的投放）',
   'spend.paidRoi': '投放 ROI',
   'spend.paidRoiHint': '有花费的来源的成交 / 花费：投放带来的回报',

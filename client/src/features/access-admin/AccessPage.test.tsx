@@ -35,9 +35,9 @@ type Written = {
   disabled: string[];
 };
 
-function answerAccess(options: { refuseUser?: boolean } = {}) {
+function answerAccess(options: { refuseUser?: boolean; users?: UserView[] } = {}) {
   let keys = [FEED, OLD];
-  let users = [LI];
+  let users = options.users ?? [LI];
   const written: Written = { keys: [], revoked: [], users: [], updated: [], disabled: [] };
   const reads = { keys: 0, users: 0 };
   const ok = { userErrors: [] };
@@ -72,8 +72,9 @@ function answerAccess(options: { refuseUser?: boolean } = {}) {
     }),
     api.mutation<ResultOf<typeof UpdateUserMutation>, VariablesOf<typeof UpdateUserMutation>>('ConsoleUpdateUser', ({ variables }) => {
       written.updated.push(variables.input);
-      users = users.map((u) => (u.id === variables.input.id ? { ...u, role: variables.input.role ?? u.role } : u));
-      return HttpResponse.json({ data: { updateUser: { user: { id: variables.input.id, role: variables.input.role ?? 'VIEWER' }, ...ok } } });
+      users = users.map((u) => (u.id === variables.input.id ? { ...u, role: variables.input.role ?? u.role, disabled: variables.input.disabled ?? u.disabled } : u));
+      const user = users.find((u) => u.id === variables.input.id)!;
+      return HttpResponse.json({ data: { updateUser: { user: { id: user.id, role: user.role, disabled: user.disabled }, ...ok } } });
     }),
     api.mutation<ResultOf<typeof DisableUserMutation>, VariablesOf<typeof DisableUserMutation>>('ConsoleDisableUser', ({ variables }) => {
       written.disabled.push(variables.id);
@@ -175,6 +176,23 @@ describe('the access page', () => {
     await waitFor(() => expect(screen.getAllByTestId('user')[0]!.dataset.disabled).toBe('true'));
     expect(written.disabled).toEqual([LI.id]);
     expect(screen.getAllByTestId('user')[0]).toHaveTextContent('已停用');
+  });
+
+  it('lets an admin enable a disabled account again, and offers it on no other', async () => {
+    const { written } = answerAccess({ users: [{ ...LI, disabled: true }, { ...LI, id: 'VXNlcjoy', name: '王运营', email: 'wang@example.cn' }] });
+    openConsole('/console/access', { credential: storedSession(1), permissions: ADMIN });
+    await waitFor(() => expect(screen.getAllByTestId('user')).toHaveLength(2));
+    const [li, wang] = screen.getAllByTestId('user');
+    expect(li).toHaveTextContent('已停用');
+    expect(within(li!).queryByRole('button', { name: '停用' })).toBeNull();
+    expect(within(wang!).queryByRole('button', { name: '启用' })).toBeNull();
+    fireEvent.click(within(li!).getByRole('button', { name: '启用' }));
+    await waitFor(() => expect(screen.getAllByTestId('user')[0]!.dataset.disabled).toBe('false'));
+    expect(written.updated).toEqual([{ id: LI.id, disabled: false }]);
+    const enabled = screen.getAllByTestId('user')[0]!;
+    expect(enabled).toHaveTextContent('正常');
+    expect(within(enabled).queryByRole('button', { name: '启用' })).toBeNull();
+    expect(within(enabled).getByRole('button', { name: '停用' })).toBeInTheDocument();
   });
 
   it('shows the server’s refusal of an account in the screen’s language', async () => {

@@ -18,7 +18,8 @@ import { CreateUserMutation, DisableUserMutation, UpdateUserMutation, UsersQuery
 
 /**
  * 员工账号 (ADMIN): every staff account — name, email, role, shops, locked or disabled; 新建账号, the role
- * changed in place, and 停用 (asked twice), which ends the account's sessions on every instance at once.
+ * changed in place, 停用 (asked twice), which ends the account's sessions on every instance at once, and 启用
+ * for a disabled one (the person signs in again: nothing the disable ended comes back).
  */
 export function UsersSection(props: { shops: readonly ShopOption[] }) {
   const { t, locale } = useI18n();
@@ -115,6 +116,11 @@ function UserRow(props: {
               </button>
             </Show>
             <ConfirmButton linkStyle label={t('access.disable')} confirmLabel={t('access.confirmDisable')} onConfirm={async () => failure.show(await props.onDisable(u().id))} />
+          </Show>
+          <Show when={u().disabled}>
+            <button type="button" class="link-button" title={t('access.enableHint')} onClick={async () => failure.show(await props.onUpdate({ id: u().id, disabled: false }))}>
+              {t('access.enable')}
+            </button>
           </Show>
           <InlineError message={failure.message()} />
         </td>

@@ -117,6 +117,7 @@ export const UpdateUserMutation = graphql(
         user {
           id
           role
+          disabled
         }
         userErrors {
           ...UserErrorFields

@@ -1,9 +1,10 @@
-import { and, count, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { keyPrefix, newApiKeySecret, sha256 } from '../../auth/secrets.js';
 import { coversShops, shopsOf, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
 import { lockCreatesOf } from '../../db/creator-lock.js';
+import { rows } from '../../db/rows.js';
 import { DomainError, InputErrors, notFound, type UserErrorShape } from '../../errors.js';
 import { said } from '../../lib/issue-words.js';
 import { shanghaiDateTime } from '../../lib/time.js';
@@ -126,4 +127,24 @@ export async function revokeApiKey(db: DbOrTx, viewer: Viewer, id: string, annou
   const [row] = await db.update(apiKeys).set({ revokedAt: now }).where(eq(apiKeys.id, id)).returning();
   announce([`key:${row!.id}`]);
   return row!;
+}
+
+/**
+ * Revokes every live key a staff member minted, and the keys those keys minted, down the chain: what a disabled
+ * account's keys stood on is gone, and re-enabling the account must not bring them back (as it does not its
+ * sessions). Returns the revocation ids to announce once the caller's transaction commits.
+ */
+export async function revokeKeysMintedBy(tx: DbOrTx, userId: string, now: Date): Promise<string[]> {
+  const revoked = await rows<{ id: string }>(
+    tx,
+    sql`with recursive minted(id) as (
+          select id from api_keys where created_by = ${`user:${userId}`}
+          union
+          select k.id from api_keys k join minted m on k.created_by = 'key:' || m.id::text
+        )
+        update api_keys set revoked_at = ${now.toISOString()}::timestamptz
+        where id in (select id from minted) and revoked_at is null
+        returning id`,
+  );
+  return revoked.map((r) => `key:${r.id}`);
 }

@@ -108,6 +108,10 @@ const UpdateUserInput = builder.inputType('UpdateUserInput', {
     role: t.field({ type: RoleEnum }),
     password: t.string(),
     shopIds: t.globalIDList({ for: ShopRef, description: 'Limit to these shops; null for every shop; omit to keep.' }),
+    disabled: t.boolean({
+      description:
+        'false enables a disabled account again: its old sessions stay ended (the person signs in again) and the API keys it minted are revoked. true disables it, as disableUser does. Omit to keep.',
+    }),
   }),
 });
 const DisableUserInput = builder.inputType('DisableUserInput', { fields: (t) => ({ id: t.globalID({ for: UserRef, required: true }) }) });

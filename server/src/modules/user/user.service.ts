@@ -8,6 +8,7 @@ import { isUniqueViolation } from '../../db/errors.js';
 import { DomainError, InputErrors, notFound, type Words } from '../../errors.js';
 import { said } from '../../lib/issue-words.js';
 import { parseInput, text } from '../../lib/validate.js';
+import { revokeKeysMintedBy } from '../api-key/api-key.service.js';
 import { assertShopsVisible } from '../shop/shop.service.js';
 import { ROLES, sessions, users, type UserRow } from './user.table.js';
 import { HOUR_MS, MINUTE_MS, shanghaiDateTime } from '../../lib/time.js';
@@ -50,6 +51,8 @@ const UpdateUserInput = z.object({
   password: password.nullish(),
   /** Explicit null means every shop; omitted means unchanged. */
   shopIds: z.array(z.string().uuid()).max(1000).nullable().optional(),
+  /** False enables a disabled account again, true disables it (as disableUser); omitted or null: unchanged. */
+  disabled: z.boolean().nullish(),
 });
 
 export async function createUser(db: DbOrTx, input: unknown): Promise<UserRow> {
@@ -63,7 +66,12 @@ export async function createUser(db: DbOrTx, input: unknown): Promise<UserRow> {
     return row!;
   } catch (error) {
     if (isUniqueViolation(error, 'users_email_key')) {
-      throw new DomainError('CONFLICT', { en: 'a user with this email already exists', zh: '已有用户使用此邮箱' }, ['input', 'email']);
+      // An email stays with its account (the audit trail and the keys it minted name it): a disabled one is enabled again.
+      const [holder] = await db.select({ disabledAt: users.disabledAt }).from(users).where(eq(users.email, data.email));
+      const words: Words = holder?.disabledAt
+        ? { en: 'this email belongs to an existing account that is disabled: enable that account again instead', zh: '此邮箱属于一个已停用的账号：请重新启用该账号，不要新建' }
+        : { en: 'a user with this email already exists', zh: '已有用户使用此邮箱' };
+      throw new DomainError('CONFLICT', words, ['input', 'email']);
     }
     throw error;
   }
@@ -75,6 +83,11 @@ function assertShopsExist(db: DbOrTx, shopIds: readonly string[]) {
   return assertShopsVisible(db, SYSTEM, shopIds, ['input', 'shopIds']);
 }
 
+/**
+ * Changes an account. `disabled: false` enables a disabled one again without bringing back anything the disable
+ * ended: its sessions stay revoked (the person signs in again) and the keys it minted, which stopped standing
+ * with it, are revoked (key-standing.ts). `disabled: true` disables as disableUser does.
+ */
 export async function updateUser(db: DbOrTx, input: unknown, announce: AnnounceRevoked, now: Date): Promise<UserRow> {
   const data = parseInput(UpdateUserInput, input);
   if (data.shopIds) await assertShopsExist(db, data.shopIds);
@@ -83,7 +96,13 @@ export async function updateUser(db: DbOrTx, input: unknown, announce: AnnounceR
   if (data.role) changes.role = data.role;
   if (data.password) changes.passwordHash = await hashPassword(data.password);
   if (data.shopIds !== undefined) changes.shopIds = data.shopIds;
-  const row = await db.transaction(async (tx) => {
+  const { row, revoked } = await db.transaction(async (tx) => {
+    // Locked and read first: whether this call enables or disables is decided on the state it changes.
+    const [before] = await tx.select({ disabledAt: users.disabledAt }).from(users).where(eq(users.id, data.id)).for('update');
+    if (!before) throw notFound('User', ['input', 'id']);
+    const enabling = data.disabled === false && before.disabledAt !== null;
+    const disabling = data.disabled === true && before.disabledAt === null;
+    if (enabling || disabling) changes.disabledAt = disabling ? now : null;
     const [updated] = await tx.update(users).set(changes).where(eq(users.id, data.id)).returning();
     if (!updated) throw notFound('User', ['input', 'id']);
     // Checked on the row as it would stand, so that neither the role nor the shops alone can make it so;
@@ -92,11 +111,16 @@ export async function updateUser(db: DbOrTx, input: unknown, announce: AnnounceR
     if (grantChanges && updated.role === 'ADMIN' && updated.shopIds !== null) {
       throw new DomainError('INVALID_INPUT', ADMIN_OVER_ALL_SHOPS, ['input', data.shopIds !== undefined ? 'shopIds' : 'role']);
     }
-    return updated;
+    if (disabling) await endSessions(tx, updated.id, now);
+    return { row: updated, revoked: enabling ? await revokeKeysMintedBy(tx, updated.id, now) : [] };
   });
   // New rights (or a new password) apply at once: cached credentials of this user are forgotten.
-  announce([`user:${row.id}`]);
+  announce([`user:${row.id}`, ...revoked]);
   return row;
+}
+
+function endSessions(tx: DbOrTx, userId: string, now: Date) {
+  return tx.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
 }
 
 /** Disabling ends every session of the user now, on every instance. */
@@ -104,7 +128,7 @@ export async function disableUser(db: DbOrTx, id: string, announce: AnnounceRevo
   const row = await db.transaction(async (tx) => {
     const [user] = await tx.update(users).set({ disabledAt: now, updatedAt: now }).where(eq(users.id, id)).returning();
     if (!user) throw notFound('User', ['input', 'id']);
-    await tx.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.userId, id), isNull(sessions.revokedAt)));
+    await endSessions(tx, id, now);
     return user;
   });
   announce([`user:${row.id}`]);

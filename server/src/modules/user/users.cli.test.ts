@@ -78,10 +78,11 @@ describe('npm run users (PGlite in DATA_DIR)', { timeout: 90_000 }, () => {
   it('words its refusals in Chinese too, for the console', async () => {
     const database = await openDatabase({ kind: 'pglite', dataDir });
     try {
+      // 张三 was disabled above: the email stays with that account, which can be enabled again.
       await expect(createUser(database.db, { email: 'Zhang.San@shop.cn', name: '张三', role: 'VIEWER', password: PASSWORD })).rejects.toMatchObject({
         code: 'CONFLICT',
-        message: 'a user with this email already exists',
-        messageZh: '已有用户使用此邮箱',
+        message: 'this email belongs to an existing account that is disabled: enable that account again instead',
+        messageZh: '此邮箱属于一个已停用的账号：请重新启用该账号，不要新建',
       });
       const refusedZh = async (input: Record<string, unknown>) => {
         const refused = await createUser(database.db, { name: '李四', ...input }).catch((error: unknown) => error);
