@@ -1,4 +1,4 @@
-import { createSignal, untrack } from 'solid-js';
+import { createSignal, For, Show, untrack } from 'solid-js';
 import { FormActions } from '../../components/FormActions';
 import type { MutationOutcome } from '../../graphql/mutation-outcome';
 import { useI18n } from '../../i18n/i18n';
@@ -6,7 +6,8 @@ import type { MessageKey } from '../../i18n/messages';
 import { useCheckedSubmit } from '../console/save-failure';
 import { ShopChoice } from '../console/ShopChoice';
 import type { ShopOption } from '../reports/reports.documents';
-import type { CampaignForm, CampaignProblem } from './campaign-form';
+import { formatCnyExact } from '../../lib/format';
+import { splitSums, type CampaignForm, type CampaignProblem } from './campaign-form';
 
 export interface CampaignEditorProps {
   initial: CampaignForm;
@@ -74,7 +75,54 @@ export function CampaignEditor(props: CampaignEditorProps) {
         name="campaign-shops"
         onChange={(choice) => change({ shopIds: choice.shopIds })}
       />
+      <ShopSplit form={form()} shops={props.shops} disabled={props.recordOnly} invalid={problem() === 'split'} onChange={(shopTargets) => change({ shopTargets })} />
       <FormActions message={problem() ? t(`campaigns.problem.${problem()!}` as MessageKey) : failure()} pending={pending()} submitLabel={props.editing ? t('webhooks.saveChanges') : t('campaigns.create')} onCancel={() => props.onCancel()} />
     </form>
+  );
+}
+
+/**
+ * 目标拆解: each chosen shop's part of the target. Offered once the campaign runs in two shops or more (or
+ * already split); a shop's own staff and partners see the campaign, their part of it, only when it is split.
+ */
+function ShopSplit(props: { form: CampaignForm; shops: readonly ShopOption[]; disabled: boolean; invalid: boolean; onChange: (split: Readonly<Record<string, string>> | null) => void }) {
+  const { t, locale } = useI18n();
+  const split = () => props.form.shopTargets;
+  const sums = () => splitSums(props.form);
+  const nameOf = (id: string) => props.shops.find((s) => s.id === id)?.name ?? id;
+  return (
+    <Show when={props.form.shopIds.length > 1 || split() !== null}>
+      <fieldset class="campaign-split" data-testid="campaign-split" aria-invalid={props.invalid}>
+        <legend>
+          <label>
+            <input type="checkbox" checked={split() !== null} disabled={props.disabled} onChange={(e) => props.onChange(e.currentTarget.checked ? {} : null)} />
+            {t('campaigns.split')}
+          </label>
+        </legend>
+        <p class="muted">{t('campaigns.splitNote')}</p>
+        <Show when={split()}>
+          {(parts) => (
+            <>
+              <div class="campaign-split-grid">
+                <For each={props.form.shopIds}>
+                  {(id) => (
+                    <label class="field">
+                      {nameOf(id)}
+                      <input inputMode="decimal" value={parts()[id] ?? ''} disabled={props.disabled} placeholder="0.00" onInput={(e) => props.onChange({ ...parts(), [id]: e.currentTarget.value })} />
+                    </label>
+                  )}
+                </For>
+              </div>
+              <p class="campaign-split-sum" data-testid="campaign-split-sum">
+                {t('campaigns.splitSum', {
+                  given: formatCnyExact(Number(sums().givenFen), locale()),
+                  target: sums().targetFen === null ? '—' : formatCnyExact(Number(sums().targetFen!), locale()),
+                })}
+              </p>
+            </>
+          )}
+        </Show>
+      </fieldset>
+    </Show>
   );
 }

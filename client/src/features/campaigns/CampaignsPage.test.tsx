@@ -19,6 +19,8 @@ const LIVE: CampaignRow = {
   endsAt: '2099-11-11T16:00:00.000Z',
   gmvTarget: '5000000.00',
   conversionTarget: 0.03,
+  partial: false,
+  shopTargets: null,
   shops: [SHOP],
   progress: { gmv: '3250000.00', achievementRate: 0.65, pace: 1.02 },
 };
@@ -168,5 +170,55 @@ describe('the campaigns page', () => {
     fireEvent.input(within(editor).getByLabelText('活动名称'), { target: { value: '618 年中大促（复盘版）' } });
     fireEvent.click(within(editor).getByRole('button', { name: '保存修改' }));
     await expectAlertFollowsToggle(/^保存失败：活动已结束：gmvTarget 属于活动记录，不能再改$/, /^Not saved: the campaign ended/);
+  });
+
+  it('splits a new campaign’s target by shop, says what is left to give, and refuses a split that does not add up', async () => {
+    const { created } = answerCampaigns();
+    const JD = { id: 'U2hvcDoy', name: '京东旗舰店', platform: 'JD' as const };
+    openConsole('/console/campaigns', {
+      credential: storedSession(1),
+      permissions: MAY_MANAGE,
+      shops: () => HttpResponse.json({ data: { shops: { edges: [{ node: SHOP }, { node: JD }] } } }),
+    });
+    fireEvent.click(await screen.findByRole('button', { name: '新建活动' }));
+    const editor = screen.getByTestId('campaign-editor');
+    fireEvent.input(within(editor).getByLabelText('活动名称'), { target: { value: '双12' } });
+    fireEvent.change(within(editor).getByLabelText('开始（北京时间）'), { target: { value: '2026-12-12T00:00' } });
+    fireEvent.change(within(editor).getByLabelText('结束（北京时间）'), { target: { value: '2026-12-13T00:00' } });
+    fireEvent.input(within(editor).getByLabelText('GMV 目标（元）'), { target: { value: '1000000' } });
+    fireEvent.click(within(editor).getByLabelText(SHOP.name));
+    // One shop: nothing to split.
+    expect(screen.queryByTestId('campaign-split')).toBeNull();
+    fireEvent.click(within(editor).getByLabelText(JD.name));
+    const split = screen.getByTestId('campaign-split');
+    fireEvent.click(within(split).getByLabelText('按店铺拆解目标'));
+    fireEvent.input(within(split).getByLabelText(SHOP.name), { target: { value: '600000' } });
+    fireEvent.input(within(split).getByLabelText(JD.name), { target: { value: '300000' } });
+    expect(screen.getByTestId('campaign-split-sum')).toHaveTextContent('已分配 ¥900,000.00 / 目标 ¥1,000,000.00');
+    fireEvent.click(within(editor).getByRole('button', { name: '创建活动' }));
+    expect(await within(editor).findByRole('alert')).toHaveTextContent('合计须等于 GMV 目标');
+    expect(created).toEqual([]);
+    fireEvent.input(within(split).getByLabelText(JD.name), { target: { value: '400,000' } });
+    fireEvent.click(within(editor).getByRole('button', { name: '创建活动' }));
+    await waitFor(() => expect(created).toHaveLength(1));
+    expect(created[0]!.shopTargets).toEqual([
+      { shopId: SHOP.id, gmvTarget: '600000.00' },
+      { shopId: JD.id, gmvTarget: '400000.00' },
+    ]);
+  });
+
+  it('marks a campaign seen in part as 本店部分 and offers no edit of it, even with MANAGE', async () => {
+    const part: CampaignRow = { ...LIVE, partial: true, gmvTarget: '1500000.00', shopTargets: [{ shop: { id: SHOP.id }, gmvTarget: '1500000.00' }] };
+    server.use(
+      api.query<ResultOf<typeof ConsoleCampaignsQuery>, VariablesOf<typeof ConsoleCampaignsQuery>>('ConsoleCampaigns', () =>
+        HttpResponse.json({ data: { campaigns: { totalCount: 1, edges: [{ node: part }], pageInfo: { hasNextPage: false, endCursor: null } } } }),
+      ),
+    );
+    openConsole('/console/campaigns', { credential: storedSession(1), permissions: MAY_MANAGE });
+    const live = await waitFor(() => row('双11全球狂欢节'));
+    expect(within(live).getByTestId('campaign-partial')).toHaveTextContent('本店部分');
+    expect(live).toHaveTextContent('¥1,500,000.00');
+    expect(within(live).queryByRole('button', { name: '编辑' })).toBeNull();
+    expect(within(live).getByRole('link', { name: '作战室' })).toBeInTheDocument();
   });
 });

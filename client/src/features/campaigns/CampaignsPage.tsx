@@ -140,6 +140,11 @@ function CampaignItem(props: { campaign: CampaignRow; shops: readonly ShopOption
           {c().name}
           <span class={`tag ${c().status === 'ACTIVE' ? 'good' : c().status === 'CANCELLED' ? 'bad' : ''}`}>{t(`campaigns.status.${c().status}` as MessageKey)}</span>
           <Show when={c().theme}>{(theme) => <span class="campaign-theme">{theme()}</span>}</Show>
+          <Show when={c().partial}>
+            <span class="tag" data-testid="campaign-partial" title={t('campaigns.partialNote')}>
+              {t('campaigns.partial')}
+            </span>
+          </Show>
         </th>
         <td>
           {formatDateTimeInYear(c().startsAt, locale(), services.now())} – {formatDateTimeInYear(c().endsAt, locale(), services.now())}
@@ -158,7 +163,8 @@ function CampaignItem(props: { campaign: CampaignRow; shops: readonly ShopOption
           <Show when={live()}>
             <A href={`/console/retrospective/${encodeURIComponent(c().id)}`}>{t('console.retrospective')}</A>
           </Show>
-          <Show when={props.canManage && !editing()}>
+          {/* A campaign seen in part is changed by someone over all its shops (the server refuses the rest). */}
+          <Show when={props.canManage && !c().partial && !editing()}>
             <button type="button" class="link-button" onClick={() => setEditing(true)}>
               {t('webhooks.edit')}
             </button>

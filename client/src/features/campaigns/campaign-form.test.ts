@@ -12,6 +12,8 @@ const ROW: CampaignRow = {
   endsAt: '2026-12-12T16:00:00.000Z',
   gmvTarget: '5000000.00',
   conversionTarget: 0.03,
+  partial: false,
+  shopTargets: null,
   shops: [{ id: 'a', name: '天猫店' }],
   progress: { gmv: '0.00', achievementRate: 0, pace: null },
 };
@@ -61,5 +63,20 @@ describe('a campaign typed in the console', () => {
     expect(updateCampaignInput(ROW, { ...form, conversionTarget: '3.00' })).toBeNull();
     expect(updateCampaignInput(ROW, { ...form, conversionTarget: '4.5' })).toEqual({ input: { id: ROW.id, conversionTarget: 0.045 } });
     expect(updateCampaignInput(ROW, { ...form, conversionTarget: '' })).toEqual({ input: { id: ROW.id, conversionTarget: null } });
+  });
+
+  it('sends the split again whenever the shops or the target move, and null when it is taken off', () => {
+    const split: CampaignRow = { ...ROW, shops: [{ id: 'a', name: '天猫店' }, { id: 'b', name: '京东店' }], shopTargets: [{ shop: { id: 'a' }, gmvTarget: '3000000.00' }, { shop: { id: 'b' }, gmvTarget: '2000000.00' }] };
+    const form = formOfCampaign(split);
+    expect(form.shopTargets).toEqual({ a: '3000000.00', b: '2000000.00' });
+    expect(updateCampaignInput(split, { ...form, shopTargets: { a: '3,000,000', b: '2000000' } })).toBeNull();
+    expect(updateCampaignInput(split, { ...form, gmvTarget: '6000000', shopTargets: { a: '3000000', b: '3000000' } })).toEqual({
+      input: { id: split.id, gmvTarget: '6000000.00', shopTargets: [{ shopId: 'a', gmvTarget: '3000000.00' }, { shopId: 'b', gmvTarget: '3000000.00' }] },
+    });
+    expect(updateCampaignInput(split, { ...form, gmvTarget: '6000000' })).toEqual({ problem: 'split' });
+    expect(updateCampaignInput(split, { ...form, shopTargets: null })).toEqual({ input: { id: split.id, shopTargets: null } });
+    expect(updateCampaignInput(split, { ...form, shopTargets: { a: '5000000', b: '0' } })).toEqual({
+      input: { id: split.id, shopTargets: [{ shopId: 'a', gmvTarget: '5000000.00' }, { shopId: 'b', gmvTarget: '0.00' }] },
+    });
   });
 });

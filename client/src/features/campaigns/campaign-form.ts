@@ -17,12 +17,45 @@ export interface CampaignForm {
   gmvTarget: string;
   /** 目标转化率 in percent as typed ("3", "3.25"); empty: none. */
   conversionTarget: string;
+  /** 目标拆解: each chosen shop's part of the target, yuan as typed; null: not split. */
+  shopTargets: Readonly<Record<string, string>> | null;
 }
 
-export type CampaignProblem = 'name' | 'shops' | 'window' | 'target' | 'conversion';
+export type CampaignProblem = 'name' | 'shops' | 'window' | 'target' | 'conversion' | 'split';
 
 /** A new campaign starts at the manuals' order conversion target, ≥ 3 %. */
-export const emptyCampaignForm = (): CampaignForm => ({ name: '', theme: '', shopIds: [], startsAt: '', endsAt: '', gmvTarget: '', conversionTarget: '3' });
+export const emptyCampaignForm = (): CampaignForm => ({ name: '', theme: '', shopIds: [], startsAt: '', endsAt: '', gmvTarget: '', conversionTarget: '3', shopTargets: null });
+
+/** A shop's part as the API's Decimal: as amountOf, and zero allowed (a shop may take part with no target of its own). */
+function partOf(typed: string): string | null {
+  return /^\s*[¥￥]?\s*0+(\.0{1,2})?\s*$/.test(typed) ? '0.00' : amountOf(typed);
+}
+
+/** A Decimal with two decimals ("1250.50") as whole fen, exactly. */
+const fenOf = (decimal: string): bigint => BigInt(decimal.replace('.', ''));
+
+/**
+ * The split as the page shows it while typing: each chosen shop's part read (null where it is not an
+ * amount), and their sum in fen beside the target's, so the operator sees what is left to give.
+ */
+export function splitSums(form: CampaignForm): { givenFen: bigint; targetFen: bigint | null; unreadable: number } {
+  const parts = form.shopIds.map((id) => partOf(form.shopTargets?.[id] ?? ''));
+  const target = amountOf(form.gmvTarget);
+  return {
+    givenFen: parts.reduce<bigint>((sum, part) => sum + (part === null ? 0n : fenOf(part)), 0n),
+    targetFen: target === null ? null : fenOf(target),
+    unreadable: parts.filter((part) => part === null).length,
+  };
+}
+
+/** The split as the API takes it (every chosen shop once, adding up to the target), null when not split, or undefined when it does not add up. */
+function splitInput(form: CampaignForm, target: string): { shopId: string; gmvTarget: string }[] | null | undefined {
+  if (form.shopTargets === null) return null;
+  const parts = form.shopIds.map((shopId) => ({ shopId, gmvTarget: partOf(form.shopTargets?.[shopId] ?? '') }));
+  if (parts.some((p) => p.gmvTarget === null)) return undefined;
+  const given = parts as { shopId: string; gmvTarget: string }[];
+  return given.reduce((sum, p) => sum + fenOf(p.gmvTarget), 0n) === fenOf(target) ? given : undefined;
+}
 
 const PERCENT = /^\d{1,3}(\.\d{1,2})?$/;
 
@@ -46,16 +79,21 @@ export const formOfCampaign = (c: CampaignRow): CampaignForm => ({
   endsAt: shanghaiLocal(c.endsAt),
   gmvTarget: c.gmvTarget,
   conversionTarget: c.conversionTarget === null ? '' : String(toPercent(c.conversionTarget)),
+  shopTargets: c.shopTargets ? Object.fromEntries(c.shopTargets.map((part) => [part.shop.id, part.gmvTarget])) : null,
 });
 
-function checked(form: CampaignForm): { problem: CampaignProblem } | { target: string; conversionTarget: number | null } {
+type Checked = { target: string; conversionTarget: number | null; split: { shopId: string; gmvTarget: string }[] | null };
+
+function checked(form: CampaignForm): { problem: CampaignProblem } | Checked {
   if (form.name.trim() === '') return { problem: 'name' };
   if (form.shopIds.length === 0) return { problem: 'shops' };
   if (!LOCAL.test(form.startsAt) || !LOCAL.test(form.endsAt) || form.endsAt <= form.startsAt) return { problem: 'window' };
   const target = amountOf(form.gmvTarget);
   if (target === null) return { problem: 'target' };
   const conversionTarget = targetRate(form.conversionTarget);
-  return conversionTarget === undefined ? { problem: 'conversion' } : { target, conversionTarget };
+  if (conversionTarget === undefined) return { problem: 'conversion' };
+  const split = splitInput(form, target);
+  return split === undefined ? { problem: 'split' } : { target, conversionTarget, split };
 }
 
 /** The createCampaign input (the default Double 11 hourly shape), or what the page finds missing. */
@@ -71,6 +109,7 @@ export function createCampaignInput(form: CampaignForm): { input: CampaignCreate
       gmvTarget: ok.target,
       conversionTarget: ok.conversionTarget,
       ...(form.theme.trim() ? { theme: form.theme.trim() } : {}),
+      ...(ok.split ? { shopTargets: ok.split } : {}),
     },
   };
 }
@@ -91,5 +130,9 @@ export function updateCampaignInput(c: CampaignRow, form: CampaignForm): { input
   if (!sameYuan(ok.target, c.gmvTarget)) input.gmvTarget = ok.target;
   // Both sides read from decimal text ("3.25e-2", the API's 0.0325), so the same target is the same number.
   if (ok.conversionTarget !== c.conversionTarget) input.conversionTarget = ok.conversionTarget;
+  // The server keeps a split only while it fits the shops and target: it is sent whenever any of them moved.
+  const storedSplit = c.shopTargets?.map((p) => `${p.shop.id}=${fenOf(p.gmvTarget)}`).sort().join() ?? null;
+  const typedSplit = ok.split?.map((p) => `${p.shopId}=${fenOf(p.gmvTarget)}`).sort().join() ?? null;
+  if (typedSplit !== storedSplit || (ok.split && (input.shopIds || input.gmvTarget))) input.shopTargets = ok.split;
   return Object.keys(input).length > 1 ? { input } : null;
 }

@@ -16,6 +16,13 @@ const CampaignRowFields = graphql(`
       id
       name
     }
+    partial
+    shopTargets {
+      shop {
+        id
+      }
+      gmvTarget
+    }
   }
 `);
 

@@ -76,4 +76,10 @@ describe('HeroGmv', () => {
     renderWithProviders(() => <HeroGmv progress={hero()} stale={true} />, { locale: 'zh-CN' });
     expect(screen.getByTestId('hero')).toHaveClass('is-stale');
   });
+
+  it('says the GMV and target are the caller’s shops’ part when they see only part of the campaign', () => {
+    renderWithProviders(() => <HeroGmv progress={hero()} stale={false} partial />, { locale: 'zh-CN' });
+    expect(screen.getByTestId('hero')).toHaveTextContent('本店活动累计成交额 GMV');
+    expect(screen.getByTestId('hero')).toHaveTextContent('本店目标');
+  });
 });

@@ -22,7 +22,8 @@ export interface HeroProgress {
  * `endsAt` with `ended` (the data's own clock past the end): the projection is the final GMV itself, so the
  * fact says when the campaign closed instead of projecting what is already known.
  */
-export function HeroGmv(props: { progress: HeroProgress; stale: boolean; endsAt?: string; ended?: boolean }) {
+/** `partial`: the caller sees only their shops' part of the campaign (its figures and target are theirs). */
+export function HeroGmv(props: { progress: HeroProgress; stale: boolean; endsAt?: string; ended?: boolean; partial?: boolean }) {
   const { t, locale } = useI18n();
   const fen = () => decimalToFen(props.progress.gmv);
   const paceClass = () => {
@@ -39,7 +40,7 @@ export function HeroGmv(props: { progress: HeroProgress; stale: boolean; endsAt?
   return (
     <div class="hero" classList={{ 'is-stale': props.stale }} data-testid="hero" data-panel>
       <div class="hero-main">
-        <div class="hero-label">{t('hero.gmv')}</div>
+        <div class="hero-label">{t(props.partial ? 'hero.gmvPart' : 'hero.gmv')}</div>
         <FitText class="hero-gmv-box" text={formatCny(fen(), locale())}>
           <RollingNumber class="hero-gmv" testId="hero-gmv" value={fen()} format={(v) => formatCny(v, locale())} />
         </FitText>
@@ -47,7 +48,7 @@ export function HeroGmv(props: { progress: HeroProgress; stale: boolean; endsAt?
           {t('hero.exact')} <span data-testid="hero-gmv-exact">{exact()}</span>
         </div>
         <dl class="hero-facts">
-          <Fact label={t('hero.target')} value={formatCny(decimalToFen(props.progress.target), locale())} testId="hero-target" />
+          <Fact label={t(props.partial ? 'hero.targetPart' : 'hero.target')} value={formatCny(decimalToFen(props.progress.target), locale())} testId="hero-target" />
           <Show
             when={aboveTargetFen() > 0}
             fallback={<Fact label={t('hero.remaining')} value={formatCny(decimalToFen(props.progress.remaining), locale())} testId="hero-remaining" />}

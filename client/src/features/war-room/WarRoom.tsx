@@ -96,6 +96,7 @@ export function WarRoom(props: WarRoomProps) {
                   stale={notLive()}
                   endsAt={p().campaignProgress.campaign.endsAt}
                   ended={ended()}
+                  partial={p().campaignProgress.campaign.partial}
                 />
               )}
             </Show>

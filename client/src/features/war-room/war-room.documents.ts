@@ -29,6 +29,7 @@ export const CampaignProgressSubscription = graphql(`
         startsAt
         endsAt
         conversionTarget
+        partial
       }
       progress {
         gmv
