@@ -267,6 +267,16 @@ describeEachBackend('recordMarketingSpend, Metrics.spend and Metrics.roi', (back
     expect(await storedEntries()).toBe(2);
   });
 
+  it('takes a one-shop key’s spend for a campaign its shop runs in with other shops (split or not), as its orders are', async () => {
+    const both = gid('Campaign', (await insertCampaign(backend().db, [tmallId, jdId], '双11')).id);
+    const jdOnly = gid('Campaign', (await insertCampaign(backend().db, [jdId], '京东专场')).id);
+    const partner = bearer(await server.createKey({ shopIds: [tmallId], scopes: ['INGEST'] }));
+    const result = await record([entry('ours', tmall, 'PAID', '10.00', { campaignId: both }), entry('theirs', tmall, 'PAID', '5.00', { campaignId: jdOnly })], partner);
+    // A campaign with none of the caller's shops does not exist for it.
+    expect(result).toEqual({ accepted: 1, duplicates: 0, userErrors: [{ index: 1, entryId: 'theirs', field: ['input', 'entries', '1', 'campaignId'], message: 'campaign not found', code: 'NOT_FOUND' }] });
+    expect(await metrics({ campaignId: both })).toMatchObject({ spend: '10.00' });
+  });
+
   it('refuses more than 5,000 entries in one call, storing nothing', async () => {
     const entries = Array.from({ length: 5_001 }, (_, i) => entry(`e${i}`, tmall, 'PAID', '1.00'));
     const result = await server.gql(RECORD, { entries });

@@ -10,7 +10,7 @@ import { globalId, itemIssues, moneyInput, NOT_EMPTY, storableString, type ItemI
 import { fenToYuanGrouped } from '../../lib/money.js';
 import type { AnnounceCounted } from '../../realtime/pubsub.js';
 import { attributionIssues, spendWindowIssues, type AttributionLookups } from '../campaign/attribution.js';
-import { loadCampaigns } from '../campaign/campaign.service.js';
+import { campaignsForAttribution } from '../campaign/campaign.service.js';
 import { RollupBatch } from '../metrics/rollup.writer.js';
 import { loadShops } from '../shop/shop.service.js';
 import { MINUTE_MS } from '../../lib/time.js';
@@ -130,7 +130,7 @@ function payloadHash(e: Omit<ValidEntry, 'hash' | 'index'>): string {
 async function validateAgainstCatalog(db: DbOrTx, viewer: Viewer, entries: ParsedEntry[]) {
   const shopIds = [...new Set(entries.map((e) => e.shopId))];
   const campaignIds = [...new Set(entries.flatMap((e) => (e.campaignId ? [e.campaignId] : [])))];
-  const [shopRows, campaignRows] = await Promise.all([loadShops(db, viewer, shopIds), loadCampaigns(db, viewer, campaignIds)]);
+  const [shopRows, campaignRows] = await Promise.all([loadShops(db, viewer, shopIds), campaignsForAttribution(db, viewer, campaignIds)]);
   const lookups: AttributionLookups = {
     platformOf: new Map(shopRows.map((s) => [s.id, s.platform])),
     shopsOfCampaign: new Map(campaignRows.map((c) => [c.id, new Set(c.shopIds)])),
