@@ -43,6 +43,7 @@ function mutations(shopA: string): Record<string, { need: Need | Need[]; alsoNee
       input: { name: '双12', shopIds: [shop], startsAt: '2026-12-12T00:00:00+08:00', endsAt: '2026-12-13T00:00:00+08:00', gmvTarget: '1000.00' },
     },
     updateCampaign: { need: 'MANAGE', input: { id: gid('Campaign', NOBODY) } },
+    deleteCampaign: { need: 'MANAGE', input: { id: gid('Campaign', NOBODY) } },
     createMilestone: { need: 'MANAGE', input: { campaignId: gid('Campaign', NOBODY), name: 'm', owner: 'o', dueAt: '2026-12-01T00:00:00Z', completionStandard: 's' } },
     updateMilestone: { need: 'MANAGE', input: { id: gid('Milestone', NOBODY) } },
     createPlan: { need: 'MANAGE', input: { name: 'p', goal: 'g', owner: 'o', periodStart: '2026-10-01', periodEnd: '2026-12-31', shopIds: [shop] } },

@@ -7,6 +7,7 @@ import {
   CAMPAIGN_STATUSES,
   campaignStatus,
   createCampaign,
+  deleteCampaign,
   listCampaigns,
   loadCampaigns,
   updateCampaign,
@@ -116,6 +117,10 @@ const CreateCampaignInput = builder.inputType('CreateCampaignInput', {
   }),
 });
 
+const DeleteCampaignInput = builder.inputType('DeleteCampaignInput', {
+  fields: (t) => ({ id: t.globalID({ for: CampaignRef, required: true }) }),
+});
+
 const UpdateCampaignInput = builder.inputType('UpdateCampaignInput', {
   fields: (t) => ({
     id: t.globalID({ for: CampaignRef, required: true }),
@@ -145,6 +150,13 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateCampaignInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       asPayload(() => createCampaign(ctx.db, ctx.viewer, { ...input, shopIds: input.shopIds.map((id) => id.id), shopTargets: shopTargetsOf(input.shopTargets) })),
+  }),
+  deleteCampaign: t.field({
+    type: payloadType('DeleteCampaignPayload', 'campaign', CampaignRef),
+    description:
+      'Removes a campaign made by mistake, with its milestones, alert settings and lessons, while nothing (no order, visit, spend entry or alert) is attributed to it; otherwise CONFLICT: it is a record, cancelled (before its end) and kept. Answers with the campaign as it was. Needs a caller over all its shops.',
+    args: { input: t.arg({ type: DeleteCampaignInput, required: true }) },
+    resolve: (_root, { input }, ctx) => asPayload(() => deleteCampaign(ctx.db, ctx.viewer, input.id.id, ctx.now())),
   }),
   updateCampaign: t.field({
     type: payloadType('UpdateCampaignPayload', 'campaign', CampaignRef),

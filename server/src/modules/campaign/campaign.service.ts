@@ -11,6 +11,9 @@ import { assertShopsVisible } from '../shop/shop.service.js';
 import { BASIS_POINTS, campaigns, type CampaignRow } from './campaign.table.js';
 import { campaignPartFor, campaignSeenBy, seesWholeCampaign } from './campaign.part.js';
 import { createOnce, requestIdInput } from '../../db/create-once.js';
+import { rows } from '../../db/rows.js';
+// Only to see whether anything is attributed to a campaign before removing it (deleteCampaign).
+import { alerts, marketingSpend, metricRollups, orders } from '../../db/tables.js';
 import { createSplitProblems, repeatedShopProblems, ShopTargetsInput, splitProblems, storedSplit } from './campaign.split.js';
 
 export const CAMPAIGN_STATUSES = ['UPCOMING', 'ACTIVE', 'ENDED', 'CANCELLED'] as const;
@@ -250,6 +253,42 @@ export async function updateCampaign(db: DbOrTx, viewer: Viewer, input: unknown,
       .where(eq(campaigns.id, campaign.id))
       .returning();
     return row!;
+  });
+}
+
+/**
+ * Removes a campaign made by mistake (last year's dates typed for this year's, a duplicate) with its
+ * milestones, alert settings and lessons. Only while nothing is attributed to it: an order, a visit, a
+ * spend entry or an alert makes it a record of what happened, which is cancelled (before its end) and
+ * kept, never removed. Answers with the campaign as it was.
+ */
+export async function deleteCampaign(db: DbOrTx, viewer: Viewer, id: string, now: Date): Promise<CampaignRow> {
+  return db.transaction(async (tx) => {
+    // The row lock (as an edit's) holds off a concurrent edit; what ingestion attributes meanwhile waits on it, then fails its key check.
+    const campaign = await lockVisibleCampaign(tx, viewer, id);
+    if (!campaign) throw notFound('Campaign', ['input', 'id']);
+    const [held] = await rows<{ orders: boolean; rollups: boolean; spend: boolean; alerts: boolean }>(tx, sql`select
+      exists (select 1 from ${orders} where ${orders.campaignId} = ${campaign.id}) as orders,
+      exists (select 1 from ${metricRollups} where ${metricRollups.campaignId} = ${campaign.id}) as rollups,
+      exists (select 1 from ${marketingSpend} where ${marketingSpend.campaignId} = ${campaign.id}) as spend,
+      exists (select 1 from ${alerts} where ${alerts.campaignId} = ${campaign.id}) as alerts`);
+    const what = [
+      held?.orders || held?.rollups ? { en: 'orders or traffic', zh: '订单或流量' } : null,
+      held?.spend ? { en: 'marketing spend', zh: '营销花费' } : null,
+      held?.alerts ? { en: 'alerts', zh: '预警' } : null,
+    ].filter((w) => w !== null);
+    if (what.length > 0) {
+      throw new DomainError(
+        'CONFLICT',
+        {
+          en: `${what.map((w) => w.en).join(', ')} ${what.length > 1 ? 'are' : 'is'} attributed to this campaign: it is a record and stays${campaign.endsAt > now ? '; cancel it instead' : ''}`,
+          zh: `已有${what.map((w) => w.zh).join('、')}归属此活动：它是记录，不能删除${campaign.endsAt > now ? '；请改为取消活动' : ''}`,
+        },
+        ['input', 'id'],
+      );
+    }
+    await tx.delete(campaigns).where(eq(campaigns.id, campaign.id));
+    return campaign;
   });
 }
 
