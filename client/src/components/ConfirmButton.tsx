@@ -5,7 +5,7 @@ import { useI18n } from '../i18n/i18n';
  * A destructive action asked twice (删除 → 确认删除 / 取消): nothing is sent on the first press. Back to the
  * first button once done, whatever the outcome (a refusal is the caller's to show).
  */
-export function ConfirmButton(props: { label: string; confirmLabel: string; onConfirm: () => Promise<unknown>; linkStyle?: boolean }) {
+export function ConfirmButton(props: { label: string; confirmLabel: string; onConfirm: () => Promise<unknown>; linkStyle?: boolean; title?: string }) {
   const { t } = useI18n();
   const [asking, setAsking] = createSignal(false);
   const [pending, setPending] = createSignal(false);
@@ -19,7 +19,7 @@ export function ConfirmButton(props: { label: string; confirmLabel: string; onCo
     <Show
       when={asking()}
       fallback={
-        <button type="button" class={props.linkStyle ? 'link-button' : undefined} onClick={() => setAsking(true)}>
+        <button type="button" class={props.linkStyle ? 'link-button' : undefined} title={props.title} onClick={() => setAsking(true)}>
           {props.label}
         </button>
       }

@@ -7,7 +7,7 @@ import { useCheckedSubmit } from '../console/save-failure';
 import { ShopChoice } from '../console/ShopChoice';
 import type { ShopOption } from '../reports/reports.documents';
 import { formatCnyExact } from '../../lib/format';
-import { splitSums, type CampaignForm, type CampaignProblem } from './campaign-form';
+import { endsInPast, splitSums, type CampaignForm, type CampaignProblem } from './campaign-form';
 
 export interface CampaignEditorProps {
   initial: CampaignForm;
@@ -15,6 +15,8 @@ export interface CampaignEditorProps {
   /** An ended campaign is a record: only its name and theme may change. */
   recordOnly: boolean;
   shops: readonly ShopOption[];
+  /** The console's clock, for a new campaign whose end has already passed. */
+  nowMs?: number;
   onSubmit: (form: CampaignForm) => Promise<{ problem: CampaignProblem } | MutationOutcome<unknown> | null>;
   onCancel: () => void;
 }
@@ -65,6 +67,12 @@ export function CampaignEditor(props: CampaignEditorProps) {
         </label>
       </div>
       <p class="muted">{props.recordOnly ? t('campaigns.recordOnly') : t('campaigns.windowNote')}</p>
+      <Show when={!props.editing && props.nowMs !== undefined && endsInPast(form(), props.nowMs)}>
+        <label class="campaign-past" data-testid="campaign-past" aria-invalid={problem() === 'past'}>
+          <input type="checkbox" checked={form().pastConfirmed === true} onChange={(e) => change({ pastConfirmed: e.currentTarget.checked })} />
+          {t('campaigns.pastConfirm')}
+        </label>
+      </Show>
       <ShopChoice
         legend={t('campaigns.shops')}
         allShops={false}

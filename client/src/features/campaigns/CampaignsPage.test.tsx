@@ -6,7 +6,7 @@ import { MAY_MANAGE, READ_ONLY, storedSession } from '../../../test/fixtures';
 import { api, server, useMockApi } from '../../../test/msw';
 import { expectAlertFollowsToggle } from '../../../test/refusals';
 import type { ResultOf, VariablesOf } from '../../graphql/graphql';
-import type { CampaignRow, ConsoleCampaignsQuery, CreateCampaignMutation, UpdateCampaignMutation } from './campaigns.documents';
+import type { CampaignRow, ConsoleCampaignsQuery, CreateCampaignMutation, DeleteCampaignMutation, UpdateCampaignMutation } from './campaigns.documents';
 
 useMockApi();
 
@@ -220,5 +220,48 @@ describe('the campaigns page', () => {
     expect(live).toHaveTextContent('¥1,500,000.00');
     expect(within(live).queryByRole('button', { name: '编辑' })).toBeNull();
     expect(within(live).getByRole('link', { name: '作战室' })).toBeInTheDocument();
+  });
+
+  it('asks before making a campaign whose end has passed (last year typed for this), and deletes one made by mistake', async () => {
+    const { created } = answerCampaigns();
+    const deleted: string[] = [];
+    server.use(
+      api.mutation<ResultOf<typeof DeleteCampaignMutation>, VariablesOf<typeof DeleteCampaignMutation>>('ConsoleDeleteCampaign', ({ variables }) => {
+        deleted.push(variables.input.id);
+        if (variables.input.id === LIVE.id) {
+          return HttpResponse.json({
+            data: {
+              deleteCampaign: {
+                campaign: null,
+                userErrors: [{ field: ['input', 'id'], code: 'CONFLICT', message: 'orders or traffic is attributed to this campaign: it is a record and stays; cancel it instead', messageZh: '已有订单或流量归属此活动：它是记录，不能删除；请改为取消活动' }],
+              },
+            },
+          });
+        }
+        return HttpResponse.json({ data: { deleteCampaign: { campaign: { id: variables.input.id }, userErrors: [] } } });
+      }),
+    );
+    openConsole('/console/campaigns', { credential: storedSession(1), permissions: MAY_MANAGE });
+    fireEvent.click(await screen.findByRole('button', { name: '新建活动' }));
+    const editor = screen.getByTestId('campaign-editor');
+    fireEvent.input(within(editor).getByLabelText('活动名称'), { target: { value: '双11全球狂欢节' } });
+    fireEvent.click(within(editor).getByLabelText(SHOP.name));
+    fireEvent.change(within(editor).getByLabelText('开始（北京时间）'), { target: { value: '2025-11-01T00:00' } });
+    fireEvent.change(within(editor).getByLabelText('结束（北京时间）'), { target: { value: '2025-11-12T00:00' } });
+    fireEvent.input(within(editor).getByLabelText('GMV 目标（元）'), { target: { value: '1000000' } });
+    fireEvent.click(within(editor).getByRole('button', { name: '创建活动' }));
+    expect(await within(editor).findByRole('alert')).toHaveTextContent('结束时间已过');
+    expect(created).toEqual([]);
+    fireEvent.click(within(screen.getByTestId('campaign-past')).getByRole('checkbox'));
+    fireEvent.click(within(editor).getByRole('button', { name: '创建活动' }));
+    await waitFor(() => expect(created).toHaveLength(1));
+
+    // A campaign with orders is a record: the refusal is said in its row.
+    await waitFor(() => expect(screen.getAllByTestId('campaign')).toHaveLength(3));
+    const live = screen.getAllByTestId('campaign').find((r) => r.textContent?.includes('¥3,250,000.00'))!;
+    fireEvent.click(within(live).getByRole('button', { name: '删除' }));
+    fireEvent.click(within(live).getByRole('button', { name: '确认删除' }));
+    expect(await within(live).findByRole('alert')).toHaveTextContent('它是记录，不能删除');
+    expect(deleted).toContain(LIVE.id);
   });
 });

@@ -16,7 +16,7 @@ import { useSaveFailure } from '../console/save-failure';
 import { ConsoleShopsQuery, type ShopOption } from '../reports/reports.documents';
 import { createCampaignInput, emptyCampaignForm, formOfCampaign, updateCampaignInput, type CampaignForm } from './campaign-form';
 import { CampaignEditor } from './CampaignEditor';
-import { ConsoleCampaignsQuery, CreateCampaignMutation, UpdateCampaignMutation, type CampaignRow, type CampaignStatus, type CampaignUpdate } from './campaigns.documents';
+import { ConsoleCampaignsQuery, CreateCampaignMutation, DeleteCampaignMutation, UpdateCampaignMutation, type CampaignRow, type CampaignStatus, type CampaignUpdate } from './campaigns.documents';
 
 const TABS: readonly (CampaignStatus | null)[] = [null, 'ACTIVE', 'UPCOMING', 'ENDED', 'CANCELLED'];
 const statusOf = (value: string | undefined): CampaignStatus | null => TABS.find((s) => s === value) ?? null;
@@ -46,6 +46,11 @@ export function CampaignsPage() {
     if (outcome.ok) reload();
     return outcome;
   };
+  const remove = async (id: string) => {
+    const outcome = await sendMutation(client, DeleteCampaignMutation, { input: { id } }, (data) => data.deleteCampaign, (payload) => payload.campaign);
+    if (outcome.ok) reload();
+    return outcome;
+  };
   // One requestId per opened form: saving again after an answer was lost (the campaign may already be
   // made) is answered with that campaign instead of making a second one.
   let requestId = '';
@@ -54,7 +59,7 @@ export function CampaignsPage() {
     setCreating(true);
   };
   const create = async (form: CampaignForm) => {
-    const built = createCampaignInput(form);
+    const built = createCampaignInput(form, services.now());
     if ('problem' in built) return built;
     const outcome = await sendMutation(client, CreateCampaignMutation, { input: { ...built.input, requestId } }, (data) => data.createCampaign, (payload) => payload.campaign);
     if (outcome.ok) {
@@ -87,7 +92,7 @@ export function CampaignsPage() {
       <Show when={creating()}>
         <section class="console-card">
           <h3>{t('campaigns.new')}</h3>
-          <CampaignEditor initial={emptyCampaignForm()} editing={false} recordOnly={false} shops={shopList()} onSubmit={create} onCancel={() => setCreating(false)} />
+          <CampaignEditor initial={emptyCampaignForm()} editing={false} recordOnly={false} shops={shopList()} nowMs={services.now()} onSubmit={create} onCancel={() => setCreating(false)} />
         </section>
       </Show>
       <section class="console-card">
@@ -98,7 +103,7 @@ export function CampaignsPage() {
                 <For each={p().edges.map((e) => e.node.id)}>
                   {(id) => (
                     <Show when={p().edges.find((e) => e.node.id === id)?.node}>
-                      {(c) => <CampaignItem campaign={c()} shops={shopList()} canManage={mayManage()} onSave={save} />}
+                      {(c) => <CampaignItem campaign={c()} shops={shopList()} canManage={mayManage()} onSave={save} onDelete={remove} />}
                     </Show>
                   )}
                 </For>
@@ -112,7 +117,13 @@ export function CampaignsPage() {
   );
 }
 
-function CampaignItem(props: { campaign: CampaignRow; shops: readonly ShopOption[]; canManage: boolean; onSave: (input: CampaignUpdate) => Promise<MutationOutcome<unknown>> }) {
+function CampaignItem(props: {
+  campaign: CampaignRow;
+  shops: readonly ShopOption[];
+  canManage: boolean;
+  onSave: (input: CampaignUpdate) => Promise<MutationOutcome<unknown>>;
+  onDelete: (id: string) => Promise<MutationOutcome<unknown>>;
+}) {
   const { t, locale } = useI18n();
   const services = useConsole();
   const [editing, setEditing] = createSignal(false);
@@ -133,6 +144,7 @@ function CampaignItem(props: { campaign: CampaignRow; shops: readonly ShopOption
     return outcome;
   };
   const setCancelled = async (cancelled: boolean) => failure.show(await props.onSave({ id: c().id, cancelled }));
+  const remove = async () => failure.show(await props.onDelete(c().id));
   return (
     <tbody data-testid="campaign" data-status={c().status}>
       <tr>
@@ -168,6 +180,7 @@ function CampaignItem(props: { campaign: CampaignRow; shops: readonly ShopOption
             <button type="button" class="link-button" onClick={() => setEditing(true)}>
               {t('webhooks.edit')}
             </button>
+            <ConfirmButton linkStyle label={t('campaigns.delete')} confirmLabel={t('campaigns.confirmDelete')} title={t('campaigns.deleteNote')} onConfirm={remove} />
             <Show when={!ended()}>
               <Show
                 when={c().status === 'CANCELLED'}

@@ -19,9 +19,11 @@ export interface CampaignForm {
   conversionTarget: string;
   /** 目标拆解: each chosen shop's part of the target, yuan as typed; null: not split. */
   shopTargets: Readonly<Record<string, string>> | null;
+  /** A new campaign whose end has passed is created only when the operator says it is a past campaign on purpose. */
+  pastConfirmed?: boolean;
 }
 
-export type CampaignProblem = 'name' | 'shops' | 'window' | 'target' | 'conversion' | 'split';
+export type CampaignProblem = 'name' | 'shops' | 'window' | 'target' | 'conversion' | 'split' | 'past';
 
 /** A new campaign starts at the manuals' order conversion target, ≥ 3 %. */
 export const emptyCampaignForm = (): CampaignForm => ({ name: '', theme: '', shopIds: [], startsAt: '', endsAt: '', gmvTarget: '', conversionTarget: '3', shopTargets: null });
@@ -96,10 +98,17 @@ function checked(form: CampaignForm): { problem: CampaignProblem } | Checked {
   return split === undefined ? { problem: 'split' } : { target, conversionTarget, split };
 }
 
+/**
+ * True when the window typed has already ended at `nowMs`: such a campaign is ended the moment it is made,
+ * and its window and target are then its record. Usually last year's dates typed for this year's.
+ */
+export const endsInPast = (form: CampaignForm, nowMs: number): boolean => LOCAL.test(form.endsAt) && Date.parse(shanghaiInstant(form.endsAt)) <= nowMs;
+
 /** The createCampaign input (the default Double 11 hourly shape), or what the page finds missing. */
-export function createCampaignInput(form: CampaignForm): { input: CampaignCreate } | { problem: CampaignProblem } {
+export function createCampaignInput(form: CampaignForm, nowMs = Date.now()): { input: CampaignCreate } | { problem: CampaignProblem } {
   const ok = checked(form);
   if ('problem' in ok) return ok;
+  if (endsInPast(form, nowMs) && !form.pastConfirmed) return { problem: 'past' };
   return {
     input: {
       name: form.name.trim(),

@@ -87,3 +87,20 @@ export const UpdateCampaignMutation = graphql(
   [CampaignRowFields, UserErrorFields],
 );
 export type CampaignUpdate = VariablesOf<typeof UpdateCampaignMutation>['input'];
+
+/** Removes a campaign made by mistake; the server keeps one anything is attributed to (CONFLICT). */
+export const DeleteCampaignMutation = graphql(
+  `
+    mutation ConsoleDeleteCampaign($input: DeleteCampaignInput!) {
+      deleteCampaign(input: $input) {
+        campaign {
+          id
+        }
+        userErrors {
+          ...UserErrorFields
+        }
+      }
+    }
+  `,
+  [UserErrorFields],
+);
