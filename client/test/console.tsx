@@ -85,7 +85,7 @@ export function customer(overrides: Partial<CustomerNode> = {}): CustomerNode {
 
 /** A SKU in stock and selling: 300 units, 10 a day over the window, so 30 days of stock. */
 export function sku(overrides: Partial<SkuRow> = {}): SkuRow {
-  return { id: 'U2t1OjE=', code: 'TS-001', spec: '黑色 M', stock: 300, lowStock: false, lowStockThreshold: 50, averageDailyUnitsSold: 10, inventoryDays: 30, ...overrides };
+  return { id: 'U2t1OjE=', code: 'TS-001', spec: '黑色 M', stock: 300, lowStock: false, lowStockLine: 50, averageDailyUnitsSold: 10, inventoryDays: 30, ...overrides };
 }
 
 /** A product's 7-day trial (新品): long over by default, promoted at 5.0 % (20 buyers of 400 visitors). */

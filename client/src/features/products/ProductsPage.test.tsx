@@ -122,6 +122,16 @@ describe('the products page (商品库存)', () => {
     expect(new URLSearchParams(location.search).has('filter')).toBe(false);
   });
 
+  it('marks 库存预警 at the line the LOW_STOCK alert uses (the shop’s 200), not the SKU’s own 50, and says that line', async () => {
+    const stocked = product({ id: 'UHJvZHVjdDo0', name: '双11爆款', skus: [sku({ id: 's-6', code: 'BK-01', stock: 150, lowStock: true, lowStockLine: 200 })] });
+    answerProducts([stocked]);
+    openConsole('/console/products');
+    await waitFor(() => expect(screen.getAllByTestId('product')).toHaveLength(1));
+    const row = productRow('双11爆款');
+    expect(skuCells(row, 'sku-stock')).toEqual(['150库存预警']);
+    expect(within(row).getByTestId('low-stock-mark')).toHaveAttribute('title', '库存不高于预警阈值 200');
+  });
+
   it('shows the first shop the caller can see when ?shop= names one it cannot (an address kept from another credential)', async () => {
     const asked = answerProducts();
     openConsole('/console/products?shop=U2hvcDo5OQ%3D%3D');
@@ -248,7 +258,7 @@ function answerStockWrites(refuse?: (input: StockInput) => Response | undefined)
       if (refused) return refused as never;
       const was = skus.get(input.id)!;
       const stock = input.stock ?? was.stock + (input.stockDelta ?? 0);
-      const now = { ...was, stock, lowStock: stock <= was.lowStockThreshold, inventoryDays: was.averageDailyUnitsSold ? stock / was.averageDailyUnitsSold : null };
+      const now = { ...was, stock, lowStock: stock <= was.lowStockLine, inventoryDays: was.averageDailyUnitsSold ? stock / was.averageDailyUnitsSold : null };
       skus.set(now.id, now);
       return HttpResponse.json({ data: { updateSku: { sku: now, userErrors: [] } } });
     }),

@@ -4,7 +4,7 @@ import { formatInteger } from '../../lib/format';
 import { dailyUnitsText, exactDaysText, inventoryDaysText } from './product-figures';
 import type { SkuRow } from './products.documents';
 
-/** A SKU's cells: code and spec, stock (marked at or under its threshold), units a day and 库存周转天数. */
+/** A SKU's cells: code and spec, stock (marked at or under its line in force, the LOW_STOCK alert's), units a day and 库存周转天数. */
 export function SkuCells(props: { sku: SkuRow }) {
   const { t, locale } = useI18n();
   return (
@@ -16,7 +16,7 @@ export function SkuCells(props: { sku: SkuRow }) {
       <td class="num" data-testid="sku-stock">
         {formatInteger(props.sku.stock, locale())}
         <Show when={props.sku.lowStock}>
-          <span class="tag bad" data-testid="low-stock-mark" title={t('products.lowStockAt', { threshold: formatInteger(props.sku.lowStockThreshold, locale()) })}>
+          <span class="tag bad" data-testid="low-stock-mark" title={t('products.lowStockAt', { threshold: formatInteger(props.sku.lowStockLine, locale()) })}>
             {t('products.lowStock')}
           </span>
         </Show>

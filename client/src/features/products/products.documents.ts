@@ -1,7 +1,7 @@
 import { graphql, type ResultOf, type VariablesOf } from '../../graphql/graphql';
 import { UserErrorFields } from '../../graphql/user-error-fields';
 
-/** A SKU's row: its stock against its threshold, and its turnover over the default window. Unmasked: read as it is. */
+/** A SKU's row: its stock against its line in force (the LOW_STOCK alert's: its shop's, else its own threshold), and its turnover over the default window. Unmasked: read as it is. */
 export const SkuFields = graphql(`
   fragment ConsoleSkuFields on Sku @_unmask {
     id
@@ -9,7 +9,7 @@ export const SkuFields = graphql(`
     spec
     stock
     lowStock
-    lowStockThreshold
+    lowStockLine
     averageDailyUnitsSold
     inventoryDays
   }

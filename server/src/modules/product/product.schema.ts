@@ -1,3 +1,4 @@
+import { createContextCache } from '@pothos/core';
 import { canSeeShop } from '../../auth/viewer.js';
 import { builder } from '../../builder.js';
 import type { Context } from '../../context.js';
@@ -14,6 +15,7 @@ import {
   updateProduct,
   updateSku,
 } from './product.service.js';
+import { lowStockLinesAt } from './low-stock.js';
 import { skuFacts, type SkuFacts } from './product.facts.js';
 import { PRODUCT_ROLES, PRODUCT_STATUSES, type ProductRow, type SkuRow } from './product.table.js';
 
@@ -22,6 +24,9 @@ const ProductRoleEnum = builder.enumType('ProductRole', {
   values: PRODUCT_ROLES,
 });
 const ProductStatusEnum = builder.enumType('ProductStatus', { values: PRODUCT_STATUSES });
+
+/** The low-stock lines in force, read once per request (or live tick): never a settings read per SKU. */
+const lowStockLinesOf = createContextCache((ctx: Context) => lowStockLinesAt(ctx.db, ctx.now()));
 
 /** A SKU as a field may hand it over: its whole row, or only its facts from the cache (product.facts.ts). */
 export type SkuSource = SkuRow | SkuFacts;
@@ -41,10 +46,21 @@ export const SkuRef = builder.loadableNode('Sku', {
     price: t.field({ type: 'Decimal', resolve: (s, _args, ctx) => fromRow(s, ctx, (sku) => fenToYuan(sku.priceFen)) }),
     cost: t.field({ type: 'Decimal', resolve: (s, _args, ctx) => fromRow(s, ctx, (sku) => fenToYuan(sku.costFen)) }),
     stock: t.int({ resolve: (s, _args, ctx) => fromRow(s, ctx, (sku) => sku.stock) }),
-    lowStockThreshold: t.int({ resolve: (s, _args, ctx) => fromRow(s, ctx, (sku) => sku.lowStockThreshold) }),
+    lowStockThreshold: t.int({
+      description: 'The SKU’s own low-stock line (50 unless changed). A LOW_STOCK alert setting in force for its shop replaces it: lowStockLine.',
+      resolve: (s, _args, ctx) => fromRow(s, ctx, (sku) => sku.lowStockThreshold),
+    }),
+    lowStockLine: t.int({
+      description:
+        'The line the SKU is low at, as the LOW_STOCK alert judges it: the rule’s threshold in force for its shop (a campaign under way, the shop, the installation), else lowStockThreshold.',
+      resolve: async (s, _args, ctx) => (await lowStockLinesOf(ctx)).of(await fromRow(s, ctx, (sku) => sku)),
+    }),
     lowStock: t.boolean({
-      description: 'Stock at or below the threshold (库存≤阈值预警), so a campaign does not oversell.',
-      resolve: (s, _args, ctx) => fromRow(s, ctx, (sku) => sku.stock <= sku.lowStockThreshold),
+      description: 'Stock at or below lowStockLine (库存≤预警线), the LOW_STOCK alert’s line, so a campaign does not oversell.',
+      resolve: async (s, _args, ctx) => {
+        const [lines, sku] = await Promise.all([lowStockLinesOf(ctx), fromRow(s, ctx, (row) => row)]);
+        return sku.stock <= lines.of(sku);
+      },
     }),
   }),
 });
@@ -104,7 +120,7 @@ const ProductFilter = builder.inputType('ProductFilter', {
     shopIds: t.globalIDList({ for: ShopRef }),
     role: t.field({ type: ProductRoleEnum }),
     status: t.field({ type: ProductStatusEnum }),
-    lowStock: t.boolean({ description: 'Only products with a SKU at or below its low-stock threshold.' }),
+    lowStock: t.boolean({ description: 'Only products with a SKU at or below its low-stock line (Sku.lowStockLine, the LOW_STOCK alert’s).' }),
     slowMoving: t.boolean({ description: 'true: only slow movers (Product.slowMoving is true); false: every product that is not one.' }),
     createdSince: t.field({ type: 'DateTime', description: 'Only products created at or after this instant: the new ones, with their trial in Product.launch.' }),
   }),

@@ -1,4 +1,4 @@
-import { and, count, eq, gte, inArray, lte, not, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, gte, inArray, not, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { shopVisible, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
@@ -11,6 +11,7 @@ import { said } from '../../lib/issue-words.js';
 import { moneyInput, parseInput, text } from '../../lib/validate.js';
 import type { RecheckAlerts } from '../alert/alert.service.js';
 import { requireShop } from '../shop/shop.service.js';
+import { lowStockLinesAt } from './low-stock.js';
 import { slowMovingCondition } from './turnover.js';
 import {
   DEFAULT_LOW_STOCK_THRESHOLD,
@@ -28,7 +29,7 @@ export interface ProductFilter {
   shopIds?: readonly string[] | null;
   role?: ProductRole | null;
   status?: ProductStatus | null;
-  /** Only products with at least one SKU at or below its low-stock threshold (库存预警). */
+  /** Only products with at least one SKU at or below its low-stock line in force (库存预警, the LOW_STOCK alert's: low-stock.ts). */
   lowStock?: boolean | null;
   /** Only slow movers (true) or only products that are not (false): turnover.ts. */
   slowMoving?: boolean | null;
@@ -66,15 +67,15 @@ export async function skusOfProducts(db: DbOrTx, viewer: Viewer, productIds: rea
   return groupByKeys(productIds, rows, (sku) => sku.productId);
 }
 
-export function listProducts(db: DbOrTx, viewer: Viewer, filter: ProductFilter, args: ConnectionArgs, now: Date) {
+export async function listProducts(db: DbOrTx, viewer: Viewer, filter: ProductFilter, args: ConnectionArgs, now: Date) {
+  // The lines the LOW_STOCK alert judges by (a shop's 20 or 200, not 50 everywhere), read once for the page.
+  const lowStock = filter.lowStock ? (await lowStockLinesAt(db, now)).condition() : undefined;
   const conditions: (SQL | undefined)[] = [
     shopVisible(viewer, products.shopId),
     filter.shopIds?.length ? inArray(products.shopId, [...filter.shopIds]) : undefined,
     filter.role ? eq(products.role, filter.role) : undefined,
     filter.status ? eq(products.status, filter.status) : undefined,
-    filter.lowStock
-      ? sql`exists (select 1 from ${skus} where ${skus.productId} = ${products.id} and ${lte(skus.stock, skus.lowStockThreshold)})`
-      : undefined,
+    lowStock ? sql`exists (select 1 from ${skus} where ${skus.productId} = ${products.id} and ${lowStock})` : undefined,
     filter.slowMoving == null ? undefined : filter.slowMoving ? slowMovingCondition(now) : not(slowMovingCondition(now)),
     filter.createdSince ? gte(products.createdAt, filter.createdSince) : undefined,
   ];

@@ -15,7 +15,7 @@ import {
 } from '../alert.messages.js';
 import type { AlertSeverity } from '../alert.table.js';
 import { COVER_WINDOW_HOURS, RECENT_WINDOW_MINUTES, STALL_BASELINE_MINUTES, type RuleInputs } from './rule-inputs.js';
-import { RULES, type EffectiveSettings, type EngineRule } from './rule-settings.js';
+import { lowStockLine, RULES, type EffectiveSettings, type EngineRule } from './rule-settings.js';
 import { HOUR_MS, MINUTE_MS, shanghaiDateTime } from '../../../lib/time.js';
 
 /**
@@ -166,7 +166,7 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
   for (const sku of inputs.skus) {
     const s = settings.resolveForShop('LOW_STOCK', sku.shopId);
     if (!s.enabled) continue;
-    const line = s.thresholdIsExplicit ? s.threshold : sku.lowStockThreshold;
+    const line = lowStockLine(settings, sku);
     if (sku.stock >= RULES.LOW_STOCK.clearLevel(line)) continue;
     const perHour = sku.unitsSoldRecently / COVER_WINDOW_HOURS;
     const coverHours = perHour > 0 ? sku.stock / perHour : null;

@@ -214,6 +214,19 @@ export class RuleSettingsIndex {
     return false;
   }
 
+  /**
+   * The shops that may resolve this rule otherwise than the installation: those with a row of their own,
+   * and those of a campaign under way that sets it. Every other shop resolves as `resolve(rule, {})`.
+   */
+  shopsSetApart(rule: ShopRule): string[] {
+    const apart = new Set<string>();
+    for (const row of this.rows.values()) if (row.rule === rule && row.shopId !== null) apart.add(row.shopId);
+    for (const [shopId, list] of this.underWay) {
+      if (list.some((c) => this.rows.has(settingKey(rule, null, c.id)))) apart.add(shopId);
+    }
+    return [...apart].sort();
+  }
+
   resolve(rule: EngineRule, scope: { shopId?: string | null; campaignId?: string | null }): EffectiveSettings {
     const chain: [SettingsSource, AlertRuleSettingRow | undefined][] = [
       ['CAMPAIGN', scope.campaignId ? this.rows.get(settingKey(rule, null, scope.campaignId)) : undefined],
@@ -233,6 +246,16 @@ export class RuleSettingsIndex {
     }
     return result;
   }
+}
+
+/**
+ * The line a SKU is low at (库存≤线): the LOW_STOCK threshold in force for its shop when some scope sets one
+ * (a campaign under way, the shop, the installation), else the SKU's own line (50 unless changed). The alert
+ * and the products page's 库存预警 (Sku.lowStock, products(filter: { lowStock })) both judge by this.
+ */
+export function lowStockLine(settings: RuleSettingsIndex, sku: { shopId: string; lowStockThreshold: number }): number {
+  const s = settings.resolveForShop('LOW_STOCK', sku.shopId);
+  return s.thresholdIsExplicit ? s.threshold : sku.lowStockThreshold;
 }
 
 const rank = (source: SettingsSource) => ['DEFAULT', 'GLOBAL', 'SHOP', 'CAMPAIGN'].indexOf(source);
