@@ -1,4 +1,4 @@
-import { and, count, eq, gt, isNotNull, isNull, lte, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, gt, gte, isNotNull, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { SYSTEM, type Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
@@ -233,6 +233,7 @@ export async function updateCampaign(db: DbOrTx, viewer: Viewer, input: unknown,
     assertStillOpen(campaign, data, now);
     // Only when it moves: a campaign stored before the length bound stays editable (and, until it ends, cancellable).
     if (data.startsAt != null || data.endsAt != null) assertWindow(data.startsAt ?? campaign.startsAt, data.endsAt ?? campaign.endsAt);
+    if (data.startsAt != null && data.startsAt > campaign.startsAt) await assertNothingCountedBefore(tx, campaign, data.startsAt, now);
     if (data.shopIds) await assertShopsVisible(tx, viewer, data.shopIds, ['input', 'shopIds']);
     const split = splitAfterUpdate(campaign, data);
     const [row] = await tx
@@ -290,6 +291,30 @@ export async function deleteCampaign(db: DbOrTx, viewer: Viewer, id: string, now
     await tx.delete(campaigns).where(eq(campaigns.id, campaign.id));
     return campaign;
   });
+}
+
+/**
+ * A start moved later leaves out what the campaign counted before it: its GMV, its orders and visits would
+ * drop from the war room and the retrospective without a word. Refused once anything attributed to it has
+ * been counted between the old start and the new one (a campaign not yet begun, or begun with nothing
+ * counted yet, moves freely).
+ */
+async function assertNothingCountedBefore(tx: DbOrTx, campaign: CampaignRow, startsAt: Date, now: Date) {
+  if (now <= campaign.startsAt) return;
+  const [counted] = await tx
+    .select({ at: metricRollups.bucket })
+    .from(metricRollups)
+    .where(and(eq(metricRollups.campaignId, campaign.id), gte(metricRollups.bucket, campaign.startsAt), lt(metricRollups.bucket, startsAt)))
+    .limit(1);
+  if (!counted) return;
+  throw new DomainError(
+    'INVALID_WINDOW',
+    {
+      en: `the campaign has counted orders or traffic since it started at ${campaign.startsAt.toISOString()}: a later start would drop them from its GMV and retrospective; move its start earlier or leave it`,
+      zh: `活动自 ${shanghaiDateTime(campaign.startsAt)}（北京时间）开始以来已有订单或流量计入：推迟开始时间会把它们从活动 GMV 和复盘中剔除；只能提前或保持不变`,
+    },
+    ['input', 'startsAt'],
+  );
 }
 
 /**
