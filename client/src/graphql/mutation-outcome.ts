@@ -16,9 +16,21 @@ export function mutationOutcome<T>(
 ): MutationOutcome<T> {
   const refusal = payload?.userErrors[0];
   if (error || refusal || value === null || value === undefined) {
-    return { ok: false, forbidden: hasErrorCode(error, 'FORBIDDEN'), code: refusal?.code ?? null, ...refusalOf(error, refusal) };
+    return { ok: false, forbidden: hasErrorCode(error, 'FORBIDDEN'), code: refusal?.code ?? null, ...refusalOf(error, allOf(payload?.userErrors ?? [])) };
   }
   return { ok: true, value };
+}
+
+/**
+ * Every problem the server reported, said together: it reports them all at once (a delayed task's missing
+ * reason and catch-up plan, a campaign's name and window) so that one save shows what to fix, not the first.
+ */
+function allOf(userErrors: UserErrors): { message: string; messageZh: string | null } | undefined {
+  if (userErrors.length <= 1) return userErrors[0];
+  return {
+    message: userErrors.map((e) => e.message).join('; '),
+    messageZh: userErrors.map((e) => e.messageZh ?? e.message).join('；'),
+  };
 }
 
 /**
