@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { TrafficSource } from '../../db/enums.js';
 import { describeEachBackend } from '../../../test/backends.js';
-import { gid, insertShop } from '../../../test/fixtures.js';
+import { gid, insertCampaign, insertShop } from '../../../test/fixtures.js';
 import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
 import type { Counters } from '../metrics/metrics.formulas.js';
 import { insertRollups } from '../metrics/metrics.test-fixtures.js';
@@ -109,6 +109,38 @@ describeEachBackend('daily report (运营数据日报)', (backend) => {
     const search = rows.find((r: { source: string }) => r.source === 'SEARCH').anomalies[0];
     expect(search.message).toMatch(/^转化率 .*，前一日 .*，下降 /);
     expect(search.en).toMatch(/^Conversion \d+\.\d% against \d+\.\d% the day before: down \d+\.\d% \(threshold 30\.0%\)$/);
+  });
+
+  it('flags at the levels the shop’s alert rules are set to, and a campaign’s under way that day, as the alerts on the same screen do', async () => {
+    await scripted();
+    const setRule = async (input: Record<string, unknown>) => {
+      const set = await server.gql(`mutation ($input: UpdateAlertRuleInput!) { updateAlertRule(input: $input) { userErrors { code } } }`, { input });
+      expect(set.data.updateAlertRule.userErrors).toEqual([]);
+    };
+    // SOCIAL's 5 refunds of 20 orders and ROI 0.5 on ¥100: under the default samples, over the shop's.
+    await setRule({ rule: 'REFUND_RATE_SPIKE', shopId: gid('Shop', shopA), minSample: 20 });
+    await setRule({ rule: 'ROI_BELOW_ONE', shopId: gid('Shop', shopA), minSample: 100 });
+    // PAID's 10 % refunds: over the default 8 %, under the shop's 12 %.
+    await setRule({ rule: 'REFUND_RATE_SPIKE', shopId: gid('Shop', shopA), threshold: 0.12 });
+    // SEARCH's conversion fell 60 %: a campaign under way on the 19th asks for 70 % before it is news.
+    const campaign = await insertCampaign(backend().db, [shopA], '双11返场', { startsAt: new Date('2026-11-19T00:00:00+08:00'), endsAt: new Date('2026-11-20T00:00:00+08:00') });
+    await setRule({ rule: 'CONVERSION_DROP', campaignId: gid('Campaign', campaign.id), threshold: 0.7 });
+    const flagged = async (date: string) =>
+      Object.fromEntries((await report(shopA, date)).data.dailyReport.rows.map((r: { source: string; anomalies: { rule: string }[] }) => [r.source, r.anomalies.map((a) => a.rule)]));
+    expect(await flagged('2026-11-19')).toEqual({
+      SEARCH: [],
+      RECOMMENDATION: ['TRAFFIC_DROP'],
+      PAID: ['ROI_BELOW_ONE'],
+      SOCIAL: ['REFUND_RATE_SPIKE', 'ROI_BELOW_ONE'],
+      OTHER: [],
+    });
+    // The rectification opened for the closed day names the rules that flagged it at those levels.
+    const rows = (await report(shopA)).data.dailyReport.rows;
+    expect(rows.find((r: { source: string }) => r.source === 'SOCIAL').rectification.reasons).toEqual(['REFUND_RATE_SPIKE', 'ROI_BELOW_ONE']);
+    expect(rows.find((r: { source: string }) => r.source === 'PAID').anomalies[0].en).toBe("ROI 0.66 is under 1: pause or cut this channel's spend");
+    // The other shop keeps the installation's levels.
+    await setRule({ rule: 'CONVERSION_DROP', shopId: gid('Shop', shopA), threshold: 0.5 });
+    expect((await report(shopB)).data.dailyReport.rows.map((r: { anomalies: unknown[] }) => r.anomalies)).toEqual([[]]);
   });
 
   it('opens a rectification due 48 hours later for a closed day, overdue after that, until submitted', async () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Figures } from '../metrics/metrics.formulas.js';
 import { zeroCounters } from '../metrics/metrics.formulas.js';
-import { dailyAnomalies } from './report.rules.js';
+import { dailyAnomalies, DEFAULT_DAILY_LEVELS, type DailyLevels } from './report.rules.js';
 
 const day = (f: Partial<Figures>): Figures => ({ ...zeroCounters(), visitors: 0, carters: 0, buyers: 0, ...f });
-const rules = (today: Partial<Figures>, before: Partial<Figures>) => dailyAnomalies(day(today), day(before)).map((a) => a.rule);
+const rules = (today: Partial<Figures>, before: Partial<Figures>) => dailyAnomalies(day(today), day(before), DEFAULT_DAILY_LEVELS).map((a) => a.rule);
 
 describe('daily anomaly rules', () => {
   it('flags a conversion drop of 30 % with 200 visitors on both days, not below the sample', () => {
@@ -33,7 +33,7 @@ describe('daily anomaly rules', () => {
   });
 
   it('says an ROI just below 1 as below 1: cut to two decimals, not rounded up to "1.00"', () => {
-    const [anomaly] = dailyAnomalies(day({ spendFen: 20_000, gmvFen: 19_900 }), day({}));
+    const [anomaly] = dailyAnomalies(day({ spendFen: 20_000, gmvFen: 19_900 }), day({}), DEFAULT_DAILY_LEVELS);
     expect(anomaly?.message).toMatch(/^ROI 0\.99 低于 1/);
     expect(anomaly?.messageEn).toMatch(/^ROI 0\.99 is under 1: pause or cut/);
   });
@@ -42,6 +42,7 @@ describe('daily anomaly rules', () => {
     const found = dailyAnomalies(
       day({ visitors: 1_000, buyers: 10, ordersPaid: 40, refundedOrders: 8, spendFen: 100_000, gmvFen: 50_000 }),
       day({ visitors: 2_000, buyers: 60 }),
+      DEFAULT_DAILY_LEVELS,
     );
     expect(found.map((a) => a.rule)).toEqual(['CONVERSION_DROP', 'TRAFFIC_DROP', 'REFUND_RATE_SPIKE', 'ROI_BELOW_ONE']);
     expect(found.map((a) => a.messageEn)).toEqual([
@@ -51,5 +52,22 @@ describe('daily anomaly rules', () => {
       "ROI 0.50 is under 1: pause or cut this channel's spend",
     ]);
     for (const a of found) expect(a.messageEn).not.toMatch(/[\u3000-\u9fff\uff00-\uffef]/);
+  });
+
+  it('flags at the shop’s levels where its alert rules set them: a stricter conversion drop, a looser refund rate, an ROI line of 1.2', () => {
+    const shop: DailyLevels = {
+      CONVERSION_DROP: { threshold: 0.15, minSample: 100 },
+      REFUND_RATE_SPIKE: { threshold: 0.2, minSample: 30 },
+      ROI_BELOW_ONE: { threshold: 1.2, minSample: 200 },
+    };
+    const at = (today: Partial<Figures>, before: Partial<Figures>) => dailyAnomalies(day(today), day(before), shop);
+    // 20 % lower on 100 visitors: under the default 30 % and 200, over the shop's 15 % and 100.
+    expect(at({ visitors: 100, buyers: 8 }, { visitors: 100, buyers: 10 }).map((a) => a.rule)).toEqual(['CONVERSION_DROP']);
+    expect(at({ visitors: 100, buyers: 8 }, { visitors: 100, buyers: 10 })[0]?.messageEn).toMatch(/\(threshold 15\.0%\)$/);
+    // 10 % refunds: over the default 8 %, under the shop's 20 %.
+    expect(at({ ordersPaid: 50, refundedOrders: 5 }, {})).toEqual([]);
+    // ROI 1.10: not a loss, but under the shop's 1.2, and said without the manuals' ROI < 1.
+    const [roi] = at({ spendFen: 20_000, gmvFen: 22_000 }, {});
+    expect(roi).toEqual({ rule: 'ROI_BELOW_ONE', message: 'ROI 1.10 低于 1.2：建议调减该渠道投放', messageEn: "ROI 1.10 is under 1.2: cut this channel's spend" });
   });
 });

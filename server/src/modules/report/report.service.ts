@@ -14,7 +14,8 @@ import { loadTotals, scopeConditions } from '../metrics/metrics.service.js';
 import type { Totals } from '../metrics/metrics.totals.js';
 import { requireShop } from '../shop/shop.service.js';
 import { shops } from '../shop/shop.table.js';
-import { dailyAnomalies, type DailyAnomaly } from './report.rules.js';
+import { loadShopRuleSettings } from '../alert/rules/settings-in-force.js';
+import { dailyAnomalies, dailyLevels, DAILY_RULES_OF_ALERTS, type DailyAnomaly } from './report.rules.js';
 import { dailyReports, rectificationReports, type DailyReportRow, type RectificationReportRow } from './report.table.js';
 
 /** 整改报告 are due this long after they open (DOMAIN.md: within 48 hours). */
@@ -113,10 +114,15 @@ export async function buildDailyReportAfter(
   now: Date,
   dayBefore: Totals | null,
 ): Promise<{ report: DailyReport; day: Totals }> {
-  const [[day, previous], stored] = await Promise.all([
+  const [[day, previous], stored, settings] = await Promise.all([
     dayBefore ? Promise.all([shopRangeTotals(db, shopId, { from: date, to: date }), dayBefore]) : shopDayTotals(db, shopId, date),
     db.select().from(dailyReports).where(and(eq(dailyReports.shopId, shopId), eq(dailyReports.date, date))),
+    // The shop's alert settings as they stand at the day's last moment (now, for today): a campaign under
+    // way then (a 6.1–6.18 window ends 6.19 00:00), the shop, the installation. One statement, two when a
+    // campaign sets one of the rules.
+    loadShopRuleSettings(db, DAILY_RULES_OF_ALERTS, new Date(Math.min(startOfShanghaiDay(addDays(date, 1)).getTime() - 1, now.getTime()))),
   ]);
+  const levels = dailyLevels(settings, shopId);
   const bySource = (t: Totals) => new Map(t.bySource.map((s) => [s.source, s as Figures]));
   const current = bySource(day);
   const before = bySource(previous);
@@ -124,7 +130,7 @@ export async function buildDailyReportAfter(
   const rows: ReportLine[] = TRAFFIC_SOURCES.filter((s) => current.has(s) || before.has(s) || storedBySource.has(s)).map((source) => {
     const figures = current.get(source) ?? EMPTY_FIGURES;
     const previousDay = before.get(source) ?? EMPTY_FIGURES;
-    return { shopId, date, source, figures, previousDay, anomalies: dailyAnomalies(figures, previousDay), report: storedBySource.get(source) ?? null, rectification: null };
+    return { shopId, date, source, figures, previousDay, anomalies: dailyAnomalies(figures, previousDay, levels), report: storedBySource.get(source) ?? null, rectification: null };
   });
   if (opensRectifications(date, now)) {
     for (const row of rows) {

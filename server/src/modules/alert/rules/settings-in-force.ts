@@ -10,12 +10,12 @@ import { RuleSettingsIndex, type EngineRule, type ShopRule } from './rule-settin
 // fulfilment tile follows UNSHIPPED_OVERDUE), and rule-inputs.ts imports metrics, so metrics could not
 // import it back without a cycle. This file imports tables and types only, nothing that imports metrics.
 
-/** Every settings row, or only one rule's (through the leading column of alert_rule_settings_key). */
-export function loadRuleSettings(db: DbOrTx, rule?: EngineRule): Promise<AlertRuleSettingRow[]> {
+/** Every settings row, or only one rule's or a few rules' (through the leading column of alert_rule_settings_key). */
+export function loadRuleSettings(db: DbOrTx, rule?: EngineRule | readonly EngineRule[]): Promise<AlertRuleSettingRow[]> {
   return db
     .select()
     .from(alertRuleSettings)
-    .where(rule ? eq(alertRuleSettings.rule, rule) : undefined);
+    .where(rule === undefined ? undefined : typeof rule === 'string' ? eq(alertRuleSettings.rule, rule) : inArray(alertRuleSettings.rule, [...rule]));
 }
 
 /** Campaigns under way at `at`, from their start to their end inclusive, not cancelled: their settings reach their shops. */
@@ -24,11 +24,12 @@ export function underWayAt(at: Date): SQL | undefined {
 }
 
 /**
- * One shop rule's settings as the engine resolves them at `at`: the rule's rows, and the campaigns under
- * way then among those that set it. One statement over the rule's rows (at most one per shop, per
- * campaign and the installation's), and a second by primary key only when some campaign sets the rule.
+ * One shop rule's settings (or a few rules', for a reader judging several: the daily report) as the engine
+ * resolves them at `at`: the rules' rows, and the campaigns under way then among those that set them. One
+ * statement over the rows (at most one per shop, per campaign and the installation's, per rule), and a
+ * second by primary key only when some campaign sets one of the rules.
  */
-export async function loadShopRuleSettings(db: DbOrTx, rule: ShopRule, at: Date): Promise<RuleSettingsIndex> {
+export async function loadShopRuleSettings(db: DbOrTx, rule: ShopRule | readonly ShopRule[], at: Date): Promise<RuleSettingsIndex> {
   const rows = await loadRuleSettings(db, rule);
   const campaignIds = [...new Set(rows.flatMap((row) => (row.campaignId ? [row.campaignId] : [])))];
   const underWay =
