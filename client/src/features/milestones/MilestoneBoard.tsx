@@ -1,11 +1,11 @@
-import { createSignal, Show } from 'solid-js';
+import { createSignal, Show, untrack } from 'solid-js';
 import { Panel } from '../../components/Panel';
 import { refusalIn } from '../../graphql/refusal';
 import { useI18n } from '../../i18n/i18n';
 import type { Permission } from '../access/viewer.documents';
 import { MilestoneEditor } from './MilestoneEditor';
 import { MilestoneList } from './MilestoneList';
-import { createMilestoneFeed } from './milestones.data';
+import { createMilestoneFeed, type MilestoneFeed } from './milestones.data';
 
 export interface MilestoneBoardProps {
   campaignId: string;
@@ -13,6 +13,8 @@ export interface MilestoneBoardProps {
   permissions: ReadonlySet<Permission>;
   /** Socket (re)connections so far (ConnectionStore.connects): each reconnect reloads the list once. */
   connects: () => number;
+  /** The feed to show, when the page holds it (the console's 新建关键节点 adds to it); else the board's own. */
+  feed?: MilestoneFeed;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface MilestoneBoardProps {
  */
 export function MilestoneBoard(props: MilestoneBoardProps) {
   const { t, locale } = useI18n();
-  const feed = createMilestoneFeed({ campaignId: () => props.campaignId, connects: () => props.connects() });
+  const feed = untrack(() => props.feed) ?? createMilestoneFeed({ campaignId: () => props.campaignId, connects: () => props.connects() });
   // updateMilestone needs MANAGE on the server: a screen key or a VIEWER would only be refused.
   const canEdit = () => props.permissions.has('MANAGE');
   const [editing, setEditing] = createSignal<{ id: string; opener: HTMLElement } | null>(null);

@@ -5,9 +5,10 @@ import { createBackoff, onConnect } from '../../graphql/retry';
 import { readFragment, type VariablesOf } from '../../graphql/graphql';
 import { refusalOf, type Refusal } from '../../graphql/refusal';
 import { createDueClock, withOverdue } from './overdue';
-import { MilestoneChangedSubscription, MilestoneFields, MilestonesQuery, UpdateMilestoneMutation, type MilestoneRow } from './milestones.documents';
+import { CreateMilestoneMutation, MilestoneChangedSubscription, MilestoneFields, MilestonesQuery, UpdateMilestoneMutation, type MilestoneRow } from './milestones.documents';
 
 export type MilestoneUpdate = VariablesOf<typeof UpdateMilestoneMutation>['input'];
+export type MilestoneCreate = VariablesOf<typeof CreateMilestoneMutation>['input'];
 
 /** A refusal keeps its code (RESPONSE_PLAN_REQUIRED, …) so the screen can say it in the viewer's words. */
 export type SaveOutcome = { ok: true } | Exclude<MutationOutcome<unknown>, { ok: true }>;
@@ -19,6 +20,8 @@ export interface MilestoneFeed {
   /** Why the last load failed, in both of the server's languages (the screen words it); null once one answered. */
   loadError: Accessor<Refusal | null>;
   save(input: MilestoneUpdate): Promise<SaveOutcome>;
+  /** 新建关键节点: the milestone made is on the board at once, not only when its milestoneChanged arrives. */
+  create(input: MilestoneCreate): Promise<SaveOutcome>;
 }
 
 /** The later of two copies of one milestone by `updatedAt`; the one on screen wins a tie. */
@@ -106,5 +109,12 @@ export function createMilestoneFeed(options: { campaignId: Accessor<string>; con
     return { ok: true };
   };
 
-  return { milestones, loaded, loadError, save };
+  const create = async (input: MilestoneCreate): Promise<SaveOutcome> => {
+    const outcome = await sendMutation(client, CreateMilestoneMutation, { input }, (data) => data.createMilestone, (payload) => payload.milestone);
+    if (!outcome.ok) return outcome;
+    put(readFragment(MilestoneFields, outcome.value));
+    return { ok: true };
+  };
+
+  return { milestones, loaded, loadError, save, create };
 }

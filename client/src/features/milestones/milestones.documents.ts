@@ -77,3 +77,22 @@ export const UpdateMilestoneMutation = graphql(
   `,
   [MilestoneFields],
 );
+
+/** 新建关键节点 (MANAGE, a caller over all the campaign's shops, before its end). */
+export const CreateMilestoneMutation = graphql(
+  `
+    mutation ConsoleCreateMilestone($input: CreateMilestoneInput!) {
+      createMilestone(input: $input) {
+        milestone {
+          ...MilestoneFields
+        }
+        userErrors {
+          code
+          message
+          messageZh: message(locale: ZH_CN)
+        }
+      }
+    }
+  `,
+  [MilestoneFields],
+);

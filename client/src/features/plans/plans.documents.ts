@@ -37,3 +37,14 @@ export const UpdatePlanTaskMutation = graphql(`
 `);
 
 export type PlanTaskUpdate = VariablesOf<typeof UpdatePlanTaskMutation>['input'];
+
+/** Whether the page's campaign takes a new milestone: not once it has ended, nor from a caller who sees only part of it. */
+export const MilestonesCampaignQuery = graphql(`
+  query ConsoleMilestonesCampaign($id: ID!) {
+    campaign(id: $id) {
+      id
+      endsAt
+      partial
+    }
+  }
+`);
