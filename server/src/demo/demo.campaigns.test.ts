@@ -22,4 +22,17 @@ describe('the demo\'s campaigns, placed from the day it starts', () => {
     expect([next.startsAt, next.endsAt]).toEqual([sh(upcoming[0]!), sh(upcoming[1]!)]);
     expect(next.startsAt > now).toBe(true);
   });
+
+  it('splits every campaign’s target over its shops, adding up exactly, so each shop’s staff see their part', () => {
+    const shops = ['tm', 'jd', 'dy', 'pdd'];
+    const { rows } = buildCampaigns(shops, new Date('2026-11-05T10:00:00+08:00'), () => crypto.randomUUID(), ['TMALL', 'JD', 'DOUYIN', 'PINDUODUO']);
+    for (const row of rows) {
+      const split = row.shopTargetsFen!;
+      expect(Object.keys(split).sort()).toEqual([...shops].sort());
+      expect(Object.values(split).reduce((a, b) => a + b, 0)).toBe(row.gmvTargetFen);
+    }
+    // The 618's own shares: Tmall leads it, Pinduoduo least.
+    const the618 = rows.find((r) => r.name === '618年中大促')!.shopTargetsFen!;
+    expect(the618.tm! > the618.dy! && the618.dy! > the618.jd! && the618.jd! > the618.pdd!).toBe(true);
+  });
 });

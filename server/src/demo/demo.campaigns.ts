@@ -1,5 +1,6 @@
 import { addDays, DAY_MS, HOUR_MS, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
 import { allocateByRoundedPrefix } from '../modules/metrics/campaign-progress.js';
+import type { Channel } from '../db/enums.js';
 import type { campaignMilestones, campaigns } from '../modules/campaign/campaign.table.js';
 
 const YUAN = 100;
@@ -9,6 +10,11 @@ export const LIVE_CAMPAIGN_NAME = '双11全球狂欢节';
 export const ENCORE_CAMPAIGN_NAME = '双11返场狂欢';
 
 type CampaignInsert = typeof campaigns.$inferInsert;
+
+/** Each platform's share of the demo's GMV on an ordinary campaign day (its live traffic and baskets: Douyin's live streams lead). */
+const EVERYDAY_SHARES: Partial<Record<Channel, number>> = { DOUYIN: 38, JD: 26, TMALL: 18, PINDUODUO: 18 };
+/** And in its 618 (demo.618.orders.ts: Tmall and JD lead the appliance-heavy festival, at higher baskets on Tmall and Douyin). */
+const SHARES_618: Partial<Record<Channel, number>> = { TMALL: 39, DOUYIN: 34, JD: 20, PINDUODUO: 7 };
 
 /** What the traffic needs to know of a campaign: who takes part, when, and its 满减 theme. */
 export interface CampaignWindow {
@@ -36,15 +42,16 @@ export interface DemoCampaigns {
  * Campaign windows are placed relative to `now`, so a demo started on any date has one campaign
  * live in the war room, one finished for the 复盘 and one coming up to plan for.
  */
-export function buildCampaigns(shopIds: string[], now: Date, newId: () => string, shopWeights: readonly number[] = shopIds.map(() => 1)): DemoCampaigns {
+export function buildCampaigns(shopIds: string[], now: Date, newId: () => string, platforms: readonly Channel[] = []): DemoCampaigns {
   const today = shanghaiDate(now);
-  // 目标拆解 by each shop's usual share of the orders, so a shop's own staff see their part of every campaign.
-  const split = (targetFen: number) => {
-    const parts = allocateByRoundedPrefix(targetFen, shopWeights);
+  // 目标拆解, so a shop's own staff see their part of every campaign: by the share of the GMV each shop's
+  // catalog and traffic make in this demo, so each part's 达成率 reads near the whole's.
+  const split = (targetFen: number, shares: Partial<Record<Channel, number>>) => {
+    const parts = allocateByRoundedPrefix(targetFen, shopIds.map((_, i) => shares[platforms[i]!] ?? 1));
     return Object.fromEntries(shopIds.map((id, i) => [id, parts[i]!]));
   };
   const year = Number(today.slice(0, 4));
-  const campaign = (name: string, theme: string, startsAt: Date, endsAt: Date, targetYuan: number) => {
+  const campaign = (name: string, theme: string, startsAt: Date, endsAt: Date, targetYuan: number, shares: Partial<Record<Channel, number>> = EVERYDAY_SHARES) => {
     const createdAt = new Date(Math.min(now.getTime(), startsAt.getTime() - 40 * DAY_MS));
     return {
       id: newId(),
@@ -54,7 +61,7 @@ export function buildCampaigns(shopIds: string[], now: Date, newId: () => string
       endsAt,
       gmvTargetFen: targetYuan * YUAN,
       shopIds,
-      shopTargetsFen: split(targetYuan * YUAN),
+      shopTargetsFen: split(targetYuan * YUAN, shares),
       hourlyShape: null,
       createdAt,
       updatedAt: createdAt,
@@ -82,6 +89,7 @@ export function buildCampaigns(shopIds: string[], now: Date, newId: () => string
     startOfShanghaiDay(`${year618}-06-19`),
     // DOMAIN.md's example is ¥10M; at this catalog's baskets that is 15,000+ orders to ingest on a first start.
     3_000_000,
+    SHARES_618,
   );
   // Coming up to plan for, as the live one is placed: 19 days after it ends, as 12.1 follows 11.12, for twelve
   // days. Placed by the calendar it was a year away for a demo started in December, while the plan's 双12

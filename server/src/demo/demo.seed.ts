@@ -62,7 +62,7 @@ export function buildDemo(now: Date, options: DemoOptions = {}) {
   const shopIds = shopList.map((s) => s.id);
   const catalog = buildCatalog(shopList, createRandom(SEEDS.catalog), now, newId);
   const people = buildCustomers(shopList, createRandom(SEEDS.customers), newId);
-  const demoCampaigns = buildCampaigns(shopIds, now, newId, shopList.map((s) => s.baseDailyOrders));
+  const demoCampaigns = buildCampaigns(shopIds, now, newId, shopList.map((s) => s.platform));
   const { plan, tasks } = buildPlan(shopIds, now, newId);
   const members = customerRows(people, now, createRandom(SEEDS.customers + 1));
   const the618 = build618({ shops: shopList, skus: catalog.demoSkus, members, campaign: demoCampaigns.ended, now, scale: options.scale ?? 1 });
