@@ -142,8 +142,10 @@ export function yesterdayMetrics(overrides: Partial<Yesterday> = {}): Yesterday 
 /** As the API sends it (enums narrowed), which MilestoneList accepts as a MilestoneRow. */
 export type MilestoneFixture = ResultOf<typeof MilestoneFields>;
 
+/** Without a grace unless `overdueAt` says otherwise: overdue from its due time, as by default. */
 export function milestone(overrides: Partial<MilestoneFixture> = {}): MilestoneFixture {
   return {
+    overdueAt: overrides.dueAt ?? '2026-11-10T04:00:00Z',
     id: 'TWlsZXN0b25lOjE=',
     name: '主会场压测',
     owner: '王磊',

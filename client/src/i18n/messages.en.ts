@@ -98,6 +98,8 @@ export const en: Record<MessageKey, string> = {
   'milestones.planDue': 'plan due {at}',
   'milestones.planOverdue': 'plan overdue (due {at})',
   'milestones.overdue': 'Overdue',
+  'milestones.graceUntil': 'grace until {at}',
+  'milestones.graceHint': 'The milestone-overdue alert’s grace: not done by then, it is overdue and alerted',
   'milestones.actual': 'Actual: {text}',
   'milestones.edit': 'Edit',
   'milestones.editNamed': 'Edit milestone “{name}”',

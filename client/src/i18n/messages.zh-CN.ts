@@ -96,6 +96,8 @@ export const zhCN = {
   'milestones.planDue': '预案截止 {at}',
   'milestones.planOverdue': '预案已逾期（截止 {at}）',
   'milestones.overdue': '已逾期',
+  'milestones.graceUntil': '宽限至 {at}',
+  'milestones.graceHint': '关键节点逾期预警的宽限：到此时仍未完成即为已逾期，并发出预警',
   'milestones.actual': '实际情况：{text}',
   'milestones.edit': '编辑',
   'milestones.editNamed': '编辑节点「{name}」',

@@ -89,10 +89,14 @@ describe('MilestoneBoard', () => {
   });
 
   it('marks a milestone 逾期 by itself once its due time passes unfinished, asking nothing', async () => {
-    const soon = () => new Date(Date.now() + 1_000).toISOString();
+    // Due in a second, with no grace: overdue (overdueAt) from that moment.
+    const soon = () => {
+      const at = new Date(Date.now() + 1_000).toISOString();
+      return { dueAt: at, overdueAt: at };
+    };
     const asked = milestonesInTurn(() => [
-      { ...staffing, dueAt: soon(), status: 'IN_PROGRESS', overdue: false },
-      { ...cdn, dueAt: soon(), status: 'DONE', overdue: false },
+      { ...staffing, ...soon(), status: 'IN_PROGRESS', overdue: false },
+      { ...cdn, ...soon(), status: 'DONE', overdue: false },
     ]);
     await openLiveBoard();
     expect(screen.queryByText(/逾期/)).not.toBeInTheDocument();

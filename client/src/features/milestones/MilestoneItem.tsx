@@ -8,6 +8,14 @@ export function needsResponsePlan(m: Pick<MilestoneRow, 'riskLevel' | 'responseP
   return m.riskLevel === 'HIGH' && !m.responsePlan?.trim();
 }
 
+/**
+ * Open, not yet 已逾期, and its campaign gives a grace after the due time (MILESTONE_OVERDUE): the board says
+ * until when, the moment it turns 已逾期 and the alert fires, so a milestone past its due time is not read as on track.
+ */
+export function inGrace(m: Pick<MilestoneRow, 'status' | 'overdue' | 'dueAt' | 'overdueAt'>): boolean {
+  return m.status !== 'DONE' && !m.overdue && Date.parse(m.overdueAt) > Date.parse(m.dueAt);
+}
+
 export interface MilestoneItemProps {
   milestone: MilestoneRow;
   /** Shown only to a viewer with MANAGE: updateMilestone would refuse anyone else. */
@@ -30,6 +38,11 @@ export function MilestoneItem(props: MilestoneItemProps) {
   const { t, locale } = useI18n();
   const m = () => props.milestone;
   const standard = () => t('milestones.standard', { text: m().completionStandard });
+  const graceNote = () => (
+    <span data-testid="milestone-grace" title={t('milestones.graceHint')}>
+      {t('milestones.graceUntil', { at: formatDateTime(m().overdueAt, locale()) })}
+    </span>
+  );
   return (
     <li
       class={`milestone risk-${m().riskLevel.toLowerCase()}`}
@@ -48,6 +61,7 @@ export function MilestoneItem(props: MilestoneItemProps) {
           <span class="milestone-meta" classList={{ overdue: m().overdue }} data-testid="milestone-meta">
             {m().owner} · {formatDateTime(m().dueAt, locale())}
             <Show when={m().overdue}> · {t('milestones.overdue')}</Show>
+            <Show when={inGrace(m())}> · {graceNote()}</Show>
           </span>
         </Show>
         <span class={`milestone-status status-${m().status.toLowerCase()}`}>{t(`milestone.${m().status}`)}</span>
@@ -64,6 +78,7 @@ export function MilestoneItem(props: MilestoneItemProps) {
           <Show when={m().overdue}>
             <span class="overdue"> · {t('milestones.overdue')}</span>
           </Show>
+          <Show when={inGrace(m())}> · {graceNote()}</Show>
         </div>
         <div class="milestone-standard" title={m().completionStandard}>
           {standard()}

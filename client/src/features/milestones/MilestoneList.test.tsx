@@ -59,13 +59,42 @@ describe('the board on its own clock', () => {
     expect(isPlanOverdue({ ...unplanned, responsePlan: '限流降级' }, at('2026-11-12T00:00:00Z'))).toBe(false);
     expect(isPlanOverdue({ ...unplanned, riskLevel: 'MEDIUM' }, at('2026-11-12T00:00:00Z'))).toBe(false);
 
-    const dueLater = { ...unplanned, dueAt: '2026-11-20T00:00:00Z' };
+    const dueLater = { ...unplanned, dueAt: '2026-11-20T00:00:00Z', overdueAt: '2026-11-20T00:00:00Z' };
     const [before] = withOverdue([dueLater], at('2026-11-11T01:00:00Z'));
     expect(before).toBe(dueLater);
     const [after] = withOverdue([dueLater], at('2026-11-11T03:00:00Z'));
     expect(after).toMatchObject({ responsePlanOverdue: true, overdue: false });
     const [server] = withOverdue([{ ...dueLater, responsePlanOverdue: true }], at('2026-11-11T01:00:00Z'));
     expect(server!.responsePlanOverdue).toBe(true);
+  });
+});
+
+describe('已逾期 as the MILESTONE_OVERDUE alert calls it', () => {
+  const at = (iso: string) => Date.parse(iso);
+  // Due 12:00 Beijing; its campaign gives the alert 30 minutes' grace.
+  const graced = milestone({ id: 'm6', name: '直播间彩排', dueAt: '2026-11-11T04:00:00Z', overdueAt: '2026-11-11T04:30:00Z' });
+
+  it('is not 已逾期 within its campaign’s grace, only once the alert would fire', () => {
+    const [inGrace] = withOverdue([graced], at('2026-11-11T04:10:00Z'));
+    expect(inGrace).toBe(graced);
+    const [late] = withOverdue([graced], at('2026-11-11T04:30:01Z'));
+    expect(late!.overdue).toBe(true);
+  });
+
+  it('says until when the grace runs, in place of 已逾期, and 已逾期 after', () => {
+    renderWithProviders(() => <MilestoneList milestones={[graced, { ...graced, id: 'm7', name: '客服扩招', overdue: true }]} />, { locale: 'zh-CN' });
+    const open = within(itemFor('直播间彩排')).getByTestId('milestone-meta');
+    expect(open).toHaveTextContent('宽限至 11月11日 12:30');
+    expect(open).not.toHaveTextContent('已逾期');
+    expect(within(open).getByTestId('milestone-grace')).toHaveAttribute('title', '关键节点逾期预警的宽限：到此时仍未完成即为已逾期，并发出预警');
+    const late = within(itemFor('客服扩招')).getByTestId('milestone-meta');
+    expect(late).toHaveTextContent('已逾期');
+    expect(late).not.toHaveTextContent('宽限');
+  });
+
+  it('says nothing of a grace where the campaign gives none, nor for finished work', () => {
+    renderWithProviders(() => <MilestoneList milestones={[low, { ...graced, status: 'DONE' }]} />, { locale: 'en' });
+    expect(screen.queryByTestId('milestone-grace')).not.toBeInTheDocument();
   });
 });
 

@@ -19,6 +19,7 @@ export const MilestoneFields = graphql(`
     responsePlanOverdue
     actualSituation
     overdue
+    overdueAt
     updatedAt
   }
 `);

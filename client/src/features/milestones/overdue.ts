@@ -4,9 +4,13 @@ import type { MilestoneRow } from './milestones.documents';
 /** setTimeout's longest delay is ~24.8 days; waking once a day to look again is plenty. */
 const MAX_WAIT_MS = 86_400_000;
 
-/** Past due and not DONE: the server's rule (isOverdue), on this screen's clock. */
-export function isOverdue(m: Pick<MilestoneRow, 'status' | 'dueAt'>, nowMs: number): boolean {
-  return m.status !== 'DONE' && Date.parse(m.dueAt) < nowMs;
+/**
+ * Not DONE and past `overdueAt` (its due time plus the MILESTONE_OVERDUE grace set for its campaign): the
+ * server's rule (isOverdue), which is the alert's, on this screen's clock. Within the grace it is not 已逾期:
+ * the board never says so before the alert does.
+ */
+export function isOverdue(m: Pick<MilestoneRow, 'status' | 'overdueAt'>, nowMs: number): boolean {
+  return m.status !== 'DONE' && Date.parse(m.overdueAt) < nowMs;
 }
 
 type PlanFields = Pick<MilestoneRow, 'riskLevel' | 'responsePlan' | 'responsePlanDueAt'>;
@@ -15,7 +19,7 @@ type PlanFields = Pick<MilestoneRow, 'riskLevel' | 'responsePlan' | 'responsePla
 const missingPlanDue = (m: PlanFields): number | null =>
   m.riskLevel === 'HIGH' && !m.responsePlan?.trim() && m.responsePlanDueAt ? Date.parse(m.responsePlanDueAt) : null;
 
-/** HIGH risk, no response plan, and its 24 hours are up: the server's rule (responsePlanOverdue), on this screen's clock. */
+/** HIGH risk, no response plan, and its hours are up (24, or its campaign's HIGH_RISK_WITHOUT_PLAN): the server's rule (responsePlanOverdue), on this screen's clock. */
 export function isPlanOverdue(m: PlanFields, nowMs: number): boolean {
   const due = missingPlanDue(m);
   return due !== null && due < nowMs;
@@ -31,10 +35,10 @@ export function createDueClock(milestones: Accessor<readonly MilestoneRow[]>): A
   createEffect(() => {
     const current = now();
     const upcoming = milestones()
-      .flatMap((m) => [m.status !== 'DONE' ? Date.parse(m.dueAt) : null, missingPlanDue(m)])
+      .flatMap((m) => [m.status !== 'DONE' ? Date.parse(m.overdueAt) : null, missingPlanDue(m)])
       .filter((due): due is number => due !== null && due >= current);
     if (upcoming.length === 0) return;
-    // Just past the due time: isOverdue asks for due < now.
+    // Just past the due time: isOverdue asks for overdueAt < now.
     const timer = setTimeout(() => setNow(Date.now()), Math.min(Math.min(...upcoming) - current + 1, MAX_WAIT_MS));
     onCleanup(() => clearTimeout(timer));
   });

@@ -1,4 +1,6 @@
+import { createContextCache } from '@pothos/core';
 import { Repeater } from 'graphql-yoga';
+import { loadCampaignRuleSettings } from '../alert/rules/settings-in-force.js';
 import { builder } from '../../builder.js';
 import { uuidNodeId } from '../../graphql/node-id.js';
 import { asPayload, payloadType } from '../../graphql/user-error.js';
@@ -13,6 +15,7 @@ import {
   createMilestone,
   isOverdue,
   loadMilestones,
+  overdueAt,
   MAX_MILESTONES_PER_CAMPAIGN,
   milestonesOfCampaigns,
   responsePlanDueAt,
@@ -27,6 +30,18 @@ export const RiskLevelEnum = builder.enumType('RiskLevel', {
   description: '风险预警 level. HIGH requires a response plan (风险应对方案) within 24 hours.',
   values: RISK_LEVELS,
 });
+
+/** The campaign rules' settings, read once per request (or live message): never a read per milestone. */
+const deadlineSettings = createContextCache((ctx: Context) => loadCampaignRuleSettings(ctx.db, ['MILESTONE_OVERDUE', 'HIGH_RISK_WITHOUT_PLAN']));
+
+/** A milestone's deadlines as the alert engine judges them, resolved for its campaign (alert/rules). */
+async function deadlinesOf(ctx: Context, m: MilestoneRow): Promise<{ graceMinutes: number; planHours: number }> {
+  const settings = await deadlineSettings(ctx);
+  return {
+    graceMinutes: settings.resolve('MILESTONE_OVERDUE', { campaignId: m.campaignId }).threshold,
+    planHours: settings.resolve('HIGH_RISK_WITHOUT_PLAN', { campaignId: m.campaignId }).threshold,
+  };
+}
 
 export const MilestoneRef = builder.loadableNode('Milestone', {
   description: '关键节点: a dated deliverable of a campaign with an owner and a completion standard.',
@@ -47,17 +62,26 @@ export const MilestoneRef = builder.loadableNode('Milestone', {
     responsePlanDueAt: t.field({
       type: 'DateTime',
       nullable: true,
-      description: 'When a HIGH risk without a response plan must have one (24 h after it became HIGH).',
-      resolve: (m) => responsePlanDueAt(m),
+      description:
+        'When a HIGH risk without a response plan must have one: 24 h after it became HIGH, or the HIGH_RISK_WITHOUT_PLAN hours set for its campaign (when that alert fires).',
+      resolve: async (m, _args, ctx) => responsePlanDueAt(m, (await deadlinesOf(ctx, m)).planHours),
     }),
     responsePlanOverdue: t.boolean({
-      description: 'HIGH risk, no response plan, and the 24 hours are up.',
-      resolve: (m, _args, ctx) => {
-        const due = responsePlanDueAt(m);
+      description: 'HIGH risk, no response plan, and its hours (responsePlanDueAt) are up.',
+      resolve: async (m, _args, ctx) => {
+        const due = responsePlanDueAt(m, (await deadlinesOf(ctx, m)).planHours);
         return due !== null && due < ctx.now();
       },
     }),
-    overdue: t.boolean({ description: 'Past due and not DONE.', resolve: (m, _args, ctx) => isOverdue(m, ctx.now()) }),
+    overdue: t.boolean({
+      description: 'Not DONE and past overdueAt (its due time plus the MILESTONE_OVERDUE grace): what the alert calls overdue.',
+      resolve: async (m, _args, ctx) => isOverdue(m, ctx.now(), (await deadlinesOf(ctx, m)).graceMinutes),
+    }),
+    overdueAt: t.field({
+      type: 'DateTime',
+      description: 'When it counts as overdue if not DONE by then: dueAt plus the MILESTONE_OVERDUE grace set for its campaign (0 by default), when that alert fires.',
+      resolve: async (m, _args, ctx) => overdueAt(m, (await deadlinesOf(ctx, m)).graceMinutes),
+    }),
     completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),

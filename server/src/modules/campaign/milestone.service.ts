@@ -15,19 +15,26 @@ import {
   type MilestoneRow,
 } from './campaign.table.js';
 import { milestoneChanges } from './milestone-changes.table.js';
-import { DAY_MS, shanghaiDateTime } from '../../lib/time.js';
+import { HOUR_MS, MINUTE_MS, shanghaiDateTime } from '../../lib/time.js';
 import { createOnce, requestIdInput } from '../../db/create-once.js';
 
-/** 风险应对方案 must exist within 24 hours of a risk becoming HIGH. */
-export const RESPONSE_PLAN_WINDOW_MS = DAY_MS;
-
-export function responsePlanDueAt(milestone: MilestoneRow): Date | null {
+/**
+ * When a HIGH risk without a 风险应对方案 must have one: `planHours` after it became HIGH (DOMAIN.md's 24 hours,
+ * or the HIGH_RISK_WITHOUT_PLAN hours set for its campaign: the moment that alert fires).
+ */
+export function responsePlanDueAt(milestone: MilestoneRow, planHours: number): Date | null {
   if (milestone.riskLevel !== 'HIGH' || milestone.responsePlan || !milestone.highRiskSince) return null;
-  return new Date(milestone.highRiskSince.getTime() + RESPONSE_PLAN_WINDOW_MS);
+  return new Date(milestone.highRiskSince.getTime() + planHours * HOUR_MS);
 }
 
-export function isOverdue(milestone: MilestoneRow, now: Date): boolean {
-  return milestone.status !== 'DONE' && milestone.dueAt < now;
+/** When an unfinished milestone counts as overdue: its due time plus the MILESTONE_OVERDUE grace (minutes) set for its campaign. */
+export function overdueAt(milestone: MilestoneRow, graceMinutes: number): Date {
+  return new Date(milestone.dueAt.getTime() + graceMinutes * MINUTE_MS);
+}
+
+/** Not DONE and past its due time and grace: what the MILESTONE_OVERDUE alert calls overdue. */
+export function isOverdue(milestone: MilestoneRow, now: Date, graceMinutes: number): boolean {
+  return milestone.status !== 'DONE' && overdueAt(milestone, graceMinutes) < now;
 }
 
 // Milestones are visible exactly when their campaign is.

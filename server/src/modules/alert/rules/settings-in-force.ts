@@ -4,7 +4,7 @@ import { HOUR_MS } from '../../../lib/time.js';
 import { campaigns } from '../../campaign/campaign.table.js';
 import type { ShopCutoff } from '../../order/order.service.js';
 import { alertRuleSettings, type AlertRuleSettingRow } from '../alert.table.js';
-import { RuleSettingsIndex, type EngineRule, type ShopRule } from './rule-settings.js';
+import { RuleSettingsIndex, type CampaignRule, type EngineRule, type ShopRule } from './rule-settings.js';
 
 // Reading the settings in force, apart from rule-inputs.ts: the metrics module needs them too (the
 // fulfilment tile follows UNSHIPPED_OVERDUE), and rule-inputs.ts imports metrics, so metrics could not
@@ -16,6 +16,15 @@ export function loadRuleSettings(db: DbOrTx, rule?: EngineRule | readonly Engine
     .select()
     .from(alertRuleSettings)
     .where(rule === undefined ? undefined : typeof rule === 'string' ? eq(alertRuleSettings.rule, rule) : inArray(alertRuleSettings.rule, [...rule]));
+}
+
+/**
+ * Campaign rules' settings (a milestone's MILESTONE_OVERDUE grace, its HIGH_RISK_WITHOUT_PLAN hours), for
+ * `resolve(rule, { campaignId })`: the campaign's row beats the installation's beats the default, whatever the
+ * time, so no campaign is read. One statement over the rules' rows.
+ */
+export async function loadCampaignRuleSettings(db: DbOrTx, rules: readonly CampaignRule[]): Promise<RuleSettingsIndex> {
+  return new RuleSettingsIndex(await loadRuleSettings(db, rules));
 }
 
 /** Campaigns under way at `at`, from their start to their end inclusive, not cancelled: their settings reach their shops. */
