@@ -14,12 +14,14 @@ describe('HeroGmv', () => {
     expect(screen.getByTestId('hero-gmv-exact')).toHaveTextContent('¥123,456,789.00');
     expect(screen.getByTestId('hero-target')).toHaveTextContent('¥5.00亿');
     expect(screen.getByTestId('hero-projected')).toHaveTextContent('¥5.20亿');
+    expect(screen.getByTestId('hero-gmv-exact').parentElement).not.toHaveClass('is-same');
   });
 
-  it('shows small amounts in full: ¥8,520.00 and ¥0.00', () => {
+  it('shows small amounts in full: ¥8,520.00 and ¥0.00, without saying the same figure again as the exact one', () => {
     renderWithProviders(() => <HeroGmv progress={hero({ gmv: '8520.00', projectedGmv: '0.00' })} stale={false} />, { locale: 'zh-CN' });
     expect(screen.getByTestId('hero-gmv')).toHaveTextContent('¥8,520.00');
     expect(screen.getByTestId('hero-projected')).toHaveTextContent('¥0.00');
+    expect(screen.getByTestId('hero-gmv-exact').parentElement).toHaveClass('is-same');
   });
 
   it('uses M and B in English', () => {

@@ -20,9 +20,9 @@ export interface HeroProgress {
 /**
  * The figure the room looks at: campaign GMV, huge and rolling, with target, ring, pace and projection.
  * `endsAt` with `ended` (the data's own clock past the end): the projection is the final GMV itself, so the
- * fact says when the campaign closed instead of projecting what is already known.
+ * fact says when the campaign closed instead of projecting what is already known. `partial`: the caller sees
+ * only their shops' part of the campaign (its figures and target are theirs).
  */
-/** `partial`: the caller sees only their shops' part of the campaign (its figures and target are theirs). */
 export function HeroGmv(props: { progress: HeroProgress; stale: boolean; endsAt?: string; ended?: boolean; partial?: boolean }) {
   const { t, locale } = useI18n();
   const fen = () => decimalToFen(props.progress.gmv);
@@ -44,7 +44,8 @@ export function HeroGmv(props: { progress: HeroProgress; stale: boolean; endsAt?
         <FitText class="hero-gmv-box" text={formatCny(fen(), locale())}>
           <RollingNumber class="hero-gmv" testId="hero-gmv" value={fen()} format={(v) => formatCny(v, locale())} />
         </FitText>
-        <div class="hero-exact" title={`${t('hero.exact')} ${exact()}`}>
+        {/* Below ¥1M (¥10,000 in Chinese) the big figure is already exact: the line keeps its place, unsaid. */}
+        <div class="hero-exact" classList={{ 'is-same': exact() === formatCny(fen(), locale()) }} aria-hidden={exact() === formatCny(fen(), locale())} title={`${t('hero.exact')} ${exact()}`}>
           {t('hero.exact')} <span data-testid="hero-gmv-exact">{exact()}</span>
         </div>
         <dl class="hero-facts">
