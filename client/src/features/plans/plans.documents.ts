@@ -48,3 +48,35 @@ export const MilestonesCampaignQuery = graphql(`
     }
   }
 `);
+
+/** 新建运营计划 (MANAGE; shops the caller sees). */
+export const CreatePlanMutation = graphql(`
+  mutation ConsoleCreatePlan($input: CreatePlanInput!) {
+    createPlan(input: $input) {
+      plan { id }
+      userErrors {
+        code
+        message
+        messageZh: message(locale: ZH_CN)
+      }
+    }
+  }
+`);
+
+export type PlanCreate = VariablesOf<typeof CreatePlanMutation>['input'];
+
+/** 新建任务 under a plan (MANAGE); DELAYED needs its reason and catch-up plan. */
+export const CreatePlanTaskMutation = graphql(`
+  mutation ConsoleCreatePlanTask($input: CreatePlanTaskInput!) {
+    createPlanTask(input: $input) {
+      task { id title owner status startsOn endsOn stale weeklyUpdateDueAt updatedAt delayReason catchUpPlan }
+      userErrors {
+        code
+        message
+        messageZh: message(locale: ZH_CN)
+      }
+    }
+  }
+`);
+
+export type PlanTaskCreate = VariablesOf<typeof CreatePlanTaskMutation>['input'];
