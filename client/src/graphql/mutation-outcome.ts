@@ -25,7 +25,7 @@ export function mutationOutcome<T>(
  * Every problem the server reported, said together: it reports them all at once (a delayed task's missing
  * reason and catch-up plan, a campaign's name and window) so that one save shows what to fix, not the first.
  */
-function allOf(userErrors: UserErrors): { message: string; messageZh: string | null } | undefined {
+function allOf(userErrors: UserErrors): { message: string; messageZh?: string | null } | undefined {
   if (userErrors.length <= 1) return userErrors[0];
   return {
     message: userErrors.map((e) => e.message).join('; '),
