@@ -30,6 +30,7 @@ function answerPage() {
   server.use(
     api.query('WarRoomCampaigns', () => HttpResponse.json({ data: campaignsResult([campaign({ id: CAMPAIGN, status: 'ACTIVE' })]) })),
     api.query('WarRoomMilestones', () => HttpResponse.json({ data: milestonesResult(CAMPAIGN, [milestone({ id: 'm1', name: '主会场压测' })]) })),
+    api.query('ConsoleMilestonesCampaign', () => HttpResponse.json({ data: { campaign: { id: CAMPAIGN, endsAt: '2099-11-11T16:00:00Z', partial: false } } })),
     api.query<ResultOf<typeof PlansQuery>>('ConsolePlans', () =>
       HttpResponse.json({
         data: { plans: { edges: [{ node: { id: 'p1', name: '双11 运营计划', owner: '李娜', goal: 'GMV +30%', periodStart: '2026-11-01', periodEnd: '2026-11-30', tasks: [stale, fresh] } }] } },
