@@ -32,10 +32,10 @@ function milestonesInTurn(answer: (asked: number) => MilestoneFixture[] | null) 
   return asked;
 }
 
-function openBoard(options: { permissions?: readonly Permission[]; locale?: Locale } = {}) {
+function openBoard(options: { permissions?: readonly Permission[]; locale?: Locale; partial?: boolean } = {}) {
   const testApi = startApi();
   const permissions = new Set(options.permissions ?? READ_ONLY);
-  renderWithProviders(() => <MilestoneBoard campaignId={CAMPAIGN} permissions={permissions} connects={testApi.connection.connects} />, {
+  renderWithProviders(() => <MilestoneBoard campaignId={CAMPAIGN} permissions={permissions} connects={testApi.connection.connects} partial={options.partial} />, {
     api: testApi,
     locale: options.locale ?? 'zh-CN',
   });
@@ -258,6 +258,13 @@ describe('editing a milestone from the screen', () => {
     await openLiveBoard({ permissions: READ_ONLY });
     expect(screen.getAllByTestId('milestone')).toHaveLength(2);
     expect(screen.queryByRole('button')).not.toBeInTheDocument();
+    expect(screen.getByTestId('milestone-board')).not.toHaveTextContent('编辑');
+  });
+
+  it('shows no edit control to an operator who sees only their shops’ part of the campaign (the server would refuse)', async () => {
+    milestonesInTurn(() => [payments, cdn]);
+    await openLiveBoard({ permissions: MAY_MANAGE, partial: true });
+    expect(screen.getAllByTestId('milestone')).toHaveLength(2);
     expect(screen.getByTestId('milestone-board')).not.toHaveTextContent('编辑');
   });
 

@@ -15,6 +15,8 @@ export interface MilestoneBoardProps {
   connects: () => number;
   /** The feed to show, when the page holds it (the console's 新建关键节点 adds to it); else the board's own. */
   feed?: MilestoneFeed;
+  /** The caller sees only part of the campaign (Campaign.partial): its milestones are theirs to read, not to change. */
+  partial?: boolean;
 }
 
 /**
@@ -24,8 +26,9 @@ export interface MilestoneBoardProps {
 export function MilestoneBoard(props: MilestoneBoardProps) {
   const { t, locale } = useI18n();
   const feed = untrack(() => props.feed) ?? createMilestoneFeed({ campaignId: () => props.campaignId, connects: () => props.connects() });
-  // updateMilestone needs MANAGE on the server: a screen key or a VIEWER would only be refused.
-  const canEdit = () => props.permissions.has('MANAGE');
+  // updateMilestone needs MANAGE on the server, over all the campaign's shops: a screen key, a VIEWER or a
+  // caller who sees only their part would only be refused.
+  const canEdit = () => props.permissions.has('MANAGE') && !props.partial;
   const [editing, setEditing] = createSignal<{ id: string; opener: HTMLElement } | null>(null);
   // The copy being edited follows the feed, so the dialog never shows a milestone older than the board.
   const edited = () => feed.milestones().find((m) => m.id === editing()?.id);

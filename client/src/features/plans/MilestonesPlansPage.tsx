@@ -66,7 +66,7 @@ export function MilestonesPlansPage(props: { campaignId: string }) {
           <MilestoneCreator initial={emptyMilestoneForm()} onSubmit={create} onCancel={() => setCreating(false)} />
         </section>
       </Show>
-      <MilestoneBoard campaignId={props.campaignId} permissions={services.permissions()} connects={services.connects} feed={feed} />
+      <MilestoneBoard campaignId={props.campaignId} permissions={services.permissions()} connects={services.connects} feed={feed} partial={campaign.data?.campaign?.partial ?? false} />
       <PlanTasks />
     </div>
   );

@@ -112,7 +112,7 @@ export function WarRoom(props: WarRoomProps) {
             <Panel title={t('top.title')} class="panel-top">
               <TopProducts rows={today.data()?.liveMetrics.metrics.topProducts ?? []} />
             </Panel>
-            <MilestoneBoard campaignId={props.campaignId} permissions={props.permissions} connects={props.connection.connects} />
+            <MilestoneBoard campaignId={props.campaignId} permissions={props.permissions} connects={props.connection.connects} partial={progress.data()?.campaignProgress.campaign.partial ?? false} />
             <AlertsFeed permissions={props.permissions} connects={props.connection.connects} nowWall={props.now().wall} />
           </div>
         </Show>
