@@ -57,7 +57,7 @@ export function MilestoneCreator(props: MilestoneCreatorProps) {
       </label>
       <label class="field">
         {form().riskLevel === 'HIGH' ? t('milestones.responsePlanRequired') : t('milestones.responsePlan')}
-        <textarea rows={2} value={form().responsePlan} aria-invalid={problem() === 'responsePlan'} onInput={(e) => change({ responsePlan: e.currentTarget.value })} />
+        <textarea rows={2} value={form().responsePlan} onInput={(e) => change({ responsePlan: e.currentTarget.value })} />
       </label>
       <label class="field">
         {t('milestones.actualOptional')}

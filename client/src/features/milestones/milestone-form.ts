@@ -17,13 +17,13 @@ export interface MilestoneForm {
   actualSituation: string;
 }
 
-export type MilestoneProblem = 'name' | 'owner' | 'due' | 'standard' | 'responsePlan';
+export type MilestoneProblem = 'name' | 'owner' | 'due' | 'standard';
 
 export const emptyMilestoneForm = (): MilestoneForm => ({ name: '', owner: '', dueAt: '', completionStandard: '', riskLevel: '', responsePlan: '', actualSituation: '' });
 
 /**
- * The createMilestone input, or what the page finds missing. A HIGH risk comes with its response plan
- * (风险应对方案): the manuals give it 24 hours, and whoever rates a new milestone HIGH is asked for it now.
+ * The createMilestone input, or what the page finds missing. A HIGH risk may come without its response plan
+ * (风险应对方案): the manuals give it 24 hours, and the server starts that clock (responsePlanDueAt).
  */
 export function createMilestoneInput(campaignId: string, form: MilestoneForm): { input: MilestoneCreate } | { problem: MilestoneProblem } {
   const name = form.name.trim();
@@ -35,7 +35,6 @@ export function createMilestoneInput(campaignId: string, form: MilestoneForm): {
   if (owner === '') return { problem: 'owner' };
   if (!LOCAL.test(form.dueAt)) return { problem: 'due' };
   if (completionStandard === '') return { problem: 'standard' };
-  if (form.riskLevel === 'HIGH' && responsePlan === '') return { problem: 'responsePlan' };
   return {
     input: {
       campaignId,
