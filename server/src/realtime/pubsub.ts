@@ -22,6 +22,8 @@ export type Topics = {
 export interface AlertMessage {
   /** The shops it concerns: its shop, or every shop of its campaign (absent in messages of older instances). */
   shopIds?: string[];
+  /** A campaign's milestone alert that callers over some of its shops see too (the campaign is split: alert.service.ts). */
+  seenInPart?: boolean;
   id: string;
   rule: string;
   severity: string;

@@ -39,6 +39,8 @@ export interface AlertEvent {
   alert: AlertRow;
   /** The shops it concerns (subjectShops): who may hear of it. */
   shopIds: readonly string[];
+  /** Heard also by callers over some of those shops (seenInPart). */
+  seenInPart: boolean;
 }
 
 const WEBHOOK_EVENT: Record<AlertChange, WebhookEvent> = {
@@ -197,7 +199,20 @@ export async function subjectShops(db: DbOrTx, alert: AlertRow): Promise<string[
 /** Writes the change's webhook deliveries into the outbox (same transaction) and returns it for publishing. */
 export async function recordEvent(tx: DbOrTx, change: AlertChange, alert: AlertRow, shopIds: readonly string[], now: Date): Promise<AlertEvent> {
   await enqueueWebhookEvent(tx, { type: WEBHOOK_EVENT[change], shopIds, occurredAt: now, data: { alert: await webhookAlert(tx, alert) } });
-  return { change, alert, shopIds };
+  return { change, alert, shopIds, seenInPart: await seenInPart(tx, alert) };
+}
+
+/**
+ * A campaign's milestone alerts (关键节点逾期, 高风险未提交应对方案) say nothing of any shop's figures: a caller
+ * who sees the campaign in part (it is split, 目标拆解) hears of them too, as they see its milestones. Its pace
+ * alert reads the whole campaign's GMV against its whole target, and stays with callers over every shop.
+ */
+export const PART_VISIBLE_RULES = ['MILESTONE_OVERDUE', 'HIGH_RISK_WITHOUT_PLAN'] as const satisfies readonly AlertRow['rule'][];
+
+async function seenInPart(db: DbOrTx, alert: AlertRow): Promise<boolean> {
+  if (alert.shopId || !alert.campaignId || !(PART_VISIBLE_RULES as readonly string[]).includes(alert.rule)) return false;
+  const [campaign] = await db.select({ split: campaigns.shopTargetsFen }).from(campaigns).where(eq(campaigns.id, alert.campaignId));
+  return campaign?.split != null;
 }
 
 async function webhookAlert(db: DbOrTx, alert: AlertRow): Promise<WebhookAlert> {

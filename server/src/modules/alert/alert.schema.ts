@@ -151,7 +151,7 @@ builder.subscriptionField('alertRaised', (t) =>
       // Filtering is in memory on the published message: no database read per subscriber.
       return matchingAlerts(ctx.pubsub.subscribe('alert:raised'), (message) => {
         const alert = alertFromMessage(message);
-        return alertMatches(ctx.viewer, wanted, alert, subjectShopsOf(message)) ? alert : null;
+        return alertMatches(ctx.viewer, wanted, alert, subjectShopsOf(message), message.seenInPart) ? alert : null;
       });
     },
     resolve: (alert) => alert,
@@ -182,7 +182,7 @@ builder.subscriptionField('alertChanged', (t) =>
       await assertAlertFeedInGrant(ctx.db, ctx.viewer, wanted);
       return matchingAlerts(ctx.pubsub.subscribe('alert:changed'), (message) => {
         const alert = alertFromMessage(message);
-        return alertMatches(ctx.viewer, wanted, alert, subjectShopsOf(message)) ? { change: message.change as AlertChange, alert } : null;
+        return alertMatches(ctx.viewer, wanted, alert, subjectShopsOf(message), message.seenInPart) ? { change: message.change as AlertChange, alert } : null;
       });
     },
     resolve: (change) => change,

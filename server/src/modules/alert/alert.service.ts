@@ -1,7 +1,7 @@
 import { and, count, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Viewer } from '../../auth/viewer.js';
-import { allShopsVisible, assertShopsInGrant, shopVisible } from '../../auth/viewer.js';
+import { allShopsVisible, assertShopsInGrant, shopVisible, visibleShopIds } from '../../auth/viewer.js';
 import { campaigns } from '../campaign/campaign.table.js';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
@@ -9,7 +9,7 @@ import { forbidden, notFound } from '../../errors.js';
 import { parseInput } from '../../lib/validate.js';
 import type { AlertMessage, AppPubSub } from '../../realtime/pubsub.js';
 import { alerts, UNRESOLVED, type AlertRow, type AlertRule, type AlertSeverity, type AlertStatus } from './alert.table.js';
-import { recordEvent, subjectShops, type AlertEvent } from './alert.lifecycle.js';
+import { PART_VISIBLE_RULES, recordEvent, subjectShops, type AlertEvent } from './alert.lifecycle.js';
 
 export interface AlertFilter {
   acknowledged?: boolean | null;
@@ -22,8 +22,8 @@ export interface AlertFilter {
 
 /**
  * Alerts with a shop follow the shop's visibility; a campaign's own alerts (its pace, its milestones) are
- * seen by whoever sees every shop of the campaign, as the campaign is; installation-wide alerts (a paused
- * webhook) by callers over every shop only.
+ * seen by whoever sees every shop of the campaign, and its milestone alerts also by whoever sees it in part
+ * (PART_VISIBLE_RULES); installation-wide alerts (a paused webhook) by callers over every shop only.
  */
 function visible(viewer: Viewer): SQL | undefined {
   if (viewer.shops === 'ALL') return undefined;
@@ -31,15 +31,19 @@ function visible(viewer: Viewer): SQL | undefined {
   return or(and(isNotNull(alerts.shopId), shopVisible(viewer, alerts.shopId)), and(isNull(alerts.shopId), campaignSeen));
 }
 
+/** Every shop of the alert's campaign seen, or (a milestone alert of a split campaign, PART_VISIBLE_RULES) some. */
 function campaignSeenBy(viewer: Viewer): SQL {
-  return sql`exists (select 1 from ${campaigns} where ${campaigns.id} = ${alerts.campaignId} and ${allShopsVisible(viewer, campaigns.shopIds)})`;
+  const ids = sql.param([...visibleShopIds(viewer)]);
+  return sql`exists (select 1 from ${campaigns} where ${campaigns.id} = ${alerts.campaignId} and (${allShopsVisible(viewer, campaigns.shopIds)}
+    or (${inArray(alerts.rule, [...PART_VISIBLE_RULES])} and ${campaigns.shopTargetsFen} is not null and ${campaigns.shopIds} && ${ids}::uuid[])))`;
 }
 
 /** The same rule for a published alert, with the shops it concerns (its shop, or its campaign's) carried in the message. */
-function canSeeAlert(viewer: Viewer, alert: Pick<AlertRow, 'shopId'>, shopIds: readonly string[]): boolean {
+function canSeeAlert(viewer: Viewer, alert: Pick<AlertRow, 'shopId'>, shopIds: readonly string[], seenInPart = false): boolean {
   if (viewer.shops === 'ALL') return true;
   const { shops } = viewer;
   if (alert.shopId) return shops.has(alert.shopId);
+  if (seenInPart) return shopIds.some((id) => shops.has(id));
   return shopIds.length > 0 && shopIds.every((id) => shops.has(id));
 }
 
@@ -48,8 +52,9 @@ export function alertMatches(
   filter: AlertFilter,
   alert: Pick<AlertRow, 'shopId' | 'severity' | 'campaignId' | 'acknowledgedAt' | 'status' | 'rule'>,
   shopIds: readonly string[],
+  seenInPart = false,
 ): boolean {
-  if (!canSeeAlert(viewer, alert, shopIds)) return false;
+  if (!canSeeAlert(viewer, alert, shopIds, seenInPart)) return false;
   if (filter.statuses?.length && !filter.statuses.includes(alert.status)) return false;
   if (filter.rules?.length && !filter.rules.includes(alert.rule)) return false;
   if (filter.acknowledged != null && filter.acknowledged !== (alert.acknowledgedAt !== null)) return false;
@@ -230,8 +235,8 @@ export function alertFromMessage(m: AlertMessage): AlertRow {
 
 /** Publishes committed changes: `alert:raised` for new alerts, `alert:changed` for every change. */
 export function publishAlertEvents(pubsub: AppPubSub, events: readonly AlertEvent[]) {
-  for (const { change, alert, shopIds } of events) {
-    const message = alertMessage(alert, shopIds);
+  for (const { change, alert, shopIds, seenInPart } of events) {
+    const message = { ...alertMessage(alert, shopIds), seenInPart };
     if (change === 'RAISED') pubsub.publish('alert:raised', message);
     pubsub.publish('alert:changed', { ...message, change });
   }

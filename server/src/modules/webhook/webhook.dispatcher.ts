@@ -101,7 +101,7 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
     if (recorded.alert) {
       // Installation-wide (no shops): heard by operators over every shop. Only alertRaised heard of it, so a
       // war-room feed built on alertChanged never showed that an endpoint had stopped.
-      options.publish?.([{ change: 'RAISED', alert: recorded.alert, shopIds: [] }]);
+      options.publish?.([{ change: 'RAISED', alert: recorded.alert, shopIds: [], seenInPart: false }]);
       wake(); // the WEBHOOK_PAUSED alert was enqueued for the operators' own webhooks
     }
   }
