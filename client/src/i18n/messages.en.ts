@@ -587,7 +587,7 @@ export const en: Record<MessageKey, string> = {
   'campaigns.split': 'Split the target by shop',
   'campaigns.splitNote': 'The shops\' targets must add up to the GMV target. Once split, staff and partners over only some of the shops see their part: their shops\' target, GMV and progress.',
   'campaigns.splitSum': 'Given {given} of {target}',
-  'campaigns.problem.split': 'Not saved: give each shop\'s target (0 is allowed), adding up to the GMV target',
+  'campaigns.problem.split': 'Not saved: give each shop\'s target, above 0, adding up to the GMV target',
   'campaigns.partial': 'Your part',
   'campaigns.partialNote': 'The campaign also runs in shops you cannot see: this is your shops\' part (their target and GMV); changing the campaign takes someone who sees all its shops.',
   'campaigns.problem.past': 'Not saved: the end has passed. If you are recording a past campaign, tick to confirm; otherwise check the year',

@@ -584,7 +584,7 @@ export const zhCN = {
   'campaigns.split': '按店铺拆解目标',
   'campaigns.splitNote': '各店目标合计须等于 GMV 目标。拆解后，只管部分店铺的员工和合作方能看到本店那部分：本店的目标、GMV 和进度。',
   'campaigns.splitSum': '已分配 {given} / 目标 {target}',
-  'campaigns.problem.split': '未保存：各店目标须填写金额（可为 0），合计须等于 GMV 目标',
+  'campaigns.problem.split': '未保存：各店目标须填写大于 0 的金额，合计须等于 GMV 目标',
   'campaigns.partial': '本店部分',
   'campaigns.partialNote': '活动还在你无权查看的店铺开展：这里是你的店铺那部分（本店目标与 GMV）；修改活动需能查看其全部店铺的人。',
   'campaigns.problem.past': '未保存：结束时间已过。若是录入已结束的历史活动，请勾选确认；否则请检查年份',

@@ -112,7 +112,8 @@ function ShopSplit(props: { form: CampaignForm; shops: readonly ShopOption[]; di
           {(parts) => (
             <>
               <div class="campaign-split-grid">
-                <For each={props.form.shopIds}>
+                {/* In the order the shop choice lists them, so a part typed by position lands on its shop. */}
+                <For each={props.shops.filter((s) => props.form.shopIds.includes(s.id)).map((s) => s.id)}>
                   {(id) => (
                     <label class="field">
                       {nameOf(id)}

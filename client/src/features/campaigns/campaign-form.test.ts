@@ -75,8 +75,10 @@ describe('a campaign typed in the console', () => {
     });
     expect(updateCampaignInput(split, { ...form, gmvTarget: '6000000' })).toEqual({ problem: 'split' });
     expect(updateCampaignInput(split, { ...form, shopTargets: null })).toEqual({ input: { id: split.id, shopTargets: null } });
-    expect(updateCampaignInput(split, { ...form, shopTargets: { a: '5000000', b: '0' } })).toEqual({
-      input: { id: split.id, shopTargets: [{ shopId: 'a', gmvTarget: '5000000.00' }, { shopId: 'b', gmvTarget: '0.00' }] },
+    expect(updateCampaignInput(split, { ...form, shopTargets: { a: '4999999', b: '1' } })).toEqual({
+      input: { id: split.id, shopTargets: [{ shopId: 'a', gmvTarget: '4999999.00' }, { shopId: 'b', gmvTarget: '1.00' }] },
     });
+    // A part of nothing is refused on the page, as the server refuses it.
+    expect(updateCampaignInput(split, { ...form, shopTargets: { a: '5000000', b: '0' } })).toEqual({ problem: 'split' });
   });
 });

@@ -28,10 +28,8 @@ export type CampaignProblem = 'name' | 'shops' | 'window' | 'target' | 'conversi
 /** A new campaign starts at the manuals' order conversion target, ≥ 3 %. */
 export const emptyCampaignForm = (): CampaignForm => ({ name: '', theme: '', shopIds: [], startsAt: '', endsAt: '', gmvTarget: '', conversionTarget: '3', shopTargets: null });
 
-/** A shop's part as the API's Decimal: as amountOf, and zero allowed (a shop may take part with no target of its own). */
-function partOf(typed: string): string | null {
-  return /^\s*[¥￥]?\s*0+(\.0{1,2})?\s*$/.test(typed) ? '0.00' : amountOf(typed);
-}
+/** A shop's part as the API's Decimal: an amount above zero, as the target (a part of nothing is judged by nothing). */
+const partOf = amountOf;
 
 /** A Decimal with two decimals ("1250.50") as whole fen, exactly. */
 const fenOf = (decimal: string): bigint => BigInt(decimal.replace('.', ''));

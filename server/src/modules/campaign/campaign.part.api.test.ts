@@ -3,6 +3,7 @@ import { describeEachBackend } from '../../../test/backends.js';
 import { gid, insertCampaign, insertShop, insertSku } from '../../../test/fixtures.js';
 import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
 import { insertRollups } from '../metrics/metrics.test-fixtures.js';
+import { alerts } from '../alert/alert.table.js';
 
 const sh = (local: string) => new Date(`${local}+08:00`);
 
@@ -93,6 +94,8 @@ describeEachBackend('a shop’s part of a multi-shop campaign (目标拆解)', (
     expect(short.data.updateCampaign.userErrors).toEqual([
       { field: ['input', 'shopTargets'], code: 'INVALID_AMOUNT', message: expect.stringContaining('add up to ¥900000.00, the campaign’s target is ¥1000000.00') },
     ]);
+    const zero = await server.gql(UPDATE, { input: { id: campaignId, shopTargets: split('1000000', '0') } });
+    expect(zero.data.updateCampaign.userErrors).toEqual([{ field: ['input', 'shopTargets'], code: 'INVALID_AMOUNT', message: expect.stringContaining('must be above zero') }]);
     const missing = await server.gql(UPDATE, { input: { id: campaignId, shopTargets: [{ shopId: gid('Shop', shopA), gmvTarget: '1000000' }] } });
     expect(missing.data.updateCampaign.userErrors).toEqual([{ field: ['input', 'shopTargets'], code: 'INVALID_INPUT', message: expect.stringContaining('1 missing, 0 not in the campaign') }]);
 
@@ -144,5 +147,20 @@ describeEachBackend('a shop’s part of a multi-shop campaign (目标拆解)', (
     const onlyC = gid('Campaign', (await insertCampaign(backend().db, [shopC], '丙店专场')).id);
     const result = await server.gql(INGEST, { events: [order('O1', campaignId), order('O2', onlyC)] }, producer);
     expect(result.data.ingestEvents).toEqual({ accepted: 1, userErrors: [{ index: 1, field: ['input', 'events', '1', 'campaignId'], code: 'NOT_FOUND' }] });
+  });
+
+  it('keeps the whole campaign out of the part’s retrospective: its pace alert and the team’s lessons', async () => {
+    const { db } = backend();
+    const rowId = Buffer.from(campaignId, 'base64').toString().split(':')[1]!;
+    await db.insert(alerts).values([
+      { rule: 'GMV_BEHIND_PACE', severity: 'WARNING', campaignId: rowId, subject: '双11', message: '截至目前 GMV ¥750,000.00，按计划应达 ¥900,000.00', dedupeKey: 'pace', raisedAt: sh('2026-11-03T10:00:00') },
+      { rule: 'MILESTONE_OVERDUE', severity: 'WARNING', campaignId: rowId, subject: '主会场上线', message: '关键节点逾期', dedupeKey: 'milestone', raisedAt: sh('2026-11-03T11:00:00') },
+    ]);
+    await server.gql(`mutation { writeRetrospectiveLessons(input: { campaignId: "${campaignId}", lessons: "GMV ¥750,000，乙店 ROI 最好" }) { userErrors { code } } }`);
+    await server.gql(UPDATE, { input: { id: campaignId, shopTargets: split('400000', '600000') } });
+    const RETRO = `query ($id: ID!) { campaign(id: $id) { retrospective { gmv lessons alerts { alert { rule } } } } }`;
+    const partner = bearer(await server.createKey({ name: '甲店 ISV', shopIds: [shopA], scopes: ['READ'] }));
+    expect((await server.gql(RETRO, { id: campaignId }, partner)).data.campaign.retrospective).toEqual({ gmv: '150000.00', lessons: null, alerts: [{ alert: { rule: 'MILESTONE_OVERDUE' } }] });
+    expect((await server.gql(RETRO, { id: campaignId })).data.campaign.retrospective).toMatchObject({ gmv: '750000.00', lessons: 'GMV ¥750,000，乙店 ROI 最好', alerts: [{ alert: { rule: 'GMV_BEHIND_PACE' } }, { alert: { rule: 'MILESTONE_OVERDUE' } }] });
   });
 });

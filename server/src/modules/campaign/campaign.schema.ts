@@ -33,7 +33,7 @@ const CampaignShopTargetRef = builder.objectRef<{ shopId: string; gmvTargetFen: 
 const CampaignShopTargetInput = builder.inputType('CampaignShopTargetInput', {
   fields: (t) => ({
     shopId: t.globalID({ for: ShopRef, required: true }),
-    gmvTarget: t.field({ type: 'Decimal', required: true, description: 'In yuan, zero or more.' }),
+    gmvTarget: t.field({ type: 'Decimal', required: true, description: 'In yuan, above zero.' }),
   }),
 });
 

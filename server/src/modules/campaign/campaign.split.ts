@@ -45,6 +45,16 @@ export function splitProblems(
       code: 'INVALID_INPUT',
     });
   }
+  const zero = named.filter((id) => !((split[id] ?? 0) > 0)).length;
+  if (zero > 0) {
+    // A part of nothing cannot be judged: its 达成率 would read 0 % beside a GMV over its target.
+    problems.push({
+      field: FIELD,
+      message: `each shop’s part must be above zero (${zero} is not): a shop taking part with no target of its own is judged by nothing`,
+      messageZh: `各店目标都须大于 0（有 ${zero} 个不是）：没有目标的店铺部分无从评判`,
+      code: 'INVALID_AMOUNT',
+    });
+  }
   if (sum !== targetFen) {
     problems.push({
       field: FIELD,

@@ -195,7 +195,7 @@ export const RetrospectiveRef = builder.objectRef<Retrospective>('CampaignRetros
     lessons: t.string({
       nullable: true,
       skipTypeScopes: true,
-      description: 'Lessons learned, kept for the next campaign.',
+      description: 'Lessons learned, kept for the next campaign. Null to a caller who sees the campaign in part (Campaign.partial): they are written of the whole campaign.',
       resolve: async (r) => (await r.lessons())?.lessons || null,
     }),
     lessonsUpdatedBy: t.string({ nullable: true, skipTypeScopes: true, resolve: async (r) => (await r.lessons())?.updatedBy ?? null }),

@@ -7,6 +7,7 @@ import { DomainError } from '../../errors.js';
 import { said } from '../../lib/issue-words.js';
 import { parseInput } from '../../lib/validate.js';
 import { incidentClock, type IncidentClock } from '../alert/alert.incident.js';
+import { PART_VISIBLE_RULES } from '../alert/alert.lifecycle.js';
 import { alerts, type AlertRow } from '../alert/alert.table.js';
 import { campaignOfOtherShops, requireCampaign } from '../campaign/campaign.service.js';
 import { campaignMilestones, type CampaignRow, type MilestoneRow, type RiskLevel } from '../campaign/campaign.table.js';
@@ -107,7 +108,7 @@ export class Retrospective {
 
   /** Overdue: the campaign has ended, its due time has passed and nobody has written the lessons. */
   async overdue(): Promise<boolean> {
-    return this.ended && this.now > this.dueAt && !(await this.lessons())?.lessons.trim();
+    return this.ended && this.now > this.dueAt && !(await this.storedLessons())?.lessons.trim();
   }
 
   totals(): Promise<Totals> {
@@ -242,7 +243,8 @@ export class Retrospective {
             gte(alerts.raisedAt, c.startsAt),
             lt(alerts.raisedAt, c.endsAt),
             or(
-              and(isNull(alerts.shopId), eq(alerts.campaignId, c.id)),
+              // Seen in part: its milestone alerts only; its pace alert's words carry the whole campaign's figures.
+              and(isNull(alerts.shopId), eq(alerts.campaignId, c.id), c.partial ? inArray(alerts.rule, [...PART_VISIBLE_RULES]) : undefined),
               and(inArray(alerts.shopId, c.shopIds), shopVisible(this.viewer, alerts.shopId)),
             ),
           ),
@@ -275,7 +277,15 @@ export class Retrospective {
     };
   }
 
-  lessons(): Promise<CampaignRetrospectiveRow | null> {
+  /**
+   * The lessons as the caller may read them: the team writes them of the whole campaign (every shop's GMV,
+   * ROI and customers), so a caller who sees it in part reads none.
+   */
+  async lessons(): Promise<CampaignRetrospectiveRow | null> {
+    return this.campaign.partial ? null : this.storedLessons();
+  }
+
+  private storedLessons(): Promise<CampaignRetrospectiveRow | null> {
     return this.once('lessons', async () => {
       const [row] = await this.db.select().from(campaignRetrospectives).where(eq(campaignRetrospectives.campaignId, this.campaign.id));
       return row ?? null;
