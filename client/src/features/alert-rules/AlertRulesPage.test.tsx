@@ -10,7 +10,7 @@ import type { AlertRulesQuery, AlertRuleSetting, AlertScopesQuery, UpdateAlertRu
 
 useMockApi();
 
-const CAMPAIGN = { id: 'Q2FtcGFpZ246MQ==', name: '双12年终盛典' };
+const CAMPAIGN = { id: 'Q2FtcGFpZ246MQ==', name: '双12年终盛典', partial: false };
 const RULES: AlertRuleSetting[] = [
   // The clear levels as the server computes them: ⅔ × 0.3 and 0.9 + 0.05 in floating point.
   { rule: 'CONVERSION_DROP', enabled: true, threshold: 0.3, sustainMinutes: 5, minSample: 200, clearLevel: 0.19999999999999998, clearMinutes: 5, source: 'DEFAULT' },
@@ -21,14 +21,14 @@ const RULES: AlertRuleSetting[] = [
 type Scope = VariablesOf<typeof AlertRulesQuery>;
 
 /** Answers the page's questions; LOW_STOCK at the shop is whatever the last write left. Returns what was asked and written. */
-function answerRules(options: { refuse?: ResultOf<typeof UpdateAlertRuleMutation>['updateAlertRule']['userErrors'][number]; allShops?: boolean } = {}) {
+function answerRules(options: { refuse?: ResultOf<typeof UpdateAlertRuleMutation>['updateAlertRule']['userErrors'][number]; allShops?: boolean; partial?: boolean } = {}) {
   const asked: Scope[] = [];
   const written: VariablesOf<typeof UpdateAlertRuleMutation>['input'][] = [];
   let shopStock: AlertRuleSetting | null = null;
   const rulesAt = (scope: Scope) => (scope.shopId && shopStock ? RULES.map((r) => (r.rule === 'LOW_STOCK' ? shopStock! : r)) : RULES);
   server.use(
     api.query<ResultOf<typeof AlertScopesQuery>>('ConsoleAlertScopes', () =>
-      HttpResponse.json({ data: { viewer: { allShops: options.allShops ?? true }, active: { edges: [] }, upcoming: { edges: [{ node: CAMPAIGN }] } } }),
+      HttpResponse.json({ data: { viewer: { allShops: options.allShops ?? true }, active: { edges: [] }, upcoming: { edges: [{ node: { ...CAMPAIGN, partial: options.partial ?? false } }] } } }),
     ),
     api.query<ResultOf<typeof AlertRulesQuery>, Scope>('ConsoleAlertRules', ({ variables }) => {
       asked.push(variables);
@@ -113,6 +113,13 @@ describe('the alert rules page', () => {
     expect(within(row('LOW_STOCK')).getByLabelText('低库存：阈值')).toBeDisabled();
     chooseShop();
     await waitFor(() => expect(within(row('LOW_STOCK')).getByRole('button', { name: '保存' })).toBeEnabled());
+  });
+
+  it('offers no save on a campaign seen only in part: its settings judge all its shops', async () => {
+    answerRules({ allShops: false, partial: true });
+    openConsole(`/console/alert-rules?scope=campaign:${CAMPAIGN.id}`, { credential: storedSession(1), permissions: MAY_MANAGE });
+    await waitFor(() => expect(screen.getAllByTestId('alert-rule')).toHaveLength(3));
+    expect(screen.queryByRole('button', { name: '保存' })).toBeNull();
   });
 
   it('sends a percentage typed as the ratio the API takes, exactly', async () => {

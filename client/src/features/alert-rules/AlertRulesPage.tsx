@@ -29,7 +29,12 @@ export function AlertRulesPage() {
   const [rules, refetchRules] = createQuery({ query: AlertRulesQuery, variables: () => scopeIds(scope()) });
   const campaignOptions = () => [...(scopes.data?.active.edges ?? []), ...(scopes.data?.upcoming.edges ?? [])].map((e) => e.node);
   // The installation's defaults are set only by a caller over every shop; the server refuses others anyway.
-  const canEdit = () => canManage(services.permissions()) && (scope().kind !== 'global' || scopes.data?.viewer.allShops === true);
+  // A campaign seen in part has settings judging all its shops: theirs to read, not to change (the server refuses).
+  const partialCampaign = () => {
+    const s = scope();
+    return s.kind === 'campaign' && campaignOptions().some((c) => c.id === s.campaignId && c.partial);
+  };
+  const canEdit = () => canManage(services.permissions()) && (scope().kind !== 'global' || scopes.data?.viewer.allShops === true) && !partialCampaign();
   const failure = () => rules.error ?? shops.error ?? scopes.error;
 
   // A setting has no id for the cache to update: the list is read again, and shows what the server stored.

@@ -44,6 +44,7 @@ export const AlertScopesQuery = graphql(`
         node {
           id
           name
+          partial
         }
       }
     }
@@ -52,6 +53,7 @@ export const AlertScopesQuery = graphql(`
         node {
           id
           name
+          partial
         }
       }
     }

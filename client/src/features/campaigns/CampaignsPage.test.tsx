@@ -261,7 +261,7 @@ describe('the campaigns page', () => {
     const live = screen.getAllByTestId('campaign').find((r) => r.textContent?.includes('¥3,250,000.00'))!;
     fireEvent.click(within(live).getByRole('button', { name: '删除' }));
     fireEvent.click(within(live).getByRole('button', { name: '确认删除' }));
-    expect(await within(live).findByRole('alert')).toHaveTextContent('它是记录，不能删除');
+    expect(await within(live).findByRole('alert')).toHaveTextContent('删除失败：已有订单或流量归属此活动：它是记录，不能删除');
     expect(deleted).toContain(LIVE.id);
   });
 });

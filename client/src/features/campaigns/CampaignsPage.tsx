@@ -144,7 +144,7 @@ function CampaignItem(props: {
     return outcome;
   };
   const setCancelled = async (cancelled: boolean) => failure.show(await props.onSave({ id: c().id, cancelled }));
-  const remove = async () => failure.show(await props.onDelete(c().id));
+  const remove = async () => failure.show(await props.onDelete(c().id), 'campaigns.deleteFailed');
   return (
     <tbody data-testid="campaign" data-status={c().status}>
       <tr>

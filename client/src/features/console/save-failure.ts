@@ -17,16 +17,19 @@ export function useSaveFailure(options: SaveFailureOptions = {}) {
   const { t, locale } = useI18n();
   // The refusal is kept, not its wording, so the language toggle rewords it.
   const [refusal, setRefusal] = createSignal<Exclude<MutationOutcome<unknown>, { ok: true }> | null>(null);
+  const [failedKey, setFailedKey] = createSignal<MessageKey>('console.saveFailed');
   const message = (): string | null => {
     const refused = refusal();
     if (!refused) return null;
     if (refused.forbidden) return t('console.readOnly');
-    const key = refused.code === 'CONFLICT' && options.conflict ? options.conflict : 'console.saveFailed';
+    const key = refused.code === 'CONFLICT' && options.conflict ? options.conflict : failedKey();
     return t(key, { message: refusalIn(refused, locale()) });
   };
   return {
     message,
-    show(outcome: MutationOutcome<unknown>) {
+    /** `failed`: how this write's refusal starts when it is not a save (删除失败：…); {message} is the server's. */
+    show(outcome: MutationOutcome<unknown>, failed: MessageKey = 'console.saveFailed') {
+      setFailedKey(failed);
       setRefusal(outcome.ok ? null : outcome);
     },
   };

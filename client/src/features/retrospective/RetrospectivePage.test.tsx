@@ -110,10 +110,10 @@ function retrospective(lessons: Lessons = NO_LESSONS): Retrospective {
 }
 
 /** Answers the page with the lessons stored at the moment it asks; returns how many times it asked. */
-function answerRetrospective(lessons: () => Lessons = () => NO_LESSONS, figures: Partial<Retrospective> = {}) {
+function answerRetrospective(lessons: () => Lessons = () => NO_LESSONS, figures: Partial<Retrospective> = {}, partial = false) {
   const asked = { count: 0 };
   const data = (): ResultOf<typeof RetrospectiveQuery> => ({
-    campaign: { id: CAMPAIGN, name: ended.name, startsAt: ended.startsAt, endsAt: ended.endsAt, conversionTarget: 0.05, retrospective: { ...retrospective(lessons()), ...figures } },
+    campaign: { id: CAMPAIGN, name: ended.name, startsAt: ended.startsAt, endsAt: ended.endsAt, conversionTarget: 0.05, partial, retrospective: { ...retrospective(lessons()), ...figures } },
   });
   server.use(
     api.query('WarRoomCampaigns', () => HttpResponse.json({ data: campaignsResult([campaign({ id: 'c-1111', status: 'ACTIVE' }), ended]) })),
@@ -190,6 +190,13 @@ describe('the retrospective page', () => {
     expect(achievement?.textContent).toBe(shown);
     expect(pace?.textContent).toBe(shown);
     expect(section('retro-hours')).not.toHaveTextContent('100.0%');
+  });
+
+  it('keeps the whole campaign’s lessons from someone who sees it in part, and says why', async () => {
+    answerRetrospective(undefined, {}, true);
+    openConsole(`/console/retrospective/${CAMPAIGN}`, { credential: storedSession(1), permissions: MAY_MANAGE });
+    expect(await screen.findByTestId('retro-lessons-partial')).toHaveTextContent('只对能查看活动全部店铺的人显示');
+    expect(screen.queryByRole('button', { name: /保存/ })).toBeNull();
   });
 
   it('downloads the XLSX from exportPath with the Authorization header', async () => {

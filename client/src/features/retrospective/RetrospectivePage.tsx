@@ -91,7 +91,17 @@ function RetrospectiveSections(props: { campaign: RetrospectiveCampaign; onReloa
       <RetroBuyers retrospective={r()} />
       <RetroMilestones milestones={r().milestones} />
       <RetroAlerts retrospective={r()} />
-      <LessonsEditor campaignId={props.campaign.id} lessons={lessons()} canEdit={canManage(services.permissions())} onSaved={setSaved} onConflict={reloadLessons} />
+      {/* The lessons are written of the whole campaign: someone who sees it in part reads none (the server answers null). */}
+      <Show
+        when={!props.campaign.partial}
+        fallback={
+          <p class="muted" data-testid="retro-lessons-partial">
+            {t('retro.lessonsPartial')}
+          </p>
+        }
+      >
+        <LessonsEditor campaignId={props.campaign.id} lessons={lessons()} canEdit={canManage(services.permissions())} onSaved={setSaved} onConflict={reloadLessons} />
+      </Show>
     </>
   );
 }

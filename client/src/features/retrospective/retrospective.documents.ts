@@ -9,6 +9,7 @@ export const RetrospectiveQuery = graphql(`
         startsAt
         endsAt
         conversionTarget
+        partial
         retrospective {
           ended
           dueAt
