@@ -67,6 +67,15 @@ describe('the phone view (/m)', () => {
     expect(screen.queryByRole('button', { name: '认领' })).not.toBeInTheDocument();
   });
 
+  it('says the figures are the caller’s shops’ part of a campaign they see in part', async () => {
+    const { live } = openPhone();
+    await vi.waitFor(() => expect(live.isSubscribed('WarRoomProgress')).toBe(true));
+    const payload = progressPayload();
+    live.push(CampaignProgressSubscription, { ...payload, campaignProgress: { ...payload.campaignProgress, campaign: { ...payload.campaignProgress.campaign, partial: true } } });
+    await waitFor(() => expect(screen.getByTestId('phone-hero')).toHaveTextContent('本店活动累计成交额 GMV'));
+    expect(screen.getByTestId('phone-hero')).toHaveTextContent('本店目标');
+  });
+
   it('lets the person on call acknowledge an alert, then shows their name on it', async () => {
     const acknowledged: string[] = [];
     server.use(

@@ -69,7 +69,7 @@ export function PhoneView(props: PhoneViewProps) {
           {(live) => (
             <>
               <div class="phone-hero-main">
-                <div class="hero-label">{t('hero.gmv')}</div>
+                <div class="hero-label">{t(live().campaign.partial ? 'hero.gmvPart' : 'hero.gmv')}</div>
                 {/* Shrinks to what the ring leaves, as on the wall: a headline figure is never cut. */}
                 <FitText class="phone-gmv" text={gmvText(live().progress.gmv)}>
                   <span data-testid="phone-gmv" data-value={decimalToFen(live().progress.gmv)}>
@@ -78,7 +78,7 @@ export function PhoneView(props: PhoneViewProps) {
                 </FitText>
                 <div class="hero-exact">{formatCnyExact(decimalToFen(live().progress.gmv), locale())}</div>
                 <div class="phone-facts">
-                  {t('hero.target')} {formatCny(decimalToFen(live().progress.target), locale())} · {t('asOf.label')} {formatClock(live().asOf, locale())}
+                  {t(live().campaign.partial ? 'hero.targetPart' : 'hero.target')} {formatCny(decimalToFen(live().progress.target), locale())} · {t('asOf.label')} {formatClock(live().asOf, locale())}
                 </div>
               </div>
               <div class="phone-ring" data-testid="phone-achievement">

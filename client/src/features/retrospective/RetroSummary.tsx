@@ -10,7 +10,7 @@ import type { Retrospective } from './retrospective.documents';
  * Target against actual: 达成率, net GMV after refunds, orders, buyers, traffic, conversion against the
  * campaign's 目标转化率 (when it has one), spend and ROI.
  */
-export function RetroSummary(props: { retrospective: Retrospective; conversionTarget: number | null }) {
+export function RetroSummary(props: { retrospective: Retrospective; conversionTarget: number | null; partial?: boolean }) {
   const { t, locale } = useI18n();
   const missedConversion = () => {
     const actual = props.retrospective.conversionRate;
@@ -22,7 +22,7 @@ export function RetroSummary(props: { retrospective: Retrospective; conversionTa
     const r = props.retrospective;
     const l = locale();
     return [
-      ['retro.gmvTarget', money(r.gmvTarget, l)],
+      [props.partial ? 'hero.targetPart' : 'retro.gmvTarget', money(r.gmvTarget, l)],
       ['retro.gmv', money(r.gmv, l)],
       ['retro.achievement', formatPercentReached(r.achievementRate, l, 1)], // cut, as on the wall: 99.96 % is not 100.0 %
       ['retro.netGmv', money(r.netGmv, l)],

@@ -196,6 +196,7 @@ describe('the retrospective page', () => {
     answerRetrospective(undefined, {}, true);
     openConsole(`/console/retrospective/${CAMPAIGN}`, { credential: storedSession(1), permissions: MAY_MANAGE });
     expect(await screen.findByTestId('retro-lessons-partial')).toHaveTextContent('只对能查看活动全部店铺的人显示');
+    expect(section('retro-summary')).toHaveTextContent('本店目标¥1,000,000.00');
     expect(screen.queryByRole('button', { name: /保存/ })).toBeNull();
   });
 

@@ -92,7 +92,7 @@ describeEachBackend('a shop’s part of a multi-shop campaign (目标拆解)', (
   it('refuses a split that misses a shop or does not add up, and one left stale by a new target, losing nothing', async () => {
     const short = await server.gql(UPDATE, { input: { id: campaignId, shopTargets: split('400000', '500000') } });
     expect(short.data.updateCampaign.userErrors).toEqual([
-      { field: ['input', 'shopTargets'], code: 'INVALID_AMOUNT', message: expect.stringContaining('add up to ¥900000.00, the campaign’s target is ¥1000000.00') },
+      { field: ['input', 'shopTargets'], code: 'INVALID_AMOUNT', message: expect.stringContaining('add up to ¥900,000.00, the campaign’s target is ¥1,000,000.00') },
     ]);
     const zero = await server.gql(UPDATE, { input: { id: campaignId, shopTargets: split('1000000', '0') } });
     expect(zero.data.updateCampaign.userErrors).toEqual([{ field: ['input', 'shopTargets'], code: 'INVALID_AMOUNT', message: expect.stringContaining('must be above zero') }]);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { UserErrorShape } from '../../errors.js';
-import { fenToYuan } from '../../lib/money.js';
+import { fenToYuan, fenToYuanGrouped } from '../../lib/money.js';
 import { moneyInput } from '../../lib/validate.js';
 import { allocateByRoundedPrefix } from '../metrics/campaign-progress.js';
 
@@ -58,8 +58,8 @@ export function splitProblems(
   if (sum !== targetFen) {
     problems.push({
       field: FIELD,
-      message: `the shops’ targets add up to ¥${fenToYuan(sum)}, the campaign’s target is ¥${fenToYuan(targetFen)}: they must be equal${again.en}`,
-      messageZh: `各店目标合计 ¥${fenToYuan(sum)}，活动目标为 ¥${fenToYuan(targetFen)}，两者必须相等${again.zh}`,
+      message: `the shops’ targets add up to ¥${fenToYuanGrouped(sum)}, the campaign’s target is ¥${fenToYuanGrouped(targetFen)}: they must be equal${again.en}`,
+      messageZh: `各店目标合计 ¥${fenToYuanGrouped(sum)}，活动目标为 ¥${fenToYuanGrouped(targetFen)}，两者必须相等${again.zh}`,
       code: 'INVALID_AMOUNT',
     });
   }
