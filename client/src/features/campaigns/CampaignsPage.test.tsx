@@ -1,6 +1,6 @@
 import { fireEvent, screen, waitFor, within } from '@solidjs/testing-library';
 import { HttpResponse } from 'msw';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openConsole, SHOP } from '../../../test/console';
 import { MAY_MANAGE, READ_ONLY, storedSession } from '../../../test/fixtures';
 import { api, server, useMockApi } from '../../../test/msw';
@@ -9,6 +9,14 @@ import type { ResultOf, VariablesOf } from '../../graphql/graphql';
 import type { CampaignRow, ConsoleCampaignsQuery, CreateCampaignMutation, DeleteCampaignMutation, UpdateCampaignMutation } from './campaigns.documents';
 
 useMockApi();
+
+// The console's clock, fixed: the forms below type December 2026 windows, which must stay ahead of it
+// (an end already past is asked about first), whatever day the tests run.
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(new Date('2026-11-05T10:00:00+08:00'));
+});
+afterEach(() => vi.useRealTimers());
 
 const LIVE: CampaignRow = {
   id: 'Q2FtcGFpZ246MQ==',

@@ -3,6 +3,9 @@ import { shanghaiInstant, shanghaiLocal } from '../../lib/shanghai-day';
 import { createCampaignInput, emptyCampaignForm, formOfCampaign, updateCampaignInput } from './campaign-form';
 import type { CampaignRow } from './campaigns.documents';
 
+/** The console's clock in these tests: before every window they type. */
+const NOW = Date.parse('2026-11-05T10:00:00+08:00');
+
 const ROW: CampaignRow = {
   id: 'Q2FtcGFpZ246MQ==',
   name: '双12年终盛典',
@@ -27,20 +30,24 @@ describe('a campaign typed in the console', () => {
 
   it('is sent whole when created, and refused on the page when incomplete', () => {
     const form = { ...emptyCampaignForm(), name: ' 双12 ', shopIds: ['a'], startsAt: '2026-12-12T00:00', endsAt: '2026-12-13T00:00', gmvTarget: '5,000,000' };
-    expect(createCampaignInput(form)).toEqual({
+    expect(createCampaignInput(form, NOW)).toEqual({
       input: { name: '双12', shopIds: ['a'], startsAt: '2026-12-12T00:00:00+08:00', endsAt: '2026-12-13T00:00:00+08:00', gmvTarget: '5000000.00', conversionTarget: 0.03 },
     });
-    expect(createCampaignInput({ ...form, name: ' ' })).toEqual({ problem: 'name' });
-    expect(createCampaignInput({ ...form, shopIds: [] })).toEqual({ problem: 'shops' });
-    expect(createCampaignInput({ ...form, endsAt: '2026-12-12T00:00' })).toEqual({ problem: 'window' });
-    expect(createCampaignInput({ ...form, startsAt: '' })).toEqual({ problem: 'window' });
-    expect(createCampaignInput({ ...form, gmvTarget: '0' })).toEqual({ problem: 'target' });
+    expect(createCampaignInput({ ...form, name: ' ' }, NOW)).toEqual({ problem: 'name' });
+    expect(createCampaignInput({ ...form, shopIds: [] }, NOW)).toEqual({ problem: 'shops' });
+    expect(createCampaignInput({ ...form, endsAt: '2026-12-12T00:00' }, NOW)).toEqual({ problem: 'window' });
+    expect(createCampaignInput({ ...form, startsAt: '' }, NOW)).toEqual({ problem: 'window' });
+    expect(createCampaignInput({ ...form, gmvTarget: '0' }, NOW)).toEqual({ problem: 'target' });
+    // An end already past by the console's clock: asked to confirm, then sent.
+    const later = Date.parse('2026-12-20T00:00:00+08:00');
+    expect(createCampaignInput(form, later)).toEqual({ problem: 'past' });
+    expect(createCampaignInput({ ...form, pastConfirmed: true }, later)).toMatchObject({ input: { name: '双12' } });
   });
 
   it('takes the target conversion in percent to a hundredth, empty for none, and refuses anything else on the page', () => {
     const form = { ...emptyCampaignForm(), name: '双12', shopIds: ['a'], startsAt: '2026-12-12T00:00', endsAt: '2026-12-13T00:00', gmvTarget: '5000000' };
     const sent = (conversionTarget: string) => {
-      const made = createCampaignInput({ ...form, conversionTarget });
+      const made = createCampaignInput({ ...form, conversionTarget }, NOW);
       return 'input' in made ? made.input.conversionTarget : made.problem;
     };
     expect(emptyCampaignForm().conversionTarget).toBe('3'); // the manuals' ≥ 3 %

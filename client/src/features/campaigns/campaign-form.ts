@@ -102,8 +102,8 @@ function checked(form: CampaignForm): { problem: CampaignProblem } | Checked {
  */
 export const endsInPast = (form: CampaignForm, nowMs: number): boolean => LOCAL.test(form.endsAt) && Date.parse(shanghaiInstant(form.endsAt)) <= nowMs;
 
-/** The createCampaign input (the default Double 11 hourly shape), or what the page finds missing. */
-export function createCampaignInput(form: CampaignForm, nowMs = Date.now()): { input: CampaignCreate } | { problem: CampaignProblem } {
+/** The createCampaign input (the default Double 11 hourly shape), or what the page finds missing; `nowMs` is the console's clock. */
+export function createCampaignInput(form: CampaignForm, nowMs: number): { input: CampaignCreate } | { problem: CampaignProblem } {
   const ok = checked(form);
   if ('problem' in ok) return ok;
   if (endsInPast(form, nowMs) && !form.pastConfirmed) return { problem: 'past' };
