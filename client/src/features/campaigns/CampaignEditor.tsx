@@ -1,9 +1,9 @@
-import { createSignal, For, Show, untrack } from 'solid-js';
+import { For, Show } from 'solid-js';
 import { FormActions } from '../../components/FormActions';
 import type { MutationOutcome } from '../../graphql/mutation-outcome';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
-import { useCheckedSubmit } from '../console/save-failure';
+import { useCheckedForm } from '../console/save-failure';
 import { ShopChoice } from '../console/ShopChoice';
 import type { ShopOption } from '../reports/reports.documents';
 import { formatCnyExact } from '../../lib/format';
@@ -24,13 +24,7 @@ export interface CampaignEditorProps {
 /** A campaign's name, theme (满减), shops, window in Asia/Shanghai time and GMV target. */
 export function CampaignEditor(props: CampaignEditorProps) {
   const { t } = useI18n();
-  const [form, setForm] = createSignal<CampaignForm>(untrack(() => props.initial));
-  const { problem, pending, failure, run } = useCheckedSubmit<CampaignProblem>();
-  const change = (patch: Partial<CampaignForm>) => setForm({ ...form(), ...patch });
-  const submit = (e: SubmitEvent) => {
-    e.preventDefault();
-    void run(() => props.onSubmit(form()));
-  };
+  const { form, change, submit, problem, pending, failure } = useCheckedForm<CampaignForm, CampaignProblem>(() => props.initial, (typed) => props.onSubmit(typed));
   return (
     <form class="campaign-editor" data-testid="campaign-editor" onSubmit={submit}>
       <div class="campaign-editor-grid">

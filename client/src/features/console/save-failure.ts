@@ -1,4 +1,4 @@
-import { createSignal } from 'solid-js';
+import { createSignal, untrack } from 'solid-js';
 import type { MutationOutcome } from '../../graphql/mutation-outcome';
 import { refusalIn } from '../../graphql/refusal';
 import { useI18n } from '../../i18n/i18n';
@@ -89,6 +89,24 @@ export function useCheckedSubmit<P extends string>() {
       }
       setProblem(null);
       if (outcome) failure.show(outcome);
+    },
+  };
+}
+
+/**
+ * A form's values with useCheckedSubmit: `change` patches them, `submit` (the form's onSubmit) sends them
+ * through `send`. `initial` is read once: a form being typed in does not follow its props.
+ */
+export function useCheckedForm<F extends object, P extends string>(initial: () => F, send: (form: F) => Promise<{ problem: P } | MutationOutcome<unknown> | null>) {
+  const [form, setForm] = createSignal<F>(untrack(initial));
+  const checked = useCheckedSubmit<P>();
+  return {
+    ...checked,
+    form,
+    change: (patch: Partial<F>) => setForm(() => ({ ...form(), ...patch })),
+    submit: (e: SubmitEvent) => {
+      e.preventDefault();
+      void checked.run(() => send(form()));
     },
   };
 }

@@ -1,9 +1,9 @@
-import { createSignal, For, untrack } from 'solid-js';
+import { For } from 'solid-js';
 import { FormActions } from '../../components/FormActions';
 import type { MutationOutcome } from '../../graphql/mutation-outcome';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
-import { useCheckedSubmit } from '../console/save-failure';
+import { useCheckedForm } from '../console/save-failure';
 import { ACTUAL_MAX } from './MilestoneEditor';
 import type { MilestoneForm, MilestoneProblem } from './milestone-form';
 import type { RiskLevel } from './milestones.documents';
@@ -19,13 +19,7 @@ export interface MilestoneCreatorProps {
 /** 新建关键节点: name, owner, due time in Asia/Shanghai, 完成标准, risk (a HIGH one with its response plan) and 实际情况. */
 export function MilestoneCreator(props: MilestoneCreatorProps) {
   const { t } = useI18n();
-  const [form, setForm] = createSignal<MilestoneForm>(untrack(() => props.initial));
-  const { problem, pending, failure, run } = useCheckedSubmit<MilestoneProblem>();
-  const change = (patch: Partial<MilestoneForm>) => setForm({ ...form(), ...patch });
-  const submit = (e: SubmitEvent) => {
-    e.preventDefault();
-    void run(() => props.onSubmit(form()));
-  };
+  const { form, change, submit, problem, pending, failure } = useCheckedForm<MilestoneForm, MilestoneProblem>(() => props.initial, (typed) => props.onSubmit(typed));
   return (
     <form class="console-create-form" data-testid="milestone-creator" onSubmit={submit}>
       <div class="console-create-grid">

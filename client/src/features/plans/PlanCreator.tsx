@@ -1,9 +1,8 @@
-import { createSignal, untrack } from 'solid-js';
 import { FormActions } from '../../components/FormActions';
 import type { MutationOutcome } from '../../graphql/mutation-outcome';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
-import { useCheckedSubmit } from '../console/save-failure';
+import { useCheckedForm } from '../console/save-failure';
 import { ShopChoice } from '../console/ShopChoice';
 import type { ShopOption } from '../reports/reports.documents';
 import type { PlanForm, PlanProblem } from './plan-form';
@@ -18,13 +17,7 @@ export interface PlanCreatorProps {
 /** 新建运营计划: name, owner, period (calendar days), goal, strategy and the shops it covers. */
 export function PlanCreator(props: PlanCreatorProps) {
   const { t } = useI18n();
-  const [form, setForm] = createSignal<PlanForm>(untrack(() => props.initial));
-  const { problem, pending, failure, run } = useCheckedSubmit<PlanProblem>();
-  const change = (patch: Partial<PlanForm>) => setForm({ ...form(), ...patch });
-  const submit = (e: SubmitEvent) => {
-    e.preventDefault();
-    void run(() => props.onSubmit(form()));
-  };
+  const { form, change, submit, problem, pending, failure } = useCheckedForm<PlanForm, PlanProblem>(() => props.initial, (typed) => props.onSubmit(typed));
   return (
     <form class="console-create-form" data-testid="plan-creator" onSubmit={submit}>
       <div class="console-create-grid">

@@ -1,9 +1,9 @@
-import { createSignal, For, Show, untrack } from 'solid-js';
+import { For, Show } from 'solid-js';
 import { FormActions } from '../../components/FormActions';
 import type { MutationOutcome } from '../../graphql/mutation-outcome';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
-import { useCheckedSubmit } from '../console/save-failure';
+import { useCheckedForm } from '../console/save-failure';
 import type { PlanTaskRow } from './plans.documents';
 import type { TaskForm, TaskProblem } from './task-form';
 
@@ -18,13 +18,7 @@ export interface TaskCreatorProps {
 /** 新建任务 under a plan: title, owner, start and end days, budget (yuan), person-days, status; a delay with its reason and catch-up plan. */
 export function TaskCreator(props: TaskCreatorProps) {
   const { t } = useI18n();
-  const [form, setForm] = createSignal<TaskForm>(untrack(() => props.initial));
-  const { problem, pending, failure, run } = useCheckedSubmit<TaskProblem>();
-  const change = (patch: Partial<TaskForm>) => setForm({ ...form(), ...patch });
-  const submit = (e: SubmitEvent) => {
-    e.preventDefault();
-    void run(() => props.onSubmit(form()));
-  };
+  const { form, change, submit, problem, pending, failure } = useCheckedForm<TaskForm, TaskProblem>(() => props.initial, (typed) => props.onSubmit(typed));
   const missing = (field: 'delayReason' | 'catchUpPlan') => problem() === field || problem() === 'delay';
   return (
     <form class="console-create-form" data-testid="task-creator" onSubmit={submit}>
