@@ -25,7 +25,7 @@ export interface AlertFilter {
  * seen by whoever sees every shop of the campaign, and its milestone alerts also by whoever sees it in part
  * (PART_VISIBLE_RULES); installation-wide alerts (a paused webhook) by callers over every shop only.
  */
-function visible(viewer: Viewer): SQL | undefined {
+export function alertsVisibleTo(viewer: Viewer): SQL | undefined {
   if (viewer.shops === 'ALL') return undefined;
   const campaignSeen = campaignSeenBy(viewer);
   return or(and(isNotNull(alerts.shopId), shopVisible(viewer, alerts.shopId)), and(isNull(alerts.shopId), campaignSeen));
@@ -86,13 +86,13 @@ export async function assertAlertFeedInGrant(db: DbOrTx, viewer: Viewer, filter:
 
 export async function loadAlerts(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<AlertRow[]> {
   if (ids.length === 0) return [];
-  return db.select().from(alerts).where(and(inArray(alerts.id, [...ids]), visible(viewer)));
+  return db.select().from(alerts).where(and(inArray(alerts.id, [...ids]), alertsVisibleTo(viewer)));
 }
 
 /** Newest first: the alerts feed of the war room. */
 export function listAlerts(db: DbOrTx, viewer: Viewer, filter: AlertFilter, args: ConnectionArgs) {
   const where = and(
-    visible(viewer),
+    alertsVisibleTo(viewer),
     filter.acknowledged == null ? undefined : filter.acknowledged ? isNotNull(alerts.acknowledgedAt) : isNull(alerts.acknowledgedAt),
     filter.statuses?.length ? inArray(alerts.status, [...filter.statuses]) : undefined,
     filter.rules?.length ? inArray(alerts.rule, [...filter.rules]) : undefined,

@@ -7,7 +7,7 @@ import { DomainError } from '../../errors.js';
 import { said } from '../../lib/issue-words.js';
 import { parseInput } from '../../lib/validate.js';
 import { incidentClock, type IncidentClock } from '../alert/alert.incident.js';
-import { PART_VISIBLE_RULES } from '../alert/alert.lifecycle.js';
+import { alertsVisibleTo } from '../alert/alert.service.js';
 import { alerts, type AlertRow } from '../alert/alert.table.js';
 import { campaignOfOtherShops, requireCampaign } from '../campaign/campaign.service.js';
 import { campaignMilestones, type CampaignRow, type MilestoneRow, type RiskLevel } from '../campaign/campaign.table.js';
@@ -242,11 +242,9 @@ export class Retrospective {
           and(
             gte(alerts.raisedAt, c.startsAt),
             lt(alerts.raisedAt, c.endsAt),
-            or(
-              // Seen in part: its milestone alerts only; its pace alert's words carry the whole campaign's figures.
-              and(isNull(alerts.shopId), eq(alerts.campaignId, c.id), c.partial ? inArray(alerts.rule, [...PART_VISIBLE_RULES]) : undefined),
-              and(inArray(alerts.shopId, c.shopIds), shopVisible(this.viewer, alerts.shopId)),
-            ),
+            or(and(isNull(alerts.shopId), eq(alerts.campaignId, c.id)), inArray(alerts.shopId, c.shopIds)),
+            // The alerts list's own rule: a campaign seen in part shows its milestone alerts, not its pace alert.
+            alertsVisibleTo(this.viewer),
           ),
         )
         .orderBy(asc(alerts.raisedAt), asc(alerts.id));
