@@ -7,6 +7,7 @@ export type UsersCommand =
   | { command: 'add'; email: string; name: string; role: Role; shopIds: string[] | null }
   | { command: 'list' }
   | { command: 'disable'; email: string }
+  | { command: 'enable'; email: string }
   | { command: 'help' };
 
 export const USAGE = `Staff accounts, for the first set-up and for when nobody can sign in.
@@ -14,12 +15,15 @@ export const USAGE = `Staff accounts, for the first set-up and for when nobody c
 usage: npm run users -- add --email <email> --name <name> --role ADMIN|OPERATOR|VIEWER [--shops <uuid>,…]
        npm run users -- list
        npm run users -- disable --email <email>
+       npm run users -- enable --email <email>
 
   add       creates a staff account and prints its id. The password comes from PEAKOPS_PASSWORD or,
             in a terminal, is asked for twice without echo (at least 12 characters).
             --shops limits the account to those shops (their uuids); without it, every shop.
   list      prints every account: email, name, role, disabled
   disable   disables an account and ends all its sessions
+  enable    enables a disabled account again; its old sessions stay ended (the person signs in anew)
+            and the API keys it minted are revoked, as updateUser with disabled: false does
 
 It opens the database the server would (DATABASE_URL, else the embedded one in DATA_DIR) and applies
 the migrations. The embedded database belongs to one process: stop the server first.`;
@@ -37,7 +41,10 @@ const FLAGS: Record<Exclude<UsersCommand['command'], 'help'>, readonly string[]>
   add: ['email', 'name', 'role', 'shops'],
   list: [],
   disable: ['email'],
+  enable: ['email'],
 };
+
+const COMMANDS = 'add, list, disable or enable';
 
 function required(values: Record<string, string | boolean | undefined>, name: string, what: string): string {
   const value = values[name];
@@ -56,8 +63,8 @@ export function parseUsersArgs(argv: readonly string[]): UsersCommand {
   const { values, positionals } = parsed;
   const [command, ...extra] = positionals;
   if (values.help || command === 'help') return { command: 'help' };
-  if (command === undefined) throw new UsageError('a command is required: add, list or disable');
-  if (!(command in FLAGS)) throw new UsageError(`unknown command ${JSON.stringify(command)}: add, list or disable`);
+  if (command === undefined) throw new UsageError(`a command is required: ${COMMANDS}`);
+  if (!(command in FLAGS)) throw new UsageError(`unknown command ${JSON.stringify(command)}: ${COMMANDS}`);
   const verb = command as keyof typeof FLAGS;
   if (extra.length > 0) throw new UsageError(`unexpected ${JSON.stringify(extra[0])}: flags start with --`);
   const stray = Object.keys(values).find((flag) => values[flag] !== undefined && !FLAGS[verb].includes(flag));
@@ -65,7 +72,7 @@ export function parseUsersArgs(argv: readonly string[]): UsersCommand {
 
   if (verb === 'list') return { command: 'list' };
   const email = required(values, 'email', 'the account’s email address');
-  if (verb === 'disable') return { command: 'disable', email };
+  if (verb === 'disable' || verb === 'enable') return { command: verb, email };
 
   // Roles are written in capitals everywhere else; "admin" is not worth a second try.
   const given = required(values, 'role', ROLES.join(', '));

@@ -1,11 +1,13 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliRun } from '../../../test/cli.js';
 import { verifyPassword } from '../../auth/secrets.js';
 import { openDatabase } from '../../db/client.js';
 import { InputErrors } from '../../errors.js';
+import { apiKeys } from '../api-key/api-key.table.js';
 import { createUser, listUsers } from './user.service.js';
 
 const CLI = path.resolve(import.meta.dirname, 'users.cli.ts');
@@ -29,6 +31,8 @@ describe('npm run users (PGlite in DATA_DIR)', { timeout: 90_000 }, () => {
     [['add', '--email', 'x@shop.cn', '--name', 'X', '--role', 'VIEWER', '--shops', 'shop-1'], {}],
     [['remove', '--email', 'x@shop.cn'], {}],
     [['list', '--email', 'x@shop.cn'], {}],
+    [['enable'], {}],
+    [['enable', '--email', 'x@shop.cn', '--role', 'ADMIN'], {}],
     [['add', '--email', 'x@shop.cn', '--name', 'X', '--role', 'VIEWER'], { PEAKOPS_PASSWORD: undefined }],
   ];
   let refused: Promise<CliRun[]>;
@@ -101,15 +105,51 @@ describe('npm run users (PGlite in DATA_DIR)', { timeout: 90_000 }, () => {
     }
   });
 
+  it('enables a disabled account again as updateUser does: the keys it minted before the disable are revoked', async () => {
+    // 张三 was disabled above; a key it minted while it was an ADMIN does not come back with it.
+    let database = await openDatabase({ kind: 'pglite', dataDir });
+    try {
+      const [zhang] = (await listUsers(database.db)).filter((u) => u.email === 'zhang.san@shop.cn');
+      await database.db.insert(apiKeys).values({ name: '大屏', prefix: 'pk_screen', secretHash: 'not-a-real-hash', scopes: ['READ'], createdBy: `user:${zhang!.id}` });
+    } finally {
+      await database.close();
+    }
+    const enabled = await users(['enable', '--email', 'Zhang.San@shop.cn']);
+    expect(enabled.stderr.trim()).toBe(
+      'users: enabled zhang.san@shop.cn; it signs in anew (its sessions from before stay ended) and revoked the 1 API key(s) it had minted',
+    );
+    expect(enabled.code).toBe(0);
+    const listed = await users(['list']);
+    expect(listed.stdout.trim().split('\n')).toEqual(['email\tname\trole\tdisabled', 'zhang.san@shop.cn\t张三\tADMIN\tno']);
+    database = await openDatabase({ kind: 'pglite', dataDir });
+    try {
+      const [key] = await database.db.select().from(apiKeys).where(eq(apiKeys.name, '大屏'));
+      expect(key!.revokedAt).not.toBeNull();
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('refuses to enable an account that is not disabled, or an email no account has, and says which', async () => {
+    const active = await users(['enable', '--email', 'zhang.san@shop.cn']);
+    expect(active.code).toBe(1);
+    expect(active.stderr.trim()).toBe('users: zhang.san@shop.cn is not disabled: there is nothing to enable (npm run users -- list shows which are)');
+    const unknown = await users(['enable', '--email', 'Wang.Wu@shop.cn']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr.trim()).toBe('users: no account has the email wang.wu@shop.cn');
+  });
+
   it('refuses bad flags and a missing password with exit code 2, before touching any database', async () => {
     const runs = await refused;
-    expect(runs.map((r) => r.code)).toEqual([2, 2, 2, 2, 2, 2]);
+    expect(runs.map((r) => r.code)).toEqual([2, 2, 2, 2, 2, 2, 2, 2]);
     expect(runs.map((r) => r.stderr.split('\n')[0])).toEqual([
       'users: --role "BOSS": must be ADMIN, OPERATOR, VIEWER',
       'users: --name is required: the person’s name as the screens show it',
       'users: --shops: "shop-1" is not a shop uuid',
-      'users: unknown command "remove": add, list or disable',
+      'users: unknown command "remove": add, list, disable or enable',
       'users: list takes no --email',
+      'users: --email is required: the account’s email address',
+      'users: enable takes no --role',
       'users: no password: set PEAKOPS_PASSWORD, or run this in a terminal to be asked for it',
     ]);
     for (const run of runs) expect(run.stderr).toContain('usage: npm run users -- add --email <email>');

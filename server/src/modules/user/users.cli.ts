@@ -5,9 +5,9 @@ import { UsageError } from '../../lib/usage-error.js';
 import { parseUsersArgs, USAGE, type UsersCommand } from './users.args.js';
 
 /**
- * `npm run users -- add|list|disable …`: staff accounts from the command line, for the first ADMIN
+ * `npm run users -- add|list|disable|enable …`: staff accounts from the command line, for the first ADMIN
  * (before anyone can sign in) and for when nobody can. Exit codes: 0 done, 1 refused or failed
- * (an email already taken, an unknown account, the database busy), 2 bad flags or input.
+ * (an email already taken, an unknown account, enabling one that is not disabled, the database busy), 2 bad flags or input.
  */
 
 /** The flag each field of createUser's input comes from, so a refusal names what to change. */

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { configuredDatabase, openDatabase, type Db } from '../../db/client.js';
 import { parseEnv, type Env } from '../../env.js';
 import { DomainError, type Words } from '../../errors.js';
-import { createUser, disableUser, listUsers } from './user.service.js';
+import { createUser, disableUser, listUsers, updateUser } from './user.service.js';
+import type { UserRow } from './user.table.js';
 import type { UsersCommand } from './users.args.js';
 
 /** What `npm run users` does once its flags and password are in hand; users.cli.ts turns the outcome into an exit code. */
@@ -58,10 +59,17 @@ async function list(db: Db) {
   for (const user of users) console.log([user.email, user.name, user.role, user.disabledAt ? 'yes' : 'no'].join('\t'));
 }
 
-async function disable(db: Db, email: string, now: Date) {
+/** The account with this email (stored lower-case, as createUser writes it); NOT_FOUND names the address. */
+async function accountByEmail(db: Db, email: string): Promise<UserRow> {
   const address = email.toLowerCase();
   const user = (await listUsers(db)).find((u) => u.email === address);
   if (!user) throw new DomainError('NOT_FOUND', { en: `no account has the email ${address}`, zh: `没有邮箱为 ${address} 的账号` });
+  return user;
+}
+
+async function disable(db: Db, email: string, now: Date) {
+  const user = await accountByEmail(db, email);
+  const address = user.email;
   if (user.disabledAt) {
     console.error(`users: ${address} has been disabled since ${user.disabledAt.toISOString()}`);
     return;
@@ -73,6 +81,23 @@ async function disable(db: Db, email: string, now: Date) {
     `users: disabled ${address} and ended its sessions; a running server refuses its tokens within 10 s, and its open ` +
       'live screens close when their access token expires (the disableUser mutation closes them at once)',
   );
+}
+
+async function enable(db: Db, email: string, now: Date) {
+  const user = await accountByEmail(db, email);
+  // Unlike disable, not a quiet success: someone enabling an active account has likely typed the wrong email.
+  if (!user.disabledAt) {
+    throw new DomainError('CONFLICT', {
+      en: `${user.email} is not disabled: there is nothing to enable (npm run users -- list shows which are)`,
+      zh: `${user.email} 未被停用，无需启用（npm run users -- list 可查看哪些账号已停用）`,
+    });
+  }
+  // The API's own path (updateUser with disabled: false), so the CLI cannot drift from it: the sessions
+  // ended by the disable stay ended, and the keys the account minted are revoked in the same transaction.
+  const revokedKeys: string[] = [];
+  await updateUser(db, { id: user.id, disabled: false }, (ids) => revokedKeys.push(...ids.filter((id) => id.startsWith('key:'))), now);
+  const keys = revokedKeys.length === 0 ? 'it had minted no API keys to revoke' : `revoked the ${revokedKeys.length} API key(s) it had minted`;
+  console.error(`users: enabled ${user.email}; it signs in anew (its sessions from before stay ended) and ${keys}`);
 }
 
 /**
@@ -88,7 +113,8 @@ export async function runDatabaseCommand(command: DatabaseCommand, context: { pa
     await database.migrate();
     if (command.command === 'add') await add(database.db, command, context.password);
     else if (command.command === 'list') await list(database.db);
-    else await disable(database.db, command.email, context.now);
+    else if (command.command === 'disable') await disable(database.db, command.email, context.now);
+    else await enable(database.db, command.email, context.now);
   } finally {
     await database.close();
   }
