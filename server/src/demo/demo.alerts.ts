@@ -88,7 +88,9 @@ export function buildAlerts({ shops, skus, live, unplannedRisk, facts, recorded,
     if (alert) result.push(alert);
   }
 
-  const [pace] = judge('GMV_BEHIND_PACE', now, { campaigns: [{ campaign: live, actualFen: recorded.liveCampaignGmvFen }] });
+  // The whole campaign's pace only: the live engine judges each shop's part within minutes of the start, and the
+  // history keeps the feed to a handful.
+  const [pace] = judge('GMV_BEHIND_PACE', now, { campaigns: [{ campaign: live, actualFen: recorded.liveCampaignGmvFen, parts: [] }] });
   if (pace?.breached) result.push(raisedOn(pace, new Date(nowMs - 20 * MINUTE_MS)));
   return result;
 }

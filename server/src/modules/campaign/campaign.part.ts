@@ -37,9 +37,13 @@ export function seesWholeCampaign(viewer: Viewer, campaign: Pick<CampaignRow, 's
 export function campaignPartFor(viewer: Viewer, campaign: CampaignRow): CampaignRow {
   if (seesWholeCampaign(viewer, campaign) || viewer.shops === 'ALL') return campaign;
   const { shops } = viewer;
-  const shopIds = campaign.shopIds.filter((id) => shops.has(id));
+  return campaignPartOf(campaign, campaign.shopIds.filter((id) => shops.has(id)));
+}
+
+/** A split campaign cut to some of its shops: those shops, the sum of their targets, marked `partial`. */
+export function campaignPartOf(campaign: CampaignRow, shopIds: readonly string[]): CampaignRow {
   const targets = campaign.shopTargetsFen ?? {};
   const shopTargetsFen = Object.fromEntries(shopIds.map((id) => [id, targets[id] ?? 0]));
   const gmvTargetFen = shopIds.reduce((sum, id) => sum + (targets[id] ?? 0), 0);
-  return { ...campaign, shopIds, shopTargetsFen, gmvTargetFen, partial: true };
+  return { ...campaign, shopIds: [...shopIds], shopTargetsFen, gmvTargetFen, partial: true };
 }

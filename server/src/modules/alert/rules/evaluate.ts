@@ -14,6 +14,8 @@ import {
   unshippedWords,
 } from '../alert.messages.js';
 import type { AlertSeverity } from '../alert.table.js';
+import { campaignPartOf } from '../../campaign/campaign.part.js';
+import type { CampaignRow } from '../../campaign/campaign.table.js';
 import { COVER_WINDOW_HOURS, RECENT_WINDOW_MINUTES, STALL_BASELINE_MINUTES, type RuleInputs } from './rule-inputs.js';
 import { lowStockLine, RULES, type EffectiveSettings, type EngineRule } from './rule-settings.js';
 import { HOUR_MS, MINUTE_MS, shanghaiDateTime } from '../../../lib/time.js';
@@ -185,25 +187,35 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
     });
   }
 
-  for (const { campaign, actualFen } of inputs.campaigns) {
+  for (const { campaign, actualFen, parts } of inputs.campaigns) {
     const s = settings.resolve('GMV_BEHIND_PACE', { campaignId: campaign.id });
     if (!s.enabled) continue;
-    const plannedFen = plannedFenAt(planCurve(campaign), now);
-    if (plannedFen <= 0 || plannedFen < s.minSample * 100) continue;
-    const pace = actualFen / plannedFen;
-    if (pace >= RULES.GMV_BEHIND_PACE.clearLevel(s.threshold)) continue;
-    push('GMV_BEHIND_PACE', s, {
-      shopId: null,
-      campaignId: campaign.id,
-      shopIds: campaign.shopIds,
-      key: `GMV_BEHIND_PACE:${campaign.id}`,
-      subject: campaign.name,
-      breached: pace < s.threshold,
-      severity: pace < s.threshold - 0.2 ? 'CRITICAL' : 'WARNING',
-      value: pace,
-      threshold: s.threshold,
-      ...behindPaceWords({ actualFen, plannedFen, pace }),
-    });
+    const judgePace = (judged: CampaignRow, actual: number, subject: Pick<Finding, 'shopId' | 'shopIds' | 'key' | 'subject'>) => {
+      const plannedFen = plannedFenAt(planCurve(judged), now);
+      if (plannedFen <= 0 || plannedFen < s.minSample * 100) return;
+      const pace = actual / plannedFen;
+      if (pace >= RULES.GMV_BEHIND_PACE.clearLevel(s.threshold)) return;
+      push('GMV_BEHIND_PACE', s, {
+        ...subject,
+        campaignId: campaign.id,
+        breached: pace < s.threshold,
+        severity: pace < s.threshold - 0.2 ? 'CRITICAL' : 'WARNING',
+        value: pace,
+        threshold: s.threshold,
+        ...behindPaceWords({ actualFen: actual, plannedFen, pace }),
+      });
+    };
+    judgePace(campaign, actualFen, { shopId: null, shopIds: campaign.shopIds, key: `GMV_BEHIND_PACE:${campaign.id}`, subject: campaign.name });
+    // Each shop of a split campaign (目标拆解) against its own part: the shop's team is told of its own pace
+    // (they may not see the whole), and the room learns which shop holds the whole back.
+    for (const part of parts) {
+      judgePace(campaignPartOf(campaign, [part.shopId]), part.actualFen, {
+        shopId: part.shopId,
+        shopIds: [part.shopId],
+        key: `GMV_BEHIND_PACE:${campaign.id}:${part.shopId}`,
+        subject: `${campaign.name} · ${part.shopName}`,
+      });
+    }
   }
 
   for (const { milestone, campaign } of inputs.milestones) {

@@ -77,6 +77,14 @@ export function quietShop(shop: Pick<ShopInputs, 'id' | 'name'> & Partial<ShopIn
 export interface CampaignInputs {
   campaign: CampaignRow;
   actualFen: number;
+  /** A split campaign's (目标拆解) shops, each judged against its own part of the target; none when unsplit. */
+  parts: readonly CampaignPartInputs[];
+}
+
+export interface CampaignPartInputs {
+  shopId: string;
+  shopName: string;
+  actualFen: number;
 }
 
 export interface SkuInputs {
@@ -177,7 +185,7 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
   );
   // The reads that need the first round's answers, side by side.
   const [campaignsWithGmv, stalls, sold] = await Promise.all([
-    campaignGmv(db, active, now),
+    campaignGmv(db, active, new Map(shopRows.map((shop) => [shop.id, shop.name])), now),
     stallCounts(db, silent.map((shop) => ({ shopId: shop.id, lastPaidAt: shop.lastPaidAt! })), now),
     unitsSoldBySku(db, SYSTEM, lowSkus.map((s) => s.id), { from: new Date(now.getTime() - COVER_WINDOW_HOURS * HOUR_MS), to: now }),
   ]);
@@ -287,15 +295,30 @@ async function stallCounts(db: DbOrTx, silent: readonly { shopId: string; lastPa
   );
 }
 
-/** Every active campaign's GMV from its start to now, in one grouped query. */
-async function campaignGmv(db: DbOrTx, active: CampaignRow[], now: Date): Promise<CampaignInputs[]> {
+/** Every active campaign's GMV from its start to now, by shop, in one grouped query: the whole and each split part. */
+async function campaignGmv(db: DbOrTx, active: CampaignRow[], shopNames: ReadonlyMap<string, string>, now: Date): Promise<CampaignInputs[]> {
   if (active.length === 0) return [];
   const t = metricRollups;
   const rows = await db
-    .select({ campaignId: t.campaignId, gmvFen: sum(t.gmvFen) })
+    .select({ campaignId: t.campaignId, shopId: t.shopId, gmvFen: sum(t.gmvFen) })
     .from(t)
     .where(or(...active.map((c) => and(eq(t.campaignId, c.id), piecesCondition(t, decomposeWindow(c.startsAt, now))))))
-    .groupBy(t.campaignId);
-  const gmv = new Map(rows.map((r) => [r.campaignId, r.gmvFen]));
-  return active.map((campaign) => ({ campaign, actualFen: gmv.get(campaign.id) ?? 0 }));
+    .groupBy(t.campaignId, t.shopId);
+  const whole = new Map<string, number>();
+  const byShop = new Map<string, number>();
+  for (const r of rows) {
+    if (!r.campaignId) continue;
+    whole.set(r.campaignId, (whole.get(r.campaignId) ?? 0) + r.gmvFen);
+    byShop.set(`${r.campaignId}:${r.shopId}`, r.gmvFen);
+  }
+  return active.map((campaign) => {
+    // A shop that is no longer active is not judged: nobody runs it to be told.
+    const parts = campaign.shopTargetsFen
+      ? campaign.shopIds.flatMap((shopId) => {
+          const shopName = shopNames.get(shopId);
+          return shopName === undefined ? [] : [{ shopId, shopName, actualFen: byShop.get(`${campaign.id}:${shopId}`) ?? 0 }];
+        })
+      : [];
+    return { campaign, actualFen: whole.get(campaign.id) ?? 0, parts };
+  });
 }
