@@ -249,7 +249,7 @@ export const en: Record<MessageKey, string> = {
   'alertRules.problem.sustainMinutes': 'Not saved: the minutes must be a whole number',
   'alertRules.problem.minSample': 'Not saved: the minimum sample must be a whole number',
   'alertRules.meaning.CONVERSION_DROP': "Relative drop of the last 60 minutes' conversion against the same 60 minutes yesterday (30 % = 30 % lower); sample: visitors in each window",
-  'alertRules.meaning.GMV_BEHIND_PACE': 'Pace = actual / planned cumulative GMV; alerts below the threshold (90 % = 10 % behind plan); sample: GMV planned so far, in yuan',
+  'alertRules.meaning.GMV_BEHIND_PACE': 'Pace = actual / planned cumulative GMV; alerts below the threshold (90 % = 10 % behind plan); a campaign split by shop also judges each shop against its own part; sample: GMV planned so far, in yuan',
   'alertRules.meaning.REFUND_RATE_SPIKE': 'Refunded / paid orders over the last 24 h; sample: paid orders',
   'alertRules.meaning.LOW_STOCK': "Units in stock at or below which a SKU on sale alerts (unset: each SKU's own line)",
   'alertRules.meaning.ROI_BELOW_ONE': "Today's ROI = attributed GMV / spend, per shop, channel and source; sample: today's spend in yuan",

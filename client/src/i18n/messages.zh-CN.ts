@@ -247,7 +247,7 @@ export const zhCN = {
   'alertRules.problem.sustainMinutes': '未保存：持续分钟须为整数',
   'alertRules.problem.minSample': '未保存：最小样本须为整数',
   'alertRules.meaning.CONVERSION_DROP': '最近 60 分钟转化率较昨日同时段的相对降幅（30% 即低三成）；样本：两段各自的访客数',
-  'alertRules.meaning.GMV_BEHIND_PACE': '进度 = 实际累计 GMV / 计划累计 GMV，低于阈值预警（90% 即落后计划一成）；样本：已计划的 GMV（元）',
+  'alertRules.meaning.GMV_BEHIND_PACE': '进度 = 实际累计 GMV / 计划累计 GMV，低于阈值预警（90% 即落后计划一成）；按店铺拆解目标的活动，每个店铺也按本店目标评判；样本：已计划的 GMV（元）',
   'alertRules.meaning.REFUND_RATE_SPIKE': '最近 24 小时退款订单数 / 支付订单数；样本：支付订单数',
   'alertRules.meaning.LOW_STOCK': '在售 SKU 库存不高于此件数即预警（未设置时取各 SKU 自己的预警线）',
   'alertRules.meaning.ROI_BELOW_ONE': '今日 ROI = 归因 GMV / 花费，按店铺、渠道和来源；样本：今日花费（元）',
