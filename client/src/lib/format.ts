@@ -94,6 +94,15 @@ export function formatDecimal(value: number, locale: Locale, digits = 1): string
   return numberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
 }
 
+/**
+ * An alert's ROI with two decimals, cut as the server's alert sentence cuts it (metrics.formulas' roiText):
+ * 0.165 reads 0.16 under "ROI 0.16", and 0.995, below 1, never reads 1.00. From the number's shortest
+ * decimal ("0.29"), not its binary value (0.28999…), which a cut would take to 0.28.
+ */
+export function formatRoiCut(roi: number, locale: Locale): string {
+  return numberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2, roundingMode: 'trunc' }).format(String(roi) as Intl.StringNumericLiteral);
+}
+
 /** A rate in [0, 1] as a percentage: 0.0345 → 3.45%. */
 export function formatPercent(rate: number, locale: Locale, digits = 2): string {
   return numberFormat(locale, { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(rate);

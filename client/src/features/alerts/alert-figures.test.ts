@@ -15,6 +15,15 @@ describe('the figures under an alert', () => {
     expect(figures('LOW_STOCK', 28, 50)).toBe('当前 28 件 · 阈值 50 件');
   });
 
+  it('cut an ROI to two decimals as the alert sentence does: ROI 0.16 is 当前 0.16, never 0.17 beside it', () => {
+    // gmv/spend of 1,650/10,000 and 1,000/6,000: the server's message says "ROI 0.16" for both.
+    expect(figures('ROI_BELOW_ONE', 0.165, 1)).toBe('当前 0.16 · 阈值 1.00');
+    expect(figures('ROI_BELOW_ONE', 1_000 / 6_000, 1)).toBe('当前 0.16 · 阈值 1.00');
+    // Below the line reads below it; a figure exact in decimals is not cut short by its binary value.
+    expect(figures('ROI_BELOW_ONE', 19_900 / 20_000, 1, 'en')).toBe('now 0.99 · threshold 1.00');
+    expect(figures('ROI_BELOW_ONE', 29 / 100, 0.5)).toBe('当前 0.29 · 阈值 0.50');
+  });
+
   it('are hours late or without a plan, and overdue orders against hours', () => {
     expect(figures('MILESTONE_OVERDUE', 3.5, 0)).toBe('当前 3.5 小时');
     expect(figures('MILESTONE_OVERDUE', 192.9, 0)).toBe('当前 8 天');

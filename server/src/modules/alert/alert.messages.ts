@@ -37,7 +37,10 @@ export function refundSpikeWords(f: { rate: number; refunded: number; paid: numb
   };
 }
 
-/** `roi` as metrics.formulas' roiText writes it (two decimals, never rounded up past the line). */
+/**
+ * `roi` as metrics.formulas' roiText writes it (two decimals, never rounded up past the line). The screens
+ * print the alert's value beside this sentence cut the same way (client lib/format.ts formatRoiCut).
+ */
 export function roiBelowOneWords(f: { roi: string; spendFen: number; gmvFen: number; period: 'today' | 'day' }): Worded {
   const when = f.period === 'today' ? { zh: '今日 ', en: 'today' } : { zh: '', en: 'for the day' };
   return {
