@@ -1,5 +1,5 @@
 import { addDays, DAY_MS, HOUR_MS, shanghaiDate, startOfShanghaiDay } from '../lib/time.js';
-import { allocateByRoundedPrefix } from '../modules/metrics/campaign-progress.js';
+import { allocateByRoundedPrefix } from '../lib/allocate.js';
 import type { Channel } from '../db/enums.js';
 import type { campaignMilestones, campaigns } from '../modules/campaign/campaign.table.js';
 

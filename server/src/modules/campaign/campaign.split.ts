@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { UserErrorShape } from '../../errors.js';
+import { allocateByRoundedPrefix } from '../../lib/allocate.js';
 import { fenToYuan, fenToYuanGrouped } from '../../lib/money.js';
 import { moneyInput } from '../../lib/validate.js';
-import { allocateByRoundedPrefix } from '../metrics/campaign-progress.js';
 
 /** 目标拆解 as given: each shop's part of the GMV target. Null or an empty list: no split. */
 export const ShopTargetsInput = z
