@@ -95,11 +95,11 @@ export function formatDecimal(value: number, locale: Locale, digits = 1): string
 }
 
 /**
- * An alert's ROI with two decimals, cut as the server's alert sentence cuts it (metrics.formulas' roiText):
- * 0.165 reads 0.16 under "ROI 0.16", and 0.995, below 1, never reads 1.00. From the number's shortest
+ * A ROI with two decimals, cut as the server's sentences cut it (metrics.formulas' roiText), on every screen:
+ * 0.165 reads 0.16 under an alert's "ROI 0.16", and 0.995, below 1 and marked 建议暂停, never reads 1.00. From the number's shortest
  * decimal ("0.29"), not its binary value (0.28999…), which a cut would take to 0.28.
  */
-export function formatRoiCut(roi: number, locale: Locale): string {
+export function formatRoi(roi: number, locale: Locale): string {
   return numberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2, roundingMode: 'trunc' }).format(String(roi) as Intl.StringNumericLiteral);
 }
 

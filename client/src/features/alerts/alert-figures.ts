@@ -1,5 +1,5 @@
 import type { Locale, MessageKey } from '../../i18n/messages';
-import { formatDuration, formatInteger, formatPercent, formatRoiCut } from '../../lib/format';
+import { formatDuration, formatInteger, formatPercent, formatRoi } from '../../lib/format';
 import type { AlertRule } from './alerts.documents';
 
 type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
@@ -32,7 +32,7 @@ function formatIn(unit: Unit, n: number, locale: Locale, t: Translate): string {
       return formatPercent(n, locale, 1);
     case 'roi':
       // The figure beside the sentence: the same cut as the server's "ROI 0.16" (never "0.17" beside it).
-      return formatRoiCut(n, locale);
+      return formatRoi(n, locale);
     case 'units':
       return t('unit.units', { n: formatInteger(n, locale), count: n });
     case 'orders':

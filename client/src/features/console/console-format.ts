@@ -1,6 +1,6 @@
 import type { Locale } from '../../i18n/messages';
 import { decimalToFen } from '../../lib/decimal';
-import { formatCnyExact, formatDecimal, formatPercent } from '../../lib/format';
+import { formatCnyExact, formatPercent, formatRoi } from '../../lib/format';
 
 /** A Decimal from the API as exact yuan: "1234.5" → ¥1,234.50. */
 export const money = (decimal: string, locale: Locale) => formatCnyExact(decimalToFen(decimal), locale);
@@ -9,4 +9,4 @@ export const money = (decimal: string, locale: Locale) => formatCnyExact(decimal
 export const rate = (value: number | null, locale: Locale, digits = 2) => (value === null ? '—' : formatPercent(value, locale, digits));
 
 /** ROI = GMV / spend with two decimals, — without spend. */
-export const roiText = (value: number | null, locale: Locale) => (value === null ? '—' : formatDecimal(value, locale, 2));
+export const roiText = (value: number | null, locale: Locale) => (value === null ? '—' : formatRoi(value, locale));

@@ -29,14 +29,14 @@ describe('ROI per traffic source', () => {
     expect(row('SOCIAL')).toHaveTextContent('社交分享');
     expect(row('SOCIAL')).toHaveTextContent('¥999.38万');
     expect(row('SOCIAL')).toHaveTextContent('¥250.00万');
-    expect(row('SOCIAL')).toHaveTextContent('4.00');
+    expect(row('SOCIAL')).toHaveTextContent('3.99');
   });
 
   it('moves the budget by the campaign’s target conversion: 建议加投 where a paid source beats it, 建议减投 where it misses', () => {
     const { row, roiCell } = show();
     expect(row('SOCIAL').querySelector('td.conversion')).toHaveTextContent(/^4\.5%$/);
     expect(row('SOCIAL')).toHaveAttribute('data-advice', 'add');
-    expect(roiCell('SOCIAL')).toHaveTextContent('4.00建议加投');
+    expect(roiCell('SOCIAL')).toHaveTextContent('3.99建议加投');
     expect(row('CAMPAIGN')).toHaveAttribute('data-advice', 'trim');
     expect(roiCell('CAMPAIGN')).toHaveTextContent('1.00建议减投');
     expect(row('CAMPAIGN').querySelector('td.conversion')).toHaveClass('below-target');
@@ -51,7 +51,7 @@ describe('ROI per traffic source', () => {
     const { row, roiCell } = show('en', null);
     expect(roiCell('PAID')).toHaveTextContent('0.62pause');
     expect(row('SOCIAL')).not.toHaveAttribute('data-advice');
-    expect(roiCell('SOCIAL')).toHaveTextContent(/^4\.00$/);
+    expect(roiCell('SOCIAL')).toHaveTextContent(/^3\.99$/);
     expect(screen.getByTestId('source-roi').querySelectorAll('.below-target')).toHaveLength(0);
   });
 
@@ -65,6 +65,12 @@ describe('ROI per traffic source', () => {
     expect(roiCell('CAMPAIGN').querySelector('.roi-value')).not.toHaveClass('bad');
     expect(roiCell('CAMPAIGN')).not.toHaveTextContent('建议暂停');
     expect(roiCell('SOCIAL').querySelector('.roi-value')).toHaveClass('good');
+  });
+
+  it('never reads a ROI below 1 as 1.00 beside its 建议暂停: two decimals are cut, as the alerts say them', () => {
+    renderWithProviders(() => <SourceRoi rows={[{ key: 'PAID', gmv: '9952.00', spend: '10000.00', roi: 0.9952, visitors: 4_000, conversionRate: 0.01 }]} conversionTarget={null} />);
+    const cell = screen.getByTestId('source-roi').querySelector('tr[data-source="PAID"] td.roi') as HTMLElement;
+    expect(cell).toHaveTextContent('0.99建议暂停');
   });
 
   it('shows — where nothing was spent: no ROI, no hint', () => {

@@ -3,7 +3,7 @@ import { FitText } from '../../components/FitText';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
 import { decimalToFen } from '../../lib/decimal';
-import { formatCny, formatDecimal, formatPercent } from '../../lib/format';
+import { formatCny, formatPercent, formatRoi } from '../../lib/format';
 import { budgetAdvice, missesTarget, type BudgetAdvice } from './budget-advice';
 
 export interface SourceRoiRow {
@@ -62,7 +62,7 @@ export function SourceRoi(props: { rows: readonly SourceRoiRow[]; conversionTarg
             const label = () => t(`source.${row().key}` as MessageKey);
             const gmv = () => formatCny(decimalToFen(row().gmv), locale());
             const spend = () => (decimalToFen(row().spend) > 0 ? formatCny(decimalToFen(row().spend), locale()) : '—');
-            const roi = () => (row().roi === null ? t('roi.noSpend') : formatDecimal(row().roi ?? 0, locale(), 2));
+            const roi = () => (row().roi === null ? t('roi.noSpend') : formatRoi(row().roi ?? 0, locale()));
             const conversion = () => formatPercent(row().conversionRate, locale(), 1);
             const advice = () => budgetAdvice({ ...row(), spendFen: decimalToFen(row().spend) }, props.conversionTarget);
             // ROI under 1 is the pause advice: one rule for the red row and its hint.
@@ -84,7 +84,7 @@ export function SourceRoi(props: { rows: readonly SourceRoiRow[]; conversionTarg
                 </td>
                 <td class="num roi" title={roi()}>
                   <Show when={row().roi !== null} fallback={<span title={t('roi.noSpend')}>—</span>}>
-                    <span class={low() ? 'roi-value bad' : 'roi-value good'}>{formatDecimal(row().roi ?? 0, locale(), 2)}</span>
+                    <span class={low() ? 'roi-value bad' : 'roi-value good'}>{formatRoi(row().roi ?? 0, locale())}</span>
                     <Show when={advice()}>
                       {(a) => (
                         <span class={a() === 'pause' ? 'pause-hint' : `advice-hint ${a()}`} title={t(ADVICE_KEYS[a()].hint)}>
