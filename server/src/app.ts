@@ -415,17 +415,11 @@ export function buildApp(options: AppOptions): App {
   const serveClient = clientFiles();
   const exportFile = exportsHandler({ db: database.db, authenticator, limiter, now, logger, retention });
 
-  /** Ready means the database answers; /health only says the process is up. */
+  /**
+   * Ready means the database answers; /health only says the process is up. The database is asked first: while
+   * it is away every loop that uses it stops too, and naming them would send on-call to the wrong place.
+   */
   async function ready(res: ServerResponse) {
-    const stopped = [
-      ...stoppedLoops,
-      ...alertEngine.stoppedParts(),
-      ...watched.filter((part) => !part.healthy()).map((part) => part.name),
-    ];
-    if (stopped.length > 0) {
-      res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'unavailable', stopped }));
-      return;
-    }
     try {
       // The generic-plan pool (db/generic-plans.ts) serves every orders page: if it cannot connect
       // (the primary out of connections) those fail while the main pool still answers.
@@ -433,7 +427,16 @@ export function buildApp(options: AppOptions): App {
       await Promise.all([database.db.execute(sql`select 1`), generic === database.db ? undefined : generic.execute(sql`select 1`)]);
     } catch (error) {
       logger.warn({ err: error }, 'readiness check failed');
-      res.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"unavailable"}');
+      res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'unavailable', stopped: ['database'] }));
+      return;
+    }
+    const stopped = [
+      ...stoppedLoops,
+      ...alertEngine.stoppedParts(),
+      ...watched.filter((part) => !part.healthy()).map((part) => part.name),
+    ];
+    if (stopped.length > 0) {
+      res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'unavailable', stopped }));
       return;
     }
     // A replica that does not answer stops metrics and the live topics (the ticker skips its ticks):

@@ -12,3 +12,34 @@ export function isUniqueViolation(error: unknown, constraint: string): boolean {
   }
   return false;
 }
+
+/** Node's and postgres.js' codes for a connection that could not be made or was lost. */
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+]);
+
+/**
+ * True when `error` (or an error it wraps) says the database could not be reached rather than that the
+ * statement was wrong: the connection refused or lost, PostgreSQL shutting down or starting up (57P01–57P03),
+ * out of connections (53300), or any connection exception (class 08). A restart or a failover gives these for
+ * seconds, to every statement alike; a retry after it succeeds.
+ */
+export function isConnectionFailure(error: unknown): boolean {
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
+    const { code, cause } = e as Record<string, unknown>;
+    if (typeof code === 'string' && (CONNECTION_CODES.has(code) || /^(08|57P0[123]$|53300$)/.test(code))) return true;
+    e = cause;
+  }
+  return false;
+}

@@ -119,6 +119,49 @@ describe('the ticker', () => {
     await ticker.stop();
   });
 
+  it('waits out a database that cannot be reached, however many ticks: no subscription ends, and it is said once', async () => {
+    const logged: string[] = [];
+    const ticker = new Ticker({ intervalMs: 60_000, now: () => new Date(), onError: (_error, key) => logged.push(key) });
+    const { state, source } = counterTopic();
+    let away = false;
+    // What postgres.js and drizzle throw while PostgreSQL restarts: the driver's code under drizzle's wrapper.
+    const lost = () => Object.assign(new Error('Failed query: select …'), { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }) });
+    const shutting = () => Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+    const database: TopicSource<number> = {
+      compute: async (now) => {
+        if (away) throw state.computations % 2 ? lost() : shutting();
+        return source.compute(now);
+      },
+      fingerprint: source.fingerprint,
+    };
+    const screen = ticker.subscribe('t', database);
+    const other = ticker.subscribe('u', database);
+    expect((await screen.next()).value).toMatchObject({ sequence: 1, value: 0 });
+    expect((await other.next()).value).toMatchObject({ sequence: 1, value: 0 });
+
+    away = true;
+    for (let i = 0; i < 4 * FAILURES_BEFORE_TELLING; i++) {
+      ticker.markChanged();
+      await ticker.tick();
+    }
+    expect(ticker.stats()).toMatchObject({ topics: 2, subscribers: 2, topicsFailed: 0 });
+    expect(logged).toHaveLength(1);
+
+    away = false;
+    state.value = 7;
+    ticker.markChanged();
+    await ticker.tick();
+    expect((await within(screen.next(), 1_000)).value).toMatchObject({ value: 7 });
+    expect((await within(other.next(), 1_000)).value).toMatchObject({ value: 7 });
+
+    // A second outage is said again.
+    away = true;
+    ticker.markChanged();
+    await ticker.tick();
+    expect(logged).toHaveLength(2);
+    await ticker.stop();
+  });
+
   it('counts only failures in a row: a tick that computes the same state again ends the run', async () => {
     const ticker = new Ticker({ intervalMs: 60_000, now: () => new Date(), onError: () => {} });
     const { source } = counterTopic();

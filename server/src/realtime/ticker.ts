@@ -1,3 +1,4 @@
+import { isConnectionFailure } from '../db/errors.js';
 import { FAILURES_BEFORE_UNHEALTHY } from '../observability/health.js';
 
 /**
@@ -33,9 +34,11 @@ export function liveState<T>(message: LiveMessage<T>): Snapshot<T> {
 }
 
 /**
- * Ticks in a row a topic may fail before its subscribers are told: a blip of the database costs a
- * tick or two of freshness (the screens' asOf shows it), a lasting failure — the campaign deleted, a
- * bug — ends the subscriptions with the error instead of leaving screens frozen and the log filling.
+ * Ticks in a row a topic may fail before its subscribers are told: a failed statement costs a tick or two
+ * of freshness (the screens' asOf shows it), a lasting failure — the campaign deleted, a bug — ends the
+ * subscriptions with the error instead of leaving screens frozen and the log filling. A database that cannot
+ * be reached (a restart, a failover: isConnectionFailure) is not counted: every topic waits for it, however
+ * long, and carries on when it answers.
  */
 export const FAILURES_BEFORE_TELLING = FAILURES_BEFORE_UNHEALTHY;
 
@@ -223,6 +226,8 @@ export class Ticker {
   private readonly shareTopics: boolean;
   private readonly dataTime: ((now: Date) => Promise<Date>) | undefined;
   private readonly concurrency: number;
+  /** The last computation failed for want of the database (isConnectionFailure): said once until one succeeds. */
+  private databaseAway = false;
 
   constructor(options: TickerOptions) {
     this.intervalMs = options.intervalMs;
@@ -427,6 +432,7 @@ export class Ticker {
       const value = await topic.source.compute(asOf);
       const fingerprint = await topic.source.fingerprint(value);
       topic.failures = 0; // computed: an unchanged state is a success too
+      this.databaseAway = false;
       if (fingerprint === topic.fingerprint && topic.latest && !sendEvenIfUnchanged) return;
       topic.fingerprint = fingerprint;
       topic.sequence++;
@@ -436,8 +442,17 @@ export class Ticker {
       for (const mailbox of topic.subscribers) mailbox.deliver(topic.latest);
     } catch (error) {
       this.failures++;
-      topic.failures++;
       topic.dirty = true; // retried at the next tick, not at the next change or heartbeat
+      if (isConnectionFailure(error)) {
+        // The database is away (a restart, a failover): every topic fails alike and none of them is broken.
+        // Subscriptions stay, silent (their screens see asOf age), and get the next state once it answers;
+        // ending them would end a partner's feed for good, as graphql-ws clients do not resubscribe after
+        // `complete`. Said once per outage, not once per topic and tick.
+        if (!this.databaseAway) this.onError(error, key);
+        this.databaseAway = true;
+        return;
+      }
+      topic.failures++;
       this.onError(error, key);
       if (topic.failures >= FAILURES_BEFORE_TELLING) this.endTopic(key, topic, error);
     }
