@@ -1,8 +1,10 @@
 import { builder } from '../../builder.js';
 import { fenToYuan } from '../../lib/money.js';
 import { CampaignRef } from '../campaign/campaign.schema.js';
+import type { CampaignRow } from '../campaign/campaign.table.js';
 import { minuteRollupsKeptFrom } from '../history/history.retention.js';
-import { CampaignProgress, type ProgressPoint } from './campaign-progress.js';
+import { ShopRef } from '../shop/shop.schema.js';
+import { CampaignProgress, type ProgressPoint, type ShopPart } from './campaign-progress.js';
 import { MetricsRef } from './metrics.schema.js';
 import { assertAskedWindow, metricsView, scopeConditions } from './metrics.service.js';
 
@@ -93,7 +95,43 @@ export const CampaignProgressRef = builder.objectRef<CampaignProgress>('Campaign
   }),
 });
 
+export const CampaignShopPartRef = builder.objectRef<ShopPart>('CampaignShopPart').implement({
+  description:
+    'One shop’s part of a split campaign (目标拆解): its part of the target and its progress against it, the figures a caller over that shop alone reads in Campaign.progress.',
+  // Figures, like CampaignProgress: Campaign is reachable from updateCampaign's answer, which needs only MANAGE.
+  authScopes: { read: true },
+  fields: (t) => ({
+    shop: t.field({ type: ShopRef, resolve: (part) => part.shopId }),
+    gmvTarget: t.field({ type: 'Decimal', description: 'The shop’s part of the GMV target, in yuan (its shopTargets entry).', resolve: (part) => fenToYuan(part.progress.campaign.gmvTargetFen) }),
+    progress: t.field({
+      type: CampaignProgressRef,
+      description: 'GMV of the shop’s orders attributed to the campaign against its part of the target and of the plan curve: achievementRate, pace, plannedGmv, projectedGmv.',
+      resolve: (part) => part.progress,
+    }),
+  }),
+});
+
+/**
+ * The progress a live tick computed for this very row (live-campaign-progress.schema.ts). A stream's
+ * `campaign { shopParts }` then describes the tick's instant, as its `progress` does, and the topic's
+ * subscribers share one grouped query per tick instead of asking one each per message.
+ */
+const tickProgress = new WeakMap<CampaignRow, CampaignProgress>();
+export function rememberTickProgress(progress: CampaignProgress): void {
+  tickProgress.set(progress.campaign, progress);
+}
+
 builder.objectFields(CampaignRef, (t) => ({
+  shopParts: t.field({
+    type: [CampaignShopPartRef],
+    nullable: true,
+    description:
+      'Beside shopTargets: each shop’s part of a split campaign with its progress against its own target and plan, in the order of shopTargets; null when the target is not split. A partial caller gets their shops’ parts only.',
+    resolve: (campaign, _args, ctx) => {
+      const now = ctx.now();
+      return (tickProgress.get(campaign) ?? new CampaignProgress(ctx.db, ctx.viewer, campaign, now, minuteRollupsKeptFrom(now, ctx.retention))).shopParts();
+    },
+  }),
   progress: t.field({
     type: CampaignProgressRef,
     description: 'Actual GMV, achievement rate, pace against plan and projected final GMV, as of now.',

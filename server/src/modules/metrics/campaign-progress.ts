@@ -1,7 +1,8 @@
 import type { Viewer } from '../../auth/viewer.js';
 import type { DbOrTx } from '../../db/client.js';
+import { campaignPartOf } from '../campaign/campaign.part.js';
 import type { CampaignRow } from '../campaign/campaign.table.js';
-import { loadGmvFen, loadSeries, scopeConditions, type ScopeConditions } from './metrics.service.js';
+import { loadGmvFen, loadGmvFenByShop, loadSeries, scopeConditions, type ScopeConditions } from './metrics.service.js';
 import { countedWindow, floorHour, resolveWindow, type Window } from './metrics.window.js';
 import { allocateByRoundedPrefix } from '../../lib/allocate.js';
 import { HOUR_MS, shanghaiHourOfDay } from '../../lib/time.js';
@@ -144,6 +145,18 @@ export interface ProgressPoint {
   cumulativeActualFen: number | null;
 }
 
+/** One shop's part of a split campaign (目标拆解) with its own progress. */
+export interface ShopPart {
+  readonly shopId: string;
+  readonly progress: CampaignProgress;
+}
+
+/** What narrows a progress to one shop's part: the shop, and where its GMV comes from (the parts' grouped query). */
+interface PartOptions {
+  readonly shopIds?: readonly string[];
+  readonly loadActualFen?: () => Promise<number>;
+}
+
 /**
  * A campaign's progress as of one instant. Figures load lazily and once: the headline needs one
  * summed rollup query, the curve one hourly series; both read rollups of the campaign only.
@@ -155,15 +168,44 @@ export class CampaignProgress {
   private plan?: readonly PlanHour[];
   private actual?: Promise<number>;
   private points?: Promise<ProgressPoint[]>;
+  private parts?: readonly ShopPart[] | null;
+  private readonly loadActualFen?: () => Promise<number>;
 
   constructor(
     private readonly db: DbOrTx,
-    viewer: Viewer,
+    private readonly viewer: Viewer,
     readonly campaign: CampaignRow,
     readonly asOf: Date,
     private readonly minutesKeptFrom: Date | null,
+    part: PartOptions = {},
   ) {
-    this.scope = scopeConditions(viewer, { campaignId: campaign.id });
+    this.scope = scopeConditions(viewer, { campaignId: campaign.id, shopIds: part.shopIds });
+    this.loadActualFen = part.loadActualFen;
+  }
+
+  /**
+   * Each shop's part of a split campaign (目标拆解), in the campaign's order of shops: the part row
+   * (campaignPartOf) judged by its own target and plan curve, so its figures are the ones a viewer of
+   * that shop alone reads in `progress`. Their GMV comes from one query grouped by shop over the same
+   * counted window. Only this campaign's shops, which are already cut to the viewer's; null when not split.
+   */
+  shopParts(): readonly ShopPart[] | null {
+    if (this.parts !== undefined) return this.parts;
+    if (!this.campaign.shopTargetsFen) return (this.parts = null);
+    const window = this.counted;
+    // Asked when the first part's GMV is, not before: a query nobody awaits would fail unhandled.
+    let byShop: Promise<Map<string, number>> | undefined;
+    const gmvOf = async (shopId: string) => {
+      byShop ??= window.from < window.to ? loadGmvFenByShop(this.db, this.scope, window) : Promise.resolve(new Map());
+      return (await byShop).get(shopId) ?? 0;
+    };
+    return (this.parts = this.campaign.shopIds.map((shopId) => ({
+      shopId,
+      progress: new CampaignProgress(this.db, this.viewer, campaignPartOf(this.campaign, [shopId]), this.asOf, this.minutesKeptFrom, {
+        shopIds: [shopId],
+        loadActualFen: () => gmvOf(shopId),
+      }),
+    })));
   }
 
   /** From the start to min(now, end), in whole minutes; empty before the start. */
@@ -190,6 +232,7 @@ export class CampaignProgress {
 
   actualFen(): Promise<number> {
     const window = this.counted;
+    if (this.loadActualFen) return (this.actual ??= this.loadActualFen());
     return (this.actual ??= window.from < window.to ? loadGmvFen(this.db, this.scope, window) : Promise.resolve(0));
   }
 

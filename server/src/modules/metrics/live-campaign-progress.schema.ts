@@ -5,7 +5,7 @@ import { requireCampaign, requireScopeCampaign } from '../campaign/campaign.serv
 import { shopsKey } from '../../auth/viewer.js';
 import { minuteRollupsKeptFrom } from '../history/history.retention.js';
 import { CampaignProgress } from './campaign-progress.js';
-import { CampaignProgressRef } from './campaign-progress.schema.js';
+import { CampaignProgressRef, rememberTickProgress } from './campaign-progress.schema.js';
 import { MINUTE_MS } from '../../lib/time.js';
 
 const LiveCampaignProgressRef = builder.objectRef<Snapshot<CampaignProgress>>('LiveCampaignProgress').implement({
@@ -32,6 +32,7 @@ builder.subscriptionField('campaignProgress', (t) =>
           const current = await requireCampaign(ctx.readDb, ctx.viewer, campaign.id, ['campaignId']);
           const progress = new CampaignProgress(ctx.readDb, ctx.viewer, current, now, minuteRollupsKeptFrom(now, ctx.retention));
           await progress.actualFen(); // the one query per tick; subscribers' fields reuse it
+          rememberTickProgress(progress); // and their campaign { shopParts }, asked once per tick when asked
           return progress;
         },
         async fingerprint(progress) {

@@ -264,6 +264,22 @@ export async function loadGmvFen(db: DbOrTx, scope: ScopeConditions, window: Win
   return row?.gmvFen ?? 0;
 }
 
+/** GMV over a window per shop, summed in SQL in one grouped query (a split campaign's parts); shops without any are absent. */
+export async function loadGmvFenByShop(db: DbOrTx, scope: ScopeConditions, window: Window): Promise<Map<string, number>> {
+  const t = metricRollups;
+  const pieces = piecesFilter(t, decomposeWindow(window.from, window.to));
+  const statement = builtOnce(db, `gmv-by-shop:${pieces.shape}:${scope.filter.shape}`, () =>
+    db
+      .select({ shopId: t.shopId, gmvFen: sumOf(t.gmvFen) })
+      .from(t)
+      .where(and(pieces.condition, scope.filter.condition(t)))
+      .groupBy(t.shopId)
+      .prepare(PREPARED),
+  );
+  const rows = await statement.execute({ ...pieces.values, ...scope.filter.values });
+  return new Map(rows.map((row) => [row.shopId, row.gmvFen]));
+}
+
 /** Every SKU sold in the window with its GMV and units, best first (ties by SKU id). */
 export function loadSkuSales(db: DbOrTx, scope: ScopeConditions, window: Window): Promise<{ skuId: string; gmvFen: number; unitsSold: number }[]> {
   const t = skuRollups;
