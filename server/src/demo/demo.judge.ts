@@ -52,7 +52,7 @@ export interface Evaluation {
 /**
  * The alerts the engine leaves after evaluating one subject at these moments, oldest first, as applyFindings
  * does: one opens when the condition holds; while open its figures follow the latest finding and its
- * severity only rises; it resolves once no finding came for the rule's clear minutes. Evaluations sampled
+ * severity only rises; it resolves once no finding, or only a cleared one, came for the rule's clear minutes. Evaluations sampled
  * hourly see a condition at the hour, where the engine (every few seconds) sees it when it starts: exact
  * for what the figures say, an hour coarse on the times. The rules asked here open with no sustain time.
  */
@@ -71,7 +71,9 @@ export function replay(evaluations: readonly Evaluation[]): AlertInsert[] {
   };
   for (const { at, finding } of evaluations) {
     resolveIfClearLongEnough(at);
-    if (!finding) {
+    if (!finding || finding.cleared) {
+      // Clear; an open alert's figures still follow a cleared finding until it resolves.
+      if (open && finding) Object.assign(open, { value: finding.value, threshold: finding.threshold, message: finding.message, messageEn: finding.messageEn, updatedAt: new Date(at) });
       if (open && clearSince === null) clearSince = at;
       resolveIfClearLongEnough(at);
       continue;

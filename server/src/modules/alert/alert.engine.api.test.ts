@@ -163,6 +163,29 @@ describeEachBackend('alert rule engine', (backend) => {
     expect(pace.value).toBeLessThan(0.2);
   });
 
+  it('keeps a clearing alert\'s figures current, so a channel that earned its spend back is not still told to pause, and resolves with them', async () => {
+    // ¥100,000 GMV on ¥200,000 of spend today: ROI 0.50, raised at once.
+    await insertRollups(backend().db, [{ at: new Date('2026-11-11T10:00:00+08:00'), shopId, source: 'PAID', counters: { ordersPaid: 10, gmvFen: 10_000_000, spendFen: 20_000_000 } }]);
+    expect((await evaluate()).map((e) => e.change)).toEqual(['RAISED']);
+    // The evening sells ¥230,000 more on that spend: ROI 1.65, past the clear level (1.1).
+    advance(MINUTE);
+    await insertRollups(backend().db, [{ at: new Date('2026-11-11T20:00:00+08:00'), shopId, source: 'PAID', counters: { ordersPaid: 23, gmvFen: 23_000_000 } }]);
+    expect(await evaluate()).toEqual([]);
+    const [clearing] = await rows('ROI_BELOW_ONE');
+    expect(clearing).toMatchObject({ status: 'OPEN', value: 1.65 });
+    expect(clearing!.clearSince).not.toBeNull();
+    expect(clearing!.message).toContain('ROI 1.65');
+    expect(clearing!.message).not.toContain('0.50');
+    expect(clearing!.message).toContain('已回升，观察中');
+    expect(clearing!.message).not.toContain('建议暂停');
+    // Still clear after the rule's clear minutes: resolved, with the figures it ended on.
+    advance(10 * MINUTE);
+    expect((await evaluate()).map((e) => e.change)).toEqual(['RESOLVED']);
+    const [resolved] = await rows('ROI_BELOW_ONE');
+    expect(resolved).toMatchObject({ status: 'RESOLVED', value: 1.65 });
+    expect(resolved!.message).toContain('ROI 1.65');
+  });
+
   it('MILESTONE_OVERDUE and HIGH_RISK_WITHOUT_PLAN follow the milestone, UNSHIPPED_OVERDUE the orders', async () => {
     const campaign = await insertCampaign(backend().db, [shopId]);
     const [milestone] = await backend()

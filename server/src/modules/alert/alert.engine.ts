@@ -165,7 +165,7 @@ export class AlertEngine {
     const findings = evaluateRules(inputs);
     const events = await applyFindings(db, findings, now, this.pending);
     this.stats.evaluations++;
-    this.stats.lastFindings = findings.length;
+    this.stats.lastFindings = findings.filter((f) => !f.cleared).length;
     this.stats.lastDurationMs = performance.now() - started;
     if (events.length > 0) this.options.onEvents(events);
     return events;

@@ -94,10 +94,16 @@ export async function applyFindings(db: Db, findings: readonly Finding[], now: D
     // Figures of open alerts that moved (an overdue milestone's hours move every evaluation): written in one
     // statement below, where a statement each made 500 open alerts 500 round trips every two seconds.
     const moved: FiguresUpdate[] = [];
+    // Figures of open alerts whose condition is back past its clear level: current, with the clear clock running.
+    const clearing: FiguresUpdate[] = [];
 
     for (const finding of findings) {
-      seen.add(finding.key);
       const current = openByKey.get(finding.key);
+      if (finding.cleared) {
+        if (current && figuresMoved(current, finding)) clearing.push(figuresOf(current.id, finding));
+        continue; // not seen: clear, below
+      }
+      seen.add(finding.key);
       if (!current) {
         if (!finding.breached || !pending.due(finding, now)) continue;
         const [row] = await tx
@@ -110,10 +116,10 @@ export async function applyFindings(db: Db, findings: readonly Finding[], now: D
       }
       // Open already: keep its figures current; a worse severity is an escalation (never lowered).
       const escalated = severityRank(finding.severity) > severityRank(current.severity);
-      const changed = escalated || current.value !== finding.value || current.message !== finding.message || current.messageEn !== finding.messageEn || current.clearSince !== null;
+      const changed = escalated || figuresMoved(current, finding) || current.clearSince !== null;
       if (!changed) continue;
       if (!escalated) {
-        moved.push({ id: current.id, value: finding.value, threshold: finding.threshold, message: finding.message, messageEn: finding.messageEn });
+        moved.push(figuresOf(current.id, finding));
         continue;
       }
       const [row] = await tx
@@ -136,7 +142,8 @@ export async function applyFindings(db: Db, findings: readonly Finding[], now: D
       if (row && escalated) events.push(await recordEvent(tx, 'ESCALATED', row, finding.shopIds, now));
     }
 
-    await keepFiguresCurrent(tx, moved, now);
+    await keepFiguresCurrent(tx, moved, now, { clear: false });
+    await keepFiguresCurrent(tx, clearing, now, { clear: true });
 
     // Open alerts whose subject produced no finding are clear: resolve once they stayed clear long enough.
     for (const alert of open) {
@@ -172,11 +179,27 @@ interface FiguresUpdate {
   messageEn: string;
 }
 
-/** The open alerts' current figures, in one statement whatever their number; one resolved meanwhile is left alone. */
-async function keepFiguresCurrent(tx: DbOrTx, updates: readonly FiguresUpdate[], now: Date): Promise<void> {
+const figuresMoved = (alert: AlertRow, finding: Finding) =>
+  alert.value !== finding.value || alert.threshold !== finding.threshold || alert.message !== finding.message || alert.messageEn !== finding.messageEn;
+
+const figuresOf = (id: string, finding: Finding): FiguresUpdate => ({
+  id,
+  value: finding.value,
+  threshold: finding.threshold,
+  message: finding.message,
+  messageEn: finding.messageEn,
+});
+
+/**
+ * The open alerts' current figures, in one statement whatever their number; one resolved meanwhile is left
+ * alone. `clear`: the condition is past its clear level, so the clear clock (started below) keeps running;
+ * otherwise it holds again and the clock stops.
+ */
+async function keepFiguresCurrent(tx: DbOrTx, updates: readonly FiguresUpdate[], now: Date, { clear }: { clear: boolean }): Promise<void> {
   if (updates.length === 0) return;
   await tx.execute(sql`
-    update ${alerts} set value = u.value, threshold = u.threshold, message = u.message, message_en = u.message_en, clear_since = null, updated_at = ${now.toISOString()}::timestamptz
+    update ${alerts} set value = u.value, threshold = u.threshold, message = u.message, message_en = u.message_en,
+      clear_since = ${clear ? sql`${alerts.clearSince}` : sql`null`}, updated_at = ${now.toISOString()}::timestamptz
     from unnest(${sql.param(updates.map((u) => u.id))}::uuid[], ${sql.param(updates.map((u) => u.value))}::float8[],
                 ${sql.param(updates.map((u) => u.threshold))}::float8[], ${sql.param(updates.map((u) => u.message))}::text[],
                 ${sql.param(updates.map((u) => u.messageEn))}::text[])

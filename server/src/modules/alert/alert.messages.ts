@@ -41,11 +41,13 @@ export function refundSpikeWords(f: { rate: number; refunded: number; paid: numb
  * `roi` as metrics.formulas' roiText writes it (two decimals, never rounded up past the line). The screens
  * print the alert's value beside this sentence cut the same way (client lib/format.ts formatRoiCut).
  */
-export function roiBelowOneWords(f: { roi: string; spendFen: number; gmvFen: number; period: 'today' | 'day' }): Worded {
+/** `recovered`: back at or over the threshold while the alert clears: the advice to pause no longer stands. */
+export function roiBelowOneWords(f: { roi: string; spendFen: number; gmvFen: number; period: 'today' | 'day'; recovered?: boolean }): Worded {
   const when = f.period === 'today' ? { zh: '今日 ', en: 'today' } : { zh: '', en: 'for the day' };
+  const advice = f.recovered ? { zh: '已回升，观察中，暂不需调整', en: 'recovered, watching: no change needed' } : { zh: 'ROI < 1 建议暂停或调减该渠道投放', en: 'under 1: pause or cut spend' };
   return {
-    message: `${when.zh}ROI ${f.roi}：花费 ¥${fenToYuanGrouped(f.spendFen)}，归因 GMV ¥${fenToYuanGrouped(f.gmvFen)}；ROI < 1 建议暂停或调减该渠道投放`,
-    messageEn: `ROI ${f.roi} ${when.en}: spend ¥${fenToYuanGrouped(f.spendFen)}, attributed GMV ¥${fenToYuanGrouped(f.gmvFen)}; under 1: pause or cut spend`,
+    message: `${when.zh}ROI ${f.roi}：花费 ¥${fenToYuanGrouped(f.spendFen)}，归因 GMV ¥${fenToYuanGrouped(f.gmvFen)}；${advice.zh}`,
+    messageEn: `ROI ${f.roi} ${when.en}: spend ¥${fenToYuanGrouped(f.spendFen)}, attributed GMV ¥${fenToYuanGrouped(f.gmvFen)}; ${advice.en}`,
   };
 }
 

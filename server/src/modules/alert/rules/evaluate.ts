@@ -23,7 +23,7 @@ import { HOUR_MS, MINUTE_MS, shanghaiDateTime } from '../../../lib/time.js';
 /**
  * One subject a rule looked at whose condition holds (`breached`) or sits between the threshold and
  * the clear level (`breached: false`: an open alert stays open, nothing new opens). Subjects that
- * produce no finding are clear.
+ * produce no finding, or a `cleared` one, are clear.
  */
 export interface Finding extends Worded {
   rule: EngineRule;
@@ -35,6 +35,12 @@ export interface Finding extends Worded {
   shopIds: readonly string[];
   subject: string;
   breached: boolean;
+  /**
+   * The condition is back past its clear level: never opens an alert, counts as clear (an open one runs its
+   * clear clock and resolves), but an open alert's figures follow it, so the room is not told to pause a
+   * channel that has earned back its spend for the ten minutes its alert takes to clear.
+   */
+  cleared?: true;
   severity: AlertSeverity;
   value: number;
   threshold: number;
@@ -68,52 +74,53 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
       const was = conversionRate(before);
       const nowRate = conversionRate(recent);
       const drop = was > 0 ? Math.max(0, (was - nowRate) / was) : 0;
-      if (drop > RULES.CONVERSION_DROP.clearLevel(conv.threshold)) {
-        push('CONVERSION_DROP', conv, {
-          ...base,
-          key: `CONVERSION_DROP:${shop.id}`,
-          subject: shop.name,
-          breached: sampled && drop >= conv.threshold,
-          severity: drop >= Math.min(1, conv.threshold * 2) ? 'CRITICAL' : 'WARNING',
-          value: drop,
-          threshold: conv.threshold,
-          ...conversionDropWords({ windowMinutes: RECENT_WINDOW_MINUTES, rate: nowRate, buyers: recent.buyers, visitors: recent.visitors, was, drop }),
-        });
-      }
+      const cleared = drop <= RULES.CONVERSION_DROP.clearLevel(conv.threshold);
+      push('CONVERSION_DROP', conv, {
+        ...(cleared ? { cleared: true as const } : {}),
+        ...base,
+        key: `CONVERSION_DROP:${shop.id}`,
+        subject: shop.name,
+        breached: !cleared && sampled && drop >= conv.threshold,
+        severity: drop >= Math.min(1, conv.threshold * 2) ? 'CRITICAL' : 'WARNING',
+        value: drop,
+        threshold: conv.threshold,
+        ...conversionDropWords({ windowMinutes: RECENT_WINDOW_MINUTES, rate: nowRate, buyers: recent.buyers, visitors: recent.visitors, was, drop }),
+      });
     }
 
     const refund = settings.resolveForShop('REFUND_RATE_SPIKE', shop.id);
     const { ordersPaid, refundedOrders } = shop.last24h;
     if (refund.enabled && ordersPaid >= heldSample(refund.minSample)) {
       const r = rate(refundedOrders, ordersPaid);
-      if (r > RULES.REFUND_RATE_SPIKE.clearLevel(refund.threshold)) {
-        push('REFUND_RATE_SPIKE', refund, {
-          ...base,
-          key: `REFUND_RATE_SPIKE:${shop.id}`,
-          subject: shop.name,
-          breached: ordersPaid >= refund.minSample && r >= refund.threshold,
-          severity: r >= refund.threshold * 2 ? 'CRITICAL' : 'WARNING',
-          value: r,
-          threshold: refund.threshold,
-          ...refundSpikeWords({ rate: r, refunded: refundedOrders, paid: ordersPaid, threshold: refund.threshold }),
-        });
-      }
+      const cleared = r <= RULES.REFUND_RATE_SPIKE.clearLevel(refund.threshold);
+      push('REFUND_RATE_SPIKE', refund, {
+        ...(cleared ? { cleared: true as const } : {}),
+        ...base,
+        key: `REFUND_RATE_SPIKE:${shop.id}`,
+        subject: shop.name,
+        breached: !cleared && ordersPaid >= refund.minSample && r >= refund.threshold,
+        severity: r >= refund.threshold * 2 ? 'CRITICAL' : 'WARNING',
+        value: r,
+        threshold: refund.threshold,
+        ...refundSpikeWords({ rate: r, refunded: refundedOrders, paid: ordersPaid, threshold: refund.threshold }),
+      });
     }
 
     for (const line of shop.todayByChannelSource) {
       const roiSettings = settings.resolveForShop('ROI_BELOW_ONE', shop.id);
       if (!roiSettings.enabled || line.spendFen <= 0 || line.spendFen < roiSettings.minSample * 100) continue;
       const roi = line.gmvFen / line.spendFen;
-      if (roi >= RULES.ROI_BELOW_ONE.clearLevel(roiSettings.threshold)) continue;
+      const cleared = roi >= RULES.ROI_BELOW_ONE.clearLevel(roiSettings.threshold);
       push('ROI_BELOW_ONE', roiSettings, {
         ...base,
+        ...(cleared ? { cleared: true as const } : {}),
         key: `ROI_BELOW_ONE:${shop.id}:${line.channel}:${line.source}`,
         subject: `${shop.name} · ${line.channel} · ${line.source}`,
-        breached: roi < roiSettings.threshold,
+        breached: !cleared && roi < roiSettings.threshold,
         severity: roi < roiSettings.threshold / 2 ? 'CRITICAL' : 'WARNING',
         value: roi,
         threshold: roiSettings.threshold,
-        ...roiBelowOneWords({ roi: roiText(line), spendFen: line.spendFen, gmvFen: line.gmvFen, period: 'today' }),
+        ...roiBelowOneWords({ roi: roiText(line), spendFen: line.spendFen, gmvFen: line.gmvFen, period: 'today', recovered: roi >= roiSettings.threshold }),
       });
     }
 
@@ -194,11 +201,12 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
       const plannedFen = plannedFenAt(planCurve(judged), now);
       if (plannedFen <= 0 || plannedFen < s.minSample * 100) return;
       const pace = actual / plannedFen;
-      if (pace >= RULES.GMV_BEHIND_PACE.clearLevel(s.threshold)) return;
+      const cleared = pace >= RULES.GMV_BEHIND_PACE.clearLevel(s.threshold);
       push('GMV_BEHIND_PACE', s, {
         ...subject,
+        ...(cleared ? { cleared: true as const } : {}),
         campaignId: campaign.id,
-        breached: pace < s.threshold,
+        breached: !cleared && pace < s.threshold,
         severity: pace < s.threshold - 0.2 ? 'CRITICAL' : 'WARNING',
         value: pace,
         threshold: s.threshold,
