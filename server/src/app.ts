@@ -47,8 +47,8 @@ import { Ticker } from './realtime/ticker.js';
 import { clientFiles } from './http/client-files.js';
 import type { RedisReport } from './lib/redis.js';
 import { createAppMetrics } from './observability/metrics.js';
-import { useOperationLog, yogaErrorLog } from './observability/operation-log.plugin.js';
-import { REQUEST_ID_HEADER, requestIdFrom, requestIdOf } from './observability/request-id.js';
+import { useOperationLog, yogaErrorLog, type InitialContext } from './observability/operation-log.plugin.js';
+import { REQUEST_ID_HEADER, requestIdOf } from './observability/request-id.js';
 import { schema } from './schema.js';
 import { refused } from './graphql/refused.js';
 
@@ -315,6 +315,11 @@ export function buildApp(options: AppOptions): App {
       ? null
       : startRevocationSweep({ db: database.db, logger, everyMs: options.revocationSweepMs ?? CREDENTIAL_RECHECK_MS, held: () => wsSessions.revocationIds(), revoke });
   if (revocationSweep) watch('revocation sweep', revocationSweep.healthy);
+  // Every line a request logs carries the id it got back in X-Request-Id (a socket: its upgrade request's).
+  const requestLogger = (initial: InitialContext) => {
+    const from = initial.req ?? initial.request;
+    return logger.child({ requestId: from ? requestIdOf(from) : undefined });
+  };
 
   const yoga = createYoga<{ req?: IncomingMessage; res?: ServerResponse }, Context>({
     schema,
@@ -328,11 +333,11 @@ export function buildApp(options: AppOptions): App {
     // Yoga's body limit, kept by useRequestBodies without re-reading the bodies withWholeBody read whole (http/json-body.ts).
     maxRequestBodySize: false,
     plugins: options.withoutAccessControlForBenchmark
-      ? [appMetrics.plugin, useOperationLog(), useRequestBodies(), useSharedLiveExecution(liveExecutions), useLiveEventStreams(liveExecutions), useCompiledQueries()]
+      ? [appMetrics.plugin, useOperationLog({ requestLogger }), useRequestBodies(), useSharedLiveExecution(liveExecutions), useLiveEventStreams(liveExecutions), useCompiledQueries()]
       : [
           // First, so they see every operation and error, including those the plugins below refuse.
           appMetrics.plugin,
-          useOperationLog(),
+          useOperationLog({ requestLogger }),
           useRequestBodies(),
           useSharedLiveExecution(liveExecutions),
           useLiveEventStreams(liveExecutions),
@@ -364,8 +369,7 @@ export function buildApp(options: AppOptions): App {
         db: database.db,
         readDb: options.readReplica?.db ?? database.db,
         viewer,
-        // Every line a request logs carries the id it got back in X-Request-Id (a socket: its upgrade request's).
-        logger: logger.child({ requestId: initial.req ? requestIdOf(initial.req) : requestIdFrom(initial.request.headers.get(REQUEST_ID_HEADER)) }),
+        logger: requestLogger(initial),
         now,
         ticker,
         pubsub,

@@ -157,6 +157,25 @@ describe('operations observability: /metrics and request ids [pglite]', () => {
     expect(exported.status).toBe(500);
     expect(lines.find((l) => l.msg === 'export failed')).toMatchObject({ requestId: 'trace-export' });
   });
+
+  it('logs a failure before or around the operation with its request id and operation name: the credential lookup, the audit row', async () => {
+    // An API key is looked up in the database while the context is built, before anything executes.
+    let before = lines.length;
+    const response = await post('query ShopsWithKey { shops { totalCount } }', { 'x-request-id': 'sre-probe-1', authorization: `Bearer pk_${'k'.repeat(43)}` }, brokenUrl);
+    expect([response.status, response.headers.get('x-request-id')]).toEqual([500, 'sre-probe-1']);
+    expect(JSON.stringify(await response.json())).not.toContain('ECONNREFUSED');
+    let errors = lines.slice(before).filter((l) => (l.level as number) >= 50);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ requestId: 'sre-probe-1', operationName: 'ShopsWithKey', phase: 'context', msg: 'unexpected error in an operation' });
+    expect(JSON.stringify(errors[0])).toContain('ECONNREFUSED');
+
+    // A mutation's audit row is written around its execution: the failed write rejects the execution itself.
+    before = lines.length;
+    await post('mutation NewShopDuringOutage { createShop(input: { name: "x", platform: TMALL }) { shop { id } } }', { 'x-request-id': 'sre-probe-2' }, brokenUrl);
+    errors = lines.slice(before).filter((l) => (l.level as number) >= 50);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.filter((l) => l.requestId !== 'sre-probe-2' || l.operationName !== 'NewShopDuringOutage')).toEqual([]);
+  });
 });
 
 describe('operation name labels', () => {

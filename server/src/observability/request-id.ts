@@ -15,18 +15,23 @@ export function requestIdFrom(given: string | string[] | null | undefined): stri
   return typeof given === 'string' && VALID.test(given) ? given : randomUUID();
 }
 
-const ids = new WeakMap<IncomingMessage, string>();
+const ids = new WeakMap<IncomingMessage | Request, string>();
 
 /**
- * The id of a Node request, decided once and remembered for its whole life: the HTTP handler echoes
- * it, the GraphQL context logs with it, and a WebSocket's upgrade request gives its id to every
- * operation on that socket.
+ * The id of a request, decided once and remembered for its whole life: the HTTP handler echoes it, the
+ * GraphQL context logs with it (and the operation log, when that context could not be built), and a
+ * WebSocket's upgrade request gives its id to every operation on that socket. A fetch Request (`app.fetch`,
+ * no Node request behind it) keeps its id the same way.
  */
-export function requestIdOf(req: IncomingMessage): string {
+export function requestIdOf(req: IncomingMessage | Request): string {
   let id = ids.get(req);
   if (id === undefined) {
-    id = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+    id = requestIdFrom(isFetchRequest(req) ? req.headers.get(REQUEST_ID_HEADER) : req.headers[REQUEST_ID_HEADER]);
     ids.set(req, id);
   }
   return id;
+}
+
+function isFetchRequest(req: IncomingMessage | Request): req is Request {
+  return typeof (req.headers as Headers).get === 'function';
 }
