@@ -93,29 +93,61 @@ describe('configuration from the environment', () => {
     expect(() => parseEnv({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL="loud"/);
   });
 
-  it('names a bad DATABASE_URL without echoing it, since it may hold a password', () => {
+  it('shows a bad DATABASE_URL without its password', () => {
     let message = '';
     try {
       parseEnv({ DATABASE_URL: 'mysql://root:secret@db/x' });
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toMatch(/DATABASE_URL: must be a postgres/);
+    expect(message).toMatch(/DATABASE_URL="mysql:\/\/\*\*\*@db\/x": must be a postgres/);
     expect(message).not.toMatch(/secret/);
   });
 
-  it('takes a read replica only beside a PostgreSQL primary, and never echoes its URL', () => {
+  it('shows a bad URL setting without its credentials, whichever it is and however malformed', () => {
+    const messageOf = (source: Record<string, string>) => {
+      try {
+        parseEnv(source);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('accepted');
+    };
+    // The SRE's case: a colon missing, and the password printed back.
+    const redis = messageOf({ REDIS_URL: 'redis//:s3cretRedisPw@10.0.0.5:6379' });
+    expect(redis).toContain('REDIS_URL="redis//***@10.0.0.5:6379": must be a redis://');
+    expect(redis).not.toContain('s3cret');
+    const cases: Record<string, string>[] = [
+      { REDIS_URL: 'http://default:s3cret@redis.internal:6379/0' },
+      { REDIS_URL: 's3cret' }, // a password pasted into the variable
+      { REDIS_URL: 'redis:/:s3cret@10.0.0.5' },
+      { DATABASE_URL: 'postgresql//peakops:s3cret@primary:5432/peakops' },
+      { DATABASE_URL: 'mysql://peakops:p@ss/w?rd-s3cret@db/x' }, // unescaped @ / ? in the password
+      { DATABASE_URL: 'jdbc:postgresql://db/peakops?user=peakops&password=s3cret' },
+      { DATABASE_URL: 'postgres://peakops:ok@primary/peakops', DATABASE_READ_URL: 'postgres:/replica/peakops?sslpassword=s3cret' },
+    ];
+    for (const source of cases) {
+      const message = messageOf(source);
+      expect(message).toMatch(/(?:DATABASE_URL|DATABASE_READ_URL|REDIS_URL)="[^"]*": must be a/);
+      expect(message).not.toContain('s3cret');
+    }
+    expect(messageOf({ DATABASE_URL: 'mysql://peakops:s3cret@db:3306/x?ssl=true' })).toContain('DATABASE_URL="mysql://***@db:3306/x?ssl=***"');
+    // Settings that only look like secrets by a word in their name are still shown.
+    expect(messageOf({ ACCESS_TOKEN_TTL_SECONDS: '1h' })).toContain('ACCESS_TOKEN_TTL_SECONDS="1h"');
+  });
+
+  it('takes a read replica only beside a PostgreSQL primary, and never echoes its credentials', () => {
     const primary = 'postgres://peakops:secret@primary/peakops';
     const replica = 'postgres://peakops:secret@replica/peakops';
     expect(parseEnv({ DATABASE_URL: primary, DATABASE_READ_URL: replica }).DATABASE_READ_URL).toBe(replica);
-    expect(() => parseEnv({ DATABASE_READ_URL: replica })).toThrow(/DATABASE_READ_URL: needs DATABASE_URL/);
+    expect(() => parseEnv({ DATABASE_READ_URL: replica })).toThrow('DATABASE_READ_URL="postgres://***@replica/peakops": needs DATABASE_URL');
     let message = '';
     try {
       parseEnv({ DATABASE_URL: primary, DATABASE_READ_URL: 'mysql://root:secret@replica/x' });
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toMatch(/DATABASE_READ_URL: must be a postgres/);
+    expect(message).toMatch(/DATABASE_READ_URL="mysql:\/\/\*\*\*@replica\/x": must be a postgres/);
     expect(message).not.toMatch(/secret/);
   });
 });

@@ -128,12 +128,39 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const name = issue.path.join('.');
-      // Never echo DATABASE_URL (it usually carries a password) nor a secret.
-      const secret = name === 'DATABASE_URL' || name === 'DATABASE_READ_URL' || name === 'PEAKOPS_ADMIN_KEY' || name === 'PEAKOPS_JWT_SECRET';
-      const shown = secret ? '' : `=${JSON.stringify(source[name])}`;
-      return `  ${name}${shown}: ${issue.message}`;
+      return `  ${name}${shownValue(name, source[name])}: ${issue.message}`;
     });
     throw new EnvError(`Invalid environment configuration:\n${lines.join('\n')}`);
   }
   return result.data;
+}
+
+/** Settings that are secrets whole: a bad one is named, never shown. By name, so a new one is covered. */
+const SECRET_NAME = /_(?:KEY|SECRET|PASSWORD|TOKEN)(?:_PREVIOUS)?$/;
+/** Settings that are URLs (DATABASE_URL, DATABASE_READ_URL, REDIS_URL, …): shown without their credentials. */
+const URL_NAME = /_URL$/;
+
+/** How a bad value is shown in the error that stops start-up: as given, without its credentials, or not at all. */
+function shownValue(name: string, value: string | undefined): string {
+  if (value === undefined || SECRET_NAME.test(name)) return '';
+  return `=${JSON.stringify(URL_NAME.test(name) ? withoutCredentials(value) : value)}`;
+}
+
+/**
+ * A URL as an operator needs to see it to mend it (its scheme, host, port, path and parameter names) with
+ * the password, user and every parameter's value replaced by `***`. It is shown because it is wrong, so it
+ * need not parse: `redis//:pw@10.0.0.5:6379` (a colon missing) still loses everything before its last `@`
+ * (a password may hold an unescaped `@`, `/` or `?`), and a value with no `scheme://` or `scheme//` in
+ * front (a password pasted into the variable) is not shown at all.
+ */
+function withoutCredentials(url: string): string {
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:?\/\//.exec(url)?.[0];
+  if (!scheme) return '***';
+  const rest = url.slice(scheme.length);
+  const at = rest.lastIndexOf('@');
+  const location = at === -1 ? rest : rest.slice(at + 1);
+  // postgres:// takes ?password= and sslpassword=; whatever a parameter holds is not shown.
+  const query = location.indexOf('?');
+  const shown = query === -1 ? location : location.slice(0, query) + location.slice(query).replace(/=[^&#]*/g, '=***');
+  return `${scheme}${at === -1 ? '' : '***@'}${shown}`;
 }
