@@ -48,7 +48,7 @@ export function progressPayload(
   const base: Progress = {
     sequence: 1,
     asOf: AS_OF,
-    campaign: { id: campaign().id, name: campaign().name, theme: '狂欢购物节', startsAt: campaign().startsAt, endsAt: campaign().endsAt, conversionTarget: 0.03, partial: false },
+    campaign: { id: campaign().id, name: campaign().name, theme: '狂欢购物节', startsAt: campaign().startsAt, endsAt: campaign().endsAt, conversionTarget: 0.03, partial: false, shopParts: null },
     progress: {
       gmv: '123456789.00',
       target: '500000000.00',

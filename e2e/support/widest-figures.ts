@@ -14,7 +14,7 @@ export const WIDEST_COUNT = 999_999_999;
 export const LONG_TEXT =
   '双十一全球狂欢节旗舰店官方正品限时加购满减跨店叠加优惠券直播间专享赠品超值礼盒装套组 Limited Edition Mega Bundle with Extended Warranty and Gift Box';
 
-const MONEY = new Set(['gmv', 'target', 'plannedGmv', 'projectedGmv', 'remaining', 'cumulativeActualGmv', 'cumulativePlannedGmv', 'spend', 'averageOrderValue']);
+const MONEY = new Set(['gmv', 'target', 'gmvTarget', 'plannedGmv', 'projectedGmv', 'remaining', 'cumulativeActualGmv', 'cumulativePlannedGmv', 'spend', 'averageOrderValue']);
 const COUNTS = new Set(['orders', 'buyers', 'visitors', 'count', 'unitsSold', 'stock', 'shippedOrders', 'unshippedOverdue']);
 const RATES = new Set(['conversionRate', 'refundRate', 'addToCartRate', 'rateFromPrevious']);
 const TEXTS = new Set(['spec', 'subject', 'message', 'messageEn', 'owner', 'completionStandard', 'responsePlan', 'actualSituation', 'acknowledgedBy']);

@@ -56,6 +56,8 @@ export const en: Record<MessageKey, string> = {
   'hero.aboveTarget': 'Above target',
   'hero.planned': 'Plan by now',
   'hero.notPlanned': 'Plan not started',
+  'parts.title': 'Shop targets · furthest behind first',
+  'parts.achievement': 'Achievement of the shop’s own target',
   'pace.title': 'Actual vs plan, cumulative',
   'pace.actual': 'Actual',
   'pace.plan': 'Plan',

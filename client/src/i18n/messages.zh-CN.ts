@@ -54,6 +54,8 @@ export const zhCN = {
   'hero.aboveTarget': '超出目标',
   'hero.planned': '计划应达',
   'hero.notPlanned': '尚未开始计划',
+  'parts.title': '各店目标进度 · 最落后在前',
+  'parts.achievement': '本店目标达成率',
   'pace.title': '实际 vs 计划（累计）',
   'pace.actual': '实际',
   'pace.plan': '计划',

@@ -6,6 +6,7 @@ import { useI18n } from '../../i18n/i18n';
 import { decimalToFen } from '../../lib/decimal';
 import { formatCalendarDay, formatCny, formatCnyExact, formatPercentReached } from '../../lib/format';
 import { shanghaiDate } from '../../lib/shanghai-day';
+import { paceTone } from './pace';
 
 export interface HeroProgress {
   gmv: string;
@@ -26,11 +27,7 @@ export interface HeroProgress {
 export function HeroGmv(props: { progress: HeroProgress; stale: boolean; endsAt?: string; ended?: boolean; partial?: boolean }) {
   const { t, locale } = useI18n();
   const fen = () => decimalToFen(props.progress.gmv);
-  const paceClass = () => {
-    const pace = props.progress.pace;
-    if (pace === null) return 'neutral';
-    return pace >= 1 ? 'good' : pace >= 0.9 ? 'warn' : 'bad';
-  };
+  const paceClass = () => paceTone(props.progress.pace);
   const exact = () => formatCnyExact(fen(), locale());
   const pace = () => (props.progress.pace === null ? t('hero.notPlanned') : t('hero.paceValue', { value: formatPercentReached(props.progress.pace, locale(), 0) }));
   const projected = () => (props.progress.projectedGmv === null ? '—' : formatCny(decimalToFen(props.progress.projectedGmv), locale()));

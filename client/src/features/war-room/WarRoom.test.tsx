@@ -566,3 +566,35 @@ describe('WarRoom language', () => {
     expect(screen.getByTestId('lang-toggle')).toHaveTextContent('中文');
   });
 });
+
+describe('WarRoom shop parts of a split campaign', () => {
+  const withParts = (sequence: number, parts: { name: string; gmv: string; pace: number }[] | null) => {
+    const base = progressPayload({ sequence }).campaignProgress;
+    const shopParts = parts?.map((p) => ({ shop: { id: `s-${p.name}`, name: p.name }, gmvTarget: '2000000.00', progress: { gmv: p.gmv, achievementRate: Number(p.gmv) / 2_000_000, pace: p.pace } })) ?? null;
+    return progressPayload({ sequence, campaign: { ...base.campaign, shopParts } });
+  };
+
+  it('lists the shops under the hero from the progress stream, worst pace first, and moves them with its next message', async () => {
+    const w = await openWarRoom({ locale: 'zh-CN' });
+    w.live.push(TodayMetricsSubscription, todayPayload());
+    w.live.push(CampaignProgressSubscription, withParts(1, [{ name: '天猫店', gmv: '900000.00', pace: 1.1 }, { name: '京东店', gmv: '300000.00', pace: 0.5 }]));
+    const panel = await screen.findByTestId('shop-parts-panel');
+    expect(panel).toHaveTextContent('各店目标进度');
+    expect(within(panel).getAllByTestId('shop-part-pace').map((p) => p.textContent)).toEqual(['计划的 50%', '计划的 110%']);
+
+    w.live.push(CampaignProgressSubscription, withParts(2, [{ name: '天猫店', gmv: '900000.00', pace: 0.8 }, { name: '京东店', gmv: '700000.00', pace: 1.2 }]));
+    await waitFor(() => expect(within(panel).getAllByTestId('shop-part')[0]).toHaveTextContent('天猫店'));
+    expect(within(panel).getAllByTestId('shop-part-figures')[1]).toHaveTextContent('¥70.00万 / ¥200.00万 · 35.0%');
+  });
+
+  it('shows no panel for a campaign not split, nor for a viewer of one shop, whose hero is their part', async () => {
+    const w = await openWarRoom({ locale: 'zh-CN' });
+    w.live.push(CampaignProgressSubscription, withParts(1, null));
+    await screen.findByTestId('hero');
+    expect(screen.queryByTestId('shop-parts-panel')).not.toBeInTheDocument();
+    w.live.push(CampaignProgressSubscription, withParts(2, [{ name: '天猫店', gmv: '900000.00', pace: 1.1 }, { name: '京东店', gmv: '300000.00', pace: 0.5 }]));
+    await screen.findByTestId('shop-parts-panel');
+    w.live.push(CampaignProgressSubscription, withParts(3, [{ name: '京东店', gmv: '300000.00', pace: 0.5 }]));
+    await waitFor(() => expect(screen.queryByTestId('shop-parts-panel')).not.toBeInTheDocument());
+  });
+});

@@ -14,6 +14,7 @@ import { HeroGmv } from './HeroGmv';
 import { KpiStrip } from './KpiStrip';
 import { MinuteChart } from './MinuteChart';
 import { PaceChart } from './PaceChart';
+import { ShopParts } from './ShopParts';
 import { SourceRoi } from './SourceRoi';
 import { TopProducts } from './TopProducts';
 import { createWarRoomData, type WarRoomDataProps } from './war-room.data';
@@ -35,6 +36,11 @@ export function WarRoom(props: WarRoomProps) {
   const drawPanels = createAfterThisTask();
   const todayMetrics = () => today.data()?.liveMetrics.metrics;
   const conversionTarget = () => progress.data()?.campaignProgress.campaign.conversionTarget ?? null;
+  // A split campaign's parts (null: not split); a partial viewer's one part is the hero itself, so it is not repeated.
+  const shopParts = () => {
+    const parts = progress.data()?.campaignProgress.campaign.shopParts ?? null;
+    return parts && parts.length > 1 ? parts : null;
+  };
   // Over by the data's own clock: its final GMV is known, so nothing is projected.
   const ended = () => {
     const p = progress.data()?.campaignProgress;
@@ -88,7 +94,7 @@ export function WarRoom(props: WarRoomProps) {
               <FunnelBars steps={today.data()?.liveMetrics.metrics.funnel.steps ?? []} />
             </Panel>
           </div>
-          <div class="col col-center">
+          <div class="col col-center" classList={{ 'has-parts': shopParts() !== null }}>
             <Show when={progress.data()} fallback={<div class="hero loading">{t('app.loading')}</div>}>
               {(p) => (
                 <HeroGmv
@@ -98,6 +104,13 @@ export function WarRoom(props: WarRoomProps) {
                   ended={ended()}
                   partial={p().campaignProgress.campaign.partial}
                 />
+              )}
+            </Show>
+            <Show when={shopParts()}>
+              {(parts) => (
+                <Panel title={t('parts.title')} class="panel-parts" testId="shop-parts-panel" clipItems=".part-row">
+                  <ShopParts parts={parts()} />
+                </Panel>
               )}
             </Show>
             <div classList={{ 'is-stale': notLive() }}>

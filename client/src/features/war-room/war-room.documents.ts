@@ -16,7 +16,7 @@ export const CampaignsQuery = graphql(`
   }
 `);
 
-/** The hero: campaign GMV against target and plan, pushed each tick it changes. */
+/** The hero: campaign GMV against target and plan, and each shop's part of a split campaign, pushed each tick it changes. */
 export const CampaignProgressSubscription = graphql(`
   subscription WarRoomProgress($campaignId: ID!) {
     campaignProgress(campaignId: $campaignId) {
@@ -30,6 +30,18 @@ export const CampaignProgressSubscription = graphql(`
         endsAt
         conversionTarget
         partial
+        shopParts {
+          shop {
+            id
+            name
+          }
+          gmvTarget
+          progress {
+            gmv
+            achievementRate
+            pace
+          }
+        }
       }
       progress {
         gmv
