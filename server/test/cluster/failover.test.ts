@@ -1,5 +1,7 @@
+import { request } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { clearOfShanghaiMidnight, until } from '../../../e2e/support/stack.js';
+import { MAX_REQUEST_BODY_BYTES } from '../../src/http/json-body.js';
 import { fenToYuan, yuanToFen } from '../../src/lib/money.js';
 import { gid, insertCampaign, insertShop } from '../fixtures.js';
 import { gqlAt, metricAt, TEST_ADMIN_KEY } from '../server-process.js';
@@ -34,6 +36,36 @@ const readiness = (url: string) => fetch(`${url}/ready`, { signal: AbortSignal.t
 async function liveSubscribers(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   return Number(/^peakops_live_subscribers (\d+)/m.exec(text)?.[1]);
+}
+
+/**
+ * `{ __typename }` as the admin key, in a JSON body of exactly `bytes` (a comment pads the document). The
+ * answer is taken as soon as it comes: nginx refuses a body declared too large before reading it, and may
+ * reset the connection while the rest is still being written.
+ */
+function postOfSize(url: string, bytes: number): Promise<{ status: number; contentType: string | undefined; requestId: string | undefined; body: string }> {
+  const frame = JSON.stringify({ query: '#\n{ __typename }' });
+  const body = Buffer.from(JSON.stringify({ query: `#${'x'.repeat(bytes - Buffer.byteLength(frame))}\n{ __typename }` }));
+  if (body.length !== bytes) throw new Error(`a body of ${body.length} bytes, not ${bytes}`);
+  const target = new URL(`${url}/graphql`);
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const req = request(
+      { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': bytes, authorization: `Bearer ${TEST_ADMIN_KEY}` } },
+      (res) => {
+        answered = true;
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => {
+          const header = (name: string) => [res.headers[name]].flat()[0];
+          resolve({ status: res.statusCode ?? 0, contentType: header('content-type')?.split(';')[0], requestId: header('x-request-id'), body: text });
+        });
+      },
+    );
+    req.on('error', (error) => (answered ? undefined : reject(error)));
+    req.end(body);
+  });
 }
 
 /** Two producers' ledgers added up. */
@@ -176,6 +208,22 @@ describe.skipIf(missing !== null)('a cluster behind nginx survives failures [pos
     }
     expect((await fetch(`${cluster.url}/metrics`)).status).toBe(404);
     expect((await fetch(`${cluster.instances[0]!.url}/metrics`)).status).toBe(200);
+  }, 60_000);
+
+  it("nginx passes on a request id, the caller's own or else its own, and refuses a body over the instances' limit itself", async () => {
+    const partner = await fetch(`${cluster.url}/ready`, { headers: { 'x-request-id': 'partner-trace:7' } });
+    expect(partner.headers.get('x-request-id')).toBe('partner-trace:7');
+    // Without one, the instance logs and answers nginx's $request_id (32 hex digits), not a UUID of its own:
+    // nginx's access log and the instance's lines carry the same id.
+    const made = await fetch(`${cluster.url}/ready`);
+    expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f]{32}$/);
+
+    // One limit, in bytes, for both: a body at the instances' limit reaches one and is answered; one byte
+    // more is nginx's 413, so no body between two limits travels to an instance only to be refused there.
+    const atLimit = await postOfSize(cluster.url, MAX_REQUEST_BODY_BYTES);
+    expect([atLimit.status, JSON.parse(atLimit.body).data]).toEqual([200, { __typename: 'Query' }]);
+    const over = await postOfSize(cluster.url, MAX_REQUEST_BODY_BYTES + 1);
+    expect([over.status, over.contentType, over.requestId]).toEqual([413, 'text/html', undefined]);
   }, 60_000);
 
   it('a rolling restart under ingestion (each instance stopped and started in turn): metrics exact, nothing lost, nothing doubled', async () => {
