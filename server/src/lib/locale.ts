@@ -15,5 +15,9 @@ export interface Worded {
 export const inLocale = (worded: { message: string; messageEn?: string | null }, locale: Locale): string =>
   locale === 'en' ? (worded.messageEn ?? worded.message) : worded.message;
 
-/** A ratio as the room writes it, one decimal: 0.0315 → "3.2%". */
-export const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+/**
+ * A ratio as the room writes it, one decimal, cut as the screens cut a share of a goal: 0.0315 → "3.1%", and a
+ * pace of 0.8996 reads 89.9%, never the 90.0% of a threshold it has not reached. The small nudge keeps a
+ * ratio whose binary value sits a hair under its decimal (0.57 × 1000 = 569.99…) at its decimal.
+ */
+export const pct = (x: number): string => `${(Math.floor(x * 1000 + 1e-6) / 10).toFixed(1)}%`;

@@ -24,6 +24,11 @@ describe('the figures under an alert', () => {
     expect(figures('ROI_BELOW_ONE', 29 / 100, 0.5)).toBe('当前 0.29 · 阈值 0.50');
   });
 
+  it('cut a rate as the sentence and the hero do: a pace of 0.8996 is behind the 90 % line and reads so', () => {
+    expect(figures('GMV_BEHIND_PACE', 0.8996, 0.9)).toBe('当前 89.9% · 阈值 90.0%');
+    expect(figures('REFUND_RATE_SPIKE', 0.0799, 0.08, 'en')).toBe('now 7.9% · threshold 8.0%');
+  });
+
   it('are hours late or without a plan, and overdue orders against hours', () => {
     expect(figures('MILESTONE_OVERDUE', 3.5, 0)).toBe('当前 3.5 小时');
     expect(figures('MILESTONE_OVERDUE', 192.9, 0)).toBe('当前 8 天');

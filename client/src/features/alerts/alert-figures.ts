@@ -1,5 +1,5 @@
 import type { Locale, MessageKey } from '../../i18n/messages';
-import { formatDuration, formatInteger, formatPercent, formatRoi } from '../../lib/format';
+import { formatDuration, formatInteger, formatPercentReached, formatRoi } from '../../lib/format';
 import type { AlertRule } from './alerts.documents';
 
 type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
@@ -29,7 +29,8 @@ const UNITS: Record<AlertRule, { value: Unit; threshold: Unit } | null> = {
 function formatIn(unit: Unit, n: number, locale: Locale, t: Translate): string {
   switch (unit) {
     case 'rate':
-      return formatPercent(n, locale, 1);
+      // Cut as the sentence's and the hero's are: a pace of 0.8996 reads 89.9 %, never 90.0 % beside 阈值 90.0 %.
+      return formatPercentReached(n, locale, 1);
     case 'roi':
       // The figure beside the sentence: the same cut as the server's "ROI 0.16" (never "0.17" beside it).
       return formatRoi(n, locale);

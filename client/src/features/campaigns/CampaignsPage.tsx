@@ -9,7 +9,7 @@ import { sendMutation, type MutationOutcome } from '../../graphql/mutation-outco
 import { errorIn } from '../../graphql/refusal';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
-import { formatDateTimeInYear, formatPercent } from '../../lib/format';
+import { formatDateTimeInYear, formatPercentReached } from '../../lib/format';
 import { money } from '../console/console-format';
 import { canManage, useConsole } from '../console/console.context';
 import { useSaveFailure } from '../console/save-failure';
@@ -166,7 +166,7 @@ function CampaignItem(props: {
         <td class="num">
           <Show when={live()} fallback="—">
             {money(c().progress.gmv, locale())}
-            <span class="campaign-rate">{t('campaigns.achieved', { rate: formatPercent(c().progress.achievementRate, locale(), 1) })}</span>
+            <span class="campaign-rate">{t('campaigns.achieved', { rate: formatPercentReached(c().progress.achievementRate, locale(), 1) })}</span>
           </Show>
         </td>
         <td class="campaign-actions">

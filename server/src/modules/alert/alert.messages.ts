@@ -15,11 +15,13 @@ export function formatHours(hours: number): Worded {
     const minutes = Math.max(1, Math.round(hours * 60));
     return { message: `${minutes} 分钟`, messageEn: `${minutes} min` };
   }
-  if (hours < 48) {
+  // One decimal in hours up to 48 and in days past it, as the screens write the same figure (format.ts
+  // formatDuration): 206.8 hours late read 9 天 in the sentence beside 当前 8.6 天.
+  if (hours <= 48) {
     const tenths = (Math.round(hours * 10) / 10).toString();
     return { message: `${tenths} 小时`, messageEn: `${tenths} h` };
   }
-  const days = Math.round(hours / 24);
+  const days = (Math.round((hours / 24) * 10) / 10).toString();
   return { message: `${days} 天`, messageEn: `${days} days` };
 }
 

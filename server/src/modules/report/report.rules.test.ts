@@ -46,7 +46,7 @@ describe('daily anomaly rules', () => {
     );
     expect(found.map((a) => a.rule)).toEqual(['CONVERSION_DROP', 'TRAFFIC_DROP', 'REFUND_RATE_SPIKE', 'ROI_BELOW_ONE']);
     expect(found.map((a) => a.messageEn)).toEqual([
-      'Conversion 1.0% against 3.0% the day before: down 66.7% (threshold 30.0%)',
+      'Conversion 1.0% against 3.0% the day before: down 66.6% (threshold 30.0%)',
       '1000 visitors against 2000 the day before: down 50.0% (threshold 40.0%)',
       'Refund rate 20.0% (8 of 40 orders); threshold 8.0%',
       "ROI 0.50 is under 1: pause or cut this channel's spend",
