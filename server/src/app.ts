@@ -60,6 +60,8 @@ export interface AppOptions {
   adminKey?: string;
   /** PEAKOPS_JWT_SECRET; without it the access-token key derives from the admin key (auth/access-token.ts). */
   jwtSecret?: string;
+  /** PEAKOPS_JWT_SECRET_PREVIOUS: access tokens signed with it are still accepted (a rotation under way); none are signed with it. */
+  jwtSecretPrevious?: string;
   /** Lifetime of staff access tokens (default 900 s). */
   accessTokenTtlSeconds?: number;
   /** The leaky bucket per credential (default auth/limits.ts). */
@@ -204,9 +206,9 @@ export function buildApp(options: AppOptions): App {
   const retention = options.retention ?? DEFAULT_RETENTION;
   const isDev = env.NODE_ENV === 'development';
   const trustProxyHops = options.trustProxyHops ?? 0;
-  const { secret, source: signingSource } = signingSecret({ jwtSecret: options.jwtSecret, adminKey: options.adminKey });
+  const { source: signingSource, ...signingKeys } = signingSecret({ jwtSecret: options.jwtSecret, jwtSecretPrevious: options.jwtSecretPrevious, adminKey: options.adminKey });
   if (signingSource === 'RANDOM') logger.warn('neither PEAKOPS_JWT_SECRET nor PEAKOPS_ADMIN_KEY is set: staff sessions end when this process restarts and are not shared with other instances');
-  const signer = accessTokenSigner(secret, options.accessTokenTtlSeconds ?? 900);
+  const signer = accessTokenSigner(signingKeys, options.accessTokenTtlSeconds ?? 900);
   const authenticator = createAuthenticator({
     db: database.db,
     adminKey: options.adminKey,

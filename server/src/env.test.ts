@@ -65,6 +65,17 @@ describe('configuration from the environment', () => {
     expect(() => parseEnv({ PEAKOPS_ADMIN_KEY: 'short-secret' })).not.toThrow(/short-secret/);
   });
 
+  it('takes a previous JWT secret of at least 32 characters beside the current one, and never echoes it', () => {
+    const current = 'c'.repeat(32);
+    expect(parseEnv({ PEAKOPS_JWT_SECRET: current, PEAKOPS_JWT_SECRET_PREVIOUS: 'p'.repeat(32) }).PEAKOPS_JWT_SECRET_PREVIOUS).toBe('p'.repeat(32));
+    expect(parseEnv({ PEAKOPS_JWT_SECRET: current }).PEAKOPS_JWT_SECRET_PREVIOUS).toBeUndefined();
+    expect(() => parseEnv({ PEAKOPS_JWT_SECRET: current, PEAKOPS_JWT_SECRET_PREVIOUS: 'short-old-secret' })).toThrow(/PEAKOPS_JWT_SECRET_PREVIOUS: must be at least 32/);
+    expect(() => parseEnv({ PEAKOPS_JWT_SECRET: current, PEAKOPS_JWT_SECRET_PREVIOUS: 'short-old-secret' })).not.toThrow(/short-old-secret/);
+    // Alone it would leave new tokens signed with the key derived from the admin key (or a random one).
+    expect(() => parseEnv({ PEAKOPS_JWT_SECRET_PREVIOUS: 'p'.repeat(32) })).toThrow(/PEAKOPS_JWT_SECRET_PREVIOUS: needs PEAKOPS_JWT_SECRET/);
+    expect(() => parseEnv({ PEAKOPS_JWT_SECRET_PREVIOUS: 'p'.repeat(32) })).not.toThrow(/ppp/);
+  });
+
   it('lists CORS origins and refuses one with a path', () => {
     expect(parseEnv({ CORS_ORIGINS: 'https://a.example, http://localhost:5173' }).CORS_ORIGINS).toEqual(['https://a.example', 'http://localhost:5173']);
     expect(() => parseEnv({ CORS_ORIGINS: 'https://a.example/app' })).toThrow(/CORS_ORIGINS/);

@@ -42,6 +42,11 @@ const EnvSchema = z.object({
   PEAKOPS_ADMIN_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Signs staff access tokens; unset → derived from PEAKOPS_ADMIN_KEY. Set it (≥ 32 characters) when running several instances without an admin key. */
   PEAKOPS_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /**
+   * A second secret staff access tokens are accepted with, never signed with: the old one while
+   * PEAKOPS_JWT_SECRET rolls to a new one instance by instance (docs/OPERATIONS.md, "Rotating secrets").
+   */
+  PEAKOPS_JWT_SECRET_PREVIOUS: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Lifetime of a staff access token in seconds (refresh tokens last 12 hours from their last use). */
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(900),
   /** Comma-separated browser origins allowed by CORS; none by default. */
@@ -113,6 +118,9 @@ const EnvSchema = z.object({
 }).refine((env) => !env.DATABASE_READ_URL || env.DATABASE_URL, {
   path: ['DATABASE_READ_URL'],
   message: 'needs DATABASE_URL: a read replica follows a PostgreSQL primary, and the embedded PGlite has none',
+}).refine((env) => !env.PEAKOPS_JWT_SECRET_PREVIOUS || env.PEAKOPS_JWT_SECRET, {
+  path: ['PEAKOPS_JWT_SECRET_PREVIOUS'],
+  message: 'needs PEAKOPS_JWT_SECRET, the secret new tokens are signed with (the previous one is only accepted)',
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -79,6 +79,7 @@ async function main() {
     logger,
     adminKey,
     jwtSecret: env.PEAKOPS_JWT_SECRET,
+    jwtSecretPrevious: env.PEAKOPS_JWT_SECRET_PREVIOUS,
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     corsOrigins: env.CORS_ORIGINS,
     rateLimit: { maximumAvailable: env.RATE_LIMIT_MAX, restoreRate: env.RATE_LIMIT_RESTORE_PER_SECOND },

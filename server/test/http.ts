@@ -49,7 +49,7 @@ export const bearer = (credential: string) => ({ authorization: `Bearer ${creden
  */
 export async function startTestServer(
   backend: TestBackend,
-  options: Partial<Pick<AppOptions, 'now' | 'tickMs' | 'heartbeatMs' | 'readReplica' | 'rateLimit' | 'accessTokenTtlSeconds' | 'redisUrl' | 'corsOrigins' | 'trustedDocuments' | 'alertEngine' | 'webhooks' | 'webhookAllowPrivateUrls' | 'history' | 'retention' | 'revocationSweepMs' | 'logger' | 'trustProxyHops'>> = {},
+  options: Partial<Pick<AppOptions, 'now' | 'tickMs' | 'heartbeatMs' | 'readReplica' | 'rateLimit' | 'accessTokenTtlSeconds' | 'redisUrl' | 'corsOrigins' | 'trustedDocuments' | 'alertEngine' | 'webhooks' | 'webhookAllowPrivateUrls' | 'history' | 'retention' | 'revocationSweepMs' | 'logger' | 'trustProxyHops' | 'jwtSecret' | 'jwtSecretPrevious'>> = {},
 ): Promise<TestServer> {
   const adminKey = `test-admin-${randomBytes(24).toString('base64url')}`;
   const app = buildApp({

@@ -22,19 +22,32 @@ export interface AccessTokenSigner {
 }
 
 /**
+ * The keys of staff access tokens: `current` signs every new token; `previous` (PEAKOPS_JWT_SECRET_PREVIOUS)
+ * is only accepted, so a secret can be rotated one instance at a time (docs/OPERATIONS.md, "Rotating
+ * secrets"): an instance already on the new secret still accepts the tokens the others signed with the old.
+ */
+export interface SigningKeys {
+  current: Uint8Array;
+  previous: Uint8Array | null;
+}
+
+/**
  * The signing secret: PEAKOPS_JWT_SECRET, else derived from PEAKOPS_ADMIN_KEY (so every instance of
  * one deployment agrees without more configuration), else random for this process alone — then tokens
  * do not survive a restart and a second instance would not accept them, which is logged at start.
  */
-export function signingSecret(options: { jwtSecret?: string; adminKey?: string }): { secret: Uint8Array; source: 'JWT_SECRET' | 'ADMIN_KEY' | 'RANDOM' } {
-  if (options.jwtSecret) return { secret: new TextEncoder().encode(options.jwtSecret), source: 'JWT_SECRET' };
+export function signingSecret(options: { jwtSecret?: string; jwtSecretPrevious?: string; adminKey?: string }): SigningKeys & { source: 'JWT_SECRET' | 'ADMIN_KEY' | 'RANDOM' } {
+  const previous = options.jwtSecretPrevious ? new TextEncoder().encode(options.jwtSecretPrevious) : null;
+  if (options.jwtSecret) return { current: new TextEncoder().encode(options.jwtSecret), previous, source: 'JWT_SECRET' };
   if (options.adminKey) {
-    return { secret: createHash('sha256').update(`peakops-access-token:${options.adminKey}`).digest(), source: 'ADMIN_KEY' };
+    return { current: createHash('sha256').update(`peakops-access-token:${options.adminKey}`).digest(), previous, source: 'ADMIN_KEY' };
   }
-  return { secret: randomBytes(32), source: 'RANDOM' };
+  return { current: randomBytes(32), previous, source: 'RANDOM' };
 }
 
-export function accessTokenSigner(secret: Uint8Array, ttlSeconds: number): AccessTokenSigner {
+export function accessTokenSigner(keys: SigningKeys, ttlSeconds: number): AccessTokenSigner {
+  // The current key first: every token but those signed before a rotation is checked once.
+  const accepted = keys.previous ? [keys.current, keys.previous] : [keys.current];
   return {
     async sign({ userId, sessionId }, now) {
       const issuedAt = Math.floor(now.getTime() / 1000);
@@ -46,24 +59,30 @@ export function accessTokenSigner(secret: Uint8Array, ttlSeconds: number): Acces
         .setAudience(AUDIENCE)
         .setIssuedAt(issuedAt)
         .setExpirationTime(issuedAt + ttlSeconds)
-        .sign(secret);
+        .sign(keys.current);
       return { token, expiresAt };
     },
     async verify(token, now) {
-      try {
-        const { payload } = await jwtVerify(token, secret, {
-          issuer: ISSUER,
-          audience: AUDIENCE,
-          algorithms: ['HS256'],
-          currentDate: now,
-          clockTolerance: 0,
-        });
-        if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.exp !== 'number') return null;
-        return { userId: payload.sub, sessionId: payload.sid, expiresAt: new Date(payload.exp * 1000) };
-      } catch (error) {
-        if (error instanceof joseErrors.JOSEError) return null;
-        throw error;
+      for (const secret of accepted) {
+        try {
+          const { payload } = await jwtVerify(token, secret, {
+            issuer: ISSUER,
+            audience: AUDIENCE,
+            algorithms: ['HS256'],
+            currentDate: now,
+            clockTolerance: 0,
+          });
+          if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.exp !== 'number') return null;
+          return { userId: payload.sub, sessionId: payload.sid, expiresAt: new Date(payload.exp * 1000) };
+        } catch (error) {
+          // Signed with another key: perhaps the other one accepted. Anything else (expired, malformed, another
+          // issuer) is refused whichever key signed it.
+          if (error instanceof joseErrors.JWSSignatureVerificationFailed) continue;
+          if (error instanceof joseErrors.JOSEError) return null;
+          throw error;
+        }
       }
+      return null;
     },
   };
 }

@@ -75,6 +75,28 @@ describeEachBackend('staff sign-in and sessions', (backend) => {
     expect((await server.post('{ viewer { kind } }', {}, bearer(second.accessToken))).status).toBe(401);
   });
 
+  it('keeps staff signed in across a rolling rotation of PEAKOPS_JWT_SECRET: a rolled instance accepts the old secret\'s tokens, signs with the new one', async () => {
+    const [oldSecret, newSecret] = ['old-rotation-secret-0123456789abcdef', 'new-rotation-secret-0123456789abcdef'];
+    const notYetRolled = await startTestServer(backend(), { jwtSecret: oldSecret });
+    const rolled = await startTestServer(backend(), { jwtSecret: newSecret, jwtSecretPrevious: oldSecret });
+    const unrelated = await startTestServer(backend(), { jwtSecret: 'another-deployment-secret-0123456789ab' });
+    try {
+      const before = (await notYetRolled.gql(SIGN_IN, { email: 'li.lei@shop.cn', password: PASSWORD }, anonymous)).data.signIn.accessToken as string;
+      expect((await rolled.gql('{ viewer { name } }', {}, bearer(before))).data.viewer.name).toBe('李雷');
+      expect((await unrelated.post('{ viewer { name } }', {}, bearer(before))).status).toBe(401);
+      // New tokens: the new secret's, which the instances are left with once PREVIOUS is dropped.
+      const after = (await rolled.gql(SIGN_IN, { email: 'li.lei@shop.cn', password: PASSWORD }, anonymous)).data.signIn.accessToken as string;
+      const done = await startTestServer(backend(), { jwtSecret: newSecret });
+      try {
+        expect((await done.gql('{ viewer { name } }', {}, bearer(after))).data.viewer.name).toBe('李雷');
+      } finally {
+        await done.stop();
+      }
+    } finally {
+      for (const one of [notYetRolled, rolled, unrelated]) await one.stop();
+    }
+  });
+
   it('signs out: the access token and the refresh token stop working at once', async () => {
     const session = (await signIn('li.lei@shop.cn', PASSWORD)).data.signIn;
     const out = await server.gql('mutation { signOut { userErrors { code } } }', {}, bearer(session.accessToken));
