@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ADVICE_MIN_VISITORS, budgetAdvice, missesTarget } from './budget-advice';
+import { ADVICE_MIN_SPEND_FEN, ADVICE_MIN_VISITORS, budgetAdvice, missesTarget } from './budget-advice';
 
 const paid = { spendFen: 90_000, roi: 2.5, visitors: 1_000, conversionRate: 0.04 };
 
@@ -7,6 +7,13 @@ describe('budgetAdvice', () => {
   it('pauses a source that costs more than it sells, whatever its conversion', () => {
     expect(budgetAdvice({ ...paid, roi: 0.85, conversionRate: 0.2 }, 0.03)).toBe('pause');
     expect(budgetAdvice({ ...paid, roi: 0.85, visitors: 3 }, null)).toBe('pause');
+  });
+
+  it('advises nothing on a source spent under ¥200 today, where the ROI alert raises nothing either', () => {
+    // ¥164.88 spent at ROI 0.94: one order more and it reads 1.2.
+    expect(budgetAdvice({ ...paid, spendFen: 16_488, roi: 0.94 }, 0.03)).toBeNull();
+    expect(budgetAdvice({ ...paid, spendFen: ADVICE_MIN_SPEND_FEN - 1 }, 0.03)).toBeNull();
+    expect(budgetAdvice({ ...paid, spendFen: ADVICE_MIN_SPEND_FEN, roi: 0.94 }, 0.03)).toBe('pause');
   });
 
   it('adds budget where conversion beats the target and trims it where it misses', () => {

@@ -10,6 +10,13 @@ export type BudgetAdvice = 'pause' | 'add' | 'trim';
  */
 export const ADVICE_MIN_VISITORS = 200;
 
+/**
+ * Spend a source needs today before its ROI is advised on, in fen: ¥200, the ROI alert's default sample
+ * (ROI_BELOW_ONE's minSample), so the wall does not say 建议暂停 where no alert would be raised and one
+ * order more or less swings the ROI across 1.
+ */
+export const ADVICE_MIN_SPEND_FEN = 20_000;
+
 export interface AdviceInput {
   /** Today's spend on the source in fen; a source with none has no budget to move. */
   spendFen: number;
@@ -20,12 +27,12 @@ export interface AdviceInput {
 }
 
 /**
- * Only for a source with spend: below ROI 1 pause it (whatever its conversion: it costs more than it
- * sells); else, with enough visitors and a target, add budget where conversion beats the target and trim
- * it where it misses. Without a target or enough visitors, nothing is said.
+ * Only for a source with spend enough to judge (ADVICE_MIN_SPEND_FEN): below ROI 1 pause it (whatever its
+ * conversion: it costs more than it sells); else, with enough visitors and a target, add budget where
+ * conversion beats the target and trim it where it misses. Without a target or enough visitors, nothing is said.
  */
 export function budgetAdvice(source: AdviceInput, conversionTarget: number | null): BudgetAdvice | null {
-  if (source.spendFen <= 0 || source.roi === null) return null;
+  if (source.spendFen < ADVICE_MIN_SPEND_FEN || source.roi === null) return null;
   if (source.roi < 1) return 'pause';
   if (conversionTarget === null || source.visitors < ADVICE_MIN_VISITORS) return null;
   return source.conversionRate >= conversionTarget ? 'add' : 'trim';
