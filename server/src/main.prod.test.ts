@@ -62,6 +62,7 @@ describe('the compiled build (npm run build, npm run start:prod)', () => {
     const files = emittedFiles(dist);
     expect(files).toContain('main.js');
     expect(files).toContain('modules/user/users.cli.js');
+    expect(files).toContain('db/migrate.cli.js');
     expect(files.filter((f) => /\.test\.js$|(^|\/)(test|bench|scripts)\//.test(f))).toEqual([]);
   });
 

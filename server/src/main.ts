@@ -51,7 +51,7 @@ async function main() {
     timeout * 1000,
     `the database at ${where} did not answer within ${timeout} s (DATABASE_CONNECT_TIMEOUT_SECONDS): is it running and reachable?`,
   );
-  await database.migrate();
+  await database.migrate({ logger });
   logger.info({ backend: database.kind, dataDir: env.DATABASE_URL ? undefined : env.DATA_DIR }, 'database ready');
   // The one real clock: the app, the demo and its traffic all get it injected.
   const clock = () => new Date();

@@ -7,6 +7,7 @@ import postgres from 'postgres';
 import type { Env } from '../env.js';
 import { fromProjectRoot } from '../lib/project-root.js';
 import { GENERIC_PLAN_SESSION, genericPoolSize, pairGenericPlanDb } from './generic-plans.js';
+import type { MigrateOptions } from './migrate.js';
 import { statementTimeoutSession } from './statement-timeout.js';
 import * as tables from './tables.js';
 
@@ -24,8 +25,11 @@ export type DatabaseKind = 'pglite' | 'postgres';
 export interface Database {
   db: Db;
   kind: DatabaseKind;
-  /** Runs the drizzle-kit migrations; safe when several instances start at once. */
-  migrate(): Promise<void>;
+  /**
+   * Runs the drizzle-kit migrations; safe when several instances start at once. On PostgreSQL each attempt
+   * waits for a lock only briefly and is tried again, logged, until a deadline (migrate.ts).
+   */
+  migrate(options?: MigrateOptions): Promise<void>;
   close(): Promise<void>;
   /** Statements issued through drizzle since open: the realtime tests and /metrics watch it. */
   queryCount(): number;
@@ -38,8 +42,6 @@ function queryCounter() {
 }
 
 const MIGRATIONS_FOLDER = fromProjectRoot('migrations');
-/** Arbitrary constant shared by every PeakOps instance so only one migrates at a time. */
-const MIGRATION_LOCK_KEY = 4_242_618_1111;
 
 export type DatabaseOptions =
   | {
@@ -95,18 +97,9 @@ async function openPostgres(
     db,
     kind: 'postgres',
     queryCount: counter.queryCount,
-    async migrate() {
-      const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-      // The advisory lock is per connection, so lock and migrate on one dedicated connection.
-      const lockSql = postgres(url, { max: 1, onnotice: () => {} });
-      try {
-        await lockSql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
-        await migrate(drizzlePostgres({ client: lockSql, casing: 'snake_case' }), {
-          migrationsFolder: MIGRATIONS_FOLDER,
-        });
-      } finally {
-        await lockSql.end({ timeout: 5 });
-      }
+    async migrate(options = {}) {
+      const { migratePostgres } = await import('./migrate.js');
+      await migratePostgres(url, { ...options, migrationsFolder: options.migrationsFolder ?? MIGRATIONS_FOLDER });
     },
     close: async () => {
       await Promise.all([sql.end({ timeout: 5 }), genericSql?.end({ timeout: 5 })]);
@@ -124,10 +117,10 @@ async function openPglite(dataDir: string | null): Promise<Database> {
     db: pgliteDb as unknown as Db,
     kind: 'pglite',
     queryCount: counter.queryCount,
-    async migrate() {
+    async migrate(options = {}) {
       const { migrate } = await import('drizzle-orm/pglite/migrator');
-      // PGlite is a single connection inside this process: nobody else can migrate concurrently.
-      await migrate(pgliteDb, { migrationsFolder: MIGRATIONS_FOLDER });
+      // PGlite is a single connection inside this process: nobody else can migrate concurrently, or hold a lock.
+      await migrate(pgliteDb, { migrationsFolder: options.migrationsFolder ?? MIGRATIONS_FOLDER });
     },
     close: () => client.close(),
   };

@@ -43,3 +43,26 @@ export function isConnectionFailure(error: unknown): boolean {
   }
   return false;
 }
+
+/** `error` and the errors it wraps, outermost first: drizzle wraps the driver's error in `cause`. */
+export function* errorChain(error: unknown): Generator<Record<string, unknown>> {
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
+    yield e as Record<string, unknown>;
+    e = (e as { cause?: unknown }).cause;
+  }
+}
+
+/**
+ * True when `error` (or an error it wraps) carries PostgreSQL's SQLSTATE `code`. By the code alone: the
+ * message is in the server's lc_messages (a server set up in Chinese answers in Chinese).
+ */
+export function hasSqlState(error: unknown, code: string): boolean {
+  for (const e of errorChain(error)) if (e.code === code) return true;
+  return false;
+}
+
+/**
+ * PostgreSQL's lock_not_available (55P03): a statement gave up waiting for a lock at `lock_timeout`.
+ * Migrations run under a short one and try again on it (migrate.ts).
+ */
+export const isLockTimeout = (error: unknown): boolean => hasSqlState(error, '55P03');

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from './client.js';
+import { hasSqlState } from './errors.js';
 
 /**
  * Every statement on the server's PostgreSQL pools runs under STATEMENT_TIMEOUT_MS (a session setting
@@ -20,12 +21,7 @@ export async function liftStatementTimeout(tx: Tx): Promise<void> {
  * set up in Chinese says 由于语句执行超时…), and nothing in this server cancels its own queries.
  */
 export function isStatementTimeout(error: unknown): boolean {
-  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
-    const { code, cause } = e as Record<string, unknown>;
-    if (code === '57014') return true;
-    e = cause;
-  }
-  return false;
+  return hasSqlState(error, '57014');
 }
 
 /** What a caller is told, on GraphQL (graphql/mask-error.ts) and on the export routes (http/exports.ts) alike. */
