@@ -57,6 +57,9 @@ describe('the phone view (/m)', () => {
     expect(screen.getByTestId('phone-hero')).toHaveTextContent('¥123,456,789.00');
     expect(screen.getByTestId('phone-achievement')).toHaveTextContent('24.6%'); // 24.69%, truncated like the GMV
     expect(screen.getByTestId('phone-achievement')).toHaveTextContent('达成率');
+    // Against its plan, as the wall's hero says it (the fixture's pace is 1.04).
+    expect(screen.getByTestId('phone-pace')).toHaveTextContent('进度 计划的 104%');
+    expect(screen.getByTestId('phone-pace').querySelector('span')).toHaveClass('good');
     await waitFor(() => expect(screen.getByTestId('connection-badge')).toHaveTextContent('实时'));
 
     const alerts = await screen.findAllByTestId('alert');

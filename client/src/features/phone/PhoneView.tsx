@@ -13,6 +13,7 @@ import { currentStaleAfterMs, freshness } from '../../lib/freshness';
 import type { Permission } from '../access/viewer.documents';
 import { AlertsFeed } from '../alerts/AlertsFeed';
 import { createLiveFeed } from '../war-room/live-feed';
+import { paceTone } from '../war-room/pace';
 import { CampaignProgressSubscription } from '../war-room/war-room.documents';
 
 export interface PhoneViewProps {
@@ -79,6 +80,13 @@ export function PhoneView(props: PhoneViewProps) {
                 <div class="hero-exact">{formatCnyExact(decimalToFen(live().progress.gmv), locale())}</div>
                 <div class="phone-facts">
                   {t(live().campaign.partial ? 'hero.targetPart' : 'hero.target')} {formatCny(decimalToFen(live().progress.target), locale())} · {t('asOf.label')} {formatClock(live().asOf, locale())}
+                </div>
+                {/* Where the campaign stands against its plan, as the wall's hero says it: achievement alone reads 80 % as fine at 20:00. */}
+                <div class="phone-facts" data-testid="phone-pace">
+                  {t('hero.pace')}{' '}
+                  <span class={paceTone(live().progress.pace)}>
+                    {live().progress.pace === null ? t('hero.notPlanned') : t('hero.paceValue', { value: formatPercentReached(live().progress.pace!, locale(), 0) })}
+                  </span>
                 </div>
               </div>
               <div class="phone-ring" data-testid="phone-achievement">
