@@ -35,7 +35,7 @@ import { exportsHandler, isExportPath } from './http/exports.js';
 import { InFlightResponses } from './http/in-flight.js';
 import { useEventStreamCaps } from './realtime/event-stream-caps.plugin.js';
 import { clientAddress } from './http/client-address.js';
-import { isDeclaredJsonPost, useRequestBodies, withWholeBody } from './http/json-body.js';
+import { BODY_LIMITS, isDeclaredJsonPost, MAX_REQUEST_BODY_BYTES, useRequestBodies, withWholeBody, type BodyLimits } from './http/json-body.js';
 import { countedAnnouncer, createAppPubSub, type AppPubSub } from './realtime/pubsub.js';
 import { SharedExecutions } from './realtime/shared-execution.js';
 import { directRouteOf, useSharedLiveExecution } from './realtime/shared-execution.plugin.js';
@@ -323,6 +323,10 @@ export function buildApp(options: AppOptions): App {
     return logger.child({ requestId: from ? requestIdOf(from) : undefined });
   };
 
+  // A body without a credential is held to what signIn needs (http/json-body.ts); without access control
+  // (the benchmark's baseline) every caller is the admin key, and no body is.
+  const bodyLimits: BodyLimits = options.withoutAccessControlForBenchmark ? { any: MAX_REQUEST_BODY_BYTES } : BODY_LIMITS;
+
   const yoga = createYoga<{ req?: IncomingMessage; res?: ServerResponse }, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -335,12 +339,12 @@ export function buildApp(options: AppOptions): App {
     // Yoga's body limit, kept by useRequestBodies without re-reading the bodies withWholeBody read whole (http/json-body.ts).
     maxRequestBodySize: false,
     plugins: options.withoutAccessControlForBenchmark
-      ? [appMetrics.plugin, useOperationLog({ requestLogger }), useRequestBodies(), useSharedLiveExecution(liveExecutions), useLiveEventStreams(liveExecutions), useCompiledQueries()]
+      ? [appMetrics.plugin, useOperationLog({ requestLogger }), useRequestBodies(bodyLimits), useSharedLiveExecution(liveExecutions), useLiveEventStreams(liveExecutions), useCompiledQueries()]
       : [
           // First, so they see every operation and error, including those the plugins below refuse.
           appMetrics.plugin,
           useOperationLog({ requestLogger }),
-          useRequestBodies(),
+          useRequestBodies(bodyLimits),
           useSharedLiveExecution(liveExecutions),
           useLiveEventStreams(liveExecutions),
           EnvelopArmorPlugin({ ...ARMOR_LIMITS, blockFieldSuggestion: { enabled: !isDev } }),
@@ -406,7 +410,7 @@ export function buildApp(options: AppOptions): App {
     if (probe === '/metrics') return void metrics(res);
     if (isExportPath(url)) return void exportFile(req, res);
     if (isApiPath(url) || (req.method !== 'GET' && req.method !== 'HEAD')) {
-      return void (isDeclaredJsonPost(req) ? withWholeBody(req, res, () => yoga(req, res)) : yoga(req, res));
+      return void (isDeclaredJsonPost(req, bodyLimits) ? withWholeBody(req, res, () => yoga(req, res)) : yoga(req, res));
     }
     return void serveClient(req, res);
   });

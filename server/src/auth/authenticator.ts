@@ -25,6 +25,12 @@ const CACHE_ENTRIES = 50_000;
 /** lastUsedAt is written at most this often per key: a hot ingest key must not write on every batch. */
 const LAST_USED_EVERY_MS = MINUTE_MS;
 
+/** The credential of an `Authorization: Bearer <credential>` header; null for none, or for any other shape. */
+export function bearerCredential(authorization: string | null | undefined): string | null {
+  if (!authorization) return null;
+  return /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1] ?? null;
+}
+
 export interface Authenticator {
   /** Reads `Bearer <credential>`; anything else is INVALID, nothing is MISSING. */
   authenticate(authorization: string | null | undefined): Promise<AuthResult>;
@@ -107,9 +113,8 @@ export function createAuthenticator(options: {
   return {
     async authenticate(authorization) {
       if (!authorization) return { failure: 'MISSING' };
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-      if (!match) return { failure: 'INVALID' };
-      const credential = match[1]!;
+      const credential = bearerCredential(authorization);
+      if (!credential) return { failure: 'INVALID' };
       const at = now().getTime();
       // Keyed by the credential itself: a hit costs one map lookup, no hashing. The map lives only in
       // this process's memory, like the request that carried the credential; it is never written out.

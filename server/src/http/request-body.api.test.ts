@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { afterEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../test/backends.js';
 import { bearer, startTestServer, type TestServer } from '../../test/http.js';
-import { MAX_REQUEST_BODY_BYTES } from './json-body.js';
+import { ANONYMOUS_BODY_BYTES, MAX_REQUEST_BODY_BYTES } from './json-body.js';
 
 /** A raw POST to /graphql (Node's http, so headers and chunking are exactly as written here). */
 function rawPost(server: TestServer, headers: Record<string, string | number>, chunks: string[]): Promise<{ status: number; body: string }> {
@@ -68,4 +68,53 @@ describeEachBackend('request bodies', (backend) => {
     expect(answer.status).toBe(401);
     expect(answer.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
+
+  it('answers a large body without a credential, or with a malformed one, 401 before reading it: the client has sent 64 KB of 24 MB', async () => {
+    server = await startTestServer(backend());
+    const small = await rawPost(server, { authorization: '', 'content-type': 'application/json' }, [JSON.stringify({ query: '{ shops { totalCount } }' })]);
+    expect(small.status).toBe(401);
+    for (const authorization of [undefined, 'Basic cGVha29wczpwZWFrb3Bz', 'Bearer', `Bearer ${server.adminKey} extra`]) {
+      const declared = await answeredBeforeTheEnd(server, { ...(authorization ? { authorization } : {}), 'content-length': 24_000_000 });
+      // Exactly what the contract gives a request without a credential, small or large.
+      expect(declared).toEqual({ status: 401, wwwAuthenticate: 'Bearer', body: small.body });
+    }
+    // Streamed (chunked), with no length declared: refused once more than an open operation needs has come.
+    const streamed = await answeredBeforeTheEnd(server, {});
+    expect(streamed).toEqual({ status: 401, wwwAuthenticate: 'Bearer', body: small.body });
+  });
+
+  it(`still lets an operation open to anyone (signIn) through without a credential, up to ${ANONYMOUS_BODY_BYTES / 1024} KB`, async () => {
+    server = await startTestServer(backend());
+    const document = 'mutation ($email: String!, $password: String!) { signIn(input: { email: $email, password: $password }) { userErrors { code } } }';
+    const padded = JSON.stringify({ query: `# ${'x'.repeat(ANONYMOUS_BODY_BYTES - 400)}\n${document}`, variables: { email: 'nobody@shop.cn', password: 'not the password' } });
+    expect(Buffer.byteLength(padded)).toBeLessThanOrEqual(ANONYMOUS_BODY_BYTES);
+    const answer = await rawPost(server, { authorization: '', 'content-type': 'application/json', 'content-length': Buffer.byteLength(padded) }, [padded]);
+    expect([answer.status, JSON.parse(answer.body).data]).toEqual([200, { signIn: { userErrors: [{ code: 'INVALID_CREDENTIALS' }] } }]);
+  });
 });
+
+/**
+ * A JSON POST to /graphql that sends 64 KB of its body (a document padded with a comment) and then waits,
+ * never finishing: the answer, if the server gives one within 5 s. Then the request is abandoned.
+ */
+function answeredBeforeTheEnd(server: TestServer, headers: Record<string, string | number>): Promise<{ status: number; wwwAuthenticate: string | undefined; body: string }> {
+  const target = new URL(`${server.url}/graphql`);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => {
+        clearTimeout(timer);
+        req.destroy();
+        resolve({ status: res.statusCode ?? 0, wwwAuthenticate: [res.headers['www-authenticate']].flat()[0], body });
+      });
+    });
+    const timer = setTimeout(() => {
+      req.destroy();
+      reject(new Error('no answer while the body was still being sent: the server waited for all of it'));
+    }, 5_000);
+    req.on('error', () => {}); // destroyed on purpose
+    req.write(`{"query":"# ${'x'.repeat(64 * 1024)}`);
+  });
+}
