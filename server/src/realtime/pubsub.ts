@@ -117,6 +117,39 @@ function boundedPubSub(target: EventTargetOf): AppPubSub {
 }
 
 /**
+ * The subscribe client as the Redis event target uses it. The target never awaits SUBSCRIBE or UNSUBSCRIBE,
+ * so one refused (AUTH failing on a wrong or rotated password) was an unhandled rejection that ended the
+ * process, at start or mid-campaign. Here a refusal is reported, and every channel in use is subscribed
+ * again each time the client is ready, so one lost in a refused attempt is heard once Redis lets it in.
+ */
+function resubscribing(client: Redis, report: RedisReport): Redis {
+  const channels = new Set<string>();
+  const refused = (command: string) => (error: Error) => report({ message: `Redis (pub/sub subscriptions) refused ${command}: ${error.message}`, down: true });
+  client.on('ready', () => {
+    if (channels.size > 0) client.subscribe(...channels).catch(refused('SUBSCRIBE'));
+  });
+  // Only the two commands the target sends are wrapped; the rest (its 'message' listener) is the client itself.
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property === 'subscribe') {
+        return (channel: string) => {
+          channels.add(channel);
+          return target.subscribe(channel).catch(refused('SUBSCRIBE'));
+        };
+      }
+      if (property === 'unsubscribe') {
+        return (channel: string) => {
+          channels.delete(channel);
+          return target.unsubscribe(channel).catch(refused('UNSUBSCRIBE'));
+        };
+      }
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/**
  * In-process pub/sub, or through Redis when REDIS_URL is set, so subscribers on any instance hear of
  * events ingested on any other.
  */
@@ -126,7 +159,7 @@ export function createAppPubSub(redisUrl: string | undefined, report: RedisRepor
   // does: a channel subscribed while Redis is down is subscribed once it is back, never dropped.
   const publishClient = redisClient(redisUrl, 'pub/sub', { maxRetriesPerRequest: 3, enableOfflineQueue: false }, report);
   const subscribeClient = redisClient(redisUrl, 'pub/sub subscriptions', { maxRetriesPerRequest: null }, report);
-  const eventTarget = withLocalFallback(createRedisEventTarget({ publishClient, subscribeClient }), publishClient);
+  const eventTarget = withLocalFallback(createRedisEventTarget({ publishClient, subscribeClient: resubscribing(subscribeClient, report) }), publishClient);
   return {
     pubsub: boundedPubSub(eventTarget),
     connected: () => publishClient.status === 'ready' && subscribeClient.status === 'ready',
