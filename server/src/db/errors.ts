@@ -5,10 +5,8 @@
  * postgres-js names the constraint `constraint_name`, PGlite `constraint`.
  */
 export function isUniqueViolation(error: unknown, constraint: string): boolean {
-  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
-    const { code, constraint_name: constraintName, constraint: pgliteConstraint, cause } = e as Record<string, unknown>;
+  for (const { code, constraint_name: constraintName, constraint: pgliteConstraint } of errorChain(error)) {
     if (code === '23505') return constraintName === constraint || pgliteConstraint === constraint;
-    e = cause;
   }
   return false;
 }
@@ -36,10 +34,8 @@ const CONNECTION_CODES = new Set([
  * seconds, to every statement alike; a retry after it succeeds.
  */
 export function isConnectionFailure(error: unknown): boolean {
-  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
-    const { code, cause } = e as Record<string, unknown>;
+  for (const { code } of errorChain(error)) {
     if (typeof code === 'string' && (CONNECTION_CODES.has(code) || /^(08|57P0[123]$|53300$)/.test(code))) return true;
-    e = cause;
   }
   return false;
 }

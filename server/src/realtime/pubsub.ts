@@ -119,28 +119,32 @@ function boundedPubSub(target: EventTargetOf): AppPubSub {
 /**
  * The subscribe client as the Redis event target uses it. The target never awaits SUBSCRIBE or UNSUBSCRIBE,
  * so one refused (AUTH failing on a wrong or rotated password) was an unhandled rejection that ended the
- * process, at start or mid-campaign. Here a refusal is reported, and every channel in use is subscribed
- * again each time the client is ready, so one lost in a refused attempt is heard once Redis lets it in.
+ * process, at start or mid-campaign. Here a refusal is reported, and a channel whose SUBSCRIBE was refused is
+ * subscribed again when the client is next ready (ioredis resubscribes by itself only the channels Redis took).
  */
 function resubscribing(client: Redis, report: RedisReport): Redis {
-  const channels = new Set<string>();
-  const refused = (command: string) => (error: Error) => report({ message: `Redis (pub/sub subscriptions) refused ${command}: ${error.message}`, down: true });
+  const refusedChannels = new Set<string>();
+  const reportRefusal = (command: string, error: Error) =>
+    report({ message: `Redis (pub/sub subscriptions) refused ${command}: ${error.message}`, down: true });
+  const subscribe = (channels: readonly string[]) =>
+    client.subscribe(...channels).then(
+      () => channels.forEach((channel) => refusedChannels.delete(channel)),
+      (error: Error) => {
+        channels.forEach((channel) => refusedChannels.add(channel));
+        reportRefusal('SUBSCRIBE', error);
+      },
+    );
   client.on('ready', () => {
-    if (channels.size > 0) client.subscribe(...channels).catch(refused('SUBSCRIBE'));
+    if (refusedChannels.size > 0) void subscribe([...refusedChannels]);
   });
   // Only the two commands the target sends are wrapped; the rest (its 'message' listener) is the client itself.
   return new Proxy(client, {
     get(target, property, receiver) {
-      if (property === 'subscribe') {
-        return (channel: string) => {
-          channels.add(channel);
-          return target.subscribe(channel).catch(refused('SUBSCRIBE'));
-        };
-      }
+      if (property === 'subscribe') return (channel: string) => subscribe([channel]);
       if (property === 'unsubscribe') {
         return (channel: string) => {
-          channels.delete(channel);
-          return target.unsubscribe(channel).catch(refused('UNSUBSCRIBE'));
+          refusedChannels.delete(channel);
+          return target.unsubscribe(channel).catch((error: Error) => reportRefusal('UNSUBSCRIBE', error));
         };
       }
       const value: unknown = Reflect.get(target, property, receiver);
