@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { getTableName, is, sql } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
+import { forgetExactBuyers } from '../src/modules/metrics/exact-buyers.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject } from 'vitest';
 import { openDatabase, type Database, type DatabaseKind, type Db, type DbOrTx } from '../src/db/client.js';
 import { rows } from '../src/db/rows.js';
@@ -73,6 +74,7 @@ const tableNames = Object.values(tables).flatMap((value: unknown) =>
 );
 
 export async function truncateAll(db: Db) {
+  forgetExactBuyers(db);
   await db.execute(sql.raw(`truncate table ${tableNames.join(', ')} restart identity cascade`));
 }
 

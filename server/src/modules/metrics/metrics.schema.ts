@@ -31,18 +31,20 @@ import {
 } from './metrics.service.js';
 import type { Granularity } from './metrics.table.js';
 import { minuteRollupsKeptFrom } from '../history/history.retention.js';
+import { EXACT_BUYERS_MAX_ORDERS } from './exact-buyers.js';
 
 /** Said on every distinct count and on the rates built from them (see lib/hll.ts). */
 const HLL_BOUND =
-  'standard error 1.6%, so within ±4.9% of the true count at 99.7% confidence; small counts (below about 10,000) use linear counting and are near-exact.';
+  'standard error 1.6%, so within ±4.9% of the true count at 99.7% confidence; small counts (below about 10,000) use linear counting, closer but not exact (two of four items may share one of the 4,096 registers and read as three).';
 const HLL_ERROR = `Estimated from HyperLogLog sketches merged over the window and scope: ${HLL_BOUND}`;
+const EXACT_BUYERS = `Exact, counted from the paid orders, whenever the window and scope have at most ${EXACT_BUYERS_MAX_ORDERS.toLocaleString('en-US')} of them (per channel and per source as well); past that, estimated from HyperLogLog sketches: ${HLL_BOUND}`;
 
 const DEFINITION = {
   gmv: 'GMV (商品交易总额) in yuan: sum of paid order amounts in the window, refunds not deducted.',
   netGmv: 'Net GMV in yuan: GMV minus amounts refunded in the window.',
   orders: 'Paid orders in the window.',
   ordersPlaced: 'Orders placed (下单) in the window, paid or not.',
-  buyers: `Distinct customers with a paid order in the window. ${HLL_ERROR}`,
+  buyers: `Distinct customers with a paid order in the window. ${EXACT_BUYERS}`,
   visitors: `Distinct visitors (UV) who visited, viewed a product or added to cart in the window. ${HLL_ERROR}`,
   visits: 'Visits (sessions landing on the shop) in the window.',
   pageViews: 'Page views (PV): visit landings plus product views.',
@@ -50,7 +52,7 @@ const DEFINITION = {
   unitsSold: 'Units in paid orders.',
   refundedOrders: 'Orders whose first refund falls in the window (whenever they were paid).',
   refundedAmount: 'Amount refunded in the window, in yuan.',
-  conversionRate: `Conversion rate (转化率) = buyers / visitors, in [0, 1]; 0 without visitors. Buyers and visitors are HyperLogLog estimates: ${HLL_BOUND}`,
+  conversionRate: `Conversion rate (转化率) = buyers / visitors, in [0, 1]; 0 without visitors. Visitors are a HyperLogLog estimate (${HLL_BOUND}); buyers as \`buyers\` says.`,
   averageOrderValue: '客单价 = GMV / buyers in yuan, rounded half-up to the fen; 0 without buyers.',
   refundRate: 'Refund rate (退款率) = refunded orders / orders, in [0, 1]; 0 without orders. Capped at 1 because refunds in the window may belong to orders paid before it.',
   spend: 'Marketing spend (recordMarketingSpend) in yuan, counted at its spentAt; 0.00 without spend.',

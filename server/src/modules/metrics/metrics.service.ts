@@ -18,6 +18,7 @@ import { metricRollups, skuRollups, type Granularity } from './metrics.table.js'
 import { accumulateTotals, type Totals, type TotalsOptions, type TotalsRow } from './metrics.totals.js';
 import { piecesFilter, scopeFilter, type DimensionColumns, type ScopeFilter } from './rollup.statements.js';
 import { loadUnshippedOverdue } from './unshipped-overdue.js';
+import { withExactBuyers } from './exact-buyers.js';
 import { builtOnce } from '../../db/built-once.js';
 import { frozenTotals, heldEntryBytes, heldRow, sameRows, sketchBytes, StaleVersion, totalsCacheOf, type CachedTotals, type TotalsCache } from './totals.cache.js';
 import {
@@ -210,7 +211,8 @@ function totalsSketches(options: TotalsOptions) {
 /**
  * Totals of the rollup rows of a window and scope. The rows' counters and versions are read every time;
  * their sketches only for versions this handle has not decoded yet, and when every version is one the
- * last answer was computed from, that answer is returned as it stands (totals.cache.ts).
+ * last answer was computed from, that answer is returned as it stands (totals.cache.ts). Buyers are then
+ * counted exactly from the paid orders when the window has few enough of them (exact-buyers.ts).
  */
 export async function loadTotals(db: DbOrTx, scope: ScopeConditions, window: Window, options: TotalsOptions = {}): Promise<Totals> {
   const pieces = piecesFilter(metricRollups, decomposeWindow(window.from, window.to));
@@ -227,12 +229,14 @@ export async function loadTotals(db: DbOrTx, scope: ScopeConditions, window: Win
   // The window and the scope's key determine the statement's text and parameters (no need to render it).
   const key = `${options.overallDistinctOnly ? 'overall' : 'all'}:${window.from.toISOString()}:${window.to.toISOString()}:${scope.key}`;
   const previous = cache.get(key);
+  let totals: Totals;
   try {
-    return await readTotals(read, options, cache, key, previous);
+    totals = await readTotals(read, options, cache, key, previous);
   } catch (error) {
     if (!(error instanceof StaleVersion)) throw error;
-    return readTotals(read, options, cache, key, undefined);
+    totals = await readTotals(read, options, cache, key, undefined);
   }
+  return withExactBuyers(db, scope, window, totals, options);
 }
 
 /** The window's rollup rows, sketches left out for the `known` versions. */

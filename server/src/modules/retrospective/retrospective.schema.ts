@@ -112,10 +112,6 @@ const RetrospectiveIncidentsRef = builder.objectRef<IncidentReview>('Retrospecti
 
 const channels = (r: Retrospective) => r.channels();
 const sources = (r: Retrospective) => r.sources();
-const retrospectiveConversion = async (r: Retrospective) => {
-  const [totals, mix] = await Promise.all([r.totals(), r.buyerMix()]);
-  return conversionRate({ ...totals.all, buyers: mix.buyers });
-};
 
 export const RetrospectiveRef = builder.objectRef<Retrospective>('CampaignRetrospective').implement({
   description:
@@ -153,9 +149,9 @@ export const RetrospectiveRef = builder.objectRef<Retrospective>('CampaignRetros
     }),
     achievementRate: t.float({ description: '达成率 = GMV / target.', resolve: async (r) => (await r.progress.figures()).achievementRate }),
     orders: t.int({ description: 'Paid orders.', resolve: async (r) => (await r.totals()).all.ordersPaid }),
-    buyers: t.int({ description: "Distinct customers with a paid order of the campaign: exact, counted from its orders (not the rollups' estimate).", resolve: async (r) => (await r.buyerMix()).buyers }),
-    visitors: t.int({ description: 'Distinct visitors: a HyperLogLog estimate, as Metrics.visitors.', resolve: async (r) => (await r.totals()).all.visitors }),
-    conversionRate: t.float({ nullable: true, description: 'buyers / visitors (exact buyers over the visitors estimate).', resolve: async (r) => retrospectiveConversion(r) }),
+    buyers: t.int({ description: 'Distinct customers with a paid order of the campaign, as `Metrics.buyers` counts them: exact up to 10,000 paid orders, an estimate past that.', resolve: async (r) => (await r.totals()).all.buyers }),
+    visitors: t.int({ resolve: async (r) => (await r.totals()).all.visitors }),
+    conversionRate: t.float({ nullable: true, description: 'buyers / visitors.', resolve: async (r) => conversionRate((await r.totals()).all) }),
     spend: t.field({ type: 'Decimal', resolve: async (r) => yuan((await r.totals()).all.spendFen) }),
     roi: t.float({
       nullable: true,
@@ -174,7 +170,7 @@ export const RetrospectiveRef = builder.objectRef<Retrospective>('CampaignRetros
     worstSource: t.field({ type: RetrospectiveSourceRef, nullable: true, description: 'null unless two sources have spend.', resolve: async (r) => bestAndWorst(await sources(r)).worst }),
     pareto: t.field({ type: RetrospectiveParetoRef, resolve: (r) => r.pareto() }),
     newBuyers: t.int({
-      description: "The campaign's buyers whose first payment ever (through any source or campaign) falls inside the campaign window.",
+      description: "Customers of the campaign's shops whose first payment ever falls inside the campaign window.",
       resolve: async (r) => (await r.buyerMix()).newBuyers,
     }),
     returningBuyers: t.int({ description: 'Buyers of the campaign who had paid before it: buyers − new buyers.', resolve: async (r) => (await r.buyerMix()).returningBuyers }),

@@ -14,7 +14,7 @@ import { campaignMilestones, type CampaignRow, type MilestoneRow, type RiskLevel
 import { milestonesOfCampaigns } from '../campaign/milestone.service.js';
 import { milestoneChanges, type MilestoneChangeRow } from '../campaign/milestone-changes.table.js';
 import { campaignRetrospectives, type CampaignRetrospectiveRow } from './retrospective.table.js';
-import { loadBuyerMix } from '../customer/buyer-mix.js';
+import { customers } from '../customer/customer.table.js';
 import { CampaignProgress, type ProgressPoint } from '../metrics/campaign-progress.js';
 import { loadSkuSales, loadTotals, scopeConditions, type ScopeConditions } from '../metrics/metrics.service.js';
 import type { Figures } from '../metrics/metrics.formulas.js';
@@ -150,16 +150,31 @@ export class Retrospective {
   }
 
   /**
-   * Buyers, new and returning, exact from the campaign's paid orders (customer/buyer-mix.ts): a record
-   * counts people, not a sketch's estimate — the rollups' HyperLogLog could read 3 buyers for 4 when two
-   * hashed to one register. New: those of its buyers whose first payment ever falls inside the campaign.
+   * New buyers: customers of the campaign's shops whose first payment ever falls inside the campaign
+   * (exact, from customers). Buyers: the campaign's distinct paying customers, from its totals (exact up to
+   * EXACT_BUYERS_MAX_ORDERS paid orders, the rollups' sketch past that: counting 5.8M orders would not fit).
+   * Returning: the difference, never below zero.
    */
   buyerMix(): Promise<BuyerMix> {
     return this.once('buyers', async () => {
       const window = this.progress.elapsed;
-      if (window.from >= window.to) return { buyers: 0, newBuyers: 0, returningBuyers: 0 };
-      const { buyers, newBuyers, returningBuyers } = await loadBuyerMix(this.db, this.scope, window);
-      return { buyers, newBuyers, returningBuyers };
+      const [totals, [row]] = await Promise.all([
+        this.totals(),
+        this.db
+          .select({ n: count() })
+          .from(customers)
+          .where(
+            and(
+              inArray(customers.shopId, this.campaign.shopIds),
+              shopVisible(this.viewer, customers.shopId),
+              gte(customers.firstOrderAt, window.from),
+              lt(customers.firstOrderAt, window.to),
+            ),
+          ),
+      ]);
+      const buyers = totals.all.buyers;
+      const newBuyers = Math.min(row?.n ?? 0, buyers);
+      return { buyers, newBuyers, returningBuyers: buyers - newBuyers };
     });
   }
 

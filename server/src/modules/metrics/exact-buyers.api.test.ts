@@ -1,0 +1,88 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { describeEachBackend } from '../../../test/backends.js';
+import { gid, insertShop, insertSku } from '../../../test/fixtures.js';
+import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
+import { hllEntry } from '../../lib/hll.js';
+
+const sh = (local: string) => new Date(`${local}+08:00`);
+const INGEST = `mutation ($events: [EventInput!]!) { ingestEvents(input: { events: $events }) { userErrors { index code message } } }`;
+const METRICS = `query ($scope: MetricScope!, $from: DateTime!, $to: DateTime!) { metrics(scope: $scope, from: $from, to: $to) {
+  orders buyers visitors conversionRate averageOrderValue bySource { source buyers } byChannel { channel buyers } } }`;
+const DAY = { from: sh('2026-11-11T00:00:00').toISOString(), to: sh('2026-11-12T00:00:00').toISOString() };
+
+/** Customer ids of `shopId` whose buyer keys fall in one HyperLogLog register: the sketch counts them as one. */
+function sharingARegister(shopId: string, how: number): string[] {
+  const byRegister = new Map<number, string[]>();
+  for (let i = 0; ; i++) {
+    const name = `buyer-${i}`;
+    const { register } = hllEntry(`${shopId}:${name}`);
+    const names = byRegister.get(register) ?? [];
+    names.push(name);
+    byRegister.set(register, names);
+    if (names.length === how) return names;
+  }
+}
+
+describeEachBackend('buyers counted exactly (DOMAIN.md: distinct customers with a paid order)', (backend) => {
+  let server: TestServer;
+  let shop: string;
+  let shopId: string;
+  let otherId: string;
+  let sku: string;
+
+  beforeEach(async () => {
+    const { db } = backend();
+    const a = await insertShop(db, '天猫旗舰店');
+    otherId = (await insertShop(db, '别家店', 'JD')).id;
+    shopId = a.id;
+    shop = gid('Shop', a.id);
+    sku = gid('Sku', (await insertSku(db, a.id, 'S1', 10_000)).sku.id);
+    server = await startTestServer(backend(), { now: () => sh('2026-11-12T09:00:00') });
+  });
+  afterEach(() => server.stop());
+
+  const paidOrder = (id: string, customer: string, source: string, at: string) => {
+    const common = { shopId: shop, source, orderId: id, customerId: customer, occurredAt: sh(at).toISOString() };
+    return [
+      { id: `${id}-placed`, type: 'ORDER_PLACED', ...common, items: [{ skuId: sku, quantity: 1, unitPrice: '100.00' }], amount: '100.00' },
+      { id: `${id}-paid`, type: 'ORDER_PAID', ...common, amount: '100.00' },
+    ];
+  };
+  const visit = (id: string, visitor: string, source: string, at: string) => ({ id, type: 'VISIT', shopId: shop, source, visitorId: visitor, occurredAt: sh(at).toISOString() });
+
+  it('reads three buyers whose keys share a sketch register as three, with 客单价 and 转化率 from them, overall and by source', async () => {
+    const [a, b, c] = sharingARegister(shopId, 3);
+    const events = [
+      ...paidOrder('O1', a!, 'SEARCH', '2026-11-11T10:00:00'),
+      ...paidOrder('O2', b!, 'SEARCH', '2026-11-11T10:05:00'),
+      ...paidOrder('O3', c!, 'SOCIAL', '2026-11-11T11:00:00'),
+      ...paidOrder('O4', a!, 'SOCIAL', '2026-11-11T12:00:00'), // a second order of a: still three buyers
+      ...Array.from({ length: 30 }, (_, i) => visit(`v${i}`, `visitor-${i}`, i < 20 ? 'SEARCH' : 'SOCIAL', '2026-11-11T09:00:00')),
+    ];
+    const ingested = await server.gql(INGEST, { events });
+    expect(ingested.data.ingestEvents.userErrors).toEqual([]);
+
+    const result = await server.gql(METRICS, { scope: { shopIds: [shop] }, ...DAY });
+    expect(result.errors).toBeUndefined();
+    const m = result.data.metrics;
+    expect(m).toMatchObject({ orders: 4, buyers: 3, averageOrderValue: '133.33' });
+    expect(m.conversionRate).toBeCloseTo(3 / m.visitors, 12);
+    expect(Object.fromEntries(m.bySource.map((s: { source: string; buyers: number }) => [s.source, s.buyers]))).toEqual({ SEARCH: 2, SOCIAL: 2 });
+    expect(m.byChannel).toEqual([{ channel: 'TMALL', buyers: 3 }]);
+
+    // A later order by a new customer moves it on; the window read again, with nothing new, stays.
+    await server.gql(INGEST, { events: paidOrder('O5', 'someone-new', 'SEARCH', '2026-11-11T13:00:00') });
+    const after = (await server.gql(METRICS, { scope: { shopIds: [shop] }, ...DAY })).data.metrics;
+    expect(after).toMatchObject({ orders: 5, buyers: 4 });
+    expect((await server.gql(METRICS, { scope: { shopIds: [shop] }, ...DAY })).data.metrics).toMatchObject({ orders: 5, buyers: 4 });
+  });
+
+  it("counts only the caller's shops: another merchant's key reads none of these buyers, and is refused this shop", async () => {
+    await server.gql(INGEST, { events: [...paidOrder('O1', 'x', 'SEARCH', '2026-11-11T10:00:00'), ...paidOrder('O2', 'y', 'SEARCH', '2026-11-11T10:00:00')] });
+    const stranger = await server.createKey({ scopes: ['READ'], shopIds: [otherId] });
+    const own = await server.gql(METRICS, { scope: {}, ...DAY }, bearer(stranger));
+    expect(own.data.metrics).toMatchObject({ orders: 0, buyers: 0 });
+    const refused = await server.gql(METRICS, { scope: { shopIds: [shop] }, ...DAY }, bearer(stranger));
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
