@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../../test/backends.js';
 import { gid, insertCampaign, insertShop } from '../../../test/fixtures.js';
-import { startTestServer, type TestServer } from '../../../test/http.js';
+import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
 import { fenToYuan } from '../../lib/money.js';
 import type { CampaignRow } from '../campaign/campaign.table.js';
 import { planCurve, plannedFenAt, progressFigures } from './campaign-progress.js';
@@ -128,5 +128,41 @@ describeEachBackend('campaign progress against plan', (backend) => {
       { id: gid('Campaign', campaign.id) },
     );
     expect(result.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', reason: 'INVALID_WINDOW' } });
+  });
+  it("sets today against today's share of the plan, and says what the rest must sell at, for the campaign's viewers only", async () => {
+    const { db } = backend();
+    const shop = await insertShop(db, '京东店', 'JD');
+    // 11.9 12:00 – 11.12 00:00, ¥1,000,000: its first day starts at noon.
+    const multi = await insertCampaign(db, [shop.id], '双11 预热', { startsAt: sh('2026-11-09T12:00:00'), endsAt: sh('2026-11-12T00:00:00') });
+    await insertRollups(db, [
+      { at: sh('2026-11-09T20:00:00'), shopId: shop.id, campaignId: multi.id, counters: { ordersPaid: 10, gmvFen: 3_000_000 } },
+      { at: sh('2026-11-10T09:00:00'), shopId: shop.id, campaignId: multi.id, counters: { ordersPaid: 30, gmvFen: 12_000_000 } },
+      { at: sh('2026-11-10T13:59:00'), shopId: shop.id, campaignId: multi.id, counters: { ordersPaid: 1, gmvFen: 50_000 } },
+      { at: sh('2026-11-10T14:30:00'), shopId: shop.id, campaignId: multi.id, counters: { ordersPaid: 1, gmvFen: 70_000 } }, // after now
+    ]);
+    const QUERY = `query ($id: ID!) { campaign(id: $id) { progress { gmv plannedGmv remaining requiredPace today { date from gmv plannedGmv pace } } } }`;
+    const read = async (headers?: Record<string, string>) => (await server.gql(QUERY, { id: gid('Campaign', multi.id) }, headers)).data.campaign?.progress;
+    const plan = planCurve(multi);
+
+    clock = sh('2026-11-10T14:00:00');
+    const todayPlannedFen = plannedFenAt(plan, clock) - plannedFenAt(plan, sh('2026-11-10T00:00:00'));
+    const cumulative = progressFigures({ actualFen: 15_050_000, plannedFen: plannedFenAt(plan, clock), targetFen: 100_000_000, ended: false });
+    const now = await read();
+    expect(now).toMatchObject({ gmv: '150500.00', remaining: '849500.00', requiredPace: cumulative.requiredPace });
+    expect(now.requiredPace).toBeCloseTo((100_000_000 - 15_050_000) / (100_000_000 - plannedFenAt(plan, clock)), 12);
+    expect(now.today).toEqual({ date: '2026-11-10', from: sh('2026-11-10T00:00:00').toISOString(), gmv: '120500.00', plannedGmv: fenToYuan(todayPlannedFen), pace: 12_050_000 / todayPlannedFen });
+
+    // Its first day counts from its start, not from midnight.
+    clock = sh('2026-11-09T21:00:00');
+    expect((await read()).today).toMatchObject({ date: '2026-11-09', from: sh('2026-11-09T12:00:00').toISOString(), gmv: '30000.00', plannedGmv: fenToYuan(plannedFenAt(plan, clock)) });
+    // Before the start and after the end there is no campaign day; short at the end, no multiple can be asked.
+    clock = sh('2026-11-09T11:00:00');
+    expect((await read()).today).toBeNull();
+    clock = sh('2026-11-12T08:00:00');
+    expect(await read()).toMatchObject({ today: null, requiredPace: null });
+
+    // A key over another merchant's shop is not shown the campaign at all.
+    const stranger = await server.createKey({ scopes: ['READ'], shopIds: [campaign.shopIds[0]!] });
+    expect(await read(bearer(stranger))).toBeUndefined();
   });
 });

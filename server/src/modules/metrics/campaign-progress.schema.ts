@@ -4,7 +4,7 @@ import { CampaignRef } from '../campaign/campaign.schema.js';
 import type { CampaignRow } from '../campaign/campaign.table.js';
 import { minuteRollupsKeptFrom } from '../history/history.retention.js';
 import { ShopRef } from '../shop/shop.schema.js';
-import { CampaignProgress, type ProgressPoint, type ShopPart } from './campaign-progress.js';
+import { CampaignProgress, type DayFigures, type ProgressPoint, type ShopPart } from './campaign-progress.js';
 import { MetricsRef } from './metrics.schema.js';
 import { assertAskedWindow, metricsView, scopeConditions } from './metrics.service.js';
 
@@ -33,6 +33,18 @@ export const ProgressPointRef = builder.objectRef<ProgressPoint>('ProgressPoint'
       description: 'GMV from countedFrom to the end of this hour (or now); null where actualGmv is.',
       resolve: (p) => yuan(p.cumulativeActualFen),
     }),
+  }),
+});
+
+const CampaignDayRef = builder.objectRef<DayFigures>('CampaignDayProgress').implement({
+  description:
+    "The campaign's current Asia/Shanghai day against that day's share of the plan: a campaign behind since its first day reads behind cumulatively while today may be selling above plan.",
+  fields: (t) => ({
+    date: t.expose('date', { type: 'Date', description: 'The day, Asia/Shanghai.' }),
+    from: t.field({ type: 'DateTime', description: 'Where the day is counted from: its 00:00, or the campaign start on its first day.', resolve: (d) => d.from }),
+    gmv: t.field({ type: 'Decimal', description: 'GMV of the campaign from `from` to now, refunds not deducted.', resolve: (d) => fenToYuan(d.gmvFen) }),
+    plannedGmv: t.field({ type: 'Decimal', description: 'What the plan curve expects from `from` to now.', resolve: (d) => fenToYuan(d.plannedFen) }),
+    pace: t.float({ nullable: true, description: 'gmv / plannedGmv (1 = on plan today); null while nothing of the day is planned.', resolve: (d) => d.pace }),
   }),
 });
 
@@ -86,6 +98,18 @@ export const CampaignProgressRef = builder.objectRef<CampaignProgress>('Campaign
       type: 'Decimal',
       description: 'target − gmv, never below 0.',
       resolve: async (p) => fenToYuan((await p.figures()).remainingFen),
+    }),
+    requiredPace: t.float({
+      nullable: true,
+      description:
+        'What the rest of the window must sell at to reach the target, as a multiple of the plan: remaining / (target − plannedGmv). 1.25 = a quarter above the plan for every hour left; 0 once the target is reached; null once the campaign has ended short of it, or when no planned hour is left while GMV is short.',
+      resolve: async (p) => (await p.figures()).requiredPace,
+    }),
+    today: t.field({
+      type: CampaignDayRef,
+      nullable: true,
+      description: "Today (Asia/Shanghai) against today's share of the plan; null before the start and once the campaign has ended.",
+      resolve: (p) => p.today(),
     }),
     curve: t.field({
       type: [ProgressPointRef],

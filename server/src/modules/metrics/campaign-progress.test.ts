@@ -130,7 +130,21 @@ describe('progress against plan', () => {
       pace: 1.2,
       projectedFen: 1_200_000_000,
       remainingFen: 700_000_000,
+      requiredPace: 700_000_000 / 750_000_000, // ahead: the rest may sell at 93 % of the plan
     });
+  });
+
+  it('says what the rest of the window must sell at, against the plan, to reach the target', () => {
+    // ¥10M target, ¥4M planned by now, ¥3.2M sold (pace 0.8): ¥6.8M to sell where the plan has ¥6M left.
+    expect(progressFigures({ actualFen: 320_000_000, plannedFen: 400_000_000, targetFen: 1_000_000_000, ended: false }).requiredPace).toBeCloseTo(6.8 / 6, 12);
+    // Before anything is planned: the whole target over the whole plan.
+    expect(progressFigures({ actualFen: 0, plannedFen: 0, targetFen: 1_000_000_000, ended: false }).requiredPace).toBe(1);
+    // Reached: nothing more is needed, before or after the end.
+    expect(progressFigures({ actualFen: 1_000_000_000, plannedFen: 900_000_000, targetFen: 1_000_000_000, ended: false }).requiredPace).toBe(0);
+    expect(progressFigures({ actualFen: 1_000_000_001, plannedFen: 1_000_000_000, targetFen: 1_000_000_000, ended: true }).requiredPace).toBe(0);
+    // Short, and no time left to sell in: no multiple can say it.
+    expect(progressFigures({ actualFen: 900_000_000, plannedFen: 1_000_000_000, targetFen: 1_000_000_000, ended: false }).requiredPace).toBeNull();
+    expect(progressFigures({ actualFen: 900_000_000, plannedFen: 1_000_000_000, targetFen: 1_000_000_000, ended: true }).requiredPace).toBeNull();
   });
 
   it('has no pace or projection before anything is planned', () => {

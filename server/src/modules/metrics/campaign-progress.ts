@@ -5,7 +5,7 @@ import type { CampaignRow } from '../campaign/campaign.table.js';
 import { loadGmvFen, loadGmvFenByShop, loadSeries, scopeConditions, type ScopeConditions } from './metrics.service.js';
 import { countedWindow, floorHour, resolveWindow, type Window } from './metrics.window.js';
 import { allocateByRoundedPrefix } from '../../lib/allocate.js';
-import { HOUR_MS, shanghaiHourOfDay } from '../../lib/time.js';
+import { HOUR_MS, shanghaiDate, shanghaiHourOfDay, startOfShanghaiDay } from '../../lib/time.js';
 
 /**
  * The default plan shape of a Double 11 day: relative GMV weight of each Asia/Shanghai hour (0–23),
@@ -115,6 +115,23 @@ export interface ProgressFigures {
   /** null before anything is planned; the actual GMV once the campaign has ended. */
   projectedFen: number | null;
   remainingFen: number;
+  /**
+   * The multiple of the plan the rest of the window must sell at to reach the target: remaining / (target −
+   * planned so far). 0 once the target is reached; null once the campaign has ended short of it, or when
+   * the plan has nothing left to sell in (its last hours are past) while GMV is short.
+   */
+  requiredPace: number | null;
+}
+
+/** The campaign's current Asia/Shanghai day (from its start on its first day): GMV against that day's share of the plan. */
+export interface DayFigures {
+  /** YYYY-MM-DD, Asia/Shanghai. */
+  date: string;
+  from: Date;
+  gmvFen: number;
+  plannedFen: number;
+  /** gmv / planned; null while nothing of the day is planned. */
+  pace: number | null;
 }
 
 /** 达成率, pace against plan and the projected final GMV, from actual GMV and the planned cumulative. */
@@ -133,7 +150,15 @@ export function progressFigures(input: { actualFen: number; plannedFen: number; 
     pace: plannedFen > 0 ? actualFen / plannedFen : null,
     projectedFen: projected(),
     remainingFen: Math.max(0, targetFen - actualFen),
+    requiredPace: requiredPace(input),
   };
+}
+
+function requiredPace({ actualFen, plannedFen, targetFen, ended }: { actualFen: number; plannedFen: number; targetFen: number; ended: boolean }): number | null {
+  if (actualFen >= targetFen) return 0;
+  const plannedLeftFen = targetFen - plannedFen;
+  if (ended || plannedLeftFen <= 0) return null;
+  return (targetFen - actualFen) / plannedLeftFen;
 }
 
 export interface ProgressPoint {
@@ -168,6 +193,7 @@ export class CampaignProgress {
   private plan?: readonly PlanHour[];
   private actual?: Promise<number>;
   private points?: Promise<ProgressPoint[]>;
+  private day?: Promise<DayFigures | null>;
   private parts?: readonly ShopPart[] | null;
   private readonly loadActualFen?: () => Promise<number>;
 
@@ -239,6 +265,26 @@ export class CampaignProgress {
   async figures(): Promise<ProgressFigures> {
     const plannedFen = plannedFenAt(this.curvePlan(), this.asOf);
     return progressFigures({ actualFen: await this.actualFen(), plannedFen, targetFen: this.campaign.gmvTargetFen, ended: this.ended });
+  }
+
+  /**
+   * Today against today's plan: the hero is cumulative, so a campaign behind since day one reads red
+   * while today may be selling above its plan. Null before the start and once the campaign has ended.
+   */
+  today(): Promise<DayFigures | null> {
+    return (this.day ??= this.loadToday());
+  }
+
+  private async loadToday(): Promise<DayFigures | null> {
+    if (this.asOf < this.campaign.startsAt || this.ended) return null;
+    const date = shanghaiDate(this.asOf);
+    const midnight = startOfShanghaiDay(date);
+    const from = midnight > this.campaign.startsAt ? midnight : this.campaign.startsAt;
+    const plan = this.curvePlan();
+    const plannedFen = plannedFenAt(plan, this.asOf) - plannedFenAt(plan, from);
+    const window = countedWindow(resolveWindow(from, this.asOf), this.minutesKeptFrom);
+    const gmvFen = window.from < window.to ? await loadGmvFen(this.db, this.scope, window) : 0;
+    return { date, from, gmvFen, plannedFen, pace: plannedFen > 0 ? gmvFen / plannedFen : null };
   }
 
   curve(): Promise<ProgressPoint[]> {
