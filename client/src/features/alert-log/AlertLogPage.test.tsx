@@ -84,7 +84,7 @@ describe('the alerts page (告警记录)', () => {
 
     const stock = row('纯棉T恤 TS-002');
     expect(stock).toHaveTextContent('严重');
-    expect(stock).toHaveTextContent('低库存');
+    expect(stock).toHaveTextContent('库存预警');
     expect(within(stock).getByTestId('alert-message')).toHaveTextContent('纯棉T恤 TS-002 库存 0 件，不高于预警阈值 50 件当前 0 件 · 阈值 50 件');
     expect(stock).toHaveTextContent('天猫旗舰店');
     expect(stock).toHaveTextContent('11月11日 10:15');

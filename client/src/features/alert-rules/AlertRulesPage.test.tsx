@@ -67,9 +67,9 @@ describe('the alert rules page', () => {
     expect(row('GMV_BEHIND_PACE')).toHaveTextContent('告警恢复：回到 95% 并保持 5 分钟');
     expect(row('LOW_STOCK')).toHaveTextContent('告警恢复：回到 61 即恢复');
     expect(row('GMV_BEHIND_PACE')).toHaveTextContent('全局');
-    expect(within(row('LOW_STOCK')).getByLabelText('低库存：阈值')).toHaveValue('50');
-    expect(within(row('LOW_STOCK')).getByLabelText('低库存：阈值')).toBeDisabled();
-    expect(within(row('LOW_STOCK')).getByLabelText('低库存：启用')).toBeChecked();
+    expect(within(row('LOW_STOCK')).getByLabelText('库存预警：阈值')).toHaveValue('50');
+    expect(within(row('LOW_STOCK')).getByLabelText('库存预警：阈值')).toBeDisabled();
+    expect(within(row('LOW_STOCK')).getByLabelText('库存预警：启用')).toBeChecked();
     expect(screen.queryByRole('button', { name: '保存' })).toBeNull();
     // The campaigns a setting still matters for are offered as scopes beside the shops.
     const options = [...screen.getByTestId<HTMLSelectElement>('alert-rule-scope').options].map((o) => o.textContent);
@@ -89,19 +89,19 @@ describe('the alert rules page', () => {
     expect(within(row('GMV_BEHIND_PACE')).getByLabelText('GMV 落后计划：阈值')).toBeDisabled();
     expect(within(row('LOW_STOCK')).queryByRole('button', { name: '恢复继承' })).toBeNull();
 
-    fireEvent.input(within(row('LOW_STOCK')).getByLabelText('低库存：阈值'), { target: { value: '20' } });
+    fireEvent.input(within(row('LOW_STOCK')).getByLabelText('库存预警：阈值'), { target: { value: '20' } });
     fireEvent.click(within(row('LOW_STOCK')).getByRole('button', { name: '保存' }));
     await waitFor(() => expect(row('LOW_STOCK')).toHaveTextContent('已保存'));
     // Only what changed, at the shop.
     expect(written).toEqual([{ rule: 'LOW_STOCK', shopId: SHOP.id, campaignId: null, threshold: 20 }]);
     // The list is read again after a save: the row then shows where its values now come from.
     await waitFor(() => expect(row('LOW_STOCK').dataset.source).toBe('SHOP'));
-    expect(within(row('LOW_STOCK')).getByLabelText('低库存：阈值')).toHaveValue('20');
+    expect(within(row('LOW_STOCK')).getByLabelText('库存预警：阈值')).toHaveValue('20');
 
     fireEvent.click(within(row('LOW_STOCK')).getByRole('button', { name: '恢复继承' }));
     await waitFor(() => expect(row('LOW_STOCK').dataset.source).toBe('DEFAULT'));
     expect(written[1]).toEqual({ rule: 'LOW_STOCK', shopId: SHOP.id, campaignId: null, reset: true });
-    expect(within(row('LOW_STOCK')).getByLabelText('低库存：阈值')).toHaveValue('50');
+    expect(within(row('LOW_STOCK')).getByLabelText('库存预警：阈值')).toHaveValue('50');
   });
 
   it('offers a partner over some shops its shops to set, not the installation\'s defaults', async () => {
@@ -110,7 +110,7 @@ describe('the alert rules page', () => {
     await waitFor(() => expect(screen.getAllByTestId('alert-rule')).toHaveLength(3));
     await waitFor(() => expect(screen.getByTestId('alert-rule-scope')).toHaveTextContent(CAMPAIGN.name));
     expect(screen.queryByRole('button', { name: '保存' })).toBeNull();
-    expect(within(row('LOW_STOCK')).getByLabelText('低库存：阈值')).toBeDisabled();
+    expect(within(row('LOW_STOCK')).getByLabelText('库存预警：阈值')).toBeDisabled();
     chooseShop();
     await waitFor(() => expect(within(row('LOW_STOCK')).getByRole('button', { name: '保存' })).toBeEnabled());
   });

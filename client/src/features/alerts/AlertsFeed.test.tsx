@@ -130,7 +130,7 @@ describe('AlertsFeed', () => {
     expect(top).toHaveTextContent('11:58:00');
     expect(top).toHaveTextContent('当前 35.0% · 阈值 30.0%');
     expect(alertItem('TM-001-1 保温杯 500ml')).toHaveClass('severity-warning');
-    expect(alertItem('TM-001-1 保温杯 500ml')).toHaveTextContent('低库存');
+    expect(alertItem('TM-001-1 保温杯 500ml')).toHaveTextContent('库存预警');
     expect(alertItem('TM-001-1 保温杯 500ml')).toHaveTextContent('库存 3 件，预警线 50 件');
     expect(alertItem('TM-001-1 保温杯 500ml')).toHaveTextContent('当前 3 件 · 阈值 50 件');
     expect(alertItem('京东自营店 · 京东 · 付费推广')).toHaveTextContent('ROI 低于 1');

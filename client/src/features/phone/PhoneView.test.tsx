@@ -65,7 +65,7 @@ describe('the phone view (/m)', () => {
     const alerts = await screen.findAllByTestId('alert');
     // CRITICAL first, as on the wall.
     expect(alerts.map((li) => li.querySelector('.alert-subject')?.textContent)).toEqual(['天猫旗舰店', 'TM-001-1 保温杯 500ml']);
-    expect(alerts[1]).toHaveTextContent('低库存');
+    expect(alerts[1]).toHaveTextContent('库存预警');
     expect(screen.getByTestId('alerts-feed')).toHaveClass('alerts-compact');
     expect(screen.queryByRole('button', { name: '认领' })).not.toBeInTheDocument();
   });

@@ -166,7 +166,7 @@ describe('the retrospective page', () => {
     expect(milestone).toHaveTextContent('5月29日 10:00 进行中 · 高风险 · 李娜');
 
     expect(screen.getByTestId('alert-medians')).toHaveTextContent('认领用时中位数 10 分钟 · 恢复用时中位数 1.5 小时');
-    expect(within(section('retro-alerts')).getByTestId('retro-alert')).toHaveTextContent('低库存 · 严重 · TM-001-1 保温杯 事故 · 修复超时');
+    expect(within(section('retro-alerts')).getByTestId('retro-alert')).toHaveTextContent('库存预警 · 严重 · TM-001-1 保温杯 事故 · 修复超时');
     expect(screen.getByTestId('incident-verdict')).toHaveTextContent('事故 1 起：10 分钟内响应 1 起，30 分钟内修复 0 起 · 响应用时中位数 10 分钟 · 修复用时中位数 1.5 小时');
     expect(section('retro-lessons')).toHaveTextContent('尚未填写经验教训');
   });

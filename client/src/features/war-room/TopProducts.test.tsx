@@ -14,7 +14,7 @@ describe("today's top products", () => {
   it('lists the best sellers in rank order with their stock, marking the low ones', () => {
     renderWithProviders(() => <TopProducts rows={[row('射频美容仪', '4797.00', 1602), row('真丝眼罩', '161.40', 8, true)]} />, { locale: 'zh-CN' });
     const rows = within(screen.getByTestId('top-products')).getAllByRole('row').slice(1);
-    expect(rows.map((r) => r.textContent)).toEqual(['1射频美容仪 标准版¥4,797.0031,602', '2真丝眼罩 标准版¥161.4038库存告急']);
+    expect(rows.map((r) => r.textContent)).toEqual(['1射频美容仪 标准版¥4,797.0031,602', '2真丝眼罩 标准版¥161.4038库存预警']);
     expect(screen.queryByTestId('top-products-empty')).not.toBeInTheDocument();
   });
 

@@ -376,7 +376,7 @@ describeEachBackend('alert rule engine', (backend) => {
     );
     expect(badInChinese.data.updateAlertRule.userErrors).toEqual([{
       message: 'LOW_STOCK: threshold must be a whole number between 0 and 1000000 (units in stock at or below which a SKU on sale alerts (default: the SKU’s own low-stock line, 50))',
-      messageZh: 'LOW_STOCK：阈值必须是 0 到 1000000 之间的整数（在售 SKU 库存不高于此件数即预警，默认取 SKU 自身的低库存线 50）',
+      messageZh: 'LOW_STOCK：阈值必须是 0 到 1000000 之间的整数（在售 SKU 库存不高于此件数即预警，默认取 SKU 自身的库存预警线 50）',
     }]);
     const reader = bearer(await server.createKey({ name: 'reader', shopIds: [shopId], scopes: ['READ'] }));
     const refused = await server.gql(update, { input: { rule: 'LOW_STOCK', shopId: gid('Shop', shopId), threshold: 5 } }, reader);

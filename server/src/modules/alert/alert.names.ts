@@ -3,7 +3,7 @@ export const RULE_ZH: Record<string, string> = {
   CONVERSION_DROP: '转化率下跌',
   GMV_BEHIND_PACE: 'GMV 落后计划',
   REFUND_RATE_SPIKE: '退款率飙升',
-  LOW_STOCK: '低库存',
+  LOW_STOCK: '库存预警',
   ROI_BELOW_ONE: 'ROI 低于 1',
   MILESTONE_OVERDUE: '关键节点逾期',
   HIGH_RISK_WITHOUT_PLAN: '高风险未提交应对方案',

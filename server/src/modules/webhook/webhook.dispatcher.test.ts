@@ -319,7 +319,7 @@ describeEachBackend('webhook delivery', (backend) => {
     expect(query.get('access_token')).toBe('tok');
     const sign = createHmac('sha256', robotSecret).update(`${query.get('timestamp')}\n${robotSecret}`).digest('base64');
     expect(query.get('sign')).toBe(sign);
-    expect(JSON.parse(receiver.received[0]!.body)).toMatchObject({ msgtype: 'markdown', markdown: { title: '【严重】低库存预警' } });
+    expect(JSON.parse(receiver.received[0]!.body)).toMatchObject({ msgtype: 'markdown', markdown: { title: '【严重】库存预警' } });
     receiver.answer = () => ({ status: 200, body: '{"errcode":0,"errmsg":"ok"}' });
     await expect.poll(async () => (await deliveries())[0]?.status).toBe('DELIVERED');
   });

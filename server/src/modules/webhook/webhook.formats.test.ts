@@ -43,8 +43,8 @@ describe('rendering a delivery', () => {
     expect(request.url).toBe('https://oapi.dingtalk.com/robot/send?access_token=abc123&timestamp=1731297600000&sign=993XJerO7wv4YixN44%2BGRgHNVwukr%2BN0UIGvO04tpzQ%3D');
     const body = JSON.parse(request.body);
     expect(body.msgtype).toBe('markdown');
-    expect(body.markdown.title).toBe('【严重】低库存预警');
-    for (const part of ['严重', '低库存', 'SKU A-01 保温杯', '库存 7 件，约 40 分钟售罄', '7（阈值 50）', '天猫旗舰店', '双11', '2026-11-11 12:00:00（北京时间）', 'PeakOps 作战室自动推送']) {
+    expect(body.markdown.title).toBe('【严重】库存预警');
+    for (const part of ['严重', '库存预警', 'SKU A-01 保温杯', '库存 7 件，约 40 分钟售罄', '7（阈值 50）', '天猫旗舰店', '双11', '2026-11-11 12:00:00（北京时间）', 'PeakOps 作战室自动推送']) {
       expect(body.markdown.text).toContain(part);
     }
     expect(body.markdown.text).not.toMatch(/https?:\/\//);
@@ -104,7 +104,7 @@ describe('rendering a delivery', () => {
     expect(body.timestamp).toBe('1731297600');
     expect(body.sign).toBe('OKy5/L8GnMof06femmDuKsYcGCSeCQCEMVqPTvCLkV8=');
     expect(body.msg_type).toBe('interactive');
-    expect(body.card.header).toEqual({ template: 'red', title: { tag: 'plain_text', content: '【严重】低库存预警' } });
+    expect(body.card.header).toEqual({ template: 'red', title: { tag: 'plain_text', content: '【严重】库存预警' } });
     expect(JSON.stringify(body.card.elements)).toContain('7（阈值 50）');
     const resolved = JSON.parse(renderRequest({ ...delivery, event: 'ALERT_RESOLVED' }, { url: 'https://open.feishu.cn/x', format: 'FEISHU', secret: null }, SENT_AT).body);
     expect(resolved.card.header.template).toBe('green');
@@ -115,7 +115,13 @@ describe('rendering a delivery', () => {
     const long = { ...delivery, data: { alert: { ...alert, rule: 'HIGH_RISK_WITHOUT_PLAN', severity: 'WARNING' } } };
     expect(robotTitle(long)).toBe('【警告】高风险未提交应对方案预警');
     expect([...robotTitle(long)].length).toBeLessThanOrEqual(20);
-    expect(robotTitle({ ...delivery, event: 'ALERT_RESOLVED' })).toBe('【已恢复】低库存');
+    expect(robotTitle({ ...delivery, event: 'ALERT_RESOLVED' })).toBe('【已恢复】库存预警');
+  });
+
+  it('says 库存预警 once: a low-stock title never reads 库存预警预警, raised, escalated or resolved', () => {
+    expect(robotTitle(delivery)).toBe('【严重】库存预警');
+    expect(robotTitle({ ...delivery, event: 'ALERT_ESCALATED' })).toBe('【严重】库存预警升级');
+    expect(robotTitle({ ...delivery, event: 'ALERT_RESOLVED' })).toBe('【已恢复】库存预警');
   });
 
   it('names overdue shipments without claiming 24 hours: the shop’s own hours come in the message', () => {

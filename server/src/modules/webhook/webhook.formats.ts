@@ -132,13 +132,17 @@ function incidentDeadlinesInChinese(event: WebhookEvent, incident: NonNullable<W
   return deadlines;
 }
 
-/** 【严重】低库存预警 for new and escalated alerts, 【已恢复】低库存 otherwise; DingTalk shows it in the chat list. */
+/**
+ * 【严重】转化率下跌预警 or 【严重】库存预警 (never 库存预警预警) for a new alert, …升级 for an escalated one,
+ * 【已恢复】库存预警 otherwise; DingTalk shows it in the chat list.
+ */
 export function robotTitle(delivery: DeliveryToRender): string {
   const { alert } = delivery.data;
   const rule = RULE_ZH[alert.rule] ?? alert.rule;
+  const raised = rule.endsWith('预警') ? rule : `${rule}预警`;
   const title =
     delivery.event === 'ALERT_RAISED' || delivery.event === 'ALERT_ESCALATED'
-      ? `【${SEVERITY_ZH[alert.severity] ?? alert.severity}】${rule}${delivery.event === 'ALERT_ESCALATED' ? '升级' : '预警'}`
+      ? `【${SEVERITY_ZH[alert.severity] ?? alert.severity}】${delivery.event === 'ALERT_ESCALATED' ? `${rule}升级` : raised}`
       : `【${EVENT_ZH[delivery.event]}】${rule}`;
   return [...title].slice(0, 20).join('');
 }

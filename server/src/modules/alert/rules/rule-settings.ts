@@ -91,7 +91,7 @@ export const RULES: Record<EngineRule, RuleDefinition> = {
   LOW_STOCK: {
     defaults: { enabled: true, threshold: 50, sustainMinutes: 0, minSample: 0 },
     thresholdMeaning: 'units in stock at or below which a SKU on sale alerts (default: the SKU’s own low-stock line, 50)',
-    thresholdMeaningZh: '在售 SKU 库存不高于此件数即预警，默认取 SKU 自身的低库存线 50',
+    thresholdMeaningZh: '在售 SKU 库存不高于此件数即预警，默认取 SKU 自身的库存预警线 50',
     minSampleMeaning: 'unused',
     thresholdRange: { min: 0, max: 1_000_000, integer: true },
     clearLevel: (t) => Math.ceil(t * 1.2) + 1,
