@@ -48,7 +48,7 @@ export function progressPayload(
   const base: Progress = {
     sequence: 1,
     asOf: AS_OF,
-    campaign: { id: campaign().id, name: campaign().name, theme: '狂欢购物节', startsAt: campaign().startsAt, endsAt: campaign().endsAt, conversionTarget: 0.03, partial: false, shopParts: null },
+    campaign: { id: campaign().id, name: campaign().name, theme: '狂欢购物节', startsAt: campaign().startsAt, endsAt: campaign().endsAt, conversionTarget: 0.03, partial: false, shops: [{ id: 'U2hvcDox' }], shopParts: null },
     progress: {
       gmv: '123456789.00',
       target: '500000000.00',
@@ -74,8 +74,8 @@ export function topProduct(name: string, gmv: string, overrides: Partial<TopProd
   return {
     gmv,
     unitsSold: 12,
-    product: { id: `P-${name}`, name },
-    sku: { id: `S-${name}`, spec: '标准版', stock: 240, lowStock: false, ...overrides },
+    product: { id: `P-${name}`, name, shop: { id: 'U2hvcDox', name: '天猫旗舰店' } },
+    sku: { id: `S-${name}`, code: `TM-${name}`, spec: '标准版', stock: 240, lowStock: false, ...overrides },
   };
 }
 

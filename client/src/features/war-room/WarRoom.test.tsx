@@ -389,6 +389,16 @@ describe('WarRoom figures', () => {
     expect(within(screen.getByTestId('channel-bars')).getByText('天猫').nextElementSibling?.nextElementSibling).toHaveTextContent('¥6000.00万');
   });
 
+  it('gives each top seller its SKU code, and its shop only when the campaign the wall shows runs in several', async () => {
+    const w = await openWarRoom({ locale: 'zh-CN' });
+    await w.sendBoth();
+    expect(screen.getAllByTestId('top-sku-line')[0]).toHaveTextContent(/^TM-\S+$/);
+    const asOf = w.asOfNow();
+    const campaign = progressPayload().campaignProgress.campaign;
+    w.live.push(CampaignProgressSubscription, progressPayload({ sequence: 2, asOf, campaign: { ...campaign, shops: [{ id: 'U2hvcDox' }, { id: 'U2hvcDoy' }] } }));
+    await waitFor(() => expect(screen.getAllByTestId('top-sku-line')[0]).toHaveTextContent(/^TM-\S+ · 天猫旗舰店$/));
+  });
+
   it("shows today's spend and ROI per source and the fulfilment tile from today's stream", async () => {
     const w = await openWarRoom({ locale: 'zh-CN' });
     await w.sendBoth();

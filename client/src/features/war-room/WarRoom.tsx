@@ -36,6 +36,8 @@ export function WarRoom(props: WarRoomProps) {
   const drawPanels = createAfterThisTask();
   const todayMetrics = () => today.data()?.liveMetrics.metrics;
   const conversionTarget = () => progress.data()?.campaignProgress.campaign.conversionTarget ?? null;
+  // The top ten name each row's shop when the wall covers several (the caller's shops of the campaign).
+  const severalShops = () => (progress.data()?.campaignProgress.campaign.shops.length ?? 0) > 1;
   // A split campaign's parts (null: not split); a partial viewer's one part is the hero itself, so it is not repeated.
   const shopParts = () => {
     const parts = progress.data()?.campaignProgress.campaign.shopParts ?? null;
@@ -123,7 +125,7 @@ export function WarRoom(props: WarRoomProps) {
           </div>
           <div class="col col-right">
             <Panel title={t('top.title')} class="panel-top">
-              <TopProducts rows={today.data()?.liveMetrics.metrics.topProducts ?? []} />
+              <TopProducts rows={today.data()?.liveMetrics.metrics.topProducts ?? []} showShop={severalShops()} />
             </Panel>
             <MilestoneBoard campaignId={props.campaignId} permissions={props.permissions} connects={props.connection.connects} partial={progress.data()?.campaignProgress.campaign.partial ?? false} />
             <AlertsFeed permissions={props.permissions} connects={props.connection.connects} nowWall={props.now().wall} />

@@ -30,6 +30,9 @@ export const CampaignProgressSubscription = graphql(`
         endsAt
         conversionTarget
         partial
+        shops {
+          id
+        }
         shopParts {
           shop {
             id
@@ -113,9 +116,14 @@ export const TodayMetricsSubscription = graphql(`
           product {
             id
             name
+            shop {
+              id
+              name
+            }
           }
           sku {
             id
+            code
             spec
             stock
             lowStock
