@@ -28,3 +28,23 @@ describe('the sample floor has hysteresis, as the value does', () => {
     expect(conversionFindings(figures(99, 1), figures(200, 10))).toEqual([]);
   });
 });
+
+describe('低库存 at its line (库存预警): how loud, by what is selling', () => {
+  const lowStock = (stock: number, unitsSoldRecently: number) => {
+    const sku = { id: 'sku-1', shopId: 'shop-1', code: 'TM-001', productName: '保温杯', stock, lowStockThreshold: 50, unitsSoldRecently };
+    const inputs = { now: new Date('2026-11-11T12:00:00Z'), shops: [], campaigns: [], skus: [sku], milestones: [], settings: new RuleSettingsIndex([]), overdueRectifications: [] };
+    return evaluateRules(inputs).filter((f) => f.rule === 'LOW_STOCK');
+  };
+
+  it('warns of a SKU selling toward its end, and only notes one that sold nothing in the window: it cannot oversell now', () => {
+    // 30 in stock, 30 sold in 3 hours: gone in about 3 hours.
+    expect(lowStock(30, 30)).toMatchObject([{ breached: true, severity: 'WARNING', value: 30 }]);
+    // 30 in stock, nothing sold in 3 hours: still at the manuals' line, but below what is selling out.
+    const [quiet] = lowStock(30, 0);
+    expect(quiet).toMatchObject({ breached: true, severity: 'INFO', value: 30, message: '库存 30 件，预警线 50 件；近 3 小时无销量' });
+    // Under an hour of cover, sold out, oversold: critical whatever the window sold.
+    expect(lowStock(5, 30)).toMatchObject([{ severity: 'CRITICAL' }]);
+    expect(lowStock(0, 0)).toMatchObject([{ severity: 'CRITICAL' }]);
+    expect(lowStock(-2, 0)).toMatchObject([{ severity: 'CRITICAL' }]);
+  });
+});
