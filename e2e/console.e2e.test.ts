@@ -195,7 +195,7 @@ describe('the operations console in Chromium [pglite]', () => {
       await rules.getByTestId('alert-rule-scope').selectOption(`shop:${shop.id}`);
       const row = rules.locator('[data-testid="alert-rule"][data-rule="LOW_STOCK"]');
       await expect.poll(() => row.getAttribute('data-source')).toBe(before!.source);
-      await row.getByLabel('低库存：阈值').fill('20');
+      await row.getByLabel('库存预警：阈值').fill('20');
       await row.getByRole('button', { name: '保存' }).click();
       await row.getByRole('status').waitFor();
       expect(await row.getByRole('status').textContent()).toBe('已保存');
@@ -207,7 +207,7 @@ describe('the operations console in Chromium [pglite]', () => {
       await row.getByRole('button', { name: '恢复继承' }).click();
       await expect.poll(() => row.getAttribute('data-source')).toBe(before!.source);
       expect(await lowStockAt()).toEqual(before);
-      expect(await row.getByLabel('低库存：阈值').inputValue()).toBe(String(before!.threshold));
+      expect(await row.getByLabel('库存预警：阈值').inputValue()).toBe(String(before!.threshold));
       expect(errors).toEqual([]);
     } finally {
       await rules.close();

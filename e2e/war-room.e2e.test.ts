@@ -194,12 +194,12 @@ for (const backend of e2eBackends()) {
       await setStock(server().url, sku.id, 0);
       // No reload, no poll: the engine evaluates (on the simulator's ingest notices, at least once a
       // minute) and alertChanged brings it to the screen.
-      const shown = await until(`a 低库存 alert about ${sku.code} on the screen`, 90_000, async () =>
+      const shown = await until(`a 库存预警 alert about ${sku.code} on the screen`, 90_000, async () =>
         (await page.alerts()).find((a) => a.rule === 'LOW_STOCK' && a.subject.startsWith(`${sku.code} `) && a.inView),
       );
       console.log(`[e2e] LOW_STOCK alert on screen ${Date.now() - started} ms after the stock of ${sku.code} fell to 0 [${backend}]`);
       expect(shown.status).toBe('OPEN');
-      expect(shown.text).toContain('低库存');
+      expect(shown.text).toContain('库存预警');
       expect(shown.text).toContain('严重'); // sold out: CRITICAL, so among the first on the wall
       expect(shown.text).toContain('库存 0 件');
       // Sold out is an incident: nobody has claimed it yet, so it counts down its 10 minutes to a response.
