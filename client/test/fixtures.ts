@@ -57,6 +57,8 @@ export function progressPayload(
       plannedGmv: '118708451.00',
       projectedGmv: '520000000.00',
       remaining: '376543211.00',
+      requiredPace: 376_543_211 / (500_000_000 - 118_708_451),
+      today: { pace: 1.12 },
       curve: [
         { at: '2026-11-10T16:00:00Z', cumulativeActualGmv: '60000000.00', cumulativePlannedGmv: '58000000.00' },
         { at: '2026-11-10T17:00:00Z', cumulativeActualGmv: null, cumulativePlannedGmv: '70000000.00' },

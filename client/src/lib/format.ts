@@ -116,6 +116,14 @@ export function formatPercentReached(rate: number, locale: Locale, digits: numbe
   return numberFormat(locale, { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits, roundingMode: 'trunc' }).format(rate);
 }
 
+/**
+ * A multiple still needed (the pace the rest of a campaign must sell at), rounded up: 118.2% reads 119%,
+ * never an easier figure than the truth, as formatPercentReached never reads past what was reached.
+ */
+export function formatPercentNeeded(rate: number, locale: Locale, digits: number): string {
+  return numberFormat(locale, { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits, roundingMode: 'ceil' }).format(rate);
+}
+
 /** A relative change with its sign: +12.3%, −4.0%; null (nothing to compare with) is "—". */
 export function formatChange(change: number | null, locale: Locale): string {
   if (change === null || !Number.isFinite(change)) return '—';

@@ -51,6 +51,31 @@ describe('HeroGmv', () => {
     expect(screen.getByTestId('hero-pace')).toHaveClass('bad');
   });
 
+  it("sets today's pace beside the campaign's: a red campaign can be selling above plan today", () => {
+    renderWithProviders(() => <HeroGmv progress={hero({ pace: 0.81, today: { pace: 1.12 }, requiredPace: 1.2519 })} stale={false} />, { locale: 'zh-CN' });
+    expect(screen.getByTestId('hero-pace')).toHaveTextContent('计划的 81%');
+    expect(screen.getByTestId('hero-pace')).toHaveClass('bad');
+    expect(screen.getByTestId('hero-today-pace')).toHaveTextContent('计划的 112%');
+    expect(screen.getByTestId('hero-today-pace')).toHaveClass('good');
+    // What the rest must sell at is rounded up, never an easier figure than the truth: 125.19% reads 126%.
+    expect(screen.getByTestId('hero-required')).toHaveTextContent('计划的 126%');
+    expect(screen.getByTestId('hero-required')).toHaveClass('bad');
+  });
+
+  it('reads what the rest must sell at: green at or under the plan, reached once the target is, a dash when it cannot be said', () => {
+    const { unmount } = renderWithProviders(() => <HeroGmv progress={hero({ requiredPace: 0.93 })} stale={false} />, { locale: 'en' });
+    expect(screen.getByTestId('hero-required')).toHaveTextContent('93% of plan');
+    expect(screen.getByTestId('hero-required')).toHaveClass('good');
+    unmount();
+    const reached = renderWithProviders(() => <HeroGmv progress={hero({ requiredPace: 0, today: null })} stale={false} />, { locale: 'zh-CN' });
+    expect(screen.getByTestId('hero-required')).toHaveTextContent('目标已达成');
+    expect(screen.getByTestId('hero-today-pace')).toHaveTextContent('—');
+    reached.unmount();
+    renderWithProviders(() => <HeroGmv progress={hero({ requiredPace: null })} stale={false} />, { locale: 'zh-CN' });
+    expect(screen.getByTestId('hero-required')).toHaveTextContent('—');
+    expect(screen.getByTestId('hero-required')).toHaveClass('neutral');
+  });
+
   it('has no pace or projection to show before the plan starts', () => {
     renderWithProviders(() => <HeroGmv progress={hero({ pace: null, projectedGmv: null })} stale={false} />, { locale: 'zh-CN' });
     expect(screen.getByTestId('hero-pace')).toHaveTextContent('尚未开始计划');

@@ -4,9 +4,9 @@ import { RollingNumber } from '../../components/RollingNumber';
 import { Ring } from '../../components/Ring';
 import { useI18n } from '../../i18n/i18n';
 import { decimalToFen } from '../../lib/decimal';
-import { formatCalendarDay, formatCny, formatCnyExact, formatPercentReached } from '../../lib/format';
+import { formatCalendarDay, formatCny, formatCnyExact, formatPercentNeeded, formatPercentReached } from '../../lib/format';
 import { shanghaiDate } from '../../lib/shanghai-day';
-import { paceTone } from './pace';
+import { paceTone, requiredTone } from './pace';
 
 export interface HeroProgress {
   gmv: string;
@@ -16,15 +16,20 @@ export interface HeroProgress {
   plannedGmv: string;
   projectedGmv: string | null;
   remaining: string;
+  /** What the rest must sell at, as a multiple of the plan (CampaignProgress.requiredPace); absent when not asked. */
+  requiredPace?: number | null;
+  /** Today against today's share of the plan; null outside the campaign's days. */
+  today?: { pace: number | null } | null;
 }
 
 /**
  * The figure the room looks at: campaign GMV, huge and rolling, with target, ring, pace and projection.
  * `endsAt` with `ended` (the data's own clock past the end): the projection is the final GMV itself, so the
  * fact says when the campaign closed instead of projecting what is already known. `partial`: the caller sees
- * only their shops' part of the campaign (its figures and target are theirs).
+ * only their shops' part of the campaign (its figures and target are theirs); `shops`: how many shops that
+ * is (1 unless said), so the English says "Your shop's" or "Your shops'".
  */
-export function HeroGmv(props: { progress: HeroProgress; stale: boolean; endsAt?: string; ended?: boolean; partial?: boolean }) {
+export function HeroGmv(props: { progress: HeroProgress; stale: boolean; endsAt?: string; ended?: boolean; partial?: boolean; shops?: number }) {
   const { t, locale } = useI18n();
   const fen = () => decimalToFen(props.progress.gmv);
   const paceClass = () => paceTone(props.progress.pace);
@@ -34,10 +39,18 @@ export function HeroGmv(props: { progress: HeroProgress; stale: boolean; endsAt?
   // The last day the campaign ran: an end at 00:00 closes the day before it.
   const closedOn = () => (props.endsAt ? formatCalendarDay(shanghaiDate(Date.parse(props.endsAt) - 1), locale()) : '—');
   const aboveTargetFen = () => fen() - decimalToFen(props.progress.target);
+  const todayPace = () => props.progress.today?.pace ?? null;
+  const today = () => (todayPace() === null ? '—' : t('hero.paceValue', { value: formatPercentReached(todayPace()!, locale(), 0) }));
+  const required = () => props.progress.requiredPace ?? null;
+  const requiredText = () => {
+    const value = required();
+    if (value === null) return '—';
+    return value === 0 ? t('hero.requiredReached') : t('hero.paceValue', { value: formatPercentNeeded(value, locale(), 0) });
+  };
   return (
     <div class="hero" classList={{ 'is-stale': props.stale }} data-testid="hero" data-panel>
       <div class="hero-main">
-        <div class="hero-label">{t(props.partial ? 'hero.gmvPart' : 'hero.gmv')}</div>
+        <div class="hero-label">{t(props.partial ? 'hero.gmvPart' : 'hero.gmv', { count: props.shops ?? 1 })}</div>
         <FitText class="hero-gmv-box" text={formatCny(fen(), locale())}>
           <RollingNumber class="hero-gmv" testId="hero-gmv" value={fen()} format={(v) => formatCny(v, locale())} />
         </FitText>
@@ -46,17 +59,20 @@ export function HeroGmv(props: { progress: HeroProgress; stale: boolean; endsAt?
           {t('hero.exact')} <span data-testid="hero-gmv-exact">{exact()}</span>
         </div>
         <dl class="hero-facts">
-          <Fact label={t(props.partial ? 'hero.targetPart' : 'hero.target')} value={formatCny(decimalToFen(props.progress.target), locale())} testId="hero-target" />
+          <Fact label={t(props.partial ? 'hero.targetPart' : 'hero.target', { count: props.shops ?? 1 })} value={formatCny(decimalToFen(props.progress.target), locale())} testId="hero-target" />
           <Show
             when={aboveTargetFen() > 0}
             fallback={<Fact label={t('hero.remaining')} value={formatCny(decimalToFen(props.progress.remaining), locale())} testId="hero-remaining" />}
           >
             <Fact label={t('hero.aboveTarget')} value={formatCny(aboveTargetFen(), locale())} class="good" testId="hero-remaining" />
           </Show>
-          <Fact label={t('hero.pace')} value={pace()} class={paceClass()} testId="hero-pace" />
           <Show when={props.ended} fallback={<Fact label={t('hero.projected')} value={projected()} testId="hero-projected" />}>
             <Fact label={t('hero.ended')} value={closedOn()} testId="hero-projected" />
           </Show>
+          <Fact label={t('hero.pace')} value={pace()} class={paceClass()} testId="hero-pace" />
+          {/* The hero is cumulative: today may be selling above its plan while the campaign reads red, and the room needs to know what the rest must sell at. */}
+          <Fact label={t('hero.todayPace')} value={today()} class={paceTone(todayPace())} testId="hero-today-pace" />
+          <Fact label={t('hero.required')} value={requiredText()} class={requiredTone(required())} testId="hero-required" />
         </dl>
       </div>
       <div class="hero-ring">

@@ -7,6 +7,15 @@ export function paceTone(pace: number | null): 'good' | 'warn' | 'bad' | 'neutra
   return pace >= 1 ? 'good' : pace >= 0.9 ? 'warn' : 'bad';
 }
 
+/**
+ * How the pace the rest must sell at reads: at or under the plan green (reached: 0), up to 10 % over it
+ * amber, more red; null (ended short, or no planned hour left) neutral.
+ */
+export function requiredTone(required: number | null): 'good' | 'warn' | 'bad' | 'neutral' {
+  if (required === null) return 'neutral';
+  return required <= 1 ? 'good' : required <= 1.1 ? 'warn' : 'bad';
+}
+
 /** Worst pace first (the shop holding the campaign back on top), nothing planned last, ties by name. */
 export function byWorstPace<T extends { shop: { name: string }; progress: { pace: number | null } }>(parts: readonly T[]): T[] {
   const rank = (pace: number | null) => (pace === null ? Number.POSITIVE_INFINITY : pace);

@@ -54,6 +54,10 @@ export const CampaignProgressSubscription = graphql(`
         plannedGmv
         projectedGmv
         remaining
+        requiredPace
+        today {
+          pace
+        }
         curve {
           at
           cumulativeActualGmv
