@@ -58,6 +58,22 @@ async function watchedPage(browser: Browser): Promise<{ page: Page; errors: stri
   return { page, errors };
 }
 
+/**
+ * How the elements `selector` matches are laid out: on how many rows (by their bottoms: a flex row may align its
+ * items at the foot), and which of them wrap their own text onto a second line.
+ */
+async function rowsOf(page: Page, selector: string): Promise<{ items: number; rows: number; wrapped: string[] }> {
+  return (await page.evaluate(`(() => {
+    const items = [...document.querySelectorAll(${JSON.stringify(selector)})];
+    const lineTops = (e) => { const range = document.createRange(); range.selectNodeContents(e); return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size; };
+    return {
+      items: items.length,
+      rows: new Set(items.map((e) => Math.round(e.getBoundingClientRect().bottom))).size,
+      wrapped: items.filter((e) => lineTops(e) > 1).map((e) => e.textContent.trim()),
+    };
+  })()`)) as { items: number; rows: number; wrapped: string[] };
+}
+
 /** The console page named `nav`, reached as a person does: the admin's kiosk link, the wall's 运营台 link, then the nav. */
 async function openFromWall(page: Page, url: string, nav: string): Promise<void> {
   await page.goto(kioskLink(url));
@@ -382,6 +398,26 @@ describe('the operations console in Chromium [pglite]', () => {
       await row.getByRole('button', { name: '确认取消活动' }).click();
       await expect.poll(() => row.getAttribute('data-status')).toBe('CANCELLED');
       expect((await listed())[0]?.status).toBe('CANCELLED');
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('keeps its navigation and the alert log’s filters on one line each, and its chips unbroken, at 1920 × 1080 in Chinese and in English', async () => {
+    const { page, errors } = await watchedPage(browser!);
+    try {
+      await openFromWall(page, stack!.url, '告警记录');
+      await page.getByTestId('alert-log-page').waitFor();
+      for (const lang of ['zh-CN', 'en']) {
+        if (lang === 'en') await page.getByTestId('lang-toggle').click();
+        await page.waitForFunction(`document.documentElement.lang === ${JSON.stringify(lang)}`);
+        expect(await rowsOf(page, '.console-nav a'), `${lang}: the navigation`).toEqual({ items: 11, rows: 1, wrapped: [] });
+        expect(await rowsOf(page, '[data-testid="alert-log-page"] .console-toolbar > *'), `${lang}: the alert log's toolbar`).toMatchObject({ items: 3, rows: 1 });
+        expect(await rowsOf(page, '[data-testid="alert-log-page"] .tabs button'), `${lang}: the status filters`).toEqual({ items: 4, rows: 1, wrapped: [] });
+        expect((await rowsOf(page, '[data-testid="alert-log"] .tag')).wrapped, `${lang}: the severity and state chips of the rows`).toEqual([]);
+        await page.screenshot({ path: path.join(ARTIFACTS, `console-alerts-${lang}-1920x1080.png`) });
+      }
       expect(errors).toEqual([]);
     } finally {
       await page.close();
