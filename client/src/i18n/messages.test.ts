@@ -28,6 +28,8 @@ describe('translate', () => {
     expect(translate('en', 'unit.units', { n: '0', count: 0 })).toBe('0 units');
     expect(translate('en', 'unit.units', { n: '1,204', count: 1_204 })).toBe('1,204 units');
     expect(translate('zh-CN', 'unit.units', { n: '1', count: 1 })).toBe('1 件');
+    expect(translate('en', 'hero.targetPart', { count: 1 })).toBe('Your shop’s target');
+    expect(translate('en', 'hero.targetPart', { count: 3 })).toBe('Your shops’ target');
     // Without its count the block stays visible, as a missing placeholder does.
     expect(translate('en', 'unit.units', { n: '1' })).toContain('{count, plural,');
   });

@@ -70,7 +70,7 @@ export function PhoneView(props: PhoneViewProps) {
           {(live) => (
             <>
               <div class="phone-hero-main">
-                <div class="hero-label">{t(live().campaign.partial ? 'hero.gmvPart' : 'hero.gmv')}</div>
+                <div class="hero-label">{t(live().campaign.partial ? 'hero.gmvPart' : 'hero.gmv', { count: live().campaign.shops.length })}</div>
                 {/* Shrinks to what the ring leaves, as on the wall: a headline figure is never cut. */}
                 <FitText class="phone-gmv" text={gmvText(live().progress.gmv)}>
                   <span data-testid="phone-gmv" data-value={decimalToFen(live().progress.gmv)}>
@@ -79,7 +79,7 @@ export function PhoneView(props: PhoneViewProps) {
                 </FitText>
                 <div class="hero-exact">{formatCnyExact(decimalToFen(live().progress.gmv), locale())}</div>
                 <div class="phone-facts">
-                  {t(live().campaign.partial ? 'hero.targetPart' : 'hero.target')} {formatCny(decimalToFen(live().progress.target), locale())} · {t('asOf.label')} {formatClock(live().asOf, locale())}
+                  {t(live().campaign.partial ? 'hero.targetPart' : 'hero.target', { count: live().campaign.shops.length })} {formatCny(decimalToFen(live().progress.target), locale())} · {t('asOf.label')} {formatClock(live().asOf, locale())}
                 </div>
                 {/* Where the campaign stands against its plan, as the wall's hero says it: achievement alone reads 80 % as fine at 20:00. */}
                 <div class="phone-facts" data-testid="phone-pace">

@@ -8,16 +8,16 @@ import type { Retrospective } from './retrospective.documents';
 
 /**
  * Target against actual: 达成率, net GMV after refunds, orders, buyers, traffic, conversion against the
- * campaign's 目标转化率 (when it has one), spend and ROI.
+ * campaign's 目标转化率 (when it has one), spend and ROI. `partial`: the target is the caller's `shops` shops' part.
  */
-export function RetroSummary(props: { retrospective: Retrospective; conversionTarget: number | null; partial?: boolean }) {
+export function RetroSummary(props: { retrospective: Retrospective; conversionTarget: number | null; partial?: boolean; shops?: number }) {
   const { t, locale } = useI18n();
   const missedConversion = () => {
     const actual = props.retrospective.conversionRate;
     return props.conversionTarget !== null && actual !== null && actual < props.conversionTarget;
   };
   const label = (key: MessageKey) =>
-    key === 'retro.conversion' && props.conversionTarget !== null ? `${t(key)} · ${t('kpi.target', { rate: rate(props.conversionTarget, locale()) })}` : t(key);
+    key === 'retro.conversion' && props.conversionTarget !== null ? `${t(key)} · ${t('kpi.target', { rate: rate(props.conversionTarget, locale()) })}` : t(key, { count: props.shops ?? 1 });
   const facts = (): [MessageKey, string][] => {
     const r = props.retrospective;
     const l = locale();

@@ -113,7 +113,7 @@ function retrospective(lessons: Lessons = NO_LESSONS): Retrospective {
 function answerRetrospective(lessons: () => Lessons = () => NO_LESSONS, figures: Partial<Retrospective> = {}, partial = false) {
   const asked = { count: 0 };
   const data = (): ResultOf<typeof RetrospectiveQuery> => ({
-    campaign: { id: CAMPAIGN, name: ended.name, startsAt: ended.startsAt, endsAt: ended.endsAt, conversionTarget: 0.05, partial, retrospective: { ...retrospective(lessons()), ...figures } },
+    campaign: { id: CAMPAIGN, name: ended.name, startsAt: ended.startsAt, endsAt: ended.endsAt, conversionTarget: 0.05, partial, shops: [{ id: 'U2hvcDox' }], retrospective: { ...retrospective(lessons()), ...figures } },
   });
   server.use(
     api.query('WarRoomCampaigns', () => HttpResponse.json({ data: campaignsResult([campaign({ id: 'c-1111', status: 'ACTIVE' }), ended]) })),

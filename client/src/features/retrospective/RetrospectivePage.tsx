@@ -69,7 +69,7 @@ function RetrospectiveSections(props: { campaign: RetrospectiveCampaign; onReloa
         </div>
       </header>
       <InlineError message={xlsx.error()} />
-      <RetroSummary retrospective={r()} conversionTarget={props.campaign.conversionTarget} partial={props.campaign.partial} />
+      <RetroSummary retrospective={r()} conversionTarget={props.campaign.conversionTarget} partial={props.campaign.partial} shops={props.campaign.shops.length} />
       <RetroHours retrospective={r()} />
       <RetroRanking
         title={t('retro.channels')}

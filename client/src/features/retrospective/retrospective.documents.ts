@@ -10,6 +10,9 @@ export const RetrospectiveQuery = graphql(`
         endsAt
         conversionTarget
         partial
+        shops {
+          id
+        }
         retrospective {
           ended
           dueAt

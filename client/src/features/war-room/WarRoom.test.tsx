@@ -575,6 +575,19 @@ describe('WarRoom language', () => {
     expect(screen.getByTestId('hero-gmv')).toHaveTextContent('¥123.45M');
     expect(screen.getByTestId('lang-toggle')).toHaveTextContent('中文');
   });
+
+  it('says "Your shop’s" to someone with one shop in a campaign seen in part, and "Your shops’" to someone with several', async () => {
+    history.replaceState(null, '', `/?lang=en`);
+    const w = await openWarRoom();
+    await w.sendBoth();
+    const campaign = progressPayload().campaignProgress.campaign;
+    w.live.push(CampaignProgressSubscription, progressPayload({ sequence: 2, asOf: w.asOfNow(), campaign: { ...campaign, partial: true, shops: [{ id: 'U2hvcDox' }] } }));
+    expect(await screen.findByText('Your shop’s campaign GMV')).toBeInTheDocument();
+    expect(screen.getByText('Your shop’s target')).toBeInTheDocument();
+    w.live.push(CampaignProgressSubscription, progressPayload({ sequence: 3, asOf: w.asOfNow(), campaign: { ...campaign, partial: true, shops: [{ id: 'U2hvcDox' }, { id: 'U2hvcDoy' }] } }));
+    expect(await screen.findByText('Your shops’ campaign GMV')).toBeInTheDocument();
+    expect(screen.getByText('Your shops’ target')).toBeInTheDocument();
+  });
 });
 
 describe('WarRoom shop parts of a split campaign', () => {

@@ -105,6 +105,7 @@ export function WarRoom(props: WarRoomProps) {
                   endsAt={p().campaignProgress.campaign.endsAt}
                   ended={ended()}
                   partial={p().campaignProgress.campaign.partial}
+                  shops={p().campaignProgress.campaign.shops.length}
                 />
               )}
             </Show>
