@@ -106,6 +106,7 @@ export const en: Record<MessageKey, string> = {
   'milestones.graceUntil': 'grace until {at}',
   'milestones.graceHint': 'The milestone-overdue alert’s grace: not done by then, it is overdue and alerted',
   'milestones.actual': 'Actual: {text}',
+  'milestones.planLine': 'Plan: {text}',
   'milestones.edit': 'Edit',
   'milestones.editNamed': 'Edit milestone “{name}”',
   'milestones.editTitle': 'Edit milestone · {name}',

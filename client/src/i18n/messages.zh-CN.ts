@@ -104,6 +104,7 @@ export const zhCN = {
   'milestones.graceUntil': '宽限至 {at}',
   'milestones.graceHint': '关键节点逾期预警的宽限：到此时仍未完成即为已逾期，并发出预警',
   'milestones.actual': '实际情况：{text}',
+  'milestones.planLine': '应对：{text}',
   'milestones.edit': '编辑',
   'milestones.editNamed': '编辑节点「{name}」',
   'milestones.editTitle': '编辑节点 · {name}',

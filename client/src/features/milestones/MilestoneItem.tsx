@@ -4,6 +4,12 @@ import { formatDateTime } from '../../lib/format';
 import type { MilestoneRow } from './milestones.documents';
 
 /** A HIGH risk without a response plan is the one thing on this board that must not be missed. */
+/** A response plan worth a line: a HIGH or MEDIUM risk still open; a done milestone's plan is history. */
+function shownPlan(m: Pick<MilestoneRow, 'riskLevel' | 'responsePlan' | 'status'>): string | undefined {
+  const plan = m.responsePlan?.trim();
+  return plan && m.status !== 'DONE' && (m.riskLevel === 'HIGH' || m.riskLevel === 'MEDIUM') ? plan : undefined;
+}
+
 export function needsResponsePlan(m: Pick<MilestoneRow, 'riskLevel' | 'responsePlan'>): boolean {
   return m.riskLevel === 'HIGH' && !m.responsePlan?.trim();
 }
@@ -88,6 +94,14 @@ export function MilestoneItem(props: MilestoneItemProps) {
         {(text) => (
           <div class="milestone-actual" data-testid="milestone-actual" title={text()}>
             {t('milestones.actual', { text: text() })}
+          </div>
+        )}
+      </Show>
+      {/* What the room will do about a risk: on the wall's compact rows too, where the editor is not open. */}
+      <Show when={shownPlan(m())}>
+        {(text) => (
+          <div class="milestone-plan" data-testid="milestone-plan" title={text()}>
+            {t('milestones.planLine', { text: text() })}
           </div>
         )}
       </Show>

@@ -50,6 +50,19 @@ describe('a HIGH risk without a response plan', () => {
   });
 });
 
+describe('a risk with its response plan', () => {
+  it('says what the room will do on the row itself, compact as on the wall, for an open HIGH or MEDIUM risk only', () => {
+    const medium = milestone({ id: 'm5', name: '直播排期', riskLevel: 'MEDIUM', responsePlan: '备用主播 19:00 接档' });
+    const donePlanned = milestone({ id: 'm6', name: '压测', riskLevel: 'HIGH', status: 'DONE', responsePlan: '扩容两倍' });
+    renderWithProviders(() => <MilestoneList milestones={[unplanned, planned, { ...low, responsePlan: '临时加人' }, medium, donePlanned]} />, { locale: 'zh-CN' });
+    expect(within(itemFor('CDN 预热')).getByTestId('milestone-plan')).toHaveTextContent('应对：切换备用 CDN 厂商');
+    expect(within(itemFor('CDN 预热')).getByTestId('milestone-plan')).toHaveAttribute('title', '切换备用 CDN 厂商');
+    expect(within(itemFor('直播排期')).getByTestId('milestone-plan')).toHaveTextContent('应对：备用主播 19:00 接档');
+    // No plan to show: none written (the warning says so instead), a low risk, a milestone done.
+    for (const name of ['支付通道扩容', '客服排班', '压测']) expect(within(itemFor(name)).queryByTestId('milestone-plan')).not.toBeInTheDocument();
+  });
+});
+
 describe('the board on its own clock', () => {
   const at = (iso: string) => Date.parse(iso);
   it('marks a missing response plan overdue once its deadline passes, as the server would, and keeps the server’s verdict', () => {
