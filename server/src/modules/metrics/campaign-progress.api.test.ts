@@ -152,6 +152,14 @@ describeEachBackend('campaign progress against plan', (backend) => {
     expect(now.requiredPace).toBeCloseTo((100_000_000 - 15_050_000) / (100_000_000 - plannedFenAt(plan, clock)), 12);
     expect(now.today).toEqual({ date: '2026-11-10', from: sh('2026-11-10T00:00:00').toISOString(), gmv: '120500.00', plannedGmv: fenToYuan(todayPlannedFen), pace: 12_050_000 / todayPlannedFen });
 
+    // Today comes from the hourly curve: asking for both reads the rollups no more than the curve alone.
+    const counted = async (fields: string) => {
+      const before = backend().database.queryCount();
+      await server.gql(`query ($id: ID!) { campaign(id: $id) { progress { ${fields} } } }`, { id: gid('Campaign', multi.id) });
+      return backend().database.queryCount() - before;
+    };
+    expect(await counted('curve { actualGmv } today { gmv }')).toBe(await counted('curve { actualGmv }'));
+
     // Its first day counts from its start, not from midnight.
     clock = sh('2026-11-09T21:00:00');
     expect((await read()).today).toMatchObject({ date: '2026-11-09', from: sh('2026-11-09T12:00:00').toISOString(), gmv: '30000.00', plannedGmv: fenToYuan(plannedFenAt(plan, clock)) });

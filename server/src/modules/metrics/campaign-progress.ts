@@ -268,7 +268,7 @@ export class CampaignProgress {
   }
 
   /**
-   * Today against today's plan: the hero is cumulative, so a campaign behind since day one reads red
+   * Today against today's plan, from the hourly curve: the hero is cumulative, so a campaign behind since day one reads red
    * while today may be selling above its plan. Null before the start and once the campaign has ended.
    */
   today(): Promise<DayFigures | null> {
@@ -282,8 +282,9 @@ export class CampaignProgress {
     const from = midnight > this.campaign.startsAt ? midnight : this.campaign.startsAt;
     const plan = this.curvePlan();
     const plannedFen = plannedFenAt(plan, this.asOf) - plannedFenAt(plan, from);
-    const window = countedWindow(resolveWindow(from, this.asOf), this.minutesKeptFrom);
-    const gmvFen = window.from < window.to ? await loadGmvFen(this.db, this.scope, window) : 0;
+    // Today's hours of the curve (a screen asks for both: one read of the rollups); an hour not counted is null in both.
+    let gmvFen = 0;
+    for (const point of await this.curve()) if (point.at >= from && point.actualFen !== null) gmvFen += point.actualFen;
     return { date, from, gmvFen, plannedFen, pace: plannedFen > 0 ? gmvFen / plannedFen : null };
   }
 
