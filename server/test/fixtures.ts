@@ -6,6 +6,7 @@ import { customers } from '../src/modules/customer/customer.table.js';
 import { orderItems, orders, type OrderStatus } from '../src/modules/order/order.table.js';
 import { products, skus } from '../src/modules/product/product.table.js';
 import { shops } from '../src/modules/shop/shop.table.js';
+import { hllEntry } from '../src/lib/hll.js';
 
 // Direct inserts for test set-up: faster than going through the API, and independent of ingestion.
 
@@ -83,3 +84,16 @@ export async function insertOrder(db: Db, fixture: OrderFixture) {
 
 /** The Relay global id clients use for a row (base64 of "Type:uuid"). */
 export const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
+
+/** `how` customer ids of `shopId` whose buyer keys (`shopId:customerId`) fall in one HyperLogLog register: a sketch counts them as one. */
+export function customersSharingARegister(shopId: string, how: number): string[] {
+  const byRegister = new Map<number, string[]>();
+  for (let i = 0; ; i++) {
+    const name = `buyer-${i}`;
+    const { register } = hllEntry(`${shopId}:${name}`);
+    const names = byRegister.get(register) ?? [];
+    names.push(name);
+    byRegister.set(register, names);
+    if (names.length === how) return names;
+  }
+}

@@ -1,27 +1,13 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../../test/backends.js';
-import { gid, insertShop, insertSku } from '../../../test/fixtures.js';
+import { customersSharingARegister, gid, insertShop, insertSku } from '../../../test/fixtures.js';
 import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
-import { hllEntry } from '../../lib/hll.js';
 
 const sh = (local: string) => new Date(`${local}+08:00`);
 const INGEST = `mutation ($events: [EventInput!]!) { ingestEvents(input: { events: $events }) { userErrors { index code message } } }`;
 const METRICS = `query ($scope: MetricScope!, $from: DateTime!, $to: DateTime!) { metrics(scope: $scope, from: $from, to: $to) {
   orders buyers visitors conversionRate averageOrderValue bySource { source buyers } byChannel { channel buyers } } }`;
 const DAY = { from: sh('2026-11-11T00:00:00').toISOString(), to: sh('2026-11-12T00:00:00').toISOString() };
-
-/** Customer ids of `shopId` whose buyer keys fall in one HyperLogLog register: the sketch counts them as one. */
-function sharingARegister(shopId: string, how: number): string[] {
-  const byRegister = new Map<number, string[]>();
-  for (let i = 0; ; i++) {
-    const name = `buyer-${i}`;
-    const { register } = hllEntry(`${shopId}:${name}`);
-    const names = byRegister.get(register) ?? [];
-    names.push(name);
-    byRegister.set(register, names);
-    if (names.length === how) return names;
-  }
-}
 
 describeEachBackend('buyers counted exactly (DOMAIN.md: distinct customers with a paid order)', (backend) => {
   let server: TestServer;
@@ -51,7 +37,7 @@ describeEachBackend('buyers counted exactly (DOMAIN.md: distinct customers with 
   const visit = (id: string, visitor: string, source: string, at: string) => ({ id, type: 'VISIT', shopId: shop, source, visitorId: visitor, occurredAt: sh(at).toISOString() });
 
   it('reads three buyers whose keys share a sketch register as three, with 客单价 and 转化率 from them, overall and by source', async () => {
-    const [a, b, c] = sharingARegister(shopId, 3);
+    const [a, b, c] = customersSharingARegister(shopId, 3);
     const events = [
       ...paidOrder('O1', a!, 'SEARCH', '2026-11-11T10:00:00'),
       ...paidOrder('O2', b!, 'SEARCH', '2026-11-11T10:05:00'),

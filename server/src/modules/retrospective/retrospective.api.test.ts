@@ -2,9 +2,8 @@ import { eq } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../../test/backends.js';
-import { gid, insertCampaign, insertShop, insertSku } from '../../../test/fixtures.js';
+import { customersSharingARegister, gid, insertCampaign, insertShop, insertSku } from '../../../test/fixtures.js';
 import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
-import { hllEntry } from '../../lib/hll.js';
 import { alerts } from '../alert/alert.table.js';
 import { campaigns, type CampaignRow } from '../campaign/campaign.table.js';
 
@@ -141,17 +140,9 @@ describeEachBackend('campaign retrospective (复盘)', (backend) => {
 
   it('counts buyers exactly, also two whose ids share one sketch register (the estimate would read one)', async () => {
     // Two customers of this shop whose rollup sketch entries land in the same HyperLogLog register.
-    const seen = new Map<number, string>();
-    let pair: [string, string] | undefined;
-    for (let i = 0; !pair; i++) {
-      const name = `c${i}`;
-      const { register } = hllEntry(`${campaign.shopIds[0]}:${name}`);
-      const earlier = seen.get(register);
-      if (earlier) pair = [earlier, name];
-      else seen.set(register, name);
-    }
+    const [first, second] = customersSharingARegister(campaign.shopIds[0]!, 2) as [string, string];
     clock = sh('2026-06-05T00:00:00');
-    await ingest([...order('P1', pair[0], 'SEARCH', 'S3', 1, '20.00', '2026-06-01T10:00:00'), ...order('P2', pair[1], 'SEARCH', 'S3', 1, '20.00', '2026-06-01T11:00:00')]);
+    await ingest([...order('P1', first, 'SEARCH', 'S3', 1, '20.00', '2026-06-01T10:00:00'), ...order('P2', second, 'SEARCH', 'S3', 1, '20.00', '2026-06-01T11:00:00')]);
     const r = await retro();
     expect(r).toMatchObject({ orders: 2, buyers: 2, newBuyers: 2, returningBuyers: 0, newBuyerShare: 1 });
   });
