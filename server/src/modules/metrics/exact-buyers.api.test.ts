@@ -2,6 +2,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../../test/backends.js';
 import { customersSharingARegister, gid, insertShop, insertSku } from '../../../test/fixtures.js';
 import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
+import { exactBuyersByShop, forgetExactBuyers } from './exact-buyers.js';
 
 const sh = (local: string) => new Date(`${local}+08:00`);
 const INGEST = `mutation ($events: [EventInput!]!) { ingestEvents(input: { events: $events }) { userErrors { index code message } } }`;
@@ -70,5 +71,28 @@ describeEachBackend('buyers counted exactly (DOMAIN.md: distinct customers with 
     expect(own.data.metrics).toMatchObject({ orders: 0, buyers: 0 });
     const refused = await server.gql(METRICS, { scope: { shopIds: [shop] }, ...DAY }, bearer(stranger));
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('counts shop by shop in one read for the alert rules: the fewest orders first within a budget, never a shop whose orders do not match its rollups', async () => {
+    const otherSku = gid('Sku', (await insertSku(backend().db, otherId, 'J1', 10_000)).sku.id);
+    const theirs = ['p', 'q', 'r'].flatMap((customer, i) => {
+      const common = { shopId: gid('Shop', otherId), source: 'SEARCH', orderId: `P${i}`, customerId: customer, occurredAt: sh('2026-11-11T10:00:00').toISOString() };
+      return [
+        { id: `P${i}-placed`, type: 'ORDER_PLACED', ...common, items: [{ skuId: otherSku, quantity: 1, unitPrice: '50.00' }], amount: '50.00' },
+        { id: `P${i}-paid`, type: 'ORDER_PAID', ...common, amount: '50.00' },
+      ];
+    });
+    const events = [...paidOrder('O1', 'x', 'SEARCH', '2026-11-11T10:00:00'), ...paidOrder('O2', 'x', 'SEARCH', '2026-11-11T11:00:00'), ...theirs];
+    expect((await server.gql(INGEST, { events })).data.ingestEvents.userErrors).toEqual([]);
+    const { db } = backend();
+    const day = { from: new Date(DAY.from), to: new Date(DAY.to) };
+    const paid = new Map([[shopId, 2], [otherId, 3]]);
+
+    expect(await exactBuyersByShop(db, day, paid)).toEqual(new Map([[shopId, 1], [otherId, 3]]));
+    // A budget of 4 orders: this shop's 2 fit, the other's 3 would pass it, so its estimate stands.
+    forgetExactBuyers(db);
+    expect(await exactBuyersByShop(db, day, paid, 4)).toEqual(new Map([[shopId, 1]]));
+    // The rollups said 5 paid orders, the orders are 2 (a batch committed between the reads): not used.
+    expect(await exactBuyersByShop(db, day, new Map([[shopId, 5]]))).toEqual(new Map());
   });
 });

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import type { Channel, TrafficSource } from '../../db/enums.js';
 import { rows } from '../../db/rows.js';
@@ -49,6 +49,7 @@ const REMEMBERED_PER_DB = 2_000;
 /** Orders are never deleted, so the counts stay true; a test that empties the tables forgets them. */
 export function forgetExactBuyers(db: DbOrTx): void {
   remembered.delete(db);
+  rememberedByShop.delete(db);
 }
 
 function memoOf(db: DbOrTx): Map<string, Remembered> {
@@ -108,4 +109,70 @@ export async function withExactBuyers(db: DbOrTx, scope: ScopeConditions, window
   });
   Object.assign(entry, { base: totals, answer });
   return answer;
+}
+
+/**
+ * One statement's budget of orders for `exactBuyersByShop`: the shops with the fewest paid orders are
+ * counted first, where one buyer more or less moves conversion most; the rest keep the estimate.
+ */
+export const EXACT_BUYERS_BY_SHOP_BUDGET = 100_000;
+
+interface ShopCount {
+  paid: number;
+  orders: number;
+  buyers: number;
+}
+
+/** Per window (`from|to`), each shop's last count; a few windows at most (the alert engine reads two a minute). */
+const rememberedByShop = new WeakMap<DbOrTx, Map<string, Map<string, ShopCount>>>();
+const WINDOWS_PER_DB = 8;
+
+/**
+ * Each shop's buyers in a window, counted from its paid orders, for the shops whose rollups hold at most
+ * EXACT_BUYERS_MAX_ORDERS paid orders there (`paidByShop`, the rollups' figure), in one statement for
+ * all of them. A shop is left out (its estimate stands) when its orders read do not match that figure,
+ * or past the statement's budget. A count is remembered per window and shop by the paid orders it was
+ * taken at, so an evaluation that finds the same figure reads nothing again.
+ */
+export async function exactBuyersByShop(
+  db: DbOrTx,
+  window: Window,
+  paidByShop: ReadonlyMap<string, number>,
+  budget = EXACT_BUYERS_BY_SHOP_BUDGET,
+): Promise<Map<string, number>> {
+  let windows = rememberedByShop.get(db);
+  if (!windows) rememberedByShop.set(db, (windows = new Map()));
+  const key = `${window.from.toISOString()}|${window.to.toISOString()}`;
+  let counts = windows.get(key);
+  if (!counts) {
+    if (windows.size >= WINDOWS_PER_DB) windows.delete(windows.keys().next().value!);
+    windows.set(key, (counts = new Map()));
+  }
+  const stale: string[] = [];
+  for (const [shopId, paid] of [...paidByShop].sort((a, b) => a[1] - b[1])) {
+    if (paid === 0) continue;
+    if (paid > EXACT_BUYERS_MAX_ORDERS || paid > budget) break;
+    budget -= paid;
+    if (counts.get(shopId)?.paid !== paid) stale.push(shopId);
+  }
+  if (stale.length > 0) {
+    const found = await rows<{ shop_id: string; buyers: number | string; orders: number | string }>(
+      db,
+      sql`select ${orders.shopId} as shop_id, count(distinct ${orders.customerId}) as buyers, count(*) as orders
+          from ${orders}
+          where ${inArray(orders.shopId, stale)} and ${orders.paidAt} is not null and ${orders.paidAt} >= ${window.from.toISOString()}::timestamptz and ${orders.paidAt} < ${window.to.toISOString()}::timestamptz
+          group by ${orders.shopId}`,
+    );
+    const byShop = new Map(found.map((row) => [row.shop_id, row]));
+    for (const shopId of stale) {
+      const row = byShop.get(shopId);
+      counts.set(shopId, { paid: paidByShop.get(shopId)!, orders: Number(row?.orders ?? 0), buyers: Number(row?.buyers ?? 0) });
+    }
+  }
+  const exact = new Map<string, number>();
+  for (const [shopId, paid] of paidByShop) {
+    const count = counts.get(shopId);
+    if (count && count.paid === paid && count.orders === paid) exact.set(shopId, count.buyers);
+  }
+  return exact;
 }

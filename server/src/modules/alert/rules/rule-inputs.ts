@@ -6,6 +6,7 @@ import { campaignMilestones, campaigns, type CampaignRow, type MilestoneRow } fr
 import { zeroCounters, type Figures } from '../../metrics/metrics.formulas.js';
 import { TOTALS_COLUMNS } from '../../metrics/metrics.service.js';
 import { metricRollups } from '../../metrics/metrics.table.js';
+import { exactBuyersByShop } from '../../metrics/exact-buyers.js';
 import { accumulateTotals, type TotalsRow } from '../../metrics/metrics.totals.js';
 import { decomposeWindow, floorMinute, piecesCondition, type Window } from '../../metrics/metrics.window.js';
 import { countUnshippedOverdue, lastPaidAtOf } from '../../order/order.service.js';
@@ -31,7 +32,7 @@ export const STALL_BASELINE_MINUTES = 60;
 export interface ShopInputs {
   id: string;
   name: string;
-  /** The last 60 whole minutes and the same 60 minutes yesterday. */
+  /** The last 60 whole minutes and the same 60 minutes yesterday; buyers counted from the orders where exactBuyersByShop could. */
   recent: Figures;
   sameWindowYesterday: Figures;
   /** Paid and refunded orders over the last 24 hours. */
@@ -180,14 +181,23 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
   ]);
 
   const index = await settingsIndex;
+  // Only the overall figures are judged (CONVERSION_DROP): a third of the sketch merges.
+  const recentByShop = totalsByShop(recentRows);
+  const yesterdayByShop = totalsByShop(yesterdayRows);
+  // Buyers exact where conversion is judged on few of them (exact-buyers.ts): in a 60-minute window of a
+  // few hundred visitors, one buyer lost to the sketch moved the drop by a sixth.
+  const judged = (figures: ReadonlyMap<string, Figures>) =>
+    new Map(shopRows.filter((shop) => index.resolveForShop('CONVERSION_DROP', shop.id).enabled).map((shop) => [shop.id, figures.get(shop.id)?.ordersPaid ?? 0]));
   const silent = shopRows.filter(
     (shop) => shop.lastPaidAt && now.getTime() - shop.lastPaidAt.getTime() >= index.resolveForShop('ORDERS_STALLED', shop.id).threshold * MINUTE_MS,
   );
   // The reads that need the first round's answers, side by side.
-  const [campaignsWithGmv, stalls, sold] = await Promise.all([
+  const [campaignsWithGmv, stalls, sold, recentBuyers, yesterdayBuyers] = await Promise.all([
     campaignGmv(db, active, new Map(shopRows.map((shop) => [shop.id, shop.name])), now),
     stallCounts(db, silent.map((shop) => ({ shopId: shop.id, lastPaidAt: shop.lastPaidAt! })), now),
     unitsSoldBySku(db, SYSTEM, lowSkus.map((s) => s.id), { from: new Date(now.getTime() - COVER_WINDOW_HOURS * HOUR_MS), to: now }),
+    exactBuyersByShop(db, recent, judged(recentByShop)),
+    exactBuyersByShop(db, yesterday, judged(yesterdayByShop)),
   ]);
 
   const byShop = <T extends { shopId: string }>(rows: readonly T[]) => {
@@ -199,8 +209,6 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
     }
     return map;
   };
-  const recentByShop = byShop(recentRows);
-  const yesterdayByShop = byShop(yesterdayRows);
   const roiByShop = byShop(roiRows);
   const refundsByShop = new Map(refunds.map((r) => [r.shopId, r]));
   const unshippedByShop = new Map(unshipped.map((u) => [u.shopId, { overdue: u.count, oldestPaidAt: u.oldestPaidAt }]));
@@ -210,8 +218,8 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
     shops: shopRows.map((shop) => ({
       id: shop.id,
       name: shop.name,
-      recent: accumulateTotals(recentByShop.get(shop.id) ?? []).all,
-      sameWindowYesterday: accumulateTotals(yesterdayByShop.get(shop.id) ?? []).all,
+      recent: withBuyers(recentByShop.get(shop.id), recentBuyers.get(shop.id)),
+      sameWindowYesterday: withBuyers(yesterdayByShop.get(shop.id), yesterdayBuyers.get(shop.id)),
       last24h: refundsByShop.get(shop.id) ?? { ordersPaid: 0, refundedOrders: 0 },
       todayByChannelSource: roiByShop.get(shop.id) ?? [],
       unshipped: unshippedByShop.get(shop.id) ?? { overdue: 0, oldestPaidAt: null },
@@ -226,6 +234,22 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
 }
 
 type ShopTotalsRow = TotalsRow & { shopId: string };
+
+function totalsByShop(rows: readonly ShopTotalsRow[]): Map<string, Figures> {
+  const grouped = new Map<string, ShopTotalsRow[]>();
+  for (const row of rows) {
+    const list = grouped.get(row.shopId);
+    if (list) list.push(row);
+    else grouped.set(row.shopId, [row]);
+  }
+  return new Map([...grouped].map(([shopId, list]) => [shopId, accumulateTotals(list, { overallDistinctOnly: true }).all]));
+}
+
+/** A shop's figures with its buyers counted exactly when they were (else the sketch's estimate). */
+function withBuyers(figures: Figures | undefined, exact: number | undefined): Figures {
+  if (!figures) return NOTHING;
+  return exact === undefined ? figures : { ...figures, buyers: exact };
+}
 
 function sketchRows(db: DbOrTx, window: Window): Promise<ShopTotalsRow[]> {
   const t = metricRollups;
