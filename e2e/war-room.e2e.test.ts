@@ -61,7 +61,8 @@ const COLLISIONS = `(() => {
 
 /**
  * The wall's panels that hide what they have no room for (Panel's clipItems): per panel, how many items,
- * how many hidden, the shown ones not wholly inside the body, and the note in its header (evaluated in the page).
+ * how many hidden (and of those, resolved ones fading out), the shown ones not wholly inside the body, the note
+ * in its header, and the alerts its summary by rule counts (evaluated in the page).
  */
 const CLIPPING = `(() => [...document.querySelectorAll('.panel-body.clips')].map((body) => {
   const box = body.getBoundingClientRect();
@@ -72,8 +73,10 @@ const CLIPPING = `(() => [...document.querySelectorAll('.panel-body.clips')].map
     panel: body.parentElement.getAttribute('data-testid') || body.parentElement.className,
     items: items.length,
     hidden: items.length - shown.length,
+    fading: items.filter((el) => el.hasAttribute('data-clipped') && el.getAttribute('data-status') === 'RESOLVED').length,
     cut: shown.filter((el) => { const r = el.getBoundingClientRect(); return r.top < box.top - 1 || r.bottom > box.bottom + 1; }).length,
     note: note ? note.textContent : null,
+    summarised: [...body.parentElement.querySelectorAll('.panel-header [data-testid="hidden-alerts"] [data-count]')].reduce((sum, el) => sum + Number(el.getAttribute('data-count')), 0),
   };
 }))()`;
 
@@ -271,12 +274,18 @@ for (const backend of e2eBackends()) {
             // A panel that cannot scroll shows an item whole or not at all, and says how many it does not show.
             // The demo's seven milestones do not all fit the wall's 关键节点, so its note must be there.
             const clipping = await until('the panels to have measured their items', 5_000, async () => {
-              const panels = (await page.page.evaluate(CLIPPING)) as { panel: string; items: number; hidden: number; cut: number; note: string | null }[];
+              const panels = (await page.page.evaluate(CLIPPING)) as { panel: string; items: number; hidden: number; fading: number; cut: number; note: string | null; summarised: number }[];
               return panels.find((p) => p.panel === 'milestone-board' && p.hidden > 0) ? panels : undefined;
             });
             for (const p of clipping) {
               expect(p.cut, `${p.panel} at ${shot.width}×${shot.height}: an item cut at the foot`).toBe(0);
-              expect(p.note, `${p.panel} at ${shot.width}×${shot.height}`).toBe(p.hidden > 0 ? `另有 ${p.hidden} 项未显示` : null);
+              if (p.panel === 'alerts-feed') {
+                // The alert panel says which rules it does not show instead (HiddenAlerts): every hidden alert but a fading one, once.
+                expect(p.note, `${p.panel} at ${shot.width}×${shot.height}`).toBeNull();
+                expect(p.summarised, `${p.panel} at ${shot.width}×${shot.height}`).toBe(p.hidden - p.fading);
+              } else {
+                expect(p.note, `${p.panel} at ${shot.width}×${shot.height}`).toBe(p.hidden > 0 ? `另有 ${p.hidden} 项未显示` : null);
+              }
             }
             console.log(`[e2e] not shown for lack of room at ${shot.width}×${shot.height}: ${clipping.map((p) => `${p.panel} ${p.hidden}/${p.items}`).join(', ')}`);
             const file = path.join(ARTIFACTS, shot.file);

@@ -1,4 +1,4 @@
-import { Show, type JSX, type ParentProps } from 'solid-js';
+import { Show, type Accessor, type JSX, type ParentProps } from 'solid-js';
 import { useI18n } from '../i18n/i18n';
 import { createClippedCount } from './clipped';
 
@@ -12,6 +12,11 @@ export interface PanelProps {
    * that do not fit whole are hidden, and the header says how many (clipped.ts).
    */
   clipItems?: string;
+  /**
+   * What the header says instead of 另有 N 项未显示 while items are hidden, given how many are (the last
+   * `hidden()` items of the list, in its order): a panel that can say which ones they are.
+   */
+  clipNote?: (hidden: Accessor<number>) => JSX.Element;
 }
 
 /** A titled card of the big screen. */
@@ -26,9 +31,16 @@ export function Panel(props: ParentProps<PanelProps>) {
         <h2 title={props.title}>{props.title}</h2>
         {/* In the header, not at the foot: saying so costs the list no row. */}
         <Show when={hidden() > 0}>
-          <span class="clipped-note" data-testid="clipped-note">
-            {t('panel.clipped', { n: hidden() })}
-          </span>
+          <Show
+            when={props.clipNote}
+            fallback={
+              <span class="clipped-note" data-testid="clipped-note">
+                {t('panel.clipped', { n: hidden() })}
+              </span>
+            }
+          >
+            {(note) => note()(hidden)}
+          </Show>
         </Show>
         {props.extra}
       </header>

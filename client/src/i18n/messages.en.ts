@@ -146,6 +146,7 @@ export const en: Record<MessageKey, string> = {
   'risk.HIGH': 'High risk',
   'alerts.title': 'Alerts',
   'alerts.empty': 'No open alerts',
+  'alerts.notShown': 'Not shown: ',
   'alerts.ack': 'Acknowledge',
   'alerts.acking': 'Acknowledging…',
   'alerts.ackFailed': 'Could not acknowledge: {message}',

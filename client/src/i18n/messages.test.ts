@@ -30,6 +30,10 @@ describe('translate', () => {
     expect(translate('zh-CN', 'unit.units', { n: '1', count: 1 })).toBe('1 件');
     expect(translate('en', 'hero.targetPart', { count: 1 })).toBe('Your shop’s target');
     expect(translate('en', 'hero.targetPart', { count: 3 })).toBe('Your shops’ target');
+    // Chinese has no plural category for one: it names the number (=1) where the wording differs.
+    expect(translate('zh-CN', 'hero.targetPart', { count: 1 })).toBe('本店目标');
+    expect(translate('zh-CN', 'hero.targetPart', { count: 3 })).toBe('各店合计目标');
+    expect(translate('zh-CN', 'hero.gmvPart', { count: 2 })).toBe('各店合计活动累计成交额 GMV');
     // Without its count the block stays visible, as a missing placeholder does.
     expect(translate('en', 'unit.units', { n: '1' })).toContain('{count, plural,');
   });

@@ -9,10 +9,11 @@ export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': z
 /**
  * `{count, plural, one {unit} other {units}}` (ICU's form, options of plain text): the word for the
  * number in param `count`, as Intl.PluralRules has it for the locale. English needs it ("1 unit", "2
- * units"); Chinese has one form, so its strings have no such block.
+ * units"). Chinese has one plural form, so where its wording still depends on the number (本店 for one
+ * shop, 各店合计 for several) it names the number itself, as ICU does: `=1 {…}`, chosen before the category.
  */
-const PLURAL = /\{(\w+), plural,((?:\s*(?:zero|one|two|few|many|other)\s*\{[^{}]*\})+)\s*\}/g;
-const PLURAL_OPTION = /(zero|one|two|few|many|other)\s*\{([^{}]*)\}/g;
+const PLURAL = /\{(\w+), plural,((?:\s*(?:=\d+|zero|one|two|few|many|other)\s*\{[^{}]*\})+)\s*\}/g;
+const PLURAL_OPTION = /(=\d+|zero|one|two|few|many|other)\s*\{([^{}]*)\}/g;
 
 const pluralRules = new Map<Locale, Intl.PluralRules>();
 
@@ -20,7 +21,7 @@ function pluralForm(locale: Locale, count: number, options: string): string {
   let rules = pluralRules.get(locale);
   if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(locale)));
   const forms = new Map([...options.matchAll(PLURAL_OPTION)].map(([, category, text]) => [category, text]));
-  return forms.get(rules.select(count)) ?? forms.get('other') ?? '';
+  return forms.get(`=${count}`) ?? forms.get(rules.select(count)) ?? forms.get('other') ?? '';
 }
 
 /**

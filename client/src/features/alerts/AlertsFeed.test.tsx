@@ -1,6 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@solidjs/testing-library';
 import { delay, HttpResponse } from 'msw';
-import { describe, expect, it, vi } from 'vitest';
+import { createSignal } from 'solid-js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { acknowledgeResult, alert, alertChangedPayload, changed, MAY_MANAGE, NOW_WALL, openAlertsResult, READ_ONLY, type AlertFixture } from '../../../test/fixtures';
 import { api, server, useMockApi } from '../../../test/msw';
 import { renderWithProviders, startApi } from '../../../test/render';
@@ -16,25 +17,36 @@ import { AlertsFeed } from './AlertsFeed';
 
 useMockApi();
 
+// jsdom lays nothing out, so the panel never finds an alert it has no room for: a test says how many
+// of the list's last items the wall's panel hides, as clipped.ts measures it in a browser.
+const clip = vi.hoisted(() => ({ hidden: (() => 0) as () => number }));
+vi.mock('../../components/clipped', async (original) => ({
+  ...(await original<typeof import('../../components/clipped')>()),
+  createClippedCount: () => () => clip.hidden(),
+}));
+afterEach(() => {
+  clip.hidden = () => 0;
+});
+
 /** The feed as the screen wires it: permissions asked of the server with the screen's credential; the clock at NOW_WALL. */
-function FeedForViewer(props: { credentials: CredentialStore; connects: () => number; onI18n: (i18n: I18n) => void }) {
+function FeedForViewer(props: { credentials: CredentialStore; connects: () => number; onI18n: (i18n: I18n) => void; compact?: boolean }) {
   props.onI18n(useI18n());
   const permissions = createViewerPermissions(() => props.credentials.current());
-  return <AlertsFeed permissions={permissions()} connects={props.connects} nowWall={NOW_WALL} />;
+  return <AlertsFeed permissions={permissions()} connects={props.connects} nowWall={NOW_WALL} compact={props.compact} />;
 }
 
 /**
  * Renders the feed for a viewer the server grants `permissions`, answered once `answered` resolves
  * (at once by default). Returns the live API and how many times the viewer was asked.
  */
-function openFeed(options: { permissions: readonly Permission[]; locale?: Locale; answered?: Promise<void> }) {
+function openFeed(options: { permissions: readonly Permission[]; locale?: Locale; answered?: Promise<void>; compact?: boolean }) {
   const asked = answerViewer(async () => {
     await options.answered;
     return options.permissions;
   });
   const testApi = startApi();
   let i18n!: I18n;
-  renderWithProviders(() => <FeedForViewer credentials={testApi.credentials} connects={testApi.connection.connects} onI18n={(it) => (i18n = it)} />, {
+  renderWithProviders(() => <FeedForViewer credentials={testApi.credentials} connects={testApi.connection.connects} onI18n={(it) => (i18n = it)} compact={options.compact} />, {
     api: testApi,
     locale: options.locale ?? 'zh-CN',
   });
@@ -215,6 +227,50 @@ describe('AlertsFeed', () => {
     expect(alertItem('抖音旗舰店').querySelector('.alert-time')).toHaveTextContent(/^00:30:00$/);
     expect(alertItem('拼多多店').querySelector('.alert-time')).toHaveTextContent(/^11-10 14:05$/);
     expect(alertItem('拼多多店')).toHaveTextContent(claimed);
+  });
+
+  it('says which rules the wall has no room for, most severe first, as the panel’s cut moves, and not a resolved one fading out', async () => {
+    const olderStock = alert({ id: 'a-stock-2', rule: 'LOW_STOCK', severity: 'WARNING', subject: 'JD-002-1 电热水壶', raisedAt: '2026-11-11T03:20:00Z' });
+    const [hidden, setHidden] = createSignal(0);
+    clip.hidden = hidden;
+    openAlerts(roi, conversion, stock, olderStock);
+    const { live, setLocale } = await openLiveFeed({ permissions: READ_ONLY });
+    expect(subjects()).toEqual(['天猫旗舰店', 'TM-001-1 保温杯 500ml', '京东自营店 · 京东 · 付费推广', 'JD-002-1 电热水壶']);
+    const feed = screen.getByTestId('alerts-feed');
+    // Everything fits: no summary.
+    expect(within(feed).queryByTestId('hidden-alerts')).not.toBeInTheDocument();
+
+    setHidden(3); // the panel shows the conversion alert only
+    const summary = within(feed).getByTestId('hidden-alerts');
+    expect(summary).toHaveAttribute('title', '未显示：库存预警 ×2 · ROI 低于 1');
+    expect(summary).toHaveTextContent(/^未显示：库存预警 ×2·ROI 低于 1$/);
+    expect([...summary.querySelectorAll('.hidden-rule')].map((g) => g.className)).toEqual(['hidden-rule severity-warning', 'hidden-rule severity-warning']);
+    // It says which, in place of how many; the count of every open alert stays.
+    expect(within(feed).queryByTestId('clipped-note')).not.toBeInTheDocument();
+    expect(feed.querySelector('.count')).toHaveTextContent('4');
+
+    setLocale('en');
+    expect(within(feed).getByTestId('hidden-alerts')).toHaveAttribute('title', 'Not shown: Low stock ×2 · ROI below 1');
+    setLocale('zh-CN');
+
+    // Resolved, fading out at the foot: not something the room has yet to see.
+    live.push(AlertChangedSubscription, alertChangedPayload('RESOLVED', changed(olderStock, 'RESOLVED')));
+    await waitFor(() => expect(within(feed).getByTestId('hidden-alerts')).toHaveAttribute('title', '未显示：库存预警 · ROI 低于 1'));
+
+    await waitFor(() => expect(subjects()).toHaveLength(3)); // gone; the panel measures again
+    setHidden(1);
+    expect(within(feed).getByTestId('hidden-alerts')).toHaveAttribute('title', '未显示：ROI 低于 1');
+    setHidden(0);
+    expect(within(feed).queryByTestId('hidden-alerts')).not.toBeInTheDocument();
+  });
+
+  it('shows no summary on the phone, which scrolls to every alert', async () => {
+    clip.hidden = () => 2;
+    openAlerts(conversion, stock, roi);
+    openFeed({ permissions: READ_ONLY, compact: true });
+    expect(await screen.findAllByTestId('alert')).toHaveLength(3);
+    expect(screen.queryByTestId('hidden-alerts')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('clipped-note')).not.toBeInTheDocument();
   });
 
   it('says there is nothing open when the list is empty', async () => {

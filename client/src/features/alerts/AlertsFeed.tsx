@@ -6,6 +6,8 @@ import { shanghaiDate } from '../../lib/shanghai-day';
 import type { Permission } from '../access/viewer.documents';
 import { createAlertFeed, type AcknowledgeOutcome } from './alerts.data';
 import { AlertList } from './AlertList';
+import { HiddenAlerts } from './HiddenAlerts';
+import { groupByRule, hiddenAlerts } from './hidden-alerts';
 
 export interface AlertsFeedProps {
   permissions: ReadonlySet<Permission>;
@@ -54,8 +56,13 @@ export function AlertsFeed(props: AlertsFeedProps) {
       class={props.compact ? 'panel-alerts alerts-compact' : 'panel-alerts'}
       testId="alerts-feed"
       extra={<span class="count">{feed.count()}</span>}
-      // The phone scrolls; the wall cannot, so it says how many alerts it has no room for.
+      // The phone scrolls; the wall cannot, so it says which alerts it has no room for, by rule.
       clipItems={props.compact ? undefined : '.alerts > li'}
+      clipNote={(hidden) => {
+        // The panel measures how many it hides (clipped.ts); the feed knows which alerts those are.
+        const groups = createMemo(() => groupByRule(hiddenAlerts(feed.alerts(), hidden(), feed.isLeaving)));
+        return <HiddenAlerts groups={groups()} />;
+      }}
     >
       <Show when={failure() ?? loadFailure()}>
         {(message) => (

@@ -1,6 +1,7 @@
 import type { AlertRow } from './alerts.documents';
 
-const SEVERITY_RANK: Record<AlertRow['severity'], number> = { CRITICAL: 0, WARNING: 1, INFO: 2 };
+/** Most severe first: the feed's order, and the order of a summary of what it cannot show. */
+export const SEVERITY_RANK: Record<AlertRow['severity'], number> = { CRITICAL: 0, WARNING: 1, INFO: 2 };
 
 /**
  * When an incident nobody has claimed yet must get its response (incident-clock.ts); any other alert is not

@@ -32,6 +32,7 @@ describe('each shop’s part of a split campaign on the wall', () => {
       '¥120.00万 / ¥300.00万 · 40.0%',
     ]);
     expect(screen.getAllByTestId('shop-part-pace').map((p) => p.textContent)).toEqual(['计划的 25%', '计划的 94%', '计划的 126%']);
+    expect(screen.getAllByTestId('shop-part-figures')[0]).toHaveAttribute('title', '本店目标 ¥40.00万 / ¥500.00万 · 8.0%');
   });
 
   it('marks a shop behind plan as the hero marks the campaign: red far behind, amber within 10 %, green on plan', () => {
@@ -49,6 +50,8 @@ describe('each shop’s part of a split campaign on the wall', () => {
     const rows = screen.getAllByTestId('shop-part');
     expect(rows.map((row) => row.querySelector('.part-name')!.textContent)).toEqual(['Tmall', 'Own site']);
     expect(screen.getAllByTestId('shop-part-figures')[0]).toHaveTextContent('¥2.50M / ¥2.00M · 125.0%');
+    // A row is one shop: its tooltip names that shop's target, never the raw plural block.
+    expect(screen.getAllByTestId('shop-part-figures')[0]).toHaveAttribute('title', 'Your shop’s target ¥2.50M / ¥2.00M · 125.0%');
     expect(rows[0]!.querySelector('.bar-fill')).toHaveStyle({ width: '100%' });
     expect(screen.getAllByTestId('shop-part-pace').map((p) => p.textContent)).toEqual(['140% of plan', '—']);
     expect(screen.getAllByTestId('shop-part-pace')[1]).toHaveClass('neutral');

@@ -35,7 +35,7 @@ export function ShopParts(props: { parts: readonly ShopPartRow[] }) {
               <span class="bar-track" title={t('parts.achievement')}>
                 <span class="bar-fill" style={{ width: `${Math.max(0, Math.min(1, part().progress.achievementRate)) * 100}%` }} />
               </span>
-              <span class="part-figures" title={`${t('hero.targetPart')} ${figures()}`} data-testid="shop-part-figures">
+              <span class="part-figures" title={`${t('hero.targetPart', { count: 1 })} ${figures()}`} data-testid="shop-part-figures">
                 {figures()}
               </span>
               <span class={`part-pace ${paceTone(part().progress.pace)}`} title={`${t('hero.pace')} ${pace(part().progress.pace)}`} data-testid="shop-part-pace">

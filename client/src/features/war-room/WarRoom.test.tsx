@@ -576,17 +576,20 @@ describe('WarRoom language', () => {
     expect(screen.getByTestId('lang-toggle')).toHaveTextContent('中文');
   });
 
-  it('says "Your shop’s" to someone with one shop in a campaign seen in part, and "Your shops’" to someone with several', async () => {
-    history.replaceState(null, '', `/?lang=en`);
+  it.each([
+    ['en', ['Your shop’s campaign GMV', 'Your shop’s target'], ['Your shops’ campaign GMV', 'Your shops’ target']],
+    ['zh-CN', ['本店活动累计成交额 GMV', '本店目标'], ['各店合计活动累计成交额 GMV', '各店合计目标']],
+  ] as const)('names one shop of a campaign seen in part as the caller’s shop, several as their shops together (%s)', async (lang, one, several) => {
+    history.replaceState(null, '', `/?lang=${lang}`);
     const w = await openWarRoom();
     await w.sendBoth();
     const campaign = progressPayload().campaignProgress.campaign;
     w.live.push(CampaignProgressSubscription, progressPayload({ sequence: 2, asOf: w.asOfNow(), campaign: { ...campaign, partial: true, shops: [{ id: 'U2hvcDox' }] } }));
-    expect(await screen.findByText('Your shop’s campaign GMV')).toBeInTheDocument();
-    expect(screen.getByText('Your shop’s target')).toBeInTheDocument();
+    expect(await screen.findByText(one[0])).toBeInTheDocument();
+    expect(screen.getByText(one[1])).toBeInTheDocument();
     w.live.push(CampaignProgressSubscription, progressPayload({ sequence: 3, asOf: w.asOfNow(), campaign: { ...campaign, partial: true, shops: [{ id: 'U2hvcDox' }, { id: 'U2hvcDoy' }] } }));
-    expect(await screen.findByText('Your shops’ campaign GMV')).toBeInTheDocument();
-    expect(screen.getByText('Your shops’ target')).toBeInTheDocument();
+    expect(await screen.findByText(several[0])).toBeInTheDocument();
+    expect(screen.getByText(several[1])).toBeInTheDocument();
   });
 });
 
