@@ -3,7 +3,7 @@ import { useI18n } from '../../i18n/i18n';
 import { hiddenRuleLabel, hiddenSummary, type HiddenRule } from './hidden-alerts';
 
 /**
- * What the wall's alert panel has no room for, in one line of its header: 未显示：整改报告逾期 ×4 · 关键节点逾期 · …,
+ * What the wall's alert panel has no room for, in one line of its header: 未显示：整改报告逾期 ×4 · 高风险未提交应对方案 · …,
  * each rule in its worst alert's colour. A rule that does not fit whole gives way to the ellipsis with
  * all after it (each is one unbreakable box), never cut inside its name; the tooltip has them all.
  */
@@ -12,7 +12,7 @@ export function HiddenAlerts(props: { groups: readonly HiddenRule[] }) {
   return (
     <Show when={props.groups.length > 0}>
       <span class="hidden-alerts" title={hiddenSummary(props.groups, t)} data-testid="hidden-alerts">
-        <span class="hidden-alerts-lead">{t('alerts.notShown')}</span>
+        <span>{t('alerts.notShown')}</span>
         <For each={props.groups}>
           {(group, i) => (
             <span class={`hidden-rule severity-${group.severity.toLowerCase()}`} data-rule={group.rule} data-count={group.count}>

@@ -20,7 +20,7 @@ export function hiddenAlerts(ranked: readonly AlertRow[], clipped: number, isLea
 }
 
 /**
- * The hidden alerts by rule, the groups the room must see first first: a group is as severe as its worst
+ * The hidden alerts by rule, the most urgent group first: a group is as severe as its worst
  * alert; among equals the larger group, then by the rule's code, so the order stays put when the screen's
  * language is toggled.
  */
