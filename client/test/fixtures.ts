@@ -104,8 +104,9 @@ export function todayPayload(overrides: Partial<Omit<Today, 'metrics'>> & { metr
       addToCartRate: 0.18,
       series: TODAY_SERIES,
       byChannel: [
-        { key: 'TMALL', gmv: '60000000.00' },
-        { key: 'JD', gmv: '38765432.10' },
+        { key: 'TMALL', gmv: '60000000.00', spend: '2500000.00', roi: 24 },
+        // Its ads cost more than they sold: ROI under 1, red on the wall.
+        { key: 'JD', gmv: '38765432.10', spend: '40000000.00', roi: 0.96913580 },
       ],
       bySource: [
         { key: 'SEARCH', gmv: '88765432.10', spend: '0.00', roi: null, visitors: 1_000_000, conversionRate: 0.021 },

@@ -1,4 +1,4 @@
-import { Index } from 'solid-js';
+import { Index, Show } from 'solid-js';
 
 export interface BarRow {
   key: string;
@@ -6,12 +6,14 @@ export interface BarRow {
   value: string;
   /** 0..1 of the longest bar. */
   share: number;
+  /** A figure after the value, in its own column (a platform's ROI): `bad` red, `good` green; null leaves the cell empty. */
+  note?: { text: string; tone: 'good' | 'bad'; title: string } | null;
 }
 
 /** Horizontal bars with the figure at the end: platforms, sources, funnel steps. */
-export function BarList(props: { rows: BarRow[]; testId?: string }) {
+export function BarList(props: { rows: BarRow[]; testId?: string; /** Rows have a note column. */ notes?: boolean }) {
   return (
-    <ul class="bar-list" data-testid={props.testId}>
+    <ul class="bar-list" classList={{ 'with-notes': !!props.notes }} data-testid={props.testId}>
       {/* Index, not For: every update brings new row objects, and rows should change in place. */}
       <Index each={props.rows}>
         {(row) => (
@@ -25,6 +27,11 @@ export function BarList(props: { rows: BarRow[]; testId?: string }) {
             <span class="bar-value" title={row().value}>
               {row().value}
             </span>
+            <Show when={props.notes}>
+              <span class={`bar-note ${row().note?.tone ?? ''}`} title={row().note?.title}>
+                {row().note?.text}
+              </span>
+            </Show>
           </li>
         )}
       </Index>

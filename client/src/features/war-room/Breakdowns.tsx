@@ -2,7 +2,7 @@ import { BarList } from '../../components/BarList';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
 import { decimalToFen } from '../../lib/decimal';
-import { formatCny, formatDecimal, formatInteger, formatPercent } from '../../lib/format';
+import { formatCny, formatDecimal, formatInteger, formatPercent, formatRoi } from '../../lib/format';
 import { funnelRows, type FunnelRow, type FunnelStepInput } from './funnel-rows';
 
 const shareOf = (values: number[]) => {
@@ -12,20 +12,36 @@ const shareOf = (values: number[]) => {
 
 /**
  * GMV bars of one breakdown: platforms side by side (Tmall, JD, Douyin, …) or traffic sources, each
- * label from the `channel.*` or `source.*` messages.
+ * label from the `channel.*` or `source.*` messages. Rows that carry `roi` (the platforms: their
+ * attributedRoi, DOMAIN.md's channel ROI — the GMV of the platform's lines with spend / spend) show it
+ * after the GMV, red under 1 (the platform's ads cost more than they sell), green from 1; a platform
+ * without spend shows nothing there.
  */
-export function GmvBars(props: { rows: readonly { key: string; gmv: string }[]; labels: 'channel' | 'source'; testId: string }) {
+export function GmvBars(props: { rows: readonly { key: string; gmv: string; spend?: string; roi?: number | null }[]; labels: 'channel' | 'source'; testId: string }) {
   const { t, locale } = useI18n();
+  const notes = () => props.rows.some((r) => r.roi !== undefined);
   const rows = () => {
     const share = shareOf(props.rows.map((r) => decimalToFen(r.gmv)));
-    return props.rows.map((r) => ({
-      key: r.key,
-      label: t(`${props.labels}.${r.key}` as MessageKey),
-      value: formatCny(decimalToFen(r.gmv), locale()),
-      share: share(decimalToFen(r.gmv)),
-    }));
+    return props.rows.map((r) => {
+      const label = t(`${props.labels}.${r.key}` as MessageKey);
+      const roi = r.roi ?? null;
+      return {
+        key: r.key,
+        label,
+        value: formatCny(decimalToFen(r.gmv), locale()),
+        share: share(decimalToFen(r.gmv)),
+        note:
+          roi === null
+            ? null
+            : {
+                text: t('channels.roi', { roi: formatRoi(roi, locale()) }),
+                tone: roi < 1 ? ('bad' as const) : ('good' as const),
+                title: t('channels.roiTitle', { channel: label, roi: formatRoi(roi, locale()), spend: formatCny(decimalToFen(r.spend ?? '0'), locale()) }),
+              },
+      };
+    });
   };
-  return <BarList testId={props.testId} rows={rows()} />;
+  return <BarList testId={props.testId} rows={rows()} notes={notes()} />;
 }
 
 /**

@@ -93,6 +93,9 @@ export const TodayMetricsSubscription = graphql(`
         byChannel {
           key: channel
           gmv
+          spend
+          # The platform's ads against the GMV of its lines with spend, not all of its sales (全站 ROI).
+          roi: attributedRoi
         }
         bySource {
           key: source

@@ -29,6 +29,7 @@ import {
   type SeriesPoint,
   type SkuFigures,
 } from './metrics.service.js';
+import type { Attributed } from './metrics.totals.js';
 import type { Granularity } from './metrics.table.js';
 import { minuteRollupsKeptFrom } from '../history/history.retention.js';
 import { EXACT_BUYERS_MAX_ORDERS } from './exact-buyers.js';
@@ -57,6 +58,10 @@ const DEFINITION = {
   refundRate: 'Refund rate (退款率) = refunded orders / orders, in [0, 1]; 0 without orders. Capped at 1 because refunds in the window may belong to orders paid before it.',
   spend: 'Marketing spend (recordMarketingSpend) in yuan, counted at its spentAt; 0.00 without spend.',
   roi: 'ROI = GMV / spend (DOMAIN.md: attributed GMV / marketing spend), exact from integer fen; null without spend. ROI < 1 means pause the channel: it costs more than it sells.',
+  attributedGmv:
+    'GMV of the channel × source lines with marketing spend in the window, in yuan: what the spend is credited with (a platform\'s organic search sales are not its ads\'). Equals `gmv` when every line of this breakdown had spend; 0.00 without spend.',
+  attributedRoi:
+    'ROI of the spend = attributedGmv / spend (DOMAIN.md: attributed GMV / marketing spend), exact from integer fen; null without spend. Under 1 the spend sells less than it costs: pause or cut it. `roi` divides all of the breakdown\'s GMV (全站 ROI), which organic sales lift.',
   addToCartRate: `Add-to-cart rate (加购率) = visitors who added to cart / visitors, in [0, 1]; 0 without visitors. Both counts are HyperLogLog estimates: ${HLL_BOUND}`,
 };
 
@@ -121,14 +126,18 @@ function headlineFields<P>({ money, int, float, nullableFloat }: ReturnType<type
   };
 }
 
-const breakdownFields = <P extends Figures>(t: Fields<P>) => headlineFields(figureFields(t, (p) => p));
+const breakdownFields = <P extends Figures & Attributed>(t: Fields<P>) => ({
+  ...headlineFields(figureFields(t, (p) => p)),
+  attributedGmv: t.field({ type: 'Decimal', description: DEFINITION.attributedGmv, resolve: (p) => fenToYuan(p.attributedGmvFen) }),
+  attributedRoi: t.float({ description: DEFINITION.attributedRoi, nullable: true, resolve: (p) => (p.spendFen > 0 ? p.attributedGmvFen / p.spendFen : null) }),
+});
 
-const ChannelMetricsRef = builder.objectRef<Figures & { channel: Channel }>('ChannelMetrics').implement({
+const ChannelMetricsRef = builder.objectRef<Figures & Attributed & { channel: Channel }>('ChannelMetrics').implement({
   description: 'The figures of one channel (platform) in the window; distinct counts are per channel, so they do not add up to the total.',
   fields: (t) => ({ channel: t.expose('channel', { type: ChannelEnum }), ...breakdownFields(t) }),
 });
 
-const SourceMetricsRef = builder.objectRef<Figures & { source: TrafficSource }>('SourceMetrics').implement({
+const SourceMetricsRef = builder.objectRef<Figures & Attributed & { source: TrafficSource }>('SourceMetrics').implement({
   description: 'The figures of one traffic source in the window; distinct counts are per source, so they do not add up to the total.',
   fields: (t) => ({ source: t.expose('source', { type: TrafficSourceEnum }), ...breakdownFields(t) }),
 });

@@ -11,11 +11,19 @@ export interface TotalsRow extends Counters {
   buyers: Uint8Array | null;
 }
 
+/**
+ * The GMV a breakdown's spend is credited with: of its channel × source lines, those with marketing
+ * spend in the window (a platform's organic search sales are not its ads'; DOMAIN.md's "attributed GMV").
+ */
+export interface Attributed {
+  attributedGmvFen: number;
+}
+
 export interface Totals {
   all: Figures;
   /** Channels with at least one row in the window, highest GMV first (ties in enum order). */
-  byChannel: (Figures & { channel: Channel })[];
-  bySource: (Figures & { source: TrafficSource })[];
+  byChannel: (Figures & Attributed & { channel: Channel })[];
+  bySource: (Figures & Attributed & { source: TrafficSource })[];
 }
 
 /** Summed counters and merged sketches of one group of rows. */
@@ -76,26 +84,57 @@ export interface TotalsOptions {
 export function accumulateTotals(rows: readonly TotalsRow[], options: TotalsOptions = {}): Totals {
   const channels = new Map<Channel, Group>();
   const sources = new Map<TrafficSource, Group>();
+  const lines = new Lines();
   const all = new Group();
   if (options.overallDistinctOnly) {
     // A third of the sketch merges: each row's sketches go into the overall group only.
     for (const row of rows) {
       addCounters(groupOf(channels, row.channel).counters, row);
       addCounters(groupOf(sources, row.source).counters, row);
+      lines.add(row);
       all.add(row);
     }
   } else {
     for (const row of rows) {
       groupOf(channels, row.channel).add(row);
       groupOf(sources, row.source).add(row);
+      lines.add(row);
     }
     for (const group of channels.values()) all.absorb(group);
   }
+  const attributed = lines.attributed();
   return {
     all: all.figures(),
-    byChannel: ordered(channels, CHANNELS).map(([channel, group]) => ({ channel, ...group.figures() })),
-    bySource: ordered(sources, TRAFFIC_SOURCES).map(([source, group]) => ({ source, ...group.figures() })),
+    byChannel: ordered(channels, CHANNELS).map(([channel, group]) => ({ channel, ...group.figures(), attributedGmvFen: attributed.byChannel.get(channel) ?? 0 })),
+    bySource: ordered(sources, TRAFFIC_SOURCES).map(([source, group]) => ({ source, ...group.figures(), attributedGmvFen: attributed.bySource.get(source) ?? 0 })),
   };
+}
+
+/** GMV and spend per channel × source line: spend is recorded per line, so the line decides what it is credited with. */
+class Lines {
+  private readonly lines = new Map<string, { channel: Channel; source: TrafficSource; gmvFen: number; spendFen: number }>();
+
+  add(row: TotalsRow) {
+    if (row.gmvFen === 0 && row.spendFen === 0) return;
+    const key = `${row.channel}|${row.source}`;
+    const line = this.lines.get(key);
+    if (line) {
+      line.gmvFen += row.gmvFen;
+      line.spendFen += row.spendFen;
+    } else this.lines.set(key, { channel: row.channel, source: row.source, gmvFen: row.gmvFen, spendFen: row.spendFen });
+  }
+
+  /** Each channel's and source's GMV of the lines with spend in the window. */
+  attributed() {
+    const byChannel = new Map<Channel, number>();
+    const bySource = new Map<TrafficSource, number>();
+    for (const line of this.lines.values()) {
+      if (line.spendFen <= 0) continue;
+      byChannel.set(line.channel, (byChannel.get(line.channel) ?? 0) + line.gmvFen);
+      bySource.set(line.source, (bySource.get(line.source) ?? 0) + line.gmvFen);
+    }
+    return { byChannel, bySource };
+  }
 }
 
 function groupOf<K>(groups: Map<K, Group>, key: K): Group {
