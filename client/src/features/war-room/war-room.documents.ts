@@ -101,7 +101,8 @@ export const TodayMetricsSubscription = graphql(`
           key: source
           gmv
           spend
-          roi
+          # Across platforms: a source's spend on one platform is not credited with its organic sales on another.
+          roi: attributedRoi
           visitors
           conversionRate
         }
