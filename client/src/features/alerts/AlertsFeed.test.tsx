@@ -243,7 +243,7 @@ describe('AlertsFeed', () => {
     setHidden(3); // the panel shows the conversion alert only
     const summary = within(feed).getByTestId('hidden-alerts');
     expect(summary).toHaveAttribute('title', '未显示：库存预警 ×2 · ROI 低于 1');
-    expect(summary).toHaveTextContent(/^未显示：库存预警 ×2·ROI 低于 1$/);
+    expect(summary).toHaveTextContent(/^未显示：库存预警 ×2·ROI<1$/);
     expect([...summary.querySelectorAll('.hidden-rule')].map((g) => g.className)).toEqual(['hidden-rule severity-warning', 'hidden-rule severity-warning']);
     // It says which, in place of how many; the count of every open alert stays.
     expect(within(feed).queryByTestId('clipped-note')).not.toBeInTheDocument();

@@ -3,7 +3,7 @@ import { useI18n } from '../../i18n/i18n';
 import { hiddenRuleLabel, hiddenSummary, type HiddenRule } from './hidden-alerts';
 
 /**
- * What the wall's alert panel has no room for, in one line of its header: 未显示：整改报告逾期 ×4 · 高风险未提交应对方案 · …,
+ * What the wall's alert panel has no room for, in one line of its header: 未显示：整改逾期 ×4 · 无应对方案 · 节点逾期 · …,
  * each rule in its worst alert's colour. A rule that does not fit whole gives way to the ellipsis with
  * all after it (each is one unbreakable box), never cut inside its name; the tooltip has them all.
  */

@@ -3,7 +3,7 @@ import { alert } from '../../../test/fixtures';
 import { translate, type Locale, type MessageKey } from '../../i18n/messages';
 import type { AlertRow } from './alerts.documents';
 import { rankAlerts } from './alerts.ranking';
-import { groupByRule, hiddenAlerts, hiddenSummary } from './hidden-alerts';
+import { groupByRule, hiddenAlerts, hiddenRuleLabel, hiddenSummary } from './hidden-alerts';
 
 const in_ = (locale: Locale) => (key: MessageKey, params?: Record<string, string | number>) => translate(locale, key, params);
 
@@ -62,5 +62,11 @@ describe('what the wall’s alert panel does not show, by rule', () => {
     const groups = groupByRule(hiddenAlerts(DEMO, 19, none));
     expect(hiddenSummary(groups, in_('zh-CN'))).toBe('未显示：整改报告逾期 ×4 · 高风险未提交应对方案 · 关键节点逾期 · GMV 落后计划 · ROI 低于 1 · 库存预警 ×11');
     expect(hiddenSummary(groups, in_('en'))).toBe('Not shown: Rectification overdue ×4 · High risk, no plan · Milestone overdue · GMV behind plan · ROI below 1 · Low stock ×11');
+  });
+
+  it('says the rules by their short names on the line itself, so more of them fit before it is cut', () => {
+    const groups = groupByRule(hiddenAlerts(DEMO, 19, none));
+    expect(groups.map((g) => hiddenRuleLabel(g, in_('zh-CN'))).join(' · ')).toBe('整改逾期 ×4 · 无应对方案 · 节点逾期 · 落后计划 · ROI<1 · 库存预警 ×11');
+    expect(groups.map((g) => hiddenRuleLabel(g, in_('en'))).join(' · ')).toBe('Report overdue ×4 · No risk plan · Milestone late · Behind plan · ROI<1 · Low stock ×11');
   });
 });

@@ -37,13 +37,16 @@ export function groupByRule(alerts: readonly AlertRow[]): HiddenRule[] {
   return [...groups.values()].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || b.count - a.count || a.rule.localeCompare(b.rule));
 }
 
-/** A group as the summary says it: the rule's name as every alert item says it, and ×n for more than one. */
-export function hiddenRuleLabel(group: HiddenRule, t: I18n['t']): string {
-  const name = t(`rule.${group.rule}`);
+/**
+ * A group as the summary line says it: the rule's short name (整改逾期 for 整改报告逾期: the line has room for
+ * about 420 px, and the full names fitted three rules), and ×n for more than one.
+ */
+export function hiddenRuleLabel(group: HiddenRule, t: I18n['t'], names: 'short' | 'full' = 'short'): string {
+  const name = t(names === 'short' ? `ruleShort.${group.rule}` : `rule.${group.rule}`);
   return group.count > 1 ? `${name} ×${group.count}` : name;
 }
 
-/** The whole summary in one line of text: the tooltip of the line the panel may have to cut. */
+/** The whole summary with the rules' full names, as every alert item says them: the tooltip of the line the panel may have to cut. */
 export function hiddenSummary(groups: readonly HiddenRule[], t: I18n['t']): string {
-  return t('alerts.notShown') + groups.map((group) => hiddenRuleLabel(group, t)).join(' · ');
+  return t('alerts.notShown') + groups.map((group) => hiddenRuleLabel(group, t, 'full')).join(' · ');
 }

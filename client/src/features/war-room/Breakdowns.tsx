@@ -34,7 +34,8 @@ export function GmvBars(props: { rows: readonly { key: string; gmv: string; spen
           roi === null
             ? null
             : {
-                text: t('channels.roi', { roi: formatRoi(roi, locale()) }),
+                // The panel's title says 投放 ROI, as the sources table's column head does: the figure alone.
+                text: formatRoi(roi, locale()),
                 tone: roi < 1 ? ('bad' as const) : ('good' as const),
                 title: t('channels.roiTitle', { channel: label, roi: formatRoi(roi, locale()), spend: formatCny(decimalToFen(r.spend ?? '0'), locale()) }),
               },
