@@ -478,6 +478,8 @@ export const en: Record<MessageKey, string> = {
   'retro.conversion': 'Conversion',
   'retro.spend': 'Spend',
   'retro.roi': 'ROI',
+  'retro.adRoi': 'Ad ROI',
+  'retro.allRoi': 'ROI on all GMV',
   'retro.hours': 'Hour by hour vs plan',
   'retro.day': 'Day',
   'retro.planned': 'Planned',

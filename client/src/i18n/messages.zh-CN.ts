@@ -476,6 +476,8 @@ export const zhCN = {
   'retro.conversion': '转化率',
   'retro.spend': '花费',
   'retro.roi': 'ROI',
+  'retro.adRoi': '投放 ROI',
+  'retro.allRoi': '全站 ROI',
   'retro.hours': '逐时实际 vs 计划',
   'retro.day': '日期',
   'retro.planned': '计划',

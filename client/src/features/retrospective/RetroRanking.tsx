@@ -13,10 +13,12 @@ export interface RankedRow {
   orders: number;
   spend: string;
   roi: number | null;
+  /** The ROI of the spend (the GMV of its lines with spend / spend): the server ranks by it. */
+  attributedRoi: number | null;
   rank: number | null;
 }
 
-/** Channels or sources by ROI, best first (the server's order), the best and the worst named; without spend no rank. */
+/** Channels or sources by ad ROI, best first (the server's order), the best and the worst named; without spend no rank. 全站 ROI beside it. */
 export function RetroRanking(props: { title: string; testId: string; labels: 'channel' | 'source'; rows: readonly RankedRow[]; best: string | null; worst: string | null }) {
   const { t, locale } = useI18n();
   const label = (name: string) => t(`${props.labels}.${name}` as MessageKey);
@@ -25,7 +27,7 @@ export function RetroRanking(props: { title: string; testId: string; labels: 'ch
       <p class="retro-verdict">
         {t('retro.best', { name: props.best ? label(props.best) : '—' })} · {t('retro.worst', { name: props.worst ? label(props.worst) : '—' })}
       </p>
-      <ConsoleTable columns={[t('retro.rank'), t(props.labels === 'channel' ? 'retro.channel' : 'retro.source'), t('retro.gmv'), t('retro.orders'), t('retro.spend'), t('retro.roi')]}>
+      <ConsoleTable columns={[t('retro.rank'), t(props.labels === 'channel' ? 'retro.channel' : 'retro.source'), t('retro.gmv'), t('retro.orders'), t('retro.spend'), t('retro.adRoi'), t('retro.allRoi')]}>
         <tbody>
           <For each={props.rows}>
             {(row) => (
@@ -43,7 +45,8 @@ export function RetroRanking(props: { title: string; testId: string; labels: 'ch
                 <td class="num">{money(row.gmv, locale())}</td>
                 <td class="num">{formatInteger(row.orders, locale())}</td>
                 <td class="num">{money(row.spend, locale())}</td>
-                <td class="num" classList={{ bad: row.roi !== null && row.roi < 1 }}>{roiText(row.roi, locale())}</td>
+                <td class="num" classList={{ bad: row.attributedRoi !== null && row.attributedRoi < 1 }}>{roiText(row.attributedRoi, locale())}</td>
+                <td class="num">{roiText(row.roi, locale())}</td>
               </tr>
             )}
           </For>

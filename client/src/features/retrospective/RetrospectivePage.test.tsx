@@ -45,13 +45,14 @@ function retrospective(lessons: Lessons = NO_LESSONS): Retrospective {
       hour('2026-06-01T16:00:00Z', '50.00', '25.00', '350.00', '405.50'),
     ],
     channels: [
-      { channel: 'TMALL', gmv: '600000.00', orders: 3_000, spend: '100000.00', roi: 6, rank: 1 },
-      { channel: 'DOUYIN', gmv: '150000.00', orders: 800, spend: '100000.00', roi: 1.5, rank: 2 },
-      { channel: 'OWN_SITE', gmv: '73456.78', orders: 320, spend: '0.00', roi: null, rank: null },
+      // 天猫's ads credited with ¥240,000 of its ¥600,000 (the rest organic): 2.40 against 6.00 on all GMV.
+      { channel: 'TMALL', gmv: '600000.00', orders: 3_000, spend: '100000.00', roi: 6, attributedRoi: 2.4, rank: 1 },
+      { channel: 'DOUYIN', gmv: '150000.00', orders: 800, spend: '100000.00', roi: 1.5, attributedRoi: 1.5, rank: 2 },
+      { channel: 'OWN_SITE', gmv: '73456.78', orders: 320, spend: '0.00', roi: null, attributedRoi: null, rank: null },
     ],
     sources: [
-      { source: 'SEARCH', gmv: '500000.00', orders: 2_500, spend: '50000.00', roi: 10, rank: 1 },
-      { source: 'PAID', gmv: '120000.00', orders: 600, spend: '150000.00', roi: 0.8, rank: 2 },
+      { source: 'SEARCH', gmv: '500000.00', orders: 2_500, spend: '50000.00', roi: 10, attributedRoi: 4, rank: 1 },
+      { source: 'PAID', gmv: '120000.00', orders: 600, spend: '150000.00', roi: 0.9, attributedRoi: 0.8, rank: 2 },
     ],
     bestChannel: { channel: 'TMALL' },
     worstChannel: { channel: 'DOUYIN' },
@@ -150,9 +151,12 @@ describe('the retrospective page', () => {
     expect(days[1]).toHaveTextContent('¥50.00¥25.00¥350.00¥405.50115.8%'); // 115.857…%, cut like 达成率
 
     const channels = within(section('retro-channels')).getAllByTestId('ranked-row');
-    expect(channels.map((r) => r.textContent)).toEqual(['1天猫最佳¥600,000.003,000¥100,000.006.00', '2抖音最差¥150,000.00800¥100,000.001.50', '—官网¥73,456.78320¥0.00—']);
+    expect(channels.map((r) => r.textContent)).toEqual(['1天猫最佳¥600,000.003,000¥100,000.002.406.00', '2抖音最差¥150,000.00800¥100,000.001.501.50', '—官网¥73,456.78320¥0.00——']);
     expect(section('retro-sources')).toHaveTextContent('最佳：搜索 · 最差：付费推广');
+    // The ad ROI is judged (red under 1); the ROI on all GMV beside it is not.
     expect(within(section('retro-sources')).getByText('0.80')).toHaveClass('bad');
+    expect(within(section('retro-sources')).getByText('0.90')).not.toHaveClass('bad');
+    expect(within(section('retro-channels')).getAllByRole('columnheader').map((th) => th.textContent)).toContain('投放 ROI');
 
     expect(screen.getByTestId('pareto-verdict')).toHaveTextContent('2 个 SKU 贡献了 80% 的成交额（共售出 9 个 SKU）');
     expect(within(section('retro-pareto')).getAllByTestId('pareto-sku')[1]).toHaveTextContent('电饭煲 TM-002-1 默认¥180,000.0090021.9%82.6%');

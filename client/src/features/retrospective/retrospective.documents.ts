@@ -27,8 +27,8 @@ export const RetrospectiveQuery = graphql(`
           spend
           roi
           hours { at plannedGmv actualGmv cumulativePlannedGmv cumulativeActualGmv }
-          channels { channel gmv orders spend roi rank }
-          sources { source gmv orders spend roi rank }
+          channels { channel gmv orders spend roi attributedRoi rank }
+          sources { source gmv orders spend roi attributedRoi rank }
           bestChannel { channel }
           worstChannel { channel }
           bestSource { source }

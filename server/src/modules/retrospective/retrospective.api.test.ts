@@ -17,8 +17,8 @@ const LESSONS = `mutation ($input: WriteRetrospectiveLessonsInput!) { writeRetro
 const RETRO = `query ($id: ID!) { campaign(id: $id) { retrospective {
   ended dueAt overdue gmvTarget gmv netGmv achievementRate orders buyers spend roi
   hours { at plannedGmv actualGmv cumulativeActualGmv }
-  channels { channel gmv spend roi rank } bestChannel { channel } worstChannel { channel }
-  sources { source gmv orders spend roi rank } bestSource { source roi } worstSource { source roi }
+  channels { channel gmv spend roi attributedGmv attributedRoi rank } bestChannel { channel } worstChannel { channel }
+  sources { source gmv orders spend roi attributedRoi rank } bestSource { source roi } worstSource { source roi }
   pareto { skuCount soldSkus skus { sku { code } gmv units share cumulativeShare } }
   newBuyers returningBuyers newBuyerShare
   refundsByReason { reason refunds amount share }
@@ -154,13 +154,14 @@ describeEachBackend('campaign retrospective (复盘)', (backend) => {
     expect(r).toMatchObject({ ended: true, dueAt: sh('2026-06-06T00:00:00').toISOString(), overdue: true, gmvTarget: '10000.00', gmv: '6300.00', netGmv: '4150.00', achievementRate: 0.63, orders: 5, buyers: 4, spend: '3500.00', roi: 6300 / 3500 });
     // SEARCH ¥3,200 / ¥300, PAID ¥2,000 / ¥1,000, SOCIAL ¥1,100 / ¥2,200 (pause it).
     expect(r.sources).toEqual([
-      { source: 'SEARCH', gmv: '3200.00', orders: 2, spend: '300.00', roi: 3200 / 300, rank: 1 },
-      { source: 'PAID', gmv: '2000.00', orders: 1, spend: '1000.00', roi: 2, rank: 2 },
-      { source: 'SOCIAL', gmv: '1100.00', orders: 2, spend: '2200.00', roi: 0.5, rank: 3 },
+      // Every source had spend on the one platform: its ad ROI is its ROI.
+      { source: 'SEARCH', gmv: '3200.00', orders: 2, spend: '300.00', roi: 3200 / 300, attributedRoi: 3200 / 300, rank: 1 },
+      { source: 'PAID', gmv: '2000.00', orders: 1, spend: '1000.00', roi: 2, attributedRoi: 2, rank: 2 },
+      { source: 'SOCIAL', gmv: '1100.00', orders: 2, spend: '2200.00', roi: 0.5, attributedRoi: 0.5, rank: 3 },
     ]);
     expect(r.bestSource).toEqual({ source: 'SEARCH', roi: 3200 / 300 });
     expect(r.worstSource).toEqual({ source: 'SOCIAL', roi: 0.5 });
-    expect(r.channels).toEqual([{ channel: 'TMALL', gmv: '6300.00', spend: '3500.00', roi: 1.8, rank: 1 }]);
+    expect(r.channels).toEqual([{ channel: 'TMALL', gmv: '6300.00', spend: '3500.00', roi: 1.8, attributedGmv: '6300.00', attributedRoi: 1.8, rank: 1 }]);
     expect(r.bestChannel).toEqual({ channel: 'TMALL' });
     expect(r.worstChannel).toBeNull(); // one channel has nothing to compare with
     // S1 makes ¥5,000 (79.4 %): not yet 80 %, so S2 (¥1,000) joins; S3 and S4 are the long tail.

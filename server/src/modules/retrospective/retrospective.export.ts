@@ -146,13 +146,15 @@ export async function retrospectiveWorkbook(r: Retrospective, skuNames: (ids: st
     { header: 'GMV (¥)', key: 'gmv', numFmt: MONEY },
     { header: '订单 / Orders', key: 'orders' },
     { header: '花费 / Spend (¥)', key: 'spend', numFmt: MONEY },
-    { header: 'ROI', key: 'roi', numFmt: '0.00' },
+    { header: '投放 ROI / Ad ROI', key: 'attributedRoi', numFmt: '0.00' },
+    { header: '全站 ROI / ROI on all GMV', key: 'roi', numFmt: '0.00' },
   ];
-  const roiRow = (row: { rank: number | null; gmvFen: number; ordersPaid: number; spendFen: number; roi: number | null }) => ({
+  const roiRow = (row: { rank: number | null; gmvFen: number; ordersPaid: number; spendFen: number; roi: number | null; attributedRoi: number | null }) => ({
     rank: row.rank ?? '',
     gmv: money(row.gmvFen),
     orders: row.ordersPaid,
     spend: money(row.spendFen),
+    attributedRoi: row.attributedRoi ?? '',
     roi: row.roi ?? '',
   });
   sheet(book, '渠道 Channels', roiColumns('channel', '渠道 / Channel'), channels.map((x) => ({ channel: channelName(x.channel), ...roiRow(x) })));

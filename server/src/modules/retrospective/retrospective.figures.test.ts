@@ -21,6 +21,18 @@ describe('retrospective figures', () => {
     expect(bestAndWorst(rankByRoi([{ gmvFen: 1, spendFen: 1 }, { gmvFen: 5, spendFen: 0 }]))).toMatchObject({ best: { roi: 1 }, worst: null });
   });
 
+  it('ranks by the ROI of the spend, not of all GMV: a channel of organic sales does not come first for them', () => {
+    // 天猫 sold ¥10,000 (¥9,000 of it organic search) for ¥1,000 of ads: ROI 10, ad ROI 1. 京东 sold ¥3,000, all through its ¥1,000 of ads: 3 and 3.
+    const ranked = rankByRoi([
+      { name: 'tmall', gmvFen: 1_000_000, spendFen: 100_000, attributedGmvFen: 100_000 },
+      { name: 'jd', gmvFen: 300_000, spendFen: 100_000, attributedGmvFen: 300_000 },
+    ]);
+    expect(ranked.map((r) => [r.name, r.roi, r.attributedRoi, r.rank])).toEqual([
+      ['jd', 3, 3, 1],
+      ['tmall', 10, 1, 2],
+    ]);
+  });
+
   it('takes the fewest best sellers that reach 80 % of GMV, exactly 80 % included, ties by id', () => {
     const sale = (skuId: string, gmvFen: number) => ({ skuId, gmvFen, unitsSold: 1 });
     expect(paretoSkus([sale('b', 40), sale('a', 40), sale('c', 20)]).map((s) => [s.skuId, s.cumulativeShare])).toEqual([

@@ -6,24 +6,32 @@ export const PARETO_SHARE = 0.8;
 export interface RoiRow {
   gmvFen: number;
   spendFen: number;
+  /** GMV of the row's channel × source lines with spend (metrics.totals' Attributed); absent, all of its GMV. */
+  attributedGmvFen?: number;
 }
 
-export type Ranked<T> = T & { roi: number | null; rank: number | null };
+export type Ranked<T> = T & { roi: number | null; attributedRoi: number | null; rank: number | null };
 
 /**
- * Best ROI first. Rows without spend have no ROI and no rank and come last, by GMV. Equal ROI share a
- * rank (1, 2, 2, 4), ties listed by GMV.
+ * Best ad ROI first (attributedRoi: DOMAIN.md's channel ROI, the GMV its spend is credited with / spend — all
+ * of a channel's GMV over its spend would crown the channel with the most organic sales). Rows without
+ * spend have no ROI and no rank and come last, by GMV. Equal ROI share a rank (1, 2, 2, 4), ties listed by GMV.
  */
 export function rankByRoi<T extends RoiRow>(rows: readonly T[]): Ranked<T>[] {
-  const withRoi = rows.map((row) => ({ ...row, roi: row.spendFen > 0 ? row.gmvFen / row.spendFen : null, rank: null as number | null }));
+  const withRoi = rows.map((row) => ({
+    ...row,
+    roi: row.spendFen > 0 ? row.gmvFen / row.spendFen : null,
+    attributedRoi: row.spendFen > 0 ? (row.attributedGmvFen ?? row.gmvFen) / row.spendFen : null,
+    rank: null as number | null,
+  }));
   withRoi.sort((a, b) => {
-    if (a.roi === null || b.roi === null) return a.roi === null && b.roi === null ? b.gmvFen - a.gmvFen : a.roi === null ? 1 : -1;
-    return b.roi - a.roi || b.gmvFen - a.gmvFen;
+    if (a.attributedRoi === null || b.attributedRoi === null) return a.attributedRoi === null && b.attributedRoi === null ? b.gmvFen - a.gmvFen : a.attributedRoi === null ? 1 : -1;
+    return b.attributedRoi - a.attributedRoi || b.gmvFen - a.gmvFen;
   });
   withRoi.forEach((row, i) => {
-    if (row.roi === null) return;
+    if (row.attributedRoi === null) return;
     const previous = withRoi[i - 1];
-    row.rank = previous && previous.roi === row.roi ? previous.rank : i + 1;
+    row.rank = previous && previous.attributedRoi === row.attributedRoi ? previous.rank : i + 1;
   });
   return withRoi;
 }

@@ -19,7 +19,9 @@ type ChannelFigures = Ranked<RoiRow & { channel: Channel; ordersPaid: number }>;
 type SourceFigures = Ranked<RoiRow & { source: TrafficSource; ordersPaid: number }>;
 
 const yuan = (fen: number) => fenToYuan(fen);
-const RANK = 'Rank by ROI, 1 = best; null without spend (those come last).';
+const RANK = 'Rank by ad ROI (attributedRoi), 1 = best; null without spend (those come last).';
+const ATTRIBUTED_GMV = 'GMV of the channel × source lines with spend in the campaign: what the spend is credited with (Metrics.byChannel.attributedGmv).';
+const ATTRIBUTED_ROI = 'Ad ROI = attributedGmv / spend (DOMAIN.md: attributed GMV / spend); null without spend. The ranking and best/worst follow it; `roi` divides all GMV (全站 ROI), which organic sales lift.';
 
 const RetrospectiveChannelRef = builder.objectRef<ChannelFigures>('RetrospectiveChannel').implement({
   fields: (t) => ({
@@ -27,7 +29,9 @@ const RetrospectiveChannelRef = builder.objectRef<ChannelFigures>('Retrospective
     gmv: t.field({ type: 'Decimal', resolve: (r) => yuan(r.gmvFen) }),
     orders: t.int({ resolve: (r) => r.ordersPaid }),
     spend: t.field({ type: 'Decimal', resolve: (r) => yuan(r.spendFen) }),
-    roi: t.float({ nullable: true, description: 'GMV / spend; null without spend.', resolve: (r) => r.roi }),
+    roi: t.float({ nullable: true, description: 'GMV / spend (全站 ROI); null without spend.', resolve: (r) => r.roi }),
+    attributedGmv: t.field({ type: 'Decimal', description: ATTRIBUTED_GMV, resolve: (r) => yuan(r.attributedGmvFen ?? r.gmvFen) }),
+    attributedRoi: t.float({ nullable: true, description: ATTRIBUTED_ROI, resolve: (r) => r.attributedRoi }),
     rank: t.int({ nullable: true, description: RANK, resolve: (r) => r.rank }),
   }),
 });
@@ -38,7 +42,9 @@ const RetrospectiveSourceRef = builder.objectRef<SourceFigures>('RetrospectiveSo
     gmv: t.field({ type: 'Decimal', resolve: (r) => yuan(r.gmvFen) }),
     orders: t.int({ resolve: (r) => r.ordersPaid }),
     spend: t.field({ type: 'Decimal', resolve: (r) => yuan(r.spendFen) }),
-    roi: t.float({ nullable: true, description: 'GMV / spend; null without spend.', resolve: (r) => r.roi }),
+    roi: t.float({ nullable: true, description: 'GMV / spend (全站 ROI); null without spend.', resolve: (r) => r.roi }),
+    attributedGmv: t.field({ type: 'Decimal', description: ATTRIBUTED_GMV, resolve: (r) => yuan(r.attributedGmvFen ?? r.gmvFen) }),
+    attributedRoi: t.float({ nullable: true, description: ATTRIBUTED_ROI, resolve: (r) => r.attributedRoi }),
     rank: t.int({ nullable: true, description: RANK, resolve: (r) => r.rank }),
   }),
 });
@@ -162,8 +168,8 @@ export const RetrospectiveRef = builder.objectRef<Retrospective>('CampaignRetros
       },
     }),
     hours: t.field({ type: [ProgressPointRef], description: 'Every hour of the window: plan against actual.', resolve: (r) => r.hours() }),
-    channels: t.field({ type: [RetrospectiveChannelRef], description: 'Best ROI first; channels without spend last.', resolve: channels }),
-    sources: t.field({ type: [RetrospectiveSourceRef], description: 'Best ROI first; sources without spend last.', resolve: sources }),
+    channels: t.field({ type: [RetrospectiveChannelRef], description: 'Best ad ROI (attributedRoi) first; channels without spend last.', resolve: channels }),
+    sources: t.field({ type: [RetrospectiveSourceRef], description: 'Best ad ROI (attributedRoi) first; sources without spend last.', resolve: sources }),
     bestChannel: t.field({ type: RetrospectiveChannelRef, nullable: true, resolve: async (r) => bestAndWorst(await channels(r)).best }),
     worstChannel: t.field({ type: RetrospectiveChannelRef, nullable: true, description: 'null unless two channels have spend.', resolve: async (r) => bestAndWorst(await channels(r)).worst }),
     bestSource: t.field({ type: RetrospectiveSourceRef, nullable: true, resolve: async (r) => bestAndWorst(await sources(r)).best }),
