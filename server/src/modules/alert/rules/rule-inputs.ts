@@ -200,15 +200,6 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
     exactBuyersByShop(db, yesterday, judged(yesterdayByShop)),
   ]);
 
-  const byShop = <T extends { shopId: string }>(rows: readonly T[]) => {
-    const map = new Map<string, T[]>();
-    for (const row of rows) {
-      const list = map.get(row.shopId);
-      if (list) list.push(row);
-      else map.set(row.shopId, [row]);
-    }
-    return map;
-  };
   const roiByShop = byShop(roiRows);
   const refundsByShop = new Map(refunds.map((r) => [r.shopId, r]));
   const unshippedByShop = new Map(unshipped.map((u) => [u.shopId, { overdue: u.count, oldestPaidAt: u.oldestPaidAt }]));
@@ -235,14 +226,18 @@ export async function loadRuleInputs(db: DbOrTx, now: Date, settings: AlertRuleS
 
 type ShopTotalsRow = TotalsRow & { shopId: string };
 
-function totalsByShop(rows: readonly ShopTotalsRow[]): Map<string, Figures> {
-  const grouped = new Map<string, ShopTotalsRow[]>();
+function byShop<T extends { shopId: string }>(rows: readonly T[]): Map<string, T[]> {
+  const map = new Map<string, T[]>();
   for (const row of rows) {
-    const list = grouped.get(row.shopId);
+    const list = map.get(row.shopId);
     if (list) list.push(row);
-    else grouped.set(row.shopId, [row]);
+    else map.set(row.shopId, [row]);
   }
-  return new Map([...grouped].map(([shopId, list]) => [shopId, accumulateTotals(list, { overallDistinctOnly: true }).all]));
+  return map;
+}
+
+function totalsByShop(rows: readonly ShopTotalsRow[]): Map<string, Figures> {
+  return new Map([...byShop(rows)].map(([shopId, list]) => [shopId, accumulateTotals(list, { overallDistinctOnly: true }).all]));
 }
 
 /** A shop's figures with its buyers counted exactly when they were (else the sketch's estimate). */
