@@ -26,7 +26,7 @@ export interface BuyerMix {
 }
 
 /** Paid orders of the scope whose payment falls in the window: read through orders(shop_id, paid_at, customer_id) WHERE paid_at IS NOT NULL. */
-export function paidInWindow(scope: ScopeConditions, window: Window): SQL {
+export function paidInWindow(scope: Pick<ScopeConditions, 'orders'>, window: Window): SQL {
   return and(isNotNull(orders.paidAt), gte(orders.paidAt, window.from), lt(orders.paidAt, window.to), scope.orders) ?? sql`true`;
 }
 

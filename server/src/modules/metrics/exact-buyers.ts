@@ -160,7 +160,7 @@ export async function exactBuyersByShop(
       db,
       sql`select ${orders.shopId} as shop_id, count(distinct ${orders.customerId}) as buyers, count(*) as orders
           from ${orders}
-          where ${inArray(orders.shopId, stale)} and ${orders.paidAt} is not null and ${orders.paidAt} >= ${window.from.toISOString()}::timestamptz and ${orders.paidAt} < ${window.to.toISOString()}::timestamptz
+          where ${paidInWindow({ orders: inArray(orders.shopId, stale) }, window)}
           group by ${orders.shopId}`,
     );
     const byShop = new Map(found.map((row) => [row.shop_id, row]));

@@ -129,7 +129,7 @@ function headlineFields<P>({ money, int, float, nullableFloat }: ReturnType<type
 const breakdownFields = <P extends Figures & Attributed>(t: Fields<P>) => ({
   ...headlineFields(figureFields(t, (p) => p)),
   attributedGmv: t.field({ type: 'Decimal', description: DEFINITION.attributedGmv, resolve: (p) => fenToYuan(p.attributedGmvFen) }),
-  attributedRoi: t.float({ description: DEFINITION.attributedRoi, nullable: true, resolve: (p) => (p.spendFen > 0 ? p.attributedGmvFen / p.spendFen : null) }),
+  attributedRoi: t.float({ description: DEFINITION.attributedRoi, nullable: true, resolve: (p) => roi({ gmvFen: p.attributedGmvFen, spendFen: p.spendFen }) }),
 });
 
 const ChannelMetricsRef = builder.objectRef<Figures & Attributed & { channel: Channel }>('ChannelMetrics').implement({

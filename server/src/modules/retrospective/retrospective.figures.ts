@@ -1,4 +1,5 @@
 // The retrospective's rankings and shares, as pure functions over figures already loaded.
+import { roi } from '../metrics/metrics.formulas.js';
 
 /** The share of GMV the Pareto SKUs make together: the fewest best sellers reaching it. */
 export const PARETO_SHARE = 0.8;
@@ -20,8 +21,8 @@ export type Ranked<T> = T & { roi: number | null; attributedRoi: number | null; 
 export function rankByRoi<T extends RoiRow>(rows: readonly T[]): Ranked<T>[] {
   const withRoi = rows.map((row) => ({
     ...row,
-    roi: row.spendFen > 0 ? row.gmvFen / row.spendFen : null,
-    attributedRoi: row.spendFen > 0 ? (row.attributedGmvFen ?? row.gmvFen) / row.spendFen : null,
+    roi: roi(row),
+    attributedRoi: roi({ gmvFen: row.attributedGmvFen ?? row.gmvFen, spendFen: row.spendFen }),
     rank: null as number | null,
   }));
   withRoi.sort((a, b) => {
