@@ -27,14 +27,18 @@ const WIDEST_NUMBER: Record<string, number> = {
   threshold: 99_999_999.99,
 };
 
-/** A full top 10 to widen, also when the day has sold fewer products so far (the first minutes after Shanghai midnight). */
+/**
+ * A full top 10 to widen, also when the day has sold fewer products so far (the first minutes after
+ * Shanghai midnight). Every field the wall's document selects must be here: the client's cache treats
+ * a row missing one as no answer at all, and the whole live view stays at 连接中.
+ */
 const TOP_ROWS = 10;
 const topProductRow = (i: number) => ({
   __typename: 'ProductMetrics',
   gmv: '0',
   unitsSold: 0,
-  product: { __typename: 'Product', id: `widest-product-${i}`, name: '-' },
-  sku: { __typename: 'Sku', id: `widest-sku-${i}`, spec: '-', stock: 0, lowStock: i % 3 === 0 },
+  product: { __typename: 'Product', id: `widest-product-${i}`, name: '-', shop: { __typename: 'Shop', id: 'widest-shop', name: '-' } },
+  sku: { __typename: 'Sku', id: `widest-sku-${i}`, code: `WIDEST-${i}`, spec: '-', stock: 0, lowStock: i % 3 === 0 },
 });
 
 /**
