@@ -118,7 +118,11 @@ export async function recordAttempt(
   db: Db,
   delivery: ClaimedDelivery,
   outcome: AttemptOutcome,
-  options: { policy: RetryPolicy; now: Date; random: () => number },
+  /**
+   * countsTowardPause: false for all but the first delivery of one request to a robot (a digest): one
+   * refused request is one failure of the endpoint, however many alerts it carried. Default true.
+   */
+  options: { policy: RetryPolicy; now: Date; random: () => number; countsTowardPause?: boolean },
 ): Promise<RecordedAttempt> {
   const { now } = options;
   const { error } = outcome;
@@ -131,7 +135,7 @@ export async function recordAttempt(
     // in. The other order deadlocks with a delete made during the attempt, and PostgreSQL aborts one.
     const [endpoint] = await tx
       .update(webhooks)
-      .set({ consecutiveFailures: sql`${webhooks.consecutiveFailures} + 1` })
+      .set({ consecutiveFailures: sql`${webhooks.consecutiveFailures} + ${options.countsTowardPause === false ? 0 : 1}` })
       .where(eq(webhooks.id, delivery.webhookId))
       .returning();
     await tx.insert(webhookAttempts).values({ deliveryId: delivery.id, ...outcome });
@@ -201,10 +205,14 @@ async function recordSuccess(db: Db, delivery: ClaimedDelivery, outcome: Attempt
     update webhooks set consecutive_failures = 0 where id = ${delivery.webhookId} and consecutive_failures <> 0`);
 }
 
-/** When the endpoint's current run of failures began: its n-th most recent attempt, n being the run's length. */
+/**
+ * When the endpoint's current run of failures began: its n-th most recent attempt, n being the run's
+ * length. Attempts by their time: the deliveries of one robot message (a digest) share one attempt time
+ * and count as one failure.
+ */
 async function failingSince(tx: Tx, endpoint: WebhookRow): Promise<Date> {
   const [first] = await tx
-    .select({ at: webhookAttempts.attemptedAt })
+    .selectDistinct({ at: webhookAttempts.attemptedAt })
     .from(webhookAttempts)
     .innerJoin(webhookDeliveries, eq(webhookDeliveries.id, webhookAttempts.deliveryId))
     .where(eq(webhookDeliveries.webhookId, endpoint.id))

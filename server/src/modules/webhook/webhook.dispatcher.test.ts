@@ -324,6 +324,52 @@ describeEachBackend('webhook delivery', (backend) => {
     await expect.poll(async () => (await deliveries())[0]?.status).toBe('DELIVERED');
   });
 
+  /** One evaluation's findings: a campaign behind its plan and its shops, committed in one transaction as the alert engine does. */
+  const raiseTogether = async (subjects: string[]) => {
+    await backend().db.transaction(async (tx) => {
+      for (const [i, subject] of subjects.entries()) {
+        const alert = sampleWebhookAlert({ rule: 'GMV_BEHIND_PACE', severity: i === subjects.length - 1 ? 'CRITICAL' : 'WARNING', subject, message: `${subject} 落后计划` });
+        await enqueueWebhookEvent(tx, { type: 'ALERT_RAISED', shopIds: null, occurredAt: new Date(), data: { alert } });
+      }
+    });
+    server.app.webhooks?.wake();
+  };
+
+  it('sends what one evaluation raised to a group robot as one message, the most severe first; a JSON endpoint still gets each alone', async () => {
+    receiver.answer = (request) => (request.url.startsWith('/robot') ? { status: 200, body: '{"errcode":0,"errmsg":"ok"}' } : { status: 200 });
+    await createWebhook({ name: 'robot', format: 'DINGTALK', url: `http://127.0.0.1:${receiver.port}/robot?access_token=tok` });
+    await createWebhook({ name: 'partner', url: `http://127.0.0.1:${receiver.port}/partner` });
+    await raiseTogether(['甲店', '乙店', '丙店', '丁店', '双11 主会场']);
+    await expect.poll(async () => (await deliveries()).filter((d) => d.status === 'DELIVERED').length).toBe(10);
+    const robot = receiver.received.filter((r) => r.url.startsWith('/robot'));
+    expect(robot).toHaveLength(1);
+    const { markdown } = JSON.parse(robot[0]!.body) as { markdown: { title: string; text: string } };
+    expect(markdown.title).toBe('【严重】5 条新预警');
+    // The CRITICAL one first; the four warnings were raised in the same millisecond, in no particular order.
+    const lines = markdown.text.split('\n').filter((line) => /^- \*\*\d\./.test(line));
+    expect(lines[0]).toBe('- **1. 【严重】GMV 落后计划**：双11 主会场：双11 主会场 落后计划');
+    expect(lines.slice(1).map((line) => /：(.+?)：/.exec(line)![1]).sort()).toEqual(['丁店', '丙店', '乙店', '甲店']);
+    expect(receiver.received.filter((r) => r.url === '/partner').map((r) => JSON.parse(r.body).data.alert.subject).sort()).toEqual(['丁店', '丙店', '乙店', '双11 主会场', '甲店']);
+    // Every delivery of the digest is in the log as delivered by that one request.
+    expect((await deliveries('robot')).map((d) => [d.status, d.attemptCount])).toEqual(Array(5).fill(['DELIVERED', 1]));
+  });
+
+  it('counts a digest the robot refused as one failure of the endpoint, and retries each of its alerts', async () => {
+    await server.stop();
+    // Retries an hour away: the test reads the state after exactly one attempt.
+    server = await startTestServer(backend(), { webhooks: { ...FAST, retry: { baseDelayMs: 3_600_000, maxDelayMs: 3_600_000 }, random: () => 1 } });
+    receiver.answer = () => ({ status: 200, body: '{"errcode":130101,"errmsg":"send too fast, exceed 20 times per minute"}' });
+    await createWebhook({ name: 'robot', format: 'DINGTALK', url: `${receiver.url}?access_token=tok` });
+    await raiseTogether(['甲店', '乙店', '丙店']);
+    await expect.poll(async () => (await deliveries('robot')).every((d) => d.attemptCount === 1)).toBe(true);
+    expect(receiver.received).toHaveLength(1);
+    const robot = ((await server.gql(DELIVERIES)).data.webhooks as { name: string; consecutiveFailures: number }[]).find((w) => w.name === 'robot')!;
+    expect(robot.consecutiveFailures).toBe(1);
+    expect((await deliveries('robot')).map((d) => [d.status, d.lastError])).toEqual(
+      Array(3).fill(['PENDING', 'errcode 130101: send too fast, exceed 20 times per minute']),
+    );
+  });
+
   it('pauses an endpoint after a run of failures, tells the admins, and sends what waited once resumed', async () => {
     await server.stop();
     server = await startTestServer(backend(), { webhooks: { ...FAST, retry: { ...FAST.retry, pauseAfterFailures: 3, pauseAfterFailingMs: 0 } } });

@@ -4,7 +4,7 @@ import type { Db } from '../../db/client.js';
 import { FAILURES_BEFORE_UNHEALTHY } from '../../observability/health.js';
 import type { AlertEvent } from '../alert/alert.lifecycle.js';
 import { claimDueDeliveries, recordAttempt, releaseLeases, type AttemptOutcome, type ClaimedDelivery } from './webhook.delivery.js';
-import { renderRequest } from './webhook.formats.js';
+import { renderDigestRequest, renderRequest, ROBOT_DIGEST_MAX } from './webhook.formats.js';
 import { createWebhookSender } from './webhook.sender.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './webhook.retry.js';
 import type { WebhookRow } from './webhook.table.js';
@@ -71,7 +71,8 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
   // Claimed a batch at a time and sent as slots free up: one claim per batch instead of one per
   // delivery (the claim sorts the due rows, which costs the same for 1 row as for 16).
   const batchSize = Math.min(concurrency * 2, 64);
-  const claimedNotSent: ClaimedDelivery[] = [];
+  // What is sent next, one request each: a delivery, or several to one group robot (robotUnits).
+  const claimedNotSent: ClaimedDelivery[][] = [];
 
   const sender = createWebhookSender({ allowPrivateUrls: options.allowPrivateUrls, fetchTimeoutMs, resolve: options.resolve, now });
 
@@ -84,15 +85,23 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
   let claimFailures = 0;
   let recordFailures = 0;
 
-  function attempt(delivery: ClaimedDelivery): Promise<AttemptOutcome> {
-    const endpoint = { url: delivery.url, format: delivery.format, secret: delivery.secret };
-    const toRender = { id: encodeGlobalID('WebhookDelivery', delivery.id), event: delivery.event, createdAt: delivery.createdAt, data: delivery.data };
-    return sender.send(endpoint, (sentAt) => renderRequest(toRender, endpoint, sentAt));
+  function attempt(unit: readonly ClaimedDelivery[]): Promise<AttemptOutcome> {
+    const { url, format, secret } = unit[0]!;
+    const endpoint = { url, format, secret };
+    const toRender = unit.map((d) => ({ id: encodeGlobalID('WebhookDelivery', d.id), event: d.event, createdAt: d.createdAt, data: d.data }));
+    return sender.send(endpoint, (sentAt) =>
+      toRender.length === 1 ? renderRequest(toRender[0]!, endpoint, sentAt) : renderDigestRequest(toRender, endpoint, sentAt),
+    );
   }
 
-  async function send(delivery: ClaimedDelivery): Promise<void> {
-    const outcome = await attempt(delivery);
-    const recorded = await recordAttempt(db, delivery, outcome, { policy, now: now(), random });
+  /** One request for the unit; its outcome is every one of its deliveries' attempt, a failure counted once toward pausing. */
+  async function send(unit: readonly ClaimedDelivery[]): Promise<void> {
+    const outcome = await attempt(unit);
+    for (const [i, delivery] of unit.entries()) await record(delivery, outcome, i === 0);
+  }
+
+  async function record(delivery: ClaimedDelivery, outcome: AttemptOutcome, countsTowardPause: boolean): Promise<void> {
+    const recorded = await recordAttempt(db, delivery, outcome, { policy, now: now(), random, countsTowardPause });
     recordFailures = 0;
     if (recorded.paused) {
       logger.warn({ webhookId: recorded.paused.id, failures: recorded.paused.consecutiveFailures }, 'webhook paused after a run of failures');
@@ -106,11 +115,11 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
     }
   }
 
-  function track(delivery: ClaimedDelivery) {
-    const task: Promise<void> = send(delivery)
+  function track(unit: ClaimedDelivery[]) {
+    const task: Promise<void> = send(unit)
       .catch((error: unknown) => {
         recordFailures++;
-        logger.error({ err: error, deliveryId: delivery.id, failuresInARow: recordFailures }, 'webhook delivery could not be recorded; its lease will expire and it is sent again');
+        logger.error({ err: error, deliveryIds: unit.map((d) => d.id), failuresInARow: recordFailures }, 'webhook delivery could not be recorded; its lease will expire and it is sent again');
       })
       .finally(() => {
         inFlight.delete(task);
@@ -128,7 +137,7 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
         claimFailures = 0;
         lastClaimed = claimed.length;
         if (claimed.length === 0) return;
-        claimedNotSent.push(...claimed);
+        claimedNotSent.push(...robotUnits(claimed));
       }
       while (!stopped && inFlight.size < concurrency && claimedNotSent.length > 0) track(claimedNotSent.shift()!);
     }
@@ -175,7 +184,7 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
       await pumping;
       await Promise.allSettled([...inFlight]);
       // Claimed but never started: hand them back now rather than make the next instance wait for the lease.
-      await releaseLeases(db, claimedNotSent.splice(0).map((d) => d.id));
+      await releaseLeases(db, claimedNotSent.splice(0).flatMap((unit) => unit.map((d) => d.id)));
       await sender.close();
     },
     async drain() {
@@ -187,4 +196,29 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
       }
     },
   };
+}
+
+/**
+ * A claim's deliveries as requests: each JSON delivery alone (its own id and signature, API.md); a group
+ * robot's deliveries of one claim together, up to ROBOT_DIGEST_MAX a message (webhook.formats.ts,
+ * renderDigestRequest). A claim takes what is due at once, so what one evaluation raised in its one
+ * transaction goes out as one message. In the order claimed, each unit where its first delivery was.
+ */
+export function robotUnits(claimed: readonly ClaimedDelivery[]): ClaimedDelivery[][] {
+  const units: ClaimedDelivery[][] = [];
+  const open = new Map<string, ClaimedDelivery[]>(); // webhook id → its unit still taking deliveries
+  for (const delivery of claimed) {
+    if (delivery.format === 'JSON') {
+      units.push([delivery]);
+      continue;
+    }
+    let unit = open.get(delivery.webhookId);
+    if (!unit || unit.length >= ROBOT_DIGEST_MAX) {
+      unit = [];
+      units.push(unit);
+      open.set(delivery.webhookId, unit);
+    }
+    unit.push(delivery);
+  }
+  return units;
 }
