@@ -1,6 +1,7 @@
 import { Show, type Accessor, type JSX, type ParentProps } from 'solid-js';
 import { useI18n } from '../i18n/i18n';
 import { createClippedCount } from './clipped';
+import { Guarded } from './Guarded';
 
 export interface PanelProps {
   title: string;
@@ -45,7 +46,8 @@ export function Panel(props: ParentProps<PanelProps>) {
         {props.extra}
       </header>
       <div class="panel-body" classList={{ clips: !!props.clipItems }} ref={body} data-clip-items={props.clipItems}>
-        {props.children}
+        {/* A panel that cannot draw says so in its body; its title and every other panel stay. */}
+        <Guarded name={props.testId ?? props.title}>{props.children}</Guarded>
       </div>
     </section>
   );

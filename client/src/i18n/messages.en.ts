@@ -99,6 +99,7 @@ export const en: Record<MessageKey, string> = {
   'milestones.due': 'Due',
   'milestones.standard': 'Done when: {text}',
   'panel.clipped': '{n} more not shown',
+  'panel.fault': 'Cannot be shown just now; the rest keeps updating',
   'milestones.empty': 'No milestones',
   'milestones.noPlan': 'HIGH risk · no response plan',
   'milestones.planDue': 'plan due {at}',

@@ -97,6 +97,7 @@ export const zhCN = {
   'milestones.due': '截止',
   'milestones.standard': '完成标准：{text}',
   'panel.clipped': '另有 {n} 项未显示',
+  'panel.fault': '此处暂时无法显示，其余照常更新',
   'milestones.empty': '没有关键节点',
   'milestones.noPlan': '高风险 · 无应对预案',
   'milestones.planDue': '预案截止 {at}',

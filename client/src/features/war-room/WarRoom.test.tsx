@@ -624,3 +624,39 @@ describe('WarRoom shop parts of a split campaign', () => {
     await waitFor(() => expect(screen.queryByTestId('shop-parts-panel')).not.toBeInTheDocument());
   });
 });
+
+describe('WarRoom when one part cannot be drawn', () => {
+  it('says so in that panel alone, keeps every other figure live, and draws it again once it can', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const w = await openWarRoom({ locale: 'zh-CN' });
+      await w.sendBoth();
+      const top = () => screen.getByTestId('top-products').closest('section')!;
+      expect(within(top()).getAllByRole('row')).toHaveLength(4);
+
+      // A row the screen cannot draw (no SKU: a server and screen out of step, or a bug).
+      const broken = { ...todayPayload().liveMetrics.metrics.topProducts[0]!, sku: null } as unknown as ReturnType<typeof todayPayload>['liveMetrics']['metrics']['topProducts'][number];
+      w.live.push(TodayMetricsSubscription, todayPayload({ sequence: 2, asOf: w.asOfNow(), metrics: { buyers: 36_500, topProducts: [broken] } }));
+      w.live.push(CampaignProgressSubscription, progressPayload({ sequence: 2, asOf: w.asOfNow(), progress: { gmv: '123460000.00' } }));
+
+      const fault = await screen.findByTestId('fault');
+      expect(fault).toHaveTextContent('此处暂时无法显示，其余照常更新');
+      expect(fault.closest('section')).toHaveClass('panel-top');
+      expect(screen.getAllByTestId('fault')).toHaveLength(1);
+      // Everything else took the same tick: the hero, the KPIs, and the screen still calls itself live.
+      await waitFor(() => expect(screen.getByTestId('hero-gmv')).toHaveAttribute('data-value', '12346000000'));
+      expect(screen.getByTestId('kpi-buyers')).toHaveTextContent('36,500');
+      expect(w.badge()).toHaveAttribute('data-state', 'live');
+      expect(errors).toHaveBeenCalledWith(expect.stringContaining('今日商品 TOP 10 could not be drawn'), expect.objectContaining({ message: expect.stringContaining('Cannot read properties of null') }));
+
+      // The next tick's rows are whole: within the retry the panel draws them, and later ticks still move.
+      w.live.push(TodayMetricsSubscription, todayPayload({ sequence: 3, asOf: w.asOfNow() }));
+      await waitFor(() => expect(screen.queryByTestId('fault')).not.toBeInTheDocument(), { timeout: 8_000 });
+      expect(within(top()).getAllByRole('row')).toHaveLength(4);
+      w.live.push(TodayMetricsSubscription, todayPayload({ sequence: 4, asOf: w.asOfNow(), metrics: { buyers: 37_000 } }));
+      await waitFor(() => expect(screen.getByTestId('kpi-buyers')).toHaveTextContent('37,000'));
+    } finally {
+      errors.mockRestore();
+    }
+  }, 15_000);
+});

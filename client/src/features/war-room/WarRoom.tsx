@@ -1,5 +1,6 @@
 import { For, Show, type JSX } from 'solid-js';
 import { DelayedBanner } from '../../components/DelayedBanner';
+import { Guarded } from '../../components/Guarded';
 import { Panel } from '../../components/Panel';
 import { useI18n } from '../../i18n/i18n';
 import { formatClock } from '../../lib/format';
@@ -58,7 +59,9 @@ export function WarRoom(props: WarRoomProps) {
 
   return (
     <div class="war-room" classList={{ 'not-live': notLive() }} data-freshness={state()}>
-      <StatusBar picker={props.picker} account={props.account} nowWall={props.now().wall} asOf={asOf()} freshness={state()} />
+      <Guarded name="status-bar">
+        <StatusBar picker={props.picker} account={props.account} nowWall={props.now().wall} asOf={asOf()} freshness={state()} />
+      </Guarded>
       <DelayedBanner visible={notLive()} message={bannerText()} />
       <Show when={progress.error() ?? today.error()}>
         {(message) => (
@@ -97,18 +100,20 @@ export function WarRoom(props: WarRoomProps) {
             </Panel>
           </div>
           <div class="col col-center" classList={{ 'has-parts': shopParts() !== null }}>
-            <Show when={progress.data()} fallback={<div class="hero loading">{t('app.loading')}</div>}>
-              {(p) => (
-                <HeroGmv
-                  progress={p().campaignProgress.progress}
-                  stale={notLive()}
-                  endsAt={p().campaignProgress.campaign.endsAt}
-                  ended={ended()}
-                  partial={p().campaignProgress.campaign.partial}
-                  shops={p().campaignProgress.campaign.shops.length}
-                />
-              )}
-            </Show>
+            <Guarded name="hero">
+              <Show when={progress.data()} fallback={<div class="hero loading">{t('app.loading')}</div>}>
+                {(p) => (
+                  <HeroGmv
+                    progress={p().campaignProgress.progress}
+                    stale={notLive()}
+                    endsAt={p().campaignProgress.campaign.endsAt}
+                    ended={ended()}
+                    partial={p().campaignProgress.campaign.partial}
+                    shops={p().campaignProgress.campaign.shops.length}
+                  />
+                )}
+              </Show>
+            </Guarded>
             <Show when={shopParts()}>
               {(parts) => (
                 <Panel title={t('parts.title')} class="panel-parts" testId="shop-parts-panel" clipItems=".part-row">
@@ -117,9 +122,13 @@ export function WarRoom(props: WarRoomProps) {
               )}
             </Show>
             <div classList={{ 'is-stale': notLive() }}>
-              <KpiStrip kpis={kpiList()} conversionTarget={conversionTarget()} />
+              <Guarded name="kpi-strip">
+                <KpiStrip kpis={kpiList()} conversionTarget={conversionTarget()} />
+              </Guarded>
             </div>
-            <FulfilmentTile figures={today.data()?.liveMetrics.metrics.fulfilment} />
+            <Guarded name="fulfilment">
+              <FulfilmentTile figures={today.data()?.liveMetrics.metrics.fulfilment} />
+            </Guarded>
             <Panel title={t('minute.title')} class="panel-minute" extra={<Legend items={[['gmv', t('minute.gmv')], ['orders', t('minute.orders')]]} />}>
               <MinuteChart series={minuteSeries()} nowMs={minute()} />
             </Panel>
