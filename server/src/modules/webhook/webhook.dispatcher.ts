@@ -97,11 +97,11 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
   /** One request for the unit; its outcome is every one of its deliveries' attempt, a failure counted once toward pausing. */
   async function send(unit: readonly ClaimedDelivery[]): Promise<void> {
     const outcome = await attempt(unit);
-    for (const [i, delivery] of unit.entries()) await record(delivery, outcome, i === 0);
+    for (const [i, delivery] of unit.entries()) await record(delivery, outcome, { countsTowardPause: i === 0 });
   }
 
-  async function record(delivery: ClaimedDelivery, outcome: AttemptOutcome, countsTowardPause: boolean): Promise<void> {
-    const recorded = await recordAttempt(db, delivery, outcome, { policy, now: now(), random, countsTowardPause });
+  async function record(delivery: ClaimedDelivery, outcome: AttemptOutcome, how: { countsTowardPause: boolean }): Promise<void> {
+    const recorded = await recordAttempt(db, delivery, outcome, { policy, now: now(), random, ...how });
     recordFailures = 0;
     if (recorded.paused) {
       logger.warn({ webhookId: recorded.paused.id, failures: recorded.paused.consecutiveFailures }, 'webhook paused after a run of failures');
