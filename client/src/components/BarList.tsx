@@ -7,7 +7,7 @@ export interface BarRow {
   /** 0..1 of the longest bar. */
   share: number;
   /** A figure after the value, in its own column (a platform's ROI): `bad` red, `good` green; null leaves the cell empty. */
-  note?: { text: string; tone: 'good' | 'bad'; title: string } | null;
+  note?: { text: string; tone: 'good' | 'bad' | 'unjudged'; title: string } | null;
 }
 
 /** Horizontal bars with the figure at the end: platforms, sources, funnel steps. */

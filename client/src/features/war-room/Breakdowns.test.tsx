@@ -36,6 +36,16 @@ describe("today's platforms with their ROI (DOMAIN.md: channel ROI = attributed 
     expect(note('拼多多')).not.toHaveClass('bad');
   });
 
+  it('greys a platform’s ROI while its spend is too little to judge (under ¥200 today), as the sources table does', () => {
+    const { note } = show([{ key: 'PINDUODUO', gmv: '103.60', spend: '4.00', roi: 0 }, { key: 'DOUYIN', gmv: '34.90', spend: '2.00', roi: 17.45 }]);
+    expect(note('拼多多')).toHaveTextContent(/^0\.00$/);
+    expect(note('拼多多')).toHaveClass('unjudged');
+    expect(note('拼多多')).not.toHaveClass('bad');
+    expect(note('拼多多')).toHaveAttribute('title', '拼多多今日投放 ROI 0.00：花费 ¥4.00，不足 ¥200.00，尚不评判');
+    expect(note('抖音')).toHaveClass('unjudged');
+    expect(note('抖音')).not.toHaveClass('good');
+  });
+
   it('says it in English when the screen is in English', () => {
     const { note } = show(platforms, 'en');
     expect(note('JD')).toHaveTextContent(/^0\.96$/);

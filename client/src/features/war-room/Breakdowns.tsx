@@ -3,6 +3,7 @@ import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
 import { decimalToFen } from '../../lib/decimal';
 import { formatCny, formatDecimal, formatInteger, formatPercent, formatRoi } from '../../lib/format';
+import { ADVICE_MIN_SPEND_FEN, roiTone } from './budget-advice';
 import { funnelRows, type FunnelRow, type FunnelStepInput } from './funnel-rows';
 
 const shareOf = (values: number[]) => {
@@ -14,8 +15,8 @@ const shareOf = (values: number[]) => {
  * GMV bars of one breakdown: platforms side by side (Tmall, JD, Douyin, …) or traffic sources, each
  * label from the `channel.*` or `source.*` messages. Rows that carry `roi` (the platforms: their
  * attributedRoi, DOMAIN.md's channel ROI — the GMV of the platform's lines with spend / spend) show it
- * after the GMV, red under 1 (the platform's ads cost more than they sell), green from 1; a platform
- * without spend shows nothing there.
+ * after the GMV, red under 1 (the platform's ads cost more than they sell), green from 1, grey while its
+ * spend is too little to judge (roiTone); a platform without spend shows nothing there.
  */
 export function GmvBars(props: { rows: readonly { key: string; gmv: string; spend?: string; roi?: number | null }[]; labels: 'channel' | 'source'; testId: string }) {
   const { t, locale } = useI18n();
@@ -25,6 +26,7 @@ export function GmvBars(props: { rows: readonly { key: string; gmv: string; spen
     return props.rows.map((r) => {
       const label = t(`${props.labels}.${r.key}` as MessageKey);
       const roi = r.roi ?? null;
+      const spendFen = decimalToFen(r.spend ?? '0');
       return {
         key: r.key,
         label,
@@ -36,8 +38,11 @@ export function GmvBars(props: { rows: readonly { key: string; gmv: string; spen
             : {
                 // The panel's title says 投放 ROI, as the sources table's column head does: the figure alone.
                 text: formatRoi(roi, locale()),
-                tone: roi < 1 ? ('bad' as const) : ('good' as const),
-                title: t('channels.roiTitle', { channel: label, roi: formatRoi(roi, locale()), spend: formatCny(decimalToFen(r.spend ?? '0'), locale()) }),
+                tone: roiTone(spendFen, roi),
+                title:
+                  roiTone(spendFen, roi) === 'unjudged'
+                    ? t('channels.roiUnjudged', { channel: label, roi: formatRoi(roi, locale()), spend: formatCny(spendFen, locale()), min: formatCny(ADVICE_MIN_SPEND_FEN, locale()) })
+                    : t('channels.roiTitle', { channel: label, roi: formatRoi(roi, locale()), spend: formatCny(spendFen, locale()) }),
               },
       };
     });

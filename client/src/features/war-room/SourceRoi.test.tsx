@@ -73,6 +73,16 @@ describe('ROI per traffic source', () => {
     expect(cell).toHaveTextContent('0.99建议暂停');
   });
 
+  it('greys a ROI on too little spend to judge: ¥4 and no sale yet just after midnight is neither a green nor a red 0.00', () => {
+    renderWithProviders(() => <SourceRoi rows={[{ key: 'PAID', gmv: '0.00', spend: '4.00', roi: 0, visitors: 60, conversionRate: 0 }]} conversionTarget={0.03} />);
+    const cell = screen.getByTestId('source-roi').querySelector('tr[data-source="PAID"] td.roi') as HTMLElement;
+    expect(cell).toHaveTextContent(/^0\.00$/);
+    expect(cell.querySelector('.roi-value')).toHaveClass('unjudged');
+    expect(cell.querySelector('.roi-value')).not.toHaveClass('good');
+    expect(cell.querySelector('.roi-value')).not.toHaveClass('bad');
+    expect(cell).toHaveAttribute('title', 'ROI 0.00：今日花费 ¥4.00，不足 ¥200.00，尚不评判');
+  });
+
   it('shows — where nothing was spent: no ROI, no hint', () => {
     const { row, roiCell } = show();
     expect(roiCell('SEARCH')).toHaveTextContent(/^—$/);

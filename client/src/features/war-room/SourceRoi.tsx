@@ -4,7 +4,7 @@ import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
 import { decimalToFen } from '../../lib/decimal';
 import { formatCny, formatPercent, formatRoi } from '../../lib/format';
-import { budgetAdvice, missesTarget, type BudgetAdvice } from './budget-advice';
+import { ADVICE_MIN_SPEND_FEN, budgetAdvice, missesTarget, roiTone, type BudgetAdvice } from './budget-advice';
 
 export interface SourceRoiRow {
   key: string;
@@ -37,7 +37,7 @@ const ADVICE_KEYS: Record<BudgetAdvice, { label: MessageKey; hint: MessageKey }>
  * hour-by-hour "move the ad budget" decision (budgetAdvice). Below ROI 1 a source costs more than it
  * sells: red, with 建议暂停 (pause). A paid source converting at or above the campaign's target gets
  * 建议加投 (add budget), one under it 建议减投 (trim); a conversion under the target is amber on any source.
- * Without spend there is no ROI, only "—".
+ * Without spend there is no ROI, only "—"; with too little to judge (under ¥200 today) it is grey (roiTone).
  */
 export function SourceRoi(props: { rows: readonly SourceRoiRow[]; conversionTarget: number | null }) {
   const { t, locale } = useI18n();
@@ -67,6 +67,8 @@ export function SourceRoi(props: { rows: readonly SourceRoiRow[]; conversionTarg
             const advice = () => budgetAdvice({ ...row(), spendFen: decimalToFen(row().spend) }, props.conversionTarget);
             // ROI under 1 is the pause advice: one rule for the red row and its hint.
             const low = () => advice() === 'pause';
+            const tone = () => roiTone(decimalToFen(row().spend), row().roi ?? 0);
+            const roiTitle = () => (tone() === 'unjudged' ? t('roi.unjudged', { roi: roi(), spend: spend(), min: formatCny(ADVICE_MIN_SPEND_FEN, locale()) }) : roi());
             return (
               <tr data-source={row().key} data-advice={advice() ?? undefined} classList={{ 'roi-low': low() }}>
                 <td class="name" title={label()}>
@@ -82,9 +84,9 @@ export function SourceRoi(props: { rows: readonly SourceRoiRow[]; conversionTarg
                 <td class="num" title={spend()}>
                   {spend()}
                 </td>
-                <td class="num roi" title={roi()}>
+                <td class="num roi" title={roiTitle()}>
                   <Show when={row().roi !== null} fallback={<span title={t('roi.noSpend')}>—</span>}>
-                    <span class={low() ? 'roi-value bad' : 'roi-value good'}>{formatRoi(row().roi ?? 0, locale())}</span>
+                    <span class={`roi-value ${tone()}`}>{formatRoi(row().roi ?? 0, locale())}</span>
                     <Show when={advice()}>
                       {(a) => (
                         <span class={a() === 'pause' ? 'pause-hint' : `advice-hint ${a()}`} title={t(ADVICE_KEYS[a()].hint)}>

@@ -38,6 +38,20 @@ export function budgetAdvice(source: AdviceInput, conversionTarget: number | nul
   return source.conversionRate >= conversionTarget ? 'add' : 'trim';
 }
 
+/**
+ * How an ROI figure is coloured on the wall, one rule for the platforms' notes and the sources' table:
+ * judged only with spend enough to judge (ADVICE_MIN_SPEND_FEN): red under 1, green from 1. Below that
+ * it is grey ('unjudged'): at midnight ¥4 of spend and no sale yet read as a green 0.00 in the sources
+ * table (its colour followed the pause advice, which waits for the sample) and a red 0.00 beside it on
+ * the platforms — the same early figure judged two opposite ways, and neither fairly.
+ */
+export type RoiTone = 'bad' | 'good' | 'unjudged';
+
+export function roiTone(spendFen: number, roi: number): RoiTone {
+  if (spendFen < ADVICE_MIN_SPEND_FEN) return 'unjudged';
+  return roi < 1 ? 'bad' : 'good';
+}
+
 /** Below the target (read only with enough visitors): the conversion figure is marked, paid or not. */
 export const missesTarget = (source: Pick<AdviceInput, 'visitors' | 'conversionRate'>, conversionTarget: number | null): boolean =>
   conversionTarget !== null && source.visitors >= ADVICE_MIN_VISITORS && source.conversionRate < conversionTarget;
