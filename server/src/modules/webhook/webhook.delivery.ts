@@ -222,6 +222,18 @@ async function failingSince(tx: Tx, endpoint: WebhookRow): Promise<Date> {
   return first?.at ?? new Date(0);
 }
 
+/**
+ * Puts claimed deliveries off until `until` without an attempt (a robot at its rate, webhook.pacing.ts):
+ * lease given back, nothing counted toward pausing. Deliveries held for a paused webhook stay held.
+ */
+export async function deferDeliveries(db: Db, deliveryIds: readonly string[], until: Date): Promise<void> {
+  if (deliveryIds.length === 0) return;
+  await db
+    .update(webhookDeliveries)
+    .set({ lockedUntil: null, nextAttemptAt: until })
+    .where(and(inArray(webhookDeliveries.id, [...deliveryIds]), eq(webhookDeliveries.status, 'PENDING'), ne(webhookDeliveries.nextAttemptAt, HELD_UNTIL)));
+}
+
 /** Gives back leases of deliveries claimed but not sent (a stopping dispatcher): due again at once elsewhere. */
 export async function releaseLeases(db: Db, deliveryIds: readonly string[]): Promise<void> {
   if (deliveryIds.length === 0) return;

@@ -370,6 +370,31 @@ describeEachBackend('webhook delivery', (backend) => {
     );
   });
 
+  it('keeps a robot under its rate: what is due past it waits, uncounted, and then goes out as one message', async () => {
+    await server.stop();
+    // Two messages a 1.5-s window instead of 18 a minute, so the test sees the window free.
+    server = await startTestServer(backend(), { webhooks: { ...FAST, robotPacing: { perWindow: 2, windowMs: 1_500 } } });
+    receiver.answer = () => ({ status: 200, body: '{"errcode":0,"errmsg":"ok"}' });
+    await createWebhook({ name: 'robot', format: 'DINGTALK', url: `${receiver.url}?access_token=tok` });
+    for (const subject of ['甲店', '乙店', '丙店', '丁店']) {
+      await raiseTogether([subject]); // four evaluations, one alert each
+      await server.app.webhooks!.drain();
+    }
+    // Two went at once; the other two wait for the window, neither attempted nor counted as failures.
+    expect(receiver.received).toHaveLength(2);
+    const waiting = (await deliveries('robot')).filter((d) => d.status === 'PENDING');
+    expect(waiting.map((d) => d.attemptCount)).toEqual([0, 0]);
+    await expect.poll(async () => (await deliveries('robot')).every((d) => d.status === 'DELIVERED'), { timeout: 5_000 }).toBe(true);
+    expect(receiver.received).toHaveLength(3);
+    const last = JSON.parse(receiver.received[2]!.body) as { markdown: { title: string; text: string } };
+    expect(last.markdown.title).toBe('【严重】2 条新预警');
+    expect(last.markdown.text).toContain('：丙店：');
+    expect(last.markdown.text).toContain('：丁店：');
+    const robot = ((await server.gql(DELIVERIES)).data.webhooks as { name: string; consecutiveFailures: number }[]).find((w) => w.name === 'robot')!;
+    expect(robot.consecutiveFailures).toBe(0);
+    expect((await deliveries('robot')).map((d) => d.attemptCount)).toEqual([1, 1, 1, 1]);
+  });
+
   it('pauses an endpoint after a run of failures, tells the admins, and sends what waited once resumed', async () => {
     await server.stop();
     server = await startTestServer(backend(), { webhooks: { ...FAST, retry: { ...FAST.retry, pauseAfterFailures: 3, pauseAfterFailingMs: 0 } } });

@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { Db } from '../../db/client.js';
 import { FAILURES_BEFORE_UNHEALTHY } from '../../observability/health.js';
 import type { AlertEvent } from '../alert/alert.lifecycle.js';
-import { claimDueDeliveries, recordAttempt, releaseLeases, type AttemptOutcome, type ClaimedDelivery } from './webhook.delivery.js';
+import { claimDueDeliveries, deferDeliveries, recordAttempt, releaseLeases, type AttemptOutcome, type ClaimedDelivery } from './webhook.delivery.js';
+import { RobotPacer, type RobotPacingTuning } from './webhook.pacing.js';
 import { renderDigestRequest, renderRequest, ROBOT_DIGEST_MAX } from './webhook.formats.js';
 import { createWebhookSender } from './webhook.sender.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './webhook.retry.js';
@@ -22,6 +23,8 @@ export interface WebhookDispatcherTuning {
   retry?: Partial<RetryPolicy>;
   /** Jitter source (default Math.random); tests pass a fixed one. */
   random?: () => number;
+  /** Group robots' rate (webhook.pacing.ts); tests shorten the window. */
+  robotPacing?: RobotPacingTuning;
 }
 
 export interface WebhookDispatcherOptions extends WebhookDispatcherTuning {
@@ -73,6 +76,8 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
   const batchSize = Math.min(concurrency * 2, 64);
   // What is sent next, one request each: a delivery, or several to one group robot (robotUnits).
   const claimedNotSent: ClaimedDelivery[][] = [];
+
+  const pacer = new RobotPacer(options.robotPacing);
 
   const sender = createWebhookSender({ allowPrivateUrls: options.allowPrivateUrls, fetchTimeoutMs, resolve: options.resolve, now });
 
@@ -139,7 +144,14 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
         if (claimed.length === 0) return;
         claimedNotSent.push(...robotUnits(claimed));
       }
-      while (!stopped && inFlight.size < concurrency && claimedNotSent.length > 0) track(claimedNotSent.shift()!);
+      while (!stopped && inFlight.size < concurrency && claimedNotSent.length > 0) {
+        const unit = claimedNotSent.shift()!;
+        const at = now();
+        const freeAt = pacer.take(unit[0]!.webhookId, unit[0]!.format, at.getTime());
+        // A robot at its rate: its deliveries wait for room and then go together as one digest.
+        if (freeAt === null) track(unit);
+        else await deferDeliveries(db, unit.map((d) => d.id), new Date(freeAt));
+      }
     }
   }
 
