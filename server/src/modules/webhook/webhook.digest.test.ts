@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ClaimedDelivery } from './webhook.delivery.js';
 import { robotUnits } from './webhook.dispatcher.js';
-import { renderDigestRequest, ROBOT_DIGEST_MAX, type DeliveryToRender } from './webhook.formats.js';
+import { renderDigestRequest, ROBOT_DIGEST_MAX } from './webhook.digest.js';
+import type { DeliveryToRender } from './webhook.formats.js';
 import { sampleWebhookAlert } from './webhook.test-fixtures.js';
 
 const SENT_AT = new Date('2026-11-11T16:00:30Z');

@@ -5,7 +5,8 @@ import { FAILURES_BEFORE_UNHEALTHY } from '../../observability/health.js';
 import type { AlertEvent } from '../alert/alert.lifecycle.js';
 import { claimDueDeliveries, deferDeliveries, recordAttempt, releaseLeases, type AttemptOutcome, type ClaimedDelivery } from './webhook.delivery.js';
 import { RobotPacer, type RobotPacingTuning } from './webhook.pacing.js';
-import { renderDigestRequest, renderRequest, ROBOT_DIGEST_MAX } from './webhook.formats.js';
+import { renderDigestRequest, ROBOT_DIGEST_MAX } from './webhook.digest.js';
+import { renderRequest } from './webhook.formats.js';
 import { createWebhookSender } from './webhook.sender.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './webhook.retry.js';
 import type { WebhookRow } from './webhook.table.js';
@@ -212,7 +213,7 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
 
 /**
  * A claim's deliveries as requests: each JSON delivery alone (its own id and signature, API.md); a group
- * robot's deliveries of one claim together, up to ROBOT_DIGEST_MAX a message (webhook.formats.ts,
+ * robot's deliveries of one claim together, up to ROBOT_DIGEST_MAX a message (webhook.digest.ts,
  * renderDigestRequest). A claim takes what is due at once, so what one evaluation raised in its one
  * transaction goes out as one message. In the order claimed, each unit where its first delivery was.
  */

@@ -19,7 +19,7 @@ export interface RobotPacingTuning {
 /**
  * Keeps each group robot under its platform's rate, per instance: what a robot is due beyond it waits for
  * the window to free (the dispatcher defers the deliveries, no failure counted) and then goes out together
- * as one digest (webhook.formats.ts), instead of being refused and retried while the robot is throttled.
+ * as one digest (webhook.digest.ts), instead of being refused and retried while the robot is throttled.
  * A sliding window of send times per robot webhook; JSON endpoints are never paced.
  */
 export class RobotPacer {
