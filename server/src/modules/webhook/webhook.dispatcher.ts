@@ -4,7 +4,7 @@ import type { Db } from '../../db/client.js';
 import { FAILURES_BEFORE_UNHEALTHY } from '../../observability/health.js';
 import type { AlertEvent } from '../alert/alert.lifecycle.js';
 import { claimDueDeliveries, deferDeliveries, recordAttempt, releaseLeases, type AttemptOutcome, type ClaimedDelivery } from './webhook.delivery.js';
-import { RobotPacer, type RobotPacingTuning } from './webhook.pacing.js';
+import { takeRobotSlot, type RobotPacingTuning } from './webhook.pacing.js';
 import { renderDigestRequest, ROBOT_DIGEST_MAX } from './webhook.digest.js';
 import { renderRequest } from './webhook.formats.js';
 import { createWebhookSender } from './webhook.sender.js';
@@ -78,8 +78,6 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
   // What is sent next, one request each: a delivery, or several to one group robot (robotUnits).
   const claimedNotSent: ClaimedDelivery[][] = [];
 
-  const pacer = new RobotPacer(options.robotPacing);
-
   const sender = createWebhookSender({ allowPrivateUrls: options.allowPrivateUrls, fetchTimeoutMs, resolve: options.resolve, now });
 
   const inFlight = new Set<Promise<void>>();
@@ -147,11 +145,10 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
       }
       while (!stopped && inFlight.size < concurrency && claimedNotSent.length > 0) {
         const unit = claimedNotSent.shift()!;
-        const at = now();
-        const freeAt = pacer.take(unit[0]!.webhookId, unit[0]!.format, at.getTime());
+        const freeAt = await takeRobotSlot(db, { id: unit[0]!.webhookId, format: unit[0]!.format }, now(), options.robotPacing);
         // A robot at its rate: its deliveries wait for room and then go together as one digest.
         if (freeAt === null) track(unit);
-        else await deferDeliveries(db, unit.map((d) => d.id), new Date(freeAt));
+        else await deferDeliveries(db, unit.map((d) => d.id), freeAt);
       }
     }
   }

@@ -1,11 +1,13 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { rows } from '../../db/rows.js';
 import { MINUTE_MS } from '../../lib/time.js';
 import type { WebhookFormat } from './webhook.table.js';
 
 /**
  * Messages a group robot is sent per minute at most, a little under what its platform takes before it
  * throttles (DingTalk and WeCom: 20 a minute, and DingTalk then silences the robot for ten minutes; Feishu:
- * 100 a minute): the margin leaves room for a test message (testWebhook) and for another instance's sends,
- * which this one does not see.
+ * 100 a minute): the margin leaves room for a test message (testWebhook), which is spaced on its own.
  */
 export const ROBOT_MESSAGES_PER_MINUTE: Record<Exclude<WebhookFormat, 'JSON'>, number> = { DINGTALK: 18, WECOM: 18, FEISHU: 90 };
 
@@ -17,33 +19,36 @@ export interface RobotPacingTuning {
 }
 
 /**
- * Keeps each group robot under its platform's rate, per instance: what a robot is due beyond it waits for
- * the window to free (the dispatcher defers the deliveries, no failure counted) and then goes out together
- * as one digest (webhook.digest.ts), instead of being refused and retried while the robot is throttled.
- * A sliding window of send times per robot webhook; JSON endpoints are never paced.
+ * Takes one message of a group robot's budget at `at`: null when it may be sent now (and is counted),
+ * else when its window has room again. What is due past the budget is deferred by the dispatcher (no
+ * attempt, no failure counted) and then goes out together as one digest (webhook.digest.ts), instead of
+ * being refused and retried while the robot is throttled. A sliding window of send times on the webhook's
+ * row, read and written in one statement under its lock: every instance counts against the same budget.
+ * JSON endpoints are never paced.
  */
-export class RobotPacer {
-  private readonly sent = new Map<string, number[]>(); // webhook id → its send times within the window
-  private readonly windowMs: number;
-
-  constructor(private readonly tuning: RobotPacingTuning = {}) {
-    this.windowMs = tuning.windowMs ?? MINUTE_MS;
-  }
-
-  /**
-   * Takes one message of the robot's budget at `at` (ms): null when it may be sent now (and counted), else
-   * the time (ms) its window has room again.
-   */
-  take(webhookId: string, format: WebhookFormat, at: number): number | null {
-    if (format === 'JSON') return null;
-    const limit = this.tuning.perWindow ?? ROBOT_MESSAGES_PER_MINUTE[format];
-    const recent = (this.sent.get(webhookId) ?? []).filter((time) => time > at - this.windowMs);
-    if (recent.length >= limit) {
-      this.sent.set(webhookId, recent);
-      return recent[0]! + this.windowMs;
-    }
-    recent.push(at);
-    this.sent.set(webhookId, recent);
-    return null;
-  }
+export async function takeRobotSlot(
+  db: Db,
+  webhook: { id: string; format: WebhookFormat },
+  at: Date,
+  tuning: RobotPacingTuning = {},
+): Promise<Date | null> {
+  if (webhook.format === 'JSON') return null;
+  const limit = tuning.perWindow ?? ROBOT_MESSAGES_PER_MINUTE[webhook.format];
+  const windowMs = tuning.windowMs ?? MINUTE_MS;
+  const since = new Date(at.getTime() - windowMs).toISOString();
+  const [slot] = await rows<{ taken: boolean; oldest_ms: string | number | null }>(
+    db,
+    sql`with hook as (
+          select id, array(select sent from unnest(robot_sent_at) sent where sent > ${since}::timestamptz order by sent) recent
+          from webhooks where id = ${webhook.id} for update
+        ), taken as (
+          update webhooks w set robot_sent_at = hook.recent || ${at.toISOString()}::timestamptz
+          from hook where w.id = hook.id and cardinality(hook.recent) < ${limit}
+          returning w.id
+        )
+        select exists (select 1 from taken) as taken, extract(epoch from hook.recent[1]) * 1000 as oldest_ms from hook`,
+  );
+  // A webhook deleted meanwhile: nothing to count; the send finds it gone and records so.
+  if (!slot || slot.taken || slot.oldest_ms === null) return null;
+  return new Date(Number(slot.oldest_ms) + windowMs);
 }

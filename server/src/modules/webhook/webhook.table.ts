@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgEnum, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { id, instant, timestamps } from '../../db/columns.js';
 
@@ -40,6 +41,11 @@ export const webhooks = pgTable(
     deletedAt: instant(),
     /** The last test message (testWebhook): tests are spaced so they cannot get a group's robot throttled. */
     lastTestedAt: instant(),
+    /**
+     * A group robot's messages of the last minute (webhook.pacing.ts): kept on its row so every instance
+     * counts against the one budget, taken in one statement under the row's lock.
+     */
+    robotSentAt: instant().array().notNull().default(sql`'{}'`),
     ...timestamps(),
   },
 );

@@ -1,0 +1,1 @@
+ALTER TABLE "webhooks" ADD COLUMN "robot_sent_at" timestamp (3) with time zone[] DEFAULT '{}' NOT NULL;
