@@ -3,7 +3,8 @@
  * two dispatchers sending to one DingTalk robot in the same minute share its 18 messages.
  */
 import { expect, it } from 'vitest';
-import { describeEachBackend } from '../../../test/backends.js';
+import { sql } from 'drizzle-orm';
+import { describeEachBackend, meetingAtALock } from '../../../test/backends.js';
 import { takeRobotSlot, ROBOT_MESSAGES_PER_MINUTE } from './webhook.pacing.js';
 import { webhooks, type WebhookFormat } from './webhook.table.js';
 
@@ -29,6 +30,19 @@ describeEachBackend('a group robot’s rate', (backend) => {
     // Once the first message is a minute old, there is room again; another robot has its own budget.
     expect(await takeRobotSlot(backend().db, hook, plus(60_001))).toBeNull();
     expect(await takeRobotSlot(backend().db, await robot('WECOM'), plus(30_000))).toBeNull();
+  });
+
+  it('counts asks that queue for the robot at the same instant one after another, none on a stale count (PostgreSQL)', async () => {
+    if (backend().kind === 'pglite') return; // one connection: nothing runs at the same time
+    const hook = await robot('DINGTALK');
+    // Four instances ask while another session holds the robot's row; a budget of two for the test.
+    const answers = await meetingAtALock(
+      backend().db,
+      (tx) => tx.execute(sql`select id from webhooks where id = ${hook.id} for update`),
+      4,
+      () => Promise.all([0, 1, 2, 3].map((i) => takeRobotSlot(backend().db, hook, plus(i), { perWindow: 2 }))),
+    );
+    expect(answers.filter((a) => a === null)).toHaveLength(2);
   });
 
   it('gives Feishu its larger rate, and never paces a JSON endpoint', async () => {
