@@ -795,6 +795,7 @@ export const en: Record<MessageKey, string> = {
   'webhooks.lastAnswer': 'Last answer',
   'webhooks.delivery.DELIVERED': 'Delivered',
   'webhooks.delivery.PENDING': 'Retrying',
+  'webhooks.delivery.QUEUED': 'Queued',
   'webhooks.delivery.HELD': 'Waiting for resume',
   'webhooks.delivery.FAILED': 'Failed',
   'webhooks.nextAttempt': 'next {at}',

@@ -792,6 +792,7 @@ export const zhCN = {
   'webhooks.lastAnswer': '最近结果',
   'webhooks.delivery.DELIVERED': '已送达',
   'webhooks.delivery.PENDING': '重试中',
+  'webhooks.delivery.QUEUED': '排队中',
   'webhooks.delivery.HELD': '等待恢复',
   'webhooks.delivery.FAILED': '失败',
   'webhooks.nextAttempt': '下次 {at}',

@@ -13,8 +13,15 @@ import { RedeliverMutation, WebhookDeliveriesQuery, type DeliveryView } from './
 /** How many of the latest deliveries the log shows. */
 export const DELIVERIES_SHOWN = 20;
 
-/** A delivery's state as the room reads it: waiting for a paused endpoint is not being retried. */
-const stateOf = (d: DeliveryView): string => (d.status === 'PENDING' && d.nextAttemptAt === null ? 'HELD' : d.status);
+/**
+ * A delivery's state as the room reads it: waiting for a paused endpoint is not being retried, and neither
+ * is one never attempted (just written, or waiting for a group robot's rate to have room: WEBHOOKS.md).
+ */
+const stateOf = (d: DeliveryView): string => {
+  if (d.status !== 'PENDING') return d.status;
+  if (d.nextAttemptAt === null) return 'HELD';
+  return d.attemptCount === 0 ? 'QUEUED' : 'PENDING';
+};
 
 /**
  * A webhook's latest deliveries: when, which event, how it went (the receiver's last answer), and for a

@@ -257,16 +257,20 @@ describe('the alert delivery page', () => {
   it('opens the delivery log with each delivery’s state and last answer, and redelivers a failed one', async () => {
     const failed = delivery({ id: 'V2ViaG9va0RlbGl2ZXJ5OjI=', status: 'FAILED', attemptCount: 31, lastStatusCode: 500, lastError: 'HTTP 500: down' });
     const retrying = delivery({ id: 'V2ViaG9va0RlbGl2ZXJ5OjM=', status: 'PENDING', attemptCount: 2, lastStatusCode: null, lastError: 'timed out after 10000 ms', nextAttemptAt: '2026-11-11T04:05:00Z' });
-    const { written } = open([ROBOT], { deliveries: [retrying, failed, delivery({})] });
+    // Never attempted yet: the robot's rate had no room this minute (WEBHOOKS.md), nothing has failed.
+    const queued = delivery({ id: 'V2ViaG9va0RlbGl2ZXJ5OjQ=', status: 'PENDING', attemptCount: 0, lastStatusCode: null, lastError: null, nextAttemptAt: '2026-11-11T04:01:00Z' });
+    const { written } = open([ROBOT], { deliveries: [retrying, failed, delivery({}), queued] });
     fireEvent.click(await within(await screen.findByTestId('webhook')).findByRole('button', { name: '查看投递记录' }));
-    await waitFor(() => expect(screen.getAllByTestId('webhook-delivery')).toHaveLength(3));
+    await waitFor(() => expect(screen.getAllByTestId('webhook-delivery')).toHaveLength(4));
     const rows = screen.getAllByTestId('webhook-delivery');
+    expect(rows[3]).toHaveTextContent('排队中');
+    expect(rows[3]).not.toHaveTextContent('重试中');
     expect(rows[0]).toHaveTextContent('重试中');
     expect(rows[0]).toHaveTextContent('timed out after 10000 ms');
     expect(rows[1]).toHaveTextContent('失败');
     expect(rows[1]).toHaveTextContent('HTTP 500: down');
     expect(rows[2]).toHaveTextContent('已送达');
-    expect(screen.getByTestId('webhook-deliveries')).toHaveTextContent('最近 3 条，共 43 条');
+    expect(screen.getByTestId('webhook-deliveries')).toHaveTextContent('最近 4 条，共 44 条');
     expect(within(rows[0]!).queryByRole('button', { name: '重新投递' })).toBeNull();
     fireEvent.click(within(rows[1]!).getByRole('button', { name: '重新投递' }));
     await waitFor(() => expect(written.redelivered).toEqual([failed.id]));
