@@ -70,6 +70,24 @@ describe('the phone view (/m)', () => {
     expect(screen.queryByRole('button', { name: '认领' })).not.toBeInTheDocument();
   });
 
+  it('keeps the alerts coming when the hero cannot draw, and draws it again from the next figures', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const { live } = openPhone();
+      await streamProgress(live);
+      expect(await screen.findByTestId('phone-gmv')).toHaveTextContent('¥1.23亿');
+      // A figure the screen cannot read (a server and screen out of step): the hero alone says so.
+      const payload = progressPayload({ sequence: 2 });
+      live.push(CampaignProgressSubscription, { ...payload, campaignProgress: { ...payload.campaignProgress, progress: null } } as unknown as typeof payload);
+      expect(await within(screen.getByTestId('phone-hero')).findByTestId('fault')).toHaveTextContent('此处暂时无法显示，其余照常更新');
+      expect(await screen.findAllByTestId('alert')).toHaveLength(2);
+      live.push(CampaignProgressSubscription, progressPayload({ sequence: 3, progress: { gmv: '223456789.00' } }));
+      await waitFor(() => expect(screen.getByTestId('phone-gmv')).toHaveTextContent('¥2.23亿'), { timeout: 8_000 });
+    } finally {
+      errors.mockRestore();
+    }
+  }, 15_000);
+
   it('says the figures are the caller’s shops’ part of a campaign they see in part', async () => {
     const { live } = openPhone();
     await vi.waitFor(() => expect(live.isSubscribed('WarRoomProgress')).toBe(true));

@@ -1,6 +1,7 @@
 import { createMemo, Show, type Accessor, type JSX } from 'solid-js';
 import { ConnectionBadge } from '../../components/ConnectionBadge';
 import { FitText } from '../../components/FitText';
+import { Guarded } from '../../components/Guarded';
 import { LangToggle } from '../../components/LangToggle';
 import { Ring } from '../../components/Ring';
 import type { ConnectionStore } from '../../graphql/connection';
@@ -66,36 +67,39 @@ export function PhoneView(props: PhoneViewProps) {
         )}
       </Show>
       <section class="phone-hero" classList={{ 'is-stale': notLive() }} data-testid="phone-hero">
-        <Show when={progress.data()?.campaignProgress} fallback={<p class="empty">{t('app.loading')}</p>}>
-          {(live) => (
-            <>
-              <div class="phone-hero-main">
-                <div class="hero-label">{t(live().campaign.partial ? 'hero.gmvPart' : 'hero.gmv', { count: live().campaign.shops.length })}</div>
-                {/* Shrinks to what the ring leaves, as on the wall: a headline figure is never cut. */}
-                <FitText class="phone-gmv" text={gmvText(live().progress.gmv)}>
-                  <span data-testid="phone-gmv" data-value={decimalToFen(live().progress.gmv)}>
-                    {gmvText(live().progress.gmv)}
-                  </span>
-                </FitText>
-                <div class="hero-exact">{formatCnyExact(decimalToFen(live().progress.gmv), locale())}</div>
-                <div class="phone-facts">
-                  {t(live().campaign.partial ? 'hero.targetPart' : 'hero.target', { count: live().campaign.shops.length })} {formatCny(decimalToFen(live().progress.target), locale())} · {t('asOf.label')} {formatClock(live().asOf, locale())}
+        {/* As on the wall: a hero that cannot draw says so; the alerts below keep coming. */}
+        <Guarded name="phone-hero">
+          <Show when={progress.data()?.campaignProgress} fallback={<p class="empty">{t('app.loading')}</p>}>
+            {(live) => (
+              <>
+                <div class="phone-hero-main">
+                  <div class="hero-label">{t(live().campaign.partial ? 'hero.gmvPart' : 'hero.gmv', { count: live().campaign.shops.length })}</div>
+                  {/* Shrinks to what the ring leaves, as on the wall: a headline figure is never cut. */}
+                  <FitText class="phone-gmv" text={gmvText(live().progress.gmv)}>
+                    <span data-testid="phone-gmv" data-value={decimalToFen(live().progress.gmv)}>
+                      {gmvText(live().progress.gmv)}
+                    </span>
+                  </FitText>
+                  <div class="hero-exact">{formatCnyExact(decimalToFen(live().progress.gmv), locale())}</div>
+                  <div class="phone-facts">
+                    {t(live().campaign.partial ? 'hero.targetPart' : 'hero.target', { count: live().campaign.shops.length })} {formatCny(decimalToFen(live().progress.target), locale())} · {t('asOf.label')} {formatClock(live().asOf, locale())}
+                  </div>
+                  {/* Where the campaign stands against its plan, as the wall's hero says it: achievement alone reads 80 % as fine at 20:00. */}
+                  <div class="phone-facts" data-testid="phone-pace">
+                    {t('hero.pace')}{' '}
+                    <span class={paceTone(live().progress.pace)}>
+                      {live().progress.pace === null ? t('hero.notPlanned') : t('hero.paceValue', { value: formatPercentReached(live().progress.pace!, locale(), 0) })}
+                    </span>
+                  </div>
                 </div>
-                {/* Where the campaign stands against its plan, as the wall's hero says it: achievement alone reads 80 % as fine at 20:00. */}
-                <div class="phone-facts" data-testid="phone-pace">
-                  {t('hero.pace')}{' '}
-                  <span class={paceTone(live().progress.pace)}>
-                    {live().progress.pace === null ? t('hero.notPlanned') : t('hero.paceValue', { value: formatPercentReached(live().progress.pace!, locale(), 0) })}
-                  </span>
+                <div class="phone-ring" data-testid="phone-achievement">
+                  <Ring size={112} rate={live().progress.achievementRate} label={formatPercentReached(live().progress.achievementRate, locale(), 1)} />
+                  <div class="hero-ring-caption">{t('hero.achievement')}</div>
                 </div>
-              </div>
-              <div class="phone-ring" data-testid="phone-achievement">
-                <Ring size={112} rate={live().progress.achievementRate} label={formatPercentReached(live().progress.achievementRate, locale(), 1)} />
-                <div class="hero-ring-caption">{t('hero.achievement')}</div>
-              </div>
-            </>
-          )}
-        </Show>
+              </>
+            )}
+          </Show>
+        </Guarded>
       </section>
       <AlertsFeed compact permissions={props.permissions} connects={props.connection.connects} nowWall={props.now().wall} />
       <footer class="phone-account">{props.account}</footer>
