@@ -118,7 +118,8 @@ describe('the compiled build (npm run build, npm run start:prod)', () => {
 
     const demo = await startServerProcess({ DATA_DIR: dataDir, DEMO: 'true' }, [], { compiled });
     servers.push(demo.child);
-    expect(demo.output()).toContain('database already has data; demo not loaded');
+    // /ready can answer before the log line has come through the pipe (pino writes asynchronously): wait for it.
+    await expect.poll(() => demo.output(), { timeout: 10_000 }).toContain('database already has data; demo not loaded');
     expect(await gqlAt(demo.url, '{ shops { totalCount } }')).toMatchObject({ data: { shops: { totalCount: 1 } } });
     expect(await demo.stop()).toBe(0);
   }, 120_000);
