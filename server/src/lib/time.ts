@@ -30,6 +30,11 @@ export function shanghaiDateTime(instant: Date): string {
   return new Date(instant.getTime() + OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
 }
 
+/** An instant's Asia/Shanghai clock, `HH:mm` (a deadline or a time of day in a message). */
+export function shanghaiClock(instant: Date): string {
+  return shanghaiDateTime(instant).slice(11, 16);
+}
+
 export function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }

@@ -1,4 +1,4 @@
-import { shanghaiDateTime } from '../../lib/time.js';
+import { shanghaiClock, shanghaiDateTime } from '../../lib/time.js';
 import { RULE_ZH, SEVERITY_ZH } from '../alert/alert.names.js';
 import { EVENT_ZH, renderOutgoing, renderRequest, subjectInChinese, type DeliveryToRender, type EndpointToRender, type Outgoing, type RenderedRequest } from './webhook.formats.js';
 import type { WebhookEvent } from './webhook.table.js';
@@ -41,8 +41,7 @@ function digestOutgoing(deliveries: readonly DeliveryToRender[]): Outgoing {
   });
   const times = ordered.map((delivery) => delivery.createdAt.getTime());
   const [first, last] = [new Date(Math.min(...times)), new Date(Math.max(...times))];
-  const clock = (at: Date) => shanghaiDateTime(at).slice(11, 16);
-  const when = clock(first) === clock(last) ? shanghaiDateTime(first) : `${shanghaiDateTime(first)}–${clock(last)}`;
+  const when = shanghaiClock(first) === shanghaiClock(last) ? shanghaiDateTime(first) : `${shanghaiDateTime(first)}–${shanghaiClock(last)}`;
   facts.push(['时间', `${when}（北京时间）`]);
   const level = allResolved ? EVENT_ZH.ALERT_RESOLVED : (SEVERITY_ZH[worst.data.alert.severity] ?? worst.data.alert.severity);
   return {

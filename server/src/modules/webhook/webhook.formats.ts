@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { CHANNEL_NAMES, TRAFFIC_SOURCE_NAMES, type Channel, type TrafficSource } from '../../db/enums.js';
-import { shanghaiDateTime } from '../../lib/time.js';
+import { shanghaiClock, shanghaiDateTime } from '../../lib/time.js';
 import { FIX_MINUTES, RESPONSE_MINUTES } from '../alert/alert.incident.js';
 import type { WebhookAlert } from './webhook.events.js';
 import type { WebhookEvent, WebhookFormat } from './webhook.table.js';
@@ -126,7 +126,7 @@ function alertFacts(delivery: DeliveryToRender): [string, string][] {
 
 /** The incident's deadlines as the room reads them: "14:02 起，14:12 前认领，14:32 前修复", and what was missed. */
 function incidentDeadlinesInChinese(event: WebhookEvent, incident: NonNullable<WebhookAlert['incident']>): string {
-  const clock = (iso: string) => shanghaiDateTime(new Date(iso)).slice(11, 16);
+  const clock = (iso: string) => shanghaiClock(new Date(iso));
   const deadlines = `${clock(incident.startedAt)} 起，${clock(incident.respondBy)} 前认领，${clock(incident.fixBy)} 前修复`;
   if (event === 'ALERT_RESPONSE_OVERDUE') return `${deadlines}；已过 ${RESPONSE_MINUTES} 分钟无人认领，请立即认领处理`;
   if (event === 'ALERT_FIX_OVERDUE') return `${deadlines}；${FIX_MINUTES} 分钟内未修复，请升级处理`;

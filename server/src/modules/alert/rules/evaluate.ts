@@ -18,7 +18,7 @@ import { campaignPartOf } from '../../campaign/campaign.part.js';
 import type { CampaignRow } from '../../campaign/campaign.table.js';
 import { COVER_WINDOW_HOURS, RECENT_WINDOW_MINUTES, STALL_BASELINE_MINUTES, type RuleInputs } from './rule-inputs.js';
 import { lowStockLine, RULES, type EffectiveSettings, type EngineRule } from './rule-settings.js';
-import { HOUR_MS, MINUTE_MS, shanghaiDateTime } from '../../../lib/time.js';
+import { HOUR_MS, MINUTE_MS, shanghaiClock } from '../../../lib/time.js';
 
 /**
  * One subject a rule looked at whose condition holds (`breached`) or sits between the threshold and
@@ -146,7 +146,7 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
           severity: 'CRITICAL',
           value: silentMinutes,
           threshold: stalled.threshold,
-          ...ordersStalledWords({ silentMinutes, lastPaidClock: shanghaiDateTime(lastPaidAt).slice(11, 16), baseline: ordersBefore, expected, yesterday: compared }),
+          ...ordersStalledWords({ silentMinutes, lastPaidClock: shanghaiClock(lastPaidAt), baseline: ordersBefore, expected, yesterday: compared }),
         });
       }
     }
