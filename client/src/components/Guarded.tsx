@@ -22,8 +22,9 @@ export function Guarded(props: ParentProps<{ name: string }>) {
 function Fault(props: { name: string; error: unknown; reset: () => void }) {
   const { t } = useI18n();
   const message = props.error instanceof Error ? props.error.message : String(props.error);
-  // Said once per failure, where whoever looks after the wall will look (the browser console).
-  console.error(`[war room] ${props.name} could not be drawn; retrying in ${GUARDED_RETRY_MS / 1000} s`, props.error);
+  // Said where whoever looks after the screen will look (the browser console): each time the part falls
+  // back, so a failure that keeps coming back every retry keeps saying so.
+  console.error(`[screen] ${props.name} could not be drawn; retrying in ${GUARDED_RETRY_MS / 1000} s`, props.error);
   const retry = setTimeout(() => props.reset(), GUARDED_RETRY_MS);
   onCleanup(() => clearTimeout(retry));
   return (

@@ -21,29 +21,27 @@ const shareOf = (values: number[]) => {
 export function GmvBars(props: { rows: readonly { key: string; gmv: string; spend?: string; roi?: number | null }[]; labels: 'channel' | 'source'; testId: string }) {
   const { t, locale } = useI18n();
   const notes = () => props.rows.some((r) => r.roi !== undefined);
+  // The panel's title says 投放 ROI, as the sources table's column head does: the note is the figure alone.
+  const roiNote = (channel: string, roi: number, spendFen: number) => {
+    const tone = roiTone(spendFen, roi);
+    const params = { channel, roi: formatRoi(roi, locale()), spend: formatCny(spendFen, locale()) };
+    return {
+      text: params.roi,
+      tone,
+      title: tone === 'unjudged' ? t('channels.roiUnjudged', { ...params, min: formatCny(ADVICE_MIN_SPEND_FEN, locale()) }) : t('channels.roiTitle', params),
+    };
+  };
   const rows = () => {
     const share = shareOf(props.rows.map((r) => decimalToFen(r.gmv)));
     return props.rows.map((r) => {
       const label = t(`${props.labels}.${r.key}` as MessageKey);
       const roi = r.roi ?? null;
-      const spendFen = decimalToFen(r.spend ?? '0');
       return {
         key: r.key,
         label,
         value: formatCny(decimalToFen(r.gmv), locale()),
         share: share(decimalToFen(r.gmv)),
-        note:
-          roi === null
-            ? null
-            : {
-                // The panel's title says 投放 ROI, as the sources table's column head does: the figure alone.
-                text: formatRoi(roi, locale()),
-                tone: roiTone(spendFen, roi),
-                title:
-                  roiTone(spendFen, roi) === 'unjudged'
-                    ? t('channels.roiUnjudged', { channel: label, roi: formatRoi(roi, locale()), spend: formatCny(spendFen, locale()), min: formatCny(ADVICE_MIN_SPEND_FEN, locale()) })
-                    : t('channels.roiTitle', { channel: label, roi: formatRoi(roi, locale()), spend: formatCny(spendFen, locale()) }),
-              },
+        note: roi === null ? null : roiNote(label, roi, decimalToFen(r.spend ?? '0')),
       };
     });
   };
