@@ -150,7 +150,7 @@ export async function ingestEvents(db: Db, viewer: Viewer, inputs: EventInput[],
       // 4. roll up, in the same round trip (order events were counted while they were applied).
       ...rollups.statements(),
       // After the rollups, as every batch does: the products' rows are locked in one order everywhere.
-      launches.statement(),
+      ...launches.statements(),
     ];
     const answers = await pipelined(tx, writes);
     await reversePoints(tx, (reversals ? answers[writes.indexOf(reversals)] : []) as PendingReversal[]);

@@ -3,7 +3,8 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../../test/backends.js';
 import { gid, insertShop, insertSku } from '../../../test/fixtures.js';
 import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
-import { HLL_STANDARD_ERROR } from '../../lib/hll.js';
+import { HLL_STANDARD_ERROR, SparseHll, sketchHex } from '../../lib/hll.js';
+import { productLaunchTraffic } from './launch.table.js';
 import { products } from './product.table.js';
 
 const NOW = new Date('2026-11-12T10:00:00+08:00');
@@ -130,6 +131,42 @@ describeEachBackend('the new-product rule (新品: 7-day conversion ≥ 3 % → 
     expect(launches.reduce((sum, l) => sum + l.productViews + l.addToCarts, 0)).toBe(480);
     expect(launches.reduce((sum, l) => sum + l.addToCarts, 0)).toBe(120);
     for (const l of launches) expect(l.productViews + l.addToCarts).toBe(160);
+  });
+
+  it("counts a trial's buyers exactly: 2,000 customers, some paying twice, from eight producers at once", async () => {
+    const hit = await product('CROWD', 3);
+    // 2,000 customers pay in the trial, 400 of them twice, in batches that meet on the same product's rows.
+    const orders = [
+      ...Array.from({ length: 2_000 }, (_, i) => hit.paid(`C${i}`, `c${i}`, daysAgo(2))),
+      ...Array.from({ length: 400 }, (_, i) => hit.paid(`R${i}`, `c${i * 5}`, daysAgo(1))),
+    ];
+    const batches = Array.from({ length: 8 }, (_, producer) => orders.filter((_, i) => i % 8 === producer).flat());
+    await Promise.all(batches.map((events) => ingest(events)));
+    await ingest(hit.views(100, daysAgo(2)));
+    // A sketch would say 2,000 ± 32 (standard error 1.6 %); DOMAIN.md's buyers are distinct customers.
+    const counted = await launch(hit.id);
+    expect(counted).toMatchObject({ buyers: 2_000 });
+    // A replay of every batch, and one more order of a known customer, count no one twice.
+    for (const events of batches) await ingest(events);
+    await ingest(hit.paid('again', 'c7', daysAgo(0.5)));
+    expect((await launch(hit.id)).buyers).toBe(2_000);
+  });
+
+  it('keeps one estimate for a trial whose buyers were a sketch before the upgrade, merging its later buyers into it', async () => {
+    const old = await product('OLD', 3);
+    // What migration 0034 found: a trial counted with a sketch of its 300 buyers so far (keys as ingestion makes them).
+    const sketch = new SparseHll();
+    for (let i = 0; i < 300; i++) sketch.add(`${tmall}:before${i}`);
+    const [row] = await backend().db.select({ id: products.id }).from(products).where(eq(products.name, '商品 OLD'));
+    await backend().db.insert(productLaunchTraffic).values({ productId: row!.id, buyers: Buffer.from(sketchHex(sketch)!, 'hex') });
+    const before = (await launch(old.id)).buyers;
+    expect(Math.abs(before - 300)).toBeLessThanOrEqual(Math.ceil(3 * HLL_STANDARD_ERROR * 300));
+
+    // 200 more buyers after it, 50 of whom were already counted: still one estimate of the 450.
+    await ingest([...Array.from({ length: 150 }, (_, i) => old.paid(`N${i}`, `after${i}`, daysAgo(1))).flat(), ...Array.from({ length: 50 }, (_, i) => old.paid(`B${i}`, `before${i}`, daysAgo(1))).flat()]);
+    const after = (await launch(old.id)).buyers;
+    expect(Math.abs(after - 450)).toBeLessThanOrEqual(Math.ceil(3 * HLL_STANDARD_ERROR * 450));
+    expect(after).toBeGreaterThan(before);
   });
 
   it("shows a product's trial only to callers who may see its shop", async () => {

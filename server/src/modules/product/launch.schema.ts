@@ -27,11 +27,11 @@ const ProductLaunchRef = builder.objectRef<Launch>('ProductLaunch').implement({
       description: 'Distinct visitors who viewed it or added it to cart in the trial: a HyperLogLog estimate (standard error 1.6%, within ±4.9% at 99.7%; small counts near-exact), as Metrics.visitors.',
     }),
     buyers: t.exposeInt('buyers', {
-      description: 'Distinct customers who paid for one of its SKUs in the trial (refunds not deducted), estimated as visitors are.',
+      description: 'Distinct customers who paid for one of its SKUs in the trial (refunds not deducted), counted exactly. A trial whose buyers were already being counted before this count was exact (an upgrade during it) keeps an estimate, as visitors are.',
     }),
     conversionRate: t.float({
       nullable: true,
-      description: 'buyers / visitors, in [0, 1]: two estimates, so a conversion within a few tenths of a point of 3 % may fall either side. Null when no visitor was recorded (views sent without the SKU viewed cannot be counted for a product).',
+      description: 'buyers / visitors, in [0, 1]: visitors are an estimate, so a conversion within a few tenths of a point of 3 % may fall either side. Null when no visitor was recorded (views sent without the SKU viewed cannot be counted for a product).',
       resolve: (l) => l.conversionRate,
     }),
     addToCartRate: t.float({ nullable: true, description: 'Visitors who added it to cart / visitors. Null without visitors.', resolve: (l) => l.addToCartRate }),

@@ -6,7 +6,7 @@ import { FactsCache, perDatabase } from '../../lib/facts-cache.js';
 import { Hll, SparseHll, sketchHex } from '../../lib/hll.js';
 import { DAY_MS } from '../../lib/time.js';
 import { rate } from '../metrics/metrics.formulas.js';
-import { productLaunchTraffic } from './launch.table.js';
+import { productLaunchTraffic, productTrialBuyers } from './launch.table.js';
 import { skuFacts } from './product.facts.js';
 import { products } from './product.table.js';
 
@@ -103,7 +103,8 @@ interface ProductTally {
   addToCarts: number;
   visitors: SparseHll | null;
   carters: SparseHll | null;
-  buyers: SparseHll | null;
+  /** Who paid in the trial: counted exactly (productTrialBuyers), and merged into a sketch kept from before migration 0034. */
+  buyers: Set<string> | null;
 }
 
 /**
@@ -146,26 +147,51 @@ export class LaunchTally {
     for (const sale of sales) {
       if (sale.buyer === null) continue;
       const productId = this.trials.productInTrial(sale.skuId, sale.paidAt);
-      if (productId !== null) (this.of(productId).buyers ??= new SparseHll()).add(sale.buyer);
+      if (productId !== null) (this.of(productId).buyers ??= new Set()).add(sale.buyer);
     }
   }
 
-  /** The batch's upsert, rows in product order (every batch locks them in that order); null when nothing counted. */
-  statement(): SQL | null {
-    if (this.tallies.size === 0) return null;
-    const records = [...this.tallies.values()]
-      .sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0))
-      .map((t) => ({ p: t.productId, v: t.productViews, c: t.addToCarts, vis: sketchHex(t.visitors), cart: sketchHex(t.carters), buy: sketchHex(t.buyers) }));
-    return sql`
-      insert into product_launch_traffic (product_id, product_views, add_to_carts, visitors, carters, buyers)
-      select p, v, c, decode(vis, 'hex'), decode(cart, 'hex'), decode(buy, 'hex')
-      from jsonb_to_recordset(${jsonRecords(records)}::jsonb) as r(p uuid, v int, c int, vis text, cart text, buy text)
+  /**
+   * The batch's statements, none when nothing counted: the products' rows upserted in product order (every
+   * batch locks them in that order), then the trial's buyers inserted in key order, and merged into the
+   * sketches rows kept from before migration 0034 (only rows the upsert has just locked).
+   */
+  statements(): SQL[] {
+    if (this.tallies.size === 0) return [];
+    const tallies = [...this.tallies.values()].sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0));
+    const records = tallies.map((t) => ({ p: t.productId, v: t.productViews, c: t.addToCarts, vis: sketchHex(t.visitors), cart: sketchHex(t.carters) }));
+    const statements = [
+      sql`
+      insert into product_launch_traffic (product_id, product_views, add_to_carts, visitors, carters)
+      select p, v, c, decode(vis, 'hex'), decode(cart, 'hex')
+      from jsonb_to_recordset(${jsonRecords(records)}::jsonb) as r(p uuid, v int, c int, vis text, cart text)
       on conflict (product_id) do update set
         product_views = product_launch_traffic.product_views + excluded.product_views,
         add_to_carts = product_launch_traffic.add_to_carts + excluded.add_to_carts,
         visitors = peakops_hll_union(product_launch_traffic.visitors, excluded.visitors),
-        carters = peakops_hll_union(product_launch_traffic.carters, excluded.carters),
-        buyers = peakops_hll_union(product_launch_traffic.buyers, excluded.buyers)`;
+        carters = peakops_hll_union(product_launch_traffic.carters, excluded.carters)`,
+    ];
+    const buyers = tallies.filter((t) => t.buyers !== null);
+    if (buyers.length === 0) return statements;
+    const keys = buyers.flatMap((t) => [...t.buyers!].sort().map((b) => ({ p: t.productId, b })));
+    statements.push(
+      sql`
+      insert into product_trial_buyers (product_id, buyer)
+      select p, b from jsonb_to_recordset(${jsonRecords(keys)}::jsonb) as r(p uuid, b text) order by p, b
+      on conflict do nothing`,
+    );
+    const sketches = buyers.map((t) => {
+      const sketch = new SparseHll();
+      for (const b of t.buyers!) sketch.add(b);
+      return { p: t.productId, buy: sketchHex(sketch) };
+    });
+    statements.push(
+      sql`
+      update product_launch_traffic t set buyers = peakops_hll_union(t.buyers, decode(r.buy, 'hex'))
+      from jsonb_to_recordset(${jsonRecords(sketches)}::jsonb) as r(p uuid, buy text)
+      where t.product_id = r.p and t.buyers is not null`,
+    );
+    return statements;
   }
 }
 
@@ -194,7 +220,8 @@ export async function launchCounts(db: DbOrTx, viewer: Viewer, productIds: reado
       addToCarts: productLaunchTraffic.addToCarts,
       visitors: productLaunchTraffic.visitors,
       carters: productLaunchTraffic.carters,
-      buyers: productLaunchTraffic.buyers,
+      buyersSketch: productLaunchTraffic.buyers,
+      buyers: sql<number>`(select count(*)::int from ${productTrialBuyers} where ${productTrialBuyers.productId} = ${productLaunchTraffic.productId})`.mapWith(Number),
     })
     .from(productLaunchTraffic)
     .innerJoin(products, eq(products.id, productLaunchTraffic.productId))
@@ -204,7 +231,9 @@ export async function launchCounts(db: DbOrTx, viewer: Viewer, productIds: reado
     const t = byProduct.get(id);
     if (!t) return NONE;
     const estimate = (sketch: Uint8Array | null) => new Hll().merge(sketch).estimate();
-    return { productViews: t.productViews, addToCarts: t.addToCarts, visitors: estimate(t.visitors), carters: estimate(t.carters), buyers: estimate(t.buyers) };
+    // A trial counted before migration 0034 keeps its buyers' sketch, which has every later buyer merged in.
+    const buyers = t.buyersSketch === null ? t.buyers : estimate(t.buyersSketch);
+    return { productViews: t.productViews, addToCarts: t.addToCarts, visitors: estimate(t.visitors), carters: estimate(t.carters), buyers };
   });
 }
 
