@@ -64,6 +64,19 @@ describeEachBackend('buyers counted exactly (DOMAIN.md: distinct customers with 
     expect((await server.gql(METRICS, { scope: { shopIds: [shop] }, ...DAY })).data.metrics).toMatchObject({ orders: 5, buyers: 4 });
   });
 
+  it('counts a shorter window from the same start again when an order arrived late: never the longer window\'s buyers', async () => {
+    const ingest = async (events: object[]) => expect((await server.gql(INGEST, { events })).data.ingestEvents.userErrors).toEqual([]);
+    const window = async (to: string) => (await server.gql(METRICS, { scope: { shopIds: [shop] }, from: DAY.from, to: sh(to).toISOString() })).data.metrics;
+    await ingest([...paidOrder('O1', 'c1', 'SEARCH', '2026-11-11T10:00:00'), ...paidOrder('O2', 'c2', 'SEARCH', '2026-11-11T12:30:00')]);
+    expect(await window('2026-11-11T13:00:00')).toMatchObject({ orders: 2, buyers: 2, averageOrderValue: '100.00' });
+    // c1's second order, paid at 11:00, arrives late: 00:00–12:00 holds two orders of one buyer.
+    await ingest(paidOrder('O3', 'c1', 'SEARCH', '2026-11-11T11:00:00'));
+    expect(await window('2026-11-11T12:00:00')).toMatchObject({ orders: 2, buyers: 1, averageOrderValue: '200.00' });
+    // The longer window again, and a longer one still: three orders of two buyers.
+    expect(await window('2026-11-11T13:00:00')).toMatchObject({ orders: 3, buyers: 2, averageOrderValue: '150.00' });
+    expect(await window('2026-11-11T14:00:00')).toMatchObject({ orders: 3, buyers: 2 });
+  });
+
   it("counts only the caller's shops: another merchant's key reads none of these buyers, and is refused this shop", async () => {
     await server.gql(INGEST, { events: [...paidOrder('O1', 'x', 'SEARCH', '2026-11-11T10:00:00'), ...paidOrder('O2', 'y', 'SEARCH', '2026-11-11T10:00:00')] });
     const stranger = await server.createKey({ scopes: ['READ'], shopIds: [otherId] });

@@ -30,6 +30,8 @@ interface ExactBuyers {
 interface Remembered {
   /** The rollups' paid orders when the count was taken. */
   paid: number;
+  /** The end of the window counted (epoch ms). */
+  to: number;
   exact: ExactBuyers;
   /** The rollup totals it was applied to, and the answer: the same totals object gets the same answer. */
   base?: Totals;
@@ -37,11 +39,13 @@ interface Remembered {
 }
 
 /**
- * The last exact count per scope and window start. A window's end only grows (today so far, a campaign
- * so far), and for one start a window with the same number of paid orders holds the same orders (the
- * shorter window's orders are a subset of the longer's), so an unchanged count of paid orders reuses the
- * count instead of reading the orders again: a live topic reads them only in ticks that paid an order.
- * A count that did not match the rollups is not taken again until their paid orders change either.
+ * The last exact count per scope and window start. A live window's end only grows (today so far, a
+ * campaign so far). Orders are never deleted, so a window from the same start ending no earlier than the
+ * one counted holds every order counted then; with as many paid orders it holds exactly those, and the
+ * count is reused instead of reading the orders again: a live topic reads them only in ticks that paid an
+ * order. A window ending EARLIER may hold as many orders and not the same ones (an order paid inside it
+ * arrived late, one counted before lies past its end): it is counted again. A count that did not match
+ * the rollups is not taken again until their paid orders change either.
  */
 const remembered = new WeakMap<DbOrTx, Map<string, Remembered>>();
 const REMEMBERED_PER_DB = 2_000;
@@ -91,8 +95,8 @@ export async function withExactBuyers(db: DbOrTx, scope: ScopeConditions, window
   const memo = memoOf(db);
   const key = `${options.overallDistinctOnly ? 'overall' : 'all'}:${window.from.toISOString()}:${scope.key}`;
   let entry = memo.get(key);
-  if (entry?.paid !== paid) {
-    entry = { paid, exact: await countExactly(db, scope, window) };
+  if (entry?.paid !== paid || window.to.getTime() < entry.to) {
+    entry = { paid, to: window.to.getTime(), exact: await countExactly(db, scope, window) };
     memo.delete(key);
     if (memo.size >= REMEMBERED_PER_DB) memo.delete(memo.keys().next().value!);
     memo.set(key, entry);
