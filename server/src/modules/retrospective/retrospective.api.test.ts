@@ -147,6 +147,20 @@ describeEachBackend('campaign retrospective (复盘)', (backend) => {
     expect(r).toMatchObject({ orders: 2, buyers: 2, newBuyers: 2, returningBuyers: 0, newBuyerShare: 1 });
   });
 
+  it("counts as new only the campaign's own buyers paying for the first time, as the campaign's buyer mix does", async () => {
+    clock = sh('2026-06-06T00:00:00');
+    await ingest([
+      ...order('M1', 'old', 'SEARCH', 'S4', 1, '10.00', '2026-05-20T10:00:00', { campaign: false }),
+      ...order('C1', 'old', 'SEARCH', 'S1', 1, '100.00', '2026-06-02T10:00:00'),
+      ...order('C2', 'first', 'SEARCH', 'S1', 1, '100.00', '2026-06-02T11:00:00'),
+      // A shop's new customer who never bought through the campaign: not one of its buyers, new or not.
+      ...order('N1', 'outside', 'SEARCH', 'S4', 1, '10.00', '2026-06-02T12:00:00', { campaign: false }),
+    ]);
+    expect(await retro()).toMatchObject({ buyers: 2, newBuyers: 1, returningBuyers: 1, newBuyerShare: 0.5 });
+    const mix = await server.gql(`query ($id: ID!) { metrics(scope: { campaignId: $id }, from: "2026-06-01T00:00:00+08:00", to: "2026-06-04T00:00:00+08:00") { buyerMix { buyers newBuyers returningBuyers } } }`, { id: cid() });
+    expect(mix.data.metrics.buyerMix).toEqual({ buyers: 2, newBuyers: 1, returningBuyers: 1 });
+  });
+
   it('reviews the campaign against independently computed figures: target, ROI ranking, Pareto, new buyers, refunds, milestones, alerts', async () => {
     await runCampaign();
     const r = await retro();

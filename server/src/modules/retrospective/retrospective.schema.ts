@@ -176,7 +176,7 @@ export const RetrospectiveRef = builder.objectRef<Retrospective>('CampaignRetros
     worstSource: t.field({ type: RetrospectiveSourceRef, nullable: true, description: 'null unless two sources have spend.', resolve: async (r) => bestAndWorst(await sources(r)).worst }),
     pareto: t.field({ type: RetrospectiveParetoRef, resolve: (r) => r.pareto() }),
     newBuyers: t.int({
-      description: "Customers of the campaign's shops whose first payment ever falls inside the campaign window.",
+      description: "Buyers of the campaign whose first payment ever falls inside the campaign window (as Metrics.buyerMix for the campaign), counted from the campaign's orders up to 10,000 paid orders. Past that, the customers of its shops whose first payment ever falls inside the window, also those who did not buy through the campaign (at most the buyers).",
       resolve: async (r) => (await r.buyerMix()).newBuyers,
     }),
     returningBuyers: t.int({ description: 'Buyers of the campaign who had paid before it: buyers − new buyers.', resolve: async (r) => (await r.buyerMix()).returningBuyers }),
