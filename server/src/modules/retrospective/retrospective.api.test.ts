@@ -157,6 +157,9 @@ describeEachBackend('campaign retrospective (复盘)', (backend) => {
       ...order('N1', 'outside', 'SEARCH', 'S4', 1, '10.00', '2026-06-02T12:00:00', { campaign: false }),
     ]);
     expect(await retro()).toMatchObject({ buyers: 2, newBuyers: 1, returningBuyers: 1, newBuyerShare: 0.5 });
+    // Orders without a single recorded visit: no conversion to state, rather than 0 %.
+    const traffic = await server.gql(`query ($id: ID!) { campaign(id: $id) { retrospective { visitors conversionRate } } }`, { id: cid() });
+    expect(traffic.data.campaign.retrospective).toEqual({ visitors: 0, conversionRate: null });
     const mix = await server.gql(`query ($id: ID!) { metrics(scope: { campaignId: $id }, from: "2026-06-01T00:00:00+08:00", to: "2026-06-04T00:00:00+08:00") { buyerMix { buyers newBuyers returningBuyers } } }`, { id: cid() });
     expect(mix.data.metrics.buyerMix).toEqual({ buyers: 2, newBuyers: 1, returningBuyers: 1 });
   });

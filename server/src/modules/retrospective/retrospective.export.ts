@@ -3,9 +3,8 @@ import ExcelJS from 'exceljs';
 import { CHANNEL_NAMES, TRAFFIC_SOURCE_NAMES, type Channel, type TrafficSource } from '../../db/enums.js';
 import { fenToYuan } from '../../lib/money.js';
 import { shanghaiDateTime } from '../../lib/time.js';
-import { conversionRate } from '../metrics/metrics.formulas.js';
 import { conversionTargetOf } from '../campaign/campaign.table.js';
-import { bestAndWorst } from './retrospective.figures.js';
+import { bestAndWorst, retroConversion } from './retrospective.figures.js';
 import type { Retrospective } from './retrospective.service.js';
 import { RULE_ZH, SEVERITY_ZH } from '../alert/alert.names.js';
 import { MILESTONE_STATUS_NAMES, RISK_NAMES } from '../campaign/milestone.names.js';
@@ -95,7 +94,7 @@ export async function retrospectiveWorkbook(r: Retrospective, skuNames: (ids: st
     ['支付订单 / Orders', totals.all.ordersPaid],
     ['买家 / Buyers', totals.all.buyers],
     ['访客 / Visitors', totals.all.visitors],
-    ['转化率 / Conversion', conversionRate(totals.all) ?? '', PERCENT],
+    ['转化率 / Conversion', retroConversion(totals.all) ?? '', PERCENT],
     ['目标转化率 / Target conversion', conversionTargetOf(c) ?? '', PERCENT],
     ['推广花费 / Spend (¥)', money(totals.all.spendFen), MONEY],
     ['ROI', totals.all.spendFen > 0 ? totals.all.gmvFen / totals.all.spendFen : ''],

@@ -1,8 +1,11 @@
 // The retrospective's rankings and shares, as pure functions over figures already loaded.
-import { roi } from '../metrics/metrics.formulas.js';
+import { conversionRate, roi, type Figures } from '../metrics/metrics.formulas.js';
 
 /** The share of GMV the Pareto SKUs make together: the fewest best sellers reaching it. */
 export const PARETO_SHARE = 0.8;
+
+/** buyers / visitors; null when no visit was recorded (a producer that sends orders only), never a made-up 0 %. */
+export const retroConversion = (all: Figures): number | null => (all.visitors > 0 ? conversionRate(all) : null);
 
 export interface RoiRow {
   gmvFen: number;

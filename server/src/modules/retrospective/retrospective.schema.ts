@@ -7,11 +7,10 @@ import { CampaignRef } from '../campaign/campaign.schema.js';
 import { MilestoneRef, MilestoneStatusEnum, RiskLevelEnum } from '../campaign/milestone.schema.js';
 import type { MilestoneChangeRow } from '../campaign/milestone-changes.table.js';
 import { minuteRollupsKeptFrom } from '../history/history.retention.js';
-import { conversionRate } from '../metrics/metrics.formulas.js';
 import { ProgressPointRef } from '../metrics/campaign-progress.schema.js';
 import { SkuRef } from '../product/product.schema.js';
 import type { Channel, TrafficSource } from '../../db/enums.js';
-import { bestAndWorst, type ParetoSku, type Ranked, type RoiRow } from './retrospective.figures.js';
+import { bestAndWorst, retroConversion, type ParetoSku, type Ranked, type RoiRow } from './retrospective.figures.js';
 import { exportPathOf } from './retrospective.export.js';
 import { Retrospective, writeRetrospectiveLessons, type AlertReview, type IncidentReview, type MilestoneReview, type RefundReasonFigures } from './retrospective.service.js';
 
@@ -157,7 +156,7 @@ export const RetrospectiveRef = builder.objectRef<Retrospective>('CampaignRetros
     orders: t.int({ description: 'Paid orders.', resolve: async (r) => (await r.totals()).all.ordersPaid }),
     buyers: t.int({ description: 'Distinct customers with a paid order of the campaign, as `Metrics.buyers` counts them: exact up to 10,000 paid orders, an estimate past that.', resolve: async (r) => (await r.totals()).all.buyers }),
     visitors: t.int({ resolve: async (r) => (await r.totals()).all.visitors }),
-    conversionRate: t.float({ nullable: true, description: 'buyers / visitors.', resolve: async (r) => conversionRate((await r.totals()).all) }),
+    conversionRate: t.float({ nullable: true, description: 'buyers / visitors; null when no visit was recorded in the campaign (orders sent without traffic).', resolve: async (r) => retroConversion((await r.totals()).all) }),
     spend: t.field({ type: 'Decimal', resolve: async (r) => yuan((await r.totals()).all.spendFen) }),
     roi: t.float({
       nullable: true,
