@@ -9,7 +9,7 @@ import { isStatementTimeout, STATEMENT_TIMEOUT_FAILURE } from '../db/statement-t
 import { toUserErrors, transportClassOf, zhNameOf, type Thing, type Words } from '../errors.js';
 import { decodeGlobalUuid } from '../graphql/node-id.js';
 import { retrospectiveWorkbook, XLSX_CONTENT_TYPE } from '../modules/retrospective/retrospective.export.js';
-import { skuLabels } from '../modules/product/product.service.js';
+import { productLabels, skuLabels } from '../modules/product/product.service.js';
 import { dailyReportsCsv, type DailyReportsCsvInput } from '../modules/report/report.csv.js';
 import { minuteRollupsKeptFrom, type RetentionSettings } from '../modules/history/history.retention.js';
 import { openRetrospective } from '../modules/retrospective/retrospective.service.js';
@@ -82,7 +82,7 @@ export function exportsHandler(deps: ExportDeps) {
   async function retrospective(viewer: Viewer, campaignId: string, res: ServerResponse) {
     const now = deps.now();
     const r = await openRetrospective(deps.db, viewer, campaignId, now, minuteRollupsKeptFrom(now, deps.retention));
-    const file = await retrospectiveWorkbook(r, (ids) => skuLabels(deps.db, viewer, ids));
+    const file = await retrospectiveWorkbook(r, { skus: (ids) => skuLabels(deps.db, viewer, ids), products: (ids) => productLabels(deps.db, viewer, ids) });
     const name = `${r.campaign.name}-复盘.xlsx`;
     res
       .writeHead(200, {

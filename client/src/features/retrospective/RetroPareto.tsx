@@ -6,31 +6,30 @@ import { money, rate } from '../console/console-format';
 import { RetroSection } from './RetroSection';
 import type { Retrospective } from './retrospective.documents';
 
-/** 帕累托: the fewest SKUs that together make at least 80 % of GMV, best seller first. */
+/** 帕累托: the fewest products that together make at least 80 % of GMV, best seller first, each the sum of its SKUs. */
 export function RetroPareto(props: { pareto: Retrospective['pareto'] }) {
   const { t, locale } = useI18n();
   return (
     <RetroSection title={t('retro.pareto')} testId="retro-pareto">
       <p class="retro-verdict" data-testid="pareto-verdict">
         {t('retro.paretoVerdict', {
-          count: formatInteger(props.pareto.skuCount, locale()),
-          sold: formatInteger(props.pareto.soldSkus, locale()),
-          skus: props.pareto.skuCount,
-          soldSkus: props.pareto.soldSkus,
+          count: formatInteger(props.pareto.productCount, locale()),
+          sold: formatInteger(props.pareto.soldProducts, locale()),
+          products: props.pareto.productCount,
+          soldProducts: props.pareto.soldProducts,
         })}
       </p>
-      <ConsoleTable columns={[t('retro.sku'), t('retro.gmv'), t('retro.units'), t('retro.share'), t('retro.cumulativeShare')]}>
+      <ConsoleTable columns={[t('retro.product'), t('retro.gmv'), t('retro.units'), t('retro.skusSold'), t('retro.share'), t('retro.cumulativeShare')]}>
         <tbody>
-          <For each={props.pareto.skus}>
-            {(s) => (
-              <tr data-testid="pareto-sku">
-                <th scope="row">
-                  {s.sku.product.name} <span class="muted">{s.sku.code} {s.sku.spec}</span>
-                </th>
-                <td class="num">{money(s.gmv, locale())}</td>
-                <td class="num">{formatInteger(s.units, locale())}</td>
-                <td class="num">{rate(s.share, locale(), 1)}</td>
-                <td class="num">{rate(s.cumulativeShare, locale(), 1)}</td>
+          <For each={props.pareto.products}>
+            {(p) => (
+              <tr data-testid="pareto-product">
+                <th scope="row">{p.product.name}</th>
+                <td class="num">{money(p.gmv, locale())}</td>
+                <td class="num">{formatInteger(p.units, locale())}</td>
+                <td class="num">{formatInteger(p.skusSold, locale())}</td>
+                <td class="num">{rate(p.share, locale(), 1)}</td>
+                <td class="num">{rate(p.cumulativeShare, locale(), 1)}</td>
               </tr>
             )}
           </For>

@@ -15,7 +15,6 @@ const EXPORT_PATH = `/export/campaigns/${CAMPAIGN}/retrospective.xlsx`;
 const ended = campaign({ id: CAMPAIGN, name: '618 年中大促', status: 'ENDED', startsAt: '2026-05-31T16:00:00Z', endsAt: '2026-06-18T16:00:00Z' });
 const NO_LESSONS: Lessons = { lessons: null, lessonsUpdatedBy: null, lessonsUpdatedAt: null, overdue: true };
 
-const sku = (id: string, name: string, code: string) => ({ id, code, spec: '默认', product: { name } });
 const hour = (at: string, planned: string, actual: string | null, cumPlanned: string, cumActual: string | null) => ({
   at,
   plannedGmv: planned,
@@ -59,11 +58,11 @@ function retrospective(lessons: Lessons = NO_LESSONS): Retrospective {
     bestSource: { source: 'SEARCH' },
     worstSource: { source: 'PAID' },
     pareto: {
-      skuCount: 2,
-      soldSkus: 9,
-      skus: [
-        { gmv: '500000.00', units: 1_000, share: 0.6072, cumulativeShare: 0.6072, sku: sku('s1', '保温杯', 'TM-001-1') },
-        { gmv: '180000.00', units: 900, share: 0.2186, cumulativeShare: 0.8258, sku: sku('s2', '电饭煲', 'TM-002-1') },
+      productCount: 2,
+      soldProducts: 9,
+      products: [
+        { gmv: '500000.00', units: 1_000, skusSold: 3, share: 0.6072, cumulativeShare: 0.6072, product: { id: 'p1', name: '保温杯' } },
+        { gmv: '180000.00', units: 900, skusSold: 1, share: 0.2186, cumulativeShare: 0.8258, product: { id: 'p2', name: '电饭煲' } },
       ],
     },
     newBuyers: 1_520,
@@ -158,8 +157,9 @@ describe('the retrospective page', () => {
     expect(within(section('retro-sources')).getByText('0.90')).not.toHaveClass('bad');
     expect(within(section('retro-channels')).getAllByRole('columnheader').map((th) => th.textContent)).toContain('投放 ROI');
 
-    expect(screen.getByTestId('pareto-verdict')).toHaveTextContent('2 个 SKU 贡献了 80% 的成交额（共售出 9 个 SKU）');
-    expect(within(section('retro-pareto')).getAllByTestId('pareto-sku')[1]).toHaveTextContent('电饭煲 TM-002-1 默认¥180,000.0090021.9%82.6%');
+    expect(screen.getByTestId('pareto-verdict')).toHaveTextContent('2 个商品贡献了 80% 的成交额（共售出 9 个商品）');
+    expect(within(section('retro-pareto')).getAllByTestId('pareto-product')[0]).toHaveTextContent('保温杯¥500,000.001,000360.7%60.7%');
+    expect(within(section('retro-pareto')).getAllByTestId('pareto-product')[1]).toHaveTextContent('电饭煲¥180,000.00900121.9%82.6%');
 
     expect(section('retro-buyers')).toHaveTextContent('新买家1,520老买家2,281新买家占比40.0%');
     expect(within(section('retro-buyers')).getAllByTestId('refund-reason')[0]).toHaveTextContent('尺码不合适120¥23,456.7870.0%');

@@ -34,9 +34,9 @@ export const RetrospectiveQuery = graphql(`
           bestSource { source }
           worstSource { source }
           pareto {
-            skuCount
-            soldSkus
-            skus { gmv units share cumulativeShare sku { id code spec product { name } } }
+            productCount
+            soldProducts
+            products { gmv units skusSold share cumulativeShare product { id name } }
           }
           newBuyers
           returningBuyers

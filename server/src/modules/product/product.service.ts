@@ -56,6 +56,13 @@ export async function skuLabels(db: DbOrTx, viewer: Viewer, ids: readonly string
   return new Map(rows.map((r) => [r.id, { code: r.code, name: r.spec ? `${r.product} · ${r.spec}` : r.product }]));
 }
 
+/** Names of the given products the viewer may see, for exports. */
+export async function productLabels(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.select({ id: products.id, name: products.name }).from(products).where(and(inArray(products.id, [...ids]), shopVisible(viewer, products.shopId)));
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
 /** SKUs of each given product (in the order given), for batching Product.skus across a page. */
 export async function skusOfProducts(db: DbOrTx, viewer: Viewer, productIds: readonly string[]): Promise<SkuRow[][]> {
   if (productIds.length === 0) return [];

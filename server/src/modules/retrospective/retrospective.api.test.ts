@@ -6,6 +6,7 @@ import { customersSharingARegister, gid, insertCampaign, insertShop, insertSku }
 import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
 import { alerts } from '../alert/alert.table.js';
 import { campaigns, type CampaignRow } from '../campaign/campaign.table.js';
+import { skus } from '../product/product.table.js';
 
 const sh = (local: string) => new Date(`${local}+08:00`);
 const INGEST = `mutation ($events: [EventInput!]!) { ingestEvents(input: { events: $events }) { userErrors { index code message } } }`;
@@ -164,6 +165,41 @@ describeEachBackend('campaign retrospective (复盘)', (backend) => {
     expect(mix.data.metrics.buyerMix).toEqual({ buyers: 2, newBuyers: 1, returningBuyers: 1 });
   });
 
+  it('names the products that make 80 % of GMV, each the sum of its SKUs, beside the SKUs that do', async () => {
+    const { db } = backend();
+    // A second SKU (size L) of S1's product.
+    const [s1] = await db.select().from(skus).where(eq(skus.code, 'S1'));
+    const [large] = await db.insert(skus).values({ productId: s1!.productId, shopId: s1!.shopId, code: 'S1-L', spec: 'L', priceFen: 10_000, costFen: 5_000, stock: 100 }).returning();
+    sku['S1-L'] = gid('Sku', large!.id);
+    clock = sh('2026-06-06T00:00:00');
+    await ingest([
+      ...order('P1', 'a', 'SEARCH', 'S1', 5, '100.00', '2026-06-02T10:00:00'),
+      ...order('P2', 'b', 'SEARCH', 'S1-L', 4, '100.00', '2026-06-02T11:00:00'),
+      ...order('P3', 'c', 'SEARCH', 'S2', 12, '50.00', '2026-06-02T12:00:00'),
+      ...order('P4', 'd', 'SEARCH', 'S3', 15, '20.00', '2026-06-02T13:00:00'),
+    ]);
+    const result = await server.gql(
+      `query ($id: ID!) { campaign(id: $id) { retrospective { pareto {
+        productCount soldProducts products { product { name } gmv units skusSold share cumulativeShare }
+        skuCount soldSkus skus { sku { code } gmv } } } } }`,
+      { id: cid() },
+    );
+    expect(result.errors).toBeUndefined();
+    // ¥1,800 in all: S2 ¥600, S1 ¥500, S1-L ¥400, S3 ¥300. By SKU it takes three to pass 80 %; S1's product
+    // (¥900, half of it) and S2 are two products.
+    expect(result.data.campaign.retrospective.pareto).toEqual({
+      productCount: 2,
+      soldProducts: 3,
+      products: [
+        { product: { name: '商品 S1' }, gmv: '900.00', units: 9, skusSold: 2, share: 0.5, cumulativeShare: 0.5 },
+        { product: { name: '商品 S2' }, gmv: '600.00', units: 12, skusSold: 1, share: 600 / 1800, cumulativeShare: 1500 / 1800 },
+      ],
+      skuCount: 3,
+      soldSkus: 4,
+      skus: [{ sku: { code: 'S2' }, gmv: '600.00' }, { sku: { code: 'S1' }, gmv: '500.00' }, { sku: { code: 'S1-L' }, gmv: '400.00' }],
+    });
+  });
+
   it('reviews the campaign against independently computed figures: target, ROI ranking, Pareto, new buyers, refunds, milestones, alerts', async () => {
     await runCampaign();
     const r = await retro();
@@ -260,7 +296,7 @@ describeEachBackend('campaign retrospective (复盘)', (backend) => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(await response.arrayBuffer());
     expect(book.worksheets.map((w) => w.name)).toEqual([
-      '概览 Summary', '逐时 Hours', '渠道 Channels', '来源 Sources', '帕累托 Pareto', '退款原因 Refunds', '关键节点 Milestones', '预警 Alerts', '经验教训 Lessons',
+      '概览 Summary', '逐时 Hours', '渠道 Channels', '来源 Sources', '帕累托商品 Pareto products', '帕累托 Pareto', '退款原因 Refunds', '关键节点 Milestones', '预警 Alerts', '经验教训 Lessons',
     ]);
     const summary = new Map<string, unknown>();
     book.getWorksheet('概览 Summary')!.eachRow((row, n) => n > 1 && summary.set(String(row.getCell(1).value), row.getCell(2).value));
@@ -274,6 +310,8 @@ describeEachBackend('campaign retrospective (复盘)', (backend) => {
     expect(book.getWorksheet('来源 Sources')!.getRow(2).getCell(2).value).toBe('搜索 / Search');
     expect(summary.get('新客 / New buyers')).toBe(3);
     expect(summary.get('目标转化率 / Target conversion')).toBe(0.03); // the manuals' 3 %, as no target was set
+    expect(summary.get('帕累托商品数 / Products making 80 %')).toBe(2);
+    expect(book.getWorksheet('帕累托商品 Pareto products')!.getRow(2).values).toEqual([undefined, '商品 S1', 5000, 50, 1, 5000 / 6300, 5000 / 6300]);
     const pareto = book.getWorksheet('帕累托 Pareto')!;
     expect(pareto.rowCount).toBe(3);
     expect(pareto.getRow(2).getCell(1).value).toBe('S1');

@@ -52,10 +52,16 @@ function sheet(book: ExcelJS.Workbook, name: string, columns: Column[], rows: Re
 
 /**
  * The retrospective as an XLSX workbook, one sheet per section (概览 summary, 逐时 hours, 渠道 channels,
- * 来源 sources, 帕累托 Pareto SKUs, 退款原因 refunds, 关键节点 milestones, 预警 alerts, 经验教训 lessons).
+ * 来源 sources, 帕累托 Pareto products and SKUs, 退款原因 refunds, 关键节点 milestones, 预警 alerts, 经验教训 lessons).
  * Headers are Chinese with the English name after a slash; times are Asia/Shanghai.
  */
-export async function retrospectiveWorkbook(r: Retrospective, skuNames: (ids: string[]) => Promise<Map<string, { code: string; name: string }>>): Promise<Buffer> {
+/** Names the workbook shows, read for the viewer: SKUs' codes and labels, products' names. */
+export interface WorkbookLabels {
+  skus(ids: string[]): Promise<Map<string, { code: string; name: string }>>;
+  products(ids: string[]): Promise<Map<string, string>>;
+}
+
+export async function retrospectiveWorkbook(r: Retrospective, labels: WorkbookLabels): Promise<Buffer> {
   const [totals, figures, hours, pareto, mix, refunds, milestones, alerts, lessons, overdue, ackMedian, resolveMedian, channels, sources, netGmvFen, incidents] = await Promise.all([
     r.totals(),
     r.progress.figures(),
@@ -75,7 +81,7 @@ export async function retrospectiveWorkbook(r: Retrospective, skuNames: (ids: st
     r.incidents(),
   ]);
   const c = r.campaign;
-  const names = await skuNames(pareto.skus.map((s) => s.skuId));
+  const [names, productNames] = await Promise.all([labels.skus(pareto.skus.map((s) => s.skuId)), labels.products(pareto.products.map((p) => p.productId))]);
 
   const book = new ExcelJS.Workbook();
   book.creator = 'PeakOps';
@@ -105,6 +111,8 @@ export async function retrospectiveWorkbook(r: Retrospective, skuNames: (ids: st
     ['新客 / New buyers', mix.newBuyers],
     ['老客 / Returning buyers', mix.returningBuyers],
     ['新客占比 / New-buyer share', mix.buyers > 0 ? mix.newBuyers / mix.buyers : '', PERCENT],
+    ['帕累托商品数 / Products making 80 %', pareto.products.length],
+    ['动销商品数 / Products sold', pareto.soldProducts],
     ['帕累托 SKU 数 / SKUs making 80 %', pareto.skus.length],
     ['动销 SKU 数 / SKUs sold', pareto.soldSkus],
     ['预警数 / Alerts', alerts.length],
@@ -158,6 +166,27 @@ export async function retrospectiveWorkbook(r: Retrospective, skuNames: (ids: st
   });
   sheet(book, '渠道 Channels', roiColumns('channel', '渠道 / Channel'), channels.map((x) => ({ channel: channelName(x.channel), ...roiRow(x) })));
   sheet(book, '来源 Sources', roiColumns('source', '来源 / Source'), sources.map((x) => ({ source: sourceName(x.source), ...roiRow(x) })));
+
+  sheet(
+    book,
+    '帕累托商品 Pareto products',
+    [
+      { header: '商品 / Product', key: 'name', width: 32 },
+      { header: 'GMV (¥)', key: 'gmv', numFmt: MONEY },
+      { header: '件数 / Units', key: 'units' },
+      { header: '动销 SKU / SKUs sold', key: 'skus' },
+      { header: '占比 / Share', key: 'share', numFmt: PERCENT },
+      { header: '累计占比 / Cumulative', key: 'cumulative', numFmt: PERCENT },
+    ],
+    pareto.products.map((p) => ({
+      name: productNames.get(p.productId) ?? p.productId,
+      gmv: money(p.gmvFen),
+      units: p.unitsSold,
+      skus: p.skusSold,
+      share: p.share,
+      cumulative: p.cumulativeShare,
+    })),
+  );
 
   sheet(
     book,

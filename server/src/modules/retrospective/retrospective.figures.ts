@@ -57,21 +57,60 @@ export interface ParetoSku extends SkuSale {
   cumulativeShare: number;
 }
 
+/** A product's sales in the campaign: the sum of its SKUs'. */
+export interface ProductSale {
+  productId: string;
+  gmvFen: number;
+  unitsSold: number;
+  /** How many of its SKUs sold. */
+  skusSold: number;
+}
+
+export interface ParetoProduct extends ProductSale {
+  share: number;
+  cumulativeShare: number;
+}
+
 /**
- * The fewest SKUs, best sellers first, whose GMV together reaches 80 % of the total (帕累托). Ties in GMV
+ * The fewest rows, best sellers first, whose GMV together reaches 80 % of the total (帕累托). Ties in GMV
  * are broken by id so the list is stable; a share of exactly 80 % counts as reached.
  */
-export function paretoSkus(sales: readonly SkuSale[], share = PARETO_SHARE): ParetoSku[] {
-  const sold = sales.filter((s) => s.gmvFen > 0).sort((a, b) => b.gmvFen - a.gmvFen || (a.skuId < b.skuId ? -1 : 1));
+function paretoOf<T extends { gmvFen: number }>(rows: readonly T[], id: (row: T) => string, share: number): (T & { share: number; cumulativeShare: number })[] {
+  const sold = rows.filter((s) => s.gmvFen > 0).sort((a, b) => b.gmvFen - a.gmvFen || (id(a) < id(b) ? -1 : 1));
   const total = sold.reduce((sum, s) => sum + s.gmvFen, 0);
-  const result: ParetoSku[] = [];
+  const result: (T & { share: number; cumulativeShare: number })[] = [];
   let cumulative = 0;
-  for (const sale of sold) {
+  for (const row of sold) {
     if (cumulative >= total * share) break;
-    cumulative += sale.gmvFen;
-    result.push({ ...sale, share: sale.gmvFen / total, cumulativeShare: cumulative / total });
+    cumulative += row.gmvFen;
+    result.push({ ...row, share: row.gmvFen / total, cumulativeShare: cumulative / total });
   }
   return result;
+}
+
+/** The Pareto SKUs. */
+export function paretoSkus(sales: readonly SkuSale[], share = PARETO_SHARE): ParetoSku[] {
+  return paretoOf(sales, (s) => s.skuId, share);
+}
+
+/** The Pareto products (DOMAIN.md: which products make 80 % of GMV), each the sum of its SKUs. */
+export function paretoProducts(sales: readonly ProductSale[], share = PARETO_SHARE): ParetoProduct[] {
+  return paretoOf(sales, (s) => s.productId, share);
+}
+
+/** SKU sales summed by product; a SKU whose product is unknown is left out (it cannot be: SKUs are never deleted). */
+export function salesByProduct(sales: readonly SkuSale[], productOf: (skuId: string) => string | undefined): ProductSale[] {
+  const byProduct = new Map<string, ProductSale>();
+  for (const sale of sales) {
+    const productId = productOf(sale.skuId);
+    if (productId === undefined || sale.gmvFen <= 0) continue;
+    const product = byProduct.get(productId) ?? { productId, gmvFen: 0, unitsSold: 0, skusSold: 0 };
+    product.gmvFen += sale.gmvFen;
+    product.unitsSold += sale.unitsSold;
+    product.skusSold++;
+    byProduct.set(productId, product);
+  }
+  return [...byProduct.values()];
 }
 
 /** The median of whole seconds (the lower middle for an even count, so it is one of the values); null when empty. */

@@ -8,11 +8,11 @@ import { MilestoneRef, MilestoneStatusEnum, RiskLevelEnum } from '../campaign/mi
 import type { MilestoneChangeRow } from '../campaign/milestone-changes.table.js';
 import { minuteRollupsKeptFrom } from '../history/history.retention.js';
 import { ProgressPointRef } from '../metrics/campaign-progress.schema.js';
-import { SkuRef } from '../product/product.schema.js';
+import { ProductRef, SkuRef } from '../product/product.schema.js';
 import type { Channel, TrafficSource } from '../../db/enums.js';
-import { bestAndWorst, retroConversion, type ParetoSku, type Ranked, type RoiRow } from './retrospective.figures.js';
+import { bestAndWorst, retroConversion, type ParetoProduct, type ParetoSku, type Ranked, type RoiRow } from './retrospective.figures.js';
 import { exportPathOf } from './retrospective.export.js';
-import { Retrospective, writeRetrospectiveLessons, type AlertReview, type IncidentReview, type MilestoneReview, type RefundReasonFigures } from './retrospective.service.js';
+import { Retrospective, writeRetrospectiveLessons, type AlertReview, type IncidentReview, type MilestoneReview, type ParetoFigures, type RefundReasonFigures } from './retrospective.service.js';
 
 type ChannelFigures = Ranked<RoiRow & { channel: Channel; ordersPaid: number }>;
 type SourceFigures = Ranked<RoiRow & { source: TrafficSource; ordersPaid: number }>;
@@ -58,9 +58,25 @@ const ParetoSkuRef = builder.objectRef<ParetoSku>('ParetoSku').implement({
   }),
 });
 
-const RetrospectiveParetoRef = builder.objectRef<{ skus: ParetoSku[]; soldSkus: number }>('RetrospectivePareto').implement({
-  description: '帕累托: the fewest best-selling SKUs that together make at least 80 % of GMV.',
+const ParetoProductRef = builder.objectRef<ParetoProduct>('ParetoProduct').implement({
+  description: 'A product among those making 80 % of GMV: the sum of its SKUs.',
   fields: (t) => ({
+    product: t.field({ type: ProductRef, resolve: (p) => p.productId }),
+    gmv: t.field({ type: 'Decimal', resolve: (p) => yuan(p.gmvFen) }),
+    units: t.int({ resolve: (p) => p.unitsSold }),
+    skusSold: t.int({ description: 'How many of its SKUs sold in the campaign.', resolve: (p) => p.skusSold }),
+    share: t.float({ description: "This product's share of the campaign's GMV.", resolve: (p) => p.share }),
+    cumulativeShare: t.float({ description: 'Share of GMV of this product and every better seller.', resolve: (p) => p.cumulativeShare }),
+  }),
+});
+
+const RetrospectiveParetoRef = builder.objectRef<ParetoFigures>('RetrospectivePareto').implement({
+  description:
+    "帕累托: the fewest best sellers that together make at least 80 % of GMV — as products (DOMAIN.md: which products make 80 % of GMV, each the sum of its SKUs) and as SKUs. Shares are of the SKUs' line totals (quantity × unit price), before any order-level discount.",
+  fields: (t) => ({
+    products: t.field({ type: [ParetoProductRef], resolve: (p) => p.products }),
+    productCount: t.int({ description: 'How many products make 80 % of GMV.', resolve: (p) => p.products.length }),
+    soldProducts: t.int({ description: 'Products with any sale in the campaign.', resolve: (p) => p.soldProducts }),
     skus: t.field({ type: [ParetoSkuRef], resolve: (p) => p.skus }),
     skuCount: t.int({ description: 'How many SKUs make 80 % of GMV.', resolve: (p) => p.skus.length }),
     soldSkus: t.int({ description: 'SKUs with any sale in the campaign.', resolve: (p) => p.soldSkus }),

@@ -22,7 +22,8 @@ import { loadSkuSales, loadTotals, scopeConditions, type ScopeConditions } from 
 import type { Figures } from '../metrics/metrics.formulas.js';
 import { accumulateTotals, type Totals } from '../metrics/metrics.totals.js';
 import { refunds } from '../order/order.table.js';
-import { medianSeconds, paretoSkus, rankByRoi, secondsBetween, type ParetoSku, type Ranked, type SkuSale } from './retrospective.figures.js';
+import { skuFacts } from '../product/product.facts.js';
+import { medianSeconds, paretoProducts, paretoSkus, rankByRoi, salesByProduct, secondsBetween, type ParetoProduct, type ParetoSku, type Ranked, type SkuSale } from './retrospective.figures.js';
 import type { Channel, TrafficSource } from '../../db/enums.js';
 import { DAY_MS } from '../../lib/time.js';
 
@@ -64,6 +65,15 @@ export interface IncidentReview {
   /** From each incident's start, over those acknowledged / resolved so far. */
   medianSecondsToRespond: number | null;
   medianSecondsToFix: number | null;
+}
+
+export interface ParetoFigures {
+  skus: ParetoSku[];
+  /** SKUs with any sale in the campaign. */
+  soldSkus: number;
+  products: ParetoProduct[];
+  /** Products with any sale in the campaign. */
+  soldProducts: number;
 }
 
 export interface BuyerMix {
@@ -146,9 +156,15 @@ export class Retrospective {
     });
   }
 
-  async pareto(): Promise<{ skus: ParetoSku[]; soldSkus: number }> {
-    const sales = await this.skuSales();
-    return { skus: paretoSkus(sales), soldSkus: sales.filter((s) => s.gmvFen > 0).length };
+  /** The Pareto SKUs and products: which make 80 % of the campaign's GMV. */
+  pareto(): Promise<ParetoFigures> {
+    return this.once('pareto', async () => {
+      const sales = (await this.skuSales()).filter((s) => s.gmvFen > 0);
+      // A SKU's product never changes: cached per database (product.facts.ts), read once for SKUs not seen yet.
+      const facts = await skuFacts(this.db).lookUp(this.db, sales.map((s) => s.skuId));
+      const products = salesByProduct(sales, (skuId) => facts.get(skuId)?.productId);
+      return { skus: paretoSkus(sales), soldSkus: sales.length, products: paretoProducts(products), soldProducts: products.length };
+    });
   }
 
   /**
