@@ -24,7 +24,10 @@ export function RetroPareto(props: { pareto: Retrospective['pareto'] }) {
           <For each={props.pareto.products}>
             {(p) => (
               <tr data-testid="pareto-product">
-                <th scope="row">{p.product.name}</th>
+                <th scope="row">
+                  {/* A campaign over several shops sells the same product in each: the shop tells them apart. */}
+                  {p.product.name} <span class="muted">{p.product.shop.name}</span>
+                </th>
                 <td class="num">{money(p.gmv, locale())}</td>
                 <td class="num">{formatInteger(p.units, locale())}</td>
                 <td class="num">{formatInteger(p.skusSold, locale())}</td>

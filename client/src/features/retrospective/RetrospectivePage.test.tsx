@@ -61,8 +61,8 @@ function retrospective(lessons: Lessons = NO_LESSONS): Retrospective {
       productCount: 2,
       soldProducts: 9,
       products: [
-        { gmv: '500000.00', units: 1_000, skusSold: 3, share: 0.6072, cumulativeShare: 0.6072, product: { id: 'p1', name: '保温杯' } },
-        { gmv: '180000.00', units: 900, skusSold: 1, share: 0.2186, cumulativeShare: 0.8258, product: { id: 'p2', name: '电饭煲' } },
+        { gmv: '500000.00', units: 1_000, skusSold: 3, share: 0.6072, cumulativeShare: 0.6072, product: { id: 'p1', name: '保温杯', shop: { name: '天猫旗舰店' } } },
+        { gmv: '180000.00', units: 900, skusSold: 1, share: 0.2186, cumulativeShare: 0.8258, product: { id: 'p2', name: '电饭煲', shop: { name: '京东自营店' } } },
       ],
     },
     newBuyers: 1_520,
@@ -158,8 +158,8 @@ describe('the retrospective page', () => {
     expect(within(section('retro-channels')).getAllByRole('columnheader').map((th) => th.textContent)).toContain('投放 ROI');
 
     expect(screen.getByTestId('pareto-verdict')).toHaveTextContent('2 个商品贡献了 80% 的成交额（共售出 9 个商品）');
-    expect(within(section('retro-pareto')).getAllByTestId('pareto-product')[0]).toHaveTextContent('保温杯¥500,000.001,000360.7%60.7%');
-    expect(within(section('retro-pareto')).getAllByTestId('pareto-product')[1]).toHaveTextContent('电饭煲¥180,000.00900121.9%82.6%');
+    expect(within(section('retro-pareto')).getAllByTestId('pareto-product')[0]).toHaveTextContent('保温杯 天猫旗舰店¥500,000.001,000360.7%60.7%');
+    expect(within(section('retro-pareto')).getAllByTestId('pareto-product')[1]).toHaveTextContent('电饭煲 京东自营店¥180,000.00900121.9%82.6%');
 
     expect(section('retro-buyers')).toHaveTextContent('新买家1,520老买家2,281新买家占比40.0%');
     expect(within(section('retro-buyers')).getAllByTestId('refund-reason')[0]).toHaveTextContent('尺码不合适120¥23,456.7870.0%');

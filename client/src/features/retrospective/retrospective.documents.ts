@@ -36,7 +36,7 @@ export const RetrospectiveQuery = graphql(`
           pareto {
             productCount
             soldProducts
-            products { gmv units skusSold share cumulativeShare product { id name } }
+            products { gmv units skusSold share cumulativeShare product { id name shop { name } } }
           }
           newBuyers
           returningBuyers

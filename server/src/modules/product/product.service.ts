@@ -8,6 +8,7 @@ import { DomainError, InputErrors, notFound } from '../../errors.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { groupByKeys } from '../../lib/group.js';
 import { said } from '../../lib/issue-words.js';
+import { shops } from '../shop/shop.table.js';
 import { moneyInput, parseInput, text } from '../../lib/validate.js';
 import type { RecheckAlerts } from '../alert/alert.service.js';
 import { requireShop } from '../shop/shop.service.js';
@@ -56,11 +57,15 @@ export async function skuLabels(db: DbOrTx, viewer: Viewer, ids: readonly string
   return new Map(rows.map((r) => [r.id, { code: r.code, name: r.spec ? `${r.product} · ${r.spec}` : r.product }]));
 }
 
-/** Names of the given products the viewer may see, for exports. */
-export async function productLabels(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<Map<string, string>> {
+/** Names of the given products the viewer may see, and their shops' (one product is sold in several shops), for exports. */
+export async function productLabels(db: DbOrTx, viewer: Viewer, ids: readonly string[]): Promise<Map<string, { name: string; shop: string }>> {
   if (ids.length === 0) return new Map();
-  const rows = await db.select({ id: products.id, name: products.name }).from(products).where(and(inArray(products.id, [...ids]), shopVisible(viewer, products.shopId)));
-  return new Map(rows.map((r) => [r.id, r.name]));
+  const rows = await db
+    .select({ id: products.id, name: products.name, shop: shops.name })
+    .from(products)
+    .innerJoin(shops, eq(shops.id, products.shopId))
+    .where(and(inArray(products.id, [...ids]), shopVisible(viewer, products.shopId)));
+  return new Map(rows.map((r) => [r.id, { name: r.name, shop: r.shop }]));
 }
 
 /** SKUs of each given product (in the order given), for batching Product.skus across a page. */

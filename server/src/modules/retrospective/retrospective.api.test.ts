@@ -311,7 +311,7 @@ describeEachBackend('campaign retrospective (复盘)', (backend) => {
     expect(summary.get('新客 / New buyers')).toBe(3);
     expect(summary.get('目标转化率 / Target conversion')).toBe(0.03); // the manuals' 3 %, as no target was set
     expect(summary.get('帕累托商品数 / Products making 80 %')).toBe(2);
-    expect(book.getWorksheet('帕累托商品 Pareto products')!.getRow(2).values).toEqual([undefined, '商品 S1', 5000, 50, 1, 5000 / 6300, 5000 / 6300]);
+    expect(book.getWorksheet('帕累托商品 Pareto products')!.getRow(2).values).toEqual([undefined, '商品 S1', '天猫旗舰店', 5000, 50, 1, 5000 / 6300, 5000 / 6300]);
     const pareto = book.getWorksheet('帕累托 Pareto')!;
     expect(pareto.rowCount).toBe(3);
     expect(pareto.getRow(2).getCell(1).value).toBe('S1');

@@ -58,7 +58,7 @@ function sheet(book: ExcelJS.Workbook, name: string, columns: Column[], rows: Re
 /** Names the workbook shows, read for the viewer: SKUs' codes and labels, products' names. */
 export interface WorkbookLabels {
   skus(ids: string[]): Promise<Map<string, { code: string; name: string }>>;
-  products(ids: string[]): Promise<Map<string, string>>;
+  products(ids: string[]): Promise<Map<string, { name: string; shop: string }>>;
 }
 
 export async function retrospectiveWorkbook(r: Retrospective, labels: WorkbookLabels): Promise<Buffer> {
@@ -172,6 +172,7 @@ export async function retrospectiveWorkbook(r: Retrospective, labels: WorkbookLa
     '帕累托商品 Pareto products',
     [
       { header: '商品 / Product', key: 'name', width: 32 },
+      { header: '店铺 / Shop', key: 'shop', width: 24 },
       { header: 'GMV (¥)', key: 'gmv', numFmt: MONEY },
       { header: '件数 / Units', key: 'units' },
       { header: '动销 SKU / SKUs sold', key: 'skus' },
@@ -179,7 +180,8 @@ export async function retrospectiveWorkbook(r: Retrospective, labels: WorkbookLa
       { header: '累计占比 / Cumulative', key: 'cumulative', numFmt: PERCENT },
     ],
     pareto.products.map((p) => ({
-      name: productNames.get(p.productId) ?? p.productId,
+      name: productNames.get(p.productId)?.name ?? p.productId,
+      shop: productNames.get(p.productId)?.shop ?? '',
       gmv: money(p.gmvFen),
       units: p.unitsSold,
       skus: p.skusSold,
