@@ -50,6 +50,26 @@ function sheet(book: ExcelJS.Workbook, name: string, columns: Column[], rows: Re
   return ws;
 }
 
+/** A Pareto sheet's columns, products' or SKUs': what names the row, GMV and units, any of its own, then the shares. */
+function paretoColumns(naming: Column[], own: Column[] = []): Column[] {
+  return [
+    ...naming,
+    { header: 'GMV (¥)', key: 'gmv', numFmt: MONEY },
+    { header: '件数 / Units', key: 'units' },
+    ...own,
+    { header: '占比 / Share', key: 'share', numFmt: PERCENT },
+    { header: '累计占比 / Cumulative', key: 'cumulative', numFmt: PERCENT },
+  ];
+}
+
+/** The figures every Pareto row has, under paretoColumns' keys. */
+const paretoCells = (row: { gmvFen: number; unitsSold: number; share: number; cumulativeShare: number }) => ({
+  gmv: money(row.gmvFen),
+  units: row.unitsSold,
+  share: row.share,
+  cumulative: row.cumulativeShare,
+});
+
 /**
  * The retrospective as an XLSX workbook, one sheet per section (概览 summary, 逐时 hours, 渠道 channels,
  * 来源 sources, 帕累托 Pareto products and SKUs, 退款原因 refunds, 关键节点 milestones, 预警 alerts, 经验教训 lessons).
@@ -81,7 +101,7 @@ export async function retrospectiveWorkbook(r: Retrospective, labels: WorkbookLa
     r.incidents(),
   ]);
   const c = r.campaign;
-  const [names, productNames] = await Promise.all([labels.skus(pareto.skus.map((s) => s.skuId)), labels.products(pareto.products.map((p) => p.productId))]);
+  const [names, productLabels] = await Promise.all([labels.skus(pareto.skus.map((s) => s.skuId)), labels.products(pareto.products.map((p) => p.productId))]);
 
   const book = new ExcelJS.Workbook();
   book.creator = 'PeakOps';
@@ -170,45 +190,20 @@ export async function retrospectiveWorkbook(r: Retrospective, labels: WorkbookLa
   sheet(
     book,
     '帕累托商品 Pareto products',
-    [
-      { header: '商品 / Product', key: 'name', width: 32 },
-      { header: '店铺 / Shop', key: 'shop', width: 24 },
-      { header: 'GMV (¥)', key: 'gmv', numFmt: MONEY },
-      { header: '件数 / Units', key: 'units' },
-      { header: '动销 SKU / SKUs sold', key: 'skus' },
-      { header: '占比 / Share', key: 'share', numFmt: PERCENT },
-      { header: '累计占比 / Cumulative', key: 'cumulative', numFmt: PERCENT },
-    ],
+    paretoColumns([{ header: '商品 / Product', key: 'name', width: 32 }, { header: '店铺 / Shop', key: 'shop', width: 24 }], [{ header: '动销 SKU / SKUs sold', key: 'skus' }]),
     pareto.products.map((p) => ({
-      name: productNames.get(p.productId)?.name ?? p.productId,
-      shop: productNames.get(p.productId)?.shop ?? '',
-      gmv: money(p.gmvFen),
-      units: p.unitsSold,
+      name: productLabels.get(p.productId)?.name ?? p.productId,
+      shop: productLabels.get(p.productId)?.shop ?? '',
       skus: p.skusSold,
-      share: p.share,
-      cumulative: p.cumulativeShare,
+      ...paretoCells(p),
     })),
   );
 
   sheet(
     book,
     '帕累托 Pareto',
-    [
-      { header: 'SKU', key: 'code' },
-      { header: '商品 / Product', key: 'name', width: 32 },
-      { header: 'GMV (¥)', key: 'gmv', numFmt: MONEY },
-      { header: '件数 / Units', key: 'units' },
-      { header: '占比 / Share', key: 'share', numFmt: PERCENT },
-      { header: '累计占比 / Cumulative', key: 'cumulative', numFmt: PERCENT },
-    ],
-    pareto.skus.map((s) => ({
-      code: names.get(s.skuId)?.code ?? s.skuId,
-      name: names.get(s.skuId)?.name ?? '',
-      gmv: money(s.gmvFen),
-      units: s.unitsSold,
-      share: s.share,
-      cumulative: s.cumulativeShare,
-    })),
+    paretoColumns([{ header: 'SKU', key: 'code' }, { header: '商品 / Product', key: 'name', width: 32 }]),
+    pareto.skus.map((s) => ({ code: names.get(s.skuId)?.code ?? s.skuId, name: names.get(s.skuId)?.name ?? '', ...paretoCells(s) })),
   );
 
   sheet(
