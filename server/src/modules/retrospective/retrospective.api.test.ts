@@ -198,6 +198,12 @@ describeEachBackend('campaign retrospective (复盘)', (backend) => {
       soldSkus: 4,
       skus: [{ sku: { code: 'S2' }, gmv: '600.00' }, { sku: { code: 'S1' }, gmv: '500.00' }, { sku: { code: 'S1-L' }, gmv: '400.00' }],
     });
+
+    // Another merchant's key reads neither list: the campaign is not theirs.
+    const stranger = bearer(await server.createKey({ scopes: ['READ'], shopIds: [otherId] }));
+    const refused = await server.gql(`query ($id: ID!) { campaign(id: $id) { retrospective { pareto { products { product { name } } } } } }`, { id: cid() }, stranger);
+    expect(refused.errors).toBeUndefined();
+    expect(refused.data).toEqual({ campaign: null });
   });
 
   it('reviews the campaign against independently computed figures: target, ROI ranking, Pareto, new buyers, refunds, milestones, alerts', async () => {
