@@ -3,7 +3,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachBackend } from '../../../test/backends.js';
 import { gid, insertShop, insertSku } from '../../../test/fixtures.js';
 import { bearer, startTestServer, type TestServer } from '../../../test/http.js';
-import { HLL_STANDARD_ERROR, SparseHll, sketchHex } from '../../lib/hll.js';
+import { HLL_STANDARD_ERROR, SparseHll } from '../../lib/hll.js';
 import { productLaunchTraffic } from './launch.table.js';
 import { products } from './product.table.js';
 
@@ -158,7 +158,7 @@ describeEachBackend('the new-product rule (新品: 7-day conversion ≥ 3 % → 
     const sketch = new SparseHll();
     for (let i = 0; i < 300; i++) sketch.add(`${tmall}:before${i}`);
     const [row] = await backend().db.select({ id: products.id }).from(products).where(eq(products.name, '商品 OLD'));
-    await backend().db.insert(productLaunchTraffic).values({ productId: row!.id, buyers: Buffer.from(sketchHex(sketch)!, 'hex') });
+    await backend().db.insert(productLaunchTraffic).values({ productId: row!.id, buyers: sketch.toBytes() });
     const before = (await launch(old.id)).buyers;
     expect(Math.abs(before - 300)).toBeLessThanOrEqual(Math.ceil(3 * HLL_STANDARD_ERROR * 300));
 

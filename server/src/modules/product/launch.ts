@@ -173,7 +173,8 @@ export class LaunchTally {
     ];
     const buyers = tallies.filter((t) => t.buyers !== null);
     if (buyers.length === 0) return statements;
-    const keys = buyers.flatMap((t) => [...t.buyers!].sort().map((b) => ({ p: t.productId, b })));
+    // Inserted in the statement's key order (its ORDER BY), the same in every batch.
+    const keys = buyers.flatMap((t) => [...t.buyers!].map((b) => ({ p: t.productId, b })));
     statements.push(
       sql`
       insert into product_trial_buyers (product_id, buyer)
