@@ -72,6 +72,21 @@ describeEachBackend('customer points ledger', (backend) => {
     );
   });
 
+  it('expires a lot one calendar year after the payment on the Shanghai calendar, also across 29 February', async () => {
+    // Both payments fall before 08:00 in Shanghai, so their UTC date is the day before.
+    clock = new Date('2028-03-01T12:00:00+08:00');
+    await ingest(paid('L1', 'C1', '10.00', '2028-02-29T03:00:00+08:00'), paid('L2', 'C1', '20.00', '2027-03-01T04:00:00+08:00'));
+    const c = await state('C1');
+    const view = await server.gql(`query ($id: ID!) { node(id: $id) { ... on Customer { pointsEntries { points occurredAt expiresAt } } } }`, { id: gid('Customer', c.id) });
+    const expiry = new Map((view.data.node.pointsEntries as { points: number; expiresAt: string }[]).map((e) => [e.points, new Date(e.expiresAt).getTime()]));
+    // 2028-02-29 03:00 → 2029-02-28 03:00 (adding the year in UTC gave 03-01); 2027-03-01 04:00 → 2028-03-01 04:00 (in UTC: 02-29).
+    expect(expiry.get(10)).toBe(Date.parse('2029-02-28T03:00:00+08:00'));
+    expect(expiry.get(20)).toBe(Date.parse('2028-03-01T04:00:00+08:00'));
+    expect(await expirePoints(backend().db, new Date('2028-02-29T23:59:59+08:00'))).toBe(0);
+    expect(await expirePoints(backend().db, new Date('2028-03-01T04:00:00+08:00'))).toBe(20);
+    expect(await expirePoints(backend().db, new Date('2029-02-28T03:00:00+08:00'))).toBe(10);
+  });
+
   it('earns on payment, reverses on refund, redeems oldest-expiring first and expires the rest after a year', async () => {
     await ingest(paid('O1', 'C1', '600.50', '2025-11-01T10:00:00+08:00'), paid('O2', 'C1', '300.00', '2026-03-01T10:00:00+08:00'));
     let c = await state('C1');

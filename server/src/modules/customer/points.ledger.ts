@@ -24,7 +24,12 @@ import { instantFromPostgres } from '../../db/instant.js';
  */
 export const FEN_PER_POINT_EARNED = 100;
 export const POINTS_PER_YUAN_REDEEMED = 100;
-export const POINTS_LIFETIME = sql.raw(`interval '1 year'`);
+/**
+ * A lot's expiry: the same Asia/Shanghai wall-clock moment one calendar year after the payment (02-29 → 02-28).
+ * Added in Shanghai time, not the session's: in UTC a payment before 08:00 in Shanghai sits on the day before,
+ * so a 02-29 payment would expire on 03-01 and one on 03-01 of the year before a leap year on 02-29.
+ */
+const pointsExpiry = (paidAt: SQL) => sql`(((${paidAt}) at time zone 'Asia/Shanghai') + interval '1 year') at time zone 'Asia/Shanghai'`;
 
 interface Lot {
   id: string;
@@ -105,7 +110,7 @@ export function orderPoints(orderIds: string[]): { earn: SQL; reversals: SQL } |
       with earned as (
         insert into points_ledger (customer_id, kind, points, source_key, order_id, occurred_at, expires_at, remaining)
         select o.customer_id, 'EARN', o.amount_fen / ${FEN_PER_POINT_EARNED}, 'EARN:' || o.id, o.id, o.paid_at,
-          o.paid_at + ${POINTS_LIFETIME}, o.amount_fen / ${FEN_PER_POINT_EARNED}
+          ${pointsExpiry(sql`o.paid_at`)}, o.amount_fen / ${FEN_PER_POINT_EARNED}
         from orders o
         where o.id in (select value::uuid from jsonb_array_elements_text(${batch}::jsonb))
           and o.paid_at is not null and o.customer_id is not null
