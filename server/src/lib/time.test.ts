@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, isCalendarDate, isStorableInstant, lastFriday1700, shanghaiDate, shanghaiDateTime, shanghaiHourOfDay, startOfShanghaiDay } from './time.js';
+import { addDays, isCalendarDate, isStorableInstant, lastFriday1700, shanghaiMonthsBefore, shanghaiDate, shanghaiDateTime, shanghaiHourOfDay, startOfShanghaiDay } from './time.js';
 
 describe('business days are Asia/Shanghai days', () => {
   it('puts 2026-11-10T16:30Z on 11.11, the first half hour of Double 11', () => {
@@ -45,5 +45,25 @@ describe('the weekly plan deadline: Friday 17:00 in Asia/Shanghai', () => {
     // Friday 01:30 in Shanghai is still Thursday in UTC: the Shanghai calendar decides.
     expect(at('2026-11-27T01:30:00+08:00')).toBe('2026-11-20T09:00:00.000Z');
     expect(at('2026-11-28T00:30:00+08:00')).toBe('2026-11-27T09:00:00.000Z');
+  });
+});
+
+describe('calendar months back, on the Asia/Shanghai calendar', () => {
+  const back = (at: string, months: number) => shanghaiDateTime(shanghaiMonthsBefore(new Date(at), months));
+
+  it('keeps the wall-clock moment and moves the month, across a year', () => {
+    expect(back('2026-12-07T10:00:00+08:00', 3)).toBe('2026-09-07 10:00:00');
+    expect(back('2027-01-20T18:00:00+08:00', 3)).toBe('2026-10-20 18:00:00');
+    expect(back('2027-02-15T09:30:15.250+08:00', 14)).toBe('2025-12-15 09:30:15');
+  });
+
+  it('counts the Shanghai date, not the UTC one: 01:00 on June 1 in Shanghai is still May 31 in UTC', () => {
+    expect(back('2026-06-01T01:00:00+08:00', 3)).toBe('2026-03-01 01:00:00');
+  });
+
+  it('takes the last day of a shorter month, as PostgreSQL does', () => {
+    expect(back('2026-05-31T12:00:00+08:00', 3)).toBe('2026-02-28 12:00:00');
+    expect(back('2028-05-31T12:00:00+08:00', 3)).toBe('2028-02-29 12:00:00');
+    expect(back('2026-12-31T23:59:59+08:00', 3)).toBe('2026-09-30 23:59:59');
   });
 });

@@ -75,3 +75,20 @@ export function lastFriday1700(instant: Date): Date {
   const candidate = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() - daysSinceFriday, 17) - OFFSET_MS;
   return new Date(candidate <= instant.getTime() ? candidate : candidate - 7 * DAY_MS);
 }
+
+/**
+ * The same Asia/Shanghai wall-clock moment `months` calendar months before `instant`; a day the earlier
+ * month lacks becomes its last day (05-31 minus three months is 02-28, or 02-29 in a leap year), as
+ * PostgreSQL's `- interval '3 months'` does. DOMAIN.md's "no purchase for 3 months" is this, not 90 days.
+ */
+export function shanghaiMonthsBefore(instant: Date, months: number): Date {
+  const local = new Date(instant.getTime() + OFFSET_MS); // wall clock, read with UTC getters
+  const monthIndex = local.getUTCFullYear() * 12 + local.getUTCMonth() - months;
+  const year = Math.floor(monthIndex / 12);
+  const month = monthIndex - year * 12;
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  const wall = new Date(0);
+  wall.setUTCFullYear(year, month, Math.min(local.getUTCDate(), lastDay));
+  wall.setUTCHours(local.getUTCHours(), local.getUTCMinutes(), local.getUTCSeconds(), local.getUTCMilliseconds());
+  return new Date(wall.getTime() - OFFSET_MS);
+}

@@ -127,9 +127,9 @@ describeEachBackend('metrics: new vs returning buyers, repurchase rate and GMV b
     expect(data.metrics.bySegment.map((s: { gmv: string }) => s.gmv)).toEqual(['500.00', '500.00', '0.00', '0.00']);
   });
 
-  it('puts customers in their segment as of now: 91 days after 11.11 every buyer of that day is SLEEPING', async () => {
+  it('puts customers in their segment as of now: 3 months after 11.11 every buyer of that day is SLEEPING', async () => {
     await fixture();
-    clock = new Date('2027-02-11T00:00:00+08:00'); // 91 days after new2's last order (11-11 23:59:59)
+    clock = new Date('2027-02-12T00:00:00+08:00'); // 3 months and a second after new2's last order (11-11 23:59:59)
     const { data } = await metrics({ shopIds: [gid('Shop', shopA)] });
     expect(data.metrics.bySegment).toEqual([
       { segment: 'IMPORTANT_VALUE', gmv: '0.00', orders: 0, buyers: 0, share: 0 },

@@ -28,7 +28,7 @@ describeEachBackend('customer RFM segments', (backend) => {
   });
   const segmentOf = async (s: RfmSegment) => ((await server.gql(SEGMENT, { s })).data.customers.edges as { node: { externalId: string } }[]).map((e) => e.node.externalId);
 
-  it('moves a customer who stops buying from IMPORTANT_VALUE to IMPORTANT_DEVELOPMENT after 30 days and to SLEEPING after 90', async () => {
+  it('moves a customer who stops buying from IMPORTANT_VALUE to IMPORTANT_DEVELOPMENT after 30 days and to SLEEPING after 3 calendar months', async () => {
     const result = await server.gql(INGEST, {
       events: [
         paid('A1', 'vip', '400.00', '2026-10-01T10:00:00Z'),
@@ -44,9 +44,15 @@ describeEachBackend('customer RFM segments', (backend) => {
     clock = new Date('2026-11-20T10:00:01Z'); // 31 days after the last order
     expect(await segmentOf('IMPORTANT_DEVELOPMENT')).toEqual(['vip']);
 
-    clock = new Date('2027-01-18T09:59:59Z'); // just under 90 days
-    expect(await segmentOf('SLEEPING')).toEqual([]);
+    // The last order was 2026-10-20 18:00 in Shanghai; 90 days later is not yet 3 months (92 days here).
     clock = new Date('2027-01-18T10:00:00Z');
+    expect(await segmentOf('SLEEPING')).toEqual([]);
+    clock = new Date('2027-01-20T09:59:59Z');
+    expect(await segmentOf('SLEEPING')).toEqual([]);
+    clock = new Date('2027-01-20T10:00:00Z'); // 2027-01-20 18:00 in Shanghai
+    expect(await segmentOf('SLEEPING')).toEqual(['vip']);
+    expect(await segmentOf('IMPORTANT_DEVELOPMENT')).toEqual([]);
+    clock = new Date('2027-01-20T10:00:00Z');
     expect(await segmentOf('SLEEPING')).toEqual(['vip']);
     const all = await server.gql(SEGMENT, { s: 'SLEEPING' });
     expect(all.data.customers.edges[0].node.rfmSegment).toBe('SLEEPING');
@@ -55,7 +61,7 @@ describeEachBackend('customer RFM segments', (backend) => {
     expect(summary.data.customerSegments).toEqual([
       { segment: 'IMPORTANT_VALUE', customers: 0, paidOrders: 0, spend: '0.00', netSpend: '0.00', share: 0, repurchaseRate: null },
       { segment: 'IMPORTANT_DEVELOPMENT', customers: 0, paidOrders: 0, spend: '0.00', netSpend: '0.00', share: 0, repurchaseRate: null },
-      // 'small' bought five days after 'vip': 85 days ago, still awake.
+      // 'small' bought five days after 'vip': 87 days ago, still awake.
       { segment: 'GENERAL_VALUE', customers: 1, paidOrders: 1, spend: '20.00', netSpend: '20.00', share: 0.5, repurchaseRate: 0 },
       { segment: 'SLEEPING', customers: 1, paidOrders: 3, spend: '1200.00', netSpend: '1200.00', share: 0.5, repurchaseRate: 1 },
     ]);
@@ -63,7 +69,8 @@ describeEachBackend('customer RFM segments', (backend) => {
 
   it('classifies the same in SQL (filters, summaries) as in TypeScript (Customer.rfmSegment), on every boundary', async () => {
     const now = new Date('2026-11-01T00:00:00Z');
-    const ages = [null, 0, 29.5, 30, 30.5, 89.5, 90, 91];
+    // Three months before 2026-11-01 08:00 in Shanghai is 08-01 08:00: 92 days back.
+    const ages = [null, 0, 29.5, 30, 30.5, 89.5, 90, 91, 91.99, 92, 92.01, 120];
     const values: (typeof customers.$inferInsert)[] = [];
     let n = 0;
     for (const age of ages) {

@@ -1,11 +1,12 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { customers } from './customer.table.js';
-import { DAY_MS } from '../../lib/time.js';
+import { DAY_MS, shanghaiMonthsBefore } from '../../lib/time.js';
 
 /**
  * RFM segments (DOMAIN.md), computed at read time from lastOrderAt, paidOrders, net spend and the clock,
  * so a customer drifts to SLEEPING as time passes without any write. docs/CUSTOMERS.md has the table.
- * - SLEEPING: no paid order for SLEEPING_AFTER_DAYS (or none ever).
+ * - SLEEPING: no paid order for SLEEPING_AFTER_MONTHS calendar months (or none ever): DOMAIN.md's "no purchase
+ *   for 3 months", counted on the Asia/Shanghai calendar (89 to 92 days, by the months in between).
  * - IMPORTANT_VALUE: recent (last paid order within RECENT_WITHIN_DAYS), frequent (≥ FREQUENT_ORDERS paid
  *   orders) and high spend (net of refunds ≥ HIGH_SPEND_FEN).
  * - IMPORTANT_DEVELOPMENT: high spend but not both recent and frequent: worth winning back.
@@ -15,7 +16,7 @@ import { DAY_MS } from '../../lib/time.js';
 export const RFM_SEGMENTS = ['IMPORTANT_VALUE', 'IMPORTANT_DEVELOPMENT', 'GENERAL_VALUE', 'SLEEPING'] as const;
 export type RfmSegment = (typeof RFM_SEGMENTS)[number];
 
-export const SLEEPING_AFTER_DAYS = 90;
+export const SLEEPING_AFTER_MONTHS = 3;
 export const RECENT_WITHIN_DAYS = 30;
 export const FREQUENT_ORDERS = 3;
 export const HIGH_SPEND_FEN = 100_000;
@@ -30,7 +31,7 @@ export interface RfmFacts {
 
 /** The cut-off instants for a clock reading; both paths compare against these same values. */
 function cutoffs(now: Date) {
-  return { sleeping: new Date(now.getTime() - SLEEPING_AFTER_DAYS * DAY_MS), recent: new Date(now.getTime() - RECENT_WITHIN_DAYS * DAY_MS) };
+  return { sleeping: shanghaiMonthsBefore(now, SLEEPING_AFTER_MONTHS), recent: new Date(now.getTime() - RECENT_WITHIN_DAYS * DAY_MS) };
 }
 
 export function rfmSegment(c: RfmFacts, now: Date): RfmSegment {

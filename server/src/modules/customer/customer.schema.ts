@@ -15,7 +15,7 @@ const MembershipTierEnum = builder.enumType('MembershipTier', {
 
 export const RfmSegmentEnum = builder.enumType('RfmSegment', {
   description:
-    'SLEEPING: no paid order for 90 days. Otherwise IMPORTANT_VALUE: last paid order within 30 days, ≥ 3 paid orders and net spend ≥ ¥1,000; ' +
+    'SLEEPING: no paid order for 3 calendar months (Asia/Shanghai; at 10:00 on 12-07, the last order at or before 10:00 on 09-07). Otherwise IMPORTANT_VALUE: last paid order within 30 days, ≥ 3 paid orders and net spend ≥ ¥1,000; ' +
     'IMPORTANT_DEVELOPMENT: net spend ≥ ¥1,000 without being both recent and frequent; GENERAL_VALUE: the rest. Computed with the clock, at read time.',
   values: RFM_SEGMENTS,
 });
