@@ -3,15 +3,18 @@ import { useI18n } from '../../i18n/i18n';
 import { formatDateTime } from '../../lib/format';
 import type { MilestoneRow } from './milestones.documents';
 
-/** A HIGH risk without a response plan is the one thing on this board that must not be missed. */
 /** A response plan worth a line: a HIGH or MEDIUM risk still open; a done milestone's plan is history. */
 function shownPlan(m: Pick<MilestoneRow, 'riskLevel' | 'responsePlan' | 'status'>): string | undefined {
   const plan = m.responsePlan?.trim();
   return plan && m.status !== 'DONE' && (m.riskLevel === 'HIGH' || m.riskLevel === 'MEDIUM') ? plan : undefined;
 }
 
-export function needsResponsePlan(m: Pick<MilestoneRow, 'riskLevel' | 'responsePlan'>): boolean {
-  return m.riskLevel === 'HIGH' && !m.responsePlan?.trim();
+/**
+ * A HIGH risk without a response plan is the one thing on this board that must not be missed — while the
+ * milestone is open: one done owes no plan (the server's responsePlanDueAt is null, and no alert stands).
+ */
+export function needsResponsePlan(m: Pick<MilestoneRow, 'riskLevel' | 'responsePlan' | 'status'>): boolean {
+  return m.status !== 'DONE' && m.riskLevel === 'HIGH' && !m.responsePlan?.trim();
 }
 
 /**

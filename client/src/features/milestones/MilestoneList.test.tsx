@@ -17,11 +17,20 @@ const itemFor = (name: string) => {
 };
 
 describe('a HIGH risk without a response plan', () => {
-  it('is one whose plan is missing or blank, and only at HIGH risk', () => {
-    expect(needsResponsePlan({ riskLevel: 'HIGH', responsePlan: null })).toBe(true);
-    expect(needsResponsePlan({ riskLevel: 'HIGH', responsePlan: '   ' })).toBe(true);
-    expect(needsResponsePlan({ riskLevel: 'HIGH', responsePlan: '限流降级' })).toBe(false);
-    expect(needsResponsePlan({ riskLevel: 'MEDIUM', responsePlan: null })).toBe(false);
+  it('is one whose plan is missing or blank, only at HIGH risk and while the milestone is open', () => {
+    expect(needsResponsePlan({ riskLevel: 'HIGH', responsePlan: null, status: 'IN_PROGRESS' })).toBe(true);
+    expect(needsResponsePlan({ riskLevel: 'HIGH', responsePlan: '   ', status: 'NOT_STARTED' })).toBe(true);
+    expect(needsResponsePlan({ riskLevel: 'HIGH', responsePlan: '限流降级', status: 'IN_PROGRESS' })).toBe(false);
+    expect(needsResponsePlan({ riskLevel: 'MEDIUM', responsePlan: null, status: 'IN_PROGRESS' })).toBe(false);
+    expect(needsResponsePlan({ riskLevel: 'HIGH', responsePlan: null, status: 'DONE' })).toBe(false);
+  });
+
+  it('is not flagged, nor put first, once its milestone is done', () => {
+    const finished = milestone({ id: 'm7', name: '压测收尾', riskLevel: 'HIGH', responsePlan: null, status: 'DONE', responsePlanDueAt: null, dueAt: '2026-11-09T08:00:00Z' });
+    renderWithProviders(() => <MilestoneList milestones={[low, finished]} />, { locale: 'zh-CN' });
+    expect(itemFor('压测收尾')).toHaveAttribute('data-needs-plan', 'false');
+    expect(within(itemFor('压测收尾')).queryByTestId('no-plan-warning')).not.toBeInTheDocument();
+    expect(screen.getAllByTestId('milestone').map((li) => li.textContent?.includes('客服排班'))).toEqual([true, false]);
   });
 
   it('stands out on the board with a warning and when its plan is due; the others do not', () => {

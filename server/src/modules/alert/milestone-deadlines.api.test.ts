@@ -91,6 +91,34 @@ describeEachBackend('milestone deadlines follow the alert rules', (backend) => {
     expect(await raised('HIGH_RISK_WITHOUT_PLAN')).toEqual(['双11 · 支付扩容']);
   });
 
+  it('the field and the alert turn at the same instant: not at exactly 24 h, a millisecond after', async () => {
+    const campaign = await insertCampaign(backend().db, [shopId], '双11');
+    const since = new Date(clock.getTime() - 24 * HOUR);
+    await milestone(campaign.id, '支付扩容', { dueAt: new Date(clock.getTime() + 24 * HOUR), riskLevel: 'HIGH', highRiskSince: since });
+
+    expect((await deadlines(campaign.id))['支付扩容']).toMatchObject({ responsePlanDueAt: clock.toISOString(), responsePlanOverdue: false });
+    await server.app.alertEngine.evaluate();
+    expect(await raised('HIGH_RISK_WITHOUT_PLAN')).toEqual([]);
+
+    clock = new Date(clock.getTime() + 1);
+    expect((await deadlines(campaign.id))['支付扩容']!.responsePlanOverdue).toBe(true);
+    await server.app.alertEngine.evaluate();
+    expect(await raised('HIGH_RISK_WITHOUT_PLAN')).toEqual(['双11 · 支付扩容']);
+  });
+
+  it('a milestone done while HIGH without a plan owes none: the field says so, as the alert does', async () => {
+    const campaign = await insertCampaign(backend().db, [shopId], '双11');
+    await milestone(campaign.id, '支付扩容', { dueAt: new Date(clock.getTime() + 24 * HOUR), riskLevel: 'HIGH', highRiskSince: new Date(clock.getTime() - 30 * HOUR) });
+    await server.app.alertEngine.evaluate();
+    expect(await raised('HIGH_RISK_WITHOUT_PLAN')).toEqual(['双11 · 支付扩容']);
+
+    await backend().db.update(campaignMilestones).set({ status: 'DONE' }).where(eq(campaignMilestones.name, '支付扩容'));
+    expect((await deadlines(campaign.id))['支付扩容']).toMatchObject({ responsePlanDueAt: null, responsePlanOverdue: false });
+    await server.app.alertEngine.evaluate();
+    const open = await backend().db.select({ status: alerts.status }).from(alerts).where(eq(alerts.rule, 'HIGH_RISK_WITHOUT_PLAN'));
+    expect(open.map((a) => a.status)).toEqual(['RESOLVED']);
+  });
+
   it('reads the settings once for a campaign’s milestones, not once per milestone', async () => {
     const campaign = await insertCampaign(backend().db, [shopId]);
     for (const name of ['一', '二', '三', '四']) await milestone(campaign.id, name, { riskLevel: 'HIGH', highRiskSince: clock });

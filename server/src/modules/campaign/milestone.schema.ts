@@ -19,6 +19,7 @@ import {
   MAX_MILESTONES_PER_CAMPAIGN,
   milestonesOfCampaigns,
   responsePlanDueAt,
+  isResponsePlanOverdue,
   updateMilestone,
   type AnnounceMilestone,
   type MilestoneChange,
@@ -63,15 +64,12 @@ export const MilestoneRef = builder.loadableNode('Milestone', {
       type: 'DateTime',
       nullable: true,
       description:
-        'When a HIGH risk without a response plan must have one: 24 h after it became HIGH, or the HIGH_RISK_WITHOUT_PLAN hours set for its campaign (when that alert fires).',
+        'When a HIGH risk without a response plan must have one: 24 h after it became HIGH, or the HIGH_RISK_WITHOUT_PLAN hours set for its campaign (the alert fires once past it). Null once the milestone is DONE.',
       resolve: async (m, _args, ctx) => responsePlanDueAt(m, (await deadlinesOf(ctx, m)).planHours),
     }),
     responsePlanOverdue: t.boolean({
-      description: 'HIGH risk, no response plan, and its hours (responsePlanDueAt) are up.',
-      resolve: async (m, _args, ctx) => {
-        const due = responsePlanDueAt(m, (await deadlinesOf(ctx, m)).planHours);
-        return due !== null && due < ctx.now();
-      },
+      description: 'Not DONE, HIGH risk, no response plan, and its hours (responsePlanDueAt) are up: what HIGH_RISK_WITHOUT_PLAN alerts.',
+      resolve: async (m, _args, ctx) => isResponsePlanOverdue(m, ctx.now(), (await deadlinesOf(ctx, m)).planHours),
     }),
     overdue: t.boolean({
       description: 'Not DONE and past overdueAt (its due time plus the MILESTONE_OVERDUE grace): what the alert calls overdue.',

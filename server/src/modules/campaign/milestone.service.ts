@@ -20,11 +20,21 @@ import { createOnce, requestIdInput } from '../../db/create-once.js';
 
 /**
  * When a HIGH risk without a 风险应对方案 must have one: `planHours` after it became HIGH (DOMAIN.md's 24 hours,
- * or the HIGH_RISK_WITHOUT_PLAN hours set for its campaign: the moment that alert fires).
+ * or the HIGH_RISK_WITHOUT_PLAN hours set for its campaign). None for a milestone already DONE: what the risk
+ * threatened is behind it, and the alert engine no longer looks at it.
  */
 export function responsePlanDueAt(milestone: MilestoneRow, planHours: number): Date | null {
-  if (milestone.riskLevel !== 'HIGH' || milestone.responsePlan || !milestone.highRiskSince) return null;
+  if (milestone.status === 'DONE' || milestone.riskLevel !== 'HIGH' || milestone.responsePlan?.trim() || !milestone.highRiskSince) return null;
   return new Date(milestone.highRiskSince.getTime() + planHours * HOUR_MS);
+}
+
+/**
+ * Past that moment — strictly: a plan written in the 24th hour's last instant is in time. The field
+ * `responsePlanOverdue` and the HIGH_RISK_WITHOUT_PLAN alert both ask this.
+ */
+export function isResponsePlanOverdue(milestone: MilestoneRow, now: Date, planHours: number): boolean {
+  const due = responsePlanDueAt(milestone, planHours);
+  return due !== null && due < now;
 }
 
 /** When an unfinished milestone counts as overdue: its due time plus the MILESTONE_OVERDUE grace (minutes) set for its campaign. */

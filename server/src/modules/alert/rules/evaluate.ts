@@ -15,6 +15,7 @@ import {
 } from '../alert.messages.js';
 import type { AlertSeverity } from '../alert.table.js';
 import { campaignPartOf } from '../../campaign/campaign.part.js';
+import { isResponsePlanOverdue } from '../../campaign/milestone.service.js';
 import type { CampaignRow } from '../../campaign/campaign.table.js';
 import { COVER_WINDOW_HOURS, RECENT_WINDOW_MINUTES, STALL_BASELINE_MINUTES, type RuleInputs } from './rule-inputs.js';
 import { lowStockLine, RULES, type EffectiveSettings, type EngineRule } from './rule-settings.js';
@@ -248,7 +249,7 @@ export function evaluateRules(inputs: RuleInputs): Finding[] {
     }
     const risk = settings.resolve('HIGH_RISK_WITHOUT_PLAN', scope);
     const since = milestone.highRiskSince;
-    if (risk.enabled && milestone.riskLevel === 'HIGH' && !milestone.responsePlan?.trim() && since && now.getTime() - since.getTime() >= risk.threshold * HOUR_MS) {
+    if (risk.enabled && since && isResponsePlanOverdue(milestone, now, risk.threshold)) {
       const hours = (now.getTime() - since.getTime()) / HOUR_MS;
       push('HIGH_RISK_WITHOUT_PLAN', risk, {
         ...base,
