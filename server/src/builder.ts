@@ -70,11 +70,13 @@ export const builder = new SchemaBuilder<{
 });
 
 builder.addScalarType('DateTime', DateTimeResolver, {
+  description:
+    'An instant, RFC 3339 / ISO 8601 with an offset (2026-11-11T00:00:00+08:00); answered in UTC. Taken from 2000-01-01 00:00 to 9998-12-31 23:59:59.999 in Asia/Shanghai.',
   parseValue: parseDateTime,
   parseLiteral: parseDateTimeLiteral,
 });
 builder.scalarType('Date', {
-  description: 'A calendar day in Asia/Shanghai, YYYY-MM-DD.',
+  description: 'A calendar day in Asia/Shanghai, YYYY-MM-DD, from 2000-01-01 to 9998-12-31.',
   serialize: (value) => value,
   parseValue: parseDate,
   parseLiteral: parseDateLiteral,

@@ -1,6 +1,6 @@
 import { Kind, print, type ValueNode } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
-import { isCalendarDate, isStorableInstant } from '../lib/time.js';
+import { FIRST_DATE, isCalendarDate, isStorableInstant, LAST_DATE } from '../lib/time.js';
 import { refused } from './refused.js';
 import type { Words } from '../errors.js';
 
@@ -25,11 +25,17 @@ export function parseDecimalLiteral(ast: ValueNode): string {
 }
 
 /**
- * graphql-scalars' DateTime accepts any instant JavaScript can hold; one PostgreSQL cannot store would
- * fail the whole statement it is written by (a batch of events, say) as an internal error.
+ * graphql-scalars' DateTime accepts any instant JavaScript can hold; one PostgreSQL cannot store, or whose
+ * Asia/Shanghai day it cannot, would fail the whole statement it is written by (a batch of events, say) as an
+ * internal error.
  */
 export function storableInstant(instant: Date): Date {
-  if (!isStorableInstant(instant)) fail({ en: `DateTime must fall in the years 0001–9999 (UTC); got ${instant.toISOString()}`, zh: `DateTime 必须在 0001–9999 年之间（UTC）；收到 ${instant.toISOString()}` });
+  if (!isStorableInstant(instant)) {
+    fail({
+      en: `DateTime must fall from ${FIRST_DATE} to ${LAST_DATE} in Asia/Shanghai; got ${instant.toISOString()}`,
+      zh: `DateTime 必须在北京时间 ${FIRST_DATE} 至 ${LAST_DATE} 之间；收到 ${instant.toISOString()}`,
+    });
+  }
   return instant;
 }
 
@@ -64,7 +70,10 @@ export function parseDateTimeLiteral(ast: ValueNode): Date {
 /** A calendar day in Asia/Shanghai, YYYY-MM-DD. */
 export function parseDate(value: unknown): string {
   if (typeof value !== 'string' || !isCalendarDate(value)) {
-    fail({ en: `Date must be a calendar day YYYY-MM-DD; got ${JSON.stringify(value)}`, zh: `Date 必须是 YYYY-MM-DD 格式的日期；收到 ${JSON.stringify(value)}` });
+    fail({
+      en: `Date must be a calendar day YYYY-MM-DD from ${FIRST_DATE} to ${LAST_DATE}; got ${JSON.stringify(value)}`,
+      zh: `Date 必须是 ${FIRST_DATE} 至 ${LAST_DATE} 之间 YYYY-MM-DD 格式的日期；收到 ${JSON.stringify(value)}`,
+    });
   }
   return value;
 }

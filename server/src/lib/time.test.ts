@@ -25,13 +25,20 @@ describe('business days are Asia/Shanghai days', () => {
     expect(isCalendarDate('2026-11-1')).toBe(false);
     // JavaScript has a year 0; PostgreSQL refuses it, which would fail the statement as an internal error.
     expect(isCalendarDate('0000-01-01')).toBe(false);
-    expect(isCalendarDate('0001-01-01')).toBe(true);
+    // 0001-01-01 began in the year 0 in UTC; the days taken are 2000-01-01 to 9998-12-31.
+    expect(isCalendarDate('0001-01-01')).toBe(false);
+    expect(isCalendarDate('1999-12-31')).toBe(false);
+    expect(isCalendarDate('2000-01-01')).toBe(true);
+    expect(isCalendarDate('9998-12-31')).toBe(true);
+    expect(isCalendarDate('9999-01-01')).toBe(false);
   });
 
-  it('knows which instants a timestamptz holds: years 1–9999 in UTC', () => {
-    expect(isStorableInstant(new Date('0001-01-01T00:00:00Z'))).toBe(true);
-    expect(isStorableInstant(new Date('0001-01-01T00:00:00+08:00'))).toBe(false); // year 0 in UTC
-    expect(isStorableInstant(new Date('9999-12-31T23:59:59.999Z'))).toBe(true);
+  it('takes the instants whose Shanghai day it takes: 2000-01-01 00:00 to 9998-12-31 23:59:59.999 there', () => {
+    expect(isStorableInstant(new Date('0001-01-01T00:00:00Z'))).toBe(false);
+    expect(isStorableInstant(new Date('1999-12-31T23:59:59.999+08:00'))).toBe(false);
+    expect(isStorableInstant(new Date('2000-01-01T00:00:00+08:00'))).toBe(true);
+    expect(isStorableInstant(new Date('9998-12-31T23:59:59.999+08:00'))).toBe(true);
+    expect(isStorableInstant(new Date('9999-01-01T00:00:00+08:00'))).toBe(false);
     expect(isStorableInstant(new Date('+010000-01-01T00:00:00Z'))).toBe(false);
   });
 });

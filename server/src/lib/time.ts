@@ -40,10 +40,21 @@ export function addDays(date: string, days: number): string {
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-/** A real calendar day PostgreSQL can store: it has no year 0, which JavaScript's dates accept. */
+/**
+ * The first day PeakOps takes: no shop's records go back further, and from it on Asia/Shanghai keeps +08:00
+ * without daylight saving (it last had some in 1991), as the fixed offset above assumes.
+ */
+export const FIRST_DATE = '2000-01-01';
+/** The last: a year short of 9999, so the day, month or year after any day taken still has four digits. */
+export const LAST_DATE = '9998-12-31';
+
+/**
+ * A real calendar day from FIRST_DATE to LAST_DATE. Until 2026-12-07 the years 0001–9999 were taken, and
+ * 0001-01-01 began in the year 0 in UTC, which PostgreSQL lacks (as did the day, week or month before an
+ * early day): a report, a window or spend there failed its statement as an internal error.
+ */
 export function isCalendarDate(value: string): boolean {
-  const match = DATE.exec(value);
-  if (!match || match[1] === '0000') return false;
+  if (!DATE.test(value) || value < FIRST_DATE || value > LAST_DATE) return false;
   const parsed = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
 }
@@ -54,11 +65,12 @@ export function isCalendarDate(value: string): boolean {
  */
 export const MAX_SPAN_DAYS = 366;
 
-const EARLIEST_INSTANT = Date.parse('0001-01-01T00:00:00Z');
-const LATEST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
+const EARLIEST_INSTANT = startOfShanghaiDay(FIRST_DATE).getTime();
+const LATEST_INSTANT = startOfShanghaiDay(LAST_DATE).getTime() + DAY_MS - 1;
 /**
- * An instant PostgreSQL's timestamptz takes and ISO text writes with four digits: years 1–9999 in UTC.
- * JavaScript's dates reach ±275,760 years, and `0001-01-01T00:00:00+08:00` is already year 0 in UTC.
+ * An instant PeakOps takes: one whose Asia/Shanghai day is a calendar day it takes (isCalendarDate), so the
+ * day, hour and minute it is counted in, and the periods before it that reports compare with, begin at
+ * instants PostgreSQL stores and ISO text writes with four digits. JavaScript's dates reach ±275,760 years.
  */
 export function isStorableInstant(instant: Date): boolean {
   const t = instant.getTime();

@@ -87,9 +87,11 @@ describeEachBackend('campaign milestones', (backend) => {
     return result.data.node;
   }
 
-  it('a due time in the years 0001–0099 or 9999 reads back to the millisecond, not as 1950–2049', async () => {
+  it('a due time at either end of the days taken reads back to the millisecond; one before them is refused', async () => {
     const milestone = await create();
-    for (const dueAt of ['0001-01-01T00:00:00.000Z', '0050-06-01T00:00:00.000Z', '0099-12-31T23:59:59.999Z', '9999-12-31T23:59:59.999Z']) {
+    const early = await server.gql(`mutation { updateMilestone(input: { id: "${milestone.id}", dueAt: "0050-06-01T00:00:00Z" }) { userErrors { code } } }`);
+    expect(early.errors?.[0]).toMatchObject({ message: expect.stringContaining('from 2000-01-01 to 9998-12-31'), extensions: { code: 'BAD_USER_INPUT' } });
+    for (const dueAt of ['1999-12-31T16:00:00.000Z', '2000-06-01T00:00:00.000Z', '9998-12-31T15:59:59.999Z']) {
       const updated = await update({ id: milestone.id, dueAt });
       expect(updated.userErrors).toEqual([]);
       expect(updated.milestone.dueAt).toBe(dueAt);

@@ -230,11 +230,24 @@ describeEachBackend('daily report (运营数据日报)', (backend) => {
     expect(oneDay.data.dailyReports.totalCount).toBeGreaterThan(0);
   });
 
-  it('refuses a day or an instant PostgreSQL cannot store as bad input, not an internal error', async () => {
-    const day = await report(shopA, '0000-01-01');
-    expect(day.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    const instant = await server.gql(`{ metrics(scope: {}, from: "0001-01-01T00:00:00+08:00", to: "2026-11-20T00:00:00+08:00") { orders } }`);
-    expect(instant.errors?.[0]).toMatchObject({ message: expect.stringContaining('years 0001–9999'), extensions: { code: 'BAD_USER_INPUT' } });
+  it('refuses a day or an instant outside 2000-01-01 – 9998-12-31 in Shanghai as bad input, not an internal error', async () => {
+    const outside = { message: expect.stringContaining('from 2000-01-01 to 9998-12-31'), extensions: { code: 'BAD_USER_INPUT' } };
+    // 0001-01-01 began in the year 0 in UTC, which PostgreSQL lacks: these were internal errors.
+    for (const date of ['0000-01-01', '0001-01-01', '1999-12-31', '9999-12-31']) expect((await report(shopA, date)).errors?.[0], date).toMatchObject(outside);
+    const early = await server.gql(`{ metrics(scope: {}, from: "0001-01-01T00:00:00Z", to: "0001-01-02T00:00:00Z") { orders } }`);
+    expect(early.errors?.[0]).toMatchObject(outside);
+    const late = await server.gql(`{ metrics(scope: {}, from: "9999-12-30T00:00:00Z", to: "9999-12-31T23:59:59Z") { orders } }`);
+    expect(late.errors?.[0]).toMatchObject(outside);
+    // The first and last days taken are answered, with the day, week and month before and after them.
+    for (const date of ['2000-01-01', '9998-12-31']) expect((await report(shopA, date)).errors, date).toBeUndefined();
+    const periods = await server.gql(`query ($s: ID!) {
+      first: weeklyReport(shopId: $s, weekOf: "2000-01-01") { from to } last: weeklyReport(shopId: $s, weekOf: "9998-12-31") { from to }
+      january: monthlyReport(shopId: $s, month: "2000-01") { from } december: monthlyReport(shopId: $s, month: "9998-12") { to }
+    }`, { s: gid('Shop', shopA) });
+    expect(periods.errors).toBeUndefined();
+    expect(periods.data).toEqual({ first: { from: '1999-12-27', to: '2000-01-02' }, last: { from: '9998-12-28', to: '9999-01-03' }, january: { from: '2000-01-01' }, december: { to: '9998-12-31' } });
+    const edges = await server.gql(`{ metrics(scope: {}, from: "2000-01-01T00:00:00+08:00", to: "2000-01-03T00:00:00+08:00") { orders series(interval: DAY) { at } } }`);
+    expect(edges.data.metrics.series.map((p: { at: string }) => p.at)).toEqual(['1999-12-31T16:00:00.000Z', '2000-01-01T16:00:00.000Z']);
   });
 
   it('refuses a partner of another shop and a read-only key', async () => {
