@@ -125,6 +125,12 @@ describeEachBackend('webhooks API', (backend) => {
       webhook: { name: '新名字', url: 'http://127.0.0.1:9/b', events: ['ALERT_RAISED', 'ALERT_ACKNOWLEDGED'], shops: [{ name: '乙店' }] },
       userErrors: [],
     });
+    // An empty URL is refused as create refuses it, not taken as "leave it" (it was, without a word).
+    for (const url of ['', '   ']) {
+      const blank = await server.gql(`mutation ($input: UpdateWebhookInput!) { updateWebhook(input: $input) { webhook { url } userErrors { field code } } }`, { input: { id, url } });
+      expect(blank.data.updateWebhook, JSON.stringify(url)).toEqual({ webhook: null, userErrors: [{ field: ['input', 'url'], code: 'INVALID_INPUT' }] });
+    }
+    expect((await server.gql(LIST)).data.webhooks).toEqual([expect.objectContaining({ url: 'http://127.0.0.1:9/b' })]);
     const deleted = await server.gql(`mutation ($id: ID!) { deleteWebhook(input: { id: $id }) { webhook { id } userErrors { code } } }`, { id });
     expect(deleted.data.deleteWebhook).toEqual({ webhook: { id }, userErrors: [] });
     expect((await server.gql(LIST)).data.webhooks).toEqual([]);

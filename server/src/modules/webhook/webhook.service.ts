@@ -200,7 +200,7 @@ async function visibleWebhook(db: DbOrTx, viewer: Viewer, id: string): Promise<W
 export async function updateWebhook(db: Db, viewer: Viewer, input: unknown, options: WebhookServiceOptions): Promise<WebhookRow> {
   const data = parseInput(UpdateInput, input);
   const current = await visibleWebhook(db, viewer, data.id);
-  const problems = [secretProblem(current.format, data.secret), data.url ? await urlProblem(data.url, options) : null].filter(
+  const problems = [secretProblem(current.format, data.secret), data.url != null ? await urlProblem(data.url, options) : null].filter(
     (p): p is UserErrorShape => p !== null,
   );
   if (problems.length > 0) throw new InputErrors(problems);
@@ -211,7 +211,7 @@ export async function updateWebhook(db: Db, viewer: Viewer, input: unknown, opti
       .update(webhooks)
       .set({
         ...(data.name ? { name: data.name } : {}),
-        ...(data.url ? { url: data.url } : {}),
+        ...(data.url != null ? { url: data.url } : {}),
         ...(data.events ? { events: [...new Set(data.events)] } : {}),
         ...(shopIds ? { shopIds } : {}),
         ...(data.secret ? { secret: data.secret } : {}),
