@@ -46,6 +46,11 @@ describeEachBackend('a disabled staff account enabled again (updateUser disabled
     // What the disable ended stays ended: the old session, by access and by refresh token, and the key minted then.
     expect((await server.post(SHOPS, {}, bearer(before.accessToken!))).status).toBe(401);
     expect((await server.gql(REFRESH, { t: before.refreshToken }, anonymous)).data.refreshSession).toEqual({ accessToken: null, userErrors: [{ code: 'INVALID_CREDENTIALS' }] });
+    // It says which credential failed: there is no email or password in a refresh.
+    const worded = await server.gql(`mutation ($t: String!) { refreshSession(input: { refreshToken: $t }) { userErrors { field message zh: message(locale: ZH_CN) code } } }`, { t: before.refreshToken }, anonymous);
+    expect(worded.data.refreshSession.userErrors).toEqual([
+      { field: ['input', 'refreshToken'], message: expect.stringContaining('refresh token is not valid'), zh: expect.stringContaining('刷新令牌无效'), code: 'INVALID_CREDENTIALS' },
+    ]);
     expect((await server.post(SHOPS, {}, keyHeaders)).status).toBe(401);
     // Enabling an account that is not disabled changes nothing: its new session and keys go on.
     const newKey = await server.gql(CREATE_KEY, { input: { name: '新报表', scopes: ['READ'] } }, bearer(after.accessToken!));

@@ -157,6 +157,13 @@ export interface SessionTokens {
 const SignInInput = z.object({ email: z.string().trim().toLowerCase().max(200), password: z.string().max(200) });
 
 const invalidCredentials = () => new DomainError('INVALID_CREDENTIALS', { en: 'email or password is wrong', zh: '邮箱或密码错误' }, null);
+/** Same code as a failed sign-in (a client signs in again either way), but it says which credential failed. */
+const invalidRefreshToken = () =>
+  new DomainError(
+    'INVALID_CREDENTIALS',
+    { en: 'the refresh token is not valid (expired, revoked, already used or unknown): sign in again', zh: '刷新令牌无效（已过期、已撤销、已用过或不存在），请重新登录' },
+    ['input', 'refreshToken'],
+  );
 
 export async function signIn(
   db: DbOrTx,
@@ -247,10 +254,10 @@ export async function refreshSession(
       .where(and(eq(sessions.previousRefreshHash, hash), isNull(sessions.revokedAt)))
       .returning({ id: sessions.id });
     if (reused) context.announce([`session:${reused.id}`]);
-    throw invalidCredentials();
+    throw invalidRefreshToken();
   }
   const [user] = await db.select().from(users).where(eq(users.id, session.userId));
-  if (!user || user.disabledAt) throw invalidCredentials();
+  if (!user || user.disabledAt) throw invalidRefreshToken();
   const access = await signer.sign({ userId: user.id, sessionId: session.id }, now);
   return { user, accessToken: access.token, expiresAt: access.expiresAt, refreshToken, refreshExpiresAt };
 }
