@@ -31,7 +31,9 @@ export const maskError: MaskError = (error, message, isDev) => {
     });
   if (original instanceof DomainError || original instanceof InputErrors) {
     const reason = original instanceof DomainError ? original.code : original.errors[0]?.code;
-    return shown(original.message, { code: transportClassOf(reason).code, reason, messageZh: original.messageZh });
+    // Where in the input, as a payload's userErrors say it (a bulk mutation's whole-call refusals land here).
+    const field = original instanceof DomainError ? original.field : original.errors[0]?.field;
+    return shown(original.message, { code: transportClassOf(reason).code, reason, messageZh: original.messageZh, ...(field ? { field } : {}) });
   }
   if (original instanceof PothosValidationError && RELAY_ID_ERROR.test(original.message)) {
     return shown(original.message, { code: 'BAD_USER_INPUT', messageZh: `id 无效：${original.message}` });

@@ -77,9 +77,19 @@ export const storableText = (value: string): string =>
 /** A string a bulk input's item carries, refused on its own (its item alone) when it cannot be stored. */
 export const storableString = () => z.string().refine((value) => !isUnstorableText(value), UNSTORABLE_TEXT_MESSAGE);
 
-/** Required free text: trimmed, non-empty, bounded so nobody stores a novel in a name. */
+/**
+ * Required free text: trimmed, non-empty, bounded so nobody stores a novel in a name. Non-empty means something
+ * to read: a name of only zero-width or other format characters (U+200B, U+200D, U+FEFF), which trim keeps, is
+ * as empty as spaces.
+ */
 export const NOT_EMPTY = said('must not be empty', '不能为空');
-export const text = (max = 200) => z.string().trim().min(1, NOT_EMPTY).max(max);
+const VISIBLE = /[^\p{White_Space}\p{Cf}]/u;
+export const text = (max = 200) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .refine((value) => VISIBLE.test(value), NOT_EMPTY);
 export const optionalText = (max = 2000) => z.string().trim().max(max).nullish();
 
 /** A global id of the given type inside a bulk input, decoded to its UUID; anything else is NOT_FOUND on that field. */

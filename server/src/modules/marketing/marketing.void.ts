@@ -35,7 +35,7 @@ const ReasonSchema = z.object({
   reason: storableString()
     .trim()
     .min(1, said('say why the entries are void (it is kept with them)', '请说明作废这些记录的原因（原因会随记录保存）'))
-    .max(500),
+    .max(500, said('the reason must be at most 500 characters', '作废原因最多 500 个字符')),
 });
 
 interface Key {

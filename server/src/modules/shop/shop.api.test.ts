@@ -27,13 +27,17 @@ describeEachBackend('shops', (backend) => {
   });
 
   it('reports every invalid field of a new shop and stores nothing', async () => {
-    const result = await server.gql(CREATE, { input: { name: '   ', platform: 'JD' } });
-    expect(result.data.createShop.shop).toBeNull();
-    expect(result.data.createShop.userErrors).toEqual([
-      { field: ['input', 'name'], message: 'must not be empty', code: 'INVALID_INPUT' },
-    ]);
-    const list = await server.gql('{ shops { totalCount } }');
-    expect(list.data.shops.totalCount).toBe(0);
+    // Spaces, and characters that show nothing (zero-width space, joiner, BOM), which trim keeps.
+    for (const name of ['   ', '\u200B', ' \u200D\uFEFF\u200B ']) {
+      const result = await server.gql(CREATE, { input: { name, platform: 'JD' } });
+      expect(result.data.createShop.shop, JSON.stringify(name)).toBeNull();
+      expect(result.data.createShop.userErrors).toEqual([
+        { field: ['input', 'name'], message: 'must not be empty', code: 'INVALID_INPUT' },
+      ]);
+    }
+    expect((await server.gql(CREATE, { input: { name: '天猫\u200B旗舰店', platform: 'TMALL' } })).data.createShop.userErrors).toEqual([]);
+    const list = await server.gql('{ shops { totalCount edges { node { name } } } }');
+    expect(list.data.shops).toEqual({ totalCount: 1, edges: [{ node: { name: '天猫\u200B旗舰店' } }] });
   });
 
   it('refuses a second shop with the same platform id, keeping the first', async () => {
