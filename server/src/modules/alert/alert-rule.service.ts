@@ -93,6 +93,16 @@ const UpdateInput = z
     reset: z.boolean().nullish(),
   })
   .superRefine((input, ctx) => {
+    // reset forgets the scope's values: values sent beside it were dropped without a word.
+    const values = (['enabled', 'threshold', 'sustainMinutes', 'minSample'] as const).filter((key) => input[key] != null);
+    if (input.reset && values.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reset'],
+        message: `reset forgets this scope's values, so it takes none: send ${values.join(', ')} in a call of its own`,
+        params: { zh: `reset 会清除此范围的设置，不能同时设置数值：请另行提交 ${values.join('、')}` },
+      });
+    }
     if (input.threshold == null) return;
     const { min, max, integer } = RULES[input.rule].thresholdRange;
     if (input.threshold < min || input.threshold > max || (integer && !Number.isInteger(input.threshold))) {

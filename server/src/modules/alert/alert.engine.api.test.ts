@@ -389,6 +389,10 @@ describeEachBackend('alert rule engine', (backend) => {
     const peek = await server.gql(`query ($shop: ID) { alertRules(shopId: $shop) { rule } }`, { shop: gid('Shop', otherShopId) }, reader);
     expect(peek.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
+    // A reset with a value beside it is a contradiction: refused, the shop's value kept.
+    const both = await server.gql(update, { input: { rule: 'LOW_STOCK', shopId: gid('Shop', shopId), reset: true, threshold: 20 } }, partner);
+    expect(both.data.updateAlertRule.userErrors).toEqual([expect.objectContaining({ field: ['input', 'reset'], code: 'INVALID_INPUT' })]);
+    expect((await server.gql(`query ($shop: ID) { alertRules(shopId: $shop) { rule threshold source } }`, { shop: gid('Shop', shopId) }, reader)).data.alertRules).toContainEqual({ rule: 'LOW_STOCK', threshold: 10, source: 'SHOP' });
     const reset = await server.gql(update, { input: { rule: 'LOW_STOCK', shopId: gid('Shop', shopId), reset: true } }, partner);
     expect(reset.data.updateAlertRule.setting).toMatchObject({ threshold: 50, source: 'DEFAULT' });
   });
