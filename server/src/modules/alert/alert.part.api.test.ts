@@ -16,11 +16,12 @@ const LIST = `{ alerts { totalCount edges { node { rule } } } }`;
 describeEachBackend('a campaign’s alerts to a caller who sees it in part', (backend) => {
   let server: TestServer;
   let shopA: string;
+  let shopB: string;
   let campaignId: string;
   beforeEach(async () => {
     const { db } = backend();
     shopA = (await insertShop(db, '甲店')).id;
-    const shopB = (await insertShop(db, '乙店', 'JD')).id;
+    shopB = (await insertShop(db, '乙店', 'JD')).id;
     campaignId = (await insertCampaign(db, [shopA, shopB])).id;
     for (const rule of ['MILESTONE_OVERDUE', 'HIGH_RISK_WITHOUT_PLAN', 'GMV_BEHIND_PACE'] as const) {
       await db.insert(alerts).values({ rule, severity: 'WARNING', campaignId, subject: '双11', message: `${rule} 说明`, dedupeKey: `${rule}:${campaignId}` });
@@ -38,6 +39,14 @@ describeEachBackend('a campaign’s alerts to a caller who sees it in part', (ba
     expect(seen.edges.map((e: { node: { rule: string } }) => e.node.rule).sort()).toEqual(['HIGH_RISK_WITHOUT_PLAN', 'MILESTONE_OVERDUE']);
     // The admin sees all three.
     expect((await server.gql(LIST)).data.alerts.totalCount).toBe(3);
+
+    // Seen in part, claimed by whoever sees the whole campaign: the partner's claim is refused and changes nothing.
+    const ACK = `mutation ($id: ID!) { acknowledgeAlert(input: { id: $id }) { alert { status acknowledgedBy } userErrors { field code } } }`;
+    const milestone = (await server.gql(`{ alerts(filter: { rules: [MILESTONE_OVERDUE] }) { edges { node { id } } } }`, {}, partner)).data.alerts.edges[0].node.id;
+    const manager = bearer(await server.createKey({ name: '甲店运营', shopIds: [shopA], scopes: ['READ', 'MANAGE'] }));
+    expect((await server.gql(ACK, { id: milestone }, manager)).data.acknowledgeAlert).toEqual({ alert: null, userErrors: [{ field: ['input', 'id'], code: 'FORBIDDEN' }] });
+    const both = bearer(await server.createKey({ name: '总部', shopIds: [shopA, shopB], scopes: ['READ', 'MANAGE'] }));
+    expect((await server.gql(ACK, { id: milestone }, both)).data.acknowledgeAlert).toEqual({ alert: { status: 'ACKNOWLEDGED', acknowledgedBy: '总部' }, userErrors: [] });
   });
 
   it('publishes a milestone alert of a split campaign as heard in part, and judges a live feed by it', async () => {

@@ -5,7 +5,7 @@ import { allShopsVisible, assertShopsInGrant, shopVisible, visibleShopIds } from
 import { campaigns } from '../campaign/campaign.table.js';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { paginate, type ConnectionArgs } from '../../db/paginate.js';
-import { forbidden, notFound } from '../../errors.js';
+import { DomainError, forbidden, notFound } from '../../errors.js';
 import { parseInput } from '../../lib/validate.js';
 import type { AlertMessage, AppPubSub } from '../../realtime/pubsub.js';
 import { alerts, UNRESOLVED, type AlertRow, type AlertRule, type AlertSeverity, type AlertStatus } from './alert.table.js';
@@ -130,6 +130,18 @@ export async function acknowledgeAlert(db: Db, viewer: Viewer, input: unknown, n
   const { alert, event } = await db.transaction(async (tx) => {
     const [alert] = await loadAlerts(tx, viewer, [id]);
     if (!alert) throw notFound('Alert', ['input', 'id']);
+    // A split campaign's milestone alert is seen by a caller over part of it, but claimed for everyone (its
+    // incident clock, who saw it first): by whoever sees every shop of the campaign, as edits of it are.
+    if (viewer.shops !== 'ALL' && alert.shopId === null && !(await subjectShops(tx, alert)).every((shop) => visibleShopIds(viewer).includes(shop))) {
+      throw new DomainError(
+        'FORBIDDEN',
+        {
+          en: "this alert is the whole campaign's, which has shops outside your credential: someone who sees all of them acknowledges it",
+          zh: '该预警属于整个活动，活动含有你的凭证范围外的店铺：须由可见其全部店铺的人认领',
+        },
+        ['input', 'id'],
+      );
+    }
     if (alert.acknowledgedAt) return { alert, event: null };
     const [row] = await tx
       .update(alerts)
