@@ -130,9 +130,10 @@ export async function acknowledgeAlert(db: Db, viewer: Viewer, input: unknown, n
   const { alert, event } = await db.transaction(async (tx) => {
     const [alert] = await loadAlerts(tx, viewer, [id]);
     if (!alert) throw notFound('Alert', ['input', 'id']);
+    const shopIds = await subjectShops(tx, alert);
     // A split campaign's milestone alert is seen by a caller over part of it, but claimed for everyone (its
-    // incident clock, who saw it first): by whoever sees every shop of the campaign, as edits of it are.
-    if (viewer.shops !== 'ALL' && alert.shopId === null && !(await subjectShops(tx, alert)).every((shop) => visibleShopIds(viewer).includes(shop))) {
+    // incident clock, who saw it first): by whoever sees it whole, every shop of the campaign, as its edits are.
+    if (!canSeeAlert(viewer, alert, shopIds)) {
       throw new DomainError(
         'FORBIDDEN',
         {
@@ -154,7 +155,7 @@ export async function acknowledgeAlert(db: Db, viewer: Viewer, input: unknown, n
       .where(and(eq(alerts.id, alert.id), isNull(alerts.acknowledgedAt)))
       .returning();
     if (!row) return { alert: (await loadAlerts(tx, viewer, [id]))[0]!, event: null };
-    return { alert: row, event: await recordEvent(tx, 'ACKNOWLEDGED', row, await subjectShops(tx, row), now) };
+    return { alert: row, event: await recordEvent(tx, 'ACKNOWLEDGED', row, shopIds, now) };
   });
   if (event) announce([event]);
   return alert;
