@@ -8,6 +8,7 @@ import { said } from '../../lib/issue-words.js';
 import { parseInput } from '../../lib/validate.js';
 import { customers, pointsLedger, type CustomerRow, type PointsEntryRow } from './customer.table.js';
 import { instantFromPostgres } from '../../db/instant.js';
+import { BUSINESS_TIME_ZONE } from '../../lib/time.js';
 
 /**
  * The points rule (docs/CUSTOMERS.md):
@@ -29,7 +30,8 @@ export const POINTS_PER_YUAN_REDEEMED = 100;
  * Added in Shanghai time, not the session's: in UTC a payment before 08:00 in Shanghai sits on the day before,
  * so a 02-29 payment would expire on 03-01 and one on 03-01 of the year before a leap year on 02-29.
  */
-const pointsExpiry = (paidAt: SQL) => sql`(((${paidAt}) at time zone 'Asia/Shanghai') + interval '1 year') at time zone 'Asia/Shanghai'`;
+const BUSINESS_ZONE = sql.raw(`'${BUSINESS_TIME_ZONE}'`);
+const pointsExpiry = (paidAt: SQL) => sql`(((${paidAt}) at time zone ${BUSINESS_ZONE}) + interval '1 year') at time zone ${BUSINESS_ZONE}`;
 
 interface Lot {
   id: string;
