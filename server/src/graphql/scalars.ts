@@ -1,6 +1,6 @@
 import { Kind, print, type ValueNode } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
-import { FIRST_DATE, isCalendarDate, isStorableInstant, LAST_DATE } from '../lib/time.js';
+import { FIRST_DATE, isCalendarDate, isInstantInRange, LAST_DATE } from '../lib/time.js';
 import { refused } from './refused.js';
 import type { Words } from '../errors.js';
 
@@ -29,8 +29,8 @@ export function parseDecimalLiteral(ast: ValueNode): string {
  * Asia/Shanghai day it cannot, would fail the whole statement it is written by (a batch of events, say) as an
  * internal error.
  */
-export function storableInstant(instant: Date): Date {
-  if (!isStorableInstant(instant)) {
+export function instantInRange(instant: Date): Date {
+  if (!isInstantInRange(instant)) {
     fail({
       en: `DateTime must fall from ${FIRST_DATE} to ${LAST_DATE} in Asia/Shanghai; got ${instant.toISOString()}`,
       zh: `DateTime 必须在北京时间 ${FIRST_DATE} 至 ${LAST_DATE} 之间；收到 ${instant.toISOString()}`,
@@ -59,7 +59,7 @@ export function parseDateTime(value: unknown): Date {
   } catch {
     return notDateTime(JSON.stringify(value) ?? String(value));
   }
-  return storableInstant(instant);
+  return instantInRange(instant);
 }
 
 export function parseDateTimeLiteral(ast: ValueNode): Date {

@@ -39,7 +39,7 @@ export function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /**
  * The first day PeakOps takes: no shop's records go back further, and from it on Asia/Shanghai keeps +08:00
  * without daylight saving (it last had some in 1991), as the fixed offset above assumes.
@@ -72,7 +72,7 @@ const LATEST_INSTANT = startOfShanghaiDay(LAST_DATE).getTime() + DAY_MS - 1;
  * day, hour and minute it is counted in, and the periods before it that reports compare with, begin at
  * instants PostgreSQL stores and ISO text writes with four digits. JavaScript's dates reach ±275,760 years.
  */
-export function isStorableInstant(instant: Date): boolean {
+export function isInstantInRange(instant: Date): boolean {
   const t = instant.getTime();
   return t >= EARLIEST_INSTANT && t <= LATEST_INSTANT;
 }

@@ -191,12 +191,10 @@ export async function retrospectiveWorkbook(r: Retrospective, labels: WorkbookLa
     book,
     '帕累托商品 Pareto products',
     paretoColumns([{ header: '商品 / Product', key: 'name', width: 32 }, { header: '店铺 / Shop', key: 'shop', width: 24 }], [{ header: '动销 SKU / SKUs sold', key: 'skus' }]),
-    pareto.products.map((p) => ({
-      name: productLabels.get(p.productId)?.name ?? p.productId,
-      shop: productLabels.get(p.productId)?.shop ?? '',
-      skus: p.skusSold,
-      ...paretoCells(p),
-    })),
+    pareto.products.map((p) => {
+      const label = productLabels.get(p.productId);
+      return { name: label?.name ?? p.productId, shop: label?.shop ?? '', skus: p.skusSold, ...paretoCells(p) };
+    }),
   );
 
   sheet(
